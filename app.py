@@ -1,0 +1,129 @@
+"""ctmonitor's shell: ``create_app(settings)`` builds the Dash app; ``main()`` is the ``ctmonitor`` command."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, html
+from flask import Flask
+
+from indicators.db import Store
+from indicators.settings import Settings
+
+DASHBOARD = Path(__file__).resolve().parent / "dashboard"
+# Page modules, imported once per process so their callbacks register once.
+PAGES = ("dashboard.home",)
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> Dash:
+    settings = settings or Settings.from_env()
+    store = store or Store(settings)
+    server = Flask(__name__)
+    server.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.upload_limit + 1024 * 1024)
+    server.extensions["ctmonitor.store"] = store
+    server.extensions["ctmonitor.settings"] = settings
+    app = Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(DASHBOARD / "assets"),
+        serve_locally=True,
+        title="ctmonitor",
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    # Pages register themselves on import, which Dash allows only once an app exists.
+    # As Dash's own pages-folder loader does, a page's module-level layout() is its layout.
+    for name in PAGES:
+        module = importlib.import_module(name)
+        entry = dash.page_registry.get(name)
+        if entry is not None and not entry.get("supplied_layout"):
+            entry["layout"] = module.layout
+    with server.app_context():  # Dash calls a layout function once when it is set
+        app.layout = _shell
+    return app
+
+
+def _shell():
+    """The frame around every page: navbar built from the page registry and the programmes on record."""
+    from dashboard._components import read_session
+    from indicators.models import Programme
+    from sqlalchemy import select
+
+    with read_session() as session:
+        programmes = session.execute(select(Programme.code, Programme.title).order_by(Programme.code)).all()
+    pages = [p for p in dash.page_registry.values() if p.get("order") is not None and p["path"] != "/"]
+    nav = [dbc.NavItem(dbc.NavLink("Programmes", href="/", active="exact"))]
+    if programmes:
+        nav.append(dbc.DropdownMenu(
+            [dbc.DropdownMenuItem(f"{code} · {title}", href=f"/programme?code={code}") for code, title in programmes],
+            label="Logframes", nav=True, in_navbar=True, id="nav-programmes",
+        ))
+    nav += [dbc.NavItem(dbc.NavLink(p["name"], href=p["path"], active="exact"))
+            for p in sorted(pages, key=lambda p: p["order"])]
+    return html.Div([
+        dbc.Navbar(
+            dbc.Container([
+                dbc.NavbarBrand("ctmonitor", href="/"),
+                dbc.NavbarToggler(id="nav-toggler"),
+                dbc.Collapse(dbc.Nav(nav, navbar=True), id="nav-collapse", navbar=True),
+            ], fluid="xxl"),
+            color="primary", dark=True, className="mb-0",
+        ),
+        html.Main(dash.page_container, className="container-xxl"),
+    ])
+
+
+def _command_modules():
+    from indicators import cli as store_cli
+
+    modules = [store_cli]
+    for name in ("importers.cli", "exports.cli"):
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return modules
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ctmonitor",
+        description="Monitoring and donor reporting for IOM Rwanda's counter-trafficking programmes.",
+        epilog="Settings come from the environment: CTMONITOR_DATABASE_URL, CTMONITOR_DATA_DIR, "
+               "CTMONITOR_SECRET_KEY, CTMONITOR_UPLOAD_LIMIT_MB, CTMONITOR_UPLOAD_DIR. See README.md.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    serve = commands.add_parser("serve", help="serve the dashboard",
+                                description="Serve the dashboard (default http://127.0.0.1:8050).")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.set_defaults(handler=cmd_serve)
+    for module in _command_modules():
+        module.register(commands)
+    return parser
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    app = create_app(settings)
+    print(f"ctmonitor serving on http://{args.host}:{args.port}", flush=True)
+    app.run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    return args.handler(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

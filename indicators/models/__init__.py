@@ -1,0 +1,23 @@
+"""The store's tables; import models from here."""
+
+from indicators.models.accounts import ROLES, User
+from indicators.models.activity import (
+    ACTIVITY_MODELS,
+    ActivityRecord,
+    Awareness,
+    Case,
+    Meeting,
+    PolicyStep,
+    ResearchStep,
+    ResultValue,
+    Training,
+    Upload,
+)
+from indicators.models.base import Base, utcnow
+from indicators.models.programme import Indicator, Narrative, Phase, Programme, Result, Target
+
+__all__ = [
+    "ACTIVITY_MODELS", "ROLES", "ActivityRecord", "Awareness", "Base", "Case", "Indicator", "Meeting",
+    "Narrative", "Phase", "PolicyStep", "Programme", "ResearchStep", "Result", "ResultValue", "Target",
+    "Training", "Upload", "User", "utcnow",
+]

@@ -1,0 +1,169 @@
+"""Activity records, one table per sheet kind of DOMAIN §4, each row knowing the upload it came from.
+
+Every record carries ``quarter``: the reporting quarter of its attribution date in its programme's calendar
+(``FY2019Q3`` or ``2012Q1``), written when the row is stored so figures group by an indexed column.
+Cases carry a second one, ``referral_quarter``, for indicators attributed by referral date.
+``reference`` is the key for re-uploads (unique within a programme; several NULLs allowed);
+``row_hash`` identifies a reference-less row so an identical re-upload is skipped.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from indicators.models.base import Base, utcnow
+
+
+class Upload(Base):
+    """One file given to the importer (stored, refused or a dry run): what, by whom, when, with what outcome."""
+
+    __tablename__ = "upload"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    programme_code: Mapped[str | None] = mapped_column(String(20))
+    kinds: Mapped[list] = mapped_column(JSON, default=list)
+    # {"trainings": {"new": 3, "updated": 1, "unchanged": 0, "skipped": 2}, ...}
+    counts: Mapped[dict] = mapped_column(JSON, default=dict)
+    outcome: Mapped[str] = mapped_column(String(12))  # stored | unchanged | refused
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
+    errors: Mapped[list] = mapped_column(JSON, default=list)
+    kept_path: Mapped[str | None] = mapped_column(String(500))
+
+
+class ActivityRecord:
+    """Columns every activity table shares: owner programme, key, quarter and provenance."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
+    reference: Mapped[str | None] = mapped_column(String(80))
+    quarter: Mapped[str] = mapped_column(String(10))
+    upload_id: Mapped[int | None] = mapped_column(ForeignKey("upload.id", ondelete="SET NULL"), index=True)
+    source_sheet: Mapped[str | None] = mapped_column(String(100))
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    row_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        name = cls.__tablename__
+        return (
+            UniqueConstraint("programme_id", "reference", name=f"uq_{name}_programme_reference"),
+            Index(f"ix_{name}_programme_quarter", "programme_id", "quarter"),
+            Index(f"ix_{name}_programme_row_hash", "programme_id", "row_hash"),
+        )
+
+
+class Training(ActivityRecord, Base):
+    __tablename__ = "training"
+
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    district: Mapped[str] = mapped_column(String(40))
+    target_group: Mapped[str] = mapped_column(String(60))
+    topic: Mapped[str | None] = mapped_column(Text)
+    female: Mapped[int] = mapped_column(Integer, default=0)
+    male: Mapped[int] = mapped_column(Integer, default=0)
+    passed_post_test: Mapped[int | None] = mapped_column(Integer)
+    partner: Mapped[str | None] = mapped_column(String(200))
+
+
+class Awareness(ActivityRecord, Base):
+    __tablename__ = "awareness"
+
+    date: Mapped[date] = mapped_column(Date)
+    district: Mapped[str] = mapped_column(String(40))
+    setting: Mapped[str] = mapped_column(String(30))
+    camp: Mapped[str | None] = mapped_column(String(30))
+    activity: Mapped[str | None] = mapped_column(Text)
+    female: Mapped[int] = mapped_column(Integer, default=0)
+    male: Mapped[int] = mapped_column(Integer, default=0)
+    under_18: Mapped[int | None] = mapped_column(Integer)
+
+
+class PolicyStep(ActivityRecord, Base):
+    """One stage (Drafted, Validated, Adopted) reached by one instrument; an instrument has one row per stage."""
+
+    __tablename__ = "policy_step"
+
+    instrument: Mapped[str] = mapped_column(String(300))
+    instrument_type: Mapped[str] = mapped_column(String(60))
+    stage: Mapped[str] = mapped_column(String(20))
+    date: Mapped[date] = mapped_column(Date)
+    lead_institution: Mapped[str | None] = mapped_column(String(200))
+
+
+class Meeting(ActivityRecord, Base):
+    __tablename__ = "meeting"
+
+    date: Mapped[date] = mapped_column(Date)
+    body: Mapped[str] = mapped_column(String(200))
+    participants: Mapped[int] = mapped_column(Integer, default=0)
+    institutions: Mapped[int] = mapped_column(Integer, default=0)
+    decisions: Mapped[str | None] = mapped_column(Text)
+
+
+class ResearchStep(ActivityRecord, Base):
+    __tablename__ = "research_step"
+
+    title: Mapped[str] = mapped_column(String(300))
+    stage: Mapped[str] = mapped_column(String(20))
+    date: Mapped[date] = mapped_column(Date)
+
+
+class Case(ActivityRecord, Base):
+    """One person identified as a possible victim: pseudonymous, no direct identifier ever stored.
+
+    ``reference`` holds the case code. ``quarter`` follows the date identified, ``referral_quarter``
+    the referral date.
+    """
+
+    __tablename__ = "victim_case"
+
+    date_identified: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(10))
+    age: Mapped[int | None] = mapped_column(Integer)
+    age_group: Mapped[str] = mapped_column(String(10))  # Child | Adult | Unknown
+    nationality: Mapped[str] = mapped_column(String(60))  # country name as in ISO 3166, or Unknown
+    location: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20))
+    exploitation_types: Mapped[list] = mapped_column(JSON, default=list)
+    destination_region: Mapped[str] = mapped_column(String(30), default="Unknown")
+    referred_to: Mapped[str | None] = mapped_column(String(200))
+    referral_date: Mapped[date | None] = mapped_column(Date)
+    referral_quarter: Mapped[str | None] = mapped_column(String(10), index=True)
+    assistance: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class ResultValue(ActivityRecord, Base):
+    """A directly entered figure for an indicator that no activity sheet measures.
+
+    ``quarter`` is the entry's period; an empty ``disaggregation`` marks the total.
+    """
+
+    __tablename__ = "result_value"
+
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
+    value: Mapped[float] = mapped_column(Float)
+    disaggregation: Mapped[str] = mapped_column(String(40), default="")
+    category: Mapped[str] = mapped_column(String(80), default="")
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+ACTIVITY_MODELS = {
+    "trainings": Training,
+    "awareness": Awareness,
+    "policies": PolicyStep,
+    "meetings": Meeting,
+    "research": ResearchStep,
+    "cases": Case,
+    "results": ResultValue,
+}

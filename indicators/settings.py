@@ -1,0 +1,69 @@
+"""One settings object, read once from the environment and passed to whatever needs it.
+
+Nothing else in ctmonitor reads ``os.environ``: tests build their own ``Settings``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_UPLOAD_LIMIT = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    data_dir: Path
+    upload_dir: Path
+    programmes_dir: Path = REPO_ROOT / "programmes"
+    upload_limit: int = DEFAULT_UPLOAD_LIMIT
+    # Compressed spreadsheets (xlsx/ods are zip archives) may not inflate past this many bytes.
+    inflate_limit: int = 512 * 1024 * 1024
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: os._Environ | dict | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("CTMONITOR_DATA_DIR") or Path.cwd() / "data").resolve()
+        database_url = env.get("CTMONITOR_DATABASE_URL") or f"sqlite:///{data_dir / 'ctmonitor.sqlite'}"
+        secret_key = env.get("CTMONITOR_SECRET_KEY") or _kept_secret(data_dir)
+        upload_dir = Path(env.get("CTMONITOR_UPLOAD_DIR") or data_dir / "uploads").resolve()
+        limit = env.get("CTMONITOR_UPLOAD_LIMIT_MB")
+        upload_limit = int(float(limit) * 1024 * 1024) if limit else DEFAULT_UPLOAD_LIMIT
+        programmes_dir = Path(env.get("CTMONITOR_PROGRAMMES_DIR") or REPO_ROOT / "programmes")
+        return cls(
+            database_url=database_url,
+            secret_key=secret_key,
+            data_dir=data_dir,
+            upload_dir=upload_dir,
+            programmes_dir=programmes_dir,
+            upload_limit=upload_limit,
+        )
+
+    @classmethod
+    def for_tests(cls, tmp: Path, **overrides) -> "Settings":
+        values = dict(
+            database_url=f"sqlite:///{tmp / 'test.sqlite'}",
+            secret_key="test-secret-key",
+            data_dir=tmp,
+            upload_dir=tmp / "uploads",
+        )
+        values.update(overrides)
+        return cls(**values)
+
+
+def _kept_secret(data_dir: Path) -> str:
+    """A secret generated on first run and kept beside the store, so sessions survive restarts."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

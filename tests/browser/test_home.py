@@ -1,0 +1,31 @@
+"""The home page in headless Chromium: the three programmes, a clean console, local assets only."""
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.conftest import console_problems
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_lists_the_three_programmes(browser, live_server):
+    browser.get(live_server + "/")
+    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.ID, "home-card-KEC")))
+    text = browser.find_element(By.ID, "home-cards").text
+    for expected in ("KEC", "USAID", "PVR", "U.S. Department of State", "GIFT", "UN.GIFT", "Oct 2011 – Mar 2013"):
+        assert expected in text
+    assert "8" in browser.find_element(By.ID, "home-card-KEC").text
+    assert console_problems(browser) == []
+
+
+def test_every_asset_is_served_locally(browser, live_server):
+    browser.get(live_server + "/")
+    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.ID, "home-card-KEC")))
+    sources = browser.execute_script(
+        "return [...document.querySelectorAll('script[src], link[href]')].map(e => e.src || e.href)")
+    assert sources and all(s.startswith(live_server) for s in sources), sources
+    # Bootstrap's own styles are applied (the navbar is a flex container).
+    navbar = browser.find_element(By.CSS_SELECTOR, "nav.navbar")
+    assert navbar.value_of_css_property("display") == "flex"
