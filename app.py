@@ -16,8 +16,12 @@ from indicators.db import Store
 from indicators.settings import Settings
 
 DASHBOARD = Path(__file__).resolve().parent / "dashboard"
-# Page modules, imported once per process so their callbacks register once.
-PAGES = ("dashboard.home",)
+
+
+def page_modules() -> list[str]:
+    """Every page module under dashboard/ (those not starting with an underscore), imported by name once
+    per process so their callbacks register once."""
+    return sorted(f"dashboard.{path.stem}" for path in DASHBOARD.glob("*.py") if not path.stem.startswith("_"))
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Dash:
@@ -40,7 +44,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     )
     # Pages register themselves on import, which Dash allows only once an app exists.
     # As Dash's own pages-folder loader does, a page's module-level layout() is its layout.
-    for name in PAGES:
+    for name in page_modules():
         module = importlib.import_module(name)
         entry = dash.page_registry.get(name)
         if entry is not None and not entry.get("supplied_layout"):

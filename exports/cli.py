@@ -1,0 +1,62 @@
+"""The ``export`` command: one programme, one report quarter, one format, one file."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+from indicators.db import Store
+from indicators.figures import FiguresError
+from indicators.settings import Settings
+
+FORMATS = {
+    "iptt": "USAID Indicator Performance Tracking Table workbook (.xlsx)",
+    "ppr": "U.S. State Department SF-PPR-B workbook (.xlsx)",
+    "csv": "machine-readable results (.csv)",
+    "iati": "IATI activity 2.03 XML (.xml)",
+}
+DEFAULT_FORMAT_BY_DONOR = {"USAID": "iptt", "U.S. Department of State": "ppr"}
+
+
+def register(commands) -> None:
+    export = commands.add_parser(
+        "export", help="write a programme's quarterly report",
+        description="Write a programme's report for one quarter. Formats: "
+                    + "; ".join(f"{k}: {v}" for k, v in FORMATS.items())
+                    + ". The default format follows the donor (USAID: iptt, U.S. Department of State: ppr).")
+    export.add_argument("--programme", required=True, metavar="CODE", help="KEC, PVR, GIFT, ...")
+    export.add_argument("--period", required=True, metavar="PERIOD", help="the report quarter, e.g. FY2019Q3 or 2012Q1")
+    export.add_argument("--format", choices=sorted(FORMATS), help="default: follows the programme's donor")
+    export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    export.set_defaults(handler=cmd_export)
+
+
+def default_format(donor: str) -> str:
+    return DEFAULT_FORMAT_BY_DONOR.get(donor, "iptt")
+
+
+def render(session, programme: str, period: str, fmt: str | None = None) -> tuple[bytes, str]:
+    """The report file's bytes and its format; raises ``FiguresError`` for an unknown programme or period."""
+    from indicators.figures import figures
+
+    programme_figures = figures(session, programme, period)
+    fmt = fmt or default_format(programme_figures.programme.donor)
+    module = importlib.import_module(f"exports.{fmt}")
+    return module.render_report(session, programme_figures), fmt
+
+
+def cmd_export(args, settings: Settings) -> int:
+    store = Store(settings)
+    try:
+        with store.Session() as session:
+            data, fmt = render(session, args.programme.strip().upper(), args.period, args.format)
+    except FiguresError as exc:
+        print(f"ctmonitor export: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.dispose()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_bytes(data)
+    print(f"Wrote {args.output} ({fmt}, {len(data):,} bytes)")
+    return 0
