@@ -16,6 +16,8 @@ FORMATS = {
     "csv": "machine-readable results (.csv)",
     "iati": "IATI activity 2.03 XML (.xml)",
 }
+# format -> the module under exports/ whose render_report(session, programme_figures) -> bytes writes it
+RENDERERS = {"iptt": "iptt", "ppr": "ppr", "csv": "results_csv", "iati": "iati"}
 DEFAULT_FORMAT_BY_DONOR = {"USAID": "iptt", "U.S. Department of State": "ppr"}
 
 
@@ -42,7 +44,7 @@ def render(session, programme: str, period: str, fmt: str | None = None) -> tupl
 
     programme_figures = figures(session, programme, period)
     fmt = fmt or default_format(programme_figures.programme.donor)
-    module = importlib.import_module(f"exports.{fmt}")
+    module = importlib.import_module(f"exports.{RENDERERS[fmt]}")
     return module.render_report(session, programme_figures), fmt
 
 
