@@ -29,11 +29,22 @@ def settings(tmp_path_factory) -> Settings:
 def store(settings) -> Store:
     """A store migrated to head with the shipped programme definitions loaded."""
     store = Store(settings)
+    if store.engine.dialect.name == "postgresql":
+        _fresh_schema(store.engine)
     migrate.upgrade(store.engine)
     with store.begin() as session:
         definitions.load_directory(session, PROGRAMMES)
     yield store
     store.dispose()
+
+
+def _fresh_schema(engine) -> None:
+    """A PostgreSQL test database starts each run empty, as a new SQLite file does."""
+    from sqlalchemy import text
+
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
 
 
 @pytest.fixture
