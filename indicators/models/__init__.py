@@ -1,6 +1,6 @@
 """The store's tables; import models from here."""
 
-from indicators.models.accounts import ROLES, User
+from indicators.models.accounts import ROLES, AuditEvent, LoginThrottle, SignOff, User
 from indicators.models.activity import (
     ACTIVITY_MODELS,
     ActivityRecord,
@@ -17,7 +17,7 @@ from indicators.models.base import Base, utcnow
 from indicators.models.programme import Indicator, Narrative, Phase, Programme, Result, Target
 
 __all__ = [
-    "ACTIVITY_MODELS", "ROLES", "ActivityRecord", "Awareness", "Base", "Case", "Indicator", "Meeting",
+    "ACTIVITY_MODELS", "ROLES", "ActivityRecord", "AuditEvent", "Awareness", "LoginThrottle", "SignOff", "Base", "Case", "Indicator", "Meeting",
     "Narrative", "Phase", "PolicyStep", "Programme", "ResearchStep", "Result", "ResultValue", "Target",
     "Training", "Upload", "User", "utcnow",
 ]

@@ -1,10 +1,10 @@
-"""People who sign in: a role and, for donor officers, the donor whose programmes they may see."""
+"""People who sign in, what they did (the audit trail), failed sign-ins, and quarter sign-offs."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from indicators.models.base import Base, utcnow
@@ -22,3 +22,50 @@ class User(Base):
     donor: Mapped[str | None] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditEvent(Base):
+    """One thing someone did. Rows are only ever added: the database refuses updates and deletes."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins per user name (known or not): slowed, then locked for a while."""
+
+    __tablename__ = "login_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure: Mapped[datetime | None] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SignOff(Base):
+    """A programme quarter signed off by a manager once its report was sent, with the report as sent.
+
+    After it, no upload may change that quarter or any before it (their figures feed its year-to-date
+    and life-of-project figures), and the report downloads again byte for byte.
+    """
+
+    __tablename__ = "sign_off"
+    __table_args__ = (UniqueConstraint("programme_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    signed_by: Mapped[str] = mapped_column(String(80))
+    signed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    report_format: Mapped[str] = mapped_column(String(10))
+    report_filename: Mapped[str] = mapped_column(String(200))
+    report: Mapped[bytes] = mapped_column(LargeBinary)
+    report_sha256: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,36 @@
+"""The audit trail: who did what, when. Events are only added; the database refuses to change them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from indicators.models import AuditEvent
+
+# What is recorded (the action names the dashboard shows)
+ACTIONS = {
+    "sign-in": "Signed in",
+    "sign-in-refused": "Sign-in refused",
+    "sign-out": "Signed out",
+    "upload-stored": "Upload stored",
+    "upload-refused": "Upload refused",
+    "narrative": "Narrative edited",
+    "sign-off": "Quarter signed off",
+    "user-added": "User added",
+    "user-changed": "User changed",
+    "report-downloaded": "Report downloaded",
+}
+
+
+def record(session: Session, username: str, action: str, target: str | None = None, **detail) -> AuditEvent:
+    event = AuditEvent(username=username or "anonymous", action=action, target=target, detail=detail)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def recent(session: Session, limit: int = 500, action: str | None = None) -> list[AuditEvent]:
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    return list(session.scalars(query))
