@@ -109,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Serve the dashboard (default http://127.0.0.1:8050).")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="worker processes; more than one runs under gunicorn (for a team)")
     serve.set_defaults(handler=cmd_serve)
     for module in _command_modules():
         module.register(commands)
@@ -116,9 +118,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_serve(args, settings: Settings) -> int:
-    app = create_app(settings)
     print(f"ctmonitor serving on http://{args.host}:{args.port}", flush=True)
-    app.run(host=args.host, port=args.port, debug=False)
+    if args.workers > 1:
+        from gunicorn.app.base import BaseApplication
+
+        class Server(BaseApplication):
+            def load_config(self):
+                self.cfg.set("bind", f"{args.host}:{args.port}")
+                self.cfg.set("workers", args.workers)
+                self.cfg.set("threads", 4)
+                self.cfg.set("timeout", 120)
+                self.cfg.set("accesslog", "-")
+
+            def load(self):
+                # Each worker builds its own app and database connections after the fork.
+                return create_app(settings).server
+
+        Server().run()
+        return 0
+    create_app(settings).run(host=args.host, port=args.port, debug=False)
     return 0
 
 
