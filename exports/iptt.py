@@ -1,0 +1,439 @@
+"""The USAID Indicator Performance Tracking Table workbook: Cover, Indicators, Disaggregation, Activities,
+Sources.
+
+Layout only: every number comes from the report data (``exports.report``), which comes from the figures.
+The sheet writers here are reused by the State Department workbook (``exports.ppr``).
+"""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy.orm import Session
+
+from exports import _xlsx as x
+from exports.report import Report, build_report, day_in_words
+from indicators.figures import ProgrammeFigures
+
+SHEETS = (
+    ("Cover", "programme, donor, reporting period, data as of, status key"),
+    ("Indicators", "the indicator performance tracking table, grouped by result"),
+    ("Disaggregation", "each indicator by disaggregation category: quarter, year to date, life of project"),
+    ("Activities", "the quarter's trainings, awareness events, meetings, policy and research steps"),
+    ("Sources", "the uploaded files the figures were computed from, with their SHA-256"),
+)
+
+INDICATOR_WIDTHS = [10, 46, 12, 9, 9, 9, 9, 9, 9, 9, 10, 9, 9, 10, 9, 11, 48]
+INDICATOR_HEADER_ROW = 5
+
+
+def render_report(session: Session, programme_figures: ProgrammeFigures) -> bytes:
+    return render(build_report(session, programme_figures))
+
+
+def render(report: Report) -> bytes:
+    wb = x.new_workbook(f"IPTT {report.cover.programme_code} {report.cover.period_code}")
+    write_cover(wb, report, title="Indicator Performance Tracking Table", sheets=SHEETS)
+    write_indicators(wb, report)
+    write_disaggregation(wb, report)
+    write_activities(wb, report)
+    write_sources(wb, report)
+    return x.to_bytes(wb)
+
+
+def footer(report: Report, what: str) -> str:
+    return f"{report.cover.programme_code} · {what} · {report.cover.period_code}"
+
+
+def _titles(ws, report: Report, title: str) -> None:
+    c = report.cover
+    x.text(ws.cell(1, 1), title, font=x.TITLE, alignment=Alignment(vertical="center"))
+    x.text(
+        ws.cell(2, 1),
+        f"{c.programme_code} · {c.programme_title}",
+        font=x.SUBTITLE,
+        alignment=Alignment(vertical="top"),
+    )
+    data_as_of = f"{c.data_as_of:%d %B %Y %H:%M} UTC" if c.data_as_of else "no data uploaded"
+    x.text(
+        ws.cell(3, 1),
+        f"Reporting period {c.period_label} · {c.donor} · data as of {data_as_of}",
+        font=x.NOTE,
+        alignment=Alignment(vertical="top"),
+    )
+    ws.row_dimensions[1].height = 22
+
+
+# --- Cover --------------------------------------------------------------------------------------------------
+
+
+def write_cover(wb: Workbook, report: Report, *, title: str, sheets) -> None:
+    c = report.cover
+    ws = wb.create_sheet("Cover")
+    columns = [28, 62, 15, 15, 15]
+    x.widths(ws, columns)
+    x.text(ws.cell(1, 1), title, font=x.TITLE, alignment=Alignment(vertical="center"))
+    ws.row_dimensions[1].height = 24
+    x.text(
+        ws.cell(2, 1), "Quarterly performance report", font=x.SUBTITLE, alignment=Alignment(vertical="top")
+    )
+
+    facts = [
+        ("Programme", f"{c.programme_code} · {c.programme_title}"),
+        ("Donor", c.donor),
+        ("Award number", c.award_number or "Not recorded"),
+        ("Implementing organisation", c.implementer),
+        ("Partners", ", ".join(c.partners) or "None"),
+        ("Government lead", c.government_lead or "Not recorded"),
+        ("Programme period", c.programme_span),
+        ("Reporting period", c.period_label),
+        ("Reporting year", c.year_label),
+    ]
+    row = 4
+    for label, value in facts:
+        x.text(ws.cell(row, 1), label, font=x.BOLD)
+        x.text(ws.cell(row, 2), value)
+        x.fit_row(ws, row, columns)
+        row += 1
+    x.text(ws.cell(row, 1), "Date prepared (UTC)", font=x.BOLD)
+    x.when(ws.cell(row, 2), c.prepared)
+    row += 1
+    x.text(ws.cell(row, 1), "Data as of (UTC)", font=x.BOLD)
+    if c.data_as_of is not None:
+        x.when(ws.cell(row, 2), c.data_as_of)  # the latest upload feeding the figures
+    else:
+        x.text(ws.cell(row, 2), "No activity data uploaded yet")
+    row += 2
+
+    if c.phases:
+        x.text(ws.cell(row, 1), "Funding", font=x.BOLD)
+        row += 1
+        x.header_row(
+            ws,
+            row,
+            [
+                "Phase",
+                "Period",
+                f"Budget ({c.currency})",
+                f"Pledged ({c.currency})",
+                f"Funding gap ({c.currency})",
+            ],
+            height=30,
+        )
+        row += 1
+        for phase in c.phases:
+            x.text(ws.cell(row, 1), phase.name)
+            pledged_by = f" (pledged by {phase.pledged_by})" if phase.pledged_by else ""
+            x.text(ws.cell(row, 2), f"{day_in_words(phase.start)} – {day_in_words(phase.end)}{pledged_by}")
+            for col, value in ((3, phase.budget), (4, phase.pledged), (5, phase.gap)):
+                x.number(ws.cell(row, col), value)
+            x.grid(ws, row, 1, 5)
+            x.fit_row(ws, row, columns)
+            row += 1
+        row += 1
+
+    x.text(ws.cell(row, 1), "Status key", font=x.BOLD)
+    row += 1
+    for status, meaning in report.status_key:
+        if status is None:
+            x.text(ws.cell(row, 1), "No status", alignment=x.WRAP_CENTER)
+        else:
+            x.status(ws.cell(row, 1), status)
+        x.text(ws.cell(row, 2), meaning)
+        x.grid(ws, row, 1, 2)
+        x.fit_row(ws, row, columns)
+        row += 1
+    row += 1
+
+    if c.missing_narratives:
+        x.text(
+            ws.cell(row, 1),
+            "Narratives still to write",
+            font=Font(name=x.FONT, size=10, bold=True, color="9C0006"),
+        )
+        x.text(
+            ws.cell(row, 2),
+            f"{', '.join(c.missing_narratives)}: more than 15% off the pro-rated target "
+            "without a deviation narrative.",
+        )
+        x.fit_row(ws, row, columns)
+        row += 2
+
+    x.text(ws.cell(row, 1), "Contents", font=x.BOLD)
+    row += 1
+    for name, what in sheets:
+        x.text(ws.cell(row, 1), name)
+        x.text(ws.cell(row, 2), what)
+        row += 1
+    x.print_setup(ws, title_rows=None, footer=footer(report, "Cover"), landscape=False)
+
+
+# --- Indicators ---------------------------------------------------------------------------------------------
+
+
+def indicator_headings(report: Report) -> list[str]:
+    c = report.cover
+    year = c.year_term
+    quarters = report.indicators[0].quarters if report.indicators else ()
+    quarter_heads = [f"{q.heading}\n{q.months}" for q in quarters] or ["Q1", "Q2", "Q3", "Q4"]
+    return [
+        "No.",
+        "Indicator",
+        "Standard indicator",
+        "Unit",
+        "Baseline",
+        f"{year} target",
+        *quarter_heads,
+        f"{year} actual to date",
+        f"% of {'FY' if year == 'FY' else 'year'} target",
+        "LOP target",
+        "LOP actual to date",
+        "% of LOP target",
+        "Status",
+        "Deviation narrative",
+    ]
+
+
+def write_indicators(wb: Workbook, report: Report, title: str = "Indicators") -> None:
+    """The IPTT: one row per indicator under bold result rows; frozen headings repeated on every page."""
+    c = report.cover
+    ws = wb.create_sheet(title)
+    columns = INDICATOR_WIDTHS
+    last = len(columns)
+    x.widths(ws, columns)
+    _titles(ws, report, "Indicator Performance Tracking Table")
+
+    band, lines = INDICATOR_HEADER_ROW - 1, 1
+    for first, to, label in ((6, 12, c.year_label), (13, 15, f"Life of project: {c.programme_span}")):
+        ws.merge_cells(start_row=band, start_column=first, end_row=band, end_column=to)
+        x.text(ws.cell(band, first), label, font=x.BOLD, alignment=x.WRAP_CENTER)
+        for col in range(first, to + 1):
+            ws.cell(band, col).fill, ws.cell(band, col).border = x.BAND_FILL, x.GRID
+        lines = max(lines, x.estimate_lines(label, sum(columns[first - 1 : to])))
+    ws.row_dimensions[band].height = lines * x.LINE_HEIGHT + 4
+    x.header_row(ws, INDICATOR_HEADER_ROW, indicator_headings(report), height=42)
+
+    row = INDICATOR_HEADER_ROW + 1
+    for group in report.results:
+        x.text(ws.cell(row, 1), f"Result {group.code}", font=x.BOLD)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=last)
+        x.text(ws.cell(row, 2), f"{group.level_name}: {group.statement}", font=x.BOLD)
+        x.grid(ws, row, 1, last, fill=x.RESULT_FILL)
+        x.fit_row(ws, row, [columns[0], sum(columns[1:])])
+        row += 1
+        for ind in group.indicators:
+            write_indicator_row(ws, row, ind)
+            x.grid(ws, row, 1, last)
+            x.fit_row(ws, row, columns)
+            row += 1
+    if not report.results:
+        x.text(
+            ws.cell(row, 1),
+            "This programme has no indicators.",
+            font=x.NOTE,
+            alignment=Alignment(vertical="top"),
+        )
+        row += 1
+
+    year = "fiscal-year" if c.year_term == "FY" else "year"
+    notes = [
+        "Quarters after the report quarter, or outside the programme, are left empty.",
+        (
+            f"% of target compares the actual to date with the full {year} or life-of-project target; the "
+            "status compares it with the target pro-rated to the end of the report quarter (key: Cover)."
+        ),
+        "Percent indicators are recomputed from the period's sums (e.g. passed ÷ tested), never averaged.",
+    ]
+    row += 1
+    for note in notes:
+        x.text(ws.cell(row, 1), note, font=x.NOTE, alignment=Alignment(vertical="top"))
+        row += 1
+
+    ws.freeze_panes = f"C{INDICATOR_HEADER_ROW + 1}"
+    x.print_setup(ws, title_rows=f"{band}:{INDICATOR_HEADER_ROW}", footer=footer(report, "Indicators"))
+
+
+def write_indicator_row(ws, row: int, ind) -> None:
+    unit = ind.unit
+    x.text(ws.cell(row, 1), ind.code)
+    x.text(ws.cell(row, 2), ind.name)
+    x.text(ws.cell(row, 3), ind.standard_indicator)
+    x.text(ws.cell(row, 4), "Percent" if unit == "percent" else "Number")
+    x.number(ws.cell(row, 5), ind.baseline, unit)
+    x.number(ws.cell(row, 6), ind.year.target, unit)
+    for offset, quarter in enumerate(ind.quarters):
+        x.number(ws.cell(row, 7 + offset), quarter.actual, unit)
+    x.number(ws.cell(row, 11), ind.year.actual, unit)
+    x.percent_of_target(ws.cell(row, 12), ind.year.percent_of_target)
+    x.number(ws.cell(row, 13), ind.lop.target, unit)
+    x.number(ws.cell(row, 14), ind.lop.actual, unit)
+    x.percent_of_target(ws.cell(row, 15), ind.lop.percent_of_target)
+    x.status(ws.cell(row, 16), ind.status)
+    x.text(ws.cell(row, 17), ind.narrative)
+
+
+# --- Disaggregation -----------------------------------------------------------------------------------------
+
+
+def write_disaggregation(wb: Workbook, report: Report) -> None:
+    c = report.cover
+    ws = wb.create_sheet("Disaggregation")
+    columns = [10, 46, 16, 30, 13, 13, 13]
+    x.widths(ws, columns)
+    _titles(ws, report, "Disaggregation")
+    header = 5
+    x.header_row(
+        ws,
+        header,
+        [
+            "No.",
+            "Indicator",
+            "Disaggregation",
+            "Category",
+            f"Quarter\n{c.period_code}",
+            f"{c.year_code}\nto date",
+            "LOP\nto date",
+        ],
+        height=30,
+    )
+    row = header + 1
+    for d in report.disaggregations:
+        x.text(ws.cell(row, 1), d.indicator_code)
+        x.text(ws.cell(row, 2), d.indicator_name)
+        x.text(ws.cell(row, 3), d.label)
+        x.text(ws.cell(row, 4), d.category)
+        x.number(ws.cell(row, 5), d.quarter, d.unit)
+        x.number(ws.cell(row, 6), d.year_to_date, d.unit)
+        x.number(ws.cell(row, 7), d.lop_to_date, d.unit)
+        x.grid(ws, row, 1, len(columns))
+        x.fit_row(ws, row, columns)
+        row += 1
+    if report.disaggregations:
+        ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{row - 1}"
+    else:
+        x.text(
+            ws.cell(row, 1),
+            "No indicator of this programme is disaggregated.",
+            font=x.NOTE,
+            alignment=Alignment(vertical="top"),
+        )
+    ws.freeze_panes = f"A{header + 1}"
+    x.print_setup(ws, title_rows=f"{header}:{header}", footer=footer(report, "Disaggregation"))
+
+
+# --- Activities ---------------------------------------------------------------------------------------------
+
+
+ACTIVITY_HEADINGS = [
+    "Activity",
+    "Reference",
+    "Date",
+    "End date",
+    "District / location",
+    "Description",
+    "Target group / setting / type",
+    "Stage",
+    "Female",
+    "Male",
+    "Total",
+    "Notes",
+    "Source",
+]
+ACTIVITY_WIDTHS = [14, 12, 16, 16, 18, 40, 20, 11, 8, 8, 9, 34, 34]
+
+
+def write_activities(wb: Workbook, report: Report) -> None:
+    ws = wb.create_sheet("Activities")
+    columns = ACTIVITY_WIDTHS
+    x.widths(ws, columns)
+    _titles(ws, report, "Activities in the quarter")
+    if report.case_counts is not None:
+        cc = report.case_counts
+        x.text(
+            ws.cell(4, 1),
+            f"Cases: {cc.identified:,} identified and {cc.referred:,} referred this quarter. "
+            "Individual case records are confidential and never exported.",
+            font=x.NOTE,
+            alignment=Alignment(vertical="top"),
+        )
+    header = 5
+    x.header_row(ws, header, ACTIVITY_HEADINGS, height=30)
+    row = header + 1
+    for a in report.activities:
+        x.text(ws.cell(row, 1), a.kind)
+        x.text(ws.cell(row, 2), a.reference)
+        x.when(ws.cell(row, 3), a.date)
+        x.when(ws.cell(row, 4), a.end_date)
+        x.text(ws.cell(row, 5), a.location)
+        x.text(ws.cell(row, 6), a.description)
+        x.text(ws.cell(row, 7), a.group)
+        x.text(ws.cell(row, 8), a.stage)
+        x.number(ws.cell(row, 9), a.female)
+        x.number(ws.cell(row, 10), a.male)
+        x.number(ws.cell(row, 11), a.total)
+        x.text(ws.cell(row, 12), a.notes)
+        x.text(ws.cell(row, 13), a.source)
+        x.grid(ws, row, 1, len(columns))
+        x.fit_row(ws, row, columns)
+        row += 1
+    if report.activities:
+        ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{row - 1}"
+    else:
+        x.text(
+            ws.cell(row, 1),
+            "No activities recorded for this quarter.",
+            font=x.NOTE,
+            alignment=Alignment(vertical="top"),
+        )
+    ws.freeze_panes = f"A{header + 1}"
+    x.print_setup(ws, title_rows=f"{header}:{header}", footer=footer(report, "Activities"))
+
+
+# --- Sources ------------------------------------------------------------------------------------------------
+
+
+def write_sources(wb: Workbook, report: Report) -> None:
+    ws = wb.create_sheet("Sources")
+    columns = [36, 68, 16, 20, 10, 28]
+    x.widths(ws, columns)
+    _titles(ws, report, "Sources: the uploads the figures were computed from")
+    header = 5
+    x.header_row(
+        ws,
+        header,
+        ["File", "SHA-256", "Uploaded by", "Uploaded (UTC)", "Rows used", "Sheet kinds"],
+        height=18,
+    )
+    mono = Font(name="Consolas", size=9)
+    row = header + 1
+    for s in report.sources:
+        x.text(ws.cell(row, 1), s.filename)
+        x.text(ws.cell(row, 2), s.sha256, font=mono)
+        x.text(ws.cell(row, 3), s.uploaded_by)
+        x.when(ws.cell(row, 4), s.uploaded_at)
+        x.number(ws.cell(row, 5), s.rows)
+        x.text(ws.cell(row, 6), ", ".join(s.kinds))
+        x.grid(ws, row, 1, len(columns))
+        x.fit_row(ws, row, columns)
+        row += 1
+    if report.sources:
+        ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{row - 1}"
+    else:
+        x.text(
+            ws.cell(row, 1),
+            "No uploaded file feeds these figures yet.",
+            font=x.NOTE,
+            alignment=Alignment(vertical="top"),
+        )
+        row += 1
+    if report.unsourced_rows:
+        x.text(
+            ws.cell(row + 1, 1),
+            f"{report.unsourced_rows:,} stored rows feeding the figures have no upload on "
+            "record (entered directly or loaded as demonstration data).",
+            font=x.NOTE,
+            alignment=Alignment(vertical="top"),
+        )
+    ws.freeze_panes = f"A{header + 1}"
+    x.print_setup(ws, title_rows=f"{header}:{header}", footer=footer(report, "Sources"))

@@ -1,0 +1,15 @@
+"""Export tests start from no activity records or narratives, inside the per-test rolled-back session, so the
+rows a test stores are the only ones its report can show."""
+
+import pytest
+from sqlalchemy import delete
+
+from indicators.models import ACTIVITY_MODELS, Narrative
+
+
+@pytest.fixture
+def db(session):
+    for model in [*ACTIVITY_MODELS.values(), Narrative]:
+        session.execute(delete(model))
+    session.flush()
+    return session

@@ -1,0 +1,215 @@
+"""IATI 2.03 XML: valid against the official schema, and carrying the report's own figures."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from exports import iati
+from exports.report import build_report
+from tests.exports.builders import INJECTIONS, gift_figures, kec_figures
+from tests.exports.test_report import PREPARED
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMA = REPO / ".." / "shared" / "reference" / "iati-2.03" / "iati-activities-schema.xsd"
+
+
+@pytest.fixture(scope="module")
+def schema():
+    if not SCHEMA.exists():
+        pytest.fail(
+            f"the IATI 2.03 schema is missing: expected {SCHEMA.resolve()} (../shared beside the clone)"
+        )
+    return etree.XMLSchema(etree.parse(str(SCHEMA)))
+
+
+def valid(schema, data: bytes):
+    doc = etree.fromstring(data)
+    assert schema.validate(doc), "\n".join(str(e) for e in schema.error_log)
+    return doc
+
+
+def history_for(quarter):
+    """Earlier quarters' figures: FY2019's own shapes; before that, KEC's numbers relabelled."""
+    if quarter.year == 2019:
+        return kec_figures(period=quarter.code)
+    return replace(kec_figures(), period=quarter, year=quarter.fiscal_year)
+
+
+def kec_xml(db, schema, narratives=None, history=history_for, figures=None):
+    report = build_report(db, figures or kec_figures(narratives), prepared=PREPARED, history=history)
+    return valid(schema, iati.render(report))
+
+
+def test_activity_header(db, schema):
+    doc = kec_xml(db, schema)
+    assert doc.tag == "iati-activities" and doc.get("version") == "2.03"
+    assert doc.get("generated-datetime") == "2019-07-15T08:00:00Z"
+    activity = doc.find("iati-activity")
+    assert activity.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    assert activity.findtext("iati-identifier") == "XM-DAC-47066-KEC"
+    reporting = activity.find("reporting-org")
+    assert (reporting.get("ref"), reporting.get("type")) == ("XM-DAC-47066", "40")
+    assert activity.findtext("title/narrative").startswith("Improving knowledge, enforcement")
+    assert activity.findtext("description/narrative").startswith("Strengthens the Government of Rwanda")
+    orgs = [
+        (o.get("role"), o.get("ref"), o.get("type"), o.findtext("narrative"))
+        for o in activity.findall("participating-org")
+    ]
+    assert orgs == [
+        ("1", None, "10", "USAID"),
+        ("4", "XM-DAC-47066", "40", "International Organization for Migration (IOM)"),
+        ("4", None, "40", "UN Women"),
+        ("4", None, "40", "UNICEF"),
+    ]
+    assert activity.find("activity-status").get("code") == "2"
+    assert [(d.get("type"), d.get("iso-date")) for d in activity.findall("activity-date")] == [
+        ("1", "2017-01-01"),
+        ("2", "2017-01-01"),
+        ("3", "2020-06-30"),
+    ]
+    assert activity.find("recipient-country").get("code") == "RW"
+    assert activity.find("sector").attrib == {"vocabulary": "1", "code": "15190", "percentage": "100"}
+
+
+def test_results_indicators_references_and_baselines(db, schema):
+    activity = kec_xml(db, schema).find("iati-activity")
+    results = activity.findall("result")
+    assert [(r.get("type"), r.findtext("title/narrative")) for r in results] == [
+        ("2", "1. Evidence on trafficking informs policy."),
+        ("2", "2. The legal and policy framework is strengthened."),
+        ("1", "4. Front-line actors have the skills to prevent trafficking."),
+    ]
+    indicators = {
+        i.findtext("title/narrative").split()[0]: i for r in results for i in r.findall("indicator")
+    }
+    assert list(indicators) == ["KEC-1.1", "KEC-2.1", "KEC-4.2", "KEC-4.3"]
+    assert indicators["KEC-4.2"].attrib == {"measure": "1", "ascending": "1"}
+    assert indicators["KEC-4.3"].attrib == {"measure": "2", "ascending": "1"}
+    reference = indicators["KEC-4.2"].find("reference")
+    assert (reference.get("vocabulary"), reference.get("code")) == ("3", "PS.5.3-15")
+    assert indicators["KEC-1.1"].find("reference") is None
+    assert indicators["KEC-4.2"].find("baseline").attrib == {
+        "year": "2017",
+        "iso-date": "2017-01-01",
+        "value": "0",
+    }
+    assert indicators["KEC-4.3"].find("baseline") is None  # no baseline in the logframe
+    assert indicators["KEC-1.1"].findtext("description/narrative") == "Studies published during the period."
+
+
+def periods_of(indicator):
+    return [
+        (p.find("period-start").get("iso-date"), p.find("period-end").get("iso-date"), p)
+        for p in indicator.findall("period")
+    ]
+
+
+def indicator(doc, code):
+    return next(i for i in doc.iter("indicator") if i.findtext("title/narrative").startswith(code + " "))
+
+
+def test_periods_quarters_years_and_life_of_project(db, schema):
+    k42 = indicator(kec_xml(db, schema), "KEC-4.2")
+    periods = periods_of(k42)
+    quarters = [(s, e) for s, e, p in periods if p.find("target") is None]
+    assert quarters[0] == ("2017-01-01", "2017-03-31")  # FY2017 Q2, from the programme's start
+    assert quarters[-1] == ("2019-04-01", "2019-06-30") and len(quarters) == 10
+    targets = [(s, e, p.find("target").get("value")) for s, e, p in periods if p.find("target") is not None]
+    assert targets == [
+        ("2017-01-01", "2017-09-30", "400"),
+        ("2017-10-01", "2018-09-30", "400"),
+        ("2018-10-01", "2019-09-30", "400"),
+        ("2017-01-01", "2020-06-30", "1120"),
+    ]
+
+    q3 = next(p for s, e, p in periods if s == "2019-04-01")
+    actuals = [
+        (a.get("value"), [(d.get("name"), d.get("value")) for d in a.findall("dimension")])
+        for a in q3.findall("actual")
+    ]
+    assert actuals == [
+        ("120", []),
+        ("70", [("sex", "Female")]),
+        ("50", [("sex", "Male")]),
+        ("120", [("target_group", "Law enforcement")]),
+    ]
+
+    fy2019 = next(p for s, e, p in periods if (s, e) == ("2018-10-01", "2019-09-30"))
+    total = fy2019.find("actual")
+    assert total.get("value") == "310"
+    assert total.findtext("comment/narrative") == "FY2019 to date: through FY2019 Q3 (ending 30 June 2019)."
+    assert all(a.find("comment") is not None for a in fy2019.findall("actual"))
+    fy2018 = next(p for s, e, p in periods if (s, e) == ("2017-10-01", "2018-09-30"))
+    assert fy2018.find("actual/comment") is None  # a complete year needs no caveat
+
+    lop = next(p for s, e, p in periods if (s, e) == ("2017-01-01", "2020-06-30"))
+    assert lop.find("actual").get("value") == "1234"
+    assert lop.findtext("actual/comment/narrative").startswith("Life of project to date: through FY2019 Q3")
+
+
+def test_percent_values_and_narrative_comment(db, schema):
+    doc = kec_xml(db, schema, narratives={"KEC-4.3": INJECTIONS[4] + " <b>&amp;\x01"})
+    k43 = indicator(doc, "KEC-4.3")
+    q3 = next(p for s, e, p in periods_of(k43) if s == "2019-04-01")
+    assert q3.find("actual").get("value") == "81.25"
+    assert (
+        q3.findtext("actual/comment/narrative") == INJECTIONS[4] + " <b>&amp;"
+    )  # escaped, control char dropped
+    fy = next(p for s, e, p in periods_of(k43) if (s, e) == ("2018-10-01", "2019-09-30"))
+    assert (fy.find("target").get("value"), fy.find("actual").get("value")) == ("80", "78.5")
+
+
+def test_without_history_the_report_quarter_alone(db, schema):
+    doc = kec_xml(db, schema, history=None)
+    spans = [(s, e) for s, e, _ in periods_of(indicator(doc, "KEC-4.2"))]
+    assert spans == [("2019-04-01", "2019-06-30"), ("2018-10-01", "2019-09-30"), ("2017-01-01", "2020-06-30")]
+
+
+def test_last_quarter_finalises_the_activity(db, schema):
+    figures = kec_figures()
+    ending = replace(figures, programme=replace(figures.programme, end_date=figures.period.end))
+    doc = kec_xml(db, schema, history=None, figures=ending)
+    activity = doc.find("iati-activity")
+    assert activity.find("activity-status").get("code") == "3"
+    assert ("4", "2019-06-30") in [
+        (d.get("type"), d.get("iso-date")) for d in activity.findall("activity-date")
+    ]
+    lop = periods_of(indicator(doc, "KEC-4.2"))[-1][2]
+    assert lop.find("actual/comment") is None
+
+
+def test_gift_on_calendar_quarters_lop_targets_and_budgets(db, schema):
+    from indicators.periods import CALENDAR
+
+    def history(quarter):
+        assert quarter.calendar == CALENDAR
+        return replace(gift_figures(), period=quarter, year=quarter.fiscal_year)
+
+    report = build_report(db, gift_figures(), prepared=PREPARED, history=history)
+    doc = valid(schema, iati.render(report))
+    activity = doc.find("iati-activity")
+    assert activity.findtext("iati-identifier") == "XM-DAC-47066-GIFT"
+    assert [o.findtext("narrative") for o in activity.findall("participating-org")] == [
+        "UN.GIFT",
+        "International Organization for Migration (IOM)",
+        "UNODC",
+    ]  # IOM is listed once
+    budgets = [
+        (b.get("status"), b.find("period-start").get("iso-date"), b.findtext("value"))
+        for b in activity.findall("budget")
+    ]
+    assert budgets == [("2", "2011-10-01", "302226"), ("1", "2012-04-01", "460000")]
+    g11 = indicator(doc, "GIFT-1.1")
+    spans = [
+        (s, e, p.find("target") is not None and p.find("target").get("value")) for s, e, p in periods_of(g11)
+    ]
+    # 2011 Q4 and 2012 Q1 as calendar quarters; no year targets, so no year periods; the LOP with its target.
+    assert spans == [
+        ("2011-10-01", "2011-12-31", False),
+        ("2012-01-01", "2012-03-31", False),
+        ("2011-10-01", "2013-03-31", "200"),
+    ]
