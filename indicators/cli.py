@@ -1,4 +1,4 @@
-"""Store commands: ``init``, ``programmes`` and ``users``."""
+"""Store commands: ``init``, ``programmes``, ``users`` and ``narrative``."""
 
 from __future__ import annotations
 
@@ -31,6 +31,24 @@ def register(commands) -> None:
     add.add_argument("--role", required=True, choices=["admin", "manager", "officer", "donor"])
     add.add_argument("--donor", help="for --role donor: the donor whose programmes the user may see")
     add.set_defaults(handler=cmd_users_add)
+
+    narrative = commands.add_parser("narrative", help="write or show deviation narratives",
+                                    description="Deviation narratives per indicator and report quarter; they "
+                                                "appear beside the figures in the dashboard and the reports.")
+    narrative_commands = narrative.add_subparsers(dest="narrative_command", metavar="COMMAND", required=True)
+    write = narrative_commands.add_parser(
+        "set", help="write one indicator's narrative for one quarter (empty text deletes it)")
+    write.add_argument("--programme", required=True, metavar="CODE")
+    write.add_argument("--indicator", required=True, metavar="CODE", help="e.g. KEC-4.2")
+    write.add_argument("--period", required=True, metavar="PERIOD", help="the report quarter, e.g. FY2019Q3")
+    write.add_argument("--text", required=True, help="the narrative; '' deletes it, '-' reads standard input")
+    write.add_argument("--user", help="who writes it (default: the login name)")
+    write.set_defaults(handler=cmd_narrative_set)
+    show = narrative_commands.add_parser(
+        "show", help="list a quarter's indicators with their status and narrative")
+    show.add_argument("--programme", required=True, metavar="CODE")
+    show.add_argument("--period", required=True, metavar="PERIOD", help="the report quarter, e.g. FY2019Q3")
+    show.set_defaults(handler=cmd_narrative_show)
 
 
 def cmd_init(args, settings: Settings) -> int:
@@ -86,6 +104,56 @@ def cmd_users_add(args, settings: Settings) -> int:
     finally:
         store.dispose()
     return 0
+
+
+def cmd_narrative_set(args, settings: Settings) -> int:
+    from indicators.figures import FiguresError
+    from indicators.narratives import set_narrative
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    user = args.user or _login_name()
+    store = Store(settings)
+    try:
+        with store.begin() as session:
+            row = set_narrative(session, args.indicator, args.period, text, user,
+                                programme_code=args.programme)
+            where = f"{args.indicator.strip().upper()} {row.period if row else args.period}"
+    except FiguresError as exc:  # unknown programme, indicator or period
+        print(f"ctmonitor narrative set: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.dispose()
+    print(f"Narrative {'saved' if row else 'deleted'}: {where}")
+    return 0
+
+
+def cmd_narrative_show(args, settings: Settings) -> int:
+    from indicators.figures import FiguresError, figures
+
+    store = Store(settings)
+    try:
+        with store.Session() as session:
+            report = figures(session, args.programme, args.period)
+    except FiguresError as exc:
+        print(f"ctmonitor narrative show: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.dispose()
+    print(f"{report.programme.code} {report.period.label()}")
+    for line in report.indicators:
+        flag = "  ! needs a narrative" if line.needs_narrative else ""
+        targeted = line.year_to_date.target is not None or line.lop_to_date.target is not None
+        state = line.status or ("no data" if targeted else "no target")
+        print(f"{line.indicator.code:<10} {state:<9}{flag}".rstrip())
+        print(f"    {line.narrative.strip() if line.narrative else '(no narrative)'}")
+    return 0
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in a bare container
+        return "cli"
 
 
 def _describe(url: str) -> str:

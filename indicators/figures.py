@@ -11,16 +11,50 @@ Rules (DOMAIN §6):
   indicators are not pro-rated): the percentage is rounded once to a whole number, then banded —
   within ±15 On track, above Ahead, below Behind. No target, no status.
 - Disaggregation categories add up to the total; rows lacking the value fall in ``Unknown``.
+
+How the rules are applied here:
+- Pro-rating is by days. A fiscal year is clipped to the programme (KEC's FY2017 runs 1 January –
+  30 September 2017, PVR's FY2018 1 February – 30 September 2018, both programmes' FY2020 1 October 2019 –
+  30 June 2020); the share elapsed is the days from the clipped start through the end of the report
+  quarter over the clipped year's days. LOP: the same over the programme's days. Percent indicators are
+  compared with the full target.
+- Percentages are rounded half up to a whole number once; the band is |pct − 100| ≤ 15 On track. A target
+  of 0: no percentage; Ahead when the actual is above 0, else On track. A ratio with nothing to divide by
+  (actual None): no percentage, no status.
+- Categories have no targets of their own, so no percentage or status. A category is listed when it has
+  rows in the programme through the report quarter (Female and Male always for a female/male sum), in
+  vocabulary order with Unknown last.
+- A percentage entered directly (source ``results``, unit percent) is taken as entered: the quarter's
+  entry; for the year or LOP the entry for that period code if there is one, else the latest quarter's.
+- The sums come from ``indicators.measures.quarter_sums``, one SQL statement per indicator, so the number
+  of queries does not grow with the number of quarters.
 """
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from fractions import Fraction
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
-from indicators.periods import Period
+from indicators import periods
+from indicators.measures import (
+    TOTAL,
+    MeasureError,
+    Source,
+    Sums,
+    fixed_categories,
+    latest_upload,
+    order_categories,
+    quarter_sums,
+)
+from indicators.models import Indicator, Narrative, Programme
+from indicators.periods import LOP, Period, PeriodError
 
 AHEAD, ON_TRACK, BEHIND = "Ahead", "On track", "Behind"
 STATUSES = (AHEAD, ON_TRACK, BEHIND)
@@ -125,4 +159,211 @@ def figures(session: Session, programme: str, period: str | Period) -> Programme
     """Every indicator of a programme for one report quarter: quarter, year to date and LOP to date,
     with their disaggregations and narratives. Raises ``FiguresError`` for an unknown programme, an
     unreadable period, or a quarter outside the programme."""
-    raise NotImplementedError
+    record = load_programme(session, programme)
+    report = report_quarter(record, period)
+    lop = [q for q in programme_quarters(record) if q <= report]
+    year = report.fiscal_year
+    ytd = [q for q in lop if q.fiscal_year == year]
+    notes = dict(session.execute(
+        select(Narrative.indicator_id, Narrative.text)
+        .where(Narrative.indicator_id.in_([i.id for i in record.indicators]), Narrative.period == report.code)
+    ).all()) if record.indicators else {}
+    lines = [_indicator_figures(session, record, indicator, report, ytd, lop, notes.get(indicator.id))
+             for indicator in record.indicators]
+    return ProgrammeFigures(programme_info(record), report, year, lines, latest_upload(session, record.id))
+
+
+# --- programmes and periods -----------------------------------------------------------------------------
+
+
+def load_programme(session: Session, programme) -> Programme:
+    """The programme with its indicators, results and targets loaded; ``FiguresError`` if unknown."""
+    code = str(getattr(programme, "code", programme) or "").strip().upper()
+    record = session.scalar(
+        select(Programme).where(Programme.code == code).options(
+            selectinload(Programme.indicators).selectinload(Indicator.targets),
+            selectinload(Programme.indicators).joinedload(Indicator.result),
+        ))
+    if record is None:
+        known = session.scalars(select(Programme.code).order_by(Programme.code)).all()
+        raise FiguresError(f"unknown programme {code or programme!r}; known programmes: "
+                           f"{', '.join(known) or 'none (run ctmonitor init)'}")
+    return record
+
+
+def programme_quarters(programme) -> list[Period]:
+    """Every reporting quarter of a programme (a ``Programme`` row or ``ProgrammeInfo``), in order."""
+    return periods.quarters_between(programme.start_date, programme.end_date, programme.calendar)
+
+
+def report_quarter(programme, period: str | Period) -> Period:
+    """Read a report quarter for a programme (``FY19Q3``, ``2019Q3`` or a ``Period``); ``FiguresError``
+    for a year, LOP, an unreadable code or a quarter outside the programme, naming its first and last."""
+    quarters = programme_quarters(programme)
+    span = f"{quarters[0].code} … {quarters[-1].code}"
+    if isinstance(period, Period):
+        parsed = period
+    else:
+        try:
+            parsed = periods.parse(period, programme.calendar)
+        except PeriodError as exc:
+            raise FiguresError(f"{exc}; {programme.code} reports on quarters {span}") from None
+    if parsed.kind == "lop":
+        raise FiguresError(f"LOP is the life of project, not a quarter: the report period must be a quarter "
+                           f"of {programme.code}, {span}")
+    if parsed.calendar != programme.calendar:
+        raise FiguresError(f"{parsed.code} is not on {programme.code}'s {programme.calendar} calendar; "
+                           f"its quarters are {span}")
+    if parsed.kind == "year":
+        raise FiguresError(f"{parsed.code} is a year, not a quarter: the report period must be a quarter of "
+                           f"{programme.code}, {span} (for example {parsed.code}Q1)")
+    if parsed not in quarters:
+        raise FiguresError(f"{parsed.code} is outside {programme.code}, which runs from {quarters[0].code} "
+                           f"to {quarters[-1].code}")
+    return parsed
+
+
+def programme_info(record: Programme) -> ProgrammeInfo:
+    return ProgrammeInfo(record.code, record.title, record.short_title, record.donor, record.award_number,
+                         list(record.partners or []), record.government_lead, record.start_date,
+                         record.end_date, record.calendar)
+
+
+def indicator_info(indicator: Indicator) -> IndicatorInfo:
+    result = indicator.result
+    return IndicatorInfo(
+        code=indicator.code, name=indicator.name, definition=indicator.definition, unit=indicator.unit,
+        category=indicator.category, result_code=result.code, result_statement=result.statement,
+        result_level=result.level, standard_indicator=indicator.standard_indicator,
+        baseline=indicator.baseline, measure=dict(indicator.measure or {}), source_kind=indicator.source_kind,
+        source_filter=dict(indicator.source_filter or {}), date_field=indicator.date_field,
+        disaggregations=list(indicator.disaggregations or []), data_source=indicator.data_source,
+        targets={t.period: t.value for t in indicator.targets},
+    )
+
+
+def elapsed_share(period: Period, report: Period, start: date, end: date) -> Fraction:
+    """Share of a year or LOP (clipped to the programme's [start, end]) elapsed at the end of the report
+    quarter, by days."""
+    first, last = periods.bounds(period, start, end)
+    through = min(report.end, last)
+    return Fraction(max((through - first).days + 1, 0), (last - first).days + 1)
+
+
+# --- arithmetic -------------------------------------------------------------------------------------------
+
+
+def whole(value: Fraction | float) -> int:
+    """Round half up to a whole number (84.5 -> 85), once."""
+    return math.floor(_exact(value) + Fraction(1, 2))
+
+
+def _exact(value) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(repr(float(value)))
+
+
+def status(actual, target: float | None, share: Fraction | float = 1) -> str | None:
+    """Ahead / On track / Behind of an actual against the target pro-rated by ``share``; None with no
+    target or no actual."""
+    if target is None or actual is None:
+        return None
+    expected = _exact(target) * _exact(share)
+    if expected == 0:
+        return AHEAD if actual > 0 else ON_TRACK
+    percent = whole(_exact(actual) * 100 / expected)
+    if abs(percent - 100) <= 15:
+        return ON_TRACK
+    return AHEAD if percent > 100 else BEHIND
+
+
+def make_figure(actual, target: float | None = None, share: Fraction | float = 1,
+                numerator: float | None = None, denominator: float | None = None) -> Figure:
+    """A ``Figure`` from an actual (exact or float) and the full target; ``share`` pro-rates the status."""
+    percent = None if actual is None or not target else whole(_exact(actual) * 100 / _exact(target))
+    return Figure(None if actual is None else float(actual), target, percent, status(actual, target, share),
+                  numerator, denominator)
+
+
+def period_actual(source: Source, by_quarter: dict[str, Sums], quarters: Iterable[Period], code: str
+                  ) -> tuple[Fraction | None, float | None, float | None]:
+    """(actual, numerator, denominator) of one period from its quarters' sums: a count or sum adds up,
+    a ratio is recomputed from the added sums (× 100), an entered percent is taken as entered."""
+    quarters = list(quarters)
+    if source.as_entered:
+        if code in by_quarter:
+            return _exact(by_quarter[code].numerator), None, None
+        for quarter in reversed(quarters):
+            if quarter.code in by_quarter:
+                return _exact(by_quarter[quarter.code].numerator), None, None
+        return None, None, None
+    counted = [by_quarter[q.code] for q in quarters if q.code in by_quarter]
+    numerator = sum((_exact(s.numerator) for s in counted), Fraction(0))
+    if not source.is_ratio:
+        return numerator, None, None
+    denominator = sum((_exact(s.denominator or 0) for s in counted), Fraction(0))
+    actual = None if denominator == 0 else numerator * 100 / denominator
+    return actual, float(numerator), float(denominator)
+
+
+def by_category(sums: dict) -> dict[tuple[str, str], dict[str, Sums]]:
+    """``quarter_sums`` regrouped: (disaggregation, category) -> quarter code -> sums."""
+    out: dict[tuple[str, str], dict[str, Sums]] = defaultdict(dict)
+    for (quarter, disaggregation, category), value in sums.items():
+        out[(disaggregation, category)][quarter] = value
+    return out
+
+
+# --- one indicator -----------------------------------------------------------------------------------------
+
+
+def _indicator_figures(session: Session, record: Programme, indicator: Indicator, report: Period,
+                       ytd: list[Period], lop: list[Period], narrative: str | None) -> IndicatorFigures:
+    source = Source.of(indicator)
+    year = report.fiscal_year
+    codes = [q.code for q in lop] + ([year.code, LOP.code] if source.as_entered else [])
+    try:
+        series = by_category(quarter_sums(session, source, codes))
+    except MeasureError as exc:
+        raise FiguresError(str(exc)) from None
+    prorate = indicator.unit != "percent"
+    year_share = elapsed_share(year, report, record.start_date, record.end_date) if prorate else 1
+    lop_share = elapsed_share(LOP, report, record.start_date, record.end_date) if prorate else 1
+    year_target, lop_target = indicator.target_for(year.code), indicator.target_for(LOP.code)
+
+    def three(by_quarter, with_targets: bool) -> tuple[Figure, Figure, Figure]:
+        actual, num, den = period_actual(source, by_quarter, [report], report.code)
+        quarter = make_figure(actual, numerator=num, denominator=den)
+        actual, num, den = period_actual(source, by_quarter, ytd, year.code)
+        in_year = make_figure(actual, year_target if with_targets else None, year_share, num, den)
+        actual, num, den = period_actual(source, by_quarter, lop, LOP.code)
+        to_date = make_figure(actual, lop_target if with_targets else None, lop_share, num, den)
+        return quarter, in_year, to_date
+
+    total = series.get((TOTAL, TOTAL), {})
+    quarter, in_year, to_date = three(total, True)
+    year_quarters = {}
+    for q in year.quarters():
+        actual = period_actual(source, total, [q], q.code)[0] if q in lop else None
+        year_quarters[q.code] = None if actual is None else float(actual)
+    categories = []
+    for disaggregation in source.disaggregations:
+        present = {c for d, c in series if d == disaggregation}
+        present |= set(fixed_categories(source, disaggregation))
+        for category in order_categories(disaggregation, present):
+            categories.append(CategoryFigures(disaggregation, category,
+                                              *three(series.get((disaggregation, category), {}), False)))
+    return IndicatorFigures(indicator_info(indicator), quarter, in_year, to_date, year_quarters, categories,
+                            narrative)
+
+
+# The dashboard's read functions live in ``indicators.queries`` (they build on this module); they are
+# importable from here too, lazily, so the two modules do not import each other at load time.
+_QUERIES = ("SeriesPoint", "indicator_series", "feeding_records", "latest_complete_quarter")
+
+
+def __getattr__(name: str):
+    if name in _QUERIES:
+        from indicators import queries
+
+        return getattr(queries, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
