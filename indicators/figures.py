@@ -152,7 +152,7 @@ class ProgrammeFigures:
     period: Period  # the report quarter
     year: Period  # the year it belongs to
     indicators: list[IndicatorFigures]
-    data_as_of: datetime | None  # the latest stored upload that feeds these figures
+    data_as_of: datetime | None  # the latest stored upload feeding records up to the report quarter
 
 
 def figures(session: Session, programme: str, period: str | Period) -> ProgrammeFigures:
@@ -170,7 +170,8 @@ def figures(session: Session, programme: str, period: str | Period) -> Programme
     ).all()) if record.indicators else {}
     lines = [_indicator_figures(session, record, indicator, report, ytd, lop, notes.get(indicator.id))
              for indicator in record.indicators]
-    return ProgrammeFigures(programme_info(record), report, year, lines, latest_upload(session, record.id))
+    return ProgrammeFigures(programme_info(record), report, year, lines,
+                            latest_upload(session, record.id, [q.code for q in lop]))
 
 
 # --- programmes and periods -----------------------------------------------------------------------------

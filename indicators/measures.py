@@ -397,11 +397,16 @@ def _entered_sums(session: Session, source: Source, quarters: Sequence[str], dis
 # --- provenance ----------------------------------------------------------------------------------------
 
 
-def latest_upload(session: Session, programme_id: int) -> datetime | None:
-    """When the latest upload that still feeds one of the programme's records was made."""
-    feeds = [exists().where(model.__table__.c.upload_id == Upload.id,
-                            model.__table__.c.programme_id == programme_id)
-             for model in ACTIVITY_MODELS.values()]
+def latest_upload(session: Session, programme_id: int, quarters: Sequence[str] | None = None) -> datetime | None:
+    """When the latest upload that still feeds one of the programme's records was made; with ``quarters``,
+    only records of those quarters count (a report's data are as of the latest upload it used)."""
+    feeds = []
+    for model in ACTIVITY_MODELS.values():
+        table = model.__table__
+        conditions = [table.c.upload_id == Upload.id, table.c.programme_id == programme_id]
+        if quarters is not None:
+            conditions.append(table.c.quarter.in_(list(quarters)))
+        feeds.append(exists().where(*conditions))
     return session.scalar(select(func.max(Upload.uploaded_at)).where(or_(*feeds)))
 
 

@@ -210,6 +210,11 @@ def test_data_as_of_is_the_latest_upload_feeding_the_programme(db):
     make_policy_step(db, "KEC", date=date(2019, 6, 2), upload_id=july.id)
     assert figures(db, "KEC", "FY2019Q3").data_as_of == datetime(2019, 7, 8, 15, 30)
     assert figures(db, "PVR", "FY2019Q3").data_as_of == datetime(2019, 9, 1)
+    # A later upload feeding only a later quarter is not part of the FY2019Q3 report's data.
+    later = make_upload(db, uploaded_at=datetime(2020, 1, 10))
+    make_training(db, "KEC", start_date=date(2019, 11, 5), upload_id=later.id)
+    assert figures(db, "KEC", "FY2019Q3").data_as_of == datetime(2019, 7, 8, 15, 30)
+    assert figures(db, "KEC", "FY2020Q1").data_as_of == datetime(2020, 1, 10)
 
 
 def test_narrative_is_shown_with_the_figures(db):
