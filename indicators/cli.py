@@ -8,7 +8,7 @@ import sys
 
 from sqlalchemy import func, select
 
-from indicators import accounts, definitions, migrate
+from indicators import accounts, aggregates, definitions, migrate
 from indicators.db import Store
 from indicators.models import Indicator, Programme
 from indicators.settings import Settings
@@ -57,12 +57,15 @@ def cmd_init(args, settings: Settings) -> int:
         migrate.upgrade(store.engine)
         with store.begin() as session:
             codes = definitions.load_directory(session, settings.programmes_dir)
+            recomputed = aggregates.sync_definitions(session)
     except definitions.DefinitionError as exc:
         print(f"ctmonitor init: {exc}", file=sys.stderr)
         return 1
     finally:
         store.dispose()
     print(f"Store ready ({_describe(settings.database_url)}); programmes loaded: {', '.join(codes)}")
+    if recomputed:
+        print(f"Per-quarter sums recomputed for {len(recomputed)} indicator(s) whose definition is new or changed")
     return 0
 
 

@@ -148,7 +148,27 @@ def order_categories(disaggregation: str, categories: Iterable[str]) -> list[str
 
 def quarter_sums(session: Session, source: Source, quarters: Sequence[str], disaggregate: bool = True
                  ) -> dict[Key, Sums]:
-    """Sums per quarter and category for the given quarter codes, in one statement.
+    """Sums per quarter and category for the given quarter codes, read from the per-quarter sums the store
+    keeps up to date (``indicators.aggregates``); direct entries are read as entered."""
+    if source.kind == RESULTS or not quarters:
+        return compute_quarter_sums(session, source, quarters, disaggregate)
+    from indicators.aggregates import stored_sums
+
+    check(source)
+    return stored_sums(session, source, quarters, disaggregate)
+
+
+def check(source: Source) -> None:
+    """Raise ``MeasureError`` if the indicator names a column, stage or date its sheet does not have
+    (the statement is built, not run)."""
+    if source.kind == RESULTS:
+        return
+    _grouped_statement(source, _table(source), ["-"], source.disaggregations)
+
+
+def compute_quarter_sums(session: Session, source: Source, quarters: Sequence[str], disaggregate: bool = True
+                         ) -> dict[Key, Sums]:
+    """Sums per quarter and category for the given quarter codes, in one statement over the activity rows.
 
     Totals are keyed ``(quarter, "", "")``; categories ``(quarter, "sex", "Female")``. A quarter or
     category with no rows is absent. For a directly entered percent, ``quarters`` may also hold year or

@@ -22,6 +22,7 @@ from indicators.models import (
     Awareness,
     Case,
     Indicator,
+    IndicatorSums,
     Meeting,
     Narrative,
     PolicyStep,
@@ -169,7 +170,7 @@ TEST_PROGRAMME = {
 def clear_records(session: Session) -> None:
     """Start a test from an empty set of records and narratives (rolled back with the test's session), so
     hand-computed figures hold whatever other suites left committed in the shared store."""
-    for model in [*ACTIVITY_MODELS.values(), Narrative]:
+    for model in [*ACTIVITY_MODELS.values(), Narrative, IndicatorSums]:
         session.execute(delete(model))
     session.flush()
 

@@ -13,11 +13,12 @@ from indicators.models.activity import (
     Training,
     Upload,
 )
+from indicators.models.aggregates import IndicatorSums
 from indicators.models.base import Base, utcnow
 from indicators.models.programme import Indicator, Narrative, Phase, Programme, Result, Target
 
 __all__ = [
-    "ACTIVITY_MODELS", "ROLES", "ActivityRecord", "AuditEvent", "Awareness", "LoginThrottle", "SignOff", "Base", "Case", "Indicator", "Meeting",
+    "ACTIVITY_MODELS", "ROLES", "ActivityRecord", "AuditEvent", "Awareness", "LoginThrottle", "SignOff", "Base", "Case", "Indicator", "IndicatorSums", "Meeting",
     "Narrative", "Phase", "PolicyStep", "Programme", "ResearchStep", "Result", "ResultValue", "Target",
     "Training", "Upload", "User", "utcnow",
 ]

@@ -113,6 +113,8 @@ class Indicator(Base):
     standard_indicator: Mapped[str | None] = mapped_column(String(30))
     data_source: Mapped[str | None] = mapped_column(Text)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # the definition (source, measure, disaggregations) its stored per-quarter sums were computed for
+    sums_signature: Mapped[str | None] = mapped_column(String(64))
 
     programme: Mapped[Programme] = relationship(back_populates="indicators")
     result: Mapped[Result] = relationship(back_populates="indicators")

@@ -4,12 +4,12 @@ rows a test stores are the only ones its report can show."""
 import pytest
 from sqlalchemy import delete
 
-from indicators.models import ACTIVITY_MODELS, Narrative
+from indicators.models import ACTIVITY_MODELS, IndicatorSums, Narrative
 
 
 @pytest.fixture
 def db(session):
-    for model in [*ACTIVITY_MODELS.values(), Narrative]:
+    for model in [*ACTIVITY_MODELS.values(), Narrative, IndicatorSums]:
         session.execute(delete(model))
     session.flush()
     return session

@@ -1,0 +1,28 @@
+"""d) The IPTT workbook export of one programme-quarter on the million-record store: ≤ 1 s."""
+
+from __future__ import annotations
+
+import sys
+
+from benchmarks._bigstore import big_store
+from benchmarks._report import line, median_p95, timings
+
+
+def main() -> int:
+    from exports.cli import render
+    from indicators.db import Store
+
+    store = Store(big_store())
+    with store.Session() as session:
+        size = len(render(session, "KEC", "FY2019Q3", "iptt")[0])
+        values = timings(lambda: render(session, "KEC", "FY2019Q3", "iptt"), repeat=10, warmup=1)
+    store.dispose()
+    median, p95 = median_p95(values)
+    ok = line("d) IPTT export KEC FY2019Q3 on 1,000,000 records",
+              f"median {median * 1000:.0f} ms, slowest {max(values) * 1000:.0f} ms (≤ 1000); {size:,} bytes",
+              max(values) <= 1.0)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

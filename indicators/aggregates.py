@@ -1,0 +1,137 @@
+"""Per-quarter indicator sums kept in the store, so figures read a few hundred small rows, not millions.
+
+Every write path keeps them exact, inside the same transaction as the records:
+- the importer (bulk Core inserts and updates) calls ``refresh`` for the programme, sheet kind and the
+  quarters it touched (old and new quarters of an updated row);
+- ORM writes of activity records (the demo builders, tests, corrections) are caught after each flush;
+- ``ctmonitor init`` calls ``sync_definitions``: an indicator whose source, filter, measure or
+  disaggregations changed (or that never had sums) is recomputed whole.
+
+A stage measure depends on history (an instrument counts where it first reaches the stage), so its sums
+are always recomputed over all the programme's quarters; they come from small tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, event, insert, inspect, select, update
+from sqlalchemy.orm import Session
+
+from indicators import periods
+from indicators.measures import RESULTS, TOTAL, Key, Source, Sums, compute_quarter_sums
+from indicators.models import ACTIVITY_MODELS, Indicator, IndicatorSums, Programme
+
+KIND_OF_TABLE = {model.__tablename__: kind for kind, model in ACTIVITY_MODELS.items() if kind != RESULTS}
+
+
+def signature(indicator) -> str:
+    """What the sums of an indicator depend on in its definition."""
+    text = json.dumps([indicator.source_kind, indicator.source_filter, indicator.measure, indicator.date_field,
+                       indicator.disaggregations, indicator.unit], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def stored_sums(session: Session, source: Source, quarters: Sequence[str], disaggregate: bool = True
+                ) -> dict[Key, Sums]:
+    table = IndicatorSums.__table__
+    statement = select(table.c.quarter, table.c.disaggregation, table.c.category, table.c.numerator,
+                       table.c.denominator).where(table.c.indicator_id == source.indicator_id,
+                                                  table.c.quarter.in_(list(quarters)))
+    if not disaggregate:
+        statement = statement.where(table.c.disaggregation == TOTAL)
+    return {(q, d, c): Sums(n, den if source.is_ratio else None)
+            for q, d, c, n, den in session.execute(statement)}
+
+
+def refresh(session: Session, programme_id: int, kind: str, quarters: Iterable[str] | None = None) -> None:
+    """Recompute the sums of the programme's indicators fed by ``kind`` for ``quarters`` (all when None)."""
+    if kind == RESULTS:
+        return
+    indicators = session.execute(select(Indicator.__table__).where(
+        Indicator.__table__.c.programme_id == programme_id, Indicator.__table__.c.source_kind == kind)).all()
+    if not indicators:
+        return
+    every = _programme_quarters(session, programme_id)
+    wanted = every if quarters is None else sorted(set(quarters) & set(every))
+    for indicator in indicators:
+        source = Source.of(indicator)
+        _store(session, source, every if source.measure.get("type") == "stage" else wanted)
+
+
+def rebuild(session: Session, programme_id: int | None = None) -> int:
+    """Recompute every indicator's sums (of one programme, or all); returns how many indicators."""
+    query = select(Indicator.__table__)
+    if programme_id is not None:
+        query = query.where(Indicator.__table__.c.programme_id == programme_id)
+    indicators = session.execute(query).all()
+    for indicator in indicators:
+        _recompute_whole(session, indicator)
+    return len(indicators)
+
+
+def sync_definitions(session: Session) -> list[str]:
+    """Recompute the sums of indicators whose definition changed since their sums were made."""
+    changed = []
+    for indicator in session.execute(select(Indicator.__table__)).all():
+        if indicator.sums_signature != signature(indicator):
+            _recompute_whole(session, indicator)
+            changed.append(indicator.code)
+    return changed
+
+
+def _recompute_whole(session: Session, indicator) -> None:
+    if indicator.source_kind != RESULTS:
+        _store(session, Source.of(indicator), _programme_quarters(session, indicator.programme_id))
+    session.execute(update(Indicator.__table__).where(Indicator.__table__.c.id == indicator.id)
+                    .values(sums_signature=signature(indicator)))
+
+
+def _store(session: Session, source: Source, quarters: Sequence[str]) -> None:
+    if not quarters:
+        return
+    table = IndicatorSums.__table__
+    sums = compute_quarter_sums(session, source, quarters)
+    session.execute(delete(table).where(table.c.indicator_id == source.indicator_id,
+                                        table.c.quarter.in_(list(quarters))))
+    rows = [dict(indicator_id=source.indicator_id, quarter=q, disaggregation=d, category=c,
+                 numerator=value.numerator, denominator=value.denominator)
+            for (q, d, c), value in sums.items()]
+    if rows:
+        session.execute(insert(table), rows)
+
+
+def _programme_quarters(session: Session, programme_id: int) -> list[str]:
+    start, end, calendar = session.execute(select(Programme.start_date, Programme.end_date, Programme.calendar)
+                                           .where(Programme.id == programme_id)).one()
+    return [q.code for q in periods.quarters_between(start, end, calendar)]
+
+
+# --- ORM writes -----------------------------------------------------------------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    """Refresh the sums for activity records the ORM just wrote, in the same transaction."""
+    touched: dict[tuple[int, str], set[str] | None] = {}
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        kind = KIND_OF_TABLE.get(getattr(obj, "__tablename__", None))
+        if kind is None:
+            continue
+        state = inspect(obj)
+        quarters: set[str] = set()
+        for name in ("quarter", "referral_quarter"):
+            if name in state.attrs:
+                history = state.attrs[name].history
+                quarters |= {v for v in (*history.added, *history.unchanged, *history.deleted) if v}
+        history = state.attrs.programme_id.history
+        for programme_id in {*history.added, *history.unchanged, *history.deleted} - {None}:
+            key = (programme_id, kind)
+            if not quarters or touched.get(key, set()) is None:
+                touched[key] = None  # quarter not known here: refresh them all
+            else:
+                touched[key] = touched.get(key, set()) | quarters
+    for (programme_id, kind), quarters in touched.items():
+        refresh(session, programme_id, kind, quarters)
