@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         title="ctmonitor",
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        on_error=_on_callback_error,
     )
     # Pages register themselves on import, which Dash allows only once an app exists.
     # As Dash's own pages-folder loader does, a page's module-level layout() is its layout.
@@ -54,19 +55,31 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     return app
 
 
+def _on_callback_error(err: Exception):
+    """A friendly toast instead of a traceback when a callback fails (see dashboard._components)."""
+    from dashboard._components import on_callback_error
+
+    return on_callback_error(err)
+
+
 def _shell():
-    """The frame around every page: navbar built from the page registry and the programmes on record."""
-    from dashboard._components import read_session
-    from indicators.models import Programme
+    """The frame around every page: navbar built from the page registry and the programmes one may see,
+    the page itself, and a toast for anything that went wrong in a callback."""
     from sqlalchemy import select
 
+    from dashboard._components import read_session, visible_programme_codes
+    from indicators.models import Programme
+
     with read_session() as session:
-        programmes = session.execute(select(Programme.code, Programme.title).order_by(Programme.code)).all()
+        visible = visible_programme_codes(session)
+        programmes = session.execute(select(Programme.code, Programme.short_title, Programme.title)
+                                     .where(Programme.code.in_(visible)).order_by(Programme.code)).all()
     pages = [p for p in dash.page_registry.values() if p.get("order") is not None and p["path"] != "/"]
-    nav = [dbc.NavItem(dbc.NavLink("Programmes", href="/", active="exact"))]
+    nav = [dbc.NavItem(dbc.NavLink("Portfolio", href="/", active="exact"))]
     if programmes:
         nav.append(dbc.DropdownMenu(
-            [dbc.DropdownMenuItem(f"{code} · {title}", href=f"/programme?code={code}") for code, title in programmes],
+            [dbc.DropdownMenuItem(f"{code} · {short or title}", href=f"/programme?code={code}")
+             for code, short, title in programmes],
             label="Logframes", nav=True, in_navbar=True, id="nav-programmes",
         ))
     nav += [dbc.NavItem(dbc.NavLink(p["name"], href=p["path"], active="exact"))
@@ -74,13 +87,17 @@ def _shell():
     return html.Div([
         dbc.Navbar(
             dbc.Container([
-                dbc.NavbarBrand("ctmonitor", href="/"),
-                dbc.NavbarToggler(id="nav-toggler"),
-                dbc.Collapse(dbc.Nav(nav, navbar=True), id="nav-collapse", navbar=True),
+                dbc.NavbarBrand([html.Span("ctmonitor", className="brand-name"),
+                                 html.Span("IOM Rwanda · counter trafficking", className="brand-sub")], href="/"),
+                dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
+                dbc.Collapse(dbc.Nav(nav, navbar=True, className="ms-auto"), id="nav-collapse", navbar=True,
+                             is_open=False),
             ], fluid="xxl"),
-            color="primary", dark=True, className="mb-0",
+            color="#0033a0", dark=True, className="mb-0 navbar-iom", expand="lg",
         ),
         html.Main(dash.page_container, className="container-xxl"),
+        dbc.Toast(id="app-error", header="Something went wrong", icon="danger", is_open=False, dismissable=True,
+                  duration=12000, className="app-error-toast"),
     ])
 
 

@@ -1,23 +1,55 @@
-"""Widgets and helpers shared by the pages; the leading underscore keeps Dash's page loader out of it."""
+"""Widgets and helpers shared by the pages; the leading underscore keeps Dash's page loader out of it.
+
+One status scheme everywhere (colour, symbol and word, so it reads without colour too):
+Ahead is blue ▲, On track is green ●, Behind is amber ▼; no target is grey.
+"""
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
+from datetime import date
+from urllib.parse import urlencode
 
+import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indicators.db import Store
 
 STORE_KEY = "ctmonitor.store"
+SETTINGS_KEY = "ctmonitor.settings"
+log = logging.getLogger("ctmonitor.dashboard")
+
+AHEAD, ON_TRACK, BEHIND = "Ahead", "On track", "Behind"
+# Okabe–Ito derived: distinguishable with the common colour-vision deficiencies, and always with a word.
+STATUS_COLOURS = {AHEAD: "#0b63a8", ON_TRACK: "#16794a", BEHIND: "#b35c00", None: "#6c757d"}
+STATUS_SYMBOLS = {AHEAD: "▲", ON_TRACK: "●", BEHIND: "▼", None: "–"}
+STATUS_CLASSES = {AHEAD: "ahead", ON_TRACK: "on-track", BEHIND: "behind", None: "none"}
+CHART_COLOURS = {"actual": "#0033a0", "target": "#9fb3d9", "cumulative": "#b35c00", "lop": "#6c757d",
+                 "quarter": "#0033a0", "year": "#5b7fc7", "lop_cat": "#b8c7e6"}
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+                "toImageButtonOptions": {"format": "png", "scale": 2}}
+SMALL_GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
+FORMAT_EXTENSIONS = {"iptt": "xlsx", "ppr": "xlsx", "csv": "csv", "iati": "xml"}
+
+
+# --- store, settings, user -------------------------------------------------------------------------
 
 
 def store() -> Store:
     """The store of the app serving this request (set by ``create_app``)."""
     return current_app.extensions[STORE_KEY]
+
+
+def settings():
+    return current_app.extensions.get(SETTINGS_KEY) or store().settings
 
 
 @contextmanager
@@ -27,25 +59,227 @@ def read_session() -> Iterator[Session]:
         yield session
 
 
-def page_header(title: str, subtitle: str | None = None, actions=None) -> html.Div:
+def current_username() -> str:
+    """Who is signed in, for provenance (uploads, narratives); "dashboard" when sign-in is not set up."""
+    if getattr(current_app, "login_manager", None) is None:
+        return "dashboard"
+    from flask_login import current_user
+
+    return getattr(current_user, "username", None) or "dashboard"
+
+
+def visible_programme_codes(session: Session) -> list[str]:
+    """The programmes this user may see: all of them, or a donor officer's own once sign-in is on."""
+    from indicators.models import Programme
+
+    if getattr(current_app, "login_manager", None) is not None:
+        from dashboard import _auth
+
+        return _auth.visible_programmes(session)
+    return list(session.scalars(select(Programme.code).order_by(Programme.code)))
+
+
+# --- layout helpers --------------------------------------------------------------------------------
+
+
+def page_header(title, subtitle=None, actions=None, crumbs=None) -> html.Div:
     return html.Div(
         [
-            html.Div([html.H1(title, className="h3 mb-1"),
-                      html.P(subtitle, className="text-muted mb-0") if subtitle else None]),
-            html.Div(actions) if actions else None,
+            html.Div([
+                breadcrumbs(crumbs) if crumbs else None,
+                html.H1(title, className="h3 mb-1"),
+                html.P(subtitle, className="text-muted mb-0") if subtitle else None,
+            ], className="page-title"),
+            html.Div(actions, className="page-actions") if actions else None,
         ],
-        className="d-flex flex-wrap justify-content-between align-items-end gap-2 mb-4",
+        className="d-flex flex-wrap justify-content-between align-items-end gap-3 mb-4",
     )
 
 
-def not_found(message: str) -> dbc.Alert:
-    return dbc.Alert([html.H2("Not found", className="h5"), html.P(message, className="mb-0")],
-                     color="warning", className="mt-3")
+def breadcrumbs(items: list[tuple[str, str | None]]) -> html.Nav:
+    return html.Nav(html.Ol([
+        html.Li(dcc.Link(label, href=href) if href else label,
+                className="breadcrumb-item" + ("" if href else " active"))
+        for label, href in items
+    ], className="breadcrumb small mb-1"), **{"aria-label": "breadcrumb"})
+
+
+def card(title, body, *, id=None, class_name="", header_actions=None) -> dbc.Card:
+    header = dbc.CardHeader(
+        html.Div([html.H2(title, className="h6 mb-0"), header_actions],
+                 className="d-flex justify-content-between align-items-center gap-2"))
+    kwargs = {"id": id} if id else {}
+    return dbc.Card([header, dbc.CardBody(body)], className=f"shadow-sm mb-4 {class_name}".strip(), **kwargs)
+
+
+def not_found(message: str, *, back: tuple[str, str] = ("Back to the portfolio", "/")) -> dbc.Alert:
+    return dbc.Alert([
+        html.H2("Not found", className="h5"),
+        html.P(message),
+        dcc.Link(back[0], href=back[1], className="alert-link"),
+    ], color="warning", className="mt-3 not-found")
+
+
+def problem_card(message: str = "This view could not be shown.") -> dbc.Alert:
+    return dbc.Alert([
+        html.H2("Something went wrong", className="h5"),
+        html.P([message, " The problem has been logged; try again, or go back to the ",
+                dcc.Link("portfolio", href="/", className="alert-link"), "."], className="mb-0"),
+    ], color="danger", className="mt-3 problem-card")
+
+
+def empty_state(message: str) -> html.P:
+    return html.P(message, className="text-muted fst-italic mb-0 empty-state")
+
+
+def safe_layout(func):
+    """A page layout that never shows a traceback: any error becomes a friendly card, and is logged."""
+
+    @functools.wraps(func)
+    def wrapper(**query):
+        try:
+            return func(**query)
+        except Exception:
+            log.exception("layout of %s failed for %r", func.__module__, query)
+            return problem_card()
+
+    return wrapper
+
+
+def on_callback_error(err: Exception):
+    """The app's ``on_error``: log the exception, tell the user in a toast, leave the outputs unchanged."""
+    log.error("callback failed: %s", err, exc_info=err)
+    dash.set_props("app-error", {"is_open": True, "children": (
+        "That did not work, and the problem has been logged. Reload the page and try again.")})
+
+
+def href(path: str, **query) -> str:
+    """A shareable link: the path and the non-empty query values."""
+    query = {k: v for k, v in query.items() if v not in (None, "", [])}
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def query_string(**query) -> str:
+    query = {k: v for k, v in query.items() if v not in (None, "", [])}
+    return f"?{urlencode(query)}" if query else ""
+
+
+def first(value):
+    """A query value as given once (Dash passes a repeated parameter as given last)."""
+    if isinstance(value, (list, tuple)):
+        return value[-1] if value else None
+    return value
+
+
+# --- status ----------------------------------------------------------------------------------------
+
+
+def status_badge(status: str | None, *, small: bool = False) -> html.Span:
+    """The status as colour, symbol and word: the one widget every page uses for it."""
+    word = status or "No target"
+    return html.Span(
+        [html.Span(STATUS_SYMBOLS.get(status, "–"), className="status-symbol", **{"aria-hidden": "true"}), word],
+        className=f"status status-{STATUS_CLASSES.get(status, 'none')}" + (" status-sm" if small else ""),
+        title=status_help(status),
+    )
+
+
+def status_help(status: str | None) -> str:
+    return {
+        AHEAD: "More than 15% above the pro-rated target",
+        ON_TRACK: "Within ±15% of the pro-rated target",
+        BEHIND: "More than 15% below the pro-rated target",
+    }.get(status, "No target for this period")
+
+
+def status_key() -> html.Div:
+    return html.Div([html.Span("Status:", className="me-2 text-muted")]
+                    + [html.Span(status_badge(s, small=True), className="me-2", title=status_help(s))
+                       for s in (AHEAD, ON_TRACK, BEHIND)]
+                    + [html.Span("on track = within ±15% of the pro-rated target", className="text-muted")],
+                    className="status-key small d-flex flex-wrap align-items-center gap-1")
+
+
+def status_counts(statuses) -> dict[str, int]:
+    counts = {AHEAD: 0, ON_TRACK: 0, BEHIND: 0}
+    for status in statuses:
+        if status in counts:
+            counts[status] += 1
+    return counts
+
+
+def status_summary(statuses, *, id=None) -> html.Div:
+    counts = status_counts(statuses)
+    kwargs = {"id": id} if id else {}
+    return html.Div([
+        html.Div([html.Span(str(counts[s]), className="status-count-number"), status_badge(s, small=True)],
+                 className=f"status-count status-count-{STATUS_CLASSES[s]}")
+        for s in (AHEAD, ON_TRACK, BEHIND)
+    ], className="status-counts", **kwargs)
+
+
+# --- formatting ------------------------------------------------------------------------------------
 
 
 def format_date(value) -> str:
     return f"{value.day} {value:%B %Y}" if value else "–"
 
 
+def format_datetime(value) -> str:
+    return f"{value.day} {value:%b %Y, %H:%M}" if value else "–"
+
+
 def format_period(start, end) -> str:
     return f"{start:%b %Y} – {end:%b %Y}"
+
+
+def format_number(value, unit: str = "number") -> str:
+    """A figure as shown on screen: whole numbers with thousands separators, percentages with one decimal
+    when needed; ``–`` for nothing."""
+    if value is None:
+        return "–"
+    if unit == "percent":
+        return f"{value:,.1f}%".replace(".0%", "%")
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
+
+
+# ISO 3166 names as stored, shortened for labels the way people say them in Rwanda.
+SHORT_NAMES = {"Congo, The Democratic Republic of the": "DR Congo", "Tanzania, United Republic of": "Tanzania",
+               "Congo": "Congo-Brazzaville"}
+
+
+def short_category(name: str) -> str:
+    return SHORT_NAMES.get(name, name)
+
+
+def format_percent(value) -> str:
+    return "–" if value is None else f"{value:,.0f}%"
+
+
+def format_money(value, currency: str = "USD") -> str:
+    symbol = "US$" if currency == "USD" else f"{currency} "
+    return f"{symbol}{float(value or 0):,.0f}"
+
+
+def elapsed_share(start: date, end: date, as_of: date) -> float:
+    """Share of a period elapsed at the end of a day, clipped to 0..1."""
+    total = (end - start).days + 1
+    if total <= 0 or as_of < start:
+        return 0.0
+    return min(1.0, ((min(as_of, end) - start).days + 1) / total)
+
+
+def download_filename(programme: str, period: str, fmt: str) -> str:
+    return f"{programme}_{period}_{fmt}.{FORMAT_EXTENSIONS.get(fmt, 'bin')}"
+
+
+# The navbar's menu button on a phone: opens and closes the collapsed menu, in the browser.
+dash.clientside_callback(
+    "function(n, open) { return n ? !open : open; }",
+    dash.Output("nav-collapse", "is_open"),
+    dash.Input("nav-toggler", "n_clicks"),
+    dash.State("nav-collapse", "is_open"),
+    prevent_initial_call=True,
+)

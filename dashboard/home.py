@@ -1,48 +1,108 @@
-"""Home: the programmes on record, each with its donor, period and indicator count."""
+"""Portfolio: a card per programme with its donor, period and share elapsed, its indicators Ahead / On track /
+Behind in the latest complete quarter, its latest upload, and for phased programmes budget, pledges and gap."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
-from sqlalchemy import func, select
+from dash import dcc, html
 
-from dashboard._components import format_period, page_header, read_session
-from indicators.models import Indicator, Programme
+from dashboard._components import (
+    elapsed_share,
+    format_datetime,
+    format_money,
+    format_period,
+    href,
+    page_header,
+    read_session,
+    safe_layout,
+    status_key,
+    status_summary,
+    visible_programme_codes,
+)
+from dashboard._queries import default_quarter, last_quarter_with_data, latest_upload, programmes
+from indicators.figures import figures
 
-dash.register_page(__name__, path="/", title="Programmes · ctmonitor", name="Programmes", order=0)
+dash.register_page(__name__, path="/", title="Portfolio · ctmonitor", name="Portfolio", order=0)
 
 
+@safe_layout
 def layout(**_query):
+    today = date.today()
     with read_session() as session:
-        rows = session.execute(
-            select(Programme, func.count(Indicator.id))
-            .outerjoin(Indicator, Indicator.programme_id == Programme.id)
-            .group_by(Programme.id)
-            .order_by(Programme.start_date.desc())
-        ).all()
-    cards = [dbc.Col(_card(programme, count), md=6, xl=4, className="mb-4") for programme, count in rows]
+        progs = programmes(session, visible_programme_codes(session))
+        cards = [dbc.Col(programme_card(session, prog, today), lg=6, xxl=4, className="mb-4") for prog in progs]
     if not cards:
         cards = [dbc.Col(dbc.Alert("No programme is loaded yet. Run `ctmonitor init` to load the definitions.",
                                    color="info"))]
     return html.Div([
-        page_header("Programmes", "Counter-trafficking programmes of IOM Rwanda and their logframes"),
+        page_header("Portfolio", "IOM Rwanda's counter-trafficking programmes against their logframes",
+                    actions=status_key()),
         dbc.Row(cards, id="home-cards"),
     ])
 
 
-def _card(programme: Programme, indicator_count: int) -> dbc.Card:
-    return dbc.Card(
+def programme_card(session, prog, today: date) -> dbc.Card:
+    """One programme at a glance; its figures are those of the latest complete quarter."""
+    quarter = default_quarter(prog, today)
+    result = figures(session, prog.code, quarter)
+    with_data = last_quarter_with_data(session, prog)
+    as_of = min(with_data.end, prog.end_date) if with_data else min(max(today, prog.start_date), prog.end_date)
+    share = elapsed_share(prog.start_date, prog.end_date, as_of)
+    upload = latest_upload(session, prog)
+    phases = list(prog.phases)
+    return dbc.Card([
+        dbc.CardHeader(html.Div([
+            html.Span(prog.code, className="badge programme-code me-2"),
+            html.Span(prog.donor, className="text-muted small"),
+        ], className="d-flex align-items-center")),
         dbc.CardBody([
-            html.Div(programme.code, className="badge text-bg-primary mb-2"),
-            html.H2(html.A(programme.title, href=f"/programme?code={programme.code}",
-                           className="stretched-link text-reset text-decoration-none"), className="h5"),
+            html.H2(dcc.Link(prog.title, href=href("/programme", code=prog.code, period=quarter.code),
+                             className="text-reset text-decoration-none"), className="h5 card-title"),
             html.Dl([
-                html.Dt("Donor"), html.Dd(programme.donor),
-                html.Dt("Period"), html.Dd(format_period(programme.start_date, programme.end_date)),
-                html.Dt("Indicators"), html.Dd(str(indicator_count)),
-            ], className="programme-facts mb-0"),
+                html.Dt("Period"), html.Dd(format_period(prog.start_date, prog.end_date)),
+                html.Dt("Elapsed"), html.Dd([
+                    dbc.Progress(value=round(share * 100), className="elapsed-bar", color="secondary"),
+                    html.Span(f"{share:.0%} as of {as_of.day} {as_of:%b %Y}", className="small text-muted"),
+                ]),
+                html.Dt("Partners"), html.Dd(", ".join(prog.partners or []) or "–"),
+                html.Dt("Latest upload"), html.Dd(
+                    [upload.filename, html.Span(f" · {format_datetime(upload.uploaded_at)}",
+                                                className="text-muted small")] if upload else "none yet"),
+            ], className="programme-facts mb-3"),
+            html.Div([
+                html.Div(f"Indicators · {quarter.label()}", className="small text-muted mb-1"),
+                status_summary([i.status for i in result.indicators], id=f"home-status-{prog.code}"),
+            ], className="mb-3"),
+            phase_table(phases, prog.currency) if phases else None,
         ]),
-        className="h-100 shadow-sm programme-card",
-        id=f"home-card-{programme.code}",
-    )
+        dbc.CardFooter(html.Div([
+            dcc.Link("Logframe and IPTT →", href=href("/programme", code=prog.code, period=quarter.code),
+                     className="me-3"),
+            dcc.Link("Report", href=href("/reports", programme=prog.code, period=quarter.code)),
+        ], className="small")),
+    ], className="h-100 shadow-sm programme-card", id=f"home-card-{prog.code}")
+
+
+def phase_table(phases, currency: str) -> html.Div:
+    """Budget, pledges and the funding gap per phase."""
+    rows = [html.Tr([
+        html.Th([phase.name, html.Div(format_period(phase.start_date, phase.end_date), className="small text-muted")],
+                scope="row"),
+        html.Td(format_money(phase.budget, currency), className="num"),
+        html.Td(format_money(phase.pledged, currency), className="num"),
+        html.Td(format_money(phase.funding_gap, currency),
+                className="num fw-semibold" + (" text-danger" if phase.funding_gap > 0 else "")),
+    ]) for phase in phases]
+    total = [sum((p.budget for p in phases), 0), sum((p.pledged or 0 for p in phases), 0)]
+    rows.append(html.Tr([html.Th("Total", scope="row"), html.Td(format_money(total[0], currency), className="num"),
+                         html.Td(format_money(total[1], currency), className="num"),
+                         html.Td(format_money(total[0] - total[1], currency), className="num fw-semibold")],
+                        className="table-light"))
+    return html.Div(html.Table([
+        html.Thead(html.Tr([html.Th("Phase"), html.Th("Budget", className="num"), html.Th("Pledged", className="num"),
+                            html.Th("Funding gap", className="num")])),
+        html.Tbody(rows),
+    ], className="table table-sm mb-0 phases-table"), className="table-responsive")

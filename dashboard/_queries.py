@@ -1,0 +1,128 @@
+"""Small reads the pages share that are not figures: programmes, their quarters, uploads, activity rows.
+
+Figures (actuals, targets, status) always come from ``indicators.figures``; nothing here computes one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from indicators import periods
+from indicators.figures import latest_complete_quarter
+from indicators.models import ACTIVITY_MODELS, Indicator, Programme, Upload
+from indicators.periods import Period
+
+# Kinds listed on the Activities page; victims' cases are sensitive and only ever shown as aggregates.
+LISTED_KINDS = ("trainings", "awareness", "meetings", "policies", "research", "results")
+KIND_LABELS = {"trainings": "Training", "awareness": "Awareness", "meetings": "Meeting",
+               "policies": "Policy step", "research": "Research step", "results": "Result entry",
+               "cases": "Case"}
+
+
+def programmes(session: Session, codes: list[str] | None = None) -> list[Programme]:
+    query = select(Programme).order_by(Programme.start_date.desc(), Programme.code)
+    if codes is not None:
+        query = query.where(Programme.code.in_(codes))
+    return list(session.scalars(query))
+
+
+def first_programme(session: Session, codes: list[str]) -> str:
+    """The programme a page shows when the link names none: the first on the Portfolio."""
+    found = programmes(session, codes)
+    return found[0].code if found else ""
+
+
+def programme(session: Session, code: str | None, *, full: bool = False) -> Programme | None:
+    if not code or not isinstance(code, str):
+        return None
+    query = select(Programme).where(Programme.code == code.strip().upper())
+    if full:
+        query = query.options(
+            selectinload(Programme.results),
+            selectinload(Programme.phases),
+            selectinload(Programme.indicators).selectinload(Indicator.targets),
+        )
+    return session.scalars(query).first()
+
+
+def indicator(session: Session, code: str | None) -> Indicator | None:
+    if not code or not isinstance(code, str):
+        return None
+    return session.scalars(
+        select(Indicator).where(Indicator.code == code.strip().upper())
+        .options(selectinload(Indicator.targets), selectinload(Indicator.result), selectinload(Indicator.programme))
+    ).first()
+
+
+def quarters(prog: Programme) -> list[Period]:
+    return periods.quarters_between(prog.start_date, prog.end_date, prog.calendar)
+
+
+def quarter_options(prog: Programme, *, upto: Period | None = None) -> list[dict]:
+    """The programme's quarters for a dropdown, newest first, labelled in words."""
+    options = [{"label": q.label(), "value": q.code} for q in quarters(prog) if upto is None or q <= upto]
+    return options[::-1]
+
+
+def parse_quarter(prog: Programme, text) -> Period | None:
+    """The quarter a URL names, if it is one of the programme's; else None."""
+    if not text or not isinstance(text, str):
+        return None
+    try:
+        period = periods.parse(text, prog.calendar)
+    except periods.PeriodError:
+        return None
+    return period if period in quarters(prog) else None
+
+
+def default_quarter(prog: Programme, today: date | None = None) -> Period:
+    """The last complete quarter as of today, clipped to the programme (the figures module decides)."""
+    return latest_complete_quarter(prog, today or date.today())
+
+
+def last_quarter_with_data(session: Session, prog: Programme) -> Period | None:
+    """The latest quarter any of the programme's records falls in."""
+    found: list[Period] = []
+    for model in ACTIVITY_MODELS.values():
+        code = session.scalar(select(func.max(model.quarter)).where(model.programme_id == prog.id))
+        if code:
+            try:
+                found.append(periods.parse(code, prog.calendar))
+            except periods.PeriodError:
+                continue
+    return max(found) if found else None
+
+
+def latest_upload(session: Session, prog: Programme) -> Upload | None:
+    """The most recent stored upload whose rows belong to this programme."""
+    upload_ids = set()
+    for model in ACTIVITY_MODELS.values():
+        upload_ids.update(session.scalars(
+            select(model.upload_id).where(model.programme_id == prog.id, model.upload_id.is_not(None)).distinct()))
+    query = select(Upload).order_by(Upload.uploaded_at.desc(), Upload.id.desc()).limit(1)
+    if upload_ids:
+        query = query.where(or_(Upload.id.in_(upload_ids)))
+    else:
+        query = query.where(Upload.programme_code == prog.code, Upload.outcome == "stored")
+    return session.scalars(query).first()
+
+
+def uploads(session: Session, limit: int = 200) -> list[Upload]:
+    return list(session.scalars(
+        select(Upload).where(Upload.outcome != "dry-run")
+        .order_by(Upload.uploaded_at.desc(), Upload.id.desc()).limit(limit)))
+
+
+def counts_text(counts: dict | None) -> str:
+    """``{"trainings": {"new": 3, ...}}`` in words: ``trainings: 3 new, 1 updated``."""
+    parts = []
+    for kind, numbers in (counts or {}).items():
+        if isinstance(numbers, dict):
+            shown = ", ".join(f"{v} {k}" for k, v in numbers.items() if v)
+            parts.append(f"{kind}: {shown or 'nothing'}")
+        else:
+            parts.append(f"{kind}: {numbers}")
+    return "; ".join(parts)

@@ -1,0 +1,355 @@
+"""Indicator: reference sheet, quarterly actual vs target with the cumulative line, disaggregations, the
+records that feed it and the quarter's deviation narrative. ``/indicator?code=KEC-4.2&period=FY2019Q3``."""
+
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard._charts import category_chart, graph, series_chart
+from dashboard._components import (
+    current_username,
+    empty_state,
+    first,
+    format_number,
+    format_percent,
+    href,
+    not_found,
+    page_header,
+    query_string,
+    read_session,
+    safe_layout,
+    short_category,
+    status_badge,
+    status_help,
+    store,
+    visible_programme_codes,
+)
+from dashboard._queries import (
+    default_quarter,
+    first_programme,
+    indicator,
+    parse_quarter,
+    programme,
+    quarter_options,
+    quarters,
+)
+from indicators import vocabulary
+from indicators.figures import figures
+
+dash.register_page(__name__, path="/indicator", title="Indicator · ctmonitor", name="Indicator")
+
+
+class ids:
+    url = "indicator-url"
+    quarter = "indicator-quarter"
+    context = "indicator-context"
+    chart = "indicator-chart"
+    records = "indicator-records"
+    records_scope = "indicator-records-scope"
+    records_note = "indicator-records-note"
+    narrative = "indicator-narrative"
+    save = "indicator-save"
+    saved = "indicator-saved"
+
+
+RECORD_LIMIT = 500
+
+
+@safe_layout
+def layout(code=None, period=None, **_query):
+    with read_session() as session:
+        visible = visible_programme_codes(session)
+        code = (first(code) or "").strip().upper()
+        if not code:  # no code in the link: the first indicator of the first programme one may see
+            prog = programme(session, first_programme(session, visible))
+            code = prog.indicators[0].code if prog and prog.indicators else ""
+        ind = indicator(session, code)
+        if ind is None or ind.programme.code not in visible:
+            return not_found(f"There is no indicator with the code “{code}”." if code else "No indicator is loaded.")
+        prog = ind.programme
+        asked = first(period)
+        quarter = parse_quarter(prog, asked) or default_quarter(prog)
+        programme_figures = figures(session, prog.code, quarter)
+        item = next(i for i in programme_figures.indicators if i.indicator.code == ind.code)
+        series = _series(session, ind, prog, quarter)
+        records = _records(session, ind, quarter.code)
+        targets = {t.period: t.value for t in ind.targets}
+    info = item.indicator
+    unit = info.unit
+    year_word = "FY" if prog.calendar == "fiscal" else "Year"
+    notice = None
+    if asked and asked != quarter.code:
+        notice = dbc.Alert(f"“{asked}” is not a quarter of {prog.code}; showing {quarter.label()}.", color="info",
+                           dismissable=True, className="py-2")
+    return html.Div([
+        dcc.Location(id=ids.url, refresh=False),
+        dcc.Store(id=ids.context, data={"code": ind.code, "period": quarter.code}),
+        page_header(
+            f"{ind.code} · {ind.name}",
+            f"{prog.code} · {info.result_level.title()} {info.result_code}: {info.result_statement}",
+            actions=html.Div([
+                dbc.Label("Quarter", html_for=ids.quarter, className="small text-muted mb-1"),
+                dcc.Dropdown(id=ids.quarter, options=quarter_options(prog), value=quarter.code, clearable=False,
+                             searchable=False, className="quarter-dropdown"),
+            ]),
+            crumbs=[("Portfolio", "/"), (prog.code, href("/programme", code=prog.code, period=quarter.code)),
+                    (ind.code, None)],
+        ),
+        notice,
+        dbc.Row([
+            dbc.Col(_reference_sheet(ind, info, targets), lg=4, className="mb-4"),
+            dbc.Col([
+                _tiles(item, unit, quarter, year_word),
+                dbc.Card([
+                    dbc.CardHeader(html.H2("Quarterly actual against target, and life of project to date",
+                                           className="h6 mb-0")),
+                    dbc.CardBody(graph(ids.chart, series_chart(series, unit, targets.get("LOP"))) if series else empty_state("No quarters yet.")),
+                ], className="shadow-sm mb-4"),
+                _narrative_card(item, quarter),
+            ], lg=8),
+        ]),
+        _disaggregation_cards(item, unit, quarter, year_word),
+        dbc.Card([
+            dbc.CardHeader(html.Div([
+                html.H2("Records that feed this indicator", className="h6 mb-0"),
+                dbc.RadioItems(id=ids.records_scope, options=[
+                    {"label": f"{quarter.code}", "value": "quarter"},
+                    {"label": "All quarters", "value": "all"}], value="quarter", inline=True,
+                    className="small"),
+            ], className="d-flex flex-wrap justify-content-between align-items-center gap-2")),
+            dbc.CardBody([
+                html.P(_records_note(records), id=ids.records_note, className="small text-muted"),
+                records_grid(records, info.source_kind),
+            ]),
+        ], className="shadow-sm mb-4"),
+    ])
+
+
+# --- data ------------------------------------------------------------------------------------------
+
+
+def _series(session, ind, prog, quarter) -> list[dict]:
+    """Per quarter through the report quarter: actual, the quarter's share of the year's target (the year's
+    target itself for a percentage), and the LOP actual to date."""
+    from indicators.figures import indicator_series
+
+    per_year: dict[str, int] = {}
+    for q in quarters(prog):
+        per_year[q.fiscal_year.code] = per_year.get(q.fiscal_year.code, 0) + 1
+    rows = []
+    for point in indicator_series(session, ind.code, through=quarter):
+        target = point.year_target
+        if target is not None and ind.unit != "percent":
+            target = target / per_year.get(point.year, 4)
+        rows.append({"quarter": point.quarter, "actual": point.actual, "target": target,
+                     "cumulative": point.lop_to_date})
+    return rows
+
+
+# Record columns worth showing, in order; the rest (ids, hashes, timestamps) stay out of the grid.
+RECORD_FIRST = ("reference", "counted_in")
+RECORD_LAST = ("value", "numerator", "denominator", "upload_filename", "uploaded_at", "uploaded_by",
+               "source_sheet", "source_row")
+RECORD_HIDDEN = {"id", "programme_id", "upload_id", "created_at", "updated_at", "row_hash", "quarter",
+                 "indicator_id"}
+# Cases are people: the indicator page shows what was counted, never who (no code, age, origin or dates).
+CASE_SHOWN = ("counted_in", "sex", "age_group", "status", "value", "upload_filename", "uploaded_at",
+              "source_sheet", "source_row")
+
+
+def _records(session, ind, quarter_code: str | None) -> list[dict]:
+    from indicators.figures import feeding_records
+
+    rows = feeding_records(session, ind.code, quarter=quarter_code, limit=RECORD_LIMIT + 1)
+    if not rows:
+        return []
+    if ind.source_kind == "cases":
+        keys = [k for k in CASE_SHOWN if k in rows[0]]
+    else:
+        middle = [k for k in rows[0] if k not in RECORD_HIDDEN and k not in RECORD_FIRST and k not in RECORD_LAST]
+        keys = [k for k in RECORD_FIRST if k in rows[0]] + middle + [k for k in RECORD_LAST if k in rows[0]]
+    return [{k: _plain(row.get(k)) for k in keys} for row in rows]
+
+
+def _plain(value):
+    if hasattr(value, "hour"):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value))
+    return value
+
+
+def _records_note(records: list[dict]) -> str:
+    if len(records) > RECORD_LIMIT:
+        return f"The first {RECORD_LIMIT} records; the Activities page lists them all."
+    return f"{len(records)} record{'s' if len(records) != 1 else ''}; each with the upload, sheet and row it came from."
+
+
+RECORD_HEADERS = {"counted_in": "Counted in", "upload_filename": "Upload file", "uploaded_at": "Uploaded",
+                  "uploaded_by": "By", "source_sheet": "Sheet", "source_row": "Row", "value": "Counts",
+                  "passed_post_test": "Passed post-test", "instrument_type": "Type", "under_18": "Under 18"}
+
+
+def records_grid(records: list[dict], kind: str) -> dag.AgGrid:
+    keys = list(records[0]) if records else list(RECORD_FIRST + RECORD_LAST)
+    columns = [{"field": k, "headerName": RECORD_HEADERS.get(k, k.replace("_", " ").capitalize()),
+                **({"type": "numericColumn"} if k in ("value", "numerator", "denominator", "female", "male",
+                                                      "source_row") else {})}
+               for k in keys]
+    return dag.AgGrid(
+        id=ids.records, rowData=records[:RECORD_LIMIT], columnDefs=columns,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+        columnSize="autoSize", dashGridOptions={"pagination": True, "paginationPageSize": 20, "domLayout": "autoHeight",
+                                                "localeText": {"noRowsToShow": "No record counts in this quarter."}},
+        className="ct-grid",
+    )
+
+
+# --- pieces ----------------------------------------------------------------------------------------
+
+
+def _measure_words(info) -> str:
+    measure = info.measure or {}
+    kind = measure.get("type")
+    if kind == "count":
+        return "Number of records"
+    if kind == "sum":
+        return "Sum of " + " + ".join(measure.get("columns", []))
+    if kind == "stage":
+        return f"Distinct {measure.get('field', 'items')}s reaching {measure.get('stage')}, counted once"
+    if kind == "ratio":
+        return (f"Σ {' + '.join(measure.get('numerator', []))} ÷ Σ {' + '.join(measure.get('denominator', []))}, "
+                "recomputed for each period")
+    return kind or "–"
+
+
+def _reference_sheet(ind, info, targets: dict) -> dbc.Card:
+    unit = info.unit
+    source = info.source_kind + (
+        " (" + "; ".join(f"{k} = {', '.join(v) if isinstance(v, list) else v}" for k, v in info.source_filter.items())
+        + ")" if info.source_filter else "")
+    facts = [
+        ("Definition", info.definition or "–"),
+        ("Unit", "Percentage" if unit == "percent" else "Number"),
+        ("Category", info.category),
+        ("Data source", info.data_source or "–"),
+        ("Source sheet", source),
+        ("Measure", _measure_words(info)),
+        ("Disaggregated by", ", ".join(vocabulary.DISAGGREGATIONS.get(d, d) for d in info.disaggregations) or "–"),
+        ("Baseline", format_number(info.baseline, unit)),
+        ("Standard indicator", info.standard_indicator or "–"),
+    ]
+    target_rows = [html.Tr([html.Th(period, scope="row"), html.Td(format_number(value, unit), className="num")])
+                   for period, value in sorted(targets.items(), key=lambda kv: (kv[0] == "LOP", kv[0]))]
+    return dbc.Card([
+        dbc.CardHeader(html.H2("Reference sheet", className="h6 mb-0")),
+        dbc.CardBody([
+            html.Dl([x for label, value in facts for x in (html.Dt(label), html.Dd(value))], className="facts mb-3"),
+            html.H3("Targets", className="h6"),
+            html.Table(html.Tbody(target_rows), className="table table-sm mb-0 targets-table"),
+        ]),
+    ], className="shadow-sm h-100", id="indicator-reference")
+
+
+def _tile(label, value, detail=None, extra=None):
+    return dbc.Col(html.Div([
+        html.Div(label, className="tile-label"),
+        html.Div(value, className="tile-value"),
+        html.Div(detail, className="tile-detail") if detail else None,
+        extra,
+    ], className="tile h-100"), xs=12, sm=4)
+
+
+def _tiles(item, unit, quarter, year_word) -> dbc.Row:
+    ytd, lop = item.year_to_date, item.lop_to_date
+    return dbc.Row([
+        _tile(f"Quarter {quarter.code}", format_number(item.quarter.actual, unit)),
+        _tile(f"{year_word} to date", format_number(ytd.actual, unit),
+              f"target {format_number(ytd.target, unit)} · {format_percent(ytd.percent_of_target)}"
+              if ytd.target is not None else "no target this year",
+              status_badge(ytd.status, small=True) if ytd.target is not None else None),
+        _tile("Life of project to date", format_number(lop.actual, unit),
+              f"target {format_number(lop.target, unit)} · {format_percent(lop.percent_of_target)}"
+              if lop.target is not None else "no LOP target",
+              status_badge(lop.status, small=True) if lop.target is not None else None),
+    ], className="g-3 mb-4", id="indicator-tiles")
+
+
+def _narrative_card(item, quarter) -> dbc.Card:
+    status = item.status
+    prompt = (f"{status_help(status)}: explain the deviation for the donor."
+              if status in ("Ahead", "Behind") else "Optional: context for this quarter's figures.")
+    return dbc.Card([
+        dbc.CardHeader(html.Div([html.H2(f"Deviation narrative · {quarter.code}", className="h6 mb-0"),
+                                 status_badge(status, small=True)],
+                                className="d-flex justify-content-between align-items-center")),
+        dbc.CardBody([
+            dbc.Alert("More than 15% off the pro-rated target and no narrative yet: the report needs one.",
+                      color="warning", className="py-2 small") if item.needs_narrative else None,
+            dbc.Label(prompt, html_for=ids.narrative, className="small text-muted"),
+            dbc.Textarea(id=ids.narrative, value=item.narrative or "", rows=4, maxLength=4000,
+                         placeholder="What explains the difference from the target, and what is being done."),
+            html.Div([
+                dbc.Button("Save narrative", id=ids.save, color="primary", size="sm", n_clicks=0),
+                html.Span(id=ids.saved, className="small text-muted ms-2", role="status"),
+            ], className="mt-2 d-flex align-items-center"),
+        ]),
+    ], className="shadow-sm mb-4")
+
+
+def _disaggregation_cards(item, unit, quarter, year_word) -> dbc.Row | None:
+    if not item.disaggregations:
+        return None
+    grouped: dict[str, list] = {}
+    for cat in item.disaggregations:
+        grouped.setdefault(cat.disaggregation, []).append(cat)
+    cols = []
+    for name, cats in grouped.items():
+        labels = [short_category(c.category) for c in cats]
+        fig = category_chart(labels, [c.quarter.actual for c in cats], [c.year_to_date.actual for c in cats],
+                             [c.lop_to_date.actual for c in cats], unit, quarter_label=quarter.code,
+                             year_label=f"{year_word} to date")
+        cols.append(dbc.Col(dbc.Card([
+            dbc.CardHeader(html.H2(f"By {vocabulary.DISAGGREGATIONS.get(name, name).lower()}", className="h6 mb-0")),
+            dbc.CardBody(graph(f"indicator-by-{name}", fig, small=True)),
+        ], className="shadow-sm h-100"), md=6, className="mb-4"))
+    return dbc.Row(cols)
+
+
+# --- callbacks -------------------------------------------------------------------------------------
+
+
+@callback(Output(ids.url, "search"), Input(ids.quarter, "value"), State(ids.context, "data"),
+          prevent_initial_call=True)
+def choose_quarter(period, context):
+    if not period or period == (context or {}).get("period"):
+        raise dash.exceptions.PreventUpdate
+    return query_string(code=context["code"], period=period)
+
+
+@callback(Output(ids.records, "rowData"), Output(ids.records_note, "children"),
+          Input(ids.records_scope, "value"), State(ids.context, "data"), prevent_initial_call=True)
+def change_records_scope(scope, context):
+    with read_session() as session:
+        ind = indicator(session, context["code"])
+        rows = _records(session, ind, None if scope == "all" else context["period"])
+    return rows[:RECORD_LIMIT], _records_note(rows)
+
+
+@callback(Output(ids.saved, "children"), Input(ids.save, "n_clicks"), State(ids.narrative, "value"),
+          State(ids.context, "data"), prevent_initial_call=True)
+def save_narrative(n_clicks, text, context):
+    from datetime import datetime
+
+    from indicators.narratives import set_narrative
+
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    with store().begin() as session:
+        set_narrative(session, context["code"], context["period"], (text or "").strip(), current_username())
+    return f"Saved at {datetime.now():%H:%M}."

@@ -1,0 +1,187 @@
+"""Programme: the logframe as a tree (results → indicators) and the IPTT on screen for one quarter.
+
+The IPTT has the columns of the donor workbook's Indicators sheet (DOMAIN §8); every figure comes from
+``indicators.figures.figures`` so the screen and the workbook agree. ``/programme?code=KEC&period=FY2019Q3``.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard._components import (
+    first,
+    format_date,
+    format_datetime,
+    format_number,
+    format_percent,
+    href,
+    not_found,
+    page_header,
+    query_string,
+    read_session,
+    safe_layout,
+    status_badge,
+    status_key,
+    status_summary,
+    visible_programme_codes,
+)
+from dashboard._queries import default_quarter, first_programme, parse_quarter, programme, quarter_options
+from indicators.figures import figures
+
+dash.register_page(__name__, path="/programme", title="Logframe · ctmonitor", name="Logframe")
+
+
+class ids:
+    url = "programme-url"
+    quarter = "programme-quarter"
+    tree = "programme-tree"
+    iptt = "programme-iptt"
+    summary = "programme-summary"
+
+
+LEVEL_LABELS = {"goal": "Goal", "outcome": "Outcome", "output": "Output"}
+
+
+@safe_layout
+def layout(code=None, period=None, **_query):
+    with read_session() as session:
+        visible = visible_programme_codes(session)
+        code = (first(code) or first_programme(session, visible)).strip().upper()
+        prog = programme(session, code, full=True)
+        if prog is None or prog.code not in visible:
+            return not_found(f"There is no programme with the code “{code}”." if code else "No programme is loaded.")
+        asked = first(period)
+        quarter = parse_quarter(prog, asked) or default_quarter(prog)
+        result = figures(session, prog.code, quarter)
+        results = list(prog.results)
+    notice = None
+    if asked and asked != quarter.code:
+        notice = dbc.Alert(f"“{asked}” is not a quarter of {prog.code}; showing {quarter.label()}.",
+                           color="info", dismissable=True, className="py-2")
+    year_label = "FY" if prog.calendar == "fiscal" else "Year"
+    return html.Div([
+        dcc.Location(id=ids.url, refresh=False),
+        page_header(
+            prog.title,
+            f"{prog.donor} · {format_date(prog.start_date)} – {format_date(prog.end_date)}"
+            + (f" · data as of {format_datetime(result.data_as_of)}" if result.data_as_of else ""),
+            actions=html.Div([
+                dbc.Label("Report quarter", html_for=ids.quarter, className="small text-muted mb-1"),
+                dcc.Dropdown(id=ids.quarter, options=quarter_options(prog), value=quarter.code, clearable=False,
+                             searchable=False, className="quarter-dropdown"),
+            ]),
+            crumbs=[("Portfolio", "/"), (prog.code, None)],
+        ),
+        notice,
+        dbc.Row([
+            dbc.Col(status_summary([f.status for f in result.indicators], id=ids.summary), md="auto"),
+            dbc.Col(html.Div([
+                html.Span(quarter.label(), className="fw-semibold d-block"),
+                html.A("Download the report", href=href("/reports", programme=prog.code, period=quarter.code),
+                       className="small"),
+            ]), className="d-flex align-items-center"),
+        ], className="g-3 mb-4 align-items-stretch"),
+        dbc.Card([
+            dbc.CardHeader(html.H2("Logframe", className="h6 mb-0")),
+            dbc.CardBody(logframe_tree(results, result.indicators, quarter.code), id=ids.tree),
+        ], className="shadow-sm mb-4"),
+        dbc.Card([
+            dbc.CardHeader(html.Div([
+                html.H2(f"Indicator performance tracking table · {quarter.label()}", className="h6 mb-0"),
+                status_key(),
+            ], className="d-flex flex-wrap justify-content-between align-items-center gap-2")),
+            dbc.CardBody(iptt_table(result, year_label), className="p-0"),
+        ], className="shadow-sm mb-4"),
+    ])
+
+
+def logframe_tree(results, indicator_figures, period_code: str) -> html.Div:
+    """The goal on top, its results below it side by side, each with its indicators and their status."""
+    by_result: dict[str, list] = {}
+    for item in indicator_figures:
+        by_result.setdefault(item.indicator.result_code, []).append(item)
+    goals = [r for r in results if r.level == "goal"]
+    others = [r for r in results if r.level != "goal"]
+    return html.Div([
+        html.Div([_result_node(r, by_result.get(r.code, []), period_code) for r in goals], className="tree-goals"),
+        html.Div([html.Div(_result_node(r, by_result.get(r.code, []), period_code), className="col")
+                  for r in others],
+                 className=f"row row-cols-1 row-cols-md-2 row-cols-xl-{min(max(len(others), 1), 5)} g-3 tree-results"),
+    ], className="logframe-tree")
+
+
+def _result_node(res, items, period_code: str) -> html.Div:
+    label = LEVEL_LABELS.get(res.level, res.level.title()) + ("" if res.level == "goal" else f" {res.code}")
+    return html.Div([
+        html.Div([html.Span(label, className=f"level level-{res.level}"),
+                  html.Span(res.category, className="tree-category") if res.category else None],
+                 className="d-flex justify-content-between align-items-baseline gap-2"),
+        html.P(res.statement, className="result-statement"),
+        html.Ul([
+            html.Li([
+                html.Div([dcc.Link(item.indicator.code, href=href("/indicator", code=item.indicator.code,
+                                                                  period=period_code), className="fw-semibold"),
+                          status_badge(item.status, small=True)],
+                         className="d-flex justify-content-between align-items-center gap-2"),
+                html.Div(item.indicator.name, className="indicator-name"),
+            ], className="tree-indicator")
+            for item in items
+        ], className="list-unstyled mb-0") if items else None,
+    ], className=f"tree-node tree-{res.level} h-100", id=f"programme-result-{res.code}")
+
+
+IPTT_COLUMNS = ("No.", "Indicator", "Standard indicator", "Unit", "Baseline", "{y} target", "Q1", "Q2", "Q3",
+                "Q4", "{y} actual to date", "% of {y} target", "LOP target", "LOP actual to date",
+                "% of LOP target", "Status", "Deviation narrative")
+
+
+def iptt_table(result, year_label: str = "FY") -> html.Div:
+    """The IPTT: result rows in bold, one row per indicator, the columns of the donor workbook."""
+    header = html.Thead(html.Tr([html.Th(c.format(y=year_label), scope="col") for c in IPTT_COLUMNS]))
+    rows = []
+    current = None
+    for item in result.indicators:
+        info = item.indicator
+        if info.result_code != current:
+            current = info.result_code
+            label = f"{LEVEL_LABELS.get(info.result_level, info.result_level)} {info.result_code}: "
+            rows.append(html.Tr(html.Th(label + info.result_statement, colSpan=len(IPTT_COLUMNS), scope="rowgroup"),
+                                className="iptt-result"))
+        unit = info.unit
+        quarters = list(item.year_quarters.values())[:4] + [None] * (4 - len(item.year_quarters))
+        narrative = (item.narrative or "").strip()
+        link = href("/indicator", code=info.code, period=result.period.code)
+        rows.append(html.Tr([
+            html.Td(dcc.Link(info.code, href=link), className="text-nowrap"),
+            html.Td(dcc.Link(info.name, href=link, className="text-reset"), className="iptt-name"),
+            html.Td(info.standard_indicator or "–", className="text-nowrap"),
+            html.Td("%" if unit == "percent" else "Number"),
+            html.Td(format_number(info.baseline, unit), className="num"),
+            html.Td(format_number(item.year_to_date.target, unit), className="num"),
+            *[html.Td(format_number(q, unit) if q is not None else "", className="num") for q in quarters],
+            html.Td(format_number(item.year_to_date.actual, unit), className="num fw-semibold"),
+            html.Td(format_percent(item.year_to_date.percent_of_target), className="num"),
+            html.Td(format_number(item.lop_to_date.target, unit), className="num"),
+            html.Td(format_number(item.lop_to_date.actual, unit), className="num fw-semibold"),
+            html.Td(format_percent(item.lop_to_date.percent_of_target), className="num"),
+            html.Td(status_badge(item.status, small=True), className="text-nowrap"),
+            html.Td(narrative or (html.Span("Narrative needed", className="text-warning-emphasis small")
+                                  if item.needs_narrative else ""), className="iptt-narrative"),
+        ], id=f"programme-row-{info.code}"))
+    return html.Div(html.Table([header, html.Tbody(rows)], className="table table-sm table-hover iptt mb-0",
+                               id=ids.iptt), className="table-responsive")
+
+
+@callback(Output(ids.url, "search"), Input(ids.quarter, "value"), State(ids.url, "search"),
+          prevent_initial_call=True)
+def choose_quarter(period, search):
+    """Choosing a quarter changes the URL; the page is drawn again from it, so the view stays a link."""
+    from urllib.parse import parse_qs
+
+    query = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    if not period or query.get("period") == period:
+        raise dash.exceptions.PreventUpdate
+    query["period"] = period
+    return query_string(**query)

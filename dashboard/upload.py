@@ -1,0 +1,312 @@
+"""Upload: drop a workbook, see the dry run (errors with sheet, cell, value and what was expected; warnings;
+counts per kind), then commit it; templates per kind; the history of uploads.
+
+The file's bytes stay in the browser's ``dcc.Upload`` between the dry run and the commit: nothing is kept on
+the server until the import is committed, and the commit runs the whole import again inside one
+transaction (all or nothing, DOMAIN §5)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+
+from dashboard._components import (
+    current_username,
+    page_header,
+    read_session,
+    safe_layout,
+    settings,
+    store,
+    visible_programme_codes,
+)
+from dashboard._queries import KIND_LABELS, counts_text, uploads
+
+dash.register_page(__name__, path="/upload", title="Upload · ctmonitor", name="Upload", order=20,
+                   roles=("admin", "manager", "officer"))
+
+
+class ids:
+    programme = "upload-programme"
+    file = "upload-file"
+    status = "upload-status"
+    preview = "upload-preview"
+    commit = "upload-commit"
+    result = "upload-result"
+    history = "upload-history"
+    template = "upload-template"  # pattern: {"type": template, "kind": kind}
+    template_download = "upload-template-download"
+    checked = "upload-checked"
+
+
+SHOWN_PROBLEMS = 500
+COUNT_KEYS = ("new", "updated", "unchanged", "skipped")
+TEMPLATE_KINDS = ("trainings", "awareness", "policies", "meetings", "research", "cases", "results")
+
+
+@safe_layout
+def layout(programme=None, **_query):
+    limit = max_file_size(settings().upload_limit)
+    with read_session() as session:
+        visible = visible_programme_codes(session)
+        history = history_rows(session)
+    chosen = programme if programme in visible else None
+    return html.Div([
+        page_header("Upload activity sheets",
+                    "Check a workbook first: nothing is stored until the dry run is clean and you commit it."),
+        dbc.Row([
+            dbc.Col([
+                dbc.Card([
+                    dbc.CardHeader(html.H2("1 · Choose the workbook", className="h6 mb-0")),
+                    dbc.CardBody([
+                        dbc.Label("Programme", html_for=ids.programme, className="small text-muted mb-1"),
+                        dcc.Dropdown(id=ids.programme, options=[{"label": c, "value": c} for c in visible],
+                                     value=chosen, placeholder="From the file's Project column",
+                                     className="mb-3", style={"maxWidth": "22rem"}),
+                        dcc.Upload(
+                            id=ids.file,
+                            children=html.Div([
+                                html.Div("Drag and drop a workbook here, or click to choose one",
+                                         className="fw-semibold"),
+                                html.Div(f".xlsx, .xlsm, .xls, .ods or .csv · up to {limit / 2 ** 20:.1f} MB",
+                                         className="small text-muted"),
+                            ]),
+                            className="upload-drop", className_active="upload-drop active",
+                            accept=".xlsx,.xlsm,.xls,.ods,.csv", multiple=False, max_size=limit,
+                        ),
+                    ]),
+                ], className="shadow-sm mb-4"),
+                dbc.Card([
+                    dbc.CardHeader(html.H2("2 · Dry run", className="h6 mb-0")),
+                    dbc.CardBody([
+                        html.Div(id=ids.status, className="small text-muted mb-2", role="status"),
+                        dcc.Loading(html.Div(empty_preview(), id=ids.preview), type="default",
+                                    overlay_style={"visibility": "visible", "opacity": .4},
+                                    custom_spinner=html.Div([dbc.Spinner(size="sm", color="primary"),
+                                                             html.Span(" Checking every sheet and row…")],
+                                                            className="upload-progress")),
+                    ]),
+                ], className="shadow-sm mb-4"),
+                dbc.Card([
+                    dbc.CardHeader(html.H2("3 · Commit", className="h6 mb-0")),
+                    dbc.CardBody([
+                        html.P("Stores the checked workbook: the import runs again for real, all or nothing.",
+                               className="small text-muted"),
+                        dbc.Button("Commit the upload", id=ids.commit, color="success", disabled=True, n_clicks=0),
+                        dcc.Loading(html.Div(id=ids.result, className="mt-3"), type="dot"),
+                    ]),
+                ], className="shadow-sm mb-4"),
+                dcc.Store(id=ids.checked),
+            ], lg=8),
+            dbc.Col([
+                dbc.Card([
+                    dbc.CardHeader(html.H2("Templates", className="h6 mb-0")),
+                    dbc.CardBody([
+                        html.P("One sheet per kind, with the expected headers.", className="small text-muted"),
+                        html.Div([
+                            dbc.Button(KIND_LABELS.get(k, k).replace(" step", "") if k != "results" else "Results",
+                                       id={"type": ids.template, "kind": k}, color="secondary", outline=True,
+                                       size="sm", className="me-2 mb-2")
+                            for k in TEMPLATE_KINDS
+                        ]),
+                        dcc.Download(id=ids.template_download),
+                    ]),
+                ], className="shadow-sm mb-4"),
+                dbc.Card([
+                    dbc.CardHeader(html.H2("Rules", className="h6 mb-0")),
+                    dbc.CardBody(html.Ul([
+                        html.Li("All or nothing: a workbook with any error stores nothing."),
+                        html.Li("Warnings (ignored columns, a skipped Total row) do not block."),
+                        html.Li("Re-uploading is safe: rows with a Reference are updated, identical rows skipped."),
+                        html.Li("Cases never hold names, phone numbers or birth dates."),
+                    ], className="small mb-0 ps-3")),
+                ], className="shadow-sm mb-4"),
+            ], lg=4),
+        ]),
+        dbc.Card([
+            dbc.CardHeader(html.H2("Upload history", className="h6 mb-0")),
+            dbc.CardBody(dag.AgGrid(
+                id=ids.history, rowData=history, columnDefs=HISTORY_COLUMNS,
+                defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                dashGridOptions={"pagination": True, "paginationPageSize": 20,
+                                 "localeText": {"noRowsToShow": "No upload yet."}},
+                className="ct-grid", style={"height": "420px"},
+            )),
+        ], className="shadow-sm mb-4"),
+    ])
+
+
+def max_file_size(limit: int) -> int:
+    """The browser sends the file base64-encoded: the largest file whose request fits the server's limit."""
+    from flask import current_app
+
+    request_limit = current_app.config.get("MAX_CONTENT_LENGTH") or (limit * 2)
+    return min(limit, int((request_limit - 64 * 1024) * 3 / 4))
+
+
+def empty_preview():
+    return html.P("Choose a workbook: the dry run shows what it would store, and every problem, before "
+                  "anything is saved.", className="text-muted mb-0")
+
+
+HISTORY_COLUMNS = [
+    {"field": "uploaded_at", "headerName": "When", "width": 150, "sort": "desc"},
+    {"field": "filename", "headerName": "File", "width": 220},
+    {"field": "uploaded_by", "headerName": "By", "width": 110},
+    {"field": "programme", "headerName": "Programme", "width": 110},
+    {"field": "outcome", "headerName": "Outcome", "width": 110,
+     "cellClassRules": {"text-danger fw-semibold": "params.value == 'refused'"}},
+    {"field": "kinds", "headerName": "Kinds", "width": 160},
+    {"field": "counts", "headerName": "Rows", "flex": 1, "minWidth": 220},
+    {"field": "warnings", "headerName": "Warnings", "type": "numericColumn", "width": 105},
+    {"field": "errors", "headerName": "Errors", "type": "numericColumn", "width": 95},
+]
+
+
+def history_rows(session) -> list[dict]:
+    return [{
+        "uploaded_at": u.uploaded_at.isoformat(sep=" ", timespec="minutes") if u.uploaded_at else None,
+        "filename": u.filename, "uploaded_by": u.uploaded_by, "programme": u.programme_code or "from file",
+        "outcome": u.outcome, "kinds": ", ".join(u.kinds or []), "counts": counts_text(u.counts),
+        "warnings": len(u.warnings or []), "errors": len(u.errors or []),
+    } for u in uploads(session)]
+
+
+# --- reports on screen ---------------------------------------------------------------------------
+
+
+def _problem_table(problems, id) -> html.Div:
+    shown = list(problems)[:SHOWN_PROBLEMS]
+    rows = [html.Tr([html.Td(_get(p, "sheet")), html.Td(_get(p, "cell"), className="text-nowrap"),
+                     html.Td(_text(_get(p, "value")), className="problem-value"), html.Td(_get(p, "expected"))])
+            for p in shown]
+    more = len(problems) - len(shown)
+    return html.Div([
+        html.Div(html.Table([
+            html.Thead(html.Tr([html.Th("Sheet"), html.Th("Cell"), html.Th("Value found"), html.Th("Expected")])),
+            html.Tbody(rows),
+        ], className="table table-sm table-striped mb-0 problems", id=id), className="table-responsive problems-box"),
+        html.P(f"… and {more:,} more.", className="small text-muted mt-1") if more > 0 else None,
+    ])
+
+
+def _get(problem, name):
+    return problem.get(name) if isinstance(problem, dict) else getattr(problem, name, None)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def counts_table(counts: dict) -> html.Table | None:
+    if not counts:
+        return None
+    return html.Table([
+        html.Thead(html.Tr([html.Th("Kind")] + [html.Th(k.capitalize(), className="num") for k in COUNT_KEYS])),
+        html.Tbody([html.Tr([html.Td(kind)] + [html.Td(f"{(numbers or {}).get(k, 0):,}", className="num")
+                                                for k in COUNT_KEYS])
+                    for kind, numbers in counts.items()]),
+    ], className="table table-sm mb-3 counts-table", id="upload-counts")
+
+
+def render_report(report, *, committed: bool) -> html.Div:
+    """An import report as the page shows it: the verdict, counts per kind, errors, warnings."""
+    errors, warnings = list(report.errors or []), list(report.warnings or [])
+    kinds = ", ".join(report.kinds or []) or "no recognised sheet"
+    if committed:
+        verdict = {
+            "stored": ("success", f"Stored {report.filename}."),
+            "unchanged": ("info", f"{report.filename} was already stored: nothing changed."),
+        }.get(report.outcome, ("danger", f"{report.filename} was refused: nothing was stored."))
+    elif errors:
+        verdict = ("danger", (f"{len(errors):,} error{'s' if len(errors) != 1 else ''} in {report.filename}: "
+                              "nothing can be stored until they are fixed."))
+    elif not report.ok:
+        verdict = ("danger", f"{report.filename} cannot be stored.")
+    else:
+        verdict = ("success", f"{report.filename} is ready to store ({kinds}). Nothing has been stored yet.")
+    colour, text = verdict
+    return html.Div([
+        dbc.Alert(text, color=colour, className="py-2", id="upload-verdict"),
+        counts_table(report.counts or {}),
+        html.Div([html.H3(f"Errors ({len(errors):,})", className="h6 text-danger"),
+                  _problem_table(errors, "upload-errors")], className="mb-3") if errors else None,
+        html.Div([html.H3(f"Warnings ({len(warnings):,})", className="h6 text-warning-emphasis"),
+                  _problem_table(warnings, "upload-warnings")], className="mb-3") if warnings else None,
+    ])
+
+
+def decode(contents: str) -> bytes:
+    """``data:...;base64,XXXX`` from ``dcc.Upload`` to bytes."""
+    try:
+        return base64.b64decode(contents.split(",", 1)[1], validate=False)
+    except (IndexError, binascii.Error, AttributeError) as exc:
+        raise ValueError("the file could not be read from the browser") from exc
+
+
+def run_import(contents: str, filename: str, programme: str | None, *, dry_run: bool):
+    """The import, dry or for real; a dry run is rolled back whatever the importer wrote."""
+    from importers import import_file
+
+    data = decode(contents)
+    common = dict(settings=settings(), programme=programme or None, uploaded_by=current_username(), dry_run=dry_run)
+    if dry_run:
+        with store().Session() as session:
+            try:
+                return import_file(session, data, filename, **common)
+            finally:
+                session.rollback()
+    with store().begin() as session:
+        return import_file(session, data, filename, **common)
+
+
+# --- callbacks -------------------------------------------------------------------------------------
+
+
+@callback(Output(ids.preview, "children"), Output(ids.commit, "disabled"), Output(ids.checked, "data"),
+          Output(ids.result, "children", allow_duplicate=True), Output(ids.status, "children"),
+          Input(ids.file, "contents"), Input(ids.programme, "value"), State(ids.file, "filename"),
+          running=[(Output(ids.commit, "disabled"), True, True)],
+          prevent_initial_call=True)
+def check_file(contents, programme, filename):
+    """The dry run, as soon as a file is chosen (or the programme changes)."""
+    if not contents:
+        return empty_preview(), True, None, None, ""
+    try:
+        report = run_import(contents, filename, programme, dry_run=True)
+    except ValueError as exc:
+        return dbc.Alert(str(exc), color="danger"), True, None, None, ""
+    ready = bool(report.ok) and not report.errors
+    checked = {"filename": filename, "sha256": report.sha256, "programme": programme} if ready else None
+    status = f"Checked {filename} ({report.sha256[:12]}…) for {programme or 'the programmes it names'}."
+    return render_report(report, committed=False), not ready, checked, None, status
+
+
+@callback(Output(ids.result, "children"), Output(ids.commit, "disabled", allow_duplicate=True),
+          Output(ids.history, "rowData"),
+          Input(ids.commit, "n_clicks"), State(ids.file, "contents"), State(ids.file, "filename"),
+          State(ids.programme, "value"), State(ids.checked, "data"), prevent_initial_call=True)
+def commit_file(n_clicks, contents, filename, programme, checked):
+    if not n_clicks or not contents or not checked:
+        raise dash.exceptions.PreventUpdate
+    report = run_import(contents, filename, programme, dry_run=False)
+    if report.sha256 != checked.get("sha256"):  # cannot happen unless the browser changed the file
+        return dbc.Alert("The file changed since it was checked: choose it again.", color="warning"), True, dash.no_update
+    with read_session() as session:
+        history = history_rows(session)
+    return render_report(report, committed=True), True, history
+
+
+@callback(Output(ids.template_download, "data"), Input({"type": ids.template, "kind": ALL}, "n_clicks"),
+          prevent_initial_call=True)
+def download_template(clicks):
+    from importers import template
+
+    if not ctx.triggered_id or not any(clicks or []):
+        raise dash.exceptions.PreventUpdate
+    kind = ctx.triggered_id["kind"]
+    return dcc.send_bytes(template(kind), f"ctmonitor-template-{kind}.xlsx")

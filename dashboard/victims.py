@@ -1,0 +1,161 @@
+"""Victims profile (aggregates only): shares by nationality, sex, age group, exploitation type and destination
+over the victims whose value is known (as DOMAIN §7's research figures are computed). Counts under 5 are shown as "<5" and their shares withheld;
+where a single count in a breakdown is withheld the next smallest is too, so it cannot be worked out from the
+total. No case code or row ever leaves the server. ``/victims?programme=PVR``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+from sqlalchemy import func, select
+
+from dashboard._charts import graph, share_chart
+from dashboard._components import (
+    first,
+    not_found,
+    page_header,
+    read_session,
+    safe_layout,
+    short_category,
+    visible_programme_codes,
+)
+from dashboard._queries import programme
+from indicators.models import Case, Programme
+
+dash.register_page(__name__, path="/victims", title="Victims profile · ctmonitor", name="Victims profile", order=50)
+
+THRESHOLD = 5
+VICTIM_STATUSES = ("Possible victim", "Actual victim")
+UNKNOWN = {None, "", "Unknown", "unknown"}
+DIMENSIONS = (
+    ("nationality", "Nationality", False),
+    ("sex", "Sex", False),
+    ("age_group", "Age group", False),
+    ("exploitation", "Exploitation type", True),  # several per victim: shares may add up to more than 100%
+    ("destination", "Destination region", False),
+)
+
+
+@dataclass(frozen=True)
+class Share:
+    category: str
+    count: int
+    shown_count: str  # "12" or "<5"
+    share: float | None  # percent of the known values; None when withheld
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    dimension: str
+    label: str
+    known: int
+    unknown: int
+    rows: list[Share]
+    multiple: bool
+
+
+def shown(count: int) -> str:
+    return "<5" if 0 < count < THRESHOLD else f"{count:,}"
+
+
+def breakdown(dimension: str, label: str, values: list, multiple: bool = False) -> Breakdown:
+    """Counts over the known values, small ones withheld (with a second one where one alone would show)."""
+    counts: Counter = Counter()
+    known = 0
+    for value in values:
+        items = [v for v in (value or []) if v not in UNKNOWN] if multiple else ([] if value in UNKNOWN else [value])
+        if items:
+            known += 1
+            counts.update(set(items))
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    small = {c for c, n in ordered if n < THRESHOLD}
+    if len(small) == 1 and not multiple and len(ordered) > 1:
+        # one withheld count could be worked out from the total: withhold the next smallest as well
+        others = [c for c, n in sorted(ordered, key=lambda kv: (kv[1], kv[0])) if c not in small]
+        small.add(others[0])
+    withhold_all = known < THRESHOLD
+    rows = [Share(short_category(c), n, "<5" if n < THRESHOLD else ("*" if c in small else f"{n:,}"),
+                  None if (c in small or withhold_all) else round(100 * n / known, 1))
+            for c, n in ordered]
+    return Breakdown(dimension, label, known, len(values) - known, rows, multiple)
+
+
+def profile(session, programme_id: int) -> tuple[int, list[Breakdown]]:
+    """Victims (possible or actual) of one programme, and one breakdown per dimension."""
+    rows = session.execute(
+        select(Case.nationality, Case.sex, Case.age_group, Case.exploitation_types, Case.destination_region)
+        .where(Case.programme_id == programme_id, Case.status.in_(VICTIM_STATUSES))).all()
+    columns = {"nationality": 0, "sex": 1, "age_group": 2, "exploitation": 3, "destination": 4}
+    return len(rows), [breakdown(key, label, [r[columns[key]] for r in rows], multiple)
+                       for key, label, multiple in DIMENSIONS]
+
+
+@safe_layout
+def layout(programme=None, **_query):
+    with read_session() as session:
+        visible = visible_programme_codes(session)
+        with_cases = list(session.scalars(
+            select(Programme.code).join(Case, Case.programme_id == Programme.id).where(Programme.code.in_(visible))
+            .group_by(Programme.code).having(func.count(Case.id) > 0).order_by(Programme.code)))
+        code = (first(programme) or ("PVR" if "PVR" in with_cases else (with_cases[0] if with_cases else ""))).upper()
+        prog = _programme(session, code)
+        if code and (prog is None or prog.code not in visible):
+            return not_found(f"There is no programme with the code “{code}”.")
+        total, breakdowns = profile(session, prog.id) if prog else (0, [])
+    switcher = html.Div([
+        dbc.Button(c, href=f"/victims?programme={c}", color="primary", outline=c != code, size="sm", className="me-1")
+        for c in with_cases
+    ]) if len(with_cases) > 1 else None
+    if not prog or not total:
+        body = dbc.Alert("No victim has been recorded yet.", color="info")
+    else:
+        body = html.Div([
+            dbc.Row([
+                dbc.Col(html.Div([html.Div("Victims identified", className="tile-label"),
+                                  html.Div(shown(total), className="tile-value", id="victims-total"),
+                                  html.Div("possible and actual victims, to date", className="tile-detail")],
+                                 className="tile h-100"), xs=12, sm=6, lg=3),
+                dbc.Col(html.P(
+                    "Shares are of the victims whose value is known: unknown values are left out of the base. "
+                    "Counts under 5 are shown as “<5” and their shares withheld (a count marked * is withheld "
+                    "so that a small one cannot be worked out). No case is shown on its own.",
+                    className="small text-muted mb-0"), className="d-flex align-items-center"),
+            ], className="g-3 mb-4"),
+            dbc.Row([dbc.Col(_breakdown_card(b), lg=6, className="mb-4") for b in breakdowns]),
+        ])
+    return html.Div([
+        page_header("Victims profile", f"{prog.code if prog else ''} · aggregates only, never individual cases",
+                    actions=switcher),
+        body,
+    ])
+
+
+def _programme(session, code):
+    return programme(session, code) if code else None
+
+
+def _breakdown_card(b: Breakdown) -> dbc.Card:
+    table = html.Table([
+        html.Thead(html.Tr([html.Th(b.label), html.Th("Victims", className="num"),
+                            html.Th("Share of known", className="num")])),
+        html.Tbody([html.Tr([html.Td(r.category), html.Td(r.shown_count, className="num"),
+                             html.Td("–" if r.share is None else f"{r.share:.1f}%", className="num")])
+                    for r in b.rows]),
+    ], className="table table-sm mb-2")
+    note = f"Known for {shown(b.known)} victims; unknown for {shown(b.unknown)}."
+    if b.multiple:
+        note += " A victim may suffer several types of exploitation, so shares add up to more than 100%."
+    return dbc.Card([
+        dbc.CardHeader(html.H2(b.label, className="h6 mb-0")),
+        dbc.CardBody([
+            graph(f"victims-chart-{b.dimension}", share_chart([r.category for r in b.rows], [r.share for r in b.rows]),
+                  small=True)
+            if any(r.share is not None for r in b.rows) else None,
+            html.Div(table, className="table-responsive"),
+            html.P(note, className="small text-muted mb-0"),
+        ]),
+    ], className="shadow-sm h-100", id=f"victims-{b.dimension}")

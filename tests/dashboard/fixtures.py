@@ -1,0 +1,67 @@
+"""Fixtures shared by tests/dashboard and tests/browser (each conftest imports them).
+
+``demo_store`` is a store of its own, migrated, with the shipped programmes and realistic records:
+tests/dashboard fills it with the deterministic builder of ``tests/dashboard/seed.py`` (so its tests can
+name the figures they expect); tests/browser overrides it with ``importers.demo``, the data a programme
+manager sees with ``ctmonitor demo``. ``demo_app`` puts the store into the process's one Dash app (pages
+read ``current_app.extensions``) for one test module and puts the app's own store back afterwards.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from indicators import definitions, migrate
+from indicators.db import Store
+from indicators.settings import Settings
+from tests.dashboard.seed import seed
+
+PROGRAMMES = Path(__file__).resolve().parent.parent.parent / "programmes"
+
+
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory) -> Settings:
+    tmp = tmp_path_factory.mktemp("dashboard-store")
+    return Settings.for_tests(tmp)
+
+
+def make_store(settings: Settings, fill) -> Store:
+    """A migrated store with the shipped programmes, filled by ``fill(session, settings)``."""
+    store = Store(settings)
+    migrate.upgrade(store.engine)
+    with store.begin() as session:
+        definitions.load_directory(session, PROGRAMMES)
+    with store.begin() as session:
+        fill(session, settings)
+    return store
+
+
+@pytest.fixture(scope="session")
+def demo_store(demo_settings) -> Store:
+    store = make_store(demo_settings, seed)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_app(dash_app, demo_store, demo_settings):
+    extensions = dash_app.server.extensions
+    saved = extensions["ctmonitor.store"], extensions["ctmonitor.settings"]
+    extensions["ctmonitor.store"], extensions["ctmonitor.settings"] = demo_store, demo_settings
+    yield dash_app
+    extensions["ctmonitor.store"], extensions["ctmonitor.settings"] = saved
+
+
+@pytest.fixture
+def request_context(demo_app):
+    """Run code as inside one request to the app (what callbacks and layouts expect)."""
+
+    @contextmanager
+    def context(path: str = "/"):
+        with demo_app.server.test_request_context(path):
+            yield
+
+    return context

@@ -1,0 +1,441 @@
+"""Every page's layout as a function of its URL query, rendered inside a request to the seeded app."""
+
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+import pytest
+from dash.exceptions import PreventUpdate
+
+from dashboard._components import problem_card, safe_layout
+
+# Page modules register themselves with Dash, which needs the app first: they are imported in ``pages``.
+PAGE_NAMES = ("home", "programme", "indicator", "activities", "upload", "reports", "quality", "victims")
+
+
+@pytest.fixture(scope="module")
+def pages(demo_app):
+    import importlib
+
+    return SimpleNamespace(**{name: importlib.import_module(f"dashboard.{name}") for name in PAGE_NAMES})
+
+
+def texts(component) -> str:
+    """Every string in a component tree, space-separated (what a reader would see, roughly)."""
+    found: list[str] = []
+
+    def walk(node):
+        if node is None:
+            return
+        if isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, (int, float)):
+            found.append(str(node))
+        elif isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "children"):
+            walk(getattr(node, "children", None))
+            for prop in ("label", "header", "placeholder", "value"):
+                value = getattr(node, prop, None)
+                if isinstance(value, str):
+                    found.append(value)
+
+    walk(component)
+    return " ".join(found)
+
+
+def ids(component) -> set[str]:
+    found = set()
+
+    def walk(node):
+        if isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "to_plotly_json"):
+            node_id = getattr(node, "id", None)
+            if isinstance(node_id, str):
+                found.add(node_id)
+            walk(getattr(node, "children", None))
+
+    walk(component)
+    return found
+
+
+def find(component, node_id):
+    def walk(node):
+        if isinstance(node, (list, tuple)):
+            for child in node:
+                hit = walk(child)
+                if hit is not None:
+                    return hit
+        elif hasattr(node, "to_plotly_json"):
+            if getattr(node, "id", None) == node_id:
+                return node
+            return walk(getattr(node, "children", None))
+        return None
+
+    return walk(component)
+
+
+# --- portfolio -------------------------------------------------------------------------------------
+
+
+def test_portfolio_has_a_card_per_programme_with_status_and_gift_phases(pages, request_context):
+    with request_context():
+        page = pages.home.layout()
+    found = ids(page)
+    assert {"home-card-KEC", "home-card-PVR", "home-card-GIFT"} <= found
+    text = texts(page)
+    for expected in ("USAID", "U.S. Department of State", "UN.GIFT", "Phase One", "Phase Two", "US$302,226",
+                     "US$460,000", "Funding gap", "Latest upload", "kec_activities_2019.xlsx", "Ahead", "On track",
+                     "Behind", "Elapsed"):
+        assert expected in text, expected
+    assert "Something went wrong" not in text
+
+
+def test_portfolio_elapsed_share_is_as_of_the_last_quarter_with_data(pages, request_context):
+    with request_context():
+        text = texts(pages.home.layout())
+    # the seeded records end in FY2019Q4 (30 Sep 2019); GIFT's in its last quarter
+    assert "as of 30 Sep 2019" in text
+    assert "100% as of 31 Mar 2013" in text
+
+
+# --- programme -------------------------------------------------------------------------------------
+
+
+def test_programme_shows_the_tree_and_the_iptt_for_the_quarter_asked(pages, request_context):
+    with request_context():
+        page = pages.programme.layout(code="KEC", period="FY2019Q3")
+    text = texts(page)
+    assert "FY2019 Q3: 1 April – 30 June 2019" in text
+    for column in ("No.", "Standard indicator", "FY target", "Q1", "Q4", "FY actual to date", "% of FY target",
+                   "LOP target", "LOP actual to date", "% of LOP target", "Status", "Deviation narrative"):
+        assert column in text
+    found = ids(page)
+    for code in ("KEC-1.1", "KEC-2.1", "KEC-3.1", "KEC-4.1", "KEC-4.2", "KEC-4.3", "KEC-5.1", "KEC-5.2"):
+        assert f"programme-row-{code}" in found
+    assert "programme-result-G" in found and "PS.5.3-15" in text
+    assert find(page, "programme-quarter").value == "FY2019Q3"
+
+
+def test_programme_rows_link_to_their_indicator_for_the_same_quarter(pages, request_context):
+    with request_context():
+        row = find(pages.programme.layout(code="KEC", period="FY2019Q3"), "programme-row-KEC-4.2")
+    link = row.children[0].children
+    assert link.href == "/indicator?code=KEC-4.2&period=FY2019Q3"
+
+
+def test_programme_defaults_to_the_last_complete_quarter_and_reads_loose_codes(pages, request_context):
+    with request_context():
+        default = pages.programme.layout(code="pvr")
+        loose = pages.programme.layout(code="KEC", period="fy19q2")
+    assert find(default, "programme-quarter").value == "FY2020Q3"  # the programme has ended
+    assert find(loose, "programme-quarter").value == "FY2019Q2"
+
+
+def test_programme_unknown_code_is_a_not_found_card_and_a_bad_quarter_a_notice(pages, request_context):
+    with request_context():
+        missing = texts(pages.programme.layout(code="NOPE"))
+        outside = texts(pages.programme.layout(code="KEC", period="FY2030Q1"))
+    assert "Not found" in missing and "NOPE" in missing
+    assert "“FY2030Q1” is not a quarter of KEC" in outside
+
+
+def test_calendar_programme_labels_the_year_columns_as_years(pages, request_context):
+    with request_context():
+        text = texts(pages.programme.layout(code="GIFT", period="2012Q3"))
+    assert "Year target" in text and "2012 Q3" in text
+
+
+def test_choosing_a_quarter_changes_the_url(pages):
+    assert pages.programme.choose_quarter("FY2019Q2", "?code=KEC&period=FY2019Q3") == "?code=KEC&period=FY2019Q2"
+    with pytest.raises(PreventUpdate):
+        pages.programme.choose_quarter("FY2019Q3", "?code=KEC&period=FY2019Q3")
+
+
+# --- indicator -------------------------------------------------------------------------------------
+
+
+def test_indicator_page_has_reference_chart_disaggregations_records_and_narrative(pages, request_context):
+    with request_context():
+        page = pages.indicator.layout(code="KEC-4.2", period="FY2019Q3")
+    found = ids(page)
+    assert {"indicator-reference", "indicator-chart", "indicator-by-sex", "indicator-by-target_group",
+            "indicator-records", "indicator-narrative", "indicator-save"} <= found
+    text = texts(page)
+    for expected in ("Definition", "Baseline", "PS.5.3-15", "FY2019", "LOP", "1,120", "Sum of female + male"):
+        assert expected in text, expected
+    chart = find(page, "indicator-chart").figure
+    assert [trace.name for trace in chart.data] == ["Quarter target", "Quarter actual", "LOP actual to date",
+                                                   "LOP target"]
+    assert list(chart.data[1].x)[-1] == "FY2019Q3"
+    records = find(page, "indicator-records").rowData
+    assert records and all(r["counted_in"] == "FY2019Q3" for r in records)
+    assert {"upload_filename", "source_sheet", "source_row"} <= set(records[0])
+    assert "id" not in records[0] and "row_hash" not in records[0]
+
+
+def test_case_records_never_show_who(pages, request_context):
+    with request_context():
+        page = pages.indicator.layout(code="PVR-3.1", period="FY2019Q2")
+    records = find(page, "indicator-records").rowData
+    assert records
+    for row in records:
+        assert not {"reference", "age", "nationality", "location", "date_identified"} & set(row)
+    assert "PVR-C0" not in repr(records)
+
+
+def test_indicator_unknown_code_is_not_found(pages, request_context):
+    with request_context():
+        assert "Not found" in texts(pages.indicator.layout(code="KEC-9.9"))
+
+
+def test_records_scope_switches_between_the_quarter_and_all(pages, request_context):
+    context = {"code": "KEC-4.2", "period": "FY2019Q3"}
+    with request_context():
+        quarter_rows, _ = pages.indicator.change_records_scope("quarter", context)
+        all_rows, note = pages.indicator.change_records_scope("all", context)
+    assert len(all_rows) > len(quarter_rows) > 0
+    assert "upload, sheet and row" in note
+
+
+def test_saving_a_narrative_shows_in_the_figures(pages, request_context, demo_store):
+    from indicators.figures import figures
+
+    context = {"code": "KEC-5.1", "period": "FY2019Q3"}
+    with request_context():
+        try:
+            message = pages.indicator.save_narrative(1, "Campaign moved to Q4 after the rains.", context)
+            assert message.startswith("Saved")
+            with demo_store.Session() as session:
+                item = next(i for i in figures(session, "KEC", "FY2019Q3").indicators
+                            if i.indicator.code == "KEC-5.1")
+            assert item.narrative == "Campaign moved to Q4 after the rains." and not item.needs_narrative
+        finally:
+            pages.indicator.save_narrative(1, "", context)
+
+
+def test_choosing_a_quarter_on_the_indicator_page(pages):
+    assert pages.indicator.choose_quarter("FY2019Q1", {"code": "KEC-4.2", "period": "FY2019Q3"}) == \
+        "?code=KEC-4.2&period=FY2019Q1"
+
+
+# --- activities ------------------------------------------------------------------------------------
+
+
+def test_activities_lists_records_with_provenance_and_no_cases(pages, request_context):
+    with request_context():
+        page = pages.activities.layout()
+    rows = find(page, "activities-grid").rowData
+    assert rows and {r["kind"] for r in rows} >= {"Training", "Awareness", "Meeting", "Policy step"}
+    assert "Case" not in {r["kind"] for r in rows}
+    assert all(r["upload"] and r["sheet"] and r["row"] for r in rows)
+
+
+def test_activities_filters_come_from_the_url(pages, request_context):
+    with request_context():
+        page = pages.activities.layout(programme="PVR", kind="trainings", quarter="FY2019Q3", district=None)
+    rows = find(page, "activities-grid").rowData
+    assert rows and all(r["programme"] == "PVR" and r["kind"] == "Training" and r["quarter"] == "FY2019Q3"
+                        for r in rows)
+    assert find(page, "activities-quarter").value == "FY2019Q3"
+
+
+def test_activities_filter_callback_writes_the_url_and_resets_the_quarter_with_the_programme(pages):
+    current = {"programme": "KEC", "kind": None, "quarter": "FY2019Q3", "district": None}
+    assert pages.activities.filter_records("PVR", None, "FY2019Q3", None, current) == "?programme=PVR"
+    assert pages.activities.filter_records("KEC", "trainings", "FY2019Q3", None, current) == \
+        "?programme=KEC&kind=trainings&quarter=FY2019Q3"
+
+
+def test_activities_csv_is_the_grid_view_and_defuses_formulas(pages):
+    rows = [{"kind": "Training", "programme": "KEC", "description": "=HYPERLINK(1)", "female": 3}]
+    sent = pages.activities.download_csv(1, rows, rows * 5, {"programme": "KEC", "kind": "trainings"})
+    assert sent["filename"] == "activities_KEC_trainings.csv"
+    lines = sent["content"].splitlines()
+    assert lines[0].startswith("Kind,Programme,Reference,Quarter")
+    assert len(lines) == 2 and "'=HYPERLINK(1)" in lines[1]
+
+
+# --- upload ----------------------------------------------------------------------------------------
+
+
+def test_upload_page_has_the_drop_zone_templates_and_history(pages, request_context):
+    with request_context():
+        page = pages.upload.layout()
+    found = ids(page)
+    assert {"upload-file", "upload-programme", "upload-preview", "upload-commit", "upload-history"} <= found
+    history = find(page, "upload-history").rowData
+    assert any(r["outcome"] == "refused" for r in history)
+    assert find(page, "upload-commit").disabled is True
+
+
+def test_a_dry_run_report_is_shown_as_tables(pages):
+    problem = SimpleNamespace(sheet="Trainings", cell="H14", value="twelve", expected="a whole number ≥ 0")
+    report = SimpleNamespace(ok=False, outcome="dry-run", filename="t.xlsx", sha256="a" * 64, kinds=["trainings"],
+                             errors=[problem], warnings=[{"sheet": "Trainings", "cell": "A40", "value": "Total",
+                                                          "expected": "a data row"}],
+                             counts={"trainings": {"new": 3, "updated": 1, "unchanged": 0, "skipped": 2}})
+    text = texts(pages.upload.render_report(report, committed=False))
+    for expected in ("1 error in t.xlsx", "Trainings", "H14", "twelve", "a whole number ≥ 0", "Warnings (1)",
+                     "A40", "New", "Skipped"):
+        assert expected in text, expected
+
+
+def test_upload_decode_reads_the_browser_data_url(pages):
+    assert pages.upload.decode("data:application/octet-stream;base64,aGVsbG8=") == b"hello"
+    with pytest.raises(ValueError):
+        pages.upload.decode("garbage")
+
+
+# --- reports ---------------------------------------------------------------------------------------
+
+
+def test_reports_lists_indicators_needing_a_narrative_before_the_download(pages, request_context):
+    with request_context():
+        page = pages.reports.layout(programme="KEC", period="FY2019Q3")
+    flagged = texts(find(page, "reports-flagged"))
+    assert "KEC-5.1" in flagged and "without a deviation narrative" in flagged
+    assert "KEC-4.3" not in flagged  # on track
+    assert find(page, "reports-format").value == "iptt"  # USAID's default
+    assert "KEC_FY2019Q3_iptt.xlsx" in texts(page)
+
+
+def test_reports_choice_changes_the_url(pages):
+    state = {"programme": "KEC", "period": "FY2019Q3", "format": "iptt"}
+    assert pages.reports.choose("KEC", "FY2019Q3", "csv", state) == "?programme=KEC&period=FY2019Q3&format=csv"
+    assert pages.reports.choose("PVR", "FY2019Q3", "iptt", state) == "?programme=PVR"
+
+
+@pytest.mark.parametrize("fmt, start", [("iptt", b"PK"), ("csv", b"programme,indicator"), ("iati", b"<?xml")])
+def test_report_download_goes_through_the_exports(pages, request_context, fmt, start):
+    pytest.importorskip(f"exports.{ {'iptt': 'iptt', 'csv': 'results_csv', 'iati': 'iati'}[fmt]}")
+    with request_context():
+        sent, message = pages.reports.download(1, {"programme": "KEC", "period": "FY2019Q3", "format": fmt})
+    import base64
+
+    data = base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()
+    assert data.startswith(start)
+    assert sent["filename"].startswith("KEC_FY2019Q3_") and "prepared" in message
+
+
+# --- quality ---------------------------------------------------------------------------------------
+
+
+def test_quality_lists_gaps_outliers_uploads_and_unknowns(pages, request_context):
+    with request_context():
+        page = pages.quality.layout()
+    outliers = texts(find(page, "quality-outliers"))
+    assert "500 participants" in outliers and "median" in outliers and "Trainings row 12" in outliers
+    assert "trainings_march.xlsx" in texts(find(page, "quality-uploads"))
+    assert "refused" in texts(find(page, "quality-uploads"))
+    assert "PVR-3.1" in texts(find(page, "quality-unknowns"))
+    assert "KEC-3.1" in texts(find(page, "quality-gaps"))
+
+
+# --- victims ---------------------------------------------------------------------------------------
+
+
+def test_shares_are_over_known_values_and_small_counts_are_withheld(pages):
+    values = ["Burundi"] * 12 + ["DRC"] * 6 + ["Rwanda"] * 2 + ["Unknown"] * 5 + [None]
+    b = pages.victims.breakdown("nationality", "Nationality", values)
+    assert (b.known, b.unknown) == (20, 6)
+    rows = {r.category: r for r in b.rows}
+    assert rows["Burundi"].share == 60.0 and rows["Burundi"].shown_count == "12"
+    assert rows["Rwanda"].shown_count == "<5" and rows["Rwanda"].share is None
+    # Rwanda alone withheld would be 20 - 12 - 6: DRC is withheld too
+    assert rows["DRC"].share is None and rows["DRC"].shown_count == "*"
+
+
+def test_multi_valued_breakdown_counts_each_victim_once_per_type(pages):
+    b = pages.victims.breakdown("exploitation", "Exploitation type",
+                          [["Labour", "Sexual"]] * 6 + [["Labour"]] * 4 + [[]], multiple=True)
+    rows = {r.category: r for r in b.rows}
+    assert b.known == 10 and rows["Labour"].share == 100.0 and rows["Sexual"].share == 60.0
+
+
+def test_victims_page_shows_aggregates_only(pages, request_context):
+    with request_context():
+        page = pages.victims.layout()
+    text = texts(page)
+    for section in ("victims-nationality", "victims-sex", "victims-age_group", "victims-exploitation",
+                    "victims-destination"):
+        assert section in ids(page)
+    assert "<5" in text and "Burundi" in text and "Share of known" in text
+    assert "PVR-C" not in repr(page.to_plotly_json())
+
+
+# --- behaviour -------------------------------------------------------------------------------------
+
+
+def test_a_failing_layout_becomes_a_friendly_card():
+    @safe_layout
+    def broken(**_query):
+        raise RuntimeError("boom")
+
+    text = texts(broken(code="KEC"))
+    assert "Something went wrong" in text and "boom" not in text and texts(problem_card()) == text
+
+
+PAGES = [
+    ("home", {}), ("programme", {"code": "KEC", "period": "FY2019Q3"}), ("indicator", {"code": "KEC-4.2"}),
+    ("indicator", {"code": "PVR-3.1"}), ("activities", {}), ("upload", {}), ("reports", {"programme": "PVR"}),
+    ("quality", {}), ("victims", {}),
+]
+
+
+@pytest.mark.parametrize("name, query", PAGES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(PAGES)])
+def test_every_page_renders_in_under_a_second(pages, request_context, name, query):
+    module = getattr(pages, name)
+    with request_context():
+        module.layout(**query)  # warm
+        start = time.perf_counter()
+        page = module.layout(**query)
+        took = time.perf_counter() - start
+    assert "Something went wrong" not in texts(page)
+    assert took < 1.0, f"{module.__name__} took {took:.2f}s"
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+def test_every_page_renders_without_a_query(pages, request_context, name):
+    """Dash builds its validation layout by calling each page's layout() with no argument."""
+    with request_context():
+        assert "Something went wrong" not in texts(getattr(pages, name).layout())
+
+
+def test_a_failing_callback_tells_the_user_in_a_toast(monkeypatch):
+    import dash
+
+    from dashboard._components import on_callback_error
+
+    shown = {}
+    monkeypatch.setattr(dash, "set_props", lambda component_id, props: shown.update({component_id: props}))
+    assert on_callback_error(RuntimeError("database is locked")) is None  # outputs stay as they were
+    assert shown["app-error"]["is_open"] is True
+    assert "database" not in shown["app-error"]["children"]
+
+
+def test_an_unknown_path_is_a_friendly_not_found(demo_app):
+    import importlib
+
+    page = importlib.import_module("dashboard.not_found_404").layout()
+    assert "Not found" in texts(page) and "portfolio" in texts(page)
+
+
+def test_template_download_is_the_importers_template_for_the_kind_clicked(pages, request_context):
+    from contextvars import copy_context
+
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    def click():
+        context_value.set(AttributeDict(triggered_inputs=[
+            {"prop_id": '{"kind":"awareness","type":"upload-template"}.n_clicks', "value": 1}]))
+        return pages.upload.download_template([None, 1, None])
+
+    with request_context():
+        sent = copy_context().run(click)
+    assert sent["filename"] == "ctmonitor-template-awareness.xlsx" and sent["base64"]
