@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from indicators import periods
@@ -28,6 +28,9 @@ from indicators.models import (
 from indicators.periods import Period
 
 ACTIVITY_KINDS = ("Training", "Awareness event", "Meeting", "Policy step", "Research step")
+# A quarter with more activity records than this is summarised (by kind, place and group) rather than
+# listed: a donor reads an annex of a few hundred lines, and the dashboard lists and exports every record.
+LIST_LIMIT = 1000
 SOURCE_MODELS = {
     "trainings": Training,
     "awareness": Awareness,
@@ -54,6 +57,19 @@ class ActivityRow:
     total: int | None = None
     notes: str | None = None
     source: str | None = None  # file, sheet and row the record came from
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    """Activities of one kind in one place and group, for a quarter too large to list one by one."""
+
+    kind: str  # one of ACTIVITY_KINDS
+    location: str | None  # district (trainings, awareness) or body (meetings)
+    group: str | None  # target group, setting, instrument type; stage for policy and research steps
+    activities: int
+    female: int | None = None
+    male: int | None = None
+    total: int | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +177,49 @@ def activity_rows(session: Session, programme: Programme, period: Period) -> lis
         )
     rows.sort(key=lambda r: (r.date, ACTIVITY_KINDS.index(r.kind), r.reference or "", r.description or ""))
     return rows
+
+
+def activity_count(session: Session, programme: Programme, period: Period) -> int:
+    """How many activity records (cases aside) the quarter holds."""
+    return sum(
+        session.scalar(
+            select(func.count()).select_from(model).where(model.programme_id == programme.id,
+                                                          model.quarter == period.code)
+        ) or 0
+        for model in (Training, Awareness, Meeting, PolicyStep, ResearchStep)
+    )
+
+
+def activity_summary(session: Session, programme: Programme, period: Period) -> list[ActivitySummary]:
+    """The quarter's activities counted by kind, place and group, with the people they reached."""
+    out: list[ActivitySummary] = []
+
+    def grouped(model, kind, place, group, people=True, attended=None):
+        columns = [place if place is not None else literal(None), group if group is not None else literal(None),
+                   func.count()]
+        if people:
+            columns += [func.sum(model.female), func.sum(model.male)]
+        elif attended is not None:
+            columns += [func.sum(attended)]
+        query = (select(*columns).where(model.programme_id == programme.id, model.quarter == period.code)
+                 .group_by(*[c for c in (place, group) if c is not None]).order_by(*[c for c in (place, group)
+                                                                                    if c is not None]))
+        for row in session.execute(query):
+            where, what, n = row[0], row[1], row[2]
+            if people:
+                female, male = int(row[3] or 0), int(row[4] or 0)
+                out.append(ActivitySummary(kind, where, what, n, female, male, female + male))
+            elif attended is not None:
+                out.append(ActivitySummary(kind, where, what, n, total=int(row[3] or 0)))
+            else:
+                out.append(ActivitySummary(kind, where, what, n))
+
+    grouped(Training, "Training", Training.district, Training.target_group)
+    grouped(Awareness, "Awareness event", Awareness.district, Awareness.setting)
+    grouped(Meeting, "Meeting", Meeting.body, None, people=False, attended=Meeting.participants)
+    grouped(PolicyStep, "Policy step", PolicyStep.instrument_type, PolicyStep.stage, people=False)
+    grouped(ResearchStep, "Research step", None, ResearchStep.stage, people=False)
+    return out
 
 
 def case_counts(session: Session, programme: Programme, period: Period) -> CaseCounts:

@@ -358,6 +358,16 @@ def write_activities(wb: Workbook, report: Report) -> None:
             alignment=Alignment(vertical="top"),
         )
     header = 5
+    if report.activity_summary:
+        header = _activity_summary(ws, report, header)
+    else:
+        _activity_list(ws, report, header)
+    ws.freeze_panes = f"A{header + 1}"
+    x.print_setup(ws, title_rows=f"{header}:{header}", footer=footer(report, "Activities"))
+
+
+def _activity_list(ws, report: Report, header: int) -> None:
+    columns = ACTIVITY_WIDTHS
     x.header_row(ws, header, ACTIVITY_HEADINGS, height=30)
     row = header + 1
     for a in report.activities:
@@ -380,14 +390,38 @@ def write_activities(wb: Workbook, report: Report) -> None:
     if report.activities:
         ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{row - 1}"
     else:
-        x.text(
-            ws.cell(row, 1),
-            "No activities recorded for this quarter.",
-            font=x.NOTE,
-            alignment=Alignment(vertical="top"),
-        )
-    ws.freeze_panes = f"A{header + 1}"
-    x.print_setup(ws, title_rows=f"{header}:{header}", footer=footer(report, "Activities"))
+        x.text(ws.cell(row, 1), "No activities recorded for this quarter.", font=x.NOTE,
+               alignment=Alignment(vertical="top"))
+
+
+SUMMARY_HEADINGS = ["Kind", "District or body", "Group or stage", "Activities", "Female", "Male", "Total"]
+SUMMARY_WIDTHS = [16, 26, 30, 11, 10, 10, 11]
+
+
+def _activity_summary(ws, report: Report, header: int) -> int:
+    """A quarter too large to list: its activities counted by kind, place and group. Returns the header row."""
+    x.widths(ws, SUMMARY_WIDTHS)
+    x.text(ws.cell(header, 1),
+           f"{report.activity_count:,} activity records this quarter, more than a report lists one by one: "
+           "they are counted below by kind, place and group. The Activities page of ctmonitor lists and "
+           "exports every record with its source.", font=x.NOTE, alignment=Alignment(vertical="top", wrap_text=True))
+    ws.merge_cells(start_row=header, start_column=1, end_row=header, end_column=len(SUMMARY_HEADINGS))
+    ws.row_dimensions[header].height = 32
+    header += 1
+    x.header_row(ws, header, SUMMARY_HEADINGS, height=30)
+    row = header + 1
+    for s in report.activity_summary:
+        x.text(ws.cell(row, 1), s.kind)
+        x.text(ws.cell(row, 2), s.location)
+        x.text(ws.cell(row, 3), s.group)
+        x.number(ws.cell(row, 4), s.activities)
+        x.number(ws.cell(row, 5), s.female)
+        x.number(ws.cell(row, 6), s.male)
+        x.number(ws.cell(row, 7), s.total)
+        x.grid(ws, row, 1, len(SUMMARY_HEADINGS))
+        row += 1
+    ws.auto_filter.ref = f"A{header}:{get_column_letter(len(SUMMARY_HEADINGS))}{row - 1}"
+    return header
 
 
 # --- Sources ------------------------------------------------------------------------------------------------

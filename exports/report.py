@@ -20,7 +20,18 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exports._records import ActivityRow, CaseCounts, SourceRow, activity_rows, case_counts, source_rows
+from exports._records import (
+    LIST_LIMIT,
+    ActivityRow,
+    ActivitySummary,
+    CaseCounts,
+    SourceRow,
+    activity_count,
+    activity_rows,
+    activity_summary,
+    case_counts,
+    source_rows,
+)
 from indicators import periods
 from indicators.figures import AHEAD, BEHIND, ON_TRACK, Figure, IndicatorFigures, ProgrammeFigures
 from indicators.models import Programme
@@ -199,6 +210,9 @@ class Report:
     sources: tuple[SourceRow, ...]
     case_counts: CaseCounts | None = None  # None when the programme measures nothing from cases
     unsourced_rows: int = 0  # rows feeding the figures with no upload on record (direct entry, demo data)
+    # A quarter with more than LIST_LIMIT activity records is summarised instead of listed.
+    activity_count: int = 0
+    activity_summary: tuple[ActivitySummary, ...] = ()
     status_key: tuple[tuple[str | None, str], ...] = STATUS_KEY
 
     @property
@@ -229,11 +243,15 @@ def build_report(
         return Report(cover, results, disaggregations, (), ())
     sources, unsourced = source_rows(session, programme, pf.period)
     measures_cases = any(f.indicator.source_kind == "cases" for f in pf.indicators)
+    count = activity_count(session, programme, pf.period)
+    listed = count <= LIST_LIMIT
     return Report(
         cover=cover,
         results=results,
         disaggregations=disaggregations,
-        activities=tuple(activity_rows(session, programme, pf.period)),
+        activities=tuple(activity_rows(session, programme, pf.period)) if listed else (),
+        activity_count=count,
+        activity_summary=() if listed else tuple(activity_summary(session, programme, pf.period)),
         sources=tuple(sources),
         case_counts=case_counts(session, programme, pf.period) if measures_cases else None,
         unsourced_rows=unsourced,

@@ -57,7 +57,8 @@ class ActivityRecord:
         name = cls.__tablename__
         return (
             UniqueConstraint("programme_id", "reference", name=f"uq_{name}_programme_reference"),
-            Index(f"ix_{name}_programme_quarter", "programme_id", "quarter"),
+            # upload_id last: counting a report's source rows per upload reads the index alone
+            Index(f"ix_{name}_programme_quarter_upload", "programme_id", "quarter", "upload_id"),
             Index(f"ix_{name}_programme_row_hash", "programme_id", "row_hash"),
         )
 

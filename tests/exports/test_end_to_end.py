@@ -254,3 +254,21 @@ def test_export_command_writes_every_donor_format(tmp_path, monkeypatch, capsys)
     )
     assert openpyxl.load_workbook(tmp_path / "gift.xlsx")["Indicators"]["F5"].value == "Year target"
     assert "Wrote" in capsys.readouterr().out
+
+
+def test_a_quarter_too_large_to_list_is_summarised_by_kind_place_and_group(db, monkeypatch):
+    import exports.report
+
+    store_kec(db)
+    monkeypatch.setattr(exports.report, "LIST_LIMIT", 3)  # Q3 holds three trainings and a policy step
+    pf = figures(db, "KEC", "FY2019Q3")
+    wb = openpyxl.load_workbook(BytesIO(iptt.render_report(db, pf)))
+    ws = wb["Activities"]
+    assert ws["A5"].value.startswith("4 activity records this quarter, more than a report lists one by one")
+    assert [c.value for c in ws[6]][:7] == ["Kind", "District or body", "Group or stage", "Activities", "Female",
+                                            "Male", "Total"]
+    assert [c.value for c in ws[7]][:7] == ["Training", "Musanze", "Law enforcement", 3, 30, 45, 75]
+    assert [c.value for c in ws[8]][:4] == ["Policy step", "National action plan", "Adopted", 1]
+    assert ws.freeze_panes == "A7"
+    # the same figures as when listed: summarising changes the annex only
+    assert indicator_rows(wb["Indicators"])["KEC-4.2"][8] == 75
