@@ -1,0 +1,170 @@
+"""Importer commands: ``import`` (files into the store), ``template`` (a blank sheet per kind), ``demo``.
+
+``ctmonitor import FILE... [--programme CODE] [--dry-run] [--user NAME]`` imports each file in its own
+transaction and prints its report. Exit status: 0 when every file was stored (or had nothing new, or was a
+clean dry run), 1 when any file was refused (that file stored nothing), 2 for a usage error (a missing file,
+an unknown project code, a store not initialised) before anything is imported.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from importers.kinds import KINDS
+from importers.pipeline import import_path
+from importers.templates import template
+from indicators.db import Store
+from indicators.settings import Settings
+
+
+def register(commands) -> None:
+    imp = commands.add_parser(
+        "import",
+        help="import activity spreadsheets (.xlsx, .xlsm, .xls, .ods, .csv)",
+        description="Import activity spreadsheets. Each file is checked whole and stored all or nothing; "
+        "the report lists every problem with its cell. Exit status 0: stored or nothing new; "
+        "1: a file was refused (nothing of it stored); 2: usage error.",
+    )
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    imp.add_argument(
+        "--programme",
+        "--project",
+        dest="programme",
+        metavar="CODE",
+        help="the project every row belongs to (KEC, PVR, GIFT); then the Project column may be absent",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="check and report without storing anything")
+    imp.add_argument(
+        "--user", default=None, metavar="NAME", help="recorded as the uploader (default: your login)"
+    )
+    imp.set_defaults(handler=cmd_import)
+
+    tpl = commands.add_parser(
+        "template",
+        help="write a blank spreadsheet template for one sheet kind",
+        description="Write a blank .xlsx template: header row, drop-down lists, "
+        "instructions. Kinds: " + ", ".join(KINDS) + ".",
+    )
+    tpl.add_argument("kind", choices=KINDS)
+    tpl.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    tpl.set_defaults(handler=cmd_template)
+
+    demo = commands.add_parser(
+        "demo",
+        help="load a deterministic demo data set over the programmes' periods",
+        description="Load demo activities for KEC, PVR and GIFT through the importer's "
+        "own checks. With --if-empty, do nothing when any activity is stored.",
+    )
+    demo.add_argument("--if-empty", action="store_true", help="only when no activity record is stored yet")
+    demo.set_defaults(handler=cmd_demo)
+
+
+def _programme_codes(store: Store) -> list[str] | None:
+    """The programme codes on record, or None when the store is not initialised."""
+    from indicators.models import Programme
+
+    try:
+        with store.Session() as session:
+            return list(session.execute(select(Programme.code).order_by(Programme.code)).scalars())
+    except SQLAlchemyError:
+        return None
+
+
+def cmd_import(args, settings: Settings) -> int:
+    missing = [str(path) for path in args.files if not path.is_file()]
+    if missing:
+        print(f"ctmonitor import: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    store = Store(settings)
+    try:
+        codes = _programme_codes(store)
+        if not codes:
+            print("ctmonitor import: no programme is loaded; run `ctmonitor init` first", file=sys.stderr)
+            return 2
+        programme = args.programme.strip().upper() if args.programme else None
+        if programme is not None and programme not in codes:
+            print(
+                f"ctmonitor import: unknown project code {args.programme!r}; known: {', '.join(codes)}",
+                file=sys.stderr,
+            )
+            return 2
+        user = args.user or _login()
+        refused = False
+        for path in args.files:
+            try:
+                with store.begin() as session:
+                    report = import_path(
+                        session,
+                        path,
+                        settings=settings,
+                        programme=programme,
+                        uploaded_by=user,
+                        dry_run=args.dry_run,
+                    )
+            except Exception as exc:  # noqa: BLE001 — one clear line, never a traceback (or a cell value)
+                print(f"{path.name}: refused, nothing stored: the import failed ({type(exc).__name__})")
+                refused = True
+                continue
+            print(report.as_text())
+            refused = refused or not report.ok
+        return 1 if refused else 0
+    finally:
+        store.dispose()
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 — no login name in some containers
+        return "cli"
+
+
+def cmd_template(args, settings: Settings) -> int:
+    programmes, indicators = (), ()
+    store = Store(settings)
+    try:
+        codes = _programme_codes(store)
+        if codes:
+            programmes = codes
+            if args.kind == "results":
+                from indicators.models import Indicator
+
+                with store.Session() as session:
+                    indicators = list(
+                        session.execute(select(Indicator.code).order_by(Indicator.code)).scalars()
+                    )
+    finally:
+        store.dispose()
+    data = template(args.kind, programmes=programmes, indicators=indicators)
+    try:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_bytes(data)
+    except OSError as exc:
+        print(f"ctmonitor template: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"Wrote {args.output} ({args.kind} template, {len(data):,} bytes)")
+    return 0
+
+
+def cmd_demo(args, settings: Settings) -> int:
+    from importers import demo
+
+    store = Store(settings)
+    try:
+        if _programme_codes(store) is None:
+            print("ctmonitor demo: the store is not initialised; run `ctmonitor init` first", file=sys.stderr)
+            return 2
+        with store.begin() as session:
+            if args.if_empty and demo.has_activity(session):
+                print("Demo data not loaded: the store already holds activity records")
+                return 0
+            report = demo.load(session, settings)
+        print(report.as_text())
+        return 0 if report.ok else 1
+    finally:
+        store.dispose()

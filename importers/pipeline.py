@@ -1,0 +1,319 @@
+"""``import_file``: one uploaded file, checked, read, validated and stored all or nothing.
+
+Steps: safety checks on the bytes (size, type, damage, encryption, archive bombs) → calamine or csv →
+each sheet's kind and header → typed batches → per-row rules → checks across the file and against the store
+→ one ``Upload`` row and the bulk writes. The caller owns the transaction. A refused file adds only its
+``Upload`` row (outcome ``refused``, with its problems); a dry run adds nothing. The file itself is kept
+under ``upload_dir/<sha256><ext>`` unless it holds case data, which is never kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from importers import safety, sheets, storing
+from importers.kinds import CASES, HTCDS_CASES, IDENTIFIER, KINDS
+from importers.matching import key
+from importers.parse import to_batch
+from importers.report import ImportReport, Problem, SheetNote, empty_counts
+from importers.table import Batch, Context
+from indicators.models import Upload
+from indicators.settings import Settings
+
+log = logging.getLogger(__name__)
+Progress = Callable[[float, str], None]
+
+_CASE_HEADER_KEYS = frozenset(
+    key(header)
+    for layout in (CASES, HTCDS_CASES)
+    for column in layout.columns
+    if column.role == IDENTIFIER or column.field in ("birth_date",)
+    for header in column.headers
+)
+
+
+def import_file(
+    session: Session,
+    data: bytes,
+    filename: str,
+    *,
+    settings: Settings,
+    programme: str | None = None,
+    uploaded_by: str = "cli",
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import one file inside the caller's transaction and say what happened (see ``ImportReport``)."""
+    progress = progress or _silent
+    name = Path(filename.replace("\\", "/")).name[:255] or "upload"
+    report = ImportReport(
+        ok=False, outcome="refused", filename=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data)
+    )
+    code = programme.strip().upper() if programme and programme.strip() else None
+    ctx = storing.programmes_context(session, code)
+    sensitive = False
+    try:
+        if code is not None and code not in ctx.programmes:
+            raise safety.Refused(f"unknown project code {code!r}; known: {', '.join(sorted(ctx.programmes))}")
+        progress(0.02, "checking the file")
+        fmt = safety.check(
+            data, name, upload_limit=settings.upload_limit, inflate_limit=settings.inflate_limit
+        )
+        progress(0.1, "reading the workbook")
+        raw_sheets = sheets.read(data, fmt, name)
+        batches, sensitive = _read_sheets(raw_sheets, report, progress)
+        plans = _prepare(session, report, ctx, batches, progress)
+    except safety.Refused as exc:
+        report.errors.append(Problem("", "", "", str(exc)))
+        return _finish(session, report, ctx, [], {}, settings, uploaded_by, dry_run, sensitive=True)
+    except Exception as exc:  # noqa: BLE001 — a file that trips the reader: one line, never a traceback
+        # Only the exception's type and place are logged: its message could quote a cell of a case sheet.
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        log.error("import of %s failed: %s at %s:%s", name, type(exc).__name__, frame.filename, frame.lineno)
+        report.errors = [
+            Problem(
+                "",
+                "",
+                "",
+                "the file could not be read: an unexpected problem occurred (reported to the administrator)",
+            )
+        ]
+        return _finish(session, report, ctx, [], {}, settings, uploaded_by, dry_run, sensitive=True)
+    return _finish(
+        session,
+        report,
+        ctx,
+        batches,
+        plans,
+        settings,
+        uploaded_by,
+        dry_run,
+        sensitive,
+        progress,
+        (data, fmt.extension),
+    )
+
+
+def store_batches(
+    session: Session,
+    report: ImportReport,
+    ctx: Context,
+    batches: list[Batch],
+    *,
+    settings: Settings,
+    uploaded_by: str,
+    dry_run: bool = False,
+    sensitive: bool = False,
+    progress: Progress = None,
+    content: tuple[bytes, str] | None = None,
+) -> ImportReport:
+    """Check typed batches (rules, the file as a whole, the store) and store them all or nothing.
+
+    Both the file importer and the demo data come through here."""
+    progress = progress or _silent
+    plans = _prepare(session, report, ctx, batches, progress)
+    return _finish(
+        session, report, ctx, batches, plans, settings, uploaded_by, dry_run, sensitive, progress, content
+    )
+
+
+def _prepare(
+    session: Session, report: ImportReport, ctx: Context, batches: list[Batch], progress: Progress
+) -> dict:
+    """Rules, checks across the file and against the store, and the plan of writes; nothing written."""
+    progress(0.45, "checking the rows")
+    for batch in batches:
+        storing.check_batch(batch, ctx)
+    progress(0.6, "comparing with what is stored")
+    plans = storing.plan(session, batches)
+    for batch in batches:
+        report.errors.extend(sorted(batch.problems, key=_position))
+        report.warnings.extend(sorted(batch.warnings, key=_position))
+    if batches and not any(len(b) for b in batches) and not report.errors:
+        report.errors.append(Problem("", "", "", "no activity rows found under the headers"))
+    return plans
+
+
+def _position(problem: Problem) -> tuple[int, int, str]:
+    """Problems in reading order: by row, then by column."""
+    cell = problem.cell
+    letters = cell.rstrip("0123456789")
+    digits = cell[len(letters) :]
+    return (int(digits) if digits else 0, len(letters), letters)
+
+
+def import_path(session: Session, path: Path, *, settings: Settings, **options) -> ImportReport:
+    """``import_file`` for a file on disk; a file over the size limit is refused without being read whole."""
+    size = path.stat().st_size
+    if size > settings.upload_limit:
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+                digest.update(chunk)
+        report = ImportReport(
+            ok=False, outcome="refused", filename=path.name, sha256=digest.hexdigest(), size=size
+        )
+        limit = settings.upload_limit
+        report.errors.append(
+            Problem(
+                "",
+                "",
+                "",
+                f"the file is {size / 1048576:,.1f} MB, over the upload limit of {limit / 1048576:,.1f} MB",
+            )
+        )
+        ctx = storing.programmes_context(session, None)
+        return _finish(
+            session,
+            report,
+            ctx,
+            [],
+            {},
+            settings,
+            options.get("uploaded_by", "cli"),
+            options.get("dry_run", False),
+            sensitive=True,
+        )
+    return import_file(session, path.read_bytes(), path.name, settings=settings, **options)
+
+
+def _silent(fraction: float, message: str) -> None:
+    pass
+
+
+def _read_sheets(raw_sheets, report: ImportReport, progress: Progress) -> tuple[list[Batch], bool]:
+    batches: list[Batch] = []
+    sensitive = False
+    for number, raw in enumerate(raw_sheets, start=1):
+        progress(0.1 + 0.3 * number / max(len(raw_sheets), 1), f"reading sheet {raw.name}")
+        reason = sheets.ignored_reason(raw)
+        if reason is None:
+            header = sheets.find_header(raw)
+            if header is None:
+                reason = "ignored: no header row of a known sheet kind in its first 10 rows"
+                sensitive = sensitive or _mentions_case_data(raw)
+        else:
+            header = None
+        if header is None:
+            report.sheets.append(SheetNote(raw.name, None, reason))
+            continue
+        batch = to_batch(raw, header)
+        sensitive = sensitive or header.layout.sensitive
+        notes = [f"{len(batch)} row{'s' if len(batch) != 1 else ''}, header in row {batch.header_row}"]
+        if header.layout.variant == "htcds":
+            notes.append("IOM HTCDS v2.0 layout")
+        if header.identifiers:
+            notes.append(
+                f"{len(header.identifiers)} identifying column{'s' if len(header.identifiers) != 1 else ''}"
+                " never read"
+            )
+        if header.known_unused:
+            notes.append(f"{header.known_unused} HTCDS fields not needed for monitoring left unread")
+        report.sheets.append(SheetNote(raw.name, header.layout.kind, "; ".join(notes), len(batch)))
+        batches.append(batch)
+    if not batches:
+        expected = "; ".join(f"{k}" for k in KINDS)
+        raise safety.Refused(
+            f"no sheet of a known kind was found (sheets with headers for: {expected}); "
+            "the header row must be within the first 10 rows"
+        )
+    return batches, sensitive
+
+
+def _mentions_case_data(raw) -> bool:
+    for row in raw.rows[: sheets.HEADER_SEARCH_ROWS]:
+        for cell in row:
+            if isinstance(cell, str) and key(cell) in _CASE_HEADER_KEYS:
+                return True
+    return False
+
+
+def _finish(
+    session: Session,
+    report: ImportReport,
+    ctx: Context,
+    batches: list[Batch],
+    plans: dict,
+    settings: Settings,
+    uploaded_by: str,
+    dry_run: bool,
+    sensitive: bool,
+    progress: Progress = _silent,
+    content: tuple[bytes, str] | None = None,
+) -> ImportReport:
+    report.kinds = [k for k in KINDS if any(b.layout.kind == k for b in batches)]
+    report.counts = {k: dict(plans[k].counts) if k in plans else empty_counts() for k in report.kinds}
+    changed = sum(c["new"] + c["updated"] for c in report.counts.values())
+    if report.errors:
+        report.ok, report.outcome = False, "refused"
+        report.counts = {k: empty_counts() for k in report.kinds}  # nothing was stored
+    elif dry_run:
+        report.ok, report.outcome = True, "dry-run"
+    else:
+        report.ok, report.outcome = True, "stored" if changed else "unchanged"
+    if dry_run:
+        progress(1.0, "dry run finished")
+        _log(report)
+        return report
+    upload = Upload(
+        filename=report.filename,
+        sha256=report.sha256,
+        size=report.size,
+        uploaded_by=(uploaded_by or "?")[:80],
+        programme_code=ctx.programme or _single_programme(batches),
+        kinds=report.kinds,
+        counts=report.counts,
+        outcome=report.outcome,
+        warnings=report.stored_problems(report.warnings),
+        errors=report.stored_problems(report.errors),
+    )
+    if report.ok and not sensitive and content is not None:
+        upload.kept_path = _keep_copy(settings, report, *content)
+    progress(0.7, "storing")
+    storing.write(session, plans if report.ok else {}, upload, progress)
+    report.upload_id = upload.id
+    progress(1.0, "done")
+    _log(report)
+    return report
+
+
+def _single_programme(batches: list[Batch]) -> str | None:
+    codes = {p.code for b in batches for p in b.columns.get("programme", ()) if hasattr(p, "code")}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _keep_copy(settings: Settings, report: ImportReport, data: bytes, extension: str) -> str | None:
+    """The uploaded bytes under ``upload_dir/<sha256><ext>``, written once; None when it cannot be written."""
+    path = Path(settings.upload_dir) / f"{report.sha256}{extension.lower()}"
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, path)
+    except OSError as exc:
+        report.warnings.append(Problem("", "", "", f"the uploaded file could not be kept ({exc.strerror})"))
+        return None
+    return str(path)
+
+
+def _log(report: ImportReport) -> None:
+    # File name, digest, outcome and counts only: never a cell value.
+    log.info(
+        "import %s sha256=%s outcome=%s counts=%s errors=%d warnings=%d",
+        report.filename,
+        report.sha256[:12],
+        report.outcome,
+        report.counts,
+        len(report.errors),
+        len(report.warnings),
+    )

@@ -1,0 +1,122 @@
+"""What an import tells its user: problems with their cell, per-sheet notes, counts per kind, the outcome.
+
+A problem names the sheet and cell of the uploaded file (``Trainings!G18``: the real column letter and row
+number), the value found and what was expected. Values from case sheets are never repeated in a problem:
+a case sheet may hold names or document numbers in the wrong column, and problems are stored with the upload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+HIDDEN = "(not shown: case data)"
+COUNT_KEYS = ("new", "updated", "unchanged", "skipped")
+# Problems kept on the Upload row (the report itself keeps all of them).
+STORED_PROBLEMS = 1000
+
+
+@dataclass
+class Problem:
+    """One error or warning: ``Trainings!H14: found 'abc'; expected a whole number ≥ 0``.
+
+    ``cell`` is the address within the sheet (``H14``), or a column (``H``) or row (``14``) when the problem
+    concerns a whole column or row. A problem with the file itself (too large, damaged, encrypted) has no
+    sheet, cell or value: ``expected`` then holds the whole sentence.
+    """
+
+    sheet: str
+    cell: str
+    value: str
+    expected: str
+
+    @property
+    def where(self) -> str:
+        """``Trainings!H14``, ``Trainings`` or empty."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet
+
+    @property
+    def file_level(self) -> bool:
+        return not (self.sheet or self.cell or self.value)
+
+    def __str__(self) -> str:
+        if self.file_level:
+            return self.expected
+        if self.value == HIDDEN:
+            found = f"found a value {HIDDEN}"
+        elif self.value == "":
+            found = "found a blank cell" if _is_cell(self.cell) else "found nothing"
+        else:
+            found = f"found '{self.value}'"
+        text = f"{found}; expected {self.expected}" if self.expected else found
+        return f"{self.where}: {text}" if self.where else text
+
+
+@dataclass
+class SheetNote:
+    """What became of one sheet: its kind (None when ignored), why, and how many data rows it held."""
+
+    name: str
+    kind: str | None
+    note: str
+    rows: int = 0
+
+
+@dataclass
+class ImportReport:
+    ok: bool
+    outcome: str  # stored | unchanged | refused | dry-run
+    filename: str
+    sha256: str
+    size: int
+    kinds: list[str] = field(default_factory=list)
+    sheets: list[SheetNote] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    upload_id: int | None = None
+
+    def as_text(self, limit: int = 200) -> str:
+        """The report as the command line prints it: outcome, sheets, counts, errors, warnings."""
+        lines = [
+            f"{self.filename}: {_OUTCOME_TEXT.get(self.outcome, self.outcome)}"
+            + (f" (upload #{self.upload_id})" if self.upload_id else "")
+        ]
+        for sheet in self.sheets:
+            kind = f" → {sheet.kind}" if sheet.kind else ""
+            lines.append(f"  sheet {sheet.name!r}{kind}: {sheet.note}")
+        for kind, counts in self.counts.items() if self.outcome != "refused" else ():
+            lines.append(f"  {kind}: " + ", ".join(f"{counts.get(key, 0)} {key}" for key in COUNT_KEYS))
+        for title, problems in (("error", self.errors), ("warning", self.warnings)):
+            if not problems:
+                continue
+            lines.append(f"  {len(problems)} {title}{'s' if len(problems) != 1 else ''}:")
+            lines.extend(f"    {problem}" for problem in problems[:limit])
+            if len(problems) > limit:
+                lines.append(f"    … and {len(problems) - limit} more")
+        return "\n".join(lines)
+
+    def stored_problems(self, problems: list[Problem]) -> list[str]:
+        """Problems as the Upload row keeps them: their text, at most ``STORED_PROBLEMS`` of them."""
+        texts = [str(p) for p in problems[:STORED_PROBLEMS]]
+        if len(problems) > STORED_PROBLEMS:
+            texts.append(f"… and {len(problems) - STORED_PROBLEMS} more")
+        return texts
+
+
+def _is_cell(cell: str) -> bool:
+    """``H14`` is a cell; ``H`` (a column) and ``14`` (a row) are not."""
+    return bool(cell) and cell[0].isalpha() and cell[-1].isdigit()
+
+
+_OUTCOME_TEXT = {
+    "stored": "stored",
+    "unchanged": "nothing new (everything was already stored)",
+    "refused": "refused, nothing stored",
+    "dry-run": "dry run, nothing stored",
+}
+
+
+def empty_counts() -> dict[str, int]:
+    return dict.fromkeys(COUNT_KEYS, 0)

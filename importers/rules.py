@@ -1,0 +1,293 @@
+"""Cross-field rules a sheet kind declares (DOMAIN §4), each run over a whole batch column by column.
+
+A rule reads typed columns, reports problems on the cell that is wrong (the total, not the parts; the end
+date, not the start) and may fill a derived column (an age group from an age or a birth date; a result's
+indicator id and quarter). Cells that already failed their type hold ``Bad`` and are skipped.
+Rules that need the store (unique references, stages moving forward) live in ``importers.storing``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from importers.table import Bad, Batch, Context, ok
+from indicators import periods
+from indicators.vocabulary import CAMPS, DISAGGREGATIONS, age_group
+
+BAD = Bad("")
+
+
+def day(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+class Rule:
+    def check(self, batch: Batch, ctx: Context) -> None:
+        raise NotImplementedError
+
+
+class SumEquals(Rule):
+    """An optional total column must equal the sum of its parts."""
+
+    def __init__(self, total: str, parts: tuple[str, ...], what: str):
+        self.total, self.parts, self.what = total, parts, what
+
+    def check(self, batch, ctx):
+        if self.total not in batch.letters:
+            return
+        first, second = (batch.columns[p] for p in self.parts)  # female + male
+        for i, (total, a, b) in enumerate(zip(batch.columns[self.total], first, second)):
+            if total is None or total.__class__ is Bad or a.__class__ is Bad or b.__class__ is Bad:
+                continue
+            if total != (a or 0) + (b or 0):
+                batch.error(self.total, i, total, f"{self.what} = {(a or 0) + (b or 0)}")
+
+
+class AtMost(Rule):
+    """A figure may not exceed the sum of other figures (passed ≤ participants, under 18 ≤ reached)."""
+
+    def __init__(self, field: str, parts: tuple[str, ...], what: str):
+        self.field, self.parts, self.what = field, parts, what
+
+    def check(self, batch, ctx):
+        first, second = (batch.columns[p] for p in self.parts)  # female + male
+        for i, (value, a, b) in enumerate(zip(batch.columns[self.field], first, second)):
+            if value is None or value.__class__ is Bad or a.__class__ is Bad or b.__class__ is Bad:
+                continue
+            if value > (a or 0) + (b or 0):
+                batch.error(self.field, i, value, f"at most the {self.what} ({(a or 0) + (b or 0)})")
+
+
+class NotBefore(Rule):
+    """A later date of a row may not come before an earlier one (end ≥ start, referral ≥ identified)."""
+
+    def __init__(self, field: str, other: str, what: str):
+        self.field, self.other, self.what = field, other, what
+
+    def check(self, batch, ctx):
+        pairs = list(zip(batch.columns[self.field], batch.columns[self.other]))
+        # Dates repeat: judge each distinct pair once, then find the rows of the wrong ones.
+        wrong = {pair for pair in set(pairs) if ok(pair[0]) and ok(pair[1]) and pair[0] < pair[1]}
+        if not wrong:
+            return
+        for i, pair in enumerate(pairs):
+            if pair in wrong:
+                batch.error(self.field, i, pair[0], f"a date on or after the {self.what} ({day(pair[1])})")
+
+
+class InPeriod(Rule):
+    """A date inside the row's programme period and not in the future (the future check alone when
+    ``programme_period`` is False)."""
+
+    def __init__(self, field: str, programme_period: bool = True):
+        self.field, self.programme_period = field, programme_period
+
+    def check(self, batch, ctx):
+        values, programmes = batch.columns[self.field], batch.columns["programme"]
+        today = ctx.today
+        # Dates repeat: check each (date, programme) pair once, then find the rows of the wrong ones.
+        wrong = set()
+        for value, programme in set(zip(values, programmes)):
+            if value is None or value.__class__ is Bad:
+                continue
+            if value > today or (
+                self.programme_period
+                and ok(programme)
+                and not (programme.start_date <= value <= programme.end_date)
+            ):
+                wrong.add((value, programme))
+        if not wrong:
+            return
+        for i, (value, programme) in enumerate(zip(values, programmes)):
+            if (value, programme) not in wrong:
+                continue
+            if value > today:
+                batch.error(self.field, i, value, f"a date not in the future (today is {day(today)})")
+            elif (
+                self.programme_period
+                and ok(programme)
+                and not (programme.start_date <= value <= programme.end_date)
+            ):
+                batch.error(
+                    self.field,
+                    i,
+                    value,
+                    f"a date within {programme.code}'s period "
+                    f"({day(programme.start_date)} – {day(programme.end_date)})",
+                )
+
+
+class RequiredWhen(Rule):
+    """A field required when another holds a given value (the camp, when the setting is Refugee camp)."""
+
+    def __init__(self, field: str, when: str, value: str, what: str):
+        self.field, self.when, self.value, self.what = field, when, value, what
+
+    def check(self, batch, ctx):
+        present = self.field in batch.letters
+        values = batch.columns[self.field]
+        for i, (value, condition) in enumerate(zip(values, batch.columns[self.when])):
+            if condition == self.value and value is None:
+                if present:
+                    batch.error(self.field, i, None, f"{self.what} (the {self.when} is {self.value})")
+                else:
+                    batch.error(
+                        self.when, i, condition, f"a column naming {self.what} beside this {self.when}"
+                    )
+
+
+class CampInDistrict(Rule):
+    """A refugee camp's district must be the row's district."""
+
+    def __init__(self, camp: str = "camp", district: str = "district"):
+        self.camp, self.district = camp, district
+
+    def check(self, batch, ctx):
+        for i, (camp, district) in enumerate(zip(batch.columns[self.camp], batch.columns[self.district])):
+            if ok(camp) and ok(district) and CAMPS[camp] != district:
+                batch.error(
+                    self.district, i, district, f"{CAMPS[camp]} ({camp} camp is in {CAMPS[camp]} district)"
+                )
+
+
+class AgeGroup(Rule):
+    """The age group from an age (or, failing that, from a birth date at the date identified, which is then
+    dropped); an age group typed beside an age must agree with it."""
+
+    def __init__(self, age="age", group="age_group", birth="birth_date", at="date_identified"):
+        self.age, self.group, self.birth, self.at = age, group, birth, at
+
+    def check(self, batch, ctx):
+        ages, groups = batch.columns[self.age], batch.columns[self.group]
+        births, ats = batch.columns.get(self.birth), batch.columns[self.at]
+        for i, (age, group) in enumerate(zip(ages, groups)):
+            if group.__class__ is Bad or age.__class__ is Bad:
+                continue
+            if age is not None:
+                derived = age_group(age)
+                if group not in (None, "Unknown", derived):
+                    batch.error(self.group, i, group, f"{derived} (the age is {age})")
+                groups[i] = derived
+                continue
+            if group in (None, "Unknown") and births is not None and ok(births[i]) and ok(ats[i]):
+                born, at = births[i], ats[i]
+                if born > at:
+                    batch.error(self.birth, i, born, "a birth date before the date identified")
+                    continue
+                years = at.year - born.year - ((at.month, at.day) < (born.month, born.day))
+                groups[i] = age_group(years)
+            elif group is None:
+                groups[i] = "Unknown"
+        if births is not None:
+            batch.columns[self.birth] = [None] * len(births)  # a birth date is never kept
+
+
+class IndicatorOfProgramme(Rule):
+    """A results row's indicator code must exist and belong to the row's programme; gives ``indicator_id``."""
+
+    def check(self, batch, ctx):
+        ids = []
+        for i, (code, programme) in enumerate(zip(batch.columns["indicator"], batch.columns["programme"])):
+            indicator = ctx.indicators.get(code) if ok(code) else None
+            if code.__class__ is Bad:
+                ids.append(BAD)
+            elif indicator is None:
+                codes = sorted(
+                    c
+                    for c, ind in ctx.indicators.items()
+                    if not ok(programme) or ind.programme == programme.code
+                )
+                shown = ", ".join(codes[:6]) + (", …" if len(codes) > 6 else "")
+                owner = f"of {programme.code} " if ok(programme) else ""
+                batch.error("indicator", i, code, f"an indicator code {owner}({shown})")
+                ids.append(BAD)
+            elif ok(programme) and indicator.programme != programme.code:
+                batch.error(
+                    "indicator",
+                    i,
+                    code,
+                    f"an indicator of {programme.code} ({code} belongs to {indicator.programme})",
+                )
+                ids.append(BAD)
+            else:
+                ids.append(indicator.id)
+        batch.columns["indicator_id"] = ids
+
+
+class PeriodOfProgramme(Rule):
+    """A results row's period: a reporting quarter of its programme that has begun; gives ``quarter``."""
+
+    def check(self, batch, ctx):
+        quarters = []
+        for i, (text, programme) in enumerate(zip(batch.columns["period"], batch.columns["programme"])):
+            if not ok(text) or not ok(programme):
+                quarters.append(BAD)
+                continue
+            valid = periods.quarters_between(programme.start_date, programme.end_date, programme.calendar)
+            expected = (
+                f"a reporting quarter of {programme.code}, {valid[0].code} to {valid[-1].code}"
+                if valid
+                else f"a reporting quarter of {programme.code}"
+            )
+            try:
+                period = periods.parse(text, programme.calendar)
+            except periods.PeriodError:
+                period = None
+            if period is None or period.kind != "quarter" or period not in valid:
+                batch.error("period", i, text, expected)
+                quarters.append(BAD)
+            elif period.start > ctx.today:
+                batch.error("period", i, text, f"a quarter that has begun (today is {day(ctx.today)})")
+                quarters.append(BAD)
+            else:
+                quarters.append(period.code)
+        batch.columns["quarter"] = quarters
+
+
+class DisaggregationOfIndicator(Rule):
+    """``sex=Female`` must name one of the indicator's disaggregations; splits into two stored columns."""
+
+    def check(self, batch, ctx):
+        names, categories = [], []
+        by_id = {ind.id: ind for ind in ctx.indicators.values()}
+        for i, (value, indicator_id) in enumerate(
+            zip(batch.columns["disaggregation"], batch.columns["indicator_id"])
+        ):
+            if value is None:
+                names.append("")
+                categories.append("")
+                continue
+            if value.__class__ is Bad:
+                names.append(BAD)
+                categories.append(BAD)
+                continue
+            name, category = value
+            indicator = by_id.get(indicator_id)
+            if indicator is not None and name not in indicator.disaggregations:
+                allowed = ", ".join(indicator.disaggregations) or "none"
+                batch.error(
+                    "disaggregation",
+                    i,
+                    f"{name}={category}",
+                    f"a disaggregation of {indicator.code} ({allowed}) or a blank cell for the total",
+                )
+            names.append(name)
+            categories.append(category)
+        batch.columns["disaggregation"] = names
+        batch.columns["category"] = categories
+
+
+__all__ = [
+    "DISAGGREGATIONS",
+    "AgeGroup",
+    "AtMost",
+    "CampInDistrict",
+    "DisaggregationOfIndicator",
+    "InPeriod",
+    "IndicatorOfProgramme",
+    "NotBefore",
+    "PeriodOfProgramme",
+    "RequiredWhen",
+    "Rule",
+    "SumEquals",
+]

@@ -1,0 +1,219 @@
+"""Reading a checked file into raw sheets (python-calamine, or the csv module), and finding each sheet's kind.
+
+The header row is the row among the first ten whose cells name the most columns of one sheet kind
+(case-, space-, punctuation- and accent-insensitive, with the synonyms of ``importers.kinds``). A second
+header-like row right below it (the label row under HTCDS's hidden field names) is skipped. Sheets named
+like instructions or lists, hidden sheets and sheets whose headers match no kind are ignored with a note.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from dataclasses import dataclass, field
+
+from importers.kinds import DATA, IDENTIFIER, IGNORED, LAYOUTS, TRANSIENT, Column, Layout
+from importers.matching import key
+from importers.safety import FileFormat, Refused
+
+log = logging.getLogger(__name__)
+HEADER_SEARCH_ROWS = 10
+MIN_MATCHED = 3
+# Sheets named like these hold instructions or drop-down lists, not activities.
+IGNORED_SHEET_NAMES = tuple(
+    key(w)
+    for w in (
+        "instructions",
+        "instruction",
+        "readme",
+        "read me",
+        "lists",
+        "list",
+        "lookups",
+        "lookup",
+        "validation",
+        "dropdowns",
+        "drop-down lists",
+        "about",
+        "help",
+        "guidance",
+        "guide",
+        "codes",
+        "vocabulary",
+        "definitions",
+    )
+)
+
+
+@dataclass
+class RawSheet:
+    name: str
+    rows: list[list]  # the used area, as calamine returns it
+    top: int = 0  # sheet row index (0-based) of rows[0]
+    left: int = 0  # sheet column index (0-based) of rows[i][0]
+    hidden: bool = False
+    chart: bool = False  # a chart sheet, which holds no cells
+
+
+@dataclass
+class Header:
+    layout: Layout
+    row: int  # index into RawSheet.rows
+    columns: dict[str, int]  # field -> index into the row
+    letters: dict[str, str]
+    unknown: list[tuple[int, str]] = field(default_factory=list)  # (index, header text)
+    identifiers: list[str] = field(default_factory=list)  # headers of direct identifiers: never read
+    duplicates: list[tuple[int, str, Column]] = field(default_factory=list)
+    known_unused: int = 0
+    skip_rows: int = 0  # header-like rows below the header (HTCDS labels)
+
+
+def read(data: bytes, fmt: FileFormat, filename: str) -> list[RawSheet]:
+    if fmt.kind == "csv":
+        return [_read_csv(data, filename)]
+    return _read_calamine(data, fmt)
+
+
+def _read_csv(data: bytes, filename: str) -> RawSheet:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Refused('the CSV file is not UTF-8 text; save it as "CSV UTF-8" and upload it again') from None
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((",", ";", "\t"), key=first.count)
+    try:
+        rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error:
+        raise Refused("the CSV file cannot be read (unbalanced quotes or a damaged line)") from None
+    width = max((len(row) for row in rows), default=0)
+    for row in rows:
+        if len(row) < width:
+            row.extend([""] * (width - len(row)))
+    stem = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].rsplit(".", 1)[0] or "CSV"
+    return RawSheet(stem[:60], rows)
+
+
+def _read_calamine(data: bytes, fmt: FileFormat) -> list[RawSheet]:
+    import python_calamine as pc
+
+    try:
+        workbook = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = []
+        for meta in workbook.sheets_metadata:
+            hidden = meta.visible != pc.SheetVisibleEnum.Visible
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                sheets.append(RawSheet(meta.name, [], hidden=hidden, chart=True))
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=True)
+            start = sheet.start or (0, 0)
+            sheets.append(RawSheet(meta.name, rows, start[0], start[1], hidden))
+        return sheets
+    except pc.PasswordError:
+        raise Refused(
+            "the workbook is password-protected (encrypted); remove the password and upload it again"
+        ) from None
+    except Exception as exc:  # noqa: BLE001 — whatever calamine raises: one line, never a traceback
+        log.info("calamine could not read a %s file: %s", fmt.extension, type(exc).__name__)
+        raise Refused(
+            f"the {fmt.extension} file cannot be read: it is damaged, truncated or not a spreadsheet"
+        ) from None
+    except BaseException as exc:  # a panic inside the Rust reader
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise Refused(
+            f"the {fmt.extension} file cannot be read: it is damaged or not a spreadsheet"
+        ) from None
+
+
+def ignored_reason(sheet: RawSheet) -> str | None:
+    """Why a sheet is passed over before its headers are read, or None."""
+    name = key(sheet.name)
+    if sheet.chart:
+        return "ignored: a chart sheet"
+    if any(name == word or name.startswith(word) for word in IGNORED_SHEET_NAMES):
+        return "ignored: instructions or lists"
+    if sheet.hidden:
+        return "ignored: a hidden sheet"
+    if not sheet.rows:
+        return "ignored: empty"
+    return None
+
+
+def find_header(sheet: RawSheet, layouts: tuple[Layout, ...] = LAYOUTS) -> Header | None:
+    """The best (layout, header row) among the first rows, or None when no layout matches enough headers."""
+    best = None
+    best_rank = None
+    sheet_name = key(sheet.name)
+    for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        keys = [key(cell) if isinstance(cell, str) else "" for cell in row]
+        if sum(1 for k in keys if k) < MIN_MATCHED:
+            continue
+        for layout in layouts:
+            required, score = _score(layout, keys)
+            if score < MIN_MATCHED:
+                continue
+            hint = any(word in sheet_name for word in layout.name_hints)
+            rank = (required, score, hint, -index)
+            if best_rank is None or rank > best_rank:
+                best, best_rank = (layout, index, keys), rank
+    if best is None:
+        return None
+    layout, index, keys = best
+    header = _map(layout, index, keys, sheet)
+    # Header-like rows right below (HTCDS: field names, then labels) are not data.
+    for below in sheet.rows[index + 1 : index + 3]:
+        below_keys = [key(cell) if isinstance(cell, str) else "" for cell in below]
+        if _score(layout, below_keys)[1] >= MIN_MATCHED:
+            header.skip_rows += 1
+        else:
+            break
+    return header
+
+
+def _score(layout: Layout, keys: list[str]) -> tuple[bool, int]:
+    """How many of the layout's columns the row names (recognised-but-unused HTCDS fields count too), and
+    whether every column the layout requires is there."""
+    seen = set()
+    known = 0
+    for k in keys:
+        if not k:
+            continue
+        column = layout.column_for(k)
+        if column is not None and column.role != IGNORED:
+            seen.add(column.field)
+        elif column is None and layout.is_known(k):
+            known += 1
+    required = all(c.field in seen for c in layout.columns if c.needs_column)
+    return required, len(seen) + known
+
+
+def _map(layout: Layout, index: int, keys: list[str], sheet: RawSheet) -> Header:
+    from importers.table import column_letters
+
+    row = sheet.rows[index]
+    header = Header(layout, index, {}, {})
+    for position, k in enumerate(keys):
+        text = row[position]
+        if not k:
+            continue
+        column = layout.column_for(k)
+        if column is None:
+            if layout.is_known(k):
+                header.known_unused += 1
+            else:
+                header.unknown.append((position, str(text).strip()))
+            continue
+        if column.role == IDENTIFIER:
+            header.identifiers.append(str(text).strip())
+            continue
+        if column.role == IGNORED:
+            continue
+        if column.field in header.columns:
+            header.duplicates.append((position, str(text).strip(), column))
+            continue
+        if column.role in (DATA, TRANSIENT):
+            header.columns[column.field] = position
+            header.letters[column.field] = column_letters(sheet.left + position)
+    return header

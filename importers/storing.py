@@ -1,0 +1,598 @@
+"""Checking batches against each other and the store, then writing them: the import transaction.
+
+Per kind, one query reads what is stored for the programmes concerned (id, reference, row hash and the
+fields that identify a row without a reference); every decision is then made in Python:
+
+- a row with a Reference updates the stored row with that reference (``updated``), or leaves it alone when
+  its content hash is the same (``unchanged``); references must be unique within the file and project;
+- a row without one that matches a stored row on the kind's natural key (an instrument's stage, a study's
+  stage, a result's indicator/period/category) updates it, or is ``skipped`` when identical;
+- any other row without a reference that is identical to a stored row (same programme and ``row_hash`` of
+  its normalised values) is ``skipped``: each stored row absorbs one identical file row, so a re-upload of
+  the same file adds nothing while a group of genuinely identical rows (several people identified the same
+  day) is still stored;
+- an instrument's or a study's stages are each reached once and only move forward, file and store together.
+
+Nothing is written unless no batch has a problem; then one ``Upload`` row is added and the rows are
+inserted and updated in bulk with their provenance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import pairwise
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from importers.kinds import Layout
+from importers.matching import key
+from importers.report import empty_counts
+from importers.rules import day
+from importers.table import Bad, Batch, Context, ProgrammeRef, ok
+from indicators.models import Upload, utcnow
+from indicators.periods import quarter_of
+
+
+@dataclass
+class KindPlan:
+    kind: str
+    layout: Layout
+    inserts: list[tuple[_Part, list[int]]] = field(default_factory=list)  # (part, positions) to insert
+    updates: list[dict] = field(default_factory=list)  # full records with the stored row's id
+    counts: dict[str, int] = field(default_factory=empty_counts)
+    # programme id -> quarters whose indicator sums the writes change (new and former quarters)
+    touched: dict[int, set] = field(default_factory=lambda: defaultdict(set))
+
+    @property
+    def insert_count(self) -> int:
+        return sum(len(positions) for _, positions in self.inserts)
+
+
+# -- per batch: programme and rules --------------------------------------------------------------------------
+
+
+def resolve_programmes(batch: Batch, ctx: Context) -> None:
+    """Each row's programme: its Project cell, else the programme named for the upload; they must agree."""
+    named = ctx.programmes.get(ctx.programme) if ctx.programme else None
+    present = "project" in batch.letters
+    codes = batch.columns.get("project") or [None] * len(batch)
+    known = ", ".join(sorted(ctx.programmes))
+    fallback = _indicator_programme if batch.layout.kind == "results" else None
+    refs: list = []
+    cache: dict = {}
+    for i, code in enumerate(codes):
+        if code.__class__ is Bad:
+            refs.append(code)
+            continue
+        if code is None:
+            programme = named or (fallback(batch, i, ctx) if fallback else None)
+            if programme is None:
+                if present:
+                    batch.error("project", i, None, f"a project code ({known})")
+                elif i == 0:
+                    batch.sheet_error(
+                        str(batch.header_row),
+                        "",
+                        f"a Project column, or the project named for the upload ({known})",
+                    )
+                programme = Bad("")
+            refs.append(programme)
+            continue
+        try:
+            refs.append(cache[code])
+            if cache[code].__class__ is Bad:
+                batch.error("project", i, code, cache[code].expected)
+            continue
+        except KeyError:
+            pass
+        programme = ctx.programmes.get(code)
+        if programme is None:
+            result = Bad(f"a project code ({known})")
+        elif named is not None and programme is not named:
+            result = Bad(f"{named.code}, the project named for this upload")
+        else:
+            result = programme
+        cache[code] = result
+        if result.__class__ is Bad:
+            batch.error("project", i, code, result.expected)
+        refs.append(result)
+    batch.columns["programme"] = refs
+
+
+def _indicator_programme(batch: Batch, i: int, ctx: Context) -> ProgrammeRef | None:
+    code = batch.columns["indicator"][i]
+    indicator = ctx.indicators.get(code) if ok(code) else None
+    return ctx.programmes.get(indicator.programme) if indicator else None
+
+
+def check_batch(batch: Batch, ctx: Context) -> None:
+    resolve_programmes(batch, ctx)
+    for rule in batch.layout.rules:
+        rule.check(batch, ctx)
+
+
+# -- across batches and the store ----------------------------------------------------------------------------
+
+
+def _normalised(value) -> str:
+    if value is None:
+        return ""
+    if value.__class__ is str:
+        return value
+    if value.__class__ is list:
+        return ";".join(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if value.__class__ is float:
+        return repr(value)
+    return str(value)
+
+
+def _normalised_column(values: list) -> list[str]:
+    """``_normalised`` over a column, by the column's one type; repeated values (dates, groups) done once."""
+    types = set(map(type, values))
+    if types == {str}:
+        return values
+    types.discard(type(None))
+    if not types:
+        return [""] * len(values)
+    if types == {int} and len(types) == len(set(map(type, values))):
+        return list(map(str, values))
+    if types <= {str, int, date, list, float} and types != {list}:
+        if list in types:
+            return list(map(_normalised, values))
+        once = {value: _normalised(value) for value in set(values)}
+        return list(map(once.__getitem__, values))
+    return list(map(_normalised, values))
+
+
+def row_hash(values) -> str:
+    """The SHA-256 of a row's normalised stored values (provenance and reference left out)."""
+    return hashlib.sha256("\x1f".join(map(_normalised, values)).encode()).hexdigest()
+
+
+def _row_hashes(columns: list[list]) -> list[str]:
+    if not columns or not columns[0]:
+        return []
+    sha = hashlib.sha256
+    return [
+        sha(text.encode()).hexdigest() for text in map("\x1f".join, zip(*map(_normalised_column, columns)))
+    ]
+
+
+def _valid_rows(batch: Batch, fields: tuple[str, ...]) -> list[int]:
+    if not batch.problems:
+        return list(range(len(batch)))
+    bad = set()
+    for name in fields:
+        for i, value in enumerate(batch.columns[name]):
+            if value.__class__ is Bad:
+                bad.add(i)
+    return [i for i in range(len(batch)) if i not in bad]
+
+
+def plan(session: Session, batches: list[Batch]) -> dict[str, KindPlan]:
+    """What storing the batches would do, per kind. Problems only the store or the whole file can show
+    (repeated references, stages out of order) are added to the batches they concern."""
+    by_kind: dict[str, list[Batch]] = defaultdict(list)
+    for batch in batches:
+        by_kind[batch.layout.kind].append(batch)
+    plans = {}
+    for kind, kind_batches in by_kind.items():
+        kind_plan = KindPlan(kind, kind_batches[0].layout)
+        _plan_kind(session, kind_plan, kind_batches)
+        plans[kind] = kind_plan
+    return plans
+
+
+@dataclass
+class _Part:
+    """One batch's valid rows, column by column: stored fields, quarters and provenance."""
+
+    batch: Batch
+    indices: list[int]  # the batch row of each position
+    columns: dict[str, list]
+    targets: dict[int, int] = field(default_factory=dict)  # position -> id of the stored row it updates
+    rejected: set[int] = field(default_factory=set)  # positions refused as repeats (reference, stage)
+
+    def record(self, position: int) -> dict:
+        record = {name: column[position] for name, column in self.columns.items()}
+        record["source_sheet"] = self.batch.sheet
+        return record
+
+    def error(self, name: str, position: int, value, expected: str) -> None:
+        self.batch.error(name, self.indices[position], value, expected)
+
+    def cell(self, name: str, position: int) -> str:
+        return f"{self.batch.sheet}!{self.batch.cell(name, self.indices[position])}"
+
+
+def _part(batch: Batch, layout: Layout, quarter_cache: dict) -> _Part:
+    fields = layout.stored_fields
+    given_quarter = layout.date_field is None  # results carry their quarter (the Period column)
+    needed = fields + ("programme", "reference") + (("quarter",) if given_quarter else ())
+    indices = _valid_rows(batch, needed)
+    if len(indices) == len(batch):
+
+        def take(column):
+            return column
+    else:
+
+        def take(column):
+            return [column[i] for i in indices]
+
+    columns = {name: take(batch.columns[name]) for name in fields}
+    programmes = take(batch.columns["programme"])
+    columns["programme_id"] = [p.id for p in programmes]
+    columns["reference"] = take(batch.columns["reference"])
+    sources = ([("quarter", layout.date_field)] if layout.date_field else []) + list(layout.extra_quarters)
+    calendars = [p.calendar for p in programmes]
+    for name, source in sources:
+        # Dates repeat: each (date, calendar) pair is turned into its quarter code once.
+        pairs = list(zip(take(batch.columns[source]), calendars))
+        for pair in set(pairs) - quarter_cache.keys():
+            quarter_cache[pair] = None if pair[0] is None else quarter_of(pair[0], pair[1]).code
+        columns[name] = list(map(quarter_cache.__getitem__, pairs))
+    hashed = fields + (("quarter",) if given_quarter else ())
+    if given_quarter:
+        columns["quarter"] = take(batch.columns["quarter"])
+    columns["row_hash"] = _row_hashes([columns[name] for name in hashed])
+    columns["source_row"] = take(batch.rows)
+    return _Part(batch, indices, columns)
+
+
+def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch]) -> None:
+    layout = kind_plan.layout
+    model = layout.model
+    quarter_cache: dict = {}
+    parts = [_part(batch, layout, quarter_cache) for batch in batches]
+    if not any(part.indices for part in parts):
+        return
+    programme_ids = sorted({pid for part in parts for pid in set(part.columns["programme_id"])})
+    extra = [getattr(model, f) for f in _stored_lookup_fields(layout)]
+    stored = session.execute(
+        select(model.id, model.programme_id, model.reference, model.row_hash, *extra).where(
+            model.programme_id.in_(programme_ids)
+        )
+    ).all()
+    by_reference = {(s.programme_id, s.reference): s for s in stored if s.reference is not None}
+    by_natural = {}
+    if layout.natural_key:
+        for s in stored:
+            by_natural.setdefault(
+                (s.programme_id, tuple(_natural(getattr(s, f)) for f in layout.natural_key)), s
+            )
+    hashes = Counter((s.programme_id, s.row_hash) for s in stored)
+    quarter_names = ["quarter"] + [name for name, _ in layout.extra_quarters]
+    seen_references: dict[tuple, tuple[_Part, int]] = {}
+    seen_natural: dict[tuple, tuple[_Part, int]] = {}
+    counts = kind_plan.counts
+    for part in parts:
+        columns = part.columns
+        if len(parts) == 1 and not stored and not layout.natural_key and _distinct_references(part):
+            # Nothing stored to compare with and no reference repeated: every row is new.
+            positions = list(range(len(part.indices)))
+            counts["new"] += len(positions)
+            kind_plan.inserts.append((part, positions))
+            _touch(kind_plan, part, positions, quarter_names)
+            continue
+        naturals = (
+            list(zip(*(map(_natural, columns[f]) for f in layout.natural_key)))
+            if layout.natural_key
+            else None
+        )
+        positions = []
+        for j, (pid, reference, digest) in enumerate(
+            zip(columns["programme_id"], columns["reference"], columns["row_hash"])
+        ):
+            target = None
+            if reference is not None:
+                first = seen_references.get((pid, reference))
+                if first is not None:
+                    part.error(
+                        "reference",
+                        j,
+                        reference,
+                        f"a reference used once in the file and project (also "
+                        f"{first[0].cell('reference', first[1])})",
+                    )
+                    part.rejected.add(j)
+                    continue
+                seen_references[(pid, reference)] = (part, j)
+                target = by_reference.get((pid, reference))
+            if naturals is not None:
+                natural = naturals[j]
+                first = seen_natural.get((pid, natural))
+                if first is not None:
+                    _duplicate_natural(
+                        layout, part, j, where=first[0].cell(_natural_column(layout), first[1])
+                    )
+                    part.rejected.add(j)
+                    continue
+                seen_natural[(pid, natural)] = (part, j)
+                if target is None:
+                    candidate = by_natural.get((pid, natural))
+                    if candidate is not None and reference is not None and candidate.reference is not None:
+                        _duplicate_natural(
+                            layout, part, j, where=f"already stored under reference {candidate.reference}"
+                        )
+                        part.rejected.add(j)
+                        continue
+                    target = candidate
+            if target is not None:
+                part.targets[j] = target.id
+                hashes[(pid, target.row_hash)] -= 1
+                if target.row_hash == digest and (reference is None or target.reference == reference):
+                    counts["unchanged" if reference is not None else "skipped"] += 1
+                else:
+                    record = part.record(j)
+                    if reference is None:
+                        record["reference"] = target.reference
+                    record["id"] = target.id
+                    kind_plan.updates.append(record)
+                    counts["updated"] += 1
+                    kind_plan.touched[pid].update(
+                        q for name in quarter_names for q in (record[name], getattr(target, name)) if q
+                    )
+                continue
+            if reference is None and hashes[(pid, digest)] > 0:
+                hashes[(pid, digest)] -= 1
+                counts["skipped"] += 1
+                continue
+            positions.append(j)
+        counts["new"] += len(positions)
+        kind_plan.inserts.append((part, positions))
+        _touch(kind_plan, part, positions, quarter_names)
+    if layout.sequence is not None:
+        _check_sequence(layout, parts, stored)
+
+
+def _touch(kind_plan: KindPlan, part: _Part, positions: list[int], quarter_names: list[str]) -> None:
+    """Note the (programme, quarter) pairs the inserts of a part feed."""
+    every = len(positions) == len(part.indices)
+    pids = part.columns["programme_id"]
+    for name in quarter_names:
+        quarters = part.columns[name]
+        pairs = set(zip(pids, quarters)) if every else {(pids[j], quarters[j]) for j in positions}
+        for pid, quarter in pairs:
+            if quarter:
+                kind_plan.touched[pid].add(quarter)
+
+
+def _distinct_references(part: _Part) -> bool:
+    """True when no reference repeats within the part (the only one of its kind)."""
+    keys = [
+        (pid, ref)
+        for pid, ref in zip(part.columns["programme_id"], part.columns["reference"])
+        if ref is not None
+    ]
+    return len(set(keys)) == len(keys)
+
+
+def _natural_column(layout: Layout) -> str:
+    """The column a repeated natural key is reported on: the stage of a step, the indicator of a result."""
+    return layout.sequence.stage if layout.sequence is not None else "indicator"
+
+
+def _stored_lookup_fields(layout: Layout) -> list[str]:
+    names = ["quarter", *(name for name, _ in layout.extra_quarters), *layout.natural_key]
+    if layout.sequence is not None:
+        names += [layout.sequence.date]
+        if layout.kind == "policies":
+            names.append("instrument_type")
+    return list(dict.fromkeys(names))
+
+
+def _natural(value):
+    return key(value) if isinstance(value, str) else value
+
+
+def _duplicate_natural(layout: Layout, part: _Part, j: int, where: str) -> None:
+    if layout.sequence is not None:
+        seq = layout.sequence
+        stage = part.columns[seq.stage][j]
+        part.error(
+            seq.stage, j, stage, f"each stage once per {seq.item.replace('_', ' ')} ({stage} is also {where})"
+        )
+    else:  # results: one value per indicator, period and disaggregation
+        part.error(
+            "indicator",
+            j,
+            part.batch.columns["indicator"][part.indices[j]],
+            f"one value per indicator, period and disaggregation (also {where})",
+        )
+
+
+def _check_sequence(layout: Layout, parts: list[_Part], stored) -> None:
+    """Stages of one item reached in order: the stage order and the date order must agree."""
+    seq = layout.sequence
+    rank = {stage: n for n, stage in enumerate(seq.order)}
+    replaced = {target for part in parts for target in part.targets.values()}
+    has_type = "instrument_type" in layout.stored_fields
+    groups: dict[tuple, list] = defaultdict(list)
+    for part in parts:
+        columns = part.columns
+        types = columns["instrument_type"] if has_type else [None] * len(part.indices)
+        for j, (pid, item, stage, when, kind) in enumerate(
+            zip(columns["programme_id"], columns[seq.item], columns[seq.stage], columns[seq.date], types)
+        ):
+            if j not in part.rejected:
+                groups[(pid, _natural(item))].append((rank[stage], when, (part, j), kind))
+    for s in stored:
+        group = (s.programme_id, _natural(getattr(s, seq.item)))
+        if group in groups and s.id not in replaced:
+            groups[group].append(
+                (rank.get(s.stage, -1), getattr(s, seq.date), None, getattr(s, "instrument_type", None))
+            )
+    for steps in groups.values():
+        steps.sort(key=lambda step: (step[0], step[1]))
+        for earlier, later in pairwise(steps):
+            if earlier[0] == later[0]:  # a stage reached twice: a reference moved onto a stored stage
+                mine = later[2] or earlier[2]
+                if mine is not None and (later[2] is None or earlier[2] is None):
+                    part, j = mine
+                    stage = seq.order[later[0]]
+                    part.error(
+                        seq.stage,
+                        j,
+                        stage,
+                        f"each stage once per {seq.item.replace('_', ' ')} ({stage} is also already stored)",
+                    )
+                continue
+            if later[1] >= earlier[1]:
+                continue
+            if later[2] is not None:
+                (part, j), other = later[2], earlier
+                side = "after"
+            elif earlier[2] is not None:
+                (part, j), other = earlier[2], later
+                side = "before"
+            else:
+                continue
+            where = other[2][0].cell(seq.date, other[2][1]) if other[2] is not None else "already stored"
+            part.error(
+                seq.date,
+                j,
+                part.columns[seq.date][j],
+                f"a date on or {side} the {seq.order[other[0]]} stage ({day(other[1])}, {where}): "
+                "stages only move forward",
+            )
+        types = {step[3] for step in steps if step[3]}
+        if len(types) > 1:
+            part, j = next(step[2] for step in steps if step[2] is not None)
+            part.batch.warn(
+                part.batch.cell("instrument_type", part.indices[j]),
+                part.columns["instrument_type"][j],
+                f"the same type on every stage of an instrument (found {', '.join(sorted(types))})",
+            )
+
+
+# -- writing -------------------------------------------------------------------------------------------------
+
+
+def write(session: Session, plans: dict[str, KindPlan], upload: Upload, progress=None) -> None:
+    """Add the upload, then insert and update every planned row in bulk, with the upload as provenance."""
+    session.add(upload)
+    session.flush()
+    now = utcnow()
+    total = sum(p.insert_count + len(p.updates) for p in plans.values()) or 1
+    done = 0
+    with _large_page_cache(session, total):
+        for kind_plan in plans.values():
+            table = kind_plan.layout.model.__table__
+            for part, positions in kind_plan.inserts:
+                if not positions:
+                    continue
+                _insert(session, table, part, positions, upload.id, now)
+                done += len(positions)
+                if progress:
+                    progress(0.7 + 0.28 * done / total, f"storing {kind_plan.kind}")
+            if kind_plan.updates:
+                for record in kind_plan.updates:
+                    record.update(upload_id=upload.id, updated_at=now)
+                session.execute(update(kind_plan.layout.model), kind_plan.updates)
+                done += len(kind_plan.updates)
+            _refresh_sums(session, kind_plan)
+
+
+@contextmanager
+def _large_page_cache(session: Session, rows: int):
+    """SQLite's page cache (2 MB by default) is too small for the indexes of a large insert, whose random row
+    hashes then miss it at almost every row: 64 MB for this connection while the rows are written."""
+    connection = session.connection()
+    if rows < 20_000 or connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
+    connection.exec_driver_sql("PRAGMA cache_size=-65536")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={previous}")
+
+
+def _refresh_sums(session: Session, kind_plan: KindPlan) -> None:
+    """Keep the store's per-quarter indicator sums exact for the quarters these bulk writes touched (the
+    ORM's flush hook does not see Core statements)."""
+    try:
+        from indicators import aggregates
+    except ModuleNotFoundError as exc:  # a store without per-quarter sums
+        if exc.name != "indicators.aggregates":
+            raise
+        return
+    for programme_id, quarters in kind_plan.touched.items():
+        if quarters:
+            aggregates.refresh(session, programme_id, kind_plan.kind, quarters)
+
+
+def _insert(
+    session: Session, table, part: _Part, positions: list[int], upload_id: int, now: datetime
+) -> None:
+    """Bulk insert of some of a part's rows. On SQLite the values go through the column types' own bind
+    processors and straight to the driver's executemany (the ORM's per-row parameter handling costs more
+    than SQLite's own insert); elsewhere a Core ``insert`` with a list of parameter sets."""
+    every = len(positions) == len(part.indices)
+    constants = {
+        "upload_id": upload_id,
+        "source_sheet": part.batch.sheet,
+        "created_at": now,
+        "updated_at": now,
+    }
+    names, columns = [], []
+    for column in table.columns:
+        if column.primary_key:
+            continue
+        if column.name in constants:
+            values = [constants[column.name]] * len(positions)
+        elif column.name in part.columns:
+            values = part.columns[column.name]
+            values = values if every else [values[j] for j in positions]
+        else:
+            continue
+        names.append(column.name)
+        columns.append((column, values))
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        session.execute(insert(table), [dict(zip(names, row)) for row in zip(*(v for _, v in columns))])
+        return
+    processed = []
+    for column, values in columns:
+        processor = column.type._cached_bind_processor(dialect)
+        if processor is not None:
+            if column.name in constants:
+                values = [processor(constants[column.name])] * len(values)
+            elif values and values[0].__class__ in (date, datetime, str, int, float):
+                once = {v: (None if v is None else processor(v)) for v in set(values)}  # dates repeat
+                values = list(map(once.__getitem__, values))
+            else:
+                values = [None if v is None else processor(v) for v in values]
+        processed.append(values)
+    statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+    for start in range(0, len(positions), 50_000):
+        rows = list(zip(*(values[start : start + 50_000] for values in processed)))
+        connection.exec_driver_sql(statement, rows)
+
+
+def programmes_context(session: Session, programme: str | None, today: date | None = None) -> Context:
+    from indicators.models import Indicator, Programme
+
+    programmes = {
+        p.code: ProgrammeRef(p.id, p.code, p.start_date, p.end_date, p.calendar)
+        for p in session.execute(select(Programme)).scalars()
+    }
+    indicators = {}
+    from importers.table import IndicatorRef
+
+    for ind, code in session.execute(
+        select(Indicator, Programme.code).join(Programme, Programme.id == Indicator.programme_id)
+    ):
+        indicators[ind.code.upper()] = IndicatorRef(
+            ind.id, ind.code, code, tuple(ind.disaggregations or ()), ind.source_kind
+        )
+    return Context(programmes, indicators, programme, today or date.today())

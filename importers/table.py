@@ -1,0 +1,111 @@
+"""The typed rows of one sheet, held column by column, and what the checks need to know about the store.
+
+A ``Batch`` is what reading a sheet produces and what the checks and the storing layer consume: one list
+of typed values per field (a cell that failed its type holds a ``Bad``), the sheet row number of every
+record and the column letter of every field, so each problem can name its cell. The demo data builds
+batches directly from typed values and goes through the same checks and storing code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from importers.report import HIDDEN, Problem
+from importers.values import display
+
+if TYPE_CHECKING:
+    from importers.kinds import Layout
+
+
+class Bad:
+    """A cell that could not be read; checks that involve it are skipped (its problem is already reported)."""
+
+    __slots__ = ("expected",)
+
+    def __init__(self, expected: str):
+        self.expected = expected
+
+    def __repr__(self) -> str:
+        return f"Bad({self.expected!r})"
+
+
+def ok(value) -> bool:
+    return value is not None and value.__class__ is not Bad
+
+
+def column_letters(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+@dataclass
+class Batch:
+    layout: Layout
+    sheet: str
+    rows: list[int]  # the sheet row number (1-based) of each record
+    columns: dict[str, list]  # field -> one value per record
+    letters: dict[str, str] = field(default_factory=dict)  # field -> column letter in the sheet
+    header_row: int = 1
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def cell(self, field_name: str, index: int) -> str:
+        letter = self.letters.get(field_name, "")
+        return f"{letter}{self.rows[index]}"
+
+    def shown(self, value) -> str:
+        """A value as a problem may repeat it: never for case sheets."""
+        if self.layout.sensitive:
+            return HIDDEN
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            return "; ".join(value)
+        return display(value)
+
+    def error(self, field_name: str, index: int, value, expected: str) -> None:
+        self.problems.append(Problem(self.sheet, self.cell(field_name, index), self.shown(value), expected))
+
+    def sheet_error(self, cell: str, value: str, expected: str) -> None:
+        self.problems.append(Problem(self.sheet, cell, value, expected))
+
+    def warn(self, cell: str, value: str, expected: str) -> None:
+        self.warnings.append(Problem(self.sheet, cell, value, expected))
+
+
+@dataclass(frozen=True, eq=False)  # one per programme and import: compared and hashed by identity
+class ProgrammeRef:
+    id: int
+    code: str
+    start_date: date
+    end_date: date
+    calendar: str
+
+
+@dataclass(frozen=True)
+class IndicatorRef:
+    id: int
+    code: str
+    programme: str
+    disaggregations: tuple[str, ...]
+    source_kind: str
+
+
+@dataclass
+class Context:
+    """What the checks know beyond the sheet: programmes, indicators, the project named, today."""
+
+    programmes: dict[str, ProgrammeRef]
+    indicators: dict[str, IndicatorRef]
+    programme: str | None
+    today: date

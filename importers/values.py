@@ -1,0 +1,340 @@
+"""Cell value types: each turns one non-blank cell into a Python value or raises ``Invalid(expected)``.
+
+Cells arrive as calamine gives them (str, float, int, bool, date, datetime) or as CSV text. Integers may
+be typed as text (``" 12 "``, ``"12.0"``, ``"1,200"``); dates may be Excel dates, ``dd/mm/yyyy`` text (day
+first, as Rwanda writes), ISO ``yyyy-mm-dd`` or ``13 August 2018``. Text is kept as typed (stripped): a value
+starting with ``=``, ``+``, ``-`` or ``@`` is plain text here, never a formula.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta
+
+from importers import matching
+from indicators import vocabulary
+
+
+class Invalid(Exception):
+    """A cell that does not hold what its column expects."""
+
+    def __init__(self, expected: str):
+        super().__init__(expected)
+        self.expected = expected
+
+
+class ValueType:
+    expected = "a value"
+    choices: tuple[str, ...] = ()  # offered as a drop-down list in templates
+
+    def parse(self, value):
+        raise NotImplementedError
+
+
+def display(value) -> str:
+    """A cell value as the user sees it in their sheet, for problems."""
+    if isinstance(value, datetime):
+        if value.hour or value.minute or value.second:
+            return value.strftime("%d/%m/%Y %H:%M")
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    text = str(value).strip()
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+class Text(ValueType):
+    def __init__(self, max_length: int = 2000):
+        self.max_length = max_length
+        self.expected = f"text of at most {max_length} characters"
+
+    def parse(self, value):
+        if value.__class__ is str:
+            text = value.strip().replace("\x00", "")
+        elif isinstance(value, float) and value.is_integer():
+            text = str(int(value))
+        elif isinstance(value, (date, datetime)):
+            text = value.isoformat()
+        else:
+            text = str(value).strip()
+        if len(text) > self.max_length:
+            raise Invalid(self.expected)
+        return text
+
+
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[,\u00a0\u202f ]\d{3})+$")
+
+
+class Integer(ValueType):
+    def __init__(self, maximum: int | None = None, expected: str | None = None):
+        self.maximum = maximum
+        self.expected = expected or (
+            "a whole number ≥ 0" if maximum is None else f"a whole number from 0 to {maximum}"
+        )
+
+    def parse(self, value):
+        if value.__class__ is float:
+            if not value.is_integer():
+                raise Invalid(self.expected)
+            number = int(value)
+        elif value.__class__ is int:
+            number = value
+        elif value.__class__ is str:
+            text = value.strip()
+            if text.isdigit():
+                number = int(text)
+            elif _THOUSANDS.match(text):
+                number = int(re.sub(r"\D", "", text))
+            else:
+                try:
+                    number_f = float(text)
+                except ValueError:
+                    raise Invalid(self.expected) from None
+                if not number_f.is_integer():
+                    raise Invalid(self.expected)
+                number = int(number_f)
+        else:
+            raise Invalid(self.expected)
+        if number < 0 or (self.maximum is not None and number > self.maximum):
+            raise Invalid(self.expected)
+        return number
+
+
+class Number(ValueType):
+    expected = "a number"
+
+    def parse(self, value):
+        if value.__class__ in (float, int):
+            number = float(value)
+        elif value.__class__ is str:
+            text = value.strip().rstrip("%").strip()
+            if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", text):
+                text = text.replace(",", "")
+            elif text.count(",") == 1 and "." not in text:
+                text = text.replace(",", ".")  # 81,25 written the French way
+            try:
+                number = float(text)
+            except ValueError:
+                raise Invalid(self.expected) from None
+        else:
+            raise Invalid(self.expected)
+        if not math.isfinite(number):
+            raise Invalid(self.expected)
+        return number
+
+
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
+_YMD = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{4})$")
+_MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+_MONTHS = {
+    name[:3].lower(): number
+    for number, name in enumerate(
+        (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
+        start=1,
+    )
+}
+_MONTHS.update({"sept": 9})
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class Date(ValueType):
+    expected = "a date (dd/mm/yyyy)"
+
+    def parse(self, value):
+        cls = value.__class__
+        if cls is date:
+            return value
+        if cls is datetime:
+            return value.date()
+        if cls is float or cls is int:
+            # A date cell that lost its format shows its serial number; accept plausible ones (2000–2099).
+            if 36526 <= value < 73051 and float(value).is_integer():
+                return _EXCEL_EPOCH + timedelta(days=int(value))
+            raise Invalid(self.expected)
+        if cls is not str:
+            raise Invalid(self.expected)
+        text = value.strip()
+        try:
+            match = _DMY.match(text)
+            if match:
+                day, month, year = (int(g) for g in match.groups())
+                if len(match.group(3)) == 2:
+                    year += 2000
+                return date(year, month, day)
+            match = _YMD.match(text)
+            if match:
+                return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            match = _DAY_MONTH_YEAR.match(text)
+            if match:
+                return date(int(match.group(3)), _month(match.group(2)), int(match.group(1)))
+            match = _MONTH_DAY_YEAR.match(text)
+            if match:
+                return date(int(match.group(3)), _month(match.group(1)), int(match.group(2)))
+        except ValueError:
+            pass
+        raise Invalid(self.expected)
+
+
+def _month(name: str) -> int:
+    number = _MONTHS.get(name[:4].lower()) or _MONTHS.get(name[:3].lower())
+    if number is None:
+        raise ValueError(name)
+    return number
+
+
+class Choice(ValueType):
+    """One value of a closed list, by its name or a synonym; a typo gets a "did you mean" hint."""
+
+    def __init__(self, vocabulary_: matching.Vocabulary, expected: str | None = None, suggest: bool = True):
+        self.vocabulary = vocabulary_
+        self.choices = vocabulary_.values
+        self.expected = expected or vocabulary_.expected()
+        self.suggest = suggest
+
+    def parse(self, value):
+        text = value if value.__class__ is str else display(value)
+        found = self.vocabulary.lookup(text)
+        if found is None:
+            raise Invalid(self._with_hint(text))
+        return found
+
+    def _with_hint(self, text: str) -> str:
+        hint = self.vocabulary.suggest(text) if self.suggest else None
+        return f"{self.expected} (did you mean {hint}?)" if hint else self.expected
+
+
+class Choices(Choice):
+    """Several values of a closed list in one cell, separated by ``;`` (or ``,``); stored as a list."""
+
+    SEPARATORS = re.compile(r"\s*[;,\n]\s*")
+
+    def __init__(self, vocabulary_: matching.Vocabulary):
+        super().__init__(vocabulary_, f"one or several of {', '.join(vocabulary_.values)}, separated by ';'")
+
+    def parse(self, value):
+        text = value if value.__class__ is str else display(value)
+        found: list[str] = []
+        for part in self.SEPARATORS.split(text.strip()):
+            if not part:
+                continue
+            canonical = self.vocabulary.lookup(part)
+            if canonical is None:
+                hint = self.vocabulary.suggest(part)
+                raise Invalid(
+                    f"{self.expected}; '{part}' is not one" + (f" (did you mean {hint}?)" if hint else "")
+                )
+            if canonical not in found:
+                found.append(canonical)
+        return found
+
+
+class Nationality(ValueType):
+    """A country name, ISO 3166 alpha-2 or alpha-3 code or local short form, stored as a readable name.
+
+    HTCDS citizenship is a multi-select: the first country listed is taken.
+    """
+
+    expected = "a country name or ISO 3166 code (e.g. Burundi, BI, BDI, DRC)"
+
+    def __init__(self, first_of_several: bool = False):
+        self.first_of_several = first_of_several
+
+    def parse(self, value):
+        text = value if value.__class__ is str else display(value)
+        if self.first_of_several:
+            text = re.split(r"[;,]", text)[0]
+        found = matching.nationality(text)
+        if found is None:
+            hint = matching.suggest_nationality(text)
+            raise Invalid(self.expected + (f" (did you mean {hint}?)" if hint else ""))
+        return found
+
+
+class Region(ValueType):
+    """A destination region, or a country turned into its region."""
+
+    choices = vocabulary.DESTINATION_REGIONS
+
+    def __init__(self, lenient: bool = False):
+        self.lenient = lenient  # HTCDS "location of exploitation" is free text: unknown places become Unknown
+        self.expected = matching.REGIONS.expected() + " or a country"
+
+    def parse(self, value):
+        text = value if value.__class__ is str else display(value)
+        found = matching.region(text)
+        if found is None:
+            if self.lenient:
+                return "Unknown"
+            raise Invalid(self.expected)
+        return found
+
+
+class Code(ValueType):
+    """A short code typed by hand (project, indicator, period): trimmed and upper-cased."""
+
+    def __init__(self, expected: str, max_length: int = 30):
+        self.expected = expected
+        self.max_length = max_length
+
+    def parse(self, value):
+        text = display(value).strip().upper()
+        if not text or len(text) > self.max_length:
+            raise Invalid(self.expected)
+        return text
+
+
+_DISAGGREGATION_NAMES = {matching.key(name): name for name in vocabulary.DISAGGREGATIONS} | {
+    matching.key(label): name for name, label in vocabulary.DISAGGREGATIONS.items()
+}
+_CATEGORIES = {
+    "sex": matching.SEXES,
+    "target_group": matching.TARGET_GROUPS,
+    "setting": matching.SETTINGS,
+    "camp": matching.CAMPS,
+    "age_group": matching.AGE_GROUPS,
+    "instrument_type": matching.INSTRUMENT_TYPES,
+    "district": matching.DISTRICTS,
+}
+
+
+class Disaggregation(ValueType):
+    """``sex=Female`` (or ``Sex: Female``) → ``("sex", "Female")``; the category is matched to its list."""
+
+    expected = "a disaggregation such as sex=Female or target_group=Media (blank for the total)"
+
+    def parse(self, value):
+        match = re.match(r"^\s*([^=:]+?)\s*[=:]\s*(.+?)\s*$", display(value))
+        if not match:
+            raise Invalid(self.expected)
+        name, category = match.groups()
+        field = _DISAGGREGATION_NAMES.get(matching.key(name))
+        if field is None:
+            raise Invalid(f"a disaggregation named {', '.join(vocabulary.DISAGGREGATIONS)}, as in sex=Female")
+        if field == "nationality":
+            found = matching.nationality(category)
+        elif field in _CATEGORIES:
+            found = _CATEGORIES[field].lookup(category)
+        else:
+            found = category.strip()
+        if found is None:
+            raise Invalid(f"a {vocabulary.DISAGGREGATIONS[field].lower()} after '{name}='")
+        return (field, found)

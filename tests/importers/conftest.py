@@ -1,0 +1,57 @@
+"""Importer fixtures: an empty activity store inside the rolled-back test session, and the test workbooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from indicators import definitions, migrate
+from indicators.db import Store
+from indicators.models import ACTIVITY_MODELS, Upload
+from indicators.settings import Settings
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+PROGRAMMES = Path(__file__).resolve().parents[2] / "programmes"
+
+
+@pytest.fixture
+def db(session):
+    """The test session with no activity record and no upload (whatever other tests left is rolled back)."""
+    for model in ACTIVITY_MODELS.values():
+        session.execute(delete(model))
+    session.execute(delete(Upload))
+    return session
+
+
+@pytest.fixture
+def load(db, settings):
+    """Import a file of tests/data (or given bytes) into the test session."""
+    from importers import import_file
+
+    def run(name: str, data: bytes | None = None, **options):
+        content = (DATA / name).read_bytes() if data is None else data
+        return import_file(db, content, name, settings=settings, **options)
+
+    return run
+
+
+def count(session, kind: str) -> int:
+    return session.execute(select(func.count()).select_from(ACTIVITY_MODELS[kind])).scalar_one()
+
+
+def uploads(session) -> list[Upload]:
+    return list(session.execute(select(Upload).order_by(Upload.id)).scalars())
+
+
+@pytest.fixture
+def own_store(tmp_path):
+    """A store of its own in tmp_path (for tests that commit, read the database file or run the CLI)."""
+    settings = Settings.for_tests(tmp_path)
+    store = Store(settings)
+    migrate.upgrade(store.engine)
+    with store.begin() as session:
+        definitions.load_directory(session, PROGRAMMES)
+    yield settings, store
+    store.dispose()

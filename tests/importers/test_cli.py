@@ -1,0 +1,151 @@
+"""The command line: ``ctmonitor import`` (exit 0 stored or nothing new, 1 refused, 2 usage), ``ctmonitor
+template`` and ``ctmonitor demo``, run as the installed command runs them, on a store of their own."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.importers.conftest import DATA
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def ctmonitor(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, CTMONITOR_DATA_DIR=str(folder))
+    env.pop("CTMONITOR_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=str(REPO),
+        timeout=300,
+        check=False,
+    )
+
+
+def query(folder: Path, sql: str):
+    with sqlite3.connect(folder / "ctmonitor.sqlite") as connection:
+        return connection.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    result = ctmonitor(folder, "init")
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+def test_import_stores_then_finds_nothing_new(store_dir):
+    first = ctmonitor(store_dir, "import", str(DATA / "activities_messy.xlsx"), "--user", "claudine")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "activities_messy.xlsx: stored" in first.stdout
+    assert "trainings: 4 new, 0 updated, 0 unchanged, 0 skipped" in first.stdout
+    assert "Q3 FY2019 trainings!A12: found 'Total'" in first.stdout
+    again = ctmonitor(store_dir, "import", str(DATA / "activities_messy.xlsx"))
+    assert again.returncode == 0 and "nothing new" in again.stdout
+    rows = query(store_dir, "select uploaded_by, outcome from upload order by id")[:2]
+    assert rows[0] == ("claudine", "stored") and rows[1][1] == "unchanged"
+
+
+def test_a_refused_file_exits_1_and_each_file_is_its_own_transaction(store_dir):
+    before = query(store_dir, "select count(*) from meeting")[0][0]
+    result = ctmonitor(
+        store_dir, "import", str(DATA / "errors.xlsx"), str(DATA / "meetings.xls"), "--programme", "kec"
+    )
+    assert result.returncode == 1
+    assert "errors.xlsx: refused, nothing stored" in result.stdout
+    assert "Trainings!H3: found 'abc'; expected a whole number ≥ 0" in result.stdout
+    assert "meetings.xls: stored" in result.stdout
+    assert query(store_dir, "select count(*) from meeting")[0][0] == before + 2
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_dry_run_stores_nothing(store_dir):
+    uploads = query(store_dir, "select count(*) from upload")[0][0]
+    result = ctmonitor(store_dir, "import", "--dry-run", str(DATA / "trainings_bom.csv"))
+    assert result.returncode == 0 and "dry run, nothing stored" in result.stdout
+    assert "trainings: 3 new" in result.stdout
+    assert query(store_dir, "select count(*) from upload")[0][0] == uploads
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["import", "missing.xlsx"], "no such file: missing.xlsx"),
+        (["import", str(DATA / "trainings_bom.csv"), "--programme", "ZZZ"], "unknown project code 'ZZZ'"),
+    ],
+)
+def test_usage_errors_exit_2_before_anything_is_imported(store_dir, args, message):
+    uploads = query(store_dir, "select count(*) from upload")[0][0]
+    result = ctmonitor(store_dir, *args)
+    assert result.returncode == 2 and message in result.stderr
+    assert query(store_dir, "select count(*) from upload")[0][0] == uploads
+
+
+def test_a_missing_file_among_good_ones_imports_none(store_dir):
+    uploads = query(store_dir, "select count(*) from upload")[0][0]
+    result = ctmonitor(store_dir, "import", str(DATA / "results.xlsx"), "nowhere.csv")
+    assert result.returncode == 2
+    assert query(store_dir, "select count(*) from upload")[0][0] == uploads
+
+
+def test_import_without_files_is_a_usage_error(store_dir):
+    assert ctmonitor(store_dir, "import").returncode == 2
+
+
+def test_import_into_a_store_not_initialised(tmp_path):
+    result = ctmonitor(tmp_path, "import", str(DATA / "trainings_bom.csv"))
+    assert result.returncode == 2 and "ctmonitor init" in result.stderr
+
+
+def test_a_hostile_file_is_one_line(store_dir, tmp_path):
+    bad = tmp_path / "bomb.xlsx"
+    from tests.importers.hostile import bomb
+
+    bad.write_bytes(bomb())
+    result = ctmonitor(store_dir, "import", str(bad))
+    assert result.returncode == 1
+    upload = query(store_dir, "select max(id) from upload")[0][0]
+    assert result.stdout.splitlines() == [
+        f"bomb.xlsx: refused, nothing stored (upload #{upload})",
+        "  1 error:",
+        (
+            "    the workbook would inflate to 1,023.6 MB, over the limit of 512.0 MB (a decompression bomb or an "
+            "oversized workbook)"
+        ),
+    ]
+
+
+def test_template_command(store_dir, tmp_path):
+    target = tmp_path / "out" / "awareness.xlsx"
+    result = ctmonitor(store_dir, "template", "awareness", "-o", str(target))
+    assert result.returncode == 0 and "Wrote" in result.stdout
+    book = load_workbook(target)
+    assert book.sheetnames == ["Awareness", "Instructions", "Lists"]
+    lists = book["Lists"]
+    assert [lists.cell(row=r, column=1).value for r in range(1, 5)] == ["Project", "GIFT", "KEC", "PVR"]
+    assert ctmonitor(store_dir, "template", "budgets", "-o", str(target)).returncode == 2
+
+
+def test_demo_if_empty_does_nothing_on_a_store_with_activities(store_dir):
+    result = ctmonitor(store_dir, "demo", "--if-empty")
+    assert result.returncode == 0 and "not loaded" in result.stdout
+    assert query(store_dir, "select count(*) from upload where uploaded_by = 'demo'") == [(0,)]
+
+
+def test_demo_loads_once(tmp_path):
+    assert ctmonitor(tmp_path, "init").returncode == 0
+    first = ctmonitor(tmp_path, "demo", "--if-empty")
+    assert first.returncode == 0 and "demo data: stored" in first.stdout, first.stdout + first.stderr
+    second = ctmonitor(tmp_path, "demo", "--if-empty")
+    assert second.returncode == 0 and "not loaded" in second.stdout
+    assert query(tmp_path, "select filename, uploaded_by, outcome from upload") == [
+        ("demo data", "demo", "stored")
+    ]
