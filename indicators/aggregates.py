@@ -21,7 +21,7 @@ from sqlalchemy import delete, event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from indicators import periods
-from indicators.measures import RESULTS, TOTAL, Key, Source, Sums, compute_quarter_sums
+from indicators.measures import RESULTS, TOTAL, Key, Source, Sums, compute_kind_sums, compute_quarter_sums
 from indicators.models import ACTIVITY_MODELS, Indicator, IndicatorSums, Programme
 
 KIND_OF_TABLE = {model.__tablename__: kind for kind, model in ACTIVITY_MODELS.items() if kind != RESULTS}
@@ -56,9 +56,15 @@ def refresh(session: Session, programme_id: int, kind: str, quarters: Iterable[s
         return
     every = _programme_quarters(session, programme_id)
     wanted = every if quarters is None else sorted(set(quarters) & set(every))
-    for indicator in indicators:
-        source = Source.of(indicator)
-        _store(session, source, every if source.measure.get("type") == "stage" else wanted)
+    sources = [Source.of(indicator) for indicator in indicators]
+    rows_measured = [s for s in sources if s.measure.get("type") != "stage"]
+    # one scan of the kind's records serves every count, sum and ratio indicator
+    computed = compute_kind_sums(session, rows_measured, wanted)
+    for source in rows_measured:
+        _write(session, source.indicator_id, wanted, computed.get(source.indicator_id, {}))
+    for source in sources:
+        if source.measure.get("type") == "stage":
+            _store(session, source, every)
 
 
 def rebuild(session: Session, programme_id: int | None = None) -> int:
@@ -90,15 +96,19 @@ def _recompute_whole(session: Session, indicator) -> None:
 
 
 def _store(session: Session, source: Source, quarters: Sequence[str]) -> None:
+    if quarters:
+        _write(session, source.indicator_id, quarters, compute_quarter_sums(session, source, quarters))
+
+
+def _write(session: Session, indicator_id: int, quarters: Sequence[str], sums: dict[Key, Sums]) -> None:
+    """Replace the stored sums of an indicator for ``quarters`` with ``sums``."""
     if not quarters:
         return
     table = IndicatorSums.__table__
-    sums = compute_quarter_sums(session, source, quarters)
-    session.execute(delete(table).where(table.c.indicator_id == source.indicator_id,
-                                        table.c.quarter.in_(list(quarters))))
-    rows = [dict(indicator_id=source.indicator_id, quarter=q, disaggregation=d, category=c,
+    session.execute(delete(table).where(table.c.indicator_id == indicator_id, table.c.quarter.in_(list(quarters))))
+    rows = [dict(indicator_id=indicator_id, quarter=q, disaggregation=d, category=c,
                  numerator=value.numerator, denominator=value.denominator)
-            for (q, d, c), value in sums.items()]
+            for (q, d, c), value in sums.items() if q in quarters]
     if rows:
         session.execute(insert(table), rows)
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (
+    case,
     JSON,
     Float,
     String,
@@ -200,6 +201,72 @@ def compute_quarter_sums(session: Session, source: Source, quarters: Sequence[st
     return dict(sums)
 
 
+def compute_kind_sums(session: Session, sources: Sequence[Source], quarters: Sequence[str]
+                      ) -> dict[int, dict[Key, Sums]]:
+    """The per-quarter sums of several count, sum or ratio indicators fed by one sheet kind of one
+    programme, from one scan per attribution date instead of one per indicator (what an import refreshes).
+
+    Each indicator's filter becomes a 0/1 grouping key; the group's count and column sums then give every
+    indicator exactly what ``compute_quarter_sums`` gives it alone.
+    """
+    out: dict[int, dict[Key, Sums]] = {}
+    if not sources or not quarters:
+        return out
+    table = _table(sources[0])
+    by_date: dict[str, list[Source]] = defaultdict(list)
+    for source in sources:
+        by_date[quarter_column(source, table).name].append(source)
+    for name, group in by_date.items():
+        quarter = table.c[name]
+        flags = {}
+        keys = [quarter]
+        for i, source in enumerate(group):
+            conditions = _conditions(source, table)[1:]  # the first is the programme
+            if conditions:
+                flags[source.indicator_id] = len(keys)
+                keys.append(case((and_(*conditions), 1), else_=0))
+        splits = {s.indicator_id: _sex_split(s, table) if "sex" in s.disaggregations else None for s in group}
+        grouped = sorted({d for s in group for d in s.disaggregations
+                          if table.c.get(d) is not None and not (d == "sex" and splits[s.indicator_id])})
+        position = {d: len(keys) + i for i, d in enumerate(grouped)}
+        keys += [table.c[d] for d in grouped]
+        measured = sorted({c for s in group for part in ("columns", "numerator", "denominator")
+                           for c in s.measure.get(part, ())})
+        for column in measured:
+            _column(group[0], table, column, "measure column")
+        first_sum = len(keys) + 1
+        statement = (select(*keys, func.count(), *[func.sum(func.coalesce(table.c[c], 0)) for c in measured])
+                     .where(table.c.programme_id == group[0].programme_id, quarter.in_(list(quarters)))
+                     .group_by(*keys))
+        for row in session.execute(statement):
+            count = float(row[len(keys)])
+            totals = {c: float(row[first_sum + i] or 0) for i, c in enumerate(measured)}
+            for source in group:
+                flag = flags.get(source.indicator_id)
+                if flag is not None and not row[flag]:
+                    continue
+                kind = source.measure.get("type")
+                if kind == "count":
+                    value = Sums(count)
+                elif kind == "sum":
+                    value = Sums(sum(totals[c] for c in source.measure["columns"]))
+                else:
+                    value = Sums(sum(totals[c] for c in source.measure["numerator"]),
+                                 sum(totals[c] for c in source.measure["denominator"]))
+                sums = out.setdefault(source.indicator_id, defaultdict(
+                    lambda ratio=source.is_ratio: Sums(0.0, 0.0 if ratio else None)))
+                sums[(row[0], TOTAL, TOTAL)] += value
+                split = splits[source.indicator_id]
+                for disaggregation in source.disaggregations:
+                    if disaggregation == "sex" and split:
+                        for category, columns in split.items():
+                            sums[(row[0], disaggregation, category)] += Sums(sum(totals[c] for c in columns))
+                    else:
+                        raw = row[position[disaggregation]] if disaggregation in position else None
+                        sums[(row[0], disaggregation, canonical(disaggregation, raw))] += value
+    return {indicator_id: dict(sums) for indicator_id, sums in out.items()}
+
+
 def _table(source: Source):
     model = ACTIVITY_MODELS.get(source.kind)
     if model is None:
@@ -325,8 +392,9 @@ def _grouped_statement(source: Source, table, quarters: Sequence[str], disaggreg
         values = list(_values(source, table))
         values += [cast(func.sum(_added(source, table, names)), Float) for names in (split or {}).values()]
         where = [*_conditions(source, table), quarter.in_(list(quarters))]
-    statement = (select(quarter, *[_shown(c) for c in columns], *values).where(*where)
-                 .group_by(quarter, *[_norm(c) for c in columns]))
+    # Grouped by the stored values themselves (the importer stores the closed lists' own spellings);
+    # canonical() folds any case or spacing variant into one category when the rows are added up.
+    statement = (select(quarter, *columns, *values).where(*where).group_by(quarter, *columns))
     return statement, grouped, split
 
 

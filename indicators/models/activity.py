@@ -4,7 +4,8 @@ Every record carries ``quarter``: the reporting quarter of its attribution date 
 (``FY2019Q3`` or ``2012Q1``), written when the row is stored so figures group by an indexed column.
 Cases carry a second one, ``referral_quarter``, for indicators attributed by referral date.
 ``reference`` is the key for re-uploads (unique within a programme; several NULLs allowed);
-``row_hash`` identifies a reference-less row so an identical re-upload is skipped.
+``row_hash`` identifies a reference-less row so an identical re-upload is skipped (the importer reads a
+programme's hashes in one query, so they carry no index: random 64-character keys doubled insert time).
 """
 
 from __future__ import annotations
@@ -59,7 +60,6 @@ class ActivityRecord:
             UniqueConstraint("programme_id", "reference", name=f"uq_{name}_programme_reference"),
             # upload_id last: counting a report's source rows per upload reads the index alone
             Index(f"ix_{name}_programme_quarter_upload", "programme_id", "quarter", "upload_id"),
-            Index(f"ix_{name}_programme_row_hash", "programme_id", "row_hash"),
         )
 
 
