@@ -25,6 +25,7 @@ from importers.matching import key
 from importers.parse import to_batch
 from importers.report import ImportReport, Problem, SheetNote, empty_counts
 from importers.table import Batch, Context
+from indicators.db import lock_for_writing
 from indicators.models import Upload
 from indicators.settings import Settings
 
@@ -70,6 +71,8 @@ def import_file(
         progress(0.1, "reading the workbook")
         raw_sheets = sheets.read(data, fmt, name)
         batches, sensitive = _read_sheets(raw_sheets, report, progress)
+        if not dry_run:
+            lock_for_writing(session)  # the file is read: from here on, one import at a time
         plans = _prepare(session, report, ctx, batches, progress)
     except safety.Refused as exc:
         report.errors.append(Problem("", "", "", str(exc)))
@@ -119,6 +122,8 @@ def store_batches(
 
     Both the file importer and the demo data come through here."""
     progress = progress or _silent
+    if not dry_run:
+        lock_for_writing(session)
     plans = _prepare(session, report, ctx, batches, progress)
     return _finish(
         session, report, ctx, batches, plans, settings, uploaded_by, dry_run, sensitive, progress, content

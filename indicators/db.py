@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,6 +34,27 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+# Any constant: the key of the PostgreSQL advisory lock that serialises writers of activity records.
+_WRITE_LOCK_KEY = 7_727_001
+
+
+def lock_for_writing(session: Session) -> None:
+    """Hold the store's write lock until this transaction ends, before reading what a write depends on.
+
+    Two imports committed at once then run one after the other, each seeing what the other stored: no
+    duplicate of a row both would add, and per-quarter sums computed from every committed record.
+    SQLite: ``BEGIN IMMEDIATE`` (waits up to the busy timeout for another writer). PostgreSQL: a
+    transaction-scoped advisory lock.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK_KEY})
+    elif connection.dialect.name == "sqlite":
+        raw = connection.connection.dbapi_connection
+        if not raw.in_transaction:  # pysqlite begins lazily, at the first write; begin now, for writing
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Store:

@@ -1,0 +1,168 @@
+"""Two uploads committed at once both land complete; a process killed in the middle of an import leaves
+the store exactly as before. Run on SQLite and, with CTMONITOR_TEST_DATABASE_URL, on PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select, text
+
+from importers import import_file
+from indicators import definitions, migrate
+from indicators.db import Store
+from indicators.figures import figures
+from indicators.models import IndicatorSums, Training, Upload
+from indicators.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+HEADERS = ["Ref", "Project", "Start date", "District", "Target group", "Topic", "Female", "Male"]
+
+
+def trainings_workbook(prefix: str, rows: int) -> bytes:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Trainings")
+    sheet.append(["KEC trainings register"])
+    sheet.append(HEADERS)
+    first = date(2017, 1, 2)
+    for n in range(rows):
+        sheet.append([f"{prefix}-{n:06d}", "KEC", first + timedelta(days=n % 1200), "Huye", "Law enforcement",
+                      "Victim identification", 10, 5])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    """A store of its own, committed to for real: a SQLite file, or a new schema on the test PostgreSQL."""
+    url = os.environ.get("CTMONITOR_TEST_DATABASE_URL")
+    schema = None
+    if url and url.startswith("postgresql"):
+        schema = f"ctm_{uuid.uuid4().hex[:10]}"
+        admin = Store(Settings.for_tests(tmp_path, database_url=url))
+        with admin.engine.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        admin.dispose()
+        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    settings = Settings.for_tests(tmp_path, database_url=url or f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    store = Store(settings)
+    migrate.upgrade(store.engine)
+    with store.begin() as session:
+        definitions.load_directory(session, REPO / "programmes")
+    yield store
+    store.dispose()
+    if schema:
+        admin = Store(Settings.for_tests(tmp_path, database_url=os.environ["CTMONITOR_TEST_DATABASE_URL"]))
+        with admin.engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def _import_together(store, files: list[tuple[str, bytes]]):
+    start = threading.Barrier(len(files))
+    reports, failures = {}, []
+
+    def run(name, data):
+        try:
+            start.wait()
+            with store.begin() as session:
+                reports[name] = import_file(session, data, name, settings=store.settings, programme="KEC",
+                                            uploaded_by=name)
+        except Exception as exc:  # noqa: BLE001 — collected and asserted below
+            failures.append(f"{name}: {type(exc).__name__}: {exc}")
+
+    threads = [threading.Thread(target=run, args=file) for file in files]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    return reports
+
+
+def test_two_uploads_committed_at_once_both_land_complete(fresh):
+    reports = _import_together(fresh, [("north.xlsx", trainings_workbook("N", 1500)),
+                                       ("south.xlsx", trainings_workbook("S", 1500))])
+    assert {r.outcome for r in reports.values()} == {"stored"}
+    with fresh.Session() as session:
+        assert session.scalar(select(func.count(Training.id))) == 3000
+        assert session.scalar(select(func.count(Upload.id)).where(Upload.outcome == "stored")) == 2
+        last = figures(session, "KEC", "FY2020Q3")
+        held = next(i for i in last.indicators if i.indicator.code == "KEC-4.1")
+        trained = next(i for i in last.indicators if i.indicator.code == "KEC-4.2")
+        assert (held.lop_to_date.actual, trained.lop_to_date.actual) == (3000, 45000)
+
+
+def test_the_same_file_twice_at_once_is_stored_once(fresh):
+    data = trainings_workbook("T", 800)
+    reports = _import_together(fresh, [("first.xlsx", data), ("second.xlsx", data)])
+    assert sorted(r.outcome for r in reports.values()) == ["stored", "unchanged"]
+    with fresh.Session() as session:
+        assert session.scalar(select(func.count(Training.id))) == 800
+        held = next(i for i in figures(session, "KEC", "FY2020Q3").indicators if i.indicator.code == "KEC-4.1")
+        assert held.lop_to_date.actual == 800
+
+
+def _writing(store) -> bool:
+    """Whether an importer holds the store's write lock (it is planning or writing its rows)."""
+    if store.engine.dialect.name == "sqlite":
+        import sqlite3
+
+        probe = sqlite3.connect(store.settings.database_url.split("///", 1)[-1], timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            probe.close()
+    with store.engine.connect() as connection:
+        return bool(connection.execute(text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")).scalar())
+
+
+def test_a_process_killed_in_the_middle_of_an_import_leaves_the_store_as_before(fresh, tmp_path):
+    with fresh.begin() as session:
+        import_file(session, trainings_workbook("OLD", 50), "earlier.xlsx", settings=fresh.settings,
+                    programme="KEC")
+    with fresh.Session() as session:
+        before = (session.scalar(select(func.count(Training.id))), session.scalar(select(func.count(Upload.id))),
+                  session.execute(select(IndicatorSums.indicator_id, IndicatorSums.quarter,
+                                         IndicatorSums.disaggregation, IndicatorSums.category,
+                                         IndicatorSums.numerator).order_by(IndicatorSums.id)).all())
+    big = tmp_path / "big.xlsx"
+    big.write_bytes(trainings_workbook("BIG", 60_000))
+    env = dict(os.environ, CTMONITOR_DATABASE_URL=fresh.settings.database_url, CTMONITOR_DATA_DIR=str(tmp_path),
+               CTMONITOR_UPLOAD_LIMIT_MB="100")
+    process = subprocess.Popen([sys.executable, "-m", "app", "import", str(big), "--programme", "KEC"],
+                               cwd=str(REPO), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not _writing(fresh) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait(timeout=30) == -signal.SIGKILL, "the import finished before it could be killed"
+    time.sleep(0.5)  # PostgreSQL notices the dropped connection and rolls back
+    with fresh.Session() as session:
+        after = (session.scalar(select(func.count(Training.id))), session.scalar(select(func.count(Upload.id))),
+                 session.execute(select(IndicatorSums.indicator_id, IndicatorSums.quarter,
+                                        IndicatorSums.disaggregation, IndicatorSums.category,
+                                        IndicatorSums.numerator).order_by(IndicatorSums.id)).all())
+        if fresh.engine.dialect.name == "sqlite":
+            assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+    assert after == before
+    # and the store takes the same file whole afterwards
+    with fresh.begin() as session:
+        report = import_file(session, big.read_bytes(), "big.xlsx", settings=fresh.settings, programme="KEC")
+    assert report.outcome == "stored" and report.counts["trainings"]["new"] == 60_000
