@@ -24,14 +24,40 @@ def page_modules() -> list[str]:
     return sorted(f"dashboard.{path.stem}" for path in DASHBOARD.glob("*.py") if not path.stem.startswith("_"))
 
 
+class _App(Dash):
+    """Dash, but the validation layout it sends every browser holds component types and ids only.
+
+    Dash builds that layout on its first request by drawing every page for whoever made it, and would then
+    send that person's figures and records to everyone (see ``dashboard._access.validation_skeleton``)."""
+
+    _validation_skeleton = None
+
+    @property
+    def validation_layout(self):
+        return self._validation_skeleton
+
+    @validation_layout.setter
+    def validation_layout(self, drawn):
+        from dashboard._access import validation_skeleton
+
+        self._validation_skeleton = None if drawn is None else validation_skeleton(self)
+
+
+def request_limit(upload_limit: int) -> int:
+    """The largest request accepted: dcc.Upload sends the file base64-encoded (4/3 of its size) in JSON."""
+    return int(upload_limit * 4 / 3) + 1024 * 1024
+
+
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Dash:
+    from dashboard import _access, _auth
+
     settings = settings or Settings.from_env()
     store = store or Store(settings)
     server = Flask(__name__)
-    server.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=settings.upload_limit + 1024 * 1024)
+    server.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=request_limit(settings.upload_limit))
     server.extensions["ctmonitor.store"] = store
     server.extensions["ctmonitor.settings"] = settings
-    app = Dash(
+    app = _App(
         __name__,
         server=server,
         use_pages=True,
@@ -43,30 +69,42 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         on_error=_on_callback_error,
     )
+    server.extensions["ctmonitor.dash"] = app
+    # Before Dash's own request hooks (the first of which draws every page once, for nothing: see _App) ...
+    server.before_request_funcs.setdefault(None, []).insert(0, _access.before_dash_setup)
+    # ... and after them (they set up the pages), before any page or callback runs: the guard.
+    _auth.init_app(server, store, secure_cookies=settings.secure_cookies)
     # Pages register themselves on import, which Dash allows only once an app exists.
-    # As Dash's own pages-folder loader does, a page's module-level layout() is its layout.
+    # As Dash's own pages-folder loader does, a page's module-level layout() is its layout; it is drawn
+    # only for the roles the page allows.
     for name in page_modules():
         module = importlib.import_module(name)
         entry = dash.page_registry.get(name)
         if entry is not None and not entry.get("supplied_layout"):
-            entry["layout"] = module.layout
+            entry["layout"] = _access.guard_layout(module.layout, entry)
     with server.app_context():  # Dash calls a layout function once when it is set
         app.layout = _shell
     return app
 
 
 def _on_callback_error(err: Exception):
-    """A friendly toast instead of a traceback when a callback fails (see dashboard._components)."""
+    """A friendly toast instead of a traceback when a callback fails (see dashboard._components); a refusal
+    stays a refusal (403, no data)."""
+    from werkzeug.exceptions import HTTPException
+
     from dashboard._components import on_callback_error
 
+    if isinstance(err, HTTPException):
+        raise err
     return on_callback_error(err)
 
 
 def _shell():
-    """The frame around every page: navbar built from the page registry and the programmes one may see,
-    the page itself, and a toast for anything that went wrong in a callback."""
+    """The frame around every page: navbar built from the page registry, the pages and programmes one may
+    see and who is signed in, the page itself, and a toast for anything that went wrong in a callback."""
     from sqlalchemy import select
 
+    from dashboard._access import page_allowed
     from dashboard._components import read_session, visible_programme_codes
     from indicators.models import Programme
 
@@ -74,7 +112,8 @@ def _shell():
         visible = visible_programme_codes(session)
         programmes = session.execute(select(Programme.code, Programme.short_title, Programme.title)
                                      .where(Programme.code.in_(visible)).order_by(Programme.code)).all()
-    pages = [p for p in dash.page_registry.values() if p.get("order") is not None and p["path"] != "/"]
+        pages = [p for p in dash.page_registry.values()
+                 if p.get("order") is not None and p["path"] != "/" and page_allowed(p)]
     nav = [dbc.NavItem(dbc.NavLink("Portfolio", href="/", active="exact"))]
     if programmes:
         nav.append(dbc.DropdownMenu(
@@ -84,6 +123,7 @@ def _shell():
         ))
     nav += [dbc.NavItem(dbc.NavLink(p["name"], href=p["path"], active="exact"))
             for p in sorted(pages, key=lambda p: p["order"])]
+    nav.append(_user_item())
     return html.Div([
         dbc.Navbar(
             dbc.Container([
@@ -99,6 +139,27 @@ def _shell():
         dbc.Toast(id="app-error", header="Something went wrong", icon="danger", is_open=False, dismissable=True,
                   duration=12000, className="app-error-toast"),
     ])
+
+
+def _user_item():
+    """Who is signed in, and the sign-out button: a plain form POSTed with the session's CSRF token."""
+    from dash import dcc
+
+    from dashboard._access import signed_in_user
+    from dashboard._auth import csrf_token
+
+    user = signed_in_user()
+    if user is None:
+        return None
+    return dbc.NavItem(html.Div([
+        html.Span([html.Span(user.username, className="fw-semibold", id="nav-user"),
+                   html.Span(user.role + (f" · {user.donor}" if user.donor else ""), className="nav-role")],
+                  className="nav-user"),
+        html.Form([
+            dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
+            html.Button("Sign out", type="submit", className="btn btn-sm btn-outline-light", id="nav-sign-out"),
+        ], method="post", action="/logout", className="m-0"),
+    ], className="d-flex align-items-center gap-2 ms-lg-3 nav-account"))
 
 
 def _command_modules():
@@ -119,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ctmonitor",
         description="Monitoring and donor reporting for IOM Rwanda's counter-trafficking programmes.",
         epilog="Settings come from the environment: CTMONITOR_DATABASE_URL, CTMONITOR_DATA_DIR, "
-               "CTMONITOR_SECRET_KEY, CTMONITOR_UPLOAD_LIMIT_MB, CTMONITOR_UPLOAD_DIR. See README.md.",
+               "CTMONITOR_SECRET_KEY, CTMONITOR_UPLOAD_LIMIT_MB, CTMONITOR_UPLOAD_DIR, CTMONITOR_SECURE_COOKIES. "
+               "See README.md.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     serve = commands.add_parser("serve", help="serve the dashboard",
@@ -136,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_serve(args, settings: Settings) -> int:
     print(f"ctmonitor serving on http://{args.host}:{args.port}", flush=True)
+    if settings.secure_cookies and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("Session cookies are marked Secure: browsers sign in over HTTPS only (put a proxy serving HTTPS "
+              "in front, see README), or set CTMONITOR_SECURE_COOKIES=0 on a trusted network.", flush=True)
     if args.workers > 1:
         from gunicorn.app.base import BaseApplication
 

@@ -17,7 +17,6 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 from flask import current_app
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indicators.db import Store
@@ -37,7 +36,6 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
                 "toImageButtonOptions": {"format": "png", "scale": 2}}
 SMALL_GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
-FORMAT_EXTENSIONS = {"iptt": "xlsx", "ppr": "xlsx", "csv": "csv", "iati": "xml"}
 
 
 # --- store, settings, user -------------------------------------------------------------------------
@@ -60,23 +58,17 @@ def read_session() -> Iterator[Session]:
 
 
 def current_username() -> str:
-    """Who is signed in, for provenance (uploads, narratives); "dashboard" when sign-in is not set up."""
-    if getattr(current_app, "login_manager", None) is None:
-        return "dashboard"
-    from flask_login import current_user
+    """Who is signed in, for provenance and the audit trail (uploads, narratives, sign-offs)."""
+    from dashboard._access import signed_in_user
 
-    return getattr(current_user, "username", None) or "dashboard"
+    return getattr(signed_in_user(), "username", None) or "anonymous"
 
 
 def visible_programme_codes(session: Session) -> list[str]:
-    """The programmes this user may see: all of them, or a donor officer's own once sign-in is on."""
-    from indicators.models import Programme
+    """The programmes the signed-in user may see: all of them for staff, a donor officer's own donor's."""
+    from dashboard._access import visible_programmes
 
-    if getattr(current_app, "login_manager", None) is not None:
-        from dashboard import _auth
-
-        return _auth.visible_programmes(session)
-    return list(session.scalars(select(Programme.code).order_by(Programme.code)))
+    return visible_programmes(session)
 
 
 # --- layout helpers --------------------------------------------------------------------------------
@@ -272,7 +264,9 @@ def elapsed_share(start: date, end: date, as_of: date) -> float:
 
 
 def download_filename(programme: str, period: str, fmt: str) -> str:
-    return f"{programme}_{period}_{fmt}.{FORMAT_EXTENSIONS.get(fmt, 'bin')}"
+    from indicators.signoff import report_filename
+
+    return report_filename(programme, period, fmt)
 
 
 # The navbar's menu button on a phone: opens and closes the collapsed menu, in the browser.

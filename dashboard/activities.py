@@ -11,6 +11,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard._access import STAFF, require_programme
 from dashboard._components import (
     first,
     page_header,
@@ -23,7 +24,7 @@ from dashboard._queries import KIND_LABELS, LISTED_KINDS, programme, quarter_opt
 from dashboard._records import COLUMNS, HEADERS, activity_rows, district_options
 
 dash.register_page(__name__, path="/activities", title="Activities · ctmonitor", name="Activities", order=10,
-                   roles=("admin", "manager", "officer"))
+                   roles=STAFF)
 
 
 class ids:
@@ -124,6 +125,9 @@ def _count_text(shown: int, total: int) -> str:
           Input(ids.district, "value"), State(ids.state, "data"), prevent_initial_call=True)
 def filter_records(programme, kind, quarter, district, current):
     """A filter changes the URL, and the page is drawn again from it: the view stays a shareable link."""
+    if programme:
+        with read_session() as session:
+            programme = require_programme(session, programme)
     if programme != (current or {}).get("programme"):
         quarter = None  # quarters belong to one programme
     wanted = dict(programme=programme, kind=kind, quarter=quarter, district=district)

@@ -8,6 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard._access import EDITORS, can, refuse, require_indicator, require_role, role
 from dashboard._charts import category_chart, graph, series_chart
 from dashboard._components import (
     current_username,
@@ -75,7 +76,7 @@ def layout(code=None, period=None, **_query):
         programme_figures = figures(session, prog.code, quarter)
         item = next(i for i in programme_figures.indicators if i.indicator.code == ind.code)
         series = _series(session, ind, prog, quarter)
-        records = _records(session, ind, quarter.code)
+        records = None if _people_hidden(ind) else _records(session, ind, quarter.code)
         targets = {t.period: t.value for t in ind.targets}
     info = item.indicator
     unit = info.unit
@@ -112,20 +113,37 @@ def layout(code=None, period=None, **_query):
             ], lg=8),
         ]),
         _disaggregation_cards(item, unit, quarter, year_word),
-        dbc.Card([
-            dbc.CardHeader(html.Div([
-                html.H2("Records that feed this indicator", className="h6 mb-0"),
-                dbc.RadioItems(id=ids.records_scope, options=[
-                    {"label": f"{quarter.code}", "value": "quarter"},
-                    {"label": "All quarters", "value": "all"}], value="quarter", inline=True,
-                    className="small"),
-            ], className="d-flex flex-wrap justify-content-between align-items-center gap-2")),
-            dbc.CardBody([
-                html.P(_records_note(records), id=ids.records_note, className="small text-muted"),
-                records_grid(records, info.source_kind),
-            ]),
-        ], className="shadow-sm mb-4"),
+        _records_card(records, info, quarter),
     ])
+
+
+def _records_card(records, info, quarter) -> dbc.Card:
+    """The records an indicator counts, each with its upload, sheet and row (``None``: withheld)."""
+    if records is None:
+        return dbc.Card([
+            dbc.CardHeader(html.H2("Records that feed this indicator", className="h6 mb-0")),
+            dbc.CardBody(html.P("Case records are one row per person: they are shown to IOM staff only. The "
+                                "figures above, and the Victims profile, show them as totals.",
+                                className="small text-muted mb-0", id="indicator-records-withheld")),
+        ], className="shadow-sm mb-4")
+    return dbc.Card([
+        dbc.CardHeader(html.Div([
+            html.H2("Records that feed this indicator", className="h6 mb-0"),
+            dbc.RadioItems(id=ids.records_scope, options=[
+                {"label": f"{quarter.code}", "value": "quarter"},
+                {"label": "All quarters", "value": "all"}], value="quarter", inline=True,
+                className="small"),
+        ], className="d-flex flex-wrap justify-content-between align-items-center gap-2")),
+        dbc.CardBody([
+            html.P(_records_note(records), id=ids.records_note, className="small text-muted"),
+            records_grid(records, info.source_kind),
+        ]),
+    ], className="shadow-sm mb-4")
+
+
+def _people_hidden(ind) -> bool:
+    """A donor officer sees an indicator counted from case sheets as figures only, never row by row."""
+    return ind.source_kind == "cases" and role() == "donor"
 
 
 # --- data ------------------------------------------------------------------------------------------
@@ -281,13 +299,20 @@ def _tiles(item, unit, quarter, year_word) -> dbc.Row:
 
 
 def _narrative_card(item, quarter) -> dbc.Card:
+    """Managers and administrators write the narrative; everyone else reads it."""
     status = item.status
+    header = dbc.CardHeader(html.Div([html.H2(f"Deviation narrative · {quarter.code}", className="h6 mb-0"),
+                                      status_badge(status, small=True)],
+                                     className="d-flex justify-content-between align-items-center"))
+    if not can(EDITORS):
+        text = (item.narrative or "").strip()
+        return dbc.Card([header, dbc.CardBody(
+            html.P(text, className="mb-0 narrative-text", id="indicator-narrative-text") if text
+            else empty_state("No narrative for this quarter."))], className="shadow-sm mb-4")
     prompt = (f"{status_help(status)}: explain the deviation for the donor."
               if status in ("Ahead", "Behind") else "Optional: context for this quarter's figures.")
     return dbc.Card([
-        dbc.CardHeader(html.Div([html.H2(f"Deviation narrative · {quarter.code}", className="h6 mb-0"),
-                                 status_badge(status, small=True)],
-                                className="d-flex justify-content-between align-items-center")),
+        header,
         dbc.CardBody([
             dbc.Alert("More than 15% off the pro-rated target and no narrative yet: the report needs one.",
                       color="warning", className="py-2 small") if item.needs_narrative else None,
@@ -329,14 +354,18 @@ def _disaggregation_cards(item, unit, quarter, year_word) -> dbc.Row | None:
 def choose_quarter(period, context):
     if not period or period == (context or {}).get("period"):
         raise dash.exceptions.PreventUpdate
-    return query_string(code=context["code"], period=period)
+    with read_session() as session:
+        code = require_indicator(session, (context or {}).get("code"))
+    return query_string(code=code, period=period)
 
 
 @callback(Output(ids.records, "rowData"), Output(ids.records_note, "children"),
           Input(ids.records_scope, "value"), State(ids.context, "data"), prevent_initial_call=True)
 def change_records_scope(scope, context):
     with read_session() as session:
-        ind = indicator(session, context["code"])
+        ind = indicator(session, require_indicator(session, (context or {}).get("code")))
+        if _people_hidden(ind):
+            refuse(f"case records of {ind.code}", reason="case records are for staff")
         rows = _records(session, ind, None if scope == "all" else context["period"])
     return rows[:RECORD_LIMIT], _records_note(rows)
 
@@ -350,6 +379,8 @@ def save_narrative(n_clicks, text, context):
 
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
+    require_role(EDITORS, "narrative")
     with store().begin() as session:
-        set_narrative(session, context["code"], context["period"], (text or "").strip(), current_username())
+        code = require_indicator(session, (context or {}).get("code"))
+        set_narrative(session, code, context["period"], (text or "").strip(), current_username())
     return f"Saved at {datetime.now():%H:%M}."

@@ -10,6 +10,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard._access import require_programme
 from dashboard._components import (
     first,
     format_date,
@@ -183,5 +184,8 @@ def choose_quarter(period, search):
     query = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
     if not period or query.get("period") == period:
         raise dash.exceptions.PreventUpdate
+    with read_session() as session:
+        if query.get("code"):  # a link without one shows the first programme the user may see
+            query["code"] = require_programme(session, query["code"])
     query["period"] = period
     return query_string(**query)

@@ -15,6 +15,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from sqlalchemy import select
 
+from dashboard._access import STAFF
 from dashboard._components import (
     first,
     format_datetime,
@@ -30,7 +31,7 @@ from indicators.figures import figures, indicator_series
 from indicators.models import Awareness, Training, Upload
 
 dash.register_page(__name__, path="/quality", title="Data quality · ctmonitor", name="Data quality", order=40,
-                   roles=("admin", "manager", "officer"))
+                   roles=STAFF)
 
 MEDIAN_FACTOR = 3
 

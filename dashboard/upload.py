@@ -3,7 +3,8 @@ counts per kind), then commit it; templates per kind; the history of uploads.
 
 The file's bytes stay in the browser's ``dcc.Upload`` between the dry run and the commit: nothing is kept on
 the server until the import is committed, and the commit runs the whole import again inside one
-transaction (all or nothing, DOMAIN §5)."""
+transaction (all or nothing, DOMAIN §5). A committed upload, stored or refused, goes into the audit trail in
+that same transaction."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
+from dashboard._access import STAFF, require_programme, require_role
 from dashboard._components import (
     current_username,
     page_header,
@@ -26,8 +28,7 @@ from dashboard._components import (
 )
 from dashboard._queries import KIND_LABELS, counts_text, uploads
 
-dash.register_page(__name__, path="/upload", title="Upload · ctmonitor", name="Upload", order=20,
-                   roles=("admin", "manager", "officer"))
+dash.register_page(__name__, path="/upload", title="Upload · ctmonitor", name="Upload", order=20, roles=STAFF)
 
 
 class ids:
@@ -249,11 +250,18 @@ def decode(contents: str) -> bytes:
 
 
 def run_import(contents: str, filename: str, programme: str | None, *, dry_run: bool):
-    """The import, dry or for real; a dry run is rolled back whatever the importer wrote."""
+    """The import, dry or for real; a dry run is rolled back whatever the importer wrote. A real one is
+    audited (stored or refused) with the import itself."""
     from importers import import_file
+    from indicators import audit
 
+    require_role(STAFF, "upload")
     data = decode(contents)
-    common = dict(settings=settings(), programme=programme or None, uploaded_by=current_username(), dry_run=dry_run)
+    if programme:
+        with read_session() as session:
+            programme = require_programme(session, programme)
+    user = current_username()
+    common = dict(settings=settings(), programme=programme or None, uploaded_by=user, dry_run=dry_run)
     if dry_run:
         with store().Session() as session:
             try:
@@ -261,7 +269,22 @@ def run_import(contents: str, filename: str, programme: str | None, *, dry_run: 
             finally:
                 session.rollback()
     with store().begin() as session:
-        return import_file(session, data, filename, **common)
+        report = import_file(session, data, filename, **common)
+        stored = report.outcome in ("stored", "unchanged")
+        audit.record(session, user, "upload-stored" if stored else "upload-refused", (filename or "")[:200],
+                     outcome=report.outcome, sha256=report.sha256, programme=programme or None,
+                     kinds=list(report.kinds or []), counts=report.counts or {},
+                     errors=len(report.errors or []), first_error=_first_error(report))
+        return report
+
+
+def _first_error(report) -> str | None:
+    """Where the first error is and what was expected (no cell value: it may come from a case sheet)."""
+    errors = list(report.errors or [])
+    if not errors:
+        return None
+    first = errors[0]
+    return f"{_get(first, 'sheet') or ''}!{_get(first, 'cell') or ''}: expected {_get(first, 'expected') or ''}"[:300]
 
 
 # --- callbacks -------------------------------------------------------------------------------------

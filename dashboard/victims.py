@@ -1,7 +1,10 @@
 """Victims profile (aggregates only): shares by nationality, sex, age group, exploitation type and destination
 over the victims whose value is known (as DOMAIN §7's research figures are computed). Counts under 5 are shown as "<5" and their shares withheld;
 where a single count in a breakdown is withheld the next smallest is too, so it cannot be worked out from the
-total. No case code or row ever leaves the server. ``/victims?programme=PVR``."""
+total. No case code or row ever leaves the server. ``/victims?programme=PVR``.
+
+Staff see it; a donor officer only when one of their own programmes counts victims (an indicator read from
+case sheets, as PVR's are)."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 from sqlalchemy import func, select
 
+from dashboard._access import ALL_ROLES, role
 from dashboard._charts import graph, share_chart
 from dashboard._components import (
     first,
@@ -24,9 +28,21 @@ from dashboard._components import (
     visible_programme_codes,
 )
 from dashboard._queries import programme
-from indicators.models import Case, Programme
+from indicators.models import Case, Indicator, Programme
 
-dash.register_page(__name__, path="/victims", title="Victims profile · ctmonitor", name="Victims profile", order=50)
+
+def donor_may_see() -> bool:
+    """Staff always; a donor officer when one of their programmes has an indicator read from case sheets."""
+    if role() != "donor":
+        return True
+    with read_session() as session:
+        visible = visible_programme_codes(session)
+        return session.scalar(select(func.count(Indicator.id)).join(Programme)
+                              .where(Programme.code.in_(visible), Indicator.source_kind == "cases")) > 0
+
+
+dash.register_page(__name__, path="/victims", title="Victims profile · ctmonitor", name="Victims profile", order=50,
+                   roles=ALL_ROLES, allowed=donor_may_see)
 
 THRESHOLD = 5
 VICTIM_STATUSES = ("Possible victim", "Actual victim")

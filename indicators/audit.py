@@ -19,6 +19,7 @@ ACTIONS = {
     "user-added": "User added",
     "user-changed": "User changed",
     "report-downloaded": "Report downloaded",
+    "access-refused": "Access refused",
 }
 
 
@@ -29,8 +30,17 @@ def record(session: Session, username: str, action: str, target: str | None = No
     return event
 
 
-def recent(session: Session, limit: int = 500, action: str | None = None) -> list[AuditEvent]:
+def recent(session: Session, limit: int = 500, action: str | None = None,
+           username: str | None = None) -> list[AuditEvent]:
+    """The latest events first, optionally of one action and/or one user."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     if action:
         query = query.where(AuditEvent.action == action)
+    if username:
+        query = query.where(AuditEvent.username == username)
     return list(session.scalars(query))
+
+
+def usernames(session: Session) -> list[str]:
+    """Everyone who appears in the trail, for a filter."""
+    return list(session.scalars(select(AuditEvent.username).distinct().order_by(AuditEvent.username)))

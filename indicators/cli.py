@@ -1,4 +1,4 @@
-"""Store commands: ``init``, ``programmes``, ``users`` and ``narrative``."""
+"""Store commands: ``init``, ``programmes``, ``users``, ``narrative`` and ``signoff``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import sys
 
 from sqlalchemy import func, select
 
-from indicators import accounts, aggregates, definitions, migrate
+from indicators import accounts, aggregates, audit, definitions, migrate
 from indicators.db import Store
-from indicators.models import Indicator, Programme
+from indicators.models import Indicator, Programme, User
 from indicators.settings import Settings
 
 
@@ -49,6 +49,19 @@ def register(commands) -> None:
     show.add_argument("--programme", required=True, metavar="CODE")
     show.add_argument("--period", required=True, metavar="PERIOD", help="the report quarter, e.g. FY2019Q3")
     show.set_defaults(handler=cmd_narrative_show)
+
+    sign = commands.add_parser(
+        "signoff", help="sign a programme's quarter off once its report was sent",
+        description="Sign off one quarter of a programme once its report was sent to the donor: the report "
+                    "(by default in the donor's format) is made and kept with the sign-off, downloads of it "
+                    "serve that file byte for byte, and no upload may change the quarter or an earlier one "
+                    "any more. The user must be a programme manager.")
+    sign.add_argument("--programme", required=True, metavar="CODE")
+    sign.add_argument("--period", required=True, metavar="PERIOD", help="the report quarter, e.g. FY2019Q3")
+    sign.add_argument("--format", choices=["csv", "iati", "iptt", "ppr"], help="default: follows the donor")
+    sign.add_argument("--user", required=True, metavar="NAME", help="the programme manager signing off")
+    sign.add_argument("--note", help="a remark kept with the sign-off")
+    sign.set_defaults(handler=cmd_signoff)
 
 
 def cmd_init(args, settings: Settings) -> int:
@@ -100,6 +113,8 @@ def cmd_users_add(args, settings: Settings) -> int:
     try:
         with store.begin() as session:
             user = accounts.add_user(session, args.name, password, args.role, args.donor)
+            audit.record(session, _login_name(), "user-added", user.username, role=user.role, donor=user.donor,
+                         via="command line")
             print(f"User {user.username} added ({user.role}{', ' + user.donor if user.donor else ''})")
     except accounts.AccountError as exc:
         print(f"ctmonitor users add: {exc}", file=sys.stderr)
@@ -149,6 +164,40 @@ def cmd_narrative_show(args, settings: Settings) -> int:
         state = line.status or ("no data" if targeted else "no target")
         print(f"{line.indicator.code:<10} {state:<9}{flag}".rstrip())
         print(f"    {line.narrative.strip() if line.narrative else '(no narrative)'}")
+    return 0
+
+
+def cmd_signoff(args, settings: Settings) -> int:
+    from exports.cli import render
+    from indicators import periods, signoff
+    from indicators.figures import FiguresError
+
+    code = args.programme.strip().upper()
+    store = Store(settings)
+    try:
+        with store.begin() as session:
+            user = session.scalar(select(User).where(User.username == args.user.strip()))
+            if user is None or not user.active or user.role != "manager":
+                print(f"ctmonitor signoff: {args.user!r} is not an active programme manager; only a manager "
+                      "signs a quarter off", file=sys.stderr)
+                return 1
+            try:
+                data, fmt = render(session, code, args.period, args.format)
+            except FiguresError as exc:  # unknown programme or period
+                print(f"ctmonitor signoff: {exc}", file=sys.stderr)
+                return 2
+            programme = session.scalar(select(Programme).where(Programme.code == code))
+            quarter = periods.parse(args.period, programme.calendar).code
+            record = signoff.sign_off(session, code, quarter, user.username, data, fmt,
+                                      signoff.report_filename(code, quarter, fmt), note=args.note)
+            summary = (f"Signed off {code} {record.period} by {record.signed_by}: {record.report_filename} kept "
+                       f"({len(data):,} bytes, SHA-256 {record.report_sha256[:16]}…)")
+    except (signoff.SignOffError, periods.PeriodError) as exc:
+        print(f"ctmonitor signoff: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+    print(summary)
     return 0
 
 

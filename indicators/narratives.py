@@ -2,7 +2,8 @@
 
 A narrative belongs to one quarter of the indicator's own programme (stored under its normalised code,
 ``FY2019Q3`` or ``2012Q1``, whatever was typed); writing empty text deletes it. ``figures`` shows it as
-``IndicatorFigures.narrative``. The caller owns the transaction.
+``IndicatorFigures.narrative``. Every change is written to the audit trail (who, which indicator and
+quarter, the text before and after), in the same transaction. The caller owns the transaction.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from indicators import audit
 from indicators.figures import FiguresError, load_programme, report_quarter
 from indicators.models import Indicator, Narrative, utcnow
 from indicators.periods import Period
@@ -49,10 +51,12 @@ def set_narrative(session: Session, indicator_code: str, period: str | Period, t
     row = session.scalar(select(Narrative).where(Narrative.indicator_id == indicator.id,
                                                  Narrative.period == quarter.code))
     cleaned = (text or "").strip()
+    before = row.text if row is not None else None
     if not cleaned:
         if row is not None:
             session.delete(row)
             session.flush()
+            _audit(session, user, indicator, quarter, before, None)
         return None
     if row is None:
         row = Narrative(indicator_id=indicator.id, period=quarter.code, text=cleaned, updated_by=user)
@@ -60,7 +64,15 @@ def set_narrative(session: Session, indicator_code: str, period: str | Period, t
     elif row.text != cleaned or row.updated_by != user:
         row.text, row.updated_by, row.updated_at = cleaned, user, utcnow()
     session.flush()
+    if before != cleaned:
+        _audit(session, user, indicator, quarter, before, cleaned)
     return row
+
+
+def _audit(session: Session, user: str | None, indicator: Indicator, quarter: Period, before, after) -> None:
+    change = "added" if before is None else ("deleted" if after is None else "changed")
+    audit.record(session, user or "unknown", "narrative", f"{indicator.code} {quarter.code}", change=change,
+                 before=before, after=after)
 
 
 def get_narrative(session: Session, indicator_code: str, period: str | Period) -> str | None:

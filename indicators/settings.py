@@ -24,6 +24,9 @@ class Settings:
     upload_limit: int = DEFAULT_UPLOAD_LIMIT
     # Compressed spreadsheets (xlsx/ods are zip archives) may not inflate past this many bytes.
     inflate_limit: int = 512 * 1024 * 1024
+    # Session cookies marked Secure: browsers then send them over HTTPS only (and to http://localhost or
+    # http://127.0.0.1, which they trust). Turn off only to sign in over plain HTTP from another machine.
+    secure_cookies: bool = True
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -36,6 +39,7 @@ class Settings:
         limit = env.get("CTMONITOR_UPLOAD_LIMIT_MB")
         upload_limit = int(float(limit) * 1024 * 1024) if limit else DEFAULT_UPLOAD_LIMIT
         programmes_dir = Path(env.get("CTMONITOR_PROGRAMMES_DIR") or REPO_ROOT / "programmes")
+        secure_cookies = (env.get("CTMONITOR_SECURE_COOKIES") or "1").strip().lower() not in ("0", "false", "no", "off")
         return cls(
             database_url=database_url,
             secret_key=secret_key,
@@ -43,6 +47,7 @@ class Settings:
             upload_dir=upload_dir,
             programmes_dir=programmes_dir,
             upload_limit=upload_limit,
+            secure_cookies=secure_cookies,
         )
 
     @classmethod

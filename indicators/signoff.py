@@ -16,6 +16,13 @@ from sqlalchemy.orm import Session
 from indicators import audit, periods
 from indicators.models import Programme, SignOff
 
+EXTENSIONS = {"iptt": "xlsx", "ppr": "xlsx", "csv": "csv", "iati": "xml"}
+
+
+def report_filename(programme_code: str, period: str, report_format: str) -> str:
+    """``KEC_FY2019Q3_iptt.xlsx``: the name a report is downloaded and kept under."""
+    return f"{programme_code}_{period}_{report_format}.{EXTENSIONS.get(report_format, 'bin')}"
+
 
 class SignOffError(ValueError):
     """A sign-off that cannot be made as asked."""
@@ -71,21 +78,63 @@ def signed_report(session: Session, programme_code: str, period: str) -> SignOff
                                                                 SignOff.period == period))
 
 
-def closures(session: Session, programme_id: int, quarters: set[str]) -> dict[str, Closure]:
-    """For each of ``quarters`` closed by a sign-off, the sign-off that closes it (the earliest one)."""
-    signed = list(session.execute(
+def closures(session: Session, programme_id: int, quarters) -> dict[str, Closure]:
+    """For each of ``quarters`` closed by a sign-off, the sign-off that closes it (the earliest at or after it).
+
+    A year is closed when its first quarter is, ``LOP`` as soon as anything is signed off; codes that are
+    no period of the programme's calendar are left out."""
+    wanted = {q for q in quarters if isinstance(q, str) and q.strip()}
+    rows = session.execute(
         select(SignOff.period, SignOff.signed_by, SignOff.signed_at, Programme.calendar)
-        .join(Programme).where(SignOff.programme_id == programme_id)))
-    if not signed or not quarters:
+        .join(Programme).where(SignOff.programme_id == programme_id)).all() if wanted else []
+    if not rows:
         return {}
+    calendar = rows[0].calendar
+    signed = sorted(((periods.parse(r.period, calendar), r) for r in rows), key=lambda pair: pair[0])
     out: dict[str, Closure] = {}
-    for code in quarters:
-        try:
-            quarter = periods.parse(code, signed[0].calendar)
-        except periods.PeriodError:
+    for code in wanted:
+        start = _first_quarter(code, calendar)
+        if start is None:
             continue
-        closing = [s for s in signed if periods.parse(s.period, s.calendar) >= quarter]
-        if closing:
-            first = min(closing, key=lambda s: periods.parse(s.period, s.calendar))
-            out[code] = Closure(code, first.period, first.signed_by, f"{first.signed_at:%Y-%m-%d %H:%M} UTC")
+        closing = next((row for quarter, row in signed if start is _LOP or quarter >= start), None)
+        if closing is not None:
+            out[code] = Closure(code, closing.period, closing.signed_by, f"{closing.signed_at:%Y-%m-%d %H:%M} UTC")
     return out
+
+
+_LOP = object()
+
+
+def _first_quarter(code: str, calendar: str):
+    """The first quarter a period code covers (``_LOP`` for the life of project), or None if it is no period."""
+    try:
+        period = periods.parse(code, calendar)
+    except periods.PeriodError:
+        return None
+    if period.kind == "lop":
+        return _LOP
+    return period.quarters()[0]
+
+
+def check_rows(session: Session, programme_id: int, quarters) -> list[str]:
+    """Why an import may not write records of ``programme_id`` in ``quarters``: one message per closed quarter.
+
+    ``quarters`` holds every quarter code the import would touch for that programme: the quarter of each new
+    or updated record *and* the quarter an updated record had before (moving a record out of a closed quarter
+    changes that quarter too). ``None`` and blank codes are ignored. A quarter is closed when it is at or
+    before a signed-off quarter of the programme. The answer is ``[]`` when the import may go ahead, else
+    the messages in quarter order, each naming the programme, the quarter and the sign-off (who, when):
+    ``KEC FY2019Q1 is closed: FY2019Q3 was signed off by claire on 2026-01-05 09:00 UTC; ...``.
+    It only reads (two small queries); the importer refuses the whole workbook when the list is not empty.
+    """
+    closed = closures(session, programme_id, quarters)
+    if not closed:
+        return []
+    code, calendar = session.execute(select(Programme.code, Programme.calendar)
+                                     .where(Programme.id == programme_id)).one()
+
+    def order(closure: Closure):
+        start = _first_quarter(closure.quarter, calendar)
+        return (0, 0, 0, closure.quarter) if start is _LOP else (1, start.year, start.quarter, closure.quarter)
+
+    return [f"{code} {closure.message()}" for closure in sorted(closed.values(), key=order)]

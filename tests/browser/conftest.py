@@ -1,9 +1,14 @@
-"""Browser fixtures: a store filled with ``ctmonitor demo``'s data set, swapped into the served app."""
+"""Browser fixtures: a store filled with ``ctmonitor demo``'s data set, swapped into the served app, and
+signing in through the real form (the users live in whichever store the app serves)."""
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.dashboard.fixtures import demo_app, demo_settings, make_store, request_context  # noqa: F401
 from tests.dashboard.seed import seed
+
+PASSWORD = "correct horse battery staple"
 
 
 def _demo(session, settings):
@@ -22,3 +27,39 @@ def demo_store(demo_settings):  # noqa: F811  (the fixture of that name, from fi
     store = make_store(demo_settings, _demo)
     yield store
     store.dispose()
+
+
+def ensure_user(store, username: str, role: str, donor: str | None = None) -> None:
+    """The user, with the test password, in ``store`` (added once)."""
+    from sqlalchemy import select
+
+    from indicators import accounts
+    from indicators.models import User
+
+    with store.begin() as session:
+        if session.scalar(select(User.id).where(User.username == username)) is None:
+            accounts.add_user(session, username, PASSWORD, role, donor)
+
+
+def sign_in(browser, base: str, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the sign-in form, as whoever was signed in before is forgotten."""
+    browser.get(base + "/assets/app.css")  # on the site (for its cookies) but no page whose callbacks run
+    browser.delete_all_cookies()
+    browser.get(base + "/login")
+    browser.find_element(By.ID, "login-username").send_keys(username)
+    browser.find_element(By.ID, "login-password").send_keys(password)
+    browser.find_element(By.ID, "login-submit").click()
+    WebDriverWait(browser, 20).until(lambda d: "/login" not in d.current_url)
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "nav-user"))
+    assert browser.find_element(By.ID, "nav-user").text == username
+
+
+@pytest.fixture
+def as_user(browser, live_server):
+    """``as_user(store, name, role, donor=None)``: that user exists in ``store`` and the browser is signed in."""
+
+    def sign(store, username, role, donor=None):
+        ensure_user(store, username, role, donor)
+        sign_in(browser, live_server, username)
+
+    return sign

@@ -12,6 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.conftest import ensure_user, sign_in
 from tests.conftest import console_problems
 
 pytestmark = pytest.mark.browser
@@ -27,16 +28,20 @@ PAGES = [
     ("reports", "/reports?programme=KEC&period=FY2019Q3", "reports-flagged"),
     ("quality", "/quality", "quality-outliers"),
     ("victims", "/victims", "victims-nationality"),
+    ("audit", "/audit", "audit-grid"),
     ("not-found", "/programme?code=NOPE", None),
     ("no-such-page", "/no/such/page", None),
 ]
 
 
 @pytest.fixture(scope="module")
-def site(browser, live_server, demo_app):
-    """The served app on the seeded store, in a 1366×768 window (put back as it was afterwards)."""
+def site(browser, live_server, demo_app, demo_store):
+    """The served app on the seeded store, signed in as a programme manager through the sign-in form, in a
+    1366×768 window (put back as it was afterwards)."""
     size = browser.get_window_size()
     browser.set_window_size(1366, 768)
+    ensure_user(demo_store, "claire", "manager")
+    sign_in(browser, live_server, "claire")
     browser.get_log("browser")  # start with an empty console
     yield live_server
     browser.set_window_size(size["width"], size["height"])

@@ -1,14 +1,22 @@
 """The portfolio in headless Chromium on the bare store (programmes, no records): the three programmes, a
-clean console, local assets only."""
+clean console, local assets only. Signed in as a programme manager, through the sign-in form."""
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser.conftest import ensure_user, sign_in
 from tests.conftest import console_problems
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module", autouse=True)
+def signed_in(browser, live_server, store):
+    ensure_user(store, "browser-manager", "manager")
+    sign_in(browser, live_server, "browser-manager")
+    browser.get_log("browser")
 
 
 def test_home_lists_the_three_programmes(browser, live_server):

@@ -5,6 +5,8 @@ tests/dashboard fills it with the deterministic builder of ``tests/dashboard/see
 name the figures they expect); tests/browser overrides it with ``importers.demo``, the data a programme
 manager sees with ``ctmonitor demo``. ``demo_app`` puts the store into the process's one Dash app (pages
 read ``current_app.extensions``) for one test module and puts the app's own store back afterwards.
+``request_context`` runs code as inside one request of a signed-in user (a manager unless told otherwise),
+as callbacks and layouts always are.
 """
 
 from __future__ import annotations
@@ -55,13 +57,27 @@ def demo_app(dash_app, demo_store, demo_settings):
     extensions["ctmonitor.store"], extensions["ctmonitor.settings"] = saved
 
 
+USERS = {
+    "manager": ("claire", "manager", None),
+    "admin": ("ada", "admin", None),
+    "officer": ("olivier", "officer", None),
+    "donor-usaid": ("dana", "donor", "USAID"),
+    "donor-state": ("stella", "donor", "U.S. Department of State"),
+}
+
+
 @pytest.fixture
 def request_context(demo_app):
-    """Run code as inside one request to the app (what callbacks and layouts expect)."""
+    """Run code as inside one request to the app by a signed-in user (what callbacks and layouts expect)."""
+    from flask_login import login_user
+
+    from dashboard._auth import SignedInUser
 
     @contextmanager
-    def context(path: str = "/"):
+    def context(path: str = "/", as_user: str = "manager"):
+        username, role, donor = USERS[as_user]
         with demo_app.server.test_request_context(path):
+            login_user(SignedInUser(0, username, role, donor))
             yield
 
     return context

@@ -1,0 +1,106 @@
+"""Audit trail: who did what, when (sign-ins and refusals, uploads, narratives, sign-offs, user changes, report
+downloads), newest first, filtered by action and user. Managers and administrators only; the trail is only
+ever added to (the database refuses changes). ``/audit?action=sign-off&user=claire``."""
+
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard._access import AUDITORS
+from dashboard._components import first, page_header, query_string, read_session, safe_layout
+from dashboard._queries import counts_text
+from indicators import audit as trail
+
+dash.register_page(__name__, path="/audit", title="Audit trail · ctmonitor", name="Audit trail", order=60,
+                   roles=AUDITORS)
+
+
+class ids:
+    url = "audit-url"
+    action = "audit-action"
+    user = "audit-user"
+    grid = "audit-grid"
+    count = "audit-count"
+    state = "audit-state"
+
+
+LIMIT = 2000
+COLUMNS = [
+    {"field": "at", "headerName": "When (UTC)", "width": 165, "sort": "desc"},
+    {"field": "user", "headerName": "User", "width": 130},
+    {"field": "action", "headerName": "What", "width": 170},
+    {"field": "target", "headerName": "On", "width": 220},
+    {"field": "detail", "headerName": "Detail", "flex": 1, "minWidth": 300, "tooltipField": "detail"},
+]
+
+
+@safe_layout
+def layout(action=None, user=None, **_query):
+    action = first(action) if first(action) in trail.ACTIONS else None
+    user = first(user) or None
+    with read_session() as session:
+        events = trail.recent(session, LIMIT + 1, action=action, username=user)
+        users = trail.usernames(session)
+    rows = [event_row(e) for e in events[:LIMIT]]
+    more = len(events) > LIMIT
+    return html.Div([
+        dcc.Location(id=ids.url, refresh=False),
+        dcc.Store(id=ids.state, data={"action": action, "user": user}),
+        page_header("Audit trail", "Who did what, and when. Entries are only ever added: nobody can change or "
+                                   "remove one."),
+        dbc.Card(dbc.CardBody(dbc.Row([
+            dbc.Col([dbc.Label("What", html_for=ids.action, className="small text-muted mb-1"),
+                     dcc.Dropdown(id=ids.action, value=action, placeholder="Everything",
+                                  options=[{"label": label, "value": key} for key, label in trail.ACTIONS.items()])],
+                    xs=12, sm=6, lg=3),
+            dbc.Col([dbc.Label("User", html_for=ids.user, className="small text-muted mb-1"),
+                     dcc.Dropdown(id=ids.user, value=user, placeholder="Everyone",
+                                  options=[{"label": u, "value": u} for u in users])], xs=12, sm=6, lg=3),
+        ], className="g-2")), className="shadow-sm mb-3"),
+        html.P(f"The newest {LIMIT:,} entries; narrow the filters to see older ones." if more
+               else f"{len(rows):,} entr{'ies' if len(rows) != 1 else 'y'}.", id=ids.count,
+               className="small text-muted mb-2"),
+        dag.AgGrid(
+            id=ids.grid, rowData=rows, columnDefs=COLUMNS,
+            defaultColDef={"sortable": True, "filter": True, "resizable": True},
+            dashGridOptions={"pagination": True, "paginationPageSize": 50, "tooltipShowDelay": 300,
+                             "localeText": {"noRowsToShow": "Nothing recorded with these filters."}},
+            className="ct-grid", style={"height": "600px"},
+        ),
+    ])
+
+
+def event_row(event) -> dict:
+    return {"at": event.at.isoformat(sep=" ", timespec="seconds") if event.at else None, "user": event.username,
+            "action": trail.ACTIONS.get(event.action, event.action), "target": event.target,
+            "detail": detail_text(event.detail)}
+
+
+def detail_text(detail) -> str:
+    """``key: value · key: value``, empty values left out; long texts cut (the grid shows the rest on hover)."""
+    if not isinstance(detail, dict):
+        return "" if detail is None else str(detail)
+    parts = []
+    for key, value in detail.items():
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, dict):
+            value = counts_text(value)
+        elif isinstance(value, list):
+            value = ", ".join(map(str, value))
+        parts.append(f"{key.replace('_', ' ')}: {value}")
+    text = " · ".join(parts)
+    return text if len(text) <= 1000 else text[:999] + "…"
+
+
+@callback(Output(ids.url, "search"), Input(ids.action, "value"), Input(ids.user, "value"),
+          State(ids.state, "data"), prevent_initial_call=True)
+def filter_events(action, user, current):
+    """A filter changes the URL; the page is drawn again from it."""
+    wanted = {"action": action or None, "user": user or None}
+    if wanted == {k: (current or {}).get(k) for k in wanted}:
+        raise dash.exceptions.PreventUpdate
+    return query_string(**wanted)
