@@ -25,6 +25,7 @@ from importers.matching import key
 from importers.parse import to_batch
 from importers.report import ImportReport, Problem, SheetNote, empty_counts
 from importers.table import Batch, Context
+from indicators import signoff
 from indicators.db import lock_for_writing
 from indicators.models import Upload
 from indicators.settings import Settings
@@ -142,6 +143,7 @@ def _prepare(
     for batch in batches:
         report.errors.extend(sorted(batch.problems, key=_position))
         report.warnings.extend(sorted(batch.warnings, key=_position))
+    report.errors.extend(_closed_quarters(session, plans))
     if batches and not any(len(b) for b in batches) and not report.errors:
         report.errors.append(Problem("", "", "", "no activity rows found under the headers"))
     return plans
@@ -239,6 +241,17 @@ def _mentions_case_data(raw) -> bool:
             if isinstance(cell, str) and key(cell) in _CASE_HEADER_KEYS:
                 return True
     return False
+
+
+def _closed_quarters(session: Session, plans: dict) -> list[Problem]:
+    """A workbook that would change a signed-off quarter (or one before it) is refused, naming the sign-off."""
+    touched: dict[int, set] = {}
+    for kind_plan in plans.values():
+        for programme_id, quarters in kind_plan.touched.items():
+            touched.setdefault(programme_id, set()).update(quarters)
+    messages = [m for pid, quarters in sorted(touched.items()) for m in signoff.check_rows(session, pid, quarters)]
+    return [Problem("", "", "", f"{message}; ask a manager to reopen it or upload the rows of open quarters")
+            for message in messages]
 
 
 def _finish(
