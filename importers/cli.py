@@ -153,6 +153,7 @@ def cmd_template(args, settings: Settings) -> int:
 
 def cmd_demo(args, settings: Settings) -> int:
     from importers import demo
+    from indicators import demo_accounts
 
     store = Store(settings)
     try:
@@ -162,9 +163,17 @@ def cmd_demo(args, settings: Settings) -> int:
         with store.begin() as session:
             if args.if_empty and demo.has_activity(session):
                 print("Demo data not loaded: the store already holds activity records")
+                kept = settings.data_dir / demo_accounts.FILENAME
+                if kept.exists():
+                    print(f"Demo accounts to sign in with: {kept}")
                 return 0
             report = demo.load(session, settings)
+            made = demo_accounts.create(session, settings.data_dir) if report.ok else []
         print(report.as_text())
+        if made:
+            print(f"\nDemo accounts to sign in with (also in {settings.data_dir / demo_accounts.FILENAME}):")
+            for name, role, password in made:
+                print(f"  {name:<14} {password:<14} {role}")
         return 0 if report.ok else 1
     finally:
         store.dispose()
