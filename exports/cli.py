@@ -6,6 +6,7 @@ import importlib
 import sys
 from pathlib import Path
 
+from indicators import audit
 from indicators.db import Store
 from indicators.figures import FiguresError
 from indicators.settings import Settings
@@ -48,11 +49,22 @@ def render(session, programme: str, period: str, fmt: str | None = None) -> tupl
     return module.render_report(session, programme_figures), fmt
 
 
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "command line"
+
+
 def cmd_export(args, settings: Settings) -> int:
     store = Store(settings)
     try:
-        with store.Session() as session:
+        with store.begin() as session:
             data, fmt = render(session, args.programme.strip().upper(), args.period, args.format)
+            audit.record(session, _os_user(), "report-downloaded", f"{args.programme.strip().upper()} {args.period}",
+                         format=fmt, file=args.output.name, via="command line")
     except FiguresError as exc:
         print(f"ctmonitor export: {exc}", file=sys.stderr)
         return 2

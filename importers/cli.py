@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from importers.kinds import KINDS
 from importers.pipeline import import_path
 from importers.templates import template
+from indicators import audit
 from indicators.db import Store
 from indicators.settings import Settings
 
@@ -106,6 +107,10 @@ def cmd_import(args, settings: Settings) -> int:
                         uploaded_by=user,
                         dry_run=args.dry_run,
                     )
+                    if not args.dry_run:
+                        audit.record(session, user, "upload-stored" if report.ok else "upload-refused",
+                                     report.filename, upload_id=report.upload_id, outcome=report.outcome,
+                                     via="command line")
             except Exception as exc:  # noqa: BLE001 — one clear line, never a traceback (or a cell value)
                 print(f"{path.name}: refused, nothing stored: the import failed ({type(exc).__name__})")
                 refused = True
