@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from dashboard._queries import KIND_LABELS, LISTED_KINDS
 from indicators.models import ACTIVITY_MODELS, Indicator, Programme, Upload
+from indicators.vocabulary import DISTRICTS
 
 COLUMNS = ("kind", "programme", "reference", "quarter", "date", "district", "description", "detail",
            "female", "male", "total", "upload", "uploaded_at", "sheet", "row")
@@ -24,6 +25,18 @@ def _people(female, male):
     if female is None and male is None:
         return None, None, None
     return female or 0, male or 0, (female or 0) + (male or 0)
+
+
+# The columns each kind's row is made from (besides the shared ones), read as plain values, not ORM objects.
+KIND_COLUMNS = {
+    "trainings": ("start_date", "district", "topic", "target_group", "passed_post_test", "female", "male"),
+    "awareness": ("date", "district", "activity", "setting", "camp", "female", "male"),
+    "meetings": ("date", "body", "participants", "institutions"),
+    "policies": ("date", "instrument", "instrument_type", "stage"),
+    "research": ("date", "title", "stage"),
+    "results": ("indicator_id", "disaggregation", "category", "comment", "value"),
+}
+SHARED_COLUMNS = ("programme_id", "reference", "quarter", "source_sheet", "source_row")
 
 
 def _describe(kind: str, record, indicator_codes: dict[int, str]) -> dict:
@@ -59,15 +72,16 @@ def _describe(kind: str, record, indicator_codes: dict[int, str]) -> dict:
 
 
 def activity_rows(session: Session, *, programme_codes: list[str], kind: str | None = None,
-                  quarter: str | None = None, district: str | None = None, limit: int = 5000
+                  quarter: str | None = None, district: str | None = None, limit: int | None = 5000
                   ) -> tuple[list[dict], int]:
-    """Rows of the listed kinds matching the filters (newest first per kind), capped at ``limit``, and how
-    many matched in all."""
+    """Rows of the listed kinds matching the filters (newest first per kind), capped at ``limit`` (None: all),
+    and how many matched in all."""
     progs = dict(session.execute(select(Programme.id, Programme.code).where(Programme.code.in_(programme_codes))).all())
     if not progs:
         return [], 0
-    indicator_codes = dict(session.execute(select(Indicator.id, Indicator.code)).all())
     kinds = [kind] if kind in LISTED_KINDS else list(LISTED_KINDS)
+    indicator_codes = (dict(session.execute(select(Indicator.id, Indicator.code)).all())
+                       if "results" in kinds else {})
     rows: list[dict] = []
     total = 0
     for name in kinds:
@@ -80,17 +94,19 @@ def activity_rows(session: Session, *, programme_codes: list[str], kind: str | N
                 continue
             conditions.append(model.district == district)
         total += session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
-        room = limit - len(rows)
-        if room <= 0:
+        room = None if limit is None else limit - len(rows)
+        if room is not None and room <= 0:
             continue
         date_column = next((getattr(model, c) for c in ("start_date", "date") if hasattr(model, c)), model.id)
-        query = (select(model, Upload.filename, Upload.uploaded_at)
+        columns = [getattr(model, c) for c in SHARED_COLUMNS + KIND_COLUMNS[name]]
+        query = (select(*columns, Upload.filename, Upload.uploaded_at)
                  .outerjoin(Upload, Upload.id == model.upload_id)
                  .where(*conditions).order_by(model.quarter.desc(), date_column.desc(), model.id.desc())
                  .limit(room))
-        for record, filename, uploaded_at in session.execute(query).all():
-            row = dict(kind=KIND_LABELS[name], programme=progs[record.programme_id], reference=record.reference,
-                       quarter=record.quarter, upload=filename, uploaded_at=uploaded_at,
+        label = KIND_LABELS[name]
+        for record in session.execute(query):
+            row = dict(kind=label, programme=progs[record.programme_id], reference=record.reference,
+                       quarter=record.quarter, upload=record.filename, uploaded_at=record.uploaded_at,
                        sheet=record.source_sheet, row=record.source_row)
             row.update(_describe(name, record, indicator_codes))
             rows.append(_plain(row))
@@ -108,9 +124,7 @@ def _plain(row: dict) -> dict:
     return out
 
 
-def district_options(session: Session) -> list[str]:
-    found = set()
-    for name in ("trainings", "awareness"):
-        model = ACTIVITY_MODELS[name]
-        found.update(d for d in session.scalars(select(model.district).distinct()) if d)
-    return sorted(found)
+def district_options() -> list[str]:
+    """The districts a record can name: the importers accept Rwanda's 30 districts only (a camp's record
+    names the camp's district), so the list is the vocabulary's, not a scan of a million rows."""
+    return sorted(DISTRICTS)

@@ -61,7 +61,7 @@ def layout(programme=None, kind=None, quarter=None, district=None, **_query):
             quarter = None
         rows, total = activity_rows(session, programme_codes=[chosen] if chosen else visible, kind=kind,
                                     quarter=quarter, district=district, limit=LIMIT)
-        districts = district_options(session)
+        districts = district_options()
     filters = dict(programme=chosen, kind=kind, quarter=quarter, district=district)
     return html.Div([
         dcc.Location(id=ids.url, refresh=False),

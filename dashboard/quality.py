@@ -3,17 +3,17 @@ disaggregation gaps (figures falling in an Unknown category). ``/quality?program
 
 Outlier rules (the M&E officer checks the row, nothing is changed): a training with more than three times
 the programme's median attendance, or none at all; more participants passing the post-test than attended;
-more children than people reached; a percentage indicator above 100% in a quarter.
+more children than people reached; a percentage indicator above 100% in a quarter. The record rules run
+in SQL (the median from a histogram of attendances); at most 200 offending rows of each kind are listed per
+programme and the rest counted under the table.
 """
 
 from __future__ import annotations
 
-import statistics
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-from sqlalchemy import select
+from sqlalchemy import and_, case, false, func, or_, select
 
 from dashboard._access import STAFF
 from dashboard._components import (
@@ -34,6 +34,7 @@ dash.register_page(__name__, path="/quality", title="Data quality · ctmonitor",
                    roles=STAFF)
 
 MEDIAN_FACTOR = 3
+OUTLIER_LIMIT = 200  # rows listed per kind and programme; the rest are counted
 
 
 @safe_layout
@@ -43,12 +44,15 @@ def layout(programme=None, **_query):
         chosen = (first(programme) or "").strip().upper()
         codes = [chosen] if chosen in visible else visible
         progs = programmes(session, codes)
-        gaps, outliers, unknowns = [], [], []
+        gaps, outliers, unknowns, more_outliers = [], [], [], 0
         for prog in progs:
             quarter = default_quarter(prog)
             result = figures(session, prog.code, quarter)
-            gaps += missing_quarters(session, prog, result, quarter)
-            outliers += record_outliers(session, prog) + ratio_outliers(session, prog, result, quarter)
+            series = quarterly_series(session, result, quarter)
+            gaps += missing_quarters(prog, result, series)
+            found, more = record_outliers(session, prog)
+            outliers += found + ratio_outliers(prog, result, series)
+            more_outliers += more
             unknowns += unknown_categories(prog, result)
         flagged_uploads = problem_uploads(session, [p.code for p in progs])
     switcher = html.Div([
@@ -64,7 +68,8 @@ def layout(programme=None, **_query):
         _section("Outliers", "quality-outliers", outliers,
                  ["Programme", "Record", "Quarter", "Found", "Why it stands out", "Source"],
                  lambda r: [r["programme"], r["record"], r["quarter"], r["value"], r["why"], r["source"]],
-                 "No record stands out."),
+                 "No record stands out.", more=more_outliers,
+                 more_text="more records break these rules; only the first of each kind are listed"),
         _section("Uploads with warnings or refused", "quality-uploads", flagged_uploads,
                  ["When", "File", "By", "Outcome", "Errors", "Warnings", "First problem"],
                  lambda r: [r["when"], r["file"], r["by"], r["outcome"], r["errors"], r["warnings"], r["first"]],
@@ -82,14 +87,17 @@ def _indicator_link(code, name):
                       html.Span(name, className="small text-muted")])
 
 
-def _section(title, id, rows, headers, cells, empty) -> dbc.Card:
-    badge = dbc.Badge(str(len(rows)), color="warning" if rows else "success", text_color="dark" if rows else None,
+def _section(title, id, rows, headers, cells, empty, more=0, more_text="") -> dbc.Card:
+    """A card listing ``rows``; ``more`` rows left out are counted under the table."""
+    badge = dbc.Badge(f"{len(rows) + more:,}", color="warning" if rows else "success", text_color="dark" if rows else None,
                       className="ms-2")
     body = html.Div(html.Table([
         html.Thead(html.Tr([html.Th(h) for h in headers])),
         html.Tbody([html.Tr([html.Td(c) for c in cells(r)]) for r in rows]),
     ], className="table table-sm table-hover mb-0"), className="table-responsive quality-table") if rows else (
         html.P(empty, className="text-success mb-0"))
+    if more:
+        body = html.Div([body, html.P(f"… and {more:,} {more_text}.", className="small text-muted mt-2 mb-0")])
     return dbc.Card([
         dbc.CardHeader(html.H2([title, badge], className="h6 mb-0")),
         dbc.CardBody(body),
@@ -99,15 +107,23 @@ def _section(title, id, rows, headers, cells, empty) -> dbc.Card:
 # --- checks ----------------------------------------------------------------------------------------
 
 
-def missing_quarters(session, prog, result, quarter) -> list[dict]:
-    """Per indicator counted from records (not stage events, which are rare by nature), the quarters so far
-    in which nothing was recorded."""
+def quarterly_series(session, result, quarter) -> dict[str, list]:
+    """Indicator code -> its quarters so far, read once for the checks that need them: every indicator
+    counted from records (not stage events, which are rare by nature) and every percentage."""
+    return {item.indicator.code: indicator_series(session, item.indicator.code, through=quarter)
+            for item in result.indicators
+            if (item.indicator.measure or {}).get("type") != "stage" or item.indicator.unit == "percent"}
+
+
+def missing_quarters(prog, result, series_of: dict[str, list]) -> list[dict]:
+    """Per indicator counted from records (not stage events), the quarters so far in which nothing was
+    recorded."""
     rows = []
     for item in result.indicators:
         info = item.indicator
         if (info.measure or {}).get("type") == "stage":
             continue
-        series = indicator_series(session, info.code, through=quarter)
+        series = series_of[info.code]
         empty = [point.quarter for point in series if not point.actual]
         elapsed = len(series)
         if empty:
@@ -116,40 +132,82 @@ def missing_quarters(session, prog, result, quarter) -> list[dict]:
     return rows
 
 
-def record_outliers(session, prog) -> list[dict]:
-    out = []
-    trainings = session.execute(
-        select(Training, Upload.filename).outerjoin(Upload, Upload.id == Training.upload_id)
-        .where(Training.programme_id == prog.id)).all()
-    sizes = [t.female + t.male for t, _ in trainings]
-    median = statistics.median(sizes) if sizes else 0
-    for t, filename in trainings:
-        size = t.female + t.male
-        if median and size > MEDIAN_FACTOR * median:
-            out.append(_outlier(prog, "Training", t, filename, f"{size:,} participants",
-                                f"more than {MEDIAN_FACTOR}× the median training ({median:,.0f})"))
-        elif size == 0:
-            out.append(_outlier(prog, "Training", t, filename, "0 participants", "a training with nobody"))
-        if t.passed_post_test is not None and t.passed_post_test > size:
-            out.append(_outlier(prog, "Training", t, filename, f"{t.passed_post_test:,} passed of {size:,}",
-                                "more passed the post-test than attended (over 100%)"))
-    awareness = session.execute(
-        select(Awareness, Upload.filename).outerjoin(Upload, Upload.id == Awareness.upload_id)
-        .where(Awareness.programme_id == prog.id, Awareness.under_18.is_not(None))).all()
+def record_outliers(session, prog) -> tuple[list[dict], int]:
+    """The training and awareness rows breaking an outlier rule, found in SQL: the median attendance from a
+    histogram of sizes (few distinct values), then only the offending rows, at most ``OUTLIER_LIMIT`` of
+    each kind; and how many offending rows were left out."""
+    size = Training.female + Training.male
+    over_passed = and_(Training.passed_post_test.is_not(None), Training.passed_post_test > size)
+    histogram = session.execute(
+        select(size, func.count(), func.sum(case((over_passed, 1), else_=0)))
+        .where(_programme_rows(Training, prog.id)).group_by(size).order_by(size)).all()
+    median = _median({value: n for value, n, _ in histogram})
+    out, more = [], 0
+    # the rows are read only when the histogram shows some break a rule
+    if any((median and value > MEDIAN_FACTOR * median) or value == 0 or passed for value, _, passed in histogram):
+        too_big = size > MEDIAN_FACTOR * median if median else false()
+        trainings, more = _offending(session, Training, prog.id, or_(too_big, size == 0, over_passed))
+        for t, filename in trainings:
+            n = t.female + t.male
+            if median and n > MEDIAN_FACTOR * median:
+                out.append(_outlier(prog, "Training", t, filename, f"{n:,} participants",
+                                    f"more than {MEDIAN_FACTOR}× the median training ({median:,.0f})"))
+            elif n == 0:
+                out.append(_outlier(prog, "Training", t, filename, "0 participants", "a training with nobody"))
+            if t.passed_post_test is not None and t.passed_post_test > n:
+                out.append(_outlier(prog, "Training", t, filename, f"{t.passed_post_test:,} passed of {n:,}",
+                                    "more passed the post-test than attended (over 100%)"))
+    awareness, more_awareness = _offending(
+        session, Awareness, prog.id,
+        and_(Awareness.under_18.is_not(None), Awareness.under_18 > Awareness.female + Awareness.male))
     for a, filename in awareness:
-        if a.under_18 > a.female + a.male:
-            out.append(_outlier(prog, "Awareness", a, filename, f"{a.under_18:,} under 18 of {a.female + a.male:,}",
-                                "more children than people reached"))
-    return out
+        out.append(_outlier(prog, "Awareness", a, filename, f"{a.under_18:,} under 18 of {a.female + a.male:,}",
+                            "more children than people reached"))
+    return out, more + more_awareness
 
 
-def ratio_outliers(session, prog, result, quarter) -> list[dict]:
+def _median(histogram: dict[int, int]) -> float:
+    """The median of values given as value -> how many times it occurs (as ``statistics.median`` would)."""
+    count = sum(histogram.values())
+    if not count:
+        return 0
+    middle = [(count - 1) // 2, count // 2]
+    found, seen = [], 0
+    for value in sorted(histogram):
+        while middle and middle[0] < seen + histogram[value]:
+            found.append(value)
+            middle.pop(0)
+        seen += histogram[value]
+    return found[0] if found[0] == found[1] else (found[0] + found[1]) / 2
+
+
+def _programme_rows(model, programme_id: int):
+    """The programme's rows, read by scanning the table: a programme holds a large share of it, and going
+    through the programme index costs a lookup per row (SQLite's planner would take the index; an expression
+    on the column keeps it from doing so)."""
+    return model.programme_id + 0 == programme_id
+
+
+def _offending(session, model, programme_id: int, rule) -> tuple[list, int]:
+    """The programme's rows of ``model`` breaking ``rule`` with their upload's file name (in stored order,
+    at most ``OUTLIER_LIMIT``), and how many more there are."""
+    where = (_programme_rows(model, programme_id), rule)
+    rows = session.execute(
+        select(model, Upload.filename).outerjoin(Upload, Upload.id == model.upload_id)
+        .where(*where).order_by(model.id).limit(OUTLIER_LIMIT)).all()
+    more = 0
+    if len(rows) == OUTLIER_LIMIT:
+        more = session.scalar(select(func.count()).select_from(model).where(*where)) - OUTLIER_LIMIT
+    return rows, more
+
+
+def ratio_outliers(prog, result, series_of: dict[str, list]) -> list[dict]:
     out = []
     for item in result.indicators:
         info = item.indicator
         if info.unit != "percent":
             continue
-        for point in indicator_series(session, info.code, through=quarter):
+        for point in series_of[info.code]:
             if (point.actual or 0) > 100:
                 out.append({"programme": prog.code, "record": f"{info.code} (indicator)", "quarter": point.quarter,
                             "value": format_number(point.actual, "percent"), "why": "a percentage above 100%",

@@ -8,13 +8,14 @@ case sheets, as PVR's are)."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 
 from dashboard._access import ALL_ROLES, role
 from dashboard._charts import graph, share_chart
@@ -80,13 +81,20 @@ def shown(count: int) -> str:
 
 def breakdown(dimension: str, label: str, values: list, multiple: bool = False) -> Breakdown:
     """Counts over the known values, small ones withheld (with a second one where one alone would show)."""
+    return tally(dimension, label, Counter(tuple(v or ()) if multiple else v for v in values), multiple)
+
+
+def tally(dimension: str, label: str, victims: Counter, multiple: bool = False) -> Breakdown:
+    """``breakdown`` from how many victims have each value (for a multiple dimension, each combination as a
+    tuple), as a GROUP BY returns them."""
     counts: Counter = Counter()
     known = 0
-    for value in values:
-        items = [v for v in (value or []) if v not in UNKNOWN] if multiple else ([] if value in UNKNOWN else [value])
+    for value, n in victims.items():
+        items = {v for v in (value or ()) if v not in UNKNOWN} if multiple else (set() if value in UNKNOWN else {value})
         if items:
-            known += 1
-            counts.update(set(items))
+            known += n
+            for item in items:
+                counts[item] += n
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     small = {c for c, n in ordered if n < THRESHOLD}
     if len(small) == 1 and not multiple and len(ordered) > 1:
@@ -97,17 +105,26 @@ def breakdown(dimension: str, label: str, values: list, multiple: bool = False) 
     rows = [Share(short_category(c), n, "<5" if n < THRESHOLD else ("*" if c in small else f"{n:,}"),
                   None if (c in small or withhold_all) else round(100 * n / known, 1))
             for c, n in ordered]
-    return Breakdown(dimension, label, known, len(values) - known, rows, multiple)
+    return Breakdown(dimension, label, known, sum(victims.values()) - known, rows, multiple)
 
 
 def profile(session, programme_id: int) -> tuple[int, list[Breakdown]]:
-    """Victims (possible or actual) of one programme, and one breakdown per dimension."""
-    rows = session.execute(
-        select(Case.nationality, Case.sex, Case.age_group, Case.exploitation_types, Case.destination_region)
-        .where(Case.programme_id == programme_id, Case.status.in_(VICTIM_STATUSES))).all()
-    columns = {"nationality": 0, "sex": 1, "age_group": 2, "exploitation": 3, "destination": 4}
-    return len(rows), [breakdown(key, label, [r[columns[key]] for r in rows], multiple)
-                       for key, label, multiple in DIMENSIONS]
+    """Victims (possible or actual) of one programme, and one breakdown per dimension, counted in SQL: one
+    GROUP BY over every dimension at once (a few hundred combinations), the exploitation types by their
+    stored JSON list."""
+    columns = (Case.nationality, Case.sex, Case.age_group, Case.exploitation_types, Case.destination_region)
+    groups = session.execute(
+        select(*[type_coerce(c, String) if c is Case.exploitation_types else c for c in columns], func.count())
+        # the programme holds most cases: a scan beats a lookup per row through the programme index
+        .where(Case.programme_id + 0 == programme_id, Case.status.in_(VICTIM_STATUSES))
+        .group_by(*columns)).all()
+    per_dimension = {key: Counter() for key, _, _ in DIMENSIONS}
+    for *values, n in groups:
+        values[3] = tuple(json.loads(values[3]) or ()) if values[3] else ()
+        for (key, _, _), value in zip(DIMENSIONS, values):
+            per_dimension[key][value] += n
+    return sum(n for *_, n in groups), [tally(key, label, per_dimension[key], multiple)
+                                        for key, label, multiple in DIMENSIONS]
 
 
 @safe_layout
