@@ -184,7 +184,9 @@ def _median(histogram: dict[int, int]) -> float:
 def _programme_rows(model, programme_id: int):
     """The programme's rows, read by scanning the table: a programme holds a large share of it, and going
     through the programme index costs a lookup per row (SQLite's planner would take the index; an expression
-    on the column keeps it from doing so)."""
+    on the column keeps it from doing so). Awareness has an index covering its check, read alone instead."""
+    if model is Awareness:
+        return model.programme_id == programme_id
     return model.programme_id + 0 == programme_id
 
 

@@ -90,6 +90,11 @@ class Awareness(ActivityRecord, Base):
     under_18: Mapped[int | None] = mapped_column(Integer)
 
 
+# The data-quality check "more children than people reached" reads this index alone.
+Index("ix_awareness_programme_children", Awareness.programme_id, Awareness.under_18, Awareness.female,
+      Awareness.male)
+
+
 class PolicyStep(ActivityRecord, Base):
     """One stage (Drafted, Validated, Adopted) reached by one instrument; an instrument has one row per stage."""
 
