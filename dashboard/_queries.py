@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from indicators import periods
-from indicators.figures import latest_complete_quarter
+from indicators.figures import latest_complete_quarter, programme_quarters
 from indicators.models import ACTIVITY_MODELS, Indicator, Programme, Upload
 from indicators.periods import Period
 
@@ -58,7 +58,7 @@ def indicator(session: Session, code: str | None) -> Indicator | None:
 
 
 def quarters(prog: Programme) -> list[Period]:
-    return periods.quarters_between(prog.start_date, prog.end_date, prog.calendar)
+    return programme_quarters(prog)
 
 
 def quarter_options(prog: Programme, *, upto: Period | None = None) -> list[dict]:

@@ -136,6 +136,16 @@ def grid(ws: Worksheet, row: int, first_col: int, last_col: int, fill: PatternFi
             cell.fill = fill
 
 
+def end_table(ws: Worksheet, header: int, row: int, width: int, empty_note: str) -> int:
+    """After a table's rows (``row`` is the first free one): a filter over them, or a note that there are
+    none. Returns the next free row."""
+    if row > header + 1:
+        ws.auto_filter.ref = f"A{header}:{get_column_letter(width)}{row - 1}"
+        return row
+    text(ws.cell(row, 1), empty_note, font=NOTE, alignment=Alignment(vertical="top"))
+    return row + 1
+
+
 def widths(ws: Worksheet, columns: list[float]) -> None:
     for col, width in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width

@@ -49,21 +49,12 @@ def render(session, programme: str, period: str, fmt: str | None = None) -> tupl
     return module.render_report(session, programme_figures), fmt
 
 
-def _os_user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "command line"
-
-
 def cmd_export(args, settings: Settings) -> int:
     store = Store(settings)
     try:
         with store.begin() as session:
             data, fmt = render(session, args.programme.strip().upper(), args.period, args.format)
-            audit.record(session, _os_user(), "report-downloaded", f"{args.programme.strip().upper()} {args.period}",
+            audit.record(session, audit.command_line_user(), "report-downloaded", f"{args.programme.strip().upper()} {args.period}",
                          format=fmt, file=args.output.name, via="command line")
     except FiguresError as exc:
         print(f"ctmonitor export: {exc}", file=sys.stderr)

@@ -309,15 +309,7 @@ def write_disaggregation(wb: Workbook, report: Report) -> None:
         x.grid(ws, row, 1, len(columns))
         x.fit_row(ws, row, columns)
         row += 1
-    if report.disaggregations:
-        ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{row - 1}"
-    else:
-        x.text(
-            ws.cell(row, 1),
-            "No indicator of this programme is disaggregated.",
-            font=x.NOTE,
-            alignment=Alignment(vertical="top"),
-        )
+    x.end_table(ws, header, row, len(columns), "No indicator of this programme is disaggregated.")
     ws.freeze_panes = f"A{header + 1}"
     x.print_setup(ws, title_rows=f"{header}:{header}", footer=footer(report, "Disaggregation"))
 
@@ -387,11 +379,7 @@ def _activity_list(ws, report: Report, header: int) -> None:
         x.grid(ws, row, 1, len(columns))
         x.fit_row(ws, row, columns)
         row += 1
-    if report.activities:
-        ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{row - 1}"
-    else:
-        x.text(ws.cell(row, 1), "No activities recorded for this quarter.", font=x.NOTE,
-               alignment=Alignment(vertical="top"))
+    x.end_table(ws, header, row, len(columns), "No activities recorded for this quarter.")
 
 
 SUMMARY_HEADINGS = ["Kind", "District or body", "Group or stage", "Activities", "Female", "Male", "Total"]
@@ -451,16 +439,7 @@ def write_sources(wb: Workbook, report: Report) -> None:
         x.grid(ws, row, 1, len(columns))
         x.fit_row(ws, row, columns)
         row += 1
-    if report.sources:
-        ws.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{row - 1}"
-    else:
-        x.text(
-            ws.cell(row, 1),
-            "No uploaded file feeds these figures yet.",
-            font=x.NOTE,
-            alignment=Alignment(vertical="top"),
-        )
-        row += 1
+    row = x.end_table(ws, header, row, len(columns), "No uploaded file feeds these figures yet.")
     if report.unsourced_rows:
         x.text(
             ws.cell(row + 1, 1),

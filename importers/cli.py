@@ -8,7 +8,6 @@ an unknown project code, a store not initialised) before anything is imported.
 
 from __future__ import annotations
 
-import getpass
 import sys
 from pathlib import Path
 
@@ -94,7 +93,7 @@ def cmd_import(args, settings: Settings) -> int:
                 file=sys.stderr,
             )
             return 2
-        user = args.user or _login()
+        user = args.user or audit.command_line_user()
         refused = False
         for path in args.files:
             try:
@@ -120,13 +119,6 @@ def cmd_import(args, settings: Settings) -> int:
         return 1 if refused else 0
     finally:
         store.dispose()
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 — no login name in some containers
-        return "cli"
 
 
 def cmd_template(args, settings: Settings) -> int:

@@ -23,6 +23,16 @@ ACTIONS = {
 }
 
 
+def command_line_user() -> str:
+    """Who runs a command, for the audit trail: the operating system's login name."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 — no login name in some containers
+        return "command line"
+
+
 def record(session: Session, username: str, action: str, target: str | None = None, **detail) -> AuditEvent:
     event = AuditEvent(username=username or "anonymous", action=action, target=target, detail=detail)
     session.add(event)
