@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from indicators.db import Store
+from indicators.numbers import format_percent, format_value  # noqa: F401  (format_percent: for the pages)
 
 STORE_KEY = "ctmonitor.store"
 SETTINGS_KEY = "ctmonitor.settings"
@@ -226,15 +227,8 @@ def format_period(start, end) -> str:
 
 
 def format_number(value, unit: str = "number") -> str:
-    """A figure as shown on screen: whole numbers with thousands separators, percentages with one decimal
-    when needed; ``–`` for nothing."""
-    if value is None:
-        return "–"
-    if unit == "percent":
-        return f"{value:,.1f}%".replace(".0%", "%")
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
+    """A figure as shown on screen, rounded by the one rule every output follows (``indicators.numbers``)."""
+    return format_value(value, unit)
 
 
 # ISO 3166 names as stored, shortened for labels the way people say them in Rwanda.
@@ -244,10 +238,6 @@ SHORT_NAMES = {"Congo, The Democratic Republic of the": "DR Congo", "Tanzania, U
 
 def short_category(name: str) -> str:
     return SHORT_NAMES.get(name, name)
-
-
-def format_percent(value) -> str:
-    return "–" if value is None else f"{value:,.0f}%"
 
 
 def format_money(value, currency: str = "USD") -> str:

@@ -64,7 +64,7 @@ def layout(programme=None, kind=None, quarter=None, district=None, **_query):
         districts = district_options()
     filters = dict(programme=chosen, kind=kind, quarter=quarter, district=district)
     return html.Div([
-        dcc.Location(id=ids.url, refresh=False),
+        dcc.Location(id=ids.url, refresh="callback-nav"),
         dcc.Download(id=ids.download),
         page_header("Activities", "Every record stored from the uploaded sheets, with the file, sheet and row it "
                                   "came from. Victims' cases are shown as aggregates only, on the Victims profile.",

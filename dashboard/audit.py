@@ -47,7 +47,7 @@ def layout(action=None, user=None, **_query):
     rows = [event_row(e) for e in events[:LIMIT]]
     more = len(events) > LIMIT
     return html.Div([
-        dcc.Location(id=ids.url, refresh=False),
+        dcc.Location(id=ids.url, refresh="callback-nav"),
         dcc.Store(id=ids.state, data={"action": action, "user": user}),
         page_header("Audit trail", "Who did what, and when. Entries are only ever added: nobody can change or "
                                    "remove one."),

@@ -86,7 +86,7 @@ def layout(code=None, period=None, **_query):
         notice = dbc.Alert(f"“{asked}” is not a quarter of {prog.code}; showing {quarter.label()}.", color="info",
                            dismissable=True, className="py-2")
     return html.Div([
-        dcc.Location(id=ids.url, refresh=False),
+        dcc.Location(id=ids.url, refresh="callback-nav"),
         dcc.Store(id=ids.context, data={"code": ind.code, "period": quarter.code}),
         page_header(
             f"{ind.code} · {ind.name}",

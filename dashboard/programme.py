@@ -63,7 +63,7 @@ def layout(code=None, period=None, **_query):
                            color="info", dismissable=True, className="py-2")
     year_label = "FY" if prog.calendar == "fiscal" else "Year"
     return html.Div([
-        dcc.Location(id=ids.url, refresh=False),
+        dcc.Location(id=ids.url, refresh="callback-nav"),
         page_header(
             prog.title,
             f"{prog.donor} · {format_date(prog.start_date)} – {format_date(prog.end_date)}"

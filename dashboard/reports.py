@@ -80,7 +80,7 @@ def layout(programme=None, period=None, format=None, **_query):
     counts = status_counts(i.status for i in result.indicators)
     state = {"programme": prog.code, "period": quarter.code, "format": fmt}
     return html.Div([
-        dcc.Location(id=ids.url, refresh=False),
+        dcc.Location(id=ids.url, refresh="callback-nav"),
         dcc.Store(id=ids.state, data=state),
         dcc.Download(id=ids.file),
         page_header("Quarterly reports", "The donor's tables for one quarter, from the same figures as the screens."),

@@ -4,9 +4,10 @@ Rules every cell follows:
 - Text is always stored as a string cell; text starting with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage
   return) also gets the quote-prefix style, so neither Excel nor LibreOffice evaluates it, not even when a
   reader edits the cell. No cell ever holds a formula.
-- Numbers are numbers: counts with a thousands separator (two decimals only when not whole); a percent
-  indicator's value (0–100 in the figures) is stored as a fraction with ``0.0%``; percent of target (a whole
-  number in the figures) as a fraction with ``0%``. Dates are dates.
+- Numbers are numbers, rounded once by ``indicators.numbers`` (half up, as on screen): counts with a thousands
+  separator (one decimal only when not whole); a percent indicator's value (0–100 in the figures) is stored
+  as a fraction with ``0.0%`` (81.25 → 0.813, shown 81.3%); percent of target (a whole number in the
+  figures) as a fraction with ``0%``. Dates are dates.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from indicators.figures import AHEAD, BEHIND, ON_TRACK
+from indicators.status import STATUSES, look
+from indicators.numbers import rounded
 
 COUNT = "#,##0"
-DECIMAL = "#,##0.00"
+DECIMAL = "#,##0.0"
 PERCENT_VALUE = "0.0%"  # a percent indicator's actual, target or baseline
 PERCENT_OF_TARGET = "0%"
 DATE = "d mmmm yyyy"
@@ -44,11 +46,11 @@ NOTE = Font(name=FONT, size=9, italic=True, color="595959")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 BAND_FILL = PatternFill("solid", fgColor="D9E1F2")
 RESULT_FILL = PatternFill("solid", fgColor="EDEDED")
-# Excel's own Good / Neutral / Bad palettes: readable in colour and in greyscale, and labelled in words.
+# The screen's own status colours (``indicators.status``), so a status looks the same on screen and on paper.
 STATUS_STYLES = {
-    ON_TRACK: (PatternFill("solid", fgColor="C6EFCE"), Font(name=FONT, size=10, bold=True, color="006100")),
-    AHEAD: (PatternFill("solid", fgColor="FFEB9C"), Font(name=FONT, size=10, bold=True, color="7F4F00")),
-    BEHIND: (PatternFill("solid", fgColor="FFC7CE"), Font(name=FONT, size=10, bold=True, color="9C0006")),
+    status: (PatternFill("solid", fgColor=look(status).fill),
+             Font(name=FONT, size=10, bold=True, color=look(status).colour))
+    for status in STATUSES
 }
 THIN = Side(style="thin", color="A6A6A6")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -80,14 +82,15 @@ def number(cell: Cell, value: float | None, unit: str = "number", font: Font = B
     if value is None or (isinstance(value, float) and math.isnan(value)):
         cell.value = None
         return cell
+    value = rounded(value, unit)  # the one rounding rule: what the cell holds is what the screen shows
     if unit == "percent":
         cell.value = round(value / 100, 10)
         cell.number_format = PERCENT_VALUE
-    elif float(value).is_integer():
-        cell.value = int(value)
+    elif isinstance(value, int):
+        cell.value = value
         cell.number_format = COUNT
     else:
-        cell.value = float(value)
+        cell.value = value
         cell.number_format = DECIMAL
     return cell
 
@@ -118,6 +121,10 @@ def status(cell: Cell, value: str | None) -> Cell:
     if fill is not None:
         cell.fill = fill
     return cell
+
+
+def status_fill(value: str) -> PatternFill:
+    return STATUS_STYLES[value][0]
 
 
 def header_row(ws: Worksheet, row: int, headings: list[str], height: float | None = None) -> None:

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from exports.report import CategoryActual, IndicatorRow, PeriodTarget, Report, build_report, day_in_words
 from indicators.figures import ProgrammeFigures
+from indicators.numbers import plain
 from indicators.periods import parse
 
 IOM_REF = "XM-DAC-47066"
@@ -108,7 +109,7 @@ def render(report: Report) -> bytes:
         _text(
             budget,
             "value",
-            _number(phase.budget),
+            plain(phase.budget),
             {"currency": c.currency, "value-date": phase.start.isoformat()},
         )
 
@@ -139,7 +140,7 @@ def _indicator(result: ET.Element, report: Report, ind: IndicatorRow) -> None:
             {
                 "year": str(c.programme_start.year),
                 "iso-date": c.programme_start.isoformat(),
-                "value": _number(ind.baseline),
+                "value": plain(ind.baseline),
             },
         )
     for quarter in ind.history:
@@ -155,10 +156,10 @@ def _indicator(result: ET.Element, report: Report, ind: IndicatorRow) -> None:
 def _target_period(indicator: ET.Element, figures: PeriodTarget, calendar: str) -> None:
     period = _period(indicator, figures.start, figures.end)
     if figures.target is not None:
-        ET.SubElement(period, "target", {"value": _number(figures.target)})
+        ET.SubElement(period, "target", {"value": plain(figures.target)})
     for cat in figures.categories:
         if cat.target is not None:
-            target = ET.SubElement(period, "target", {"value": _number(cat.target)})
+            target = ET.SubElement(period, "target", {"value": plain(cat.target)})
             ET.SubElement(target, "dimension", {"name": cat.disaggregation, "value": cat.category})
     comment = None
     if not figures.complete:  # the actual covers only part of the period its target is for
@@ -181,12 +182,12 @@ def _actual(
     """The total's actual (no value for a ratio of nothing; the comment still goes), then one per category;
     a ``partial`` period's comment (to date, through which quarter) goes on every one of them."""
     if value is not None or comment:
-        actual = ET.SubElement(period, "actual", {"value": _number(value)} if value is not None else {})
+        actual = ET.SubElement(period, "actual", {"value": plain(value)} if value is not None else {})
         if comment:
             _narrative(ET.SubElement(actual, "comment"), comment)
     for cat in categories:
         if cat.actual is not None:
-            actual = ET.SubElement(period, "actual", {"value": _number(cat.actual)})
+            actual = ET.SubElement(period, "actual", {"value": plain(cat.actual)})
             ET.SubElement(actual, "dimension", {"name": cat.disaggregation, "value": cat.category})
             if comment and partial:
                 _narrative(ET.SubElement(actual, "comment"), comment)
@@ -237,13 +238,6 @@ def _clean(text: str) -> str:
         and ch not in "\ufffe\uffff"
         and not 0xD800 <= ord(ch) <= 0xDFFF
     )
-
-
-def _number(value: float) -> str:
-    value = float(value)
-    if value.is_integer():
-        return str(int(value))
-    return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 def _stamp(moment: datetime) -> str:

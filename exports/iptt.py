@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from exports import _xlsx as x
 from exports.report import Report, build_report, day_in_words
 from indicators.figures import ProgrammeFigures
+from indicators.status import TARGET_TO_DATE
 
 SHEETS = (
     ("Cover", "programme, donor, reporting period, data as of, status key"),
@@ -24,7 +25,7 @@ SHEETS = (
     ("Sources", "the uploaded files the figures were computed from, with their SHA-256"),
 )
 
-INDICATOR_WIDTHS = [10, 46, 12, 9, 9, 9, 9, 9, 9, 9, 10, 9, 9, 10, 9, 11, 48]
+INDICATOR_WIDTHS = [10, 44, 12, 9, 9, 9, 9, 9, 9, 9, 10, 9, 9, 10, 9, 10, 10, 11, 44]
 INDICATOR_HEADER_ROW = 5
 
 
@@ -190,6 +191,8 @@ def indicator_headings(report: Report) -> list[str]:
         "LOP target",
         "LOP actual to date",
         "% of LOP target",
+        "Target to date",
+        "% of target to date",
         "Status",
         "Deviation narrative",
     ]
@@ -205,7 +208,9 @@ def write_indicators(wb: Workbook, report: Report, title: str = "Indicators") ->
     _titles(ws, report, "Indicator Performance Tracking Table")
 
     band, lines = INDICATOR_HEADER_ROW - 1, 1
-    for first, to, label in ((6, 12, c.year_label), (13, 15, f"Life of project: {c.programme_span}")):
+    bands = ((6, 12, c.year_label), (13, 15, f"Life of project: {c.programme_span}"),
+             (16, 18, "Status, judged against the target to date"))
+    for first, to, label in bands:
         ws.merge_cells(start_row=band, start_column=first, end_row=band, end_column=to)
         x.text(ws.cell(band, first), label, font=x.BOLD, alignment=x.WRAP_CENTER)
         for col in range(first, to + 1):
@@ -240,9 +245,11 @@ def write_indicators(wb: Workbook, report: Report, title: str = "Indicators") ->
     notes = [
         "Quarters after the report quarter, or outside the programme, are left empty.",
         (
-            f"% of target compares the actual to date with the full {year} or life-of-project target; the "
-            "status compares it with the target pro-rated to the end of the report quarter (key: Cover)."
+            f"% of target compares the actual to date with the full {year} or life-of-project target. The "
+            f"status compares it with the target to date shown beside it: the {year}'s where it has a target, "
+            "else the life of project's (key: Cover)."
         ),
+        TARGET_TO_DATE,
         "Percent indicators are recomputed from the period's sums (e.g. passed ÷ tested), never averaged.",
     ]
     row += 1
@@ -269,8 +276,11 @@ def write_indicator_row(ws, row: int, ind) -> None:
     x.number(ws.cell(row, 13), ind.lop.target, unit)
     x.number(ws.cell(row, 14), ind.lop.actual, unit)
     x.percent_of_target(ws.cell(row, 15), ind.lop.percent_of_target)
-    x.status(ws.cell(row, 16), ind.status)
-    x.text(ws.cell(row, 17), ind.narrative)
+    judged = ind.judged
+    x.number(ws.cell(row, 16), judged.target_to_date if judged else None, unit)
+    x.percent_of_target(ws.cell(row, 17), judged.percent_of_target_to_date if judged else None)
+    x.status(ws.cell(row, 18), ind.status)
+    x.text(ws.cell(row, 19), ind.narrative)
 
 
 # --- Disaggregation -----------------------------------------------------------------------------------------

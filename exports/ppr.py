@@ -8,8 +8,6 @@ as the explanation. The indicator table, disaggregation, activities and sources 
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from sqlalchemy.orm import Session
@@ -18,6 +16,7 @@ from exports import _xlsx as x
 from exports import iptt
 from exports.report import IndicatorRow, Report, build_report, day_in_words
 from indicators.figures import ProgrammeFigures
+from indicators.numbers import format_percent, format_value
 
 SHEETS = (
     ("Cover", "programme, donor, reporting period, data as of, status key"),
@@ -90,8 +89,8 @@ def write_program_indicators(wb: Workbook, report: Report) -> None:
             )
             x.text(ws.cell(row, 2), description(ind))
             x.text(ws.cell(row, 3), indicator_status(report, ind))
-            if ind.status in x.STATUS_STYLES:
-                ws.cell(row, 3).fill = x.STATUS_STYLES[ind.status][0]
+            if ind.status is not None:
+                ws.cell(row, 3).fill = x.status_fill(ind.status)
             x.text(ws.cell(row, 4), ind.narrative)
             x.grid(ws, row, 1, len(columns))
             x.fit_row(ws, row, columns)
@@ -119,35 +118,31 @@ def indicator_status(report: Report, ind: IndicatorRow) -> str:
     if meaning:
         status = f"Status: {ind.status}. {meaning}"
     quarter = c.period_code.replace("Q", " Q")
-    return "\n".join(
-        [
-            f"This quarter ({quarter}): {value_in_words(ind.quarter.actual, ind.unit)}",
-            f"{c.year_code} to date: {_against(ind.year, ind.unit)}",
-            f"Life of project to date: {_against(ind.lop, ind.unit)}",
-            status,
-        ]
-    )
+    lines = [
+        f"This quarter ({quarter}): {value_in_words(ind.quarter.actual, ind.unit)}",
+        f"{c.year_code} to date: {_against(ind.year, ind.unit)}",
+        f"Life of project to date: {_against(ind.lop, ind.unit)}",
+    ]
+    judged = ind.judged
+    if judged is not None and judged.target_to_date is not None:
+        basis = "full target, a milestone" if ind.milestone else (
+            "full target, a percentage" if ind.unit == "percent" else "pro-rated to the end of the quarter")
+        lines.append(f"Target to date: {format_value(judged.target_to_date, ind.unit)} ({basis})"
+                     + (f"; {format_percent(judged.percent_of_target_to_date)} of it"
+                        if judged.percent_of_target_to_date is not None else ""))
+    return "\n".join(lines + [status])
 
 
 def _against(figure, unit: str) -> str:
     actual = value_in_words(figure.actual, unit)
     if figure.target is None:
         return f"{actual} (no target)"
-    share = f" ({figure.percent_of_target:.0f}%)" if figure.percent_of_target is not None else ""
+    share = f" ({format_percent(figure.percent_of_target)})" if figure.percent_of_target is not None else ""
     return f"{actual} of a target of {value_in_words(figure.target, unit)}{share}"
 
 
 def value_in_words(value: float | None, unit: str) -> str:
-    """A value as the workbook cells show it: half away from zero, as Excel rounds a ``0.0%`` or ``#,##0.00``
-    format (Python's own formatting would round 81.25 down to 81.2)."""
+    """A value as the workbook cells and the screens show it (``indicators.numbers``: 81.25 is 81.3%)."""
     if value is None:
         return "not measurable (nothing to divide by)" if unit == "percent" else "not available"
-    if unit == "percent":
-        return f"{_half_up(value, '0.1')}%"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{_half_up(value, '0.01'):,}"
-
-
-def _half_up(value: float, step: str) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal(step), rounding=ROUND_HALF_UP)
+    return format_value(value, unit)

@@ -33,7 +33,8 @@ from exports._records import (
     source_rows,
 )
 from indicators import periods
-from indicators.figures import AHEAD, BEHIND, ON_TRACK, Figure, IndicatorFigures, ProgrammeFigures
+from indicators.figures import Figure, IndicatorFigures, ProgrammeFigures
+from indicators.status import AHEAD, BEHIND, ON_TRACK, meaning
 from indicators.models import Programme
 from indicators.periods import Period
 from indicators.vocabulary import DISAGGREGATIONS
@@ -41,19 +42,8 @@ from indicators.vocabulary import DISAGGREGATIONS
 IMPLEMENTER = "International Organization for Migration (IOM) Rwanda"
 LEVEL_NAMES = {"goal": "Goal", "outcome": "Outcome", "output": "Output"}
 
-# The status key printed on every report: what each word means and when a narrative is due.
-STATUS_KEY = (
-    (
-        ON_TRACK,
-        (
-            "Within ±15% of the target pro-rated to the end of the report quarter "
-            "(percent indicators: of the full target)."
-        ),
-    ),
-    (AHEAD, "More than 15% above the pro-rated target; the deviation narrative explains why."),
-    (BEHIND, "More than 15% below the pro-rated target; the deviation narrative explains why."),
-    (None, "No target for the period, so no status."),
-)
+# The status key printed on every report: what each word means (one text for screen and workbooks).
+STATUS_KEY = tuple((status, meaning(status)) for status in (ON_TRACK, AHEAD, BEHIND, None))
 
 SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -165,6 +155,8 @@ class IndicatorRow:
     status: str | None
     narrative: str | None
     needs_narrative: bool
+    judged: Figure | None = None  # the figure the status is judged on: its target to date and percentage of it
+    milestone: bool = False  # judged against the full target (see indicators.figures)
     # The periods the IATI writer publishes: the report quarter, its year and the life of project, and with
     # history every earlier quarter and year too.
     history: tuple[PeriodActual, ...] = ()
@@ -338,6 +330,8 @@ def indicator_row(
         status=figures.status,
         narrative=(figures.narrative or "").strip() or None,
         needs_narrative=figures.needs_narrative,
+        judged=figures.judged,
+        milestone=info.milestone,
     )
     return _with_periods(pf, row, history)
 

@@ -4,30 +4,20 @@ Columns exactly ``programme,indicator,period,disaggregation,category,actual,targ
 periods in this order: the report quarter (``FY2019Q3``, no target), the year to date through it
 (``FY2019``, against the year's target) and the life of project to date through it (``LOP``, against the
 LOP target); within each, the total (empty disaggregation and category) then every category in report
-order. ``actual`` is a plain number: integers without ``.0``, others (percentages such as ``81.25``)
-rounded half up to 2 decimals; empty for a ratio with nothing to divide by. UTF-8, ``\\n`` line ends.
+order. ``actual`` is a plain number rounded as everywhere else (``indicators.numbers``): integers without
+``.0``, others to one decimal half up (a percentage of 81.25 is ``81.3``); empty for a ratio with nothing to
+divide by. UTF-8, ``\\n`` line ends.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from decimal import ROUND_HALF_UP, Decimal
 
 from indicators.figures import Figure, ProgrammeFigures
+from indicators.numbers import plain as number
 
 HEADER = ("programme", "indicator", "period", "disaggregation", "category", "actual", "target")
-
-
-def number(value: float | None) -> str:
-    """``12`` for 12.0, ``44.55`` for 44.5454…, ``81.25``, ``0.5``; empty for None."""
-    if value is None:
-        return ""
-    rounded = Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = f"{rounded:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def rows(programme_figures: ProgrammeFigures) -> list[tuple[str, ...]]:

@@ -6,21 +6,29 @@ Rules (DOMAIN §6):
   from the period's sums, never averaged across quarters or categories.
 - A quarter's actual is its own; fiscal year to date adds the year's quarters up to the report quarter;
   life of project to date adds every quarter from the programme start up to the report quarter.
-- Percent of target = actual / target (the full target of the period). Status compares the actual with
-  the target pro-rated by the share of the period elapsed at the end of the report quarter (percent
-  indicators are not pro-rated): the percentage is rounded once to a whole number, then banded —
-  within ±15 On track, above Ahead, below Behind. No target, no status.
-- Disaggregation categories add up to the total; rows lacking the value fall in ``Unknown``.
+- Percent of target = actual / target (the full target of the period).
+- Status compares the actual with the **target to date**, which every screen and workbook shows beside it:
+  * a count or sum: the period's target pro-rated by the share of the period elapsed at the end of the
+    report quarter (by days; see below);
+  * a percentage: the full target (a rate is not pro-rated);
+  * a milestone (a ``stage`` measure: a study published, a law or SOP adopted, counted once when reached):
+    the full target, because one study cannot be a third done by the first quarter. It is judged as a
+    percentage of its full target, except that falling short is not Behind while the period is still
+    running: until the period's last quarter a milestone short of its target is On track. So a target of
+    1 law is On track in Q1 with 0 adopted, On track (not Ahead) the quarter it is adopted, and Behind only
+    if the year (or life of project) ends without it.
+  The percentage of the target to date is rounded half up once to a whole number, then banded: within
+  ±15 On track, above Ahead, below Behind. A target to date of 0: no percentage; Ahead when the actual is
+  above 0, else On track. No target, no status.
 
 How the rules are applied here:
 - Pro-rating is by days. A fiscal year is clipped to the programme (KEC's FY2017 runs 1 January –
   30 September 2017, PVR's FY2018 1 February – 30 September 2018, both programmes' FY2020 1 October 2019 –
   30 June 2020); the share elapsed is the days from the clipped start through the end of the report
-  quarter over the clipped year's days. LOP: the same over the programme's days. Percent indicators are
-  compared with the full target.
-- Percentages are rounded half up to a whole number once; the band is |pct − 100| ≤ 15 On track. A target
-  of 0: no percentage; Ahead when the actual is above 0, else On track. A ratio with nothing to divide by
-  (actual None): no percentage, no status.
+  quarter over the clipped year's days. LOP: the same over the programme's days. A quarter's own target
+  (the charts) is the year's target times the quarter's share of the clipped year, by the same days.
+- A ratio with nothing to divide by (actual None): no percentage, no status.
+- Every figure shown or written is rounded by ``indicators.numbers`` (half up: 81.25 is 81.3%).
 - Categories have no targets of their own, so no percentage or status. A category is listed when it has
   rows in the programme through the report quarter (Female and Male always for a female/male sum), in
   vocabulary order with Unknown last.
@@ -32,7 +40,6 @@ How the rules are applied here:
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -43,6 +50,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from indicators import periods
+from indicators.numbers import whole
 from indicators.measures import (
     TOTAL,
     MeasureError,
@@ -55,9 +63,8 @@ from indicators.measures import (
 )
 from indicators.models import Indicator, Narrative, Programme
 from indicators.periods import LOP, Period, PeriodError
+from indicators.status import AHEAD, BEHIND, ON_TRACK, STATUSES  # noqa: F401  (STATUSES: for callers)
 
-AHEAD, ON_TRACK, BEHIND = "Ahead", "On track", "Behind"
-STATUSES = (AHEAD, ON_TRACK, BEHIND)
 
 
 class FiguresError(ValueError):
@@ -75,6 +82,9 @@ class Figure:
     # For ratios: the sums the actual was recomputed from, so callers never average percentages.
     numerator: float | None = None
     denominator: float | None = None
+    # What the status is judged against (see the module's rules) and the actual as a whole percentage of it.
+    target_to_date: float | None = None
+    percent_of_target_to_date: int | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,11 @@ class IndicatorInfo:
     data_source: str | None
     targets: dict[str, float]  # FY2019 / 2012 / LOP -> value
 
+    @property
+    def milestone(self) -> bool:
+        """Counted once when reached (a ``stage`` measure): judged against the full target, not pro-rated."""
+        return is_milestone(self.measure)
+
 
 @dataclass(frozen=True)
 class IndicatorFigures:
@@ -122,9 +137,15 @@ class IndicatorFigures:
     narrative: str | None = None
 
     @property
+    def judged(self) -> Figure:
+        """The figure the row's status comes from: the year to date where the year has a target, else the
+        life of project to date."""
+        return self.year_to_date if self.year_to_date.target is not None else self.lop_to_date
+
+    @property
     def status(self) -> str | None:
-        """The row's status: against the year's target where there is one, else against the LOP target."""
-        return self.year_to_date.status if self.year_to_date.target is not None else self.lop_to_date.status
+        """The row's status: against the year's target to date where there is one, else the LOP's."""
+        return self.judged.status
 
     @property
     def needs_narrative(self) -> bool:
@@ -254,35 +275,71 @@ def elapsed_share(period: Period, report: Period, start: date, end: date) -> Fra
 # --- arithmetic -------------------------------------------------------------------------------------------
 
 
-def whole(value: Fraction | float) -> int:
-    """Round half up to a whole number (84.5 -> 85), once."""
-    return math.floor(_exact(value) + Fraction(1, 2))
-
-
 def _exact(value) -> Fraction:
     return value if isinstance(value, Fraction) else Fraction(repr(float(value)))
 
 
-def status(actual, target: float | None, share: Fraction | float = 1) -> str | None:
-    """Ahead / On track / Behind of an actual against the target pro-rated by ``share``; None with no
-    target or no actual."""
-    if target is None or actual is None:
+def is_milestone(measure: dict | None) -> bool:
+    return (measure or {}).get("type") == "stage"
+
+
+def target_to_date(target: float | None, share: Fraction | float = 1, *, milestone: bool = False
+                   ) -> Fraction | None:
+    """The target a status is judged against: the target times the share elapsed (1 for percentages and
+    milestones, which pass ``share=1`` or ``milestone=True``)."""
+    if target is None:
         return None
-    expected = _exact(target) * _exact(share)
+    return _exact(target) * (1 if milestone else _exact(share))
+
+
+def status(actual, target: float | None, share: Fraction | float = 1, *, milestone: bool = False,
+           period_over: bool = True) -> str | None:
+    """Ahead / On track / Behind of an actual against the target to date; None with no target or no actual.
+    A milestone short of its target is On track until ``period_over``."""
+    return _judge(actual, target_to_date(target, share, milestone=milestone), milestone, period_over)[1]
+
+
+def _judge(actual, expected: Fraction | None, milestone: bool, period_over: bool
+           ) -> tuple[int | None, str | None]:
+    """(whole percentage of the target to date, status)."""
+    if expected is None or actual is None:
+        return None, None
     if expected == 0:
-        return AHEAD if actual > 0 else ON_TRACK
+        return None, (AHEAD if actual > 0 else ON_TRACK)
     percent = whole(_exact(actual) * 100 / expected)
     if abs(percent - 100) <= 15:
-        return ON_TRACK
-    return AHEAD if percent > 100 else BEHIND
+        band = ON_TRACK
+    else:
+        band = AHEAD if percent > 100 else BEHIND
+    if band == BEHIND and milestone and not period_over:
+        band = ON_TRACK
+    return percent, band
 
 
 def make_figure(actual, target: float | None = None, share: Fraction | float = 1,
-                numerator: float | None = None, denominator: float | None = None) -> Figure:
-    """A ``Figure`` from an actual (exact or float) and the full target; ``share`` pro-rates the status."""
+                numerator: float | None = None, denominator: float | None = None, *,
+                milestone: bool = False, period_over: bool = True) -> Figure:
+    """A ``Figure`` from an actual (exact or float) and the full target; ``share`` pro-rates the target to
+    date (see the module's rules)."""
     percent = None if actual is None or not target else whole(_exact(actual) * 100 / _exact(target))
-    return Figure(None if actual is None else float(actual), target, percent, status(actual, target, share),
-                  numerator, denominator)
+    expected = target_to_date(target, share, milestone=milestone)
+    judged, band = _judge(actual, expected, milestone, period_over)
+    return Figure(None if actual is None else float(actual), target, percent, band, numerator, denominator,
+                  None if expected is None else float(expected), judged)
+
+
+def quarter_target(year_target: float | None, quarter: Period, start: date, end: date, unit: str,
+                   measure: dict | None) -> float | None:
+    """A quarter's own share of its year's target, by the same days as the status's pro-rating (the year
+    clipped to the programme); a percentage's is the year's; a milestone has none of its own."""
+    if year_target is None or is_milestone(measure):
+        return None
+    if unit == "percent":
+        return float(year_target)
+    first, last = periods.bounds(quarter.fiscal_year, start, end)
+    q_first, q_last = max(quarter.start, first), min(quarter.end, last)
+    days = max((q_last - q_first).days + 1, 0)
+    return float(_exact(year_target) * Fraction(days, (last - first).days + 1))
 
 
 def period_actual(source: Source, by_quarter: dict[str, Sums], quarters: Iterable[Period], code: str
@@ -327,17 +384,22 @@ def _indicator_figures(session: Session, record: Programme, indicator: Indicator
     except MeasureError as exc:
         raise FiguresError(str(exc)) from None
     prorate = indicator.unit != "percent"
+    milestone = is_milestone(indicator.measure)
     year_share = elapsed_share(year, report, record.start_date, record.end_date) if prorate else 1
     lop_share = elapsed_share(LOP, report, record.start_date, record.end_date) if prorate else 1
     year_target, lop_target = indicator.target_for(year.code), indicator.target_for(LOP.code)
+    year_over = report == [q for q in programme_quarters(record) if q.fiscal_year == year][-1]
+    lop_over = report == programme_quarters(record)[-1]
 
     def three(by_quarter, with_targets: bool) -> tuple[Figure, Figure, Figure]:
         actual, num, den = period_actual(source, by_quarter, [report], report.code)
         quarter = make_figure(actual, numerator=num, denominator=den)
         actual, num, den = period_actual(source, by_quarter, ytd, year.code)
-        in_year = make_figure(actual, year_target if with_targets else None, year_share, num, den)
+        in_year = make_figure(actual, year_target if with_targets else None, year_share, num, den,
+                              milestone=milestone, period_over=year_over)
         actual, num, den = period_actual(source, by_quarter, lop, LOP.code)
-        to_date = make_figure(actual, lop_target if with_targets else None, lop_share, num, den)
+        to_date = make_figure(actual, lop_target if with_targets else None, lop_share, num, den,
+                              milestone=milestone, period_over=lop_over)
         return quarter, in_year, to_date
 
     total = series.get((TOTAL, TOTAL), {})

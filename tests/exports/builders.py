@@ -17,15 +17,20 @@ from indicators.figures import (
     ProgrammeFigures,
     ProgrammeInfo,
 )
+from indicators.numbers import whole
 from indicators.periods import CALENDAR, FISCAL, Period, parse
 
 # User text that a spreadsheet would evaluate if it were written as a formula.
 INJECTIONS = ("=1+2", "+3+4", "-5+6", "@SUM(7,8)", '=HYPERLINK("http://example.invalid","x")')
 
 
-def fig(actual, target=None, status=None, numerator=None, denominator=None) -> Figure:
+def fig(actual, target=None, status=None, numerator=None, denominator=None, to_date=None) -> Figure:
+    """A figure as ``figures`` makes it; ``to_date`` is the target to date (the full target by default)."""
     percent = round(actual / target * 100) if actual is not None and target else None
-    return Figure(actual, target, percent, status if target is not None else None, numerator, denominator)
+    to_date = target if to_date is None else to_date
+    judged = whole(actual * 100 / to_date) if actual is not None and to_date else None
+    return Figure(actual, target, percent, status if target is not None else None, numerator, denominator,
+                  to_date, judged)
 
 
 def info(
@@ -106,8 +111,8 @@ def kec_figures(narratives: dict | None = None, period: str = "FY2019Q3") -> Pro
         ),
         quarter=fig(0),
         year_quarters=year_quarters(year, upto([0, 0, 0, 0])),
-        year_to_date=fig(0, 1, BEHIND),
-        lop_to_date=fig(0, 1, BEHIND),
+        year_to_date=fig(0, 1, BEHIND, to_date=0.7),
+        lop_to_date=fig(0, 1, BEHIND, to_date=0.7),
         narrative=narratives.get("KEC-1.1"),
     )
     k21 = IndicatorFigures(
@@ -122,8 +127,8 @@ def kec_figures(narratives: dict | None = None, period: str = "FY2019Q3") -> Pro
         ),
         quarter=fig(1),
         year_quarters=year_quarters(year, upto([0, 0, 1, 0])),
-        year_to_date=fig(1, 1, AHEAD),
-        lop_to_date=fig(2, 3, ON_TRACK),
+        year_to_date=fig(1, 1, AHEAD, to_date=0.7),
+        lop_to_date=fig(2, 3, ON_TRACK, to_date=2.1),
         disaggregations=[
             CategoryFigures("instrument_type", "National action plan", fig(1), fig(1), fig(1)),
             CategoryFigures("instrument_type", "Law", fig(0), fig(0), fig(1)),
@@ -141,8 +146,8 @@ def kec_figures(narratives: dict | None = None, period: str = "FY2019Q3") -> Pro
         ),
         quarter=fig(120),
         year_quarters=year_quarters(year, upto([90, 100, 120, 0])),
-        year_to_date=fig(310, 400, ON_TRACK),
-        lop_to_date=fig(1234, 1120, AHEAD),
+        year_to_date=fig(310, 400, ON_TRACK, to_date=299.18),
+        lop_to_date=fig(1234, 1120, AHEAD, to_date=872.5),
         disaggregations=[
             CategoryFigures("sex", "Female", fig(70), fig(180), fig(700)),
             CategoryFigures("sex", "Male", fig(50), fig(130), fig(534)),

@@ -32,6 +32,8 @@ HEADINGS = [
     "LOP target",
     "LOP actual to date",
     "% of LOP target",
+    "Target to date",
+    "% of target to date",
     "Status",
     "Deviation narrative",
 ]
@@ -102,10 +104,11 @@ def test_indicator_table_values_types_and_formats(kec_workbook):
     assert ws["A3"].value.startswith("Reporting period FY2019 Q3: 1 April – 30 June 2019")
     assert ws["F4"].value == "FY2019: 1 October 2018 – 30 September 2019"
     assert ws["M4"].value == "Life of project: 1 January 2017 – 30 June 2020"
+    assert ws["P4"].value == "Status, judged against the target to date"
     assert row_values(ws, 5) == HEADINGS
 
     assert row_values(ws, 6, 2) == ["Result 1", "Outcome: Evidence on trafficking informs policy."]
-    assert ws["A6"].font.b and ws["B6"].font.b and "B6:Q6" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A6"].font.b and ws["B6"].font.b and "B6:S6" in {str(r) for r in ws.merged_cells.ranges}
     assert row_values(ws, 7) == [
         "KEC-1.1",
         "Number of studies on trafficking in persons published",
@@ -122,6 +125,8 @@ def test_indicator_table_values_types_and_formats(kec_workbook):
         1,
         0,
         0,
+        0.7,  # the target to date the status is judged against, and the actual as a share of it
+        0,
         "Behind",
         INJECTIONS[0],
     ]
@@ -132,7 +137,7 @@ def test_indicator_table_values_types_and_formats(kec_workbook):
         "Number of anti-trafficking laws, policies or procedures adopted",
         "PS.5.2-23",
     ]
-    assert row_values(ws, 9)[4:] == [0, 1, 0, 0, 1, None, 1, 1.0, 3, 2, 0.67, "Ahead", INJECTIONS[1]]
+    assert row_values(ws, 9)[4:] == [0, 1, 0, 0, 1, None, 1, 1.0, 3, 2, 0.67, 0.7, 1.43, "Ahead", INJECTIONS[1]]
     assert row_values(ws, 10, 2) == [
         "Result 4",
         "Output: Front-line actors have the skills to prevent trafficking.",
@@ -149,6 +154,8 @@ def test_indicator_table_values_types_and_formats(kec_workbook):
         1120,
         1234,
         1.1,
+        299.2,  # 400 pro-rated to 30 June, rounded as on screen; 310 is 104% of it
+        1.04,
         "On track",
         INJECTIONS[2],
     ]
@@ -159,13 +166,15 @@ def test_indicator_table_values_types_and_formats(kec_workbook):
         0.8,
         0.75,
         0.8,
-        0.8125,
+        0.813,  # 13/16 = 81.25%: shown 81.3% as on screen
         None,
         0.785,
         0.98,
         0.8,
         0.76,
         0.95,
+        0.8,  # a percentage is judged against its full target
+        0.98,
         "On track",
         INJECTIONS[3],
     ]
@@ -176,7 +185,8 @@ def test_indicator_table_values_types_and_formats(kec_workbook):
     for col in "FGHIKMN":  # a percent indicator's values: fractions shown as percentages
         cell = ws[f"{col}12"]
         assert isinstance(cell.value, float) and cell.number_format == "0.0%", col
-    for coordinate in ("L11", "O11", "L12", "O12", "L7", "O9"):
+    assert ws["P11"].number_format == "#,##0.0" and ws["P12"].number_format == "0.0%"
+    for coordinate in ("L11", "O11", "L12", "O12", "L7", "O9", "Q11", "Q12"):
         assert ws[coordinate].data_type == "n" and ws[coordinate].number_format == "0%", coordinate
     assert ws["J11"].value is None and ws["J12"].value is None  # Q4 lies after the report quarter
 
@@ -184,9 +194,14 @@ def test_indicator_table_values_types_and_formats(kec_workbook):
 def test_status_cells_are_filled_and_in_words(kec_workbook):
     _, wb = kec_workbook
     ws = wb["Indicators"]
-    fills = {ws[f"P{row}"].value: ws[f"P{row}"].fill.fgColor.rgb[-6:] for row in (7, 9, 11)}
-    assert fills == {"Behind": "FFC7CE", "Ahead": "FFEB9C", "On track": "C6EFCE"}
-    assert all(ws[f"P{row}"].font.b for row in (7, 9, 11))
+    from indicators.status import LOOKS
+
+    fills = {ws[f"R{row}"].value: ws[f"R{row}"].fill.fgColor.rgb[-6:] for row in (7, 9, 11)}
+    # the screen's own colours (dashboard/assets/app.css), fill and text
+    assert fills == {"Behind": "FDEBD3", "Ahead": "E3EFFA", "On track": "E2F3EA"}
+    assert {ws[f"R{row}"].value: ws[f"R{row}"].font.color.rgb[-6:] for row in (7, 9, 11)} == {
+        s: LOOKS[s].colour for s in fills}
+    assert all(ws[f"R{row}"].font.b for row in (7, 9, 11))
 
 
 def test_layout_frozen_headers_print_setup_widths_wrap(kec_workbook):
@@ -197,8 +212,8 @@ def test_layout_frozen_headers_print_setup_widths_wrap(kec_workbook):
     assert ws.page_setup.orientation == "landscape"
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
-    assert ws.column_dimensions["B"].width == 46 and ws.column_dimensions["Q"].width == 48
-    assert ws["B7"].alignment.wrap_text and ws["Q7"].alignment.wrap_text
+    assert ws.column_dimensions["B"].width == 44 and ws.column_dimensions["S"].width == 44
+    assert ws["B7"].alignment.wrap_text and ws["S7"].alignment.wrap_text
     assert ws.row_dimensions[5].height >= 30  # two-line headings
     for name in ("Disaggregation", "Activities", "Sources"):
         sheet = wb[name]
@@ -210,7 +225,7 @@ def test_layout_frozen_headers_print_setup_widths_wrap(kec_workbook):
 def test_injection_text_is_stored_as_inert_text(kec_workbook):
     data, wb = kec_workbook
     ws = wb["Indicators"]
-    for coordinate, payload in zip(("Q7", "Q9", "Q11", "Q12"), INJECTIONS):
+    for coordinate, payload in zip(("S7", "S9", "S11", "S12"), INJECTIONS):
         cell = ws[coordinate]
         assert cell.value == payload and cell.data_type == "s" and cell.quotePrefix, coordinate
     assert not ws["B7"].quotePrefix  # ordinary text is left alone
@@ -239,8 +254,9 @@ def test_cover_facts_status_key_and_missing_narratives(db):
     assert facts["Date prepared (UTC)"].number_format == "d mmmm yyyy hh:mm"
     assert facts["Data as of (UTC)"].value == datetime(2019, 7, 10, 9, 30)
     assert facts["Narratives still to write"].value.startswith("KEC-1.1:")
-    for status, colour in (("On track", "C6EFCE"), ("Ahead", "FFEB9C"), ("Behind", "FFC7CE")):
+    for status, colour in (("On track", "E2F3EA"), ("Ahead", "E3EFFA"), ("Behind", "FDEBD3")):
         assert facts[status].value.startswith(("Within ±15%", "More than 15% above", "More than 15% below"))
+        assert "target to date" in facts[status].value
         cell = next(ws.cell(r, 1) for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == status)
         assert cell.fill.fgColor.rgb.endswith(colour)
     assert facts["No status"].value == "No target for the period, so no status."
@@ -394,12 +410,14 @@ def test_gift_on_calendar_quarters_with_lop_targets_only(db):
         "LOP target",
         "LOP actual to date",
         "% of LOP target",
+        "Target to date",
+        "% of target to date",
         "Status",
         "Deviation narrative",
     ]
     assert ws["F4"].value == "2012: 1 January – 31 December 2012"
     assert ws["M4"].value == "Life of project: 1 October 2011 – 31 March 2013"
-    assert row_values(ws, 7)[:17] == [
+    assert row_values(ws, 7)[:19] == [
         "GIFT-1.1",
         "Number of government and civil society stakeholders trained (objective 1)",
         None,
@@ -415,6 +433,8 @@ def test_gift_on_calendar_quarters_with_lop_targets_only(db):
         200,
         65,
         0.32,
+        200,  # no year target: judged on the life of project's target to date
+        0.33,
         "Behind",
         None,
     ]

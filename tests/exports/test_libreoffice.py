@@ -65,8 +65,8 @@ def test_libreoffice_prints_the_iptt_and_keeps_text_inert(db, tmp_path):
     wb = openpyxl.load_workbook(BytesIO(resaved.read_bytes()))
     assert wb.sheetnames == ["Cover", "Indicators", "Disaggregation", "Activities", "Sources"]
     ws = wb["Indicators"]
-    for coordinate, payload in zip(("Q7", "Q9", "Q11", "Q12"), INJECTIONS):
+    for coordinate, payload in zip(("S7", "S9", "S11", "S12"), INJECTIONS):
         assert ws[coordinate].value == payload and ws[coordinate].data_type == "s", coordinate
     assert ws["K11"].value == 310 and ws["L11"].value == pytest.approx(0.78)
     assert ws["L11"].number_format == "0%" and ws["I12"].number_format == "0.0%"
-    assert ws["P9"].value == "Ahead"
+    assert ws["R9"].value == "Ahead"

@@ -60,7 +60,8 @@ def test_one_row_per_indicator_with_figures_and_status_in_words(db):
         (
             "This quarter (FY2019 Q3): 0\nFY2019 to date: 0 of a target of 1 (0%)\n"
             "Life of project to date: 0 of a target of 1 (0%)\n"
-            "Status: Behind. More than 15% below the pro-rated target; the deviation narrative explains why."
+            "Target to date: 0.7 (pro-rated to the end of the quarter); 0% of it\n"
+            "Status: Behind. More than 15% below the target to date; the deviation narrative explains why."
         ),
         "Publication moved to Q4.",
     ]
@@ -71,7 +72,9 @@ def test_one_row_per_indicator_with_figures_and_status_in_words(db):
         "FY2019 to date: 310 of a target of 400 (78%)",
         "Life of project to date: 1,234 of a target of 1,120 (110%)",
     ]
-    assert k42[2].splitlines()[3].startswith("Status: On track. Within ±15%")
+    # the status is explained by the figure beside it: 310 is 104% of the 299.2 due by 30 June
+    assert k42[2].splitlines()[3] == "Target to date: 299.2 (pro-rated to the end of the quarter); 104% of it"
+    assert k42[2].splitlines()[4].startswith("Status: On track. Within ±15%")
     assert k42[3] == INJECTIONS[4]
     cell = next(ws.cell(r, 4) for r in range(11, ws.max_row + 1) if ws.cell(r, 4).value == INJECTIONS[4])
     assert cell.data_type == "s" and cell.quotePrefix
@@ -79,13 +82,14 @@ def test_one_row_per_indicator_with_figures_and_status_in_words(db):
     # Rounded as the workbook's 0.0% cells show it: 81.25 is 81.3%, not Python's 81.2.
     assert k43[2].splitlines()[:2] == [
         "This quarter (FY2019 Q3): 81.3%",
-        "FY2019 to date: 78.5% of a target of 80.0% (98%)",
+        "FY2019 to date: 78.5% of a target of 80% (98%)",
     ]
+    assert k43[2].splitlines()[3] == "Target to date: 80% (full target, a percentage); 98% of it"
     assert k43[3] is None
     status_fill = next(
         ws.cell(r, 3) for r in range(11, ws.max_row + 1) if ws.cell(r, 1).value == "KEC-1.1"
     ).fill
-    assert status_fill.fgColor.rgb.endswith("FFC7CE")
+    assert status_fill.fgColor.rgb.endswith("FDEBD3")  # the screen's Behind
 
 
 def test_the_indicator_table_is_the_iptts_own(db):
@@ -108,5 +112,6 @@ def test_no_target_reads_as_no_status(db):
         "This quarter (2012 Q1): 40",
         "2012 to date: 40 (no target)",
         "Life of project to date: 65 of a target of 200 (32%)",
-        ("Status: Behind. More than 15% below the pro-rated target; the deviation narrative explains why."),
+        "Target to date: 200 (pro-rated to the end of the quarter); 33% of it",
+        ("Status: Behind. More than 15% below the target to date; the deviation narrative explains why."),
     ]

@@ -93,9 +93,9 @@ def test_kec_percentages_fiscal_periods_and_targets(clean):
     table = list(csv.reader(io.StringIO(render_report(clean, figures(clean, "KEC", "FY2019Q3")).decode("utf-8"))))
     assert tuple(table[0]) == HEADER
     rows = {tuple(r[1:5]): r[5:] for r in table[1:]}
-    assert rows[("KEC-4.3", "FY2019Q3", "", "")] == ["81.25", ""]  # 13/16
-    assert rows[("KEC-4.3", "FY2019", "", "")] == ["84.62", "80"]  # 22/26 = 84.615…
-    assert rows[("KEC-4.3", "LOP", "", "")] == ["84.62", "80"]
+    assert rows[("KEC-4.3", "FY2019Q3", "", "")] == ["81.3", ""]  # 13/16 = 81.25, half up as on screen
+    assert rows[("KEC-4.3", "FY2019", "", "")] == ["84.6", "80"]  # 22/26 = 84.615…
+    assert rows[("KEC-4.3", "LOP", "", "")] == ["84.6", "80"]
     assert rows[("KEC-4.2", "FY2019Q3", "sex", "Female")] == ["8", ""]
     assert rows[("KEC-4.2", "FY2019", "", "")] == ["26", "400"]
     assert rows[("KEC-4.2", "LOP", "", "")] == ["26", "1120"]
@@ -115,8 +115,8 @@ def test_ratio_with_nothing_to_divide_by_is_empty(clean):
 
 
 @pytest.mark.parametrize("value, text", [
-    (None, ""), (0.0, "0"), (12.0, "12"), (1120.0, "1120"), (81.25, "81.25"), (44.545454545, "44.55"),
-    (0.5, "0.5"), (0.005, "0.01"), (100.0, "100"), (1e-12, "0"), (12.30, "12.3"),
+    (None, ""), (0.0, "0"), (12.0, "12"), (1120.0, "1120"), (81.25, "81.3"), (44.545454545, "44.5"),
+    (0.5, "0.5"), (0.05, "0.1"), (0.005, "0"), (100.0, "100"), (1e-12, "0"), (12.30, "12.3"),
 ])
 def test_number(value, text):
     assert number(value) == text

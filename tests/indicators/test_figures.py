@@ -157,8 +157,53 @@ def test_zero_target(db):
     make_research_step(db, "KEC", stage="Published", date=date(2018, 1, 10))
     kec11 = line(figures(db, "KEC", "FY2018Q2"), "KEC-1.1")
     assert (kec11.year_to_date.actual, kec11.year_to_date.percent_of_target, kec11.status) == (1, None, AHEAD)
-    assert kec11.lop_to_date.percent_of_target == 100 and kec11.lop_to_date.status == AHEAD
-    assert kec11.needs_narrative
+    # a milestone is judged against its full target: 1 of 1 is On track, not Ahead of a pro-rated target
+    assert kec11.lop_to_date.percent_of_target == 100 and kec11.lop_to_date.status == ON_TRACK
+    assert (kec11.lop_to_date.target_to_date, kec11.lop_to_date.percent_of_target_to_date) == (1, 100)
+    assert kec11.needs_narrative  # the year's target was 0: a year early is Ahead
+
+
+def test_a_milestone_is_not_behind_before_its_year_ends_nor_ahead_the_day_it_is_reached(db):
+    # KEC-2.1: 1 law, policy or procedure adopted in FY2019 (a stage measure)
+    q1 = line(figures(db, "KEC", "FY2019Q1"), "KEC-2.1")
+    assert (q1.year_to_date.actual, q1.year_to_date.target_to_date, q1.status) == (0, 1, ON_TRACK)
+    assert q1.year_to_date.percent_of_target_to_date == 0
+    make_policy_step(db, "KEC", instrument="Anti-trafficking law", stage="Adopted", date=date(2019, 5, 2))
+    q3 = line(figures(db, "KEC", "FY2019Q3"), "KEC-2.1")
+    assert (q3.year_to_date.actual, q3.year_to_date.target_to_date, q3.status) == (1, 1, ON_TRACK)
+    assert not q3.needs_narrative
+
+
+def test_a_milestone_missed_when_its_year_ends_is_behind(db):
+    q3 = line(figures(db, "KEC", "FY2019Q3"), "KEC-1.1")  # 1 study due in FY2019, none published
+    assert q3.status == ON_TRACK
+    q4 = line(figures(db, "KEC", "FY2019Q4"), "KEC-1.1")
+    assert (q4.year_to_date.actual, q4.year_to_date.target_to_date, q4.status) == (0, 1, BEHIND)
+
+
+def test_target_to_date_is_the_pro_rated_target_the_status_is_judged_against(db):
+    make_training(db, "KEC", start_date=date(2019, 4, 10), female=150, male=150)
+    kec42 = line(figures(db, "KEC", "FY2019Q3"), "KEC-4.2")
+    # FY2019: 400 × 273/365 days elapsed at 30 June = 299.18; 300 of it is 100% On track, though 75% of
+    # the full year's target
+    ytd = kec42.year_to_date
+    assert ytd.percent_of_target == 75
+    assert round(ytd.target_to_date, 2) == 299.18 and ytd.percent_of_target_to_date == 100
+    assert ytd.status == ON_TRACK
+
+
+def test_a_quarter_target_is_the_year_target_by_the_same_days(db):
+    from indicators.figures import quarter_target
+    from indicators.models import Programme
+
+    kec = db.scalar(select(Programme).where(Programme.code == "KEC"))
+    args = (kec.start_date, kec.end_date, "number", {"type": "sum"})
+    # FY2017 is clipped to 1 January – 30 September 2017 (273 days); Q2 holds 90 of them
+    assert quarter_target(120, parse("FY2017Q2"), *args) == pytest.approx(120 * 90 / 273)
+    quarters = [parse(f"FY2019Q{n}") for n in range(1, 5)]
+    assert sum(quarter_target(400, q, *args) for q in quarters) == pytest.approx(400)
+    assert quarter_target(80, parse("FY2019Q2"), kec.start_date, kec.end_date, "percent", {"type": "ratio"}) == 80
+    assert quarter_target(1, parse("FY2019Q2"), kec.start_date, kec.end_date, "number", {"type": "stage"}) is None
 
 
 def test_quarters_and_categories_have_no_targets(db):
