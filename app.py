@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     server.before_request_funcs.setdefault(None, []).insert(0, _access.before_dash_setup)
     # ... and after them (they set up the pages), before any page or callback runs: the guard.
     _auth.init_app(server, store, secure_cookies=settings.secure_cookies)
+    server.after_request(_access.answer_out_of_scope)
     # Pages register themselves on import, which Dash allows only once an app exists.
     # As Dash's own pages-folder loader does, a page's module-level layout() is its layout; it is drawn
     # only for the roles the page allows.

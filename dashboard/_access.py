@@ -10,7 +10,10 @@
   Dash's own page router runs for anyone signed in (it draws pages through ``guard_layout``); anything
   else is refused.
 - Inside layouts and callbacks a programme or indicator code is checked against ``visible_programmes``: a
-  donor officer sees only programmes whose donor is theirs, whatever code a URL or a request names.
+  donor officer sees only programmes whose donor is theirs, whatever code a URL or a request names. A page
+  declares which query parameters name a programme or an indicator (``scope={"code": "indicator"}`` in
+  ``register_page``); a page request naming one the user may not see is answered 403 and recorded in the
+  audit trail (``answer_out_of_scope``), and the page draws "Not available to your account" in its place.
 - Actions check their own roles as well (``require_role``): narratives by managers and administrators,
   sign-offs by managers, uploads by staff.
 - Dash sends a "validation layout" to every browser; built from the pages as the first visitor sees them it
@@ -147,7 +150,8 @@ def page_allowed(entry: dict) -> bool:
 
 
 def guard_layout(layout, entry: dict):
-    """A page's layout that is drawn only for the users who may see the page."""
+    """A page's layout that is drawn only for the users who may see the page, and only for programmes and
+    indicators they may see."""
 
     @functools.wraps(layout)
     def guarded(**query):
@@ -155,9 +159,72 @@ def guard_layout(layout, entry: dict):
             return html.Div()  # Dash's own validation layout: thrown away (see validation_skeleton)
         if not page_allowed(entry):
             return refusal_card(entry)
+        target = out_of_scope(entry, query)
+        if target is not None:
+            return not_available_card(target)
         return layout(**query)
 
     return guarded
+
+
+def out_of_scope(entry: dict, query) -> str | None:
+    """What a page request names that the signed-in user may not see (``programme PVR``), or None. A code
+    that names nothing is left to the page (it says "not found")."""
+    scope = entry.get("scope") or {}
+    if not scope:
+        return None
+    with current_app.extensions["ctmonitor.store"].Session() as db:
+        visible = None
+        for parameter, kind in scope.items():
+            value = query.get(parameter)
+            value = value[-1] if isinstance(value, (list, tuple)) and value else value
+            code = value.strip().upper() if isinstance(value, str) else ""
+            if not code:
+                continue
+            if kind == "indicator":
+                owner = db.scalar(select(Programme.code).join(Indicator, Indicator.programme_id == Programme.id)
+                                  .where(Indicator.code == code))
+            else:
+                owner = db.scalar(select(Programme.code).where(Programme.code == code))
+            if owner is None:
+                continue
+            visible = visible_programmes(db) if visible is None else visible
+            if owner not in visible:
+                return f"{kind} {code}"
+    return None
+
+
+def answer_out_of_scope(response):
+    """After a page request (the app's HTML for a page path): 403 and an audit entry when the page is not for
+    the user's role, or its query names a programme or indicator the user may not see. The app still loads,
+    and the page draws the refusal card in its place."""
+    if (request.method != "GET" or response.status_code != 200 or response.mimetype != "text/html"
+            or signed_in_user() is None):
+        return response
+    entry = next((e for e in dash.page_registry.values() if e.get("path") == request.path), None)
+    if entry is None:
+        return response
+    if not page_allowed(entry):
+        record_refusal(f"page {entry['path']}", reason="page not available to the role")
+        response.status_code = 403
+        return response
+    target = out_of_scope(entry, request.args.to_dict(flat=False))
+    if target is not None:
+        record_refusal(target, reason="programme not visible to the account")
+        response.status_code = 403
+    return response
+
+
+def not_available_card(target: str) -> dbc.Alert:
+    user = signed_in_user()
+    who = (f"You are signed in as {user.username} ({user.role}{' · ' + user.donor if user.donor else ''}). "
+           if user else "")
+    return dbc.Alert([
+        html.H2("Not available to your account", className="h5"),
+        html.P(f"{target.split(' ', 1)[-1]} is not available to your account. {who}"
+               "Ask an administrator if you need it."),
+        dcc.Link("Back to the portfolio", href="/", className="alert-link"),
+    ], color="secondary", className="mt-3 access-refused", id="access-not-available")
 
 
 def refusal_card(entry: dict) -> dbc.Alert:

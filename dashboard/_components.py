@@ -1,7 +1,7 @@
 """Widgets and helpers shared by the pages; the leading underscore keeps Dash's page loader out of it.
 
-One status scheme everywhere (colour, symbol and word, so it reads without colour too):
-Ahead is blue ▲, On track is green ●, Behind is amber ▼; no target is grey.
+One status scheme everywhere, screens and workbooks (``indicators.status``: colour, symbol and word, so it
+reads without colour too): Ahead is blue ▲, On track is green ●, Behind is amber ▼; no target is grey.
 """
 
 from __future__ import annotations
@@ -20,17 +20,13 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from indicators.db import Store
+from indicators.status import AHEAD, BEHIND, ON_TRACK, TARGET_TO_DATE, look, meaning
 from indicators.numbers import format_percent, format_value  # noqa: F401  (format_percent: for the pages)
 
 STORE_KEY = "ctmonitor.store"
 SETTINGS_KEY = "ctmonitor.settings"
 log = logging.getLogger("ctmonitor.dashboard")
 
-AHEAD, ON_TRACK, BEHIND = "Ahead", "On track", "Behind"
-# Okabe–Ito derived: distinguishable with the common colour-vision deficiencies, and always with a word.
-STATUS_COLOURS = {AHEAD: "#0b63a8", ON_TRACK: "#16794a", BEHIND: "#b35c00", None: "#6c757d"}
-STATUS_SYMBOLS = {AHEAD: "▲", ON_TRACK: "●", BEHIND: "▼", None: "–"}
-STATUS_CLASSES = {AHEAD: "ahead", ON_TRACK: "on-track", BEHIND: "behind", None: "none"}
 CHART_COLOURS = {"actual": "#0033a0", "target": "#9fb3d9", "cumulative": "#b35c00", "lop": "#6c757d",
                  "quarter": "#0033a0", "year": "#5b7fc7", "lop_cat": "#b8c7e6"}
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
@@ -171,25 +167,22 @@ def status_badge(status: str | None, *, small: bool = False) -> html.Span:
     """The status as colour, symbol and word: the one widget every page uses for it."""
     word = status or "No target"
     return html.Span(
-        [html.Span(STATUS_SYMBOLS.get(status, "–"), className="status-symbol", **{"aria-hidden": "true"}), word],
-        className=f"status status-{STATUS_CLASSES.get(status, 'none')}" + (" status-sm" if small else ""),
+        [html.Span(look(status).symbol, className="status-symbol", **{"aria-hidden": "true"}), word],
+        className=f"status status-{look(status).css}" + (" status-sm" if small else ""),
         title=status_help(status),
     )
 
 
 def status_help(status: str | None) -> str:
-    return {
-        AHEAD: "More than 15% above the pro-rated target",
-        ON_TRACK: "Within ±15% of the pro-rated target",
-        BEHIND: "More than 15% below the pro-rated target",
-    }.get(status, "No target for this period")
+    return meaning(status)
 
 
 def status_key() -> html.Div:
     return html.Div([html.Span("Status:", className="me-2 text-muted")]
                     + [html.Span(status_badge(s, small=True), className="me-2", title=status_help(s))
                        for s in (AHEAD, ON_TRACK, BEHIND)]
-                    + [html.Span("on track = within ±15% of the pro-rated target", className="text-muted")],
+                    + [html.Span("on track = within ±15% of the target to date", className="text-muted",
+                                 title=TARGET_TO_DATE)],
                     className="status-key small d-flex flex-wrap align-items-center gap-1")
 
 
@@ -206,7 +199,7 @@ def status_summary(statuses, *, id=None) -> html.Div:
     kwargs = {"id": id} if id else {}
     return html.Div([
         html.Div([html.Span(str(counts[s]), className="status-count-number"), status_badge(s, small=True)],
-                 className=f"status-count status-count-{STATUS_CLASSES[s]}")
+                 className=f"status-count status-count-{look(s).css}")
         for s in (AHEAD, ON_TRACK, BEHIND)
     ], className="status-counts", **kwargs)
 

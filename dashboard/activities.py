@@ -24,7 +24,7 @@ from dashboard._queries import KIND_LABELS, LISTED_KINDS, programme, quarter_opt
 from dashboard._records import COLUMNS, HEADERS, activity_rows, district_options
 
 dash.register_page(__name__, path="/activities", title="Activities · ctmonitor", name="Activities", order=10,
-                   roles=STAFF)
+                   roles=STAFF, scope={"programme": "programme"})
 
 
 class ids:

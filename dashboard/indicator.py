@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard._access import EDITORS, can, refuse, require_indicator, require_role, role
-from dashboard._charts import category_chart, graph, series_chart
+from dashboard._charts import category_chart, cumulative_chart, graph, quarter_chart
 from dashboard._components import (
     current_username,
     empty_state,
@@ -35,12 +35,13 @@ from dashboard._queries import (
     parse_quarter,
     programme,
     quarter_options,
-    quarters,
 )
 from indicators import vocabulary
 from indicators.figures import figures
+from indicators.status import TARGET_TO_DATE
 
-dash.register_page(__name__, path="/indicator", title="Indicator · ctmonitor", name="Indicator")
+dash.register_page(__name__, path="/indicator", title="Indicator · ctmonitor", name="Indicator",
+                   scope={"code": "indicator"})
 
 
 class ids:
@@ -48,6 +49,7 @@ class ids:
     quarter = "indicator-quarter"
     context = "indicator-context"
     chart = "indicator-chart"
+    cumulative = "indicator-cumulative"
     records = "indicator-records"
     records_scope = "indicator-records-scope"
     records_note = "indicator-records-note"
@@ -76,7 +78,7 @@ def layout(code=None, period=None, **_query):
         programme_figures = figures(session, prog.code, quarter)
         item = next(i for i in programme_figures.indicators if i.indicator.code == ind.code)
         series = _series(session, ind, prog, quarter)
-        records = None if _people_hidden(ind) else _records(session, ind, quarter.code)
+        records = None if _records_withheld() else _records(session, ind, quarter.code)
         targets = {t.period: t.value for t in ind.targets}
     info = item.indicator
     unit = info.unit
@@ -105,32 +107,44 @@ def layout(code=None, period=None, **_query):
             dbc.Col([
                 _tiles(item, unit, quarter, year_word),
                 dbc.Card([
-                    dbc.CardHeader(html.H2("Quarterly actual against target, and life of project to date",
+                    dbc.CardHeader(html.H2(f"Each quarter against its target, through {quarter.label(short=True)}",
                                            className="h6 mb-0")),
-                    dbc.CardBody(graph(ids.chart, series_chart(series, unit, targets.get("LOP"))) if series else empty_state("No quarters yet.")),
+                    dbc.CardBody(graph(ids.chart, quarter_chart(series, unit)) if series
+                                 else empty_state("No quarters yet.")),
+                ], className="shadow-sm mb-4"),
+                dbc.Card([
+                    dbc.CardHeader(html.H2("Life of project to date against the LOP target", className="h6 mb-0")),
+                    dbc.CardBody(graph(ids.cumulative, cumulative_chart(series, unit, targets.get("LOP")))
+                                 if series else empty_state("No quarters yet.")),
                 ], className="shadow-sm mb-4"),
                 _narrative_card(item, quarter),
             ], lg=8),
         ]),
         _disaggregation_cards(item, unit, quarter, year_word),
-        _records_card(records, info, quarter),
+        _records_card(records, info, quarter, prog.code),
     ])
 
 
-def _records_card(records, info, quarter) -> dbc.Card:
+def _records_card(records, info, quarter, programme_code: str) -> dbc.Card:
     """The records an indicator counts, each with its upload, sheet and row (``None``: withheld)."""
     if records is None:
+        if info.source_kind == "cases":
+            text = ["Case records are one row per person: they are shown to IOM staff only. The figures above",
+                    " show them as totals."]
+        else:
+            text = ["The quarter's activities behind these figures are listed in the ",
+                    dcc.Link(f"{programme_code} · {quarter.label(short=True)} report",
+                             href=href("/reports", programme=programme_code, period=quarter.code)),
+                    " (its Activities sheet)."]
         return dbc.Card([
             dbc.CardHeader(html.H2("Records that feed this indicator", className="h6 mb-0")),
-            dbc.CardBody(html.P("Case records are one row per person: they are shown to IOM staff only. The "
-                                "figures above, and the Victims profile, show them as totals.",
-                                className="small text-muted mb-0", id="indicator-records-withheld")),
+            dbc.CardBody(html.P(text, className="small text-muted mb-0", id="indicator-records-withheld")),
         ], className="shadow-sm mb-4")
     return dbc.Card([
         dbc.CardHeader(html.Div([
             html.H2("Records that feed this indicator", className="h6 mb-0"),
             dbc.RadioItems(id=ids.records_scope, options=[
-                {"label": f"{quarter.code}", "value": "quarter"},
+                {"label": quarter.label(short=True), "value": "quarter"},
                 {"label": "All quarters", "value": "all"}], value="quarter", inline=True,
                 className="small"),
         ], className="d-flex flex-wrap justify-content-between align-items-center gap-2")),
@@ -141,29 +155,32 @@ def _records_card(records, info, quarter) -> dbc.Card:
     ], className="shadow-sm mb-4")
 
 
-def _people_hidden(ind) -> bool:
-    """A donor officer sees an indicator counted from case sheets as figures only, never row by row."""
-    return ind.source_kind == "cases" and role() == "donor"
+def _records_withheld() -> bool:
+    """A donor officer sees figures, never records row by row (nor the internal files they came from): the
+    activities of a quarter reach them in that quarter's report."""
+    return role() == "donor"
 
 
 # --- data ------------------------------------------------------------------------------------------
 
 
 def _series(session, ind, prog, quarter) -> list[dict]:
-    """Per quarter through the report quarter: actual, the quarter's share of the year's target (the year's
-    target itself for a percentage), and the LOP actual to date."""
-    from indicators.figures import indicator_series
+    """Per quarter through the report quarter: actual, the quarter's target and the LOP actual to date with
+    the LOP target to date, by the figures' own rules (``quarter_target``, ``target_to_date``)."""
+    from indicators.figures import elapsed_share, indicator_series, is_milestone, quarter_target, target_to_date
+    from indicators.periods import LOP, parse
 
-    per_year: dict[str, int] = {}
-    for q in quarters(prog):
-        per_year[q.fiscal_year.code] = per_year.get(q.fiscal_year.code, 0) + 1
+    lop_target = ind.target_for(LOP.code)
     rows = []
     for point in indicator_series(session, ind.code, through=quarter):
-        target = point.year_target
-        if target is not None and ind.unit != "percent":
-            target = target / per_year.get(point.year, 4)
-        rows.append({"quarter": point.quarter, "actual": point.actual, "target": target,
-                     "cumulative": point.lop_to_date})
+        period = parse(point.quarter, prog.calendar)
+        due = None
+        if lop_target is not None and ind.unit != "percent" and not is_milestone(ind.measure):
+            due = float(target_to_date(lop_target, elapsed_share(LOP, period, prog.start_date, prog.end_date)))
+        rows.append({"quarter": point.quarter, "actual": point.actual, "cumulative": point.lop_to_date,
+                     "target": quarter_target(point.year_target, period, prog.start_date, prog.end_date,
+                                              ind.unit, ind.measure),
+                     "lop_target_to_date": due})
     return rows
 
 
@@ -286,22 +303,31 @@ def _tile(label, value, detail=None, extra=None):
 def _tiles(item, unit, quarter, year_word) -> dbc.Row:
     ytd, lop = item.year_to_date, item.lop_to_date
     return dbc.Row([
-        _tile(f"Quarter {quarter.code}", format_number(item.quarter.actual, unit)),
-        _tile(f"{year_word} to date", format_number(ytd.actual, unit),
-              f"target {format_number(ytd.target, unit)} · {format_percent(ytd.percent_of_target)}"
-              if ytd.target is not None else "no target this year",
-              status_badge(ytd.status, small=True) if ytd.target is not None else None),
-        _tile("Life of project to date", format_number(lop.actual, unit),
-              f"target {format_number(lop.target, unit)} · {format_percent(lop.percent_of_target)}"
-              if lop.target is not None else "no LOP target",
-              status_badge(lop.status, small=True) if lop.target is not None else None),
+        _tile(f"Quarter {quarter.label(short=True)}", format_number(item.quarter.actual, unit)),
+        _tile(f"{year_word} to date", format_number(ytd.actual, unit), *_against(ytd, unit, "no target this year")),
+        _tile("Life of project to date", format_number(lop.actual, unit), *_against(lop, unit, "no LOP target")),
     ], className="g-3 mb-4", id="indicator-tiles")
 
 
+def _against(figure, unit, none: str) -> tuple:
+    """A tile's detail: the full target and the share of it, then the target to date the status is judged
+    against and the share of that, beside the status itself."""
+    if figure.target is None:
+        return none, None
+    detail = html.Div([
+        html.Div(f"target {format_number(figure.target, unit)} · {format_percent(figure.percent_of_target)}"),
+        html.Div([f"target to date {format_number(figure.target_to_date, unit)} · "
+                  f"{format_percent(figure.percent_of_target_to_date)}"], title=TARGET_TO_DATE),
+    ])
+    return detail, status_badge(figure.status, small=True)
+
+
 def _narrative_card(item, quarter) -> dbc.Card:
-    """Managers and administrators write the narrative; everyone else reads it."""
+    """Managers and administrators write the narrative; everyone else reads it. The button names the
+    indicator and quarter it saves for: the ones the page shows."""
     status = item.status
-    header = dbc.CardHeader(html.Div([html.H2(f"Deviation narrative · {quarter.code}", className="h6 mb-0"),
+    target = f"{item.indicator.code} · {quarter.label(short=True)}"
+    header = dbc.CardHeader(html.Div([html.H2(f"Deviation narrative · {target}", className="h6 mb-0"),
                                       status_badge(status, small=True)],
                                      className="d-flex justify-content-between align-items-center"))
     if not can(EDITORS):
@@ -309,20 +335,20 @@ def _narrative_card(item, quarter) -> dbc.Card:
         return dbc.Card([header, dbc.CardBody(
             html.P(text, className="mb-0 narrative-text", id="indicator-narrative-text") if text
             else empty_state("No narrative for this quarter."))], className="shadow-sm mb-4")
-    prompt = (f"{status_help(status)}: explain the deviation for the donor."
+    prompt = (f"{status_help(status)} Explain the deviation for the donor."
               if status in ("Ahead", "Behind") else "Optional: context for this quarter's figures.")
     return dbc.Card([
         header,
         dbc.CardBody([
-            dbc.Alert("More than 15% off the pro-rated target and no narrative yet: the report needs one.",
+            dbc.Alert("More than 15% off the target to date and no narrative yet: the report needs one.",
                       color="warning", className="py-2 small") if item.needs_narrative else None,
             dbc.Label(prompt, html_for=ids.narrative, className="small text-muted"),
             dbc.Textarea(id=ids.narrative, value=item.narrative or "", rows=4, maxLength=4000,
                          placeholder="What explains the difference from the target, and what is being done."),
             html.Div([
-                dbc.Button("Save narrative", id=ids.save, color="primary", size="sm", n_clicks=0),
-                html.Span(id=ids.saved, className="small text-muted ms-2", role="status"),
-            ], className="mt-2 d-flex align-items-center"),
+                dbc.Button(f"Save narrative for {target}", id=ids.save, color="primary", size="sm", n_clicks=0),
+                html.Span(id=ids.saved, className="small ms-2", role="status"),
+            ], className="mt-2 d-flex align-items-center flex-wrap gap-1"),
         ]),
     ], className="shadow-sm mb-4")
 
@@ -364,15 +390,17 @@ def choose_quarter(period, context):
 def change_records_scope(scope, context):
     with read_session() as session:
         ind = indicator(session, require_indicator(session, (context or {}).get("code")))
-        if _people_hidden(ind):
-            refuse(f"case records of {ind.code}", reason="case records are for staff")
+        if _records_withheld():
+            refuse(f"records of {ind.code}", reason="records are for staff")
         rows = _records(session, ind, None if scope == "all" else context["period"])
     return rows[:RECORD_LIMIT], _records_note(rows)
 
 
 @callback(Output(ids.saved, "children"), Input(ids.save, "n_clicks"), State(ids.narrative, "value"),
-          State(ids.context, "data"), prevent_initial_call=True)
-def save_narrative(n_clicks, text, context):
+          State(ids.context, "data"), State(ids.quarter, "value"), prevent_initial_call=True)
+def save_narrative(n_clicks, text, context, chosen):
+    """Saves for the indicator and quarter the page shows (its context), and says which; if the quarter
+    picker has moved on and the page is not yet redrawn, nothing is saved."""
     from datetime import datetime
 
     from indicators.narratives import set_narrative
@@ -380,7 +408,15 @@ def save_narrative(n_clicks, text, context):
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
     require_role(EDITORS, "narrative")
+    context = context or {}
+    if chosen and chosen != context.get("period"):
+        return html.Span(f"Nothing saved: the page is changing to {chosen}. Check the text and save again.",
+                         className="text-danger")
     with store().begin() as session:
-        code = require_indicator(session, (context or {}).get("code"))
-        set_narrative(session, code, context["period"], (text or "").strip(), current_username())
-    return f"Saved at {datetime.now():%H:%M}."
+        code = require_indicator(session, context.get("code"))
+        row = set_narrative(session, code, context["period"], (text or "").strip(), current_username())
+        quarter = parse_quarter(indicator(session, code).programme, context["period"])
+    what = f"{code} · {quarter.label(short=True)}"
+    done = "Saved the narrative" if row is not None else "Cleared the narrative"
+    return html.Span(f"{done} for {what} at {datetime.now():%H:%M}.", className="text-success",
+                     id="indicator-saved-done")

@@ -30,8 +30,10 @@ from dashboard._components import (
 )
 from dashboard._queries import default_quarter, first_programme, parse_quarter, programme, quarter_options
 from indicators.figures import figures
+from indicators.status import TARGET_TO_DATE
 
-dash.register_page(__name__, path="/programme", title="Logframe · ctmonitor", name="Logframe")
+dash.register_page(__name__, path="/programme", title="Logframe · ctmonitor", name="Logframe",
+                   scope={"code": "programme"})
 
 
 class ids:
@@ -40,6 +42,8 @@ class ids:
     tree = "programme-tree"
     iptt = "programme-iptt"
     summary = "programme-summary"
+    shown = "programme-shown"
+    report_link = "programme-report-link"
 
 
 LEVEL_LABELS = {"goal": "Goal", "outcome": "Outcome", "output": "Output"}
@@ -51,7 +55,7 @@ def layout(code=None, period=None, **_query):
         visible = visible_programme_codes(session)
         code = (first(code) or first_programme(session, visible)).strip().upper()
         prog = programme(session, code, full=True)
-        if prog is None or prog.code not in visible:
+        if prog is None or prog.code not in visible:  # one the user may not see was refused before this
             return not_found(f"There is no programme with the code “{code}”." if code else "No programme is loaded.")
         asked = first(period)
         quarter = parse_quarter(prog, asked) or default_quarter(prog)
@@ -79,9 +83,10 @@ def layout(code=None, period=None, **_query):
         dbc.Row([
             dbc.Col(status_summary([f.status for f in result.indicators], id=ids.summary), md="auto"),
             dbc.Col(html.Div([
-                html.Span(quarter.label(), className="fw-semibold d-block"),
-                html.A("Download the report", href=href("/reports", programme=prog.code, period=quarter.code),
-                       className="small"),
+                html.Span(quarter.label(), className="fw-semibold d-block", id=ids.shown),
+                dcc.Link(f"Report for {prog.code} · {quarter.label(short=True)} →",
+                         href=href("/reports", programme=prog.code, period=quarter.code), className="small",
+                         id=ids.report_link),
             ]), className="d-flex align-items-center"),
         ], className="g-3 mb-4 align-items-stretch"),
         dbc.Card([
@@ -135,7 +140,7 @@ def _result_node(res, items, period_code: str) -> html.Div:
 
 IPTT_COLUMNS = ("No.", "Indicator", "Standard indicator", "Unit", "Baseline", "{y} target", "Q1", "Q2", "Q3",
                 "Q4", "{y} actual to date", "% of {y} target", "LOP target", "LOP actual to date",
-                "% of LOP target", "Status", "Deviation narrative")
+                "% of LOP target", "Target to date", "% of target to date", "Status", "Deviation narrative")
 
 
 def iptt_table(result, year_label: str = "FY") -> html.Div:
@@ -167,12 +172,26 @@ def iptt_table(result, year_label: str = "FY") -> html.Div:
             html.Td(format_number(item.lop_to_date.target, unit), className="num"),
             html.Td(format_number(item.lop_to_date.actual, unit), className="num fw-semibold"),
             html.Td(format_percent(item.lop_to_date.percent_of_target), className="num"),
+            html.Td(_target_to_date(item), className="num", title=TARGET_TO_DATE),
+            html.Td(format_percent(item.judged.percent_of_target_to_date), className="num"),
             html.Td(status_badge(item.status, small=True), className="text-nowrap"),
             html.Td(narrative or (html.Span("Narrative needed", className="text-warning-emphasis small")
                                   if item.needs_narrative else ""), className="iptt-narrative"),
         ], id=f"programme-row-{info.code}"))
     return html.Div(html.Table([header, html.Tbody(rows)], className="table table-sm table-hover iptt mb-0",
                                id=ids.iptt), className="table-responsive")
+
+
+def _target_to_date(item) -> list:
+    """The target the row's status is judged against, and whose: the year's, or the LOP's without one."""
+    judged = item.judged
+    if judged.target_to_date is None:
+        return ["–"]
+    whose = "LOP" if judged is item.lop_to_date else ""
+    kind = "milestone" if item.indicator.milestone else ""
+    note = " · ".join(w for w in (whose, kind) if w)
+    return [format_number(judged.target_to_date, item.indicator.unit)] + (
+        [html.Div(note, className="small text-muted")] if note else [])
 
 
 @callback(Output(ids.url, "search"), Input(ids.quarter, "value"), State(ids.url, "search"),

@@ -31,7 +31,7 @@ from indicators.figures import figures, indicator_series
 from indicators.models import Awareness, Training, Upload
 
 dash.register_page(__name__, path="/quality", title="Data quality · ctmonitor", name="Data quality", order=40,
-                   roles=STAFF)
+                   roles=STAFF, scope={"programme": "programme"})
 
 MEDIAN_FACTOR = 3
 OUTLIER_LIMIT = 200  # rows listed per kind and programme; the rest are counted

@@ -1,9 +1,16 @@
 """Reports: a programme, a quarter and a format, then the donor file through ``exports.cli.render``; indicators
 more than 15% off without a narrative are listed first. ``/reports?programme=KEC&period=FY2019Q3&format=iptt``.
 
+Every choice changes the URL and the page is drawn again from it, so what the page shows, the URL and the
+target of each button agree; each button names its target ("Download KEC · FY2019 Q3 · IPTT", "Sign off
+KEC · FY2019 Q3") and its confirmation repeats what was done. A button pressed while the page is still
+being redrawn for a new choice does nothing and says so.
+
 Once the report is sent, a manager signs the quarter off: the report in the donor's default format is made
 and kept with the sign-off (``indicators.signoff``), and from then on downloading that quarter in that
-format serves the kept file byte for byte, whatever data arrive later. Every download is audited."""
+format serves the kept file byte for byte, whatever data arrive later. Indicators off target without a
+narrative are listed at sign-off and must be acknowledged (kept in the audit trail). Every download is
+audited."""
 
 from __future__ import annotations
 
@@ -33,11 +40,12 @@ from dashboard._components import (
     visible_programme_codes,
 )
 from dashboard._queries import default_quarter, first_programme, parse_quarter, programme, quarter_options
-from exports.cli import FORMATS, default_format
+from exports.cli import FORMAT_NAMES, FORMATS, default_format
 from indicators import audit, signoff
 from indicators.figures import figures
 
-dash.register_page(__name__, path="/reports", title="Reports · ctmonitor", name="Reports", order=30)
+dash.register_page(__name__, path="/reports", title="Reports · ctmonitor", name="Reports", order=30,
+                   scope={"programme": "programme"})
 
 
 class ids:
@@ -50,15 +58,23 @@ class ids:
     flagged = "reports-flagged"
     state = "reports-state"
     done = "reports-done"
+    heading = "reports-heading"
     signoff = "reports-signoff"
     signoff_confirm = "reports-signoff-confirm"
+    signoff_acknowledge = "reports-signoff-acknowledge"
     signoff_button = "reports-signoff-button"
     signoff_result = "reports-signoff-result"
 
 
 # Drawn only while the quarter shown can still be signed off: listed for Dash's callback check (see _access).
-CALLBACK_COMPONENTS = [dbc.Checkbox(id=ids.signoff_confirm), dbc.Button(id=ids.signoff_button),
-                       html.Div(id=ids.signoff_result)]
+CALLBACK_COMPONENTS = [dbc.Checkbox(id=ids.signoff_confirm), dbc.Checkbox(id=ids.signoff_acknowledge),
+                       dbc.Button(id=ids.signoff_button), html.Div(id=ids.signoff_result)]
+
+
+def target_words(code: str, quarter, fmt: str | None = None) -> str:
+    """What a button acts on, as it and its confirmation say it: ``KEC · FY2019 Q3 · IPTT``."""
+    words = f"{code} · {quarter.label(short=True)}"
+    return words + (f" · {FORMAT_NAMES.get(fmt, fmt.upper())}" if fmt else "")
 
 
 @safe_layout
@@ -66,7 +82,7 @@ def layout(programme=None, period=None, format=None, **_query):
     with read_session() as session:
         visible = visible_programme_codes(session)
         code = (first(programme) or first_programme(session, visible)).strip().upper()
-        prog = _programme(session, code)
+        prog = programme_named(session, code)
         if prog is None or prog.code not in visible:
             return not_found(f"There is no programme with the code “{code}”." if code else "No programme is loaded.")
         quarter = parse_quarter(prog, first(period)) or default_quarter(prog)
@@ -78,7 +94,8 @@ def layout(programme=None, period=None, format=None, **_query):
     filename = signed.report_filename if kept else download_filename(prog.code, quarter.code, fmt)
     flagged = [i for i in result.indicators if i.needs_narrative]
     counts = status_counts(i.status for i in result.indicators)
-    state = {"programme": prog.code, "period": quarter.code, "format": fmt}
+    state = {"programme": prog.code, "period": quarter.code, "format": fmt,
+             "flagged": [i.indicator.code for i in flagged]}
     return html.Div([
         dcc.Location(id=ids.url, refresh="callback-nav"),
         dcc.Store(id=ids.state, data=state),
@@ -88,23 +105,27 @@ def layout(programme=None, period=None, format=None, **_query):
             dbc.Col(dbc.Card([
                 dbc.CardHeader(html.H2("Report", className="h6 mb-0")),
                 dbc.CardBody([
-                    _field("Programme", dcc.Dropdown(id=ids.programme, clearable=False, value=prog.code,
-                                                     options=[{"label": c, "value": c} for c in visible])),
-                    _field("Quarter", dcc.Dropdown(id=ids.quarter, clearable=False, value=quarter.code,
-                                                   options=quarter_options(prog), searchable=False)),
-                    _field("Format", dbc.RadioItems(id=ids.format, value=fmt, options=[
-                        {"label": label[:1].upper() + label[1:] + (" · donor's default" if key == default_format(prog.donor) else ""),
-                         "value": key} for key, label in FORMATS.items()])),
-                    dbc.Button(["Download ", html.Span(filename, className="font-monospace small")],
-                               id=ids.download, color="primary", className="w-100 mt-2", n_clicks=0),
-                    html.P("The report as signed off: the file kept at sign-off, byte for byte.",
-                           className="small text-muted mt-2 mb-0") if kept else None,
-                    dcc.Loading(html.Div(id=ids.done, className="small text-muted mt-2", role="status"), type="dot"),
+                    _field("Programme", ids.programme, dcc.Dropdown(
+                        id=ids.programme, clearable=False, value=prog.code,
+                        options=[{"label": c, "value": c} for c in visible])),
+                    _field("Quarter", ids.quarter, dcc.Dropdown(
+                        id=ids.quarter, clearable=False, value=quarter.code, options=quarter_options(prog),
+                        searchable=False)),
+                    _field("Format", ids.format, dbc.RadioItems(id=ids.format, value=fmt, options=[
+                        {"label": label[:1].upper() + label[1:]
+                         + (" · donor's default" if key == default_format(prog.donor) else ""), "value": key}
+                        for key, label in FORMATS.items()])),
+                    dbc.Button(f"Download {target_words(prog.code, quarter, fmt)}", id=ids.download,
+                               color="primary", className="w-100 mt-2", n_clicks=0),
+                    html.P(["File: ", html.Span(filename, className="font-monospace")]
+                           + ([" · the report as signed off, kept byte for byte"] if kept else []),
+                           className="small text-muted mt-2 mb-0"),
+                    dcc.Loading(html.Div(id=ids.done, className="small mt-2", role="status"), type="dot"),
                 ]),
             ], className="shadow-sm mb-4"), lg=5),
             dbc.Col([
                 dbc.Card([
-                    dbc.CardHeader(html.H2(f"{prog.code} · {quarter.label()}", className="h6 mb-0")),
+                    dbc.CardHeader(html.H2(f"{prog.code} · {quarter.label()}", className="h6 mb-0", id=ids.heading)),
                     dbc.CardBody([
                         html.P([f"{prog.title} · {prog.donor}"]
                                + ([html.Br(), f"Data as of {format_datetime(result.data_as_of)}"]
@@ -114,26 +135,28 @@ def layout(programme=None, period=None, format=None, **_query):
                                  className="mb-0"),
                     ]),
                 ], className="shadow-sm mb-4"),
-                _signoff_card(prog, quarter, signed, closed),
-                _flagged_card(flagged, quarter.code),
+                _signoff_card(prog, quarter, signed, closed, flagged),
+                _flagged_card(flagged, quarter),
             ], lg=7),
         ]),
     ])
 
 
-def _programme(session, code):
+def programme_named(session, code):
     return programme(session, code) if code else None
 
 
-def _signoff_card(prog, quarter, signed, closed) -> dbc.Card:
+def _signoff_card(prog, quarter, signed, closed, flagged) -> dbc.Card:
     """The quarter's sign-off: who and when once it is done; for a manager until then, the way to do it."""
+    what = target_words(prog.code, quarter)
     body = []
     if signed is not None:
         body.append(dbc.Alert([
-            html.Strong(f"Signed off by {signed.signed_by} on {format_datetime(signed.signed_at)} UTC."),
+            html.Strong(f"{what} was signed off by {signed.signed_by} on {format_datetime(signed.signed_at)} UTC."),
             html.Br(),
-            (f"The {signed.report_format.upper()} report sent then is kept ({signed.report_filename}, SHA-256 "
-             f"{signed.report_sha256[:12]}…); {quarter.code} and the quarters before it can no longer change."),
+            (f"The {FORMAT_NAMES.get(signed.report_format, signed.report_format)} report sent then is kept "
+             f"({signed.report_filename}, SHA-256 {signed.report_sha256[:12]}…); {quarter.code} and the quarters "
+             "before it can no longer change."),
         ], color="success", className="py-2 mb-0 small", id="reports-signed"))
     else:
         if closed is not None:
@@ -141,53 +164,61 @@ def _signoff_card(prog, quarter, signed, closed) -> dbc.Card:
                                   f"{closed.signed_at}, so {quarter.code}'s figures can no longer change.",
                                   color="info", className="py-2 small"))
         if can(SIGNERS):
+            codes = [i.indicator.code for i in flagged]
             body += [
                 html.P(f"Once the report has been sent to {prog.donor}, sign the quarter off: the "
-                       f"{default_format(prog.donor).upper()} report is kept as sent, and no upload may change "
-                       f"{quarter.code} or an earlier quarter any more.", className="small"),
+                       f"{FORMAT_NAMES.get(default_format(prog.donor))} report is kept as sent, and no upload may "
+                       f"change {quarter.code} or an earlier quarter any more.", className="small"),
                 dbc.Checkbox(id=ids.signoff_confirm, value=False, className="mb-2",
-                             label=f"The {quarter.code} report has been sent to {prog.donor}"),
-                dbc.Button(f"Sign off {quarter.code}", id=ids.signoff_button, color="success", outline=True,
+                             label=f"The {what} report has been sent to {prog.donor}"),
+                html.Div([
+                    html.P([f"{len(codes)} indicator{'s are' if len(codes) != 1 else ' is'} more than 15% off the "
+                            "target to date without a deviation narrative: ", html.Strong(", ".join(codes)), "."],
+                           className="small mb-1"),
+                    dbc.Checkbox(id=ids.signoff_acknowledge, value=False, className="mb-2",
+                                 label=f"Sign off without narratives for {', '.join(codes)} (kept in the audit "
+                                       "trail)"),
+                ], className="signoff-acknowledge") if codes else
+                dbc.Checkbox(id=ids.signoff_acknowledge, value=False, style={"display": "none"}),
+                dbc.Button(f"Sign off {what}", id=ids.signoff_button, color="success", outline=True,
                            n_clicks=0, className="w-100"),
                 dcc.Loading(html.Div(id=ids.signoff_result, className="mt-2", role="status"), type="dot"),
             ]
         elif closed is None:
             body.append(html.P(f"{quarter.code} has not been signed off yet.", className="small text-muted mb-0"))
     return dbc.Card([
-        dbc.CardHeader(html.H2("Sign-off", className="h6 mb-0")),
+        dbc.CardHeader(html.H2(f"Sign-off · {what}", className="h6 mb-0")),
         dbc.CardBody(body, id=ids.signoff),
     ], className="shadow-sm mb-4" + (" signoff-done" if signed is not None else ""))
 
 
-def _field(label, control):
-    return html.Div([dbc.Label(label, className="small text-muted mb-1"), control], className="mb-3")
+def _field(label, id, control):
+    return html.Div([dbc.Label(label, html_for=id, className="small text-muted mb-1"), control], className="mb-3")
 
 
-def _flagged_card(flagged, period_code: str) -> dbc.Card:
+def _flagged_card(flagged, quarter) -> dbc.Card:
     if not flagged:
-        body = dbc.Alert("Every indicator more than 15% off its target has a deviation narrative.", color="success",
-                         className="mb-0 py-2")
-    else:
-        body = html.Div([
-            html.P(f"{len(flagged)} indicator{'s are' if len(flagged) != 1 else ' is'} more than 15% off the "
-                   "pro-rated target without a deviation narrative. The report can be downloaded, but the donor "
-                   "will ask why.", className="small"),
-            html.Ul([html.Li([
-                dcc.Link(item.indicator.code, href=href("/indicator", code=item.indicator.code, period=period_code),
-                         className="fw-semibold me-2"),
-                item.indicator.name, " ", status_badge(item.status, small=True),
-                html.Span(f" {format_percent(_percent(item))} of target", className="small text-muted"),
-            ], className="mb-1") for item in flagged], className="list-unstyled mb-0"),
-        ])
+        return dbc.Card([
+            dbc.CardHeader(html.H2("Deviation narratives", className="h6 mb-0")),
+            dbc.CardBody(dbc.Alert("Every indicator more than 15% off its target to date has a deviation narrative.",
+                                   color="success", className="mb-0 py-2"), id=ids.flagged),
+        ], className="shadow-sm mb-4")
+    body = html.Div([
+        html.P(f"{len(flagged)} indicator{'s are' if len(flagged) != 1 else ' is'} more than 15% off the target to "
+               "date without a deviation narrative. The report can be downloaded, but the donor will ask why.",
+               className="small"),
+        html.Ul([html.Li([
+            dcc.Link(item.indicator.code, href=href("/indicator", code=item.indicator.code, period=quarter.code),
+                     className="fw-semibold me-2"),
+            item.indicator.name, " ", status_badge(item.status, small=True),
+            html.Span(f" {format_percent(item.judged.percent_of_target_to_date)} of the target to date",
+                      className="small text-muted"),
+        ], className="mb-1") for item in flagged], className="list-unstyled mb-0"),
+    ])
     return dbc.Card([
-        dbc.CardHeader(html.H2("Before sending: narratives missing", className="h6 mb-0")),
+        dbc.CardHeader(html.H2(f"Before sending: narratives missing ({len(flagged)})", className="h6 mb-0")),
         dbc.CardBody(body, id=ids.flagged),
-    ], className="shadow-sm mb-4 " + ("border-warning" if flagged else ""))
-
-
-def _percent(item):
-    figure = item.year_to_date if item.year_to_date.target is not None else item.lop_to_date
-    return figure.percent_of_target
+    ], className="shadow-sm mb-4 border-warning")
 
 
 @callback(Output(ids.url, "search"), Input(ids.programme, "value"), Input(ids.quarter, "value"),
@@ -200,68 +231,96 @@ def choose(programme, period, fmt, state):
     if programme != state.get("programme"):
         return query_string(programme=programme)
     wanted = {"programme": programme, "period": period, "format": fmt}
-    if wanted == state:
+    if wanted == {k: state.get(k) for k in wanted}:
         raise dash.exceptions.PreventUpdate
     return query_string(**wanted)
 
 
-def _asked(session, state) -> tuple[str, str, str]:
-    """The programme (one the user may see), quarter and format a request names, normalised."""
+def _asked(session, state) -> tuple[str, object, str | None]:
+    """The programme (one the user may see), quarter and format the page shows, normalised."""
     state = state if isinstance(state, dict) else {}
     code = require_programme(session, state.get("programme"))
     quarter = parse_quarter(programme(session, code), state.get("period"))
     if quarter is None:
         raise dash.exceptions.PreventUpdate
     fmt = state.get("format") if state.get("format") in FORMATS else None
-    return code, quarter.code, fmt
+    return code, quarter, fmt
+
+
+def _moving(state, chosen: dict) -> str | None:
+    """What the selectors show when the page has not been redrawn for them yet (else None)."""
+    state = state if isinstance(state, dict) else {}
+    moved = {k: v for k, v in chosen.items() if v is not None and v != state.get(k)}
+    return " · ".join(str(v) for v in moved.values()) or None
 
 
 @callback(Output(ids.file, "data"), Output(ids.done, "children"), Input(ids.download, "n_clicks"),
-          State(ids.state, "data"), prevent_initial_call=True)
-def download(n_clicks, state):
-    """The report file; for a signed-off quarter in the format signed off, the very file kept then."""
+          State(ids.state, "data"), State(ids.programme, "value"), State(ids.quarter, "value"),
+          State(ids.format, "value"), prevent_initial_call=True)
+def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
+    """The report file the page shows; for a signed-off quarter in the format signed off, the very file kept."""
     from exports.cli import render
 
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
+    moving = _moving(state, {"programme": chosen_programme, "period": chosen_period, "format": chosen_format})
+    if moving:
+        return dash.no_update, html.Span(f"Nothing downloaded: the page is changing to {moving}. Try again.",
+                                         className="text-danger")
     with read_session() as session:
-        code, period, fmt = _asked(session, state)
-        signed = signoff.signed_report(session, code, period)
+        code, quarter, fmt = _asked(session, state)
+        signed = signoff.signed_report(session, code, quarter.code)
         kept = signed is not None and signed.report_format == (fmt or signed.report_format)
         if kept:
             data, fmt, name = signed.report, signed.report_format, signed.report_filename
         else:
-            data, fmt = render(session, code, period, fmt)
-            name = download_filename(code, period, fmt)
+            data, fmt = render(session, code, quarter.code, fmt)
+            name = download_filename(code, quarter.code, fmt)
     with store().begin() as session:
-        audit.record(session, current_username(), "report-downloaded", f"{code} {period}", format=fmt,
+        audit.record(session, current_username(), "report-downloaded", f"{code} {quarter.code}", format=fmt,
                      filename=name, bytes=len(data), signed_copy=kept)
-    note = " (the copy kept at sign-off)" if kept else ""
-    return dcc.send_bytes(data, name), f"{name} prepared ({len(data):,} bytes){note}."
+    note = ", the copy kept at sign-off" if kept else ""
+    return dcc.send_bytes(data, name), html.Span(
+        f"Downloaded {target_words(code, quarter, fmt)}: {name} ({len(data):,} bytes{note}).",
+        className="text-success", id="reports-downloaded")
 
 
-@callback(Output(ids.signoff_result, "children"), Input(ids.signoff_button, "n_clicks"),
-          State(ids.signoff_confirm, "value"), State(ids.state, "data"), prevent_initial_call=True)
-def sign_off(n_clicks, confirmed, state):
-    """A manager signs the quarter off: the report in the donor's default format is made and kept with it."""
+@callback(Output(ids.signoff_result, "children"), Output(ids.signoff_button, "disabled"),
+          Input(ids.signoff_button, "n_clicks"), State(ids.signoff_confirm, "value"),
+          State(ids.signoff_acknowledge, "value"), State(ids.state, "data"), State(ids.programme, "value"),
+          State(ids.quarter, "value"), prevent_initial_call=True)
+def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_period):
+    """A manager signs off the quarter the page shows: the report in the donor's default format is made and
+    kept with it. Indicators off target without a narrative must have been acknowledged."""
     from exports.cli import render
 
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
     require_role(SIGNERS, "sign-off")
-    if not confirmed:
-        return dbc.Alert("Tick the box once the report has been sent, then sign off.", color="warning",
-                         className="py-2 small mb-0")
+    moving = _moving(state, {"programme": chosen_programme, "period": chosen_period})
+    if moving:
+        return _refusal(f"Nothing signed off: the page is changing to {moving}. Check it, then sign off."), False
     with store().begin() as session:
-        code, period, _fmt = _asked(session, state)
+        code, quarter, _fmt = _asked(session, state)
+        what = target_words(code, quarter)
+        if not confirmed:
+            return _refusal(f"Tick the box once the {what} report has been sent, then sign off {what}."), False
         fmt = default_format(programme(session, code).donor)
+        shown_flags = list((state or {}).get("flagged") or [])
         try:
-            data, fmt = render(session, code, period, fmt)
-            record = signoff.sign_off(session, code, period, current_username(), data, fmt,
-                                      download_filename(code, period, fmt))
+            data, fmt = render(session, code, quarter.code, fmt)
+            record = signoff.sign_off(session, code, quarter.code, current_username(), data, fmt,
+                                      download_filename(code, quarter.code, fmt),
+                                      acknowledged=shown_flags if acknowledged else ())
         except signoff.SignOffError as exc:
-            return dbc.Alert(f"Not signed off: {exc}.", color="danger", className="py-2 small mb-0")
+            return _refusal(f"{what} was not signed off: {exc}."), False
         when = format_datetime(record.signed_at)
-    return dbc.Alert(f"Signed off by {record.signed_by} on {when} UTC. The {fmt.upper()} report is kept as sent; "
-                     "reload the page to see the quarter closed.", color="success", className="py-2 small mb-0",
-                     id="reports-signoff-done")
+    without = (f" Signed off without narratives for {', '.join(shown_flags)}, as acknowledged."
+               if acknowledged and shown_flags else "")
+    return dbc.Alert(f"Signed off {what} by {record.signed_by} on {when} UTC. The {FORMAT_NAMES.get(fmt)} report "
+                     f"{record.report_filename} is kept as sent.{without}", color="success",
+                     className="py-2 small mb-0", id="reports-signoff-done"), True
+
+
+def _refusal(text: str) -> dbc.Alert:
+    return dbc.Alert(text, color="warning", className="py-2 small mb-0")

@@ -28,7 +28,8 @@ from dashboard._components import (
 )
 from dashboard._queries import KIND_LABELS, counts_text, uploads
 
-dash.register_page(__name__, path="/upload", title="Upload · ctmonitor", name="Upload", order=20, roles=STAFF)
+dash.register_page(__name__, path="/upload", title="Upload · ctmonitor", name="Upload", order=20, roles=STAFF,
+                   scope={"programme": "programme"})
 
 
 class ids:

@@ -43,7 +43,7 @@ def donor_may_see() -> bool:
 
 
 dash.register_page(__name__, path="/victims", title="Victims profile · ctmonitor", name="Victims profile", order=50,
-                   roles=ALL_ROLES, allowed=donor_may_see)
+                   roles=ALL_ROLES, allowed=donor_may_see, scope={"programme": "programme"})
 
 THRESHOLD = 5
 VICTIM_STATUSES = ("Possible victim", "Actual victim")

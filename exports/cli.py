@@ -17,6 +17,8 @@ FORMATS = {
     "csv": "machine-readable results (.csv)",
     "iati": "IATI activity 2.03 XML (.xml)",
 }
+# How buttons and messages name a format: "Download KEC · FY2019 Q3 · IPTT".
+FORMAT_NAMES = {"iptt": "IPTT", "ppr": "SF-PPR-B", "csv": "CSV", "iati": "IATI XML"}
 # format -> the module under exports/ whose render_report(session, programme_figures) -> bytes writes it
 RENDERERS = {"iptt": "iptt", "ppr": "ppr", "csv": "results_csv", "iati": "iati"}
 DEFAULT_FORMAT_BY_DONOR = {"USAID": "iptt", "U.S. Department of State": "ppr"}

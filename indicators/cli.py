@@ -61,6 +61,9 @@ def register(commands) -> None:
     sign.add_argument("--format", choices=["csv", "iati", "iptt", "ppr"], help="default: follows the donor")
     sign.add_argument("--user", required=True, metavar="NAME", help="the programme manager signing off")
     sign.add_argument("--note", help="a remark kept with the sign-off")
+    sign.add_argument("--without-narratives", action="store_true",
+                      help="sign off although indicators more than 15%% off target have no deviation narrative "
+                           "(they are listed, and the acknowledgement is kept in the audit trail)")
     sign.set_defaults(handler=cmd_signoff)
 
 
@@ -188,10 +191,16 @@ def cmd_signoff(args, settings: Settings) -> int:
                 return 2
             programme = session.scalar(select(Programme).where(Programme.code == code))
             quarter = periods.parse(args.period, programme.calendar).code
+            missing = signoff.missing_narratives(session, code, quarter) if args.without_narratives else []
             record = signoff.sign_off(session, code, quarter, user.username, data, fmt,
-                                      signoff.report_filename(code, quarter, fmt), note=args.note)
+                                      signoff.report_filename(code, quarter, fmt), note=args.note,
+                                      acknowledged=missing)
             summary = (f"Signed off {code} {record.period} by {record.signed_by}: {record.report_filename} kept "
-                       f"({len(data):,} bytes, SHA-256 {record.report_sha256[:16]}…)")
+                       f"({len(data):,} bytes, SHA-256 {record.report_sha256[:16]}…)"
+                       + (f"; signed off without narratives for {', '.join(missing)}" if missing else ""))
+    except signoff.MissingNarratives as exc:
+        print(f"ctmonitor signoff: not signed off: {exc} (--without-narratives)", file=sys.stderr)
+        return 1
     except (signoff.SignOffError, periods.PeriodError) as exc:
         print(f"ctmonitor signoff: {exc}", file=sys.stderr)
         return 1

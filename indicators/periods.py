@@ -73,13 +73,16 @@ class Period:
             return [self]
         return [Period(self.calendar, self.year, q) for q in range(1, 5)]
 
-    def label(self) -> str:
-        """In words, as on a report cover: ``FY2019 Q3: 1 April – 30 June 2019``."""
+    def label(self, short: bool = False) -> str:
+        """In words, as on a report cover: ``FY2019 Q3: 1 April – 30 June 2019``; short: ``FY2019 Q3``, as
+        buttons and messages name the quarter they act on."""
         start, end = self.start, self.end
         if self.quarter:
             prefix = f"FY{self.year} Q{self.quarter}" if self.calendar == FISCAL else f"{self.year} Q{self.quarter}"
         else:
             prefix = self.code
+        if short:
+            return prefix
         if start.year == end.year:
             span = f"{start.day} {MONTHS[start.month - 1]} – {end.day} {MONTHS[end.month - 1]} {end.year}"
         else:

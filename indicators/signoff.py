@@ -28,6 +28,26 @@ class SignOffError(ValueError):
     """A sign-off that cannot be made as asked."""
 
 
+class MissingNarratives(SignOffError):
+    """Indicators more than 15% off their target to date have no deviation narrative, and the sign-off did
+    not acknowledge going ahead without them."""
+
+    def __init__(self, programme: str, quarter: str, codes: list[str]):
+        self.codes = codes
+        super().__init__(
+            f"{', '.join(codes)} {'is' if len(codes) == 1 else 'are'} more than 15% off the target to date "
+            f"with no deviation narrative for {programme} {quarter}: write {'it' if len(codes) == 1 else 'them'}, "
+            "or acknowledge signing off without")
+
+
+def missing_narratives(session: Session, programme_code: str, period: str) -> list[str]:
+    """The indicators of a programme's quarter that are off target by more than 15% without a narrative."""
+    from indicators.figures import figures
+
+    return [line.indicator.code for line in figures(session, programme_code, period).indicators
+            if line.needs_narrative]
+
+
 @dataclass(frozen=True)
 class Closure:
     """Why a quarter is closed: the sign-off that closes it."""
@@ -43,7 +63,10 @@ class Closure:
 
 
 def sign_off(session: Session, programme_code: str, period: str, username: str, report: bytes, report_format: str,
-             report_filename: str, note: str | None = None) -> SignOff:
+             report_filename: str, note: str | None = None, acknowledged=()) -> SignOff:
+    """Close a programme's quarter, keeping the report as sent. Indicators off target without a narrative
+    must be named in ``acknowledged`` (the manager saw them and signs off anyway), else
+    ``MissingNarratives``; the acknowledgement goes into the audit trail."""
     programme = session.scalar(select(Programme).where(Programme.code == programme_code))
     if programme is None:
         raise SignOffError(f"no programme {programme_code!r}")
@@ -58,13 +81,17 @@ def sign_off(session: Session, programme_code: str, period: str, username: str, 
     if existing is not None:
         raise SignOffError(f"{programme.code} {quarter.code} was already signed off by {existing.signed_by} "
                            f"on {existing.signed_at:%Y-%m-%d %H:%M}")
+    missing = missing_narratives(session, programme.code, quarter.code)
+    unacknowledged = [code for code in missing if code not in set(acknowledged or ())]
+    if unacknowledged:
+        raise MissingNarratives(programme.code, quarter.code, unacknowledged)
     record = SignOff(programme_id=programme.id, period=quarter.code, signed_by=username, report=report,
                      report_format=report_format, report_filename=report_filename,
                      report_sha256=hashlib.sha256(report).hexdigest(), note=note)
     session.add(record)
     session.flush()
     audit.record(session, username, "sign-off", f"{programme.code} {quarter.code}", format=report_format,
-                 sha256=record.report_sha256)
+                 sha256=record.report_sha256, signed_off_without_narratives=missing or None)
     return record
 
 

@@ -5,6 +5,7 @@ URL or the request body names; pages and callbacks of other roles answer with a 
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
@@ -77,6 +78,39 @@ def test_a_usaid_officer_sees_kec_and_nothing_of_pvr(client_as):
         assert PVR_TITLE not in text and "PVR-1.1" not in text and "U.S. Department of State" not in text, path
 
 
+@pytest.mark.parametrize("path, target", [
+    ("/programme?code=PVR", "programme PVR"), ("/programme?code=pvr&period=FY2019Q3", "programme PVR"),
+    ("/indicator?code=PVR-3.1", "indicator PVR-3.1"), ("/reports?programme=PVR&format=ppr", "programme PVR"),
+    ("/audit", "page /audit"), ("/victims", "page /victims"),  # pages not for the role, or no case to show
+])
+def test_a_page_request_out_of_the_accounts_scope_is_403_recorded_and_says_so(client_as, demo_store, path, target):
+    from indicators import audit
+
+    client = client_as("donor-usaid")
+    with demo_store.Session() as session:
+        before = len(audit.recent(session, 500, action="access-refused", username="dana"))
+    response = client.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 403 and PVR_TITLE not in response.get_data(as_text=True)
+    with demo_store.Session() as session:
+        refusals = audit.recent(session, 500, action="access-refused", username="dana")
+    assert len(refusals) == before + 1 and refusals[0].target == target
+    assert refusals[0].detail["path"] == path.split("?")[0]
+    drawn = json.dumps(open_page(client, path).get_json(), ensure_ascii=False)
+    if target.startswith("page"):
+        assert "Not available to your role" in drawn
+    else:
+        assert "Not available to your account" in drawn and f"{target.split()[1]} is not available" in drawn
+    assert PVR_TITLE not in drawn
+    staff = client_as("manager").get(path, headers={"Accept": "text/html"})
+    assert staff.status_code == 200  # staff see every programme
+
+
+def test_a_code_that_names_nothing_is_not_found_not_refused(client_as):
+    client = client_as("donor-usaid")
+    assert client.get("/programme?code=NOPE", headers={"Accept": "text/html"}).status_code == 200
+    assert "Not found" in page_text(open_page(client, "/programme?code=NOPE"))
+
+
 # --- callbacks posted by hand ----------------------------------------------------------------------
 
 
@@ -91,7 +125,9 @@ REFUSED_TO_THE_USAID_OFFICER = [
      [("indicator-context", "data", {"code": "PVR-3.1", "period": "FY2019Q3"})]),
     # another donor's report
     ("..reports-file.data...reports-done.children..", [("reports-download", "n_clicks", 1)],
-     [("reports-state", "data", {"programme": "PVR", "period": "FY2019Q3", "format": "ppr"})]),
+     [("reports-state", "data", {"programme": "PVR", "period": "FY2019Q3", "format": "ppr"}),
+      ("reports-programme", "value", "PVR"), ("reports-quarter", "value", "FY2019Q3"),
+      ("reports-format", "value", "ppr")]),
     ("reports-url.search", [("reports-programme", "value", "PVR"), ("reports-quarter", "value", "FY2019Q3"),
                             ("reports-format", "value", "ppr")], [("reports-state", "data", {})]),
     # pages that are not for donors at all
@@ -103,11 +139,14 @@ REFUSED_TO_THE_USAID_OFFICER = [
      [("audit-state", "data", {})]),
     # a narrative, and a sign-off, even of the donor's own programme
     ("indicator-saved.children", [("indicator-save", "n_clicks", 1)],
-     [("indicator-narrative", "value", "Written by a donor"), ("indicator-context", "data",
-                                                               {"code": "KEC-4.2", "period": "FY2019Q3"})]),
-    ("reports-signoff-result.children", [("reports-signoff-button", "n_clicks", 1)],
-     [("reports-signoff-confirm", "value", True),
-      ("reports-state", "data", {"programme": "KEC", "period": "FY2019Q3", "format": "iptt"})]),
+     [("indicator-narrative", "value", "Written by a donor"),
+      ("indicator-context", "data", {"code": "KEC-4.2", "period": "FY2019Q3"}),
+      ("indicator-quarter", "value", "FY2019Q3")]),
+    ("..reports-signoff-result.children...reports-signoff-button.disabled..",
+     [("reports-signoff-button", "n_clicks", 1)],
+     [("reports-signoff-confirm", "value", True), ("reports-signoff-acknowledge", "value", True),
+      ("reports-state", "data", {"programme": "KEC", "period": "FY2019Q3", "format": "iptt"}),
+      ("reports-programme", "value", "KEC"), ("reports-quarter", "value", "FY2019Q3")]),
     # not a callback of this app at all, or one that runs only in the browser
     ("nav-collapse.is_open", [("nav-toggler", "n_clicks", 1)], [("nav-collapse", "is_open", False)]),
     ("no-such-thing.children", [], []),
@@ -133,7 +172,9 @@ def test_the_usaid_officer_downloads_the_kec_report(client_as, demo_store):
 
     response = dash_post(client_as("donor-usaid"), "..reports-file.data...reports-done.children..",
                          [("reports-download", "n_clicks", 1)],
-                         [("reports-state", "data", {"programme": "KEC", "period": "FY2019Q3", "format": "csv"})])
+                         [("reports-state", "data", {"programme": "KEC", "period": "FY2019Q3", "format": "csv"}),
+                          ("reports-programme", "value", "KEC"), ("reports-quarter", "value", "FY2019Q3"),
+                          ("reports-format", "value", "csv")])
     assert response.status_code == 200
     sent = response.get_json()["response"]["reports-file"]["data"]
     content = base64.b64decode(sent["content"]).decode()
@@ -149,7 +190,8 @@ def test_an_officer_cannot_save_a_narrative_but_a_manager_can(client_as, demo_st
 
     args = ("indicator-saved.children", [("indicator-save", "n_clicks", 1)],
             [("indicator-narrative", "value", "Trainings moved to July."),
-             ("indicator-context", "data", {"code": "KEC-4.2", "period": "FY2019Q3"})])
+             ("indicator-context", "data", {"code": "KEC-4.2", "period": "FY2019Q3"}),
+             ("indicator-quarter", "value", "FY2019Q3")])
     assert dash_post(client_as("officer"), *args).status_code == 403
     with demo_store.Session() as session:
         assert get_narrative(session, "KEC-4.2", "FY2019Q3") is None
@@ -157,7 +199,9 @@ def test_an_officer_cannot_save_a_narrative_but_a_manager_can(client_as, demo_st
     assert "indicator-save" not in officer_page and "No narrative for this quarter." in officer_page
     try:
         response = dash_post(client_as("manager"), *args)
-        assert response.status_code == 200 and "Saved at" in response.get_data(as_text=True)
+        assert response.status_code == 200
+        saved = response.get_json()["response"]["indicator-saved"]["children"]["props"]["children"]
+        assert saved.startswith("Saved the narrative for KEC-4.2 · FY2019 Q3 at")
         with demo_store.Session() as session:
             assert get_narrative(session, "KEC-4.2", "FY2019Q3") == "Trainings moved to July."
         donor_page = page_text(open_page(client_as("donor-usaid"), "/indicator?code=KEC-4.2&period=FY2019Q3"))
@@ -176,7 +220,7 @@ def test_a_template_download_is_for_staff(client_as):
     assert sent["filename"] == "ctmonitor-template-trainings.xlsx" and base64.b64decode(sent["content"])[:2] == b"PK"
 
 
-def test_a_donor_officer_sees_case_figures_never_case_rows(client_as):
+def test_a_donor_officer_sees_figures_never_rows_nor_file_names(client_as):
     client = client_as("donor-state")
     page = open_page(client, "/indicator?code=PVR-3.1&period=FY2019Q2")
     ids = {c["props"].get("id") for c in components(page.get_json())}
@@ -186,10 +230,13 @@ def test_a_donor_officer_sees_case_figures_never_case_rows(client_as):
                          [("indicator-records-scope", "value", "all")],
                          [("indicator-context", "data", {"code": "PVR-3.1", "period": "FY2019Q2"})])
     assert response.status_code == 403 and "rowData" not in response.get_data(as_text=True)
-    # records of other indicators of their programme are theirs to read
-    other = dash_post(client, "..indicator-records.rowData...indicator-records-note.children..",
-                      [("indicator-records-scope", "value", "all")],
-                      [("indicator-context", "data", {"code": "PVR-1.1", "period": "FY2019Q2"})])
-    assert other.status_code == 200 and "rowData" in other.get_data(as_text=True)
+    # nor the records of other indicators, nor the files they came from: the quarter's report lists them
+    other = open_page(client, "/indicator?code=PVR-1.1&period=FY2019Q2")
+    assert "indicator-records\"" not in other.get_data(as_text=True) and ".xlsx" not in page_text(other)
+    assert "PVR · FY2019 Q2 report" in json.dumps(other.get_json(), ensure_ascii=False)
+    response = dash_post(client, "..indicator-records.rowData...indicator-records-note.children..",
+                         [("indicator-records-scope", "value", "all")],
+                         [("indicator-context", "data", {"code": "PVR-1.1", "period": "FY2019Q2"})])
+    assert response.status_code == 403 and "rowData" not in response.get_data(as_text=True)
     staff = open_page(client_as("manager"), "/indicator?code=PVR-3.1&period=FY2019Q2").get_json()
     assert "indicator-records" in {c["props"].get("id") for c in components(staff)}

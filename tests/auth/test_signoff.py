@@ -15,6 +15,12 @@ from tests.auth.conftest import dash_post, open_page
 from tests.builders import fresh_store, make_training, run_command
 
 
+def _close(session, period: str, user: str, report: bytes, name: str):
+    """Sign off a KEC quarter, acknowledging the narratives missing (in this empty store everything is Behind)."""
+    return signoff.sign_off(session, "KEC", period, user, report, "iptt", name,
+                            acknowledged=signoff.missing_narratives(session, "KEC", period))
+
+
 def _programme_id(session, code: str) -> int:
     return session.scalar(select(Programme.id).where(Programme.code == code))
 
@@ -23,7 +29,7 @@ def _programme_id(session, code: str) -> int:
 
 
 def test_check_rows_refuses_the_signed_off_quarter_and_every_earlier_one(session):
-    signoff.sign_off(session, "KEC", "FY2019Q3", "claire", b"report", "iptt", "KEC_FY2019Q3_iptt.xlsx")
+    _close(session, "FY2019Q3", "claire", b"report", "KEC_FY2019Q3_iptt.xlsx")
     kec, pvr = _programme_id(session, "KEC"), _programme_id(session, "PVR")
     assert signoff.check_rows(session, kec, {"FY2019Q4", "FY2020Q1"}) == []
     messages = signoff.check_rows(session, kec, ["FY2019Q4", "FY2019Q3", None, "", "FY2017Q2"])
@@ -36,22 +42,22 @@ def test_check_rows_refuses_the_signed_off_quarter_and_every_earlier_one(session
 
 def test_check_rows_counts_the_quarter_a_record_leaves(session):
     """A re-upload moving a record from FY2019Q2 to FY2020Q1 changes FY2019Q2 too: both are asked about."""
-    signoff.sign_off(session, "KEC", "FY2019Q3", "claire", b"report", "iptt", "x.xlsx")
+    _close(session, "FY2019Q3", "claire", b"report", "x.xlsx")
     kec = _programme_id(session, "KEC")
     old_and_new = {"FY2019Q2", "FY2020Q1"}
     assert [m.split(" is closed")[0] for m in signoff.check_rows(session, kec, old_and_new)] == ["KEC FY2019Q2"]
 
 
 def test_check_rows_names_the_earliest_sign_off_that_closes_a_quarter(session):
-    signoff.sign_off(session, "KEC", "FY2019Q1", "amina", b"q1", "iptt", "q1.xlsx")
-    signoff.sign_off(session, "KEC", "FY2019Q3", "claire", b"q3", "iptt", "q3.xlsx")
+    _close(session, "FY2019Q1", "amina", b"q1", "q1.xlsx")
+    _close(session, "FY2019Q3", "claire", b"q3", "q3.xlsx")
     kec = _programme_id(session, "KEC")
     first, second = signoff.check_rows(session, kec, {"FY2019Q1", "FY2019Q2"})
     assert "FY2019Q1 was signed off by amina" in first and "FY2019Q3 was signed off by claire" in second
 
 
 def test_check_rows_reads_years_lop_and_loose_codes_and_ignores_what_is_no_period(session):
-    signoff.sign_off(session, "KEC", "FY2019Q1", "claire", b"q1", "iptt", "q1.xlsx")
+    _close(session, "FY2019Q1", "claire", b"q1", "q1.xlsx")
     kec = _programme_id(session, "KEC")
     closed = [m.split(" is closed")[0] for m in signoff.check_rows(
         session, kec, {"FY2019", "FY2020", "LOP", "fy19q1", "not a period"})]
@@ -68,7 +74,7 @@ def test_an_import_into_a_closed_quarter_is_refused_as_the_importer_will_ask(ses
     in ``signoff.check_rows``): a training of April 2019 after FY2019Q3 is signed off is refused."""
     from indicators import periods
 
-    signoff.sign_off(session, "KEC", "FY2019Q3", "claire", b"report", "iptt", "x.xlsx")
+    _close(session, "FY2019Q3", "claire", b"report", "x.xlsx")
     kec = session.scalar(select(Programme).where(Programme.code == "KEC"))
     dates = [date(2019, 4, 20), date(2019, 10, 3)]
     quarters = {periods.quarter_of(d, kec.calendar).code for d in dates}
@@ -80,7 +86,7 @@ def test_an_import_into_a_closed_quarter_is_refused_as_the_importer_will_ask(ses
 def test_the_importer_refuses_a_workbook_touching_a_signed_off_quarter(session, settings):
     from importers import import_file
 
-    signoff.sign_off(session, "KEC", "FY2019Q3", "claire", b"report", "iptt", "x.xlsx")
+    _close(session, "FY2019Q3", "claire", b"report", "x.xlsx")
     sheet = (b"Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"
              b"SO-1,KEC,20/04/2019,Gasabo,Police,Identification,12,9\n")
     report = import_file(session, sheet, "late.csv", settings=settings, uploaded_by="olivier")
@@ -95,19 +101,28 @@ def test_the_importer_refuses_a_workbook_touching_a_signed_off_quarter(session, 
 
 # --- the report as sent ----------------------------------------------------------------------------
 
-SIGN = "reports-signoff-result.children"
+SIGN = "..reports-signoff-result.children...reports-signoff-button.disabled.."
 DOWNLOAD = "..reports-file.data...reports-done.children.."
 
 
-def _sign(client, period: str, confirmed: bool = True):
+def _sign(store, client, period: str, confirmed: bool = True, acknowledged: bool = True):
+    """Press "Sign off" on the Reports page as drawn for ``period``, which lists the indicators missing a
+    narrative in its state, as the page does."""
+    with store.Session() as session:
+        flagged = signoff.missing_narratives(session, "KEC", period)
     return dash_post(client, SIGN, [("reports-signoff-button", "n_clicks", 1)],
                      [("reports-signoff-confirm", "value", confirmed),
-                      ("reports-state", "data", {"programme": "KEC", "period": period, "format": "csv"})])
+                      ("reports-signoff-acknowledge", "value", acknowledged),
+                      ("reports-state", "data", {"programme": "KEC", "period": period, "format": "csv",
+                                                 "flagged": flagged}),
+                      ("reports-programme", "value", "KEC"), ("reports-quarter", "value", period)])
 
 
 def _download(client, period: str, fmt: str) -> tuple[bytes, str, str]:
     response = dash_post(client, DOWNLOAD, [("reports-download", "n_clicks", 1)],
-                         [("reports-state", "data", {"programme": "KEC", "period": period, "format": fmt})])
+                         [("reports-state", "data", {"programme": "KEC", "period": period, "format": fmt}),
+                          ("reports-programme", "value", "KEC"), ("reports-quarter", "value", period),
+                          ("reports-format", "value", fmt)])
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     answer = response.get_json()["response"]
     sent = answer["reports-file"]["data"]
@@ -121,9 +136,11 @@ def test_a_signed_off_report_downloads_byte_for_byte_after_more_data_arrive(clie
     from indicators.narratives import set_narrative
 
     manager = client_as("manager")
-    assert "Tick the box" in _sign(manager, "FY2019Q2", confirmed=False).get_data(as_text=True)
-    response = _sign(manager, "FY2019Q2")
-    assert response.status_code == 200 and "Signed off by claire on" in response.get_data(as_text=True)
+    assert "Tick the box" in _sign(demo_store, manager, "FY2019Q2", confirmed=False).get_data(as_text=True)
+    response = _sign(demo_store, manager, "FY2019Q2")
+    assert response.status_code == 200
+    done = response.get_json()["response"]["reports-signoff-result"]["children"]["props"]["children"]
+    assert done.startswith("Signed off KEC · FY2019 Q2 by claire on") and "KEC_FY2019Q2_iptt.xlsx" in done
     with demo_store.Session() as session:
         kept = signoff.signed_report(session, "KEC", "FY2019Q2")
         assert (kept.report_format, kept.report_filename) == ("iptt", "KEC_FY2019Q2_iptt.xlsx")  # USAID's format
@@ -139,9 +156,11 @@ def test_a_signed_off_report_downloads_byte_for_byte_after_more_data_arrive(clie
 
     for client in (manager, client_as("donor-usaid")):  # ...but the one signed off is served as sent
         data, name, note = _download(client, "FY2019Q2", "iptt")
-        assert data == kept_bytes and name == "KEC_FY2019Q2_iptt.xlsx" and "kept at sign-off" in note
+        assert data == kept_bytes and name == "KEC_FY2019Q2_iptt.xlsx"
+        assert note["props"]["children"] == (f"Downloaded KEC · FY2019 Q2 · IPTT: KEC_FY2019Q2_iptt.xlsx "
+                                             f"({len(kept_bytes):,} bytes, the copy kept at sign-off).")
     csv, name, note = _download(manager, "FY2019Q2", "csv")  # other formats are made afresh
-    assert name == "KEC_FY2019Q2_csv.csv" and "kept" not in note and csv.startswith(b"programme,")
+    assert name == "KEC_FY2019Q2_csv.csv" and "kept" not in str(note) and csv.startswith(b"programme,")
 
     with demo_store.Session() as session:
         signed = audit.recent(session, 1, action="sign-off")[0]
@@ -153,20 +172,20 @@ def test_a_signed_off_report_downloads_byte_for_byte_after_more_data_arrive(clie
 
 def test_the_reports_page_names_the_sign_off_and_the_quarter_cannot_be_signed_twice(client_as, demo_store):
     manager = client_as("manager")
-    _sign(manager, "FY2018Q4")
+    _sign(demo_store, manager, "FY2018Q4")
     for role in ("manager", "donor-usaid"):
         text = open_page(client_as(role), "/reports?programme=KEC&period=FY2018Q4&format=iptt").get_data(as_text=True)
-        assert "Signed off by claire on" in text and "reports-signoff-button" not in text
-        assert "The report as signed off" in text
+        assert "was signed off by claire on" in text and "reports-signoff-button" not in text
+        assert "the report as signed off, kept byte for byte" in text
     earlier = open_page(manager, "/reports?programme=KEC&period=FY2018Q3").get_data(as_text=True)
     assert "Closed: FY2018Q4 was signed off by claire" in earlier
-    again = _sign(manager, "FY2018Q4").get_data(as_text=True)
-    assert "Not signed off: KEC FY2018Q4 was already signed off by claire" in again
+    again = _sign(demo_store, manager, "FY2018Q4").get_data(as_text=True)
+    assert "was not signed off: KEC FY2018Q4 was already signed off by claire" in again
 
 
 @pytest.mark.parametrize("role", ["officer", "admin", "donor-usaid"])
 def test_only_a_manager_signs_off(client_as, demo_store, role):
-    assert _sign(client_as(role), "FY2018Q2").status_code == 403
+    assert _sign(demo_store, client_as(role), "FY2018Q2").status_code == 403
     with demo_store.Session() as session:
         assert signoff.signed_report(session, "KEC", "FY2018Q2") is None
     page = open_page(client_as(role), "/reports?programme=KEC&period=FY2018Q2").get_data(as_text=True)
@@ -193,9 +212,19 @@ def cli_store(tmp_path_factory):
 def test_cli_signoff_keeps_the_report_and_refuses_a_second_time(cli_store, capsys):
     from indicators.db import Store
 
-    assert run_command(cli_store, "signoff", "--programme", "kec", "--period", "fy19q3", "--user", "claire") == 0
+    # an empty store: every count is behind without a narrative (the milestones are not due until Q4)
+    assert run_command(cli_store, "signoff", "--programme", "kec", "--period", "fy19q3", "--user", "claire") == 1
+    refused = capsys.readouterr().err
+    assert "not signed off: KEC-3.1, KEC-4.1" in refused and "--without-narratives" in refused
+    store = Store(cli_store)
+    with store.Session() as session:
+        assert signoff.signed_report(session, "KEC", "FY2019Q3") is None
+    store.dispose()
+    assert run_command(cli_store, "signoff", "--programme", "kec", "--period", "fy19q3", "--user", "claire",
+                       "--without-narratives") == 0
     out = capsys.readouterr().out
     assert out.startswith("Signed off KEC FY2019Q3 by claire: KEC_FY2019Q3_iptt.xlsx kept (")
+    assert "signed off without narratives for KEC-3.1, KEC-4.1, KEC-4.2, KEC-5.1, KEC-5.2" in out
     store = Store(cli_store)
     with store.Session() as session:
         kept = signoff.signed_report(session, "KEC", "FY2019Q3")
@@ -219,5 +248,5 @@ def test_cli_signoff_refusals(cli_store, capsys, argv, code, message):
 
 def test_cli_signoff_with_another_format(cli_store, capsys):
     assert run_command(cli_store, "signoff", "--programme", "PVR", "--period", "FY2019Q2", "--format", "csv",
-                       "--user", "claire", "--note", "sent 3 July") == 0
+                       "--user", "claire", "--note", "sent 3 July", "--without-narratives") == 0
     assert "PVR_FY2019Q2_csv.csv kept" in capsys.readouterr().out

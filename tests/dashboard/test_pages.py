@@ -6,6 +6,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+import dash
 from dash.exceptions import PreventUpdate
 
 from dashboard._components import problem_card, safe_layout
@@ -170,10 +171,14 @@ def test_indicator_page_has_reference_chart_disaggregations_records_and_narrativ
     text = texts(page)
     for expected in ("Definition", "Baseline", "PS.5.3-15", "FY2019", "LOP", "1,120", "Sum of female + male"):
         assert expected in text, expected
-    chart = find(page, "indicator-chart").figure
-    assert [trace.name for trace in chart.data] == ["Quarter target", "Quarter actual", "LOP actual to date",
-                                                   "LOP target"]
-    assert list(chart.data[1].x)[-1] == "FY2019Q3"
+    chart = find(page, "indicator-chart").figure  # one value axis: quarters against their own targets
+    assert [trace.name for trace in chart.data] == ["Quarter actual", "Quarter target"]
+    assert list(chart.data[0].x)[-1] == "FY2019Q3" and "yaxis2" not in chart.layout.to_plotly_json()
+    # FY2019 Q3's target is 400 × 91/365 days, the same days the status is pro-rated by
+    assert chart.data[1].y[-1] == pytest.approx(400 * 91 / 365)
+    cumulative = find(page, "indicator-cumulative").figure
+    assert [trace.name for trace in cumulative.data] == ["LOP actual to date", "LOP target to date", "LOP target"]
+    assert cumulative.data[2].y[0] == 1120 and "LOP target 1,120" in cumulative.layout.annotations[0].text
     records = find(page, "indicator-records").rowData
     assert records and all(r["counted_in"] == "FY2019Q3" for r in records)
     assert {"upload_filename", "source_sheet", "source_row"} <= set(records[0])
@@ -210,14 +215,27 @@ def test_saving_a_narrative_shows_in_the_figures(pages, request_context, demo_st
     context = {"code": "KEC-5.1", "period": "FY2019Q3"}
     with request_context():
         try:
-            message = pages.indicator.save_narrative(1, "Campaign moved to Q4 after the rains.", context)
-            assert message.startswith("Saved")
+            message = pages.indicator.save_narrative(1, "Campaign moved to Q4 after the rains.", context,
+                                                     "FY2019Q3")
+            assert texts(message) == "Saved the narrative for KEC-5.1 · FY2019 Q3 at " + texts(message)[-6:]
             with demo_store.Session() as session:
                 item = next(i for i in figures(session, "KEC", "FY2019Q3").indicators
                             if i.indicator.code == "KEC-5.1")
             assert item.narrative == "Campaign moved to Q4 after the rains." and not item.needs_narrative
         finally:
-            pages.indicator.save_narrative(1, "", context)
+            pages.indicator.save_narrative(1, "", context, "FY2019Q3")
+
+
+def test_a_narrative_is_not_saved_while_the_page_is_changing_quarter(pages, request_context, demo_store):
+    from indicators.narratives import get_narrative
+
+    context = {"code": "KEC-5.1", "period": "FY2019Q3"}
+    with request_context():
+        message = pages.indicator.save_narrative(1, "Meant for another quarter.", context, "FY2019Q2")
+    assert "Nothing saved" in texts(message) and "FY2019Q2" in texts(message)
+    with demo_store.Session() as session:
+        assert get_narrative(session, "KEC-5.1", "FY2019Q3") is None
+        assert get_narrative(session, "KEC-5.1", "FY2019Q2") is None
 
 
 def test_choosing_a_quarter_on_the_indicator_page(pages, request_context):
@@ -318,14 +336,23 @@ def test_reports_choice_changes_the_url(pages, request_context):
 
 @pytest.mark.parametrize("fmt, start", [("iptt", b"PK"), ("csv", b"programme,indicator"), ("iati", b"<?xml")])
 def test_report_download_goes_through_the_exports(pages, request_context, fmt, start):
-    pytest.importorskip(f"exports.{ {'iptt': 'iptt', 'csv': 'results_csv', 'iati': 'iati'}[fmt]}")
     with request_context():
-        sent, message = pages.reports.download(1, {"programme": "KEC", "period": "FY2019Q3", "format": fmt})
+        sent, message = pages.reports.download(1, {"programme": "KEC", "period": "FY2019Q3", "format": fmt},
+                                               "KEC", "FY2019Q3", fmt)
     import base64
 
     data = base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()
     assert data.startswith(start)
-    assert sent["filename"].startswith("KEC_FY2019Q3_") and "prepared" in message
+    name = {"iptt": "IPTT", "csv": "CSV", "iati": "IATI XML"}[fmt]
+    assert sent["filename"].startswith("KEC_FY2019Q3_")
+    assert texts(message).startswith(f"Downloaded KEC · FY2019 Q3 · {name}: {sent['filename']} (")
+
+
+def test_a_download_pressed_while_the_page_changes_quarter_sends_nothing(pages, request_context):
+    with request_context():
+        sent, message = pages.reports.download(1, {"programme": "KEC", "period": "FY2019Q3", "format": "iptt"},
+                                               "KEC", "FY2019Q2", "iptt")
+    assert sent is dash.no_update and "Nothing downloaded: the page is changing to FY2019Q2" in texts(message)
 
 
 # --- quality ---------------------------------------------------------------------------------------
