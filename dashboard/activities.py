@@ -7,13 +7,13 @@ import csv
 import io
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard._access import STAFF, require_programme
 from dashboard._components import (
     first,
+    data_grid,
     page_header,
     query_string,
     read_session,
@@ -77,13 +77,8 @@ def layout(programme=None, kind=None, quarter=None, district=None, **_query):
             _filter("District", ids.district, [{"label": d, "value": d} for d in districts], district, "All districts"),
         ], className="g-2")), className="shadow-sm mb-3", id=ids.filters),
         html.P(_count_text(len(rows), total), id=ids.count, className="small text-muted mb-2"),
-        dag.AgGrid(
-            id=ids.grid, rowData=rows, columnDefs=column_defs(),
-            defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": False},
-            dashGridOptions={"pagination": True, "paginationPageSize": 50, "animateRows": False,
-                             "localeText": {"noRowsToShow": "No records match these filters."}},
-            className="ct-grid", style={"height": "600px"},
-        ),
+        data_grid(ids.grid, rows, column_defs(), flexible=("description", "detail"),
+                  empty="No records match these filters."),
         dcc.Store(id=ids.state, data=filters),
     ])
 
@@ -100,14 +95,11 @@ def _filter(label, id, options, value, placeholder, disabled=False):
 
 
 def column_defs() -> list[dict]:
-    widths = {"description": 260, "detail": 220, "upload": 200, "kind": 120, "reference": 120}
     defs = []
     for key in COLUMNS:
         col = {"field": key, "headerName": HEADERS[key]}
         if key in NUMERIC:
-            col.update(type="numericColumn", filter="agNumberColumnFilter", width=95)
-        elif key in widths:
-            col["width"] = widths[key]
+            col.update(type="numericColumn", filter="agNumberColumnFilter")
         if key == "kind":
             col["pinned"] = "left"
         defs.append(col)

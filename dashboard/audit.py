@@ -5,12 +5,11 @@ ever added to (the database refuses changes). ``/audit?action=sign-off&user=clai
 from __future__ import annotations
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard._access import AUDITORS
-from dashboard._components import first, page_header, query_string, read_session, safe_layout
+from dashboard._components import data_grid, first, page_header, query_string, read_session, safe_layout
 from dashboard._queries import counts_text
 from indicators import audit as trail
 
@@ -29,11 +28,11 @@ class ids:
 
 LIMIT = 2000
 COLUMNS = [
-    {"field": "at", "headerName": "When (UTC)", "width": 165, "sort": "desc"},
-    {"field": "user", "headerName": "User", "width": 130},
-    {"field": "action", "headerName": "What", "width": 170},
-    {"field": "target", "headerName": "On", "width": 220},
-    {"field": "detail", "headerName": "Detail", "flex": 1, "minWidth": 300, "tooltipField": "detail"},
+    {"field": "at", "headerName": "When (UTC)", "sort": "desc"},
+    {"field": "user", "headerName": "User"},
+    {"field": "action", "headerName": "What"},
+    {"field": "target", "headerName": "On"},
+    {"field": "detail", "headerName": "Detail", "tooltipField": "detail"},
 ]
 
 
@@ -63,13 +62,8 @@ def layout(action=None, user=None, **_query):
         html.P(f"The newest {LIMIT:,} entries; narrow the filters to see older ones." if more
                else f"{len(rows):,} entr{'ies' if len(rows) != 1 else 'y'}.", id=ids.count,
                className="small text-muted mb-2"),
-        dag.AgGrid(
-            id=ids.grid, rowData=rows, columnDefs=COLUMNS,
-            defaultColDef={"sortable": True, "filter": True, "resizable": True},
-            dashGridOptions={"pagination": True, "paginationPageSize": 50, "tooltipShowDelay": 300,
-                             "localeText": {"noRowsToShow": "Nothing recorded with these filters."}},
-            className="ct-grid", style={"height": "600px"},
-        ),
+        data_grid(ids.grid, rows, COLUMNS, flexible=("detail",), empty="Nothing recorded with these filters.",
+                  tooltipShowDelay=300),
     ])
 
 

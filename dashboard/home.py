@@ -9,6 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard._access import role
 from dashboard._components import (
     elapsed_share,
     format_datetime,
@@ -68,9 +69,7 @@ def programme_card(session, prog, today: date) -> dbc.Card:
                     html.Span(f"{share:.0%} as of {as_of.day} {as_of:%b %Y}", className="small text-muted"),
                 ]),
                 html.Dt("Partners"), html.Dd(", ".join(prog.partners or []) or "–"),
-                html.Dt("Latest upload"), html.Dd(
-                    [upload.filename, html.Span(f" · {format_datetime(upload.uploaded_at)}",
-                                                className="text-muted small")] if upload else "none yet"),
+                *_latest_upload(upload),
             ], className="programme-facts mb-3"),
             html.Div([
                 html.Div(f"Indicators · {quarter.label()}", className="small text-muted mb-1"),
@@ -84,6 +83,15 @@ def programme_card(session, prog, today: date) -> dbc.Card:
             dcc.Link("Report", href=href("/reports", programme=prog.code, period=quarter.code)),
         ], className="small")),
     ], className="h-100 shadow-sm programme-card", id=f"home-card-{prog.code}")
+
+
+def _latest_upload(upload) -> list:
+    """Staff see which file came last; a donor officer when (file names are internal)."""
+    if role() == "donor":
+        return [html.Dt("Data as of"), html.Dd(format_datetime(upload.uploaded_at) if upload else "no data yet")]
+    return [html.Dt("Latest upload"), html.Dd(
+        [upload.filename, html.Span(f" · {format_datetime(upload.uploaded_at)}", className="text-muted small")]
+        if upload else "none yet")]
 
 
 def phase_table(phases, currency: str) -> html.Div:

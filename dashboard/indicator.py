@@ -12,6 +12,7 @@ from dashboard._access import EDITORS, can, refuse, require_indicator, require_r
 from dashboard._charts import category_chart, cumulative_chart, graph, quarter_chart
 from dashboard._components import (
     current_username,
+    data_grid,
     empty_state,
     first,
     format_number,
@@ -236,13 +237,9 @@ def records_grid(records: list[dict], kind: str) -> dag.AgGrid:
                 **({"type": "numericColumn"} if k in ("value", "numerator", "denominator", "female", "male",
                                                       "source_row") else {})}
                for k in keys]
-    return dag.AgGrid(
-        id=ids.records, rowData=records[:RECORD_LIMIT], columnDefs=columns,
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
-        columnSize="autoSize", dashGridOptions={"pagination": True, "paginationPageSize": 20, "domLayout": "autoHeight",
-                                                "localeText": {"noRowsToShow": "No record counts in this quarter."}},
-        className="ct-grid",
-    )
+    return data_grid(ids.records, records[:RECORD_LIMIT], columns,
+                     flexible=("topic", "activity", "instrument", "title", "comment"), page_size=20, height=None,
+                     empty="No record counts in this quarter.")
 
 
 # --- pieces ----------------------------------------------------------------------------------------

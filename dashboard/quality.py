@@ -232,11 +232,8 @@ def problem_uploads(session, codes: list[str]) -> list[dict]:
             continue
         if u.outcome != "refused" and not u.warnings:
             continue
-        problems = (u.errors or []) + (u.warnings or [])
-        first_problem = problems[0] if problems else {}
-        text = (f"{first_problem.get('sheet', '')}!{first_problem.get('cell', '')}: "
-                f"{first_problem.get('value', '')!s} – expected {first_problem.get('expected', '')}"
-                if isinstance(first_problem, dict) and first_problem else "")
+        problems = (u.errors or []) + (u.warnings or [])  # the importer keeps each problem's text
+        text = str(problems[0]) if problems else ""
         out.append({"when": format_datetime(u.uploaded_at), "file": u.filename, "by": u.uploaded_by,
                     "outcome": u.outcome, "errors": len(u.errors or []), "warnings": len(u.warnings or []),
                     "first": text})

@@ -12,13 +12,13 @@ import base64
 import binascii
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard._access import STAFF, require_programme, require_role
 from dashboard._components import (
     current_username,
+    data_grid,
     page_header,
     read_session,
     safe_layout,
@@ -131,13 +131,8 @@ def layout(programme=None, **_query):
         ]),
         dbc.Card([
             dbc.CardHeader(html.H2("Upload history", className="h6 mb-0")),
-            dbc.CardBody(dag.AgGrid(
-                id=ids.history, rowData=history, columnDefs=HISTORY_COLUMNS,
-                defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                dashGridOptions={"pagination": True, "paginationPageSize": 20,
-                                 "localeText": {"noRowsToShow": "No upload yet."}},
-                className="ct-grid", style={"height": "420px"},
-            )),
+            dbc.CardBody(data_grid(ids.history, history, HISTORY_COLUMNS, flexible=("counts",), page_size=20,
+                                   empty="No upload yet.", height="420px")),
         ], className="shadow-sm mb-4"),
     ])
 
@@ -156,16 +151,16 @@ def empty_preview():
 
 
 HISTORY_COLUMNS = [
-    {"field": "uploaded_at", "headerName": "When", "width": 150, "sort": "desc"},
-    {"field": "filename", "headerName": "File", "width": 220},
-    {"field": "uploaded_by", "headerName": "By", "width": 110},
-    {"field": "programme", "headerName": "Programme", "width": 110},
-    {"field": "outcome", "headerName": "Outcome", "width": 110,
+    {"field": "uploaded_at", "headerName": "When", "sort": "desc"},
+    {"field": "filename", "headerName": "File"},
+    {"field": "uploaded_by", "headerName": "By"},
+    {"field": "programme", "headerName": "Programme"},
+    {"field": "outcome", "headerName": "Outcome",
      "cellClassRules": {"text-danger fw-semibold": "params.value == 'refused'"}},
-    {"field": "kinds", "headerName": "Kinds", "width": 160},
-    {"field": "counts", "headerName": "Rows", "flex": 1, "minWidth": 220},
-    {"field": "warnings", "headerName": "Warnings", "type": "numericColumn", "width": 105},
-    {"field": "errors", "headerName": "Errors", "type": "numericColumn", "width": 95},
+    {"field": "kinds", "headerName": "Kinds"},
+    {"field": "counts", "headerName": "Rows"},
+    {"field": "warnings", "headerName": "Warnings", "type": "numericColumn"},
+    {"field": "errors", "headerName": "Errors", "type": "numericColumn"},
 ]
 
 

@@ -71,6 +71,8 @@ def test_a_usaid_officer_sees_kec_and_nothing_of_pvr(client_as):
     client = client_as("donor-usaid")
     portfolio = page_text(open_page(client, "/"))
     assert "home-card-KEC" in portfolio and "PVR" not in portfolio and "GIFT" not in portfolio
+    assert "Data as of" in portfolio and ".xlsx" not in portfolio  # internal file names are for staff
+    assert ".xlsx" in page_text(open_page(client_as("manager"), "/"))
     for path in ("/programme?code=PVR", "/programme?code=pvr&period=FY2019Q3", "/indicator?code=PVR-3.1",
                  "/reports?programme=PVR&period=FY2019Q3&format=ppr", "/victims?programme=PVR",
                  "/activities?programme=PVR"):

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from importers.report import Problem
 from indicators import periods
 from indicators.models import (
     Awareness,
@@ -120,7 +121,7 @@ def build(session: Session, seed_value: int = 42) -> None:
     session.add(Upload(filename="trainings_march.xlsx", sha256="0" * 64, size=1200, uploaded_by="j.mugabo",
                        uploaded_at=datetime(2019, 4, 2, 11, 0), programme_code="KEC", kinds=["trainings"],
                        counts={}, outcome="refused", warnings=[],
-                       errors=[{"sheet": "Trainings", "cell": "H14", "value": "twelve",
-                                "expected": "a whole number ≥ 0"}]))
+                       # as the importer keeps them: the problems' text (ImportReport.stored_problems)
+                       errors=[str(Problem("Trainings", "H14", "twelve", "a whole number ≥ 0"))]))
     session.flush()
     refresh_sums(session)

@@ -102,3 +102,18 @@ def test_victims_profile_counted_in_sql_matches_the_rows(session, pages):
     assert total == len(rows) > 0
     for i, (b, (key, label, multiple)) in enumerate(zip(breakdowns, pages.victims.DIMENSIONS)):
         assert b == pages.victims.breakdown(key, label, [r[i] for r in rows], multiple)
+
+
+def test_first_problem_of_an_upload_refused_by_the_importer(session, settings):
+    """The upload row as the importer writes it (its problems' text), not as a test would invent it."""
+    from pathlib import Path
+
+    from dashboard.quality import problem_uploads
+    from importers import import_file
+
+    data = (Path(__file__).resolve().parent.parent / "data" / "errors.xlsx").read_bytes()
+    report = import_file(session, data, "errors.xlsx", settings=settings, programme="KEC", uploaded_by="olivier")
+    assert report.outcome == "refused"
+    row = next(r for r in problem_uploads(session, ["KEC"]) if r["file"] == "errors.xlsx")
+    assert row["outcome"] == "refused" and row["errors"] == len(report.errors)
+    assert row["first"] == "Trainings!H3: found 'abc'; expected a whole number ≥ 0"

@@ -364,6 +364,7 @@ def test_quality_lists_gaps_outliers_uploads_and_unknowns(pages, request_context
     outliers = texts(find(page, "quality-outliers"))
     assert "500 participants" in outliers and "median" in outliers and "Trainings row 12" in outliers
     assert "trainings_march.xlsx" in texts(find(page, "quality-uploads"))
+    assert "Trainings!H14: found 'twelve'; expected a whole number ≥ 0" in texts(find(page, "quality-uploads"))
     assert "refused" in texts(find(page, "quality-uploads"))
     assert "PVR-3.1" in texts(find(page, "quality-unknowns"))
     assert "KEC-3.1" in texts(find(page, "quality-gaps"))
