@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         on_error=_on_callback_error,
     )
     server.extensions["ctmonitor.dash"] = app
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # for screen readers (WCAG 3.1.1)
     # Before Dash's own request hooks (the first of which draws every page once, for nothing: see _App) ...
     server.before_request_funcs.setdefault(None, []).insert(0, _access.before_dash_setup)
     # ... and after them (they set up the pages), before any page or callback runs: the guard.

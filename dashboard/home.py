@@ -65,7 +65,7 @@ def programme_card(session, prog, today: date) -> dbc.Card:
             html.Dl([
                 html.Dt("Period"), html.Dd(format_period(prog.start_date, prog.end_date)),
                 html.Dt("Elapsed"), html.Dd([
-                    dbc.Progress(value=round(share * 100), className="elapsed-bar", color="secondary"),
+                    elapsed_bar(share, prog.code),
                     html.Span(f"{share:.0%} as of {as_of.day} {as_of:%b %Y}", className="small text-muted"),
                 ]),
                 html.Dt("Partners"), html.Dd(", ".join(prog.partners or []) or "–"),
@@ -83,6 +83,15 @@ def programme_card(session, prog, today: date) -> dbc.Card:
             dcc.Link("Report", href=href("/reports", programme=prog.code, period=quarter.code)),
         ], className="small")),
     ], className="h-100 shadow-sm programme-card", id=f"home-card-{prog.code}")
+
+
+def elapsed_bar(share: float, code: str) -> html.Div:
+    """Bootstrap's progress bar, named for screen readers (dbc.Progress cannot carry a name)."""
+    percent = round(share * 100)
+    return html.Div(html.Div(className="progress-bar bg-secondary", role="progressbar", style={"width": f"{percent}%"},
+                             **{"aria-valuenow": str(percent), "aria-valuemin": "0", "aria-valuemax": "100",
+                                "aria-label": f"Share of {code}'s period elapsed"}),
+                    className="progress elapsed-bar")
 
 
 def _latest_upload(upload) -> list:

@@ -95,7 +95,8 @@ def layout(code=None, period=None, **_query):
         ], className="shadow-sm mb-4"),
         dbc.Card([
             dbc.CardHeader(html.Div([
-                html.H2(f"Indicator performance tracking table · {quarter.label()}", className="h6 mb-0"),
+                html.H2(f"Indicator performance tracking table · {quarter.label()}", className="h6 mb-0",
+                        id="programme-iptt-heading"),
                 status_key(),
             ], className="d-flex flex-wrap justify-content-between align-items-center gap-2")),
             dbc.CardBody(iptt_table(result, year_label), className="p-0"),

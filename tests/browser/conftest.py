@@ -63,3 +63,21 @@ def as_user(browser, live_server):
         sign_in(browser, live_server, username)
 
     return sign
+
+
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def accessibility_problems(browser) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA violations on the page the browser shows, one line per rule."""
+    from pathlib import Path
+
+    import axe_playwright_python
+
+    browser.execute_script((Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8"))
+    browser.set_script_timeout(60)
+    violations = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}}).then(r => done(r.violations));",
+        WCAG_AA)
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:5]]}" for v in violations]
