@@ -27,6 +27,7 @@ from dashboard._components import (
     query_string,
     read_session,
     safe_layout,
+    settings,
     status_badge,
     status_counts,
     store,
@@ -231,7 +232,7 @@ def download(n_clicks, state):
         if kept:
             data, fmt, name = signed.report, signed.report_format, signed.report_filename
         else:
-            data, fmt = render(session, code, period, fmt)
+            data, fmt = render(session, code, period, fmt, small_cell=settings().small_cell)
             name = download_filename(code, period, fmt)
     with store().begin() as session:
         audit.record(session, current_username(), "report-downloaded", f"{code} {period}", format=fmt,
@@ -256,7 +257,7 @@ def sign_off(n_clicks, confirmed, state):
         code, period, _fmt = _asked(session, state)
         fmt = default_format(programme(session, code).donor)
         try:
-            data, fmt = render(session, code, period, fmt)
+            data, fmt = render(session, code, period, fmt, small_cell=settings().small_cell)
             record = signoff.sign_off(session, code, period, current_username(), data, fmt,
                                       download_filename(code, period, fmt))
         except signoff.SignOffError as exc:

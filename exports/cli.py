@@ -8,6 +8,7 @@ from pathlib import Path
 
 from indicators import audit
 from indicators.db import Store
+from indicators.disclosure import DEFAULT_THRESHOLD
 from indicators.figures import FiguresError
 from indicators.settings import Settings
 
@@ -20,6 +21,8 @@ FORMATS = {
 # format -> the module under exports/ whose render_report(session, programme_figures) -> bytes writes it
 RENDERERS = {"iptt": "iptt", "ppr": "ppr", "csv": "results_csv", "iati": "iati"}
 DEFAULT_FORMAT_BY_DONOR = {"USAID": "iptt", "U.S. Department of State": "ppr"}
+# Published for anyone to read: small counts of victims are withheld there (DOMAIN §4).
+PUBLIC_FORMATS = ("iati",)
 
 
 def register(commands) -> None:
@@ -39,13 +42,17 @@ def default_format(donor: str) -> str:
     return DEFAULT_FORMAT_BY_DONOR.get(donor, "iptt")
 
 
-def render(session, programme: str, period: str, fmt: str | None = None) -> tuple[bytes, str]:
-    """The report file's bytes and its format; raises ``FiguresError`` for an unknown programme or period."""
+def render(session, programme: str, period: str, fmt: str | None = None, *,
+           small_cell: int = DEFAULT_THRESHOLD) -> tuple[bytes, str]:
+    """The report file's bytes and its format; raises ``FiguresError`` for an unknown programme or period.
+    ``small_cell`` is the public file's small-count threshold (IATI; the donor's workbooks keep exact figures)."""
     from indicators.figures import figures
 
     programme_figures = figures(session, programme, period)
     fmt = fmt or default_format(programme_figures.programme.donor)
     module = importlib.import_module(f"exports.{RENDERERS[fmt]}")
+    if fmt in PUBLIC_FORMATS:
+        return module.render_report(session, programme_figures, small_cell=small_cell), fmt
     return module.render_report(session, programme_figures), fmt
 
 
@@ -53,7 +60,8 @@ def cmd_export(args, settings: Settings) -> int:
     store = Store(settings)
     try:
         with store.begin() as session:
-            data, fmt = render(session, args.programme.strip().upper(), args.period, args.format)
+            data, fmt = render(session, args.programme.strip().upper(), args.period, args.format,
+                               small_cell=settings.small_cell)
             audit.record(session, audit.command_line_user(), "report-downloaded", f"{args.programme.strip().upper()} {args.period}",
                          format=fmt, file=args.output.name, via="command line")
     except FiguresError as exc:

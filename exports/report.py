@@ -170,6 +170,7 @@ class IndicatorRow:
     history: tuple[PeriodActual, ...] = ()
     years: tuple[PeriodTarget, ...] = ()
     life_of_project: PeriodTarget | None = None
+    source_kind: str = ""  # the sheet kind counted: "cases" are people, whose small counts the IATI file withholds
 
 
 @dataclass(frozen=True)
@@ -338,6 +339,7 @@ def indicator_row(
         status=figures.status,
         narrative=(figures.narrative or "").strip() or None,
         needs_narrative=figures.needs_narrative,
+        source_kind=info.source_kind,
     )
     return _with_periods(pf, row, history)
 
