@@ -73,10 +73,9 @@ class Pseudonym(Rule):
             batch.letters["reference"] = batch.letters[present[0]]  # a repeated person is shown at the name
         if unmatched:
             batch.warn(
-                str(batch.rows[unmatched[0]]),
-                "",
-                f"a case code, or names and a birth date to recognise the person, on "
-                f"{_plural(len(unmatched), 'row')} ({_rows(batch, unmatched)}): stored, but an edited "
+                _rows(batch, unmatched[:1]),
+                f"{_plural(len(unmatched), 'row')} without a case code or names ({_rows(batch, unmatched)})",
+                "a case code, or names and a birth date to recognise the person: stored, but an edited "
                 "re-upload of these rows cannot be matched to them and would count them again",
             )
 
@@ -116,14 +115,15 @@ class AgeGroup(Rule):
         if births is not None:
             batch.columns[self.birth] = [None] * len(births)  # a birth date is never kept
         if unreadable:
-            batch.warn(batch.cell(self.birth, unreadable[0]), "",
-                       f"a birth date, a year (2004, ~2005), an age in years or Unknown in "
-                       f"{_rows(batch, unreadable, self.birth)}; the age group of "
-                       f"{_plural(len(unreadable), 'case')} is Unknown")
+            batch.warn(batch.cell(self.birth, unreadable[0]),
+                       f"{_plural(len(unreadable), 'birth date')} not read ({_rows(batch, unreadable, self.birth)})",
+                       "a date, a year (2004, ~2005), an age in years or Unknown; the age group of these cases "
+                       "is Unknown")
         if impossible:
-            batch.warn(batch.cell(self.birth, impossible[0]), "",
-                       f"a birth date before the date identified in {_rows(batch, impossible, self.birth)}; "
-                       f"the age group of {_plural(len(impossible), 'case')} is Unknown")
+            batch.warn(batch.cell(self.birth, impossible[0]),
+                       f"{_plural(len(impossible), 'birth date')} after the date identified "
+                       f"({_rows(batch, impossible, self.birth)})",
+                       "a birth date before the date identified; the age group of these cases is Unknown")
 
 
 class ReferredOrganisation(Rule):
@@ -144,14 +144,14 @@ class ReferredOrganisation(Rule):
             elif cut:
                 trimmed += 1
         if dropped:
-            batch.warn(batch.cell("referred_to", dropped[0]), "",
-                       f"the name of an organisation (or a known provider such as Isange One Stop Centre) in "
-                       f"{_rows(batch, dropped, 'referred_to')}: these cells are not kept, as they may name a "
-                       "person; the referrals still count")
+            batch.warn(batch.cell("referred_to", dropped[0]),
+                       f"{_plural(len(dropped), 'cell')} naming no organisation ({_rows(batch, dropped, 'referred_to')})",
+                       "an organisation's name or a known provider (Isange One Stop Centre, UNHCR…); these cells "
+                       "are not kept, as they may name a person, and the referrals still count")
         if trimmed:
-            batch.warn(batch.letters["referred_to"], "",
-                       f"the organisation only: {_plural(trimmed, 'referred organisation')} kept without the "
-                       "names, numbers or details written after it")
+            batch.warn(batch.letters["referred_to"],
+                       f"{_plural(trimmed, 'organisation')} followed by names, numbers or details",
+                       "the organisation only: what follows it is not kept")
 
 
 class PlacedRegion(Rule):
@@ -163,10 +163,11 @@ class PlacedRegion(Rule):
         for i in unplaced:
             values[i] = "Unknown"
         if unplaced:
-            batch.warn(batch.letters.get("destination_region", ""), "",
-                       f"a country or a city of the corridor: {_plural(len(unplaced), 'location')} of "
-                       f"exploitation ({_rows(batch, unplaced, 'destination_region')}) could not be placed in a "
-                       "region and count as Unknown")
+            batch.warn(batch.letters.get("destination_region", ""),
+                       f"{_plural(len(unplaced), 'place')} not recognised "
+                       f"({_rows(batch, unplaced, 'destination_region')})",
+                       "a country or a city of the corridor (Riyadh, Muscat, Kampala…); these count as an "
+                       "Unknown destination region")
 
 
 __all__ = ["AgeGroup", "CaseCodes", "PlacedRegion", "Pseudonym", "ReferredOrganisation", "is_pseudonym"]

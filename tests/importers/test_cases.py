@@ -115,7 +115,8 @@ def test_case_codes_are_unique_and_a_row_without_one_is_stored_with_a_warning(db
     fixed = import_file(db, text.replace("C-1,PVR,04", "C-2,PVR,04").encode(), "cases.csv", settings=settings)
     assert fixed.ok and fixed.counts["cases"]["new"] == 3
     [warning] = fixed.warnings
-    assert warning.where == "cases!3" and "cannot be matched" in warning.expected and "(3)" in warning.expected
+    assert warning.where == "cases!3" and "cannot be matched" in warning.expected
+    assert warning.value == "1 row without a case code or names (3)"
 
 
 def test_problems_in_case_sheets_show_only_values_that_identify_no_one(db, settings, caplog):
@@ -133,7 +134,7 @@ def test_problems_in_case_sheets_show_only_values_that_identify_no_one(db, setti
     assert location.value == "(not shown: case data)"  # but a phone number typed anywhere is never shown
     # an impossible birth date refuses nothing: the age group is Unknown, the cell named, its value not
     [warning] = [w for w in report.warnings if w.cell.startswith("G")]
-    assert warning.where == "cases!G2" and warning.value == ""
+    assert warning.where == "cases!G2" and warning.value == "1 birth date not read (G2)"
     [upload] = uploads(db)
     assert upload.outcome == "refused"
     stored = " ".join(upload.errors + upload.warnings) + report.as_text() + caplog.text
