@@ -30,7 +30,9 @@ def register(commands) -> None:
         "export", help="write a programme's quarterly report",
         description="Write a programme's report for one quarter. Formats: "
                     + "; ".join(f"{k}: {v}" for k, v in FORMATS.items())
-                    + ". The default format follows the donor (USAID: iptt, U.S. Department of State: ppr).")
+                    + ". The default format follows the donor (USAID: iptt, U.S. Department of State: ppr). "
+                    "The IATI file is public: counts of fewer than CTMONITOR_SMALL_CELL (5) victims are withheld "
+                    "there; the workbooks keep exact figures and say so on their cover.")
     export.add_argument("--programme", required=True, metavar="CODE", help="KEC, PVR, GIFT, ...")
     export.add_argument("--period", required=True, metavar="PERIOD", help="the report quarter, e.g. FY2019Q3 or 2012Q1")
     export.add_argument("--format", choices=sorted(FORMATS), help="default: follows the programme's donor")
