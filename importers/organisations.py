@@ -68,7 +68,7 @@ _CUE = re.compile(
     r"(?:^|[\s,;:(\-–/])(?:mr|mrs|ms|miss|dr|mme|mlle|madame|monsieur|sr|sister|fr|father|pastor|rev|hon|"
     r"tel|tél|phone|mob|mobile|cell|contact|contacts|c/o|attn|att|focal\s+person|case\s*worker|"
     r"caseworker|officer|received\s+by|handled\s+by|with)\b\.?",
-    re.I,
+    re.IGNORECASE,
 )
 _SEPARATOR = re.compile(r"\s+[-–—]\s+|[,;(\[/|:]")
 _ORGANISATION_WORDS = frozenset(

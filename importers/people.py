@@ -74,15 +74,15 @@ _UNKNOWN_WORDS = frozenset(
                      "sijui", "not recorded", "no data", "nk", "unk", "xx/xx/xxxx")
 )
 _APPROX = r"(?:~|±|\+/-|c\.?|ca\.?|circa|about|around|approx\.?|approximately|env\.?|environ|vers|abt\.?)"
-_APPROX_YEAR = re.compile(rf"^{_APPROX}\s*(\d{{4}})$|^(\d{{4}})\s*(?:\?|\(approx\.?\)|approx\.?|est\.?|~)$", re.I)
+_APPROX_YEAR = re.compile(rf"^{_APPROX}\s*(\d{{4}})$|^(\d{{4}})\s*(?:\?|\(approx\.?\)|approx\.?|est\.?|~)$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})$")
-_DECADE = re.compile(r"^(\d{3})0'?s$", re.I)
+_DECADE = re.compile(r"^(\d{3})0'?s$", re.IGNORECASE)
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{4})$|^(\d{4})[/.\-](\d{1,2})$")
 _MONTH_NAME_YEAR = re.compile(r"^([A-Za-zéû]+)\.?,?\s+(\d{4})$")
 _AGE = re.compile(
     rf"^(?:age[d:]?\s*)?({_APPROX}\s*)?(\d{{1,3}})\s*(?:years?(?: old)?|yrs?\.?|y\.?o\.?|y|ans|yo)?$"
     rf"|^(?:imyaka|umwaka)\s*({_APPROX}\s*)?(\d{{1,3}})$",
-    re.I,
+    re.IGNORECASE,
 )
 _MONTHS_FR = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
               "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
@@ -185,9 +185,9 @@ class AgeYears(ValueType):
         raise Invalid(self.expected)
 
 
-_BAND = re.compile(r"^(\d{1,3})\s*(?:-{1,2}|–|to|à|a)\s*(\d{1,3})(?:\s*(?:years?|yrs?|ans))?$", re.I)
-_OPEN_BAND = re.compile(r"^(\d{1,3})\s*(?:\+|and (?:over|above|older)|plus|or more|et plus)$", re.I)
-_UNDER = re.compile(r"^(?:under|below|less than|moins de|<)\s*(\d{1,3})(?:\s*(?:years?|yrs?|ans))?$", re.I)
+_BAND = re.compile(r"^(\d{1,3})\s*(?:-{1,2}|–|to|à|a)\s*(\d{1,3})(?:\s*(?:years?|yrs?|ans))?$", re.IGNORECASE)
+_OPEN_BAND = re.compile(r"^(\d{1,3})\s*(?:\+|and (?:over|above|older)|plus|or more|et plus)$", re.IGNORECASE)
+_UNDER = re.compile(r"^(?:under|below|less than|moins de|<)\s*(\d{1,3})(?:\s*(?:years?|yrs?|ans))?$", re.IGNORECASE)
 
 
 class AgeGroupValue(Choice):

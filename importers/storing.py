@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session
 
 from importers.kinds import Layout
 from importers.matching import key
-from importers.report import empty_counts
 from importers.people import is_pseudonym, pseudonym_key
+from importers.report import empty_counts
 from importers.rules import SumColumns, day
 from importers.table import Bad, Batch, Context, ProgrammeRef, ok
 from indicators.models import Upload, utcnow

@@ -86,7 +86,7 @@ def test_a_filled_template_and_its_edited_re_upload_count_each_person_once(tmp_p
     data_dir, sheets = tmp_path / "data", tmp_path / "sheets"
     sheets.mkdir()
     rows = people()
-    again, changes = edited(rows)
+    again, _changes = edited(rows)
     first, second = sheets / "cases.xlsx", sheets / "cases (corrected).xlsx"
     first.write_bytes(fill(variant, rows))
     second.write_bytes(fill(variant, again))
