@@ -6,6 +6,8 @@ Warnings name rows and cells, never what a case sheet's cell held.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from importers.organisations import organisation
 from importers.people import Birth, is_pseudonym, looks_like_name, name_words, pseudonym, recognisable
 from importers.rules import Rule
@@ -50,7 +52,7 @@ class Pseudonym(Rule):
         names = [batch.columns[f] for f in present]
         births = batch.columns.get("birth_date") or [None] * len(batch)
         sexes, nationalities = batch.columns["sex"], batch.columns["nationality"]
-        unmatched, keyed = [], 0
+        unmatched, keyed, seen, repeated = [], 0, Counter(), []
         for i, code in enumerate(codes):
             if code is not None:
                 continue
@@ -63,7 +65,12 @@ class Pseudonym(Rule):
             if ctx.pseudonym_key is not None and recognisable(words, birth):
                 sex = sexes[i] if ok(sexes[i]) else ""
                 citizenship = nationalities[i] if ok(nationalities[i]) else ""
-                codes[i] = pseudonym(ctx.pseudonym_key, words, birth, sex, citizenship)
+                key = pseudonym(ctx.pseudonym_key, words, birth, sex, citizenship)
+                seen[key] += 1
+                if seen[key] > 1:  # two people alike in all that is hashed: the second is its own case
+                    repeated.append(i)
+                    key = pseudonym(ctx.pseudonym_key, words, birth, sex, citizenship, occurrence=seen[key])
+                codes[i] = key
                 keyed += 1
             else:
                 unmatched.append(i)
@@ -71,6 +78,14 @@ class Pseudonym(Rule):
             batch.columns[name] = [None] * len(batch)  # names are never kept, not even in the batch
         if keyed and "reference" not in batch.letters and present:
             batch.letters["reference"] = batch.letters[present[0]]  # a repeated person is shown at the name
+        if repeated:
+            batch.warn(
+                _rows(batch, repeated[:1]),
+                f"{_plural(len(repeated), 'row')} with the names, birth date, sex and citizenship of an earlier "
+                f"row ({_rows(batch, repeated)})",
+                "one row per person: these are counted as other people; if one is the same person written "
+                "twice, delete the repeated row",
+            )
         if unmatched:
             batch.warn(
                 _rows(batch, unmatched[:1]),

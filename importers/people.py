@@ -241,8 +241,12 @@ def recognisable(words: list[str], birth: Birth | None) -> bool:
     return len(words) >= 2 or (len(words) == 1 and birth is not None and birth.known)
 
 
-def pseudonym(secret_key: bytes, words: list[str], birth: Birth | None, sex: str, citizenship: str) -> str:
-    message = "\x1f".join((" ".join(words), birth.written if birth else "", sex or "", citizenship or ""))
+def pseudonym(secret_key: bytes, words: list[str], birth: Birth | None, sex: str, citizenship: str,
+              occurrence: int = 1) -> str:
+    """The case's key; ``occurrence`` tells apart people of one sheet alike in everything hashed (the second
+    such row of a sheet is the same second case on every upload of it)."""
+    fields = (" ".join(words), birth.written if birth else "", sex or "", citizenship or "")
+    message = "\x1f".join(fields + ((f"#{occurrence}",) if occurrence > 1 else ()))
     digest = hmac.new(secret_key, message.encode(), hashlib.sha256).hexdigest()
     return PSEUDONYM_PREFIX + digest[:40]
 

@@ -144,3 +144,15 @@ def test_a_case_code_that_is_a_name_is_refused_without_showing_it(db, settings):
 ])
 def test_referred_organisation_keeps_the_organisation_only(typed, kept):
     assert organisation(typed)[0] == kept
+
+
+def test_two_people_alike_in_everything_hashed_are_two_cases_with_a_warning(db, settings):
+    text = ("Name,Project,Date identified,Sex,Nationality,Trafficking status\n"
+            "Aline Uwase,PVR,02/03/2019,F,BI,PVoT\nAline Uwase,PVR,05/03/2019,F,BI,VoT\n")
+    report = import_file(db, text.encode(), "cases.csv", settings=settings)
+    assert report.ok and report.counts["cases"]["new"] == 2, report.as_text()
+    [warning] = report.warnings
+    assert warning.value.startswith("1 row with the names") and "(3)" in warning.value
+    again = import_file(db, text.replace("PVoT", "Actual victim").encode(), "cases.csv", settings=settings)
+    assert again.counts["cases"] == {"new": 0, "updated": 1, "unchanged": 1, "skipped": 0}
+    assert "Aline" not in report.as_text() + again.as_text()
