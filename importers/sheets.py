@@ -185,7 +185,10 @@ def resolve(layout: Layout, cell, export: bool = False) -> tuple[str, Column | N
     found = _lookup(layout, key(raw))
     if found is not None:
         return found
-    separator = "/" if "/" in raw else ("-" if "-" in raw and not any(c.isspace() for c in raw) else None)
+    # Form field names have no spaces ("Participants M/F" is a header, not a path); ODK's "-" only in an export.
+    if any(c.isspace() for c in raw):
+        return UNKNOWN, None
+    separator = "/" if "/" in raw else ("-" if export and "-" in raw else None)
     if separator is None:
         return UNKNOWN, None
     parts = [p for p in raw.split(separator) if p.strip()]

@@ -108,3 +108,11 @@ def test_a_blank_cell_in_a_present_count_column_is_still_0(db, settings):
     assert report.ok, report.as_text()
     [training] = db.scalars(select(Training)).all()
     assert (training.female, training.male) == (0, 0)
+
+
+def test_a_slash_or_dash_in_an_ordinary_header_is_not_a_group_path(db, settings):
+    text = "Ref,Project,Date,District,Target group,Female,Male,Participants M/F,Sub-total\n" \
+           "T-1,KEC,03/04/2019,Huye,Police,5,7,5/7,12\n"
+    report = import_file(db, text.encode(), "trainings.csv", settings=settings)
+    assert report.ok, report.as_text()
+    assert [w.value for w in report.warnings] == ["Participants M/F", "Sub-total"]  # ignored, said so
