@@ -23,6 +23,7 @@ from dashboard._components import (
     query_string,
     read_session,
     safe_layout,
+    settings,
     short_category,
     status_badge,
     status_help,
@@ -37,7 +38,7 @@ from dashboard._queries import (
     programme,
     quarter_options,
 )
-from indicators import vocabulary
+from indicators import disclosure, vocabulary
 from indicators.figures import figures
 from indicators.status import TARGET_TO_DATE
 
@@ -121,7 +122,8 @@ def layout(code=None, period=None, **_query):
                 _narrative_card(item, quarter),
             ], lg=8),
         ]),
-        _disaggregation_cards(item, unit, quarter, year_word),
+        _disaggregation_cards(item, unit, quarter, year_word,
+                              settings().small_cell if _counts_withheld(ind) else 0),
         _records_card(records, info, quarter, prog.code),
     ])
 
@@ -154,6 +156,11 @@ def _records_card(records, info, quarter, programme_code: str) -> dbc.Card:
             records_grid(records, info.source_kind),
         ]),
     ], className="shadow-sm mb-4")
+
+
+def _counts_withheld(ind) -> bool:
+    """A donor officer sees small counts of victims as "<5" (DOMAIN §4): the case-based categories only."""
+    return ind.source_kind == "cases" and role() == "donor"
 
 
 def _records_withheld() -> bool:
@@ -350,7 +357,9 @@ def _narrative_card(item, quarter) -> dbc.Card:
     ], className="shadow-sm mb-4")
 
 
-def _disaggregation_cards(item, unit, quarter, year_word) -> dbc.Row | None:
+def _disaggregation_cards(item, unit, quarter, year_word, limit: int = 0) -> dbc.Row | None:
+    """One card per disaggregation; with a ``limit`` (a donor reading case counts) small counts are withheld
+    as ``indicators.disclosure`` says, in the chart and in the table under it."""
     if not item.disaggregations:
         return None
     grouped: dict[str, list] = {}
@@ -359,12 +368,23 @@ def _disaggregation_cards(item, unit, quarter, year_word) -> dbc.Row | None:
     cols = []
     for name, cats in grouped.items():
         labels = [short_category(c.category) for c in cats]
-        fig = category_chart(labels, [c.quarter.actual for c in cats], [c.year_to_date.actual for c in cats],
-                             [c.lop_to_date.actual for c in cats], unit, quarter_label=quarter.code,
-                             year_label=f"{year_word} to date")
+        periods = [[getattr(c, p).actual for c in cats] for p in ("quarter", "year_to_date", "lop_to_date")]
+        shown = [list(disclosure.suppress(dict(enumerate(v)), limit).values()) if limit else None for v in periods]
+        values = [[s.value for s in cells] if cells else v for v, cells in zip(periods, shown)]
+        fig = category_chart(labels, *values, unit, quarter_label=quarter.code, year_label=f"{year_word} to date")
+        table = html.Table([
+            html.Thead(html.Tr([html.Th(vocabulary.DISAGGREGATIONS.get(name, name)),
+                                *(html.Th(h, className="num") for h in (quarter.code, f"{year_word} to date",
+                                                                         "LOP to date"))])),
+            html.Tbody([html.Tr([html.Td(label), *(html.Td(cells[i].text, className="num") for cells in shown)])
+                        for i, label in enumerate(labels)]),
+        ], className="table table-sm mb-0", id=f"indicator-table-{name}") if limit else None
         cols.append(dbc.Col(dbc.Card([
             dbc.CardHeader(html.H2(f"By {vocabulary.DISAGGREGATIONS.get(name, name).lower()}", className="h6 mb-0")),
-            dbc.CardBody(graph(f"indicator-by-{name}", fig, small=True)),
+            dbc.CardBody([graph(f"indicator-by-{name}", fig, small=True), table,
+                          html.P(f"Counts under {limit} people are withheld (“<{limit}”; * withheld so that a small "
+                                 "count cannot be worked out from the total).", className="small text-muted mb-0")
+                          if limit else None]),
         ], className="shadow-sm h-100"), md=6, className="mb-4"))
     return dbc.Row(cols)
 

@@ -34,6 +34,7 @@ from dashboard._components import (
     query_string,
     read_session,
     safe_layout,
+    settings,
     status_badge,
     status_counts,
     store,
@@ -274,7 +275,7 @@ def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
         if kept:
             data, fmt, name = signed.report, signed.report_format, signed.report_filename
         else:
-            data, fmt = render(session, code, quarter.code, fmt)
+            data, fmt = render(session, code, quarter.code, fmt, small_cell=settings().small_cell)
             name = download_filename(code, quarter.code, fmt)
     with store().begin() as session:
         audit.record(session, current_username(), "report-downloaded", f"{code} {quarter.code}", format=fmt,
@@ -308,7 +309,7 @@ def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_
         fmt = default_format(programme(session, code).donor)
         shown_flags = list((state or {}).get("flagged") or [])
         try:
-            data, fmt = render(session, code, quarter.code, fmt)
+            data, fmt = render(session, code, quarter.code, fmt, small_cell=settings().small_cell)
             record = signoff.sign_off(session, code, quarter.code, current_username(), data, fmt,
                                       download_filename(code, quarter.code, fmt),
                                       acknowledged=shown_flags if acknowledged else ())

@@ -1,7 +1,8 @@
 """Victims profile (aggregates only): shares by nationality, sex, age group, exploitation type and destination
-over the victims whose value is known (as DOMAIN §7's research figures are computed). Counts under 5 are shown as "<5" and their shares withheld;
-where a single count in a breakdown is withheld the next smallest is too, so it cannot be worked out from the
-total. No case code or row ever leaves the server. ``/victims?programme=PVR``.
+over the victims whose value is known (as DOMAIN §7's research figures are computed). A donor officer sees
+small counts withheld by ``indicators.disclosure`` (under ``CTMONITOR_SMALL_CELL``, 5 by default: "<5",
+with complementary suppression, shares withheld); programme staff see exact counts. No case code or row ever
+leaves the server. ``/victims?programme=PVR``.
 
 Staff see it; a donor officer only when one of their own programmes counts victims (an indicator read from
 case sheets, as PVR's are)."""
@@ -25,10 +26,12 @@ from dashboard._components import (
     page_header,
     read_session,
     safe_layout,
+    settings,
     short_category,
     visible_programme_codes,
 )
 from dashboard._queries import programme
+from indicators import disclosure
 from indicators.models import Case, Indicator, Programme
 
 
@@ -45,7 +48,6 @@ def donor_may_see() -> bool:
 dash.register_page(__name__, path="/victims", title="Victims profile · ctmonitor", name="Victims profile", order=50,
                    roles=ALL_ROLES, allowed=donor_may_see, scope={"programme": "programme"})
 
-THRESHOLD = 5
 VICTIM_STATUSES = ("Possible victim", "Actual victim")
 UNKNOWN = {None, "", "Unknown", "unknown"}
 DIMENSIONS = (
@@ -61,7 +63,7 @@ DIMENSIONS = (
 class Share:
     category: str
     count: int
-    shown_count: str  # "12" or "<5"
+    shown_count: str  # "12", "<5" or "*"
     share: float | None  # percent of the known values; None when withheld
 
 
@@ -73,18 +75,27 @@ class Breakdown:
     unknown: int
     rows: list[Share]
     multiple: bool
+    shown_known: str = ""
+    shown_unknown: str = ""
 
 
-def shown(count: int) -> str:
-    return "<5" if 0 < count < THRESHOLD else f"{count:,}"
+def threshold() -> int:
+    """Small counts are withheld from donor officers only; staff see exact figures."""
+    return settings().small_cell if role() == "donor" else 0
 
 
-def breakdown(dimension: str, label: str, values: list, multiple: bool = False) -> Breakdown:
+def shown(count: int, limit: int = disclosure.DEFAULT_THRESHOLD) -> str:
+    return disclosure.suppress({"": count}, limit)[""].text
+
+
+def breakdown(dimension: str, label: str, values: list, multiple: bool = False,
+              limit: int = disclosure.DEFAULT_THRESHOLD) -> Breakdown:
     """Counts over the known values, small ones withheld (with a second one where one alone would show)."""
-    return tally(dimension, label, Counter(tuple(v or ()) if multiple else v for v in values), multiple)
+    return tally(dimension, label, Counter(tuple(v or ()) if multiple else v for v in values), multiple, limit)
 
 
-def tally(dimension: str, label: str, victims: Counter, multiple: bool = False) -> Breakdown:
+def tally(dimension: str, label: str, victims: Counter, multiple: bool = False,
+          limit: int = disclosure.DEFAULT_THRESHOLD) -> Breakdown:
     """``breakdown`` from how many victims have each value (for a multiple dimension, each combination as a
     tuple), as a GROUP BY returns them."""
     counts: Counter = Counter()
@@ -96,19 +107,18 @@ def tally(dimension: str, label: str, victims: Counter, multiple: bool = False) 
             for item in items:
                 counts[item] += n
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    small = {c for c, n in ordered if n < THRESHOLD}
-    if len(small) == 1 and not multiple and len(ordered) > 1:
-        # one withheld count could be worked out from the total: withhold the next smallest as well
-        others = [c for c, n in sorted(ordered, key=lambda kv: (kv[1], kv[0])) if c not in small]
-        small.add(others[0])
-    withhold_all = known < THRESHOLD
-    rows = [Share(short_category(c), n, "<5" if n < THRESHOLD else ("*" if c in small else f"{n:,}"),
-                  None if (c in small or withhold_all) else round(100 * n / known, 1))
+    # Known and unknown add up to the total too: they are a breakdown of their own.
+    cells = disclosure.suppress(dict(ordered), limit, complementary=not multiple)
+    base = disclosure.suppress({"known": known, "unknown": sum(victims.values()) - known}, limit)
+    withhold_all = known < limit
+    rows = [Share(short_category(c), n, cells[c].text,
+                  None if (cells[c].withheld or withhold_all) else round(100 * n / known, 1))
             for c, n in ordered]
-    return Breakdown(dimension, label, known, sum(victims.values()) - known, rows, multiple)
+    return Breakdown(dimension, label, known, sum(victims.values()) - known, rows, multiple,
+                     base["known"].text, base["unknown"].text)
 
 
-def profile(session, programme_id: int) -> tuple[int, list[Breakdown]]:
+def profile(session, programme_id: int, limit: int = disclosure.DEFAULT_THRESHOLD) -> tuple[int, list[Breakdown]]:
     """Victims (possible or actual) of one programme, and one breakdown per dimension, counted in SQL: one
     GROUP BY over every dimension at once (a few hundred combinations), the exploitation types by their
     stored JSON list."""
@@ -123,7 +133,7 @@ def profile(session, programme_id: int) -> tuple[int, list[Breakdown]]:
         values[3] = tuple(json.loads(values[3]) or ()) if values[3] else ()
         for (key, _, _), value in zip(DIMENSIONS, values):
             per_dimension[key][value] += n
-    return sum(n for *_, n in groups), [tally(key, label, per_dimension[key], multiple)
+    return sum(n for *_, n in groups), [tally(key, label, per_dimension[key], multiple, limit)
                                         for key, label, multiple in DIMENSIONS]
 
 
@@ -138,7 +148,8 @@ def layout(programme=None, **_query):
         prog = _programme(session, code)
         if code and (prog is None or prog.code not in visible):
             return not_found(f"There is no programme with the code “{code}”.")
-        total, breakdowns = profile(session, prog.id) if prog else (0, [])
+        limit = threshold()
+        total, breakdowns = profile(session, prog.id, limit) if prog else (0, [])
     switcher = html.Div([
         dbc.Button(c, href=f"/victims?programme={c}", color="primary", outline=c != code, size="sm", className="me-1")
         for c in with_cases
@@ -149,13 +160,15 @@ def layout(programme=None, **_query):
         body = html.Div([
             dbc.Row([
                 dbc.Col(html.Div([html.Div("Victims identified", className="tile-label"),
-                                  html.Div(shown(total), className="tile-value", id="victims-total"),
+                                  html.Div(shown(total, limit), className="tile-value", id="victims-total"),
                                   html.Div("possible and actual victims, to date", className="tile-detail")],
                                  className="tile h-100"), xs=12, sm=6, lg=3),
                 dbc.Col(html.P(
                     "Shares are of the victims whose value is known: unknown values are left out of the base. "
-                    "Counts under 5 are shown as “<5” and their shares withheld (a count marked * is withheld "
-                    "so that a small one cannot be worked out). No case is shown on its own.",
+                    + (f"Counts under {limit} are shown as “<{limit}” and their shares withheld (a count marked * "
+                       "is withheld so that a small one cannot be worked out). " if limit > 1 else
+                       "Counts are exact: small counts are withheld from donor accounts. ")
+                    + "No case is shown on its own.",
                     className="small text-muted mb-0"), className="d-flex align-items-center"),
             ], className="g-3 mb-4"),
             dbc.Row([dbc.Col(_breakdown_card(b), lg=6, className="mb-4") for b in breakdowns]),
@@ -179,7 +192,7 @@ def _breakdown_card(b: Breakdown) -> dbc.Card:
                              html.Td("–" if r.share is None else f"{r.share:.1f}%", className="num")])
                     for r in b.rows]),
     ], className="table table-sm mb-2")
-    note = f"Known for {shown(b.known)} victims; unknown for {shown(b.unknown)}."
+    note = f"Known for {b.shown_known} victims; unknown for {b.shown_unknown}."
     if b.multiple:
         note += " A victim may suffer several types of exploitation, so shares add up to more than 100%."
     return dbc.Card([

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from indicators import audit
 from indicators.db import Store
+from indicators.disclosure import DEFAULT_THRESHOLD
 from indicators.figures import FiguresError
 from indicators.settings import Settings
 
@@ -22,6 +23,8 @@ FORMAT_NAMES = {"iptt": "IPTT", "ppr": "SF-PPR-B", "csv": "CSV", "iati": "IATI X
 # format -> the module under exports/ whose render_report(session, programme_figures) -> bytes writes it
 RENDERERS = {"iptt": "iptt", "ppr": "ppr", "csv": "results_csv", "iati": "iati"}
 DEFAULT_FORMAT_BY_DONOR = {"USAID": "iptt", "U.S. Department of State": "ppr"}
+# Published for anyone to read: small counts of victims are withheld there (DOMAIN §4).
+PUBLIC_FORMATS = ("iati",)
 
 
 def register(commands) -> None:
@@ -29,7 +32,9 @@ def register(commands) -> None:
         "export", help="write a programme's quarterly report",
         description="Write a programme's report for one quarter. Formats: "
                     + "; ".join(f"{k}: {v}" for k, v in FORMATS.items())
-                    + ". The default format follows the donor (USAID: iptt, U.S. Department of State: ppr).")
+                    + ". The default format follows the donor (USAID: iptt, U.S. Department of State: ppr). "
+                    "The IATI file is public: counts of fewer than CTMONITOR_SMALL_CELL (5) victims are withheld "
+                    "there; the workbooks keep exact figures and say so on their cover.")
     export.add_argument("--programme", required=True, metavar="CODE", help="KEC, PVR, GIFT, ...")
     export.add_argument("--period", required=True, metavar="PERIOD", help="the report quarter, e.g. FY2019Q3 or 2012Q1")
     export.add_argument("--format", choices=sorted(FORMATS), help="default: follows the programme's donor")
@@ -41,13 +46,17 @@ def default_format(donor: str) -> str:
     return DEFAULT_FORMAT_BY_DONOR.get(donor, "iptt")
 
 
-def render(session, programme: str, period: str, fmt: str | None = None) -> tuple[bytes, str]:
-    """The report file's bytes and its format; raises ``FiguresError`` for an unknown programme or period."""
+def render(session, programme: str, period: str, fmt: str | None = None, *,
+           small_cell: int = DEFAULT_THRESHOLD) -> tuple[bytes, str]:
+    """The report file's bytes and its format; raises ``FiguresError`` for an unknown programme or period.
+    ``small_cell`` is the public file's small-count threshold (IATI; the donor's workbooks keep exact figures)."""
     from indicators.figures import figures
 
     programme_figures = figures(session, programme, period)
     fmt = fmt or default_format(programme_figures.programme.donor)
     module = importlib.import_module(f"exports.{RENDERERS[fmt]}")
+    if fmt in PUBLIC_FORMATS:
+        return module.render_report(session, programme_figures, small_cell=small_cell), fmt
     return module.render_report(session, programme_figures), fmt
 
 
@@ -55,7 +64,8 @@ def cmd_export(args, settings: Settings) -> int:
     store = Store(settings)
     try:
         with store.begin() as session:
-            data, fmt = render(session, args.programme.strip().upper(), args.period, args.format)
+            data, fmt = render(session, args.programme.strip().upper(), args.period, args.format,
+                               small_cell=settings.small_cell)
             audit.record(session, audit.command_line_user(), "report-downloaded", f"{args.programme.strip().upper()} {args.period}",
                          format=fmt, file=args.output.name, via="command line")
     except FiguresError as exc:

@@ -68,6 +68,12 @@ def _titles(ws, report: Report, title: str) -> None:
 
 # --- Cover --------------------------------------------------------------------------------------------------
 
+CONFIDENTIAL_NOTE = (
+    "This workbook holds exact counts of victims of trafficking, including confidential small counts (under 5 "
+    "people) that could identify a person. Keep it within the award's reporting; do not publish it. Public "
+    "files (IATI) and donor pages withhold these counts."
+)
+
 
 def write_cover(wb: Workbook, report: Report, *, title: str, sheets) -> None:
     c = report.cover
@@ -106,6 +112,13 @@ def write_cover(wb: Workbook, report: Report, *, title: str, sheets) -> None:
     else:
         x.text(ws.cell(row, 2), "No activity data uploaded yet")
     row += 2
+
+    if any(ind.source_kind == "cases" for ind in report.indicators):
+        # The award requires exact figures; the cover says they are confidential (DOMAIN §4, small counts).
+        x.text(ws.cell(row, 1), "Confidential", font=Font(name=x.FONT, size=10, bold=True, color="9C0006"))
+        x.text(ws.cell(row, 2), CONFIDENTIAL_NOTE)
+        x.fit_row(ws, row, columns)
+        row += 2
 
     if c.phases:
         x.text(ws.cell(row, 1), "Funding", font=x.BOLD)

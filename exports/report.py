@@ -162,6 +162,7 @@ class IndicatorRow:
     history: tuple[PeriodActual, ...] = ()
     years: tuple[PeriodTarget, ...] = ()
     life_of_project: PeriodTarget | None = None
+    source_kind: str = ""  # the sheet kind counted: "cases" are people, whose small counts the IATI file withholds
 
 
 @dataclass(frozen=True)
@@ -332,6 +333,7 @@ def indicator_row(
         needs_narrative=figures.needs_narrative,
         judged=figures.judged,
         milestone=info.milestone,
+        source_kind=info.source_kind,
     )
     return _with_periods(pf, row, history)
 

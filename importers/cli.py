@@ -27,7 +27,9 @@ def register(commands) -> None:
         "import",
         help="import activity spreadsheets (.xlsx, .xlsm, .xls, .ods, .csv)",
         description="Import activity spreadsheets. Each file is checked whole and stored all or nothing; "
-        "the report lists every problem with its cell. Exit status 0: stored or nothing new; "
+        "the report lists every problem with its cell. Case sheets (ctmonitor's own, IOM HTCDS v2.0, "
+        "KoboToolbox and ODK exports) keep no name, number or birth date: a case without a code is "
+        "recognised on re-upload by a keyed pseudonym (see README). Exit status 0: stored or nothing new; "
         "1: a file was refused (nothing of it stored); 2: usage error.",
     )
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE")

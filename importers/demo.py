@@ -41,7 +41,7 @@ def has_activity(session: Session) -> bool:
 
 def load(session: Session, settings: Settings) -> ImportReport:
     """Build the demo set and store it like an upload; loading it again changes nothing (references)."""
-    ctx = storing.programmes_context(session, None)
+    ctx = storing.programmes_context(session, None, secret=settings.secret_key)
     records = build(ctx.programmes)
     batches = [
         batch_from_records(kinds.BY_KIND[kind], rows, sheet=kinds.BY_KIND[kind].title)

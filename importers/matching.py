@@ -2,8 +2,7 @@
 
 ``key("Rusizi ")`` and ``key("RUSIZI")`` are the same key. A ``Vocabulary`` maps the keys of its canonical
 values and of their synonyms (DOMAIN §4) to the canonical spelling and can suggest the closest value for a
-typo. Nationalities go through ISO 3166 (pycountry: name, official and common name, alpha-2, alpha-3)
-plus the short forms people write in Rwanda, and are stored as a readable country name.
+typo. Countries and places live in ``importers.countries``.
 """
 
 from __future__ import annotations
@@ -12,8 +11,6 @@ import difflib
 import re
 import unicodedata
 from functools import lru_cache
-
-import pycountry
 
 from indicators import vocabulary as v
 
@@ -200,8 +197,15 @@ SEXES = Vocabulary(
     "sex",
     v.SEXES,
     {
-        "Female": ("F", "Woman", "Women", "Girl", "Feminine", "Femme", "Gore"),
-        "Male": ("M", "Man", "Men", "Boy", "Masculine", "Homme", "Gabo"),
+        # English, French and Kinyarwanda (DOMAIN §4), and HTCDS's genders.
+        "Female": (
+            "F", "Woman", "Women", "Girl", "Feminine", "Femme", "Féminin", "Féminine", "Fille", "Gore",
+            "Umugore", "Umukobwa", "Female (F)",
+        ),
+        "Male": (
+            "M", "Man", "Men", "Boy", "Masculine", "Homme", "Masculin", "Garçon", "Gabo", "Umugabo",
+            "Umuhungu", "Male (M)",
+        ),
         # HTCDS v2.0 genders other than Feminine and Masculine are counted as Unknown.
         "Unknown": (
             "U",
@@ -223,9 +227,15 @@ AGE_GROUPS = Vocabulary(
     "age group",
     v.AGE_GROUPS,
     {
-        "Child": ("Minor", "Under 18", "Below 18", "Children", "Juvenile"),
-        "Adult": ("18 and over", "Over 18", "Adults", "Major"),
-        "Unknown": ("Not known", "U"),
+        "Child": (
+            "Minor", "Under 18", "Below 18", "Children", "Juvenile", "Less than 18", "0-17", "Enfant", "Mineur",
+            "Mineure", "Moins de 18 ans", "Umwana", "Abana",
+        ),
+        "Adult": (
+            "18 and over", "Over 18", "Adults", "Major", "18+", "18 and above", "Adulte", "Majeur", "Majeure",
+            "Umuntu mukuru", "Mukuru",
+        ),
+        "Unknown": ("Not known", "U", "Inconnu", "Unknown age"),
     },
 )
 STATUSES = Vocabulary(
@@ -241,6 +251,15 @@ STATUSES = Vocabulary(
             "Possible",
             "Potential",
             "Presumed",
+            "PVoT",
+            "PVT",
+            "Potential victim of trafficking",
+            "Presumed victim of trafficking",
+            "Suspected victim of trafficking",
+            "Victime potentielle",
+            "Victime présumée",
+            "Victime presumee de la traite",
+            "Victime potentielle de la traite",
         ),
         "Actual victim": (
             "Actual victim of trafficking",
@@ -250,6 +269,11 @@ STATUSES = Vocabulary(
             "Actual",
             "Identified victim",
             "Victim of trafficking",
+            "VoT",
+            "Confirmed victim of trafficking",
+            "Victime",
+            "Victime de la traite",
+            "Victime avérée",
         ),
         "Not a victim": (
             "Not a victim of trafficking",
@@ -257,6 +281,10 @@ STATUSES = Vocabulary(
             "Not victim",
             "No",
             "Non-victim",
+            "Not a VoT",
+            "Non victime",
+            "Pas une victime",
+            "Not trafficked",
         ),
     },
 )
@@ -300,25 +328,34 @@ EXPLOITATION_TYPES = Vocabulary(
         "Other",
     ),
     {
-        "Forced labour": ("Forced labor", "Labour exploitation", "Labor exploitation", "Labour", "Labor"),
+        "Forced labour": (
+            "Forced labor", "Labour exploitation", "Labor exploitation", "Labour", "Labor", "Travail forcé",
+            "Exploitation par le travail", "Imirimo y'agahato", "Imirimo ivunanye",
+        ),
         "Sexual exploitation": (
             "Sex exploitation",
             "Sexual",
             "Prostitution",
             "Commercial sexual exploitation",
+            "Exploitation sexuelle",
+            "Uburaya",
+            "Ihohoterwa rishingiye ku gitsina",
         ),
-        "Child labour": ("Child labor",),
-        "Forced marriage": ("Early marriage", "Child marriage", "Marriage"),
-        "Servitude": ("Domestic servitude", "Domestic work", "Domestic labour", "Housemaid"),
+        "Child labour": ("Child labor", "Travail des enfants"),
+        "Forced marriage": ("Early marriage", "Child marriage", "Marriage", "Mariage forcé", "Gushyingirwa ku gahato"),
+        "Servitude": (
+            "Domestic servitude", "Domestic work", "Domestic labour", "Housemaid", "Servitude domestique",
+            "Travail domestique", "Ubucakara", "Umukozi wo mu rugo",
+        ),
         "Forced military (by non-state actors)": (
             "Forced military",
             "ForcedMilitaryByNonStateActors",
             "Child soldiers",
             "Recruitment into armed groups",
         ),
-        "Organ removal": ("Organ trafficking", "Organ harvesting", "Organs"),
-        "Forced begging": ("Begging",),
-        "Forced adoption": ("Adoption", "Illegal adoption"),
+        "Organ removal": ("Organ trafficking", "Organ harvesting", "Organs", "Prélèvement d'organes"),
+        "Forced begging": ("Begging", "Mendicité forcée", "Mendicité"),
+        "Forced adoption": ("Adoption", "Illegal adoption", "Adoption forcée"),
         "Other": ("Others",),
     },
 )
@@ -335,104 +372,3 @@ REGIONS = Vocabulary(
         "Unknown": ("Not known", "N/A", "NA"),
     },
 )
-
-# Destination region of a country (alpha-2) when a country is written instead of a region.
-_REGION_OF_COUNTRY = {
-    "Middle East": "SA AE OM QA KW BH LB JO IQ YE SY IL PS IR",
-    "East Africa": "RW BI CD UG KE TZ SS ET SO ER DJ SD",
-    "Southern Africa": "ZA MZ MW ZM ZW BW NA LS SZ AO MG MU",
-    "West Asia": "TR AM AZ GE CY",
-    "Europe": "AL AD AT BY BE BA BG HR CZ DK EE FI FR DE GR HU IS IE IT LV LI LT LU MT MD MC ME NL MK NO PL PT "
-    "RO RU SM RS SK SI ES SE CH UA GB VA",
-}
-REGION_OF_COUNTRY = {code: region for region, codes in _REGION_OF_COUNTRY.items() for code in codes.split()}
-
-# Readable names where ISO 3166's is long or not the one people use.
-_READABLE = {"CD": "DR Congo", "RU": "Russia", "PS": "Palestine", "TR": "Turkey", "CI": "Côte d'Ivoire"}
-_LOCAL_FORMS = {
-    "CD": (
-        "DRC",
-        "DR Congo",
-        "D.R. Congo",
-        "RDC",
-        "Congo DR",
-        "Democratic Republic of Congo",
-        "Democratic Republic of the Congo",
-        "Congo-Kinshasa",
-        "Congo Kinshasa",
-        "Zaire",
-        "Congolese",
-        "Congolese (DRC)",
-        "RD Congo",
-    ),
-    "CG": ("Congo-Brazzaville", "Congo Brazzaville", "Republic of Congo", "Republic of the Congo"),
-    "TZ": ("Tanzania", "United Republic of Tanzania", "Tanzanian"),
-    "BI": ("Burundian", "Burundais"),
-    "RW": ("Rwandan", "Rwandese", "Rwandais", "Rwandaise"),
-    "UG": ("Ugandan",),
-    "KE": ("Kenyan",),
-    "SS": ("South Sudanese",),
-    "SD": ("Sudanese",),
-    "ET": ("Ethiopian",),
-    "ER": ("Eritrean",),
-    "SO": ("Somali",),
-    "ZA": ("South African",),
-    "GB": ("UK", "Britain", "Great Britain", "England"),
-    "US": ("USA", "United States of America", "America"),
-    "AE": ("UAE", "Emirates", "Dubai"),
-    "TR": ("Turkey",),
-    "SA": ("KSA", "Saudi"),
-}
-UNKNOWN_WORDS = frozenset(
-    key(w) for w in ("unknown", "not known", "n/a", "none", "-", "?", "unk", "stateless")
-)
-
-
-def _nationality_index() -> tuple[dict[str, str], dict[str, str]]:
-    """key → readable name, and readable name → alpha-2."""
-    index: dict[str, str] = {}
-    alpha2: dict[str, str] = {}
-    for country in pycountry.countries:
-        readable = _READABLE.get(country.alpha_2) or getattr(country, "common_name", None) or country.name
-        alpha2[readable] = country.alpha_2
-        for word in (
-            country.name,
-            getattr(country, "official_name", None),
-            getattr(country, "common_name", None),
-            country.alpha_2,
-            country.alpha_3,
-            readable,
-            *_LOCAL_FORMS.get(country.alpha_2, ()),
-        ):
-            if word:
-                index.setdefault(key(word), readable)
-    for word in UNKNOWN_WORDS:
-        index.pop(word, None)  # "NA" is Namibia's code, but in a sheet it means "not available"
-    return index, alpha2
-
-
-NATIONALITIES, ALPHA2 = _nationality_index()
-
-
-def nationality(text: str) -> str | None:
-    """``'BI'``, ``'bdi'``, ``'Burundian'`` → ``'Burundi'``; ``'DRC'`` → ``'DR Congo'``; unknown → None."""
-    k = key(text)
-    if k in UNKNOWN_WORDS:
-        return "Unknown"
-    return NATIONALITIES.get(k)
-
-
-def suggest_nationality(text: str) -> str | None:
-    close = difflib.get_close_matches(key(text), list(NATIONALITIES), n=1, cutoff=0.75)
-    return NATIONALITIES[close[0]] if close else None
-
-
-def region(text: str) -> str | None:
-    """A destination region, or the region of a country."""
-    found = REGIONS.lookup(text)
-    if found:
-        return found
-    country = NATIONALITIES.get(key(text))
-    if country:
-        return REGION_OF_COUNTRY.get(ALPHA2[country], "Other")
-    return None

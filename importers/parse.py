@@ -3,7 +3,7 @@
 Skipped without a word: blank rows, rows holding only a row number (HTCDS numbers column A 1…1000), and
 the label row under a header. Skipped with a warning: a trailing Total row (and the notes under it).
 Converted column by column with one cache per column, since districts, groups and dates repeat.
-Identifier columns are never read; in case sheets no value is ever repeated in a problem.
+Identifier columns are never read; in case sheets no identifying value is ever repeated in a problem.
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from __future__ import annotations
 from operator import itemgetter
 
 from importers.matching import key
-from importers.report import HIDDEN
 from importers.sheets import Header, RawSheet
 from importers.table import Bad, Batch, column_letters
-from importers.values import Invalid, Text, display
+from importers.values import Invalid, Text
 
 TOTAL_WORDS = frozenset(
     key(w) for w in ("total", "totals", "grand total", "sub-total", "subtotal", "sum", "TOTAL:")
@@ -157,12 +156,11 @@ def _convert(batch: Batch, column, raw) -> list:
     else:
         out, table = _convert_distinct(parse, default, raw)
     if any(result.__class__ is Bad for result in table.values()):
-        hide = batch.layout.sensitive
         letter = batch.letters[column.field]
         for index, result in enumerate(out):
             if result.__class__ is Bad:
                 value = raw[index]
-                shown = "" if _blank(value) else (HIDDEN if hide else display(value))
+                shown = "" if _blank(value) else batch.shown(value, column.field)
                 batch.sheet_error(f"{letter}{batch.rows[index]}", shown, result.expected)
     return out
 

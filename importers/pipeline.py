@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from importers import safety, sheets, storing
-from importers.kinds import CASES, HTCDS_CASES, IDENTIFIER, KINDS
+from importers.kinds import CASES, HTCDS_CASES, IDENTIFIER, KEYED, KINDS
 from importers.matching import key
 from importers.parse import to_batch
 from importers.report import ImportReport, Problem, SheetNote, empty_counts
@@ -37,7 +37,7 @@ _CASE_HEADER_KEYS = frozenset(
     key(header)
     for layout in (CASES, HTCDS_CASES)
     for column in layout.columns
-    if column.role == IDENTIFIER or column.field in ("birth_date",)
+    if column.role in (IDENTIFIER, KEYED) or column.field in ("birth_date",)
     for header in column.headers
 )
 
@@ -60,7 +60,7 @@ def import_file(
         ok=False, outcome="refused", filename=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data)
     )
     code = programme.strip().upper() if programme and programme.strip() else None
-    ctx = storing.programmes_context(session, code)
+    ctx = storing.programmes_context(session, code, secret=settings.secret_key)
     sensitive = False
     try:
         if code is not None and code not in ctx.programmes:
@@ -217,11 +217,19 @@ def _read_sheets(raw_sheets, report: ImportReport, progress: Progress) -> tuple[
         notes = [f"{len(batch)} row{'s' if len(batch) != 1 else ''}, header in row {batch.header_row}"]
         if header.layout.variant == "htcds":
             notes.append("IOM HTCDS v2.0 layout")
+        if header.names:
+            notes.append(
+                f"{header.names} name column{'s' if header.names != 1 else ''} read only to recognise the case"
+                " (kept as a keyed pseudonym, never stored)"
+            )
         if header.identifiers:
             notes.append(
                 f"{len(header.identifiers)} identifying column{'s' if len(header.identifiers) != 1 else ''}"
                 " never read"
             )
+        if header.metadata:
+            notes.append(f"{header.metadata} KoboToolbox/ODK metadata column{'s' if header.metadata != 1 else ''}"
+                         " ignored")
         if header.known_unused:
             notes.append(f"{header.known_unused} HTCDS fields not needed for monitoring left unread")
         report.sheets.append(SheetNote(raw.name, header.layout.kind, "; ".join(notes), len(batch)))

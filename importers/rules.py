@@ -1,8 +1,8 @@
 """Cross-field rules a sheet kind declares (DOMAIN §4), each run over a whole batch column by column.
 
 A rule reads typed columns, reports problems on the cell that is wrong (the total, not the parts; the end
-date, not the start) and may fill a derived column (an age group from an age or a birth date; a result's
-indicator id and quarter). Cells that already failed their type hold ``Bad`` and are skipped.
+date, not the start) and may fill a derived column (a result's indicator id and quarter). The case sheets'
+own rules are in ``importers.case_rules``. Cells that already failed their type hold ``Bad`` and are skipped.
 Rules that need the store (unique references, stages moving forward) live in ``importers.storing``.
 """
 
@@ -12,7 +12,7 @@ from datetime import date
 
 from importers.table import Bad, Batch, Context, ok
 from indicators import periods
-from indicators.vocabulary import CAMPS, DISAGGREGATIONS, age_group
+from indicators.vocabulary import CAMPS, DISAGGREGATIONS
 
 BAD = Bad("")
 
@@ -150,36 +150,29 @@ class CampInDistrict(Rule):
                 )
 
 
-class AgeGroup(Rule):
-    """The age group from an age (or, failing that, from a birth date at the date identified, which is then
-    dropped); an age group typed beside an age must agree with it."""
-
-    def __init__(self, age="age", group="age_group", birth="birth_date", at="date_identified"):
-        self.age, self.group, self.birth, self.at = age, group, birth, at
+class SumColumns(Rule):
+    """A sheet recognised as a kind but lacking every count column an indicator of that kind adds up
+    (female and male participants, say) is refused, naming the columns: stored, its rows would count 0.
+    A blank cell in a present column is still 0."""
 
     def check(self, batch, ctx):
-        ages, groups = batch.columns[self.age], batch.columns[self.group]
-        births, ats = batch.columns.get(self.birth), batch.columns[self.at]
-        for i, (age, group) in enumerate(zip(ages, groups)):
-            if group.__class__ is Bad or age.__class__ is Bad:
+        programmes = {p.code for p in batch.columns.get("programme", ()) if ok(p)} or set(ctx.programmes)
+        needed: dict[tuple[str, ...], list[str]] = {}
+        for indicator in ctx.indicators.values():
+            if indicator.source_kind != batch.layout.kind or indicator.programme not in programmes:
                 continue
-            if age is not None:
-                derived = age_group(age)
-                if group not in (None, "Unknown", derived):
-                    batch.error(self.group, i, group, f"{derived} (the age is {age})")
-                groups[i] = derived
-                continue
-            if group in (None, "Unknown") and births is not None and ok(births[i]) and ok(ats[i]):
-                born, at = births[i], ats[i]
-                if born > at:
-                    batch.error(self.birth, i, born, "a birth date before the date identified")
-                    continue
-                years = at.year - born.year - ((at.month, at.day) < (born.month, born.day))
-                groups[i] = age_group(years)
-            elif group is None:
-                groups[i] = "Unknown"
-        if births is not None:
-            batch.columns[self.birth] = [None] * len(births)  # a birth date is never kept
+            if indicator.sum_columns and not any(c in batch.letters for c in indicator.sum_columns):
+                needed.setdefault(indicator.sum_columns, []).append(indicator.code)
+        for columns, codes in needed.items():
+            labels = [batch.layout.column_label(c) for c in columns]
+            batch.sheet_error(
+                str(batch.header_row),
+                "",
+                f"a column headed {' or '.join(repr(label) for label in labels)} in the header row: "
+                f"{', '.join(sorted(codes))} add{'s' if len(codes) == 1 else ''} up "
+                f"{' and '.join(labels)}, so without {'it' if len(labels) == 1 else 'them'} every row would "
+                "count 0 (a blank cell is still 0)",
+            )
 
 
 class IndicatorOfProgramme(Rule):
@@ -279,7 +272,6 @@ class DisaggregationOfIndicator(Rule):
 
 __all__ = [
     "DISAGGREGATIONS",
-    "AgeGroup",
     "AtMost",
     "CampInDistrict",
     "DisaggregationOfIndicator",
@@ -289,5 +281,6 @@ __all__ = [
     "PeriodOfProgramme",
     "RequiredWhen",
     "Rule",
+    "SumColumns",
     "SumEquals",
 ]

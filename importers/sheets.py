@@ -4,6 +4,9 @@ The header row is the row among the first ten whose cells name the most columns 
 (case-, space-, punctuation- and accent-insensitive, with the synonyms of ``importers.kinds``). A second
 header-like row right below it (the label row under HTCDS's hidden field names) is skipped. Sheets named
 like instructions or lists, hidden sheets and sheets whose headers match no kind are ignored with a note.
+KoboToolbox and ODK exports are read as any sheet: group paths in headers ("case/prs_Gender") are read from
+their last parts, and the exports' metadata columns (``_uuid``, ``_submission_time``, ``_index``, ...) are
+ignored without a warning.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import io
 import logging
 from dataclasses import dataclass, field
 
-from importers.kinds import DATA, IDENTIFIER, IGNORED, LAYOUTS, TRANSIENT, Column, Layout
+from importers.kinds import DATA, IDENTIFIER, IGNORED, KEYED, LAYOUTS, TRANSIENT, Column, Layout
 from importers.matching import key
 from importers.safety import FileFormat, Refused
 
@@ -66,6 +69,8 @@ class Header:
     identifiers: list[str] = field(default_factory=list)  # headers of direct identifiers: never read
     duplicates: list[tuple[int, str, Column]] = field(default_factory=list)
     known_unused: int = 0
+    metadata: int = 0  # KoboToolbox/ODK metadata and select-multiple option columns, ignored
+    names: int = 0  # name columns read only to make the pseudonym
     skip_rows: int = 0  # header-like rows below the header (HTCDS labels)
 
 
@@ -141,69 +146,137 @@ def ignored_reason(sheet: RawSheet) -> str | None:
     return None
 
 
+# KoboToolbox and ODK exports: their metadata columns are never data. Kobo's start with "_" (``_uuid``,
+# ``_submission_time``, ``_index``, ...); these others are metadata only in a sheet that is such an export.
+EXPORT_MARKERS = frozenset(
+    ("_uuid", "_submission_time", "_index", "_id", "_validation_status", "__version__", "meta/instanceID",
+     "meta-instanceID", "formhub/uuid", "SubmissionDate")
+)
+EXPORT_ONLY_METADATA = frozenset(
+    ("start", "end", "today", "deviceid", "username", "simserial", "subscriberid", "phonenumber", "audit",
+     "SubmissionDate", "KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent", "AttachmentsExpected",
+     "Status", "ReviewState", "DeviceID", "Edits", "FormVersion")
+)
+METADATA_KEYS = frozenset(
+    key(h) for h in ("formhub/uuid", "meta/instanceID", "instanceID", "meta/deprecatedID", "meta/instanceName",
+                     "meta/rootUuid", "meta/audit", "deprecatedID", "instanceName")
+)
+COLUMN, KNOWN, METADATA, UNKNOWN = "column", "known", "metadata", "unknown"
+
+
+def is_export(cells) -> bool:
+    """Whether a header row is a KoboToolbox or ODK export's."""
+    return any(isinstance(cell, str) and cell.strip() in EXPORT_MARKERS for cell in cells)
+
+
+def resolve(layout: Layout, cell, export: bool = False) -> tuple[str, Column | None]:
+    """What a header cell is for a layout: (COLUMN, column), (KNOWN, None) for a recognised field not needed,
+    (METADATA, None) for an export's metadata or a select-multiple option's own column, (UNKNOWN, None), or
+    ("", None) for a blank cell. A group path ("case/prs_Gender", ODK's "case-prs_Gender") is read from its
+    longest part that names a column."""
+    if not isinstance(cell, str) or not key(cell):
+        return "", None
+    raw = cell.strip()
+    if raw.startswith("_"):
+        column = layout.column_for(key(raw)) if raw == "_uuid" else None
+        return (COLUMN, column) if column is not None else (METADATA, None)
+    if export and raw in EXPORT_ONLY_METADATA:
+        return METADATA, None
+    found = _lookup(layout, key(raw))
+    if found is not None:
+        return found
+    # Form field names have no spaces ("Participants M/F" is a header, not a path); ODK's "-" only in an export.
+    if any(c.isspace() for c in raw):
+        return UNKNOWN, None
+    separator = "/" if "/" in raw else ("-" if export and "-" in raw else None)
+    if separator is None:
+        return UNKNOWN, None
+    parts = [p for p in raw.split(separator) if p.strip()]
+    for start in range(1, len(parts)):
+        found = _lookup(layout, key("".join(parts[start:])))
+        if found is not None:
+            return found
+    # Kobo writes a select-multiple answer once more as one 0/1 column per option: "case/exploitation/begging"
+    for start in range(len(parts) - 1):
+        found = _lookup(layout, key("".join(parts[start:-1])))
+        if found is not None and found[0] == COLUMN and found[1].type.__class__.__name__ == "Choices":
+            return METADATA, None
+    return UNKNOWN, None
+
+
+def _lookup(layout: Layout, k: str) -> tuple[str, Column | None] | None:
+    column = layout.column_for(k)
+    if column is not None:
+        return COLUMN, column
+    if layout.is_known(k):
+        return KNOWN, None
+    if k in METADATA_KEYS:
+        return METADATA, None
+    return None
+
+
 def find_header(sheet: RawSheet, layouts: tuple[Layout, ...] = LAYOUTS) -> Header | None:
     """The best (layout, header row) among the first rows, or None when no layout matches enough headers."""
     best = None
     best_rank = None
     sheet_name = key(sheet.name)
     for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        keys = [key(cell) if isinstance(cell, str) else "" for cell in row]
-        if sum(1 for k in keys if k) < MIN_MATCHED:
+        if sum(1 for cell in row if isinstance(cell, str) and key(cell)) < MIN_MATCHED:
             continue
+        export = is_export(row)
         for layout in layouts:
-            required, score = _score(layout, keys)
+            resolved = [resolve(layout, cell, export) for cell in row]
+            required, score = _score(layout, resolved)
             if score < MIN_MATCHED:
                 continue
             hint = any(word in sheet_name for word in layout.name_hints)
             rank = (required, score, hint, -index)
             if best_rank is None or rank > best_rank:
-                best, best_rank = (layout, index, keys), rank
+                best, best_rank = (layout, index, resolved), rank
     if best is None:
         return None
-    layout, index, keys = best
-    header = _map(layout, index, keys, sheet)
+    layout, index, resolved = best
+    header = _map(layout, index, resolved, sheet)
     # Header-like rows right below (HTCDS: field names, then labels) are not data.
     for below in sheet.rows[index + 1 : index + 3]:
-        below_keys = [key(cell) if isinstance(cell, str) else "" for cell in below]
-        if _score(layout, below_keys)[1] >= MIN_MATCHED:
+        if _score(layout, [resolve(layout, cell) for cell in below])[1] >= MIN_MATCHED:
             header.skip_rows += 1
         else:
             break
     return header
 
 
-def _score(layout: Layout, keys: list[str]) -> tuple[bool, int]:
+def _score(layout: Layout, resolved: list[tuple[str, Column | None]]) -> tuple[bool, int]:
     """How many of the layout's columns the row names (recognised-but-unused HTCDS fields count too), and
     whether every column the layout requires is there."""
     seen = set()
     known = 0
-    for k in keys:
-        if not k:
-            continue
-        column = layout.column_for(k)
-        if column is not None and column.role != IGNORED:
+    for what, column in resolved:
+        if what == COLUMN and column.role != IGNORED:
             seen.add(column.field)
-        elif column is None and layout.is_known(k):
+        elif what == KNOWN:
             known += 1
     required = all(c.field in seen for c in layout.columns if c.needs_column)
     return required, len(seen) + known
 
 
-def _map(layout: Layout, index: int, keys: list[str], sheet: RawSheet) -> Header:
+def _map(layout: Layout, index: int, resolved: list[tuple[str, Column | None]], sheet: RawSheet) -> Header:
     from importers.table import column_letters
 
     row = sheet.rows[index]
     header = Header(layout, index, {}, {})
-    for position, k in enumerate(keys):
+    for position, (what, column) in enumerate(resolved):
         text = row[position]
-        if not k:
+        if what == "":
             continue
-        column = layout.column_for(k)
-        if column is None:
-            if layout.is_known(k):
-                header.known_unused += 1
-            else:
-                header.unknown.append((position, str(text).strip()))
+        if what == METADATA:
+            header.metadata += 1
+            continue
+        if what == KNOWN:
+            header.known_unused += 1
+            continue
+        if what == UNKNOWN:
+            header.unknown.append((position, str(text).strip()))
             continue
         if column.role == IDENTIFIER:
             header.identifiers.append(str(text).strip())
@@ -213,7 +286,9 @@ def _map(layout: Layout, index: int, keys: list[str], sheet: RawSheet) -> Header
         if column.field in header.columns:
             header.duplicates.append((position, str(text).strip(), column))
             continue
-        if column.role in (DATA, TRANSIENT):
+        if column.role in (DATA, TRANSIENT, KEYED):
             header.columns[column.field] = position
             header.letters[column.field] = column_letters(sheet.left + position)
+            if column.role == KEYED:
+                header.names += 1
     return header

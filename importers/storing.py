@@ -31,8 +31,9 @@ from sqlalchemy.orm import Session
 
 from importers.kinds import Layout
 from importers.matching import key
+from importers.people import is_pseudonym, pseudonym_key
 from importers.report import empty_counts
-from importers.rules import day
+from importers.rules import SumColumns, day
 from importers.table import Bad, Batch, Context, ProgrammeRef, ok
 from indicators.models import Upload, utcnow
 from indicators.periods import quarter_of
@@ -110,8 +111,12 @@ def _indicator_programme(batch: Batch, i: int, ctx: Context) -> ProgrammeRef | N
     return ctx.programmes.get(indicator.programme) if indicator else None
 
 
+_SUM_COLUMNS = SumColumns()
+
+
 def check_batch(batch: Batch, ctx: Context) -> None:
     resolve_programmes(batch, ctx)
+    _SUM_COLUMNS.check(batch, ctx)
     for rule in batch.layout.rules:
         rule.check(batch, ctx)
 
@@ -294,12 +299,16 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch]) -> None:
             if reference is not None:
                 first = seen_references.get((pid, reference))
                 if first is not None:
+                    other, position = first
                     part.error(
                         "reference",
                         j,
                         reference,
-                        f"a reference used once in the file and project (also "
-                        f"{first[0].cell('reference', first[1])})",
+                        f"one row per person (the same names, birth date, sex and citizenship are also on row "
+                        f"{other.batch.rows[other.indices[position]]} of {other.batch.sheet})"
+                        if is_pseudonym(reference)
+                        else f"a reference used once in the file and project (also "
+                        f"{other.cell('reference', position)})",
                     )
                     part.rejected.add(j)
                     continue
@@ -579,7 +588,10 @@ def _insert(
         connection.exec_driver_sql(statement, rows)
 
 
-def programmes_context(session: Session, programme: str | None, today: date | None = None) -> Context:
+def programmes_context(
+    session: Session, programme: str | None, today: date | None = None, secret: str | None = None
+) -> Context:
+    """What the checks need to know of the store; ``secret`` (the installation's) keys case pseudonyms."""
     from indicators.models import Indicator, Programme
 
     programmes = {
@@ -592,7 +604,10 @@ def programmes_context(session: Session, programme: str | None, today: date | No
     for ind, code in session.execute(
         select(Indicator, Programme.code).join(Programme, Programme.id == Indicator.programme_id)
     ):
+        measure = ind.measure or {}
+        sums = tuple(measure.get("columns") or ()) if measure.get("type") == "sum" else ()
         indicators[ind.code.upper()] = IndicatorRef(
-            ind.id, ind.code, code, tuple(ind.disaggregations or ()), ind.source_kind
+            ind.id, ind.code, code, tuple(ind.disaggregations or ()), ind.source_kind, sums
         )
-    return Context(programmes, indicators, programme, today or date.today())
+    key = pseudonym_key(secret) if secret else None
+    return Context(programmes, indicators, programme, today or date.today(), key)

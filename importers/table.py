@@ -8,6 +8,7 @@ batches directly from typed values and goes through the same checks and storing 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -17,6 +18,17 @@ from importers.values import display
 
 if TYPE_CHECKING:
     from importers.kinds import Layout
+
+
+_CONTACT = re.compile(r"@|\d[\d\s().\-/]{5,}\d")
+
+
+def looks_like_contact(text: str) -> bool:
+    """A phone or document number or an e-mail address typed into the wrong column of a case sheet."""
+    return bool(_CONTACT.search(text)) and not _DATE_LIKE.fullmatch(text.strip())
+
+
+_DATE_LIKE = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 
 
 class Bad:
@@ -63,18 +75,19 @@ class Batch:
         letter = self.letters.get(field_name, "")
         return f"{letter}{self.rows[index]}"
 
-    def shown(self, value) -> str:
-        """A value as a problem may repeat it: never for case sheets."""
-        if self.layout.sensitive:
-            return HIDDEN
+    def shown(self, value, field_name: str | None = None) -> str:
+        """A value as a problem may repeat it: never one of a case sheet's identifying fields."""
         if value is None:
             return ""
-        if isinstance(value, list):
-            return "; ".join(value)
-        return display(value)
+        if self.layout.identifying(field_name):
+            return HIDDEN
+        text = "; ".join(value) if isinstance(value, list) else display(value)
+        return HIDDEN if self.layout.sensitive and looks_like_contact(text) else text
 
     def error(self, field_name: str, index: int, value, expected: str) -> None:
-        self.problems.append(Problem(self.sheet, self.cell(field_name, index), self.shown(value), expected))
+        self.problems.append(
+            Problem(self.sheet, self.cell(field_name, index), self.shown(value, field_name), expected)
+        )
 
     def sheet_error(self, cell: str, value: str, expected: str) -> None:
         self.problems.append(Problem(self.sheet, cell, value, expected))
@@ -99,13 +112,17 @@ class IndicatorRef:
     programme: str
     disaggregations: tuple[str, ...]
     source_kind: str
+    # Count columns the indicator adds up (a sum's columns): a sheet of its kind must have one of them.
+    sum_columns: tuple[str, ...] = ()
 
 
 @dataclass
 class Context:
-    """What the checks know beyond the sheet: programmes, indicators, the project named, today."""
+    """What the checks know beyond the sheet: programmes, indicators, the project named, today, and the key
+    of case pseudonyms (None: cases without a code are not recognised across uploads)."""
 
     programmes: dict[str, ProgrammeRef]
     indicators: dict[str, IndicatorRef]
     programme: str | None
     today: date
+    pseudonym_key: bytes | None = None

@@ -8,11 +8,12 @@ starting with ``=``, ``+``, ``-`` or ``@`` is plain text here, never a formula.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from datetime import date, datetime, timedelta
 
-from importers import matching
+from importers import countries, matching
 from indicators import vocabulary
 
 
@@ -223,9 +224,14 @@ class Choice(ValueType):
 
 
 class Choices(Choice):
-    """Several values of a closed list in one cell, separated by ``;`` (or ``,``); stored as a list."""
+    """Several values of a closed list in one cell, separated by ``;`` (or ``,``); stored as a list.
+
+    A part may carry a qualifier in brackets ("Sexual exploitation (prostitution)") or join two values with
+    a slash ("Forced labour/Domestic work"); a KoboToolbox or ODK select-multiple answer is its choices'
+    codes separated by spaces ("forced_labour domestic_servitude")."""
 
     SEPARATORS = re.compile(r"\s*[;,\n]\s*")
+    _BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
 
     def __init__(self, vocabulary_: matching.Vocabulary):
         super().__init__(vocabulary_, f"one or several of {', '.join(vocabulary_.values)}, separated by ';'")
@@ -236,22 +242,40 @@ class Choices(Choice):
         for part in self.SEPARATORS.split(text.strip()):
             if not part:
                 continue
-            canonical = self.vocabulary.lookup(part)
-            if canonical is None:
+            values = self._read(part)
+            if values is None:
                 hint = self.vocabulary.suggest(part)
                 raise Invalid(
                     f"{self.expected}; '{part}' is not one" + (f" (did you mean {hint}?)" if hint else "")
                 )
-            if canonical not in found:
-                found.append(canonical)
+            found.extend(v for v in values if v not in found)
         return found
+
+    def _read(self, part: str) -> list[str] | None:
+        lookup = self.vocabulary.lookup
+        whole = lookup(part)
+        if whole is not None:
+            return [whole]
+        bare = self._BRACKETS.sub(" ", part).strip()
+        if bare and bare != part and lookup(bare) is not None:
+            return [lookup(bare)]
+        for separator in ("/", " "):  # two values joined by a slash; Kobo's space-separated codes
+            pieces = [piece for piece in bare.split(separator) if piece.strip()]
+            if len(pieces) > 1:
+                values = [lookup(piece) for piece in pieces]
+                if all(values):
+                    return values
+        return None
+
+
+UNPLACED = "\x00unplaced"  # a free-text place no table knows: Unknown, counted in a warning by the rule
 
 
 class Nationality(ValueType):
-    """A country name, ISO 3166 alpha-2 or alpha-3 code or local short form, stored as a readable name.
+    """A country name, ISO 3166 alpha-2 or alpha-3 code, HTCDS label or local form, stored as a readable name.
 
-    HTCDS citizenship is a multi-select: the first country listed is taken.
-    """
+    HTCDS citizenship is a multi-select: the first country listed is taken (a label's own comma, as in
+    "Congo, Democratic Republic of the", is not a separator)."""
 
     expected = "a country name or ISO 3166 code (e.g. Burundi, BI, BDI, DRC)"
 
@@ -260,32 +284,42 @@ class Nationality(ValueType):
 
     def parse(self, value):
         text = value if value.__class__ is str else display(value)
-        if self.first_of_several:
-            text = re.split(r"[;,]", text)[0]
-        found = matching.nationality(text)
+        found = countries.nationality_in(text) if self.first_of_several else countries.nationality(text)
         if found is None:
-            hint = matching.suggest_nationality(text)
+            close = difflib.get_close_matches(matching.key(text), list(countries.COUNTRY_CODES), n=1, cutoff=0.8)
+            hint = countries.READABLE_NAMES[countries.COUNTRY_CODES[close[0]]] if close else None
             raise Invalid(self.expected + (f" (did you mean {hint}?)" if hint else ""))
         return found
 
 
 class Region(ValueType):
-    """A destination region, or a country turned into its region."""
+    """A destination region, or a country or corridor city turned into its region."""
 
     choices = vocabulary.DESTINATION_REGIONS
 
     def __init__(self, lenient: bool = False):
         self.lenient = lenient  # HTCDS "location of exploitation" is free text: unknown places become Unknown
-        self.expected = matching.REGIONS.expected() + " or a country"
+        self.expected = matching.REGIONS.expected() + ", a country or a city"
 
     def parse(self, value):
         text = value if value.__class__ is str else display(value)
-        found = matching.region(text)
+        found = region(text)
         if found is None:
             if self.lenient:
-                return "Unknown"
+                return UNPLACED
             raise Invalid(self.expected)
         return found
+
+
+def region(text: str) -> str | None:
+    """``Middle East``, ``Oman``, ``Riyadh``, ``Kampala, Uganda`` → their destination region; None if unknown."""
+    found = matching.REGIONS.lookup(text)
+    if found:
+        return found
+    code = countries.place(text)
+    if code == "??":
+        return "Unknown"
+    return countries.REGION_OF_COUNTRY.get(code) if code else None
 
 
 class Code(ValueType):
@@ -330,7 +364,7 @@ class Disaggregation(ValueType):
         if field is None:
             raise Invalid(f"a disaggregation named {', '.join(vocabulary.DISAGGREGATIONS)}, as in sex=Female")
         if field == "nationality":
-            found = matching.nationality(category)
+            found = countries.nationality(category)
         elif field in _CATEGORIES:
             found = _CATEGORIES[field].lookup(category)
         else:

@@ -185,7 +185,7 @@ def cmd_signoff(args, settings: Settings) -> int:
                       "signs a quarter off", file=sys.stderr)
                 return 1
             try:
-                data, fmt = render(session, code, args.period, args.format)
+                data, fmt = render(session, code, args.period, args.format, small_cell=settings.small_cell)
             except FiguresError as exc:  # unknown programme or period
                 print(f"ctmonitor signoff: {exc}", file=sys.stderr)
                 return 2

@@ -27,6 +27,8 @@ class Settings:
     # Session cookies marked Secure: browsers then send them over HTTPS only (and to http://localhost or
     # http://127.0.0.1, which they trust). Turn off only to sign in over plain HTTP from another machine.
     secure_cookies: bool = True
+    # Case counts below this many people are withheld ("<5") from donors and public files (DOMAIN §4).
+    small_cell: int = 5
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -40,6 +42,7 @@ class Settings:
         upload_limit = int(float(limit) * 1024 * 1024) if limit else DEFAULT_UPLOAD_LIMIT
         programmes_dir = Path(env.get("CTMONITOR_PROGRAMMES_DIR") or REPO_ROOT / "programmes")
         secure_cookies = (env.get("CTMONITOR_SECURE_COOKIES") or "1").strip().lower() not in ("0", "false", "no", "off")
+        small_cell = _whole(env.get("CTMONITOR_SMALL_CELL"), "CTMONITOR_SMALL_CELL", default=5)
         return cls(
             database_url=database_url,
             secret_key=secret_key,
@@ -48,6 +51,7 @@ class Settings:
             programmes_dir=programmes_dir,
             upload_limit=upload_limit,
             secure_cookies=secure_cookies,
+            small_cell=small_cell,
         )
 
     @classmethod
@@ -60,6 +64,18 @@ class Settings:
         )
         values.update(overrides)
         return cls(**values)
+
+
+def _whole(text: str | None, name: str, default: int) -> int:
+    if text is None or not text.strip():
+        return default
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise SystemExit(f"ctmonitor: {name} must be a whole number (found {text!r})") from None
+    if value < 0:
+        raise SystemExit(f"ctmonitor: {name} must be 0 or more (found {value})")
+    return value
 
 
 def _kept_secret(data_dir: Path) -> str:

@@ -62,7 +62,11 @@ def test_audit_trail_cannot_be_edited_or_deleted(session):
 
 def test_sign_off_closes_its_quarter_and_every_earlier_one(session):
     kec = session.scalar(select(Programme).where(Programme.code == "KEC"))
-    record = signoff.sign_off(session, "KEC", "fy19q3", "claire", b"report bytes", "iptt", "KEC FY2019Q3.xlsx")
+    with pytest.raises(signoff.MissingNarratives, match="KEC-3.1, KEC-4.1"):  # nothing stored: all behind
+        signoff.sign_off(session, "KEC", "fy19q3", "claire", b"report bytes", "iptt", "KEC FY2019Q3.xlsx")
+    missing = signoff.missing_narratives(session, "KEC", "FY2019Q3")
+    record = signoff.sign_off(session, "KEC", "fy19q3", "claire", b"report bytes", "iptt", "KEC FY2019Q3.xlsx",
+                              acknowledged=missing)
     assert record.period == "FY2019Q3" and len(record.report_sha256) == 64
     closed = signoff.closures(session, kec.id, {"FY2019Q1", "FY2019Q3", "FY2019Q4", "FY2017Q2"})
     assert set(closed) == {"FY2019Q1", "FY2019Q3", "FY2017Q2"}

@@ -398,8 +398,46 @@ def test_victims_page_shows_aggregates_only(pages, request_context):
     for section in ("victims-nationality", "victims-sex", "victims-age_group", "victims-exploitation",
                     "victims-destination"):
         assert section in ids(page)
-    assert "<5" in text and "Burundi" in text and "Share of known" in text
+    assert "Burundi" in text and "Share of known" in text
+    assert "<5" not in text  # staff see exact figures
     assert "PVR-C" not in repr(page.to_plotly_json())
+    with request_context(as_user="donor-state"):
+        donor = texts(pages.victims.layout(programme="PVR"))
+    assert "<5" in donor and "Counts under 5" in donor
+
+
+def test_a_donor_sees_no_count_below_the_threshold_on_the_victims_page(pages, request_context):
+    import re
+
+    with request_context(as_user="donor-state"):
+        page = pages.victims.layout(programme="PVR")
+    for dimension in ("nationality", "sex", "age_group", "destination"):
+        table = find(page, f"victims-{dimension}")
+        cells = [t for t in texts(table).split() if re.fullmatch(r"[\d,]+", t)]
+        assert cells and all(int(c.replace(",", "")) >= 5 for c in cells), (dimension, cells)
+
+
+def _bar_values(page, name):
+    figure = find(page, f"indicator-by-{name}").figure
+    figure = figure.to_plotly_json() if hasattr(figure, "to_plotly_json") else figure
+    return [x for trace in figure["data"] for x in trace["x"] if x is not None]
+
+
+def test_a_donor_reads_no_small_case_count_on_the_indicator_page(pages, request_context):
+    import re
+
+    with request_context():
+        staff = pages.indicator.layout(code="PVR-3.1", period="FY2019Q4")
+    small = [x for name in ("sex", "age_group", "nationality") for x in _bar_values(staff, name) if 0 < x < 5]
+    assert small  # the seeded cases do give small counts: staff see them exactly
+    with request_context(as_user="donor-state"):
+        donor = pages.indicator.layout(code="PVR-3.1", period="FY2019Q4")
+    for name in ("sex", "age_group", "nationality"):
+        assert not [x for x in _bar_values(donor, name) if 0 < x < 5]
+        table = texts(find(donor, f"indicator-table-{name}"))
+        numbers = [int(t.replace(",", "")) for t in table.split() if re.fullmatch(r"[\d,]+", t)]
+        assert not [n for n in numbers if 0 < n < 5], (name, table)
+    assert "<5" in texts(donor) and "indicator-table-sex" not in ids(staff)
 
 
 # --- behaviour -------------------------------------------------------------------------------------

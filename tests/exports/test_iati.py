@@ -213,3 +213,42 @@ def test_gift_on_calendar_quarters_lop_targets_and_budgets(db, schema):
         ("2012-01-01", "2012-03-31", False),
         ("2011-10-01", "2013-03-31", "200"),
     ]
+
+
+def _dimensions(period):
+    return {
+        a.find("dimension").get("value"): (a.get("value"), a.findtext("comment/narrative"))
+        for a in period.findall("actual")
+        if a.find("dimension") is not None
+    }
+
+
+def test_small_counts_of_victims_are_withheld_with_their_complement(db, schema):
+    from tests.exports.builders import pvr_figures
+
+    report = build_report(db, pvr_figures(), prepared=PREPARED)
+    doc = valid(schema, iati.render(report))
+    periods = {p.find("period-start").get("iso-date"): p for p in doc.iter("period")}
+    quarter, year, lop = periods["2019-04-01"], periods["2018-10-01"], periods["2018-02-01"]
+    # the quarter: Female 2 is fewer than 5; Male 0 would give it away (total 2), so it is withheld too
+    q = _dimensions(quarter)
+    assert q["Female"][0] is None and "fewer than 5 people" in q["Female"][1]
+    assert q["Male"][0] is None and "worked out from the total" in q["Male"][1]
+    assert quarter.find("actual").get("value") == "2"  # the total stays
+    # the year to date: Male 4 withheld, and Female 20 with it; the life of project shows both (33 and 7)
+    y = _dimensions(year)
+    assert (y["Female"][0], y["Male"][0]) == (None, None)
+    assert {k: v[0] for k, v in _dimensions(lop).items()} == {"Female": "33", "Male": "7"}
+    published = [int(a.get("value")) for a in doc.iter("actual") if a.find("dimension") is not None
+                 and a.get("value") is not None]
+    assert published and not [n for n in published if 0 < n < 5]
+    # a deployment may choose another threshold; 0 publishes every count
+    exact = valid(schema, iati.render(report, small_cell=0))
+    periods = {p.find("period-start").get("iso-date"): p for p in exact.iter("period")}
+    assert {k: v[0] for k, v in _dimensions(periods["2018-10-01"]).items()} == {"Female": "20", "Male": "4"}
+
+
+def test_counts_of_activities_are_never_withheld(db, schema):
+    doc = kec_xml(db, schema)
+    values = [a.get("value") for a in doc.iter("actual") if a.find("dimension") is not None]
+    assert values and None not in values

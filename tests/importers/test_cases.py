@@ -20,7 +20,8 @@ def _cases(session):
 def test_own_case_layout_is_mapped_and_identifiers_are_not_read(load, db):
     report = load("cases_with_identifiers.xlsx")
     assert report.ok, report.as_text()
-    assert "4 identifying columns never read" in report.sheets[0].note
+    note = report.sheets[0].note
+    assert "1 name column read only to recognise the case" in note and "3 identifying columns never read" in note
     first, second, third = _cases(db)
     assert (first.reference, first.sex, first.age, first.age_group) == ("PVR-C-001", "Female", 19, "Adult")
     assert (first.nationality, first.location, first.status) == ("Burundi", "Mahama", "Possible victim")
@@ -88,7 +89,8 @@ def test_htcds_spreadsheet_maps_as_the_standard_says(load, db):
 def test_htcds_re_upload_changes_nothing(load, db):
     load("htcds_filled.xlsx", programme="PVR")
     again = load("htcds_filled.xlsx", programme="PVR")
-    assert again.outcome == "unchanged" and again.counts["cases"]["skipped"] == len(HTCDS_PEOPLE)
+    # recognised by their keyed pseudonyms, not skipped as look-alike rows
+    assert again.outcome == "unchanged" and again.counts["cases"]["unchanged"] == len(HTCDS_PEOPLE)
     assert count(db, "cases") == len(HTCDS_PEOPLE)
 
 
@@ -100,7 +102,7 @@ def test_case_files_are_never_kept(load, db, settings):
         assert not list(settings.upload_dir.glob(f"{report.sha256}*"))
 
 
-def test_case_codes_are_required_and_unique(db, settings):
+def test_case_codes_are_unique_and_a_row_without_one_is_stored_with_a_warning(db, settings):
     text = (
         "Case code,Project,Date identified,Sex,Nationality,Trafficking status\n"
         "C-1,PVR,02/03/2019,F,BI,Possible victim\n"
@@ -108,26 +110,36 @@ def test_case_codes_are_required_and_unique(db, settings):
         "C-1,PVR,04/03/2019,M,RW,Actual victim\n"
     )
     report = import_file(db, text.encode(), "cases.csv", settings=settings)
-    assert [e.where for e in report.errors] == ["cases!A3", "cases!A4"]
-    assert "required" in report.errors[0].expected and "used once" in report.errors[1].expected
+    assert [e.where for e in report.errors] == ["cases!A4"] and "used once" in report.errors[0].expected
     assert count(db, "cases") == 0
+    fixed = import_file(db, text.replace("C-1,PVR,04", "C-2,PVR,04").encode(), "cases.csv", settings=settings)
+    assert fixed.ok and fixed.counts["cases"]["new"] == 3
+    [warning] = fixed.warnings
+    assert warning.where == "cases!3" and "cannot be matched" in warning.expected
+    assert warning.value == "1 row without a case code or names (3)"
 
 
-def test_problems_in_case_sheets_never_repeat_a_value(db, settings, caplog):
+def test_problems_in_case_sheets_show_only_values_that_identify_no_one(db, settings, caplog):
     name = "Uwase Claudine Mukeshimana"
     text = (
-        "Case code,Project,Date identified,Sex,Nationality,Trafficking status,Date of birth\n"
-        f"C-9,PVR,02/03/2019,F,{name},Possible victim,31/02/1999\n"
+        "Case code,Project,Date identified,Sex,Nationality,Trafficking status,Date of birth,Location\n"
+        f"{name},PVR,02/03/2019,F,Congo Brazaville,Possible victim,31/02/1999,0788 123 456\n"
     )
     with caplog.at_level(logging.DEBUG):
         report = import_file(db, text.encode(), "cases.csv", settings=settings, uploaded_by="officer")
-    assert [e.where for e in report.errors] == ["cases!E2", "cases!G2"]
-    assert all(e.value == "(not shown: case data)" for e in report.errors)
+    assert [e.where for e in report.errors] == ["cases!A2", "cases!E2", "cases!H2"]
+    code, nationality, location = report.errors
+    assert code.value == "(not shown: case data)" and "not a person's name" in code.expected
+    assert nationality.value == "Congo Brazaville"  # a nationality identifies no one: the officer sees it
+    assert location.value == "(not shown: case data)"  # but a phone number typed anywhere is never shown
+    # an impossible birth date refuses nothing: the age group is Unknown, the cell named, its value not
+    [warning] = [w for w in report.warnings if w.cell.startswith("G")]
+    assert warning.where == "cases!G2" and warning.value == "1 birth date not read (G2)"
     [upload] = uploads(db)
     assert upload.outcome == "refused"
     stored = " ".join(upload.errors + upload.warnings) + report.as_text() + caplog.text
-    assert "Uwase" not in stored and "1999" not in stored
-    assert "found a value (not shown: case data); expected a country name" in stored
+    assert "Uwase" not in stored and "1999" not in stored and "0788" not in stored
+    assert "cases!E2: found 'Congo Brazaville'; expected a country name" in stored
 
 
 def _identifier_strings() -> list[str]:
@@ -225,7 +237,9 @@ def test_htcds_template_with_validation_sheets_and_without_its_field_name_row(lo
     assert labels_only.ok and labels_only.sheets[0].note.startswith("1 row, header in row 1"), (
         labels_only.as_text()
     )
-    cases = _cases(db)
-    assert [(c.sex, c.nationality, c.age_group, c.status) for c in cases] == [
-        ("Female", "Burundi", "Child", "Possible victim")
-    ] * 2
+    # the same person in both (same names, birth date, sex and citizenship): one case, updated
+    assert labels_only.counts["cases"] == {"new": 0, "updated": 1, "unchanged": 0, "skipped": 0}
+    [case] = _cases(db)
+    assert (case.sex, case.nationality, case.age_group, case.status) == ("Female", "Burundi", "Child",
+                                                                         "Possible victim")
+    assert case.date_identified == date(2019, 8, 1) and case.reference.startswith("person:")

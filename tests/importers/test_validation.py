@@ -161,7 +161,7 @@ def test_dates_as_people_type_them_day_first(db, settings, text, expected):
 
     report = import_file(
         db,
-        f"Project,Date,District,Target group\nKEC,{text},Huye,Media\n".encode(),
+        f"Project,Date,District,Target group,Female\nKEC,{text},Huye,Media,4\n".encode(),
         "d.csv",
         settings=settings,
     )

@@ -114,6 +114,15 @@ def test_referrals_count_in_the_quarter_of_the_referral_date(db):
     assert line(figures(db, "PVR", "FY2019Q4"), "PVR-3.2").year_to_date.actual == 2
 
 
+def test_only_possible_or_actual_victims_count_as_referred(db):
+    make_case(db, "PVR", date_identified=date(2019, 4, 2), referral_date=date(2019, 4, 9))
+    make_case(db, "PVR", date_identified=date(2019, 4, 3), referral_date=date(2019, 4, 9), status="Actual victim")
+    make_case(db, "PVR", date_identified=date(2019, 4, 4), referral_date=date(2019, 4, 9), status="Not a victim")
+    report = figures(db, "PVR", "FY2019Q3")
+    assert line(report, "PVR-3.2").quarter.actual == 2  # the person found not to be a victim is not counted
+    assert line(report, "PVR-3.1").quarter.actual == 2
+
+
 def test_policy_counted_once_in_the_quarter_it_is_first_adopted(db):
     law = "Law on the prevention of trafficking in persons"
     make_policy_step(db, "KEC", instrument=law, stage="Drafted", date=date(2018, 5, 2))

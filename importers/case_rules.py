@@ -1,0 +1,188 @@
+"""Rules of the case sheets: codes that are names, the key of a case without a code, the age group, the
+referred organisation and the destination region. Each reads what it needs of a person and drops it.
+
+Warnings name rows and cells, never what a case sheet's cell held.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from importers.organisations import organisation
+from importers.people import Birth, is_pseudonym, looks_like_name, name_words, pseudonym, recognisable
+from importers.rules import Rule
+from importers.table import Bad, Batch, Context, ok
+from importers.values import UNPLACED
+from indicators.vocabulary import age_group
+
+BAD = Bad("")
+LISTED = 12  # rows named in one warning before "…"
+
+
+def _rows(batch: Batch, indices: list[int], field_name: str | None = None) -> str:
+    letter = batch.letters.get(field_name, "") if field_name else ""
+    shown = [f"{letter}{batch.rows[i]}" for i in indices[:LISTED]]
+    return ", ".join(shown) + (", …" if len(indices) > LISTED else "")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class CaseCodes(Rule):
+    """A case code of letters and spaces only is a person's name: refused, its value never shown."""
+
+    def check(self, batch, ctx):
+        codes = batch.columns["reference"]
+        for i, code in enumerate(codes):
+            if ok(code) and looks_like_name(code):
+                batch.error("reference", i, code, "a pseudonymous case code with digits, such as PVR-C-014, "
+                            "not a person's name (letters and spaces only read as a name)")
+                codes[i] = BAD
+
+
+class Pseudonym(Rule):
+    """The key of a case without a code: a KoboToolbox/ODK submission's uuid, else the keyed pseudonym of the
+    person's names, birth date, sex and citizenship. The names go no further than this rule."""
+
+    def check(self, batch: Batch, ctx: Context):
+        codes = batch.columns["reference"]
+        uuids = batch.columns.get("uuid") or [None] * len(batch)
+        present = [f for f in batch.layout.keyed_fields if f in batch.letters]
+        names = [batch.columns[f] for f in present]
+        births = batch.columns.get("birth_date") or [None] * len(batch)
+        sexes, nationalities = batch.columns["sex"], batch.columns["nationality"]
+        unmatched, keyed, seen, repeated = [], 0, Counter(), []
+        for i, code in enumerate(codes):
+            if code is not None:
+                continue
+            uuid = uuids[i]
+            if ok(uuid) and uuid.strip():
+                codes[i] = "uuid:" + uuid.strip().removeprefix("uuid:")[:70]
+                continue
+            birth = births[i] if isinstance(births[i], Birth) else None
+            words = name_words(column[i] for column in names)
+            if ctx.pseudonym_key is not None and recognisable(words, birth):
+                sex = sexes[i] if ok(sexes[i]) else ""
+                citizenship = nationalities[i] if ok(nationalities[i]) else ""
+                key = pseudonym(ctx.pseudonym_key, words, birth, sex, citizenship)
+                seen[key] += 1
+                if seen[key] > 1:  # two people alike in all that is hashed: the second is its own case
+                    repeated.append(i)
+                    key = pseudonym(ctx.pseudonym_key, words, birth, sex, citizenship, occurrence=seen[key])
+                codes[i] = key
+                keyed += 1
+            else:
+                unmatched.append(i)
+        for name in batch.layout.keyed_fields:
+            batch.columns[name] = [None] * len(batch)  # names are never kept, not even in the batch
+        if keyed and "reference" not in batch.letters and present:
+            batch.letters["reference"] = batch.letters[present[0]]  # a repeated person is shown at the name
+        if repeated:
+            batch.warn(
+                _rows(batch, repeated[:1]),
+                f"{_plural(len(repeated), 'row')} with the names, birth date, sex and citizenship of an earlier "
+                f"row ({_rows(batch, repeated)})",
+                "one row per person: these are counted as other people; if one is the same person written "
+                "twice, delete the repeated row",
+            )
+        if unmatched:
+            batch.warn(
+                _rows(batch, unmatched[:1]),
+                f"{_plural(len(unmatched), 'row')} without a case code or names ({_rows(batch, unmatched)})",
+                "a case code, or names and a birth date to recognise the person: stored, but an edited "
+                "re-upload of these rows cannot be matched to them and would count them again",
+            )
+
+
+class AgeGroup(Rule):
+    """The age group from an age, else from the birth date at the date identified (then dropped); an age
+    group typed beside an age must agree with it. An unreadable or impossible birth date only leaves the age
+    group Unknown, with a warning."""
+
+    def __init__(self, age="age", group="age_group", birth="birth_date", at="date_identified"):
+        self.age, self.group, self.birth, self.at = age, group, birth, at
+
+    def check(self, batch, ctx):
+        ages, groups = batch.columns[self.age], batch.columns[self.group]
+        births, ats = batch.columns.get(self.birth), batch.columns[self.at]
+        unreadable, impossible = [], []
+        for i, (age, group) in enumerate(zip(ages, groups)):
+            if group.__class__ is Bad or age.__class__ is Bad:
+                continue
+            if age is not None:
+                derived = age_group(age)
+                if group not in (None, "Unknown", derived):
+                    batch.error(self.group, i, group, f"{derived} (the age is {age})")
+                groups[i] = derived
+                continue
+            birth = births[i] if births is not None and isinstance(births[i], Birth) else None
+            if group in (None, "Unknown") and birth is not None and ok(ats[i]):
+                if birth.unreadable:
+                    unreadable.append(i)
+                elif birth.after(ats[i]):
+                    impossible.append(i)
+                else:
+                    groups[i] = birth.age_group(ats[i])
+                    continue
+            if groups[i] is None:
+                groups[i] = "Unknown"
+        if births is not None:
+            batch.columns[self.birth] = [None] * len(births)  # a birth date is never kept
+        if unreadable:
+            batch.warn(batch.cell(self.birth, unreadable[0]),
+                       f"{_plural(len(unreadable), 'birth date')} not read ({_rows(batch, unreadable, self.birth)})",
+                       "a date, a year (2004, ~2005), an age in years or Unknown; the age group of these cases "
+                       "is Unknown")
+        if impossible:
+            batch.warn(batch.cell(self.birth, impossible[0]),
+                       f"{_plural(len(impossible), 'birth date')} after the date identified "
+                       f"({_rows(batch, impossible, self.birth)})",
+                       "a birth date before the date identified; the age group of these cases is Unknown")
+
+
+class ReferredOrganisation(Rule):
+    """Only the organisation a case was referred to is kept (``importers.organisations``)."""
+
+    def check(self, batch, ctx):
+        if "referred_to" not in batch.letters:
+            return
+        values = batch.columns["referred_to"]
+        dropped, trimmed = [], 0
+        for i, value in enumerate(values):
+            if not ok(value) or not value:
+                continue
+            kept, cut = organisation(value)
+            values[i] = kept
+            if kept is None:
+                dropped.append(i)
+            elif cut:
+                trimmed += 1
+        if dropped:
+            batch.warn(batch.cell("referred_to", dropped[0]),
+                       f"{_plural(len(dropped), 'cell')} naming no organisation ({_rows(batch, dropped, 'referred_to')})",
+                       "an organisation's name or a known provider (Isange One Stop Centre, UNHCR…); these cells "
+                       "are not kept, as they may name a person, and the referrals still count")
+        if trimmed:
+            batch.warn(batch.letters["referred_to"],
+                       f"{_plural(trimmed, 'organisation')} followed by names, numbers or details",
+                       "the organisation only: what follows it is not kept")
+
+
+class PlacedRegion(Rule):
+    """A free-text place of exploitation that names no known country or corridor city is Unknown, counted."""
+
+    def check(self, batch, ctx):
+        values = batch.columns["destination_region"]
+        unplaced = [i for i, value in enumerate(values) if value is UNPLACED or value == UNPLACED]
+        for i in unplaced:
+            values[i] = "Unknown"
+        if unplaced:
+            batch.warn(batch.letters.get("destination_region", ""),
+                       f"{_plural(len(unplaced), 'place')} not recognised "
+                       f"({_rows(batch, unplaced, 'destination_region')})",
+                       "a country or a city of the corridor (Riyadh, Muscat, Kampala…); these count as an "
+                       "Unknown destination region")
+
+
+__all__ = ["AgeGroup", "CaseCodes", "PlacedRegion", "Pseudonym", "ReferredOrganisation", "is_pseudonym"]

@@ -1,0 +1,153 @@
+"""How a sheet kind is described: its columns (header synonyms, value type, role) and the layout that holds them.
+
+A column's ``role`` says what becomes of it: ``data`` is read and stored (unless ``stored`` is False, as
+for a Total column that is only checked), ``transient`` is read, used by a rule and dropped (a birth date
+becomes an age group), ``keyed`` is read in memory only to make a case's pseudonym (a person's names) and
+dropped, ``identifier`` is a direct identifier recognised only so that it is never read, and ``ignored`` is
+a known column the monitoring does not need. An ``identifying`` column's values are never repeated in a
+problem; in case sheets every other column's are (a nationality or a status identifies no one), unless the
+value holds what looks like a phone number or an e-mail address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from importers import matching
+from importers import values as t
+from importers.matching import key
+
+if TYPE_CHECKING:
+    from importers import rules as r
+
+DATA, TRANSIENT, KEYED, IDENTIFIER, IGNORED = "data", "transient", "keyed", "identifier", "ignored"
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+    type: t.ValueType = field(default_factory=t.Text)
+    required: bool = False  # every row needs a value
+    column_required: bool | None = None  # the sheet needs the column (default: as ``required``)
+    default: Any = None  # the value of a blank cell
+    stored: bool = True
+    role: str = DATA
+    identifying: bool = False  # its values are never shown in a problem
+    help: str = ""  # for the template's instructions
+    width: int = 16  # template column width
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.label, *self.synonyms)
+
+    @property
+    def needs_column(self) -> bool:
+        return self.required if self.column_required is None else self.column_required
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """Steps of one item (an instrument, a study) reach their stages in order and each stage once."""
+
+    item: str
+    stage: str
+    date: str
+    order: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Layout:
+    kind: str  # trainings, awareness, ... (the store's kind)
+    title: str  # the sheet name used in templates
+    model: type
+    columns: tuple[Column, ...]
+    date_field: str | None  # the date that attributes a row to its quarter (None: given by a rule)
+    rules: tuple[r.Rule, ...] = ()
+    natural_key: tuple[str, ...] = ()  # what identifies a row that has no reference
+    sequence: Sequence | None = None
+    sensitive: bool = False  # case data: values never repeated in problems, file never kept
+    name_hints: tuple[str, ...] = ()  # words of sheet names that hint at this kind (tie-breaks only)
+    extra_quarters: tuple[tuple[str, str], ...] = ()  # (quarter column, date column) besides ``quarter``
+    known: tuple[str, ...] = ()  # further headers recognised and ignored (HTCDS fields not used)
+    variant: str = ""  # a second layout of the same kind (HTCDS)
+
+    def __post_init__(self):
+        index: dict[str, Column] = {}
+        for column in self.columns:
+            for header in column.headers:
+                k = key(header)
+                if index.setdefault(k, column) is not column:
+                    raise ValueError(f"{self.title}: header {header!r} names two columns")
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_fields", {c.field: c for c in self.columns})
+        object.__setattr__(self, "_known", frozenset(key(h) for h in self.known) - set(index))
+
+    def column_for(self, header_key: str) -> Column | None:
+        return self._index.get(header_key)
+
+    def column_label(self, field_name: str) -> str:
+        column = self._fields.get(field_name)
+        return column.label if column is not None else field_name
+
+    def is_known(self, header_key: str) -> bool:
+        return header_key in self._known
+
+    @property
+    def stored_fields(self) -> tuple[str, ...]:
+        fields = [c.field for c in self.columns if c.role == DATA and c.stored and c.field not in _NOT_MODEL]
+        return tuple(fields) + _DERIVED.get(self.kind, ())
+
+    @property
+    def data_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.role in (DATA, TRANSIENT, KEYED))
+
+    @property
+    def keyed_fields(self) -> tuple[str, ...]:
+        return tuple(c.field for c in self.columns if c.role == KEYED)
+
+    def identifying(self, field_name: str | None) -> bool:
+        """Whether a field's values may never be shown: any of a case sheet's identifying or unknown fields."""
+        if not self.sensitive:
+            return False
+        column = self._fields.get(field_name)
+        return column is None or column.identifying or column.role in (KEYED, IDENTIFIER)
+
+
+# Columns read but not model attributes; derived model attributes a rule fills.
+_NOT_MODEL = {"reference", "project", "indicator", "period", "disaggregation"}
+_DERIVED = {"results": ("indicator_id", "disaggregation", "category")}
+
+# -- columns every kind shares -------------------------------------------------------------------------------
+
+REFERENCE = Column(
+    "reference",
+    "Reference",
+    ("Ref", "Ref.", "ID", "Activity ID", "Ref no", "Reference number"),
+    t.Text(80),
+    help="optional; your own key for the row, unique within the project. "
+    "Upload the row again with the same reference to correct it.",
+    width=12,
+)
+PROJECT = Column(
+    "project",
+    "Project",
+    ("Project code", "Programme", "Program", "Project/Programme"),
+    t.Code("a project code such as KEC, PVR or GIFT", 20),
+    required=True,
+    column_required=False,
+    help="the project code (KEC, PVR, GIFT); may be left out when the upload names the project",
+    width=10,
+)
+ROW_NUMBER = Column(
+    "row_number",
+    "No.",
+    ("No", "N°", "Nº", "S/N", "SN", "Number", "Row", "Serial number"),
+    t.Text(),
+    stored=False,
+    role=IGNORED,
+)
+DISTRICT = t.Choice(matching.DISTRICTS, "one of Rwanda's 30 districts")
+

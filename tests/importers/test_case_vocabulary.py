@@ -1,0 +1,158 @@
+"""What caseworkers write, understood: countries (every ISO 3166 code and the region's usual forms), places of
+exploitation, statuses, sexes, exploitation types and age bands in English, French and Kinyarwanda, referred
+organisations without the person, and case codes that are really names."""
+
+from __future__ import annotations
+
+import pycountry
+import pytest
+from sqlalchemy import select
+
+from importers import countries, import_file, matching
+from importers.organisations import organisation
+from importers.people import AgeGroupValue, looks_like_name
+from importers.values import Choices, region
+from indicators.models import Case
+from tests.importers.conftest import count
+
+HEADER = "Case code,Project,Date identified,Sex,Nationality,Trafficking status,Exploitation type,Age group,Destination"
+
+
+def _import(db, settings, *rows: str, name="cases.csv"):
+    text = HEADER + "\n" + "\n".join(rows) + "\n"
+    return import_file(db, text.encode(), name, settings=settings)
+
+
+def test_every_iso_code_and_name_is_its_own_country():
+    wrong = []
+    for country in pycountry.countries:
+        for written in (country.alpha_2, country.alpha_3, country.name, country.alpha_3.lower()):
+            if countries.country(written) != country.alpha_2:
+                wrong.append((written, countries.country(written)))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("written, code", [
+    ("DRC", "CD"), ("RDC", "CD"), ("DR Congo", "CD"), ("Congo (DRC)", "CD"), ("Congo-Kinshasa", "CD"),
+    ("République démocratique du Congo", "CD"), ("Congolese", "CD"), ("Congo, Democratic Republic of the", "CD"),
+    ("Congo", "CG"), ("Congo-Brazzaville", "CG"), ("Tanzania", "TZ"), ("Tanzanie", "TZ"),
+    ("Tanzania, United Republic of", "TZ"), ("Burundais", "BI"), ("Uburundi", "BI"), ("Ouganda", "UG"),
+    ("Korea, Republic of", "KR"), ("Holy See", "VA"), ("Bonaire, Sint Eustatius and Saba", "BQ"),
+    ("Saint Helena, Ascension and Tristan da Cunha", "SH"), ("Arabie saoudite", "SA"), ("NA", "NA"),
+])
+def test_the_usual_written_forms(written, code):
+    assert countries.country(written) == code
+
+
+def test_not_available_is_not_namibia_and_an_ambiguous_name_is_no_guess():
+    assert countries.nationality("N/A") == countries.nationality("n/a") == "Unknown"
+    assert countries.nationality("Kongo") is None and countries.nationality("Korea") is None
+
+
+def test_every_country_has_a_destination_region():
+    every = {country.alpha_2 for country in pycountry.countries}
+    assert set(countries.REGION_OF_COUNTRY) == every
+    assert {code for code in countries.CITIES.values()} <= every
+
+
+@pytest.mark.parametrize("place, wanted", [
+    ("Riyadh", "Middle East"), ("Muscat, Oman", "Middle East"), ("Kampala, Uganda", "East Africa"),
+    ("Nairobi", "East Africa"), ("Goma", "East Africa"), ("Dubai (UAE)", "Middle East"),
+    ("Johannesburg", "Southern Africa"), ("Istanbul", "West Asia"), ("Gulf", "Middle East"),
+    ("Lusaka, Zambia", "Southern Africa"), ("Paris", None), ("Unknown", "Unknown"), ("Guangzhou", "Other"),
+])
+def test_places_of_exploitation(place, wanted):
+    assert region(place) == wanted
+
+
+@pytest.mark.parametrize("vocabulary, written, wanted", [
+    (matching.STATUSES, "PVoT", "Possible victim"), (matching.STATUSES, "VoT", "Actual victim"),
+    (matching.STATUSES, "Potential victim", "Possible victim"),
+    (matching.STATUSES, "Victime présumée", "Possible victim"),
+    (matching.STATUSES, "Not a victim of trafficking", "Not a victim"),
+    (matching.SEXES, "Féminin", "Female"), (matching.SEXES, "Masculin", "Male"), (matching.SEXES, "Gore", "Female"),
+    (matching.SEXES, "Gabo", "Male"), (matching.SEXES, "Umukobwa", "Female"),
+    (matching.SEXES, "NonSpecifiedUnknown", "Unknown"),
+])
+def test_synonyms(vocabulary, written, wanted):
+    assert vocabulary.lookup(written) == wanted
+
+
+@pytest.mark.parametrize("written, wanted", [
+    ("Sexual exploitation (prostitution)", ["Sexual exploitation"]),
+    ("Forced labour/Domestic work", ["Forced labour", "Servitude"]),
+    ("Exploitation sexuelle; travail forcé", ["Sexual exploitation", "Forced labour"]),
+    ("forced_labour domestic_servitude", ["Forced labour", "Servitude"]),  # a Kobo select-multiple
+    ("Uburaya", ["Sexual exploitation"]),
+])
+def test_exploitation_types(written, wanted):
+    assert Choices(matching.EXPLOITATION_TYPES).parse(written) == wanted
+
+
+@pytest.mark.parametrize("band, wanted", [
+    ("0--8", "Child"), ("9--17", "Child"), ("18--20", "Adult"), ("48+", "Adult"), ("10-20", "Unknown"),
+    ("under 18", "Child"), ("Mineur", "Child"), ("Adulte", "Adult"), ("Umwana", "Child"),
+])
+def test_age_bands(band, wanted):
+    assert AgeGroupValue().parse(band) == wanted
+
+
+def test_written_forms_refuse_nothing_and_count_where_they_belong(db, settings):
+    report = _import(
+        db, settings,
+        "C-01,PVR,02/03/2019,Féminin,Congo (DRC),PVoT,Sexual exploitation (prostitution),9--17,Riyadh",
+        "C-02,PVR,03/03/2019,Masculin,République démocratique du Congo,VoT,Forced labour/Domestic work,18--20,"
+        "\"Muscat, Oman\"",
+        "C-03,PVR,04/03/2019,Gore,Korea Republic of,Potential victim,Servitude,48+,Goma",
+    )
+    assert report.ok, report.as_text()
+    cases = {c.reference: c for c in db.scalars(select(Case))}
+    assert [(c.sex, c.nationality, c.status, c.age_group, c.destination_region) for c in cases.values()] == [
+        ("Female", "DR Congo", "Possible victim", "Child", "Middle East"),
+        ("Male", "DR Congo", "Actual victim", "Adult", "Middle East"),
+        ("Female", "South Korea", "Possible victim", "Adult", "East Africa"),
+    ]
+    assert cases["C-02"].exploitation_types == ["Forced labour", "Servitude"]
+
+
+def test_an_unknown_nationality_is_an_error_that_shows_the_value(db, settings):
+    report = _import(db, settings, "C-01,PVR,02/03/2019,F,Burundia,PVoT,,,")
+    [error] = report.errors
+    assert (error.where, error.value) == ("cases!E2", "Burundia") and "did you mean Burundi" in error.expected
+    assert count(db, "cases") == 0
+
+
+def test_a_case_code_that_is_a_name_is_refused_without_showing_it(db, settings):
+    report = _import(db, settings, "Irakoze Aline,PVR,02/03/2019,F,BI,PVoT,,,",
+                     "Jean-Bosco,PVR,02/03/2019,F,BI,PVoT,,,", "PVR-C-014,PVR,02/03/2019,F,BI,PVoT,,,")
+    assert [(e.where, e.value) for e in report.errors] == [("cases!A2", "(not shown: case data)"),
+                                                           ("cases!A3", "(not shown: case data)")]
+    assert "Irakoze" not in report.as_text() and "Bosco" not in report.as_text()
+    assert looks_like_name("Uwase Claudine") and not looks_like_name("C-014") and not looks_like_name("2019/7")
+
+
+@pytest.mark.parametrize("typed, kept", [
+    ("Isange OSC - Mrs Immaculee N. 0788300411", "Isange One Stop Centre"),
+    ("UNHCR protection unit", "UNHCR protection unit"),
+    ("Caritas Rwanda, contact Jean Paul 0722 555 123", "Caritas Rwanda"),
+    ("Kibagabaga Hospital (Dr. Mugabo)", "Kibagabaga Hospital"),
+    ("Legal Aid Forum / Ms Ange", "Legal Aid Forum"),
+    ("NUDOR - Mr Peter", "NUDOR"),
+    ("Mahama camp clinic, nurse.alice@example.org", "Mahama camp clinic"),
+    ("Mrs Uwase 0788111222", None),
+    ("Jean Bosco Habimana", None),
+])
+def test_referred_organisation_keeps_the_organisation_only(typed, kept):
+    assert organisation(typed)[0] == kept
+
+
+def test_two_people_alike_in_everything_hashed_are_two_cases_with_a_warning(db, settings):
+    text = ("Name,Project,Date identified,Sex,Nationality,Trafficking status\n"
+            "Aline Uwase,PVR,02/03/2019,F,BI,PVoT\nAline Uwase,PVR,05/03/2019,F,BI,VoT\n")
+    report = import_file(db, text.encode(), "cases.csv", settings=settings)
+    assert report.ok and report.counts["cases"]["new"] == 2, report.as_text()
+    [warning] = report.warnings
+    assert warning.value.startswith("1 row with the names") and "(3)" in warning.value
+    again = import_file(db, text.replace("PVoT", "Actual victim").encode(), "cases.csv", settings=settings)
+    assert again.counts["cases"] == {"new": 0, "updated": 1, "unchanged": 1, "skipped": 0}
+    assert "Aline" not in report.as_text() + again.as_text()
