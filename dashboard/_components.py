@@ -163,7 +163,7 @@ def first(value):
 # --- grids ---------------------------------------------------------------------------------------
 
 
-def fit_columns(columns: list[dict], *, flexible=()) -> tuple[list[dict], dict]:
+def fit_columns(columns: list[dict], *, flexible=(), text_width: int = 300) -> tuple[list[dict], dict]:
     """A grid's column settings: every column as wide as its heading and its values, measured by the grid
     itself once drawn (AG Grid's ``autoSizeStrategy``), so references, indicator codes and file names show
     whole; the ``flexible`` columns (free text) get a reading width, wrap, and grow their row. The grid then
@@ -175,20 +175,20 @@ def fit_columns(columns: list[dict], *, flexible=()) -> tuple[list[dict], dict]:
         if column["field"] in flexible:
             heading = len(str(column.get("headerName", column["field"])))
             # a fixed width (AG Grid will not autosize some columns and flex others): the text wraps within it
-            column.update(width=max(300, 40 + 9 * heading), minWidth=180, wrapText=True, autoHeight=True)
+            column.update(width=max(text_width, 40 + 9 * heading), minWidth=160, wrapText=True, autoHeight=True)
         else:
             fixed.append(column["field"])
         defs.append(column)
     return defs, {"autoSizeStrategy": {"type": "fitCellContents", "colIds": fixed, "skipHeader": False}}
 
 
-def data_grid(id: str, rows: list[dict], columns: list[dict], *, flexible=(), page_size: int = 50, empty: str,
-              height: str | None = "600px", **options):
+def data_grid(id: str, rows: list[dict], columns: list[dict], *, flexible=(), text_width: int = 300,
+              page_size: int = 50, empty: str, height: str | None = "600px", **options):
     """The app's grid: sortable, filterable, resizable columns fitted by ``fit_columns``, paginated, with a
     sentence for no rows; ``height=None`` grows with its rows."""
     import dash_ag_grid as dag
 
-    defs, sizing = fit_columns(columns, flexible=flexible)
+    defs, sizing = fit_columns(columns, flexible=flexible, text_width=text_width)
     grid_options = {**sizing, "pagination": True, "paginationPageSize": page_size, "animateRows": False,
                     "localeText": {"noRowsToShow": empty}, **options}
     if height is None:

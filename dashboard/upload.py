@@ -26,6 +26,7 @@ from dashboard._components import (
     store,
     visible_programme_codes,
 )
+from dashboard._preview import sheets_understood
 from dashboard._queries import KIND_LABELS, counts_text, uploads
 
 dash.register_page(__name__, path="/upload", title="Upload · ctmonitor", name="Upload", order=20, roles=STAFF,
@@ -131,7 +132,8 @@ def layout(programme=None, **_query):
         ]),
         dbc.Card([
             dbc.CardHeader(html.H2("Upload history", className="h6 mb-0")),
-            dbc.CardBody(data_grid(ids.history, history, HISTORY_COLUMNS, flexible=("counts",), page_size=20,
+            dbc.CardBody(data_grid(ids.history, history, HISTORY_COLUMNS, flexible=("kinds", "counts"),
+                                   text_width=220, page_size=20,
                                    empty="No upload yet.", height="420px")),
         ], className="shadow-sm mb-4"),
     ])
@@ -211,7 +213,8 @@ def counts_table(counts: dict) -> html.Table | None:
 
 
 def render_report(report, *, committed: bool) -> html.Div:
-    """An import report as the page shows it: the verdict, counts per kind, errors, warnings."""
+    """An import report as the page shows it: the verdict, counts per kind, each sheet as understood (the
+    dry run), errors, warnings."""
     errors, warnings = list(report.errors or []), list(report.warnings or [])
     kinds = ", ".join(report.kinds or []) or "no recognised sheet"
     if committed:
@@ -230,6 +233,7 @@ def render_report(report, *, committed: bool) -> html.Div:
     return html.Div([
         dbc.Alert(text, color=colour, className="py-2", id="upload-verdict"),
         counts_table(report.counts or {}),
+        None if committed else sheets_understood(report.sheets),
         html.Div([html.H3(f"Errors ({len(errors):,})", className="h6 text-danger"),
                   _problem_table(errors, "upload-errors")], className="mb-3") if errors else None,
         html.Div([html.H3(f"Warnings ({len(warnings):,})", className="h6 text-warning-emphasis"),

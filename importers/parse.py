@@ -11,6 +11,7 @@ from __future__ import annotations
 from operator import itemgetter
 
 from importers.matching import key
+from importers.preview import understood_values
 from importers.sheets import Header, RawSheet
 from importers.table import Bad, Batch, column_letters
 from importers.values import Invalid, Text
@@ -155,6 +156,8 @@ def _convert(batch: Batch, column, raw) -> list:
         table = {id(v): v for v in out if v.__class__ is Bad}
     else:
         out, table = _convert_distinct(parse, default, raw)
+        if not batch.layout.identifying(column.field):
+            batch.understood[column.field] = understood_values(table, column.type)
     if any(result.__class__ is Bad for result in table.values()):
         letter = batch.letters[column.field]
         for index, result in enumerate(out):

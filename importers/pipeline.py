@@ -23,6 +23,7 @@ from importers import safety, sheets, storing
 from importers.kinds import CASES, HTCDS_CASES, IDENTIFIER, KEYED, KINDS
 from importers.matching import key
 from importers.parse import to_batch
+from importers.preview import sheet_preview
 from importers.report import ImportReport, Problem, SheetNote, empty_counts
 from importers.table import Batch, Context
 from indicators import signoff
@@ -232,7 +233,8 @@ def _read_sheets(raw_sheets, report: ImportReport, progress: Progress) -> tuple[
                          " ignored")
         if header.known_unused:
             notes.append(f"{header.known_unused} HTCDS fields not needed for monitoring left unread")
-        report.sheets.append(SheetNote(raw.name, header.layout.kind, "; ".join(notes), len(batch)))
+        report.sheets.append(SheetNote(raw.name, header.layout.kind, "; ".join(notes), len(batch),
+                                       sheet_preview(raw, header, batch)))
         batches.append(batch)
     if not batches:
         expected = "; ".join(f"{k}" for k in KINDS)

@@ -55,12 +55,14 @@ class Problem:
 
 @dataclass
 class SheetNote:
-    """What became of one sheet: its kind (None when ignored), why, and how many data rows it held."""
+    """What became of one sheet: its kind (None when ignored), why, how many data rows it held, and (for the
+    dry run's page) its first rows as understood (``importers.preview``)."""
 
     name: str
     kind: str | None
     note: str
     rows: int = 0
+    preview: object = None
 
 
 @dataclass

@@ -67,6 +67,9 @@ class Batch:
     header_row: int = 1
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # field -> (text as typed, value understood) where they differ: what the dry run lists as read through a
+    # synonym (never for a column whose values may not be shown)
+    understood: dict[str, list] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.rows)

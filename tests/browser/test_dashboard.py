@@ -148,7 +148,11 @@ def test_a_workbook_with_errors_is_shown_and_cannot_be_committed(browser, site, 
     errors = WebDriverWait(browser, 60).until(EC.presence_of_element_located((By.ID, "upload-errors")))
     settled(browser)
     assert "twelve" in errors.text
-    assert browser.find_element(By.ID, "upload-commit").get_attribute("disabled") is not None
+    assert "header in row 1 · 1 row" in browser.find_element(By.ID, "upload-sheets").text
+    commit = browser.find_element(By.ID, "upload-commit")
+    assert commit.get_attribute("disabled") is not None
+    # and it looks disabled: grey, not the green of a button that can be pressed
+    assert commit.value_of_css_property("background-color") == "rgba(233, 236, 239, 1)"
     shoot(browser, "upload-errors")
     assert console_problems(browser) == []
 
@@ -168,6 +172,14 @@ def test_dry_run_then_commit_an_upload(browser, site, tmp_path):
     assert "ready to store" in verdict.text, verdict.text
     assert "Nothing has been stored yet" in verdict.text
     assert "trainings" in browser.find_element(By.ID, "upload-counts").text
+    # the rows as understood, and what was read through a synonym
+    understood = browser.find_element(By.ID, "upload-sheets").text
+    assert "header in row 1 · 2 rows" in understood
+    assert "Target group: Police → Law enforcement" in understood
+    assert "Target group: Teachers → School leaders and teachers" in understood
+    assert "Start date: 12/03/2019 → 12 March 2019" in understood
+    cells = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "#upload-sheets .preview-table tbody td")]
+    assert "12 March 2019" in cells and "Law enforcement" in cells and "20 April 2019" in cells
     shoot(browser, "upload-dry-run")
     commit = browser.find_element(By.ID, "upload-commit")
     assert commit.get_attribute("disabled") is None

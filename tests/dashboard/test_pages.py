@@ -296,12 +296,29 @@ def test_upload_page_has_the_drop_zone_templates_and_history(pages, request_cont
     assert find(page, "upload-commit").disabled is True
 
 
+def test_a_dry_run_shows_each_sheet_as_understood(pages, request_context):
+    import base64
+    from pathlib import Path
+
+    data = (Path(__file__).resolve().parents[1] / "data" / "errors.xlsx").read_bytes()
+    contents = "data:application/octet-stream;base64," + base64.b64encode(data).decode()
+    with request_context(as_user="officer"):
+        preview, disabled, checked, _result, _status = pages.upload.check_file(contents, "KEC", "errors.xlsx")
+    text = texts(preview)
+    assert disabled is True and checked is None  # errors: nothing to commit
+    # with errors, the sheet, its header row and row count and its rows as understood are still shown
+    assert "Sheet ‘Trainings’ → Trainings · header in row 1 · 38 rows" in text
+    assert "The first 20 rows as understood" in text and "Sheet ‘Policies’ → Policies" in text
+    assert "✗ not understood" in text and "Errors (22)" in text
+
+
 def test_a_dry_run_report_is_shown_as_tables(pages):
-    problem = SimpleNamespace(sheet="Trainings", cell="H14", value="twelve", expected="a whole number ≥ 0")
-    report = SimpleNamespace(ok=False, outcome="dry-run", filename="t.xlsx", sha256="a" * 64, kinds=["trainings"],
-                             errors=[problem], warnings=[{"sheet": "Trainings", "cell": "A40", "value": "Total",
-                                                          "expected": "a data row"}],
-                             counts={"trainings": {"new": 3, "updated": 1, "unchanged": 0, "skipped": 2}})
+    from importers.report import ImportReport, Problem
+
+    report = ImportReport(ok=False, outcome="dry-run", filename="t.xlsx", sha256="a" * 64, size=100,
+                          kinds=["trainings"], errors=[Problem("Trainings", "H14", "twelve", "a whole number ≥ 0")],
+                          warnings=[Problem("Trainings", "A40", "Total", "a data row")],
+                          counts={"trainings": {"new": 3, "updated": 1, "unchanged": 0, "skipped": 2}})
     text = texts(pages.upload.render_report(report, committed=False))
     for expected in ("1 error in t.xlsx", "Trainings", "H14", "twelve", "a whole number ≥ 0", "Warnings (1)",
                      "A40", "New", "Skipped"):

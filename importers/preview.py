@@ -1,0 +1,129 @@
+"""What the dry run shows of each sheet: its header row, its row count, its first rows as they were understood,
+and a note for every header and value read through a synonym ("Teachers → School leaders and teachers",
+"08/07/2019 → 8 July 2019"), so an officer sees how ctmonitor read the workbook before storing it.
+
+Only what identifies no one is shown: in case sheets, the identifying columns and free text are left out
+(a case sheet's preview holds dates, counts and its closed lists: sex, status, nationality, ...). A preview
+lives in the import report the page draws; it is never stored or logged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from importers.columns import DATA, TRANSIENT
+from importers.matching import key
+from importers.sheets import Header, RawSheet
+from importers.table import Bad, Batch, column_letters
+from importers.values import Text
+
+PREVIEW_ROWS = 20
+MAPPINGS_SHOWN = 40
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+@dataclass
+class SheetPreview:
+    header_row: int
+    rows: int
+    columns: list[str]  # the columns shown, by their own names
+    first_rows: list[list[str]]  # the first rows, as understood
+    row_numbers: list[int]  # each shown row's number in the sheet
+    headers: list[str] = field(default_factory=list)  # "'Participants type' (C3) → Target group"
+    values: list[str] = field(default_factory=list)  # "Teachers → School leaders and teachers"
+    more_values: int = 0  # further value notes not listed
+
+
+def shown_value(value) -> str:
+    """A typed value in words, as the preview shows it: dates in full (8 July 2019), lists joined."""
+    if value is None:
+        return ""
+    if value.__class__ is Bad:
+        return "✗ not understood"
+    if hasattr(value, "code") and not isinstance(value, str):  # a programme
+        return value.code
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    if isinstance(value, list):
+        return "; ".join(shown_value(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _shown_columns(batch: Batch, header: Header) -> list:
+    """The columns present in the sheet worth showing: read ones, never an identifying or free-text column
+    of a case sheet."""
+    layout = batch.layout
+    out = []
+    for column in layout.data_columns:
+        if column.field not in header.columns or column.role not in (DATA, TRANSIENT):
+            continue
+        if layout.sensitive and (layout.identifying(column.field) or column.type.__class__ is Text):
+            continue
+        out.append(column)
+    return out
+
+
+def _names(layout) -> dict[str, str]:
+    """Column names as the officer knows them: a variant layout (HTCDS, headed with field names such as
+    ``prs_Gender``) is shown with its kind's own names (Sex)."""
+    if not layout.variant:
+        return {}
+    from importers.kinds import BY_KIND  # (kinds needs the parsing this module serves: imported late)
+
+    own = BY_KIND.get(layout.kind)
+    return {c.field: c.label for c in own.columns} if own is not None else {}
+
+
+def sheet_preview(raw: RawSheet, header: Header, batch: Batch) -> SheetPreview:
+    columns = _shown_columns(batch, header)
+    names = _names(batch.layout)
+
+    def label(column) -> str:
+        return names.get(column.field, column.label)
+
+    header_cells = raw.rows[header.row]
+    headers = []
+    for column in columns:
+        position = header.columns[column.field]
+        text = str(header_cells[position]).strip() if position < len(header_cells) else ""
+        if text and key(text) != key(label(column)):
+            headers.append(f"'{text}' ({column_letters(raw.left + position)}{batch.header_row}) → {label(column)}")
+    shown_rows = min(PREVIEW_ROWS, len(batch))
+    first_rows = [[shown_value(batch.columns[c.field][i]) for c in columns] for i in range(shown_rows)]
+    values, more = [], 0
+    for column in columns:
+        for raw_text, understood in batch.understood.get(column.field, ()):
+            if len(values) < MAPPINGS_SHOWN:
+                values.append(f"{label(column)}: {raw_text} → {shown_value(understood)}")
+            else:
+                more += 1
+    return SheetPreview(batch.header_row, len(batch), [label(c) for c in columns], first_rows,
+                        batch.rows[:shown_rows], headers, values, more)
+
+
+def understood_values(table: dict, type_) -> list[tuple[str, object]]:
+    """(text as typed, value understood) for the distinct cells of a column that were read as something other
+    than what was typed: a synonym, a spelling, a date written as text. Numbers typed as text are left out."""
+    if type_.__class__ is Text:
+        return []
+    out = []
+    for raw, parsed in table.items():
+        raw = raw[1] if isinstance(raw, tuple) else raw  # (is bool, value) keys
+        if not isinstance(raw, str) or parsed is None or parsed.__class__ is Bad:
+            continue
+        typed = raw.strip()
+        if isinstance(parsed, (int, float)) and not isinstance(parsed, bool):
+            continue
+        if key(typed) != key(shown_value(parsed)):  # a date typed as text is always noted: day first
+            out.append((typed, parsed))
+    return sorted(out, key=lambda pair: pair[0].lower())
