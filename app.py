@@ -155,6 +155,8 @@ def _user_item():
         html.Span([html.Span(user.username, className="fw-semibold", id="nav-user"),
                    html.Span(user.role + (f" · {user.donor}" if user.donor else ""), className="nav-role")],
                   className="nav-user"),
+        html.A("Password", href="/password", className="btn btn-sm btn-outline-light", id="nav-password",
+               title="Change your password"),
         html.Form([
             dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
             html.Button("Sign out", type="submit", className="btn btn-sm btn-outline-light", id="nav-sign-out"),
