@@ -182,7 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ctmonitor",
         description="Monitoring and donor reporting for IOM Rwanda's counter-trafficking programmes.",
         epilog="Settings come from the environment: CTMONITOR_DATABASE_URL, CTMONITOR_DATA_DIR, "
-               "CTMONITOR_SECRET_KEY, CTMONITOR_UPLOAD_LIMIT_MB, CTMONITOR_UPLOAD_DIR, CTMONITOR_SECURE_COOKIES. "
+               "CTMONITOR_SECRET_KEY, CTMONITOR_UPLOAD_LIMIT_MB, CTMONITOR_UPLOAD_DIR, CTMONITOR_SECURE_COOKIES, "
+               "CTMONITOR_SESSION_IDLE_HOURS, CTMONITOR_SESSION_LIFETIME_DAYS, CTMONITOR_READ_MEMORY_MB, "
+               "CTMONITOR_READ_TIMEOUT_S, CTMONITOR_PROXIES. "
                "See README.md.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
