@@ -324,3 +324,15 @@ def with_links(data: bytes) -> bytes:
                           add={"xl/externalLinks/externalLink1.xml": EXTERNAL_LINK,
                                "xl/externalLinks/_rels/externalLink1.xml.rels": EXTERNAL_LINK_RELS,
                                "xl/externalLinks/externalLink2.xml": DDE_LINK})
+
+
+def ragged_rows(rows: int = 320) -> bytes:
+    """An .xlsx whose cells carry no r="" (so they follow each other along a row): one row 16,384 cells wide,
+    then ``rows`` rows of one cell. Few values, but calamine would allocate rows × 16,384 cells."""
+    wide = b"<row>" + b"<c><v>1</v></c>" * 16_384 + b"</row>"
+    narrow = b"<row><c><v>1</v></c></row>" * rows
+    sheet = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             b'spreadsheetml/2006/main"><sheetData>' + wide + narrow + b"</sheetData></worksheet>")
+    parts = [(name, *deflated(data)) for name, data in _openpyxl_parts().items()
+             if name != "xl/worksheets/sheet1.xml"]
+    return raw_zip(parts + [("xl/worksheets/sheet1.xml", *deflated(sheet))])

@@ -74,6 +74,11 @@ def test_rows_jumping_far_below_are_refused_though_every_number_has_six_digits(d
     assert line.startswith("a sheet spans 950,000 rows × 26 columns, more than the 8,000,000 cells")
 
 
+def test_a_row_of_cells_without_references_counts_its_full_width(db, settings, no_reading):
+    line = refused_line(db, settings, hostile.ragged_rows(600))
+    assert line.startswith("a sheet spans 601 rows × 16,384 columns")
+
+
 def test_a_large_but_honest_sheet_is_still_read(db, settings):
     fmt = safety.check(hostile.dimension_bomb(100_000, dimension=False), "big.xlsx",
                        upload_limit=settings.upload_limit, inflate_limit=settings.inflate_limit)
@@ -86,6 +91,7 @@ HOSTILE = {
     "hidden area": (lambda: hostile.dimension_bomb(320_000, dimension=False), "x.xlsx",
                     "the workbook holds more than 6,000,000 cells"),
     "rows far below": (hostile.rows_jumping_far, "x.xlsx", "a sheet spans 950,000 rows"),
+    "ragged rows": (lambda: hostile.ragged_rows(600), "x.xlsx", "a sheet spans 601 rows × 16,384 columns"),
     "zip bomb": (lambda: hostile.bomb(1), "x.xlsx", "the workbook would inflate to 1,023.6 MB"),
     "sparse": (hostile.sparse_sheet, "x.xlsx", "sheet Sheet declares 1,048,576 rows × 16,384 columns"),
     "ods repeats": (hostile.ods_repeated_cells, "x.ods", "a sheet spans 1,000,000 rows × 16,000 columns"),
