@@ -35,7 +35,7 @@ from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
 from dashboard import _access, _csp, _forms
 from dashboard._access import ALL_ROLES, visible_programmes  # noqa: F401  (visible_programmes: for callers)
-from dashboard._forms import NO_USERS  # noqa: F401  (for callers)
+from dashboard._forms import NO_USERS
 from indicators import accounts, audit, sessions
 from indicators.models import User
 

@@ -166,3 +166,25 @@ def test_narratives_saved_by_a_live_session_still_work(client_as, demo_store):
     finally:
         with demo_store.begin() as db:
             set_narrative(db, "KEC-4.2", "FY2019Q3", "", "test")
+
+
+def test_the_time_limits_are_settings(demo_app, demo_store, manager, monkeypatch, tmp_path):
+    import dataclasses
+
+    from indicators.settings import Settings
+
+    env = {"CTMONITOR_DATA_DIR": str(tmp_path), "CTMONITOR_SECRET_KEY": "k",
+           "CTMONITOR_SESSION_IDLE_HOURS": "1", "CTMONITOR_SESSION_LIFETIME_DAYS": "0.5"}
+    read = Settings.from_env(env)
+    assert (read.session_idle_timeout, read.session_lifetime) == (timedelta(hours=1), timedelta(hours=12))
+    assert Settings.from_env({"CTMONITOR_DATA_DIR": str(tmp_path), "CTMONITOR_SECRET_KEY": "k"}) \
+        .session_idle_timeout == timedelta(hours=8)
+    name, client = manager
+    extensions = demo_app.server.extensions
+    monkeypatch.setitem(extensions, "ctmonitor.settings", dataclasses.replace(
+        extensions["ctmonitor.settings"], session_idle_timeout=read.session_idle_timeout))
+    with demo_store.begin() as db:
+        user_id = accounts.get_user(db, name).id
+        db.execute(update(UserSession).where(UserSession.user_id == user_id)
+                   .values(last_seen=utcnow() - timedelta(minutes=61)))
+    assert client.get("/_dash-layout").status_code == 401
