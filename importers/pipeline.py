@@ -1,6 +1,8 @@
 """``import_file``: one uploaded file, checked, read, validated and stored all or nothing.
 
-Steps: safety checks on the bytes (size, type, damage, encryption, archive bombs) → calamine or csv →
+Steps: safety checks on the bytes (size, type, damage, encryption, archive bombs, the size and area of the
+sheets, links reaching outside the workbook) → calamine or csv (both in a child process for web uploads:
+``importers.isolation``) → formulas without a saved result in the columns read →
 each sheet's kind and header → typed batches → per-row rules → checks across the file and against the store
 → one ``Upload`` row and the bulk writes. The caller owns the transaction. A refused file adds only its
 ``Upload`` row (outcome ``refused``, with its problems); a dry run adds nothing. The file itself is kept

@@ -132,3 +132,22 @@ def test_a_web_upload_read_in_a_child_gives_what_the_command_line_reads(settings
     same_fmt, same_raw = isolation.read(data, "two-thousand.xlsx", settings)
     assert fmt == same_fmt and [(s.name, s.rows) for s in raw] == [(s.name, s.rows) for s in same_raw]
     assert len(raw[0].rows) == 2_000 and raw[0].rows[0][:3] == [0.0, 1.0, 2.0]
+
+
+def test_a_csv_whose_padding_would_explode_is_refused_before_it_is_parsed(db, settings):
+    data = ("Reference," + "," * 20_000 + "\n").encode() + b"\n" * 1_000_000  # 1 MB, 20 billion padded cells
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        line = refused_line(db, settings, data, "padded.csv")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert line.startswith("the CSV file spans 1,000,002 lines × 20,002 columns, more than the 8,000,000 cells")
+    assert time.perf_counter() - started < 5 and peak < 64 * 2**20
+
+
+def test_a_csv_growing_wide_below_its_first_line_is_refused_while_parsed(db, settings):
+    data = b"Reference,Project\n" + b"x\n" * 1_000 + b"," * 9_000 + b"\n"
+    line = refused_line(db, settings, data, "wide.csv")
+    assert line.startswith("the CSV file spans 1,003 lines × 9,001 columns")
