@@ -2,8 +2,8 @@
 
 Steps: safety checks on the bytes (size, type, damage, encryption, archive bombs, the size and area of the
 sheets, links reaching outside the workbook) → calamine or csv (both in a child process for web uploads:
-``importers.isolation``) → formulas without a saved result in the columns read →
-each sheet's kind and header → typed batches → per-row rules → checks across the file and against the store
+``importers.isolation``) → each sheet's kind and header (a formula without a saved result in a column read
+is an error) → typed batches → per-row rules → checks across the file and against the store
 → one ``Upload`` row and the bulk writes. The caller owns the transaction. A refused file adds only its
 ``Upload`` row (outcome ``refused``, with its problems); a dry run adds nothing. The file itself is kept
 under ``upload_dir/<sha256><ext>`` unless it holds case data, which is never kept.
