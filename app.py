@@ -157,6 +157,8 @@ def _user_item():
         html.Span([html.Span(user.username, className="fw-semibold", id="nav-user"),
                    html.Span(user.role + (f" · {user.donor}" if user.donor else ""), className="nav-role")],
                   className="nav-user"),
+        html.A("Password", href="/password", className="btn btn-sm btn-outline-light", id="nav-password",
+               title="Change your password"),
         html.Form([
             dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
             html.Button("Sign out", type="submit", className="btn btn-sm btn-outline-light", id="nav-sign-out"),
@@ -182,7 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ctmonitor",
         description="Monitoring and donor reporting for IOM Rwanda's counter-trafficking programmes.",
         epilog="Settings come from the environment: CTMONITOR_DATABASE_URL, CTMONITOR_DATA_DIR, "
-               "CTMONITOR_SECRET_KEY, CTMONITOR_UPLOAD_LIMIT_MB, CTMONITOR_UPLOAD_DIR, CTMONITOR_SECURE_COOKIES. "
+               "CTMONITOR_SECRET_KEY, CTMONITOR_UPLOAD_LIMIT_MB, CTMONITOR_UPLOAD_DIR, CTMONITOR_SECURE_COOKIES, "
+               "CTMONITOR_SESSION_IDLE_HOURS, CTMONITOR_SESSION_LIFETIME_DAYS, CTMONITOR_READ_MEMORY_MB, "
+               "CTMONITOR_READ_TIMEOUT_S, CTMONITOR_PROXIES. "
                "See README.md.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -1,14 +1,21 @@
-"""Sign-in, sign-out and the guard in front of every request.
+"""Sign-in, sign-out, password changes and the guard in front of every request.
 
 - Nothing but the sign-in form and the stylesheets is served to someone not signed in: pages redirect to
   ``/login``; Dash's layout and callback endpoints and downloads answer 401 with no data.
-- Sessions are Flask's signed cookie (HttpOnly, SameSite=Lax, Secure unless turned off for plain-HTTP
-  development); Flask-Login keeps the user id in it. Passwords are argon2 hashes.
-- CSRF: the sign-in and sign-out forms carry a token kept in the session; Dash callbacks send the same
-  token back in the ``X-CSRFToken`` header (Dash's renderer reads it from the ``_csrf_token`` cookie).
-- Failed sign-ins are slowed, then the name is locked for a while (``indicators.accounts``).
+- Sessions live in the store (``indicators.sessions``): the cookie (Flask's, signed; HttpOnly,
+  SameSite=Lax, Secure unless turned off for plain-HTTP development) carries only a random token, which
+  every request looks up, Dash's callbacks and ``/_dash-layout`` included. Signing out deletes the session;
+  a password, role or account change deletes every session of the user; idle and absolute time limits end
+  the rest. Passwords are argon2 hashes.
+- A user holding a one-time password (set by an administrator) sees only ``/password`` until they choose
+  their own; any user changes their own password there.
+- CSRF: the forms carry a token kept in the session; Dash callbacks send the same token back in the
+  ``X-CSRFToken`` header (Dash's renderer reads it from the ``_csrf_token`` cookie).
+- Failed sign-ins are counted atomically per name and per client address before the password is checked,
+  slowed, then locked (``indicators.accounts``).
 - Roles and donors: ``_access`` decides what a user may see; the guard asks it about every callback request
   before Dash runs it (403 and an audit entry when refused).
+- Headers: a Content-Security-Policy (``_csp``) and the usual hardening headers on every answer.
 - Errors: a request too large (the upload limit, enforced here as well as in the importer) and a failure on
   the server answer with one friendly sentence, never a traceback, a setting or SQL.
 """
@@ -19,7 +26,6 @@ import hmac
 import logging
 import secrets
 import time
-from html import escape
 from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, current_app, jsonify, redirect, request, session
@@ -27,9 +33,10 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from sqlalchemy import select
 from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 
-from dashboard import _access
+from dashboard import _access, _csp, _forms
 from dashboard._access import ALL_ROLES, visible_programmes  # noqa: F401  (visible_programmes: for callers)
-from indicators import accounts, audit
+from dashboard._forms import NO_USERS
+from indicators import accounts, audit, sessions
 from indicators.models import User
 
 log = logging.getLogger("ctmonitor.auth")
@@ -39,32 +46,40 @@ CSRF_COOKIE = "_csrf_token"
 CSRF_HEADER = "X-CSRFToken"
 PUBLIC_PREFIXES = ("/assets/",)
 PUBLIC_PATHS = ("/login", "/logout", "/_favicon.ico", "/favicon.ico")  # /logout: a no-op when signed out
+PASSWORD_PATH = "/password"
 CACHEABLE_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 # Every answer: no framing by another site (a sign-off button must not be clicked through a disguise),
-# no content sniffing, no address leaking to other sites.
+# no content sniffing, no address leaking to other sites. The Content-Security-Policy comes from ``_csp``.
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
 CALLBACK_PATH = "/_dash-update-component"
 STORE_KEY = "ctmonitor.store"
+SETTINGS_KEY = "ctmonitor.settings"
 DASH_KEY = "ctmonitor.dash"
 sleep = time.sleep  # failed sign-ins wait this way (tests replace it to count the delays, not wait them)
 
 
 class SignedInUser(UserMixin):
-    """What a request knows of its user: enough to decide what it may see, nothing more."""
+    """What a request knows of its user: enough to decide what it may see, nothing more. Flask-Login keeps
+    ``get_id()`` in the cookie: the session's token, which the store must still know on every request."""
 
-    def __init__(self, user_id: int, username: str, role: str, donor: str | None):
+    def __init__(self, user_id: int, username: str, role: str, donor: str | None, token: str | None = None,
+                 must_change_password: bool = False):
         self.id = user_id
         self.username = username
         self.role = role
         self.donor = donor
+        self.token = token
+        self.must_change_password = must_change_password
+
+    def get_id(self) -> str:
+        return self.token or ""
 
     def can(self, roles) -> bool:
-        return self.role in roles
+        return self.role in roles and not self.must_change_password
 
 
 def init_app(server: Flask, store, secure_cookies: bool = True) -> None:
@@ -78,28 +93,37 @@ def init_app(server: Flask, store, secure_cookies: bool = True) -> None:
         REMEMBER_COOKIE_SECURE=secure_cookies,
         REMEMBER_COOKIE_HTTPONLY=True,
     )
+    settings = server.extensions.get(SETTINGS_KEY)
+    if settings is not None and settings.proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The client's address (counted by sign-in throttling) and scheme, as the trusted proxies saw them.
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxies, x_proto=settings.proxies)
     manager = LoginManager()
     manager.init_app(server)
-
-    @manager.user_loader
-    def load_user(user_id: str):
-        try:
-            key = int(user_id)
-        except (TypeError, ValueError):
-            return None
-        with current_app.extensions[STORE_KEY].Session() as db:
-            user = db.get(User, key)
-            if user is None or not user.active:
-                return None
-            return SignedInUser(user.id, user.username, user.role, user.donor)
+    manager.user_loader(load_user)
 
     server.add_url_rule("/login", "login", _login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "logout", _logout, methods=["POST"])
+    server.add_url_rule(PASSWORD_PATH, "password", _password, methods=["GET", "POST"])
     server.before_request(_guard)
     server.after_request(_after)
     server.register_error_handler(_access.Refused, _refused)
     server.register_error_handler(RequestEntityTooLarge, _too_large)
     server.register_error_handler(InternalServerError, _server_error)
+
+
+def load_user(token: str):
+    """The user of a live session in the store, or None: every request asks, so an ended session is over
+    for every copy of its cookie at once."""
+    settings = current_app.extensions[SETTINGS_KEY]
+    with current_app.extensions[STORE_KEY].Session() as db:
+        user = sessions.resolve(db, token, idle_timeout=settings.session_idle_timeout,
+                                lifetime=settings.session_lifetime)
+        db.commit()  # the session's last use, or its end
+        if user is None:
+            return None
+        return SignedInUser(user.id, user.username, user.role, user.donor, token, user.must_change_password)
 
 
 def csrf_token() -> str:
@@ -120,7 +144,11 @@ def _guard():
         if request.method == "GET" and not path.startswith("/_dash") and "text/html" in request.headers.get("Accept", ""):
             return redirect("/login?next=" + quote(_safe_next(request.full_path), safe="/"))
         return jsonify(error="Sign in first."), 401
-    if request.method not in ("GET", "HEAD", "OPTIONS") and path != "/logout":
+    if current_user.must_change_password and path != PASSWORD_PATH:
+        if request.method == "GET" and not path.startswith("/_dash") and "text/html" in request.headers.get("Accept", ""):
+            return redirect(PASSWORD_PATH)
+        return jsonify(error="Choose a new password first."), 403
+    if request.method not in ("GET", "HEAD", "OPTIONS") and path not in ("/logout", PASSWORD_PATH):
         expected = session.get(CSRF_SESSION_KEY) or ""
         sent = request.headers.get(CSRF_HEADER) or ""
         if not expected or not hmac.compare_digest(expected, sent):
@@ -141,7 +169,7 @@ def _refused(_error):
 
 
 def _too_large(_error):
-    limit = current_app.extensions.get("ctmonitor.settings")
+    limit = current_app.extensions.get(SETTINGS_KEY)
     mb = f" ({limit.upload_limit / 2 ** 20:.0f} MB)" if limit else ""
     return jsonify(error=f"The request is larger than ctmonitor accepts{mb}: choose a smaller file."), 413
 
@@ -160,13 +188,26 @@ def _after(response: Response) -> Response:
                             secure=current_app.config.get("SESSION_COOKIE_SECURE", True), httponly=False)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    response.headers.setdefault("Content-Security-Policy", _csp.policy(current_app.extensions.get(DASH_KEY)))
     if not request.path.startswith(CACHEABLE_PREFIXES):
         response.headers["Cache-Control"] = "no-store"
     return response
 
 
+def _start_session(db, user: User) -> None:
+    """A new session in the store and in the cookie (after the cookie's old content is dropped)."""
+    settings = current_app.extensions[SETTINGS_KEY]
+    sessions.purge(db, idle_timeout=settings.session_idle_timeout, lifetime=settings.session_lifetime)
+    token = sessions.start(db, user, request.remote_addr)
+    signed = SignedInUser(user.id, user.username, user.role, user.donor, token, user.must_change_password)
+    db.commit()
+    session.clear()
+    login_user(signed)
+    session[CSRF_SESSION_KEY] = secrets.token_urlsafe(32)
+
+
 def _login():
-    store = current_app.extensions["ctmonitor.store"]
+    store = current_app.extensions[STORE_KEY]
     next_url = _safe_next(request.values.get("next", "/"))
     if request.method == "GET":
         if current_user.is_authenticated:
@@ -180,36 +221,66 @@ def _login():
         return _login_page(next_url, "The form expired: please sign in again.", status=400)
     username = request.form.get("username", "")[:80]
     password = request.form.get("password", "")[:1000]
-    with store.begin() as db:
-        result = accounts.authenticate(db, username, password)
+    address = request.remote_addr or ""
+    with store.Session() as db:
+        result = accounts.authenticate(db, username, password, address=address or None)
         if result.user is None:
-            audit.record(db, username.strip() or "anonymous", "sign-in-refused", None,
-                         ip=request.remote_addr or "", reason=result.message)
+            audit.record(db, username.strip() or "anonymous", "sign-in-refused", None, ip=address,
+                         reason=result.message)
+            db.commit()
         else:
-            audit.record(db, result.user.username, "sign-in", None, ip=request.remote_addr or "")
-            signed = SignedInUser(result.user.id, result.user.username, result.user.role, result.user.donor)
+            audit.record(db, result.user.username, "sign-in", None, ip=address)
+            _start_session(db, result.user)
+            if result.user.must_change_password:
+                return redirect(PASSWORD_PATH)
     if result.user is None:
         if result.delay:
             sleep(min(result.delay, 5.0))
         return _login_page(next_url, result.message, status=401, username=username)
-    session.clear()
-    login_user(signed)
-    session[CSRF_SESSION_KEY] = secrets.token_urlsafe(32)
     return redirect(next_url)
 
 
 def _logout():
-    store = current_app.extensions["ctmonitor.store"]
+    store = current_app.extensions[STORE_KEY]
     token = request.form.get("csrf_token", "") or request.headers.get(CSRF_HEADER, "")
     expected = session.get(CSRF_SESSION_KEY, "")
     if current_user.is_authenticated and expected and hmac.compare_digest(expected, token):
         with store.begin() as db:
+            sessions.end(db, current_user.token)
             audit.record(db, current_username(), "sign-out")
         logout_user()
         session.clear()
     response = redirect("/login")
     response.delete_cookie(CSRF_COOKIE)
     return response
+
+
+def _password():
+    """The signed-in user changes their own password (first, when it was a one-time password). Every other
+    session of the user ends; this browser gets a new one."""
+    forced = bool(current_user.must_change_password)
+    token = csrf_token()
+    if request.method == "GET":
+        return _forms.password_page(token, current_user.username, forced)
+    sent = request.form.get("csrf_token", "")
+    if not token or not hmac.compare_digest(token, sent):
+        return _forms.password_page(token, current_user.username, forced,
+                                    "The form expired: reload the page and try again.", status=400)
+    current, new = request.form.get("current", "")[:1000], request.form.get("new", "")[:1000]
+    if new != request.form.get("again", "")[:1000]:
+        return _forms.password_page(token, current_user.username, forced, "The new passwords differ.", status=400)
+    with current_app.extensions[STORE_KEY].Session() as db:
+        user = db.get(User, current_user.id)
+        try:
+            accounts.change_password(db, user, current, new)
+        except accounts.AccountError as exc:
+            db.rollback()
+            return _forms.password_page(token, current_user.username, forced, str(exc).capitalize() + ".",
+                                        status=400)
+        audit.record(db, user.username, "password-changed", user.username, ip=request.remote_addr or "",
+                     one_time=forced)
+        _start_session(db, user)
+    return redirect("/")
 
 
 def _safe_next(target: str) -> str:
@@ -224,40 +295,13 @@ def _safe_next(target: str) -> str:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
         return "/"
-    if parts.path in ("/login", "/logout"):
+    if parts.path in ("/login", "/logout", PASSWORD_PATH):
         return "/"
     return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-NO_USERS = "No user exists yet: create one with  ctmonitor users add NAME --role manager  (see README)."
 
 
 def _login_page(next_url: str, message: str | None = None, status: int = 200, username: str = "",
                 info: str | None = None) -> Response:
     token = secrets.token_urlsafe(32)
     session["login_csrf"] = token
-    alert = f'<div class="alert alert-danger py-2" role="alert">{escape(message)}</div>' if message else ""
-    if info:
-        alert += f'<div class="alert alert-info py-2 small" role="status">{escape(info)}</div>'
-
-    html = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · ctmonitor</title>
-<link rel="stylesheet" href="/assets/00-bootstrap.min.css"><link rel="stylesheet" href="/assets/app.css"></head>
-<body class="bg-light"><main class="container" style="max-width: 26rem; padding-top: 12vh">
-<h1 class="h3 mb-1">ctmonitor</h1>
-<p class="text-muted">Counter-trafficking programme monitoring · IOM Rwanda</p>
-<div class="card shadow-sm"><div class="card-body">
-<form method="post" action="/login" id="login-form">{alert}
-<input type="hidden" name="csrf_token" value="{token}"><input type="hidden" name="next" value="{escape(next_url)}">
-<div class="mb-3"><label class="form-label" for="login-username">User name</label>
-<input class="form-control" id="login-username" name="username" autocomplete="username" required
- {"" if username else "autofocus "}value="{escape(username)}"></div>
-<div class="mb-3"><label class="form-label" for="login-password">Password</label>
-<input class="form-control" id="login-password" name="password" type="password" autocomplete="current-password"
- required{" autofocus" if username else ""}></div>
-<button class="btn btn-primary w-100" type="submit" id="login-submit">Sign in</button>
-</form></div></div></main></body></html>"""
-    response = Response(html, status=status, mimetype="text/html")
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _forms.login_page(token, next_url, message, status, username, info)

@@ -3,8 +3,10 @@ counts per kind), then commit it; templates per kind; the history of uploads.
 
 The file's bytes stay in the browser's ``dcc.Upload`` between the dry run and the commit: nothing is kept on
 the server until the import is committed, and the commit runs the whole import again inside one
-transaction (all or nothing, DOMAIN §5). A committed upload, stored or refused, goes into the audit trail in
-that same transaction."""
+transaction (all or nothing, DOMAIN §5). A commit runs only for what a clean dry run of this user vouched for
+(``_commit``): a forged or stale one is refused before the importer runs. Files are read in a child process
+(``importers.isolation``). A committed upload, stored or refused, goes into the audit trail in that same
+transaction."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard._access import STAFF, require_programme, require_role
+from dashboard._commit import refusal as commit_refusal
+from dashboard._commit import vouch
 from dashboard._components import (
     current_username,
     data_grid,
@@ -261,7 +265,8 @@ def run_import(contents: str, filename: str, programme: str | None, *, dry_run: 
         with read_session() as session:
             programme = require_programme(session, programme)
     user = current_username()
-    common = dict(settings=settings(), programme=programme or None, uploaded_by=user, dry_run=dry_run)
+    common = dict(settings=settings(), programme=programme or None, uploaded_by=user, dry_run=dry_run,
+                  isolated=True)
     if dry_run:
         with store().Session() as session:
             try:
@@ -304,7 +309,7 @@ def check_file(contents, programme, filename):
     except ValueError as exc:
         return dbc.Alert(str(exc), color="danger"), True, None, None, ""
     ready = bool(report.ok) and not report.errors
-    checked = {"filename": filename, "sha256": report.sha256, "programme": programme} if ready else None
+    checked = vouch(report.sha256, filename, programme, current_username()) if ready else None
     status = f"Checked {filename} ({report.sha256[:12]}…) for {programme or 'the programmes it names'}."
     return render_report(report, committed=False), not ready, checked, None, status
 
@@ -314,11 +319,21 @@ def check_file(contents, programme, filename):
           Input(ids.commit, "n_clicks"), State(ids.file, "contents"), State(ids.file, "filename"),
           State(ids.programme, "value"), State(ids.checked, "data"), prevent_initial_call=True)
 def commit_file(n_clicks, contents, filename, programme, checked):
-    if not n_clicks or not contents or not checked:
+    """Only what a clean dry run vouched for is imported (``_commit``); anything else is refused before the
+    importer runs: nothing stored, no upload row, the refused request recorded."""
+    from dashboard._access import record_refusal
+
+    if not n_clicks or not contents:
         raise dash.exceptions.PreventUpdate
+    require_role(STAFF, "upload")
+    try:
+        refused = commit_refusal(checked, decode(contents), filename, programme or None, current_username())
+    except ValueError as exc:
+        refused = str(exc)
+    if refused:
+        record_refusal(f"upload {(filename or '')[:100]}", reason=f"commit without a matching dry run: {refused}")
+        return dbc.Alert(refused, color="danger", id="upload-commit-refused"), True, dash.no_update
     report = run_import(contents, filename, programme, dry_run=False)
-    if report.sha256 != checked.get("sha256"):  # cannot happen unless the browser changed the file
-        return dbc.Alert("The file changed since it was checked: choose it again.", color="warning"), True, dash.no_update
     with read_session() as session:
         history = history_rows(session)
     return render_report(report, committed=True), True, history

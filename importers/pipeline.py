@@ -1,7 +1,9 @@
 """``import_file``: one uploaded file, checked, read, validated and stored all or nothing.
 
-Steps: safety checks on the bytes (size, type, damage, encryption, archive bombs) → calamine or csv →
-each sheet's kind and header → typed batches → per-row rules → checks across the file and against the store
+Steps: safety checks on the bytes (size, type, damage, encryption, archive bombs, the size and area of the
+sheets, links reaching outside the workbook) → calamine or csv (both in a child process for web uploads:
+``importers.isolation``) → each sheet's kind and header (a formula without a saved result in a column read
+is an error) → typed batches → per-row rules → checks across the file and against the store
 → one ``Upload`` row and the bulk writes. The caller owns the transaction. A refused file adds only its
 ``Upload`` row (outcome ``refused``, with its problems); a dry run adds nothing. The file itself is kept
 under ``upload_dir/<sha256><ext>`` unless it holds case data, which is never kept.
@@ -19,12 +21,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from importers import safety, sheets, storing
+from importers import isolation, safety, sheets, storing
 from importers.kinds import CASES, HTCDS_CASES, IDENTIFIER, KEYED, KINDS
 from importers.matching import key
 from importers.parse import to_batch
 from importers.preview import sheet_preview
-from importers.report import ImportReport, Problem, SheetNote, empty_counts
+from importers.report import HIDDEN, ImportReport, Problem, SheetNote, empty_counts
 from importers.table import Batch, Context
 from indicators import signoff
 from indicators.db import lock_for_writing
@@ -53,8 +55,11 @@ def import_file(
     uploaded_by: str = "cli",
     dry_run: bool = False,
     progress: Progress | None = None,
+    isolated: bool = False,
 ) -> ImportReport:
-    """Import one file inside the caller's transaction and say what happened (see ``ImportReport``)."""
+    """Import one file inside the caller's transaction and say what happened (see ``ImportReport``).
+    ``isolated``: check and read the file in a child process with a memory limit and a timeout (web uploads,
+    where a runaway read must not take the serving worker down)."""
     progress = progress or _silent
     name = Path(filename.replace("\\", "/")).name[:255] or "upload"
     report = ImportReport(
@@ -67,17 +72,15 @@ def import_file(
         if code is not None and code not in ctx.programmes:
             raise safety.Refused(f"unknown project code {code!r}; known: {', '.join(sorted(ctx.programmes))}")
         progress(0.02, "checking the file")
-        fmt = safety.check(
-            data, name, upload_limit=settings.upload_limit, inflate_limit=settings.inflate_limit
-        )
+        fmt, raw_sheets = isolation.read(data, name, settings, isolated=isolated)
         progress(0.1, "reading the workbook")
-        raw_sheets = sheets.read(data, fmt, name)
-        batches, sensitive = _read_sheets(raw_sheets, report, progress)
+        batches, sensitive = _read_sheets(raw_sheets, report, progress, fmt.formulas)
         if not dry_run:
             lock_for_writing(session)  # the file is read: from here on, one import at a time
         plans = _prepare(session, report, ctx, batches, progress)
     except safety.Refused as exc:
-        report.errors.append(Problem("", "", "", str(exc)))
+        problems = getattr(exc, "problems", None) or [("", "", "", str(exc))]
+        report.errors.extend(Problem(*problem) for problem in problems)
         return _finish(session, report, ctx, [], {}, settings, uploaded_by, dry_run, sensitive=True)
     except Exception as exc:  # noqa: BLE001 — a file that trips the reader: one line, never a traceback
         # Only the exception's type and place are logged: its message could quote a cell of a case sheet.
@@ -197,7 +200,7 @@ def _silent(fraction: float, message: str) -> None:
     pass
 
 
-def _read_sheets(raw_sheets, report: ImportReport, progress: Progress) -> tuple[list[Batch], bool]:
+def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=()) -> tuple[list[Batch], bool]:
     batches: list[Batch] = []
     sensitive = False
     for number, raw in enumerate(raw_sheets, start=1):
@@ -215,6 +218,7 @@ def _read_sheets(raw_sheets, report: ImportReport, progress: Progress) -> tuple[
             continue
         batch = to_batch(raw, header)
         sensitive = sensitive or header.layout.sensitive
+        report.errors.extend(_unsaved_formulas(raw, header, unsaved, sensitive))
         notes = [f"{len(batch)} row{'s' if len(batch) != 1 else ''}, header in row {batch.header_row}"]
         if header.layout.variant == "htcds":
             notes.append("IOM HTCDS v2.0 layout")
@@ -243,6 +247,19 @@ def _read_sheets(raw_sheets, report: ImportReport, progress: Progress) -> tuple[
             "the header row must be within the first 10 rows"
         )
     return batches, sensitive
+
+
+def _unsaved_formulas(raw, header, unsaved, sensitive: bool) -> list[Problem]:
+    """Formulas without a saved result in the columns read below the header: calamine sees an empty cell
+    there, which must never become a blank value silently."""
+    columns = set(header.letters.values())
+    header_row = raw.top + header.row + 1  # 1-based, as cells are named
+    problems = [Problem(raw.name, cell.cell, HIDDEN if sensitive else "=" + cell.formula[:200],
+                        "a value: the formula has no saved result (the workbook was written by a program that "
+                        "does not calculate); open it in Excel or LibreOffice, save it, and upload it again")
+                for cell in unsaved
+                if cell.sheet == raw.name and cell.column in columns and cell.row > header_row]
+    return sorted(problems, key=_position)
 
 
 def _mentions_case_data(raw) -> bool:

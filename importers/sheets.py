@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from importers.kinds import DATA, IDENTIFIER, IGNORED, KEYED, LAYOUTS, TRANSIENT, Column, Layout
 from importers.matching import key
-from importers.safety import FileFormat, Refused
+from importers.safety import MAX_CELLS, FileFormat, Refused
 
 log = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 10
@@ -85,18 +85,39 @@ def _read_csv(data: bytes, filename: str) -> RawSheet:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Refused('the CSV file is not UTF-8 text; save it as "CSV UTF-8" and upload it again') from None
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    first = _first_line(text)
     delimiter = max((",", ";", "\t"), key=first.count)
+    lines = text.count("\n") + 1
+    # Every row is padded to the widest: the area lines × width is what reading costs, bounded as a sheet's.
+    if lines * (first.count(delimiter) + 1) > MAX_CELLS:
+        raise Refused(_csv_too_large(lines, first.count(delimiter) + 1))
+    rows, width = [], 0
     try:
-        rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            width = max(width, len(row))
+            rows.append(row)
+            if len(rows) * width > MAX_CELLS or lines * width > MAX_CELLS:
+                raise Refused(_csv_too_large(max(lines, len(rows)), width))
     except csv.Error:
         raise Refused("the CSV file cannot be read (unbalanced quotes or a damaged line)") from None
-    width = max((len(row) for row in rows), default=0)
     for row in rows:
         if len(row) < width:
             row.extend([""] * (width - len(row)))
     stem = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1].rsplit(".", 1)[0] or "CSV"
     return RawSheet(stem[:60], rows)
+
+
+def _first_line(text: str) -> str:
+    """The first line with content (read line by line: a file of blank lines is not split whole)."""
+    for line in io.StringIO(text):
+        if line.strip():
+            return line
+    return ""
+
+
+def _csv_too_large(lines: int, width: int) -> str:
+    return (f"the CSV file spans {lines:,} lines × {width:,} columns, more than the {MAX_CELLS:,} cells "
+            "ctmonitor reads at once; split it into smaller files")
 
 
 def _read_calamine(data: bytes, fmt: FileFormat) -> list[RawSheet]:

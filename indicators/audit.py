@@ -18,6 +18,11 @@ ACTIONS = {
     "sign-off": "Quarter signed off",
     "user-added": "User added",
     "user-changed": "User changed",
+    "user-disabled": "User disabled",
+    "user-enabled": "User enabled",
+    "role-changed": "Role changed",
+    "password-reset": "Password reset",
+    "password-changed": "Password changed",
     "report-downloaded": "Report downloaded",
     "access-refused": "Access refused",
 }

@@ -31,6 +31,27 @@ def register(commands) -> None:
     add.add_argument("--role", required=True, choices=["admin", "manager", "officer", "donor"])
     add.add_argument("--donor", help="for --role donor: the donor whose programmes the user may see")
     add.set_defaults(handler=cmd_users_add)
+    listing = user_commands.add_parser("list", help="list the users with role, donor, state and last sign-in")
+    listing.set_defaults(handler=cmd_users_list)
+    for name, text in (("disable", "stop a user signing in; every session of theirs ends at once"),
+                       ("enable", "let a disabled user sign in again")):
+        change = user_commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        change.add_argument("name")
+        change.set_defaults(handler=cmd_users_active, active=name == "enable")
+    reset = user_commands.add_parser(
+        "reset-password", help="give a user a one-time password, printed once",
+        description="Set a random one-time password, print it once, and end the user's sessions; the user "
+                    "must choose their own password at the next sign-in.")
+    reset.add_argument("name")
+    reset.set_defaults(handler=cmd_users_reset)
+    role = user_commands.add_parser(
+        "set-role", help="change a user's role (and donor)",
+        description="Change a user's role (and, for donor officers, their donor); their sessions end so the "
+                    "new role holds at once.")
+    role.add_argument("name")
+    role.add_argument("--role", required=True, choices=["admin", "manager", "officer", "donor"])
+    role.add_argument("--donor", help="for --role donor: the donor whose programmes the user may see")
+    role.set_defaults(handler=cmd_users_role)
 
     narrative = commands.add_parser("narrative", help="write or show deviation narratives",
                                     description="Deviation narratives per indicator and report quarter; they "
@@ -125,6 +146,72 @@ def cmd_users_add(args, settings: Settings) -> int:
     finally:
         store.dispose()
     return 0
+
+
+def cmd_users_list(args, settings: Settings) -> int:
+    store = Store(settings)
+    try:
+        with store.Session() as session:
+            users = accounts.list_users(session)
+    finally:
+        store.dispose()
+    if not users:
+        print("No user yet; add one with `ctmonitor users add NAME --role manager`.")
+    for user in users:
+        state = "active" if user.active else "disabled"
+        if user.must_change_password:
+            state += ", one-time password"
+        seen = f"{user.last_sign_in_at:%Y-%m-%d %H:%M} UTC" if user.last_sign_in_at else "never"
+        role = user.role + (f" ({user.donor})" if user.donor else "")
+        print(f"{user.username:<20} {role:<34} {state:<28} last sign-in {seen}")
+    return 0
+
+
+def _change_user(settings: Settings, command: str, change) -> int:
+    """Run ``change(session) -> message`` on the store; an AccountError is the user's mistake (exit 1)."""
+    store = Store(settings)
+    try:
+        with store.begin() as session:
+            message = change(session)
+    except accounts.AccountError as exc:
+        print(f"ctmonitor users {command}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+    print(message)
+    return 0
+
+
+def cmd_users_active(args, settings: Settings) -> int:
+    def change(session):
+        user = accounts.set_active(session, args.name, args.active)
+        audit.record(session, _login_name(), "user-enabled" if args.active else "user-disabled", user.username,
+                     via="command line")
+        return f"User {user.username} {'enabled' if args.active else 'disabled; their sessions have ended'}"
+
+    return _change_user(settings, "enable" if args.active else "disable", change)
+
+
+def cmd_users_reset(args, settings: Settings) -> int:
+    def change(session):
+        user, password = accounts.reset_password(session, args.name)
+        audit.record(session, _login_name(), "password-reset", user.username, via="command line")
+        return (f"One-time password for {user.username}: {password}\n"
+                "Give it to them in person; they must choose their own at the next sign-in.")
+
+    return _change_user(settings, "reset-password", change)
+
+
+def cmd_users_role(args, settings: Settings) -> int:
+    def change(session):
+        before = accounts.get_user(session, args.name)
+        old = before.role + (f" ({before.donor})" if before.donor else "")
+        user = accounts.set_role(session, args.name, args.role, args.donor)
+        audit.record(session, _login_name(), "role-changed", user.username, role=user.role, donor=user.donor,
+                     before=old, via="command line")
+        return f"User {user.username} is now {user.role}{' for ' + user.donor if user.donor else ''}"
+
+    return _change_user(settings, "set-role", change)
 
 
 def cmd_narrative_set(args, settings: Settings) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,15 @@ class Settings:
     secure_cookies: bool = True
     # Case counts below this many people are withheld ("<5") from donors and public files (DOMAIN §4).
     small_cell: int = 5
+    # A session ends after this long without a request, and this long after sign-in whatever happens.
+    session_idle_timeout: timedelta = timedelta(hours=8)
+    session_lifetime: timedelta = timedelta(days=7)
+    # Web uploads are read in a child process that may use this much memory and time before it is stopped.
+    read_memory_limit: int = 1024 * 1024 * 1024
+    read_timeout: float = 60.0
+    # Reverse proxies in front whose X-Forwarded-For / -Proto headers are believed (0: none; the client
+    # address is then the connection's, which sign-in throttling counts).
+    proxies: int = 0
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -43,6 +53,17 @@ class Settings:
         programmes_dir = Path(env.get("CTMONITOR_PROGRAMMES_DIR") or REPO_ROOT / "programmes")
         secure_cookies = (env.get("CTMONITOR_SECURE_COOKIES") or "1").strip().lower() not in ("0", "false", "no", "off")
         small_cell = _whole(env.get("CTMONITOR_SMALL_CELL"), "CTMONITOR_SMALL_CELL", default=5)
+        optional = {}
+        if env.get("CTMONITOR_SESSION_IDLE_HOURS"):
+            optional["session_idle_timeout"] = timedelta(hours=float(env["CTMONITOR_SESSION_IDLE_HOURS"]))
+        if env.get("CTMONITOR_SESSION_LIFETIME_DAYS"):
+            optional["session_lifetime"] = timedelta(days=float(env["CTMONITOR_SESSION_LIFETIME_DAYS"]))
+        if env.get("CTMONITOR_READ_MEMORY_MB"):
+            optional["read_memory_limit"] = int(float(env["CTMONITOR_READ_MEMORY_MB"]) * 1024 * 1024)
+        if env.get("CTMONITOR_READ_TIMEOUT_S"):
+            optional["read_timeout"] = float(env["CTMONITOR_READ_TIMEOUT_S"])
+        if env.get("CTMONITOR_PROXIES"):
+            optional["proxies"] = int(env["CTMONITOR_PROXIES"])
         return cls(
             database_url=database_url,
             secret_key=secret_key,
@@ -52,6 +73,7 @@ class Settings:
             upload_limit=upload_limit,
             secure_cookies=secure_cookies,
             small_cell=small_cell,
+            **optional,
         )
 
     @classmethod

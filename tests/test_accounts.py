@@ -12,6 +12,11 @@ from indicators.models import AuditEvent, Programme
 PASSWORD = "correct horse battery"
 
 
+def authenticate(session, *args, **kwargs):
+    """``accounts.authenticate`` inside the test's transaction (its count is flushed, not committed)."""
+    return accounts.authenticate(session, *args, commit=session.flush, **kwargs)
+
+
 def test_password_is_hashed_with_argon2(session):
     user = accounts.add_user(session, "claire", PASSWORD, "manager")
     assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
@@ -32,19 +37,19 @@ def test_donor_user_needs_a_known_donor(session):
 def test_failures_slow_then_lock_even_the_right_password(session):
     accounts.add_user(session, "olivier", PASSWORD, "officer")
     now = datetime(2026, 1, 5, 9, 0)
-    delays = [accounts.authenticate(session, "olivier", "wrong", now=now).delay for _ in range(4)]
+    delays = [authenticate(session, "olivier", "wrong", now=now).delay for _ in range(4)]
     assert delays == [0, 0, 1.0, 2.0]
-    locked = accounts.authenticate(session, "olivier", "wrong", now=now)
+    locked = authenticate(session, "olivier", "wrong", now=now)
     assert locked.user is None and "locked for 15 minutes" in locked.message
-    still = accounts.authenticate(session, "olivier", PASSWORD, now=now + timedelta(minutes=10))
+    still = authenticate(session, "olivier", PASSWORD, now=now + timedelta(minutes=10))
     assert still.user is None and "try again in 5 minutes" in still.message
-    later = accounts.authenticate(session, "olivier", PASSWORD, now=now + timedelta(minutes=16))
+    later = authenticate(session, "olivier", PASSWORD, now=now + timedelta(minutes=16))
     assert later.user is not None and later.user.username == "olivier"
 
 
 def test_unknown_names_are_throttled_the_same_way(session):
     now = datetime(2026, 1, 5, 9, 0)
-    results = [accounts.authenticate(session, "nobody", "x", now=now) for _ in range(5)]
+    results = [authenticate(session, "nobody", "x", now=now) for _ in range(5)]
     assert [r.message for r in results[:4]] == ["Unknown user name or wrong password."] * 4
     assert "locked" in results[4].message
 
@@ -78,3 +83,94 @@ def test_sign_off_closes_its_quarter_and_every_earlier_one(session):
         signoff.sign_off(session, "KEC", "FY2021Q1", "claire", b"x", "iptt", "x.xlsx")
     assert signoff.signed_report(session, "KEC", "FY2019Q3").report == b"report bytes"
     assert [e.action for e in audit.recent(session, action="sign-off")][:1] == ["sign-off"]
+
+
+def _timed(session, name: str, password: str, address: str) -> float:
+    import time
+
+    started = time.perf_counter()
+    result = authenticate(session, name, password, address=address)
+    assert result.user is None
+    return time.perf_counter() - started
+
+
+def test_a_wrong_password_costs_the_same_for_known_unknown_and_disabled_names(session):
+    accounts.add_user(session, "known.user", PASSWORD, "officer")
+    accounts.add_user(session, "gone.user", PASSWORD, "officer")
+    accounts.set_active(session, "gone.user", False)
+    # Interleaved, each from its own address and under the lock; the fastest of each kind, since other work
+    # on the machine only ever adds time.
+    known, unknown, disabled = [], [], []
+    for n in range(4):
+        known.append(_timed(session, "known.user", f"wrong-{n}", f"10.0.0.{n}"))
+        unknown.append(_timed(session, f"nobody-{n}", "wrong", f"10.0.1.{n}"))
+        disabled.append(_timed(session, "gone.user", PASSWORD, f"10.0.2.{n}"))
+    known, unknown, disabled = min(known), min(unknown), min(disabled)
+    assert known > 0.03 and unknown > 0.03  # an argon2 check, not a table look-up
+    assert 0.5 < unknown / known < 2 and 0.5 < disabled / known < 2
+
+
+def test_the_dummy_hash_has_the_parameters_real_hashes_get():
+    from argon2 import PasswordHasher
+
+    assert not PasswordHasher().check_needs_rehash(accounts.DUMMY_HASH)
+    assert not accounts._verify(accounts.DUMMY_HASH, "")
+
+
+def test_an_address_is_locked_after_its_failures_across_names(session, monkeypatch):
+    monkeypatch.setattr(accounts, "ADDRESS_LOCK_AFTER", 4)
+    now = datetime(2026, 1, 5, 9, 0)
+    accounts.add_user(session, "amina", PASSWORD, "officer")
+    results = [authenticate(session, f"guess-{n}", "x", now=now, address="203.0.113.9")
+               for n in range(5)]
+    assert [r.message for r in results[:4]] == ["Unknown user name or wrong password."] * 4
+    assert results[4].message == "Too many failed sign-ins from this address: try again in 15 minutes."
+    locked = authenticate(session, "amina", PASSWORD, now=now, address="203.0.113.9")
+    assert locked.user is None and "from this address" in locked.message
+    elsewhere = authenticate(session, "amina", PASSWORD, now=now, address="198.51.100.7")
+    assert elsewhere.user is not None and elsewhere.user.last_sign_in_at == now
+
+
+def test_a_successful_sign_in_takes_back_its_count_for_the_address(session, monkeypatch):
+    monkeypatch.setattr(accounts, "ADDRESS_LOCK_AFTER", 3)
+    accounts.add_user(session, "busy", PASSWORD, "officer")
+    now = datetime(2026, 1, 5, 9, 0)
+    for _ in range(6):  # colleagues signing in all day from one office address never lock it
+        assert authenticate(session, "busy", PASSWORD, now=now, address="192.0.2.1").user is not None
+
+
+def test_changes_by_an_administrator_end_the_users_sessions(session):
+    from indicators import sessions
+    from indicators.models import UserSession
+
+    user = accounts.add_user(session, "dana", PASSWORD, "donor", donor="USAID")
+    limits = dict(idle_timeout=timedelta(hours=8), lifetime=timedelta(days=7))
+
+    def live() -> str:
+        token = sessions.start(session, user)
+        assert sessions.resolve(session, token, **limits) is user
+        return token
+
+    token = live()
+    accounts.set_role(session, "dana", "officer")
+    assert sessions.resolve(session, token, **limits) is None and (user.role, user.donor) == ("officer", None)
+    token = live()
+    _user, one_time = accounts.reset_password(session, "dana")
+    assert sessions.resolve(session, token, **limits) is None and user.must_change_password
+    assert accounts.verify_password(user, one_time) and not accounts.verify_password(user, PASSWORD)
+    token = live()
+    accounts.set_active(session, "dana", False)
+    assert sessions.resolve(session, token, **limits) is None
+    token = sessions.start(session, user)
+    assert sessions.resolve(session, token, **limits) is None  # a disabled user's session opens nothing
+    accounts.set_active(session, "dana", True)
+    with pytest.raises(accounts.AccountError, match="already enabled"):
+        accounts.set_active(session, "dana", True)
+    with pytest.raises(accounts.AccountError, match="no user named 'nobody'"):
+        accounts.set_role(session, "nobody", "officer")
+    with pytest.raises(accounts.AccountError, match="known donors"):
+        accounts.set_role(session, "dana", "donor", "World Bank")
+    token = live()
+    accounts.change_password(session, user, one_time, "chosen by dana herself")
+    assert sessions.resolve(session, token, **limits) is None and not user.must_change_password
+    assert session.scalar(select(UserSession.id).where(UserSession.user_id == user.id)) is None

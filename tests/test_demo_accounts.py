@@ -15,7 +15,7 @@ def test_demo_accounts_one_per_role_only_in_a_store_without_users(session, tmp_p
         ("demo.manager", "manager"), ("demo.officer", "officer"), ("demo.admin", "admin"),
         ("demo.usaid", "donor, USAID"), ("demo.state", "donor, U.S. Department of State")]
     for name, _, password in made:
-        assert accounts.authenticate(session, name, password).user.username == name
+        assert accounts.authenticate(session, name, password, commit=session.flush).user.username == name
     kept = tmp_path / demo_accounts.FILENAME
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert all(password in kept.read_text() for _, _, password in made)

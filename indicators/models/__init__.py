@@ -1,6 +1,6 @@
 """The store's tables; import models from here."""
 
-from indicators.models.accounts import ROLES, AuditEvent, LoginThrottle, SignOff, User
+from indicators.models.accounts import ROLES, AuditEvent, LoginThrottle, SignOff, User, UserSession
 from indicators.models.activity import (
     ACTIVITY_MODELS,
     ActivityRecord,
@@ -20,5 +20,5 @@ from indicators.models.programme import Indicator, Narrative, Phase, Programme, 
 __all__ = [
     "ACTIVITY_MODELS", "ROLES", "ActivityRecord", "AuditEvent", "Awareness", "LoginThrottle", "SignOff", "Base", "Case", "Indicator", "IndicatorSums", "Meeting",
     "Narrative", "Phase", "PolicyStep", "Programme", "ResearchStep", "Result", "ResultValue", "Target",
-    "Training", "Upload", "User", "utcnow",
+    "Training", "Upload", "User", "UserSession", "utcnow",
 ]

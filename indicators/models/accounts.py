@@ -1,4 +1,4 @@
-"""People who sign in, what they did (the audit trail), failed sign-ins, and quarter sign-offs."""
+"""People who sign in, their sessions, what they did (the audit trail), failed sign-ins, quarter sign-offs."""
 
 from __future__ import annotations
 
@@ -22,6 +22,23 @@ class User(Base):
     donor: Mapped[str | None] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A one-time password set by an administrator: the user must choose their own before anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class UserSession(Base):
+    """One signed-in browser. The cookie carries a random token; the store keeps only its SHA-256, so a copy
+    of the database opens no session. Deleting the row ends the session for every copy of the cookie."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    address: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditEvent(Base):
@@ -38,7 +55,8 @@ class AuditEvent(Base):
 
 
 class LoginThrottle(Base):
-    """Failed sign-ins per user name (known or not): slowed, then locked for a while."""
+    """Sign-in attempts per key (``name:<user name>``, known or not, and ``address:<client address>``):
+    counted atomically before the password is checked, slowed, then locked for a while."""
 
     __tablename__ = "login_throttle"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import _auth
+from dashboard import _auth, _csp
 from tests.auth.conftest import PASSWORD, callback_key, dash_post, form_token, sign_in
 
 
@@ -164,12 +164,12 @@ def test_the_sign_in_page_escapes_what_was_typed(demo_app, delays):
     assert "<script>" not in text and "&lt;script&gt;" in text
 
 
-def test_answers_carry_security_headers_and_data_is_never_cached(client_as):
+def test_answers_carry_security_headers_and_data_is_never_cached(client_as, demo_app):
     client = client_as("manager")
     for path in ("/login", "/_dash-layout", "/"):
         response = client.get(path, headers={"Accept": "text/html"})
         assert response.headers["X-Frame-Options"] == "DENY"
-        assert response.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+        assert response.headers["Content-Security-Policy"] == _csp.policy(demo_app)
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Cache-Control"] == "no-store"
     assert "no-store" not in client.get("/assets/app.css").headers.get("Cache-Control", "")
@@ -188,3 +188,25 @@ def test_secure_cookies_are_the_default_and_can_be_turned_off(tmp_path, value, s
     if value is not None:
         env["CTMONITOR_SECURE_COOKIES"] = value
     assert Settings.from_env(env).secure_cookies is secure
+
+
+def test_the_content_security_policy_allows_only_this_sites_scripts_and_dashs_own_inline_ones(client_as):
+    import base64
+    import hashlib
+    import re
+
+    page = client_as("manager").get("/", headers={"Accept": "text/html"})
+    header = page.headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in header.split(";"))
+    scripts = directives["script-src"].split()
+    assert scripts[0] == "'self'" and all(s.startswith("'sha256-") for s in scripts[1:])
+    assert "unsafe" not in directives["script-src"] and "http" not in header and "*" not in header
+    assert directives["frame-ancestors"] == "'none'" and directives["object-src"] == "'none'"
+    assert directives["default-src"] == "'self'" and directives["form-action"] == "'self'"
+    # Every inline script of the page Dash serves is one the policy names by its hash: the browser runs them.
+    served = re.sub(r"<!--.*?-->", "", page.get_data(as_text=True), flags=re.S)  # Internet Explorer's comment
+    inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", served, re.S)
+    assert inline
+    for script in inline:
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in scripts

@@ -29,28 +29,44 @@ def test_a_narrative_edit_is_recorded_with_before_and_after(session):
 
 
 def test_committing_an_upload_is_recorded_stored_or_refused(client_as, demo_store, demo_app):
-    pytest.importorskip("importers")
+    from indicators import signoff
+    from indicators.models import SignOff
+
     good = ("Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"
             "AU-1,GIFT,12/03/2012,Gasabo,Police,Identification of victims,12,9\n")
-    bad = good.replace(",12,9", ",twelve,9").replace("AU-1", "AU-2")
+    late = good.replace("AU-1", "AU-2").replace("12/03/2012", "14/02/2012")
     client = client_as("officer")
-    for name, text in (("audit_good.csv", good), ("audit_bad.csv", bad)):
+
+    def dry_run_then_commit(name, text, between=lambda: None):
         contents = "data:text/csv;base64," + base64.b64encode(text.encode()).decode()
         checked = dash_post(client, callback_key(demo_app, "..upload-preview.children"),
                             [("upload-file", "contents", contents), ("upload-programme", "value", None)],
                             [("upload-file", "filename", name)]).get_json()["response"]
+        between()
         dash_post(client, callback_key(demo_app, "..upload-result.children"),
                   [("upload-commit", "n_clicks", 1)],
                   [("upload-file", "contents", contents), ("upload-file", "filename", name),
-                   ("upload-programme", "value", None),
-                   ("upload-checked", "data", checked["upload-checked"]["data"] or {"sha256": "x"})])
+                   ("upload-programme", "value", None), ("upload-checked", "data", checked["upload-checked"]["data"])])
+
+    def quarter_signed_off_meanwhile():  # a manager signs 2012Q1 off between the dry run and the commit
+        with demo_store.begin() as session:
+            signoff.sign_off(session, "GIFT", "2012Q1", "claire", b"report", "csv", "GIFT 2012Q1.csv",
+                             acknowledged=signoff.missing_narratives(session, "GIFT", "2012Q1"))
+
+    dry_run_then_commit("audit_good.csv", good)
+    try:
+        dry_run_then_commit("audit_late.csv", late, quarter_signed_off_meanwhile)
+    finally:
+        with demo_store.begin() as session:
+            session.query(SignOff).filter(SignOff.period == "2012Q1").delete()
     with demo_store.Session() as session:
         stored = audit.recent(session, 1, action="upload-stored", username="olivier")[0]
         refused = audit.recent(session, 1, action="upload-refused", username="olivier")[0]
     assert stored.target == "audit_good.csv" and stored.detail["outcome"] == "stored"
     assert stored.detail["counts"]["trainings"]["new"] == 1 and len(stored.detail["sha256"]) == 64
-    assert refused.target == "audit_bad.csv" and refused.detail["errors"] == 1
-    assert "twelve" not in str(refused.detail)  # no cell value: it could come from a case sheet
+    assert refused.target == "audit_late.csv" and refused.detail["errors"] == 1
+    assert "GIFT 2012Q1 is closed: 2012Q1 was signed off by claire" in refused.detail["first_error"]
+    assert "Identification of victims" not in str(refused.detail)  # no cell value: it could come from a case sheet
 
 
 def test_a_dry_run_is_not_recorded(client_as, demo_store, demo_app):

@@ -33,25 +33,28 @@ def navbar(client) -> tuple[set[str], set[str]]:
 
 @pytest.mark.parametrize("role, pages, programmes", [
     ("manager", {"/", "/activities", "/upload", "/reports", "/quality", "/victims", "/audit"}, {"KEC", "PVR", "GIFT"}),
-    ("admin", {"/", "/activities", "/upload", "/reports", "/quality", "/victims", "/audit"}, {"KEC", "PVR", "GIFT"}),
+    ("admin", {"/", "/activities", "/upload", "/reports", "/quality", "/victims", "/audit", "/accounts"},
+     {"KEC", "PVR", "GIFT"}),
     ("officer", {"/", "/activities", "/upload", "/reports", "/quality", "/victims"}, {"KEC", "PVR", "GIFT"}),
     ("donor-usaid", {"/", "/reports"}, {"KEC"}),
     ("donor-state", {"/", "/reports", "/victims"}, {"PVR"}),
 ])
 def test_the_navbar_offers_each_role_its_pages_and_programmes(client_as, role, pages, programmes):
     found_pages, found_programmes = navbar(client_as(role))
-    assert found_pages - {"/login", "/logout"} == pages
+    assert "/password" in found_pages  # everyone changes their own password
+    assert found_pages - {"/login", "/logout", "/password"} == pages
     assert found_programmes == programmes
 
 
 @pytest.mark.parametrize("role, path", [
     ("donor-usaid", "/upload"), ("donor-usaid", "/activities"), ("donor-usaid", "/quality"),
     ("donor-usaid", "/audit"), ("donor-usaid", "/victims"), ("donor-state", "/upload"), ("officer", "/audit"),
+    ("manager", "/accounts"), ("officer", "/accounts"), ("donor-usaid", "/accounts"),
 ])
 def test_pages_of_other_roles_are_a_refusal_card_and_nothing_else(client_as, role, path):
     text = page_text(open_page(client_as(role), path))
     assert "Not available to your role" in text and "access-refused" in text
-    for leak in ("upload-history", "activities-grid", "quality-", "audit-grid", "victims-", "rowData"):
+    for leak in ("upload-history", "activities-grid", "quality-", "audit-grid", "victims-", "rowData", "accounts-"):
         assert leak not in text
 
 

@@ -196,3 +196,143 @@ def encrypted_office_file() -> bytes:
     )
     body = struct.pack("<128I", *fat) + directory + b"".join(data for _, data in streams)
     return header + body
+
+
+def _openpyxl_parts() -> dict[str, bytes]:
+    """Every part of a real one-sheet workbook as openpyxl writes it (content types, relationships, styles)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    openpyxl.Workbook().save(buffer)
+    archive = zipfile.ZipFile(buffer)
+    return {name: archive.read(name) for name in archive.namelist()}
+
+
+def dimension_bomb(rows: int = 940_000, dimension: bool = True) -> bytes:
+    """An .xlsx of a few megabytes whose one sheet holds ``rows`` rows of 26 numbers (rows without an r=""
+    attribute, as some writers do): about 560 bytes of XML a row, compressed about 180:1, under the ratio
+    check. Its ``<dimension>`` says how large it is, unless ``dimension`` is False."""
+    import random
+
+    row = b"<row>" + b"".join(b'<c t="n"><v>%d</v></c>' % (n % 10) for n in range(26)) + b"</row>"
+    noise = bytes(random.Random(7).choice(b"0123456789abcdef") for _ in range(120))
+    chunk = row * 500 + b"<!--" + noise + b"-->"
+    times = max(rows // 500, 1)
+    head = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main">'
+            + (b'<dimension ref="A1:Z%d"/>' % (times * 500) if dimension else b"") + b"<sheetData>")
+    tail = b"</sheetData></worksheet>"
+    start = zlib.compressobj(9, zlib.DEFLATED, -15)
+    body, _, size = deflate_repeated(chunk, times)
+    end = zlib.compressobj(9, zlib.DEFLATED, -15)
+    stream = start.compress(head) + start.flush(zlib.Z_FULL_FLUSH) + body[:-2] + end.compress(tail) + end.flush()
+    crc = zlib.crc32(head)
+    for _ in range(times):
+        crc = zlib.crc32(chunk, crc)
+    crc = zlib.crc32(tail, crc)
+    parts = [(name, *deflated(data)) for name, data in _openpyxl_parts().items()
+             if name != "xl/worksheets/sheet1.xml"]
+    return raw_zip(parts + [("xl/worksheets/sheet1.xml", stream, crc, len(head) + size + len(tail))])
+
+
+def rows_jumping_far() -> bytes:
+    """A small .xlsx whose rows run 1–2,000 and then one row far below, at 950,000: calamine would allocate
+    every row in between."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for n in range(1, 2001):
+        sheet.append([f"TR-{n}", "KEC", n])
+    sheet["A950000"] = "far below"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def patch_workbook(data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None) -> bytes:
+    """A copy of an .xlsx with parts replaced (``replace[name](old) -> new`` when callable) and parts added."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            content = source.read(name)
+            change = (replace or {}).get(name)
+            target.writestr(name, change(content) if callable(change) else (change or content))
+        for name, content in (add or {}).items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def with_cached_values(sheet_xml: bytes, values: dict[str, object]) -> bytes:
+    """A worksheet's XML (as openpyxl writes it: formulas with an empty result) where the formula cells named
+    in ``values`` carry that saved result, as Excel saves it (``t="str"`` for text)."""
+    import re
+    from xml.sax.saxutils import escape
+
+    def cached(match):
+        ref = match.group(1).decode()
+        if ref not in values:
+            return match.group(0)
+        value = values[ref]
+        kind = b' t="str"' if isinstance(value, str) else b""
+        return (b'<c r="' + match.group(1) + b'"' + kind + match.group(2) + b"><f>" + match.group(3) + b"</f><v>"
+                + escape(str(value)).encode() + b"</v>")
+
+    return re.sub(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v></v>', cached, sheet_xml)
+
+
+EXTERNAL_LINK = (b'<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.openxmlformats.org/'
+                 b'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                 b'relationships"><externalBook r:id="rId1"><sheetNames><sheetName val="Rates"/></sheetNames>'
+                 b'</externalBook></externalLink>')
+EXTERNAL_LINK_RELS = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+                      b'.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats'
+                      b'.org/officeDocument/2006/relationships/externalLinkPath" Target="file:///C:/Budget/rates.xlsx"'
+                      b' TargetMode="External"/></Relationships>')
+DDE_LINK = (b'<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main"><ddeLink ddeService="cmd" ddeTopic="/c calc"><ddeItems><ddeItem name="A0"'
+            b' advise="1"/></ddeItems></ddeLink></externalLink>')
+
+
+def with_links(data: bytes) -> bytes:
+    """An .xlsx given two external link parts as Excel writes them: [1] another workbook
+    (file:///C:/Budget/rates.xlsx), [2] a DDE link to ``cmd /c calc``."""
+    rel = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLink"
+    content = b"application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"
+
+    def workbook(xml: bytes) -> bytes:
+        references = (b'<externalReferences><externalReference xmlns:r="http://schemas.openxmlformats.org/'
+                      b'officeDocument/2006/relationships" r:id="rId91"/><externalReference xmlns:r="http://'
+                      b'schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId92"/>'
+                      b'</externalReferences>')
+        return xml.replace(b"<definedNames", references + b"<definedNames", 1) if b"<definedNames" in xml \
+            else xml.replace(b"</sheets>", b"</sheets>" + references, 1)
+
+    def rels(xml: bytes) -> bytes:
+        return xml.replace(b"</Relationships>", b'<Relationship Type="' + rel + b'" Target="externalLinks/'
+                           b'externalLink1.xml" Id="rId91"/><Relationship Type="' + rel + b'" Target="externalLinks/'
+                           b'externalLink2.xml" Id="rId92"/></Relationships>')
+
+    def types(xml: bytes) -> bytes:
+        return xml.replace(b"</Types>", b"".join(
+            b'<Override PartName="/xl/externalLinks/externalLink%d.xml" ContentType="' % n + content + b'"/>'
+            for n in (1, 2)) + b"</Types>")
+
+    return patch_workbook(data, replace={"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels,
+                                         "[Content_Types].xml": types},
+                          add={"xl/externalLinks/externalLink1.xml": EXTERNAL_LINK,
+                               "xl/externalLinks/_rels/externalLink1.xml.rels": EXTERNAL_LINK_RELS,
+                               "xl/externalLinks/externalLink2.xml": DDE_LINK})
+
+
+def ragged_rows(rows: int = 320) -> bytes:
+    """An .xlsx whose cells carry no r="" (so they follow each other along a row): one row 16,384 cells wide,
+    then ``rows`` rows of one cell. Few values, but calamine would allocate rows × 16,384 cells."""
+    wide = b"<row>" + b"<c><v>1</v></c>" * 16_384 + b"</row>"
+    narrow = b"<row><c><v>1</v></c></row>" * rows
+    sheet = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             b'spreadsheetml/2006/main"><sheetData>' + wide + narrow + b"</sheetData></worksheet>")
+    parts = [(name, *deflated(data)) for name, data in _openpyxl_parts().items()
+             if name != "xl/worksheets/sheet1.xml"]
+    return raw_zip(parts + [("xl/worksheets/sheet1.xml", *deflated(sheet))])

@@ -1,0 +1,199 @@
+"""Accounts: the administrators' list of users, with disable, enable, a one-time password and role changes.
+
+Every change ends the user's sessions (``indicators.accounts``) and goes into the audit trail in the same
+transaction. An administrator does not disable or re-role their own account here (another administrator, or
+``ctmonitor users``, does), so nobody locks the last administrator out by a slip. A one-time password is shown
+once, on this page only; its holder must choose their own at the next sign-in.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+from sqlalchemy import select
+
+from dashboard._access import require_role
+from dashboard._components import current_username, format_datetime, page_header, read_session, safe_layout, store
+from indicators import accounts, audit
+from indicators.models import ROLES, Programme
+
+ADMINS = ("admin",)
+dash.register_page(__name__, path="/accounts", title="Accounts · ctmonitor", name="Accounts", order=70,
+                   roles=ADMINS)
+
+
+class ids:
+    grid = "accounts-grid"
+    user = "accounts-user"
+    disable = "accounts-disable"
+    enable = "accounts-enable"
+    reset = "accounts-reset"
+    role = "accounts-role"
+    donor = "accounts-donor"
+    set_role = "accounts-set-role"
+    result = "accounts-result"
+
+
+COLUMNS = [
+    {"field": "username", "headerName": "User", "width": 160},
+    {"field": "role", "headerName": "Role", "width": 120},
+    {"field": "donor", "headerName": "Donor", "width": 200},
+    {"field": "state", "headerName": "State", "width": 200},
+    {"field": "last_sign_in", "headerName": "Last sign-in (UTC)", "width": 170},
+    {"field": "created", "headerName": "Created (UTC)", "flex": 1, "minWidth": 150},
+]
+
+
+@safe_layout
+def layout(**_query):
+    with read_session() as session:
+        rows = user_rows(session)
+        donors = sorted(set(session.scalars(select(Programme.donor))))
+    names = [{"label": row["username"], "value": row["username"]} for row in rows]
+    return html.Div([
+        page_header("Accounts", "Who can sign in, with which role. Every change here ends the user's sessions "
+                                "at once and is written to the audit trail."),
+        dbc.Row([
+            dbc.Col(dbc.Card([
+                dbc.CardHeader(html.H2("Users", className="h6 mb-0")),
+                dbc.CardBody(dag.AgGrid(
+                    id=ids.grid, rowData=rows, columnDefs=COLUMNS,
+                    defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                    dashGridOptions={"localeText": {"noRowsToShow": "No user yet."}},
+                    className="ct-grid", style={"height": "420px"},
+                )),
+            ], className="shadow-sm mb-4"), lg=8),
+            dbc.Col(dbc.Card([
+                dbc.CardHeader(html.H2("Change a user", className="h6 mb-0")),
+                dbc.CardBody([
+                    dbc.Label("User", html_for=ids.user, className="small text-muted mb-1"),
+                    dcc.Dropdown(id=ids.user, options=names, placeholder="Choose a user", className="mb-3"),
+                    html.Div([
+                        dbc.Button("Disable", id=ids.disable, color="danger", outline=True, size="sm", n_clicks=0,
+                                   className="me-2 mb-2"),
+                        dbc.Button("Enable", id=ids.enable, color="secondary", outline=True, size="sm",
+                                   n_clicks=0, className="me-2 mb-2"),
+                        dbc.Button("Reset password", id=ids.reset, color="warning", outline=True, size="sm",
+                                   n_clicks=0, className="mb-2"),
+                    ]),
+                    html.Hr(),
+                    dbc.Label("New role", html_for=ids.role, className="small text-muted mb-1"),
+                    dcc.Dropdown(id=ids.role, options=[{"label": r, "value": r} for r in ROLES],
+                                 placeholder="Role", className="mb-2"),
+                    dbc.Label("Donor (for donor officers)", html_for=ids.donor, className="small text-muted mb-1"),
+                    dcc.Dropdown(id=ids.donor, options=[{"label": d, "value": d} for d in donors],
+                                 placeholder="Donor", className="mb-2"),
+                    dbc.Button("Change the role", id=ids.set_role, color="primary", size="sm", n_clicks=0),
+                    html.Div(id=ids.result, className="mt-3", role="status"),
+                ]),
+            ], className="shadow-sm mb-4"), lg=4),
+        ]),
+    ])
+
+
+def user_rows(session) -> list[dict]:
+    rows = []
+    for user in accounts.list_users(session):
+        state = "active" if user.active else "disabled"
+        if user.must_change_password:
+            state += " · one-time password"
+        rows.append({"username": user.username, "role": user.role, "donor": user.donor or "", "state": state,
+                     "last_sign_in": format_datetime(user.last_sign_in_at) if user.last_sign_in_at else "never",
+                     "created": format_datetime(user.created_at) if user.created_at else ""})
+    return rows
+
+
+def change(username: str | None, action: str, apply):
+    """Run ``apply(session, user, admin) -> (message, detail)`` for the chosen user, audited with ``action``
+    and ``detail``; the answer for the page: a message and the list drawn again."""
+    require_role(ADMINS, "accounts")
+    if not username:
+        return dbc.Alert("Choose a user first.", color="warning", className="py-2"), dash.no_update
+    admin = current_username()
+    try:
+        with store().begin() as session:
+            message, detail = apply(session, accounts.get_user(session, username), admin)
+            audit.record(session, admin, action, username, via="accounts page", **detail)
+    except accounts.AccountError as exc:
+        return dbc.Alert(str(exc)[0].upper() + str(exc)[1:] + ".", color="warning", className="py-2"), dash.no_update
+    with read_session() as session:
+        rows = user_rows(session)
+    return message, rows
+
+
+def _not_yourself(user, admin: str, what: str) -> None:
+    if user.username == admin:
+        raise accounts.AccountError(f"you cannot {what} your own account here; another administrator can, or "
+                                    "`ctmonitor users` on the server")
+
+
+def _done(text: str) -> dbc.Alert:
+    return dbc.Alert(text, color="success", className="py-2", id="accounts-done")
+
+
+@callback(Output(ids.result, "children"), Output(ids.grid, "rowData"), Input(ids.disable, "n_clicks"),
+          State(ids.user, "value"), prevent_initial_call=True)
+def disable_user(n_clicks, username):
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+
+    def apply(session, user, admin):
+        _not_yourself(user, admin, "disable")
+        accounts.set_active(session, user.username, False)
+        return _done(f"{user.username} is disabled: their sessions have ended and they cannot sign in."), {}
+
+    return change(username, "user-disabled", apply)
+
+
+@callback(Output(ids.result, "children", allow_duplicate=True), Output(ids.grid, "rowData", allow_duplicate=True),
+          Input(ids.enable, "n_clicks"), State(ids.user, "value"), prevent_initial_call=True)
+def enable_user(n_clicks, username):
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+
+    def apply(session, user, admin):
+        accounts.set_active(session, user.username, True)
+        return _done(f"{user.username} can sign in again."), {}
+
+    return change(username, "user-enabled", apply)
+
+
+@callback(Output(ids.result, "children", allow_duplicate=True), Output(ids.grid, "rowData", allow_duplicate=True),
+          Input(ids.reset, "n_clicks"), State(ids.user, "value"), prevent_initial_call=True)
+def reset_password(n_clicks, username):
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+
+    def apply(session, user, admin):
+        _not_yourself(user, admin, "reset the password of")
+        _user, password = accounts.reset_password(session, user.username)
+        return dbc.Alert([
+            html.Div(f"One-time password for {user.username}:"),
+            html.Code(password, className="fs-5 d-block my-2", id="accounts-one-time"),
+            html.Div("Give it to them in person. It is shown only this once; they must choose their own "
+                     "password when they next sign in.", className="small"),
+        ], color="success", className="py-2", id="accounts-done"), {}
+
+    return change(username, "password-reset", apply)
+
+
+@callback(Output(ids.result, "children", allow_duplicate=True), Output(ids.grid, "rowData", allow_duplicate=True),
+          Input(ids.set_role, "n_clicks"), State(ids.user, "value"), State(ids.role, "value"),
+          State(ids.donor, "value"), prevent_initial_call=True)
+def set_role(n_clicks, username, role, donor):
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    if not role:
+        return dbc.Alert("Choose the new role.", color="warning", className="py-2"), dash.no_update
+    donor = donor if role == "donor" else None
+
+    def apply(session, user, admin):
+        _not_yourself(user, admin, "change the role of")
+        before = user.role + (f" ({user.donor})" if user.donor else "")
+        accounts.set_role(session, user.username, role, donor)
+        text = f"{user.username} is now {role}{' for ' + donor if donor else ''}; their sessions have ended."
+        return _done(text), {"role": role, "donor": donor, "before": before}
+
+    return change(username, "role-changed", apply)

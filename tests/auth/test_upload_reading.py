@@ -1,0 +1,33 @@
+"""The Upload page reads a file in a child process: a hostile workbook dropped on the page is refused within
+seconds with its reason, the worker serving the page carries on, and nothing is stored."""
+
+from __future__ import annotations
+
+import base64
+import time
+
+from sqlalchemy import func, select
+
+from indicators.models import Upload
+from tests.auth.conftest import callback_key, dash_post
+from tests.importers import hostile
+
+
+def test_a_dimension_bomb_dropped_on_the_page_is_refused_in_seconds(demo_app, client_as, demo_store):
+    client = client_as("officer")
+    contents = ("data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
+                + base64.b64encode(hostile.dimension_bomb(320_000, dimension=False)).decode())
+    with demo_store.Session() as session:
+        before = session.scalar(select(func.count(Upload.id)))
+    started = time.perf_counter()
+    answer = dash_post(client, callback_key(demo_app, "..upload-preview.children"),
+                       [("upload-file", "contents", contents), ("upload-programme", "value", "KEC")],
+                       [("upload-file", "filename", "quarter.xlsx")])
+    assert time.perf_counter() - started < 5
+    response = answer.get_json()["response"]
+    text = str(response["upload-preview"]["children"])
+    assert "the workbook holds more than 6,000,000 cells with a value" in text
+    assert response["upload-commit"]["disabled"] is True and response["upload-checked"]["data"] is None
+    assert client.get("/_dash-layout").status_code == 200  # the worker is still serving
+    with demo_store.Session() as session:
+        assert session.scalar(select(func.count(Upload.id))) == before
