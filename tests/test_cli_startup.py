@@ -24,10 +24,14 @@ sys.exit(code)
 """
 
 
-def run(folder: Path, *args: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+def environment(folder: Path) -> dict:
     env = dict(os.environ, CTMONITOR_DATA_DIR=str(folder), CTMONITOR_PASSWORD="a long enough password")
     env.pop("CTMONITOR_DATABASE_URL", None)
-    done = subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True, env=env,
+    return env
+
+
+def run(folder: Path, *args: str) -> tuple[subprocess.CompletedProcess, list[str]]:
+    done = subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True, env=environment(folder),
                           cwd=str(REPO), timeout=300, check=False)
     lines = done.stdout.strip().splitlines()
     return done, json.loads(lines[-1]) if lines else None
@@ -55,12 +59,14 @@ def test_commands_start_without_the_dashboard(folder, args, says):
     assert imported == [], f"ctmonitor {args[0]} imported {imported}"
 
 
-def test_serve_still_builds_the_dashboard(folder):
+def test_serve_still_builds_the_dashboard(tmp_path):
     """The other side of the same line: the app the ``serve`` command runs does import Dash and the pages."""
+    assert run(tmp_path, "init")[0].returncode == 0
+    script = ("import sys, app; app.create_app(); "
+              "print(sorted(m for m in ('dash', 'plotly', 'dashboard.indicator') if m in sys.modules))")
     done = subprocess.run(
-        [sys.executable, "-c", "import sys, app; app.create_app(); "
-                               "print(sorted(m for m in ('dash', 'plotly', 'dashboard.indicator') if m in sys.modules))"],
-        capture_output=True, text=True, env=dict(os.environ, CTMONITOR_DATA_DIR=str(folder)), cwd=str(REPO),
+        [sys.executable, "-c", script],
+        capture_output=True, text=True, env=environment(tmp_path), cwd=str(REPO),
         timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['dash', 'dashboard.indicator', 'plotly']"
