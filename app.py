@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     import dash
     from flask import Flask
 
-    from dashboard import _access, _auth
+    from dashboard import _access, _auth, _delivery
 
     settings = settings or Settings.from_env()
     store = store or Store(settings)
@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         use_pages=True,
         pages_folder="",
         assets_folder=str(DASHBOARD / "assets"),
+        assets_path_ignore=["vendor"],  # plotly.js: served when a chart asks for it (dashboard._delivery)
         serve_locally=True,
         title="ctmonitor",
         update_title=None,
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     server.before_request_funcs.setdefault(None, []).insert(0, _access.before_dash_setup)
     # ... and after them (they set up the pages), before any page or callback runs: the guard.
     _auth.init_app(server, store, secure_cookies=settings.secure_cookies)
+    _delivery.init_app(server)  # compression, caching of versioned files, plotly.js's basic bundle
     # Pages register themselves on import, which Dash allows only once an app exists.
     # As Dash's own pages-folder loader does, a page's module-level layout() is its layout; it is drawn
     # only for the roles the page allows.
