@@ -8,7 +8,7 @@ import sys
 
 from sqlalchemy import func, select
 
-from indicators import accounts, aggregates, audit, definitions, migrate
+from indicators import audit
 from indicators.db import Store
 from indicators.models import Indicator, Programme, User
 from indicators.settings import Settings
@@ -65,6 +65,8 @@ def register(commands) -> None:
 
 
 def cmd_init(args, settings: Settings) -> int:
+    from indicators import aggregates, definitions, migrate  # Alembic and the YAML reader: for init alone
+
     store = Store(settings)
     try:
         migrate.upgrade(store.engine)
@@ -100,6 +102,8 @@ def cmd_programmes(args, settings: Settings) -> int:
 
 
 def cmd_users_add(args, settings: Settings) -> int:
+    from indicators import accounts
+
     password = os.environ.get("CTMONITOR_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
