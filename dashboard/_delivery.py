@@ -43,8 +43,12 @@ def init_app(server: Flask) -> None:
         COMPRESS_CACHE_KEY=_cache_key,
         # Answer "not modified" for an asset checked again (its ETag gets the encoding appended).
         COMPRESS_STREAMING_ENDPOINT_CONDITIONAL=["static", "_dash_assets.static"],
+        COMPRESS_REGISTER=False,
     )
-    Compress(server)
+    compress = Compress(server)
+    # Flask runs after-request hooks last registered first: as the first, compression runs after all the
+    # others, so a hook that reads or rewrites a body (a nonce for a script) sees it uncompressed.
+    server.after_request_funcs.setdefault(None, []).insert(0, compress.after_request)
     server.add_url_rule(PLOTLY_URL, "plotly_basic", _plotly)
     server.after_request(_cache_headers)
 

@@ -148,3 +148,26 @@ def test_nothing_is_compressed_for_a_client_that_asks_for_no_encoding(client):
     answer = fetch(client, "/_dash-dependencies", "identity")
     assert answer.status_code == 200 and "Content-Encoding" not in answer.headers
     assert answer.get_json()
+
+
+def test_compression_comes_after_every_other_hook_so_they_see_bodies_as_written(client, demo_app):
+    """A hook registered early in the app's setup, as the sign-in guard's are (one adding a nonce to the
+    page's scripts, say), still reads the page as written."""
+    from flask import request
+
+    seen = []
+
+    def probe(response):
+        if request.headers.get("X-Probe"):
+            seen.append((response.headers.get("Content-Encoding"), response.get_data()[:15]))
+        return response
+
+    hooks = demo_app.server.after_request_funcs[None]
+    hooks.insert(1, probe)  # registered right after the app's first hook (Flask runs them last first)
+    try:
+        packed = client.get("/programme?code=KEC", headers={"Accept-Encoding": "br", "X-Probe": "1"})
+    finally:
+        hooks.remove(probe)
+    assert seen == [(None, b"<!DOCTYPE html>")]
+    assert packed.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(packed.get_data()).startswith(b"<!DOCTYPE html>")
