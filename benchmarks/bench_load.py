@@ -40,10 +40,11 @@ LOCAL = None
 FIELD = {"offline": False, "latency": 150, "downloadThroughput": 2_000_000 / 8, "uploadThroughput": 1_000_000 / 8}
 COLD_BYTES, COLD_GOAL, WARM_BYTES = 2_000_000, 1_500_000, 200_000
 FIELD_COLD, FIELD_WARM = 8.0, 2.0
-# A page on localhost as a multiple of the sign-in page's time. A Dash page boots an application the form
-# does not (the renderer, then its layout, the page, the page's data: three round trips at least), and the
-# chart pages parse plotly.js on top; measured at 6-13x on this machine under load.
-LOCAL_RATIO = 15.0
+# A page on localhost as a multiple of the sign-in page's time (80-170 ms here). A Dash page boots an
+# application the form does not (the renderer, then its layout, the page, the page's data: three round
+# trips at least) and the chart pages run plotly.js on top: 3-16x here, quiet or busy. With the full
+# plotly.js the Indicator page took 4.6 s, about 30x.
+LOCAL_RATIO = 20.0
 LOCAL_RUNS, SIGN_IN_RUNS = 3, 7  # medians; the sign-in page takes a tenth of a second, so more of it
 
 # Runs in every document before its own scripts: notes when the content is drawn (the frame after the
@@ -115,31 +116,41 @@ class Browser:
             self.driver.execute_cdp_cmd("Network.clearBrowserCache", {})
         self.driver.get(self.base + path)
         deadline = time.monotonic() + timeout
-        drawn = None
-        while drawn is None:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{path} was not drawn within {timeout:.0f} s")
-            time.sleep(0.05)
-            drawn = self.driver.execute_script("return window.__drawnAt || null")
-        return drawn / 1000, self._received_when_quiet(deadline)
+        drawn = self._drawn(deadline)
+        if drawn is None:
+            raise TimeoutError(f"{path} was not drawn within {timeout:.0f} s")
+        return drawn, self._received_when_quiet(self.base + path, deadline)
 
-    def _received_when_quiet(self, deadline: float, quiet: float = 0.5) -> int:
-        """Bytes of every request of the visit, once none is pending and none has started for a while."""
-        pending, received, last = set(), 0, time.monotonic()
+    def _drawn(self, deadline: float) -> float | None:
+        """Seconds from the start of the navigation until the page noted its content drawn."""
+        while time.monotonic() < deadline:
+            drawn = self.driver.execute_script("return window.__drawnAt || null")
+            if drawn is not None:
+                return drawn / 1000
+            time.sleep(0.05)
+        return None
+
+    def _received_when_quiet(self, url: str, deadline: float, quiet: float = 0.5) -> int:
+        """Bytes of every request of the visit (those of the document loaded from ``url``), once none of them
+        is pending and no request has started or ended for a while. A request the page before left
+        unfinished is not the visit's."""
+        loader, owner, done, last = None, {}, {}, time.monotonic()
         while time.monotonic() < deadline:
             events = self._events()
             for method, params in events:
-                if method == "Network.requestWillBeSent" and not params.get("redirectResponse"):
-                    pending.add(params["requestId"])
+                if method == "Network.requestWillBeSent":
+                    if loader is None and params.get("type") == "Document" and params["request"]["url"] == url:
+                        loader = params["loaderId"]
+                    owner[params["requestId"]] = params.get("loaderId")
                 elif method in ("Network.loadingFinished", "Network.loadingFailed"):
-                    pending.discard(params["requestId"])
-                    received += params.get("encodedDataLength", 0)
+                    done[params["requestId"]] = params.get("encodedDataLength", 0)
+            ours = [request for request, by in owner.items() if by == loader]
             if events:
                 last = time.monotonic()
-            elif not pending and time.monotonic() - last >= quiet:
-                return received
+            elif loader and time.monotonic() - last >= quiet and all(r in done for r in ours):
+                return sum(done[r] for r in ours)
             time.sleep(0.1)
-        raise TimeoutError("requests still pending")
+        raise TimeoutError(f"requests of {url} still pending")
 
     def _events(self) -> list[tuple[str, dict]]:
         out = []
@@ -158,6 +169,7 @@ class Browser:
         self.driver.find_element(By.ID, "login-password").send_keys(BENCH_PASSWORD)
         self.driver.find_element(By.ID, "login-submit").click()
         WebDriverWait(self.driver, 30).until(lambda d: SIGN_IN not in d.current_url)
+        self._drawn(time.monotonic() + 60)  # the page signing in leads to, left to finish
 
     def quit(self) -> None:
         self.driver.quit()
