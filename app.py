@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import sys
 from pathlib import Path
-
-import dash
-import dash_bootstrap_components as dbc
-from dash import Dash, html
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from indicators.db import Store
 from indicators.settings import Settings
+
+if TYPE_CHECKING:
+    from dash import Dash
+
+# Dash, plotly and the pages are imported only where the dashboard is built or served, so the other
+# commands (import, export, init, ...) start in a fraction of the time and memory.
 
 DASHBOARD = Path(__file__).resolve().parent / "dashboard"
 
@@ -24,23 +27,31 @@ def page_modules() -> list[str]:
     return sorted(f"dashboard.{path.stem}" for path in DASHBOARD.glob("*.py") if not path.stem.startswith("_"))
 
 
-class _App(Dash):
-    """Dash, but the validation layout it sends every browser holds component types and ids only.
+@functools.cache
+def _app_class() -> type[Dash]:
+    """The Dash subclass the dashboard runs on (made on first use, so only serving imports Dash)."""
+    from dash import Dash
 
-    Dash builds that layout on its first request by drawing every page for whoever made it, and would then
-    send that person's figures and records to everyone (see ``dashboard._access.validation_skeleton``)."""
+    class _App(Dash):
+        """Dash, but the validation layout it sends every browser holds component types and ids only.
 
-    _validation_skeleton = None
+        Dash builds that layout on its first request by drawing every page for whoever made it, and would
+        then send that person's figures and records to everyone (see
+        ``dashboard._access.validation_skeleton``)."""
 
-    @property
-    def validation_layout(self):
-        return self._validation_skeleton
+        _validation_skeleton = None
 
-    @validation_layout.setter
-    def validation_layout(self, drawn):
-        from dashboard._access import validation_skeleton
+        @property
+        def validation_layout(self):
+            return self._validation_skeleton
 
-        self._validation_skeleton = None if drawn is None else validation_skeleton(self)
+        @validation_layout.setter
+        def validation_layout(self, drawn):
+            from dashboard._access import validation_skeleton
+
+            self._validation_skeleton = None if drawn is None else validation_skeleton(self)
+
+    return _App
 
 
 def request_limit(upload_limit: int) -> int:
@@ -49,7 +60,10 @@ def request_limit(upload_limit: int) -> int:
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> Dash:
-    from dashboard import _access, _auth
+    import dash
+    from flask import Flask
+
+    from dashboard import _access, _auth, _delivery
 
     settings = settings or Settings.from_env()
     store = store or Store(settings)
@@ -57,12 +71,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     server.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=request_limit(settings.upload_limit))
     server.extensions["ctmonitor.store"] = store
     server.extensions["ctmonitor.settings"] = settings
-    app = _App(
+    app = _app_class()(
         __name__,
         server=server,
         use_pages=True,
         pages_folder="",
         assets_folder=str(DASHBOARD / "assets"),
+        assets_path_ignore=["vendor"],  # plotly.js: served when a chart asks for it (dashboard._delivery)
         serve_locally=True,
         title="ctmonitor",
         update_title=None,
@@ -76,6 +91,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     # ... and after them (they set up the pages), before any page or callback runs: the guard.
     _auth.init_app(server, store, secure_cookies=settings.secure_cookies)
     server.after_request(_access.answer_out_of_scope)
+    _delivery.init_app(server)  # compression, caching of versioned files, plotly.js's basic bundle
     # Pages register themselves on import, which Dash allows only once an app exists.
     # As Dash's own pages-folder loader does, a page's module-level layout() is its layout; it is drawn
     # only for the roles the page allows.
@@ -104,6 +120,9 @@ def _on_callback_error(err: Exception):
 def _shell():
     """The frame around every page: navbar built from the page registry, the pages and programmes one may
     see and who is signed in, the page itself, and a toast for anything that went wrong in a callback."""
+    import dash
+    import dash_bootstrap_components as dbc
+    from dash import html
     from sqlalchemy import select
 
     from dashboard._access import page_allowed
@@ -145,7 +164,8 @@ def _shell():
 
 def _user_item():
     """Who is signed in, and the sign-out button: a plain form POSTed with the session's CSRF token."""
-    from dash import dcc
+    import dash_bootstrap_components as dbc
+    from dash import dcc, html
 
     from dashboard._access import signed_in_user
     from dashboard._auth import csrf_token

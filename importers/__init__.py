@@ -11,6 +11,15 @@ The public API the dashboard and the command line use:
 from importers.kinds import KINDS
 from importers.pipeline import import_file, import_path
 from importers.report import ImportReport, Problem, SheetNote
-from importers.templates import template
 
 __all__ = ["KINDS", "ImportReport", "Problem", "SheetNote", "import_file", "import_path", "template"]
+
+
+def __getattr__(name: str):
+    # ``template`` writes workbooks with openpyxl, whose import alone costs an import command a tenth of a
+    # second: loaded when first asked for.
+    if name == "template":
+        from importers.templates import template
+
+        return template
+    raise AttributeError(f"module 'importers' has no attribute {name!r}")

@@ -16,7 +16,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from importers.kinds import KINDS
 from importers.pipeline import import_path
-from importers.templates import template
 from indicators import audit
 from indicators.db import Store
 from indicators.settings import Settings
@@ -124,6 +123,8 @@ def cmd_import(args, settings: Settings) -> int:
 
 
 def cmd_template(args, settings: Settings) -> int:
+    from importers.templates import template  # openpyxl: for this command alone
+
     programmes, indicators = (), ()
     store = Store(settings)
     try:

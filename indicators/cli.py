@@ -8,7 +8,7 @@ import sys
 
 from sqlalchemy import func, select
 
-from indicators import accounts, aggregates, audit, definitions, migrate
+from indicators import audit
 from indicators.db import Store
 from indicators.models import Indicator, Programme, User
 from indicators.settings import Settings
@@ -89,6 +89,8 @@ def register(commands) -> None:
 
 
 def cmd_init(args, settings: Settings) -> int:
+    from indicators import aggregates, definitions, migrate  # Alembic and the YAML reader: for init alone
+
     store = Store(settings)
     try:
         migrate.upgrade(store.engine)
@@ -124,6 +126,8 @@ def cmd_programmes(args, settings: Settings) -> int:
 
 
 def cmd_users_add(args, settings: Settings) -> int:
+    from indicators import accounts
+
     password = os.environ.get("CTMONITOR_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
@@ -149,6 +153,8 @@ def cmd_users_add(args, settings: Settings) -> int:
 
 
 def cmd_users_list(args, settings: Settings) -> int:
+    from indicators import accounts  # argon2: for the user commands alone
+
     store = Store(settings)
     try:
         with store.Session() as session:
@@ -169,6 +175,8 @@ def cmd_users_list(args, settings: Settings) -> int:
 
 def _change_user(settings: Settings, command: str, change) -> int:
     """Run ``change(session) -> message`` on the store; an AccountError is the user's mistake (exit 1)."""
+    from indicators import accounts  # argon2: for the user commands alone
+
     store = Store(settings)
     try:
         with store.begin() as session:
@@ -183,6 +191,8 @@ def _change_user(settings: Settings, command: str, change) -> int:
 
 
 def cmd_users_active(args, settings: Settings) -> int:
+    from indicators import accounts  # argon2: for the user commands alone
+
     def change(session):
         user = accounts.set_active(session, args.name, args.active)
         audit.record(session, _login_name(), "user-enabled" if args.active else "user-disabled", user.username,
@@ -193,6 +203,8 @@ def cmd_users_active(args, settings: Settings) -> int:
 
 
 def cmd_users_reset(args, settings: Settings) -> int:
+    from indicators import accounts  # argon2: for the user commands alone
+
     def change(session):
         user, password = accounts.reset_password(session, args.name)
         audit.record(session, _login_name(), "password-reset", user.username, via="command line")
@@ -203,6 +215,8 @@ def cmd_users_reset(args, settings: Settings) -> int:
 
 
 def cmd_users_role(args, settings: Settings) -> int:
+    from indicators import accounts  # argon2: for the user commands alone
+
     def change(session):
         before = accounts.get_user(session, args.name)
         old = before.role + (f" ({before.donor})" if before.donor else "")

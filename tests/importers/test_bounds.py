@@ -114,8 +114,8 @@ def test_every_hostile_file_is_refused_in_a_child_under_5_s_and_300_mb(settings,
 
 def test_a_read_that_runs_out_of_memory_stops_its_child_not_the_server(settings):
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    small = dataclasses.replace(settings, read_memory_limit=300 * 2**20)
-    with pytest.raises(safety.Refused, match=r"needs more memory to read than ctmonitor allows \(300 MB\)"):
+    small = dataclasses.replace(settings, read_memory_limit=150 * 2**20)
+    with pytest.raises(safety.Refused, match=r"needs more memory to read than ctmonitor allows \(150 MB\)"):
         isolation.read(hostile.dimension_bomb(100_000, dimension=False), "big.xlsx", small, isolated=True)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024  # KiB: this process stayed small
 

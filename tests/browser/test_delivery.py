@@ -1,0 +1,81 @@
+"""In Chromium: plotly.js is fetched only by the pages that draw charts, it is the basic bundle the app serves,
+and that bundle draws what the pages need (bars, lines, and filled polygons on plain axes, as a district map
+is drawn)."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard import _delivery
+from tests.browser.conftest import ensure_user, sign_in
+from tests.conftest import console_problems
+
+pytestmark = pytest.mark.browser
+
+PAGES = [  # page, an element present once drawn, whether it draws charts
+    ("/", "home-card-GIFT", False),
+    ("/activities?programme=PVR", "activities-grid", False),
+    ("/reports?programme=KEC&period=FY2019Q3", "reports-flagged", False),
+    ("/indicator?code=KEC-4.2&period=FY2019Q3", "indicator-chart", True),
+    ("/victims", "victims-nationality", True),
+]
+
+
+@pytest.fixture(scope="module")
+def site(browser, live_server, demo_app, demo_store):
+    ensure_user(demo_store, "claire", "manager")
+    sign_in(browser, live_server, "claire")
+    browser.get_log("browser")
+    return live_server
+
+
+def fetched(browser) -> list[str]:
+    return browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+
+
+def drawn(browser, element_id: str, charts: bool) -> None:
+    def ready(driver):
+        if not driver.find_elements(By.ID, element_id):
+            return False
+        if driver.find_elements(By.CSS_SELECTOR, '[data-dash-is-loading="true"]'):
+            return False
+        return not charts or bool(driver.find_elements(By.CSS_SELECTOR, ".dash-graph .main-svg"))
+
+    WebDriverWait(browser, 30).until(ready)
+
+
+@pytest.mark.parametrize("path, marker, charts", PAGES, ids=[p[0] for p in PAGES])
+def test_plotly_is_fetched_only_by_pages_that_draw_charts(browser, site, path, marker, charts):
+    browser.get(site + path)
+    drawn(browser, marker, charts)
+    plotly = [url for url in fetched(browser) if "plotly" in url]
+    if charts:
+        assert plotly == [site + _delivery.PLOTLY_URL]
+        assert browser.execute_script("return !!window.Plotly") is True
+    else:
+        assert plotly == [] and browser.execute_script("return !!window.Plotly") is False
+    assert console_problems(browser) == []
+
+
+def test_the_served_plotly_is_the_basic_bundle_and_draws_filled_polygons(browser, site):
+    from plotly.offline import get_plotlyjs_version
+
+    browser.get(site + "/indicator?code=KEC-4.2&period=FY2019Q3")
+    drawn(browser, "indicator-chart", True)
+    traces = browser.execute_script("return Object.keys(Plotly.PlotSchema.get().traces).sort()")
+    assert traces == sorted(_delivery.PLOTLY_TRACES)
+    assert browser.execute_script("return Plotly.version") == get_plotlyjs_version()
+    # A district as a closed outline filled on plain axes: how a map is drawn without plotly's geo traces.
+    filled = browser.execute_script("""
+        const div = document.createElement('div');
+        div.style.width = '300px'; div.style.height = '300px';
+        document.body.appendChild(div);
+        return Plotly.newPlot(div, [{type: 'scatter', mode: 'lines', fill: 'toself',
+                                     x: [0, 2, 2, 1, 0, 0], y: [0, 0, 2, 3, 2, 0]}],
+                              {xaxis: {visible: false}, yaxis: {visible: false, scaleanchor: 'x'}})
+          .then(() => div.querySelectorAll('.scatterlayer .js-fill').length);
+    """)
+    assert filled == 1
+    assert console_problems(browser) == []

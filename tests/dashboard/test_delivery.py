@@ -1,0 +1,174 @@
+"""What travels to the browser: compressed HTML, JSON, scripts and stylesheets; versioned files cached for a
+year and the rest checked each time; plotly.js's basic bundle, of the plotly package's own plotly.js version,
+drawing every chart the pages make."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+import brotli
+import flask_compress.flask_compress
+import pytest
+
+from dashboard import _delivery
+from tests.auth.conftest import PASSWORD, open_page, sign_in
+
+ENCODINGS = {"br": brotli.decompress, "gzip": gzip.decompress}
+
+
+@pytest.fixture(scope="module")
+def client(demo_app, demo_store):
+    """A test client signed in through the form as a programme manager."""
+    from sqlalchemy import select
+
+    from indicators import accounts
+    from indicators.models import User
+
+    with demo_store.begin() as session:
+        if session.scalar(select(User.id).where(User.username == "mira")) is None:
+            accounts.add_user(session, "mira", PASSWORD, "manager")
+    client = demo_app.server.test_client()
+    assert sign_in(client, "mira").status_code == 302
+    return client
+
+
+def scripts_and_styles(index_html: str) -> list[str]:
+    return re.findall(r'<(?:script|link)[^>]+(?:src|href)="(/[^"]+\.(?:js|css)[^"]*)"', index_html)
+
+
+def fetch(client, path: str, encoding: str | None = None, **headers):
+    if encoding:
+        headers["Accept-Encoding"] = encoding
+    return client.get(path, headers=headers)
+
+
+def test_the_page_the_layout_and_the_dependencies_are_compressed(client):
+    for path in ("/programme?code=KEC", "/_dash-layout", "/_dash-dependencies"):
+        plain = fetch(client, path)
+        assert plain.status_code == 200 and "Content-Encoding" not in plain.headers  # asked for none: none
+        for encoding, decompress in ENCODINGS.items():
+            packed = fetch(client, path, f"{encoding}, identity;q=0.5")
+            assert packed.headers["Content-Encoding"] == encoding
+            assert "Accept-Encoding" in packed.headers["Vary"]
+            body = decompress(packed.get_data())
+            assert len(packed.get_data()) < len(body) / 2
+            if path == "/programme?code=KEC":  # the page carries a one-time token: compare what it loads
+                assert scripts_and_styles(body.decode()) == scripts_and_styles(plain.get_data(as_text=True))
+            else:
+                assert json.loads(body) == plain.get_json()
+
+
+def test_a_callback_answer_is_compressed(client):
+    plain = open_page(client, "/programme?code=KEC&period=FY2019Q3")
+    client.environ_base["HTTP_ACCEPT_ENCODING"] = "br"
+    try:
+        packed = open_page(client, "/programme?code=KEC&period=FY2019Q3")
+    finally:
+        del client.environ_base["HTTP_ACCEPT_ENCODING"]
+    assert packed.status_code == 200 and packed.headers["Content-Encoding"] == "br"
+    assert json.loads(brotli.decompress(packed.get_data())) == plain.get_json()
+    assert "programme-iptt" in plain.get_data(as_text=True)
+
+
+def test_compressed_answers_keep_the_security_headers_and_are_not_cached(client):
+    packed = fetch(client, "/_dash-layout", "br")
+    assert packed.headers["Content-Encoding"] == "br"
+    assert packed.headers["Cache-Control"] == "no-store"
+    assert packed.headers["X-Frame-Options"] == "DENY"
+    assert packed.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in packed.headers["Content-Security-Policy"]
+
+
+def test_every_script_and_stylesheet_of_a_page_is_compressed_and_kept_for_a_year(client):
+    files = scripts_and_styles(fetch(client, "/").get_data(as_text=True))
+    assert any("/_dash-component-suites/dash/dcc/" in f for f in files)
+    assert any(f.startswith("/assets/00-bootstrap.min.css?m=") for f in files)
+    for path in files:
+        plain = fetch(client, path)
+        packed = fetch(client, path, "gzip, deflate, br, zstd")  # what Chromium asks for
+        assert packed.status_code == 200, path
+        assert packed.headers["Content-Encoding"] == "br", path
+        assert brotli.decompress(packed.get_data()) == plain.get_data(), path
+        cache = packed.cache_control
+        assert (cache.max_age, cache.public, cache.immutable, cache.no_cache) == (31536000, True, True, None), path
+
+
+def test_the_suites_are_compressed_once_and_served_from_the_cache(client, monkeypatch):
+    """The second answer is the first one's bytes, without compressing again."""
+    path = next(f for f in scripts_and_styles(fetch(client, "/").get_data(as_text=True)) if "dash_renderer" in f)
+    first = fetch(client, path, "br").get_data()
+    monkeypatch.setattr(flask_compress.flask_compress, "_compress_data", lambda *a: pytest.fail("compressed twice"))
+    assert fetch(client, path, "br").get_data() == first
+
+
+@pytest.mark.parametrize("path", [
+    "/_dash-component-suites/dash/dcc/async-graph.js",  # loaded on demand by Dash's Graph: no version in its name
+    "/assets/app.css",  # the sign-in page's stylesheet address
+    _delivery.PLOTLY_URL,
+])
+def test_files_without_a_version_in_their_address_are_checked_each_time(client, path):
+    first = fetch(client, path, "br")
+    assert first.status_code == 200 and first.headers["Content-Encoding"] == "br"
+    assert first.cache_control.no_cache and not first.cache_control.max_age
+    again = fetch(client, path, "br", **{"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and not again.get_data()
+
+
+def test_plotly_is_the_basic_bundle_of_the_plotly_package_own_version(client):
+    from plotly.offline import get_plotlyjs_version
+
+    bundle = _delivery.PLOTLY_BUNDLE.read_bytes()
+    version = re.search(rb"plotly\.js \(basic - minified\) v([\d.]+)", bundle[:300])
+    assert version, "assets/vendor/plotly-basic.min.js is not plotly.js's basic bundle"
+    assert version.group(1).decode() == get_plotlyjs_version(), (
+        "plotly was upgraded: put plotly.js-basic-dist-min of the matching version in dashboard/assets/vendor")
+    served = fetch(client, _delivery.PLOTLY_URL)
+    assert served.status_code == 200 and served.get_data() == bundle
+    assert served.mimetype == "application/javascript"
+
+
+def test_every_chart_the_pages_draw_is_a_trace_type_of_the_basic_bundle():
+    from dashboard import _charts
+
+    rows = [{"quarter": "FY2019Q1", "target": 10, "actual": 8, "cumulative": 8, "lop_target_to_date": 9},
+            {"quarter": "FY2019Q2", "target": 10, "actual": 12, "cumulative": 20, "lop_target_to_date": 18}]
+    figures = [
+        _charts.quarter_chart(rows, "number"), _charts.quarter_chart(rows, "percent"),
+        _charts.cumulative_chart(rows, "number", 100), _charts.cumulative_chart(rows, "percent", None),
+        _charts.category_chart(["Female", "Male"], [1, 2], [3, 4], [5, 6], "number", quarter_label="Q",
+                               year_label="FY"),
+        _charts.share_chart(["Burundi", "Rwanda"], [60.0, None]),
+    ]
+    drawn = {trace.type for figure in figures for trace in figure.data}
+    assert drawn and drawn <= set(_delivery.PLOTLY_TRACES)
+
+
+def test_nothing_is_compressed_for_a_client_that_asks_for_no_encoding(client):
+    answer = fetch(client, "/_dash-dependencies", "identity")
+    assert answer.status_code == 200 and "Content-Encoding" not in answer.headers
+    assert answer.get_json()
+
+
+def test_compression_comes_after_every_other_hook_so_they_see_bodies_as_written(client, demo_app):
+    """A hook registered early in the app's setup, as the sign-in guard's are (one adding a nonce to the
+    page's scripts, say), still reads the page as written."""
+    from flask import request
+
+    seen = []
+
+    def probe(response):
+        if request.headers.get("X-Probe"):
+            seen.append((response.headers.get("Content-Encoding"), response.get_data()[:15]))
+        return response
+
+    hooks = demo_app.server.after_request_funcs[None]
+    hooks.insert(1, probe)  # registered right after the app's first hook (Flask runs them last first)
+    try:
+        packed = client.get("/programme?code=KEC", headers={"Accept-Encoding": "br", "X-Probe": "1"})
+    finally:
+        hooks.remove(probe)
+    assert seen == [(None, b"<!DOCTYPE html>")]
+    assert packed.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(packed.get_data()).startswith(b"<!DOCTYPE html>")
