@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     import dash
     from flask import Flask
 
-    from dashboard import _access, _auth, _delivery
+    from dashboard import _access, _api, _auth, _delivery
 
     settings = settings or Settings.from_env()
     store = store or Store(settings)
@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     # ... and after them (they set up the pages), before any page or callback runs: the guard.
     _auth.init_app(server, store, secure_cookies=settings.secure_cookies)
     server.after_request(_access.answer_out_of_scope)
+    _api.init_app(server)  # /api/v1, read with personal access tokens
     _delivery.init_app(server)  # compression, caching of versioned files, plotly.js's basic bundle
     # Pages register themselves on import, which Dash allows only once an app exists.
     # As Dash's own pages-folder loader does, a page's module-level layout() is its layout; it is drawn
@@ -177,8 +178,8 @@ def _user_item():
         html.Span([html.Span(user.username, className="fw-semibold", id="nav-user"),
                    html.Span(user.role + (f" · {user.donor}" if user.donor else ""), className="nav-role")],
                   className="nav-user"),
-        html.A("Password", href="/password", className="btn btn-sm btn-outline-light", id="nav-password",
-               title="Change your password"),
+        html.A("Account", href="/account", className="btn btn-sm btn-outline-light", id="nav-account-page",
+               title="Your password and API tokens"),
         html.Form([
             dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
             html.Button("Sign out", type="submit", className="btn btn-sm btn-outline-light", id="nav-sign-out"),
@@ -188,8 +189,9 @@ def _user_item():
 
 def _command_modules():
     from indicators import cli as store_cli
+    from indicators import cli_tokens
 
-    modules = [store_cli]
+    modules = [store_cli, cli_tokens]
     for name in ("importers.cli", "exports.cli"):
         try:
             modules.append(importlib.import_module(name))
@@ -206,7 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Settings come from the environment: CTMONITOR_DATABASE_URL, CTMONITOR_DATA_DIR, "
                "CTMONITOR_SECRET_KEY, CTMONITOR_UPLOAD_LIMIT_MB, CTMONITOR_UPLOAD_DIR, CTMONITOR_SECURE_COOKIES, "
                "CTMONITOR_SESSION_IDLE_HOURS, CTMONITOR_SESSION_LIFETIME_DAYS, CTMONITOR_READ_MEMORY_MB, "
-               "CTMONITOR_READ_TIMEOUT_S, CTMONITOR_PROXIES. "
+               "CTMONITOR_READ_TIMEOUT_S, CTMONITOR_PROXIES, CTMONITOR_API_RATE_PER_MINUTE. "
                "See README.md.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

@@ -77,17 +77,10 @@ def can(roles) -> bool:
 
 def visible_programmes(db) -> list[str]:
     """Codes of the programmes the signed-in user may see: a donor officer their donor's only, staff all."""
+    from indicators.accounts import visible_programme_codes
+
     user = signed_in_user()
-    if user is None:
-        return []
-    query = select(Programme.code).order_by(Programme.code)
-    if user.role == "donor":
-        if not user.donor:
-            return []
-        query = query.where(Programme.donor == user.donor)
-    elif user.role not in STAFF:
-        return []
-    return list(db.scalars(query))
+    return [] if user is None else visible_programme_codes(db, user.role, user.donor)
 
 
 def require_role(roles, action: str) -> None:

@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 from indicators import sessions, throttle
 from indicators.models import ROLES, Programme, User, utcnow
 
+STAFF_ROLES = ("admin", "manager", "officer")
+
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
 SLOW_AFTER = 3
@@ -139,6 +141,18 @@ def _locked_message(until: datetime, now: datetime, where: str = "") -> str:
 
 
 # --- what an administrator (or the user) changes -----------------------------------------------------------
+
+
+def visible_programme_codes(session: Session, role: str | None, donor: str | None) -> list[str]:
+    """Codes of the programmes a role may see: staff all, a donor officer their own donor's only."""
+    query = select(Programme.code).order_by(Programme.code)
+    if role == "donor":
+        if not donor:
+            return []
+        query = query.where(Programme.donor == donor)
+    elif role not in STAFF_ROLES:
+        return []
+    return list(session.scalars(query))
 
 
 def get_user(session: Session, username: str) -> User:

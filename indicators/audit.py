@@ -25,6 +25,9 @@ ACTIONS = {
     "password-changed": "Password changed",
     "report-downloaded": "Report downloaded",
     "access-refused": "Access refused",
+    "token-created": "API token created",
+    "token-revoked": "API token revoked",
+    "api-request": "API request",
 }
 
 

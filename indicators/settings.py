@@ -39,6 +39,8 @@ class Settings:
     # Reverse proxies in front whose X-Forwarded-For / -Proto headers are believed (0: none; the client
     # address is then the connection's, which sign-in throttling counts).
     proxies: int = 0
+    # Requests a JSON API token may make per minute before it is answered 429.
+    api_rate_limit: int = 120
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -64,6 +66,9 @@ class Settings:
             optional["read_timeout"] = float(env["CTMONITOR_READ_TIMEOUT_S"])
         if env.get("CTMONITOR_PROXIES"):
             optional["proxies"] = int(env["CTMONITOR_PROXIES"])
+        if env.get("CTMONITOR_API_RATE_PER_MINUTE"):
+            optional["api_rate_limit"] = _whole(env["CTMONITOR_API_RATE_PER_MINUTE"], "CTMONITOR_API_RATE_PER_MINUTE",
+                                                default=120)
         return cls(
             database_url=database_url,
             secret_key=secret_key,

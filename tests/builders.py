@@ -197,10 +197,12 @@ def run_command(settings: Settings, *argv: str) -> int:
     """Run a ``ctmonitor`` store or export command in-process with the given settings; returns its exit code."""
     from exports import cli as export_cli
     from indicators import cli as store_cli
+    from indicators import cli_tokens
 
     parser = argparse.ArgumentParser(prog="ctmonitor")
     commands = parser.add_subparsers(dest="command", required=True)
     store_cli.register(commands)
+    cli_tokens.register(commands)
     export_cli.register(commands)
     args = parser.parse_args(list(argv))
     return args.handler(args, settings)

@@ -41,6 +41,27 @@ class UserSession(Base):
     address: Mapped[str | None] = mapped_column(String(64))
 
 
+class ApiToken(Base):
+    """A personal access token for the JSON API. The token is shown once; the store keeps its SHA-256, so a
+    copy of the database opens nothing. It acts as its user, with the user's role and donor, until revoked
+    or expired. ``window_*`` count its requests in the current minute, for the rate limit."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))  # the first characters, to tell tokens apart in lists
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str | None] = mapped_column(String(80))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    window_start: Mapped[datetime | None] = mapped_column(DateTime)
+    window_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
 class AuditEvent(Base):
     """One thing someone did. Rows are only ever added: the database refuses updates and deletes."""
 

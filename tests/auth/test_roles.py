@@ -41,8 +41,8 @@ def navbar(client) -> tuple[set[str], set[str]]:
 ])
 def test_the_navbar_offers_each_role_its_pages_and_programmes(client_as, role, pages, programmes):
     found_pages, found_programmes = navbar(client_as(role))
-    assert "/password" in found_pages  # everyone changes their own password
-    assert found_pages - {"/login", "/logout", "/password"} == pages
+    assert "/account" in found_pages  # everyone's own password and API tokens
+    assert found_pages - {"/login", "/logout", "/account"} == pages
     assert found_programmes == programmes
 
 

@@ -63,9 +63,11 @@ def test_a_one_time_password_from_the_accounts_page_must_be_changed_at_first_sig
     assert console_problems(browser) == []
 
 
-def test_the_password_page_is_one_click_from_every_page(browser, site):
+def test_the_password_page_is_two_clicks_from_every_page(browser, site):
     sign_in(browser, site, "ada")
-    click(browser, browser.find_element(By.ID, "nav-password"))
+    click(browser, browser.find_element(By.ID, "nav-account-page"))
+    WebDriverWait(browser, 20).until(lambda d: d.current_url.endswith("/account"))
+    click(browser, wait_for(browser, "account-password"))
     WebDriverWait(browser, 20).until(lambda d: d.current_url.endswith("/password"))
     wait_for(browser, "password-back")
     shoot(browser, "password-page")

@@ -29,6 +29,7 @@ PAGES = [
     ("quality", "/quality", "quality-outliers"),
     ("victims", "/victims", "victims-nationality"),
     ("audit", "/audit", "audit-grid"),
+    ("account", "/account", "account-token-create"),
     ("not-found", "/programme?code=NOPE", None),
     ("no-such-page", "/no/such/page", None),
 ]

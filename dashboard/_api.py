@@ -1,0 +1,382 @@
+"""The read-only JSON API for partners' systems, under ``/api/v1``.
+
+- ``GET /api/v1/programmes``: the programmes the token's user may see;
+- ``GET /api/v1/programmes/{code}``: one programme's logframe and targets;
+- ``GET /api/v1/programmes/{code}/figures?period=FY2019Q3``: exactly the rows of the CSV results
+  (``exports.results_csv``) for that quarter, as JSON (numbers as numbers, empty as null);
+- ``GET /api/v1/programmes/{code}/activities?quarter=FY2019Q3``: the quarter's activity records with their
+  provenance, for staff accounts only;
+- ``GET /api/v1/openapi.json``: the OpenAPI 3 document, generated from the declarations below.
+
+Every request but the document needs ``Authorization: Bearer <token>`` (``indicators.tokens``): no token, or
+an unknown, revoked or expired one, is 401; another donor's programme or staff-only data is 403; more than
+the token's requests per minute is 429. Every answer is JSON, errors included; every request is recorded in
+the audit trail (who, which route, the answer's status). Browser sessions do not open the API.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from pydantic import BaseModel
+from werkzeug.exceptions import HTTPException
+
+from dashboard._openapi import Endpoint, Parameter, document
+
+PREFIX = "/api/v1"
+VERSION = "1.0"
+ACTIVITY_LIMIT = 10_000
+log = logging.getLogger("ctmonitor.api")
+api = Blueprint("api", __name__, url_prefix=PREFIX)
+
+
+# --- what the API answers (these models are also the document's schemas) ---------------------------
+
+
+class ProgrammeSummary(BaseModel):
+    code: str
+    title: str
+    short_title: str | None
+    donor: str
+    award_number: str | None
+    partners: list[str]
+    government_lead: str | None
+    start_date: date
+    end_date: date
+    calendar: str  # fiscal (US federal fiscal year) or calendar
+    url: str
+
+
+class ProgrammeList(BaseModel):
+    programmes: list[ProgrammeSummary]
+
+
+class Target(BaseModel):
+    period: str  # FY2019, 2012 or LOP
+    value: float
+
+
+class IndicatorDefinition(BaseModel):
+    code: str
+    name: str
+    definition: str | None
+    unit: str  # number or percent
+    category: str
+    standard_indicator: str | None
+    baseline: float | None
+    source: str  # the sheet kind counted: trainings, awareness, ...
+    measure: str  # count, sum, stage or ratio
+    disaggregations: list[str]
+    targets: list[Target]
+
+
+class ResultDefinition(BaseModel):
+    code: str
+    level: str  # goal, outcome or output
+    category: str | None
+    statement: str
+    indicators: list[IndicatorDefinition]
+
+
+class ProgrammeDetail(ProgrammeSummary):
+    quarters: list[str]
+    results: list[ResultDefinition]
+
+
+class FigureRow(BaseModel):
+    programme: str
+    indicator: str
+    period: str  # the quarter (FY2019Q3), the year to date (FY2019) or LOP to date
+    disaggregation: str  # empty for the total
+    category: str
+    actual: int | float | None
+    target: int | float | None
+
+
+class Figures(BaseModel):
+    programme: str
+    period: str
+    figures: list[FigureRow]
+
+
+class ActivityRecord(BaseModel):
+    kind: str
+    programme: str
+    reference: str | None
+    quarter: str
+    date: str | None
+    district: str | None
+    description: str | None
+    detail: str | None
+    female: int | None
+    male: int | None
+    total: float | None
+    upload: str | None
+    uploaded_at: str | None
+    sheet: str | None
+    row: int | None
+
+
+class Activities(BaseModel):
+    programme: str
+    quarter: str
+    total: int  # records of the quarter in all
+    activities: list[ActivityRecord]  # at most 10,000
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+# --- the routes -----------------------------------------------------------------------------------------
+
+CODE = Parameter("code", "path", "the programme's code", example="KEC")
+ENDPOINTS: list[Endpoint] = []
+
+
+def endpoint(declared: Endpoint):
+    """Declare a route once: its Flask view and its entry in the OpenAPI document."""
+
+    def register(view):
+        ENDPOINTS.append(declared)
+        api.add_url_rule(declared.flask_rule, view.__name__, view, methods=["GET"])
+        return view
+
+    return register
+
+
+def _answer(model: BaseModel) -> Response:
+    return jsonify(model.model_dump(mode="json"))
+
+
+@endpoint(Endpoint("/programmes", "The programmes this token's account may read", ProgrammeList,
+                   errors=(401, 429)))
+def programmes():
+    from indicators.models import Programme
+
+    with _store().Session() as session:
+        visible = _visible(session)
+        rows = session.query(Programme).filter(Programme.code.in_(visible)).order_by(Programme.code).all()
+        return _answer(ProgrammeList(programmes=[_summary(p) for p in rows]))
+
+
+@endpoint(Endpoint("/programmes/{code}", "A programme's logframe: results, indicators and their targets",
+                   ProgrammeDetail, parameters=(CODE,)))
+def programme(code: str):
+    from indicators.figures import programme_quarters
+
+    with _store().Session() as session:
+        prog = _programme(session, code)
+        results = [ResultDefinition(
+            code=r.code, level=r.level, category=r.category, statement=r.statement,
+            indicators=[_indicator(i) for i in sorted(r.indicators, key=lambda i: i.sort_order)],
+        ) for r in sorted(prog.results, key=lambda r: r.sort_order)]
+        return _answer(ProgrammeDetail(**_summary(prog).model_dump(), results=results,
+                                       quarters=[q.code for q in programme_quarters(prog)]))
+
+
+PERIOD = Parameter("period", "query", "the report quarter", example="FY2019Q3")
+
+
+@endpoint(Endpoint("/programmes/{code}/figures", "A quarter's figures, exactly as the CSV results", Figures,
+                   description="One row per indicator, period (the quarter, the year to date, LOP to date) and "
+                               "disaggregation category, as `ctmonitor export --format csv` writes them.",
+                   parameters=(CODE, PERIOD), errors=(400, 401, 403, 404, 429)))
+def figures(code: str):
+    from exports.results_csv import rows
+    from indicators.figures import FiguresError
+    from indicators.figures import figures as programme_figures
+
+    with _store().Session() as session:
+        prog = _programme(session, code)
+        period = _required("period")
+        try:
+            found = programme_figures(session, prog.code, period)
+        except FiguresError as exc:
+            raise ApiError(400, f"period: {exc}") from None
+        table = [FigureRow(programme=p, indicator=i, period=pe, disaggregation=d, category=c, actual=_number(a),
+                           target=_number(t)) for p, i, pe, d, c, a, t in rows(found)]
+        return _answer(Figures(programme=prog.code, period=found.period.code, figures=table))
+
+
+QUARTER = Parameter("quarter", "query", "the quarter the records count in", example="FY2019Q3")
+
+
+@endpoint(Endpoint("/programmes/{code}/activities", "A quarter's activity records, with where each came from",
+                   Activities, parameters=(CODE, QUARTER), staff_only=True, errors=(400, 401, 403, 404, 429)))
+def activities(code: str):
+    from dashboard._records import activity_rows
+    from indicators.figures import FiguresError, report_quarter
+
+    if g.api_holder.role not in ("admin", "manager", "officer"):
+        raise ApiError(403, "activity records are for staff accounts; this token's account is a donor's")
+    with _store().Session() as session:
+        prog = _programme(session, code)
+        try:
+            quarter = report_quarter(prog, _required("quarter"))
+        except FiguresError as exc:
+            raise ApiError(400, f"quarter: {exc}") from None
+        found, total = activity_rows(session, programme_codes=[prog.code], quarter=quarter.code,
+                                     limit=ACTIVITY_LIMIT)
+        records = [ActivityRecord(**{k: (v.isoformat() if isinstance(v, (date, datetime)) else v)
+                                     for k, v in row.items() if k in ActivityRecord.model_fields})
+                   for row in found]
+        return _answer(Activities(programme=prog.code, quarter=quarter.code, total=total, activities=records))
+
+
+@api.get("/openapi.json")
+def openapi():
+    return jsonify(document(ENDPOINTS, title="ctmonitor API", version=VERSION, base=PREFIX))
+
+
+@api.get("/<path:anything>")
+def nothing_here(anything: str):
+    raise ApiError(404, f"no route {PREFIX}/{anything}; see {PREFIX}/openapi.json")
+
+
+# --- every request: the token, the rate limit, the audit trail, JSON errors --------------------------------
+
+
+@api.before_request
+def _check_token():
+    from indicators import tokens
+
+    g.api_holder = None
+    if request.path == PREFIX + "/openapi.json":
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, text = header.partition(" ")
+    if scheme.lower() != "bearer" or not text.strip():
+        raise ApiError(401, "a token is needed: send Authorization: Bearer <token> (ctmonitor tokens add)")
+    with _store().begin() as session:
+        holder = tokens.holder(session, text.strip())
+        if holder is None:
+            raise ApiError(401, "the token is unknown, revoked or expired")
+        allowed, wait = tokens.count_request(session, holder.token_id, _settings().api_rate_limit)
+    g.api_holder = holder
+    if not allowed:
+        g.api_retry = wait
+        raise ApiError(429, f"more than {_settings().api_rate_limit} requests this minute; try again in {wait} s")
+    return None
+
+
+@api.after_request
+def _record(response: Response) -> Response:
+    from indicators import audit
+
+    if request.path == PREFIX + "/openapi.json":
+        return response
+    holder = g.get("api_holder")
+    target = (request.path + (f"?{request.query_string.decode(errors='replace')}" if request.query_string else ""))
+    try:
+        with _store().begin() as session:
+            audit.record(session, holder.username if holder else "anonymous", "api-request", target[:200],
+                         status=response.status_code, token=holder.prefix if holder else None,
+                         address=request.remote_addr)
+    except Exception:  # the answer stands even if it cannot be written down
+        log.exception("could not record an API request")
+    return response
+
+
+@api.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    response = jsonify(error=error.message, status=error.status)
+    response.status_code = error.status
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ctmonitor"'
+    if error.status == 429:
+        response.headers["Retry-After"] = str(g.get("api_retry", 60))
+    return response
+
+
+@api.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    return _api_error(ApiError(error.code or 500, error.description or error.name))
+
+
+@api.errorhandler(Exception)
+def _failure(error: Exception):
+    log.exception("API request failed: %s", request.path, exc_info=error)
+    return _api_error(ApiError(500, "something went wrong on the server; it has been logged"))
+
+
+def init_app(server) -> None:
+    server.register_blueprint(api)
+
+    @server.errorhandler(405)
+    def _method(error):  # a route of the API asked with the wrong method: JSON, as every API answer
+        if request.path.startswith(PREFIX + "/"):
+            return _api_error(ApiError(405, f"{request.method} is not allowed here: the API only reads (GET)"))
+        return error
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _store():
+    return current_app.extensions["ctmonitor.store"]
+
+
+def _settings():
+    return current_app.extensions["ctmonitor.settings"]
+
+
+def _visible(session) -> list[str]:
+    from indicators.accounts import visible_programme_codes
+
+    holder = g.api_holder
+    return visible_programme_codes(session, holder.role, holder.donor)
+
+
+def _programme(session, code: str):
+    """The programme named, if this token's account may read it: 404 if there is none, 403 if not theirs."""
+    from sqlalchemy.orm import selectinload
+
+    from indicators.models import Indicator, Programme, Result
+
+    cleaned = (code or "").strip().upper()
+    prog = (session.query(Programme).filter(Programme.code == cleaned)
+            .options(selectinload(Programme.results).selectinload(Result.indicators).selectinload(Indicator.targets))
+            .first())
+    if prog is None:
+        raise ApiError(404, f"no programme {cleaned!r}")
+    if prog.code not in _visible(session):
+        raise ApiError(403, f"{prog.code} is not available to this token's account")
+    return prog
+
+
+def _required(name: str) -> str:
+    value = (request.args.get(name) or "").strip()
+    if not value:
+        raise ApiError(400, f"{name} is required, e.g. ?{name}=FY2019Q3")
+    return value
+
+
+def _summary(prog) -> ProgrammeSummary:
+    return ProgrammeSummary(
+        code=prog.code, title=prog.title, short_title=prog.short_title, donor=prog.donor,
+        award_number=prog.award_number, partners=list(prog.partners or []), government_lead=prog.government_lead,
+        start_date=prog.start_date, end_date=prog.end_date, calendar=prog.calendar,
+        url=f"{PREFIX}/programmes/{quote(prog.code)}")
+
+
+def _indicator(ind) -> IndicatorDefinition:
+    return IndicatorDefinition(
+        code=ind.code, name=ind.name, definition=ind.definition, unit=ind.unit, category=ind.category,
+        standard_indicator=ind.standard_indicator, baseline=ind.baseline, source=ind.source_kind,
+        measure=(ind.measure or {}).get("type", ""), disaggregations=list(ind.disaggregations or []),
+        targets=[Target(period=t.period, value=t.value)
+                 for t in sorted(ind.targets, key=lambda t: (t.period == "LOP", t.period))])
+
+
+def _number(text: str) -> int | float | None:
+    """A CSV cell as a JSON number: ``81.3`` and ``1120`` as they are, empty as null."""
+    if text == "":
+        return None
+    value = float(text)
+    return int(value) if value.is_integer() else value
