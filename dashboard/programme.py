@@ -29,6 +29,9 @@ from dashboard._components import (
     visible_programme_codes,
 )
 from dashboard._queries import default_quarter, first_programme, parse_quarter, programme, quarter_options
+from dashboard._charts import graph
+from dashboard._map import attribution as map_attribution
+from dashboard._map import district_map
 from indicators.figures import figures
 from indicators.status import TARGET_TO_DATE
 
@@ -44,13 +47,17 @@ class ids:
     summary = "programme-summary"
     shown = "programme-shown"
     report_link = "programme-report-link"
+    map = "programme-map"
+    map_indicator = "programme-map-indicator"
+    map_span = "programme-map-span"
+    map_state = "programme-map-state"
 
 
 LEVEL_LABELS = {"goal": "Goal", "outcome": "Outcome", "output": "Output"}
 
 
 @safe_layout
-def layout(code=None, period=None, **_query):
+def layout(code=None, period=None, map=None, span=None, **_query):
     with read_session() as session:
         visible = visible_programme_codes(session)
         code = (first(code) or first_programme(session, visible)).strip().upper()
@@ -61,6 +68,7 @@ def layout(code=None, period=None, **_query):
         quarter = parse_quarter(prog, asked) or default_quarter(prog)
         result = figures(session, prog.code, quarter)
         results = list(prog.results)
+        where = _where(session, prog, quarter, result, first(map), first(span))
     notice = None
     if asked and asked != quarter.code:
         notice = dbc.Alert(f"“{asked}” is not a quarter of {prog.code}; showing {quarter.label()}.",
@@ -93,6 +101,7 @@ def layout(code=None, period=None, **_query):
             dbc.CardHeader(html.H2("Logframe", className="h6 mb-0")),
             dbc.CardBody(logframe_tree(results, result.indicators, quarter.code), id=ids.tree),
         ], className="shadow-sm mb-4"),
+        where,
         dbc.Card([
             dbc.CardHeader(html.Div([
                 html.H2(f"Indicator performance tracking table · {quarter.label()}", className="h6 mb-0",
@@ -195,6 +204,50 @@ def _target_to_date(item) -> list:
         [html.Div(note, className="small text-muted")] if note else [])
 
 
+def _where(session, prog, quarter, result, chosen: str | None, span: str | None):
+    """Where the work happened: a chosen activity indicator's value per district, for the report quarter,
+    the year to date or the life of project to date (in the URL: ``map=KEC-4.2&span=lop``)."""
+    from indicators import places
+
+    mapped = [item.indicator for item in result.indicators if places.mappable(item.indicator)]
+    if not mapped:
+        return None
+    info = next((i for i in mapped if i.code == (chosen or "").strip().upper()), mapped[0])
+    span = span if span in places.SPANS else "quarter"
+    values = {d: p.value for d, p in places.by_district(session, info.code, quarter, span).items()}
+    year = "FY" if prog.calendar == "fiscal" else "Year"
+    spans = [{"label": {"quarter": quarter.label(short=True), "year": f"{year} to date",
+                        "lop": "Life of project to date"}[key], "value": key} for key in places.SPANS]
+    what = _map_words(info)
+    return dbc.Card([
+        dbc.CardHeader(html.H2(f"Where the work happened · {info.code}", className="h6 mb-0")),
+        dbc.CardBody([
+            dbc.Row([
+                dbc.Col([dbc.Label("Indicator", html_for=ids.map_indicator, className="small text-muted mb-1"),
+                         dcc.Dropdown(id=ids.map_indicator, clearable=False, searchable=False, value=info.code,
+                                      options=[{"label": f"{i.code} · {i.name}", "value": i.code} for i in mapped])],
+                        lg=7),
+                dbc.Col([dbc.Label("Period", html_for=ids.map_span, className="small text-muted mb-1"),
+                         dbc.RadioItems(id=ids.map_span, options=spans, value=span, inline=True)], lg=5),
+            ], className="g-2 mb-2"),
+            html.P(f"{format_number(sum(values.values()), info.unit)} {what} in {len(values)} of Rwanda's 30 "
+                   f"districts" + (" (districts left grey recorded nothing)" if len(values) < 30 else "") + ".",
+                   className="small mb-1", id="programme-map-summary"),
+            graph(ids.map, district_map(values, unit=info.unit, what=what), small=True),
+            map_attribution(),
+            dcc.Store(id=ids.map_state, data={"map": info.code, "span": span}),
+        ]),
+    ], className="shadow-sm mb-4", id="programme-where")
+
+
+def _map_words(info) -> str:
+    """What a mapped value counts, in a few words: "people trained", "trainings"."""
+    name = info.name.lower()
+    for prefix in ("number of ", "percentage of "):
+        name = name.removeprefix(prefix)
+    return name.split(" by ")[0][:60]
+
+
 @callback(Output(ids.url, "search"), Input(ids.quarter, "value"), State(ids.url, "search"),
           prevent_initial_call=True)
 def choose_quarter(period, search):
@@ -204,8 +257,27 @@ def choose_quarter(period, search):
     query = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
     if not period or query.get("period") == period:
         raise dash.exceptions.PreventUpdate
+    return _with(query, period=period)
+
+
+@callback(Output(ids.url, "search", allow_duplicate=True), Input(ids.map_indicator, "value"),
+          Input(ids.map_span, "value"), State(ids.map_state, "data"), State(ids.url, "search"),
+          prevent_initial_call=True)
+def choose_map(indicator, span, shown, search):
+    """Choosing the map's indicator or period changes the URL too; the page follows."""
+    from urllib.parse import parse_qs
+
+    wanted = {"map": indicator, "span": span}
+    if not indicator or wanted == (shown or {}):
+        raise dash.exceptions.PreventUpdate
+    query = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    return _with(query, **wanted)
+
+
+def _with(query: dict, **changes) -> str:
+    """The page's query with ``changes``, the programme checked against what the user may see."""
     with read_session() as session:
         if query.get("code"):  # a link without one shows the first programme the user may see
             query["code"] = require_programme(session, query["code"])
-    query["period"] = period
+    query.update(changes)
     return query_string(**query)

@@ -31,7 +31,8 @@ from dashboard._components import (
     visible_programme_codes,
 )
 from dashboard._queries import programme
-from indicators import disclosure
+from dashboard._map import victims_map_card
+from indicators import disclosure, places
 from indicators.models import Case, Indicator, Programme
 
 
@@ -150,6 +151,7 @@ def layout(programme=None, **_query):
             return not_found(f"There is no programme with the code “{code}”.")
         limit = threshold()
         total, breakdowns = profile(session, prog.id, limit) if prog else (0, [])
+        session_values = places.victims_by_district(session, prog.code) if prog else ({}, 0)
     switcher = html.Div([
         dbc.Button(c, href=f"/victims?programme={c}", color="primary", outline=c != code, size="sm", className="me-1")
         for c in with_cases
@@ -171,6 +173,7 @@ def layout(programme=None, **_query):
                     + "No case is shown on its own.",
                     className="small text-muted mb-0"), className="d-flex align-items-center"),
             ], className="g-3 mb-4"),
+            victims_map_card(session_values, limit),
             dbc.Row([dbc.Col(_breakdown_card(b), lg=6, className="mb-4") for b in breakdowns]),
         ])
     return html.Div([

@@ -287,3 +287,26 @@ def test_a_dropdown_is_reached_and_used_with_the_keyboard(browser, site):
     until_text(browser, "programme-iptt-heading", "FY2019 Q1: 1 October – 31 December 2018")
     settled(browser)
     assert console_problems(browser) == []
+
+
+def test_the_district_map_follows_its_selectors_and_fetches_nothing_from_outside(browser, site, demo_store):
+    from indicators import places
+    from indicators.numbers import format_value
+    from tests.browser.test_dashboard import local_only
+
+    browser.get(site + "/programme?code=KEC&period=FY2019Q3")
+    wait_for(browser, "programme-map")
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#programme-map path.js-fill")) >= 30)
+    settled(browser)
+    assert "District boundaries © WASAC Ltd., CC BY 4.0" in text_of(browser, "programme-where")
+    click(browser, browser.find_element(By.CSS_SELECTOR, "label[for='_dbcprivate_radioitems_programme-map-span_input_lop']"))
+    wait(browser, lambda d: "span=lop" in d.current_url)
+    with demo_store.Session() as session:
+        lop = places.by_district(session, "KEC-4.1", "FY2019Q3", "lop")
+    expected = f"{format_value(sum(p.value for p in lop.values()))} counter-trafficking trainings held in {len(lop)} of"
+    until_text(browser, "programme-map-summary", expected)
+    settled(browser)
+    browser.back()
+    wait(browser, lambda d: "span=lop" not in d.current_url)
+    assert local_only(browser, site) == []
+    assert console_problems(browser) == []

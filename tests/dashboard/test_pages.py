@@ -528,3 +528,57 @@ def test_template_download_is_the_importers_template_for_the_kind_clicked(pages,
     with request_context():
         sent = copy_context().run(click)
     assert sent["filename"] == "ctmonitor-template-awareness.xlsx" and sent["base64"]
+
+
+# --- maps ------------------------------------------------------------------------------------------
+
+
+def _districts_drawn(figure) -> dict[str, dict]:
+    """District name -> its first polygon trace (fill colour, hover text, pattern) in a map figure."""
+    data = figure.to_plotly_json()["data"] if hasattr(figure, "to_plotly_json") else figure["data"]
+    out = {}
+    for trace in data:
+        if trace.get("fill") == "toself":
+            out.setdefault(trace["name"], trace)
+    return out
+
+
+def test_the_logframe_maps_a_chosen_indicator_by_district(pages, request_context, demo_store):
+    from dashboard._map import ATTRIBUTION, NOTHING
+    from indicators import places
+
+    with request_context():
+        page = pages.programme.layout(code="KEC", period="FY2019Q3", map="KEC-5.1", span="year")
+    drawn = _districts_drawn(find(page, "programme-map").figure)
+    assert len(drawn) == 30 and ATTRIBUTION in texts(page)
+    with demo_store.Session() as session:
+        expected = {d: p.value for d, p in places.by_district(session, "KEC-5.1", "FY2019Q3", "year").items()}
+    assert expected and len(expected) < 30
+    for district, trace in drawn.items():
+        if district in expected:
+            assert trace["fillcolor"] != NOTHING and district in trace["text"]
+            assert f"{expected[district]:,.0f} people reached" in trace["text"]
+        else:  # nothing recorded is said, not drawn as a zero of the colour scale
+            assert trace["fillcolor"] == NOTHING and trace["text"].endswith("nothing recorded")
+    assert find(page, "programme-map-indicator").value == "KEC-5.1" and find(page, "programme-map-span").value == "year"
+    with request_context():
+        assert pages.programme.choose_map("KEC-4.2", "lop", {"map": "KEC-5.1", "span": "year"},
+                                          "?code=KEC&period=FY2019Q3&map=KEC-5.1&span=year") == \
+            "?code=KEC&period=FY2019Q3&map=KEC-4.2&span=lop"
+
+
+def test_the_victims_map_withholds_small_districts_from_donors(pages, request_context, demo_store):
+    from indicators import places
+
+    with demo_store.Session() as session:
+        found, _ = places.victims_by_district(session, "PVR")
+    small = {d for d, p in found.items() if 0 < p.value < 5}
+    assert small, "the seeded cases should leave some district with fewer than 5 victims"
+    with request_context():
+        staff = _districts_drawn(find(pages.victims.layout(programme="PVR"), "victims-map").figure)
+    assert not any("fillpattern" in t for t in staff.values())  # staff see every count
+    with request_context(as_user="donor-state"):
+        donor = _districts_drawn(find(pages.victims.layout(programme="PVR"), "victims-map").figure)
+    for district in small:
+        assert "fillpattern" in donor[district] and "<5 victims (withheld)" in donor[district]["text"]
+        assert str(int(found[district].value)) not in donor[district]["text"].split(":", 1)[1]

@@ -1,0 +1,140 @@
+"""Maps of Rwanda's 30 districts, drawn from the app's own copy of their boundaries (``dashboard/geo``): each
+district a filled polygon on plain axes, so the browser fetches nothing from anywhere (Plotly's geo maps would
+fetch a base map from a CDN). Every map carries the boundaries' attribution under it.
+
+A district is coloured by the class its value falls in (five classes of equal width, from the largest value);
+a district with nothing is drawn grey and says so; a small count withheld from a donor is hatched grey and
+reads "<5", never coloured by its count.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard._charts import FONT
+from dashboard._components import format_number
+
+GEOJSON = Path(__file__).resolve().parent / "geo" / "rwanda-districts.geojson"
+ATTRIBUTION = "District boundaries © WASAC Ltd., CC BY 4.0"
+# Sequential blues (light to dark), readable with the common colour-vision deficiencies.
+CLASSES = ("#d6e4f3", "#a9c7e6", "#6f9fd2", "#3c74b8", "#0b3f86")
+NOTHING, WITHHELD, EDGE = "#f1f3f5", "#dee2e6", "#6c757d"
+NOTHING_LABEL = "nothing recorded"
+
+
+@lru_cache(maxsize=1)
+def districts() -> dict[str, list[list[tuple[float, float]]]]:
+    """District name -> its outer rings as (longitude, latitude) points; read once per process."""
+    data = json.loads(GEOJSON.read_text(encoding="utf-8"))
+    out: dict[str, list] = {}
+    for feature in data["features"]:
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        out[feature["properties"]["name"]] = [[tuple(p) for p in polygon[0]] for polygon in polygons]
+    return out
+
+
+def _classes(top: float) -> list[tuple[float, float]]:
+    """Five classes of equal width up to ``top``, on whole numbers."""
+    step = max(1, math.ceil(top / len(CLASSES)))
+    return [(i * step + 1, (i + 1) * step) for i in range(len(CLASSES))]
+
+
+def district_map(values: dict[str, float], *, unit: str = "number", what: str, withheld: dict[str, str] | None = None,
+                 details: dict[str, str] | None = None, limit: int = 5, height: int = 430) -> go.Figure:
+    """A choropleth of ``values`` (district -> value). ``withheld``: districts whose count is not shown, each
+    with what it reads instead ("<5 victims", or why a larger one is withheld too), hatched grey; ``details``
+    adds a line to a district's hover (the camps counted in it)."""
+    withheld = withheld or {}
+    details = details or {}
+    withheld_label = f"withheld (fewer than {limit}, or so that one cannot be worked out)"
+    total = sum(v for d, v in values.items() if d not in withheld)
+    shown = [v for d, v in values.items() if d not in withheld and v]
+    classes = _classes(max(shown)) if shown else []
+    fig = go.Figure()
+    drawn = []
+    for name, rings in districts().items():
+        value = values.get(name)
+        if name in withheld:
+            colour, group, label = WITHHELD, withheld_label, f"{name}: {withheld[name]}"
+        elif not value:
+            colour, group, label = NOTHING, NOTHING_LABEL, f"{name}: nothing recorded"
+        else:
+            index = next(i for i, (_low, high) in enumerate(classes) if value <= high or i == len(classes) - 1)
+            low, high = classes[index]
+            colour, group = CLASSES[index], f"{format_number(low)}–{format_number(high)}"
+            share = f" · {format_number(100 * value / total, 'percent')} of the total" if total else ""
+            label = f"{name}: {format_number(value, unit)} {what}{share}"
+        if details.get(name):
+            label += f"<br>{details[name]}"
+        drawn.append((name, rings, colour, group, label))
+    # the legend first, in class order, then the districts (without legend entries of their own)
+    legend = [(f"{format_number(low)}–{format_number(high)}", colour) for (low, high), colour in zip(classes, CLASSES)]
+    legend += [(NOTHING_LABEL, NOTHING), (withheld_label, WITHHELD)]
+    used = {group for *_, group, _label in drawn}
+    for group, colour in legend:
+        if group in used:
+            fig.add_scatter(x=[None], y=[None], mode="markers", name=group, legendgroup=group, hoverinfo="skip",
+                            marker=dict(symbol="square", size=14, color=colour, line=dict(color=EDGE, width=1)))
+    for name, rings, colour, group, label in drawn:
+        for ring in rings:
+            xs, ys = zip(*ring)
+            fig.add_scatter(
+                x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour, line=dict(color=EDGE, width=0.8),
+                name=name, legendgroup=group, showlegend=False, hoveron="fills", text=label, hoverinfo="text",
+                **({"fillpattern": dict(shape="/", fgcolor=EDGE, bgcolor=WITHHELD)} if group == withheld_label
+                   else {}))
+    fig.update_layout(
+        template="plotly_white", font=FONT, height=height, margin=dict(l=4, r=4, t=8, b=4),
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hoverlabel=dict(font=FONT),
+        legend=dict(title=dict(text=what), orientation="v", x=1.0, xanchor="left", y=1, traceorder="normal"),
+        xaxis=dict(visible=False, fixedrange=True), yaxis=dict(visible=False, scaleanchor="x", fixedrange=True),
+        dragmode=False,
+    )
+    return fig
+
+
+def attribution() -> html.P:
+    return html.P(ATTRIBUTION, className="small text-muted mb-0 map-attribution")
+
+
+def victims_map_card(found, limit: int):
+    """Victims by the district (or camp, in its district) where they were identified, to date; for a donor
+    officer (``limit`` > 1) a district counting fewer than ``limit`` reads "<5" and is not coloured, with a
+    second one withheld where one alone could be worked out from the total (``indicators.disclosure``)."""
+    import dash_bootstrap_components as dbc
+
+    from dashboard._charts import graph
+    from indicators import disclosure
+
+    places, unknown = found
+    if not places:
+        return None
+    counts = {d: p.value for d, p in places.items()}
+    cells = disclosure.suppress(counts, limit) if limit > 1 else {}
+    withheld = {d: (f"<{limit} victims (withheld)" if not cell.complementary else
+                    "withheld, so that a smaller count cannot be worked out from the total")
+                for d, cell in cells.items() if cell.withheld}
+    details = {d: "of whom " + ", ".join(f"{camp} camp {n:,}" for camp, n in p.detail)
+               for d, p in places.items() if p.detail and d not in withheld}
+    note = (f"Districts with fewer than {limit} victims are hatched grey and read “<{limit}”, not coloured by "
+            "their count." if withheld else "")
+    return dbc.Card([
+        dbc.CardHeader(html.H2("Where victims were identified", className="h6 mb-0")),
+        dbc.CardBody([
+            html.P(" ".join(filter(None, [
+                "Possible and actual victims by the district where they were identified, to date; a refugee "
+                "camp counts in its district.", note,
+                f"{unknown:,} identified in a place that cannot be read are left out." if unknown else ""])),
+                className="small text-muted mb-1"),
+            graph("victims-map", district_map(counts, what="victims", withheld=withheld, details=details,
+                                              limit=limit), small=True),
+            attribution(),
+        ]),
+    ], className="shadow-sm mb-4", id="victims-where")
