@@ -38,7 +38,7 @@ from dashboard._queries import (
     programme,
     quarter_options,
 )
-from indicators import disclosure, vocabulary
+from indicators import disclosure, history, vocabulary
 from indicators.figures import figures
 from indicators.status import TARGET_TO_DATE
 
@@ -61,6 +61,7 @@ class ids:
 
 
 RECORD_LIMIT = 500
+CHANGES_SHOWN = 10
 
 
 @safe_layout
@@ -82,6 +83,8 @@ def layout(code=None, period=None, **_query):
         series = _series(session, ind, prog, quarter)
         records = None if _records_withheld() else _records(session, ind, quarter.code)
         targets = {t.period: t.value for t in ind.targets}
+        changes = [(c.changed_at, c.changed_by, history.describe(c), c.reason, c.comment)
+                   for c in history.changes(session, ind.code)[:CHANGES_SHOWN]]
     info = item.indicator
     unit = info.unit
     year_word = "FY" if prog.calendar == "fiscal" else "Year"
@@ -105,7 +108,7 @@ def layout(code=None, period=None, **_query):
         ),
         notice,
         dbc.Row([
-            dbc.Col(_reference_sheet(ind, info, targets), lg=4, className="mb-4"),
+            dbc.Col(_reference_sheet(ind, info, targets, changes), lg=4, className="mb-4"),
             dbc.Col([
                 _tiles(item, unit, quarter, year_word),
                 dbc.Card([
@@ -267,7 +270,7 @@ def _measure_words(info) -> str:
     return kind or "–"
 
 
-def _reference_sheet(ind, info, targets: dict) -> dbc.Card:
+def _reference_sheet(ind, info, targets: dict, changes: list) -> dbc.Card:
     unit = info.unit
     source = info.source_kind + (
         " (" + "; ".join(f"{k} = {', '.join(v) if isinstance(v, list) else v}" for k, v in info.source_filter.items())
@@ -290,9 +293,33 @@ def _reference_sheet(ind, info, targets: dict) -> dbc.Card:
         dbc.CardBody([
             html.Dl([x for label, value in facts for x in (html.Dt(label), html.Dd(value))], className="facts mb-3"),
             html.H3("Targets", className="h6"),
-            html.Table(html.Tbody(target_rows), className="table table-sm mb-0 targets-table"),
+            html.Table(html.Tbody(target_rows), className="table table-sm mb-3 targets-table"),
+            _more_of_the_sheet(ind.reference_sheet or {}),
+            html.H3("Changes", className="h6 mt-3"),
+            html.Ul([html.Li([html.Span(f"{when.day} {when:%b %Y}", className="text-muted"), f" · {who} · {what}",
+                              html.Span(f" · {reason}" + (f": {comment}" if comment else ""),
+                                        className="text-muted")], className="small")
+                     for when, who, what, reason, comment in changes], className="list-unstyled mb-0",
+                    id="indicator-changes") if changes else
+            html.P("No change since the indicator was defined.", className="small text-muted mb-0",
+                   id="indicator-changes"),
         ]),
     ], className="shadow-sm h-100", id="indicator-reference")
+
+
+def _more_of_the_sheet(sheet: dict) -> html.Details:
+    """The rest of the Performance Indicator Reference Sheet, folded (the PIRS export prints it whole)."""
+    quality = sheet.get("data_quality") or {}
+    facts = [("Rationale", sheet.get("rationale")), ("Method of collection", sheet.get("collection_method")),
+             ("Frequency", sheet.get("frequency")), ("Responsible", sheet.get("responsible")),
+             ("Baseline date", sheet.get("baseline_date")), ("Target rationale", sheet.get("target_rationale")),
+             ("Last data quality assessment", quality.get("last_assessment") or "not yet assessed"),
+             ("Known limitations", quality.get("limitations")), ("Mitigation", quality.get("mitigation"))]
+    return html.Details([
+        html.Summary("The rest of the reference sheet (PIRS)", className="small fw-semibold"),
+        html.Dl([x for label, value in facts for x in (html.Dt(label), html.Dd(value or "–"))],
+                className="facts mt-2 mb-0"),
+    ], id="indicator-pirs")
 
 
 def _tile(label, value, detail=None, extra=None):

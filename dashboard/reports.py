@@ -41,7 +41,7 @@ from dashboard._components import (
     visible_programme_codes,
 )
 from dashboard._queries import default_quarter, first_programme, parse_quarter, programme, quarter_options
-from exports.cli import FORMAT_NAMES, FORMATS, default_format
+from exports.cli import FORMAT_NAMES, FORMATS, PROGRAMME_FORMATS, default_format
 from indicators import audit, signoff
 from indicators.figures import figures
 
@@ -73,7 +73,10 @@ CALLBACK_COMPONENTS = [dbc.Checkbox(id=ids.signoff_confirm), dbc.Checkbox(id=ids
 
 
 def target_words(code: str, quarter, fmt: str | None = None) -> str:
-    """What a button acts on, as it and its confirmation say it: ``KEC · FY2019 Q3 · IPTT``."""
+    """What a button acts on, as it and its confirmation say it: ``KEC · FY2019 Q3 · IPTT`` (``KEC · PIRS``
+    for a format about the programme, not one quarter)."""
+    if fmt in PROGRAMME_FORMATS:
+        return f"{code} · {FORMAT_NAMES.get(fmt, fmt.upper())}"
     words = f"{code} · {quarter.label(short=True)}"
     return words + (f" · {FORMAT_NAMES.get(fmt, fmt.upper())}" if fmt else "")
 

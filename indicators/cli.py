@@ -95,7 +95,7 @@ def cmd_init(args, settings: Settings) -> int:
     try:
         migrate.upgrade(store.engine)
         with store.begin() as session:
-            codes = definitions.load_directory(session, settings.programmes_dir)
+            codes = definitions.load_directory(session, settings.programmes_dir, user=audit.command_line_user())
             recomputed = aggregates.sync_definitions(session)
     except definitions.DefinitionError as exc:
         print(f"ctmonitor init: {exc}", file=sys.stderr)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indicators import periods, vocabulary
+from indicators import history, periods, vocabulary
 from indicators.models import Indicator, Phase, Programme, Result, Target
 
 
@@ -63,6 +63,24 @@ class MeasureDef(_Strict):
         return self
 
 
+class DataQualityDef(_Strict):
+    last_assessment: date | None = None  # the latest data quality assessment (DQA)
+    limitations: str | None = None
+    mitigation: str | None = None
+
+
+class ReferenceSheetDef(_Strict):
+    """The Performance Indicator Reference Sheet fields (USAID ADS 201) not held elsewhere in the definition."""
+
+    rationale: str | None = None
+    collection_method: str | None = None
+    frequency: str | None = None
+    responsible: str | None = None
+    baseline_date: date | None = None
+    target_rationale: str | None = None
+    data_quality: DataQualityDef = Field(default_factory=DataQualityDef)
+
+
 class IndicatorDef(_Strict):
     code: str
     name: str
@@ -76,6 +94,7 @@ class IndicatorDef(_Strict):
     standard_indicator: str | None = None
     data_source: str | None = None
     targets: dict[str, float] = Field(default_factory=dict)
+    reference_sheet: ReferenceSheetDef = Field(default_factory=ReferenceSheetDef)
 
     @field_validator("disaggregations")
     @classmethod
@@ -186,8 +205,9 @@ def _key_path(raw: Any, loc: tuple) -> str:
     return "".join(parts)
 
 
-def load_directory(session: Session, directory: Path) -> list[str]:
-    """Validate every ``*.yaml`` in the folder first, then upsert them all; returns the programme codes."""
+def load_directory(session: Session, directory: Path, user: str = "programme file") -> list[str]:
+    """Validate every ``*.yaml`` in the folder first, then upsert them all; returns the programme codes.
+    Changes to existing indicators' targets and definitions go into their change log as ``user``'s."""
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     if not files:
         raise DefinitionError(f"{directory}: no programme definition files (*.yaml)")
@@ -195,17 +215,18 @@ def load_directory(session: Session, directory: Path) -> list[str]:
     codes = [d.code for _, d in definitions]
     if len(set(codes)) != len(codes):
         raise DefinitionError(f"{directory}: the same programme code appears in two files")
-    return [upsert(session, definition, source_file=path.name).code for path, definition in definitions]
+    return [upsert(session, definition, source_file=path.name, user=user).code for path, definition in definitions]
 
 
-def upsert(session: Session, definition: ProgrammeDef, source_file: str | None = None) -> Programme:
+def upsert(session: Session, definition: ProgrammeDef, source_file: str | None = None,
+           user: str = "programme file") -> Programme:
     with session.no_autoflush:
-        programme = _upsert(session, definition, source_file)
+        programme = _upsert(session, definition, source_file, user)
     session.flush()
     return programme
 
 
-def _upsert(session: Session, definition: ProgrammeDef, source_file: str | None) -> Programme:
+def _upsert(session: Session, definition: ProgrammeDef, source_file: str | None, user: str) -> Programme:
     programme = session.scalar(select(Programme).where(Programme.code == definition.code))
     if programme is None:
         programme = Programme(code=definition.code)
@@ -245,6 +266,8 @@ def _upsert(session: Session, definition: ProgrammeDef, source_file: str | None)
             if indicator is None:
                 indicator = Indicator(code=indicator_def.code)
                 programme.indicators.append(indicator)
+            else:
+                _log_changes(session, indicator, indicator_def, user)
             _assign(indicator, dict(
                 result=result, name=indicator_def.name, definition=indicator_def.definition,
                 unit=indicator_def.unit, category=result_def.category, source_kind=indicator_def.source.kind,
@@ -254,12 +277,37 @@ def _upsert(session: Session, definition: ProgrammeDef, source_file: str | None)
                 date_field=indicator_def.date_field, disaggregations=indicator_def.disaggregations,
                 baseline=indicator_def.baseline, standard_indicator=indicator_def.standard_indicator,
                 data_source=indicator_def.data_source, sort_order=order,
+                reference_sheet=indicator_def.reference_sheet.model_dump(mode="json", exclude_none=True),
             ))
             _sync_targets(indicator, indicator_def.targets)
     # Indicators dropped from the file are removed with their targets; activity records stay.
     for stale in indicators.values():
         session.delete(stale)
     return programme
+
+
+LOGGED_FIELDS = ("name", "definition", "baseline", "standard_indicator", "data_source")
+
+
+def _log_changes(session: Session, indicator: Indicator, definition: IndicatorDef, user: str) -> None:
+    """What a programme file changes in an indicator already stored, into its change log."""
+    for field in LOGGED_FIELDS:
+        history.record(session, indicator, field, getattr(indicator, field), getattr(definition, field), by=user,
+                       reason=history.FROM_FILE)
+    stored = {t.period: t.value for t in indicator.targets}
+    for period in sorted(set(stored) | set(definition.targets), key=lambda p: (p == "LOP", p)):
+        history.record(session, indicator, "target", stored.get(period), definition.targets.get(period), by=user,
+                       reason=history.FROM_FILE, period=period)
+    before = dict(indicator.reference_sheet or {})
+    after = definition.reference_sheet.model_dump(mode="json", exclude_none=True)
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if isinstance(old, dict) or isinstance(new, dict):
+            for sub in sorted(set(old or {}) | set(new or {})):
+                history.record(session, indicator, f"reference_sheet.{key}.{sub}", (old or {}).get(sub),
+                               (new or {}).get(sub), by=user, reason=history.FROM_FILE)
+        else:
+            history.record(session, indicator, f"reference_sheet.{key}", old, new, by=user, reason=history.FROM_FILE)
 
 
 def _sync_targets(indicator: Indicator, wanted: dict[str, float]) -> None:

@@ -16,12 +16,16 @@ from sqlalchemy.orm import Session
 from indicators import audit, periods
 from indicators.models import Programme, SignOff
 
-EXTENSIONS = {"iptt": "xlsx", "ppr": "xlsx", "csv": "csv", "iati": "xml"}
+EXTENSIONS = {"iptt": "xlsx", "ppr": "xlsx", "csv": "csv", "iati": "xml", "pirs": "xlsx"}
 
 
-def report_filename(programme_code: str, period: str, report_format: str) -> str:
-    """``KEC_FY2019Q3_iptt.xlsx``: the name a report is downloaded and kept under."""
-    return f"{programme_code}_{period}_{report_format}.{EXTENSIONS.get(report_format, 'bin')}"
+def report_filename(programme_code: str, period: str | None, report_format: str) -> str:
+    """``KEC_FY2019Q3_iptt.xlsx``: the name a report is downloaded and kept under (``KEC_pirs.xlsx`` for a
+    format that does not depend on a quarter)."""
+    extension = EXTENSIONS.get(report_format, "bin")
+    if report_format == "pirs" or not period:
+        return f"{programme_code}_{report_format}.{extension}"
+    return f"{programme_code}_{period}_{report_format}.{extension}"
 
 
 class SignOffError(ValueError):

@@ -15,10 +15,10 @@ from indicators.models.activity import (
 )
 from indicators.models.aggregates import IndicatorSums
 from indicators.models.base import Base, utcnow
-from indicators.models.programme import Indicator, Narrative, Phase, Programme, Result, Target
+from indicators.models.programme import Indicator, IndicatorChange, Narrative, Phase, Programme, Result, Target
 
 __all__ = [
-    "ACTIVITY_MODELS", "ROLES", "ActivityRecord", "ApiToken", "AuditEvent", "Awareness", "LoginThrottle", "SignOff", "Base", "Case", "Indicator", "IndicatorSums", "Meeting",
+    "ACTIVITY_MODELS", "ROLES", "ActivityRecord", "ApiToken", "AuditEvent", "Awareness", "LoginThrottle", "SignOff", "Base", "Case", "Indicator", "IndicatorChange", "IndicatorSums", "Meeting",
     "Narrative", "Phase", "PolicyStep", "Programme", "ResearchStep", "Result", "ResultValue", "Target",
     "Training", "Upload", "User", "UserSession", "utcnow",
 ]

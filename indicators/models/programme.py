@@ -112,6 +112,9 @@ class Indicator(Base):
     baseline: Mapped[float | None] = mapped_column(Float)
     standard_indicator: Mapped[str | None] = mapped_column(String(30))
     data_source: Mapped[str | None] = mapped_column(Text)
+    # The reference sheet's (PIRS) fields held nowhere else: rationale, collection method, frequency,
+    # responsible, baseline date, target rationale, data quality (see indicators.definitions.ReferenceSheetDef).
+    reference_sheet: Mapped[dict | None] = mapped_column(JSON, default=dict)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     # the definition (source, measure, disaggregations) its stored per-quarter sums were computed for
     sums_signature: Mapped[str | None] = mapped_column(String(64))
@@ -153,3 +156,23 @@ class Narrative(Base):
     text: Mapped[str] = mapped_column(Text)
     updated_by: Mapped[str | None] = mapped_column(String(80))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class IndicatorChange(Base):
+    """One change to an indicator's definition or targets: what, from what to what, who, when and why. Kept
+    for the reference sheet's change log and the Indicator page; only ever added to."""
+
+    __tablename__ = "indicator_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(60))  # target, baseline, definition, reference_sheet.rationale ...
+    period: Mapped[str | None] = mapped_column(String(12))  # a target's period: FY2019, 2012 or LOP
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(60))
+    comment: Mapped[str | None] = mapped_column(Text)
+    changed_by: Mapped[str] = mapped_column(String(80))
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    indicator: Mapped[Indicator] = relationship()

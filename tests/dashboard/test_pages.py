@@ -582,3 +582,38 @@ def test_the_victims_map_withholds_small_districts_from_donors(pages, request_co
     for district in small:
         assert "fillpattern" in donor[district] and "<5 victims (withheld)" in donor[district]["text"]
         assert str(int(found[district].value)) not in donor[district]["text"].split(":", 1)[1]
+
+
+def test_the_reports_page_downloads_the_reference_sheets_without_a_quarter(pages, request_context):
+    import base64
+
+    with request_context():
+        page = pages.reports.layout(programme="KEC", period="FY2019Q3", format="pirs")
+        sent, message = pages.reports.download(1, {"programme": "KEC", "period": "FY2019Q3", "format": "pirs"},
+                                               "KEC", "FY2019Q3", "pirs")
+    assert find(page, "reports-download").children == "Download KEC · PIRS"
+    assert sent["filename"] == "KEC_pirs.xlsx" and base64.b64decode(sent["content"])[:2] == b"PK"
+    assert texts(message).startswith("Downloaded KEC · PIRS: KEC_pirs.xlsx (")
+
+
+def test_the_indicator_page_shows_the_reference_sheet_and_its_changes(pages, request_context, demo_store):
+    from indicators import history
+    from indicators.models import Indicator
+    from sqlalchemy import select
+
+    with request_context():
+        before = pages.indicator.layout(code="KEC-4.2", period="FY2019Q3")
+    assert "No change since the indicator was defined." in texts(find(before, "indicator-changes"))
+    assert "Attendance sheets signed at each training" in texts(find(before, "indicator-pirs"))
+    with demo_store.begin() as session:
+        indicator = session.scalar(select(Indicator).where(Indicator.code == "KEC-4.2"))
+        change = history.record(session, indicator, "target", 400, 450, by="amina", period="FY2019",
+                                reason="Donor-approved modification", comment="Modification 3 of the award")
+    try:
+        with request_context():
+            after = pages.indicator.layout(code="KEC-4.2", period="FY2019Q3")
+        shown = texts(find(after, "indicator-changes"))
+        assert "amina · FY2019 target: 400 → 450" in shown and "Donor-approved modification: Modification 3" in shown
+    finally:
+        with demo_store.begin() as session:
+            session.delete(session.get(type(change), change.id))

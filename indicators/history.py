@@ -1,0 +1,61 @@
+"""The change log of indicators: every change to a target, a baseline or a definition, kept with who, when, the
+value before and after, and why (the reasons TolaData asks for). Programme files loaded by ``ctmonitor init``
+log their changes as "Programme file edited"; changes made in the browser give their own reason and comment.
+Shown on the Indicator page and in the reference sheet's (PIRS) change log; only ever added to."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from indicators.models import Indicator, IndicatorChange, utcnow
+from indicators.numbers import plain
+
+FROM_FILE = "Programme file edited"
+REASONS = ("Donor-approved modification", "Budget realignment", "Data correction", "Other")
+FIELD_NAMES = {"target": "target", "baseline": "baseline", "definition": "definition", "name": "name",
+               "standard_indicator": "standard indicator", "data_source": "data source"}
+
+
+def text(value) -> str | None:
+    """A value as the log keeps it: numbers as the reports write them, dates as ISO, the rest as text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return plain(value)
+    return str(value)
+
+
+def record(session: Session, indicator: Indicator, field: str, old, new, *, by: str, reason: str,
+           comment: str | None = None, period: str | None = None) -> IndicatorChange | None:
+    """Log one change (nothing when the value did not change)."""
+    before, after = text(old), text(new)
+    if before == after:
+        return None
+    change = IndicatorChange(indicator=indicator, field=field, period=period, old_value=before, new_value=after,
+                             reason=reason, comment=(comment or "").strip() or None, changed_by=by or "unknown",
+                             changed_at=utcnow())
+    session.add(change)
+    return change
+
+
+def changes(session: Session, indicator_code: str) -> list[IndicatorChange]:
+    """An indicator's changes, newest first."""
+    return list(session.scalars(
+        select(IndicatorChange).join(Indicator, Indicator.id == IndicatorChange.indicator_id)
+        .where(Indicator.code == indicator_code).order_by(IndicatorChange.changed_at.desc(),
+                                                          IndicatorChange.id.desc())))
+
+
+def what(change: IndicatorChange) -> str:
+    """``FY2019 target`` or ``definition`` or ``reference sheet: rationale``."""
+    if change.field == "target":
+        return f"{change.period} target"
+    if change.field.startswith("reference_sheet."):
+        return "reference sheet: " + change.field.split(".", 1)[1].replace("_", " ")
+    return FIELD_NAMES.get(change.field, change.field.replace("_", " "))
+
+
+def describe(change: IndicatorChange) -> str:
+    """``FY2019 target: 400 → 450``."""
+    return f"{what(change)}: {change.old_value or '–'} → {change.new_value or '–'}"
