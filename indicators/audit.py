@@ -28,6 +28,9 @@ ACTIONS = {
     "token-created": "API token created",
     "token-revoked": "API token revoked",
     "api-request": "API request",
+    "indicator-edited": "Indicator edited",
+    "record-corrected": "Record corrected",
+    "result-entered": "Result entered",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -17,11 +18,25 @@ from indicators.settings import Settings
 def register(commands) -> None:
     init = commands.add_parser("init", help="create or migrate the store and load the programme definitions",
                                description="Create or migrate the store, then load every programme definition "
-                                           "file (programmes/*.yaml). Safe to run again: it only applies changes.")
+                                           "file (programmes/*.yaml). Safe to run again: it only applies changes. "
+                                           "Targets and definitions edited in the browser are kept where the file "
+                                           "differs from them (each difference is listed), unless --from-file.")
+    init.add_argument("--from-file", action="store_true",
+                      help="take every value from the programme files, even where it was edited in the browser")
     init.set_defaults(handler=cmd_init)
 
-    listing = commands.add_parser("programmes", help="list the programmes with donor, period and indicators")
+    listing = commands.add_parser("programmes", help="list the programmes; `programmes export` writes one's file",
+                                  description="List the programmes with donor, period and indicators.")
     listing.set_defaults(handler=cmd_programmes)
+    programme_commands = listing.add_subparsers(dest="programmes_command", metavar="COMMAND")
+    export = programme_commands.add_parser(
+        "export", help="write a programme's current definition (browser edits included) as a programme file",
+        description="Write a programme's definition as it is in the store now, targets and reference sheets edited "
+                    "in the browser included, as a programme file that `ctmonitor init` loads back to the same "
+                    "logframe.")
+    export.add_argument("code", metavar="CODE")
+    export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.yaml")
+    export.set_defaults(handler=cmd_programmes_export)
 
     users = commands.add_parser("users", help="manage who can sign in")
     user_commands = users.add_subparsers(dest="users_command", metavar="COMMAND", required=True)
@@ -95,7 +110,9 @@ def cmd_init(args, settings: Settings) -> int:
     try:
         migrate.upgrade(store.engine)
         with store.begin() as session:
-            codes = definitions.load_directory(session, settings.programmes_dir, user=audit.command_line_user())
+            differences: list[str] = []
+            codes = definitions.load_directory(session, settings.programmes_dir, user=audit.command_line_user(),
+                                               from_file=args.from_file, differences=differences)
             recomputed = aggregates.sync_definitions(session)
     except definitions.DefinitionError as exc:
         print(f"ctmonitor init: {exc}", file=sys.stderr)
@@ -103,8 +120,35 @@ def cmd_init(args, settings: Settings) -> int:
     finally:
         store.dispose()
     print(f"Store ready ({_describe(settings.database_url)}); programmes loaded: {', '.join(codes)}")
+    if differences:
+        print(f"{len(differences)} value(s) in the programme files differ from what was edited in the browser:")
+        print("\n".join(f"  {line}" for line in differences))
     if recomputed:
         print(f"Per-quarter sums recomputed for {len(recomputed)} indicator(s) whose definition is new or changed")
+    return 0
+
+
+def cmd_programmes_export(args, settings: Settings) -> int:
+    from datetime import datetime
+
+    from indicators import definitions
+
+    store = Store(settings)
+    with store.Session() as session:
+        programme = session.scalar(select(Programme).where(Programme.code == args.code.strip().upper()))
+        if programme is None:
+            known = ", ".join(session.scalars(select(Programme.code).order_by(Programme.code)))
+            print(f"ctmonitor programmes export: no programme {args.code!r}; known: {known or 'none'}",
+                  file=sys.stderr)
+            store.dispose()
+            return 2
+        text = definitions.to_yaml(definitions.from_store(programme), note=(
+            f"{programme.code}: {programme.title}\nWritten by `ctmonitor programmes export` on "
+            f"{datetime.now():%Y-%m-%d %H:%M} from the store, browser edits included."))
+    store.dispose()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print(f"Wrote {args.output}: {args.code.strip().upper()}'s definition as the store holds it")
     return 0
 
 

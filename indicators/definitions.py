@@ -205,9 +205,11 @@ def _key_path(raw: Any, loc: tuple) -> str:
     return "".join(parts)
 
 
-def load_directory(session: Session, directory: Path, user: str = "programme file") -> list[str]:
+def load_directory(session: Session, directory: Path, user: str = "programme file", from_file: bool = False,
+                   differences: list[str] | None = None) -> list[str]:
     """Validate every ``*.yaml`` in the folder first, then upsert them all; returns the programme codes.
-    Changes to existing indicators' targets and definitions go into their change log as ``user``'s."""
+    Changes to existing indicators' targets and definitions go into their change log as ``user``'s; values
+    edited in the browser are kept (and listed in ``differences``) unless ``from_file``."""
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     if not files:
         raise DefinitionError(f"{directory}: no programme definition files (*.yaml)")
@@ -215,18 +217,24 @@ def load_directory(session: Session, directory: Path, user: str = "programme fil
     codes = [d.code for _, d in definitions]
     if len(set(codes)) != len(codes):
         raise DefinitionError(f"{directory}: the same programme code appears in two files")
-    return [upsert(session, definition, source_file=path.name, user=user).code for path, definition in definitions]
+    return [upsert(session, definition, source_file=path.name, user=user, from_file=from_file,
+                   differences=differences).code for path, definition in definitions]
 
 
 def upsert(session: Session, definition: ProgrammeDef, source_file: str | None = None,
-           user: str = "programme file") -> Programme:
+           user: str = "programme file", from_file: bool = False, differences: list[str] | None = None) -> Programme:
+    """Load one definition. A value edited in the browser since (the latest change of it in the indicator's
+    change log is a browser edit, and the store still holds it) is kept and reported in ``differences``
+    unless ``from_file``, which takes every value from the file."""
+    differences = [] if differences is None else differences
     with session.no_autoflush:
-        programme = _upsert(session, definition, source_file, user)
+        programme = _upsert(session, definition, source_file, user, from_file, differences)
     session.flush()
     return programme
 
 
-def _upsert(session: Session, definition: ProgrammeDef, source_file: str | None, user: str) -> Programme:
+def _upsert(session: Session, definition: ProgrammeDef, source_file: str | None, user: str, from_file: bool,
+            differences: list[str]) -> Programme:
     programme = session.scalar(select(Programme).where(Programme.code == definition.code))
     if programme is None:
         programme = Programme(code=definition.code)
@@ -267,6 +275,7 @@ def _upsert(session: Session, definition: ProgrammeDef, source_file: str | None,
                 indicator = Indicator(code=indicator_def.code)
                 programme.indicators.append(indicator)
             else:
+                indicator_def = _keep_browser_edits(session, indicator, indicator_def, from_file, differences)
                 _log_changes(session, indicator, indicator_def, user)
             _assign(indicator, dict(
                 result=result, name=indicator_def.name, definition=indicator_def.definition,
@@ -287,6 +296,65 @@ def _upsert(session: Session, definition: ProgrammeDef, source_file: str | None,
 
 
 LOGGED_FIELDS = ("name", "definition", "baseline", "standard_indicator", "data_source")
+
+
+def _keep_browser_edits(session: Session, indicator: Indicator, definition: IndicatorDef, from_file: bool,
+                        differences: list[str]) -> IndicatorDef:
+    """The file's definition of an indicator, but with the values edited in the browser (and still in the
+    store) where the file differs from them, each difference written down; all of the file's with
+    ``from_file``."""
+    edited = history.browser_edits(session, indicator)
+    if not edited:
+        return definition
+    targets = dict(definition.targets)
+    plain_fields: dict = {}
+    sheet = definition.reference_sheet.model_dump(mode="json", exclude_none=True)
+    stored_sheet = dict(indicator.reference_sheet or {})
+    for (field, period), change in edited.items():
+        if field == "target":
+            ours, theirs = history.text(indicator.target_for(period)), history.text(definition.targets.get(period))
+        elif field.startswith("reference_sheet."):
+            path = field.split(".")[1:]
+            ours = history.text(_dig(stored_sheet, path))
+            theirs = history.text(_dig(sheet, path))
+        else:
+            ours, theirs = history.text(getattr(indicator, field)), history.text(getattr(definition, field, None))
+        if ours == theirs:
+            continue
+        what = history.what(change)
+        verdict = "took the file's (--from-file)" if from_file else "kept the store's; `ctmonitor init --from-file` " \
+                                                                     "takes the file's"
+        differences.append(f"{indicator.code} {what}: the file says {theirs or '–'}, the store {ours or '–'} (edited "
+                           f"in the browser by {change.changed_by} on {change.changed_at:%Y-%m-%d}, "
+                           f"{change.reason}): {verdict}")
+        if from_file:
+            continue
+        if field == "target":
+            if ours is None:
+                targets.pop(period, None)
+            else:
+                targets[period] = indicator.target_for(period)
+        elif field.startswith("reference_sheet."):
+            _place(sheet, field.split(".")[1:], _dig(stored_sheet, field.split(".")[1:]))
+        else:
+            plain_fields[field] = getattr(indicator, field)
+    return definition.model_copy(update={**plain_fields, "targets": targets,
+                                         "reference_sheet": ReferenceSheetDef.model_validate(sheet)})
+
+
+def _dig(tree: dict, path: list[str]):
+    for key in path:
+        tree = (tree or {}).get(key) if isinstance(tree, dict) else None
+    return tree
+
+
+def _place(tree: dict, path: list[str], value) -> None:
+    for key in path[:-1]:
+        tree = tree.setdefault(key, {})
+    if value is None:
+        tree.pop(path[-1], None)
+    else:
+        tree[path[-1]] = value
 
 
 def _log_changes(session: Session, indicator: Indicator, definition: IndicatorDef, user: str) -> None:
@@ -327,3 +395,56 @@ def _assign(obj: Any, values: dict[str, Any]) -> None:
     for key, value in values.items():
         if getattr(obj, key, None) != value:
             setattr(obj, key, value)
+
+
+def from_store(programme: Programme) -> ProgrammeDef:
+    """The programme as a definition, as the store holds it now (browser edits included): what
+    ``ctmonitor programmes export`` writes, and what ``init`` on a fresh store loads back to the same logframe."""
+    results = []
+    for result in sorted(programme.results, key=lambda r: r.sort_order):
+        indicators = []
+        for indicator in sorted(result.indicators, key=lambda i: i.sort_order):
+            measure = dict(indicator.measure or {})
+            indicators.append(IndicatorDef(
+                code=indicator.code, name=indicator.name, definition=indicator.definition, unit=indicator.unit,
+                source=SourceDef(kind=indicator.source_kind, filter=dict(indicator.source_filter or {})),
+                measure=MeasureDef.model_validate(measure), date_field=indicator.date_field,
+                disaggregations=list(indicator.disaggregations or []), baseline=indicator.baseline,
+                standard_indicator=indicator.standard_indicator, data_source=indicator.data_source,
+                targets={t.period: t.value for t in sorted(indicator.targets,
+                                                           key=lambda t: (t.period == "LOP", t.period))},
+                reference_sheet=ReferenceSheetDef.model_validate(indicator.reference_sheet or {}),
+            ))
+        results.append(ResultDef(code=result.code, level=result.level, category=result.category,
+                                 statement=result.statement, indicators=indicators))
+    phases = [PhaseDef(name=p.name, start_date=p.start_date, end_date=p.end_date, budget=p.budget, pledged=p.pledged,
+                       pledged_by=p.pledged_by) for p in sorted(programme.phases, key=lambda p: p.start_date)]
+    return ProgrammeDef(
+        code=programme.code, title=programme.title, short_title=programme.short_title, donor=programme.donor,
+        award_number=programme.award_number, partners=list(programme.partners or []),
+        government_lead=programme.government_lead, start_date=programme.start_date, end_date=programme.end_date,
+        calendar=programme.calendar, currency=programme.currency, description=programme.description,
+        phases=phases, results=results)
+
+
+def to_yaml(definition: ProgrammeDef, note: str | None = None) -> str:
+    """A definition as a programme file (``read_file`` reads it back to the same definition)."""
+    data = definition.model_dump(mode="json", exclude_none=True)
+    for result in data["results"]:
+        for indicator in result.get("indicators", []):
+            for key in ("disaggregations", "targets"):
+                if not indicator.get(key):
+                    indicator.pop(key, None)
+            if not indicator["source"].get("filter"):
+                indicator["source"].pop("filter", None)
+            if not indicator["reference_sheet"].get("data_quality"):
+                indicator["reference_sheet"].pop("data_quality", None)
+            if not indicator["reference_sheet"]:
+                indicator.pop("reference_sheet")
+        if not result.get("indicators"):
+            result.pop("indicators", None)
+    for key in ("partners", "phases"):
+        if not data.get(key):
+            data.pop(key, None)
+    header = "".join(f"# {line}\n" for line in (note or "").splitlines())
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)

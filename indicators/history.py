@@ -47,6 +47,16 @@ def changes(session: Session, indicator_code: str) -> list[IndicatorChange]:
                                                           IndicatorChange.id.desc())))
 
 
+def browser_edits(session: Session, indicator: Indicator) -> dict[tuple[str, str | None], IndicatorChange]:
+    """The values of an indicator edited in the browser and still in force: (field, period) -> the change,
+    for each field whose latest change is a browser edit (any reason but a programme file's)."""
+    latest: dict[tuple[str, str | None], IndicatorChange] = {}
+    for change in session.scalars(select(IndicatorChange).where(IndicatorChange.indicator_id == indicator.id)
+                                  .order_by(IndicatorChange.changed_at, IndicatorChange.id)):
+        latest[(change.field, change.period)] = change
+    return {key: change for key, change in latest.items() if change.reason != FROM_FILE}
+
+
 def what(change: IndicatorChange) -> str:
     """``FY2019 target`` or ``definition`` or ``reference sheet: rationale``."""
     if change.field == "target":

@@ -104,6 +104,13 @@ def sign_offs(session: Session, programme_code: str) -> list[SignOff]:
         select(SignOff).join(Programme).where(Programme.code == programme_code).order_by(SignOff.signed_at)))
 
 
+def signed_in(session: Session, programme_id: int) -> list[SignOff]:
+    """A programme's sign-offs, oldest quarter first."""
+    rows = session.execute(select(SignOff, Programme.calendar).join(Programme, Programme.id == SignOff.programme_id)
+                           .where(SignOff.programme_id == programme_id)).all()
+    return [record for record, _ in sorted(rows, key=lambda row: periods.parse(row[0].period, row[1]))]
+
+
 def signed_report(session: Session, programme_code: str, period: str) -> SignOff | None:
     return session.scalar(select(SignOff).join(Programme).where(Programme.code == programme_code,
                                                                 SignOff.period == period))
