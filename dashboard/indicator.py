@@ -4,15 +4,14 @@ records that feed it and the quarter's deviation narrative. ``/indicator?code=KE
 from __future__ import annotations
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from sqlalchemy import select
 
 from dashboard._access import EDITORS, can, refuse, require_indicator, require_role, role
 from dashboard._charts import category_chart, cumulative_chart, graph, quarter_chart
 from dashboard._components import (
     current_username,
-    data_grid,
     empty_state,
     first,
     format_number,
@@ -30,6 +29,9 @@ from dashboard._components import (
     store,
     visible_programme_codes,
 )
+from dashboard._editor import FEEDBACK, FIELD, TARGET, indicator_form, problem_key, saved_banner, split
+from dashboard._indicator_records import RECORD_LIMIT, records_card, records_note
+from dashboard._indicator_records import records as record_rows
 from dashboard._queries import (
     default_quarter,
     first_programme,
@@ -40,6 +42,7 @@ from dashboard._queries import (
 )
 from indicators import disclosure, history, vocabulary
 from indicators.figures import figures
+from indicators.models import AuditEvent
 from indicators.status import TARGET_TO_DATE
 
 dash.register_page(__name__, path="/indicator", title="Indicator · ctmonitor", name="Indicator",
@@ -60,12 +63,11 @@ class ids:
     saved = "indicator-saved"
 
 
-RECORD_LIMIT = 500
 CHANGES_SHOWN = 10
 
 
 @safe_layout
-def layout(code=None, period=None, **_query):
+def layout(code=None, period=None, saved=None, **_query):
     with read_session() as session:
         visible = visible_programme_codes(session)
         code = (first(code) or "").strip().upper()
@@ -81,10 +83,12 @@ def layout(code=None, period=None, **_query):
         programme_figures = figures(session, prog.code, quarter)
         item = next(i for i in programme_figures.indicators if i.indicator.code == ind.code)
         series = _series(session, ind, prog, quarter)
-        records = None if _records_withheld() else _records(session, ind, quarter.code)
+        records = None if _records_withheld() else record_rows(session, ind, quarter.code)
         targets = {t.period: t.value for t in ind.targets}
         changes = [(c.changed_at, c.changed_by, history.describe(c), c.reason, c.comment)
                    for c in history.changes(session, ind.code)[:CHANGES_SHOWN]]
+        banner = saved_banner(session, first(saved), {ind.code}) if can(EDITORS) else None
+        editor = (indicator_form(ind, _signed_years(session, prog)) if can(EDITORS) else None)
     info = item.indicator
     unit = info.unit
     year_word = "FY" if prog.calendar == "fiscal" else "Year"
@@ -107,6 +111,7 @@ def layout(code=None, period=None, **_query):
                     (ind.code, None)],
         ),
         notice,
+        banner,
         dbc.Row([
             dbc.Col(_reference_sheet(ind, info, targets, changes), lg=4, className="mb-4"),
             dbc.Col([
@@ -123,47 +128,25 @@ def layout(code=None, period=None, **_query):
                                  if series else empty_state("No quarters yet.")),
                 ], className="shadow-sm mb-4"),
                 _narrative_card(item, quarter),
+                editor,
             ], lg=8),
         ]),
         _disaggregation_cards(item, unit, quarter, year_word,
                               settings().small_cell if _counts_withheld(ind) else 0),
-        _records_card(records, info, quarter, prog.code),
+        records_card(records, info, quarter, prog.code),
     ])
-
-
-def _records_card(records, info, quarter, programme_code: str) -> dbc.Card:
-    """The records an indicator counts, each with its upload, sheet and row (``None``: withheld)."""
-    if records is None:
-        if info.source_kind == "cases":
-            text = ["Case records are one row per person: they are shown to IOM staff only. The figures above",
-                    " show them as totals."]
-        else:
-            text = ["The quarter's activities behind these figures are listed in the ",
-                    dcc.Link(f"{programme_code} · {quarter.label(short=True)} report",
-                             href=href("/reports", programme=programme_code, period=quarter.code)),
-                    " (its Activities sheet)."]
-        return dbc.Card([
-            dbc.CardHeader(html.H2("Records that feed this indicator", className="h6 mb-0")),
-            dbc.CardBody(html.P(text, className="small text-muted mb-0", id="indicator-records-withheld")),
-        ], className="shadow-sm mb-4")
-    return dbc.Card([
-        dbc.CardHeader(html.Div([
-            html.H2("Records that feed this indicator", className="h6 mb-0"),
-            dbc.RadioItems(id=ids.records_scope, options=[
-                {"label": quarter.label(short=True), "value": "quarter"},
-                {"label": "All quarters", "value": "all"}], value="quarter", inline=True,
-                className="small"),
-        ], className="d-flex flex-wrap justify-content-between align-items-center gap-2")),
-        dbc.CardBody([
-            html.P(_records_note(records), id=ids.records_note, className="small text-muted"),
-            records_grid(records, info.source_kind),
-        ]),
-    ], className="shadow-sm mb-4")
 
 
 def _counts_withheld(ind) -> bool:
     """A donor officer sees small counts of victims as "<5" (DOMAIN §4): the case-based categories only."""
     return ind.source_kind == "cases" and role() == "donor"
+
+
+def _signed_years(session, prog) -> set[str]:
+    """The years holding a signed-off quarter (their kept reports do not change with a target)."""
+    from indicators import periods, signoff
+
+    return {periods.parse(s.period, prog.calendar).fiscal_year.code for s in signoff.signed_in(session, prog.id)}
 
 
 def _records_withheld() -> bool:
@@ -178,7 +161,13 @@ def _records_withheld() -> bool:
 def _series(session, ind, prog, quarter) -> list[dict]:
     """Per quarter through the report quarter: actual, the quarter's target and the LOP actual to date with
     the LOP target to date, by the figures' own rules (``quarter_target``, ``target_to_date``)."""
-    from indicators.figures import elapsed_share, indicator_series, is_milestone, quarter_target, target_to_date
+    from indicators.figures import (
+        elapsed_share,
+        indicator_series,
+        is_milestone,
+        quarter_target,
+        target_to_date,
+    )
     from indicators.periods import LOP, parse
 
     lop_target = ind.target_for(LOP.code)
@@ -193,66 +182,6 @@ def _series(session, ind, prog, quarter) -> list[dict]:
                                               ind.unit, ind.measure),
                      "lop_target_to_date": due})
     return rows
-
-
-# Record columns worth showing, in order; the rest (ids, hashes, timestamps) stay out of the grid.
-RECORD_FIRST = ("reference", "counted_in")
-RECORD_LAST = ("value", "numerator", "denominator", "upload_filename", "uploaded_at", "uploaded_by",
-               "source_sheet", "source_row")
-RECORD_HIDDEN = {"id", "programme_id", "upload_id", "created_at", "updated_at", "row_hash", "quarter",
-                 "indicator_id"}
-# Cases are people: the indicator page shows what was counted, never who (no code, age, origin or dates).
-CASE_SHOWN = ("counted_in", "sex", "age_group", "status", "value", "upload_filename", "uploaded_at",
-              "source_sheet", "source_row")
-
-
-def _records(session, ind, quarter_code: str | None) -> list[dict]:
-    from indicators.figures import feeding_records
-
-    rows = feeding_records(session, ind.code, quarter=quarter_code, limit=RECORD_LIMIT + 1)
-    if not rows:
-        return []
-    if ind.source_kind == "cases":
-        keys = [k for k in CASE_SHOWN if k in rows[0]]
-    else:
-        middle = [k for k in rows[0] if k not in RECORD_HIDDEN and k not in RECORD_FIRST and k not in RECORD_LAST]
-        keys = [k for k in RECORD_FIRST if k in rows[0]] + middle + [k for k in RECORD_LAST if k in rows[0]]
-    return [{k: _plain(row.get(k)) for k in keys} for row in rows]
-
-
-def _plain(value):
-    if hasattr(value, "hour"):
-        return value.isoformat(sep=" ", timespec="minutes")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, (list, tuple)):
-        return "; ".join(map(str, value))
-    return value
-
-
-def _records_note(records: list[dict]) -> str:
-    if len(records) > RECORD_LIMIT:
-        return f"The first {RECORD_LIMIT} records; the Activities page lists them all."
-    return f"{len(records)} record{'s' if len(records) != 1 else ''}; each with the upload, sheet and row it came from."
-
-
-RECORD_HEADERS = {"counted_in": "Counted in", "upload_filename": "Upload file", "uploaded_at": "Uploaded",
-                  "uploaded_by": "By", "source_sheet": "Sheet", "source_row": "Row", "value": "Counts",
-                  "passed_post_test": "Passed post-test", "instrument_type": "Type", "under_18": "Under 18"}
-
-
-def records_grid(records: list[dict], kind: str) -> dag.AgGrid:
-    keys = list(records[0]) if records else list(RECORD_FIRST + RECORD_LAST)
-    columns = [{"field": k, "headerName": RECORD_HEADERS.get(k, k.replace("_", " ").capitalize()),
-                **({"type": "numericColumn"} if k in ("value", "numerator", "denominator", "female", "male",
-                                                      "source_row") else {})}
-               for k in keys]
-    return data_grid(ids.records, records[:RECORD_LIMIT], columns,
-                     flexible=("topic", "activity", "instrument", "title", "comment"), page_size=20, height=None,
-                     empty="No record counts in this quarter.")
-
-
-# --- pieces ----------------------------------------------------------------------------------------
 
 
 def _measure_words(info) -> str:
@@ -436,8 +365,8 @@ def change_records_scope(scope, context):
         ind = indicator(session, require_indicator(session, (context or {}).get("code")))
         if _records_withheld():
             refuse(f"records of {ind.code}", reason="records are for staff")
-        rows = _records(session, ind, None if scope == "all" else context["period"])
-    return rows[:RECORD_LIMIT], _records_note(rows)
+        rows = record_rows(session, ind, None if scope == "all" else context["period"])
+    return rows[:RECORD_LIMIT], records_note(rows)
 
 
 @callback(Output(ids.saved, "children"), Input(ids.save, "n_clicks"), State(ids.narrative, "value"),
@@ -464,3 +393,47 @@ def save_narrative(n_clicks, text, context, chosen):
     done = "Saved the narrative" if row is not None else "Cleared the narrative"
     return html.Span(f"{done} for {what} at {datetime.now():%H:%M}.", className="text-success",
                      id="indicator-saved-done")
+
+
+@callback(Output("indicator-edit-result", "children"), Output({"type": TARGET, "key": ALL}, "invalid"),
+          Output({"type": FIELD, "key": ALL}, "invalid"), Output({"type": FEEDBACK, "key": ALL}, "children"),
+          Output(ids.url, "search", allow_duplicate=True), Output("indicator-edit-reason", "invalid"),
+          Output("indicator-edit-comment", "invalid"), Output("indicator-edit-sheet", "open"),
+          Input("indicator-edit-save", "n_clicks"), State({"type": TARGET, "key": ALL}, "value"),
+          State({"type": FIELD, "key": ALL}, "value"), State("indicator-edit-reason", "value"),
+          State("indicator-edit-comment", "value"), State(ids.context, "data"), prevent_initial_call=True)
+def save_edit(n_clicks, target_values, field_values, reason, comment, context):
+    """Save the editor's changes with their reason; a refused value is marked next to its field, and what was
+    typed stays. Once saved the page is drawn again from its URL, with what the save changed."""
+    from indicators import logframe
+
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    require_role(EDITORS, "indicator edit")
+    target_ids = [item["id"] for item in ctx.states_list[0]]
+    field_ids = [item["id"] for item in ctx.states_list[1]]
+    feedback_ids = [item["id"] for item in ctx.outputs_list[3]]
+    targets, values, sheet = split(list(zip(target_ids + field_ids, target_values + field_values)))
+    username = current_username()
+    with store().begin() as session:
+        code = require_indicator(session, (context or {}).get("code"))
+        done = logframe.edit(session, code, by=username, reason=reason, comment=comment or "", targets=targets,
+                             values=values, sheet=sheet)
+        if not done.ok:
+            session.rollback()
+        event = session.scalar(select(AuditEvent.id).where(AuditEvent.action == "indicator-edited",
+                                                           AuditEvent.target == code)
+                               .order_by(AuditEvent.id.desc()).limit(1)) if done.changes else None
+    problems = {problem_key(k): v for k, v in done.problems.items()}
+    marks = ([bool(problems.get(i["key"])) for i in target_ids], [bool(problems.get(i["key"])) for i in field_ids],
+             [problems.get(i["key"], "") for i in feedback_ids], "reason" in problems, "comment" in problems)
+    sheet_open = any(key.startswith("sheet:") for key in problems) or dash.no_update
+    if problems:
+        return (dbc.Alert(f"Nothing saved: {len(problems)} value{'s' if len(problems) != 1 else ''} to correct "
+                          "(marked below each field).", color="danger", className="py-2 small mb-0"),
+                marks[0], marks[1], marks[2], dash.no_update, marks[3], marks[4], sheet_open)
+    if not done.changes:
+        return (dbc.Alert("Nothing to save: every value is as stored.", color="info", className="py-2 small mb-0"),
+                *marks[:3], dash.no_update, False, False, dash.no_update)
+    return (dbc.Alert("Saved.", color="success", className="py-2 small mb-0"), *marks[:3],
+            query_string(code=code, period=context.get("period"), saved=event), False, False, dash.no_update)

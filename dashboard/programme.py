@@ -7,11 +7,14 @@ The IPTT has the columns of the donor workbook's Indicators sheet (DOMAIN §8); 
 from __future__ import annotations
 
 import dash
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard._access import require_programme
+from dashboard._access import EDITORS, can, require_programme, require_role
+from dashboard._charts import graph
 from dashboard._components import (
+    current_username,
     first,
     format_date,
     format_datetime,
@@ -26,13 +29,15 @@ from dashboard._components import (
     status_badge,
     status_key,
     status_summary,
+    store,
     visible_programme_codes,
 )
-from dashboard._queries import default_quarter, first_programme, parse_quarter, programme, quarter_options
-from dashboard._charts import graph
+from dashboard._editor import REASON_OPTIONS, saved_banner
 from dashboard._map import attribution as map_attribution
 from dashboard._map import district_map
+from dashboard._queries import default_quarter, first_programme, parse_quarter, programme, quarter_options
 from indicators.figures import figures
+from indicators.numbers import rounded
 from indicators.status import TARGET_TO_DATE
 
 dash.register_page(__name__, path="/programme", title="Logframe · ctmonitor", name="Logframe",
@@ -51,13 +56,18 @@ class ids:
     map_indicator = "programme-map-indicator"
     map_span = "programme-map-span"
     map_state = "programme-map-state"
+    targets = "programme-targets-grid"
+    targets_reason = "programme-targets-reason"
+    targets_comment = "programme-targets-comment"
+    targets_save = "programme-targets-save"
+    targets_result = "programme-targets-result"
 
 
 LEVEL_LABELS = {"goal": "Goal", "outcome": "Outcome", "output": "Output"}
 
 
 @safe_layout
-def layout(code=None, period=None, map=None, span=None, **_query):
+def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
     with read_session() as session:
         visible = visible_programme_codes(session)
         code = (first(code) or first_programme(session, visible)).strip().upper()
@@ -69,6 +79,9 @@ def layout(code=None, period=None, map=None, span=None, **_query):
         result = figures(session, prog.code, quarter)
         results = list(prog.results)
         where = _where(session, prog, quarter, result, first(map), first(span))
+        editing = can(EDITORS)
+        banner = saved_banner(session, first(saved), {i.code for i in prog.indicators}) if editing else None
+        targets_card = _targets_card(prog) if editing else None
     notice = None
     if asked and asked != quarter.code:
         notice = dbc.Alert(f"“{asked}” is not a quarter of {prog.code}; showing {quarter.label()}.",
@@ -88,6 +101,7 @@ def layout(code=None, period=None, map=None, span=None, **_query):
             crumbs=[("Portfolio", "/"), (prog.code, None)],
         ),
         notice,
+        banner,
         dbc.Row([
             dbc.Col(status_summary([f.status for f in result.indicators], id=ids.summary), md="auto"),
             dbc.Col(html.Div([
@@ -110,6 +124,7 @@ def layout(code=None, period=None, map=None, span=None, **_query):
             ], className="d-flex flex-wrap justify-content-between align-items-center gap-2")),
             dbc.CardBody(iptt_table(result, year_label), className="p-0"),
         ], className="shadow-sm mb-4"),
+        targets_card,
     ])
 
 
@@ -240,6 +255,47 @@ def _where(session, prog, quarter, result, chosen: str | None, span: str | None)
     ], className="shadow-sm mb-4", id="programme-where")
 
 
+def _targets_card(prog) -> dbc.Card:
+    """Managers apply a donor's revised targets here, for every indicator at once, with one reason."""
+    from indicators.logframe import years
+
+    indicators = sorted(prog.indicators, key=lambda i: i.sort_order)
+    periods = years(indicators[0]) if indicators else []
+    rows = [{"code": i.code, "name": i.name, "unit": "%" if i.unit == "percent" else "number",
+             **{p: rounded(i.target_for(p), i.unit) for p in periods}} for i in indicators]
+    columns = ([{"field": "code", "headerName": "Indicator", "pinned": "left", "editable": False},
+                {"field": "name", "headerName": "Name", "editable": False, "wrapText": True, "autoHeight": True,
+                 "width": 320},
+                {"field": "unit", "headerName": "Unit", "editable": False}]
+               + [{"field": p, "headerName": f"{p} target", "editable": True, "type": "numericColumn",
+                   "cellClass": "editable-cell"} for p in periods])
+    return dbc.Card([
+        dbc.CardHeader(html.H2(f"Targets of {prog.code}", className="h6 mb-0")),
+        dbc.CardBody([
+            html.P("Type the revised targets into the grid (Enter to edit a cell; blank: no target), say why, and "
+                   "save: each change is kept with who made it, when and why. Reports already signed off keep "
+                   "the targets they were sent with.", className="small"),
+            dag.AgGrid(id=ids.targets, rowData=rows, columnDefs=columns,
+                       defaultColDef={"resizable": True, "sortable": False},
+                       dashGridOptions={"domLayout": "autoHeight", "singleClickEdit": True,
+                                        "stopEditingWhenCellsLoseFocus": True,
+                                        "autoSizeStrategy": {"type": "fitCellContents",
+                                                             "colIds": ["code", "unit", *periods]}},
+                       className="ct-grid mb-2"),
+            dbc.Row([
+                dbc.Col([dbc.Label("Reason", html_for=ids.targets_reason, className="small mb-1"),
+                         dbc.Select(id=ids.targets_reason, options=REASON_OPTIONS, placeholder="Choose a reason")],
+                        md=4),
+                dbc.Col([dbc.Label("Comment", html_for=ids.targets_comment, className="small mb-1"),
+                         dbc.Input(id=ids.targets_comment, placeholder="e.g. award modification 3, 12 June 2019")],
+                        md=8),
+            ], className="g-2 mb-2"),
+            dbc.Button(f"Save target changes to {prog.code}", id=ids.targets_save, color="primary", n_clicks=0),
+            html.Div(id=ids.targets_result, className="mt-2", role="status"),
+        ]),
+    ], className="shadow-sm mb-4", id="programme-targets")
+
+
 def _map_words(info) -> str:
     """What a mapped value counts, in a few words: "people trained", "trainings"."""
     name = info.name.lower()
@@ -281,3 +337,64 @@ def _with(query: dict, **changes) -> str:
             query["code"] = require_programme(session, query["code"])
     query.update(changes)
     return query_string(**query)
+
+
+@callback(Output(ids.targets_result, "children"), Output(ids.url, "search", allow_duplicate=True),
+          Input(ids.targets_save, "n_clicks"), State(ids.targets, "rowData"), State(ids.targets_reason, "value"),
+          State(ids.targets_comment, "value"), State(ids.url, "search"), prevent_initial_call=True)
+def save_targets(n_clicks, rows, reason, comment, search):
+    """Every changed target of the grid, with one reason, all or nothing; the page is drawn again from its URL
+    once saved, with what the save changed."""
+    from urllib.parse import parse_qs
+
+    from sqlalchemy import select
+
+    from indicators import logframe
+    from indicators.models import AuditEvent
+
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    require_role(EDITORS, "target edit")
+    query = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()}
+    username = current_username()
+    problems, changed = [], 0
+    with store().begin() as session:
+        shown = logframe.load(session, (rows or [{}])[0].get("code"))  # the programme the grid shows
+        code = require_programme(session, shown.programme.code if shown else query.get("code"))
+        first_event = None
+        for row in rows or []:
+            indicator = logframe.load(session, row.get("code"))
+            if indicator is None or indicator.programme.code != code:
+                continue
+            wanted = {p: row.get(p) for p in logframe.years(indicator)
+                      if _differs(row.get(p), indicator.target_for(p))}
+            if not wanted:
+                continue
+            done = logframe.edit(session, indicator.code, by=username, reason=reason, comment=comment or "",
+                                 targets=wanted)
+            problems += [f"{indicator.code} {key.removeprefix('target:')}: {message}"
+                         for key, message in done.problems.items()]
+            changed += len(done.changes)
+            if done.changes and first_event is None:
+                first_event = session.scalar(select(AuditEvent.id).where(AuditEvent.action == "indicator-edited")
+                                             .order_by(AuditEvent.id.desc()).limit(1))
+        if problems:
+            session.rollback()
+    if problems:
+        return dbc.Alert([html.Strong("Nothing saved:"), html.Ul([html.Li(p) for p in problems], className="mb-0")],
+                         color="danger", className="py-2 small mb-0"), dash.no_update
+    if not changed:
+        return dbc.Alert("Nothing to save: every target is as stored.", color="info", className="py-2 small mb-0"), \
+            dash.no_update
+    query["saved"] = first_event
+    return dbc.Alert("Saved.", color="success", className="py-2 small mb-0"), query_string(**query)
+
+
+def _differs(typed, stored) -> bool:
+    """Whether a grid cell says something else than the stored target (the same number typed differently is not)."""
+    if typed in (None, ""):
+        return stored is not None
+    try:
+        return stored is None or float(str(typed).replace(",", "")) != float(stored)
+    except ValueError:
+        return True  # not a number: the edit will say so

@@ -146,7 +146,7 @@ def test_a_failing_callback_answers_with_a_toast_not_a_traceback(client_as, monk
     def broken(*args, **kwargs):
         raise RuntimeError("SELECT * FROM app_user")
 
-    monkeypatch.setattr(dashboard.indicator, "_records", broken)
+    monkeypatch.setattr(dashboard.indicator, "record_rows", broken)
     response = dash_post(client_as("manager"), "..indicator-records.rowData...indicator-records-note.children..",
                          [("indicator-records-scope", "value", "all")],
                          [("indicator-context", "data", {"code": "KEC-4.2", "period": "FY2019Q3"})])

@@ -617,3 +617,12 @@ def test_the_indicator_page_shows_the_reference_sheet_and_its_changes(pages, req
     finally:
         with demo_store.begin() as session:
             session.delete(session.get(type(change), change.id))
+
+
+@pytest.mark.parametrize("who, drawn", [("manager", True), ("admin", True), ("officer", False), ("donor-usaid", False)])
+def test_only_managers_and_administrators_get_the_logframe_editors(pages, request_context, who, drawn):
+    with request_context(as_user=who):
+        indicator_page = pages.indicator.layout(code="KEC-4.2", period="FY2019Q3")
+        programme_page = pages.programme.layout(code="KEC", period="FY2019Q3")
+    assert ("indicator-editor" in ids(indicator_page)) is drawn
+    assert ("programme-targets" in ids(programme_page)) is drawn
