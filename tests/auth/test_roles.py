@@ -32,10 +32,12 @@ def navbar(client) -> tuple[set[str], set[str]]:
 
 
 @pytest.mark.parametrize("role, pages, programmes", [
-    ("manager", {"/", "/activities", "/upload", "/reports", "/quality", "/victims", "/audit"}, {"KEC", "PVR", "GIFT"}),
-    ("admin", {"/", "/activities", "/upload", "/reports", "/quality", "/victims", "/audit", "/accounts"},
+    ("manager", {"/", "/activities", "/upload", "/results", "/reports", "/quality", "/victims", "/audit"},
      {"KEC", "PVR", "GIFT"}),
-    ("officer", {"/", "/activities", "/upload", "/reports", "/quality", "/victims"}, {"KEC", "PVR", "GIFT"}),
+    ("admin", {"/", "/activities", "/upload", "/results", "/reports", "/quality", "/victims", "/audit", "/accounts"},
+     {"KEC", "PVR", "GIFT"}),
+    ("officer", {"/", "/activities", "/upload", "/results", "/reports", "/quality", "/victims"},
+     {"KEC", "PVR", "GIFT"}),
     ("donor-usaid", {"/", "/reports"}, {"KEC"}),
     ("donor-state", {"/", "/reports", "/victims"}, {"PVR"}),
 ])

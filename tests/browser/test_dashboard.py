@@ -30,6 +30,7 @@ PAGES = [
     ("victims", "/victims", "victims-nationality"),
     ("audit", "/audit", "audit-grid"),
     ("account", "/account", "account-token-create"),
+    ("results", "/results", "results-none"),
     ("not-found", "/programme?code=NOPE", None),
     ("no-such-page", "/no/such/page", None),
 ]

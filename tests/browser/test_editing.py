@@ -118,3 +118,40 @@ def test_the_targets_grid_saves_all_or_nothing(browser, site, demo_store):
                           targets={"FY2020": "100"})
             logframe.edit(session, "PVR-2.1", by="test", reason="Data correction", comment="undone",
                           targets={"FY2020": "3000"})
+
+
+def test_a_result_entered_directly_is_stored_and_listed_with_who_entered_it(browser, site, demo_store):
+    from sqlalchemy import delete, select
+
+    from indicators.models import Programme, ResultValue
+    from tests.builders import make_programme
+
+    with demo_store.begin() as session:
+        make_programme(session)
+    try:
+        browser.get(site + "/results?programme=TST")
+        wait_for(browser, "results-enter")
+        settled(browser)
+        Select(browser.find_element(By.ID, "results-indicator")).select_by_value("TST-1.2")
+        Select(browser.find_element(By.ID, "results-period")).select_by_value("FY2019Q3")
+        _type(browser, "#results-value", "about 80")  # refused: the importer's message, under the field
+        click(browser, browser.find_element(By.ID, "results-enter"))
+        until_text(browser, "results-outcome", "Not entered")
+        assert "is-invalid" in browser.find_element(By.ID, "results-value").get_attribute("class")
+        assert browser.find_element(By.ID, "results-value-feedback").is_displayed()
+        _type(browser, "#results-value", "82.5")
+        _type(browser, "#results-comment", "Exit survey, 40 respondents")
+        click(browser, browser.find_element(By.ID, "results-enter"))
+        until_text(browser, "results-outcome", "TST-1.2 · FY2019Q3: 82.5 entered by claire.")
+        wait(browser, lambda d: "Exit survey, 40 respondents" in text_of(d, "results-list"))
+        assert "claire" in text_of(browser, "results-list") and "82.5%" in text_of(browser, "results-list")
+        with demo_store.Session() as session:
+            stored = session.scalars(select(ResultValue).join(Programme).where(Programme.code == "TST")).all()
+        assert [(r.quarter, r.value, r.comment) for r in stored] == [("FY2019Q3", 82.5, "Exit survey, 40 respondents")]
+        assert accessibility_problems(browser) == []
+        assert console_problems(browser) == []
+    finally:
+        with demo_store.begin() as session:
+            programme = session.scalar(select(Programme).where(Programme.code == "TST"))
+            session.execute(delete(ResultValue).where(ResultValue.programme_id == programme.id))
+            session.delete(programme)
