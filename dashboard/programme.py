@@ -115,7 +115,6 @@ def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
             dbc.CardHeader(html.H2("Logframe", className="h6 mb-0")),
             dbc.CardBody(logframe_tree(results, result.indicators, quarter.code), id=ids.tree),
         ], className="shadow-sm mb-4"),
-        where,
         dbc.Card([
             dbc.CardHeader(html.Div([
                 html.H2(f"Indicator performance tracking table · {quarter.label()}", className="h6 mb-0",
@@ -124,6 +123,7 @@ def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
             ], className="d-flex flex-wrap justify-content-between align-items-center gap-2")),
             dbc.CardBody(iptt_table(result, year_label), className="p-0"),
         ], className="shadow-sm mb-4"),
+        where,
         targets_card,
     ])
 
