@@ -56,11 +56,9 @@ def big_store(refresh: bool = False) -> Settings:
 
 
 def _after_fill(store: Store) -> None:
-    """Bring derived data (per-quarter aggregates, where the store keeps them) up to date."""
-    try:
-        from indicators import aggregates
-    except ImportError:
-        return
+    """Bring the per-quarter indicator sums up to date: the records were written behind the importer's back."""
+    from indicators import aggregates
+
     with store.begin() as session:
         aggregates.rebuild(session)
 

@@ -6,18 +6,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.dashboard.fixtures import demo_app, demo_settings, make_store, request_context  # noqa: F401
-from tests.dashboard.seed import seed
 
 PASSWORD = "correct horse battery staple"
 
 
 def _demo(session, settings):
-    """The demo data set, stored through the importer as ``ctmonitor demo`` does (the builder before it)."""
-    try:
-        from importers import demo
-    except ImportError:
-        seed(session, settings)
-        return
+    """The demo data set, stored through the importer as ``ctmonitor demo`` does."""
+    from importers import demo
+
     report = demo.load(session, settings)
     assert report.ok, report.as_text()
 

@@ -138,7 +138,6 @@ def _choose_file(browser, path: Path):
 
 
 def test_a_workbook_with_errors_is_shown_and_cannot_be_committed(browser, site, tmp_path):
-    pytest.importorskip("importers", reason="the importer is not there yet")
     bad = _trainings_csv(tmp_path / "trainings_bad.csv", [
         "BR-T001,KEC,12/03/2019,Gasabo,Police,Identification of victims,twelve,9"])
     browser.get(site + "/upload")
@@ -158,7 +157,6 @@ def test_a_workbook_with_errors_is_shown_and_cannot_be_committed(browser, site, 
 
 
 def test_dry_run_then_commit_an_upload(browser, site, tmp_path):
-    pytest.importorskip("importers", reason="the importer is not there yet")
     good = _trainings_csv(tmp_path / "trainings_browser.csv", [
         "BR-T001,KEC,12/03/2019,Gasabo,Police,Identification of victims,12,9",
         "BR-T002,KEC,2019-04-20,Musanze,Teachers,Referral of victims,14,6",
