@@ -95,14 +95,39 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     # Pages register themselves on import, which Dash allows only once an app exists.
     # As Dash's own pages-folder loader does, a page's module-level layout() is its layout; it is drawn
     # only for the roles the page allows.
+    callbacks, callback_list, inline_scripts = _page_callbacks()
     for name in page_modules():
         module = importlib.import_module(name)
         entry = dash.page_registry.get(name)
         if entry is not None and not entry.get("supplied_layout"):
             entry["layout"] = _access.guard_layout(module.layout, entry)
+    # Every app answers the pages' callbacks, not only the first one built in the process (see _page_callbacks).
+    app.callback_map.update(callbacks)
+    app._callback_list.extend(callback_list)
+    app._inline_scripts.extend(inline_scripts)
     with server.app_context():  # Dash calls a layout function once when it is set
         app.layout = _shell
     return app
+
+
+@functools.cache
+def _page_callbacks() -> tuple[dict, list, list]:
+    """What the pages (and the widgets they share) register with ``dash.callback`` when imported, taken once
+    per process: callback map, callback list and inline scripts.
+
+    Dash keeps what ``dash.callback`` registers in module-level lists and hands them to whichever app sets up
+    first, leaving nothing for another app built in the same process (tests build one per store and settings).
+    So they are taken from Dash here, right after the pages' first import, and given to every app built."""
+    import dash._callback as registered
+
+    for name in page_modules():
+        importlib.import_module(name)
+    taken = (dict(registered.GLOBAL_CALLBACK_MAP), list(registered.GLOBAL_CALLBACK_LIST),
+             list(registered.GLOBAL_INLINE_SCRIPTS))
+    registered.GLOBAL_CALLBACK_MAP.clear()
+    registered.GLOBAL_CALLBACK_LIST.clear()
+    registered.GLOBAL_INLINE_SCRIPTS.clear()
+    return taken
 
 
 def _on_callback_error(err: Exception):

@@ -35,15 +35,15 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def site(browser, live_server, demo_app, demo_store):
+def site(browser, demo_server, demo_store):
     """The served app on the seeded store, signed in as a programme manager through the sign-in form, in a
     1366×768 window (put back as it was afterwards)."""
     size = browser.get_window_size()
     browser.set_window_size(1366, 768)
     ensure_user(demo_store, "claire", "manager")
-    sign_in(browser, live_server, "claire")
+    sign_in(browser, demo_server, "claire")
     browser.get_log("browser")  # start with an empty console
-    yield live_server
+    yield demo_server
     browser.set_window_size(size["width"], size["height"])
 
 
