@@ -23,8 +23,9 @@ from dashboard._components import (
     status_summary,
     visible_programme_codes,
 )
-from dashboard._queries import default_quarter, last_quarter_with_data, latest_upload, programmes
+from dashboard._queries import default_quarter, programmes
 from indicators.figures import figures
+from indicators.records import last_quarter_with_data, latest_upload
 
 dash.register_page(__name__, path="/", title="Portfolio · ctmonitor", name="Portfolio", order=0)
 
@@ -52,7 +53,7 @@ def programme_card(session, prog, today: date) -> dbc.Card:
     with_data = last_quarter_with_data(session, prog)
     as_of = min(with_data.end, prog.end_date) if with_data else min(max(today, prog.start_date), prog.end_date)
     share = elapsed_share(prog.start_date, prog.end_date, as_of)
-    upload = latest_upload(session, prog)
+    upload = latest_upload(session, prog.id)
     phases = list(prog.phases)
     return dbc.Card([
         dbc.CardHeader(html.Div([

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exports._records import (
+from indicators.records import (
     LIST_LIMIT,
     ActivityRow,
     ActivitySummary,

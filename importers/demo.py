@@ -16,15 +16,13 @@ import hashlib
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from importers import kinds, storing
 from importers.pipeline import store_batches
 from importers.report import ImportReport
 from importers.table import Batch, column_letters
-from indicators import periods
-from indicators.models import ACTIVITY_MODELS
+from indicators import periods, records
 from indicators.settings import Settings
 from indicators.vocabulary import CAMPS
 
@@ -34,9 +32,7 @@ UPLOADER = "demo"
 
 def has_activity(session: Session) -> bool:
     """Whether any activity record of any kind is stored."""
-    return any(
-        session.execute(select(exists().select_from(model))).scalar() for model in ACTIVITY_MODELS.values()
-    )
+    return records.has_records(session)
 
 
 def load(session: Session, settings: Settings) -> ImportReport:

@@ -391,9 +391,7 @@ def _natural_column(layout: Layout) -> str:
 def _stored_lookup_fields(layout: Layout) -> list[str]:
     names = ["quarter", *(name for name, _ in layout.extra_quarters), *layout.natural_key]
     if layout.sequence is not None:
-        names += [layout.sequence.date]
-        if layout.kind == "policies":
-            names.append("instrument_type")
+        names += [layout.sequence.date] + ([layout.sequence.same] if layout.sequence.same else [])
     return list(dict.fromkeys(names))
 
 
@@ -422,11 +420,11 @@ def _check_sequence(layout: Layout, parts: list[_Part], stored) -> None:
     seq = layout.sequence
     rank = {stage: n for n, stage in enumerate(seq.order)}
     replaced = {target for part in parts for target in part.targets.values()}
-    has_type = "instrument_type" in layout.stored_fields
+    same = seq.same  # a column every step of an item should share (an instrument's type)
     groups: dict[tuple, list] = defaultdict(list)
     for part in parts:
         columns = part.columns
-        types = columns["instrument_type"] if has_type else [None] * len(part.indices)
+        types = columns[same] if same else [None] * len(part.indices)
         for j, (pid, item, stage, when, kind) in enumerate(
             zip(columns["programme_id"], columns[seq.item], columns[seq.stage], columns[seq.date], types)
         ):
@@ -436,7 +434,7 @@ def _check_sequence(layout: Layout, parts: list[_Part], stored) -> None:
         group = (s.programme_id, _natural(getattr(s, seq.item)))
         if group in groups and s.id not in replaced:
             groups[group].append(
-                (rank.get(s.stage, -1), getattr(s, seq.date), None, getattr(s, "instrument_type", None))
+                (rank.get(getattr(s, seq.stage), -1), getattr(s, seq.date), None, getattr(s, same) if same else None)
             )
     for steps in groups.values():
         steps.sort(key=lambda step: (step[0], step[1]))
@@ -475,10 +473,16 @@ def _check_sequence(layout: Layout, parts: list[_Part], stored) -> None:
         if len(types) > 1:
             part, j = next(step[2] for step in steps if step[2] is not None)
             part.batch.warn(
-                part.batch.cell("instrument_type", part.indices[j]),
-                part.columns["instrument_type"][j],
-                f"the same type on every stage of an instrument (found {', '.join(sorted(types))})",
+                part.batch.cell(same, part.indices[j]),
+                part.columns[same][j],
+                f"the same {layout.column_label(same).lower()} on every stage of {_a(seq.item)} "
+                f"(found {', '.join(sorted(types))})",
             )
+
+
+def _a(item: str) -> str:
+    words = item.replace("_", " ")
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
 
 
 # -- writing -------------------------------------------------------------------------------------------------
@@ -528,12 +532,8 @@ def _large_page_cache(session: Session, rows: int):
 def _refresh_sums(session: Session, kind_plan: KindPlan) -> None:
     """Keep the store's per-quarter indicator sums exact for the quarters these bulk writes touched (the
     ORM's flush hook does not see Core statements)."""
-    try:
-        from indicators import aggregates
-    except ModuleNotFoundError as exc:  # a store without per-quarter sums
-        if exc.name != "indicators.aggregates":
-            raise
-        return
+    from indicators import aggregates
+
     for programme_id, quarters in kind_plan.touched.items():
         if quarters:
             aggregates.refresh(session, programme_id, kind_plan.kind, quarters)

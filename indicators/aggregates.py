@@ -20,11 +20,9 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
-from indicators import periods
+from indicators import kinds, periods
 from indicators.measures import RESULTS, TOTAL, Key, Source, Sums, compute_kind_sums, compute_quarter_sums
-from indicators.models import ACTIVITY_MODELS, Indicator, IndicatorSums, Programme
-
-KIND_OF_TABLE = {model.__tablename__: kind for kind, model in ACTIVITY_MODELS.items() if kind != RESULTS}
+from indicators.models import Indicator, IndicatorSums, Programme
 
 
 def signature(indicator) -> str:
@@ -127,9 +125,10 @@ def _after_flush(session: Session, _context) -> None:
     """Refresh the sums for activity records the ORM just wrote, in the same transaction."""
     touched: dict[tuple[int, str], set[str] | None] = {}
     for obj in [*session.new, *session.dirty, *session.deleted]:
-        kind = KIND_OF_TABLE.get(getattr(obj, "__tablename__", None))
-        if kind is None:
+        spec = kinds.by_table(getattr(obj, "__tablename__", None))
+        if spec is None or spec.key == RESULTS:
             continue
+        kind = spec.key
         state = inspect(obj)
         quarters: set[str] = set()
         for name in ("quarter", "referral_quarter"):

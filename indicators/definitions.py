@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indicators import periods, vocabulary
+from indicators import kinds, periods, vocabulary
 from indicators.models import Indicator, Phase, Programme, Result, Target
 
 
@@ -40,7 +40,7 @@ class _Strict(BaseModel):
 
 
 class SourceDef(_Strict):
-    kind: Literal[vocabulary.SOURCE_KINDS]  # type: ignore[valid-type]
+    kind: Literal[kinds.KEYS]  # type: ignore[valid-type]
     filter: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -57,11 +57,11 @@ from indicators.measures import (
     Source,
     Sums,
     fixed_categories,
-    latest_upload,
     order_categories,
     quarter_sums,
 )
 from indicators.models import Indicator, Narrative, Programme
+from indicators.records import latest_upload
 from indicators.periods import LOP, Period, PeriodError
 from indicators.status import AHEAD, BEHIND, ON_TRACK, STATUSES  # noqa: F401  (STATUSES: for callers)
 
@@ -191,8 +191,8 @@ def figures(session: Session, programme: str, period: str | Period) -> Programme
     ).all()) if record.indicators else {}
     lines = [_indicator_figures(session, record, indicator, report, ytd, lop, notes.get(indicator.id))
              for indicator in record.indicators]
-    return ProgrammeFigures(programme_info(record), report, year, lines,
-                            latest_upload(session, record.id, [q.code for q in lop]))
+    latest = latest_upload(session, record.id, [q.code for q in lop])
+    return ProgrammeFigures(programme_info(record), report, year, lines, latest.uploaded_at if latest else None)
 
 
 # --- programmes and periods -----------------------------------------------------------------------------

@@ -28,7 +28,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import (
     case,
@@ -38,7 +37,6 @@ from sqlalchemy import (
     Text,
     and_,
     cast,
-    exists,
     func,
     literal,
     null,
@@ -47,8 +45,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from indicators import vocabulary
-from indicators.models import ACTIVITY_MODELS, Indicator, ResultValue, Upload
+from indicators import kinds, vocabulary
+from indicators.models import Indicator, ResultValue, Upload
 
 TOTAL = ""  # the disaggregation and category of a total
 UNKNOWN = "Unknown"
@@ -64,12 +62,8 @@ CLOSED_LISTS: dict[str, tuple[str, ...]] = {
     "instrument_type": vocabulary.INSTRUMENT_TYPES,
     "district": vocabulary.DISTRICTS,
 }
-STAGE_ORDERS = {"policies": vocabulary.POLICY_STAGES, "research": vocabulary.RESEARCH_STAGES}
 # Female/male count columns split by sex instead of grouping a sex column.
 SEX_COLUMNS = {"female": "Female", "male": "Male"}
-# The date each sheet kind attributes a row by, when the indicator names none.
-OWN_DATES = {"trainings": "start_date", "awareness": "date", "policies": "date", "meetings": "date",
-             "research": "date", "cases": "date_identified"}
 _SPACES = (" ", "\t", "\n", "\r", "\u00a0")
 
 
@@ -268,10 +262,9 @@ def compute_kind_sums(session: Session, sources: Sequence[Source], quarters: Seq
 
 
 def _table(source: Source):
-    model = ACTIVITY_MODELS.get(source.kind)
-    if model is None:
+    if not kinds.known(source.kind):
         raise MeasureError(f"indicator {source.code}: unknown source kind {source.kind!r}")
-    return model.__table__
+    return kinds.kind(source.kind).table
 
 
 def _column(source: Source, table, name: str, what: str):
@@ -295,7 +288,7 @@ def quarter_column(source: Source, table):
     """The stored quarter that attributes a row: ``quarter`` for the row's own date, else ``<x>_quarter``
     for ``date_field`` ``<x>_date`` (cases' ``referral_quarter`` for ``referral_date``)."""
     field = source.date_field
-    if not field or field == OWN_DATES.get(source.kind):
+    if not field or field == kinds.kind(source.kind).date:
         return table.c.quarter
     name = field[:-5] + "_quarter" if field.endswith("_date") else field + "_quarter"
     column = table.c.get(name)
@@ -366,7 +359,7 @@ def _sex_split(source: Source, table) -> dict[str, list[str]] | None:
 
 def fixed_categories(source: Source, disaggregation: str) -> list[str]:
     """Categories listed even without rows: Female and Male for a female/male sum split by sex."""
-    if disaggregation != "sex" or source.kind not in ACTIVITY_MODELS or source.kind == RESULTS:
+    if disaggregation != "sex" or not kinds.known(source.kind) or source.kind == RESULTS:
         return []
     split = _sex_split(source, _table(source))
     return [c for c in split if c != UNKNOWN] if split else []
@@ -402,7 +395,8 @@ def _first_reached(source: Source, table, extra_columns: Sequence = ()):
     """Rows at the measure's stage or beyond, numbered per instrument by date: row 1 is where it first
     reached the stage. Numbered over the whole programme, so quarters outside the request still count."""
     measure = source.measure
-    stages = STAGE_ORDERS.get(source.kind)
+    spec = kinds.kind(source.kind)
+    stages = spec.stages.order if spec.stages else None
     wanted = str(measure.get("stage", "")).strip().lower()
     lowered = [s.lower() for s in stages or ()]
     if wanted not in lowered:
@@ -485,19 +479,6 @@ def _entered_sums(session: Session, source: Source, quarters: Sequence[str], dis
 # --- provenance ----------------------------------------------------------------------------------------
 
 
-def latest_upload(session: Session, programme_id: int, quarters: Sequence[str] | None = None) -> datetime | None:
-    """When the latest upload that still feeds one of the programme's records was made; with ``quarters``,
-    only records of those quarters count (a report's data are as of the latest upload it used)."""
-    feeds = []
-    for model in ACTIVITY_MODELS.values():
-        table = model.__table__
-        conditions = [table.c.upload_id == Upload.id, table.c.programme_id == programme_id]
-        if quarters is not None:
-            conditions.append(table.c.quarter.in_(list(quarters)))
-        feeds.append(exists().where(*conditions))
-    return session.scalar(select(func.max(Upload.uploaded_at)).where(or_(*feeds)))
-
-
 def feeding_rows(session: Session, source: Source, quarters: Sequence[str] | None, limit: int = 500
                  ) -> list[dict]:
     """The records an indicator counts (for a stage: the row where each instrument first reached it), in
@@ -527,7 +508,7 @@ def feeding_rows(session: Session, source: Source, quarters: Sequence[str] | Non
         else:
             extra = [literal(1).label("_value")]
         day = source.date_field if source.date_field and source.date_field in table.c \
-            else OWN_DATES.get(source.kind)
+            else kinds.kind(source.kind).date
     if quarters is not None:
         conditions.append(counted_in.in_(list(quarters)))
     subject = select(table, counted_in.label("counted_in"), *extra).where(*conditions).subquery()

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from indicators import definitions, migrate, periods
 from indicators.db import Store
+from indicators.kinds import KINDS
 from indicators.models import (
-    ACTIVITY_MODELS,
     Awareness,
     Case,
     Indicator,
@@ -170,7 +170,7 @@ TEST_PROGRAMME = {
 def clear_records(session: Session) -> None:
     """Start a test from an empty set of records and narratives (rolled back with the test's session), so
     hand-computed figures hold whatever other suites left committed in the shared store."""
-    for model in [*ACTIVITY_MODELS.values(), Narrative, IndicatorSums]:
+    for model in [*(spec.model for spec in KINDS), Narrative, IndicatorSums]:
         session.execute(delete(model))
     session.flush()
 

@@ -2,7 +2,6 @@
 
 from indicators.models.accounts import ROLES, AuditEvent, LoginThrottle, SignOff, User, UserSession
 from indicators.models.activity import (
-    ACTIVITY_MODELS,
     ActivityRecord,
     Awareness,
     Case,
@@ -18,7 +17,7 @@ from indicators.models.base import Base, utcnow
 from indicators.models.programme import Indicator, Narrative, Phase, Programme, Result, Target
 
 __all__ = [
-    "ACTIVITY_MODELS", "ROLES", "ActivityRecord", "AuditEvent", "Awareness", "LoginThrottle", "SignOff", "Base", "Case", "Indicator", "IndicatorSums", "Meeting",
+    "ROLES", "ActivityRecord", "AuditEvent", "Awareness", "LoginThrottle", "SignOff", "Base", "Case", "Indicator", "IndicatorSums", "Meeting",
     "Narrative", "Phase", "PolicyStep", "Programme", "ResearchStep", "Result", "ResultValue", "Target",
     "Training", "Upload", "User", "UserSession", "utcnow",
 ]

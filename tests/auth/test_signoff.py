@@ -84,7 +84,7 @@ def test_an_import_into_a_closed_quarter_is_refused_as_the_importer_will_ask(ses
 
 
 def test_the_importer_refuses_a_workbook_touching_a_signed_off_quarter(session, settings):
-    from importers import import_file
+    from importers.pipeline import import_file
 
     _close(session, "FY2019Q3", "claire", b"report", "x.xlsx")
     sheet = (b"Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"

@@ -109,7 +109,7 @@ def test_first_problem_of_an_upload_refused_by_the_importer(session, settings):
     from pathlib import Path
 
     from dashboard.quality import problem_uploads
-    from importers import import_file
+    from importers.pipeline import import_file
 
     data = (Path(__file__).resolve().parent.parent / "data" / "errors.xlsx").read_bytes()
     report = import_file(session, data, "errors.xlsx", settings=settings, programme="KEC", uploaded_by="olivier")

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from importers import import_file
+from importers.pipeline import import_file
 from indicators.models import Case, Upload
 from tests.data.make_workbooks import CASE_IDENTIFIERS, HTCDS_PEOPLE
 from tests.importers.conftest import DATA, count, uploads

@@ -9,8 +9,14 @@ from indicators import aggregates, periods, vocabulary
 from indicators.figures import figures
 from indicators.measures import Source, compute_quarter_sums, quarter_sums
 from indicators.models import Indicator, IndicatorSums, Programme, Training
-from tests.builders import (clear_records, make_awareness, make_case, make_policy_step, make_training,
-                            programme)
+from tests.builders import (
+    clear_records,
+    make_awareness,
+    make_case,
+    make_policy_step,
+    make_training,
+    programme,
+)
 
 
 def _indicators(session, code):
