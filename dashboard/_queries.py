@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from indicators import periods
-from indicators.figures import latest_complete_quarter, programme_quarters
+from indicators.figures import programme_quarters
+from indicators.queries import latest_complete_quarter
 from indicators.models import Indicator, Programme, Upload
 from indicators.periods import Period
 

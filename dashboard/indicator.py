@@ -175,7 +175,8 @@ def _records_withheld() -> bool:
 def _series(session, ind, prog, quarter) -> list[dict]:
     """Per quarter through the report quarter: actual, the quarter's target and the LOP actual to date with
     the LOP target to date, by the figures' own rules (``quarter_target``, ``target_to_date``)."""
-    from indicators.figures import elapsed_share, indicator_series, is_milestone, quarter_target, target_to_date
+    from indicators.figures import elapsed_share, is_milestone, quarter_target, target_to_date
+    from indicators.queries import indicator_series
     from indicators.periods import LOP, parse
 
     lop_target = ind.target_for(LOP.code)
@@ -204,7 +205,7 @@ CASE_SHOWN = ("counted_in", "sex", "age_group", "status", "value", "upload_filen
 
 
 def _records(session, ind, quarter_code: str | None) -> list[dict]:
-    from indicators.figures import feeding_records
+    from indicators.queries import feeding_records
 
     rows = feeding_records(session, ind.code, quarter=quarter_code, limit=RECORD_LIMIT + 1)
     if not rows:
@@ -252,21 +253,6 @@ def records_grid(records: list[dict], kind: str) -> dag.AgGrid:
 # --- pieces ----------------------------------------------------------------------------------------
 
 
-def _measure_words(info) -> str:
-    measure = info.measure or {}
-    kind = measure.get("type")
-    if kind == "count":
-        return "Number of records"
-    if kind == "sum":
-        return "Sum of " + " + ".join(measure.get("columns", []))
-    if kind == "stage":
-        return f"Distinct {measure.get('field', 'items')}s reaching {measure.get('stage')}, counted once"
-    if kind == "ratio":
-        return (f"Σ {' + '.join(measure.get('numerator', []))} ÷ Σ {' + '.join(measure.get('denominator', []))}, "
-                "recomputed for each period")
-    return kind or "–"
-
-
 def _reference_sheet(ind, info, targets: dict) -> dbc.Card:
     unit = info.unit
     source = info.source_kind + (
@@ -278,7 +264,7 @@ def _reference_sheet(ind, info, targets: dict) -> dbc.Card:
         ("Category", info.category),
         ("Data source", info.data_source or "–"),
         ("Source sheet", source),
-        ("Measure", _measure_words(info)),
+        ("Measure", info.measure_words),
         ("Disaggregated by", ", ".join(vocabulary.DISAGGREGATIONS.get(d, d) for d in info.disaggregations) or "–"),
         ("Baseline", format_number(info.baseline, unit)),
         ("Standard indicator", info.standard_indicator or "–"),

@@ -27,7 +27,8 @@ from dashboard._components import (
     visible_programme_codes,
 )
 from dashboard._queries import default_quarter, programmes
-from indicators.figures import figures, indicator_series
+from indicators.figures import figures
+from indicators.queries import indicator_series
 from indicators.models import Awareness, Training, Upload
 
 dash.register_page(__name__, path="/quality", title="Data quality · ctmonitor", name="Data quality", order=40,

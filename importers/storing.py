@@ -35,6 +35,7 @@ from importers.people import is_pseudonym, pseudonym_key
 from importers.report import empty_counts
 from importers.rules import SumColumns, day
 from importers.table import Bad, Batch, Context, ProgrammeRef, ok
+from indicators.measures import MeasureError, measure
 from indicators.models import Upload, utcnow
 from indicators.periods import quarter_of
 
@@ -604,8 +605,10 @@ def programmes_context(
     for ind, code in session.execute(
         select(Indicator, Programme.code).join(Programme, Programme.id == Indicator.programme_id)
     ):
-        measure = ind.measure or {}
-        sums = tuple(measure.get("columns") or ()) if measure.get("type") == "sum" else ()
+        try:
+            sums = measure(ind.measure, kind=ind.source_kind, unit=ind.unit, code=ind.code).counted_columns
+        except MeasureError:  # refused when the programme file is loaded: nothing to check against
+            sums = ()
         indicators[ind.code.upper()] = IndicatorRef(
             ind.id, ind.code, code, tuple(ind.disaggregations or ()), ind.source_kind, sums
         )

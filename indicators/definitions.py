@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indicators import kinds, periods, vocabulary
+from indicators.measures import MEASURES
 from indicators.models import Indicator, Phase, Programme, Result, Target
 
 
@@ -45,7 +46,7 @@ class SourceDef(_Strict):
 
 
 class MeasureDef(_Strict):
-    type: Literal[vocabulary.MEASURES]  # type: ignore[valid-type]
+    type: Literal[tuple(MEASURES)]  # type: ignore[valid-type]
     columns: list[str] = Field(default_factory=list)
     field: str | None = None
     stage: str | None = None
@@ -54,12 +55,7 @@ class MeasureDef(_Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> "MeasureDef":
-        if self.type == "sum" and not self.columns:
-            raise ValueError("a sum measure needs 'columns'")
-        if self.type == "stage" and not (self.field and self.stage):
-            raise ValueError("a stage measure needs 'field' and 'stage'")
-        if self.type == "ratio" and not (self.numerator and self.denominator):
-            raise ValueError("a ratio measure needs 'numerator' and 'denominator'")
+        MEASURES[self.type].check(self.model_dump())
         return self
 
 

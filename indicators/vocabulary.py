@@ -8,7 +8,6 @@ from __future__ import annotations
 CATEGORIES = ("Research", "Policy", "Coordination", "Capacity building", "Awareness raising", "Protection")
 LEVELS = ("goal", "outcome", "output")
 UNITS = ("number", "percent")
-MEASURES = ("count", "sum", "stage", "ratio")
 
 PROVINCES = {
     "Kigali City": ("Gasabo", "Kicukiro", "Nyarugenge"),

@@ -8,7 +8,9 @@ from fractions import Fraction
 import pytest
 from sqlalchemy import event, select
 
-from indicators.figures import AHEAD, BEHIND, ON_TRACK, FiguresError, elapsed_share, figures, status, whole
+from indicators.figures import FiguresError, elapsed_share, figures, status
+from indicators.numbers import whole
+from indicators.status import AHEAD, BEHIND, ON_TRACK
 from indicators.models import Indicator, Target
 from indicators.narratives import set_narrative
 from indicators.periods import parse
