@@ -211,19 +211,6 @@ def _user_item():
     ], className="d-flex align-items-center gap-2 ms-lg-3 nav-account"))
 
 
-def _command_modules():
-    from indicators import cli as store_cli
-
-    modules = [store_cli]
-    for name in ("importers.cli", "exports.cli"):
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return modules
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ctmonitor",
@@ -242,8 +229,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1,
                        help="worker processes; more than one runs under gunicorn (for a team)")
     serve.set_defaults(handler=cmd_serve)
-    for module in _command_modules():
-        module.register(commands)
+    # Each package's commands; the report formats are the exports package's, handed to the store's commands.
+    from exports.formats import FORMATS
+    from importers import cli as import_commands
+    from indicators import cli as store_commands
+
+    store_commands.register(commands, FORMATS)
+    import_commands.register(commands)
+    store_commands.register_export(commands, FORMATS)
     return parser
 
 

@@ -117,6 +117,13 @@ class ProgrammeDef(_Strict):
     calendar: Literal["fiscal", "calendar"]
     currency: str = "USD"
     description: str | None = None
+    # the report format the donor is sent by default (a format's key; checked by ``ctmonitor init``)
+    report_format: str = "iptt"
+    # donor and partner name -> IATI organisation type (published in the IATI file)
+    organisation_types: dict[str, Literal[tuple(vocabulary.IATI_ORGANISATION_TYPES)]] = Field(  # type: ignore[valid-type]
+        default_factory=dict)
+    # the programme the Victims profile opens on when the link names none
+    victims_default: bool = False
     phases: list[PhaseDef] = Field(default_factory=list)
     results: list[ResultDef]
 
@@ -142,8 +149,9 @@ class ProgrammeDef(_Strict):
         return self
 
 
-def read_file(path: Path) -> ProgrammeDef:
-    """Parse and validate one definition file, or raise ``DefinitionError`` naming file, key and problem."""
+def read_file(path: Path, formats=None) -> ProgrammeDef:
+    """Parse and validate one definition file, or raise ``DefinitionError`` naming file, key and problem.
+    ``formats``, when given, are the report formats' keys ``report_format`` must be one of."""
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
@@ -155,13 +163,17 @@ def read_file(path: Path) -> ProgrammeDef:
     if not isinstance(raw, dict):
         raise DefinitionError(f"{path.name}: expected a mapping of programme keys at the top level")
     try:
-        return ProgrammeDef.model_validate(raw)
+        definition = ProgrammeDef.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         key = _key_path(raw, first["loc"])
         value = f" (found {first['input']!r})" if "input" in first and not isinstance(first["input"], dict) else ""
         more = f"; and {exc.error_count() - 1} more problem(s)" if exc.error_count() > 1 else ""
         raise DefinitionError(f"{path.name}: {key or 'top level'}: {first['msg']}{value}{more}") from None
+    if formats is not None and definition.report_format not in formats:
+        raise DefinitionError(f"{path.name}: report_format: {definition.report_format!r} is not a report format; "
+                              f"known: {', '.join(sorted(formats))}")
+    return definition
 
 
 def _key_path(raw: Any, loc: tuple) -> str:
@@ -182,12 +194,13 @@ def _key_path(raw: Any, loc: tuple) -> str:
     return "".join(parts)
 
 
-def load_directory(session: Session, directory: Path) -> list[str]:
-    """Validate every ``*.yaml`` in the folder first, then upsert them all; returns the programme codes."""
+def load_directory(session: Session, directory: Path, formats=None) -> list[str]:
+    """Validate every ``*.yaml`` in the folder first (``report_format`` against ``formats``, when given), then
+    upsert them all; returns the programme codes."""
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     if not files:
         raise DefinitionError(f"{directory}: no programme definition files (*.yaml)")
-    definitions = [(path, read_file(path)) for path in files]
+    definitions = [(path, read_file(path, formats)) for path in files]
     codes = [d.code for _, d in definitions]
     if len(set(codes)) != len(codes):
         raise DefinitionError(f"{directory}: the same programme code appears in two files")

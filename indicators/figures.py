@@ -324,11 +324,11 @@ def indicator_info(indicator: Indicator) -> IndicatorInfo:
     )
 
 
-def elapsed_share(period: Period, report: Period, start: date, end: date) -> Fraction:
+def elapsed_share(period: Period, report: Period | date, start: date, end: date) -> Fraction:
     """Share of a year or LOP (clipped to the programme's [start, end]) elapsed at the end of the report
-    quarter, by days."""
+    quarter (or of a day), by days; 0 before the period starts."""
     first, last = periods.bounds(period, start, end)
-    through = min(report.end, last)
+    through = min(report.end if isinstance(report, Period) else report, last)
     return Fraction(max((through - first).days + 1, 0), (last - first).days + 1)
 
 

@@ -9,7 +9,6 @@ afterwards calls ``refresh_sums`` for it (with the quarters it left, if it moved
 
 from __future__ import annotations
 
-import argparse
 import itertools
 from datetime import date, datetime
 from pathlib import Path
@@ -210,13 +209,9 @@ def fresh_store(directory: Path) -> Settings:
 
 
 def run_command(settings: Settings, *argv: str) -> int:
-    """Run a ``ctmonitor`` store or export command in-process with the given settings; returns its exit code."""
-    from exports import cli as export_cli
-    from indicators import cli as store_cli
+    """Run a ``ctmonitor`` command in-process with the given settings, parsed as the command line's entry
+    parses it; returns its exit code."""
+    from app import build_parser
 
-    parser = argparse.ArgumentParser(prog="ctmonitor")
-    commands = parser.add_subparsers(dest="command", required=True)
-    store_cli.register(commands)
-    export_cli.register(commands)
-    args = parser.parse_args(list(argv))
+    args = build_parser().parse_args(list(argv))
     return args.handler(args, settings)

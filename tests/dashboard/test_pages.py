@@ -10,6 +10,7 @@ import dash
 from dash.exceptions import PreventUpdate
 
 from dashboard._components import problem_card, safe_layout
+from indicators import victims
 
 # Page modules register themselves with Dash, which needs the app first: they are imported in ``pages``.
 PAGE_NAMES = ("home", "programme", "indicator", "activities", "upload", "reports", "quality", "victims", "audit")
@@ -390,9 +391,9 @@ def test_quality_lists_gaps_outliers_uploads_and_unknowns(pages, request_context
 # --- victims ---------------------------------------------------------------------------------------
 
 
-def test_shares_are_over_known_values_and_small_counts_are_withheld(pages):
+def test_shares_are_over_known_values_and_small_counts_are_withheld():
     values = ["Burundi"] * 12 + ["DRC"] * 6 + ["Rwanda"] * 2 + ["Unknown"] * 5 + [None]
-    b = pages.victims.breakdown("nationality", "Nationality", values)
+    b = victims.breakdown("nationality", "Nationality", values)
     assert (b.known, b.unknown) == (20, 6)
     rows = {r.category: r for r in b.rows}
     assert rows["Burundi"].share == 60.0 and rows["Burundi"].shown_count == "12"
@@ -401,8 +402,8 @@ def test_shares_are_over_known_values_and_small_counts_are_withheld(pages):
     assert rows["DRC"].share is None and rows["DRC"].shown_count == "*"
 
 
-def test_multi_valued_breakdown_counts_each_victim_once_per_type(pages):
-    b = pages.victims.breakdown("exploitation", "Exploitation type",
+def test_multi_valued_breakdown_counts_each_victim_once_per_type():
+    b = victims.breakdown("exploitation", "Exploitation type",
                           [["Labour", "Sexual"]] * 6 + [["Labour"]] * 4 + [[]], multiple=True)
     rows = {r.category: r for r in b.rows}
     assert b.known == 10 and rows["Labour"].share == 100.0 and rows["Sexual"].share == 60.0
