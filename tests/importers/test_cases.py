@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from importers.pipeline import import_file
 from indicators.models import Case, Upload
-from tests.data.make_workbooks import CASE_IDENTIFIERS, HTCDS_PEOPLE
+from tests.data.case_workbooks import CASE_IDENTIFIERS, HTCDS_PEOPLE
 from tests.importers.conftest import DATA, count, uploads
 
 
@@ -191,7 +191,7 @@ def _filled_htcds(template: str, identified: date, drop_field_names: bool = Fals
 
     from openpyxl import load_workbook
 
-    from tests.data.make_workbooks import HTCDS_TEMPLATE
+    from tests.data.case_workbooks import HTCDS_TEMPLATE
 
     if not HTCDS_TEMPLATE.exists():
         pytest.skip("the HTCDS reference templates (../shared/reference/htcds-2.0) are not here")

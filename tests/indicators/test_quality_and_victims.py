@@ -118,3 +118,21 @@ def test_the_victims_profile_opens_on_the_programme_its_file_names(session):
     assert victims.default_programme(session, []) == ""
     session.execute(update(Programme).values(victims_default=False))
     assert victims.default_programme(session, ["KEC", "PVR"]) == "KEC"
+
+
+def test_shares_are_over_known_values_and_small_counts_are_withheld():
+    values = ["Burundi"] * 12 + ["DRC"] * 6 + ["Rwanda"] * 2 + ["Unknown"] * 5 + [None]
+    b = victims.breakdown("nationality", "Nationality", values)
+    assert (b.known, b.unknown) == (20, 6)
+    rows = {r.category: r for r in b.rows}
+    assert rows["Burundi"].share == 60.0 and rows["Burundi"].shown_count == "12"
+    assert rows["Rwanda"].shown_count == "<5" and rows["Rwanda"].share is None
+    # Rwanda alone withheld would be 20 - 12 - 6: DRC is withheld too
+    assert rows["DRC"].share is None and rows["DRC"].shown_count == "*"
+
+
+def test_multi_valued_breakdown_counts_each_victim_once_per_type():
+    b = victims.breakdown("exploitation", "Exploitation type",
+                          [["Labour", "Sexual"]] * 6 + [["Labour"]] * 4 + [[]], multiple=True)
+    rows = {r.category: r for r in b.rows}
+    assert b.known == 10 and rows["Labour"].share == 100.0 and rows["Sexual"].share == 60.0
