@@ -13,7 +13,7 @@ from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from indicators import kinds, periods
-from indicators.kinds import KindSpec
+from indicators.kinds import KindSpec, Summary
 from indicators.models import Case, Programme, Upload
 from indicators.periods import Period
 from indicators.report import ActivityRow, ActivitySummary, CaseCounts, SourceRow
@@ -55,7 +55,7 @@ def activity_summary(session: Session, programme: Programme, period: Period) -> 
     """The quarter's activities counted by kind, place and group, with the people they reached."""
     out: list[ActivitySummary] = []
     for spec in kinds.in_report():
-        summary, table = spec.summary, spec.table
+        summary, table = spec.summary or Summary(None, None), spec.table  # no summary: counted by kind alone
         keys = [table.c[name] for name in (summary.place, summary.group) if name is not None]
         columns = [table.c[summary.place] if summary.place else literal(None),
                    table.c[summary.group] if summary.group else literal(None), func.count()]

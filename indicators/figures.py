@@ -335,9 +335,6 @@ def elapsed_share(period: Period, report: Period | date, start: date, end: date)
 # --- arithmetic -------------------------------------------------------------------------------------------
 
 
-_exact = exact
-
-
 def is_milestone(definition: dict | None) -> bool:
     """Whether a measure (as a programme file writes it) counts a milestone: once, when reached."""
     return getattr(MEASURES.get((definition or {}).get("type")), "milestone", False)
@@ -349,7 +346,7 @@ def target_to_date(target: float | None, share: Fraction | float = 1, *, milesto
     milestones, which pass ``share=1`` or ``milestone=True``)."""
     if target is None:
         return None
-    return _exact(target) * (1 if milestone else _exact(share))
+    return exact(target) * (1 if milestone else exact(share))
 
 
 def status(actual, target: float | None, share: Fraction | float = 1, *, milestone: bool = False,
@@ -366,7 +363,7 @@ def _judge(actual, expected: Fraction | None, milestone: bool, period_over: bool
         return None, None
     if expected == 0:
         return None, (AHEAD if actual > 0 else ON_TRACK)
-    percent = whole(_exact(actual) * 100 / expected)
+    percent = whole(exact(actual) * 100 / expected)
     if abs(percent - 100) <= 15:
         band = ON_TRACK
     else:
@@ -381,7 +378,7 @@ def make_figure(actual, target: float | None = None, share: Fraction | float = 1
                 milestone: bool = False, period_over: bool = True) -> Figure:
     """A ``Figure`` from an actual (exact or float) and the full target; ``share`` pro-rates the target to
     date (see the module's rules)."""
-    percent = None if actual is None or not target else whole(_exact(actual) * 100 / _exact(target))
+    percent = None if actual is None or not target else whole(exact(actual) * 100 / exact(target))
     expected = target_to_date(target, share, milestone=milestone)
     judged, band = _judge(actual, expected, milestone, period_over)
     return Figure(None if actual is None else float(actual), target, percent, band, numerator, denominator,
@@ -399,7 +396,7 @@ def quarter_target(year_target: float | None, quarter: Period, start: date, end:
     first, last = periods.bounds(quarter.fiscal_year, start, end)
     q_first, q_last = max(quarter.start, first), min(quarter.end, last)
     days = max((q_last - q_first).days + 1, 0)
-    return float(_exact(year_target) * Fraction(days, (last - first).days + 1))
+    return float(exact(year_target) * Fraction(days, (last - first).days + 1))
 
 
 def period_actual(source: Source, by_quarter: dict[str, Sums], quarters: Iterable[Period], code: str

@@ -70,7 +70,7 @@ class KindSpec:
     sensitive: bool = False  # one row per person: never listed, values never repeated, files never kept
     extra_quarters: tuple[tuple[str, str], ...] = ()  # (quarter column, date column) besides ``quarter``
     stages: Stages | None = None
-    summary: Summary | None = None
+    summary: Summary | None = None  # how the annex counts a quarter too large to list (None: by kind alone)
 
     @property
     def listed(self) -> bool:
