@@ -38,7 +38,7 @@ from dashboard._queries import (
     programme,
     quarter_options,
 )
-from indicators import disclosure, vocabulary
+from indicators import disclosure, kinds, vocabulary
 from indicators.figures import figures
 from indicators.status import TARGET_TO_DATE
 
@@ -131,7 +131,7 @@ def layout(code=None, period=None, **_query):
 def _records_card(records, info, quarter, programme_code: str) -> dbc.Card:
     """The records an indicator counts, each with its upload, sheet and row (``None``: withheld)."""
     if records is None:
-        if info.source_kind == "cases":
+        if _people(info.source_kind):
             text = ["Case records are one row per person: they are shown to IOM staff only. The figures above",
                     " show them as totals."]
         else:
@@ -160,7 +160,12 @@ def _records_card(records, info, quarter, programme_code: str) -> dbc.Card:
 
 def _counts_withheld(ind) -> bool:
     """A donor officer sees small counts of victims as "<5" (DOMAIN §4): the case-based categories only."""
-    return ind.source_kind == "cases" and role() == "donor"
+    return _people(ind.source_kind) and role() == "donor"
+
+
+def _people(kind: str) -> bool:
+    """Whether a sheet kind's records are people (cases): shown as totals, never one by one."""
+    return kinds.known(kind) and kinds.kind(kind).sensitive
 
 
 def _records_withheld() -> bool:
@@ -210,7 +215,7 @@ def _records(session, ind, quarter_code: str | None) -> list[dict]:
     rows = feeding_records(session, ind.code, quarter=quarter_code, limit=RECORD_LIMIT + 1)
     if not rows:
         return []
-    if ind.source_kind == "cases":
+    if _people(ind.source_kind):
         keys = [k for k in CASE_SHOWN if k in rows[0]]
     else:
         middle = [k for k in rows[0] if k not in RECORD_HIDDEN and k not in RECORD_FIRST and k not in RECORD_LAST]

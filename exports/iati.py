@@ -104,7 +104,7 @@ def render(report: Report, *, small_cell: int = disclosure.DEFAULT_THRESHOLD) ->
         result = ET.SubElement(activity, "result", {"type": RESULT_TYPES.get(group.level, "9")})
         _narrative(ET.SubElement(result, "title"), f"{group.code}. {group.statement}")
         for ind in group.indicators:
-            _indicator(result, report, ind, small_cell if ind.source_kind == "cases" else 0)
+            _indicator(result, report, ind, small_cell if ind.counts_people else 0)
 
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -107,7 +107,7 @@ def write_cover(wb: Workbook, report: Report, *, title: str, sheets) -> None:
         x.text(ws.cell(row, 2), "No activity data uploaded yet")
     row += 2
 
-    if any(ind.source_kind == "cases" for ind in report.indicators):
+    if any(ind.counts_people for ind in report.indicators):
         # The award requires exact figures; the cover says they are confidential (DOMAIN §4, small counts).
         x.text(ws.cell(row, 1), "Confidential", font=Font(name=x.FONT, size=10, bold=True, color="9C0006"))
         x.text(ws.cell(row, 2), CONFIDENTIAL_NOTE)

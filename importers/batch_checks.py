@@ -23,7 +23,7 @@ def resolve_programmes(batch: Batch, ctx: Context) -> None:
     present = "project" in batch.letters
     codes = batch.columns.get("project") or [None] * len(batch)
     known = ", ".join(sorted(ctx.programmes))
-    fallback = _indicator_programme if batch.layout.kind == "results" else None
+    fallback = _indicator_programme if "indicator" in batch.columns else None  # a direct entry's indicator
     refs: list = []
     cache: dict = {}
     for i, code in enumerate(codes):

@@ -148,7 +148,8 @@ class IndicatorRow:
     history: tuple[PeriodActual, ...] = ()
     years: tuple[PeriodTarget, ...] = ()
     life_of_project: PeriodTarget | None = None
-    source_kind: str = ""  # the sheet kind counted: "cases" are people, whose small counts the IATI file withholds
+    source_kind: str = ""  # the sheet kind counted
+    counts_people: bool = False  # from a sensitive kind (cases): small counts are withheld from public files
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indicators import periods
+from indicators import kinds, periods
 from indicators.annex import LIST_LIMIT, activity_count, activity_rows, activity_summary, case_counts, source_rows
 from indicators.figures import (
     Figure,
@@ -188,6 +188,7 @@ def indicator_row(
         judged=figures.judged,
         milestone=info.milestone,
         source_kind=info.source_kind,
+        counts_people=kinds.known(info.source_kind) and kinds.kind(info.source_kind).sensitive,
     )
     return _with_periods(pf, row, history)
 
