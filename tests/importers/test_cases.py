@@ -194,7 +194,8 @@ def _filled_htcds(template: str, identified: date, drop_field_names: bool = Fals
     from tests.data.case_workbooks import HTCDS_TEMPLATE
 
     if not HTCDS_TEMPLATE.exists():
-        pytest.skip("the HTCDS reference templates (../shared/reference/htcds-2.0) are not here")
+        pytest.fail(f"the HTCDS reference templates are missing: expected {HTCDS_TEMPLATE.parent} (../shared beside "
+                    "the clone)")
     book = load_workbook(HTCDS_TEMPLATE.with_name(template))
     sheet = book.worksheets[0]
     fields = {cell.value: cell.column for cell in sheet[1] if cell.value}
