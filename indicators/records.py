@@ -19,6 +19,7 @@ from indicators.kinds import KindSpec, Line
 from indicators.models import Indicator, Programme, Upload
 from indicators.periods import Period
 
+
 @dataclass(frozen=True)
 class ListedRecord:
     """One record as the Activities page lists it: its kind, programme and provenance, and its line."""

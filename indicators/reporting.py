@@ -22,10 +22,10 @@ from indicators.figures import (
     Figure,
     IndicatorFigures,
     ProgrammeFigures,
-    figures,
     figures_by_quarter,
     load_programme,
 )
+from indicators.figures import figures as quarter_figures
 from indicators.models import Programme
 from indicators.report import (
     IMPLEMENTER,
@@ -52,7 +52,7 @@ def report_for(session: Session, programme: str, period, *, history: bool = Fals
     if history:
         by_quarter = figures_by_quarter(session, programme, period)  # in order: the report quarter last
         return build_report(session, list(by_quarter.values())[-1], prepared=prepared, history=by_quarter)
-    return build_report(session, figures(session, programme, period), prepared=prepared)
+    return build_report(session, quarter_figures(session, programme, period), prepared=prepared)
 
 
 def report_file(session: Session, programme: str, period, formats: Mapping, key: str | None = None, *,
