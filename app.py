@@ -96,14 +96,39 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     # Pages register themselves on import, which Dash allows only once an app exists.
     # As Dash's own pages-folder loader does, a page's module-level layout() is its layout; it is drawn
     # only for the roles the page allows.
+    callbacks, callback_list, inline_scripts = _page_callbacks()
     for name in page_modules():
         module = importlib.import_module(name)
         entry = dash.page_registry.get(name)
         if entry is not None and not entry.get("supplied_layout"):
             entry["layout"] = _access.guard_layout(module.layout, entry)
+    # Every app answers the pages' callbacks, not only the first one built in the process (see _page_callbacks).
+    app.callback_map.update(callbacks)
+    app._callback_list.extend(callback_list)
+    app._inline_scripts.extend(inline_scripts)
     with server.app_context():  # Dash calls a layout function once when it is set
         app.layout = _shell
     return app
+
+
+@functools.cache
+def _page_callbacks() -> tuple[dict, list, list]:
+    """What the pages (and the widgets they share) register with ``dash.callback`` when imported, taken once
+    per process: callback map, callback list and inline scripts.
+
+    Dash keeps what ``dash.callback`` registers in module-level lists and hands them to whichever app sets up
+    first, leaving nothing for another app built in the same process (tests build one per store and settings).
+    So they are taken from Dash here, right after the pages' first import, and given to every app built."""
+    import dash._callback as registered
+
+    for name in page_modules():
+        importlib.import_module(name)
+    taken = (dict(registered.GLOBAL_CALLBACK_MAP), list(registered.GLOBAL_CALLBACK_LIST),
+             list(registered.GLOBAL_INLINE_SCRIPTS))
+    registered.GLOBAL_CALLBACK_MAP.clear()
+    registered.GLOBAL_CALLBACK_LIST.clear()
+    registered.GLOBAL_INLINE_SCRIPTS.clear()
+    return taken
 
 
 def _on_callback_error(err: Exception):
@@ -187,20 +212,6 @@ def _user_item():
     ], className="d-flex align-items-center gap-2 ms-lg-3 nav-account"))
 
 
-def _command_modules():
-    from indicators import cli as store_cli
-    from indicators import cli_tokens
-
-    modules = [store_cli, cli_tokens]
-    for name in ("importers.cli", "exports.cli"):
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return modules
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ctmonitor",
@@ -219,8 +230,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1,
                        help="worker processes; more than one runs under gunicorn (for a team)")
     serve.set_defaults(handler=cmd_serve)
-    for module in _command_modules():
-        module.register(commands)
+    # Each package's commands; the report formats are the exports package's, handed to the store's commands.
+    from exports.formats import FORMATS
+    from importers import cli as import_commands
+    from indicators import cli as store_commands
+    from indicators import cli_tokens as token_commands
+
+    store_commands.register(commands, FORMATS)
+    token_commands.register(commands)
+    import_commands.register(commands)
+    store_commands.register_export(commands, FORMATS)
     return parser
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select
@@ -56,11 +56,9 @@ def big_store(refresh: bool = False) -> Settings:
 
 
 def _after_fill(store: Store) -> None:
-    """Bring derived data (per-quarter aggregates, where the store keeps them) up to date."""
-    try:
-        from indicators import aggregates
-    except ImportError:
-        return
+    """Bring the per-quarter indicator sums up to date: the records were written behind the importer's back."""
+    from indicators import aggregates
+
     with store.begin() as session:
         aggregates.rebuild(session)
 

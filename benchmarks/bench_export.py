@@ -9,13 +9,17 @@ from benchmarks._report import line, median_p95, timings
 
 
 def main() -> int:
-    from exports.cli import render
+    from exports.formats import FORMATS
     from indicators.db import Store
+    from indicators.reporting import report_file
+
+    def render(session):
+        return report_file(session, "KEC", "FY2019Q3", FORMATS, "iptt", small_cell=5)
 
     store = Store(big_store())
     with store.Session() as session:
-        size = len(render(session, "KEC", "FY2019Q3", "iptt")[0])
-        values = timings(lambda: render(session, "KEC", "FY2019Q3", "iptt"), repeat=10, warmup=1)
+        size = len(render(session)[0])
+        values = timings(lambda: render(session), repeat=10, warmup=1)
     store.dispose()
     median, p95 = median_p95(values)
     ok = line("d) IPTT export KEC FY2019Q3 on 1,000,000 records",

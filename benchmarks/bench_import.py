@@ -77,7 +77,7 @@ def import_once(path: str) -> dict:
     read, check, store and commit. The seconds that took, and the rows read back from the store."""
     from sqlalchemy import func, select
 
-    from importers import import_path
+    from importers.pipeline import import_path
     from indicators import definitions, migrate
     from indicators.db import Store
     from indicators.models import Training

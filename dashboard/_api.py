@@ -190,18 +190,18 @@ PERIOD = Parameter("period", "query", "the report quarter", example="FY2019Q3")
 def figures(code: str):
     from exports.results_csv import rows
     from indicators.figures import FiguresError
-    from indicators.figures import figures as programme_figures
+    from indicators.reporting import report_for
 
     with _store().Session() as session:
         prog = _programme(session, code)
         period = _required("period")
         try:
-            found = programme_figures(session, prog.code, period)
+            report = report_for(session, prog.code, period)
         except FiguresError as exc:
             raise ApiError(400, f"period: {exc}") from None
         table = [FigureRow(programme=p, indicator=i, period=pe, disaggregation=d, category=c, actual=_number(a),
-                           target=_number(t)) for p, i, pe, d, c, a, t in rows(found)]
-        return _answer(Figures(programme=prog.code, period=found.period.code, figures=table))
+                           target=_number(t)) for p, i, pe, d, c, a, t in rows(report)]
+        return _answer(Figures(programme=prog.code, period=report.cover.period_code, figures=table))
 
 
 QUARTER = Parameter("quarter", "query", "the quarter the records count in", example="FY2019Q3")

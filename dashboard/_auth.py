@@ -83,8 +83,7 @@ class SignedInUser(UserMixin):
 
 
 def init_app(server: Flask, store, secure_cookies: bool = True) -> None:
-    """Sign-in, sign-out, the guard and the error answers, for the app whose store is ``store`` (the store in
-    ``server.extensions`` is read on each request, so tests may swap it)."""
+    """Sign-in, sign-out, the guard and the error answers, for the app whose store is ``store``."""
     server.extensions.setdefault(STORE_KEY, store)
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,

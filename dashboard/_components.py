@@ -10,7 +10,6 @@ import functools
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from urllib.parse import urlencode
 
 import dash
@@ -275,20 +274,6 @@ def short_category(name: str) -> str:
 def format_money(value, currency: str = "USD") -> str:
     symbol = "US$" if currency == "USD" else f"{currency} "
     return f"{symbol}{float(value or 0):,.0f}"
-
-
-def elapsed_share(start: date, end: date, as_of: date) -> float:
-    """Share of a period elapsed at the end of a day, clipped to 0..1."""
-    total = (end - start).days + 1
-    if total <= 0 or as_of < start:
-        return 0.0
-    return min(1.0, ((min(as_of, end) - start).days + 1) / total)
-
-
-def download_filename(programme: str, period: str, fmt: str) -> str:
-    from indicators.signoff import report_filename
-
-    return report_filename(programme, period, fmt)
 
 
 # The navbar's menu button on a phone: opens and closes the collapsed menu, in the browser.

@@ -8,8 +8,14 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard._components import data_grid, href
+from indicators import kinds
 
 RECORD_LIMIT = 500
+
+
+def _people(kind: str) -> bool:
+    """A kind of one row per person (cases): its records are never shown row by row to a donor."""
+    return kinds.known(kind) and kinds.kind(kind).sensitive
 
 
 class ids:
@@ -21,7 +27,7 @@ class ids:
 def records_card(records, info, quarter, programme_code: str) -> dbc.Card:
     """The records an indicator counts, each with its upload, sheet and row (``None``: withheld)."""
     if records is None:
-        if info.source_kind == "cases":
+        if _people(info.source_kind):
             text = ["Case records are one row per person: they are shown to IOM staff only. The figures above",
                     " show them as totals."]
         else:
@@ -60,12 +66,12 @@ CASE_SHOWN = ("counted_in", "sex", "age_group", "status", "value", "upload_filen
 
 
 def records(session, ind, quarter_code: str | None) -> list[dict]:
-    from indicators.figures import feeding_records
+    from indicators.queries import feeding_records
 
     rows = feeding_records(session, ind.code, quarter=quarter_code, limit=RECORD_LIMIT + 1)
     if not rows:
         return []
-    if ind.source_kind == "cases":
+    if _people(ind.source_kind):
         keys = [k for k in CASE_SHOWN if k in rows[0]]
     else:
         middle = [k for k in rows[0] if k not in RECORD_HIDDEN and k not in RECORD_FIRST and k not in RECORD_LAST]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-KIND_NAMES = {"trainings": "Trainings", "awareness": "Awareness", "policies": "Policies", "meetings": "Meetings",
-              "research": "Research", "cases": "Cases", "results": "Results"}
+from importers.kinds import BY_KIND
+
 
 
 def sheets_understood(sheets) -> html.Div | None:
@@ -22,7 +22,7 @@ def _sheet(sheet) -> html.Div:
     preview = sheet.preview
     if sheet.kind is None or preview is None:
         return html.P([html.Strong(f"Sheet ‘{sheet.name}’"), f": {sheet.note}."], className="small text-muted mb-2")
-    title = (f"Sheet ‘{sheet.name}’ → {KIND_NAMES.get(sheet.kind, sheet.kind)} · header in row {preview.header_row}"
+    title = (f"Sheet ‘{sheet.name}’ → {BY_KIND[sheet.kind].title if sheet.kind in BY_KIND else sheet.kind} · header in row {preview.header_row}"
              f" · {preview.rows:,} row{'s' if preview.rows != 1 else ''}")
     shown = len(preview.first_rows)
     caption = (f"The first {shown} rows as understood" if preview.rows > shown else "The rows as understood")

@@ -1,4 +1,4 @@
-"""Small reads the pages share that are not figures: programmes, their quarters, uploads, activity rows.
+"""Small reads the pages share that are not figures: programmes, their quarters, uploads.
 
 Figures (actuals, targets, status) always come from ``indicators.figures``; nothing here computes one.
 """
@@ -7,19 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from indicators import periods
-from indicators.figures import latest_complete_quarter, programme_quarters
-from indicators.models import ACTIVITY_MODELS, Indicator, Programme, Upload
+from indicators.figures import programme_quarters
+from indicators.queries import latest_complete_quarter
+from indicators.models import Indicator, Programme, Upload
 from indicators.periods import Period
-
-# Kinds listed on the Activities page; victims' cases are sensitive and only ever shown as aggregates.
-LISTED_KINDS = ("trainings", "awareness", "meetings", "policies", "research", "results")
-KIND_LABELS = {"trainings": "Training", "awareness": "Awareness", "meetings": "Meeting",
-               "policies": "Policy step", "research": "Research step", "results": "Result entry",
-               "cases": "Case"}
 
 
 def programmes(session: Session, codes: list[str] | None = None) -> list[Programme]:
@@ -81,33 +76,6 @@ def parse_quarter(prog: Programme, text) -> Period | None:
 def default_quarter(prog: Programme, today: date | None = None) -> Period:
     """The last complete quarter as of today, clipped to the programme (the figures module decides)."""
     return latest_complete_quarter(prog, today or date.today())
-
-
-def last_quarter_with_data(session: Session, prog: Programme) -> Period | None:
-    """The latest quarter any of the programme's records falls in."""
-    found: list[Period] = []
-    for model in ACTIVITY_MODELS.values():
-        code = session.scalar(select(func.max(model.quarter)).where(model.programme_id == prog.id))
-        if code:
-            try:
-                found.append(periods.parse(code, prog.calendar))
-            except periods.PeriodError:
-                continue
-    return max(found) if found else None
-
-
-def latest_upload(session: Session, prog: Programme) -> Upload | None:
-    """The most recent stored upload whose rows belong to this programme."""
-    upload_ids = set()
-    for model in ACTIVITY_MODELS.values():
-        upload_ids.update(session.scalars(
-            select(model.upload_id).where(model.programme_id == prog.id, model.upload_id.is_not(None)).distinct()))
-    query = select(Upload).order_by(Upload.uploaded_at.desc(), Upload.id.desc()).limit(1)
-    if upload_ids:
-        query = query.where(or_(Upload.id.in_(upload_ids)))
-    else:
-        query = query.where(Upload.programme_code == prog.code, Upload.outcome == "stored")
-    return session.scalars(query).first()
 
 
 def uploads(session: Session, limit: int = 200) -> list[Upload]:

@@ -10,18 +10,20 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard import _queries
 from dashboard._access import STAFF, require_programme
 from dashboard._components import (
-    first,
     data_grid,
+    first,
     page_header,
     query_string,
     read_session,
     safe_layout,
     visible_programme_codes,
 )
-from dashboard._queries import KIND_LABELS, LISTED_KINDS, programme, quarter_options
+from dashboard._queries import quarter_options
 from dashboard._records import COLUMNS, HEADERS, activity_rows, district_options
+from indicators import kinds
 
 dash.register_page(__name__, path="/activities", title="Activities · ctmonitor", name="Activities", order=10,
                    roles=STAFF, scope={"programme": "programme"})
@@ -52,10 +54,10 @@ def layout(programme=None, kind=None, quarter=None, district=None, **_query):
         chosen = (first(programme) or "").strip().upper() or None
         if chosen and chosen not in visible:
             chosen = None
-        kind = first(kind) if first(kind) in LISTED_KINDS else None
+        kind = first(kind) if first(kind) in {s.key for s in kinds.listed()} else None
         district = first(district) or None
         quarter = first(quarter) or None
-        prog = _programme(session, chosen)
+        prog = _queries.programme(session, chosen)
         quarters = quarter_options(prog) if prog else []
         if quarter and quarter not in {q["value"] for q in quarters}:
             quarter = None
@@ -71,7 +73,8 @@ def layout(programme=None, kind=None, quarter=None, district=None, **_query):
                     actions=dbc.Button("Download CSV", id=ids.csv, color="primary", outline=True, size="sm")),
         dbc.Card(dbc.CardBody(dbc.Row([
             _filter("Programme", ids.programme, [{"label": c, "value": c} for c in visible], chosen, "All programmes"),
-            _filter("Kind", ids.kind, [{"label": KIND_LABELS[k], "value": k} for k in LISTED_KINDS], kind, "All kinds"),
+            _filter("Kind", ids.kind, [{"label": s.label, "value": s.key} for s in kinds.listed()], kind,
+                    "All kinds"),
             _filter("Quarter", ids.quarter, quarters, quarter,
                     "All quarters" if prog else "Choose a programme first", disabled=not prog),
             _filter("District", ids.district, [{"label": d, "value": d} for d in districts], district, "All districts"),
@@ -81,10 +84,6 @@ def layout(programme=None, kind=None, quarter=None, district=None, **_query):
                   empty="No records match these filters."),
         dcc.Store(id=ids.state, data=filters),
     ])
-
-
-def _programme(session, code):
-    return programme(session, code) if code else None
 
 
 def _filter(label, id, options, value, placeholder, disabled=False):

@@ -11,7 +11,6 @@ from dash import dcc, html
 
 from dashboard._access import role
 from dashboard._components import (
-    elapsed_share,
     format_datetime,
     format_money,
     format_period,
@@ -23,8 +22,10 @@ from dashboard._components import (
     status_summary,
     visible_programme_codes,
 )
-from dashboard._queries import default_quarter, last_quarter_with_data, latest_upload, programmes
-from indicators.figures import figures
+from dashboard._queries import default_quarter, programmes
+from indicators.figures import elapsed_share, figures
+from indicators.periods import LOP
+from indicators.records import last_quarter_with_data, latest_upload
 
 dash.register_page(__name__, path="/", title="Portfolio · ctmonitor", name="Portfolio", order=0)
 
@@ -51,8 +52,8 @@ def programme_card(session, prog, today: date) -> dbc.Card:
     result = figures(session, prog.code, quarter)
     with_data = last_quarter_with_data(session, prog)
     as_of = min(with_data.end, prog.end_date) if with_data else min(max(today, prog.start_date), prog.end_date)
-    share = elapsed_share(prog.start_date, prog.end_date, as_of)
-    upload = latest_upload(session, prog)
+    share = float(elapsed_share(LOP, as_of, prog.start_date, prog.end_date))
+    upload = latest_upload(session, prog.id)
     phases = list(prog.phases)
     return dbc.Card([
         dbc.CardHeader(html.Div([

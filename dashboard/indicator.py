@@ -40,7 +40,7 @@ from dashboard._queries import (
     programme,
     quarter_options,
 )
-from indicators import disclosure, history, vocabulary
+from indicators import disclosure, history, kinds, vocabulary
 from indicators.figures import figures
 from indicators.models import AuditEvent
 from indicators.status import TARGET_TO_DATE
@@ -139,7 +139,12 @@ def layout(code=None, period=None, saved=None, **_query):
 
 def _counts_withheld(ind) -> bool:
     """A donor officer sees small counts of victims as "<5" (DOMAIN §4): the case-based categories only."""
-    return ind.source_kind == "cases" and role() == "donor"
+    return _people(ind.source_kind) and role() == "donor"
+
+
+def _people(kind: str) -> bool:
+    """Whether a sheet kind's records are people (cases): shown as totals, never one by one."""
+    return kinds.known(kind) and kinds.kind(kind).sensitive
 
 
 def _signed_years(session, prog) -> set[str]:
@@ -161,13 +166,8 @@ def _records_withheld() -> bool:
 def _series(session, ind, prog, quarter) -> list[dict]:
     """Per quarter through the report quarter: actual, the quarter's target and the LOP actual to date with
     the LOP target to date, by the figures' own rules (``quarter_target``, ``target_to_date``)."""
-    from indicators.figures import (
-        elapsed_share,
-        indicator_series,
-        is_milestone,
-        quarter_target,
-        target_to_date,
-    )
+    from indicators.figures import elapsed_share, is_milestone, quarter_target, target_to_date
+    from indicators.queries import indicator_series
     from indicators.periods import LOP, parse
 
     lop_target = ind.target_for(LOP.code)
@@ -184,21 +184,6 @@ def _series(session, ind, prog, quarter) -> list[dict]:
     return rows
 
 
-def _measure_words(info) -> str:
-    measure = info.measure or {}
-    kind = measure.get("type")
-    if kind == "count":
-        return "Number of records"
-    if kind == "sum":
-        return "Sum of " + " + ".join(measure.get("columns", []))
-    if kind == "stage":
-        return f"Distinct {measure.get('field', 'items')}s reaching {measure.get('stage')}, counted once"
-    if kind == "ratio":
-        return (f"Σ {' + '.join(measure.get('numerator', []))} ÷ Σ {' + '.join(measure.get('denominator', []))}, "
-                "recomputed for each period")
-    return kind or "–"
-
-
 def _reference_sheet(ind, info, targets: dict, changes: list) -> dbc.Card:
     unit = info.unit
     source = info.source_kind + (
@@ -210,7 +195,7 @@ def _reference_sheet(ind, info, targets: dict, changes: list) -> dbc.Card:
         ("Category", info.category),
         ("Data source", info.data_source or "–"),
         ("Source sheet", source),
-        ("Measure", _measure_words(info)),
+        ("Measure", info.measure_words),
         ("Disaggregated by", ", ".join(vocabulary.DISAGGREGATIONS.get(d, d) for d in info.disaggregations) or "–"),
         ("Baseline", format_number(info.baseline, unit)),
         ("Standard indicator", info.standard_indicator or "–"),

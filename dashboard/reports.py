@@ -1,4 +1,5 @@
-"""Reports: a programme, a quarter and a format, then the donor file through ``exports.cli.render``; indicators
+"""Reports: a programme, a quarter and a format (``exports.formats``), then the donor file through
+``indicators.reporting.report_file``; indicators
 more than 15% off without a narrative are listed first. ``/reports?programme=KEC&period=FY2019Q3&format=iptt``.
 
 Every choice changes the URL and the page is drawn again from it, so what the page shows, the URL and the
@@ -6,7 +7,7 @@ target of each button agree; each button names its target ("Download KEC · FY20
 KEC · FY2019 Q3") and its confirmation repeats what was done. A button pressed while the page is still
 being redrawn for a new choice does nothing and says so.
 
-Once the report is sent, a manager signs the quarter off: the report in the donor's default format is made
+Once the report is sent, a manager signs the quarter off: the report in the programme's own format is made
 and kept with the sign-off (``indicators.signoff``), and from then on downloading that quarter in that
 format serves the kept file byte for byte, whatever data arrive later. Indicators off target without a
 narrative are listed at sign-off and must be acknowledged (kept in the audit trail). Every download is
@@ -20,11 +21,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard._access import SIGNERS, can, require_programme, require_role
 from dashboard._components import (
-    AHEAD,
-    BEHIND,
-    ON_TRACK,
     current_username,
-    download_filename,
     first,
     format_datetime,
     format_percent,
@@ -40,9 +37,11 @@ from dashboard._components import (
     store,
     visible_programme_codes,
 )
-from dashboard._queries import default_quarter, first_programme, parse_quarter, programme, quarter_options
-from exports.cli import FORMAT_NAMES, FORMATS, PROGRAMME_FORMATS, default_format
+from dashboard import _queries
+from dashboard._queries import default_quarter, first_programme, parse_quarter, quarter_options
+from exports.formats import FORMATS, short_name
 from indicators import audit, signoff
+from indicators.status import AHEAD, BEHIND, ON_TRACK
 from indicators.figures import figures
 
 dash.register_page(__name__, path="/reports", title="Reports · ctmonitor", name="Reports", order=30,
@@ -75,10 +74,10 @@ CALLBACK_COMPONENTS = [dbc.Checkbox(id=ids.signoff_confirm), dbc.Checkbox(id=ids
 def target_words(code: str, quarter, fmt: str | None = None) -> str:
     """What a button acts on, as it and its confirmation say it: ``KEC · FY2019 Q3 · IPTT`` (``KEC · PIRS``
     for a format about the programme, not one quarter)."""
-    if fmt in PROGRAMME_FORMATS:
-        return f"{code} · {FORMAT_NAMES.get(fmt, fmt.upper())}"
+    if fmt in FORMATS and FORMATS[fmt].scope == "programme":
+        return f"{code} · {short_name(fmt)}"
     words = f"{code} · {quarter.label(short=True)}"
-    return words + (f" · {FORMAT_NAMES.get(fmt, fmt.upper())}" if fmt else "")
+    return words + (f" · {short_name(fmt)}" if fmt else "")
 
 
 @safe_layout
@@ -86,16 +85,16 @@ def layout(programme=None, period=None, format=None, **_query):
     with read_session() as session:
         visible = visible_programme_codes(session)
         code = (first(programme) or first_programme(session, visible)).strip().upper()
-        prog = programme_named(session, code)
+        prog = _queries.programme(session, code)
         if prog is None or prog.code not in visible:
             return not_found(f"There is no programme with the code “{code}”." if code else "No programme is loaded.")
         quarter = parse_quarter(prog, first(period)) or default_quarter(prog)
-        fmt = first(format) if first(format) in FORMATS else default_format(prog.donor)
+        fmt = first(format) if first(format) in FORMATS else prog.report_format
         result = figures(session, prog.code, quarter)
         signed = signoff.signed_report(session, prog.code, quarter.code)
         closed = signoff.closures(session, prog.id, {quarter.code}).get(quarter.code)
     kept = signed is not None and signed.report_format == fmt
-    filename = signed.report_filename if kept else download_filename(prog.code, quarter.code, fmt)
+    filename = signed.report_filename if kept else FORMATS[fmt].filename(prog.code, quarter.code)
     flagged = [i for i in result.indicators if i.needs_narrative]
     counts = status_counts(i.status for i in result.indicators)
     state = {"programme": prog.code, "period": quarter.code, "format": fmt,
@@ -116,9 +115,9 @@ def layout(programme=None, period=None, format=None, **_query):
                         id=ids.quarter, clearable=False, value=quarter.code, options=quarter_options(prog),
                         searchable=False)),
                     _field("Format", ids.format, dbc.RadioItems(id=ids.format, value=fmt, options=[
-                        {"label": label[:1].upper() + label[1:]
-                         + (" · donor's default" if key == default_format(prog.donor) else ""), "value": key}
-                        for key, label in FORMATS.items()])),
+                        {"label": f.label[:1].upper() + f.label[1:]
+                         + (" · donor's default" if f.key == prog.report_format else ""), "value": f.key}
+                        for f in FORMATS.values()])),
                     dbc.Button(f"Download {target_words(prog.code, quarter, fmt)}", id=ids.download,
                                color="primary", className="w-100 mt-2", n_clicks=0),
                     html.P(["File: ", html.Span(filename, className="font-monospace")]
@@ -146,10 +145,6 @@ def layout(programme=None, period=None, format=None, **_query):
     ])
 
 
-def programme_named(session, code):
-    return programme(session, code) if code else None
-
-
 def _signoff_card(prog, quarter, signed, closed, flagged) -> dbc.Card:
     """The quarter's sign-off: who and when once it is done; for a manager until then, the way to do it."""
     what = target_words(prog.code, quarter)
@@ -158,7 +153,7 @@ def _signoff_card(prog, quarter, signed, closed, flagged) -> dbc.Card:
         body.append(dbc.Alert([
             html.Strong(f"{what} was signed off by {signed.signed_by} on {format_datetime(signed.signed_at)} UTC."),
             html.Br(),
-            (f"The {FORMAT_NAMES.get(signed.report_format, signed.report_format)} report sent then is kept "
+            (f"The {short_name(signed.report_format)} report sent then is kept "
              f"({signed.report_filename}, SHA-256 {signed.report_sha256[:12]}…); {quarter.code} and the quarters "
              "before it can no longer change."),
         ], color="success", className="py-2 mb-0 small", id="reports-signed"))
@@ -171,7 +166,7 @@ def _signoff_card(prog, quarter, signed, closed, flagged) -> dbc.Card:
             codes = [i.indicator.code for i in flagged]
             body += [
                 html.P(f"Once the report has been sent to {prog.donor}, sign the quarter off: the "
-                       f"{FORMAT_NAMES.get(default_format(prog.donor))} report is kept as sent, and no upload may "
+                       f"{short_name(prog.report_format)} report is kept as sent, and no upload may "
                        f"change {quarter.code} or an earlier quarter any more.", className="small"),
                 dbc.Checkbox(id=ids.signoff_confirm, value=False, className="mb-2",
                              label=f"The {what} report has been sent to {prog.donor}"),
@@ -244,7 +239,7 @@ def _asked(session, state) -> tuple[str, object, str | None]:
     """The programme (one the user may see), quarter and format the page shows, normalised."""
     state = state if isinstance(state, dict) else {}
     code = require_programme(session, state.get("programme"))
-    quarter = parse_quarter(programme(session, code), state.get("period"))
+    quarter = parse_quarter(_queries.programme(session, code), state.get("period"))
     if quarter is None:
         raise dash.exceptions.PreventUpdate
     fmt = state.get("format") if state.get("format") in FORMATS else None
@@ -263,7 +258,7 @@ def _moving(state, chosen: dict) -> str | None:
           State(ids.format, "value"), prevent_initial_call=True)
 def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
     """The report file the page shows; for a signed-off quarter in the format signed off, the very file kept."""
-    from exports.cli import render
+    from indicators.reporting import report_file
 
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
@@ -278,13 +273,13 @@ def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
         if kept:
             data, fmt, name = signed.report, signed.report_format, signed.report_filename
         else:
-            data, fmt = render(session, code, quarter.code, fmt, small_cell=settings().small_cell)
-            name = download_filename(code, quarter.code, fmt)
+            data, fmt = report_file(session, code, quarter.code, FORMATS, fmt, small_cell=settings().small_cell)
+            name = FORMATS[fmt].filename(code, quarter.code)
     with store().begin() as session:
         audit.record(session, current_username(), "report-downloaded", f"{code} {quarter.code}", format=fmt,
                      filename=name, bytes=len(data), signed_copy=kept)
     note = ", the copy kept at sign-off" if kept else ""
-    return dcc.send_bytes(data, name), html.Span(
+    return dcc.send_bytes(data, name, type=FORMATS[fmt].media_type if fmt in FORMATS else None), html.Span(
         f"Downloaded {target_words(code, quarter, fmt)}: {name} ({len(data):,} bytes{note}).",
         className="text-success", id="reports-downloaded")
 
@@ -296,7 +291,7 @@ def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
 def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_period):
     """A manager signs off the quarter the page shows: the report in the donor's default format is made and
     kept with it. Indicators off target without a narrative must have been acknowledged."""
-    from exports.cli import render
+    from indicators.reporting import report_file
 
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
@@ -309,19 +304,19 @@ def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_
         what = target_words(code, quarter)
         if not confirmed:
             return _refusal(f"Tick the box once the {what} report has been sent, then sign off {what}."), False
-        fmt = default_format(programme(session, code).donor)
+        fmt = _queries.programme(session, code).report_format
         shown_flags = list((state or {}).get("flagged") or [])
         try:
-            data, fmt = render(session, code, quarter.code, fmt, small_cell=settings().small_cell)
+            data, fmt = report_file(session, code, quarter.code, FORMATS, fmt, small_cell=settings().small_cell)
             record = signoff.sign_off(session, code, quarter.code, current_username(), data, fmt,
-                                      download_filename(code, quarter.code, fmt),
+                                      FORMATS[fmt].filename(code, quarter.code),
                                       acknowledged=shown_flags if acknowledged else ())
         except signoff.SignOffError as exc:
             return _refusal(f"{what} was not signed off: {exc}."), False
         when = format_datetime(record.signed_at)
     without = (f" Signed off without narratives for {', '.join(shown_flags)}, as acknowledged."
                if acknowledged and shown_flags else "")
-    return dbc.Alert(f"Signed off {what} by {record.signed_by} on {when} UTC. The {FORMAT_NAMES.get(fmt)} report "
+    return dbc.Alert(f"Signed off {what} by {record.signed_by} on {when} UTC. The {short_name(fmt)} report "
                      f"{record.report_filename} is kept as sent.{without}", color="success",
                      className="py-2 small mb-0", id="reports-signoff-done"), True
 

@@ -31,7 +31,8 @@ from dashboard._components import (
     visible_programme_codes,
 )
 from dashboard._preview import sheets_understood
-from dashboard._queries import KIND_LABELS, counts_text, uploads
+from dashboard._queries import counts_text, uploads
+from indicators.kinds import KINDS
 
 dash.register_page(__name__, path="/upload", title="Upload · ctmonitor", name="Upload", order=20, roles=STAFF,
                    scope={"programme": "programme"})
@@ -52,7 +53,6 @@ class ids:
 
 SHOWN_PROBLEMS = 500
 COUNT_KEYS = ("new", "updated", "unchanged", "skipped")
-TEMPLATE_KINDS = ("trainings", "awareness", "policies", "meetings", "research", "cases", "results")
 
 
 @safe_layout
@@ -115,10 +115,9 @@ def layout(programme=None, **_query):
                     dbc.CardBody([
                         html.P("One sheet per kind, with the expected headers.", className="small text-muted"),
                         html.Div([
-                            dbc.Button(KIND_LABELS.get(k, k).replace(" step", "") if k != "results" else "Results",
-                                       id={"type": ids.template, "kind": k}, color="secondary", outline=True,
-                                       size="sm", className="me-2 mb-2")
-                            for k in TEMPLATE_KINDS
+                            dbc.Button(spec.template_label, id={"type": ids.template, "kind": spec.key},
+                                       color="secondary", outline=True, size="sm", className="me-2 mb-2")
+                            for spec in KINDS
                         ]),
                         dcc.Download(id=ids.template_download),
                     ]),
@@ -256,7 +255,7 @@ def decode(contents: str) -> bytes:
 def run_import(contents: str, filename: str, programme: str | None, *, dry_run: bool):
     """The import, dry or for real; a dry run is rolled back whatever the importer wrote. A real one is
     audited (stored or refused) with the import itself."""
-    from importers import import_file
+    from importers.pipeline import import_file
     from indicators import audit
 
     require_role(STAFF, "upload")
@@ -342,7 +341,7 @@ def commit_file(n_clicks, contents, filename, programme, checked):
 @callback(Output(ids.template_download, "data"), Input({"type": ids.template, "kind": ALL}, "n_clicks"),
           prevent_initial_call=True)
 def download_template(clicks):
-    from importers import template
+    from importers.templates import template
 
     if not ctx.triggered_id or not any(clicks or []):
         raise dash.exceptions.PreventUpdate

@@ -2,7 +2,9 @@
 
 Choices (the standard leaves them to the publisher):
 - Identifier ``XM-DAC-47066-<CODE>``; IOM (XM-DAC-47066, multilateral, type 40) reports and implements; the
-  donor funds (role 1); the programme's partners other than IOM implement beside it (role 4).
+  donor funds (role 1); the programme's partners other than IOM implement beside it (role 4). The donor's and
+  partners' organisation types are the programme file's (``organisation_types``); a name it does not type
+  goes without one.
 - The activity is described as at the end of the report quarter: status Implementation (2), or Finalisation
   (3) when the report quarter is the programme's last; planned start and end, actual start, and the actual
   end only once the report quarter reaches it. Recipient country Rwanda; sector DAC 15190 (facilitation of
@@ -30,12 +32,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date, datetime
 
-from sqlalchemy.orm import Session
-
-from exports.report import CategoryActual, IndicatorRow, PeriodTarget, Report, build_report, day_in_words
 from indicators import disclosure
-from indicators.figures import ProgrammeFigures
 from indicators.numbers import plain
+from indicators.report import CategoryActual, IndicatorRow, PeriodTarget, Report, day_in_words
 from indicators.periods import parse
 
 IOM_REF = "XM-DAC-47066"
@@ -45,30 +44,11 @@ IOM_NAMES = {
     "international organization for migration",
     "international organization for migration (iom)",
 }
-MULTILATERAL, GOVERNMENT = "40", "10"
-# Organisation types of the donors and partners the shipped programmes name; others go without a type.
-ORGANISATION_TYPES = {
-    "USAID": GOVERNMENT,
-    "U.S. Department of State": GOVERNMENT,
-    "UN.GIFT": MULTILATERAL,
-    "UN Women": MULTILATERAL,
-    "UNICEF": MULTILATERAL,
-    "UNHCR": MULTILATERAL,
-    "UNODC": MULTILATERAL,
-}
+MULTILATERAL = "40"  # IOM's own organisation type; the donor's and partners' come from the programme file
 RESULT_TYPES = {"output": "1", "outcome": "2", "goal": "3"}
 MEASURES = {"number": "1", "percent": "2"}
 SECTOR_MIGRATION = "15190"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-
-def render_report(session: Session, programme_figures: ProgrammeFigures, *,
-                  small_cell: int = disclosure.DEFAULT_THRESHOLD) -> bytes:
-    from indicators.figures import figures
-
-    code = programme_figures.programme.code
-    report = build_report(session, programme_figures, history=lambda quarter: figures(session, code, quarter))
-    return render(report, small_cell=small_cell)
 
 
 def render(report: Report, *, small_cell: int = disclosure.DEFAULT_THRESHOLD) -> bytes:
@@ -89,11 +69,11 @@ def render(report: Report, *, small_cell: int = disclosure.DEFAULT_THRESHOLD) ->
     _narrative(ET.SubElement(activity, "title"), c.programme_title)
     _narrative(ET.SubElement(activity, "description", {"type": "1"}), c.description or c.programme_title)
 
-    _org(activity, c.donor, role="1")
+    _org(activity, c.donor, role="1", type_=c.organisation_types.get(c.donor))
     _org(activity, IOM_NAME, role="4", ref=IOM_REF, type_=MULTILATERAL)
     for partner in c.partners:
         if partner.strip().lower() not in IOM_NAMES:
-            _org(activity, partner, role="4")
+            _org(activity, partner, role="4", type_=c.organisation_types.get(partner))
 
     last_quarter = c.period_end >= c.programme_end
     ET.SubElement(activity, "activity-status", {"code": "3" if last_quarter else "2"})
@@ -124,7 +104,7 @@ def render(report: Report, *, small_cell: int = disclosure.DEFAULT_THRESHOLD) ->
         result = ET.SubElement(activity, "result", {"type": RESULT_TYPES.get(group.level, "9")})
         _narrative(ET.SubElement(result, "title"), f"{group.code}. {group.statement}")
         for ind in group.indicators:
-            _indicator(result, report, ind, small_cell if ind.source_kind == "cases" else 0)
+            _indicator(result, report, ind, small_cell if ind.counts_people else 0)
 
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
@@ -223,7 +203,6 @@ def _org(
     attrs = {}
     if ref:
         attrs["ref"] = ref
-    type_ = type_ or ORGANISATION_TYPES.get(name)
     if type_:
         attrs["type"] = type_
     attrs["role"] = role

@@ -1,7 +1,7 @@
 """The USAID Indicator Performance Tracking Table workbook: Cover, Indicators, Disaggregation, Activities,
 Sources.
 
-Layout only: every number comes from the report data (``exports.report``), which comes from the figures.
+Layout only: every number comes from the report data (``indicators.report``), which comes from the figures.
 The sheet writers here are reused by the State Department workbook (``exports.ppr``).
 """
 
@@ -10,11 +10,9 @@ from __future__ import annotations
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy.orm import Session
 
 from exports import _xlsx as x
-from exports.report import Report, build_report, day_in_words
-from indicators.figures import ProgrammeFigures
+from indicators.report import Report, day_in_words
 from indicators.status import TARGET_TO_DATE
 
 SHEETS = (
@@ -27,10 +25,6 @@ SHEETS = (
 
 INDICATOR_WIDTHS = [10, 44, 12, 9, 9, 9, 9, 9, 9, 9, 10, 9, 9, 10, 9, 10, 10, 11, 44]
 INDICATOR_HEADER_ROW = 5
-
-
-def render_report(session: Session, programme_figures: ProgrammeFigures) -> bytes:
-    return render(build_report(session, programme_figures))
 
 
 def render(report: Report) -> bytes:
@@ -113,7 +107,7 @@ def write_cover(wb: Workbook, report: Report, *, title: str, sheets) -> None:
         x.text(ws.cell(row, 2), "No activity data uploaded yet")
     row += 2
 
-    if any(ind.source_kind == "cases" for ind in report.indicators):
+    if any(ind.counts_people for ind in report.indicators):
         # The award requires exact figures; the cover says they are confidential (DOMAIN §4, small counts).
         x.text(ws.cell(row, 1), "Confidential", font=Font(name=x.FONT, size=10, bold=True, color="9C0006"))
         x.text(ws.cell(row, 2), CONFIDENTIAL_NOTE)

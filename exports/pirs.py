@@ -4,27 +4,23 @@ as USAID's PIRS (ADS 201), each printable on one page. Layout only: the data com
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from openpyxl.styles import Alignment
-from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from exports import _xlsx as x
-from indicators.pirs import ReferenceSheet, ReferenceSheets
+
+if TYPE_CHECKING:  # the sheets' dataclasses, for the annotations only: this module takes plain data
+    from indicators.pirs import ReferenceSheet, ReferenceSheets
 
 WIDTHS = [30, 16, 16, 16, 16, 16, 16]
 LAST = len(WIDTHS)
 NOT_RECORDED = "Not recorded"
 
 
-def render_report(session, programme_figures=None, **_options) -> bytes:
-    """The workbook for a programme (the reference sheets do not depend on a quarter)."""
-    from indicators.pirs import build
-
-    code = programme_figures if isinstance(programme_figures, str) else programme_figures.programme.code
-    return render(build(session, code))
-
-
-def render(sheets: ReferenceSheets) -> bytes:
+def render(sheets: ReferenceSheets, **_options) -> bytes:
     wb = x.new_workbook(f"PIRS {sheets.programme_code}")
     write_contents(wb, sheets)
     for sheet in sheets.sheets:

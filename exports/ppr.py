@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
-from sqlalchemy.orm import Session
 
 from exports import _xlsx as x
 from exports import iptt
-from exports.report import IndicatorRow, Report, build_report, day_in_words
-from indicators.figures import ProgrammeFigures
+from indicators.report import IndicatorRow, Report, day_in_words
 from indicators.numbers import format_percent, format_value
 
 SHEETS = (
@@ -30,10 +28,6 @@ PROGRAM_INDICATOR_HEADINGS = [
     "Explanation",
 ]
 PROGRAM_INDICATOR_WIDTHS = [22, 52, 52, 60]
-
-
-def render_report(session: Session, programme_figures: ProgrammeFigures) -> bytes:
-    return render(build_report(session, programme_figures))
 
 
 def render(report: Report) -> bytes:

@@ -15,7 +15,7 @@ from importers import values as t
 from importers.columns import IDENTIFIER, KEYED, PROJECT, ROW_NUMBER, TRANSIENT, Column, Layout
 from importers.matching import key
 from importers.people import AgeGroupValue, AgeYears, BirthDate
-from indicators.models import Case
+from indicators.kinds import kind
 
 # Read in memory to recognise the person across uploads, then dropped.
 NAME_HEADERS = (
@@ -134,13 +134,9 @@ CASE_RULES = (
 )
 
 CASES = Layout(
-    kind="cases",
+    spec=kind("cases"),
     title="Cases",
-    model=Case,
-    date_field="date_identified",
-    sensitive=True,
     name_hints=("case", "victim", "protection"),
-    extra_quarters=(("referral_quarter", "referral_date"),),
     columns=(
         *_case_columns(
             reference=Column(
@@ -292,14 +288,10 @@ HTCDS_UNUSED = (
 )
 
 HTCDS_CASES = Layout(
-    kind="cases",
+    spec=kind("cases"),
     title="Cases (HTCDS)",
-    model=Case,
-    date_field="date_identified",
-    sensitive=True,
     variant="htcds",
     name_hints=("case", "htcds"),
-    extra_quarters=(("referral_quarter", "referral_date"),),
     columns=(
         *_case_columns(
             reference=Column(

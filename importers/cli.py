@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from importers.kinds import KINDS
+from importers.kinds import BY_KIND, KINDS
 from importers.pipeline import import_path
 from indicators import audit
 from indicators.db import Store
@@ -131,7 +131,7 @@ def cmd_template(args, settings: Settings) -> int:
         codes = _programme_codes(store)
         if codes:
             programmes = codes
-            if args.kind == "results":
+            if any(column.field == "indicator" for column in BY_KIND[args.kind].columns):  # direct entry
                 from indicators.models import Indicator
 
                 with store.Session() as session:

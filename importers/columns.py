@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from importers import matching
 from importers import values as t
 from importers.matching import key
+from indicators.kinds import KindSpec, Stages
 
 if TYPE_CHECKING:
     from importers import rules as r
@@ -49,30 +50,18 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Sequence:
-    """Steps of one item (an instrument, a study) reach their stages in order and each stage once."""
-
-    item: str
-    stage: str
-    date: str
-    order: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class Layout:
-    kind: str  # trainings, awareness, ... (the store's kind)
+    """How one sheet kind's columns are read; what the kind is to the rest of the program is its ``spec``."""
+
+    spec: KindSpec
     title: str  # the sheet name used in templates
-    model: type
     columns: tuple[Column, ...]
-    date_field: str | None  # the date that attributes a row to its quarter (None: given by a rule)
     rules: tuple[r.Rule, ...] = ()
     natural_key: tuple[str, ...] = ()  # what identifies a row that has no reference
-    sequence: Sequence | None = None
-    sensitive: bool = False  # case data: values never repeated in problems, file never kept
     name_hints: tuple[str, ...] = ()  # words of sheet names that hint at this kind (tie-breaks only)
-    extra_quarters: tuple[tuple[str, str], ...] = ()  # (quarter column, date column) besides ``quarter``
     known: tuple[str, ...] = ()  # further headers recognised and ignored (HTCDS fields not used)
     variant: str = ""  # a second layout of the same kind (HTCDS)
+    derived: tuple[str, ...] = ()  # model columns its rules fill from what was read (a result's indicator id)
 
     def __post_init__(self):
         index: dict[str, Column] = {}
@@ -84,6 +73,32 @@ class Layout:
         object.__setattr__(self, "_index", index)
         object.__setattr__(self, "_fields", {c.field: c for c in self.columns})
         object.__setattr__(self, "_known", frozenset(key(h) for h in self.known) - set(index))
+
+    @property
+    def kind(self) -> str:
+        return self.spec.key
+
+    @property
+    def model(self) -> type:
+        return self.spec.model
+
+    @property
+    def date_field(self) -> str | None:
+        """The date that attributes a row to its quarter (None: the row gives its quarter)."""
+        return self.spec.date
+
+    @property
+    def extra_quarters(self) -> tuple[tuple[str, str], ...]:
+        return self.spec.extra_quarters
+
+    @property
+    def sequence(self) -> Stages | None:
+        return self.spec.stages
+
+    @property
+    def sensitive(self) -> bool:
+        """Case data: values never repeated in problems, the file never kept."""
+        return self.spec.sensitive
 
     def column_for(self, header_key: str) -> Column | None:
         return self._index.get(header_key)
@@ -98,7 +113,7 @@ class Layout:
     @property
     def stored_fields(self) -> tuple[str, ...]:
         fields = [c.field for c in self.columns if c.role == DATA and c.stored and c.field not in _NOT_MODEL]
-        return tuple(fields) + _DERIVED.get(self.kind, ())
+        return tuple(fields) + self.derived
 
     @property
     def data_columns(self) -> tuple[Column, ...]:
@@ -116,9 +131,8 @@ class Layout:
         return column is None or column.identifying or column.role in (KEYED, IDENTIFIER)
 
 
-# Columns read but not model attributes; derived model attributes a rule fills.
+# Columns read but not model attributes.
 _NOT_MODEL = {"reference", "project", "indicator", "period", "disaggregation"}
-_DERIVED = {"results": ("indicator_id", "disaggregation", "category")}
 
 # -- columns every kind shares -------------------------------------------------------------------------------
 

@@ -23,14 +23,12 @@ from importers.columns import (
     TRANSIENT,
     Column,
     Layout,
-    Sequence,
 )
-from indicators import vocabulary
-from indicators.models import Awareness, Meeting, PolicyStep, ResearchStep, ResultValue, Training
+from indicators.kinds import KEYS, kind
 
 __all__ = [
     "BY_KIND", "CASES", "DATA", "HTCDS_CASES", "IDENTIFIER", "IGNORED", "KEYED", "KINDS", "LAYOUTS", "TRANSIENT",
-    "Column", "Layout", "Sequence",
+    "Column", "Layout",
 ]
 
 def _counts(what: str, female: tuple[str, ...], male: tuple[str, ...]) -> tuple[Column, Column]:
@@ -51,10 +49,8 @@ def _counts(what: str, female: tuple[str, ...], male: tuple[str, ...]) -> tuple[
 
 
 TRAININGS = Layout(
-    kind="trainings",
+    spec=kind("trainings"),
     title="Trainings",
-    model=Training,
-    date_field="start_date",
     name_hints=("training", "capacity"),
     columns=(
         REFERENCE,
@@ -140,10 +136,8 @@ TRAININGS = Layout(
 )
 
 AWARENESS = Layout(
-    kind="awareness",
+    spec=kind("awareness"),
     title="Awareness",
-    model=Awareness,
-    date_field="date",
     name_hints=("awareness", "sensiti", "outreach", "campaign", "reach"),
     columns=(
         REFERENCE,
@@ -218,13 +212,10 @@ AWARENESS = Layout(
 )
 
 POLICIES = Layout(
-    kind="policies",
+    spec=kind("policies"),
     title="Policies",
-    model=PolicyStep,
-    date_field="date",
     name_hints=("polic", "law", "legal", "instrument", "framework"),
     natural_key=("instrument", "stage"),
-    sequence=Sequence("instrument", "stage", "date", vocabulary.POLICY_STAGES),
     columns=(
         REFERENCE,
         PROJECT,
@@ -276,10 +267,8 @@ POLICIES = Layout(
 )
 
 MEETINGS = Layout(
-    kind="meetings",
+    spec=kind("meetings"),
     title="Meetings",
-    model=Meeting,
-    date_field="date",
     name_hints=("meeting", "coordination", "committee"),
     columns=(
         REFERENCE,
@@ -328,13 +317,10 @@ MEETINGS = Layout(
 )
 
 RESEARCH = Layout(
-    kind="research",
+    spec=kind("research"),
     title="Research",
-    model=ResearchStep,
-    date_field="date",
     name_hints=("research", "stud", "assessment"),
     natural_key=("title", "stage"),
-    sequence=Sequence("title", "stage", "date", vocabulary.RESEARCH_STAGES),
     columns=(
         REFERENCE,
         PROJECT,
@@ -363,10 +349,8 @@ RESEARCH = Layout(
 )
 
 RESULTS = Layout(
-    kind="results",
+    spec=kind("results"),
     title="Results",
-    model=ResultValue,
-    date_field=None,
     name_hints=("result", "indicator", "direct"),
     natural_key=("indicator_id", "quarter", "disaggregation", "category"),
     columns=(
@@ -411,6 +395,7 @@ RESULTS = Layout(
         Column("comment", "Comment", ("Comments", "Notes", "Remarks", "Source"), t.Text(), width=40),
     ),
     rules=(r.IndicatorOfProgramme(), r.PeriodOfProgramme(), r.DisaggregationOfIndicator()),
+    derived=("indicator_id", "disaggregation", "category"),
 )
 
 LAYOUTS: tuple[Layout, ...] = (
@@ -423,5 +408,8 @@ LAYOUTS: tuple[Layout, ...] = (
     HTCDS_CASES,
     RESULTS,
 )
-KINDS: tuple[str, ...] = ("trainings", "awareness", "policies", "meetings", "research", "cases", "results")
 BY_KIND: dict[str, Layout] = {layout.kind: layout for layout in LAYOUTS if not layout.variant}
+# Every kind has its layout (a kind without one could be measured but never uploaded).
+KINDS: tuple[str, ...] = tuple(key for key in KEYS if key in BY_KIND)
+if KINDS != KEYS:
+    raise RuntimeError(f"sheet kinds without an importer layout: {', '.join(sorted(set(KEYS) - set(KINDS)))}")

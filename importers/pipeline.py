@@ -21,7 +21,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from importers import isolation, safety, sheets, storing
+from importers import batch_checks
+from importers import isolation, safety, sheets, storing, writing
 from importers.kinds import CASES, HTCDS_CASES, IDENTIFIER, KEYED, KINDS
 from importers.matching import key
 from importers.parse import to_batch
@@ -66,7 +67,7 @@ def import_file(
         ok=False, outcome="refused", filename=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data)
     )
     code = programme.strip().upper() if programme and programme.strip() else None
-    ctx = storing.programmes_context(session, code, secret=settings.secret_key)
+    ctx = batch_checks.programmes_context(session, code, secret=settings.secret_key)
     sensitive = False
     try:
         if code is not None and code not in ctx.programmes:
@@ -141,7 +142,7 @@ def _prepare(
     """Rules, checks across the file and against the store, and the plan of writes; nothing written."""
     progress(0.45, "checking the rows")
     for batch in batches:
-        storing.check_batch(batch, ctx)
+        batch_checks.check_batch(batch, ctx)
     progress(0.6, "comparing with what is stored")
     plans = storing.plan(session, batches)
     for batch in batches:
@@ -181,7 +182,7 @@ def import_path(session: Session, path: Path, *, settings: Settings, **options) 
                 f"the file is {size / 1048576:,.1f} MB, over the upload limit of {limit / 1048576:,.1f} MB",
             )
         )
-        ctx = storing.programmes_context(session, None)
+        ctx = batch_checks.programmes_context(session, None)
         return _finish(
             session,
             report,
@@ -323,7 +324,7 @@ def _finish(
     if report.ok and not sensitive and content is not None:
         upload.kept_path = _keep_copy(settings, report, *content)
     progress(0.7, "storing")
-    storing.write(session, plans if report.ok else {}, upload, progress)
+    writing.write(session, plans if report.ok else {}, upload, progress)
     report.upload_id = upload.id
     progress(1.0, "done")
     _log(report)

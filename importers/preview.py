@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from importers.columns import DATA, TRANSIENT
+from importers.kinds import BY_KIND
 from importers.matching import key
 from importers.sheets import Header, RawSheet
 from importers.table import Bad, Batch, column_letters
@@ -78,8 +79,6 @@ def _names(layout) -> dict[str, str]:
     ``prs_Gender``) is shown with its kind's own names (Sex)."""
     if not layout.variant:
         return {}
-    from importers.kinds import BY_KIND  # (kinds needs the parsing this module serves: imported late)
-
     own = BY_KIND.get(layout.kind)
     return {c.field: c.label for c in own.columns} if own is not None else {}
 

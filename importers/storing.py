@@ -13,29 +13,27 @@ fields that identify a row without a reference); every decision is then made in 
   day) is still stored;
 - an instrument's or a study's stages are each reached once and only move forward, file and store together.
 
-Nothing is written unless no batch has a problem; then one ``Upload`` row is added and the rows are
-inserted and updated in bulk with their provenance.
+Nothing is written unless no batch has a problem; then ``importers.writing`` adds one ``Upload`` row and
+inserts and updates the rows in bulk with their provenance.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from itertools import pairwise
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from importers.kinds import Layout
 from importers.matching import key
-from importers.people import is_pseudonym, pseudonym_key
+from importers.people import is_pseudonym
 from importers.report import empty_counts
-from importers.rules import SumColumns, day
-from importers.table import Bad, Batch, Context, ProgrammeRef, ok
-from indicators.models import Upload, utcnow
+from importers.rules import day
+from importers.table import Bad, Batch
 from indicators.periods import quarter_of
 
 
@@ -43,7 +41,7 @@ from indicators.periods import quarter_of
 class KindPlan:
     kind: str
     layout: Layout
-    inserts: list[tuple[_Part, list[int]]] = field(default_factory=list)  # (part, positions) to insert
+    inserts: list[tuple[Part, list[int]]] = field(default_factory=list)  # (part, positions) to insert
     updates: list[dict] = field(default_factory=list)  # full records with the stored row's id
     counts: dict[str, int] = field(default_factory=empty_counts)
     # programme id -> quarters whose indicator sums the writes change (new and former quarters)
@@ -52,73 +50,6 @@ class KindPlan:
     @property
     def insert_count(self) -> int:
         return sum(len(positions) for _, positions in self.inserts)
-
-
-# -- per batch: programme and rules --------------------------------------------------------------------------
-
-
-def resolve_programmes(batch: Batch, ctx: Context) -> None:
-    """Each row's programme: its Project cell, else the programme named for the upload; they must agree."""
-    named = ctx.programmes.get(ctx.programme) if ctx.programme else None
-    present = "project" in batch.letters
-    codes = batch.columns.get("project") or [None] * len(batch)
-    known = ", ".join(sorted(ctx.programmes))
-    fallback = _indicator_programme if batch.layout.kind == "results" else None
-    refs: list = []
-    cache: dict = {}
-    for i, code in enumerate(codes):
-        if code.__class__ is Bad:
-            refs.append(code)
-            continue
-        if code is None:
-            programme = named or (fallback(batch, i, ctx) if fallback else None)
-            if programme is None:
-                if present:
-                    batch.error("project", i, None, f"a project code ({known})")
-                elif i == 0:
-                    batch.sheet_error(
-                        str(batch.header_row),
-                        "",
-                        f"a Project column, or the project named for the upload ({known})",
-                    )
-                programme = Bad("")
-            refs.append(programme)
-            continue
-        try:
-            refs.append(cache[code])
-            if cache[code].__class__ is Bad:
-                batch.error("project", i, code, cache[code].expected)
-            continue
-        except KeyError:
-            pass
-        programme = ctx.programmes.get(code)
-        if programme is None:
-            result = Bad(f"a project code ({known})")
-        elif named is not None and programme is not named:
-            result = Bad(f"{named.code}, the project named for this upload")
-        else:
-            result = programme
-        cache[code] = result
-        if result.__class__ is Bad:
-            batch.error("project", i, code, result.expected)
-        refs.append(result)
-    batch.columns["programme"] = refs
-
-
-def _indicator_programme(batch: Batch, i: int, ctx: Context) -> ProgrammeRef | None:
-    code = batch.columns["indicator"][i]
-    indicator = ctx.indicators.get(code) if ok(code) else None
-    return ctx.programmes.get(indicator.programme) if indicator else None
-
-
-_SUM_COLUMNS = SumColumns()
-
-
-def check_batch(batch: Batch, ctx: Context) -> None:
-    resolve_programmes(batch, ctx)
-    _SUM_COLUMNS.check(batch, ctx)
-    for rule in batch.layout.rules:
-        rule.check(batch, ctx)
 
 
 # -- across batches and the store ----------------------------------------------------------------------------
@@ -196,7 +127,7 @@ def plan(session: Session, batches: list[Batch]) -> dict[str, KindPlan]:
 
 
 @dataclass
-class _Part:
+class Part:
     """One batch's valid rows, column by column: stored fields, quarters and provenance."""
 
     batch: Batch
@@ -217,7 +148,7 @@ class _Part:
         return f"{self.batch.sheet}!{self.batch.cell(name, self.indices[position])}"
 
 
-def _part(batch: Batch, layout: Layout, quarter_cache: dict) -> _Part:
+def _part(batch: Batch, layout: Layout, quarter_cache: dict) -> Part:
     fields = layout.stored_fields
     given_quarter = layout.date_field is None  # results carry their quarter (the Period column)
     needed = fields + ("programme", "reference") + (("quarter",) if given_quarter else ())
@@ -248,7 +179,7 @@ def _part(batch: Batch, layout: Layout, quarter_cache: dict) -> _Part:
         columns["quarter"] = take(batch.columns["quarter"])
     columns["row_hash"] = _row_hashes([columns[name] for name in hashed])
     columns["source_row"] = take(batch.rows)
-    return _Part(batch, indices, columns)
+    return Part(batch, indices, columns)
 
 
 def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch]) -> None:
@@ -274,8 +205,8 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch]) -> None:
             )
     hashes = Counter((s.programme_id, s.row_hash) for s in stored)
     quarter_names = ["quarter"] + [name for name, _ in layout.extra_quarters]
-    seen_references: dict[tuple, tuple[_Part, int]] = {}
-    seen_natural: dict[tuple, tuple[_Part, int]] = {}
+    seen_references: dict[tuple, tuple[Part, int]] = {}
+    seen_natural: dict[tuple, tuple[Part, int]] = {}
     counts = kind_plan.counts
     for part in parts:
         columns = part.columns
@@ -361,7 +292,7 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch]) -> None:
         _check_sequence(layout, parts, stored)
 
 
-def _touch(kind_plan: KindPlan, part: _Part, positions: list[int], quarter_names: list[str]) -> None:
+def _touch(kind_plan: KindPlan, part: Part, positions: list[int], quarter_names: list[str]) -> None:
     """Note the (programme, quarter) pairs the inserts of a part feed."""
     every = len(positions) == len(part.indices)
     pids = part.columns["programme_id"]
@@ -373,7 +304,7 @@ def _touch(kind_plan: KindPlan, part: _Part, positions: list[int], quarter_names
                 kind_plan.touched[pid].add(quarter)
 
 
-def _distinct_references(part: _Part) -> bool:
+def _distinct_references(part: Part) -> bool:
     """True when no reference repeats within the part (the only one of its kind)."""
     keys = [
         (pid, ref)
@@ -391,9 +322,7 @@ def _natural_column(layout: Layout) -> str:
 def _stored_lookup_fields(layout: Layout) -> list[str]:
     names = ["quarter", *(name for name, _ in layout.extra_quarters), *layout.natural_key]
     if layout.sequence is not None:
-        names += [layout.sequence.date]
-        if layout.kind == "policies":
-            names.append("instrument_type")
+        names += [layout.sequence.date] + ([layout.sequence.same] if layout.sequence.same else [])
     return list(dict.fromkeys(names))
 
 
@@ -401,7 +330,7 @@ def _natural(value):
     return key(value) if isinstance(value, str) else value
 
 
-def _duplicate_natural(layout: Layout, part: _Part, j: int, where: str) -> None:
+def _duplicate_natural(layout: Layout, part: Part, j: int, where: str) -> None:
     if layout.sequence is not None:
         seq = layout.sequence
         stage = part.columns[seq.stage][j]
@@ -417,16 +346,16 @@ def _duplicate_natural(layout: Layout, part: _Part, j: int, where: str) -> None:
         )
 
 
-def _check_sequence(layout: Layout, parts: list[_Part], stored) -> None:
+def _check_sequence(layout: Layout, parts: list[Part], stored) -> None:
     """Stages of one item reached in order: the stage order and the date order must agree."""
     seq = layout.sequence
     rank = {stage: n for n, stage in enumerate(seq.order)}
     replaced = {target for part in parts for target in part.targets.values()}
-    has_type = "instrument_type" in layout.stored_fields
+    same = seq.same  # a column every step of an item should share (an instrument's type)
     groups: dict[tuple, list] = defaultdict(list)
     for part in parts:
         columns = part.columns
-        types = columns["instrument_type"] if has_type else [None] * len(part.indices)
+        types = columns[same] if same else [None] * len(part.indices)
         for j, (pid, item, stage, when, kind) in enumerate(
             zip(columns["programme_id"], columns[seq.item], columns[seq.stage], columns[seq.date], types)
         ):
@@ -436,7 +365,7 @@ def _check_sequence(layout: Layout, parts: list[_Part], stored) -> None:
         group = (s.programme_id, _natural(getattr(s, seq.item)))
         if group in groups and s.id not in replaced:
             groups[group].append(
-                (rank.get(s.stage, -1), getattr(s, seq.date), None, getattr(s, "instrument_type", None))
+                (rank.get(getattr(s, seq.stage), -1), getattr(s, seq.date), None, getattr(s, same) if same else None)
             )
     for steps in groups.values():
         steps.sort(key=lambda step: (step[0], step[1]))
@@ -475,139 +404,13 @@ def _check_sequence(layout: Layout, parts: list[_Part], stored) -> None:
         if len(types) > 1:
             part, j = next(step[2] for step in steps if step[2] is not None)
             part.batch.warn(
-                part.batch.cell("instrument_type", part.indices[j]),
-                part.columns["instrument_type"][j],
-                f"the same type on every stage of an instrument (found {', '.join(sorted(types))})",
+                part.batch.cell(same, part.indices[j]),
+                part.columns[same][j],
+                f"the same {layout.column_label(same).lower()} on every stage of {_a(seq.item)} "
+                f"(found {', '.join(sorted(types))})",
             )
 
 
-# -- writing -------------------------------------------------------------------------------------------------
-
-
-def write(session: Session, plans: dict[str, KindPlan], upload: Upload, progress=None) -> None:
-    """Add the upload, then insert and update every planned row in bulk, with the upload as provenance."""
-    session.add(upload)
-    session.flush()
-    now = utcnow()
-    total = sum(p.insert_count + len(p.updates) for p in plans.values()) or 1
-    done = 0
-    with _large_page_cache(session, total):
-        for kind_plan in plans.values():
-            table = kind_plan.layout.model.__table__
-            for part, positions in kind_plan.inserts:
-                if not positions:
-                    continue
-                _insert(session, table, part, positions, upload.id, now)
-                done += len(positions)
-                if progress:
-                    progress(0.7 + 0.28 * done / total, f"storing {kind_plan.kind}")
-            if kind_plan.updates:
-                for record in kind_plan.updates:
-                    record.update(upload_id=upload.id, updated_at=now)
-                session.execute(update(kind_plan.layout.model), kind_plan.updates)
-                done += len(kind_plan.updates)
-            _refresh_sums(session, kind_plan)
-
-
-@contextmanager
-def _large_page_cache(session: Session, rows: int):
-    """SQLite's page cache (2 MB by default) is too small for the indexes of a large insert, whose random row
-    hashes then miss it at almost every row: 64 MB for this connection while the rows are written."""
-    connection = session.connection()
-    if rows < 20_000 or connection.dialect.name != "sqlite":
-        yield
-        return
-    previous = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
-    connection.exec_driver_sql("PRAGMA cache_size=-65536")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size={previous}")
-
-
-def _refresh_sums(session: Session, kind_plan: KindPlan) -> None:
-    """Keep the store's per-quarter indicator sums exact for the quarters these bulk writes touched (the
-    ORM's flush hook does not see Core statements)."""
-    try:
-        from indicators import aggregates
-    except ModuleNotFoundError as exc:  # a store without per-quarter sums
-        if exc.name != "indicators.aggregates":
-            raise
-        return
-    for programme_id, quarters in kind_plan.touched.items():
-        if quarters:
-            aggregates.refresh(session, programme_id, kind_plan.kind, quarters)
-
-
-def _insert(
-    session: Session, table, part: _Part, positions: list[int], upload_id: int, now: datetime
-) -> None:
-    """Bulk insert of some of a part's rows. On SQLite the values go through the column types' own bind
-    processors and straight to the driver's executemany (the ORM's per-row parameter handling costs more
-    than SQLite's own insert); elsewhere a Core ``insert`` with a list of parameter sets."""
-    every = len(positions) == len(part.indices)
-    constants = {
-        "upload_id": upload_id,
-        "source_sheet": part.batch.sheet,
-        "created_at": now,
-        "updated_at": now,
-    }
-    names, columns = [], []
-    for column in table.columns:
-        if column.primary_key:
-            continue
-        if column.name in constants:
-            values = [constants[column.name]] * len(positions)
-        elif column.name in part.columns:
-            values = part.columns[column.name]
-            values = values if every else [values[j] for j in positions]
-        else:
-            continue
-        names.append(column.name)
-        columns.append((column, values))
-    connection = session.connection()
-    dialect = connection.dialect
-    if dialect.name != "sqlite":
-        session.execute(insert(table), [dict(zip(names, row)) for row in zip(*(v for _, v in columns))])
-        return
-    processed = []
-    for column, values in columns:
-        processor = column.type._cached_bind_processor(dialect)
-        if processor is not None:
-            if column.name in constants:
-                values = [processor(constants[column.name])] * len(values)
-            elif values and values[0].__class__ in (date, datetime, str, int, float):
-                once = {v: (None if v is None else processor(v)) for v in set(values)}  # dates repeat
-                values = list(map(once.__getitem__, values))
-            else:
-                values = [None if v is None else processor(v) for v in values]
-        processed.append(values)
-    statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-    for start in range(0, len(positions), 50_000):
-        rows = list(zip(*(values[start : start + 50_000] for values in processed)))
-        connection.exec_driver_sql(statement, rows)
-
-
-def programmes_context(
-    session: Session, programme: str | None, today: date | None = None, secret: str | None = None
-) -> Context:
-    """What the checks need to know of the store; ``secret`` (the installation's) keys case pseudonyms."""
-    from indicators.models import Indicator, Programme
-
-    programmes = {
-        p.code: ProgrammeRef(p.id, p.code, p.start_date, p.end_date, p.calendar)
-        for p in session.execute(select(Programme)).scalars()
-    }
-    indicators = {}
-    from importers.table import IndicatorRef
-
-    for ind, code in session.execute(
-        select(Indicator, Programme.code).join(Programme, Programme.id == Indicator.programme_id)
-    ):
-        measure = ind.measure or {}
-        sums = tuple(measure.get("columns") or ()) if measure.get("type") == "sum" else ()
-        indicators[ind.code.upper()] = IndicatorRef(
-            ind.id, ind.code, code, tuple(ind.disaggregations or ()), ind.source_kind, sums
-        )
-    key = pseudonym_key(secret) if secret else None
-    return Context(programmes, indicators, programme, today or date.today(), key)
+def _a(item: str) -> str:
+    words = item.replace("_", " ")
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"

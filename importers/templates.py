@@ -129,18 +129,7 @@ def _instructions(sheet, layout: Layout, columns: list[Column], programmes: Sequ
     sheet["A1"] = f"{layout.title}: how to fill this sheet"
     sheet["A1"].font = Font(bold=True, size=14)
     notes = [
-        "One row per "
-        + {
-            "trainings": "training",
-            "awareness": "awareness event",
-            "policies": "stage reached by an instrument",
-            "meetings": "meeting",
-            "research": "stage reached by a study",
-            "cases": "person identified (pseudonymous: never a name, phone number, address or "
-            "document number)",
-            "results": "indicator value",
-        }[layout.kind]
-        + ".",
+        f"One row per {layout.spec.one_row_per}.",
         "Keep the header row; columns may be moved, extra columns are ignored and reported.",
         "Dates as dd/mm/yyyy (day first). Counts are whole numbers; a blank count means 0.",
         "The whole sheet is refused if any row has a problem; the report names every cell to correct.",

@@ -1,14 +1,16 @@
 """Per-quarter indicator sums kept in the store, so figures read a few hundred small rows, not millions.
 
-Every write path keeps them exact, inside the same transaction as the records:
-- the importer (bulk Core inserts and updates) calls ``refresh`` for the programme, sheet kind and the
-  quarters it touched (old and new quarters of an updated row);
-- ORM writes of activity records (the demo builders, tests, corrections) are caught after each flush;
+Every write path keeps them exact, inside the same transaction as the records, by saying so: nothing
+listens to sessions behind its back.
+- the import transaction (bulk Core inserts and updates) calls ``refresh`` for the programme, sheet kind
+  and the quarters it touched (old and new quarters of an updated row);
+- any other writer of records (a correction, a test's builders) calls ``refresh`` the same way, or
+  ``rebuild`` after writing many;
 - ``ctmonitor init`` calls ``sync_definitions``: an indicator whose source, filter, measure or
   disaggregations changed (or that never had sums) is recomputed whole.
 
-A stage measure depends on history (an instrument counts where it first reaches the stage), so its sums
-are always recomputed over all the programme's quarters; they come from small tables.
+A measure that depends on history (a stage: an instrument counts where it first reaches the stage) has its
+sums recomputed over all the programme's quarters; they come from small tables.
 """
 
 from __future__ import annotations
@@ -17,14 +19,13 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, event, insert, inspect, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from indicators import periods
-from indicators.measures import RESULTS, TOTAL, Key, Source, Sums, compute_kind_sums, compute_quarter_sums
-from indicators.models import ACTIVITY_MODELS, Indicator, IndicatorSums, Programme
-
-KIND_OF_TABLE = {model.__tablename__: kind for kind, model in ACTIVITY_MODELS.items() if kind != RESULTS}
+from indicators.measures import RESULTS, Key, Sums
+from indicators.sums import Source, compute_kind_sums, compute_quarter_sums
+from indicators.models import Indicator, IndicatorSums, Programme
 
 
 def signature(indicator) -> str:
@@ -32,18 +33,6 @@ def signature(indicator) -> str:
     text = json.dumps([indicator.source_kind, indicator.source_filter, indicator.measure, indicator.date_field,
                        indicator.disaggregations, indicator.unit], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def stored_sums(session: Session, source: Source, quarters: Sequence[str], disaggregate: bool = True
-                ) -> dict[Key, Sums]:
-    table = IndicatorSums.__table__
-    statement = select(table.c.quarter, table.c.disaggregation, table.c.category, table.c.numerator,
-                       table.c.denominator).where(table.c.indicator_id == source.indicator_id,
-                                                  table.c.quarter.in_(list(quarters)))
-    if not disaggregate:
-        statement = statement.where(table.c.disaggregation == TOTAL)
-    return {(q, d, c): Sums(n, den if source.is_ratio else None)
-            for q, d, c, n, den in session.execute(statement)}
 
 
 def refresh(session: Session, programme_id: int, kind: str, quarters: Iterable[str] | None = None) -> None:
@@ -57,13 +46,13 @@ def refresh(session: Session, programme_id: int, kind: str, quarters: Iterable[s
     every = _programme_quarters(session, programme_id)
     wanted = every if quarters is None else sorted(set(quarters) & set(every))
     sources = [Source.of(indicator) for indicator in indicators]
-    rows_measured = [s for s in sources if s.measure.get("type") != "stage"]
-    # one scan of the kind's records serves every count, sum and ratio indicator
+    rows_measured = [s for s in sources if not s.measure.from_history]
+    # one scan of the kind's records serves every indicator measured row by row
     computed = compute_kind_sums(session, rows_measured, wanted)
     for source in rows_measured:
         _write(session, source.indicator_id, wanted, computed.get(source.indicator_id, {}))
     for source in sources:
-        if source.measure.get("type") == "stage":
+        if source.measure.from_history:
             _store(session, source, every)
 
 
@@ -117,31 +106,3 @@ def _programme_quarters(session: Session, programme_id: int) -> list[str]:
     start, end, calendar = session.execute(select(Programme.start_date, Programme.end_date, Programme.calendar)
                                            .where(Programme.id == programme_id)).one()
     return [q.code for q in periods.quarters_between(start, end, calendar)]
-
-
-# --- ORM writes -----------------------------------------------------------------------------------------
-
-
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _context) -> None:
-    """Refresh the sums for activity records the ORM just wrote, in the same transaction."""
-    touched: dict[tuple[int, str], set[str] | None] = {}
-    for obj in [*session.new, *session.dirty, *session.deleted]:
-        kind = KIND_OF_TABLE.get(getattr(obj, "__tablename__", None))
-        if kind is None:
-            continue
-        state = inspect(obj)
-        quarters: set[str] = set()
-        for name in ("quarter", "referral_quarter"):
-            if name in state.attrs:
-                history = state.attrs[name].history
-                quarters |= {v for v in (*history.added, *history.unchanged, *history.deleted) if v}
-        history = state.attrs.programme_id.history
-        for programme_id in {*history.added, *history.unchanged, *history.deleted} - {None}:
-            key = (programme_id, kind)
-            if not quarters or touched.get(key, set()) is None:
-                touched[key] = None  # quarter not known here: refresh them all
-            else:
-                touched[key] = touched.get(key, set()) | quarters
-    for (programme_id, kind), quarters in touched.items():
-        refresh(session, programme_id, kind, quarters)

@@ -1,4 +1,8 @@
-"""Store commands: ``init``, ``programmes``, ``users``, ``narrative`` and ``signoff``."""
+"""Store commands: ``init``, ``programmes``, ``users``, ``narrative``, ``signoff`` and ``export``.
+
+The report formats are given by the command line's entry (``app``), which composes every package's
+commands: this package writes no file format itself.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from indicators.models import Indicator, Programme, User
 from indicators.settings import Settings
 
 
-def register(commands) -> None:
+def register(commands, formats) -> None:
+    """The store commands; ``formats`` (key -> format, as ``exports.formats.FORMATS``) for ``signoff``."""
     init = commands.add_parser("init", help="create or migrate the store and load the programme definitions",
                                description="Create or migrate the store, then load every programme definition "
                                            "file (programmes/*.yaml). Safe to run again: it only applies changes. "
@@ -23,7 +28,7 @@ def register(commands) -> None:
                                            "differs from them (each difference is listed), unless --from-file.")
     init.add_argument("--from-file", action="store_true",
                       help="take every value from the programme files, even where it was edited in the browser")
-    init.set_defaults(handler=cmd_init)
+    init.set_defaults(handler=cmd_init, formats=formats)
 
     listing = commands.add_parser("programmes", help="list the programmes; `programmes export` writes one's file",
                                   description="List the programmes with donor, period and indicators.")
@@ -94,13 +99,31 @@ def register(commands) -> None:
                     "any more. The user must be a programme manager.")
     sign.add_argument("--programme", required=True, metavar="CODE")
     sign.add_argument("--period", required=True, metavar="PERIOD", help="the report quarter, e.g. FY2019Q3")
-    sign.add_argument("--format", choices=["csv", "iati", "iptt", "ppr"], help="default: follows the donor")
+    sign.add_argument("--format", choices=sorted(formats),
+                      help="default: the programme's own (report_format in its definition file)")
     sign.add_argument("--user", required=True, metavar="NAME", help="the programme manager signing off")
     sign.add_argument("--note", help="a remark kept with the sign-off")
     sign.add_argument("--without-narratives", action="store_true",
                       help="sign off although indicators more than 15%% off target have no deviation narrative "
                            "(they are listed, and the acknowledgement is kept in the audit trail)")
-    sign.set_defaults(handler=cmd_signoff)
+    sign.set_defaults(handler=cmd_signoff, formats=formats)
+
+
+def register_export(commands, formats) -> None:
+    """The ``export`` command, writing a report in one of ``formats``."""
+    export = commands.add_parser(
+        "export", help="write a programme's quarterly report",
+        description="Write a programme's report for one quarter. Formats: "
+                    + "; ".join(f"{f.key}: {f.label}" for f in formats.values())
+                    + ". The default format is the programme's own (report_format in its definition file: "
+                    "KEC iptt, PVR ppr). The IATI file is public: counts of fewer than CTMONITOR_SMALL_CELL (5) "
+                    "victims are withheld there; the workbooks keep exact figures and say so on their cover.")
+    export.add_argument("--programme", required=True, metavar="CODE", help="KEC, PVR, GIFT, ...")
+    export.add_argument("--period", metavar="PERIOD",
+                        help="the report quarter, e.g. FY2019Q3 or 2012Q1 (every format but pirs)")
+    export.add_argument("--format", choices=sorted(formats), help="default: the programme's own")
+    export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    export.set_defaults(handler=cmd_export, formats=formats)
 
 
 def cmd_init(args, settings: Settings) -> int:
@@ -111,8 +134,9 @@ def cmd_init(args, settings: Settings) -> int:
         migrate.upgrade(store.engine)
         with store.begin() as session:
             differences: list[str] = []
-            codes = definitions.load_directory(session, settings.programmes_dir, user=audit.command_line_user(),
-                                               from_file=args.from_file, differences=differences)
+            codes = definitions.load_directory(session, settings.programmes_dir, formats=set(args.formats),
+                                               user=audit.command_line_user(), from_file=args.from_file,
+                                               differences=differences)
             recomputed = aggregates.sync_definitions(session)
     except definitions.DefinitionError as exc:
         print(f"ctmonitor init: {exc}", file=sys.stderr)
@@ -316,9 +340,9 @@ def cmd_narrative_show(args, settings: Settings) -> int:
 
 
 def cmd_signoff(args, settings: Settings) -> int:
-    from exports.cli import render
     from indicators import periods, signoff
     from indicators.figures import FiguresError
+    from indicators.reporting import report_file
 
     code = args.programme.strip().upper()
     store = Store(settings)
@@ -330,7 +354,8 @@ def cmd_signoff(args, settings: Settings) -> int:
                       "signs a quarter off", file=sys.stderr)
                 return 1
             try:
-                data, fmt = render(session, code, args.period, args.format, small_cell=settings.small_cell)
+                data, fmt = report_file(session, code, args.period, args.formats, args.format,
+                                        small_cell=settings.small_cell)
             except FiguresError as exc:  # unknown programme or period
                 print(f"ctmonitor signoff: {exc}", file=sys.stderr)
                 return 2
@@ -338,7 +363,7 @@ def cmd_signoff(args, settings: Settings) -> int:
             quarter = periods.parse(args.period, programme.calendar).code
             missing = signoff.missing_narratives(session, code, quarter) if args.without_narratives else []
             record = signoff.sign_off(session, code, quarter, user.username, data, fmt,
-                                      signoff.report_filename(code, quarter, fmt), note=args.note,
+                                      args.formats[fmt].filename(code, quarter), note=args.note,
                                       acknowledged=missing)
             summary = (f"Signed off {code} {record.period} by {record.signed_by}: {record.report_filename} kept "
                        f"({len(data):,} bytes, SHA-256 {record.report_sha256[:16]}…)"
@@ -352,6 +377,34 @@ def cmd_signoff(args, settings: Settings) -> int:
     finally:
         store.dispose()
     print(summary)
+    return 0
+
+
+def cmd_export(args, settings: Settings) -> int:
+    from indicators.figures import FiguresError
+    from indicators.reporting import report_file
+
+    code = args.programme.strip().upper()
+    chosen = args.formats.get(args.format) if args.format else None
+    if not args.period and getattr(chosen, "scope", "quarter") != "programme":
+        print("ctmonitor export: --period is needed (the report quarter, e.g. FY2019Q3); only --format pirs is "
+              "made without one", file=sys.stderr)
+        return 2
+    store = Store(settings)
+    try:
+        with store.begin() as session:
+            data, fmt = report_file(session, code, args.period, args.formats, args.format,
+                                    small_cell=settings.small_cell)
+            audit.record(session, audit.command_line_user(), "report-downloaded", f"{code} {args.period or fmt}",
+                         format=fmt, file=args.output.name, via="command line")
+    except FiguresError as exc:
+        print(f"ctmonitor export: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.dispose()
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_bytes(data)
+    print(f"Wrote {args.output} ({fmt}, {len(data):,} bytes)")
     return 0
 
 

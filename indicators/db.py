@@ -12,9 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from indicators.settings import Settings
 
-# Registers the after-flush hook that keeps per-quarter indicator sums current on ORM writes.
-import indicators.aggregates  # noqa: E402,F401  isort: skip
-
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):

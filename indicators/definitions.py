@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indicators import history, periods, vocabulary
+from indicators import history, kinds, periods, vocabulary
+from indicators.measures import MEASURES
 from indicators.models import Indicator, Phase, Programme, Result, Target
 
 
@@ -40,12 +41,12 @@ class _Strict(BaseModel):
 
 
 class SourceDef(_Strict):
-    kind: Literal[vocabulary.SOURCE_KINDS]  # type: ignore[valid-type]
+    kind: Literal[kinds.KEYS]  # type: ignore[valid-type]
     filter: dict[str, Any] = Field(default_factory=dict)
 
 
 class MeasureDef(_Strict):
-    type: Literal[vocabulary.MEASURES]  # type: ignore[valid-type]
+    type: Literal[tuple(MEASURES)]  # type: ignore[valid-type]
     columns: list[str] = Field(default_factory=list)
     field: str | None = None
     stage: str | None = None
@@ -54,12 +55,7 @@ class MeasureDef(_Strict):
 
     @model_validator(mode="after")
     def _complete(self) -> "MeasureDef":
-        if self.type == "sum" and not self.columns:
-            raise ValueError("a sum measure needs 'columns'")
-        if self.type == "stage" and not (self.field and self.stage):
-            raise ValueError("a stage measure needs 'field' and 'stage'")
-        if self.type == "ratio" and not (self.numerator and self.denominator):
-            raise ValueError("a ratio measure needs 'numerator' and 'denominator'")
+        MEASURES[self.type].check(self.model_dump())
         return self
 
 
@@ -140,6 +136,13 @@ class ProgrammeDef(_Strict):
     calendar: Literal["fiscal", "calendar"]
     currency: str = "USD"
     description: str | None = None
+    # the report format the donor is sent by default (a format's key; checked by ``ctmonitor init``)
+    report_format: str = "iptt"
+    # donor and partner name -> IATI organisation type (published in the IATI file)
+    organisation_types: dict[str, Literal[tuple(vocabulary.IATI_ORGANISATION_TYPES)]] = Field(  # type: ignore[valid-type]
+        default_factory=dict)
+    # the programme the Victims profile opens on when the link names none
+    victims_default: bool = False
     phases: list[PhaseDef] = Field(default_factory=list)
     results: list[ResultDef]
 
@@ -165,8 +168,9 @@ class ProgrammeDef(_Strict):
         return self
 
 
-def read_file(path: Path) -> ProgrammeDef:
-    """Parse and validate one definition file, or raise ``DefinitionError`` naming file, key and problem."""
+def read_file(path: Path, formats=None) -> ProgrammeDef:
+    """Parse and validate one definition file, or raise ``DefinitionError`` naming file, key and problem.
+    ``formats``, when given, are the report formats' keys ``report_format`` must be one of."""
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
@@ -178,13 +182,17 @@ def read_file(path: Path) -> ProgrammeDef:
     if not isinstance(raw, dict):
         raise DefinitionError(f"{path.name}: expected a mapping of programme keys at the top level")
     try:
-        return ProgrammeDef.model_validate(raw)
+        definition = ProgrammeDef.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         key = _key_path(raw, first["loc"])
         value = f" (found {first['input']!r})" if "input" in first and not isinstance(first["input"], dict) else ""
         more = f"; and {exc.error_count() - 1} more problem(s)" if exc.error_count() > 1 else ""
         raise DefinitionError(f"{path.name}: {key or 'top level'}: {first['msg']}{value}{more}") from None
+    if formats is not None and definition.report_format not in formats:
+        raise DefinitionError(f"{path.name}: report_format: {definition.report_format!r} is not a report format; "
+                              f"known: {', '.join(sorted(formats))}")
+    return definition
 
 
 def _key_path(raw: Any, loc: tuple) -> str:
@@ -205,15 +213,16 @@ def _key_path(raw: Any, loc: tuple) -> str:
     return "".join(parts)
 
 
-def load_directory(session: Session, directory: Path, user: str = "programme file", from_file: bool = False,
-                   differences: list[str] | None = None) -> list[str]:
-    """Validate every ``*.yaml`` in the folder first, then upsert them all; returns the programme codes.
-    Changes to existing indicators' targets and definitions go into their change log as ``user``'s; values
-    edited in the browser are kept (and listed in ``differences``) unless ``from_file``."""
+def load_directory(session: Session, directory: Path, formats=None, user: str = "programme file",
+                   from_file: bool = False, differences: list[str] | None = None) -> list[str]:
+    """Validate every ``*.yaml`` in the folder first (``report_format`` against ``formats``, when given), then
+    upsert them all; returns the programme codes. Changes to existing indicators' targets and definitions go
+    into their change log as ``user``'s; values edited in the browser are kept (and listed in
+    ``differences``) unless ``from_file``."""
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
     if not files:
         raise DefinitionError(f"{directory}: no programme definition files (*.yaml)")
-    definitions = [(path, read_file(path)) for path in files]
+    definitions = [(path, read_file(path, formats)) for path in files]
     codes = [d.code for _, d in definitions]
     if len(set(codes)) != len(codes):
         raise DefinitionError(f"{directory}: the same programme code appears in two files")
@@ -424,7 +433,8 @@ def from_store(programme: Programme) -> ProgrammeDef:
         award_number=programme.award_number, partners=list(programme.partners or []),
         government_lead=programme.government_lead, start_date=programme.start_date, end_date=programme.end_date,
         calendar=programme.calendar, currency=programme.currency, description=programme.description,
-        phases=phases, results=results)
+        report_format=programme.report_format, organisation_types=dict(programme.organisation_types or {}),
+        victims_default=bool(programme.victims_default), phases=phases, results=results)
 
 
 def to_yaml(definition: ProgrammeDef, note: str | None = None) -> str:
@@ -443,7 +453,7 @@ def to_yaml(definition: ProgrammeDef, note: str | None = None) -> str:
                 indicator.pop("reference_sheet")
         if not result.get("indicators"):
             result.pop("indicators", None)
-    for key in ("partners", "phases"):
+    for key in ("partners", "phases", "organisation_types"):
         if not data.get(key):
             data.pop(key, None)
     header = "".join(f"# {line}\n" for line in (note or "").splitlines())

@@ -34,8 +34,10 @@ How the rules are applied here:
   vocabulary order with Unknown last.
 - A percentage entered directly (source ``results``, unit percent) is taken as entered: the quarter's
   entry; for the year or LOP the entry for that period code if there is one, else the latest quarter's.
-- The sums come from ``indicators.measures.quarter_sums``, one SQL statement per indicator, so the number
-  of queries does not grow with the number of quarters.
+- The sums come from ``indicators.sums.quarter_sums``, one SQL statement per indicator, so the number
+  of queries does not grow with the number of quarters; how they cumulate is the measure's
+  (``indicators.measures``). ``figures_by_quarter`` gives every quarter's figures through a report quarter
+  from those same sums, read once.
 """
 
 from __future__ import annotations
@@ -50,21 +52,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from indicators import periods
-from indicators.numbers import whole
-from indicators.measures import (
-    TOTAL,
-    MeasureError,
-    Source,
-    Sums,
-    fixed_categories,
-    latest_upload,
-    order_categories,
-    quarter_sums,
-)
+from indicators.categories import order_categories
+from indicators.measures import MEASURES, TOTAL, MeasureError, PeriodActual, Sums, measure
 from indicators.models import Indicator, Narrative, Programme
+from indicators.numbers import exact, whole
 from indicators.periods import LOP, Period, PeriodError
-from indicators.status import AHEAD, BEHIND, ON_TRACK, STATUSES  # noqa: F401  (STATUSES: for callers)
-
+from indicators.records import latest_upload
+from indicators.status import AHEAD, BEHIND, ON_TRACK
+from indicators.sums import Source, fixed_categories, quarter_sums
 
 
 class FiguresError(ValueError):
@@ -122,6 +117,14 @@ class IndicatorInfo:
     def milestone(self) -> bool:
         """Counted once when reached (a ``stage`` measure): judged against the full target, not pro-rated."""
         return is_milestone(self.measure)
+
+    @property
+    def measure_words(self) -> str:
+        """How the indicator is measured, in words."""
+        try:
+            return measure(self.measure, kind=self.source_kind, unit=self.unit, code=self.code).describe()
+        except MeasureError:
+            return self.measure.get("type") or "–"
 
 
 @dataclass(frozen=True)
@@ -183,16 +186,73 @@ def figures(session: Session, programme: str, period: str | Period) -> Programme
     record = load_programme(session, programme)
     report = report_quarter(record, period)
     lop = [q for q in programme_quarters(record) if q <= report]
-    year = report.fiscal_year
-    ytd = [q for q in lop if q.fiscal_year == year]
-    notes = dict(session.execute(
-        select(Narrative.indicator_id, Narrative.text)
-        .where(Narrative.indicator_id.in_([i.id for i in record.indicators]), Narrative.period == report.code)
-    ).all()) if record.indicators else {}
-    lines = [_indicator_figures(session, record, indicator, report, ytd, lop, notes.get(indicator.id))
-             for indicator in record.indicators]
-    return ProgrammeFigures(programme_info(record), report, year, lines,
-                            latest_upload(session, record.id, [q.code for q in lop]))
+    notes = _narratives(session, record, [report.code])
+    lines = []
+    for indicator in record.indicators:
+        source = _source(indicator)
+        sums = _sums(session, source, _codes(source, lop, report))
+        lines.append(_indicator_figures(record, indicator, source, by_category(sums), report,
+                                        notes.get((indicator.id, report.code))))
+    return _programme_figures(session, record, report, lines)
+
+
+def figures_by_quarter(session: Session, programme: str, period: str | Period) -> dict[str, ProgrammeFigures]:
+    """What ``figures`` gives for every quarter of a programme from its first to the report quarter, keyed by
+    quarter code, from one read of each indicator's sums (a report publishing every quarter's figures).
+    Only the report quarter's ``data_as_of`` is looked up; earlier quarters' is None."""
+    record = load_programme(session, programme)
+    report = report_quarter(record, period)
+    lop = [q for q in programme_quarters(record) if q <= report]
+    notes = _narratives(session, record, [q.code for q in lop])
+    lines: dict[str, list[IndicatorFigures]] = {q.code: [] for q in lop}
+    for indicator in record.indicators:
+        source = _source(indicator)
+        every = _sums(session, source, sorted({code for q in lop for code in _codes(source, lop, q)}))
+        for quarter in lop:
+            # exactly the sums ``figures`` reads for this quarter: a quarter's sums never depend on later ones
+            wanted = set(_codes(source, lop, quarter))
+            sums = {key: value for key, value in every.items() if key[0] in wanted}
+            lines[quarter.code].append(_indicator_figures(record, indicator, source, by_category(sums), quarter,
+                                                          notes.get((indicator.id, quarter.code))))
+    out = {q.code: ProgrammeFigures(programme_info(record), q, q.fiscal_year, lines[q.code], None) for q in lop}
+    out[report.code] = _programme_figures(session, record, report, lines[report.code])
+    return out
+
+
+def _programme_figures(session: Session, record: Programme, report: Period, lines: list) -> ProgrammeFigures:
+    lop = [q.code for q in programme_quarters(record) if q <= report]
+    latest = latest_upload(session, record.id, lop)
+    return ProgrammeFigures(programme_info(record), report, report.fiscal_year, lines,
+                            latest.uploaded_at if latest else None)
+
+
+def _narratives(session: Session, record: Programme, quarters: list[str]) -> dict[tuple[int, str], str]:
+    if not record.indicators:
+        return {}
+    return {(indicator_id, period): text for indicator_id, period, text in session.execute(
+        select(Narrative.indicator_id, Narrative.period, Narrative.text)
+        .where(Narrative.indicator_id.in_([i.id for i in record.indicators]), Narrative.period.in_(quarters)))}
+
+
+def _source(indicator: Indicator) -> Source:
+    try:
+        return Source.of(indicator)
+    except MeasureError as exc:
+        raise FiguresError(str(exc)) from None
+
+
+def _codes(source: Source, lop: list[Period], report: Period) -> list[str]:
+    """The period codes whose sums a report quarter's figures read: every quarter from the programme's first
+    through it, and for a percentage entered directly its year's and LOP's own entries."""
+    codes = [q.code for q in lop if q <= report]
+    return codes + ([report.fiscal_year.code, LOP.code] if source.as_entered else [])
+
+
+def _sums(session: Session, source: Source, codes: list[str]) -> dict:
+    try:
+        return quarter_sums(session, source, codes)
+    except MeasureError as exc:
+        raise FiguresError(str(exc)) from None
 
 
 # --- programmes and periods -----------------------------------------------------------------------------
@@ -264,23 +324,20 @@ def indicator_info(indicator: Indicator) -> IndicatorInfo:
     )
 
 
-def elapsed_share(period: Period, report: Period, start: date, end: date) -> Fraction:
+def elapsed_share(period: Period, report: Period | date, start: date, end: date) -> Fraction:
     """Share of a year or LOP (clipped to the programme's [start, end]) elapsed at the end of the report
-    quarter, by days."""
+    quarter (or of a day), by days; 0 before the period starts."""
     first, last = periods.bounds(period, start, end)
-    through = min(report.end, last)
+    through = min(report.end if isinstance(report, Period) else report, last)
     return Fraction(max((through - first).days + 1, 0), (last - first).days + 1)
 
 
 # --- arithmetic -------------------------------------------------------------------------------------------
 
 
-def _exact(value) -> Fraction:
-    return value if isinstance(value, Fraction) else Fraction(repr(float(value)))
-
-
-def is_milestone(measure: dict | None) -> bool:
-    return (measure or {}).get("type") == "stage"
+def is_milestone(definition: dict | None) -> bool:
+    """Whether a measure (as a programme file writes it) counts a milestone: once, when reached."""
+    return getattr(MEASURES.get((definition or {}).get("type")), "milestone", False)
 
 
 def target_to_date(target: float | None, share: Fraction | float = 1, *, milestone: bool = False
@@ -289,7 +346,7 @@ def target_to_date(target: float | None, share: Fraction | float = 1, *, milesto
     milestones, which pass ``share=1`` or ``milestone=True``)."""
     if target is None:
         return None
-    return _exact(target) * (1 if milestone else _exact(share))
+    return exact(target) * (1 if milestone else exact(share))
 
 
 def status(actual, target: float | None, share: Fraction | float = 1, *, milestone: bool = False,
@@ -306,7 +363,7 @@ def _judge(actual, expected: Fraction | None, milestone: bool, period_over: bool
         return None, None
     if expected == 0:
         return None, (AHEAD if actual > 0 else ON_TRACK)
-    percent = whole(_exact(actual) * 100 / expected)
+    percent = whole(exact(actual) * 100 / expected)
     if abs(percent - 100) <= 15:
         band = ON_TRACK
     else:
@@ -321,7 +378,7 @@ def make_figure(actual, target: float | None = None, share: Fraction | float = 1
                 milestone: bool = False, period_over: bool = True) -> Figure:
     """A ``Figure`` from an actual (exact or float) and the full target; ``share`` pro-rates the target to
     date (see the module's rules)."""
-    percent = None if actual is None or not target else whole(_exact(actual) * 100 / _exact(target))
+    percent = None if actual is None or not target else whole(exact(actual) * 100 / exact(target))
     expected = target_to_date(target, share, milestone=milestone)
     judged, band = _judge(actual, expected, milestone, period_over)
     return Figure(None if actual is None else float(actual), target, percent, band, numerator, denominator,
@@ -339,28 +396,15 @@ def quarter_target(year_target: float | None, quarter: Period, start: date, end:
     first, last = periods.bounds(quarter.fiscal_year, start, end)
     q_first, q_last = max(quarter.start, first), min(quarter.end, last)
     days = max((q_last - q_first).days + 1, 0)
-    return float(_exact(year_target) * Fraction(days, (last - first).days + 1))
+    return float(exact(year_target) * Fraction(days, (last - first).days + 1))
 
 
 def period_actual(source: Source, by_quarter: dict[str, Sums], quarters: Iterable[Period], code: str
-                  ) -> tuple[Fraction | None, float | None, float | None]:
-    """(actual, numerator, denominator) of one period from its quarters' sums: a count or sum adds up,
-    a ratio is recomputed from the added sums (× 100), an entered percent is taken as entered."""
-    quarters = list(quarters)
-    if source.as_entered:
-        if code in by_quarter:
-            return _exact(by_quarter[code].numerator), None, None
-        for quarter in reversed(quarters):
-            if quarter.code in by_quarter:
-                return _exact(by_quarter[quarter.code].numerator), None, None
-        return None, None, None
-    counted = [by_quarter[q.code] for q in quarters if q.code in by_quarter]
-    numerator = sum((_exact(s.numerator) for s in counted), Fraction(0))
-    if not source.is_ratio:
-        return numerator, None, None
-    denominator = sum((_exact(s.denominator or 0) for s in counted), Fraction(0))
-    actual = None if denominator == 0 else numerator * 100 / denominator
-    return actual, float(numerator), float(denominator)
+                  ) -> PeriodActual:
+    """(actual, numerator, denominator) of one period from its quarters' sums, as the measure cumulates them:
+    a count or sum adds up, a ratio is recomputed from the added sums (× 100), an entered percent is taken
+    as entered."""
+    return source.measure.cumulate(by_quarter, list(quarters), code)
 
 
 def by_category(sums: dict) -> dict[tuple[str, str], dict[str, Sums]]:
@@ -374,17 +418,14 @@ def by_category(sums: dict) -> dict[tuple[str, str], dict[str, Sums]]:
 # --- one indicator -----------------------------------------------------------------------------------------
 
 
-def _indicator_figures(session: Session, record: Programme, indicator: Indicator, report: Period,
-                       ytd: list[Period], lop: list[Period], narrative: str | None) -> IndicatorFigures:
-    source = Source.of(indicator)
+def _indicator_figures(record: Programme, indicator: Indicator, source: Source, series: dict, report: Period,
+                       narrative: str | None) -> IndicatorFigures:
+    """One indicator's figures for a report quarter from its sums regrouped by category (``by_category``)."""
     year = report.fiscal_year
-    codes = [q.code for q in lop] + ([year.code, LOP.code] if source.as_entered else [])
-    try:
-        series = by_category(quarter_sums(session, source, codes))
-    except MeasureError as exc:
-        raise FiguresError(str(exc)) from None
+    lop = [q for q in programme_quarters(record) if q <= report]
+    ytd = [q for q in lop if q.fiscal_year == year]
     prorate = indicator.unit != "percent"
-    milestone = is_milestone(indicator.measure)
+    milestone = source.measure.milestone
     year_share = elapsed_share(year, report, record.start_date, record.end_date) if prorate else 1
     lop_share = elapsed_share(LOP, report, record.start_date, record.end_date) if prorate else 1
     year_target, lop_target = indicator.target_for(year.code), indicator.target_for(LOP.code)
@@ -417,16 +458,3 @@ def _indicator_figures(session: Session, record: Programme, indicator: Indicator
                                               *three(series.get((disaggregation, category), {}), False)))
     return IndicatorFigures(indicator_info(indicator), quarter, in_year, to_date, year_quarters, categories,
                             narrative)
-
-
-# The dashboard's read functions live in ``indicators.queries`` (they build on this module); they are
-# importable from here too, lazily, so the two modules do not import each other at load time.
-_QUERIES = ("SeriesPoint", "indicator_series", "feeding_records", "latest_complete_quarter")
-
-
-def __getattr__(name: str):
-    if name in _QUERIES:
-        from indicators import queries
-
-        return getattr(queries, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

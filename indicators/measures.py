@@ -1,80 +1,48 @@
-"""Per-quarter sums behind every indicator: the one module that reads the activity tables for figures.
+"""How an indicator measures its records (DOMAIN §6): one object per measure, owning its SQL, how its sums
+cumulate over periods, how its categories add up, and how it is described.
 
-An indicator's source (sheet kind and filter), measure, attribution date and disaggregations become one
-SQL statement, grouped by quarter and by every disaggregation column at once, that returns a numerator
-and, for ratios, a denominator; the total and each disaggregation's categories are margins of that one
-result, so categories add up to the total by construction:
-
-- ``count``: rows; ``sum``: the sum of the measure's columns (NULL counts as 0);
+- ``count``: rows. ``sum``: the sum of its columns (NULL counts as 0). Both add up over quarters.
 - ``stage``: distinct instruments (or titles), each counted once, in the quarter of the first row at the
-  measure's stage or beyond (stage order from ``vocabulary``); names match case- and space-insensitively,
-  so a later row re-stating the stage never counts again;
+  measure's stage or beyond (stage order from the kind's spec); names match case- and space-insensitively,
+  so a later row re-stating the stage never counts again. A milestone: judged against its full target, and
+  its sums depend on history, so they are always recomputed over all of a programme's quarters.
 - ``ratio``: sum(numerator columns) and sum(denominator columns), kept apart so every period's ratio is
-  recomputed from its own sums and never averaged;
-- direct entry (``results``): the sum of the values entered; a percent is taken as entered.
+  recomputed from its own sums (× 100) and never averaged across quarters or categories.
+- direct entry (source ``results``): the values entered; a number adds up like a sum, a percentage is taken
+  as entered (the period's own entry, else the latest quarter's).
 
-These sums add up across quarters and across categories, which is what lets a later issue answer
-``quarter_sums`` from per-quarter aggregate tables maintained on import without touching ``figures``.
+Categories: a disaggregation groups the column of that name, so each category holds its rows' share of the
+measure and the categories add up to the total; ``sex`` of a sum of female/male columns (on a sheet without
+a sex column) splits the columns instead, Female and Male always listed.
 
-Filters: ``{"col": value}`` (text compared trimmed and case-insensitively), ``{"col": [values]}``
-(membership), ``{"col": {"not_null": true}}``. Disaggregation ``sex`` of a female/male sum splits the
-columns (Female = the female column); elsewhere a disaggregation groups the column of that name; a row
-with no value (NULL, blank, or a sheet without the column) falls in ``Unknown``.
+The SQL runs on a *scan* (``indicators.sums.Scan``): the indicator's table with its filter, attribution
+quarter and the column lookups that name the indicator in an error. A measure unknown to ``MEASURES`` is
+refused when the programme file is loaded (``indicators.definitions``).
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import ClassVar
 
-from sqlalchemy import (
-    case,
-    JSON,
-    Float,
-    String,
-    Text,
-    and_,
-    cast,
-    exists,
-    func,
-    literal,
-    null,
-    or_,
-    select,
-)
-from sqlalchemy.orm import Session
+from sqlalchemy import Float, cast, func, literal, null, select
 
-from indicators import vocabulary
-from indicators.models import ACTIVITY_MODELS, Indicator, ResultValue, Upload
+from indicators.numbers import exact
 
 TOTAL = ""  # the disaggregation and category of a total
 UNKNOWN = "Unknown"
-RESULTS = "results"
-
-# Closed lists, in the order reports show them; other disaggregations (nationality) are open.
-CLOSED_LISTS: dict[str, tuple[str, ...]] = {
-    "sex": vocabulary.SEXES,
-    "target_group": vocabulary.TARGET_GROUPS,
-    "setting": vocabulary.SETTINGS,
-    "camp": tuple(vocabulary.CAMPS),
-    "age_group": vocabulary.AGE_GROUPS,
-    "instrument_type": vocabulary.INSTRUMENT_TYPES,
-    "district": vocabulary.DISTRICTS,
-}
-STAGE_ORDERS = {"policies": vocabulary.POLICY_STAGES, "research": vocabulary.RESEARCH_STAGES}
+RESULTS = "results"  # the kind of directly entered figures
 # Female/male count columns split by sex instead of grouping a sex column.
 SEX_COLUMNS = {"female": "Female", "male": "Male"}
-# The date each sheet kind attributes a row by, when the indicator names none.
-OWN_DATES = {"trainings": "start_date", "awareness": "date", "policies": "date", "meetings": "date",
-             "research": "date", "cases": "date_identified"}
 _SPACES = (" ", "\t", "\n", "\r", "\u00a0")
 
 
 class MeasureError(ValueError):
-    """An indicator definition that names a column, stage or attribution date its sheet does not have."""
+    """An indicator definition that names a column, stage or attribution date its sheet does not have, or a
+    measure no one knows."""
 
 
 @dataclass(frozen=True)
@@ -92,458 +60,286 @@ class Sums:
 
 # (quarter code, disaggregation or TOTAL, category or TOTAL) -> Sums
 Key = tuple[str, str, str]
+# (actual, numerator, denominator) of one period: exact actual; sums only for a ratio
+PeriodActual = tuple[Fraction | None, float | None, float | None]
 
 
-@dataclass(frozen=True)
-class Source:
-    """What an indicator counts, in the terms the SQL needs (built from an ``Indicator`` row)."""
-
-    indicator_id: int
-    code: str
-    programme_id: int
-    kind: str
-    filter: dict
-    measure: dict
-    date_field: str | None
-    disaggregations: tuple[str, ...]
-    unit: str
-
-    @classmethod
-    def of(cls, indicator: Indicator) -> "Source":
-        return cls(indicator.id, indicator.code, indicator.programme_id, indicator.source_kind,
-                   dict(indicator.source_filter or {}), dict(indicator.measure or {}), indicator.date_field,
-                   tuple(indicator.disaggregations or ()), indicator.unit)
-
-    @property
-    def is_ratio(self) -> bool:
-        return self.kind != RESULTS and self.measure.get("type") == "ratio"
-
-    @property
-    def as_entered(self) -> bool:
-        """A directly entered percentage: taken as entered, never added up."""
-        return self.kind == RESULTS and self.unit == "percent"
-
-
-# --- categories ----------------------------------------------------------------------------------------
-
-
-def canonical(disaggregation: str, raw: str | None) -> str:
-    """The category a stored value falls in: the closed list's spelling, the value itself, or Unknown."""
-    text = (raw or "").strip()
-    if not text:
-        return UNKNOWN
-    for value in CLOSED_LISTS.get(disaggregation, ()):
-        if value.casefold() == text.casefold():
-            return value
-    return UNKNOWN if text.casefold() == UNKNOWN.casefold() else text
-
-
-def order_categories(disaggregation: str, categories: Iterable[str]) -> list[str]:
-    """Closed lists in vocabulary order, other values alphabetically after them, Unknown last."""
-    order = {value: i for i, value in enumerate(CLOSED_LISTS.get(disaggregation, ()))}
-    return sorted(set(categories), key=lambda c: (c == UNKNOWN, order.get(c, len(order)), c.casefold()))
-
-
-# --- per-quarter sums ---------------------------------------------------------------------------------
-
-
-def quarter_sums(session: Session, source: Source, quarters: Sequence[str], disaggregate: bool = True
-                 ) -> dict[Key, Sums]:
-    """Sums per quarter and category for the given quarter codes, read from the per-quarter sums the store
-    keeps up to date (``indicators.aggregates``); direct entries are read as entered."""
-    if source.kind == RESULTS or not quarters:
-        return compute_quarter_sums(session, source, quarters, disaggregate)
-    from indicators.aggregates import stored_sums
-
-    check(source)
-    return stored_sums(session, source, quarters, disaggregate)
-
-
-def check(source: Source) -> None:
-    """Raise ``MeasureError`` if the indicator names a column, stage or date its sheet does not have
-    (the statement is built, not run)."""
-    if source.kind == RESULTS:
-        return
-    _grouped_statement(source, _table(source), ["-"], source.disaggregations)
-
-
-def compute_quarter_sums(session: Session, source: Source, quarters: Sequence[str], disaggregate: bool = True
-                         ) -> dict[Key, Sums]:
-    """Sums per quarter and category for the given quarter codes, in one statement over the activity rows.
-
-    Totals are keyed ``(quarter, "", "")``; categories ``(quarter, "sex", "Female")``. A quarter or
-    category with no rows is absent. For a directly entered percent, ``quarters`` may also hold year or
-    ``LOP`` codes, whose entered values come back under those codes.
-    """
-    if not quarters:
-        return {}
-    disaggregations = source.disaggregations if disaggregate else ()
-    if source.kind == RESULTS:
-        return _entered_sums(session, source, quarters, disaggregations)
-    table = _table(source)
-    statement, grouped, split = _grouped_statement(source, table, quarters, disaggregations)
-    empty = Sums(0.0, 0.0 if source.is_ratio else None)
-    sums: dict[Key, Sums] = defaultdict(lambda: empty)
-    # Each row is one quarter × combination of categories; totals and each disaggregation's categories
-    # are its margins, so they add up to the same total by construction.
-    for row in session.execute(statement):
-        quarter, raws = row[0], row[1:1 + len(grouped)]
-        numerator, denominator, *parts = row[1 + len(grouped):]
-        value = Sums(float(numerator or 0), float(denominator or 0) if source.is_ratio else None)
-        sums[(quarter, TOTAL, TOTAL)] += value
-        shown = dict(zip(grouped, raws, strict=True))
-        for disaggregation in disaggregations:
-            if disaggregation == "sex" and split:
-                for category, part in zip(split, parts, strict=True):
-                    sums[(quarter, disaggregation, category)] += Sums(float(part or 0))
-            else:
-                sums[(quarter, disaggregation, canonical(disaggregation, shown.get(disaggregation)))] += value
-    return dict(sums)
-
-
-def compute_kind_sums(session: Session, sources: Sequence[Source], quarters: Sequence[str]
-                      ) -> dict[int, dict[Key, Sums]]:
-    """The per-quarter sums of several count, sum or ratio indicators fed by one sheet kind of one
-    programme, from one scan per attribution date instead of one per indicator (what an import refreshes).
-
-    Each indicator's filter becomes a 0/1 grouping key; the group's count and column sums then give every
-    indicator exactly what ``compute_quarter_sums`` gives it alone.
-    """
-    out: dict[int, dict[Key, Sums]] = {}
-    if not sources or not quarters:
-        return out
-    table = _table(sources[0])
-    by_date: dict[str, list[Source]] = defaultdict(list)
-    for source in sources:
-        by_date[quarter_column(source, table).name].append(source)
-    for name, group in by_date.items():
-        quarter = table.c[name]
-        flags = {}
-        keys = [quarter]
-        for i, source in enumerate(group):
-            conditions = _conditions(source, table)[1:]  # the first is the programme
-            if conditions:
-                flags[source.indicator_id] = len(keys)
-                keys.append(case((and_(*conditions), 1), else_=0))
-        splits = {s.indicator_id: _sex_split(s, table) if "sex" in s.disaggregations else None for s in group}
-        grouped = sorted({d for s in group for d in s.disaggregations
-                          if table.c.get(d) is not None and not (d == "sex" and splits[s.indicator_id])})
-        position = {d: len(keys) + i for i, d in enumerate(grouped)}
-        keys += [table.c[d] for d in grouped]
-        measured = sorted({c for s in group for part in ("columns", "numerator", "denominator")
-                           for c in s.measure.get(part, ())})
-        for column in measured:
-            _column(group[0], table, column, "measure column")
-        first_sum = len(keys) + 1
-        statement = (select(*keys, func.count(), *[func.sum(func.coalesce(table.c[c], 0)) for c in measured])
-                     .where(table.c.programme_id == group[0].programme_id, quarter.in_(list(quarters)))
-                     .group_by(*keys))
-        for row in session.execute(statement):
-            count = float(row[len(keys)])
-            totals = {c: float(row[first_sum + i] or 0) for i, c in enumerate(measured)}
-            for source in group:
-                flag = flags.get(source.indicator_id)
-                if flag is not None and not row[flag]:
-                    continue
-                kind = source.measure.get("type")
-                if kind == "count":
-                    value = Sums(count)
-                elif kind == "sum":
-                    value = Sums(sum(totals[c] for c in source.measure["columns"]))
-                else:
-                    value = Sums(sum(totals[c] for c in source.measure["numerator"]),
-                                 sum(totals[c] for c in source.measure["denominator"]))
-                sums = out.setdefault(source.indicator_id, defaultdict(
-                    lambda ratio=source.is_ratio: Sums(0.0, 0.0 if ratio else None)))
-                sums[(row[0], TOTAL, TOTAL)] += value
-                split = splits[source.indicator_id]
-                for disaggregation in source.disaggregations:
-                    if disaggregation == "sex" and split:
-                        for category, columns in split.items():
-                            sums[(row[0], disaggregation, category)] += Sums(sum(totals[c] for c in columns))
-                    else:
-                        raw = row[position[disaggregation]] if disaggregation in position else None
-                        sums[(row[0], disaggregation, canonical(disaggregation, raw))] += value
-    return {indicator_id: dict(sums) for indicator_id, sums in out.items()}
-
-
-def _table(source: Source):
-    model = ACTIVITY_MODELS.get(source.kind)
-    if model is None:
-        raise MeasureError(f"indicator {source.code}: unknown source kind {source.kind!r}")
-    return model.__table__
-
-
-def _column(source: Source, table, name: str, what: str):
-    column = table.c.get(name)
-    if column is None:
-        raise MeasureError(f"indicator {source.code}: {what} {name!r} is not a column of the "
-                           f"{source.kind} sheet")
-    return column
-
-
-def _norm(column):
+def norm(column):
+    """A text column compared trimmed and case-insensitively."""
     return func.lower(func.trim(column))
 
 
-def _shown(column):
-    # one spelling per group of values equal but for case and spaces; canonical() maps it to the list's
-    return cast(func.min(func.trim(column)), String(80))
+class Measure:
+    """What every measure answers; the four kinds below fill it in."""
+
+    name: ClassVar[str] = ""
+    needs: ClassVar[tuple[str, ...]] = ()  # the definition's keys it cannot do without
+    ratio: ClassVar[bool] = False  # keeps a denominator; each period's actual is recomputed from sums
+    milestone: ClassVar[bool] = False  # counted once when reached: judged against its full target
+    from_history: ClassVar[bool] = False  # a quarter's sums depend on earlier quarters' rows
+    entered: ClassVar[bool] = False  # figures entered directly (results), not counted from records
+
+    @classmethod
+    def check(cls, definition: dict) -> None:
+        """Raise ``ValueError`` saying what a definition of this measure lacks (for the programme file)."""
+        if not all(definition.get(key) for key in cls.needs):
+            raise ValueError(f"a {cls.name} measure needs {' and '.join(repr(k) for k in cls.needs)}")
+
+    @classmethod
+    def of(cls, definition: dict) -> "Measure":
+        return cls()
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    # --- sums ---------------------------------------------------------------------------------------------
+
+    def empty(self) -> Sums:
+        return Sums(0.0, 0.0 if self.ratio else None)
+
+    def stored(self, numerator: float, denominator: float | None) -> Sums:
+        return Sums(numerator, denominator if self.ratio else None)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The record columns it adds up."""
+        return ()
+
+    @property
+    def counted_columns(self) -> tuple[str, ...]:
+        """Columns whose absence from a sheet would silently count 0 (the importer refuses such a sheet)."""
+        return ()
+
+    def aggregates(self, scan) -> tuple:
+        """(numerator, denominator) aggregate expressions over the scan's grouped rows."""
+        raise NotImplementedError
+
+    def from_totals(self, count: float, totals: dict[str, float]) -> Sums:
+        """Its sums from a group's row count and column sums (one scan serving several indicators)."""
+        raise NotImplementedError
+
+    def contribution(self, scan) -> list:
+        """Labelled columns saying what one record adds (``_value``; ``_numerator``/``_denominator``)."""
+        return [literal(1).label("_value")]
+
+    def counted(self, scan) -> list:
+        """Conditions on the scan's table selecting the records it counts."""
+        return scan.conditions()
+
+    def statement(self, scan, grouped: Sequence[str], split: dict | None, quarters: Sequence[str]):
+        """One SELECT grouped by quarter and the ``grouped`` disaggregation columns: (quarter, one value per
+        grouped column, numerator, denominator, one sum per sex-split category)."""
+        table = scan.table
+        columns = [table.c[d] for d in grouped]
+        quarter = scan.quarter()
+        values = list(self.aggregates(scan))
+        values += [cast(func.sum(scan.added(names)), Float) for names in (split or {}).values()]
+        where = [*scan.conditions(), quarter.in_(list(quarters))]
+        return select(quarter, *columns, *values).where(*where).group_by(quarter, *columns)
+
+    # --- categories -----------------------------------------------------------------------------------------
+
+    def sex_split(self, scan) -> dict[str, list[str]] | None:
+        """For ``sex``: category -> the columns whose sum it is, when the columns split by sex; else None."""
+        return None
+
+    def fixed_categories(self, scan, disaggregation: str) -> list[str]:
+        """Categories listed even without rows: Female and Male for a female/male sum split by sex."""
+        if disaggregation != "sex":
+            return []
+        split = self.sex_split(scan)
+        return [c for c in split if c != UNKNOWN] if split else []
+
+    # --- periods --------------------------------------------------------------------------------------------
+
+    def cumulate(self, by_quarter: dict[str, Sums], quarters: Iterable, code: str) -> PeriodActual:
+        """(actual, numerator, denominator) of one period (code ``code``) from its quarters' sums: they add up."""
+        counted = [by_quarter[q.code] for q in quarters if q.code in by_quarter]
+        return sum((exact(s.numerator) for s in counted), Fraction(0)), None, None
 
 
-def quarter_column(source: Source, table):
-    """The stored quarter that attributes a row: ``quarter`` for the row's own date, else ``<x>_quarter``
-    for ``date_field`` ``<x>_date`` (cases' ``referral_quarter`` for ``referral_date``)."""
-    field = source.date_field
-    if not field or field == OWN_DATES.get(source.kind):
-        return table.c.quarter
-    name = field[:-5] + "_quarter" if field.endswith("_date") else field + "_quarter"
-    column = table.c.get(name)
-    if column is None:
-        raise MeasureError(f"indicator {source.code}: the {source.kind} sheet keeps no quarter for "
-                           f"date_field {field!r}")
-    return column
+@dataclass(frozen=True)
+class Count(Measure):
+    name: ClassVar[str] = "count"
 
+    def describe(self) -> str:
+        return "Number of records"
 
-def _conditions(source: Source, table) -> list:
-    conditions = [table.c.programme_id == source.programme_id]
-    for name, rule in source.filter.items():
-        column = _column(source, table, name, "filter column")
-        text = isinstance(column.type, (String, Text))
-        if isinstance(column.type, JSON):
-            # a list column (assistance, exploitation types): the value is one of the list's items
-            values = rule if isinstance(rule, list) else [rule]
-            conditions.append(or_(*[func.lower(cast(column, Text)).like(f'%"{str(v).strip().lower()}"%')
-                                    for v in values]))
-        elif isinstance(rule, dict):
-            if set(rule) != {"not_null"}:
-                raise MeasureError(f"indicator {source.code}: filter on {name!r} must be a value, a list "
-                                   f'or {{"not_null": true}}; found {rule!r}')
-            present = and_(column.isnot(None), func.trim(column) != "") if text else column.isnot(None)
-            conditions.append(present if rule["not_null"] else ~present)
-        elif isinstance(rule, list):
-            conditions.append(_norm(column).in_([str(v).strip().lower() for v in rule]) if text
-                              else column.in_(rule))
-        else:
-            conditions.append(_norm(column) == str(rule).strip().lower() if text else column == rule)
-    return conditions
-
-
-def _added(source: Source, table, names: Sequence[str]):
-    columns = [func.coalesce(_column(source, table, n, "measure column"), 0) for n in names]
-    expression = columns[0]
-    for column in columns[1:]:
-        expression = expression + column
-    return expression
-
-
-def _values(source: Source, table) -> tuple:
-    """(numerator, denominator) aggregate expressions for a count, sum or ratio."""
-    measure = source.measure
-    kind = measure.get("type")
-    if kind == "count":
+    def aggregates(self, scan) -> tuple:
         return cast(func.count(), Float), cast(null(), Float)
-    if kind == "sum":
-        return cast(func.sum(_added(source, table, measure["columns"])), Float), cast(null(), Float)
-    if kind == "ratio":
-        return (cast(func.sum(_added(source, table, measure["numerator"])), Float),
-                cast(func.sum(_added(source, table, measure["denominator"])), Float))
-    raise MeasureError(f"indicator {source.code}: unknown measure {kind!r}")
+
+    def from_totals(self, count: float, totals: dict[str, float]) -> Sums:
+        return Sums(count)
 
 
-def _sex_split(source: Source, table) -> dict[str, list[str]] | None:
-    """For ``sex`` on a sum of female/male columns where the sheet has no sex column: category -> columns."""
-    if source.measure.get("type") != "sum" or table.c.get("sex") is not None:
-        return None
-    columns = source.measure.get("columns", [])
-    if not any(c in SEX_COLUMNS for c in columns):
-        return None
-    split: dict[str, list[str]] = defaultdict(list)
-    for column in columns:
-        split[SEX_COLUMNS.get(column, UNKNOWN)].append(column)
-    return dict(split)
+@dataclass(frozen=True)
+class Sum(Measure):
+    added: tuple[str, ...] = ()
+    name: ClassVar[str] = "sum"
+    needs: ClassVar[tuple[str, ...]] = ("columns",)
+
+    @classmethod
+    def of(cls, definition: dict) -> "Sum":
+        return cls(tuple(definition.get("columns") or ()))
+
+    def describe(self) -> str:
+        return "Sum of " + " + ".join(self.added)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.added
+
+    @property
+    def counted_columns(self) -> tuple[str, ...]:
+        return self.added
+
+    def aggregates(self, scan) -> tuple:
+        return cast(func.sum(scan.added(self.added)), Float), cast(null(), Float)
+
+    def from_totals(self, count: float, totals: dict[str, float]) -> Sums:
+        return Sums(sum(totals[c] for c in self.added))
+
+    def contribution(self, scan) -> list:
+        return [scan.added(self.added).label("_value")]
+
+    def sex_split(self, scan) -> dict[str, list[str]] | None:
+        if scan.table.c.get("sex") is not None or not any(c in SEX_COLUMNS for c in self.added):
+            return None
+        split: dict[str, list[str]] = defaultdict(list)
+        for column in self.added:
+            split[SEX_COLUMNS.get(column, UNKNOWN)].append(column)
+        return dict(split)
 
 
-def fixed_categories(source: Source, disaggregation: str) -> list[str]:
-    """Categories listed even without rows: Female and Male for a female/male sum split by sex."""
-    if disaggregation != "sex" or source.kind not in ACTIVITY_MODELS or source.kind == RESULTS:
-        return []
-    split = _sex_split(source, _table(source))
-    return [c for c in split if c != UNKNOWN] if split else []
+@dataclass(frozen=True)
+class Ratio(Measure):
+    numerator: tuple[str, ...] = ()
+    denominator: tuple[str, ...] = ()
+    name: ClassVar[str] = "ratio"
+    needs: ClassVar[tuple[str, ...]] = ("numerator", "denominator")
+    ratio: ClassVar[bool] = True
+
+    @classmethod
+    def of(cls, definition: dict) -> "Ratio":
+        return cls(tuple(definition.get("numerator") or ()), tuple(definition.get("denominator") or ()))
+
+    def describe(self) -> str:
+        return (f"Σ {' + '.join(self.numerator)} ÷ Σ {' + '.join(self.denominator)}, "
+                "recomputed for each period")
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.numerator + self.denominator))
+
+    def aggregates(self, scan) -> tuple:
+        return (cast(func.sum(scan.added(self.numerator)), Float),
+                cast(func.sum(scan.added(self.denominator)), Float))
+
+    def from_totals(self, count: float, totals: dict[str, float]) -> Sums:
+        return Sums(sum(totals[c] for c in self.numerator), sum(totals[c] for c in self.denominator))
+
+    def contribution(self, scan) -> list:
+        return [scan.added(self.numerator).label("_numerator"), scan.added(self.denominator).label("_denominator")]
+
+    def cumulate(self, by_quarter: dict[str, Sums], quarters: Iterable, code: str) -> PeriodActual:
+        counted = [by_quarter[q.code] for q in quarters if q.code in by_quarter]
+        numerator = sum((exact(s.numerator) for s in counted), Fraction(0))
+        denominator = sum((exact(s.denominator or 0) for s in counted), Fraction(0))
+        actual = None if denominator == 0 else numerator * 100 / denominator
+        return actual, float(numerator), float(denominator)
 
 
-def _grouped_statement(source: Source, table, quarters: Sequence[str], disaggregations: Sequence[str]):
-    """One SELECT grouped by quarter and the disaggregation columns: (quarter, one shown value per grouped
-    column, numerator, denominator, one sum per sex-split category). Returns it with the grouped
-    disaggregations and the sex split (category -> columns) it used."""
-    split = _sex_split(source, table) if "sex" in disaggregations else None
-    grouped = [d for d in disaggregations if table.c.get(d) is not None and not (d == "sex" and split)]
-    if source.measure.get("type") == "stage":
+@dataclass(frozen=True)
+class Stage(Measure):
+    field: str = ""  # the column naming the item: instrument, title
+    stage: str = ""
+    name: ClassVar[str] = "stage"
+    needs: ClassVar[tuple[str, ...]] = ("field", "stage")
+    milestone: ClassVar[bool] = True
+    from_history: ClassVar[bool] = True
+
+    @classmethod
+    def of(cls, definition: dict) -> "Stage":
+        return cls(definition.get("field") or "", definition.get("stage", ""))
+
+    def describe(self) -> str:
+        return f"Distinct {self.field or 'items'}s reaching {self.stage}, counted once"
+
+    def aggregates(self, scan) -> tuple:
+        return cast(func.count(), Float), cast(null(), Float)
+
+    def first_reached(self, scan, extra_columns: Sequence = ()):
+        """Rows at the stage or beyond, numbered per item by date: row 1 is where it first reached the stage.
+        Numbered over the whole programme, so quarters outside a request still count."""
+        stages = scan.stages
+        wanted = str(self.stage).strip().lower()
+        lowered = [s.lower() for s in stages or ()]
+        if wanted not in lowered:
+            raise MeasureError(f"indicator {scan.code}: stage {self.stage!r} is not a stage of the "
+                               f"{scan.kind} sheet ({', '.join(stages or ())})")
+        key = func.lower(scan.column(self.field or "", "stage field"))
+        for space in _SPACES:
+            key = func.replace(key, space, "")
+        table = scan.table
+        day = table.c.get("date")
+        order = (day, table.c.id) if day is not None else (table.c.quarter, table.c.id)
+        numbered = func.row_number().over(partition_by=key, order_by=order)
+        return (select(scan.quarter().label("quarter"), *extra_columns, numbered.label("nth"))
+                .where(*scan.conditions(), norm(scan.column("stage", "column")).in_(lowered[lowered.index(wanted):])))
+
+    def counted(self, scan) -> list:
+        first = self.first_reached(scan, [scan.table.c.id.label("row_id")]).subquery()
+        return [scan.table.c.id.in_(select(first.c.row_id).where(first.c.nth == 1))]
+
+    def statement(self, scan, grouped: Sequence[str], split: dict | None, quarters: Sequence[str]):
         labels = [f"d{i}" for i in range(len(grouped))]
-        labelled = [table.c[d].label(n) for d, n in zip(grouped, labels, strict=True)]
-        first = _first_reached(source, table, labelled).cte("reached")
+        labelled = [scan.table.c[d].label(n) for d, n in zip(grouped, labels, strict=True)]
+        first = self.first_reached(scan, labelled).cte("reached")
         columns = [first.c[n] for n in labels]
         quarter = first.c.quarter
-        values = [cast(func.count(), Float), cast(null(), Float)]
-        where = [first.c.nth == 1, quarter.in_(list(quarters))]
-    else:
-        columns = [table.c[d] for d in grouped]
-        quarter = quarter_column(source, table)
-        values = list(_values(source, table))
-        values += [cast(func.sum(_added(source, table, names)), Float) for names in (split or {}).values()]
-        where = [*_conditions(source, table), quarter.in_(list(quarters))]
-    # Grouped by the stored values themselves (the importer stores the closed lists' own spellings);
-    # canonical() folds any case or spacing variant into one category when the rows are added up.
-    statement = (select(quarter, *columns, *values).where(*where).group_by(quarter, *columns))
-    return statement, grouped, split
+        return (select(quarter, *columns, *self.aggregates(scan))
+                .where(first.c.nth == 1, quarter.in_(list(quarters))).group_by(quarter, *columns))
 
 
-def _first_reached(source: Source, table, extra_columns: Sequence = ()):
-    """Rows at the measure's stage or beyond, numbered per instrument by date: row 1 is where it first
-    reached the stage. Numbered over the whole programme, so quarters outside the request still count."""
-    measure = source.measure
-    stages = STAGE_ORDERS.get(source.kind)
-    wanted = str(measure.get("stage", "")).strip().lower()
-    lowered = [s.lower() for s in stages or ()]
-    if wanted not in lowered:
-        raise MeasureError(f"indicator {source.code}: stage {measure.get('stage')!r} is not a stage of the "
-                           f"{source.kind} sheet ({', '.join(stages or ())})")
-    name = _column(source, table, measure.get("field") or "", "stage field")
-    key = func.lower(name)
-    for space in _SPACES:
-        key = func.replace(key, space, "")
-    day = table.c.get("date")
-    order = (day, table.c.id) if day is not None else (table.c.quarter, table.c.id)
-    numbered = func.row_number().over(partition_by=key, order_by=order)
-    return (select(quarter_column(source, table).label("quarter"), *extra_columns, numbered.label("nth"))
-            .where(*_conditions(source, table), _norm(_column(source, table, "stage", "column"))
-                   .in_(lowered[lowered.index(wanted):])))
+@dataclass(frozen=True)
+class Entered(Measure):
+    """Figures entered directly: a number adds up over quarters; a percentage is taken as entered."""
+
+    declared: Measure = field(default_factory=Count)  # what the programme file says, for its description
+    percent: bool = False
+    name: ClassVar[str] = "entered"
+    entered: ClassVar[bool] = True
+
+    def describe(self) -> str:
+        return self.declared.describe()
+
+    @property
+    def counted_columns(self) -> tuple[str, ...]:
+        return self.declared.counted_columns
+
+    def cumulate(self, by_quarter: dict[str, Sums], quarters: Iterable, code: str) -> PeriodActual:
+        if not self.percent:
+            return super().cumulate(by_quarter, quarters, code)
+        if code in by_quarter:
+            return exact(by_quarter[code].numerator), None, None
+        for quarter in reversed(list(quarters)):
+            if quarter.code in by_quarter:
+                return exact(by_quarter[quarter.code].numerator), None, None
+        return None, None, None
 
 
-# --- direct entry ---------------------------------------------------------------------------------------
+MEASURES: dict[str, type[Measure]] = {"count": Count, "sum": Sum, "stage": Stage, "ratio": Ratio}
 
 
-def disaggregation_name(text: str | None) -> str:
-    """``Sex``, ``sex``, ``Target group``, ``target-group`` -> the disaggregation's name; blank -> total."""
-    cleaned = re.sub(r"[\s\-]+", "_", (text or "").strip().lower())
-    for name, label in vocabulary.DISAGGREGATIONS.items():
-        if cleaned in (name, re.sub(r"\s+", "_", label.lower())):
-            return name
-    return cleaned
-
-
-def _entered_sums(session: Session, source: Source, quarters: Sequence[str], disaggregations: Sequence[str]
-                  ) -> dict[Key, Sums]:
-    """Direct-entry values: totals are rows with no disaggregation. A quarter entered only by category gets
-    the total of its first disaggregation; a category shortfall against the total goes to Unknown."""
-    table = ResultValue.__table__
-    where = [table.c.indicator_id == source.indicator_id, table.c.quarter.in_(list(quarters))]
-    dis, cat = _norm(table.c.disaggregation), _norm(table.c.category)
-    if source.as_entered:
-        # the latest entry per period and category, as entered
-        latest = func.row_number().over(partition_by=(table.c.quarter, dis, cat), order_by=table.c.id.desc())
-        ranked = select(table.c.quarter, table.c.disaggregation.label("dis"), table.c.category.label("cat"),
-                        table.c.value, latest.label("nth")).where(*where).subquery()
-        statement = (select(ranked.c.quarter, ranked.c.dis, ranked.c.cat, ranked.c.value)
-                     .where(ranked.c.nth == 1))
-    else:
-        statement = (select(table.c.quarter, func.min(table.c.disaggregation), func.min(table.c.category),
-                            cast(func.sum(table.c.value), Float)).where(*where)
-                     .group_by(table.c.quarter, dis, cat))
-    totals: dict[str, float] = {}
-    by_category: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for quarter, raw_dis, raw_cat, value in session.execute(statement):
-        name, category = disaggregation_name(raw_dis), raw_cat
-        if "=" in name and not (raw_cat or "").strip():  # "sex=Female" typed in one cell
-            raw_name, _, category = (raw_dis or "").partition("=")
-            name = disaggregation_name(raw_name)
-        if name == TOTAL:
-            totals[quarter] = totals.get(quarter, 0.0) + float(value or 0)
-        elif name in disaggregations:
-            by_category[(quarter, name)][canonical(name, category)] += float(value or 0)
-    sums: dict[Key, Sums] = {}
-    for quarter in {q for q, _ in by_category} - set(totals):
-        first = next((d for d in disaggregations if (quarter, d) in by_category), None)
-        if first is not None and not source.as_entered:
-            totals[quarter] = sum(by_category[(quarter, first)].values())
-    for quarter, total in totals.items():
-        sums[(quarter, TOTAL, TOTAL)] = Sums(total)
-    for (quarter, name), categories in by_category.items():
-        shortfall = totals.get(quarter, 0.0) - sum(categories.values())
-        if not source.as_entered and shortfall > 1e-9:
-            categories[UNKNOWN] += shortfall
-        for category, value in categories.items():
-            sums[(quarter, name, category)] = Sums(value)
-    if not source.as_entered:
-        for quarter, total in totals.items():  # a total entered without any category: all Unknown
-            for name in disaggregations:
-                if (quarter, name) not in by_category and total:
-                    sums[(quarter, name, UNKNOWN)] = Sums(total)
-    return sums
-
-
-# --- provenance ----------------------------------------------------------------------------------------
-
-
-def latest_upload(session: Session, programme_id: int, quarters: Sequence[str] | None = None) -> datetime | None:
-    """When the latest upload that still feeds one of the programme's records was made; with ``quarters``,
-    only records of those quarters count (a report's data are as of the latest upload it used)."""
-    feeds = []
-    for model in ACTIVITY_MODELS.values():
-        table = model.__table__
-        conditions = [table.c.upload_id == Upload.id, table.c.programme_id == programme_id]
-        if quarters is not None:
-            conditions.append(table.c.quarter.in_(list(quarters)))
-        feeds.append(exists().where(*conditions))
-    return session.scalar(select(func.max(Upload.uploaded_at)).where(or_(*feeds)))
-
-
-def feeding_rows(session: Session, source: Source, quarters: Sequence[str] | None, limit: int = 500
-                 ) -> list[dict]:
-    """The records an indicator counts (for a stage: the row where each instrument first reached it), in
-    attribution order, each with ``counted_in`` (its quarter for this indicator), its contribution
-    (``value``; ``numerator``/``denominator`` for a ratio) and its provenance (``upload_filename``,
-    ``uploaded_at``, ``uploaded_by``, ``source_sheet``, ``source_row``)."""
-    if source.kind == RESULTS:
-        table = ResultValue.__table__
-        counted_in = table.c.quarter
-        conditions = [table.c.indicator_id == source.indicator_id]
-        extra = [table.c.value.label("_value")]
-        day = None
-    else:
-        table = _table(source)
-        counted_in = quarter_column(source, table)
-        measure = source.measure
-        if measure.get("type") == "stage":
-            first = _first_reached(source, table, [table.c.id.label("row_id")]).subquery()
-            conditions = [table.c.id.in_(select(first.c.row_id).where(first.c.nth == 1))]
-        else:
-            conditions = _conditions(source, table)
-        if measure.get("type") == "sum":
-            extra = [_added(source, table, measure["columns"]).label("_value")]
-        elif measure.get("type") == "ratio":
-            extra = [_added(source, table, measure["numerator"]).label("_numerator"),
-                     _added(source, table, measure["denominator"]).label("_denominator")]
-        else:
-            extra = [literal(1).label("_value")]
-        day = source.date_field if source.date_field and source.date_field in table.c \
-            else OWN_DATES.get(source.kind)
-    if quarters is not None:
-        conditions.append(counted_in.in_(list(quarters)))
-    subject = select(table, counted_in.label("counted_in"), *extra).where(*conditions).subquery()
-    order = [subject.c.counted_in]
-    if day and day in subject.c:
-        order.append(subject.c[day])
-    statement = (select(subject, Upload.filename.label("upload_filename"),
-                        Upload.uploaded_at.label("uploaded_at"), Upload.uploaded_by.label("uploaded_by"))
-                 .outerjoin(Upload, Upload.id == subject.c.upload_id)
-                 .order_by(*order, subject.c.id).limit(limit))
-    out = []
-    for row in session.execute(statement).mappings():
-        record = {k: v for k, v in row.items() if k != "row_hash" and not k.startswith("_")}
-        if "_value" in row:
-            record["value"] = row["_value"]
-        if "_numerator" in row:
-            record["numerator"], record["denominator"] = row["_numerator"], row["_denominator"]
-        out.append(record)
-    return out
+def measure(definition: dict | None, *, kind: str = "", unit: str = "number", code: str = "") -> Measure:
+    """The measure an indicator's definition names (``{"type": "sum", "columns": [...]}``); a directly
+    entered source (``results``) is measured as entered whatever it declares. ``MeasureError`` for a measure
+    no one knows."""
+    definition = dict(definition or {})
+    name = definition.get("type")
+    if name not in MEASURES:
+        raise MeasureError(f"indicator {code}: unknown measure {name!r}; known: {', '.join(MEASURES)}")
+    built = MEASURES[name].of(definition)
+    if kind == RESULTS:
+        return Entered(built, unit == "percent")
+    return built

@@ -82,9 +82,6 @@ def get_narrative(session: Session, indicator_code: str, period: str | Period) -
                                                        Narrative.period == quarter.code))
 
 
-get = get_narrative
-
-
 def narratives_for(session: Session, programme_code: str, period: str | Period) -> dict[str, Narrative]:
     """Every narrative of a programme's indicators for one quarter: indicator code -> row."""
     programme = load_programme(session, programme_code)

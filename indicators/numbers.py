@@ -32,6 +32,11 @@ def _decimal(value) -> Decimal:
     return Decimal(repr(float(value)))
 
 
+def exact(value) -> Fraction:
+    """A figure as the exact fraction the figures compute with (a float through its shortest decimal form)."""
+    return value if isinstance(value, Fraction) else Fraction(repr(float(value)))
+
+
 def rounded(value, unit: str = "number") -> int | float | None:
     """The value as every output stores it: a whole number as ``int``, else one decimal as ``float``."""
     if value is None:

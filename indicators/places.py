@@ -1,5 +1,5 @@
 """Where the work happened: an indicator's value per district, and victims per district of identification, for
-the maps. Same sums as the figures (``indicators.measures``), grouped by the sheet's district.
+the maps. Same sums as the figures (``indicators.sums``), grouped by the sheet's district.
 
 - An indicator is mapped when it adds up activity rows that name a district (a count or a sum of trainings or
   awareness events); percentages, stages and direct entries are not mapped (a district has no share of them).
@@ -17,13 +17,12 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from indicators import vocabulary
+from indicators import kinds, vocabulary
 from indicators.figures import load_programme, programme_quarters, report_quarter
-from indicators.measures import Source, compute_quarter_sums
+from indicators.sums import Source, compute_quarter_sums
 from indicators.models import Case, Indicator
 from indicators.periods import Period
 
-MAPPED_KINDS = ("trainings", "awareness")
 MAPPED_MEASURES = ("count", "sum")
 SPANS = {"quarter": "Report quarter", "year": "Year to date", "lop": "Life of project to date"}
 VICTIM_STATUSES = ("Possible victim", "Actual victim")
@@ -43,8 +42,10 @@ class Place:
 def mappable(indicator) -> bool:
     """Whether an indicator's value can be split by district (an ``Indicator`` row or ``IndicatorInfo``)."""
     kind = getattr(indicator, "source_kind", None)
-    measure = (getattr(indicator, "measure", None) or {}).get("type")
-    return kind in MAPPED_KINDS and measure in MAPPED_MEASURES and getattr(indicator, "unit", "") != "percent"
+    measure = getattr(indicator, "measure", None) or {}
+    measure = measure.get("type") if isinstance(measure, dict) else getattr(measure, "name", None)
+    has_district = kinds.known(kind) and "district" in kinds.kind(kind).table.c
+    return has_district and measure in MAPPED_MEASURES and getattr(indicator, "unit", "") != "percent"
 
 
 def span_quarters(programme, report: Period, span: str) -> list[Period]:

@@ -1,7 +1,7 @@
 """Read functions beside ``figures`` for the dashboard: an indicator's quarterly series, the records it
 counts with their provenance, and the latest complete quarter of a programme.
 
-They apply the same rules as ``indicators.figures`` (the same sums from ``indicators.measures``; a ratio
+They apply the same rules as ``indicators.figures`` (the same sums from ``indicators.sums``; a ratio
 recomputed from cumulated sums, never averaged), so a chart and a report cannot disagree.
 """
 
@@ -21,8 +21,9 @@ from indicators.figures import (
     programme_quarters,
     report_quarter,
 )
-from indicators.measures import TOTAL, MeasureError, Source, feeding_rows, quarter_sums
-from indicators.models import Indicator
+from indicators.measures import TOTAL, MeasureError
+from indicators.models import Indicator, ResultValue, Upload
+from indicators.sums import Scan, Source, quarter_sums
 from indicators.periods import LOP, Period
 
 
@@ -63,7 +64,10 @@ def indicator_series(session: Session, indicator_code: str, through: str | Perio
     if through is not None:
         last = report_quarter(programme, through)
         quarters = [q for q in quarters if q <= last]
-    source = Source.of(indicator)
+    try:
+        source = Source.of(indicator)
+    except MeasureError as exc:
+        raise FiguresError(str(exc)) from None
     years = sorted({q.fiscal_year.code for q in quarters})
     codes = [q.code for q in quarters] + (years + [LOP.code] if source.as_entered else [])
     try:
@@ -94,7 +98,7 @@ def feeding_records(session: Session, indicator_code: str, quarter: str | Period
     indicator = load_indicator(session, indicator_code)
     quarters = None if quarter is None else [report_quarter(indicator.programme, quarter).code]
     try:
-        return feeding_rows(session, Source.of(indicator), quarters, limit)
+        return _feeding_rows(session, Source.of(indicator), quarters, limit)
     except MeasureError as exc:
         raise FiguresError(str(exc)) from None
 
@@ -115,3 +119,40 @@ def latest_complete_quarter(programme, today: date, session: Session | None = No
 
 def _float(value) -> float | None:
     return None if value is None else float(value)
+
+
+def _feeding_rows(session: Session, source: Source, quarters: list[str] | None, limit: int) -> list[dict]:
+    """The records an indicator counts (its measure says which: for a stage, the row where each item first
+    reached it), in attribution order, with what each adds and its provenance."""
+    if source.measure.entered:
+        table = ResultValue.__table__
+        counted_in = table.c.quarter
+        conditions = [table.c.indicator_id == source.indicator_id]
+        extra = [table.c.value.label("_value")]
+        day = None
+    else:
+        scan = Scan(source)
+        table = scan.table
+        counted_in = scan.quarter()
+        conditions = source.measure.counted(scan)
+        extra = source.measure.contribution(scan)
+        day = scan.day
+    if quarters is not None:
+        conditions.append(counted_in.in_(list(quarters)))
+    subject = select(table, counted_in.label("counted_in"), *extra).where(*conditions).subquery()
+    order = [subject.c.counted_in]
+    if day and day in subject.c:
+        order.append(subject.c[day])
+    statement = (select(subject, Upload.filename.label("upload_filename"),
+                        Upload.uploaded_at.label("uploaded_at"), Upload.uploaded_by.label("uploaded_by"))
+                 .outerjoin(Upload, Upload.id == subject.c.upload_id)
+                 .order_by(*order, subject.c.id).limit(limit))
+    out = []
+    for row in session.execute(statement).mappings():
+        record = {k: v for k, v in row.items() if k != "row_hash" and not k.startswith("_")}
+        if "_value" in row:
+            record["value"] = row["_value"]
+        if "_numerator" in row:
+            record["numerator"], record["denominator"] = row["_numerator"], row["_denominator"]
+        out.append(record)
+    return out

@@ -2,7 +2,8 @@
 
 A signed-off quarter closes itself and every earlier quarter of the programme, because their records
 feed its year-to-date and life-of-project figures: an upload touching any of them is refused with the
-sign-off named. The report as sent is kept and served again byte for byte.
+sign-off named. The report as sent is kept and served again byte for byte, under the name its format gives
+it (``exports.formats``; the caller makes the file and names it).
 """
 
 from __future__ import annotations
@@ -15,18 +16,6 @@ from sqlalchemy.orm import Session
 
 from indicators import audit, periods
 from indicators.models import Programme, SignOff
-
-EXTENSIONS = {"iptt": "xlsx", "ppr": "xlsx", "csv": "csv", "iati": "xml", "pirs": "xlsx"}
-
-
-def report_filename(programme_code: str, period: str | None, report_format: str) -> str:
-    """``KEC_FY2019Q3_iptt.xlsx``: the name a report is downloaded and kept under (``KEC_pirs.xlsx`` for a
-    format that does not depend on a quarter)."""
-    extension = EXTENSIONS.get(report_format, "bin")
-    if report_format == "pirs" or not period:
-        return f"{programme_code}_{report_format}.{extension}"
-    return f"{programme_code}_{period}_{report_format}.{extension}"
-
 
 class SignOffError(ValueError):
     """A sign-off that cannot be made as asked."""
@@ -97,11 +86,6 @@ def sign_off(session: Session, programme_code: str, period: str, username: str, 
     audit.record(session, username, "sign-off", f"{programme.code} {quarter.code}", format=report_format,
                  sha256=record.report_sha256, signed_off_without_narratives=missing or None)
     return record
-
-
-def sign_offs(session: Session, programme_code: str) -> list[SignOff]:
-    return list(session.scalars(
-        select(SignOff).join(Programme).where(Programme.code == programme_code).order_by(SignOff.signed_at)))
 
 
 def signed_in(session: Session, programme_id: int) -> list[SignOff]:

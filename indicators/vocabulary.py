@@ -8,8 +8,6 @@ from __future__ import annotations
 CATEGORIES = ("Research", "Policy", "Coordination", "Capacity building", "Awareness raising", "Protection")
 LEVELS = ("goal", "outcome", "output")
 UNITS = ("number", "percent")
-SOURCE_KINDS = ("trainings", "awareness", "policies", "meetings", "research", "cases", "results")
-MEASURES = ("count", "sum", "stage", "ratio")
 
 PROVINCES = {
     "Kigali City": ("Gasabo", "Kicukiro", "Nyarugenge"),
@@ -49,6 +47,14 @@ AGE_GROUPS = ("Child", "Adult", "Unknown")
 TRAFFICKING_STATUSES = ("Possible victim", "Actual victim", "Not a victim")
 DESTINATION_REGIONS = ("Middle East", "East Africa", "Southern Africa", "West Asia", "Europe", "Other", "Unknown")
 ASSISTANCE = ("Shelter", "Medical", "Psychosocial", "Legal", "Return and reintegration", "Livelihood")
+
+# IATI's OrganisationType code list, by the words programme files use for it.
+IATI_ORGANISATION_TYPES = {
+    "government": "10", "local government": "11", "other public sector": "15", "international NGO": "21",
+    "national NGO": "22", "regional NGO": "23", "partner country based NGO": "24",
+    "public private partnership": "30", "multilateral": "40", "foundation": "60", "private sector": "70",
+    "academic, training and research": "80", "other": "90",
+}
 
 # Disaggregation names an indicator may use, and how each is shown.
 DISAGGREGATIONS = {

@@ -2,12 +2,13 @@
 
 Each activity builder takes the programme code, fills every required column with a plausible value,
 computes ``quarter`` (and a case's ``referral_quarter``) from the attribution date in the programme's
-calendar, as the importer does, and flushes. Keywords override any column.
+calendar, as the importer does, flushes, and refreshes the stored per-quarter sums of the quarters it
+wrote, as every writer of records must. Keywords override any column; a test that changes a record
+afterwards calls ``refresh_sums`` for it (with the quarters it left, if it moved).
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
 from datetime import date, datetime
 from pathlib import Path
@@ -15,10 +16,11 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from indicators import definitions, migrate, periods
+from indicators import aggregates, definitions, migrate, periods
 from indicators.db import Store
+from indicators.kinds import KINDS
+from indicators.kinds import by_table as kind_of_table
 from indicators.models import (
-    ACTIVITY_MODELS,
     Awareness,
     Case,
     Indicator,
@@ -62,7 +64,20 @@ def _store(session: Session, model, programme_code: str, day: date, values: dict
         setattr(row, key, value)
     session.add(row)
     session.flush()
+    refresh_sums(session, row)
     return row
+
+
+def refresh_sums(session: Session, *rows) -> None:
+    """Bring the stored per-quarter sums up to date for records just written through the ORM, as every writer
+    of records must (the importer does it in its transaction)."""
+    touched: dict[tuple[int, str], set[str]] = {}
+    for row in rows:
+        spec = kind_of_table(row.__tablename__)
+        quarters = {getattr(row, name) for name in spec.quarter_columns()} - {None}
+        touched.setdefault((row.programme_id, spec.key), set()).update(quarters)
+    for (programme_id, key), quarters in touched.items():
+        aggregates.refresh(session, programme_id, key, quarters)
 
 
 def make_upload(session: Session, filename: str = "activities.xlsx", uploaded_at: datetime = datetime(2019, 7, 5, 9),
@@ -170,7 +185,7 @@ TEST_PROGRAMME = {
 def clear_records(session: Session) -> None:
     """Start a test from an empty set of records and narratives (rolled back with the test's session), so
     hand-computed figures hold whatever other suites left committed in the shared store."""
-    for model in [*ACTIVITY_MODELS.values(), Narrative, IndicatorSums]:
+    for model in [*(spec.model for spec in KINDS), Narrative, IndicatorSums]:
         session.execute(delete(model))
     session.flush()
 
@@ -194,15 +209,9 @@ def fresh_store(directory: Path) -> Settings:
 
 
 def run_command(settings: Settings, *argv: str) -> int:
-    """Run a ``ctmonitor`` store or export command in-process with the given settings; returns its exit code."""
-    from exports import cli as export_cli
-    from indicators import cli as store_cli
-    from indicators import cli_tokens
+    """Run a ``ctmonitor`` command in-process with the given settings, parsed as the command line's entry
+    parses it; returns its exit code."""
+    from app import build_parser
 
-    parser = argparse.ArgumentParser(prog="ctmonitor")
-    commands = parser.add_subparsers(dest="command", required=True)
-    store_cli.register(commands)
-    cli_tokens.register(commands)
-    export_cli.register(commands)
-    args = parser.parse_args(list(argv))
+    args = build_parser().parse_args(list(argv))
     return args.handler(args, settings)

@@ -1,14 +1,15 @@
-"""Shared fixtures: settings and a migrated store per test session, a rolled-back session per test,
-one Dash app per process (Dash binds page callbacks to the first app built), and headless Chromium."""
+"""Shared fixtures: settings and a migrated store per test session, a rolled-back session per test, the
+session's Dash app built on them (other suites build apps of their own with ``create_app(settings, store)``),
+and headless Chromium."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from indicators import definitions, migrate
 from indicators.db import Store
@@ -95,18 +96,27 @@ def browser():
     driver.quit()
 
 
-@pytest.fixture(scope="session")
-def live_server(dash_app):
-    """The session's Dash app served on a free loopback port in a background thread."""
+@contextmanager
+def serve(app):
+    """A Dash app served on a free loopback port in a background thread: yields its base URL."""
     import threading
 
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, dash_app.server, threaded=True)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def live_server(dash_app):
+    """The session's Dash app (on the session's store) served on a free loopback port."""
+    with serve(dash_app) as base:
+        yield base
 
 
 def console_problems(driver) -> list[str]:

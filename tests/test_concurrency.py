@@ -18,7 +18,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select, text
 
-from importers import import_file
+from importers.pipeline import import_file
 from indicators import definitions, migrate
 from indicators.db import Store
 from indicators.figures import figures

@@ -90,6 +90,10 @@ def test_edited_target_is_updated_and_activity_records_are_kept(session, tmp_pat
     (("FY2019: 10, FY2020: 6, LOP: 30", "FY2029: 10, FY2020: 6, LOP: 30"), "'FY2029' is not a reporting year"),
     (("measure: {type: count}\n        disaggregations: [target_group]",
       "measure: {type: sum}\n        disaggregations: [target_group]"), "a sum measure needs 'columns'"),
+    (("measure: {type: count}\n        disaggregations: [target_group]",
+      "measure: {type: median}\n        disaggregations: [target_group]"),
+     "kec.yaml: results[4].indicators[KEC-4.1].measure.type: Input should be 'count', 'sum', 'stage' or 'ratio'"
+     " (found 'median')"),
     (("disaggregations: [setting]", "disaggregations: [colour]"), "unknown disaggregation 'colour'"),
     (("start_date: 2017-01-01", "start_date: 2017-13-01"), "kec.yaml: start_date"),
     (("code: KEC\n", "code: KEC\n  bad: [\n"), "kec.yaml line"),

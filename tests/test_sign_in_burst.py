@@ -19,13 +19,13 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def served(dash_app, live_server, fresh):  # noqa: F811
-    """The process's served app, reading and writing the fresh store."""
-    extensions = dash_app.server.extensions
-    saved = extensions["ctmonitor.store"], extensions["ctmonitor.settings"]
-    extensions["ctmonitor.store"], extensions["ctmonitor.settings"] = fresh, fresh.settings
-    yield live_server, fresh
-    extensions["ctmonitor.store"], extensions["ctmonitor.settings"] = saved
+def served(fresh):  # noqa: F811
+    """An app built on the fresh store and its settings, served over real HTTP."""
+    from app import create_app
+    from tests.conftest import serve
+
+    with serve(create_app(fresh.settings, store=fresh)) as base:
+        yield base, fresh
 
 
 @pytest.fixture

@@ -22,12 +22,15 @@ def test_migrations_produce_exactly_the_models(tmp_path):
     assert diff == []
 
 
-def test_sqlite_runs_with_wal_and_foreign_keys(store):
-    if store.engine.dialect.name != "sqlite":
-        return
-    with store.engine.connect() as connection:
-        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):
+    # a SQLite store of its own, whatever database the rest of the suite runs on
+    store = Store(Settings.for_tests(tmp_path, database_url=f"sqlite:///{tmp_path / 'pragmas.sqlite'}"))
+    try:
+        with store.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    finally:
+        store.dispose()
 
 
 def _cli(tmp_path, *args, env_extra=None):

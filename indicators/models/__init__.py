@@ -2,7 +2,6 @@
 
 from indicators.models.accounts import ROLES, ApiToken, AuditEvent, LoginThrottle, SignOff, User, UserSession
 from indicators.models.activity import (
-    ACTIVITY_MODELS,
     ActivityRecord,
     Awareness,
     Case,
@@ -18,7 +17,7 @@ from indicators.models.base import Base, utcnow
 from indicators.models.programme import Indicator, IndicatorChange, Narrative, Phase, Programme, Result, Target
 
 __all__ = [
-    "ACTIVITY_MODELS", "ROLES", "ActivityRecord", "ApiToken", "AuditEvent", "Awareness", "LoginThrottle", "SignOff", "Base", "Case", "Indicator", "IndicatorChange", "IndicatorSums", "Meeting",
+    "ROLES", "ActivityRecord", "ApiToken", "AuditEvent", "Awareness", "LoginThrottle", "SignOff", "Base", "Case", "Indicator", "IndicatorChange", "IndicatorSums", "Meeting",
     "Narrative", "Phase", "PolicyStep", "Programme", "ResearchStep", "Result", "ResultValue", "Target",
     "Training", "Upload", "User", "UserSession", "utcnow",
 ]

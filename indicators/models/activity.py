@@ -1,4 +1,5 @@
-"""Activity records, one table per sheet kind of DOMAIN §4, each row knowing the upload it came from.
+"""Activity records, one table per sheet kind of DOMAIN §4, each row knowing the upload it came from, and each
+kind's spec (``KINDS``, read through ``indicators.kinds``) beside its model.
 
 Every record carries ``quarter``: the reporting quarter of its attribution date in its programme's calendar
 (``FY2019Q3`` or ``2012Q1``), written when the row is stored so figures group by an indexed column.
@@ -15,7 +16,9 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from indicators import vocabulary
 from indicators.models.base import Base, utcnow
+from indicators.models.kind import KindSpec, Line, Stages, Summary, join, people
 
 
 class Upload(Base):
@@ -164,12 +167,66 @@ class ResultValue(ActivityRecord, Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
 
-ACTIVITY_MODELS = {
-    "trainings": Training,
-    "awareness": Awareness,
-    "policies": PolicyStep,
-    "meetings": Meeting,
-    "research": ResearchStep,
-    "cases": Case,
-    "results": ResultValue,
-}
+# --- the kinds: one spec each (see ``indicators.models.kind``), in the order sheets and commands list them ---
+
+
+def _training(r) -> Line:
+    passed = r.passed_post_test
+    female, male, total = people(r.female, r.male)
+    return Line(r.start_date, r.topic, end_date=r.end_date, district=r.district, location=r.district,
+                group=r.target_group, female=female, male=male, total=total,
+                detail=r.target_group + (f" · {passed} passed post-test" if passed is not None else ""),
+                notes=join([f"Passed post-test: {passed}" if passed is not None else None,
+                            r.partner and f"Organised with: {r.partner}"]))
+
+
+def _awareness(r) -> Line:
+    female, male, total = people(r.female, r.male)
+    return Line(r.date, r.activity, district=r.district,
+                location=f"{r.district} ({r.camp} camp)" if r.camp else r.district, group=r.setting,
+                female=female, male=male, total=total, detail=r.setting + (f" · {r.camp}" if r.camp else ""),
+                notes=f"Of whom under 18: {r.under_18}" if r.under_18 is not None else None)
+
+
+def _policy_step(r) -> Line:
+    return Line(r.date, r.instrument, group=r.instrument_type, stage=r.stage,
+                detail=f"{r.instrument_type} · {r.stage}",
+                notes=r.lead_institution and f"Lead institution: {r.lead_institution}")
+
+
+def _meeting(r) -> Line:
+    return Line(r.date, r.body, total=r.participants,
+                detail=f"{r.participants} participants, {r.institutions} institutions",
+                notes=join([f"Institutions represented: {r.institutions}", r.decisions and f"Decisions: {r.decisions}"]))
+
+
+def _research_step(r) -> Line:
+    return Line(r.date, r.title, stage=r.stage, detail=r.stage)
+
+
+def _result_value(r) -> Line:
+    split = f" · {r.disaggregation}={r.category}" if r.disaggregation else ""
+    return Line(None, r.comment, total=r.value, detail=f"{getattr(r, 'indicator_code', None) or '?'}{split}")
+
+
+KINDS = (
+    KindSpec("trainings", Training, "Training", "Training", "training", "start_date", _training,
+             report_label="Training", list_order=1,
+             summary=Summary("district", "target_group", people=True)),
+    KindSpec("awareness", Awareness, "Awareness", "Awareness", "awareness event", "date", _awareness,
+             report_label="Awareness event", list_order=2, summary=Summary("district", "setting", people=True)),
+    KindSpec("policies", PolicyStep, "Policy step", "Policy", "stage reached by an instrument", "date",
+             _policy_step, report_label="Policy step", list_order=4,
+             stages=Stages("instrument", vocabulary.POLICY_STAGES, same="instrument_type"),
+             summary=Summary("instrument_type", "stage")),
+    KindSpec("meetings", Meeting, "Meeting", "Meeting", "meeting", "date", _meeting, report_label="Meeting",
+             list_order=3, summary=Summary("body", None, attended="participants")),
+    KindSpec("research", ResearchStep, "Research step", "Research", "stage reached by a study", "date",
+             _research_step, report_label="Research step", list_order=5,
+             stages=Stages("title", vocabulary.RESEARCH_STAGES), summary=Summary(None, "stage")),
+    KindSpec("cases", Case, "Case", "Case",
+             "person identified (pseudonymous: never a name, phone number, address or document number)",
+             "date_identified", None, sensitive=True, extra_quarters=(("referral_quarter", "referral_date"),)),
+    KindSpec("results", ResultValue, "Result entry", "Results", "indicator value", None, _result_value,
+             list_order=6),
+)

@@ -10,7 +10,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from indicators.models.base import Base, utcnow
@@ -34,6 +47,12 @@ class Programme(Base):
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     description: Mapped[str | None] = mapped_column(Text)
     source_file: Mapped[str | None] = mapped_column(String(200))
+    # What the donor is sent by default: a report format's key (iptt, ppr, csv, iati)
+    report_format: Mapped[str] = mapped_column(String(20), default="iptt", server_default="iptt")
+    # donor or partner name -> IATI organisation type, in words (vocabulary.IATI_ORGANISATION_TYPES)
+    organisation_types: Mapped[dict | None] = mapped_column(JSON)
+    # the programme the Victims profile opens on when the link names none
+    victims_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     phases: Mapped[list["Phase"]] = relationship(
         back_populates="programme", cascade="all, delete-orphan", order_by="Phase.start_date"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 
-import pytest
 from sqlalchemy import select
 
 from indicators import audit
@@ -70,7 +69,6 @@ def test_committing_an_upload_is_recorded_stored_or_refused(client_as, demo_stor
 
 
 def test_a_dry_run_is_not_recorded(client_as, demo_store, demo_app):
-    pytest.importorskip("importers")
     with demo_store.Session() as session:
         before = session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
     text = "Reference,Project,Start date,District,Target group,Topic,Female,Male\nAU-9,GIFT,12/03/2012,Huye,Media,x,1,1\n"

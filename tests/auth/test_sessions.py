@@ -169,9 +169,10 @@ def test_narratives_saved_by_a_live_session_still_work(client_as, demo_store):
             set_narrative(db, "KEC-4.2", "FY2019Q3", "", "test")
 
 
-def test_the_time_limits_are_settings(demo_app, demo_store, manager, monkeypatch, tmp_path):
+def test_the_time_limits_are_settings(demo_settings, demo_store, tmp_path):
     import dataclasses
 
+    from app import create_app
     from indicators.settings import Settings
 
     env = {"CTMONITOR_DATA_DIR": str(tmp_path), "CTMONITOR_SECRET_KEY": "k",
@@ -180,10 +181,15 @@ def test_the_time_limits_are_settings(demo_app, demo_store, manager, monkeypatch
     assert (read.session_idle_timeout, read.session_lifetime) == (timedelta(hours=1), timedelta(hours=12))
     assert Settings.from_env({"CTMONITOR_DATA_DIR": str(tmp_path), "CTMONITOR_SECRET_KEY": "k"}) \
         .session_idle_timeout == timedelta(hours=8)
-    name, client = manager
-    extensions = demo_app.server.extensions
-    monkeypatch.setitem(extensions, "ctmonitor.settings", dataclasses.replace(
-        extensions["ctmonitor.settings"], session_idle_timeout=read.session_idle_timeout))
+    # an app of its own, on the same store, with the idle limit read above
+    app = create_app(dataclasses.replace(demo_settings, session_idle_timeout=read.session_idle_timeout),
+                     store=demo_store)
+    name = "m-idle-hour"
+    with demo_store.begin() as db:
+        accounts.add_user(db, name, PASSWORD, "manager")
+    client = app.server.test_client()
+    assert sign_in(client, name).status_code == 302
+    assert client.get("/_dash-layout").status_code == 200
     with demo_store.begin() as db:
         user_id = accounts.get_user(db, name).id
         db.execute(update(UserSession).where(UserSession.user_id == user_id)

@@ -1,23 +1,19 @@
-"""Browser fixtures: a store filled with ``ctmonitor demo``'s data set, swapped into the served app, and
-signing in through the real form (the users live in whichever store the app serves)."""
+"""Browser fixtures: a store filled with ``ctmonitor demo``'s data set, an app built on it and served
+(``demo_server``), and signing in through the real form (the users live in whichever store the app serves)."""
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.dashboard.fixtures import demo_app, demo_settings, make_store, request_context  # noqa: F401
-from tests.dashboard.seed import seed
 
 PASSWORD = "correct horse battery staple"
 
 
 def _demo(session, settings):
-    """The demo data set, stored through the importer as ``ctmonitor demo`` does (the builder before it)."""
-    try:
-        from importers import demo
-    except ImportError:
-        seed(session, settings)
-        return
+    """The demo data set, stored through the importer as ``ctmonitor demo`` does."""
+    from importers import demo
+
     report = demo.load(session, settings)
     assert report.ok, report.as_text()
 
@@ -27,6 +23,15 @@ def demo_store(demo_settings):  # noqa: F811  (the fixture of that name, from fi
     store = make_store(demo_settings, _demo)
     yield store
     store.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_app):  # noqa: F811  (the fixture of that name, from fixtures.py)
+    """The demo app served on a free loopback port: its base URL."""
+    from tests.conftest import serve
+
+    with serve(demo_app) as base:
+        yield base
 
 
 def ensure_user(store, username: str, role: str, donor: str | None = None) -> None:
@@ -55,12 +60,12 @@ def sign_in(browser, base: str, username: str, password: str = PASSWORD) -> None
 
 
 @pytest.fixture
-def as_user(browser, live_server):
+def as_user(browser, demo_server):
     """``as_user(store, name, role, donor=None)``: that user exists in ``store`` and the browser is signed in."""
 
     def sign(store, username, role, donor=None):
         ensure_user(store, username, role, donor)
-        sign_in(browser, live_server, username)
+        sign_in(browser, demo_server, username)
 
     return sign
 

@@ -18,13 +18,13 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(browser, live_server, demo_app, demo_store):
+def site(browser, demo_server, demo_store):
     size = browser.get_window_size()
     browser.set_window_size(1366, 768)
     for username, role, donor in (("dana", "donor", "USAID"), ("olivier", "officer", None),
                                   ("claire", "manager", None)):
         ensure_user(demo_store, username, role, donor)
-    yield live_server
+    yield demo_server
     browser.set_window_size(size["width"], size["height"])
 
 

@@ -23,15 +23,15 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(browser, live_server, demo_app, demo_store):
+def site(browser, demo_server, demo_store):
     size = browser.get_window_size()
     browser.set_window_size(1366, 900)
     for username, role, donor in (("claire", "manager", None), ("olivier", "officer", None),
                                   ("dana", "donor", "USAID"), ("stella", "donor", "U.S. Department of State")):
         ensure_user(demo_store, username, role, donor)
-    sign_in(browser, live_server, "claire")
+    sign_in(browser, demo_server, "claire")
     browser.get_log("browser")
-    yield live_server
+    yield demo_server
     browser.set_window_size(size["width"], size["height"])
 
 

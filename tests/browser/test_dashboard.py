@@ -37,15 +37,15 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def site(browser, live_server, demo_app, demo_store):
+def site(browser, demo_server, demo_store):
     """The served app on the seeded store, signed in as a programme manager through the sign-in form, in a
     1366×768 window (put back as it was afterwards)."""
     size = browser.get_window_size()
     browser.set_window_size(1366, 768)
     ensure_user(demo_store, "claire", "manager")
-    sign_in(browser, live_server, "claire")
+    sign_in(browser, demo_server, "claire")
     browser.get_log("browser")  # start with an empty console
-    yield live_server
+    yield demo_server
     browser.set_window_size(size["width"], size["height"])
 
 
@@ -140,7 +140,6 @@ def _choose_file(browser, path: Path):
 
 
 def test_a_workbook_with_errors_is_shown_and_cannot_be_committed(browser, site, tmp_path):
-    pytest.importorskip("importers", reason="the importer is not there yet")
     bad = _trainings_csv(tmp_path / "trainings_bad.csv", [
         "BR-T001,KEC,12/03/2019,Gasabo,Police,Identification of victims,twelve,9"])
     browser.get(site + "/upload")
@@ -160,7 +159,6 @@ def test_a_workbook_with_errors_is_shown_and_cannot_be_committed(browser, site, 
 
 
 def test_dry_run_then_commit_an_upload(browser, site, tmp_path):
-    pytest.importorskip("importers", reason="the importer is not there yet")
     good = _trainings_csv(tmp_path / "trainings_browser.csv", [
         "BR-T001,KEC,12/03/2019,Gasabo,Police,Identification of victims,12,9",
         "BR-T002,KEC,2019-04-20,Musanze,Teachers,Referral of victims,14,6",

@@ -24,11 +24,11 @@ PAGES = [  # page, an element present once drawn, whether it draws charts
 
 
 @pytest.fixture(scope="module")
-def site(browser, live_server, demo_app, demo_store):
+def site(browser, demo_server, demo_store):
     ensure_user(demo_store, "claire", "manager")
-    sign_in(browser, live_server, "claire")
+    sign_in(browser, demo_server, "claire")
     browser.get_log("browser")
-    return live_server
+    return demo_server
 
 
 def fetched(browser) -> list[str]:

@@ -18,13 +18,13 @@ TARGET = "[id='{\"key\":\"target:FY2019\",\"type\":\"indicator-edit-target\"}']"
 
 
 @pytest.fixture(scope="module")
-def site(browser, live_server, demo_app, demo_store):
+def site(browser, demo_server, demo_store):
     size = browser.get_window_size()
     browser.set_window_size(1366, 1400)  # long forms: fewer scrolls under the driver's clicks
     ensure_user(demo_store, "claire", "manager")
-    sign_in(browser, live_server, "claire")
+    sign_in(browser, demo_server, "claire")
     browser.get_log("browser")
-    yield live_server
+    yield demo_server
     browser.set_window_size(size["width"], size["height"])
 
 

@@ -3,8 +3,7 @@
 ``demo_store`` is a store of its own, migrated, with the shipped programmes and realistic records:
 tests/dashboard fills it with the deterministic builder of ``tests/dashboard/seed.py`` (so its tests can
 name the figures they expect); tests/browser overrides it with ``importers.demo``, the data a programme
-manager sees with ``ctmonitor demo``. ``demo_app`` puts the store into the process's one Dash app (pages
-read ``current_app.extensions``) for one test module and puts the app's own store back afterwards.
+manager sees with ``ctmonitor demo``. ``demo_app`` is an app built on that store and its settings.
 ``request_context`` runs code as inside one request of a signed-in user (a manager unless told otherwise),
 as callbacks and layouts always are.
 """
@@ -48,13 +47,12 @@ def demo_store(demo_settings) -> Store:
     store.dispose()
 
 
-@pytest.fixture(scope="module")
-def demo_app(dash_app, demo_store, demo_settings):
-    extensions = dash_app.server.extensions
-    saved = extensions["ctmonitor.store"], extensions["ctmonitor.settings"]
-    extensions["ctmonitor.store"], extensions["ctmonitor.settings"] = demo_store, demo_settings
-    yield dash_app
-    extensions["ctmonitor.store"], extensions["ctmonitor.settings"] = saved
+@pytest.fixture(scope="session")
+def demo_app(demo_store, demo_settings):
+    """A Dash app of its own, built on the demo store and its settings."""
+    from app import create_app
+
+    return create_app(demo_settings, store=demo_store)
 
 
 USERS = {

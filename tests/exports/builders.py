@@ -313,10 +313,12 @@ def add_upload(
 
 
 def add_row(session, model, programme: str, upload, quarter: str, row: int, **values):
-    """One stored activity row with its provenance (sheet and row of the upload it came from)."""
+    """One stored activity row with its provenance (sheet and row of the upload it came from), its
+    per-quarter sums refreshed as every writer of records must."""
     from sqlalchemy import select
 
     from indicators.models import Programme
+    from tests.builders import refresh_sums
 
     programme_id = session.scalar(select(Programme.id).where(Programme.code == programme))
     record = model(
@@ -330,4 +332,15 @@ def add_row(session, model, programme: str, upload, quarter: str, row: int, **va
     )
     session.add(record)
     session.flush()
+    refresh_sums(session, record)
     return record
+
+
+def by_quarter(programme_figures, fetch) -> dict:
+    """Every quarter's figures from the programme's first to the report quarter, keyed by quarter code, as
+    ``figures_by_quarter`` gives them: ``fetch(quarter)`` for each earlier quarter, in order."""
+    from indicators.periods import quarters_between
+
+    info = programme_figures.programme
+    return {quarter.code: programme_figures if quarter == programme_figures.period else fetch(quarter)
+            for quarter in quarters_between(info.start_date, programme_figures.period.end, info.calendar)}

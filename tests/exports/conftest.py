@@ -4,12 +4,13 @@ rows a test stores are the only ones its report can show."""
 import pytest
 from sqlalchemy import delete
 
-from indicators.models import ACTIVITY_MODELS, IndicatorSums, Narrative
+from indicators.kinds import KINDS
+from indicators.models import IndicatorSums, Narrative
 
 
 @pytest.fixture
 def db(session):
-    for model in [*ACTIVITY_MODELS.values(), Narrative, IndicatorSums]:
+    for model in [*(spec.model for spec in KINDS), Narrative, IndicatorSums]:
         session.execute(delete(model))
     session.flush()
     return session

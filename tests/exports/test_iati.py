@@ -9,8 +9,8 @@ import pytest
 from lxml import etree
 
 from exports import iati
-from exports.report import build_report
-from tests.exports.builders import INJECTIONS, gift_figures, kec_figures
+from indicators.reporting import build_report
+from tests.exports.builders import INJECTIONS, by_quarter, gift_figures, kec_figures
 from tests.exports.test_report import PREPARED
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,7 +40,9 @@ def history_for(quarter):
 
 
 def kec_xml(db, schema, narratives=None, history=history_for, figures=None):
-    report = build_report(db, figures or kec_figures(narratives), prepared=PREPARED, history=history)
+    figures = figures or kec_figures(narratives)
+    report = build_report(db, figures, prepared=PREPARED,
+                          history=by_quarter(figures, history) if history else None)
     return valid(schema, iati.render(report))
 
 
@@ -189,7 +191,8 @@ def test_gift_on_calendar_quarters_lop_targets_and_budgets(db, schema):
         assert quarter.calendar == CALENDAR
         return replace(gift_figures(), period=quarter, year=quarter.fiscal_year)
 
-    report = build_report(db, gift_figures(), prepared=PREPARED, history=history)
+    figures = gift_figures()
+    report = build_report(db, figures, prepared=PREPARED, history=by_quarter(figures, history))
     doc = valid(schema, iati.render(report))
     activity = doc.find("iati-activity")
     assert activity.findtext("iati-identifier") == "XM-DAC-47066-GIFT"

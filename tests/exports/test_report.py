@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from exports.report import build_report
+from indicators.reporting import build_report
 from indicators.models import Awareness, Case, Meeting, PolicyStep, ResearchStep, Training
-from tests.exports.builders import add_row, add_upload, gift_figures, kec_figures, pvr_figures
+from tests.exports.builders import add_row, add_upload, by_quarter, gift_figures, kec_figures, pvr_figures
 
 PREPARED = datetime(2019, 7, 15, 8, 0)
 
@@ -258,7 +258,7 @@ def test_gift_reports_on_calendar_quarters_with_phases(db):
     assert report.indicators[0].year.target is None and report.indicators[0].status == "Behind"
 
 
-def test_history_fetches_every_earlier_quarter_through_the_figures_function(db):
+def test_history_holds_every_earlier_quarter_from_the_programmes_first(db):
     asked = []
 
     def fetch(quarter):
@@ -269,7 +269,8 @@ def test_history_fetches_every_earlier_quarter_through_the_figures_function(db):
             else replace(kec_figures(), period=quarter, year=quarter.fiscal_year)
         )
 
-    report = build_report(db, kec_figures(), prepared=PREPARED, history=fetch)
+    figures = kec_figures()
+    report = build_report(db, figures, prepared=PREPARED, history=by_quarter(figures, fetch))
     assert asked == [
         "FY2017Q2",
         "FY2017Q3",

@@ -9,7 +9,8 @@ from sqlalchemy import delete, func, select
 
 from indicators import definitions, migrate
 from indicators.db import Store
-from indicators.models import ACTIVITY_MODELS, Upload
+from indicators.kinds import KINDS, kind
+from indicators.models import Upload
 from indicators.settings import Settings
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -19,8 +20,8 @@ PROGRAMMES = Path(__file__).resolve().parents[2] / "programmes"
 @pytest.fixture
 def db(session):
     """The test session with no activity record and no upload (whatever other tests left is rolled back)."""
-    for model in ACTIVITY_MODELS.values():
-        session.execute(delete(model))
+    for spec in KINDS:
+        session.execute(delete(spec.model))
     session.execute(delete(Upload))
     return session
 
@@ -28,7 +29,7 @@ def db(session):
 @pytest.fixture
 def load(db, settings):
     """Import a file of tests/data (or given bytes) into the test session."""
-    from importers import import_file
+    from importers.pipeline import import_file
 
     def run(name: str, data: bytes | None = None, **options):
         content = (DATA / name).read_bytes() if data is None else data
@@ -37,8 +38,8 @@ def load(db, settings):
     return run
 
 
-def count(session, kind: str) -> int:
-    return session.execute(select(func.count()).select_from(ACTIVITY_MODELS[kind])).scalar_one()
+def count(session, name: str) -> int:
+    return session.execute(select(func.count()).select_from(kind(name).model)).scalar_one()
 
 
 def uploads(session) -> list[Upload]:

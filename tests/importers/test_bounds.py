@@ -12,7 +12,8 @@ import tracemalloc
 
 import pytest
 
-from importers import import_file, isolation, safety, sheets
+from importers import isolation, safety, sheets
+from importers.pipeline import import_file
 from tests.importers import hostile
 from tests.importers.conftest import count, uploads
 

@@ -8,9 +8,10 @@ import pycountry
 import pytest
 from sqlalchemy import select
 
-from importers import countries, import_file, matching
+from importers import countries, matching
 from importers.organisations import organisation
 from importers.people import AgeGroupValue, looks_like_name
+from importers.pipeline import import_file
 from importers.values import Choices, region
 from indicators.models import Case
 from tests.importers.conftest import count

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from importers import import_file
+from importers.pipeline import import_file
 from indicators.models import Case, Upload
-from tests.data.make_workbooks import CASE_IDENTIFIERS, HTCDS_PEOPLE
+from tests.data.case_workbooks import CASE_IDENTIFIERS, HTCDS_PEOPLE
 from tests.importers.conftest import DATA, count, uploads
 
 
@@ -191,10 +191,11 @@ def _filled_htcds(template: str, identified: date, drop_field_names: bool = Fals
 
     from openpyxl import load_workbook
 
-    from tests.data.make_workbooks import HTCDS_TEMPLATE
+    from tests.data.case_workbooks import HTCDS_TEMPLATE
 
     if not HTCDS_TEMPLATE.exists():
-        pytest.skip("the HTCDS reference templates (../shared/reference/htcds-2.0) are not here")
+        pytest.fail(f"the HTCDS reference templates are missing: expected {HTCDS_TEMPLATE.parent} (../shared beside "
+                    "the clone)")
     book = load_workbook(HTCDS_TEMPLATE.with_name(template))
     sheet = book.worksheets[0]
     fields = {cell.value: cell.column for cell in sheet[1] if cell.value}

@@ -35,7 +35,7 @@ def test_demo_is_stored_through_the_importer_as_one_upload(db, settings):
 
 
 def test_demo_is_deterministic(db):
-    from importers.storing import programmes_context
+    from importers.batch_checks import programmes_context
 
     programmes = programmes_context(db, None).programmes
     assert demo.build(programmes) == demo.build(programmes)

@@ -10,7 +10,8 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from importers import import_file, sheets
+from importers import sheets
+from importers.pipeline import import_file
 from indicators.models import Training
 from tests.importers import hostile
 from tests.importers.conftest import DATA, count, uploads
@@ -45,7 +46,7 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(db, settings, no_r
 
 
 def test_a_file_on_disk_over_the_limit_is_never_read_whole(db, settings, tmp_path, no_reading):
-    from importers import import_path
+    from importers.pipeline import import_path
 
     path = tmp_path / "huge.xlsx"
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 24 * 1024 * 1024)

@@ -169,7 +169,7 @@ def test_a_filled_template_and_its_edited_re_upload_count_each_person_once(tmp_p
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=["with-validation", "plain"])
 def test_every_country_of_the_template_is_read_as_itself(own_store, variant):
-    from importers import import_file
+    from importers.pipeline import import_file
 
     settings, store = own_store
     labels = country_labels()

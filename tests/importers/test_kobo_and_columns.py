@@ -9,7 +9,7 @@ from datetime import date
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from importers import import_file
+from importers.pipeline import import_file
 from indicators.models import Case, Training
 from tests.importers.conftest import count
 

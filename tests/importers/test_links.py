@@ -10,8 +10,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from importers import import_file
 from importers.links import classify
+from importers.pipeline import import_file
 from tests.importers import hostile
 from tests.importers.conftest import count, uploads
 

@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from importers import KINDS, import_file
+from importers.kinds import KINDS
+from importers.pipeline import import_file
 from indicators.models import Awareness, Meeting, PolicyStep, ResearchStep, ResultValue, Training, Upload
 from tests.importers.conftest import DATA, count
 

@@ -7,9 +7,8 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from importers import KINDS, template
-from importers.kinds import BY_KIND
-from importers.templates import template_columns
+from importers.kinds import BY_KIND, KINDS
+from importers.templates import template, template_columns
 
 FILLED = {
     "trainings": {

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from importers import Problem
+from importers.report import Problem
 from indicators.models import Upload
 from tests.importers.conftest import count, uploads
 
@@ -117,7 +117,7 @@ def test_results_sheet_errors(load, db):
 
 
 def test_missing_required_column_is_named(db, settings):
-    from importers import import_file
+    from importers.pipeline import import_file
 
     text = "Reference,Project,Start date,Target group,Female,Male\nX-1,KEC,02/07/2019,Media,1,2\n"
     report = import_file(db, text.encode(), "no_district.csv", settings=settings)
@@ -130,7 +130,7 @@ def test_missing_required_column_is_named(db, settings):
 
 
 def test_every_error_of_a_big_sheet_is_collected(db, settings):
-    from importers import import_file
+    from importers.pipeline import import_file
 
     rows = "".join(f"R-{n},KEC,02/07/2019,Huye,Media,x{n},1\n" for n in range(250))
     report = import_file(
@@ -156,7 +156,7 @@ def test_every_error_of_a_big_sheet_is_collected(db, settings):
     ],
 )
 def test_dates_as_people_type_them_day_first(db, settings, text, expected):
-    from importers import import_file
+    from importers.pipeline import import_file
     from indicators.models import Training
 
     report = import_file(

@@ -7,10 +7,18 @@ from sqlalchemy import delete, func, insert, select, update
 
 from indicators import aggregates, periods, vocabulary
 from indicators.figures import figures
-from indicators.measures import Source, compute_quarter_sums, quarter_sums
+from indicators.kinds import by_table as kind_of_table
+from indicators.sums import Source, compute_quarter_sums, quarter_sums
 from indicators.models import Indicator, IndicatorSums, Programme, Training
-from tests.builders import (clear_records, make_awareness, make_case, make_policy_step, make_training,
-                            programme)
+from tests.builders import (
+    clear_records,
+    make_awareness,
+    make_case,
+    make_policy_step,
+    make_training,
+    programme,
+    refresh_sums,
+)
 
 
 def _indicators(session, code):
@@ -56,23 +64,46 @@ def _random_records(session, rng, n=60):
     return rows
 
 
-def test_orm_writes_updates_and_deletes_keep_sums_exact(session):
+def test_orm_writes_updates_and_deletes_keep_sums_exact_when_refreshed(session):
     clear_records(session)
     rng = random.Random(42)
     rows = _random_records(session, rng)
     _assert_stored_equals_computed(session, "KEC")
     _assert_stored_equals_computed(session, "PVR")
-    # corrections: move records to other quarters, change counts, delete some
+    # corrections: move records to other quarters, change counts, delete some; the writer refreshes the sums
+    # of every quarter a record left or entered, as the importer does
+    left = []
     for row in rows[:20]:
         if isinstance(row, Training):
+            left.append((row.programme_id, "trainings", row.quarter))
             row.female += 7
             row.start_date = row.start_date + timedelta(days=120)
             row.quarter = periods.quarter_of(row.start_date).code
     for row in rows[20:30]:
+        spec = kind_of_table(row.__tablename__)
+        left += [(row.programme_id, spec.key, getattr(row, name)) for name in spec.quarter_columns()]
         session.delete(row)
     session.flush()
+    refresh_sums(session, *[row for row in rows[:20] if isinstance(row, Training)])
+    for programme_id, kind, quarter in left:
+        aggregates.refresh(session, programme_id, kind, {quarter} - {None})
     _assert_stored_equals_computed(session, "KEC")
     _assert_stored_equals_computed(session, "PVR")
+
+
+def test_nothing_refreshes_the_sums_behind_the_writers_back(session):
+    """No hook on sessions: an ORM write that does not refresh leaves the stored sums as they were."""
+    clear_records(session)
+    training = make_training(session, "KEC", start_date=date(2019, 5, 1), female=10, male=5)
+    kec42 = session.scalar(select(Indicator).where(Indicator.code == "KEC-4.2"))
+    source = Source.of(kec42)
+    before = quarter_sums(session, source, ["FY2019Q3"])
+    assert before[("FY2019Q3", "", "")].numerator == 15
+    training.female = 20
+    session.flush()
+    assert quarter_sums(session, source, ["FY2019Q3"]) == before
+    refresh_sums(session, training)
+    assert quarter_sums(session, source, ["FY2019Q3"])[("FY2019Q3", "", "")].numerator == 25
 
 
 def test_core_writes_are_refreshed_for_the_quarters_touched(session):

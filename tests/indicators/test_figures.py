@@ -8,7 +8,9 @@ from fractions import Fraction
 import pytest
 from sqlalchemy import event, select
 
-from indicators.figures import AHEAD, BEHIND, ON_TRACK, FiguresError, elapsed_share, figures, status, whole
+from indicators.figures import FiguresError, elapsed_share, figures, status
+from indicators.numbers import whole
+from indicators.status import AHEAD, BEHIND, ON_TRACK
 from indicators.models import Indicator, Target
 from indicators.narratives import set_narrative
 from indicators.periods import parse
@@ -309,3 +311,43 @@ def test_query_count_does_not_grow_with_the_quarters(db):
         figures(db, "KEC", "FY2020Q3")  # 14 quarters
     assert len(first) == len(last)
     assert len(last) <= 8 + 6  # one statement per indicator, plus programme, targets, narratives, uploads
+
+
+# --- every quarter at once -----------------------------------------------------------------------------------
+
+
+def test_figures_by_quarter_are_each_quarters_own_figures(db):
+    """One read of the sums gives, for every quarter so far, exactly what ``figures`` gives for it: counts,
+    sums, a ratio, a milestone, a case indicator attributed by referral, entered numbers and percentages."""
+    import random
+
+    from indicators.figures import figures_by_quarter
+    from tests.builders import make_awareness, make_programme, make_result_value
+
+    make_programme(db)
+    rng = random.Random(42)
+    for n in range(40):
+        day = date(2018, 10, 1) + (date(2020, 9, 1) - date(2018, 10, 1)) * rng.random()
+        make_training(db, "TST", start_date=day, female=rng.randint(0, 20), male=rng.randint(0, 20),
+                      target_group=rng.choice(["Media", "Law enforcement"]), district=rng.choice(["Huye", "Gasabo"]),
+                      passed_post_test=rng.choice([None, rng.randint(0, 10)]))
+        make_training(db, "KEC", start_date=day, female=rng.randint(0, 20), male=rng.randint(0, 20))
+        make_awareness(db, "KEC", date=day, setting=rng.choice(["Community", "School"]))
+        make_case(db, "PVR", date_identified=day, sex=rng.choice(["Female", "Male"]),
+                  referral_date=day if rng.random() < 0.6 else None)
+    make_policy_step(db, "TST", date=date(2019, 2, 1), instrument="SOP", stage="Drafted", instrument_type="Guidelines")
+    make_policy_step(db, "TST", date=date(2019, 8, 1), instrument="SOP", stage="Validated",
+                     instrument_type="Guidelines")
+    make_result_value(db, "TST-1.1", "FY2019Q2", 12, "sex", "Female")
+    make_result_value(db, "TST-1.1", "FY2019Q4", 30)
+    make_result_value(db, "TST-1.2", "FY2019Q3", 70.5)
+    make_result_value(db, "TST-1.2", "FY2019", 72)
+    set_narrative(db, "TST-2.1", "FY2019Q3", "Fewer tests were given in Q3.", "claire")
+    for code, report in (("TST", "FY2020Q3"), ("KEC", "FY2019Q4"), ("PVR", "FY2020Q2")):
+        every = figures_by_quarter(db, code, report)
+        assert list(every)[-1] == report and len(every) > 3
+        for quarter, by_quarter in every.items():
+            alone = figures(db, code, quarter)
+            assert by_quarter.indicators == alone.indicators, (code, quarter)
+            assert (by_quarter.period, by_quarter.year) == (alone.period, alone.year)
+        assert every[report].data_as_of == figures(db, code, report).data_as_of

@@ -1,0 +1,111 @@
+"""Stored records read through the kind registry: the Activities page's listing, the latest upload feeding a
+programme, the latest quarter with data.
+
+Every kind is read the same way, so a new kind needs nothing here: the listing lays out each record's one
+projection (``KindSpec.line``), which the report's annex (``indicators.annex``) lays out too; the latest
+upload reads every kind's records. Cases are never listed: people are shown as aggregates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from indicators import kinds, periods
+from indicators.kinds import KindSpec, Line
+from indicators.models import Indicator, Programme, Upload
+from indicators.periods import Period
+
+
+@dataclass(frozen=True)
+class ListedRecord:
+    """One record as the Activities page lists it: its kind, programme and provenance, and its line."""
+
+    kind: KindSpec
+    programme: str
+    reference: str | None
+    quarter: str
+    line: Line
+    upload: str | None
+    uploaded_at: datetime | None
+    sheet: str | None
+    row: int | None
+
+
+# --- the Activities page ----------------------------------------------------------------------------------
+
+
+def listing(session: Session, programme_codes: list[str], *, kind: str | None = None, quarter: str | None = None,
+            district: str | None = None, limit: int | None = 5000) -> tuple[list[ListedRecord], int]:
+    """Records of the listed kinds (or of one) matching the filters, newest first per kind, at most ``limit``
+    (None: all), and how many matched in all. A district filter leaves out kinds without a district."""
+    progs = dict(session.execute(select(Programme.id, Programme.code).where(Programme.code.in_(programme_codes))).all())
+    if not progs:
+        return [], 0
+    shown = [s for s in kinds.listed() if kind is None or s.key == kind] or list(kinds.listed())
+    out: list[ListedRecord] = []
+    total = 0
+    for spec in shown:
+        table = spec.table
+        conditions = [table.c.programme_id.in_(progs)]
+        if quarter:
+            conditions.append(table.c.quarter == quarter)
+        if district:
+            if "district" not in table.c:
+                continue
+            conditions.append(table.c.district == district)
+        total += session.scalar(select(func.count()).select_from(table).where(*conditions)) or 0
+        room = None if limit is None else limit - len(out)
+        if room is not None and room <= 0:
+            continue
+        newest = table.c[spec.date] if spec.date else table.c.id
+        query = (select(table, Upload.filename.label("upload_filename"), Upload.uploaded_at.label("uploaded_at"))
+                 .outerjoin(Upload, Upload.id == table.c.upload_id))
+        if "indicator_id" in table.c:  # a direct entry is shown with its indicator's code
+            query = query.add_columns(Indicator.code.label("indicator_code")).outerjoin(
+                Indicator, Indicator.id == table.c.indicator_id)
+        query = query.where(*conditions).order_by(table.c.quarter.desc(), newest.desc(), table.c.id.desc()).limit(room)
+        for record in session.execute(query):
+            out.append(ListedRecord(spec, progs[record.programme_id], record.reference, record.quarter,
+                                    spec.line(record), record.upload_filename, record.uploaded_at,
+                                    record.source_sheet, record.source_row))
+    return out, total
+
+
+# --- provenance -------------------------------------------------------------------------------------------
+
+
+def latest_upload(session: Session, programme_id: int, quarters=None) -> Upload | None:
+    """The latest upload that still feeds one of the programme's records; with ``quarters`` (codes), only
+    records of those quarters count (a report's data are as of the latest upload it used)."""
+    feeds = []
+    for spec in kinds.KINDS:
+        table = spec.table
+        conditions = [table.c.upload_id == Upload.id, table.c.programme_id == programme_id]
+        if quarters is not None:
+            conditions.append(table.c.quarter.in_(list(quarters)))
+        feeds.append(exists().where(*conditions))
+    return session.scalars(select(Upload).where(or_(*feeds))
+                           .order_by(Upload.uploaded_at.desc(), Upload.id.desc()).limit(1)).first()
+
+
+def last_quarter_with_data(session: Session, programme: Programme) -> Period | None:
+    """The latest quarter any of the programme's records falls in."""
+    found: list[Period] = []
+    for spec in kinds.KINDS:
+        table = spec.table
+        code = session.scalar(select(func.max(table.c.quarter)).where(table.c.programme_id == programme.id))
+        if code:
+            try:
+                found.append(periods.parse(code, programme.calendar))
+            except periods.PeriodError:
+                continue
+    return max(found) if found else None
+
+
+def has_records(session: Session) -> bool:
+    """Whether any record of any kind is stored."""
+    return any(session.execute(select(exists().select_from(spec.table))).scalar() for spec in kinds.KINDS)

@@ -1,0 +1,266 @@
+"""The quarterly report as plain data (built by ``indicators.reporting``); the writers in ``exports`` only lay
+it out, so they need nothing but this module's dataclasses.
+
+Scales: every value keeps the figures' own scale. Counts are counts; a percent indicator's actual, targets
+and baseline are on 0–100 (81.25 means 81.25 %); percent of target is a whole number (85 means 85 % of the
+full target), rounded once by the figures and never re-rounded here, so a cell's colour and its number agree.
+
+What goes in: the cover facts, every indicator grouped under its logframe result, its disaggregations, the
+quarter's activities (trainings, awareness events, meetings, policy and research steps — never a case record:
+cases appear only as two counts), and the uploads whose rows feed the figures up to the report quarter.
+With history (the IATI file) every indicator also carries every earlier quarter and year, from the same
+figures, so each quarter, year and life-of-project value in the XML is the one the dashboard shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from indicators import periods
+from indicators.figures import Figure
+from indicators.periods import Period
+from indicators.status import AHEAD, BEHIND, ON_TRACK, meaning
+from indicators.vocabulary import DISAGGREGATIONS
+
+IMPLEMENTER = "International Organization for Migration (IOM) Rwanda"
+LEVEL_NAMES = {"goal": "Goal", "outcome": "Outcome", "output": "Output"}
+
+# The status key printed on every report: what each word means (one text for screen and workbooks).
+STATUS_KEY = tuple((status, meaning(status)) for status in (ON_TRACK, AHEAD, BEHIND, None))
+
+SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class PhaseFunding:
+    name: str
+    start: date
+    end: date
+    budget: float
+    pledged: float
+    pledged_by: str | None
+    gap: float
+
+
+@dataclass(frozen=True)
+class Cover:
+    programme_code: str
+    programme_title: str
+    description: str | None
+    donor: str
+    award_number: str | None
+    implementer: str
+    partners: tuple[str, ...]
+    government_lead: str | None
+    programme_start: date
+    programme_end: date
+    calendar: str  # fiscal | calendar
+    currency: str
+    period_code: str  # FY2019Q3
+    period_label: str  # FY2019 Q3: 1 April – 30 June 2019
+    period_start: date
+    period_end: date
+    year_code: str  # FY2019 | 2012
+    year_label: str  # FY2019: 1 October 2018 – 30 September 2019
+    prepared: datetime  # when this report was generated (UTC)
+    data_as_of: datetime | None  # the latest upload feeding the figures (UTC)
+    phases: tuple[PhaseFunding, ...] = ()
+    missing_narratives: tuple[str, ...] = ()  # indicators off target by more than 15% with no narrative
+    # donor or partner name -> IATI organisation type code, from the programme file
+    organisation_types: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def year_term(self) -> str:
+        """How the report names its year in column headings: ``FY`` (fiscal) or ``Year`` (calendar)."""
+        return "FY" if self.calendar == periods.FISCAL else "Year"
+
+    @property
+    def programme_span(self) -> str:
+        return f"{day_in_words(self.programme_start)} – {day_in_words(self.programme_end)}"
+
+
+@dataclass(frozen=True)
+class QuarterCell:
+    """One of the report year's four quarters in the indicator table."""
+
+    code: str  # FY2019Q1
+    heading: str  # Q1
+    months: str  # Oct–Dec
+    actual: float | None  # None after the report quarter, outside the programme, or a ratio of nothing
+
+
+@dataclass(frozen=True)
+class CategoryActual:
+    disaggregation: str  # sex
+    label: str  # Sex
+    category: str  # Female
+    actual: float | None
+    target: float | None = None
+
+
+@dataclass(frozen=True)
+class PeriodActual:
+    """One quarter's actual, with its categories (the IATI writer's quarterly periods)."""
+
+    code: str
+    start: date  # clipped to the programme
+    end: date
+    actual: float | None
+    categories: tuple[CategoryActual, ...] = ()
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class PeriodTarget:
+    """A year or the life of project: its target and the actual so far (complete or to date)."""
+
+    code: str  # FY2019 | 2012 | LOP
+    start: date  # clipped to the programme
+    end: date
+    target: float | None
+    actual: float | None
+    through: str  # the last quarter included, FY2019Q3
+    complete: bool  # the actual covers the whole period
+    categories: tuple[CategoryActual, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    code: str
+    name: str
+    definition: str | None
+    standard_indicator: str | None
+    unit: str  # number | percent
+    baseline: float | None
+    result_code: str
+    quarter: Figure  # the report quarter
+    quarters: tuple[QuarterCell, ...]
+    year: Figure  # year to date against the year's full target
+    lop: Figure  # life of project to date against the LOP target
+    status: str | None
+    narrative: str | None
+    needs_narrative: bool
+    judged: Figure | None = None  # the figure the status is judged on: its target to date and percentage of it
+    milestone: bool = False  # judged against the full target (see indicators.figures)
+    # The periods the IATI writer publishes: the report quarter, its year and the life of project, and with
+    # history every earlier quarter and year too.
+    history: tuple[PeriodActual, ...] = ()
+    years: tuple[PeriodTarget, ...] = ()
+    life_of_project: PeriodTarget | None = None
+    source_kind: str = ""  # the sheet kind counted
+    counts_people: bool = False  # from a sensitive kind (cases): small counts are withheld from public files
+
+
+@dataclass(frozen=True)
+class ResultGroup:
+    code: str
+    level: str  # goal | outcome | output
+    statement: str
+    indicators: tuple[IndicatorRow, ...]
+
+    @property
+    def level_name(self) -> str:
+        return LEVEL_NAMES.get(self.level, self.level.title())
+
+    @property
+    def heading(self) -> str:
+        return f"Result {self.code} ({self.level_name}): {self.statement}"
+
+
+@dataclass(frozen=True)
+class DisaggregationRow:
+    indicator_code: str
+    indicator_name: str
+    unit: str
+    disaggregation: str  # sex
+    label: str  # Sex
+    category: str  # Female
+    quarter: float | None
+    year_to_date: float | None
+    lop_to_date: float | None
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    kind: str  # the kind's report label: Training, Awareness event, ...
+    reference: str | None
+    date: date
+    end_date: date | None = None
+    location: str | None = None
+    description: str | None = None
+    group: str | None = None  # target group, setting or instrument type
+    stage: str | None = None
+    female: int | None = None
+    male: int | None = None
+    total: int | None = None
+    notes: str | None = None
+    source: str | None = None  # file, sheet and row the record came from
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    """Activities of one kind in one place and group, for a quarter too large to list one by one."""
+
+    kind: str  # the kind's report label
+    location: str | None  # district (trainings, awareness) or body (meetings)
+    group: str | None  # target group, setting, instrument type; stage for policy and research steps
+    activities: int
+    female: int | None = None
+    male: int | None = None
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class CaseCounts:
+    """Counts only: individual case records never leave the store."""
+
+    identified: int
+    referred: int
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    filename: str
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+    rows: int  # stored rows from this upload that feed the figures up to the report quarter
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    cover: Cover
+    results: tuple[ResultGroup, ...]
+    disaggregations: tuple[DisaggregationRow, ...]
+    activities: tuple[ActivityRow, ...]
+    sources: tuple[SourceRow, ...]
+    case_counts: CaseCounts | None = None  # None when the programme measures nothing from cases
+    unsourced_rows: int = 0  # rows feeding the figures with no upload on record (direct entry, demo data)
+    # A quarter with more than LIST_LIMIT activity records is summarised instead of listed.
+    activity_count: int = 0
+    activity_summary: tuple[ActivitySummary, ...] = ()
+    status_key: tuple[tuple[str | None, str], ...] = STATUS_KEY
+
+    @property
+    def indicators(self) -> list[IndicatorRow]:
+        return [row for group in self.results for row in group.indicators]
+
+
+# --- words --------------------------------------------------------------------------------------------------
+
+
+def day_in_words(day: date) -> str:
+    return f"{day.day} {periods.MONTHS[day.month - 1]} {day.year}"
+
+
+def label(disaggregation: str) -> str:
+    """How a disaggregation is named in a report: ``Sex``, ``Target group``."""
+    return DISAGGREGATIONS.get(disaggregation, disaggregation.replace("_", " ").capitalize())
+
+
+def months(quarter: Period) -> str:
+    """A quarter's months: ``Oct–Dec``."""
+    start, end = quarter.start, quarter.end
+    return f"{SHORT_MONTHS[start.month - 1]}–{SHORT_MONTHS[end.month - 1]}"

@@ -1,0 +1,316 @@
+"""The quarterly report built from the store, once, for every format: ``report_for`` and ``report_file``.
+
+``build_report`` turns a programme's figures (``indicators.figures``) into the plain ``Report`` of
+``indicators.report``, with the quarter's activities, case counts and sources (``indicators.annex``); with
+history (a format that publishes every quarter, IATI) it reads every earlier quarter's figures from the same
+sums, once (``figures_by_quarter``). ``report_file`` hands the report to a format's writer: the formats
+(``exports.formats``) are given by the caller, so nothing here depends on how a file is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from indicators import kinds, periods
+from indicators.annex import LIST_LIMIT, activity_count, activity_rows, activity_summary, case_counts, source_rows
+from indicators.figures import (
+    Figure,
+    FiguresError,
+    IndicatorFigures,
+    ProgrammeFigures,
+    figures_by_quarter,
+    load_programme,
+)
+from indicators.figures import figures as quarter_figures
+from indicators.models import Programme
+from indicators.report import (
+    IMPLEMENTER,
+    CategoryActual,
+    Cover,
+    DisaggregationRow,
+    IndicatorRow,
+    PeriodActual,
+    PeriodTarget,
+    PhaseFunding,
+    QuarterCell,
+    Report,
+    ResultGroup,
+    label,
+    months,
+)
+from indicators.vocabulary import IATI_ORGANISATION_TYPES
+
+
+def report_for(session: Session, programme: str, period, *, history: bool = False,
+               prepared: datetime | None = None) -> Report:
+    """The report of one programme's quarter; with ``history``, every earlier quarter's figures too.
+    ``FiguresError`` for an unknown programme or period."""
+    if history:
+        by_quarter = figures_by_quarter(session, programme, period)  # in order: the report quarter last
+        return build_report(session, list(by_quarter.values())[-1], prepared=prepared, history=by_quarter)
+    return build_report(session, quarter_figures(session, programme, period), prepared=prepared)
+
+
+def report_file(session: Session, programme: str, period, formats: Mapping, key: str | None = None, *,
+                small_cell: int) -> tuple[bytes, str]:
+    """The report file's bytes in the format ``key`` of ``formats`` (by default the programme's own,
+    ``report_format`` in its definition file), and that key. A format answers ``history`` (does it need
+    every earlier quarter) and ``write(report, small_cell=...)``; ``small_cell`` is the small-count threshold
+    of the formats published for anyone. ``FiguresError`` for an unknown programme or period."""
+    key = key or load_programme(session, programme).report_format
+    fmt = formats[key]
+    if getattr(fmt, "scope", "quarter") == "programme":  # the reference sheets: about the programme, no quarter
+        from indicators.pirs import build
+
+        return fmt.write(build(session, programme), small_cell=small_cell), key
+    if not period:
+        raise FiguresError(f"the {key} report is for one quarter: name it (e.g. FY2019Q3)")
+    return fmt.write(report_for(session, programme, period, history=fmt.history), small_cell=small_cell), key
+
+
+def build_report(
+    session: Session,
+    programme_figures: ProgrammeFigures,
+    *,
+    prepared: datetime | None = None,
+    history: Mapping[str, ProgrammeFigures] | None = None,
+) -> Report:
+    """The report for one programme and quarter from its figures. ``history`` holds the figures of every
+    quarter from the programme's first to the report quarter, by quarter code (``figures_by_quarter``);
+    without it the report carries the report quarter, its year to date and the life of project to date,
+    which is all the workbooks show."""
+    pf = programme_figures
+    programme = session.scalar(select(Programme).where(Programme.code == pf.programme.code))
+    prepared = prepared or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    cover = build_cover(pf, prepared=prepared, programme=programme)
+    results = group_results(pf, history=_history(pf, history))
+    disaggregations = tuple(disaggregation_rows(pf))
+    if programme is None:  # figures built by hand for a programme not in the store
+        return Report(cover, results, disaggregations, (), ())
+    sources, unsourced = source_rows(session, programme, pf.period)
+    measures_cases = any(f.indicator.source_kind == "cases" for f in pf.indicators)
+    count = activity_count(session, programme, pf.period)
+    listed = count <= LIST_LIMIT
+    return Report(
+        cover=cover,
+        results=results,
+        disaggregations=disaggregations,
+        activities=tuple(activity_rows(session, programme, pf.period)) if listed else (),
+        activity_count=count,
+        activity_summary=() if listed else tuple(activity_summary(session, programme, pf.period)),
+        sources=tuple(sources),
+        case_counts=case_counts(session, programme, pf.period) if measures_cases else None,
+        unsourced_rows=unsourced,
+    )
+
+
+def build_cover(pf: ProgrammeFigures, *, prepared: datetime, programme: Programme | None = None) -> Cover:
+    info = pf.programme
+    phases = ()
+    if programme is not None:
+        phases = tuple(
+            PhaseFunding(
+                p.name,
+                p.start_date,
+                p.end_date,
+                float(p.budget),
+                float(p.pledged or 0),
+                p.pledged_by,
+                float(p.funding_gap),
+            )
+            for p in programme.phases
+        )
+    words = (programme.organisation_types or {}) if programme is not None else {}
+    return Cover(
+        programme_code=info.code,
+        programme_title=info.title,
+        description=programme.description if programme is not None else None,
+        donor=info.donor,
+        award_number=info.award_number or None,
+        implementer=IMPLEMENTER,
+        partners=tuple(info.partners),
+        government_lead=info.government_lead,
+        programme_start=info.start_date,
+        programme_end=info.end_date,
+        calendar=info.calendar,
+        currency=programme.currency if programme is not None else "USD",
+        period_code=pf.period.code,
+        period_label=pf.period.label(),
+        period_start=pf.period.start,
+        period_end=pf.period.end,
+        year_code=pf.year.code,
+        year_label=pf.year.label(),
+        prepared=prepared,
+        data_as_of=pf.data_as_of,
+        phases=phases,
+        missing_narratives=tuple(f.indicator.code for f in pf.indicators if f.needs_narrative),
+        organisation_types={name: IATI_ORGANISATION_TYPES[word] for name, word in words.items()
+                            if word in IATI_ORGANISATION_TYPES},
+    )
+
+
+def group_results(pf: ProgrammeFigures, history: dict[str, ProgrammeFigures]) -> tuple[ResultGroup, ...]:
+    """Indicators under their results, in the logframe's order (results in order of first appearance)."""
+    groups: dict[str, tuple[str, str, list[IndicatorRow]]] = {}
+    for figures in pf.indicators:
+        info = figures.indicator
+        row = indicator_row(pf, figures, history)
+        groups.setdefault(info.result_code, (info.result_level, info.result_statement, []))[2].append(row)
+    return tuple(
+        ResultGroup(code, level, statement, tuple(rows)) for code, (level, statement, rows) in groups.items()
+    )
+
+
+def indicator_row(
+    pf: ProgrammeFigures, figures: IndicatorFigures, history: dict[str, ProgrammeFigures]
+) -> IndicatorRow:
+    """One indicator's row, with the periods its figures cover (``history``: figures by quarter code)."""
+    info = figures.indicator
+    quarters = tuple(
+        QuarterCell(
+            code=q.code, heading=f"Q{q.quarter}", months=months(q), actual=figures.year_quarters.get(q.code)
+        )
+        for q in pf.year.quarters()
+    )
+    row = IndicatorRow(
+        code=info.code,
+        name=info.name,
+        definition=info.definition,
+        standard_indicator=info.standard_indicator,
+        unit=info.unit,
+        baseline=info.baseline,
+        result_code=info.result_code,
+        quarter=figures.quarter,
+        quarters=quarters,
+        year=figures.year_to_date,
+        lop=figures.lop_to_date,
+        status=figures.status,
+        narrative=(figures.narrative or "").strip() or None,
+        needs_narrative=figures.needs_narrative,
+        judged=figures.judged,
+        milestone=info.milestone,
+        source_kind=info.source_kind,
+        counts_people=kinds.known(info.source_kind) and kinds.kind(info.source_kind).sensitive,
+    )
+    return _with_periods(pf, row, history)
+
+
+def disaggregation_rows(pf: ProgrammeFigures):
+    for figures in pf.indicators:
+        info = figures.indicator
+        for cat in figures.disaggregations:
+            yield DisaggregationRow(
+                indicator_code=info.code,
+                indicator_name=info.name,
+                unit=info.unit,
+                disaggregation=cat.disaggregation,
+                label=label(cat.disaggregation),
+                category=cat.category,
+                quarter=cat.quarter.actual,
+                year_to_date=cat.year_to_date.actual,
+                lop_to_date=cat.lop_to_date.actual,
+            )
+
+
+# --- periods (IATI) ---------------------------------------------------------------------------------
+
+
+def _history(pf: ProgrammeFigures, history: Mapping[str, ProgrammeFigures] | None) -> dict[str, ProgrammeFigures]:
+    """The figures of every quarter from the programme's first to the report quarter, keyed by quarter code
+    (the report quarter's own figures for it); without ``history``, the report quarter's alone."""
+    if history is None:
+        return {pf.period.code: pf}
+    info = pf.programme
+    return {quarter.code: pf if quarter == pf.period else history[quarter.code]
+            for quarter in periods.quarters_between(info.start_date, pf.period.end, info.calendar)}
+
+
+def _with_periods(
+    pf: ProgrammeFigures, row: IndicatorRow, history: dict[str, ProgrammeFigures]
+) -> IndicatorRow:
+    info = pf.programme
+    start, end = info.start_date, info.end_date
+    by_quarter = {code: _find(hist, row.code) for code, hist in history.items()}
+    all_quarters = periods.quarters_between(start, end, info.calendar)
+
+    quarterly = []
+    for code, figures in by_quarter.items():
+        if figures is None:
+            continue
+        q_start, q_end = periods.bounds(periods.parse(code, info.calendar), start, end)
+        quarterly.append(
+            PeriodActual(
+                code=code,
+                start=q_start,
+                end=q_end,
+                actual=figures.quarter.actual,
+                categories=_categories(figures, "quarter"),
+                comment=(figures.narrative or "").strip() or None,
+            )
+        )
+
+    years = []
+    for year in periods.years_between(start, pf.period.end, info.calendar):
+        reported = [
+            q for q in all_quarters if q.fiscal_year == year and q <= pf.period and q.code in by_quarter
+        ]
+        if not reported or by_quarter[reported[-1].code] is None:
+            continue
+        last = reported[-1]
+        figures = by_quarter[last.code]
+        y_start, y_end = periods.bounds(year, start, end)
+        complete = last == [q for q in all_quarters if q.fiscal_year == year][-1]
+        years.append(
+            PeriodTarget(
+                code=year.code,
+                start=y_start,
+                end=y_end,
+                target=figures.year_to_date.target,
+                actual=figures.year_to_date.actual,
+                through=last.code,
+                complete=complete,
+                categories=_categories(figures, "year_to_date"),
+            )
+        )
+
+    current = by_quarter.get(pf.period.code)
+    lop = None
+    if current is not None:
+        lop = PeriodTarget(
+            code="LOP",
+            start=start,
+            end=end,
+            target=current.lop_to_date.target,
+            actual=current.lop_to_date.actual,
+            through=pf.period.code,
+            complete=pf.period == all_quarters[-1],
+            categories=_categories(current, "lop_to_date"),
+        )
+    return replace(row, history=tuple(quarterly), years=tuple(years), life_of_project=lop)
+
+
+def _find(pf: ProgrammeFigures, code: str) -> IndicatorFigures | None:
+    return next((f for f in pf.indicators if f.indicator.code == code), None)
+
+
+def _categories(figures: IndicatorFigures, which: str) -> tuple[CategoryActual, ...]:
+    out = []
+    for cat in figures.disaggregations:
+        figure: Figure = getattr(cat, which)
+        out.append(
+            CategoryActual(
+                disaggregation=cat.disaggregation,
+                label=label(cat.disaggregation),
+                category=cat.category,
+                actual=figure.actual,
+                target=figure.target,
+            )
+        )
+    return tuple(out)
+
+

@@ -1,0 +1,106 @@
+"""The pages' newer parts: the district maps, the reference sheets on the Reports and Indicator pages, and who
+gets the logframe editors; rendered inside a request to the seeded app."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.dashboard.test_pages import find, ids, pages, texts  # noqa: F401  (pages: the fixture)
+
+
+# --- maps ------------------------------------------------------------------------------------------
+
+
+def _districts_drawn(figure) -> dict[str, dict]:
+    """District name -> its first polygon trace (fill colour, hover text, pattern) in a map figure."""
+    data = figure.to_plotly_json()["data"] if hasattr(figure, "to_plotly_json") else figure["data"]
+    out = {}
+    for trace in data:
+        if trace.get("fill") == "toself":
+            out.setdefault(trace["name"], trace)
+    return out
+
+
+def test_the_logframe_maps_a_chosen_indicator_by_district(pages, request_context, demo_store):
+    from dashboard._map import ATTRIBUTION, NOTHING
+    from indicators import places
+
+    with request_context():
+        page = pages.programme.layout(code="KEC", period="FY2019Q3", map="KEC-5.1", span="year")
+    drawn = _districts_drawn(find(page, "programme-map").figure)
+    assert len(drawn) == 30 and ATTRIBUTION in texts(page)
+    with demo_store.Session() as session:
+        expected = {d: p.value for d, p in places.by_district(session, "KEC-5.1", "FY2019Q3", "year").items()}
+    assert expected and len(expected) < 30
+    for district, trace in drawn.items():
+        if district in expected:
+            assert trace["fillcolor"] != NOTHING and district in trace["text"]
+            assert f"{expected[district]:,.0f} people reached" in trace["text"]
+        else:  # nothing recorded is said, not drawn as a zero of the colour scale
+            assert trace["fillcolor"] == NOTHING and trace["text"].endswith("nothing recorded")
+    assert find(page, "programme-map-indicator").value == "KEC-5.1" and find(page, "programme-map-span").value == "year"
+    with request_context():
+        assert pages.programme.choose_map("KEC-4.2", "lop", {"map": "KEC-5.1", "span": "year"},
+                                          "?code=KEC&period=FY2019Q3&map=KEC-5.1&span=year") == \
+            "?code=KEC&period=FY2019Q3&map=KEC-4.2&span=lop"
+
+
+def test_the_victims_map_withholds_small_districts_from_donors(pages, request_context, demo_store):
+    from indicators import places
+
+    with demo_store.Session() as session:
+        found, _ = places.victims_by_district(session, "PVR")
+    small = {d for d, p in found.items() if 0 < p.value < 5}
+    assert small, "the seeded cases should leave some district with fewer than 5 victims"
+    with request_context():
+        staff = _districts_drawn(find(pages.victims.layout(programme="PVR"), "victims-map").figure)
+    assert not any("fillpattern" in t for t in staff.values())  # staff see every count
+    with request_context(as_user="donor-state"):
+        donor = _districts_drawn(find(pages.victims.layout(programme="PVR"), "victims-map").figure)
+    for district in small:
+        assert "fillpattern" in donor[district] and "<5 victims (withheld)" in donor[district]["text"]
+        assert str(int(found[district].value)) not in donor[district]["text"].split(":", 1)[1]
+
+
+def test_the_reports_page_downloads_the_reference_sheets_without_a_quarter(pages, request_context):
+    import base64
+
+    with request_context():
+        page = pages.reports.layout(programme="KEC", period="FY2019Q3", format="pirs")
+        sent, message = pages.reports.download(1, {"programme": "KEC", "period": "FY2019Q3", "format": "pirs"},
+                                               "KEC", "FY2019Q3", "pirs")
+    assert find(page, "reports-download").children == "Download KEC · PIRS"
+    assert sent["filename"] == "KEC_pirs.xlsx" and base64.b64decode(sent["content"])[:2] == b"PK"
+    assert texts(message).startswith("Downloaded KEC · PIRS: KEC_pirs.xlsx (")
+
+
+def test_the_indicator_page_shows_the_reference_sheet_and_its_changes(pages, request_context, demo_store):
+    from indicators import history
+    from indicators.models import Indicator
+    from sqlalchemy import select
+
+    with request_context():
+        before = pages.indicator.layout(code="KEC-4.2", period="FY2019Q3")
+    assert "No change since the indicator was defined." in texts(find(before, "indicator-changes"))
+    assert "Attendance sheets signed at each training" in texts(find(before, "indicator-pirs"))
+    with demo_store.begin() as session:
+        indicator = session.scalar(select(Indicator).where(Indicator.code == "KEC-4.2"))
+        change = history.record(session, indicator, "target", 400, 450, by="amina", period="FY2019",
+                                reason="Donor-approved modification", comment="Modification 3 of the award")
+    try:
+        with request_context():
+            after = pages.indicator.layout(code="KEC-4.2", period="FY2019Q3")
+        shown = texts(find(after, "indicator-changes"))
+        assert "amina · FY2019 target: 400 → 450" in shown and "Donor-approved modification: Modification 3" in shown
+    finally:
+        with demo_store.begin() as session:
+            session.delete(session.get(type(change), change.id))
+
+
+@pytest.mark.parametrize("who, drawn", [("manager", True), ("admin", True), ("officer", False), ("donor-usaid", False)])
+def test_only_managers_and_administrators_get_the_logframe_editors(pages, request_context, who, drawn):
+    with request_context(as_user=who):
+        indicator_page = pages.indicator.layout(code="KEC-4.2", period="FY2019Q3")
+        programme_page = pages.programme.layout(code="KEC", period="FY2019Q3")
+    assert ("indicator-editor" in ids(indicator_page)) is drawn
+    assert ("programme-targets" in ids(programme_page)) is drawn
