@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import ElementClickInterceptedException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -65,11 +66,21 @@ def shoot(browser, name):
     browser.save_screenshot(str(SHOTS / f"{name}.png"))
 
 
-def click(browser, element):
-    """Scroll the element to the middle of the window first: the driver does not, and clicks elsewhere."""
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    time.sleep(0.2)
-    element.click()
+def click(browser, element, timeout=10):
+    """Scroll the element to the middle of the window first: the driver does not, and clicks elsewhere. While
+    something still covers it (a drop-down menu closing, a spinner, the page settling after a redraw) wait and
+    try again, as a user would, rather than fail on the first try."""
+    deadline = time.monotonic() + timeout
+    while True:
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        time.sleep(0.2)
+        try:
+            element.click()
+            return
+        except ElementClickInterceptedException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
 
 
 def local_only(browser, base):
