@@ -122,7 +122,7 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
     user = session.scalar(select(User).where(User.username == username.strip()))
     right = _verify(user.password_hash if user is not None else DUMMY_HASH, password)
     if right and user is not None and user.active:
-        throttle.forget(session, name_key)
+        throttle.forget(session, name_key, upto=counted.attempt)
         if address_key:
             throttle.uncount(session, address_key)
         user.last_sign_in_at = now

@@ -57,9 +57,14 @@ def lock(db: Session, key: str, until: datetime, now: datetime) -> None:
                .values(locked_until=until))
 
 
-def forget(db: Session, key: str) -> None:
-    """The name signed in: its failures no longer count."""
-    db.execute(delete(_table).where(_table.c.key == key))
+def forget(db: Session, key: str, upto: int | None = None) -> None:
+    """The name signed in: its failures no longer count. With ``upto`` (the successful attempt's number),
+    only if no other attempt was counted since: guesses racing a real sign-in keep counting towards the lock
+    instead of starting again from one."""
+    statement = delete(_table).where(_table.c.key == key)
+    if upto is not None:
+        statement = statement.where(_table.c.failures <= upto)
+    db.execute(statement)
 
 
 def uncount(db: Session, key: str) -> None:

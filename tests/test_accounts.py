@@ -47,6 +47,40 @@ def test_failures_slow_then_lock_even_the_right_password(session):
     assert later.user is not None and later.user.username == "olivier"
 
 
+def test_guesses_racing_a_real_sign_in_keep_their_count(session, monkeypatch):
+    """While the right password is being checked, other guesses for the name are counted: the sign-in then
+    forgets nothing, so the guessers still reach the lock after five checks in all."""
+    from indicators import throttle
+
+    accounts.add_user(session, "olivier", PASSWORD, "officer")
+    now = datetime(2026, 1, 5, 9, 0)
+    verify, checked = accounts._verify, []
+
+    def racing(password_hash, password):
+        checked.append(password)
+        if password == PASSWORD:  # three guesses counted (and checked later) while this one is checked
+            for _ in range(3):
+                throttle.count(session, "name:olivier", now)
+        return verify(password_hash, password)
+
+    monkeypatch.setattr(accounts, "_verify", racing)
+    assert authenticate(session, "olivier", "wrong-1", now=now).user is None
+    assert authenticate(session, "olivier", PASSWORD, now=now).user is not None
+    later = [authenticate(session, "olivier", f"wrong-{n}", now=now) for n in range(2, 6)]
+    assert all(r.user is None and "Too many failed sign-ins" in r.message for r in later)
+    assert checked == ["wrong-1", PASSWORD]  # the racing guesses took numbers 3–5: nothing else is checked
+
+
+def test_a_sign_in_with_no_other_attempt_since_forgets_the_failures(session):
+    accounts.add_user(session, "olivier", PASSWORD, "officer")
+    now = datetime(2026, 1, 5, 9, 0)
+    for _ in range(3):
+        authenticate(session, "olivier", "wrong", now=now)
+    assert authenticate(session, "olivier", PASSWORD, now=now).user is not None
+    delays = [authenticate(session, "olivier", "wrong", now=now).delay for _ in range(4)]
+    assert delays == [0, 0, 1.0, 2.0]
+
+
 def test_unknown_names_are_throttled_the_same_way(session):
     now = datetime(2026, 1, 5, 9, 0)
     results = [authenticate(session, "nobody", "x", now=now) for _ in range(5)]
