@@ -57,10 +57,12 @@ def import_file(
     dry_run: bool = False,
     progress: Progress | None = None,
     isolated: bool = False,
+    file_values=(),
 ) -> ImportReport:
     """Import one file inside the caller's transaction and say what happened (see ``ImportReport``).
     ``isolated``: check and read the file in a child process with a memory limit and a timeout (web uploads,
-    where a runaway read must not take the serving worker down)."""
+    where a runaway read must not take the serving worker down). ``file_values``: the rows (``Sheet!row``)
+    whose values replace a correction made in the browser since, or True for all (``report.conflicts``)."""
     progress = progress or _silent
     name = Path(filename.replace("\\", "/")).name[:255] or "upload"
     report = ImportReport(
@@ -78,7 +80,7 @@ def import_file(
         batches, sensitive = _read_sheets(raw_sheets, report, progress, fmt.formulas)
         if not dry_run:
             lock_for_writing(session)  # the file is read: from here on, one import at a time
-        plans = _prepare(session, report, ctx, batches, progress)
+        plans = _prepare(session, report, ctx, batches, progress, file_values)
     except safety.Refused as exc:
         problems = getattr(exc, "problems", None) or [("", "", "", str(exc))]
         report.errors.extend(Problem(*problem) for problem in problems)
@@ -123,6 +125,7 @@ def store_batches(
     sensitive: bool = False,
     progress: Progress = None,
     content: tuple[bytes, str] | None = None,
+    file_values=(),
 ) -> ImportReport:
     """Check typed batches (rules, the file as a whole, the store) and store them all or nothing.
 
@@ -130,21 +133,22 @@ def store_batches(
     progress = progress or _silent
     if not dry_run:
         lock_for_writing(session)
-    plans = _prepare(session, report, ctx, batches, progress)
+    plans = _prepare(session, report, ctx, batches, progress, file_values)
     return _finish(
         session, report, ctx, batches, plans, settings, uploaded_by, dry_run, sensitive, progress, content
     )
 
 
 def _prepare(
-    session: Session, report: ImportReport, ctx: Context, batches: list[Batch], progress: Progress
+    session: Session, report: ImportReport, ctx: Context, batches: list[Batch], progress: Progress, file_values=()
 ) -> dict:
     """Rules, checks across the file and against the store, and the plan of writes; nothing written."""
     progress(0.45, "checking the rows")
     for batch in batches:
         batch_checks.check_batch(batch, ctx)
     progress(0.6, "comparing with what is stored")
-    plans = storing.plan(session, batches)
+    plans = storing.plan(session, batches, file_values)
+    report.conflicts = [conflict for kind_plan in plans.values() for conflict in kind_plan.conflicts]
     for batch in batches:
         report.errors.extend(sorted(batch.problems, key=_position))
         report.warnings.extend(sorted(batch.warnings, key=_position))

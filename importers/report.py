@@ -8,6 +8,7 @@ a case sheet may hold names or document numbers in the wrong column, and problem
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 HIDDEN = "(not shown: case data)"
 COUNT_KEYS = ("new", "updated", "unchanged", "skipped")
@@ -66,6 +67,32 @@ class SheetNote:
 
 
 @dataclass
+class Conflict:
+    """A row of the file that would undo a correction made in the browser (or bring back a voided record):
+    what the file says, what the correction made it, by whom and why, and which one is kept."""
+
+    sheet: str
+    row: int
+    reference: str | None
+    what: str  # "Female participants: the file has 25, corrected to 52"
+    by: str
+    at: datetime
+    reason: str
+    kept: bool  # True: the correction stays; False: the file's value was chosen
+
+    @property
+    def key(self) -> str:
+        """``Trainings!7``: how a choice of the file's value names the row."""
+        return f"{self.sheet}!{self.row}"
+
+    def __str__(self) -> str:
+        reference = f" ({self.reference})" if self.reference else ""
+        choice = "the correction is kept" if self.kept else "the file's value is used"
+        return (f"{self.sheet} row {self.row}{reference}: {self.what} by {self.by} on {self.at:%Y-%m-%d} "
+                f"({self.reason}); {choice}")
+
+
+@dataclass
 class ImportReport:
     ok: bool
     outcome: str  # stored | unchanged | refused | dry-run
@@ -78,6 +105,7 @@ class ImportReport:
     warnings: list[Problem] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     upload_id: int | None = None
+    conflicts: list[Conflict] = field(default_factory=list)
 
     def as_text(self, limit: int = 200) -> str:
         """The report as the command line prints it: outcome, sheets, counts, errors, warnings."""
@@ -90,6 +118,12 @@ class ImportReport:
             lines.append(f"  sheet {sheet.name!r}{kind}: {sheet.note}")
         for kind, counts in self.counts.items() if self.outcome != "refused" else ():
             lines.append(f"  {kind}: " + ", ".join(f"{counts.get(key, 0)} {key}" for key in COUNT_KEYS))
+        if self.conflicts:
+            kept = sum(c.kept for c in self.conflicts)
+            lines.append(f"  {len(self.conflicts)} row{'s' if len(self.conflicts) != 1 else ''} corrected in the "
+                         f"browser since ({kept} correction{'s' if kept != 1 else ''} kept; --use-file-values "
+                         "takes the file's values instead):")
+            lines.extend(f"    {conflict}" for conflict in self.conflicts[:limit])
         for title, problems in (("error", self.errors), ("warning", self.warnings)):
             if not problems:
                 continue

@@ -12,6 +12,7 @@ from datetime import date
 
 from importers.table import Bad, Batch, Context, ok
 from indicators import periods
+from indicators.numbers import plain
 from indicators.vocabulary import CAMPS, DISAGGREGATIONS
 
 BAD = Bad("")
@@ -19,6 +20,20 @@ BAD = Bad("")
 
 def day(value: date) -> str:
     return value.strftime("%d/%m/%Y")
+
+
+def shown(value) -> str | None:
+    """A stored value as a form shows it and a correction's log keeps it: dates as dd/mm/yyyy, numbers as
+    the reports write them, lists joined by semicolons, blank as None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return plain(value)
+    if isinstance(value, list):
+        return "; ".join(value)
+    return str(value)
 
 
 class Rule:

@@ -11,7 +11,10 @@ fields that identify a row without a reference); every decision is then made in 
   its normalised values) is ``skipped``: each stored row absorbs one identical file row, so a re-upload of
   the same file adds nothing while a group of genuinely identical rows (several people identified the same
   day) is still stored;
-- an instrument's or a study's stages are each reached once and only move forward, file and store together.
+- an instrument's or a study's stages are each reached once and only move forward, file and store together;
+- a row recognised as a record corrected in the browser (by the same reference, natural key or uploaded row
+  hash), whose values differ from the correction, is a ``Conflict``: the correction is kept unless the file's
+  value was chosen for that row; a row recognised as a voided record is not brought back unless chosen.
 
 Nothing is written unless no batch has a problem; then ``importers.writing`` adds one ``Upload`` row and
 inserts and updates the rows in bulk with their provenance.
@@ -31,7 +34,8 @@ from sqlalchemy.orm import Session
 from importers.kinds import Layout
 from importers.matching import key
 from importers.people import is_pseudonym
-from importers.report import empty_counts
+from importers.conflicts import Corrections
+from importers.report import Conflict, empty_counts
 from importers.rules import day
 from importers.table import Bad, Batch
 from indicators.periods import quarter_of
@@ -46,6 +50,8 @@ class KindPlan:
     counts: dict[str, int] = field(default_factory=empty_counts)
     # programme id -> quarters whose indicator sums the writes change (new and former quarters)
     touched: dict[int, set] = field(default_factory=lambda: defaultdict(set))
+    conflicts: list[Conflict] = field(default_factory=list)
+    superseded: list[int] = field(default_factory=list)  # corrections the file's values replace
 
     @property
     def insert_count(self) -> int:
@@ -112,16 +118,17 @@ def _valid_rows(batch: Batch, fields: tuple[str, ...]) -> list[int]:
     return [i for i in range(len(batch)) if i not in bad]
 
 
-def plan(session: Session, batches: list[Batch]) -> dict[str, KindPlan]:
+def plan(session: Session, batches: list[Batch], file_values=()) -> dict[str, KindPlan]:
     """What storing the batches would do, per kind. Problems only the store or the whole file can show
-    (repeated references, stages out of order) are added to the batches they concern."""
+    (repeated references, stages out of order) are added to the batches they concern. ``file_values``: the
+    rows (``Sheet!row``) whose values replace a browser correction, or True for every such row."""
     by_kind: dict[str, list[Batch]] = defaultdict(list)
     for batch in batches:
         by_kind[batch.layout.kind].append(batch)
     plans = {}
     for kind, kind_batches in by_kind.items():
         kind_plan = KindPlan(kind, kind_batches[0].layout)
-        _plan_kind(session, kind_plan, kind_batches)
+        _plan_kind(session, kind_plan, kind_batches, Corrections(session, kind_batches, file_values))
         plans[kind] = kind_plan
     return plans
 
@@ -182,7 +189,7 @@ def _part(batch: Batch, layout: Layout, quarter_cache: dict) -> Part:
     return Part(batch, indices, columns)
 
 
-def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch]) -> None:
+def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: Corrections) -> None:
     layout = kind_plan.layout
     model = layout.model
     quarter_cache: dict = {}
@@ -204,13 +211,15 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch]) -> None:
                 (s.programme_id, tuple(_natural(getattr(s, f)) for f in layout.natural_key)), s
             )
     hashes = Counter((s.programme_id, s.row_hash) for s in stored)
+    by_id = {s.id: s for s in stored} if corrections.by_hash else {}
     quarter_names = ["quarter"] + [name for name, _ in layout.extra_quarters]
     seen_references: dict[tuple, tuple[Part, int]] = {}
     seen_natural: dict[tuple, tuple[Part, int]] = {}
     counts = kind_plan.counts
     for part in parts:
         columns = part.columns
-        if len(parts) == 1 and not stored and not layout.natural_key and _distinct_references(part):
+        if len(parts) == 1 and not stored and not layout.natural_key and not corrections and \
+                _distinct_references(part):
             # Nothing stored to compare with and no reference repeated: every row is new.
             positions = list(range(len(part.indices)))
             counts["new"] += len(positions)
@@ -264,10 +273,20 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch]) -> None:
                         part.rejected.add(j)
                         continue
                     target = candidate
+            if target is None and reference is None and corrections.by_hash and hashes[(pid, digest)] > 0:
+                record_id = corrections.absorbing(pid, digest, by_id.keys())
+                target = by_id[record_id] if record_id is not None else None
+            disagree = corrections.disagree(kind_plan, part, j, target.id) if target is not None else None
+            if disagree is False:  # the browser's correction is kept: the row is left as stored
+                part.targets[j] = target.id
+                hashes[(pid, target.row_hash)] -= 1
+                counts["unchanged" if reference is not None else "skipped"] += 1
+                continue
             if target is not None:
                 part.targets[j] = target.id
                 hashes[(pid, target.row_hash)] -= 1
-                if target.row_hash == digest and (reference is None or target.reference == reference):
+                if target.row_hash == digest and (reference is None or target.reference == reference) \
+                        and not disagree:
                     counts["unchanged" if reference is not None else "skipped"] += 1
                 else:
                     record = part.record(j)
@@ -282,6 +301,10 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch]) -> None:
                 continue
             if reference is None and hashes[(pid, digest)] > 0:
                 hashes[(pid, digest)] -= 1
+                counts["skipped"] += 1
+                continue
+            if corrections and corrections.voided(kind_plan, part, j, pid, reference,
+                                                  naturals[j] if naturals is not None else None, digest) is False:
                 counts["skipped"] += 1
                 continue
             positions.append(j)

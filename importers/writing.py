@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from importers.storing import KindPlan, Part
 from indicators import aggregates
-from indicators.models import Upload, utcnow
+from indicators.models import RecordCorrection, Upload, utcnow
 
 
 def write(session: Session, plans: dict[str, KindPlan], upload: Upload, progress=None) -> None:
@@ -39,6 +39,10 @@ def write(session: Session, plans: dict[str, KindPlan], upload: Upload, progress
                 session.execute(update(kind_plan.layout.model), kind_plan.updates)
                 done += len(kind_plan.updates)
             _refresh_sums(session, kind_plan)
+            if kind_plan.superseded:  # the file's values were chosen over these browser corrections
+                session.execute(update(RecordCorrection).where(RecordCorrection.id.in_(kind_plan.superseded))
+                                .values(superseded_at=now, superseded_by=upload.uploaded_by,
+                                        superseded_upload_id=upload.id))
 
 
 @contextmanager
