@@ -182,9 +182,11 @@ def fit_columns(columns: list[dict], *, flexible=(), text_width: int = 300) -> t
 
 
 def data_grid(id: str, rows: list[dict], columns: list[dict], *, flexible=(), text_width: int = 300,
-              page_size: int = 50, empty: str, height: str | None = "600px", **options):
+              page_size: int = 50, empty: str, height: str | None = "600px", row_id: str | None = None,
+              **options):
     """The app's grid: sortable, filterable, resizable columns fitted by ``fit_columns``, paginated, with a
-    sentence for no rows; ``height=None`` grows with its rows."""
+    sentence for no rows; ``height=None`` grows with its rows; ``row_id``: the field that identifies a row
+    (kept selected across redraws)."""
     import dash_ag_grid as dag
 
     defs, sizing = fit_columns(columns, flexible=flexible, text_width=text_width)
@@ -195,6 +197,7 @@ def data_grid(id: str, rows: list[dict], columns: list[dict], *, flexible=(), te
     return dag.AgGrid(id=id, rowData=rows, columnDefs=defs,
                       defaultColDef={"sortable": True, "filter": True, "resizable": True},
                       dashGridOptions=grid_options, className="ct-grid",
+                      **({"getRowId": f"params.data.{row_id}"} if row_id else {}),
                       style={"height": height} if height else None)
 
 

@@ -13,11 +13,11 @@ from indicators import records
 from indicators.vocabulary import DISTRICTS
 
 COLUMNS = ("kind", "programme", "reference", "quarter", "date", "district", "description", "detail",
-           "female", "male", "total", "upload", "uploaded_at", "sheet", "row")
+           "female", "male", "total", "upload", "uploaded_at", "sheet", "row", "corrected")
 HEADERS = {"kind": "Kind", "programme": "Programme", "reference": "Reference", "quarter": "Quarter",
            "date": "Date", "district": "District", "description": "Description", "detail": "Detail",
            "female": "Female", "male": "Male", "total": "Total", "upload": "Upload file",
-           "uploaded_at": "Uploaded", "sheet": "Sheet", "row": "Row"}
+           "uploaded_at": "Uploaded", "sheet": "Sheet", "row": "Row", "corrected": "Corrected"}
 
 
 def activity_rows(session: Session, *, programme_codes: list[str], kind: str | None = None,
@@ -36,13 +36,15 @@ def _plain(record: records.ListedRecord) -> dict:
     row = dict(kind=record.kind.label, programme=record.programme, reference=record.reference,
                quarter=record.quarter, date=line.date, district=line.district, description=line.description,
                detail=line.detail, female=line.female, male=line.male, total=line.total, upload=record.upload,
-               uploaded_at=record.uploaded_at, sheet=record.sheet, row=record.row)
+               uploaded_at=record.uploaded_at, sheet=record.sheet, row=record.row,
+               corrected="corrected" if record.corrected else "")
     out = {}
     for key in COLUMNS:
         value = row.get(key)
         if hasattr(value, "isoformat"):
             value = value.isoformat(sep=" ", timespec="minutes") if hasattr(value, "hour") else value.isoformat()
         out[key] = value
+    out["record"] = f"{record.kind.key}:{record.id}"  # the grid's row id: what a correction opens
     return out
 
 

@@ -1,5 +1,7 @@
 """Activities: every stored record (but cases) with its provenance, filtered by kind, programme, quarter and
-district, sortable, and downloadable as CSV. ``/activities?programme=PVR&kind=trainings&quarter=FY2019Q3``."""
+district, sortable, and downloadable as CSV. ``/activities?programme=PVR&kind=trainings&quarter=FY2019Q3``.
+A record selected in the grid opens in the correction panel (``dashboard._correction``, ``&record=trainings:12``)
+where an officer or manager corrects a value or voids it, with a reason."""
 
 from __future__ import annotations
 
@@ -8,17 +10,20 @@ import io
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
-from dashboard import _queries
-from dashboard._access import STAFF, require_programme
+from dashboard import _correction, _queries
+from dashboard._access import STAFF, require_programme, require_role
 from dashboard._components import (
+    current_username,
     data_grid,
     first,
     page_header,
     query_string,
     read_session,
     safe_layout,
+    settings,
+    store,
     visible_programme_codes,
 )
 from dashboard._queries import quarter_options
@@ -43,12 +48,18 @@ class ids:
     state = "activities-state"
 
 
+# Drawn only while a record is open: listed for Dash's callback check (see _access).
+CALLBACK_COMPONENTS = [dbc.Button(id=_correction.ids.save), dbc.Button(id=_correction.ids.void),
+                       html.Div(id=_correction.ids.result), dbc.Select(id=_correction.ids.reason),
+                       dbc.Input(id=_correction.ids.comment), dcc.Store(id=_correction.ids.record)]
+
+
 LIMIT = 5000
 NUMERIC = {"female", "male", "total", "row"}
 
 
 @safe_layout
-def layout(programme=None, kind=None, quarter=None, district=None, **_query):
+def layout(programme=None, kind=None, quarter=None, district=None, record=None, saved=None, **_query):
     with read_session() as session:
         visible = visible_programme_codes(session)
         chosen = (first(programme) or "").strip().upper() or None
@@ -64,6 +75,8 @@ def layout(programme=None, kind=None, quarter=None, district=None, **_query):
         rows, total = activity_rows(session, programme_codes=[chosen] if chosen else visible, kind=kind,
                                     quarter=quarter, district=district, limit=LIMIT)
         districts = district_options()
+        banner = _correction.saved_banner(session, first(saved)) if saved else None
+        opened = _correction.panel(session, first(record), visible) if record else None
     filters = dict(programme=chosen, kind=kind, quarter=quarter, district=district)
     return html.Div([
         dcc.Location(id=ids.url, refresh="callback-nav"),
@@ -79,9 +92,17 @@ def layout(programme=None, kind=None, quarter=None, district=None, **_query):
                     "All quarters" if prog else "Choose a programme first", disabled=not prog),
             _filter("District", ids.district, [{"label": d, "value": d} for d in districts], district, "All districts"),
         ], className="g-2")), className="shadow-sm mb-3", id=ids.filters),
-        html.P(_count_text(len(rows), total), id=ids.count, className="small text-muted mb-2"),
+        banner,
+        opened,
+        html.Div([
+            html.P(_count_text(len(rows), total), id=ids.count, className="small text-muted mb-0 me-auto"),
+            dbc.Button("Correct the selected record", id=_correction.ids.open, color="secondary", outline=True,
+                       size="sm", disabled=True,
+                       title="Select a row (its box, or Space on the keyboard), then open it to correct or void it"),
+        ], className="d-flex align-items-center mb-2"),
         data_grid(ids.grid, rows, column_defs(), flexible=("description", "detail"),
-                  empty="No records match these filters."),
+                  empty="No records match these filters.", row_id="record",
+                  rowSelection={"mode": "singleRow", "checkboxes": True, "enableClickSelection": True}),
         dcc.Store(id=ids.state, data=filters),
     ])
 
@@ -95,7 +116,9 @@ def _filter(label, id, options, value, placeholder, disabled=False):
 
 def column_defs() -> list[dict]:
     defs = []
-    for key in COLUMNS:
+    shown = list(COLUMNS)  # the CSV keeps "Corrected" last; the grid shows it beside the reference
+    shown.insert(shown.index("reference") + 1, shown.pop(shown.index("corrected")))
+    for key in shown:
         col = {"field": key, "headerName": HEADERS[key]}
         if key in NUMERIC:
             col.update(type="numericColumn", filter="agNumberColumnFilter")
@@ -158,3 +181,69 @@ def _cell(value):
 def csv_filename(filters: dict) -> str:
     parts = ["activities"] + [str(filters[k]) for k in ("programme", "kind", "quarter", "district") if filters.get(k)]
     return "_".join(parts).replace(" ", "-") + ".csv"
+
+
+# --- correcting one record (the panel is dashboard._correction's) --------------------------------------
+
+
+C = _correction.ids
+FIELDS = {"type": _correction.FIELD, "field": ALL}
+FEEDBACKS = {"type": _correction.FEEDBACK, "field": ALL}
+
+
+@callback(Output(ids.url, "search", allow_duplicate=True), Input(C.open, "n_clicks"),
+          State(ids.grid, "selectedRows"), State(ids.state, "data"), prevent_initial_call=True)
+def open_record(n_clicks, selected, filters):
+    """The selected row's record opens in the correction panel (its own URL: a link to it opens it again)."""
+    if not n_clicks or not selected:
+        raise dash.exceptions.PreventUpdate
+    return query_string(**(filters or {}), record=selected[0].get("record"))
+
+
+@callback(Output(C.open, "disabled"), Input(ids.grid, "selectedRows"))
+def can_open(selected):
+    return not selected
+
+
+@callback(Output(C.result, "children"), Output(FIELDS, "invalid"), Output(FEEDBACKS, "children"),
+          Output(C.reason, "invalid"), Output(C.comment, "invalid"), Output(ids.url, "search", allow_duplicate=True),
+          Input(C.save, "n_clicks"), Input(C.void, "n_clicks"), State(FIELDS, "value"), State(C.reason, "value"),
+          State(C.comment, "value"), State(C.record, "data"), State(ids.state, "data"), prevent_initial_call=True)
+def save_correction(save_clicks, void_clicks, values, reason, comment, record, filters):
+    """Correct or void the record opened. Refused: each problem under its field, what was typed kept; saved:
+    the page is drawn again from its URL with what changed."""
+    from importers import corrections
+
+    if not (save_clicks or void_clicks) or not record:
+        raise dash.exceptions.PreventUpdate
+    require_role(STAFF, "record correction")
+    kind, record_id = _correction.parse_key(record.get("key"))
+    names = [item["id"]["field"] for item in ctx.states_list[0]]
+    voiding = ctx.triggered_id == C.void
+    user = current_username()
+    with store().begin() as session:
+        require_programme(session, record.get("programme"))
+        try:
+            if voiding:
+                done = corrections.void(session, kind, record_id, by=user, reason=reason, comment=comment)
+            else:
+                done = corrections.correct(session, kind, record_id, dict(zip(names, values)), by=user,
+                                           reason=reason, comment=comment, settings=settings())
+        except corrections.NotCorrectable as exc:
+            done = corrections.Outcome(False, {corrections.GENERAL: str(exc)})
+        if not done.ok:
+            session.rollback()
+    problems = done.problems
+    marks = [bool(problems.get(name)) for name in names]
+    messages = [problems.get(name, "") for name in names]
+    if done.ok:
+        search = query_string(**(filters or {}), record=None if voiding else record["key"], saved=done.event)
+        return dbc.Alert("Saved.", color="success", className="py-2 small mb-0"), marks, messages, False, False, search
+    marked = [n for n in [*names, "reason", "comment"] if n in problems]
+    text = " ".join(filter(None, [
+        done.general and f"{done.general}.",
+        marked and f"{len(marked)} value{'s' if len(marked) != 1 else ''} to correct (marked below each field).",
+    ]))
+    alert = dbc.Alert([html.Strong("Nothing saved: "), text], color="danger", className="py-2 small mb-0",
+                      id="activities-correction-refused")
+    return alert, marks, messages, "reason" in problems, "comment" in problems, dash.no_update

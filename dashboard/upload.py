@@ -49,6 +49,7 @@ class ids:
     template = "upload-template"  # pattern: {"type": template, "kind": kind}
     template_download = "upload-template-download"
     checked = "upload-checked"
+    file_values = "upload-file-values"  # pattern {"type": file_values, "kind": "choice"}: rows taking the file's
 
 
 SHOWN_PROBLEMS = 500
@@ -237,11 +238,32 @@ def render_report(report, *, committed: bool) -> html.Div:
         dbc.Alert(text, color=colour, className="py-2", id="upload-verdict"),
         counts_table(report.counts or {}),
         None if committed else sheets_understood(report.sheets),
+        conflicts_section(list(getattr(report, "conflicts", None) or []), committed=committed),
         html.Div([html.H3(f"Errors ({len(errors):,})", className="h6 text-danger"),
                   _problem_table(errors, "upload-errors")], className="mb-3") if errors else None,
         html.Div([html.H3(f"Warnings ({len(warnings):,})", className="h6 text-warning-emphasis"),
                   _problem_table(warnings, "upload-warnings")], className="mb-3") if warnings else None,
     ])
+
+
+def conflicts_section(conflicts, *, committed: bool) -> html.Div | None:
+    """Rows of the file that would undo a correction made in the browser since: listed with who corrected
+    what and why; before the commit, each can be switched to the file's value (the correction is kept
+    otherwise)."""
+    if not conflicts:
+        return None
+    title = html.H3(f"Corrected in the browser since ({len(conflicts):,})", className="h6 text-warning-emphasis")
+    if committed:
+        return html.Div([title, html.Ul([html.Li(str(c)) for c in conflicts], className="small")],
+                        className="mb-3", id="upload-conflicts")
+    return html.Div([
+        title,
+        html.P("These rows were corrected (or voided) on the Activities page after they were uploaded. The "
+               "corrections are kept unless you tick a row to take the file's value instead.", className="small"),
+        dbc.Checklist(id={"type": ids.file_values, "kind": "choice"}, className="small",
+                      options=[{"label": str(c).replace("; the correction is kept", ""), "value": c.key}
+                               for c in conflicts], value=[]),
+    ], className="mb-3", id="upload-conflicts")
 
 
 def decode(contents: str) -> bytes:
@@ -252,7 +274,7 @@ def decode(contents: str) -> bytes:
         raise ValueError("the file could not be read from the browser") from exc
 
 
-def run_import(contents: str, filename: str, programme: str | None, *, dry_run: bool):
+def run_import(contents: str, filename: str, programme: str | None, *, dry_run: bool, file_values=()):
     """The import, dry or for real; a dry run is rolled back whatever the importer wrote. A real one is
     audited (stored or refused) with the import itself."""
     from importers.pipeline import import_file
@@ -265,7 +287,7 @@ def run_import(contents: str, filename: str, programme: str | None, *, dry_run: 
             programme = require_programme(session, programme)
     user = current_username()
     common = dict(settings=settings(), programme=programme or None, uploaded_by=user, dry_run=dry_run,
-                  isolated=True)
+                  isolated=True, file_values=set(file_values))
     if dry_run:
         with store().Session() as session:
             try:
@@ -278,6 +300,8 @@ def run_import(contents: str, filename: str, programme: str | None, *, dry_run: 
         audit.record(session, user, "upload-stored" if stored else "upload-refused", (filename or "")[:200],
                      outcome=report.outcome, sha256=report.sha256, programme=programme or None,
                      kinds=list(report.kinds or []), counts=report.counts or {},
+                     corrections_kept=[str(c) for c in report.conflicts if c.kept][:100],
+                     file_values_chosen=[str(c) for c in report.conflicts if not c.kept][:100],
                      errors=len(report.errors or []), first_error=_first_error(report))
         return report
 
@@ -316,8 +340,9 @@ def check_file(contents, programme, filename):
 @callback(Output(ids.result, "children"), Output(ids.commit, "disabled", allow_duplicate=True),
           Output(ids.history, "rowData"),
           Input(ids.commit, "n_clicks"), State(ids.file, "contents"), State(ids.file, "filename"),
-          State(ids.programme, "value"), State(ids.checked, "data"), prevent_initial_call=True)
-def commit_file(n_clicks, contents, filename, programme, checked):
+          State(ids.programme, "value"), State(ids.checked, "data"),
+          State({"type": ids.file_values, "kind": ALL}, "value"), prevent_initial_call=True)
+def commit_file(n_clicks, contents, filename, programme, checked, file_values):
     """Only what a clean dry run vouched for is imported (``_commit``); anything else is refused before the
     importer runs: nothing stored, no upload row, the refused request recorded."""
     from dashboard._access import record_refusal
@@ -332,7 +357,8 @@ def commit_file(n_clicks, contents, filename, programme, checked):
     if refused:
         record_refusal(f"upload {(filename or '')[:100]}", reason=f"commit without a matching dry run: {refused}")
         return dbc.Alert(refused, color="danger", id="upload-commit-refused"), True, dash.no_update
-    report = run_import(contents, filename, programme, dry_run=False)
+    chosen = [key for values in file_values or [] for key in values or [] if isinstance(key, str)]
+    report = run_import(contents, filename, programme, dry_run=False, file_values=chosen)
     with read_session() as session:
         history = history_rows(session)
     return render_report(report, committed=True), True, history

@@ -41,6 +41,12 @@ def register(commands) -> None:
     )
     imp.add_argument("--dry-run", action="store_true", help="check and report without storing anything")
     imp.add_argument(
+        "--use-file-values",
+        action="store_true",
+        help="where a row was corrected (or voided) in the browser since it was uploaded, take the file's "
+        "values instead of keeping the correction (the report lists every such row either way)",
+    )
+    imp.add_argument(
         "--user", default=None, metavar="NAME", help="recorded as the uploader (default: your login)"
     )
     imp.set_defaults(handler=cmd_import)
@@ -106,6 +112,7 @@ def cmd_import(args, settings: Settings) -> int:
                         programme=programme,
                         uploaded_by=user,
                         dry_run=args.dry_run,
+                        file_values=bool(args.use_file_values),
                     )
                     if not args.dry_run:
                         audit.record(session, user, "upload-stored" if report.ok else "upload-refused",

@@ -16,15 +16,17 @@ from sqlalchemy.orm import Session
 
 from indicators import kinds, periods
 from indicators.kinds import KindSpec, Line
-from indicators.models import Indicator, Programme, Upload
+from indicators.models import VOID, Indicator, Programme, RecordCorrection, Upload
 from indicators.periods import Period
 
 
 @dataclass(frozen=True)
 class ListedRecord:
-    """One record as the Activities page lists it: its kind, programme and provenance, and its line."""
+    """One record as the Activities page lists it: its kind, programme and provenance, its line, and whether
+    a correction made in the browser is in force on it."""
 
     kind: KindSpec
+    id: int
     programme: str
     reference: str | None
     quarter: str
@@ -33,6 +35,7 @@ class ListedRecord:
     uploaded_at: datetime | None
     sheet: str | None
     row: int | None
+    corrected: bool = False
 
 
 # --- the Activities page ----------------------------------------------------------------------------------
@@ -68,14 +71,28 @@ def listing(session: Session, programme_codes: list[str], *, kind: str | None = 
             query = query.add_columns(Indicator.code.label("indicator_code")).outerjoin(
                 Indicator, Indicator.id == table.c.indicator_id)
         query = query.where(*conditions).order_by(table.c.quarter.desc(), newest.desc(), table.c.id.desc()).limit(room)
+        corrected = corrected_ids(session, list(progs), spec.key)
         for record in session.execute(query):
-            out.append(ListedRecord(spec, progs[record.programme_id], record.reference, record.quarter,
+            out.append(ListedRecord(spec, record.id, progs[record.programme_id], record.reference, record.quarter,
                                     spec.line(record), record.upload_filename, record.uploaded_at,
-                                    record.source_sheet, record.source_row))
+                                    record.source_sheet, record.source_row, record.id in corrected))
     return out, total
 
 
 # --- provenance -------------------------------------------------------------------------------------------
+
+
+def corrected_ids(session: Session, programme_ids: list[int], kind: str) -> set[int]:
+    """The records of a kind with a browser correction in force."""
+    return set(session.scalars(select(RecordCorrection.record_id).where(
+        RecordCorrection.programme_id.in_(programme_ids), RecordCorrection.kind == kind,
+        RecordCorrection.field != VOID, RecordCorrection.superseded_at.is_(None))))
+
+
+def corrections_of(session: Session, kind: str, record_id: int) -> list[RecordCorrection]:
+    """A record's corrections, oldest first (in force or superseded by a later upload's value)."""
+    return list(session.scalars(select(RecordCorrection).where(
+        RecordCorrection.kind == kind, RecordCorrection.record_id == record_id).order_by(RecordCorrection.id)))
 
 
 def latest_upload(session: Session, programme_id: int, quarters=None) -> Upload | None:

@@ -45,7 +45,7 @@ def test_committing_an_upload_is_recorded_stored_or_refused(client_as, demo_stor
         dash_post(client, callback_key(demo_app, "..upload-result.children"),
                   [("upload-commit", "n_clicks", 1)],
                   [("upload-file", "contents", contents), ("upload-file", "filename", name),
-                   ("upload-programme", "value", None), ("upload-checked", "data", checked["upload-checked"]["data"])])
+                   ("upload-programme", "value", None), ("upload-checked", "data", checked["upload-checked"]["data"]), []])
 
     def quarter_signed_off_meanwhile():  # a manager signs 2012Q1 off between the dry run and the commit
         with demo_store.begin() as session:

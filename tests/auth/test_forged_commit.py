@@ -33,7 +33,7 @@ def dry_run(demo_app, client, name: str, text: str, programme=None):
 def commit(demo_app, client, name: str, text: str, checked, programme=None):
     return dash_post(client, callback_key(demo_app, "..upload-result.children"), [("upload-commit", "n_clicks", 1)],
                      [("upload-file", "contents", contents(text)), ("upload-file", "filename", name),
-                      ("upload-programme", "value", programme), ("upload-checked", "data", checked)])
+                      ("upload-programme", "value", programme), ("upload-checked", "data", checked), []])  # no row corrected since
 
 
 def footprint(store) -> tuple[int, int, int]:
