@@ -47,6 +47,7 @@ class Outcome:
     ok: bool
     problems: dict[str, str] = field(default_factory=dict)
     changes: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # (label, before, after)
+    event: int | None = None  # the audit entry of a saved correction
 
     @property
     def general(self) -> str | None:
@@ -111,9 +112,10 @@ def correct(session: Session, kind: str, record_id: int, values: dict, *, by: st
                            comment=comment))
     session.flush()
     aggregates.refresh(session, record.programme_id, kind, quarters + _quarters(record, found))
-    audit.record(session, by, "record-corrected", f"{kind} #{record.id}", reason=reason, comment=comment.strip(),
-                 quarter=record.quarter, changes={c.label: [old, new] for c, old, new in changes})
-    return Outcome(True, changes=[(c.label, old, new) for c, old, new in changes])
+    event = audit.record(session, by, "record-corrected", f"{kind} #{record.id}", reason=reason,
+                         comment=comment.strip(), quarter=record.quarter,
+                         changes={c.label: [old, new] for c, old, new in changes})
+    return Outcome(True, changes=[(c.label, old, new) for c, old, new in changes], event=event.id)
 
 
 def void(session: Session, kind: str, record_id: int, *, by: str, reason: str | None,
@@ -132,9 +134,9 @@ def void(session: Session, kind: str, record_id: int, *, by: str, reason: str | 
     session.delete(record)
     session.flush()
     aggregates.refresh(session, record.programme_id, kind, quarters)
-    audit.record(session, by, "record-corrected", f"{kind} #{record_id}", reason=reason, comment=comment.strip(),
-                 quarter=quarters[0], voided=snapshot)
-    return Outcome(True, changes=[("Record", summary, "voided")])
+    event = audit.record(session, by, "record-corrected", f"{kind} #{record_id}", reason=reason,
+                         comment=comment.strip(), quarter=quarters[0], voided=snapshot)
+    return Outcome(True, changes=[("Record", summary, "voided")], event=event.id)
 
 
 def _why_not(session: Session, record, reason, comment) -> dict[str, str]:
