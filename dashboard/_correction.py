@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard._components import format_datetime
+from dashboard._editor import dom_id
 
 FIELD = "activities-correction-field"  # pattern: {"type": FIELD, "field": "female"}
 FEEDBACK = "activities-correction-feedback"  # pattern: {"type": FEEDBACK, "field": "female"}
@@ -116,16 +117,11 @@ def _field(column, value):
         control = dbc.Input(id=control_id, value=value or "", type="text", placeholder=placeholder,
                             inputmode="numeric" if isinstance(column.type, t.Integer) else None)
     return html.Div([
-        dbc.Label(column.label, html_for=_dom_id(control_id), className="small mb-1"),
+        dbc.Label(column.label, html_for=dom_id(control_id), className="small mb-1"),
         control,
         dbc.FormFeedback(id={"type": FEEDBACK, "field": column.field}, type="invalid"),
     ], className="mb-1")
 
-
-def _dom_id(pattern_id: dict) -> str:
-    import json
-
-    return json.dumps(pattern_id, sort_keys=True, separators=(",", ":"))
 
 
 def _provenance(record, upload) -> str:

@@ -27,14 +27,14 @@ def _input(key: str, label: str, value, *, pattern: str = FIELD, help: str | Non
     extra = {"rows": 3} if key in LONG else {"type": kind}
     control_id = {"type": pattern, "key": key}
     return html.Div([
-        dbc.Label(label, html_for=_dom_id(control_id), className="small mb-1"),
+        dbc.Label(label, html_for=dom_id(control_id), className="small mb-1"),
         component(id=control_id, value="" if value is None else str(value), **extra),
         dbc.FormFeedback(id={"type": FEEDBACK, "key": key}, type="invalid"),
         dbc.FormText(help) if help else None,
     ], className="mb-2")
 
 
-def _dom_id(pattern_id: dict) -> str:
+def dom_id(pattern_id: dict) -> str:
     """The DOM id Dash gives a pattern-matching id (keys sorted, JSON without spaces), for a label's ``for``."""
     import json
 
