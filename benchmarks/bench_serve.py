@@ -50,6 +50,11 @@ def router_request(dependencies: list[dict]) -> dict:
     raise RuntimeError("the page router callback was not found in /_dash-dependencies")
 
 
+# One sign-in at a time: every user signs in as the bench user, and a burst of sign-ins to one account is
+# refused by the store's throttle (more than five counted at once), as it would be for a password guesser.
+SIGNING_IN = threading.Lock()
+
+
 def user(base: str, router: dict, stop: float, latencies: list, errors: list, seed: int,
          signed_in: threading.Semaphore | None = None) -> None:
     """One user until ``stop``: ``latencies`` gets (when the request started, seconds it took); ``signed_in``
@@ -58,10 +63,11 @@ def user(base: str, router: dict, stop: float, latencies: list, errors: list, se
 
     rng = random.Random(seed)
     web = requests.Session()
-    form = web.get(base + "/login", timeout=30).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    signed = web.post(base + "/login", data={"csrf_token": token, "username": BENCH_USER,
-                                             "password": BENCH_PASSWORD, "next": "/"}, timeout=30)
+    with SIGNING_IN:
+        form = web.get(base + "/login", timeout=30).text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        signed = web.post(base + "/login", data={"csrf_token": token, "username": BENCH_USER,
+                                                 "password": BENCH_PASSWORD, "next": "/"}, timeout=30)
     if signed_in is not None:
         signed_in.release()
     if signed.status_code != 200 or "/login" in signed.url:
