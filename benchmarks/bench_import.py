@@ -25,8 +25,9 @@ HEADERS = ["Ref", "Project", "Start date", "End date", "District", "Target group
            "Total", "Passed post-test", "Organised with"]
 
 
-def workbook() -> Path:
-    path = CACHE / f"trainings-{ROWS}.xlsx"
+def workbook(rows: int = ROWS) -> Path:
+    """A trainings workbook of ``rows`` rows of KEC (random.Random(42)), made once and cached."""
+    path = CACHE / f"trainings-{rows}.xlsx"
     if path.exists():
         return path
     from openpyxl import Workbook
@@ -41,7 +42,7 @@ def workbook() -> Path:
     sheet.append([])
     sheet.append(HEADERS)
     first, days = date(2017, 1, 1), (date(2020, 6, 30) - date(2017, 1, 1)).days
-    for n in range(1, ROWS + 1):
+    for n in range(1, rows + 1):
         start = first + timedelta(days=rng.randrange(days))
         female, male = rng.randint(3, 40), rng.randint(3, 40)
         sheet.append([f"TR-{n:06d}", "KEC", start, start + timedelta(days=rng.randint(0, 2)),

@@ -14,10 +14,9 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-import plotly.graph_objects as go
 from dash import html
 
-from dashboard._charts import FONT
+from dashboard._charts import FONT, template
 from dashboard._components import format_number
 
 GEOJSON = Path(__file__).resolve().parent / "geo" / "rwanda-districts.geojson"
@@ -47,17 +46,18 @@ def _classes(top: float) -> list[tuple[float, float]]:
 
 
 def district_map(values: dict[str, float], *, unit: str = "number", what: str, withheld: dict[str, str] | None = None,
-                 details: dict[str, str] | None = None, limit: int = 5, height: int = 430) -> go.Figure:
+                 details: dict[str, str] | None = None, limit: int = 5, height: int = 430) -> dict:
     """A choropleth of ``values`` (district -> value). ``withheld``: districts whose count is not shown, each
     with what it reads instead ("<5 victims", or why a larger one is withheld too), hatched grey; ``details``
-    adds a line to a district's hover (the camps counted in it)."""
+    adds a line to a district's hover (the camps counted in it). Plotly's JSON, as ``dashboard._charts`` writes
+    its figures."""
     withheld = withheld or {}
     details = details or {}
     withheld_label = f"withheld (fewer than {limit}, or so that one cannot be worked out)"
     total = sum(v for d, v in values.items() if d not in withheld)
     shown = [v for d, v in values.items() if d not in withheld and v]
     classes = _classes(max(shown)) if shown else []
-    fig = go.Figure()
+    data = []
     drawn = []
     for name, rings in districts().items():
         value = values.get(name)
@@ -80,24 +80,25 @@ def district_map(values: dict[str, float], *, unit: str = "number", what: str, w
     used = {group for *_, group, _label in drawn}
     for group, colour in legend:
         if group in used:
-            fig.add_scatter(x=[None], y=[None], mode="markers", name=group, legendgroup=group, hoverinfo="skip",
-                            marker=dict(symbol="square", size=14, color=colour, line=dict(color=EDGE, width=1)))
+            data.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=group, legendgroup=group,
+                             hoverinfo="skip",
+                             marker=dict(symbol="square", size=14, color=colour, line=dict(color=EDGE, width=1))))
     for name, rings, colour, group, label in drawn:
         for ring in rings:
             xs, ys = zip(*ring)
-            fig.add_scatter(
-                x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour, line=dict(color=EDGE, width=0.8),
+            data.append(dict(
+                type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour, line=dict(color=EDGE, width=0.8),
                 name=name, legendgroup=group, showlegend=False, hoveron="fills", text=label, hoverinfo="text",
                 **({"fillpattern": dict(shape="/", fgcolor=EDGE, bgcolor=WITHHELD)} if group == withheld_label
-                   else {}))
-    fig.update_layout(
-        template="plotly_white", font=FONT, height=height, margin=dict(l=4, r=4, t=8, b=4),
+                   else {})))
+    layout = dict(
+        template=template(), font=FONT, height=height, margin=dict(l=4, r=4, t=8, b=4),
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hoverlabel=dict(font=FONT),
         legend=dict(title=dict(text=what), orientation="v", x=1.0, xanchor="left", y=1, traceorder="normal"),
         xaxis=dict(visible=False, fixedrange=True), yaxis=dict(visible=False, scaleanchor="x", fixedrange=True),
         dragmode=False,
     )
-    return fig
+    return dict(data=data, layout=layout)
 
 
 def attribution() -> html.P:

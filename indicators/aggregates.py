@@ -9,6 +9,10 @@ listens to sessions behind its back.
 - ``ctmonitor init`` calls ``sync_definitions``: an indicator whose source, filter, measure or
   disaggregations changed (or that never had sums) is recomputed whole.
 
+The Data quality outliers and the Victims counts (``indicators.quality``, ``indicators.victims``) are stored
+per programme the same way: ``refresh`` and ``rebuild`` store them anew for the kinds written, so every
+writer keeps them exact without knowing about them.
+
 A measure that depends on history (a stage: an instrument counts where it first reaches the stage) has its
 sums recomputed over all the programme's quarters; they come from small tables.
 """
@@ -22,10 +26,10 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from indicators import periods
+from indicators import kinds, periods
 from indicators.measures import RESULTS, Key, Sums
 from indicators.sums import Source, compute_kind_sums, compute_quarter_sums
-from indicators.models import Indicator, IndicatorSums, Programme
+from indicators.models import CheckResult, Indicator, IndicatorSums, Programme
 
 
 def signature(indicator) -> str:
@@ -36,7 +40,9 @@ def signature(indicator) -> str:
 
 
 def refresh(session: Session, programme_id: int, kind: str, quarters: Iterable[str] | None = None) -> None:
-    """Recompute the sums of the programme's indicators fed by ``kind`` for ``quarters`` (all when None)."""
+    """Recompute the sums of the programme's indicators fed by ``kind`` for ``quarters`` (all when None), and
+    the stored checks that read ``kind`` (over all the programme's records: a median moves with every row)."""
+    refresh_checks(session, programme_id, [kind])
     if kind == RESULTS:
         return
     indicators = session.execute(select(Indicator.__table__).where(
@@ -64,7 +70,19 @@ def rebuild(session: Session, programme_id: int | None = None) -> int:
     indicators = session.execute(query).all()
     for indicator in indicators:
         _recompute_whole(session, indicator)
+    every = session.scalars(select(Programme.id)).all() if programme_id is None else [programme_id]
+    for each in every:
+        refresh_checks(session, each, kinds.KEYS)
     return len(indicators)
+
+
+def refresh_checks(session: Session, programme_id: int, kinds_written: Iterable[str]) -> None:
+    """Store anew what the Data quality and Victims checks find in the programme's records of these kinds."""
+    from indicators import quality, victims  # they read figures; the sums do not
+
+    for kind in kinds_written:
+        quality.refresh_stored(session, programme_id, kind)
+        victims.refresh_stored(session, programme_id, kind)
 
 
 def sync_definitions(session: Session) -> list[str]:
@@ -74,6 +92,11 @@ def sync_definitions(session: Session) -> list[str]:
         if indicator.sums_signature != signature(indicator):
             _recompute_whole(session, indicator)
             changed.append(indicator.code)
+    # a store from before the checks were stored, or a programme loaded since: store them now
+    stored = set(session.scalars(select(CheckResult.programme_id).distinct()))
+    for programme_id in session.scalars(select(Programme.id)).all():
+        if programme_id not in stored:
+            refresh_checks(session, programme_id, kinds.KEYS)
     return changed
 
 

@@ -14,18 +14,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indicators import kinds, vocabulary
+from indicators import kinds, victims, vocabulary
 from indicators.figures import load_programme, programme_quarters, report_quarter
 from indicators.sums import Source, compute_quarter_sums
-from indicators.models import Case, Indicator
+from indicators.models import Indicator
 from indicators.periods import Period
 
 MAPPED_MEASURES = ("count", "sum")
 SPANS = {"quarter": "Report quarter", "year": "Year to date", "lop": "Life of project to date"}
-VICTIM_STATUSES = ("Possible victim", "Actual victim")
 _DISTRICTS = {d.casefold(): d for d in vocabulary.DISTRICTS}
 _CAMPS = {c.casefold(): c for c in vocabulary.CAMPS}
 
@@ -79,10 +78,7 @@ def victims_by_district(session: Session, programme_code: str) -> tuple[dict[str
     """Possible and actual victims of a programme by the district (or the camp, in its district) where they
     were identified, to date; and how many were identified in no place that can be read."""
     programme = load_programme(session, programme_code)
-    rows = session.execute(
-        select(Case.location, func.count()).where(Case.programme_id == programme.id,
-                                                  Case.status.in_(VICTIM_STATUSES))
-        .group_by(Case.location)).all()
+    rows = victims.by_location(session, programme.id).items()  # stored, refreshed by every write of cases
     districts: Counter = Counter()
     camps: dict[str, Counter] = {}
     unknown = 0

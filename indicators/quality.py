@@ -6,19 +6,21 @@
   programme's median attendance, or none at all; more participants passing the post-test than attended; more
   children than people reached; a percentage indicator above 100% in a quarter. The record rules run in SQL
   (the median from a histogram of attendances); at most ``OUTLIER_LIMIT`` offending rows of each kind are
-  listed per programme and the rest counted.
+  listed per programme and the rest counted. What they find is stored per programme and kind, refreshed by
+  every write of those records (``indicators.aggregates`` calls ``refresh_stored``), so the page reads it.
 - Uploads with warnings or refused, with their first problem as the importer wrote it.
 - Disaggregation gaps: life-of-project figures falling in an Unknown category.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from indicators import cached
 from indicators.figures import ProgrammeFigures, figures
 from indicators.models import Awareness, Programme, Training, Upload
 from indicators.numbers import format_value
@@ -83,7 +85,7 @@ def programme_checks(session: Session, programme: Programme, quarter: Period) ->
     """Every check of one programme through ``quarter`` (the indicators' series read once)."""
     result = figures(session, programme.code, quarter)
     series = quarterly_series(session, result, quarter)
-    found, more = record_outliers(session, programme)
+    found, more = stored_outliers(session, programme)
     return Checks(missing_quarters(programme, result, series), found + ratio_outliers(programme, result, series),
                   more, unknown_categories(programme, result))
 
@@ -111,9 +113,42 @@ def missing_quarters(programme: Programme, result: ProgrammeFigures, series_of: 
 
 
 def record_outliers(session: Session, programme: Programme) -> tuple[list[Outlier], int]:
-    """The training and awareness rows breaking an outlier rule, found in SQL: the median attendance from a
-    histogram of sizes (few distinct values), then only the offending rows, at most ``OUTLIER_LIMIT`` of
-    each kind; and how many offending rows were left out."""
+    """The training and awareness rows breaking an outlier rule, found in SQL now (at most ``OUTLIER_LIMIT``
+    of each kind), and how many offending rows were left out. The pages read ``stored_outliers``."""
+    out, more = [], 0
+    for rule in _RULES.values():
+        found, left_out = rule(session, programme)
+        out += found
+        more += left_out
+    return out, more
+
+
+def stored_outliers(session: Session, programme: Programme) -> tuple[list[Outlier], int]:
+    """``record_outliers`` as the last write of the programme's records left them in the store
+    (``refresh_stored``); computed now for a kind never stored (a store from before they were kept)."""
+    out, more = [], 0
+    for kind, rule in _RULES.items():
+        stored = cached.load(session, programme.id, f"outliers:{kind}")
+        if stored is None:
+            found, left_out = rule(session, programme)
+        else:
+            found, left_out = [Outlier(**o) for o in stored["found"]], stored["more"]
+        out += found
+        more += left_out
+    return out, more
+
+
+def refresh_stored(session: Session, programme_id: int, kind: str) -> None:
+    """Store the outliers of a programme's rows of ``kind`` anew, after a write of them (in its transaction)."""
+    rule = _RULES.get(kind)
+    if rule is None:
+        return
+    found, more = rule(session, session.get(Programme, programme_id))
+    cached.save(session, programme_id, f"outliers:{kind}", {"found": [asdict(o) for o in found], "more": more})
+
+
+def _training_outliers(session: Session, programme: Programme) -> tuple[list[Outlier], int]:
+    """The median attendance from a histogram of sizes (few distinct values), then only the offending rows."""
     size = Training.female + Training.male
     over_passed = and_(Training.passed_post_test.is_not(None), Training.passed_post_test > size)
     histogram = session.execute(
@@ -135,13 +170,19 @@ def record_outliers(session: Session, programme: Programme) -> tuple[list[Outlie
             if t.passed_post_test is not None and t.passed_post_test > n:
                 out.append(_outlier(programme, "Training", t, filename, f"{t.passed_post_test:,} passed of {n:,}",
                                     "more passed the post-test than attended (over 100%)"))
-    awareness, more_awareness = _offending(
+    return out, more
+
+
+def _awareness_outliers(session: Session, programme: Programme) -> tuple[list[Outlier], int]:
+    awareness, more = _offending(
         session, Awareness, programme.id,
         and_(Awareness.under_18.is_not(None), Awareness.under_18 > Awareness.female + Awareness.male))
-    for a, filename in awareness:
-        out.append(_outlier(programme, "Awareness", a, filename, f"{a.under_18:,} under 18 of {a.female + a.male:,}",
-                            "more children than people reached"))
-    return out, more + more_awareness
+    return [_outlier(programme, "Awareness", a, filename, f"{a.under_18:,} under 18 of {a.female + a.male:,}",
+                     "more children than people reached") for a, filename in awareness], more
+
+
+# The sheet kinds the outlier rules read, in the order their findings are listed.
+_RULES = {"trainings": _training_outliers, "awareness": _awareness_outliers}
 
 
 def median_of(histogram: dict[int, int]) -> float:

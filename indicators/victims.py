@@ -1,7 +1,8 @@
 """The victims profile (aggregates only): counts and shares by nationality, sex, age group, exploitation type and
 destination over the victims whose value is known (as DOMAIN §7's research figures are computed), with small
 counts withheld by ``indicators.disclosure`` when a threshold is given. No case code or row ever leaves here:
-only counts. The Victims profile page lays these out.
+only counts. The Victims profile page lays these out. The counts are stored per programme and refreshed by
+every write of its cases (``indicators.aggregates`` calls ``refresh_stored``), so the page reads them.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from indicators import disclosure
+from indicators import cached, disclosure
 from indicators.models import Case, Indicator, Programme
 
 VICTIM_STATUSES = ("Possible victim", "Actual victim")
 UNKNOWN = {None, "", "Unknown", "unknown"}
+STORED = "victims"  # the name of their counts in the store
 DIMENSIONS = (
     ("nationality", "Nationality", False),
     ("sex", "Sex", False),
@@ -82,29 +84,62 @@ def tally(dimension: str, label: str, victims: Counter, multiple: bool = False,
 
 
 def profile(session, programme_id: int, limit: int = disclosure.DEFAULT_THRESHOLD) -> tuple[int, list[Breakdown]]:
-    """Victims (possible or actual) of one programme, and one breakdown per dimension, counted in SQL: one
-    GROUP BY over every dimension at once (a few hundred combinations), the exploitation types by their
-    stored JSON list."""
-    columns = (Case.nationality, Case.sex, Case.age_group, Case.exploitation_types, Case.destination_region)
+    """Victims (possible or actual) of one programme, and one breakdown per dimension, from the victims'
+    counts per combination of values (``victim_counts``)."""
+    per_dimension = {key: Counter() for key, _, _ in DIMENSIONS}
+    total = 0
+    for *values, _location, n in victim_counts(session, programme_id)["groups"]:
+        values[3] = tuple(values[3])
+        total += n
+        for (key, _, _), value in zip(DIMENSIONS, values):
+            per_dimension[key][value] += n
+    return total, [tally(key, label, per_dimension[key], multiple, limit) for key, label, multiple in DIMENSIONS]
+
+
+def by_location(session: Session, programme_id: int) -> Counter:
+    """Victims (possible or actual) of one programme by the place where they were identified, as written."""
+    places: Counter = Counter()
+    for *_values, location, n in victim_counts(session, programme_id)["groups"]:
+        places[location] += n
+    return places
+
+
+def victim_counts(session: Session, programme_id: int) -> dict:
+    """``count_victims`` as the last write of the programme's cases left it in the store (``refresh_stored``);
+    counted now for a programme never stored (a store from before they were kept)."""
+    stored = cached.load(session, programme_id, STORED)
+    return count_victims(session, programme_id) if stored is None else stored
+
+
+def count_victims(session: Session, programme_id: int) -> dict:
+    """A programme's cases, and its victims (possible or actual) per combination of nationality, sex, age group,
+    exploitation types (a list), destination and place identified, counted in SQL now: one GROUP BY (a few
+    hundred combinations), the exploitation types by their stored JSON list.
+    ``{"cases": 812, "groups": [[nationality, sex, age group, [types], destination, place, victims], ...]}``"""
+    columns = (Case.nationality, Case.sex, Case.age_group, Case.exploitation_types, Case.destination_region,
+               Case.location)
     groups = session.execute(
         select(*[type_coerce(c, String) if c is Case.exploitation_types else c for c in columns], func.count())
         # the programme holds most cases: a scan beats a lookup per row through the programme index
         .where(Case.programme_id + 0 == programme_id, Case.status.in_(VICTIM_STATUSES))
         .group_by(*columns)).all()
-    per_dimension = {key: Counter() for key, _, _ in DIMENSIONS}
-    for *values, n in groups:
-        values[3] = tuple(json.loads(values[3]) or ()) if values[3] else ()
-        for (key, _, _), value in zip(DIMENSIONS, values):
-            per_dimension[key][value] += n
-    return sum(n for *_, n in groups), [tally(key, label, per_dimension[key], multiple, limit)
-                                        for key, label, multiple in DIMENSIONS]
+    cases = session.scalar(select(func.count()).select_from(Case).where(Case.programme_id == programme_id))
+    return {"cases": cases,
+            "groups": [[nationality, sex, age, list(json.loads(types) or ()) if types else [], destination, place, n]
+                       for nationality, sex, age, types, destination, place, n in groups]}
+
+
+def refresh_stored(session: Session, programme_id: int, kind: str) -> None:
+    """Store the programme's victim counts anew after a write of its cases (in the writing transaction)."""
+    if kind == "cases":
+        cached.save(session, programme_id, STORED, count_victims(session, programme_id))
 
 
 def programmes_with_cases(session: Session, codes: list[str]) -> list[str]:
     """Which of these programmes have recorded cases, by code."""
-    return list(session.scalars(
-        select(Programme.code).join(Case, Case.programme_id == Programme.id).where(Programme.code.in_(codes))
-        .group_by(Programme.code).having(func.count(Case.id) > 0).order_by(Programme.code)))
+    found = session.execute(select(Programme.id, Programme.code).where(Programme.code.in_(codes))
+                            .order_by(Programme.code)).all()
+    return [code for programme_id, code in found if victim_counts(session, programme_id)["cases"]]
 
 
 def default_programme(session: Session, with_cases: list[str]) -> str:

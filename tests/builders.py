@@ -23,6 +23,7 @@ from indicators.kinds import by_table as kind_of_table
 from indicators.models import (
     Awareness,
     Case,
+    CheckResult,
     Indicator,
     IndicatorSums,
     Meeting,
@@ -183,9 +184,10 @@ TEST_PROGRAMME = {
 
 
 def clear_records(session: Session) -> None:
-    """Start a test from an empty set of records and narratives (rolled back with the test's session), so
-    hand-computed figures hold whatever other suites left committed in the shared store."""
-    for model in [*(spec.model for spec in KINDS), Narrative, IndicatorSums]:
+    """Start a test from an empty set of records and narratives, and what was stored of them (rolled back with
+    the test's session), so hand-computed figures hold whatever other suites left committed in the shared
+    store."""
+    for model in [*(spec.model for spec in KINDS), Narrative, IndicatorSums, CheckResult]:
         session.execute(delete(model))
     session.flush()
 

@@ -130,7 +130,10 @@ def test_plotly_is_the_basic_bundle_of_the_plotly_package_own_version(client):
 
 
 def test_every_chart_the_pages_draw_is_a_trace_type_of_the_basic_bundle():
-    from dashboard import _charts
+    """And each is a valid Plotly figure: they are written as plain JSON, which ``go.Figure`` checks."""
+    import plotly.graph_objects as go
+
+    from dashboard import _charts, _map
 
     rows = [{"quarter": "FY2019Q1", "target": 10, "actual": 8, "cumulative": 8, "lop_target_to_date": 9},
             {"quarter": "FY2019Q2", "target": 10, "actual": 12, "cumulative": 20, "lop_target_to_date": 18}]
@@ -140,8 +143,9 @@ def test_every_chart_the_pages_draw_is_a_trace_type_of_the_basic_bundle():
         _charts.category_chart(["Female", "Male"], [1, 2], [3, 4], [5, 6], "number", quarter_label="Q",
                                year_label="FY"),
         _charts.share_chart(["Burundi", "Rwanda"], [60.0, None]),
+        _map.district_map({"Huye": 12, "Kirehe": 3}, what="victims", withheld={"Kirehe": "<5 victims"}),
     ]
-    drawn = {trace.type for figure in figures for trace in figure.data}
+    drawn = {trace.type for figure in figures for trace in go.Figure(figure).data}  # raises if one is invalid
     assert drawn and drawn <= set(_delivery.PLOTLY_TRACES)
 
 

@@ -170,13 +170,14 @@ def test_indicator_page_has_reference_chart_disaggregations_records_and_narrativ
     for expected in ("Definition", "Baseline", "PS.5.3-15", "FY2019", "LOP", "1,120", "Sum of female + male"):
         assert expected in text, expected
     chart = find(page, "indicator-chart").figure  # one value axis: quarters against their own targets
-    assert [trace.name for trace in chart.data] == ["Quarter actual", "Quarter target"]
-    assert list(chart.data[0].x)[-1] == "FY2019Q3" and "yaxis2" not in chart.layout.to_plotly_json()
+    assert [trace["name"] for trace in chart["data"]] == ["Quarter actual", "Quarter target"]
+    assert list(chart["data"][0]["x"])[-1] == "FY2019Q3" and "yaxis2" not in chart["layout"]
     # FY2019 Q3's target is 400 × 91/365 days, the same days the status is pro-rated by
-    assert chart.data[1].y[-1] == pytest.approx(400 * 91 / 365)
+    assert chart["data"][1]["y"][-1] == pytest.approx(400 * 91 / 365)
     cumulative = find(page, "indicator-cumulative").figure
-    assert [trace.name for trace in cumulative.data] == ["LOP actual to date", "LOP target to date", "LOP target"]
-    assert cumulative.data[2].y[0] == 1120 and "LOP target 1,120" in cumulative.layout.annotations[0].text
+    assert [t["name"] for t in cumulative["data"]] == ["LOP actual to date", "LOP target to date", "LOP target"]
+    assert cumulative["data"][2]["y"][0] == 1120
+    assert "LOP target 1,120" in cumulative["layout"]["annotations"][0]["text"]
     records = find(page, "indicator-records").rowData
     assert records and all(r["counted_in"] == "FY2019Q3" for r in records)
     assert {"upload_filename", "source_sheet", "source_row"} <= set(records[0])

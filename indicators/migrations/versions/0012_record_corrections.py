@@ -1,7 +1,7 @@
 """record corrections made in the browser
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2027-02-02 09:00:00.000000
 
 An officer corrects one stored record (a count, a date, a district, a group, a stage) or voids it, with a
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision: str = '0012'
-down_revision: Union[str, None] = '0010'
+down_revision: Union[str, None] = '0011'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
