@@ -16,7 +16,7 @@ from benchmarks._serving import BENCH_PASSWORD, BENCH_USER, ensure_user
 
 PAGES = [
     "/", "/programme?code=KEC&period=FY2019Q3", "/indicator?code=KEC-4.2&period=FY2019Q3",
-    "/activities?programme=KEC&quarter=FY2019Q3", "/upload", "/reports?programme=KEC&period=FY2019Q3",
+    "/activities?programme=KEC&quarter=FY2019Q3", "/activities", "/upload", "/reports?programme=KEC&period=FY2019Q3",
     "/quality?programme=KEC", "/victims", "/audit",
 ]
 VISITS = 5

@@ -54,7 +54,7 @@ CALLBACK_COMPONENTS = [dbc.Button(id=_correction.ids.save), dbc.Button(id=_corre
                        dbc.Input(id=_correction.ids.comment), dcc.Store(id=_correction.ids.record)]
 
 
-LIMIT = 5000
+LIMIT = 2000  # newest records drawn in the grid (40 pages of 50); the filters narrow to the rest
 NUMERIC = {"female", "male", "total", "row"}
 
 

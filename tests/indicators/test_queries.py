@@ -92,3 +92,15 @@ def test_feeding_records_refuse_unknown_indicator_and_outside_quarter(db):
 def test_latest_complete_quarter(db, code, today, expected):
     assert latest_complete_quarter(code, today, session=db).code == expected
     assert latest_complete_quarter(figures(db, code, expected).programme, today).code == expected
+
+
+def test_the_activities_listing_reads_the_newest_quarter_first_and_counts_every_record(db):
+    from indicators.records import listing
+
+    for day, female in ((date(2018, 11, 5), 1), (date(2019, 5, 2), 2), (date(2019, 5, 20), 3), (date(2020, 2, 3), 4)):
+        make_training(db, "KEC", start_date=day, female=female)
+    listed, total = listing(db, ["KEC"], kind="trainings", limit=3)
+    assert total == 4 and [(r.quarter, r.line.female) for r in listed] == [
+        ("FY2020Q2", 4), ("FY2019Q3", 3), ("FY2019Q3", 2)]
+    every, _ = listing(db, ["KEC"], kind="trainings", limit=None)
+    assert [r.line.female for r in every] == [4, 3, 2, 1]
