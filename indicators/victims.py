@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from indicators import cached, disclosure
@@ -116,10 +116,11 @@ def count_victims(session: Session, programme_id: int) -> dict:
     exploitation types (a list), destination and place identified, counted in SQL now: one GROUP BY (a few
     hundred combinations), the exploitation types by their stored JSON list.
     ``{"cases": 812, "groups": [[nationality, sex, age group, [types], destination, place, victims], ...]}``"""
-    columns = (Case.nationality, Case.sex, Case.age_group, Case.exploitation_types, Case.destination_region,
-               Case.location)
+    # the JSON list grouped as its text: PostgreSQL's json type has no equality to group by
+    columns = (Case.nationality, Case.sex, Case.age_group, cast(Case.exploitation_types, Text),
+               Case.destination_region, Case.location)
     groups = session.execute(
-        select(*[type_coerce(c, String) if c is Case.exploitation_types else c for c in columns], func.count())
+        select(*columns, func.count())
         # the programme holds most cases: a scan beats a lookup per row through the programme index
         .where(Case.programme_id + 0 == programme_id, Case.status.in_(VICTIM_STATUSES))
         .group_by(*columns)).all()
