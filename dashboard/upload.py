@@ -237,8 +237,8 @@ def render_report(report, *, committed: bool) -> html.Div:
     return html.Div([
         dbc.Alert(text, color=colour, className="py-2", id="upload-verdict"),
         counts_table(report.counts or {}),
-        None if committed else sheets_understood(report.sheets),
         conflicts_section(list(getattr(report, "conflicts", None) or []), committed=committed),
+        None if committed else sheets_understood(report.sheets),
         html.Div([html.H3(f"Errors ({len(errors):,})", className="h6 text-danger"),
                   _problem_table(errors, "upload-errors")], className="mb-3") if errors else None,
         html.Div([html.H3(f"Warnings ({len(warnings):,})", className="h6 text-warning-emphasis"),
@@ -261,7 +261,7 @@ def conflicts_section(conflicts, *, committed: bool) -> html.Div | None:
         html.P("These rows were corrected (or voided) on the Activities page after they were uploaded. The "
                "corrections are kept unless you tick a row to take the file's value instead.", className="small"),
         dbc.Checklist(id={"type": ids.file_values, "kind": "choice"}, className="small",
-                      options=[{"label": str(c).replace("; the correction is kept", ""), "value": c.key}
+                      options=[{"label": str(c).rsplit("; ", 1)[0], "value": c.key}
                                for c in conflicts], value=[]),
     ], className="mb-3", id="upload-conflicts")
 

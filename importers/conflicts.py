@@ -104,12 +104,13 @@ class Corrections:
         if entry is None:
             return None
         take_file = self.chosen(part, j)
-        self._conflict(kind_plan, part, j, f"the record was voided ({entry.old_value})", entry, kept=not take_file)
+        self._conflict(kind_plan, part, j, f"the record was voided ({entry.old_value})", entry, kept=not take_file,
+                       voided=True)
         if take_file:
             kind_plan.superseded.append(entry.id)
         return take_file
 
-    def _conflict(self, kind_plan, part, j, what, entry, kept):
+    def _conflict(self, kind_plan, part, j, what, entry, kept, voided=False):
         kind_plan.conflicts.append(Conflict(part.batch.sheet, part.batch.rows[part.indices[j]],
                                             part.columns["reference"][j], what, entry.corrected_by,
-                                            entry.corrected_at, entry.reason, kept))
+                                            entry.corrected_at, entry.reason, kept, voided))

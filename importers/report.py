@@ -79,6 +79,7 @@ class Conflict:
     at: datetime
     reason: str
     kept: bool  # True: the correction stays; False: the file's value was chosen
+    voided: bool = False  # the record was voided (kept: it stays out; chosen: it is stored again)
 
     @property
     def key(self) -> str:
@@ -87,7 +88,10 @@ class Conflict:
 
     def __str__(self) -> str:
         reference = f" ({self.reference})" if self.reference else ""
-        choice = "the correction is kept" if self.kept else "the file's value is used"
+        if self.voided:
+            choice = "it stays voided" if self.kept else "it is stored again from the file"
+        else:
+            choice = "the correction is kept" if self.kept else "the file's value is used"
         return (f"{self.sheet} row {self.row}{reference}: {self.what} by {self.by} on {self.at:%Y-%m-%d} "
                 f"({self.reason}); {choice}")
 
