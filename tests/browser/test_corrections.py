@@ -116,3 +116,56 @@ def test_an_officer_corrects_a_count_and_a_signed_off_quarter_refuses_it(browser
                                            reason="Other", comment="test undone",
                                            settings=demo_store.settings).ok
             session.execute(delete(RecordCorrection).where(RecordCorrection.record_id == record_id))
+
+
+def test_re_uploading_keeps_a_correction_and_brings_back_only_the_ticked_row(browser, demo_server, demo_store,
+                                                                               tmp_path):
+    from sqlalchemy import delete, func, select
+
+    from importers import corrections
+    from importers.pipeline import import_file
+    from indicators.models import RecordCorrection, Training
+    from tests.browser.test_dashboard import _choose_file, _trainings_csv
+
+    sheet = _trainings_csv(tmp_path / "gift_trainings.csv", [
+        "RU-1,GIFT,12/03/2012,Gasabo,Police,Identification of victims,12,9",
+        "RU-2,GIFT,14/03/2012,Huye,Media,Reporting on trafficking,4,6"])
+    with demo_store.begin() as session:  # stored as an upload, then one count corrected and one record voided
+        assert import_file(session, sheet.read_bytes(), sheet.name, settings=demo_store.settings,
+                           uploaded_by="amina").ok
+        first, second = (session.scalar(select(Training.id).where(Training.reference == r)) for r in ("RU-1", "RU-2"))
+        assert corrections.correct(session, "trainings", first, {"female": "21"}, by="amina", reason="Typing error",
+                                   comment="register", settings=demo_store.settings).ok
+        assert corrections.void(session, "trainings", second, by="amina", reason="Did not take place",
+                                comment="cancelled").ok
+    ensure_user(demo_store, "amina", "officer")
+    sign_in(browser, demo_server, "amina")
+    browser.get_log("browser")
+    try:
+        browser.get(demo_server + "/upload")
+        wait_for(browser, "upload-file")
+        settled(browser)
+        _choose_file(browser, sheet)
+        until_text(browser, "upload-conflicts", "Corrected in the browser since (2)")
+        settled(browser)
+        listed = text_of(browser, "upload-conflicts")
+        assert "gift_trainings row 2 (RU-1): Female participants: the file has 12, corrected to 21 by amina" in listed
+        assert "gift_trainings row 3 (RU-2): the record was voided" in listed
+        labels = browser.find_elements(By.CSS_SELECTOR, "#upload-conflicts label.form-check-label")
+        click(browser, next(label for label in labels if "RU-2" in label.text))  # bring the voided one back
+        click(browser, browser.find_element(By.ID, "upload-commit"))
+        until_text(browser, "upload-result", "Stored gift_trainings.csv")
+        result = text_of(browser, "upload-result")
+        assert "(RU-1)" in result and "the correction is kept" in result
+        assert "(RU-2)" in result and "it is stored again from the file" in result
+        with demo_store.Session() as session:
+            stored = dict(session.execute(select(Training.reference, Training.female)
+                                          .where(Training.reference.in_(["RU-1", "RU-2"]))).all())
+            in_force = session.scalar(select(func.count(RecordCorrection.id)).where(
+                RecordCorrection.reference.in_(["RU-1", "RU-2"]), RecordCorrection.superseded_at.is_(None)))
+        assert stored == {"RU-1": 21, "RU-2": 4} and in_force == 1
+        assert console_problems(browser) == []
+    finally:
+        with demo_store.begin() as session:
+            session.execute(delete(RecordCorrection).where(RecordCorrection.reference.in_(["RU-1", "RU-2"])))
+            session.execute(delete(Training).where(Training.reference.in_(["RU-1", "RU-2"])))
