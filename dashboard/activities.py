@@ -54,7 +54,7 @@ CALLBACK_COMPONENTS = [dbc.Button(id=_correction.ids.save), dbc.Button(id=_corre
                        dbc.Input(id=_correction.ids.comment), dcc.Store(id=_correction.ids.record)]
 
 
-LIMIT = 2000  # newest records drawn in the grid (40 pages of 50); the filters narrow to the rest
+LIMIT = 1000  # newest records drawn in the grid (20 pages of 50); the filters narrow to the rest
 NUMERIC = {"female", "male", "total", "row"}
 
 
@@ -130,7 +130,8 @@ def column_defs() -> list[dict]:
 
 def _count_text(shown: int, total: int) -> str:
     if total > shown:
-        return f"Showing the newest {shown:,} of {total:,} records; narrow the filters to see the rest."
+        return (f"Showing {shown:,} of {total:,} records, the latest quarter and the latest upload first; narrow "
+                "the filters to see the rest (the grid sorts what it shows by any column).")
     return f"{total:,} record{'s' if total != 1 else ''}."
 
 

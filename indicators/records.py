@@ -43,11 +43,11 @@ class ListedRecord:
 
 def listing(session: Session, programme_codes: list[str], *, kind: str | None = None, quarter: str | None = None,
             district: str | None = None, limit: int | None = 2000) -> tuple[list[ListedRecord], int]:
-    """Records of the listed kinds (or of one) matching the filters, newest first per kind, at most ``limit``
-    (None: all), and how many matched in all. A district filter leaves out kinds without a district.
-
-    With a limit, the newest are read a quarter at a time, latest quarter first, each through the index on
-    (programme, quarter): a million records are never sorted to show the newest two thousand."""
+    """Records of the listed kinds (or of one) matching the filters, at most ``limit`` (None: all), and how many
+    matched in all. A district filter leaves out kinds without a district. Per kind, the latest quarter comes
+    first and, within a quarter, the latest upload: with a limit they are read through the index on
+    (programme, quarter, upload), a quarter at a time, so a million records are never sorted to show the
+    newest thousand."""
     programmes = session.execute(select(Programme.id, Programme.code, Programme.start_date, Programme.end_date,
                                         Programme.calendar).where(Programme.code.in_(programme_codes))).all()
     progs = {p.id: p.code for p in programmes}
@@ -74,17 +74,16 @@ def listing(session: Session, programme_codes: list[str], *, kind: str | None = 
         room = None if limit is None else limit - len(out)
         if room is not None and room <= 0:
             continue
-        newest = table.c[spec.date] if spec.date else table.c.id
         query = (select(table, Upload.filename.label("upload_filename"), Upload.uploaded_at.label("uploaded_at"))
-                 .outerjoin(Upload, Upload.id == table.c.upload_id).where(*conditions))
+                 .outerjoin(Upload, Upload.id == table.c.upload_id))
         if "indicator_id" in table.c:  # a direct entry is shown with its indicator's code
             query = query.add_columns(Indicator.code.label("indicator_code")).outerjoin(
                 Indicator, Indicator.id == table.c.indicator_id)
         corrected = corrected_ids(session, list(progs), spec.key)
         if room is None:
-            batches = [session.execute(query.order_by(table.c.quarter.desc(), newest.desc(), table.c.id.desc()))]
+            batches = [session.execute(query.where(*conditions).order_by(table.c.quarter.desc(), *_newest(table)))]
         else:
-            batches = _quarter_by_quarter(session, query, table, newest, quarters, room)
+            batches = _quarter_by_quarter(session, query, table, conditions, quarters, room)
         for batch in batches:
             for record in batch:
                 out.append(ListedRecord(spec, record.id, progs[record.programme_id], record.reference,
@@ -94,11 +93,19 @@ def listing(session: Session, programme_codes: list[str], *, kind: str | None = 
     return out, total
 
 
-def _quarter_by_quarter(session: Session, query, table, newest, quarters: list[str], room: int):
-    """The query's rows, newest quarter first, each quarter's newest first, until ``room`` rows are read."""
+def _newest(table) -> tuple:
+    """Within a quarter: the latest upload first, and within an upload the last row stored first."""
+    return table.c.upload_id.desc(), table.c.id.desc()
+
+
+def _quarter_by_quarter(session: Session, query, table, conditions: list, quarters: list[str], room: int):
+    """The query's rows, latest quarter first and, within a quarter, latest upload first, until ``room`` rows
+    are read. Each quarter's ids come from the (programme, quarter, upload) index alone, in its own order; only
+    the rows shown are then read from the table (sorting a quarter's rows by date read all of them)."""
+    order = _newest(table)
     for code in quarters:
-        rows = session.execute(query.where(table.c.quarter == code)
-                               .order_by(newest.desc(), table.c.id.desc()).limit(room)).all()
+        ids = select(table.c.id).where(*conditions, table.c.quarter == code).order_by(*order).limit(room)
+        rows = session.execute(query.where(table.c.id.in_(ids.scalar_subquery())).order_by(*order)).all()
         yield rows
         room -= len(rows)
         if room <= 0:
