@@ -20,6 +20,7 @@ from benchmarks._bigstore import CACHE, REPO
 from benchmarks._report import line
 
 ROWS = 200_000
+RUNS = 3  # imports (and one read more)
 START = 1.5  # seconds for a command that does next to nothing: the start of any command
 HEADERS = ["Ref", "Project", "Start date", "End date", "District", "Target group", "Topic", "Female", "Male",
            "Total", "Passed post-test", "Organised with"]
@@ -74,8 +75,9 @@ print(json.dumps(import_once(sys.argv[1])))
 
 
 def import_once(path: str) -> dict:
-    """Import the workbook into a new store, as ``ctmonitor import`` does once the command has started:
-    read, check, store and commit. The seconds that took, and the rows read back from the store."""
+    """Import the workbook into a new store, as ``ctmonitor import``'s worker does once the command has
+    started (checking the file while calamine reads it): read, check, store and commit. The seconds that
+    took, and the rows read back from the store."""
     from sqlalchemy import func, select
 
     from importers.pipeline import import_path
@@ -93,7 +95,8 @@ def import_once(path: str) -> dict:
             definitions.load_directory(session, REPO / "programmes")
         started = time.perf_counter()
         with store.begin() as session:
-            report = import_path(session, Path(path), settings=settings, programme="KEC", uploaded_by="bench")
+            report = import_path(session, Path(path), settings=settings, programme="KEC", uploaded_by="bench",
+                                 overlapped=True)
         elapsed = time.perf_counter() - started
         with store.Session() as session:
             stored = session.scalar(select(func.count()).select_from(Training))
@@ -136,18 +139,24 @@ def command_start() -> float:
 
 def main() -> int:
     path = str(workbook())
-    reads = [float(child(READ, path)[1]) for _ in range(2)]
-    peak, printed = child(IMPORT, path)
-    result = json.loads(printed)
-    # The read before and after the import, so that both figures see the machine in the same state.
+    # Reads and imports taken in turn, each in a process of its own, and compared median to median: a busy
+    # spell of the machine then slows one run of each, not the figure.
+    reads, imports, peaks = [], [], []
+    for _ in range(RUNS):
+        reads.append(float(child(READ, path)[1]))
+        peak, printed = child(IMPORT, path)
+        result = json.loads(printed)
+        if not result["ok"]:
+            print(result["report"][:2000])
+            break
+        imports.append(result["seconds"])
+        peaks.append(peak)
     reads.append(float(child(READ, path)[1]))
-    read = statistics.median(reads)
-    if not result["ok"]:
-        print(result["report"][:2000])
-    ratio = result["seconds"] / read
+    read, seconds, peak = statistics.median(reads), statistics.median(imports or [0.0]), max(peaks or [0.0])
+    ratio = seconds / read
     ok = line(f"a) import {ROWS:,} trainings (stored {result['stored']:,})",
-              f"{result['seconds']:.2f} s vs calamine read {read:.2f} s = {ratio:.2f}× (goal ≤ 2×, bound ≤ 3×); "
-              f"peak {peak:,.0f} MiB (≤ 1024)",
+              f"median {seconds:.2f} s of {len(imports)} vs calamine read {read:.2f} s = {ratio:.2f}× "
+              f"(goal ≤ 2×, bound ≤ 3×); peak {peak:,.0f} MiB (≤ 1024)",
               result["ok"] and result["stored"] == ROWS and ratio <= 3 and peak <= 1024)
     start = command_start()
     ok &= line("a) ctmonitor start (programmes, a new store)",

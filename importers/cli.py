@@ -4,11 +4,19 @@
 transaction and prints its report. Exit status: 0 when every file was stored (or had nothing new, or was a
 clean dry run), 1 when any file was refused (that file stored nothing), 2 for a usage error (a missing file,
 an unknown project code, a store not initialised) before anything is imported.
+
+Each file is imported in a forked worker process, which checks the file while calamine reads it (see
+``importers.isolation``). If a file makes the reader abort that worker (a sheet spanning the whole grid), the
+file is imported again here, check first, and refused with its reason; the worker's own last words (the
+reader's "memory allocation … failed") are dropped.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import select
@@ -103,30 +111,73 @@ def cmd_import(args, settings: Settings) -> int:
         user = args.user or audit.command_line_user()
         refused = False
         for path in args.files:
-            try:
-                with store.begin() as session:
-                    report = import_path(
-                        session,
-                        path,
-                        settings=settings,
-                        programme=programme,
-                        uploaded_by=user,
-                        dry_run=args.dry_run,
-                        file_values=bool(args.use_file_values),
-                    )
-                    if not args.dry_run:
-                        audit.record(session, user, "upload-stored" if report.ok else "upload-refused",
-                                     report.filename, upload_id=report.upload_id, outcome=report.outcome,
-                                     via="command line")
-            except Exception as exc:  # noqa: BLE001 — one clear line, never a traceback (or a cell value)
-                print(f"{path.name}: refused, nothing stored: the import failed ({type(exc).__name__})")
-                refused = True
-                continue
-            print(report.as_text())
-            refused = refused or not report.ok
+
+            def one(overlapped: bool, path: Path = path) -> bool:
+                return _import_one(store, path, settings, programme, user, args, overlapped)
+
+            outcome = _in_worker(store, one) if hasattr(os, "fork") else None
+            refused = (one(False) if outcome is None else outcome) or refused
         return 1 if refused else 0
     finally:
         store.dispose()
+
+
+def _import_one(store: Store, path: Path, settings: Settings, programme, user: str, args, overlapped: bool) -> bool:
+    """Import one file in its own transaction and print its report; True when it was refused."""
+    try:
+        with store.begin() as session:
+            report = import_path(
+                session,
+                path,
+                settings=settings,
+                programme=programme,
+                uploaded_by=user,
+                dry_run=args.dry_run,
+                file_values=bool(args.use_file_values),
+                overlapped=overlapped,
+            )
+            if not args.dry_run:
+                audit.record(session, user, "upload-stored" if report.ok else "upload-refused",
+                             report.filename, upload_id=report.upload_id, outcome=report.outcome,
+                             via="command line")
+    except Exception as exc:  # noqa: BLE001 — one clear line, never a traceback (or a cell value)
+        print(f"{path.name}: refused, nothing stored: the import failed ({type(exc).__name__})")
+        return True
+    print(report.as_text())
+    return not report.ok
+
+
+def _in_worker(store: Store, one) -> bool | None:
+    """``one(overlapped=True)`` in a forked worker: whether the file was refused, or None when the worker was
+    lost to the reader (nothing of it was committed: its transaction ends only after the read)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as worker_stderr:
+        pid = os.fork()
+        if pid == 0:  # the worker: its own connections, its stderr kept until it is known to have lived
+            code = 2
+            try:
+                store.engine.dispose(close=False)
+                os.dup2(worker_stderr.fileno(), 2)
+                code = 1 if one(True) else 0
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        try:
+            _, status = os.waitpid(pid, 0)
+        except KeyboardInterrupt:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+            raise
+        if os.WIFSIGNALED(status) and os.WTERMSIG(status) not in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            return None
+        worker_stderr.seek(0)
+        sys.stderr.buffer.write(worker_stderr.read())
+        sys.stderr.flush()
+        if os.WIFSIGNALED(status):
+            raise KeyboardInterrupt
+        return os.WEXITSTATUS(status) != 0
 
 
 def cmd_template(args, settings: Settings) -> int:

@@ -14,6 +14,9 @@
   first chunk past a bound.
 - While streaming, formulas are read too (``importers.links``): external links, DDE and formulas reaching
   outside the workbook are refused naming their cells; formulas without a saved result are reported.
+
+``check`` does all of this; ``preflight`` does what reads no more than the zip directory and hands back the
+streaming scan to run, for a process that may be lost to the reader (``importers.isolation``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ import io
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from importers import links
 from importers.links import Refused, RefusedCells  # noqa: F401  (raised from here, for callers)
@@ -74,6 +78,18 @@ class _Budget:
 
 def check(data: bytes, filename: str, *, upload_limit: int, inflate_limit: int) -> FileFormat:
     """Refuse a file too large, of an unsupported type, damaged, encrypted or a bomb; else its format."""
+    fmt, scan = preflight(data, filename, upload_limit=upload_limit, inflate_limit=inflate_limit)
+    return fmt if scan is None else replace(fmt, formulas=scan())
+
+
+Scan = Callable[[], tuple]
+
+
+def preflight(data: bytes, filename: str, *, upload_limit: int, inflate_limit: int
+              ) -> tuple[FileFormat, Scan | None]:
+    """The checks that read no more than the file's first bytes and its zip directory (type, size, damage,
+    encryption, declared sizes and ratios), then the streaming scan of a zip's parts still to run: it returns
+    the formula cells without a saved result, or raises ``Refused``. None for a file with nothing to stream."""
     extension = _extension(filename)
     if extension not in EXTENSIONS:
         shown = extension or "no extension"
@@ -85,8 +101,8 @@ def check(data: bytes, filename: str, *, upload_limit: int, inflate_limit: int) 
     head = data[:8]
     if head.startswith(ZIP_MAGIC):
         # A workbook saved under another spreadsheet extension still reads: the content decides.
-        kind, formulas = check_zip(data, inflate_limit)
-        return FileFormat(kind, extension, formulas)
+        kind, scan = _zip_directory(data, inflate_limit)
+        return FileFormat(kind, extension), scan
     if head == OLE_MAGIC:
         if any(marker in data for marker in _ENCRYPTED_MARKERS):
             raise Refused(
@@ -97,19 +113,19 @@ def check(data: bytes, filename: str, *, upload_limit: int, inflate_limit: int) 
                 f"the file is not a valid {extension} workbook (it is an old-format or damaged Office "
                 "file); save it as .xlsx and upload it again"
             )
-        return FileFormat("xls", extension)
+        return FileFormat("xls", extension), None
     if extension == ".csv":
         if b"\x00" in data[:4096]:
             raise Refused("the file is not a CSV text file")
-        return FileFormat("csv", extension)
+        return FileFormat("csv", extension), None
     if head.startswith(b"PK"):
         raise Refused(f"the file is damaged or truncated (not a readable {extension} workbook)")
     raise Refused(f"the file is not a spreadsheet (its content is not an {extension} workbook)")
 
 
-def check_zip(data: bytes, inflate_limit: int) -> tuple[str, tuple]:
-    """Bomb, damage, size and link checks of an .xlsx/.xlsm/.ods archive; returns ``xlsx`` or ``ods`` and the
-    formula cells without a saved result."""
+def _zip_directory(data: bytes, inflate_limit: int) -> tuple[str, Scan]:
+    """Bomb, damage and size checks of an .xlsx/.xlsm/.ods archive's directory; returns ``xlsx`` or ``ods`` and
+    the scan of its parts (area, values, links), which returns the formula cells without a saved result."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -148,6 +164,12 @@ def check_zip(data: bytes, inflate_limit: int) -> tuple[str, tuple]:
             f"the workbook's sheets hold {_mb(sheet_xml)} of cell data, more than the {_mb(MAX_SHEET_XML)} "
             "ctmonitor reads at once; split it into smaller workbooks"
         )
+    return kind, lambda: _scan_parts(archive, members, names, kind)
+
+
+def _scan_parts(archive: zipfile.ZipFile, members: list, names: set, kind: str) -> tuple:
+    """Every part inflated as a stream: the sheets' area and values, formulas and links; the formula cells
+    without a saved result."""
     budget = _Budget()
     found = links.Findings(links.sheet_parts(archive, names) if kind == "xlsx" else {})
     try:
@@ -169,7 +191,7 @@ def check_zip(data: bytes, inflate_limit: int) -> tuple[str, tuple]:
             "the file is damaged or truncated (a part of the workbook does not inflate as declared)"
         ) from None
     found.raise_if_reaching_out()
-    return kind, tuple(found.unsaved)
+    return tuple(found.unsaved)
 
 
 def _is_sheet_xml(kind: str, name: str) -> bool:
