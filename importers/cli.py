@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from importers.isolation import CheckFirst
 from importers.kinds import BY_KIND, KINDS
 from importers.pipeline import import_path
 from indicators import audit
@@ -140,6 +141,8 @@ def _import_one(store: Store, path: Path, settings: Settings, programme, user: s
                 audit.record(session, user, "upload-stored" if report.ok else "upload-refused",
                              report.filename, upload_id=report.upload_id, outcome=report.outcome,
                              via="command line")
+    except CheckFirst:
+        raise
     except Exception as exc:  # noqa: BLE001 — one clear line, never a traceback (or a cell value)
         print(f"{path.name}: refused, nothing stored: the import failed ({type(exc).__name__})")
         return True
@@ -147,19 +150,27 @@ def _import_one(store: Store, path: Path, settings: Settings, programme, user: s
     return not report.ok
 
 
+_CHECK_FIRST = 3  # the worker's exit status when the check refused the file while calamine still read it
+
+
 def _in_worker(store: Store, one) -> bool | None:
     """``one(overlapped=True)`` in a forked worker: whether the file was refused, or None when the worker was
-    lost to the reader (nothing of it was committed: its transaction ends only after the read)."""
+    lost to the reader or left it reading a refused file (it wrote nothing: its transaction stores only after
+    the read)."""
     sys.stdout.flush()
     sys.stderr.flush()
+    parent = os.getpid()
     with tempfile.TemporaryFile() as worker_stderr:
         pid = os.fork()
         if pid == 0:  # the worker: its own connections, its stderr kept until it is known to have lived
             code = 2
             try:
+                _end_with(parent)
                 store.engine.dispose(close=False)
                 os.dup2(worker_stderr.fileno(), 2)
                 code = 1 if one(True) else 0
+            except CheckFirst:
+                code = _CHECK_FIRST
             finally:
                 sys.stdout.flush()
                 sys.stderr.flush()
@@ -171,13 +182,37 @@ def _in_worker(store: Store, one) -> bool | None:
             os.waitpid(pid, 0)
             raise
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) not in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            return None
+            return None  # lost to the reader
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _CHECK_FIRST:
+            return None  # refused while the reader still ran: the careful way says why
         worker_stderr.seek(0)
         sys.stderr.buffer.write(worker_stderr.read())
         sys.stderr.flush()
         if os.WIFSIGNALED(status):
             raise KeyboardInterrupt
         return os.WEXITSTATUS(status) != 0
+
+
+def _end_with(parent: int) -> None:
+    """The worker ends when the command does (killed, even with SIGKILL), before it could store anything:
+    the kernel's parent-death signal on Linux, elsewhere a watch on the parent."""
+    try:
+        import ctypes
+
+        if ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) != 0:  # PR_SET_PDEATHSIG
+            raise OSError
+    except (OSError, AttributeError, TypeError):
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.05)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the command was gone before the signal was set
+        os._exit(1)
 
 
 def cmd_template(args, settings: Settings) -> int:

@@ -72,11 +72,24 @@ def _read(data: bytes, filename: str, upload_limit: int, inflate_limit: int, ove
     reader.start()
     try:
         formulas = scan()  # a refusal of the check wins over anything the reader says
-    finally:
-        reader.join()
+    except safety.Refused as exc:
+        if reader.is_alive():  # this process may go down with the reader any moment now: leave it
+            raise CheckFirst(exc) from None
+        raise
+    reader.join()
     if "error" in read:
         raise read["error"]
     return replace(fmt, formulas=formulas), read["sheets"]
+
+
+class CheckFirst(Exception):
+    """The check refused a file while calamine was still reading it in this process (``overlapped``). The
+    process must be left without writing anything, since the reader may take it down any moment, and the file
+    imported again the careful way; ``refusal`` is what the check said."""
+
+    def __init__(self, refusal: safety.Refused):
+        super().__init__(str(refusal))
+        self.refusal = refusal
 
 
 class _ChildLost(Exception):
@@ -131,6 +144,8 @@ def _child(sender, data, filename, upload_limit, inflate_limit, memory_limit, ov
         outcome = ("ok", _read(data, filename, upload_limit, inflate_limit, overlapped))
     except safety.Refused as exc:
         outcome = ("refused", exc)
+    except CheckFirst as exc:  # refused while the reader still runs: say so now, the child ends with it
+        outcome = ("refused", exc.refusal)
     except MemoryError:
         outcome = ("memory", None)
     except BaseException as exc:  # noqa: BLE001 — only its type crosses back: a message could quote a cell

@@ -116,6 +116,8 @@ def import_file(
         if not dry_run:
             lock_for_writing(session)  # the file is read: from here on, one import at a time
         plans = _prepare(session, report, ctx, batches, progress, file_values)
+    except isolation.CheckFirst:
+        raise  # nothing may be written from this process: its starter imports the file again, check first
     except safety.Refused as exc:
         problems = getattr(exc, "problems", None) or [("", "", "", str(exc))]
         report.errors.extend(Problem(*problem) for problem in problems)

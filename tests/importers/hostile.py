@@ -4,6 +4,7 @@ bomb made in milliseconds, and an encrypted-Office OLE container like Excel writ
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zlib
 
@@ -111,6 +112,13 @@ def sparse_sheet() -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def corners_undeclared() -> bytes:
+    """Cells in A1 and XFD1048576 and no ``<dimension>`` to warn of them: the sheet's area shows only at its
+    last cell, and calamine, asked to read it, aborts the process allocating 17 billion cells."""
+    return patch_workbook(sparse_sheet(), replace={"xl/worksheets/sheet1.xml": lambda xml: re.sub(
+        rb"<dimension [^>]*/>", b"", xml)})
 
 
 def ods_repeated_cells() -> bytes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import resource
+import threading
 import time
 import tracemalloc
 
@@ -133,6 +134,47 @@ def test_a_web_upload_read_in_a_child_gives_what_the_command_line_reads(settings
     same_fmt, same_raw = isolation.read(data, "two-thousand.xlsx", settings)
     assert fmt == same_fmt and [(s.name, s.rows) for s in raw] == [(s.name, s.rows) for s in same_raw]
     assert len(raw[0].rows) == 2_000 and raw[0].rows[0][:3] == [0.0, 1.0, 2.0]
+
+
+def test_a_read_checked_while_calamine_reads_gives_what_the_careful_read_gives(settings):
+    from tests.importers.test_links import workbook
+
+    data = workbook({"H5": "=SUM(H2:H4)", "I2": "=H2*2"}, cached={"I2": 24})
+    fmt, raw = isolation.read(data, "checked-while-read.xlsx", settings, overlapped=True)
+    same_fmt, same_raw = isolation.read(data, "checked-while-read.xlsx", settings)
+    assert fmt == same_fmt and [(s.name, s.rows) for s in raw] == [(s.name, s.rows) for s in same_raw]
+    assert [(f.cell, f.formula) for f in fmt.formulas] == [(f.cell, f.formula) for f in same_fmt.formulas]
+    assert [(f.cell, f.formula) for f in fmt.formulas] == [("H5", "SUM(H2:H4)")]  # I2 has its saved result
+
+
+def test_a_file_refused_while_calamine_still_reads_it_leaves_the_process(settings, monkeypatch):
+    """The process may go down with the reader any moment: it is told to leave (``CheckFirst``), with the
+    check's reason, rather than go on and store the refusal."""
+    release, read = threading.Event(), sheets.read
+
+    def slow_read(*args):
+        release.wait(10)
+        return read(*args)
+
+    monkeypatch.setattr(sheets, "read", slow_read)
+    try:
+        with pytest.raises(isolation.CheckFirst) as left:
+            isolation.read(hostile.rows_jumping_far(), "far.xlsx", settings, overlapped=True)
+    finally:
+        release.set()
+    assert str(left.value.refusal) == "a sheet spans 950,000 rows × 26 columns, more than the 8,000,000 cells a " \
+        "workbook may span here"
+
+
+def test_a_web_upload_whose_reader_aborts_its_child_is_refused_with_the_reason(settings):
+    """The child checks while calamine reads; cells at both corners of the grid abort it before the check
+    has spoken, and a second child, checking first, gives the reason."""
+    started = time.perf_counter()
+    with pytest.raises(safety.Refused) as refused:
+        isolation.read(hostile.corners_undeclared(), "corners.xlsx", settings, isolated=True)
+    assert str(refused.value) == ("a sheet spans 1,048,576 rows × 16,384 columns, more than the 8,000,000 cells a "
+                                  "workbook may span here")
+    assert time.perf_counter() - started < 5
 
 
 def test_a_csv_whose_padding_would_explode_is_refused_before_it_is_parsed(db, settings):

@@ -123,6 +123,30 @@ def test_a_hostile_file_is_one_line(store_dir, tmp_path):
     ]
 
 
+@pytest.mark.parametrize("name, make, reason", [
+    ("corners.xlsx", "corners_undeclared",
+     "a sheet spans 1,048,576 rows × 16,384 columns, more than the 8,000,000 cells a workbook may span here"),
+    ("far.xlsx", "rows_jumping_far",
+     "a sheet spans 950,000 rows × 26 columns, more than the 8,000,000 cells a workbook may span here"),
+])
+def test_a_file_that_takes_the_reader_down_is_refused_once_with_its_reason(store_dir, tmp_path, name, make, reason):
+    """The command's worker checks each file while calamine reads it; cells in A1 and XFD1048576 make calamine
+    abort it. The command then imports the file again, check first: one refusal, its reason, and none of the
+    reader's last words."""
+    from tests.importers import hostile
+
+    bad = tmp_path / name
+    bad.write_bytes(getattr(hostile, make)())
+    before = query(store_dir, "select count(*) from upload")[0][0]
+    result = ctmonitor(store_dir, "import", str(bad))
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[1:] == ["  1 error:", f"    {reason}"]
+    assert "memory allocation" not in result.stderr and "Traceback" not in result.stderr
+    assert query(store_dir, f"select filename, outcome from upload where id > {before}") == [(name, "refused")]
+    assert query(store_dir, "select count(*) from audit_event where action = 'upload-refused' "
+                 f"and target = '{name}'")[0][0] == 1
+
+
 def test_template_command(store_dir, tmp_path):
     target = tmp_path / "out" / "awareness.xlsx"
     result = ctmonitor(store_dir, "template", "awareness", "-o", str(target))
