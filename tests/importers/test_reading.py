@@ -237,3 +237,26 @@ def test_a_trailing_total_row_is_skipped_with_a_warning(db, settings, label):
     report = import_file(db, text.encode(), "t.csv", settings=settings)
     assert report.ok and report.counts["trainings"]["new"] == 2, report.as_text()
     assert [w.where for w in report.warnings] == ["t!A4"]
+
+
+def test_the_garbage_collector_pauses_for_an_import_and_resumes_after_the_last(db, settings):
+    """Two imports at once (one inside the other's progress): the collector stays paused until both end."""
+    import gc
+
+    data = (DATA / "activities_messy.xlsx").read_bytes()
+    seen = []
+
+    def inner(fraction, message):
+        seen.append(("inner", gc.isenabled()))
+
+    def outer(fraction, message):
+        seen.append(("outer", gc.isenabled()))
+        if fraction == 1.0:
+            import_file(db, data, "again.xlsx", settings=settings, dry_run=True, progress=inner)
+            seen.append(("outer after inner", gc.isenabled()))
+
+    assert gc.isenabled()
+    report = import_file(db, data, "messy.xlsx", settings=settings, progress=outer)
+    assert report.outcome == "stored" and gc.isenabled()
+    assert {who for who, _ in seen} == {"outer", "inner", "outer after inner"}
+    assert not any(enabled for _, enabled in seen)
