@@ -270,10 +270,33 @@ def cmd_serve(args, settings: Settings) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     settings = Settings.from_env()
-    return args.handler(args, settings)
+    try:
+        return args.handler(args, settings)
+    except SQLAlchemyError as exc:  # one line that says what to do, never a traceback
+        print(f"ctmonitor {args.command}: {_store_problem(settings, exc)}", file=sys.stderr)
+        return 2
+
+
+def _store_problem(settings: Settings, exc: Exception) -> str:
+    """Why a command's store failed it, in words: not initialised, out of reach, or (otherwise) the error's kind."""
+    store = Store(settings)
+    try:
+        from sqlalchemy import inspect
+
+        initialised = inspect(store.engine).has_table("alembic_version")
+    except Exception:  # noqa: BLE001 — the store cannot even be opened
+        return (f"the store cannot be reached ({type(exc).__name__}); check CTMONITOR_DATABASE_URL and that the "
+                "database server is running")
+    finally:
+        store.dispose()
+    if not initialised:
+        return "the store is not initialised; run `ctmonitor init` first"
+    return f"the store refused the command ({type(exc).__name__}); run `ctmonitor init` to bring it up to date"
 
 
 if __name__ == "__main__":

@@ -70,3 +70,11 @@ def test_serve_still_builds_the_dashboard(tmp_path):
         timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['dash', 'dashboard.indicator', 'plotly']"
+
+
+@pytest.mark.parametrize("args", [("programmes",), ("users", "list"), ("users", "add", "amina", "--role", "officer")])
+def test_a_store_command_before_init_says_to_run_init_in_one_line(tmp_path, args):
+    done, _ = run(tmp_path, *args)
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"ctmonitor {args[0]}: the store is not initialised; run `ctmonitor init` first"
+    assert "Traceback" not in done.stdout
