@@ -162,6 +162,8 @@ def test_a_file_refused_while_calamine_still_reads_it_leaves_the_process(setting
             isolation.read(hostile.rows_jumping_far(), "far.xlsx", settings, overlapped=True)
     finally:
         release.set()
+        for reader in [t for t in threading.enumerate() if t.name == "calamine-read"]:
+            reader.join(30)  # its read ends here, not in the next test's memory
     assert str(left.value.refusal) == "a sheet spans 950,000 rows × 26 columns, more than the 8,000,000 cells a " \
         "workbook may span here"
 
