@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from importers.matching import key
+from importers.matching import matchable
 from importers.report import Conflict
 from importers.rules import shown
 from importers.table import Batch
@@ -20,10 +20,6 @@ from indicators.models import VOID, RecordCorrection
 
 if TYPE_CHECKING:
     from importers.storing import KindPlan, Part
-
-
-def _natural(value):
-    return key(value) if isinstance(value, str) else value
 
 
 class Corrections:
@@ -51,7 +47,7 @@ class Corrections:
             else:
                 snapshot = entry.snapshot or {}
                 if layout.natural_key:
-                    natural = tuple(_natural(snapshot.get(f)) for f in layout.natural_key)
+                    natural = tuple(matchable(snapshot.get(f)) for f in layout.natural_key)
                     self.voids_by_natural[(pid, natural)] = entry
                 self.voids_by_hash[(pid, entry.original_hash)].append(entry)
 

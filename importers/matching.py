@@ -26,6 +26,11 @@ def key(text: str) -> str:
     return _NOT_ALNUM.sub("", "".join(c for c in decomposed if not unicodedata.combining(c)).lower())
 
 
+def matchable(value):
+    """A part of a natural key as rows are matched by it: text by its ``key``, anything else as it is."""
+    return key(value) if isinstance(value, str) else value
+
+
 class Vocabulary:
     """A closed list with synonyms; ``lookup`` gives the canonical value or None."""
 

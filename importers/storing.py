@@ -32,7 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from importers.kinds import Layout
-from importers.matching import key
+from importers.matching import matchable
 from importers.people import is_pseudonym
 from importers.conflicts import Corrections
 from importers.report import Conflict, empty_counts
@@ -208,7 +208,7 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
     if layout.natural_key:
         for s in stored:
             by_natural.setdefault(
-                (s.programme_id, tuple(_natural(getattr(s, f)) for f in layout.natural_key)), s
+                (s.programme_id, tuple(matchable(getattr(s, f)) for f in layout.natural_key)), s
             )
     hashes = Counter((s.programme_id, s.row_hash) for s in stored)
     by_id = {s.id: s for s in stored} if corrections.by_hash else {}
@@ -227,7 +227,7 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
             _touch(kind_plan, part, positions, quarter_names)
             continue
         naturals = (
-            list(zip(*(map(_natural, columns[f]) for f in layout.natural_key)))
+            list(zip(*(map(matchable, columns[f]) for f in layout.natural_key)))
             if layout.natural_key
             else None
         )
@@ -258,7 +258,7 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
                 natural = naturals[j]
                 first = seen_natural.get((pid, natural))
                 if first is not None:
-                    _duplicate_natural(
+                    _duplicatenatural(
                         layout, part, j, where=first[0].cell(_natural_column(layout), first[1])
                     )
                     part.rejected.add(j)
@@ -267,7 +267,7 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
                 if target is None:
                     candidate = by_natural.get((pid, natural))
                     if candidate is not None and reference is not None and candidate.reference is not None:
-                        _duplicate_natural(
+                        _duplicatenatural(
                             layout, part, j, where=f"already stored under reference {candidate.reference}"
                         )
                         part.rejected.add(j)
@@ -349,11 +349,7 @@ def _stored_lookup_fields(layout: Layout) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _natural(value):
-    return key(value) if isinstance(value, str) else value
-
-
-def _duplicate_natural(layout: Layout, part: Part, j: int, where: str) -> None:
+def _duplicatenatural(layout: Layout, part: Part, j: int, where: str) -> None:
     if layout.sequence is not None:
         seq = layout.sequence
         stage = part.columns[seq.stage][j]
@@ -383,9 +379,9 @@ def _check_sequence(layout: Layout, parts: list[Part], stored) -> None:
             zip(columns["programme_id"], columns[seq.item], columns[seq.stage], columns[seq.date], types)
         ):
             if j not in part.rejected:
-                groups[(pid, _natural(item))].append((rank[stage], when, (part, j), kind))
+                groups[(pid, matchable(item))].append((rank[stage], when, (part, j), kind))
     for s in stored:
-        group = (s.programme_id, _natural(getattr(s, seq.item)))
+        group = (s.programme_id, matchable(getattr(s, seq.item)))
         if group in groups and s.id not in replaced:
             groups[group].append(
                 (rank.get(getattr(s, seq.stage), -1), getattr(s, seq.date), None, getattr(s, same) if same else None)
