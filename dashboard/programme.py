@@ -17,6 +17,7 @@ from dashboard._components import (
     current_username,
     first,
     format_date,
+    format_actual,
     format_datetime,
     format_number,
     format_percent,
@@ -26,6 +27,7 @@ from dashboard._components import (
     query_string,
     read_session,
     safe_layout,
+    seen_figures,
     status_badge,
     status_key,
     status_summary,
@@ -36,7 +38,6 @@ from dashboard._editor import REASON_OPTIONS, saved_banner
 from dashboard._map import attribution as map_attribution
 from dashboard._map import district_map
 from dashboard._queries import default_quarter, first_programme, parse_quarter, programme, quarter_options
-from indicators.figures import figures
 from indicators.numbers import rounded
 from indicators.status import TARGET_TO_DATE
 
@@ -76,7 +77,7 @@ def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
             return not_found(f"There is no programme with the code “{code}”." if code else "No programme is loaded.")
         asked = first(period)
         quarter = parse_quarter(prog, asked) or default_quarter(prog)
-        result = figures(session, prog.code, quarter)
+        result = seen_figures(session, prog.code, quarter)
         results = list(prog.results)
         where = _where(session, prog, quarter, result, first(map), first(span))
         editing = can(EDITORS)
@@ -181,7 +182,9 @@ def iptt_table(result, year_label: str = "FY") -> html.Div:
             rows.append(html.Tr(html.Th(label + info.result_statement, colSpan=len(IPTT_COLUMNS), scope="rowgroup"),
                                 className="iptt-result"))
         unit = info.unit
-        quarters = list(item.year_quarters.values())[:4] + [None] * (4 - len(item.year_quarters))
+        quarters = [item.withheld_quarters.get(code) or (format_number(q, unit) if q is not None else "")
+                    for code, q in list(item.year_quarters.items())[:4]]
+        quarters += [""] * (4 - len(quarters))
         narrative = (item.narrative or "").strip()
         link = href("/indicator", code=info.code, period=result.period.code)
         rows.append(html.Tr([
@@ -191,11 +194,11 @@ def iptt_table(result, year_label: str = "FY") -> html.Div:
             html.Td("%" if unit == "percent" else "Number"),
             html.Td(format_number(info.baseline, unit), className="num"),
             html.Td(format_number(item.year_to_date.target, unit), className="num"),
-            *[html.Td(format_number(q, unit) if q is not None else "", className="num") for q in quarters],
-            html.Td(format_number(item.year_to_date.actual, unit), className="num fw-semibold"),
+            *[html.Td(q, className="num") for q in quarters],
+            html.Td(format_actual(item.year_to_date, unit), className="num fw-semibold"),
             html.Td(format_percent(item.year_to_date.percent_of_target), className="num"),
             html.Td(format_number(item.lop_to_date.target, unit), className="num"),
-            html.Td(format_number(item.lop_to_date.actual, unit), className="num fw-semibold"),
+            html.Td(format_actual(item.lop_to_date, unit), className="num fw-semibold"),
             html.Td(format_percent(item.lop_to_date.percent_of_target), className="num"),
             html.Td(_target_to_date(item), className="num", title=TARGET_TO_DATE),
             html.Td(format_percent(item.judged.percent_of_target_to_date), className="num"),

@@ -19,7 +19,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard._access import SIGNERS, can, require_programme, require_role
+from dashboard._access import SIGNERS, can, require_programme, require_role, role
 from dashboard._components import (
     current_username,
     first,
@@ -31,6 +31,7 @@ from dashboard._components import (
     query_string,
     read_session,
     safe_layout,
+    seen_figures,
     settings,
     status_badge,
     status_counts,
@@ -42,7 +43,7 @@ from dashboard._queries import default_quarter, first_programme, parse_quarter, 
 from exports.formats import FORMATS, short_name
 from indicators import audit, signoff
 from indicators.status import AHEAD, BEHIND, ON_TRACK
-from indicators.figures import figures
+
 
 dash.register_page(__name__, path="/reports", title="Reports · ctmonitor", name="Reports", order=30,
                    scope={"programme": "programme"})
@@ -90,7 +91,7 @@ def layout(programme=None, period=None, format=None, **_query):
             return not_found(f"There is no programme with the code “{code}”." if code else "No programme is loaded.")
         quarter = parse_quarter(prog, first(period)) or default_quarter(prog)
         fmt = first(format) if first(format) in FORMATS else prog.report_format
-        result = figures(session, prog.code, quarter)
+        result = seen_figures(session, prog.code, quarter)
         signed = signoff.signed_report(session, prog.code, quarter.code)
         closed = signoff.closures(session, prog.id, {quarter.code}).get(quarter.code)
     kept = signed is not None and signed.report_format == fmt
@@ -273,7 +274,8 @@ def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
         if kept:
             data, fmt, name = signed.report, signed.report_format, signed.report_filename
         else:
-            data, fmt = report_file(session, code, quarter.code, FORMATS, fmt, small_cell=settings().small_cell)
+            data, fmt = report_file(session, code, quarter.code, FORMATS, fmt, small_cell=settings().small_cell,
+                                    donor=role() == "donor")
             name = FORMATS[fmt].filename(code, quarter.code)
     with store().begin() as session:
         audit.record(session, current_username(), "report-downloaded", f"{code} {quarter.code}", format=fmt,
