@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from importers.kinds import Layout
 from importers.matching import matchable
 from importers.people import is_pseudonym
+from importers.submissions import Unkeyed, is_submission
 from importers.conflicts import Corrections
 from importers.report import Conflict, empty_counts
 from importers.rules import day
@@ -213,6 +214,7 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
     hashes = Counter((s.programme_id, s.row_hash) for s in stored)
     by_id = {s.id: s for s in stored} if corrections.by_hash else {}
     quarter_names = ["quarter"] + [name for name, _ in layout.extra_quarters]
+    unkeyed = None
     seen_references: dict[tuple, tuple[Part, int]] = {}
     seen_natural: dict[tuple, tuple[Part, int]] = {}
     counts = kind_plan.counts
@@ -254,6 +256,9 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
                     continue
                 seen_references[(pid, reference)] = (part, j)
                 target = by_reference.get((pid, reference))
+                if target is None and is_submission(reference):  # stored before submissions were keys
+                    unkeyed = unkeyed or Unkeyed(stored)
+                    target = unkeyed.take(pid, digest)
             if naturals is not None:
                 natural = naturals[j]
                 first = seen_natural.get((pid, natural))
