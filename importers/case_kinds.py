@@ -12,6 +12,7 @@ from importers import case_rules as cr
 from importers import matching
 from importers import rules as r
 from importers import values as t
+from importers.alike import Alike
 from importers.columns import IDENTIFIER, KEYED, PROJECT, ROW_NUMBER, TRANSIENT, Column, Layout
 from importers.matching import key
 from importers.people import AgeGroupValue, AgeYears, BirthDate
@@ -123,6 +124,7 @@ CASE_RULES = (
     r.NotBefore("referral_date", "date_identified", "date identified"),
     r.InPeriod("referral_date", programme_period=False),
     cr.CaseCodes(),
+    Alike(),  # before the pseudonym: it reads the names, which the pseudonym then drops
     cr.Pseudonym(),  # before the age group: it reads the birth date, which the age group then drops
     cr.AgeGroup(),
     cr.ReferredOrganisation(),

@@ -35,6 +35,7 @@ from importers.kinds import Layout
 from importers.matching import matchable
 from importers.people import is_pseudonym
 from importers.submissions import Unkeyed, is_submission
+from importers import alike
 from importers.conflicts import Corrections
 from importers.report import Conflict, empty_counts
 from importers.rules import day
@@ -53,6 +54,7 @@ class KindPlan:
     touched: dict[int, set] = field(default_factory=lambda: defaultdict(set))
     conflicts: list[Conflict] = field(default_factory=list)
     superseded: list[int] = field(default_factory=list)  # corrections the file's values replace
+    pairs: list[tuple] = field(default_factory=list)  # (programme id, sheet, row, stored case): possible duplicates
 
     @property
     def insert_count(self) -> int:
@@ -130,6 +132,8 @@ def plan(session: Session, batches: list[Batch], file_values=()) -> dict[str, Ki
     for kind, kind_batches in by_kind.items():
         kind_plan = KindPlan(kind, kind_batches[0].layout)
         _plan_kind(session, kind_plan, kind_batches, Corrections(session, kind_batches, file_values))
+        if kind_plan.layout.sensitive and not any(batch.problems for batch in kind_batches):
+            alike.find(session, kind_plan)
         plans[kind] = kind_plan
     return plans
 
@@ -212,6 +216,8 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
                 (s.programme_id, tuple(matchable(getattr(s, f)) for f in layout.natural_key)), s
             )
     hashes = Counter((s.programme_id, s.row_hash) for s in stored)
+    merged = alike.Merged(session, layout.kind, programme_ids, stored, parts)
+    hashes.update(merged.hashes)
     by_id = {s.id: s for s in stored} if corrections.by_hash else {}
     quarter_names = ["quarter"] + [name for name, _ in layout.extra_quarters]
     unkeyed = None
@@ -237,7 +243,7 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
         for j, (pid, reference, digest) in enumerate(
             zip(columns["programme_id"], columns["reference"], columns["row_hash"])
         ):
-            target = None
+            target, aliased = None, False
             if reference is not None:
                 first = seen_references.get((pid, reference))
                 if first is not None:
@@ -256,6 +262,12 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
                     continue
                 seen_references[(pid, reference)] = (part, j)
                 target = by_reference.get((pid, reference))
+                if target is None and merged:  # the key of a case merged into another
+                    target, skip = merged.target(pid, reference)
+                    if skip:
+                        counts["skipped"] += 1
+                        continue
+                    aliased = target is not None
                 if target is None and is_submission(reference):  # stored before submissions were keys
                     unkeyed = unkeyed or Unkeyed(stored)
                     target = unkeyed.take(pid, digest)
@@ -290,12 +302,12 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
             if target is not None:
                 part.targets[j] = target.id
                 hashes[(pid, target.row_hash)] -= 1
-                if target.row_hash == digest and (reference is None or target.reference == reference) \
+                if target.row_hash == digest and (reference is None or aliased or target.reference == reference) \
                         and not disagree:
                     counts["unchanged" if reference is not None else "skipped"] += 1
                 else:
                     record = part.record(j)
-                    if reference is None:
+                    if reference is None or aliased:
                         record["reference"] = target.reference
                     record["id"] = target.id
                     kind_plan.updates.append(record)
