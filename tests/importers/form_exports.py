@@ -189,3 +189,20 @@ TRAININGS = [
     {"training/date": "2019-05-09", "training/district": "huye", "training/target_group": "teachers",
      "training/topic": "Recognising recruitment", "training/female": 21, "training/male": 9},
 ]
+
+AWARENESS_FORM = Form(("event/date", "event/district", "event/setting", "event/camp", "event/activity",
+                       "event/female", "event/male", "event/under_18"))
+AWARENESS = [
+    {"event/date": "2019-04-12", "event/district": "kirehe", "event/setting": "refugee_camp", "event/camp": "mahama",
+     "event/activity": "Community dialogue", "event/female": 64, "event/male": 41, "event/under_18": 20},
+    {"event/date": "2019-05-07", "event/district": "rusizi", "event/setting": "border_area", "event/camp": "",
+     "event/activity": "Drama at the crossing", "event/female": 120, "event/male": 95},
+]
+MEETING_FORM = Form(("meeting/date", "meeting/body", "meeting/participants", "meeting/institutions",
+                     "meeting/decisions"))
+MEETINGS = [
+    {"meeting/date": "2019-04-25", "meeting/body": "Technical Committee", "meeting/participants": 18,
+     "meeting/institutions": 9, "meeting/decisions": "SOP draft reviewed"},
+    {"meeting/date": "2019-06-20", "meeting/body": "Technical Committee", "meeting/participants": 15,
+     "meeting/institutions": 8, "meeting/decisions": "Referral pathway agreed"},
+]

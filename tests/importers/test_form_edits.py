@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from importers.pipeline import import_file
 from indicators.figures import figures
-from indicators.models import Case, Training
+from indicators.models import Awareness, Case, Meeting, Training
 from tests.importers import form_exports as fx
 from tests.importers.conftest import count
 
@@ -93,6 +93,27 @@ def test_a_training_form_re_exported_after_two_edits_keeps_its_participants(db, 
     assert db.scalar(select(func.sum(Training.female + Training.male))) == before + 2 + 2
     assert _actual(db, "KEC", "KEC-4.2").quarter.actual == before + 4
     assert {t.district for t in db.scalars(select(Training))} == {"Gasabo", "Rubavu", "Nyanza"}
+
+
+@pytest.mark.parametrize("export", ["kobo-xlsx", "kobo-csv", "odk-csv"])
+def test_awareness_and_meeting_forms_re_exported_after_an_edit_add_nothing(db, settings, export):
+    events, meetings = (fx.submissions(fx.AWARENESS, seed="events"), fx.submissions(fx.MEETINGS, seed="meetings"))
+    for form, subs in ((fx.AWARENESS_FORM, events), (fx.MEETING_FORM, meetings)):
+        _import(db, settings, *_export(export, form, subs), "KEC")
+    reached = _actual(db, "KEC", "KEC-5.1").quarter.actual
+    held = _actual(db, "KEC", "KEC-3.1").quarter.actual
+    assert (reached, held) == (64 + 41 + 120 + 95, 2)
+    again = _import(db, settings, *_export(export, fx.AWARENESS_FORM, [events[0].edited(**{"event/female": 70}),
+                                                                       events[1]]), "KEC")
+    assert again.counts["awareness"] == {"new": 0, "updated": 1, "unchanged": 1, "skipped": 0}
+    again = _import(db, settings, *_export(export, fx.MEETING_FORM, [meetings[0], meetings[1].edited(
+        **{"meeting/participants": 16})]), "KEC")
+    assert again.counts["meetings"] == {"new": 0, "updated": 1, "unchanged": 1, "skipped": 0}
+    assert (count(db, "awareness"), count(db, "meetings")) == (2, 2)
+    assert _actual(db, "KEC", "KEC-5.1").quarter.actual == reached + 6
+    assert _actual(db, "KEC", "KEC-3.1").quarter.actual == held
+    assert sorted(m.participants for m in db.scalars(select(Meeting))) == [16, 18]
+    assert sorted(a.female for a in db.scalars(select(Awareness))) == [70, 120]
 
 
 def test_the_full_kobo_column_set_is_read_without_a_word(db, settings):
