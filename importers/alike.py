@@ -224,7 +224,7 @@ class Merged:
         kept = self.keys.get((programme_id, reference))
         if kept is None:
             return None, False
-        if (programme_id, kept.reference) in self.own or kept.id in self.claimed:
+        if (kept.reference is not None and (programme_id, kept.reference) in self.own) or kept.id in self.claimed:
             return None, True
         self.claimed.add(kept.id)
         return kept, False
