@@ -15,6 +15,10 @@ fields that identify a row without a reference); every decision is then made in 
 - a row recognised as a record corrected in the browser (by the same reference, natural key or uploaded row
   hash), whose values differ from the correction, is a ``Conflict``: the correction is kept unless the file's
   value was chosen for that row; a row recognised as a voided record is not brought back unless chosen.
+- a row keyed by its KoboToolbox/ODK submission that no stored row has takes the identical stored row without
+  a reference (stored before submissions keyed rows); the key of a case merged into another names the case
+  kept (skipped when that case's own row is in the upload), and its row hash absorbs an identical row;
+- a new case alike to a stored one is stored with a warning and kept as a possible duplicate (``alike``).
 
 Nothing is written unless no batch has a problem; then ``importers.writing`` adds one ``Upload`` row and
 inserts and updates the rows in bulk with their provenance.
@@ -31,14 +35,14 @@ from itertools import pairwise
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from importers import alike
+from importers.conflicts import Corrections
 from importers.kinds import Layout
 from importers.matching import matchable
 from importers.people import is_pseudonym
-from importers.submissions import Unkeyed, is_submission
-from importers import alike
-from importers.conflicts import Corrections
 from importers.report import Conflict, empty_counts
 from importers.rules import day
+from importers.submissions import Unkeyed, is_submission
 from importers.table import Bad, Batch
 from indicators.periods import quarter_of
 
