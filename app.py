@@ -234,10 +234,12 @@ def build_parser() -> argparse.ArgumentParser:
     from exports.formats import FORMATS
     from importers import cli as import_commands
     from indicators import cli as store_commands
+    from indicators import cli_cases as case_commands
     from indicators import cli_tokens as token_commands
 
     store_commands.register(commands, FORMATS)
     token_commands.register(commands)
+    case_commands.register(commands)
     import_commands.register(commands)
     store_commands.register_export(commands, FORMATS)
     return parser

@@ -70,6 +70,7 @@ class Batch:
     # field -> (text as typed, value understood) where they differ: what the dry run lists as read through a
     # synonym (never for a column whose values may not be shown)
     understood: dict[str, list] = field(default_factory=dict)
+    replaced: int = 0  # KoboToolbox/ODK submissions left out: an edit later in the export replaces them
 
     def __len__(self) -> int:
         return len(self.rows)

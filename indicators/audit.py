@@ -31,6 +31,7 @@ ACTIONS = {
     "indicator-edited": "Indicator edited",
     "record-corrected": "Record corrected",
     "result-entered": "Result entered",
+    "cases-merged": "Cases merged",
 }
 
 
