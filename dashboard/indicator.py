@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy import select
 
+from dashboard import _signed
 from dashboard._access import EDITORS, can, refuse, require_indicator, require_role, role
 from dashboard._charts import category_chart, cumulative_chart, graph, quarter_chart
 from dashboard._components import (
@@ -82,6 +83,7 @@ def layout(code=None, period=None, saved=None, **_query):
         quarter = parse_quarter(prog, asked) or default_quarter(prog)
         programme_figures = figures(session, prog.code, quarter)
         item = next(i for i in programme_figures.indicators if i.indicator.code == ind.code)
+        signed = _signed.compared(session, prog.code, quarter, pf=programme_figures)
         series = _series(session, ind, prog, quarter)
         records = None if _records_withheld() else record_rows(session, ind, quarter.code)
         targets = {t.period: t.value for t in ind.targets}
@@ -112,6 +114,7 @@ def layout(code=None, period=None, saved=None, **_query):
         ),
         notice,
         banner,
+        _signed.notice(signed, id="indicator-signed"),
         dbc.Row([
             dbc.Col(_reference_sheet(ind, info, targets, changes), lg=4, className="mb-4"),
             dbc.Col([

@@ -11,6 +11,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard import _signed
 from dashboard._access import EDITORS, can, require_programme, require_role
 from dashboard._charts import graph
 from dashboard._components import (
@@ -77,6 +78,7 @@ def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
         asked = first(period)
         quarter = parse_quarter(prog, asked) or default_quarter(prog)
         result = figures(session, prog.code, quarter)
+        signed = _signed.compared(session, prog.code, quarter, pf=result)
         results = list(prog.results)
         where = _where(session, prog, quarter, result, first(map), first(span))
         editing = can(EDITORS)
@@ -102,6 +104,7 @@ def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
         ),
         notice,
         banner,
+        _signed.notice(signed, id="programme-signed"),
         dbc.Row([
             dbc.Col(status_summary([f.status for f in result.indicators], id=ids.summary), md="auto"),
             dbc.Col(html.Div([

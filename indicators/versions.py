@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from indicators.models import SignOff
 from indicators.numbers import plain
-from indicators.report import Report, Revision
+from indicators.report import Report, Revision, label
 
 COLUMNS = ("programme", "indicator", "period", "disaggregation", "category", "actual", "target")
 _INDICATOR, _PERIOD, _DISAGGREGATION, _CATEGORY, _ACTUAL, _TARGET = range(1, 7)
@@ -57,14 +57,23 @@ class Difference:
     now: str | None
 
     @property
+    def split(self) -> str:
+        """``Sex: Female``, or ``total``."""
+        return f"{label(self.disaggregation)}: {self.category}" if self.disaggregation else "total"
+
+    @property
     def where(self) -> str:
-        """``KEC-4.2 · FY2019Q3 · sex = Female`` (``… · total``)."""
-        split = f"{self.disaggregation} = {self.category}" if self.disaggregation else "total"
-        return f"{self.indicator} · {self.period} · {split}"
+        """``KEC-4.2 · FY2019Q3 · Sex: Female`` (``… · total``)."""
+        return f"{self.indicator} · {self.period} · {self.split}"
+
+    @property
+    def change(self) -> str:
+        """``actual 45 → 52`` (``–`` for a figure not in one of the two)."""
+        return f"{self.field} {self.as_sent or '–'} → {self.now or '–'}"
 
     def text(self) -> str:
         """``KEC-4.2 · FY2019 · total: target 400 → 450``."""
-        return f"{self.where}: {self.field} {self.as_sent or '–'} → {self.now or '–'}"
+        return f"{self.where}: {self.change}"
 
 
 def compare(kept: dict | None, now: list) -> list[Difference]:
