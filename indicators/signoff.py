@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from indicators import audit, periods
 from indicators.models import Programme, SignOff, utcnow
@@ -146,15 +146,17 @@ def in_force(session: Session, programme_id: int, period: str) -> SignOff | None
 
 
 def latest(session: Session, programme_id: int, period: str) -> SignOff | None:
-    """The latest version kept of a programme's quarter (in force or reopened), if any."""
+    """The latest version kept of a programme's quarter (in force or reopened), if any (its file is read only
+    when asked for: pages compare figures on every visit)."""
     return session.scalar(select(SignOff).where(SignOff.programme_id == programme_id, SignOff.period == period)
-                          .order_by(SignOff.version.desc()).limit(1))
+                          .options(defer(SignOff.report)).order_by(SignOff.version.desc()).limit(1))
 
 
 def versions(session: Session, programme_code: str, period: str) -> list[SignOff]:
-    """Every version kept of a programme's quarter, oldest first."""
+    """Every version kept of a programme's quarter, oldest first (each file read when asked for)."""
     return list(session.scalars(select(SignOff).join(Programme).where(
-        Programme.code == programme_code, SignOff.period == period).order_by(SignOff.version)))
+        Programme.code == programme_code, SignOff.period == period).options(defer(SignOff.report))
+        .order_by(SignOff.version)))
 
 
 def signed_in(session: Session, programme_id: int) -> list[SignOff]:
