@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indicators import history, kinds, periods, signoff, versions
-from indicators.figures import ProgrammeFigures, figures, load_programme
+from indicators.figures import FiguresError, ProgrammeFigures, figures
 from indicators.models import (
     Indicator,
     IndicatorChange,
@@ -70,9 +70,12 @@ def compare(session: Session, programme_code: str, period, *, pf: ProgrammeFigur
             explain: bool = True) -> Comparison | None:
     """The latest version kept of the quarter against its figures now (``pf`` if the caller has them), or None
     when no version is kept. ``FiguresError`` for an unknown programme or period."""
-    programme = load_programme(session, programme_code)
+    code = str(programme_code or "").strip().upper()
+    programme = session.scalar(select(Programme).where(Programme.code == code))
+    if programme is None:
+        raise FiguresError(f"no programme {programme_code!r}")
     quarter = periods.parse(period, programme.calendar) if isinstance(period, str) else period
-    record = signoff.latest(session, programme.id, quarter.code)
+    record = signoff.latest(session, programme.id, quarter.code)  # one small query on a page's every visit
     if record is None:
         return None
     differences: list[Explained] = []

@@ -164,3 +164,38 @@ def test_cli_reopen_changes_and_export_as_sent(cli_store, capsys, tmp_path):
     assert run_command(cli_store, "changes", "--programme", "KEC", "--period", "FY2019Q2") == 1
     assert "never signed off" in capsys.readouterr().err
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def _page(client, path: str) -> str:
+    """What a page draws, its text as written (not JSON-escaped)."""
+    return str(open_page(client, path).get_json())
+
+
+def test_after_a_target_edit_the_logframe_and_indicator_pages_say_the_figures_differ_from_the_report_sent(
+        client_as, demo_store, signed):
+    from indicators import logframe
+    from indicators.models import IndicatorChange
+
+    with demo_store.Session() as session:
+        before = logframe.load(session, "PVR-3.1").target_for("FY2019")
+    with demo_store.begin() as session:
+        assert logframe.edit(session, "PVR-3.1", by="claire", reason="Donor-approved modification",
+                             comment="test: modification 5", targets={"FY2019": str(before + 10)}).ok
+    try:
+        for path, notice in ((f"/programme?code=PVR&period={QUARTER}", "programme-signed"),
+                             (f"/indicator?code=PVR-3.1&period={QUARTER}", "indicator-signed")):
+            page = _page(client_as("manager"), path)
+            assert notice in page and "Signed off by claire on" in page and "version 1" in page
+            assert "differ from the report as sent for " in page and "PVR-3.1" in page
+            assert f"/reports?programme=PVR&period={QUARTER}#reports-changes" in page
+        donor = _page(client_as("donor-state"), f"/programme?code=PVR&period={QUARTER}")
+        assert f"/reports?programme=PVR&period={QUARTER}#reports-versions" in donor
+        staff = _page(client_as("officer"), f"/reports?programme=PVR&period={QUARTER}")
+        assert f"target {before:g} → {before + 10:g}" in staff and "edited by claire" in staff
+        donor_reports = _page(client_as("donor-state"), f"/reports?programme=PVR&period={QUARTER}")
+        assert "PVR-3.1" in donor_reports and "edited by claire" not in donor_reports
+    finally:
+        with demo_store.begin() as session:
+            assert logframe.edit(session, "PVR-3.1", by="claire", reason="Other", comment="test: undone",
+                                 targets={"FY2019": str(before)}).ok
+            session.execute(delete(IndicatorChange).where(IndicatorChange.comment.like("test: %")))
