@@ -236,8 +236,10 @@ def build_parser() -> argparse.ArgumentParser:
     from indicators import cli as store_commands
     from indicators import cli_cases as case_commands
     from indicators import cli_tokens as token_commands
+    from indicators import cli_versions as version_commands
 
     store_commands.register(commands, FORMATS)
+    version_commands.register(commands)
     token_commands.register(commands)
     case_commands.register(commands)
     import_commands.register(commands)

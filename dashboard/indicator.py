@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy import select
 
+from dashboard import _signed
 from dashboard._access import EDITORS, can, refuse, require_indicator, require_role, role
 from dashboard._charts import category_chart, cumulative_chart, graph, quarter_chart
 from dashboard._components import (
@@ -23,7 +24,6 @@ from dashboard._components import (
     query_string,
     read_session,
     safe_layout,
-    seen_figures,
     settings,
     short_category,
     status_badge,
@@ -44,6 +44,7 @@ from dashboard._queries import (
     quarter_options,
 )
 from indicators import history, kinds, vocabulary
+from indicators.figures import figures
 from indicators.models import AuditEvent
 from indicators.status import TARGET_TO_DATE
 
@@ -83,8 +84,10 @@ def layout(code=None, period=None, saved=None, **_query):
         asked = first(period)
         quarter = parse_quarter(prog, asked) or default_quarter(prog)
         plan = viewer_plan(session, prog.code)
-        programme_figures = seen_figures(session, prog.code, quarter)
+        exact = figures(session, prog.code, quarter)
+        programme_figures = plan.figures(exact) if plan is not None else exact
         item = next(i for i in programme_figures.indicators if i.indicator.code == ind.code)
+        signed = _signed.compared(session, prog.code, quarter, pf=exact)
         series = _series(session, ind, prog, quarter, plan)
         records = None if _records_withheld() else record_rows(session, ind, quarter.code)
         targets = {t.period: t.value for t in ind.targets}
@@ -115,6 +118,7 @@ def layout(code=None, period=None, saved=None, **_query):
         ),
         notice,
         banner,
+        _signed.notice(signed, id="indicator-signed"),
         dbc.Row([
             dbc.Col(_reference_sheet(ind, info, targets, changes), lg=4, className="mb-4"),
             dbc.Col([

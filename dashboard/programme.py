@@ -11,6 +11,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard import _signed
 from dashboard._access import EDITORS, can, require_programme, require_role
 from dashboard._charts import graph
 from dashboard._components import (
@@ -27,17 +28,18 @@ from dashboard._components import (
     query_string,
     read_session,
     safe_layout,
-    seen_figures,
     status_badge,
     status_key,
     status_summary,
     store,
+    viewer_plan,
     visible_programme_codes,
 )
 from dashboard._editor import REASON_OPTIONS, saved_banner
 from dashboard._map import attribution as map_attribution
 from dashboard._map import district_map
 from dashboard._queries import default_quarter, first_programme, parse_quarter, programme, quarter_options
+from indicators.figures import figures
 from indicators.numbers import rounded
 from indicators.status import TARGET_TO_DATE
 
@@ -77,7 +79,10 @@ def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
             return not_found(f"There is no programme with the code “{code}”." if code else "No programme is loaded.")
         asked = first(period)
         quarter = parse_quarter(prog, asked) or default_quarter(prog)
-        result = seen_figures(session, prog.code, quarter)
+        exact = figures(session, prog.code, quarter)
+        plan = viewer_plan(session, prog.code)
+        result = plan.figures(exact) if plan is not None else exact
+        signed = _signed.compared(session, prog.code, quarter, pf=exact)
         results = list(prog.results)
         where = _where(session, prog, quarter, result, first(map), first(span))
         editing = can(EDITORS)
@@ -103,6 +108,7 @@ def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
         ),
         notice,
         banner,
+        _signed.notice(signed, id="programme-signed"),
         dbc.Row([
             dbc.Col(status_summary([f.status for f in result.indicators], id=ids.summary), md="auto"),
             dbc.Col(html.Div([

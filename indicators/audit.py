@@ -16,6 +16,7 @@ ACTIONS = {
     "upload-refused": "Upload refused",
     "narrative": "Narrative edited",
     "sign-off": "Quarter signed off",
+    "sign-off-reopened": "Quarter reopened",
     "user-added": "User added",
     "user-changed": "User changed",
     "user-disabled": "User disabled",

@@ -53,6 +53,18 @@ class PhaseFunding:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """What a re-issued report replaces: the version of the quarter's report sent before (``indicators.signoff``)
+    and the indicators whose figures differ from it. The workbooks print it on their cover as "Revised"."""
+
+    replaces: int  # the version replaced
+    replaces_signed_at: datetime  # when it was signed off (UTC)
+    replaces_sha256: str  # of the file sent then
+    changed: tuple[str, ...] | None  # indicator codes whose figures differ; None if that version kept no figures
+    reason: str | None = None  # why the quarter was reopened
+
+
+@dataclass(frozen=True)
 class Cover:
     programme_code: str
     programme_title: str
@@ -78,6 +90,7 @@ class Cover:
     missing_narratives: tuple[str, ...] = ()  # indicators off target by more than 15% with no narrative
     # donor or partner name -> IATI organisation type code, from the programme file
     organisation_types: dict[str, str] = field(default_factory=dict)
+    revision: Revision | None = None  # a re-issue: the version it replaces and what changed since
 
     @property
     def year_term(self) -> str:

@@ -10,13 +10,13 @@ sums, once (``figures_by_quarter``). ``report_file`` hands the report to a forma
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indicators import disclosure, kinds, periods
+from indicators import disclosure, kinds, periods, signoff, versions
 from indicators.annex import LIST_LIMIT, activity_count, activity_rows, activity_summary, case_counts, source_rows
 from indicators.figures import (
     Figure,
@@ -68,17 +68,50 @@ def report_file(session: Session, programme: str, period, formats: Mapping, key:
     ``report_format`` in its definition file), and that key. A format answers ``history`` (does it need
     every earlier quarter), ``protected_for(donor)`` (do its victim figures go through the disclosure plan,
     under the threshold ``small_cell``) and ``write(report)``. ``FiguresError`` for an unknown programme or
-    period."""
+    period. A quarter whose signed-off report was reopened gets a re-issue: its cover says what it replaces
+    (``versions.revision``)."""
+    made = make_file(session, programme, period, formats, key, small_cell=small_cell, donor=donor)
+    return made.data, made.format
+
+
+@dataclass(frozen=True)
+class MadeFile:
+    """A report file, with what a sign-off keeps beside it: the quarter's figures as data
+    (``versions.kept_figures``) and the indicators changed since the version it replaces."""
+
+    data: bytes
+    format: str
+    figures: dict | None = None
+    changed: tuple[str, ...] | None = None
+
+
+def make_file(session: Session, programme: str, period, formats: Mapping, key: str | None = None, *,
+              small_cell: int, donor: bool = False) -> MadeFile:
+    """``report_file``'s file, with the exact figures it was made from (what a sign-off keeps to compare)."""
     key = key or load_programme(session, programme).report_format
     fmt = formats[key]
     if getattr(fmt, "scope", "quarter") == "programme":  # the reference sheets: about the programme, no quarter
         from indicators.pirs import build
 
-        return fmt.write(build(session, programme)), key
+        return MadeFile(fmt.write(build(session, programme)), key)
     if not period:
         raise FiguresError(f"the {key} report is for one quarter: name it (e.g. FY2019Q3)")
-    plan = disclosure.plan(session, programme, small_cell) if fmt.protected_for(donor) else None
-    return fmt.write(report_for(session, programme, period, history=fmt.history, plan=plan)), key
+    report = report_for(session, programme, period, history=fmt.history)
+    kept = signoff.latest(session, report_programme_id(session, report), report.cover.period_code)
+    revision = versions.revision(kept, report)
+    written = report
+    if fmt.protected_for(donor):  # victim figures as the disclosure plan lets a donor or the public see them
+        plan = disclosure.plan(session, programme, small_cell)
+        written = report_for(session, programme, period, history=fmt.history, plan=plan,
+                             prepared=report.cover.prepared)
+    if revision is not None:
+        written = replace(written, cover=replace(written.cover, revision=revision))
+    return MadeFile(fmt.write(written), key, versions.kept_figures(report),
+                    revision.changed if revision is not None else None)
+
+
+def report_programme_id(session: Session, report: Report) -> int | None:
+    return session.scalar(select(Programme.id).where(Programme.code == report.cover.programme_code))
 
 
 def build_report(

@@ -1,6 +1,6 @@
 """possible duplicate cases and case merges
 
-Revision ID: 0014
+Revision ID: 0013
 Revises: 0012
 Create Date: 2027-02-16 09:00:00.000000
 
@@ -14,7 +14,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0014'
+revision: str = '0013'
 down_revision: Union[str, None] = '0012'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
