@@ -1,6 +1,6 @@
 """what the IATI file publishes beyond the logframe: identifiers, sectors, humanitarian flag, contact
 
-Revision ID: 0019
+Revision ID: 0015
 Revises: 0014
 Create Date: 2027-02-10 09:00:00.000000
 
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0019'
+revision: str = '0015'
 down_revision: Union[str, None] = '0014'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
