@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from dashboard import _auth
 from indicators import accounts, audit
 from indicators.models import AuditEvent, AuditTally
-from tests.auth.conftest import PASSWORD, form_token, open_page, sign_in
+from tests.auth.conftest import PASSWORD, client_from, form_token, open_page, sign_in
 
 WEAK = ["password12", "1234567890", "aaaaaaaaaa", "qwertyuiop", "iloveyou12"]
 
@@ -40,7 +40,7 @@ def checks(monkeypatch):
 def signed_in(demo_app, demo_store, name: str):
     with demo_store.begin() as db:
         accounts.add_user(db, name, PASSWORD, "manager")
-    client = demo_app.server.test_client()
+    client = client_from(demo_app)
     assert sign_in(client, name).status_code == 302
     return client
 
@@ -62,7 +62,7 @@ def test_guessing_the_current_password_is_slowed_locked_and_audited(demo_app, de
     more = [change(client, guess) for guess in ("guess-5", PASSWORD)]  # even the right one, during the lock
     assert all("try again in 15 minutes" in a.get_data(as_text=True) for a in more)
     assert checks == [f"guess-{n}" for n in range(5)]  # nothing past the fifth is checked
-    assert sign_in(demo_app.server.test_client(), "stolen.session").status_code == 401  # the name is locked
+    assert sign_in(client_from(demo_app), "stolen.session").status_code == 401  # the name is locked
     with demo_store.Session() as db:
         refused = audit.recent(db, 10, action="password-refused", username="stolen.session")
         user = accounts.get_user(db, "stolen.session")
@@ -71,17 +71,11 @@ def test_guessing_the_current_password_is_slowed_locked_and_audited(demo_app, de
     assert accounts.verify_password(user, PASSWORD)  # unchanged
 
 
-def from_address(demo_app, address: str):
-    client = demo_app.server.test_client()
-    client.environ_base["REMOTE_ADDR"] = address
-    return client
-
-
 def test_a_flood_of_made_up_tokens_is_throttled_and_counted_once(demo_app, demo_store, monkeypatch):
     from dashboard._api import REFUSALS_PER_MINUTE
 
     monkeypatch.setattr(audit, "utcnow", lambda: datetime(2027, 2, 10, 9, 41, 30))  # one minute throughout
-    client = from_address(demo_app, "203.0.113.77")
+    client = client_from(demo_app, "203.0.113.77")
     with demo_store.Session() as db:
         events_before = db.scalar(select(func.count(AuditEvent.id)))
     answers = [client.get("/api/v1/programmes", headers={"Authorization": f"Bearer ctm_{secrets.token_urlsafe(32)}"})
@@ -90,7 +84,7 @@ def test_a_flood_of_made_up_tokens_is_throttled_and_counted_once(demo_app, demo_
     statuses = [a.status_code for a in answers]
     assert statuses == [401] * REFUSALS_PER_MINUTE + [429] * 31
     assert answers[-1].is_json and answers[-1].headers["Retry-After"] == "30"
-    other = from_address(demo_app, "198.51.100.4")
+    other = client_from(demo_app, "198.51.100.4")
     assert other.get("/api/v1/programmes").status_code == 401  # another address is not held back
     with demo_store.Session() as db:
         events_after = db.scalar(select(func.count(AuditEvent.id)))
@@ -110,9 +104,8 @@ def test_a_counted_entry_is_never_removed_or_counted_down(demo_store):
     for statement in ("DELETE FROM audit_tally WHERE key = '192.0.2.50'",
                       "UPDATE audit_tally SET count = 1 WHERE key = '192.0.2.50'",
                       "UPDATE audit_tally SET key = '10.0.0.1' WHERE key = '192.0.2.50'"):
-        with pytest.raises(DBAPIError, match="audit trail cannot be changed"):
-            with demo_store.begin() as db:
-                db.execute(text(statement))
+        with pytest.raises(DBAPIError, match="audit trail cannot be changed"), demo_store.begin() as db:
+            db.execute(text(statement))
     with demo_store.Session() as db:
         assert db.scalar(select(AuditTally.count).where(AuditTally.key == "192.0.2.50")) == 2
 
@@ -177,7 +170,7 @@ def test_hsts_only_over_https_as_seen_directly_or_by_a_trusted_proxy(demo_store,
     from app import create_app
 
     app = create_app(dataclasses.replace(demo_settings, proxies=proxies), store=demo_store)
-    client = app.server.test_client()
+    client = client_from(app)
     for path in ("/login", "/api/v1/openapi.json", "/assets/app.css"):
         answer = client.get(path, headers=headers, base_url=base)
         assert answer.status_code == 200

@@ -12,7 +12,7 @@ import pyotp
 import pytest
 
 from indicators import accounts, audit, two_step
-from tests.auth.conftest import PASSWORD, form_token, sign_in
+from tests.auth.conftest import PASSWORD, client_from, form_token, sign_in
 
 SETUP = "/account/two-step"
 
@@ -25,7 +25,7 @@ def quiet(monkeypatch):
 def person(demo_app, demo_store, name: str, role: str = "manager"):
     with demo_store.begin() as db:
         accounts.add_user(db, name, PASSWORD, role)
-    client = demo_app.server.test_client()
+    client = client_from(demo_app)
     assert sign_in(client, name).status_code == 302
     return client
 
@@ -73,7 +73,7 @@ def test_setting_up_needs_the_password_and_a_right_code(demo_app, demo_store):
 def test_no_session_without_the_code_and_a_code_is_good_once(demo_app, demo_store):
     client = person(demo_app, demo_store, "ines.manager")
     secret, _codes = set_up(client)
-    fresh = demo_app.server.test_client()
+    fresh = client_from(demo_app)
     answer = sign_in(fresh, "ines.manager", next_url="/programme?code=KEC")
     assert answer.status_code == 302 and answer.headers["Location"] == "/login/code"
     assert fresh.get("/_dash-layout").status_code == 401  # the password alone opens nothing
@@ -82,7 +82,7 @@ def test_no_session_without_the_code_and_a_code_is_good_once(demo_app, demo_stor
     good = post(fresh, "/login/code", code=next_code(secret))
     assert good.status_code == 302 and good.headers["Location"] == "/programme?code=KEC"
     assert fresh.get("/_dash-layout").status_code == 200
-    again = demo_app.server.test_client()
+    again = client_from(demo_app)
     sign_in(again, "ines.manager")
     assert post(again, "/login/code", code=next_code(secret)).status_code == 401  # that step is spent too
     with demo_store.Session() as db:
@@ -93,10 +93,10 @@ def test_no_session_without_the_code_and_a_code_is_good_once(demo_app, demo_stor
 def test_a_recovery_code_signs_in_once(demo_app, demo_store):
     client = person(demo_app, demo_store, "jean.manager")
     _secret, codes = set_up(client)
-    first = demo_app.server.test_client()
+    first = client_from(demo_app)
     sign_in(first, "jean.manager")
     assert post(first, "/login/code", code=codes[3].upper().replace("-", " ")).status_code == 302
-    second = demo_app.server.test_client()
+    second = client_from(demo_app)
     sign_in(second, "jean.manager")
     assert post(second, "/login/code", code=codes[3]).status_code == 401
     with demo_store.Session() as db:
@@ -108,7 +108,7 @@ def test_a_recovery_code_signs_in_once(demo_app, demo_store):
 def test_wrong_codes_are_locked_after_five_and_audited(demo_app, demo_store):
     client = person(demo_app, demo_store, "kwame.manager")
     secret, _codes = set_up(client)
-    guesser = demo_app.server.test_client()
+    guesser = client_from(demo_app)
     sign_in(guesser, "kwame.manager")
     right = {pyotp.TOTP(secret).at(time.time() + d) for d in (-30, 0, 30)}
     guesses = [f"{n:06d}" for n in range(100000, 100100) if f"{n:06d}" not in right][:6]
@@ -159,4 +159,4 @@ def test_turning_it_off_needs_the_password_and_a_code(demo_app, demo_store, demo
     assert run_command(demo_settings, "users", "reset-two-step", "nadia.manager") == 0  # a lost phone
     assert "turned off" in capsys.readouterr().out
     assert client.get("/_dash-layout").status_code == 401  # their sessions ended
-    assert sign_in(demo_app.server.test_client(), "nadia.manager").headers["Location"] == "/"
+    assert sign_in(client_from(demo_app), "nadia.manager").headers["Location"] == "/"
