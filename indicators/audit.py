@@ -44,7 +44,7 @@ ACTIONS = {
     "tokens-revoked": "API tokens revoked",
     "api-request": "API request",
     "api-refused": "API request without a valid token",
-    "password-change-refused": "Password change refused",
+    "password-refused": "Current password refused",
     "two-step-enabled": "Two-step sign-in set up",
     "two-step-disabled": "Two-step sign-in turned off",
     "two-step-refused": "Sign-in code refused",

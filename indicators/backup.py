@@ -185,7 +185,7 @@ def _run_pg(tool: str, url: str, arguments: list[str], database_flag: bool = Fal
     if parsed.query.get("options"):
         env["PGOPTIONS"] = str(parsed.query["options"])
     command = [found, *arguments] + ([f"--dbname={parsed.database}"] if database_flag else [])
-    finished = subprocess.run(command, env=env, capture_output=True, text=True)
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     if finished.returncode != 0:
         problem = next((line for line in finished.stderr.splitlines() if line.strip()), "no message")
         raise BackupError(f"{tool} failed: {problem.removeprefix(f'{tool}: ')}")
