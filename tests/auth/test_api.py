@@ -13,6 +13,8 @@ import pytest
 from indicators import audit, tokens
 
 API = "/api/v1"
+MINT = "..account-token-made.children...account-tokens.children...account-token-password.value.."
+PASSWORD = "correct horse battery staple"  # every test user's (tests/auth/conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -209,9 +211,9 @@ def test_the_account_page_makes_shows_once_and_revokes_ones_own_tokens(client_as
     from tests.auth.conftest import dash_post
 
     client = client_as("donor-state")
-    made = dash_post(client, "..account-token-made.children...account-tokens.children..",
-                     [("account-token-create", "n_clicks", 1)],
-                     [("account-token-name", "value", "State MEL"), ("account-token-days", "value", "30")])
+    made = dash_post(client, MINT, [("account-token-create", "n_clicks", 1)],
+                     [("account-token-name", "value", "State MEL"), ("account-token-days", "value", "30"),
+                      ("account-token-password", "value", PASSWORD)])
     assert made.status_code == 200
     shown = str(made.get_json()["response"]["account-token-made"])
     text = next(w.strip("'\",") for w in shown.split() if w.strip("'\",").startswith("ctm_"))
