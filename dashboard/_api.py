@@ -6,7 +6,10 @@
   (``exports.results_csv``) for that quarter, as JSON (numbers as numbers, empty as null);
 - ``GET /api/v1/programmes/{code}/activities?quarter=FY2019Q3``: the quarter's activity records with their
   provenance, for staff accounts only;
-- ``GET /api/v1/openapi.json``: the OpenAPI 3 document, generated from the declarations below.
+- ``GET /api/v1/programmes/{code}/districts?indicator=KEC-4.2&period=FY2019Q3&span=lop``: the maps' figures,
+  an activity indicator per district, or ``indicator=victims`` (to date; donors' rules applied);
+- ``GET /api/v1/openapi.json``: the OpenAPI 3 document, generated from the declarations below; ``GET /api/v1``:
+  where it is. Anything else under ``/api`` is a JSON 404, never a page.
 
 Every request but the document needs ``Authorization: Bearer <token>`` (``indicators.tokens``): no token, or
 an unknown, revoked or expired one, is 401; another donor's programme or staff-only data is 403; more than
@@ -23,14 +26,29 @@ guessed tokens neither fills the audit trail nor gets a guess checked for free.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from pydantic import BaseModel
 from werkzeug.exceptions import HTTPException
 
-from dashboard._openapi import Endpoint, Parameter, document
+from dashboard._api_models import (
+    Activities,
+    ActivityRecord,
+    DistrictFigure,
+    Districts,
+    FigureRow,
+    Figures,
+    Index,
+    IndicatorDefinition,
+    ProgrammeDetail,
+    ProgrammeList,
+    ProgrammeSummary,
+    ResultDefinition,
+    Target,
+)
+from dashboard._openapi import PERIOD_PATTERN, Endpoint, Parameter, document
 
 PREFIX = "/api/v1"
 VERSION = "1.0"
@@ -38,103 +56,7 @@ ACTIVITY_LIMIT = 10_000
 REFUSALS_PER_MINUTE = 20  # requests without a valid token one client address may make in a minute
 log = logging.getLogger("ctmonitor.api")
 api = Blueprint("api", __name__, url_prefix=PREFIX)
-
-
-# --- what the API answers (these models are also the document's schemas) ---------------------------
-
-
-class ProgrammeSummary(BaseModel):
-    code: str
-    title: str
-    short_title: str | None
-    donor: str
-    award_number: str | None
-    partners: list[str]
-    government_lead: str | None
-    start_date: date
-    end_date: date
-    calendar: str  # fiscal (US federal fiscal year) or calendar
-    url: str
-
-
-class ProgrammeList(BaseModel):
-    programmes: list[ProgrammeSummary]
-
-
-class Target(BaseModel):
-    period: str  # FY2019, 2012 or LOP
-    value: float
-
-
-class IndicatorDefinition(BaseModel):
-    code: str
-    name: str
-    definition: str | None
-    unit: str  # number or percent
-    category: str
-    standard_indicator: str | None
-    baseline: float | None
-    source: str  # the sheet kind counted: trainings, awareness, ...
-    measure: str  # count, sum, stage or ratio
-    disaggregations: list[str]
-    targets: list[Target]
-
-
-class ResultDefinition(BaseModel):
-    code: str
-    level: str  # goal, outcome or output
-    category: str | None
-    statement: str
-    indicators: list[IndicatorDefinition]
-
-
-class ProgrammeDetail(ProgrammeSummary):
-    quarters: list[str]
-    results: list[ResultDefinition]
-
-
-class FigureRow(BaseModel):
-    programme: str
-    indicator: str
-    period: str  # the quarter (FY2019Q3), the year to date (FY2019) or LOP to date
-    disaggregation: str  # empty for the total
-    category: str
-    actual: int | float | None  # null when withheld from this token's account (see ``withheld``)
-    target: int | float | None
-    # for a donor's token, a victim count withheld: "<5" (fewer than 5 people) or "*" (withheld so that a small
-    # count cannot be worked out); categories of victims are given for the life of project only
-    withheld: str | None = None
-
-
-class Figures(BaseModel):
-    programme: str
-    period: str
-    figures: list[FigureRow]
-
-
-class ActivityRecord(BaseModel):
-    kind: str
-    programme: str
-    reference: str | None
-    quarter: str
-    date: str | None
-    district: str | None
-    description: str | None
-    detail: str | None
-    female: int | None
-    male: int | None
-    total: float | None
-    upload: str | None
-    uploaded_at: str | None
-    sheet: str | None
-    row: int | None
-
-
-class Activities(BaseModel):
-    programme: str
-    quarter: str
-    total: int  # records of the quarter in all
-    activities: list[ActivityRecord]  # at most 10,000
+PUBLIC = (PREFIX, PREFIX + "/", PREFIX + "/openapi.json")  # answered without a token
 
 
 class ApiError(Exception):
@@ -190,7 +112,7 @@ def programme(code: str):
                                        quarters=[q.code for q in programme_quarters(prog)]))
 
 
-PERIOD = Parameter("period", "query", "the report quarter", example="FY2019Q3")
+PERIOD = Parameter("period", "query", "the report quarter", example="FY2019Q3", pattern=PERIOD_PATTERN)
 
 
 @endpoint(Endpoint("/programmes/{code}/figures", "A quarter's figures, exactly as the CSV results", Figures,
@@ -212,12 +134,14 @@ def figures(code: str):
         except FiguresError as exc:
             raise ApiError(400, f"period: {exc}") from None
         table = [FigureRow(programme=p, indicator=i, period=pe, disaggregation=d, category=c, actual=_number(a),
-                           target=_number(t), withheld=None if _number(a) is not None or a == "" else a)
-                 for p, i, pe, d, c, a, t in rows(report)]
+                           target=_number(t), withheld=None if _number(a) is not None or a == "" else a,
+                           period_start=start, period_end=end, unit=unit, indicator_title=title)
+                 for p, i, pe, d, c, a, t, start, end, unit, title in rows(report)]
         return _answer(Figures(programme=prog.code, period=report.cover.period_code, figures=table))
 
 
-QUARTER = Parameter("quarter", "query", "the quarter the records count in", example="FY2019Q3")
+QUARTER = Parameter("quarter", "query", "the quarter the records count in", example="FY2019Q3",
+                    pattern=PERIOD_PATTERN)
 
 
 @endpoint(Endpoint("/programmes/{code}/activities", "A quarter's activity records, with where each came from",
@@ -236,10 +160,43 @@ def activities(code: str):
             raise ApiError(400, f"quarter: {exc}") from None
         found, total = activity_rows(session, programme_codes=[prog.code], quarter=quarter.code,
                                      limit=ACTIVITY_LIMIT)
-        records = [ActivityRecord(**{k: (v.isoformat() if isinstance(v, (date, datetime)) else v)
-                                     for k, v in row.items() if k in ActivityRecord.model_fields})
+        records = [ActivityRecord(**{k: _iso(k, v) for k, v in row.items() if k in ActivityRecord.model_fields})
                    for row in found]
         return _answer(Activities(programme=prog.code, quarter=quarter.code, total=total, activities=records))
+
+
+INDICATOR = Parameter("indicator", "query", "an indicator counted from activities that name a district (trainings, "
+                      "awareness events), or victims", example="KEC-4.2")
+SPAN = Parameter("span", "query", "quarter (the report quarter), year (to date) or lop (to date); victims are "
+                 "counted to date only", required=False, example="lop", pattern="quarter|year|lop")
+PERIOD_OPTIONAL = Parameter("period", "query", "the report quarter (not for victims)", required=False,
+                            example="FY2019Q3", pattern=PERIOD_PATTERN)
+
+
+@endpoint(Endpoint("/programmes/{code}/districts", "An indicator's value per district, as the maps draw it",
+                   Districts, parameters=(CODE, INDICATOR, PERIOD_OPTIONAL, SPAN),
+                   description="The Logframe page's map (an activity indicator over the report quarter, the year "
+                               "to date or the life of project to date) or the Victims profile's (possible and "
+                               "actual victims by the district where they were identified, to date; for a "
+                               "donor's token as the disclosure rules let a donor see them).",
+                   errors=(400, 401, 403, 404, 429)))
+def districts(code: str):
+    from dashboard._api_places import districts_answer
+
+    with _store().Session() as session:
+        prog = _programme(session, code)
+        plan = None
+        if _for_donor():
+            from indicators import disclosure
+
+            plan = disclosure.plan(session, prog.code, _settings().small_cell)
+        return _answer(districts_answer(session, prog, request.args, plan, ApiError))
+
+
+@api.get("/", strict_slashes=False)
+def index():
+    return _answer(Index(name="ctmonitor API", version=VERSION, openapi=f"{PREFIX}/openapi.json",
+                         routes=[PREFIX + e.path for e in ENDPOINTS]))
 
 
 @api.get("/openapi.json")
@@ -260,7 +217,7 @@ def _check_token():
     from indicators import tokens
 
     g.api_holder = None
-    if request.path == PREFIX + "/openapi.json":
+    if request.path in PUBLIC:
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, text = header.partition(" ")
@@ -301,7 +258,7 @@ def _record(response: Response) -> Response:
     from indicators import audit
 
     holder = g.get("api_holder")
-    if request.path == PREFIX + "/openapi.json" or (holder is None and g.get("api_tallied")):
+    if request.path in PUBLIC or (holder is None and g.get("api_tallied")):
         return response  # the document is public; a request without a valid token is in its address's count
     target = (request.path + (f"?{request.query_string.decode(errors='replace')}" if request.query_string else ""))
     try:
@@ -322,6 +279,8 @@ def _api_error(error: ApiError):
         response.headers["WWW-Authenticate"] = 'Bearer realm="ctmonitor"'
     if error.status == 429:
         response.headers["Retry-After"] = str(g.get("api_retry", 60))
+    if error.status == 405:
+        response.headers["Allow"] = "GET, HEAD"
     return response
 
 
@@ -339,9 +298,16 @@ def _failure(error: Exception):
 def init_app(server) -> None:
     server.register_blueprint(api)
 
+    @server.route("/api", defaults={"rest": ""}, strict_slashes=False)
+    @server.route("/api/", defaults={"rest": ""}, endpoint="api_root_slash")
+    @server.route("/api/<path:rest>")
+    def _elsewhere(rest: str):  # under /api but not a version this server has: JSON too, never a page
+        return _api_error(ApiError(404, f"no route /api/{rest}; this server answers {PREFIX} "
+                                        f"(see {PREFIX}/openapi.json)"))
+
     @server.errorhandler(405)
     def _method(error):  # a route of the API asked with the wrong method: JSON, as every API answer
-        if request.path.startswith(PREFIX + "/"):
+        if request.path == "/api" or request.path.startswith("/api/"):
             return _api_error(ApiError(405, f"{request.method} is not allowed here: the API only reads (GET)"))
         return error
 
@@ -403,6 +369,15 @@ def _indicator(ind) -> IndicatorDefinition:
         measure=(ind.measure or {}).get("type", ""), disaggregations=list(ind.disaggregations or []),
         targets=[Target(period=t.period, value=t.value)
                  for t in sorted(ind.targets, key=lambda t: (t.period == "LOP", t.period))])
+
+
+def _iso(key: str, value):
+    """A record's field as JSON wants it: dates ISO 8601, the upload's time with its offset (stored in UTC)."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+    if key == "uploaded_at" and isinstance(value, str) and value:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _for_donor() -> bool:

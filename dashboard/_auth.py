@@ -52,7 +52,7 @@ CSRF_COOKIE = "_csrf_token"
 CSRF_HEADER = "X-CSRFToken"
 PUBLIC_PREFIXES = ("/assets/", "/api/")  # /api/: the JSON API checks its own bearer tokens (dashboard._api)
 # /logout: a no-op when signed out; /login/code: the second step of a sign-in, before any session exists
-PUBLIC_PATHS = ("/login", "/logout", _forms.CODE_PATH, "/_favicon.ico", "/favicon.ico")
+PUBLIC_PATHS = ("/login", "/logout", _forms.CODE_PATH, "/_favicon.ico", "/favicon.ico", "/api")
 PASSWORD_PATH = "/password"
 TWO_STEP_PATH = _forms.TWO_STEP_PATH
 FORM_PATHS = ("/logout", PASSWORD_PATH, TWO_STEP_PATH)  # plain forms: they check the CSRF token in the form

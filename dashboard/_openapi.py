@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 REF = "#/components/schemas/{model}"
+PERIOD_PATTERN = r"^\s*(?:[Ff][Yy])?\s*\d{2}(?:\d{2})?\s*[Qq][1-4]\s*$"  # FY2019Q3, FY19Q3, fy2019 q3, 2012Q1
 
 
 class Problem(BaseModel):
@@ -25,6 +26,7 @@ class Parameter:
     description: str
     required: bool = True
     example: str | None = None
+    pattern: str | None = None  # what the value must look like (a regular expression)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,14 @@ ERRORS = {
     401: "No token, or a token that is unknown, revoked or expired, or whose user is disabled.",
     403: "The token's user may not read this (another donor's programme, or staff-only data).",
     404: "No such programme, or no such route.",
+    405: "Another method than GET: the API only reads (Allow says which methods are allowed).",
     429: "More requests this minute than the token may make; Retry-After says when to try again.",
+}
+HEADERS = {
+    429: {"Retry-After": {"description": "Seconds to wait before asking again.",
+                          "schema": {"type": "integer", "minimum": 1}}},
+    405: {"Allow": {"description": "The methods this route answers.", "schema": {"type": "string"}}},
+    401: {"WWW-Authenticate": {"description": "How to authenticate: a bearer token.", "schema": {"type": "string"}}},
 }
 
 
@@ -68,9 +77,10 @@ def document(endpoints: list[Endpoint], *, title: str, version: str, base: str) 
     for endpoint in endpoints:
         responses = {"200": {"description": endpoint.summary,
                              "content": {"application/json": {"schema": schema(endpoint.answer)}}}}
-        for status in endpoint.errors:
+        for status in (*endpoint.errors, 405):
             responses[str(status)] = {"description": ERRORS[status],
-                                      "content": {"application/json": {"schema": problem}}}
+                                      "content": {"application/json": {"schema": problem}},
+                                      **({"headers": HEADERS[status]} if status in HEADERS else {})}
         operation = {
             "summary": endpoint.summary,
             "description": endpoint.description + (" Staff accounts only." if endpoint.staff_only else ""),
@@ -78,7 +88,8 @@ def document(endpoints: list[Endpoint], *, title: str, version: str, base: str) 
             "tags": list(endpoint.tags),
             "parameters": [{
                 "name": p.name, "in": p.where, "required": p.required or p.where == "path",
-                "description": p.description, "schema": {"type": "string"},
+                "description": p.description,
+                "schema": {"type": "string", **({"pattern": p.pattern} if p.pattern else {})},
                 **({"example": p.example} if p.example else {}),
             } for p in endpoint.parameters],
             "responses": responses,

@@ -33,6 +33,9 @@ class Format:
     # "quarter": its writer takes a quarter's ``Report``; "programme": the programme's reference sheets
     # (``indicators.pirs.ReferenceSheets``), with no quarter.
     scope: str = "quarter"
+    # "module:function" writing a description of the file to put beside it (the CSV's datapackage.json),
+    # given the report and the file's name
+    describer: str | None = None
 
     def filename(self, programme: str, period: str | None) -> str:
         """``KEC_FY2019Q3_iptt.xlsx``: the name a report is downloaded and kept under (``KEC_pirs.xlsx`` for a
@@ -47,6 +50,11 @@ class Format:
         module, _, function = self.writer.partition(":")
         return getattr(importlib.import_module(module), function)(report)
 
+    def describe(self, report: Report, filename: str) -> bytes:
+        """The description written beside the file (``describer``)."""
+        module, _, function = (self.describer or "").partition(":")
+        return getattr(importlib.import_module(module), function)(report, filename)
+
     def protected_for(self, donor: bool) -> bool:
         """Whether this file's victim figures go through the disclosure plan: always for a public file, for a
         donor's download unless it is the award's own workbook."""
@@ -58,7 +66,8 @@ FORMATS: dict[str, Format] = {f.key: f for f in (
            "exports.iptt:render", award_deliverable=True),
     Format("ppr", "U.S. State Department SF-PPR-B workbook (.xlsx)", "SF-PPR-B", "xlsx", XLSX, "exports.ppr:render",
            award_deliverable=True),
-    Format("csv", "machine-readable results (.csv)", "CSV", "csv", "text/csv", "exports.results_csv:render"),
+    Format("csv", "machine-readable results (.csv)", "CSV", "csv", "text/csv", "exports.results_csv:render",
+           describer="exports.results_csv:datapackage"),
     Format("iati", "IATI activity 2.03 XML (.xml)", "IATI XML", "xml", "application/xml", "exports.iati:render",
            public=True, history=True),
     Format("pirs", "Performance Indicator Reference Sheets workbook (.xlsx), one sheet per indicator (no quarter "

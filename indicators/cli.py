@@ -137,6 +137,9 @@ def register_export(commands, formats) -> None:
                              "kept, or --version N)")
     export.add_argument("--version", type=int, metavar="N", help="with --as-sent: the version kept at the Nth "
                                                                  "sign-off of the quarter")
+    export.add_argument("--datapackage", action="store_true",
+                        help="with --format csv: also write datapackage.json beside the file (a Frictionless Data "
+                             "Package describing its columns and types)")
     export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
     export.set_defaults(handler=cmd_export, formats=formats)
 
@@ -427,11 +430,19 @@ def cmd_export(args, settings: Settings) -> int:
         print("ctmonitor export: --period is needed (the report quarter, e.g. FY2019Q3); only --format pirs is "
               "made without one", file=sys.stderr)
         return 2
+    if args.datapackage and args.format != "csv":
+        print("ctmonitor export: --datapackage describes a CSV file: add --format csv", file=sys.stderr)
+        return 2
     store = Store(settings)
+    package = None
     try:
         with store.begin() as session:
             data, fmt = report_file(session, code, args.period, args.formats, args.format,
                                     small_cell=settings.small_cell)
+            if args.datapackage:
+                from indicators.reporting import report_for
+
+                package = args.formats["csv"].describe(report_for(session, code, args.period), args.output.name)
             audit.record(session, audit.command_line_user(), "report-downloaded", f"{code} {args.period or fmt}",
                          format=fmt, file=args.output.name, via="command line")
     except FiguresError as exc:
@@ -442,6 +453,10 @@ def cmd_export(args, settings: Settings) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_bytes(data)
     print(f"Wrote {args.output} ({fmt}, {len(data):,} bytes)")
+    if package is not None:
+        described = args.output.with_name("datapackage.json")
+        described.write_bytes(package)
+        print(f"Wrote {described} (its columns and types, as a Frictionless Data Package)")
     return 0
 
 

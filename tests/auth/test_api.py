@@ -170,11 +170,16 @@ def test_the_openapi_document_is_valid_and_lists_every_route(demo_app):
     validate(spec)
     assert set(spec["paths"]) == {API + e.path for e in ENDPOINTS} == {
         f"{API}/programmes", f"{API}/programmes/{{code}}", f"{API}/programmes/{{code}}/figures",
-        f"{API}/programmes/{{code}}/activities"}
+        f"{API}/programmes/{{code}}/activities", f"{API}/programmes/{{code}}/districts"}
     figures = spec["paths"][f"{API}/programmes/{{code}}/figures"]["get"]
     assert {p["name"] for p in figures["parameters"]} == {"code", "period"}
     assert figures["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/Figures")
     assert "FigureRow" in spec["components"]["schemas"] and "401" in figures["responses"]
+    # what a generated client needs: the period's pattern, Retry-After on 429, Allow on 405, error bodies
+    period = next(p for p in figures["parameters"] if p["name"] == "period")
+    assert period["schema"]["pattern"] and "Retry-After" in figures["responses"]["429"]["headers"]
+    assert "Allow" in figures["responses"]["405"]["headers"]
+    assert figures["responses"]["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/Problem")
 
 
 def test_tokens_on_the_command_line_are_shown_once_and_stored_hashed(tmp_path, capsys):
@@ -258,3 +263,52 @@ def test_a_donor_token_gets_victim_figures_no_attacker_can_narrow_down(demo_app,
     assert staff_small > 0, "the demo data must hold small counts for this to mean anything"
     assert [f for f in attacker.facts if f.label], "some victim figure must have been withheld"
     assert attacker.pinned() == []
+
+
+def test_every_path_under_api_answers_json_and_numbers_and_times_are_as_json_wants(demo_app, minted):
+    client = demo_app.server.test_client()
+    for path in ("/api", "/api/", "/api/v2/programmes", "/api/v1/nothing/here", "/api/v0"):
+        answer = client.get(path, headers={"Authorization": f"Bearer {minted['manager']}"})
+        assert answer.status_code == 404 and answer.is_json and answer.get_json()["status"] == 404, path
+    for path in ("/api/v1", "/api/v1/"):
+        index = client.get(path)
+        assert index.status_code == 200 and index.get_json()["openapi"] == "/api/v1/openapi.json"
+    posted = client.post("/api/v2/anything")
+    assert posted.status_code == 405 and posted.is_json and posted.headers["Allow"] == "GET, HEAD"
+    detail = get(demo_app, "/programmes/KEC", minted["manager"]).get_json()
+    targets = [t["value"] for r in detail["results"] for i in r["indicators"] for t in i["targets"]]
+    assert 1120 in targets and all(isinstance(t, int) for t in targets if float(t).is_integer())
+    records = get(demo_app, "/programmes/KEC/activities?quarter=FY2019Q3", minted["manager"]).get_json()
+    stamped = [r["uploaded_at"] for r in records["activities"] if r["uploaded_at"]]
+    assert stamped and all(datetime.fromisoformat(s).utcoffset() == timedelta(0) for s in stamped)
+    figures = get(demo_app, "/programmes/KEC/figures?period=FY2019Q3", minted["manager"]).get_json()["figures"]
+    lop = next(f for f in figures if f["indicator"] == "KEC-4.2" and f["period"] == "LOP" and not f["category"])
+    assert (lop["period_start"], lop["period_end"], lop["unit"]) == ("2017-01-01", "2019-06-30", "number")
+    assert lop["indicator_title"].startswith("Number of people trained")
+
+
+def test_the_maps_figures_by_district_for_staff_and_donors(demo_app, minted, demo_store):
+    from indicators import places
+
+    answer = get(demo_app, "/programmes/KEC/districts?indicator=KEC-4.2&period=FY2019Q3&span=lop", minted["manager"])
+    with demo_store.Session() as session:
+        drawn = places.by_district(session, "KEC-4.2", "FY2019Q3", "lop")
+        victims, _unknown = places.victims_by_district(session, "PVR")
+    assert {d["district"]: d["value"] for d in answer.get_json()["districts"]} == \
+        {name: place.value for name, place in drawn.items()}
+    from indicators.geography import districts
+
+    assert all(d["code"] == districts()[d["district"]].code for d in answer.get_json()["districts"])
+    staff = get(demo_app, "/programmes/PVR/districts?indicator=victims", minted["manager"]).get_json()
+    donor = get(demo_app, "/programmes/PVR/districts?indicator=victims", minted["donor-state"]).get_json()
+    assert {d["district"]: d["value"] for d in staff["districts"]} == {n: p.value for n, p in victims.items()}
+    small = [d for d in staff["districts"] if 0 < d["value"] < 5]
+    assert small  # the demo cases leave districts with fewer than 5 victims: a donor's token does not get them
+    by_name = {d["district"]: d for d in donor["districts"]}
+    for district in small:
+        assert by_name[district["district"]]["value"] is None and by_name[district["district"]]["withheld"]
+    assert not [d for d in donor["districts"] if d["value"] is not None and 0 < d["value"] < 5]
+    refused = get(demo_app, "/programmes/PVR/districts?indicator=victims&span=quarter", minted["manager"])
+    assert refused.status_code == 400 and "counted to date" in refused.get_json()["error"]
+    assert get(demo_app, "/programmes/KEC/districts?indicator=KEC-4.3&period=FY2019Q3",
+               minted["manager"]).status_code == 400  # a percentage has no share per district

@@ -275,3 +275,40 @@ def test_a_quarter_too_large_to_list_is_summarised_by_kind_place_and_group(db, m
     assert ws.freeze_panes == "A7"
     # the same figures as when listed: summarising changes the annex only
     assert indicator_rows(wb["Indicators"])["KEC-4.2"][8] == 75
+
+
+def test_the_results_csv_says_what_each_row_covers_and_its_datapackage_validates(tmp_path, monkeypatch, capsys):
+    """``ctmonitor export --format csv --datapackage`` on the demo data: DOMAIN §8's columns first and unchanged,
+    then each row's dates, unit and indicator title; the package beside it passes Frictionless's validation."""
+    import csv
+    import json
+    from datetime import date
+
+    import frictionless
+
+    from app import main
+
+    monkeypatch.setenv("CTMONITOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CTMONITOR_DATABASE_URL", raising=False)
+    assert main(["init"]) == 0 and main(["demo"]) == 0
+    out = tmp_path / "out" / "kec_FY2019Q3.csv"
+    assert main(["export", "--programme", "KEC", "--period", "FY2019Q3", "--format", "csv", "--datapackage",
+                 "-o", str(out)]) == 0
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["programme", "indicator", "period", "disaggregation", "category", "actual", "target",
+                       "period_start", "period_end", "unit", "indicator_title"]
+    by_period = {row[2]: row for row in rows[1:] if row[1] == "KEC-4.3" and not row[3]}
+    assert [by_period[p][7:10] for p in ("FY2019Q3", "FY2019", "LOP")] == [
+        ["2019-04-01", "2019-06-30", "percent"], ["2018-10-01", "2019-06-30", "percent"],
+        ["2017-01-01", "2019-06-30", "percent"]]
+    assert all(date.fromisoformat(r[7]) <= date.fromisoformat(r[8]) for r in rows[1:])
+    assert {r[10] for r in rows[1:] if r[1] == "KEC-4.2"} == {"Number of people trained in the prevention of "
+                                                                 "human trafficking"}
+    package = tmp_path / "out" / "datapackage.json"
+    assert json.loads(package.read_text())["resources"][0]["path"] == "kec_FY2019Q3.csv"
+    report = frictionless.validate(str(package))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert main(["export", "--programme", "KEC", "--period", "FY2019Q3", "--format", "iptt", "--datapackage",
+                 "-o", str(tmp_path / "x.xlsx")]) == 2
+    assert "--datapackage describes a CSV file" in capsys.readouterr().err
