@@ -98,16 +98,17 @@ def attribution() -> html.P:
     return html.P(ATTRIBUTION, className="small text-muted mb-0 map-attribution")
 
 
-def victims_map_card(found, plan=None):
+def victims_map_card(found, plan=None, period=None):
     """Victims by the district (or camp, in its district) where they were identified, to date. For a donor
     officer (a ``plan``, ``indicators.disclosure``) a district reads as planned: "<5" or "*", hatched and not
-    coloured, shares of the whole and no camp inside a district; staff see exact counts and the camps."""
+    coloured, shares of the whole and no camp inside a district; staff see exact counts and the camps. ``period``:
+    the control choosing what the map counts (drawn above it)."""
     import dash_bootstrap_components as dbc
 
     from dashboard._charts import graph
 
     places, unknown = found
-    if not places:
+    if not places and period is None:
         return None
     counts = {d: p.value for d, p in places.items()}
     limit = plan.threshold if plan is not None else 0
@@ -129,9 +130,10 @@ def victims_map_card(found, plan=None):
     return dbc.Card([
         dbc.CardHeader(html.H2("Where victims were identified", className="h6 mb-0")),
         dbc.CardBody([
+            period,
             html.P(" ".join(filter(None, [
-                "Possible and actual victims by the district where they were identified, to date; a refugee "
-                "camp counts in its district.", note,
+                "Possible and actual victims by the district where they were identified; a refugee camp counts "
+                "in its district.", note,
                 f"{unknown:,} identified in a place that cannot be read are left out." if unknown else ""])),
                 className="small text-muted mb-1"),
             graph("victims-map", district_map(counts, what="victims", withheld=withheld, details=details,

@@ -3,7 +3,9 @@ exploitation type and destination over the victims whose value is known. A donor
 withheld as ``indicators.disclosure`` plans (under ``CTMONITOR_SMALL_CELL``, 5 by default: "<5", and "*" for
 those withheld so that a small one cannot be worked out; shares withheld with them); programme staff see exact
 counts. No case code or row ever leaves the server.
-``/victims?programme=PVR``; with no programme named, the one whose file says ``victims_default``.
+``/victims?programme=PVR``; with no programme named, the one whose file says ``victims_default``. The map's
+period: ``span=quarter|year|lop`` and ``period=FY2019Q3`` (the report quarter) in the URL, as on the Logframe
+page; a donor officer's map is to date only (victims' categories are published for the life of project only).
 
 Staff see it; a donor officer only when one of their own programmes counts victims (an indicator read from
 case sheets, as PVR's are)."""
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Input, Output, State, callback, dcc, html
 
 from dashboard._access import ALL_ROLES, role
 from dashboard._charts import graph, share_chart
@@ -29,7 +31,19 @@ from dashboard._components import (
 )
 from dashboard import _queries
 from dashboard._map import victims_map_card
+from dashboard._queries import default_quarter, parse_quarter, quarter_options
 from indicators import places, victims
+
+
+class ids:
+    url = "victims-url"
+    span = "victims-map-span"
+    quarter = "victims-map-quarter"
+    shown = "victims-map-shown"
+
+
+# drawn only when the programme has victims (staff); the callback below listens to them
+CALLBACK_COMPONENTS = [dbc.RadioItems(id=ids.span), dcc.Dropdown(id=ids.quarter), dcc.Store(id=ids.shown)]
 
 
 def donor_may_see() -> bool:
@@ -45,7 +59,7 @@ dash.register_page(__name__, path="/victims", title="Victims profile · ctmonito
 
 
 @safe_layout
-def layout(programme=None, **_query):
+def layout(programme=None, span=None, period=None, **_query):
     with read_session() as session:
         visible = visible_programme_codes(session)
         with_cases = victims.programmes_with_cases(session, visible)
@@ -55,7 +69,10 @@ def layout(programme=None, **_query):
             return not_found(f"There is no programme with the code “{code}”.")
         plan = viewer_plan(session, prog.code) if prog else None
         total, breakdowns = victims.profile(session, prog.id, plan) if prog else (0, [])
-        session_values = places.victims_by_district(session, prog.code) if prog else ({}, 0)
+        span = first(span) if first(span) in places.SPANS and plan is None else "lop"
+        quarter = (parse_quarter(prog, first(period)) or default_quarter(prog)) if prog else None
+        session_values = (places.victims_by_district(session, prog.code, None if span == "lop" else quarter, span)
+                          if prog else ({}, 0))
     limit = settings().small_cell if plan is not None else 0
     switcher = html.Div([
         dbc.Button(c, href=f"/victims?programme={c}", color="primary", outline=c != code, size="sm", className="me-1")
@@ -79,10 +96,11 @@ def layout(programme=None, **_query):
                     + "No case is shown on its own.",
                     className="small text-muted mb-0"), className="d-flex align-items-center"),
             ], className="g-3 mb-4"),
-            victims_map_card(session_values, plan),
+            victims_map_card(session_values, plan, period=_map_period(prog, quarter, span, plan)),
             dbc.Row([dbc.Col(_breakdown_card(b), lg=6, className="mb-4") for b in breakdowns]),
         ])
     return html.Div([
+        dcc.Location(id=ids.url, refresh="callback-nav"),
         page_header("Victims profile", f"{prog.code if prog else ''} · aggregates only, never individual cases",
                     actions=switcher),
         body,
@@ -110,3 +128,35 @@ def _breakdown_card(b: victims.Breakdown) -> dbc.Card:
             html.P(note, className="small text-muted mb-0"),
         ]),
     ], className="shadow-sm h-100", id=f"victims-{b.dimension}")
+
+
+def _map_period(prog, quarter, span: str, plan):
+    """The map's period: for staff, the report quarter, its year to date or the life of project to date (the
+    quarter chosen beside it); for a donor officer, to date only, and why."""
+    if plan is not None:
+        return html.P("To date: victims are published by district for the whole project only, never for a "
+                      "single quarter or year.", className="small text-muted mb-2", id="victims-map-period")
+    year = "FY" if prog.calendar == "fiscal" else "Year"
+    return dbc.Row([
+        dbc.Col([dbc.Label("Period", html_for=ids.span, className="small text-muted mb-1"),
+                 dbc.RadioItems(id=ids.span, value=span, inline=True, options=[
+                     {"label": "Report quarter", "value": "quarter"}, {"label": f"{year} to date", "value": "year"},
+                     {"label": "To date", "value": "lop"}])], md=7),
+        dbc.Col([dbc.Label("Report quarter", html_for=ids.quarter, className="small text-muted mb-1"),
+                 dcc.Dropdown(id=ids.quarter, options=quarter_options(prog), value=quarter.code, clearable=False,
+                              searchable=False, disabled=span == "lop", className="quarter-dropdown")], md=5),
+        dcc.Store(id=ids.shown, data={"span": span, "period": quarter.code}),
+    ], className="g-2 mb-2", id="victims-map-period")
+
+
+@callback(Output(ids.url, "search"), Input(ids.span, "value"), Input(ids.quarter, "value"),
+          State(ids.shown, "data"), State(ids.url, "search"), prevent_initial_call=True)
+def choose_period(span, period, shown, search):
+    """Choosing the map's period or quarter changes the URL; the page follows."""
+    from urllib.parse import parse_qs, urlencode
+
+    wanted = {"span": span, "period": period}
+    if not span or wanted == (shown or {}):
+        raise dash.exceptions.PreventUpdate
+    query = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items()} | wanted
+    return "?" + urlencode(query)

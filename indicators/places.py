@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from indicators import kinds, victims, vocabulary
 from indicators.figures import load_programme, programme_quarters, report_quarter
 from indicators.sums import Source, compute_quarter_sums
-from indicators.models import Indicator
+from indicators.models import Case, Indicator
 from indicators.periods import Period
 
 MAPPED_MEASURES = ("count", "sum")
@@ -74,11 +74,24 @@ def by_district(session: Session, indicator_code: str, report: str | Period, spa
     return {d: Place(d, v) for d, v in totals.items() if v}
 
 
-def victims_by_district(session: Session, programme_code: str) -> tuple[dict[str, Place], int]:
+def victims_by_district(session: Session, programme_code: str, report: str | Period | None = None,
+                        span: str = "lop") -> tuple[dict[str, Place], int]:
     """Possible and actual victims of a programme by the district (or the camp, in its district) where they
-    were identified, to date; and how many were identified in no place that can be read."""
+    were identified, to date (no ``report``), or over a ``span`` of a report quarter (the quarter, its year to
+    date, the life of project to date); and how many were identified in no place that can be read."""
     programme = load_programme(session, programme_code)
-    rows = victims.by_location(session, programme.id).items()  # stored, refreshed by every write of cases
+    if report is None:
+        rows = victims.by_location(session, programme.id).items()  # stored, refreshed by every write of cases
+    else:
+        codes = [q.code for q in span_quarters(programme, report_quarter(programme, report), span)]
+        rows = session.execute(select(Case.location, func.count()).where(
+            Case.programme_id == programme.id, Case.status.in_(victims.VICTIM_STATUSES), Case.quarter.in_(codes))
+            .group_by(Case.location)).all()
+    return _placed(rows)
+
+
+def _placed(rows) -> tuple[dict[str, Place], int]:
+    """(place as written, victims) -> districts with their camps, and the victims whose place no one can read."""
     districts: Counter = Counter()
     camps: dict[str, Counter] = {}
     unknown = 0

@@ -145,3 +145,29 @@ def test_a_donor_downloads_the_csv_through_the_disclosure_plan_and_the_award_wor
 
     # the award's workbook: the same exact figures, small ones included, whoever downloads it
     assert numbers(workbook) == numbers(staff_workbook) and [n for n in numbers(workbook) if 0 < n < 5]
+
+
+def test_the_victims_map_counts_a_quarter_its_year_or_to_date_for_staff_and_to_date_for_donors(
+        pages, request_context, demo_store):
+    from sqlalchemy import func, select
+
+    from indicators import victims as counted
+    from indicators.models import Case, Programme
+
+    with demo_store.Session() as session:
+        pvr = session.scalar(select(Programme).where(Programme.code == "PVR"))
+        in_quarter = session.scalar(select(func.count()).select_from(Case).where(
+            Case.programme_id == pvr.id, Case.quarter == "FY2019Q3", Case.status.in_(counted.VICTIM_STATUSES)))
+    with request_context():
+        page = pages.victims.layout(programme="PVR", span="quarter", period="FY2019Q3")
+        moved = pages.victims.choose_period("year", "FY2019Q3", {"span": "quarter", "period": "FY2019Q3"},
+                                            "?programme=PVR&span=quarter&period=FY2019Q3")
+    drawn = _districts_drawn(find(page, "victims-map").figure)
+    values = [int(t["text"].split(": ")[1].split()[0]) for t in drawn.values() if "victims" in t["text"]]
+    assert sum(values) == in_quarter > 0  # the quarter's victims, every one placed in the demo data
+    assert find(page, "victims-map-span").value == "quarter" and find(page, "victims-map-quarter").value == "FY2019Q3"
+    assert moved == "?programme=PVR&span=year&period=FY2019Q3"
+    with request_context(as_user="donor-state"):
+        donor = pages.victims.layout(programme="PVR", span="quarter", period="FY2019Q3")
+    assert "victims-map-span" not in ids(donor) and "published by district for the whole project only" in \
+        texts(find(donor, "victims-map-period"))
