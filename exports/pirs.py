@@ -1,23 +1,33 @@
 """The Performance Indicator Reference Sheets workbook: a Contents sheet, then one sheet per indicator laid out
-as USAID's PIRS (ADS 201), each printable on one page. Layout only: the data come from ``indicators.pirs``.
+as USAID's PIRS (ADS 201maf), each printable on one page, on Letter paper for a U.S. donor and A4 otherwise.
+Layout only: the data come from ``indicators.pirs``. A field the programme file leaves out reads "Not yet set";
+the values table has a row for every year of the programme, however many, then the life of project.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from openpyxl.styles import Alignment
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
 
 from exports import _xlsx as x
 
 if TYPE_CHECKING:  # the sheets' dataclasses, for the annotations only: this module takes plain data
-    from indicators.pirs import ReferenceSheet, ReferenceSheets
+    from indicators.pirs import ReferenceSheet, ReferenceSheets, Value
 
 WIDTHS = [30, 16, 16, 16, 16, 16, 16]
 LAST = len(WIDTHS)
+NOTES = 4  # the values table's Notes: columns D to G
 NOT_RECORDED = "Not recorded"
+NOT_SET = "Not yet set"
+NOT_STANDARD = "Not a standard indicator"
+# Donors whose paper is U.S. Letter; every other donor prints on A4.
+US_DONORS = frozenset({"usaid", "united states agency for international development", "u.s. department of state",
+                       "us department of state", "united states department of state"})
 
 
 def render(sheets: ReferenceSheets, **_options) -> bytes:
@@ -25,7 +35,15 @@ def render(sheets: ReferenceSheets, **_options) -> bytes:
     write_contents(wb, sheets)
     for sheet in sheets.sheets:
         write_sheet(wb, sheets, sheet)
+    for ws in wb.worksheets:
+        ws.page_setup.paperSize = paper_size(sheets.donor)
     return x.to_bytes(wb)
+
+
+def paper_size(donor: str) -> int:
+    """U.S. Letter for a U.S. Government donor (USAID, the State Department), A4 for anyone else."""
+    letter = " ".join((donor or "").lower().split()) in US_DONORS
+    return Worksheet.PAPERSIZE_LETTER if letter else Worksheet.PAPERSIZE_A4
 
 
 def write_contents(wb: Workbook, sheets: ReferenceSheets) -> None:
@@ -35,13 +53,16 @@ def write_contents(wb: Workbook, sheets: ReferenceSheets) -> None:
     ws.row_dimensions[1].height = 24
     x.text(ws.cell(2, 1), f"{sheets.programme_code} · {sheets.programme_title}", font=x.SUBTITLE,
            alignment=Alignment(vertical="top"))
-    x.text(ws.cell(3, 1), "Donor", font=x.BOLD)
-    x.text(ws.cell(3, 2), sheets.donor)
-    x.text(ws.cell(4, 1), "Award number", font=x.BOLD)
-    x.text(ws.cell(4, 2), sheets.award_number or NOT_RECORDED)
-    x.text(ws.cell(5, 1), "Prepared (UTC)", font=x.BOLD)
-    x.when(ws.cell(5, 2), sheets.prepared)
-    header = 7
+    for row, (label, value) in enumerate([("Donor", sheets.donor), ("Award number", sheets.award_number or NOT_RECORDED),
+                                          ("Actuals through", sheets.data_through or "No data yet")], start=3):
+        x.text(ws.cell(row, 1), label, font=x.BOLD)
+        x.text(ws.cell(row, 2), value)
+    x.text(ws.cell(6, 1), "Prepared (UTC)", font=x.BOLD)
+    x.when(ws.cell(6, 2), sheets.prepared)
+    if sheets.small_cell:
+        x.text(ws.cell(7, 2), f"Counts of fewer than {sheets.small_cell} victims read <{sheets.small_cell}, and a "
+                              "figure that would give one away reads *.", font=x.NOTE)
+    header = 8
     x.header_row(ws, header, ["Indicator", "Name", "Standard indicator"], height=18)
     row = header + 1
     for sheet in sheets.sheets:
@@ -68,13 +89,15 @@ def write_sheet(wb: Workbook, sheets: ReferenceSheets, s: ReferenceSheet) -> Non
     x.text(ws.cell(2, 1), f"{sheets.programme_code} · {s.result}", font=x.SUBTITLE, alignment=x.WRAP_TOP)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=LAST)
     x.fit_row(ws, 2, [sum(WIDTHS) * 0.9])
-    row = 4
-    row = _section(ws, row, "Description", [
-        ("Standard indicator", s.standard_indicator or "None"),
+    row = _section(ws, 4, "Description", [
+        ("Indicator type", s.indicator_type),
+        ("Standard indicator", s.standard_indicator or NOT_STANDARD),
+        ("PPR indicator", None if s.ppr_indicator is None else ("Yes" if s.ppr_indicator else "No")),
         ("Precise definition", s.definition),
         ("Unit of measure", s.unit),
         ("Calculation", s.calculation),
-        ("Disaggregated by", s.disaggregation),
+        ("Disaggregated by", s.disaggregation or "Not disaggregated"),
+        ("Direction of change", s.direction_of_change),
         ("Rationale", s.rationale),
     ])
     row = _section(ws, row, "Plan for data collection", [
@@ -82,71 +105,103 @@ def write_sheet(wb: Workbook, sheets: ReferenceSheets, s: ReferenceSheet) -> Non
         ("Method of collection", s.collection_method),
         ("Frequency and timing", s.frequency),
         ("Responsible", s.responsible),
+        ("Data storage", s.data_storage),
     ])
     row = _section(ws, row, "Data quality", [
-        ("Last assessment", f"{s.last_assessment.day} {s.last_assessment:%B %Y}" if s.last_assessment
-         else "Not yet assessed"),
+        ("Last assessment", _day(s.last_assessment) or "Not yet assessed"),
+        ("Next assessment", _day(s.next_assessment)),
+        ("Reviewer", s.reviewer),
         ("Known limitations", s.limitations),
         ("Mitigation", s.mitigation),
     ])
-    row = _targets(ws, row, s)
-    _changes(ws, row, s)
+    row = _values(ws, row, s, sheets.data_through)
+    row = _changes(ws, row, s)
+    _section(ws, row + 1, "Other notes", [("Notes", s.notes), ("Last updated", _day(s.last_updated))])
     x.print_setup(ws, title_rows=None, footer=f"{sheets.programme_code} · PIRS · {s.code}", landscape=False)
     ws.page_setup.fitToHeight = 1  # one page per indicator
 
 
-def _section(ws, row: int, title: str, facts: list[tuple[str, str | None]]) -> int:
+def _day(value: date | None) -> str | None:
+    return f"{value.day} {value:%B %Y}" if value else None
+
+
+def _heading(ws, row: int, title: str) -> int:
     x.text(ws.cell(row, 1), title, font=x.HEADER, alignment=Alignment(vertical="center"))
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=LAST)
     x.grid(ws, row, 1, LAST, fill=x.HEADER_FILL)
-    row += 1
+    return row + 1
+
+
+def _section(ws, row: int, title: str, facts: list[tuple[str, str | None]]) -> int:
+    row = _heading(ws, row, title)
     for label, value in facts:
-        x.text(ws.cell(row, 1), label, font=x.BOLD)
-        x.text(ws.cell(row, 2), value or NOT_RECORDED)
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=LAST)
-        x.grid(ws, row, 1, LAST)
-        x.fit_row(ws, row, [WIDTHS[0], sum(WIDTHS[1:])])
+        _fact(ws, row, label, value)
         row += 1
     return row + 1
 
 
-def _targets(ws, row: int, s: ReferenceSheet) -> int:
-    x.text(ws.cell(row, 1), "Baseline and targets", font=x.HEADER, alignment=Alignment(vertical="center"))
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=LAST)
-    x.grid(ws, row, 1, LAST, fill=x.HEADER_FILL)
-    row += 1
-    x.text(ws.cell(row, 1), "Baseline", font=x.BOLD)
-    x.number(ws.cell(row, 2), s.baseline, s.unit_key)
-    x.text(ws.cell(row, 3), "as of", font=x.BOLD, alignment=Alignment(horizontal="right", vertical="top"))
-    x.when(ws.cell(row, 4), s.baseline_date)
-    if s.baseline_date is None:
-        x.text(ws.cell(row, 4), NOT_RECORDED)
-    x.grid(ws, row, 1, LAST)
-    row += 1
-    periods = [period for period, _ in s.targets] or ["–"]
-    x.text(ws.cell(row, 1), "Targets", font=x.BOLD)
-    for col, period in enumerate(periods[: LAST - 1], start=2):
-        x.text(ws.cell(row, col), period, font=x.BOLD, alignment=x.WRAP_CENTER)
-    x.grid(ws, row, 1, LAST, fill=x.BAND_FILL)
-    row += 1
-    x.text(ws.cell(row, 1), "Value", font=x.BOLD)
-    for col, (_period, value) in enumerate(s.targets[: LAST - 1], start=2):
-        x.number(ws.cell(row, col), value, s.unit_key)
-    x.grid(ws, row, 1, LAST)
-    row += 1
-    x.text(ws.cell(row, 1), "Rationale for the targets", font=x.BOLD)
-    x.text(ws.cell(row, 2), s.target_rationale or NOT_RECORDED)
+def _fact(ws, row: int, label: str, value: str | None) -> None:
+    x.text(ws.cell(row, 1), label, font=x.BOLD)
+    x.text(ws.cell(row, 2), value or NOT_SET)
     ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=LAST)
     x.grid(ws, row, 1, LAST)
     x.fit_row(ws, row, [WIDTHS[0], sum(WIDTHS[1:])])
+
+
+def _values(ws, row: int, s: ReferenceSheet, data_through: str | None) -> int:
+    """Baseline, then target, actual and notes for every year and the life of project."""
+    row = _heading(ws, row, "Baseline, targets and actuals")
+    for col, label in ((1, "Period"), (2, "Target"), (3, "Actual"), (NOTES, "Notes")):
+        x.text(ws.cell(row, col), label, font=x.BOLD, alignment=x.WRAP_CENTER if col > 1 else x.WRAP_TOP)
+    ws.merge_cells(start_row=row, start_column=NOTES, end_row=row, end_column=LAST)
+    x.grid(ws, row, 1, LAST, fill=x.BAND_FILL)
+    row += 1
+    x.text(ws.cell(row, 1), "Baseline", font=x.BOLD)
+    x.number(ws.cell(row, 3), s.baseline, s.unit_key)
+    if s.baseline is None:
+        x.text(ws.cell(row, 3), NOT_SET, alignment=x.NUMBER_ALIGN)
+    _notes(ws, row, [f"As of {_day(s.baseline_date)}" if s.baseline_date else f"Baseline date: {NOT_SET.lower()}"])
+    row += 1
+    for value in s.values:
+        x.text(ws.cell(row, 1), value.period, font=x.BOLD)
+        x.number(ws.cell(row, 2), value.target, s.unit_key)
+        if value.withheld:
+            x.text(ws.cell(row, 3), value.withheld, alignment=x.NUMBER_ALIGN)
+        elif value.actual is not None:
+            x.number(ws.cell(row, 3), value.actual, s.unit_key)
+        else:
+            x.text(ws.cell(row, 3), "–", alignment=x.NUMBER_ALIGN)
+        _notes(ws, row, value_notes(value, data_through))
+        row += 1
+    _fact(ws, row, "Rationale for the targets", s.target_rationale)
     return row + 2
 
 
+def _notes(ws, row: int, lines: list[str]) -> None:
+    x.text(ws.cell(row, NOTES), "\n".join(lines) or None)
+    ws.merge_cells(start_row=row, start_column=NOTES, end_row=row, end_column=LAST)
+    x.grid(ws, row, 1, LAST)
+    x.fit_row(ws, row, [*WIDTHS[:NOTES - 1], sum(WIDTHS[NOTES - 1:])])
+
+
+def value_notes(value: Value, data_through: str | None) -> list[str]:
+    """What the Notes column says of a year or the life of project: how far its actual reaches, why one is
+    withheld or missing, then the period's deviation narratives."""
+    if value.through is None:
+        return [f"Not yet reported: the data reach {data_through}." if data_through else "Not yet reported: no data yet."]
+    lines = [] if value.complete else [f"To date, through {value.through}."]
+    if value.withheld and value.withheld.startswith("<"):
+        lines.append(f"Withheld: fewer than {value.withheld[1:]} victims (small counts of victims are not published).")
+    elif value.withheld:
+        lines.append("Withheld so that a small count of victims cannot be worked out from the figures published "
+                     "with it.")
+    elif value.actual is None:
+        lines.append("No figure: nothing counted to compute it from.")
+    return lines + list(value.narratives)
+
+
 def _changes(ws, row: int, s: ReferenceSheet) -> int:
-    x.text(ws.cell(row, 1), "Change log", font=x.HEADER, alignment=Alignment(vertical="center"))
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=LAST)
-    x.grid(ws, row, 1, LAST, fill=x.HEADER_FILL)
-    row += 1
+    row = _heading(ws, row, "Change log")
     if not s.changes:
         x.text(ws.cell(row, 1), "No change since the indicator was defined.", font=x.NOTE,
                alignment=Alignment(vertical="top"))

@@ -21,6 +21,7 @@ from indicators import history, kinds, periods, vocabulary
 from indicators.measures import MEASURES
 from indicators.publishing import IatiDef
 from indicators.models import Indicator, Phase, Programme, Result, Target
+from indicators.reference_sheet import ReferenceSheetDef
 
 
 class _Loader(yaml.SafeLoader):
@@ -58,24 +59,6 @@ class MeasureDef(_Strict):
     def _complete(self) -> "MeasureDef":
         MEASURES[self.type].check(self.model_dump())
         return self
-
-
-class DataQualityDef(_Strict):
-    last_assessment: date | None = None  # the latest data quality assessment (DQA)
-    limitations: str | None = None
-    mitigation: str | None = None
-
-
-class ReferenceSheetDef(_Strict):
-    """The Performance Indicator Reference Sheet fields (USAID ADS 201) not held elsewhere in the definition."""
-
-    rationale: str | None = None
-    collection_method: str | None = None
-    frequency: str | None = None
-    responsible: str | None = None
-    baseline_date: date | None = None
-    target_rationale: str | None = None
-    data_quality: DataQualityDef = Field(default_factory=DataQualityDef)
 
 
 class ChangeDef(_Strict):

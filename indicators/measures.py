@@ -18,6 +18,9 @@ a sex column) splits the columns instead, Female and Male always listed.
 The SQL runs on a *scan* (``indicators.sums.Scan``): the indicator's table with its filter, attribution
 quarter and the column lookups that name the indicator in an error. A measure unknown to ``MEASURES`` is
 refused when the programme file is loaded (``indicators.definitions``).
+
+Each measure also says how it is calculated, in words (``calculation``, for the reference sheets): the columns
+named as the sheet's users know them (``KindSpec.header``: "Female participants", not ``female``).
 """
 
 from __future__ import annotations
@@ -26,11 +29,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import Float, cast, func, literal, null, select
 
 from indicators.numbers import exact
+
+if TYPE_CHECKING:  # the sheet kind a calculation names its columns by
+    from indicators.models.kind import KindSpec
 
 TOTAL = ""  # the disaggregation and category of a total
 UNKNOWN = "Unknown"
@@ -91,6 +97,11 @@ class Measure:
 
     def describe(self) -> str:
         raise NotImplementedError
+
+    def calculation(self, sheet: KindSpec) -> str:
+        """How the period's figure is calculated, in words, naming the columns as ``sheet`` (the indicator's
+        sheet kind) heads them. Every measure writes its own: a new one cannot fall back on its key."""
+        raise NotImplementedError(f"the {self.name} measure does not say how it is calculated")
 
     # --- sums ---------------------------------------------------------------------------------------------
 
@@ -165,6 +176,9 @@ class Count(Measure):
     def describe(self) -> str:
         return "Number of records"
 
+    def calculation(self, sheet: KindSpec) -> str:
+        return f"Number of rows of the {sheet.sheet} sheet in the period, one per {_row(sheet)}"
+
     def aggregates(self, scan) -> tuple:
         return cast(func.count(), Float), cast(null(), Float)
 
@@ -184,6 +198,9 @@ class Sum(Measure):
 
     def describe(self) -> str:
         return "Sum of " + " + ".join(self.added)
+
+    def calculation(self, sheet: KindSpec) -> str:
+        return f"{_headers(sheet, self.added)}, added up over the period's rows of the {sheet.sheet} sheet"
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -227,6 +244,11 @@ class Ratio(Measure):
         return (f"Σ {' + '.join(self.numerator)} ÷ Σ {' + '.join(self.denominator)}, "
                 "recomputed for each period")
 
+    def calculation(self, sheet: KindSpec) -> str:
+        return (f"({_headers(sheet, self.numerator)}) ÷ ({_headers(sheet, self.denominator)}) × 100, each side "
+                f"added up over the period's rows of the {sheet.sheet} sheet; recomputed for every period from its "
+                "own sums, never averaged")
+
     @property
     def columns(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.numerator + self.denominator))
@@ -264,6 +286,12 @@ class Stage(Measure):
 
     def describe(self) -> str:
         return f"Distinct {self.field or 'items'}s reaching {self.stage}, counted once"
+
+    def calculation(self, sheet: KindSpec) -> str:
+        stage = sheet.header(sheet.stages.stage if sheet.stages else "stage")
+        return (f"Number of distinct {sheet.header(self.field)} values of the {sheet.sheet} sheet whose {stage} "
+                f"reaches {self.stage} or a later stage, each counted once, in the quarter it first does (names "
+                "compared ignoring case and spaces)")
 
     def aggregates(self, scan) -> tuple:
         return cast(func.count(), Float), cast(null(), Float)
@@ -313,6 +341,13 @@ class Entered(Measure):
     def describe(self) -> str:
         return self.declared.describe()
 
+    def calculation(self, sheet: KindSpec) -> str:
+        if self.percent:
+            return (f"The percentage entered in {sheet.header('value')} on the {sheet.sheet} sheet: the period's "
+                    "own entry, else the latest quarter's (never recomputed or averaged)")
+        return (f"{sheet.header('value')} entered on the {sheet.sheet} sheet for each quarter, added up over the "
+                "period's quarters")
+
     @property
     def counted_columns(self) -> tuple[str, ...]:
         return self.declared.counted_columns
@@ -326,6 +361,15 @@ class Entered(Measure):
             if quarter.code in by_quarter:
                 return exact(by_quarter[quarter.code].numerator), None, None
         return None, None, None
+
+
+def _headers(sheet: KindSpec, columns: Iterable[str]) -> str:
+    return " + ".join(sheet.header(column) for column in columns)
+
+
+def _row(sheet: KindSpec) -> str:
+    """What one row of the sheet is, without the template's reminders in brackets: "person identified"."""
+    return sheet.one_row_per.split(" (")[0]
 
 
 MEASURES: dict[str, type[Measure]] = {"count": Count, "sum": Sum, "stage": Stage, "ratio": Ratio}

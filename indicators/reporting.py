@@ -102,7 +102,8 @@ def make_file(session: Session, programme: str, period, formats: Mapping, key: s
     if getattr(fmt, "scope", "quarter") == "programme":  # the reference sheets: about the programme, no quarter
         from indicators.pirs import build
 
-        return MadeFile(fmt.write(build(session, programme)), key)
+        plan = disclosure.plan(session, programme, small_cell) if fmt.protected_for(donor) else None
+        return MadeFile(fmt.write(build(session, programme, plan=plan)), key)
     if not period:
         raise FiguresError(f"the {key} report is for one quarter: name it (e.g. FY2019Q3)")
     report = report_for(session, programme, period, history=fmt.history)

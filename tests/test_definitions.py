@@ -103,6 +103,20 @@ def test_edited_target_is_updated_and_activity_records_are_kept(session, tmp_pat
     (("    UNICEF: XM-DAC-41122", "    UNICEF: unicef"),
      "kec.yaml: iati.identifiers: Value error, UNICEF: 'unicef' is not an IATI organisation identifier"),
     (("    UNICEF: XM-DAC-41122", "    WFP: XM-DAC-41140"), "'WFP' is neither the donor nor a partner"),
+    (("direction_of_change: Higher is better", "direction_of_change: Up"),
+     "kec.yaml: results[1].indicators[KEC-1.1].reference_sheet.direction_of_change: Input should be 'Higher is "
+     "better' or 'Lower is better' (found 'Up')"),
+    (("direction_of_change: Higher is better\n", "direction_of_change: Higher is better\n          indicator_type: "
+      "activity\n"), "reference_sheet.indicator_type: Input should be 'output', 'outcome' or 'impact' (found "
+                     "'activity')"),
+    (("ppr_indicator: false", "ppr_indicator: perhaps"),
+     "results[1].indicators[KEC-1.1].reference_sheet.ppr_indicator: Input should be a valid boolean"),
+    (("last_assessment:\n            next_assessment:",
+      "last_assessment: 2019-06-01\n            next_assessment: 2019-01-15"),
+     "results[1].indicators[KEC-1.1].reference_sheet.data_quality: Value error, next_assessment (2019-01-15) "
+     "must come after last_assessment (2019-06-01)"),
+    (("direction_of_change: Higher is better\n", "direction_of_change: Higher is better\n          last_updated: "
+      "2019-02-30\n"), "results[1].indicators[KEC-1.1].reference_sheet.last_updated: Input should be a valid date"),
 ])
 def test_malformed_file_names_file_key_and_problem(session, tmp_path, edit, message):
     folder = tmp_path / "programmes"

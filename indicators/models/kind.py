@@ -71,6 +71,10 @@ class KindSpec:
     extra_quarters: tuple[tuple[str, str], ...] = ()  # (quarter column, date column) besides ``quarter``
     stages: Stages | None = None
     summary: Summary | None = None  # how the annex counts a quarter too large to list (None: by kind alone)
+    sheet: str = ""  # the sheet as its template names it and its users know it: "Trainings"
+    # column -> the header its sheet gives it ("female" -> "Female participants"): how a measure's calculation
+    # names its columns. The importer's layout (``importers.kinds``) says the same; a test holds them together.
+    headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def listed(self) -> bool:
@@ -79,6 +83,10 @@ class KindSpec:
     @property
     def table(self):
         return self.model.__table__
+
+    def header(self, column: str) -> str:
+        """A column as its sheet's users know it: ``female`` of trainings is "Female participants"."""
+        return dict(self.headers).get(column) or column.replace("_", " ").capitalize()
 
     def quarter_columns(self) -> tuple[str, ...]:
         """Every stored quarter a record is attributed to (a case: also its referral's)."""

@@ -136,8 +136,9 @@ class Indicator(Base):
     baseline: Mapped[float | None] = mapped_column(Float)
     standard_indicator: Mapped[str | None] = mapped_column(String(30))
     data_source: Mapped[str | None] = mapped_column(Text)
-    # The reference sheet's (PIRS) fields held nowhere else: rationale, collection method, frequency,
-    # responsible, baseline date, target rationale, data quality (see indicators.definitions.ReferenceSheetDef).
+    # The reference sheet's (PIRS) fields held nowhere else: type, direction of change, PPR flag, rationale,
+    # collection method, frequency, responsible, data storage, baseline date, target rationale, data quality,
+    # notes, last updated (see indicators.reference_sheet.ReferenceSheetDef).
     reference_sheet: Mapped[dict | None] = mapped_column(JSON, default=dict)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     # the definition (source, measure, disaggregations) its stored per-quarter sums were computed for
