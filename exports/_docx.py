@@ -21,7 +21,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Mm, Pt, RGBColor
+from docx.shared import Inches, Pt, RGBColor, Twips
 
 from indicators.periods import FISCAL
 from indicators.status import look
@@ -29,7 +29,7 @@ from indicators.status import look
 FONT = "Calibri"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 LETTER = (Inches(8.5), Inches(11))
-A4 = (Mm(210), Mm(297))
+A4 = (Twips(11906), Twips(16838))  # 210 × 297 mm, as Word writes it
 HEADER_FILL = "1F4E79"
 RESULT_FILL = "EDEDED"
 

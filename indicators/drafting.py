@@ -95,8 +95,10 @@ def build(session: Session, report: Report, *, small_cell: int, prepared_by: str
 
 def _standing(session: Session, programme_id: int, quarter: str, signing_by: str | None,
               prepared: datetime) -> tuple[bool, str]:
-    if signing_by:
-        return True, f"Final: signed off by {signing_by} on {day_in_words(prepared.date())}"
+    if signing_by:  # the sign-off keeping this very file: the quarter's next version
+        kept = signoff.latest(session, programme_id, quarter)
+        version = (kept.version if kept is not None else 0) + 1
+        return True, f"Final: signed off by {signing_by} on {day_in_words(prepared.date())} (version {version})"
     record = signoff.in_force(session, programme_id, quarter)
     if record is not None:
         return True, (f"Final: signed off by {record.signed_by} on {day_in_words(record.signed_at.date())} "
