@@ -4,8 +4,8 @@ challenges and lessons learned, next quarter's plans: ``indicators.sections``).
 Administrators and programme managers write them while the quarter is open; everyone else, and everyone once
 the quarter is closed by a sign-off, reads them. Saving writes the three sections of the quarter the page
 shows (the button names it) in one transaction; a section whose text did not change keeps its version. A
-closed quarter refuses the save with the sign-off that closes it, and nothing is written. The callback is
-registered here and runs for the Reports page (``dashboard.reports``)."""
+closed quarter refuses the save with the sign-off that closes it, and nothing is written. The callback is the
+Reports page's (``dashboard.reports``: a callback runs for the page that registers it), calling ``save``."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from datetime import datetime
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, html
+from dash import html
 
-from dashboard._access import EDITORS, ROLE_NAMES, can, require_programme, require_role
+from dashboard._access import EDITORS, ROLE_NAMES, can, require_programme
 from dashboard._components import current_username, empty_state, format_datetime, store
 from dashboard._queries import parse_quarter, programme
 from indicators import sections
+from indicators.sections import SECTIONS  # noqa: F401  (the page's callback names one field per section)
 
 
 class ids:
@@ -29,12 +30,12 @@ class ids:
     context = "reports-sections-context"
 
 
-def _text_id(key: str) -> str:
+def text_id(key: str) -> str:
     return ids.text.format(key=key)
 
 
 # Drawn only for a writer on an open quarter: listed for Dash's callback check (see dashboard._access).
-CALLBACK_COMPONENTS = [dbc.Textarea(id=_text_id(key)) for key in sections.SECTIONS] + [
+CALLBACK_COMPONENTS = [dbc.Textarea(id=text_id(key)) for key in sections.SECTIONS] + [
     dbc.Button(id=ids.save), html.Div(id=ids.result)]
 
 
@@ -65,8 +66,8 @@ def _field(section) -> html.Div:
     written = (f"Version {section.version}, {section.written_by}, {format_datetime(section.written_at)} UTC"
                if section.version else "Not written yet")
     return html.Div([
-        html.Label(section.heading, htmlFor=_text_id(section.key), className="form-label small fw-semibold mb-1"),
-        dbc.Textarea(id=_text_id(section.key), value=section.text or "", rows=4, maxLength=sections.TEXT_LIMIT),
+        html.Label(section.heading, htmlFor=text_id(section.key), className="form-label small fw-semibold mb-1"),
+        dbc.Textarea(id=text_id(section.key), value=section.text or "", rows=4, maxLength=sections.TEXT_LIMIT),
         html.Div(written, className="form-text"),
     ], className="mb-3")
 
@@ -79,16 +80,9 @@ def _reading(section) -> html.Div:
     ], className="mb-3", id=f"reports-section-read-{section.key}")
 
 
-@callback(Output(ids.result, "children"), Input(ids.save, "n_clicks"),
-          *[State(_text_id(key), "value") for key in sections.SECTIONS], State("reports-state", "data"),
-          State("reports-programme", "value"), State("reports-quarter", "value"), prevent_initial_call=True)
-def save(n_clicks, *values):
-    """Writes the three sections of the quarter the page shows; nothing if the page is changing to another
-    quarter, or if the quarter is closed."""
-    if not n_clicks:
-        raise dash.exceptions.PreventUpdate
-    require_role(EDITORS, "quarter sections")
-    texts, (state, chosen_programme, chosen_period) = values[:len(sections.SECTIONS)], values[len(sections.SECTIONS):]
+def save(texts, state, chosen_programme, chosen_period):
+    """Writes the three sections of the quarter the page shows (the Reports page's callback, ``dashboard.reports``,
+    after its role check); nothing if the page is changing to another quarter, or if the quarter is closed."""
     state = state if isinstance(state, dict) else {}
     if (chosen_programme, chosen_period) != (state.get("programme"), state.get("period")):
         return html.Span("Nothing saved: the page is changing to another quarter. Check the texts and save again.",

@@ -26,7 +26,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import _quarter_sections as written
 from dashboard import _report_versions as sent
-from dashboard._access import SIGNERS, STAFF, can, require_programme, require_role, role
+from dashboard._access import EDITORS, SIGNERS, STAFF, can, require_programme, require_role, role
 from dashboard._components import (
     current_username,
     first,
@@ -357,6 +357,18 @@ def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_
                      f"{record.report_filename} is kept as sent, version {record.version}.{replaces}{without}",
                      color="success",
                      className="py-2 small mb-0", id="reports-signoff-done"), True
+
+
+@callback(Output(written.ids.result, "children"), Input(written.ids.save, "n_clicks"),
+          *[State(written.text_id(key), "value") for key in written.SECTIONS], State(ids.state, "data"),
+          State(ids.programme, "value"), State(ids.quarter, "value"), prevent_initial_call=True)
+def save_sections(n_clicks, *values):
+    """A manager or an administrator saves the quarter's report sections (``dashboard._quarter_sections``)."""
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    require_role(EDITORS, "quarter sections")
+    count = len(written.SECTIONS)
+    return written.save(values[:count], *values[count:])
 
 
 def _refusal(text: str) -> dbc.Alert:
