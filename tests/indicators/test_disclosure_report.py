@@ -102,3 +102,6 @@ def test_the_rest_of_the_report_is_the_awards_exact_deliverable(cases):  # noqa:
     assert {code: shown[code] for code in exact} == {code: f"{v:,.0f}" for code, v in exact.items()}
     cover = " ".join(p.text for p in parts(document)[0].paragraphs)
     assert "Confidential: This report holds exact counts of victims of trafficking" in cover
+    # the store holds cases only (the fixture cleared every activity): none is an activity of the quarter
+    activities = part(document, "Activities of the quarter")
+    assert activities.text == "No activity was recorded for FY2019 Q4." and not activities.tables
