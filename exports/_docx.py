@@ -128,7 +128,7 @@ def table(document, headings: list[str], rows: list[list[str]], *, widths: list[
     repeat.set(qn("w:val"), "true")
     head._tr.get_or_add_trPr().append(repeat)
     for cell, heading in zip(head.cells, headings):
-        write(cell, heading, bold=True, size=size, colour="FFFFFF")
+        write(cell, heading, bold=True, size=size - 1, colour="FFFFFF")  # headings wrap less than figures
         shade(cell, HEADER_FILL)
     for values in rows:
         cells = grid.add_row().cells

@@ -19,7 +19,7 @@ from indicators.status import ON_TRACK
 ANNEX_HEADINGS = ("No.", "Indicator", "Unit", "Baseline", "{y} target", "Q1", "Q2", "Q3", "Q4", "{y} actual to date",
                   "% of {y} target", "LOP target", "LOP actual to date", "% of LOP target", "Target to date",
                   "% of target to date", "Status")
-ANNEX_WIDTHS = [0.55, 1.6, 0.5] + [0.52] * 13 + [0.6]
+ANNEX_WIDTHS = [0.55, 1.5, 0.6] + [0.52] * 13 + [0.6]
 MEETING = "Meeting"
 
 
