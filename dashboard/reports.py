@@ -24,8 +24,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
+from dashboard import _quarter_sections as written
 from dashboard import _report_versions as sent
-from dashboard._access import SIGNERS, STAFF, can, require_programme, require_role, role
+from dashboard._access import EDITORS, SIGNERS, STAFF, can, require_programme, require_role, role
 from dashboard._components import (
     current_username,
     first,
@@ -78,7 +79,7 @@ CALLBACK_COMPONENTS = [dbc.Checkbox(id=ids.signoff_confirm), dbc.Checkbox(id=ids
                        dbc.Button(id=ids.signoff_button), html.Div(id=ids.signoff_result),
                        dbc.Textarea(id=sent.ids.reopen_reason), dbc.Button(id=sent.ids.reopen_button),
                        html.Div(id=sent.ids.reopen_result), html.Div(id=sent.ids.version_done),
-                       dbc.Button(id={"type": sent.ids.version, "version": 0})]
+                       dbc.Button(id={"type": sent.ids.version, "version": 0})] + written.CALLBACK_COMPONENTS
 
 
 def target_words(code: str, quarter, fmt: str | None = None) -> str:
@@ -105,6 +106,8 @@ def layout(programme=None, period=None, format=None, **_query):
         closed = signoff.closures(session, prog.id, {quarter.code}).get(quarter.code)
         versions = signoff.versions(session, prog.code, quarter.code)
         comparison = changes.compare(session, prog.code, quarter, pf=result, explain=can(STAFF)) if versions else None
+        sections_card = written.card(session, prog.code, quarter, target_words(prog.code, quarter)) \
+            if can(STAFF) else None
     kept = signed is not None and signed.report_format == fmt
     filename = signed.report_filename if kept else FORMATS[fmt].filename(prog.code, quarter.code)
     flagged = [i for i in result.indicators if i.needs_narrative]
@@ -155,6 +158,7 @@ def layout(programme=None, period=None, format=None, **_query):
                 sent.changes_card(comparison),
                 sent.versions_card(versions),
                 _flagged_card(flagged, quarter),
+                sections_card,
             ], lg=7),
         ]),
     ])
@@ -293,8 +297,11 @@ def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
         if kept:
             data, fmt, name = signed.report, signed.report_format, signed.report_filename
         else:
+            why = FORMATS[fmt or _queries.programme(session, code).report_format].unavailable()
+            if why:
+                return dash.no_update, html.Span(f"Nothing downloaded: {why}.", className="text-danger")
             data, fmt = report_file(session, code, quarter.code, FORMATS, fmt, small_cell=settings().small_cell,
-                                    donor=role() == "donor")
+                                    donor=role() == "donor", prepared_by=current_username())
             name = FORMATS[fmt].filename(code, quarter.code)
     with store().begin() as session:
         audit.record(session, current_username(), "report-downloaded", f"{code} {quarter.code}", format=fmt,
@@ -328,8 +335,12 @@ def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_
             return _refusal(f"Tick the box once the {what} report has been sent, then sign off {what}."), False
         fmt = _queries.programme(session, code).report_format
         shown_flags = list((state or {}).get("flagged") or [])
+        why = FORMATS[fmt].unavailable()
+        if why:
+            return _refusal(f"{what} was not signed off: {why}."), False
         try:
-            made = make_file(session, code, quarter.code, FORMATS, fmt, small_cell=settings().small_cell)
+            made = make_file(session, code, quarter.code, FORMATS, fmt, small_cell=settings().small_cell,
+                             signing_by=current_username())
             fmt = made.format
             record = signoff.sign_off(session, code, quarter.code, current_username(), made.data, fmt,
                                       FORMATS[fmt].filename(code, quarter.code),
@@ -346,6 +357,18 @@ def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_
                      f"{record.report_filename} is kept as sent, version {record.version}.{replaces}{without}",
                      color="success",
                      className="py-2 small mb-0", id="reports-signoff-done"), True
+
+
+@callback(Output(written.ids.result, "children"), Input(written.ids.save, "n_clicks"),
+          *[State(written.text_id(key), "value") for key in written.SECTIONS], State(ids.state, "data"),
+          State(ids.programme, "value"), State(ids.quarter, "value"), prevent_initial_call=True)
+def save_sections(n_clicks, *values):
+    """A manager or an administrator saves the quarter's report sections (``dashboard._quarter_sections``)."""
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    require_role(EDITORS, "quarter sections")
+    count = len(written.SECTIONS)
+    return written.save(values[:count], *values[count:])
 
 
 def _refusal(text: str) -> dbc.Alert:

@@ -9,6 +9,7 @@ that write none). A new format is its writer module and one entry here.
 from __future__ import annotations
 
 import importlib
+import shutil
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:  # the report's dataclasses, for the annotations only: naming 
     from indicators.report import Report
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass(frozen=True)
@@ -36,13 +38,27 @@ class Format:
     # "module:function" writing a description of the file to put beside it (the CSV's datapackage.json),
     # given the report and the file's name
     describer: str | None = None
+    # the quarterly progress report: its report also carries the manager's sections, whether it is a draft and
+    # the victims as the donor's channel shows them (``indicators.drafting``)
+    drafted: bool = False
+    stem: str | None = None  # the file name's last part when it is not the key: KEC_FY2019Q3_report.pdf
+    requires: tuple[str, ...] = ()  # programs of which one must be installed to write it (LibreOffice: soffice)
 
     def filename(self, programme: str, period: str | None) -> str:
         """``KEC_FY2019Q3_iptt.xlsx``: the name a report is downloaded and kept under (``KEC_pirs.xlsx`` for a
         format about the programme, not a quarter)."""
+        stem = self.stem or self.key
         if self.scope == "programme" or not period:
-            return f"{programme}_{self.key}.{self.extension}"
-        return f"{programme}_{period}_{self.key}.{self.extension}"
+            return f"{programme}_{stem}.{self.extension}"
+        return f"{programme}_{period}_{stem}.{self.extension}"
+
+    def unavailable(self) -> str | None:
+        """Why this machine cannot write the format (a program it needs is not installed), in one line; None
+        when it can."""
+        if not self.requires or any(shutil.which(program) for program in self.requires):
+            return None
+        return (f"the {self.short} needs LibreOffice ({self.requires[0]}), which is not installed on this "
+                "machine: install it (Debian: apt-get install libreoffice-writer-nogui) or take the Word report")
 
     def write(self, report: Report) -> bytes:
         """The file's bytes. Victim figures arrive as the reader may see them (withheld ones as None with their
@@ -72,6 +88,12 @@ FORMATS: dict[str, Format] = {f.key: f for f in (
            public=True, history=True),
     Format("pirs", "Performance Indicator Reference Sheets workbook (.xlsx), one sheet per indicator (no quarter "
            "needed)", "PIRS", "xlsx", XLSX, "exports.pirs:render", scope="programme"),
+    Format("report", "Quarterly report (Word): the progress report drafted from the data, narratives and sections, "
+           "the IPTT annexed (.docx)", "Quarterly report (Word)", "docx", DOCX, "exports.qpr:render",
+           award_deliverable=True, drafted=True),
+    Format("report-pdf", "Quarterly report (PDF): the same report printed by LibreOffice (.pdf)",
+           "Quarterly report (PDF)", "pdf", "application/pdf", "exports.qpr_pdf:render", award_deliverable=True,
+           drafted=True, stem="report", requires=("soffice", "libreoffice")),
 )}
 
 

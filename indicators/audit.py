@@ -29,6 +29,7 @@ ACTIONS = {
     "upload-stored": "Upload stored",
     "upload-refused": "Upload refused",
     "narrative": "Narrative edited",
+    "quarter-section": "Report section edited",
     "sign-off": "Quarter signed off",
     "sign-off-reopened": "Quarter reopened",
     "user-added": "User added",

@@ -88,11 +88,18 @@ def register(commands, formats) -> None:
                                                 "appear beside the figures in the dashboard and the reports.")
     narrative_commands = narrative.add_subparsers(dest="narrative_command", metavar="COMMAND", required=True)
     write = narrative_commands.add_parser(
-        "set", help="write one indicator's narrative for one quarter (empty text deletes it)")
+        "set", help="write one indicator's narrative, or one section of the quarterly report, for one quarter "
+                    "(empty text deletes it)",
+        description="Write an indicator's deviation narrative (--indicator) or one of the quarter's own sections "
+                    "of the quarterly progress report (--section highlights, challenges or plans; every version "
+                    "is kept). A signed-off quarter refuses a section until it is reopened.")
     write.add_argument("--programme", required=True, metavar="CODE")
-    write.add_argument("--indicator", required=True, metavar="CODE", help="e.g. KEC-4.2")
+    which = write.add_mutually_exclusive_group(required=True)
+    which.add_argument("--indicator", metavar="CODE", help="e.g. KEC-4.2")
+    which.add_argument("--section", metavar="NAME", help="highlights, challenges (and lessons learned) or plans "
+                                                         "(for the next quarter)")
     write.add_argument("--period", required=True, metavar="PERIOD", help="the report quarter, e.g. FY2019Q3")
-    write.add_argument("--text", required=True, help="the narrative; '' deletes it, '-' reads standard input")
+    write.add_argument("--text", required=True, help="the text; '' deletes it, '-' reads standard input")
     write.add_argument("--user", help="who writes it (default: the login name)")
     write.set_defaults(handler=cmd_narrative_set)
     show = narrative_commands.add_parser(
@@ -335,6 +342,10 @@ def cmd_narrative_set(args, settings: Settings) -> int:
 
     text = sys.stdin.read() if args.text == "-" else args.text
     user = args.user or _login_name()
+    if args.section is not None:
+        from indicators.cli_sections import section_set
+
+        return section_set(args, settings, text, user)
     store = Store(settings)
     try:
         with store.begin() as session:
@@ -387,8 +398,12 @@ def cmd_signoff(args, settings: Settings) -> int:
                       "signs a quarter off", file=sys.stderr)
                 return 1
             try:
+                why = _unavailable(session, code, args.formats, args.format)
+                if why:
+                    print(f"ctmonitor signoff: {why}", file=sys.stderr)
+                    return 2
                 made = make_file(session, code, args.period, args.formats, args.format,
-                                 small_cell=settings.small_cell)
+                                 small_cell=settings.small_cell, signing_by=user.username)
             except FiguresError as exc:  # unknown programme or period
                 print(f"ctmonitor signoff: {exc}", file=sys.stderr)
                 return 2
@@ -437,8 +452,12 @@ def cmd_export(args, settings: Settings) -> int:
     package = None
     try:
         with store.begin() as session:
+            why = _unavailable(session, code, args.formats, args.format)
+            if why:
+                print(f"ctmonitor export: {why}", file=sys.stderr)
+                return 2
             data, fmt = report_file(session, code, args.period, args.formats, args.format,
-                                    small_cell=settings.small_cell)
+                                    small_cell=settings.small_cell, prepared_by=audit.command_line_user())
             if args.datapackage:
                 from indicators.reporting import report_for
 
@@ -458,6 +477,14 @@ def cmd_export(args, settings: Settings) -> int:
         described.write_bytes(package)
         print(f"Wrote {described} (its columns and types, as a Frictionless Data Package)")
     return 0
+
+
+def _unavailable(session, code: str, formats, key: str | None) -> str | None:
+    """Why this machine cannot write the format asked for (by default the programme's own), or None."""
+    from indicators.figures import load_programme
+
+    fmt = formats.get(key or load_programme(session, code).report_format)
+    return fmt.unavailable() if fmt is not None and hasattr(fmt, "unavailable") else None
 
 
 def _login_name() -> str:

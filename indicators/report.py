@@ -20,12 +20,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from indicators import periods
 from indicators.figures import Figure
 from indicators.periods import Period
 from indicators.status import AHEAD, BEHIND, ON_TRACK, meaning
 from indicators.vocabulary import DISAGGREGATIONS
+
+if TYPE_CHECKING:  # built from this module's report by the quarterly report's formats alone
+    from indicators.drafting import Drafting
 
 IMPLEMENTER = "International Organization for Migration (IOM) Rwanda"
 LEVEL_NAMES = {"goal": "Goal", "outcome": "Outcome", "output": "Output"}
@@ -290,6 +294,9 @@ class Report:
     activity_count: int = 0
     activity_summary: tuple[ActivitySummary, ...] = ()
     status_key: tuple[tuple[str | None, str], ...] = STATUS_KEY
+    # the quarterly progress report's own parts (sections, draft or final, victims as the donor's channel
+    # shows them: ``indicators.drafting``), for the formats that lay them out (``drafted``); None otherwise
+    drafting: Drafting | None = None
 
     @property
     def indicators(self) -> list[IndicatorRow]:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indicators import disclosure, geography, kinds, periods, signoff, versions
+from indicators import disclosure, drafting, geography, kinds, periods, signoff, versions
 from indicators.annex import (
     LIST_LIMIT,
     activity_count,
@@ -72,14 +72,15 @@ def report_for(session: Session, programme: str, period, *, history: bool = Fals
 
 
 def report_file(session: Session, programme: str, period, formats: Mapping, key: str | None = None, *,
-                small_cell: int, donor: bool = False) -> tuple[bytes, str]:
+                small_cell: int, donor: bool = False, prepared_by: str | None = None) -> tuple[bytes, str]:
     """The report file's bytes in the format ``key`` of ``formats`` (by default the programme's own,
     ``report_format`` in its definition file), and that key. A format answers ``history`` (does it need
     every earlier quarter), ``protected_for(donor)`` (do its victim figures go through the disclosure plan,
     under the threshold ``small_cell``) and ``write(report)``. ``FiguresError`` for an unknown programme or
     period. A quarter whose signed-off report was reopened gets a re-issue: its cover says what it replaces
-    (``versions.revision``)."""
-    made = make_file(session, programme, period, formats, key, small_cell=small_cell, donor=donor)
+    (``versions.revision``). ``prepared_by``: who asks for it, for a format that names who prepared it."""
+    made = make_file(session, programme, period, formats, key, small_cell=small_cell, donor=donor,
+                     prepared_by=prepared_by)
     return made.data, made.format
 
 
@@ -95,8 +96,12 @@ class MadeFile:
 
 
 def make_file(session: Session, programme: str, period, formats: Mapping, key: str | None = None, *,
-              small_cell: int, donor: bool = False) -> MadeFile:
-    """``report_file``'s file, with the exact figures it was made from (what a sign-off keeps to compare)."""
+              small_cell: int, donor: bool = False, prepared_by: str | None = None,
+              signing_by: str | None = None) -> MadeFile:
+    """``report_file``'s file, with the exact figures it was made from (what a sign-off keeps to compare).
+    A format that is ``drafted`` (the quarterly progress report) also gets the quarter's sections, its standing
+    and the victims as the donor's channel shows them (``indicators.drafting``); ``signing_by`` names the
+    manager signing the quarter off with this very file, so it is made final, not a draft."""
     key = key or load_programme(session, programme).report_format
     fmt = formats[key]
     if getattr(fmt, "scope", "quarter") == "programme":  # the reference sheets: about the programme, no quarter
@@ -116,6 +121,9 @@ def make_file(session: Session, programme: str, period, formats: Mapping, key: s
                              prepared=report.cover.prepared)
     if revision is not None:
         written = replace(written, cover=replace(written.cover, revision=revision))
+    if getattr(fmt, "drafted", False):
+        written = replace(written, drafting=drafting.build(session, written, small_cell=small_cell,
+                                                            prepared_by=prepared_by, signing_by=signing_by))
     return MadeFile(fmt.write(written), key, versions.kept_figures(report),
                     revision.changed if revision is not None else None)
 
