@@ -217,10 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ctmonitor",
         description="Monitoring and donor reporting for IOM Rwanda's counter-trafficking programmes.",
         epilog="Settings come from the environment: CTMONITOR_DATABASE_URL, CTMONITOR_DATA_DIR, "
-               "CTMONITOR_SECRET_KEY, CTMONITOR_UPLOAD_LIMIT_MB, CTMONITOR_UPLOAD_DIR, CTMONITOR_SECURE_COOKIES, "
-               "CTMONITOR_SESSION_IDLE_HOURS, CTMONITOR_SESSION_LIFETIME_DAYS, CTMONITOR_READ_MEMORY_MB, "
-               "CTMONITOR_READ_TIMEOUT_S, CTMONITOR_PROXIES, CTMONITOR_API_RATE_PER_MINUTE. "
-               "See README.md.",
+               "CTMONITOR_SECRET_KEY, CTMONITOR_PSEUDONYM_KEY, CTMONITOR_UPLOAD_LIMIT_MB, "
+               "CTMONITOR_UPLOAD_DIR, CTMONITOR_SECURE_COOKIES, CTMONITOR_SESSION_IDLE_HOURS, "
+               "CTMONITOR_SESSION_LIFETIME_DAYS, "
+               "CTMONITOR_READ_MEMORY_MB, CTMONITOR_READ_TIMEOUT_S, CTMONITOR_PROXIES, "
+               "CTMONITOR_API_RATE_PER_MINUTE. See README.md.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     serve = commands.add_parser("serve", help="serve the dashboard",
@@ -234,10 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
     from exports.formats import FORMATS
     from importers import cli as import_commands
     from indicators import cli as store_commands
+    from indicators import cli_providers as provider_commands
     from indicators import cli_tokens as token_commands
 
     store_commands.register(commands, FORMATS)
     token_commands.register(commands)
+    provider_commands.register(commands)
     import_commands.register(commands)
     store_commands.register_export(commands, FORMATS)
     return parser

@@ -6,7 +6,8 @@ sheets, links reaching outside the workbook) → calamine or csv (both in a chil
 is an error) → typed batches → per-row rules → checks across the file and against the store
 → one ``Upload`` row and the bulk writes. The caller owns the transaction. A refused file adds only its
 ``Upload`` row (outcome ``refused``, with its problems); a dry run adds nothing. The file itself is kept
-under ``upload_dir/<sha256><ext>`` unless it holds case data, which is never kept.
+under ``upload_dir/<sha256><ext>`` unless it holds case data, which is never kept nor named: such an upload
+is "case sheet, <date>" in its report, its ``Upload`` row, the logs and the audit trail.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import tempfile
 import threading
 import traceback
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -32,7 +34,7 @@ from importers.parse import to_batch
 from importers.preview import sheet_preview
 from importers.report import HIDDEN, ImportReport, Problem, SheetNote, empty_counts
 from importers.table import Batch, Context
-from indicators import signoff
+from indicators import pseudonyms, signoff
 from indicators.db import lock_for_writing
 from indicators.models import Upload
 from indicators.settings import Settings
@@ -104,7 +106,7 @@ def import_file(
         ok=False, outcome="refused", filename=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data)
     )
     code = programme.strip().upper() if programme and programme.strip() else None
-    ctx = batch_checks.programmes_context(session, code, secret=settings.secret_key)
+    ctx = batch_checks.programmes_context(session, code, settings=settings)
     sensitive = False
     try:
         if code is not None and code not in ctx.programmes:
@@ -112,7 +114,7 @@ def import_file(
         progress(0.02, "checking the file")
         fmt, raw_sheets = isolation.read(data, name, settings, isolated=isolated, overlapped=overlapped)
         progress(0.1, "reading the workbook")
-        batches, sensitive = _read_sheets(raw_sheets, report, progress, fmt.formulas)
+        batches, sensitive = _read_sheets(raw_sheets, report, progress, fmt.formulas, csv=fmt.kind == "csv")
         if not dry_run:
             lock_for_writing(session)  # the file is read: from here on, one import at a time
         plans = _prepare(session, report, ctx, batches, progress, file_values)
@@ -125,7 +127,8 @@ def import_file(
     except Exception as exc:  # noqa: BLE001 — a file that trips the reader: one line, never a traceback
         # Only the exception's type and place are logged: its message could quote a cell of a case sheet.
         frame = traceback.extract_tb(exc.__traceback__)[-1]
-        log.error("import of %s failed: %s at %s:%s", name, type(exc).__name__, frame.filename, frame.lineno)
+        log.error("import of %s failed: %s at %s:%s", report.filename, type(exc).__name__, frame.filename,
+                  frame.lineno)
         report.errors = [
             Problem(
                 "",
@@ -243,7 +246,8 @@ def _silent(fraction: float, message: str) -> None:
     pass
 
 
-def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=()) -> tuple[list[Batch], bool]:
+def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=(), csv: bool = False
+                 ) -> tuple[list[Batch], bool]:
     batches: list[Batch] = []
     sensitive = False
     for number, raw in enumerate(raw_sheets, start=1):
@@ -256,11 +260,17 @@ def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=(
                 sensitive = sensitive or _mentions_case_data(raw)
         else:
             header = None
+        if sensitive and not report.case_data:
+            _holds_case_data(report)
         if header is None:
             report.sheets.append(SheetNote(raw.name, None, reason))
             continue
+        if header.layout.sensitive:
+            sensitive = True
+            _holds_case_data(report)
+            if csv:
+                raw.name = header.layout.kind  # a CSV sheet is named after its file: never a case file's name
         batch = to_batch(raw, header)
-        sensitive = sensitive or header.layout.sensitive
         report.errors.extend(_unsaved_formulas(raw, header, unsaved, sensitive))
         notes = [f"{len(batch)} row{'s' if len(batch) != 1 else ''}, header in row {batch.header_row}"]
         if header.layout.variant == "htcds":
@@ -290,6 +300,12 @@ def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=(
             "the header row must be within the first 10 rows"
         )
     return batches, sensitive
+
+
+def _holds_case_data(report: ImportReport) -> None:
+    """From here on the upload is "case sheet, <date>" in its report, the store, the logs, the audit trail."""
+    report.case_data = True
+    report.filename = pseudonyms.case_upload_name(date.today())
 
 
 def _unsaved_formulas(raw, header, unsaved, sensitive: bool) -> list[Problem]:
@@ -351,6 +367,8 @@ def _finish(
         progress(1.0, "dry run finished")
         _log(report)
         return report
+    if report.ok and ctx.key_used is not None and any(b.layout.sensitive for b in batches):
+        pseudonyms.remember(session, ctx.key_used)  # the store's cases are made with this key from now on
     upload = Upload(
         filename=report.filename,
         sha256=report.sha256,
@@ -363,7 +381,7 @@ def _finish(
         warnings=report.stored_problems(report.warnings),
         errors=report.stored_problems(report.errors),
     )
-    if report.ok and not sensitive and content is not None:
+    if report.ok and not sensitive and not report.case_data and content is not None:
         upload.kept_path = _keep_copy(settings, report, *content)
     progress(0.7, "storing")
     writing.write(session, plans if report.ok else {}, upload, progress)

@@ -31,6 +31,8 @@ ACTIONS = {
     "indicator-edited": "Indicator edited",
     "record-corrected": "Record corrected",
     "result-entered": "Result entered",
+    "provider-added": "Provider added",
+    "pseudonym-key-adopted": "Pseudonym key adopted",
 }
 
 

@@ -127,11 +127,15 @@ def register_export(commands, formats) -> None:
 
 
 def cmd_init(args, settings: Settings) -> int:
-    from indicators import aggregates, definitions, migrate  # Alembic and the YAML reader: for init alone
+    # Alembic and the YAML reader: for init alone
+    from indicators import aggregates, definitions, migrate, providers, pseudonyms
 
     store = Store(settings)
     try:
         migrate.upgrade(store.engine)
+        with store.begin() as session:
+            keyed = pseudonyms.adopt(session, settings, audit.command_line_user())
+            tidied = providers.tidy_stored(session)
         with store.begin() as session:
             differences: list[str] = []
             codes = definitions.load_directory(session, settings.programmes_dir, formats=set(args.formats),
@@ -141,9 +145,17 @@ def cmd_init(args, settings: Settings) -> int:
     except definitions.DefinitionError as exc:
         print(f"ctmonitor init: {exc}", file=sys.stderr)
         return 1
+    except pseudonyms.KeyProblem as exc:
+        print(f"ctmonitor init: {exc}", file=sys.stderr)
+        return 2
     finally:
         store.dispose()
     print(f"Store ready ({_describe(settings.database_url)}); programmes loaded: {', '.join(codes)}")
+    for line in keyed:
+        print(line)
+    if tidied:
+        print(f"Referred organisations: {tidied:,} kept as typed are now their provider or "
+              f"'{providers.OTHER}'")
     if differences:
         print(f"{len(differences)} value(s) in the programme files differ from what was edited in the browser:")
         print("\n".join(f"  {line}" for line in differences))

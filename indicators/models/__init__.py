@@ -17,10 +17,11 @@ from indicators.models.base import Base, utcnow
 from indicators.models.checks import CheckResult
 from indicators.models.correction import VOID, RecordCorrection
 from indicators.models.programme import Indicator, IndicatorChange, Narrative, Phase, Programme, Result, Target
+from indicators.models.protection import Provider, StoreFact
 
 __all__ = [
     "ROLES", "ActivityRecord", "ApiToken", "AuditEvent", "Awareness", "Base", "Case", "CheckResult", "Indicator",
     "IndicatorChange", "IndicatorSums", "LoginThrottle", "Meeting", "Narrative", "Phase", "PolicyStep",
-    "Programme", "RecordCorrection", "ResearchStep", "Result", "ResultValue", "SignOff", "Target", "VOID",
-    "Training", "Upload", "User", "UserSession", "utcnow",
+    "Programme", "Provider", "RecordCorrection", "ResearchStep", "Result", "ResultValue", "SignOff",
+    "StoreFact", "Target", "VOID", "Training", "Upload", "User", "UserSession", "utcnow",
 ]
