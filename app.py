@@ -231,14 +231,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1,
                        help="worker processes; more than one runs under gunicorn (for a team)")
     serve.set_defaults(handler=cmd_serve)
-    # Each package's commands; the report formats are the exports package's, handed to the store's commands.
+    # Each package's commands; the report formats are the exports package's, handed to the store's commands,
+    # and so is the importer's tidying of a store an earlier ctmonitor wrote (run by init).
     from exports.formats import FORMATS
     from importers import cli as import_commands
+    from importers import legacy
     from indicators import cli as store_commands
     from indicators import cli_providers as provider_commands
     from indicators import cli_tokens as token_commands
 
-    store_commands.register(commands, FORMATS)
+    store_commands.register(commands, FORMATS, upkeep=(legacy.tidy_case_referrals,))
     token_commands.register(commands)
     provider_commands.register(commands)
     import_commands.register(commands)

@@ -19,8 +19,10 @@ from indicators.models import Indicator, Programme, User
 from indicators.settings import Settings
 
 
-def register(commands, formats) -> None:
-    """The store commands; ``formats`` (key -> format, as ``exports.formats.FORMATS``) for ``signoff``."""
+def register(commands, formats, upkeep=()) -> None:
+    """The store commands; ``formats`` (key -> format, as ``exports.formats.FORMATS``) for ``signoff``;
+    ``upkeep``: what ``init`` runs on the store after its migrations, each ``step(session) -> lines to print``
+    (a store an earlier ctmonitor wrote, tidied by the package that knows how)."""
     init = commands.add_parser("init", help="create or migrate the store and load the programme definitions",
                                description="Create or migrate the store, then load every programme definition "
                                            "file (programmes/*.yaml). Safe to run again: it only applies changes. "
@@ -28,7 +30,7 @@ def register(commands, formats) -> None:
                                            "differs from them (each difference is listed), unless --from-file.")
     init.add_argument("--from-file", action="store_true",
                       help="take every value from the programme files, even where it was edited in the browser")
-    init.set_defaults(handler=cmd_init, formats=formats)
+    init.set_defaults(handler=cmd_init, formats=formats, upkeep=tuple(upkeep))
 
     listing = commands.add_parser("programmes", help="list the programmes; `programmes export` writes one's file",
                                   description="List the programmes with donor, period and indicators.")
@@ -128,14 +130,18 @@ def register_export(commands, formats) -> None:
 
 def cmd_init(args, settings: Settings) -> int:
     # Alembic and the YAML reader: for init alone
-    from indicators import aggregates, definitions, migrate, providers, pseudonyms
+    from indicators import aggregates, definitions, migrate, pseudonyms
 
     store = Store(settings)
     try:
         migrate.upgrade(store.engine)
         with store.begin() as session:
-            keyed = pseudonyms.adopt(session, settings, audit.command_line_user())
-            tidied = providers.tidy_stored(session)
+            tidied = pseudonyms.adopt(session, settings, audit.command_line_user())
+            for step in args.upkeep:
+                tidied += step(session)
+            redacted = pseudonyms.compact_if_redacted(session, tidied)
+        if redacted:
+            pseudonyms.compact(store.engine)
         with store.begin() as session:
             differences: list[str] = []
             codes = definitions.load_directory(session, settings.programmes_dir, formats=set(args.formats),
@@ -151,11 +157,8 @@ def cmd_init(args, settings: Settings) -> int:
     finally:
         store.dispose()
     print(f"Store ready ({_describe(settings.database_url)}); programmes loaded: {', '.join(codes)}")
-    for line in keyed:
+    for line in tidied:
         print(line)
-    if tidied:
-        print(f"Referred organisations: {tidied:,} kept as typed are now their provider or "
-              f"'{providers.OTHER}'")
     if differences:
         print(f"{len(differences)} value(s) in the programme files differ from what was edited in the browser:")
         print("\n".join(f"  {line}" for line in differences))

@@ -16,11 +16,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indicators import audit
-from indicators.models import Case, Provider
+from indicators.models import Provider
 
 OTHER = "Other provider"
 SHIPPED: dict[str, tuple[str, ...]] = {
@@ -169,17 +169,3 @@ def listing(session: Session) -> list[tuple[str, tuple[str, ...], str]]:
             origin += f", other names added by {row.added_by}"
         out.append((name, others, origin))
     return out
-
-
-def tidy_stored(session: Session) -> int:
-    """Referred organisations stored as free text (before providers were a list) kept as their provider or
-    ``OTHER``: how many were changed."""
-    known = catalogue(session)
-    allowed = set(known.names) | {OTHER}
-    changed = 0
-    for text in session.scalars(select(Case.referred_to).where(Case.referred_to.is_not(None)).distinct()):
-        if text not in allowed:
-            kept = known.referred(text)
-            changed += session.execute(update(Case).where(Case.referred_to == text).values(referred_to=kept),
-                                       execution_options={"synchronize_session": False}).rowcount
-    return changed

@@ -30,6 +30,7 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from indicators import audit
@@ -38,6 +39,8 @@ from indicators.settings import Settings
 
 FILENAME = "pseudonym_key"
 FINGERPRINT = "pseudonym_key_fingerprint"
+# Written by a migration that removed identifiers from stored rows: ``init`` then compacts the store.
+REDACTED = "identifiers_redacted"
 CODE_PREFIX = "code:"
 _KEY_LABEL = b"ctmonitor case pseudonym v1"  # the derivation older stores used (see ``adopt``)
 _FINGERPRINT_LABEL = b"ctmonitor pseudonym key fingerprint v1"
@@ -219,6 +222,8 @@ def _adopt_old_store(session: Session, settings: Settings, text: str | None, use
     rekeyed = _rekey_codes(session, key)
     _set_fingerprint(session, key)
     if rekeyed:
+        session.merge(StoreFact(name=REDACTED, value="case codes"))
+    if rekeyed:
         lines.append(f"Case codes: {rekeyed:,} stored as typed are now kept as keyed pseudonyms")
     where = str(key_path(settings)) if text is None else _where(settings)
     audit.record(session, user, "pseudonym-key-adopted", where, case_codes_rekeyed=rekeyed)
@@ -231,3 +236,26 @@ def _rekey_codes(session: Session, key: bytes) -> int:
     for id_, reference in typed:
         session.execute(update(Case).where(Case.id == id_).values(reference=code_pseudonym(key, reference)))
     return len(typed)
+
+
+# -- what the store freed ------------------------------------------------------------------------------------
+
+
+def compact_if_redacted(session: Session, lines: list[str]) -> bool:
+    """Whether the store must be compacted now: identifiers were removed from its rows (by a migration, or by
+    ``init``'s upkeep: ``lines`` said something). The mark is taken away with this transaction."""
+    fact = session.get(StoreFact, REDACTED)
+    if fact is not None:
+        session.delete(fact)
+    return fact is not None or bool(lines)
+
+
+def compact(engine: Engine) -> None:
+    """Rewrite the store without the space its changed rows freed: their old values (typed codes, file names)
+    would otherwise stay in the SQLite file's free pages and WAL, or PostgreSQL's dead rows, until reused."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("VACUUM")
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        elif engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("VACUUM FULL upload, victim_case, audit_event")

@@ -11,8 +11,9 @@ list (``provider``). The store keeps the fingerprint of the key its case pseudon
 Uploads holding case data keep no file name and their problems no cell value: those stored before are renamed
 "case sheet, <date>", the values quoted in their errors and warnings are replaced by "(not shown: case
 data)", and their entries in the audit trail are named the same way (the append-only guard is lifted for
-this one change and put back). Case codes kept as typed need the pseudonym key: ``ctmonitor init`` turns
-them into pseudonyms (``indicators.pseudonyms.adopt``).
+this one change and put back); ``ctmonitor init`` then compacts the store so the old values leave its file.
+Case codes kept as typed need the pseudonym key: ``ctmonitor init`` turns them into pseudonyms
+(``indicators.pseudonyms.adopt``).
 """
 import json
 import re
@@ -90,6 +91,11 @@ def _case_uploads_without_names() -> None:
         _without_append_only_guard(lambda: [
             bind.execute(event.update().where(event.c.id == id_).values(target=name, detail=detail))
             for id_, name, detail in changes])
+    if names or changes:  # ``ctmonitor init`` then compacts the store, so the old values leave its file too
+        fact = sa.table('store_fact', sa.column('name', sa.String), sa.column('value', sa.String),
+                        sa.column('written_at', sa.DateTime))
+        bind.execute(fact.insert().values(name='identifiers_redacted', value='case uploads',
+                                          written_at=sa.func.current_timestamp()))
 
 
 def _without_append_only_guard(change) -> None:
