@@ -249,7 +249,7 @@ def _silent(fraction: float, message: str) -> None:
 def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=(), csv: bool = False
                  ) -> tuple[list[Batch], bool]:
     batches: list[Batch] = []
-    sensitive = False
+    sensitive, case_sheets = False, 0
     for number, raw in enumerate(raw_sheets, start=1):
         progress(0.1 + 0.3 * number / max(len(raw_sheets), 1), f"reading sheet {raw.name}")
         reason = sheets.ignored_reason(raw)
@@ -265,13 +265,14 @@ def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=(
         if header is None:
             report.sheets.append(SheetNote(raw.name, None, reason))
             continue
+        named = raw.name
         if header.layout.sensitive:
             sensitive = True
             _holds_case_data(report)
-            if csv:
-                raw.name = header.layout.kind  # a CSV sheet is named after its file: never a case file's name
+            case_sheets += 1
+            raw.name = _case_sheet_name(case_sheets)
         batch = to_batch(raw, header)
-        report.errors.extend(_unsaved_formulas(raw, header, unsaved, sensitive))
+        report.errors.extend(_unsaved_formulas(raw, header, unsaved, sensitive, named))
         notes = [f"{len(batch)} row{'s' if len(batch) != 1 else ''}, header in row {batch.header_row}"]
         if header.layout.variant == "htcds":
             notes.append("IOM HTCDS v2.0 layout")
@@ -290,6 +291,8 @@ def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=(
                          " ignored")
         if header.known_unused:
             notes.append(f"{header.known_unused} HTCDS fields not needed for monitoring left unread")
+        if header.layout.sensitive and not csv:
+            notes.append(f"sheet {number} of the workbook, its tab's name kept nowhere")
         report.sheets.append(SheetNote(raw.name, header.layout.kind, "; ".join(notes), len(batch),
                                        sheet_preview(raw, header, batch)))
         batches.append(batch)
@@ -302,22 +305,28 @@ def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=(
     return batches, sensitive
 
 
+def _case_sheet_name(count: int) -> str:
+    """What a case sheet is called in problems, provenance and notes: never its tab's name (a tab may be named
+    after a person), nor a CSV file's name."""
+    return "cases" if count == 1 else f"cases {count}"
+
+
 def _holds_case_data(report: ImportReport) -> None:
     """From here on the upload is "case sheet, <date>" in its report, the store, the logs, the audit trail."""
     report.case_data = True
     report.filename = pseudonyms.case_upload_name(date.today())
 
 
-def _unsaved_formulas(raw, header, unsaved, sensitive: bool) -> list[Problem]:
-    """Formulas without a saved result in the columns read below the header: calamine sees an empty cell
-    there, which must never become a blank value silently."""
+def _unsaved_formulas(raw, header, unsaved, sensitive: bool, named: str) -> list[Problem]:
+    """Formulas without a saved result in the columns read below the header (of the workbook's sheet
+    ``named``): calamine sees an empty cell there, which must never become a blank value silently."""
     columns = set(header.letters.values())
     header_row = raw.top + header.row + 1  # 1-based, as cells are named
     problems = [Problem(raw.name, cell.cell, HIDDEN if sensitive else "=" + cell.formula[:200],
                         "a value: the formula has no saved result (the workbook was written by a program that "
                         "does not calculate); open it in Excel or LibreOffice, save it, and upload it again")
                 for cell in unsaved
-                if cell.sheet == raw.name and cell.column in columns and cell.row > header_row]
+                if cell.sheet == named and cell.column in columns and cell.row > header_row]
     return sorted(problems, key=_position)
 
 
