@@ -1,7 +1,7 @@
 """IOM's own HTCDS v2.0 template filled as an attacker hopes a caseworker fills it: names, phone numbers and
-e-mail addresses planted in every free-text column, as case codes, in the file's name, and in columns that
-expect something else. Every name, number and address is invented; each is distinctive enough that finding
-it anywhere means it leaked.
+e-mail addresses planted in every free-text column, as case codes, in the file's and the tab's names, and in
+columns that expect something else. Every name, number and address is invented; each is distinctive enough
+that finding it anywhere means it leaked.
 
 ``accepted`` is a sheet the importer must store (free text planted only where the template allows text);
 ``refused`` holds identifiers where a closed list, a date or a case code is expected, and must be refused
@@ -150,6 +150,7 @@ def fill(people: list[Row], wrong: tuple = ()) -> bytes:
     then ``wrong`` (field, value) pairs written over its rows, one per row, in turn."""
     book = load_workbook(TEMPLATES / PLAIN)
     sheet, fields = _sheet(book)
+    sheet.title = f"{_full(VICTIMS[5])}"[:31]  # one tab per person, as some caseworkers keep them
     for offset, row in enumerate(people):
         number = 3 + offset
         first, second = row.person
