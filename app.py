@@ -237,11 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
     from importers import cli as import_commands
     from importers import legacy
     from indicators import cli as store_commands
+    from indicators import cli_cases as case_commands
     from indicators import cli_providers as provider_commands
     from indicators import cli_tokens as token_commands
+    from indicators import cli_versions as version_commands
 
     store_commands.register(commands, FORMATS, upkeep=(legacy.tidy_case_referrals,))
+    version_commands.register(commands)
     token_commands.register(commands)
+    case_commands.register(commands)
     provider_commands.register(commands)
     import_commands.register(commands)
     store_commands.register_export(commands, FORMATS)

@@ -92,8 +92,11 @@ class FigureRow(BaseModel):
     period: str  # the quarter (FY2019Q3), the year to date (FY2019) or LOP to date
     disaggregation: str  # empty for the total
     category: str
-    actual: int | float | None
+    actual: int | float | None  # null when withheld from this token's account (see ``withheld``)
     target: int | float | None
+    # for a donor's token, a victim count withheld: "<5" (fewer than 5 people) or "*" (withheld so that a small
+    # count cannot be worked out); categories of victims are given for the life of project only
+    withheld: str | None = None
 
 
 class Figures(BaseModel):
@@ -189,6 +192,7 @@ PERIOD = Parameter("period", "query", "the report quarter", example="FY2019Q3")
                    parameters=(CODE, PERIOD), errors=(400, 401, 403, 404, 429)))
 def figures(code: str):
     from exports.results_csv import rows
+    from indicators import disclosure
     from indicators.figures import FiguresError
     from indicators.reporting import report_for
 
@@ -196,11 +200,13 @@ def figures(code: str):
         prog = _programme(session, code)
         period = _required("period")
         try:
-            report = report_for(session, prog.code, period)
+            plan = disclosure.plan(session, prog.code, _settings().small_cell) if _for_donor() else None
+            report = report_for(session, prog.code, period, plan=plan)
         except FiguresError as exc:
             raise ApiError(400, f"period: {exc}") from None
         table = [FigureRow(programme=p, indicator=i, period=pe, disaggregation=d, category=c, actual=_number(a),
-                           target=_number(t)) for p, i, pe, d, c, a, t in rows(report)]
+                           target=_number(t), withheld=None if _number(a) is not None or a == "" else a)
+                 for p, i, pe, d, c, a, t in rows(report)]
         return _answer(Figures(programme=prog.code, period=report.cover.period_code, figures=table))
 
 
@@ -374,9 +380,15 @@ def _indicator(ind) -> IndicatorDefinition:
                  for t in sorted(ind.targets, key=lambda t: (t.period == "LOP", t.period))])
 
 
+def _for_donor() -> bool:
+    """A donor's token: victim figures as ``indicators.disclosure`` plans them for donors."""
+    return g.api_holder.role not in ("admin", "manager", "officer")
+
+
 def _number(text: str) -> int | float | None:
-    """A CSV cell as a JSON number: ``81.3`` and ``1120`` as they are, empty as null."""
-    if text == "":
+    """A CSV cell as a JSON number: ``81.3`` and ``1120`` as they are, empty or a withheld label as null."""
+    try:
+        value = float(text)
+    except ValueError:
         return None
-    value = float(text)
     return int(value) if value.is_integer() else value

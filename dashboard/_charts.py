@@ -13,6 +13,7 @@ from functools import cache
 from dash import dcc
 
 from dashboard._components import CHART_COLOURS, GRAPH_CONFIG, SMALL_GRAPH_CONFIG, format_number
+from indicators.report import NOT_PUBLISHED
 
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif", size=12,
             color="#212529")
@@ -53,9 +54,11 @@ def base_layout(*, height: float = 320, showlegend: bool = True, **extra) -> dic
     return layout
 
 
-def _texts(values, unit: str) -> list[str]:
-    """Hover texts rounded by the one rule every output follows (81.25 is 81.3%)."""
-    return [format_number(v, unit) for v in values]
+def _texts(values, unit: str, withheld: list | None = None) -> list[str]:
+    """Hover texts rounded by the one rule every output follows (81.25 is 81.3%); a value withheld from this
+    reader reads as its label ("<5", "*")."""
+    withheld = withheld or [None] * len(values)
+    return [label or format_number(v, unit) for v, label in zip(values, withheld)]
 
 
 def _x_axis(count: int) -> dict:
@@ -72,7 +75,8 @@ def quarter_chart(rows: list[dict], unit: str) -> dict:
     percent = unit == "percent"
     actual = [r["actual"] for r in rows]
     data = [dict(type="bar", x=quarters, y=actual, name="Quarter actual",
-                 marker=dict(color=CHART_COLOURS["actual"]), hovertext=_texts(actual, unit),
+                 marker=dict(color=CHART_COLOURS["actual"]),
+                 hovertext=_texts(actual, unit, [r.get("withheld", {}).get("actual") for r in rows]),
                  hovertemplate="%{x}<br>actual %{hovertext}<extra></extra>")]
     targets = [r["target"] for r in rows]
     if any(t is not None for t in targets):
@@ -95,7 +99,8 @@ def cumulative_chart(rows: list[dict], unit: str, lop_target: float | None) -> d
     percent = unit == "percent"
     cumulative = [r["cumulative"] for r in rows]
     data = [dict(type="scatter", x=quarters, y=cumulative, name="LOP actual to date", mode="lines+markers",
-                 line=dict(color=CHART_COLOURS["cumulative"], width=3), hovertext=_texts(cumulative, unit),
+                 line=dict(color=CHART_COLOURS["cumulative"], width=3),
+                 hovertext=_texts(cumulative, unit, [r.get("withheld", {}).get("cumulative") for r in rows]),
                  hovertemplate="%{x}<br>LOP to date %{hovertext}<extra></extra>")]
     due = [r.get("lop_target_to_date") for r in rows]
     if not percent and any(d is not None for d in due):
@@ -120,14 +125,18 @@ def cumulative_chart(rows: list[dict], unit: str, lop_target: float | None) -> d
 
 
 def category_chart(categories: list[str], quarter: list, year: list, lop: list, unit: str, *,
-                   quarter_label: str, year_label: str) -> dict:
-    """One disaggregation: each category's quarter, year-to-date and LOP-to-date actuals."""
+                   quarter_label: str, year_label: str, withheld: list | None = None) -> dict:
+    """One disaggregation: each category's quarter, year-to-date and LOP-to-date actuals; ``withheld``: per
+    period, what each category reads instead when withheld from this reader (a period with nothing
+    published is left out)."""
+    withheld = withheld or [None, None, None]
+    series = ((quarter_label, quarter, CHART_COLOURS["quarter"]), (year_label, year, CHART_COLOURS["year"]),
+              ("LOP to date", lop, CHART_COLOURS["lop_cat"]))
     data = [dict(type="bar", y=categories, x=values, name=name, orientation="h", marker=dict(color=colour),
-                 hovertext=_texts(values, unit),
+                 hovertext=_texts(values, unit, labels),
                  hovertemplate="%{y}: %{hovertext}<extra>" + name + "</extra>")
-            for name, values, colour in ((quarter_label, quarter, CHART_COLOURS["quarter"]),
-                                         (year_label, year, CHART_COLOURS["year"]),
-                                         ("LOP to date", lop, CHART_COLOURS["lop_cat"]))]
+            for (name, values, colour), labels in zip(series, withheld)
+            if not labels or any(label != NOT_PUBLISHED for label in labels)]
     layout = base_layout(height=max(220, 110 + 26 * len(categories) * 1.6), barmode="group", bargap=0.2,
                          xaxis=dict(rangemode="tozero", gridcolor="#e9ecef"))
     layout["yaxis"] = dict(automargin=True, autorange="reversed")  # categories read top down, no grid

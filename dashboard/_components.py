@@ -67,6 +67,27 @@ def visible_programme_codes(session: Session) -> list[str]:
     return visible_programmes(session)
 
 
+def viewer_plan(session: Session, programme_code: str):
+    """How the signed-in reader may see a programme's victim figures (``indicators.disclosure``): None (exact)
+    for programme staff; for a donor officer, the programme's audited plan."""
+    from dashboard._access import role
+    from indicators import disclosure
+
+    if role() in ("admin", "manager", "officer"):
+        return None
+    return disclosure.plan(session, programme_code, settings().small_cell)
+
+
+def seen_figures(session: Session, programme_code: str, quarter):
+    """``indicators.figures.figures`` as the signed-in reader may see them: victim figures through the
+    disclosure plan for a donor officer, exact for staff."""
+    from indicators.figures import figures
+
+    result = figures(session, programme_code, quarter)
+    plan = viewer_plan(session, programme_code)
+    return plan.figures(result) if plan is not None else result
+
+
 # --- layout helpers --------------------------------------------------------------------------------
 
 
@@ -263,6 +284,11 @@ def format_period(start, end) -> str:
 def format_number(value, unit: str = "number") -> str:
     """A figure as shown on screen, rounded by the one rule every output follows (``indicators.numbers``)."""
     return format_value(value, unit)
+
+
+def format_actual(figure, unit: str = "number") -> str:
+    """A figure's actual as shown on screen, or what it reads instead when withheld from this reader."""
+    return figure.withheld or format_value(figure.actual, unit)
 
 
 # ISO 3166 names as stored, shortened for labels the way people say them in Rwanda.

@@ -46,15 +46,17 @@ def _classes(top: float) -> list[tuple[float, float]]:
 
 
 def district_map(values: dict[str, float], *, unit: str = "number", what: str, withheld: dict[str, str] | None = None,
-                 details: dict[str, str] | None = None, limit: int = 5, height: int = 430) -> dict:
+                 details: dict[str, str] | None = None, limit: int = 5, height: int = 430,
+                 whole: float | None = None) -> dict:
     """A choropleth of ``values`` (district -> value). ``withheld``: districts whose count is not shown, each
     with what it reads instead ("<5 victims", or why a larger one is withheld too), hatched grey; ``details``
     adds a line to a district's hover (the camps counted in it). Plotly's JSON, as ``dashboard._charts`` writes
-    its figures."""
+    its figures. A district's share is of ``whole`` (every victim, withheld districts included), of the sum of
+    the values when nothing is withheld, and not given when neither is known."""
     withheld = withheld or {}
     details = details or {}
     withheld_label = f"withheld (fewer than {limit}, or so that one cannot be worked out)"
-    total = sum(v for d, v in values.items() if d not in withheld)
+    total = whole if whole is not None or withheld else sum(values.values())
     shown = [v for d, v in values.items() if d not in withheld and v]
     classes = _classes(max(shown)) if shown else []
     data = []
@@ -105,27 +107,34 @@ def attribution() -> html.P:
     return html.P(ATTRIBUTION, className="small text-muted mb-0 map-attribution")
 
 
-def victims_map_card(found, limit: int):
-    """Victims by the district (or camp, in its district) where they were identified, to date; for a donor
-    officer (``limit`` > 1) a district counting fewer than ``limit`` reads "<5" and is not coloured, with a
-    second one withheld where one alone could be worked out from the total (``indicators.disclosure``)."""
+def victims_map_card(found, plan=None):
+    """Victims by the district (or camp, in its district) where they were identified, to date. For a donor
+    officer (a ``plan``, ``indicators.disclosure``) a district reads as planned: "<5" or "*", hatched and not
+    coloured, shares of the whole and no camp inside a district; staff see exact counts and the camps."""
     import dash_bootstrap_components as dbc
 
     from dashboard._charts import graph
-    from indicators import disclosure
 
     places, unknown = found
     if not places:
         return None
     counts = {d: p.value for d, p in places.items()}
-    cells = disclosure.suppress(counts, limit) if limit > 1 else {}
-    withheld = {d: (f"<{limit} victims (withheld)" if not cell.complementary else
-                    "withheld, so that a smaller count cannot be worked out from the total")
-                for d, cell in cells.items() if cell.withheld}
-    details = {d: "of whom " + ", ".join(f"{camp} camp {n:,}" for camp, n in p.detail)
-               for d, p in places.items() if p.detail and d not in withheld}
-    note = (f"Districts with fewer than {limit} victims are hatched grey and read “<{limit}”, not coloured by "
-            "their count." if withheld else "")
+    limit = plan.threshold if plan is not None else 0
+    withheld, total = {}, sum(counts.values()) + unknown
+    if plan is not None:
+        for district in counts:
+            cell = plan.cell(("district", district))
+            if cell.withheld:
+                withheld[district] = (f"<{limit} victims (withheld)" if not cell.complementary else
+                                      "withheld, so that a smaller count cannot be worked out")
+        whole = plan.cell(("profile", "total", ""))
+        total = whole.value  # shares are of every victim, or none when that total is withheld
+        unknown_cell = plan.cell(("district", ""))
+        unknown = unknown_cell.value if not unknown_cell.withheld else None
+    details = {} if plan is not None else {
+        d: "of whom " + ", ".join(f"{camp} camp {n:,}" for camp, n in p.detail) for d, p in places.items() if p.detail}
+    note = (f"Districts with fewer than {limit} victims, or withheld so that one cannot be worked out, are hatched "
+            "grey and not coloured by their count." if withheld else "")
     return dbc.Card([
         dbc.CardHeader(html.H2("Where victims were identified", className="h6 mb-0")),
         dbc.CardBody([
@@ -135,7 +144,7 @@ def victims_map_card(found, limit: int):
                 f"{unknown:,} identified in a place that cannot be read are left out." if unknown else ""])),
                 className="small text-muted mb-1"),
             graph("victims-map", district_map(counts, what="victims", withheld=withheld, details=details,
-                                              limit=limit), small=True),
+                                              limit=limit, whole=total), small=True),
             attribution(),
         ]),
     ], className="shadow-sm mb-4", id="victims-where")

@@ -18,12 +18,13 @@ from dashboard._components import (
     page_header,
     read_session,
     safe_layout,
+    seen_figures,
     status_key,
     status_summary,
     visible_programme_codes,
 )
 from dashboard._queries import default_quarter, programmes
-from indicators.figures import elapsed_share, figures
+from indicators.figures import elapsed_share
 from indicators.periods import LOP
 from indicators.records import last_quarter_with_data, latest_upload
 
@@ -49,7 +50,7 @@ def layout(**_query):
 def programme_card(session, prog, today: date) -> dbc.Card:
     """One programme at a glance; its figures are those of the latest complete quarter."""
     quarter = default_quarter(prog, today)
-    result = figures(session, prog.code, quarter)
+    result = seen_figures(session, prog.code, quarter)
     with_data = last_quarter_with_data(session, prog)
     as_of = min(with_data.end, prog.end_date) if with_data else min(max(today, prog.start_date), prog.end_date)
     share = float(elapsed_share(LOP, as_of, prog.start_date, prog.end_date))

@@ -8,12 +8,14 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy import select
 
+from dashboard import _signed
 from dashboard._access import EDITORS, can, refuse, require_indicator, require_role, role
 from dashboard._charts import category_chart, cumulative_chart, graph, quarter_chart
 from dashboard._components import (
     current_username,
     empty_state,
     first,
+    format_actual,
     format_number,
     format_percent,
     href,
@@ -27,6 +29,7 @@ from dashboard._components import (
     status_badge,
     status_help,
     store,
+    viewer_plan,
     visible_programme_codes,
 )
 from dashboard._editor import FEEDBACK, FIELD, TARGET, indicator_form, problem_key, saved_banner, split
@@ -40,7 +43,7 @@ from dashboard._queries import (
     programme,
     quarter_options,
 )
-from indicators import disclosure, history, kinds, vocabulary
+from indicators import history, kinds, vocabulary
 from indicators.figures import figures
 from indicators.models import AuditEvent
 from indicators.status import TARGET_TO_DATE
@@ -80,9 +83,12 @@ def layout(code=None, period=None, saved=None, **_query):
         prog = ind.programme
         asked = first(period)
         quarter = parse_quarter(prog, asked) or default_quarter(prog)
-        programme_figures = figures(session, prog.code, quarter)
+        plan = viewer_plan(session, prog.code)
+        exact = figures(session, prog.code, quarter)
+        programme_figures = plan.figures(exact) if plan is not None else exact
         item = next(i for i in programme_figures.indicators if i.indicator.code == ind.code)
-        series = _series(session, ind, prog, quarter)
+        signed = _signed.compared(session, prog.code, quarter, pf=exact)
+        series = _series(session, ind, prog, quarter, plan)
         records = None if _records_withheld() else record_rows(session, ind, quarter.code)
         targets = {t.period: t.value for t in ind.targets}
         changes = [(c.changed_at, c.changed_by, history.describe(c), c.reason, c.comment)
@@ -112,6 +118,7 @@ def layout(code=None, period=None, saved=None, **_query):
         ),
         notice,
         banner,
+        _signed.notice(signed, id="indicator-signed"),
         dbc.Row([
             dbc.Col(_reference_sheet(ind, info, targets, changes), lg=4, className="mb-4"),
             dbc.Col([
@@ -131,15 +138,9 @@ def layout(code=None, period=None, saved=None, **_query):
                 editor,
             ], lg=8),
         ]),
-        _disaggregation_cards(item, unit, quarter, year_word,
-                              settings().small_cell if _counts_withheld(ind) else 0),
+        _disaggregation_cards(item, unit, quarter, year_word),
         records_card(records, info, quarter, prog.code),
     ])
-
-
-def _counts_withheld(ind) -> bool:
-    """A donor officer sees small counts of victims as "<5" (DOMAIN §4): the case-based categories only."""
-    return _people(ind.source_kind) and role() == "donor"
 
 
 def _people(kind: str) -> bool:
@@ -163,16 +164,18 @@ def _records_withheld() -> bool:
 # --- data ------------------------------------------------------------------------------------------
 
 
-def _series(session, ind, prog, quarter) -> list[dict]:
+def _series(session, ind, prog, quarter, plan=None) -> list[dict]:
     """Per quarter through the report quarter: actual, the quarter's target and the LOP actual to date with
-    the LOP target to date, by the figures' own rules (``quarter_target``, ``target_to_date``)."""
+    the LOP target to date, by the figures' own rules (``quarter_target``, ``target_to_date``); victim figures
+    as ``plan`` (``indicators.disclosure``) lets this reader see them."""
     from indicators.figures import elapsed_share, is_milestone, quarter_target, target_to_date
     from indicators.queries import indicator_series
     from indicators.periods import LOP, parse
 
     lop_target = ind.target_for(LOP.code)
     rows = []
-    for point in indicator_series(session, ind.code, through=quarter):
+    points = indicator_series(session, ind.code, through=quarter)
+    for point in plan.series(ind.code, points) if plan is not None else points:
         period = parse(point.quarter, prog.calendar)
         due = None
         if lop_target is not None and ind.unit != "percent" and not is_milestone(ind.measure):
@@ -180,7 +183,9 @@ def _series(session, ind, prog, quarter) -> list[dict]:
         rows.append({"quarter": point.quarter, "actual": point.actual, "cumulative": point.lop_to_date,
                      "target": quarter_target(point.year_target, period, prog.start_date, prog.end_date,
                                               ind.unit, ind.measure),
-                     "lop_target_to_date": due})
+                     "lop_target_to_date": due,
+                     "withheld": {"actual": point.withheld.get("actual"),
+                                  "cumulative": point.withheld.get("lop_to_date")}})
     return rows
 
 
@@ -248,9 +253,9 @@ def _tile(label, value, detail=None, extra=None):
 def _tiles(item, unit, quarter, year_word) -> dbc.Row:
     ytd, lop = item.year_to_date, item.lop_to_date
     return dbc.Row([
-        _tile(f"Quarter {quarter.label(short=True)}", format_number(item.quarter.actual, unit)),
-        _tile(f"{year_word} to date", format_number(ytd.actual, unit), *_against(ytd, unit, "no target this year")),
-        _tile("Life of project to date", format_number(lop.actual, unit), *_against(lop, unit, "no LOP target")),
+        _tile(f"Quarter {quarter.label(short=True)}", format_actual(item.quarter, unit)),
+        _tile(f"{year_word} to date", format_actual(ytd, unit), *_against(ytd, unit, "no target this year")),
+        _tile("Life of project to date", format_actual(lop, unit), *_against(lop, unit, "no LOP target")),
     ], className="g-3 mb-4", id="indicator-tiles")
 
 
@@ -298,36 +303,45 @@ def _narrative_card(item, quarter) -> dbc.Card:
     ], className="shadow-sm mb-4")
 
 
-def _disaggregation_cards(item, unit, quarter, year_word, limit: int = 0) -> dbc.Row | None:
-    """One card per disaggregation; with a ``limit`` (a donor reading case counts) small counts are withheld
-    as ``indicators.disclosure`` says, in the chart and in the table under it."""
+def _disaggregation_cards(item, unit, quarter, year_word) -> dbc.Row | None:
+    """One card per disaggregation. Figures withheld from this reader (victims, for a donor officer:
+    ``indicators.disclosure``) read as their label, in the chart's hover and in a table under it."""
     if not item.disaggregations:
         return None
     grouped: dict[str, list] = {}
     for cat in item.disaggregations:
         grouped.setdefault(cat.disaggregation, []).append(cat)
+    withheld = any(getattr(c, span).withheld for c in item.disaggregations
+                   for span in ("quarter", "year_to_date", "lop_to_date"))
     cols = []
     for name, cats in grouped.items():
         labels = [short_category(c.category) for c in cats]
-        periods = [[getattr(c, p).actual for c in cats] for p in ("quarter", "year_to_date", "lop_to_date")]
-        shown = [list(disclosure.suppress(dict(enumerate(v)), limit).values()) if limit else None for v in periods]
-        values = [[s.value for s in cells] if cells else v for v, cells in zip(periods, shown)]
-        fig = category_chart(labels, *values, unit, quarter_label=quarter.code, year_label=f"{year_word} to date")
+        spans = ("quarter", "year_to_date", "lop_to_date")
+        values = [[getattr(c, p).actual for c in cats] for p in spans]
+        marks = [[getattr(c, p).withheld for c in cats] for p in spans]
+        fig = category_chart(labels, *values, unit, quarter_label=quarter.code, year_label=f"{year_word} to date",
+                             withheld=marks)
         table = html.Table([
             html.Thead(html.Tr([html.Th(vocabulary.DISAGGREGATIONS.get(name, name)),
                                 *(html.Th(h, className="num") for h in (quarter.code, f"{year_word} to date",
                                                                          "LOP to date"))])),
-            html.Tbody([html.Tr([html.Td(label), *(html.Td(cells[i].text, className="num") for cells in shown)])
-                        for i, label in enumerate(labels)]),
-        ], className="table table-sm mb-0", id=f"indicator-table-{name}") if limit else None
+            html.Tbody([html.Tr([html.Td(label), *(html.Td(format_actual(getattr(c, p), unit), className="num")
+                                                   for p in spans)])
+                        for label, c in zip(labels, cats)]),
+        ], className="table table-sm mb-0", id=f"indicator-table-{name}") if withheld else None
         cols.append(dbc.Col(dbc.Card([
             dbc.CardHeader(html.H2(f"By {vocabulary.DISAGGREGATIONS.get(name, name).lower()}", className="h6 mb-0")),
             dbc.CardBody([graph(f"indicator-by-{name}", fig, small=True), table,
-                          html.P(f"Counts under {limit} people are withheld (“<{limit}”; * withheld so that a small "
-                                 "count cannot be worked out from the total).", className="small text-muted mb-0")
-                          if limit else None]),
+                          html.P(withheld_note(), className="small text-muted mb-0") if withheld else None]),
         ], className="shadow-sm h-100"), md=6, className="mb-4"))
     return dbc.Row(cols)
+
+
+def withheld_note() -> str:
+    limit = settings().small_cell
+    return (f"Victims are counted by category for the life of project to date only (n/p: not published for a "
+            f"single quarter or year); “<{limit}” is fewer than {limit} people, and * is withheld so that such a "
+            "count cannot be worked out from the other figures.")
 
 
 # --- callbacks -------------------------------------------------------------------------------------

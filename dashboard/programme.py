@@ -11,12 +11,14 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard import _signed
 from dashboard._access import EDITORS, can, require_programme, require_role
 from dashboard._charts import graph
 from dashboard._components import (
     current_username,
     first,
     format_date,
+    format_actual,
     format_datetime,
     format_number,
     format_percent,
@@ -30,6 +32,7 @@ from dashboard._components import (
     status_key,
     status_summary,
     store,
+    viewer_plan,
     visible_programme_codes,
 )
 from dashboard._editor import REASON_OPTIONS, saved_banner
@@ -76,7 +79,10 @@ def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
             return not_found(f"There is no programme with the code “{code}”." if code else "No programme is loaded.")
         asked = first(period)
         quarter = parse_quarter(prog, asked) or default_quarter(prog)
-        result = figures(session, prog.code, quarter)
+        exact = figures(session, prog.code, quarter)
+        plan = viewer_plan(session, prog.code)
+        result = plan.figures(exact) if plan is not None else exact
+        signed = _signed.compared(session, prog.code, quarter, pf=exact)
         results = list(prog.results)
         where = _where(session, prog, quarter, result, first(map), first(span))
         editing = can(EDITORS)
@@ -102,6 +108,7 @@ def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
         ),
         notice,
         banner,
+        _signed.notice(signed, id="programme-signed"),
         dbc.Row([
             dbc.Col(status_summary([f.status for f in result.indicators], id=ids.summary), md="auto"),
             dbc.Col(html.Div([
@@ -181,7 +188,9 @@ def iptt_table(result, year_label: str = "FY") -> html.Div:
             rows.append(html.Tr(html.Th(label + info.result_statement, colSpan=len(IPTT_COLUMNS), scope="rowgroup"),
                                 className="iptt-result"))
         unit = info.unit
-        quarters = list(item.year_quarters.values())[:4] + [None] * (4 - len(item.year_quarters))
+        quarters = [item.withheld_quarters.get(code) or (format_number(q, unit) if q is not None else "")
+                    for code, q in list(item.year_quarters.items())[:4]]
+        quarters += [""] * (4 - len(quarters))
         narrative = (item.narrative or "").strip()
         link = href("/indicator", code=info.code, period=result.period.code)
         rows.append(html.Tr([
@@ -191,11 +200,11 @@ def iptt_table(result, year_label: str = "FY") -> html.Div:
             html.Td("%" if unit == "percent" else "Number"),
             html.Td(format_number(info.baseline, unit), className="num"),
             html.Td(format_number(item.year_to_date.target, unit), className="num"),
-            *[html.Td(format_number(q, unit) if q is not None else "", className="num") for q in quarters],
-            html.Td(format_number(item.year_to_date.actual, unit), className="num fw-semibold"),
+            *[html.Td(q, className="num") for q in quarters],
+            html.Td(format_actual(item.year_to_date, unit), className="num fw-semibold"),
             html.Td(format_percent(item.year_to_date.percent_of_target), className="num"),
             html.Td(format_number(item.lop_to_date.target, unit), className="num"),
-            html.Td(format_number(item.lop_to_date.actual, unit), className="num fw-semibold"),
+            html.Td(format_actual(item.lop_to_date, unit), className="num fw-semibold"),
             html.Td(format_percent(item.lop_to_date.percent_of_target), className="num"),
             html.Td(_target_to_date(item), className="num", title=TARGET_TO_DATE),
             html.Td(format_percent(item.judged.percent_of_target_to_date), className="num"),

@@ -1,33 +1,45 @@
-"""Data quality: quarters without data per indicator, outliers, uploads with warnings or refused, and
-disaggregation gaps (figures falling in an Unknown category). ``/quality?programme=KEC``.
+"""Data quality: quarters without data per indicator, outliers, possible duplicate cases, uploads with warnings
+or refused, and disaggregation gaps (figures falling in an Unknown category). ``/quality?programme=KEC``.
 
-The rules are ``indicators.quality``'s; this page lays out what they find, per programme the user may see.
+The rules are ``indicators.quality``'s and ``indicators.duplicates``'; this page lays out what they find, per
+programme the user may see. Managers and administrators merge two cases that are one person here
+(``dashboard._duplicates`` draws the form; ``merge_cases`` below runs it).
 """
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
-from dashboard._access import STAFF
+from dashboard import _duplicates
+from dashboard._access import STAFF, require_programme, require_role
 from dashboard._components import (
+    current_username,
     first,
     format_datetime,
     href,
     page_header,
+    query_string,
     read_session,
     safe_layout,
+    store,
     visible_programme_codes,
 )
 from dashboard._queries import default_quarter, programmes
-from indicators import quality
+from indicators import duplicates, quality
 
 dash.register_page(__name__, path="/quality", title="Data quality · ctmonitor", name="Data quality", order=40,
                    roles=STAFF, scope={"programme": "programme"})
 
+URL = "quality-url"
+CALLBACK_COMPONENTS = _duplicates.CALLBACK_COMPONENTS
+
+
 @safe_layout
-def layout(programme=None, **_query):
+def layout(programme=None, merged=None, **_query):
     with read_session() as session:
         visible = visible_programme_codes(session)
         chosen = (first(programme) or "").strip().upper()
@@ -41,12 +53,16 @@ def layout(programme=None, **_query):
             more_outliers += checks.more_outliers
             unknowns += checks.unknowns
         flagged_uploads = quality.problem_uploads(session, [p.code for p in progs])
+        pairs = duplicates.pairs(session, [p.id for p in progs])
+        banner = _duplicates.merged_banner(session, first(merged)) if merged else None
     switcher = html.Div([
         dbc.Button("All", href="/quality", color="primary", outline=chosen in visible, size="sm", className="me-1")
     ] + [dbc.Button(c, href=f"/quality?programme={c}", color="primary", outline=c != chosen, size="sm",
                     className="me-1") for c in visible])
     return html.Div([
+        dcc.Location(id=URL, refresh="callback-nav"),
         page_header("Data quality", "What to check before the figures go to a donor", actions=switcher),
+        banner,
         _section("Quarters without data", "quality-gaps", gaps,
                  ["Programme", "Indicator", "Quarters without data", "Which"],
                  lambda r: [r.programme, _indicator_link(r.indicator, r.name), f"{len(r.empty)} of {r.elapsed}",
@@ -57,6 +73,7 @@ def layout(programme=None, **_query):
                  lambda r: [r.programme, r.record, r.quarter, r.value, r.why, r.source],
                  "No record stands out.", more=more_outliers,
                  more_text="more records break these rules; only the first of each kind are listed"),
+        _duplicates.section(pairs, _badge(len(pairs))),
         _section("Uploads with warnings or refused", "quality-uploads", flagged_uploads,
                  ["When", "File", "By", "Outcome", "Errors", "Warnings", "First problem"],
                  lambda r: [format_datetime(r.when), r.file, r.by, r.outcome, r.errors, r.warnings, r.first],
@@ -76,8 +93,7 @@ def _indicator_link(code, name):
 
 def _section(title, id, rows, headers, cells, empty, more=0, more_text="") -> dbc.Card:
     """A card listing ``rows``; ``more`` rows left out are counted under the table."""
-    badge = dbc.Badge(f"{len(rows) + more:,}", color="warning" if rows else "success", text_color="dark" if rows else None,
-                      className="ms-2")
+    badge = _badge(len(rows) + more)
     body = html.Div(html.Table([
         html.Thead(html.Tr([html.Th(h) for h in headers])),
         html.Tbody([html.Tr([html.Td(c) for c in cells(r)]) for r in rows]),
@@ -89,3 +105,34 @@ def _section(title, id, rows, headers, cells, empty, more=0, more_text="") -> db
         dbc.CardHeader(html.H2([title, badge], className="h6 mb-0")),
         dbc.CardBody(body),
     ], className="shadow-sm mb-4", id=id)
+
+
+def _badge(count: int) -> dbc.Badge:
+    return dbc.Badge(f"{count:,}", color="warning" if count else "success", text_color="dark" if count else None,
+                     className="ms-2")
+
+
+@callback(Output(_duplicates.ids.result, "children"), Output(URL, "search"),
+          Input(_duplicates.ids.merge, "n_clicks"), State(_duplicates.ids.pair, "value"),
+          State(_duplicates.ids.reason, "value"), State(URL, "search"), prevent_initial_call=True)
+def merge_cases(n_clicks, chosen, reason, search):
+    """Fold the newer case of the chosen pair into the older (managers and administrators); the page is drawn
+    again with what was merged, or says why nothing was."""
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    require_role(duplicates.MERGERS, "case merge")
+    parsed = _duplicates.parse_choice(chosen)
+    if parsed is None:
+        raise dash.exceptions.PreventUpdate
+    code, keep, drop = parsed
+    with store().begin() as session:
+        code = require_programme(session, code)
+        try:
+            event = duplicates.merge(session, code, keep, drop, by=current_username(), reason=reason)
+        except duplicates.MergeRefused as exc:
+            session.rollback()
+            return dbc.Alert([html.Strong("Nothing merged: "), f"{exc}."], color="danger", className="py-2 small mb-0",
+                             id="quality-merge-refused"), dash.no_update
+    programme = first(parse_qs((search or "").lstrip("?")).get("programme"))
+    return (dbc.Alert("Merged.", color="success", className="py-2 small mb-0"),
+            query_string(programme=programme, merged=event.id))

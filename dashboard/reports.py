@@ -11,15 +11,21 @@ Once the report is sent, a manager signs the quarter off: the report in the prog
 and kept with the sign-off (``indicators.signoff``), and from then on downloading that quarter in that
 format serves the kept file byte for byte, whatever data arrive later. Indicators off target without a
 narrative are listed at sign-off and must be acknowledged (kept in the audit trail). Every download is
-audited."""
+audited.
+
+A manager or an administrator may reopen a signed-off quarter with a reason; the report sent stays kept as its
+version, listed with every other version (each downloadable byte for byte), and signing off again keeps the
+next. "What changed since it was sent" lists every figure that differs from the latest version
+(``dashboard._report_versions``); the Logframe and Indicator pages link to it (``#reports-changes``)."""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
-from dashboard._access import SIGNERS, can, require_programme, require_role
+from dashboard import _report_versions as sent
+from dashboard._access import SIGNERS, STAFF, can, require_programme, require_role, role
 from dashboard._components import (
     current_username,
     first,
@@ -31,6 +37,7 @@ from dashboard._components import (
     query_string,
     read_session,
     safe_layout,
+    seen_figures,
     settings,
     status_badge,
     status_counts,
@@ -40,9 +47,9 @@ from dashboard._components import (
 from dashboard import _queries
 from dashboard._queries import default_quarter, first_programme, parse_quarter, quarter_options
 from exports.formats import FORMATS, short_name
-from indicators import audit, signoff
+from indicators import audit, changes, signoff
 from indicators.status import AHEAD, BEHIND, ON_TRACK
-from indicators.figures import figures
+
 
 dash.register_page(__name__, path="/reports", title="Reports · ctmonitor", name="Reports", order=30,
                    scope={"programme": "programme"})
@@ -68,7 +75,10 @@ class ids:
 
 # Drawn only while the quarter shown can still be signed off: listed for Dash's callback check (see _access).
 CALLBACK_COMPONENTS = [dbc.Checkbox(id=ids.signoff_confirm), dbc.Checkbox(id=ids.signoff_acknowledge),
-                       dbc.Button(id=ids.signoff_button), html.Div(id=ids.signoff_result)]
+                       dbc.Button(id=ids.signoff_button), html.Div(id=ids.signoff_result),
+                       dbc.Textarea(id=sent.ids.reopen_reason), dbc.Button(id=sent.ids.reopen_button),
+                       html.Div(id=sent.ids.reopen_result), html.Div(id=sent.ids.version_done),
+                       dbc.Button(id={"type": sent.ids.version, "version": 0})]
 
 
 def target_words(code: str, quarter, fmt: str | None = None) -> str:
@@ -90,9 +100,11 @@ def layout(programme=None, period=None, format=None, **_query):
             return not_found(f"There is no programme with the code “{code}”." if code else "No programme is loaded.")
         quarter = parse_quarter(prog, first(period)) or default_quarter(prog)
         fmt = first(format) if first(format) in FORMATS else prog.report_format
-        result = figures(session, prog.code, quarter)
+        result = seen_figures(session, prog.code, quarter)
         signed = signoff.signed_report(session, prog.code, quarter.code)
         closed = signoff.closures(session, prog.id, {quarter.code}).get(quarter.code)
+        versions = signoff.versions(session, prog.code, quarter.code)
+        comparison = changes.compare(session, prog.code, quarter, pf=result, explain=can(STAFF)) if versions else None
     kept = signed is not None and signed.report_format == fmt
     filename = signed.report_filename if kept else FORMATS[fmt].filename(prog.code, quarter.code)
     flagged = [i for i in result.indicators if i.needs_narrative]
@@ -103,6 +115,7 @@ def layout(programme=None, period=None, format=None, **_query):
         dcc.Location(id=ids.url, refresh="callback-nav"),
         dcc.Store(id=ids.state, data=state),
         dcc.Download(id=ids.file),
+        dcc.Download(id=sent.ids.version_file),
         page_header("Quarterly reports", "The donor's tables for one quarter, from the same figures as the screens."),
         dbc.Row([
             dbc.Col(dbc.Card([
@@ -138,26 +151,33 @@ def layout(programme=None, period=None, format=None, **_query):
                                  className="mb-0"),
                     ]),
                 ], className="shadow-sm mb-4"),
-                _signoff_card(prog, quarter, signed, closed, flagged),
+                _signoff_card(prog, quarter, signed, closed, flagged, comparison),
+                sent.changes_card(comparison),
+                sent.versions_card(versions),
                 _flagged_card(flagged, quarter),
             ], lg=7),
         ]),
     ])
 
 
-def _signoff_card(prog, quarter, signed, closed, flagged) -> dbc.Card:
-    """The quarter's sign-off: who and when once it is done; for a manager until then, the way to do it."""
+def _signoff_card(prog, quarter, signed, closed, flagged, comparison) -> dbc.Card:
+    """The quarter's sign-off: who and when once it is done, and for a manager or an administrator the way to
+    reopen it; for a manager until then (or after a reopen), the way to do it."""
     what = target_words(prog.code, quarter)
     body = []
     if signed is not None:
         body.append(dbc.Alert([
-            html.Strong(f"{what} was signed off by {signed.signed_by} on {format_datetime(signed.signed_at)} UTC."),
+            html.Strong(f"{what} was signed off by {signed.signed_by} on {format_datetime(signed.signed_at)} UTC, "
+                        f"version {signed.version}."),
             html.Br(),
             (f"The {short_name(signed.report_format)} report sent then is kept "
              f"({signed.report_filename}, SHA-256 {signed.report_sha256[:12]}…); {quarter.code} and the quarters "
              "before it can no longer change."),
         ], color="success", className="py-2 mb-0 small", id="reports-signed"))
+        body += sent.reopen_form(what, prog.donor)
     else:
+        if comparison is not None:
+            body.append(sent.reopened_note(comparison, what))
         if closed is not None:
             body.append(dbc.Alert(f"Closed: {closed.signed_period} was signed off by {closed.signed_by} on "
                                   f"{closed.signed_at}, so {quarter.code}'s figures can no longer change.",
@@ -273,7 +293,8 @@ def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
         if kept:
             data, fmt, name = signed.report, signed.report_format, signed.report_filename
         else:
-            data, fmt = report_file(session, code, quarter.code, FORMATS, fmt, small_cell=settings().small_cell)
+            data, fmt = report_file(session, code, quarter.code, FORMATS, fmt, small_cell=settings().small_cell,
+                                    donor=role() == "donor")
             name = FORMATS[fmt].filename(code, quarter.code)
     with store().begin() as session:
         audit.record(session, current_username(), "report-downloaded", f"{code} {quarter.code}", format=fmt,
@@ -290,8 +311,9 @@ def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
           State(ids.quarter, "value"), prevent_initial_call=True)
 def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_period):
     """A manager signs off the quarter the page shows: the report in the donor's default format is made and
-    kept with it. Indicators off target without a narrative must have been acknowledged."""
-    from indicators.reporting import report_file
+    kept with it (as the quarter's next version, with the figures it was made from). Indicators off target
+    without a narrative must have been acknowledged."""
+    from indicators.reporting import make_file
 
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
@@ -307,19 +329,77 @@ def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_
         fmt = _queries.programme(session, code).report_format
         shown_flags = list((state or {}).get("flagged") or [])
         try:
-            data, fmt = report_file(session, code, quarter.code, FORMATS, fmt, small_cell=settings().small_cell)
-            record = signoff.sign_off(session, code, quarter.code, current_username(), data, fmt,
+            made = make_file(session, code, quarter.code, FORMATS, fmt, small_cell=settings().small_cell)
+            fmt = made.format
+            record = signoff.sign_off(session, code, quarter.code, current_username(), made.data, fmt,
                                       FORMATS[fmt].filename(code, quarter.code),
-                                      acknowledged=shown_flags if acknowledged else ())
+                                      acknowledged=shown_flags if acknowledged else (), figures=made.figures,
+                                      changed=made.changed)
         except signoff.SignOffError as exc:
             return _refusal(f"{what} was not signed off: {exc}."), False
         when = format_datetime(record.signed_at)
     without = (f" Signed off without narratives for {', '.join(shown_flags)}, as acknowledged."
                if acknowledged and shown_flags else "")
+    replaces = (f" It replaces version {record.version - 1}; indicators changed since: "
+                f"{', '.join(made.changed) or 'none'}." if made.changed is not None else "")
     return dbc.Alert(f"Signed off {what} by {record.signed_by} on {when} UTC. The {short_name(fmt)} report "
-                     f"{record.report_filename} is kept as sent.{without}", color="success",
+                     f"{record.report_filename} is kept as sent, version {record.version}.{replaces}{without}",
+                     color="success",
                      className="py-2 small mb-0", id="reports-signoff-done"), True
 
 
 def _refusal(text: str) -> dbc.Alert:
     return dbc.Alert(text, color="warning", className="py-2 small mb-0")
+
+
+@callback(Output(sent.ids.reopen_result, "children"), Output(sent.ids.reopen_button, "disabled"),
+          Input(sent.ids.reopen_button, "n_clicks"), State(sent.ids.reopen_reason, "value"), State(ids.state, "data"),
+          State(ids.programme, "value"), State(ids.quarter, "value"), prevent_initial_call=True)
+def reopen(n_clicks, reason, state, chosen_programme, chosen_period):
+    """A manager or an administrator reopens the quarter the page shows, with a reason; the report sent stays
+    kept as its version."""
+    if not n_clicks:
+        raise dash.exceptions.PreventUpdate
+    require_role(signoff.REOPENERS, "reopen")
+    moving = _moving(state, {"programme": chosen_programme, "period": chosen_period})
+    if moving:
+        return _refusal(f"Nothing reopened: the page is changing to {moving}. Check it, then reopen."), False
+    with store().begin() as session:
+        code, quarter, _fmt = _asked(session, state)
+        what = target_words(code, quarter)
+        if not (reason or "").strip():
+            return _refusal(f"Write why {what} is reopened (the donor's request, the mistake), then reopen it."), False
+        try:
+            record = signoff.reopen(session, code, quarter.code, current_username(), reason)
+        except signoff.SignOffError as exc:
+            return _refusal(f"{what} was not reopened: {exc}."), False
+        version, when = record.version, format_datetime(record.reopened_at)
+    page = href("/reports", programme=code, period=quarter.code)
+    done = f"Reopened {what} on {when} UTC. Version {version} stays kept as sent; the quarter takes uploads and "
+    return dbc.Alert([done + "corrections again. ",
+                      html.A("Show the quarter as it is now", href=page, className="alert-link")],
+                     color="success", className="py-2 small mb-0", id="reports-reopen-done"), True
+
+
+@callback(Output(sent.ids.version_file, "data"), Output(sent.ids.version_done, "children"),
+          Input({"type": sent.ids.version, "version": ALL}, "n_clicks"), State(ids.state, "data"),
+          prevent_initial_call=True)
+def download_version(clicks, state):
+    """One version of the quarter's report as it was sent, byte for byte."""
+    if not ctx.triggered_id or not any(clicks or []):
+        raise dash.exceptions.PreventUpdate
+    number = ctx.triggered_id.get("version")
+    with read_session() as session:
+        code, quarter, _fmt = _asked(session, state)
+        kept = next((v for v in signoff.versions(session, code, quarter.code) if v.version == number), None)
+        if kept is None:
+            return dash.no_update, html.Span(f"{code} {quarter.code} has no version {number}.", className="text-danger")
+        data, fmt, sha = kept.report, kept.report_format, kept.report_sha256
+        stem, dot, extension = kept.report_filename.rpartition(".")
+        name = f"{stem}_v{number}{dot}{extension}" if dot else f"{kept.report_filename}_v{number}"
+    with store().begin() as session:
+        audit.record(session, current_username(), "report-downloaded", f"{code} {quarter.code}", format=fmt,
+                     filename=name, bytes=len(data), signed_copy=True, version=number)
+    return dcc.send_bytes(data, name, type=FORMATS[fmt].media_type if fmt in FORMATS else None), html.Span(
+        f"Downloaded version {number} of {target_words(code, quarter)} as sent: {name} ({len(data):,} bytes, "
+        f"SHA-256 {sha[:12]}…).", className="text-success", id="reports-version-downloaded")

@@ -1,7 +1,8 @@
 """Victims profile (aggregates only, counted by ``indicators.victims``): shares by nationality, sex, age group,
 exploitation type and destination over the victims whose value is known. A donor officer sees small counts
-withheld by ``indicators.disclosure`` (under ``CTMONITOR_SMALL_CELL``, 5 by default: "<5", with complementary
-suppression, shares withheld); programme staff see exact counts. No case code or row ever leaves the server.
+withheld as ``indicators.disclosure`` plans (under ``CTMONITOR_SMALL_CELL``, 5 by default: "<5", and "*" for
+those withheld so that a small one cannot be worked out; shares withheld with them); programme staff see exact
+counts. No case code or row ever leaves the server.
 ``/victims?programme=PVR``; with no programme named, the one whose file says ``victims_default``.
 
 Staff see it; a donor officer only when one of their own programmes counts victims (an indicator read from
@@ -23,6 +24,7 @@ from dashboard._components import (
     safe_layout,
     settings,
     short_category,
+    viewer_plan,
     visible_programme_codes,
 )
 from dashboard import _queries
@@ -51,9 +53,10 @@ def layout(programme=None, **_query):
         prog = _queries.programme(session, code)
         if code and (prog is None or prog.code not in visible):
             return not_found(f"There is no programme with the code “{code}”.")
-        limit = threshold()
-        total, breakdowns = victims.profile(session, prog.id, limit) if prog else (0, [])
+        plan = viewer_plan(session, prog.code) if prog else None
+        total, breakdowns = victims.profile(session, prog.id, plan) if prog else (0, [])
         session_values = places.victims_by_district(session, prog.code) if prog else ({}, 0)
+    limit = settings().small_cell if plan is not None else 0
     switcher = html.Div([
         dbc.Button(c, href=f"/victims?programme={c}", color="primary", outline=c != code, size="sm", className="me-1")
         for c in with_cases
@@ -64,7 +67,8 @@ def layout(programme=None, **_query):
         body = html.Div([
             dbc.Row([
                 dbc.Col(html.Div([html.Div("Victims identified", className="tile-label"),
-                                  html.Div(victims.shown(total, limit), className="tile-value", id="victims-total"),
+                                  html.Div(plan.cell(("profile", "total", "")).text if plan else f"{total:,}",
+                                           className="tile-value", id="victims-total"),
                                   html.Div("possible and actual victims, to date", className="tile-detail")],
                                  className="tile h-100"), xs=12, sm=6, lg=3),
                 dbc.Col(html.P(
@@ -75,7 +79,7 @@ def layout(programme=None, **_query):
                     + "No case is shown on its own.",
                     className="small text-muted mb-0"), className="d-flex align-items-center"),
             ], className="g-3 mb-4"),
-            victims_map_card(session_values, limit),
+            victims_map_card(session_values, plan),
             dbc.Row([dbc.Col(_breakdown_card(b), lg=6, className="mb-4") for b in breakdowns]),
         ])
     return html.Div([
@@ -83,11 +87,6 @@ def layout(programme=None, **_query):
                     actions=switcher),
         body,
     ])
-
-
-def threshold() -> int:
-    """Small counts are withheld from donor officers only; staff see exact figures."""
-    return settings().small_cell if role() == "donor" else 0
 
 
 def _breakdown_card(b: victims.Breakdown) -> dbc.Card:

@@ -26,7 +26,9 @@ class Format:
     extension: str  # xlsx
     media_type: str
     writer: str  # "module:function" under exports/, the function taking a Report and returning bytes
-    public: bool = False  # published for anyone: small counts of victims are withheld (DOMAIN §4)
+    public: bool = False  # published for anyone: victim figures as ``indicators.disclosure`` plans (DOMAIN §4)
+    # the award's confidential deliverable: exact victim figures whoever downloads it (its cover says so)
+    award_deliverable: bool = False
     history: bool = False  # it publishes every quarter so far, not only the report quarter
     # "quarter": its writer takes a quarter's ``Report``; "programme": the programme's reference sheets
     # (``indicators.pirs.ReferenceSheets``), with no quarter.
@@ -39,18 +41,23 @@ class Format:
             return f"{programme}_{self.key}.{self.extension}"
         return f"{programme}_{period}_{self.key}.{self.extension}"
 
-    def write(self, report: Report, *, small_cell: int) -> bytes:
-        """The file's bytes; ``small_cell`` is the small-count threshold of a public format (the donor's own
-        workbooks keep exact figures)."""
+    def write(self, report: Report) -> bytes:
+        """The file's bytes. Victim figures arrive as the reader may see them (withheld ones as None with their
+        label), so a writer only lays them out."""
         module, _, function = self.writer.partition(":")
-        write = getattr(importlib.import_module(module), function)
-        return write(report, small_cell=small_cell) if self.public else write(report)
+        return getattr(importlib.import_module(module), function)(report)
+
+    def protected_for(self, donor: bool) -> bool:
+        """Whether this file's victim figures go through the disclosure plan: always for a public file, for a
+        donor's download unless it is the award's own workbook."""
+        return self.public or (donor and not self.award_deliverable)
 
 
 FORMATS: dict[str, Format] = {f.key: f for f in (
     Format("iptt", "USAID Indicator Performance Tracking Table workbook (.xlsx)", "IPTT", "xlsx", XLSX,
-           "exports.iptt:render"),
-    Format("ppr", "U.S. State Department SF-PPR-B workbook (.xlsx)", "SF-PPR-B", "xlsx", XLSX, "exports.ppr:render"),
+           "exports.iptt:render", award_deliverable=True),
+    Format("ppr", "U.S. State Department SF-PPR-B workbook (.xlsx)", "SF-PPR-B", "xlsx", XLSX, "exports.ppr:render",
+           award_deliverable=True),
     Format("csv", "machine-readable results (.csv)", "CSV", "csv", "text/csv", "exports.results_csv:render"),
     Format("iati", "IATI activity 2.03 XML (.xml)", "IATI XML", "xml", "application/xml", "exports.iati:render",
            public=True, history=True),

@@ -21,9 +21,10 @@ Choices (the standard leaves them to the publisher):
   * one life-of-project period: the LOP target and the actual to date (same comment rule).
   Periods are clipped to the programme's dates. Percent values are on 0–100, as ``measure="2"`` expects.
 - The deviation narrative of a quarter is that quarter's actual ``comment``.
-- The file is public: a disaggregation of an indicator counted from case sheets withholds its small counts
-  (``indicators.disclosure``: fewer than ``small_cell`` people, with complementary suppression). A withheld
-  category keeps its ``actual`` and ``dimension`` with no ``value`` and a comment saying why; totals stay.
+- The file is public: the report it is given carries the figures of indicators counted from case sheets as
+  ``indicators.disclosure`` plans them for everyone (categories for the life of project only, small counts
+  and those that would give them away withheld). A withheld figure keeps its ``actual`` (and ``dimension``)
+  with no ``value`` and a comment saying why; a category not published for a period is not written.
 Only the standard library writes the XML; lxml validates it against the official schema in the tests.
 """
 
@@ -32,7 +33,6 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date, datetime
 
-from indicators import disclosure
 from indicators.numbers import plain
 from indicators.report import CategoryActual, IndicatorRow, PeriodTarget, Report, day_in_words
 from indicators.periods import parse
@@ -51,7 +51,7 @@ SECTOR_MIGRATION = "15190"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def render(report: Report, *, small_cell: int = disclosure.DEFAULT_THRESHOLD) -> bytes:
+def render(report: Report) -> bytes:
     c = report.cover
     generated = _stamp(c.prepared)
     root = ET.Element("iati-activities", {"version": "2.03", "generated-datetime": generated})
@@ -104,13 +104,13 @@ def render(report: Report, *, small_cell: int = disclosure.DEFAULT_THRESHOLD) ->
         result = ET.SubElement(activity, "result", {"type": RESULT_TYPES.get(group.level, "9")})
         _narrative(ET.SubElement(result, "title"), f"{group.code}. {group.statement}")
         for ind in group.indicators:
-            _indicator(result, report, ind, small_cell if ind.counts_people else 0)
+            _indicator(result, report, ind)
 
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def _indicator(result: ET.Element, report: Report, ind: IndicatorRow, small_cell: int = 0) -> None:
+def _indicator(result: ET.Element, report: Report, ind: IndicatorRow) -> None:
     c = report.cover
     element = ET.SubElement(result, "indicator", {"measure": MEASURES.get(ind.unit, "1"), "ascending": "1"})
     _narrative(ET.SubElement(element, "title"), f"{ind.code} {ind.name}")
@@ -130,15 +130,15 @@ def _indicator(result: ET.Element, report: Report, ind: IndicatorRow, small_cell
         )
     for quarter in ind.history:
         period = _period(element, quarter.start, quarter.end)
-        _actual(period, quarter.actual, quarter.categories, quarter.comment, small_cell=small_cell)
+        _actual(period, quarter.actual, quarter.categories, quarter.comment, withheld=quarter.withheld)
     for year in ind.years:
         if year.target is not None:
-            _target_period(element, year, c.calendar, small_cell)
+            _target_period(element, year, c.calendar)
     if ind.life_of_project is not None:
-        _target_period(element, ind.life_of_project, c.calendar, small_cell)
+        _target_period(element, ind.life_of_project, c.calendar)
 
 
-def _target_period(indicator: ET.Element, figures: PeriodTarget, calendar: str, small_cell: int = 0) -> None:
+def _target_period(indicator: ET.Element, figures: PeriodTarget, calendar: str) -> None:
     period = _period(indicator, figures.start, figures.end)
     if figures.target is not None:
         ET.SubElement(period, "target", {"value": plain(figures.target)})
@@ -154,7 +154,7 @@ def _target_period(indicator: ET.Element, figures: PeriodTarget, calendar: str, 
             f"{what} to date: through {_quarter_words(figures.through)} "
             f"(ending {day_in_words(min(through.end, figures.end))})."
         )
-    _actual(period, figures.actual, figures.categories, comment, partial=True, small_cell=small_cell)
+    _actual(period, figures.actual, figures.categories, comment, partial=True, withheld=figures.withheld)
 
 
 def _actual(
@@ -163,31 +163,34 @@ def _actual(
     categories: tuple[CategoryActual, ...],
     comment: str | None,
     partial: bool = False,
-    small_cell: int = 0,
+    withheld: str | None = None,
 ) -> None:
-    """The total's actual (no value for a ratio of nothing; the comment still goes), then one per category;
-    a ``partial`` period's comment (to date, through which quarter) goes on every one of them. With a
-    ``small_cell``, small counts of people are withheld (no value, a comment saying why)."""
-    if value is not None or comment:
+    """The total's actual (no value for a ratio of nothing or a withheld count; the comment still goes), then
+    one per category; a ``partial`` period's comment (to date, through which quarter) goes on every one of
+    them, and a withheld count's comment says why it has no value."""
+    notes = [comment] if comment else []
+    if withheld:
+        notes.append(_withheld_note(withheld))
+    if value is not None or notes:
         actual = ET.SubElement(period, "actual", {"value": plain(value)} if value is not None else {})
-        if comment:
-            _narrative(ET.SubElement(actual, "comment"), comment)
-    shown = disclosure.suppress_rows(categories, lambda cat: cat.disaggregation, lambda cat: cat.actual,
-                                     small_cell) if small_cell else [None] * len(categories)
-    for cat, cell in zip(categories, shown):
-        if cat.actual is None:
-            continue
-        withheld = cell is not None and cell.withheld
-        actual = ET.SubElement(period, "actual", {} if withheld else {"value": plain(cat.actual)})
-        ET.SubElement(actual, "dimension", {"name": cat.disaggregation, "value": cat.category})
-        notes = [comment] if comment and partial else []
-        if withheld:
-            notes.append(f"Withheld: fewer than {small_cell} people, or withheld so that such a count cannot be "
-                         "worked out from the total (small counts of victims are not published)."
-                         if cell.complementary else
-                         f"Withheld: fewer than {small_cell} people (small counts of victims are not published).")
         if notes:
             _narrative(ET.SubElement(actual, "comment"), " ".join(notes))
+    for cat in categories:
+        if cat.actual is None and not cat.withheld:
+            continue
+        actual = ET.SubElement(period, "actual", {"value": plain(cat.actual)} if cat.actual is not None else {})
+        ET.SubElement(actual, "dimension", {"name": cat.disaggregation, "value": cat.category})
+        notes = [comment] if comment and partial else []
+        if cat.withheld:
+            notes.append(_withheld_note(cat.withheld))
+        if notes:
+            _narrative(ET.SubElement(actual, "comment"), " ".join(notes))
+
+
+def _withheld_note(label: str) -> str:
+    if label.startswith("<"):
+        return (f"Withheld: fewer than {label[1:]} people (small counts of victims are not published).")
+    return ("Withheld so that a small count of victims cannot be worked out from the figures published with it.")
 
 
 def _period(indicator: ET.Element, start: date, end: date) -> ET.Element:

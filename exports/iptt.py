@@ -107,6 +107,12 @@ def write_cover(wb: Workbook, report: Report, *, title: str, sheets) -> None:
         x.text(ws.cell(row, 2), "No activity data uploaded yet")
     row += 2
 
+    if c.revision is not None:
+        x.text(ws.cell(row, 1), "Revised", font=Font(name=x.FONT, size=10, bold=True, color="9C0006"))
+        x.text(ws.cell(row, 2), revised_note(c.revision))
+        x.fit_row(ws, row, columns)
+        row += 2
+
     if any(ind.counts_people for ind in report.indicators):
         # The award requires exact figures; the cover says they are confidential (DOMAIN §4, small counts).
         x.text(ws.cell(row, 1), "Confidential", font=Font(name=x.FONT, size=10, bold=True, color="9C0006"))
@@ -175,6 +181,21 @@ def write_cover(wb: Workbook, report: Report, *, title: str, sheets) -> None:
         x.text(ws.cell(row, 2), what)
         row += 1
     x.print_setup(ws, title_rows=None, footer=footer(report, "Cover"), landscape=False)
+
+
+def revised_note(revision) -> str:
+    """The cover's "Revised" line: the version replaced, when it was signed off, its file's SHA-256, the
+    indicators whose figures changed since and why the quarter was reopened."""
+    if revision.changed is None:
+        changed = "the figures it was made from were not kept, so the changes cannot be listed"
+    elif revision.changed:
+        changed = f"indicators changed since: {', '.join(revision.changed)}"
+    else:
+        changed = "no indicator's figures changed"
+    reason = f" Reopened because: {revision.reason}" if revision.reason else ""
+    return (f"This report replaces version {revision.replaces}, signed off on "
+            f"{day_in_words(revision.replaces_signed_at.date())} (SHA-256 {revision.replaces_sha256[:16]}…); "
+            f"{changed}.{reason}")
 
 
 # --- Indicators ---------------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@ periods in this order: the report quarter (``FY2019Q3``, no target), the year to
 LOP target); within each, the total (empty disaggregation and category) then every category in report
 order (categories have no targets of their own). ``actual`` is a plain number rounded as everywhere else
 (``indicators.numbers``): integers without ``.0``, others to one decimal half up (a percentage of 81.25 is
-``81.3``); empty for a ratio with nothing to divide by. UTF-8, ``\\n`` line ends.
+``81.3``); empty for a ratio with nothing to divide by. A file for a donor carries a victim figure withheld
+from them (``indicators.disclosure``) as what the screen shows instead, ``<5`` or ``*``, and leaves out the
+rows of categories not published for a period. UTF-8, ``\\n`` line ends.
 """
 
 from __future__ import annotations
@@ -14,27 +16,16 @@ from __future__ import annotations
 import csv
 import io
 
-from indicators.numbers import plain as number
+from indicators.numbers import plain as number  # noqa: F401 (how the actual column is written)
 from indicators.report import Report
+from indicators.versions import COLUMNS, figure_rows
 
-HEADER = ("programme", "indicator", "period", "disaggregation", "category", "actual", "target")
+HEADER = COLUMNS
 
 
 def rows(report: Report) -> list[tuple[str, ...]]:
-    """The CSV's rows after the header, as text."""
-    c = report.cover
-    periods = (("quarter", "quarter", c.period_code), ("year", "year_to_date", c.year_code),
-               ("lop", "lop_to_date", "LOP"))
-    out = []
-    for line in report.indicators:
-        categories = [d for d in report.disaggregations if d.indicator_code == line.code]
-        for total, attribute, period in periods:
-            figure = getattr(line, total)
-            out.append((c.programme_code, line.code, period, "", "", number(figure.actual), number(figure.target)))
-            for category in categories:
-                out.append((c.programme_code, line.code, period, category.disaggregation, category.category,
-                            number(getattr(category, attribute)), ""))
-    return out
+    """The CSV's rows after the header, as text: the very rows a sign-off keeps as its figures."""
+    return figure_rows(report)
 
 
 def render(report: Report) -> bytes:

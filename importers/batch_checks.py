@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from importers import submissions
 from importers.rules import SumColumns
 from importers.table import Bad, Batch, Context, IndicatorRef, ProgrammeRef, ok
 from indicators import providers, pseudonyms
@@ -77,6 +78,7 @@ _SUM_COLUMNS = SumColumns()
 
 def check_batch(batch: Batch, ctx: Context) -> None:
     resolve_programmes(batch, ctx)
+    submissions.fill_references(batch)
     _SUM_COLUMNS.check(batch, ctx)
     for rule in batch.layout.rules:
         rule.check(batch, ctx)

@@ -1,10 +1,11 @@
 """The case sheets (DOMAIN §4, sensitive): ctmonitor's own Cases layout and IOM's HTCDS v2.0 spreadsheet.
 
-A case is keyed by its case code (stored as a keyed pseudonym, never as typed), else by a KoboToolbox/ODK
-submission's ``_uuid``, else by a keyed pseudonym of the person's names, birth date, sex and citizenship
-(``importers.people``). Names are read only for that and dropped; phone numbers, e-mail and street addresses,
-document numbers and caseworkers' columns are never read at all. A birth date becomes an age group and is
-dropped. No free text is stored: the referred organisation is kept as a known provider or "Other provider".
+A case is keyed by its case code (stored as a keyed pseudonym, never as typed), else by its KoboToolbox/ODK
+submission (``importers.submissions``), else by a keyed pseudonym of the person's names, birth date, sex and
+citizenship (``importers.people``). Names are read only for that and dropped; phone numbers, e-mail and street
+addresses, document numbers and caseworkers' columns are never read at all. A birth date becomes an age group
+and is dropped. No free text is stored: the referred organisation is kept as a known provider or "Other
+provider".
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from importers import case_rules as cr
 from importers import matching
 from importers import rules as r
 from importers import values as t
+from importers.alike import Alike
 from importers.columns import IDENTIFIER, KEYED, PROJECT, ROW_NUMBER, TRANSIENT, Column, Layout
 from importers.matching import key
 from importers.people import AgeGroupValue, AgeYears, BirthDate
@@ -39,9 +41,6 @@ IDENTIFIER_HEADERS = (
 )
 BIRTH_HEADERS = ("Date of birth", "Birth date", "Birthdate", "DOB", "D.O.B.", "Born on", "Year of birth",
                  "Date de naissance", "Itariki y'amavuko")
-# A KoboToolbox or ODK submission's own identifier: a key for re-uploads when the sheet has no case code.
-UUID = Column("uuid", "_uuid", ("meta/instanceID", "instanceID", "meta-instanceID"), t.Text(100),
-              role=TRANSIENT, stored=False, identifying=True)
 
 
 def _unique(headers: tuple[str, ...]) -> list[str]:
@@ -67,7 +66,6 @@ def _case_columns(
 ) -> tuple[Column, ...]:
     return (
         reference,
-        UUID,
         PROJECT,
         ROW_NUMBER,
         Column(
@@ -129,6 +127,7 @@ CASE_RULES = (
     r.NotBefore("referral_date", "date_identified", "date identified"),
     r.InPeriod("referral_date", programme_period=False),
     cr.CaseCodes(),
+    Alike(),  # before the pseudonym: it reads the names, which the pseudonym then drops
     cr.Pseudonym(),  # before the age group: it reads the birth date, which the age group then drops
     cr.AgeGroup(),
     cr.ReferredOrganisation(),

@@ -68,7 +68,7 @@ class Pseudonym(Rule):
 
     def check(self, batch: Batch, ctx: Context):
         codes = batch.columns["reference"]
-        uuids = batch.columns.get("uuid") or [None] * len(batch)
+        uuids = batch.columns.get("submission") or [None] * len(batch)
         present = [f for f in batch.layout.keyed_fields if f in batch.letters]
         names = [batch.columns[f] for f in present]
         births = batch.columns.get("birth_date") or [None] * len(batch)

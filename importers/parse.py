@@ -2,6 +2,7 @@
 
 Skipped without a word: blank rows, rows holding only a row number (HTCDS numbers column A 1…1000), and
 the label row under a header. Skipped with a warning: a trailing Total row (and the notes under it).
+Left out with a count: a KoboToolbox/ODK submission an edit later in the same export replaces.
 Converted column by column with one cache per column, since districts, groups and dates repeat.
 Identifier columns are never read; in case sheets no value is repeated in a problem unless it was read as one
 of a closed list (a header's or a cell's text that is not one is never shown).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from operator import itemgetter
 
+from importers import submissions
 from importers.matching import key
 from importers.preview import understood_values
 from importers.report import HIDDEN
@@ -34,6 +36,8 @@ def to_batch(sheet: RawSheet, header: Header) -> Batch:
     _header_warnings(batch, sheet, header)
     mapped = set(header.columns.values())
     kept, numbers = _data_rows(batch, data, first_row_number, mapped, sheet, sheet.rows[header.row])
+    if header.submission:
+        kept, numbers = _submissions(batch, header, sheet, kept, numbers)
     batch.rows = numbers
     for column in layout.data_columns:
         position = header.columns.get(column.field)
@@ -48,6 +52,20 @@ def to_batch(sheet: RawSheet, header: Header) -> Batch:
             continue
         batch.columns[column.field] = _convert(batch, column, list(map(itemgetter(position), kept)))
     return batch
+
+
+def _submissions(batch: Batch, header: Header, sheet: RawSheet, kept: list, numbers: list[int]):
+    """Each row's KoboToolbox/ODK submission (``importers.submissions``); rows an edit replaces left out."""
+    ids, replaced = submissions.identify(header.submission, kept)
+    if replaced:
+        kept = [row for offset, row in enumerate(kept) if offset not in replaced]
+        numbers = [n for offset, n in enumerate(numbers) if offset not in replaced]
+        ids = [found for offset, found in enumerate(ids) if offset not in replaced]
+        batch.replaced = len(replaced)
+    batch.columns[submissions.SUBMISSION] = ids
+    named = next(header.submission[r] for r in (*submissions.PREFERRED, "deprecated") if r in header.submission)
+    batch.letters[submissions.SUBMISSION] = column_letters(sheet.left + named)
+    return kept, numbers
 
 
 def _headers(column) -> str:

@@ -289,6 +289,10 @@ def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=(
         if header.metadata:
             notes.append(f"{header.metadata} KoboToolbox/ODK metadata column{'s' if header.metadata != 1 else ''}"
                          " ignored")
+        if batch.replaced:
+            several = batch.replaced != 1
+            notes.append(f"{batch.replaced} submission{'s' if several else ''} left out: an edit later in the "
+                         f"export replaces {'them' if several else 'it'}")
         if header.known_unused:
             notes.append(f"{header.known_unused} HTCDS fields not needed for monitoring left unread")
         if header.layout.sensitive and not csv:

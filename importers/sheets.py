@@ -6,7 +6,7 @@ header-like row right below it (the label row under HTCDS's hidden field names) 
 like instructions or lists, hidden sheets and sheets whose headers match no kind are ignored with a note.
 KoboToolbox and ODK exports are read as any sheet: group paths in headers ("case/prs_Gender") are read from
 their last parts, and the exports' metadata columns (``_uuid``, ``_submission_time``, ``_index``, ...) are
-ignored without a warning.
+ignored without a warning, but for those saying which submission a row is (``importers.submissions``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import io
 import logging
 from dataclasses import dataclass, field
 
+from importers import submissions
 from importers.kinds import DATA, IDENTIFIER, IGNORED, KEYED, LAYOUTS, TRANSIENT, Column, Layout
 from importers.matching import key
 from importers.safety import MAX_CELLS, FileFormat, Refused
@@ -72,6 +73,7 @@ class Header:
     metadata: int = 0  # KoboToolbox/ODK metadata and select-multiple option columns, ignored
     names: int = 0  # name columns read only to make the pseudonym
     skip_rows: int = 0  # header-like rows below the header (HTCDS labels)
+    submission: dict[str, int] = field(default_factory=dict)  # KoboToolbox/ODK ids: role -> index into the row
 
 
 def read(data: bytes, fmt: FileFormat, filename: str) -> list[RawSheet]:
@@ -199,8 +201,7 @@ def resolve(layout: Layout, cell, export: bool = False) -> tuple[str, Column | N
         return "", None
     raw = cell.strip()
     if raw.startswith("_"):
-        column = layout.column_for(key(raw)) if raw == "_uuid" else None
-        return (COLUMN, column) if column is not None else (METADATA, None)
+        return METADATA, None
     if export and raw in EXPORT_ONLY_METADATA:
         return METADATA, None
     found = _lookup(layout, key(raw))
@@ -292,6 +293,9 @@ def _map(layout: Layout, index: int, resolved: list[tuple[str, Column | None]], 
             continue
         if what == METADATA:
             header.metadata += 1
+            role = submissions.role(text)
+            if role is not None:
+                header.submission.setdefault(role, position)
             continue
         if what == KNOWN:
             header.known_unused += 1

@@ -15,6 +15,10 @@ fields that identify a row without a reference); every decision is then made in 
 - a row recognised as a record corrected in the browser (by the same reference, natural key or uploaded row
   hash), whose values differ from the correction, is a ``Conflict``: the correction is kept unless the file's
   value was chosen for that row; a row recognised as a voided record is not brought back unless chosen.
+- a row keyed by its KoboToolbox/ODK submission that no stored row has takes the identical stored row without
+  a reference (stored before submissions keyed rows); the key of a case merged into another names the case
+  kept (skipped when that case's own row is in the upload), and its row hash absorbs an identical row;
+- a new case alike to a stored one is stored with a warning and kept as a possible duplicate (``alike``).
 
 Nothing is written unless no batch has a problem; then ``importers.writing`` adds one ``Upload`` row and
 inserts and updates the rows in bulk with their provenance.
@@ -31,12 +35,14 @@ from itertools import pairwise
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from importers import alike
+from importers.conflicts import Corrections
 from importers.kinds import Layout
 from importers.matching import matchable
 from importers.people import is_pseudonym
-from importers.conflicts import Corrections
 from importers.report import Conflict, empty_counts
 from importers.rules import day
+from importers.submissions import Unkeyed, is_submission
 from importers.table import Bad, Batch
 from indicators.periods import quarter_of
 
@@ -52,6 +58,7 @@ class KindPlan:
     touched: dict[int, set] = field(default_factory=lambda: defaultdict(set))
     conflicts: list[Conflict] = field(default_factory=list)
     superseded: list[int] = field(default_factory=list)  # corrections the file's values replace
+    pairs: list[tuple] = field(default_factory=list)  # (programme id, sheet, row, stored case): possible duplicates
 
     @property
     def insert_count(self) -> int:
@@ -129,6 +136,8 @@ def plan(session: Session, batches: list[Batch], file_values=()) -> dict[str, Ki
     for kind, kind_batches in by_kind.items():
         kind_plan = KindPlan(kind, kind_batches[0].layout)
         _plan_kind(session, kind_plan, kind_batches, Corrections(session, kind_batches, file_values))
+        if kind_plan.layout.sensitive and not any(batch.problems for batch in kind_batches):
+            alike.find(session, kind_plan)
         plans[kind] = kind_plan
     return plans
 
@@ -211,8 +220,11 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
                 (s.programme_id, tuple(matchable(getattr(s, f)) for f in layout.natural_key)), s
             )
     hashes = Counter((s.programme_id, s.row_hash) for s in stored)
+    merged = alike.Merged(session, layout.kind, programme_ids, stored, parts)
+    hashes.update(merged.hashes)
     by_id = {s.id: s for s in stored} if corrections.by_hash else {}
     quarter_names = ["quarter"] + [name for name, _ in layout.extra_quarters]
+    unkeyed = None
     seen_references: dict[tuple, tuple[Part, int]] = {}
     seen_natural: dict[tuple, tuple[Part, int]] = {}
     counts = kind_plan.counts
@@ -235,7 +247,7 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
         for j, (pid, reference, digest) in enumerate(
             zip(columns["programme_id"], columns["reference"], columns["row_hash"])
         ):
-            target = None
+            target, aliased = None, False
             if reference is not None:
                 first = seen_references.get((pid, reference))
                 if first is not None:
@@ -254,6 +266,15 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
                     continue
                 seen_references[(pid, reference)] = (part, j)
                 target = by_reference.get((pid, reference))
+                if target is None and merged:  # the key of a case merged into another
+                    target, skip = merged.target(pid, reference)
+                    if skip:
+                        counts["skipped"] += 1
+                        continue
+                    aliased = target is not None
+                if target is None and is_submission(reference):  # stored before submissions were keys
+                    unkeyed = unkeyed or Unkeyed(stored)
+                    target = unkeyed.take(pid, digest)
             if naturals is not None:
                 natural = naturals[j]
                 first = seen_natural.get((pid, natural))
@@ -285,12 +306,12 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
             if target is not None:
                 part.targets[j] = target.id
                 hashes[(pid, target.row_hash)] -= 1
-                if target.row_hash == digest and (reference is None or target.reference == reference) \
+                if target.row_hash == digest and (reference is None or aliased or target.reference == reference) \
                         and not disagree:
                     counts["unchanged" if reference is not None else "skipped"] += 1
                 else:
                     record = part.record(j)
-                    if reference is None:
+                    if reference is None or aliased:
                         record["reference"] = target.reference
                     record["id"] = target.id
                     kind_plan.updates.append(record)

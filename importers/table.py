@@ -73,6 +73,7 @@ class Batch:
     # field -> (text as typed, value understood) where they differ: what the dry run lists as read through a
     # synonym (never for a column whose values may not be shown)
     understood: dict[str, list] = field(default_factory=dict)
+    replaced: int = 0  # KoboToolbox/ODK submissions left out: an edit later in the export replaces them
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -134,17 +135,22 @@ class Context:
     today: date
     keys: Callable[[], bytes] | None = None
     providers: Catalogue = SHIPPED_CATALOGUE
-    _key: bytes | None = field(default=None, repr=False)
+    _key: bytes | KeyProblem | None = field(default=None, repr=False)
 
     def pseudonym_key(self) -> bytes:
-        """The key case pseudonyms are made with (``KeyProblem`` when there is none to use)."""
+        """The key case pseudonyms are made with (``KeyProblem`` when there is none to use), asked once."""
         if self._key is None:
-            if self.keys is None:
-                raise KeyProblem("case sheets cannot be read here: no pseudonym key was given")
-            self._key = self.keys()
+            try:
+                if self.keys is None:
+                    raise KeyProblem("case sheets cannot be read here: no pseudonym key was given")
+                self._key = self.keys()
+            except KeyProblem as problem:
+                self._key = problem
+        if isinstance(self._key, KeyProblem):
+            raise self._key
         return self._key
 
     @property
     def key_used(self) -> bytes | None:
-        """The key, if a case sheet asked for it."""
-        return self._key
+        """The key, if a case sheet asked for it and it could be used."""
+        return self._key if isinstance(self._key, bytes) else None

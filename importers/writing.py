@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
+from importers import alike
 from importers.storing import KindPlan, Part
 from indicators import aggregates
 from indicators.models import RecordCorrection, Upload, utcnow
@@ -33,6 +34,7 @@ def write(session: Session, plans: dict[str, KindPlan], upload: Upload, progress
                 done += len(positions)
                 if progress:
                     progress(0.7 + 0.28 * done / total, f"storing {kind_plan.kind}")
+            alike.store_pairs(session, kind_plan, upload.id)
             if kind_plan.updates:
                 for record in kind_plan.updates:
                     record.update(upload_id=upload.id, updated_at=now)

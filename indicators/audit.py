@@ -16,6 +16,7 @@ ACTIONS = {
     "upload-refused": "Upload refused",
     "narrative": "Narrative edited",
     "sign-off": "Quarter signed off",
+    "sign-off-reopened": "Quarter reopened",
     "user-added": "User added",
     "user-changed": "User changed",
     "user-disabled": "User disabled",
@@ -33,6 +34,7 @@ ACTIONS = {
     "result-entered": "Result entered",
     "provider-added": "Provider added",
     "pseudonym-key-adopted": "Pseudonym key adopted",
+    "cases-merged": "Cases merged",
 }
 
 

@@ -1,4 +1,5 @@
-"""Store commands: ``init``, ``programmes``, ``users``, ``narrative``, ``signoff`` and ``export``.
+"""Store commands: ``init``, ``programmes``, ``users``, ``narrative``, ``signoff`` and ``export`` (``reopen``,
+``changes`` and ``export --as-sent`` in ``indicators.cli_versions``).
 
 The report formats are given by the command line's entry (``app``), which composes every package's
 commands: this package writes no file format itself.
@@ -124,6 +125,11 @@ def register_export(commands, formats) -> None:
     export.add_argument("--period", metavar="PERIOD",
                         help="the report quarter, e.g. FY2019Q3 or 2012Q1 (every format but pirs)")
     export.add_argument("--format", choices=sorted(formats), help="default: the programme's own")
+    export.add_argument("--as-sent", action="store_true",
+                        help="the report of a signed-off quarter as it was sent, byte for byte (the latest version "
+                             "kept, or --version N)")
+    export.add_argument("--version", type=int, metavar="N", help="with --as-sent: the version kept at the Nth "
+                                                                 "sign-off of the quarter")
     export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
     export.set_defaults(handler=cmd_export, formats=formats)
 
@@ -357,7 +363,7 @@ def cmd_narrative_show(args, settings: Settings) -> int:
 def cmd_signoff(args, settings: Settings) -> int:
     from indicators import periods, signoff
     from indicators.figures import FiguresError
-    from indicators.reporting import report_file
+    from indicators.reporting import make_file
 
     code = args.programme.strip().upper()
     store = Store(settings)
@@ -369,19 +375,22 @@ def cmd_signoff(args, settings: Settings) -> int:
                       "signs a quarter off", file=sys.stderr)
                 return 1
             try:
-                data, fmt = report_file(session, code, args.period, args.formats, args.format,
-                                        small_cell=settings.small_cell)
+                made = make_file(session, code, args.period, args.formats, args.format,
+                                 small_cell=settings.small_cell)
             except FiguresError as exc:  # unknown programme or period
                 print(f"ctmonitor signoff: {exc}", file=sys.stderr)
                 return 2
+            data, fmt = made.data, made.format
             programme = session.scalar(select(Programme).where(Programme.code == code))
             quarter = periods.parse(args.period, programme.calendar).code
             missing = signoff.missing_narratives(session, code, quarter) if args.without_narratives else []
             record = signoff.sign_off(session, code, quarter, user.username, data, fmt,
                                       args.formats[fmt].filename(code, quarter), note=args.note,
-                                      acknowledged=missing)
+                                      acknowledged=missing, figures=made.figures, changed=made.changed)
             summary = (f"Signed off {code} {record.period} by {record.signed_by}: {record.report_filename} kept "
-                       f"({len(data):,} bytes, SHA-256 {record.report_sha256[:16]}…)"
+                       f"as version {record.version} ({len(data):,} bytes, SHA-256 {record.report_sha256[:16]}…)"
+                       + (f"; indicators changed since version {record.version - 1}: "
+                          f"{', '.join(made.changed) or 'none'}" if made.changed is not None else "")
                        + (f"; signed off without narratives for {', '.join(missing)}" if missing else ""))
     except signoff.MissingNarratives as exc:
         print(f"ctmonitor signoff: not signed off: {exc} (--without-narratives)", file=sys.stderr)
@@ -399,6 +408,10 @@ def cmd_export(args, settings: Settings) -> int:
     from indicators.figures import FiguresError
     from indicators.reporting import report_file
 
+    if args.as_sent or args.version is not None:
+        from indicators.cli_versions import export_as_sent
+
+        return export_as_sent(args, settings)
     code = args.programme.strip().upper()
     chosen = args.formats.get(args.format) if args.format else None
     if not args.period and getattr(chosen, "scope", "quarter") != "programme":

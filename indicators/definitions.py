@@ -7,7 +7,7 @@ records are never touched. A malformed file is refused with the file, the key an
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -77,6 +77,19 @@ class ReferenceSheetDef(_Strict):
     data_quality: DataQualityDef = Field(default_factory=DataQualityDef)
 
 
+class ChangeDef(_Strict):
+    """One entry of an indicator's change log (``indicators.history``), as a programme file carries it."""
+
+    field: str
+    period: str | None = None
+    old: str | None = None
+    new: str | None = None
+    reason: str
+    comment: str | None = None
+    by: str
+    at: datetime
+
+
 class IndicatorDef(_Strict):
     code: str
     name: str
@@ -91,6 +104,8 @@ class IndicatorDef(_Strict):
     data_source: str | None = None
     targets: dict[str, float] = Field(default_factory=dict)
     reference_sheet: ReferenceSheetDef = Field(default_factory=ReferenceSheetDef)
+    # the change log written by `programmes export`, restored by `init` (entries already stored are skipped)
+    change_log: list[ChangeDef] = Field(default_factory=list)
 
     @field_validator("disaggregations")
     @classmethod
@@ -298,6 +313,7 @@ def _upsert(session: Session, definition: ProgrammeDef, source_file: str | None,
                 reference_sheet=indicator_def.reference_sheet.model_dump(mode="json", exclude_none=True),
             ))
             _sync_targets(indicator, indicator_def.targets)
+            history.restore(session, indicator, [c.model_dump() for c in indicator_def.change_log])
     # Indicators dropped from the file are removed with their targets; activity records stay.
     for stale in indicators.values():
         session.delete(stale)
@@ -407,8 +423,9 @@ def _assign(obj: Any, values: dict[str, Any]) -> None:
 
 
 def from_store(programme: Programme) -> ProgrammeDef:
-    """The programme as a definition, as the store holds it now (browser edits included): what
-    ``ctmonitor programmes export`` writes, and what ``init`` on a fresh store loads back to the same logframe."""
+    """The programme as a definition, as the store holds it now (browser edits included, and each indicator's
+    change log): what ``ctmonitor programmes export`` writes, and what ``init`` on a fresh store loads back to
+    the same logframe and history."""
     results = []
     for result in sorted(programme.results, key=lambda r: r.sort_order):
         indicators = []
@@ -423,6 +440,7 @@ def from_store(programme: Programme) -> ProgrammeDef:
                 targets={t.period: t.value for t in sorted(indicator.targets,
                                                            key=lambda t: (t.period == "LOP", t.period))},
                 reference_sheet=ReferenceSheetDef.model_validate(indicator.reference_sheet or {}),
+                change_log=[ChangeDef.model_validate(entry) for entry in history.entries(indicator)],
             ))
         results.append(ResultDef(code=result.code, level=result.level, category=result.category,
                                  statement=result.statement, indicators=indicators))
@@ -442,7 +460,7 @@ def to_yaml(definition: ProgrammeDef, note: str | None = None) -> str:
     data = definition.model_dump(mode="json", exclude_none=True)
     for result in data["results"]:
         for indicator in result.get("indicators", []):
-            for key in ("disaggregations", "targets"):
+            for key in ("disaggregations", "targets", "change_log"):
                 if not indicator.get(key):
                     indicator.pop(key, None)
             if not indicator["source"].get("filter"):

@@ -80,6 +80,9 @@ class Figure:
     # What the status is judged against (see the module's rules) and the actual as a whole percentage of it.
     target_to_date: float | None = None
     percent_of_target_to_date: int | None = None
+    # Withheld from this reader ("<5", "*" or "n/p", ``indicators.disclosure``): the actual and everything
+    # derived from it are None.
+    withheld: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,8 @@ class IndicatorFigures:
     year_quarters: dict[str, float | None]
     disaggregations: list[CategoryFigures] = field(default_factory=list)
     narrative: str | None = None
+    # quarters of ``year_quarters`` withheld from this reader, with what they read instead ("<5", "*")
+    withheld_quarters: dict[str, str] = field(default_factory=dict)
 
     @property
     def judged(self) -> Figure:

@@ -6,7 +6,7 @@ Shown on the Indicator page and in the reference sheet's (PIRS) change log; only
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from indicators.models import Indicator, IndicatorChange, utcnow
 from indicators.numbers import plain
@@ -69,3 +69,39 @@ def what(change: IndicatorChange) -> str:
 def describe(change: IndicatorChange) -> str:
     """``FY2019 target: 400 → 450``."""
     return f"{what(change)}: {change.old_value or '–'} → {change.new_value or '–'}"
+
+
+def entries(indicator: Indicator) -> list[dict]:
+    """An indicator's change log, oldest first, as a programme file carries it (``programmes export``)."""
+    session = object_session(indicator)
+    if session is None or indicator.id is None:
+        return []
+    return [{"field": c.field, "period": c.period, "old": c.old_value, "new": c.new_value, "reason": c.reason,
+             "comment": c.comment, "by": c.changed_by, "at": c.changed_at}
+            for c in session.scalars(select(IndicatorChange).where(IndicatorChange.indicator_id == indicator.id)
+                                     .order_by(IndicatorChange.changed_at, IndicatorChange.id))]
+
+
+def restore(session: Session, indicator: Indicator, logged: list[dict]) -> int:
+    """Add the change-log entries of a programme file (``entries``' form) that the indicator does not hold yet,
+    as they were (who, when, why): a deployment moved with ``programmes export`` and ``init`` keeps the
+    history of its reference sheets. Loading the same file again adds nothing. Returns how many were added."""
+    if not logged:
+        return 0
+    held = set()
+    if indicator.id is not None:
+        held = {(c.field, c.period, c.old_value, c.new_value, c.changed_by, c.changed_at.replace(microsecond=0))
+                for c in session.scalars(select(IndicatorChange).where(IndicatorChange.indicator_id == indicator.id))}
+    added = 0
+    for entry in logged:
+        at = entry["at"].replace(tzinfo=None)
+        key = (entry["field"], entry.get("period"), entry.get("old"), entry.get("new"), entry["by"],
+               at.replace(microsecond=0))
+        if key in held:
+            continue
+        held.add(key)
+        session.add(IndicatorChange(indicator=indicator, field=entry["field"], period=entry.get("period"),
+                                    old_value=entry.get("old"), new_value=entry.get("new"), reason=entry["reason"],
+                                    comment=entry.get("comment"), changed_by=entry["by"], changed_at=at))
+        added += 1
+    return added

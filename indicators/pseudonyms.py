@@ -34,7 +34,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from indicators import audit
-from indicators.models import Case, StoreFact
+from indicators.models import Case, CaseMerge, StoreFact
 from indicators.settings import Settings
 
 FILENAME = "pseudonym_key"
@@ -45,8 +45,8 @@ CODE_PREFIX = "code:"
 _KEY_LABEL = b"ctmonitor case pseudonym v1"  # the derivation older stores used (see ``adopt``)
 _FINGERPRINT_LABEL = b"ctmonitor pseudonym key fingerprint v1"
 _HEX_KEY = re.compile(r"[0-9a-fA-F]{64}")
-# References a store made before case codes were pseudonyms that are not case codes typed by someone.
-_OLD_KEYED = ("person:", "uuid:")
+# References that are not case codes typed by someone (a store made before codes were pseudonyms has both).
+_OLD_KEYED = ("person:", "uuid:", CODE_PREFIX)
 
 
 class KeyProblem(Exception):
@@ -231,11 +231,17 @@ def _adopt_old_store(session: Session, settings: Settings, text: str | None, use
 
 
 def _rekey_codes(session: Session, key: bytes) -> int:
-    rows = session.execute(select(Case.id, Case.reference).where(Case.reference.is_not(None))).all()
-    typed = [(id_, reference) for id_, reference in rows if not reference.startswith(_OLD_KEYED)]
-    for id_, reference in typed:
-        session.execute(update(Case).where(Case.id == id_).values(reference=code_pseudonym(key, reference)))
-    return len(typed)
+    """Case codes kept as typed, as their pseudonyms: the cases' own, and those of cases merged away (what a
+    later upload of a merged-away row is recognised by)."""
+    count = 0
+    for model in (Case, CaseMerge):
+        rows = session.execute(select(model.id, model.reference).where(model.reference.is_not(None))).all()
+        typed = [(id_, reference) for id_, reference in rows if not reference.startswith(_OLD_KEYED)]
+        for id_, reference in typed:
+            keyed = code_pseudonym(key, reference)
+            session.execute(update(model).where(model.id == id_).values(reference=keyed))
+        count += len(typed) if model is Case else 0
+    return count
 
 
 # -- what the store freed ------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ recomputed from cumulated sums, never averaged), so a chart and a report cannot 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -43,6 +43,8 @@ class SeriesPoint:
     denominator: float | None = None
     lop_numerator: float | None = None
     lop_denominator: float | None = None
+    # figures withheld from this reader (``indicators.disclosure``): field name -> what it reads instead
+    withheld: dict = field(default_factory=dict)
 
 
 def load_indicator(session: Session, indicator_code: str) -> Indicator:

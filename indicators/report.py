@@ -1,6 +1,10 @@
 """The quarterly report as plain data (built by ``indicators.reporting``); the writers in ``exports`` only lay
 it out, so they need nothing but this module's dataclasses.
 
+Victim figures: a report for a donor or the public (``indicators.disclosure``) carries a withheld figure as
+None with what it reads instead (``withheld``: "<5", "*", or "n/p" for a category not published for that
+period), so a writer that only lays out values can never print one.
+
 Scales: every value keeps the figures' own scale. Counts are counts; a percent indicator's actual, targets
 and baseline are on 0–100 (81.25 means 81.25 %); percent of target is a whole number (85 means 85 % of the
 full target), rounded once by the figures and never re-rounded here, so a cell's colour and its number agree.
@@ -29,6 +33,11 @@ LEVEL_NAMES = {"goal": "Goal", "outcome": "Outcome", "output": "Output"}
 # The status key printed on every report: what each word means (one text for screen and workbooks).
 STATUS_KEY = tuple((status, meaning(status)) for status in (ON_TRACK, AHEAD, BEHIND, None))
 
+# what a figure withheld from a donor or the public reads instead (``indicators.disclosure``): a category not
+# published for that period; the others are "<5" (a small count) and "*" (withheld to protect one)
+NOT_PUBLISHED = "n/p"
+COMPLEMENTARY = "*"
+
 SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -41,6 +50,18 @@ class PhaseFunding:
     pledged: float
     pledged_by: str | None
     gap: float
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What a re-issued report replaces: the version of the quarter's report sent before (``indicators.signoff``)
+    and the indicators whose figures differ from it. The workbooks print it on their cover as "Revised"."""
+
+    replaces: int  # the version replaced
+    replaces_signed_at: datetime  # when it was signed off (UTC)
+    replaces_sha256: str  # of the file sent then
+    changed: tuple[str, ...] | None  # indicator codes whose figures differ; None if that version kept no figures
+    reason: str | None = None  # why the quarter was reopened
 
 
 @dataclass(frozen=True)
@@ -69,6 +90,7 @@ class Cover:
     missing_narratives: tuple[str, ...] = ()  # indicators off target by more than 15% with no narrative
     # donor or partner name -> IATI organisation type code, from the programme file
     organisation_types: dict[str, str] = field(default_factory=dict)
+    revision: Revision | None = None  # a re-issue: the version it replaces and what changed since
 
     @property
     def year_term(self) -> str:
@@ -88,6 +110,7 @@ class QuarterCell:
     heading: str  # Q1
     months: str  # Oct–Dec
     actual: float | None  # None after the report quarter, outside the programme, or a ratio of nothing
+    withheld: str | None = None  # what it reads instead when withheld from this reader ("<5", "*")
 
 
 @dataclass(frozen=True)
@@ -97,6 +120,7 @@ class CategoryActual:
     category: str  # Female
     actual: float | None
     target: float | None = None
+    withheld: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +133,7 @@ class PeriodActual:
     actual: float | None
     categories: tuple[CategoryActual, ...] = ()
     comment: str | None = None
+    withheld: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +148,7 @@ class PeriodTarget:
     through: str  # the last quarter included, FY2019Q3
     complete: bool  # the actual covers the whole period
     categories: tuple[CategoryActual, ...] = ()
+    withheld: str | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +205,8 @@ class DisaggregationRow:
     quarter: float | None
     year_to_date: float | None
     lop_to_date: float | None
+    # what each reads instead when withheld from this reader: "<5", "*", or "n/p" (not published)
+    withheld: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

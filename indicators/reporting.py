@@ -10,13 +10,13 @@ sums, once (``figures_by_quarter``). ``report_file`` hands the report to a forma
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indicators import kinds, periods
+from indicators import disclosure, kinds, periods, signoff, versions
 from indicators.annex import LIST_LIMIT, activity_count, activity_rows, activity_summary, case_counts, source_rows
 from indicators.figures import (
     Figure,
@@ -45,32 +45,73 @@ from indicators.report import (
 )
 from indicators.vocabulary import IATI_ORGANISATION_TYPES
 
+Plan = disclosure.Plan
+
 
 def report_for(session: Session, programme: str, period, *, history: bool = False,
-               prepared: datetime | None = None) -> Report:
-    """The report of one programme's quarter; with ``history``, every earlier quarter's figures too.
+               prepared: datetime | None = None, plan: Plan | None = None) -> Report:
+    """The report of one programme's quarter; with ``history``, every earlier quarter's figures too; with a
+    ``plan`` (``indicators.disclosure``), victim figures as a donor or the public may see them.
     ``FiguresError`` for an unknown programme or period."""
+    seen = plan.figures if plan is not None else (lambda pf: pf)
     if history:
-        by_quarter = figures_by_quarter(session, programme, period)  # in order: the report quarter last
-        return build_report(session, list(by_quarter.values())[-1], prepared=prepared, history=by_quarter)
-    return build_report(session, quarter_figures(session, programme, period), prepared=prepared)
+        by_quarter = {code: seen(pf) for code, pf in figures_by_quarter(session, programme, period).items()}
+        return build_report(session, list(by_quarter.values())[-1], prepared=prepared, history=by_quarter,
+                            protected=plan is not None)
+    return build_report(session, seen(quarter_figures(session, programme, period)), prepared=prepared,
+                        protected=plan is not None)
 
 
 def report_file(session: Session, programme: str, period, formats: Mapping, key: str | None = None, *,
-                small_cell: int) -> tuple[bytes, str]:
+                small_cell: int, donor: bool = False) -> tuple[bytes, str]:
     """The report file's bytes in the format ``key`` of ``formats`` (by default the programme's own,
     ``report_format`` in its definition file), and that key. A format answers ``history`` (does it need
-    every earlier quarter) and ``write(report, small_cell=...)``; ``small_cell`` is the small-count threshold
-    of the formats published for anyone. ``FiguresError`` for an unknown programme or period."""
+    every earlier quarter), ``protected_for(donor)`` (do its victim figures go through the disclosure plan,
+    under the threshold ``small_cell``) and ``write(report)``. ``FiguresError`` for an unknown programme or
+    period. A quarter whose signed-off report was reopened gets a re-issue: its cover says what it replaces
+    (``versions.revision``)."""
+    made = make_file(session, programme, period, formats, key, small_cell=small_cell, donor=donor)
+    return made.data, made.format
+
+
+@dataclass(frozen=True)
+class MadeFile:
+    """A report file, with what a sign-off keeps beside it: the quarter's figures as data
+    (``versions.kept_figures``) and the indicators changed since the version it replaces."""
+
+    data: bytes
+    format: str
+    figures: dict | None = None
+    changed: tuple[str, ...] | None = None
+
+
+def make_file(session: Session, programme: str, period, formats: Mapping, key: str | None = None, *,
+              small_cell: int, donor: bool = False) -> MadeFile:
+    """``report_file``'s file, with the exact figures it was made from (what a sign-off keeps to compare)."""
     key = key or load_programme(session, programme).report_format
     fmt = formats[key]
     if getattr(fmt, "scope", "quarter") == "programme":  # the reference sheets: about the programme, no quarter
         from indicators.pirs import build
 
-        return fmt.write(build(session, programme), small_cell=small_cell), key
+        return MadeFile(fmt.write(build(session, programme)), key)
     if not period:
         raise FiguresError(f"the {key} report is for one quarter: name it (e.g. FY2019Q3)")
-    return fmt.write(report_for(session, programme, period, history=fmt.history), small_cell=small_cell), key
+    report = report_for(session, programme, period, history=fmt.history)
+    kept = signoff.latest(session, report_programme_id(session, report), report.cover.period_code)
+    revision = versions.revision(kept, report)
+    written = report
+    if fmt.protected_for(donor):  # victim figures as the disclosure plan lets a donor or the public see them
+        plan = disclosure.plan(session, programme, small_cell)
+        written = report_for(session, programme, period, history=fmt.history, plan=plan,
+                             prepared=report.cover.prepared)
+    if revision is not None:
+        written = replace(written, cover=replace(written.cover, revision=revision))
+    return MadeFile(fmt.write(written), key, versions.kept_figures(report),
+                    revision.changed if revision is not None else None)
+
+
+def report_programme_id(session: Session, report: Report) -> int | None:
+    return session.scalar(select(Programme.id).where(Programme.code == report.cover.programme_code))
 
 
 def build_report(
@@ -79,11 +120,13 @@ def build_report(
     *,
     prepared: datetime | None = None,
     history: Mapping[str, ProgrammeFigures] | None = None,
+    protected: bool = False,
 ) -> Report:
     """The report for one programme and quarter from its figures. ``history`` holds the figures of every
     quarter from the programme's first to the report quarter, by quarter code (``figures_by_quarter``);
     without it the report carries the report quarter, its year to date and the life of project to date,
-    which is all the workbooks show."""
+    which is all the workbooks show. ``protected``: the figures went through a disclosure plan, so the
+    quarter's case counts (the workbook's, exact) are left out."""
     pf = programme_figures
     programme = session.scalar(select(Programme).where(Programme.code == pf.programme.code))
     prepared = prepared or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
@@ -104,7 +147,7 @@ def build_report(
         activity_count=count,
         activity_summary=() if listed else tuple(activity_summary(session, programme, pf.period)),
         sources=tuple(sources),
-        case_counts=case_counts(session, programme, pf.period) if measures_cases else None,
+        case_counts=case_counts(session, programme, pf.period) if measures_cases and not protected else None,
         unsourced_rows=unsourced,
     )
 
@@ -173,7 +216,8 @@ def indicator_row(
     info = figures.indicator
     quarters = tuple(
         QuarterCell(
-            code=q.code, heading=f"Q{q.quarter}", months=months(q), actual=figures.year_quarters.get(q.code)
+            code=q.code, heading=f"Q{q.quarter}", months=months(q), actual=figures.year_quarters.get(q.code),
+            withheld=figures.withheld_quarters.get(q.code),
         )
         for q in pf.year.quarters()
     )
@@ -214,6 +258,8 @@ def disaggregation_rows(pf: ProgrammeFigures):
                 quarter=cat.quarter.actual,
                 year_to_date=cat.year_to_date.actual,
                 lop_to_date=cat.lop_to_date.actual,
+                withheld={span: getattr(cat, span).withheld for span in ("quarter", "year_to_date", "lop_to_date")
+                          if getattr(cat, span).withheld},
             )
 
 
@@ -251,6 +297,7 @@ def _with_periods(
                 actual=figures.quarter.actual,
                 categories=_categories(figures, "quarter"),
                 comment=(figures.narrative or "").strip() or None,
+                withheld=figures.quarter.withheld,
             )
         )
 
@@ -275,6 +322,7 @@ def _with_periods(
                 through=last.code,
                 complete=complete,
                 categories=_categories(figures, "year_to_date"),
+                withheld=figures.year_to_date.withheld,
             )
         )
 
@@ -290,6 +338,7 @@ def _with_periods(
             through=pf.period.code,
             complete=pf.period == all_quarters[-1],
             categories=_categories(current, "lop_to_date"),
+            withheld=current.lop_to_date.withheld,
         )
     return replace(row, history=tuple(quarterly), years=tuple(years), life_of_project=lop)
 
@@ -299,9 +348,12 @@ def _find(pf: ProgrammeFigures, code: str) -> IndicatorFigures | None:
 
 
 def _categories(figures: IndicatorFigures, which: str) -> tuple[CategoryActual, ...]:
+    """The categories of one period; one not published for it (``indicators.disclosure``) is left out."""
     out = []
     for cat in figures.disaggregations:
         figure: Figure = getattr(cat, which)
+        if figure.withheld == disclosure.NOT_PUBLISHED:
+            continue
         out.append(
             CategoryActual(
                 disaggregation=cat.disaggregation,
@@ -309,6 +361,7 @@ def _categories(figures: IndicatorFigures, which: str) -> tuple[CategoryActual, 
                 category=cat.category,
                 actual=figure.actual,
                 target=figure.target,
+                withheld=figure.withheld,
             )
         )
     return tuple(out)

@@ -1,9 +1,12 @@
-"""Quarter sign-off: a manager closes a programme's quarter once its report was sent.
+"""Quarter sign-off: a manager closes a programme's quarter once its report was sent; a manager or an
+administrator may reopen it, with a reason, and signing off again keeps a new version.
 
 A signed-off quarter closes itself and every earlier quarter of the programme, because their records
 feed its year-to-date and life-of-project figures: an upload touching any of them is refused with the
-sign-off named. The report as sent is kept and served again byte for byte, under the name its format gives
-it (``exports.formats``; the caller makes the file and names it).
+sign-off named. Only sign-offs *in force* close anything: a reopened one is kept (the report as sent and the
+figures it was made from, byte for byte, as version N) but closes nothing. The report as sent is kept and
+served again byte for byte, under the name its format gives it (``exports.formats``; the caller makes the
+file and names it).
 """
 
 from __future__ import annotations
@@ -11,11 +14,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, defer
 
 from indicators import audit, periods
-from indicators.models import Programme, SignOff
+from indicators.models import Programme, SignOff, utcnow
+
+REOPENERS = ("admin", "manager")  # who may reopen a signed-off quarter
+REASON_LIMIT = 2000
 
 class SignOffError(ValueError):
     """A sign-off that cannot be made as asked."""
@@ -56,11 +62,72 @@ class Closure:
 
 
 def sign_off(session: Session, programme_code: str, period: str, username: str, report: bytes, report_format: str,
-             report_filename: str, note: str | None = None, acknowledged=()) -> SignOff:
-    """Close a programme's quarter, keeping the report as sent. Indicators off target without a narrative
-    must be named in ``acknowledged`` (the manager saw them and signs off anyway), else
-    ``MissingNarratives``; the acknowledgement goes into the audit trail."""
-    programme = session.scalar(select(Programme).where(Programme.code == programme_code))
+             report_filename: str, note: str | None = None, acknowledged=(), figures: dict | None = None,
+             changed=None) -> SignOff:
+    """Close a programme's quarter, keeping the report as sent as its next version, with ``figures``, the
+    quarter's results rows it was made from (``indicators.versions.kept_figures``), and ``changed``, the
+    indicators whose figures differ from the version it replaces. Indicators off target without a narrative
+    must be named in ``acknowledged`` (the manager saw them and signs off anyway), else ``MissingNarratives``;
+    the acknowledgement goes into the audit trail."""
+    programme, quarter = _programme_quarter(session, programme_code, period)
+    existing = in_force(session, programme.id, quarter.code)
+    if existing is not None:
+        raise SignOffError(f"{programme.code} {quarter.code} was already signed off by {existing.signed_by} "
+                           f"on {existing.signed_at:%Y-%m-%d %H:%M} (version {existing.version}); reopen it first "
+                           "to sign off a corrected report")
+    missing = missing_narratives(session, programme.code, quarter.code)
+    unacknowledged = [code for code in missing if code not in set(acknowledged or ())]
+    if unacknowledged:
+        raise MissingNarratives(programme.code, quarter.code, unacknowledged)
+    version = (session.scalar(select(func.max(SignOff.version)).where(
+        SignOff.programme_id == programme.id, SignOff.period == quarter.code)) or 0) + 1
+    record = SignOff(programme_id=programme.id, period=quarter.code, version=version, signed_by=username,
+                     report=report, report_format=report_format, report_filename=report_filename,
+                     report_sha256=hashlib.sha256(report).hexdigest(), note=note, figures=figures,
+                     changed=list(changed) if changed is not None else None)
+    session.add(record)
+    session.flush()
+    audit.record(session, username, "sign-off", f"{programme.code} {quarter.code}", format=report_format,
+                 sha256=record.report_sha256, version=version, changed=record.changed or None,
+                 signed_off_without_narratives=missing or None)
+    return record
+
+
+def reopen(session: Session, programme_code: str, period: str, username: str, reason: str) -> SignOff:
+    """Reopen a signed-off quarter: its sign-off stops closing anything (the report as sent stays kept as its
+    version), so the quarter and the earlier ones it closed take uploads and corrections again, unless a later
+    sign-off still closes the quarter (then it is refused: reopen that one first). The reason is required and
+    goes with the who and when into the sign-off and the audit trail. The caller checks the role
+    (``REOPENERS``)."""
+    programme, quarter = _programme_quarter(session, programme_code, period)
+    reason = (reason or "").strip()
+    if not reason:
+        raise SignOffError("a reason is required to reopen a signed-off quarter (e.g. the donor's request)")
+    if len(reason) > REASON_LIMIT:
+        raise SignOffError(f"the reason is at most {REASON_LIMIT:,} characters (found {len(reason):,})")
+    record = in_force(session, programme.id, quarter.code)
+    if record is None:
+        kept = latest(session, programme.id, quarter.code)
+        already = (f" (version {kept.version} was reopened by {kept.reopened_by} on "
+                   f"{kept.reopened_at:%Y-%m-%d %H:%M})" if kept is not None else "")
+        raise SignOffError(f"{programme.code} {quarter.code} is not signed off{already}")
+    later = [s for s in signed_in(session, programme.id)
+             if periods.parse(s.period, programme.calendar) > quarter]
+    if later:
+        raise SignOffError(f"{programme.code} {quarter.code} would stay closed by {later[0].period}, signed off by "
+                           f"{later[0].signed_by} on {later[0].signed_at:%Y-%m-%d %H:%M}: reopen "
+                           f"{' then '.join(s.period for s in reversed(later))} first")
+    record.reopened_at, record.reopened_by, record.reopen_reason = utcnow(), username, reason
+    session.flush()
+    audit.record(session, username, "sign-off-reopened", f"{programme.code} {quarter.code}",
+                 version=record.version, reason=reason, sha256=record.report_sha256,
+                 signed_by=record.signed_by)
+    return record
+
+
+def _programme_quarter(session: Session, programme_code: str, period: str):
+    code = (programme_code or "").strip().upper()
+    programme = session.scalar(select(Programme).where(Programme.code == code))
     if programme is None:
         raise SignOffError(f"no programme {programme_code!r}")
     quarter = periods.parse(period, programme.calendar)
@@ -69,35 +136,41 @@ def sign_off(session: Session, programme_code: str, period: str, username: str, 
     if quarter.code not in {q.code for q in periods.quarters_between(programme.start_date, programme.end_date,
                                                                         programme.calendar)}:
         raise SignOffError(f"{quarter.code} is not a reporting quarter of {programme.code}")
-    existing = session.scalar(select(SignOff).where(SignOff.programme_id == programme.id,
-                                                    SignOff.period == quarter.code))
-    if existing is not None:
-        raise SignOffError(f"{programme.code} {quarter.code} was already signed off by {existing.signed_by} "
-                           f"on {existing.signed_at:%Y-%m-%d %H:%M}")
-    missing = missing_narratives(session, programme.code, quarter.code)
-    unacknowledged = [code for code in missing if code not in set(acknowledged or ())]
-    if unacknowledged:
-        raise MissingNarratives(programme.code, quarter.code, unacknowledged)
-    record = SignOff(programme_id=programme.id, period=quarter.code, signed_by=username, report=report,
-                     report_format=report_format, report_filename=report_filename,
-                     report_sha256=hashlib.sha256(report).hexdigest(), note=note)
-    session.add(record)
-    session.flush()
-    audit.record(session, username, "sign-off", f"{programme.code} {quarter.code}", format=report_format,
-                 sha256=record.report_sha256, signed_off_without_narratives=missing or None)
-    return record
+    return programme, quarter
+
+
+def in_force(session: Session, programme_id: int, period: str) -> SignOff | None:
+    """The sign-off of a programme's quarter that is in force (not reopened), if any."""
+    return session.scalar(select(SignOff).where(SignOff.programme_id == programme_id, SignOff.period == period,
+                                                SignOff.reopened_at.is_(None)))
+
+
+def latest(session: Session, programme_id: int, period: str) -> SignOff | None:
+    """The latest version kept of a programme's quarter (in force or reopened), if any (its file is read only
+    when asked for: pages compare figures on every visit)."""
+    return session.scalar(select(SignOff).where(SignOff.programme_id == programme_id, SignOff.period == period)
+                          .options(defer(SignOff.report)).order_by(SignOff.version.desc()).limit(1))
+
+
+def versions(session: Session, programme_code: str, period: str) -> list[SignOff]:
+    """Every version kept of a programme's quarter, oldest first (each file read when asked for)."""
+    return list(session.scalars(select(SignOff).join(Programme).where(
+        Programme.code == programme_code, SignOff.period == period).options(defer(SignOff.report))
+        .order_by(SignOff.version)))
 
 
 def signed_in(session: Session, programme_id: int) -> list[SignOff]:
-    """A programme's sign-offs, oldest quarter first."""
+    """A programme's sign-offs in force, oldest quarter first."""
     rows = session.execute(select(SignOff, Programme.calendar).join(Programme, Programme.id == SignOff.programme_id)
-                           .where(SignOff.programme_id == programme_id)).all()
+                           .where(SignOff.programme_id == programme_id, SignOff.reopened_at.is_(None))).all()
     return [record for record, _ in sorted(rows, key=lambda row: periods.parse(row[0].period, row[1]))]
 
 
 def signed_report(session: Session, programme_code: str, period: str) -> SignOff | None:
+    """The sign-off in force of a programme's quarter (its report as sent), if any."""
     return session.scalar(select(SignOff).join(Programme).where(Programme.code == programme_code,
-                                                                SignOff.period == period))
+                                                                SignOff.period == period,
+                                                                SignOff.reopened_at.is_(None)))
 
 
 def closures(session: Session, programme_id: int, quarters) -> dict[str, Closure]:
@@ -108,7 +181,8 @@ def closures(session: Session, programme_id: int, quarters) -> dict[str, Closure
     wanted = {q for q in quarters if isinstance(q, str) and q.strip()}
     rows = session.execute(
         select(SignOff.period, SignOff.signed_by, SignOff.signed_at, Programme.calendar)
-        .join(Programme).where(SignOff.programme_id == programme_id)).all() if wanted else []
+        .join(Programme).where(SignOff.programme_id == programme_id, SignOff.reopened_at.is_(None))).all() \
+        if wanted else []
     if not rows:
         return {}
     calendar = rows[0].calendar

@@ -1,6 +1,6 @@
 """The victims profile (aggregates only): counts and shares by nationality, sex, age group, exploitation type and
 destination over the victims whose value is known (as DOMAIN §7's research figures are computed), with small
-counts withheld by ``indicators.disclosure`` when a threshold is given. No case code or row ever leaves here:
+counts withheld as ``indicators.disclosure`` plans when a plan is given. No case code or row ever leaves here:
 only counts. The Victims profile page lays these out. The counts are stored per programme and refreshed by
 every write of its cases (``indicators.aggregates`` calls ``refresh_stored``), so the page reads them.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
-from indicators import cached, disclosure
+from indicators import cached
 from indicators.models import Case, Indicator, Programme
 
 VICTIM_STATUSES = ("Possible victim", "Actual victim")
@@ -49,51 +49,62 @@ class Breakdown:
     shown_unknown: str = ""
 
 
-def shown(count: int, limit: int = disclosure.DEFAULT_THRESHOLD) -> str:
-    return disclosure.suppress({"": count}, limit)[""].text
-
-
-def breakdown(dimension: str, label: str, values: list, multiple: bool = False,
-              limit: int = disclosure.DEFAULT_THRESHOLD) -> Breakdown:
-    """Counts over the known values, small ones withheld (with a second one where one alone would show)."""
-    return tally(dimension, label, Counter(tuple(v or ()) if multiple else v for v in values), multiple, limit)
-
-
-def tally(dimension: str, label: str, victims: Counter, multiple: bool = False,
-          limit: int = disclosure.DEFAULT_THRESHOLD) -> Breakdown:
-    """``breakdown`` from how many victims have each value (for a multiple dimension, each combination as a
-    tuple), as a GROUP BY returns them."""
+def category_counts(victims: Counter, multiple: bool = False) -> tuple[Counter, int, int]:
+    """How many victims have each value of one dimension, and how many have a known value and none, from
+    how many victims have each value (for a multiple dimension, each combination as a tuple), as a GROUP BY
+    returns them."""
     counts: Counter = Counter()
-    known = 0
+    known = everyone = 0
     for value, n in victims.items():
+        everyone += n
         items = {v for v in (value or ()) if v not in UNKNOWN} if multiple else (set() if value in UNKNOWN else {value})
         if items:
             known += n
             for item in items:
                 counts[item] += n
+    return counts, known, everyone - known
+
+
+def breakdown(dimension: str, label: str, values: list, multiple: bool = False, plan=None) -> Breakdown:
+    """Counts over the known values of one dimension, as ``plan`` (``indicators.disclosure``) lets them be
+    shown (exact without one)."""
+    return tally(dimension, label, Counter(tuple(v or ()) if multiple else v for v in values), multiple, plan)
+
+
+def tally(dimension: str, label: str, victims: Counter, multiple: bool = False, plan=None) -> Breakdown:
+    """``breakdown`` from how many victims have each value; a share is of the known values, and is withheld
+    with its count or with the number known."""
+    counts, known, unknown = category_counts(victims, multiple)
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    # Known and unknown add up to the total too: they are a breakdown of their own.
-    cells = disclosure.suppress(dict(ordered), limit, complementary=not multiple)
-    base = disclosure.suppress({"known": known, "unknown": sum(victims.values()) - known}, limit)
-    withhold_all = known < limit
-    rows = [Share(c, n, cells[c].text,
-                  None if (cells[c].withheld or withhold_all) else round(100 * n / known, 1))
-            for c, n in ordered]
-    return Breakdown(dimension, label, known, sum(victims.values()) - known, rows, multiple,
-                     base["known"].text, base["unknown"].text)
+    cell = (lambda key: plan.cell(("profile", dimension, key))) if plan is not None else None
+    base = cell("known") if cell else None
+    rows = []
+    for category, n in ordered:
+        shown = cell(category) if cell else None
+        hidden = (shown is not None and shown.withheld) or (base is not None and base.withheld) or not known
+        rows.append(Share(category, n, shown.text if shown else f"{n:,}",
+                          None if hidden else round(100 * n / known, 1)))
+    return Breakdown(dimension, label, known, unknown, rows, multiple,
+                     base.text if base else f"{known:,}", cell("unknown").text if cell else f"{unknown:,}")
 
 
-def profile(session, programme_id: int, limit: int = disclosure.DEFAULT_THRESHOLD) -> tuple[int, list[Breakdown]]:
-    """Victims (possible or actual) of one programme, and one breakdown per dimension, from the victims'
-    counts per combination of values (``victim_counts``)."""
-    per_dimension = {key: Counter() for key, _, _ in DIMENSIONS}
-    total = 0
-    for *values, _location, n in victim_counts(session, programme_id)["groups"]:
+def per_dimension(groups: list) -> dict[str, Counter]:
+    """From ``victim_counts``' groups, how many victims have each value of each dimension."""
+    out = {key: Counter() for key, _, _ in DIMENSIONS}
+    for *values, _location, n in groups:
         values[3] = tuple(values[3])
-        total += n
         for (key, _, _), value in zip(DIMENSIONS, values):
-            per_dimension[key][value] += n
-    return total, [tally(key, label, per_dimension[key], multiple, limit) for key, label, multiple in DIMENSIONS]
+            out[key][value] += n
+    return out
+
+
+def profile(session, programme_id: int, plan=None) -> tuple[int, list[Breakdown]]:
+    """Victims (possible or actual) of one programme, and one breakdown per dimension, from the victims'
+    counts per combination of values (``victim_counts``); as ``plan`` lets them be shown, exact without one."""
+    groups = victim_counts(session, programme_id)["groups"]
+    total = sum(row[-1] for row in groups)
+    dimensions = per_dimension(groups)
+    return total, [tally(key, label, dimensions[key], multiple, plan) for key, label, multiple in DIMENSIONS]
 
 
 def by_location(session: Session, programme_id: int) -> Counter:

@@ -145,14 +145,15 @@ def _as_an_earlier_ctmonitor_left_it(folder: Path) -> None:
     """Codes, referrals and file names back as typed, problems quoting cells, an audit entry naming the file,
     and the schema back to before the key had a file of its own."""
     from alembic import command
+    from alembic.script import ScriptDirectory
     from sqlalchemy import create_engine
 
     from indicators import migrate
 
     with sqlite3.connect(folder / "ctmonitor.sqlite") as db:
         for row, code in ((2, "PVR-C-001"), (3, "PVR-C-002"), (4, "PVR-C-003")):
-            db.execute("update victim_case set reference = ? where source_sheet = 'cases' and source_row = ?",
-                       (code, row))
+            db.execute("update victim_case set reference = ? where reference like 'code:%' "
+                       "and source_row = ?", (code, row))
         db.execute("update victim_case set referred_to = ? where reference = 'PVR-C-001'", (TYPED_REFERRAL,))
         db.execute("update upload set filename = ?, errors = ?",
                    (FILE_NAME, '["cases!A2: found \'Zawadi Nyirabahizi\'; expected a case code"]'))
@@ -160,9 +161,11 @@ def _as_an_earlier_ctmonitor_left_it(folder: Path) -> None:
                    "'officer', 'upload-stored', ?, '{\"upload_id\": 1}')", (FILE_NAME,))
     engine = create_engine(f"sqlite:///{folder / 'ctmonitor.sqlite'}")
     config = migrate.alembic_config(str(engine.url))
+    scripts = ScriptDirectory.from_config(config)
+    [key_file] = [r for r in scripts.walk_revisions() if r.path.endswith("_pseudonym_key.py")]
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0012")
+        command.downgrade(config, key_file.down_revision)
     engine.dispose()
 
 

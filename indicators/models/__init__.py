@@ -16,12 +16,14 @@ from indicators.models.aggregates import IndicatorSums
 from indicators.models.base import Base, utcnow
 from indicators.models.checks import CheckResult
 from indicators.models.correction import VOID, RecordCorrection
+from indicators.models.duplicates import CaseMerge, PossibleDuplicate
 from indicators.models.programme import Indicator, IndicatorChange, Narrative, Phase, Programme, Result, Target
 from indicators.models.protection import Provider, StoreFact
 
 __all__ = [
-    "ROLES", "ActivityRecord", "ApiToken", "AuditEvent", "Awareness", "Base", "Case", "CheckResult", "Indicator",
-    "IndicatorChange", "IndicatorSums", "LoginThrottle", "Meeting", "Narrative", "Phase", "PolicyStep",
-    "Programme", "Provider", "RecordCorrection", "ResearchStep", "Result", "ResultValue", "SignOff",
-    "StoreFact", "Target", "VOID", "Training", "Upload", "User", "UserSession", "utcnow",
+    "ROLES", "ActivityRecord", "ApiToken", "AuditEvent", "Awareness", "Base", "Case", "CaseMerge",
+    "CheckResult", "Indicator", "IndicatorChange", "IndicatorSums", "LoginThrottle", "Meeting", "Narrative",
+    "Phase", "PolicyStep", "PossibleDuplicate", "Programme", "Provider", "RecordCorrection", "ResearchStep",
+    "Result", "ResultValue", "SignOff", "StoreFact", "Target", "VOID", "Training", "Upload", "User",
+    "UserSession", "utcnow",
 ]

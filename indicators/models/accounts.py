@@ -89,18 +89,22 @@ class LoginThrottle(Base):
 
 
 class SignOff(Base):
-    """A programme quarter signed off by a manager once its report was sent, with the report as sent.
+    """One version of a programme quarter's report as sent: signed off by a manager, with the file as sent and
+    the figures it was made from (the quarter's results rows, as data), kept for good.
 
-    After it, no upload may change that quarter or any before it (their figures feed its year-to-date
-    and life-of-project figures), and the report downloads again byte for byte.
+    A sign-off is *in force* until a manager or administrator reopens it (``reopened_*``, with the reason):
+    while in force no upload may change that quarter or any before it (their figures feed its year-to-date
+    and life-of-project figures). Signing off again after a reopen keeps a new version (``version`` counts
+    from 1 per programme and quarter); every version downloads again byte for byte.
     """
 
     __tablename__ = "sign_off"
-    __table_args__ = (UniqueConstraint("programme_id", "period"),)
+    __table_args__ = (UniqueConstraint("programme_id", "period", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"), index=True)
     period: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     signed_by: Mapped[str] = mapped_column(String(80))
     signed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     report_format: Mapped[str] = mapped_column(String(10))
@@ -108,3 +112,15 @@ class SignOff(Base):
     report: Mapped[bytes] = mapped_column(LargeBinary)
     report_sha256: Mapped[str] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
+    # the quarter's results rows when it was signed off ({"columns": [...], "rows": [[...], ...]}): what
+    # "as sent" is compared with; None for a sign-off made before figures were kept
+    figures: Mapped[dict | None] = mapped_column(JSON)
+    # indicators whose figures differ from the version this one replaces (the re-issued cover names them)
+    changed: Mapped[list | None] = mapped_column(JSON)
+    reopened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reopened_by: Mapped[str | None] = mapped_column(String(80))
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def in_force(self) -> bool:
+        return self.reopened_at is None

@@ -224,7 +224,7 @@ def test_cli_signoff_keeps_the_report_and_refuses_a_second_time(cli_store, capsy
     assert run_command(cli_store, "signoff", "--programme", "kec", "--period", "fy19q3", "--user", "claire",
                        "--without-narratives") == 0
     out = capsys.readouterr().out
-    assert out.startswith("Signed off KEC FY2019Q3 by claire: KEC_FY2019Q3_iptt.xlsx kept (")
+    assert out.startswith("Signed off KEC FY2019Q3 by claire: KEC_FY2019Q3_iptt.xlsx kept as version 1 (")
     assert "signed off without narratives for KEC-3.1, KEC-4.1, KEC-4.2, KEC-5.1, KEC-5.2" in out
     store = Store(cli_store)
     with store.Session() as session:

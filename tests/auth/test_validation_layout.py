@@ -58,7 +58,7 @@ def test_components_a_page_draws_only_in_some_states_are_still_in_it(demo_app, c
 
     client_as("manager")  # the app has served a request: its callbacks are all registered
     signed = SimpleNamespace(signed_by="claire", signed_at=datetime(2026, 1, 5, 9), report_format="iptt",
-                             report_filename="x.xlsx", report_sha256="0" * 64)
+                             report_filename="x.xlsx", report_sha256="0" * 64, version=1)
     monkeypatch.setattr(reports.signoff, "signed_report", lambda *args: signed)
     skeleton = _access.validation_skeleton(demo_app).to_plotly_json()
     ids = {c.id for c in skeleton["props"]["children"]}

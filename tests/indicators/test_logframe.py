@@ -125,3 +125,44 @@ def test_programmes_export_then_init_on_a_fresh_store_gives_the_same_logframe(tm
     capsys.readouterr()
     assert run_command(second, "programmes", "export", "NOPE", "-o", str(again)) == 2
     assert "no programme 'NOPE'; known: PVR" in capsys.readouterr().err
+
+
+def test_the_change_log_travels_with_programmes_export_and_init_from_file(tmp_path):
+    import dataclasses
+
+    from sqlalchemy import func
+
+    from indicators.db import Store
+    from indicators.models import IndicatorChange
+    from tests.builders import fresh_store, run_command
+
+    def log(settings):
+        store = Store(settings)
+        with store.Session() as session:
+            rows = [(c.field, c.period, c.old_value, c.new_value, c.reason, c.comment, c.changed_by,
+                     c.changed_at.replace(microsecond=0)) for c in history.changes(session, "PVR-3.1")]
+            count = session.scalar(select(func.count(IndicatorChange.id)))
+        store.dispose()
+        return rows, count
+
+    first = fresh_store(tmp_path / "first")
+    store = Store(first)
+    with store.begin() as session:
+        assert logframe.edit(session, "PVR-3.1", by="amina", reason="Donor-approved modification",
+                             comment="modification 2 of the award", targets={"FY2020": "35"}).ok
+        assert logframe.edit(session, "PVR-3.1", by="claire", reason="Data correction", comment="typo in the PIRS",
+                             sheet={"rationale": "Identification is the first step of protection."}).ok
+    store.dispose()
+    kept, _ = log(first)
+    assert [(field, who) for field, *_, who, _at in kept] == [("reference_sheet.rationale", "claire"),
+                                                             ("target", "amina")]
+    exported = tmp_path / "files" / "pvr.yaml"
+    assert run_command(first, "programmes", "export", "PVR", "-o", str(exported)) == 0
+    assert "change_log:" in exported.read_text(encoding="utf-8")
+
+    second = dataclasses.replace(first, database_url=f"sqlite:///{tmp_path / 'second.sqlite'}",
+                                 programmes_dir=exported.parent)
+    assert run_command(second, "init", "--from-file") == 0
+    restored, count = log(second)
+    assert restored == kept  # who, when, old → new and why, as they were
+    assert run_command(second, "init") == 0 and log(second) == (restored, count)  # loading again adds nothing

@@ -120,15 +120,27 @@ def test_the_victims_profile_opens_on_the_programme_its_file_names(session):
     assert victims.default_programme(session, ["KEC", "PVR"]) == "KEC"
 
 
-def test_shares_are_over_known_values_and_small_counts_are_withheld():
+def test_shares_are_over_known_values_and_follow_the_plan():
     values = ["Burundi"] * 12 + ["DRC"] * 6 + ["Rwanda"] * 2 + ["Unknown"] * 5 + [None]
     b = victims.breakdown("nationality", "Nationality", values)
     assert (b.known, b.unknown) == (20, 6)
     rows = {r.category: r for r in b.rows}
     assert rows["Burundi"].share == 60.0 and rows["Burundi"].shown_count == "12"
-    assert rows["Rwanda"].shown_count == "<5" and rows["Rwanda"].share is None
-    # Rwanda alone withheld would be 20 - 12 - 6: DRC is withheld too
-    assert rows["DRC"].share is None and rows["DRC"].shown_count == "*"
+    assert rows["Rwanda"].shown_count == "2" and rows["Rwanda"].share == 10.0  # staff: exact
+
+    class Plan:  # what indicators.disclosure decided for this breakdown
+        cells = {"Rwanda": "<5", "DRC": "*"}
+
+        def cell(self, key):
+            from indicators.disclosure import Shown
+
+            label = self.cells.get(key[2])
+            return Shown(None, label, withheld=True) if label else Shown(0, "shown")
+
+    rows = {r.category: r for r in victims.breakdown("nationality", "Nationality", values, plan=Plan()).rows}
+    assert (rows["Rwanda"].shown_count, rows["Rwanda"].share) == ("<5", None)
+    assert (rows["DRC"].shown_count, rows["DRC"].share) == ("*", None)
+    assert rows["Burundi"].share == 60.0
 
 
 def test_multi_valued_breakdown_counts_each_victim_once_per_type():
