@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     import dash
     from flask import Flask
 
-    from dashboard import _access, _api, _auth, _delivery
+    from dashboard import _access, _api, _auth, _delivery, _two_step
 
     settings = settings or Settings.from_env()
     store = store or Store(settings)
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     server.before_request_funcs.setdefault(None, []).insert(0, _access.before_dash_setup)
     # ... and after them (they set up the pages), before any page or callback runs: the guard.
     _auth.init_app(server, store, secure_cookies=settings.secure_cookies)
+    _two_step.init_app(server)  # the code after the password, and setting it up
     server.after_request(_access.answer_out_of_scope)
     _api.init_app(server)  # /api/v1, read with personal access tokens
     _delivery.init_app(server)  # compression, caching of versioned files, plotly.js's basic bundle
@@ -219,9 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Settings come from the environment: CTMONITOR_DATABASE_URL, CTMONITOR_DATA_DIR, "
                "CTMONITOR_SECRET_KEY, CTMONITOR_PSEUDONYM_KEY, CTMONITOR_UPLOAD_LIMIT_MB, "
                "CTMONITOR_UPLOAD_DIR, CTMONITOR_SECURE_COOKIES, CTMONITOR_SESSION_IDLE_HOURS, "
-               "CTMONITOR_SESSION_LIFETIME_DAYS, "
-               "CTMONITOR_READ_MEMORY_MB, CTMONITOR_READ_TIMEOUT_S, CTMONITOR_PROXIES, "
-               "CTMONITOR_API_RATE_PER_MINUTE. See README.md.",
+               "CTMONITOR_SESSION_LIFETIME_DAYS, CTMONITOR_READ_MEMORY_MB, CTMONITOR_READ_TIMEOUT_S, "
+               "CTMONITOR_PROXIES, CTMONITOR_API_RATE_PER_MINUTE, CTMONITOR_TOKEN_MAX_DAYS, "
+               "CTMONITOR_REQUIRE_TOTP. See README.md.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     serve = commands.add_parser("serve", help="serve the dashboard",
@@ -237,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     from importers import cli as import_commands
     from importers import legacy
     from indicators import cli as store_commands
+    from indicators import cli_backup as backup_commands
     from indicators import cli_cases as case_commands
     from indicators import cli_providers as provider_commands
     from indicators import cli_tokens as token_commands
@@ -246,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     version_commands.register(commands)
     token_commands.register(commands)
     case_commands.register(commands)
+    backup_commands.register(commands)
     provider_commands.register(commands)
     import_commands.register(commands)
     store_commands.register_export(commands, FORMATS)

@@ -3,7 +3,8 @@
 - A page declares ``roles=`` in ``register_page`` (default: every role) and may add ``allowed=``, a function
   of no argument that can refuse more (the Victims profile: a donor officer only when one of their
   programmes records victims' cases). ``create_app`` wraps every page's layout in ``guard_layout``: other
-  users get a "not available to your role" card, never the page.
+  users get a "not available to your role" card, never the page, and the refusal is recorded in the audit
+  trail whether the page was asked for by its address or drawn by Dash's page router.
 - Every callback request is checked before Dash runs it (``callback_allowed``, called by the guard in
   ``_auth``): the request's ``output`` names the callback Dash will run, whatever ids the body lists, and
   the module that defines that callback is a page; the callback runs only for users who may see that page.
@@ -150,10 +151,14 @@ def guard_layout(layout, entry: dict):
     def guarded(**query):
         if g.get(DASH_DRAWS_FOR_VALIDATION):
             return html.Div()  # Dash's own validation layout: thrown away (see validation_skeleton)
+        # Drawn by Dash's page router (a link followed inside the app): refused and recorded here, as a page
+        # request is by ``answer_out_of_scope``.
         if not page_allowed(entry):
+            record_refusal(f"page {entry['path']}", reason="page not available to the role (page router)")
             return refusal_card(entry)
         target = out_of_scope(entry, query)
         if target is not None:
+            record_refusal(target, reason="programme not visible to the account (page router)")
             return not_available_card(target)
         return layout(**query)
 

@@ -10,8 +10,14 @@
 
 Every request but the document needs ``Authorization: Bearer <token>`` (``indicators.tokens``): no token, or
 an unknown, revoked or expired one, is 401; another donor's programme or staff-only data is 403; more than
-the token's requests per minute is 429. Every answer is JSON, errors included; every request is recorded in
-the audit trail (who, which route, the answer's status). Browser sessions do not open the API.
+the token's requests per minute is 429. Every answer is JSON, errors included. Browser sessions do not open
+the API.
+
+The audit trail: every request with a valid token is recorded (who, which route, the answer's status), a
+token sent in the address (``?access_token=``) redacted. Requests without a valid token are counted per client
+address and minute, in one counted entry each (``audit.tally``), and the same count throttles them: past
+``REFUSALS_PER_MINUTE`` an address is answered 429 with ``Retry-After`` until its minute is over, so a flood of
+guessed tokens neither fills the audit trail nor gets a guess checked for free.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from dashboard._openapi import Endpoint, Parameter, document
 PREFIX = "/api/v1"
 VERSION = "1.0"
 ACTIVITY_LIMIT = 10_000
+REFUSALS_PER_MINUTE = 20  # requests without a valid token one client address may make in a minute
 log = logging.getLogger("ctmonitor.api")
 api = Blueprint("api", __name__, url_prefix=PREFIX)
 
@@ -257,13 +264,15 @@ def _check_token():
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, text = header.partition(" ")
-    if scheme.lower() != "bearer" or not text.strip():
-        raise ApiError(401, "a token is needed: send Authorization: Bearer <token> (ctmonitor tokens add)")
+    sent = scheme.lower() == "bearer" and bool(text.strip())
     with _store().begin() as session:
-        holder = tokens.holder(session, text.strip())
+        holder = tokens.holder(session, text.strip(), max_days=_settings().token_max_days) if sent else None
         if holder is None:
-            raise ApiError(401, "the token is unknown, revoked or expired")
-        allowed, wait = tokens.count_request(session, holder.token_id, _settings().api_rate_limit)
+            refusal = _count_refusal(session, sent)
+        else:
+            allowed, wait = tokens.count_request(session, holder.token_id, _settings().api_rate_limit)
+    if holder is None:
+        raise refusal
     g.api_holder = holder
     if not allowed:
         g.api_retry = wait
@@ -271,17 +280,33 @@ def _check_token():
     return None
 
 
+def _count_refusal(session, sent: bool) -> ApiError:
+    """No valid token: counted for the client address in this minute's entry of the audit trail (committed by
+    the caller), and the refusal to raise: 401, or 429 past ``REFUSALS_PER_MINUTE``."""
+    from indicators import audit
+
+    count, left = audit.tally(session, "api-refused", request.remote_addr or "unknown")
+    g.api_tallied = True
+    if count > REFUSALS_PER_MINUTE:
+        g.api_retry = left
+        return ApiError(429, f"too many requests without a valid token from this address; try again in "
+                             f"{g.api_retry} s")
+    if not sent:
+        return ApiError(401, "a token is needed: send Authorization: Bearer <token> (ctmonitor tokens add)")
+    return ApiError(401, "the token is unknown, revoked or expired")
+
+
 @api.after_request
 def _record(response: Response) -> Response:
     from indicators import audit
 
-    if request.path == PREFIX + "/openapi.json":
-        return response
     holder = g.get("api_holder")
+    if request.path == PREFIX + "/openapi.json" or (holder is None and g.get("api_tallied")):
+        return response  # the document is public; a request without a valid token is in its address's count
     target = (request.path + (f"?{request.query_string.decode(errors='replace')}" if request.query_string else ""))
     try:
         with _store().begin() as session:
-            audit.record(session, holder.username if holder else "anonymous", "api-request", target[:200],
+            audit.record(session, holder.username if holder else "anonymous", "api-request", target,
                          status=response.status_code, token=holder.prefix if holder else None,
                          address=request.remote_addr)
     except Exception:  # the answer stands even if it cannot be written down

@@ -8,14 +8,20 @@
   a password, role or account change deletes every session of the user; idle and absolute time limits end
   the rest. Passwords are argon2 hashes.
 - A user holding a one-time password (set by an administrator) sees only ``/password`` until they choose
-  their own; any user changes their own password there.
+  their own; any user changes their own password there, giving the current one, which is throttled and
+  audited exactly as a sign-in is (``accounts.confirm_password``).
+- Two-step sign-in (``_two_step``): a user who turned it on is asked for a code after the password
+  (``/login/code``) before any session starts; a role listed in ``CTMONITOR_REQUIRE_TOTP`` sees only the set-up
+  page (``/account/two-step``) until it is on.
 - CSRF: the forms carry a token kept in the session; Dash callbacks send the same token back in the
   ``X-CSRFToken`` header (Dash's renderer reads it from the ``_csrf_token`` cookie).
 - Failed sign-ins are counted atomically per name and per client address before the password is checked,
   slowed, then locked (``indicators.accounts``).
 - Roles and donors: ``_access`` decides what a user may see; the guard asks it about every callback request
   before Dash runs it (403 and an audit entry when refused).
-- Headers: a Content-Security-Policy (``_csp``) and the usual hardening headers on every answer.
+- Headers: a Content-Security-Policy (``_csp``) and the usual hardening headers on every answer;
+  ``Strict-Transport-Security`` on every answer served over HTTPS (directly, or as a trusted proxy says with
+  ``X-Forwarded-Proto``: ``CTMONITOR_PROXIES``), so that a browser never again asks over plain HTTP.
 - Errors: a request too large (the upload limit, enforced here as well as in the importer) and a failure on
   the server answer with one friendly sentence, never a traceback, a setting or SQL.
 """
@@ -36,7 +42,7 @@ from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 from dashboard import _access, _csp, _forms
 from dashboard._access import ALL_ROLES, visible_programmes  # noqa: F401  (visible_programmes: for callers)
 from dashboard._forms import NO_USERS
-from indicators import accounts, audit, sessions
+from indicators import accounts, audit, sessions, two_step
 from indicators.models import User
 
 log = logging.getLogger("ctmonitor.auth")
@@ -45,8 +51,13 @@ CSRF_SESSION_KEY = "csrf"
 CSRF_COOKIE = "_csrf_token"
 CSRF_HEADER = "X-CSRFToken"
 PUBLIC_PREFIXES = ("/assets/", "/api/")  # /api/: the JSON API checks its own bearer tokens (dashboard._api)
-PUBLIC_PATHS = ("/login", "/logout", "/_favicon.ico", "/favicon.ico")  # /logout: a no-op when signed out
+# /logout: a no-op when signed out; /login/code: the second step of a sign-in, before any session exists
+PUBLIC_PATHS = ("/login", "/logout", _forms.CODE_PATH, "/_favicon.ico", "/favicon.ico")
 PASSWORD_PATH = "/password"
+TWO_STEP_PATH = _forms.TWO_STEP_PATH
+FORM_PATHS = ("/logout", PASSWORD_PATH, TWO_STEP_PATH)  # plain forms: they check the CSRF token in the form
+SECOND_STEP_KEY = "two_step"  # in the (signed) cookie between the password and the code: user, time, next
+HSTS = "max-age=31536000; includeSubDomains"
 CACHEABLE_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 # Every answer: no framing by another site (a sign-off button must not be clicked through a disguise),
 # no content sniffing, no address leaking to other sites. The Content-Security-Policy comes from ``_csp``.
@@ -67,19 +78,20 @@ class SignedInUser(UserMixin):
     ``get_id()`` in the cookie: the session's token, which the store must still know on every request."""
 
     def __init__(self, user_id: int, username: str, role: str, donor: str | None, token: str | None = None,
-                 must_change_password: bool = False):
+                 must_change_password: bool = False, needs_two_step: bool = False):
         self.id = user_id
         self.username = username
         self.role = role
         self.donor = donor
         self.token = token
         self.must_change_password = must_change_password
+        self.needs_two_step = needs_two_step  # the role requires two-step sign-in, not yet set up
 
     def get_id(self) -> str:
         return self.token or ""
 
     def can(self, roles) -> bool:
-        return self.role in roles and not self.must_change_password
+        return self.role in roles and not self.must_change_password and not self.needs_two_step
 
 
 def init_app(server: Flask, store, secure_cookies: bool = True) -> None:
@@ -122,7 +134,8 @@ def load_user(token: str):
         db.commit()  # the session's last use, or its end
         if user is None:
             return None
-        return SignedInUser(user.id, user.username, user.role, user.donor, token, user.must_change_password)
+        return SignedInUser(user.id, user.username, user.role, user.donor, token, user.must_change_password,
+                            two_step.required(user, settings.require_totp))
 
 
 def csrf_token() -> str:
@@ -141,13 +154,13 @@ def _guard():
         return None
     if not current_user.is_authenticated:
         if request.method == "GET" and not path.startswith("/_dash") and "text/html" in request.headers.get("Accept", ""):
-            return redirect("/login?next=" + quote(_safe_next(request.full_path), safe="/"))
+            return redirect("/login?next=" + quote(safe_next(request.full_path), safe="/"))
         return jsonify(error="Sign in first."), 401
     if current_user.must_change_password and path != PASSWORD_PATH:
-        if request.method == "GET" and not path.startswith("/_dash") and "text/html" in request.headers.get("Accept", ""):
-            return redirect(PASSWORD_PATH)
-        return jsonify(error="Choose a new password first."), 403
-    if request.method not in ("GET", "HEAD", "OPTIONS") and path not in ("/logout", PASSWORD_PATH):
+        return _only(PASSWORD_PATH, "Choose a new password first.")
+    if current_user.needs_two_step and path != TWO_STEP_PATH:
+        return _only(TWO_STEP_PATH, "Set up two-step sign-in first.")
+    if request.method not in ("GET", "HEAD", "OPTIONS") and path not in FORM_PATHS:
         expected = session.get(CSRF_SESSION_KEY) or ""
         sent = request.headers.get(CSRF_HEADER) or ""
         if not expected or not hmac.compare_digest(expected, sent):
@@ -160,6 +173,15 @@ def _guard():
             _access.record_refusal(what, reason="callback of a page not available to the role")
             return jsonify(error="This is not available to your role."), 403
     return None
+
+
+def _only(path: str, why: str):
+    """A user who must do one thing first: pages lead there; anything else is refused, and audited."""
+    if request.method == "GET" and not request.path.startswith("/_dash") and "text/html" in request.headers.get(
+            "Accept", ""):
+        return redirect(path)
+    _access.record_refusal(request.path, reason=why.rstrip(".").lower())
+    return jsonify(error=why), 403
 
 
 def _refused(_error):
@@ -187,13 +209,15 @@ def _after(response: Response) -> Response:
                             secure=current_app.config.get("SESSION_COOKIE_SECURE", True), httponly=False)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.is_secure:  # HTTPS, directly or as a trusted proxy reports it (CTMONITOR_PROXIES)
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     response.headers.setdefault("Content-Security-Policy", _csp.policy(current_app.extensions.get(DASH_KEY)))
     if not request.path.startswith(CACHEABLE_PREFIXES):
         response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _start_session(db, user: User) -> None:
+def start_session(db, user: User) -> None:
     """A new session in the store and in the cookie (after the cookie's old content is dropped)."""
     settings = current_app.extensions[SETTINGS_KEY]
     sessions.purge(db, idle_timeout=settings.session_idle_timeout, lifetime=settings.session_lifetime)
@@ -207,7 +231,7 @@ def _start_session(db, user: User) -> None:
 
 def _login():
     store = current_app.extensions[STORE_KEY]
-    next_url = _safe_next(request.values.get("next", "/"))
+    next_url = safe_next(request.values.get("next", "/"))
     if request.method == "GET":
         if current_user.is_authenticated:
             return redirect(next_url)
@@ -227,9 +251,14 @@ def _login():
             audit.record(db, username.strip() or "anonymous", "sign-in-refused", None, ip=address,
                          reason=result.message)
             db.commit()
+        elif two_step.enabled(result.user):  # the password was right: now the code, before any session
+            db.commit()
+            session.clear()
+            session[SECOND_STEP_KEY] = {"user": result.user.id, "at": time.time(), "next": next_url}
+            return redirect(_forms.CODE_PATH)
         else:
             audit.record(db, result.user.username, "sign-in", None, ip=address)
-            _start_session(db, result.user)
+            start_session(db, result.user)
             if result.user.must_change_password:
                 return redirect(PASSWORD_PATH)
     if result.user is None:
@@ -255,34 +284,55 @@ def _logout():
 
 
 def _password():
-    """The signed-in user changes their own password (first, when it was a one-time password). Every other
-    session of the user ends; this browser gets a new one."""
+    """The signed-in user changes their own password (first, when it was a one-time password). The current
+    password is checked as a sign-in is: throttled on the name and the address, and a refusal audited. Every
+    other session and every API token of the user ends; this browser gets a new session."""
     forced = bool(current_user.must_change_password)
     token = csrf_token()
+
+    def page(message=None, status=200):
+        return _forms.password_page(token, current_user.username, forced, message, status=status)
+
     if request.method == "GET":
-        return _forms.password_page(token, current_user.username, forced)
-    sent = request.form.get("csrf_token", "")
-    if not token or not hmac.compare_digest(token, sent):
-        return _forms.password_page(token, current_user.username, forced,
-                                    "The form expired: reload the page and try again.", status=400)
+        return page()
+    if not token or not hmac.compare_digest(token, request.form.get("csrf_token", "")):
+        return page("The form expired: reload the page and try again.", 400)
     current, new = request.form.get("current", "")[:1000], request.form.get("new", "")[:1000]
     if new != request.form.get("again", "")[:1000]:
-        return _forms.password_page(token, current_user.username, forced, "The new passwords differ.", status=400)
+        return page("The new passwords differ.", 400)
     with current_app.extensions[STORE_KEY].Session() as db:
         user = db.get(User, current_user.id)
+        refused = confirm_current(db, user, current, "password change")
+        if refused:
+            return page(refused, 401)
         try:
-            accounts.change_password(db, user, current, new)
+            accounts.change_password(db, user, current, new, verified=True)
         except accounts.AccountError as exc:
             db.rollback()
-            return _forms.password_page(token, current_user.username, forced, str(exc).capitalize() + ".",
-                                        status=400)
+            return page(str(exc)[0].upper() + str(exc)[1:] + ".", 400)
         audit.record(db, user.username, "password-changed", user.username, ip=request.remote_addr or "",
                      one_time=forced)
-        _start_session(db, user)
+        start_session(db, user)
     return redirect("/")
 
 
-def _safe_next(target: str) -> str:
+def confirm_current(db, user: User, password: str, purpose: str) -> str | None:
+    """Check the signed-in user's current password, throttled as a sign-in, and commit its count; a refusal
+    is audited and slowed, and its sentence returned. None when the password is right."""
+    address = request.remote_addr or ""
+    checked = accounts.confirm_password(db, user, password, address=address or None)
+    if checked.user is not None:
+        db.commit()  # settled, whatever the caller then does
+        return None
+    audit.record(db, user.username, "password-refused", user.username, ip=address, purpose=purpose,
+                 reason=checked.message)
+    db.commit()
+    if checked.delay:
+        sleep(min(checked.delay, 5.0))
+    return checked.message
+
+
+def safe_next(target: str) -> str:
     """Only a path on this site: never an absolute URL that would send the user elsewhere.
 
     Browsers read ``/\\host`` as ``//host`` and drop tabs and newlines, so any backslash, control character

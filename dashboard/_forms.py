@@ -60,7 +60,8 @@ def password_page(token: str, username: str, forced: bool, message: str | None =
 <div class="mb-3"><label class="form-label" for="password-current">Current password</label>
 <input class="form-control" id="password-current" name="current" type="password" autocomplete="current-password"
  required autofocus></div>
-<div class="mb-3"><label class="form-label" for="password-new">New password (at least 10 characters)</label>
+<div class="mb-3"><label class="form-label" for="password-new">New password (at least 10 characters; not a common password,
+ not your name)</label>
 <input class="form-control" id="password-new" name="new" type="password" autocomplete="new-password" required
  minlength="10"></div>
 <div class="mb-3"><label class="form-label" for="password-again">New password again</label>
@@ -71,3 +72,97 @@ def password_page(token: str, username: str, forced: bool, message: str | None =
 <form method="post" action="/logout" class="mt-2"><input type="hidden" name="csrf_token" value="{token}">
 <button class="btn btn-outline-secondary w-100" type="submit" id="password-sign-out">Sign out</button></form>{back}"""
     return _page("Change password", body, status)
+
+
+# --- two-step sign-in ---------------------------------------------------------------------------------------
+
+CODE_PATH = "/login/code"
+TWO_STEP_PATH = "/account/two-step"
+
+
+def _hidden(token: str, step: str | None = None) -> str:
+    field = f'<input type="hidden" name="step" value="{step}">' if step else ""
+    return f'<input type="hidden" name="csrf_token" value="{token}">{field}'
+
+
+def _field(name: str, label: str, kind: str = "password", complete: str = "current-password", extra: str = "") -> str:
+    return (f'<div class="mb-3"><label class="form-label" for="two-step-{name}">{label}</label>'
+            f'<input class="form-control" id="two-step-{name}" name="{name}" type="{kind}" autocomplete="{complete}"'
+            f' required{extra}></div>')
+
+
+def _button(text: str, ident: str, kind: str = "primary") -> str:
+    return f'<button class="btn btn-{kind} w-100" type="submit" id="{ident}">{text}</button>'
+
+
+def code_page(token: str, username: str, message: str | None = None, status: int = 200) -> Response:
+    """The sign-in's second step: a code from the authenticator app, or a recovery code."""
+    body = f"""<h2 class="h5">Two-step sign-in for {escape(username)}</h2>
+<form method="post" action="{CODE_PATH}" id="code-form">{_alerts(message, None)}{_hidden(token)}
+<p class="small">Type the 6-digit code your authenticator app shows for ctmonitor, or one of your recovery codes.</p>
+{_field("code", "Code", "text", "one-time-code", ' inputmode="text" autofocus maxlength="24"')}
+{_button("Sign in", "code-submit")}</form>
+<a class="btn btn-link w-100 mt-2" href="/login" id="code-back">Start again</a>"""
+    return _page("Two-step sign-in", body, status)
+
+
+def two_step_start_page(token: str, username: str, required: bool, message: str | None = None,
+                        status: int = 200) -> Response:
+    info = ("Your role signs in in two steps: set it up before going on." if required else None)
+    body = f"""<h2 class="h5">Set up two-step sign-in for {escape(username)}</h2>
+<form method="post" action="{TWO_STEP_PATH}" id="two-step-form">{_alerts(message, info)}{_hidden(token, "begin")}
+<p class="small">After your password, ctmonitor will ask for a code from an authenticator app on your phone
+(FreeOTP, Aegis, Google Authenticator, Microsoft Authenticator, …). Confirm your password to begin.</p>
+{_field("password", "Current password", extra=" autofocus")}
+{_button("Begin", "two-step-begin")}</form>{_leave(token, required)}"""
+    return _page("Two-step sign-in", body, status)
+
+
+def two_step_scan_page(token: str, username: str, qr_svg: str, secret: str, required: bool,
+                       message: str | None = None, status: int = 200) -> Response:
+    body = f"""<h2 class="h5">Set up two-step sign-in for {escape(username)}</h2>
+<form method="post" action="{TWO_STEP_PATH}" id="two-step-form">{_alerts(message, None)}{_hidden(token, "confirm")}
+<p class="small">1. In your authenticator app, add an account by scanning this code:</p>
+<div class="text-center mb-2" id="two-step-qr" role="img" aria-label="QR code of the secret">{qr_svg}</div>
+<p class="small">or by typing this secret (time-based, 6 digits, every 30 seconds):</p>
+<p class="text-center"><code class="fs-6" id="two-step-secret">{escape(secret)}</code></p>
+<p class="small">2. Type the code the app now shows for ctmonitor:</p>
+{_field("code", "Code", "text", "one-time-code", ' inputmode="numeric" autofocus maxlength="7"')}
+{_button("Turn two-step sign-in on", "two-step-confirm")}</form>{_leave(token, required)}"""
+    return _page("Two-step sign-in", body, status)
+
+
+def two_step_codes_page(username: str, codes: list[str]) -> Response:
+    listed = "".join(f"<li><code>{escape(code)}</code></li>" for code in codes)
+    body = f"""<h2 class="h5">Two-step sign-in is on for {escape(username)}</h2>
+<div class="alert alert-success py-2 small" role="status">From now on ctmonitor asks for a code after your
+password.</div>
+<p class="small"><strong>Your recovery codes, shown only now.</strong> Each one signs you in once instead of a
+code, if your phone is lost. Print them or keep them somewhere safe, apart from your phone.</p>
+<ol class="recovery-codes" id="two-step-recovery">{listed}</ol>
+<a class="btn btn-primary w-100" href="/" id="two-step-continue">Continue to the dashboard</a>"""
+    return _page("Two-step sign-in", body, 200)
+
+
+def two_step_on_page(token: str, username: str, codes_left: int, required: bool, message: str | None = None,
+                     status: int = 200) -> Response:
+    if required:
+        off = '<p class="small">Your role must sign in in two steps, so it cannot be turned off.</p>'
+    else:
+        off = f"""<form method="post" action="{TWO_STEP_PATH}" id="two-step-off-form">{_hidden(token, "off")}
+<p class="small">To turn it off, confirm your password and a code:</p>
+{_field("password", "Current password")}{_field("code", "Code or recovery code", "text", "one-time-code")}
+{_button("Turn two-step sign-in off", "two-step-off", "outline-danger")}</form>"""
+    body = f"""<h2 class="h5">Two-step sign-in for {escape(username)}</h2>{_alerts(message, None)}
+<p id="two-step-state">Two-step sign-in is on: after your password ctmonitor asks for a code from your
+authenticator app. Recovery codes left: {codes_left}.</p>{off}
+<a class="btn btn-link w-100 mt-2" href="/account" id="two-step-back">Back to My account</a>"""
+    return _page("Two-step sign-in", body, status)
+
+
+def _leave(token: str, required: bool) -> str:
+    if required:
+        return (f'<form method="post" action="/logout" class="mt-2">{_hidden(token)}'
+                '<button class="btn btn-outline-secondary w-100" type="submit" id="two-step-sign-out">Sign out'
+                '</button></form>')
+    return '<a class="btn btn-link w-100 mt-2" href="/account" id="two-step-back">Back to My account</a>'

@@ -1,4 +1,4 @@
-"""Maps of Rwanda's 30 districts, drawn from the app's own copy of their boundaries (``dashboard/geo``): each
+"""Maps of Rwanda's 30 districts, drawn from the app's own copy of their boundaries (``indicators/geo``): each
 district a filled polygon on plain axes, so the browser fetches nothing from anywhere (Plotly's geo maps would
 fetch a base map from a CDN). Every map carries the boundaries' attribution under it.
 
@@ -9,17 +9,13 @@ reads "<5", never coloured by its count.
 
 from __future__ import annotations
 
-import json
 import math
-from functools import lru_cache
-from pathlib import Path
 
 from dash import html
 
 from dashboard._charts import FONT, template
 from dashboard._components import format_number
 
-GEOJSON = Path(__file__).resolve().parent / "geo" / "rwanda-districts.geojson"
 ATTRIBUTION = "District boundaries © WASAC Ltd., CC BY 4.0"
 # Sequential blues (light to dark), readable with the common colour-vision deficiencies.
 CLASSES = ("#d6e4f3", "#a9c7e6", "#6f9fd2", "#3c74b8", "#0b3f86")
@@ -27,16 +23,11 @@ NOTHING, WITHHELD, EDGE = "#f1f3f5", "#dee2e6", "#6c757d"
 NOTHING_LABEL = "nothing recorded"
 
 
-@lru_cache(maxsize=1)
 def districts() -> dict[str, list[list[tuple[float, float]]]]:
-    """District name -> its outer rings as (longitude, latitude) points; read once per process."""
-    data = json.loads(GEOJSON.read_text(encoding="utf-8"))
-    out: dict[str, list] = {}
-    for feature in data["features"]:
-        geometry = feature["geometry"]
-        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        out[feature["properties"]["name"]] = [[tuple(p) for p in polygon[0]] for polygon in polygons]
-    return out
+    """District name -> its outer rings as (longitude, latitude) points (``indicators.geography``)."""
+    from indicators.geography import boundaries
+
+    return boundaries()
 
 
 def _classes(top: float) -> list[tuple[float, float]]:

@@ -1,13 +1,19 @@
-"""My account: who one is signed in as, the way to change one's password, and one's personal access tokens for
-the JSON API (``/api/v1``): made here (shown once), listed, revoked. A token reads what its user may read."""
+"""My account: who one is signed in as, the way to change one's password and to set up two-step sign-in, and
+one's personal access tokens for the JSON API (``/api/v1``): made here (shown once) once the current password is
+confirmed (checked and throttled as a sign-in), listed, revoked. A token reads what its user may read, lasts at
+most ``CTMONITOR_TOKEN_MAX_DAYS`` and ends when the account is recovered (a password change, a reset, a new
+role)."""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html
+from flask import current_app
+from sqlalchemy import select
 
 from dashboard._access import signed_in_user
+from dashboard._auth import confirm_current
 from dashboard._components import (
     current_username,
     empty_state,
@@ -17,7 +23,8 @@ from dashboard._components import (
     safe_layout,
     store,
 )
-from indicators import tokens
+from indicators import tokens, two_step
+from indicators.models import User
 
 dash.register_page(__name__, path="/account", title="My account · ctmonitor", name="My account")
 
@@ -26,48 +33,84 @@ class ids:
     tokens = "account-tokens"
     name = "account-token-name"
     days = "account-token-days"
+    password = "account-token-password"
     create = "account-token-create"
     made = "account-token-made"
     revoke = "account-token-revoke"  # pattern: {"type": revoke, "token": prefix}
 
 
-LIFETIMES = [{"label": "30 days", "value": 30}, {"label": "90 days", "value": 90},
-             {"label": "1 year", "value": 365}, {"label": "Never", "value": 0}]
+LIFETIMES = [(30, "30 days"), (90, "90 days"), (365, "1 year")]
 # The revoke buttons exist only while there are tokens: listed for Dash's callback check (see _access).
 CALLBACK_COMPONENTS = [dbc.Button(id={"type": ids.revoke, "token": "x"})]
+
+
+def lifetimes(max_days: int) -> list[dict]:
+    """The lifetimes offered: those within the longest allowed, and the longest itself."""
+    offered = [{"label": label, "value": days} for days, label in LIFETIMES if days < max_days]
+    return offered + [{"label": next((label for days, label in LIFETIMES if days == max_days), f"{max_days} days"),
+                       "value": max_days}]
+
+
+def _settings():
+    return current_app.extensions["ctmonitor.settings"]
+
+
+def two_step_card(session, user):
+    row = session.get(User, user.id)
+    on = row is not None and two_step.enabled(row)
+    required = user.role in _settings().require_totp
+    state = (f"On: after your password you type a code from your authenticator app. Recovery codes left: "
+             f"{two_step.recovery_codes_left(row)}." if on else
+             "Off: your password alone signs you in." + (" Your role must use it." if required else ""))
+    return dbc.Card([
+        dbc.CardHeader(html.H2("Two-step sign-in", className="h6 mb-0")),
+        dbc.CardBody([
+            html.P(state, className="small", id="account-two-step-state"),
+            html.A("Manage two-step sign-in" if on else "Set up two-step sign-in", href="/account/two-step",
+                   className="btn btn-outline-primary btn-sm", id="account-two-step"),
+        ]),
+    ], className="shadow-sm mb-4")
 
 
 @safe_layout
 def layout(**_query):
     user = signed_in_user()
+    max_days = _settings().token_max_days
     with read_session() as session:
         table = token_table(session, user.username)
+        second = two_step_card(session, user)
     return html.Div([
         page_header("My account", f"Signed in as {user.username} · {user.role}"
                                   + (f" · {user.donor}" if user.donor else "")),
         dbc.Row([
-            dbc.Col(dbc.Card([
+            dbc.Col([dbc.Card([
                 dbc.CardHeader(html.H2("Password", className="h6 mb-0")),
                 dbc.CardBody([
-                    html.P("Choose a new password at least 10 characters long. Signing in again is needed on "
-                           "your other browsers.", className="small"),
+                    html.P("Choose a new password at least 10 characters long, not a common one and not your "
+                           "name. Signing in again is needed on your other browsers, and your API tokens stop "
+                           "working.", className="small"),
                     html.A("Change your password", href="/password", className="btn btn-outline-primary btn-sm",
                            id="account-password"),
                 ]),
-            ], className="shadow-sm mb-4"), lg=4),
+            ], className="shadow-sm mb-4"), second], lg=4),
             dbc.Col(dbc.Card([
                 dbc.CardHeader(html.H2("API tokens", className="h6 mb-0")),
                 dbc.CardBody([
                     html.P(["A token lets a script read ctmonitor's JSON API (",
                             html.A("its description", href="/api/v1/openapi.json"),
                             ") as you: the programmes and figures you may see, nothing more. Send it as ",
-                            html.Code("Authorization: Bearer <token>"), ". It is shown once; revoke it when it is "
-                            "no longer needed."], className="small"),
+                            html.Code("Authorization: Bearer <token>"),
+                            (". It is shown once; revoke it when it is no longer needed. Changing your password "
+                             "ends every token.")], className="small"),
                     dbc.Row([
                         dbc.Col([dbc.Label("What it is for", html_for=ids.name, className="small mb-1"),
-                                 dbc.Input(id=ids.name, maxLength=80, placeholder="e.g. MEL dashboard")], md=6),
+                                 dbc.Input(id=ids.name, maxLength=80, placeholder="e.g. MEL dashboard")], md=4),
                         dbc.Col([dbc.Label("Stops working after", html_for=ids.days, className="small mb-1"),
-                                 dbc.Select(id=ids.days, options=LIFETIMES, value=90)], md=3),
+                                 dbc.Select(id=ids.days, options=lifetimes(max_days), value=min(90, max_days))],
+                                md=2),
+                        dbc.Col([dbc.Label("Your password", html_for=ids.password, className="small mb-1"),
+                                 dbc.Input(id=ids.password, type="password", autoComplete="current-password",
+                                           maxLength=1000)], md=3),
                         dbc.Col(dbc.Button("Create a token", id=ids.create, color="primary", n_clicks=0,
                                            className="w-100"), md=3, className="d-flex align-items-end"),
                     ], className="g-2 mb-3"),
@@ -80,6 +123,7 @@ def layout(**_query):
 
 
 def token_table(session, username: str):
+    max_days = _settings().token_max_days
     rows = tokens.listed(session, username)
     if not rows:
         return empty_state("You have no token.")
@@ -91,32 +135,42 @@ def token_table(session, username: str):
             html.Td(format_datetime(token.created_at)),
             html.Td(format_datetime(token.expires_at) if token.expires_at else "never"),
             html.Td(format_datetime(token.last_used_at) if token.last_used_at else "not yet"),
-            html.Td(tokens.state(token)),
+            html.Td(tokens.state(token, max_days=max_days)),
             html.Td(dbc.Button(f"Revoke {token.prefix}…", id={"type": ids.revoke, "token": token.prefix},
                                color="danger", outline=True, size="sm", n_clicks=0)
-                    if tokens.state(token) == "active" else None),
+                    if tokens.state(token, max_days=max_days) == "active" else None),
         ]) for token, _user in rows]),
     ], className="table table-sm align-middle mb-0"), className="table-responsive")
 
 
-@callback(Output(ids.made, "children"), Output(ids.tokens, "children"), Input(ids.create, "n_clicks"),
-          State(ids.name, "value"), State(ids.days, "value"), prevent_initial_call=True)
-def create_token(n_clicks, name, days):
-    """A token for the signed-in user, shown once."""
+@callback(Output(ids.made, "children"), Output(ids.tokens, "children"), Output(ids.password, "value"),
+          Input(ids.create, "n_clicks"), State(ids.name, "value"), State(ids.days, "value"),
+          State(ids.password, "value"), prevent_initial_call=True)
+def create_token(n_clicks, name, days, password):
+    """A token for the signed-in user, shown once, once their current password is confirmed."""
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
     username = current_username()
-    with store().begin() as session:
-        text, row = tokens.create(session, username, by=username, name=name, days=int(days or 0) or None)
-        expires = f"It stops working on {format_datetime(row.expires_at)} UTC." if row.expires_at else \
-            "It does not expire: revoke it when it is no longer needed."
+    with store().Session() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        refused = confirm_current(session, user, (password or "")[:1000], "API token")
+        if refused:
+            return dbc.Alert(refused, color="warning", className="py-2"), dash.no_update, ""
+        try:
+            text, row = tokens.create(session, username, by=username, name=name, days=int(days or 0) or None,
+                                      max_days=_settings().token_max_days)
+        except tokens.TokenError as exc:
+            return dbc.Alert(str(exc)[0].upper() + str(exc)[1:] + ".", color="warning", className="py-2"), \
+                dash.no_update, ""
+        session.commit()
+        expires = f"It stops working on {format_datetime(row.expires_at)} UTC."
     with read_session() as session:
         table = token_table(session, username)
     return dbc.Alert([
         html.Strong("Your new token, shown only now: copy it somewhere safe."),
         html.Pre(text, className="token-text my-2", id="account-token-text"),
         html.Span(expires, className="small"),
-    ], color="success", className="py-2"), table
+    ], color="success", className="py-2"), table, ""
 
 
 @callback(Output(ids.made, "children", allow_duplicate=True), Output(ids.tokens, "children", allow_duplicate=True),

@@ -1,6 +1,6 @@
 """Accounts: the administrators' list of users, with disable, enable, a one-time password and role changes.
 
-Every change ends the user's sessions (``indicators.accounts``) and goes into the audit trail in the same
+Every change ends the user's sessions and API tokens (``indicators.accounts``) and goes into the audit trail in the same
 transaction. An administrator does not disable or re-role their own account here (another administrator, or
 ``ctmonitor users``, does), so nobody locks the last administrator out by a slip. A one-time password is shown
 once, on this page only; its holder must choose their own at the next sign-in.
@@ -99,6 +99,8 @@ def user_rows(session) -> list[dict]:
         state = "active" if user.active else "disabled"
         if user.must_change_password:
             state += " · one-time password"
+        if user.totp_secret:
+            state += " · two-step"
         rows.append({"username": user.username, "role": user.role, "donor": user.donor or "", "state": state,
                      "last_sign_in": format_datetime(user.last_sign_in_at) if user.last_sign_in_at else "never",
                      "created": format_datetime(user.created_at) if user.created_at else ""})
@@ -141,8 +143,9 @@ def disable_user(n_clicks, username):
 
     def apply(session, user, admin):
         _not_yourself(user, admin, "disable")
-        accounts.set_active(session, user.username, False)
-        return _done(f"{user.username} is disabled: their sessions have ended and they cannot sign in."), {}
+        accounts.set_active(session, user.username, False, by=admin)
+        return _done(f"{user.username} is disabled: their sessions and API tokens have ended and they cannot "
+                     "sign in."), {}
 
     return change(username, "user-disabled", apply)
 
@@ -154,7 +157,7 @@ def enable_user(n_clicks, username):
         raise dash.exceptions.PreventUpdate
 
     def apply(session, user, admin):
-        accounts.set_active(session, user.username, True)
+        accounts.set_active(session, user.username, True, by=admin)
         return _done(f"{user.username} can sign in again."), {}
 
     return change(username, "user-enabled", apply)
@@ -168,12 +171,13 @@ def reset_password(n_clicks, username):
 
     def apply(session, user, admin):
         _not_yourself(user, admin, "reset the password of")
-        _user, password = accounts.reset_password(session, user.username)
+        _user, password = accounts.reset_password(session, user.username, by=admin)
         return dbc.Alert([
             html.Div(f"One-time password for {user.username}:"),
             html.Code(password, className="fs-5 d-block my-2", id="accounts-one-time"),
             html.Div("Give it to them in person. It is shown only this once; they must choose their own "
-                     "password when they next sign in.", className="small"),
+                     "password when they next sign in. Their sessions and API tokens have ended.",
+                     className="small"),
         ], color="success", className="py-2", id="accounts-done"), {}
 
     return change(username, "password-reset", apply)
@@ -192,8 +196,9 @@ def set_role(n_clicks, username, role, donor):
     def apply(session, user, admin):
         _not_yourself(user, admin, "change the role of")
         before = user.role + (f" ({user.donor})" if user.donor else "")
-        accounts.set_role(session, user.username, role, donor)
-        text = f"{user.username} is now {role}{' for ' + donor if donor else ''}; their sessions have ended."
+        accounts.set_role(session, user.username, role, donor, by=admin)
+        text = (f"{user.username} is now {role}{' for ' + donor if donor else ''}; their sessions and API tokens "
+                "have ended.")
         return _done(text), {"role": role, "donor": donor, "before": before}
 
     return change(username, "role-changed", apply)

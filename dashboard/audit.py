@@ -1,6 +1,7 @@
 """Audit trail: who did what, when (sign-ins and refusals, uploads, narratives, sign-offs, user changes, report
 downloads), newest first, filtered by action and user. Managers and administrators only; the trail is only
-ever added to (the database refuses changes). ``/audit?action=sign-off&user=claire``."""
+ever added to (the database refuses changes). ``/audit?action=sign-off&user=claire``. Requests to the JSON API
+without a valid token are listed as counted entries, one per client address and minute."""
 
 from __future__ import annotations
 
@@ -41,9 +42,12 @@ def layout(action=None, user=None, **_query):
     action = first(action) if first(action) in trail.ACTIONS else None
     user = first(user) or None
     with read_session() as session:
-        events = trail.recent(session, LIMIT + 1, action=action, username=user)
+        events = [event_row(e) for e in trail.recent(session, LIMIT + 1, action=action, username=user)]
+        if action in (None, "api-refused") and user in (None, "anonymous"):
+            events += [tally_row(t) for t in trail.recent_tallies(session, LIMIT + 1)]
         users = trail.usernames(session)
-    rows = [event_row(e) for e in events[:LIMIT]]
+    events.sort(key=lambda row: row["at"] or "", reverse=True)
+    rows = events[:LIMIT]
     more = len(events) > LIMIT
     return html.Div([
         dcc.Location(id=ids.url, refresh="callback-nav"),
@@ -71,6 +75,13 @@ def event_row(event) -> dict:
     return {"at": event.at.isoformat(sep=" ", timespec="seconds") if event.at else None, "user": event.username,
             "action": trail.ACTIONS.get(event.action, event.action), "target": event.target,
             "detail": detail_text(event.detail)}
+
+
+def tally_row(tally) -> dict:
+    """A counted entry: every request without a valid token from one address in one minute."""
+    return {"at": tally.window_start.isoformat(sep=" ", timespec="seconds"), "user": "anonymous",
+            "action": trail.ACTIONS["api-refused"], "target": tally.key,
+            "detail": f"requests: {tally.count} · last: {tally.last_at.isoformat(sep=' ', timespec='seconds')}"}
 
 
 def detail_text(detail) -> str:

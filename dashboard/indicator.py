@@ -91,8 +91,9 @@ def layout(code=None, period=None, saved=None, **_query):
         series = _series(session, ind, prog, quarter, plan)
         records = None if _records_withheld() else record_rows(session, ind, quarter.code)
         targets = {t.period: t.value for t in ind.targets}
-        changes = [(c.changed_at, c.changed_by, history.describe(c), c.reason, c.comment)
-                   for c in history.changes(session, ind.code)[:CHANGES_SHOWN]]
+        # a donor officer reads the change and its reason, not who in the programme typed it
+        changes = [(c.changed_at, None if role() == "donor" else c.changed_by, history.describe(c), c.reason,
+                    c.comment) for c in history.changes(session, ind.code)[:CHANGES_SHOWN]]
         banner = saved_banner(session, first(saved), {ind.code}) if can(EDITORS) else None
         editor = (indicator_form(ind, _signed_years(session, prog)) if can(EDITORS) else None)
     info = item.indicator
@@ -215,7 +216,8 @@ def _reference_sheet(ind, info, targets: dict, changes: list) -> dbc.Card:
             html.Table(html.Tbody(target_rows), className="table table-sm mb-3 targets-table"),
             _more_of_the_sheet(ind.reference_sheet or {}),
             html.H3("Changes", className="h6 mt-3"),
-            html.Ul([html.Li([html.Span(f"{when.day} {when:%b %Y}", className="text-muted"), f" · {who} · {what}",
+            html.Ul([html.Li([html.Span(f"{when.day} {when:%b %Y}", className="text-muted"),
+                              f" · {who} · {what}" if who else f" · {what}",
                               html.Span(f" · {reason}" + (f": {comment}" if comment else ""),
                                         className="text-muted")], className="small")
                      for when, who, what, reason, comment in changes], className="list-unstyled mb-0",

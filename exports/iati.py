@@ -3,13 +3,19 @@
 Choices (the standard leaves them to the publisher):
 - Identifier ``XM-DAC-47066-<CODE>``; IOM (XM-DAC-47066, multilateral, type 40) reports and implements; the
   donor funds (role 1); the programme's partners other than IOM implement beside it (role 4). The donor's and
-  partners' organisation types are the programme file's (``organisation_types``); a name it does not type
-  goes without one.
+  partners' IATI identifiers and organisation types are the programme file's (``iati.identifiers``,
+  ``organisation_types``); a name it does not give goes without one. The donor's award number is an
+  ``other-identifier`` (A9) owned by the donor; ``contact-info`` is the programme file's ``iati.contact``.
+- Where: each district where trainings or awareness events took place up to the report quarter, as a
+  ``location`` with the district's administrative code (the shipped boundaries'), its centre (exactness 2,
+  approximate) and ADM2; never where victims were identified. ``humanitarian="1"`` where the programme file
+  says so (PVR works in refugee camps). Sectors: the programme file's DAC purpose codes and shares.
+- A result is aggregable (``aggregation-status="1"``) when all its indicators are counts, as an indicator is.
 - The activity is described as at the end of the report quarter: status Implementation (2), or Finalisation
   (3) when the report quarter is the programme's last; planned start and end, actual start, and the actual
-  end only once the report quarter reaches it. Recipient country Rwanda; sector DAC 15190 (facilitation of
-  orderly, safe, regular and responsible migration and mobility), the purpose code closest to counter-
-  trafficking work; change ``SECTOR_MIGRATION`` if a donor codes it otherwise.
+  end only once the report quarter reaches it. Recipient country Rwanda; without sectors in the programme
+  file, DAC 15190 (facilitation of orderly, safe, regular and responsible migration and mobility), the
+  purpose code closest to counter-trafficking work.
 - Result type from the logframe level: output 1, outcome 2, goal 3 (impact); a result with no indicator
   is left out (IATI requires one). Measure 1 (unit) or 2 (percentage), ascending; a standard ("F")
   indicator carries ``reference vocabulary="3"``; the baseline is dated at the programme start.
@@ -62,6 +68,7 @@ def render(report: Report) -> bytes:
             "last-updated-datetime": generated,
             XML_LANG: "en",
             "default-currency": c.currency,
+            **({"humanitarian": "1"} if c.humanitarian else {}),
         },
     )
     _text(activity, "iati-identifier", f"{IOM_REF}-{c.programme_code}")
@@ -69,11 +76,15 @@ def render(report: Report) -> bytes:
     _narrative(ET.SubElement(activity, "title"), c.programme_title)
     _narrative(ET.SubElement(activity, "description", {"type": "1"}), c.description or c.programme_title)
 
-    _org(activity, c.donor, role="1", type_=c.organisation_types.get(c.donor))
+    refs = c.organisation_refs
+    _org(activity, c.donor, role="1", ref=refs.get(c.donor), type_=c.organisation_types.get(c.donor))
     _org(activity, IOM_NAME, role="4", ref=IOM_REF, type_=MULTILATERAL)
     for partner in c.partners:
         if partner.strip().lower() not in IOM_NAMES:
-            _org(activity, partner, role="4", type_=c.organisation_types.get(partner))
+            _org(activity, partner, role="4", ref=refs.get(partner), type_=c.organisation_types.get(partner))
+    if c.award_number:  # the donor's own number for the award
+        other = ET.SubElement(activity, "other-identifier", {"ref": c.award_number, "type": "A9"})
+        _narrative(ET.SubElement(other, "owner-org", {"ref": refs[c.donor]} if c.donor in refs else {}), c.donor)
 
     last_quarter = c.period_end >= c.programme_end
     ET.SubElement(activity, "activity-status", {"code": "3" if last_quarter else "2"})
@@ -82,9 +93,14 @@ def render(report: Report) -> bytes:
     _date(activity, "3", c.programme_end)
     if last_quarter:
         _date(activity, "4", c.programme_end)
+    if c.contact:
+        _contact(activity, c.contact)
     ET.SubElement(activity, "activity-scope", {"code": "4"})  # national
     ET.SubElement(activity, "recipient-country", {"code": "RW", "percentage": "100"})
-    ET.SubElement(activity, "sector", {"vocabulary": "1", "code": SECTOR_MIGRATION, "percentage": "100"})
+    for place in c.locations:
+        _location(activity, c.programme_code, place)
+    for code, share in c.sectors or ((SECTOR_MIGRATION, 100.0),):
+        ET.SubElement(activity, "sector", {"vocabulary": "1", "code": code, "percentage": plain(share)})
     for phase in c.phases:
         # A phase's budget is committed (2) once fully pledged, indicative (1) until then.
         status = "2" if phase.pledged >= phase.budget else "1"
@@ -101,8 +117,12 @@ def render(report: Report) -> bytes:
     for group in report.results:
         if not group.indicators:
             continue
-        result = ET.SubElement(activity, "result", {"type": RESULT_TYPES.get(group.level, "9")})
+        countable = "1" if all(ind.unit != "percent" for ind in group.indicators) else "0"
+        result = ET.SubElement(activity, "result", {"type": RESULT_TYPES.get(group.level, "9"),
+                                                    "aggregation-status": countable})
         _narrative(ET.SubElement(result, "title"), f"{group.code}. {group.statement}")
+        if group.description:
+            _narrative(ET.SubElement(result, "description"), group.description)
         for ind in group.indicators:
             _indicator(result, report, ind)
 
@@ -112,7 +132,8 @@ def render(report: Report) -> bytes:
 
 def _indicator(result: ET.Element, report: Report, ind: IndicatorRow) -> None:
     c = report.cover
-    element = ET.SubElement(result, "indicator", {"measure": MEASURES.get(ind.unit, "1"), "ascending": "1"})
+    element = ET.SubElement(result, "indicator", {"measure": MEASURES.get(ind.unit, "1"), "ascending": "1",
+                                                  "aggregation-status": "0" if ind.unit == "percent" else "1"})
     _narrative(ET.SubElement(element, "title"), f"{ind.code} {ind.name}")
     if ind.definition:
         _narrative(ET.SubElement(element, "description"), ind.definition)
@@ -210,6 +231,34 @@ def _org(
         attrs["type"] = type_
     attrs["role"] = role
     _narrative(ET.SubElement(activity, "participating-org", attrs), name)
+
+
+def _contact(activity: ET.Element, contact: dict) -> None:
+    """General enquiries (type 1), in the schema's order of its parts."""
+    info = ET.SubElement(activity, "contact-info", {"type": "1"})
+    _narrative(ET.SubElement(info, "organisation"), contact["organisation"])
+    if contact.get("department"):
+        _narrative(ET.SubElement(info, "department"), contact["department"])
+    for key in ("telephone", "email", "website"):
+        if contact.get(key):
+            _text(info, key, contact[key])
+    if contact.get("mailing_address"):
+        _narrative(ET.SubElement(info, "mailing-address"), contact["mailing_address"])
+
+
+def _location(activity: ET.Element, programme: str, place) -> None:
+    """A district where activities took place: its administrative code as the publisher's reference, its name,
+    its centre (approximate), a first-order administrative region (ADM2: a district)."""
+    location = ET.SubElement(activity, "location", {"ref": f"{programme}-RW-{place.code}"})
+    ET.SubElement(location, "location-reach", {"code": "1"})  # where the activity happens
+    _narrative(ET.SubElement(location, "name"), f"{place.name} District")
+    _narrative(ET.SubElement(location, "description"),
+               f"District {place.code} of Rwanda's administrative boundaries (NISR code)")
+    point = ET.SubElement(location, "point", {"srsName": "http://www.opengis.net/def/crs/EPSG/0/4326"})
+    _text(point, "pos", f"{place.latitude:.4f} {place.longitude:.4f}")
+    ET.SubElement(location, "exactness", {"code": "2"})  # approximate: the district's centre
+    ET.SubElement(location, "location-class", {"code": "1"})  # administrative region
+    ET.SubElement(location, "feature-designation", {"code": "ADM2"})
 
 
 def _date(activity: ET.Element, type_: str, day: date) -> None:

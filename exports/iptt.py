@@ -20,7 +20,7 @@ SHEETS = (
     ("Indicators", "the indicator performance tracking table, grouped by result"),
     ("Disaggregation", "each indicator by disaggregation category: quarter, year to date, life of project"),
     ("Activities", "the quarter's trainings, awareness events, meetings, policy and research steps"),
-    ("Sources", "the uploaded files the figures were computed from, with their SHA-256"),
+    ("Sources", "the uploads the figures were computed from: when, which sheet kinds, how many rows, SHA-256"),
 )
 
 INDICATOR_WIDTHS = [10, 44, 12, 9, 9, 9, 9, 9, 9, 9, 10, 9, 9, 10, 9, 10, 10, 11, 44]
@@ -455,25 +455,18 @@ def _activity_summary(ws, report: Report, header: int) -> int:
 
 def write_sources(wb: Workbook, report: Report) -> None:
     ws = wb.create_sheet("Sources")
-    columns = [36, 68, 16, 20, 10, 28]
+    columns = [20, 34, 10, 68]
     x.widths(ws, columns)
     _titles(ws, report, "Sources: the uploads the figures were computed from")
     header = 5
-    x.header_row(
-        ws,
-        header,
-        ["File", "SHA-256", "Uploaded by", "Uploaded (UTC)", "Rows used", "Sheet kinds"],
-        height=18,
-    )
+    x.header_row(ws, header, ["Uploaded (UTC)", "Sheet kinds", "Rows used", "SHA-256 of the file"], height=18)
     mono = Font(name="Consolas", size=9)
     row = header + 1
     for s in report.sources:
-        x.text(ws.cell(row, 1), s.filename)
-        x.text(ws.cell(row, 2), s.sha256, font=mono)
-        x.text(ws.cell(row, 3), s.uploaded_by)
-        x.when(ws.cell(row, 4), s.uploaded_at)
-        x.number(ws.cell(row, 5), s.rows)
-        x.text(ws.cell(row, 6), ", ".join(s.kinds))
+        x.when(ws.cell(row, 1), s.uploaded_at)
+        x.text(ws.cell(row, 2), ", ".join(s.kinds))
+        x.number(ws.cell(row, 3), s.rows)
+        x.text(ws.cell(row, 4), s.sha256, font=mono)
         x.grid(ws, row, 1, len(columns))
         x.fit_row(ws, row, columns)
         row += 1

@@ -30,5 +30,5 @@ def tidy_case_referrals(session: Session) -> list[str]:
     session.flush()
     if not changed:
         return []
-    return [f"Referred organisations: {changed:,} kept as typed are now their provider or "
-            f"'{providers.OTHER}'"]
+    line = f"Referred organisations: {changed:,} kept as typed are now their provider or '{providers.OTHER}'"
+    return [line]

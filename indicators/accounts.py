@@ -1,36 +1,42 @@
 """User accounts: argon2 password hashes, roles, the donor a donor officer belongs to, sign-in under attack,
-and the changes an administrator makes (each of which ends the user's sessions).
+and the changes an administrator makes (each of which ends the user's sessions and API tokens).
 
-Sign-in (``authenticate``): the attempt is counted for the name and for the client address before any
-password is checked (``indicators.throttle``), and that count is committed at once so every worker sees it.
-From the SLOW_AFTER-th failure for a name each answer is delayed; the LOCK_AFTER-th locks the name for
-LOCK_FOR, and no attempt past it is checked at all, however many arrive together. An address is locked after
-ADDRESS_LOCK_AFTER failures. An unknown name costs the same argon2 check as a known one (a fixed dummy hash),
-so the time of an answer does not tell which names exist.
+Sign-in (``authenticate``) and every other check of a password (``confirm_password``: the password page,
+minting an API token, setting up two-step sign-in) go through ``indicators.throttle``: the check is reserved
+for the name and for the client address, and committed, before any password is checked, so every worker
+sees it. From the SLOW_AFTER-th failure for a name each answer is delayed; the LOCK_AFTER-th failure locks
+the name for LOCK_FOR, and no attempt past it is checked at all, however many arrive together; a right
+password gives its place back, so right passwords arriving together never lock anyone. An address is locked
+after ADDRESS_LOCK_AFTER failures. An unknown name costs the same argon2 check as a known one (a fixed dummy
+hash), so the time of an answer does not tell which names exist.
+
+Recovery ends what the account had handed out: a password change or reset, a role change and disabling the
+user end every session and revoke every API token of the user, in the same transaction, audited.
 """
 
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indicators import sessions, throttle
+from indicators import passwords, sessions, throttle, tokens
 from indicators.models import ROLES, Programme, User, utcnow
 
 STAFF_ROLES = ("admin", "manager", "officer")
 
 _hasher = PasswordHasher()
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 SLOW_AFTER = 3
 LOCK_AFTER = 5
-LOCK_FOR = timedelta(minutes=15)
+LOCK_FOR = throttle.LOCK_FOR
 # One office behind one address shares this; high enough for colleagues' typos, low enough to stop a sweep.
 ADDRESS_LOCK_AFTER = 30
 FORGET_AFTER = throttle.FORGET_AFTER
@@ -50,7 +56,7 @@ def add_user(session: Session, username: str, password: str, role: str, donor: s
     if not username:
         raise AccountError("a user name is needed")
     _check_role(session, role, donor)
-    _check_password(password)
+    _check_password(password, username)
     if session.scalar(select(User).where(User.username == username)):
         raise AccountError(f"a user named {username!r} already exists")
     user = User(username=username, password_hash=_hasher.hash(password), role=role, donor=donor,
@@ -73,9 +79,10 @@ def _check_role(session: Session, role: str, donor: str | None) -> None:
         raise AccountError("--donor is only for users with the donor role")
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+def _check_password(password: str, username: str) -> None:
+    problem = passwords.problem(password, username)
+    if problem:
+        raise AccountError(problem)
 
 
 def verify_password(user: User, password: str) -> bool:
@@ -96,48 +103,44 @@ class SignIn:
     delay: float  # seconds to wait before answering (slows guessing)
 
 
+def _limits(username: str, address: str | None) -> list[throttle.Limit]:
+    limits = [throttle.Limit(f"address:{address[:100]}", ADDRESS_LOCK_AFTER, "from this address")] if address else []
+    return limits + [throttle.Limit("name:" + username.strip().lower()[:110], LOCK_AFTER)]
+
+
 def authenticate(session: Session, username: str, password: str, now: datetime | None = None,
-                 address: str | None = None, commit: Callable[[], None] | None = None) -> SignIn:
-    """Check a sign-in. The attempt's count is committed (``commit``, the session's own by default; a test
-    inside one transaction passes ``flush``) before the password is checked; what follows (forgetting the
-    failures, the lock, the time of the sign-in) is left for the caller to commit."""
-    now = now or utcnow()
-    commit = commit or session.commit
-    name_key = "name:" + username.strip().lower()[:110]
-    address_key = f"address:{address[:100]}" if address else None
-    if address_key:
-        counted = throttle.count(session, address_key, now)
-        if counted.locked(now) or counted.attempt > ADDRESS_LOCK_AFTER:
-            if not counted.locked(now):
-                throttle.lock(session, address_key, now + LOCK_FOR, now)
-            commit()
-            return SignIn(None, _locked_message(counted.locked_until or now + LOCK_FOR, now, "from this address"), 0)
-    counted = throttle.count(session, name_key, now)
-    if counted.locked(now) or counted.attempt > LOCK_AFTER:
-        if not counted.locked(now):
-            throttle.lock(session, name_key, now + LOCK_FOR, now)
-        commit()
-        return SignIn(None, _locked_message(counted.locked_until or now + LOCK_FOR, now), 0)
-    commit()  # every worker now sees this attempt counted, before its password is checked
-    user = session.scalar(select(User).where(User.username == username.strip()))
-    right = _verify(user.password_hash if user is not None else DUMMY_HASH, password)
-    if right and user is not None and user.active:
-        throttle.forget(session, name_key, upto=counted.attempt)
-        if address_key:
-            throttle.uncount(session, address_key)
-        user.last_sign_in_at = now
-        return SignIn(user, None, 0)
-    if counted.attempt >= LOCK_AFTER:
-        throttle.lock(session, name_key, now + LOCK_FOR, now)
-        return SignIn(None, "Too many failed sign-ins: this account is locked for 15 minutes.", 0)
-    delay = float(counted.attempt - SLOW_AFTER + 1) if counted.attempt >= SLOW_AFTER else 0.0
-    return SignIn(None, WRONG, delay)
+                 address: str | None = None, commit: Callable[[], None] | None = None,
+                 wait: Callable[[float], None] = time.sleep) -> SignIn:
+    """Check a sign-in. The check is reserved and committed (``commit``, the session's own by default; a test
+    inside one transaction passes ``flush``) before the password is checked; what follows (settling the
+    count, the lock, the time of the sign-in) is left for the caller to commit."""
+    found: list[User] = []
+
+    def check() -> bool:
+        user = session.scalar(select(User).where(User.username == username.strip()))
+        right = _verify(user.password_hash if user is not None else DUMMY_HASH, password)
+        if right and user is not None and user.active:
+            found.append(user)
+            return True
+        return False
+
+    outcome = throttle.guarded(session, _limits(username, address), check, wrong=WRONG, now=now,
+                               commit=commit or session.commit, slow_after=SLOW_AFTER, wait=wait)
+    if not outcome.ok:
+        return SignIn(None, outcome.message, outcome.delay)
+    found[0].last_sign_in_at = now or utcnow()
+    return SignIn(found[0], None, 0)
 
 
-def _locked_message(until: datetime, now: datetime, where: str = "") -> str:
-    minutes = max(1, round((until - now).total_seconds() / 60))
-    return (f"Too many failed sign-ins{' ' + where if where else ''}: "
-            f"try again in {minutes} minute{'s' if minutes > 1 else ''}.")
+def confirm_password(session: Session, user: User, password: str, address: str | None = None,
+                     commit: Callable[[], None] | None = None, now: datetime | None = None,
+                     wait: Callable[[float], None] = time.sleep) -> SignIn:
+    """A signed-in user's password asked again (to change it, to mint a token, to set up two-step sign-in):
+    throttled exactly as a sign-in, counted on the same name and address."""
+    outcome = throttle.guarded(session, _limits(user.username, address), lambda: verify_password(user, password),
+                               wrong="The current password is wrong.", now=now, commit=commit or session.commit,
+                               slow_after=SLOW_AFTER, wait=wait)
+    return SignIn(user if outcome.ok else None, outcome.message, outcome.delay)
 
 
 # --- what an administrator (or the user) changes -----------------------------------------------------------
@@ -166,49 +169,58 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
-def set_active(session: Session, username: str, active: bool) -> User:
-    """Disable (every session of the user ends at once) or enable a user."""
+def _recovered(session: Session, user: User, by: str | None, reason: str) -> None:
+    """What the account had handed out ends: every session, and every API token (audited)."""
+    sessions.end_all(session, user.id)
+    tokens.revoke_all(session, user, by=by or user.username, reason=reason)
+
+
+def set_active(session: Session, username: str, active: bool, *, by: str | None = None) -> User:
+    """Disable (every session and API token of the user ends at once) or enable a user."""
     user = get_user(session, username)
     if user.active == active:
         raise AccountError(f"{user.username} is already {'enabled' if active else 'disabled'}")
     user.active = active
     if not active:
-        sessions.end_all(session, user.id)
+        _recovered(session, user, by, "user disabled")
     return user
 
 
-def set_role(session: Session, username: str, role: str, donor: str | None = None) -> User:
-    """A new role (and donor, for donor officers); the user's sessions end, so the new role holds at once."""
+def set_role(session: Session, username: str, role: str, donor: str | None = None, *,
+             by: str | None = None) -> User:
+    """A new role (and donor, for donor officers); the user's sessions and tokens end, so the new role holds
+    at once and a token made for the old one reads nothing more."""
     user = get_user(session, username)
     _check_role(session, role, donor)
     if (user.role, user.donor) == (role, donor or None):
         raise AccountError(f"{user.username} already has the role {role}{' for ' + donor if donor else ''}")
     user.role, user.donor = role, donor or None
-    sessions.end_all(session, user.id)
+    _recovered(session, user, by, "role changed")
     return user
 
 
-def reset_password(session: Session, username: str) -> tuple[User, str]:
-    """A random one-time password the user must change at their next sign-in; their sessions end."""
+def reset_password(session: Session, username: str, *, by: str | None = None) -> tuple[User, str]:
+    """A random one-time password the user must change at their next sign-in; their sessions and tokens end."""
     user = get_user(session, username)
     password = one_time_password()
     user.password_hash = _hasher.hash(password)
     user.must_change_password = True
-    sessions.end_all(session, user.id)
+    _recovered(session, user, by, "password reset")
     return user, password
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
-    """The user's own change: the current password is checked, the new one must differ. Every session of
-    the user ends; the caller starts a new one for the browser that made the change."""
-    if not verify_password(user, current):
+def change_password(session: Session, user: User, current: str, new: str, *, verified: bool = False) -> None:
+    """The user's own change: the current password is checked (unless the caller has, throttled), the new one
+    must be usable and differ. Every session and token of the user ends; the caller starts a new session for
+    the browser that made the change."""
+    if not verified and not verify_password(user, current):
         raise AccountError("the current password is wrong")
-    _check_password(new)
+    _check_password(new, user.username)
     if new == current:
         raise AccountError("the new password must differ from the current one")
     user.password_hash = _hasher.hash(new)
     user.must_change_password = False
-    sessions.end_all(session, user.id)
+    _recovered(session, user, user.username, "password changed")
 
 
 def one_time_password() -> str:

@@ -16,7 +16,7 @@ from indicators import kinds, periods
 from indicators.kinds import KindSpec, Summary
 from indicators.models import Case, Programme, Upload
 from indicators.periods import Period
-from indicators.report import ActivityRow, ActivitySummary, CaseCounts, SourceRow
+from indicators.report import ActivityRow, ActivitySummary, CaseCounts, SourceRow, day_in_words
 
 # A quarter with more activity records than this is summarised (by kind, place and group) rather than
 # listed: a donor reads an annex of a few hundred lines, and the dashboard lists and exports every record.
@@ -94,7 +94,8 @@ def _upload_names(session: Session, programme: Programme, period: Period) -> dic
                                                                    table.c.upload_id.is_not(None))))
     if not ids:
         return {}
-    return dict(session.execute(select(Upload.id, Upload.filename).where(Upload.id.in_(ids))).all())
+    return {upload_id: f"upload of {day_in_words(when.date())}"
+            for upload_id, when in session.execute(select(Upload.id, Upload.uploaded_at).where(Upload.id.in_(ids)))}
 
 
 def _source(record, uploads: dict[int, str]) -> str | None:
@@ -104,6 +105,20 @@ def _source(record, uploads: dict[int, str]) -> str | None:
     where = ", ".join(p for p in (record.source_sheet and f"sheet {record.source_sheet}",
                                   record.source_row and f"row {record.source_row}") if p)
     return f"{name} ({where})" if where else name
+
+
+def activity_districts(session: Session, programme: Programme, period: Period) -> list[str]:
+    """The districts where the annex's kinds of activities took place, from the programme's start through the
+    report quarter (cases are not activities: where victims were found is never published this way)."""
+    codes = [q.code for q in periods.quarters_between(programme.start_date, period.end, programme.calendar)]
+    found: set[str] = set()
+    for spec in kinds.in_report():
+        table = spec.table
+        if "district" not in table.c:
+            continue
+        found.update(session.scalars(select(table.c.district).distinct().where(
+            table.c.programme_id == programme.id, table.c.quarter.in_(codes), table.c.district.is_not(None))))
+    return sorted(found)
 
 
 # --- provenance -------------------------------------------------------------------------------------------
@@ -131,8 +146,8 @@ def source_rows(session: Session, programme: Programme, period: Period) -> tuple
     if not counts:
         return [], unsourced
     uploads = session.scalars(select(Upload).where(Upload.id.in_(counts)).order_by(Upload.uploaded_at, Upload.id))
-    rows = [SourceRow(u.filename, u.sha256, u.uploaded_by, u.uploaded_at, counts[u.id],
-                      tuple(k for k in kinds.KEYS if k in fed[u.id])) for u in uploads]
+    rows = [SourceRow(u.sha256, u.uploaded_at, counts[u.id], tuple(k for k in kinds.KEYS if k in fed[u.id]))
+            for u in uploads]
     return rows, unsourced
 
 

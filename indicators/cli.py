@@ -49,7 +49,9 @@ def register(commands, formats, upkeep=()) -> None:
     users = commands.add_parser("users", help="manage who can sign in")
     user_commands = users.add_subparsers(dest="users_command", metavar="COMMAND", required=True)
     add = user_commands.add_parser(
-        "add", help="add a user", description="Add a user. The password comes from CTMONITOR_PASSWORD or a prompt.")
+        "add", help="add a user", description="Add a user. The password comes from CTMONITOR_PASSWORD or a prompt: "
+                                              "at least 10 characters, not one of the 100,000 most common "
+                                              "passwords, not the user's name.")
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=["admin", "manager", "officer", "donor"])
     add.add_argument("--donor", help="for --role donor: the donor whose programmes the user may see")
@@ -75,6 +77,13 @@ def register(commands, formats, upkeep=()) -> None:
     role.add_argument("--role", required=True, choices=["admin", "manager", "officer", "donor"])
     role.add_argument("--donor", help="for --role donor: the donor whose programmes the user may see")
     role.set_defaults(handler=cmd_users_role)
+    second = user_commands.add_parser(
+        "reset-two-step", help="turn a user's two-step sign-in off (a lost phone and recovery codes)",
+        description="Turn off a user's two-step sign-in and end their sessions, for someone who lost both their "
+                    "phone and their recovery codes; they set it up again at their next sign-in if their role "
+                    "requires it (CTMONITOR_REQUIRE_TOTP).")
+    second.add_argument("name")
+    second.set_defaults(handler=cmd_users_reset_two_step)
 
     narrative = commands.add_parser("narrative", help="write or show deviation narratives",
                                     description="Deviation narratives per indicator and report quarter; they "
@@ -283,7 +292,7 @@ def cmd_users_active(args, settings: Settings) -> int:
     from indicators import accounts  # argon2: for the user commands alone
 
     def change(session):
-        user = accounts.set_active(session, args.name, args.active)
+        user = accounts.set_active(session, args.name, args.active, by=_login_name())
         audit.record(session, _login_name(), "user-enabled" if args.active else "user-disabled", user.username,
                      via="command line")
         return f"User {user.username} {'enabled' if args.active else 'disabled; their sessions have ended'}"
@@ -295,7 +304,7 @@ def cmd_users_reset(args, settings: Settings) -> int:
     from indicators import accounts  # argon2: for the user commands alone
 
     def change(session):
-        user, password = accounts.reset_password(session, args.name)
+        user, password = accounts.reset_password(session, args.name, by=_login_name())
         audit.record(session, _login_name(), "password-reset", user.username, via="command line")
         return (f"One-time password for {user.username}: {password}\n"
                 "Give it to them in person; they must choose their own at the next sign-in.")
@@ -309,12 +318,27 @@ def cmd_users_role(args, settings: Settings) -> int:
     def change(session):
         before = accounts.get_user(session, args.name)
         old = before.role + (f" ({before.donor})" if before.donor else "")
-        user = accounts.set_role(session, args.name, args.role, args.donor)
+        user = accounts.set_role(session, args.name, args.role, args.donor, by=_login_name())
         audit.record(session, _login_name(), "role-changed", user.username, role=user.role, donor=user.donor,
                      before=old, via="command line")
         return f"User {user.username} is now {user.role}{' for ' + user.donor if user.donor else ''}"
 
     return _change_user(settings, "set-role", change)
+
+
+def cmd_users_reset_two_step(args, settings: Settings) -> int:
+    from indicators import accounts, sessions, two_step  # argon2: for the user commands alone
+
+    def change(session):
+        user = accounts.get_user(session, args.name)
+        if not two_step.enabled(user):
+            raise accounts.AccountError(f"{user.username} has no two-step sign-in")
+        two_step.turn_off(user)
+        sessions.end_all(session, user.id)
+        audit.record(session, _login_name(), "two-step-disabled", user.username, via="command line")
+        return f"Two-step sign-in of {user.username} turned off; their sessions have ended"
+
+    return _change_user(settings, "reset-two-step", change)
 
 
 def cmd_narrative_set(args, settings: Settings) -> int:

@@ -15,7 +15,8 @@ def register(commands) -> None:
     sub = tokens.add_subparsers(dest="tokens_command", metavar="COMMAND", required=True)
     add = sub.add_parser("add", help="make a token for a user (printed once)")
     add.add_argument("--user", required=True, metavar="NAME")
-    add.add_argument("--expires", type=int, metavar="DAYS", help="days until it stops working (default: never)")
+    add.add_argument("--expires", type=int, metavar="DAYS",
+                     help="days until it stops working (default and longest: CTMONITOR_TOKEN_MAX_DAYS, 365)")
     add.add_argument("--name", metavar="LABEL", help="what it is for, e.g. 'MEL dashboard'")
     add.set_defaults(handler=cmd_add)
     listing = sub.add_parser("list", help="tokens with their user, state and last use (never the token)")
@@ -32,9 +33,10 @@ def cmd_add(args, settings: Settings) -> int:
     store = Store(settings)
     try:
         with store.begin() as session:
+            # Run by an administrator on the server: no password is asked (the browser asks the user's).
             text, row = tokens.create(session, args.user, by=audit.command_line_user(), name=args.name,
-                                      days=args.expires)
-            expires = f"expires {row.expires_at:%Y-%m-%d %H:%M} UTC" if row.expires_at else "does not expire"
+                                      days=args.expires, max_days=settings.token_max_days)
+            expires = f"expires {row.expires_at:%Y-%m-%d %H:%M} UTC"
     except tokens.TokenError as exc:
         print(f"ctmonitor tokens add: {exc}", file=sys.stderr)
         return 1
@@ -51,7 +53,8 @@ def cmd_list(args, settings: Settings) -> int:
     store = Store(settings)
     with store.Session() as session:
         rows = tokens.listed(session, args.user)
-        lines = [f"{token.prefix}…  {user:<16} {tokens.state(token):<8} {token.name or '':<24} "
+        lines = [f"{token.prefix}…  {user:<16} {tokens.state(token, max_days=settings.token_max_days):<8} "
+                 f"{token.name or '':<24} "
                  f"made {token.created_at:%Y-%m-%d} by {token.created_by}"
                  + (f", expires {token.expires_at:%Y-%m-%d}" if token.expires_at else "")
                  + (f", last used {token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else ", never used")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from indicators import history, kinds, periods, vocabulary
 from indicators.measures import MEASURES
+from indicators.publishing import IatiDef
 from indicators.models import Indicator, Phase, Programme, Result, Target
 
 
@@ -121,6 +122,7 @@ class ResultDef(_Strict):
     level: Literal[vocabulary.LEVELS]  # type: ignore[valid-type]
     category: Literal[vocabulary.CATEGORIES] | None = None  # type: ignore[valid-type]
     statement: str
+    description: str | None = None  # what the result covers, in a few sentences (IATI's result description)
     indicators: list[IndicatorDef] = Field(default_factory=list)
 
     @field_validator("code", mode="before")
@@ -158,6 +160,7 @@ class ProgrammeDef(_Strict):
         default_factory=dict)
     # the programme the Victims profile opens on when the link names none
     victims_default: bool = False
+    iati: IatiDef = Field(default_factory=IatiDef)
     phases: list[PhaseDef] = Field(default_factory=list)
     results: list[ResultDef]
 
@@ -165,6 +168,10 @@ class ProgrammeDef(_Strict):
     def _consistent(self) -> "ProgrammeDef":
         if self.end_date < self.start_date:
             raise ValueError("end_date is before start_date")
+        named = {self.donor, *self.partners}
+        unknown = [name for name in self.iati.identifiers if name not in named]
+        if unknown:
+            raise ValueError(f"iati.identifiers: {unknown[0]!r} is neither the donor nor a partner")
         years = {p.code for p in periods.years_between(self.start_date, self.end_date, self.calendar)}
         codes = set()
         for result in self.results:
@@ -263,7 +270,8 @@ def _upsert(session: Session, definition: ProgrammeDef, source_file: str | None,
     if programme is None:
         programme = Programme(code=definition.code)
         session.add(programme)
-    fields = definition.model_dump(exclude={"phases", "results"})
+    fields = definition.model_dump(exclude={"phases", "results", "iati"}) | {
+        "iati": definition.iati.model_dump(mode="json", exclude_none=True)}
     _assign(programme, fields)
     if programme.source_file != source_file:
         programme.source_file = source_file
@@ -287,7 +295,8 @@ def _upsert(session: Session, definition: ProgrammeDef, source_file: str | None,
             result = Result(code=result_def.code)
             programme.results.append(result)
         _assign(result, dict(level=result_def.level, category=result_def.category,
-                             statement=result_def.statement, sort_order=r_order))
+                             statement=result_def.statement, description=result_def.description,
+                             sort_order=r_order))
         for indicator_def in result_def.indicators:
             order += 1
             indicator = indicators.pop(indicator_def.code, None)
@@ -443,7 +452,8 @@ def from_store(programme: Programme) -> ProgrammeDef:
                 change_log=[ChangeDef.model_validate(entry) for entry in history.entries(indicator)],
             ))
         results.append(ResultDef(code=result.code, level=result.level, category=result.category,
-                                 statement=result.statement, indicators=indicators))
+                                 statement=result.statement, description=result.description,
+                                 indicators=indicators))
     phases = [PhaseDef(name=p.name, start_date=p.start_date, end_date=p.end_date, budget=p.budget, pledged=p.pledged,
                        pledged_by=p.pledged_by) for p in sorted(programme.phases, key=lambda p: p.start_date)]
     return ProgrammeDef(
@@ -452,7 +462,8 @@ def from_store(programme: Programme) -> ProgrammeDef:
         government_lead=programme.government_lead, start_date=programme.start_date, end_date=programme.end_date,
         calendar=programme.calendar, currency=programme.currency, description=programme.description,
         report_format=programme.report_format, organisation_types=dict(programme.organisation_types or {}),
-        victims_default=bool(programme.victims_default), phases=phases, results=results)
+        victims_default=bool(programme.victims_default), iati=IatiDef.model_validate(programme.iati or {}),
+        phases=phases, results=results)
 
 
 def to_yaml(definition: ProgrammeDef, note: str | None = None) -> str:
@@ -471,7 +482,13 @@ def to_yaml(definition: ProgrammeDef, note: str | None = None) -> str:
                 indicator.pop("reference_sheet")
         if not result.get("indicators"):
             result.pop("indicators", None)
-    for key in ("partners", "phases", "organisation_types"):
+    iati = data.get("iati") or {}
+    for key in ("identifiers", "sectors"):
+        if not iati.get(key):
+            iati.pop(key, None)
+    if not iati.get("humanitarian"):
+        iati.pop("humanitarian", None)
+    for key in ("partners", "phases", "organisation_types", "iati"):
         if not data.get(key):
             data.pop(key, None)
     header = "".join(f"# {line}\n" for line in (note or "").splitlines())

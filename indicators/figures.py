@@ -115,6 +115,7 @@ class IndicatorInfo:
     disaggregations: list[str]
     data_source: str | None
     targets: dict[str, float]  # FY2019 / 2012 / LOP -> value
+    result_description: str | None = None
 
     @property
     def milestone(self) -> bool:
@@ -325,7 +326,7 @@ def indicator_info(indicator: Indicator) -> IndicatorInfo:
         baseline=indicator.baseline, measure=dict(indicator.measure or {}), source_kind=indicator.source_kind,
         source_filter=dict(indicator.source_filter or {}), date_field=indicator.date_field,
         disaggregations=list(indicator.disaggregations or []), data_source=indicator.data_source,
-        targets={t.period: t.value for t in indicator.targets},
+        targets={t.period: t.value for t in indicator.targets}, result_description=result.description,
     )
 
 

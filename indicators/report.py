@@ -65,6 +65,16 @@ class Revision:
 
 
 @dataclass(frozen=True)
+class Location:
+    """A district where activities took place: its administrative code and centre (``indicators.geography``)."""
+
+    name: str
+    code: str
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
 class Cover:
     programme_code: str
     programme_title: str
@@ -90,6 +100,14 @@ class Cover:
     missing_narratives: tuple[str, ...] = ()  # indicators off target by more than 15% with no narrative
     # donor or partner name -> IATI organisation type code, from the programme file
     organisation_types: dict[str, str] = field(default_factory=dict)
+    # what the IATI record publishes beyond the logframe (the programme file's ``iati:``): donor or partner
+    # name -> IATI organisation identifier; (DAC purpose code, percentage); humanitarian; whom to contact
+    organisation_refs: dict[str, str] = field(default_factory=dict)
+    sectors: tuple[tuple[str, float], ...] = ()
+    humanitarian: bool = False
+    contact: dict | None = None
+    # the districts where the programme's activities took place up to the report quarter
+    locations: tuple[Location, ...] = ()
     revision: Revision | None = None  # a re-issue: the version it replaces and what changed since
 
     @property
@@ -184,6 +202,7 @@ class ResultGroup:
     level: str  # goal | outcome | output
     statement: str
     indicators: tuple[IndicatorRow, ...]
+    description: str | None = None
 
     @property
     def level_name(self) -> str:
@@ -223,7 +242,7 @@ class ActivityRow:
     male: int | None = None
     total: int | None = None
     notes: str | None = None
-    source: str | None = None  # file, sheet and row the record came from
+    source: str | None = None  # the upload (by its date), sheet and row the record came from
 
 
 @dataclass(frozen=True)
@@ -249,9 +268,10 @@ class CaseCounts:
 
 @dataclass(frozen=True)
 class SourceRow:
-    filename: str
+    """An upload feeding the figures, as a donor may read of it: what it held and when, never its file's name
+    or who sent it (internal names); its SHA-256 lets the programme find the very file."""
+
     sha256: str
-    uploaded_by: str
     uploaded_at: datetime
     rows: int  # stored rows from this upload that feed the figures up to the report quarter
     kinds: tuple[str, ...]

@@ -16,8 +16,16 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indicators import disclosure, kinds, periods, signoff, versions
-from indicators.annex import LIST_LIMIT, activity_count, activity_rows, activity_summary, case_counts, source_rows
+from indicators import disclosure, geography, kinds, periods, signoff, versions
+from indicators.annex import (
+    LIST_LIMIT,
+    activity_count,
+    activity_districts,
+    activity_rows,
+    activity_summary,
+    case_counts,
+    source_rows,
+)
 from indicators.figures import (
     Figure,
     FiguresError,
@@ -34,6 +42,7 @@ from indicators.report import (
     Cover,
     DisaggregationRow,
     IndicatorRow,
+    Location,
     PeriodActual,
     PeriodTarget,
     PhaseFunding,
@@ -130,7 +139,8 @@ def build_report(
     pf = programme_figures
     programme = session.scalar(select(Programme).where(Programme.code == pf.programme.code))
     prepared = prepared or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    cover = build_cover(pf, prepared=prepared, programme=programme)
+    cover = build_cover(pf, prepared=prepared, programme=programme,
+                        districts=activity_districts(session, programme, pf.period) if programme else ())
     results = group_results(pf, history=_history(pf, history))
     disaggregations = tuple(disaggregation_rows(pf))
     if programme is None:  # figures built by hand for a programme not in the store
@@ -152,7 +162,8 @@ def build_report(
     )
 
 
-def build_cover(pf: ProgrammeFigures, *, prepared: datetime, programme: Programme | None = None) -> Cover:
+def build_cover(pf: ProgrammeFigures, *, prepared: datetime, programme: Programme | None = None,
+                districts=()) -> Cover:
     info = pf.programme
     phases = ()
     if programme is not None:
@@ -169,6 +180,7 @@ def build_cover(pf: ProgrammeFigures, *, prepared: datetime, programme: Programm
             for p in programme.phases
         )
     words = (programme.organisation_types or {}) if programme is not None else {}
+    publishing = (programme.iati or {}) if programme is not None else {}
     return Cover(
         programme_code=info.code,
         programme_title=info.title,
@@ -194,19 +206,25 @@ def build_cover(pf: ProgrammeFigures, *, prepared: datetime, programme: Programm
         missing_narratives=tuple(f.indicator.code for f in pf.indicators if f.needs_narrative),
         organisation_types={name: IATI_ORGANISATION_TYPES[word] for name, word in words.items()
                             if word in IATI_ORGANISATION_TYPES},
+        organisation_refs=dict(publishing.get("identifiers") or {}),
+        sectors=tuple((s["code"], float(s.get("percentage", 100))) for s in publishing.get("sectors") or ()),
+        humanitarian=bool(publishing.get("humanitarian")),
+        contact=publishing.get("contact") or None,
+        locations=tuple(Location(d.name, d.code, d.latitude, d.longitude)
+                        for d in (geography.districts().get(name) for name in districts) if d is not None),
     )
 
 
 def group_results(pf: ProgrammeFigures, history: dict[str, ProgrammeFigures]) -> tuple[ResultGroup, ...]:
     """Indicators under their results, in the logframe's order (results in order of first appearance)."""
-    groups: dict[str, tuple[str, str, list[IndicatorRow]]] = {}
+    groups: dict[str, tuple[str, str, str | None, list[IndicatorRow]]] = {}
     for figures in pf.indicators:
         info = figures.indicator
         row = indicator_row(pf, figures, history)
-        groups.setdefault(info.result_code, (info.result_level, info.result_statement, []))[2].append(row)
-    return tuple(
-        ResultGroup(code, level, statement, tuple(rows)) for code, (level, statement, rows) in groups.items()
-    )
+        groups.setdefault(info.result_code, (info.result_level, info.result_statement, info.result_description,
+                                             []))[3].append(row)
+    return tuple(ResultGroup(code, level, statement, tuple(rows), description)
+                 for code, (level, statement, description, rows) in groups.items())
 
 
 def indicator_row(

@@ -41,6 +41,10 @@ class Settings:
     proxies: int = 0
     # Requests a JSON API token may make per minute before it is answered 429.
     api_rate_limit: int = 120
+    # The longest an API token may live, in days (a token made for longer is refused).
+    token_max_days: int = 365
+    # Roles that must sign in with a second step (a TOTP code from an authenticator app), e.g. admin, manager.
+    require_totp: tuple[str, ...] = ()
     # The key of case pseudonyms (CTMONITOR_PSEUDONYM_KEY); None: the one kept in <data dir>/pseudonym_key,
     # made on first use (``indicators.pseudonyms``). Never derived from ``secret_key``.
     pseudonym_key: str | None = None
@@ -73,6 +77,11 @@ class Settings:
         if env.get("CTMONITOR_API_RATE_PER_MINUTE"):
             optional["api_rate_limit"] = _whole(env["CTMONITOR_API_RATE_PER_MINUTE"], "CTMONITOR_API_RATE_PER_MINUTE",
                                                 default=120)
+        if env.get("CTMONITOR_TOKEN_MAX_DAYS"):
+            optional["token_max_days"] = max(1, _whole(env["CTMONITOR_TOKEN_MAX_DAYS"], "CTMONITOR_TOKEN_MAX_DAYS",
+                                                       default=365))
+        if env.get("CTMONITOR_REQUIRE_TOTP"):
+            optional["require_totp"] = _roles(env["CTMONITOR_REQUIRE_TOTP"], "CTMONITOR_REQUIRE_TOTP")
         return cls(
             database_url=database_url,
             secret_key=secret_key,
@@ -108,6 +117,16 @@ def _whole(text: str | None, name: str, default: int) -> int:
     if value < 0:
         raise SystemExit(f"ctmonitor: {name} must be 0 or more (found {value})")
     return value
+
+
+def _roles(text: str, name: str) -> tuple[str, ...]:
+    from indicators.models.accounts import ROLES
+
+    roles = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        raise SystemExit(f"ctmonitor: {name} names unknown roles {', '.join(unknown)}; roles are {', '.join(ROLES)}")
+    return roles
 
 
 def _kept_secret(data_dir: Path) -> str:

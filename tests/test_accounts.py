@@ -48,8 +48,9 @@ def test_failures_slow_then_lock_even_the_right_password(session):
 
 
 def test_guesses_racing_a_real_sign_in_keep_their_count(session, monkeypatch):
-    """While the right password is being checked, other guesses for the name are counted: the sign-in then
-    forgets nothing, so the guessers still reach the lock after five checks in all."""
+    """While the right password is being checked, other guesses for the name are reserved and checked: the
+    sign-in gives back only its own place and forgets nothing, so the guessers reach the lock after five wrong
+    passwords checked in all (the right one is not one of them)."""
     from indicators import throttle
 
     accounts.add_user(session, "olivier", PASSWORD, "officer")
@@ -58,17 +59,40 @@ def test_guesses_racing_a_real_sign_in_keep_their_count(session, monkeypatch):
 
     def racing(password_hash, password):
         checked.append(password)
-        if password == PASSWORD:  # three guesses counted (and checked later) while this one is checked
+        if password == PASSWORD:  # three guesses reserved (and checked, wrongly, a moment later) meanwhile
             for _ in range(3):
-                throttle.count(session, "name:olivier", now)
+                assert throttle.reserve(session, "name:olivier", accounts.LOCK_AFTER, now).reserved
         return verify(password_hash, password)
 
     monkeypatch.setattr(accounts, "_verify", racing)
     assert authenticate(session, "olivier", "wrong-1", now=now).user is None
     assert authenticate(session, "olivier", PASSWORD, now=now).user is not None
-    later = [authenticate(session, "olivier", f"wrong-{n}", now=now) for n in range(2, 6)]
+    for _ in range(3):  # the racing guesses turn out wrong
+        throttle.failed(session, "name:olivier")
+    fifth = authenticate(session, "olivier", "wrong-2", now=now)
+    assert fifth.user is None and fifth.message == "Too many failed sign-ins: this account is locked for 15 minutes."
+    later = [authenticate(session, "olivier", f"wrong-{n}", now=now) for n in range(3, 6)]
     assert all(r.user is None and "Too many failed sign-ins" in r.message for r in later)
-    assert checked == ["wrong-1", PASSWORD]  # the racing guesses took numbers 3–5: nothing else is checked
+    right = authenticate(session, "olivier", PASSWORD, now=now)
+    assert right.user is None and "try again in 15 minutes" in right.message
+    assert checked == ["wrong-1", PASSWORD, "wrong-2"]  # with the three racing guesses: five wrong in all
+
+
+def test_a_right_password_does_not_count_towards_the_lock(session):
+    """Only failures lock a name: checks that succeed give their place back, even while others are running."""
+    from indicators import throttle
+
+    accounts.add_user(session, "olivier", PASSWORD, "officer")
+    now = datetime(2026, 1, 5, 9, 0)
+    for _ in range(4):  # four right passwords still being checked when a fifth arrives
+        assert throttle.reserve(session, "name:olivier", accounts.LOCK_AFTER, now).reserved
+    assert authenticate(session, "olivier", PASSWORD, now=now).user is not None
+    full = throttle.reserve(session, "name:olivier", accounts.LOCK_AFTER, now)
+    assert full.reserved and (full.failures, full.pending) == (5, 5)
+    assert not throttle.reserve(session, "name:olivier", accounts.LOCK_AFTER, now).reserved  # waits, no lock
+    for _ in range(5):
+        throttle.succeeded(session, "name:olivier", forget=True)
+    assert all(authenticate(session, "olivier", PASSWORD, now=now).user is not None for _ in range(8))
 
 
 def test_a_sign_in_with_no_other_attempt_since_forgets_the_failures(session):
@@ -205,6 +229,6 @@ def test_changes_by_an_administrator_end_the_users_sessions(session):
     with pytest.raises(accounts.AccountError, match="known donors"):
         accounts.set_role(session, "dana", "donor", "World Bank")
     token = live()
-    accounts.change_password(session, user, one_time, "chosen by dana herself")
+    accounts.change_password(session, user, one_time, "chosen by herself at last")
     assert sessions.resolve(session, token, **limits) is None and not user.must_change_password
     assert session.scalar(select(UserSession.id).where(UserSession.user_id == user.id)) is None

@@ -97,6 +97,12 @@ def test_edited_target_is_updated_and_activity_records_are_kept(session, tmp_pat
     (("disaggregations: [setting]", "disaggregations: [colour]"), "unknown disaggregation 'colour'"),
     (("start_date: 2017-01-01", "start_date: 2017-13-01"), "kec.yaml: start_date"),
     (("code: KEC\n", "code: KEC\n  bad: [\n"), "kec.yaml line"),
+    (('{code: "15130", percentage: 40}', '{code: "15130", percentage: 30}'),
+     "kec.yaml: iati: Value error, sectors: the percentages add up to 90, not 100"),
+    (('{code: "15130", percentage: 40}', '{code: "1513", percentage: 40}'), "kec.yaml: iati.sectors[1513].code: String should match pattern"),
+    (("    UNICEF: XM-DAC-41122", "    UNICEF: unicef"),
+     "kec.yaml: iati.identifiers: Value error, UNICEF: 'unicef' is not an IATI organisation identifier"),
+    (("    UNICEF: XM-DAC-41122", "    WFP: XM-DAC-41140"), "'WFP' is neither the donor nor a partner"),
 ])
 def test_malformed_file_names_file_key_and_problem(session, tmp_path, edit, message):
     folder = tmp_path / "programmes"

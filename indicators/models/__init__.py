@@ -1,6 +1,15 @@
 """The store's tables; import models from here."""
 
-from indicators.models.accounts import ROLES, ApiToken, AuditEvent, LoginThrottle, SignOff, User, UserSession
+from indicators.models.accounts import (
+    ROLES,
+    ApiToken,
+    AuditEvent,
+    AuditTally,
+    LoginThrottle,
+    SignOff,
+    User,
+    UserSession,
+)
 from indicators.models.activity import (
     ActivityRecord,
     Awareness,
@@ -21,9 +30,9 @@ from indicators.models.programme import Indicator, IndicatorChange, Narrative, P
 from indicators.models.protection import Provider, StoreFact
 
 __all__ = [
-    "ROLES", "ActivityRecord", "ApiToken", "AuditEvent", "Awareness", "Base", "Case", "CaseMerge",
-    "CheckResult", "Indicator", "IndicatorChange", "IndicatorSums", "LoginThrottle", "Meeting", "Narrative",
-    "Phase", "PolicyStep", "PossibleDuplicate", "Programme", "Provider", "RecordCorrection", "ResearchStep",
-    "Result", "ResultValue", "SignOff", "StoreFact", "Target", "VOID", "Training", "Upload", "User",
-    "UserSession", "utcnow",
+    "ROLES", "ActivityRecord", "ApiToken", "AuditEvent", "AuditTally", "Awareness", "Base", "Case",
+    "CaseMerge", "CheckResult", "Indicator", "IndicatorChange", "IndicatorSums", "LoginThrottle", "Meeting",
+    "Narrative", "Phase", "PolicyStep", "PossibleDuplicate", "Programme", "Provider", "RecordCorrection",
+    "ResearchStep", "Result", "ResultValue", "SignOff", "StoreFact", "Target", "VOID", "Training", "Upload",
+    "User", "UserSession", "utcnow",
 ]

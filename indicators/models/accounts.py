@@ -25,6 +25,12 @@ class User(Base):
     # A one-time password set by an administrator: the user must choose their own before anything else.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Two-step sign-in (TOTP, RFC 6238): the secret once confirmed by a code, the one being set up, the last
+    # time step accepted (a code is good once), and SHA-256 digests of the unused recovery codes.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_pending: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    recovery_codes: Mapped[list | None] = mapped_column(JSON)
 
 
 class UserSession(Base):
@@ -83,9 +89,26 @@ class LoginThrottle(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # failed attempts and those still being checked
+    pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of which still being checked
     last_failure: Mapped[datetime | None] = mapped_column(DateTime)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AuditTally(Base):
+    """Refusals that come in floods (requests to the JSON API without a valid token), written down as one
+    counted entry per client address and minute instead of a row each. Counted by one atomic upsert, which
+    also throttles the address; the database refuses to delete an entry or lower its count."""
+
+    __tablename__ = "audit_tally"
+    __table_args__ = (UniqueConstraint("action", "key", "window_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(120))  # the client address
+    window_start: Mapped[datetime] = mapped_column(DateTime, index=True)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    last_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class SignOff(Base):

@@ -53,6 +53,9 @@ class Programme(Base):
     organisation_types: Mapped[dict | None] = mapped_column(JSON)
     # the programme the Victims profile opens on when the link names none
     victims_default: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # what the IATI file publishes beyond the logframe (``definitions.IatiDef``): organisations' IATI
+    # identifiers, DAC sectors, the humanitarian flag and the contact
+    iati: Mapped[dict | None] = mapped_column(JSON)
 
     phases: Mapped[list["Phase"]] = relationship(
         back_populates="programme", cascade="all, delete-orphan", order_by="Phase.start_date"
@@ -98,6 +101,8 @@ class Result(Base):
     level: Mapped[str] = mapped_column(String(10))
     category: Mapped[str | None] = mapped_column(String(40))
     statement: Mapped[str] = mapped_column(Text)
+    # what the result covers, in a few sentences (the IATI file's result description)
+    description: Mapped[str | None] = mapped_column(Text)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     programme: Mapped[Programme] = relationship(back_populates="results")

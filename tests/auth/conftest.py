@@ -4,6 +4,7 @@ browser POSTs them (with the CSRF header)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -39,6 +40,18 @@ def users(demo_store):
         for username, role, donor in USERS.values():
             accounts.add_user(session, username, PASSWORD, role, donor)
     return {key: username for key, (username, _role, _donor) in USERS.items()}
+
+
+_addresses = itertools.count(1)
+
+
+def client_from(app, address: str | None = None):
+    """A test client whose requests come from a client address of its own (198.18.0.0/15, the range kept
+    for tests), so that the failures one test provokes are not counted against another's sign-ins."""
+    client = app.server.test_client()
+    number = next(_addresses)
+    client.environ_base["REMOTE_ADDR"] = address or f"198.18.{number // 250}.{number % 250 + 1}"
+    return client
 
 
 def form_token(page: str) -> str:

@@ -84,12 +84,12 @@ def test_the_session_cookie_is_http_only_secure_and_same_site(demo_app, users):
     "///evil.example", "/%0a/evil.example\n", "",
 ])
 def test_the_way_back_after_signing_in_never_leaves_the_site(target):
-    assert _auth._safe_next(target) == "/"
+    assert _auth.safe_next(target) == "/"
 
 
 @pytest.mark.parametrize("target", ["/", "/programme?code=KEC&period=FY2019Q3", "/indicator?code=KEC-4.2"])
 def test_the_way_back_keeps_a_path_on_the_site(target):
-    assert _auth._safe_next(target) == target
+    assert _auth.safe_next(target) == target
 
 
 def test_signing_in_sends_one_back_only_to_a_page_of_the_site(demo_app, users):

@@ -13,6 +13,8 @@ import pytest
 from indicators import audit, tokens
 
 API = "/api/v1"
+MINT = "..account-token-made.children...account-tokens.children...account-token-password.value.."
+PASSWORD = "correct horse battery staple"  # every test user's (tests/auth/conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -209,9 +211,9 @@ def test_the_account_page_makes_shows_once_and_revokes_ones_own_tokens(client_as
     from tests.auth.conftest import dash_post
 
     client = client_as("donor-state")
-    made = dash_post(client, "..account-token-made.children...account-tokens.children..",
-                     [("account-token-create", "n_clicks", 1)],
-                     [("account-token-name", "value", "State MEL"), ("account-token-days", "value", "30")])
+    made = dash_post(client, MINT, [("account-token-create", "n_clicks", 1)],
+                     [("account-token-name", "value", "State MEL"), ("account-token-days", "value", "30"),
+                      ("account-token-password", "value", PASSWORD)])
     assert made.status_code == 200
     shown = str(made.get_json()["response"]["account-token-made"])
     text = next(w.strip("'\",") for w in shown.split() if w.strip("'\",").startswith("ctm_"))
@@ -229,3 +231,30 @@ def test_the_account_page_makes_shows_once_and_revokes_ones_own_tokens(client_as
     revoked = dash_post(client, revoke, pressed)
     assert f"Token {row.prefix}… revoked" in str(revoked.get_json()["response"])
     assert get(client.application.extensions["ctmonitor.dash"], "/programmes", text).status_code == 401
+
+
+def test_a_donor_token_gets_victim_figures_no_attacker_can_narrow_down(demo_app, minted, demo_store):
+    """Every quarter's answer to the State Department's token, read together by the tests' own attacker: no
+    count below 5 is published and no withheld one can be worked out; the same quarters for staff are exact."""
+    from indicators.figures import load_programme, programme_quarters
+    from tests.attacker import Attacker
+
+    with demo_store.Session() as session:
+        quarters = programme_quarters(load_programme(session, "PVR"))
+    attacker = Attacker([(q.start, q.end) for q in quarters], 5, profile_of="PVR-3.1")
+    staff_small = 0
+    for index, quarter in enumerate(quarters):
+        answer = get(demo_app, f"/programmes/PVR/figures?period={quarter.code}", minted["donor-state"])
+        assert answer.status_code == 200
+        rows = answer.get_json()["figures"]
+        victims = [r for r in rows if r["indicator"] in ("PVR-3.1", "PVR-3.2")]
+        assert not [r for r in victims if r["actual"] is not None and 0 < r["actual"] < 5]
+        assert all((r["actual"] is None) == (r["withheld"] is not None) for r in victims)
+        assert not [r for r in victims if r["disaggregation"] and r["period"] != "LOP"]
+        attacker.read_api(answer.get_json(), index, ("PVR-3.1", "PVR-3.2"))
+        staff = get(demo_app, f"/programmes/PVR/figures?period={quarter.code}", minted["manager"]).get_json()
+        staff_small += sum(1 for r in staff["figures"] if r["indicator"].startswith("PVR-3")
+                           and r["actual"] is not None and 0 < r["actual"] < 5)
+    assert staff_small > 0, "the demo data must hold small counts for this to mean anything"
+    assert [f for f in attacker.facts if f.label], "some victim figure must have been withheld"
+    assert attacker.pinned() == []

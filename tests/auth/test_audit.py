@@ -126,3 +126,22 @@ def test_the_audit_page_cuts_long_details():
     assert detail_text({"format": "iptt", "note": None, "counts": {"trainings": {"new": 2}}}) == \
         "format: iptt · counts: trainings: 2 new"
     assert len(detail_text({"after": "x" * 5000})) == 1000
+
+
+def test_every_action_recorded_anywhere_has_a_name_on_the_audit_page():
+    """The Audit trail page filters by ``audit.ACTIONS``: an action recorded under another key could not be
+    chosen there. Every ``audit.record(session, who, "action", ...)`` in the code names a listed action."""
+    import ast
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent.parent
+    recorded = set()
+    for package in ("indicators", "importers", "dashboard", "exports"):
+        for path in (repo / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "record"
+                        and isinstance(node.func.value, ast.Name) and node.func.value.id == "audit"
+                        and len(node.args) >= 3 and isinstance(node.args[2], ast.Constant)):
+                    recorded.add(node.args[2].value)
+    assert {"password-refused", "tokens-revoked", "two-step-refused", "sign-in"} <= recorded
+    assert recorded - set(audit.ACTIONS) == set()

@@ -78,7 +78,7 @@ def test_a_wrong_current_password_changes_nothing(demo_app, demo_store, manager)
     page = client.get("/password").get_data(as_text=True)
     answer = client.post("/password", data={"csrf_token": form_token(page), "current": "not it at all",
                                             "new": "a brand new passphrase", "again": "a brand new passphrase"})
-    assert answer.status_code == 400 and "The current password is wrong." in answer.get_data(as_text=True)
+    assert answer.status_code == 401 and "The current password is wrong." in answer.get_data(as_text=True)
     assert client.get("/_dash-layout").status_code == 200
     assert sign_in(demo_app.server.test_client(), name).status_code == 302
 

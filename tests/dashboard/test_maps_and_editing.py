@@ -60,6 +60,14 @@ def test_the_victims_map_withholds_small_districts_from_donors(pages, request_co
     for district in small:
         assert "fillpattern" in donor[district] and "<5 victims (withheld)" in donor[district]["text"]
         assert str(int(found[district].value)) not in donor[district]["text"].split(":", 1)[1]
+    # no camp inside a district, and a district's share is of every victim, not of the districts shown
+    assert not [t for t in donor.values() if "camp" in t["text"]]
+    everyone = sum(p.value for p in found.values())
+    assert any("% of the total" in t["text"] for t in donor.values())
+    for district, trace in donor.items():
+        if "% of the total" in trace["text"]:
+            share = float(trace["text"].split(" · ")[1].split("%")[0])
+            assert share == round(100 * found[district].value / everyone, 1), (district, trace["text"])
 
 
 def test_the_reports_page_downloads_the_reference_sheets_without_a_quarter(pages, request_context):
@@ -104,3 +112,36 @@ def test_only_managers_and_administrators_get_the_logframe_editors(pages, reques
         programme_page = pages.programme.layout(code="KEC", period="FY2019Q3")
     assert ("indicator-editor" in ids(indicator_page)) is drawn
     assert ("programme-targets" in ids(programme_page)) is drawn
+
+
+def test_a_donor_downloads_the_csv_through_the_disclosure_plan_and_the_award_workbook_exact(pages, request_context):
+    """The State Department's officer on the Reports page: the CSV carries no victim count below 5 (and victims'
+    categories for the life of project only); the SF-PPR-B workbook, the award's deliverable, is exact."""
+    import base64
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    state = {"programme": "PVR", "period": "FY2019Q4", "format": "csv"}
+    with request_context(as_user="donor-state"):
+        sent, _ = pages.reports.download(1, state, "PVR", "FY2019Q4", "csv")
+        workbook, _ = pages.reports.download(1, dict(state, format="ppr"), "PVR", "FY2019Q4", "ppr")
+    with request_context():
+        exact, _ = pages.reports.download(1, state, "PVR", "FY2019Q4", "csv")
+        staff_workbook, _ = pages.reports.download(1, dict(state, format="ppr"), "PVR", "FY2019Q4", "ppr")
+    rows = list(csv.DictReader(io.StringIO(base64.b64decode(sent["content"]).decode())))
+    victims = [r for r in rows if r["indicator"] in ("PVR-3.1", "PVR-3.2")]
+    shown = [float(r["actual"]) for r in victims if r["actual"] not in ("", "<5", "*")]
+    assert shown and not [v for v in shown if 0 < v < 5]
+    assert not [r for r in victims if r["disaggregation"] and r["period"] != "LOP"]
+    staff_rows = list(csv.DictReader(io.StringIO(base64.b64decode(exact["content"]).decode())))
+    assert [r for r in staff_rows if r["indicator"].startswith("PVR-3") and r["actual"] not in ("",)
+            and 0 < float(r["actual"]) < 5]  # staff see the small counts the donor does not
+    def numbers(download):
+        book = load_workbook(io.BytesIO(base64.b64decode(download["content"])))
+        return [c.value for ws in book for row in ws.iter_rows() for c in row
+                if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)]
+
+    # the award's workbook: the same exact figures, small ones included, whoever downloads it
+    assert numbers(workbook) == numbers(staff_workbook) and [n for n in numbers(workbook) if 0 < n < 5]

@@ -96,9 +96,9 @@ def test_kec_iptt_through_the_figures(db):
     )
     assert rows["KEC-2.1"][10] == 1  # the action plan adopted in Q3
     sources = wb["Sources"]
-    assert [(sources.cell(r, 1).value, sources.cell(r, 5).value) for r in (6, 7)] == [
-        ("kec_fy2018.xlsx", 1),
-        ("kec_fy2019.xlsx", 7),
+    assert [(sources.cell(r, 2).value, sources.cell(r, 3).value) for r in (6, 7)] == [
+        ("trainings", 1),
+        ("trainings, policies", 7),
     ]  # the Q4 training is after the report quarter
     activities = wb["Activities"]
     assert [activities.cell(r, 1).value for r in range(6, 10)] == [

@@ -61,11 +61,11 @@ def test_activity_header(db, schema):
         (o.get("role"), o.get("ref"), o.get("type"), o.findtext("narrative"))
         for o in activity.findall("participating-org")
     ]
-    assert orgs == [
-        ("1", None, "10", "USAID"),
+    assert orgs == [  # identifiers as the IATI Registry lists them, from the programme file
+        ("1", "US-GOV-1", "10", "USAID"),
         ("4", "XM-DAC-47066", "40", "International Organization for Migration (IOM)"),
-        ("4", None, "40", "UN Women"),
-        ("4", None, "40", "UNICEF"),
+        ("4", "XM-DAC-41146", "40", "UN Women"),
+        ("4", "XM-DAC-41122", "40", "UNICEF"),
     ]
     assert activity.find("activity-status").get("code") == "2"
     assert [(d.get("type"), d.get("iso-date")) for d in activity.findall("activity-date")] == [
@@ -74,7 +74,16 @@ def test_activity_header(db, schema):
         ("3", "2020-06-30"),
     ]
     assert activity.find("recipient-country").get("code") == "RW"
-    assert activity.find("sector").attrib == {"vocabulary": "1", "code": "15190", "percentage": "100"}
+    assert [s.attrib for s in activity.findall("sector")] == [
+        {"vocabulary": "1", "code": "15190", "percentage": "60"},
+        {"vocabulary": "1", "code": "15130", "percentage": "40"}]
+    contact = activity.find("contact-info")
+    assert contact.get("type") == "1" and contact.findtext("organisation/narrative").startswith("International")
+    assert (contact.findtext("email"), contact.findtext("website")) == ("iomkigali@iom.int", "https://rwanda.iom.int")
+    other = activity.find("other-identifier")  # the donor's award number, owned by the donor
+    assert (other.get("ref"), other.get("type"), other.find("owner-org").get("ref")) == \
+        ("AID-696-A-17-00001", "A9", "US-GOV-1")
+    assert activity.get("humanitarian") is None
 
 
 def test_results_indicators_references_and_baselines(db, schema):
@@ -85,12 +94,14 @@ def test_results_indicators_references_and_baselines(db, schema):
         ("2", "2. The legal and policy framework is strengthened."),
         ("1", "4. Front-line actors have the skills to prevent trafficking."),
     ]
+    # a result holding a percentage is not added up across activities; one of counts is
+    assert [r.get("aggregation-status") for r in results] == ["1", "1", "0"]
     indicators = {
         i.findtext("title/narrative").split()[0]: i for r in results for i in r.findall("indicator")
     }
     assert list(indicators) == ["KEC-1.1", "KEC-2.1", "KEC-4.2", "KEC-4.3"]
-    assert indicators["KEC-4.2"].attrib == {"measure": "1", "ascending": "1"}
-    assert indicators["KEC-4.3"].attrib == {"measure": "2", "ascending": "1"}
+    assert indicators["KEC-4.2"].attrib == {"measure": "1", "ascending": "1", "aggregation-status": "1"}
+    assert indicators["KEC-4.3"].attrib == {"measure": "2", "ascending": "1", "aggregation-status": "0"}
     reference = indicators["KEC-4.2"].find("reference")
     assert (reference.get("vocabulary"), reference.get("code")) == ("3", "PS.5.3-15")
     assert indicators["KEC-1.1"].find("reference") is None
@@ -101,6 +112,37 @@ def test_results_indicators_references_and_baselines(db, schema):
     }
     assert indicators["KEC-4.3"].find("baseline") is None  # no baseline in the logframe
     assert indicators["KEC-1.1"].findtext("description/narrative") == "Studies published during the period."
+
+
+def test_the_award_locations_and_the_humanitarian_flag(db, schema):
+    """The donor's award number, where the activities took place (never where victims were found), and PVR's
+    work in refugee camps marked humanitarian; each result with the description of its file."""
+    from datetime import date
+
+    from exports.formats import FORMATS
+    from indicators.reporting import report_file
+    from tests.builders import make_awareness, make_case, make_training, programme
+
+    programme(db, "PVR").award_number = "SPRMCO18CA0042"
+    make_training(db, "PVR", start_date=date(2019, 2, 11), district="Kirehe")
+    make_awareness(db, "PVR", date=date(2019, 5, 2), district="Karongi", setting="Refugee camp", camp="Kiziba")
+    make_training(db, "PVR", start_date=date(2019, 8, 20), district="Gicumbi")  # after the report quarter
+    make_case(db, "PVR", date_identified=date(2019, 3, 1), location="Nyarugenge")
+    doc = valid(schema, report_file(db, "PVR", "FY2019Q3", FORMATS, "iati", small_cell=5)[0])
+    activity = doc.find("iati-activity")
+    assert activity.get("humanitarian") == "1"
+    other = activity.find("other-identifier")
+    assert (other.get("ref"), other.get("type")) == ("SPRMCO18CA0042", "A9")
+    assert (other.find("owner-org").get("ref"), other.findtext("owner-org/narrative")) == \
+        ("US-GOV-11", "U.S. Department of State")
+    places = {loc.findtext("name/narrative"): loc for loc in activity.findall("location")}
+    assert set(places) == {"Kirehe District", "Karongi District"}
+    kirehe = places["Kirehe District"]
+    assert kirehe.get("ref") == "PVR-RW-55" and kirehe.find("feature-designation").get("code") == "ADM2"
+    latitude, longitude = map(float, kirehe.findtext("point/pos").split())
+    assert -2.6 < latitude < -2.0 and 30.4 < longitude < 30.9  # the district's centre, south-east Rwanda
+    results = {r.findtext("title/narrative").split(".")[0]: r for r in activity.findall("result")}
+    assert results["3"].findtext("description/narrative").startswith("Case management of possible and actual")
 
 
 def periods_of(indicator):

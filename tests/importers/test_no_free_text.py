@@ -283,7 +283,7 @@ def test_an_upload_holding_case_data_is_named_case_sheet_and_its_date_everywhere
     ]
     assert {e.target for e in events} == {LABEL} and len(events) == 4
     found = attacked["found"]
-    assert LABEL in found["pages"] and LABEL in found["report iptt"] and LABEL in found["report ppr"]
+    assert LABEL in found["pages"] and LABEL in found["report iptt"]
     sources = load_workbook(io.BytesIO(_workbook(attacked, "iptt")))["Sources"]
     assert any(cell.value == LABEL for row in sources.iter_rows() for cell in row)
 

@@ -1,7 +1,7 @@
 """service providers, the pseudonym key's fingerprint, and case uploads without their file names
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2027-03-01 09:00:00.000000
 
 A case's referred organisation is kept only as a known provider: administrators add providers to the shipped
@@ -23,8 +23,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0015'
-down_revision: Union[str, None] = '0014'
+revision: str = '0017'
+down_revision: Union[str, None] = '0016'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
