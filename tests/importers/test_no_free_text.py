@@ -16,7 +16,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 from sqlalchemy import inspect, select, text
 
 from indicators.db import Store
@@ -282,12 +281,5 @@ def test_an_upload_holding_case_data_is_named_case_sheet_and_its_date_everywhere
         (LABEL, "unchanged"),
     ]
     assert {e.target for e in events} == {LABEL} and len(events) == 4
-    found = attacked["found"]
-    assert LABEL in found["pages"] and LABEL in found["report iptt"]
-    sources = load_workbook(io.BytesIO(_workbook(attacked, "iptt")))["Sources"]
-    assert any(cell.value == LABEL for row in sources.iter_rows() for cell in row)
-
-
-def _workbook(attacked, fmt: str) -> bytes:
-    folder = Path(attacked["data"]).parent / "sheets"
-    return (folder / f"report.{fmt}").read_bytes()
+    # the Upload page's history and the audit trail list it so (the reports name no upload by its file)
+    assert attacked["found"]["pages"].count(LABEL) >= 8
