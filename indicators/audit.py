@@ -54,6 +54,8 @@ ACTIONS = {
     "indicator-edited": "Indicator edited",
     "record-corrected": "Record corrected",
     "result-entered": "Result entered",
+    "provider-added": "Provider added",
+    "pseudonym-key-adopted": "Pseudonym key adopted",
     "cases-merged": "Cases merged",
 }
 
