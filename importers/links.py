@@ -110,8 +110,9 @@ class Findings:
         problems = []
         for cell in self.reaching[:MAX_NAMED]:
             problems.append((cell.sheet, cell.cell, "=" + cell.formula[:200], self._expected(cell.formula)))
-        for sheet, where, formula, place in self.rules[:MAX_NAMED]:
-            problems.append((sheet, where, "=" + formula[:200], self._expected_of(formula, place)))
+        for sheet, where, formula, place in self.rules[:MAX_NAMED]:  # a name or a table: where it is, alone
+            problems.append((sheet, where, "=" + formula[:200], self._expected_of(formula, place)) if sheet
+                            else (where, "", "=" + formula[:200], self._expected_of(formula, place)))
         more = max(len(self.reaching) - MAX_NAMED, 0) + max(len(self.rules) - MAX_NAMED, 0)
         if more:
             problems.append(("", "", "", f"… and {more:,} more formulas reaching outside the workbook"))

@@ -20,7 +20,6 @@ from importers.links import Findings
 from importers.sheet_scan import XmlPart, local
 
 _ML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
-_REL = "/relationships/"
 WORKSHEET_TYPES = {_ML + "worksheet+xml", "application/vnd.ms-excel.macrosheet+xml", _ML + "dialogsheet+xml",
                    "application/vnd.ms-excel.intlmacrosheet+xml"}
 WORKSHEET_RELATIONSHIPS = frozenset(("worksheet", "xlMacrosheet", "xlIntlMacrosheet", "dialogsheet"))

@@ -228,10 +228,13 @@ def test_defined_names_reading_another_workbook_or_fetching_are_refused(db, sett
     data = hostile.patch_workbook(workbook({}), replace={"xl/workbook.xml": lambda xml: xml.replace(
         b"</sheets>", b"</sheets>" + names)})
     report = refused(db, settings, data)
-    assert [(p.cell, p.value) for p in report.errors] == [
+    assert [(p.where, p.value) for p in report.errors] == [
         ("name Rates", "='C:\\Budget\\[rates.xlsx]Sheet1'!$A$1"),
         ("name Feed", '=FILTERXML(WEBSERVICE("http://x.example"),"//a")')]
-    assert "(Formulas ▸ Name Manager)" in report.errors[0].expected
+    assert str(report.errors[1]) == (
+        "name Feed: found '=FILTERXML(WEBSERVICE(\"http://x.example\"),\"//a\")'; expected a defined name that stays "
+        "inside the workbook, not one fetching data from outside the workbook (FILTERXML); remove it (Formulas ▸ "
+        "Name Manager) and upload it again")
 
 
 def test_an_image_formula_in_a_cell_is_refused(db, settings):
