@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import dash
 import dash_bootstrap_components as dbc
@@ -161,22 +162,33 @@ def download_csv(n_clicks, shown_rows, all_rows, filters):
     return dcc.send_string(to_csv(rows), csv_filename(filters or {}))
 
 
+NUMERIC = frozenset(("female", "male", "total", "row"))  # written as numbers, unquoted
+# A = + - or @ where a spreadsheet may start reading a cell: at the start, or after a separator (a comma, a
+# semicolon: French and Rwandan locales split CSV files on ";"), a tab or a line break; quotes and spaces may
+# come between.
+_FORMULA_AT = re.compile(r"(^|[,;\t\r\n])(?=[\"' ]*[=+\-@])")
+
+
 def to_csv(rows: list[dict]) -> str:
+    """The rows as CSV that no spreadsheet runs as formulas, whichever separator it splits on: every text is
+    quoted, and an apostrophe goes before a =, +, -, @ that starts it or follows a comma, semicolon, tab or line
+    break, so that any cell a reader cuts out of it starts with the apostrophe (``Training;=1+1;x`` is written
+    ``"Training;'=1+1;x"``, ``-2 days`` ``"'-2 days"``). Counts stay numbers."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow([HEADERS[k] for k in COLUMNS])
     for row in rows:
-        writer.writerow([_cell(row.get(k)) for k in COLUMNS])
+        writer.writerow([_cell(row.get(k), k in NUMERIC) for k in COLUMNS])
     return out.getvalue()
 
 
-def _cell(value):
-    """A CSV cell; text that a spreadsheet would run as a formula is quoted with a leading apostrophe."""
+def _cell(value, numeric: bool = False):
+    """A CSV cell: a number as a number (in a count column), anything else as text defused."""
     if value is None:
         return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    if numeric and value.__class__ in (int, float):
+        return value
+    return _FORMULA_AT.sub(r"\1'", str(value))
 
 
 def csv_filename(filters: dict) -> str:

@@ -1,8 +1,8 @@
 """``import_file``: one uploaded file, checked, read, validated and stored all or nothing.
 
-Steps: safety checks on the bytes (size, type, damage, encryption, archive bombs, the size and area of the
-sheets, links reaching outside the workbook) → calamine or csv (both in a child process for web uploads:
-``importers.isolation``) → each sheet's kind and header (a formula without a saved result in a column read
+Steps: safety checks on the bytes (size, type, damage, encryption, archive bombs, what reading the sheets
+will cost, what reaches outside the workbook) → calamine or csv (both in a child process with a memory and
+time limit for web uploads and the command line: ``importers.isolation``) → each sheet's kind and header (a formula without a saved result in a column read
 is an error) → typed batches → per-row rules → checks across the file and against the store
 → one ``Upload`` row and the bulk writes. The caller owns the transaction. A refused file adds only its
 ``Upload`` row (outcome ``refused``, with its problems); a dry run adds nothing. The file itself is kept
@@ -92,14 +92,12 @@ def import_file(
     progress: Progress | None = None,
     isolated: bool = False,
     file_values=(),
-    overlapped: bool = False,
 ) -> ImportReport:
     """Import one file inside the caller's transaction and say what happened (see ``ImportReport``).
-    ``isolated``: check and read the file in a child process with a memory limit and a timeout (web uploads,
-    where a runaway read must not take the serving worker down). ``file_values``: the rows (``Sheet!row``)
-    whose values replace a correction made in the browser since, or True for all (``report.conflicts``).
-    ``overlapped``: check the file while calamine reads it, only in a process whose loss to the reader its
-    starter handles (``importers.isolation``)."""
+    ``isolated``: check and read the file in a child process with a memory limit and a timeout (web uploads
+    and the command line, where a runaway read must take down neither the serving worker nor the command).
+    ``file_values``: the rows (``Sheet!row``) whose values replace a correction made in the browser since, or
+    True for all (``report.conflicts``)."""
     progress = progress or _silent
     name = Path(filename.replace("\\", "/")).name[:255] or "upload"
     report = ImportReport(
@@ -112,14 +110,12 @@ def import_file(
         if code is not None and code not in ctx.programmes:
             raise safety.Refused(f"unknown project code {code!r}; known: {', '.join(sorted(ctx.programmes))}")
         progress(0.02, "checking the file")
-        fmt, raw_sheets = isolation.read(data, name, settings, isolated=isolated, overlapped=overlapped)
+        fmt, raw_sheets = isolation.read(data, name, settings, isolated=isolated)
         progress(0.1, "reading the workbook")
         batches, sensitive = _read_sheets(raw_sheets, report, progress, fmt.formulas, csv=fmt.kind == "csv")
         if not dry_run:
             lock_for_writing(session)  # the file is read: from here on, one import at a time
         plans = _prepare(session, report, ctx, batches, progress, file_values)
-    except isolation.CheckFirst:
-        raise  # nothing may be written from this process: its starter imports the file again, check first
     except safety.Refused as exc:
         problems = getattr(exc, "problems", None) or [("", "", "", str(exc))]
         report.errors.extend(Problem(*problem) for problem in problems)
