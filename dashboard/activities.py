@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 import dash
 import dash_bootstrap_components as dbc
@@ -29,6 +28,7 @@ from dashboard._components import (
 )
 from dashboard._queries import quarter_options
 from dashboard._records import COLUMNS, HEADERS, activity_rows, district_options
+from exports._csv import defused
 from indicators import kinds
 
 dash.register_page(__name__, path="/activities", title="Activities · ctmonitor", name="Activities", order=10,
@@ -163,10 +163,6 @@ def download_csv(n_clicks, shown_rows, all_rows, filters):
 
 
 NUMERIC = frozenset(("female", "male", "total", "row"))  # written as numbers, unquoted
-# A = + - or @ where a spreadsheet may start reading a cell: at the start, or after a separator (a comma, a
-# semicolon: French and Rwandan locales split CSV files on ";"), a tab or a line break; quotes and spaces may
-# come between.
-_FORMULA_AT = re.compile(r"(^|[,;\t\r\n])(?=[\"' ]*[=+\-@])")
 
 
 def to_csv(rows: list[dict]) -> str:
@@ -188,7 +184,7 @@ def _cell(value, numeric: bool = False):
         return ""
     if numeric and value.__class__ in (int, float):
         return value
-    return _FORMULA_AT.sub(r"\1'", str(value))
+    return defused(str(value))
 
 
 def csv_filename(filters: dict) -> str:
