@@ -31,6 +31,7 @@ ACTIONS = {
     "api-request": "API request",
     "indicator-edited": "Indicator edited",
     "record-corrected": "Record corrected",
+    "record-restored": "Record restored",
     "result-entered": "Result entered",
     "cases-merged": "Cases merged",
 }

@@ -15,7 +15,7 @@ from indicators.models.activity import (
 from indicators.models.aggregates import IndicatorSums
 from indicators.models.base import Base, utcnow
 from indicators.models.checks import CheckResult
-from indicators.models.correction import VOID, RecordCorrection
+from indicators.models.correction import RESTORE, VOID, RecordCorrection
 from indicators.models.duplicates import CaseMerge, PossibleDuplicate
 from indicators.models.programme import Indicator, IndicatorChange, Narrative, Phase, Programme, Result, Target
 
@@ -23,5 +23,5 @@ __all__ = [
     "ROLES", "ActivityRecord", "ApiToken", "AuditEvent", "Awareness", "Base", "Case", "CaseMerge", "CheckResult",
     "Indicator", "IndicatorChange", "IndicatorSums", "LoginThrottle", "Meeting", "Narrative", "Phase", "PolicyStep",
     "PossibleDuplicate", "Programme", "RecordCorrection", "ResearchStep", "Result", "ResultValue", "SignOff",
-    "Target", "VOID", "Training", "Upload", "User", "UserSession", "utcnow",
+    "RESTORE", "Target", "VOID", "Training", "Upload", "User", "UserSession", "utcnow",
 ]

@@ -268,9 +268,11 @@ def test_activities_filter_callback_writes_the_url_and_resets_the_quarter_with_t
                                                                                               request_context):
     current = {"programme": "KEC", "kind": None, "quarter": "FY2019Q3", "district": None}
     with request_context(as_user="officer"):
-        assert pages.activities.filter_records("PVR", None, "FY2019Q3", None, current) == "?programme=PVR"
-        assert pages.activities.filter_records("KEC", "trainings", "FY2019Q3", None, current) == \
-            "?programme=KEC&kind=trainings&quarter=FY2019Q3"
+        assert pages.activities.filter_records("PVR", None, "FY2019Q3", None, "", 0, False, current) == \
+            "?programme=PVR"
+        assert pages.activities.filter_records("KEC", "trainings", "FY2019Q3", None, " KEC-TR ", 1, True,
+                                               current) == \
+            "?programme=KEC&kind=trainings&quarter=FY2019Q3&search=KEC-TR&voided=1"
 
 
 def test_activities_csv_is_the_grid_view_and_defuses_formulas(pages):
