@@ -100,7 +100,7 @@ def programmes_context(
         except MeasureError:  # refused when the programme file is loaded: nothing to check against
             sums = ()
         indicators[ind.code.upper()] = IndicatorRef(
-            ind.id, ind.code, code, tuple(ind.disaggregations or ()), ind.source_kind, sums
+            ind.id, ind.code, code, tuple(ind.disaggregations or ()), ind.source_kind, sums, ind.unit
         )
     key = pseudonym_key(secret) if secret else None
     return Context(programmes, indicators, programme, today or date.today(), key)
