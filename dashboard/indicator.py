@@ -169,6 +169,7 @@ def _series(session, ind, prog, quarter, plan=None) -> list[dict]:
     the LOP target to date, by the figures' own rules (``quarter_target``, ``target_to_date``); victim figures
     as ``plan`` (``indicators.disclosure``) lets this reader see them."""
     from indicators.figures import elapsed_share, is_milestone, quarter_target, target_to_date
+    from indicators.numbers import whole
     from indicators.queries import indicator_series
     from indicators.periods import LOP, parse
 
@@ -179,7 +180,7 @@ def _series(session, ind, prog, quarter, plan=None) -> list[dict]:
         period = parse(point.quarter, prog.calendar)
         due = None
         if lop_target is not None and ind.unit != "percent" and not is_milestone(ind.measure):
-            due = float(target_to_date(lop_target, elapsed_share(LOP, period, prog.start_date, prog.end_date)))
+            due = whole(target_to_date(lop_target, elapsed_share(LOP, period, prog.start_date, prog.end_date)))
         rows.append({"quarter": point.quarter, "actual": point.actual, "cumulative": point.lop_to_date,
                      "target": quarter_target(point.year_target, period, prog.start_date, prog.end_date,
                                               ind.unit, ind.measure),

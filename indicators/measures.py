@@ -84,6 +84,7 @@ class Measure:
     milestone: ClassVar[bool] = False  # counted once when reached: judged against its full target
     from_history: ClassVar[bool] = False  # a quarter's sums depend on earlier quarters' rows
     entered: ClassVar[bool] = False  # figures entered directly (results), not counted from records
+    whole: ClassVar[bool] = False  # counts whole things (trainings, people): a target to date is shown whole
 
     @classmethod
     def check(cls, definition: dict) -> None:
@@ -167,6 +168,7 @@ class Measure:
 @dataclass(frozen=True)
 class Count(Measure):
     name: ClassVar[str] = "count"
+    whole: ClassVar[bool] = True
 
     def describe(self) -> str:
         return "Number of records"
@@ -182,6 +184,7 @@ class Count(Measure):
 class Sum(Measure):
     added: tuple[str, ...] = ()
     name: ClassVar[str] = "sum"
+    whole: ClassVar[bool] = True
     needs: ClassVar[tuple[str, ...]] = ("columns",)
 
     @classmethod
@@ -262,6 +265,7 @@ class Stage(Measure):
     name: ClassVar[str] = "stage"
     needs: ClassVar[tuple[str, ...]] = ("field", "stage")
     milestone: ClassVar[bool] = True
+    whole: ClassVar[bool] = True
     from_history: ClassVar[bool] = True
 
     @classmethod

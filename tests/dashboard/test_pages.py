@@ -304,9 +304,14 @@ def test_a_dry_run_shows_each_sheet_as_understood(pages, request_context):
     data = (Path(__file__).resolve().parents[1] / "data" / "errors.xlsx").read_bytes()
     contents = "data:application/octet-stream;base64," + base64.b64encode(data).decode()
     with request_context(as_user="officer"):
-        preview, disabled, checked, _result, _status = pages.upload.check_file(contents, "KEC", "errors.xlsx")
+        preview, disabled, checked, _result, _status, label = pages.upload.check_file(contents, "KEC", "errors.xlsx")
     text = texts(preview)
     assert disabled is True and checked is None  # errors: nothing to commit
+    assert label == "Commit errors.xlsx for KEC"
+    # not 0 new, 0 updated…: the rows read and the rows with errors
+    counts = find(preview, "upload-counts")
+    assert "Rows read" in texts(counts) and "Rows with errors" in texts(counts) and "New" not in texts(counts)
+    assert "38 rows read" in find(preview, "upload-verdict").children
     # with errors, the sheet, its header row and row count and its rows as understood are still shown
     assert "Sheet ‘Trainings’ → Trainings · header in row 1 · 38 rows" in text
     assert "The first 20 rows as understood" in text and "Sheet ‘Policies’ → Policies" in text
