@@ -15,11 +15,13 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard._components import format_datetime
+from dashboard import _drafts
+from dashboard._components import current_username, format_datetime, href
 from dashboard._editor import dom_id
 
 FIELD = "activities-correction-field"  # pattern: {"type": FIELD, "field": "female"}
 FEEDBACK = "activities-correction-feedback"  # pattern: {"type": FEEDBACK, "field": "female"}
+DRAFT = "activities-correction"  # the form whose draft is kept in the browser (dashboard._drafts)
 
 
 class ids:
@@ -98,6 +100,8 @@ def panel(session, key, codes: list[str]):
                          dbc.FormFeedback("Say what was wrong: the comment is kept with the correction.",
                                           type="invalid")], md=8),
             ], className="g-2 mt-1"),
+            _drafts.parts(DRAFT, user=current_username(), key=f"correction|{kind}:{record.id}",
+                          label=f"correction of {name}", href=href("/activities", record=f"{kind}:{record.id}")),
             html.Div([
                 dbc.Button(f"Save correction for {name}", id=ids.save, color="primary", className="me-2"),
                 dbc.Button(f"Void {name}", id=ids.void, color="danger", outline=True),

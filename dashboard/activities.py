@@ -14,7 +14,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
-from dashboard import _correction, _queries
+from dashboard import _correction, _drafts, _queries
 from dashboard._access import STAFF, require_programme, require_role
 from dashboard._components import (
     current_username,
@@ -59,7 +59,9 @@ CALLBACK_COMPONENTS = [dbc.Button(id=_correction.ids.save), dbc.Button(id=_corre
                        dbc.Input(id=_correction.ids.comment), dcc.Store(id=_correction.ids.record),
                        dbc.Button(id=_correction.ids.restore), html.Div(id=_correction.ids.restore_result),
                        dbc.Select(id=_correction.ids.restore_reason), dbc.Input(id=_correction.ids.restore_comment),
-                       dcc.Store(id=_correction.ids.voided)]
+                       dcc.Store(id=_correction.ids.voided), dcc.Store(id=_drafts.info_id(_correction.DRAFT)),
+                       html.Div(id=_drafts.note_id(_correction.DRAFT)),
+                       dbc.Button(id=_drafts.discard_id(_correction.DRAFT))]
 
 
 LIMIT = 1000  # newest records drawn in the grid (20 pages of 50); the filters narrow to the rest
@@ -109,6 +111,7 @@ def layout(programme=None, kind=None, quarter=None, district=None, search=None, 
                   empty=_empty_text(filters), row_id="record",
                   rowSelection={"mode": "singleRow", "checkboxes": True, "enableClickSelection": True}),
         dcc.Store(id=ids.state, data=filters),
+        _drafts.store("activities"),
     ])
 
 
@@ -254,9 +257,12 @@ def can_open(selected):
 
 @callback(Output(C.result, "children"), Output(FIELDS, "invalid"), Output(FEEDBACKS, "children"),
           Output(C.reason, "invalid"), Output(C.comment, "invalid"), Output(ids.url, "search", allow_duplicate=True),
+          Output("activities-drafts", "data", allow_duplicate=True),
           Input(C.save, "n_clicks"), Input(C.void, "n_clicks"), State(FIELDS, "value"), State(C.reason, "value"),
-          State(C.comment, "value"), State(C.record, "data"), State(ids.state, "data"), prevent_initial_call=True)
-def save_correction(save_clicks, void_clicks, values, reason, comment, record, filters):
+          State(C.comment, "value"), State(C.record, "data"), State(ids.state, "data"),
+          State("activities-drafts", "data"), State(_drafts.info_id(_correction.DRAFT), "data"),
+          prevent_initial_call=True)
+def save_correction(save_clicks, void_clicks, values, reason, comment, record, filters, drafts=None, draft=None):
     """Correct or void the record opened. Refused: each problem under its field, what was typed kept; saved:
     the page is drawn again from its URL with what changed."""
     from importers import corrections
@@ -285,7 +291,8 @@ def save_correction(save_clicks, void_clicks, values, reason, comment, record, f
     messages = [problems.get(name, "") for name in names]
     if done.ok:
         target = query_string(**(filters or {}), record=None if voiding else record["key"], saved=done.event)
-        return dbc.Alert("Saved.", color="success", className="py-2 small mb-0"), marks, messages, False, False, target
+        return (dbc.Alert("Saved.", color="success", className="py-2 small mb-0"), marks, messages, False, False, target,
+                _drafts.cleared(drafts, draft))
     marked = [n for n in [*names, "reason", "comment"] if n in problems]
     text = " ".join(filter(None, [
         done.general and f"{done.general}.",
@@ -293,7 +300,10 @@ def save_correction(save_clicks, void_clicks, values, reason, comment, record, f
     ]))
     alert = dbc.Alert([html.Strong("Nothing saved: "), text], color="danger", className="py-2 small mb-0",
                       id="activities-correction-refused")
-    return alert, marks, messages, "reason" in problems, "comment" in problems, dash.no_update
+    return alert, marks, messages, "reason" in problems, "comment" in problems, dash.no_update, dash.no_update
+
+
+_drafts.register("activities", _correction.DRAFT, [(FIELDS, "value"), (C.reason, "value"), (C.comment, "value")])
 
 
 @callback(Output(C.restore_result, "children"), Output(C.restore_reason, "invalid"),

@@ -53,6 +53,9 @@ class ids:
     counts = "upload-counts-box"
 
 
+# Drawn only once a dry run has counts: listed for Dash's callback check (see _access).
+CALLBACK_COMPONENTS = [html.Div(id=ids.counts)]
+
 SHOWN_PROBLEMS = 500
 COUNT_KEYS = ("new", "updated", "unchanged", "skipped")
 
