@@ -5,9 +5,10 @@ put back, with a note, when the form is opened again. The work is done in the br
 ``assets/drafts.js`` (see there); this module draws each form's parts and registers its two clientside
 callbacks, which name functions of that file, so the Content-Security-Policy needs no inline script for them.
 
-A page holds one local store (``<page>-drafts``) for all its forms; a form has a memory store with its key and
-label (``<form>-draft-info``), a note (``<form>-draft``) and a Discard button (``<form>-draft-discard``). A
-server callback that saves a form and then draws the page again clears the form's draft itself
+A form has a local store for its drafts (``<form>-drafts``: all of that form's, e.g. every narrative's), a
+memory store with its key and label (``<form>-draft-info``), a note (``<form>-draft``) and a Discard button
+(``<form>-draft-discard``), drawn together with the form (``parts``), so its callbacks run only where the form
+is. A server callback that saves a form and then draws the page again clears the form's draft itself
 (``cleared``); one that saves without drawing the page again tells the form what is saved now (``saved``).
 """
 
@@ -16,6 +17,10 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, dcc, html
+
+
+def store_id(form: str) -> str:
+    return f"{form}-drafts"
 
 
 def info_id(form: str) -> str:
@@ -30,17 +35,14 @@ def discard_id(form: str) -> str:
     return f"{form}-draft-discard"
 
 
-def store(page: str) -> dcc.Store:
-    """The page's drafts, kept in the browser's local storage (never given data here: the browser's is read)."""
-    return dcc.Store(id=f"{page}-drafts", storage_type="local")
-
-
 def parts(form: str, *, user: str, key: str, label: str, href: str, group: str | None = None) -> html.Div:
     """A form's draft note, Discard button and key (``key`` names the thing: ``narrative|KEC-4.2|FY2019Q3``;
     ``group`` the drafts named beside it, the same indicator's other quarters)."""
     info = {"key": f"{user}|{key}", "label": label, "href": href, "group": f"{user}|{group}" if group else None,
             "user": user}
     return html.Div([
+        # never given data here: the browser's is read (and data=None would overwrite it)
+        dcc.Store(id=store_id(form), storage_type="local"),
         dcc.Store(id=info_id(form), data=info),
         html.Div([
             html.Div(id=note_id(form), className="draft-note small", role="status"),
@@ -50,11 +52,11 @@ def parts(form: str, *, user: str, key: str, label: str, href: str, group: str |
     ])
 
 
-def register(page: str, form: str, fields: list[tuple], *, grid: str | None = None) -> None:
+def register(form: str, fields: list[tuple], *, grid: str | None = None) -> None:
     """The form's two clientside callbacks; ``fields``: (component id, property) of each of its values. A
     ``grid`` (an AG Grid edited in place, whose ``rowData`` is the first field) is watched through its
     ``cellValueChanged``."""
-    drafts = f"{page}-drafts"
+    drafts = store_id(form)
     if grid is None:
         watched, function, read = [Input(i, p) for i, p in fields], "keep", []
     else:
@@ -78,7 +80,7 @@ def register(page: str, form: str, fields: list[tuple], *, grid: str | None = No
 
 
 def cleared(drafts: dict | None, info: dict | None):
-    """The page's drafts without the form's (a server callback's answer once the form is saved)."""
+    """The form's drafts without the one saved (a server callback's answer once the form is saved)."""
     key = (info or {}).get("key")
     if not drafts or key not in drafts:
         return dash.no_update

@@ -60,6 +60,7 @@ CALLBACK_COMPONENTS = [dbc.Button(id=_correction.ids.save), dbc.Button(id=_corre
                        dbc.Button(id=_correction.ids.restore), html.Div(id=_correction.ids.restore_result),
                        dbc.Select(id=_correction.ids.restore_reason), dbc.Input(id=_correction.ids.restore_comment),
                        dcc.Store(id=_correction.ids.voided), dcc.Store(id=_drafts.info_id(_correction.DRAFT)),
+                       dcc.Store(id=_drafts.store_id(_correction.DRAFT)),
                        html.Div(id=_drafts.note_id(_correction.DRAFT)),
                        dbc.Button(id=_drafts.discard_id(_correction.DRAFT))]
 
@@ -111,7 +112,6 @@ def layout(programme=None, kind=None, quarter=None, district=None, search=None, 
                   empty=_empty_text(filters), row_id="record",
                   rowSelection={"mode": "singleRow", "checkboxes": True, "enableClickSelection": True}),
         dcc.Store(id=ids.state, data=filters),
-        _drafts.store("activities"),
     ])
 
 
@@ -257,10 +257,10 @@ def can_open(selected):
 
 @callback(Output(C.result, "children"), Output(FIELDS, "invalid"), Output(FEEDBACKS, "children"),
           Output(C.reason, "invalid"), Output(C.comment, "invalid"), Output(ids.url, "search", allow_duplicate=True),
-          Output("activities-drafts", "data", allow_duplicate=True),
+          Output(_drafts.store_id(_correction.DRAFT), "data", allow_duplicate=True),
           Input(C.save, "n_clicks"), Input(C.void, "n_clicks"), State(FIELDS, "value"), State(C.reason, "value"),
           State(C.comment, "value"), State(C.record, "data"), State(ids.state, "data"),
-          State("activities-drafts", "data"), State(_drafts.info_id(_correction.DRAFT), "data"),
+          State(_drafts.store_id(_correction.DRAFT), "data"), State(_drafts.info_id(_correction.DRAFT), "data"),
           prevent_initial_call=True)
 def save_correction(save_clicks, void_clicks, values, reason, comment, record, filters, drafts=None, draft=None):
     """Correct or void the record opened. Refused: each problem under its field, what was typed kept; saved:
@@ -303,7 +303,7 @@ def save_correction(save_clicks, void_clicks, values, reason, comment, record, f
     return alert, marks, messages, "reason" in problems, "comment" in problems, dash.no_update, dash.no_update
 
 
-_drafts.register("activities", _correction.DRAFT, [(FIELDS, "value"), (C.reason, "value"), (C.comment, "value")])
+_drafts.register(_correction.DRAFT, [(FIELDS, "value"), (C.reason, "value"), (C.comment, "value")])
 
 
 @callback(Output(C.restore_result, "children"), Output(C.restore_reason, "invalid"),

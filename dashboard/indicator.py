@@ -107,7 +107,6 @@ def layout(code=None, period=None, saved=None, **_query):
     return html.Div([
         dcc.Location(id=ids.url, refresh="callback-nav"),
         dcc.Store(id=ids.context, data={"code": ind.code, "period": quarter.code}),
-        _drafts.store("indicator") if editing else None,
         page_header(
             f"{ind.code} · {ind.name}",
             f"{prog.code} · {info.result_level.title()} {info.result_code}: {info.result_statement}",
@@ -417,10 +416,10 @@ def save_narrative(n_clicks, text, context, chosen, draft=None):
           Output({"type": FIELD, "key": ALL}, "invalid"), Output({"type": FEEDBACK, "key": ALL}, "children"),
           Output(ids.url, "search", allow_duplicate=True), Output("indicator-edit-reason", "invalid"),
           Output("indicator-edit-comment", "invalid"), Output("indicator-edit-sheet", "open"),
-          Output("indicator-drafts", "data", allow_duplicate=True),
+          Output(_drafts.store_id(EDIT), "data", allow_duplicate=True),
           Input("indicator-edit-save", "n_clicks"), State({"type": TARGET, "key": ALL}, "value"),
           State({"type": FIELD, "key": ALL}, "value"), State("indicator-edit-reason", "value"),
-          State("indicator-edit-comment", "value"), State(ids.context, "data"), State("indicator-drafts", "data"),
+          State("indicator-edit-comment", "value"), State(ids.context, "data"), State(_drafts.store_id(EDIT), "data"),
           State(_drafts.info_id(EDIT), "data"), prevent_initial_call=True)
 def save_edit(n_clicks, target_values, field_values, reason, comment, context, drafts=None, draft=None):
     """Save the editor's changes with their reason; a refused value is marked next to its field, and what was
@@ -460,6 +459,6 @@ def save_edit(n_clicks, target_values, field_values, reason, comment, context, d
             _drafts.cleared(drafts, draft))
 
 
-_drafts.register("indicator", NARRATIVE, [(ids.narrative, "value")])
-_drafts.register("indicator", EDIT, [({"type": TARGET, "key": ALL}, "value"), ({"type": FIELD, "key": ALL}, "value"),
+_drafts.register(NARRATIVE, [(ids.narrative, "value")])
+_drafts.register(EDIT, [({"type": TARGET, "key": ALL}, "value"), ({"type": FIELD, "key": ALL}, "value"),
                                      ("indicator-edit-reason", "value"), ("indicator-edit-comment", "value")])

@@ -307,7 +307,6 @@ def _targets_card(prog) -> dbc.Card:
             dbc.Button(f"Save target changes to {prog.code}", id=ids.targets_save, color="primary", n_clicks=0),
             html.Div(id=ids.targets_result, className="mt-2", role="status"),
         ]),
-        _drafts.store("programme"),
     ], className="shadow-sm mb-4", id="programme-targets")
 
 
@@ -355,9 +354,9 @@ def _with(query: dict, **changes) -> str:
 
 
 @callback(Output(ids.targets_result, "children"), Output(ids.url, "search", allow_duplicate=True),
-          Output("programme-drafts", "data", allow_duplicate=True),
+          Output(_drafts.store_id(TARGETS), "data", allow_duplicate=True),
           Input(ids.targets_save, "n_clicks"), State(ids.targets, "rowData"), State(ids.targets_reason, "value"),
-          State(ids.targets_comment, "value"), State(ids.url, "search"), State("programme-drafts", "data"),
+          State(ids.targets_comment, "value"), State(ids.url, "search"), State(_drafts.store_id(TARGETS), "data"),
           State(_drafts.info_id(TARGETS), "data"), prevent_initial_call=True)
 def save_targets(n_clicks, rows, reason, comment, search, drafts=None, draft=None):
     """Every changed target of the grid, with one reason, all or nothing; the page is drawn again from its URL
@@ -408,7 +407,7 @@ def save_targets(n_clicks, rows, reason, comment, search, drafts=None, draft=Non
             _drafts.cleared(drafts, draft))
 
 
-_drafts.register("programme", TARGETS, [(ids.targets, "rowData"), (ids.targets_reason, "value"),
+_drafts.register(TARGETS, [(ids.targets, "rowData"), (ids.targets_reason, "value"),
                                         (ids.targets_comment, "value")], grid=ids.targets)
 
 

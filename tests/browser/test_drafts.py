@@ -44,7 +44,7 @@ def test_a_narrative_left_by_changing_quarter_is_kept_and_put_back(browser, demo
         settled(browser)
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
         box.send_keys(typed)
-        wait(browser, lambda d: any(v["values"] == [typed] for v in kept(d, "indicator").values()))
+        wait(browser, lambda d: any(v["values"] == [typed] for v in kept(d, "indicator-narrative").values()))
         choose(browser, "indicator-quarter", "FY2019Q2")
         wait(browser, lambda d: "period=FY2019Q2" in d.current_url)
         until_text(browser, "indicator-narrative-draft", "Kept in this browser, not saved: narrative for KEC-4.1 · "
@@ -66,7 +66,7 @@ def test_a_narrative_left_by_changing_quarter_is_kept_and_put_back(browser, demo
 
         click(browser, browser.find_element(By.ID, "indicator-save"))
         until_text(browser, "indicator-saved", "Saved the narrative for KEC-4.1")
-        wait(browser, lambda d: not any("FY2019Q3" in key for key in kept(d, "indicator")))
+        wait(browser, lambda d: not any("FY2019Q3" in key for key in kept(d, "indicator-narrative")))
         browser.refresh()
         wait(browser, lambda d: d.find_element(By.ID, "indicator-narrative").get_attribute("value") == typed)
         settled(browser)
@@ -90,16 +90,16 @@ def test_a_draft_is_discarded_on_request_and_never_shown_to_another_user(browser
         settled(browser)
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
         box.send_keys("mary's unsaved words")
-        wait(browser, lambda d: kept(d, "indicator"))
+        wait(browser, lambda d: kept(d, "indicator-narrative"))
         browser.refresh()
         until_text(browser, "indicator-narrative-draft", "Unsaved draft put back")
         click(browser, browser.find_element(By.ID, "indicator-narrative-draft-discard"))
         wait(browser, lambda d: d.find_element(By.ID, "indicator-narrative").get_attribute("value") == "")
-        wait(browser, lambda d: kept(d, "indicator") == {})
+        wait(browser, lambda d: kept(d, "indicator-narrative") == {})
 
         box = browser.find_element(By.ID, "indicator-narrative")
         box.send_keys("mary's second thoughts")
-        wait(browser, lambda d: kept(d, "indicator"))
+        wait(browser, lambda d: kept(d, "indicator-narrative"))
         sign_in(browser, demo_server, "ivan")  # the same browser, another user: mary's draft is not put back
         browser.get(demo_server + "/indicator?code=KEC-4.2&period=FY2019Q3")
         wait_for(browser, "indicator-narrative")
@@ -134,7 +134,7 @@ def test_a_correction_left_for_another_page_comes_back_until_saved(browser, demo
         field.clear()
         field.send_keys(str(female + 2))
         browser.find_element(By.ID, "activities-correction-comment").send_keys("register, page 4")
-        wait(browser, lambda d: any(k.endswith(f"trainings:{record_id}") for k in kept(d, "activities")))
+        wait(browser, lambda d: any(k.endswith(f"trainings:{record_id}") for k in kept(d, "activities-correction")))
         click(browser, browser.find_element(By.LINK_TEXT, "Portfolio"))  # away through the navbar
         wait(browser, lambda d: d.current_url.rstrip("/") == demo_server)
         browser.get(opened)
@@ -149,7 +149,7 @@ def test_a_correction_left_for_another_page_comes_back_until_saved(browser, demo
         Select(browser.find_element(By.ID, "activities-correction-reason")).select_by_visible_text("Typing error")
         click(browser, browser.find_element(By.ID, "activities-correction-save"))
         wait(browser, lambda d: "saved=" in d.current_url)
-        wait(browser, lambda d: not any(k.endswith(f"trainings:{record_id}") for k in kept(d, "activities")))
+        wait(browser, lambda d: not any(k.endswith(f"trainings:{record_id}") for k in kept(d, "activities-correction")))
         with demo_store.Session() as session:
             assert session.get(Training, record_id).female == female + 2
         assert console_problems(browser) == []
@@ -179,7 +179,7 @@ def test_target_changes_typed_into_the_grid_survive_a_reload(browser, demo_serve
         field = browser.switch_to.active_element
         field.send_keys(Keys.CONTROL, "a")
         field.send_keys("140", Keys.ENTER)
-        wait(browser, lambda d: kept(d, "programme"))
+        wait(browser, lambda d: kept(d, "programme-targets"))
         browser.refresh()
         wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, cell).text == "140")
         until_text(browser, "programme-targets-draft", "target changes to PVR")
@@ -187,7 +187,7 @@ def test_target_changes_typed_into_the_grid_survive_a_reload(browser, demo_serve
         assert accessibility_problems(browser) == []
         click(browser, browser.find_element(By.ID, "programme-targets-draft-discard"))
         wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, cell).text == before)
-        wait(browser, lambda d: kept(d, "programme") == {})
+        wait(browser, lambda d: kept(d, "programme-targets") == {})
         assert console_problems(browser) == []
     finally:
         browser.execute_script("localStorage.clear()")

@@ -60,17 +60,19 @@ def test_the_accounts_buttons_name_the_user_and_pass_contrast(browser, demo_serv
     from tests.browser.test_accounts import choose
 
     ensure_user(demo_store, "ada", "admin")
-    ensure_user(demo_store, "newcomer", "officer")
+    ensure_user(demo_store, "keyboard.user", "officer")
     sign_in(browser, demo_server, "ada")
     browser.get(demo_server + "/accounts")
     wait_for(browser, "accounts-grid")
     settled(browser)
-    choose(browser, "accounts-user", "newcomer")
-    until_text(browser, "accounts-reset", "Reset the password of newcomer")
-    assert browser.find_element(By.ID, "accounts-disable").text == "Disable newcomer"
-    assert browser.find_element(By.ID, "accounts-enable").text == "Enable newcomer"
+    choose(browser, "accounts-user", "keyboard.user")
+    until_text(browser, "accounts-reset", "Reset the password of keyboard.user")
+    assert browser.find_element(By.ID, "accounts-disable").text == "Disable keyboard.user"
+    assert browser.find_element(By.ID, "accounts-enable").text == "Enable keyboard.user"
     settled(browser)
     assert accessibility_problems(browser) == []
+    click(browser, browser.find_element(By.ID, "accounts-disable"))  # the answer names the user again
+    until_text(browser, "accounts-result", "keyboard.user is disabled")
     click(browser, browser.find_element(By.ID, "accounts-enable"))
-    until_text(browser, "accounts-result", "newcomer can sign in again.")
+    until_text(browser, "accounts-result", "keyboard.user can sign in again.")
     assert console_problems(browser) == []
