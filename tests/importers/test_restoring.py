@@ -120,3 +120,15 @@ def test_the_audit_trail_names_a_correction_by_the_record(db, settings, stored):
     event = db.get(AuditEvent, done.event)
     assert event.target == "Training of 2 July 2019 in Huye"
     assert event.detail["changes"] == {"Male participants": ["5", "7"]}
+
+
+def test_a_correction_names_its_record_as_the_changes_panel_says_it(db, settings, stored):
+    record = training(db, "Huye")
+    assert corrections.correct(db, "trainings", record.id, {"male": "7"}, by="amina", reason="Typing error",
+                               comment="sheet says 7", settings=settings).ok
+    entry = db.scalars(select(RecordCorrection).where(RecordCorrection.record_id == record.id)).one()
+    assert records.correction_name(db, entry) == "Training of 2 July 2019 in Huye"  # read from the record
+    voided = void(db, record)
+    assert records.correction_name(db, voided) == "Training of 2 July 2019 in Huye"  # from what the void kept
+    with_reference = void(db, db.scalar(select(Training).where(Training.reference == "T-9")))
+    assert records.correction_name(db, with_reference) == "Training T-9"
