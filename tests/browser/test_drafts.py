@@ -14,7 +14,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import accessibility_problems, ensure_user, sign_in
 from tests.browser.test_controls import text_of, until_text, wait
-from tests.browser.test_dashboard import click, settled, shoot, wait_for
+from tests.browser.test_dashboard import click, settled, wait_for
 from tests.conftest import console_problems
 
 pytestmark = pytest.mark.browser

@@ -42,8 +42,8 @@ def test_ticking_the_files_value_recounts_the_commit(pages, request_context, dem
     from importers.pipeline import import_file
     from indicators.models import RecordCorrection, Training, Upload
 
-    sheet = ("Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"
-             "TICK-1,KEC,02/07/2019,Huye,Media,Reporting,3,5\nTICK-2,KEC,03/07/2019,Huye,Media,Radio,2,2\n").encode()
+    sheet = (b"Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"
+             b"TICK-1,KEC,02/07/2019,Huye,Media,Reporting,3,5\nTICK-2,KEC,03/07/2019,Huye,Media,Radio,2,2\n")
     with demo_store.begin() as session:
         assert import_file(session, sheet, "tick.csv", settings=demo_store.settings, uploaded_by="amina").ok
         first = session.scalar(select(Training.id).where(Training.reference == "TICK-1"))
