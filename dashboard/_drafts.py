@@ -9,7 +9,8 @@ A form has a local store for its drafts (``<form>-drafts``: all of that form's, 
 memory store with its key and label (``<form>-draft-info``), a note (``<form>-draft``) and a Discard button
 (``<form>-draft-discard``), drawn together with the form (``parts``), so its callbacks run only where the form
 is. A server callback that saves a form and then draws the page again clears the form's draft itself
-(``cleared``); one that saves without drawing the page again tells the form what is saved now (``saved``).
+(``cleared``); after one that saves without drawing the page again, the browser takes the values as saved
+(``register``'s ``saved_by``).
 """
 
 from __future__ import annotations
@@ -52,10 +53,11 @@ def parts(form: str, *, user: str, key: str, label: str, href: str, group: str |
     ])
 
 
-def register(form: str, fields: list[tuple], *, grid: str | None = None) -> None:
-    """The form's two clientside callbacks; ``fields``: (component id, property) of each of its values. A
+def register(form: str, fields: list[tuple], *, grid: str | None = None, saved_by: tuple | None = None) -> None:
+    """The form's clientside callbacks; ``fields``: (component id, property) of each of its values. A
     ``grid`` (an AG Grid edited in place, whose ``rowData`` is the first field) is watched through its
-    ``cellValueChanged``."""
+    ``cellValueChanged``. ``saved_by``: the (id, property) where a save that does not draw the page again
+    answers; an answer whose id ends in ``-done`` makes the values typed what is saved now."""
     drafts = store_id(form)
     if grid is None:
         watched, function, read = [Input(i, p) for i, p in fields], "keep", []
@@ -77,6 +79,13 @@ def register(form: str, fields: list[tuple], *, grid: str | None = None) -> None
         State(info_id(form), "data"), *[State(i, p) for i, p in fields],
         prevent_initial_call="initial_duplicate",
     )
+    if saved_by is not None:
+        dash.clientside_callback(
+            ClientsideFunction("drafts", "saved"),
+            Output(info_id(form), "data", allow_duplicate=True),
+            Input(*saved_by), State(info_id(form), "data"), *[State(i, p) for i, p in fields],
+            prevent_initial_call=True,
+        )
 
 
 def cleared(drafts: dict | None, info: dict | None):
@@ -85,10 +94,3 @@ def cleared(drafts: dict | None, info: dict | None):
     if not drafts or key not in drafts:
         return dash.no_update
     return {k: v for k, v in drafts.items() if k != key}
-
-
-def saved(info: dict | None, values: list):
-    """The form's key with ``values`` as what is saved now: the draft goes, what is typed next is a new one."""
-    if not info:
-        return dash.no_update
-    return {**info, "saved": values, "restored": True}

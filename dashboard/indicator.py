@@ -383,14 +383,12 @@ def change_records_scope(scope, context):
     return rows[:RECORD_LIMIT], records_note(rows)
 
 
-@callback(Output(ids.saved, "children"), Output(_drafts.info_id(NARRATIVE), "data", allow_duplicate=True),
-          Input(ids.save, "n_clicks"), State(ids.narrative, "value"),
-          State(ids.context, "data"), State(ids.quarter, "value"), State(_drafts.info_id(NARRATIVE), "data"),
-          prevent_initial_call=True)
-def save_narrative(n_clicks, text, context, chosen, draft=None):
+@callback(Output(ids.saved, "children"), Input(ids.save, "n_clicks"), State(ids.narrative, "value"),
+          State(ids.context, "data"), State(ids.quarter, "value"), prevent_initial_call=True)
+def save_narrative(n_clicks, text, context, chosen):
     """Saves for the indicator and quarter the page shows (its context), and says which; if the quarter
-    picker has moved on and the page is not yet redrawn, nothing is saved. Once saved, the text is no longer
-    a draft kept in the browser."""
+    picker has moved on and the page is not yet redrawn, nothing is saved. Once saved (``…-done``), the text
+    is no longer a draft kept in the browser (``_drafts.register``'s ``saved_by``)."""
     from datetime import datetime
 
     from indicators.narratives import set_narrative
@@ -401,15 +399,15 @@ def save_narrative(n_clicks, text, context, chosen, draft=None):
     context = context or {}
     if chosen and chosen != context.get("period"):
         return html.Span(f"Nothing saved: the page is changing to {chosen}. Check the text and save again.",
-                         className="text-danger"), dash.no_update
+                         className="text-danger")
     with store().begin() as session:
         code = require_indicator(session, context.get("code"))
         row = set_narrative(session, code, context["period"], (text or "").strip(), current_username())
         quarter = parse_quarter(indicator(session, code).programme, context["period"])
     what = f"{code} · {quarter.label(short=True)}"
     done = "Saved the narrative" if row is not None else "Cleared the narrative"
-    return (html.Span(f"{done} for {what} at {datetime.now():%H:%M}.", className="text-success",
-                      id="indicator-saved-done"), _drafts.saved(draft, [text]))
+    return html.Span(f"{done} for {what} at {datetime.now():%H:%M}.", className="text-success",
+                     id="indicator-saved-done")
 
 
 @callback(Output("indicator-edit-result", "children"), Output({"type": TARGET, "key": ALL}, "invalid"),
@@ -459,6 +457,6 @@ def save_edit(n_clicks, target_values, field_values, reason, comment, context, d
             _drafts.cleared(drafts, draft))
 
 
-_drafts.register(NARRATIVE, [(ids.narrative, "value")])
+_drafts.register(NARRATIVE, [(ids.narrative, "value")], saved_by=(ids.saved, "children"))
 _drafts.register(EDIT, [({"type": TARGET, "key": ALL}, "value"), ({"type": FIELD, "key": ALL}, "value"),
                                      ("indicator-edit-reason", "value"), ("indicator-edit-comment", "value")])

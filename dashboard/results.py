@@ -203,11 +203,15 @@ def as_sheet(values: dict) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@callback(Output(ids.enter, "children"), Output(ids.parts, "style"), Input(ids.indicator, "value"),
-          Input(ids.period, "value"), State(ids.state, "data"))
+@callback(Output(ids.enter, "children"), Output(ids.parts, "style"), Output(ids.numerator, "value"),
+          Output(ids.denominator, "value"), Input(ids.indicator, "value"), Input(ids.period, "value"),
+          State(ids.state, "data"))
 def name_the_entry(indicator, period, state):
-    """The button says which indicator and quarter it enters for; the parts show for a percentage only."""
-    return enter_label(indicator, period), _parts_style(indicator, (state or {}).get("units") or {})
+    """The button says which indicator and quarter it enters for; the parts show for a percentage only (and
+    are emptied for a number, so that nothing hidden is sent)."""
+    style = _parts_style(indicator, (state or {}).get("units") or {})
+    empty = "" if style else dash.no_update
+    return enter_label(indicator, period), style, empty, empty
 
 
 @callback(Output(ids.outcome, "children"), Output("results-list", "children"),

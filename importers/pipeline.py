@@ -367,7 +367,9 @@ def _finish(
         uploaded_by=(uploaded_by or "?")[:80],
         programme_code=ctx.programme or _single_programme(batches),
         kinds=report.kinds,
-        counts=report.counts,
+        # a refused file: how many rows were read and how many have errors (its counts would all be 0)
+        counts=report.counts if report.ok else {
+            kind: {"rows read": n["rows"], "with errors": n["with_errors"]} for kind, n in report.read.items()},
         outcome=report.outcome,
         warnings=report.stored_problems(report.warnings),
         errors=report.stored_problems(report.errors),

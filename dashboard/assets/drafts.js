@@ -92,6 +92,15 @@
         var drafts = args.pop(), rows = args.pop(), info = args.pop();
         return keep.apply(null, [rows].concat(args.slice(1), [info, drafts]));
       },
+      /* After a save that does not draw the page again: (answer, info, ...values) -> info, the values typed
+         being what is saved now when the answer says it saved (its id ends in "-done"). */
+      saved: function () {
+        var args = Array.prototype.slice.call(arguments);
+        var answer = args[0], info = args[1], values = args.slice(2);
+        var done = answer && answer.props && /-done$/.test(answer.props.id || '');
+        if (!done || !info) return NO();
+        return Object.assign({}, info, {saved: norm(values), restored: true});
+      },
       restore: function () {
         var args = Array.prototype.slice.call(arguments);
         var drafts = args[2], info = Object.assign({}, args[3] || {}), current = args.slice(4);

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 
+import dash
 import pytest
 from sqlalchemy import delete, func, select
 
@@ -48,7 +49,7 @@ def test_an_entry_is_stored_listed_and_corrected_by_a_second(page, request_conte
     rows = listing.rowData
     with request_context(as_user="officer"):
         assert page.name_the_entry("TST-1.1", "FY2019Q3", {"units": {"TST-1.1": "number"}}) == (
-            "Enter the result for TST-1.1 · FY2019Q3", {"display": "none"})
+            "Enter the result for TST-1.1 · FY2019Q3", {"display": "none"}, "", "")
     assert [(r["indicator"], r["period"], r["category"], r["value"], r["by"], r["source"]) for r in rows] == [
         ("TST-1.1", "FY2019Q3", "sex=Female", "12", "olivier", "browser")]
     outcome, listing, *_ = enter(page, request_context, "TST-1.1", "FY2019Q3", "14", "sex=Female", "Corrected",
@@ -97,8 +98,8 @@ def test_a_percentage_entered_as_its_parts_says_so_and_the_year_is_recomputed(pa
     from indicators.numbers import format_value
 
     with request_context(as_user="officer"):
-        assert page.name_the_entry("TST-1.2", None, {"units": {"TST-1.2": "percent"}}) == (
-            "Enter the result for TST-1.2", {})
+        label, style, *parts = page.name_the_entry("TST-1.2", None, {"units": {"TST-1.2": "percent"}})
+        assert (label, style) == ("Enter the result for TST-1.2", {}) and parts == [dash.no_update] * 2
         drawn = page.layout(programme="TST")
     assert "recomputed from the summed parts" in texts(drawn)
     outcome, listing, *_ = enter(page, request_context, "TST-1.2", "FY2020Q1", "", "", "exit survey",

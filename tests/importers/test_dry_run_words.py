@@ -36,13 +36,17 @@ def test_a_few_conversions_keep_a_line_each_and_spellings_of_one_value_are_group
         "District: 4 spellings read as Gasabo (gasabo, GASABO , Gasabo district, …)"]
 
 
-def test_a_refused_file_says_how_many_rows_were_read_and_how_many_have_errors(load):
+def test_a_refused_file_says_how_many_rows_were_read_and_how_many_have_errors(load, db):
+    from indicators.models import Upload
+
     report = load("trainings.csv", _rows(12, bad_from=9), programme="KEC")
     assert report.outcome == "refused" and len(report.errors) == 3
     assert report.counts == {"trainings": {"new": 0, "updated": 0, "unchanged": 0, "skipped": 0}}
     assert report.read == {"trainings": {"rows": 12, "with_errors": 3}}
     assert report.read_text() == "trainings: 12 rows read, 3 with errors"
     assert "  trainings: 12 rows read, 3 with errors" in report.as_text()
+    # the upload history keeps the same, not 0 new, 0 updated …
+    assert db.get(Upload, report.upload_id).counts == {"trainings": {"rows read": 12, "with errors": 3}}
 
 
 def test_a_first_upload_whose_rows_are_stored_is_not_called_already_stored(load):
