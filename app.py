@@ -173,6 +173,8 @@ def _shell():
             for p in sorted(pages, key=lambda p: p["order"])]
     nav.append(_user_item())
     return html.Div([
+        # the first thing the keyboard reaches: past the navbar, to the page itself (WCAG 2.4.1)
+        html.A("Skip to the main content", href="#main-content", className="skip-link", id="skip-link"),
         dbc.Navbar(
             dbc.Container([
                 dbc.NavbarBrand([html.Span("ctmonitor", className="brand-name"),
@@ -183,7 +185,7 @@ def _shell():
             ], fluid="xxl"),
             color="#0033a0", dark=True, className="mb-0 navbar-iom", expand="lg",
         ),
-        html.Main(dash.page_container, className="container-xxl"),
+        html.Main(dash.page_container, className="container-xxl", id="main-content", tabIndex="-1"),
         dbc.Toast(id="app-error", header="Something went wrong", icon="danger", is_open=False, dismissable=True,
                   duration=12000, className="app-error-toast"),
     ])

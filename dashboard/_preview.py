@@ -44,6 +44,8 @@ def _sheet(sheet) -> html.Div:
                                    for value in row])
                         for number, row in zip(preview.row_numbers, preview.first_rows)]),
         ], className="table table-sm table-striped mb-0 preview-table"),
-            className="table-responsive preview-box") if preview.first_rows else
+            # a scroll region keyboard users can reach (and scroll to a cell that was not understood)
+            className="table-responsive preview-box", tabIndex=0, role="region",
+            **{"aria-label": f"{caption} of sheet ‘{sheet.name}’ (scrolls)"}) if preview.first_rows else
         dbc.Alert("No rows under the header.", color="warning", className="py-1 small"),
     ], className="upload-sheet mb-3")

@@ -21,12 +21,13 @@ HEADERS = {"kind": "Kind", "programme": "Programme", "reference": "Reference", "
 
 
 def activity_rows(session: Session, *, programme_codes: list[str], kind: str | None = None,
-                  quarter: str | None = None, district: str | None = None, limit: int | None = 2000
-                  ) -> tuple[list[dict], int]:
-    """Rows of the listed kinds matching the filters (newest first per kind), capped at ``limit`` (None: all),
-    and how many matched in all."""
-    listed, total = records.listing(session, programme_codes, kind=kind, quarter=quarter, district=district,
-                                    limit=limit)
+                  quarter: str | None = None, district: str | None = None, search: str | None = None,
+                  voided: bool = False, limit: int | None = 2000) -> tuple[list[dict], int]:
+    """Rows of the listed kinds matching the filters and the search (newest first per kind), capped at ``limit``
+    (None: all), and how many matched in all; with ``voided``, the voided records instead."""
+    read = records.voided_listing if voided else records.listing
+    listed, total = read(session, programme_codes, kind=kind, quarter=quarter, district=district, search=search,
+                         limit=limit)
     return [_plain(record) for record in listed], total
 
 
@@ -38,8 +39,16 @@ def _plain(record: records.ListedRecord) -> dict:
                 description=line.description, detail=line.detail, female=line.female, male=line.male,
                 total=line.total, upload=record.upload,
                 uploaded_at=record.uploaded_at.isoformat(sep=" ", timespec="minutes") if record.uploaded_at else None,
-                sheet=record.sheet, row=record.row, corrected="corrected" if record.corrected else "",
-                record=f"{record.kind.key}:{record.id}")  # the grid's row id: what a correction opens
+                sheet=record.sheet, row=record.row, corrected=_state(record),
+                # the grid's row id: what a correction (a record) or a restore (a void) opens
+                record=f"void:{record.voided.id}" if record.voided else f"{record.kind.key}:{record.id}")
+
+
+def _state(record: records.ListedRecord) -> str:
+    if record.voided is not None:
+        when = record.voided.corrected_at
+        return f"voided {when.day} {when:%b %Y}" if when else "voided"
+    return "corrected" if record.corrected else ""
 
 
 def district_options() -> list[str]:

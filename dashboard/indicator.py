@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy import select
 
-from dashboard import _signed
+from dashboard import _drafts, _signed
 from dashboard._access import EDITORS, can, refuse, require_indicator, require_role, role
 from dashboard._charts import category_chart, cumulative_chart, graph, quarter_chart
 from dashboard._components import (
@@ -67,6 +67,7 @@ class ids:
 
 
 CHANGES_SHOWN = 10
+NARRATIVE, EDIT = "indicator-narrative", "indicator-edit"  # the page's two forms whose drafts are kept
 
 
 @safe_layout
@@ -95,7 +96,8 @@ def layout(code=None, period=None, saved=None, **_query):
         changes = [(c.changed_at, None if role() == "donor" else c.changed_by, history.describe(c), c.reason,
                     c.comment) for c in history.changes(session, ind.code)[:CHANGES_SHOWN]]
         banner = saved_banner(session, first(saved), {ind.code}) if can(EDITORS) else None
-        editor = (indicator_form(ind, _signed_years(session, prog)) if can(EDITORS) else None)
+        editing = can(EDITORS)
+        editor = _with_draft(indicator_form(ind, _signed_years(session, prog)), ind.code) if editing else None
     info = item.indicator
     unit = info.unit
     year_word = "FY" if prog.calendar == "fiscal" else "Year"
@@ -144,6 +146,15 @@ def layout(code=None, period=None, saved=None, **_query):
     ])
 
 
+def _with_draft(form: dbc.Card, code: str) -> dbc.Card:
+    """The editor, with its draft (kept per indicator) noted above its Save button."""
+    body = form.children[1]
+    body.children.insert(len(body.children) - 2, _drafts.parts(
+        EDIT, user=current_username(), key=f"edit|{code}", label=f"edit of {code}",
+        href=href("/indicator", code=code)))
+    return form
+
+
 def _people(kind: str) -> bool:
     """Whether a sheet kind's records are people (cases): shown as totals, never one by one."""
     return kinds.known(kind) and kinds.kind(kind).sensitive
@@ -170,6 +181,7 @@ def _series(session, ind, prog, quarter, plan=None) -> list[dict]:
     the LOP target to date, by the figures' own rules (``quarter_target``, ``target_to_date``); victim figures
     as ``plan`` (``indicators.disclosure``) lets this reader see them."""
     from indicators.figures import elapsed_share, is_milestone, quarter_target, target_to_date
+    from indicators.numbers import whole
     from indicators.queries import indicator_series
     from indicators.periods import LOP, parse
 
@@ -180,7 +192,7 @@ def _series(session, ind, prog, quarter, plan=None) -> list[dict]:
         period = parse(point.quarter, prog.calendar)
         due = None
         if lop_target is not None and ind.unit != "percent" and not is_milestone(ind.measure):
-            due = float(target_to_date(lop_target, elapsed_share(LOP, period, prog.start_date, prog.end_date)))
+            due = whole(target_to_date(lop_target, elapsed_share(LOP, period, prog.start_date, prog.end_date)))
         rows.append({"quarter": point.quarter, "actual": point.actual, "cumulative": point.lop_to_date,
                      "target": quarter_target(point.year_target, period, prog.start_date, prog.end_date,
                                               ind.unit, ind.measure),
@@ -297,6 +309,9 @@ def _narrative_card(item, quarter) -> dbc.Card:
             dbc.Label(prompt, html_for=ids.narrative, className="small text-muted"),
             dbc.Textarea(id=ids.narrative, value=item.narrative or "", rows=4, maxLength=4000,
                          placeholder="What explains the difference from the target, and what is being done."),
+            _drafts.parts(NARRATIVE, user=current_username(), key=f"narrative|{item.indicator.code}|{quarter.code}",
+                          label=f"narrative for {target}", group=f"narrative|{item.indicator.code}",
+                          href=href("/indicator", code=item.indicator.code, period=quarter.code)),
             html.Div([
                 dbc.Button(f"Save narrative for {target}", id=ids.save, color="primary", size="sm", n_clicks=0),
                 html.Span(id=ids.saved, className="small ms-2", role="status"),
@@ -374,7 +389,8 @@ def change_records_scope(scope, context):
           State(ids.context, "data"), State(ids.quarter, "value"), prevent_initial_call=True)
 def save_narrative(n_clicks, text, context, chosen):
     """Saves for the indicator and quarter the page shows (its context), and says which; if the quarter
-    picker has moved on and the page is not yet redrawn, nothing is saved."""
+    picker has moved on and the page is not yet redrawn, nothing is saved. Once saved (``…-done``), the text
+    is no longer a draft kept in the browser (``_drafts.register``'s ``saved_by``)."""
     from datetime import datetime
 
     from indicators.narratives import set_narrative
@@ -400,10 +416,12 @@ def save_narrative(n_clicks, text, context, chosen):
           Output({"type": FIELD, "key": ALL}, "invalid"), Output({"type": FEEDBACK, "key": ALL}, "children"),
           Output(ids.url, "search", allow_duplicate=True), Output("indicator-edit-reason", "invalid"),
           Output("indicator-edit-comment", "invalid"), Output("indicator-edit-sheet", "open"),
+          Output(_drafts.store_id(EDIT), "data", allow_duplicate=True),
           Input("indicator-edit-save", "n_clicks"), State({"type": TARGET, "key": ALL}, "value"),
           State({"type": FIELD, "key": ALL}, "value"), State("indicator-edit-reason", "value"),
-          State("indicator-edit-comment", "value"), State(ids.context, "data"), prevent_initial_call=True)
-def save_edit(n_clicks, target_values, field_values, reason, comment, context):
+          State("indicator-edit-comment", "value"), State(ids.context, "data"), State(_drafts.store_id(EDIT), "data"),
+          State(_drafts.info_id(EDIT), "data"), prevent_initial_call=True)
+def save_edit(n_clicks, target_values, field_values, reason, comment, context, drafts=None, draft=None):
     """Save the editor's changes with their reason; a refused value is marked next to its field, and what was
     typed stays. Once saved the page is drawn again from its URL, with what the save changed."""
     from indicators import logframe
@@ -432,9 +450,15 @@ def save_edit(n_clicks, target_values, field_values, reason, comment, context):
     if problems:
         return (dbc.Alert(f"Nothing saved: {len(problems)} value{'s' if len(problems) != 1 else ''} to correct "
                           "(marked below each field).", color="danger", className="py-2 small mb-0"),
-                marks[0], marks[1], marks[2], dash.no_update, marks[3], marks[4], sheet_open)
+                marks[0], marks[1], marks[2], dash.no_update, marks[3], marks[4], sheet_open, dash.no_update)
     if not done.changes:
         return (dbc.Alert("Nothing to save: every value is as stored.", color="info", className="py-2 small mb-0"),
-                *marks[:3], dash.no_update, False, False, dash.no_update)
+                *marks[:3], dash.no_update, False, False, dash.no_update, dash.no_update)
     return (dbc.Alert("Saved.", color="success", className="py-2 small mb-0"), *marks[:3],
-            query_string(code=code, period=context.get("period"), saved=event), False, False, dash.no_update)
+            query_string(code=code, period=context.get("period"), saved=event), False, False, dash.no_update,
+            _drafts.cleared(drafts, draft))
+
+
+_drafts.register(NARRATIVE, [(ids.narrative, "value")], saved_by=(ids.saved, "children"))
+_drafts.register(EDIT, [({"type": TARGET, "key": ALL}, "value"), ({"type": FIELD, "key": ALL}, "value"),
+                                     ("indicator-edit-reason", "value"), ("indicator-edit-comment", "value")])

@@ -51,7 +51,11 @@ class ids:
     template_download = "upload-template-download"
     checked = "upload-checked"
     file_values = "upload-file-values"  # pattern {"type": file_values, "kind": "choice"}: rows taking the file's
+    counts = "upload-counts-box"
 
+
+# Drawn only once a dry run has counts: listed for Dash's callback check (see _access).
+CALLBACK_COMPONENTS = [html.Div(id=ids.counts)]
 
 SHOWN_PROBLEMS = 500
 COUNT_KEYS = ("new", "updated", "unchanged", "skipped")
@@ -105,7 +109,8 @@ def layout(programme=None, **_query):
                     dbc.CardBody([
                         html.P("Stores the checked workbook: the import runs again for real, all or nothing.",
                                className="small text-muted"),
-                        dbc.Button("Commit the upload", id=ids.commit, color="success", disabled=True, n_clicks=0),
+                        dbc.Button(commit_label(None, None), id=ids.commit, color="success", disabled=True,
+                                   n_clicks=0),
                         dcc.Loading(html.Div(id=ids.result, className="mt-3"), type="dot"),
                     ]),
                 ], className="shadow-sm mb-4"),
@@ -193,7 +198,8 @@ def _problem_table(problems, id) -> html.Div:
         html.Div(html.Table([
             html.Thead(html.Tr([html.Th("Sheet"), html.Th("Cell"), html.Th("Value found"), html.Th("Expected")])),
             html.Tbody(rows),
-        ], className="table table-sm table-striped mb-0 problems", id=id), className="table-responsive problems-box"),
+        ], className="table table-sm table-striped mb-0 problems", id=id), className="table-responsive problems-box",
+            tabIndex=0, role="region", **{"aria-label": f"{'Errors' if 'error' in id else 'Warnings'} (scrolls)"}),
         html.P(f"… and {more:,} more.", className="small text-muted mt-1") if more > 0 else None,
     ])
 
@@ -206,7 +212,25 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def counts_table(counts: dict) -> html.Table | None:
+def commit_label(filename: str | None, report) -> str:
+    """The commit button names what it stores: the file and the programmes its rows belong to."""
+    if not filename:
+        return "Commit the upload"
+    whom = getattr(report, "for_whom", "") or "the programmes it names"
+    return f"Commit {filename} for {whom}"
+
+
+def counts_table(counts: dict, read: dict | None = None, *, refused: bool = False) -> html.Table | None:
+    """What the rows would become (new, updated, unchanged, skipped), or, for a file with errors, how many rows
+    were read and how many have errors (nothing of it can be stored)."""
+    if refused and read:
+        return html.Table([
+            html.Thead(html.Tr([html.Th("Kind"), html.Th("Rows read", className="num"),
+                                html.Th("Rows with errors", className="num")])),
+            html.Tbody([html.Tr([html.Td(kind), html.Td(f"{n.get('rows', 0):,}", className="num"),
+                                 html.Td(f"{n.get('with_errors', 0):,}", className="num")])
+                        for kind, n in read.items()]),
+        ], className="table table-sm mb-3 counts-table", id="upload-counts")
     if not counts:
         return None
     return html.Table([
@@ -222,22 +246,26 @@ def render_report(report, *, committed: bool) -> html.Div:
     dry run), errors, warnings."""
     errors, warnings = list(report.errors or []), list(report.warnings or [])
     kinds = ", ".join(report.kinds or []) or "no recognised sheet"
+    whom = f" for {report.for_whom}" if getattr(report, "programmes", None) else ""
     if committed:
-        verdict = {
-            "stored": ("success", f"Stored {report.filename}."),
-            "unchanged": ("info", f"{report.filename} was already stored: nothing changed."),
-        }.get(report.outcome, ("danger", f"{report.filename} was refused: nothing was stored."))
+        colour = {"stored": "success", "unchanged": "info"}.get(report.outcome, "danger")
+        text = report.outcome_text
     elif errors:
-        verdict = ("danger", (f"{len(errors):,} error{'s' if len(errors) != 1 else ''} in {report.filename}: "
-                              "nothing can be stored until they are fixed."))
+        read = report.read_text() if getattr(report, "read", None) else ""
+        colour, text = "danger", (f"{len(errors):,} error{'s' if len(errors) != 1 else ''} in {report.filename}"
+                                  f"{' (' + read + ')' if read else ''}: nothing can be stored until they are "
+                                  "fixed.")
     elif not report.ok:
-        verdict = ("danger", f"{report.filename} cannot be stored.")
+        colour, text = "danger", f"{report.filename} cannot be stored."
     else:
-        verdict = ("success", f"{report.filename} is ready to store ({kinds}). Nothing has been stored yet.")
-    colour, text = verdict
+        again = (" This very file was stored before: committing it again stores only what differs."
+                 if getattr(report, "stored_before", False) else "")
+        colour, text = "success", f"{report.filename} is ready to store{whom} ({kinds}). Nothing has been stored yet." \
+            + again
     return html.Div([
         dbc.Alert(text, color=colour, className="py-2", id="upload-verdict"),
-        counts_table(report.counts or {}),
+        html.Div(counts_table(report.counts or {}, getattr(report, "read", None), refused=bool(errors)),
+                 id=ids.counts),
         conflicts_section(list(getattr(report, "conflicts", None) or []), committed=committed),
         None if committed else sheets_understood(report.sheets),
         html.Div([html.H3(f"Errors ({len(errors):,})", className="h6 text-danger"),
@@ -328,21 +356,36 @@ def _first_error(report) -> str | None:
 
 @callback(Output(ids.preview, "children"), Output(ids.commit, "disabled"), Output(ids.checked, "data"),
           Output(ids.result, "children", allow_duplicate=True), Output(ids.status, "children"),
+          Output(ids.commit, "children"),
           Input(ids.file, "contents"), Input(ids.programme, "value"), State(ids.file, "filename"),
           running=[(Output(ids.commit, "disabled"), True, True)],
           prevent_initial_call=True)
 def check_file(contents, programme, filename):
     """The dry run, as soon as a file is chosen (or the programme changes)."""
     if not contents:
-        return empty_preview(), True, None, None, ""
+        return empty_preview(), True, None, None, "", commit_label(None, None)
     try:
         report = run_import(contents, filename, programme, dry_run=True)
     except ValueError as exc:
-        return dbc.Alert(str(exc), color="danger"), True, None, None, ""
+        return dbc.Alert(str(exc), color="danger"), True, None, None, "", commit_label(None, None)
     ready = bool(report.ok) and not report.errors
     checked = vouch(report.sha256, filename, programme, current_username()) if ready else None
     status = f"Checked {filename} ({report.sha256[:12]}…) for {programme or 'the programmes it names'}."
-    return render_report(report, committed=False), not ready, checked, None, status
+    return (render_report(report, committed=False), not ready, checked, None, status,
+            commit_label(report.filename, report))
+
+
+@callback(Output(ids.counts, "children"), Input({"type": ids.file_values, "kind": ALL}, "value"),
+          State(ids.file, "contents"), State(ids.file, "filename"), State(ids.programme, "value"),
+          prevent_initial_call=True)
+def count_with_file_values(file_values, contents, filename, programme):
+    """Ticking a row to take the file's value changes what the commit would do: the dry run again, with those
+    rows, gives the counts the commit would."""
+    if not contents or not file_values:
+        raise dash.exceptions.PreventUpdate
+    chosen = [key for values in file_values for key in values or [] if isinstance(key, str)]
+    report = run_import(contents, filename, programme, dry_run=True, file_values=chosen)
+    return counts_table(report.counts or {}, report.read, refused=bool(report.errors))
 
 
 @callback(Output(ids.result, "children"), Output(ids.commit, "disabled", allow_duplicate=True),

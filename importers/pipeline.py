@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from importers import batch_checks
@@ -364,6 +365,8 @@ def _finish(
 ) -> ImportReport:
     report.kinds = [k for k in KINDS if any(b.layout.kind == k for b in batches)]
     report.counts = {k: dict(plans[k].counts) if k in plans else empty_counts() for k in report.kinds}
+    report.read = _rows_read(batches)
+    report.programmes = sorted({p.code for b in batches for p in b.columns.get("programme", ()) if hasattr(p, "code")})
     changed = sum(c["new"] + c["updated"] for c in report.counts.values())
     if report.errors:
         report.ok, report.outcome = False, "refused"
@@ -372,6 +375,8 @@ def _finish(
         report.ok, report.outcome = True, "dry-run"
     else:
         report.ok, report.outcome = True, "stored" if changed else "unchanged"
+    report.stored_before = bool(report.sha256) and session.scalar(select(Upload.id).where(
+        Upload.sha256 == report.sha256, Upload.outcome.in_(("stored", "unchanged"))).limit(1)) is not None
     if dry_run:
         progress(1.0, "dry run finished")
         _log(report)
@@ -385,7 +390,9 @@ def _finish(
         uploaded_by=(uploaded_by or "?")[:80],
         programme_code=ctx.programme or _single_programme(batches),
         kinds=report.kinds,
-        counts=report.counts,
+        # a refused file: how many rows were read and how many have errors (its counts would all be 0)
+        counts=report.counts if report.ok else {
+            kind: {"rows read": n["rows"], "with errors": n["with_errors"]} for kind, n in report.read.items()},
         outcome=report.outcome,
         warnings=report.stored_problems(report.warnings),
         errors=report.stored_problems(report.errors),
@@ -398,6 +405,17 @@ def _finish(
     progress(1.0, "done")
     _log(report)
     return report
+
+
+def _rows_read(batches: list[Batch]) -> dict[str, dict[str, int]]:
+    """Per kind, the rows read and the rows with at least one error (a problem naming a cell of the row)."""
+    read: dict[str, dict[str, int]] = {}
+    for batch in batches:
+        counts = read.setdefault(batch.layout.kind, {"rows": 0, "with_errors": 0})
+        counts["rows"] += len(batch)
+        rows = {p.cell[len(p.cell.rstrip("0123456789")):] for p in batch.problems}
+        counts["with_errors"] += len(rows - {""})
+    return read
 
 
 def _single_programme(batches: list[Batch]) -> str | None:

@@ -113,11 +113,40 @@ class ImportReport:
     # The file holds case data (a case sheet, or a sheet headed with a case sheet's identifying columns): it
     # is then named "case sheet, <date>" wherever it is stored, listed or logged, never by its file's name.
     case_data: bool = False
+    # per kind: rows read and rows with an error (what a refused file's zero counts would hide)
+    read: dict[str, dict[str, int]] = field(default_factory=dict)
+    stored_before: bool = False  # the same file (SHA-256) was stored by an earlier upload
+    programmes: list[str] = field(default_factory=list)  # the programmes its rows belong to
+
+    @property
+    def for_whom(self) -> str:
+        """``KEC``, ``KEC and PVR``, or nothing when no row named a programme."""
+        return " and ".join(self.programmes)
+
+    @property
+    def outcome_text(self) -> str:
+        """What became of the file, in words (the Upload page's verdict after a commit)."""
+        if self.outcome == "stored":
+            return f"Stored {self.filename}." + (f" Programme: {self.for_whom}." if self.programmes else "")
+        if self.outcome == "unchanged" and self.stored_before:
+            return f"{self.filename} was already stored: nothing changed."
+        if self.outcome == "unchanged":
+            return (f"Nothing new in {self.filename}: each of its rows matches a record stored from earlier "
+                    "uploads (or a correction kept), so nothing changed.")
+        return f"{self.filename} was refused: nothing was stored."
+
+    def read_text(self) -> str:
+        """``trainings: 42 rows read, 3 with errors``, per kind."""
+        return "; ".join(f"{kind}: {n['rows']:,} row{'s' if n['rows'] != 1 else ''} read, "
+                         f"{n['with_errors']:,} with errors" for kind, n in self.read.items())
 
     def as_text(self, limit: int = 200) -> str:
         """The report as the command line prints it: outcome, sheets, counts, errors, warnings."""
+        outcome = _OUTCOME_TEXT.get(self.outcome, self.outcome)
+        if self.outcome == "unchanged" and self.stored_before:
+            outcome = "nothing new (this file was already stored)"
         lines = [
-            f"{self.filename}: {_OUTCOME_TEXT.get(self.outcome, self.outcome)}"
+            f"{self.filename}: {outcome}"
             + (f" (upload #{self.upload_id})" if self.upload_id else "")
         ]
         for sheet in self.sheets:
@@ -125,6 +154,8 @@ class ImportReport:
             lines.append(f"  sheet {sheet.name!r}{kind}: {sheet.note}")
         for kind, counts in self.counts.items() if self.outcome != "refused" else ():
             lines.append(f"  {kind}: " + ", ".join(f"{counts.get(key, 0)} {key}" for key in COUNT_KEYS))
+        if self.outcome == "refused" and self.read:
+            lines.append(f"  {self.read_text()}")
         if self.conflicts:
             kept = sum(c.kept for c in self.conflicts)
             lines.append(f"  {len(self.conflicts)} row{'s' if len(self.conflicts) != 1 else ''} corrected in the "
@@ -155,7 +186,7 @@ def _is_cell(cell: str) -> bool:
 
 _OUTCOME_TEXT = {
     "stored": "stored",
-    "unchanged": "nothing new (everything was already stored)",
+    "unchanged": "nothing new (every row matches a stored record)",
     "refused": "refused, nothing stored",
     "dry-run": "dry run, nothing stored",
 }

@@ -53,6 +53,7 @@ ACTIONS = {
     "recovery-code-used": "Recovery code used",
     "indicator-edited": "Indicator edited",
     "record-corrected": "Record corrected",
+    "record-restored": "Record restored",
     "result-entered": "Result entered",
     "provider-added": "Provider added",
     "pseudonym-key-adopted": "Pseudonym key adopted",

@@ -8,7 +8,6 @@ import pytest
 import dash
 from dash.exceptions import PreventUpdate
 
-from indicators.settings import Settings
 
 
 # Page modules register themselves with Dash, which needs the app first: they are imported in ``pages``.
@@ -218,6 +217,7 @@ def test_saving_a_narrative_shows_in_the_figures(pages, request_context, demo_st
         try:
             message = pages.indicator.save_narrative(1, "Campaign moved to Q4 after the rains.", context,
                                                      "FY2019Q3")
+            assert message.id == "indicator-saved-done"  # the browser then drops the text's draft
             assert texts(message) == "Saved the narrative for KEC-5.1 · FY2019 Q3 at " + texts(message)[-6:]
             with demo_store.Session() as session:
                 item = next(i for i in figures(session, "KEC", "FY2019Q3").indicators
@@ -233,7 +233,7 @@ def test_a_narrative_is_not_saved_while_the_page_is_changing_quarter(pages, requ
     context = {"code": "KEC-5.1", "period": "FY2019Q3"}
     with request_context():
         message = pages.indicator.save_narrative(1, "Meant for another quarter.", context, "FY2019Q2")
-    assert "Nothing saved" in texts(message) and "FY2019Q2" in texts(message)
+    assert "Nothing saved" in texts(message) and "FY2019Q2" in texts(message) and not getattr(message, "id", None)
     with demo_store.Session() as session:
         assert get_narrative(session, "KEC-5.1", "FY2019Q3") is None
         assert get_narrative(session, "KEC-5.1", "FY2019Q2") is None
@@ -270,74 +270,11 @@ def test_activities_filter_callback_writes_the_url_and_resets_the_quarter_with_t
                                                                                               request_context):
     current = {"programme": "KEC", "kind": None, "quarter": "FY2019Q3", "district": None}
     with request_context(as_user="officer"):
-        assert pages.activities.filter_records("PVR", None, "FY2019Q3", None, current) == "?programme=PVR"
-        assert pages.activities.filter_records("KEC", "trainings", "FY2019Q3", None, current) == \
-            "?programme=KEC&kind=trainings&quarter=FY2019Q3"
-
-
-def test_activities_csv_is_the_grid_view_and_defuses_formulas(pages):
-    rows = [{"kind": "Training", "programme": "KEC", "description": "=HYPERLINK(1)", "female": 3}]
-    sent = pages.activities.download_csv(1, rows, rows * 5, {"programme": "KEC", "kind": "trainings"})
-    assert sent["filename"] == "activities_KEC_trainings.csv"
-    lines = sent["content"].splitlines()
-    assert lines[0].startswith('"Kind","Programme","Reference","Quarter"')
-    assert len(lines) == 2 and "\"'=HYPERLINK(1)\"" in lines[1] and ",3," in lines[1]
-
-
-HOSTILE_TEXTS = ["Training;=1+1;x", "=HYPERLINK(\"http://x.example\",\"click\")", "-2 days of training",
-                 "@SUM(1+1)", "Victims; +cmd|' /C calc'!A0", "Referral,=2+3", "Shelter;\"=4+4\"", "Tabs\t=5+5"]
-
-
-def test_the_activities_csv_runs_no_formula_in_a_comma_or_a_semicolon_spreadsheet(pages, tmp_path):
-    """Trainings whose topics and partners hide formulas behind separators, imported as an officer would, then
-    downloaded from the Activities page and read back split on "," and on ";" (a French-locale spreadsheet):
-    no cell starts with = + - @ unless it is a number, and the counts stay numbers."""
-    import csv
-    import io
-
-    from dashboard._records import activity_rows
-    from importers.pipeline import import_file
-    from tests.dashboard.fixtures import make_store
-
-    lines = ["Reference,Project,Start date,District,Target group,Topic,Female,Male,Organised with"]
-    written = io.StringIO()
-    writer = csv.writer(written, lineterminator="\n")
-    for n, text in enumerate(HOSTILE_TEXTS, start=1):
-        writer.writerow([f"INJ-{n}", "KEC", "02/07/2019", "Huye", "Media", text, n, 3, HOSTILE_TEXTS[-n]])
-    data = (lines[0] + "\n" + written.getvalue()).encode()
-    settings = Settings.for_tests(tmp_path)
-
-    def fill(session, settings):
-        report = import_file(session, data, "injection.csv", settings=settings, uploaded_by="olivier")
-        assert report.ok, report.as_text()
-
-    store = make_store(settings, fill)
-    try:
-        with store.Session() as session:
-            rows, _ = activity_rows(session, programme_codes=["KEC"])
-    finally:
-        store.dispose()
-    assert len(rows) == len(HOSTILE_TEXTS)
-    rows.append(dict(rows[0], total=-3))  # a number stays a number, even a negative one
-    text = pages.activities.to_csv(rows)
-    for delimiter in (",", ";"):
-        for cells in list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[1:]:
-            for cell in cells:
-                if cell[:1] in ("=", "+", "-", "@"):
-                    assert _is_number(cell), (delimiter, cell)
-    read = list(csv.DictReader(io.StringIO(text, newline="")))
-    assert {row["Female"] for row in read} == {str(n) for n in range(1, len(HOSTILE_TEXTS) + 1)}
-    assert read[-1]["Total"] == "-3" and ",-3," in text  # unquoted
-    shown = " ".join(row["Description"] + " " + row["Detail"] for row in read)
-    assert "Training;'=1+1;x" in shown and "'-2 days of training" in shown and "Referral,'=2+3" in shown
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+        assert pages.activities.filter_records("PVR", None, "FY2019Q3", None, "", 0, False, current) == \
+            "?programme=PVR"
+        assert pages.activities.filter_records("KEC", "trainings", "FY2019Q3", None, " KEC-TR ", 1, True,
+                                               current) == \
+            "?programme=KEC&kind=trainings&quarter=FY2019Q3&search=KEC-TR&voided=1"
 
 
 # --- upload ----------------------------------------------------------------------------------------
@@ -360,9 +297,14 @@ def test_a_dry_run_shows_each_sheet_as_understood(pages, request_context):
     data = (Path(__file__).resolve().parents[1] / "data" / "errors.xlsx").read_bytes()
     contents = "data:application/octet-stream;base64," + base64.b64encode(data).decode()
     with request_context(as_user="officer"):
-        preview, disabled, checked, _result, _status = pages.upload.check_file(contents, "KEC", "errors.xlsx")
+        preview, disabled, checked, _result, _status, label = pages.upload.check_file(contents, "KEC", "errors.xlsx")
     text = texts(preview)
     assert disabled is True and checked is None  # errors: nothing to commit
+    assert label == "Commit errors.xlsx for KEC"
+    # not 0 new, 0 updated…: the rows read and the rows with errors
+    counts = find(preview, "upload-counts")
+    assert "Rows read" in texts(counts) and "Rows with errors" in texts(counts) and "New" not in texts(counts)
+    assert "38 rows read" in find(preview, "upload-verdict").children
     # with errors, the sheet, its header row and row count and its rows as understood are still shown
     assert "Sheet ‘Trainings’ → Trainings · header in row 1 · 38 rows" in text
     assert "The first 20 rows as understood" in text and "Sheet ‘Policies’ → Policies" in text
