@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from indicators.db import Store
-from indicators.settings import Settings
+from indicators.store.db import Store
+from indicators.store.settings import Settings
 
 if TYPE_CHECKING:
     from dash import Dash
@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     import dash
     from flask import Flask
 
-    from dashboard import _access, _api, _auth, _delivery, _two_step
+    from dashboard import _access, _api, _auth, _dash_private, _delivery, _two_step
 
     settings = settings or Settings.from_env()
     store = store or Store(settings)
@@ -104,9 +104,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         if entry is not None and not entry.get("supplied_layout"):
             entry["layout"] = _access.guard_layout(module.layout, entry)
     # Every app answers the pages' callbacks, not only the first one built in the process (see _page_callbacks).
-    app.callback_map.update(callbacks)
-    app._callback_list.extend(callback_list)
-    app._inline_scripts.extend(inline_scripts)
+    _dash_private.give_callbacks(app, callbacks, callback_list, inline_scripts)
     with server.app_context():  # Dash calls a layout function once when it is set
         app.layout = _shell
     return app
@@ -120,16 +118,11 @@ def _page_callbacks() -> tuple[dict, list, list]:
     Dash keeps what ``dash.callback`` registers in module-level lists and hands them to whichever app sets up
     first, leaving nothing for another app built in the same process (tests build one per store and settings).
     So they are taken from Dash here, right after the pages' first import, and given to every app built."""
-    import dash._callback as registered
+    from dashboard._dash_private import take_registered_callbacks
 
     for name in page_modules():
         importlib.import_module(name)
-    taken = (dict(registered.GLOBAL_CALLBACK_MAP), list(registered.GLOBAL_CALLBACK_LIST),
-             list(registered.GLOBAL_INLINE_SCRIPTS))
-    registered.GLOBAL_CALLBACK_MAP.clear()
-    registered.GLOBAL_CALLBACK_LIST.clear()
-    registered.GLOBAL_INLINE_SCRIPTS.clear()
-    return taken
+    return take_registered_callbacks()
 
 
 def _on_callback_error(err: Exception):
@@ -154,7 +147,7 @@ def _shell():
 
     from dashboard._access import page_allowed
     from dashboard._components import read_session, visible_programme_codes
-    from indicators.models import Programme
+    from indicators.store.models import Programme
 
     with read_session() as session:
         visible = visible_programme_codes(session)
@@ -239,13 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
     from exports.formats import FORMATS
     from importers import cli as import_commands
     from importers import legacy
-    from indicators import cli as store_commands
-    from indicators import cli_export as export_commands
-    from indicators import cli_backup as backup_commands
-    from indicators import cli_cases as case_commands
-    from indicators import cli_providers as provider_commands
-    from indicators import cli_tokens as token_commands
-    from indicators import cli_versions as version_commands
+    from indicators.cli import store as store_commands
+    from indicators.cli import export as export_commands
+    from indicators.cli import backup as backup_commands
+    from indicators.cli import cases as case_commands
+    from indicators.cli import providers as provider_commands
+    from indicators.cli import tokens as token_commands
+    from indicators.cli import versions as version_commands
 
     store_commands.register(commands, FORMATS, upkeep=(legacy.tidy_case_referrals,))
     version_commands.register(commands)

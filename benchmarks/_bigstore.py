@@ -14,10 +14,12 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from indicators import definitions, migrate, periods, vocabulary
-from indicators.db import Store
-from indicators.models import Awareness, Case, Meeting, PolicyStep, Programme, ResearchStep, Training, Upload
-from indicators.settings import Settings
+from indicators import periods, vocabulary
+from indicators.programmes import definitions
+from indicators.store import migrate
+from indicators.store.db import Store
+from indicators.store.models import Awareness, Case, Meeting, PolicyStep, Programme, ResearchStep, Training, Upload
+from indicators.store.settings import Settings
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 REPO = Path(__file__).resolve().parent.parent
@@ -57,7 +59,7 @@ def big_store(refresh: bool = False) -> Settings:
 
 def _after_fill(store: Store) -> None:
     """Bring the per-quarter indicator sums up to date: the records were written behind the importer's back."""
-    from indicators import aggregates
+    from indicators.figures import aggregates
 
     with store.begin() as session:
         aggregates.rebuild(session)

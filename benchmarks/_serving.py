@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from indicators import accounts
-from indicators.db import Store
-from indicators.models import User
+from indicators.access import accounts
+from indicators.store.db import Store
+from indicators.store.models import User
 
 # Not the user's name, nor a common password: ctmonitor refuses those.
 BENCH_USER, BENCH_PASSWORD = "bench.manager", "quiet lantern over kigali 2026"

@@ -10,8 +10,8 @@ from benchmarks._report import line, median_p95, timings
 
 def main() -> int:
     from exports.formats import FORMATS
-    from indicators.db import Store
-    from indicators.reporting import report_file
+    from indicators.store.db import Store
+    from indicators.reporting.reporting import report_file
 
     def render(session):
         return report_file(session, "KEC", "FY2019Q3", FORMATS, "iptt", small_cell=5)

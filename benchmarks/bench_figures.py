@@ -10,8 +10,8 @@ from benchmarks._report import line, median_p95, timings
 
 
 def main() -> int:
-    from indicators.db import Store
-    from indicators.figures import figures
+    from indicators.store.db import Store
+    from indicators.figures.figures import figures
 
     store = Store(big_store())
     ok = True

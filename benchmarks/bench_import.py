@@ -82,10 +82,11 @@ def import_once(path: str) -> dict:
     from sqlalchemy import func, select
 
     from importers.pipeline import import_path
-    from indicators import definitions, migrate
-    from indicators.db import Store
-    from indicators.models import Training
-    from indicators.settings import Settings
+    from indicators.programmes import definitions
+    from indicators.store import migrate
+    from indicators.store.db import Store
+    from indicators.store.models import Training
+    from indicators.store.settings import Settings
 
     folder = Path(tempfile.mkdtemp(prefix="ctm-bench-import-"))
     try:

@@ -66,9 +66,10 @@ WATCH = """
 def demo_settings(folder: Path):
     """A store with the programmes and ``ctmonitor demo``'s data set, stored through the importer."""
     from importers import demo
-    from indicators import definitions, migrate
-    from indicators.db import Store
-    from indicators.settings import Settings
+    from indicators.programmes import definitions
+    from indicators.store import migrate
+    from indicators.store.db import Store
+    from indicators.store.settings import Settings
 
     settings = Settings.for_tests(folder)
     store = Store(settings)
@@ -210,7 +211,7 @@ def main() -> int:
     from werkzeug.serving import make_server
 
     from app import create_app
-    from indicators.db import Store
+    from indicators.store.db import Store
 
     folder = Path(tempfile.mkdtemp(prefix="ctm-bench-load-"))
     settings = demo_settings(folder)

@@ -66,7 +66,7 @@ def main() -> int:
     from werkzeug.serving import make_server
 
     from app import create_app
-    from indicators.db import Store
+    from indicators.store.db import Store
 
     settings = big_store()
     store = Store(settings)

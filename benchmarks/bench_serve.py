@@ -184,7 +184,7 @@ def load(settings, seconds: float, during: Import | None = None) -> tuple[list, 
 
 def copy_of(settings, folder: Path):
     """Settings of a copy of the store in ``folder`` (SQLite's backup: a consistent copy), to import into."""
-    from indicators.settings import Settings
+    from indicators.store.settings import Settings
 
     target = folder / "big.sqlite"
     source = sqlite3.connect(settings.database_url.split("///", 1)[-1])
@@ -208,7 +208,7 @@ def report(label: str, latencies: list, errors: list, extra: str = "", ok: bool 
 
 def main() -> int:
     from benchmarks.bench_import import workbook
-    from indicators.db import Store
+    from indicators.store.db import Store
 
     settings = big_store()
     store = Store(settings)

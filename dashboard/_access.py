@@ -35,7 +35,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
 
-from indicators.models import Indicator, Programme
+from dashboard._dash_private import proxied
+from indicators.store.models import Indicator, Programme
 
 log = logging.getLogger("ctmonitor.access")
 
@@ -63,7 +64,7 @@ def signed_in_user():
     """The signed-in user, or None (outside a request, or signed out)."""
     if not has_request_context() or getattr(current_app, "login_manager", None) is None:
         return None
-    user = current_user._get_current_object()
+    user = proxied(current_user)
     return user if getattr(user, "is_authenticated", False) else None
 
 
@@ -78,7 +79,7 @@ def can(roles) -> bool:
 
 def visible_programmes(db) -> list[str]:
     """Codes of the programmes the signed-in user may see: a donor officer their donor's only, staff all."""
-    from indicators.accounts import visible_programme_codes
+    from indicators.access.accounts import visible_programme_codes
 
     user = signed_in_user()
     return [] if user is None else visible_programme_codes(db, user.role, user.donor)
@@ -115,7 +116,7 @@ def refuse(target: str, reason: str):
 
 
 def record_refusal(target: str, reason: str) -> None:
-    from indicators import audit
+    from indicators.access import audit
 
     user = signed_in_user()
     try:

@@ -11,7 +11,7 @@
 - ``GET /api/v1/openapi.json``: the OpenAPI 3 document, generated from the declarations below; ``GET /api/v1``:
   where it is. Anything else under ``/api`` is a JSON 404, never a page.
 
-Every request but the document needs ``Authorization: Bearer <token>`` (``indicators.tokens``): no token, or
+Every request but the document needs ``Authorization: Bearer <token>`` (``indicators.access.tokens``): no token, or
 an unknown, revoked or expired one, is 401; another donor's programme or staff-only data is 403; more than
 the token's requests per minute is 429. Every answer is JSON, errors included. Browser sessions do not open
 the API.
@@ -88,7 +88,7 @@ def _answer(model: BaseModel) -> Response:
 @endpoint(Endpoint("/programmes", "The programmes this token's account may read", ProgrammeList,
                    errors=(401, 429)))
 def programmes():
-    from indicators.models import Programme
+    from indicators.store.models import Programme
 
     with _store().Session() as session:
         visible = _visible(session)
@@ -99,7 +99,7 @@ def programmes():
 @endpoint(Endpoint("/programmes/{code}", "A programme's logframe: results, indicators and their targets",
                    ProgrammeDetail, parameters=(CODE,)))
 def programme(code: str):
-    from indicators.figures import programme_quarters
+    from indicators.figures.figures import programme_quarters
 
     with _store().Session() as session:
         prog = _programme(session, code)
@@ -120,9 +120,9 @@ PERIOD = Parameter("period", "query", "the report quarter", example="FY2019Q3", 
                    parameters=(CODE, PERIOD), errors=(400, 401, 403, 404, 429)))
 def figures(code: str):
     from exports.results_csv import rows
-    from indicators import disclosure
-    from indicators.figures import FiguresError
-    from indicators.reporting import report_for
+    from indicators.protection import disclosure
+    from indicators.figures.figures import FiguresError
+    from indicators.reporting.reporting import report_for
 
     with _store().Session() as session:
         prog = _programme(session, code)
@@ -147,7 +147,7 @@ QUARTER = Parameter("quarter", "query", "the quarter the records count in", exam
                    Activities, parameters=(CODE, QUARTER), staff_only=True, errors=(400, 401, 403, 404, 429)))
 def activities(code: str):
     from dashboard._records import activity_rows
-    from indicators.figures import FiguresError, report_quarter
+    from indicators.figures.figures import FiguresError, report_quarter
 
     if g.api_holder.role not in ("admin", "manager", "officer"):
         raise ApiError(403, "activity records are for staff accounts; this token's account is a donor's")
@@ -186,7 +186,7 @@ def districts(code: str):
         prog = _programme(session, code)
         plan = None
         if _for_donor():
-            from indicators import disclosure
+            from indicators.protection import disclosure
 
             plan = disclosure.plan(session, prog.code, _settings().small_cell)
         return _answer(districts_answer(session, prog, request.args, plan, ApiError))
@@ -213,7 +213,7 @@ def nothing_here(anything: str):
 
 @api.before_request
 def _check_token():
-    from indicators import tokens
+    from indicators.access import tokens
 
     g.api_holder = None
     if request.path in PUBLIC:
@@ -239,7 +239,7 @@ def _check_token():
 def _count_refusal(session, sent: bool) -> ApiError:
     """No valid token: counted for the client address in this minute's entry of the audit trail (committed by
     the caller), and the refusal to raise: 401, or 429 past ``REFUSALS_PER_MINUTE``."""
-    from indicators import audit
+    from indicators.access import audit
 
     count, left = audit.tally(session, "api-refused", request.remote_addr or "unknown")
     g.api_tallied = True
@@ -254,7 +254,7 @@ def _count_refusal(session, sent: bool) -> ApiError:
 
 @api.after_request
 def _record(response: Response) -> Response:
-    from indicators import audit
+    from indicators.access import audit
 
     holder = g.get("api_holder")
     if request.path in PUBLIC or (holder is None and g.get("api_tallied")):
@@ -323,7 +323,7 @@ def _settings():
 
 
 def _visible(session) -> list[str]:
-    from indicators.accounts import visible_programme_codes
+    from indicators.access.accounts import visible_programme_codes
 
     holder = g.api_holder
     return visible_programme_codes(session, holder.role, holder.donor)
@@ -333,7 +333,7 @@ def _programme(session, code: str):
     """The programme named, if this token's account may read it: 404 if there is none, 403 if not theirs."""
     from sqlalchemy.orm import selectinload
 
-    from indicators.models import Indicator, Programme, Result
+    from indicators.store.models import Indicator, Programme, Result
 
     cleaned = (code or "").strip().upper()
     prog = (session.query(Programme).filter(Programme.code == cleaned)
@@ -380,7 +380,7 @@ def _iso(key: str, value):
 
 
 def _for_donor() -> bool:
-    """A donor's token: victim figures as ``indicators.disclosure`` plans them for donors."""
+    """A donor's token: victim figures as ``indicators.protection.disclosure`` plans them for donors."""
     return g.api_holder.role not in ("admin", "manager", "officer")
 
 

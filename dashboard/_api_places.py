@@ -1,5 +1,5 @@
 """The JSON API's map figures (``/api/v1/programmes/{code}/districts``): what the Logframe and Victims maps draw,
-district by district, from the same functions (``indicators.places``), with victims as the disclosure plan lets
+district by district, from the same functions (``indicators.figures.places``), with victims as the disclosure plan lets
 the token's account see them."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dashboard._api_models import DistrictFigure, Districts
 def districts_answer(session, programme, args, plan, error) -> Districts:
     """The answer for one programme and the request's ``indicator``, ``period`` and ``span``; ``plan``: the
     disclosure plan for a donor's token (None: exact); ``error(status, message)`` builds the refusal to raise."""
-    from indicators import geography, places
+    from indicators.figures import geography, places
 
     asked = (args.get("indicator") or "").strip()
     if not asked:
@@ -46,7 +46,7 @@ def districts_answer(session, programme, args, plan, error) -> Districts:
 
 
 def _quarter(programme, period: str, error):
-    from indicators.figures import FiguresError, report_quarter
+    from indicators.figures.figures import FiguresError, report_quarter
 
     try:
         return report_quarter(programme, period)
@@ -55,7 +55,7 @@ def _quarter(programme, period: str, error):
 
 
 def _figure(name: str, value, plan, key) -> DistrictFigure:
-    from indicators import geography
+    from indicators.figures import geography
 
     code = geography.districts()[name].code if name else ""
     if plan is None:

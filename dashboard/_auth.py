@@ -2,7 +2,7 @@
 
 - Nothing but the sign-in form and the stylesheets is served to someone not signed in: pages redirect to
   ``/login``; Dash's layout and callback endpoints and downloads answer 401 with no data.
-- Sessions live in the store (``indicators.sessions``): the cookie (Flask's, signed; HttpOnly,
+- Sessions live in the store (``indicators.access.sessions``): the cookie (Flask's, signed; HttpOnly,
   SameSite=Lax, Secure unless turned off for plain-HTTP development) carries only a random token, which
   every request looks up, Dash's callbacks and ``/_dash-layout`` included. Signing out deletes the session;
   a password, role or account change deletes every session of the user; idle and absolute time limits end
@@ -16,7 +16,7 @@
 - CSRF: the forms carry a token kept in the session; Dash callbacks send the same token back in the
   ``X-CSRFToken`` header (Dash's renderer reads it from the ``_csrf_token`` cookie).
 - Failed sign-ins are counted atomically per name and per client address before the password is checked,
-  slowed, then locked (``indicators.accounts``).
+  slowed, then locked (``indicators.access.accounts``).
 - Roles and donors: ``_access`` decides what a user may see; the guard asks it about every callback request
   before Dash runs it (403 and an audit entry when refused).
 - Headers: a Content-Security-Policy (``_csp``) and the usual hardening headers on every answer;
@@ -42,8 +42,8 @@ from werkzeug.exceptions import InternalServerError, RequestEntityTooLarge
 from dashboard import _access, _csp, _forms
 from dashboard._access import ALL_ROLES, visible_programmes  # noqa: F401  (visible_programmes: for callers)
 from dashboard._forms import NO_USERS
-from indicators import accounts, audit, sessions, two_step
-from indicators.models import User
+from indicators.access import accounts, audit, sessions, two_step
+from indicators.store.models import User
 
 log = logging.getLogger("ctmonitor.auth")
 

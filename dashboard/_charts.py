@@ -69,7 +69,7 @@ def _x_axis(count: int) -> dict:
 
 def quarter_chart(rows: list[dict], unit: str) -> dict:
     """Each quarter's actual (bars) against the quarter's target (a labelled line), on one value axis. The
-    quarter's target is the year's target by the quarter's days (``indicators.figures.quarter_target``);
+    quarter's target is the year's target by the quarter's days (``indicators.figures.figures.quarter_target``);
     a milestone has none, so no target line is drawn, nor listed in the legend."""
     quarters = [r["quarter"] for r in rows]
     percent = unit == "percent"

@@ -18,7 +18,7 @@ from dash import dcc, html
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from indicators.db import Store
+from indicators.store.db import Store
 from indicators.status import AHEAD, BEHIND, ON_TRACK, TARGET_TO_DATE, look, meaning
 from indicators.numbers import format_percent, format_value  # noqa: F401  (format_percent: for the pages)
 
@@ -68,10 +68,10 @@ def visible_programme_codes(session: Session) -> list[str]:
 
 
 def viewer_plan(session: Session, programme_code: str):
-    """How the signed-in reader may see a programme's victim figures (``indicators.disclosure``): None (exact)
+    """How the signed-in reader may see a programme's victim figures (``indicators.protection.disclosure``): None (exact)
     for programme staff; for a donor officer, the programme's audited plan."""
     from dashboard._access import role
-    from indicators import disclosure
+    from indicators.protection import disclosure
 
     if role() in ("admin", "manager", "officer"):
         return None
@@ -79,9 +79,9 @@ def viewer_plan(session: Session, programme_code: str):
 
 
 def seen_figures(session: Session, programme_code: str, quarter):
-    """``indicators.figures.figures`` as the signed-in reader may see them: victim figures through the
+    """``indicators.figures.figures.figures`` as the signed-in reader may see them: victim figures through the
     disclosure plan for a donor officer, exact for staff."""
-    from indicators.figures import figures
+    from indicators.figures.figures import figures
 
     result = figures(session, programme_code, quarter)
     plan = viewer_plan(session, programme_code)

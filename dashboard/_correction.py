@@ -52,7 +52,7 @@ def parse_key(key) -> tuple[str, int] | None:
 
 def title(spec, record) -> str:
     """How actions name the record: ``Training KEC-TR-021``, or ``Training of 2 July 2019 in Huye``."""
-    from indicators.records import name_of
+    from indicators.store.records import name_of
 
     return name_of(spec, record)
 
@@ -60,8 +60,8 @@ def title(spec, record) -> str:
 def panel(session, key, codes: list[str]):
     """The correction form of one record (None when the key names no record the user may correct)."""
     from importers import corrections
-    from indicators import kinds, records
-    from indicators.models import Programme, Upload
+    from indicators.store import kinds, records
+    from indicators.store.models import Programme, Upload
 
     parsed = parse_key(key)
     if parsed is None:
@@ -163,7 +163,7 @@ def _history(entries, labels: dict[str, str]) -> html.Div | None:
 
 def saved_banner(session, event_id) -> dbc.Alert | None:
     """After a correction: what it changed, from its audit entry (``?saved=<event id>``)."""
-    from indicators.models import AuditEvent
+    from indicators.store.models import AuditEvent
 
     try:
         event = session.get(AuditEvent, int(event_id))
@@ -193,8 +193,8 @@ def restore_panel(session, void_id, codes: list[str]):
     """A voided record as the void kept it, and the form that restores it (None when the user may not see
     its programme)."""
     from importers import corrections, restoring
-    from indicators import kinds, records
-    from indicators.models import Programme, Upload
+    from indicators.store import kinds, records
+    from indicators.store.models import Programme, Upload
 
     try:
         entry = restoring.void_entry(session, void_id)

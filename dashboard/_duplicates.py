@@ -1,4 +1,4 @@
-"""The Data quality page's possible duplicates: pairs of cases an import found alike (``indicators.duplicates``),
+"""The Data quality page's possible duplicates: pairs of cases an import found alike (``indicators.figures.duplicates``),
 each with where its two cases came from and the values they share that identify no one (the date and place
 identified), and, for managers and administrators, the form that folds the newer of a pair into the older. The
 callbacks are the page's (``dashboard.quality``).
@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from dashboard._access import can
 from dashboard._components import current_username, format_date
-from indicators.duplicates import MERGERS, Pair
+from indicators.figures.duplicates import MERGERS, Pair
 
 
 class ids:
@@ -91,7 +91,7 @@ CALLBACK_COMPONENTS = [dbc.Select(id=ids.pair), dbc.Input(id=ids.reason), dbc.Bu
 def merged_banner(session, event_id) -> dbc.Alert | None:
     """After a merge: which case went into which and why, from its audit entry (``?merged=<id>``), shown to
     whoever made it (the audit trail is for managers and administrators)."""
-    from indicators.models import AuditEvent
+    from indicators.store.models import AuditEvent
 
     try:
         event = session.get(AuditEvent, int(event_id))

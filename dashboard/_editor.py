@@ -1,6 +1,6 @@
 """The logframe editor's widgets: the Indicator page's form (targets, baseline, definition, reference-sheet fields,
 reason and comment) and the banner a page shows after a save. The rules and the saving are
-``indicators.logframe``'s; the pages' callbacks only pass the form on.
+``indicators.programmes.logframe``'s; the pages' callbacks only pass the form on.
 
 Every field has a label and, when the server refuses a value, a message right under it; nothing typed is lost
 when a save is refused (the callback marks the fields, it never redraws them).
@@ -11,7 +11,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from indicators import history, logframe
+from indicators.programmes import history, logframe
 from indicators.numbers import rounded
 
 TARGET = "indicator-edit-target"  # pattern: {"type": TARGET, "key": "target:FY2019"}
@@ -128,7 +128,7 @@ def saved_banner(session, event_id, codes: set[str]) -> dbc.Alert | None:
     """After a save: what it changed (the audit entries from ``event_id`` on, for these indicators)."""
     from sqlalchemy import select
 
-    from indicators.models import AuditEvent
+    from indicators.store.models import AuditEvent
 
     try:
         first = int(event_id)

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard._components import data_grid, href
-from indicators import kinds
+from indicators.store import kinds
 
 RECORD_LIMIT = 500
 
@@ -66,7 +66,7 @@ CASE_SHOWN = ("counted_in", "sex", "age_group", "status", "value", "upload_filen
 
 
 def records(session, ind, quarter_code: str | None) -> list[dict]:
-    from indicators.queries import feeding_records
+    from indicators.figures.queries import feeding_records
 
     rows = feeding_records(session, ind.code, quarter=quarter_code, limit=RECORD_LIMIT + 1)
     if not rows:

@@ -1,4 +1,4 @@
-"""Maps of Rwanda's 30 districts, drawn from the app's own copy of their boundaries (``indicators/geo``): each
+"""Maps of Rwanda's 30 districts, drawn from the app's own copy of their boundaries (``indicators/figures/geo``): each
 district a filled polygon on plain axes, so the browser fetches nothing from anywhere (Plotly's geo maps would
 fetch a base map from a CDN). Every map carries the boundaries' attribution under it.
 
@@ -24,8 +24,8 @@ NOTHING_LABEL = "nothing recorded"
 
 
 def districts() -> dict[str, list[list[tuple[float, float]]]]:
-    """District name -> its outer rings as (longitude, latitude) points (``indicators.geography``)."""
-    from indicators.geography import boundaries
+    """District name -> its outer rings as (longitude, latitude) points (``indicators.figures.geography``)."""
+    from indicators.figures.geography import boundaries
 
     return boundaries()
 
@@ -100,7 +100,7 @@ def attribution() -> html.P:
 
 def victims_map_card(found, plan=None, period=None):
     """Victims by the district (or camp, in its district) where they were identified, to date. For a donor
-    officer (a ``plan``, ``indicators.disclosure``) a district reads as planned: "<5" or "*", hatched and not
+    officer (a ``plan``, ``indicators.protection.disclosure``) a district reads as planned: "<5" or "*", hatched and not
     coloured, shares of the whole and no camp inside a district; staff see exact counts and the camps. ``period``:
     the control choosing what the map counts (drawn above it)."""
     import dash_bootstrap_components as dbc

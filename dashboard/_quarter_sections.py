@@ -1,5 +1,5 @@
 """The Reports page's card for the quarter's own sections of the quarterly progress report (highlights,
-challenges and lessons learned, next quarter's plans: ``indicators.sections``).
+challenges and lessons learned, next quarter's plans: ``indicators.reporting.sections``).
 
 Administrators and programme managers write them while the quarter is open; everyone else, and everyone once
 the quarter is closed by a sign-off, reads them. Saving writes the three sections of the quarter the page
@@ -18,8 +18,8 @@ from dash import html
 from dashboard._access import EDITORS, ROLE_NAMES, can, require_programme
 from dashboard._components import current_username, empty_state, format_datetime, store
 from dashboard._queries import parse_quarter, programme
-from indicators import sections
-from indicators.sections import SECTIONS  # noqa: F401  (the page's callback names one field per section)
+from indicators.reporting import sections
+from indicators.reporting.sections import SECTIONS  # noqa: F401  (the page's callback names one field per section)
 
 
 class ids:

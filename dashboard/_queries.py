@@ -1,6 +1,6 @@
 """Small reads the pages share that are not figures: programmes, their quarters, uploads.
 
-Figures (actuals, targets, status) always come from ``indicators.figures``; nothing here computes one.
+Figures (actuals, targets, status) always come from ``indicators.figures.figures``; nothing here computes one.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from indicators import periods
-from indicators.figures import programme_quarters
-from indicators.queries import latest_complete_quarter
-from indicators.models import Indicator, Programme, Upload
+from indicators.figures.figures import programme_quarters
+from indicators.figures.queries import latest_complete_quarter
+from indicators.store.models import Indicator, Programme, Upload
 from indicators.periods import Period
 
 

@@ -1,4 +1,4 @@
-"""Stored records as plain rows for the Activities grid: each record's line (``indicators.records``) with its
+"""Stored records as plain rows for the Activities grid: each record's line (``indicators.store.records``) with its
 programme, quarter and provenance (upload file, sheet, row).
 
 Every kind is laid out in the same columns so one grid can list them together; cases are never listed
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from indicators import records
+from indicators.store import records
 from indicators.vocabulary import DISTRICTS
 
 COLUMNS = ("kind", "programme", "reference", "quarter", "date", "district", "description", "detail",

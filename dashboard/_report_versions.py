@@ -12,7 +12,7 @@ from dashboard._access import STAFF, can
 from dashboard._components import format_datetime
 from dashboard._signed import CHANGES_ANCHOR, VERSIONS_ANCHOR, sign_off_words
 from exports.formats import short_name
-from indicators.signoff import REASON_LIMIT, REOPENERS
+from indicators.figures.signoff import REASON_LIMIT, REOPENERS
 
 
 class ids:

@@ -22,9 +22,9 @@ def comparison_href(programme: str, period: str) -> str:
 
 
 def compared(session, programme: str, quarter, pf=None):
-    """The latest kept version of the quarter against today's figures (``indicators.changes.Comparison``), or
+    """The latest kept version of the quarter against today's figures (``indicators.reporting.changes.Comparison``), or
     None when the quarter was never signed off."""
-    from indicators import changes
+    from indicators.reporting import changes
 
     return changes.compare(session, programme, quarter, pf=pf, explain=False)
 

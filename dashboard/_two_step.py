@@ -1,4 +1,4 @@
-"""Two-step sign-in in the browser (``indicators.two_step``): the code after the password, and setting it up.
+"""Two-step sign-in in the browser (``indicators.access.two_step``): the code after the password, and setting it up.
 
 - ``/login/code``: after a right password, a user with two-step sign-in on gets no session yet, only a signed
   note in the cookie (who, when, where to go; good for five minutes). A code from their app, or a recovery
@@ -22,8 +22,8 @@ from flask import current_app, redirect, request, session
 from flask_login import current_user
 
 from dashboard import _auth, _forms
-from indicators import accounts, audit, sessions, throttle, two_step
-from indicators.models import User
+from indicators.access import accounts, audit, sessions, throttle, two_step
+from indicators.store.models import User
 
 PENDING_FOR = 300  # seconds between the password and the code
 CODE_LOCK_AFTER = 5

@@ -23,8 +23,8 @@ from dashboard._components import (
     safe_layout,
     store,
 )
-from indicators import tokens, two_step
-from indicators.models import User
+from indicators.access import tokens, two_step
+from indicators.store.models import User
 
 dash.register_page(__name__, path="/account", title="My account · ctmonitor", name="My account")
 

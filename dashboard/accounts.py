@@ -1,6 +1,6 @@
 """Accounts: the administrators' list of users, with disable, enable, a one-time password and role changes.
 
-Every change ends the user's sessions and API tokens (``indicators.accounts``) and goes into the audit trail in the same
+Every change ends the user's sessions and API tokens (``indicators.access.accounts``) and goes into the audit trail in the same
 transaction. An administrator does not disable or re-role their own account here (another administrator, or
 ``ctmonitor users``, does), so nobody locks the last administrator out by a slip. A one-time password is shown
 once, on this page only; its holder must choose their own at the next sign-in.
@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from dashboard._access import require_role
 from dashboard._components import current_username, format_datetime, page_header, read_session, safe_layout, store
-from indicators import accounts, audit
-from indicators.models import ROLES, Programme
+from indicators.access import accounts, audit
+from indicators.store.models import ROLES, Programme
 
 ADMINS = ("admin",)
 dash.register_page(__name__, path="/accounts", title="Accounts · ctmonitor", name="Accounts", order=70,

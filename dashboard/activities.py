@@ -31,7 +31,7 @@ from dashboard._components import (
 from dashboard._queries import quarter_options
 from dashboard._records import COLUMNS, HEADERS, activity_rows, district_options
 from exports._csv import defused
-from indicators import kinds
+from indicators.store import kinds
 
 dash.register_page(__name__, path="/activities", title="Activities · ctmonitor", name="Activities", order=10,
                    roles=STAFF, scope={"programme": "programme"})

@@ -12,7 +12,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard._access import AUDITORS
 from dashboard._components import data_grid, first, page_header, query_string, read_session, safe_layout
 from dashboard._queries import counts_text
-from indicators import audit as trail
+from indicators.access import audit as trail
 
 dash.register_page(__name__, path="/audit", title="Audit trail · ctmonitor", name="Audit trail", order=60,
                    roles=AUDITORS)

@@ -24,9 +24,9 @@ from dashboard._components import (
     visible_programme_codes,
 )
 from dashboard._queries import default_quarter, programmes
-from indicators.figures import elapsed_share
+from indicators.figures.figures import elapsed_share
 from indicators.periods import LOP
-from indicators.records import last_quarter_with_data, latest_upload
+from indicators.store.records import last_quarter_with_data, latest_upload
 
 dash.register_page(__name__, path="/", title="Portfolio · ctmonitor", name="Portfolio", order=0)
 

@@ -43,9 +43,11 @@ from dashboard._queries import (
     programme,
     quarter_options,
 )
-from indicators import history, kinds, vocabulary
-from indicators.figures import figures
-from indicators.models import AuditEvent
+from indicators import vocabulary
+from indicators.programmes import history
+from indicators.store import kinds
+from indicators.figures.figures import figures
+from indicators.store.models import AuditEvent
 from indicators.status import TARGET_TO_DATE
 
 dash.register_page(__name__, path="/indicator", title="Indicator · ctmonitor", name="Indicator",
@@ -162,7 +164,8 @@ def _people(kind: str) -> bool:
 
 def _signed_years(session, prog) -> set[str]:
     """The years holding a signed-off quarter (their kept reports do not change with a target)."""
-    from indicators import periods, signoff
+    from indicators import periods
+    from indicators.figures import signoff
 
     return {periods.parse(s.period, prog.calendar).fiscal_year.code for s in signoff.signed_in(session, prog.id)}
 
@@ -179,10 +182,10 @@ def _records_withheld() -> bool:
 def _series(session, ind, prog, quarter, plan=None) -> list[dict]:
     """Per quarter through the report quarter: actual, the quarter's target and the LOP actual to date with
     the LOP target to date, by the figures' own rules (``quarter_target``, ``target_to_date``); victim figures
-    as ``plan`` (``indicators.disclosure``) lets this reader see them."""
-    from indicators.figures import elapsed_share, is_milestone, quarter_target, target_to_date
+    as ``plan`` (``indicators.protection.disclosure``) lets this reader see them."""
+    from indicators.figures.figures import elapsed_share, is_milestone, quarter_target, target_to_date
     from indicators.numbers import whole
-    from indicators.queries import indicator_series
+    from indicators.figures.queries import indicator_series
     from indicators.periods import LOP, parse
 
     lop_target = ind.target_for(LOP.code)
@@ -322,7 +325,7 @@ def _narrative_card(item, quarter) -> dbc.Card:
 
 def _disaggregation_cards(item, unit, quarter, year_word) -> dbc.Row | None:
     """One card per disaggregation. Figures withheld from this reader (victims, for a donor officer:
-    ``indicators.disclosure``) read as their label, in the chart's hover and in a table under it."""
+    ``indicators.protection.disclosure``) read as their label, in the chart's hover and in a table under it."""
     if not item.disaggregations:
         return None
     grouped: dict[str, list] = {}
@@ -393,7 +396,7 @@ def save_narrative(n_clicks, text, context, chosen):
     is no longer a draft kept in the browser (``_drafts.register``'s ``saved_by``)."""
     from datetime import datetime
 
-    from indicators.narratives import set_narrative
+    from indicators.reporting.narratives import set_narrative
 
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
@@ -424,7 +427,7 @@ def save_narrative(n_clicks, text, context, chosen):
 def save_edit(n_clicks, target_values, field_values, reason, comment, context, drafts=None, draft=None):
     """Save the editor's changes with their reason; a refused value is marked next to its field, and what was
     typed stays. Once saved the page is drawn again from its URL, with what the save changed."""
-    from indicators import logframe
+    from indicators.programmes import logframe
 
     if not n_clicks:
         raise dash.exceptions.PreventUpdate

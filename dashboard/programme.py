@@ -1,7 +1,7 @@
 """Programme: the logframe as a tree (results → indicators) and the IPTT on screen for one quarter.
 
 The IPTT has the columns of the donor workbook's Indicators sheet (DOMAIN §8); every figure comes from
-``indicators.figures.figures`` so the screen and the workbook agree. ``/programme?code=KEC&period=FY2019Q3``.
+``indicators.figures.figures.figures`` so the screen and the workbook agree. ``/programme?code=KEC&period=FY2019Q3``.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from dashboard._editor import REASON_OPTIONS, saved_banner
 from dashboard._map import attribution as map_attribution
 from dashboard._map import district_map
 from dashboard._queries import default_quarter, first_programme, parse_quarter, programme, quarter_options
-from indicators.figures import figures
+from indicators.figures.figures import figures
 from indicators.numbers import rounded
 from indicators.status import TARGET_TO_DATE
 
@@ -234,7 +234,7 @@ def _target_to_date(item) -> list:
 def _where(session, prog, quarter, result, chosen: str | None, span: str | None):
     """Where the work happened: a chosen activity indicator's value per district, for the report quarter,
     the year to date or the life of project to date (in the URL: ``map=KEC-4.2&span=lop``)."""
-    from indicators import places
+    from indicators.figures import places
 
     mapped = [item.indicator for item in result.indicators if places.mappable(item.indicator)]
     if not mapped:
@@ -269,7 +269,7 @@ def _where(session, prog, quarter, result, chosen: str | None, span: str | None)
 
 def _targets_card(prog) -> dbc.Card:
     """Managers apply a donor's revised targets here, for every indicator at once, with one reason."""
-    from indicators.logframe import years
+    from indicators.programmes.logframe import years
 
     indicators = sorted(prog.indicators, key=lambda i: i.sort_order)
     periods = years(indicators[0]) if indicators else []
@@ -365,8 +365,8 @@ def save_targets(n_clicks, rows, reason, comment, search, drafts=None, draft=Non
 
     from sqlalchemy import select
 
-    from indicators import logframe
-    from indicators.models import AuditEvent
+    from indicators.programmes import logframe
+    from indicators.store.models import AuditEvent
 
     if not n_clicks:
         raise dash.exceptions.PreventUpdate

@@ -1,7 +1,7 @@
 """Data quality: quarters without data per indicator, outliers, possible duplicate cases, uploads with warnings
 or refused, and disaggregation gaps (figures falling in an Unknown category). ``/quality?programme=KEC``.
 
-The rules are ``indicators.quality``'s and ``indicators.duplicates``'; this page lays out what they find, per
+The rules are ``indicators.figures.quality``'s and ``indicators.figures.duplicates``'; this page lays out what they find, per
 programme the user may see. Managers and administrators merge two cases that are one person here
 (``dashboard._duplicates`` draws the form; ``merge_cases`` below runs it).
 """
@@ -29,7 +29,7 @@ from dashboard._components import (
     visible_programme_codes,
 )
 from dashboard._queries import default_quarter, programmes
-from indicators import duplicates, quality
+from indicators.figures import duplicates, quality
 
 dash.register_page(__name__, path="/quality", title="Data quality · ctmonitor", name="Data quality", order=40,
                    roles=STAFF, scope={"programme": "programme"})

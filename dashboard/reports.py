@@ -1,5 +1,5 @@
 """Reports: a programme, a quarter and a format (``exports.formats``), then the donor file through
-``indicators.reporting.report_file``; indicators
+``indicators.reporting.reporting.report_file``; indicators
 more than 15% off without a narrative are listed first. ``/reports?programme=KEC&period=FY2019Q3&format=iptt``.
 
 Every choice changes the URL and the page is drawn again from it, so what the page shows, the URL and the
@@ -8,7 +8,7 @@ KEC · FY2019 Q3") and its confirmation repeats what was done. A button pressed 
 being redrawn for a new choice does nothing and says so.
 
 Once the report is sent, a manager signs the quarter off: the report in the programme's own format is made
-and kept with the sign-off (``indicators.signoff``), and from then on downloading that quarter in that
+and kept with the sign-off (``indicators.figures.signoff``), and from then on downloading that quarter in that
 format serves the kept file byte for byte, whatever data arrive later. Indicators off target without a
 narrative are listed at sign-off and must be acknowledged (kept in the audit trail). Every download is
 audited.
@@ -48,7 +48,9 @@ from dashboard._components import (
 from dashboard import _queries
 from dashboard._queries import default_quarter, first_programme, parse_quarter, quarter_options
 from exports.formats import FORMATS, short_name
-from indicators import audit, changes, signoff
+from indicators.access import audit
+from indicators.figures import signoff
+from indicators.reporting import changes
 from indicators.status import AHEAD, BEHIND, ON_TRACK
 
 
@@ -282,7 +284,7 @@ def _moving(state, chosen: dict) -> str | None:
           State(ids.format, "value"), prevent_initial_call=True)
 def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
     """The report file the page shows; for a signed-off quarter in the format signed off, the very file kept."""
-    from indicators.reporting import report_file
+    from indicators.reporting.reporting import report_file
 
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
@@ -320,7 +322,7 @@ def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_
     """A manager signs off the quarter the page shows: the report in the donor's default format is made and
     kept with it (as the quarter's next version, with the figures it was made from). Indicators off target
     without a narrative must have been acknowledged."""
-    from indicators.reporting import make_file
+    from indicators.reporting.reporting import make_file
 
     if not n_clicks:
         raise dash.exceptions.PreventUpdate

@@ -34,9 +34,9 @@ from dashboard._components import (
     store,
     visible_programme_codes,
 )
-from indicators import audit
-from indicators.figures import programme_quarters
-from indicators.models import Indicator, Programme, ResultValue, Upload
+from indicators.access import audit
+from indicators.figures.figures import programme_quarters
+from indicators.store.models import Indicator, Programme, ResultValue, Upload
 
 dash.register_page(__name__, path="/results", title="Direct results · ctmonitor", name="Direct results", order=25,
                    roles=STAFF, scope={"programme": "programme"})

@@ -33,7 +33,7 @@ from dashboard._components import (
 )
 from dashboard._preview import sheets_understood
 from dashboard._queries import counts_text, uploads
-from indicators.kinds import KINDS
+from indicators.store.kinds import KINDS
 
 dash.register_page(__name__, path="/upload", title="Upload · ctmonitor", name="Upload", order=20, roles=STAFF,
                    scope={"programme": "programme"})
@@ -307,7 +307,7 @@ def run_import(contents: str, filename: str, programme: str | None, *, dry_run: 
     """The import, dry or for real; a dry run is rolled back whatever the importer wrote. A real one is
     audited (stored or refused) with the import itself."""
     from importers.pipeline import import_file
-    from indicators import audit
+    from indicators.access import audit
 
     require_role(STAFF, "upload")
     data = decode(contents)

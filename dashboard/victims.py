@@ -1,6 +1,6 @@
-"""Victims profile (aggregates only, counted by ``indicators.victims``): shares by nationality, sex, age group,
+"""Victims profile (aggregates only, counted by ``indicators.figures.victims``): shares by nationality, sex, age group,
 exploitation type and destination over the victims whose value is known. A donor officer sees small counts
-withheld as ``indicators.disclosure`` plans (under ``CTMONITOR_SMALL_CELL``, 5 by default: "<5", and "*" for
+withheld as ``indicators.protection.disclosure`` plans (under ``CTMONITOR_SMALL_CELL``, 5 by default: "<5", and "*" for
 those withheld so that a small one cannot be worked out; shares withheld with them); programme staff see exact
 counts. No case code or row ever leaves the server.
 ``/victims?programme=PVR``; with no programme named, the one whose file says ``victims_default``. The map's
@@ -32,7 +32,7 @@ from dashboard._components import (
 from dashboard import _queries
 from dashboard._map import victims_map_card
 from dashboard._queries import default_quarter, parse_quarter, quarter_options
-from indicators import places, victims
+from indicators.figures import places, victims
 
 
 class ids:

@@ -23,6 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor, Twips
 
+from exports import _docx_private as private
 from indicators.periods import FISCAL
 from indicators.status import look
 
@@ -91,13 +92,13 @@ def field(paragraph, instruction: str, shown: str) -> None:
         run = paragraph.add_run()
         mark = OxmlElement("w:fldChar")
         mark.set(qn("w:fldCharType"), kind)
-        run._r.append(mark)
+        private.run_element(run).append(mark)
 
     char("begin")
     code = OxmlElement("w:instrText")
     code.set(qn("xml:space"), "preserve")
     code.text = f" {instruction} "
-    paragraph.add_run()._r.append(code)
+    private.run_element(paragraph.add_run()).append(code)
     char("separate")
     paragraph.add_run(shown)
     char("end")
@@ -126,7 +127,7 @@ def table(document, headings: list[str], rows: list[list[str]], *, widths: list[
     head = grid.rows[0]
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
-    head._tr.get_or_add_trPr().append(repeat)
+    private.row_element(head).get_or_add_trPr().append(repeat)
     for cell, heading in zip(head.cells, headings):
         write(cell, heading, bold=True, size=size - 1, colour="FFFFFF")  # headings wrap less than figures
         shade(cell, HEADER_FILL)
@@ -147,7 +148,7 @@ def fit(grid, widths: list[float]) -> None:
         column.width = Inches(width)
     for row in grid.rows:
         cells = row.cells
-        if len({id(cell._tc) for cell in cells}) < len(cells):
+        if len({id(private.cell_element(cell)) for cell in cells}) < len(cells):
             continue
         for cell, width in zip(cells, widths):
             cell.width = Inches(width)
@@ -165,7 +166,7 @@ def write(cell, text: str | None, *, bold: bool = False, size: float = 9, colour
 
 
 def shade(cell, fill: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
+    properties = private.cell_element(cell).get_or_add_tcPr()
     shading = OxmlElement("w:shd")
     for name, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill)):
         shading.set(qn(name), value)
@@ -196,7 +197,7 @@ def picture(document, png: bytes, alt: str, width_inches: float = 6.3) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     shape = paragraph.add_run().add_picture(BytesIO(png), width=Inches(width_inches))
-    properties = shape._inline.docPr
+    properties = private.picture_element(shape).docPr
     properties.set("descr", clean(alt))
     properties.set("title", clean(alt.split(":")[0]))
 

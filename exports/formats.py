@@ -1,19 +1,25 @@
 """The report formats, each said once: its key, what it is, how buttons name it, its file and its writer.
 
 The command line (``--format`` and its help), sign-off (the kept file's name) and the Reports page (the
-choices, button and file names) all read ``FORMATS``. A writer takes the plain ``indicators.report.Report``
-and returns the file's bytes; it is imported only when a file is written (openpyxl is heavy for commands
-that write none). A new format is its writer module and one entry here.
+choices, button and file names) all read ``FORMATS``. Every format renders the same way: ``render(data,
+options)`` takes the plain data (a quarter's ``indicators.report.Report``, or for a programme's format the
+``indicators.reference_sheets.ReferenceSheets``) and an ``Options``, and returns the file's bytes; a describer
+(the CSV's datapackage.json) is a callable of the same shape. The callables below import their writer only when
+a file is written (openpyxl is heavy for commands that write none); a test renders every registered format. A
+new format is its writer module and one entry here.
 """
 
 from __future__ import annotations
 
-import importlib
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
+
+from exports.options import DEFAULT, Options
 
 if TYPE_CHECKING:  # the report's dataclasses, for the annotations only: naming formats stays light
+    from indicators.reference_sheets import ReferenceSheets
     from indicators.report import Report
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,28 +27,18 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass(frozen=True)
-class Format:
+class _Format:
     key: str  # iptt: as ``--format`` and programme files name it
     label: str  # what it is, in words
     short: str  # how buttons and messages name it: "Download KEC · FY2019 Q3 · IPTT"
     extension: str  # xlsx
     media_type: str
-    writer: str  # "module:function" under exports/, the function taking a Report and returning bytes
-    public: bool = False  # published for anyone: victim figures as ``indicators.disclosure`` plans (DOMAIN §4)
+    public: bool = False  # published for anyone: victim figures as ``indicators.protection.disclosure`` plans (DOMAIN §4)
     # the award's confidential deliverable: exact victim figures whoever downloads it (its cover says so)
     award_deliverable: bool = False
-    history: bool = False  # it publishes every quarter so far, not only the report quarter
-    # "quarter": its writer takes a quarter's ``Report``; "programme": the programme's reference sheets
-    # (``indicators.pirs.ReferenceSheets``), with no quarter.
-    scope: str = "quarter"
-    # "module:function" writing a description of the file to put beside it (the CSV's datapackage.json),
-    # given the report and the file's name
-    describer: str | None = None
-    # the quarterly progress report: its report also carries the manager's sections, whether it is a draft and
-    # the victims as the donor's channel shows them (``indicators.drafting``)
-    drafted: bool = False
     stem: str | None = None  # the file name's last part when it is not the key: KEC_FY2019Q3_report.pdf
     requires: tuple[str, ...] = ()  # programs of which one must be installed to write it (LibreOffice: soffice)
+    scope: ClassVar[str] = "quarter"
 
     def filename(self, programme: str, period: str | None) -> str:
         """``KEC_FY2019Q3_iptt.xlsx``: the name a report is downloaded and kept under (``KEC_pirs.xlsx`` for a
@@ -60,41 +56,117 @@ class Format:
         return (f"the {self.short} needs LibreOffice ({self.requires[0]}), which is not installed on this "
                 "machine: install it (Debian: apt-get install libreoffice-writer-nogui) or take the Word report")
 
-    def write(self, report: Report) -> bytes:
-        """The file's bytes. Victim figures arrive as the reader may see them (withheld ones as None with their
-        label), so a writer only lays them out."""
-        module, _, function = self.writer.partition(":")
-        return getattr(importlib.import_module(module), function)(report)
-
-    def describe(self, report: Report, filename: str) -> bytes:
-        """The description written beside the file (``describer``)."""
-        module, _, function = (self.describer or "").partition(":")
-        return getattr(importlib.import_module(module), function)(report, filename)
-
     def protected_for(self, donor: bool) -> bool:
         """Whether this file's victim figures go through the disclosure plan: always for a public file, for a
         donor's download unless it is the award's own workbook."""
         return self.public or (donor and not self.award_deliverable)
 
 
-FORMATS: dict[str, Format] = {f.key: f for f in (
+@dataclass(frozen=True, kw_only=True)
+class Format(_Format):
+    """A quarter's report format: its ``render`` takes the quarter's ``Report``."""
+
+    render: Callable[[Report, Options], bytes]
+    history: bool = False  # it publishes every quarter so far, not only the report quarter
+    # what is written beside the file (the CSV's datapackage.json), given the report and the file's name
+    describer: Callable[[Report, Options], bytes] | None = None
+    # the quarterly progress report: its report also carries the manager's sections, whether it is a draft and
+    # the victims as the donor's channel shows them (``indicators.reporting.drafting``)
+    drafted: bool = False
+
+    def write(self, report: Report, options: Options = DEFAULT) -> bytes:
+        """The file's bytes. Victim figures arrive as the reader may see them (withheld ones as None with their
+        label), so a writer only lays them out."""
+        return self.render(report, options)
+
+    def describe(self, report: Report, filename: str) -> bytes:
+        """The description written beside the file (``describer``)."""
+        assert self.describer is not None
+        return self.describer(report, Options(filename=filename))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgrammeFormat(_Format):
+    """A programme's format, about no quarter: its ``render`` takes the programme's ``ReferenceSheets``."""
+
+    render: Callable[[ReferenceSheets, Options], bytes]
+    history: ClassVar[bool] = False
+    drafted: ClassVar[bool] = False
+    scope: ClassVar[str] = "programme"
+
+    def write(self, sheets: ReferenceSheets, options: Options = DEFAULT) -> bytes:
+        return self.render(sheets, options)
+
+
+# Each writer is imported when its first file is written.
+def _iptt(report: Report, options: Options) -> bytes:
+    from exports import iptt
+
+    return iptt.render(report, options)
+
+
+def _ppr(report: Report, options: Options) -> bytes:
+    from exports import ppr
+
+    return ppr.render(report, options)
+
+
+def _csv(report: Report, options: Options) -> bytes:
+    from exports import results_csv
+
+    return results_csv.render(report, options)
+
+
+def _datapackage(report: Report, options: Options) -> bytes:
+    from exports import results_csv
+
+    return results_csv.datapackage(report, options)
+
+
+def _iati(report: Report, options: Options) -> bytes:
+    from exports import iati
+
+    return iati.render(report, options)
+
+
+def _pirs(sheets: ReferenceSheets, options: Options) -> bytes:
+    from exports import pirs
+
+    return pirs.render(sheets, options)
+
+
+def _report(report: Report, options: Options) -> bytes:
+    from exports import qpr
+
+    return qpr.render(report, options)
+
+
+def _report_pdf(report: Report, options: Options) -> bytes:
+    from exports import qpr_pdf
+
+    return qpr_pdf.render(report, options)
+
+
+FORMATS: dict[str, Format | ProgrammeFormat] = {f.key: f for f in (
     Format("iptt", "USAID Indicator Performance Tracking Table workbook (.xlsx)", "IPTT", "xlsx", XLSX,
-           "exports.iptt:render", award_deliverable=True),
-    Format("ppr", "U.S. State Department SF-PPR-B workbook (.xlsx)", "SF-PPR-B", "xlsx", XLSX, "exports.ppr:render",
+           render=_iptt, award_deliverable=True),
+    Format("ppr", "U.S. State Department SF-PPR-B workbook (.xlsx)", "SF-PPR-B", "xlsx", XLSX, render=_ppr,
            award_deliverable=True),
-    Format("csv", "machine-readable results (.csv)", "CSV", "csv", "text/csv", "exports.results_csv:render",
-           describer="exports.results_csv:datapackage"),
-    Format("iati", "IATI activity 2.03 XML (.xml)", "IATI XML", "xml", "application/xml", "exports.iati:render",
+    Format("csv", "machine-readable results (.csv)", "CSV", "csv", "text/csv", render=_csv,
+           describer=_datapackage),
+    Format("iati", "IATI activity 2.03 XML (.xml)", "IATI XML", "xml", "application/xml", render=_iati,
            public=True, history=True),
-    Format("pirs", "Performance Indicator Reference Sheets workbook (.xlsx), one sheet per indicator (no quarter "
-           "needed)", "PIRS", "xlsx", XLSX, "exports.pirs:render", scope="programme"),
+    ProgrammeFormat("pirs", "Performance Indicator Reference Sheets workbook (.xlsx), one sheet per indicator (no "
+                    "quarter needed)", "PIRS", "xlsx", XLSX, render=_pirs),
     Format("report", "Quarterly report (Word): the progress report drafted from the data, narratives and sections, "
-           "the IPTT annexed (.docx)", "Quarterly report (Word)", "docx", DOCX, "exports.qpr:render",
+           "the IPTT annexed (.docx)", "Quarterly report (Word)", "docx", DOCX, render=_report,
            award_deliverable=True, drafted=True),
     Format("report-pdf", "Quarterly report (PDF): the same report printed by LibreOffice (.pdf)",
-           "Quarterly report (PDF)", "pdf", "application/pdf", "exports.qpr_pdf:render", award_deliverable=True,
+           "Quarterly report (PDF)", "pdf", "application/pdf", render=_report_pdf, award_deliverable=True,
            drafted=True, stem="report", requires=("soffice", "libreoffice")),
 )}
+# what a sign-off keeps and a programme file may name as its report_format: the key fits the columns holding it
+KEY_LENGTH = 20
 
 
 def short_name(key: str) -> str:

@@ -28,7 +28,7 @@ Choices (the standard leaves them to the publisher):
   Periods are clipped to the programme's dates. Percent values are on 0–100, as ``measure="2"`` expects.
 - The deviation narrative of a quarter is that quarter's actual ``comment``.
 - The file is public: the report it is given carries the figures of indicators counted from case sheets as
-  ``indicators.disclosure`` plans them for everyone (categories for the life of project only, small counts
+  ``indicators.protection.disclosure`` plans them for everyone (categories for the life of project only, small counts
   and those that would give them away withheld). A withheld figure keeps its ``actual`` (and ``dimension``)
   with no ``value`` and a comment saying why; a category not published for a period is not written.
 Only the standard library writes the XML; lxml validates it against the official schema in the tests.
@@ -42,6 +42,7 @@ from datetime import date, datetime
 from indicators.numbers import plain
 from indicators.report import CategoryActual, IndicatorRow, PeriodTarget, Report, day_in_words
 from indicators.periods import parse
+from exports.options import DEFAULT, Options
 
 IOM_REF = "XM-DAC-47066"
 IOM_NAME = "International Organization for Migration (IOM)"
@@ -57,7 +58,7 @@ SECTOR_MIGRATION = "15190"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def render(report: Report) -> bytes:
+def render(report: Report, options: Options = DEFAULT) -> bytes:
     c = report.cover
     generated = _stamp(c.prepared)
     root = ET.Element("iati-activities", {"version": "2.03", "generated-datetime": generated})

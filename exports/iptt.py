@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from exports import _xlsx as x
 from indicators.report import Report, day_in_words
 from indicators.status import TARGET_TO_DATE
+from exports.options import DEFAULT, Options
 
 SHEETS = (
     ("Cover", "programme, donor, reporting period, data as of, status key"),
@@ -27,7 +28,7 @@ INDICATOR_WIDTHS = [10, 44, 12, 9, 9, 9, 9, 9, 9, 9, 10, 9, 9, 10, 9, 10, 10, 11
 INDICATOR_HEADER_ROW = 5
 
 
-def render(report: Report) -> bytes:
+def render(report: Report, options: Options = DEFAULT) -> bytes:
     wb = x.new_workbook(f"IPTT {report.cover.programme_code} {report.cover.period_code}")
     write_cover(wb, report, title="Indicator Performance Tracking Table", sheets=SHEETS)
     write_indicators(wb, report)

@@ -1,6 +1,6 @@
 """The Performance Indicator Reference Sheets workbook: a Contents sheet, then one sheet per indicator laid out
 as USAID's PIRS (ADS 201maf), each printable on one page, on Letter paper for a U.S. donor and A4 otherwise.
-Layout only: the data come from ``indicators.pirs``. A field the programme file leaves out reads "Not yet set";
+Layout only: the data come from ``indicators.reporting.pirs``. A field the programme file leaves out reads "Not yet set";
 the values table has a row for every year of the programme, however many, then the life of project.
 """
 
@@ -15,9 +15,10 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports import _xlsx as x
+from exports.options import DEFAULT, Options
 
 if TYPE_CHECKING:  # the sheets' dataclasses, for the annotations only: this module takes plain data
-    from indicators.pirs import ReferenceSheet, ReferenceSheets, Value
+    from indicators.reference_sheets import ReferenceSheet, ReferenceSheets, Value
 
 WIDTHS = [30, 16, 16, 16, 16, 16, 16]
 LAST = len(WIDTHS)
@@ -30,7 +31,7 @@ US_DONORS = frozenset({"usaid", "united states agency for international developm
                        "us department of state", "united states department of state"})
 
 
-def render(sheets: ReferenceSheets, **_options) -> bytes:
+def render(sheets: ReferenceSheets, options: Options = DEFAULT) -> bytes:
     wb = x.new_workbook(f"PIRS {sheets.programme_code}")
     write_contents(wb, sheets)
     for sheet in sheets.sheets:

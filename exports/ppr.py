@@ -15,6 +15,7 @@ from exports import _xlsx as x
 from exports import iptt
 from indicators.report import IndicatorRow, Report, day_in_words
 from indicators.numbers import format_percent, format_value
+from exports.options import DEFAULT, Options
 
 SHEETS = (
     ("Cover", "programme, donor, reporting period, data as of, status key"),
@@ -30,7 +31,7 @@ PROGRAM_INDICATOR_HEADINGS = [
 PROGRAM_INDICATOR_WIDTHS = [22, 52, 52, 60]
 
 
-def render(report: Report) -> bytes:
+def render(report: Report, options: Options = DEFAULT) -> bytes:
     wb = x.new_workbook(f"SF-PPR-B {report.cover.programme_code} {report.cover.period_code}")
     iptt.write_cover(wb, report, title="Performance Progress Report (SF-PPR-B)", sheets=SHEETS)
     write_program_indicators(wb, report)

@@ -30,6 +30,7 @@ from exports.qpr_charts import judged, result_chart
 from indicators.numbers import format_percent, format_value
 from indicators.report import Report, day_in_words
 from indicators.status import AHEAD, BEHIND, ON_TRACK
+from exports.options import DEFAULT, Options
 
 TITLE = "Quarterly progress report"
 MOST = 3  # indicators named as most ahead and most behind
@@ -38,7 +39,7 @@ RESULT_HEADINGS = ("Indicator", "Quarter", "{y} to date", "{y} target", "Target 
 RESULT_WIDTHS = [1.7, 0.62, 0.62, 0.62, 0.62, 0.62, 0.62, 0.78]
 
 
-def render(report: Report) -> bytes:
+def render(report: Report, options: Options = DEFAULT) -> bytes:
     """The .docx file's bytes."""
     document = Document()
     c = report.cover
@@ -92,7 +93,8 @@ def cover(document, report: Report) -> None:
     ]
     grid = d.table(document, ["", ""], [[label, value] for label, value in facts], widths=[1.8, 4.7],
                    numeric_from=2, size=10)
-    grid.rows[0]._tr.getparent().remove(grid.rows[0]._tr)  # facts, not a table with headings
+    first = d.private.row_element(grid.rows[0])
+    first.getparent().remove(first)  # facts, not a table with headings
     for row in grid.rows:
         row.cells[0].paragraphs[0].runs[0].bold = True
     if c.revision is not None:

@@ -8,7 +8,7 @@ colours (``COLOURS`` equals ``dashboard._components.CHART_COLOURS``, which a tes
 under the bars, no frame, the legend under the plot.
 
 One chart per result: each indicator's actual as a percentage of its target to date (what its status is
-judged on, ``indicators.figures``), so indicators counted in trainings, people and percentages share an axis;
+judged on, ``indicators.figures.figures``), so indicators counted in trainings, people and percentages share an axis;
 the band of ±15% around the target to date is on track. The picture's alt text says every bar in words.
 """
 

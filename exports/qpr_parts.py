@@ -3,7 +3,7 @@ categories and deviation narrative, the quarter's activities by kind and distric
 channel shows them, the manager's sections, and the IPTT annex on landscape pages.
 
 Activities come from the report's annex rows, which never hold a case: victims appear only as the counts of
-``Report.drafting.victims``, already as a donor may see them (``indicators.drafting``).
+``Report.drafting.victims``, already as a donor may see them (``indicators.reporting.drafting``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections import defaultdict
 from exports import _docx as d
 from indicators.numbers import format_percent, format_value
 from indicators.report import IndicatorRow, Report, day_in_words
-from indicators.sections import SECTIONS
+from indicators.report import SECTIONS
 from indicators.status import ON_TRACK
 
 ANNEX_HEADINGS = ("No.", "Indicator", "Unit", "Baseline", "{y} target", "Q1", "Q2", "Q3", "Q4", "{y} actual to date",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from exports import qpr
 from indicators.report import Report
+from exports.options import DEFAULT, Options
 
 TIMEOUT_S = 180
 
@@ -22,9 +23,9 @@ class PdfError(RuntimeError):
     """LibreOffice is missing, or did not print the document."""
 
 
-def render(report: Report) -> bytes:
+def render(report: Report, options: Options = DEFAULT) -> bytes:
     """The PDF's bytes."""
-    return to_pdf(qpr.render(report))
+    return to_pdf(qpr.render(report, options))
 
 
 def to_pdf(docx: bytes) -> bytes:

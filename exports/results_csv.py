@@ -8,7 +8,7 @@ against the LOP target); within each, the total (empty disaggregation and catego
 report order (categories have no targets of their own). ``actual`` is a plain number rounded as everywhere else
 (``indicators.numbers``): integers without ``.0``, others to one decimal half up (a percentage of 81.25 is
 ``81.3``); empty for a ratio with nothing to divide by. A file for a donor carries a victim figure withheld
-from them (``indicators.disclosure``) as what the screen shows instead, ``<5`` or ``*``, and leaves out the
+from them (``indicators.protection.disclosure``) as what the screen shows instead, ``<5`` or ``*``, and leaves out the
 rows of categories not published for a period. ``period_start`` and ``period_end`` are the ISO dates the
 figure covers (clipped to the programme: the year and the life of project *to date*, through the report
 quarter's end); ``unit`` is ``number`` or ``percent``. UTF-8, ``\\n`` line ends.
@@ -26,11 +26,12 @@ import json
 from exports._csv import defused
 from indicators.periods import parse
 from indicators.report import Report
-from indicators.versions import COLUMNS, figure_rows
+from indicators.report import COLUMNS, figure_rows
+from exports.options import DEFAULT, Options
 
 MORE = ("period_start", "period_end", "unit", "indicator_title")
 HEADER = COLUMNS + MORE
-WITHHELD = ("<5", "*")  # what a withheld victim count reads in a donor's file (``indicators.disclosure``)
+WITHHELD = ("<5", "*")  # what a withheld victim count reads in a donor's file (``indicators.protection.disclosure``)
 
 
 def rows(report: Report) -> list[tuple[str, ...]]:
@@ -54,7 +55,7 @@ def rows(report: Report) -> list[tuple[str, ...]]:
 NUMBERS = (HEADER.index("actual"), HEADER.index("target"))
 
 
-def render(report: Report) -> bytes:
+def render(report: Report, options: Options = DEFAULT) -> bytes:
     """The CSV file's bytes; no text in it starts a formula in a spreadsheet (``exports._csv``: a category
     typed in a direct-entry sheet, say, could)."""
     buffer = io.StringIO()
@@ -65,8 +66,9 @@ def render(report: Report) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def datapackage(report: Report, filename: str) -> bytes:
-    """``datapackage.json`` for the CSV written as ``filename`` beside it."""
+def datapackage(report: Report, options: Options) -> bytes:
+    """``datapackage.json`` for the CSV written as ``options.filename`` beside it."""
+    filename = options.filename
     c = report.cover
     text = {"type": "string"}
     fields = [

@@ -11,7 +11,7 @@ people of different names. Nothing of the names or the birth date outlives the r
 
 Such a case is stored (it may be another person) with a warning naming its row and the stored case's upload
 date, sheet and row, never a value; the pair is kept for the Data quality page, where a manager merges the two
-when they are one person (``indicators.duplicates``).
+when they are one person (``indicators.figures.duplicates``).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from importers.case_rules import case_key
 from importers.people import Birth, is_pseudonym, name_words, pseudonym, recognisable
 from importers.rules import Rule, day
 from importers.table import Batch, Context, ok
-from indicators import duplicates
-from indicators.duplicates import contradicts
-from indicators.models import Case, PossibleDuplicate, Upload
+from indicators.figures import duplicates
+from indicators.figures.duplicates import contradicts
+from indicators.store.models import Case, PossibleDuplicate, Upload
 
 if TYPE_CHECKING:
     from importers.storing import KindPlan
@@ -199,7 +199,7 @@ def store_pairs(session: Session, kind_plan: KindPlan, upload_id: int) -> None:
 
 
 class Merged:
-    """What cases merged into others are recognised by, for a re-upload (``indicators.duplicates``): a row with
+    """What cases merged into others are recognised by, for a re-upload (``indicators.figures.duplicates``): a row with
     a merged-away key updates the case it was folded into, unless that case's own row is in the same upload
     (then the row is skipped); a row without a key identical to a merged-away row is skipped."""
 

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from importers import submissions
 from importers.rules import SumColumns
 from importers.table import Bad, Batch, Context, IndicatorRef, ProgrammeRef, ok
-from indicators import providers, pseudonyms
-from indicators.measures import MeasureError, measure
-from indicators.models import Indicator, Programme
-from indicators.settings import Settings
+from indicators.access import pseudonyms
+from indicators.programmes import providers
+from indicators.figures.measures import MeasureError, measure
+from indicators.store.models import Indicator, Programme
+from indicators.store.settings import Settings
 
 
 def resolve_programmes(batch: Batch, ctx: Context) -> None:

@@ -18,7 +18,7 @@ from importers.alike import Alike
 from importers.columns import IDENTIFIER, KEYED, PROJECT, ROW_NUMBER, TRANSIENT, Column, Layout
 from importers.matching import key
 from importers.people import AgeGroupValue, AgeYears, BirthDate
-from indicators.kinds import kind
+from indicators.store.kinds import kind
 
 # Read in memory to recognise the person across uploads, then dropped.
 NAME_HEADERS = (

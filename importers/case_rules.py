@@ -14,8 +14,8 @@ from importers.report import Problem
 from importers.rules import Rule
 from importers.table import Bad, Batch, Context, ok
 from importers.values import UNPLACED
-from indicators.providers import OTHER
-from indicators.pseudonyms import KeyProblem, code_pseudonym
+from indicators.programmes.providers import OTHER
+from indicators.access.pseudonyms import KeyProblem, code_pseudonym
 from indicators.vocabulary import age_group
 
 BAD = Bad("")
@@ -165,7 +165,7 @@ class AgeGroup(Rule):
 
 class ReferredOrganisation(Rule):
     """A referral is kept as the known provider its text names, else as "Other provider": never as typed
-    (``indicators.providers``). The referral counts either way."""
+    (``indicators.programmes.providers``). The referral counts either way."""
 
     def check(self, batch, ctx):
         if "referred_to" not in batch.letters:

@@ -21,9 +21,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from importers.kinds import BY_KIND, KINDS
 from importers.pipeline import import_path
-from indicators import audit
-from indicators.db import Store
-from indicators.settings import Settings
+from indicators.access import audit
+from indicators.store.db import Store
+from indicators.store.settings import Settings
 
 
 def register(commands) -> None:
@@ -78,7 +78,7 @@ def register(commands) -> None:
 
 def _programme_codes(store: Store) -> list[str] | None:
     """The programme codes on record, or None when the store is not initialised."""
-    from indicators.models import Programme
+    from indicators.store.models import Programme
 
     try:
         with store.Session() as session:
@@ -149,7 +149,7 @@ def cmd_template(args, settings: Settings) -> int:
         if codes:
             programmes = codes
             if any(column.field == "indicator" for column in BY_KIND[args.kind].columns):  # direct entry
-                from indicators.models import Indicator
+                from indicators.store.models import Indicator
 
                 with store.Session() as session:
                     indicators = list(
@@ -170,7 +170,7 @@ def cmd_template(args, settings: Settings) -> int:
 
 def cmd_demo(args, settings: Settings) -> int:
     from importers import demo
-    from indicators import demo_accounts
+    from indicators.access import demo_accounts
 
     store = Store(settings)
     try:

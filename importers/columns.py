@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from importers import matching
 from importers import values as t
 from importers.matching import key
-from indicators.kinds import KindSpec, Stages
+from indicators.store.kinds import KindSpec, Stages
 
 if TYPE_CHECKING:
     from importers import rules as r

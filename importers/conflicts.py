@@ -16,7 +16,7 @@ from importers.matching import matchable
 from importers.report import Conflict
 from importers.rules import shown
 from importers.table import Batch
-from indicators.models import RESTORE, VOID, RecordCorrection
+from indicators.store.models import RESTORE, VOID, RecordCorrection
 
 if TYPE_CHECKING:
     from importers.storing import KindPlan, Part

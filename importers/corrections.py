@@ -27,11 +27,12 @@ from importers.parse import to_batch
 from importers.pipeline import store_batches
 from importers.report import ImportReport
 from importers.rules import shown as text
-from indicators import aggregates, audit, signoff
-from indicators.models import VOID, Programme, RecordCorrection
+from indicators.access import audit
+from indicators.figures import aggregates, signoff
+from indicators.store.models import VOID, Programme, RecordCorrection
 from indicators.periods import quarter_of
-from indicators.records import name_of
-from indicators.settings import Settings
+from indicators.store.records import name_of
+from indicators.store.settings import Settings
 
 REASONS = ("Typing error", "Wrong date, place or group", "Duplicate record", "Did not take place", "Other")
 GENERAL = ""  # the key of problems that concern no single field

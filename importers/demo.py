@@ -22,8 +22,8 @@ from importers.demo_data import build
 from importers.pipeline import store_batches
 from importers.report import ImportReport
 from importers.table import Batch, column_letters
-from indicators.records import has_records
-from indicators.settings import Settings
+from indicators.store.records import has_records
+from indicators.store.settings import Settings
 
 FILENAME = "demo data"
 UPLOADER = "demo"

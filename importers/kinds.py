@@ -24,7 +24,7 @@ from importers.columns import (
     Column,
     Layout,
 )
-from indicators.kinds import KEYS, kind
+from indicators.store.kinds import KEYS, kind
 
 __all__ = [
     "BY_KIND", "CASES", "DATA", "HTCDS_CASES", "IDENTIFIER", "IGNORED", "KEYED", "KINDS", "LAYOUTS", "TRANSIENT",

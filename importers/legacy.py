@@ -1,7 +1,7 @@
-"""What ``ctmonitor init`` tidies in a store an earlier ctmonitor wrote (``indicators.cli``'s upkeep steps).
+"""What ``ctmonitor init`` tidies in a store an earlier ctmonitor wrote (``indicators.cli.store``'s upkeep steps).
 
 Case referrals were kept as typed, less what followed the organisation: each becomes its known provider or
-"Other provider" (``indicators.providers``), and its row hash is made again from what is kept, so that no
+"Other provider" (``indicators.programmes.providers``), and its row hash is made again from what is kept, so that no
 hash of the typed text is left and a re-upload of the same sheet still recognises the row.
 """
 
@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from importers.case_kinds import CASES
 from importers.storing import row_hash
-from indicators import providers
-from indicators.models import Case
+from indicators.programmes import providers
+from indicators.store.models import Case
 
 
 def tidy_case_referrals(session: Session) -> list[str]:

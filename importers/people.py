@@ -7,7 +7,7 @@ approximate year (``~2005``, ``ca. 2005``, ``2005?``), a decade (``1990s``), an 
 (an age: the span that gives that age on the date identified), so the age group is Child or Adult only
 where the whole span agrees, and Unknown otherwise. Nothing written in the cell refuses the workbook.
 
-The pseudonym is HMAC-SHA256, keyed with the installation's pseudonym key (``indicators.pseudonyms``, never
+The pseudonym is HMAC-SHA256, keyed with the installation's pseudonym key (``indicators.access.pseudonyms``, never
 the session secret), over the person's name words (lower case, accents dropped, sorted, so the order of
 first and second name does not matter), the birth date as written (normalised), sex and citizenship. It is
 computed in memory while the sheet is read and stored in place of those fields; without the key it cannot

@@ -35,10 +35,11 @@ from importers.parse import to_batch
 from importers.preview import sheet_preview
 from importers.report import HIDDEN, ImportReport, Problem, SheetNote, empty_counts
 from importers.table import Batch, Context
-from indicators import pseudonyms, signoff
-from indicators.db import lock_for_writing
-from indicators.models import Upload
-from indicators.settings import Settings
+from indicators.access import pseudonyms
+from indicators.figures import signoff
+from indicators.store.db import lock_for_writing
+from indicators.store.models import Upload
+from indicators.store.settings import Settings
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]

@@ -16,11 +16,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from importers.corrections import GENERAL, NotCorrectable, Outcome, editable, layout, verdict
-from indicators import aggregates, audit, signoff
-from indicators.models import RESTORE, VOID, Programme, RecordCorrection, utcnow
+from indicators.access import audit
+from indicators.figures import aggregates, signoff
+from indicators.store.models import RESTORE, VOID, Programme, RecordCorrection, utcnow
 from indicators.periods import quarter_of
-from indicators.records import correction_name
-from indicators.settings import Settings
+from indicators.store.records import correction_name
+from indicators.store.settings import Settings
 
 REASONS = ("Voided by mistake", "It did take place", "Not a duplicate", "Other")
 

@@ -35,14 +35,12 @@ from itertools import pairwise
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from importers import alike
+from importers import alike, matchers
 from importers.conflicts import Corrections
 from importers.kinds import Layout
 from importers.matching import matchable
-from importers.people import is_pseudonym
 from importers.report import Conflict, empty_counts
 from importers.rules import day
-from importers.submissions import Unkeyed, is_submission
 from importers.table import Bad, Batch
 from indicators.periods import quarter_of
 
@@ -200,140 +198,95 @@ def _part(batch: Batch, layout: Layout, quarter_cache: dict) -> Part:
 
 def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: Corrections) -> None:
     layout = kind_plan.layout
-    model = layout.model
     quarter_cache: dict = {}
     parts = [_part(batch, layout, quarter_cache) for batch in batches]
     if not any(part.indices for part in parts):
         return
-    programme_ids = sorted({pid for part in parts for pid in set(part.columns["programme_id"])})
-    extra = [getattr(model, f) for f in _stored_lookup_fields(layout)]
-    stored = session.execute(
-        select(model.id, model.programme_id, model.reference, model.row_hash, *extra).where(
-            model.programme_id.in_(programme_ids)
-        )
-    ).all()
-    by_reference = {(s.programme_id, s.reference): s for s in stored if s.reference is not None}
-    by_natural = {}
-    if layout.natural_key:
-        for s in stored:
-            by_natural.setdefault(
-                (s.programme_id, tuple(matchable(getattr(s, f)) for f in layout.natural_key)), s
-            )
-    hashes = Counter((s.programme_id, s.row_hash) for s in stored)
-    merged = alike.Merged(session, layout.kind, programme_ids, stored, parts)
-    hashes.update(merged.hashes)
-    by_id = {s.id: s for s in stored} if corrections.by_hash else {}
+    stored = _stored(session, layout, parts)
     quarter_names = ["quarter"] + [name for name, _ in layout.extra_quarters]
-    unkeyed = None
-    seen_references: dict[tuple, tuple[Part, int]] = {}
-    seen_natural: dict[tuple, tuple[Part, int]] = {}
-    counts = kind_plan.counts
+    matching = _matching(session, kind_plan, parts, stored, corrections)
     for part in parts:
-        columns = part.columns
         if len(parts) == 1 and not stored and not layout.natural_key and not corrections and \
                 _distinct_references(part):
             # Nothing stored to compare with and no reference repeated: every row is new.
             positions = list(range(len(part.indices)))
-            counts["new"] += len(positions)
-            kind_plan.inserts.append((part, positions))
-            _touch(kind_plan, part, positions, quarter_names)
-            continue
-        naturals = (
-            list(zip(*(map(matchable, columns[f]) for f in layout.natural_key)))
-            if layout.natural_key
-            else None
-        )
-        positions = []
-        for j, (pid, reference, digest) in enumerate(
-            zip(columns["programme_id"], columns["reference"], columns["row_hash"])
-        ):
-            target, aliased = None, False
-            if reference is not None:
-                first = seen_references.get((pid, reference))
-                if first is not None:
-                    other, position = first
-                    part.error(
-                        "reference",
-                        j,
-                        reference,
-                        f"one row per person (the same names, birth date, sex and citizenship are also on row "
-                        f"{other.batch.rows[other.indices[position]]} of {other.batch.sheet})"
-                        if is_pseudonym(reference)
-                        else f"a reference used once in the file and project (also "
-                        f"{other.cell('reference', position)})",
-                    )
-                    part.rejected.add(j)
-                    continue
-                seen_references[(pid, reference)] = (part, j)
-                target = by_reference.get((pid, reference))
-                if target is None and merged:  # the key of a case merged into another
-                    target, skip = merged.target(pid, reference)
-                    if skip:
-                        counts["skipped"] += 1
-                        continue
-                    aliased = target is not None
-                if target is None and is_submission(reference):  # stored before submissions were keys
-                    unkeyed = unkeyed or Unkeyed(stored)
-                    target = unkeyed.take(pid, digest)
-            if naturals is not None:
-                natural = naturals[j]
-                first = seen_natural.get((pid, natural))
-                if first is not None:
-                    _duplicatenatural(
-                        layout, part, j, where=first[0].cell(_natural_column(layout), first[1])
-                    )
-                    part.rejected.add(j)
-                    continue
-                seen_natural[(pid, natural)] = (part, j)
-                if target is None:
-                    candidate = by_natural.get((pid, natural))
-                    if candidate is not None and reference is not None and candidate.reference is not None:
-                        _duplicatenatural(
-                            layout, part, j, where=f"already stored under reference {candidate.reference}"
-                        )
-                        part.rejected.add(j)
-                        continue
-                    target = candidate
-            if target is None and reference is None and corrections.by_hash and hashes[(pid, digest)] > 0:
-                record_id = corrections.absorbing(pid, digest, by_id.keys())
-                target = by_id[record_id] if record_id is not None else None
-            disagree = corrections.disagree(kind_plan, part, j, target.id) if target is not None else None
-            if disagree is False:  # the browser's correction is kept: the row is left as stored
-                part.targets[j] = target.id
-                hashes[(pid, target.row_hash)] -= 1
-                counts["unchanged" if reference is not None else "skipped"] += 1
-                continue
-            if target is not None:
-                part.targets[j] = target.id
-                hashes[(pid, target.row_hash)] -= 1
-                if target.row_hash == digest and (reference is None or aliased or target.reference == reference) \
-                        and not disagree:
-                    counts["unchanged" if reference is not None else "skipped"] += 1
-                else:
-                    record = part.record(j)
-                    if reference is None or aliased:
-                        record["reference"] = target.reference
-                    record["id"] = target.id
-                    kind_plan.updates.append(record)
-                    counts["updated"] += 1
-                    kind_plan.touched[pid].update(
-                        q for name in quarter_names for q in (record[name], getattr(target, name)) if q
-                    )
-                continue
-            if reference is None and hashes[(pid, digest)] > 0:
-                hashes[(pid, digest)] -= 1
-                counts["skipped"] += 1
-                continue
-            if corrections and corrections.voided(kind_plan, part, j, pid, reference,
-                                                  naturals[j] if naturals is not None else None, digest) is False:
-                counts["skipped"] += 1
-                continue
-            positions.append(j)
-        counts["new"] += len(positions)
+        else:
+            positions = _plan_part(matching, kind_plan, part, quarter_names)
+        kind_plan.counts["new"] += len(positions)
         kind_plan.inserts.append((part, positions))
         _touch(kind_plan, part, positions, quarter_names)
     if layout.sequence is not None:
         _check_sequence(layout, parts, stored)
+
+
+def _stored(session, layout: Layout, parts: list[Part]) -> list:
+    """What is stored of the kind for the programmes of the file: id, reference, row hash and lookup fields."""
+    model = layout.model
+    programme_ids = sorted({pid for part in parts for pid in set(part.columns["programme_id"])})
+    extra = [getattr(model, f) for f in _stored_lookup_fields(layout)]
+    return session.execute(select(model.id, model.programme_id, model.reference, model.row_hash, *extra)
+                           .where(model.programme_id.in_(programme_ids))).all()
+
+
+def _matching(session, kind_plan: KindPlan, parts: list[Part], stored: list, corrections: Corrections
+              ) -> matchers.Matching:
+    layout = kind_plan.layout
+    by_natural: dict = {}
+    for s in stored if layout.natural_key else ():
+        by_natural.setdefault((s.programme_id, tuple(matchable(getattr(s, f)) for f in layout.natural_key)), s)
+    hashes = Counter((s.programme_id, s.row_hash) for s in stored)
+    programme_ids = sorted({pid for part in parts for pid in set(part.columns["programme_id"])})
+    merged = alike.Merged(session, layout.kind, programme_ids, stored, parts)
+    hashes.update(merged.hashes)
+    return matchers.Matching(
+        by_reference={(s.programme_id, s.reference): s for s in stored if s.reference is not None},
+        by_natural=by_natural, hashes=hashes, corrections=corrections, merged=merged, stored=stored,
+        natural_column=_natural_column(layout),
+        duplicate_natural=lambda part, j, where: _duplicatenatural(layout, part, j, where),
+        by_id={s.id: s for s in stored} if corrections.by_hash else {}, kind_plan=kind_plan)
+
+
+def _plan_part(m: matchers.Matching, kind_plan: KindPlan, part: Part, quarter_names: list[str]) -> list[int]:
+    """Decide each row of a part; the positions of the new rows."""
+    columns = part.columns
+    natural_key = kind_plan.layout.natural_key
+    naturals = list(zip(*(map(matchable, columns[f]) for f in natural_key))) if natural_key else None
+    positions = []
+    counts = kind_plan.counts
+    for j, (pid, reference, digest) in enumerate(zip(columns["programme_id"], columns["reference"],
+                                                     columns["row_hash"])):
+        row = matchers.Row(j, pid, reference, digest, naturals[j] if naturals is not None else None)
+        decision = matchers.decide(m, part, row)
+        if decision.outcome == matchers.REFUSE:
+            part.rejected.add(j)
+        elif decision.outcome == matchers.SKIP:
+            counts["skipped"] += 1
+        elif decision.outcome == matchers.MATCH:
+            _apply_match(m, kind_plan, part, row, decision, quarter_names)
+        else:
+            positions.append(j)
+    return positions
+
+
+def _apply_match(m: matchers.Matching, kind_plan: KindPlan, part: Part, row: matchers.Row,
+                 decision: matchers.Decision, quarter_names: list[str]) -> None:
+    """A row matched a stored one: kept as corrected in the browser, unchanged, or an update."""
+    target, j, counts = decision.target, row.j, kind_plan.counts
+    disagree = m.corrections.disagree(kind_plan, part, j, target.id)
+    part.targets[j] = target.id
+    m.hashes[(row.pid, target.row_hash)] -= 1
+    same = target.row_hash == row.digest and (row.reference is None or decision.aliased
+                                              or target.reference == row.reference)
+    if disagree is False or (same and not disagree):  # False: the browser's correction is kept as stored
+        counts["unchanged" if row.reference is not None else "skipped"] += 1
+        return
+    record = part.record(j)
+    if row.reference is None or decision.aliased:
+        record["reference"] = target.reference
+    record["id"] = target.id
+    kind_plan.updates.append(record)
+    counts["updated"] += 1
+    kind_plan.touched[row.pid].update(q for name in quarter_names for q in (record[name], getattr(target, name)) if q)
 
 
 def _touch(kind_plan: KindPlan, part: Part, positions: list[int], quarter_names: list[str]) -> None:

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from importers.report import HIDDEN, Problem
 from importers.values import display
-from indicators.providers import SHIPPED_CATALOGUE, Catalogue
-from indicators.pseudonyms import KeyProblem
+from indicators.programmes.providers import SHIPPED_CATALOGUE, Catalogue
+from indicators.access.pseudonyms import KeyProblem
 
 if TYPE_CHECKING:
     from importers.kinds import Layout
@@ -128,7 +128,7 @@ class IndicatorRef:
 class Context:
     """What the checks know beyond the sheet: programmes, indicators, the project named, today, the known
     service providers, and how to get the key of case pseudonyms (``keys``, asked only when a case sheet is
-    read: ``indicators.pseudonyms.for_cases``, which raises ``KeyProblem`` for a missing or other key)."""
+    read: ``indicators.access.pseudonyms.for_cases``, which raises ``KeyProblem`` for a missing or other key)."""
 
     programmes: dict[str, ProgrammeRef]
     indicators: dict[str, IndicatorRef]

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from importers import alike
 from importers.storing import KindPlan, Part
-from indicators import aggregates
-from indicators.models import RecordCorrection, Upload, utcnow
+from indicators.figures import aggregates
+from indicators.store.models import RecordCorrection, Upload, utcnow
 
 
 def write(session: Session, plans: dict[str, KindPlan], upload: Upload, progress=None) -> None:
@@ -103,7 +103,7 @@ def _insert(
         return
     processed = []
     for column, values in columns:
-        processor = column.type._cached_bind_processor(dialect)
+        processor = column.type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None:
             if column.name in constants:
                 values = [processor(constants[column.name])] * len(values)

@@ -4,7 +4,7 @@ The rule: round half up (81.25 → 81.3, 0.5 → 1), once, from the exact value.
 - A percent indicator's value (0–100) keeps one decimal: 81.25 is 81.3%.
 - A count keeps none when it is whole; a value that is not whole (a pro-rated target to date, a sum of
   entered decimals) keeps one decimal: 266.67 is 266.7.
-- Percent of target is a whole number (the figures round it once, then band it; see ``indicators.figures``).
+- Percent of target is a whole number (the figures round it once, then band it; see ``indicators.figures.figures``).
 
 ``rounded`` gives the number every output stores; ``format_value`` and ``format_percent`` the text the
 screens show. Binary floats are read through their shortest decimal form, so 81.25 (exact in binary) and

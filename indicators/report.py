@@ -1,7 +1,7 @@
-"""The quarterly report as plain data (built by ``indicators.reporting``); the writers in ``exports`` only lay
+"""The quarterly report as plain data (built by ``indicators.reporting.reporting``); the writers in ``exports`` only lay
 it out, so they need nothing but this module's dataclasses.
 
-Victim figures: a report for a donor or the public (``indicators.disclosure``) carries a withheld figure as
+Victim figures: a report for a donor or the public (``indicators.protection.disclosure``) carries a withheld figure as
 None with what it reads instead (``withheld``: "<5", "*", or "n/p" for a category not published for that
 period), so a writer that only lays out values can never print one.
 
@@ -23,13 +23,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from indicators import periods
-from indicators.figures import Figure
+from indicators.numbers import plain
 from indicators.periods import Period
 from indicators.status import AHEAD, BEHIND, ON_TRACK, meaning
 from indicators.vocabulary import DISAGGREGATIONS
 
 if TYPE_CHECKING:  # built from this module's report by the quarterly report's formats alone
-    from indicators.drafting import Drafting
+    from indicators.reporting.drafting import Drafting
 
 IMPLEMENTER = "International Organization for Migration (IOM) Rwanda"
 LEVEL_NAMES = {"goal": "Goal", "outcome": "Outcome", "output": "Output"}
@@ -37,10 +37,17 @@ LEVEL_NAMES = {"goal": "Goal", "outcome": "Outcome", "output": "Output"}
 # The status key printed on every report: what each word means (one text for screen and workbooks).
 STATUS_KEY = tuple((status, meaning(status)) for status in (ON_TRACK, AHEAD, BEHIND, None))
 
-# what a figure withheld from a donor or the public reads instead (``indicators.disclosure``): a category not
+# what a figure withheld from a donor or the public reads instead (``indicators.protection.disclosure``): a category not
 # published for that period; the others are "<5" (a small count) and "*" (withheld to protect one)
 NOT_PUBLISHED = "n/p"
 COMPLEMENTARY = "*"
+
+# key -> heading, in the report's order
+SECTIONS = {
+    "highlights": "Highlights of the quarter",
+    "challenges": "Challenges and lessons learned",
+    "plans": "Plans for the next quarter",
+}
 
 SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -58,7 +65,7 @@ class PhaseFunding:
 
 @dataclass(frozen=True)
 class Revision:
-    """What a re-issued report replaces: the version of the quarter's report sent before (``indicators.signoff``)
+    """What a re-issued report replaces: the version of the quarter's report sent before (``indicators.figures.signoff``)
     and the indicators whose figures differ from it. The workbooks print it on their cover as "Revised"."""
 
     replaces: int  # the version replaced
@@ -70,7 +77,7 @@ class Revision:
 
 @dataclass(frozen=True)
 class Location:
-    """A district where activities took place: its administrative code and centre (``indicators.geography``)."""
+    """A district where activities took place: its administrative code and centre (``indicators.figures.geography``)."""
 
     name: str
     code: str
@@ -122,6 +129,25 @@ class Cover:
     @property
     def programme_span(self) -> str:
         return f"{day_in_words(self.programme_start)} – {day_in_words(self.programme_end)}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One actual against one target for one period."""
+
+    actual: float | None  # None only for a ratio with nothing to divide by
+    target: float | None
+    percent_of_target: float | None  # actual / full target × 100, rounded to a whole number
+    status: str | None  # Ahead | On track | Behind | None (no target)
+    # For ratios: the sums the actual was recomputed from, so callers never average percentages.
+    numerator: float | None = None
+    denominator: float | None = None
+    # What the status is judged against (see the module's rules) and the actual as a whole percentage of it.
+    target_to_date: float | None = None
+    percent_of_target_to_date: int | None = None
+    # Withheld from this reader ("<5", "*" or "n/p", ``indicators.protection.disclosure``): the actual and everything
+    # derived from it are None.
+    withheld: str | None = None
 
 
 @dataclass(frozen=True)
@@ -190,7 +216,7 @@ class IndicatorRow:
     narrative: str | None
     needs_narrative: bool
     judged: Figure | None = None  # the figure the status is judged on: its target to date and percentage of it
-    milestone: bool = False  # judged against the full target (see indicators.figures)
+    milestone: bool = False  # judged against the full target (see indicators.figures.figures)
     # The periods the IATI writer publishes: the report quarter, its year and the life of project, and with
     # history every earlier quarter and year too.
     history: tuple[PeriodActual, ...] = ()
@@ -295,7 +321,7 @@ class Report:
     activity_summary: tuple[ActivitySummary, ...] = ()
     status_key: tuple[tuple[str | None, str], ...] = STATUS_KEY
     # the quarterly progress report's own parts (sections, draft or final, victims as the donor's channel
-    # shows them: ``indicators.drafting``), for the formats that lay them out (``drafted``); None otherwise
+    # shows them: ``indicators.reporting.drafting``), for the formats that lay them out (``drafted``); None otherwise
     drafting: Drafting | None = None
 
     @property
@@ -319,3 +345,32 @@ def months(quarter: Period) -> str:
     """A quarter's months: ``Oct–Dec``."""
     start, end = quarter.start, quarter.end
     return f"{SHORT_MONTHS[start.month - 1]}–{SHORT_MONTHS[end.month - 1]}"
+
+
+# The results rows (DOMAIN §8): what the CSV export writes and what a sign-off keeps (indicators.reporting.versions)
+COLUMNS = ("programme", "indicator", "period", "disaggregation", "category", "actual", "target")
+
+
+def figure_rows(report: Report) -> list[tuple[str, ...]]:
+    """The report's results rows, as text: per indicator the report quarter (no target), the year to date
+    (against the year's target) and the life of project to date (against the LOP target), each the total
+    (empty disaggregation and category) then every category in report order. A report for a donor
+    (``indicators.protection.disclosure``) gives a withheld victim count as what it reads instead (``<5``, ``*``) and
+    leaves out the categories not published for a period."""
+    c = report.cover
+    spans = (("quarter", "quarter", c.period_code), ("year", "year_to_date", c.year_code),
+             ("lop", "lop_to_date", "LOP"))
+    out = []
+    for line in report.indicators:
+        categories = [d for d in report.disaggregations if d.indicator_code == line.code]
+        for total, attribute, period in spans:
+            figure = getattr(line, total)
+            out.append((c.programme_code, line.code, period, "", "", figure.withheld or plain(figure.actual),
+                        plain(figure.target)))
+            for category in categories:
+                label = category.withheld.get(attribute)
+                if label == NOT_PUBLISHED:
+                    continue
+                out.append((c.programme_code, line.code, period, category.disaggregation, category.category,
+                            label or plain(getattr(category, attribute)), ""))
+    return out

@@ -2,7 +2,7 @@
 
 The screen (``dashboard/assets/app.css`` holds the same colours, checked by a test) and every workbook use
 these colours, symbols and words, so a status reads the same everywhere, and without colour too.
-How a status is decided is written in ``indicators.figures``.
+How a status is decided is written in ``indicators.figures.figures``.
 """
 
 from __future__ import annotations

@@ -16,11 +16,14 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from indicators import aggregates, definitions, migrate, periods
-from indicators.db import Store
-from indicators.kinds import KINDS
-from indicators.kinds import by_table as kind_of_table
-from indicators.models import (
+from indicators import periods
+from indicators.figures import aggregates
+from indicators.programmes import definitions
+from indicators.store import migrate
+from indicators.store.db import Store
+from indicators.store.kinds import KINDS
+from indicators.store.kinds import by_table as kind_of_table
+from indicators.store.models import (
     Awareness,
     Case,
     CheckResult,
@@ -35,7 +38,7 @@ from indicators.models import (
     Training,
     Upload,
 )
-from indicators.settings import Settings
+from indicators.store.settings import Settings
 
 _serial = itertools.count(1)
 PROGRAMMES = Path(__file__).resolve().parent.parent / "programmes"

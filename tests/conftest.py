@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from indicators import definitions, migrate
-from indicators.db import Store
-from indicators.settings import Settings
+from indicators.programmes import definitions
+from indicators.store import migrate
+from indicators.store.db import Store
+from indicators.store.settings import Settings
 
 DATA = Path(__file__).resolve().parent / "data"
 PROGRAMMES = Path(__file__).resolve().parent.parent / "programmes"

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from indicators import accounts, audit, signoff
-from indicators.models import AuditEvent, Programme
+from indicators.access import accounts, audit
+from indicators.figures import signoff
+from indicators.store.models import AuditEvent, Programme
 
 PASSWORD = "correct horse battery"
 
@@ -51,7 +52,7 @@ def test_guesses_racing_a_real_sign_in_keep_their_count(session, monkeypatch):
     """While the right password is being checked, other guesses for the name are reserved and checked: the
     sign-in gives back only its own place and forgets nothing, so the guessers reach the lock after five wrong
     passwords checked in all (the right one is not one of them)."""
-    from indicators import throttle
+    from indicators.access import throttle
 
     accounts.add_user(session, "olivier", PASSWORD, "officer")
     now = datetime(2026, 1, 5, 9, 0)
@@ -80,7 +81,7 @@ def test_guesses_racing_a_real_sign_in_keep_their_count(session, monkeypatch):
 
 def test_a_right_password_does_not_count_towards_the_lock(session):
     """Only failures lock a name: checks that succeed give their place back, even while others are running."""
-    from indicators import throttle
+    from indicators.access import throttle
 
     accounts.add_user(session, "olivier", PASSWORD, "officer")
     now = datetime(2026, 1, 5, 9, 0)
@@ -198,8 +199,8 @@ def test_a_successful_sign_in_takes_back_its_count_for_the_address(session, monk
 
 
 def test_changes_by_an_administrator_end_the_users_sessions(session):
-    from indicators import sessions
-    from indicators.models import UserSession
+    from indicators.access import sessions
+    from indicators.store.models import UserSession
 
     user = accounts.add_user(session, "dana", PASSWORD, "donor", donor="USAID")
     limits = dict(idle_timeout=timedelta(hours=8), lifetime=timedelta(days=7))

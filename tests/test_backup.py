@@ -14,10 +14,12 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from indicators import accounts, definitions, migrate, tokens
-from indicators.db import Store
-from indicators.models import Base, SignOff
-from indicators.settings import Settings
+from indicators.access import accounts, tokens
+from indicators.programmes import definitions
+from indicators.store import migrate
+from indicators.store.db import Store
+from indicators.store.models import Base, SignOff
+from indicators.store.settings import Settings
 from tests.builders import PROGRAMMES, run_command
 
 KINDS = ["sqlite"] + (["postgresql"] if os.environ.get("CTMONITOR_TEST_DATABASE_URL", "").startswith("postgresql")
@@ -76,9 +78,9 @@ def _fill(settings: Settings) -> None:
 def snapshot(settings: Settings) -> dict:
     """Every row of every table, and every quarter's figures of every programme as the CSV results."""
     from exports.formats import FORMATS
-    from indicators.figures import programme_quarters
-    from indicators.models import Programme
-    from indicators.reporting import report_file
+    from indicators.figures.figures import programme_quarters
+    from indicators.store.models import Programme
+    from indicators.reporting.reporting import report_file
 
     store = Store(settings)
     taken: dict = {}

@@ -5,9 +5,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app import main
-from indicators.db import Store
-from indicators.models import AuditEvent
-from indicators.settings import Settings
+from indicators.store.db import Store
+from indicators.store.models import AuditEvent
+from indicators.store.settings import Settings
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from app import main
-from indicators import accounts, audit, sessions
-from indicators.db import Store
-from indicators.models import UserSession
-from indicators.settings import Settings
+from indicators.access import accounts, audit, sessions
+from indicators.store.db import Store
+from indicators.store.models import UserSession
+from indicators.store.settings import Settings
 
 PASSWORD = "correct horse battery"
 

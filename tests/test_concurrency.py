@@ -19,11 +19,12 @@ from openpyxl import Workbook
 from sqlalchemy import func, select, text
 
 from importers.pipeline import import_file
-from indicators import definitions, migrate
-from indicators.db import Store
-from indicators.figures import figures
-from indicators.models import IndicatorSums, Training, Upload
-from indicators.settings import Settings
+from indicators.programmes import definitions
+from indicators.store import migrate
+from indicators.store.db import Store
+from indicators.figures.figures import figures
+from indicators.store.models import IndicatorSums, Training, Upload
+from indicators.store.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 HEADERS = ["Ref", "Project", "Start date", "District", "Target group", "Topic", "Female", "Male"]

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from indicators import definitions
-from indicators.definitions import DefinitionError
-from indicators.models import Indicator, Phase, Programme, Target, Training
+from indicators.programmes import definitions
+from indicators.programmes.definitions import DefinitionError
+from indicators.store.models import Indicator, Phase, Programme, Target, Training
 
 PROGRAMMES = Path(__file__).resolve().parent.parent / "programmes"
 

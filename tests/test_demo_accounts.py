@@ -4,8 +4,8 @@ import stat
 
 from sqlalchemy import delete, func, select
 
-from indicators import accounts, demo_accounts
-from indicators.models import User
+from indicators.access import accounts, demo_accounts
+from indicators.store.models import User
 
 
 def test_demo_accounts_one_per_role_only_in_a_store_without_users(session, tmp_path):

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from indicators.db import Store
-from indicators.figures import figures
-from indicators.settings import Settings
+from indicators.store.db import Store
+from indicators.figures.figures import figures
+from indicators.store.settings import Settings
 from tests.importers.htcds_filled import PLAIN, TEMPLATES, edited, fill, people
 
 REPO = Path(__file__).resolve().parent.parent
@@ -148,7 +148,7 @@ def _as_an_earlier_ctmonitor_left_it(folder: Path) -> None:
     from alembic.script import ScriptDirectory
     from sqlalchemy import create_engine
 
-    from indicators import migrate
+    from indicators.store import migrate
 
     with sqlite3.connect(folder / "ctmonitor.sqlite") as db:
         for row, code in ((2, "PVR-C-001"), (3, "PVR-C-002"), (4, "PVR-C-003")):

@@ -12,8 +12,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from indicators import accounts
-from indicators.models import AuditEvent, UserSession
+from indicators.access import accounts
+from indicators.store.models import AuditEvent, UserSession
 from tests.test_concurrency import fresh  # noqa: F401  (a store of its own, committed to for real)
 
 PASSWORD = "correct horse battery staple"

@@ -7,10 +7,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from indicators import migrate
-from indicators.db import Store
-from indicators.models import Base
-from indicators.settings import Settings
+from indicators.store import migrate
+from indicators.store.db import Store
+from indicators.store.models import Base
+from indicators.store.settings import Settings
 
 
 def test_migrations_produce_exactly_the_models(tmp_path):

@@ -19,7 +19,7 @@ CALLBACK = "/_dash-update-component"
 
 @pytest.fixture(scope="session")
 def demo_settings(tmp_path_factory):
-    from indicators.settings import Settings
+    from indicators.store.settings import Settings
 
     return Settings.for_tests(tmp_path_factory.mktemp("auth-store"))
 
@@ -34,7 +34,7 @@ def demo_store(demo_settings):
 @pytest.fixture(scope="session")
 def users(demo_store):
     """One user per role (names as in tests/dashboard/fixtures.USERS), each with ``PASSWORD``."""
-    from indicators import accounts
+    from indicators.access import accounts
 
     with demo_store.begin() as session:
         for username, role, donor in USERS.values():

@@ -19,7 +19,7 @@ def delays(monkeypatch):
 
 
 def test_failed_sign_ins_are_slowed_then_locked_even_for_the_right_password(demo_app, demo_store, delays):
-    from indicators import accounts, audit
+    from indicators.access import accounts, audit
 
     with demo_store.begin() as session:
         accounts.add_user(session, "guessed", PASSWORD, "officer")
@@ -182,7 +182,7 @@ def test_signing_out_when_already_signed_out_is_harmless(demo_app):
 
 @pytest.mark.parametrize("value, secure", [(None, True), ("1", True), ("0", False), ("false", False), ("no", False)])
 def test_secure_cookies_are_the_default_and_can_be_turned_off(tmp_path, value, secure):
-    from indicators.settings import Settings
+    from indicators.store.settings import Settings
 
     env = {"CTMONITOR_DATA_DIR": str(tmp_path), "CTMONITOR_SECRET_KEY": "k"}
     if value is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from indicators import accounts, audit
+from indicators.access import accounts, audit
 from tests.auth.conftest import PASSWORD, components, dash_post, open_page, sign_in
 
 DISABLE = "accounts-result.children"

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from indicators import audit, tokens
+from indicators.access import audit, tokens
 
 API = "/api/v1"
 MINT = "..account-token-made.children...account-tokens.children...account-token-password.value.."
@@ -59,7 +59,7 @@ def test_a_donor_token_reads_its_donors_programmes_only(demo_app, minted):
 
 
 def test_a_logframe_with_its_targets(demo_app, minted, demo_store):
-    from indicators.models import Indicator, Target
+    from indicators.store.models import Indicator, Target
     from sqlalchemy import select
 
     answer = get(demo_app, "/programmes/KEC", minted["donor-usaid"]).get_json()
@@ -75,7 +75,7 @@ def test_a_logframe_with_its_targets(demo_app, minted, demo_store):
 @pytest.mark.parametrize("code, period", [("KEC", "FY2019Q3"), ("PVR", "FY2019Q2"), ("GIFT", "2012Q1")])
 def test_the_figures_are_exactly_the_csv_results(demo_app, minted, demo_store, code, period):
     from exports.formats import FORMATS
-    from indicators.reporting import report_file
+    from indicators.reporting.reporting import report_file
 
     with demo_store.Session() as session:
         data, _fmt = report_file(session, code, period, FORMATS, "csv", small_cell=5)
@@ -130,7 +130,7 @@ def test_revoked_and_expired_tokens_open_nothing(demo_app, demo_store, users):
 
 
 def test_a_disabled_users_tokens_stop_with_them(demo_app, demo_store):
-    from indicators import accounts
+    from indicators.access import accounts
 
     with demo_store.begin() as session:
         accounts.add_user(session, "leaving", "correct horse battery staple", "officer")
@@ -183,9 +183,9 @@ def test_the_openapi_document_is_valid_and_lists_every_route(demo_app):
 
 
 def test_tokens_on_the_command_line_are_shown_once_and_stored_hashed(tmp_path, capsys):
-    from indicators import accounts
-    from indicators.db import Store
-    from indicators.models import ApiToken
+    from indicators.access import accounts
+    from indicators.store.db import Store
+    from indicators.store.models import ApiToken
     from tests.builders import fresh_store, run_command
 
     settings = fresh_store(tmp_path)
@@ -241,7 +241,7 @@ def test_the_account_page_makes_shows_once_and_revokes_ones_own_tokens(client_as
 def test_a_donor_token_gets_victim_figures_no_attacker_can_narrow_down(demo_app, minted, demo_store):
     """Every quarter's answer to the State Department's token, read together by the tests' own attacker: no
     count below 5 is published and no withheld one can be worked out; the same quarters for staff are exact."""
-    from indicators.figures import load_programme, programme_quarters
+    from indicators.figures.figures import load_programme, programme_quarters
     from tests.attacker import Attacker
 
     with demo_store.Session() as session:
@@ -288,7 +288,7 @@ def test_every_path_under_api_answers_json_and_numbers_and_times_are_as_json_wan
 
 
 def test_the_maps_figures_by_district_for_staff_and_donors(demo_app, minted, demo_store):
-    from indicators import places
+    from indicators.figures import places
 
     answer = get(demo_app, "/programmes/KEC/districts?indicator=KEC-4.2&period=FY2019Q3&span=lop", minted["manager"])
     with demo_store.Session() as session:
@@ -296,7 +296,7 @@ def test_the_maps_figures_by_district_for_staff_and_donors(demo_app, minted, dem
         victims, _unknown = places.victims_by_district(session, "PVR")
     assert {d["district"]: d["value"] for d in answer.get_json()["districts"]} == \
         {name: place.value for name, place in drawn.items()}
-    from indicators.geography import districts
+    from indicators.figures.geography import districts
 
     assert all(d["code"] == districts()[d["district"]].code for d in answer.get_json()["districts"])
     staff = get(demo_app, "/programmes/PVR/districts?indicator=victims", minted["manager"]).get_json()

@@ -13,7 +13,7 @@ import sys
 import httpx
 import pytest
 
-from indicators import tokens
+from indicators.access import tokens
 
 
 @pytest.fixture(scope="module")

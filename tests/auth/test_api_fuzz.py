@@ -10,7 +10,7 @@ from schemathesis.checks import ignored_auth, positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators import tokens
+from indicators.access import tokens
 
 
 @pytest.fixture(scope="module")

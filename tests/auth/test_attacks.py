@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard import _auth
-from indicators import accounts, audit
-from indicators.models import AuditEvent, AuditTally
+from indicators.access import accounts, audit
+from indicators.store.models import AuditEvent, AuditTally
 from tests.auth.conftest import PASSWORD, client_from, form_token, open_page, sign_in
 
 WEAK = ["password12", "1234567890", "aaaaaaaaaa", "qwertyuiop", "iloveyou12"]

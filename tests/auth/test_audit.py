@@ -7,14 +7,14 @@ import base64
 
 from sqlalchemy import select
 
-from indicators import audit
-from indicators.models import AuditEvent
+from indicators.access import audit
+from indicators.store.models import AuditEvent
 from tests.auth.conftest import callback_key, components, dash_post, open_page
 from tests.builders import fresh_store, run_command
 
 
 def test_a_narrative_edit_is_recorded_with_before_and_after(session):
-    from indicators.narratives import set_narrative
+    from indicators.reporting.narratives import set_narrative
 
     set_narrative(session, "KEC-4.2", "FY2019Q3", "First version.", "claire")
     set_narrative(session, "KEC-4.2", "FY2019Q3", "First version.", "claire")  # unchanged: nothing to record
@@ -28,8 +28,8 @@ def test_a_narrative_edit_is_recorded_with_before_and_after(session):
 
 
 def test_committing_an_upload_is_recorded_stored_or_refused(client_as, demo_store, demo_app):
-    from indicators import signoff
-    from indicators.models import SignOff
+    from indicators.figures import signoff
+    from indicators.store.models import SignOff
 
     good = ("Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"
             "AU-1,GIFT,12/03/2012,Gasabo,Police,Identification of victims,12,9\n")
@@ -81,7 +81,7 @@ def test_a_dry_run_is_not_recorded(client_as, demo_store, demo_app):
 
 
 def test_adding_a_user_is_recorded(tmp_path, monkeypatch, capsys):
-    from indicators.db import Store
+    from indicators.store.db import Store
 
     settings = fresh_store(tmp_path)
     monkeypatch.setenv("CTMONITOR_PASSWORD", "correct horse battery")

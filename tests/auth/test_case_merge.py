@@ -20,8 +20,8 @@ def _merge(client, app, pair, reason="the same woman: birth year found"):
 
 
 def test_an_officer_sees_possible_duplicates_but_cannot_merge_them(client_as, demo_store, demo_app):
-    from indicators import audit
-    from indicators.models import Case
+    from indicators.access import audit
+    from indicators.store.models import Case
 
     with possible_duplicate(demo_store) as pair:
         page = page_text(open_page(client_as("officer"), "/quality?programme=PVR"))

@@ -10,8 +10,8 @@ import hashlib
 import pytest
 from sqlalchemy import func, select
 
-from indicators import audit
-from indicators.models import Training, Upload
+from indicators.access import audit
+from indicators.store.models import Training, Upload
 from tests.auth.conftest import callback_key, dash_post
 
 HEADER = "Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"

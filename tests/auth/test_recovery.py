@@ -13,8 +13,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from indicators import accounts, audit, tokens
-from indicators.models import ApiToken, AuditEvent, utcnow
+from indicators.access import accounts, audit, tokens
+from indicators.store.models import ApiToken, AuditEvent, utcnow
 from tests.auth.conftest import PASSWORD, client_from, dash_post, form_token, sign_in
 from tests.auth.test_accounts_page import act
 
@@ -148,7 +148,7 @@ def test_a_token_lives_at_most_the_longest_lifetime(tmp_path, demo_app, demo_sto
     assert shorter.returncode == 1 and "at most 30 days" in shorter.stderr and "Traceback" not in shorter.stderr
     default = ctmonitor("tokens", "add", "--user", "partner", CTMONITOR_TOKEN_MAX_DAYS="30")
     assert default.returncode == 0 and "expires" in default.stdout
-    from indicators.db import Store
+    from indicators.store.db import Store
 
     store = Store(settings)
     with store.Session() as db:

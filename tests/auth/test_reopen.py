@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import delete
 
 from exports.formats import FORMATS
-from indicators import signoff
-from indicators.models import SignOff
-from indicators.reporting import make_file
+from indicators.figures import signoff
+from indicators.store.models import SignOff
+from indicators.reporting.reporting import make_file
 from tests.auth.conftest import dash_post, open_page
 from tests.builders import fresh_store, make_training, run_command
 
@@ -100,8 +100,8 @@ def test_a_donor_officer_cannot_download_another_donors_version(client_as, demo_
 
 @pytest.fixture(scope="module")
 def cli_store(tmp_path_factory):
-    from indicators import accounts
-    from indicators.db import Store
+    from indicators.access import accounts
+    from indicators.store.db import Store
 
     settings = fresh_store(tmp_path_factory.mktemp("reopen-cli"))
     store = Store(settings)
@@ -116,7 +116,7 @@ def cli_store(tmp_path_factory):
 
 
 def test_cli_reopen_changes_and_export_as_sent(cli_store, capsys, tmp_path):
-    from indicators.db import Store
+    from indicators.store.db import Store
 
     sign = ("signoff", "--programme", "KEC", "--period", "FY2019Q3", "--without-narratives", "--user", "claire")
     assert run_command(cli_store, *sign) == 0
@@ -173,8 +173,8 @@ def _page(client, path: str) -> str:
 
 def test_after_a_target_edit_the_logframe_and_indicator_pages_say_the_figures_differ_from_the_report_sent(
         client_as, demo_store, signed):
-    from indicators import logframe
-    from indicators.models import IndicatorChange
+    from indicators.programmes import logframe
+    from indicators.store.models import IndicatorChange
 
     with demo_store.Session() as session:
         before = logframe.load(session, "PVR-3.1").target_for("FY2019")

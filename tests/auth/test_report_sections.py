@@ -9,8 +9,10 @@ import base64
 import pytest
 from sqlalchemy import delete
 
-from indicators import audit, sections, signoff
-from indicators.models import QuarterSection, SignOff
+from indicators.access import audit
+from indicators.figures import signoff
+from indicators.reporting import sections
+from indicators.store.models import QuarterSection, SignOff
 from tests.auth.conftest import components, dash_post, open_page
 from tests.exports.docx_reading import open_report, part, rows
 
@@ -82,7 +84,7 @@ def test_a_manager_saves_the_sections_and_a_closed_quarter_refuses_them(client_a
 
 def test_the_quarterly_report_signed_off_is_served_as_kept_and_says_final(client_as, demo_store, clean):
     from exports.formats import FORMATS
-    from indicators.reporting import make_file
+    from indicators.reporting.reporting import make_file
 
     manager = client_as("manager")
     response = dash_post(manager, DOWNLOAD, [("reports-download", "n_clicks", 1)],

@@ -91,7 +91,7 @@ def test_a_usaid_officer_sees_kec_and_nothing_of_pvr(client_as):
     ("/audit", "page /audit"), ("/victims", "page /victims"),  # pages not for the role, or no case to show
 ])
 def test_a_page_request_out_of_the_accounts_scope_is_403_recorded_and_says_so(client_as, demo_store, path, target):
-    from indicators import audit
+    from indicators.access import audit
 
     client = client_as("donor-usaid")
     with demo_store.Session() as session:
@@ -163,7 +163,7 @@ REFUSED_TO_THE_USAID_OFFICER = [
 @pytest.mark.parametrize("output, inputs, state", REFUSED_TO_THE_USAID_OFFICER,
                          ids=[o.strip(".").split(".")[0] for o, _, _ in REFUSED_TO_THE_USAID_OFFICER])
 def test_callbacks_refuse_the_usaid_officer_with_403_and_no_data(client_as, demo_store, output, inputs, state):
-    from indicators import audit
+    from indicators.access import audit
 
     response = dash_post(client_as("donor-usaid"), output, inputs, state)
     assert response.status_code == 403
@@ -175,7 +175,7 @@ def test_callbacks_refuse_the_usaid_officer_with_403_and_no_data(client_as, demo
 
 
 def test_the_usaid_officer_downloads_the_kec_report(client_as, demo_store):
-    from indicators import audit
+    from indicators.access import audit
 
     response = dash_post(client_as("donor-usaid"), "..reports-file.data...reports-done.children..",
                          [("reports-download", "n_clicks", 1)],
@@ -193,7 +193,7 @@ def test_the_usaid_officer_downloads_the_kec_report(client_as, demo_store):
 
 
 def test_an_officer_cannot_save_a_narrative_but_a_manager_can(client_as, demo_store):
-    from indicators.narratives import get_narrative, set_narrative
+    from indicators.reporting.narratives import get_narrative, set_narrative
 
     args = ("indicator-saved.children", [("indicator-save", "n_clicks", 1)],
             [("indicator-narrative", "value", "Trainings moved to July."),

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from indicators import accounts, audit
-from indicators.models import UserSession, utcnow
-from indicators.narratives import get_narrative, set_narrative
+from indicators.access import accounts, audit
+from indicators.store.models import UserSession, utcnow
+from indicators.reporting.narratives import get_narrative, set_narrative
 from tests.auth.conftest import PASSWORD, dash_post, form_token, sign_in
 
 NARRATIVE = ("indicator-saved.children", [("indicator-save", "n_clicks", 1)],
@@ -173,7 +173,7 @@ def test_the_time_limits_are_settings(demo_settings, demo_store, tmp_path):
     import dataclasses
 
     from app import create_app
-    from indicators.settings import Settings
+    from indicators.store.settings import Settings
 
     env = {"CTMONITOR_DATA_DIR": str(tmp_path), "CTMONITOR_SECRET_KEY": "k",
            "CTMONITOR_SESSION_IDLE_HOURS": "1", "CTMONITOR_SESSION_LIFETIME_DAYS": "0.5"}

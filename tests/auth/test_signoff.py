@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from indicators import signoff
-from indicators.models import Programme
+from indicators.figures import signoff
+from indicators.store.models import Programme
 from tests.auth.conftest import dash_post, open_page
 from tests.builders import fresh_store, make_training, run_command
 
@@ -132,9 +132,9 @@ def _download(client, period: str, fmt: str) -> tuple[bytes, str, str]:
 
 def test_a_signed_off_report_downloads_byte_for_byte_after_more_data_arrive(client_as, demo_store):
     from exports.formats import FORMATS
-    from indicators.reporting import report_file
-    from indicators import audit
-    from indicators.narratives import set_narrative
+    from indicators.reporting.reporting import report_file
+    from indicators.access import audit
+    from indicators.reporting.narratives import set_narrative
 
     manager = client_as("manager")
     assert "Tick the box" in _sign(demo_store, manager, "FY2019Q2", confirmed=False).get_data(as_text=True)
@@ -198,8 +198,8 @@ def test_only_a_manager_signs_off(client_as, demo_store, role):
 
 @pytest.fixture(scope="module")
 def cli_store(tmp_path_factory):
-    from indicators import accounts
-    from indicators.db import Store
+    from indicators.access import accounts
+    from indicators.store.db import Store
 
     settings = fresh_store(tmp_path_factory.mktemp("signoff-cli"))
     store = Store(settings)
@@ -211,7 +211,7 @@ def cli_store(tmp_path_factory):
 
 
 def test_cli_signoff_keeps_the_report_and_refuses_a_second_time(cli_store, capsys):
-    from indicators.db import Store
+    from indicators.store.db import Store
 
     # an empty store: every count is behind without a narrative (the milestones are not due until Q4)
     assert run_command(cli_store, "signoff", "--programme", "kec", "--period", "fy19q3", "--user", "claire") == 1

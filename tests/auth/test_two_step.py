@@ -11,7 +11,7 @@ import time
 import pyotp
 import pytest
 
-from indicators import accounts, audit, two_step
+from indicators.access import accounts, audit, two_step
 from tests.auth.conftest import PASSWORD, client_from, form_token, sign_in
 
 SETUP = "/account/two-step"

@@ -9,7 +9,7 @@ import base64
 from sqlalchemy import delete, select
 
 from importers import corrections
-from indicators.models import AuditEvent, RecordCorrection, Training
+from indicators.store.models import AuditEvent, RecordCorrection, Training
 from tests.auth.conftest import callback_key, dash_post
 
 SHEET = ("Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"

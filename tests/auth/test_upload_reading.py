@@ -9,7 +9,7 @@ import time
 from sqlalchemy import func, select
 
 from importers import safety
-from indicators.models import Upload
+from indicators.store.models import Upload
 from tests.auth.conftest import callback_key, dash_post
 from tests.importers import hostile
 

@@ -38,8 +38,8 @@ def ensure_user(store, username: str, role: str, donor: str | None = None) -> No
     """The user, with the test password, in ``store`` (added once)."""
     from sqlalchemy import select
 
-    from indicators import accounts
-    from indicators.models import User
+    from indicators.access import accounts
+    from indicators.store.models import User
 
     with store.begin() as session:
         if session.scalar(select(User.id).where(User.username == username)) is None:

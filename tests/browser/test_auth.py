@@ -115,7 +115,7 @@ def test_a_donor_and_an_officer_read_the_narrative_but_cannot_write_it(browser, 
 
 
 def test_a_manager_signs_a_quarter_off_and_it_shows(browser, site, demo_store):
-    from indicators import signoff
+    from indicators.figures import signoff
 
     sign_in(browser, site, "claire")
     browser.get(site + "/reports?programme=PVR&period=FY2018Q3")

@@ -62,7 +62,7 @@ def iptt_cell(browser, code: str, column: int) -> str:
 
 
 def figure(store, programme: str, quarter: str, code: str):
-    from indicators.figures import figures
+    from indicators.figures.figures import figures
 
     with store.Session() as session:
         return next(i for i in figures(session, programme, quarter).indicators if i.indicator.code == code)
@@ -101,7 +101,7 @@ def test_the_logframe_follows_its_quarter_back_and_forward(browser, site, demo_s
 
 
 def test_a_narrative_is_saved_for_the_quarter_the_page_shows(browser, site, demo_store):
-    from indicators.narratives import get_narrative, set_narrative
+    from indicators.reporting.narratives import get_narrative, set_narrative
 
     browser.get(site + "/indicator?code=KEC-5.2&period=FY2019Q2")
     wait_for(browser, "indicator-narrative")
@@ -158,7 +158,8 @@ def test_the_report_downloaded_is_the_one_chosen(browser, site, tmp_path):
 
 def test_the_quarter_signed_off_is_the_one_chosen_and_missing_narratives_are_acknowledged(browser, site,
                                                                                          demo_store):
-    from indicators import audit, signoff
+    from indicators.access import audit
+    from indicators.figures import signoff
 
     browser.get(site + "/reports?programme=KEC&period=FY2017Q3")
     wait_for(browser, "reports-signoff-button")
@@ -195,7 +196,7 @@ def _count(browser) -> int:
 def test_activity_filters_filter_at_once(browser, site, demo_store):
     from sqlalchemy import func, select
 
-    from indicators.models import Programme, Training
+    from indicators.store.models import Programme, Training
 
     with demo_store.Session() as session:
         trainings = session.scalar(select(func.count()).select_from(Training).join(Programme)
@@ -216,7 +217,7 @@ def test_activity_filters_filter_at_once(browser, site, demo_store):
 
 
 def test_audit_filters_filter_at_once(browser, site, demo_store):
-    from indicators import audit
+    from indicators.access import audit
 
     with demo_store.Session() as session:
         sign_ins = len(audit.recent(session, 2000, action="sign-in"))
@@ -290,7 +291,7 @@ def test_a_dropdown_is_reached_and_used_with_the_keyboard(browser, site):
 
 
 def test_the_district_map_follows_its_selectors_and_fetches_nothing_from_outside(browser, site, demo_store):
-    from indicators import places
+    from indicators.figures import places
     from indicators.numbers import format_value
     from tests.browser.test_dashboard import local_only
 

@@ -33,9 +33,9 @@ def test_an_officer_corrects_a_count_and_a_signed_off_quarter_refuses_it(browser
     from sqlalchemy import delete, select
 
     from importers import corrections
-    from indicators import signoff
-    from indicators.figures import figures
-    from indicators.models import AuditEvent, Programme, RecordCorrection, SignOff, Training
+    from indicators.figures import signoff
+    from indicators.figures.figures import figures
+    from indicators.store.models import AuditEvent, Programme, RecordCorrection, SignOff, Training
 
     ensure_user(demo_store, "amina", "officer")
     sign_in(browser, demo_server, "amina")
@@ -125,7 +125,7 @@ def test_re_uploading_keeps_a_correction_and_brings_back_only_the_ticked_row(bro
 
     from importers import corrections
     from importers.pipeline import import_file
-    from indicators.models import RecordCorrection, Training
+    from indicators.store.models import RecordCorrection, Training
     from tests.browser.test_dashboard import _choose_file, _trainings_csv
 
     sheet = _trainings_csv(tmp_path / "gift_trainings.csv", [

@@ -125,7 +125,7 @@ def test_opening_an_indicator_from_the_iptt(browser, site):
 
 
 def test_writing_a_narrative(browser, site, demo_store):
-    from indicators.narratives import get_narrative, set_narrative
+    from indicators.reporting.narratives import get_narrative, set_narrative
 
     browser.get(site + "/indicator?code=KEC-5.2&period=FY2019Q3")
     box = wait_for(browser, "indicator-narrative")

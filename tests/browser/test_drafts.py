@@ -32,7 +32,7 @@ def kept(browser, page: str) -> dict:
 
 
 def test_a_narrative_left_by_changing_quarter_is_kept_and_put_back(browser, demo_server, demo_store):
-    from indicators.narratives import get_narrative, set_narrative
+    from indicators.reporting.narratives import get_narrative, set_narrative
 
     ensure_user(demo_store, "mary", "manager")
     sign_in(browser, demo_server, "mary")
@@ -115,7 +115,7 @@ def test_a_correction_left_for_another_page_comes_back_until_saved(browser, demo
     from sqlalchemy import delete, select
 
     from importers import corrections
-    from indicators.models import Programme, RecordCorrection, Training
+    from indicators.store.models import Programme, RecordCorrection, Training
 
     with demo_store.Session() as session:
         record = session.scalars(select(Training).join(Programme).where(Programme.code == "GIFT")

@@ -36,8 +36,8 @@ def _type(browser, selector: str, text: str) -> None:
 
 
 def test_a_revised_target_with_its_reason_recomputes_the_figures_and_shows_in_the_history(browser, site, demo_store):
-    from indicators import history, logframe
-    from indicators.figures import figures
+    from indicators.programmes import history, logframe
+    from indicators.figures.figures import figures
 
     def kec42():
         with demo_store.Session() as session:
@@ -84,7 +84,7 @@ def test_a_revised_target_with_its_reason_recomputes_the_figures_and_shows_in_th
 def test_the_targets_grid_saves_all_or_nothing(browser, site, demo_store):
     from selenium.webdriver.common.keys import Keys
 
-    from indicators import logframe
+    from indicators.programmes import logframe
 
     browser.get(site + "/programme?code=PVR&period=FY2019Q3")
     wait_for(browser, "programme-targets-grid")
@@ -126,7 +126,7 @@ def test_the_targets_grid_saves_all_or_nothing(browser, site, demo_store):
 def test_a_result_entered_directly_is_stored_and_listed_with_who_entered_it(browser, site, demo_store):
     from sqlalchemy import delete, select
 
-    from indicators.models import Programme, ResultValue
+    from indicators.store.models import Programme, ResultValue
     from tests.builders import make_programme
 
     with demo_store.begin() as session:

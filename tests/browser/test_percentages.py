@@ -26,8 +26,8 @@ def _type(browser, element_id: str, text: str) -> None:
 def test_33_of_40_and_10_of_20_give_the_year_43_of_60(browser, demo_server, demo_store):
     from sqlalchemy import delete, select
 
-    from indicators.figures import figures
-    from indicators.models import Programme, ResultValue
+    from indicators.figures.figures import figures
+    from indicators.store.models import Programme, ResultValue
     from indicators.numbers import format_value
     from tests.builders import make_programme
 

@@ -31,7 +31,7 @@ def _search(browser, text: str) -> None:
 def test_a_record_is_found_by_its_reference(browser, demo_server, demo_store):
     from sqlalchemy import select
 
-    from indicators.models import Awareness, Programme
+    from indicators.store.models import Awareness, Programme
 
     ensure_user(demo_store, "amina", "officer")
     sign_in(browser, demo_server, "amina")
@@ -54,8 +54,8 @@ def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(b
     from sqlalchemy import delete, select
 
     from importers import corrections
-    from indicators.figures import figures
-    from indicators.models import AuditEvent, Programme, RecordCorrection, Training
+    from indicators.figures.figures import figures
+    from indicators.store.models import AuditEvent, Programme, RecordCorrection, Training
 
     with demo_store.Session() as session:
         record = session.scalars(select(Training).join(Programme).where(Programme.code == "KEC")

@@ -25,8 +25,8 @@ pytestmark = pytest.mark.browser
 def _sign_off_as_the_page_does(store, quarter: str):
     """Version 1: the report in KEC's format made, kept with its figures, as the Reports page's sign-off does."""
     from exports.formats import FORMATS
-    from indicators import signoff
-    from indicators.reporting import make_file
+    from indicators.figures import signoff
+    from indicators.reporting.reporting import make_file
 
     with store.begin() as session:
         made = make_file(session, "KEC", quarter, FORMATS, "iptt", small_cell=5)
@@ -53,8 +53,8 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
     from sqlalchemy import delete, select
 
     from importers import corrections
-    from indicators import signoff
-    from indicators.models import AuditEvent, Programme, RecordCorrection, SignOff, Training
+    from indicators.figures import signoff
+    from indicators.store.models import AuditEvent, Programme, RecordCorrection, SignOff, Training
 
     with demo_store.Session() as session:  # the Activities grid lists the newest training first
         record = session.scalars(select(Training).join(Programme, Programme.id == Training.programme_id)

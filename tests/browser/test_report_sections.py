@@ -29,8 +29,8 @@ def _page(browser, base: str, fmt: str = "report") -> None:
 def test_a_manager_writes_the_sections_and_the_word_report_carries_them(browser, demo_server, demo_store, tmp_path):
     from sqlalchemy import delete
 
-    from indicators import sections
-    from indicators.models import QuarterSection
+    from indicators.reporting import sections
+    from indicators.store.models import QuarterSection
 
     ensure_user(demo_store, "claire", "manager")
     downloads = tmp_path / "downloads"
@@ -72,8 +72,9 @@ def test_a_manager_writes_the_sections_and_the_word_report_carries_them(browser,
 def test_an_officer_reads_and_a_closed_quarter_refuses_the_sections(browser, demo_server, demo_store):
     from sqlalchemy import delete
 
-    from indicators import sections, signoff
-    from indicators.models import QuarterSection, SignOff
+    from indicators.figures import signoff
+    from indicators.reporting import sections
+    from indicators.store.models import QuarterSection, SignOff
 
     ensure_user(demo_store, "claire", "manager")
     ensure_user(demo_store, "amina", "officer")

@@ -15,7 +15,7 @@ QUARTER = "FY2020Q1"  # 14 November 2019
 
 def victims(store, quarter: str = QUARTER) -> float:
     """PVR-3.1 for the quarter, as every page and report reads it."""
-    from indicators.figures import figures
+    from indicators.figures.figures import figures
 
     with store.Session() as session:
         return next(line for line in figures(session, "PVR", quarter).indicators
@@ -24,10 +24,10 @@ def victims(store, quarter: str = QUARTER) -> float:
 
 @contextmanager
 def possible_duplicate(store):
-    """Yields the pair (``indicators.duplicates.Pair``) the second upload found."""
+    """Yields the pair (``indicators.figures.duplicates.Pair``) the second upload found."""
     from importers.pipeline import import_file
-    from indicators import aggregates, duplicates
-    from indicators.models import Case, Programme, Upload
+    from indicators.figures import aggregates, duplicates
+    from indicators.store.models import Case, Programme, Upload
 
     uploads = []
     with store.begin() as session:

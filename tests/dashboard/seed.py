@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from importers.report import Problem
-from indicators import periods, pseudonyms
-from indicators.models import (
+from indicators import periods
+from indicators.access import pseudonyms
+from indicators.store.models import (
     Awareness,
     Case,
     Meeting,
@@ -40,7 +41,7 @@ def seed(session: Session, settings=None) -> None:
 
 def refresh_sums(session: Session) -> None:
     """The stored per-quarter sums the figures read, recomputed for everything just inserted."""
-    from indicators import aggregates
+    from indicators.figures import aggregates
 
     aggregates.rebuild(session)
 

@@ -3,7 +3,7 @@ separator it splits on."""
 
 from __future__ import annotations
 
-from indicators.settings import Settings
+from indicators.store.settings import Settings
 from tests.dashboard.test_pages import pages  # noqa: F401  (the fixture)
 
 

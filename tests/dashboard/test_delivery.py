@@ -23,8 +23,8 @@ def client(demo_app, demo_store):
     """A test client signed in through the form as a programme manager."""
     from sqlalchemy import select
 
-    from indicators import accounts
-    from indicators.models import User
+    from indicators.access import accounts
+    from indicators.store.models import User
 
     with demo_store.begin() as session:
         if session.scalar(select(User.id).where(User.username == "mira")) is None:

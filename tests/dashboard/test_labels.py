@@ -40,7 +40,7 @@ def test_the_commit_and_the_entry_name_their_target(pages):
 def test_ticking_the_files_value_recounts_the_commit(pages, request_context, demo_store):
     from importers import corrections
     from importers.pipeline import import_file
-    from indicators.models import RecordCorrection, Training, Upload
+    from indicators.store.models import RecordCorrection, Training, Upload
 
     sheet = (b"Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"
              b"TICK-1,KEC,02/07/2019,Huye,Media,Reporting,3,5\nTICK-2,KEC,03/07/2019,Huye,Media,Radio,2,2\n")

@@ -23,7 +23,7 @@ def _districts_drawn(figure) -> dict[str, dict]:
 
 def test_the_logframe_maps_a_chosen_indicator_by_district(pages, request_context, demo_store):
     from dashboard._map import ATTRIBUTION, NOTHING
-    from indicators import places
+    from indicators.figures import places
 
     with request_context():
         page = pages.programme.layout(code="KEC", period="FY2019Q3", map="KEC-5.1", span="year")
@@ -46,7 +46,7 @@ def test_the_logframe_maps_a_chosen_indicator_by_district(pages, request_context
 
 
 def test_the_victims_map_withholds_small_districts_from_donors(pages, request_context, demo_store):
-    from indicators import places
+    from indicators.figures import places
 
     with demo_store.Session() as session:
         found, _ = places.victims_by_district(session, "PVR")
@@ -83,8 +83,8 @@ def test_the_reports_page_downloads_the_reference_sheets_without_a_quarter(pages
 
 
 def test_the_indicator_page_shows_the_reference_sheet_and_its_changes(pages, request_context, demo_store):
-    from indicators import history
-    from indicators.models import Indicator
+    from indicators.programmes import history
+    from indicators.store.models import Indicator
     from sqlalchemy import select
 
     with request_context():
@@ -151,8 +151,8 @@ def test_the_victims_map_counts_a_quarter_its_year_or_to_date_for_staff_and_to_d
         pages, request_context, demo_store):
     from sqlalchemy import func, select
 
-    from indicators import victims as counted
-    from indicators.models import Case, Programme
+    from indicators.figures import victims as counted
+    from indicators.store.models import Case, Programme
 
     with demo_store.Session() as session:
         pvr = session.scalar(select(Programme).where(Programme.code == "PVR"))

@@ -210,7 +210,7 @@ def test_records_scope_switches_between_the_quarter_and_all(pages, request_conte
 
 
 def test_saving_a_narrative_shows_in_the_figures(pages, request_context, demo_store):
-    from indicators.figures import figures
+    from indicators.figures.figures import figures
 
     context = {"code": "KEC-5.1", "period": "FY2019Q3"}
     with request_context():
@@ -228,7 +228,7 @@ def test_saving_a_narrative_shows_in_the_figures(pages, request_context, demo_st
 
 
 def test_a_narrative_is_not_saved_while_the_page_is_changing_quarter(pages, request_context, demo_store):
-    from indicators.narratives import get_narrative
+    from indicators.reporting.narratives import get_narrative
 
     context = {"code": "KEC-5.1", "period": "FY2019Q3"}
     with request_context():

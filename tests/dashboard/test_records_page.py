@@ -17,7 +17,7 @@ def activities(demo_app):
 
 
 def test_a_search_by_reference_lists_that_record(activities, request_context, demo_store):
-    from indicators.models import Training
+    from indicators.store.models import Training
 
     with demo_store.Session() as session:
         reference, district = session.execute(select(Training.reference, Training.district)
@@ -33,7 +33,7 @@ def test_a_search_by_reference_lists_that_record(activities, request_context, de
 
 def test_no_case_is_listed_found_or_opened_one_by_one(activities, request_context, demo_store):
     from importers import corrections
-    from indicators.models import Case, Programme, RecordCorrection
+    from indicators.store.models import Case, Programme, RecordCorrection
 
     with demo_store.Session() as session:
         cases = session.execute(select(Case.id, Case.reference, Case.location, Case.nationality)).all()

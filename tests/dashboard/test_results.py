@@ -10,8 +10,8 @@ import dash
 import pytest
 from sqlalchemy import delete, func, select
 
-from indicators import signoff
-from indicators.models import Programme, ResultValue
+from indicators.figures import signoff
+from indicators.store.models import Programme, ResultValue
 from tests.dashboard.test_pages import texts
 
 
@@ -68,7 +68,7 @@ def test_an_entry_is_stored_listed_and_corrected_by_a_second(page, request_conte
 ])
 def test_a_refused_entry_is_marked_under_its_field_with_the_sheets_message(page, request_context, demo_store,
                                                                            values, field, message):
-    from indicators.models import Upload
+    from indicators.store.models import Upload
 
     with demo_store.Session() as session:
         uploads = session.scalar(select(func.count(Upload.id)))
@@ -94,7 +94,7 @@ def test_a_signed_off_quarter_refuses_an_entry_naming_the_sign_off(page, request
 
 
 def test_a_percentage_entered_as_its_parts_says_so_and_the_year_is_recomputed(page, request_context, demo_store):
-    from indicators.figures import figures
+    from indicators.figures.figures import figures
     from indicators.numbers import format_value
 
     with request_context(as_user="officer"):

@@ -1,4 +1,4 @@
-"""Figures built by hand for the export tests: the shapes ``indicators.figures.figures`` returns, with numbers
+"""Figures built by hand for the export tests: the shapes ``indicators.figures.figures.figures`` returns, with numbers
 chosen so every cell of the report can be predicted."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 
-from indicators.figures import (
+from indicators.figures.figures import (
     AHEAD,
     BEHIND,
     ON_TRACK,
@@ -294,7 +294,7 @@ def add_upload(
     at: datetime = datetime(2019, 7, 1, 10, 0),
     programme: str = "KEC",
 ):
-    from indicators.models import Upload
+    from indicators.store.models import Upload
 
     upload = Upload(
         filename=filename,
@@ -317,7 +317,7 @@ def add_row(session, model, programme: str, upload, quarter: str, row: int, **va
     per-quarter sums refreshed as every writer of records must."""
     from sqlalchemy import select
 
-    from indicators.models import Programme
+    from indicators.store.models import Programme
     from tests.builders import refresh_sums
 
     programme_id = session.scalar(select(Programme.id).where(Programme.code == programme))

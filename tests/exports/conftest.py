@@ -4,8 +4,8 @@ rows a test stores are the only ones its report can show."""
 import pytest
 from sqlalchemy import delete
 
-from indicators.kinds import KINDS
-from indicators.models import IndicatorSums, Narrative
+from indicators.store.kinds import KINDS
+from indicators.store.models import IndicatorSums, Narrative
 
 
 @pytest.fixture

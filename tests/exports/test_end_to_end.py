@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from exports import iati, iptt
 from exports.formats import FORMATS
-from indicators.figures import figures
-from indicators.reporting import build_report, report_file, report_for
-from indicators.models import Awareness, Case, Indicator, Narrative, PolicyStep, Training
+from indicators.figures.figures import figures
+from indicators.reporting.reporting import build_report, report_file, report_for
+from indicators.store.models import Awareness, Case, Indicator, Narrative, PolicyStep, Training
 from tests.exports.builders import INJECTIONS, add_row, add_upload
 from tests.exports.test_iati import SCHEMA
 
@@ -261,10 +261,10 @@ def test_export_command_writes_every_donor_format(tmp_path, monkeypatch, capsys)
 
 
 def test_a_quarter_too_large_to_list_is_summarised_by_kind_place_and_group(db, monkeypatch):
-    import indicators.reporting
+    import indicators.reporting.reporting
 
     store_kec(db)
-    monkeypatch.setattr(indicators.reporting, "LIST_LIMIT", 3)  # Q3 holds three trainings and a policy step
+    monkeypatch.setattr(indicators.reporting.reporting, "LIST_LIMIT", 3)  # Q3 holds three trainings and a policy step
     pf = figures(db, "KEC", "FY2019Q3")
     wb = openpyxl.load_workbook(BytesIO(iptt.render(build_report(db, pf))))
     ws = wb["Activities"]

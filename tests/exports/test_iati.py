@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from exports import iati
-from indicators.reporting import build_report
+from indicators.reporting.reporting import build_report
 from tests.exports.builders import INJECTIONS, by_quarter, gift_figures, kec_figures
 from tests.exports.test_report import PREPARED
 
@@ -120,7 +120,7 @@ def test_the_award_locations_and_the_humanitarian_flag(db, schema):
     from datetime import date
 
     from exports.formats import FORMATS
-    from indicators.reporting import report_file
+    from indicators.reporting.reporting import report_file
     from tests.builders import make_awareness, make_case, make_training, programme
 
     programme(db, "PVR").award_number = "SPRMCO18CA0042"
@@ -274,7 +274,7 @@ def test_victim_figures_are_published_as_the_disclosure_plan_says(db, schema):
     from datetime import date
 
     from exports.formats import FORMATS
-    from indicators.reporting import report_file
+    from indicators.reporting.reporting import report_file
     from tests.builders import make_case
 
     for n in range(9):

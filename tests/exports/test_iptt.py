@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from exports import iptt
-from indicators.reporting import build_report
+from indicators.reporting.reporting import build_report
 from tests.exports.builders import INJECTIONS, gift_figures, kec_figures
 from tests.exports.test_report import PREPARED, stored_kec_quarter
 
@@ -288,7 +288,7 @@ def test_disaggregation_sheet(kec_workbook):
 def test_activities_sheet(db):
     from datetime import date
 
-    from indicators.models import Training
+    from indicators.store.models import Training
     from tests.exports.builders import add_row, add_upload
 
     upload = add_upload(db, "kec_q3_extra.xlsx")

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from exports import iptt
-from indicators.reporting import build_report
+from indicators.reporting.reporting import build_report
 from tests.exports.builders import INJECTIONS, kec_figures
 from tests.exports.test_iptt import NARRATIVES
 from tests.exports.test_report import PREPARED, stored_kec_quarter

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from exports import pirs
-from indicators import definitions, logframe
-from indicators.models import Indicator, Programme
-from indicators.pirs import build
+from indicators.programmes import definitions, logframe
+from indicators.store.models import Indicator, Programme
+from indicators.reporting.pirs import build
 from tests.builders import make_programme
 from tests.conftest import PROGRAMMES
 

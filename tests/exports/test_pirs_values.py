@@ -18,11 +18,11 @@ import pytest
 from exports import pirs
 from exports.formats import FORMATS
 from indicators import periods
-from indicators.figures import figures, load_programme, programme_quarters
-from indicators.narratives import set_narrative
+from indicators.figures.figures import figures, load_programme, programme_quarters
+from indicators.reporting.narratives import set_narrative
 from indicators.numbers import rounded
-from indicators.pirs import build
-from indicators.reporting import report_file
+from indicators.reporting.pirs import build
+from indicators.reporting.reporting import report_file
 from tests.attacker import TOTAL, Fact
 from tests.builders import make_case, make_meeting, make_programme, make_training
 from tests.indicators.test_disclosure import CASE_INDICATORS, THRESHOLD, attacker_for, everything_a_donor_gets

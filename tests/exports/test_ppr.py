@@ -7,7 +7,7 @@ from io import BytesIO
 import openpyxl
 
 from exports import iptt, ppr
-from indicators.reporting import build_report
+from indicators.reporting.reporting import build_report
 from tests.exports.builders import INJECTIONS, gift_figures, kec_figures, pvr_figures
 from tests.exports.test_report import PREPARED
 

@@ -10,10 +10,10 @@ from docx.shared import Inches
 from exports.formats import FORMATS
 from exports.qpr_charts import COLOURS
 from exports.results_csv import rows as csv_rows
-from indicators import sections
+from indicators.reporting import sections
 from indicators.numbers import format_value
 from indicators.report import label
-from indicators.reporting import make_file, report_for
+from indicators.reporting.reporting import make_file, report_for
 from tests.exports.builders import INJECTIONS
 from tests.exports.docx_reading import (
     categories,
@@ -167,7 +167,7 @@ def test_a_calendar_programme_prints_on_a4_with_its_own_quarter_words(db):
 
 
 def test_text_a_document_cannot_hold_is_cleaned_not_fatal(db):
-    from indicators.narratives import set_narrative
+    from indicators.reporting.narratives import set_narrative
 
     store_kec(db)
     set_narrative(db, "KEC-4.2", "FY2019Q3", "Bell\x07 and form feed\x0c removed", "claire")

@@ -10,7 +10,7 @@ import pytest
 
 from exports.formats import FORMATS
 from indicators.report import day_in_words
-from indicators.reporting import make_file
+from indicators.reporting.reporting import make_file
 from tests.builders import fresh_store, run_command
 from tests.exports.docx_reading import headings, open_report, part, rows
 from tests.exports.test_end_to_end import store_kec
@@ -46,8 +46,8 @@ def test_without_libreoffice_the_pdf_is_refused_in_one_line(tmp_path, monkeypatc
 
 
 def test_sections_written_on_the_command_line_appear_and_a_signed_off_quarter_is_final_and_closed(tmp_path, capsys):
-    from indicators import accounts
-    from indicators.db import Store
+    from indicators.access import accounts
+    from indicators.store.db import Store
 
     settings = fresh_store(tmp_path)
     store = Store(settings)
@@ -76,7 +76,7 @@ def test_sections_written_on_the_command_line_appear_and_a_signed_off_quarter_is
                        "-o", str(sent)) == 0
     store = Store(settings)
     with store.Session() as session:
-        from indicators import signoff
+        from indicators.figures import signoff
 
         record = signoff.signed_report(session, "KEC", "FY2019Q3")
         kept, day = record.report, day_in_words(record.signed_at.date())

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from indicators.reporting import build_report
-from indicators.models import Awareness, Case, Meeting, PolicyStep, ResearchStep, Training
+from indicators.reporting.reporting import build_report
+from indicators.store.models import Awareness, Case, Meeting, PolicyStep, ResearchStep, Training
 from tests.exports.builders import add_row, add_upload, by_quarter, gift_figures, kec_figures, pvr_figures
 
 PREPARED = datetime(2019, 7, 15, 8, 0)

@@ -11,8 +11,8 @@ import pytest
 
 from exports.results_csv import HEADER, render
 from indicators.numbers import plain as number
-from indicators.reporting import report_for
-from indicators.db import Store
+from indicators.reporting.reporting import report_for
+from indicators.store.db import Store
 from tests.builders import (
     clear_records,
     fresh_store,
@@ -194,8 +194,8 @@ def test_no_cell_starts_a_formula_for_comma_or_semicolon_readers(clean):
     spreadsheet splits on, no cell it cuts out starts with = + - or @; figures stay numbers."""
     from dataclasses import replace
 
-    from indicators.figures import CategoryFigures
-    from indicators.reporting import build_report
+    from indicators.figures.figures import CategoryFigures
+    from indicators.reporting.reporting import build_report
     from tests.exports.builders import fig, kec_figures
 
     figures = kec_figures()

@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
-from indicators import definitions, migrate
-from indicators.db import Store
-from indicators.kinds import KINDS, kind
-from indicators.models import Upload
-from indicators.settings import Settings
+from indicators.programmes import definitions
+from indicators.store import migrate
+from indicators.store.db import Store
+from indicators.store.kinds import KINDS, kind
+from indicators.store.models import Upload
+from indicators.store.settings import Settings
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 PROGRAMMES = Path(__file__).resolve().parents[2] / "programmes"

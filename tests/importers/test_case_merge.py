@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from app import main
-from indicators import duplicates, signoff, victims
-from indicators.db import Store
-from indicators.figures import figures
-from indicators.models import AuditEvent, Case, CaseMerge, Programme
+from indicators.figures import duplicates, signoff, victims
+from indicators.store.db import Store
+from indicators.figures.figures import figures
+from indicators.store.models import AuditEvent, Case, CaseMerge, Programme
 from indicators.periods import quarter_of
-from indicators.settings import Settings
+from indicators.store.settings import Settings
 from tests.importers.htcds_filled import PLAIN, fill
 from tests.importers.test_possible_duplicates import _pairs, _people, _upload, code
 

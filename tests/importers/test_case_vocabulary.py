@@ -12,8 +12,8 @@ from importers import countries, matching
 from importers.people import AgeGroupValue, looks_like_name, personal
 from importers.pipeline import import_file
 from importers.values import Choices, region
-from indicators.models import Case
-from indicators.providers import OTHER, SHIPPED_CATALOGUE
+from indicators.store.models import Case
+from indicators.programmes.providers import OTHER, SHIPPED_CATALOGUE
 from tests.importers.conftest import count
 
 HEADER = "Case code,Project,Date identified,Sex,Nationality,Trafficking status,Exploitation type,Age group,Destination"

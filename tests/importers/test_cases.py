@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from importers.pipeline import import_file
-from indicators import pseudonyms
-from indicators.models import Case, Upload
+from indicators.access import pseudonyms
+from indicators.store.models import Case, Upload
 from tests.data.case_workbooks import CASE_IDENTIFIERS, HTCDS_PEOPLE
 from tests.importers.conftest import DATA, count, uploads
 

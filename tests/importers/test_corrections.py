@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from importers import corrections
-from indicators import signoff
-from indicators.models import AuditEvent, Indicator, IndicatorSums, PolicyStep, RecordCorrection, Training
+from indicators.figures import signoff
+from indicators.store.models import AuditEvent, Indicator, IndicatorSums, PolicyStep, RecordCorrection, Training
 from tests.importers.conftest import count
 
 HEADER = "Reference,Project,Start date,District,Target group,Topic,Female,Male\n"

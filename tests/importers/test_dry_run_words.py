@@ -37,7 +37,7 @@ def test_a_few_conversions_keep_a_line_each_and_spellings_of_one_value_are_group
 
 
 def test_a_refused_file_says_how_many_rows_were_read_and_how_many_have_errors(load, db):
-    from indicators.models import Upload
+    from indicators.store.models import Upload
 
     report = load("trainings.csv", _rows(12, bad_from=9), programme="KEC")
     assert report.outcome == "refused" and len(report.errors) == 3

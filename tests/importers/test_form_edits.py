@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from importers.pipeline import import_file
-from indicators.figures import figures
-from indicators.models import Awareness, Case, Meeting, Training
+from indicators.figures.figures import figures
+from indicators.store.models import Awareness, Case, Meeting, Training
 from tests.importers import form_exports as fx
 from tests.importers.conftest import count
 

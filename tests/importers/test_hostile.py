@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from importers import sheets
 from importers.pipeline import import_file
-from indicators.models import Training
+from indicators.store.models import Training
 from tests.importers import hostile
 from tests.importers.conftest import DATA, count, uploads
 

@@ -16,11 +16,11 @@ from sqlalchemy import select
 
 from importers import countries
 from importers.people import read_birth
-from indicators.db import Store
-from indicators.figures import figures
-from indicators.models import Case
-from indicators.providers import OTHER
-from indicators.settings import Settings
+from indicators.store.db import Store
+from indicators.figures.figures import figures
+from indicators.store.models import Case
+from indicators.programmes.providers import OTHER
+from indicators.store.settings import Settings
 from tests.importers.htcds_filled import (
     EXPLOITED_IN,
     PLAIN,

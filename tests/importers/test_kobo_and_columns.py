@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from importers.pipeline import import_file
-from indicators.models import Case, Training
+from indicators.store.models import Case, Training
 from tests.importers.conftest import count
 
 KOBO_CASE_HEADERS = [

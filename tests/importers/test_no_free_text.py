@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
-from indicators.db import Store
-from indicators.figures import figures
-from indicators.models import AuditEvent, Case, Upload
-from indicators.settings import Settings
+from indicators.store.db import Store
+from indicators.figures.figures import figures
+from indicators.store.models import AuditEvent, Case, Upload
+from indicators.store.settings import Settings
 from tests.importers import planted
 from tests.importers.test_cli import ctmonitor
 
@@ -40,7 +40,7 @@ def _page_path(settings: Settings, found: dict) -> None:
     """The Upload page: dry run then commit of the accepted sheet under another planted name, and the dry run
     of the refused one; then the pages and the API as staff read them."""
     from app import create_app
-    from indicators import accounts, tokens
+    from indicators.access import accounts, tokens
     from tests.auth.conftest import callback_key, dash_post, open_page, sign_in
 
     store = Store(settings)

@@ -9,8 +9,8 @@ from fractions import Fraction
 import pytest
 from sqlalchemy import select
 
-from indicators.figures import figures
-from indicators.models import ResultValue
+from indicators.figures.figures import figures
+from indicators.store.models import ResultValue
 from indicators.numbers import format_value
 from tests.builders import make_programme
 

@@ -10,8 +10,9 @@ from datetime import date
 from sqlalchemy import select
 
 from importers.pipeline import import_file
-from indicators import duplicates, pseudonyms
-from indicators.models import Case, PossibleDuplicate, Programme, Upload
+from indicators.access import pseudonyms
+from indicators.figures import duplicates
+from indicators.store.models import Case, PossibleDuplicate, Programme, Upload
 from tests.importers.htcds_filled import PLAIN, fill, people
 
 SHEET = "cases"  # the official template's sheet, as a case sheet is named (never by its tab)

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from importers.pipeline import import_file
-from indicators import audit, providers
-from indicators.figures import figures
-from indicators.models import Case, Provider
+from indicators.access import audit
+from indicators.programmes import providers
+from indicators.figures.figures import figures
+from indicators.store.models import Case, Provider
 from tests.importers.test_cli import ctmonitor
 
 HEADER = "Case code,Project,Date identified,Sex,Nationality,Trafficking status,Referred to,Referral date\n"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from importers import safety
-from indicators.settings import Settings
+from indicators.store.settings import Settings
 from tests.importers import hostile
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,7 +29,7 @@ READ = """
 import json, os, sys, threading, time
 from pathlib import Path
 from importers import isolation
-from indicators.settings import Settings
+from indicators.store.settings import Settings
 
 def status(key):
     with open("/proc/self/status") as lines:

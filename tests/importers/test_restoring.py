@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from importers import corrections, restoring
-from indicators import records, signoff
-from indicators.models import AuditEvent, PolicyStep, RecordCorrection, Training
+from indicators.figures import signoff
+from indicators.store import records
+from indicators.store.models import AuditEvent, PolicyStep, RecordCorrection, Training
 from tests.importers.conftest import count
 from tests.importers.test_corrections import ROWS, _csv, trained, training
 

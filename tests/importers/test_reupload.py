@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from indicators.models import Indicator, IndicatorSums, PolicyStep, ResultValue, Training
+from indicators.store.models import Indicator, IndicatorSums, PolicyStep, ResultValue, Training
 from tests.importers.conftest import count, uploads
 
 HEADER = "Reference,Project,Start date,District,Target group,Topic,Female,Male\n"

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from importers.report import Problem
-from indicators.models import Upload
+from indicators.store.models import Upload
 from tests.importers.conftest import count, uploads
 
 # (cell, value found, part of what was expected) for each error planted in tests/data/errors.xlsx
@@ -157,7 +157,7 @@ def test_every_error_of_a_big_sheet_is_collected(db, settings):
 )
 def test_dates_as_people_type_them_day_first(db, settings, text, expected):
     from importers.pipeline import import_file
-    from indicators.models import Training
+    from indicators.store.models import Training
 
     report = import_file(
         db,

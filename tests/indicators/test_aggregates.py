@@ -5,11 +5,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, func, insert, select, update
 
-from indicators import aggregates, periods, vocabulary
-from indicators.figures import figures
-from indicators.kinds import by_table as kind_of_table
-from indicators.sums import Source, compute_quarter_sums, quarter_sums
-from indicators.models import Indicator, IndicatorSums, Programme, Training
+from indicators import periods, vocabulary
+from indicators.figures import aggregates
+from indicators.figures.figures import figures
+from indicators.store.kinds import by_table as kind_of_table
+from indicators.figures.sums import Source, compute_quarter_sums, quarter_sums
+from indicators.store.models import Indicator, IndicatorSums, Programme, Training
 from tests.builders import (
     clear_records,
     make_awareness,

@@ -1,4 +1,4 @@
-"""Victim figures as a donor or the public gets them (``indicators.disclosure``), attacked with every file and
+"""Victim figures as a donor or the public gets them (``indicators.protection.disclosure``), attacked with every file and
 answer of a channel at once by an attacker written apart from the product (``tests/attacker.py``): on a store
 holding IOM's official HTCDS sheet and its edited copy, nothing withheld can be narrowed down, while the same
 attacker recovers counts from the cell-by-cell withholding the product used before."""
@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from exports.formats import FORMATS
 from exports.results_csv import rows as csv_rows
-from indicators import disclosure, places, victims
-from indicators.figures import figures, load_programme, programme_quarters
-from indicators.reporting import report_file, report_for
+from indicators.figures import places, victims
+from indicators.protection import disclosure
+from indicators.figures.figures import figures, load_programme, programme_quarters
+from indicators.reporting.reporting import report_file, report_for
 from tests.attacker import Attacker
 from tests.builders import clear_records, make_case, programme
 from tests.importers.htcds_filled import WITH_VALIDATION, edited, fill, people

@@ -9,9 +9,10 @@ import re
 from types import SimpleNamespace
 
 from exports.formats import FORMATS
-from indicators import disclosure, victims
-from indicators.figures import load_programme, programme_quarters
-from indicators.reporting import make_file
+from indicators.figures import victims
+from indicators.protection import disclosure
+from indicators.figures.figures import load_programme, programme_quarters
+from indicators.reporting.reporting import make_file
 from indicators.vocabulary import DISAGGREGATIONS
 from tests.exports.docx_reading import open_report, part, parts, rows
 from tests.indicators.test_disclosure import (  # noqa: F401  (cases: the fixture of that name)
@@ -90,7 +91,7 @@ def _said(total: str, breakdowns) -> tuple:
 
 def test_the_rest_of_the_report_is_the_awards_exact_deliverable(cases):  # noqa: F811
     """The result tables keep exact small counts (the award requires them) and the cover says so."""
-    from indicators.reporting import report_for
+    from indicators.reporting.reporting import report_for
 
     report = report_for(cases, "PVR", "FY2019Q4")
     exact = {r.code: r.quarter.actual for r in report.indicators if r.code in CASE_INDICATORS}

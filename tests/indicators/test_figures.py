@@ -8,11 +8,11 @@ from fractions import Fraction
 import pytest
 from sqlalchemy import event, select
 
-from indicators.figures import FiguresError, elapsed_share, figures, status
+from indicators.figures.figures import FiguresError, elapsed_share, figures, status
 from indicators.numbers import format_value, whole
 from indicators.status import AHEAD, BEHIND, ON_TRACK
-from indicators.models import Indicator, Target
-from indicators.narratives import set_narrative
+from indicators.store.models import Indicator, Target
+from indicators.reporting.narratives import set_narrative
 from indicators.periods import parse
 from tests.builders import make_case, make_policy_step, make_research_step, make_training, make_upload
 
@@ -196,8 +196,8 @@ def test_target_to_date_is_the_pro_rated_target_the_status_is_judged_against(db)
 
 
 def test_a_quarter_target_is_the_year_target_by_the_same_days(db):
-    from indicators.figures import quarter_target
-    from indicators.models import Programme
+    from indicators.figures.figures import quarter_target
+    from indicators.store.models import Programme
 
     kec = db.scalar(select(Programme).where(Programme.code == "KEC"))
     args = (kec.start_date, kec.end_date, "number", {"type": "sum"})
@@ -322,7 +322,7 @@ def test_figures_by_quarter_are_each_quarters_own_figures(db):
     sums, a ratio, a milestone, a case indicator attributed by referral, entered numbers and percentages."""
     import random
 
-    from indicators.figures import figures_by_quarter
+    from indicators.figures.figures import figures_by_quarter
     from tests.builders import make_awareness, make_programme, make_result_value
 
     make_programme(db)

@@ -8,9 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from indicators import audit, definitions, history, logframe, signoff
-from indicators.figures import figures
-from indicators.models import Indicator
+from indicators.access import audit
+from indicators.figures import signoff
+from indicators.programmes import definitions, history, logframe
+from indicators.figures.figures import figures
+from indicators.store.models import Indicator
 from tests.builders import make_training
 from tests.conftest import PROGRAMMES
 
@@ -99,7 +101,7 @@ def test_the_exported_programme_file_loads_back_to_the_same_logframe(db, tmp_pat
 def test_programmes_export_then_init_on_a_fresh_store_gives_the_same_logframe(tmp_path, capsys):
     import dataclasses
 
-    from indicators.db import Store
+    from indicators.store.db import Store
     from tests.builders import fresh_store, run_command
 
     first = fresh_store(tmp_path / "first")
@@ -132,8 +134,8 @@ def test_the_change_log_travels_with_programmes_export_and_init_from_file(tmp_pa
 
     from sqlalchemy import func
 
-    from indicators.db import Store
-    from indicators.models import IndicatorChange
+    from indicators.store.db import Store
+    from indicators.store.models import IndicatorChange
     from tests.builders import fresh_store, run_command
 
     def log(settings):

@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from indicators.figures import FiguresError, figures
-from indicators.categories import canonical, order_categories
-from indicators.measures import UNKNOWN
-from indicators.models import Training
+from indicators.figures.figures import FiguresError, figures
+from indicators.figures.categories import canonical, order_categories
+from indicators.figures.measures import UNKNOWN
+from indicators.store.models import Training
 from tests.builders import (
     make_awareness,
     make_case,
@@ -284,8 +284,8 @@ def test_canonical_and_order():
 def test_every_measure_writes_its_calculation_in_the_sheets_words():
     """A measure added to the registry must say how it is calculated itself: none falls back on its key, and
     the columns are named as the sheet heads them."""
-    from indicators import kinds
-    from indicators.measures import MEASURES, measure
+    from indicators.store import kinds
+    from indicators.figures.measures import MEASURES, measure
 
     examples = {"count": ({}, "meetings", "Meetings sheet"),
                 "sum": ({"columns": ["female", "male"]}, "awareness", "Female reached + Male reached"),
@@ -303,8 +303,8 @@ def test_every_measure_writes_its_calculation_in_the_sheets_words():
 
 
 def test_a_measure_without_words_is_refused_instead_of_showing_its_key():
-    from indicators import kinds
-    from indicators.measures import Measure
+    from indicators.store import kinds
+    from indicators.figures.measures import Measure
 
     class Distinct(Measure):
         name = "distinct"
@@ -316,7 +316,7 @@ def test_a_measure_without_words_is_refused_instead_of_showing_its_key():
 def test_the_column_headers_the_measures_name_are_the_importers_own():
     """``KindSpec.headers`` (the indicator side) says what the importer's layouts head each column."""
     from importers.kinds import LAYOUTS
-    from indicators.kinds import KINDS
+    from indicators.store.kinds import KINDS
 
     for spec in KINDS:
         layout = next(layout for layout in LAYOUTS if layout.kind == spec.key and not layout.variant)

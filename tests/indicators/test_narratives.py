@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from indicators.db import Store
-from indicators.models import Narrative
-from indicators.narratives import NarrativeError, get_narrative, narratives_for, set_narrative
+from indicators.store.db import Store
+from indicators.store.models import Narrative
+from indicators.reporting.narratives import NarrativeError, get_narrative, narratives_for, set_narrative
 from tests.builders import fresh_store, make_training, run_command
 
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from indicators import places
+from indicators.figures import places
 from tests.builders import make_awareness, make_case, make_training
 
 
@@ -36,7 +36,7 @@ def test_a_filtered_indicator_maps_only_what_it_counts(db):
 @pytest.mark.parametrize("code, mapped", [("KEC-4.2", True), ("KEC-5.2", True), ("KEC-4.3", False),
                                           ("KEC-2.1", False), ("KEC-3.1", False), ("PVR-3.1", False)])
 def test_what_can_be_mapped(db, code, mapped):
-    from indicators.models import Indicator
+    from indicators.store.models import Indicator
     from sqlalchemy import select
 
     assert places.mappable(db.scalar(select(Indicator).where(Indicator.code == code))) is mapped

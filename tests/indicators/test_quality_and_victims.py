@@ -1,4 +1,4 @@
-"""The Data quality outlier rules and the victims profile (``indicators.quality``, ``indicators.victims``),
+"""The Data quality outlier rules and the victims profile (``indicators.figures.quality``, ``indicators.figures.victims``),
 counted in SQL, against the rules written out in Python on small hand-made rows of the dashboard's seeded
 store (inside a transaction rolled back after each test)."""
 
@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from indicators import quality, victims
-from indicators.models import Awareness, Case, Programme, Training
+from indicators.figures import quality, victims
+from indicators.store.models import Awareness, Case, Programme, Training
 from tests.dashboard.fixtures import demo_settings, demo_store  # noqa: F401  (the seeded store they read)
 
 
@@ -128,11 +128,11 @@ def test_shares_are_over_known_values_and_follow_the_plan():
     assert rows["Burundi"].share == 60.0 and rows["Burundi"].shown_count == "12"
     assert rows["Rwanda"].shown_count == "2" and rows["Rwanda"].share == 10.0  # staff: exact
 
-    class Plan:  # what indicators.disclosure decided for this breakdown
+    class Plan:  # what indicators.protection.disclosure decided for this breakdown
         cells = {"Rwanda": "<5", "DRC": "*"}
 
         def cell(self, key):
-            from indicators.disclosure import Shown
+            from indicators.protection.disclosure import Shown
 
             label = self.cells.get(key[2])
             return Shown(None, label, withheld=True) if label else Shown(0, "shown")

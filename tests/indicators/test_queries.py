@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from indicators.figures import FiguresError, figures
-from indicators.queries import feeding_records, indicator_series, latest_complete_quarter
+from indicators.figures.figures import FiguresError, figures
+from indicators.figures.queries import feeding_records, indicator_series, latest_complete_quarter
 from tests.builders import make_case, make_policy_step, make_training, make_upload
 
 
@@ -95,7 +95,7 @@ def test_latest_complete_quarter(db, code, today, expected):
 
 
 def test_the_activities_listing_reads_the_newest_quarter_first_and_counts_every_record(db):
-    from indicators.records import listing
+    from indicators.store.records import listing
 
     for day, female in ((date(2018, 11, 5), 1), (date(2019, 5, 2), 2), (date(2019, 5, 20), 3), (date(2020, 2, 3), 4)):
         make_training(db, "KEC", start_date=day, female=female)

@@ -1,11 +1,13 @@
-"""The quarter's own report sections (``indicators.sections``): kept per programme and quarter with every version,
+"""The quarter's own report sections (``indicators.reporting.sections``): kept per programme and quarter with every version,
 audited, cleared by an empty text, and refused in a quarter closed by a sign-off until it is reopened."""
 
 from __future__ import annotations
 
 import pytest
 
-from indicators import audit, sections, signoff
+from indicators.access import audit
+from indicators.figures import signoff
+from indicators.reporting import sections
 
 
 def _sign_off(session, period: str):

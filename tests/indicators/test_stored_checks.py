@@ -1,4 +1,4 @@
-"""The Data quality outliers and the victims' counts the store keeps (``indicators.cached``) are what the checks
+"""The Data quality outliers and the victims' counts the store keeps (``indicators.figures.cached``) are what the checks
 find counted afresh, after an import and after a direct write followed by ``aggregates.refresh``, as every
 writer of records does; the pages read the stored ones."""
 
@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import delete, select
 
 from importers.pipeline import import_file
-from indicators import aggregates, cached, places, quality, victims
-from indicators.models import Case, CheckResult, Programme, Training
+from indicators.figures import aggregates, cached, places, quality, victims
+from indicators.store.models import Case, CheckResult, Programme, Training
 
 TRAININGS = ("Ref,Project,Start date,District,Target group,Topic,Female,Male,Passed post-test\n"
              "T-1,KEC,02/07/2019,Huye,Teachers,Referral,9,4,\n"

@@ -1,11 +1,11 @@
 """Cell suppression over linked tables: every count from 1 to threshold − 1 withheld, others withheld until no
-withheld count can be narrowed down (``indicators.suppression``); the threshold read once from
+withheld count can be narrowed down (``indicators.protection.suppression``); the threshold read once from
 CTMONITOR_SMALL_CELL."""
 
 import pytest
 
-from indicators.settings import Settings
-from indicators.suppression import COMPLEMENTARY, PRIMARY, Tables, audit, failures, protect
+from indicators.store.settings import Settings
+from indicators.protection.suppression import COMPLEMENTARY, PRIMARY, Tables, audit, failures, protect
 
 
 def one_group(counts: dict[str, int]) -> tuple[Tables, dict[str, int], int]:

@@ -12,10 +12,13 @@ from sqlalchemy import select
 
 from exports.formats import FORMATS
 from importers.pipeline import import_file
-from indicators import audit, changes, logframe, signoff, versions
-from indicators.figures import figures
-from indicators.models import Programme
-from indicators.reporting import make_file, report_for
+from indicators.access import audit
+from indicators.figures import signoff
+from indicators.programmes import logframe
+from indicators.reporting import changes, versions
+from indicators.figures.figures import figures
+from indicators.store.models import Programme
+from indicators.reporting.reporting import make_file, report_for
 from tests.builders import make_training
 
 TRAININGS = b"Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"

@@ -1,0 +1,132 @@
+"""Per-quarter indicator sums kept in the store, so figures read a few hundred small rows, not millions.
+
+Every write path keeps them exact, inside the same transaction as the records, by saying so: nothing
+listens to sessions behind its back.
+- the import transaction (bulk Core inserts and updates) calls ``refresh`` for the programme, sheet kind
+  and the quarters it touched (old and new quarters of an updated row);
+- any other writer of records (a correction, a test's builders) calls ``refresh`` the same way, or
+  ``rebuild`` after writing many;
+- ``ctmonitor init`` calls ``sync_definitions``: an indicator whose source, filter, measure or
+  disaggregations changed (or that never had sums) is recomputed whole.
+
+The Data quality outliers and the Victims counts (``indicators.figures.quality``, ``indicators.figures.victims``) are stored
+per programme the same way: ``refresh`` and ``rebuild`` store them anew for the kinds written, so every
+writer keeps them exact without knowing about them.
+
+A measure that depends on history (a stage: an instrument counts where it first reaches the stage) has its
+sums recomputed over all the programme's quarters; they come from small tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from indicators import periods
+from indicators.store import kinds
+from indicators.figures.measures import RESULTS, Key, Sums
+from indicators.figures.sums import Source, compute_kind_sums, compute_quarter_sums
+from indicators.store.models import CheckResult, Indicator, IndicatorSums, Programme
+
+
+def signature(indicator) -> str:
+    """What the sums of an indicator depend on in its definition."""
+    text = json.dumps([indicator.source_kind, indicator.source_filter, indicator.measure, indicator.date_field,
+                       indicator.disaggregations, indicator.unit], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def refresh(session: Session, programme_id: int, kind: str, quarters: Iterable[str] | None = None) -> None:
+    """Recompute the sums of the programme's indicators fed by ``kind`` for ``quarters`` (all when None), and
+    the stored checks that read ``kind`` (over all the programme's records: a median moves with every row)."""
+    refresh_checks(session, programme_id, [kind])
+    if kind == RESULTS:
+        return
+    indicators = session.execute(select(Indicator.__table__).where(
+        Indicator.__table__.c.programme_id == programme_id, Indicator.__table__.c.source_kind == kind)).all()
+    if not indicators:
+        return
+    every = _programme_quarters(session, programme_id)
+    wanted = every if quarters is None else sorted(set(quarters) & set(every))
+    sources = [Source.of(indicator) for indicator in indicators]
+    rows_measured = [s for s in sources if not s.measure.from_history]
+    # one scan of the kind's records serves every indicator measured row by row
+    computed = compute_kind_sums(session, rows_measured, wanted)
+    for source in rows_measured:
+        _write(session, source.indicator_id, wanted, computed.get(source.indicator_id, {}))
+    for source in sources:
+        if source.measure.from_history:
+            _store(session, source, every)
+
+
+def rebuild(session: Session, programme_id: int | None = None) -> int:
+    """Recompute every indicator's sums (of one programme, or all); returns how many indicators."""
+    query = select(Indicator.__table__)
+    if programme_id is not None:
+        query = query.where(Indicator.__table__.c.programme_id == programme_id)
+    indicators = session.execute(query).all()
+    for indicator in indicators:
+        _recompute_whole(session, indicator)
+    every = session.scalars(select(Programme.id)).all() if programme_id is None else [programme_id]
+    for each in every:
+        refresh_checks(session, each, kinds.KEYS)
+    return len(indicators)
+
+
+def refresh_checks(session: Session, programme_id: int, kinds_written: Iterable[str]) -> None:
+    """Store anew what the Data quality and Victims checks find in the programme's records of these kinds."""
+    from indicators.figures import quality, victims  # they read figures; the sums do not
+
+    for kind in kinds_written:
+        quality.refresh_stored(session, programme_id, kind)
+        victims.refresh_stored(session, programme_id, kind)
+
+
+def sync_definitions(session: Session) -> list[str]:
+    """Recompute the sums of indicators whose definition changed since their sums were made."""
+    changed = []
+    for indicator in session.execute(select(Indicator.__table__)).all():
+        if indicator.sums_signature != signature(indicator):
+            _recompute_whole(session, indicator)
+            changed.append(indicator.code)
+    # a store from before the checks were stored, or a programme loaded since: store them now
+    stored = set(session.scalars(select(CheckResult.programme_id).distinct()))
+    for programme_id in session.scalars(select(Programme.id)).all():
+        if programme_id not in stored:
+            refresh_checks(session, programme_id, kinds.KEYS)
+    return changed
+
+
+def _recompute_whole(session: Session, indicator) -> None:
+    if indicator.source_kind != RESULTS:
+        _store(session, Source.of(indicator), _programme_quarters(session, indicator.programme_id))
+    session.execute(update(Indicator.__table__).where(Indicator.__table__.c.id == indicator.id)
+                    .values(sums_signature=signature(indicator)))
+
+
+def _store(session: Session, source: Source, quarters: Sequence[str]) -> None:
+    if quarters:
+        _write(session, source.indicator_id, quarters, compute_quarter_sums(session, source, quarters))
+
+
+def _write(session: Session, indicator_id: int, quarters: Sequence[str], sums: dict[Key, Sums]) -> None:
+    """Replace the stored sums of an indicator for ``quarters`` with ``sums``."""
+    if not quarters:
+        return
+    table = IndicatorSums.__table__
+    session.execute(delete(table).where(table.c.indicator_id == indicator_id, table.c.quarter.in_(list(quarters))))
+    rows = [dict(indicator_id=indicator_id, quarter=q, disaggregation=d, category=c,
+                 numerator=value.numerator, denominator=value.denominator)
+            for (q, d, c), value in sums.items() if q in quarters]
+    if rows:
+        session.execute(insert(table), rows)
+
+
+def _programme_quarters(session: Session, programme_id: int) -> list[str]:
+    start, end, calendar = session.execute(select(Programme.start_date, Programme.end_date, Programme.calendar)
+                                           .where(Programme.id == programme_id)).one()
+    return [q.code for q in periods.quarters_between(start, end, calendar)]

@@ -1,0 +1,274 @@
+"""Data quality: what to check before the figures go to a donor (the Data quality page lays these out).
+
+- Quarters without data: per indicator counted from records (not a milestone, which is rare by nature), the
+  quarters so far in which nothing was recorded.
+- Outliers (the M&E officer checks the row, nothing is changed): a training with more than three times the
+  programme's median attendance, or none at all; more participants passing the post-test than attended; more
+  children than people reached; a percentage indicator above 100% in a quarter. The record rules run in SQL
+  (the median from a histogram of attendances); at most ``OUTLIER_LIMIT`` offending rows of each kind are
+  listed per programme and the rest counted. What they find is stored per programme and kind, refreshed by
+  every write of those records (``indicators.figures.aggregates`` calls ``refresh_stored``), so the page reads it.
+- Uploads with warnings or refused, with their first problem as the importer wrote it.
+- Disaggregation gaps: life-of-project figures falling in an Unknown category.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from indicators.figures import cached
+from indicators.store import kinds, records
+from indicators.figures.figures import ProgrammeFigures, figures
+from indicators.store.models import Awareness, Programme, Training, Upload
+from indicators.numbers import format_value
+from indicators.periods import Period
+from indicators.figures.queries import SeriesPoint, indicator_series
+
+MEDIAN_FACTOR = 3
+OUTLIER_LIMIT = 200  # rows listed per kind and programme; the rest are counted
+
+
+@dataclass(frozen=True)
+class Gap:
+    programme: str
+    indicator: str
+    name: str
+    empty: tuple[str, ...]  # the quarters without data
+    elapsed: int  # quarters so far
+
+
+@dataclass(frozen=True)
+class Outlier:
+    programme: str
+    record: str  # "Training T-12", or "KEC-4.3 (indicator)"
+    quarter: str
+    value: str  # what was found, in words
+    why: str
+    source: str  # file · sheet row, or the sums a percentage came from
+
+
+@dataclass(frozen=True)
+class FlaggedUpload:
+    when: datetime
+    file: str
+    by: str
+    outcome: str
+    errors: int
+    warnings: int
+    first: str  # the first problem, as the importer wrote it
+
+
+@dataclass(frozen=True)
+class UnknownShare:
+    programme: str
+    indicator: str
+    name: str
+    disaggregation: str
+    unknown: str  # the life-of-project figure in Unknown, as shown
+    share: str  # of the total, "–" for a percentage
+
+
+@dataclass(frozen=True)
+class Checks:
+    """One programme's checks as of a report quarter."""
+
+    gaps: list[Gap]
+    outliers: list[Outlier]
+    more_outliers: int  # offending records beyond those listed
+    unknowns: list[UnknownShare]
+
+
+def programme_checks(session: Session, programme: Programme, quarter: Period) -> Checks:
+    """Every check of one programme through ``quarter`` (the indicators' series read once)."""
+    result = figures(session, programme.code, quarter)
+    series = quarterly_series(session, result, quarter)
+    found, more = stored_outliers(session, programme)
+    return Checks(missing_quarters(programme, result, series), found + ratio_outliers(programme, result, series),
+                  more, unknown_categories(programme, result))
+
+
+def quarterly_series(session: Session, result: ProgrammeFigures, quarter: Period) -> dict[str, list[SeriesPoint]]:
+    """Indicator code -> its quarters so far, read once for the checks that need them: every indicator
+    counted from records (not milestones) and every percentage."""
+    return {item.indicator.code: indicator_series(session, item.indicator.code, through=quarter)
+            for item in result.indicators
+            if not item.indicator.milestone or item.indicator.unit == "percent"}
+
+
+def missing_quarters(programme: Programme, result: ProgrammeFigures, series_of: dict) -> list[Gap]:
+    """Per indicator counted from records (not milestones), the quarters so far in which nothing was recorded."""
+    gaps = []
+    for item in result.indicators:
+        info = item.indicator
+        if info.milestone:
+            continue
+        series = series_of[info.code]
+        empty = tuple(point.quarter for point in series if not point.actual)
+        if empty:
+            gaps.append(Gap(programme.code, info.code, info.name, empty, len(series)))
+    return gaps
+
+
+def record_outliers(session: Session, programme: Programme) -> tuple[list[Outlier], int]:
+    """The training and awareness rows breaking an outlier rule, found in SQL now (at most ``OUTLIER_LIMIT``
+    of each kind), and how many offending rows were left out. The pages read ``stored_outliers``."""
+    out, more = [], 0
+    for rule in _RULES.values():
+        found, left_out = rule(session, programme)
+        out += found
+        more += left_out
+    return out, more
+
+
+def stored_outliers(session: Session, programme: Programme) -> tuple[list[Outlier], int]:
+    """``record_outliers`` as the last write of the programme's records left them in the store
+    (``refresh_stored``); computed now for a kind never stored (a store from before they were kept)."""
+    out, more = [], 0
+    for kind, rule in _RULES.items():
+        stored = cached.load(session, programme.id, f"outliers:{kind}")
+        if stored is None:
+            found, left_out = rule(session, programme)
+        else:
+            found, left_out = [Outlier(**o) for o in stored["found"]], stored["more"]
+        out += found
+        more += left_out
+    return out, more
+
+
+def refresh_stored(session: Session, programme_id: int, kind: str) -> None:
+    """Store the outliers of a programme's rows of ``kind`` anew, after a write of them (in its transaction)."""
+    rule = _RULES.get(kind)
+    if rule is None:
+        return
+    found, more = rule(session, session.get(Programme, programme_id))
+    cached.save(session, programme_id, f"outliers:{kind}", {"found": [asdict(o) for o in found], "more": more})
+
+
+def _training_outliers(session: Session, programme: Programme) -> tuple[list[Outlier], int]:
+    """The median attendance from a histogram of sizes (few distinct values), then only the offending rows."""
+    size = Training.female + Training.male
+    over_passed = and_(Training.passed_post_test.is_not(None), Training.passed_post_test > size)
+    histogram = session.execute(
+        select(size, func.count(), func.sum(case((over_passed, 1), else_=0)))
+        .where(_programme_rows(Training, programme.id)).group_by(size).order_by(size)).all()
+    median = median_of({value: n for value, n, _ in histogram})
+    out, more = [], 0
+    # the rows are read only when the histogram shows some break a rule
+    if any((median and value > MEDIAN_FACTOR * median) or value == 0 or passed for value, _, passed in histogram):
+        too_big = size > MEDIAN_FACTOR * median if median else false()
+        trainings, more = _offending(session, Training, programme.id, or_(too_big, size == 0, over_passed))
+        for t, filename in trainings:
+            n = t.female + t.male
+            if median and n > MEDIAN_FACTOR * median:
+                out.append(_outlier(programme, "Training", t, filename, f"{n:,} participants",
+                                    f"more than {MEDIAN_FACTOR}× the median training ({median:,.0f})"))
+            elif n == 0:
+                out.append(_outlier(programme, "Training", t, filename, "0 participants", "a training with nobody"))
+            if t.passed_post_test is not None and t.passed_post_test > n:
+                out.append(_outlier(programme, "Training", t, filename, f"{t.passed_post_test:,} passed of {n:,}",
+                                    "more passed the post-test than attended (over 100%)"))
+    return out, more
+
+
+def _awareness_outliers(session: Session, programme: Programme) -> tuple[list[Outlier], int]:
+    awareness, more = _offending(
+        session, Awareness, programme.id,
+        and_(Awareness.under_18.is_not(None), Awareness.under_18 > Awareness.female + Awareness.male))
+    return [_outlier(programme, "Awareness", a, filename, f"{a.under_18:,} under 18 of {a.female + a.male:,}",
+                     "more children than people reached") for a, filename in awareness], more
+
+
+# The sheet kinds the outlier rules read, in the order their findings are listed.
+_RULES = {"trainings": _training_outliers, "awareness": _awareness_outliers}
+
+
+def median_of(histogram: dict[int, int]) -> float:
+    """The median of values given as value -> how many times it occurs (as ``statistics.median`` would)."""
+    count = sum(histogram.values())
+    if not count:
+        return 0
+    middle = [(count - 1) // 2, count // 2]
+    found, seen = [], 0
+    for value in sorted(histogram):
+        while middle and middle[0] < seen + histogram[value]:
+            found.append(value)
+            middle.pop(0)
+        seen += histogram[value]
+    return found[0] if found[0] == found[1] else (found[0] + found[1]) / 2
+
+
+def _programme_rows(model, programme_id: int):
+    """The programme's rows, read by scanning the table: a programme holds a large share of it, and going
+    through the programme index costs a lookup per row (SQLite's planner would take the index; an expression
+    on the column keeps it from doing so). Awareness has an index covering its check, read alone instead."""
+    if model is Awareness:
+        return model.programme_id == programme_id
+    return model.programme_id + 0 == programme_id
+
+
+def _offending(session: Session, model, programme_id: int, rule) -> tuple[list, int]:
+    """The programme's rows of ``model`` breaking ``rule`` with their upload's file name (in stored order,
+    at most ``OUTLIER_LIMIT``), and how many more there are."""
+    where = (_programme_rows(model, programme_id), rule)
+    rows = session.execute(
+        select(model, Upload.filename).outerjoin(Upload, Upload.id == model.upload_id)
+        .where(*where).order_by(model.id).limit(OUTLIER_LIMIT)).all()
+    more = 0
+    if len(rows) == OUTLIER_LIMIT:
+        more = session.scalar(select(func.count()).select_from(model).where(*where)) - OUTLIER_LIMIT
+    return rows, more
+
+
+def ratio_outliers(programme: Programme, result: ProgrammeFigures, series_of: dict) -> list[Outlier]:
+    out = []
+    for item in result.indicators:
+        info = item.indicator
+        if info.unit != "percent":
+            continue
+        for point in series_of[info.code]:
+            if (point.actual or 0) > 100:
+                out.append(Outlier(programme.code, f"{info.code} (indicator)", point.quarter,
+                                   format_value(point.actual, "percent"), "a percentage above 100%",
+                                   f"{point.numerator:,.0f} ÷ {point.denominator:,.0f}"
+                                   if point.numerator is not None and point.denominator else "entered as a value"))
+    return out
+
+
+def _outlier(programme: Programme, kind: str, record, filename: str | None, value: str, why: str) -> Outlier:
+    return Outlier(programme.code, records.name_of(kinds.by_table(record.__table__.name), record), record.quarter,
+                   value, why,
+                   f"{filename or '–'} · {record.source_sheet or '?'} row {record.source_row or '?'}")
+
+
+def problem_uploads(session: Session, codes: list[str]) -> list[FlaggedUpload]:
+    """The latest uploads (of these programmes, or of none in particular) refused or with warnings, newest first."""
+    rows = session.scalars(select(Upload).where(Upload.outcome != "dry-run")
+                           .order_by(Upload.uploaded_at.desc()).limit(500)).all()
+    out = []
+    for u in rows:
+        if u.programme_code and u.programme_code not in codes:
+            continue
+        if u.outcome != "refused" and not u.warnings:
+            continue
+        problems = (u.errors or []) + (u.warnings or [])  # the importer keeps each problem's text
+        out.append(FlaggedUpload(u.uploaded_at, u.filename, u.uploaded_by, u.outcome, len(u.errors or []),
+                                 len(u.warnings or []), str(problems[0]) if problems else ""))
+    return out
+
+
+def unknown_categories(programme: Programme, result: ProgrammeFigures) -> list[UnknownShare]:
+    out = []
+    for item in result.indicators:
+        unit = item.indicator.unit
+        total = item.lop_to_date.actual or 0
+        for cat in item.disaggregations:
+            value = cat.lop_to_date.actual or 0
+            if cat.category == "Unknown" and value:
+                share = f"{100 * value / total:.0f}%" if total and unit != "percent" else "–"
+                out.append(UnknownShare(programme.code, item.indicator.code, item.indicator.name,
+                                        cat.disaggregation.replace("_", " "), format_value(value, unit), share))
+    return out

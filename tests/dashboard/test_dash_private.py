@@ -1,0 +1,64 @@
+"""The private names of Dash and Werkzeug that ``dashboard._dash_private`` wraps still exist and behave as used: a
+callback registered with ``dash.callback`` lands in Dash's module-level registry, is taken from it (leaving it
+empty) and is answered by an app given it; a LocalProxy gives the object it stands for. The installed Dash is one
+``pyproject.toml`` allows, and the bound stops below the next minor release."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib.metadata import version
+from pathlib import Path
+
+import dash
+from werkzeug.local import LocalProxy
+
+from dashboard import _dash_private
+
+PYPROJECT = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _bound(package: str) -> tuple[str, str]:
+    spec = next(d for d in PYPROJECT["project"]["dependencies"] if re.match(rf"{package}\b", d, re.I))
+    low, high = re.fullmatch(rf"{package}>=([\d.]+),<([\d.]+)", spec.split(";")[0].strip(), re.I).groups()
+    return low, high
+
+
+def test_a_callback_is_taken_from_dashs_registry_and_given_to_an_app():
+    import dash._callback as registered
+
+    before = _dash_private.take_registered_callbacks()  # whatever an earlier import left
+    try:
+        @dash.callback(dash.Output("private-test-out", "children"), dash.Input("private-test-in", "value"))
+        def echo(value):
+            return value
+
+        assert "private-test-out.children" in registered.GLOBAL_CALLBACK_MAP
+        callbacks, callback_list, scripts = _dash_private.take_registered_callbacks()
+        assert "private-test-out.children" in callbacks
+        assert any(c["output"] == "private-test-out.children" for c in callback_list)
+        assert isinstance(scripts, list)
+        assert not registered.GLOBAL_CALLBACK_MAP and not registered.GLOBAL_CALLBACK_LIST
+
+        app = dash.Dash(__name__)
+        assert isinstance(app._callback_list, list) and isinstance(app._inline_scripts, list)
+        _dash_private.give_callbacks(app, callbacks, callback_list, scripts)
+        assert app.callback_map["private-test-out.children"]["callback"].__wrapped__ is echo
+        assert any(c["output"] == "private-test-out.children" for c in app._callback_list)
+    finally:
+        registered.GLOBAL_CALLBACK_MAP.update(before[0])
+        registered.GLOBAL_CALLBACK_LIST.extend(before[1])
+        registered.GLOBAL_INLINE_SCRIPTS.extend(before[2])
+
+
+def test_a_local_proxy_gives_the_object_it_stands_for():
+    target = object()
+    assert _dash_private.proxied(LocalProxy(lambda: target)) is target
+
+
+def test_dash_and_werkzeug_are_pinned_below_their_next_minor_release_and_installed_within():
+    for package in ("dash", "Werkzeug"):
+        low, high = _bound(package)
+        installed = tuple(int(p) for p in version(package).split(".")[:2])
+        assert tuple(int(p) for p in low.split(".")[:2]) <= installed < tuple(int(p) for p in high.split("."))
+        assert int(high.split(".")[1]) == int(low.split(".")[1]) + 1, f"{package}: one minor release"
