@@ -36,7 +36,6 @@ from werkzeug.exceptions import HTTPException
 from dashboard._api_models import (
     Activities,
     ActivityRecord,
-    DistrictFigure,
     Districts,
     FigureRow,
     Figures,

@@ -15,6 +15,7 @@ from dash import dcc, html
 
 from dashboard._components import format_datetime
 from dashboard._editor import dom_id
+from indicators.i18n import _
 
 FIELD = "activities-correction-field"  # pattern: {"type": FIELD, "field": "female"}
 FEEDBACK = "activities-correction-feedback"  # pattern: {"type": FEEDBACK, "field": "female"}
@@ -77,18 +78,18 @@ def panel(session, key, codes: list[str]):
         dbc.CardHeader(html.H2(f"Correct {programme} · {name}", className="h6 mb-0")),
         dbc.CardBody([
             html.P(_provenance(record, upload), className="small text-muted", id="activities-correction-provenance"),
-            html.P("Change a value, or void the record, and say why: the same checks as an upload apply, and the "
+            html.P(_("Change a value, or void the record, and say why: the same checks as an upload apply, and the "
                    "change is kept with the record, who made it and when. A later upload of the same workbook "
-                   "will not undo it without asking.", className="small"),
+                   "will not undo it without asking."), className="small"),
             dbc.Row(fields, className="g-2"),
             dbc.Row([
-                dbc.Col([dbc.Label("Reason", html_for=ids.reason, className="small mb-1"),
+                dbc.Col([dbc.Label(_("Reason"), html_for=ids.reason, className="small mb-1"),
                          dbc.Select(id=ids.reason, options=[{"label": r, "value": r} for r in corrections.REASONS],
-                                    placeholder="Choose a reason"),
-                         dbc.FormFeedback("Choose a reason.", type="invalid")], md=4),
-                dbc.Col([dbc.Label("Comment", html_for=ids.comment, className="small mb-1"),
-                         dbc.Input(id=ids.comment, placeholder="What was wrong, and the source of the right value"),
-                         dbc.FormFeedback("Say what was wrong: the comment is kept with the correction.",
+                                    placeholder=_("Choose a reason")),
+                         dbc.FormFeedback(_("Choose a reason."), type="invalid")], md=4),
+                dbc.Col([dbc.Label(_("Comment"), html_for=ids.comment, className="small mb-1"),
+                         dbc.Input(id=ids.comment, placeholder=_("What was wrong, and the source of the right value")),
+                         dbc.FormFeedback(_("Say what was wrong: the comment is kept with the correction."),
                                           type="invalid")], md=8),
             ], className="g-2 mt-1"),
             html.Div([
@@ -144,7 +145,7 @@ def _history(entries, labels: dict[str, str]) -> html.Div | None:
                  if entry.superseded_at else "")
         items.append(html.Li(f"{format_datetime(entry.corrected_at)} · {entry.corrected_by} · {change} · "
                              f"{entry.reason}: {entry.comment or ''}{later}"))
-    return html.Div([html.H3("Corrections", className="h6 mt-3"), html.Ul(items, className="small mb-0")],
+    return html.Div([html.H3(_("Corrections"), className="h6 mt-3"), html.Ul(items, className="small mb-0")],
                     id="activities-correction-history")
 
 

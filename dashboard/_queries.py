@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from indicators import periods
 from indicators.figures import programme_quarters
-from indicators.queries import latest_complete_quarter
 from indicators.models import Indicator, Programme, Upload
 from indicators.periods import Period
+from indicators.queries import latest_complete_quarter
 
 
 def programmes(session: Session, codes: list[str] | None = None) -> list[Programme]:

@@ -10,14 +10,15 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from indicators import records
+from indicators.i18n import N_, _
 from indicators.vocabulary import DISTRICTS
 
 COLUMNS = ("kind", "programme", "reference", "quarter", "date", "district", "description", "detail",
            "female", "male", "total", "upload", "uploaded_at", "sheet", "row", "corrected")
-HEADERS = {"kind": "Kind", "programme": "Programme", "reference": "Reference", "quarter": "Quarter",
-           "date": "Date", "district": "District", "description": "Description", "detail": "Detail",
-           "female": "Female", "male": "Male", "total": "Total", "upload": "Upload file",
-           "uploaded_at": "Uploaded", "sheet": "Sheet", "row": "Row", "corrected": "Corrected"}
+HEADERS = {"kind": N_("Kind"), "programme": N_("Programme"), "reference": N_("Reference"), "quarter": N_("Quarter"),
+           "date": N_("Date"), "district": N_("District"), "description": N_("Description"), "detail": N_("Detail"),
+           "female": N_("Female"), "male": N_("Male"), "total": N_("Total"), "upload": N_("Upload file"),
+           "uploaded_at": N_("Uploaded"), "sheet": N_("Sheet"), "row": N_("Row"), "corrected": N_("Corrected")}
 
 
 def activity_rows(session: Session, *, programme_codes: list[str], kind: str | None = None,
@@ -33,12 +34,12 @@ def activity_rows(session: Session, *, programme_codes: list[str], kind: str | N
 def _plain(record: records.ListedRecord) -> dict:
     """JSON-friendly values for the grid: ISO dates (the upload's time to the minute), in ``COLUMNS`` order."""
     line = record.line
-    return dict(kind=record.kind.label, programme=record.programme, reference=record.reference,
+    return dict(kind=_(record.kind.label), programme=record.programme, reference=record.reference,
                 quarter=record.quarter, date=line.date.isoformat() if line.date else None, district=line.district,
                 description=line.description, detail=line.detail, female=line.female, male=line.male,
                 total=line.total, upload=record.upload,
                 uploaded_at=record.uploaded_at.isoformat(sep=" ", timespec="minutes") if record.uploaded_at else None,
-                sheet=record.sheet, row=record.row, corrected="corrected" if record.corrected else "",
+                sheet=record.sheet, row=record.row, corrected=_("corrected") if record.corrected else "",
                 record=f"{record.kind.key}:{record.id}")  # the grid's row id: what a correction opens
 
 

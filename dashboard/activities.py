@@ -17,8 +17,11 @@ from dashboard._access import STAFF, require_programme, require_role
 from dashboard._components import (
     current_username,
     data_grid,
+    dropdown,
     first,
+    format_number,
     page_header,
+    page_title,
     query_string,
     read_session,
     safe_layout,
@@ -29,8 +32,9 @@ from dashboard._components import (
 from dashboard._queries import quarter_options
 from dashboard._records import COLUMNS, HEADERS, activity_rows, district_options
 from indicators import kinds
+from indicators.i18n import N_, _, ngettext
 
-dash.register_page(__name__, path="/activities", title="Activities · ctmonitor", name="Activities", order=10,
+dash.register_page(__name__, path="/activities", title=page_title(N_("Activities")), name=N_("Activities"), order=10,
                    roles=STAFF, scope={"programme": "programme"})
 
 
@@ -81,27 +85,30 @@ def layout(programme=None, kind=None, quarter=None, district=None, record=None, 
     return html.Div([
         dcc.Location(id=ids.url, refresh="callback-nav"),
         dcc.Download(id=ids.download),
-        page_header("Activities", "Every record stored from the uploaded sheets, with the file, sheet and row it "
-                                  "came from. Victims' cases are shown as aggregates only, on the Victims profile.",
-                    actions=dbc.Button("Download CSV", id=ids.csv, color="primary", outline=True, size="sm")),
+        page_header(_("Activities"), _("Every record stored from the uploaded sheets, with the file, sheet and row "
+                                       "it came from. Victims' cases are shown as aggregates only, on the Victims "
+                                       "profile."),
+                    actions=dbc.Button(_("Download CSV"), id=ids.csv, color="primary", outline=True, size="sm")),
         dbc.Card(dbc.CardBody(dbc.Row([
-            _filter("Programme", ids.programme, [{"label": c, "value": c} for c in visible], chosen, "All programmes"),
-            _filter("Kind", ids.kind, [{"label": s.label, "value": s.key} for s in kinds.listed()], kind,
-                    "All kinds"),
-            _filter("Quarter", ids.quarter, quarters, quarter,
-                    "All quarters" if prog else "Choose a programme first", disabled=not prog),
-            _filter("District", ids.district, [{"label": d, "value": d} for d in districts], district, "All districts"),
+            _filter(_("Programme"), ids.programme, [{"label": c, "value": c} for c in visible], chosen,
+                    _("All programmes")),
+            _filter(_("Kind"), ids.kind, [{"label": _(s.label), "value": s.key} for s in kinds.listed()], kind,
+                    _("All kinds")),
+            _filter(_("Quarter"), ids.quarter, quarters, quarter,
+                    _("All quarters") if prog else _("Choose a programme first"), disabled=not prog),
+            _filter(_("District"), ids.district, [{"label": d, "value": d} for d in districts], district,
+                    _("All districts")),
         ], className="g-2")), className="shadow-sm mb-3", id=ids.filters),
         banner,
         opened,
         html.Div([
             html.P(_count_text(len(rows), total), id=ids.count, className="small text-muted mb-0 me-auto"),
-            dbc.Button("Correct the selected record", id=_correction.ids.open, color="secondary", outline=True,
+            dbc.Button(_("Correct the selected record"), id=_correction.ids.open, color="secondary", outline=True,
                        size="sm", disabled=True,
-                       title="Select a row (its box, or Space on the keyboard), then open it to correct or void it"),
+                       title=_("Select a row (its box, or Space on the keyboard), then open it to correct or void it")),
         ], className="d-flex align-items-center mb-2"),
         data_grid(ids.grid, rows, column_defs(), flexible=("description", "detail"),
-                  empty="No records match these filters.", row_id="record",
+                  empty=_("No records match these filters."), row_id="record",
                   rowSelection={"mode": "singleRow", "checkboxes": True, "enableClickSelection": True}),
         dcc.Store(id=ids.state, data=filters),
     ])
@@ -110,7 +117,7 @@ def layout(programme=None, kind=None, quarter=None, district=None, record=None, 
 def _filter(label, id, options, value, placeholder, disabled=False):
     return dbc.Col([
         dbc.Label(label, html_for=id, className="small text-muted mb-1"),
-        dcc.Dropdown(id=id, options=options, value=value, placeholder=placeholder, disabled=disabled, clearable=True),
+        dropdown(id=id, options=options, value=value, placeholder=placeholder, disabled=disabled, clearable=True),
     ], xs=12, sm=6, lg=3)
 
 
@@ -130,9 +137,10 @@ def column_defs() -> list[dict]:
 
 def _count_text(shown: int, total: int) -> str:
     if total > shown:
-        return (f"Showing {shown:,} of {total:,} records, the latest quarter and the latest upload first; narrow "
-                "the filters to see the rest (the grid sorts what it shows by any column).")
-    return f"{total:,} record{'s' if total != 1 else ''}."
+        return _("Showing {shown} of {total} records, the latest quarter and the latest upload first; narrow "
+                 "the filters to see the rest (the grid sorts what it shows by any column).").format(
+            shown=format_number(shown), total=format_number(total))
+    return ngettext("{count} record.", "{count} records.", total).format(count=format_number(total))
 
 
 @callback(Output(ids.url, "search"),
@@ -164,7 +172,7 @@ def download_csv(n_clicks, shown_rows, all_rows, filters):
 def to_csv(rows: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([HEADERS[k] for k in COLUMNS])
+    writer.writerow([_(HEADERS[k]) for k in COLUMNS])
     for row in rows:
         writer.writerow([_cell(row.get(k)) for k in COLUMNS])
     return out.getvalue()
@@ -239,12 +247,15 @@ def save_correction(save_clicks, void_clicks, values, reason, comment, record, f
     messages = [problems.get(name, "") for name in names]
     if done.ok:
         search = query_string(**(filters or {}), record=None if voiding else record["key"], saved=done.event)
-        return dbc.Alert("Saved.", color="success", className="py-2 small mb-0"), marks, messages, False, False, search
+        return (dbc.Alert(_("Saved."), color="success", className="py-2 small mb-0"), marks, messages, False, False,
+                search)
     marked = [n for n in [*names, "reason", "comment"] if n in problems]
     text = " ".join(filter(None, [
         done.general and f"{done.general}.",
-        marked and f"{len(marked)} value{'s' if len(marked) != 1 else ''} to correct (marked below each field).",
+        marked and ngettext("{count} value to correct (marked below each field).",
+                            "{count} values to correct (marked below each field).", len(marked)).format(
+            count=len(marked)),
     ]))
-    alert = dbc.Alert([html.Strong("Nothing saved: "), text], color="danger", className="py-2 small mb-0",
+    alert = dbc.Alert([html.Strong(_("Nothing saved:") + " "), text], color="danger", className="py-2 small mb-0",
                       id="activities-correction-refused")
     return alert, marks, messages, "reason" in problems, "comment" in problems, dash.no_update

@@ -22,6 +22,7 @@ from dashboard._components import (
     format_datetime,
     href,
     page_header,
+    page_title,
     query_string,
     read_session,
     safe_layout,
@@ -30,8 +31,9 @@ from dashboard._components import (
 )
 from dashboard._queries import default_quarter, programmes
 from indicators import duplicates, quality
+from indicators.i18n import N_, _
 
-dash.register_page(__name__, path="/quality", title="Data quality · ctmonitor", name="Data quality", order=40,
+dash.register_page(__name__, path="/quality", title=page_title(N_("Data quality")), name=N_("Data quality"), order=40,
                    roles=STAFF, scope={"programme": "programme"})
 
 URL = "quality-url"
@@ -56,29 +58,29 @@ def layout(programme=None, merged=None, **_query):
         pairs = duplicates.pairs(session, [p.id for p in progs])
         banner = _duplicates.merged_banner(session, first(merged)) if merged else None
     switcher = html.Div([
-        dbc.Button("All", href="/quality", color="primary", outline=chosen in visible, size="sm", className="me-1")
+        dbc.Button(_("All"), href="/quality", color="primary", outline=chosen in visible, size="sm", className="me-1")
     ] + [dbc.Button(c, href=f"/quality?programme={c}", color="primary", outline=c != chosen, size="sm",
                     className="me-1") for c in visible])
     return html.Div([
         dcc.Location(id=URL, refresh="callback-nav"),
-        page_header("Data quality", "What to check before the figures go to a donor", actions=switcher),
+        page_header(_("Data quality"), "What to check before the figures go to a donor", actions=switcher),
         banner,
-        _section("Quarters without data", "quality-gaps", gaps,
+        _section(_("Quarters without data"), "quality-gaps", gaps,
                  ["Programme", "Indicator", "Quarters without data", "Which"],
                  lambda r: [r.programme, _indicator_link(r.indicator, r.name), f"{len(r.empty)} of {r.elapsed}",
                             ", ".join(r.empty)],
                  "Every indicator has data in every quarter so far."),
-        _section("Outliers", "quality-outliers", outliers,
+        _section(_("Outliers"), "quality-outliers", outliers,
                  ["Programme", "Record", "Quarter", "Found", "Why it stands out", "Source"],
                  lambda r: [r.programme, r.record, r.quarter, r.value, r.why, r.source],
                  "No record stands out.", more=more_outliers,
                  more_text="more records break these rules; only the first of each kind are listed"),
         _duplicates.section(pairs, _badge(len(pairs))),
-        _section("Uploads with warnings or refused", "quality-uploads", flagged_uploads,
+        _section(_("Uploads with warnings or refused"), "quality-uploads", flagged_uploads,
                  ["When", "File", "By", "Outcome", "Errors", "Warnings", "First problem"],
                  lambda r: [format_datetime(r.when), r.file, r.by, r.outcome, r.errors, r.warnings, r.first],
                  "Every upload went through without a warning."),
-        _section("Disaggregation gaps", "quality-unknowns", unknowns,
+        _section(_("Disaggregation gaps"), "quality-unknowns", unknowns,
                  ["Programme", "Indicator", "Disaggregation", "Unknown, life of project", "Share of total"],
                  lambda r: [r.programme, _indicator_link(r.indicator, r.name), r.disaggregation, r.unknown,
                             r.share],
@@ -131,8 +133,8 @@ def merge_cases(n_clicks, chosen, reason, search):
             event = duplicates.merge(session, code, keep, drop, by=current_username(), reason=reason)
         except duplicates.MergeRefused as exc:
             session.rollback()
-            return dbc.Alert([html.Strong("Nothing merged: "), f"{exc}."], color="danger", className="py-2 small mb-0",
+            return dbc.Alert([html.Strong(_("Nothing merged: ")), f"{exc}."], color="danger", className="py-2 small mb-0",
                              id="quality-merge-refused"), dash.no_update
     programme = first(parse_qs((search or "").lstrip("?")).get("programme"))
-    return (dbc.Alert("Merged.", color="success", className="py-2 small mb-0"),
+    return (dbc.Alert(_("Merged."), color="success", className="py-2 small mb-0"),
             query_string(programme=programme, merged=event.id))

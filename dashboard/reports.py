@@ -25,6 +25,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import _quarter_sections as written
+from dashboard import _queries
 from dashboard import _report_versions as sent
 from dashboard._access import EDITORS, SIGNERS, STAFF, can, require_programme, require_role, role
 from dashboard._components import (
@@ -35,6 +36,7 @@ from dashboard._components import (
     href,
     not_found,
     page_header,
+    page_title,
     query_string,
     read_session,
     safe_layout,
@@ -45,14 +47,13 @@ from dashboard._components import (
     store,
     visible_programme_codes,
 )
-from dashboard import _queries
 from dashboard._queries import default_quarter, first_programme, parse_quarter, quarter_options
 from exports.formats import FORMATS, short_name
 from indicators import audit, changes, signoff
+from indicators.i18n import N_, _
 from indicators.status import AHEAD, BEHIND, ON_TRACK
 
-
-dash.register_page(__name__, path="/reports", title="Reports · ctmonitor", name="Reports", order=30,
+dash.register_page(__name__, path="/reports", title=page_title(N_("Reports")), name=N_("Reports"), order=30,
                    scope={"programme": "programme"})
 
 
@@ -119,24 +120,24 @@ def layout(programme=None, period=None, format=None, **_query):
         dcc.Store(id=ids.state, data=state),
         dcc.Download(id=ids.file),
         dcc.Download(id=sent.ids.version_file),
-        page_header("Quarterly reports", "The donor's tables for one quarter, from the same figures as the screens."),
+        page_header(_("Quarterly reports"), "The donor's tables for one quarter, from the same figures as the screens."),
         dbc.Row([
             dbc.Col(dbc.Card([
-                dbc.CardHeader(html.H2("Report", className="h6 mb-0")),
+                dbc.CardHeader(html.H2(_("Report"), className="h6 mb-0")),
                 dbc.CardBody([
-                    _field("Programme", ids.programme, dcc.Dropdown(
+                    _field(_("Programme"), ids.programme, dcc.Dropdown(
                         id=ids.programme, clearable=False, value=prog.code,
                         options=[{"label": c, "value": c} for c in visible])),
-                    _field("Quarter", ids.quarter, dcc.Dropdown(
+                    _field(_("Quarter"), ids.quarter, dcc.Dropdown(
                         id=ids.quarter, clearable=False, value=quarter.code, options=quarter_options(prog),
                         searchable=False)),
-                    _field("Format", ids.format, dbc.RadioItems(id=ids.format, value=fmt, options=[
+                    _field(_("Format"), ids.format, dbc.RadioItems(id=ids.format, value=fmt, options=[
                         {"label": f.label[:1].upper() + f.label[1:]
                          + (" · donor's default" if f.key == prog.report_format else ""), "value": f.key}
                         for f in FORMATS.values()])),
                     dbc.Button(f"Download {target_words(prog.code, quarter, fmt)}", id=ids.download,
                                color="primary", className="w-100 mt-2", n_clicks=0),
-                    html.P(["File: ", html.Span(filename, className="font-monospace")]
+                    html.P([_("File: "), html.Span(filename, className="font-monospace")]
                            + ([" · the report as signed off, kept byte for byte"] if kept else []),
                            className="small text-muted mt-2 mb-0"),
                     dcc.Loading(html.Div(id=ids.done, className="small mt-2", role="status"), type="dot"),
@@ -222,8 +223,8 @@ def _field(label, id, control):
 def _flagged_card(flagged, quarter) -> dbc.Card:
     if not flagged:
         return dbc.Card([
-            dbc.CardHeader(html.H2("Deviation narratives", className="h6 mb-0")),
-            dbc.CardBody(dbc.Alert("Every indicator more than 15% off its target to date has a deviation narrative.",
+            dbc.CardHeader(html.H2(_("Deviation narratives"), className="h6 mb-0")),
+            dbc.CardBody(dbc.Alert(_("Every indicator more than 15% off its target to date has a deviation narrative."),
                                    color="success", className="mb-0 py-2"), id=ids.flagged),
         ], className="shadow-sm mb-4")
     body = html.Div([
@@ -400,7 +401,7 @@ def reopen(n_clicks, reason, state, chosen_programme, chosen_period):
     page = href("/reports", programme=code, period=quarter.code)
     done = f"Reopened {what} on {when} UTC. Version {version} stays kept as sent; the quarter takes uploads and "
     return dbc.Alert([done + "corrections again. ",
-                      html.A("Show the quarter as it is now", href=page, className="alert-link")],
+                      html.A(_("Show the quarter as it is now"), href=page, className="alert-link")],
                      color="success", className="py-2 small mb-0", id="reports-reopen-done"), True
 
 

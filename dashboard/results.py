@@ -27,6 +27,7 @@ from dashboard._components import (
     format_datetime,
     format_number,
     page_header,
+    page_title,
     read_session,
     safe_layout,
     settings,
@@ -35,9 +36,10 @@ from dashboard._components import (
 )
 from indicators import audit
 from indicators.figures import programme_quarters
+from indicators.i18n import N_, _
 from indicators.models import Indicator, Programme, ResultValue, Upload
 
-dash.register_page(__name__, path="/results", title="Direct results · ctmonitor", name="Direct results", order=25,
+dash.register_page(__name__, path="/results", title=page_title(N_("Direct results")), name=N_("Direct results"), order=25,
                    roles=STAFF, scope={"programme": "programme"})
 
 FIELDS = ("indicator", "period", "value", "disaggregation", "comment")
@@ -72,10 +74,10 @@ CALLBACK_COMPONENTS = ([dbc.Button(id=ids.enter), html.Div(id=ids.outcome), html
 
 
 ENTRY_COLUMNS = [
-    {"field": "indicator", "headerName": "Indicator"}, {"field": "period", "headerName": "Quarter"},
-    {"field": "category", "headerName": "Disaggregation"}, {"field": "value", "headerName": "Value"},
-    {"field": "comment", "headerName": "Comment"}, {"field": "by", "headerName": "Entered by"},
-    {"field": "at", "headerName": "When (UTC)", "sort": "desc"}, {"field": "source", "headerName": "From"},
+    {"field": "indicator", "headerName": N_("Indicator")}, {"field": "period", "headerName": N_("Quarter")},
+    {"field": "category", "headerName": N_("Disaggregation")}, {"field": "value", "headerName": N_("Value")},
+    {"field": "comment", "headerName": N_("Comment")}, {"field": "by", "headerName": N_("Entered by")},
+    {"field": "at", "headerName": N_("When (UTC)"), "sort": "desc"}, {"field": "source", "headerName": N_("From")},
 ]
 
 
@@ -90,11 +92,11 @@ def layout(programme=None, **_query):
         indicators = [i for i in entered if i.programme.code == chosen]
         quarters = programme_quarters(indicators[0].programme) if indicators else []
         rows = entry_rows(session, [chosen] if chosen else [])
-    header = page_header("Direct results", "Figures for indicators that no activity sheet measures, entered here "
+    header = page_header(_("Direct results"), "Figures for indicators that no activity sheet measures, entered here "
                                            "with the rules of the results sheet.")
     if not chosen:
-        return html.Div([header, dbc.Alert("No indicator of the programmes you may see is measured by direct entry: "
-                                           "every one is counted from activity sheets.", color="info", id="results-none")])
+        return html.Div([header, dbc.Alert(_("No indicator of the programmes you may see is measured by direct entry: "
+                                           "every one is counted from activity sheets."), color="info", id="results-none")])
     options = [{"label": f"{i.code} · {i.name}", "value": i.code} for i in indicators]
     return html.Div([
         header,
@@ -106,30 +108,30 @@ def layout(programme=None, **_query):
                                      size="sm", className="me-1") for c in codes], className="mb-3")
                 if len(codes) > 1 else None,
                 dbc.Row([
-                    _field("Indicator", ids.indicator, dbc.Select(id=ids.indicator, options=options,
+                    _field(_("Indicator"), ids.indicator, dbc.Select(id=ids.indicator, options=options,
                                                                   value=indicators[0].code), md=6),
-                    _field("Quarter", ids.period, dbc.Select(id=ids.period, value=None, placeholder="Choose a quarter",
+                    _field(_("Quarter"), ids.period, dbc.Select(id=ids.period, value=None, placeholder=_("Choose a quarter"),
                                                              options=[{"label": q.label(), "value": q.code}
                                                                       for q in reversed(quarters)]), md=3),
-                    _field("Value", ids.value, dbc.Input(id=ids.value, type="text", inputMode="decimal",
-                                                         placeholder="a number (percentages 0–100)"), md=3),
+                    _field(_("Value"), ids.value, dbc.Input(id=ids.value, type="text", inputMode="decimal",
+                                                         placeholder=_("a number (percentages 0–100)")), md=3),
                 ], className="g-2"),
                 dbc.Row([
-                    _field("Disaggregation", ids.disaggregation, dbc.Input(
-                        id=ids.disaggregation, placeholder="blank for the total, or e.g. sex=Female"), md=4,
+                    _field(_("Disaggregation"), ids.disaggregation, dbc.Input(
+                        id=ids.disaggregation, placeholder=_("blank for the total, or e.g. sex=Female")), md=4,
                         help="blank for the total, or a category of the indicator's disaggregation: sex=Female"),
-                    _field("Comment", ids.comment, dbc.Input(id=ids.comment, placeholder="where the figure comes from"),
+                    _field(_("Comment"), ids.comment, dbc.Input(id=ids.comment, placeholder=_("where the figure comes from")),
                            md=8),
                 ], className="g-2"),
-                dbc.Button("Enter the result", id=ids.enter, color="primary", n_clicks=0),
+                dbc.Button(_("Enter the result"), id=ids.enter, color="primary", n_clicks=0),
                 html.Div(id=ids.outcome, className="mt-2", role="status"),
             ]),
         ], className="shadow-sm mb-4"),
         dbc.Card([
             dbc.CardHeader(html.H2(f"Results entered for {chosen}", className="h6 mb-0")),
             dbc.CardBody(data_grid(ids.entries, rows, ENTRY_COLUMNS, flexible=("comment",), page_size=20,
-                                   empty="No result entered yet.", height=None) if rows
-                         else empty_state("No result entered yet."), id="results-list"),
+                                   empty=_("No result entered yet."), height=None) if rows
+                         else empty_state(_("No result entered yet.")), id="results-list"),
         ], className="shadow-sm mb-4"),
     ])
 
@@ -199,7 +201,7 @@ def enter(n_clicks, indicator, period, value, disaggregation, comment, state):
     marks = [name in problems for name in FIELDS]
     messages = [problems.get(name, "") for name in FIELDS]
     if not stored:
-        note = dbc.Alert([html.Strong("Not entered: ")] + ([html.Span("; ".join(general))] if general else
+        note = dbc.Alert([html.Strong(_("Not entered: "))] + ([html.Span("; ".join(general))] if general else
                          ["correct the values marked below each field."]), color="danger", className="py-2 small")
         return note, dash.no_update, *marks, *messages
     counts = report.counts.get("results", {})
@@ -208,6 +210,6 @@ def enter(n_clicks, indicator, period, value, disaggregation, comment, state):
     with read_session() as session:
         rows = entry_rows(session, [code])
     listing = data_grid(ids.entries, rows, ENTRY_COLUMNS, flexible=("comment",), page_size=20,
-                        empty="No result entered yet.", height=None)
+                        empty=_("No result entered yet."), height=None)
     return (dbc.Alert(f"{indicator} · {period}: {value} {verb} by {user}.", color="success", className="py-2 small",
                       id="results-entered"), listing, *marks, *messages)

@@ -24,6 +24,7 @@ from dashboard._components import (
     current_username,
     data_grid,
     page_header,
+    page_title,
     read_session,
     safe_layout,
     settings,
@@ -32,9 +33,10 @@ from dashboard._components import (
 )
 from dashboard._preview import sheets_understood
 from dashboard._queries import counts_text, uploads
+from indicators.i18n import N_, _, translated
 from indicators.kinds import KINDS
 
-dash.register_page(__name__, path="/upload", title="Upload · ctmonitor", name="Upload", order=20, roles=STAFF,
+dash.register_page(__name__, path="/upload", title=page_title(N_("Upload")), name=N_("Upload"), order=20, roles=STAFF,
                    scope={"programme": "programme"})
 
 
@@ -64,21 +66,21 @@ def layout(programme=None, **_query):
         history = history_rows(session)
     chosen = programme if programme in visible else None
     return html.Div([
-        page_header("Upload activity sheets",
+        page_header(_("Upload activity sheets"),
                     "Check a workbook first: nothing is stored until the dry run is clean and you commit it."),
         dbc.Row([
             dbc.Col([
                 dbc.Card([
-                    dbc.CardHeader(html.H2("1 · Choose the workbook", className="h6 mb-0")),
+                    dbc.CardHeader(html.H2(_("1 · Choose the workbook"), className="h6 mb-0")),
                     dbc.CardBody([
-                        dbc.Label("Programme", html_for=ids.programme, className="small text-muted mb-1"),
+                        dbc.Label(_("Programme"), html_for=ids.programme, className="small text-muted mb-1"),
                         dcc.Dropdown(id=ids.programme, options=[{"label": c, "value": c} for c in visible],
-                                     value=chosen, placeholder="From the file's Project column",
+                                     value=chosen, placeholder=_("From the file's Project column"),
                                      className="mb-3", style={"maxWidth": "22rem"}),
                         dcc.Upload(
                             id=ids.file,
                             children=html.Div([
-                                html.Div("Drag and drop a workbook here, or click to choose one",
+                                html.Div(_("Drag and drop a workbook here, or click to choose one"),
                                          className="fw-semibold"),
                                 html.Div(f".xlsx, .xlsm, .xls, .ods or .csv · up to {limit / 2 ** 20:.1f} MB",
                                          className="small text-muted"),
@@ -89,22 +91,22 @@ def layout(programme=None, **_query):
                     ]),
                 ], className="shadow-sm mb-4"),
                 dbc.Card([
-                    dbc.CardHeader(html.H2("2 · Dry run", className="h6 mb-0")),
+                    dbc.CardHeader(html.H2(_("2 · Dry run"), className="h6 mb-0")),
                     dbc.CardBody([
                         html.Div(id=ids.status, className="small text-muted mb-2", role="status"),
                         dcc.Loading(html.Div(empty_preview(), id=ids.preview), type="default",
                                     overlay_style={"visibility": "visible", "opacity": .4},
                                     custom_spinner=html.Div([dbc.Spinner(size="sm", color="primary"),
-                                                             html.Span(" Checking every sheet and row…")],
+                                                             html.Span(_(" Checking every sheet and row…"))],
                                                             className="upload-progress")),
                     ]),
                 ], className="shadow-sm mb-4"),
                 dbc.Card([
-                    dbc.CardHeader(html.H2("3 · Commit", className="h6 mb-0")),
+                    dbc.CardHeader(html.H2(_("3 · Commit"), className="h6 mb-0")),
                     dbc.CardBody([
-                        html.P("Stores the checked workbook: the import runs again for real, all or nothing.",
+                        html.P(_("Stores the checked workbook: the import runs again for real, all or nothing."),
                                className="small text-muted"),
-                        dbc.Button("Commit the upload", id=ids.commit, color="success", disabled=True, n_clicks=0),
+                        dbc.Button(_("Commit the upload"), id=ids.commit, color="success", disabled=True, n_clicks=0),
                         dcc.Loading(html.Div(id=ids.result, className="mt-3"), type="dot"),
                     ]),
                 ], className="shadow-sm mb-4"),
@@ -112,9 +114,9 @@ def layout(programme=None, **_query):
             ], lg=8),
             dbc.Col([
                 dbc.Card([
-                    dbc.CardHeader(html.H2("Templates", className="h6 mb-0")),
+                    dbc.CardHeader(html.H2(_("Templates"), className="h6 mb-0")),
                     dbc.CardBody([
-                        html.P("One sheet per kind, with the expected headers.", className="small text-muted"),
+                        html.P(_("One sheet per kind, with the expected headers."), className="small text-muted"),
                         html.Div([
                             dbc.Button(spec.template_label, id={"type": ids.template, "kind": spec.key},
                                        color="secondary", outline=True, size="sm", className="me-2 mb-2")
@@ -124,21 +126,21 @@ def layout(programme=None, **_query):
                     ]),
                 ], className="shadow-sm mb-4"),
                 dbc.Card([
-                    dbc.CardHeader(html.H2("Rules", className="h6 mb-0")),
+                    dbc.CardHeader(html.H2(_("Rules"), className="h6 mb-0")),
                     dbc.CardBody(html.Ul([
-                        html.Li("All or nothing: a workbook with any error stores nothing."),
-                        html.Li("Warnings (ignored columns, a skipped Total row) do not block."),
-                        html.Li("Re-uploading is safe: rows with a Reference are updated, identical rows skipped."),
-                        html.Li("Cases never hold names, phone numbers or birth dates."),
+                        html.Li(_("All or nothing: a workbook with any error stores nothing.")),
+                        html.Li(_("Warnings (ignored columns, a skipped Total row) do not block.")),
+                        html.Li(_("Re-uploading is safe: rows with a Reference are updated, identical rows skipped.")),
+                        html.Li(_("Cases never hold names, phone numbers or birth dates.")),
                     ], className="small mb-0 ps-3")),
                 ], className="shadow-sm mb-4"),
             ], lg=4),
         ]),
         dbc.Card([
-            dbc.CardHeader(html.H2("Upload history", className="h6 mb-0")),
+            dbc.CardHeader(html.H2(_("Upload history"), className="h6 mb-0")),
             dbc.CardBody(data_grid(ids.history, history, HISTORY_COLUMNS, flexible=("kinds", "counts"),
                                    text_width=220, page_size=20,
-                                   empty="No upload yet.", height="420px")),
+                                   empty=_("No upload yet."), height="420px")),
         ], className="shadow-sm mb-4"),
     ])
 
@@ -152,21 +154,21 @@ def max_file_size(limit: int) -> int:
 
 
 def empty_preview():
-    return html.P("Choose a workbook: the dry run shows what it would store, and every problem, before "
-                  "anything is saved.", className="text-muted mb-0")
+    return html.P(_("Choose a workbook: the dry run shows what it would store, and every problem, before "
+                  "anything is saved."), className="text-muted mb-0")
 
 
 HISTORY_COLUMNS = [
-    {"field": "uploaded_at", "headerName": "When", "sort": "desc"},
-    {"field": "filename", "headerName": "File"},
-    {"field": "uploaded_by", "headerName": "By"},
-    {"field": "programme", "headerName": "Programme"},
-    {"field": "outcome", "headerName": "Outcome",
+    {"field": "uploaded_at", "headerName": N_("When"), "sort": "desc"},
+    {"field": "filename", "headerName": N_("File")},
+    {"field": "uploaded_by", "headerName": N_("By")},
+    {"field": "programme", "headerName": N_("Programme")},
+    {"field": "outcome", "headerName": N_("Outcome"),
      "cellClassRules": {"text-danger fw-semibold": "params.value == 'refused'"}},
-    {"field": "kinds", "headerName": "Kinds"},
-    {"field": "counts", "headerName": "Rows"},
-    {"field": "warnings", "headerName": "Warnings", "type": "numericColumn"},
-    {"field": "errors", "headerName": "Errors", "type": "numericColumn"},
+    {"field": "kinds", "headerName": N_("Kinds")},
+    {"field": "counts", "headerName": N_("Rows")},
+    {"field": "warnings", "headerName": N_("Warnings"), "type": "numericColumn"},
+    {"field": "errors", "headerName": N_("Errors"), "type": "numericColumn"},
 ]
 
 
@@ -185,12 +187,12 @@ def history_rows(session) -> list[dict]:
 def _problem_table(problems, id) -> html.Div:
     shown = list(problems)[:SHOWN_PROBLEMS]
     rows = [html.Tr([html.Td(_get(p, "sheet")), html.Td(_get(p, "cell"), className="text-nowrap"),
-                     html.Td(_text(_get(p, "value")), className="problem-value"), html.Td(_get(p, "expected"))])
+                     html.Td(_text(_get(p, "value")), className="problem-value"), html.Td(translated(_get(p, "expected") or ""))])
             for p in shown]
     more = len(problems) - len(shown)
     return html.Div([
         html.Div(html.Table([
-            html.Thead(html.Tr([html.Th("Sheet"), html.Th("Cell"), html.Th("Value found"), html.Th("Expected")])),
+            html.Thead(html.Tr([html.Th(_("Sheet")), html.Th(_("Cell")), html.Th(_("Value found")), html.Th(_("Expected"))])),
             html.Tbody(rows),
         ], className="table table-sm table-striped mb-0 problems", id=id), className="table-responsive problems-box"),
         html.P(f"… and {more:,} more.", className="small text-muted mt-1") if more > 0 else None,
@@ -209,7 +211,7 @@ def counts_table(counts: dict) -> html.Table | None:
     if not counts:
         return None
     return html.Table([
-        html.Thead(html.Tr([html.Th("Kind")] + [html.Th(k.capitalize(), className="num") for k in COUNT_KEYS])),
+        html.Thead(html.Tr([html.Th(_("Kind"))] + [html.Th(k.capitalize(), className="num") for k in COUNT_KEYS])),
         html.Tbody([html.Tr([html.Td(kind)] + [html.Td(f"{(numbers or {}).get(k, 0):,}", className="num")
                                                 for k in COUNT_KEYS])
                     for kind, numbers in counts.items()]),
@@ -258,8 +260,8 @@ def conflicts_section(conflicts, *, committed: bool) -> html.Div | None:
                         className="mb-3", id="upload-conflicts")
     return html.Div([
         title,
-        html.P("These rows were corrected (or voided) on the Activities page after they were uploaded. The "
-               "corrections are kept unless you tick a row to take the file's value instead.", className="small"),
+        html.P(_("These rows were corrected (or voided) on the Activities page after they were uploaded. The "
+               "corrections are kept unless you tick a row to take the file's value instead."), className="small"),
         dbc.Checklist(id={"type": ids.file_values, "kind": "choice"}, className="small",
                       options=[{"label": str(c).rsplit("; ", 1)[0], "value": c.key}
                                for c in conflicts], value=[]),

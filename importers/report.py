@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-HIDDEN = "(not shown: case data)"
+from indicators.i18n import N_, _, ngettext, translated
+
+HIDDEN = N_("(not shown: case data)")
 COUNT_KEYS = ("new", "updated", "unchanged", "skipped")
 # Problems kept on the Upload row (the report itself keeps all of them).
 STORED_PROBLEMS = 1000
@@ -52,6 +54,21 @@ class Problem:
             found = f"found '{self.value}'"
         text = f"{found}; expected {self.expected}" if self.expected else found
         return f"{self.where}: {text}" if self.where else text
+
+    def said(self) -> str:
+        """The problem in the language of the moment, cell reference unchanged (``str``: the English kept with
+        the upload): ``Trainings!H14 : « douze » trouvé ; valeur attendue : un nombre entier ≥ 0``."""
+        expected = translated(self.expected) if self.expected else ""
+        if self.file_level:
+            return expected
+        if self.value == HIDDEN:
+            found = _("found a value {hidden}").format(hidden=_(HIDDEN))
+        elif self.value == "":
+            found = _("found a blank cell") if _is_cell(self.cell) else _("found nothing")
+        else:
+            found = _("found '{value}'").format(value=self.value)
+        text = _("{found}; expected {expected}").format(found=found, expected=expected) if expected else found
+        return _("{where}: {problem}").format(where=self.where, problem=text) if self.where else text
 
 
 @dataclass
@@ -112,16 +129,19 @@ class ImportReport:
     conflicts: list[Conflict] = field(default_factory=list)
 
     def as_text(self, limit: int = 200) -> str:
-        """The report as the command line prints it: outcome, sheets, counts, errors, warnings."""
+        """The report as the command line prints it, in the language of the moment: outcome, sheets, counts,
+        errors, warnings."""
+        outcome = _(_OUTCOME_TEXT[self.outcome]) if self.outcome in _OUTCOME_TEXT else self.outcome
         lines = [
-            f"{self.filename}: {_OUTCOME_TEXT.get(self.outcome, self.outcome)}"
-            + (f" (upload #{self.upload_id})" if self.upload_id else "")
+            _("{file}: {outcome}").format(file=self.filename, outcome=outcome)
+            + (" " + _("(upload #{number})").format(number=self.upload_id) if self.upload_id else "")
         ]
         for sheet in self.sheets:
             kind = f" → {sheet.kind}" if sheet.kind else ""
-            lines.append(f"  sheet {sheet.name!r}{kind}: {sheet.note}")
+            lines.append("  " + _("sheet {name}{kind}: {note}").format(name=repr(sheet.name), kind=kind,
+                                                                         note=translated(sheet.note)))
         for kind, counts in self.counts.items() if self.outcome != "refused" else ():
-            lines.append(f"  {kind}: " + ", ".join(f"{counts.get(key, 0)} {key}" for key in COUNT_KEYS))
+            lines.append(f"  {kind}: " + ", ".join(f"{counts.get(key, 0)} {_(COUNT_WORDS[key])}" for key in COUNT_KEYS))
         if self.conflicts:
             kept = sum(c.kept for c in self.conflicts)
             lines.append(f"  {len(self.conflicts)} row{'s' if len(self.conflicts) != 1 else ''} corrected in the "
@@ -131,10 +151,12 @@ class ImportReport:
         for title, problems in (("error", self.errors), ("warning", self.warnings)):
             if not problems:
                 continue
-            lines.append(f"  {len(problems)} {title}{'s' if len(problems) != 1 else ''}:")
-            lines.extend(f"    {problem}" for problem in problems[:limit])
+            heading = (ngettext("{count} error:", "{count} errors:", len(problems)) if title == "error" else
+                       ngettext("{count} warning:", "{count} warnings:", len(problems)))
+            lines.append("  " + heading.format(count=len(problems)))
+            lines.extend(f"    {problem.said()}" for problem in problems[:limit])
             if len(problems) > limit:
-                lines.append(f"    … and {len(problems) - limit} more")
+                lines.append("    " + _("… and {count} more").format(count=len(problems) - limit))
         return "\n".join(lines)
 
     def stored_problems(self, problems: list[Problem]) -> list[str]:
@@ -151,11 +173,12 @@ def _is_cell(cell: str) -> bool:
 
 
 _OUTCOME_TEXT = {
-    "stored": "stored",
-    "unchanged": "nothing new (everything was already stored)",
-    "refused": "refused, nothing stored",
-    "dry-run": "dry run, nothing stored",
+    "stored": N_("stored"),
+    "unchanged": N_("nothing new (everything was already stored)"),
+    "refused": N_("refused, nothing stored"),
+    "dry-run": N_("dry run, nothing stored"),
 }
+COUNT_WORDS = {"new": N_("new"), "updated": N_("updated"), "unchanged": N_("unchanged"), "skipped": N_("skipped")}
 
 
 def empty_counts() -> dict[str, int]:

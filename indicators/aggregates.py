@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from indicators import kinds, periods
 from indicators.measures import RESULTS, Key, Sums
-from indicators.sums import Source, compute_kind_sums, compute_quarter_sums
 from indicators.models import CheckResult, Indicator, IndicatorSums, Programme
+from indicators.sums import Source, compute_kind_sums, compute_quarter_sums
 
 
 def signature(indicator) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from indicators.i18n import N_
 from indicators.models import AuditEvent, AuditTally, utcnow
 
 TALLY_WINDOW = timedelta(minutes=1)
@@ -23,38 +24,38 @@ _TOKEN = re.compile(r"ctm_[A-Za-z0-9_-]{20,}")  # a whole API token (its 12 show
 
 # What is recorded (the action names the dashboard shows)
 ACTIONS = {
-    "sign-in": "Signed in",
-    "sign-in-refused": "Sign-in refused",
-    "sign-out": "Signed out",
-    "upload-stored": "Upload stored",
-    "upload-refused": "Upload refused",
-    "narrative": "Narrative edited",
-    "quarter-section": "Report section edited",
-    "sign-off": "Quarter signed off",
-    "sign-off-reopened": "Quarter reopened",
-    "user-added": "User added",
-    "user-changed": "User changed",
-    "user-disabled": "User disabled",
-    "user-enabled": "User enabled",
-    "role-changed": "Role changed",
-    "password-reset": "Password reset",
-    "password-changed": "Password changed",
-    "report-downloaded": "Report downloaded",
-    "access-refused": "Access refused",
-    "token-created": "API token created",
-    "token-revoked": "API token revoked",
-    "tokens-revoked": "API tokens revoked",
-    "api-request": "API request",
-    "api-refused": "API request without a valid token",
-    "password-refused": "Current password refused",
-    "two-step-enabled": "Two-step sign-in set up",
-    "two-step-disabled": "Two-step sign-in turned off",
-    "two-step-refused": "Sign-in code refused",
-    "recovery-code-used": "Recovery code used",
-    "indicator-edited": "Indicator edited",
-    "record-corrected": "Record corrected",
-    "result-entered": "Result entered",
-    "cases-merged": "Cases merged",
+    "sign-in": N_("Signed in"),
+    "sign-in-refused": N_("Sign-in refused"),
+    "sign-out": N_("Signed out"),
+    "upload-stored": N_("Upload stored"),
+    "upload-refused": N_("Upload refused"),
+    "narrative": N_("Narrative edited"),
+    "quarter-section": N_("Report section edited"),
+    "sign-off": N_("Quarter signed off"),
+    "sign-off-reopened": N_("Quarter reopened"),
+    "user-added": N_("User added"),
+    "user-changed": N_("User changed"),
+    "user-disabled": N_("User disabled"),
+    "user-enabled": N_("User enabled"),
+    "role-changed": N_("Role changed"),
+    "password-reset": N_("Password reset"),
+    "password-changed": N_("Password changed"),
+    "report-downloaded": N_("Report downloaded"),
+    "access-refused": N_("Access refused"),
+    "token-created": N_("API token created"),
+    "token-revoked": N_("API token revoked"),
+    "tokens-revoked": N_("API tokens revoked"),
+    "api-request": N_("API request"),
+    "api-refused": N_("API request without a valid token"),
+    "password-refused": N_("Current password refused"),
+    "two-step-enabled": N_("Two-step sign-in set up"),
+    "two-step-disabled": N_("Two-step sign-in turned off"),
+    "two-step-refused": N_("Sign-in code refused"),
+    "recovery-code-used": N_("Recovery code used"),
+    "indicator-edited": N_("Indicator edited"),
+    "record-corrected": N_("Record corrected"),
+    "result-entered": N_("Result entered"),
+    "cases-merged": N_("Cases merged"),
 }
 
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from indicators import history, kinds, periods, vocabulary
 from indicators.measures import MEASURES
-from indicators.publishing import IatiDef
 from indicators.models import Indicator, Phase, Programme, Result, Target
+from indicators.publishing import IatiDef
 from indicators.reference_sheet import ReferenceSheetDef
 
 

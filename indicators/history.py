@@ -8,11 +8,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
+from indicators.i18n import N_
 from indicators.models import Indicator, IndicatorChange, utcnow
 from indicators.numbers import plain
 
 FROM_FILE = "Programme file edited"
-REASONS = ("Donor-approved modification", "Budget realignment", "Data correction", "Other")
+REASONS = (N_("Donor-approved modification"), N_("Budget realignment"), N_("Data correction"), N_("Other"))
 FIELD_NAMES = {"target": "target", "baseline": "baseline", "definition": "definition", "name": "name",
                "standard_indicator": "standard indicator", "data_source": "data source"}
 

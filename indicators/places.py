@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from indicators import kinds, victims, vocabulary
 from indicators.figures import load_programme, programme_quarters, report_quarter
-from indicators.sums import Source, compute_quarter_sums
 from indicators.models import Case, Indicator
 from indicators.periods import Period
+from indicators.sums import Source, compute_quarter_sums
 
 MAPPED_MEASURES = ("count", "sum")
 SPANS = {"quarter": "Report quarter", "year": "Year to date", "lop": "Life of project to date"}

@@ -23,8 +23,8 @@ from indicators.figures import (
 )
 from indicators.measures import TOTAL, MeasureError
 from indicators.models import Indicator, ResultValue, Upload
-from indicators.sums import Scan, Source, quarter_sums
 from indicators.periods import LOP, Period
+from indicators.sums import Scan, Source, quarter_sums
 
 
 @dataclass(frozen=True)

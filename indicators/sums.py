@@ -27,6 +27,7 @@ from indicators.categories import canonical
 from indicators.measures import TOTAL, Key, Measure, MeasureError, Sums, measure, norm
 from indicators.models import Indicator, IndicatorSums
 
+
 @dataclass(frozen=True)
 class Source:
     """What an indicator counts, in the terms the SQL needs (built from an ``Indicator`` row)."""

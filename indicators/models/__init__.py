@@ -26,7 +26,15 @@ from indicators.models.base import Base, utcnow
 from indicators.models.checks import CheckResult
 from indicators.models.correction import VOID, RecordCorrection
 from indicators.models.duplicates import CaseMerge, PossibleDuplicate
-from indicators.models.programme import Indicator, IndicatorChange, Narrative, Phase, Programme, Result, Target
+from indicators.models.programme import (
+    Indicator,
+    IndicatorChange,
+    Narrative,
+    Phase,
+    Programme,
+    Result,
+    Target,
+)
 from indicators.models.quarter import QuarterSection
 
 __all__ = [

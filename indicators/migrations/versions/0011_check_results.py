@@ -10,9 +10,8 @@ transaction leaves them (``indicators.aggregates``), so their pages read a row i
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0011'
 down_revision: Union[str, None] = '0010'
