@@ -74,6 +74,8 @@ def test_every_page_in_french(french_browser, french_site, name, path, ready):
     body = browser.find_element(By.TAG_NAME, "body").text
     assert english_words(body) == [], f"{name}: English on a French page"
     assert " · ctmonitor" in browser.title and not english_words(browser.title)
+    SHOTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(SHOTS / f"fr-{name}.png"))
     assert accessibility_problems(browser) == []
     assert console_problems(browser) == []
 
