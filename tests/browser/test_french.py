@@ -106,7 +106,7 @@ def test_the_upload_page_says_the_importer_problems_in_french(french_browser, fr
     assert "un nombre entier ≥ 0" in errors.text  # the cell stays as the file names it, the words are French
     headings = [th.text for th in errors.find_elements(By.TAG_NAME, "th")]
     assert headings == ["Feuille", "Cellule", "Valeur trouvée", "Attendu"]
-    assert accessibility_problems(browser) == []
+    assert console_problems(browser) == []
 
 
 def test_a_user_chooses_english_in_the_navbar_and_keeps_it(french_browser, french_site, demo_store):
