@@ -229,11 +229,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ctmonitor",
         description="Monitoring and donor reporting for IOM Rwanda's counter-trafficking programmes.",
         epilog="Settings come from the environment: CTMONITOR_DATABASE_URL, CTMONITOR_DATA_DIR, "
-               "CTMONITOR_SECRET_KEY, CTMONITOR_UPLOAD_LIMIT_MB, CTMONITOR_UPLOAD_DIR, CTMONITOR_SECURE_COOKIES, "
-               "CTMONITOR_SESSION_IDLE_HOURS, CTMONITOR_SESSION_LIFETIME_DAYS, CTMONITOR_READ_MEMORY_MB, "
-               "CTMONITOR_READ_TIMEOUT_S, CTMONITOR_PROXIES, CTMONITOR_API_RATE_PER_MINUTE, CTMONITOR_TOKEN_MAX_DAYS, "
-               "CTMONITOR_REQUIRE_TOTP. "
-               "See README.md.",
+               "CTMONITOR_SECRET_KEY, CTMONITOR_PSEUDONYM_KEY, CTMONITOR_UPLOAD_LIMIT_MB, "
+               "CTMONITOR_UPLOAD_DIR, CTMONITOR_SECURE_COOKIES, CTMONITOR_SESSION_IDLE_HOURS, "
+               "CTMONITOR_SESSION_LIFETIME_DAYS, CTMONITOR_READ_MEMORY_MB, CTMONITOR_READ_TIMEOUT_S, "
+               "CTMONITOR_PROXIES, CTMONITOR_API_RATE_PER_MINUTE, CTMONITOR_TOKEN_MAX_DAYS, "
+               "CTMONITOR_REQUIRE_TOTP. See README.md.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     serve = commands.add_parser("serve", help="serve the dashboard",
@@ -243,22 +243,27 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1,
                        help="worker processes; more than one runs under gunicorn (for a team)")
     serve.set_defaults(handler=cmd_serve)
-    # Each package's commands; the report formats are the exports package's, handed to the store's commands.
+    # Each package's commands; the report formats are the exports package's, handed to the store's commands,
+    # and so is the importer's tidying of a store an earlier ctmonitor wrote (run by init).
     from exports.formats import FORMATS
     from importers import cli as import_commands
+    from importers import legacy
     from indicators import cli as store_commands
+    from indicators import cli_export as export_commands
     from indicators import cli_backup as backup_commands
     from indicators import cli_cases as case_commands
+    from indicators import cli_providers as provider_commands
     from indicators import cli_tokens as token_commands
     from indicators import cli_versions as version_commands
 
-    store_commands.register(commands, FORMATS)
+    store_commands.register(commands, FORMATS, upkeep=(legacy.tidy_case_referrals,))
     version_commands.register(commands)
     token_commands.register(commands)
     case_commands.register(commands)
     backup_commands.register(commands)
+    provider_commands.register(commands)
     import_commands.register(commands)
-    store_commands.register_export(commands, FORMATS)
+    export_commands.register_export(commands, FORMATS)
     return parser
 
 

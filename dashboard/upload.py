@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 
 import dash
 import dash_bootstrap_components as dbc
@@ -299,13 +300,20 @@ def run_import(contents: str, filename: str, programme: str | None, *, dry_run: 
     with store().begin() as session:
         report = import_file(session, data, filename, **common)
         stored = report.outcome in ("stored", "unchanged")
-        audit.record(session, user, "upload-stored" if stored else "upload-refused", (filename or "")[:200],
+        audit.record(session, user, "upload-stored" if stored else "upload-refused", report.filename[:200],
                      outcome=report.outcome, sha256=report.sha256, programme=programme or None,
                      kinds=list(report.kinds or []), counts=report.counts or {},
                      corrections_kept=[str(c) for c in report.conflicts if c.kept][:100],
                      file_values_chosen=[str(c) for c in report.conflicts if not c.kept][:100],
                      errors=len(report.errors or []), first_error=_first_error(report))
         return report
+
+
+def _digest(contents: str) -> str:
+    try:
+        return hashlib.sha256(decode(contents)).hexdigest()[:12]
+    except ValueError:
+        return "unreadable"
 
 
 def _first_error(report) -> str | None:
@@ -357,7 +365,9 @@ def commit_file(n_clicks, contents, filename, programme, checked, file_values):
     except ValueError as exc:
         refused = str(exc)
     if refused:
-        record_refusal(f"upload {(filename or '')[:100]}", reason=f"commit without a matching dry run: {refused}")
+        # the file was not read: it may hold case data, so it is named by its digest, not its name
+        record_refusal(f"upload sha256={_digest(contents)}",
+                       reason=f"commit without a matching dry run: {refused}")
         return dbc.Alert(refused, color="danger", id="upload-commit-refused"), True, dash.no_update
     chosen = [key for values in file_values or [] for key in values or [] if isinstance(key, str)]
     report = run_import(contents, filename, programme, dry_run=False, file_values=chosen)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from importers.case_rules import case_key
 from importers.people import Birth, is_pseudonym, name_words, pseudonym, recognisable
 from importers.rules import Rule, day
 from importers.table import Batch, Context, ok
@@ -88,7 +89,7 @@ class Alike(Rule):
 
     def check(self, batch: Batch, ctx: Context):
         present = [f for f in batch.layout.keyed_fields if f in batch.letters]
-        if ctx.pseudonym_key is None or not present:
+        if not present:
             return
         size = len(batch)
         codes, dates = batch.columns["reference"], batch.columns["date_identified"]
@@ -97,6 +98,7 @@ class Alike(Rule):
         names = [batch.columns[f] for f in present]
         sexes, nationalities = batch.columns["sex"], batch.columns["nationality"]
         alike: list[frozenset | None] = [None] * size
+        secret = None
         for i in range(size):
             if codes[i] is not None or submissions[i] is not None or not ok(dates[i]):
                 continue
@@ -104,9 +106,12 @@ class Alike(Rule):
             words = name_words(column[i] for column in names)
             if not recognisable(words, birth):
                 continue
+            secret = secret or case_key(batch, ctx)  # the store's pseudonym key, asked once
+            if secret is None:
+                continue
             sex = sexes[i] if ok(sexes[i]) else ""
             citizenship = nationalities[i] if ok(nationalities[i]) else ""
-            alike[i] = frozenset(pseudonym(ctx.pseudonym_key, words, Birth(written), sex, citizenship)
+            alike[i] = frozenset(pseudonym(secret, words, Birth(written), sex, citizenship)
                                  for written in writings(birth, dates[i]))
         batch.columns[ALIKE] = alike
 

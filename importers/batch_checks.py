@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from importers import submissions
-from importers.people import pseudonym_key
 from importers.rules import SumColumns
 from importers.table import Bad, Batch, Context, IndicatorRef, ProgrammeRef, ok
+from indicators import providers, pseudonyms
 from indicators.measures import MeasureError, measure
 from indicators.models import Indicator, Programme
+from indicators.settings import Settings
 
 
 def resolve_programmes(batch: Batch, ctx: Context) -> None:
@@ -84,9 +85,10 @@ def check_batch(batch: Batch, ctx: Context) -> None:
 
 
 def programmes_context(
-    session: Session, programme: str | None, today: date | None = None, secret: str | None = None
+    session: Session, programme: str | None, today: date | None = None, settings: Settings | None = None
 ) -> Context:
-    """What the checks need to know of the store; ``secret`` (the installation's) keys case pseudonyms."""
+    """What the checks need to know of the store; with ``settings``, case sheets can be read (their pseudonym
+    key, checked against the store, is fetched when one is)."""
     programmes = {
         p.code: ProgrammeRef(p.id, p.code, p.start_date, p.end_date, p.calendar)
         for p in session.execute(select(Programme)).scalars()
@@ -102,5 +104,6 @@ def programmes_context(
         indicators[ind.code.upper()] = IndicatorRef(
             ind.id, ind.code, code, tuple(ind.disaggregations or ()), ind.source_kind, sums
         )
-    key = pseudonym_key(secret) if secret else None
-    return Context(programmes, indicators, programme, today or date.today(), key)
+    keys = (lambda: pseudonyms.for_cases(session, settings)) if settings is not None else None
+    catalogue = providers.catalogue(session)
+    return Context(programmes, indicators, programme, today or date.today(), keys, catalogue)

@@ -1,9 +1,11 @@
 """The case sheets (DOMAIN §4, sensitive): ctmonitor's own Cases layout and IOM's HTCDS v2.0 spreadsheet.
 
-A case is keyed by its case code, else by its KoboToolbox/ODK submission (``importers.submissions``), else by a
-keyed pseudonym of the person's names, birth date, sex and citizenship (``importers.people``). Names are read
-only for that and dropped; phone numbers, e-mail and street addresses, document numbers and caseworkers' columns
-are never read at all. A birth date becomes an age group and is dropped.
+A case is keyed by its case code (stored as a keyed pseudonym, never as typed), else by its KoboToolbox/ODK
+submission (``importers.submissions``), else by a keyed pseudonym of the person's names, birth date, sex and
+citizenship (``importers.people``). Names are read only for that and dropped; phone numbers, e-mail and street
+addresses, document numbers and caseworkers' columns are never read at all. A birth date becomes an age group
+and is dropped. No free text is stored: the referred organisation is kept as a known provider or "Other
+provider".
 """
 
 from __future__ import annotations
@@ -94,7 +96,8 @@ def _case_columns(
             referred[1:],
             t.Text(500),
             identifying=True,
-            help="the organisation only: a caseworker's name or phone number is never kept",
+            help="a known provider (Isange One Stop Centre, UNHCR, RIB…); any other text is kept as "
+            "'Other provider', never as typed",
             width=24,
         ),
         Column(
@@ -144,8 +147,9 @@ CASES = Layout(
                  "ID", "Case", "Code du cas", "Numéro du cas"),
                 t.Text(80),
                 identifying=True,
-                help="a pseudonymous code, unique within the project, never a name; when left blank the "
-                "case is recognised on re-upload by a keyed pseudonym of its names and birth date",
+                help="a pseudonymous code with digits, unique within the project, never a name, phone number "
+                "or e-mail (stored only as a keyed pseudonym); when left blank the case is recognised on "
+                "re-upload by a keyed pseudonym of its names and birth date",
                 width=12,
             ),
             sex=("Sex", "Gender", "Sexe", "Igitsina"),

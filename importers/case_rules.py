@@ -1,5 +1,6 @@
-"""Rules of the case sheets: codes that are names, the key of a case without a code, the age group, the
-referred organisation and the destination region. Each reads what it needs of a person and drops it.
+"""Rules of the case sheets: case codes (kept as keyed pseudonyms, refused when they identify someone), the
+key of a case without a code, the age group, the referred organisation and the destination region. Each
+reads what it needs of a person and drops it.
 
 Warnings name rows and cells, never what a case sheet's cell held.
 """
@@ -8,11 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from importers.organisations import organisation
-from importers.people import Birth, is_pseudonym, looks_like_name, name_words, pseudonym, recognisable
+from importers.people import Birth, name_words, personal, pseudonym, recognisable
+from importers.report import Problem
 from importers.rules import Rule
 from importers.table import Bad, Batch, Context, ok
 from importers.values import UNPLACED
+from indicators.providers import OTHER
+from indicators.pseudonyms import KeyProblem, code_pseudonym
 from indicators.vocabulary import age_group
 
 BAD = Bad("")
@@ -29,16 +32,34 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def case_key(batch: Batch, ctx: Context) -> bytes | None:
+    """The pseudonym key, or None with the reason as the sheet's problem (said once per sheet)."""
+    try:
+        return ctx.pseudonym_key()
+    except KeyProblem as exc:
+        if not any(p.expected.startswith("case sheets cannot be stored") for p in batch.problems):
+            batch.problems.append(Problem("", "", "", f"case sheets cannot be stored: {exc}"))
+        return None
+
+
 class CaseCodes(Rule):
-    """A case code of letters and spaces only is a person's name: refused, its value never shown."""
+    """A case code is stored as its keyed pseudonym, never as typed; one that is an e-mail address, a phone
+    number or a person's name is refused, its value never shown."""
 
     def check(self, batch, ctx):
         codes = batch.columns["reference"]
+        key = None
         for i, code in enumerate(codes):
-            if ok(code) and looks_like_name(code):
-                batch.error("reference", i, code, "a pseudonymous case code with digits, such as PVR-C-014, "
-                            "not a person's name (letters and spaces only read as a name)")
+            if not ok(code):
+                continue
+            looks = personal(code)
+            if looks is not None:
+                batch.error("reference", i, code,
+                            f"a pseudonymous case code with digits, such as PVR-C-014, not {looks}")
                 codes[i] = BAD
+                continue
+            key = key or case_key(batch, ctx)
+            codes[i] = code_pseudonym(key, code) if key is not None else BAD
 
 
 class Pseudonym(Rule):
@@ -62,14 +83,15 @@ class Pseudonym(Rule):
                 continue
             birth = births[i] if isinstance(births[i], Birth) else None
             words = name_words(column[i] for column in names)
-            if ctx.pseudonym_key is not None and recognisable(words, birth):
+            secret = case_key(batch, ctx) if recognisable(words, birth) else None
+            if secret is not None:
                 sex = sexes[i] if ok(sexes[i]) else ""
                 citizenship = nationalities[i] if ok(nationalities[i]) else ""
-                key = pseudonym(ctx.pseudonym_key, words, birth, sex, citizenship)
+                key = pseudonym(secret, words, birth, sex, citizenship)
                 seen[key] += 1
                 if seen[key] > 1:  # two people alike in all that is hashed: the second is its own case
                     repeated.append(i)
-                    key = pseudonym(ctx.pseudonym_key, words, birth, sex, citizenship, occurrence=seen[key])
+                    key = pseudonym(secret, words, birth, sex, citizenship, occurrence=seen[key])
                 codes[i] = key
                 keyed += 1
             else:
@@ -142,31 +164,27 @@ class AgeGroup(Rule):
 
 
 class ReferredOrganisation(Rule):
-    """Only the organisation a case was referred to is kept (``importers.organisations``)."""
+    """A referral is kept as the known provider its text names, else as "Other provider": never as typed
+    (``indicators.providers``). The referral counts either way."""
 
     def check(self, batch, ctx):
         if "referred_to" not in batch.letters:
             return
         values = batch.columns["referred_to"]
-        dropped, trimmed = [], 0
+        other = []
         for i, value in enumerate(values):
             if not ok(value) or not value:
                 continue
-            kept, cut = organisation(value)
-            values[i] = kept
-            if kept is None:
-                dropped.append(i)
-            elif cut:
-                trimmed += 1
-        if dropped:
-            batch.warn(batch.cell("referred_to", dropped[0]),
-                       f"{_plural(len(dropped), 'cell')} naming no organisation ({_rows(batch, dropped, 'referred_to')})",
-                       "an organisation's name or a known provider (Isange One Stop Centre, UNHCR…); these cells "
-                       "are not kept, as they may name a person, and the referrals still count")
-        if trimmed:
-            batch.warn(batch.letters["referred_to"],
-                       f"{_plural(trimmed, 'organisation')} followed by names, numbers or details",
-                       "the organisation only: what follows it is not kept")
+            values[i] = ctx.providers.referred(value)
+            if values[i] == OTHER:
+                other.append(i)
+        if other:
+            batch.warn(batch.cell("referred_to", other[0]),
+                       f"{_plural(len(other), 'referral')} to no known provider "
+                       f"({_rows(batch, other, 'referred_to')})",
+                       f"a known provider (Isange One Stop Centre, UNHCR, RIB…); these are kept as "
+                       f"'{OTHER}', not as typed, as they may name a person, and they still count; an "
+                       "administrator adds providers with `ctmonitor providers add`")
 
 
 class PlacedRegion(Rule):
@@ -185,4 +203,4 @@ class PlacedRegion(Rule):
                        "Unknown destination region")
 
 
-__all__ = ["AgeGroup", "CaseCodes", "PlacedRegion", "Pseudonym", "ReferredOrganisation", "is_pseudonym"]
+__all__ = ["AgeGroup", "CaseCodes", "PlacedRegion", "Pseudonym", "ReferredOrganisation", "case_key"]

@@ -5,8 +5,9 @@ for a Total column that is only checked), ``transient`` is read, used by a rule 
 becomes an age group), ``keyed`` is read in memory only to make a case's pseudonym (a person's names) and
 dropped, ``identifier`` is a direct identifier recognised only so that it is never read, and ``ignored`` is
 a known column the monitoring does not need. An ``identifying`` column's values are never repeated in a
-problem; in case sheets every other column's are (a nationality or a status identifies no one), unless the
-value holds what looks like a phone number or an e-mail address.
+problem. In case sheets, no free-text column's values are either, nor any cell that is not what its column
+expects (an unknown country, an e-mail typed as an exploitation type): only values read as one of a closed
+list (a nationality, a status, a date) are, unless they look like a phone number or an e-mail address.
 """
 
 from __future__ import annotations
@@ -124,11 +125,13 @@ class Layout:
         return tuple(c.field for c in self.columns if c.role == KEYED)
 
     def identifying(self, field_name: str | None) -> bool:
-        """Whether a field's values may never be shown: any of a case sheet's identifying or unknown fields."""
+        """Whether a field's values may never be shown: any of a case sheet's identifying, free-text or
+        unknown fields."""
         if not self.sensitive:
             return False
         column = self._fields.get(field_name)
-        return column is None or column.identifying or column.role in (KEYED, IDENTIFIER)
+        return (column is None or column.identifying or column.role in (KEYED, IDENTIFIER)
+                or column.type.free_text)
 
 
 # Columns read but not model attributes.

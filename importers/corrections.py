@@ -162,7 +162,7 @@ def _check(session: Session, found: Layout, record, columns, given: dict, settin
     parsed = sheets.find_header(raw, (found,))
     batch = to_batch(raw, parsed)
     report = ImportReport(ok=False, outcome="dry-run", filename="correction", sha256="", size=0)
-    ctx = batch_checks.programmes_context(session, programme, secret=settings.secret_key)
+    ctx = batch_checks.programmes_context(session, programme, settings=settings)
     with session.begin_nested() as savepoint:
         session.delete(record)
         session.flush()

@@ -36,7 +36,7 @@ def has_activity(session: Session) -> bool:
 
 def load(session: Session, settings: Settings) -> ImportReport:
     """Build the demo set and store it like an upload; loading it again changes nothing (references)."""
-    ctx = programmes_context(session, None, secret=settings.secret_key)
+    ctx = programmes_context(session, None, settings=settings)
     records = build(ctx.programmes)
     batches = [
         batch_from_records(kinds.BY_KIND[kind], rows, sheet=kinds.BY_KIND[kind].title)

@@ -16,6 +16,7 @@ careful way, check first, which refuses it with its reason.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import resource
@@ -45,7 +46,8 @@ def read(data: bytes, filename: str, settings, *, isolated: bool = False, overla
         try:
             return _in_child(data, filename, settings, overlapped=True)
         except _ChildLost:
-            log.warning("the reader stopped on %s while it was being checked: checking it first", filename)
+            log.warning("the reader stopped on %s while it was being checked: checking it first",
+                        _named(data))
         try:
             return _in_child(data, filename, settings, overlapped=False)
         except _ChildLost:
@@ -101,6 +103,12 @@ def _needs_memory(settings) -> str:
             "MB); split it into smaller workbooks and upload them one by one")
 
 
+def _named(data: bytes) -> str:
+    """An upload as the logs name it: by its digest, as the import's own log line does, never by its file's
+    name (a case file's name may be a person's)."""
+    return f"upload sha256={hashlib.sha256(data).hexdigest()[:12]}"
+
+
 def _in_child(data: bytes, filename: str, settings, *, overlapped: bool):
     receiver, sender = _context.Pipe(duplex=False)
     child = _context.Process(target=_child, daemon=True, args=(
@@ -111,7 +119,7 @@ def _in_child(data: bytes, filename: str, settings, *, overlapped: bool):
     sender.close()
     try:
         if not receiver.poll(settings.read_timeout):
-            log.warning("reading %s took over %.0f s: stopped", filename, settings.read_timeout)
+            log.warning("reading %s took over %.0f s: stopped", _named(data), settings.read_timeout)
             raise safety.Refused(
                 f"the workbook took longer than {settings.read_timeout:.0f} s to read; split it into smaller "
                 "workbooks and upload them one by one"
@@ -125,7 +133,8 @@ def _in_child(data: bytes, filename: str, settings, *, overlapped: bool):
         if child.is_alive():
             child.kill()
         child.join(5)
-        log.info("read %s in a child process: %.2f s, exit %s", filename, time.monotonic() - started, child.exitcode)
+        log.info("read %s in a child process: %.2f s, exit %s", _named(data), time.monotonic() - started,
+                 child.exitcode)
     if outcome == "ok":
         return payload
     if outcome == "refused":
@@ -134,7 +143,7 @@ def _in_child(data: bytes, filename: str, settings, *, overlapped: bool):
         raise _ChildLost()
     if outcome == "memory":
         raise safety.Refused(_needs_memory(settings))
-    log.error("reading %s failed in the child process: %s", filename, payload)
+    log.error("reading %s failed in the child process: %s", _named(data), payload)
     raise safety.Refused("the file could not be read: an unexpected problem occurred (reported to the administrator)")
 
 

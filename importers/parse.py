@@ -4,7 +4,8 @@ Skipped without a word: blank rows, rows holding only a row number (HTCDS number
 the label row under a header. Skipped with a warning: a trailing Total row (and the notes under it).
 Left out with a count: a KoboToolbox/ODK submission an edit later in the same export replaces.
 Converted column by column with one cache per column, since districts, groups and dates repeat.
-Identifier columns are never read; in case sheets no identifying value is ever repeated in a problem.
+Identifier columns are never read; in case sheets no value is repeated in a problem unless it was read as one
+of a closed list (a header's or a cell's text that is not one is never shown).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from operator import itemgetter
 from importers import submissions
 from importers.matching import key
 from importers.preview import understood_values
+from importers.report import HIDDEN
 from importers.sheets import Header, RawSheet
 from importers.table import Bad, Batch, column_letters
 from importers.values import Invalid, Text
@@ -76,7 +78,7 @@ def _header_warnings(batch: Batch, sheet: RawSheet, header: Header) -> None:
     for position, text in header.unknown:
         batch.warn(
             f"{column_letters(sheet.left + position)}{row_number}",
-            text,
+            HIDDEN if header.layout.sensitive else text,  # a case sheet's header cell may be written over
             f"a column of the {header.layout.title} sheet; this column is ignored",
         )
     for position, text, column in header.duplicates:
@@ -117,7 +119,7 @@ def _data_rows(
             label = row[position]
             batch.warn(
                 f"{column_letters(sheet.left + position)}{numbers[index]}",
-                label.strip(),
+                HIDDEN if batch.layout.sensitive else label.strip(),
                 "activity rows only; this Total row is skipped",
             )
             after = kept[index + 1 :]
@@ -175,13 +177,17 @@ def _convert(batch: Batch, column, raw) -> list:
     else:
         out, table = _convert_distinct(parse, default, raw)
         if not batch.layout.identifying(column.field):
-            batch.understood[column.field] = understood_values(table, column.type)
+            batch.understood[column.field] = understood_values(table, column.type, batch.layout.sensitive)
     if any(result.__class__ is Bad for result in table.values()):
         letter = batch.letters[column.field]
         for index, result in enumerate(out):
             if result.__class__ is Bad:
                 value = raw[index]
-                shown = "" if _blank(value) else batch.shown(value, column.field)
+                # a case sheet's cell that is not what its column expects may hold anything: never shown
+                if _blank(value):
+                    shown = ""
+                else:
+                    shown = HIDDEN if batch.layout.sensitive else batch.shown(value, column.field)
                 batch.sheet_error(f"{letter}{batch.rows[index]}", shown, result.expected)
     return out
 

@@ -7,10 +7,12 @@ approximate year (``~2005``, ``ca. 2005``, ``2005?``), a decade (``1990s``), an 
 (an age: the span that gives that age on the date identified), so the age group is Child or Adult only
 where the whole span agrees, and Unknown otherwise. Nothing written in the cell refuses the workbook.
 
-The pseudonym is HMAC-SHA256, keyed with a key derived from the installation's secret, over the person's
-name words (lower case, accents dropped, sorted, so the order of first and second name does not matter),
-the birth date as written (normalised), sex and citizenship. It is computed in memory while the sheet is
-read and stored in place of those fields; without the secret it cannot be recomputed from a guess.
+The pseudonym is HMAC-SHA256, keyed with the installation's pseudonym key (``indicators.pseudonyms``, never
+the session secret), over the person's name words (lower case, accents dropped, sorted, so the order of
+first and second name does not matter), the birth date as written (normalised), sex and citizenship. It is
+computed in memory while the sheet is read and stored in place of those fields; without the key it cannot
+be recomputed from a guess. A case code is stored as a keyed pseudonym too; a code that is an e-mail
+address, a phone number or a person's name is refused (``personal``).
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from importers.matching import key
 from importers.values import Choice, Date, Invalid, ValueType, display
 
 PSEUDONYM_PREFIX = "person:"
-_KEY_LABEL = b"ctmonitor case pseudonym v1"
 
 # -- birth dates ---------------------------------------------------------------------------------------------
 
@@ -213,17 +214,19 @@ class AgeGroupValue(Choice):
             return "Child" if int(match.group(1)) <= 18 else "Unknown"
         raise Invalid(self._with_hint(text))
 
+    def listed(self, text: str) -> bool:
+        try:
+            self.parse(text)  # a name of the list or a band of numbers: nothing else is read
+        except Invalid:
+            return False
+        return True
+
 
 # -- the pseudonym -------------------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W_]+")
 # Titles written before a name are not part of it ("Mrs Uwase" and "Uwase" are the same person).
 _TITLES = frozenset(key(w) for w in ("mr", "mrs", "ms", "miss", "mme", "mlle", "madame", "monsieur", "dr"))
-
-
-def pseudonym_key(secret: str) -> bytes:
-    """The key the pseudonyms are made with: derived from the installation's secret, for this use only."""
-    return hmac.new(secret.encode(), _KEY_LABEL, hashlib.sha256).digest()
 
 
 def name_words(names) -> list[str]:
@@ -255,9 +258,39 @@ def is_pseudonym(reference) -> bool:
     return isinstance(reference, str) and reference.startswith(PSEUDONYM_PREFIX)
 
 
-_NAME_LIKE = re.compile(r"[^\W\d_]+(?:[\s'’.\-]+[^\W\d_]+)*\.?")
+_NAME_LIKE = re.compile(r"[^\W\d_]+(?:[\s'’.,\-]+[^\W\d_]+)*\.?")
+# A year or a date written beside a name ("Aline Uwase 2019", "Uwase A. (12/03/2019)").
+_DATED = re.compile(r"\(?\b(?:\d{1,2}[/.\-]\d{1,2}[/.\-])?(?:19|20)\d{2}\b\)?")
+_EMAIL = re.compile(r"\S@\S")
+_DIGIT_RUN = re.compile(r"\+?\(?\d[\d\s().\-]*\d")
+_YEAR_FIRST = re.compile(r"(?:19|20)\d{2}-\d+")
 
 
 def looks_like_name(code: str) -> bool:
-    """A case code of letters and spaces only (``Aline Niyonsaba``, ``Jean-Bosco``) is a name, not a code."""
-    return bool(_NAME_LIKE.fullmatch(code.strip()))
+    """Letters and spaces only (``Aline Niyonsaba``, ``Jean-Bosco``), with or without a year or a date
+    (``Aline Uwase 2019``): a name, not a code."""
+    return bool(_NAME_LIKE.fullmatch(_DATED.sub(" ", code).strip(" ,;-–")))
+
+
+def looks_like_phone(text: str) -> bool:
+    """Nine digits or more in a run (spaces, dots, dashes or brackets between them), or eight after a ``+``;
+    a year followed by a serial (``2019-000123``) is a code."""
+    for run in _DIGIT_RUN.findall(text):
+        digits = sum(c.isdigit() for c in run)
+        if run.startswith("+") and digits >= 8:
+            return True
+        if digits >= 9 and not _YEAR_FIRST.fullmatch(run):
+            return True
+    return False
+
+
+def personal(code: str) -> str | None:
+    """What a case code looks like when it identifies someone ("an e-mail address", "a phone number", "a
+    person's name"), or None for a pseudonymous code."""
+    if _EMAIL.search(code):
+        return "an e-mail address"
+    if looks_like_phone(code):
+        return "a phone number"
+    if looks_like_name(code):
+        return "a person's name"
+    return None

@@ -6,7 +6,8 @@ sheets, links reaching outside the workbook) → calamine or csv (both in a chil
 is an error) → typed batches → per-row rules → checks across the file and against the store
 → one ``Upload`` row and the bulk writes. The caller owns the transaction. A refused file adds only its
 ``Upload`` row (outcome ``refused``, with its problems); a dry run adds nothing. The file itself is kept
-under ``upload_dir/<sha256><ext>`` unless it holds case data, which is never kept.
+under ``upload_dir/<sha256><ext>`` unless it holds case data, which is never kept nor named: such an upload
+is "case sheet, <date>" in its report, its ``Upload`` row, the logs and the audit trail.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import tempfile
 import threading
 import traceback
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -31,7 +33,7 @@ from importers.parse import to_batch
 from importers.preview import sheet_preview
 from importers.report import HIDDEN, ImportReport, Problem, SheetNote, empty_counts
 from importers.table import Batch, Context
-from indicators import signoff
+from indicators import pseudonyms, signoff
 from indicators.db import lock_for_writing
 from indicators.models import Upload
 from indicators.settings import Settings
@@ -103,7 +105,7 @@ def import_file(
         ok=False, outcome="refused", filename=name, sha256=hashlib.sha256(data).hexdigest(), size=len(data)
     )
     code = programme.strip().upper() if programme and programme.strip() else None
-    ctx = batch_checks.programmes_context(session, code, secret=settings.secret_key)
+    ctx = batch_checks.programmes_context(session, code, settings=settings)
     sensitive = False
     try:
         if code is not None and code not in ctx.programmes:
@@ -111,7 +113,7 @@ def import_file(
         progress(0.02, "checking the file")
         fmt, raw_sheets = isolation.read(data, name, settings, isolated=isolated, overlapped=overlapped)
         progress(0.1, "reading the workbook")
-        batches, sensitive = _read_sheets(raw_sheets, report, progress, fmt.formulas)
+        batches, sensitive = _read_sheets(raw_sheets, report, progress, fmt.formulas, csv=fmt.kind == "csv")
         if not dry_run:
             lock_for_writing(session)  # the file is read: from here on, one import at a time
         plans = _prepare(session, report, ctx, batches, progress, file_values)
@@ -124,7 +126,8 @@ def import_file(
     except Exception as exc:  # noqa: BLE001 — a file that trips the reader: one line, never a traceback
         # Only the exception's type and place are logged: its message could quote a cell of a case sheet.
         frame = traceback.extract_tb(exc.__traceback__)[-1]
-        log.error("import of %s failed: %s at %s:%s", name, type(exc).__name__, frame.filename, frame.lineno)
+        log.error("import of %s failed: %s at %s:%s", report.filename, type(exc).__name__, frame.filename,
+                  frame.lineno)
         report.errors = [
             Problem(
                 "",
@@ -242,9 +245,10 @@ def _silent(fraction: float, message: str) -> None:
     pass
 
 
-def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=()) -> tuple[list[Batch], bool]:
+def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=(), csv: bool = False
+                 ) -> tuple[list[Batch], bool]:
     batches: list[Batch] = []
-    sensitive = False
+    sensitive, case_sheets = False, 0
     for number, raw in enumerate(raw_sheets, start=1):
         progress(0.1 + 0.3 * number / max(len(raw_sheets), 1), f"reading sheet {raw.name}")
         reason = sheets.ignored_reason(raw)
@@ -255,12 +259,19 @@ def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=(
                 sensitive = sensitive or _mentions_case_data(raw)
         else:
             header = None
+        if sensitive and not report.case_data:
+            _holds_case_data(report)
         if header is None:
             report.sheets.append(SheetNote(raw.name, None, reason))
             continue
+        named = raw.name
+        if header.layout.sensitive:
+            sensitive = True
+            _holds_case_data(report)
+            case_sheets += 1
+            raw.name = _case_sheet_name(case_sheets)
         batch = to_batch(raw, header)
-        sensitive = sensitive or header.layout.sensitive
-        report.errors.extend(_unsaved_formulas(raw, header, unsaved, sensitive))
+        report.errors.extend(_unsaved_formulas(raw, header, unsaved, sensitive, named))
         notes = [f"{len(batch)} row{'s' if len(batch) != 1 else ''}, header in row {batch.header_row}"]
         if header.layout.variant == "htcds":
             notes.append("IOM HTCDS v2.0 layout")
@@ -283,6 +294,8 @@ def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=(
                          f"export replaces {'them' if several else 'it'}")
         if header.known_unused:
             notes.append(f"{header.known_unused} HTCDS fields not needed for monitoring left unread")
+        if header.layout.sensitive and not csv:
+            notes.append(f"sheet {number} of the workbook, its tab's name kept nowhere")
         report.sheets.append(SheetNote(raw.name, header.layout.kind, "; ".join(notes), len(batch),
                                        sheet_preview(raw, header, batch)))
         batches.append(batch)
@@ -295,16 +308,28 @@ def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=(
     return batches, sensitive
 
 
-def _unsaved_formulas(raw, header, unsaved, sensitive: bool) -> list[Problem]:
-    """Formulas without a saved result in the columns read below the header: calamine sees an empty cell
-    there, which must never become a blank value silently."""
+def _case_sheet_name(count: int) -> str:
+    """What a case sheet is called in problems, provenance and notes: never its tab's name (a tab may be named
+    after a person), nor a CSV file's name."""
+    return "cases" if count == 1 else f"cases {count}"
+
+
+def _holds_case_data(report: ImportReport) -> None:
+    """From here on the upload is "case sheet, <date>" in its report, the store, the logs, the audit trail."""
+    report.case_data = True
+    report.filename = pseudonyms.case_upload_name(date.today())
+
+
+def _unsaved_formulas(raw, header, unsaved, sensitive: bool, named: str) -> list[Problem]:
+    """Formulas without a saved result in the columns read below the header (of the workbook's sheet
+    ``named``): calamine sees an empty cell there, which must never become a blank value silently."""
     columns = set(header.letters.values())
     header_row = raw.top + header.row + 1  # 1-based, as cells are named
     problems = [Problem(raw.name, cell.cell, HIDDEN if sensitive else "=" + cell.formula[:200],
                         "a value: the formula has no saved result (the workbook was written by a program that "
                         "does not calculate); open it in Excel or LibreOffice, save it, and upload it again")
                 for cell in unsaved
-                if cell.sheet == raw.name and cell.column in columns and cell.row > header_row]
+                if cell.sheet == named and cell.column in columns and cell.row > header_row]
     return sorted(problems, key=_position)
 
 
@@ -354,6 +379,8 @@ def _finish(
         progress(1.0, "dry run finished")
         _log(report)
         return report
+    if report.ok and ctx.key_used is not None and any(b.layout.sensitive for b in batches):
+        pseudonyms.remember(session, ctx.key_used)  # the store's cases are made with this key from now on
     upload = Upload(
         filename=report.filename,
         sha256=report.sha256,
@@ -366,7 +393,7 @@ def _finish(
         warnings=report.stored_problems(report.warnings),
         errors=report.stored_problems(report.errors),
     )
-    if report.ok and not sensitive and content is not None:
+    if report.ok and not sensitive and not report.case_data and content is not None:
         upload.kept_path = _keep_copy(settings, report, *content)
     progress(0.7, "storing")
     writing.write(session, plans if report.ok else {}, upload, progress)

@@ -17,7 +17,7 @@ from importers.kinds import BY_KIND
 from importers.matching import key
 from importers.sheets import Header, RawSheet
 from importers.table import Bad, Batch, column_letters
-from importers.values import Text
+from importers.values import UNPLACED, Text
 
 PREVIEW_ROWS = 20
 MAPPINGS_SHOWN = 40
@@ -43,6 +43,8 @@ def shown_value(value) -> str:
         return ""
     if value.__class__ is Bad:
         return "✗ not understood"
+    if isinstance(value, str) and value == UNPLACED:
+        return "Unknown (not recognised)"
     if hasattr(value, "code") and not isinstance(value, str):  # a programme
         return value.code
     if isinstance(value, datetime):
@@ -110,9 +112,11 @@ def sheet_preview(raw: RawSheet, header: Header, batch: Batch) -> SheetPreview:
                         batch.rows[:shown_rows], headers, values, more)
 
 
-def understood_values(table: dict, type_) -> list[tuple[str, object]]:
+def understood_values(table: dict, type_, sensitive: bool = False) -> list[tuple[str, object]]:
     """(text as typed, value understood) for the distinct cells of a column that were read as something other
-    than what was typed: a synonym, a spelling, a date written as text. Numbers typed as text are left out."""
+    than what was typed: a synonym, a spelling, a date written as text. Numbers typed as text are left out;
+    in a case sheet (``sensitive``), so is any text that is not wholly a value of the column's closed list
+    ("Burundi, Aline Uwase" is read as Burundi, but never shown)."""
     if type_.__class__ is Text:
         return []
     out = []
@@ -122,6 +126,8 @@ def understood_values(table: dict, type_) -> list[tuple[str, object]]:
             continue
         typed = raw.strip()
         if isinstance(parsed, (int, float)) and not isinstance(parsed, bool):
+            continue
+        if sensitive and not type_.listed(typed):
             continue
         if key(typed) != key(shown_value(parsed)):  # a date typed as text is always noted: day first
             out.append((typed, parsed))

@@ -127,6 +127,9 @@ class ImportReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     upload_id: int | None = None
     conflicts: list[Conflict] = field(default_factory=list)
+    # The file holds case data (a case sheet, or a sheet headed with a case sheet's identifying columns): it
+    # is then named "case sheet, <date>" wherever it is stored, listed or logged, never by its file's name.
+    case_data: bool = False
 
     def as_text(self, limit: int = 200) -> str:
         """The report as the command line prints it, in the language of the moment: outcome, sheets, counts,

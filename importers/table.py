@@ -9,12 +9,15 @@ batches directly from typed values and goes through the same checks and storing 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from importers.report import HIDDEN, Problem
 from importers.values import display
+from indicators.providers import SHIPPED_CATALOGUE, Catalogue
+from indicators.pseudonyms import KeyProblem
 
 if TYPE_CHECKING:
     from importers.kinds import Layout
@@ -122,11 +125,32 @@ class IndicatorRef:
 
 @dataclass
 class Context:
-    """What the checks know beyond the sheet: programmes, indicators, the project named, today, and the key
-    of case pseudonyms (None: cases without a code are not recognised across uploads)."""
+    """What the checks know beyond the sheet: programmes, indicators, the project named, today, the known
+    service providers, and how to get the key of case pseudonyms (``keys``, asked only when a case sheet is
+    read: ``indicators.pseudonyms.for_cases``, which raises ``KeyProblem`` for a missing or other key)."""
 
     programmes: dict[str, ProgrammeRef]
     indicators: dict[str, IndicatorRef]
     programme: str | None
     today: date
-    pseudonym_key: bytes | None = None
+    keys: Callable[[], bytes] | None = None
+    providers: Catalogue = SHIPPED_CATALOGUE
+    _key: bytes | KeyProblem | None = field(default=None, repr=False)
+
+    def pseudonym_key(self) -> bytes:
+        """The key case pseudonyms are made with (``KeyProblem`` when there is none to use), asked once."""
+        if self._key is None:
+            try:
+                if self.keys is None:
+                    raise KeyProblem("case sheets cannot be read here: no pseudonym key was given")
+                self._key = self.keys()
+            except KeyProblem as problem:
+                self._key = problem
+        if isinstance(self._key, KeyProblem):
+            raise self._key
+        return self._key
+
+    @property
+    def key_used(self) -> bytes | None:
+        """The key, if a case sheet asked for it and it could be used."""
+        return self._key if isinstance(self._key, bytes) else None

@@ -29,9 +29,15 @@ class Invalid(Exception):
 class ValueType:
     expected = N_("a value")
     choices: tuple[str, ...] = ()  # offered as a drop-down list in templates
+    free_text = False  # a case sheet never shows such a column's values (``Layout.identifying``)
 
     def parse(self, value):
         raise NotImplementedError
+
+    def listed(self, text: str) -> bool:
+        """Whether the whole text is a value of a closed list (a name or synonym, a date): only such text of a
+        case sheet is ever repeated (in the dry run's notes of what was read through a synonym)."""
+        return False
 
 
 def display(value) -> str:
@@ -51,6 +57,8 @@ def display(value) -> str:
 
 
 class Text(ValueType):
+    free_text = True
+
     def __init__(self, max_length: int = 2000):
         self.max_length = max_length
         self.expected = Message(N_("text of at most {count} characters"), count=max_length)
@@ -162,6 +170,13 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 class Date(ValueType):
     expected = N_("a date (dd/mm/yyyy)")
 
+    def listed(self, text: str) -> bool:
+        try:
+            self.parse(text)  # every form read is a date and nothing else
+        except Invalid:
+            return False
+        return True
+
     def parse(self, value):
         cls = value.__class__
         if cls is date:
@@ -224,6 +239,9 @@ class Choice(ValueType):
         hint = self.vocabulary.suggest(text) if self.suggest else None
         return Message(N_("{expected} (did you mean {hint}?)"), expected=self.expected, hint=hint) if hint else self.expected
 
+    def listed(self, text: str) -> bool:
+        return self.vocabulary.lookup(text) is not None
+
 
 class Choices(Choice):
     """Several values of a closed list in one cell, separated by ``;`` (or ``,``); stored as a list.
@@ -246,14 +264,18 @@ class Choices(Choice):
             if not part:
                 continue
             values = self._read(part)
-            if values is None:
+            if values is None:  # the part is not quoted: it may be anything typed into a case sheet
                 hint = self.vocabulary.suggest(part)
                 raise Invalid(
-                    Message(N_("{expected}; '{part}' is not one (did you mean {hint}?)"), expected=self.expected,
-                            part=part, hint=hint) if hint else
-                    Message(N_("{expected}; '{part}' is not one"), expected=self.expected, part=part))
+                    Message(N_("{expected}; a part of the cell is not one (did you mean {hint}?)"),
+                            expected=self.expected, hint=hint) if hint else
+                    Message(N_("{expected}; a part of the cell is not one"), expected=self.expected))
             found.extend(v for v in values if v not in found)
         return found
+
+    def listed(self, text: str) -> bool:
+        parts = [part for part in self.SEPARATORS.split(text.strip()) if part]
+        return bool(parts) and all(self.vocabulary.lookup(part) is not None for part in parts)
 
     def _read(self, part: str) -> list[str] | None:
         lookup = self.vocabulary.lookup
@@ -296,6 +318,9 @@ class Nationality(ValueType):
                           if hint else self.expected)
         return found
 
+    def listed(self, text: str) -> bool:
+        return countries.nationality(text) is not None
+
 
 class Region(ValueType):
     """A destination region, or a country or corridor city turned into its region."""
@@ -315,6 +340,10 @@ class Region(ValueType):
             raise Invalid(self.expected)
         return found
 
+    def listed(self, text: str) -> bool:
+        return matching.REGIONS.lookup(text) is not None or countries.country(text) is not None or \
+            matching.key(text) in countries.CITIES
+
 
 def region(text: str) -> str | None:
     """``Middle East``, ``Oman``, ``Riyadh``, ``Kampala, Uganda`` → their destination region; None if unknown."""
@@ -329,6 +358,8 @@ def region(text: str) -> str | None:
 
 class Code(ValueType):
     """A short code typed by hand (project, indicator, period): trimmed and upper-cased."""
+
+    free_text = True  # until it is found among the known codes, it may hold anything
 
     def __init__(self, expected: str, max_length: int = 30):
         self.expected = expected

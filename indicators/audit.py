@@ -55,6 +55,8 @@ ACTIONS = {
     "indicator-edited": N_("Indicator edited"),
     "record-corrected": N_("Record corrected"),
     "result-entered": N_("Result entered"),
+    "provider-added": N_("Provider added"),
+    "pseudonym-key-adopted": N_("Pseudonym key adopted"),
     "cases-merged": N_("Cases merged"),
 }
 

@@ -1,5 +1,5 @@
-"""Store commands: ``init``, ``programmes``, ``users``, ``narrative``, ``signoff`` and ``export`` (``reopen``,
-``changes`` and ``export --as-sent`` in ``indicators.cli_versions``).
+"""Store commands: ``init``, ``programmes``, ``users``, ``narrative`` and ``signoff`` (``export`` in
+``indicators.cli_export``; ``reopen``, ``changes`` and ``export --as-sent`` in ``indicators.cli_versions``).
 
 The report formats are given by the command line's entry (``app``), which composes every package's
 commands: this package writes no file format itself.
@@ -15,13 +15,16 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from indicators import audit
+from indicators.cli_export import unavailable
 from indicators.db import Store
 from indicators.models import Indicator, Programme, User
 from indicators.settings import Settings
 
 
-def register(commands, formats) -> None:
-    """The store commands; ``formats`` (key -> format, as ``exports.formats.FORMATS``) for ``signoff``."""
+def register(commands, formats, upkeep=()) -> None:
+    """The store commands; ``formats`` (key -> format, as ``exports.formats.FORMATS``) for ``signoff``;
+    ``upkeep``: what ``init`` runs on the store after its migrations, each ``step(session) -> lines to print``
+    (a store an earlier ctmonitor wrote, tidied by the package that knows how)."""
     init = commands.add_parser("init", help="create or migrate the store and load the programme definitions",
                                description="Create or migrate the store, then load every programme definition "
                                            "file (programmes/*.yaml). Safe to run again: it only applies changes. "
@@ -29,7 +32,7 @@ def register(commands, formats) -> None:
                                            "differs from them (each difference is listed), unless --from-file.")
     init.add_argument("--from-file", action="store_true",
                       help="take every value from the programme files, even where it was edited in the browser")
-    init.set_defaults(handler=cmd_init, formats=formats)
+    init.set_defaults(handler=cmd_init, formats=formats, upkeep=tuple(upkeep))
 
     listing = commands.add_parser("programmes", help="list the programmes; `programmes export` writes one's file",
                                   description="List the programmes with donor, period and indicators.")
@@ -126,37 +129,20 @@ def register(commands, formats) -> None:
     sign.set_defaults(handler=cmd_signoff, formats=formats)
 
 
-def register_export(commands, formats) -> None:
-    """The ``export`` command, writing a report in one of ``formats``."""
-    export = commands.add_parser(
-        "export", help="write a programme's quarterly report",
-        description="Write a programme's report for one quarter. Formats: "
-                    + "; ".join(f"{f.key}: {f.label}" for f in formats.values())
-                    + ". The default format is the programme's own (report_format in its definition file: "
-                    "KEC iptt, PVR ppr). The IATI file is public: counts of fewer than CTMONITOR_SMALL_CELL (5) "
-                    "victims are withheld there; the workbooks keep exact figures and say so on their cover.")
-    export.add_argument("--programme", required=True, metavar="CODE", help="KEC, PVR, GIFT, ...")
-    export.add_argument("--period", metavar="PERIOD",
-                        help="the report quarter, e.g. FY2019Q3 or 2012Q1 (every format but pirs)")
-    export.add_argument("--format", choices=sorted(formats), help="default: the programme's own")
-    export.add_argument("--as-sent", action="store_true",
-                        help="the report of a signed-off quarter as it was sent, byte for byte (the latest version "
-                             "kept, or --version N)")
-    export.add_argument("--version", type=int, metavar="N", help="with --as-sent: the version kept at the Nth "
-                                                                 "sign-off of the quarter")
-    export.add_argument("--datapackage", action="store_true",
-                        help="with --format csv: also write datapackage.json beside the file (a Frictionless Data "
-                             "Package describing its columns and types)")
-    export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
-    export.set_defaults(handler=cmd_export, formats=formats)
-
-
 def cmd_init(args, settings: Settings) -> int:
-    from indicators import aggregates, definitions, migrate  # Alembic and the YAML reader: for init alone
+    # Alembic and the YAML reader: for init alone
+    from indicators import aggregates, definitions, migrate, pseudonyms
 
     store = Store(settings)
     try:
         migrate.upgrade(store.engine)
+        with store.begin() as session:
+            tidied = pseudonyms.adopt(session, settings, audit.command_line_user())
+            for step in args.upkeep:
+                tidied += step(session)
+            redacted = pseudonyms.compact_if_redacted(session, tidied)
+        if redacted:
+            pseudonyms.compact(store.engine)
         with store.begin() as session:
             differences: list[str] = []
             codes = definitions.load_directory(session, settings.programmes_dir, formats=set(args.formats),
@@ -166,9 +152,14 @@ def cmd_init(args, settings: Settings) -> int:
     except definitions.DefinitionError as exc:
         print(f"ctmonitor init: {exc}", file=sys.stderr)
         return 1
+    except pseudonyms.KeyProblem as exc:
+        print(f"ctmonitor init: {exc}", file=sys.stderr)
+        return 2
     finally:
         store.dispose()
     print(f"Store ready ({_describe(settings.database_url)}); programmes loaded: {', '.join(codes)}")
+    for line in tidied:
+        print(line)
     if differences:
         print(f"{len(differences)} value(s) in the programme files differ from what was edited in the browser:")
         print("\n".join(f"  {line}" for line in differences))
@@ -398,7 +389,7 @@ def cmd_signoff(args, settings: Settings) -> int:
                       "signs a quarter off", file=sys.stderr)
                 return 1
             try:
-                why = _unavailable(session, code, args.formats, args.format)
+                why = unavailable(session, code, args.formats, args.format)
                 if why:
                     print(f"ctmonitor signoff: {why}", file=sys.stderr)
                     return 2
@@ -429,62 +420,6 @@ def cmd_signoff(args, settings: Settings) -> int:
         store.dispose()
     print(summary)
     return 0
-
-
-def cmd_export(args, settings: Settings) -> int:
-    from indicators.figures import FiguresError
-    from indicators.reporting import report_file
-
-    if args.as_sent or args.version is not None:
-        from indicators.cli_versions import export_as_sent
-
-        return export_as_sent(args, settings)
-    code = args.programme.strip().upper()
-    chosen = args.formats.get(args.format) if args.format else None
-    if not args.period and getattr(chosen, "scope", "quarter") != "programme":
-        print("ctmonitor export: --period is needed (the report quarter, e.g. FY2019Q3); only --format pirs is "
-              "made without one", file=sys.stderr)
-        return 2
-    if args.datapackage and args.format != "csv":
-        print("ctmonitor export: --datapackage describes a CSV file: add --format csv", file=sys.stderr)
-        return 2
-    store = Store(settings)
-    package = None
-    try:
-        with store.begin() as session:
-            why = _unavailable(session, code, args.formats, args.format)
-            if why:
-                print(f"ctmonitor export: {why}", file=sys.stderr)
-                return 2
-            data, fmt = report_file(session, code, args.period, args.formats, args.format,
-                                    small_cell=settings.small_cell, prepared_by=audit.command_line_user())
-            if args.datapackage:
-                from indicators.reporting import report_for
-
-                package = args.formats["csv"].describe(report_for(session, code, args.period), args.output.name)
-            audit.record(session, audit.command_line_user(), "report-downloaded", f"{code} {args.period or fmt}",
-                         format=fmt, file=args.output.name, via="command line")
-    except FiguresError as exc:
-        print(f"ctmonitor export: {exc}", file=sys.stderr)
-        return 2
-    finally:
-        store.dispose()
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_bytes(data)
-    print(f"Wrote {args.output} ({fmt}, {len(data):,} bytes)")
-    if package is not None:
-        described = args.output.with_name("datapackage.json")
-        described.write_bytes(package)
-        print(f"Wrote {described} (its columns and types, as a Frictionless Data Package)")
-    return 0
-
-
-def _unavailable(session, code: str, formats, key: str | None) -> str | None:
-    """Why this machine cannot write the format asked for (by default the programme's own), or None."""
-    from indicators.figures import load_programme
-
-    fmt = formats.get(key or load_programme(session, code).report_format)
-    return fmt.unavailable() if fmt is not None and hasattr(fmt, "unavailable") else None
 
 
 def _login_name() -> str:

@@ -18,7 +18,7 @@ DEFAULT_UPLOAD_LIMIT = 20 * 1024 * 1024
 @dataclass(frozen=True)
 class Settings:
     database_url: str
-    secret_key: str
+    secret_key: str  # signs sessions (and dry-run tokens) only
     data_dir: Path
     upload_dir: Path
     programmes_dir: Path = REPO_ROOT / "programmes"
@@ -45,6 +45,9 @@ class Settings:
     token_max_days: int = 365
     # Roles that must sign in with a second step (a TOTP code from an authenticator app), e.g. admin, manager.
     require_totp: tuple[str, ...] = ()
+    # The key of case pseudonyms (CTMONITOR_PSEUDONYM_KEY); None: the one kept in <data dir>/pseudonym_key,
+    # made on first use (``indicators.pseudonyms``). Never derived from ``secret_key``.
+    pseudonym_key: str | None = None
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -53,6 +56,7 @@ class Settings:
         data_dir = Path(env.get("CTMONITOR_DATA_DIR") or Path.cwd() / "data").resolve()
         database_url = env.get("CTMONITOR_DATABASE_URL") or f"sqlite:///{data_dir / 'ctmonitor.sqlite'}"
         secret_key = env.get("CTMONITOR_SECRET_KEY") or _kept_secret(data_dir)
+        pseudonym_key = (env.get("CTMONITOR_PSEUDONYM_KEY") or "").strip() or None
         upload_dir = Path(env.get("CTMONITOR_UPLOAD_DIR") or data_dir / "uploads").resolve()
         limit = env.get("CTMONITOR_UPLOAD_LIMIT_MB")
         upload_limit = int(float(limit) * 1024 * 1024) if limit else DEFAULT_UPLOAD_LIMIT
@@ -87,6 +91,7 @@ class Settings:
             upload_limit=upload_limit,
             secure_cookies=secure_cookies,
             small_cell=small_cell,
+            pseudonym_key=pseudonym_key,
             **optional,
         )
 

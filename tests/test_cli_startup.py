@@ -51,6 +51,7 @@ def folder(tmp_path_factory):
     (["template", "meetings", "-o", "{folder}/meetings.xlsx"], "Wrote"),
     (["users", "add", "claudine", "--role", "officer"], "User claudine added"),
     (["narrative", "show", "--programme", "KEC", "--period", "FY2020Q1"], "KEC"),
+    (["providers", "list"], "Isange One Stop Centre"),
 ], ids=lambda v: v[0] if isinstance(v, list) else None)
 def test_commands_start_without_the_dashboard(folder, args, says):
     done, imported = run(folder, *(a.replace("{folder}", str(folder)) for a in args))
@@ -72,7 +73,8 @@ def test_serve_still_builds_the_dashboard(tmp_path):
     assert done.stdout.strip() == "['dash', 'dashboard.indicator', 'plotly']"
 
 
-@pytest.mark.parametrize("args", [("programmes",), ("users", "list"), ("users", "add", "amina", "--role", "officer")])
+@pytest.mark.parametrize("args", [("programmes",), ("users", "list"),
+                                  ("users", "add", "amina", "--role", "officer"), ("providers", "list")])
 def test_a_store_command_before_init_says_to_run_init_in_one_line(tmp_path, args):
     done, _ = run(tmp_path, *args)
     assert done.returncode == 2

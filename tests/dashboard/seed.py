@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from importers.report import Problem
-from indicators import periods
+from indicators import periods, pseudonyms
 from indicators.models import (
     Awareness,
     Case,
@@ -27,7 +27,15 @@ from indicators.vocabulary import CAMPS, DISTRICTS, TARGET_GROUPS
 
 
 def seed(session: Session, settings=None) -> None:
+    """The records; with ``settings``, the cases as the importer keeps them: their codes as keyed pseudonyms
+    under the store's pseudonym key, whose fingerprint the store keeps."""
+    key = pseudonyms.for_cases(session, settings) if settings is not None else None
     build(session)
+    if key is not None:
+        for case in session.scalars(select(Case)):
+            case.reference = pseudonyms.code_pseudonym(key, case.reference)
+        pseudonyms.remember(session, key)
+        session.flush()
 
 
 def refresh_sums(session: Session) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from indicators.models import AuditEvent, Case, CaseMerge, Programme
 from indicators.periods import quarter_of
 from indicators.settings import Settings
 from tests.importers.htcds_filled import PLAIN, fill
-from tests.importers.test_possible_duplicates import _pairs, _people, _upload
+from tests.importers.test_possible_duplicates import _pairs, _people, _upload, code
 
 
 def _victims(session, quarter: str = "FY2019Q4") -> int:
@@ -49,7 +50,8 @@ def test_the_newer_case_is_folded_into_the_older_and_counted_once(db, settings):
     assert (event.username, event.action, event.detail["reason"]) == ("claire", "cases-merged", "same girl, DOB found")
     assert event.target == f"PVR case #{pair.older.case} ← case #{pair.newer.case}"
     assert event.detail["kept"]["row"] == pair.older.row and event.detail["dropped"]["row"] == pair.newer.row
-    assert event.detail["dropped"]["file"] == "cases (2).xlsx" and event.detail["taken"] == ["age group"]
+    assert event.detail["dropped"]["file"] == f"case sheet, {date.today().isoformat()}"  # never a file's name
+    assert event.detail["taken"] == ["age group"]
     # the sheet uploaded again: its row of the merged-away case updates the case kept, once
     again = _upload(db, settings, later, "cases (2).xlsx")
     assert again.counts["cases"] == {"new": 0, "updated": 1, "unchanged": 4, "skipped": 0}
@@ -72,12 +74,12 @@ def test_a_workbook_holding_both_rows_counts_the_merged_person_once(db, settings
     duplicates.merge(db, "PVR", pair.older.case, pair.newer.case, by="ada", reason="one girl, two codes")
     kept = db.get(Case, pair.older.case)
     assert (kept.reference, kept.age_group, kept.status, str(kept.referral_date)) == (
-        "PVR-C-101", "Child", "Actual victim", "2019-03-06")
+        code(settings, "PVR-C-101"), "Child", "Actual victim", "2019-03-06")
     assert kept.referral_quarter == quarter_of(kept.referral_date).code
     report = import_file(db, both.encode(), "register.csv", settings=settings)
     assert report.counts["cases"]["new"] == 0 and report.counts["cases"]["skipped"] == 1
     assert len(db.scalars(select(Case)).all()) == 1
-    assert db.scalars(select(CaseMerge.reference)).all() == ["PVR-C-207"]
+    assert db.scalars(select(CaseMerge.reference)).all() == [code(settings, "PVR-C-207")]
 
 
 def test_a_merge_is_refused_when_not_listed_or_the_wrong_way_round(db, settings):
@@ -126,7 +128,7 @@ def test_the_command_line_merges_as_a_manager_only(tmp_path, monkeypatch, capfd)
     second.write_bytes(fill(PLAIN, [*rows[:2], replace(rows[2], born="2004"), *rows[3:]]))
     assert main(["import", str(first), "--programme", "PVR", "--user", "olivier"]) == 0
     assert main(["import", str(second), "--programme", "PVR", "--user", "olivier"]) == 0
-    assert "possibly the person of the case stored from Sheet1 row 5" in capfd.readouterr().out
+    assert "possibly the person of the case stored from cases row 5" in capfd.readouterr().out
     store = Store(Settings.from_env())
     with store.Session() as session:
         [pair] = _pairs(session)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from importers import demo
 from indicators.models import Awareness, Case, Meeting, PolicyStep, Programme, ResearchStep, Training, Upload
+from indicators.providers import SHIPPED
 from indicators.vocabulary import CAMPS
 from tests.importers.conftest import uploads
 
@@ -126,5 +127,7 @@ def test_demo_cases_follow_the_research_findings(db, settings):
     victims = [c for c in cases if c.status != "Not a victim"]
     assert sum(c.referral_date is not None for c in victims) / len(victims) >= 0.75
     assert all(c.referral_quarter for c in victims if c.referral_date)
-    assert all(c.reference and c.reference.startswith("PVR-") for c in cases)
+    # their codes (PVR-2019-001, ...) are kept as keyed pseudonyms, and every referral as a known provider
+    assert all(c.reference and c.reference.startswith("code:") for c in cases)
+    assert {c.referred_to for c in cases} - {None} <= set(SHIPPED)
     assert db.execute(select(Upload.kept_path)).scalars().all() == [None]

@@ -19,6 +19,7 @@ from importers.people import read_birth
 from indicators.db import Store
 from indicators.figures import figures
 from indicators.models import Case
+from indicators.providers import OTHER
 from indicators.settings import Settings
 from tests.importers.htcds_filled import (
     EXPLOITED_IN,
@@ -37,7 +38,7 @@ from tests.importers.test_cli import ctmonitor
 
 REPORT_QUARTER = "FY2019Q4"
 REGION = dict(EXPLOITED_IN)
-ORGANISATIONS = {"Isange One Stop Centre", "UNHCR protection unit", "Caritas Rwanda", None}
+ORGANISATIONS = {"Isange One Stop Centre", "UNHCR protection unit", "Caritas Rwanda", OTHER, None}
 
 
 @pytest.fixture(autouse=True)

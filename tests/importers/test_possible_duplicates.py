@@ -10,11 +10,11 @@ from datetime import date
 from sqlalchemy import select
 
 from importers.pipeline import import_file
-from indicators import duplicates
+from indicators import duplicates, pseudonyms
 from indicators.models import Case, PossibleDuplicate, Programme, Upload
 from tests.importers.htcds_filled import PLAIN, fill, people
 
-SHEET = "Sheet1"  # the official template's sheet
+SHEET = "cases"  # the official template's sheet, as a case sheet is named (never by its tab)
 
 
 def _people():
@@ -30,6 +30,11 @@ def _upload(db, settings, rows, name="cases.xlsx", **options):
                          **options)
     assert report.ok, report.as_text()
     return report
+
+
+def code(settings, typed: str) -> str:
+    """A case code as the store keeps it: its pseudonym under the store's key."""
+    return pseudonyms.code_pseudonym(pseudonyms.key_bytes(pseudonyms.configured(settings)), typed)
 
 
 def _pairs(db):
@@ -58,8 +63,9 @@ def test_a_birth_year_filled_in_later_is_stored_with_a_warning_naming_both_rows(
                                                                                       report.upload_id)
     assert (older.age_group, newer.age_group) == ("Unknown", "Child")
     assert (pair.date_identified, pair.location) == (rows[2].identified, None)
-    assert pair.newer.text() == (f"case #{newer.id}: {SHEET} row 7 of cases (2).xlsx, uploaded "
-                                 f"{db.get(Upload, report.upload_id).uploaded_at:%d/%m/%Y} by officer")
+    uploaded = db.get(Upload, report.upload_id).uploaded_at
+    assert pair.newer.text() == (f"case #{newer.id}: {SHEET} row 7 of case sheet, {date.today().isoformat()}, "
+                                 f"uploaded {uploaded:%d/%m/%Y} by officer")
     # the same upload again adds nothing and warns of nothing new
     again = _upload(db, settings, later, "cases (2).xlsx")
     assert again.counts["cases"]["new"] == 0 and not [w for w in again.warnings if "possibly" in w.value]
@@ -98,10 +104,10 @@ def test_cases_with_codes_alike_are_duplicates_unless_their_ages_disagree(db, se
                       "PVR-C-210,PVR,05/03/2019,F,,CD,Mahama,PVoT\n")  # not 102: another day
     report = import_file(db, later.encode(), "register.csv", settings=settings)
     assert report.ok and report.counts["cases"]["new"] == 4
-    assert [w.where for w in report.warnings if "possibly" in w.value] == ["register!4"]
+    assert [w.where for w in report.warnings if "possibly" in w.value] == ["cases!4"]
     [pair] = _pairs(db)
     assert (db.get(Case, pair.older.case).reference, db.get(Case, pair.newer.case).reference) == (
-        "PVR-C-101", "PVR-C-207")
+        code(settings, "PVR-C-101"), code(settings, "PVR-C-207"))
     assert (pair.date_identified, pair.location) == (date(2019, 3, 4), "Mahama")
 
 
