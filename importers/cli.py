@@ -68,6 +68,9 @@ def register(commands) -> None:
     )
     tpl.add_argument("kind", choices=KINDS)
     tpl.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
+    tpl.add_argument("--lang", metavar="LANGUAGE",
+                     help="the language of the instructions sheet (fr, …; default: as LANGUAGE/LANG say); "
+                          "the column headers stay the importer's own")
     tpl.set_defaults(handler=cmd_template)
 
     demo = commands.add_parser(
@@ -233,7 +236,15 @@ def cmd_template(args, settings: Settings) -> int:
                     )
     finally:
         store.dispose()
-    data = template(args.kind, programmes=programmes, indicators=indicators)
+    from indicators import i18n
+
+    language = i18n.known(args.lang) if args.lang else i18n.language()
+    if language is None:
+        print(f"ctmonitor template: no catalogue for the language {args.lang!r}; available: "
+              f"{', '.join(i18n.available())}", file=sys.stderr)
+        return 2
+    with i18n.speaking(language):
+        data = template(args.kind, programmes=programmes, indicators=indicators)
     try:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_bytes(data)

@@ -52,3 +52,14 @@ def test_language_wins_over_lang_and_c_is_english(store_dir, bad_sheet):
     english = ctmonitor(store_dir, "import", str(bad_sheet), "--programme", "KEC", LC_ALL="C", LANG="fr_FR.UTF-8")
     assert "trainings.csv: refused, nothing stored" in english.stdout
     assert "trainings!G2: found 'douze'; expected a whole number ≥ 0" in english.stdout
+
+
+def test_template_lang_writes_the_instructions_in_french(store_dir, tmp_path):
+    from openpyxl import load_workbook
+
+    done = ctmonitor(store_dir, "template", "meetings", "-o", str(tmp_path / "t.xlsx"), "--lang", "fr")
+    assert done.returncode == 0, done.stderr
+    sheet = load_workbook(tmp_path / "t.xlsx")["Instructions"]
+    assert sheet["A3"].value == "Une ligne par réunion."
+    refused = ctmonitor(store_dir, "template", "meetings", "-o", str(tmp_path / "u.xlsx"), "--lang", "de")
+    assert refused.returncode == 2 and "available: en, fr" in refused.stderr
