@@ -27,6 +27,7 @@ from importers.kinds import BY_KIND, KINDS
 from importers.pipeline import import_path
 from indicators import audit
 from indicators.db import Store
+from indicators.i18n import _
 from indicators.settings import Settings
 
 
@@ -97,18 +98,19 @@ def _programme_codes(store: Store) -> list[str] | None:
 def cmd_import(args, settings: Settings) -> int:
     missing = [str(path) for path in args.files if not path.is_file()]
     if missing:
-        print(f"ctmonitor import: no such file: {', '.join(missing)}", file=sys.stderr)
+        print("ctmonitor import: " + _("no such file: {files}").format(files=", ".join(missing)), file=sys.stderr)
         return 2
     store = Store(settings)
     try:
         codes = _programme_codes(store)
         if not codes:
-            print("ctmonitor import: no programme is loaded; run `ctmonitor init` first", file=sys.stderr)
+            print("ctmonitor import: " + _("no programme is loaded; run `ctmonitor init` first"), file=sys.stderr)
             return 2
         programme = args.programme.strip().upper() if args.programme else None
         if programme is not None and programme not in codes:
             print(
-                f"ctmonitor import: unknown project code {args.programme!r}; known: {', '.join(codes)}",
+                "ctmonitor import: " + _("unknown project code {code}; known: {codes}").format(
+                    code=repr(args.programme), codes=", ".join(codes)),
                 file=sys.stderr,
             )
             return 2
@@ -147,7 +149,8 @@ def _import_one(store: Store, path: Path, settings: Settings, programme, user: s
     except CheckFirst:
         raise
     except Exception as exc:  # noqa: BLE001 — one clear line, never a traceback (or a cell value)
-        print(f"{path.name}: refused, nothing stored: the import failed ({type(exc).__name__})")
+        print(_("{file}: refused, nothing stored: the import failed ({problem})").format(
+            file=path.name, problem=type(exc).__name__))
         return True
     print(report.as_text())
     return not report.ok
@@ -240,8 +243,8 @@ def cmd_template(args, settings: Settings) -> int:
 
     language = i18n.known(args.lang) if args.lang else i18n.language()
     if language is None:
-        print(f"ctmonitor template: no catalogue for the language {args.lang!r}; available: "
-              f"{', '.join(i18n.available())}", file=sys.stderr)
+        print("ctmonitor template: " + _("no catalogue for the language {language}; available: {languages}").format(
+            language=repr(args.lang), languages=", ".join(i18n.available())), file=sys.stderr)
         return 2
     with i18n.speaking(language):
         data = template(args.kind, programmes=programmes, indicators=indicators)
@@ -249,9 +252,12 @@ def cmd_template(args, settings: Settings) -> int:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_bytes(data)
     except OSError as exc:
-        print(f"ctmonitor template: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        print("ctmonitor template: " + _("cannot write {file}: {problem}").format(file=args.output,
+                                                                              problem=exc.strerror), file=sys.stderr)
         return 1
-    print(f"Wrote {args.output} ({args.kind} template, {len(data):,} bytes)")
+    with i18n.speaking(language):
+        print(_("Wrote {file} ({kind} template, {size} bytes)").format(file=args.output, kind=args.kind,
+                                                                        size=f"{len(data):,}"))
     return 0
 
 
