@@ -92,8 +92,8 @@ def layout(programme=None, **_query):
         indicators = [i for i in entered if i.programme.code == chosen]
         quarters = programme_quarters(indicators[0].programme) if indicators else []
         rows = entry_rows(session, [chosen] if chosen else [])
-    header = page_header(_("Direct results"), "Figures for indicators that no activity sheet measures, entered here "
-                                           "with the rules of the results sheet.")
+    header = page_header(_("Direct results"), _("Figures for indicators that no activity sheet measures, entered "
+                                                 "here with the rules of the results sheet."))
     if not chosen:
         return html.Div([header, dbc.Alert(_("No indicator of the programmes you may see is measured by direct entry: "
                                            "every one is counted from activity sheets."), color="info", id="results-none")])
@@ -102,7 +102,7 @@ def layout(programme=None, **_query):
         header,
         dcc.Store(id=ids.state, data={"programme": chosen}),
         dbc.Card([
-            dbc.CardHeader(html.H2(f"Enter a result for {chosen}", className="h6 mb-0")),
+            dbc.CardHeader(html.H2(_("Enter a result for {code}").format(code=chosen), className="h6 mb-0")),
             dbc.CardBody([
                 html.Div([dbc.Button(c, href=f"/results?programme={c}", color="primary", outline=c != chosen,
                                      size="sm", className="me-1") for c in codes], className="mb-3")
@@ -128,7 +128,7 @@ def layout(programme=None, **_query):
             ]),
         ], className="shadow-sm mb-4"),
         dbc.Card([
-            dbc.CardHeader(html.H2(f"Results entered for {chosen}", className="h6 mb-0")),
+            dbc.CardHeader(html.H2(_("Results entered for {code}").format(code=chosen), className="h6 mb-0")),
             dbc.CardBody(data_grid(ids.entries, rows, ENTRY_COLUMNS, flexible=("comment",), page_size=20,
                                    empty=_("No result entered yet."), height=None) if rows
                          else empty_state(_("No result entered yet.")), id="results-list"),

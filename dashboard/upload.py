@@ -24,6 +24,8 @@ from dashboard._commit import vouch
 from dashboard._components import (
     current_username,
     data_grid,
+    dropdown,
+    format_number,
     page_header,
     page_title,
     read_session,
@@ -34,7 +36,7 @@ from dashboard._components import (
 )
 from dashboard._preview import sheets_understood
 from dashboard._queries import counts_text, uploads
-from indicators.i18n import N_, _, translated
+from indicators.i18n import N_, _, ngettext, translated
 from indicators.kinds import KINDS
 
 dash.register_page(__name__, path="/upload", title=page_title(N_("Upload")), name=N_("Upload"), order=20, roles=STAFF,
@@ -68,14 +70,14 @@ def layout(programme=None, **_query):
     chosen = programme if programme in visible else None
     return html.Div([
         page_header(_("Upload activity sheets"),
-                    "Check a workbook first: nothing is stored until the dry run is clean and you commit it."),
+                    _("Check a workbook first: nothing is stored until the dry run is clean and you commit it.")),
         dbc.Row([
             dbc.Col([
                 dbc.Card([
                     dbc.CardHeader(html.H2(_("1 · Choose the workbook"), className="h6 mb-0")),
                     dbc.CardBody([
                         dbc.Label(_("Programme"), html_for=ids.programme, className="small text-muted mb-1"),
-                        dcc.Dropdown(id=ids.programme, options=[{"label": c, "value": c} for c in visible],
+                        dropdown(id=ids.programme, options=[{"label": c, "value": c} for c in visible],
                                      value=chosen, placeholder=_("From the file's Project column"),
                                      className="mb-3", style={"maxWidth": "22rem"}),
                         dcc.Upload(
@@ -83,7 +85,8 @@ def layout(programme=None, **_query):
                             children=html.Div([
                                 html.Div(_("Drag and drop a workbook here, or click to choose one"),
                                          className="fw-semibold"),
-                                html.Div(f".xlsx, .xlsm, .xls, .ods or .csv · up to {limit / 2 ** 20:.1f} MB",
+                                html.Div(_(".xlsx, .xlsm, .xls, .ods or .csv · up to {size} MB").format(
+                                    size=format_number(round(limit / 2 ** 20, 1))),
                                          className="small text-muted"),
                             ]),
                             className="upload-drop", className_active="upload-drop active",
@@ -196,7 +199,8 @@ def _problem_table(problems, id) -> html.Div:
             html.Thead(html.Tr([html.Th(_("Sheet")), html.Th(_("Cell")), html.Th(_("Value found")), html.Th(_("Expected"))])),
             html.Tbody(rows),
         ], className="table table-sm table-striped mb-0 problems", id=id), className="table-responsive problems-box"),
-        html.P(f"… and {more:,} more.", className="small text-muted mt-1") if more > 0 else None,
+        html.P(_("… and {count} more.").format(count=format_number(more)), className="small text-muted mt-1")
+        if more > 0 else None,
     ])
 
 
@@ -226,25 +230,28 @@ def render_report(report, *, committed: bool) -> html.Div:
     kinds = ", ".join(report.kinds or []) or "no recognised sheet"
     if committed:
         verdict = {
-            "stored": ("success", f"Stored {report.filename}."),
-            "unchanged": ("info", f"{report.filename} was already stored: nothing changed."),
-        }.get(report.outcome, ("danger", f"{report.filename} was refused: nothing was stored."))
+            "stored": ("success", _("Stored {file}.").format(file=report.filename)),
+            "unchanged": ("info", _("{file} was already stored: nothing changed.").format(file=report.filename)),
+        }.get(report.outcome, ("danger", _("{file} was refused: nothing was stored.").format(file=report.filename)))
     elif errors:
-        verdict = ("danger", (f"{len(errors):,} error{'s' if len(errors) != 1 else ''} in {report.filename}: "
-                              "nothing can be stored until they are fixed."))
+        verdict = ("danger", ngettext("{count} error in {file}: nothing can be stored until they are fixed.",
+                                      "{count} errors in {file}: nothing can be stored until they are fixed.",
+                                      len(errors)).format(count=format_number(len(errors)), file=report.filename))
     elif not report.ok:
-        verdict = ("danger", f"{report.filename} cannot be stored.")
+        verdict = ("danger", _("{file} cannot be stored.").format(file=report.filename))
     else:
-        verdict = ("success", f"{report.filename} is ready to store ({kinds}). Nothing has been stored yet.")
+        verdict = ("success", _("{file} is ready to store ({kinds}). Nothing has been stored yet.").format(
+            file=report.filename, kinds=kinds))
     colour, text = verdict
     return html.Div([
         dbc.Alert(text, color=colour, className="py-2", id="upload-verdict"),
         counts_table(report.counts or {}),
         conflicts_section(list(getattr(report, "conflicts", None) or []), committed=committed),
         None if committed else sheets_understood(report.sheets),
-        html.Div([html.H3(f"Errors ({len(errors):,})", className="h6 text-danger"),
+        html.Div([html.H3(_("Errors ({count})").format(count=format_number(len(errors))), className="h6 text-danger"),
                   _problem_table(errors, "upload-errors")], className="mb-3") if errors else None,
-        html.Div([html.H3(f"Warnings ({len(warnings):,})", className="h6 text-warning-emphasis"),
+        html.Div([html.H3(_("Warnings ({count})").format(count=format_number(len(warnings))),
+                          className="h6 text-warning-emphasis"),
                   _problem_table(warnings, "upload-warnings")], className="mb-3") if warnings else None,
     ])
 
@@ -255,7 +262,8 @@ def conflicts_section(conflicts, *, committed: bool) -> html.Div | None:
     otherwise)."""
     if not conflicts:
         return None
-    title = html.H3(f"Corrected in the browser since ({len(conflicts):,})", className="h6 text-warning-emphasis")
+    title = html.H3(_("Corrected in the browser since ({count})").format(count=format_number(len(conflicts))),
+                    className="h6 text-warning-emphasis")
     if committed:
         return html.Div([title, html.Ul([html.Li(str(c)) for c in conflicts], className="small")],
                         className="mb-3", id="upload-conflicts")
@@ -343,7 +351,9 @@ def check_file(contents, programme, filename):
         return dbc.Alert(str(exc), color="danger"), True, None, None, ""
     ready = bool(report.ok) and not report.errors
     checked = vouch(report.sha256, filename, programme, current_username()) if ready else None
-    status = f"Checked {filename} ({report.sha256[:12]}…) for {programme or 'the programmes it names'}."
+    status = (_("Checked {file} ({digest}…) for {programme}.") if programme else
+              _("Checked {file} ({digest}…) for the programmes it names.")).format(
+        file=filename, digest=report.sha256[:12], programme=programme)
     return render_report(report, committed=False), not ready, checked, None, status
 
 

@@ -68,7 +68,7 @@ def layout(programme=None, span=None, period=None, **_query):
         code = (first(programme) or victims.default_programme(session, with_cases)).upper()
         prog = _queries.programme(session, code)
         if code and (prog is None or prog.code not in visible):
-            return not_found(f"There is no programme with the code “{code}”.")
+            return not_found(_("There is no programme with the code “{code}”.").format(code=code))
         plan = viewer_plan(session, prog.code) if prog else None
         total, breakdowns = victims.profile(session, prog.id, plan) if prog else (0, [])
         span = first(span) if first(span) in places.SPANS and plan is None else "lop"
@@ -92,10 +92,10 @@ def layout(programme=None, span=None, period=None, **_query):
                                  className="tile h-100"), xs=12, sm=6, lg=3),
                 dbc.Col(html.P(
                     _("Shares are of the victims whose value is known: unknown values are left out of the base. ")
-                    + (f"Counts under {limit} are shown as “<{limit}” and their shares withheld (a count marked * "
-                       "is withheld so that a small one cannot be worked out). " if limit > 1 else
-                       "Counts are exact: small counts are withheld from donor accounts. ")
-                    + "No case is shown on its own.",
+                    + (_("Counts under {limit} are shown as “<{limit}” and their shares withheld (a count marked * "
+                         "is withheld so that a small one cannot be worked out).").format(limit=limit) + " "
+                       if limit > 1 else _("Counts are exact: small counts are withheld from donor accounts.") + " ")
+                    + _("No case is shown on its own."),
                     className="small text-muted mb-0"), className="d-flex align-items-center"),
             ], className="g-3 mb-4"),
             victims_map_card(session_values, plan, period=_map_period(prog, quarter, span, plan)),
@@ -103,7 +103,7 @@ def layout(programme=None, span=None, period=None, **_query):
         ])
     return html.Div([
         dcc.Location(id=ids.url, refresh="callback-nav"),
-        page_header(_("Victims profile"), f"{prog.code if prog else ''} · aggregates only, never individual cases",
+        page_header(_("Victims profile"), f"{prog.code if prog else ''} · " + _("aggregates only, never individual cases"),
                     actions=switcher),
         body,
     ])
@@ -117,7 +117,7 @@ def _breakdown_card(b: victims.Breakdown) -> dbc.Card:
                              html.Td("–" if r.share is None else f"{r.share:.1f}%", className="num")])
                     for r in b.rows]),
     ], className="table table-sm mb-2")
-    note = f"Known for {b.shown_known} victims; unknown for {b.shown_unknown}."
+    note = _("Known for {known} victims; unknown for {unknown}.").format(known=b.shown_known, unknown=b.shown_unknown)
     if b.multiple:
         note += " A victim may suffer several types of exploitation, so shares add up to more than 100%."
     return dbc.Card([
@@ -138,12 +138,13 @@ def _map_period(prog, quarter, span: str, plan):
     if plan is not None:
         return html.P(_("To date: victims are published by district for the whole project only, never for a "
                       "single quarter or year."), className="small text-muted mb-2", id="victims-map-period")
-    year = "FY" if prog.calendar == "fiscal" else "Year"
+    year = _("FY") if prog.calendar == "fiscal" else _("Year")
     return dbc.Row([
         dbc.Col([dbc.Label(_("Period"), html_for=ids.span, className="small text-muted mb-1"),
                  dbc.RadioItems(id=ids.span, value=span, inline=True, options=[
-                     {"label": "Report quarter", "value": "quarter"}, {"label": f"{year} to date", "value": "year"},
-                     {"label": "To date", "value": "lop"}])], md=7),
+                     {"label": _("Report quarter"), "value": "quarter"},
+                     {"label": _("{year} to date").format(year=year), "value": "year"},
+                     {"label": _("To date"), "value": "lop"}])], md=7),
         dbc.Col([dbc.Label(_("Report quarter"), html_for=ids.quarter, className="small text-muted mb-1"),
                  dcc.Dropdown(id=ids.quarter, options=quarter_options(prog), value=quarter.code, clearable=False,
                               searchable=False, disabled=span == "lop", className="quarter-dropdown")], md=5),
