@@ -99,7 +99,7 @@ def display_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-# --- the language of the moment ------------------------------------------------------------------------------
+# --- the language of the moment -----------------------------------------------------------------------------
 
 
 def language() -> str:

@@ -1,6 +1,6 @@
 """The dashboard in French, as a francophone officer's Chromium shows it: the browser set to French
-(``--lang=fr-FR`` and its Accept-Language preference) and, for a user who chose it in the navbar, kept with the
-user. Every page says ``lang="fr"``, shows no English navigation word, passes axe-core and keeps a clean
+(``--lang=fr-FR`` and its Accept-Language preference) and, for a user who chose it in the navbar, kept with
+the user. Every page says ``lang="fr"``, shows no English navigation word, passes axe-core and keeps a clean
 console; the Upload page's problems keep their cells and say the rest in French."""
 
 from __future__ import annotations
@@ -55,6 +55,10 @@ def french_site(french_browser, demo_server, demo_store):
     return demo_server
 
 
+def page_language(driver) -> str:
+    return driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+
+
 def english_words(text: str) -> list[str]:
     return [word for word in ENGLISH if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)]
 
@@ -94,7 +98,8 @@ def test_the_status_words_and_numbers_are_french(french_browser, french_site):
 def test_the_upload_page_says_the_importer_problems_in_french(french_browser, french_site, tmp_path):
     bad = tmp_path / "formations.csv"
     bad.write_text("Reference,Project,Start date,District,Target group,Topic,Female participants,"
-                   "Male participants\nFR-T001,KEC,12/03/2019,Gasabo,Police,Identification,douze,9\n", encoding="utf-8")
+                   "Male participants\nFR-T001,KEC,12/03/2019,Gasabo,Police,Identification,douze,9\n",
+                   encoding="utf-8")
     browser = french_browser
     browser.get(french_site + "/upload")
     wait_for(browser, "upload-file")
@@ -119,7 +124,7 @@ def test_a_user_chooses_english_in_the_navbar_and_keeps_it(french_browser, frenc
     wait_for(browser, "home-cards")
     browser.find_element(By.ID, "nav-language").find_element(By.TAG_NAME, "a").click()
     WebDriverWait(browser, 10).until(EC.element_to_be_clickable((By.ID, "nav-language-en"))).click()
-    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+    WebDriverWait(browser, 20).until(lambda d: page_language(d) == "en")
     wait_for(browser, "home-cards")
     assert "Portfolio" in browser.find_element(By.CSS_SELECTOR, ".navbar-iom").text
     with demo_store.Session() as session:
@@ -127,7 +132,7 @@ def test_a_user_chooses_english_in_the_navbar_and_keeps_it(french_browser, frenc
     # back to French for the other tests of this module (the browser still asks for French)
     browser.find_element(By.ID, "nav-language").find_element(By.TAG_NAME, "a").click()
     WebDriverWait(browser, 10).until(EC.element_to_be_clickable((By.ID, "nav-language-fr"))).click()
-    WebDriverWait(browser, 20).until(lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr")
+    WebDriverWait(browser, 20).until(lambda d: page_language(d) == "fr")
 
 
 SHOTS = Path("/tmp/shots")

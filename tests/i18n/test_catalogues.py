@@ -29,8 +29,9 @@ def catalogue(code: str):
 def extracted(tmp_path_factory) -> set:
     """The strings marked in the code today, extracted by pybabel into a temporary template."""
     pot = tmp_path_factory.mktemp("pot") / "ctmonitor.pot"
-    done = subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "N_",
-                           "-o", str(pot), "."], cwd=REPO, capture_output=True, text=True, check=False)
+    command = [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "N_",
+               "-o", str(pot), "."]
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     with pot.open("rb") as handle:
         return {m.id for m in read_po(handle) if m.id}

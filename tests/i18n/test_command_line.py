@@ -34,7 +34,8 @@ def store_dir(tmp_path_factory):
 def bad_sheet(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("sheets") / "trainings.csv"
     path.write_text("Reference,Project,Start date,District,Target group,Topic,Female participants,"
-                    "Male participants\nCL-T001,KEC,12/03/2019,Gasabo,Police,Identification,douze,9\n", encoding="utf-8")
+                    "Male participants\nCL-T001,KEC,12/03/2019,Gasabo,Police,Identification,douze,9\n",
+                    encoding="utf-8")
     return path
 
 
@@ -43,13 +44,17 @@ def test_the_importer_speaks_french_under_a_french_locale(store_dir, bad_sheet):
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"trainings.csv{NBSP}: refusé, rien n’a été enregistré" in done.stdout
     assert f"1 erreur{NBSP}:" in done.stdout
-    assert f"trainings!G2{NBSP}: «{NBSP}douze{NBSP}» trouvé{NNBSP}; valeur attendue{NBSP}: un nombre entier ≥ 0" in done.stdout
+    said = (f"trainings!G2{NBSP}: «{NBSP}douze{NBSP}» trouvé{NNBSP}; "
+            f"valeur attendue{NBSP}: un nombre entier ≥ 0")
+    assert said in done.stdout
 
 
 def test_language_wins_over_lang_and_c_is_english(store_dir, bad_sheet):
-    french = ctmonitor(store_dir, "import", str(bad_sheet), "--programme", "KEC", LANGUAGE="fr", LANG="en_GB.UTF-8")
+    french = ctmonitor(store_dir, "import", str(bad_sheet), "--programme", "KEC", LANGUAGE="fr",
+                       LANG="en_GB.UTF-8")
     assert "refusé" in french.stdout
-    english = ctmonitor(store_dir, "import", str(bad_sheet), "--programme", "KEC", LC_ALL="C", LANG="fr_FR.UTF-8")
+    english = ctmonitor(store_dir, "import", str(bad_sheet), "--programme", "KEC", LC_ALL="C",
+                        LANG="fr_FR.UTF-8")
     assert "trainings.csv: refused, nothing stored" in english.stdout
     assert "trainings!G2: found 'douze'; expected a whole number ≥ 0" in english.stdout
 

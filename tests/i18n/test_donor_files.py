@@ -22,7 +22,8 @@ def _texts(data: bytes) -> str:
 
     if data[:2] == b"PK":
         archive = zipfile.ZipFile(io.BytesIO(data))
-        return "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist() if n.endswith(".xml"))
+        names = [n for n in archive.namelist() if n.endswith(".xml")]
+        return "".join(archive.read(n).decode("utf-8", "replace") for n in names)
     return data.decode("utf-8", "replace")
 
 

@@ -62,4 +62,5 @@ def test_a_message_is_english_where_kept_and_translated_where_shown():
     assert str(message) == "Too many failed sign-ins from this address: try again in 12 minutes."
     with i18n.speaking("fr"):
         assert str(message) == "Too many failed sign-ins from this address: try again in 12 minutes."
-        assert message.translated() == f"Trop d’échecs de connexion depuis cette adresse{NBSP}: réessayez dans 12 minutes."
+        said = f"Trop d’échecs de connexion depuis cette adresse{NBSP}: réessayez dans 12 minutes."
+        assert message.translated() == said

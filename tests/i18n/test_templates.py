@@ -6,8 +6,8 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from indicators import i18n
 from importers.templates import template
+from indicators import i18n
 
 
 def test_the_instructions_follow_the_language_and_the_headers_stay():
