@@ -36,7 +36,7 @@ from dashboard._components import (
 )
 from dashboard._preview import sheets_understood
 from dashboard._queries import counts_text, uploads
-from indicators.i18n import N_, _, ngettext, translated
+from indicators.i18n import N_, _, format_decimal, ngettext, translated
 from indicators.kinds import KINDS
 
 dash.register_page(__name__, path="/upload", title=page_title(N_("Upload")), name=N_("Upload"), order=20, roles=STAFF,
@@ -86,7 +86,7 @@ def layout(programme=None, **_query):
                                 html.Div(_("Drag and drop a workbook here, or click to choose one"),
                                          className="fw-semibold"),
                                 html.Div(_(".xlsx, .xlsm, .xls, .ods or .csv · up to {size} MB").format(
-                                    size=format_number(round(limit / 2 ** 20, 1))),
+                                    size=format_decimal(round(limit / 2 ** 20, 1), "#,##0.0")),
                                          className="small text-muted"),
                             ]),
                             className="upload-drop", className_active="upload-drop active",
