@@ -141,7 +141,7 @@ def layout(code=None, period=None, saved=None, **_query):
                 editor,
             ], lg=8),
         ]),
-        _disaggregation_cards(item, unit, quarter, year_word),
+        _disaggregation_cards(item, unit, quarter, year_word, prog.code),
         records_card(records, info, quarter, prog.code),
     ])
 
@@ -320,7 +320,7 @@ def _narrative_card(item, quarter) -> dbc.Card:
     ], className="shadow-sm mb-4")
 
 
-def _disaggregation_cards(item, unit, quarter, year_word) -> dbc.Row | None:
+def _disaggregation_cards(item, unit, quarter, year_word, programme_code: str = "") -> dbc.Row | None:
     """One card per disaggregation. Figures withheld from this reader (victims, for a donor officer:
     ``indicators.disclosure``) read as their label, in the chart's hover and in a table under it."""
     if not item.disaggregations:
@@ -346,12 +346,23 @@ def _disaggregation_cards(item, unit, quarter, year_word) -> dbc.Row | None:
                                                    for p in spans)])
                         for label, c in zip(labels, cats)]),
         ], className="table table-sm mb-0", id=f"indicator-table-{name}") if withheld else None
+        what = vocabulary.DISAGGREGATIONS.get(name, name).lower()
+        drawn = (graph(f"indicator-by-{name}", fig, small=True) if any(v is not None for row in values for v in row)
+                 else _nothing_to_draw(what, programme_code))
         cols.append(dbc.Col(dbc.Card([
-            dbc.CardHeader(html.H2(f"By {vocabulary.DISAGGREGATIONS.get(name, name).lower()}", className="h6 mb-0")),
-            dbc.CardBody([graph(f"indicator-by-{name}", fig, small=True), table,
+            dbc.CardHeader(html.H2(f"By {what}", className="h6 mb-0")),
+            dbc.CardBody([drawn, table,
                           html.P(withheld_note(), className="small text-muted mb-0") if withheld else None]),
         ], className="shadow-sm h-100"), md=6, className="mb-4"))
     return dbc.Row(cols)
+
+
+def _nothing_to_draw(what: str, programme_code: str) -> html.P:
+    """In place of a chart with no bar: every figure of the card withheld from this reader."""
+    return html.P(["Victims by ", what, " are published for the life of project to date only, as they stand "
+                   "now (on this page for the latest quarter with a figure); the ",
+                   dcc.Link("Victims profile", href=href("/victims", programme=programme_code)),
+                   " shows them too."], className="small mb-2 indicator-not-published")
 
 
 def withheld_note() -> str:
