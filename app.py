@@ -180,6 +180,8 @@ def _shell():
             for p in sorted(pages, key=lambda p: p["order"])]
     nav.append(_user_item())
     return html.Div([
+        # the first thing the keyboard reaches: past the navbar, to the page itself (WCAG 2.4.1)
+        html.A("Skip to the main content", href="#main-content", className="skip-link", id="skip-link"),
         dbc.Navbar(
             dbc.Container([
                 dbc.NavbarBrand([html.Span("ctmonitor", className="brand-name"),
@@ -191,7 +193,7 @@ def _shell():
             ], fluid="xxl"),
             color="#0033a0", dark=True, className="mb-0 navbar-iom", expand="lg",
         ),
-        html.Main(dash.page_container, className="container-xxl"),
+        html.Main(dash.page_container, className="container-xxl", id="main-content", tabIndex="-1"),
         dbc.Toast(id="app-error", header=_("Something went wrong"), icon="danger", is_open=False, dismissable=True,
                   duration=12000, className="app-error-toast"),
     ])
@@ -249,9 +251,9 @@ def build_parser() -> argparse.ArgumentParser:
     from importers import cli as import_commands
     from importers import legacy
     from indicators import cli as store_commands
-    from indicators import cli_export as export_commands
     from indicators import cli_backup as backup_commands
     from indicators import cli_cases as case_commands
+    from indicators import cli_export as export_commands
     from indicators import cli_providers as provider_commands
     from indicators import cli_tokens as token_commands
     from indicators import cli_versions as version_commands

@@ -75,9 +75,10 @@ print(json.dumps(import_once(sys.argv[1])))
 
 
 def import_once(path: str) -> dict:
-    """Import the workbook into a new store, as ``ctmonitor import``'s worker does once the command has
-    started (checking the file while calamine reads it): read, check, store and commit. The seconds that
-    took, and the rows read back from the store."""
+    """Import the workbook into a new store, as ``ctmonitor import`` does once the command has started (the
+    file checked while calamine reads it, in a child process with the read's memory and time limits, its rows
+    streamed back): read, check, store and commit. The seconds that took, and the rows read back from the
+    store."""
     from sqlalchemy import func, select
 
     from importers.pipeline import import_path
@@ -96,7 +97,7 @@ def import_once(path: str) -> dict:
         started = time.perf_counter()
         with store.begin() as session:
             report = import_path(session, Path(path), settings=settings, programme="KEC", uploaded_by="bench",
-                                 overlapped=True)
+                                 isolated=True)
         elapsed = time.perf_counter() - started
         with store.Session() as session:
             stored = session.scalar(select(func.count()).select_from(Training))
@@ -144,7 +145,7 @@ def main() -> int:
     reads, imports, peaks = [], [], []
     for _ in range(RUNS):
         reads.append(float(child(READ, path)[1]))
-        peak, printed = child(IMPORT, path)
+        peak, printed = child(IMPORT, path)  # the importing process's own peak; its reading child is bounded apart
         result = json.loads(printed)
         if not result["ok"]:
             print(result["report"][:2000])

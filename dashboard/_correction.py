@@ -1,7 +1,9 @@
 """The Activities page's correction panel: one record opened from the grid (``?record=trainings:12``), its values
 in a form, a reason and a comment, and two actions that name the record: save the correction, or void the
-record. The rules are the importer's (``importers.corrections``); this module only draws the form and passes
-it on; the callbacks are the Activities page's (``dashboard.activities``).
+record. A voided record (listed with "Show voided", ``?record=void:7``: the void's number) opens in a restore
+panel instead: what the void kept, who voided it and why, and a reason and a comment to restore it. The rules
+are the importer's (``importers.corrections``, ``importers.restoring``); this module only draws the forms and
+passes them on; the callbacks are the Activities page's (``dashboard.activities``).
 
 A refused correction marks each field with the importer's message under it and keeps what was typed (the
 callback never redraws the form); a saved one draws the page again from its URL, with a banner saying what
@@ -13,12 +15,14 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard._components import format_datetime
+from dashboard import _drafts
+from dashboard._components import current_username, format_datetime, href
 from dashboard._editor import dom_id
 from indicators.i18n import _
 
 FIELD = "activities-correction-field"  # pattern: {"type": FIELD, "field": "female"}
 FEEDBACK = "activities-correction-feedback"  # pattern: {"type": FEEDBACK, "field": "female"}
+DRAFT = "activities-correction"  # the form whose draft is kept in the browser (dashboard._drafts)
 
 
 class ids:
@@ -31,6 +35,11 @@ class ids:
     result = "activities-correction-result"
     record = "activities-correction-record"  # Store: {"key": "trainings:12", "programme": "KEC"}
     saved = "activities-correction-saved"
+    restore = "activities-restore"
+    restore_reason = "activities-restore-reason"
+    restore_comment = "activities-restore-comment"
+    restore_result = "activities-restore-result"
+    voided = "activities-restore-record"  # Store: {"void": 7, "programme": "KEC"}
 
 
 def parse_key(key) -> tuple[str, int] | None:
@@ -43,12 +52,10 @@ def parse_key(key) -> tuple[str, int] | None:
 
 
 def title(spec, record) -> str:
-    """How actions name the record: ``Training #12 · Huye · 02/07/2019``."""
-    from importers.rules import shown
+    """How actions name the record: ``Training KEC-TR-021``, or ``Training of 2 July 2019 in Huye``."""
+    from indicators.records import name_of
 
-    line = spec.line(record)
-    parts = [f"{spec.label} #{record.id}", line.district, shown(line.date)]
-    return " · ".join(p for p in parts if p)
+    return name_of(spec, record)
 
 
 def panel(session, key, codes: list[str]):
@@ -61,6 +68,8 @@ def panel(session, key, codes: list[str]):
     if parsed is None:
         return None
     kind, record_id = parsed
+    if kind == "void":
+        return restore_panel(session, record_id, codes)
     try:
         columns = corrections.editable(kind)
         record = corrections.load(session, kind, record_id)
@@ -92,6 +101,8 @@ def panel(session, key, codes: list[str]):
                          dbc.FormFeedback(_("Say what was wrong: the comment is kept with the correction."),
                                           type="invalid")], md=8),
             ], className="g-2 mt-1"),
+            _drafts.parts(DRAFT, user=current_username(), key=f"correction|{kind}:{record.id}",
+                          label=f"correction of {name}", href=href("/activities", record=f"{kind}:{record.id}")),
             html.Div([
                 dbc.Button(f"Save correction for {name}", id=ids.save, color="primary", className="me-2"),
                 dbc.Button(f"Void {name}", id=ids.void, color="danger", outline=True),
@@ -138,11 +149,13 @@ def _history(entries, labels: dict[str, str]) -> html.Div | None:
         return None
     items = []
     for entry in reversed(entries):
-        change = (f"voided ({entry.old_value})" if entry.field == "void"
-                  else f"{labels.get(entry.field, entry.field)}: {entry.old_value or 'blank'} → "
-                       f"{entry.new_value or 'blank'}")
-        later = (f" — the file's value was chosen on a later upload by {entry.superseded_by}"
-                 if entry.superseded_at else "")
+        change = {"void": f"voided ({entry.old_value})", "restore": "restored"}.get(entry.field) or (
+            f"{labels.get(entry.field, entry.field)}: {entry.old_value or 'blank'} → {entry.new_value or 'blank'}")
+        later = ""
+        if entry.superseded_at and entry.field == "void" and entry.superseded_upload_id is None:
+            later = f" — restored by {entry.superseded_by} on {format_datetime(entry.superseded_at)}"
+        elif entry.superseded_at:
+            later = f" — the file's value was chosen on a later upload by {entry.superseded_by}"
         items.append(html.Li(f"{format_datetime(entry.corrected_at)} · {entry.corrected_by} · {change} · "
                              f"{entry.reason}: {entry.comment or ''}{later}"))
     return html.Div([html.H3(_("Corrections"), className="h6 mt-3"), html.Ul(items, className="small mb-0")],
@@ -157,16 +170,67 @@ def saved_banner(session, event_id) -> dbc.Alert | None:
         event = session.get(AuditEvent, int(event_id))
     except (TypeError, ValueError):
         return None
-    if event is None or event.action != "record-corrected":
+    if event is None or event.action not in ("record-corrected", "record-restored"):
         return None
     detail = event.detail or {}
-    if "voided" in detail:
-        what = [html.Li(f"{event.target} voided: it no longer counts in any figure.")]
+    verb = "Restored" if event.action == "record-restored" else "Corrected"
+    if event.action == "record-restored":
+        what = [html.Li(f"{event.target} restored: it counts again in the figures of {detail.get('quarter')} "
+                        f"(voided by {detail.get('voided_by')}: {detail.get('void_reason')}).")]
+    elif "voided" in detail:
+        what = [html.Li(f"{event.target} voided: it no longer counts in any figure. “Show voided” lists it, to "
+                        "restore it.")]
     else:
         what = [html.Li(f"{label}: {old or 'blank'} → {new or 'blank'}")
                 for label, (old, new) in (detail.get("changes") or {}).items()]
     return dbc.Alert([
-        html.Strong(f"Corrected by {event.username} ({detail.get('quarter')}): {detail.get('reason')} — "
-                    f"{detail.get('comment')}"),
+        html.Strong(f"{event.target} · {verb.lower()} by {event.username} ({detail.get('quarter')}): "
+                    f"{detail.get('reason')} — {detail.get('comment')}"),
         html.Ul(what, className="mb-0 small"),
     ], color="success", dismissable=True, className="py-2", id=ids.saved)
+
+
+def restore_panel(session, void_id, codes: list[str]):
+    """A voided record as the void kept it, and the form that restores it (None when the user may not see
+    its programme)."""
+    from importers import corrections, restoring
+    from indicators import kinds, records
+    from indicators.models import Programme, Upload
+
+    try:
+        entry = restoring.void_entry(session, void_id)
+    except corrections.NotCorrectable as exc:
+        return dbc.Alert(f"This record cannot be restored: {exc}.", color="warning", id=ids.panel)
+    programme = session.get(Programme, entry.programme_id).code
+    if programme not in codes:
+        return None
+    spec = kinds.kind(entry.kind)
+    name = records.correction_name(session, entry)
+    labels = {c.field: c.label for c in corrections.editable(entry.kind)}
+    kept = [html.Div([html.Dt(labels.get(k, k)), html.Dd(v)]) for k, v in (entry.snapshot or {}).items() if v]
+    upload = session.get(Upload, entry.upload_id) if entry.upload_id else None
+    return dbc.Card([
+        dbc.CardHeader(html.H2(f"Restore {programme} · {name}", className="h6 mb-0")),
+        dbc.CardBody([
+            html.P([html.Strong(f"Voided by {entry.corrected_by} on {format_datetime(entry.corrected_at)} UTC: "),
+                    f"{entry.reason}" + (f" — {entry.comment}" if entry.comment else "")],
+                   className="small", id="activities-restore-why"),
+            html.P(_provenance(entry, upload), className="small text-muted"),
+            html.Dl(kept, className="facts small mb-2", id="activities-restore-values"),
+            html.P(f"Restoring stores this {spec.label.lower()} again as it was, checked as an upload of it would be "
+                   "today; it counts again in the figures, and the restore is kept with who, when and why.",
+                   className="small"),
+            dbc.Row([
+                dbc.Col([dbc.Label(_("Reason"), html_for=ids.restore_reason, className="small mb-1"),
+                         dbc.Select(id=ids.restore_reason, placeholder=_("Choose a reason"),
+                                    options=[{"label": r, "value": r} for r in restoring.REASONS]),
+                         dbc.FormFeedback(_("Choose a reason."), type="invalid")], md=4),
+                dbc.Col([dbc.Label(_("Comment"), html_for=ids.restore_comment, className="small mb-1"),
+                         dbc.Input(id=ids.restore_comment, placeholder=_("Why it counts after all, and the source")),
+                         dbc.FormFeedback(_("Say why: the comment is kept with the record."), type="invalid")], md=8),
+            ], className="g-2"),
+            dbc.Button(f"Restore {name}", id=ids.restore, color="primary", className="mt-3"),
+            dcc.Loading(html.Div(id=ids.restore_result, className="mt-2", role="status"), type="dot"),
+        ]),
+        dcc.Store(id=ids.voided, data={"void": entry.id, "programme": programme}),
+    ], className="shadow-sm mb-3", id=ids.panel)

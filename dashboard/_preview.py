@@ -6,8 +6,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard._components import format_number
 from importers.kinds import BY_KIND
-from indicators.i18n import _
+from indicators.i18n import _, ngettext, translated
 
 
 def sheets_understood(sheets) -> html.Div | None:
@@ -21,11 +22,15 @@ def sheets_understood(sheets) -> html.Div | None:
 def _sheet(sheet) -> html.Div:
     preview = sheet.preview
     if sheet.kind is None or preview is None:
-        return html.P([html.Strong(f"Sheet ‘{sheet.name}’"), f": {sheet.note}."], className="small text-muted mb-2")
-    title = (f"Sheet ‘{sheet.name}’ → {BY_KIND[sheet.kind].title if sheet.kind in BY_KIND else sheet.kind} · header in row {preview.header_row}"
-             f" · {preview.rows:,} row{'s' if preview.rows != 1 else ''}")
+        return html.P([html.Strong(_("Sheet ‘{name}’").format(name=sheet.name)), f": {translated(sheet.note)}."],
+                      className="small text-muted mb-2")
+    kind = BY_KIND[sheet.kind].title if sheet.kind in BY_KIND else sheet.kind
+    title = (_("Sheet ‘{name}’ → {kind} · header in row {row}").format(name=sheet.name, kind=kind,
+                                                                       row=preview.header_row)
+             + " · " + ngettext("{count} row", "{count} rows", preview.rows).format(count=format_number(preview.rows)))
     shown = len(preview.first_rows)
-    caption = (f"The first {shown} rows as understood" if preview.rows > shown else "The rows as understood")
+    caption = (_("The first {count} rows as understood").format(count=shown) if preview.rows > shown
+               else _("The rows as understood"))
     notes = preview.headers + preview.values
     return html.Div([
         html.H4(title, className="h6 mb-1 upload-sheet-title"),
@@ -33,7 +38,8 @@ def _sheet(sheet) -> html.Div:
         html.Div([
             html.P(_("Read through synonyms:"), className="small fw-semibold mb-1"),
             html.Ul([html.Li(note) for note in notes], className="small mb-1 understood-notes"),
-            html.P(f"… and {preview.more_values:,} more values read the same way.", className="small text-muted")
+            html.P(_("… and {count} more values read the same way.").format(count=format_number(preview.more_values)),
+                   className="small text-muted")
             if preview.more_values else None,
         ]) if notes else None,
         html.Div(html.Table([
@@ -44,6 +50,9 @@ def _sheet(sheet) -> html.Div:
                                    for value in row])
                         for number, row in zip(preview.row_numbers, preview.first_rows)]),
         ], className="table table-sm table-striped mb-0 preview-table"),
-            className="table-responsive preview-box") if preview.first_rows else
+            # a scroll region keyboard users can reach (and scroll to a cell that was not understood)
+            className="table-responsive preview-box", tabIndex=0, role="region",
+            **{"aria-label": _("{caption} of sheet ‘{name}’ (scrolls)").format(caption=caption, name=sheet.name)})
+        if preview.first_rows else
         dbc.Alert(_("No rows under the header."), color="warning", className="py-1 small"),
     ], className="upload-sheet mb-3")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from indicators import records
-from indicators.i18n import N_, _
+from indicators.i18n import N_, _, format_day
 from indicators.vocabulary import DISTRICTS
 
 COLUMNS = ("kind", "programme", "reference", "quarter", "date", "district", "description", "detail",
@@ -22,12 +22,13 @@ HEADERS = {"kind": N_("Kind"), "programme": N_("Programme"), "reference": N_("Re
 
 
 def activity_rows(session: Session, *, programme_codes: list[str], kind: str | None = None,
-                  quarter: str | None = None, district: str | None = None, limit: int | None = 2000
-                  ) -> tuple[list[dict], int]:
-    """Rows of the listed kinds matching the filters (newest first per kind), capped at ``limit`` (None: all),
-    and how many matched in all."""
-    listed, total = records.listing(session, programme_codes, kind=kind, quarter=quarter, district=district,
-                                    limit=limit)
+                  quarter: str | None = None, district: str | None = None, search: str | None = None,
+                  voided: bool = False, limit: int | None = 2000) -> tuple[list[dict], int]:
+    """Rows of the listed kinds matching the filters and the search (newest first per kind), capped at ``limit``
+    (None: all), and how many matched in all; with ``voided``, the voided records instead."""
+    read = records.voided_listing if voided else records.listing
+    listed, total = read(session, programme_codes, kind=kind, quarter=quarter, district=district, search=search,
+                         limit=limit)
     return [_plain(record) for record in listed], total
 
 
@@ -39,8 +40,16 @@ def _plain(record: records.ListedRecord) -> dict:
                 description=line.description, detail=line.detail, female=line.female, male=line.male,
                 total=line.total, upload=record.upload,
                 uploaded_at=record.uploaded_at.isoformat(sep=" ", timespec="minutes") if record.uploaded_at else None,
-                sheet=record.sheet, row=record.row, corrected=_("corrected") if record.corrected else "",
-                record=f"{record.kind.key}:{record.id}")  # the grid's row id: what a correction opens
+                sheet=record.sheet, row=record.row, corrected=_state(record),
+                # the grid's row id: what a correction (a record) or a restore (a void) opens
+                record=f"void:{record.voided.id}" if record.voided else f"{record.kind.key}:{record.id}")
+
+
+def _state(record: records.ListedRecord) -> str:
+    if record.voided is not None:
+        when = record.voided.corrected_at
+        return _("voided {day}").format(day=format_day(when, "d MMM y")) if when else _("voided")
+    return _("corrected") if record.corrected else ""
 
 
 def district_options() -> list[str]:

@@ -86,7 +86,8 @@ def layout(**_query):
                                    className="me-2 mb-2"),
                         dbc.Button(_("Enable"), id=ids.enable, color="secondary", outline=True, size="sm",
                                    n_clicks=0, className="me-2 mb-2"),
-                        dbc.Button(_("Reset password"), id=ids.reset, color="warning", outline=True, size="sm",
+                        # dark, not warning: amber text on white fails WCAG AA contrast
+                        dbc.Button(_("Reset password"), id=ids.reset, color="dark", outline=True, size="sm",
                                    n_clicks=0, className="mb-2"),
                     ]),
                     html.Hr(),
@@ -219,3 +220,12 @@ def set_role(n_clicks, username, role, donor):
         return _done(text), {"role": role, "donor": donor, "before": before}
 
     return change(username, "role-changed", apply)
+
+
+@callback(Output(ids.disable, "children"), Output(ids.enable, "children"), Output(ids.reset, "children"),
+          Input(ids.user, "value"))
+def name_the_user(username):
+    """Each button names whom it acts on, as its answer does (``dana is disabled``)."""
+    if not username:
+        return "Disable", "Enable", "Reset password"
+    return f"Disable {username}", f"Enable {username}", f"Reset the password of {username}"

@@ -105,7 +105,9 @@ def detail_text(detail) -> str:
     for key, value in detail.items():
         if value in (None, "", [], {}):
             continue
-        if isinstance(value, dict):
+        if isinstance(value, dict) and value and all(isinstance(v, list) and len(v) == 2 for v in value.values()):
+            value = "; ".join(f"{k}: {old or 'blank'} → {new or 'blank'}" for k, (old, new) in value.items())
+        elif isinstance(value, dict):
             value = counts_text(value)
         elif isinstance(value, list):
             value = ", ".join(map(str, value))

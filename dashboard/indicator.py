@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy import select
 
-from dashboard import _signed
+from dashboard import _drafts, _signed
 from dashboard._access import EDITORS, can, refuse, require_indicator, require_role, role
 from dashboard._charts import category_chart, cumulative_chart, graph, quarter_chart
 from dashboard._components import (
@@ -70,6 +70,7 @@ class ids:
 
 
 CHANGES_SHOWN = 10
+NARRATIVE, EDIT = "indicator-narrative", "indicator-edit"  # the page's two forms whose drafts are kept
 
 
 @safe_layout
@@ -99,7 +100,8 @@ def layout(code=None, period=None, saved=None, **_query):
         changes = [(c.changed_at, None if role() == "donor" else c.changed_by, history.describe(c), c.reason,
                     c.comment) for c in history.changes(session, ind.code)[:CHANGES_SHOWN]]
         banner = saved_banner(session, first(saved), {ind.code}) if can(EDITORS) else None
-        editor = (indicator_form(ind, _signed_years(session, prog)) if can(EDITORS) else None)
+        editing = can(EDITORS)
+        editor = _with_draft(indicator_form(ind, _signed_years(session, prog)), ind.code) if editing else None
     info = item.indicator
     unit = info.unit
     year_word = _("FY") if prog.calendar == "fiscal" else _("Year")
@@ -146,9 +148,18 @@ def layout(code=None, period=None, saved=None, **_query):
                 editor,
             ], lg=8),
         ]),
-        _disaggregation_cards(item, unit, quarter, year_word),
+        _disaggregation_cards(item, unit, quarter, year_word, prog.code),
         records_card(records, info, quarter, prog.code),
     ])
+
+
+def _with_draft(form: dbc.Card, code: str) -> dbc.Card:
+    """The editor, with its draft (kept per indicator) noted above its Save button."""
+    body = form.children[1]
+    body.children.insert(len(body.children) - 2, _drafts.parts(
+        EDIT, user=current_username(), key=f"edit|{code}", label=f"edit of {code}",
+        href=href("/indicator", code=code)))
+    return form
 
 
 def _people(kind: str) -> bool:
@@ -177,6 +188,7 @@ def _series(session, ind, prog, quarter, plan=None) -> list[dict]:
     the LOP target to date, by the figures' own rules (``quarter_target``, ``target_to_date``); victim figures
     as ``plan`` (``indicators.disclosure``) lets this reader see them."""
     from indicators.figures import elapsed_share, is_milestone, quarter_target, target_to_date
+    from indicators.numbers import whole
     from indicators.periods import LOP, parse
     from indicators.queries import indicator_series
 
@@ -187,7 +199,7 @@ def _series(session, ind, prog, quarter, plan=None) -> list[dict]:
         period = parse(point.quarter, prog.calendar)
         due = None
         if lop_target is not None and ind.unit != "percent" and not is_milestone(ind.measure):
-            due = float(target_to_date(lop_target, elapsed_share(LOP, period, prog.start_date, prog.end_date)))
+            due = whole(target_to_date(lop_target, elapsed_share(LOP, period, prog.start_date, prog.end_date)))
         rows.append({"quarter": point.quarter, "actual": point.actual, "cumulative": point.lop_to_date,
                      "target": quarter_target(point.year_target, period, prog.start_date, prog.end_date,
                                               ind.unit, ind.measure),
@@ -308,6 +320,9 @@ def _narrative_card(item, quarter) -> dbc.Card:
             dbc.Label(prompt, html_for=ids.narrative, className="small text-muted"),
             dbc.Textarea(id=ids.narrative, value=item.narrative or "", rows=4, maxLength=4000,
                          placeholder=_("What explains the difference from the target, and what is being done.")),
+            _drafts.parts(NARRATIVE, user=current_username(), key=f"narrative|{item.indicator.code}|{quarter.code}",
+                          label=f"narrative for {target}", group=f"narrative|{item.indicator.code}",
+                          href=href("/indicator", code=item.indicator.code, period=quarter.code)),
             html.Div([
                 dbc.Button(_("Save narrative for {what}").format(what=target), id=ids.save, color="primary", size="sm", n_clicks=0),
                 html.Span(id=ids.saved, className="small ms-2", role="status"),
@@ -316,7 +331,7 @@ def _narrative_card(item, quarter) -> dbc.Card:
     ], className="shadow-sm mb-4")
 
 
-def _disaggregation_cards(item, unit, quarter, year_word) -> dbc.Row | None:
+def _disaggregation_cards(item, unit, quarter, year_word, programme_code: str = "") -> dbc.Row | None:
     """One card per disaggregation. Figures withheld from this reader (victims, for a donor officer:
     ``indicators.disclosure``) read as their label, in the chart's hover and in a table under it."""
     if not item.disaggregations:
@@ -343,13 +358,23 @@ def _disaggregation_cards(item, unit, quarter, year_word) -> dbc.Row | None:
                                                    for p in spans)])
                         for label, c in zip(labels, cats)]),
         ], className="table table-sm mb-0", id=f"indicator-table-{name}") if withheld else None
+        what = _(vocabulary.DISAGGREGATIONS.get(name, name)).lower()
+        drawn = (graph(f"indicator-by-{name}", fig, small=True) if any(v is not None for row in values for v in row)
+                 else _nothing_to_draw(what, programme_code))
         cols.append(dbc.Col(dbc.Card([
-            dbc.CardHeader(html.H2(_("By {disaggregation}").format(
-                disaggregation=_(vocabulary.DISAGGREGATIONS.get(name, name)).lower()), className="h6 mb-0")),
-            dbc.CardBody([graph(f"indicator-by-{name}", fig, small=True), table,
+            dbc.CardHeader(html.H2(_("By {disaggregation}").format(disaggregation=what), className="h6 mb-0")),
+            dbc.CardBody([drawn, table,
                           html.P(withheld_note(), className="small text-muted mb-0") if withheld else None]),
         ], className="shadow-sm h-100"), md=6, className="mb-4"))
     return dbc.Row(cols)
+
+
+def _nothing_to_draw(what: str, programme_code: str) -> html.P:
+    """In place of a chart with no bar: every figure of the card withheld from this reader."""
+    return html.P([_("Victims by {disaggregation} are published for the life of project to date only, as they "
+                     "stand now (on this page for the latest quarter with a figure); the").format(disaggregation=what),
+                   " ", dcc.Link(_("Victims profile"), href=href("/victims", programme=programme_code)), " ",
+                   _("shows them too.")], className="small mb-2 indicator-not-published")
 
 
 def withheld_note() -> str:
@@ -387,7 +412,8 @@ def change_records_scope(scope, context):
           State(ids.context, "data"), State(ids.quarter, "value"), prevent_initial_call=True)
 def save_narrative(n_clicks, text, context, chosen):
     """Saves for the indicator and quarter the page shows (its context), and says which; if the quarter
-    picker has moved on and the page is not yet redrawn, nothing is saved."""
+    picker has moved on and the page is not yet redrawn, nothing is saved. Once saved (``…-done``), the text
+    is no longer a draft kept in the browser (``_drafts.register``'s ``saved_by``)."""
     from datetime import datetime
 
     from indicators.narratives import set_narrative
@@ -415,10 +441,12 @@ def save_narrative(n_clicks, text, context, chosen):
           Output({"type": FIELD, "key": ALL}, "invalid"), Output({"type": FEEDBACK, "key": ALL}, "children"),
           Output(ids.url, "search", allow_duplicate=True), Output("indicator-edit-reason", "invalid"),
           Output("indicator-edit-comment", "invalid"), Output("indicator-edit-sheet", "open"),
+          Output(_drafts.store_id(EDIT), "data", allow_duplicate=True),
           Input("indicator-edit-save", "n_clicks"), State({"type": TARGET, "key": ALL}, "value"),
           State({"type": FIELD, "key": ALL}, "value"), State("indicator-edit-reason", "value"),
-          State("indicator-edit-comment", "value"), State(ids.context, "data"), prevent_initial_call=True)
-def save_edit(n_clicks, target_values, field_values, reason, comment, context):
+          State("indicator-edit-comment", "value"), State(ids.context, "data"), State(_drafts.store_id(EDIT), "data"),
+          State(_drafts.info_id(EDIT), "data"), prevent_initial_call=True)
+def save_edit(n_clicks, target_values, field_values, reason, comment, context, drafts=None, draft=None):
     """Save the editor's changes with their reason; a refused value is marked next to its field, and what was
     typed stays. Once saved the page is drawn again from its URL, with what the save changed."""
     from indicators import logframe
@@ -449,9 +477,15 @@ def save_edit(n_clicks, target_values, field_values, reason, comment, context):
                                    "Nothing saved: {count} values to correct (marked below each field).",
                                    len(problems)).format(count=len(problems)), color="danger",
                           className="py-2 small mb-0"),
-                marks[0], marks[1], marks[2], dash.no_update, marks[3], marks[4], sheet_open)
+                marks[0], marks[1], marks[2], dash.no_update, marks[3], marks[4], sheet_open, dash.no_update)
     if not done.changes:
         return (dbc.Alert(_("Nothing to save: every value is as stored."), color="info", className="py-2 small mb-0"),
-                *marks[:3], dash.no_update, False, False, dash.no_update)
+                *marks[:3], dash.no_update, False, False, dash.no_update, dash.no_update)
     return (dbc.Alert(_("Saved."), color="success", className="py-2 small mb-0"), *marks[:3],
-            query_string(code=code, period=context.get("period"), saved=event), False, False, dash.no_update)
+            query_string(code=code, period=context.get("period"), saved=event), False, False, dash.no_update,
+            _drafts.cleared(drafts, draft))
+
+
+_drafts.register(NARRATIVE, [(ids.narrative, "value")], saved_by=(ids.saved, "children"))
+_drafts.register(EDIT, [({"type": TARGET, "key": ALL}, "value"), ({"type": FIELD, "key": ALL}, "value"),
+                                     ("indicator-edit-reason", "value"), ("indicator-edit-comment", "value")])

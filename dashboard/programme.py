@@ -11,7 +11,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import _signed
+from dashboard import _drafts, _signed
 from dashboard._access import EDITORS, can, require_programme, require_role
 from dashboard._charts import graph
 from dashboard._components import (
@@ -48,6 +48,9 @@ from indicators.status import TARGET_TO_DATE
 
 dash.register_page(__name__, path="/programme", title=page_title(N_("Logframe")), name=N_("Logframe"),
                    scope={"code": "programme"})
+
+
+TARGETS = "programme-targets"  # the targets grid, whose draft is kept in the browser (dashboard._drafts)
 
 
 class ids:
@@ -308,6 +311,8 @@ def _targets_card(prog) -> dbc.Card:
                          dbc.Input(id=ids.targets_comment, placeholder=_("e.g. award modification 3, 12 June 2019"))],
                         md=8),
             ], className="g-2 mb-2"),
+            _drafts.parts(TARGETS, user=current_username(), key=f"targets|{prog.code}",
+                          label=f"target changes to {prog.code}", href=href("/programme", code=prog.code)),
             dbc.Button(_("Save target changes to {code}").format(code=prog.code), id=ids.targets_save, color="primary", n_clicks=0),
             html.Div(id=ids.targets_result, className="mt-2", role="status"),
         ]),
@@ -358,11 +363,13 @@ def _with(query: dict, **changes) -> str:
 
 
 @callback(Output(ids.targets_result, "children"), Output(ids.url, "search", allow_duplicate=True),
+          Output(_drafts.store_id(TARGETS), "data", allow_duplicate=True),
           Input(ids.targets_save, "n_clicks"), State(ids.targets, "rowData"), State(ids.targets_reason, "value"),
-          State(ids.targets_comment, "value"), State(ids.url, "search"), prevent_initial_call=True)
-def save_targets(n_clicks, rows, reason, comment, search):
+          State(ids.targets_comment, "value"), State(ids.url, "search"), State(_drafts.store_id(TARGETS), "data"),
+          State(_drafts.info_id(TARGETS), "data"), prevent_initial_call=True)
+def save_targets(n_clicks, rows, reason, comment, search, drafts=None, draft=None):
     """Every changed target of the grid, with one reason, all or nothing; the page is drawn again from its URL
-    once saved, with what the save changed."""
+    once saved, with what the save changed (and the grid's draft kept in the browser is gone)."""
     from urllib.parse import parse_qs
 
     from sqlalchemy import select
@@ -400,12 +407,17 @@ def save_targets(n_clicks, rows, reason, comment, search):
             session.rollback()
     if problems:
         return dbc.Alert([html.Strong(_("Nothing saved:")), html.Ul([html.Li(p) for p in problems], className="mb-0")],
-                         color="danger", className="py-2 small mb-0"), dash.no_update
+                         color="danger", className="py-2 small mb-0"), dash.no_update, dash.no_update
     if not changed:
         return dbc.Alert(_("Nothing to save: every target is as stored."), color="info", className="py-2 small mb-0"), \
-            dash.no_update
+            dash.no_update, dash.no_update
     query["saved"] = first_event
-    return dbc.Alert(_("Saved."), color="success", className="py-2 small mb-0"), query_string(**query)
+    return (dbc.Alert(_("Saved."), color="success", className="py-2 small mb-0"), query_string(**query),
+            _drafts.cleared(drafts, draft))
+
+
+_drafts.register(TARGETS, [(ids.targets, "rowData"), (ids.targets_reason, "value"),
+                                        (ids.targets_comment, "value")], grid=ids.targets)
 
 
 def _differs(typed, stored) -> bool:

@@ -55,7 +55,11 @@ class ids:
     template_download = "upload-template-download"
     checked = "upload-checked"
     file_values = "upload-file-values"  # pattern {"type": file_values, "kind": "choice"}: rows taking the file's
+    counts = "upload-counts-box"
 
+
+# Drawn only once a dry run has counts: listed for Dash's callback check (see _access).
+CALLBACK_COMPONENTS = [html.Div(id=ids.counts)]
 
 SHOWN_PROBLEMS = 500
 COUNT_KEYS = ("new", "updated", "unchanged", "skipped")
@@ -110,7 +114,8 @@ def layout(programme=None, **_query):
                     dbc.CardBody([
                         html.P(_("Stores the checked workbook: the import runs again for real, all or nothing."),
                                className="small text-muted"),
-                        dbc.Button(_("Commit the upload"), id=ids.commit, color="success", disabled=True, n_clicks=0),
+                        dbc.Button(commit_label(None, None), id=ids.commit, color="success", disabled=True,
+                                   n_clicks=0),
                         dcc.Loading(html.Div(id=ids.result, className="mt-3"), type="dot"),
                     ]),
                 ], className="shadow-sm mb-4"),
@@ -198,7 +203,8 @@ def _problem_table(problems, id) -> html.Div:
         html.Div(html.Table([
             html.Thead(html.Tr([html.Th(_("Sheet")), html.Th(_("Cell")), html.Th(_("Value found")), html.Th(_("Expected"))])),
             html.Tbody(rows),
-        ], className="table table-sm table-striped mb-0 problems", id=id), className="table-responsive problems-box"),
+        ], className="table table-sm table-striped mb-0 problems", id=id), className="table-responsive problems-box",
+            tabIndex=0, role="region", **{"aria-label": (_("Errors (scrolls)") if "error" in id else _("Warnings (scrolls)"))}),
         html.P(_("… and {count} more.").format(count=format_number(more)), className="small text-muted mt-1")
         if more > 0 else None,
     ])
@@ -212,7 +218,25 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def counts_table(counts: dict) -> html.Table | None:
+def commit_label(filename: str | None, report) -> str:
+    """The commit button names what it stores: the file and the programmes its rows belong to."""
+    if not filename:
+        return "Commit the upload"
+    whom = getattr(report, "for_whom", "") or "the programmes it names"
+    return f"Commit {filename} for {whom}"
+
+
+def counts_table(counts: dict, read: dict | None = None, *, refused: bool = False) -> html.Table | None:
+    """What the rows would become (new, updated, unchanged, skipped), or, for a file with errors, how many rows
+    were read and how many have errors (nothing of it can be stored)."""
+    if refused and read:
+        return html.Table([
+            html.Thead(html.Tr([html.Th(_("Kind")), html.Th(_("Rows read"), className="num"),
+                                html.Th(_("Rows with errors"), className="num")])),
+            html.Tbody([html.Tr([html.Td(kind), html.Td(f"{n.get('rows', 0):,}", className="num"),
+                                 html.Td(f"{n.get('with_errors', 0):,}", className="num")])
+                        for kind, n in read.items()]),
+        ], className="table table-sm mb-3 counts-table", id="upload-counts")
     if not counts:
         return None
     return html.Table([
@@ -227,25 +251,29 @@ def render_report(report, *, committed: bool) -> html.Div:
     """An import report as the page shows it: the verdict, counts per kind, each sheet as understood (the
     dry run), errors, warnings."""
     errors, warnings = list(report.errors or []), list(report.warnings or [])
-    kinds = ", ".join(report.kinds or []) or "no recognised sheet"
+    kinds = ", ".join(report.kinds or []) or _("no recognised sheet")
+    whom = getattr(report, "for_whom", "") if getattr(report, "programmes", None) else ""
     if committed:
-        verdict = {
-            "stored": ("success", _("Stored {file}.").format(file=report.filename)),
-            "unchanged": ("info", _("{file} was already stored: nothing changed.").format(file=report.filename)),
-        }.get(report.outcome, ("danger", _("{file} was refused: nothing was stored.").format(file=report.filename)))
+        colour = {"stored": "success", "unchanged": "info"}.get(report.outcome, "danger")
+        text = report.outcome_text
     elif errors:
-        verdict = ("danger", ngettext("{count} error in {file}: nothing can be stored until they are fixed.",
-                                      "{count} errors in {file}: nothing can be stored until they are fixed.",
-                                      len(errors)).format(count=format_number(len(errors)), file=report.filename))
+        read = report.read_text() if getattr(report, "read", None) else ""
+        colour, text = "danger", ngettext(
+            "{count} error in {file}{read}: nothing can be stored until they are fixed.",
+            "{count} errors in {file}{read}: nothing can be stored until they are fixed.", len(errors)).format(
+            count=format_number(len(errors)), file=report.filename, read=f" ({read})" if read else "")
     elif not report.ok:
-        verdict = ("danger", _("{file} cannot be stored.").format(file=report.filename))
+        colour, text = "danger", _("{file} cannot be stored.").format(file=report.filename)
     else:
-        verdict = ("success", _("{file} is ready to store ({kinds}). Nothing has been stored yet.").format(
-            file=report.filename, kinds=kinds))
-    colour, text = verdict
+        again = (" " + _("This very file was stored before: committing it again stores only what differs.")
+                 if getattr(report, "stored_before", False) else "")
+        ready = (_("{file} is ready to store for {whom} ({kinds}). Nothing has been stored yet.") if whom else
+                 _("{file} is ready to store ({kinds}). Nothing has been stored yet."))
+        colour, text = "success", ready.format(file=report.filename, whom=whom, kinds=kinds) + again
     return html.Div([
         dbc.Alert(text, color=colour, className="py-2", id="upload-verdict"),
-        counts_table(report.counts or {}),
+        html.Div(counts_table(report.counts or {}, getattr(report, "read", None), refused=bool(errors)),
+                 id=ids.counts),
         conflicts_section(list(getattr(report, "conflicts", None) or []), committed=committed),
         None if committed else sheets_understood(report.sheets),
         html.Div([html.H3(_("Errors ({count})").format(count=format_number(len(errors))), className="h6 text-danger"),
@@ -338,23 +366,38 @@ def _first_error(report) -> str | None:
 
 @callback(Output(ids.preview, "children"), Output(ids.commit, "disabled"), Output(ids.checked, "data"),
           Output(ids.result, "children", allow_duplicate=True), Output(ids.status, "children"),
+          Output(ids.commit, "children"),
           Input(ids.file, "contents"), Input(ids.programme, "value"), State(ids.file, "filename"),
           running=[(Output(ids.commit, "disabled"), True, True)],
           prevent_initial_call=True)
 def check_file(contents, programme, filename):
     """The dry run, as soon as a file is chosen (or the programme changes)."""
     if not contents:
-        return empty_preview(), True, None, None, ""
+        return empty_preview(), True, None, None, "", commit_label(None, None)
     try:
         report = run_import(contents, filename, programme, dry_run=True)
     except ValueError as exc:
-        return dbc.Alert(str(exc), color="danger"), True, None, None, ""
+        return dbc.Alert(str(exc), color="danger"), True, None, None, "", commit_label(None, None)
     ready = bool(report.ok) and not report.errors
     checked = vouch(report.sha256, filename, programme, current_username()) if ready else None
     status = (_("Checked {file} ({digest}…) for {programme}.") if programme else
               _("Checked {file} ({digest}…) for the programmes it names.")).format(
         file=filename, digest=report.sha256[:12], programme=programme)
-    return render_report(report, committed=False), not ready, checked, None, status
+    return (render_report(report, committed=False), not ready, checked, None, status,
+            commit_label(report.filename, report))
+
+
+@callback(Output(ids.counts, "children"), Input({"type": ids.file_values, "kind": ALL}, "value"),
+          State(ids.file, "contents"), State(ids.file, "filename"), State(ids.programme, "value"),
+          prevent_initial_call=True)
+def count_with_file_values(file_values, contents, filename, programme):
+    """Ticking a row to take the file's value changes what the commit would do: the dry run again, with those
+    rows, gives the counts the commit would."""
+    if not contents or not file_values:
+        raise dash.exceptions.PreventUpdate
+    chosen = [key for values in file_values for key in values or [] if isinstance(key, str)]
+    report = run_import(contents, filename, programme, dry_run=True, file_values=chosen)
+    return counts_table(report.counts or {}, report.read, refused=bool(report.errors))
 
 
 @callback(Output(ids.result, "children"), Output(ids.commit, "disabled", allow_duplicate=True),

@@ -23,6 +23,7 @@ import csv
 import io
 import json
 
+from exports._csv import defused
 from indicators.periods import parse
 from indicators.report import Report
 from indicators.versions import COLUMNS, figure_rows
@@ -50,12 +51,17 @@ def rows(report: Report) -> list[tuple[str, ...]]:
     return out
 
 
+NUMBERS = (HEADER.index("actual"), HEADER.index("target"))
+
+
 def render(report: Report) -> bytes:
-    """The CSV file's bytes."""
+    """The CSV file's bytes; no text in it starts a formula in a spreadsheet (``exports._csv``: a category
+    typed in a direct-entry sheet, say, could)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADER)
-    writer.writerows(rows(report))
+    writer.writerows(tuple(cell if i in NUMBERS else defused(cell) for i, cell in enumerate(row))
+                     for row in rows(report))
     return buffer.getvalue().encode("utf-8")
 
 

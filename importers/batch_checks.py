@@ -102,7 +102,7 @@ def programmes_context(
         except MeasureError:  # refused when the programme file is loaded: nothing to check against
             sums = ()
         indicators[ind.code.upper()] = IndicatorRef(
-            ind.id, ind.code, code, tuple(ind.disaggregations or ()), ind.source_kind, sums
+            ind.id, ind.code, code, tuple(ind.disaggregations or ()), ind.source_kind, sums, ind.unit
         )
     keys = (lambda: pseudonyms.for_cases(session, settings)) if settings is not None else None
     catalogue = providers.catalogue(session)

@@ -5,24 +5,20 @@ transaction and prints its report. Exit status: 0 when every file was stored (or
 clean dry run), 1 when any file was refused (that file stored nothing), 2 for a usage error (a missing file,
 an unknown project code, a store not initialised) before anything is imported.
 
-Each file is imported in a forked worker process, which checks the file while calamine reads it (see
-``importers.isolation``). If a file makes the reader abort that worker (a sheet spanning the whole grid), the
-file is imported again here, check first, and refused with its reason; the worker's own last words (the
-reader's "memory allocation … failed") are dropped.
+Each file is checked and read in a child process with the web's memory and time limits
+(``CTMONITOR_READ_MEMORY_MB``, ``CTMONITOR_READ_TIMEOUT_S``; see ``importers.isolation``), its rows coming back
+as they are read; the import itself (rules, store) runs here. A file the reader cannot finish within them is
+refused in one sentence naming it and the limit, and the command goes on with the next file.
 """
 
 from __future__ import annotations
 
-import os
-import signal
 import sys
-import tempfile
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from importers.isolation import CheckFirst
 from importers.kinds import BY_KIND, KINDS
 from importers.pipeline import import_path
 from indicators import audit
@@ -117,18 +113,13 @@ def cmd_import(args, settings: Settings) -> int:
         user = args.user or audit.command_line_user()
         refused = False
         for path in args.files:
-
-            def one(overlapped: bool, path: Path = path) -> bool:
-                return _import_one(store, path, settings, programme, user, args, overlapped)
-
-            outcome = _in_worker(store, one) if hasattr(os, "fork") else None
-            refused = (one(False) if outcome is None else outcome) or refused
+            refused = _import_one(store, path, settings, programme, user, args) or refused
         return 1 if refused else 0
     finally:
         store.dispose()
 
 
-def _import_one(store: Store, path: Path, settings: Settings, programme, user: str, args, overlapped: bool) -> bool:
+def _import_one(store: Store, path: Path, settings: Settings, programme, user: str, args) -> bool:
     """Import one file in its own transaction and print its report; True when it was refused."""
     try:
         with store.begin() as session:
@@ -140,85 +131,18 @@ def _import_one(store: Store, path: Path, settings: Settings, programme, user: s
                 uploaded_by=user,
                 dry_run=args.dry_run,
                 file_values=bool(args.use_file_values),
-                overlapped=overlapped,
+                isolated=True,
             )
             if not args.dry_run:
                 audit.record(session, user, "upload-stored" if report.ok else "upload-refused",
                              report.filename, upload_id=report.upload_id, outcome=report.outcome,
                              via="command line")
-    except CheckFirst:
-        raise
     except Exception as exc:  # noqa: BLE001 — one clear line, never a traceback (or a cell value)
         print(_("{file}: refused, nothing stored: the import failed ({problem})").format(
             file=path.name, problem=type(exc).__name__))
         return True
     print(report.as_text())
     return not report.ok
-
-
-_CHECK_FIRST = 3  # the worker's exit status when the check refused the file while calamine still read it
-
-
-def _in_worker(store: Store, one) -> bool | None:
-    """``one(overlapped=True)`` in a forked worker: whether the file was refused, or None when the worker was
-    lost to the reader or left it reading a refused file (it wrote nothing: its transaction stores only after
-    the read)."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    parent = os.getpid()
-    with tempfile.TemporaryFile() as worker_stderr:
-        pid = os.fork()
-        if pid == 0:  # the worker: its own connections, its stderr kept until it is known to have lived
-            code = 2
-            try:
-                _end_with(parent)
-                store.engine.dispose(close=False)
-                os.dup2(worker_stderr.fileno(), 2)
-                code = 1 if one(True) else 0
-            except CheckFirst:
-                code = _CHECK_FIRST
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
-        try:
-            _, status = os.waitpid(pid, 0)
-        except KeyboardInterrupt:
-            os.kill(pid, signal.SIGTERM)
-            os.waitpid(pid, 0)
-            raise
-        if os.WIFSIGNALED(status) and os.WTERMSIG(status) not in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            return None  # lost to the reader
-        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _CHECK_FIRST:
-            return None  # refused while the reader still ran: the careful way says why
-        worker_stderr.seek(0)
-        sys.stderr.buffer.write(worker_stderr.read())
-        sys.stderr.flush()
-        if os.WIFSIGNALED(status):
-            raise KeyboardInterrupt
-        return os.WEXITSTATUS(status) != 0
-
-
-def _end_with(parent: int) -> None:
-    """The worker ends when the command does (killed, even with SIGKILL), before it could store anything:
-    the kernel's parent-death signal on Linux, elsewhere a watch on the parent."""
-    try:
-        import ctypes
-
-        if ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) != 0:  # PR_SET_PDEATHSIG
-            raise OSError
-    except (OSError, AttributeError, TypeError):
-        import threading
-        import time
-
-        def watch() -> None:
-            while os.getppid() == parent:
-                time.sleep(0.05)
-            os._exit(1)
-
-        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-    if os.getppid() != parent:  # the command was gone before the signal was set
-        os._exit(1)
 
 
 def cmd_template(args, settings: Settings) -> int:

@@ -16,7 +16,7 @@ from importers.matching import matchable
 from importers.report import Conflict
 from importers.rules import shown
 from importers.table import Batch
-from indicators.models import VOID, RecordCorrection
+from indicators.models import RESTORE, VOID, RecordCorrection
 
 if TYPE_CHECKING:
     from importers.storing import KindPlan, Part
@@ -38,6 +38,8 @@ class Corrections:
                 RecordCorrection.programme_id.in_(programme_ids), RecordCorrection.kind == layout.kind,
                 RecordCorrection.superseded_at.is_(None)).order_by(RecordCorrection.id)):
             pid = entry.programme_id
+            if entry.field == RESTORE:  # the record is stored again as it was: nothing for a file row to undo
+                continue
             if entry.field != VOID:
                 self.fields[entry.record_id][entry.field] = entry
                 if entry.record_id not in self.by_hash[(pid, entry.original_hash)]:

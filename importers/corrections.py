@@ -31,6 +31,7 @@ from importers.rules import shown as text
 from indicators import aggregates, audit, signoff
 from indicators.models import VOID, Programme, RecordCorrection
 from indicators.periods import quarter_of
+from indicators.records import name_of
 from indicators.settings import Settings
 
 REASONS = ("Typing error", "Wrong date, place or group", "Duplicate record", "Did not take place", "Other")
@@ -72,7 +73,8 @@ def editable(kind: str) -> tuple[Column, ...]:
 def load(session: Session, kind: str, record_id: int):
     record = session.get(layout(kind).model, record_id)
     if record is None:
-        raise NotCorrectable(f"{kind} record #{record_id} is no longer stored (voided, or replaced by an upload)")
+        raise NotCorrectable("the record is no longer stored (voided: \"Show voided\" lists it; or replaced by an "
+                             "upload)")
     return record
 
 
@@ -113,8 +115,8 @@ def correct(session: Session, kind: str, record_id: int, values: dict, *, by: st
                            comment=comment))
     session.flush()
     aggregates.refresh(session, record.programme_id, kind, quarters + _quarters(record, found))
-    event = audit.record(session, by, "record-corrected", f"{kind} #{record.id}", reason=reason,
-                         comment=comment.strip(), quarter=record.quarter,
+    event = audit.record(session, by, "record-corrected", name_of(found.spec, record), reason=reason,
+                         comment=comment.strip(), quarter=record.quarter, record=f"{kind}:{record.id}",
                          changes={c.label: [old, new] for c, old, new in changes})
     return Outcome(True, changes=[(c.label, old, new) for c, old, new in changes], event=event.id)
 
@@ -130,13 +132,14 @@ def void(session: Session, kind: str, record_id: int, *, by: str, reason: str | 
     quarters = _quarters(record, found)
     snapshot = {c.field: text(getattr(record, c.field)) for c in editable(kind)}
     summary = found.spec.line(record).description or found.spec.label
+    name = name_of(found.spec, record)
     session.add(_entry(record, kind, quarters[0], VOID, summary, None, by=by, reason=reason, comment=comment,
                        snapshot=snapshot))
     session.delete(record)
     session.flush()
     aggregates.refresh(session, record.programme_id, kind, quarters)
-    event = audit.record(session, by, "record-corrected", f"{kind} #{record_id}", reason=reason,
-                         comment=comment.strip(), quarter=quarters[0], voided=snapshot)
+    event = audit.record(session, by, "record-corrected", name, reason=reason, comment=comment.strip(),
+                         quarter=quarters[0], record=f"{kind}:{record_id}", voided=snapshot)
     return Outcome(True, changes=[("Record", summary, "voided")], event=event.id)
 
 
@@ -155,18 +158,31 @@ def _why_not(session: Session, record, reason, comment) -> dict[str, str]:
 
 def _check(session: Session, found: Layout, record, columns, given: dict, settings: Settings):
     """The importer's verdict on the record with the given values, weighed against the store without it."""
-    programme = session.get(Programme, record.programme_id).code
+    batch, problems, _counts = verdict(session, found, record.programme_id, record.reference, columns, given,
+                                       settings, without=record)
+    return batch, problems
+
+
+def verdict(session: Session, found: Layout, programme_id: int, reference, columns, given: dict,
+            settings: Settings, *, without=None, file_values=()):
+    """The importer's verdict on one row of the kind (``given``: field -> value, as typed or stored) of the
+    programme: its typed batch, its problems per field (``GENERAL`` for the rest) and the counts a dry run of
+    it gives (new, updated, ...), weighed against the store without the record ``without`` (inside a savepoint
+    that is rolled back)."""
+    programme = session.get(Programme, programme_id).code
     header = [REFERENCE.label, PROJECT.label] + [c.label for c in columns]
-    row = [record.reference, programme] + [None if v == "" else v for v in given.values()]
+    row = [reference, programme] + [None if v == "" else v for v in given.values()]
     raw = sheets.RawSheet(found.title, [header, row])
     parsed = sheets.find_header(raw, (found,))
     batch = to_batch(raw, parsed)
     report = ImportReport(ok=False, outcome="dry-run", filename="correction", sha256="", size=0)
     ctx = batch_checks.programmes_context(session, programme, settings=settings)
     with session.begin_nested() as savepoint:
-        session.delete(record)
-        session.flush()
-        store_batches(session, report, ctx, [batch], settings=settings, uploaded_by="correction", dry_run=True)
+        if without is not None:
+            session.delete(without)
+            session.flush()
+        store_batches(session, report, ctx, [batch], settings=settings, uploaded_by="correction", dry_run=True,
+                      file_values=file_values)
         savepoint.rollback()
     fields = {letter: name for name, letter in batch.letters.items()}
     problems: dict[str, str] = {}
@@ -177,7 +193,7 @@ def _check(session: Session, found: Layout, record, columns, given: dict, settin
         else:
             problems.setdefault(name, f"found '{problem.value}'; expected {problem.expected}"
                                 if problem.value else f"expected {problem.expected}")
-    return batch, problems
+    return batch, problems, report.counts.get(found.kind, {})
 
 
 def _quarters(record, found: Layout) -> list[str]:

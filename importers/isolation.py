@@ -1,24 +1,36 @@
-"""Checking and reading an uploaded file, in this process (the command line) or in a child process with a
-memory limit and a timeout (web uploads), so that a file that gets past every check and still runs away takes
-down only its child, never the worker serving everyone else.
+"""Checking and reading an uploaded file in child processes with a memory limit and a timeout, for web
+uploads and the command line alike, so that a file that gets past every check and still runs away takes
+down only a child, never the worker serving everyone else, nor the command with the files after it.
 
-The child comes from a fork server (``multiprocessing``'s ``forkserver``): forking a threaded web worker is
-unsafe, and the server has the reader imported already, so a child starts in milliseconds. The child reports
-its peak memory (logged) with its answer. A process reads at
-most ``SLOTS`` uploads at once; the next waits its turn (up to the timeout).
+- Two children start side by side: one checks the file (``safety.check``: it parses every part as XML, which
+  is slower than calamine reads it), the other reads it with calamine and hands the rows back as they are
+  converted, a few thousand at a time. On two cores the check costs little more time than the read. The
+  check's verdict wins: a file it refuses is refused with its reason, and its reader stopped (or found
+  already stopped: a sheet spanning A1:XFD1048576 makes calamine abort). A file the check lets through whose
+  reader still dies is refused with one sentence naming it and the memory limit.
+- Each child may use ``CTMONITOR_READ_MEMORY_MB`` of address space beyond what it held when it started
+  (``RLIMIT_AS``); both together have ``CTMONITOR_READ_TIMEOUT_S``. Their error output goes nowhere (a reader
+  stopped by the limit prints its last words there); what they say comes back through pipes.
+- The reader reads one sheet at a time (calamine's area of that sheet, converted a row at a time), and the
+  receiving process holds the rows and one message, never the whole workbook pickled at once. Equal texts
+  of one message cross as one object.
+- A process with other threads (a web worker) would hand a plain fork its threads' locks in whatever state
+  they are: its children come from a fork server (``multiprocessing``'s ``forkserver``), which has the reader
+  imported already. A process with one thread (the command line) forks directly. A process reads at most
+  ``SLOTS`` files at once; the next waits its turn (up to the timeout).
 
-A process that may be lost (that child, or the command line's own worker: ``importers.cli``) checks the file
-*while* calamine reads it (``overlapped``): calamine releases the GIL while it parses, so the streaming scan
-costs no time on a second core. A file the scan would have refused can then make calamine abort the process
-(a sheet spanning A1:XFD1048576); whoever started it sees the process die and reads the file again the
-careful way, check first, which refuses it with its reason.
+``read(..., isolated=False)`` checks and then reads in this process (tests, the browser's own small CSV files).
 """
 
 from __future__ import annotations
 
+import faulthandler
 import hashlib
+import io
 import logging
 import multiprocessing
+import multiprocessing.connection
+import os
 import resource
 import threading
 import time
@@ -28,79 +40,36 @@ from importers import safety, sheets
 
 log = logging.getLogger(__name__)
 SLOTS = 2
+ROWS_PER_MESSAGE = 2_000
 _slots = threading.BoundedSemaphore(SLOTS)
-_context = multiprocessing.get_context("forkserver")
+_server = multiprocessing.get_context("forkserver")
 # The server imports the reader once; "__main__" (the ``ctmonitor`` script) too, or every child would import it
 # again before starting (multiprocessing's set-up of a child), a second or more of Dash for nothing.
-_context.set_forkserver_preload(["__main__", "importers.isolation", "python_calamine"])
+_server.set_forkserver_preload(["__main__", "importers.isolation", "python_calamine"])
 
 
-def read(data: bytes, filename: str, settings, *, isolated: bool = False, overlapped: bool = False):
-    """``(FileFormat, raw sheets)`` of a checked file; ``safety.Refused`` when it will not be read.
-    ``overlapped``: check while reading, only in a process whose loss its starter handles (see above)."""
+def read(data: bytes, filename: str, settings, *, isolated: bool = False):
+    """``(FileFormat, raw sheets)`` of a checked file; ``safety.Refused`` when it will not be read."""
     if not isolated:
-        return _read(data, filename, settings.upload_limit, settings.inflate_limit, overlapped)
+        fmt = safety.check(data, filename, upload_limit=settings.upload_limit, inflate_limit=settings.inflate_limit)
+        read_sheets = sheets.read(data, fmt, filename)
+        return fmt, (_counted(read_sheets) if fmt.kind == "csv" else read_sheets)
     if not _slots.acquire(timeout=settings.read_timeout):
         raise safety.Refused("the server is busy reading other uploads; try again in a minute")
     try:
-        try:
-            return _in_child(data, filename, settings, overlapped=True)
-        except _ChildLost:
-            log.warning("the reader stopped on %s while it was being checked: checking it first",
-                        _named(data))
-        try:
-            return _in_child(data, filename, settings, overlapped=False)
-        except _ChildLost:
-            raise safety.Refused(_needs_memory(settings)) from None
+        return _in_children(data, filename, settings)
     finally:
         _slots.release()
 
 
-def _read(data: bytes, filename: str, upload_limit: int, inflate_limit: int, overlapped: bool = False):
-    fmt, scan = safety.preflight(data, filename, upload_limit=upload_limit, inflate_limit=inflate_limit)
-    if scan is None:
-        return fmt, sheets.read(data, fmt, filename)
-    if not overlapped:
-        return replace(fmt, formulas=scan()), sheets.read(data, fmt, filename)
-    read: dict = {}
-
-    def load() -> None:
-        try:
-            read["sheets"] = sheets.read(data, fmt, filename)
-        except BaseException as exc:  # noqa: BLE001 — handed to the checking thread, raised there
-            read["error"] = exc
-
-    reader = threading.Thread(target=load, name="calamine-read", daemon=True)
-    reader.start()
-    try:
-        formulas = scan()  # a refusal of the check wins over anything the reader says
-    except safety.Refused as exc:
-        if reader.is_alive():  # this process may go down with the reader any moment now: leave it
-            raise CheckFirst(exc) from None
-        raise
-    reader.join()
-    if "error" in read:
-        raise read["error"]
-    return replace(fmt, formulas=formulas), read["sheets"]
-
-
-class CheckFirst(Exception):
-    """The check refused a file while calamine was still reading it in this process (``overlapped``). The
-    process must be left without writing anything, since the reader may take it down any moment, and the file
-    imported again the careful way; ``refusal`` is what the check said."""
-
-    def __init__(self, refusal: safety.Refused):
-        super().__init__(str(refusal))
-        self.refusal = refusal
-
-
-class _ChildLost(Exception):
-    """The reading child ended without an answer: killed by its memory limit, or by the reader itself."""
-
-
-def _needs_memory(settings) -> str:
-    return (f"the workbook needs more memory to read than ctmonitor allows ({settings.read_memory_limit / 2**20:,.0f} "
+def needs_memory(filename: str, settings) -> str:
+    return (f"{filename} needs more memory to read than ctmonitor allows ({settings.read_memory_limit / 2**20:,.0f} "
             "MB); split it into smaller workbooks and upload them one by one")
+
+
+def took_too_long(filename: str, settings) -> str:
+    return (f"{filename} took longer than {settings.read_timeout:g} s to read; split it into smaller workbooks and "
+            "upload them one by one")
 
 
 def _named(data: bytes) -> str:
@@ -109,58 +78,208 @@ def _named(data: bytes) -> str:
     return f"upload sha256={hashlib.sha256(data).hexdigest()[:12]}"
 
 
-def _in_child(data: bytes, filename: str, settings, *, overlapped: bool):
-    receiver, sender = _context.Pipe(duplex=False)
-    child = _context.Process(target=_child, daemon=True, args=(
-        sender, data, filename, settings.upload_limit, settings.inflate_limit, settings.read_memory_limit,
-        overlapped))
+def _counted(read_sheets: list) -> list:
+    """A CSV file's values count against the same bound as a workbook's (a workbook's are counted before it is
+    read; a CSV file's area is bounded while it is parsed, ``sheets``)."""
+    if sum(len(row) - row.count("") for sheet in read_sheets for row in sheet.rows) > safety.MAX_VALUES:
+        raise safety.Refused(f"the file holds more than {safety.MAX_VALUES:,} cells with a value, more than ctmonitor "
+                             "reads at once; split it into smaller files")
+    return read_sheets
+
+
+def _context():
+    """A plain fork from a process with one thread (the command line); the fork server from one with more."""
+    return multiprocessing.get_context("fork") if threading.active_count() == 1 else _server
+
+
+def _in_children(data: bytes, filename: str, settings):
+    """The checking and the reading child, side by side; their verdicts combined (see the module's doc)."""
+    context = _context()
     started = time.monotonic()
-    child.start()
-    sender.close()
+    deadline = started + settings.read_timeout
+    limits = (settings.upload_limit, settings.inflate_limit, settings.read_memory_limit)
+    checker, check_pipe = _start(context, _check_child, data, filename, limits)
+    reader, read_pipe = _start(context, _read_child, data, filename, limits)
+    read_sheets: list = []
+    verdict = outcome = None
     try:
-        if not receiver.poll(settings.read_timeout):
-            log.warning("reading %s took over %.0f s: stopped", _named(data), settings.read_timeout)
-            raise safety.Refused(
-                f"the workbook took longer than {settings.read_timeout:.0f} s to read; split it into smaller "
-                "workbooks and upload them one by one"
-            )
-        try:
-            outcome, payload = receiver.recv()
-        except (EOFError, OSError):  # the child died: an allocation past the memory limit aborts it
-            outcome, payload = "lost", None
+        while verdict is None or outcome is None:
+            waiting = [pipe for pipe, done in ((check_pipe, verdict), (read_pipe, outcome)) if done is None]
+            ready = multiprocessing.connection.wait(waiting, max(deadline - time.monotonic(), 0))
+            if not ready:
+                log.warning("reading %s took over %.0f s: stopped", _named(data), settings.read_timeout)
+                raise safety.Refused(took_too_long(filename, settings))
+            for pipe in ready:
+                try:
+                    message = pipe.recv()
+                except (EOFError, OSError):  # the child died: an allocation past the memory limit aborts it
+                    message = ("lost",)
+                if pipe is check_pipe:
+                    verdict = message
+                    if verdict[0] == "refused":
+                        raise verdict[1]
+                elif message[0] == "sheet":
+                    read_sheets.append(sheets.RawSheet(*message[1:]))
+                elif message[0] == "rows":
+                    read_sheets[-1].rows.extend(message[1])
+                else:
+                    outcome = message
     finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join(5)
-        log.info("read %s in a child process: %.2f s, exit %s", _named(data), time.monotonic() - started,
-                 child.exitcode)
-    if outcome == "ok":
-        return payload
-    if outcome == "refused":
-        raise payload
-    if outcome == "lost":
-        raise _ChildLost()
-    if outcome == "memory":
-        raise safety.Refused(_needs_memory(settings))
-    log.error("reading %s failed in the child process: %s", _named(data), payload)
+        for child, pipe in ((checker, check_pipe), (reader, read_pipe)):
+            pipe.close()
+            child.join(0.5 if child is checker or outcome is not None else 0)
+            if child.is_alive():
+                child.kill()
+            child.join(5)
+        peak = outcome[2] if outcome and outcome[0] == "ok" else 0
+        log.info("read %s in a child process: %.2f s, %.0f MB at most, exit %s (check: exit %s)", _named(data),
+                 time.monotonic() - started, peak / 2**20, reader.exitcode, checker.exitcode)
+    return _combined(verdict, outcome, read_sheets, filename, settings, _named(data))
+
+
+def _combined(verdict: tuple, outcome: tuple, read_sheets: list, filename: str, settings, named: str):
+    """The check let the file through (``verdict``); what the reader's ``outcome`` makes of it. ``named``: the
+    upload as the logs name it."""
+    if verdict[0] != "ok":
+        log.error("checking %s failed in the child process: %s", named, verdict[-1])
+        raise safety.Refused("the file could not be read: an unexpected problem occurred (reported to the "
+                             "administrator)")
+    if outcome[0] == "ok":
+        return replace(outcome[1], formulas=verdict[1].formulas), read_sheets
+    if outcome[0] == "refused":
+        raise outcome[1]
+    if outcome[0] in ("lost", "memory"):
+        raise safety.Refused(needs_memory(filename, settings))
+    log.error("reading %s failed in the child process: %s", named, outcome[-1])
     raise safety.Refused("the file could not be read: an unexpected problem occurred (reported to the administrator)")
 
 
-def _child(sender, data, filename, upload_limit, inflate_limit, memory_limit, overlapped) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+def _start(context, target, data: bytes, filename: str, limits: tuple):
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=target, daemon=True, args=(sender, data, filename, *limits))
+    child.start()
+    sender.close()
+    return child, receiver
+
+
+def _check_child(sender, data, filename, upload_limit, inflate_limit, memory_limit) -> None:
+    _confine(memory_limit)
+    _answer(sender, lambda send: ("ok", safety.check(data, filename, upload_limit=upload_limit,
+                                                       inflate_limit=inflate_limit)))
+
+
+def _read_child(sender, data, filename, upload_limit, inflate_limit, memory_limit) -> None:
+    start = _confine(memory_limit)
+
+    def read(send) -> tuple:
+        fmt, _ = safety.preflight(data, filename, upload_limit=upload_limit, inflate_limit=inflate_limit)
+        _stream(data, fmt, filename, send)
+        return "ok", fmt, max(_peak() - start, 0)
+
+    _answer(sender, read)
+
+
+def _answer(sender, work) -> None:
+    """Run ``work(send)`` and send what came of it: its answer, or why there is none."""
     try:
-        outcome = ("ok", _read(data, filename, upload_limit, inflate_limit, overlapped))
+        outcome = work(sender.send)
     except safety.Refused as exc:
         outcome = ("refused", exc)
-    except CheckFirst as exc:  # refused while the reader still runs: say so now, the child ends with it
-        outcome = ("refused", exc.refusal)
     except MemoryError:
-        outcome = ("memory", None)
+        outcome = ("memory",)
     except BaseException as exc:  # noqa: BLE001 — only its type crosses back: a message could quote a cell
         outcome = ("failed", type(exc).__name__)
     try:
         sender.send(outcome)
     except MemoryError:
-        sender.send(("memory", None))
+        sender.send(("memory",))
     sender.close()
+
+
+def _stream(data: bytes, fmt, filename: str, send) -> None:
+    """The file's sheets into ``send`` (("sheet", name, rows, top, left, hidden, chart), then ("rows", [...])
+    messages), a sheet at a time and ``ROWS_PER_MESSAGE`` rows at a time: what ``sheets.read`` returns,
+    without holding more than one sheet's area and one message's rows."""
+    if fmt.kind == "csv":
+        for sheet in _counted(sheets.read(data, fmt, filename)):
+            send(("sheet", sheet.name, [], sheet.top, sheet.left, sheet.hidden, sheet.chart))
+            for start in range(0, len(sheet.rows), ROWS_PER_MESSAGE):
+                send(("rows", sheet.rows[start:start + ROWS_PER_MESSAGE]))
+        return
+    import python_calamine as pc
+
+    try:
+        workbook = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        for meta in workbook.sheets_metadata:
+            hidden = meta.visible != pc.SheetVisibleEnum.Visible
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                send(("sheet", meta.name, [], 0, 0, hidden, True))
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            top, left = sheet.start or (0, 0)
+            send(("sheet", meta.name, [], top, left, hidden, False))
+            _send_rows(sheet.iter_rows(), top, send)
+            del sheet
+    except pc.PasswordError:
+        raise safety.Refused(
+            "the workbook is password-protected (encrypted); remove the password and upload it again"
+        ) from None
+    except Exception as exc:  # noqa: BLE001 — whatever calamine raises: one line, never a traceback
+        log.info("calamine could not read a %s file: %s", fmt.extension, type(exc).__name__)
+        raise safety.Refused(
+            f"the {fmt.extension} file cannot be read: it is damaged, truncated or not a spreadsheet"
+        ) from None
+    except BaseException as exc:  # a panic inside the Rust reader
+        if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
+            raise
+        raise safety.Refused(f"the {fmt.extension} file cannot be read: it is damaged or not a spreadsheet") from None
+
+
+def _send_rows(rows, top: int, send) -> None:
+    """A sheet's rows from its area's first row (calamine's iterator starts at row 0, the rows above the area
+    empty), ``ROWS_PER_MESSAGE`` at a time, equal texts of a message as one object."""
+    batch: list = []
+    texts: dict = {}
+    for number, row in enumerate(rows):
+        if number >= top:
+            batch.append([texts.setdefault(value, value) if value.__class__ is str else value for value in row])
+            if len(batch) == ROWS_PER_MESSAGE:
+                send(("rows", batch))
+                batch, texts = [], {}
+    if batch:
+        send(("rows", batch))
+
+
+def _confine(memory_limit: int) -> int:
+    """This child's limits: its address space may grow by ``memory_limit``; its error output goes nowhere (a
+    reader aborted by the limit, or panicking, writes its last words and a backtrace there, which would reach
+    the command's user or the server's log). Its address space when it started."""
+    faulthandler.disable()  # it writes to a descriptor of its own
+    with open(os.devnull, "wb") as null:
+        os.dup2(null.fileno(), 2)
+    start = _address_space()
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    limit = start + memory_limit if hard == resource.RLIM_INFINITY else min(start + memory_limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    return start
+
+
+def _address_space() -> int:
+    """This process's address space now (Linux: /proc/self/statm), or 0 where it cannot be known."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _peak() -> int:
+    """The largest address space this process has had (Linux: VmPeak), or 0."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0

@@ -381,9 +381,27 @@ RESULTS = Layout(
             "Value",
             ("Actual", "Result", "Achieved", "Actual value", "Figure"),
             t.Number(),
-            required=True,
-            help=N_("a number (percentages on a 0–100 scale)"),
+            column_required=False,
+            help=N_("a number (percentages on a 0–100 scale); for a percentage, may be left blank when its "
+                    "Numerator and Denominator are given"),
             width=10,
+        ),
+        Column(
+            "numerator",
+            "Numerator",
+            ("Number meeting the criterion", "Count meeting the criterion", "Of whom"),
+            t.Number(),
+            help="for a percentage: how many met the criterion (33 of 40 respondents: 33)",
+            width=12,
+        ),
+        Column(
+            "denominator",
+            "Denominator",
+            ("Out of", "Respondents", "Base", "Number asked"),
+            t.Number(),
+            help="for a percentage: out of how many (33 of 40 respondents: 40); the year and the life of project "
+            "are recomputed from the summed parts",
+            width=12,
         ),
         Column(
             "disaggregation",
@@ -395,7 +413,7 @@ RESULTS = Layout(
         ),
         Column("comment", "Comment", ("Comments", "Notes", "Remarks", "Source"), t.Text(), width=40),
     ),
-    rules=(r.IndicatorOfProgramme(), r.PeriodOfProgramme(), r.DisaggregationOfIndicator()),
+    rules=(r.IndicatorOfProgramme(), r.PeriodOfProgramme(), r.DisaggregationOfIndicator(), r.PercentParts()),
     derived=("indicator_id", "disaggregation", "category"),
 )
 

@@ -1,12 +1,17 @@
-"""Formulas and links that reach outside a workbook, and formulas with no saved result, found while the
-archive is streamed (``importers.safety``), before any spreadsheet reader runs.
+"""What reaches outside a workbook, and formulas with no saved result: how a formula is judged, and what the
+scans of the archive's parts (``importers.xlsx_parts``, ``importers.sheet_scan``, ``importers.ods_scan``) found.
 
 - A formula reading another workbook (``[1]Rates!B2``, ``'C:\\Budget\\[Rates.xlsx]Sheet1'!A1``), a DDE formula
   (``cmd|'/c calc'!A0``, or ``[2]!…`` through a DDE link part) or one fetching data from outside
-  (``WEBSERVICE``, ``RTD``, ``CALL``, ``REGISTER``) refuses the upload, naming each cell: its value would
-  come from elsewhere, and whoever opens the kept copy would be asked to run or fetch it. External link
-  parts, DDE and OLE links and data connections refuse it too (``Data ▸ Edit Links ▸ Break Link`` replaces
-  such formulas by their values), so no kept copy ever holds one.
+  (``WEBSERVICE``, ``FILTERXML``, ``RTD``, ``IMAGE``, ``STOCKHISTORY``, ``CALL``, ``REGISTER``) refuses the upload,
+  wherever it is: a cell, a conditional format, a data validation or a defined name. Its value would come
+  from elsewhere, and whoever opens the kept copy would be asked to run or fetch it.
+- So do the parts that reach outside, found by what they are (content type and relationship, not path):
+  external link parts (another workbook, DDE or OLE), data connections and query tables, and any other
+  relationship to a target outside the file (a linked picture, an OLE link). ``Data ▸ Edit Links ▸ Break
+  Link`` replaces link formulas by their values; no kept copy ever holds one of these.
+- A hyperlink (a cell's link, or a ``HYPERLINK`` formula) is kept: it fetches nothing and runs nothing until
+  someone clicks it, and the cell's saved text is what is read.
 - A formula whose result was never saved (a workbook written by a program that does not calculate) would
   reach the importer as an empty cell: the pipeline refuses those in the columns it reads, naming them.
 String literals inside formulas (``"a|b"``) are not mistaken for links.
@@ -14,13 +19,11 @@ String literals inside formulas (``"a|b"``) are not mistaken for links.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 
 MAX_UNSAVED = 20_000
-MAX_NAMED = 200  # cells named one by one in a refusal; the rest are counted
-_PART_LIMIT = 1024 * 1024  # link, connection and workbook parts are small; more is not read
+MAX_NAMED = 200  # places named one by one in a refusal; the rest are counted
 
 
 class Refused(Exception):
@@ -54,31 +57,77 @@ class FormulaCell:
         return int(digits) if digits else 0
 
 
+# Where a formula that is not a cell's sits, and how to take it away: (what it is, where Excel keeps it).
+PLACES = {
+    "conditional formatting": "Home ▸ Conditional Formatting ▸ Manage Rules",
+    "data validation": "Data ▸ Data Validation",
+    "sparkline": "Sparkline ▸ Edit Data",
+    "table column": "the table's column formula",
+    "defined name": "Formulas ▸ Name Manager",
+    "named expression": "Sheet ▸ Named Ranges and Expressions ▸ Manage",
+    "validity rule": "Data ▸ Validity",
+    "conditional style": "Format ▸ Conditional",
+}
+LINK_KINDS = {
+    "dde": "a DDE link asking another program for data",
+    "ole": "a link to an object of another program",
+    "workbook": "a link to another workbook",
+}
+
+
 @dataclass
 class Findings:
-    """What the scanners found, across the archive's parts."""
+    """What the scans found, across the archive's parts."""
 
-    sheets: dict  # worksheet part name -> sheet name (and "#links": external link part per [n])
-    reaching: list = field(default_factory=list)  # FormulaCell
+    sheets: dict = field(default_factory=dict)  # worksheet part name -> sheet name
+    indexes: dict = field(default_factory=dict)  # "1" of a formula's [1] -> external link part name
+    reaching: list = field(default_factory=list)  # FormulaCell of a cell whose formula reaches out
+    rules: list = field(default_factory=list)  # (sheet, where, formula, place) of other formulas reaching out
     unsaved: list = field(default_factory=list)  # FormulaCell
-    link_parts: dict = field(default_factory=dict)  # part name -> ("workbook" | "dde" | "ole", description)
-    connections: list = field(default_factory=list)
+    link_parts: dict = field(default_factory=dict)  # part -> (dde | ole | workbook, description)
+    connections: list = field(default_factory=list)  # (part, what)
+    outside: list = field(default_factory=list)  # (part, what, target) of other things reaching outside
+    spreadsheet: bool = False  # an .ods: its formulas are OpenFormula
+
+    def cell(self, sheet: str, cell: str, formula: str, saved: bool) -> None:
+        """A cell's formula: kept when it reaches out, or when it has no saved result."""
+        if self.judge(formula)[0] is not None:
+            self.reaching.append(FormulaCell(sheet, cell, formula))
+        elif not saved and len(self.unsaved) <= MAX_UNSAVED:
+            self.unsaved.append(FormulaCell(sheet, cell, formula))
+
+    def rule(self, sheet: str, where: str, formula: str, place: str) -> None:
+        """A formula outside the cells (a rule, a validation, a name): kept when it reaches out."""
+        if formula.strip() and self.judge(formula)[0] is not None:
+            self.rules.append((sheet, where, formula, place))
+
+    def judge(self, formula: str) -> tuple[str | None, str]:
+        if self.spreadsheet:
+            return classify_ods(formula)
+        return classify(formula, self.indexes, self.link_parts)
 
     def raise_if_reaching_out(self) -> None:
         problems = []
         for cell in self.reaching[:MAX_NAMED]:
             problems.append((cell.sheet, cell.cell, "=" + cell.formula[:200], self._expected(cell.formula)))
-        if len(self.reaching) > MAX_NAMED:
-            problems.append(("", "", "", f"… and {len(self.reaching) - MAX_NAMED:,} more cells with such formulas"))
-        for kind, description in self.link_parts.values():
-            what = {"dde": "a DDE link asking another program for data",
-                    "ole": "a link to an object of another program"}.get(kind, "a link to another workbook")
-            problems.append(("", "", "", f"the workbook holds {what} ({description}); break the link (Data ▸ Edit "
-                                         "Links ▸ Break Link, which keeps the values) and upload it again"))
+        for sheet, where, formula, place in self.rules[:MAX_NAMED]:  # a name or a table: where it is, alone
+            problems.append((sheet, where, "=" + formula[:200], self._expected_of(formula, place)) if sheet
+                            else (where, "", "=" + formula[:200], self._expected_of(formula, place)))
+        more = max(len(self.reaching) - MAX_NAMED, 0) + max(len(self.rules) - MAX_NAMED, 0)
+        if more:
+            problems.append(("", "", "", f"… and {more:,} more formulas reaching outside the workbook"))
+        for part, (kind, description) in self.link_parts.items():
+            detail = f"{description}, in {part}" if description else f"in {part}"
+            problems.append(("", "", "", (f"the workbook holds {LINK_KINDS[kind]} ({detail}); break the link "
+                                          "(Data ▸ Edit Links ▸ Break Link, which keeps the values) and upload it "
+                                          "again")))
         if self.connections:
-            problems.append(("", "", "", "the workbook holds data connections to outside sources "
-                                         f"({', '.join(self.connections[:5])}); remove them (Data ▸ Queries & "
-                                         "Connections) and upload it again"))
+            named = ", ".join(f"{what}, in {part}" for part, what in self.connections[:5])
+            problems.append(("", "", "", (f"the workbook holds data connections to outside sources ({named}); "
+                                          "remove them (Data ▸ Queries & Connections) and upload it again")))
+        for part, what, target in self.outside[:MAX_NAMED]:
+            problems.append(("", "", "", (f"the workbook holds {what} ({target[:200]}, in {part}), which reaches "
+                                          "outside the file; remove it and upload it again")))
         if problems:
             raise RefusedCells("the workbook reaches outside itself", problems)
         if len(self.unsaved) > MAX_UNSAVED:
@@ -86,7 +135,7 @@ class Findings:
                           "Excel or LibreOffice, save it, and upload it again")
 
     def _expected(self, formula: str) -> str:
-        reach, detail = classify(formula, self.sheets.get("#links", {}), self.link_parts)
+        reach, detail = self.judge(formula)
         if reach == "dde":
             return "a value, not a DDE formula asking another program for data; paste the cells as values"
         if reach == "outside":
@@ -94,18 +143,30 @@ class Findings:
         return (f"a value, not a formula reading another workbook{f' ({detail})' if detail else ''}; paste the "
                 "cells as values, or break the link (Data ▸ Edit Links ▸ Break Link)")
 
+    def _expected_of(self, formula: str, place: str) -> str:
+        reach, detail = self.judge(formula)
+        what = {"dde": "asking another program for data (DDE)",
+                "outside": f"fetching data from outside the workbook ({detail})"}.get(
+            reach, f"reading another workbook{f' ({detail})' if detail else ''}")
+        return f"a {place} that stays inside the workbook, not one {what}; remove it ({PLACES[place]}) and upload it again"
+
 
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 _INDEX = re.compile(r"(?<![A-Za-z0-9_.\]])'?\[(\d+)\]")
-_BOOK = re.compile(r"\[[^\[\]]*\.(?:xl[a-z]{0,2}|ods|csv)\]", re.I)
-_PATH = re.compile(r"'?(?:[A-Za-z]:\\|\\\\|(?:https?|file|ftp)://)", re.I)
-_FETCH = re.compile(r"(?<![A-Za-z0-9_.])(?:_xlfn\.)?(WEBSERVICE|RTD|CALL|REGISTER\.ID|REGISTER|SQL\.REQUEST|DDE)\s*\(",
-                    re.I)
+_BOOK = re.compile(r"\[[^\[\]]*\.(?:xl[a-z]{0,2}|ods|csv)\]", re.IGNORECASE)
+_PATH = re.compile(r"'?(?:[A-Za-z]:\\|\\\\|(?:https?|file|ftp)://)", re.IGNORECASE)
+FETCHING = r"WEBSERVICE|FILTERXML|RTD|IMAGE|STOCKHISTORY|CALL|REGISTER\.ID|REGISTER|SQL\.REQUEST|DDE"
+# Excel writes newer functions with a prefix (_xlfn.IMAGE, _xlfn._xlws.…).
+_FETCH = re.compile(r"(?<![A-Za-z0-9_.])(?:_xl[a-z]+\.)*(" + FETCHING + r")\s*\(", re.IGNORECASE)
+# OpenFormula prefixes functions it shares with Excel (COM.MICROSOFT.WEBSERVICE, ORG.OPENOFFICE.…).
+_ODS_FETCH = re.compile(r"(?<![A-Za-z0-9_.])(?:[A-Za-z_][A-Za-z0-9_]*\.)*(" + FETCHING + r")\s*\(", re.IGNORECASE)
+# Another file in OpenFormula: 'file:///C:/rates.ods'#$Sheet1.A1
+_ODS_SOURCE = re.compile(r"'((?:[^']|'')*)'\s*#")
 
 
 def classify(formula: str, indexes: dict | None = None, link_parts: dict | None = None) -> tuple[str | None, str]:
-    """How a formula reaches outside the workbook (``workbook``, ``dde``, ``outside``) and what it names; None
-    for a formula that stays inside."""
+    """How an Excel formula reaches outside the workbook (``workbook``, ``dde``, ``outside``) and what it
+    names; None for a formula that stays inside."""
     code = _STRING.sub('""', formula)
     if "|" in code:
         return "dde", ""
@@ -124,158 +185,21 @@ def classify(formula: str, indexes: dict | None = None, link_parts: dict | None 
     return None, ""
 
 
-def sheet_parts(archive, names: set[str]) -> dict:
-    """Worksheet part name -> sheet name, from the workbook and its relationships; and under ``#links`` the
-    external link part each ``[n]`` of a formula stands for."""
-    def read(name: str) -> str:
-        if name not in names or archive.getinfo(name).file_size > _PART_LIMIT:
-            return ""
-        return archive.read(name).decode("utf-8", "replace")
-
-    targets = {}
-    for rel in re.finditer(r"<Relationship\b[^>]*>", read("xl/_rels/workbook.xml.rels")):
-        attrs = dict(re.findall(r'(\w+)="([^"]*)"', rel.group(0)))
-        target = attrs.get("Target", "")
-        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        targets[attrs.get("Id")] = target
-    workbook = read("xl/workbook.xml")
-    found: dict = {}
-    for sheet in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
-        attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', sheet.group(0)))
-        part = targets.get(attrs.get("r:id") or next((v for k, v in attrs.items() if k.endswith(":id")), None))
-        if part:
-            found[part] = html.unescape(attrs.get("name", ""))
-    references = re.findall(r'<(?:\w+:)?externalReference\b[^>]*?(?:r|\w+):id="([^"]+)"', workbook)
-    found["#links"] = {str(n): targets.get(rid) for n, rid in enumerate(references, start=1)}
-    return found
+def classify_ods(formula: str) -> tuple[str | None, str]:
+    """The same for an OpenDocument formula (``of:=…``), condition or named expression."""
+    code = _STRING.sub('""', formula)
+    fetch = _ODS_FETCH.search(code)
+    if fetch:
+        name = fetch.group(1).upper()
+        return ("dde", "") if name == "DDE" else ("outside", name)
+    source = _ODS_SOURCE.search(code)
+    if source:
+        return "workbook", source.group(1).replace("''", "'")[:200]
+    return None, ""
 
 
-_CELL_START = re.compile(rb"<(?:[A-Za-z]+:)?c[\s>]")
-_FORMULA = re.compile(rb"<(?:[A-Za-z]+:)?f[\s>/]")
-_F_ELEMENT = re.compile(rb"<(?:[A-Za-z]+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z]+:)?f>)", re.S)
-_REF = re.compile(rb'\sr="([A-Z]{1,3}[0-9]{1,7})"')
-_VALUE = re.compile(rb"<(?:[A-Za-z]+:)?(?:v>[^<]|is>)")
-_SHARED = re.compile(rb'\bsi="(\d+)"')
-
-
-class FormulaScanner:
-    """The formula cells of one worksheet part, read from complete cells only (a cell cut by a chunk's end
-    waits for the next chunk)."""
-
-    def __init__(self, part: str, findings: Findings):
-        self.sheet = findings.sheets.get(part, part.rsplit("/", 1)[-1])
-        self.findings = findings
-        self.pending = b""
-        self.shared: dict[bytes, str] = {}  # a shared formula's text, from its first cell
-        self.prefixed: bool | None = None  # <x:f> rather than <f>, known from the first chunk
-
-    def feed(self, chunk: bytes) -> None:
-        if self.prefixed is None:
-            self.prefixed = re.search(rb"<[A-Za-z]+:worksheet\b", chunk[:4096]) is not None
-        text = self.pending + chunk
-        cut = text.rfind(b":c>" if self.prefixed else b"</c>")
-        if cut < 0:
-            self.pending = text[-65536:]
-            return
-        cut = text.index(b">", cut) + 1
-        self.pending = text[cut:]
-        # A plain search first: most chunks hold no formula, and a regular expression is ten times slower.
-        if text.find(b":f" if self.prefixed else b"<f", 0, cut) < 0:
-            return
-        for match in _FORMULA.finditer(text, 0, cut):
-            start = max((m.start() for m in _CELL_START.finditer(text, max(0, match.start() - 4096),
-                                                                  match.start())), default=-1)
-            end = text.find(b"c>", match.end(), cut)
-            if start < 0 or end < 0:
-                continue
-            self._cell(text[start:end + 2])
-
-    def _cell(self, cell: bytes) -> None:
-        element = _F_ELEMENT.search(cell)
-        if element is None:
-            return
-        attrs, body = element.group(1), element.group(2) or b""
-        shared = _SHARED.search(attrs)
-        formula = html.unescape(body.decode("utf-8", "replace"))
-        if shared and formula:
-            self.shared[shared.group(1)] = formula
-        elif shared:
-            formula = self.shared.get(shared.group(1), "")
-        ref = _REF.search(cell[: cell.find(b">")])
-        found = FormulaCell(self.sheet, ref.group(1).decode() if ref else "", formula)
-        if classify(formula)[0] is not None:
-            self.findings.reaching.append(found)
-        elif not _VALUE.search(cell, element.end()) and len(self.findings.unsaved) <= MAX_UNSAVED:
-            self.findings.unsaved.append(found)
-
-    def close(self) -> None:
-        self.pending = b""
-
-
-class _PartScanner:
-    """A small part read whole (up to ``_PART_LIMIT``), then judged."""
-
-    def __init__(self, name: str, findings: Findings, judge):
-        self.name, self.findings, self.judge, self.data = name, findings, judge, b""
-
-    def feed(self, chunk: bytes) -> None:
-        if len(self.data) < _PART_LIMIT:
-            self.data += chunk[: _PART_LIMIT - len(self.data)]
-
-    def close(self) -> None:
-        self.judge(self.name, self.data.decode("utf-8", "replace"), self.findings)
-
-
-def _external_link(name: str, text: str, findings: Findings) -> None:
-    dde = re.search(r'<(?:\w+:)?ddeLink\b[^>]*ddeService="([^"]*)"[^>]*ddeTopic="([^"]*)"', text)
-    if dde:
-        findings.link_parts[name] = ("dde", html.unescape(f"{dde.group(1)} {dde.group(2)}".strip()))
-    elif re.search(r"<(?:\w+:)?oleLink\b", text):
-        findings.link_parts[name] = ("ole", "an embedded program's object")
-    else:
-        findings.link_parts.setdefault(name, ("workbook", ""))
-
-
-def _external_target(name: str, text: str, findings: Findings) -> None:
-    part = name.replace("_rels/", "").removesuffix(".rels")
-    target = re.search(r'Target="([^"]*)"', text)
-    kind, _ = findings.link_parts.get(part, ("workbook", ""))
-    if target and kind == "workbook":
-        findings.link_parts[part] = ("workbook", html.unescape(target.group(1))[:200])
-
-
-def _connections(name: str, text: str, findings: Findings) -> None:
-    names = [html.unescape(n) for n in re.findall(r'<(?:\w+:)?connection\b[^>]*?\bname="([^"]*)"', text)]
-    findings.connections.extend(names or ["unnamed"])
-
-
-def part_scanner(name: str, findings: Findings):
-    """A scanner for the parts that hold links or connections, or None."""
-    if re.fullmatch(r"xl/externalLinks/externalLink\d+\.xml", name):
-        return _PartScanner(name, findings, _external_link)
-    if re.fullmatch(r"xl/externalLinks/_rels/externalLink\d+\.xml\.rels", name):
-        return _PartScanner(name, findings, _external_target)
-    if name == "xl/connections.xml":
-        return _PartScanner(name, findings, _connections)
-    return None
-
-
-_ODS_REACH = re.compile(rb"<table:dde-source\b|<table:dde-link\b|<office:dde-source\b|"
-                        rb"table:formula=\"[^\"]*(?:'(?:file|https?|ftp):|\bDDE\(|\bWEBSERVICE\()", re.I)
-
-
-class OdsScanner:
-    """DDE links and formulas reading other files in an .ods content part (named by the file, not the cell)."""
-
-    def __init__(self, findings: Findings):
-        self.findings, self.tail = findings, b""
-
-    def feed(self, chunk: bytes) -> None:
-        text = self.tail + chunk
-        self.tail = text[-4096:]
-        if _ODS_REACH.search(text):
-            raise Refused("the spreadsheet holds DDE links or formulas reading other files; paste those cells as "
-                          "values and upload it again")
-
-    def close(self) -> None:
-        pass
+def is_outside(target: str) -> bool:
+    """Whether a link target (a relationship's or an ``xlink:href``) points outside the archive: a scheme
+    (``http:``, ``file:``), a drive or a network path, or a path climbing out of it."""
+    target = target.strip()
+    return bool(re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|[\\/]{2}|\.\./", target)) or target.startswith("\\")

@@ -1,8 +1,8 @@
 """``import_file``: one uploaded file, checked, read, validated and stored all or nothing.
 
-Steps: safety checks on the bytes (size, type, damage, encryption, archive bombs, the size and area of the
-sheets, links reaching outside the workbook) → calamine or csv (both in a child process for web uploads:
-``importers.isolation``) → each sheet's kind and header (a formula without a saved result in a column read
+Steps: safety checks on the bytes (size, type, damage, encryption, archive bombs, what reading the sheets
+will cost, what reaches outside the workbook) → calamine or csv (both in a child process with a memory and
+time limit for web uploads and the command line: ``importers.isolation``) → each sheet's kind and header (a formula without a saved result in a column read
 is an error) → typed batches → per-row rules → checks across the file and against the store
 → one ``Upload`` row and the bulk writes. The caller owns the transaction. A refused file adds only its
 ``Upload`` row (outcome ``refused``, with its problems); a dry run adds nothing. The file itself is kept
@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from importers import batch_checks, isolation, safety, sheets, storing, writing
@@ -91,14 +92,12 @@ def import_file(
     progress: Progress | None = None,
     isolated: bool = False,
     file_values=(),
-    overlapped: bool = False,
 ) -> ImportReport:
     """Import one file inside the caller's transaction and say what happened (see ``ImportReport``).
-    ``isolated``: check and read the file in a child process with a memory limit and a timeout (web uploads,
-    where a runaway read must not take the serving worker down). ``file_values``: the rows (``Sheet!row``)
-    whose values replace a correction made in the browser since, or True for all (``report.conflicts``).
-    ``overlapped``: check the file while calamine reads it, only in a process whose loss to the reader its
-    starter handles (``importers.isolation``)."""
+    ``isolated``: check and read the file in a child process with a memory limit and a timeout (web uploads
+    and the command line, where a runaway read must take down neither the serving worker nor the command).
+    ``file_values``: the rows (``Sheet!row``) whose values replace a correction made in the browser since, or
+    True for all (``report.conflicts``)."""
     progress = progress or _silent
     name = Path(filename.replace("\\", "/")).name[:255] or "upload"
     report = ImportReport(
@@ -111,14 +110,12 @@ def import_file(
         if code is not None and code not in ctx.programmes:
             raise safety.Refused(f"unknown project code {code!r}; known: {', '.join(sorted(ctx.programmes))}")
         progress(0.02, "checking the file")
-        fmt, raw_sheets = isolation.read(data, name, settings, isolated=isolated, overlapped=overlapped)
+        fmt, raw_sheets = isolation.read(data, name, settings, isolated=isolated)
         progress(0.1, "reading the workbook")
         batches, sensitive = _read_sheets(raw_sheets, report, progress, fmt.formulas, csv=fmt.kind == "csv")
         if not dry_run:
             lock_for_writing(session)  # the file is read: from here on, one import at a time
         plans = _prepare(session, report, ctx, batches, progress, file_values)
-    except isolation.CheckFirst:
-        raise  # nothing may be written from this process: its starter imports the file again, check first
     except safety.Refused as exc:
         problems = getattr(exc, "problems", None) or [("", "", "", str(exc))]
         report.errors.extend(Problem(*problem) for problem in problems)
@@ -367,6 +364,8 @@ def _finish(
 ) -> ImportReport:
     report.kinds = [k for k in KINDS if any(b.layout.kind == k for b in batches)]
     report.counts = {k: dict(plans[k].counts) if k in plans else empty_counts() for k in report.kinds}
+    report.read = _rows_read(batches)
+    report.programmes = sorted({p.code for b in batches for p in b.columns.get("programme", ()) if hasattr(p, "code")})
     changed = sum(c["new"] + c["updated"] for c in report.counts.values())
     if report.errors:
         report.ok, report.outcome = False, "refused"
@@ -375,6 +374,8 @@ def _finish(
         report.ok, report.outcome = True, "dry-run"
     else:
         report.ok, report.outcome = True, "stored" if changed else "unchanged"
+    report.stored_before = bool(report.sha256) and session.scalar(select(Upload.id).where(
+        Upload.sha256 == report.sha256, Upload.outcome.in_(("stored", "unchanged"))).limit(1)) is not None
     if dry_run:
         progress(1.0, "dry run finished")
         _log(report)
@@ -388,7 +389,9 @@ def _finish(
         uploaded_by=(uploaded_by or "?")[:80],
         programme_code=ctx.programme or _single_programme(batches),
         kinds=report.kinds,
-        counts=report.counts,
+        # a refused file: how many rows were read and how many have errors (its counts would all be 0)
+        counts=report.counts if report.ok else {
+            kind: {"rows read": n["rows"], "with errors": n["with_errors"]} for kind, n in report.read.items()},
         outcome=report.outcome,
         warnings=report.stored_problems(report.warnings),
         errors=report.stored_problems(report.errors),
@@ -401,6 +404,17 @@ def _finish(
     progress(1.0, "done")
     _log(report)
     return report
+
+
+def _rows_read(batches: list[Batch]) -> dict[str, dict[str, int]]:
+    """Per kind, the rows read and the rows with at least one error (a problem naming a cell of the row)."""
+    read: dict[str, dict[str, int]] = {}
+    for batch in batches:
+        counts = read.setdefault(batch.layout.kind, {"rows": 0, "with_errors": 0})
+        counts["rows"] += len(batch)
+        rows = {p.cell[len(p.cell.rstrip("0123456789")):] for p in batch.problems}
+        counts["with_errors"] += len(rows - {""})
+    return read
 
 
 def _single_programme(batches: list[Batch]) -> str | None:

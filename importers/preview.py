@@ -1,6 +1,8 @@
 """What the dry run shows of each sheet: its header row, its row count, its first rows as they were understood,
 and a note for every header and value read through a synonym ("Teachers → School leaders and teachers",
-"08/07/2019 → 8 July 2019"), so an officer sees how ctmonitor read the workbook before storing it.
+"08/07/2019 → 8 July 2019"), so an officer sees how ctmonitor read the workbook before storing it. Conversions
+of one kind are said once: "Start date: 30 dates read as day/month/year (e.g. 08/07/2019 → 8 July 2019)",
+"District: 4 spellings read as Gasabo (gasabo, GASABO, …)".
 
 Only what identifies no one is shown: in case sheets, the identifying columns and free text are left out
 (a case sheet's preview holds dates, counts and its closed lists: sex, status, nationality, ...). A preview
@@ -9,6 +11,7 @@ lives in the import report the page draws; it is never stored or logged.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,10 +20,11 @@ from importers.kinds import BY_KIND
 from importers.matching import key
 from importers.sheets import Header, RawSheet
 from importers.table import Bad, Batch, column_letters
-from importers.values import UNPLACED, Text
+from importers.values import _DMY, _YMD, UNPLACED, Text
 
 PREVIEW_ROWS = 20
 MAPPINGS_SHOWN = 40
+GROUPED = 3  # conversions of one kind said in one line from this many on
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 
@@ -103,13 +107,40 @@ def sheet_preview(raw: RawSheet, header: Header, batch: Batch) -> SheetPreview:
     first_rows = [[shown_value(batch.columns[c.field][i]) for c in columns] for i in range(shown_rows)]
     values, more = [], 0
     for column in columns:
-        for raw_text, understood in batch.understood.get(column.field, ()):
+        for note in conversion_notes(label(column), batch.understood.get(column.field, ())):
             if len(values) < MAPPINGS_SHOWN:
-                values.append(f"{label(column)}: {raw_text} → {shown_value(understood)}")
+                values.append(note)
             else:
                 more += 1
     return SheetPreview(batch.header_row, len(batch), [label(c) for c in columns], first_rows,
                         batch.rows[:shown_rows], headers, values, more)
+
+
+def conversion_notes(label: str, pairs) -> list[str]:
+    """One note per value read through a synonym or a format, except that conversions of one kind (dates written
+    day/month/year, spellings of one district) are said once with their number and an example."""
+    groups: dict[tuple, list] = defaultdict(list)
+    for typed, understood in pairs:
+        groups[_conversion(typed, understood)].append((typed, understood))
+    notes = []
+    for (how, _), found in groups.items():
+        if len(found) < GROUPED:
+            notes.extend(f"{label}: {typed} → {shown_value(understood)}" for typed, understood in found)
+        elif how in ("day/month/year", "year-month-day", "words"):
+            typed, understood = found[0]
+            notes.append(f"{label}: {len(found):,} dates read as {how} (e.g. {typed} → {shown_value(understood)})")
+        else:
+            spellings = ", ".join(typed for typed, _ in found[:3]) + (", …" if len(found) > 3 else "")
+            notes.append(f"{label}: {len(found):,} spellings read as {shown_value(found[0][1])} ({spellings})")
+    return notes
+
+
+def _conversion(typed: str, understood) -> tuple:
+    """What kind of conversion a value went through: a date format, or the value it was read as."""
+    if isinstance(understood, (date, datetime)):
+        text = typed.strip()
+        return ("day/month/year" if _DMY.match(text) else "year-month-day" if _YMD.match(text) else "words"), None
+    return "value", shown_value(understood)
 
 
 def understood_values(table: dict, type_, sensitive: bool = False) -> list[tuple[str, object]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from indicators.i18n import N_, _, ngettext, translated
+from indicators.i18n import N_, SOURCE, _, format_decimal, format_list, language, ngettext, translated
 
 HIDDEN = N_("(not shown: case data)")
 COUNT_KEYS = ("new", "updated", "unchanged", "skipped")
@@ -130,11 +130,43 @@ class ImportReport:
     # The file holds case data (a case sheet, or a sheet headed with a case sheet's identifying columns): it
     # is then named "case sheet, <date>" wherever it is stored, listed or logged, never by its file's name.
     case_data: bool = False
+    # per kind: rows read and rows with an error (what a refused file's zero counts would hide)
+    read: dict[str, dict[str, int]] = field(default_factory=dict)
+    stored_before: bool = False  # the same file (SHA-256) was stored by an earlier upload
+    programmes: list[str] = field(default_factory=list)  # the programmes its rows belong to
+
+    @property
+    def for_whom(self) -> str:
+        """``KEC``, ``KEC and PVR`` (``KEC et PVR``), or nothing when no row named a programme."""
+        return " and ".join(self.programmes) if language() == SOURCE else format_list(self.programmes)
+
+    @property
+    def outcome_text(self) -> str:
+        """What became of the file, in words (the Upload page's verdict after a commit)."""
+        if self.outcome == "stored":
+            return _("Stored {file}.").format(file=self.filename) + (
+                " " + _("Programme: {programmes}.").format(programmes=self.for_whom) if self.programmes else "")
+        if self.outcome == "unchanged" and self.stored_before:
+            return _("{file} was already stored: nothing changed.").format(file=self.filename)
+        if self.outcome == "unchanged":
+            return _("Nothing new in {file}: each of its rows matches a record stored from earlier uploads (or a "
+                     "correction kept), so nothing changed.").format(file=self.filename)
+        return _("{file} was refused: nothing was stored.").format(file=self.filename)
+
+    def read_text(self) -> str:
+        """``trainings: 42 rows read, 3 with errors``, per kind."""
+        return "; ".join(f"{kind}: " + ngettext("{rows} row read, {errors} with errors",
+                                                "{rows} rows read, {errors} with errors", n["rows"]).format(
+            rows=f"{n['rows']:,}" if language() == SOURCE else format_decimal(n["rows"], "#,##0"),
+            errors=f"{n['with_errors']:,}" if language() == SOURCE else format_decimal(n["with_errors"], "#,##0"))
+            for kind, n in self.read.items())
 
     def as_text(self, limit: int = 200) -> str:
         """The report as the command line prints it, in the language of the moment: outcome, sheets, counts,
         errors, warnings."""
         outcome = _(_OUTCOME_TEXT[self.outcome]) if self.outcome in _OUTCOME_TEXT else self.outcome
+        if self.outcome == "unchanged" and self.stored_before:
+            outcome = _("nothing new (this file was already stored)")
         lines = [
             _("{file}: {outcome}").format(file=self.filename, outcome=outcome)
             + (" " + _("(upload #{number})").format(number=self.upload_id) if self.upload_id else "")
@@ -145,6 +177,8 @@ class ImportReport:
                                                                          note=translated(sheet.note)))
         for kind, counts in self.counts.items() if self.outcome != "refused" else ():
             lines.append(f"  {kind}: " + ", ".join(f"{counts.get(key, 0)} {_(COUNT_WORDS[key])}" for key in COUNT_KEYS))
+        if self.outcome == "refused" and self.read:
+            lines.append(f"  {self.read_text()}")
         if self.conflicts:
             kept = sum(c.kept for c in self.conflicts)
             lines.append(f"  {len(self.conflicts)} row{'s' if len(self.conflicts) != 1 else ''} corrected in the "
@@ -177,7 +211,7 @@ def _is_cell(cell: str) -> bool:
 
 _OUTCOME_TEXT = {
     "stored": N_("stored"),
-    "unchanged": N_("nothing new (everything was already stored)"),
+    "unchanged": N_("nothing new (every row matches a stored record)"),
     "refused": N_("refused, nothing stored"),
     "dry-run": N_("dry run, nothing stored"),
 }

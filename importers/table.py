@@ -121,6 +121,7 @@ class IndicatorRef:
     source_kind: str
     # Count columns the indicator adds up (a sum's columns): a sheet of its kind must have one of them.
     sum_columns: tuple[str, ...] = ()
+    unit: str = "number"
 
 
 @dataclass

@@ -54,6 +54,7 @@ ACTIONS = {
     "recovery-code-used": N_("Recovery code used"),
     "indicator-edited": N_("Indicator edited"),
     "record-corrected": N_("Record corrected"),
+    "record-restored": N_("Record restored"),
     "result-entered": N_("Result entered"),
     "provider-added": N_("Provider added"),
     "pseudonym-key-adopted": N_("Pseudonym key adopted"),

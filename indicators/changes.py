@@ -15,9 +15,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indicators import history, kinds, periods, signoff, versions
+from indicators import history, kinds, periods, records, signoff, versions
 from indicators.figures import FiguresError, ProgrammeFigures, figures
 from indicators.models import (
+    RESTORE,
+    VOID,
     Indicator,
     IndicatorChange,
     Programme,
@@ -133,11 +135,11 @@ class _Causes:
             .order_by(RecordCorrection.corrected_at.desc(), RecordCorrection.id.desc()))
         out = []
         for c in found:
-            what = "voided" if c.field == "void" else f"{c.field.replace('_', ' ')} {c.old_value or '–'} → " \
-                                                      f"{c.new_value or '–'}"
-            record = f"{indicator.source_kind} record {c.reference or '#' + str(c.record_id)}"
-            out.append(f"{record} corrected ({what}) by {c.corrected_by} on {c.corrected_at:%Y-%m-%d %H:%M} UTC "
-                       f"({c.reason}{': ' + c.comment if c.comment else ''})")
+            done = {VOID: "voided", RESTORE: "restored"}.get(c.field)
+            what = done or f"corrected ({c.field.replace('_', ' ')} {c.old_value or '–'} → " \
+                            f"{c.new_value or '–'})"
+            out.append(f"{records.correction_name(self.session, c)} {what} by {c.corrected_by} on "
+                       f"{c.corrected_at:%Y-%m-%d %H:%M} UTC ({c.reason}{': ' + c.comment if c.comment else ''})")
         return tuple(out)
 
     def _uploads(self, indicator: Indicator, quarters: list[str]) -> tuple[str, ...]:
@@ -155,3 +157,4 @@ class _Causes:
             select(table.upload_id).where(*where))).order_by(Upload.uploaded_at.desc(), Upload.id.desc()))
         return tuple(f"upload {u.filename} by {u.uploaded_by} on {u.uploaded_at:%Y-%m-%d %H:%M} UTC "
                      f"(SHA-256 {u.sha256[:12]}…)" for u in self.session.scalars(stored))
+

@@ -3,7 +3,9 @@
 Totals are rows with no disaggregation; ``sex=Female`` typed in one cell is a category. A number adds up:
 a quarter entered only by category gets the total of its first disaggregation, and a category shortfall
 against the total goes to Unknown (a total entered without any category is all Unknown). A percentage is
-taken as entered: the latest entry per period and category, never added up.
+the latest entry per period and category, never added up here: with its numerator and denominator when it
+was entered with them (``Sums.parts``), so that a year or the life of project is recomputed from the summed
+parts (``indicators.measures.Entered``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import Float, cast, func, null, select
 from sqlalchemy.orm import Session
 
 from indicators.categories import canonical, disaggregation_name
@@ -30,20 +32,25 @@ def sums(session: Session, source, quarters: Sequence[str], disaggregations: Seq
         # the latest entry per period and category, as entered
         latest = func.row_number().over(partition_by=(table.c.quarter, dis, cat), order_by=table.c.id.desc())
         ranked = select(table.c.quarter, table.c.disaggregation.label("dis"), table.c.category.label("cat"),
-                        table.c.value, latest.label("nth")).where(*where).subquery()
-        statement = (select(ranked.c.quarter, ranked.c.dis, ranked.c.cat, ranked.c.value)
-                     .where(ranked.c.nth == 1))
+                        table.c.value, table.c.numerator, table.c.denominator, latest.label("nth")).where(*where)
+        ranked = ranked.subquery()
+        statement = (select(ranked.c.quarter, ranked.c.dis, ranked.c.cat, ranked.c.value, ranked.c.numerator,
+                            ranked.c.denominator).where(ranked.c.nth == 1))
     else:
         statement = (select(table.c.quarter, func.min(table.c.disaggregation), func.min(table.c.category),
-                            cast(func.sum(table.c.value), Float)).where(*where)
+                            cast(func.sum(table.c.value), Float), null(), null()).where(*where)
                      .group_by(table.c.quarter, dis, cat))
     totals: dict[str, float] = {}
     by_category: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for quarter, raw_dis, raw_cat, value in session.execute(statement):
+    parts: dict[tuple[str, str, str], tuple[float, float]] = {}
+    for quarter, raw_dis, raw_cat, value, top, base in session.execute(statement):
         name, category = disaggregation_name(raw_dis), raw_cat
         if "=" in name and not (raw_cat or "").strip():  # "sex=Female" typed in one cell
             raw_name, _, category = (raw_dis or "").partition("=")
             name = disaggregation_name(raw_name)
+        if base:
+            key = (quarter, name, TOTAL if name == TOTAL else canonical(name, category))
+            parts[key] = (float(top or 0), float(base))
         if name == TOTAL:
             totals[quarter] = totals.get(quarter, 0.0) + float(value or 0)
         elif name in disaggregations:
@@ -54,13 +61,13 @@ def sums(session: Session, source, quarters: Sequence[str], disaggregations: Seq
         if first is not None and not as_entered:
             totals[quarter] = sum(by_category[(quarter, first)].values())
     for quarter, total in totals.items():
-        out[(quarter, TOTAL, TOTAL)] = Sums(total)
+        out[(quarter, TOTAL, TOTAL)] = Sums(total, parts=parts.get((quarter, TOTAL, TOTAL)))
     for (quarter, name), categories in by_category.items():
         shortfall = totals.get(quarter, 0.0) - sum(categories.values())
         if not as_entered and shortfall > 1e-9:
             categories[UNKNOWN] += shortfall
         for category, value in categories.items():
-            out[(quarter, name, category)] = Sums(value)
+            out[(quarter, name, category)] = Sums(value, parts=parts.get((quarter, name, category)))
     if not as_entered:
         for quarter, total in totals.items():  # a total entered without any category: all Unknown
             for name in disaggregations:

@@ -9,7 +9,8 @@ Rules (DOMAIN §6):
 - Percent of target = actual / target (the full target of the period).
 - Status compares the actual with the **target to date**, which every screen and workbook shows beside it:
   * a count or sum: the period's target pro-rated by the share of the period elapsed at the end of the
-    report quarter (by days; see below);
+    report quarter (by days; see below), rounded half up to a whole number because it counts whole
+    trainings or people (299, not 299.2 people; 7 trainings, not 7.5), and judged as shown;
   * a percentage: the full target (a rate is not pro-rated);
   * a milestone (a ``stage`` measure: a study published, a law or SOP adopted, counted once when reached):
     the full target, because one study cannot be a third done by the first quarter. It is judged as a
@@ -381,14 +382,18 @@ def _judge(actual, expected: Fraction | None, milestone: bool, period_over: bool
 
 def make_figure(actual, target: float | None = None, share: Fraction | float = 1,
                 numerator: float | None = None, denominator: float | None = None, *,
-                milestone: bool = False, period_over: bool = True) -> Figure:
+                milestone: bool = False, period_over: bool = True, whole_things: bool = False) -> Figure:
     """A ``Figure`` from an actual (exact or float) and the full target; ``share`` pro-rates the target to
-    date (see the module's rules)."""
+    date (see the module's rules). ``whole_things``: the indicator counts trainings or people, so its target
+    to date is a whole number (299, not 299.2 people), and the status is judged against it as shown."""
     percent = None if actual is None or not target else whole(exact(actual) * 100 / exact(target))
     expected = target_to_date(target, share, milestone=milestone)
+    if expected is not None and whole_things:
+        expected = Fraction(whole(expected))
     judged, band = _judge(actual, expected, milestone, period_over)
+    shown = None if expected is None else (int(expected) if whole_things else float(expected))
     return Figure(None if actual is None else float(actual), target, percent, band, numerator, denominator,
-                  None if expected is None else float(expected), judged)
+                  shown, judged)
 
 
 def quarter_target(year_target: float | None, quarter: Period, start: date, end: date, unit: str,
@@ -432,6 +437,7 @@ def _indicator_figures(record: Programme, indicator: Indicator, source: Source, 
     ytd = [q for q in lop if q.fiscal_year == year]
     prorate = indicator.unit != "percent"
     milestone = source.measure.milestone
+    whole_things = prorate and source.measure.whole
     year_share = elapsed_share(year, report, record.start_date, record.end_date) if prorate else 1
     lop_share = elapsed_share(LOP, report, record.start_date, record.end_date) if prorate else 1
     year_target, lop_target = indicator.target_for(year.code), indicator.target_for(LOP.code)
@@ -443,10 +449,10 @@ def _indicator_figures(record: Programme, indicator: Indicator, source: Source, 
         quarter = make_figure(actual, numerator=num, denominator=den)
         actual, num, den = period_actual(source, by_quarter, ytd, year.code)
         in_year = make_figure(actual, year_target if with_targets else None, year_share, num, den,
-                              milestone=milestone, period_over=year_over)
+                              milestone=milestone, period_over=year_over, whole_things=whole_things)
         actual, num, den = period_actual(source, by_quarter, lop, LOP.code)
         to_date = make_figure(actual, lop_target if with_targets else None, lop_share, num, den,
-                              milestone=milestone, period_over=lop_over)
+                              milestone=milestone, period_over=lop_over, whole_things=whole_things)
         return quarter, in_year, to_date
 
     total = series.get((TOTAL, TOTAL), {})

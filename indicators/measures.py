@@ -8,8 +8,11 @@ cumulate over periods, how its categories add up, and how it is described.
   its sums depend on history, so they are always recomputed over all of a programme's quarters.
 - ``ratio``: sum(numerator columns) and sum(denominator columns), kept apart so every period's ratio is
   recomputed from its own sums (× 100) and never averaged across quarters or categories.
-- direct entry (source ``results``): the values entered; a number adds up like a sum, a percentage is taken
-  as entered (the period's own entry, else the latest quarter's).
+- direct entry (source ``results``): the values entered; a number adds up like a sum. A percentage entered
+  with its numerator and denominator (33 of 40) is a ratio: a year or the life of project is Σ numerators ÷
+  Σ denominators × 100 of its quarters (33 of 40 and 10 of 20: 43 of 60, 71.7%), never an average or the
+  latest quarter. A percentage entered as a value alone (before parts were asked) is taken as entered: the
+  period's own entry, else, unless every quarter of the span has its parts, the latest quarter's.
 
 Categories: a disaggregation groups the column of that name, so each category holds its rows' share of the
 measure and the categories add up to the total; ``sex`` of a sum of female/male columns (on a sheet without
@@ -53,10 +56,13 @@ class MeasureError(ValueError):
 
 @dataclass(frozen=True)
 class Sums:
-    """What one quarter and category add: the count or sum, and for a ratio its denominator."""
+    """What one quarter and category add: the count or sum, and for a ratio its denominator. A percentage
+    entered directly keeps its value as ``numerator`` and, when it was entered with them, its ``parts``
+    (numerator, denominator: 33 of 40)."""
 
     numerator: float
     denominator: float | None = None
+    parts: tuple[float, float] | None = None
 
     def __add__(self, other: "Sums") -> "Sums":
         den = None if self.denominator is None and other.denominator is None else \
@@ -84,6 +90,7 @@ class Measure:
     milestone: ClassVar[bool] = False  # counted once when reached: judged against its full target
     from_history: ClassVar[bool] = False  # a quarter's sums depend on earlier quarters' rows
     entered: ClassVar[bool] = False  # figures entered directly (results), not counted from records
+    whole: ClassVar[bool] = False  # counts whole things (trainings, people): a target to date is shown whole
 
     @classmethod
     def check(cls, definition: dict) -> None:
@@ -172,6 +179,7 @@ class Measure:
 @dataclass(frozen=True)
 class Count(Measure):
     name: ClassVar[str] = "count"
+    whole: ClassVar[bool] = True
 
     def describe(self) -> str:
         return "Number of records"
@@ -190,6 +198,7 @@ class Count(Measure):
 class Sum(Measure):
     added: tuple[str, ...] = ()
     name: ClassVar[str] = "sum"
+    whole: ClassVar[bool] = True
     needs: ClassVar[tuple[str, ...]] = ("columns",)
 
     @classmethod
@@ -278,6 +287,7 @@ class Stage(Measure):
     name: ClassVar[str] = "stage"
     needs: ClassVar[tuple[str, ...]] = ("field", "stage")
     milestone: ClassVar[bool] = True
+    whole: ClassVar[bool] = True
     from_history: ClassVar[bool] = True
 
     @classmethod
@@ -331,7 +341,8 @@ class Stage(Measure):
 
 @dataclass(frozen=True)
 class Entered(Measure):
-    """Figures entered directly: a number adds up over quarters; a percentage is taken as entered."""
+    """Figures entered directly: a number adds up over quarters; a percentage with its parts is recomputed from
+    the summed parts, one without them is taken as entered (see the module's rules)."""
 
     declared: Measure = field(default_factory=Count)  # what the programme file says, for its description
     percent: bool = False
@@ -356,11 +367,21 @@ class Entered(Measure):
         if not self.percent:
             return super().cumulate(by_quarter, quarters, code)
         if code in by_quarter:
-            return exact(by_quarter[code].numerator), None, None
-        for quarter in reversed(list(quarters)):
-            if quarter.code in by_quarter:
-                return exact(by_quarter[quarter.code].numerator), None, None
-        return None, None, None
+            return _entered_percent([by_quarter[code]])
+        counted = [by_quarter[q.code] for q in quarters if q.code in by_quarter]
+        if not counted:
+            return None, None, None
+        return _entered_percent(counted if all(s.parts for s in counted) else counted[-1:])
+
+
+def _entered_percent(counted: list[Sums]) -> PeriodActual:
+    """Entered percentages: recomputed from their summed parts when each has them, else the last one's value."""
+    if not all(s.parts for s in counted):
+        return exact(counted[-1].numerator), None, None
+    numerator = sum((exact(s.parts[0]) for s in counted), Fraction(0))
+    denominator = sum((exact(s.parts[1]) for s in counted), Fraction(0))
+    actual = None if denominator == 0 else numerator * 100 / denominator
+    return actual, float(numerator), float(denominator)
 
 
 def _headers(sheet: KindSpec, columns: Iterable[str]) -> str:

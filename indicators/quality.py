@@ -20,7 +20,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from indicators import cached
+from indicators import cached, kinds, records
 from indicators.figures import ProgrammeFigures, figures
 from indicators.models import Awareness, Programme, Training, Upload
 from indicators.numbers import format_value
@@ -232,12 +232,14 @@ def ratio_outliers(programme: Programme, result: ProgrammeFigures, series_of: di
             if (point.actual or 0) > 100:
                 out.append(Outlier(programme.code, f"{info.code} (indicator)", point.quarter,
                                    format_value(point.actual, "percent"), "a percentage above 100%",
-                                   f"{point.numerator:,.0f} ÷ {point.denominator:,.0f}"))
+                                   f"{point.numerator:,.0f} ÷ {point.denominator:,.0f}"
+                                   if point.numerator is not None and point.denominator else "entered as a value"))
     return out
 
 
 def _outlier(programme: Programme, kind: str, record, filename: str | None, value: str, why: str) -> Outlier:
-    return Outlier(programme.code, f"{kind} {record.reference or '#' + str(record.id)}", record.quarter, value, why,
+    return Outlier(programme.code, records.name_of(kinds.by_table(record.__table__.name), record), record.quarter,
+                   value, why,
                    f"{filename or '–'} · {record.source_sheet or '?'} row {record.source_row or '?'}")
 
 

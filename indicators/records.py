@@ -1,22 +1,27 @@
-"""Stored records read through the kind registry: the Activities page's listing, the latest upload feeding a
-programme, the latest quarter with data.
+"""Stored records read through the kind registry: the Activities page's listing (with its search and its
+voided records), how a record is named, the latest upload feeding a programme, the latest quarter with data.
 
 Every kind is read the same way, so a new kind needs nothing here: the listing lays out each record's one
 projection (``KindSpec.line``), which the report's annex (``indicators.annex``) lays out too; the latest
-upload reads every kind's records. Cases are never listed: people are shown as aggregates.
+upload reads every kind's records. Cases are never listed, searched or named one by one: people are shown
+as aggregates.
+
+A record is named by its reference ("Training KEC-TR-021"), or, without one, by its kind, date and district
+("Training of 2 July 2019 in Huye"): panels, banners, the audit trail and "what changed since it was sent"
+all say it so (``record_name``), never by the store's row number.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import String, Text, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from indicators import kinds, periods
 from indicators.kinds import KindSpec, Line
-from indicators.models import VOID, Indicator, Programme, RecordCorrection, Upload
+from indicators.models import RESTORE, VOID, Indicator, Programme, RecordCorrection, Upload
 from indicators.periods import Period
 
 
@@ -36,15 +41,62 @@ class ListedRecord:
     sheet: str | None
     row: int | None
     corrected: bool = False
+    voided: RecordCorrection | None = None  # a voided record: the correction that voided it (``id`` is its id)
+
+    @property
+    def name(self) -> str:
+        return record_name(self.kind.label, self.reference, self.line.date, self.line.district)
+
+
+# --- naming a record --------------------------------------------------------------------------------------
+
+
+def record_name(label: str, reference: str | None, day: date | None = None, district: str | None = None) -> str:
+    """``Training KEC-TR-021``; without a reference ``Training of 2 July 2019 in Huye``."""
+    if reference:
+        return f"{label} {reference}"
+    parts = [label, day and f"of {day.day} {day:%B %Y}", district and f"in {district}"]
+    return " ".join(p for p in parts if p)
+
+
+def name_of(spec: KindSpec, record) -> str:
+    """How a stored record is named (see ``record_name``)."""
+    line = spec.line(record)
+    return record_name(spec.label, record.reference, line.date, line.district)
+
+
+def correction_name(session: Session, entry: RecordCorrection) -> str:
+    """The name of the record a correction concerns: its reference, else its date and district as the voided
+    snapshot holds them or as the record (still the same row as uploaded) holds them."""
+    spec = kinds.kind(entry.kind)
+    if entry.reference:
+        return record_name(spec.label, entry.reference)
+    if entry.snapshot:
+        return record_name(spec.label, None, _day(entry.snapshot.get(spec.date or "")), entry.snapshot.get("district"))
+    record = session.get(spec.model, entry.record_id)
+    if record is not None and (record.upload_id, record.source_row) == (entry.upload_id, entry.source_row):
+        return name_of(spec, record)
+    return f"{spec.label} #{entry.record_id}"
+
+
+def _day(text) -> date | None:
+    """A date as a correction's log keeps it (dd/mm/yyyy)."""
+    try:
+        return datetime.strptime(str(text), "%d/%m/%Y").date()
+    except ValueError:
+        return None
 
 
 # --- the Activities page ----------------------------------------------------------------------------------
 
 
 def listing(session: Session, programme_codes: list[str], *, kind: str | None = None, quarter: str | None = None,
-            district: str | None = None, limit: int | None = 2000) -> tuple[list[ListedRecord], int]:
+            district: str | None = None, search: str | None = None, limit: int | None = 2000
+            ) -> tuple[list[ListedRecord], int]:
     """Records of the listed kinds (or of one) matching the filters, at most ``limit`` (None: all), and how many
-    matched in all. A district filter leaves out kinds without a district. Per kind, the latest quarter comes
+    matched in all. A district filter leaves out kinds without a district; ``search`` keeps the records each of
+    whose words is in one of its text fields (reference, district, topic, partner, ...; a direct entry's
+    indicator code), case-insensitively. Per kind, the latest quarter comes
     first and, within a quarter, the latest upload: with a limit they are read through the index on
     (programme, quarter, upload), a quarter at a time, so a million records are never sorted to show the
     newest thousand."""
@@ -70,6 +122,8 @@ def listing(session: Session, programme_codes: list[str], *, kind: str | None = 
             if "district" not in table.c:
                 continue
             conditions.append(table.c.district == district)
+        if search and search.strip():
+            conditions.append(_matches(table, search))
         total += session.scalar(select(func.count()).select_from(table).where(*conditions)) or 0
         room = None if limit is None else limit - len(out)
         if room is not None and room <= 0:
@@ -93,6 +147,22 @@ def listing(session: Session, programme_codes: list[str], *, kind: str | None = 
     return out, total
 
 
+def _matches(table, search: str):
+    """Every word of ``search`` in some text field of the record (``%`` and ``_`` taken literally)."""
+    fields = [c for c in table.c if isinstance(c.type, (String, Text)) and c.name not in _NOT_SEARCHED]
+    words = []
+    for word in search.split()[:8]:
+        found = [c.icontains(word, autoescape=True) for c in fields]
+        if "indicator_id" in table.c:
+            found.append(table.c.indicator_id.in_(select(Indicator.id).where(Indicator.code.icontains(
+                word, autoescape=True))))
+        words.append(or_(*found))
+    return and_(*words)
+
+
+_NOT_SEARCHED = {"row_hash", "quarter", "referral_quarter", "source_sheet"}
+
+
 def _newest(table) -> tuple:
     """Within a quarter: the latest upload first, and within an upload the last row stored first."""
     return table.c.upload_id.desc(), table.c.id.desc()
@@ -112,6 +182,54 @@ def _quarter_by_quarter(session: Session, query, table, conditions: list, quarte
             return
 
 
+def voided_listing(session: Session, programme_codes: list[str], *, kind: str | None = None,
+                   quarter: str | None = None, district: str | None = None, search: str | None = None,
+                   limit: int | None = 2000) -> tuple[list[ListedRecord], int]:
+    """The voided records of the listed kinds (never cases), newest void first, as the Activities page lists
+    them with "Show voided": each from the values the void kept, and the void itself (``voided``). The same
+    filters as ``listing``; ``search`` over the reference and every value kept."""
+    progs = dict(session.execute(select(Programme.id, Programme.code).where(Programme.code.in_(programme_codes))).all())
+    shown = {s.key: s for s in kinds.listed() if kind is None or s.key == kind}
+    if not progs or not shown:
+        return [], 0
+    conditions = [RecordCorrection.programme_id.in_(progs), RecordCorrection.kind.in_(shown),
+                  RecordCorrection.field == VOID, RecordCorrection.superseded_at.is_(None)]
+    if quarter:
+        conditions.append(RecordCorrection.quarter == quarter)
+    query = (select(RecordCorrection, Upload.filename, Upload.uploaded_at)
+             .outerjoin(Upload, Upload.id == RecordCorrection.upload_id).where(*conditions)
+             .order_by(RecordCorrection.corrected_at.desc(), RecordCorrection.id.desc()))
+    words = [w.lower() for w in (search or "").split()]
+    out: list[ListedRecord] = []
+    for entry, filename, uploaded_at in session.execute(query):
+        kept = {k: v for k, v in (entry.snapshot or {}).items() if v}
+        if district and kept.get("district") != district:
+            continue
+        text = " ".join([entry.reference or "", *map(str, kept.values())]).lower()
+        if not all(w in text for w in words):
+            continue
+        out.append(ListedRecord(shown[entry.kind], entry.record_id, progs[entry.programme_id], entry.reference,
+                                entry.quarter, _voided_line(shown[entry.kind], entry, kept), filename, uploaded_at,
+                                entry.source_sheet, entry.source_row, voided=entry))
+    return (out if limit is None else out[:limit]), len(out)
+
+
+def _voided_line(spec: KindSpec, entry: RecordCorrection, kept: dict) -> Line:
+    female, male = (_whole(kept.get(k)) for k in ("female", "male"))
+    total = None if female is None and male is None else (female or 0) + (male or 0)
+    when = f"{entry.corrected_at.day} {entry.corrected_at:%b %Y}" if entry.corrected_at else ""
+    return Line(_day(kept.get(spec.date or "")), entry.old_value, district=kept.get("district"), female=female,
+                male=male, total=total, detail=f"Voided by {entry.corrected_by} on {when}: {entry.reason}"
+                                               + (f" — {entry.comment}" if entry.comment else ""))
+
+
+def _whole(text) -> int | None:
+    try:
+        return int(str(text).replace(",", ""))
+    except ValueError:
+        return None
+
+
 # --- provenance -------------------------------------------------------------------------------------------
 
 
@@ -119,7 +237,7 @@ def corrected_ids(session: Session, programme_ids: list[int], kind: str) -> set[
     """The records of a kind with a browser correction in force."""
     return set(session.scalars(select(RecordCorrection.record_id).where(
         RecordCorrection.programme_id.in_(programme_ids), RecordCorrection.kind == kind,
-        RecordCorrection.field != VOID, RecordCorrection.superseded_at.is_(None))))
+        RecordCorrection.field.not_in((VOID, RESTORE)), RecordCorrection.superseded_at.is_(None))))
 
 
 def corrections_of(session: Session, kind: str, record_id: int) -> list[RecordCorrection]:

@@ -24,14 +24,14 @@ from indicators.models.activity import (
 from indicators.models.aggregates import IndicatorSums
 from indicators.models.base import Base, utcnow
 from indicators.models.checks import CheckResult
-from indicators.models.correction import VOID, RecordCorrection
+from indicators.models.correction import RESTORE, VOID, RecordCorrection
 from indicators.models.duplicates import CaseMerge, PossibleDuplicate
 from indicators.models.programme import Indicator, IndicatorChange, Narrative, Phase, Programme, Result, Target
 from indicators.models.protection import Provider, StoreFact
 from indicators.models.quarter import QuarterSection
 
 __all__ = [
-    "ROLES", "ActivityRecord", "ApiToken", "AuditEvent", "AuditTally", "Awareness", "Base", "Case",
+    "RESTORE", "ROLES", "ActivityRecord", "ApiToken", "AuditEvent", "AuditTally", "Awareness", "Base", "Case",
     "CaseMerge", "CheckResult", "Indicator", "IndicatorChange", "IndicatorSums", "LoginThrottle", "Meeting",
     "Narrative", "Phase", "PolicyStep", "PossibleDuplicate", "Programme", "Provider", "QuarterSection",
     "RecordCorrection", "ResearchStep", "Result", "ResultValue", "SignOff", "StoreFact", "Target", "VOID",

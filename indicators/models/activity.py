@@ -156,13 +156,16 @@ class Case(ActivityRecord, Base):
 class ResultValue(ActivityRecord, Base):
     """A directly entered figure for an indicator that no activity sheet measures.
 
-    ``quarter`` is the entry's period; an empty ``disaggregation`` marks the total.
+    ``quarter`` is the entry's period; an empty ``disaggregation`` marks the total. A percentage may come with
+    its parts (``numerator`` of ``denominator``: 33 of 40 respondents); ``value`` is then their ratio × 100.
     """
 
     __tablename__ = "result_value"
 
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
     value: Mapped[float] = mapped_column(Float)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
     disaggregation: Mapped[str] = mapped_column(String(40), default="")
     category: Mapped[str] = mapped_column(String(80), default="")
     comment: Mapped[str | None] = mapped_column(Text)
@@ -207,7 +210,9 @@ def _research_step(r) -> Line:
 
 def _result_value(r) -> Line:
     split = f" · {r.disaggregation}={r.category}" if r.disaggregation else ""
-    return Line(None, r.comment, total=r.value, detail=f"{getattr(r, 'indicator_code', None) or '?'}{split}")
+    parts = f" · {r.numerator:g} of {r.denominator:g}" if r.denominator else ""
+    return Line(None, r.comment, total=r.value,
+                detail=f"{getattr(r, 'indicator_code', None) or '?'}{split}{parts}")
 
 
 def _headers(**columns: str) -> tuple[tuple[str, str], ...]:
@@ -253,5 +258,6 @@ KINDS = (
                               location="Location", assistance="Assistance")),
     KindSpec("results", ResultValue, N_("Result entry"), N_("Results"), N_("indicator value"), None, _result_value,
              list_order=6, sheet="Results",
-             headers=_headers(value="Value", disaggregation="Disaggregation", comment="Comment")),
+             headers=_headers(value="Value", numerator="Numerator", denominator="Denominator",
+                              disaggregation="Disaggregation", comment="Comment")),
 )

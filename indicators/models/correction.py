@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from indicators.models.base import Base, utcnow
 
 VOID = "void"  # the field of a correction that voids the whole record
+RESTORE = "restore"  # the field of a correction that brings a voided record back (the void is then superseded)
 
 
 class RecordCorrection(Base):
@@ -20,7 +21,9 @@ class RecordCorrection(Base):
 
     ``original_hash`` is the record's ``row_hash`` (the row as uploaded), ``reference`` its key: what a later
     upload of the same workbook is recognised by, so a correction is never undone silently. A correction is
-    *in force* until a re-upload's value is chosen over it (``superseded_*``)."""
+    *in force* until a re-upload's value is chosen over it (``superseded_*``); a void is also superseded when
+    the record is restored in the browser (``superseded_upload_id`` then stays empty, and a ``restore`` entry
+    follows it)."""
 
     __tablename__ = "record_correction"
     __table_args__ = (Index("ix_record_correction_programme_kind", "programme_id", "kind"),)

@@ -23,7 +23,7 @@ def navbar(client) -> tuple[set[str], set[str]]:
     """The navbar's page links and programme links for this user."""
     tree = client.get("/_dash-layout").get_json()
     hrefs = {c["props"].get("href") for c in components(tree) if c["props"].get("href")}
-    pages = {h for h in hrefs if "?" not in h}
+    pages = {h for h in hrefs if "?" not in h and not h.startswith("#")}  # not the skip link to #main-content
     programmes = {h.split("code=")[1] for h in hrefs if h.startswith("/programme?code=")}
     return pages, programmes
 

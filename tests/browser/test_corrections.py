@@ -45,6 +45,7 @@ def test_an_officer_corrects_a_count_and_a_signed_off_quarter_refuses_it(browser
                                  .where(Programme.code == "KEC").order_by(Training.quarter.desc(), Training.start_date.desc(),
                                            Training.id.desc())).first()
         record_id, female, quarter, row = record.id, record.female, record.quarter, record.source_row
+        reference = record.reference
 
     def trained():
         with demo_store.Session() as session:
@@ -87,7 +88,7 @@ def test_an_officer_corrects_a_count_and_a_signed_off_quarter_refuses_it(browser
                                     .order_by(AuditEvent.id.desc())).first()
         assert trained() == before + 7
         assert (event.username, event.target, event.detail["reason"]) == (
-            "amina", f"trainings #{record_id}", "Typing error")
+            "amina", f"Training {reference}", "Typing error")
         corrected = browser.find_element(By.CSS_SELECTOR, "#activities-grid .ag-row[row-index='0'] [col-id='corrected']")
         assert corrected.text == "corrected"
         assert accessibility_problems(browser) == []

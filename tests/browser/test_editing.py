@@ -145,7 +145,7 @@ def test_a_result_entered_directly_is_stored_and_listed_with_who_entered_it(brow
         _type(browser, "#results-value", "82.5")
         _type(browser, "#results-comment", "Exit survey, 40 respondents")
         click(browser, browser.find_element(By.ID, "results-enter"))
-        until_text(browser, "results-outcome", "TST-1.2 · FY2019Q3: 82.5 entered by claire.")
+        until_text(browser, "results-outcome", "TST-1.2 · FY2019Q3: 82.5% entered by claire.")
         wait(browser, lambda d: "Exit survey, 40 respondents" in text_of(d, "results-list"))
         assert "claire" in text_of(browser, "results-list") and "82.5%" in text_of(browser, "results-list")
         with demo_store.Session() as session:

@@ -61,7 +61,7 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
                                  .where(Programme.code == "KEC")
                                  .order_by(Training.quarter.desc(), Training.start_date.desc(), Training.id.desc())
                                  ).first()
-        record_id, female, quarter = record.id, record.female, record.quarter
+        record_id, female, quarter, reference = record.id, record.female, record.quarter, record.reference
     label = f"{quarter[:6]} {quarter[6:]}"
     ensure_user(demo_store, "claire", "manager")
     ensure_user(demo_store, "amina", "officer")
@@ -118,7 +118,7 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
                    if r.find_element(By.TAG_NAME, "th").text == "KEC-4.2")
         figures, why = (c.text for c in row.find_elements(By.TAG_NAME, "td"))
         assert f"{quarter} · total: actual {sent} → {sent + 7}" in figures.splitlines()
-        assert f"corrected (female {female} → {female + 7}) by amina" in why
+        assert f"Training {reference} corrected (female {female} → {female + 7}) by amina" in why
         assert accessibility_problems(browser) == []
 
         click(browser, browser.find_element(By.CSS_SELECTOR, "label[for='reports-signoff-confirm']"))

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import importlib
 
+import dash
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from indicators import signoff
 from indicators.models import Programme, ResultValue
@@ -28,9 +29,9 @@ def page(demo_app, demo_store):
         session.delete(programme)
 
 
-def enter(page, request_context, *values, who="officer"):
+def enter(page, request_context, indicator, period, value, disaggregation, comment, who="officer", parts=("", "")):
     with request_context(as_user=who):
-        return page.enter(1, *values, {"programme": "TST"})
+        return page.enter(1, indicator, period, value, *parts, disaggregation, comment, {"programme": "TST"})
 
 
 def test_the_form_offers_the_indicators_measured_by_direct_entry(page, request_context):
@@ -46,6 +47,9 @@ def test_an_entry_is_stored_listed_and_corrected_by_a_second(page, request_conte
     outcome, listing, *_ = enter(page, request_context, "TST-1.1", "FY2019Q3", "12", "sex=Female", "Partner report")
     assert texts(outcome) == "TST-1.1 · FY2019Q3: 12 entered by olivier."
     rows = listing.rowData
+    with request_context(as_user="officer"):
+        assert page.name_the_entry("TST-1.1", "FY2019Q3", {"units": {"TST-1.1": "number"}}) == (
+            "Enter the result for TST-1.1 · FY2019Q3", {"display": "none"}, "", "")
     assert [(r["indicator"], r["period"], r["category"], r["value"], r["by"], r["source"]) for r in rows] == [
         ("TST-1.1", "FY2019Q3", "sex=Female", "12", "olivier", "browser")]
     outcome, listing, *_ = enter(page, request_context, "TST-1.1", "FY2019Q3", "14", "sex=Female", "Corrected",
@@ -64,11 +68,17 @@ def test_an_entry_is_stored_listed_and_corrected_by_a_second(page, request_conte
 ])
 def test_a_refused_entry_is_marked_under_its_field_with_the_sheets_message(page, request_context, demo_store,
                                                                            values, field, message):
+    from indicators.models import Upload
+
+    with demo_store.Session() as session:
+        uploads = session.scalar(select(func.count(Upload.id)))
     outcome, listing, *marks = enter(page, request_context, *values)
-    invalid, feedback = dict(zip(page.FIELDS, marks[:5])), dict(zip(page.FIELDS, marks[5:]))
+    invalid, feedback = dict(zip(page.FIELDS, marks[:7])), dict(zip(page.FIELDS, marks[7:]))
     assert "Not entered" in texts(outcome) and listing is not None
     assert invalid[field] is True and message in feedback[field]
     assert [name for name, bad in invalid.items() if bad] == [field]
+    with demo_store.Session() as session:  # a refused entry is no refused upload
+        assert session.scalar(select(func.count(Upload.id))) == uploads
 
 
 def test_a_signed_off_quarter_refuses_an_entry_naming_the_sign_off(page, request_context, demo_store):
@@ -81,3 +91,22 @@ def test_a_signed_off_quarter_refuses_an_entry_naming_the_sign_off(page, request
     finally:
         with demo_store.begin() as session:
             session.delete(session.get(type(record), record.id))
+
+
+def test_a_percentage_entered_as_its_parts_says_so_and_the_year_is_recomputed(page, request_context, demo_store):
+    from indicators.figures import figures
+    from indicators.numbers import format_value
+
+    with request_context(as_user="officer"):
+        label, style, *parts = page.name_the_entry("TST-1.2", None, {"units": {"TST-1.2": "percent"}})
+        assert (label, style) == ("Enter the result for TST-1.2", {}) and parts == [dash.no_update] * 2
+        drawn = page.layout(programme="TST")
+    assert "recomputed from the summed parts" in texts(drawn)
+    outcome, listing, *_ = enter(page, request_context, "TST-1.2", "FY2020Q1", "", "", "exit survey",
+                                 parts=("33", "40"))
+    assert texts(outcome) == "TST-1.2 · FY2020Q1: 82.5% (33 of 40) entered by olivier."
+    enter(page, request_context, "TST-1.2", "FY2020Q2", "", "", "exit survey", parts=("10", "20"))
+    with demo_store.Session() as session:
+        year = next(i for i in figures(session, "TST", "FY2020Q2").indicators if i.indicator.code == "TST-1.2")
+    assert format_value(year.year_to_date.actual, "percent") == "71.7%"
+    assert {r["parts"] for r in listing.rowData if r["period"] == "FY2020Q1"} == {"33 of 40"}

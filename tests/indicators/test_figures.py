@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, select
 
 from indicators.figures import FiguresError, elapsed_share, figures, status
-from indicators.numbers import whole
+from indicators.numbers import format_value, whole
 from indicators.status import AHEAD, BEHIND, ON_TRACK
 from indicators.models import Indicator, Target
 from indicators.narratives import set_narrative
@@ -186,12 +186,13 @@ def test_a_milestone_missed_when_its_year_ends_is_behind(db):
 def test_target_to_date_is_the_pro_rated_target_the_status_is_judged_against(db):
     make_training(db, "KEC", start_date=date(2019, 4, 10), female=150, male=150)
     kec42 = line(figures(db, "KEC", "FY2019Q3"), "KEC-4.2")
-    # FY2019: 400 × 273/365 days elapsed at 30 June = 299.18; 300 of it is 100% On track, though 75% of
-    # the full year's target
+    # FY2019: 400 × 273/365 days elapsed at 30 June = 299.18, given as 299 people (whole things); 300 of it
+    # is 100% On track, though 75% of the full year's target
     ytd = kec42.year_to_date
     assert ytd.percent_of_target == 75
-    assert round(ytd.target_to_date, 2) == 299.18 and ytd.percent_of_target_to_date == 100
+    assert ytd.target_to_date == 299 and isinstance(ytd.target_to_date, int) and ytd.percent_of_target_to_date == 100
     assert ytd.status == ON_TRACK
+    assert format_value(ytd.target_to_date) == "299"
 
 
 def test_a_quarter_target_is_the_year_target_by_the_same_days(db):

@@ -22,13 +22,13 @@ def target(db, code, period):
 def test_a_donors_revised_targets_are_applied_logged_and_recompute_the_status(db):
     make_training(db, "KEC", start_date=date(2019, 4, 10), female=150, male=150)
     before = next(i for i in figures(db, "KEC", "FY2019Q3").indicators if i.indicator.code == "KEC-4.2")
-    assert before.year_to_date.target_to_date == pytest.approx(400 * 273 / 365) and before.status == "On track"
+    assert before.year_to_date.target_to_date == round(400 * 273 / 365) and before.status == "On track"
     done = logframe.edit(db, "KEC-4.2", by="amina", reason="Donor-approved modification",
                          comment="Award modification 3", targets={"FY2019": "600", "LOP": "1,320"})
     assert done.ok and done.changes == ["FY2019 target: 400 → 600", "LOP target: 1120 → 1320"]
     assert (target(db, "KEC-4.2", "FY2019"), target(db, "KEC-4.2", "LOP")) == (600, 1320)
     after = next(i for i in figures(db, "KEC", "FY2019Q3").indicators if i.indicator.code == "KEC-4.2")
-    assert after.year_to_date.target == 600 and after.status == "Behind"  # 300 of 448.8 due: 67%
+    assert after.year_to_date.target == 600 and after.status == "Behind"  # 300 of 449 due: 67%
     logged = history.changes(db, "KEC-4.2")
     assert [history.describe(c) for c in logged] == ["LOP target: 1120 → 1320", "FY2019 target: 400 → 600"]
     assert {(c.changed_by, c.reason, c.comment) for c in logged} == {
