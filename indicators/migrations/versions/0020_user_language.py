@@ -1,7 +1,7 @@
 """user language: the language a user chose for the dashboard
 
-Revision ID: 0019
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2027-04-02 09:00:00.000000
 
 A user's own choice of language (a catalogue's code, ``fr``), kept with the user so that it follows them to
@@ -12,8 +12,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0019'
-down_revision: Union[str, None] = '0018'
+revision: str = '0020'
+down_revision: Union[str, None] = '0019'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
