@@ -6,7 +6,7 @@ PORT ?= 8050
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench clean translations
 
 install: $(STAMP)
 
@@ -23,6 +23,13 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Collect the strings marked for translation and bring every language's catalogue up to date with them.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -o indicators/locale/ctmonitor.pot --add-location=file \
+		--sort-output --project=ctmonitor -w 110 .
+	$(BIN)/pybabel update -i indicators/locale/ctmonitor.pot -d indicators/locale -D ctmonitor \
+		--no-fuzzy-matching --ignore-obsolete -w 110
 
 bench: install
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)

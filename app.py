@@ -41,6 +41,12 @@ def _app_class() -> type[Dash]:
 
         _validation_skeleton = None
 
+        def interpolate_index(self, **kwargs):
+            """The page in the language of the request: ``<html lang>`` for screen readers (WCAG 3.1.1)."""
+            from indicators.i18n import language
+
+            return super().interpolate_index(**kwargs).replace("<html>", f'<html lang="{language()}">', 1)
+
         @property
         def validation_layout(self):
             return self._validation_skeleton
@@ -64,6 +70,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     from flask import Flask
 
     from dashboard import _access, _api, _auth, _dash_private, _delivery, _two_step
+    from dashboard import _access, _api, _auth, _delivery, _language, _two_step
 
     settings = settings or Settings.from_env()
     store = store or Store(settings)
@@ -85,13 +92,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         on_error=_on_callback_error,
     )
     server.extensions["ctmonitor.dash"] = app
-    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # for screen readers (WCAG 3.1.1)
     # Before Dash's own request hooks (the first of which draws every page once, for nothing: see _App) ...
     server.before_request_funcs.setdefault(None, []).insert(0, _access.before_dash_setup)
     # ... and after them (they set up the pages), before any page or callback runs: the guard.
     _auth.init_app(server, store, secure_cookies=settings.secure_cookies)
     _two_step.init_app(server)  # the code after the password, and setting it up
     server.after_request(_access.answer_out_of_scope)
+    _language.init_app(server)  # each request's language, first of all hooks; the navbar's menu posts here
     _api.init_app(server)  # /api/v1, read with personal access tokens
     _delivery.init_app(server)  # compression, caching of versioned files, plotly.js's basic bundle
     # Pages register themselves on import, which Dash allows only once an app exists.
@@ -148,6 +155,7 @@ def _shell():
     from dashboard._access import page_allowed
     from dashboard._components import read_session, visible_programme_codes
     from indicators.store.models import Programme
+    from indicators.i18n import _
 
     with read_session() as session:
         visible = visible_programme_codes(session)
@@ -155,14 +163,14 @@ def _shell():
                                      .where(Programme.code.in_(visible)).order_by(Programme.code)).all()
         pages = [p for p in dash.page_registry.values()
                  if p.get("order") is not None and p["path"] != "/" and page_allowed(p)]
-    nav = [dbc.NavItem(dbc.NavLink("Portfolio", href="/", active="exact"))]
+    nav = [dbc.NavItem(dbc.NavLink(_("Portfolio"), href="/", active="exact"))]
     if programmes:
         nav.append(dbc.DropdownMenu(
             [dbc.DropdownMenuItem(f"{code} · {short or title}", href=f"/programme?code={code}")
              for code, short, title in programmes],
-            label="Logframes", nav=True, in_navbar=True, id="nav-programmes",
+            label=_("Logframes"), nav=True, in_navbar=True, id="nav-programmes",
         ))
-    nav += [dbc.NavItem(dbc.NavLink(p["name"], href=p["path"], active="exact"))
+    nav += [dbc.NavItem(dbc.NavLink(_(p["name"]), href=p["path"], active="exact"))
             for p in sorted(pages, key=lambda p: p["order"])]
     nav.append(_user_item())
     return html.Div([
@@ -171,7 +179,8 @@ def _shell():
         dbc.Navbar(
             dbc.Container([
                 dbc.NavbarBrand([html.Span("ctmonitor", className="brand-name"),
-                                 html.Span("IOM Rwanda · counter trafficking", className="brand-sub")], href="/"),
+                                 html.Span(_("IOM Rwanda · counter trafficking"), className="brand-sub")],
+                                href="/"),
                 dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
                 dbc.Collapse(dbc.Nav(nav, navbar=True, className="ms-auto"), id="nav-collapse", navbar=True,
                              is_open=False),
@@ -179,7 +188,7 @@ def _shell():
             color="#0033a0", dark=True, className="mb-0 navbar-iom", expand="lg",
         ),
         html.Main(dash.page_container, className="container-xxl", id="main-content", tabIndex="-1"),
-        dbc.Toast(id="app-error", header="Something went wrong", icon="danger", is_open=False, dismissable=True,
+        dbc.Toast(id="app-error", header=_("Something went wrong"), icon="danger", is_open=False, dismissable=True,
                   duration=12000, className="app-error-toast"),
     ])
 
@@ -189,21 +198,24 @@ def _user_item():
     import dash_bootstrap_components as dbc
     from dash import dcc, html
 
-    from dashboard._access import signed_in_user
+    from dashboard._access import role_name, signed_in_user
     from dashboard._auth import csrf_token
+    from dashboard._language import menu
+    from indicators.i18n import _
 
     user = signed_in_user()
     if user is None:
         return None
     return dbc.NavItem(html.Div([
+        menu(),
         html.Span([html.Span(user.username, className="fw-semibold", id="nav-user"),
-                   html.Span(user.role + (f" · {user.donor}" if user.donor else ""), className="nav-role")],
+                   html.Span(role_name(user.role) + (f" · {user.donor}" if user.donor else ""), className="nav-role")],
                   className="nav-user"),
-        html.A("Account", href="/account", className="btn btn-sm btn-outline-light", id="nav-account-page",
-               title="Your password and API tokens"),
+        html.A(_("Account"), href="/account", className="btn btn-sm btn-outline-light", id="nav-account-page",
+               title=_("Your password and API tokens")),
         html.Form([
             dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
-            html.Button("Sign out", type="submit", className="btn btn-sm btn-outline-light", id="nav-sign-out"),
+            html.Button(_("Sign out"), type="submit", className="btn btn-sm btn-outline-light", id="nav-sign-out"),
         ], method="post", action="/logout", className="m-0"),
     ], className="d-flex align-items-center gap-2 ms-lg-3 nav-account"))
 

@@ -37,6 +37,7 @@ from werkzeug.exceptions import Forbidden
 
 from dashboard._dash_private import proxied
 from indicators.store.models import Indicator, Programme
+from indicators.i18n import N_, _, format_list
 
 log = logging.getLogger("ctmonitor.access")
 
@@ -45,8 +46,9 @@ STAFF = ("admin", "manager", "officer")
 EDITORS = ("admin", "manager")  # deviation narratives
 SIGNERS = ("manager",)  # quarter sign-off
 AUDITORS = ("admin", "manager")  # the audit trail
-ROLE_NAMES = {"admin": "administrators", "manager": "programme managers", "officer": "M&E officers",
-              "donor": "donor officers"}
+ROLE_NAMES = {"admin": N_("administrators"), "manager": N_("programme managers"), "officer": N_("M&E officers"),
+              "donor": N_("donor officers")}
+ROLE_LABELS = {"admin": N_("admin"), "manager": N_("manager"), "officer": N_("officer"), "donor": N_("donor")}
 # Components of Dash's page container, which its own (clientside) callbacks name.
 PAGE_CONTAINER_IDS = ("_pages_location", "_pages_content", "_pages_store", "_pages_dummy")
 
@@ -54,10 +56,20 @@ PAGE_CONTAINER_IDS = ("_pages_location", "_pages_content", "_pages_store", "_pag
 class Refused(Forbidden):
     """A request for something the signed-in user may not see or do: answered 403, with no data."""
 
-    description = "This is not available to your role."
+    description = N_("This is not available to your role.")
 
 
 # --- the user --------------------------------------------------------------------------------------
+
+
+def role_name(code: str) -> str:
+    """A role as the navbar and the pages name it: manager / gestionnaire."""
+    return _(ROLE_LABELS[code]) if code in ROLE_LABELS else code
+
+
+def roles_named(codes) -> str:
+    """``programme managers and administrators``, in the language of the request."""
+    return format_list(_(ROLE_NAMES[c]) for c in codes if c in ROLE_NAMES)
 
 
 def signed_in_user():
@@ -216,26 +228,28 @@ def answer_out_of_scope(response):
 
 def not_available_card(target: str) -> dbc.Alert:
     user = signed_in_user()
-    who = (f"You are signed in as {user.username} ({user.role}{' · ' + user.donor if user.donor else ''}). "
-           if user else "")
+    who = (_("You are signed in as {user} ({role}).").format(
+        user=user.username, role=role_name(user.role) + (" · " + user.donor if user.donor else "")) + " "
+        if user else "")
     return dbc.Alert([
-        html.H2("Not available to your account", className="h5"),
-        html.P(f"{target.split(' ', 1)[-1]} is not available to your account. {who}"
-               "Ask an administrator if you need it."),
-        dcc.Link("Back to the portfolio", href="/", className="alert-link"),
+        html.H2(_("Not available to your account"), className="h5"),
+        html.P(_("{what} is not available to your account.").format(what=target.split(" ", 1)[-1]) + " " + who
+               + _("Ask an administrator if you need it.")),
+        dcc.Link(_("Back to the portfolio"), href="/", className="alert-link"),
     ], color="secondary", className="mt-3 access-refused", id="access-not-available")
 
 
 def refusal_card(entry: dict) -> dbc.Alert:
     user = signed_in_user()
-    who = f"You are signed in as {user.username} ({user.role})." if user else "You are not signed in."
-    allowed = [ROLE_NAMES[r] for r in page_roles(entry) if r in ROLE_NAMES]
+    who = (_("You are signed in as {user} ({role}).").format(user=user.username, role=role_name(user.role))
+           if user else _("You are not signed in."))
+    allowed = [r for r in page_roles(entry) if r in ROLE_NAMES]
+    page = _(entry["name"]) if entry.get("name") else _("This page")
     return dbc.Alert([
-        html.H2("Not available to your role", className="h5"),
-        html.P([f"“{entry.get('name', 'This page')}” is not available to your role. {who} ",
-                f"It is for {', '.join(allowed[:-1]) + ' and ' + allowed[-1] if len(allowed) > 1 else allowed[0]}."
-                if allowed else ""]),
-        dcc.Link("Back to the portfolio", href="/", className="alert-link"),
+        html.H2(_("Not available to your role"), className="h5"),
+        html.P([_("“{page}” is not available to your role.").format(page=page) + f" {who} ",
+                _("It is for {roles}.").format(roles=roles_named(allowed)) if allowed else ""]),
+        dcc.Link(_("Back to the portfolio"), href="/", className="alert-link"),
     ], color="secondary", className="mt-3 access-refused", id="access-refused")
 
 

@@ -44,6 +44,11 @@ from dashboard._access import ALL_ROLES, visible_programmes  # noqa: F401  (visi
 from dashboard._forms import NO_USERS
 from indicators.access import accounts, audit, sessions, two_step
 from indicators.store.models import User
+from indicators.access import accounts
+from indicators.access import audit
+from indicators.access import sessions
+from indicators.access import two_step
+from indicators.i18n import N_, _, translated
 
 log = logging.getLogger("ctmonitor.auth")
 
@@ -55,7 +60,7 @@ PUBLIC_PREFIXES = ("/assets/", "/api/")  # /api/: the JSON API checks its own be
 PUBLIC_PATHS = ("/login", "/logout", _forms.CODE_PATH, "/_favicon.ico", "/favicon.ico", "/api")
 PASSWORD_PATH = "/password"
 TWO_STEP_PATH = _forms.TWO_STEP_PATH
-FORM_PATHS = ("/logout", PASSWORD_PATH, TWO_STEP_PATH)  # plain forms: they check the CSRF token in the form
+FORM_PATHS = ("/logout", PASSWORD_PATH, TWO_STEP_PATH, "/language")  # plain forms: they check the CSRF token in the form
 SECOND_STEP_KEY = "two_step"  # in the (signed) cookie between the password and the code: user, time, next
 HSTS = "max-age=31536000; includeSubDomains"
 CACHEABLE_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
@@ -78,7 +83,7 @@ class SignedInUser(UserMixin):
     ``get_id()`` in the cookie: the session's token, which the store must still know on every request."""
 
     def __init__(self, user_id: int, username: str, role: str, donor: str | None, token: str | None = None,
-                 must_change_password: bool = False, needs_two_step: bool = False):
+                 must_change_password: bool = False, needs_two_step: bool = False, language: str | None = None):
         self.id = user_id
         self.username = username
         self.role = role
@@ -86,6 +91,7 @@ class SignedInUser(UserMixin):
         self.token = token
         self.must_change_password = must_change_password
         self.needs_two_step = needs_two_step  # the role requires two-step sign-in, not yet set up
+        self.language = language  # the dashboard's language the user chose (None: the browser's)
 
     def get_id(self) -> str:
         return self.token or ""
@@ -135,7 +141,7 @@ def load_user(token: str):
         if user is None:
             return None
         return SignedInUser(user.id, user.username, user.role, user.donor, token, user.must_change_password,
-                            two_step.required(user, settings.require_totp))
+                            two_step.required(user, settings.require_totp), user.language)
 
 
 def csrf_token() -> str:
@@ -155,23 +161,23 @@ def _guard():
     if not current_user.is_authenticated:
         if request.method == "GET" and not path.startswith("/_dash") and "text/html" in request.headers.get("Accept", ""):
             return redirect("/login?next=" + quote(safe_next(request.full_path), safe="/"))
-        return jsonify(error="Sign in first."), 401
+        return jsonify(error=_("Sign in first.")), 401
     if current_user.must_change_password and path != PASSWORD_PATH:
-        return _only(PASSWORD_PATH, "Choose a new password first.")
+        return _only(PASSWORD_PATH, N_("Choose a new password first."))
     if current_user.needs_two_step and path != TWO_STEP_PATH:
-        return _only(TWO_STEP_PATH, "Set up two-step sign-in first.")
+        return _only(TWO_STEP_PATH, N_("Set up two-step sign-in first."))
     if request.method not in ("GET", "HEAD", "OPTIONS") and path not in FORM_PATHS:
         expected = session.get(CSRF_SESSION_KEY) or ""
         sent = request.headers.get(CSRF_HEADER) or ""
         if not expected or not hmac.compare_digest(expected, sent):
             _access.record_refusal(path, reason="missing or wrong CSRF token")
-            return jsonify(error="The page is out of date: reload it and try again."), 403
+            return jsonify(error=_("The page is out of date: reload it and try again.")), 403
     if path == CALLBACK_PATH:
         body = request.get_json(silent=True)  # too large: 413 before anything is read into memory
         allowed, what = _access.callback_allowed(current_app.extensions[DASH_KEY], body)
         if not allowed:
             _access.record_refusal(what, reason="callback of a page not available to the role")
-            return jsonify(error="This is not available to your role."), 403
+            return jsonify(error=_("This is not available to your role.")), 403
     return None
 
 
@@ -181,23 +187,25 @@ def _only(path: str, why: str):
             "Accept", ""):
         return redirect(path)
     _access.record_refusal(request.path, reason=why.rstrip(".").lower())
-    return jsonify(error=why), 403
+    return jsonify(error=_(why)), 403
 
 
 def _refused(_error):
     """A callback that found the request asks for what the user may not see (already audited)."""
-    return jsonify(error="This is not available to your role."), 403
+    return jsonify(error=_("This is not available to your role.")), 403
 
 
 def _too_large(_error):
     limit = current_app.extensions.get(SETTINGS_KEY)
-    mb = f" ({limit.upload_limit / 2 ** 20:.0f} MB)" if limit else ""
-    return jsonify(error=f"The request is larger than ctmonitor accepts{mb}: choose a smaller file."), 413
+    if limit is None:
+        return jsonify(error=_("The request is larger than ctmonitor accepts: choose a smaller file.")), 413
+    return jsonify(error=_("The request is larger than ctmonitor accepts ({size} MB): choose a smaller file.").format(
+        size=f"{limit.upload_limit / 2 ** 20:.0f}")), 413
 
 
 def _server_error(_error):
     """Whatever failed was logged by Flask; the answer says nothing of it."""
-    return jsonify(error="Something went wrong on the server. It has been logged; try again later."), 500
+    return jsonify(error=_("Something went wrong on the server. It has been logged; try again later.")), 500
 
 
 def _after(response: Response) -> Response:
@@ -241,7 +249,7 @@ def _login():
     form_token = request.form.get("csrf_token", "")
     expected = session.get("login_csrf", "")
     if not expected or not hmac.compare_digest(expected, form_token):
-        return _login_page(next_url, "The form expired: please sign in again.", status=400)
+        return _login_page(next_url, _("The form expired: please sign in again."), status=400)
     username = request.form.get("username", "")[:80]
     password = request.form.get("password", "")[:1000]
     address = request.remote_addr or ""
@@ -264,7 +272,7 @@ def _login():
     if result.user is None:
         if result.delay:
             sleep(min(result.delay, 5.0))
-        return _login_page(next_url, result.message, status=401, username=username)
+        return _login_page(next_url, translated(result.message), status=401, username=username)
     return redirect(next_url)
 
 
@@ -296,20 +304,21 @@ def _password():
     if request.method == "GET":
         return page()
     if not token or not hmac.compare_digest(token, request.form.get("csrf_token", "")):
-        return page("The form expired: reload the page and try again.", 400)
+        return page(_("The form expired: reload the page and try again."), 400)
     current, new = request.form.get("current", "")[:1000], request.form.get("new", "")[:1000]
     if new != request.form.get("again", "")[:1000]:
-        return page("The new passwords differ.", 400)
+        return page(_("The new passwords differ."), 400)
     with current_app.extensions[STORE_KEY].Session() as db:
         user = db.get(User, current_user.id)
         refused = confirm_current(db, user, current, "password change")
         if refused:
-            return page(refused, 401)
+            return page(translated(refused), 401)
         try:
             accounts.change_password(db, user, current, new, verified=True)
         except accounts.AccountError as exc:
             db.rollback()
-            return page(str(exc)[0].upper() + str(exc)[1:] + ".", 400)
+            said = translated(exc.args[0])
+            return page(said[0].upper() + said[1:] + ".", 400)
         audit.record(db, user.username, "password-changed", user.username, ip=request.remote_addr or "",
                      one_time=forced)
         start_session(db, user)

@@ -13,6 +13,7 @@ from functools import cache
 from dash import dcc
 
 from dashboard._components import CHART_COLOURS, GRAPH_CONFIG, SMALL_GRAPH_CONFIG, format_number
+from indicators.i18n import _
 from indicators.report import NOT_PUBLISHED
 
 FONT = dict(family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif", size=12,
@@ -74,20 +75,20 @@ def quarter_chart(rows: list[dict], unit: str) -> dict:
     quarters = [r["quarter"] for r in rows]
     percent = unit == "percent"
     actual = [r["actual"] for r in rows]
-    data = [dict(type="bar", x=quarters, y=actual, name="Quarter actual",
+    data = [dict(type="bar", x=quarters, y=actual, name=_("Quarter actual"),
                  marker=dict(color=CHART_COLOURS["actual"]),
                  hovertext=_texts(actual, unit, [r.get("withheld", {}).get("actual") for r in rows]),
-                 hovertemplate="%{x}<br>actual %{hovertext}<extra></extra>")]
+                 hovertemplate="%{x}<br>" + _("actual") + " %{hovertext}<extra></extra>")]
     targets = [r["target"] for r in rows]
     if any(t is not None for t in targets):
         data.append(dict(type="scatter", x=quarters, y=targets,
-                         name="Year's target" if percent else "Quarter target", mode="lines+markers",
+                         name=_("Year's target") if percent else _("Quarter target"), mode="lines+markers",
                          line=dict(color=CHART_COLOURS["target"], width=2, shape="hv"),
                          marker=dict(symbol="line-ew-open", size=14), connectgaps=False,
                          hovertext=_texts(targets, unit),
-                         hovertemplate="%{x}<br>target %{hovertext}<extra></extra>"))
+                         hovertemplate="%{x}<br>" + _("target") + " %{hovertext}<extra></extra>"))
     axes = _x_axis(len(rows))
-    axes["yaxis"] = dict(title=dict(text="% per quarter" if percent else "per quarter"),
+    axes["yaxis"] = dict(title=dict(text=_("% per quarter") if percent else _("per quarter")),
                          ticksuffix="%" if percent else "")
     return dict(data=data, layout=base_layout(height=320, bargap=0.35, **axes))
 
@@ -98,27 +99,27 @@ def cumulative_chart(rows: list[dict], unit: str, lop_target: float | None) -> d
     quarters = [r["quarter"] for r in rows]
     percent = unit == "percent"
     cumulative = [r["cumulative"] for r in rows]
-    data = [dict(type="scatter", x=quarters, y=cumulative, name="LOP actual to date", mode="lines+markers",
+    data = [dict(type="scatter", x=quarters, y=cumulative, name=_("LOP actual to date"), mode="lines+markers",
                  line=dict(color=CHART_COLOURS["cumulative"], width=3),
                  hovertext=_texts(cumulative, unit, [r.get("withheld", {}).get("cumulative") for r in rows]),
-                 hovertemplate="%{x}<br>LOP to date %{hovertext}<extra></extra>")]
+                 hovertemplate="%{x}<br>" + _("LOP to date") + " %{hovertext}<extra></extra>")]
     due = [r.get("lop_target_to_date") for r in rows]
     if not percent and any(d is not None for d in due):
-        data.append(dict(type="scatter", x=quarters, y=due, name="LOP target to date", mode="lines",
+        data.append(dict(type="scatter", x=quarters, y=due, name=_("LOP target to date"), mode="lines",
                          line=dict(color=CHART_COLOURS["lop"], dash="dot", width=2),
                          hovertext=_texts(due, unit),
-                         hovertemplate="%{x}<br>LOP target to date %{hovertext}<extra></extra>"))
+                         hovertemplate="%{x}<br>" + _("LOP target to date") + " %{hovertext}<extra></extra>"))
     extra = _x_axis(len(rows))
-    extra["yaxis"] = dict(title=dict(text="% to date" if percent else "life of project to date"),
+    extra["yaxis"] = dict(title=dict(text=_("% to date") if percent else _("life of project to date")),
                           ticksuffix="%" if percent else "")
     if lop_target is not None and quarters:
         data.append(dict(type="scatter", x=[quarters[0], quarters[-1]], y=[lop_target, lop_target],
-                         name="LOP target", mode="lines",
+                         name=_("LOP target"), mode="lines",
                          line=dict(color=CHART_COLOURS["lop"], dash="dash", width=2),
                          hovertext=_texts([lop_target] * 2, unit),
-                         hovertemplate="LOP target %{hovertext}<extra></extra>"))
+                         hovertemplate=_("LOP target") + " %{hovertext}<extra></extra>"))
         extra["annotations"] = [dict(x=quarters[-1], y=lop_target,
-                                     text=f"LOP target {format_number(lop_target, unit)}", showarrow=False,
+                                     text=_("LOP target {value}").format(value=format_number(lop_target, unit)), showarrow=False,
                                      xanchor="right", yanchor="bottom",
                                      font=dict(size=11, color="#495057"))]
     return dict(data=data, layout=base_layout(height=300, **extra))
@@ -131,7 +132,7 @@ def category_chart(categories: list[str], quarter: list, year: list, lop: list, 
     published is left out)."""
     withheld = withheld or [None, None, None]
     series = ((quarter_label, quarter, CHART_COLOURS["quarter"]), (year_label, year, CHART_COLOURS["year"]),
-              ("LOP to date", lop, CHART_COLOURS["lop_cat"]))
+              (_("LOP to date"), lop, CHART_COLOURS["lop_cat"]))
     data = [dict(type="bar", y=categories, x=values, name=name, orientation="h", marker=dict(color=colour),
                  hovertext=_texts(values, unit, labels),
                  hovertemplate="%{y}: %{hovertext}<extra>" + name + "</extra>")

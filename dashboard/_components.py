@@ -20,7 +20,10 @@ from sqlalchemy.orm import Session
 
 from indicators.store.db import Store
 from indicators.status import AHEAD, BEHIND, ON_TRACK, TARGET_TO_DATE, look, meaning
+from indicators import i18n
+from indicators.i18n import N_, _
 from indicators.numbers import format_percent, format_value  # noqa: F401  (format_percent: for the pages)
+from indicators.status import AHEAD, BEHIND, ON_TRACK, TARGET_TO_DATE, look, meaning
 
 STORE_KEY = "ctmonitor.store"
 SETTINGS_KEY = "ctmonitor.settings"
@@ -88,7 +91,14 @@ def seen_figures(session: Session, programme_code: str, quarter):
     return plan.figures(result) if plan is not None else result
 
 
-# --- layout helpers --------------------------------------------------------------------------------
+# --- layout helpers -------------------------------------------------------------------------------
+
+
+def page_title(name: str):
+    """A page's browser title, drawn in the language of each request: ``Portfolio · ctmonitor``."""
+    def title(**_path):
+        return f"{_(name)} · ctmonitor"
+    return title
 
 
 def page_header(title, subtitle=None, actions=None, crumbs=None) -> html.Div:
@@ -121,19 +131,21 @@ def card(title, body, *, id=None, class_name="", header_actions=None) -> dbc.Car
     return dbc.Card([header, dbc.CardBody(body)], className=f"shadow-sm mb-4 {class_name}".strip(), **kwargs)
 
 
-def not_found(message: str, *, back: tuple[str, str] = ("Back to the portfolio", "/")) -> dbc.Alert:
+def not_found(message: str, *, back: tuple[str, str] | None = None) -> dbc.Alert:
+    back = back or (_("Back to the portfolio"), "/")
     return dbc.Alert([
-        html.H2("Not found", className="h5"),
+        html.H2(_("Not found"), className="h5"),
         html.P(message),
         dcc.Link(back[0], href=back[1], className="alert-link"),
     ], color="warning", className="mt-3 not-found")
 
 
-def problem_card(message: str = "This view could not be shown.") -> dbc.Alert:
+def problem_card(message: str | None = None) -> dbc.Alert:
+    message = message or _("This view could not be shown.")
     return dbc.Alert([
-        html.H2("Something went wrong", className="h5"),
-        html.P([message, " The problem has been logged; try again, or go back to the ",
-                dcc.Link("portfolio", href="/", className="alert-link"), "."], className="mb-0"),
+        html.H2(_("Something went wrong"), className="h5"),
+        html.P([message, " ", _("The problem has been logged; try again, or go back to the"), " ",
+                dcc.Link(_("portfolio"), href="/", className="alert-link"), "."], className="mb-0"),
     ], color="danger", className="mt-3 problem-card")
 
 
@@ -159,7 +171,7 @@ def on_callback_error(err: Exception):
     """The app's ``on_error``: log the exception, tell the user in a toast, leave the outputs unchanged."""
     log.error("callback failed: %s", err, exc_info=err)
     dash.set_props("app-error", {"is_open": True, "children": (
-        "That did not work, and the problem has been logged. Reload the page and try again.")})
+        _("That did not work, and the problem has been logged. Reload the page and try again."))})
 
 
 def href(path: str, **query) -> str:
@@ -192,6 +204,9 @@ def fit_columns(columns: list[dict], *, flexible=(), text_width: int = 300) -> t
     defs, fixed = [], []
     for column in columns:
         column = {k: v for k, v in column.items() if k not in ("width", "flex")}
+        for said in ("headerName", "headerTooltip"):  # marked with N_ where the columns are defined
+            if said in column:
+                column[said] = _(column[said])
         if column["field"] in flexible:
             heading = len(str(column.get("headerName", column["field"])))
             # a fixed width (AG Grid will not autosize some columns and flex others): the text wraps within it
@@ -212,7 +227,7 @@ def data_grid(id: str, rows: list[dict], columns: list[dict], *, flexible=(), te
 
     defs, sizing = fit_columns(columns, flexible=flexible, text_width=text_width)
     grid_options = {**sizing, "pagination": True, "paginationPageSize": page_size, "animateRows": False,
-                    "localeText": {"noRowsToShow": empty}, **options}
+                    "localeText": {**grid_locale_text(), "noRowsToShow": empty}, **options}
     if height is None:
         grid_options["domLayout"] = "autoHeight"
     return dag.AgGrid(id=id, rowData=rows, columnDefs=defs,
@@ -222,12 +237,64 @@ def data_grid(id: str, rows: list[dict], columns: list[dict], *, flexible=(), te
                       style={"height": height} if height else None)
 
 
+# AG Grid's own words (pagination, filters, menus), in the language of the request.
+GRID_TEXT = {
+    "page": N_("Page"), "of": N_("of"), "to": N_("to"), "more": N_("more"),
+    "firstPage": N_("First page"), "previousPage": N_("Previous page"), "nextPage": N_("Next page"),
+    "lastPage": N_("Last page"), "pageSizeSelectorLabel": N_("Page size:"),
+    "ariaPageSizeSelectorLabel": N_("Page size"), "pageLastRowUnknown": N_("?"),
+    "loadingOoo": N_("Loading…"), "noRowsToShow": N_("No rows to show"), "filterOoo": N_("Filter…"),
+    "searchOoo": N_("Search…"), "selectAll": N_("(Select all)"), "blanks": N_("(Blanks)"),
+    "equals": N_("Equals"), "notEqual": N_("Does not equal"), "contains": N_("Contains"),
+    "notContains": N_("Does not contain"), "startsWith": N_("Begins with"), "endsWith": N_("Ends with"),
+    "blank": N_("Blank"), "notBlank": N_("Not blank"), "lessThan": N_("Less than"),
+    "greaterThan": N_("Greater than"), "lessThanOrEqual": N_("Less than or equal to"),
+    "greaterThanOrEqual": N_("Greater than or equal to"), "inRange": N_("Between"),
+    "inRangeStart": N_("From"), "inRangeEnd": N_("To"), "before": N_("Before"), "after": N_("After"),
+    "andCondition": N_("AND"), "orCondition": N_("OR"), "applyFilter": N_("Apply"), "resetFilter": N_("Reset"),
+    "clearFilter": N_("Clear"), "cancelFilter": N_("Cancel"), "dateFormatOoo": N_("yyyy-mm-dd"),
+    "ariaFilterInput": N_("Filter input"), "ariaFilterValue": N_("Filter value"),
+    "ariaFilteringOperator": N_("Filtering operator"), "ariaColumn": N_("Column"),
+    "ariaRowSelect": N_("Press Space to select this row"), "ariaRowDeselect": N_("Press Space to deselect this row"),
+    "ariaChecked": N_("checked"), "ariaUnchecked": N_("unchecked"), "ariaIndeterminate": N_("indeterminate"),
+    "ariaRowSelectAll": N_("Press Space to toggle all rows selection"), "ariaSearch": N_("Search"),
+    "ariaMenuColumn": N_("Press Alt Down to open column menu"), "ariaFilterMenuOpen": N_("Open filter menu"),
+    "ariaSortableColumn": N_("Press Enter to sort"), "ariaColumnFiltered": N_("Column filtered"),
+    "ariaRowPageSize": N_("Rows per page"), "ariaLabelColumnMenu": N_("Column menu"),
+    "ariaLabelDialog": N_("Dialog"), "ariaFilterColumnsInput": N_("Filter columns input"),
+    "ariaHidden": N_("hidden"), "ariaVisible": N_("visible"), "ariaInputEditor": N_("Input editor"),
+    "ariaDateFilterInput": N_("Date filter input"), "ariaPageSizeSelector": N_("Page size"),
+    "ariaPaginationPanel": N_("Pagination"),
+}
+# dcc.Dropdown's own words.
+DROPDOWN_TEXT = {
+    "select_all": N_("Select all"), "deselect_all": N_("Deselect all"), "selected_count": N_("{num_selected} selected"),
+    "search": N_("Search"), "clear_search": N_("Clear search"), "clear_selection": N_("Clear selection"),
+    "no_options_found": N_("No options found"),
+}
+
+
+def grid_locale_text() -> dict[str, str]:
+    """AG Grid's own words in the language of the request (its English stays its own)."""
+    return {} if i18n.language() == i18n.SOURCE else {key: _(text) for key, text in GRID_TEXT.items()}
+
+
+def dropdown_labels() -> dict[str, str]:
+    """dcc.Dropdown's own words (select all, search, no options found) in the language of the request."""
+    return {key: _(text) for key, text in DROPDOWN_TEXT.items()}
+
+
+def dropdown(**props):
+    """dcc.Dropdown with its own words in the language of the request."""
+    return dcc.Dropdown(labels=dropdown_labels(), **props)
+
+
 # --- status ----------------------------------------------------------------------------------------
 
 
 def status_badge(status: str | None, *, small: bool = False) -> html.Span:
     """The status as colour, symbol and word: the one widget every page uses for it."""
-    word = status or "No target"
+    word = status_word(status)
     return html.Span(
         [html.Span(look(status).symbol, className="status-symbol", **{"aria-hidden": "true"}), word],
         className=f"status status-{look(status).css}" + (" status-sm" if small else ""),
@@ -235,16 +302,21 @@ def status_badge(status: str | None, *, small: bool = False) -> html.Span:
     )
 
 
+def status_word(status: str | None) -> str:
+    """A status in the language of the request: Ahead, On track, Behind (En avance, Dans les temps, En retard)."""
+    return _(status) if status else _("No target")
+
+
 def status_help(status: str | None) -> str:
-    return meaning(status)
+    return _(meaning(status))
 
 
 def status_key() -> html.Div:
-    return html.Div([html.Span("Status:", className="me-2 text-muted")]
+    return html.Div([html.Span(_("Status:"), className="me-2 text-muted")]
                     + [html.Span(status_badge(s, small=True), className="me-2", title=status_help(s))
                        for s in (AHEAD, ON_TRACK, BEHIND)]
-                    + [html.Span("on track = within ±15% of the target to date", className="text-muted",
-                                 title=TARGET_TO_DATE)],
+                    + [html.Span(_("on track = within ±15% of the target to date"), className="text-muted",
+                                 title=_(TARGET_TO_DATE))],
                     className="status-key small d-flex flex-wrap align-items-center gap-1")
 
 
@@ -270,15 +342,15 @@ def status_summary(statuses, *, id=None) -> html.Div:
 
 
 def format_date(value) -> str:
-    return f"{value.day} {value:%B %Y}" if value else "–"
+    return i18n.format_day(value) if value else "–"
 
 
 def format_datetime(value) -> str:
-    return f"{value.day} {value:%b %Y, %H:%M}" if value else "–"
+    return i18n.format_moment(value) if value else "–"
 
 
 def format_period(start, end) -> str:
-    return f"{start:%b %Y} – {end:%b %Y}"
+    return f"{i18n.format_day(start, 'MMM y')} – {i18n.format_day(end, 'MMM y')}"
 
 
 def format_number(value, unit: str = "number") -> str:
@@ -292,17 +364,25 @@ def format_actual(figure, unit: str = "number") -> str:
 
 
 # ISO 3166 names as stored, shortened for labels the way people say them in Rwanda.
-SHORT_NAMES = {"Congo, The Democratic Republic of the": "DR Congo", "Tanzania, United Republic of": "Tanzania",
-               "Congo": "Congo-Brazzaville"}
+SHORT_NAMES = {"Congo, The Democratic Republic of the": N_("DR Congo"), "Tanzania, United Republic of": N_("Tanzania"),
+               "Congo": N_("Congo-Brazzaville")}
 
 
 def short_category(name: str) -> str:
-    return SHORT_NAMES.get(name, name)
+    return _(SHORT_NAMES[name]) if name in SHORT_NAMES else category_name(name)
+
+
+def category_name(name: str) -> str:
+    """A stored category (a sex, a target group, a stage, a country) in the language of the request, where
+    the catalogue knows it; else as stored (a district's or a body's own name)."""
+    return _(name) if name else name
 
 
 def format_money(value, currency: str = "USD") -> str:
     symbol = "US$" if currency == "USD" else f"{currency} "
-    return f"{symbol}{float(value or 0):,.0f}"
+    if i18n.language() == i18n.SOURCE:
+        return f"{symbol}{float(value or 0):,.0f}"
+    return f"{i18n.format_decimal(round(float(value or 0)), '#,##0')}\u00a0{currency}"
 
 
 # The navbar's menu button on a phone: opens and closes the collapsed menu, in the browser.

@@ -18,6 +18,7 @@ from dash import dcc, html
 from dashboard import _drafts
 from dashboard._components import current_username, format_datetime, href
 from dashboard._editor import dom_id
+from indicators.i18n import _
 
 FIELD = "activities-correction-field"  # pattern: {"type": FIELD, "field": "female"}
 FEEDBACK = "activities-correction-feedback"  # pattern: {"type": FEEDBACK, "field": "female"}
@@ -86,18 +87,18 @@ def panel(session, key, codes: list[str]):
         dbc.CardHeader(html.H2(f"Correct {programme} · {name}", className="h6 mb-0")),
         dbc.CardBody([
             html.P(_provenance(record, upload), className="small text-muted", id="activities-correction-provenance"),
-            html.P("Change a value, or void the record, and say why: the same checks as an upload apply, and the "
+            html.P(_("Change a value, or void the record, and say why: the same checks as an upload apply, and the "
                    "change is kept with the record, who made it and when. A later upload of the same workbook "
-                   "will not undo it without asking.", className="small"),
+                   "will not undo it without asking."), className="small"),
             dbc.Row(fields, className="g-2"),
             dbc.Row([
-                dbc.Col([dbc.Label("Reason", html_for=ids.reason, className="small mb-1"),
+                dbc.Col([dbc.Label(_("Reason"), html_for=ids.reason, className="small mb-1"),
                          dbc.Select(id=ids.reason, options=[{"label": r, "value": r} for r in corrections.REASONS],
-                                    placeholder="Choose a reason"),
-                         dbc.FormFeedback("Choose a reason.", type="invalid")], md=4),
-                dbc.Col([dbc.Label("Comment", html_for=ids.comment, className="small mb-1"),
-                         dbc.Input(id=ids.comment, placeholder="What was wrong, and the source of the right value"),
-                         dbc.FormFeedback("Say what was wrong: the comment is kept with the correction.",
+                                    placeholder=_("Choose a reason")),
+                         dbc.FormFeedback(_("Choose a reason."), type="invalid")], md=4),
+                dbc.Col([dbc.Label(_("Comment"), html_for=ids.comment, className="small mb-1"),
+                         dbc.Input(id=ids.comment, placeholder=_("What was wrong, and the source of the right value")),
+                         dbc.FormFeedback(_("Say what was wrong: the comment is kept with the correction."),
                                           type="invalid")], md=8),
             ], className="g-2 mt-1"),
             _drafts.parts(DRAFT, user=current_username(), key=f"correction|{kind}:{record.id}",
@@ -157,7 +158,7 @@ def _history(entries, labels: dict[str, str]) -> html.Div | None:
             later = f" — the file's value was chosen on a later upload by {entry.superseded_by}"
         items.append(html.Li(f"{format_datetime(entry.corrected_at)} · {entry.corrected_by} · {change} · "
                              f"{entry.reason}: {entry.comment or ''}{later}"))
-    return html.Div([html.H3("Corrections", className="h6 mt-3"), html.Ul(items, className="small mb-0")],
+    return html.Div([html.H3(_("Corrections"), className="h6 mt-3"), html.Ul(items, className="small mb-0")],
                     id="activities-correction-history")
 
 
@@ -220,13 +221,13 @@ def restore_panel(session, void_id, codes: list[str]):
                    "today; it counts again in the figures, and the restore is kept with who, when and why.",
                    className="small"),
             dbc.Row([
-                dbc.Col([dbc.Label("Reason", html_for=ids.restore_reason, className="small mb-1"),
-                         dbc.Select(id=ids.restore_reason, placeholder="Choose a reason",
+                dbc.Col([dbc.Label(_("Reason"), html_for=ids.restore_reason, className="small mb-1"),
+                         dbc.Select(id=ids.restore_reason, placeholder=_("Choose a reason"),
                                     options=[{"label": r, "value": r} for r in restoring.REASONS]),
-                         dbc.FormFeedback("Choose a reason.", type="invalid")], md=4),
-                dbc.Col([dbc.Label("Comment", html_for=ids.restore_comment, className="small mb-1"),
-                         dbc.Input(id=ids.restore_comment, placeholder="Why it counts after all, and the source"),
-                         dbc.FormFeedback("Say why: the comment is kept with the record.", type="invalid")], md=8),
+                         dbc.FormFeedback(_("Choose a reason."), type="invalid")], md=4),
+                dbc.Col([dbc.Label(_("Comment"), html_for=ids.restore_comment, className="small mb-1"),
+                         dbc.Input(id=ids.restore_comment, placeholder=_("Why it counts after all, and the source")),
+                         dbc.FormFeedback(_("Say why: the comment is kept with the record."), type="invalid")], md=8),
             ], className="g-2"),
             dbc.Button(f"Restore {name}", id=ids.restore, color="primary", className="mt-3"),
             dcc.Loading(html.Div(id=ids.restore_result, className="mt-2", role="status"), type="dot"),

@@ -12,12 +12,17 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from indicators.programmes import history, logframe
+from indicators.programmes import history
+from indicators.programmes import logframe
+from indicators.i18n import _
 from indicators.numbers import rounded
 
 TARGET = "indicator-edit-target"  # pattern: {"type": TARGET, "key": "target:FY2019"}
 FIELD = "indicator-edit-field"  # pattern: {"type": FIELD, "key": "definition" | "sheet:rationale" ...}
 FEEDBACK = "indicator-edit-feedback"  # pattern: {"type": FEEDBACK, "key": ...}
-REASON_OPTIONS = [{"label": reason, "value": reason} for reason in history.REASONS]
+def reason_options() -> list[dict]:
+    """The reasons for a change, in the language of the request (the stored value stays English)."""
+    return [{"label": _(reason), "value": reason} for reason in history.REASONS]
 LONG = {"definition", "sheet:rationale", "sheet:collection_method", "sheet:target_rationale",
         "sheet:data_quality.limitations", "sheet:data_quality.mitigation"}
 
@@ -55,11 +60,11 @@ def indicator_form(ind, signed_years: set[str]) -> dbc.Card:
     return dbc.Card([
         dbc.CardHeader(html.H2(f"Edit {ind.code}", className="h6 mb-0")),
         dbc.CardBody([
-            html.P("Change the targets (blank: no target), the baseline, the definition or the reference sheet; "
-                   "say why. Every change is kept with who made it, when and why.", className="small"),
-            html.H3("Targets", className="h6"),
+            html.P(_("Change the targets (blank: no target), the baseline, the definition or the reference sheet; "
+                   "say why. Every change is kept with who made it, when and why."), className="small"),
+            html.H3(_("Targets"), className="h6"),
             dbc.Row(target_inputs, className="g-2"),
-            html.H3("Definition", className="h6 mt-2"),
+            html.H3(_("Definition"), className="h6 mt-2"),
             dbc.Row([
                 dbc.Col(_input("baseline", f"Baseline{' (%)' if unit else ''}", rounded(ind.baseline, ind.unit)), md=3),
                 dbc.Col(_input("standard_indicator", "Standard indicator", ind.standard_indicator), md=3),
@@ -68,7 +73,7 @@ def indicator_form(ind, signed_years: set[str]) -> dbc.Card:
             _input("name", "Name", ind.name),
             _input("definition", "Precise definition", ind.definition),
             html.Details([
-                html.Summary("Reference sheet (PIRS)", className="small fw-semibold mb-2"),
+                html.Summary(_("Reference sheet (PIRS)"), className="small fw-semibold mb-2"),
                 _input("sheet:rationale", "Rationale", sheet.get("rationale")),
                 _input("sheet:collection_method", "Method of collection", sheet.get("collection_method")),
                 dbc.Row([
@@ -83,16 +88,16 @@ def indicator_form(ind, signed_years: set[str]) -> dbc.Card:
                 _input("sheet:data_quality.limitations", "Known limitations", quality.get("limitations")),
                 _input("sheet:data_quality.mitigation", "Mitigation", quality.get("mitigation")),
             ], className="mb-2", id="indicator-edit-sheet"),
-            html.H3("Why", className="h6 mt-2"),
+            html.H3(_("Why"), className="h6 mt-2"),
             dbc.Row([
                 dbc.Col(html.Div([
-                    dbc.Label("Reason", html_for="indicator-edit-reason", className="small mb-1"),
-                    dbc.Select(id="indicator-edit-reason", options=REASON_OPTIONS, placeholder="Choose a reason"),
+                    dbc.Label(_("Reason"), html_for="indicator-edit-reason", className="small mb-1"),
+                    dbc.Select(id="indicator-edit-reason", options=reason_options(), placeholder=_("Choose a reason")),
                     dbc.FormFeedback(id={"type": FEEDBACK, "key": "reason"}, type="invalid"),
                 ], className="mb-2"), md=4),
                 dbc.Col(html.Div([
-                    dbc.Label("Comment", html_for="indicator-edit-comment", className="small mb-1"),
-                    dbc.Input(id="indicator-edit-comment", placeholder="e.g. award modification 3, 12 June 2019"),
+                    dbc.Label(_("Comment"), html_for="indicator-edit-comment", className="small mb-1"),
+                    dbc.Input(id="indicator-edit-comment", placeholder=_("e.g. award modification 3, 12 June 2019")),
                     dbc.FormFeedback(id={"type": FEEDBACK, "key": "comment"}, type="invalid"),
                 ], className="mb-2"), md=8),
             ], className="g-2"),

@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from dashboard._components import data_grid, href
 from indicators.store import kinds
+from indicators.i18n import _
 
 RECORD_LIMIT = 500
 
@@ -36,12 +37,12 @@ def records_card(records, info, quarter, programme_code: str) -> dbc.Card:
                              href=href("/reports", programme=programme_code, period=quarter.code)),
                     " (its Activities sheet)."]
         return dbc.Card([
-            dbc.CardHeader(html.H2("Records that feed this indicator", className="h6 mb-0")),
+            dbc.CardHeader(html.H2(_("Records that feed this indicator"), className="h6 mb-0")),
             dbc.CardBody(html.P(text, className="small text-muted mb-0", id="indicator-records-withheld")),
         ], className="shadow-sm mb-4")
     return dbc.Card([
         dbc.CardHeader(html.Div([
-            html.H2("Records that feed this indicator", className="h6 mb-0"),
+            html.H2(_("Records that feed this indicator"), className="h6 mb-0"),
             dbc.RadioItems(id=ids.records_scope, options=[
                 {"label": quarter.label(short=True), "value": "quarter"},
                 {"label": "All quarters", "value": "all"}], value="quarter", inline=True,
@@ -108,7 +109,7 @@ def records_grid(records: list[dict], kind: str) -> dag.AgGrid:
                for k in keys]
     return data_grid(ids.records, records[:RECORD_LIMIT], columns,
                      flexible=("topic", "activity", "instrument", "title", "comment"), page_size=20, height=None,
-                     empty="No record counts in this quarter.")
+                     empty=_("No record counts in this quarter."))
 
 
 # --- pieces ----------------------------------------------------------------------------------------

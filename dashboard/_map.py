@@ -15,12 +15,13 @@ from dash import html
 
 from dashboard._charts import FONT, template
 from dashboard._components import format_number
+from indicators.i18n import N_, _
 
-ATTRIBUTION = "District boundaries © WASAC Ltd., CC BY 4.0"
+ATTRIBUTION = N_("District boundaries © WASAC Ltd., CC BY 4.0")
 # Sequential blues (light to dark), readable with the common colour-vision deficiencies.
 CLASSES = ("#d6e4f3", "#a9c7e6", "#6f9fd2", "#3c74b8", "#0b3f86")
 NOTHING, WITHHELD, EDGE = "#f1f3f5", "#dee2e6", "#6c757d"
-NOTHING_LABEL = "nothing recorded"
+NOTHING_LABEL = N_("nothing recorded")
 
 
 def districts() -> dict[str, list[list[tuple[float, float]]]]:
@@ -46,7 +47,7 @@ def district_map(values: dict[str, float], *, unit: str = "number", what: str, w
     the values when nothing is withheld, and not given when neither is known."""
     withheld = withheld or {}
     details = details or {}
-    withheld_label = f"withheld (fewer than {limit}, or so that one cannot be worked out)"
+    withheld_label = _("withheld (fewer than {limit}, or so that one cannot be worked out)").format(limit=limit)
     total = whole if whole is not None or withheld else sum(values.values())
     shown = [v for d, v in values.items() if d not in withheld and v]
     classes = _classes(max(shown)) if shown else []
@@ -57,19 +58,20 @@ def district_map(values: dict[str, float], *, unit: str = "number", what: str, w
         if name in withheld:
             colour, group, label = WITHHELD, withheld_label, f"{name}: {withheld[name]}"
         elif not value:
-            colour, group, label = NOTHING, NOTHING_LABEL, f"{name}: nothing recorded"
+            colour, group, label = NOTHING, _(NOTHING_LABEL), _("{district}: nothing recorded").format(district=name)
         else:
             index = next(i for i, (_low, high) in enumerate(classes) if value <= high or i == len(classes) - 1)
             low, high = classes[index]
             colour, group = CLASSES[index], f"{format_number(low)}–{format_number(high)}"
-            share = f" · {format_number(100 * value / total, 'percent')} of the total" if total else ""
+            share = (" · " + _("{share} of the total").format(share=format_number(100 * value / total, "percent"))
+                     if total else "")
             label = f"{name}: {format_number(value, unit)} {what}{share}"
         if details.get(name):
             label += f"<br>{details[name]}"
         drawn.append((name, rings, colour, group, label))
     # the legend first, in class order, then the districts (without legend entries of their own)
     legend = [(f"{format_number(low)}–{format_number(high)}", colour) for (low, high), colour in zip(classes, CLASSES)]
-    legend += [(NOTHING_LABEL, NOTHING), (withheld_label, WITHHELD)]
+    legend += [(_(NOTHING_LABEL), NOTHING), (withheld_label, WITHHELD)]
     used = {group for *_, group, _label in drawn}
     for group, colour in legend:
         if group in used:
@@ -95,7 +97,7 @@ def district_map(values: dict[str, float], *, unit: str = "number", what: str, w
 
 
 def attribution() -> html.P:
-    return html.P(ATTRIBUTION, className="small text-muted mb-0 map-attribution")
+    return html.P(_(ATTRIBUTION), className="small text-muted mb-0 map-attribution")
 
 
 def victims_map_card(found, plan=None, period=None):
@@ -117,26 +119,29 @@ def victims_map_card(found, plan=None, period=None):
         for district in counts:
             cell = plan.cell(("district", district))
             if cell.withheld:
-                withheld[district] = (f"<{limit} victims (withheld)" if not cell.complementary else
-                                      "withheld, so that a smaller count cannot be worked out")
+                withheld[district] = (_("<{limit} victims (withheld)").format(limit=limit) if not cell.complementary
+                                      else _("withheld, so that a smaller count cannot be worked out"))
         whole = plan.cell(("profile", "total", ""))
         total = whole.value  # shares are of every victim, or none when that total is withheld
         unknown_cell = plan.cell(("district", ""))
         unknown = unknown_cell.value if not unknown_cell.withheld else None
     details = {} if plan is not None else {
-        d: "of whom " + ", ".join(f"{camp} camp {n:,}" for camp, n in p.detail) for d, p in places.items() if p.detail}
-    note = (f"Districts with fewer than {limit} victims, or withheld so that one cannot be worked out, are hatched "
-            "grey and not coloured by their count." if withheld else "")
+        d: _("of whom {camps}").format(camps=", ".join(_("{camp} camp {count}").format(camp=camp, count=format_number(n))
+                                                    for camp, n in p.detail))
+        for d, p in places.items() if p.detail}
+    note = (_("Districts with fewer than {limit} victims, or withheld so that one cannot be worked out, are hatched "
+              "grey and not coloured by their count.").format(limit=limit) if withheld else "")
     return dbc.Card([
-        dbc.CardHeader(html.H2("Where victims were identified", className="h6 mb-0")),
+        dbc.CardHeader(html.H2(_("Where victims were identified"), className="h6 mb-0")),
         dbc.CardBody([
             period,
             html.P(" ".join(filter(None, [
-                "Possible and actual victims by the district where they were identified; a refugee camp counts "
-                "in its district.", note,
-                f"{unknown:,} identified in a place that cannot be read are left out." if unknown else ""])),
+                _("Possible and actual victims by the district where they were identified; a refugee camp counts "
+                  "in its district."), note,
+                _("{count} identified in a place that cannot be read are left out.").format(
+                    count=format_number(unknown)) if unknown else ""])),
                 className="small text-muted mb-1"),
-            graph("victims-map", district_map(counts, what="victims", withheld=withheld, details=details,
+            graph("victims-map", district_map(counts, what=_("victims"), withheld=withheld, details=details,
                                               limit=limit, whole=total), small=True),
             attribution(),
         ]),

@@ -6,39 +6,45 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard._components import format_number
 from importers.kinds import BY_KIND
-
+from indicators.i18n import _, ngettext, translated
 
 
 def sheets_understood(sheets) -> html.Div | None:
     """One block per sheet: what it was read as, or why it was ignored."""
     if not sheets:
         return None
-    return html.Div([html.H3("What was read", className="h6")] + [_sheet(s) for s in sheets],
+    return html.Div([html.H3(_("What was read"), className="h6")] + [_sheet(s) for s in sheets],
                     className="mb-3", id="upload-sheets")
 
 
 def _sheet(sheet) -> html.Div:
     preview = sheet.preview
     if sheet.kind is None or preview is None:
-        return html.P([html.Strong(f"Sheet ‘{sheet.name}’"), f": {sheet.note}."], className="small text-muted mb-2")
-    title = (f"Sheet ‘{sheet.name}’ → {BY_KIND[sheet.kind].title if sheet.kind in BY_KIND else sheet.kind} · header in row {preview.header_row}"
-             f" · {preview.rows:,} row{'s' if preview.rows != 1 else ''}")
+        return html.P([html.Strong(_("Sheet ‘{name}’").format(name=sheet.name)), f": {translated(sheet.note)}."],
+                      className="small text-muted mb-2")
+    kind = BY_KIND[sheet.kind].title if sheet.kind in BY_KIND else sheet.kind
+    title = (_("Sheet ‘{name}’ → {kind} · header in row {row}").format(name=sheet.name, kind=kind,
+                                                                       row=preview.header_row)
+             + " · " + ngettext("{count} row", "{count} rows", preview.rows).format(count=format_number(preview.rows)))
     shown = len(preview.first_rows)
-    caption = (f"The first {shown} rows as understood" if preview.rows > shown else "The rows as understood")
+    caption = (_("The first {count} rows as understood").format(count=shown) if preview.rows > shown
+               else _("The rows as understood"))
     notes = preview.headers + preview.values
     return html.Div([
         html.H4(title, className="h6 mb-1 upload-sheet-title"),
         html.P(sheet.note, className="small text-muted mb-2"),
         html.Div([
-            html.P("Read through synonyms:", className="small fw-semibold mb-1"),
+            html.P(_("Read through synonyms:"), className="small fw-semibold mb-1"),
             html.Ul([html.Li(note) for note in notes], className="small mb-1 understood-notes"),
-            html.P(f"… and {preview.more_values:,} more values read the same way.", className="small text-muted")
+            html.P(_("… and {count} more values read the same way.").format(count=format_number(preview.more_values)),
+                   className="small text-muted")
             if preview.more_values else None,
         ]) if notes else None,
         html.Div(html.Table([
             html.Caption(caption, className="small"),
-            html.Thead(html.Tr([html.Th("Row", scope="col")] + [html.Th(c, scope="col") for c in preview.columns])),
+            html.Thead(html.Tr([html.Th(_("Row"), scope="col")] + [html.Th(c, scope="col") for c in preview.columns])),
             html.Tbody([html.Tr([html.Th(str(number), scope="row")]
                                 + [html.Td(value, className="text-danger" if value.startswith("✗") else None)
                                    for value in row])
@@ -46,6 +52,7 @@ def _sheet(sheet) -> html.Div:
         ], className="table table-sm table-striped mb-0 preview-table"),
             # a scroll region keyboard users can reach (and scroll to a cell that was not understood)
             className="table-responsive preview-box", tabIndex=0, role="region",
-            **{"aria-label": f"{caption} of sheet ‘{sheet.name}’ (scrolls)"}) if preview.first_rows else
-        dbc.Alert("No rows under the header.", color="warning", className="py-1 small"),
+            **{"aria-label": _("{caption} of sheet ‘{name}’ (scrolls)").format(caption=caption, name=sheet.name)})
+        if preview.first_rows else
+        dbc.Alert(_("No rows under the header."), color="warning", className="py-1 small"),
     ], className="upload-sheet mb-3")

@@ -20,6 +20,7 @@ from dashboard._components import current_username, empty_state, format_datetime
 from dashboard._queries import parse_quarter, programme
 from indicators.reporting import sections
 from indicators.reporting.sections import SECTIONS  # noqa: F401  (the page's callback names one field per section)
+from indicators.i18n import _
 
 
 class ids:
@@ -44,7 +45,7 @@ def card(session, code: str, quarter, what: str) -> dbc.Card:
     texts (or that none is written yet)."""
     shown = sections.sections_for(session, code, quarter.code)
     shut = sections.closed(session, code, quarter.code)
-    intro = html.P(["Written here, they appear in the ", html.Strong("Quarterly report (Word)"),
+    intro = html.P([_("Written here, they appear in the "), html.Strong(_("Quarterly report (Word)")),
                     " in the donor's order; a section left empty shows there as a placeholder to fill."],
                    className="small")
     if shut is None and can(EDITORS):
@@ -76,7 +77,7 @@ def _reading(section) -> html.Div:
     return html.Div([
         html.H3(section.heading, className="h6 mb-1"),
         html.P(section.text, className="mb-0 section-text", style={"whiteSpace": "pre-wrap"}) if section.text
-        else empty_state("Not written yet."),
+        else empty_state(_("Not written yet.")),
     ], className="mb-3", id=f"reports-section-read-{section.key}")
 
 
@@ -85,7 +86,7 @@ def save(texts, state, chosen_programme, chosen_period):
     after its role check); nothing if the page is changing to another quarter, or if the quarter is closed."""
     state = state if isinstance(state, dict) else {}
     if (chosen_programme, chosen_period) != (state.get("programme"), state.get("period")):
-        return html.Span("Nothing saved: the page is changing to another quarter. Check the texts and save again.",
+        return html.Span(_("Nothing saved: the page is changing to another quarter. Check the texts and save again."),
                          className="text-danger")
     with store().begin() as session:
         code = require_programme(session, state.get("programme"))

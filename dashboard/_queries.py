@@ -15,6 +15,7 @@ from indicators.figures.figures import programme_quarters
 from indicators.figures.queries import latest_complete_quarter
 from indicators.store.models import Indicator, Programme, Upload
 from indicators.periods import Period
+from indicators.figures.queries import latest_complete_quarter
 
 
 def programmes(session: Session, codes: list[str] | None = None) -> list[Programme]:

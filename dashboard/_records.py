@@ -10,14 +10,15 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from indicators.store import records
+from indicators.i18n import N_, _, format_day
 from indicators.vocabulary import DISTRICTS
 
 COLUMNS = ("kind", "programme", "reference", "quarter", "date", "district", "description", "detail",
            "female", "male", "total", "upload", "uploaded_at", "sheet", "row", "corrected")
-HEADERS = {"kind": "Kind", "programme": "Programme", "reference": "Reference", "quarter": "Quarter",
-           "date": "Date", "district": "District", "description": "Description", "detail": "Detail",
-           "female": "Female", "male": "Male", "total": "Total", "upload": "Upload file",
-           "uploaded_at": "Uploaded", "sheet": "Sheet", "row": "Row", "corrected": "Corrected"}
+HEADERS = {"kind": N_("Kind"), "programme": N_("Programme"), "reference": N_("Reference"), "quarter": N_("Quarter"),
+           "date": N_("Date"), "district": N_("District"), "description": N_("Description"), "detail": N_("Detail"),
+           "female": N_("Female"), "male": N_("Male"), "total": N_("Total"), "upload": N_("Upload file"),
+           "uploaded_at": N_("Uploaded"), "sheet": N_("Sheet"), "row": N_("Row"), "corrected": N_("Corrected")}
 
 
 def activity_rows(session: Session, *, programme_codes: list[str], kind: str | None = None,
@@ -34,7 +35,7 @@ def activity_rows(session: Session, *, programme_codes: list[str], kind: str | N
 def _plain(record: records.ListedRecord) -> dict:
     """JSON-friendly values for the grid: ISO dates (the upload's time to the minute), in ``COLUMNS`` order."""
     line = record.line
-    return dict(kind=record.kind.label, programme=record.programme, reference=record.reference,
+    return dict(kind=_(record.kind.label), programme=record.programme, reference=record.reference,
                 quarter=record.quarter, date=line.date.isoformat() if line.date else None, district=line.district,
                 description=line.description, detail=line.detail, female=line.female, male=line.male,
                 total=line.total, upload=record.upload,
@@ -47,8 +48,8 @@ def _plain(record: records.ListedRecord) -> dict:
 def _state(record: records.ListedRecord) -> str:
     if record.voided is not None:
         when = record.voided.corrected_at
-        return f"voided {when.day} {when:%b %Y}" if when else "voided"
-    return "corrected" if record.corrected else ""
+        return _("voided {day}").format(day=format_day(when, "d MMM y")) if when else _("voided")
+    return _("corrected") if record.corrected else ""
 
 
 def district_options() -> list[str]:

@@ -13,6 +13,7 @@ from dashboard._components import format_datetime
 from dashboard._signed import CHANGES_ANCHOR, VERSIONS_ANCHOR, sign_off_words
 from exports.formats import short_name
 from indicators.figures.signoff import REASON_LIMIT, REOPENERS
+from indicators.i18n import _
 
 
 class ids:
@@ -35,10 +36,10 @@ def reopen_form(what: str, donor: str) -> list:
         html.P(f"If {donor} asks for a corrected report, or the quarter was signed off by mistake, reopen it: "
                "the report sent stays kept as its version, the quarter takes uploads and corrections again, and "
                "signing off again keeps a new version.", className="small mb-2"),
-        dbc.Label("Reason for reopening (kept with the version and in the audit trail)", html_for=ids.reopen_reason,
+        dbc.Label(_("Reason for reopening (kept with the version and in the audit trail)"), html_for=ids.reopen_reason,
                   className="small mb-1"),
         dbc.Textarea(id=ids.reopen_reason, value="", maxLength=REASON_LIMIT, rows=2, className="mb-2",
-                     placeholder="e.g. USAID asked on 3 March for the trainings of April to be corrected"),
+                     placeholder=_("e.g. USAID asked on 3 March for the trainings of April to be corrected")),
         dbc.Button(f"Reopen {what}", id=ids.reopen_button, color="danger", outline=True, n_clicks=0,
                    className="w-100"),
         html.Div(id=ids.reopen_result, className="mt-2", role="status"),
@@ -130,5 +131,5 @@ def _change_row(code: str, group: list, why: tuple[str, ...]) -> html.Tr:
         html.Td(html.Ul([html.Li([f"{d.period} · {d.split}: ", html.Span(d.change, className="fw-semibold")],
                                  className="change-figure") for d in group], className="list-unstyled small mb-0")),
         html.Td(html.Ul([html.Li(reason) for reason in why], className="list-unstyled small mb-0")
-                if why else html.Span("nothing recorded since explains it", className="small text-muted")),
+                if why else html.Span(_("nothing recorded since explains it"), className="small text-muted")),
     ], className="change")

@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from dashboard._access import STAFF, can
 from dashboard._components import format_datetime, href
+from indicators.i18n import _
 
 CHANGES_ANCHOR = "reports-changes"
 VERSIONS_ANCHOR = "reports-versions"
@@ -50,7 +51,7 @@ def notice(comparison, *, id: str, link: bool = True) -> dbc.Alert | None:
         body += [" Today's figures differ from the report as sent for ",
                  html.Strong(", ".join(codes)), f" ({len(c.differences)} figure{'s' if len(c.differences) != 1 else ''})."]
         if link:
-            body += [" ", dcc.Link("What changed since it was sent →", href=comparison_href(c.programme, c.period),
+            body += [" ", dcc.Link(_("What changed since it was sent →"), href=comparison_href(c.programme, c.period),
                                    id=f"{id}-link", className="alert-link")]
     elif c.figures_kept:
         body.append(" Today's figures are those of the report as sent.")

@@ -24,6 +24,12 @@ from flask_login import current_user
 from dashboard import _auth, _forms
 from indicators.access import accounts, audit, sessions, throttle, two_step
 from indicators.store.models import User
+from indicators.access import accounts
+from indicators.access import audit
+from indicators.access import sessions
+from indicators.access import throttle
+from indicators.access import two_step
+from indicators.i18n import N_, Message
 
 PENDING_FOR = 300  # seconds between the password and the code
 CODE_LOCK_AFTER = 5
@@ -48,7 +54,7 @@ def code_check(db, user: User, code: str, verify) -> throttle.Outcome:
     limits = ([throttle.Limit(f"address:{address[:100]}", accounts.ADDRESS_LOCK_AFTER, "from this address")]
               if address else [])
     limits.append(throttle.Limit(f"code:{user.username.lower()[:110]}", CODE_LOCK_AFTER))
-    return throttle.guarded(db, limits, verify, wrong="That code is not right: try the one your app shows now.",
+    return throttle.guarded(db, limits, verify, wrong=Message(N_("That code is not right: try the one your app shows now.")),
                             now=None, commit=db.commit, slow_after=accounts.SLOW_AFTER)
 
 
@@ -74,7 +80,7 @@ def _code():
             return _forms.code_page(session["login_csrf"], user.username)
         token = session.get("login_csrf", "")
         if not token or not hmac.compare_digest(token, request.form.get("csrf_token", "")):
-            return _forms.code_page(token, user.username, "The form expired: please try again.", 400)
+            return _forms.code_page(token, user.username, N_("The form expired: please try again."), 400)
         used: list[str] = []
 
         def verify() -> bool:
@@ -110,7 +116,7 @@ def _setup():
         if request.method == "GET":
             return _state_page(token, user, required)
         if not token or not hmac.compare_digest(token, request.form.get("csrf_token", "")):
-            return _state_page(token, user, required, "The form expired: reload the page and try again.", 400)
+            return _state_page(token, user, required, N_("The form expired: reload the page and try again."), 400)
         step = request.form.get("step", "")
         if step == "begin" and not two_step.enabled(user):
             return _begin(db, token, user, required)

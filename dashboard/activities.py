@@ -19,8 +19,11 @@ from dashboard._access import STAFF, require_programme, require_role
 from dashboard._components import (
     current_username,
     data_grid,
+    dropdown,
     first,
+    format_number,
     page_header,
+    page_title,
     query_string,
     read_session,
     safe_layout,
@@ -32,8 +35,9 @@ from dashboard._queries import quarter_options
 from dashboard._records import COLUMNS, HEADERS, activity_rows, district_options
 from exports._csv import defused
 from indicators.store import kinds
+from indicators.i18n import N_, _, ngettext
 
-dash.register_page(__name__, path="/activities", title="Activities · ctmonitor", name="Activities", order=10,
+dash.register_page(__name__, path="/activities", title=page_title(N_("Activities")), name=N_("Activities"), order=10,
                    roles=STAFF, scope={"programme": "programme"})
 
 
@@ -96,18 +100,19 @@ def layout(programme=None, kind=None, quarter=None, district=None, search=None, 
     return html.Div([
         dcc.Location(id=ids.url, refresh="callback-nav"),
         dcc.Download(id=ids.download),
-        page_header("Activities", "Every record stored from the uploaded sheets, with the file, sheet and row it "
+        page_header(_("Activities"), "Every record stored from the uploaded sheets, with the file, sheet and row it "
                                   "came from. Victims' cases are shown as aggregates only, on the Victims profile.",
-                    actions=dbc.Button("Download CSV", id=ids.csv, color="primary", outline=True, size="sm")),
+                    actions=dbc.Button(_("Download CSV"), id=ids.csv, color="primary", outline=True, size="sm")),
         _filters(visible, chosen, kind, quarters, quarter, prog, district, search, voided),
         banner,
         opened,
         html.Div([
             html.P(_count_text(len(rows), total, filters), id=ids.count, className="small text-muted mb-0 me-auto"),
-            dbc.Button("Restore the selected record" if voided else "Correct the selected record",
+            dbc.Button(_("Restore the selected record") if voided else _("Correct the selected record"),
                        id=_correction.ids.open, color="secondary", outline=True, size="sm", disabled=True,
-                       title="Select a row (its box, or Space on the keyboard), then open it to "
-                             + ("restore it" if voided else "correct or void it")),
+                       title=_("Select a row (its box, or Space on the keyboard), then open it to restore it")
+                       if voided else
+                       _("Select a row (its box, or Space on the keyboard), then open it to correct or void it")),
         ], className="d-flex align-items-center mb-2"),
         data_grid(ids.grid, rows, column_defs(voided), flexible=("description", "detail"),
                   empty=_empty_text(filters), row_id="record",
@@ -119,24 +124,24 @@ def layout(programme=None, kind=None, quarter=None, district=None, search=None, 
 def _filters(visible, chosen, kind, quarters, quarter, prog, district, search, voided) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         dbc.Row([
-            _filter("Programme", ids.programme, [{"label": c, "value": c} for c in visible], chosen, "All programmes"),
-            _filter("Kind", ids.kind, [{"label": s.label, "value": s.key} for s in kinds.listed()], kind,
+            _filter(_("Programme"), ids.programme, [{"label": c, "value": c} for c in visible], chosen, "All programmes"),
+            _filter(_("Kind"), ids.kind, [{"label": s.label, "value": s.key} for s in kinds.listed()], kind,
                     "All kinds"),
-            _filter("Quarter", ids.quarter, quarters, quarter,
+            _filter(_("Quarter"), ids.quarter, quarters, quarter,
                     "All quarters" if prog else "Choose a programme first", disabled=not prog),
-            _filter("District", ids.district, [{"label": d, "value": d} for d in district_options()], district,
+            _filter(_("District"), ids.district, [{"label": d, "value": d} for d in district_options()], district,
                     "All districts"),
         ], className="g-2"),
         dbc.Row([
             dbc.Col([
-                dbc.Label("Find a record", html_for=ids.search, className="small text-muted mb-1"),
+                dbc.Label(_("Find a record"), html_for=ids.search, className="small text-muted mb-1"),
                 dbc.InputGroup([
                     dbc.Input(id=ids.search, value=search or "", type="search", debounce=True,
-                              placeholder="Its reference (KEC-TR-021) or words of its fields (Huye, radio)"),
-                    dbc.Button("Find", id=ids.search_go, color="secondary", outline=True, n_clicks=0),
+                              placeholder=_("Its reference (KEC-TR-021) or words of its fields (Huye, radio)")),
+                    dbc.Button(_("Find"), id=ids.search_go, color="secondary", outline=True, n_clicks=0),
                 ], size="sm"),
             ], xs=12, lg=6),
-            dbc.Col(dbc.Switch(id=ids.voided, value=bool(voided), label="Show voided records",
+            dbc.Col(dbc.Switch(id=ids.voided, value=bool(voided), label=_("Show voided records"),
                                className="small mb-1"), xs=12, lg=3, className="d-flex align-items-end"),
         ], className="g-2 mt-1"),
     ]), className="shadow-sm mb-3", id=ids.filters)
@@ -145,7 +150,7 @@ def _filters(visible, chosen, kind, quarters, quarter, prog, district, search, v
 def _filter(label, id, options, value, placeholder, disabled=False):
     return dbc.Col([
         dbc.Label(label, html_for=id, className="small text-muted mb-1"),
-        dcc.Dropdown(id=id, options=options, value=value, placeholder=placeholder, disabled=disabled, clearable=True),
+        dropdown(id=id, options=options, value=value, placeholder=placeholder, disabled=disabled, clearable=True),
     ], xs=12, sm=6, lg=3)
 
 
@@ -154,7 +159,7 @@ def column_defs(voided=False) -> list[dict]:
     shown = list(COLUMNS)  # the CSV keeps "Corrected" last; the grid shows it beside the reference
     shown.insert(shown.index("reference") + 1, shown.pop(shown.index("corrected")))
     for key in shown:
-        col = {"field": key, "headerName": "Voided" if voided and key == "corrected" else HEADERS[key]}
+        col = {"field": key, "headerName": N_("Voided") if voided and key == "corrected" else HEADERS[key]}
         if key in NUMERIC:
             col.update(type="numericColumn", filter="agNumberColumnFilter")
         if key == "kind":
@@ -164,21 +169,27 @@ def column_defs(voided=False) -> list[dict]:
 
 
 def _count_text(shown: int, total: int, filters: dict) -> str:
-    what = "voided record" if filters.get("voided") else "record"
-    found = f" matching “{filters['search']}”" if filters.get("search") else ""
+    voided = filters.get("voided")
+    found = " " + _("matching “{search}”").format(search=filters["search"]) if filters.get("search") else ""
     if total > shown:
-        return (f"Showing {shown:,} of {total:,} {what}s{found}, the latest quarter and the latest upload first; "
-                "narrow the filters to see the rest (the grid sorts what it shows by any column).")
-    text = f"{total:,} {what}{'s' if total != 1 else ''}{found}."
-    if filters.get("voided"):
-        text += " They count in no figure until restored: select one and restore it, with a reason."
+        return (_("Showing {shown} of {total} voided records{found}, the latest quarter and the latest upload "
+                  "first; narrow the filters to see the rest (the grid sorts what it shows by any column).") if voided
+                else _("Showing {shown} of {total} records{found}, the latest quarter and the latest upload first; "
+                       "narrow the filters to see the rest (the grid sorts what it shows by any column).")).format(
+            shown=format_number(shown), total=format_number(total), found=found)
+    text = (ngettext("{count} voided record{found}.", "{count} voided records{found}.", total) if voided else
+            ngettext("{count} record{found}.", "{count} records{found}.", total)).format(
+        count=format_number(total), found=found)
+    if voided:
+        text += " " + _("They count in no figure until restored: select one and restore it, with a reason.")
     return text
 
 
 def _empty_text(filters: dict) -> str:
     if filters.get("voided"):
-        return "No voided record matches these filters."
-    return "No record matches these filters" + (" and this search." if filters.get("search") else ".")
+        return _("No voided record matches these filters.")
+    return _("No record matches these filters and this search.") if filters.get("search") else \
+        _("No record matches these filters.")
 
 
 @callback(Output(ids.url, "search"),
@@ -220,7 +231,7 @@ def to_csv(rows: list[dict]) -> str:
     ``"Training;'=1+1;x"``, ``-2 days`` ``"'-2 days"``). Counts stay numbers."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
-    writer.writerow([HEADERS[k] for k in COLUMNS])
+    writer.writerow([_(HEADERS[k]) for k in COLUMNS])
     for row in rows:
         writer.writerow([_cell(row.get(k), k in NUMERIC) for k in COLUMNS])
     return out.getvalue()
@@ -299,14 +310,16 @@ def save_correction(save_clicks, void_clicks, values, reason, comment, record, f
     messages = [problems.get(name, "") for name in names]
     if done.ok:
         target = query_string(**(filters or {}), record=None if voiding else record["key"], saved=done.event)
-        return (dbc.Alert("Saved.", color="success", className="py-2 small mb-0"), marks, messages, False, False, target,
+        return (dbc.Alert(_("Saved."), color="success", className="py-2 small mb-0"), marks, messages, False, False, target,
                 _drafts.cleared(drafts, draft))
     marked = [n for n in [*names, "reason", "comment"] if n in problems]
     text = " ".join(filter(None, [
         done.general and f"{done.general}.",
-        marked and f"{len(marked)} value{'s' if len(marked) != 1 else ''} to correct (marked below each field).",
+        marked and ngettext("{count} value to correct (marked below each field).",
+                            "{count} values to correct (marked below each field).", len(marked)).format(
+            count=len(marked)),
     ]))
-    alert = dbc.Alert([html.Strong("Nothing saved: "), text], color="danger", className="py-2 small mb-0",
+    alert = dbc.Alert([html.Strong(_("Nothing saved:") + " "), text], color="danger", className="py-2 small mb-0",
                       id="activities-correction-refused")
     return alert, marks, messages, "reason" in problems, "comment" in problems, dash.no_update, dash.no_update
 
@@ -338,10 +351,10 @@ def restore_record(n_clicks, reason, comment, voided, filters):
             session.rollback()
     if done.ok:
         shown = {**(filters or {}), "voided": None}
-        return (dbc.Alert("Restored.", color="success", className="py-2 small mb-0"), False, False,
+        return (dbc.Alert(_("Restored."), color="success", className="py-2 small mb-0"), False, False,
                 query_string(**shown, saved=done.event))
     problems = done.problems
     text = done.general or "a reason and a comment, marked below."
-    return (dbc.Alert([html.Strong("Not restored: "), text + ("" if text.endswith(".") else ".")], color="danger",
+    return (dbc.Alert([html.Strong(_("Not restored: ")), text + ("" if text.endswith(".") else ".")], color="danger",
                       className="py-2 small mb-0", id="activities-restore-refused"),
             "reason" in problems, "comment" in problems, dash.no_update)

@@ -10,11 +10,22 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard._access import AUDITORS
-from dashboard._components import data_grid, first, page_header, query_string, read_session, safe_layout
+from dashboard._components import (
+    data_grid,
+    dropdown,
+    first,
+    format_number,
+    page_header,
+    page_title,
+    query_string,
+    read_session,
+    safe_layout,
+)
 from dashboard._queries import counts_text
 from indicators.access import audit as trail
+from indicators.i18n import N_, _, ngettext
 
-dash.register_page(__name__, path="/audit", title="Audit trail · ctmonitor", name="Audit trail", order=60,
+dash.register_page(__name__, path="/audit", title=page_title(N_("Audit trail")), name=N_("Audit trail"), order=60,
                    roles=AUDITORS)
 
 
@@ -29,11 +40,11 @@ class ids:
 
 LIMIT = 2000
 COLUMNS = [
-    {"field": "at", "headerName": "When (UTC)", "sort": "desc"},
-    {"field": "user", "headerName": "User"},
-    {"field": "action", "headerName": "What"},
-    {"field": "target", "headerName": "On"},
-    {"field": "detail", "headerName": "Detail", "tooltipField": "detail"},
+    {"field": "at", "headerName": N_("When (UTC)"), "sort": "desc"},
+    {"field": "user", "headerName": N_("User")},
+    {"field": "action", "headerName": N_("What")},
+    {"field": "target", "headerName": N_("On")},
+    {"field": "detail", "headerName": N_("Detail"), "tooltipField": "detail"},
 ]
 
 
@@ -52,35 +63,37 @@ def layout(action=None, user=None, **_query):
     return html.Div([
         dcc.Location(id=ids.url, refresh="callback-nav"),
         dcc.Store(id=ids.state, data={"action": action, "user": user}),
-        page_header("Audit trail", "Who did what, and when. Entries are only ever added: nobody can change or "
-                                   "remove one."),
+        page_header(_("Audit trail"), _("Who did what, and when. Entries are only ever added: nobody can change "
+                                        "or remove one.")),
         dbc.Card(dbc.CardBody(dbc.Row([
-            dbc.Col([dbc.Label("What", html_for=ids.action, className="small text-muted mb-1"),
-                     dcc.Dropdown(id=ids.action, value=action, placeholder="Everything",
-                                  options=[{"label": label, "value": key} for key, label in trail.ACTIONS.items()])],
+            dbc.Col([dbc.Label(_("What"), html_for=ids.action, className="small text-muted mb-1"),
+                     dropdown(id=ids.action, value=action, placeholder=_("Everything"),
+                              options=[{"label": _(label), "value": key} for key, label in trail.ACTIONS.items()])],
                     xs=12, sm=6, lg=3),
-            dbc.Col([dbc.Label("User", html_for=ids.user, className="small text-muted mb-1"),
-                     dcc.Dropdown(id=ids.user, value=user, placeholder="Everyone",
+            dbc.Col([dbc.Label(_("User"), html_for=ids.user, className="small text-muted mb-1"),
+                     dropdown(id=ids.user, value=user, placeholder=_("Everyone"),
                                   options=[{"label": u, "value": u} for u in users])], xs=12, sm=6, lg=3),
         ], className="g-2")), className="shadow-sm mb-3"),
-        html.P(f"The newest {LIMIT:,} entries; narrow the filters to see older ones." if more
-               else f"{len(rows):,} entr{'ies' if len(rows) != 1 else 'y'}.", id=ids.count,
+        html.P(_("The newest {count} entries; narrow the filters to see older ones.").format(
+            count=format_number(LIMIT)) if more
+               else ngettext("{count} entry.", "{count} entries.", len(rows)).format(count=format_number(len(rows))),
+               id=ids.count,
                className="small text-muted mb-2"),
-        data_grid(ids.grid, rows, COLUMNS, flexible=("detail",), empty="Nothing recorded with these filters.",
+        data_grid(ids.grid, rows, COLUMNS, flexible=("detail",), empty=_("Nothing recorded with these filters."),
                   tooltipShowDelay=300),
     ])
 
 
 def event_row(event) -> dict:
     return {"at": event.at.isoformat(sep=" ", timespec="seconds") if event.at else None, "user": event.username,
-            "action": trail.ACTIONS.get(event.action, event.action), "target": event.target,
+            "action": _(trail.ACTIONS[event.action]) if event.action in trail.ACTIONS else event.action, "target": event.target,
             "detail": detail_text(event.detail)}
 
 
 def tally_row(tally) -> dict:
     """A counted entry: every request without a valid token from one address in one minute."""
     return {"at": tally.window_start.isoformat(sep=" ", timespec="seconds"), "user": "anonymous",
-            "action": trail.ACTIONS["api-refused"], "target": tally.key,
+            "action": _(trail.ACTIONS["api-refused"]), "target": tally.key,
             "detail": f"requests: {tally.count} · last: {tally.last_at.isoformat(sep=' ', timespec='seconds')}"}
 
 

@@ -13,9 +13,11 @@ from dashboard._access import role
 from dashboard._components import (
     format_datetime,
     format_money,
+    format_percent,
     format_period,
     href,
     page_header,
+    page_title,
     read_session,
     safe_layout,
     seen_figures,
@@ -25,10 +27,11 @@ from dashboard._components import (
 )
 from dashboard._queries import default_quarter, programmes
 from indicators.figures.figures import elapsed_share
+from indicators.i18n import N_, _, format_day
 from indicators.periods import LOP
 from indicators.store.records import last_quarter_with_data, latest_upload
 
-dash.register_page(__name__, path="/", title="Portfolio · ctmonitor", name="Portfolio", order=0)
+dash.register_page(__name__, path="/", title=page_title(N_("Portfolio")), name=N_("Portfolio"), order=0)
 
 
 @safe_layout
@@ -38,10 +41,10 @@ def layout(**_query):
         progs = programmes(session, visible_programme_codes(session))
         cards = [dbc.Col(programme_card(session, prog, today), lg=6, xxl=4, className="mb-4") for prog in progs]
     if not cards:
-        cards = [dbc.Col(dbc.Alert("No programme is loaded yet. Run `ctmonitor init` to load the definitions.",
+        cards = [dbc.Col(dbc.Alert(_("No programme is loaded yet. Run `ctmonitor init` to load the definitions."),
                                    color="info"))]
     return html.Div([
-        page_header("Portfolio", "IOM Rwanda's counter-trafficking programmes against their logframes",
+        page_header(_("Portfolio"), _("IOM Rwanda's counter-trafficking programmes against their logframes"),
                     actions=status_key()),
         dbc.Row(cards, id="home-cards"),
     ])
@@ -65,24 +68,25 @@ def programme_card(session, prog, today: date) -> dbc.Card:
             html.H2(dcc.Link(prog.title, href=href("/programme", code=prog.code, period=quarter.code),
                              className="text-reset text-decoration-none"), className="h5 card-title"),
             html.Dl([
-                html.Dt("Period"), html.Dd(format_period(prog.start_date, prog.end_date)),
-                html.Dt("Elapsed"), html.Dd([
+                html.Dt(_("Period")), html.Dd(format_period(prog.start_date, prog.end_date)),
+                html.Dt(_("Elapsed")), html.Dd([
                     elapsed_bar(share, prog.code),
-                    html.Span(f"{share:.0%} as of {as_of.day} {as_of:%b %Y}", className="small text-muted"),
+                    html.Span(_("{share} as of {day}").format(share=format_percent(share * 100), day=format_day(as_of, "d MMM y")),
+                              className="small text-muted"),
                 ]),
-                html.Dt("Partners"), html.Dd(", ".join(prog.partners or []) or "–"),
+                html.Dt(_("Partners")), html.Dd(", ".join(prog.partners or []) or "–"),
                 *_latest_upload(upload),
             ], className="programme-facts mb-3"),
             html.Div([
-                html.Div(f"Indicators · {quarter.label()}", className="small text-muted mb-1"),
+                html.Div(_("Indicators · {quarter}").format(quarter=quarter.label()), className="small text-muted mb-1"),
                 status_summary([i.status for i in result.indicators], id=f"home-status-{prog.code}"),
             ], className="mb-3"),
             phase_table(phases, prog.currency) if phases else None,
         ]),
         dbc.CardFooter(html.Div([
-            dcc.Link("Logframe and IPTT →", href=href("/programme", code=prog.code, period=quarter.code),
+            dcc.Link(_("Logframe and IPTT →"), href=href("/programme", code=prog.code, period=quarter.code),
                      className="me-3"),
-            dcc.Link("Report", href=href("/reports", programme=prog.code, period=quarter.code)),
+            dcc.Link(_("Report"), href=href("/reports", programme=prog.code, period=quarter.code)),
         ], className="small")),
     ], className="h-100 shadow-sm programme-card", id=f"home-card-{prog.code}")
 
@@ -92,17 +96,17 @@ def elapsed_bar(share: float, code: str) -> html.Div:
     percent = round(share * 100)
     return html.Div(html.Div(className="progress-bar bg-secondary", role="progressbar", style={"width": f"{percent}%"},
                              **{"aria-valuenow": str(percent), "aria-valuemin": "0", "aria-valuemax": "100",
-                                "aria-label": f"Share of {code}'s period elapsed"}),
+                                "aria-label": _("Share of {code}'s period elapsed").format(code=code)}),
                     className="progress elapsed-bar")
 
 
 def _latest_upload(upload) -> list:
     """Staff see which file came last; a donor officer when (file names are internal)."""
     if role() == "donor":
-        return [html.Dt("Data as of"), html.Dd(format_datetime(upload.uploaded_at) if upload else "no data yet")]
-    return [html.Dt("Latest upload"), html.Dd(
+        return [html.Dt(_("Data as of")), html.Dd(format_datetime(upload.uploaded_at) if upload else _("no data yet"))]
+    return [html.Dt(_("Latest upload")), html.Dd(
         [upload.filename, html.Span(f" · {format_datetime(upload.uploaded_at)}", className="text-muted small")]
-        if upload else "none yet")]
+        if upload else _("none yet"))]
 
 
 def phase_table(phases, currency: str) -> html.Div:
@@ -116,12 +120,12 @@ def phase_table(phases, currency: str) -> html.Div:
                 className="num fw-semibold" + (" text-danger" if phase.funding_gap > 0 else "")),
     ]) for phase in phases]
     total = [sum((p.budget for p in phases), 0), sum((p.pledged or 0 for p in phases), 0)]
-    rows.append(html.Tr([html.Th("Total", scope="row"), html.Td(format_money(total[0], currency), className="num"),
+    rows.append(html.Tr([html.Th(_("Total"), scope="row"), html.Td(format_money(total[0], currency), className="num"),
                          html.Td(format_money(total[1], currency), className="num"),
                          html.Td(format_money(total[0] - total[1], currency), className="num fw-semibold")],
                         className="table-light"))
     return html.Div(html.Table([
-        html.Thead(html.Tr([html.Th("Phase"), html.Th("Budget", className="num"), html.Th("Pledged", className="num"),
-                            html.Th("Funding gap", className="num")])),
+        html.Thead(html.Tr([html.Th(_("Phase")), html.Th(_("Budget"), className="num"),
+                            html.Th(_("Pledged"), className="num"), html.Th(_("Funding gap"), className="num")])),
         html.Tbody(rows),
     ], className="table table-sm mb-0 phases-table"), className="table-responsive")

@@ -13,6 +13,7 @@ from dashboard._access import EDITORS, can, refuse, require_indicator, require_r
 from dashboard._charts import category_chart, cumulative_chart, graph, quarter_chart
 from dashboard._components import (
     current_username,
+    dropdown,
     empty_state,
     first,
     format_actual,
@@ -21,6 +22,7 @@ from dashboard._components import (
     href,
     not_found,
     page_header,
+    page_title,
     query_string,
     read_session,
     safe_layout,
@@ -48,9 +50,10 @@ from indicators.programmes import history
 from indicators.store import kinds
 from indicators.figures.figures import figures
 from indicators.store.models import AuditEvent
+from indicators.i18n import N_, _, format_day, format_list, ngettext
 from indicators.status import TARGET_TO_DATE
 
-dash.register_page(__name__, path="/indicator", title="Indicator · ctmonitor", name="Indicator",
+dash.register_page(__name__, path="/indicator", title=page_title(N_("Indicator")), name=N_("Indicator"),
                    scope={"code": "indicator"})
 
 
@@ -82,7 +85,8 @@ def layout(code=None, period=None, saved=None, **_query):
             code = prog.indicators[0].code if prog and prog.indicators else ""
         ind = indicator(session, code)
         if ind is None or ind.programme.code not in visible:
-            return not_found(f"There is no indicator with the code “{code}”." if code else "No indicator is loaded.")
+            return not_found(_("There is no indicator with the code “{code}”.").format(code=code) if code
+                             else _("No indicator is loaded."))
         prog = ind.programme
         asked = first(period)
         quarter = parse_quarter(prog, asked) or default_quarter(prog)
@@ -102,23 +106,25 @@ def layout(code=None, period=None, saved=None, **_query):
         editor = _with_draft(indicator_form(ind, _signed_years(session, prog)), ind.code) if editing else None
     info = item.indicator
     unit = info.unit
-    year_word = "FY" if prog.calendar == "fiscal" else "Year"
+    year_word = _("FY") if prog.calendar == "fiscal" else _("Year")
     notice = None
     if asked and asked != quarter.code:
-        notice = dbc.Alert(f"“{asked}” is not a quarter of {prog.code}; showing {quarter.label()}.", color="info",
+        notice = dbc.Alert(_("“{asked}” is not a quarter of {code}; showing {quarter}.").format(
+            asked=asked, code=prog.code, quarter=quarter.label()), color="info",
                            dismissable=True, className="py-2")
     return html.Div([
         dcc.Location(id=ids.url, refresh="callback-nav"),
         dcc.Store(id=ids.context, data={"code": ind.code, "period": quarter.code}),
         page_header(
             f"{ind.code} · {ind.name}",
-            f"{prog.code} · {info.result_level.title()} {info.result_code}: {info.result_statement}",
+            f"{prog.code} · " + _("{level} {code}:").format(level=_(info.result_level.title()), code=info.result_code)
+            + f" {info.result_statement}",
             actions=html.Div([
-                dbc.Label("Quarter", html_for=ids.quarter, className="small text-muted mb-1"),
-                dcc.Dropdown(id=ids.quarter, options=quarter_options(prog), value=quarter.code, clearable=False,
+                dbc.Label(_("Quarter"), html_for=ids.quarter, className="small text-muted mb-1"),
+                dropdown(id=ids.quarter, options=quarter_options(prog), value=quarter.code, clearable=False,
                              searchable=False, className="quarter-dropdown"),
             ]),
-            crumbs=[("Portfolio", "/"), (prog.code, href("/programme", code=prog.code, period=quarter.code)),
+            crumbs=[(_("Portfolio"), "/"), (prog.code, href("/programme", code=prog.code, period=quarter.code)),
                     (ind.code, None)],
         ),
         notice,
@@ -129,21 +135,22 @@ def layout(code=None, period=None, saved=None, **_query):
             dbc.Col([
                 _tiles(item, unit, quarter, year_word),
                 dbc.Card([
-                    dbc.CardHeader(html.H2(f"Each quarter against its target, through {quarter.label(short=True)}",
+                    dbc.CardHeader(html.H2(_("Each quarter against its target, through {quarter}").format(
+                        quarter=quarter.label(short=True)),
                                            className="h6 mb-0")),
                     dbc.CardBody(graph(ids.chart, quarter_chart(series, unit)) if series
-                                 else empty_state("No quarters yet.")),
+                                 else empty_state(_("No quarters yet."))),
                 ], className="shadow-sm mb-4"),
                 dbc.Card([
-                    dbc.CardHeader(html.H2("Life of project to date against the LOP target", className="h6 mb-0")),
+                    dbc.CardHeader(html.H2(_("Life of project to date against the LOP target"), className="h6 mb-0")),
                     dbc.CardBody(graph(ids.cumulative, cumulative_chart(series, unit, targets.get("LOP")))
-                                 if series else empty_state("No quarters yet.")),
+                                 if series else empty_state(_("No quarters yet."))),
                 ], className="shadow-sm mb-4"),
                 _narrative_card(item, quarter),
                 editor,
             ], lg=8),
         ]),
-        _disaggregation_cards(item, unit, quarter, year_word),
+        _disaggregation_cards(item, unit, quarter, year_word, prog.code),
         records_card(records, info, quarter, prog.code),
     ])
 
@@ -186,7 +193,9 @@ def _series(session, ind, prog, quarter, plan=None) -> list[dict]:
     from indicators.figures.figures import elapsed_share, is_milestone, quarter_target, target_to_date
     from indicators.numbers import whole
     from indicators.figures.queries import indicator_series
+
     from indicators.periods import LOP, parse
+    from indicators.figures.queries import indicator_series
 
     lop_target = ind.target_for(LOP.code)
     rows = []
@@ -211,33 +220,34 @@ def _reference_sheet(ind, info, targets: dict, changes: list) -> dbc.Card:
         " (" + "; ".join(f"{k} = {', '.join(v) if isinstance(v, list) else v}" for k, v in info.source_filter.items())
         + ")" if info.source_filter else "")
     facts = [
-        ("Definition", info.definition or "–"),
-        ("Unit", "Percentage" if unit == "percent" else "Number"),
-        ("Category", info.category),
-        ("Data source", info.data_source or "–"),
-        ("Source sheet", source),
-        ("Measure", info.measure_words),
-        ("Disaggregated by", ", ".join(vocabulary.DISAGGREGATIONS.get(d, d) for d in info.disaggregations) or "–"),
-        ("Baseline", format_number(info.baseline, unit)),
-        ("Standard indicator", info.standard_indicator or "–"),
+        (_("Definition"), info.definition or "–"),
+        (_("Unit"), _("Percentage") if unit == "percent" else _("Number")),
+        (_("Category"), _(info.category)),
+        (_("Data source"), info.data_source or "–"),
+        (_("Source sheet"), source),
+        (_("Measure"), info.measure_words),
+        (_("Disaggregated by"), format_list(_(vocabulary.DISAGGREGATIONS.get(d, d)) for d in info.disaggregations)
+         or "–"),
+        (_("Baseline"), format_number(info.baseline, unit)),
+        (_("Standard indicator"), info.standard_indicator or "–"),
     ]
     target_rows = [html.Tr([html.Th(period, scope="row"), html.Td(format_number(value, unit), className="num")])
                    for period, value in sorted(targets.items(), key=lambda kv: (kv[0] == "LOP", kv[0]))]
     return dbc.Card([
-        dbc.CardHeader(html.H2("Reference sheet", className="h6 mb-0")),
+        dbc.CardHeader(html.H2(_("Reference sheet"), className="h6 mb-0")),
         dbc.CardBody([
             html.Dl([x for label, value in facts for x in (html.Dt(label), html.Dd(value))], className="facts mb-3"),
-            html.H3("Targets", className="h6"),
+            html.H3(_("Targets"), className="h6"),
             html.Table(html.Tbody(target_rows), className="table table-sm mb-3 targets-table"),
             _more_of_the_sheet(ind.reference_sheet or {}),
-            html.H3("Changes", className="h6 mt-3"),
-            html.Ul([html.Li([html.Span(f"{when.day} {when:%b %Y}", className="text-muted"),
+            html.H3(_("Changes"), className="h6 mt-3"),
+            html.Ul([html.Li([html.Span(format_day(when, "d MMM y"), className="text-muted"),
                               f" · {who} · {what}" if who else f" · {what}",
-                              html.Span(f" · {reason}" + (f": {comment}" if comment else ""),
+                              html.Span(f" · {_(reason)}" + (f": {comment}" if comment else ""),
                                         className="text-muted")], className="small")
                      for when, who, what, reason, comment in changes], className="list-unstyled mb-0",
                     id="indicator-changes") if changes else
-            html.P("No change since the indicator was defined.", className="small text-muted mb-0",
+            html.P(_("No change since the indicator was defined."), className="small text-muted mb-0",
                    id="indicator-changes"),
         ]),
     ], className="shadow-sm h-100", id="indicator-reference")
@@ -246,14 +256,14 @@ def _reference_sheet(ind, info, targets: dict, changes: list) -> dbc.Card:
 def _more_of_the_sheet(sheet: dict) -> html.Details:
     """The rest of the Performance Indicator Reference Sheet, folded (the PIRS export prints it whole)."""
     quality = sheet.get("data_quality") or {}
-    facts = [("Rationale", sheet.get("rationale")), ("Method of collection", sheet.get("collection_method")),
-             ("Frequency", sheet.get("frequency")), ("Responsible", sheet.get("responsible")),
-             ("Baseline date", sheet.get("baseline_date")), ("Target rationale", sheet.get("target_rationale")),
-             ("Last data quality assessment", quality.get("last_assessment") or "not yet assessed"),
-             ("Known limitations", quality.get("limitations")), ("Mitigation", quality.get("mitigation"))]
+    facts = [(N_("Rationale"), sheet.get("rationale")), (N_("Method of collection"), sheet.get("collection_method")),
+             (N_("Frequency"), sheet.get("frequency")), (N_("Responsible"), sheet.get("responsible")),
+             (N_("Baseline date"), sheet.get("baseline_date")), (N_("Target rationale"), sheet.get("target_rationale")),
+             (N_("Last data quality assessment"), quality.get("last_assessment") or _("not yet assessed")),
+             (N_("Known limitations"), quality.get("limitations")), (N_("Mitigation"), quality.get("mitigation"))]
     return html.Details([
-        html.Summary("The rest of the reference sheet (PIRS)", className="small fw-semibold"),
-        html.Dl([x for label, value in facts for x in (html.Dt(label), html.Dd(value or "–"))],
+        html.Summary(_("The rest of the reference sheet (PIRS)"), className="small fw-semibold"),
+        html.Dl([x for label, value in facts for x in (html.Dt(_(label)), html.Dd(value or "–"))],
                 className="facts mt-2 mb-0"),
     ], id="indicator-pirs")
 
@@ -270,9 +280,10 @@ def _tile(label, value, detail=None, extra=None):
 def _tiles(item, unit, quarter, year_word) -> dbc.Row:
     ytd, lop = item.year_to_date, item.lop_to_date
     return dbc.Row([
-        _tile(f"Quarter {quarter.label(short=True)}", format_actual(item.quarter, unit)),
-        _tile(f"{year_word} to date", format_actual(ytd, unit), *_against(ytd, unit, "no target this year")),
-        _tile("Life of project to date", format_actual(lop, unit), *_against(lop, unit, "no LOP target")),
+        _tile(_("Quarter {quarter}").format(quarter=quarter.label(short=True)), format_actual(item.quarter, unit)),
+        _tile(_("{year} to date").format(year=year_word), format_actual(ytd, unit),
+              *_against(ytd, unit, _("no target this year"))),
+        _tile(_("Life of project to date"), format_actual(lop, unit), *_against(lop, unit, _("no LOP target"))),
     ], className="g-3 mb-4", id="indicator-tiles")
 
 
@@ -282,9 +293,11 @@ def _against(figure, unit, none: str) -> tuple:
     if figure.target is None:
         return none, None
     detail = html.Div([
-        html.Div(f"target {format_number(figure.target, unit)} · {format_percent(figure.percent_of_target)}"),
-        html.Div([f"target to date {format_number(figure.target_to_date, unit)} · "
-                  f"{format_percent(figure.percent_of_target_to_date)}"], title=TARGET_TO_DATE),
+        html.Div(_("target {target} · {percent}").format(target=format_number(figure.target, unit),
+                                                        percent=format_percent(figure.percent_of_target))),
+        html.Div([_("target to date {target} · {percent}").format(
+            target=format_number(figure.target_to_date, unit),
+            percent=format_percent(figure.percent_of_target_to_date))], title=_(TARGET_TO_DATE)),
     ])
     return detail, status_badge(figure.status, small=True)
 
@@ -294,36 +307,36 @@ def _narrative_card(item, quarter) -> dbc.Card:
     indicator and quarter it saves for: the ones the page shows."""
     status = item.status
     target = f"{item.indicator.code} · {quarter.label(short=True)}"
-    header = dbc.CardHeader(html.Div([html.H2(f"Deviation narrative · {target}", className="h6 mb-0"),
+    header = dbc.CardHeader(html.Div([html.H2(_("Deviation narrative · {what}").format(what=target), className="h6 mb-0"),
                                       status_badge(status, small=True)],
                                      className="d-flex justify-content-between align-items-center"))
     if not can(EDITORS):
         text = (item.narrative or "").strip()
         return dbc.Card([header, dbc.CardBody(
             html.P(text, className="mb-0 narrative-text", id="indicator-narrative-text") if text
-            else empty_state("No narrative for this quarter."))], className="shadow-sm mb-4")
-    prompt = (f"{status_help(status)} Explain the deviation for the donor."
-              if status in ("Ahead", "Behind") else "Optional: context for this quarter's figures.")
+            else empty_state(_("No narrative for this quarter.")))], className="shadow-sm mb-4")
+    prompt = (f"{status_help(status)} " + _("Explain the deviation for the donor.")
+              if status in ("Ahead", "Behind") else _("Optional: context for this quarter's figures."))
     return dbc.Card([
         header,
         dbc.CardBody([
-            dbc.Alert("More than 15% off the target to date and no narrative yet: the report needs one.",
+            dbc.Alert(_("More than 15% off the target to date and no narrative yet: the report needs one."),
                       color="warning", className="py-2 small") if item.needs_narrative else None,
             dbc.Label(prompt, html_for=ids.narrative, className="small text-muted"),
             dbc.Textarea(id=ids.narrative, value=item.narrative or "", rows=4, maxLength=4000,
-                         placeholder="What explains the difference from the target, and what is being done."),
+                         placeholder=_("What explains the difference from the target, and what is being done.")),
             _drafts.parts(NARRATIVE, user=current_username(), key=f"narrative|{item.indicator.code}|{quarter.code}",
                           label=f"narrative for {target}", group=f"narrative|{item.indicator.code}",
                           href=href("/indicator", code=item.indicator.code, period=quarter.code)),
             html.Div([
-                dbc.Button(f"Save narrative for {target}", id=ids.save, color="primary", size="sm", n_clicks=0),
+                dbc.Button(_("Save narrative for {what}").format(what=target), id=ids.save, color="primary", size="sm", n_clicks=0),
                 html.Span(id=ids.saved, className="small ms-2", role="status"),
             ], className="mt-2 d-flex align-items-center flex-wrap gap-1"),
         ]),
     ], className="shadow-sm mb-4")
 
 
-def _disaggregation_cards(item, unit, quarter, year_word) -> dbc.Row | None:
+def _disaggregation_cards(item, unit, quarter, year_word, programme_code: str = "") -> dbc.Row | None:
     """One card per disaggregation. Figures withheld from this reader (victims, for a donor officer:
     ``indicators.protection.disclosure``) read as their label, in the chart's hover and in a table under it."""
     if not item.disaggregations:
@@ -339,29 +352,41 @@ def _disaggregation_cards(item, unit, quarter, year_word) -> dbc.Row | None:
         spans = ("quarter", "year_to_date", "lop_to_date")
         values = [[getattr(c, p).actual for c in cats] for p in spans]
         marks = [[getattr(c, p).withheld for c in cats] for p in spans]
-        fig = category_chart(labels, *values, unit, quarter_label=quarter.code, year_label=f"{year_word} to date",
+        fig = category_chart(labels, *values, unit, quarter_label=quarter.code,
+                             year_label=_("{year} to date").format(year=year_word),
                              withheld=marks)
         table = html.Table([
-            html.Thead(html.Tr([html.Th(vocabulary.DISAGGREGATIONS.get(name, name)),
-                                *(html.Th(h, className="num") for h in (quarter.code, f"{year_word} to date",
-                                                                         "LOP to date"))])),
+            html.Thead(html.Tr([html.Th(_(vocabulary.DISAGGREGATIONS.get(name, name))),
+                                *(html.Th(h, className="num") for h in (
+                                    quarter.code, _("{year} to date").format(year=year_word), _("LOP to date")))])),
             html.Tbody([html.Tr([html.Td(label), *(html.Td(format_actual(getattr(c, p), unit), className="num")
                                                    for p in spans)])
                         for label, c in zip(labels, cats)]),
         ], className="table table-sm mb-0", id=f"indicator-table-{name}") if withheld else None
+        what = _(vocabulary.DISAGGREGATIONS.get(name, name)).lower()
+        drawn = (graph(f"indicator-by-{name}", fig, small=True) if any(v is not None for row in values for v in row)
+                 else _nothing_to_draw(what, programme_code))
         cols.append(dbc.Col(dbc.Card([
-            dbc.CardHeader(html.H2(f"By {vocabulary.DISAGGREGATIONS.get(name, name).lower()}", className="h6 mb-0")),
-            dbc.CardBody([graph(f"indicator-by-{name}", fig, small=True), table,
+            dbc.CardHeader(html.H2(_("By {disaggregation}").format(disaggregation=what), className="h6 mb-0")),
+            dbc.CardBody([drawn, table,
                           html.P(withheld_note(), className="small text-muted mb-0") if withheld else None]),
         ], className="shadow-sm h-100"), md=6, className="mb-4"))
     return dbc.Row(cols)
 
 
+def _nothing_to_draw(what: str, programme_code: str) -> html.P:
+    """In place of a chart with no bar: every figure of the card withheld from this reader."""
+    return html.P([_("Victims by {disaggregation} are published for the life of project to date only, as they "
+                     "stand now (on this page for the latest quarter with a figure); the").format(disaggregation=what),
+                   " ", dcc.Link(_("Victims profile"), href=href("/victims", programme=programme_code)), " ",
+                   _("shows them too.")], className="small mb-2 indicator-not-published")
+
+
 def withheld_note() -> str:
     limit = settings().small_cell
-    return (f"Victims are counted by category for the life of project to date only (n/p: not published for a "
-            f"single quarter or year); “<{limit}” is fewer than {limit} people, and * is withheld so that such a "
-            "count cannot be worked out from the other figures.")
+    return _("Victims are counted by category for the life of project to date only (n/p: not published for a "
+             "single quarter or year); “<{limit}” is fewer than {limit} people, and * is withheld so that such a "
+             "count cannot be worked out from the other figures.").format(limit=limit)
 
 
 # --- callbacks -------------------------------------------------------------------------------------
@@ -403,15 +428,17 @@ def save_narrative(n_clicks, text, context, chosen):
     require_role(EDITORS, "narrative")
     context = context or {}
     if chosen and chosen != context.get("period"):
-        return html.Span(f"Nothing saved: the page is changing to {chosen}. Check the text and save again.",
+        return html.Span(_("Nothing saved: the page is changing to {quarter}. Check the text and save again.").format(
+            quarter=chosen),
                          className="text-danger")
     with store().begin() as session:
         code = require_indicator(session, context.get("code"))
         row = set_narrative(session, code, context["period"], (text or "").strip(), current_username())
         quarter = parse_quarter(indicator(session, code).programme, context["period"])
     what = f"{code} · {quarter.label(short=True)}"
-    done = "Saved the narrative" if row is not None else "Cleared the narrative"
-    return html.Span(f"{done} for {what} at {datetime.now():%H:%M}.", className="text-success",
+    done = (_("Saved the narrative for {what} at {time}.") if row is not None
+            else _("Cleared the narrative for {what} at {time}.")).format(what=what, time=f"{datetime.now():%H:%M}")
+    return html.Span(done, className="text-success",
                      id="indicator-saved-done")
 
 
@@ -451,13 +478,15 @@ def save_edit(n_clicks, target_values, field_values, reason, comment, context, d
              [problems.get(i["key"], "") for i in feedback_ids], "reason" in problems, "comment" in problems)
     sheet_open = any(key.startswith("sheet:") for key in problems) or dash.no_update
     if problems:
-        return (dbc.Alert(f"Nothing saved: {len(problems)} value{'s' if len(problems) != 1 else ''} to correct "
-                          "(marked below each field).", color="danger", className="py-2 small mb-0"),
+        return (dbc.Alert(ngettext("Nothing saved: {count} value to correct (marked below each field).",
+                                   "Nothing saved: {count} values to correct (marked below each field).",
+                                   len(problems)).format(count=len(problems)), color="danger",
+                          className="py-2 small mb-0"),
                 marks[0], marks[1], marks[2], dash.no_update, marks[3], marks[4], sheet_open, dash.no_update)
     if not done.changes:
-        return (dbc.Alert("Nothing to save: every value is as stored.", color="info", className="py-2 small mb-0"),
+        return (dbc.Alert(_("Nothing to save: every value is as stored."), color="info", className="py-2 small mb-0"),
                 *marks[:3], dash.no_update, False, False, dash.no_update, dash.no_update)
-    return (dbc.Alert("Saved.", color="success", className="py-2 small mb-0"), *marks[:3],
+    return (dbc.Alert(_("Saved."), color="success", className="py-2 small mb-0"), *marks[:3],
             query_string(code=code, period=context.get("period"), saved=event), False, False, dash.no_update,
             _drafts.cleared(drafts, draft))
 

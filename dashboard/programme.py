@@ -16,15 +16,17 @@ from dashboard._access import EDITORS, can, require_programme, require_role
 from dashboard._charts import graph
 from dashboard._components import (
     current_username,
+    dropdown,
     first,
-    format_date,
     format_actual,
+    format_date,
     format_datetime,
     format_number,
     format_percent,
     href,
     not_found,
     page_header,
+    page_title,
     query_string,
     read_session,
     safe_layout,
@@ -35,15 +37,16 @@ from dashboard._components import (
     viewer_plan,
     visible_programme_codes,
 )
-from dashboard._editor import REASON_OPTIONS, saved_banner
+from dashboard._editor import reason_options, saved_banner
 from dashboard._map import attribution as map_attribution
 from dashboard._map import district_map
 from dashboard._queries import default_quarter, first_programme, parse_quarter, programme, quarter_options
 from indicators.figures.figures import figures
+from indicators.i18n import N_, _
 from indicators.numbers import rounded
 from indicators.status import TARGET_TO_DATE
 
-dash.register_page(__name__, path="/programme", title="Logframe · ctmonitor", name="Logframe",
+dash.register_page(__name__, path="/programme", title=page_title(N_("Logframe")), name=N_("Logframe"),
                    scope={"code": "programme"})
 
 
@@ -69,7 +72,7 @@ class ids:
     targets_result = "programme-targets-result"
 
 
-LEVEL_LABELS = {"goal": "Goal", "outcome": "Outcome", "output": "Output"}
+LEVEL_LABELS = {"goal": N_("Goal"), "outcome": N_("Outcome"), "output": N_("Output")}
 
 
 @safe_layout
@@ -79,7 +82,8 @@ def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
         code = (first(code) or first_programme(session, visible)).strip().upper()
         prog = programme(session, code, full=True)
         if prog is None or prog.code not in visible:  # one the user may not see was refused before this
-            return not_found(f"There is no programme with the code “{code}”." if code else "No programme is loaded.")
+            return not_found(_("There is no programme with the code “{code}”.").format(code=code) if code
+                             else _("No programme is loaded."))
         asked = first(period)
         quarter = parse_quarter(prog, asked) or default_quarter(prog)
         exact = figures(session, prog.code, quarter)
@@ -93,21 +97,22 @@ def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
         targets_card = _targets_card(prog) if editing else None
     notice = None
     if asked and asked != quarter.code:
-        notice = dbc.Alert(f"“{asked}” is not a quarter of {prog.code}; showing {quarter.label()}.",
+        notice = dbc.Alert(_("“{asked}” is not a quarter of {code}; showing {quarter}.").format(
+            asked=asked, code=prog.code, quarter=quarter.label()),
                            color="info", dismissable=True, className="py-2")
-    year_label = "FY" if prog.calendar == "fiscal" else "Year"
+    year_label = _("FY") if prog.calendar == "fiscal" else _("Year")
     return html.Div([
         dcc.Location(id=ids.url, refresh="callback-nav"),
         page_header(
             prog.title,
             f"{prog.donor} · {format_date(prog.start_date)} – {format_date(prog.end_date)}"
-            + (f" · data as of {format_datetime(result.data_as_of)}" if result.data_as_of else ""),
+            + (" · " + _("data as of {when}").format(when=format_datetime(result.data_as_of)) if result.data_as_of else ""),
             actions=html.Div([
-                dbc.Label("Report quarter", html_for=ids.quarter, className="small text-muted mb-1"),
-                dcc.Dropdown(id=ids.quarter, options=quarter_options(prog), value=quarter.code, clearable=False,
+                dbc.Label(_("Report quarter"), html_for=ids.quarter, className="small text-muted mb-1"),
+                dropdown(id=ids.quarter, options=quarter_options(prog), value=quarter.code, clearable=False,
                              searchable=False, className="quarter-dropdown"),
             ]),
-            crumbs=[("Portfolio", "/"), (prog.code, None)],
+            crumbs=[(_("Portfolio"), "/"), (prog.code, None)],
         ),
         notice,
         banner,
@@ -116,18 +121,19 @@ def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
             dbc.Col(status_summary([f.status for f in result.indicators], id=ids.summary), md="auto"),
             dbc.Col(html.Div([
                 html.Span(quarter.label(), className="fw-semibold d-block", id=ids.shown),
-                dcc.Link(f"Report for {prog.code} · {quarter.label(short=True)} →",
+                dcc.Link(_("Report for {code} · {quarter} →").format(code=prog.code, quarter=quarter.label(short=True)),
                          href=href("/reports", programme=prog.code, period=quarter.code), className="small",
                          id=ids.report_link),
             ]), className="d-flex align-items-center"),
         ], className="g-3 mb-4 align-items-stretch"),
         dbc.Card([
-            dbc.CardHeader(html.H2("Logframe", className="h6 mb-0")),
+            dbc.CardHeader(html.H2(_("Logframe"), className="h6 mb-0")),
             dbc.CardBody(logframe_tree(results, result.indicators, quarter.code), id=ids.tree),
         ], className="shadow-sm mb-4"),
         dbc.Card([
             dbc.CardHeader(html.Div([
-                html.H2(f"Indicator performance tracking table · {quarter.label()}", className="h6 mb-0",
+                html.H2(_("Indicator performance tracking table · {quarter}").format(quarter=quarter.label()),
+                        className="h6 mb-0",
                         id="programme-iptt-heading"),
                 status_key(),
             ], className="d-flex flex-wrap justify-content-between align-items-center gap-2")),
@@ -154,10 +160,10 @@ def logframe_tree(results, indicator_figures, period_code: str) -> html.Div:
 
 
 def _result_node(res, items, period_code: str) -> html.Div:
-    label = LEVEL_LABELS.get(res.level, res.level.title()) + ("" if res.level == "goal" else f" {res.code}")
+    label = _(LEVEL_LABELS.get(res.level, res.level.title())) + ("" if res.level == "goal" else f" {res.code}")
     return html.Div([
         html.Div([html.Span(label, className=f"level level-{res.level}"),
-                  html.Span(res.category, className="tree-category") if res.category else None],
+                  html.Span(_(res.category), className="tree-category") if res.category else None],
                  className="d-flex justify-content-between align-items-baseline gap-2"),
         html.P(res.statement, className="result-statement"),
         html.Ul([
@@ -173,21 +179,23 @@ def _result_node(res, items, period_code: str) -> html.Div:
     ], className=f"tree-node tree-{res.level} h-100", id=f"programme-result-{res.code}")
 
 
-IPTT_COLUMNS = ("No.", "Indicator", "Standard indicator", "Unit", "Baseline", "{y} target", "Q1", "Q2", "Q3",
-                "Q4", "{y} actual to date", "% of {y} target", "LOP target", "LOP actual to date",
-                "% of LOP target", "Target to date", "% of target to date", "Status", "Deviation narrative")
+IPTT_COLUMNS = (N_("No."), N_("Indicator"), N_("Standard indicator"), N_("Unit"), N_("Baseline"), N_("{y} target"),
+                N_("Q1"), N_("Q2"), N_("Q3"), N_("Q4"), N_("{y} actual to date"), N_("% of {y} target"),
+                N_("LOP target"), N_("LOP actual to date"), N_("% of LOP target"), N_("Target to date"),
+                N_("% of target to date"), N_("Status"), N_("Deviation narrative"))
 
 
 def iptt_table(result, year_label: str = "FY") -> html.Div:
     """The IPTT: result rows in bold, one row per indicator, the columns of the donor workbook."""
-    header = html.Thead(html.Tr([html.Th(c.format(y=year_label), scope="col") for c in IPTT_COLUMNS]))
+    header = html.Thead(html.Tr([html.Th(_(c).format(y=year_label), scope="col") for c in IPTT_COLUMNS]))
     rows = []
     current = None
     for item in result.indicators:
         info = item.indicator
         if info.result_code != current:
             current = info.result_code
-            label = f"{LEVEL_LABELS.get(info.result_level, info.result_level)} {info.result_code}: "
+            label = _("{level} {code}:").format(level=_(LEVEL_LABELS.get(info.result_level, info.result_level)),
+                                               code=info.result_code) + " "
             rows.append(html.Tr(html.Th(label + info.result_statement, colSpan=len(IPTT_COLUMNS), scope="rowgroup"),
                                 className="iptt-result"))
         unit = info.unit
@@ -209,10 +217,10 @@ def iptt_table(result, year_label: str = "FY") -> html.Div:
             html.Td(format_number(item.lop_to_date.target, unit), className="num"),
             html.Td(format_actual(item.lop_to_date, unit), className="num fw-semibold"),
             html.Td(format_percent(item.lop_to_date.percent_of_target), className="num"),
-            html.Td(_target_to_date(item), className="num", title=TARGET_TO_DATE),
+            html.Td(_target_to_date(item), className="num", title=_(TARGET_TO_DATE)),
             html.Td(format_percent(item.judged.percent_of_target_to_date), className="num"),
             html.Td(status_badge(item.status, small=True), className="text-nowrap"),
-            html.Td(narrative or (html.Span("Narrative needed", className="text-warning-emphasis small")
+            html.Td(narrative or (html.Span(_("Narrative needed"), className="text-warning-emphasis small")
                                   if item.needs_narrative else ""), className="iptt-narrative"),
         ], id=f"programme-row-{info.code}"))
     return html.Div(html.Table([header, html.Tbody(rows)], className="table table-sm table-hover iptt mb-0",
@@ -242,23 +250,24 @@ def _where(session, prog, quarter, result, chosen: str | None, span: str | None)
     info = next((i for i in mapped if i.code == (chosen or "").strip().upper()), mapped[0])
     span = span if span in places.SPANS else "quarter"
     values = {d: p.value for d, p in places.by_district(session, info.code, quarter, span).items()}
-    year = "FY" if prog.calendar == "fiscal" else "Year"
-    spans = [{"label": {"quarter": quarter.label(short=True), "year": f"{year} to date",
-                        "lop": "Life of project to date"}[key], "value": key} for key in places.SPANS]
+    year = _("FY") if prog.calendar == "fiscal" else _("Year")
+    spans = [{"label": {"quarter": quarter.label(short=True), "year": _("{year} to date").format(year=year),
+                        "lop": _("Life of project to date")}[key], "value": key} for key in places.SPANS]
     what = _map_words(info)
     return dbc.Card([
-        dbc.CardHeader(html.H2(f"Where the work happened · {info.code}", className="h6 mb-0")),
+        dbc.CardHeader(html.H2(_("Where the work happened · {code}").format(code=info.code), className="h6 mb-0")),
         dbc.CardBody([
             dbc.Row([
-                dbc.Col([dbc.Label("Indicator", html_for=ids.map_indicator, className="small text-muted mb-1"),
-                         dcc.Dropdown(id=ids.map_indicator, clearable=False, searchable=False, value=info.code,
+                dbc.Col([dbc.Label(_("Indicator"), html_for=ids.map_indicator, className="small text-muted mb-1"),
+                         dropdown(id=ids.map_indicator, clearable=False, searchable=False, value=info.code,
                                       options=[{"label": f"{i.code} · {i.name}", "value": i.code} for i in mapped])],
                         lg=7),
-                dbc.Col([dbc.Label("Period", html_for=ids.map_span, className="small text-muted mb-1"),
+                dbc.Col([dbc.Label(_("Period"), html_for=ids.map_span, className="small text-muted mb-1"),
                          dbc.RadioItems(id=ids.map_span, options=spans, value=span, inline=True)], lg=5),
             ], className="g-2 mb-2"),
-            html.P(f"{format_number(sum(values.values()), info.unit)} {what} in {len(values)} of Rwanda's 30 "
-                   f"districts" + (" (districts left grey recorded nothing)" if len(values) < 30 else "") + ".",
+            html.P(_("{total} {what} in {count} of Rwanda's 30 districts").format(
+                total=format_number(sum(values.values()), info.unit), what=what, count=len(values))
+                   + (" " + _("(districts left grey recorded nothing)") if len(values) < 30 else "") + ".",
                    className="small mb-1", id="programme-map-summary"),
             graph(ids.map, district_map(values, unit=info.unit, what=what), small=True),
             map_attribution(),
@@ -275,18 +284,18 @@ def _targets_card(prog) -> dbc.Card:
     periods = years(indicators[0]) if indicators else []
     rows = [{"code": i.code, "name": i.name, "unit": "%" if i.unit == "percent" else "number",
              **{p: rounded(i.target_for(p), i.unit) for p in periods}} for i in indicators]
-    columns = ([{"field": "code", "headerName": "Indicator", "pinned": "left", "editable": False},
-                {"field": "name", "headerName": "Name", "editable": False, "wrapText": True, "autoHeight": True,
+    columns = ([{"field": "code", "headerName": N_("Indicator"), "pinned": "left", "editable": False},
+                {"field": "name", "headerName": N_("Name"), "editable": False, "wrapText": True, "autoHeight": True,
                  "width": 320},
-                {"field": "unit", "headerName": "Unit", "editable": False}]
-               + [{"field": p, "headerName": f"{p} target", "editable": True, "type": "numericColumn",
+                {"field": "unit", "headerName": N_("Unit"), "editable": False}]
+               + [{"field": p, "headerName": _("{period} target").format(period=p), "editable": True, "type": "numericColumn",
                    "cellClass": "editable-cell"} for p in periods])
     return dbc.Card([
-        dbc.CardHeader(html.H2(f"Targets of {prog.code}", className="h6 mb-0")),
+        dbc.CardHeader(html.H2(_("Targets of {code}").format(code=prog.code), className="h6 mb-0")),
         dbc.CardBody([
-            html.P("Type the revised targets into the grid (Enter to edit a cell; blank: no target), say why, and "
+            html.P(_("Type the revised targets into the grid (Enter to edit a cell; blank: no target), say why, and "
                    "save: each change is kept with who made it, when and why. Reports already signed off keep "
-                   "the targets they were sent with.", className="small"),
+                   "the targets they were sent with."), className="small"),
             dag.AgGrid(id=ids.targets, rowData=rows, columnDefs=columns,
                        defaultColDef={"resizable": True, "sortable": False},
                        dashGridOptions={"domLayout": "autoHeight", "singleClickEdit": True,
@@ -295,16 +304,16 @@ def _targets_card(prog) -> dbc.Card:
                                                              "colIds": ["code", "unit", *periods]}},
                        className="ct-grid mb-2"),
             dbc.Row([
-                dbc.Col([dbc.Label("Reason", html_for=ids.targets_reason, className="small mb-1"),
-                         dbc.Select(id=ids.targets_reason, options=REASON_OPTIONS, placeholder="Choose a reason")],
+                dbc.Col([dbc.Label(_("Reason"), html_for=ids.targets_reason, className="small mb-1"),
+                         dbc.Select(id=ids.targets_reason, options=reason_options(), placeholder=_("Choose a reason"))],
                         md=4),
-                dbc.Col([dbc.Label("Comment", html_for=ids.targets_comment, className="small mb-1"),
-                         dbc.Input(id=ids.targets_comment, placeholder="e.g. award modification 3, 12 June 2019")],
+                dbc.Col([dbc.Label(_("Comment"), html_for=ids.targets_comment, className="small mb-1"),
+                         dbc.Input(id=ids.targets_comment, placeholder=_("e.g. award modification 3, 12 June 2019"))],
                         md=8),
             ], className="g-2 mb-2"),
             _drafts.parts(TARGETS, user=current_username(), key=f"targets|{prog.code}",
                           label=f"target changes to {prog.code}", href=href("/programme", code=prog.code)),
-            dbc.Button(f"Save target changes to {prog.code}", id=ids.targets_save, color="primary", n_clicks=0),
+            dbc.Button(_("Save target changes to {code}").format(code=prog.code), id=ids.targets_save, color="primary", n_clicks=0),
             html.Div(id=ids.targets_result, className="mt-2", role="status"),
         ]),
     ], className="shadow-sm mb-4", id="programme-targets")
@@ -397,13 +406,13 @@ def save_targets(n_clicks, rows, reason, comment, search, drafts=None, draft=Non
         if problems:
             session.rollback()
     if problems:
-        return dbc.Alert([html.Strong("Nothing saved:"), html.Ul([html.Li(p) for p in problems], className="mb-0")],
+        return dbc.Alert([html.Strong(_("Nothing saved:")), html.Ul([html.Li(p) for p in problems], className="mb-0")],
                          color="danger", className="py-2 small mb-0"), dash.no_update, dash.no_update
     if not changed:
-        return dbc.Alert("Nothing to save: every target is as stored.", color="info", className="py-2 small mb-0"), \
+        return dbc.Alert(_("Nothing to save: every target is as stored."), color="info", className="py-2 small mb-0"), \
             dash.no_update, dash.no_update
     query["saved"] = first_event
-    return (dbc.Alert("Saved.", color="success", className="py-2 small mb-0"), query_string(**query),
+    return (dbc.Alert(_("Saved."), color="success", className="py-2 small mb-0"), query_string(**query),
             _drafts.cleared(drafts, draft))
 
 

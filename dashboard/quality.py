@@ -20,8 +20,10 @@ from dashboard._components import (
     current_username,
     first,
     format_datetime,
+    format_number,
     href,
     page_header,
+    page_title,
     query_string,
     read_session,
     safe_layout,
@@ -30,8 +32,11 @@ from dashboard._components import (
 )
 from dashboard._queries import default_quarter, programmes
 from indicators.figures import duplicates, quality
+from indicators.figures import duplicates
+from indicators.figures import quality
+from indicators.i18n import N_, _
 
-dash.register_page(__name__, path="/quality", title="Data quality · ctmonitor", name="Data quality", order=40,
+dash.register_page(__name__, path="/quality", title=page_title(N_("Data quality")), name=N_("Data quality"), order=40,
                    roles=STAFF, scope={"programme": "programme"})
 
 URL = "quality-url"
@@ -56,33 +61,34 @@ def layout(programme=None, merged=None, **_query):
         pairs = duplicates.pairs(session, [p.id for p in progs])
         banner = _duplicates.merged_banner(session, first(merged)) if merged else None
     switcher = html.Div([
-        dbc.Button("All", href="/quality", color="primary", outline=chosen in visible, size="sm", className="me-1")
+        dbc.Button(_("All"), href="/quality", color="primary", outline=chosen in visible, size="sm", className="me-1")
     ] + [dbc.Button(c, href=f"/quality?programme={c}", color="primary", outline=c != chosen, size="sm",
                     className="me-1") for c in visible])
     return html.Div([
         dcc.Location(id=URL, refresh="callback-nav"),
-        page_header("Data quality", "What to check before the figures go to a donor", actions=switcher),
+        page_header(_("Data quality"), _("What to check before the figures go to a donor"), actions=switcher),
         banner,
-        _section("Quarters without data", "quality-gaps", gaps,
-                 ["Programme", "Indicator", "Quarters without data", "Which"],
-                 lambda r: [r.programme, _indicator_link(r.indicator, r.name), f"{len(r.empty)} of {r.elapsed}",
+        _section(_("Quarters without data"), "quality-gaps", gaps,
+                 [N_("Programme"), N_("Indicator"), N_("Quarters without data"), N_("Which")],
+                 lambda r: [r.programme, _indicator_link(r.indicator, r.name),
+                            _("{count} of {elapsed}").format(count=len(r.empty), elapsed=r.elapsed),
                             ", ".join(r.empty)],
-                 "Every indicator has data in every quarter so far."),
-        _section("Outliers", "quality-outliers", outliers,
-                 ["Programme", "Record", "Quarter", "Found", "Why it stands out", "Source"],
+                 _("Every indicator has data in every quarter so far.")),
+        _section(_("Outliers"), "quality-outliers", outliers,
+                 [N_("Programme"), N_("Record"), N_("Quarter"), N_("Found"), N_("Why it stands out"), N_("Source")],
                  lambda r: [r.programme, r.record, r.quarter, r.value, r.why, r.source],
-                 "No record stands out.", more=more_outliers,
-                 more_text="more records break these rules; only the first of each kind are listed"),
+                 _("No record stands out."), more=more_outliers,
+                 more_text=_("more records break these rules; only the first of each kind are listed")),
         _duplicates.section(pairs, _badge(len(pairs))),
-        _section("Uploads with warnings or refused", "quality-uploads", flagged_uploads,
-                 ["When", "File", "By", "Outcome", "Errors", "Warnings", "First problem"],
-                 lambda r: [format_datetime(r.when), r.file, r.by, r.outcome, r.errors, r.warnings, r.first],
-                 "Every upload went through without a warning."),
-        _section("Disaggregation gaps", "quality-unknowns", unknowns,
-                 ["Programme", "Indicator", "Disaggregation", "Unknown, life of project", "Share of total"],
-                 lambda r: [r.programme, _indicator_link(r.indicator, r.name), r.disaggregation, r.unknown,
+        _section(_("Uploads with warnings or refused"), "quality-uploads", flagged_uploads,
+                 [N_("When"), N_("File"), N_("By"), N_("Outcome"), N_("Errors"), N_("Warnings"), N_("First problem")],
+                 lambda r: [format_datetime(r.when), r.file, r.by, _(r.outcome), r.errors, r.warnings, r.first],
+                 _("Every upload went through without a warning.")),
+        _section(_("Disaggregation gaps"), "quality-unknowns", unknowns,
+                 [N_("Programme"), N_("Indicator"), N_("Disaggregation"), N_("Unknown, life of project"), N_("Share of total")],
+                 lambda r: [r.programme, _indicator_link(r.indicator, r.name), _(r.disaggregation), r.unknown,
                             r.share],
-                 "Every figure is fully disaggregated."),
+                 _("Every figure is fully disaggregated.")),
     ])
 
 
@@ -95,12 +101,13 @@ def _section(title, id, rows, headers, cells, empty, more=0, more_text="") -> db
     """A card listing ``rows``; ``more`` rows left out are counted under the table."""
     badge = _badge(len(rows) + more)
     body = html.Div(html.Table([
-        html.Thead(html.Tr([html.Th(h) for h in headers])),
+        html.Thead(html.Tr([html.Th(_(h)) for h in headers])),
         html.Tbody([html.Tr([html.Td(c) for c in cells(r)]) for r in rows]),
     ], className="table table-sm table-hover mb-0"), className="table-responsive quality-table") if rows else (
         html.P(empty, className="text-success mb-0"))
     if more:
-        body = html.Div([body, html.P(f"… and {more:,} {more_text}.", className="small text-muted mt-2 mb-0")])
+        body = html.Div([body, html.P(_("… and {count} {what}.").format(count=format_number(more), what=more_text),
+                                      className="small text-muted mt-2 mb-0")])
     return dbc.Card([
         dbc.CardHeader(html.H2([title, badge], className="h6 mb-0")),
         dbc.CardBody(body),
@@ -131,8 +138,8 @@ def merge_cases(n_clicks, chosen, reason, search):
             event = duplicates.merge(session, code, keep, drop, by=current_username(), reason=reason)
         except duplicates.MergeRefused as exc:
             session.rollback()
-            return dbc.Alert([html.Strong("Nothing merged: "), f"{exc}."], color="danger", className="py-2 small mb-0",
+            return dbc.Alert([html.Strong(_("Nothing merged: ")), f"{exc}."], color="danger", className="py-2 small mb-0",
                              id="quality-merge-refused"), dash.no_update
     programme = first(parse_qs((search or "").lstrip("?")).get("programme"))
-    return (dbc.Alert("Merged.", color="success", className="py-2 small mb-0"),
+    return (dbc.Alert(_("Merged."), color="success", className="py-2 small mb-0"),
             query_string(programme=programme, merged=event.id))

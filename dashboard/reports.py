@@ -25,6 +25,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import _quarter_sections as written
+from dashboard import _queries
 from dashboard import _report_versions as sent
 from dashboard._access import EDITORS, SIGNERS, STAFF, can, require_programme, require_role, role
 from dashboard._components import (
@@ -35,6 +36,7 @@ from dashboard._components import (
     href,
     not_found,
     page_header,
+    page_title,
     query_string,
     read_session,
     safe_layout,
@@ -45,16 +47,15 @@ from dashboard._components import (
     store,
     visible_programme_codes,
 )
-from dashboard import _queries
 from dashboard._queries import default_quarter, first_programme, parse_quarter, quarter_options
 from exports.formats import FORMATS, short_name
 from indicators.access import audit
 from indicators.figures import signoff
 from indicators.reporting import changes
+from indicators.i18n import N_, _, ngettext
 from indicators.status import AHEAD, BEHIND, ON_TRACK
 
-
-dash.register_page(__name__, path="/reports", title="Reports · ctmonitor", name="Reports", order=30,
+dash.register_page(__name__, path="/reports", title=page_title(N_("Reports")), name=N_("Reports"), order=30,
                    scope={"programme": "programme"})
 
 
@@ -100,7 +101,8 @@ def layout(programme=None, period=None, format=None, **_query):
         code = (first(programme) or first_programme(session, visible)).strip().upper()
         prog = _queries.programme(session, code)
         if prog is None or prog.code not in visible:
-            return not_found(f"There is no programme with the code “{code}”." if code else "No programme is loaded.")
+            return not_found(_("There is no programme with the code “{code}”.").format(code=code) if code
+                             else _("No programme is loaded."))
         quarter = parse_quarter(prog, first(period)) or default_quarter(prog)
         fmt = first(format) if first(format) in FORMATS else prog.report_format
         result = seen_figures(session, prog.code, quarter)
@@ -121,25 +123,25 @@ def layout(programme=None, period=None, format=None, **_query):
         dcc.Store(id=ids.state, data=state),
         dcc.Download(id=ids.file),
         dcc.Download(id=sent.ids.version_file),
-        page_header("Quarterly reports", "The donor's tables for one quarter, from the same figures as the screens."),
+        page_header(_("Quarterly reports"), "The donor's tables for one quarter, from the same figures as the screens."),
         dbc.Row([
             dbc.Col(dbc.Card([
-                dbc.CardHeader(html.H2("Report", className="h6 mb-0")),
+                dbc.CardHeader(html.H2(_("Report"), className="h6 mb-0")),
                 dbc.CardBody([
-                    _field("Programme", ids.programme, dcc.Dropdown(
+                    _field(_("Programme"), ids.programme, dcc.Dropdown(
                         id=ids.programme, clearable=False, value=prog.code,
                         options=[{"label": c, "value": c} for c in visible])),
-                    _field("Quarter", ids.quarter, dcc.Dropdown(
+                    _field(_("Quarter"), ids.quarter, dcc.Dropdown(
                         id=ids.quarter, clearable=False, value=quarter.code, options=quarter_options(prog),
                         searchable=False)),
-                    _field("Format", ids.format, dbc.RadioItems(id=ids.format, value=fmt, options=[
+                    _field(_("Format"), ids.format, dbc.RadioItems(id=ids.format, value=fmt, options=[
                         {"label": f.label[:1].upper() + f.label[1:]
                          + (" · donor's default" if f.key == prog.report_format else ""), "value": f.key}
                         for f in FORMATS.values()])),
                     dbc.Button(f"Download {target_words(prog.code, quarter, fmt)}", id=ids.download,
                                color="primary", className="w-100 mt-2", n_clicks=0),
-                    html.P(["File: ", html.Span(filename, className="font-monospace")]
-                           + ([" · the report as signed off, kept byte for byte"] if kept else []),
+                    html.P([_("File: "), html.Span(filename, className="font-monospace")]
+                           + ([" · " + _("the report as signed off, kept byte for byte")] if kept else []),
                            className="small text-muted mt-2 mb-0"),
                     dcc.Loading(html.Div(id=ids.done, className="small mt-2", role="status"), type="dot"),
                 ]),
@@ -149,7 +151,7 @@ def layout(programme=None, period=None, format=None, **_query):
                     dbc.CardHeader(html.H2(f"{prog.code} · {quarter.label()}", className="h6 mb-0", id=ids.heading)),
                     dbc.CardBody([
                         html.P([f"{prog.title} · {prog.donor}"]
-                               + ([html.Br(), f"Data as of {format_datetime(result.data_as_of)}"]
+                               + ([html.Br(), _("Data as of {when}").format(when=format_datetime(result.data_as_of))]
                                   if result.data_as_of else []), className="mb-2"),
                         html.Div([html.Span([html.Strong(f"{counts[s]} "), status_badge(s, small=True)],
                                             className="me-3") for s in (AHEAD, ON_TRACK, BEHIND)],
@@ -173,46 +175,51 @@ def _signoff_card(prog, quarter, signed, closed, flagged, comparison) -> dbc.Car
     body = []
     if signed is not None:
         body.append(dbc.Alert([
-            html.Strong(f"{what} was signed off by {signed.signed_by} on {format_datetime(signed.signed_at)} UTC, "
-                        f"version {signed.version}."),
+            html.Strong(_("{what} was signed off by {who} on {when} UTC, version {version}.").format(
+                what=what, who=signed.signed_by, when=format_datetime(signed.signed_at), version=signed.version)),
             html.Br(),
-            (f"The {short_name(signed.report_format)} report sent then is kept "
-             f"({signed.report_filename}, SHA-256 {signed.report_sha256[:12]}…); {quarter.code} and the quarters "
-             "before it can no longer change."),
+            _("The {format} report sent then is kept ({file}, SHA-256 {digest}…); {quarter} and the quarters "
+              "before it can no longer change.").format(format=short_name(signed.report_format),
+                                                        file=signed.report_filename,
+                                                        digest=signed.report_sha256[:12], quarter=quarter.code),
         ], color="success", className="py-2 mb-0 small", id="reports-signed"))
         body += sent.reopen_form(what, prog.donor)
     else:
         if comparison is not None:
             body.append(sent.reopened_note(comparison, what))
         if closed is not None:
-            body.append(dbc.Alert(f"Closed: {closed.signed_period} was signed off by {closed.signed_by} on "
-                                  f"{closed.signed_at}, so {quarter.code}'s figures can no longer change.",
+            body.append(dbc.Alert(_("Closed: {period} was signed off by {who} on {when}, so {quarter}'s figures can "
+                                    "no longer change.").format(period=closed.signed_period, who=closed.signed_by,
+                                                                 when=closed.signed_at, quarter=quarter.code),
                                   color="info", className="py-2 small"))
         if can(SIGNERS):
             codes = [i.indicator.code for i in flagged]
             body += [
-                html.P(f"Once the report has been sent to {prog.donor}, sign the quarter off: the "
-                       f"{short_name(prog.report_format)} report is kept as sent, and no upload may "
-                       f"change {quarter.code} or an earlier quarter any more.", className="small"),
+                html.P(_("Once the report has been sent to {donor}, sign the quarter off: the {format} report is "
+                         "kept as sent, and no upload may change {quarter} or an earlier quarter any more.").format(
+                    donor=prog.donor, format=short_name(prog.report_format), quarter=quarter.code),
+                       className="small"),
                 dbc.Checkbox(id=ids.signoff_confirm, value=False, className="mb-2",
-                             label=f"The {what} report has been sent to {prog.donor}"),
+                             label=_("The {what} report has been sent to {donor}").format(what=what, donor=prog.donor)),
                 html.Div([
-                    html.P([f"{len(codes)} indicator{'s are' if len(codes) != 1 else ' is'} more than 15% off the "
-                            "target to date without a deviation narrative: ", html.Strong(", ".join(codes)), "."],
-                           className="small mb-1"),
+                    html.P([ngettext("{count} indicator is more than 15% off the target to date without a deviation "
+                                     "narrative:", "{count} indicators are more than 15% off the target to date "
+                                     "without a deviation narrative:", len(codes)).format(count=len(codes)) + " ",
+                            html.Strong(", ".join(codes)), "."], className="small mb-1"),
                     dbc.Checkbox(id=ids.signoff_acknowledge, value=False, className="mb-2",
-                                 label=f"Sign off without narratives for {', '.join(codes)} (kept in the audit "
-                                       "trail)"),
+                                 label=_("Sign off without narratives for {codes} (kept in the audit trail)").format(
+                                     codes=", ".join(codes))),
                 ], className="signoff-acknowledge") if codes else
                 dbc.Checkbox(id=ids.signoff_acknowledge, value=False, style={"display": "none"}),
-                dbc.Button(f"Sign off {what}", id=ids.signoff_button, color="success", outline=True,
+                dbc.Button(_("Sign off {what}").format(what=what), id=ids.signoff_button, color="success", outline=True,
                            n_clicks=0, className="w-100"),
                 dcc.Loading(html.Div(id=ids.signoff_result, className="mt-2", role="status"), type="dot"),
             ]
         elif closed is None:
-            body.append(html.P(f"{quarter.code} has not been signed off yet.", className="small text-muted mb-0"))
+            body.append(html.P(_("{quarter} has not been signed off yet.").format(quarter=quarter.code),
+                               className="small text-muted mb-0"))
     return dbc.Card([
-        dbc.CardHeader(html.H2(f"Sign-off · {what}", className="h6 mb-0")),
+        dbc.CardHeader(html.H2(_("Sign-off · {what}").format(what=what), className="h6 mb-0")),
         dbc.CardBody(body, id=ids.signoff),
     ], className="shadow-sm mb-4" + (" signoff-done" if signed is not None else ""))
 
@@ -224,24 +231,29 @@ def _field(label, id, control):
 def _flagged_card(flagged, quarter) -> dbc.Card:
     if not flagged:
         return dbc.Card([
-            dbc.CardHeader(html.H2("Deviation narratives", className="h6 mb-0")),
-            dbc.CardBody(dbc.Alert("Every indicator more than 15% off its target to date has a deviation narrative.",
+            dbc.CardHeader(html.H2(_("Deviation narratives"), className="h6 mb-0")),
+            dbc.CardBody(dbc.Alert(_("Every indicator more than 15% off its target to date has a deviation narrative."),
                                    color="success", className="mb-0 py-2"), id=ids.flagged),
         ], className="shadow-sm mb-4")
     body = html.Div([
-        html.P(f"{len(flagged)} indicator{'s are' if len(flagged) != 1 else ' is'} more than 15% off the target to "
-               "date without a deviation narrative. The report can be downloaded, but the donor will ask why.",
+        html.P(ngettext("{count} indicator is more than 15% off the target to date without a deviation narrative. "
+                        "The report can be downloaded, but the donor will ask why.",
+                        "{count} indicators are more than 15% off the target to date without a deviation narrative. "
+                        "The report can be downloaded, but the donor will ask why.", len(flagged)).format(
+            count=len(flagged)),
                className="small"),
         html.Ul([html.Li([
             dcc.Link(item.indicator.code, href=href("/indicator", code=item.indicator.code, period=quarter.code),
                      className="fw-semibold me-2"),
             item.indicator.name, " ", status_badge(item.status, small=True),
-            html.Span(f" {format_percent(item.judged.percent_of_target_to_date)} of the target to date",
+            html.Span(" " + _("{percent} of the target to date").format(
+                percent=format_percent(item.judged.percent_of_target_to_date)),
                       className="small text-muted"),
         ], className="mb-1") for item in flagged], className="list-unstyled mb-0"),
     ])
     return dbc.Card([
-        dbc.CardHeader(html.H2(f"Before sending: narratives missing ({len(flagged)})", className="h6 mb-0")),
+        dbc.CardHeader(html.H2(_("Before sending: narratives missing ({count})").format(count=len(flagged)),
+                               className="h6 mb-0")),
         dbc.CardBody(body, id=ids.flagged),
     ], className="shadow-sm mb-4 border-warning")
 
@@ -402,7 +414,7 @@ def reopen(n_clicks, reason, state, chosen_programme, chosen_period):
     page = href("/reports", programme=code, period=quarter.code)
     done = f"Reopened {what} on {when} UTC. Version {version} stays kept as sent; the quarter takes uploads and "
     return dbc.Alert([done + "corrections again. ",
-                      html.A("Show the quarter as it is now", href=page, className="alert-link")],
+                      html.A(_("Show the quarter as it is now"), href=page, className="alert-link")],
                      color="success", className="py-2 small mb-0", id="reports-reopen-done"), True
 
 

@@ -28,6 +28,7 @@ from dashboard._components import (
     format_datetime,
     format_number,
     page_header,
+    page_title,
     read_session,
     safe_layout,
     settings,
@@ -37,8 +38,9 @@ from dashboard._components import (
 from indicators.access import audit
 from indicators.figures.figures import programme_quarters
 from indicators.store.models import Indicator, Programme, ResultValue, Upload
+from indicators.i18n import N_, _
 
-dash.register_page(__name__, path="/results", title="Direct results · ctmonitor", name="Direct results", order=25,
+dash.register_page(__name__, path="/results", title=page_title(N_("Direct results")), name=N_("Direct results"), order=25,
                    roles=STAFF, scope={"programme": "programme"})
 
 FIELDS = ("indicator", "period", "value", "numerator", "denominator", "disaggregation", "comment")
@@ -81,11 +83,11 @@ CALLBACK_COMPONENTS = ([dbc.Button(id=ids.enter), html.Div(id=ids.outcome), html
 
 
 ENTRY_COLUMNS = [
-    {"field": "indicator", "headerName": "Indicator"}, {"field": "period", "headerName": "Quarter"},
-    {"field": "category", "headerName": "Disaggregation"}, {"field": "value", "headerName": "Value"},
-    {"field": "parts", "headerName": "Of"},
-    {"field": "comment", "headerName": "Comment"}, {"field": "by", "headerName": "Entered by"},
-    {"field": "at", "headerName": "When (UTC)", "sort": "desc"}, {"field": "source", "headerName": "From"},
+    {"field": "indicator", "headerName": N_("Indicator")}, {"field": "period", "headerName": N_("Quarter")},
+    {"field": "category", "headerName": N_("Disaggregation")}, {"field": "value", "headerName": N_("Value")},
+    {"field": "parts", "headerName": N_("Of")},
+    {"field": "comment", "headerName": N_("Comment")}, {"field": "by", "headerName": N_("Entered by")},
+    {"field": "at", "headerName": N_("When (UTC)"), "sort": "desc"}, {"field": "source", "headerName": N_("From")},
 ]
 
 
@@ -100,45 +102,45 @@ def layout(programme=None, **_query):
         indicators = [i for i in entered if i.programme.code == chosen]
         quarters = programme_quarters(indicators[0].programme) if indicators else []
         rows = entry_rows(session, [chosen] if chosen else [])
-    header = page_header("Direct results", "Figures for indicators that no activity sheet measures, entered here "
-                                           "with the rules of the results sheet.")
+    header = page_header(_("Direct results"), _("Figures for indicators that no activity sheet measures, entered "
+                                                 "here with the rules of the results sheet."))
     if not chosen:
-        return html.Div([header, dbc.Alert("No indicator of the programmes you may see is measured by direct entry: "
-                                           "every one is counted from activity sheets.", color="info", id="results-none")])
+        return html.Div([header, dbc.Alert(_("No indicator of the programmes you may see is measured by direct entry: "
+                                           "every one is counted from activity sheets."), color="info", id="results-none")])
     options = [{"label": f"{i.code} · {i.name}", "value": i.code} for i in indicators]
     units = {i.code: i.unit for i in indicators}
     return html.Div([
         header,
         dcc.Store(id=ids.state, data={"programme": chosen, "units": units}),
         dbc.Card([
-            dbc.CardHeader(html.H2(f"Enter a result for {chosen}", className="h6 mb-0")),
+            dbc.CardHeader(html.H2(_("Enter a result for {code}").format(code=chosen), className="h6 mb-0")),
             dbc.CardBody([
                 html.Div([dbc.Button(c, href=f"/results?programme={c}", color="primary", outline=c != chosen,
                                      size="sm", className="me-1") for c in codes], className="mb-3")
                 if len(codes) > 1 else None,
                 dbc.Row([
-                    _field("Indicator", ids.indicator, dbc.Select(id=ids.indicator, options=options,
+                    _field(_("Indicator"), ids.indicator, dbc.Select(id=ids.indicator, options=options,
                                                                   value=indicators[0].code), md=6),
-                    _field("Quarter", ids.period, dbc.Select(id=ids.period, value=None, placeholder="Choose a quarter",
+                    _field(_("Quarter"), ids.period, dbc.Select(id=ids.period, value=None, placeholder=_("Choose a quarter"),
                                                              options=[{"label": q.label(), "value": q.code}
                                                                       for q in reversed(quarters)]), md=3),
-                    _field("Value", ids.value, dbc.Input(id=ids.value, type="text", inputMode="decimal",
-                                                         placeholder="a number (percentages 0–100)"), md=3),
+                    _field(_("Value"), ids.value, dbc.Input(id=ids.value, type="text", inputMode="decimal",
+                                                         placeholder=_("a number (percentages 0–100)")), md=3),
                 ], className="g-2"),
                 dbc.Row([
-                    _field("Numerator", ids.numerator, dbc.Input(id=ids.numerator, type="text", inputMode="decimal",
+                    _field(_("Numerator"), ids.numerator, dbc.Input(id=ids.numerator, type="text", inputMode="decimal",
                                                                  placeholder="e.g. 33"), md=3,
                            help="how many met the criterion"),
-                    _field("Denominator", ids.denominator, dbc.Input(id=ids.denominator, type="text",
+                    _field(_("Denominator"), ids.denominator, dbc.Input(id=ids.denominator, type="text",
                                                                      inputMode="decimal", placeholder="e.g. 40"), md=3,
                            help="out of how many"),
                     dbc.Col(html.P(RECOMPUTED, className="small text-muted mb-2"), md=6),
                 ], className="g-2", id=ids.parts, style=_parts_style(options[0]["value"], units)),
                 dbc.Row([
-                    _field("Disaggregation", ids.disaggregation, dbc.Input(
-                        id=ids.disaggregation, placeholder="blank for the total, or e.g. sex=Female"), md=4,
+                    _field(_("Disaggregation"), ids.disaggregation, dbc.Input(
+                        id=ids.disaggregation, placeholder=_("blank for the total, or e.g. sex=Female")), md=4,
                         help="blank for the total, or a category of the indicator's disaggregation: sex=Female"),
-                    _field("Comment", ids.comment, dbc.Input(id=ids.comment, placeholder="where the figure comes from"),
+                    _field(_("Comment"), ids.comment, dbc.Input(id=ids.comment, placeholder=_("where the figure comes from")),
                            md=8),
                 ], className="g-2"),
                 dbc.Button(enter_label(options[0]["value"], None), id=ids.enter, color="primary", n_clicks=0),
@@ -146,10 +148,10 @@ def layout(programme=None, **_query):
             ]),
         ], className="shadow-sm mb-4"),
         dbc.Card([
-            dbc.CardHeader(html.H2(f"Results entered for {chosen}", className="h6 mb-0")),
+            dbc.CardHeader(html.H2(_("Results entered for {code}").format(code=chosen), className="h6 mb-0")),
             dbc.CardBody(data_grid(ids.entries, rows, ENTRY_COLUMNS, flexible=("comment",), page_size=20,
-                                   empty="No result entered yet.", height=None) if rows
-                         else empty_state("No result entered yet."), id="results-list"),
+                                   empty=_("No result entered yet."), height=None) if rows
+                         else empty_state(_("No result entered yet.")), id="results-list"),
         ], className="shadow-sm mb-4"),
     ])
 
@@ -163,7 +165,8 @@ def enter_label(indicator, period) -> str:
     """The button names what it enters: ``Enter the result for KEC-6.1 · FY2019Q3``."""
     if not indicator:
         return "Enter the result"
-    return f"Enter the result for {indicator} · {period}" if period else f"Enter the result for {indicator}"
+    return (_("Enter the result for {indicator} · {period}") if period else _("Enter the result for {indicator}")).format(
+        indicator=indicator, period=period)
 
 
 def _field(label, id, control, md, help=None):
@@ -254,8 +257,8 @@ def enter(n_clicks, *values_and_state):
     marks = [name in problems for name in FIELDS]
     messages = [problems.get(name, "") for name in FIELDS]
     if report.errors or report.outcome not in ("stored", "unchanged"):
-        note = dbc.Alert([html.Strong(f"Not entered for {target}: ")] + (
-            [html.Span("; ".join(general))] if general else ["correct the values marked below each field."]),
+        note = dbc.Alert([html.Strong(_("Not entered for {what}:").format(what=target) + " ")] + (
+            [html.Span("; ".join(general))] if general else [_("correct the values marked below each field.")]),
             color="danger", className="py-2 small")
         return note, dash.no_update, *marks, *messages
     counts = report.counts.get("results", {})
@@ -265,7 +268,7 @@ def enter(n_clicks, *values_and_state):
         rows = entry_rows(session, [code])
         entry = _latest_entry(session, code, values)
     listing = data_grid(ids.entries, rows, ENTRY_COLUMNS, flexible=("comment",), page_size=20,
-                        empty="No result entered yet.", height=None)
+                        empty=_("No result entered yet."), height=None)
     return (dbc.Alert(f"{target}: {entry} {verb} by {user}.", color="success", className="py-2 small",
                       id="results-entered"), listing, *marks, *messages)
 

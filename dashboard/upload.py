@@ -24,7 +24,10 @@ from dashboard._commit import vouch
 from dashboard._components import (
     current_username,
     data_grid,
+    dropdown,
+    format_number,
     page_header,
+    page_title,
     read_session,
     safe_layout,
     settings,
@@ -34,8 +37,9 @@ from dashboard._components import (
 from dashboard._preview import sheets_understood
 from dashboard._queries import counts_text, uploads
 from indicators.store.kinds import KINDS
+from indicators.i18n import N_, _, format_decimal, ngettext, translated
 
-dash.register_page(__name__, path="/upload", title="Upload · ctmonitor", name="Upload", order=20, roles=STAFF,
+dash.register_page(__name__, path="/upload", title=page_title(N_("Upload")), name=N_("Upload"), order=20, roles=STAFF,
                    scope={"programme": "programme"})
 
 
@@ -69,23 +73,24 @@ def layout(programme=None, **_query):
         history = history_rows(session)
     chosen = programme if programme in visible else None
     return html.Div([
-        page_header("Upload activity sheets",
-                    "Check a workbook first: nothing is stored until the dry run is clean and you commit it."),
+        page_header(_("Upload activity sheets"),
+                    _("Check a workbook first: nothing is stored until the dry run is clean and you commit it.")),
         dbc.Row([
             dbc.Col([
                 dbc.Card([
-                    dbc.CardHeader(html.H2("1 · Choose the workbook", className="h6 mb-0")),
+                    dbc.CardHeader(html.H2(_("1 · Choose the workbook"), className="h6 mb-0")),
                     dbc.CardBody([
-                        dbc.Label("Programme", html_for=ids.programme, className="small text-muted mb-1"),
-                        dcc.Dropdown(id=ids.programme, options=[{"label": c, "value": c} for c in visible],
-                                     value=chosen, placeholder="From the file's Project column",
+                        dbc.Label(_("Programme"), html_for=ids.programme, className="small text-muted mb-1"),
+                        dropdown(id=ids.programme, options=[{"label": c, "value": c} for c in visible],
+                                     value=chosen, placeholder=_("From the file's Project column"),
                                      className="mb-3", style={"maxWidth": "22rem"}),
                         dcc.Upload(
                             id=ids.file,
                             children=html.Div([
-                                html.Div("Drag and drop a workbook here, or click to choose one",
+                                html.Div(_("Drag and drop a workbook here, or click to choose one"),
                                          className="fw-semibold"),
-                                html.Div(f".xlsx, .xlsm, .xls, .ods or .csv · up to {limit / 2 ** 20:.1f} MB",
+                                html.Div(_(".xlsx, .xlsm, .xls, .ods or .csv · up to {size} MB").format(
+                                    size=format_decimal(round(limit / 2 ** 20, 1), "#,##0.0")),
                                          className="small text-muted"),
                             ]),
                             className="upload-drop", className_active="upload-drop active",
@@ -94,20 +99,20 @@ def layout(programme=None, **_query):
                     ]),
                 ], className="shadow-sm mb-4"),
                 dbc.Card([
-                    dbc.CardHeader(html.H2("2 · Dry run", className="h6 mb-0")),
+                    dbc.CardHeader(html.H2(_("2 · Dry run"), className="h6 mb-0")),
                     dbc.CardBody([
                         html.Div(id=ids.status, className="small text-muted mb-2", role="status"),
                         dcc.Loading(html.Div(empty_preview(), id=ids.preview), type="default",
                                     overlay_style={"visibility": "visible", "opacity": .4},
                                     custom_spinner=html.Div([dbc.Spinner(size="sm", color="primary"),
-                                                             html.Span(" Checking every sheet and row…")],
+                                                             html.Span(_(" Checking every sheet and row…"))],
                                                             className="upload-progress")),
                     ]),
                 ], className="shadow-sm mb-4"),
                 dbc.Card([
-                    dbc.CardHeader(html.H2("3 · Commit", className="h6 mb-0")),
+                    dbc.CardHeader(html.H2(_("3 · Commit"), className="h6 mb-0")),
                     dbc.CardBody([
-                        html.P("Stores the checked workbook: the import runs again for real, all or nothing.",
+                        html.P(_("Stores the checked workbook: the import runs again for real, all or nothing."),
                                className="small text-muted"),
                         dbc.Button(commit_label(None, None), id=ids.commit, color="success", disabled=True,
                                    n_clicks=0),
@@ -118,9 +123,9 @@ def layout(programme=None, **_query):
             ], lg=8),
             dbc.Col([
                 dbc.Card([
-                    dbc.CardHeader(html.H2("Templates", className="h6 mb-0")),
+                    dbc.CardHeader(html.H2(_("Templates"), className="h6 mb-0")),
                     dbc.CardBody([
-                        html.P("One sheet per kind, with the expected headers.", className="small text-muted"),
+                        html.P(_("One sheet per kind, with the expected headers."), className="small text-muted"),
                         html.Div([
                             dbc.Button(spec.template_label, id={"type": ids.template, "kind": spec.key},
                                        color="secondary", outline=True, size="sm", className="me-2 mb-2")
@@ -130,21 +135,21 @@ def layout(programme=None, **_query):
                     ]),
                 ], className="shadow-sm mb-4"),
                 dbc.Card([
-                    dbc.CardHeader(html.H2("Rules", className="h6 mb-0")),
+                    dbc.CardHeader(html.H2(_("Rules"), className="h6 mb-0")),
                     dbc.CardBody(html.Ul([
-                        html.Li("All or nothing: a workbook with any error stores nothing."),
-                        html.Li("Warnings (ignored columns, a skipped Total row) do not block."),
-                        html.Li("Re-uploading is safe: rows with a Reference are updated, identical rows skipped."),
-                        html.Li("Cases never hold names, phone numbers or birth dates."),
+                        html.Li(_("All or nothing: a workbook with any error stores nothing.")),
+                        html.Li(_("Warnings (ignored columns, a skipped Total row) do not block.")),
+                        html.Li(_("Re-uploading is safe: rows with a Reference are updated, identical rows skipped.")),
+                        html.Li(_("Cases never hold names, phone numbers or birth dates.")),
                     ], className="small mb-0 ps-3")),
                 ], className="shadow-sm mb-4"),
             ], lg=4),
         ]),
         dbc.Card([
-            dbc.CardHeader(html.H2("Upload history", className="h6 mb-0")),
+            dbc.CardHeader(html.H2(_("Upload history"), className="h6 mb-0")),
             dbc.CardBody(data_grid(ids.history, history, HISTORY_COLUMNS, flexible=("kinds", "counts"),
                                    text_width=220, page_size=20,
-                                   empty="No upload yet.", height="420px")),
+                                   empty=_("No upload yet."), height="420px")),
         ], className="shadow-sm mb-4"),
     ])
 
@@ -158,21 +163,21 @@ def max_file_size(limit: int) -> int:
 
 
 def empty_preview():
-    return html.P("Choose a workbook: the dry run shows what it would store, and every problem, before "
-                  "anything is saved.", className="text-muted mb-0")
+    return html.P(_("Choose a workbook: the dry run shows what it would store, and every problem, before "
+                  "anything is saved."), className="text-muted mb-0")
 
 
 HISTORY_COLUMNS = [
-    {"field": "uploaded_at", "headerName": "When", "sort": "desc"},
-    {"field": "filename", "headerName": "File"},
-    {"field": "uploaded_by", "headerName": "By"},
-    {"field": "programme", "headerName": "Programme"},
-    {"field": "outcome", "headerName": "Outcome",
+    {"field": "uploaded_at", "headerName": N_("When"), "sort": "desc"},
+    {"field": "filename", "headerName": N_("File")},
+    {"field": "uploaded_by", "headerName": N_("By")},
+    {"field": "programme", "headerName": N_("Programme")},
+    {"field": "outcome", "headerName": N_("Outcome"),
      "cellClassRules": {"text-danger fw-semibold": "params.value == 'refused'"}},
-    {"field": "kinds", "headerName": "Kinds"},
-    {"field": "counts", "headerName": "Rows"},
-    {"field": "warnings", "headerName": "Warnings", "type": "numericColumn"},
-    {"field": "errors", "headerName": "Errors", "type": "numericColumn"},
+    {"field": "kinds", "headerName": N_("Kinds")},
+    {"field": "counts", "headerName": N_("Rows")},
+    {"field": "warnings", "headerName": N_("Warnings"), "type": "numericColumn"},
+    {"field": "errors", "headerName": N_("Errors"), "type": "numericColumn"},
 ]
 
 
@@ -191,16 +196,17 @@ def history_rows(session) -> list[dict]:
 def _problem_table(problems, id) -> html.Div:
     shown = list(problems)[:SHOWN_PROBLEMS]
     rows = [html.Tr([html.Td(_get(p, "sheet")), html.Td(_get(p, "cell"), className="text-nowrap"),
-                     html.Td(_text(_get(p, "value")), className="problem-value"), html.Td(_get(p, "expected"))])
+                     html.Td(_text(_get(p, "value")), className="problem-value"), html.Td(translated(_get(p, "expected") or ""))])
             for p in shown]
     more = len(problems) - len(shown)
     return html.Div([
         html.Div(html.Table([
-            html.Thead(html.Tr([html.Th("Sheet"), html.Th("Cell"), html.Th("Value found"), html.Th("Expected")])),
+            html.Thead(html.Tr([html.Th(_("Sheet")), html.Th(_("Cell")), html.Th(_("Value found")), html.Th(_("Expected"))])),
             html.Tbody(rows),
         ], className="table table-sm table-striped mb-0 problems", id=id), className="table-responsive problems-box",
-            tabIndex=0, role="region", **{"aria-label": f"{'Errors' if 'error' in id else 'Warnings'} (scrolls)"}),
-        html.P(f"… and {more:,} more.", className="small text-muted mt-1") if more > 0 else None,
+            tabIndex=0, role="region", **{"aria-label": (_("Errors (scrolls)") if "error" in id else _("Warnings (scrolls)"))}),
+        html.P(_("… and {count} more.").format(count=format_number(more)), className="small text-muted mt-1")
+        if more > 0 else None,
     ])
 
 
@@ -225,8 +231,8 @@ def counts_table(counts: dict, read: dict | None = None, *, refused: bool = Fals
     were read and how many have errors (nothing of it can be stored)."""
     if refused and read:
         return html.Table([
-            html.Thead(html.Tr([html.Th("Kind"), html.Th("Rows read", className="num"),
-                                html.Th("Rows with errors", className="num")])),
+            html.Thead(html.Tr([html.Th(_("Kind")), html.Th(_("Rows read"), className="num"),
+                                html.Th(_("Rows with errors"), className="num")])),
             html.Tbody([html.Tr([html.Td(kind), html.Td(f"{n.get('rows', 0):,}", className="num"),
                                  html.Td(f"{n.get('with_errors', 0):,}", className="num")])
                         for kind, n in read.items()]),
@@ -234,7 +240,7 @@ def counts_table(counts: dict, read: dict | None = None, *, refused: bool = Fals
     if not counts:
         return None
     return html.Table([
-        html.Thead(html.Tr([html.Th("Kind")] + [html.Th(k.capitalize(), className="num") for k in COUNT_KEYS])),
+        html.Thead(html.Tr([html.Th(_("Kind"))] + [html.Th(k.capitalize(), className="num") for k in COUNT_KEYS])),
         html.Tbody([html.Tr([html.Td(kind)] + [html.Td(f"{(numbers or {}).get(k, 0):,}", className="num")
                                                 for k in COUNT_KEYS])
                     for kind, numbers in counts.items()]),
@@ -245,32 +251,35 @@ def render_report(report, *, committed: bool) -> html.Div:
     """An import report as the page shows it: the verdict, counts per kind, each sheet as understood (the
     dry run), errors, warnings."""
     errors, warnings = list(report.errors or []), list(report.warnings or [])
-    kinds = ", ".join(report.kinds or []) or "no recognised sheet"
-    whom = f" for {report.for_whom}" if getattr(report, "programmes", None) else ""
+    kinds = ", ".join(report.kinds or []) or _("no recognised sheet")
+    whom = getattr(report, "for_whom", "") if getattr(report, "programmes", None) else ""
     if committed:
         colour = {"stored": "success", "unchanged": "info"}.get(report.outcome, "danger")
         text = report.outcome_text
     elif errors:
         read = report.read_text() if getattr(report, "read", None) else ""
-        colour, text = "danger", (f"{len(errors):,} error{'s' if len(errors) != 1 else ''} in {report.filename}"
-                                  f"{' (' + read + ')' if read else ''}: nothing can be stored until they are "
-                                  "fixed.")
+        colour, text = "danger", ngettext(
+            "{count} error in {file}{read}: nothing can be stored until they are fixed.",
+            "{count} errors in {file}{read}: nothing can be stored until they are fixed.", len(errors)).format(
+            count=format_number(len(errors)), file=report.filename, read=f" ({read})" if read else "")
     elif not report.ok:
-        colour, text = "danger", f"{report.filename} cannot be stored."
+        colour, text = "danger", _("{file} cannot be stored.").format(file=report.filename)
     else:
-        again = (" This very file was stored before: committing it again stores only what differs."
+        again = (" " + _("This very file was stored before: committing it again stores only what differs.")
                  if getattr(report, "stored_before", False) else "")
-        colour, text = "success", f"{report.filename} is ready to store{whom} ({kinds}). Nothing has been stored yet." \
-            + again
+        ready = (_("{file} is ready to store for {whom} ({kinds}). Nothing has been stored yet.") if whom else
+                 _("{file} is ready to store ({kinds}). Nothing has been stored yet."))
+        colour, text = "success", ready.format(file=report.filename, whom=whom, kinds=kinds) + again
     return html.Div([
         dbc.Alert(text, color=colour, className="py-2", id="upload-verdict"),
         html.Div(counts_table(report.counts or {}, getattr(report, "read", None), refused=bool(errors)),
                  id=ids.counts),
         conflicts_section(list(getattr(report, "conflicts", None) or []), committed=committed),
         None if committed else sheets_understood(report.sheets),
-        html.Div([html.H3(f"Errors ({len(errors):,})", className="h6 text-danger"),
+        html.Div([html.H3(_("Errors ({count})").format(count=format_number(len(errors))), className="h6 text-danger"),
                   _problem_table(errors, "upload-errors")], className="mb-3") if errors else None,
-        html.Div([html.H3(f"Warnings ({len(warnings):,})", className="h6 text-warning-emphasis"),
+        html.Div([html.H3(_("Warnings ({count})").format(count=format_number(len(warnings))),
+                          className="h6 text-warning-emphasis"),
                   _problem_table(warnings, "upload-warnings")], className="mb-3") if warnings else None,
     ])
 
@@ -281,14 +290,15 @@ def conflicts_section(conflicts, *, committed: bool) -> html.Div | None:
     otherwise)."""
     if not conflicts:
         return None
-    title = html.H3(f"Corrected in the browser since ({len(conflicts):,})", className="h6 text-warning-emphasis")
+    title = html.H3(_("Corrected in the browser since ({count})").format(count=format_number(len(conflicts))),
+                    className="h6 text-warning-emphasis")
     if committed:
         return html.Div([title, html.Ul([html.Li(str(c)) for c in conflicts], className="small")],
                         className="mb-3", id="upload-conflicts")
     return html.Div([
         title,
-        html.P("These rows were corrected (or voided) on the Activities page after they were uploaded. The "
-               "corrections are kept unless you tick a row to take the file's value instead.", className="small"),
+        html.P(_("These rows were corrected (or voided) on the Activities page after they were uploaded. The "
+               "corrections are kept unless you tick a row to take the file's value instead."), className="small"),
         dbc.Checklist(id={"type": ids.file_values, "kind": "choice"}, className="small",
                       options=[{"label": str(c).rsplit("; ", 1)[0], "value": c.key}
                                for c in conflicts], value=[]),
@@ -370,7 +380,9 @@ def check_file(contents, programme, filename):
         return dbc.Alert(str(exc), color="danger"), True, None, None, "", commit_label(None, None)
     ready = bool(report.ok) and not report.errors
     checked = vouch(report.sha256, filename, programme, current_username()) if ready else None
-    status = f"Checked {filename} ({report.sha256[:12]}…) for {programme or 'the programmes it names'}."
+    status = (_("Checked {file} ({digest}…) for {programme}.") if programme else
+              _("Checked {file} ({digest}…) for the programmes it names.")).format(
+        file=filename, digest=report.sha256[:12], programme=programme)
     return (render_report(report, committed=False), not ready, checked, None, status,
             commit_label(report.filename, report))
 

@@ -16,12 +16,14 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard import _queries
 from dashboard._access import ALL_ROLES, role
 from dashboard._charts import graph, share_chart
 from dashboard._components import (
     first,
     not_found,
     page_header,
+    page_title,
     read_session,
     safe_layout,
     settings,
@@ -29,10 +31,12 @@ from dashboard._components import (
     viewer_plan,
     visible_programme_codes,
 )
-from dashboard import _queries
 from dashboard._map import victims_map_card
 from dashboard._queries import default_quarter, parse_quarter, quarter_options
 from indicators.figures import places, victims
+from indicators.figures import places
+from indicators.figures import victims
+from indicators.i18n import N_, _
 
 
 class ids:
@@ -54,7 +58,7 @@ def donor_may_see() -> bool:
         return victims.counts_victims(session, visible_programme_codes(session))
 
 
-dash.register_page(__name__, path="/victims", title="Victims profile · ctmonitor", name="Victims profile", order=50,
+dash.register_page(__name__, path="/victims", title=page_title(N_("Victims profile")), name=N_("Victims profile"), order=50,
                    roles=ALL_ROLES, allowed=donor_may_see, scope={"programme": "programme"})
 
 
@@ -66,7 +70,7 @@ def layout(programme=None, span=None, period=None, **_query):
         code = (first(programme) or victims.default_programme(session, with_cases)).upper()
         prog = _queries.programme(session, code)
         if code and (prog is None or prog.code not in visible):
-            return not_found(f"There is no programme with the code “{code}”.")
+            return not_found(_("There is no programme with the code “{code}”.").format(code=code))
         plan = viewer_plan(session, prog.code) if prog else None
         total, breakdowns = victims.profile(session, prog.id, plan) if prog else (0, [])
         span = first(span) if first(span) in places.SPANS and plan is None else "lop"
@@ -79,21 +83,21 @@ def layout(programme=None, span=None, period=None, **_query):
         for c in with_cases
     ]) if len(with_cases) > 1 else None
     if not prog or not total:
-        body = dbc.Alert("No victim has been recorded yet.", color="info")
+        body = dbc.Alert(_("No victim has been recorded yet."), color="info")
     else:
         body = html.Div([
             dbc.Row([
-                dbc.Col(html.Div([html.Div("Victims identified", className="tile-label"),
+                dbc.Col(html.Div([html.Div(_("Victims identified"), className="tile-label"),
                                   html.Div(plan.cell(("profile", "total", "")).text if plan else f"{total:,}",
                                            className="tile-value", id="victims-total"),
-                                  html.Div("possible and actual victims, to date", className="tile-detail")],
+                                  html.Div(_("possible and actual victims, to date"), className="tile-detail")],
                                  className="tile h-100"), xs=12, sm=6, lg=3),
                 dbc.Col(html.P(
-                    "Shares are of the victims whose value is known: unknown values are left out of the base. "
-                    + (f"Counts under {limit} are shown as “<{limit}” and their shares withheld (a count marked * "
-                       "is withheld so that a small one cannot be worked out). " if limit > 1 else
-                       "Counts are exact: small counts are withheld from donor accounts. ")
-                    + "No case is shown on its own.",
+                    _("Shares are of the victims whose value is known: unknown values are left out of the base. ")
+                    + (_("Counts under {limit} are shown as “<{limit}” and their shares withheld (a count marked * "
+                         "is withheld so that a small one cannot be worked out).").format(limit=limit) + " "
+                       if limit > 1 else _("Counts are exact: small counts are withheld from donor accounts.") + " ")
+                    + _("No case is shown on its own."),
                     className="small text-muted mb-0"), className="d-flex align-items-center"),
             ], className="g-3 mb-4"),
             victims_map_card(session_values, plan, period=_map_period(prog, quarter, span, plan)),
@@ -101,7 +105,7 @@ def layout(programme=None, span=None, period=None, **_query):
         ])
     return html.Div([
         dcc.Location(id=ids.url, refresh="callback-nav"),
-        page_header("Victims profile", f"{prog.code if prog else ''} · aggregates only, never individual cases",
+        page_header(_("Victims profile"), f"{prog.code if prog else ''} · " + _("aggregates only, never individual cases"),
                     actions=switcher),
         body,
     ])
@@ -109,13 +113,13 @@ def layout(programme=None, span=None, period=None, **_query):
 
 def _breakdown_card(b: victims.Breakdown) -> dbc.Card:
     table = html.Table([
-        html.Thead(html.Tr([html.Th(b.label), html.Th("Victims", className="num"),
-                            html.Th("Share of known", className="num")])),
+        html.Thead(html.Tr([html.Th(b.label), html.Th(_("Victims"), className="num"),
+                            html.Th(_("Share of known"), className="num")])),
         html.Tbody([html.Tr([html.Td(short_category(r.category)), html.Td(r.shown_count, className="num"),
                              html.Td("–" if r.share is None else f"{r.share:.1f}%", className="num")])
                     for r in b.rows]),
     ], className="table table-sm mb-2")
-    note = f"Known for {b.shown_known} victims; unknown for {b.shown_unknown}."
+    note = _("Known for {known} victims; unknown for {unknown}.").format(known=b.shown_known, unknown=b.shown_unknown)
     if b.multiple:
         note += " A victim may suffer several types of exploitation, so shares add up to more than 100%."
     return dbc.Card([
@@ -134,15 +138,16 @@ def _map_period(prog, quarter, span: str, plan):
     """The map's period: for staff, the report quarter, its year to date or the life of project to date (the
     quarter chosen beside it); for a donor officer, to date only, and why."""
     if plan is not None:
-        return html.P("To date: victims are published by district for the whole project only, never for a "
-                      "single quarter or year.", className="small text-muted mb-2", id="victims-map-period")
-    year = "FY" if prog.calendar == "fiscal" else "Year"
+        return html.P(_("To date: victims are published by district for the whole project only, never for a "
+                      "single quarter or year."), className="small text-muted mb-2", id="victims-map-period")
+    year = _("FY") if prog.calendar == "fiscal" else _("Year")
     return dbc.Row([
-        dbc.Col([dbc.Label("Period", html_for=ids.span, className="small text-muted mb-1"),
+        dbc.Col([dbc.Label(_("Period"), html_for=ids.span, className="small text-muted mb-1"),
                  dbc.RadioItems(id=ids.span, value=span, inline=True, options=[
-                     {"label": "Report quarter", "value": "quarter"}, {"label": f"{year} to date", "value": "year"},
-                     {"label": "To date", "value": "lop"}])], md=7),
-        dbc.Col([dbc.Label("Report quarter", html_for=ids.quarter, className="small text-muted mb-1"),
+                     {"label": _("Report quarter"), "value": "quarter"},
+                     {"label": _("{year} to date").format(year=year), "value": "year"},
+                     {"label": _("To date"), "value": "lop"}])], md=7),
+        dbc.Col([dbc.Label(_("Report quarter"), html_for=ids.quarter, className="small text-muted mb-1"),
                  dcc.Dropdown(id=ids.quarter, options=quarter_options(prog), value=quarter.code, clearable=False,
                               searchable=False, disabled=span == "lop", className="quarter-dropdown")], md=5),
         dcc.Store(id=ids.shown, data={"span": span, "period": quarter.code}),

@@ -19,6 +19,7 @@ from importers.columns import IDENTIFIER, KEYED, PROJECT, ROW_NUMBER, TRANSIENT,
 from importers.matching import key
 from importers.people import AgeGroupValue, AgeYears, BirthDate
 from indicators.store.kinds import kind
+from indicators.i18n import N_
 
 # Read in memory to recognise the person across uploads, then dropped.
 NAME_HEADERS = (
@@ -74,7 +75,7 @@ def _case_columns(
             date_identified[1:],
             t.Date(),
             required=True,
-            help="dd/mm/yyyy, within the project period",
+            help=N_("dd/mm/yyyy, within the project period"),
             width=12,
         ),
         Column("sex", sex[0], sex[1:], t.Choice(matching.SEXES), default="Unknown", width=9),
@@ -86,7 +87,7 @@ def _case_columns(
             exploitation[1:],
             t.Choices(matching.EXPLOITATION_TYPES),
             default=[],
-            help="one or several, separated by ';'",
+            help=N_("one or several, separated by ';'"),
             width=24,
         ),
         region,
@@ -96,8 +97,8 @@ def _case_columns(
             referred[1:],
             t.Text(500),
             identifying=True,
-            help="a known provider (Isange One Stop Centre, UNHCR, RIB…); any other text is kept as "
-            "'Other provider', never as typed",
+            help=N_("a known provider (Isange One Stop Centre, UNHCR, RIB…); any other text is kept as "
+            "'Other provider', never as typed"),
             width=24,
         ),
         Column(
@@ -105,7 +106,7 @@ def _case_columns(
             referral_date[0],
             referral_date[1:],
             t.Date(),
-            help="optional; on or after the date identified",
+            help=N_("optional; on or after the date identified"),
             width=12,
         ),
         Column(
@@ -116,7 +117,7 @@ def _case_columns(
             role=TRANSIENT,
             stored=False,
             identifying=True,
-            help="optional; a date, a year or an age; only turned into an age group, never stored",
+            help=N_("optional; a date, a year or an age; only turned into an age group, never stored"),
             width=12,
         ),
     )
@@ -147,9 +148,9 @@ CASES = Layout(
                  "ID", "Case", "Code du cas", "Numéro du cas"),
                 t.Text(80),
                 identifying=True,
-                help="a pseudonymous code with digits, unique within the project, never a name, phone number "
+                help=N_("a pseudonymous code with digits, unique within the project, never a name, phone number "
                 "or e-mail (stored only as a keyed pseudonym); when left blank the case is recognised on "
-                "re-upload by a keyed pseudonym of its names and birth date",
+                "re-upload by a keyed pseudonym of its names and birth date"),
                 width=12,
             ),
             sex=("Sex", "Gender", "Sexe", "Igitsina"),
@@ -160,7 +161,7 @@ CASES = Layout(
                  "Ubwenegihugu"),
                 t.Nationality(),
                 default="Unknown",
-                help="country name or ISO code (Burundi, BI, BDI, DRC, Tanzania…)",
+                help=N_("country name or ISO code (Burundi, BI, BDI, DRC, Tanzania…)"),
                 width=14,
             ),
             date_identified=(
@@ -189,7 +190,7 @@ CASES = Layout(
                  "Place of exploitation", "Country of exploitation"),
                 t.Region(),
                 default="Unknown",
-                help="a region, a country or a city (Middle East, Oman, Riyadh, Kampala…)",
+                help=N_("a region, a country or a city (Middle East, Oman, Riyadh, Kampala…)"),
                 width=16,
             ),
             referred=("Referred to", "Referral", "Referred organisation", "Referred organization",
@@ -202,7 +203,7 @@ CASES = Layout(
             "Age",
             ("Age (years)", "Age in years", "Age at identification", "Imyaka"),
             AgeYears(),
-            help="optional; years",
+            help=N_("optional; years"),
             width=7,
         ),
         Column(
@@ -211,7 +212,7 @@ CASES = Layout(
             ("Age category", "Minor or adult", "Child or adult", "Age band", "Age range", "Tranche d'âge"),
             AgeGroupValue(),
             width=10,
-            help="optional when the age is given; Child, Adult or a band such as 9--17",
+            help=N_("optional when the age is given; Child, Adult or a band such as 9--17"),
         ),
         Column(
             "location",
@@ -233,7 +234,7 @@ CASES = Layout(
             ("Assistance provided", "Services", "Services provided", "Support"),
             t.Choices(matching.ASSISTANCE),
             default=[],
-            help="one or several, separated by ';'",
+            help=N_("one or several, separated by ';'"),
             width=26,
         ),
         *(

@@ -17,6 +17,7 @@ corrected on the Direct results page by entering them again.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

@@ -25,6 +25,7 @@ from importers.columns import (
     Layout,
 )
 from indicators.store.kinds import KEYS, kind
+from indicators.i18n import N_
 
 __all__ = [
     "BY_KIND", "CASES", "DATA", "HTCDS_CASES", "IDENTIFIER", "IGNORED", "KEYED", "KINDS", "LAYOUTS", "TRANSIENT",
@@ -39,11 +40,11 @@ def _counts(what: str, female: tuple[str, ...], male: tuple[str, ...]) -> tuple[
             female,
             t.Integer(),
             default=0,
-            help="whole number; blank means 0",
+            help=N_("whole number; blank means 0"),
             width=11,
         ),
         Column(
-            "male", f"Male {what}", male, t.Integer(), default=0, help="whole number; blank means 0", width=11
+            "male", f"Male {what}", male, t.Integer(), default=0, help=N_("whole number; blank means 0"), width=11
         ),
     )
 
@@ -62,7 +63,7 @@ TRAININGS = Layout(
             ("Date", "Training date", "From", "Date of training", "Start"),
             t.Date(),
             required=True,
-            help="dd/mm/yyyy, within the project period, not in the future",
+            help=N_("dd/mm/yyyy, within the project period, not in the future"),
             width=12,
         ),
         Column(
@@ -70,7 +71,7 @@ TRAININGS = Layout(
             "End date",
             ("To", "Until", "End", "Date ended"),
             t.Date(),
-            help="optional; on or after the start date",
+            help=N_("optional; on or after the start date"),
             width=12,
         ),
         Column("district", "District", ("Location", "Venue district"), DISTRICT, required=True, width=14),
@@ -107,7 +108,7 @@ TRAININGS = Layout(
             ("Total", "Total trained", "Participants (total)", "Participants", "Number of participants"),
             t.Integer(),
             stored=False,
-            help="optional; must equal female + male",
+            help=N_("optional; must equal female + male"),
             width=11,
         ),
         Column(
@@ -115,7 +116,7 @@ TRAININGS = Layout(
             "Passed post-test",
             ("Post-test passed", "Passed post test", "Passed test", "Passed the post-test", "Post-test"),
             t.Integer(),
-            help="optional; blank when no post-test was given; at most the participants",
+            help=N_("optional; blank when no post-test was given; at most the participants"),
             width=11,
         ),
         Column(
@@ -149,7 +150,7 @@ AWARENESS = Layout(
             ("Event date", "Date of event", "Activity date"),
             t.Date(),
             required=True,
-            help="dd/mm/yyyy, within the project period, not in the future",
+            help=N_("dd/mm/yyyy, within the project period, not in the future"),
             width=12,
         ),
         Column("district", "District", ("Location",), DISTRICT, required=True, width=14),
@@ -169,7 +170,7 @@ AWARENESS = Layout(
                 matching.CAMPS,
                 "one of the six refugee camps: Mahama, Kiziba, Nyabiheke, Gihembe, Kigeme, Mugombwa",
             ),
-            help="required when the setting is Refugee camp; the camp's district must be the district",
+            help=N_("required when the setting is Refugee camp; the camp's district must be the district"),
             width=13,
         ),
         Column(
@@ -190,7 +191,7 @@ AWARENESS = Layout(
             ("Total", "People reached", "Total people reached"),
             t.Integer(),
             stored=False,
-            help="optional; must equal female + male",
+            help=N_("optional; must equal female + male"),
             width=11,
         ),
         Column(
@@ -198,7 +199,7 @@ AWARENESS = Layout(
             "Of whom under 18",
             ("Children", "Under 18", "Under-18", "Children reached", "Of which under 18"),
             t.Integer(),
-            help="optional; at most the people reached",
+            help=N_("optional; at most the people reached"),
             width=11,
         ),
     ),
@@ -226,7 +227,7 @@ POLICIES = Layout(
             ("Title", "Policy", "Law", "Instrument name", "Name of instrument", "Document"),
             t.Text(300),
             required=True,
-            help="the instrument's name, written the same way on each of its stages",
+            help=N_("the instrument's name, written the same way on each of its stages"),
             width=40,
         ),
         Column(
@@ -243,7 +244,7 @@ POLICIES = Layout(
             ("Status", "Stage reached", "Step"),
             t.Choice(matching.POLICY_STAGES),
             required=True,
-            help="Drafted, then Validated, then Adopted: one row per stage",
+            help=N_("Drafted, then Validated, then Adopted: one row per stage"),
             width=11,
         ),
         Column(
@@ -252,7 +253,7 @@ POLICIES = Layout(
             ("Stage date", "Date reached", "Date of stage"),
             t.Date(),
             required=True,
-            help="the date the stage was reached",
+            help=N_("the date the stage was reached"),
             width=12,
         ),
         Column(
@@ -281,7 +282,7 @@ MEETINGS = Layout(
             ("Meeting", "Committee", "Forum", "Coordination body", "Meeting of"),
             t.Text(200),
             required=True,
-            help="e.g. Technical Committee",
+            help=N_("e.g. Technical Committee"),
             width=26,
         ),
         Column(
@@ -331,7 +332,7 @@ RESEARCH = Layout(
             ("Study", "Research", "Title of study", "Study title", "Research title"),
             t.Text(300),
             required=True,
-            help="the study's title, written the same way on each of its stages",
+            help=N_("the study's title, written the same way on each of its stages"),
             width=40,
         ),
         Column(
@@ -340,7 +341,7 @@ RESEARCH = Layout(
             ("Status", "Stage reached", "Step"),
             t.Choice(matching.RESEARCH_STAGES),
             required=True,
-            help="Inception, Data collection, Validated, Published: one row per stage",
+            help=N_("Inception, Data collection, Validated, Published: one row per stage"),
             width=15,
         ),
         Column("date", "Date", ("Stage date", "Date reached"), t.Date(), required=True, width=12),
@@ -363,7 +364,7 @@ RESULTS = Layout(
             ("Indicator code", "Code", "Indicator no", "Indicator number", "Indicator ID"),
             t.Code("an indicator code such as KEC-4.1"),
             required=True,
-            help="the indicator's code, e.g. KEC-4.1",
+            help=N_("the indicator's code, e.g. KEC-4.1"),
             width=12,
         ),
         Column(
@@ -372,7 +373,7 @@ RESULTS = Layout(
             ("Quarter", "Reporting period", "Reporting quarter"),
             t.Code("a quarter code such as FY2019Q3 or 2012Q1"),
             required=True,
-            help="the reporting quarter, e.g. FY2019Q3 (GIFT: 2012Q1)",
+            help=N_("the reporting quarter, e.g. FY2019Q3 (GIFT: 2012Q1)"),
             width=11,
         ),
         Column(
@@ -381,8 +382,8 @@ RESULTS = Layout(
             ("Actual", "Result", "Achieved", "Actual value", "Figure"),
             t.Number(),
             column_required=False,
-            help="a number (percentages on a 0–100 scale); for a percentage, may be left blank when its "
-            "Numerator and Denominator are given",
+            help=N_("a number (percentages on a 0–100 scale); for a percentage, may be left blank when its "
+                    "Numerator and Denominator are given"),
             width=10,
         ),
         Column(
@@ -407,7 +408,7 @@ RESULTS = Layout(
             "Disaggregation",
             ("Category", "Disaggregated by", "Breakdown"),
             t.Disaggregation(),
-            help="blank for the total, or e.g. sex=Female, target_group=Media",
+            help=N_("blank for the total, or e.g. sex=Female, target_group=Media"),
             width=24,
         ),
         Column("comment", "Comment", ("Comments", "Notes", "Remarks", "Source"), t.Text(), width=40),

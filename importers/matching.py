@@ -13,6 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from indicators import vocabulary as v
+from indicators.i18n import N_, Message
 
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -85,7 +86,7 @@ class Vocabulary:
         """``one of Community, Refugee camp, …`` for a problem's expected text."""
         shown = ", ".join(self.values[:limit])
         more = ", …" if len(self.values) > limit else ""
-        return f"one of {shown}{more}"
+        return Message(N_("one of {values}"), values=shown + more)
 
 
 DISTRICTS = Vocabulary("district", v.DISTRICTS, noise=("district", "akarere"))

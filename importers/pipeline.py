@@ -27,8 +27,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from importers import batch_checks
-from importers import isolation, safety, sheets, storing, writing
+from importers import batch_checks, isolation, safety, sheets, storing, writing
 from importers.kinds import CASES, HTCDS_CASES, IDENTIFIER, KEYED, KINDS
 from importers.matching import key
 from importers.parse import to_batch

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-HIDDEN = "(not shown: case data)"
+from indicators.i18n import N_, SOURCE, _, format_decimal, format_list, language, ngettext, translated
+
+HIDDEN = N_("(not shown: case data)")
 COUNT_KEYS = ("new", "updated", "unchanged", "skipped")
 # Problems kept on the Upload row (the report itself keeps all of them).
 STORED_PROBLEMS = 1000
@@ -52,6 +54,21 @@ class Problem:
             found = f"found '{self.value}'"
         text = f"{found}; expected {self.expected}" if self.expected else found
         return f"{self.where}: {text}" if self.where else text
+
+    def said(self) -> str:
+        """The problem in the language of the moment, cell reference unchanged (``str``: the English kept with
+        the upload): ``Trainings!H14 : « douze » trouvé ; valeur attendue : un nombre entier ≥ 0``."""
+        expected = translated(self.expected) if self.expected else ""
+        if self.file_level:
+            return expected
+        if self.value == HIDDEN:
+            found = _("found a value {hidden}").format(hidden=_(HIDDEN))
+        elif self.value == "":
+            found = _("found a blank cell") if _is_cell(self.cell) else _("found nothing")
+        else:
+            found = _("found '{value}'").format(value=self.value)
+        text = _("{found}; expected {expected}").format(found=found, expected=expected) if expected else found
+        return _("{where}: {problem}").format(where=self.where, problem=text) if self.where else text
 
 
 @dataclass
@@ -120,40 +137,46 @@ class ImportReport:
 
     @property
     def for_whom(self) -> str:
-        """``KEC``, ``KEC and PVR``, or nothing when no row named a programme."""
-        return " and ".join(self.programmes)
+        """``KEC``, ``KEC and PVR`` (``KEC et PVR``), or nothing when no row named a programme."""
+        return " and ".join(self.programmes) if language() == SOURCE else format_list(self.programmes)
 
     @property
     def outcome_text(self) -> str:
         """What became of the file, in words (the Upload page's verdict after a commit)."""
         if self.outcome == "stored":
-            return f"Stored {self.filename}." + (f" Programme: {self.for_whom}." if self.programmes else "")
+            return _("Stored {file}.").format(file=self.filename) + (
+                " " + _("Programme: {programmes}.").format(programmes=self.for_whom) if self.programmes else "")
         if self.outcome == "unchanged" and self.stored_before:
-            return f"{self.filename} was already stored: nothing changed."
+            return _("{file} was already stored: nothing changed.").format(file=self.filename)
         if self.outcome == "unchanged":
-            return (f"Nothing new in {self.filename}: each of its rows matches a record stored from earlier "
-                    "uploads (or a correction kept), so nothing changed.")
-        return f"{self.filename} was refused: nothing was stored."
+            return _("Nothing new in {file}: each of its rows matches a record stored from earlier uploads (or a "
+                     "correction kept), so nothing changed.").format(file=self.filename)
+        return _("{file} was refused: nothing was stored.").format(file=self.filename)
 
     def read_text(self) -> str:
         """``trainings: 42 rows read, 3 with errors``, per kind."""
-        return "; ".join(f"{kind}: {n['rows']:,} row{'s' if n['rows'] != 1 else ''} read, "
-                         f"{n['with_errors']:,} with errors" for kind, n in self.read.items())
+        return "; ".join(f"{kind}: " + ngettext("{rows} row read, {errors} with errors",
+                                                "{rows} rows read, {errors} with errors", n["rows"]).format(
+            rows=f"{n['rows']:,}" if language() == SOURCE else format_decimal(n["rows"], "#,##0"),
+            errors=f"{n['with_errors']:,}" if language() == SOURCE else format_decimal(n["with_errors"], "#,##0"))
+            for kind, n in self.read.items())
 
     def as_text(self, limit: int = 200) -> str:
-        """The report as the command line prints it: outcome, sheets, counts, errors, warnings."""
-        outcome = _OUTCOME_TEXT.get(self.outcome, self.outcome)
+        """The report as the command line prints it, in the language of the moment: outcome, sheets, counts,
+        errors, warnings."""
+        outcome = _(_OUTCOME_TEXT[self.outcome]) if self.outcome in _OUTCOME_TEXT else self.outcome
         if self.outcome == "unchanged" and self.stored_before:
-            outcome = "nothing new (this file was already stored)"
+            outcome = _("nothing new (this file was already stored)")
         lines = [
-            f"{self.filename}: {outcome}"
-            + (f" (upload #{self.upload_id})" if self.upload_id else "")
+            _("{file}: {outcome}").format(file=self.filename, outcome=outcome)
+            + (" " + _("(upload #{number})").format(number=self.upload_id) if self.upload_id else "")
         ]
         for sheet in self.sheets:
             kind = f" → {sheet.kind}" if sheet.kind else ""
-            lines.append(f"  sheet {sheet.name!r}{kind}: {sheet.note}")
+            lines.append("  " + _("sheet {name}{kind}: {note}").format(name=repr(sheet.name), kind=kind,
+                                                                         note=translated(sheet.note)))
         for kind, counts in self.counts.items() if self.outcome != "refused" else ():
-            lines.append(f"  {kind}: " + ", ".join(f"{counts.get(key, 0)} {key}" for key in COUNT_KEYS))
+            lines.append(f"  {kind}: " + ", ".join(f"{counts.get(key, 0)} {_(COUNT_WORDS[key])}" for key in COUNT_KEYS))
         if self.outcome == "refused" and self.read:
             lines.append(f"  {self.read_text()}")
         if self.conflicts:
@@ -165,10 +188,12 @@ class ImportReport:
         for title, problems in (("error", self.errors), ("warning", self.warnings)):
             if not problems:
                 continue
-            lines.append(f"  {len(problems)} {title}{'s' if len(problems) != 1 else ''}:")
-            lines.extend(f"    {problem}" for problem in problems[:limit])
+            heading = (ngettext("{count} error:", "{count} errors:", len(problems)) if title == "error" else
+                       ngettext("{count} warning:", "{count} warnings:", len(problems)))
+            lines.append("  " + heading.format(count=len(problems)))
+            lines.extend(f"    {problem.said()}" for problem in problems[:limit])
             if len(problems) > limit:
-                lines.append(f"    … and {len(problems) - limit} more")
+                lines.append("    " + _("… and {count} more").format(count=len(problems) - limit))
         return "\n".join(lines)
 
     def stored_problems(self, problems: list[Problem]) -> list[str]:
@@ -185,11 +210,12 @@ def _is_cell(cell: str) -> bool:
 
 
 _OUTCOME_TEXT = {
-    "stored": "stored",
-    "unchanged": "nothing new (every row matches a stored record)",
-    "refused": "refused, nothing stored",
-    "dry-run": "dry run, nothing stored",
+    "stored": N_("stored"),
+    "unchanged": N_("nothing new (every row matches a stored record)"),
+    "refused": N_("refused, nothing stored"),
+    "dry-run": N_("dry run, nothing stored"),
 }
+COUNT_WORDS = {"new": N_("new"), "updated": N_("updated"), "unchanged": N_("unchanged"), "skipped": N_("skipped")}
 
 
 def empty_counts() -> dict[str, int]:

@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from importers import values as t
 from importers.kinds import BY_KIND, DATA, KINDS, Column, Layout
+from indicators.i18n import _, translated
 
 ROWS = 1000  # rows prepared with drop-downs and formats
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
@@ -126,28 +127,30 @@ def _instructions(sheet, layout: Layout, columns: list[Column], programmes: Sequ
     sheet.column_dimensions["B"].width = 12
     sheet.column_dimensions["C"].width = 60
     sheet.column_dimensions["D"].width = 70
-    sheet["A1"] = f"{layout.title}: how to fill this sheet"
+    sheet["A1"] = _("{sheet}: how to fill this sheet").format(sheet=layout.title)
     sheet["A1"].font = Font(bold=True, size=14)
     notes = [
-        f"One row per {layout.spec.one_row_per}.",
-        "Keep the header row; columns may be moved, extra columns are ignored and reported.",
-        "Dates as dd/mm/yyyy (day first). Counts are whole numbers; a blank count means 0.",
-        "The whole sheet is refused if any row has a problem; the report names every cell to correct.",
-        "Uploading the sheet again is safe: a row with a Reference updates its stored row, identical rows are "
-        + "skipped.",
+        _("One row per {what}.").format(what=_(layout.spec.one_row_per)),
+        _("Keep the header row; columns may be moved, extra columns are ignored and reported."),
+        _("Dates as dd/mm/yyyy (day first). Counts are whole numbers; a blank count means 0."),
+        _("The whole sheet is refused if any row has a problem; the report names every cell to correct."),
+        _("Uploading the sheet again is safe: a row with a Reference updates its stored row, identical rows are "
+          "skipped."),
+        _("The column headers stay as they are written here, in English: they are what the importer reads."),
     ]
     for offset, note in enumerate(notes, start=3):
         sheet.cell(row=offset, column=1, value=note)
     top = 3 + len(notes) + 1
-    for index, title in enumerate(("Column", "Required", "What to enter", "Allowed values"), start=1):
+    for index, title in enumerate((_("Column"), _("Required"), _("What to enter"), _("Allowed values")), start=1):
         cell = sheet.cell(row=top, column=index, value=title)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for offset, column in enumerate(columns, start=1):
         choices = _choices(column, programmes, ())
-        required = "yes" if column.required and column.field != "project" else "no"
-        values = ", ".join(choices) if choices else column.type.expected
-        synonyms = f" (also read under: {', '.join(column.synonyms[:5])})" if column.synonyms else ""
-        row = (column.label, required, (column.help or column.type.expected) + synonyms, values)
+        required = _("yes") if column.required and column.field != "project" else _("no")
+        values = ", ".join(choices) if choices else translated(column.type.expected)
+        synonyms = (" " + _("(also read under: {names})").format(names=", ".join(column.synonyms[:5]))
+                    if column.synonyms else "")
+        row = (column.label, required, translated(column.help or column.type.expected) + synonyms, values)
         for index, value in enumerate(row, start=1):
             cell = sheet.cell(row=top + offset, column=index, value=value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")

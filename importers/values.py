@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from importers import countries, matching
 from indicators import vocabulary
+from indicators.i18n import N_, Message
 
 
 class Invalid(Exception):
@@ -26,7 +27,7 @@ class Invalid(Exception):
 
 
 class ValueType:
-    expected = "a value"
+    expected = N_("a value")
     choices: tuple[str, ...] = ()  # offered as a drop-down list in templates
     free_text = False  # a case sheet never shows such a column's values (``Layout.identifying``)
 
@@ -60,7 +61,7 @@ class Text(ValueType):
 
     def __init__(self, max_length: int = 2000):
         self.max_length = max_length
-        self.expected = f"text of at most {max_length} characters"
+        self.expected = Message(N_("text of at most {count} characters"), count=max_length)
 
     def parse(self, value):
         if value.__class__ is str:
@@ -83,7 +84,8 @@ class Integer(ValueType):
     def __init__(self, maximum: int | None = None, expected: str | None = None):
         self.maximum = maximum
         self.expected = expected or (
-            "a whole number ≥ 0" if maximum is None else f"a whole number from 0 to {maximum}"
+            N_("a whole number ≥ 0") if maximum is None
+            else Message(N_("a whole number from 0 to {maximum}"), maximum=maximum)
         )
 
     def parse(self, value):
@@ -115,7 +117,7 @@ class Integer(ValueType):
 
 
 class Number(ValueType):
-    expected = "a number"
+    expected = N_("a number")
 
     def parse(self, value):
         if value.__class__ in (float, int):
@@ -166,7 +168,7 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 
 
 class Date(ValueType):
-    expected = "a date (dd/mm/yyyy)"
+    expected = N_("a date (dd/mm/yyyy)")
 
     def listed(self, text: str) -> bool:
         try:
@@ -235,7 +237,7 @@ class Choice(ValueType):
 
     def _with_hint(self, text: str) -> str:
         hint = self.vocabulary.suggest(text) if self.suggest else None
-        return f"{self.expected} (did you mean {hint}?)" if hint else self.expected
+        return Message(N_("{expected} (did you mean {hint}?)"), expected=self.expected, hint=hint) if hint else self.expected
 
     def listed(self, text: str) -> bool:
         return self.vocabulary.lookup(text) is not None
@@ -252,7 +254,8 @@ class Choices(Choice):
     _BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
 
     def __init__(self, vocabulary_: matching.Vocabulary):
-        super().__init__(vocabulary_, f"one or several of {', '.join(vocabulary_.values)}, separated by ';'")
+        super().__init__(vocabulary_, Message(N_("one or several of {values}, separated by ';'"),
+                                              values=", ".join(vocabulary_.values)))
 
     def parse(self, value):
         text = value if value.__class__ is str else display(value)
@@ -263,8 +266,10 @@ class Choices(Choice):
             values = self._read(part)
             if values is None:  # the part is not quoted: it may be anything typed into a case sheet
                 hint = self.vocabulary.suggest(part)
-                raise Invalid(f"{self.expected}; a part of the cell is not one"
-                              + (f" (did you mean {hint}?)" if hint else ""))
+                raise Invalid(
+                    Message(N_("{expected}; a part of the cell is not one (did you mean {hint}?)"),
+                            expected=self.expected, hint=hint) if hint else
+                    Message(N_("{expected}; a part of the cell is not one"), expected=self.expected))
             found.extend(v for v in values if v not in found)
         return found
 
@@ -298,7 +303,7 @@ class Nationality(ValueType):
     HTCDS citizenship is a multi-select: the first country listed is taken (a label's own comma, as in
     "Congo, Democratic Republic of the", is not a separator)."""
 
-    expected = "a country name or ISO 3166 code (e.g. Burundi, BI, BDI, DRC)"
+    expected = N_("a country name or ISO 3166 code (e.g. Burundi, BI, BDI, DRC)")
 
     def __init__(self, first_of_several: bool = False):
         self.first_of_several = first_of_several
@@ -309,7 +314,8 @@ class Nationality(ValueType):
         if found is None:
             close = difflib.get_close_matches(matching.key(text), list(countries.COUNTRY_CODES), n=1, cutoff=0.8)
             hint = countries.READABLE_NAMES[countries.COUNTRY_CODES[close[0]]] if close else None
-            raise Invalid(self.expected + (f" (did you mean {hint}?)" if hint else ""))
+            raise Invalid(Message(N_("{expected} (did you mean {hint}?)"), expected=self.expected, hint=hint)
+                          if hint else self.expected)
         return found
 
     def listed(self, text: str) -> bool:

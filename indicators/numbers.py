@@ -7,7 +7,8 @@ The rule: round half up (81.25 → 81.3, 0.5 → 1), once, from the exact value.
 - Percent of target is a whole number (the figures round it once, then band it; see ``indicators.figures.figures``).
 
 ``rounded`` gives the number every output stores; ``format_value`` and ``format_percent`` the text the
-screens show. Binary floats are read through their shortest decimal form, so 81.25 (exact in binary) and
+screens show, written by Babel the way the language of the moment writes numbers (``indicators.i18n``:
+``1,234.5`` and ``81.3%`` in English, ``1 234,5`` and ``81,3 %`` in French); only the writing changes. Binary floats are read through their shortest decimal form, so 81.25 (exact in binary) and
 0.1 + 0.2 round as a person would expect.
 """
 
@@ -16,6 +17,8 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+
+from indicators import i18n
 
 PERCENT = "percent"
 ONE_DECIMAL = Decimal("0.1")
@@ -65,15 +68,14 @@ def format_value(value, unit: str = "number") -> str:
     if shown is None:
         return "–"
     if unit == PERCENT:
-        text = f"{shown:,.1f}"
-        return (text[:-2] if text.endswith(".0") else text) + "%"
-    return f"{shown:,}" if isinstance(shown, int) else f"{shown:,.1f}"
+        return i18n.format_percent(shown)
+    return i18n.format_decimal(shown)
 
 
 def format_percent(value) -> str:
     """Percent of target, a whole number: ``92%``; ``–`` for none."""
     shown = whole(value)
-    return "–" if shown is None else f"{shown:,}%"
+    return "–" if shown is None else i18n.format_percent(shown)
 
 
 def plain(value, unit: str = "number") -> str:

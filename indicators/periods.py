@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from indicators.i18n import _, format_day
+
 FISCAL = "fiscal"
 CALENDAR = "calendar"
 
@@ -78,16 +80,19 @@ class Period:
         buttons and messages name the quarter they act on."""
         start, end = self.start, self.end
         if self.quarter:
-            prefix = f"FY{self.year} Q{self.quarter}" if self.calendar == FISCAL else f"{self.year} Q{self.quarter}"
+            prefix = (_("FY{year} Q{quarter}") if self.calendar == FISCAL else _("{year} Q{quarter}")).format(
+                year=self.year, quarter=self.quarter)
+        elif self.year is not None and self.calendar == FISCAL:
+            prefix = _("FY{year}").format(year=self.year)
         else:
             prefix = self.code
         if short:
             return prefix
         if start.year == end.year:
-            span = f"{start.day} {MONTHS[start.month - 1]} – {end.day} {MONTHS[end.month - 1]} {end.year}"
+            span = f"{format_day(start, 'd MMMM')} – {format_day(end)}"
         else:
             span = f"{_day(start)} – {_day(end)}"
-        return f"{prefix}: {span}"
+        return _("{period}: {span}").format(period=prefix, span=span)
 
 
 LOP = Period(FISCAL, None, None)
@@ -176,4 +181,4 @@ def _add_months(day: date, months: int) -> date:
 
 
 def _day(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return format_day(day)

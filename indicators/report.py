@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from indicators import periods
 from indicators.numbers import plain
+from indicators.i18n import format_day
 from indicators.periods import Period
 from indicators.status import AHEAD, BEHIND, ON_TRACK, meaning
 from indicators.vocabulary import DISAGGREGATIONS
@@ -333,7 +334,8 @@ class Report:
 
 
 def day_in_words(day: date) -> str:
-    return f"{day.day} {periods.MONTHS[day.month - 1]} {day.year}"
+    """``1 April 2019``, in the language of the moment (``1 avril 2019``)."""
+    return format_day(day)
 
 
 def label(disaggregation: str) -> str:

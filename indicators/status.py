@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-AHEAD, ON_TRACK, BEHIND = "Ahead", "On track", "Behind"
+from indicators.i18n import N_
+
+AHEAD, ON_TRACK, BEHIND = N_("Ahead"), N_("On track"), N_("Behind")  # words shown: _(status)
 STATUSES = (AHEAD, ON_TRACK, BEHIND)
 
 
@@ -29,15 +31,15 @@ LOOKS = {
     None: Look("–", "5C636A", "EEF0F2", "none"),
 }
 
-TARGET_TO_DATE = ("Target to date: the period's target pro-rated by days to the end of the report quarter; "
-                  "for a percentage, its full target; for a milestone (a study, law or procedure counted once "
-                  "when reached), its full target, and a milestone is not Behind before its period ends.")
+TARGET_TO_DATE = N_("Target to date: the period's target pro-rated by days to the end of the report quarter; "
+                    "for a percentage, its full target; for a milestone (a study, law or procedure counted once "
+                    "when reached), its full target, and a milestone is not Behind before its period ends.")
 
 MEANINGS = {
-    ON_TRACK: "Within ±15% of the target to date.",
-    AHEAD: "More than 15% above the target to date; the deviation narrative explains why.",
-    BEHIND: "More than 15% below the target to date; the deviation narrative explains why.",
-    None: "No target for the period, so no status.",
+    ON_TRACK: N_("Within ±15% of the target to date."),
+    AHEAD: N_("More than 15% above the target to date; the deviation narrative explains why."),
+    BEHIND: N_("More than 15% below the target to date; the deviation narrative explains why."),
+    None: N_("No target for the period, so no status."),
 }
 
 

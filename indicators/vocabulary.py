@@ -5,7 +5,9 @@ Canonical spellings live here; importers add the synonyms people type, figures r
 
 from __future__ import annotations
 
-CATEGORIES = ("Research", "Policy", "Coordination", "Capacity building", "Awareness raising", "Protection")
+from indicators.i18n import N_
+
+CATEGORIES = (N_("Research"), N_("Policy"), N_("Coordination"), N_("Capacity building"), N_("Awareness raising"), N_("Protection"))
 LEVELS = ("goal", "outcome", "output")
 UNITS = ("number", "percent")
 
@@ -29,24 +31,24 @@ CAMPS = {
 }
 
 TARGET_GROUPS = (
-    "Law enforcement", "Immigration officers", "Prosecutors and judges", "Local government officials",
-    "Civil society organisations", "School leaders and teachers", "Refugee community leaders",
-    "Humanitarian and camp staff", "Social and health workers", "Media", "Other",
+    N_("Law enforcement"), N_("Immigration officers"), N_("Prosecutors and judges"), N_("Local government officials"),
+    N_("Civil society organisations"), N_("School leaders and teachers"), N_("Refugee community leaders"),
+    N_("Humanitarian and camp staff"), N_("Social and health workers"), N_("Media"), N_("Other"),
 )
-SETTINGS = ("Community", "Refugee camp", "School", "Border area", "Media", "Other")
+SETTINGS = (N_("Community"), N_("Refugee camp"), N_("School"), N_("Border area"), N_("Media"), N_("Other"))
 INSTRUMENT_TYPES = (
-    "Law", "Policy", "National action plan", "Standard operating procedures", "Regulation", "Guidelines",
-    "Agreement",
+    N_("Law"), N_("Policy"), N_("National action plan"), N_("Standard operating procedures"), N_("Regulation"), N_("Guidelines"),
+    N_("Agreement"),
 )
 # Stages in order: an instrument or a study only moves forward.
-POLICY_STAGES = ("Drafted", "Validated", "Adopted")
-RESEARCH_STAGES = ("Inception", "Data collection", "Validated", "Published")
+POLICY_STAGES = (N_("Drafted"), N_("Validated"), N_("Adopted"))
+RESEARCH_STAGES = (N_("Inception"), N_("Data collection"), N_("Validated"), N_("Published"))
 
-SEXES = ("Female", "Male", "Unknown")
-AGE_GROUPS = ("Child", "Adult", "Unknown")
-TRAFFICKING_STATUSES = ("Possible victim", "Actual victim", "Not a victim")
-DESTINATION_REGIONS = ("Middle East", "East Africa", "Southern Africa", "West Asia", "Europe", "Other", "Unknown")
-ASSISTANCE = ("Shelter", "Medical", "Psychosocial", "Legal", "Return and reintegration", "Livelihood")
+SEXES = (N_("Female"), N_("Male"), N_("Unknown"))
+AGE_GROUPS = (N_("Child"), N_("Adult"), N_("Unknown"))
+TRAFFICKING_STATUSES = (N_("Possible victim"), N_("Actual victim"), N_("Not a victim"))
+DESTINATION_REGIONS = (N_("Middle East"), N_("East Africa"), N_("Southern Africa"), N_("West Asia"), N_("Europe"), N_("Other"), N_("Unknown"))
+ASSISTANCE = (N_("Shelter"), N_("Medical"), N_("Psychosocial"), N_("Legal"), N_("Return and reintegration"), N_("Livelihood"))
 
 # IATI's OrganisationType code list, by the words programme files use for it.
 IATI_ORGANISATION_TYPES = {
@@ -58,14 +60,14 @@ IATI_ORGANISATION_TYPES = {
 
 # Disaggregation names an indicator may use, and how each is shown.
 DISAGGREGATIONS = {
-    "sex": "Sex",
-    "target_group": "Target group",
-    "setting": "Setting",
-    "camp": "Refugee camp",
-    "age_group": "Age group",
-    "nationality": "Nationality",
-    "instrument_type": "Instrument type",
-    "district": "District",
+    "sex": N_("Sex"),
+    "target_group": N_("Target group"),
+    "setting": N_("Setting"),
+    "camp": N_("Refugee camp"),
+    "age_group": N_("Age group"),
+    "nationality": N_("Nationality"),
+    "instrument_type": N_("Instrument type"),
+    "district": N_("District"),
 }
 
 

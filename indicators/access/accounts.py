@@ -29,6 +29,11 @@ from sqlalchemy.orm import Session
 
 from indicators.access import passwords, sessions, throttle, tokens
 from indicators.store.models import ROLES, Programme, User, utcnow
+from indicators.access import passwords
+from indicators.access import sessions
+from indicators.access import throttle
+from indicators.access import tokens
+from indicators.i18n import N_, Message
 
 STAFF_ROLES = ("admin", "manager", "officer")
 
@@ -43,7 +48,7 @@ FORGET_AFTER = throttle.FORGET_AFTER
 # Verified for names that do not exist: made by this hasher's parameters (a test checks they still match),
 # from a random password nobody knows.
 DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$wt+xbYp5zG+KFjGxTVHnrw$xcmvlr4uHMUzPyhBwQ/Zn8z1pAAHDsCqWGS2Sys7h+8"
-WRONG = "Unknown user name or wrong password."
+WRONG = Message(N_("Unknown user name or wrong password."))
 
 
 class AccountError(ValueError):
@@ -54,11 +59,11 @@ def add_user(session: Session, username: str, password: str, role: str, donor: s
              *, one_time: bool = False) -> User:
     username = username.strip()
     if not username:
-        raise AccountError("a user name is needed")
+        raise AccountError(Message(N_("a user name is needed")))
     _check_role(session, role, donor)
     _check_password(password, username)
     if session.scalar(select(User).where(User.username == username)):
-        raise AccountError(f"a user named {username!r} already exists")
+        raise AccountError(Message(N_("a user named {name!r} already exists"), name=username))
     user = User(username=username, password_hash=_hasher.hash(password), role=role, donor=donor,
                 must_change_password=one_time)
     session.add(user)
@@ -68,15 +73,18 @@ def add_user(session: Session, username: str, password: str, role: str, donor: s
 
 def _check_role(session: Session, role: str, donor: str | None) -> None:
     if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}; expected one of {', '.join(ROLES)}")
+        raise AccountError(Message(N_("unknown role {role!r}; expected one of {roles}"), role=role,
+                                   roles=", ".join(ROLES)))
     if role == "donor":
         donors = set(session.scalars(select(Programme.donor)))
         if not donor:
-            raise AccountError(f"a donor user needs --donor (one of: {', '.join(sorted(donors))})")
+            raise AccountError(Message(N_("a donor user needs --donor (one of: {donors})"),
+                                       donors=", ".join(sorted(donors))))
         if donor not in donors:
-            raise AccountError(f"no programme has the donor {donor!r}; known donors: {', '.join(sorted(donors))}")
+            raise AccountError(Message(N_("no programme has the donor {donor!r}; known donors: {donors}"),
+                                       donor=donor, donors=", ".join(sorted(donors))))
     elif donor:
-        raise AccountError("--donor is only for users with the donor role")
+        raise AccountError(Message(N_("--donor is only for users with the donor role")))
 
 
 def _check_password(password: str, username: str) -> None:
@@ -104,7 +112,7 @@ class SignIn:
 
 
 def _limits(username: str, address: str | None) -> list[throttle.Limit]:
-    limits = [throttle.Limit(f"address:{address[:100]}", ADDRESS_LOCK_AFTER, "from this address")] if address else []
+    limits = [throttle.Limit(f"address:{address[:100]}", ADDRESS_LOCK_AFTER, N_("from this address"))] if address else []
     return limits + [throttle.Limit("name:" + username.strip().lower()[:110], LOCK_AFTER)]
 
 
@@ -138,7 +146,7 @@ def confirm_password(session: Session, user: User, password: str, address: str |
     """A signed-in user's password asked again (to change it, to mint a token, to set up two-step sign-in):
     throttled exactly as a sign-in, counted on the same name and address."""
     outcome = throttle.guarded(session, _limits(user.username, address), lambda: verify_password(user, password),
-                               wrong="The current password is wrong.", now=now, commit=commit or session.commit,
+                               wrong=Message(N_("The current password is wrong.")), now=now, commit=commit or session.commit,
                                slow_after=SLOW_AFTER, wait=wait)
     return SignIn(user if outcome.ok else None, outcome.message, outcome.delay)
 
@@ -161,7 +169,7 @@ def visible_programme_codes(session: Session, role: str | None, donor: str | Non
 def get_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == (username or "").strip()))
     if user is None:
-        raise AccountError(f"no user named {username!r}")
+        raise AccountError(Message(N_("no user named {name!r}"), name=username))
     return user
 
 
@@ -179,7 +187,8 @@ def set_active(session: Session, username: str, active: bool, *, by: str | None 
     """Disable (every session and API token of the user ends at once) or enable a user."""
     user = get_user(session, username)
     if user.active == active:
-        raise AccountError(f"{user.username} is already {'enabled' if active else 'disabled'}")
+        raise AccountError(Message(N_("{name} is already enabled") if active else N_("{name} is already disabled"),
+                                   name=user.username))
     user.active = active
     if not active:
         _recovered(session, user, by, "user disabled")
@@ -193,7 +202,9 @@ def set_role(session: Session, username: str, role: str, donor: str | None = Non
     user = get_user(session, username)
     _check_role(session, role, donor)
     if (user.role, user.donor) == (role, donor or None):
-        raise AccountError(f"{user.username} already has the role {role}{' for ' + donor if donor else ''}")
+        raise AccountError(Message(N_("{name} already has the role {role} for {donor}"), name=user.username, role=role,
+                                   donor=donor) if donor else
+                           Message(N_("{name} already has the role {role}"), name=user.username, role=role))
     user.role, user.donor = role, donor or None
     _recovered(session, user, by, "role changed")
     return user
@@ -214,10 +225,10 @@ def change_password(session: Session, user: User, current: str, new: str, *, ver
     must be usable and differ. Every session and token of the user ends; the caller starts a new session for
     the browser that made the change."""
     if not verified and not verify_password(user, current):
-        raise AccountError("the current password is wrong")
+        raise AccountError(Message(N_("the current password is wrong")))
     _check_password(new, user.username)
     if new == current:
-        raise AccountError("the new password must differ from the current one")
+        raise AccountError(Message(N_("the new password must differ from the current one")))
     user.password_hash = _hasher.hash(new)
     user.must_change_password = False
     _recovered(session, user, user.username, "password changed")

@@ -15,6 +15,8 @@ import re
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from indicators.i18n import N_, Message
+
 MIN_LENGTH = 10
 MIN_DIFFERENT = 5  # different characters: "1111111111" and "abababababab" are refused
 COMMON = Path(__file__).resolve().parent / "wordlists" / "common-passwords-100000.txt.gz"
@@ -34,14 +36,14 @@ def _letters(text: str) -> str:
 def problem(password: str, username: str = "") -> str | None:
     """Why ``password`` may not be used (by ``username``), or None. Said so it completes "Refused: …"."""
     if len(password) < MIN_LENGTH:
-        return f"the password must have at least {MIN_LENGTH} characters"
+        return Message(N_("the password must have at least {count} characters"), count=MIN_LENGTH)
     if len(set(password)) < MIN_DIFFERENT:
-        return f"the password must have at least {MIN_DIFFERENT} different characters"
+        return Message(N_("the password must have at least {count} different characters"), count=MIN_DIFFERENT)
     if password.strip().lower() in common_passwords():
-        return ("the password is one of the most common passwords, which are guessed first; choose another "
-                "(a few unrelated words make a strong one)")
+        return Message(N_("the password is one of the most common passwords, which are guessed first; choose "
+                          "another (a few unrelated words make a strong one)"))
     if username and _like_name(password, username):
-        return "the password must not contain or resemble the user name"
+        return Message(N_("the password must not contain or resemble the user name"))
     return None
 
 

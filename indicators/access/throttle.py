@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from indicators.store.models import LoginThrottle, utcnow
+from indicators.i18n import N_, Message
 
 FORGET_AFTER = timedelta(hours=1)
 ABANDONED_AFTER = timedelta(minutes=2)
@@ -178,17 +179,23 @@ def _reserve_all(db: Session, limits: Sequence[Limit], now: datetime | None, com
             return locked_message(current + LOCK_FOR, current, limit.where)
         commit()
         if time.monotonic() > deadline:
-            return "Too many attempts at once: try again in a minute."
+            return Message(N_("Too many attempts at once: try again in a minute."))
         wait(0.05)
 
 
 def _locked_now(where: str) -> str:
     if where:
-        return f"Too many failed sign-ins {where}: try again in 15 minutes."
-    return "Too many failed sign-ins: this account is locked for 15 minutes."
+        return Message(N_("Too many failed sign-ins {where}: try again in 15 minutes."), where=Message(where))
+    return Message(N_("Too many failed sign-ins: this account is locked for 15 minutes."))
 
 
 def locked_message(until: datetime, now: datetime, where: str = "") -> str:
     minutes = max(1, round((until - now).total_seconds() / 60))
-    return (f"Too many failed sign-ins{' ' + where if where else ''}: "
-            f"try again in {minutes} minute{'s' if minutes > 1 else ''}.")
+    if where:
+        if minutes > 1:
+            return Message(N_("Too many failed sign-ins {where}: try again in {minutes} minutes."),
+                           where=Message(where), minutes=minutes)
+        return Message(N_("Too many failed sign-ins {where}: try again in 1 minute."), where=Message(where))
+    if minutes > 1:
+        return Message(N_("Too many failed sign-ins: try again in {minutes} minutes."), minutes=minutes)
+    return Message(N_("Too many failed sign-ins: try again in 1 minute."))

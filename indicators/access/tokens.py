@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from indicators.access import audit
 from indicators.store.models import ApiToken, User, utcnow
+from indicators.i18n import N_, Message
 
 PREFIX = "ctm_"
 MAX_DAYS = 365
@@ -61,10 +62,10 @@ def create(session: Session, username: str, *, by: str, name: str | None = None,
     now = now or utcnow()
     user = session.scalar(select(User).where(User.username == (username or "").strip()))
     if user is None or not user.active:
-        raise TokenError(f"no active user {username!r}")
+        raise TokenError(Message(N_("no active user {name!r}"), name=username))
     days = max_days if days is None else days
     if days < 1:
-        raise TokenError("a token lasts at least one day (--expires DAYS)")
+        raise TokenError(Message(N_("a token lasts at least one day (--expires DAYS)")))
     if days > max_days:
         raise TokenError(f"a token lasts at most {max_days} days (CTMONITOR_TOKEN_MAX_DAYS); "
                          f"ask for --expires {max_days} or fewer")
@@ -90,12 +91,12 @@ def listed(session: Session, username: str | None = None) -> list[tuple[ApiToken
 def state(token: ApiToken, now: datetime | None = None, max_days: int = MAX_DAYS) -> str:
     now = now or utcnow()
     if token.revoked_at is not None:
-        return "revoked"
+        return N_("revoked")
     if token.expires_at is not None and token.expires_at <= now:
-        return "expired"
+        return N_("expired")
     if token.created_at + timedelta(days=max_days) <= now:  # made before the limit, or the limit lowered since
-        return "expired"
-    return "active"
+        return N_("expired")
+    return N_("active")
 
 
 def revoke(session: Session, prefix: str, *, by: str, owner: str | None = None,

@@ -24,6 +24,7 @@ from indicators.figures.figures import load_programme, programme_quarters, repor
 from indicators.figures.sums import Source, compute_quarter_sums
 from indicators.store.models import Case, Indicator
 from indicators.periods import Period
+from indicators.figures.sums import Source, compute_quarter_sums
 
 MAPPED_MEASURES = ("count", "sum")
 SPANS = {"quarter": "Report quarter", "year": "Year to date", "lop": "Life of project to date"}

@@ -25,6 +25,7 @@ from indicators.figures.measures import TOTAL, MeasureError
 from indicators.store.models import Indicator, ResultValue, Upload
 from indicators.figures.sums import Scan, Source, quarter_sums
 from indicators.periods import LOP, Period
+from indicators.figures.sums import Scan, Source, quarter_sums
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from indicators.figures.categories import canonical
 from indicators.figures.measures import TOTAL, Key, Measure, MeasureError, Sums, measure, norm
 from indicators.store.models import Indicator, IndicatorSums
 
+
 @dataclass(frozen=True)
 class Source:
     """What an indicator counts, in the terms the SQL needs (built from an ``Indicator`` row)."""

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from indicators.store.models import Indicator, IndicatorChange, utcnow
+from indicators.i18n import N_
 from indicators.numbers import plain
 
 FROM_FILE = "Programme file edited"
-REASONS = ("Donor-approved modification", "Budget realignment", "Data correction", "Other")
+REASONS = (N_("Donor-approved modification"), N_("Budget realignment"), N_("Data correction"), N_("Other"))
 FIELD_NAMES = {"target": "target", "baseline": "baseline", "definition": "definition", "name": "name",
                "standard_indicator": "standard indicator", "data_source": "data source"}
 

@@ -40,6 +40,7 @@ from indicators.figures.figures import (
 )
 from indicators.figures.figures import figures as quarter_figures
 from indicators.store.models import Programme
+from indicators.i18n import SOURCE, speaking
 from indicators.report import (
     IMPLEMENTER,
     CategoryActual,
@@ -105,7 +106,17 @@ def make_file(session: Session, programme: str, period, formats: Mapping, key: s
     """``report_file``'s file, with the exact figures it was made from (what a sign-off keeps to compare).
     A format that is ``drafted`` (the quarterly progress report) also gets the quarter's sections, its standing
     and the victims as the donor's channel shows them (``indicators.reporting.drafting``); ``signing_by`` names the
-    manager signing the quarter off with this very file, so it is made final, not a draft."""
+    manager signing the quarter off with this very file, so it is made final, not a draft.
+
+    Donor files are in the donor's language (English, as the U.S. awards require), whatever the language of
+    the reader who asks for one: the report is built and written speaking English."""
+    with speaking(SOURCE):
+        return _make_file(session, programme, period, formats, key, small_cell=small_cell, donor=donor,
+                          prepared_by=prepared_by, signing_by=signing_by)
+
+
+def _make_file(session: Session, programme: str, period, formats: Mapping, key: str | None, *, small_cell: int,
+               donor: bool, prepared_by: str | None, signing_by: str | None) -> MadeFile:
     key = key or load_programme(session, programme).report_format
     fmt = formats[key]
     if getattr(fmt, "scope", "quarter") == "programme":  # the reference sheets: about the programme, no quarter

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from indicators.store.models.base import Base, utcnow
@@ -31,6 +41,8 @@ class User(Base):
     totp_pending: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     recovery_codes: Mapped[list | None] = mapped_column(JSON)
+    # The dashboard's language the user chose (``indicators.i18n``: a catalogue's code); None: the browser's.
+    language: Mapped[str | None] = mapped_column(String(16))
 
 
 class UserSession(Base):

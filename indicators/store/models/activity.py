@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from indicators import vocabulary
 from indicators.store.models.base import Base, utcnow
 from indicators.store.models.kind import KindSpec, Line, Stages, Summary, join, people
+from indicators.i18n import N_
 
 
 class Upload(Base):
@@ -219,35 +220,35 @@ def _headers(**columns: str) -> tuple[tuple[str, str], ...]:
 
 
 KINDS = (
-    KindSpec("trainings", Training, "Training", "Training", "training", "start_date", _training,
+    KindSpec("trainings", Training, N_("Training"), N_("Training"), N_("training"), "start_date", _training,
              report_label="Training", list_order=1,
              summary=Summary("district", "target_group", people=True), sheet="Trainings",
              headers=_headers(start_date="Start date", end_date="End date", district="District",
                               target_group="Target group", topic="Topic", female="Female participants",
                               male="Male participants", passed_post_test="Passed post-test",
                               partner="Organised with")),
-    KindSpec("awareness", Awareness, "Awareness", "Awareness", "awareness event", "date", _awareness,
+    KindSpec("awareness", Awareness, N_("Awareness"), N_("Awareness"), N_("awareness event"), "date", _awareness,
              report_label="Awareness event", list_order=2, summary=Summary("district", "setting", people=True),
              sheet="Awareness",
              headers=_headers(date="Date", district="District", setting="Setting", camp="Refugee camp",
                               activity="Activity", female="Female reached", male="Male reached",
                               under_18="Of whom under 18")),
-    KindSpec("policies", PolicyStep, "Policy step", "Policy", "stage reached by an instrument", "date",
+    KindSpec("policies", PolicyStep, N_("Policy step"), N_("Policy"), N_("stage reached by an instrument"), "date",
              _policy_step, report_label="Policy step", list_order=4,
              stages=Stages("instrument", vocabulary.POLICY_STAGES, same="instrument_type"),
              summary=Summary("instrument_type", "stage"), sheet="Policies",
              headers=_headers(instrument="Instrument", instrument_type="Type", stage="Stage", date="Date",
                               lead_institution="Lead institution")),
-    KindSpec("meetings", Meeting, "Meeting", "Meeting", "meeting", "date", _meeting, report_label="Meeting",
+    KindSpec("meetings", Meeting, N_("Meeting"), N_("Meeting"), N_("meeting"), "date", _meeting, report_label="Meeting",
              list_order=3, summary=Summary("body", None, attended="participants"), sheet="Meetings",
              headers=_headers(date="Date", body="Body", participants="Participants",
                               institutions="Institutions represented", decisions="Decisions")),
-    KindSpec("research", ResearchStep, "Research step", "Research", "stage reached by a study", "date",
+    KindSpec("research", ResearchStep, N_("Research step"), N_("Research"), N_("stage reached by a study"), "date",
              _research_step, report_label="Research step", list_order=5,
              stages=Stages("title", vocabulary.RESEARCH_STAGES), summary=Summary(None, "stage"), sheet="Research",
              headers=_headers(title="Title", stage="Stage", date="Date")),
-    KindSpec("cases", Case, "Case", "Case",
-             "person identified (pseudonymous: never a name, phone number, address or document number)",
+    KindSpec("cases", Case, N_("Case"), N_("Case"),
+             N_("person identified (pseudonymous: never a name, phone number, address or document number)"),
              "date_identified", None, sensitive=True, extra_quarters=(("referral_quarter", "referral_date"),),
              sheet="Cases",
              headers=_headers(date_identified="Date identified", sex="Sex", nationality="Nationality",
@@ -255,7 +256,7 @@ KINDS = (
                               destination_region="Destination region", referred_to="Referred to",
                               referral_date="Referral date", age="Age", age_group="Age group",
                               location="Location", assistance="Assistance")),
-    KindSpec("results", ResultValue, "Result entry", "Results", "indicator value", None, _result_value,
+    KindSpec("results", ResultValue, N_("Result entry"), N_("Results"), N_("indicator value"), None, _result_value,
              list_order=6, sheet="Results",
              headers=_headers(value="Value", numerator="Numerator", denominator="Denominator",
                               disaggregation="Disaggregation", comment="Comment")),

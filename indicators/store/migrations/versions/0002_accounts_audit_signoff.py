@@ -8,9 +8,8 @@ The audit trail is append-only at the database level (triggers on SQLite and Pos
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0002'
 down_revision: Union[str, None] = '0001'

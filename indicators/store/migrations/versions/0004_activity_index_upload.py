@@ -7,8 +7,6 @@ Create Date: 2026-11-23 20:09:53.415602
 from typing import Sequence, Union
 
 from alembic import op
-import sqlalchemy as sa
-
 
 revision: str = '0004'
 down_revision: Union[str, None] = '0003'

@@ -7,8 +7,6 @@ Create Date: 2026-11-23 20:24:06.066915
 from typing import Sequence, Union
 
 from alembic import op
-import sqlalchemy as sa
-
 
 revision: str = '0005'
 down_revision: Union[str, None] = '0004'

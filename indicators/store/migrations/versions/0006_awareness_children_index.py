@@ -7,8 +7,6 @@ Create Date: 2026-11-23 21:24:35.091528
 from typing import Sequence, Union
 
 from alembic import op
-import sqlalchemy as sa
-
 
 revision: str = '0006'
 down_revision: Union[str, None] = '0005'

@@ -9,9 +9,8 @@ one-time password must change it first (``app_user.must_change_password``).
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0007'
 down_revision: Union[str, None] = '0006'

@@ -9,9 +9,8 @@ minute for the rate limit.
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0008'
 down_revision: Union[str, None] = '0007'

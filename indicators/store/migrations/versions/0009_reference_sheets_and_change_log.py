@@ -9,9 +9,8 @@ to an indicator's targets and definition (from a programme file or the browser):
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0009'
 down_revision: Union[str, None] = '0008'

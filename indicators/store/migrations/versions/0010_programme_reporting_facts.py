@@ -11,9 +11,8 @@ donor's report format (``report_format``), the IATI organisation type of its don
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0010'
 down_revision: Union[str, None] = '0009'

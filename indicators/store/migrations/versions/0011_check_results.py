@@ -10,9 +10,8 @@ transaction leaves them (``indicators.figures.aggregates``), so their pages read
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0011'
 down_revision: Union[str, None] = '0010'

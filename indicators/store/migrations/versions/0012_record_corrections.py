@@ -10,9 +10,8 @@ workbook recognises the record by, so that a correction is never undone silently
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0012'
 down_revision: Union[str, None] = '0011'

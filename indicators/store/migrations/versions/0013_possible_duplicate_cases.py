@@ -10,9 +10,8 @@ key and row hash are kept so that a later upload of its row updates the case it 
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0013'
 down_revision: Union[str, None] = '0012'

@@ -10,9 +10,8 @@ from, so what changed since the donor was sent it can be listed. Sign-offs made 
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0014'
 down_revision: Union[str, None] = '0013'

@@ -9,9 +9,8 @@ humanitarian and whom to contact (``programme.iati``); each result a description
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0015'
 down_revision: Union[str, None] = '0014'

@@ -11,9 +11,8 @@ which the database refuses to delete or count down.
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0016'
 down_revision: Union[str, None] = '0015'

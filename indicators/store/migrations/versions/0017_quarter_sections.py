@@ -9,9 +9,8 @@ kept (who, when, the text), the latest is the section's text.
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0017'
 down_revision: Union[str, None] = '0016'

@@ -1,7 +1,7 @@
 """a sign-off's report format as long as a programme's
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2027-03-27 09:00:00.000000
 
 A programme file may name any format key of up to 20 characters as its ``report_format``, and its sign-off
@@ -13,8 +13,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision: str = '0020'
-down_revision: Union[str, None] = '0019'
+revision: str = '0021'
+down_revision: Union[str, None] = '0020'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
