@@ -6,7 +6,7 @@ PORT ?= 8050
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench clean translations
+.PHONY: install run test lint bench clean translations
 
 install: $(STAMP)
 
@@ -23,6 +23,12 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The guards CI runs before the suite: lint, format and types (settings in pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Collect the strings marked for translation and bring every language's catalogue up to date with them.
 translations: install

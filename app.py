@@ -24,7 +24,9 @@ DASHBOARD = Path(__file__).resolve().parent / "dashboard"
 def page_modules() -> list[str]:
     """Every page module under dashboard/ (those not starting with an underscore), imported by name once
     per process so their callbacks register once."""
-    return sorted(f"dashboard.{path.stem}" for path in DASHBOARD.glob("*.py") if not path.stem.startswith("_"))
+    return sorted(
+        f"dashboard.{path.stem}" for path in DASHBOARD.glob("*.py") if not path.stem.startswith("_")
+    )
 
 
 @functools.cache
@@ -69,13 +71,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     import dash
     from flask import Flask
 
-    from dashboard import _access, _api, _auth, _dash_private, _delivery, _two_step
-    from dashboard import _access, _api, _auth, _delivery, _language, _two_step
+    from dashboard import _access, _api, _auth, _dash_private, _delivery, _language, _two_step
 
     settings = settings or Settings.from_env()
     store = store or Store(settings)
     server = Flask(__name__)
-    server.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=request_limit(settings.upload_limit))
+    server.config.update(
+        SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=request_limit(settings.upload_limit)
+    )
     server.extensions["ctmonitor.store"] = store
     server.extensions["ctmonitor.settings"] = settings
     app = _app_class()(
@@ -154,43 +157,81 @@ def _shell():
 
     from dashboard._access import page_allowed
     from dashboard._components import read_session, visible_programme_codes
-    from indicators.store.models import Programme
     from indicators.i18n import _
+    from indicators.store.models import Programme
 
     with read_session() as session:
         visible = visible_programme_codes(session)
-        programmes = session.execute(select(Programme.code, Programme.short_title, Programme.title)
-                                     .where(Programme.code.in_(visible)).order_by(Programme.code)).all()
-        pages = [p for p in dash.page_registry.values()
-                 if p.get("order") is not None and p["path"] != "/" and page_allowed(p)]
+        programmes = session.execute(
+            select(Programme.code, Programme.short_title, Programme.title)
+            .where(Programme.code.in_(visible))
+            .order_by(Programme.code)
+        ).all()
+        pages = [
+            p
+            for p in dash.page_registry.values()
+            if p.get("order") is not None and p["path"] != "/" and page_allowed(p)
+        ]
     nav = [dbc.NavItem(dbc.NavLink(_("Portfolio"), href="/", active="exact"))]
     if programmes:
-        nav.append(dbc.DropdownMenu(
-            [dbc.DropdownMenuItem(f"{code} · {short or title}", href=f"/programme?code={code}")
-             for code, short, title in programmes],
-            label=_("Logframes"), nav=True, in_navbar=True, id="nav-programmes",
-        ))
-    nav += [dbc.NavItem(dbc.NavLink(_(p["name"]), href=p["path"], active="exact"))
-            for p in sorted(pages, key=lambda p: p["order"])]
+        nav.append(
+            dbc.DropdownMenu(
+                [
+                    dbc.DropdownMenuItem(f"{code} · {short or title}", href=f"/programme?code={code}")
+                    for code, short, title in programmes
+                ],
+                label=_("Logframes"),
+                nav=True,
+                in_navbar=True,
+                id="nav-programmes",
+            )
+        )
+    nav += [
+        dbc.NavItem(dbc.NavLink(_(p["name"]), href=p["path"], active="exact"))
+        for p in sorted(pages, key=lambda p: p["order"])
+    ]
     nav.append(_user_item())
-    return html.Div([
-        # the first thing the keyboard reaches: past the navbar, to the page itself (WCAG 2.4.1)
-        html.A("Skip to the main content", href="#main-content", className="skip-link", id="skip-link"),
-        dbc.Navbar(
-            dbc.Container([
-                dbc.NavbarBrand([html.Span("ctmonitor", className="brand-name"),
-                                 html.Span(_("IOM Rwanda · counter trafficking"), className="brand-sub")],
-                                href="/"),
-                dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
-                dbc.Collapse(dbc.Nav(nav, navbar=True, className="ms-auto"), id="nav-collapse", navbar=True,
-                             is_open=False),
-            ], fluid="xxl"),
-            color="#0033a0", dark=True, className="mb-0 navbar-iom", expand="lg",
-        ),
-        html.Main(dash.page_container, className="container-xxl", id="main-content", tabIndex="-1"),
-        dbc.Toast(id="app-error", header=_("Something went wrong"), icon="danger", is_open=False, dismissable=True,
-                  duration=12000, className="app-error-toast"),
-    ])
+    return html.Div(
+        [
+            # the first thing the keyboard reaches: past the navbar, to the page itself (WCAG 2.4.1)
+            html.A("Skip to the main content", href="#main-content", className="skip-link", id="skip-link"),
+            dbc.Navbar(
+                dbc.Container(
+                    [
+                        dbc.NavbarBrand(
+                            [
+                                html.Span("ctmonitor", className="brand-name"),
+                                html.Span(_("IOM Rwanda · counter trafficking"), className="brand-sub"),
+                            ],
+                            href="/",
+                        ),
+                        dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
+                        dbc.Collapse(
+                            dbc.Nav(nav, navbar=True, className="ms-auto"),
+                            id="nav-collapse",
+                            navbar=True,
+                            is_open=False,
+                        ),
+                    ],
+                    fluid="xxl",
+                ),
+                color="#0033a0",
+                dark=True,
+                className="mb-0 navbar-iom",
+                expand="lg",
+            ),
+            html.Main(dash.page_container, className="container-xxl", id="main-content", tabIndex="-1"),
+            dbc.Toast(
+                id="app-error",
+                header=_("Something went wrong"),
+                icon="danger",
+                is_open=False,
+                dismissable=True,
+                duration=12000,
+                className="app-error-toast",
+            ),
+        ]
+    )
 
 
 def _user_item():
@@ -206,18 +247,45 @@ def _user_item():
     user = signed_in_user()
     if user is None:
         return None
-    return dbc.NavItem(html.Div([
-        menu(),
-        html.Span([html.Span(user.username, className="fw-semibold", id="nav-user"),
-                   html.Span(role_name(user.role) + (f" · {user.donor}" if user.donor else ""), className="nav-role")],
-                  className="nav-user"),
-        html.A(_("Account"), href="/account", className="btn btn-sm btn-outline-light", id="nav-account-page",
-               title=_("Your password and API tokens")),
-        html.Form([
-            dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
-            html.Button(_("Sign out"), type="submit", className="btn btn-sm btn-outline-light", id="nav-sign-out"),
-        ], method="post", action="/logout", className="m-0"),
-    ], className="d-flex align-items-center gap-2 ms-lg-3 nav-account"))
+    return dbc.NavItem(
+        html.Div(
+            [
+                menu(),
+                html.Span(
+                    [
+                        html.Span(user.username, className="fw-semibold", id="nav-user"),
+                        html.Span(
+                            role_name(user.role) + (f" · {user.donor}" if user.donor else ""),
+                            className="nav-role",
+                        ),
+                    ],
+                    className="nav-user",
+                ),
+                html.A(
+                    _("Account"),
+                    href="/account",
+                    className="btn btn-sm btn-outline-light",
+                    id="nav-account-page",
+                    title=_("Your password and API tokens"),
+                ),
+                html.Form(
+                    [
+                        dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
+                        html.Button(
+                            _("Sign out"),
+                            type="submit",
+                            className="btn btn-sm btn-outline-light",
+                            id="nav-sign-out",
+                        ),
+                    ],
+                    method="post",
+                    action="/logout",
+                    className="m-0",
+                ),
+            ],
+            className="d-flex align-items-center gap-2 ms-lg-3 nav-account",
+        )
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -225,30 +293,37 @@ def build_parser() -> argparse.ArgumentParser:
         prog="ctmonitor",
         description="Monitoring and donor reporting for IOM Rwanda's counter-trafficking programmes.",
         epilog="Settings come from the environment: CTMONITOR_DATABASE_URL, CTMONITOR_DATA_DIR, "
-               "CTMONITOR_SECRET_KEY, CTMONITOR_PSEUDONYM_KEY, CTMONITOR_UPLOAD_LIMIT_MB, "
-               "CTMONITOR_UPLOAD_DIR, CTMONITOR_SECURE_COOKIES, CTMONITOR_SESSION_IDLE_HOURS, "
-               "CTMONITOR_SESSION_LIFETIME_DAYS, CTMONITOR_READ_MEMORY_MB, CTMONITOR_READ_TIMEOUT_S, "
-               "CTMONITOR_PROXIES, CTMONITOR_API_RATE_PER_MINUTE, CTMONITOR_TOKEN_MAX_DAYS, "
-               "CTMONITOR_REQUIRE_TOTP. See README.md.",
+        "CTMONITOR_SECRET_KEY, CTMONITOR_PSEUDONYM_KEY, CTMONITOR_UPLOAD_LIMIT_MB, "
+        "CTMONITOR_UPLOAD_DIR, CTMONITOR_SECURE_COOKIES, CTMONITOR_SESSION_IDLE_HOURS, "
+        "CTMONITOR_SESSION_LIFETIME_DAYS, CTMONITOR_READ_MEMORY_MB, CTMONITOR_READ_TIMEOUT_S, "
+        "CTMONITOR_PROXIES, CTMONITOR_API_RATE_PER_MINUTE, CTMONITOR_TOKEN_MAX_DAYS, "
+        "CTMONITOR_REQUIRE_TOTP. See README.md.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    serve = commands.add_parser("serve", help="serve the dashboard",
-                                description="Serve the dashboard (default http://127.0.0.1:8050).")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the dashboard",
+        description="Serve the dashboard (default http://127.0.0.1:8050).",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
-    serve.add_argument("--workers", type=int, default=1,
-                       help="worker processes; more than one runs under gunicorn (for a team)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes; more than one runs under gunicorn (for a team)",
+    )
     serve.set_defaults(handler=cmd_serve)
     # Each package's commands; the report formats are the exports package's, handed to the store's commands,
     # and so is the importer's tidying of a store an earlier ctmonitor wrote (run by init).
     from exports.formats import FORMATS
     from importers import cli as import_commands
     from importers import legacy
-    from indicators.cli import store as store_commands
-    from indicators.cli import export as export_commands
     from indicators.cli import backup as backup_commands
     from indicators.cli import cases as case_commands
+    from indicators.cli import export as export_commands
     from indicators.cli import providers as provider_commands
+    from indicators.cli import store as store_commands
     from indicators.cli import tokens as token_commands
     from indicators.cli import versions as version_commands
 
@@ -266,8 +341,11 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_serve(args, settings: Settings) -> int:
     print(f"ctmonitor serving on http://{args.host}:{args.port}", flush=True)
     if settings.secure_cookies and args.host not in ("127.0.0.1", "localhost", "::1"):
-        print("Session cookies are marked Secure: browsers sign in over HTTPS only (put a proxy serving HTTPS "
-              "in front, see README), or set CTMONITOR_SECURE_COOKIES=0 on a trusted network.", flush=True)
+        print(
+            "Session cookies are marked Secure: browsers sign in over HTTPS only (put a proxy serving HTTPS "
+            "in front, see README), or set CTMONITOR_SECURE_COOKIES=0 on a trusted network.",
+            flush=True,
+        )
     if args.workers > 1:
         from gunicorn.app.base import BaseApplication
 
@@ -310,13 +388,17 @@ def _store_problem(settings: Settings, exc: Exception) -> str:
 
         initialised = inspect(store.engine).has_table("alembic_version")
     except Exception:  # noqa: BLE001 — the store cannot even be opened
-        return (f"the store cannot be reached ({type(exc).__name__}); check CTMONITOR_DATABASE_URL and that the "
-                "database server is running")
+        return (
+            f"the store cannot be reached ({type(exc).__name__}); check CTMONITOR_DATABASE_URL and that the "
+            "database server is running"
+        )
     finally:
         store.dispose()
     if not initialised:
         return "the store is not initialised; run `ctmonitor init` first"
-    return f"the store refused the command ({type(exc).__name__}); run `ctmonitor init` to bring it up to date"
+    return (
+        f"the store refused the command ({type(exc).__name__}); run `ctmonitor init` to bring it up to date"
+    )
 
 
 if __name__ == "__main__":

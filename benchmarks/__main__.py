@@ -20,8 +20,10 @@ def main(argv: list[str]) -> int:
     from benchmarks._bigstore import big_store
     from benchmarks._report import machine
 
-    print(f"machine: {machine()} (figures taken under a load above the core count are only indicative)",
-          flush=True)
+    print(
+        f"machine: {machine()} (figures taken under a load above the core count are only indicative)",
+        flush=True,
+    )
     if any(name in ON_BIG_STORE for name in wanted):
         started = time.perf_counter()
         big_store()  # built once, before any timing, and cached

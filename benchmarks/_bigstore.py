@@ -18,14 +18,29 @@ from indicators import periods, vocabulary
 from indicators.programmes import definitions
 from indicators.store import migrate
 from indicators.store.db import Store
-from indicators.store.models import Awareness, Case, Meeting, PolicyStep, Programme, ResearchStep, Training, Upload
+from indicators.store.models import (
+    Awareness,
+    Case,
+    Meeting,
+    PolicyStep,
+    Programme,
+    ResearchStep,
+    Training,
+    Upload,
+)
 from indicators.store.settings import Settings
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 REPO = Path(__file__).resolve().parent.parent
 # records per kind (1,000,000 in all)
-SHARES = {"trainings": 450_000, "awareness": 450_000, "meetings": 40_000, "cases": 50_000, "policies": 5_000,
-          "research": 5_000}
+SHARES = {
+    "trainings": 450_000,
+    "awareness": 450_000,
+    "meetings": 40_000,
+    "cases": 50_000,
+    "policies": 5_000,
+    "research": 5_000,
+}
 BATCH = 20_000
 
 
@@ -68,15 +83,38 @@ def _after_fill(store: Store) -> None:
 def _fill(store: Store) -> None:
     rng = random.Random(42)
     with store.begin() as session:
-        programmes = list(session.execute(select(Programme.id, Programme.code, Programme.start_date,
-                                                 Programme.end_date, Programme.calendar)))
-        upload_id = session.execute(insert(Upload).values(
-            filename="benchmark.xlsx", sha256="0" * 64, size=0, uploaded_by="bench", programme_code=None,
-            kinds=[], counts={}, outcome="stored", warnings=[], errors=[]).returning(Upload.id)).scalar_one()
+        programmes = list(
+            session.execute(
+                select(
+                    Programme.id, Programme.code, Programme.start_date, Programme.end_date, Programme.calendar
+                )
+            )
+        )
+        upload_id = session.execute(
+            insert(Upload)
+            .values(
+                filename="benchmark.xlsx",
+                sha256="0" * 64,
+                size=0,
+                uploaded_by="bench",
+                programme_code=None,
+                kinds=[],
+                counts={},
+                outcome="stored",
+                warnings=[],
+                errors=[],
+            )
+            .returning(Upload.id)
+        ).scalar_one()
     weights = [4 if p.code == "KEC" else 3 if p.code == "PVR" else 1 for p in programmes]
-    makers = {"trainings": (Training, _training), "awareness": (Awareness, _awareness),
-              "meetings": (Meeting, _meeting), "cases": (Case, _case), "policies": (PolicyStep, _policy),
-              "research": (ResearchStep, _research)}
+    makers = {
+        "trainings": (Training, _training),
+        "awareness": (Awareness, _awareness),
+        "meetings": (Meeting, _meeting),
+        "cases": (Case, _case),
+        "policies": (PolicyStep, _policy),
+        "research": (ResearchStep, _research),
+    }
     serial = 0
     for kind, total in SHARES.items():
         model, make = makers[kind]
@@ -87,13 +125,23 @@ def _fill(store: Store) -> None:
                 programme = rng.choices(programmes, weights)[0]
                 if kind == "cases" and programme.code != "PVR":
                     programme = next(p for p in programmes if p.code == "PVR")
-                day = programme.start_date + timedelta(days=rng.randrange((programme.end_date - programme.start_date).days + 1))
+                day = programme.start_date + timedelta(
+                    days=rng.randrange((programme.end_date - programme.start_date).days + 1)
+                )
                 row = make(rng, day, serial)
-                row.update(programme_id=programme.id, quarter=periods.quarter_of(day, programme.calendar).code,
-                           upload_id=upload_id, source_sheet=kind.title(), source_row=serial,
-                           reference=f"B{serial}", row_hash=hashlib.sha256(str(serial).encode()).hexdigest())
+                row.update(
+                    programme_id=programme.id,
+                    quarter=periods.quarter_of(day, programme.calendar).code,
+                    upload_id=upload_id,
+                    source_sheet=kind.title(),
+                    source_row=serial,
+                    reference=f"B{serial}",
+                    row_hash=hashlib.sha256(str(serial).encode()).hexdigest(),
+                )
                 if kind == "cases" and row.get("referral_date"):
-                    row["referral_quarter"] = periods.quarter_of(row["referral_date"], programme.calendar).code
+                    row["referral_quarter"] = periods.quarter_of(
+                        row["referral_date"], programme.calendar
+                    ).code
                 rows.append(row)
             with store.begin() as session:
                 session.execute(insert(model), rows)
@@ -101,10 +149,17 @@ def _fill(store: Store) -> None:
 
 def _training(rng, day, serial):
     female, male = rng.randint(5, 30), rng.randint(5, 30)
-    return dict(start_date=day, end_date=day + timedelta(days=rng.randint(0, 3)),
-                district=rng.choice(vocabulary.DISTRICTS), target_group=rng.choice(vocabulary.TARGET_GROUPS),
-                topic="Identification of victims", female=female, male=male,
-                passed_post_test=rng.randint(0, female + male) if rng.random() < 0.6 else None, partner="MINIJUST")
+    return dict(
+        start_date=day,
+        end_date=day + timedelta(days=rng.randint(0, 3)),
+        district=rng.choice(vocabulary.DISTRICTS),
+        target_group=rng.choice(vocabulary.TARGET_GROUPS),
+        topic="Identification of victims",
+        female=female,
+        male=male,
+        passed_post_test=rng.randint(0, female + male) if rng.random() < 0.6 else None,
+        partner="MINIJUST",
+    )
 
 
 def _awareness(rng, day, serial):
@@ -112,30 +167,57 @@ def _awareness(rng, day, serial):
     camp = rng.choice(list(vocabulary.CAMPS)) if setting == "Refugee camp" else None
     district = vocabulary.CAMPS[camp] if camp else rng.choice(vocabulary.DISTRICTS)
     female, male = rng.randint(10, 200), rng.randint(10, 200)
-    return dict(date=day, district=district, setting=setting, camp=camp, activity="Community dialogue",
-                female=female, male=male, under_18=rng.randint(0, 10))
+    return dict(
+        date=day,
+        district=district,
+        setting=setting,
+        camp=camp,
+        activity="Community dialogue",
+        female=female,
+        male=male,
+        under_18=rng.randint(0, 10),
+    )
 
 
 def _meeting(rng, day, serial):
-    return dict(date=day, body=rng.choice(["Technical Committee", "District working group"]),
-                participants=rng.randint(8, 30), institutions=rng.randint(4, 15), decisions="Work plan reviewed")
+    return dict(
+        date=day,
+        body=rng.choice(["Technical Committee", "District working group"]),
+        participants=rng.randint(8, 30),
+        institutions=rng.randint(4, 15),
+        decisions="Work plan reviewed",
+    )
 
 
 def _case(rng, day, serial):
     referred = rng.random() < 0.8
     age = rng.randint(8, 45)
-    return dict(date_identified=day, sex=rng.choices(["Female", "Male", "Unknown"], [77, 22, 1])[0], age=age,
-                age_group=vocabulary.age_group(age), nationality=rng.choices(
-                    ["Burundi", "DR Congo", "Rwanda", "Uganda", "Tanzania"], [63, 15, 14, 5, 3])[0],
-                location="Mahama", status=rng.choice(["Possible victim", "Actual victim", "Not a victim"]),
-                exploitation_types=["Labour"], destination_region=rng.choice(vocabulary.DESTINATION_REGIONS),
-                referred_to="Isange One Stop Centre" if referred else None,
-                referral_date=day + timedelta(days=rng.randint(0, 20)) if referred else None, assistance=["Medical"])
+    return dict(
+        date_identified=day,
+        sex=rng.choices(["Female", "Male", "Unknown"], [77, 22, 1])[0],
+        age=age,
+        age_group=vocabulary.age_group(age),
+        nationality=rng.choices(["Burundi", "DR Congo", "Rwanda", "Uganda", "Tanzania"], [63, 15, 14, 5, 3])[
+            0
+        ],
+        location="Mahama",
+        status=rng.choice(["Possible victim", "Actual victim", "Not a victim"]),
+        exploitation_types=["Labour"],
+        destination_region=rng.choice(vocabulary.DESTINATION_REGIONS),
+        referred_to="Isange One Stop Centre" if referred else None,
+        referral_date=day + timedelta(days=rng.randint(0, 20)) if referred else None,
+        assistance=["Medical"],
+    )
 
 
 def _policy(rng, day, serial):
-    return dict(instrument=f"Instrument {serial // 3}", instrument_type=rng.choice(vocabulary.INSTRUMENT_TYPES),
-                stage=vocabulary.POLICY_STAGES[serial % 3], date=day, lead_institution="MINIJUST")
+    return dict(
+        instrument=f"Instrument {serial // 3}",
+        instrument_type=rng.choice(vocabulary.INSTRUMENT_TYPES),
+        stage=vocabulary.POLICY_STAGES[serial % 3],
+        date=day,
+        lead_institution="MINIJUST",
+    )
 
 
 def _research(rng, day, serial):

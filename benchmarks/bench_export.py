@@ -10,8 +10,8 @@ from benchmarks._report import line, median_p95, timings
 
 def main() -> int:
     from exports.formats import FORMATS
-    from indicators.store.db import Store
     from indicators.reporting.reporting import report_file
+    from indicators.store.db import Store
 
     def render(session):
         return report_file(session, "KEC", "FY2019Q3", FORMATS, "iptt", small_cell=5)
@@ -22,9 +22,11 @@ def main() -> int:
         values = timings(lambda: render(session), repeat=10, warmup=1)
     store.dispose()
     median, p95 = median_p95(values)
-    ok = line("d) IPTT export KEC FY2019Q3 on 1,000,000 records",
-              f"median {median * 1000:.0f} ms, slowest {max(values) * 1000:.0f} ms (≤ 1000); {size:,} bytes",
-              max(values) <= 1.0)
+    ok = line(
+        "d) IPTT export KEC FY2019Q3 on 1,000,000 records",
+        f"median {median * 1000:.0f} ms, slowest {max(values) * 1000:.0f} ms (≤ 1000); {size:,} bytes",
+        max(values) <= 1.0,
+    )
     return 0 if ok else 1
 
 

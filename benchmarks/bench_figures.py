@@ -10,8 +10,8 @@ from benchmarks._report import line, median_p95, timings
 
 
 def main() -> int:
-    from indicators.store.db import Store
     from indicators.figures.figures import figures
+    from indicators.store.db import Store
 
     store = Store(big_store())
     ok = True
@@ -19,9 +19,11 @@ def main() -> int:
         with store.Session() as session:
             values = timings(lambda: figures(session, programme, quarter), repeat=30)
         median, p95 = median_p95(values)
-        ok &= line(f"b) figures {programme} {quarter} on 1,000,000 records",
-                   f"median {median * 1000:.0f} ms (≤ 100), p95 {p95 * 1000:.0f} ms (≤ 250)",
-                   median <= 0.100 and p95 <= 0.250)
+        ok &= line(
+            f"b) figures {programme} {quarter} on 1,000,000 records",
+            f"median {median * 1000:.0f} ms (≤ 100), p95 {p95 * 1000:.0f} ms (≤ 250)",
+            median <= 0.100 and p95 <= 0.250,
+        )
     store.dispose()
     return 0 if ok else 1
 

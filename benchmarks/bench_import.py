@@ -22,8 +22,20 @@ from benchmarks._report import line
 ROWS = 200_000
 RUNS = 3  # imports (and one read more)
 START = 1.5  # seconds for a command that does next to nothing: the start of any command
-HEADERS = ["Ref", "Project", "Start date", "End date", "District", "Target group", "Topic", "Female", "Male",
-           "Total", "Passed post-test", "Organised with"]
+HEADERS = [
+    "Ref",
+    "Project",
+    "Start date",
+    "End date",
+    "District",
+    "Target group",
+    "Topic",
+    "Female",
+    "Male",
+    "Total",
+    "Passed post-test",
+    "Organised with",
+]
 
 
 def workbook(rows: int = ROWS) -> Path:
@@ -46,10 +58,22 @@ def workbook(rows: int = ROWS) -> Path:
     for n in range(1, rows + 1):
         start = first + timedelta(days=rng.randrange(days))
         female, male = rng.randint(3, 40), rng.randint(3, 40)
-        sheet.append([f"TR-{n:06d}", "KEC", start, start + timedelta(days=rng.randint(0, 2)),
-                      rng.choice(vocabulary.DISTRICTS), rng.choice(vocabulary.TARGET_GROUPS),
-                      "Identification and referral of victims", female, male, female + male,
-                      rng.randint(0, female + male) if rng.random() < 0.5 else None, "MINIJUST"])
+        sheet.append(
+            [
+                f"TR-{n:06d}",
+                "KEC",
+                start,
+                start + timedelta(days=rng.randint(0, 2)),
+                rng.choice(vocabulary.DISTRICTS),
+                rng.choice(vocabulary.TARGET_GROUPS),
+                "Identification and referral of victims",
+                female,
+                male,
+                female + male,
+                rng.randint(0, female + male) if rng.random() < 0.5 else None,
+                "MINIJUST",
+            ]
+        )
     tmp = path.with_suffix(".tmp")
     book.save(tmp)
     tmp.rename(path)
@@ -97,21 +121,29 @@ def import_once(path: str) -> dict:
             definitions.load_directory(session, REPO / "programmes")
         started = time.perf_counter()
         with store.begin() as session:
-            report = import_path(session, Path(path), settings=settings, programme="KEC", uploaded_by="bench",
-                                 isolated=True)
+            report = import_path(
+                session, Path(path), settings=settings, programme="KEC", uploaded_by="bench", isolated=True
+            )
         elapsed = time.perf_counter() - started
         with store.Session() as session:
             stored = session.scalar(select(func.count()).select_from(Training))
         store.dispose()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return {"seconds": elapsed, "stored": stored, "ok": report.ok, "report": "" if report.ok else report.as_text()}
+    return {
+        "seconds": elapsed,
+        "stored": stored,
+        "ok": report.ok,
+        "report": "" if report.ok else report.as_text(),
+    }
 
 
 def child(script: str, *args: str) -> tuple[float, str]:
     """Run a Python script in a process of its own: its peak memory (MiB) and what it printed."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        process = subprocess.Popen([sys.executable, "-c", script, *args], stdout=out, stderr=err, cwd=str(REPO))
+        process = subprocess.Popen(
+            [sys.executable, "-c", script, *args], stdout=out, stderr=err, cwd=str(REPO)
+        )
         _, status, usage = os.wait4(process.pid, 0)  # this child's own peak, not the largest child's so far
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0), err.seek(0)
@@ -146,7 +178,9 @@ def main() -> int:
     reads, imports, peaks = [], [], []
     for _ in range(RUNS):
         reads.append(float(child(READ, path)[1]))
-        peak, printed = child(IMPORT, path)  # the importing process's own peak; its reading child is bounded apart
+        peak, printed = child(
+            IMPORT, path
+        )  # the importing process's own peak; its reading child is bounded apart
         result = json.loads(printed)
         if not result["ok"]:
             print(result["report"][:2000])
@@ -156,13 +190,18 @@ def main() -> int:
     reads.append(float(child(READ, path)[1]))
     read, seconds, peak = statistics.median(reads), statistics.median(imports or [0.0]), max(peaks or [0.0])
     ratio = seconds / read
-    ok = line(f"a) import {ROWS:,} trainings (stored {result['stored']:,})",
-              f"median {seconds:.2f} s of {len(imports)} vs calamine read {read:.2f} s = {ratio:.2f}× "
-              f"(goal ≤ 2×, bound ≤ 3×); peak {peak:,.0f} MiB (≤ 1024)",
-              result["ok"] and result["stored"] == ROWS and ratio <= 3 and peak <= 1024)
+    ok = line(
+        f"a) import {ROWS:,} trainings (stored {result['stored']:,})",
+        f"median {seconds:.2f} s of {len(imports)} vs calamine read {read:.2f} s = {ratio:.2f}× "
+        f"(goal ≤ 2×, bound ≤ 3×); peak {peak:,.0f} MiB (≤ 1024)",
+        result["ok"] and result["stored"] == ROWS and ratio <= 3 and peak <= 1024,
+    )
     start = command_start()
-    ok &= line("a) ctmonitor start (programmes, a new store)",
-               f"{start:.2f} s (≤ {START:.1f}; importing Dash and plotly took 2 s more)", start <= START)
+    ok &= line(
+        "a) ctmonitor start (programmes, a new store)",
+        f"{start:.2f} s (≤ {START:.1f}; importing Dash and plotly took 2 s more)",
+        start <= START,
+    )
     return 0 if ok else 1
 
 

@@ -37,7 +37,12 @@ PAGES = {
     "/audit": ["#audit-grid .ag-cell"],
 }
 LOCAL = None
-FIELD = {"offline": False, "latency": 150, "downloadThroughput": 2_000_000 / 8, "uploadThroughput": 1_000_000 / 8}
+FIELD = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 2_000_000 / 8,
+    "uploadThroughput": 1_000_000 / 8,
+}
 COLD_BYTES, COLD_GOAL, WARM_BYTES = 2_000_000, 1_500_000, 200_000
 FIELD_COLD, FIELD_WARM = 8.0, 2.0
 # A page on localhost as a multiple of the sign-in page's time (80-170 ms here). A Dash page boots an
@@ -93,18 +98,27 @@ class Browser:
 
         options = Options()
         options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                     "--window-size=1366,900"):
+        for flag in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--window-size=1366,900",
+        ):
             options.add_argument(flag)
         options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-        self.driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
-                                       options=options)
+        self.driver = webdriver.Chrome(
+            service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
+        )
         self.base = base
         self.driver.execute_cdp_cmd("Network.enable", {})
         markers = json.dumps({**PAGES, SIGN_IN: ["#login-submit"]})
-        self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                                    {"source": WATCH % (markers, markers)})
+        self.driver.execute_cdp_cmd(
+            "Page.addScriptToEvaluateOnNewDocument", {"source": WATCH % (markers, markers)}
+        )
 
     def link(self, conditions: dict | None) -> None:
         off = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
@@ -140,7 +154,11 @@ class Browser:
             events = self._events()
             for method, params in events:
                 if method == "Network.requestWillBeSent":
-                    if loader is None and params.get("type") == "Document" and params["request"]["url"] == url:
+                    if (
+                        loader is None
+                        and params.get("type") == "Document"
+                        and params["request"]["url"] == url
+                    ):
                         loader = params["loaderId"]
                     owner[params["requestId"]] = params.get("loaderId")
                 elif method in ("Network.loadingFinished", "Network.loadingFailed"):
@@ -197,11 +215,13 @@ def report(path: str, figures: dict, sign_in: dict) -> bool:
         limit, field_limit = (COLD_BYTES, FIELD_COLD) if state == "cold" else (WARM_BYTES, FIELD_WARM)
         goal = f", goal {COLD_GOAL / 1000:,.0f}" if state == "cold" else ""
         bounded = path != SIGN_IN
-        ok &= line(f"f) {state} {path}",
-                   f"{received / 1000:,.0f} kB (≤ {limit / 1000:,.0f}{goal}); drawn at 2 Mbit/s {field:.1f} s "
-                   f"(≤ {field_limit:.0f}); localhost {local:.2f} s = {ratio:.1f}× sign-in"
-                   + (f" (≤ {LOCAL_RATIO:.0f}×)" if bounded else ""),
-                   received <= limit and field <= field_limit and (not bounded or ratio <= LOCAL_RATIO))
+        ok &= line(
+            f"f) {state} {path}",
+            f"{received / 1000:,.0f} kB (≤ {limit / 1000:,.0f}{goal}); drawn at 2 Mbit/s {field:.1f} s "
+            f"(≤ {field_limit:.0f}); localhost {local:.2f} s = {ratio:.1f}× sign-in"
+            + (f" (≤ {LOCAL_RATIO:.0f}×)" if bounded else ""),
+            received <= limit and field <= field_limit and (not bounded or ratio <= LOCAL_RATIO),
+        )
     return ok
 
 

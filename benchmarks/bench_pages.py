@@ -15,9 +15,16 @@ from benchmarks._report import line
 from benchmarks._serving import BENCH_PASSWORD, BENCH_USER, ensure_user
 
 PAGES = [
-    "/", "/programme?code=KEC&period=FY2019Q3", "/indicator?code=KEC-4.2&period=FY2019Q3",
-    "/activities?programme=KEC&quarter=FY2019Q3", "/activities", "/upload", "/reports?programme=KEC&period=FY2019Q3",
-    "/quality?programme=KEC", "/victims", "/audit",
+    "/",
+    "/programme?code=KEC&period=FY2019Q3",
+    "/indicator?code=KEC-4.2&period=FY2019Q3",
+    "/activities?programme=KEC&quarter=FY2019Q3",
+    "/activities",
+    "/upload",
+    "/reports?programme=KEC&period=FY2019Q3",
+    "/quality?programme=KEC",
+    "/victims",
+    "/audit",
 ]
 VISITS = 5
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon")
@@ -83,11 +90,18 @@ def main() -> int:
 
     options = Options()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--window-size=1366,900"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--window-size=1366,900",
+    ):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
-                              options=options)
+    driver = webdriver.Chrome(
+        service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
+    )
     ok = True
     try:
         driver.get(base + "/login")
@@ -105,9 +119,11 @@ def main() -> int:
                 if visit:  # the first visit warms caches
                     times.append(timing.total)
             median = statistics.median(times)
-            ok &= line(f"c) page {page} on 1,000,000 records",
-                       f"server time median {median * 1000:.0f} ms, slowest {max(times) * 1000:.0f} ms (≤ 300)",
-                       median <= 0.300)
+            ok &= line(
+                f"c) page {page} on 1,000,000 records",
+                f"server time median {median * 1000:.0f} ms, slowest {max(times) * 1000:.0f} ms (≤ 300)",
+                median <= 0.300,
+            )
     finally:
         driver.quit()
         server.shutdown()

@@ -29,10 +29,18 @@ from benchmarks._serving import BENCH_PASSWORD, BENCH_USER, ensure_user
 
 USERS, SECONDS, WORKERS = 20, 60, 3
 IMPORT_ROWS, IMPORT_AFTER = 100_000, 3  # the import starts this long after the users have signed in
-PAGES = [("/", ""), ("/programme", "?code=KEC&period=FY2019Q3"), ("/programme", "?code=PVR"),
-         ("/indicator", "?code=KEC-4.2&period=FY2019Q3"), ("/indicator", "?code=PVR-3.1"),
-         ("/reports", "?programme=KEC&period=FY2019Q3"), ("/upload", ""), ("/victims", ""),
-         ("/quality", "?programme=KEC"), ("/quality", "")]
+PAGES = [
+    ("/", ""),
+    ("/programme", "?code=KEC&period=FY2019Q3"),
+    ("/programme", "?code=PVR"),
+    ("/indicator", "?code=KEC-4.2&period=FY2019Q3"),
+    ("/indicator", "?code=PVR-3.1"),
+    ("/reports", "?programme=KEC&period=FY2019Q3"),
+    ("/upload", ""),
+    ("/victims", ""),
+    ("/quality", "?programme=KEC"),
+    ("/quality", ""),
+]
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -55,8 +63,15 @@ def router_request(dependencies: list[dict]) -> dict:
 SIGNING_IN = threading.Lock()
 
 
-def user(base: str, router: dict, stop: float, latencies: list, errors: list, seed: int,
-         signed_in: threading.Semaphore | None = None) -> None:
+def user(
+    base: str,
+    router: dict,
+    stop: float,
+    latencies: list,
+    errors: list,
+    seed: int,
+    signed_in: threading.Semaphore | None = None,
+) -> None:
     """One user until ``stop``: ``latencies`` gets (when the request started, seconds it took); ``signed_in``
     is released once the user is signed in (or failed to)."""
     import requests
@@ -66,26 +81,37 @@ def user(base: str, router: dict, stop: float, latencies: list, errors: list, se
     with SIGNING_IN:
         form = web.get(base + "/login", timeout=30).text
         token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-        signed = web.post(base + "/login", data={"csrf_token": token, "username": BENCH_USER,
-                                                 "password": BENCH_PASSWORD, "next": "/"}, timeout=30)
+        signed = web.post(
+            base + "/login",
+            data={"csrf_token": token, "username": BENCH_USER, "password": BENCH_PASSWORD, "next": "/"},
+            timeout=30,
+        )
     if signed_in is not None:
         signed_in.release()
     if signed.status_code != 200 or "/login" in signed.url:
         errors.append(f"sign-in failed: {signed.status_code}")
         return
     headers = {"X-CSRFToken": web.cookies.get("_csrf_token", "")}
-    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1]}
-               for o in router["output"].strip(".").split("...")]
+    outputs = [
+        {"id": o.split(".")[0], "property": o.split(".")[1]} for o in router["output"].strip(".").split("...")
+    ]
     while time.monotonic() < stop:
         path, search = rng.choice(PAGES)
         values = {"pathname": path, "search": search, "hash": ""}
-        body = {"output": router["output"], "outputs": outputs,
-                "inputs": [{"id": i["id"], "property": i["property"], "value": values.get(i["property"])}
-                           for i in router["inputs"]],
-                "state": [{"id": s["id"], "property": s["property"]} for s in router.get("state", [])],
-                "changedPropIds": [f"{router['inputs'][0]['id']}.pathname"]}
-        for method, url, kwargs in (("GET", "/_dash-layout", {}),
-                                    ("POST", "/_dash-update-component", {"json": body, "headers": headers})):
+        body = {
+            "output": router["output"],
+            "outputs": outputs,
+            "inputs": [
+                {"id": i["id"], "property": i["property"], "value": values.get(i["property"])}
+                for i in router["inputs"]
+            ],
+            "state": [{"id": s["id"], "property": s["property"]} for s in router.get("state", [])],
+            "changedPropIds": [f"{router['inputs'][0]['id']}.pathname"],
+        }
+        for method, url, kwargs in (
+            ("GET", "/_dash-layout", {}),
+            ("POST", "/_dash-update-component", {"json": body, "headers": headers}),
+        ):
             started = time.monotonic()
             try:
                 response = web.request(method, base + url, timeout=30, **kwargs)
@@ -99,9 +125,13 @@ def user(base: str, router: dict, stop: float, latencies: list, errors: list, se
 
 
 def environment(settings) -> dict:
-    return dict(os.environ, CTMONITOR_DATABASE_URL=settings.database_url,
-                CTMONITOR_DATA_DIR=str(settings.data_dir), CTMONITOR_SECRET_KEY="bench-secret",
-                CTMONITOR_SECURE_COOKIES="0")
+    return dict(
+        os.environ,
+        CTMONITOR_DATABASE_URL=settings.database_url,
+        CTMONITOR_DATA_DIR=str(settings.data_dir),
+        CTMONITOR_SECRET_KEY="bench-secret",
+        CTMONITOR_SECURE_COOKIES="0",
+    )
 
 
 class Import:
@@ -110,8 +140,17 @@ class Import:
     for the import's transaction to commit.)"""
 
     def __init__(self, settings, workbook: Path, delay: float):
-        self.command = [sys.executable, "-m", "app", "import", str(workbook), "--programme", "KEC",
-                        "--user", "bench"]
+        self.command = [
+            sys.executable,
+            "-m",
+            "app",
+            "import",
+            str(workbook),
+            "--programme",
+            "KEC",
+            "--user",
+            "bench",
+        ]
         self.env, self.delay = environment(settings), delay
         self.started = self.ended = None
         self.returncode, self.output = None, ""
@@ -134,9 +173,13 @@ def load(settings, seconds: float, during: Import | None = None) -> tuple[list, 
     import requests
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port), "--workers",
-                               str(WORKERS)], cwd=str(REPO), env=environment(settings), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", str(WORKERS)],
+        cwd=str(REPO),
+        env=environment(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     latencies: list[tuple[float, float]] = []
     errors: list[str] = []
@@ -150,19 +193,25 @@ def load(settings, seconds: float, during: Import | None = None) -> tuple[list, 
         warm = requests.Session()
         form = warm.get(base + "/login").text
         token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-        warm.post(base + "/login", data={"csrf_token": token, "username": BENCH_USER, "password": BENCH_PASSWORD})
+        warm.post(
+            base + "/login", data={"csrf_token": token, "username": BENCH_USER, "password": BENCH_PASSWORD}
+        )
         router = router_request(warm.get(base + "/_dash-dependencies").json())
         # Warm-up, not timed: each worker draws every page once on its first request (Dash's setup).
-        warmers = [threading.Thread(target=user, args=(base, router, time.monotonic() + 1, [], [], 100 + n))
-                   for n in range(3 * WORKERS)]
+        warmers = [
+            threading.Thread(target=user, args=(base, router, time.monotonic() + 1, [], [], 100 + n))
+            for n in range(3 * WORKERS)
+        ]
         for thread in warmers:
             thread.start()
         for thread in warmers:
             thread.join()
         stop = time.monotonic() + seconds
         signed_in = during.signed_in if during is not None else None
-        threads = [threading.Thread(target=user, args=(base, router, stop, latencies, errors, n, signed_in))
-                   for n in range(USERS)]
+        threads = [
+            threading.Thread(target=user, args=(base, router, stop, latencies, errors, n, signed_in))
+            for n in range(USERS)
+        ]
         if during is not None:
             during.thread.start()
         for thread in threads:
@@ -202,8 +251,12 @@ def report(label: str, latencies: list, errors: list, extra: str = "", ok: bool 
     median, p95 = median_p95([elapsed for _, elapsed in latencies])
     for error in errors[:5]:
         print("   ", error)
-    return line(label, f"{len(latencies):,} requests, {len(errors)} errors; median {median * 1000:.0f} ms, "
-                       f"p95 {p95 * 1000:.0f} ms (< 1000){extra}", ok and not errors and p95 < 1.0)
+    return line(
+        label,
+        f"{len(latencies):,} requests, {len(errors)} errors; median {median * 1000:.0f} ms, "
+        f"p95 {p95 * 1000:.0f} ms (< 1000){extra}",
+        ok and not errors and p95 < 1.0,
+    )
 
 
 def main() -> int:
@@ -228,12 +281,18 @@ def main() -> int:
     if importing.returncode != 0:
         errors.append(f"the import failed ({importing.returncode}): {importing.output}")
     took = (importing.ended or 0) - (importing.started or 0)
-    while_importing = [(s, e) for s, e in latencies
-                       if importing.started and importing.started <= s <= importing.ended]
+    while_importing = [
+        (s, e) for s, e in latencies if importing.started and importing.started <= s <= importing.ended
+    ]
     during = median_p95([e for _, e in while_importing])[1] if while_importing else float("inf")
-    ok &= report(f"e) the same while importing {IMPORT_ROWS:,} trainings", latencies, errors,
-                 f"; import {took:.1f} s, {len(while_importing):,} requests during it, p95 {during * 1000:.0f} ms "
-                 "(< 1000)", during < 1.0)
+    ok &= report(
+        f"e) the same while importing {IMPORT_ROWS:,} trainings",
+        latencies,
+        errors,
+        f"; import {took:.1f} s, {len(while_importing):,} requests during it, p95 {during * 1000:.0f} ms "
+        "(< 1000)",
+        during < 1.0,
+    )
     return 0 if ok else 1
 
 

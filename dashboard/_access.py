@@ -36,8 +36,8 @@ from sqlalchemy import select
 from werkzeug.exceptions import Forbidden
 
 from dashboard._dash_private import proxied
-from indicators.store.models import Indicator, Programme
 from indicators.i18n import N_, _, format_list
+from indicators.store.models import Indicator, Programme
 
 log = logging.getLogger("ctmonitor.access")
 
@@ -46,8 +46,12 @@ STAFF = ("admin", "manager", "officer")
 EDITORS = ("admin", "manager")  # deviation narratives
 SIGNERS = ("manager",)  # quarter sign-off
 AUDITORS = ("admin", "manager")  # the audit trail
-ROLE_NAMES = {"admin": N_("administrators"), "manager": N_("programme managers"), "officer": N_("M&E officers"),
-              "donor": N_("donor officers")}
+ROLE_NAMES = {
+    "admin": N_("administrators"),
+    "manager": N_("programme managers"),
+    "officer": N_("M&E officers"),
+    "donor": N_("donor officers"),
+}
 ROLE_LABELS = {"admin": N_("admin"), "manager": N_("manager"), "officer": N_("officer"), "donor": N_("donor")}
 # Components of Dash's page container, which its own (clientside) callbacks name.
 PAGE_CONTAINER_IDS = ("_pages_location", "_pages_content", "_pages_store", "_pages_dummy")
@@ -114,8 +118,15 @@ def require_programme(db, code) -> str:
 def require_indicator(db, code) -> str:
     """The indicator code, upper-cased, if its programme is one the user may see; else refused."""
     cleaned = code.strip().upper() if isinstance(code, str) else ""
-    owner = db.scalar(select(Programme.code).join(Indicator, Indicator.programme_id == Programme.id)
-                      .where(Indicator.code == cleaned)) if cleaned else None
+    owner = (
+        db.scalar(
+            select(Programme.code)
+            .join(Indicator, Indicator.programme_id == Programme.id)
+            .where(Indicator.code == cleaned)
+        )
+        if cleaned
+        else None
+    )
     if owner is None or owner not in visible_programmes(db):
         refuse(f"indicator {cleaned or '?'}", reason="programme not visible")
     return cleaned
@@ -133,9 +144,15 @@ def record_refusal(target: str, reason: str) -> None:
     user = signed_in_user()
     try:
         with current_app.extensions["ctmonitor.store"].begin() as db:
-            audit.record(db, getattr(user, "username", None) or "anonymous", "access-refused", target[:200],
-                         reason=reason, role=getattr(user, "role", None),
-                         path=request.path if has_request_context() else None)
+            audit.record(
+                db,
+                getattr(user, "username", None) or "anonymous",
+                "access-refused",
+                target[:200],
+                reason=reason,
+                role=getattr(user, "role", None),
+                path=request.path if has_request_context() else None,
+            )
     except Exception:  # the refusal stands even if it cannot be written down
         log.exception("could not record a refusal of %s", target)
 
@@ -193,8 +210,11 @@ def out_of_scope(entry: dict, query) -> str | None:
             if not code:
                 continue
             if kind == "indicator":
-                owner = db.scalar(select(Programme.code).join(Indicator, Indicator.programme_id == Programme.id)
-                                  .where(Indicator.code == code))
+                owner = db.scalar(
+                    select(Programme.code)
+                    .join(Indicator, Indicator.programme_id == Programme.id)
+                    .where(Indicator.code == code)
+                )
             else:
                 owner = db.scalar(select(Programme.code).where(Programme.code == code))
             if owner is None:
@@ -209,8 +229,12 @@ def answer_out_of_scope(response):
     """After a page request (the app's HTML for a page path): 403 and an audit entry when the page is not for
     the user's role, or its query names a programme or indicator the user may not see. The app still loads,
     and the page draws the refusal card in its place."""
-    if (request.method != "GET" or response.status_code != 200 or response.mimetype != "text/html"
-            or signed_in_user() is None):
+    if (
+        request.method != "GET"
+        or response.status_code != 200
+        or response.mimetype != "text/html"
+        or signed_in_user() is None
+    ):
         return response
     entry = next((e for e in dash.page_registry.values() if e.get("path") == request.path), None)
     if entry is None:
@@ -228,29 +252,55 @@ def answer_out_of_scope(response):
 
 def not_available_card(target: str) -> dbc.Alert:
     user = signed_in_user()
-    who = (_("You are signed in as {user} ({role}).").format(
-        user=user.username, role=role_name(user.role) + (" · " + user.donor if user.donor else "")) + " "
-        if user else "")
-    return dbc.Alert([
-        html.H2(_("Not available to your account"), className="h5"),
-        html.P(_("{what} is not available to your account.").format(what=target.split(" ", 1)[-1]) + " " + who
-               + _("Ask an administrator if you need it.")),
-        dcc.Link(_("Back to the portfolio"), href="/", className="alert-link"),
-    ], color="secondary", className="mt-3 access-refused", id="access-not-available")
+    who = (
+        _("You are signed in as {user} ({role}).").format(
+            user=user.username, role=role_name(user.role) + (" · " + user.donor if user.donor else "")
+        )
+        + " "
+        if user
+        else ""
+    )
+    return dbc.Alert(
+        [
+            html.H2(_("Not available to your account"), className="h5"),
+            html.P(
+                _("{what} is not available to your account.").format(what=target.split(" ", 1)[-1])
+                + " "
+                + who
+                + _("Ask an administrator if you need it.")
+            ),
+            dcc.Link(_("Back to the portfolio"), href="/", className="alert-link"),
+        ],
+        color="secondary",
+        className="mt-3 access-refused",
+        id="access-not-available",
+    )
 
 
 def refusal_card(entry: dict) -> dbc.Alert:
     user = signed_in_user()
-    who = (_("You are signed in as {user} ({role}).").format(user=user.username, role=role_name(user.role))
-           if user else _("You are not signed in."))
+    who = (
+        _("You are signed in as {user} ({role}).").format(user=user.username, role=role_name(user.role))
+        if user
+        else _("You are not signed in.")
+    )
     allowed = [r for r in page_roles(entry) if r in ROLE_NAMES]
     page = _(entry["name"]) if entry.get("name") else _("This page")
-    return dbc.Alert([
-        html.H2(_("Not available to your role"), className="h5"),
-        html.P([_("“{page}” is not available to your role.").format(page=page) + f" {who} ",
-                _("It is for {roles}.").format(roles=roles_named(allowed)) if allowed else ""]),
-        dcc.Link(_("Back to the portfolio"), href="/", className="alert-link"),
-    ], color="secondary", className="mt-3 access-refused", id="access-refused")
+    return dbc.Alert(
+        [
+            html.H2(_("Not available to your role"), className="h5"),
+            html.P(
+                [
+                    _("“{page}” is not available to your role.").format(page=page) + f" {who} ",
+                    _("It is for {roles}.").format(roles=roles_named(allowed)) if allowed else "",
+                ]
+            ),
+            dcc.Link(_("Back to the portfolio"), href="/", className="alert-link"),
+        ],
+        color="secondary",
+        className="mt-3 access-refused",
+        id="access-refused",
+    )
 
 
 # --- callbacks -------------------------------------------------------------------------------------
@@ -337,11 +387,15 @@ def validation_skeleton(app: dash.Dash) -> html.Div:
     server = app.server
     with server.app_context(), server.test_request_context("/"):  # its own g: the real request's user stays
         login_user(_Everything())
-        drawn = [entry["layout"]() if callable(entry["layout"]) else entry["layout"]
-                 for entry in dash.page_registry.values()]
+        drawn = [
+            entry["layout"]() if callable(entry["layout"]) else entry["layout"]
+            for entry in dash.page_registry.values()
+        ]
         drawn.append(app.layout() if callable(app.layout) else app.layout)
-    drawn += [getattr(sys.modules.get(entry["module"]), "CALLBACK_COMPONENTS", [])
-              for entry in dash.page_registry.values()]
+    drawn += [
+        getattr(sys.modules.get(entry["module"]), "CALLBACK_COMPONENTS", [])
+        for entry in dash.page_registry.values()
+    ]
     kinds: dict[str, type] = {}
 
     def walk(node):
@@ -357,5 +411,7 @@ def validation_skeleton(app: dash.Dash) -> html.Div:
     walk(drawn)
     missing = wanted - set(kinds)
     if missing:  # the browser will report these callbacks as broken; say which
-        log.warning("callback components drawn by no page for the validation layout: %s", ", ".join(sorted(missing)))
+        log.warning(
+            "callback components drawn by no page for the validation layout: %s", ", ".join(sorted(missing))
+        )
     return html.Div([cls(id=node_id) for node_id, cls in sorted(kinds.items())])

@@ -85,8 +85,9 @@ def _answer(model: BaseModel) -> Response:
     return jsonify(model.model_dump(mode="json"))
 
 
-@endpoint(Endpoint("/programmes", "The programmes this token's account may read", ProgrammeList,
-                   errors=(401, 429)))
+@endpoint(
+    Endpoint("/programmes", "The programmes this token's account may read", ProgrammeList, errors=(401, 429))
+)
 def programmes():
     from indicators.store.models import Programme
 
@@ -96,32 +97,56 @@ def programmes():
         return _answer(ProgrammeList(programmes=[_summary(p) for p in rows]))
 
 
-@endpoint(Endpoint("/programmes/{code}", "A programme's logframe: results, indicators and their targets",
-                   ProgrammeDetail, parameters=(CODE,)))
+@endpoint(
+    Endpoint(
+        "/programmes/{code}",
+        "A programme's logframe: results, indicators and their targets",
+        ProgrammeDetail,
+        parameters=(CODE,),
+    )
+)
 def programme(code: str):
     from indicators.figures.figures import programme_quarters
 
     with _store().Session() as session:
         prog = _programme(session, code)
-        results = [ResultDefinition(
-            code=r.code, level=r.level, category=r.category, statement=r.statement,
-            indicators=[_indicator(i) for i in sorted(r.indicators, key=lambda i: i.sort_order)],
-        ) for r in sorted(prog.results, key=lambda r: r.sort_order)]
-        return _answer(ProgrammeDetail(**_summary(prog).model_dump(), results=results,
-                                       quarters=[q.code for q in programme_quarters(prog)]))
+        results = [
+            ResultDefinition(
+                code=r.code,
+                level=r.level,
+                category=r.category,
+                statement=r.statement,
+                indicators=[_indicator(i) for i in sorted(r.indicators, key=lambda i: i.sort_order)],
+            )
+            for r in sorted(prog.results, key=lambda r: r.sort_order)
+        ]
+        return _answer(
+            ProgrammeDetail(
+                **_summary(prog).model_dump(),
+                results=results,
+                quarters=[q.code for q in programme_quarters(prog)],
+            )
+        )
 
 
 PERIOD = Parameter("period", "query", "the report quarter", example="FY2019Q3", pattern=PERIOD_PATTERN)
 
 
-@endpoint(Endpoint("/programmes/{code}/figures", "A quarter's figures, exactly as the CSV results", Figures,
-                   description="One row per indicator, period (the quarter, the year to date, LOP to date) and "
-                               "disaggregation category, as `ctmonitor export --format csv` writes them.",
-                   parameters=(CODE, PERIOD), errors=(400, 401, 403, 404, 429)))
+@endpoint(
+    Endpoint(
+        "/programmes/{code}/figures",
+        "A quarter's figures, exactly as the CSV results",
+        Figures,
+        description="One row per indicator, period (the quarter, the year to date, LOP to date) and "
+        "disaggregation category, as `ctmonitor export --format csv` writes them.",
+        parameters=(CODE, PERIOD),
+        errors=(400, 401, 403, 404, 429),
+    )
+)
 def figures(code: str):
     from exports.results_csv import rows
-    from indicators.protection import disclosure
     from indicators.figures.figures import FiguresError
+    from indicators.protection import disclosure
     from indicators.reporting.reporting import report_for
 
     with _store().Session() as session:
@@ -132,19 +157,41 @@ def figures(code: str):
             report = report_for(session, prog.code, period, plan=plan)
         except FiguresError as exc:
             raise ApiError(400, f"period: {exc}") from None
-        table = [FigureRow(programme=p, indicator=i, period=pe, disaggregation=d, category=c, actual=_number(a),
-                           target=_number(t), withheld=None if _number(a) is not None or a == "" else a,
-                           period_start=start, period_end=end, unit=unit, indicator_title=title)
-                 for p, i, pe, d, c, a, t, start, end, unit, title in rows(report)]
+        table = [
+            FigureRow(
+                programme=p,
+                indicator=i,
+                period=pe,
+                disaggregation=d,
+                category=c,
+                actual=_number(a),
+                target=_number(t),
+                withheld=None if _number(a) is not None or a == "" else a,
+                period_start=start,
+                period_end=end,
+                unit=unit,
+                indicator_title=title,
+            )
+            for p, i, pe, d, c, a, t, start, end, unit, title in rows(report)
+        ]
         return _answer(Figures(programme=prog.code, period=report.cover.period_code, figures=table))
 
 
-QUARTER = Parameter("quarter", "query", "the quarter the records count in", example="FY2019Q3",
-                    pattern=PERIOD_PATTERN)
+QUARTER = Parameter(
+    "quarter", "query", "the quarter the records count in", example="FY2019Q3", pattern=PERIOD_PATTERN
+)
 
 
-@endpoint(Endpoint("/programmes/{code}/activities", "A quarter's activity records, with where each came from",
-                   Activities, parameters=(CODE, QUARTER), staff_only=True, errors=(400, 401, 403, 404, 429)))
+@endpoint(
+    Endpoint(
+        "/programmes/{code}/activities",
+        "A quarter's activity records, with where each came from",
+        Activities,
+        parameters=(CODE, QUARTER),
+        staff_only=True,
+        errors=(400, 401, 403, 404, 429),
+    )
+)
 def activities(code: str):
     from dashboard._records import activity_rows
     from indicators.figures.figures import FiguresError, report_quarter
@@ -157,28 +204,53 @@ def activities(code: str):
             quarter = report_quarter(prog, _required("quarter"))
         except FiguresError as exc:
             raise ApiError(400, f"quarter: {exc}") from None
-        found, total = activity_rows(session, programme_codes=[prog.code], quarter=quarter.code,
-                                     limit=ACTIVITY_LIMIT)
-        records = [ActivityRecord(**{k: _iso(k, v) for k, v in row.items() if k in ActivityRecord.model_fields})
-                   for row in found]
+        found, total = activity_rows(
+            session, programme_codes=[prog.code], quarter=quarter.code, limit=ACTIVITY_LIMIT
+        )
+        records = [
+            ActivityRecord(**{k: _iso(k, v) for k, v in row.items() if k in ActivityRecord.model_fields})
+            for row in found
+        ]
         return _answer(Activities(programme=prog.code, quarter=quarter.code, total=total, activities=records))
 
 
-INDICATOR = Parameter("indicator", "query", "an indicator counted from activities that name a district (trainings, "
-                      "awareness events), or victims", example="KEC-4.2")
-SPAN = Parameter("span", "query", "quarter (the report quarter), year (to date) or lop (to date); victims are "
-                 "counted to date only", required=False, example="lop", pattern="quarter|year|lop")
-PERIOD_OPTIONAL = Parameter("period", "query", "the report quarter (not for victims)", required=False,
-                            example="FY2019Q3", pattern=PERIOD_PATTERN)
+INDICATOR = Parameter(
+    "indicator",
+    "query",
+    "an indicator counted from activities that name a district (trainings, awareness events), or victims",
+    example="KEC-4.2",
+)
+SPAN = Parameter(
+    "span",
+    "query",
+    "quarter (the report quarter), year (to date) or lop (to date); victims are counted to date only",
+    required=False,
+    example="lop",
+    pattern="quarter|year|lop",
+)
+PERIOD_OPTIONAL = Parameter(
+    "period",
+    "query",
+    "the report quarter (not for victims)",
+    required=False,
+    example="FY2019Q3",
+    pattern=PERIOD_PATTERN,
+)
 
 
-@endpoint(Endpoint("/programmes/{code}/districts", "An indicator's value per district, as the maps draw it",
-                   Districts, parameters=(CODE, INDICATOR, PERIOD_OPTIONAL, SPAN),
-                   description="The Logframe page's map (an activity indicator over the report quarter, the year "
-                               "to date or the life of project to date) or the Victims profile's (possible and "
-                               "actual victims by the district where they were identified, to date; for a "
-                               "donor's token as the disclosure rules let a donor see them).",
-                   errors=(400, 401, 403, 404, 429)))
+@endpoint(
+    Endpoint(
+        "/programmes/{code}/districts",
+        "An indicator's value per district, as the maps draw it",
+        Districts,
+        parameters=(CODE, INDICATOR, PERIOD_OPTIONAL, SPAN),
+        description="The Logframe page's map (an activity indicator over the report quarter, the year "
+        "to date or the life of project to date) or the Victims profile's (possible and "
+        "actual victims by the district where they were identified, to date; for a "
+        "donor's token as the disclosure rules let a donor see them).",
+        errors=(400, 401, 403, 404, 429),
+    )
+)
 def districts(code: str):
     from dashboard._api_places import districts_answer
 
@@ -194,8 +266,14 @@ def districts(code: str):
 
 @api.get("/", strict_slashes=False)
 def index():
-    return _answer(Index(name="ctmonitor API", version=VERSION, openapi=f"{PREFIX}/openapi.json",
-                         routes=[PREFIX + e.path for e in ENDPOINTS]))
+    return _answer(
+        Index(
+            name="ctmonitor API",
+            version=VERSION,
+            openapi=f"{PREFIX}/openapi.json",
+            routes=[PREFIX + e.path for e in ENDPOINTS],
+        )
+    )
 
 
 @api.get("/openapi.json")
@@ -217,7 +295,7 @@ def _check_token():
 
     g.api_holder = None
     if request.path in PUBLIC:
-        return None
+        return
     header = request.headers.get("Authorization", "")
     scheme, _, text = header.partition(" ")
     sent = scheme.lower() == "bearer" and bool(text.strip())
@@ -232,8 +310,10 @@ def _check_token():
     g.api_holder = holder
     if not allowed:
         g.api_retry = wait
-        raise ApiError(429, f"more than {_settings().api_rate_limit} requests this minute; try again in {wait} s")
-    return None
+        raise ApiError(
+            429, f"more than {_settings().api_rate_limit} requests this minute; try again in {wait} s"
+        )
+    return
 
 
 def _count_refusal(session, sent: bool) -> ApiError:
@@ -245,8 +325,9 @@ def _count_refusal(session, sent: bool) -> ApiError:
     g.api_tallied = True
     if count > REFUSALS_PER_MINUTE:
         g.api_retry = left
-        return ApiError(429, f"too many requests without a valid token from this address; try again in "
-                             f"{g.api_retry} s")
+        return ApiError(
+            429, f"too many requests without a valid token from this address; try again in {g.api_retry} s"
+        )
     if not sent:
         return ApiError(401, "a token is needed: send Authorization: Bearer <token> (ctmonitor tokens add)")
     return ApiError(401, "the token is unknown, revoked or expired")
@@ -259,12 +340,20 @@ def _record(response: Response) -> Response:
     holder = g.get("api_holder")
     if request.path in PUBLIC or (holder is None and g.get("api_tallied")):
         return response  # the document is public; a request without a valid token is in its address's count
-    target = (request.path + (f"?{request.query_string.decode(errors='replace')}" if request.query_string else ""))
+    target = request.path + (
+        f"?{request.query_string.decode(errors='replace')}" if request.query_string else ""
+    )
     try:
         with _store().begin() as session:
-            audit.record(session, holder.username if holder else "anonymous", "api-request", target,
-                         status=response.status_code, token=holder.prefix if holder else None,
-                         address=request.remote_addr)
+            audit.record(
+                session,
+                holder.username if holder else "anonymous",
+                "api-request",
+                target,
+                status=response.status_code,
+                token=holder.prefix if holder else None,
+                address=request.remote_addr,
+            )
     except Exception:  # the answer stands even if it cannot be written down
         log.exception("could not record an API request")
     return response
@@ -301,13 +390,16 @@ def init_app(server) -> None:
     @server.route("/api/", defaults={"rest": ""}, endpoint="api_root_slash")
     @server.route("/api/<path:rest>")
     def _elsewhere(rest: str):  # under /api but not a version this server has: JSON too, never a page
-        return _api_error(ApiError(404, f"no route /api/{rest}; this server answers {PREFIX} "
-                                        f"(see {PREFIX}/openapi.json)"))
+        return _api_error(
+            ApiError(404, f"no route /api/{rest}; this server answers {PREFIX} (see {PREFIX}/openapi.json)")
+        )
 
     @server.errorhandler(405)
     def _method(error):  # a route of the API asked with the wrong method: JSON, as every API answer
         if request.path == "/api" or request.path.startswith("/api/"):
-            return _api_error(ApiError(405, f"{request.method} is not allowed here: the API only reads (GET)"))
+            return _api_error(
+                ApiError(405, f"{request.method} is not allowed here: the API only reads (GET)")
+            )
         return error
 
 
@@ -336,9 +428,14 @@ def _programme(session, code: str):
     from indicators.store.models import Indicator, Programme, Result
 
     cleaned = (code or "").strip().upper()
-    prog = (session.query(Programme).filter(Programme.code == cleaned)
-            .options(selectinload(Programme.results).selectinload(Result.indicators).selectinload(Indicator.targets))
-            .first())
+    prog = (
+        session.query(Programme)
+        .filter(Programme.code == cleaned)
+        .options(
+            selectinload(Programme.results).selectinload(Result.indicators).selectinload(Indicator.targets)
+        )
+        .first()
+    )
     if prog is None:
         raise ApiError(404, f"no programme {cleaned!r}")
     if prog.code not in _visible(session):
@@ -355,19 +452,37 @@ def _required(name: str) -> str:
 
 def _summary(prog) -> ProgrammeSummary:
     return ProgrammeSummary(
-        code=prog.code, title=prog.title, short_title=prog.short_title, donor=prog.donor,
-        award_number=prog.award_number, partners=list(prog.partners or []), government_lead=prog.government_lead,
-        start_date=prog.start_date, end_date=prog.end_date, calendar=prog.calendar,
-        url=f"{PREFIX}/programmes/{quote(prog.code)}")
+        code=prog.code,
+        title=prog.title,
+        short_title=prog.short_title,
+        donor=prog.donor,
+        award_number=prog.award_number,
+        partners=list(prog.partners or []),
+        government_lead=prog.government_lead,
+        start_date=prog.start_date,
+        end_date=prog.end_date,
+        calendar=prog.calendar,
+        url=f"{PREFIX}/programmes/{quote(prog.code)}",
+    )
 
 
 def _indicator(ind) -> IndicatorDefinition:
     return IndicatorDefinition(
-        code=ind.code, name=ind.name, definition=ind.definition, unit=ind.unit, category=ind.category,
-        standard_indicator=ind.standard_indicator, baseline=ind.baseline, source=ind.source_kind,
-        measure=(ind.measure or {}).get("type", ""), disaggregations=list(ind.disaggregations or []),
-        targets=[Target(period=t.period, value=t.value)
-                 for t in sorted(ind.targets, key=lambda t: (t.period == "LOP", t.period))])
+        code=ind.code,
+        name=ind.name,
+        definition=ind.definition,
+        unit=ind.unit,
+        category=ind.category,
+        standard_indicator=ind.standard_indicator,
+        baseline=ind.baseline,
+        source=ind.source_kind,
+        measure=(ind.measure or {}).get("type", ""),
+        disaggregations=list(ind.disaggregations or []),
+        targets=[
+            Target(period=t.period, value=t.value)
+            for t in sorted(ind.targets, key=lambda t: (t.period == "LOP", t.period))
+        ],
+    )
 
 
 def _iso(key: str, value):

@@ -18,19 +18,30 @@ def districts_answer(session, programme, args, plan, error) -> Districts:
     if asked.lower() == "victims":
         span = (args.get("span") or "lop").strip().lower()
         if span != "lop":
-            raise error(400, f"span: victims are counted to date; ask span=lop or leave it out (found {span!r})")
+            raise error(
+                400, f"span: victims are counted to date; ask span=lop or leave it out (found {span!r})"
+            )
         found, unknown = places.victims_by_district(session, programme.code)
         rows = [_figure(name, place.value, plan, ("district", name)) for name, place in sorted(found.items())]
         unknown_value = _figure("", unknown, plan, ("district", "")).value if found or unknown else None
-        return Districts(programme=programme.code, indicator="victims", period=None, span="lop", districts=rows,
-                         unknown_place=unknown_value)
+        return Districts(
+            programme=programme.code,
+            indicator="victims",
+            period=None,
+            span="lop",
+            districts=rows,
+            unknown_place=unknown_value,
+        )
     code = asked.upper()
     indicator = next((i for i in programme.indicators if i.code == code), None)
     if indicator is None:
         raise error(404, f"no indicator {code!r} in {programme.code}")
     if not places.mappable(indicator):
-        raise error(400, f"indicator: {code} is not counted from activities that name a district; mapped are "
-                         + (", ".join(i.code for i in programme.indicators if places.mappable(i)) or "none"))
+        raise error(
+            400,
+            f"indicator: {code} is not counted from activities that name a district; mapped are "
+            + (", ".join(i.code for i in programme.indicators if places.mappable(i)) or "none"),
+        )
     span = (args.get("span") or "quarter").strip().lower()
     if span not in places.SPANS:
         raise error(400, f"span: {span!r} is none of quarter, year, lop")
@@ -40,8 +51,10 @@ def districts_answer(session, programme, args, plan, error) -> Districts:
     quarter = _quarter(programme, period, error)
     codes = geography.districts()
     values = places.by_district(session, code, quarter, span)
-    rows = [DistrictFigure(district=name, code=codes[name].code, value=place.value)
-            for name, place in sorted(values.items())]
+    rows = [
+        DistrictFigure(district=name, code=codes[name].code, value=place.value)
+        for name, place in sorted(values.items())
+    ]
     return Districts(programme=programme.code, indicator=code, period=quarter.code, span=span, districts=rows)
 
 

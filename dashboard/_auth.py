@@ -43,12 +43,8 @@ from dashboard import _access, _csp, _forms
 from dashboard._access import ALL_ROLES, visible_programmes  # noqa: F401  (visible_programmes: for callers)
 from dashboard._forms import NO_USERS
 from indicators.access import accounts, audit, sessions, two_step
-from indicators.store.models import User
-from indicators.access import accounts
-from indicators.access import audit
-from indicators.access import sessions
-from indicators.access import two_step
 from indicators.i18n import N_, _, translated
+from indicators.store.models import User
 
 log = logging.getLogger("ctmonitor.auth")
 
@@ -60,7 +56,12 @@ PUBLIC_PREFIXES = ("/assets/", "/api/")  # /api/: the JSON API checks its own be
 PUBLIC_PATHS = ("/login", "/logout", _forms.CODE_PATH, "/_favicon.ico", "/favicon.ico", "/api")
 PASSWORD_PATH = "/password"
 TWO_STEP_PATH = _forms.TWO_STEP_PATH
-FORM_PATHS = ("/logout", PASSWORD_PATH, TWO_STEP_PATH, "/language")  # plain forms: they check the CSRF token in the form
+FORM_PATHS = (
+    "/logout",
+    PASSWORD_PATH,
+    TWO_STEP_PATH,
+    "/language",
+)  # plain forms: they check the CSRF token in the form
 SECOND_STEP_KEY = "two_step"  # in the (signed) cookie between the password and the code: user, time, next
 HSTS = "max-age=31536000; includeSubDomains"
 CACHEABLE_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
@@ -82,8 +83,17 @@ class SignedInUser(UserMixin):
     """What a request knows of its user: enough to decide what it may see, nothing more. Flask-Login keeps
     ``get_id()`` in the cookie: the session's token, which the store must still know on every request."""
 
-    def __init__(self, user_id: int, username: str, role: str, donor: str | None, token: str | None = None,
-                 must_change_password: bool = False, needs_two_step: bool = False, language: str | None = None):
+    def __init__(
+        self,
+        user_id: int,
+        username: str,
+        role: str,
+        donor: str | None,
+        token: str | None = None,
+        must_change_password: bool = False,
+        needs_two_step: bool = False,
+        language: str | None = None,
+    ):
         self.id = user_id
         self.username = username
         self.role = role
@@ -135,13 +145,22 @@ def load_user(token: str):
     for every copy of its cookie at once."""
     settings = current_app.extensions[SETTINGS_KEY]
     with current_app.extensions[STORE_KEY].Session() as db:
-        user = sessions.resolve(db, token, idle_timeout=settings.session_idle_timeout,
-                                lifetime=settings.session_lifetime)
+        user = sessions.resolve(
+            db, token, idle_timeout=settings.session_idle_timeout, lifetime=settings.session_lifetime
+        )
         db.commit()  # the session's last use, or its end
         if user is None:
             return None
-        return SignedInUser(user.id, user.username, user.role, user.donor, token, user.must_change_password,
-                            two_step.required(user, settings.require_totp), user.language)
+        return SignedInUser(
+            user.id,
+            user.username,
+            user.role,
+            user.donor,
+            token,
+            user.must_change_password,
+            two_step.required(user, settings.require_totp),
+            user.language,
+        )
 
 
 def csrf_token() -> str:
@@ -159,7 +178,11 @@ def _guard():
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
         return None
     if not current_user.is_authenticated:
-        if request.method == "GET" and not path.startswith("/_dash") and "text/html" in request.headers.get("Accept", ""):
+        if (
+            request.method == "GET"
+            and not path.startswith("/_dash")
+            and "text/html" in request.headers.get("Accept", "")
+        ):
             return redirect("/login?next=" + quote(safe_next(request.full_path), safe="/"))
         return jsonify(error=_("Sign in first.")), 401
     if current_user.must_change_password and path != PASSWORD_PATH:
@@ -183,8 +206,11 @@ def _guard():
 
 def _only(path: str, why: str):
     """A user who must do one thing first: pages lead there; anything else is refused, and audited."""
-    if request.method == "GET" and not request.path.startswith("/_dash") and "text/html" in request.headers.get(
-            "Accept", ""):
+    if (
+        request.method == "GET"
+        and not request.path.startswith("/_dash")
+        and "text/html" in request.headers.get("Accept", "")
+    ):
         return redirect(path)
     _access.record_refusal(request.path, reason=why.rstrip(".").lower())
     return jsonify(error=_(why)), 403
@@ -199,8 +225,11 @@ def _too_large(_error):
     limit = current_app.extensions.get(SETTINGS_KEY)
     if limit is None:
         return jsonify(error=_("The request is larger than ctmonitor accepts: choose a smaller file.")), 413
-    return jsonify(error=_("The request is larger than ctmonitor accepts ({size} MB): choose a smaller file.").format(
-        size=f"{limit.upload_limit / 2 ** 20:.0f}")), 413
+    return jsonify(
+        error=_("The request is larger than ctmonitor accepts ({size} MB): choose a smaller file.").format(
+            size=f"{limit.upload_limit / 2**20:.0f}"
+        )
+    ), 413
 
 
 def _server_error(_error):
@@ -213,8 +242,13 @@ def _after(response: Response) -> Response:
     (a page seen before signing out must not come back from the browser's cache)."""
     token = session.get(CSRF_SESSION_KEY)
     if token and current_user.is_authenticated and request.cookies.get(CSRF_COOKIE) != token:
-        response.set_cookie(CSRF_COOKIE, token, samesite="Strict",
-                            secure=current_app.config.get("SESSION_COOKIE_SECURE", True), httponly=False)
+        response.set_cookie(
+            CSRF_COOKIE,
+            token,
+            samesite="Strict",
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", True),
+            httponly=False,
+        )
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if request.is_secure:  # HTTPS, directly or as a trusted proxy reports it (CTMONITOR_PROXIES)
@@ -256,8 +290,14 @@ def _login():
     with store.Session() as db:
         result = accounts.authenticate(db, username, password, address=address or None)
         if result.user is None:
-            audit.record(db, username.strip() or "anonymous", "sign-in-refused", None, ip=address,
-                         reason=result.message)
+            audit.record(
+                db,
+                username.strip() or "anonymous",
+                "sign-in-refused",
+                None,
+                ip=address,
+                reason=result.message,
+            )
             db.commit()
         elif two_step.enabled(result.user):  # the password was right: now the code, before any session
             db.commit()
@@ -319,8 +359,14 @@ def _password():
             db.rollback()
             said = translated(exc.args[0])
             return page(said[0].upper() + said[1:] + ".", 400)
-        audit.record(db, user.username, "password-changed", user.username, ip=request.remote_addr or "",
-                     one_time=forced)
+        audit.record(
+            db,
+            user.username,
+            "password-changed",
+            user.username,
+            ip=request.remote_addr or "",
+            one_time=forced,
+        )
         start_session(db, user)
     return redirect("/")
 
@@ -333,8 +379,15 @@ def confirm_current(db, user: User, password: str, purpose: str) -> str | None:
     if checked.user is not None:
         db.commit()  # settled, whatever the caller then does
         return None
-    audit.record(db, user.username, "password-refused", user.username, ip=address, purpose=purpose,
-                 reason=checked.message)
+    audit.record(
+        db,
+        user.username,
+        "password-refused",
+        user.username,
+        ip=address,
+        purpose=purpose,
+        reason=checked.message,
+    )
     db.commit()
     if checked.delay:
         sleep(min(checked.delay, 5.0))
@@ -347,8 +400,12 @@ def safe_next(target: str) -> str:
     Browsers read ``/\\host`` as ``//host`` and drop tabs and newlines, so any backslash, control character
     or space refuses the target outright, as does anything but one leading slash."""
     target = target if isinstance(target, str) else ""
-    if (not target.startswith("/") or target.startswith("//") or "\\" in target
-            or any(ord(c) < 33 or ord(c) == 127 for c in target)):
+    if (
+        not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(c) < 33 or ord(c) == 127 for c in target)
+    ):
         return "/"
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
@@ -358,8 +415,9 @@ def safe_next(target: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _login_page(next_url: str, message: str | None = None, status: int = 200, username: str = "",
-                info: str | None = None) -> Response:
+def _login_page(
+    next_url: str, message: str | None = None, status: int = 200, username: str = "", info: str | None = None
+) -> Response:
     token = secrets.token_urlsafe(32)
     session["login_csrf"] = token
     return _forms.login_page(token, next_url, message, status, username, info)

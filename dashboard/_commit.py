@@ -24,8 +24,9 @@ def _serializer() -> URLSafeTimedSerializer:
 
 def vouch(sha256: str, filename: str | None, programme: str | None, username: str) -> dict:
     """What the page keeps after a clean dry run (``upload-checked``)."""
-    token = _serializer().dumps({"sha256": sha256, "filename": filename or "", "programme": programme or "",
-                                 "user": username})
+    token = _serializer().dumps(
+        {"sha256": sha256, "filename": filename or "", "programme": programme or "", "user": username}
+    )
     return {"filename": filename, "sha256": sha256, "programme": programme, "token": token}
 
 
@@ -38,8 +39,12 @@ def refusal(checked, data: bytes, filename: str | None, programme: str | None, u
         vouched = _serializer().loads(token, max_age=MAX_AGE)
     except BadData:
         return "The dry run is out of date: choose the file again to check it, then commit."
-    wanted = {"sha256": hashlib.sha256(data).hexdigest(), "filename": filename or "", "programme": programme or "",
-              "user": username}
+    wanted = {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "filename": filename or "",
+        "programme": programme or "",
+        "user": username,
+    }
     if not isinstance(vouched, dict) or any(vouched.get(key) != value for key, value in wanted.items()):
         return "The file, its programme or the user changed since the dry run: choose the file again to check it."
     return None

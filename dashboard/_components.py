@@ -18,22 +18,31 @@ from dash import dcc, html
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from indicators.store.db import Store
-from indicators.status import AHEAD, BEHIND, ON_TRACK, TARGET_TO_DATE, look, meaning
 from indicators import i18n
 from indicators.i18n import N_, _
 from indicators.numbers import format_percent, format_value  # noqa: F401  (format_percent: for the pages)
 from indicators.status import AHEAD, BEHIND, ON_TRACK, TARGET_TO_DATE, look, meaning
+from indicators.store.db import Store
 
 STORE_KEY = "ctmonitor.store"
 SETTINGS_KEY = "ctmonitor.settings"
 log = logging.getLogger("ctmonitor.dashboard")
 
-CHART_COLOURS = {"actual": "#0033a0", "target": "#9fb3d9", "cumulative": "#b35c00", "lop": "#6c757d",
-                 "quarter": "#0033a0", "year": "#5b7fc7", "lop_cat": "#b8c7e6"}
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
-                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-                "toImageButtonOptions": {"format": "png", "scale": 2}}
+CHART_COLOURS = {
+    "actual": "#0033a0",
+    "target": "#9fb3d9",
+    "cumulative": "#b35c00",
+    "lop": "#6c757d",
+    "quarter": "#0033a0",
+    "year": "#5b7fc7",
+    "lop_cat": "#b8c7e6",
+}
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
 SMALL_GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 
 
@@ -96,19 +105,24 @@ def seen_figures(session: Session, programme_code: str, quarter):
 
 def page_title(name: str):
     """A page's browser title, drawn in the language of each request: ``Portfolio · ctmonitor``."""
+
     def title(**_path):
         return f"{_(name)} · ctmonitor"
+
     return title
 
 
 def page_header(title, subtitle=None, actions=None, crumbs=None) -> html.Div:
     return html.Div(
         [
-            html.Div([
-                breadcrumbs(crumbs) if crumbs else None,
-                html.H1(title, className="h3 mb-1"),
-                html.P(subtitle, className="text-muted mb-0") if subtitle else None,
-            ], className="page-title"),
+            html.Div(
+                [
+                    breadcrumbs(crumbs) if crumbs else None,
+                    html.H1(title, className="h3 mb-1"),
+                    html.P(subtitle, className="text-muted mb-0") if subtitle else None,
+                ],
+                className="page-title",
+            ),
             html.Div(actions, className="page-actions") if actions else None,
         ],
         className="d-flex flex-wrap justify-content-between align-items-end gap-3 mb-4",
@@ -116,37 +130,65 @@ def page_header(title, subtitle=None, actions=None, crumbs=None) -> html.Div:
 
 
 def breadcrumbs(items: list[tuple[str, str | None]]) -> html.Nav:
-    return html.Nav(html.Ol([
-        html.Li(dcc.Link(label, href=href) if href else label,
-                className="breadcrumb-item" + ("" if href else " active"))
-        for label, href in items
-    ], className="breadcrumb small mb-1"), **{"aria-label": "breadcrumb"})
+    return html.Nav(
+        html.Ol(
+            [
+                html.Li(
+                    dcc.Link(label, href=href) if href else label,
+                    className="breadcrumb-item" + ("" if href else " active"),
+                )
+                for label, href in items
+            ],
+            className="breadcrumb small mb-1",
+        ),
+        **{"aria-label": "breadcrumb"},
+    )
 
 
 def card(title, body, *, id=None, class_name="", header_actions=None) -> dbc.Card:
     header = dbc.CardHeader(
-        html.Div([html.H2(title, className="h6 mb-0"), header_actions],
-                 className="d-flex justify-content-between align-items-center gap-2"))
+        html.Div(
+            [html.H2(title, className="h6 mb-0"), header_actions],
+            className="d-flex justify-content-between align-items-center gap-2",
+        )
+    )
     kwargs = {"id": id} if id else {}
     return dbc.Card([header, dbc.CardBody(body)], className=f"shadow-sm mb-4 {class_name}".strip(), **kwargs)
 
 
 def not_found(message: str, *, back: tuple[str, str] | None = None) -> dbc.Alert:
     back = back or (_("Back to the portfolio"), "/")
-    return dbc.Alert([
-        html.H2(_("Not found"), className="h5"),
-        html.P(message),
-        dcc.Link(back[0], href=back[1], className="alert-link"),
-    ], color="warning", className="mt-3 not-found")
+    return dbc.Alert(
+        [
+            html.H2(_("Not found"), className="h5"),
+            html.P(message),
+            dcc.Link(back[0], href=back[1], className="alert-link"),
+        ],
+        color="warning",
+        className="mt-3 not-found",
+    )
 
 
 def problem_card(message: str | None = None) -> dbc.Alert:
     message = message or _("This view could not be shown.")
-    return dbc.Alert([
-        html.H2(_("Something went wrong"), className="h5"),
-        html.P([message, " ", _("The problem has been logged; try again, or go back to the"), " ",
-                dcc.Link(_("portfolio"), href="/", className="alert-link"), "."], className="mb-0"),
-    ], color="danger", className="mt-3 problem-card")
+    return dbc.Alert(
+        [
+            html.H2(_("Something went wrong"), className="h5"),
+            html.P(
+                [
+                    message,
+                    " ",
+                    _("The problem has been logged; try again, or go back to the"),
+                    " ",
+                    dcc.Link(_("portfolio"), href="/", className="alert-link"),
+                    ".",
+                ],
+                className="mb-0",
+            ),
+        ],
+        color="danger",
+        className="mt-3 problem-card",
+    )
 
 
 def empty_state(message: str) -> html.P:
@@ -170,8 +212,15 @@ def safe_layout(func):
 def on_callback_error(err: Exception):
     """The app's ``on_error``: log the exception, tell the user in a toast, leave the outputs unchanged."""
     log.error("callback failed: %s", err, exc_info=err)
-    dash.set_props("app-error", {"is_open": True, "children": (
-        _("That did not work, and the problem has been logged. Reload the page and try again."))})
+    dash.set_props(
+        "app-error",
+        {
+            "is_open": True,
+            "children": (
+                _("That did not work, and the problem has been logged. Reload the page and try again.")
+            ),
+        },
+    )
 
 
 def href(path: str, **query) -> str:
@@ -210,66 +259,133 @@ def fit_columns(columns: list[dict], *, flexible=(), text_width: int = 300) -> t
         if column["field"] in flexible:
             heading = len(str(column.get("headerName", column["field"])))
             # a fixed width (AG Grid will not autosize some columns and flex others): the text wraps within it
-            column.update(width=max(text_width, 40 + 9 * heading), minWidth=160, wrapText=True, autoHeight=True)
+            column.update(
+                width=max(text_width, 40 + 9 * heading), minWidth=160, wrapText=True, autoHeight=True
+            )
         else:
             fixed.append(column["field"])
         defs.append(column)
     return defs, {"autoSizeStrategy": {"type": "fitCellContents", "colIds": fixed, "skipHeader": False}}
 
 
-def data_grid(id: str, rows: list[dict], columns: list[dict], *, flexible=(), text_width: int = 300,
-              page_size: int = 50, empty: str, height: str | None = "600px", row_id: str | None = None,
-              **options):
+def data_grid(
+    id: str,
+    rows: list[dict],
+    columns: list[dict],
+    *,
+    flexible=(),
+    text_width: int = 300,
+    page_size: int = 50,
+    empty: str,
+    height: str | None = "600px",
+    row_id: str | None = None,
+    **options,
+):
     """The app's grid: sortable, filterable, resizable columns fitted by ``fit_columns``, paginated, with a
     sentence for no rows; ``height=None`` grows with its rows; ``row_id``: the field that identifies a row
     (kept selected across redraws)."""
     import dash_ag_grid as dag
 
     defs, sizing = fit_columns(columns, flexible=flexible, text_width=text_width)
-    grid_options = {**sizing, "pagination": True, "paginationPageSize": page_size, "animateRows": False,
-                    "localeText": {**grid_locale_text(), "noRowsToShow": empty}, **options}
+    grid_options = {
+        **sizing,
+        "pagination": True,
+        "paginationPageSize": page_size,
+        "animateRows": False,
+        "localeText": {**grid_locale_text(), "noRowsToShow": empty},
+        **options,
+    }
     if height is None:
         grid_options["domLayout"] = "autoHeight"
-    return dag.AgGrid(id=id, rowData=rows, columnDefs=defs,
-                      defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                      dashGridOptions=grid_options, className="ct-grid",
-                      **({"getRowId": f"params.data.{row_id}"} if row_id else {}),
-                      style={"height": height} if height else None)
+    return dag.AgGrid(
+        id=id,
+        rowData=rows,
+        columnDefs=defs,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        dashGridOptions=grid_options,
+        className="ct-grid",
+        **({"getRowId": f"params.data.{row_id}"} if row_id else {}),
+        style={"height": height} if height else None,
+    )
 
 
 # AG Grid's own words (pagination, filters, menus), in the language of the request.
 GRID_TEXT = {
-    "page": N_("Page"), "of": N_("of"), "to": N_("to"), "more": N_("more"),
-    "firstPage": N_("First page"), "previousPage": N_("Previous page"), "nextPage": N_("Next page"),
-    "lastPage": N_("Last page"), "pageSizeSelectorLabel": N_("Page size:"),
-    "ariaPageSizeSelectorLabel": N_("Page size"), "pageLastRowUnknown": N_("?"),
-    "loadingOoo": N_("Loading…"), "noRowsToShow": N_("No rows to show"), "filterOoo": N_("Filter…"),
-    "searchOoo": N_("Search…"), "selectAll": N_("(Select all)"), "blanks": N_("(Blanks)"),
-    "equals": N_("Equals"), "notEqual": N_("Does not equal"), "contains": N_("Contains"),
-    "notContains": N_("Does not contain"), "startsWith": N_("Begins with"), "endsWith": N_("Ends with"),
-    "blank": N_("Blank"), "notBlank": N_("Not blank"), "lessThan": N_("Less than"),
-    "greaterThan": N_("Greater than"), "lessThanOrEqual": N_("Less than or equal to"),
-    "greaterThanOrEqual": N_("Greater than or equal to"), "inRange": N_("Between"),
-    "inRangeStart": N_("From"), "inRangeEnd": N_("To"), "before": N_("Before"), "after": N_("After"),
-    "andCondition": N_("AND"), "orCondition": N_("OR"), "applyFilter": N_("Apply"), "resetFilter": N_("Reset"),
-    "clearFilter": N_("Clear"), "cancelFilter": N_("Cancel"), "dateFormatOoo": N_("yyyy-mm-dd"),
-    "ariaFilterInput": N_("Filter input"), "ariaFilterValue": N_("Filter value"),
-    "ariaFilteringOperator": N_("Filtering operator"), "ariaColumn": N_("Column"),
-    "ariaRowSelect": N_("Press Space to select this row"), "ariaRowDeselect": N_("Press Space to deselect this row"),
-    "ariaChecked": N_("checked"), "ariaUnchecked": N_("unchecked"), "ariaIndeterminate": N_("indeterminate"),
-    "ariaRowSelectAll": N_("Press Space to toggle all rows selection"), "ariaSearch": N_("Search"),
-    "ariaMenuColumn": N_("Press Alt Down to open column menu"), "ariaFilterMenuOpen": N_("Open filter menu"),
-    "ariaSortableColumn": N_("Press Enter to sort"), "ariaColumnFiltered": N_("Column filtered"),
-    "ariaRowPageSize": N_("Rows per page"), "ariaLabelColumnMenu": N_("Column menu"),
-    "ariaLabelDialog": N_("Dialog"), "ariaFilterColumnsInput": N_("Filter columns input"),
-    "ariaHidden": N_("hidden"), "ariaVisible": N_("visible"), "ariaInputEditor": N_("Input editor"),
-    "ariaDateFilterInput": N_("Date filter input"), "ariaPageSizeSelector": N_("Page size"),
+    "page": N_("Page"),
+    "of": N_("of"),
+    "to": N_("to"),
+    "more": N_("more"),
+    "firstPage": N_("First page"),
+    "previousPage": N_("Previous page"),
+    "nextPage": N_("Next page"),
+    "lastPage": N_("Last page"),
+    "pageSizeSelectorLabel": N_("Page size:"),
+    "ariaPageSizeSelectorLabel": N_("Page size"),
+    "pageLastRowUnknown": N_("?"),
+    "loadingOoo": N_("Loading…"),
+    "noRowsToShow": N_("No rows to show"),
+    "filterOoo": N_("Filter…"),
+    "searchOoo": N_("Search…"),
+    "selectAll": N_("(Select all)"),
+    "blanks": N_("(Blanks)"),
+    "equals": N_("Equals"),
+    "notEqual": N_("Does not equal"),
+    "contains": N_("Contains"),
+    "notContains": N_("Does not contain"),
+    "startsWith": N_("Begins with"),
+    "endsWith": N_("Ends with"),
+    "blank": N_("Blank"),
+    "notBlank": N_("Not blank"),
+    "lessThan": N_("Less than"),
+    "greaterThan": N_("Greater than"),
+    "lessThanOrEqual": N_("Less than or equal to"),
+    "greaterThanOrEqual": N_("Greater than or equal to"),
+    "inRange": N_("Between"),
+    "inRangeStart": N_("From"),
+    "inRangeEnd": N_("To"),
+    "before": N_("Before"),
+    "after": N_("After"),
+    "andCondition": N_("AND"),
+    "orCondition": N_("OR"),
+    "applyFilter": N_("Apply"),
+    "resetFilter": N_("Reset"),
+    "clearFilter": N_("Clear"),
+    "cancelFilter": N_("Cancel"),
+    "dateFormatOoo": N_("yyyy-mm-dd"),
+    "ariaFilterInput": N_("Filter input"),
+    "ariaFilterValue": N_("Filter value"),
+    "ariaFilteringOperator": N_("Filtering operator"),
+    "ariaColumn": N_("Column"),
+    "ariaRowSelect": N_("Press Space to select this row"),
+    "ariaRowDeselect": N_("Press Space to deselect this row"),
+    "ariaChecked": N_("checked"),
+    "ariaUnchecked": N_("unchecked"),
+    "ariaIndeterminate": N_("indeterminate"),
+    "ariaRowSelectAll": N_("Press Space to toggle all rows selection"),
+    "ariaSearch": N_("Search"),
+    "ariaMenuColumn": N_("Press Alt Down to open column menu"),
+    "ariaFilterMenuOpen": N_("Open filter menu"),
+    "ariaSortableColumn": N_("Press Enter to sort"),
+    "ariaColumnFiltered": N_("Column filtered"),
+    "ariaRowPageSize": N_("Rows per page"),
+    "ariaLabelColumnMenu": N_("Column menu"),
+    "ariaLabelDialog": N_("Dialog"),
+    "ariaFilterColumnsInput": N_("Filter columns input"),
+    "ariaHidden": N_("hidden"),
+    "ariaVisible": N_("visible"),
+    "ariaInputEditor": N_("Input editor"),
+    "ariaDateFilterInput": N_("Date filter input"),
+    "ariaPageSizeSelector": N_("Page size"),
     "ariaPaginationPanel": N_("Pagination"),
 }
 # dcc.Dropdown's own words.
 DROPDOWN_TEXT = {
-    "select_all": N_("Select all"), "deselect_all": N_("Deselect all"), "selected_count": N_("{num_selected} selected"),
-    "search": N_("Search"), "clear_search": N_("Clear search"), "clear_selection": N_("Clear selection"),
+    "select_all": N_("Select all"),
+    "deselect_all": N_("Deselect all"),
+    "selected_count": N_("{num_selected} selected"),
+    "search": N_("Search"),
+    "clear_search": N_("Clear search"),
+    "clear_selection": N_("Clear selection"),
     "no_options_found": N_("No options found"),
 }
 
@@ -312,12 +428,21 @@ def status_help(status: str | None) -> str:
 
 
 def status_key() -> html.Div:
-    return html.Div([html.Span(_("Status:"), className="me-2 text-muted")]
-                    + [html.Span(status_badge(s, small=True), className="me-2", title=status_help(s))
-                       for s in (AHEAD, ON_TRACK, BEHIND)]
-                    + [html.Span(_("on track = within ±15% of the target to date"), className="text-muted",
-                                 title=_(TARGET_TO_DATE))],
-                    className="status-key small d-flex flex-wrap align-items-center gap-1")
+    return html.Div(
+        [html.Span(_("Status:"), className="me-2 text-muted")]
+        + [
+            html.Span(status_badge(s, small=True), className="me-2", title=status_help(s))
+            for s in (AHEAD, ON_TRACK, BEHIND)
+        ]
+        + [
+            html.Span(
+                _("on track = within ±15% of the target to date"),
+                className="text-muted",
+                title=_(TARGET_TO_DATE),
+            )
+        ],
+        className="status-key small d-flex flex-wrap align-items-center gap-1",
+    )
 
 
 def status_counts(statuses) -> dict[str, int]:
@@ -331,11 +456,17 @@ def status_counts(statuses) -> dict[str, int]:
 def status_summary(statuses, *, id=None) -> html.Div:
     counts = status_counts(statuses)
     kwargs = {"id": id} if id else {}
-    return html.Div([
-        html.Div([html.Span(str(counts[s]), className="status-count-number"), status_badge(s, small=True)],
-                 className=f"status-count status-count-{look(s).css}")
-        for s in (AHEAD, ON_TRACK, BEHIND)
-    ], className="status-counts", **kwargs)
+    return html.Div(
+        [
+            html.Div(
+                [html.Span(str(counts[s]), className="status-count-number"), status_badge(s, small=True)],
+                className=f"status-count status-count-{look(s).css}",
+            )
+            for s in (AHEAD, ON_TRACK, BEHIND)
+        ],
+        className="status-counts",
+        **kwargs,
+    )
 
 
 # --- formatting ------------------------------------------------------------------------------------
@@ -364,8 +495,11 @@ def format_actual(figure, unit: str = "number") -> str:
 
 
 # ISO 3166 names as stored, shortened for labels the way people say them in Rwanda.
-SHORT_NAMES = {"Congo, The Democratic Republic of the": N_("DR Congo"), "Tanzania, United Republic of": N_("Tanzania"),
-               "Congo": N_("Congo-Brazzaville")}
+SHORT_NAMES = {
+    "Congo, The Democratic Republic of the": N_("DR Congo"),
+    "Tanzania, United Republic of": N_("Tanzania"),
+    "Congo": N_("Congo-Brazzaville"),
+}
 
 
 def short_category(name: str) -> str:

@@ -83,35 +83,83 @@ def panel(session, key, codes: list[str]):
     upload = session.get(Upload, record.upload_id) if record.upload_id else None
     name = title(spec, record)
     fields = [dbc.Col(_field(column, values.get(column.field)), xs=12, sm=6, lg=3) for column in columns]
-    return dbc.Card([
-        dbc.CardHeader(html.H2(f"Correct {programme} · {name}", className="h6 mb-0")),
-        dbc.CardBody([
-            html.P(_provenance(record, upload), className="small text-muted", id="activities-correction-provenance"),
-            html.P(_("Change a value, or void the record, and say why: the same checks as an upload apply, and the "
-                   "change is kept with the record, who made it and when. A later upload of the same workbook "
-                   "will not undo it without asking."), className="small"),
-            dbc.Row(fields, className="g-2"),
-            dbc.Row([
-                dbc.Col([dbc.Label(_("Reason"), html_for=ids.reason, className="small mb-1"),
-                         dbc.Select(id=ids.reason, options=[{"label": r, "value": r} for r in corrections.REASONS],
-                                    placeholder=_("Choose a reason")),
-                         dbc.FormFeedback(_("Choose a reason."), type="invalid")], md=4),
-                dbc.Col([dbc.Label(_("Comment"), html_for=ids.comment, className="small mb-1"),
-                         dbc.Input(id=ids.comment, placeholder=_("What was wrong, and the source of the right value")),
-                         dbc.FormFeedback(_("Say what was wrong: the comment is kept with the correction."),
-                                          type="invalid")], md=8),
-            ], className="g-2 mt-1"),
-            _drafts.parts(DRAFT, user=current_username(), key=f"correction|{kind}:{record.id}",
-                          label=f"correction of {name}", href=href("/activities", record=f"{kind}:{record.id}")),
-            html.Div([
-                dbc.Button(f"Save correction for {name}", id=ids.save, color="primary", className="me-2"),
-                dbc.Button(f"Void {name}", id=ids.void, color="danger", outline=True),
-            ], className="mt-3"),
-            dcc.Loading(html.Div(id=ids.result, className="mt-2", role="status"), type="dot"),
-            _history(records.corrections_of(session, kind, record.id), {c.field: c.label for c in columns}),
-        ]),
-        dcc.Store(id=ids.record, data={"key": f"{kind}:{record.id}", "programme": programme}),
-    ], className="shadow-sm mb-3", id=ids.panel)
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2(f"Correct {programme} · {name}", className="h6 mb-0")),
+            dbc.CardBody(
+                [
+                    html.P(
+                        _provenance(record, upload),
+                        className="small text-muted",
+                        id="activities-correction-provenance",
+                    ),
+                    html.P(
+                        _(
+                            "Change a value, or void the record, and say why: the same checks as an upload apply, and the "
+                            "change is kept with the record, who made it and when. A later upload of the same workbook "
+                            "will not undo it without asking."
+                        ),
+                        className="small",
+                    ),
+                    dbc.Row(fields, className="g-2"),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                [
+                                    dbc.Label(_("Reason"), html_for=ids.reason, className="small mb-1"),
+                                    dbc.Select(
+                                        id=ids.reason,
+                                        options=[{"label": r, "value": r} for r in corrections.REASONS],
+                                        placeholder=_("Choose a reason"),
+                                    ),
+                                    dbc.FormFeedback(_("Choose a reason."), type="invalid"),
+                                ],
+                                md=4,
+                            ),
+                            dbc.Col(
+                                [
+                                    dbc.Label(_("Comment"), html_for=ids.comment, className="small mb-1"),
+                                    dbc.Input(
+                                        id=ids.comment,
+                                        placeholder=_("What was wrong, and the source of the right value"),
+                                    ),
+                                    dbc.FormFeedback(
+                                        _("Say what was wrong: the comment is kept with the correction."),
+                                        type="invalid",
+                                    ),
+                                ],
+                                md=8,
+                            ),
+                        ],
+                        className="g-2 mt-1",
+                    ),
+                    _drafts.parts(
+                        DRAFT,
+                        user=current_username(),
+                        key=f"correction|{kind}:{record.id}",
+                        label=f"correction of {name}",
+                        href=href("/activities", record=f"{kind}:{record.id}"),
+                    ),
+                    html.Div(
+                        [
+                            dbc.Button(
+                                f"Save correction for {name}", id=ids.save, color="primary", className="me-2"
+                            ),
+                            dbc.Button(f"Void {name}", id=ids.void, color="danger", outline=True),
+                        ],
+                        className="mt-3",
+                    ),
+                    dcc.Loading(html.Div(id=ids.result, className="mt-2", role="status"), type="dot"),
+                    _history(
+                        records.corrections_of(session, kind, record.id), {c.field: c.label for c in columns}
+                    ),
+                ]
+            ),
+            dcc.Store(id=ids.record, data={"key": f"{kind}:{record.id}", "programme": programme}),
+        ],
+        className="shadow-sm mb-3",
+        id=ids.panel,
+    )
 
 
 def _field(column, value):
@@ -122,26 +170,39 @@ def _field(column, value):
         choices = list(column.type.choices)
         if value and value not in choices:
             choices.insert(0, value)
-        control = dbc.Select(id=control_id, value=value or "", options=[{"label": "(blank)", "value": ""}] * (
-            not column.required) + [{"label": c, "value": c} for c in choices])
+        control = dbc.Select(
+            id=control_id,
+            value=value or "",
+            options=[{"label": "(blank)", "value": ""}] * (not column.required)
+            + [{"label": c, "value": c} for c in choices],
+        )
     else:
         placeholder = "dd/mm/yyyy" if isinstance(column.type, t.Date) else None
-        control = dbc.Input(id=control_id, value=value or "", type="text", placeholder=placeholder,
-                            inputmode="numeric" if isinstance(column.type, t.Integer) else None)
-    return html.Div([
-        dbc.Label(column.label, html_for=dom_id(control_id), className="small mb-1"),
-        control,
-        dbc.FormFeedback(id={"type": FEEDBACK, "field": column.field}, type="invalid"),
-    ], className="mb-1")
-
+        control = dbc.Input(
+            id=control_id,
+            value=value or "",
+            type="text",
+            placeholder=placeholder,
+            inputmode="numeric" if isinstance(column.type, t.Integer) else None,
+        )
+    return html.Div(
+        [
+            dbc.Label(column.label, html_for=dom_id(control_id), className="small mb-1"),
+            control,
+            dbc.FormFeedback(id={"type": FEEDBACK, "field": column.field}, type="invalid"),
+        ],
+        className="mb-1",
+    )
 
 
 def _provenance(record, upload) -> str:
     where = f"sheet {record.source_sheet}, row {record.source_row}" if record.source_sheet else "no sheet"
     if upload is None:
         return f"Stored from {where} (the upload is no longer on record)."
-    return (f"From {upload.filename}, {where}, uploaded by {upload.uploaded_by} on "
-            f"{format_datetime(upload.uploaded_at)} UTC.")
+    return (
+        f"From {upload.filename}, {where}, uploaded by {upload.uploaded_by} on "
+        f"{format_datetime(upload.uploaded_at)} UTC."
+    )
 
 
 def _history(entries, labels: dict[str, str]) -> html.Div | None:
@@ -150,16 +211,23 @@ def _history(entries, labels: dict[str, str]) -> html.Div | None:
     items = []
     for entry in reversed(entries):
         change = {"void": f"voided ({entry.old_value})", "restore": "restored"}.get(entry.field) or (
-            f"{labels.get(entry.field, entry.field)}: {entry.old_value or 'blank'} → {entry.new_value or 'blank'}")
+            f"{labels.get(entry.field, entry.field)}: {entry.old_value or 'blank'} → {entry.new_value or 'blank'}"
+        )
         later = ""
         if entry.superseded_at and entry.field == "void" and entry.superseded_upload_id is None:
             later = f" — restored by {entry.superseded_by} on {format_datetime(entry.superseded_at)}"
         elif entry.superseded_at:
             later = f" — the file's value was chosen on a later upload by {entry.superseded_by}"
-        items.append(html.Li(f"{format_datetime(entry.corrected_at)} · {entry.corrected_by} · {change} · "
-                             f"{entry.reason}: {entry.comment or ''}{later}"))
-    return html.Div([html.H3(_("Corrections"), className="h6 mt-3"), html.Ul(items, className="small mb-0")],
-                    id="activities-correction-history")
+        items.append(
+            html.Li(
+                f"{format_datetime(entry.corrected_at)} · {entry.corrected_by} · {change} · "
+                f"{entry.reason}: {entry.comment or ''}{later}"
+            )
+        )
+    return html.Div(
+        [html.H3(_("Corrections"), className="h6 mt-3"), html.Ul(items, className="small mb-0")],
+        id="activities-correction-history",
+    )
 
 
 def saved_banner(session, event_id) -> dbc.Alert | None:
@@ -175,19 +243,37 @@ def saved_banner(session, event_id) -> dbc.Alert | None:
     detail = event.detail or {}
     verb = "Restored" if event.action == "record-restored" else "Corrected"
     if event.action == "record-restored":
-        what = [html.Li(f"{event.target} restored: it counts again in the figures of {detail.get('quarter')} "
-                        f"(voided by {detail.get('voided_by')}: {detail.get('void_reason')}).")]
+        what = [
+            html.Li(
+                f"{event.target} restored: it counts again in the figures of {detail.get('quarter')} "
+                f"(voided by {detail.get('voided_by')}: {detail.get('void_reason')})."
+            )
+        ]
     elif "voided" in detail:
-        what = [html.Li(f"{event.target} voided: it no longer counts in any figure. “Show voided” lists it, to "
-                        "restore it.")]
+        what = [
+            html.Li(
+                f"{event.target} voided: it no longer counts in any figure. “Show voided” lists it, to "
+                "restore it."
+            )
+        ]
     else:
-        what = [html.Li(f"{label}: {old or 'blank'} → {new or 'blank'}")
-                for label, (old, new) in (detail.get("changes") or {}).items()]
-    return dbc.Alert([
-        html.Strong(f"{event.target} · {verb.lower()} by {event.username} ({detail.get('quarter')}): "
-                    f"{detail.get('reason')} — {detail.get('comment')}"),
-        html.Ul(what, className="mb-0 small"),
-    ], color="success", dismissable=True, className="py-2", id=ids.saved)
+        what = [
+            html.Li(f"{label}: {old or 'blank'} → {new or 'blank'}")
+            for label, (old, new) in (detail.get("changes") or {}).items()
+        ]
+    return dbc.Alert(
+        [
+            html.Strong(
+                f"{event.target} · {verb.lower()} by {event.username} ({detail.get('quarter')}): "
+                f"{detail.get('reason')} — {detail.get('comment')}"
+            ),
+            html.Ul(what, className="mb-0 small"),
+        ],
+        color="success",
+        dismissable=True,
+        className="py-2",
+        id=ids.saved,
+    )
 
 
 def restore_panel(session, void_id, codes: list[str]):
@@ -209,28 +295,68 @@ def restore_panel(session, void_id, codes: list[str]):
     labels = {c.field: c.label for c in corrections.editable(entry.kind)}
     kept = [html.Div([html.Dt(labels.get(k, k)), html.Dd(v)]) for k, v in (entry.snapshot or {}).items() if v]
     upload = session.get(Upload, entry.upload_id) if entry.upload_id else None
-    return dbc.Card([
-        dbc.CardHeader(html.H2(f"Restore {programme} · {name}", className="h6 mb-0")),
-        dbc.CardBody([
-            html.P([html.Strong(f"Voided by {entry.corrected_by} on {format_datetime(entry.corrected_at)} UTC: "),
-                    f"{entry.reason}" + (f" — {entry.comment}" if entry.comment else "")],
-                   className="small", id="activities-restore-why"),
-            html.P(_provenance(entry, upload), className="small text-muted"),
-            html.Dl(kept, className="facts small mb-2", id="activities-restore-values"),
-            html.P(f"Restoring stores this {spec.label.lower()} again as it was, checked as an upload of it would be "
-                   "today; it counts again in the figures, and the restore is kept with who, when and why.",
-                   className="small"),
-            dbc.Row([
-                dbc.Col([dbc.Label(_("Reason"), html_for=ids.restore_reason, className="small mb-1"),
-                         dbc.Select(id=ids.restore_reason, placeholder=_("Choose a reason"),
-                                    options=[{"label": r, "value": r} for r in restoring.REASONS]),
-                         dbc.FormFeedback(_("Choose a reason."), type="invalid")], md=4),
-                dbc.Col([dbc.Label(_("Comment"), html_for=ids.restore_comment, className="small mb-1"),
-                         dbc.Input(id=ids.restore_comment, placeholder=_("Why it counts after all, and the source")),
-                         dbc.FormFeedback(_("Say why: the comment is kept with the record."), type="invalid")], md=8),
-            ], className="g-2"),
-            dbc.Button(f"Restore {name}", id=ids.restore, color="primary", className="mt-3"),
-            dcc.Loading(html.Div(id=ids.restore_result, className="mt-2", role="status"), type="dot"),
-        ]),
-        dcc.Store(id=ids.voided, data={"void": entry.id, "programme": programme}),
-    ], className="shadow-sm mb-3", id=ids.panel)
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2(f"Restore {programme} · {name}", className="h6 mb-0")),
+            dbc.CardBody(
+                [
+                    html.P(
+                        [
+                            html.Strong(
+                                f"Voided by {entry.corrected_by} on {format_datetime(entry.corrected_at)} UTC: "
+                            ),
+                            f"{entry.reason}" + (f" — {entry.comment}" if entry.comment else ""),
+                        ],
+                        className="small",
+                        id="activities-restore-why",
+                    ),
+                    html.P(_provenance(entry, upload), className="small text-muted"),
+                    html.Dl(kept, className="facts small mb-2", id="activities-restore-values"),
+                    html.P(
+                        f"Restoring stores this {spec.label.lower()} again as it was, checked as an upload of it would be "
+                        "today; it counts again in the figures, and the restore is kept with who, when and why.",
+                        className="small",
+                    ),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                [
+                                    dbc.Label(
+                                        _("Reason"), html_for=ids.restore_reason, className="small mb-1"
+                                    ),
+                                    dbc.Select(
+                                        id=ids.restore_reason,
+                                        placeholder=_("Choose a reason"),
+                                        options=[{"label": r, "value": r} for r in restoring.REASONS],
+                                    ),
+                                    dbc.FormFeedback(_("Choose a reason."), type="invalid"),
+                                ],
+                                md=4,
+                            ),
+                            dbc.Col(
+                                [
+                                    dbc.Label(
+                                        _("Comment"), html_for=ids.restore_comment, className="small mb-1"
+                                    ),
+                                    dbc.Input(
+                                        id=ids.restore_comment,
+                                        placeholder=_("Why it counts after all, and the source"),
+                                    ),
+                                    dbc.FormFeedback(
+                                        _("Say why: the comment is kept with the record."), type="invalid"
+                                    ),
+                                ],
+                                md=8,
+                            ),
+                        ],
+                        className="g-2",
+                    ),
+                    dbc.Button(f"Restore {name}", id=ids.restore, color="primary", className="mt-3"),
+                    dcc.Loading(html.Div(id=ids.restore_result, className="mt-2", role="status"), type="dot"),
+                ]
+            ),
+            dcc.Store(id=ids.voided, data={"void": entry.id, "programme": programme}),
+        ],
+        className="shadow-sm mb-3",
+        id=ids.panel,
+    )

@@ -18,8 +18,11 @@ def take_registered_callbacks() -> tuple[dict, list, list]:
     Dash's module-level registry so that no app takes them by itself."""
     import dash._callback as registered
 
-    taken = (dict(registered.GLOBAL_CALLBACK_MAP), list(registered.GLOBAL_CALLBACK_LIST),
-             list(registered.GLOBAL_INLINE_SCRIPTS))
+    taken = (
+        dict(registered.GLOBAL_CALLBACK_MAP),
+        list(registered.GLOBAL_CALLBACK_LIST),
+        list(registered.GLOBAL_INLINE_SCRIPTS),
+    )
     registered.GLOBAL_CALLBACK_MAP.clear()
     registered.GLOBAL_CALLBACK_LIST.clear()
     registered.GLOBAL_INLINE_SCRIPTS.clear()

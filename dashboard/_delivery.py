@@ -90,8 +90,11 @@ def _cache_headers(response: Response) -> Response:
     if not (path.startswith((SUITES, "/assets/")) or path == "/_favicon.ico") or response.status_code >= 400:
         return response
     cache = response.cache_control
-    versioned = (cache.max_age or 0) >= YEAR if path.startswith(SUITES) else any(
-        request.args.get(name) for name in VERSIONED_QUERY)
+    versioned = (
+        (cache.max_age or 0) >= YEAR
+        if path.startswith(SUITES)
+        else any(request.args.get(name) for name in VERSIONED_QUERY)
+    )
     if versioned:
         cache.no_cache = None
         cache.max_age = YEAR

@@ -39,21 +39,41 @@ def discard_id(form: str) -> str:
 def parts(form: str, *, user: str, key: str, label: str, href: str, group: str | None = None) -> html.Div:
     """A form's draft note, Discard button and key (``key`` names the thing: ``narrative|KEC-4.2|FY2019Q3``;
     ``group`` the drafts named beside it, the same indicator's other quarters)."""
-    info = {"key": f"{user}|{key}", "label": label, "href": href, "group": f"{user}|{group}" if group else None,
-            "user": user}
-    return html.Div([
-        # never given data here: the browser's is read (and data=None would overwrite it)
-        dcc.Store(id=store_id(form), storage_type="local"),
-        dcc.Store(id=info_id(form), data=info),
-        html.Div([
-            html.Div(id=note_id(form), className="draft-note small", role="status"),
-            dbc.Button(f"Discard the draft of the {label}", id=discard_id(form), color="secondary", outline=True,
-                       size="sm", n_clicks=0, style={"display": "none"}, className="mt-1"),
-        ], className="draft-box"),
-    ])
+    info = {
+        "key": f"{user}|{key}",
+        "label": label,
+        "href": href,
+        "group": f"{user}|{group}" if group else None,
+        "user": user,
+    }
+    return html.Div(
+        [
+            # never given data here: the browser's is read (and data=None would overwrite it)
+            dcc.Store(id=store_id(form), storage_type="local"),
+            dcc.Store(id=info_id(form), data=info),
+            html.Div(
+                [
+                    html.Div(id=note_id(form), className="draft-note small", role="status"),
+                    dbc.Button(
+                        f"Discard the draft of the {label}",
+                        id=discard_id(form),
+                        color="secondary",
+                        outline=True,
+                        size="sm",
+                        n_clicks=0,
+                        style={"display": "none"},
+                        className="mt-1",
+                    ),
+                ],
+                className="draft-box",
+            ),
+        ]
+    )
 
 
-def register(form: str, fields: list[tuple], *, grid: str | None = None, saved_by: tuple | None = None) -> None:
+def register(
+    form: str, fields: list[tuple], *, grid: str | None = None, saved_by: tuple | None = None
+) -> None:
     """The form's clientside callbacks; ``fields``: (component id, property) of each of its values. A
     ``grid`` (an AG Grid edited in place, whose ``rowData`` is the first field) is watched through its
     ``cellValueChanged``. ``saved_by``: the (id, property) where a save that does not draw the page again
@@ -67,23 +87,33 @@ def register(form: str, fields: list[tuple], *, grid: str | None = None, saved_b
     dash.clientside_callback(
         ClientsideFunction("drafts", function),
         Output(drafts, "data", allow_duplicate=True),
-        *watched, Input(info_id(form), "data"), *read, State(drafts, "data"),
+        *watched,
+        Input(info_id(form), "data"),
+        *read,
+        State(drafts, "data"),
         prevent_initial_call=True,
     )
     dash.clientside_callback(
         ClientsideFunction("drafts", "restore"),
         *[Output(i, p, allow_duplicate=True) for i, p in fields],
-        Output(info_id(form), "data", allow_duplicate=True), Output(note_id(form), "children"),
-        Output(discard_id(form), "style"), Output(drafts, "data", allow_duplicate=True),
-        Input(drafts, "modified_timestamp"), Input(discard_id(form), "n_clicks"), State(drafts, "data"),
-        State(info_id(form), "data"), *[State(i, p) for i, p in fields],
+        Output(info_id(form), "data", allow_duplicate=True),
+        Output(note_id(form), "children"),
+        Output(discard_id(form), "style"),
+        Output(drafts, "data", allow_duplicate=True),
+        Input(drafts, "modified_timestamp"),
+        Input(discard_id(form), "n_clicks"),
+        State(drafts, "data"),
+        State(info_id(form), "data"),
+        *[State(i, p) for i, p in fields],
         prevent_initial_call="initial_duplicate",
     )
     if saved_by is not None:
         dash.clientside_callback(
             ClientsideFunction("drafts", "saved"),
             Output(info_id(form), "data", allow_duplicate=True),
-            Input(*saved_by), State(info_id(form), "data"), *[State(i, p) for i, p in fields],
+            Input(*saved_by),
+            State(info_id(form), "data"),
+            *[State(i, p) for i, p in fields],
             prevent_initial_call=True,
         )
 

@@ -38,55 +38,130 @@ def parse_choice(value) -> tuple[str, int, int] | None:
 
 
 def section(pairs: list[Pair], badge) -> dbc.Card:
-    rows = [html.Tr([html.Td(p.programme), html.Td(f"#{p.older.case} and #{p.newer.case}"),
-                     html.Td(p.older.text()), html.Td(p.newer.text()), html.Td(format_date(p.date_identified)),
-                     html.Td(p.location or "–")]) for p in pairs]
+    rows = [
+        html.Tr(
+            [
+                html.Td(p.programme),
+                html.Td(f"#{p.older.case} and #{p.newer.case}"),
+                html.Td(p.older.text()),
+                html.Td(p.newer.text()),
+                html.Td(format_date(p.date_identified)),
+                html.Td(p.location or "–"),
+            ]
+        )
+        for p in pairs
+    ]
     if pairs:
-        body = [html.P(_("New cases that agree with a stored case of the same programme on sex, citizenship, date "
-                       "and place identified, with no age or birth date that disagrees. They are counted twice "
-                       "until merged, if they are one person."), className="small text-muted"),
-                html.Div(html.Table([
-                    html.Thead(html.Tr([html.Th(h) for h in ("Programme", "Cases", "Older", "Newer",
-                                                             "Date identified", "Place identified")])),
-                    html.Tbody(rows)], className="table table-sm table-hover mb-0"),
-                    className="table-responsive quality-table"),
-                _merge_form(pairs)]
+        body = [
+            html.P(
+                _(
+                    "New cases that agree with a stored case of the same programme on sex, citizenship, date "
+                    "and place identified, with no age or birth date that disagrees. They are counted twice "
+                    "until merged, if they are one person."
+                ),
+                className="small text-muted",
+            ),
+            html.Div(
+                html.Table(
+                    [
+                        html.Thead(
+                            html.Tr(
+                                [
+                                    html.Th(h)
+                                    for h in (
+                                        "Programme",
+                                        "Cases",
+                                        "Older",
+                                        "Newer",
+                                        "Date identified",
+                                        "Place identified",
+                                    )
+                                ]
+                            )
+                        ),
+                        html.Tbody(rows),
+                    ],
+                    className="table table-sm table-hover mb-0",
+                ),
+                className="table-responsive quality-table",
+            ),
+            _merge_form(pairs),
+        ]
     else:
         body = html.P(_("No new case is alike to a stored one."), className="text-success mb-0")
-    return dbc.Card([
-        dbc.CardHeader(html.H2([_("Possible duplicates"), badge], className="h6 mb-0")),
-        dbc.CardBody(body),
-    ], className="shadow-sm mb-4", id=ids.section)
+    return dbc.Card(
+        [dbc.CardHeader(html.H2([_("Possible duplicates"), badge], className="h6 mb-0")), dbc.CardBody(body)],
+        className="shadow-sm mb-4",
+        id=ids.section,
+    )
 
 
 def _merge_form(pairs: list[Pair]):
     if not can(MERGERS):
-        return html.P(_("A programme manager or administrator merges two cases that are one person."),
-                      className="small text-muted mt-3 mb-0", id="quality-merge-note")
-    options = [{"label": f"{p.programme}: fold #{p.newer.case} into #{p.older.case} "
-                         f"({format_date(p.date_identified)}, {p.location or 'no place'})", "value": choice(p)}
-               for p in pairs]
-    return html.Div([
-        html.H3(_("Merge two cases that are one person"), className="h6"),
-        html.P(_("The older case is kept and takes the more complete values; the newer is removed, and a later "
-               "upload of its row updates the case kept. The figures change at once; the audit trail keeps who, "
-               "when, why and which rows. Quarters signed off cannot change."), className="small"),
-        dbc.Row([
-            dbc.Col([dbc.Label(_("Pair"), html_for=ids.pair, className="small mb-1"),
-                     dbc.Select(id=ids.pair, options=options, value=options[0]["value"])], md=5),
-            dbc.Col([dbc.Label(_("Reason"), html_for=ids.reason, className="small mb-1"),
-                     dbc.Input(id=ids.reason, placeholder=_("Why they are one person (kept in the audit trail)"))],
-                    md=5),
-            dbc.Col(dbc.Button(_("Merge"), id=ids.merge, color="primary", className="w-100"), md=2,
-                    className="d-flex align-items-end"),
-        ], className="g-2"),
-        dcc.Loading(html.Div(id=ids.result, className="mt-2", role="status"), type="dot"),
-    ], className="border-top pt-3 mt-3")
+        return html.P(
+            _("A programme manager or administrator merges two cases that are one person."),
+            className="small text-muted mt-3 mb-0",
+            id="quality-merge-note",
+        )
+    options = [
+        {
+            "label": f"{p.programme}: fold #{p.newer.case} into #{p.older.case} "
+            f"({format_date(p.date_identified)}, {p.location or 'no place'})",
+            "value": choice(p),
+        }
+        for p in pairs
+    ]
+    return html.Div(
+        [
+            html.H3(_("Merge two cases that are one person"), className="h6"),
+            html.P(
+                _(
+                    "The older case is kept and takes the more complete values; the newer is removed, and a later "
+                    "upload of its row updates the case kept. The figures change at once; the audit trail keeps who, "
+                    "when, why and which rows. Quarters signed off cannot change."
+                ),
+                className="small",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label(_("Pair"), html_for=ids.pair, className="small mb-1"),
+                            dbc.Select(id=ids.pair, options=options, value=options[0]["value"]),
+                        ],
+                        md=5,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label(_("Reason"), html_for=ids.reason, className="small mb-1"),
+                            dbc.Input(
+                                id=ids.reason,
+                                placeholder=_("Why they are one person (kept in the audit trail)"),
+                            ),
+                        ],
+                        md=5,
+                    ),
+                    dbc.Col(
+                        dbc.Button(_("Merge"), id=ids.merge, color="primary", className="w-100"),
+                        md=2,
+                        className="d-flex align-items-end",
+                    ),
+                ],
+                className="g-2",
+            ),
+            dcc.Loading(html.Div(id=ids.result, className="mt-2", role="status"), type="dot"),
+        ],
+        className="border-top pt-3 mt-3",
+    )
 
 
 # Drawn only for managers and administrators while pairs are listed: for Dash's callback check (see _access).
-CALLBACK_COMPONENTS = [dbc.Select(id=ids.pair), dbc.Input(id=ids.reason), dbc.Button(id=ids.merge),
-                       html.Div(id=ids.result)]
+CALLBACK_COMPONENTS = [
+    dbc.Select(id=ids.pair),
+    dbc.Input(id=ids.reason),
+    dbc.Button(id=ids.merge),
+    html.Div(id=ids.result),
+]
 
 
 def merged_banner(session, event_id) -> dbc.Alert | None:
@@ -102,8 +177,15 @@ def merged_banner(session, event_id) -> dbc.Alert | None:
         return None
     detail = event.detail or {}
     taken = detail.get("taken") or []
-    return dbc.Alert([
-        html.Strong(f"Merged by {event.username}: {event.target}. "),
-        f"{detail.get('reason')}. " + (f"Taken from the newer case: {', '.join(taken)}. " if taken else "")
-        + "The figures count one person.",
-    ], color="success", dismissable=True, className="py-2", id=ids.merged)
+    return dbc.Alert(
+        [
+            html.Strong(f"Merged by {event.username}: {event.target}. "),
+            f"{detail.get('reason')}. "
+            + (f"Taken from the newer case: {', '.join(taken)}. " if taken else "")
+            + "The figures count one person.",
+        ],
+        color="success",
+        dismissable=True,
+        className="py-2",
+        id=ids.merged,
+    )

@@ -11,32 +11,43 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from indicators.programmes import history, logframe
-from indicators.programmes import history
-from indicators.programmes import logframe
 from indicators.i18n import _
 from indicators.numbers import rounded
+from indicators.programmes import history, logframe
 
 TARGET = "indicator-edit-target"  # pattern: {"type": TARGET, "key": "target:FY2019"}
 FIELD = "indicator-edit-field"  # pattern: {"type": FIELD, "key": "definition" | "sheet:rationale" ...}
 FEEDBACK = "indicator-edit-feedback"  # pattern: {"type": FEEDBACK, "key": ...}
+
+
 def reason_options() -> list[dict]:
     """The reasons for a change, in the language of the request (the stored value stays English)."""
     return [{"label": _(reason), "value": reason} for reason in history.REASONS]
-LONG = {"definition", "sheet:rationale", "sheet:collection_method", "sheet:target_rationale",
-        "sheet:data_quality.limitations", "sheet:data_quality.mitigation"}
+
+
+LONG = {
+    "definition",
+    "sheet:rationale",
+    "sheet:collection_method",
+    "sheet:target_rationale",
+    "sheet:data_quality.limitations",
+    "sheet:data_quality.mitigation",
+}
 
 
 def _input(key: str, label: str, value, *, pattern: str = FIELD, help: str | None = None, kind: str = "text"):
     component = dbc.Textarea if key in LONG else dbc.Input
     extra = {"rows": 3} if key in LONG else {"type": kind}
     control_id = {"type": pattern, "key": key}
-    return html.Div([
-        dbc.Label(label, html_for=dom_id(control_id), className="small mb-1"),
-        component(id=control_id, value="" if value is None else str(value), **extra),
-        dbc.FormFeedback(id={"type": FEEDBACK, "key": key}, type="invalid"),
-        dbc.FormText(help) if help else None,
-    ], className="mb-2")
+    return html.Div(
+        [
+            dbc.Label(label, html_for=dom_id(control_id), className="small mb-1"),
+            component(id=control_id, value="" if value is None else str(value), **extra),
+            dbc.FormFeedback(id={"type": FEEDBACK, "key": key}, type="invalid"),
+            dbc.FormText(help) if help else None,
+        ],
+        className="mb-2",
+    )
 
 
 def dom_id(pattern_id: dict) -> str:
@@ -52,59 +63,164 @@ def indicator_form(ind, signed_years: set[str]) -> dbc.Card:
     quality = sheet.get("data_quality") or {}
     unit = "%" if ind.unit == "percent" else ""
     targets = {t.period: t.value for t in ind.targets}
-    target_inputs = [dbc.Col(_input(f"target:{period}", f"{period} target{' (%)' if unit else ''}",
-                                    rounded(targets.get(period), ind.unit), pattern=TARGET,
-                                    help="signed off: kept reports stay as they are" if period in signed_years
-                                    else None), xs=6, md=3)
-                     for period in logframe.years(ind)]
-    return dbc.Card([
-        dbc.CardHeader(html.H2(f"Edit {ind.code}", className="h6 mb-0")),
-        dbc.CardBody([
-            html.P(_("Change the targets (blank: no target), the baseline, the definition or the reference sheet; "
-                   "say why. Every change is kept with who made it, when and why."), className="small"),
-            html.H3(_("Targets"), className="h6"),
-            dbc.Row(target_inputs, className="g-2"),
-            html.H3(_("Definition"), className="h6 mt-2"),
-            dbc.Row([
-                dbc.Col(_input("baseline", f"Baseline{' (%)' if unit else ''}", rounded(ind.baseline, ind.unit)), md=3),
-                dbc.Col(_input("standard_indicator", "Standard indicator", ind.standard_indicator), md=3),
-                dbc.Col(_input("data_source", "Data source", ind.data_source), md=6),
-            ], className="g-2"),
-            _input("name", "Name", ind.name),
-            _input("definition", "Precise definition", ind.definition),
-            html.Details([
-                html.Summary(_("Reference sheet (PIRS)"), className="small fw-semibold mb-2"),
-                _input("sheet:rationale", "Rationale", sheet.get("rationale")),
-                _input("sheet:collection_method", "Method of collection", sheet.get("collection_method")),
-                dbc.Row([
-                    dbc.Col(_input("sheet:frequency", "Frequency", sheet.get("frequency")), md=6),
-                    dbc.Col(_input("sheet:responsible", "Responsible", sheet.get("responsible")), md=6),
-                    dbc.Col(_input("sheet:baseline_date", "Baseline date (yyyy-mm-dd)", sheet.get("baseline_date")),
-                            md=6),
-                    dbc.Col(_input("sheet:data_quality.last_assessment", "Last data quality assessment (yyyy-mm-dd)",
-                                   quality.get("last_assessment")), md=6),
-                ], className="g-2"),
-                _input("sheet:target_rationale", "Rationale for the targets", sheet.get("target_rationale")),
-                _input("sheet:data_quality.limitations", "Known limitations", quality.get("limitations")),
-                _input("sheet:data_quality.mitigation", "Mitigation", quality.get("mitigation")),
-            ], className="mb-2", id="indicator-edit-sheet"),
-            html.H3(_("Why"), className="h6 mt-2"),
-            dbc.Row([
-                dbc.Col(html.Div([
-                    dbc.Label(_("Reason"), html_for="indicator-edit-reason", className="small mb-1"),
-                    dbc.Select(id="indicator-edit-reason", options=reason_options(), placeholder=_("Choose a reason")),
-                    dbc.FormFeedback(id={"type": FEEDBACK, "key": "reason"}, type="invalid"),
-                ], className="mb-2"), md=4),
-                dbc.Col(html.Div([
-                    dbc.Label(_("Comment"), html_for="indicator-edit-comment", className="small mb-1"),
-                    dbc.Input(id="indicator-edit-comment", placeholder=_("e.g. award modification 3, 12 June 2019")),
-                    dbc.FormFeedback(id={"type": FEEDBACK, "key": "comment"}, type="invalid"),
-                ], className="mb-2"), md=8),
-            ], className="g-2"),
-            dbc.Button(f"Save changes to {ind.code}", id="indicator-edit-save", color="primary", n_clicks=0),
-            html.Div(id="indicator-edit-result", className="mt-2", role="status"),
-        ]),
-    ], className="shadow-sm mb-4", id="indicator-editor")
+    target_inputs = [
+        dbc.Col(
+            _input(
+                f"target:{period}",
+                f"{period} target{' (%)' if unit else ''}",
+                rounded(targets.get(period), ind.unit),
+                pattern=TARGET,
+                help="signed off: kept reports stay as they are" if period in signed_years else None,
+            ),
+            xs=6,
+            md=3,
+        )
+        for period in logframe.years(ind)
+    ]
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2(f"Edit {ind.code}", className="h6 mb-0")),
+            dbc.CardBody(
+                [
+                    html.P(
+                        _(
+                            "Change the targets (blank: no target), the baseline, the definition or the reference sheet; "
+                            "say why. Every change is kept with who made it, when and why."
+                        ),
+                        className="small",
+                    ),
+                    html.H3(_("Targets"), className="h6"),
+                    dbc.Row(target_inputs, className="g-2"),
+                    html.H3(_("Definition"), className="h6 mt-2"),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                _input(
+                                    "baseline",
+                                    f"Baseline{' (%)' if unit else ''}",
+                                    rounded(ind.baseline, ind.unit),
+                                ),
+                                md=3,
+                            ),
+                            dbc.Col(
+                                _input("standard_indicator", "Standard indicator", ind.standard_indicator),
+                                md=3,
+                            ),
+                            dbc.Col(_input("data_source", "Data source", ind.data_source), md=6),
+                        ],
+                        className="g-2",
+                    ),
+                    _input("name", "Name", ind.name),
+                    _input("definition", "Precise definition", ind.definition),
+                    html.Details(
+                        [
+                            html.Summary(_("Reference sheet (PIRS)"), className="small fw-semibold mb-2"),
+                            _input("sheet:rationale", "Rationale", sheet.get("rationale")),
+                            _input(
+                                "sheet:collection_method",
+                                "Method of collection",
+                                sheet.get("collection_method"),
+                            ),
+                            dbc.Row(
+                                [
+                                    dbc.Col(
+                                        _input("sheet:frequency", "Frequency", sheet.get("frequency")), md=6
+                                    ),
+                                    dbc.Col(
+                                        _input("sheet:responsible", "Responsible", sheet.get("responsible")),
+                                        md=6,
+                                    ),
+                                    dbc.Col(
+                                        _input(
+                                            "sheet:baseline_date",
+                                            "Baseline date (yyyy-mm-dd)",
+                                            sheet.get("baseline_date"),
+                                        ),
+                                        md=6,
+                                    ),
+                                    dbc.Col(
+                                        _input(
+                                            "sheet:data_quality.last_assessment",
+                                            "Last data quality assessment (yyyy-mm-dd)",
+                                            quality.get("last_assessment"),
+                                        ),
+                                        md=6,
+                                    ),
+                                ],
+                                className="g-2",
+                            ),
+                            _input(
+                                "sheet:target_rationale",
+                                "Rationale for the targets",
+                                sheet.get("target_rationale"),
+                            ),
+                            _input(
+                                "sheet:data_quality.limitations",
+                                "Known limitations",
+                                quality.get("limitations"),
+                            ),
+                            _input("sheet:data_quality.mitigation", "Mitigation", quality.get("mitigation")),
+                        ],
+                        className="mb-2",
+                        id="indicator-edit-sheet",
+                    ),
+                    html.H3(_("Why"), className="h6 mt-2"),
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                html.Div(
+                                    [
+                                        dbc.Label(
+                                            _("Reason"),
+                                            html_for="indicator-edit-reason",
+                                            className="small mb-1",
+                                        ),
+                                        dbc.Select(
+                                            id="indicator-edit-reason",
+                                            options=reason_options(),
+                                            placeholder=_("Choose a reason"),
+                                        ),
+                                        dbc.FormFeedback(
+                                            id={"type": FEEDBACK, "key": "reason"}, type="invalid"
+                                        ),
+                                    ],
+                                    className="mb-2",
+                                ),
+                                md=4,
+                            ),
+                            dbc.Col(
+                                html.Div(
+                                    [
+                                        dbc.Label(
+                                            _("Comment"),
+                                            html_for="indicator-edit-comment",
+                                            className="small mb-1",
+                                        ),
+                                        dbc.Input(
+                                            id="indicator-edit-comment",
+                                            placeholder=_("e.g. award modification 3, 12 June 2019"),
+                                        ),
+                                        dbc.FormFeedback(
+                                            id={"type": FEEDBACK, "key": "comment"}, type="invalid"
+                                        ),
+                                    ],
+                                    className="mb-2",
+                                ),
+                                md=8,
+                            ),
+                        ],
+                        className="g-2",
+                    ),
+                    dbc.Button(
+                        f"Save changes to {ind.code}", id="indicator-edit-save", color="primary", n_clicks=0
+                    ),
+                    html.Div(id="indicator-edit-result", className="mt-2", role="status"),
+                ]
+            ),
+        ],
+        className="shadow-sm mb-4",
+        id="indicator-editor",
+    )
 
 
 def split(keys_values: list[tuple[dict, str]]) -> tuple[dict, dict, dict]:
@@ -123,8 +239,12 @@ def split(keys_values: list[tuple[dict, str]]) -> tuple[dict, dict, dict]:
 
 def problem_key(problem: str) -> str:
     """A refusal's field, as the form names it: ``target:FY2019``, ``sheet:rationale``, ``definition``."""
-    if problem.startswith("target:") or problem in ("reason", "comment") or problem in logframe.TEXT_FIELDS \
-            or problem == "baseline":
+    if (
+        problem.startswith("target:")
+        or problem in ("reason", "comment")
+        or problem in logframe.TEXT_FIELDS
+        or problem == "baseline"
+    ):
         return problem
     return f"sheet:{problem}"
 
@@ -139,16 +259,29 @@ def saved_banner(session, event_id, codes: set[str]) -> dbc.Alert | None:
         first = int(event_id)
     except (TypeError, ValueError):
         return None
-    events = session.scalars(select(AuditEvent).where(AuditEvent.id >= first, AuditEvent.action == "indicator-edited",
-                                                      AuditEvent.target.in_(codes)).order_by(AuditEvent.id)).all()
+    events = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.id >= first, AuditEvent.action == "indicator-edited", AuditEvent.target.in_(codes))
+        .order_by(AuditEvent.id)
+    ).all()
     if not events:
         return None
     lines = [html.Li(f"{e.target}: " + "; ".join(e.detail.get("changes", []))) for e in events]
     signed = sorted({s for e in events for s in e.detail.get("signed_off") or []})
     detail = events[0].detail
-    return dbc.Alert([
-        html.Strong(f"Saved by {events[0].username}: {detail.get('reason')} — {detail.get('comment')}"),
-        html.Ul(lines, className="mb-1 small"),
-        html.P(f"Signed off before this change: {', '.join(signed)}. The reports kept at sign-off are unaffected.",
-               className="small mb-0") if signed else None,
-    ], color="success", dismissable=True, className="py-2", id="edit-saved")
+    return dbc.Alert(
+        [
+            html.Strong(f"Saved by {events[0].username}: {detail.get('reason')} — {detail.get('comment')}"),
+            html.Ul(lines, className="mb-1 small"),
+            html.P(
+                f"Signed off before this change: {', '.join(signed)}. The reports kept at sign-off are unaffected.",
+                className="small mb-0",
+            )
+            if signed
+            else None,
+        ],
+        color="success",
+        dismissable=True,
+        className="py-2",
+        id="edit-saved",
+    )

@@ -8,8 +8,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard._components import data_grid, href
-from indicators.store import kinds
 from indicators.i18n import _
+from indicators.store import kinds
 
 RECORD_LIMIT = 500
 
@@ -29,41 +29,93 @@ def records_card(records, info, quarter, programme_code: str) -> dbc.Card:
     """The records an indicator counts, each with its upload, sheet and row (``None``: withheld)."""
     if records is None:
         if _people(info.source_kind):
-            text = ["Case records are one row per person: they are shown to IOM staff only. The figures above",
-                    " show them as totals."]
+            text = [
+                "Case records are one row per person: they are shown to IOM staff only. The figures above",
+                " show them as totals.",
+            ]
         else:
-            text = ["The quarter's activities behind these figures are listed in the ",
-                    dcc.Link(f"{programme_code} · {quarter.label(short=True)} report",
-                             href=href("/reports", programme=programme_code, period=quarter.code)),
-                    " (its Activities sheet)."]
-        return dbc.Card([
-            dbc.CardHeader(html.H2(_("Records that feed this indicator"), className="h6 mb-0")),
-            dbc.CardBody(html.P(text, className="small text-muted mb-0", id="indicator-records-withheld")),
-        ], className="shadow-sm mb-4")
-    return dbc.Card([
-        dbc.CardHeader(html.Div([
-            html.H2(_("Records that feed this indicator"), className="h6 mb-0"),
-            dbc.RadioItems(id=ids.records_scope, options=[
-                {"label": quarter.label(short=True), "value": "quarter"},
-                {"label": "All quarters", "value": "all"}], value="quarter", inline=True,
-                className="small"),
-        ], className="d-flex flex-wrap justify-content-between align-items-center gap-2")),
-        dbc.CardBody([
-            html.P(records_note(records), id=ids.records_note, className="small text-muted"),
-            records_grid(records, info.source_kind),
-        ]),
-    ], className="shadow-sm mb-4")
+            text = [
+                "The quarter's activities behind these figures are listed in the ",
+                dcc.Link(
+                    f"{programme_code} · {quarter.label(short=True)} report",
+                    href=href("/reports", programme=programme_code, period=quarter.code),
+                ),
+                " (its Activities sheet).",
+            ]
+        return dbc.Card(
+            [
+                dbc.CardHeader(html.H2(_("Records that feed this indicator"), className="h6 mb-0")),
+                dbc.CardBody(
+                    html.P(text, className="small text-muted mb-0", id="indicator-records-withheld")
+                ),
+            ],
+            className="shadow-sm mb-4",
+        )
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                html.Div(
+                    [
+                        html.H2(_("Records that feed this indicator"), className="h6 mb-0"),
+                        dbc.RadioItems(
+                            id=ids.records_scope,
+                            options=[
+                                {"label": quarter.label(short=True), "value": "quarter"},
+                                {"label": "All quarters", "value": "all"},
+                            ],
+                            value="quarter",
+                            inline=True,
+                            className="small",
+                        ),
+                    ],
+                    className="d-flex flex-wrap justify-content-between align-items-center gap-2",
+                )
+            ),
+            dbc.CardBody(
+                [
+                    html.P(records_note(records), id=ids.records_note, className="small text-muted"),
+                    records_grid(records, info.source_kind),
+                ]
+            ),
+        ],
+        className="shadow-sm mb-4",
+    )
 
 
 # Record columns worth showing, in order; the rest (ids, hashes, timestamps) stay out of the grid.
 RECORD_FIRST = ("reference", "counted_in")
-RECORD_LAST = ("value", "numerator", "denominator", "upload_filename", "uploaded_at", "uploaded_by",
-               "source_sheet", "source_row")
-RECORD_HIDDEN = {"id", "programme_id", "upload_id", "created_at", "updated_at", "row_hash", "quarter",
-                 "indicator_id"}
+RECORD_LAST = (
+    "value",
+    "numerator",
+    "denominator",
+    "upload_filename",
+    "uploaded_at",
+    "uploaded_by",
+    "source_sheet",
+    "source_row",
+)
+RECORD_HIDDEN = {
+    "id",
+    "programme_id",
+    "upload_id",
+    "created_at",
+    "updated_at",
+    "row_hash",
+    "quarter",
+    "indicator_id",
+}
 # Cases are people: the indicator page shows what was counted, never who (no code, age, origin or dates).
-CASE_SHOWN = ("counted_in", "sex", "age_group", "status", "value", "upload_filename", "uploaded_at",
-              "source_sheet", "source_row")
+CASE_SHOWN = (
+    "counted_in",
+    "sex",
+    "age_group",
+    "status",
+    "value",
+    "upload_filename",
+    "uploaded_at",
+    "source_sheet",
+    "source_row",
+)
 
 
 def records(session, ind, quarter_code: str | None) -> list[dict]:
@@ -75,7 +127,9 @@ def records(session, ind, quarter_code: str | None) -> list[dict]:
     if _people(ind.source_kind):
         keys = [k for k in CASE_SHOWN if k in rows[0]]
     else:
-        middle = [k for k in rows[0] if k not in RECORD_HIDDEN and k not in RECORD_FIRST and k not in RECORD_LAST]
+        middle = [
+            k for k in rows[0] if k not in RECORD_HIDDEN and k not in RECORD_FIRST and k not in RECORD_LAST
+        ]
         keys = [k for k in RECORD_FIRST if k in rows[0]] + middle + [k for k in RECORD_LAST if k in rows[0]]
     return [{k: _plain(row.get(k)) for k in keys} for row in rows]
 
@@ -96,20 +150,43 @@ def records_note(records: list[dict]) -> str:
     return f"{len(records)} record{'s' if len(records) != 1 else ''}; each with the upload, sheet and row it came from."
 
 
-RECORD_HEADERS = {"counted_in": "Counted in", "upload_filename": "Upload file", "uploaded_at": "Uploaded",
-                  "uploaded_by": "By", "source_sheet": "Sheet", "source_row": "Row", "value": "Counts",
-                  "passed_post_test": "Passed post-test", "instrument_type": "Type", "under_18": "Under 18"}
+RECORD_HEADERS = {
+    "counted_in": "Counted in",
+    "upload_filename": "Upload file",
+    "uploaded_at": "Uploaded",
+    "uploaded_by": "By",
+    "source_sheet": "Sheet",
+    "source_row": "Row",
+    "value": "Counts",
+    "passed_post_test": "Passed post-test",
+    "instrument_type": "Type",
+    "under_18": "Under 18",
+}
 
 
 def records_grid(records: list[dict], kind: str) -> dag.AgGrid:
     keys = list(records[0]) if records else list(RECORD_FIRST + RECORD_LAST)
-    columns = [{"field": k, "headerName": RECORD_HEADERS.get(k, k.replace("_", " ").capitalize()),
-                **({"type": "numericColumn"} if k in ("value", "numerator", "denominator", "female", "male",
-                                                      "source_row") else {})}
-               for k in keys]
-    return data_grid(ids.records, records[:RECORD_LIMIT], columns,
-                     flexible=("topic", "activity", "instrument", "title", "comment"), page_size=20, height=None,
-                     empty=_("No record counts in this quarter."))
+    columns = [
+        {
+            "field": k,
+            "headerName": RECORD_HEADERS.get(k, k.replace("_", " ").capitalize()),
+            **(
+                {"type": "numericColumn"}
+                if k in ("value", "numerator", "denominator", "female", "male", "source_row")
+                else {}
+            ),
+        }
+        for k in keys
+    ]
+    return data_grid(
+        ids.records,
+        records[:RECORD_LIMIT],
+        columns,
+        flexible=("topic", "activity", "instrument", "title", "comment"),
+        page_size=20,
+        height=None,
+        empty=_("No record counts in this quarter."),
+    )
 
 
 # --- pieces ----------------------------------------------------------------------------------------

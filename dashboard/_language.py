@@ -80,11 +80,24 @@ def menu():
     from dashboard._auth import csrf_token
 
     here = i18n.language()
-    buttons = [html.Button(i18n.display_name(code), type="submit", name="language", value=code, lang=code,
-                           className="dropdown-item" + (" active" if code == here else ""),
-                           id=f"nav-language-{code}", **({"aria-current": "true"} if code == here else {}))
-               for code in i18n.available()]
-    form = html.Form([dcc.Input(type="hidden", name="csrf_token", value=csrf_token()), *buttons],
-                     method="post", action=PATH, className="m-0")
+    buttons = [
+        html.Button(
+            i18n.display_name(code),
+            type="submit",
+            name="language",
+            value=code,
+            lang=code,
+            className="dropdown-item" + (" active" if code == here else ""),
+            id=f"nav-language-{code}",
+            **({"aria-current": "true"} if code == here else {}),
+        )
+        for code in i18n.available()
+    ]
+    form = html.Form(
+        [dcc.Input(type="hidden", name="csrf_token", value=csrf_token()), *buttons],
+        method="post",
+        action=PATH,
+        className="m-0",
+    )
     label = html.Span([html.Span(_("Language:") + " ", className="visually-hidden"), i18n.display_name(here)])
     return dbc.DropdownMenu([form], label=label, nav=True, in_navbar=True, align_end=True, id="nav-language")

@@ -37,9 +37,17 @@ def _classes(top: float) -> list[tuple[float, float]]:
     return [(i * step + 1, (i + 1) * step) for i in range(len(CLASSES))]
 
 
-def district_map(values: dict[str, float], *, unit: str = "number", what: str, withheld: dict[str, str] | None = None,
-                 details: dict[str, str] | None = None, limit: int = 5, height: int = 430,
-                 whole: float | None = None) -> dict:
+def district_map(
+    values: dict[str, float],
+    *,
+    unit: str = "number",
+    what: str,
+    withheld: dict[str, str] | None = None,
+    details: dict[str, str] | None = None,
+    limit: int = 5,
+    height: int = 430,
+    whole: float | None = None,
+) -> dict:
     """A choropleth of ``values`` (district -> value). ``withheld``: districts whose count is not shown, each
     with what it reads instead ("<5 victims", or why a larger one is withheld too), hatched grey; ``details``
     adds a line to a district's hover (the camps counted in it). Plotly's JSON, as ``dashboard._charts`` writes
@@ -47,7 +55,9 @@ def district_map(values: dict[str, float], *, unit: str = "number", what: str, w
     the values when nothing is withheld, and not given when neither is known."""
     withheld = withheld or {}
     details = details or {}
-    withheld_label = _("withheld (fewer than {limit}, or so that one cannot be worked out)").format(limit=limit)
+    withheld_label = _("withheld (fewer than {limit}, or so that one cannot be worked out)").format(
+        limit=limit
+    )
     total = whole if whole is not None or withheld else sum(values.values())
     shown = [v for d, v in values.items() if d not in withheld and v]
     classes = _classes(max(shown)) if shown else []
@@ -58,39 +68,83 @@ def district_map(values: dict[str, float], *, unit: str = "number", what: str, w
         if name in withheld:
             colour, group, label = WITHHELD, withheld_label, f"{name}: {withheld[name]}"
         elif not value:
-            colour, group, label = NOTHING, _(NOTHING_LABEL), _("{district}: nothing recorded").format(district=name)
+            colour, group, label = (
+                NOTHING,
+                _(NOTHING_LABEL),
+                _("{district}: nothing recorded").format(district=name),
+            )
         else:
-            index = next(i for i, (_low, high) in enumerate(classes) if value <= high or i == len(classes) - 1)
+            index = next(
+                i for i, (_low, high) in enumerate(classes) if value <= high or i == len(classes) - 1
+            )
             low, high = classes[index]
             colour, group = CLASSES[index], f"{format_number(low)}–{format_number(high)}"
-            share = (" · " + _("{share} of the total").format(share=format_number(100 * value / total, "percent"))
-                     if total else "")
+            share = (
+                " · " + _("{share} of the total").format(share=format_number(100 * value / total, "percent"))
+                if total
+                else ""
+            )
             label = f"{name}: {format_number(value, unit)} {what}{share}"
         if details.get(name):
             label += f"<br>{details[name]}"
         drawn.append((name, rings, colour, group, label))
     # the legend first, in class order, then the districts (without legend entries of their own)
-    legend = [(f"{format_number(low)}–{format_number(high)}", colour) for (low, high), colour in zip(classes, CLASSES)]
+    legend = [
+        (f"{format_number(low)}–{format_number(high)}", colour)
+        for (low, high), colour in zip(classes, CLASSES)
+    ]
     legend += [(_(NOTHING_LABEL), NOTHING), (withheld_label, WITHHELD)]
     used = {group for *_, group, _label in drawn}
     for group, colour in legend:
         if group in used:
-            data.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=group, legendgroup=group,
-                             hoverinfo="skip",
-                             marker=dict(symbol="square", size=14, color=colour, line=dict(color=EDGE, width=1))))
+            data.append(
+                dict(
+                    type="scatter",
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=group,
+                    legendgroup=group,
+                    hoverinfo="skip",
+                    marker=dict(symbol="square", size=14, color=colour, line=dict(color=EDGE, width=1)),
+                )
+            )
     for name, rings, colour, group, label in drawn:
         for ring in rings:
             xs, ys = zip(*ring)
-            data.append(dict(
-                type="scatter", x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour, line=dict(color=EDGE, width=0.8),
-                name=name, legendgroup=group, showlegend=False, hoveron="fills", text=label, hoverinfo="text",
-                **({"fillpattern": dict(shape="/", fgcolor=EDGE, bgcolor=WITHHELD)} if group == withheld_label
-                   else {})))
+            data.append(
+                dict(
+                    type="scatter",
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    fill="toself",
+                    fillcolor=colour,
+                    line=dict(color=EDGE, width=0.8),
+                    name=name,
+                    legendgroup=group,
+                    showlegend=False,
+                    hoveron="fills",
+                    text=label,
+                    hoverinfo="text",
+                    **(
+                        {"fillpattern": dict(shape="/", fgcolor=EDGE, bgcolor=WITHHELD)}
+                        if group == withheld_label
+                        else {}
+                    ),
+                )
+            )
     layout = dict(
-        template=template(), font=FONT, height=height, margin=dict(l=4, r=4, t=8, b=4),
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", hoverlabel=dict(font=FONT),
+        template=template(),
+        font=FONT,
+        height=height,
+        margin=dict(l=4, r=4, t=8, b=4),
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        hoverlabel=dict(font=FONT),
         legend=dict(title=dict(text=what), orientation="v", x=1.0, xanchor="left", y=1, traceorder="normal"),
-        xaxis=dict(visible=False, fixedrange=True), yaxis=dict(visible=False, scaleanchor="x", fixedrange=True),
+        xaxis=dict(visible=False, fixedrange=True),
+        yaxis=dict(visible=False, scaleanchor="x", fixedrange=True),
         dragmode=False,
     )
     return dict(data=data, layout=layout)
@@ -119,30 +173,78 @@ def victims_map_card(found, plan=None, period=None):
         for district in counts:
             cell = plan.cell(("district", district))
             if cell.withheld:
-                withheld[district] = (_("<{limit} victims (withheld)").format(limit=limit) if not cell.complementary
-                                      else _("withheld, so that a smaller count cannot be worked out"))
+                withheld[district] = (
+                    _("<{limit} victims (withheld)").format(limit=limit)
+                    if not cell.complementary
+                    else _("withheld, so that a smaller count cannot be worked out")
+                )
         whole = plan.cell(("profile", "total", ""))
         total = whole.value  # shares are of every victim, or none when that total is withheld
         unknown_cell = plan.cell(("district", ""))
         unknown = unknown_cell.value if not unknown_cell.withheld else None
-    details = {} if plan is not None else {
-        d: _("of whom {camps}").format(camps=", ".join(_("{camp} camp {count}").format(camp=camp, count=format_number(n))
-                                                    for camp, n in p.detail))
-        for d, p in places.items() if p.detail}
-    note = (_("Districts with fewer than {limit} victims, or withheld so that one cannot be worked out, are hatched "
-              "grey and not coloured by their count.").format(limit=limit) if withheld else "")
-    return dbc.Card([
-        dbc.CardHeader(html.H2(_("Where victims were identified"), className="h6 mb-0")),
-        dbc.CardBody([
-            period,
-            html.P(" ".join(filter(None, [
-                _("Possible and actual victims by the district where they were identified; a refugee camp counts "
-                  "in its district."), note,
-                _("{count} identified in a place that cannot be read are left out.").format(
-                    count=format_number(unknown)) if unknown else ""])),
-                className="small text-muted mb-1"),
-            graph("victims-map", district_map(counts, what=_("victims"), withheld=withheld, details=details,
-                                              limit=limit, whole=total), small=True),
-            attribution(),
-        ]),
-    ], className="shadow-sm mb-4", id="victims-where")
+    details = (
+        {}
+        if plan is not None
+        else {
+            d: _("of whom {camps}").format(
+                camps=", ".join(
+                    _("{camp} camp {count}").format(camp=camp, count=format_number(n)) for camp, n in p.detail
+                )
+            )
+            for d, p in places.items()
+            if p.detail
+        }
+    )
+    note = (
+        _(
+            "Districts with fewer than {limit} victims, or withheld so that one cannot be worked out, are hatched "
+            "grey and not coloured by their count."
+        ).format(limit=limit)
+        if withheld
+        else ""
+    )
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2(_("Where victims were identified"), className="h6 mb-0")),
+            dbc.CardBody(
+                [
+                    period,
+                    html.P(
+                        " ".join(
+                            filter(
+                                None,
+                                [
+                                    _(
+                                        "Possible and actual victims by the district where they were identified; a refugee camp counts "
+                                        "in its district."
+                                    ),
+                                    note,
+                                    _(
+                                        "{count} identified in a place that cannot be read are left out."
+                                    ).format(count=format_number(unknown))
+                                    if unknown
+                                    else "",
+                                ],
+                            )
+                        ),
+                        className="small text-muted mb-1",
+                    ),
+                    graph(
+                        "victims-map",
+                        district_map(
+                            counts,
+                            what=_("victims"),
+                            withheld=withheld,
+                            details=details,
+                            limit=limit,
+                            whole=total,
+                        ),
+                        small=True,
+                    ),
+                    attribution(),
+                ]
+            ),
+        ],
+        className="shadow-sm mb-4",
+        id="victims-where",
+    )

@@ -54,10 +54,19 @@ ERRORS = {
     429: "More requests this minute than the token may make; Retry-After says when to try again.",
 }
 HEADERS = {
-    429: {"Retry-After": {"description": "Seconds to wait before asking again.",
-                          "schema": {"type": "integer", "minimum": 1}}},
+    429: {
+        "Retry-After": {
+            "description": "Seconds to wait before asking again.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
     405: {"Allow": {"description": "The methods this route answers.", "schema": {"type": "string"}}},
-    401: {"WWW-Authenticate": {"description": "How to authenticate: a bearer token.", "schema": {"type": "string"}}},
+    401: {
+        "WWW-Authenticate": {
+            "description": "How to authenticate: a bearer token.",
+            "schema": {"type": "string"},
+        }
+    },
 }
 
 
@@ -75,34 +84,51 @@ def document(endpoints: list[Endpoint], *, title: str, version: str, base: str) 
     problem = schema(Problem)
     paths: dict = {}
     for endpoint in endpoints:
-        responses = {"200": {"description": endpoint.summary,
-                             "content": {"application/json": {"schema": schema(endpoint.answer)}}}}
+        responses = {
+            "200": {
+                "description": endpoint.summary,
+                "content": {"application/json": {"schema": schema(endpoint.answer)}},
+            }
+        }
         for status in (*endpoint.errors, 405):
-            responses[str(status)] = {"description": ERRORS[status],
-                                      "content": {"application/json": {"schema": problem}},
-                                      **({"headers": HEADERS[status]} if status in HEADERS else {})}
+            responses[str(status)] = {
+                "description": ERRORS[status],
+                "content": {"application/json": {"schema": problem}},
+                **({"headers": HEADERS[status]} if status in HEADERS else {}),
+            }
         operation = {
             "summary": endpoint.summary,
             "description": endpoint.description + (" Staff accounts only." if endpoint.staff_only else ""),
-            "operationId": endpoint.path.strip("/").replace("/", "_").replace("{", "").replace("}", "") or "root",
+            "operationId": endpoint.path.strip("/").replace("/", "_").replace("{", "").replace("}", "")
+            or "root",
             "tags": list(endpoint.tags),
-            "parameters": [{
-                "name": p.name, "in": p.where, "required": p.required or p.where == "path",
-                "description": p.description,
-                "schema": {"type": "string", **({"pattern": p.pattern} if p.pattern else {})},
-                **({"example": p.example} if p.example else {}),
-            } for p in endpoint.parameters],
+            "parameters": [
+                {
+                    "name": p.name,
+                    "in": p.where,
+                    "required": p.required or p.where == "path",
+                    "description": p.description,
+                    "schema": {"type": "string", **({"pattern": p.pattern} if p.pattern else {})},
+                    **({"example": p.example} if p.example else {}),
+                }
+                for p in endpoint.parameters
+            ],
             "responses": responses,
             "security": [{"bearer": []}],
         }
         paths[base + endpoint.path] = {"get": operation}
     return {
         "openapi": "3.1.0",  # JSON Schema 2020-12, as pydantic writes it
-        "info": {"title": title, "version": version,
-                 "description": "Read-only figures and logframes of ctmonitor, for partners' systems. Every request "
-                                "needs a personal access token (`ctmonitor tokens add`, or the Account page), sent "
-                                "as `Authorization: Bearer <token>`; it reads what its user may read."},
+        "info": {
+            "title": title,
+            "version": version,
+            "description": "Read-only figures and logframes of ctmonitor, for partners' systems. Every request "
+            "needs a personal access token (`ctmonitor tokens add`, or the Account page), sent "
+            "as `Authorization: Bearer <token>`; it reads what its user may read.",
+        },
         "paths": paths,
-        "components": {"schemas": schemas,
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
     }

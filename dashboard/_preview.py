@@ -15,44 +15,94 @@ def sheets_understood(sheets) -> html.Div | None:
     """One block per sheet: what it was read as, or why it was ignored."""
     if not sheets:
         return None
-    return html.Div([html.H3(_("What was read"), className="h6")] + [_sheet(s) for s in sheets],
-                    className="mb-3", id="upload-sheets")
+    return html.Div(
+        [html.H3(_("What was read"), className="h6")] + [_sheet(s) for s in sheets],
+        className="mb-3",
+        id="upload-sheets",
+    )
 
 
 def _sheet(sheet) -> html.Div:
     preview = sheet.preview
     if sheet.kind is None or preview is None:
-        return html.P([html.Strong(_("Sheet ‘{name}’").format(name=sheet.name)), f": {translated(sheet.note)}."],
-                      className="small text-muted mb-2")
+        return html.P(
+            [html.Strong(_("Sheet ‘{name}’").format(name=sheet.name)), f": {translated(sheet.note)}."],
+            className="small text-muted mb-2",
+        )
     kind = BY_KIND[sheet.kind].title if sheet.kind in BY_KIND else sheet.kind
-    title = (_("Sheet ‘{name}’ → {kind} · header in row {row}").format(name=sheet.name, kind=kind,
-                                                                       row=preview.header_row)
-             + " · " + ngettext("{count} row", "{count} rows", preview.rows).format(count=format_number(preview.rows)))
+    title = (
+        _("Sheet ‘{name}’ → {kind} · header in row {row}").format(
+            name=sheet.name, kind=kind, row=preview.header_row
+        )
+        + " · "
+        + ngettext("{count} row", "{count} rows", preview.rows).format(count=format_number(preview.rows))
+    )
     shown = len(preview.first_rows)
-    caption = (_("The first {count} rows as understood").format(count=shown) if preview.rows > shown
-               else _("The rows as understood"))
+    caption = (
+        _("The first {count} rows as understood").format(count=shown)
+        if preview.rows > shown
+        else _("The rows as understood")
+    )
     notes = preview.headers + preview.values
-    return html.Div([
-        html.H4(title, className="h6 mb-1 upload-sheet-title"),
-        html.P(sheet.note, className="small text-muted mb-2"),
-        html.Div([
-            html.P(_("Read through synonyms:"), className="small fw-semibold mb-1"),
-            html.Ul([html.Li(note) for note in notes], className="small mb-1 understood-notes"),
-            html.P(_("… and {count} more values read the same way.").format(count=format_number(preview.more_values)),
-                   className="small text-muted")
-            if preview.more_values else None,
-        ]) if notes else None,
-        html.Div(html.Table([
-            html.Caption(caption, className="small"),
-            html.Thead(html.Tr([html.Th(_("Row"), scope="col")] + [html.Th(c, scope="col") for c in preview.columns])),
-            html.Tbody([html.Tr([html.Th(str(number), scope="row")]
-                                + [html.Td(value, className="text-danger" if value.startswith("✗") else None)
-                                   for value in row])
-                        for number, row in zip(preview.row_numbers, preview.first_rows)]),
-        ], className="table table-sm table-striped mb-0 preview-table"),
-            # a scroll region keyboard users can reach (and scroll to a cell that was not understood)
-            className="table-responsive preview-box", tabIndex=0, role="region",
-            **{"aria-label": _("{caption} of sheet ‘{name}’ (scrolls)").format(caption=caption, name=sheet.name)})
-        if preview.first_rows else
-        dbc.Alert(_("No rows under the header."), color="warning", className="py-1 small"),
-    ], className="upload-sheet mb-3")
+    return html.Div(
+        [
+            html.H4(title, className="h6 mb-1 upload-sheet-title"),
+            html.P(sheet.note, className="small text-muted mb-2"),
+            html.Div(
+                [
+                    html.P(_("Read through synonyms:"), className="small fw-semibold mb-1"),
+                    html.Ul([html.Li(note) for note in notes], className="small mb-1 understood-notes"),
+                    html.P(
+                        _("… and {count} more values read the same way.").format(
+                            count=format_number(preview.more_values)
+                        ),
+                        className="small text-muted",
+                    )
+                    if preview.more_values
+                    else None,
+                ]
+            )
+            if notes
+            else None,
+            html.Div(
+                html.Table(
+                    [
+                        html.Caption(caption, className="small"),
+                        html.Thead(
+                            html.Tr(
+                                [html.Th(_("Row"), scope="col")]
+                                + [html.Th(c, scope="col") for c in preview.columns]
+                            )
+                        ),
+                        html.Tbody(
+                            [
+                                html.Tr(
+                                    [html.Th(str(number), scope="row")]
+                                    + [
+                                        html.Td(
+                                            value, className="text-danger" if value.startswith("✗") else None
+                                        )
+                                        for value in row
+                                    ]
+                                )
+                                for number, row in zip(preview.row_numbers, preview.first_rows)
+                            ]
+                        ),
+                    ],
+                    className="table table-sm table-striped mb-0 preview-table",
+                ),
+                # a scroll region keyboard users can reach (and scroll to a cell that was not understood)
+                className="table-responsive preview-box",
+                tabIndex=0,
+                role="region",
+                **{
+                    "aria-label": _("{caption} of sheet ‘{name}’ (scrolls)").format(
+                        caption=caption, name=sheet.name
+                    )
+                },
+            )
+            if preview.first_rows
+            else dbc.Alert(_("No rows under the header."), color="warning", className="py-1 small"),
+        ],
+        className="upload-sheet mb-3",
+    )

@@ -18,9 +18,9 @@ from dash import html
 from dashboard._access import EDITORS, ROLE_NAMES, can, require_programme
 from dashboard._components import current_username, empty_state, format_datetime, store
 from dashboard._queries import parse_quarter, programme
+from indicators.i18n import _
 from indicators.reporting import sections
 from indicators.reporting.sections import SECTIONS  # noqa: F401  (the page's callback names one field per section)
-from indicators.i18n import _
 
 
 class ids:
@@ -37,7 +37,9 @@ def text_id(key: str) -> str:
 
 # Drawn only for a writer on an open quarter: listed for Dash's callback check (see dashboard._access).
 CALLBACK_COMPONENTS = [dbc.Textarea(id=text_id(key)) for key in sections.SECTIONS] + [
-    dbc.Button(id=ids.save), html.Div(id=ids.result)]
+    dbc.Button(id=ids.save),
+    html.Div(id=ids.result),
+]
 
 
 def card(session, code: str, quarter, what: str) -> dbc.Card:
@@ -45,40 +47,69 @@ def card(session, code: str, quarter, what: str) -> dbc.Card:
     texts (or that none is written yet)."""
     shown = sections.sections_for(session, code, quarter.code)
     shut = sections.closed(session, code, quarter.code)
-    intro = html.P([_("Written here, they appear in the "), html.Strong(_("Quarterly report (Word)")),
-                    " in the donor's order; a section left empty shows there as a placeholder to fill."],
-                   className="small")
+    intro = html.P(
+        [
+            _("Written here, they appear in the "),
+            html.Strong(_("Quarterly report (Word)")),
+            " in the donor's order; a section left empty shows there as a placeholder to fill.",
+        ],
+        className="small",
+    )
     if shut is None and can(EDITORS):
-        body = [intro] + [_field(s) for s in shown] + [
-            dbc.Button(f"Save sections for {what}", id=ids.save, color="primary", size="sm", n_clicks=0),
-            html.Div(id=ids.result, className="small mt-2", role="status")]
+        body = (
+            [intro]
+            + [_field(s) for s in shown]
+            + [
+                dbc.Button(f"Save sections for {what}", id=ids.save, color="primary", size="sm", n_clicks=0),
+                html.Div(id=ids.result, className="small mt-2", role="status"),
+            ]
+        )
     else:
-        why = (f"{shut}; reopen it to change them." if shut is not None else
-               f"Only {ROLE_NAMES['manager']} and {ROLE_NAMES['admin']} write these sections.")
+        why = (
+            f"{shut}; reopen it to change them."
+            if shut is not None
+            else f"Only {ROLE_NAMES['manager']} and {ROLE_NAMES['admin']} write these sections."
+        )
         body = [dbc.Alert(why, color="info", className="py-2 small", id="reports-sections-readonly")]
         body += [_reading(s) for s in shown]
-    return dbc.Card([
-        dbc.CardHeader(html.H2(f"Report sections · {what}", className="h6 mb-0")),
-        dbc.CardBody(body),
-    ], className="shadow-sm mb-4", id=ids.card)
+    return dbc.Card(
+        [dbc.CardHeader(html.H2(f"Report sections · {what}", className="h6 mb-0")), dbc.CardBody(body)],
+        className="shadow-sm mb-4",
+        id=ids.card,
+    )
 
 
 def _field(section) -> html.Div:
-    written = (f"Version {section.version}, {section.written_by}, {format_datetime(section.written_at)} UTC"
-               if section.version else "Not written yet")
-    return html.Div([
-        html.Label(section.heading, htmlFor=text_id(section.key), className="form-label small fw-semibold mb-1"),
-        dbc.Textarea(id=text_id(section.key), value=section.text or "", rows=4, maxLength=sections.TEXT_LIMIT),
-        html.Div(written, className="form-text"),
-    ], className="mb-3")
+    written = (
+        f"Version {section.version}, {section.written_by}, {format_datetime(section.written_at)} UTC"
+        if section.version
+        else "Not written yet"
+    )
+    return html.Div(
+        [
+            html.Label(
+                section.heading, htmlFor=text_id(section.key), className="form-label small fw-semibold mb-1"
+            ),
+            dbc.Textarea(
+                id=text_id(section.key), value=section.text or "", rows=4, maxLength=sections.TEXT_LIMIT
+            ),
+            html.Div(written, className="form-text"),
+        ],
+        className="mb-3",
+    )
 
 
 def _reading(section) -> html.Div:
-    return html.Div([
-        html.H3(section.heading, className="h6 mb-1"),
-        html.P(section.text, className="mb-0 section-text", style={"whiteSpace": "pre-wrap"}) if section.text
-        else empty_state(_("Not written yet.")),
-    ], className="mb-3", id=f"reports-section-read-{section.key}")
+    return html.Div(
+        [
+            html.H3(section.heading, className="h6 mb-1"),
+            html.P(section.text, className="mb-0 section-text", style={"whiteSpace": "pre-wrap"})
+            if section.text
+            else empty_state(_("Not written yet.")),
+        ],
+        className="mb-3",
+        id=f"reports-section-read-{section.key}",
+    )
 
 
 def save(texts, state, chosen_programme, chosen_period):
@@ -86,8 +117,10 @@ def save(texts, state, chosen_programme, chosen_period):
     after its role check); nothing if the page is changing to another quarter, or if the quarter is closed."""
     state = state if isinstance(state, dict) else {}
     if (chosen_programme, chosen_period) != (state.get("programme"), state.get("period")):
-        return html.Span(_("Nothing saved: the page is changing to another quarter. Check the texts and save again."),
-                         className="text-danger")
+        return html.Span(
+            _("Nothing saved: the page is changing to another quarter. Check the texts and save again."),
+            className="text-danger",
+        )
     with store().begin() as session:
         code = require_programme(session, state.get("programme"))
         quarter = parse_quarter(programme(session, code), state.get("period"))
@@ -96,16 +129,23 @@ def save(texts, state, chosen_programme, chosen_period):
         what = f"{code} · {quarter.label(short=True)}"
         before = {s.key: s.version for s in sections.sections_for(session, code, quarter.code)}
         try:
-            after = [sections.set_section(session, code, quarter.code, key, text, current_username())
-                     for key, text in zip(sections.SECTIONS, texts)]
+            after = [
+                sections.set_section(session, code, quarter.code, key, text, current_username())
+                for key, text in zip(sections.SECTIONS, texts)
+            ]
         except sections.SectionError as exc:
             session.rollback()
-            return html.Span(f"Nothing saved for {what}: {exc}.", className="text-danger",
-                             id="reports-sections-refused")
+            return html.Span(
+                f"Nothing saved for {what}: {exc}.", className="text-danger", id="reports-sections-refused"
+            )
     changed = [s for s in after if s.version != before[s.key]]
     if not changed:
         return html.Span(f"Nothing to save for {what}: the sections are as kept.", className="text-muted")
-    words = ", ".join(f"{s.heading.lower()} ({'version ' + str(s.version) if s.text else 'cleared'})"
-                      for s in changed)
-    return html.Span(f"Saved for {what} at {datetime.now():%H:%M}: {words}.", className="text-success",
-                     id="reports-sections-saved")
+    words = ", ".join(
+        f"{s.heading.lower()} ({'version ' + str(s.version) if s.text else 'cleared'})" for s in changed
+    )
+    return html.Span(
+        f"Saved for {what} at {datetime.now():%H:%M}: {words}.",
+        className="text-success",
+        id="reports-sections-saved",
+    )

@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session, selectinload
 from indicators import periods
 from indicators.figures.figures import programme_quarters
 from indicators.figures.queries import latest_complete_quarter
-from indicators.store.models import Indicator, Programme, Upload
 from indicators.periods import Period
-from indicators.figures.queries import latest_complete_quarter
+from indicators.store.models import Indicator, Programme, Upload
 
 
 def programmes(session: Session, codes: list[str] | None = None) -> list[Programme]:
@@ -48,8 +47,11 @@ def indicator(session: Session, code: str | None) -> Indicator | None:
     if not code or not isinstance(code, str):
         return None
     return session.scalars(
-        select(Indicator).where(Indicator.code == code.strip().upper())
-        .options(selectinload(Indicator.targets), selectinload(Indicator.result), selectinload(Indicator.programme))
+        select(Indicator)
+        .where(Indicator.code == code.strip().upper())
+        .options(
+            selectinload(Indicator.targets), selectinload(Indicator.result), selectinload(Indicator.programme)
+        )
     ).first()
 
 
@@ -80,9 +82,14 @@ def default_quarter(prog: Programme, today: date | None = None) -> Period:
 
 
 def uploads(session: Session, limit: int = 200) -> list[Upload]:
-    return list(session.scalars(
-        select(Upload).where(Upload.outcome != "dry-run")
-        .order_by(Upload.uploaded_at.desc(), Upload.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(Upload)
+            .where(Upload.outcome != "dry-run")
+            .order_by(Upload.uploaded_at.desc(), Upload.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def counts_text(counts: dict | None) -> str:

@@ -36,8 +36,10 @@ def sign_off_words(comparison) -> str:
     signed = f"by {c.signed_by} on {format_datetime(c.signed_at)} UTC"
     if c.in_force:
         return f"Signed off {signed}, version {c.version}."
-    return (f"Reopened by {c.reopened_by} on {format_datetime(c.reopened_at)} UTC ({c.reopen_reason}); "
-            f"version {c.version}, signed off {signed}, stays kept as sent.")
+    return (
+        f"Reopened by {c.reopened_by} on {format_datetime(c.reopened_at)} UTC ({c.reopen_reason}); "
+        f"version {c.version}, signed off {signed}, stays kept as sent."
+    )
 
 
 def notice(comparison, *, id: str, link: bool = True) -> dbc.Alert | None:
@@ -48,11 +50,21 @@ def notice(comparison, *, id: str, link: bool = True) -> dbc.Alert | None:
     body: list = [html.Strong(sign_off_words(c))]
     if c.differences:
         codes = c.indicators
-        body += [" Today's figures differ from the report as sent for ",
-                 html.Strong(", ".join(codes)), f" ({len(c.differences)} figure{'s' if len(c.differences) != 1 else ''})."]
+        body += [
+            " Today's figures differ from the report as sent for ",
+            html.Strong(", ".join(codes)),
+            f" ({len(c.differences)} figure{'s' if len(c.differences) != 1 else ''}).",
+        ]
         if link:
-            body += [" ", dcc.Link(_("What changed since it was sent →"), href=comparison_href(c.programme, c.period),
-                                   id=f"{id}-link", className="alert-link")]
+            body += [
+                " ",
+                dcc.Link(
+                    _("What changed since it was sent →"),
+                    href=comparison_href(c.programme, c.period),
+                    id=f"{id}-link",
+                    className="alert-link",
+                ),
+            ]
     elif c.figures_kept:
         body.append(" Today's figures are those of the report as sent.")
     colour = "warning" if c.differences or not c.in_force else "success"

@@ -23,13 +23,8 @@ from flask_login import current_user
 
 from dashboard import _auth, _forms
 from indicators.access import accounts, audit, sessions, throttle, two_step
-from indicators.store.models import User
-from indicators.access import accounts
-from indicators.access import audit
-from indicators.access import sessions
-from indicators.access import throttle
-from indicators.access import two_step
 from indicators.i18n import N_, Message
+from indicators.store.models import User
 
 PENDING_FOR = 300  # seconds between the password and the code
 CODE_LOCK_AFTER = 5
@@ -51,11 +46,21 @@ def _required_roles() -> tuple[str, ...]:
 def code_check(db, user: User, code: str, verify) -> throttle.Outcome:
     """``verify()`` (a code check) once the name's code count and the address have reserved it."""
     address = request.remote_addr or ""
-    limits = ([throttle.Limit(f"address:{address[:100]}", accounts.ADDRESS_LOCK_AFTER, "from this address")]
-              if address else [])
+    limits = (
+        [throttle.Limit(f"address:{address[:100]}", accounts.ADDRESS_LOCK_AFTER, "from this address")]
+        if address
+        else []
+    )
     limits.append(throttle.Limit(f"code:{user.username.lower()[:110]}", CODE_LOCK_AFTER))
-    return throttle.guarded(db, limits, verify, wrong=Message(N_("That code is not right: try the one your app shows now.")),
-                            now=None, commit=db.commit, slow_after=accounts.SLOW_AFTER)
+    return throttle.guarded(
+        db,
+        limits,
+        verify,
+        wrong=Message(N_("That code is not right: try the one your app shows now.")),
+        now=None,
+        commit=db.commit,
+        slow_after=accounts.SLOW_AFTER,
+    )
 
 
 def _pending() -> dict | None:
@@ -97,8 +102,14 @@ def _code():
                 _auth.sleep(min(outcome.delay, 5.0))
             return _forms.code_page(token, user.username, outcome.message, 401)
         if used[0] == "recovery code":
-            audit.record(db, user.username, "recovery-code-used", user.username, ip=address,
-                         left=two_step.recovery_codes_left(user))
+            audit.record(
+                db,
+                user.username,
+                "recovery-code-used",
+                user.username,
+                ip=address,
+                left=two_step.recovery_codes_left(user),
+            )
         audit.record(db, user.username, "sign-in", None, ip=address, second_step=used[0])
         next_url = _auth.safe_next(note.get("next", "/"))
         _auth.start_session(db, user)
@@ -116,7 +127,9 @@ def _setup():
         if request.method == "GET":
             return _state_page(token, user, required)
         if not token or not hmac.compare_digest(token, request.form.get("csrf_token", "")):
-            return _state_page(token, user, required, N_("The form expired: reload the page and try again."), 400)
+            return _state_page(
+                token, user, required, N_("The form expired: reload the page and try again."), 400
+            )
         step = request.form.get("step", "")
         if step == "begin" and not two_step.enabled(user):
             return _begin(db, token, user, required)
@@ -129,16 +142,18 @@ def _setup():
 
 def _state_page(token: str, user: User, required: bool, message: str | None = None, status: int = 200):
     if two_step.enabled(user):
-        return _forms.two_step_on_page(token, user.username, two_step.recovery_codes_left(user), required, message,
-                                       status)
+        return _forms.two_step_on_page(
+            token, user.username, two_step.recovery_codes_left(user), required, message, status
+        )
     return _forms.two_step_start_page(token, user.username, required, message, status)
 
 
 def _scan_page(token: str, user: User, required: bool, message: str | None = None, status: int = 200):
     secret = user.totp_pending
     uri = two_step.provisioning_uri(user, secret)
-    return _forms.two_step_scan_page(token, user.username, two_step.qr_svg(uri), two_step.grouped(secret),
-                                     required, message, status)
+    return _forms.two_step_scan_page(
+        token, user.username, two_step.qr_svg(uri), two_step.grouped(secret), required, message, status
+    )
 
 
 def _begin(db, token: str, user: User, required: bool):
@@ -161,8 +176,15 @@ def _confirm(db, token: str, user: User, required: bool):
 
     outcome = code_check(db, user, request.form.get("code", ""), verify)
     if not outcome.ok:
-        audit.record(db, user.username, "two-step-refused", None, ip=request.remote_addr or "",
-                     reason=outcome.message, purpose="set-up")
+        audit.record(
+            db,
+            user.username,
+            "two-step-refused",
+            None,
+            ip=request.remote_addr or "",
+            reason=outcome.message,
+            purpose="set-up",
+        )
         db.commit()
         return _scan_page(token, user, required, outcome.message, 401)
     audit.record(db, user.username, "two-step-enabled", user.username, ip=request.remote_addr or "")
@@ -174,15 +196,29 @@ def _confirm(db, token: str, user: User, required: bool):
 def _off(db, token: str, user: User):
     refused = _auth.confirm_current(db, user, request.form.get("password", "")[:1000], "two-step turned off")
     if refused:
-        return _forms.two_step_on_page(token, user.username, two_step.recovery_codes_left(user), False, refused, 401)
-    outcome = code_check(db, user, request.form.get("code", ""),
-                         lambda: two_step.check(db, user.id, request.form.get("code", "")[:40]) is not None)
+        return _forms.two_step_on_page(
+            token, user.username, two_step.recovery_codes_left(user), False, refused, 401
+        )
+    outcome = code_check(
+        db,
+        user,
+        request.form.get("code", ""),
+        lambda: two_step.check(db, user.id, request.form.get("code", "")[:40]) is not None,
+    )
     if not outcome.ok:
-        audit.record(db, user.username, "two-step-refused", None, ip=request.remote_addr or "",
-                     reason=outcome.message, purpose="turn off")
+        audit.record(
+            db,
+            user.username,
+            "two-step-refused",
+            None,
+            ip=request.remote_addr or "",
+            reason=outcome.message,
+            purpose="turn off",
+        )
         db.commit()
-        return _forms.two_step_on_page(token, user.username, two_step.recovery_codes_left(user), False,
-                                       outcome.message, 401)
+        return _forms.two_step_on_page(
+            token, user.username, two_step.recovery_codes_left(user), False, outcome.message, 401
+        )
     two_step.turn_off(user)
     audit.record(db, user.username, "two-step-disabled", user.username, ip=request.remote_addr or "")
     sessions.end_all(db, user.id)

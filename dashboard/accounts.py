@@ -14,10 +14,6 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, html
 from sqlalchemy import select
 
-from dashboard._access import require_role
-from dashboard._components import current_username, format_datetime, page_header, read_session, safe_layout, store
-from indicators.access import accounts, audit
-from indicators.store.models import ROLES, Programme
 from dashboard._access import require_role, role_name
 from dashboard._components import (
     current_username,
@@ -30,13 +26,14 @@ from dashboard._components import (
     safe_layout,
     store,
 )
-from indicators.access import accounts
-from indicators.access import audit
+from indicators.access import accounts, audit
 from indicators.i18n import N_, Message, _, translated
+from indicators.store.models import ROLES, Programme
 
 ADMINS = ("admin",)
-dash.register_page(__name__, path="/accounts", title=page_title(N_("Accounts")), name=N_("Accounts"), order=70,
-                   roles=ADMINS)
+dash.register_page(
+    __name__, path="/accounts", title=page_title(N_("Accounts")), name=N_("Accounts"), order=70, roles=ADMINS
+)
 
 
 class ids:
@@ -67,46 +64,131 @@ def layout(**_query):
         rows = user_rows(session)
         donors = sorted(set(session.scalars(select(Programme.donor))))
     names = [{"label": row["username"], "value": row["username"]} for row in rows]
-    return html.Div([
-        page_header(_("Accounts"), _("Who can sign in, with which role. Every change here ends the user's sessions "
-                                     "at once and is written to the audit trail.")),
-        dbc.Row([
-            dbc.Col(dbc.Card([
-                dbc.CardHeader(html.H2(_("Users"), className="h6 mb-0")),
-                dbc.CardBody(dag.AgGrid(
-                    id=ids.grid, rowData=rows, columnDefs=[{**c, "headerName": _(c["headerName"])} for c in COLUMNS],
-                    defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                    dashGridOptions={"localeText": {**grid_locale_text(), "noRowsToShow": _("No user yet.")}},
-                    className="ct-grid", style={"height": "420px"},
-                )),
-            ], className="shadow-sm mb-4"), lg=8),
-            dbc.Col(dbc.Card([
-                dbc.CardHeader(html.H2(_("Change a user"), className="h6 mb-0")),
-                dbc.CardBody([
-                    dbc.Label(_("User"), html_for=ids.user, className="small text-muted mb-1"),
-                    dropdown(id=ids.user, options=names, placeholder=_("Choose a user"), className="mb-3"),
-                    html.Div([
-                        dbc.Button(_("Disable"), id=ids.disable, color="danger", outline=True, size="sm", n_clicks=0,
-                                   className="me-2 mb-2"),
-                        dbc.Button(_("Enable"), id=ids.enable, color="secondary", outline=True, size="sm",
-                                   n_clicks=0, className="me-2 mb-2"),
-                        # dark, not warning: amber text on white fails WCAG AA contrast
-                        dbc.Button(_("Reset password"), id=ids.reset, color="dark", outline=True, size="sm",
-                                   n_clicks=0, className="mb-2"),
-                    ]),
-                    html.Hr(),
-                    dbc.Label(_("New role"), html_for=ids.role, className="small text-muted mb-1"),
-                    dropdown(id=ids.role, options=[{"label": role_name(r), "value": r} for r in ROLES],
-                             placeholder=_("Role"), className="mb-2"),
-                    dbc.Label(_("Donor (for donor officers)"), html_for=ids.donor, className="small text-muted mb-1"),
-                    dropdown(id=ids.donor, options=[{"label": d, "value": d} for d in donors],
-                             placeholder=_("Donor"), className="mb-2"),
-                    dbc.Button(_("Change the role"), id=ids.set_role, color="primary", size="sm", n_clicks=0),
-                    html.Div(id=ids.result, className="mt-3", role="status"),
-                ]),
-            ], className="shadow-sm mb-4"), lg=4),
-        ]),
-    ])
+    return html.Div(
+        [
+            page_header(
+                _("Accounts"),
+                _(
+                    "Who can sign in, with which role. Every change here ends the user's sessions "
+                    "at once and is written to the audit trail."
+                ),
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Card(
+                            [
+                                dbc.CardHeader(html.H2(_("Users"), className="h6 mb-0")),
+                                dbc.CardBody(
+                                    dag.AgGrid(
+                                        id=ids.grid,
+                                        rowData=rows,
+                                        columnDefs=[{**c, "headerName": _(c["headerName"])} for c in COLUMNS],
+                                        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                                        dashGridOptions={
+                                            "localeText": {
+                                                **grid_locale_text(),
+                                                "noRowsToShow": _("No user yet."),
+                                            }
+                                        },
+                                        className="ct-grid",
+                                        style={"height": "420px"},
+                                    )
+                                ),
+                            ],
+                            className="shadow-sm mb-4",
+                        ),
+                        lg=8,
+                    ),
+                    dbc.Col(
+                        dbc.Card(
+                            [
+                                dbc.CardHeader(html.H2(_("Change a user"), className="h6 mb-0")),
+                                dbc.CardBody(
+                                    [
+                                        dbc.Label(
+                                            _("User"), html_for=ids.user, className="small text-muted mb-1"
+                                        ),
+                                        dropdown(
+                                            id=ids.user,
+                                            options=names,
+                                            placeholder=_("Choose a user"),
+                                            className="mb-3",
+                                        ),
+                                        html.Div(
+                                            [
+                                                dbc.Button(
+                                                    _("Disable"),
+                                                    id=ids.disable,
+                                                    color="danger",
+                                                    outline=True,
+                                                    size="sm",
+                                                    n_clicks=0,
+                                                    className="me-2 mb-2",
+                                                ),
+                                                dbc.Button(
+                                                    _("Enable"),
+                                                    id=ids.enable,
+                                                    color="secondary",
+                                                    outline=True,
+                                                    size="sm",
+                                                    n_clicks=0,
+                                                    className="me-2 mb-2",
+                                                ),
+                                                # dark, not warning: amber text on white fails WCAG AA contrast
+                                                dbc.Button(
+                                                    _("Reset password"),
+                                                    id=ids.reset,
+                                                    color="dark",
+                                                    outline=True,
+                                                    size="sm",
+                                                    n_clicks=0,
+                                                    className="mb-2",
+                                                ),
+                                            ]
+                                        ),
+                                        html.Hr(),
+                                        dbc.Label(
+                                            _("New role"),
+                                            html_for=ids.role,
+                                            className="small text-muted mb-1",
+                                        ),
+                                        dropdown(
+                                            id=ids.role,
+                                            options=[{"label": role_name(r), "value": r} for r in ROLES],
+                                            placeholder=_("Role"),
+                                            className="mb-2",
+                                        ),
+                                        dbc.Label(
+                                            _("Donor (for donor officers)"),
+                                            html_for=ids.donor,
+                                            className="small text-muted mb-1",
+                                        ),
+                                        dropdown(
+                                            id=ids.donor,
+                                            options=[{"label": d, "value": d} for d in donors],
+                                            placeholder=_("Donor"),
+                                            className="mb-2",
+                                        ),
+                                        dbc.Button(
+                                            _("Change the role"),
+                                            id=ids.set_role,
+                                            color="primary",
+                                            size="sm",
+                                            n_clicks=0,
+                                        ),
+                                        html.Div(id=ids.result, className="mt-3", role="status"),
+                                    ]
+                                ),
+                            ],
+                            className="shadow-sm mb-4",
+                        ),
+                        lg=4,
+                    ),
+                ]
+            ),
+        ]
+    )
 
 
 def user_rows(session) -> list[dict]:
@@ -117,10 +199,16 @@ def user_rows(session) -> list[dict]:
             state += " · " + _("one-time password")
         if user.totp_secret:
             state += " · " + _("two-step")
-        rows.append({"username": user.username, "role": role_name(user.role), "donor": user.donor or "",
-                     "state": state,
-                     "last_sign_in": format_datetime(user.last_sign_in_at) if user.last_sign_in_at else _("never"),
-                     "created": format_datetime(user.created_at) if user.created_at else ""})
+        rows.append(
+            {
+                "username": user.username,
+                "role": role_name(user.role),
+                "donor": user.donor or "",
+                "state": state,
+                "last_sign_in": format_datetime(user.last_sign_in_at) if user.last_sign_in_at else _("never"),
+                "created": format_datetime(user.created_at) if user.created_at else "",
+            }
+        )
     return rows
 
 
@@ -153,24 +241,43 @@ def _done(text: str) -> dbc.Alert:
     return dbc.Alert(text, color="success", className="py-2", id="accounts-done")
 
 
-@callback(Output(ids.result, "children"), Output(ids.grid, "rowData"), Input(ids.disable, "n_clicks"),
-          State(ids.user, "value"), prevent_initial_call=True)
+@callback(
+    Output(ids.result, "children"),
+    Output(ids.grid, "rowData"),
+    Input(ids.disable, "n_clicks"),
+    State(ids.user, "value"),
+    prevent_initial_call=True,
+)
 def disable_user(n_clicks, username):
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
 
     def apply(session, user, admin):
-        _not_yourself(user, admin, N_("you cannot disable your own account here; another administrator can, or "
-                                      "`ctmonitor users` on the server"))
+        _not_yourself(
+            user,
+            admin,
+            N_(
+                "you cannot disable your own account here; another administrator can, or "
+                "`ctmonitor users` on the server"
+            ),
+        )
         accounts.set_active(session, user.username, False, by=admin)
-        return _done(_("{name} is disabled: their sessions and API tokens have ended and they cannot "
-                       "sign in.").format(name=user.username)), {}
+        return _done(
+            _("{name} is disabled: their sessions and API tokens have ended and they cannot sign in.").format(
+                name=user.username
+            )
+        ), {}
 
     return change(username, "user-disabled", apply)
 
 
-@callback(Output(ids.result, "children", allow_duplicate=True), Output(ids.grid, "rowData", allow_duplicate=True),
-          Input(ids.enable, "n_clicks"), State(ids.user, "value"), prevent_initial_call=True)
+@callback(
+    Output(ids.result, "children", allow_duplicate=True),
+    Output(ids.grid, "rowData", allow_duplicate=True),
+    Input(ids.enable, "n_clicks"),
+    State(ids.user, "value"),
+    prevent_initial_call=True,
+)
 def enable_user(n_clicks, username):
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
@@ -182,30 +289,56 @@ def enable_user(n_clicks, username):
     return change(username, "user-enabled", apply)
 
 
-@callback(Output(ids.result, "children", allow_duplicate=True), Output(ids.grid, "rowData", allow_duplicate=True),
-          Input(ids.reset, "n_clicks"), State(ids.user, "value"), prevent_initial_call=True)
+@callback(
+    Output(ids.result, "children", allow_duplicate=True),
+    Output(ids.grid, "rowData", allow_duplicate=True),
+    Input(ids.reset, "n_clicks"),
+    State(ids.user, "value"),
+    prevent_initial_call=True,
+)
 def reset_password(n_clicks, username):
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
 
     def apply(session, user, admin):
-        _not_yourself(user, admin, N_("you cannot reset the password of your own account here; another "
-                                      "administrator can, or `ctmonitor users` on the server"))
+        _not_yourself(
+            user,
+            admin,
+            N_(
+                "you cannot reset the password of your own account here; another "
+                "administrator can, or `ctmonitor users` on the server"
+            ),
+        )
         _user, password = accounts.reset_password(session, user.username, by=admin)
-        return dbc.Alert([
-            html.Div(_("One-time password for {name}:").format(name=user.username)),
-            html.Code(password, className="fs-5 d-block my-2", id="accounts-one-time"),
-            html.Div(_("Give it to them in person. It is shown only this once; they must choose their own "
-                       "password when they next sign in. Their sessions and API tokens have ended."),
-                     className="small"),
-        ], color="success", className="py-2", id="accounts-done"), {}
+        return dbc.Alert(
+            [
+                html.Div(_("One-time password for {name}:").format(name=user.username)),
+                html.Code(password, className="fs-5 d-block my-2", id="accounts-one-time"),
+                html.Div(
+                    _(
+                        "Give it to them in person. It is shown only this once; they must choose their own "
+                        "password when they next sign in. Their sessions and API tokens have ended."
+                    ),
+                    className="small",
+                ),
+            ],
+            color="success",
+            className="py-2",
+            id="accounts-done",
+        ), {}
 
     return change(username, "password-reset", apply)
 
 
-@callback(Output(ids.result, "children", allow_duplicate=True), Output(ids.grid, "rowData", allow_duplicate=True),
-          Input(ids.set_role, "n_clicks"), State(ids.user, "value"), State(ids.role, "value"),
-          State(ids.donor, "value"), prevent_initial_call=True)
+@callback(
+    Output(ids.result, "children", allow_duplicate=True),
+    Output(ids.grid, "rowData", allow_duplicate=True),
+    Input(ids.set_role, "n_clicks"),
+    State(ids.user, "value"),
+    State(ids.role, "value"),
+    State(ids.donor, "value"),
+    prevent_initial_call=True,
+)
 def set_role(n_clicks, username, role, donor):
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
@@ -214,20 +347,32 @@ def set_role(n_clicks, username, role, donor):
     donor = donor if role == "donor" else None
 
     def apply(session, user, admin):
-        _not_yourself(user, admin, N_("you cannot change the role of your own account here; another "
-                                      "administrator can, or `ctmonitor users` on the server"))
+        _not_yourself(
+            user,
+            admin,
+            N_(
+                "you cannot change the role of your own account here; another "
+                "administrator can, or `ctmonitor users` on the server"
+            ),
+        )
         before = user.role + (f" ({user.donor})" if user.donor else "")
         accounts.set_role(session, user.username, role, donor, by=admin)
-        text = (_("{name} is now {role} for {donor}; their sessions and API tokens have ended.") if donor else
-                _("{name} is now {role}; their sessions and API tokens have ended.")).format(
-            name=user.username, role=role_name(role), donor=donor)
+        text = (
+            _("{name} is now {role} for {donor}; their sessions and API tokens have ended.")
+            if donor
+            else _("{name} is now {role}; their sessions and API tokens have ended.")
+        ).format(name=user.username, role=role_name(role), donor=donor)
         return _done(text), {"role": role, "donor": donor, "before": before}
 
     return change(username, "role-changed", apply)
 
 
-@callback(Output(ids.disable, "children"), Output(ids.enable, "children"), Output(ids.reset, "children"),
-          Input(ids.user, "value"))
+@callback(
+    Output(ids.disable, "children"),
+    Output(ids.enable, "children"),
+    Output(ids.reset, "children"),
+    Input(ids.user, "value"),
+)
 def name_the_user(username):
     """Each button names whom it acts on, as its answer does (``dana is disabled``)."""
     if not username:

@@ -25,8 +25,14 @@ from dashboard._queries import counts_text
 from indicators.access import audit as trail
 from indicators.i18n import N_, _, ngettext
 
-dash.register_page(__name__, path="/audit", title=page_title(N_("Audit trail")), name=N_("Audit trail"), order=60,
-                   roles=AUDITORS)
+dash.register_page(
+    __name__,
+    path="/audit",
+    title=page_title(N_("Audit trail")),
+    name=N_("Audit trail"),
+    order=60,
+    roles=AUDITORS,
+)
 
 
 class ids:
@@ -60,41 +66,101 @@ def layout(action=None, user=None, **_query):
     events.sort(key=lambda row: row["at"] or "", reverse=True)
     rows = events[:LIMIT]
     more = len(events) > LIMIT
-    return html.Div([
-        dcc.Location(id=ids.url, refresh="callback-nav"),
-        dcc.Store(id=ids.state, data={"action": action, "user": user}),
-        page_header(_("Audit trail"), _("Who did what, and when. Entries are only ever added: nobody can change "
-                                        "or remove one.")),
-        dbc.Card(dbc.CardBody(dbc.Row([
-            dbc.Col([dbc.Label(_("What"), html_for=ids.action, className="small text-muted mb-1"),
-                     dropdown(id=ids.action, value=action, placeholder=_("Everything"),
-                              options=[{"label": _(label), "value": key} for key, label in trail.ACTIONS.items()])],
-                    xs=12, sm=6, lg=3),
-            dbc.Col([dbc.Label(_("User"), html_for=ids.user, className="small text-muted mb-1"),
-                     dropdown(id=ids.user, value=user, placeholder=_("Everyone"),
-                                  options=[{"label": u, "value": u} for u in users])], xs=12, sm=6, lg=3),
-        ], className="g-2")), className="shadow-sm mb-3"),
-        html.P(_("The newest {count} entries; narrow the filters to see older ones.").format(
-            count=format_number(LIMIT)) if more
-               else ngettext("{count} entry.", "{count} entries.", len(rows)).format(count=format_number(len(rows))),
-               id=ids.count,
-               className="small text-muted mb-2"),
-        data_grid(ids.grid, rows, COLUMNS, flexible=("detail",), empty=_("Nothing recorded with these filters."),
-                  tooltipShowDelay=300),
-    ])
+    return html.Div(
+        [
+            dcc.Location(id=ids.url, refresh="callback-nav"),
+            dcc.Store(id=ids.state, data={"action": action, "user": user}),
+            page_header(
+                _("Audit trail"),
+                _("Who did what, and when. Entries are only ever added: nobody can change or remove one."),
+            ),
+            dbc.Card(
+                dbc.CardBody(
+                    dbc.Row(
+                        [
+                            dbc.Col(
+                                [
+                                    dbc.Label(
+                                        _("What"), html_for=ids.action, className="small text-muted mb-1"
+                                    ),
+                                    dropdown(
+                                        id=ids.action,
+                                        value=action,
+                                        placeholder=_("Everything"),
+                                        options=[
+                                            {"label": _(label), "value": key}
+                                            for key, label in trail.ACTIONS.items()
+                                        ],
+                                    ),
+                                ],
+                                xs=12,
+                                sm=6,
+                                lg=3,
+                            ),
+                            dbc.Col(
+                                [
+                                    dbc.Label(
+                                        _("User"), html_for=ids.user, className="small text-muted mb-1"
+                                    ),
+                                    dropdown(
+                                        id=ids.user,
+                                        value=user,
+                                        placeholder=_("Everyone"),
+                                        options=[{"label": u, "value": u} for u in users],
+                                    ),
+                                ],
+                                xs=12,
+                                sm=6,
+                                lg=3,
+                            ),
+                        ],
+                        className="g-2",
+                    )
+                ),
+                className="shadow-sm mb-3",
+            ),
+            html.P(
+                _("The newest {count} entries; narrow the filters to see older ones.").format(
+                    count=format_number(LIMIT)
+                )
+                if more
+                else ngettext("{count} entry.", "{count} entries.", len(rows)).format(
+                    count=format_number(len(rows))
+                ),
+                id=ids.count,
+                className="small text-muted mb-2",
+            ),
+            data_grid(
+                ids.grid,
+                rows,
+                COLUMNS,
+                flexible=("detail",),
+                empty=_("Nothing recorded with these filters."),
+                tooltipShowDelay=300,
+            ),
+        ]
+    )
 
 
 def event_row(event) -> dict:
-    return {"at": event.at.isoformat(sep=" ", timespec="seconds") if event.at else None, "user": event.username,
-            "action": _(trail.ACTIONS[event.action]) if event.action in trail.ACTIONS else event.action, "target": event.target,
-            "detail": detail_text(event.detail)}
+    return {
+        "at": event.at.isoformat(sep=" ", timespec="seconds") if event.at else None,
+        "user": event.username,
+        "action": _(trail.ACTIONS[event.action]) if event.action in trail.ACTIONS else event.action,
+        "target": event.target,
+        "detail": detail_text(event.detail),
+    }
 
 
 def tally_row(tally) -> dict:
     """A counted entry: every request without a valid token from one address in one minute."""
-    return {"at": tally.window_start.isoformat(sep=" ", timespec="seconds"), "user": "anonymous",
-            "action": _(trail.ACTIONS["api-refused"]), "target": tally.key,
-            "detail": f"requests: {tally.count} · last: {tally.last_at.isoformat(sep=' ', timespec='seconds')}"}
+    return {
+        "at": tally.window_start.isoformat(sep=" ", timespec="seconds"),
+        "user": "anonymous",
+        "action": _(trail.ACTIONS["api-refused"]),
+        "target": tally.key,
+        "detail": f"requests: {tally.count} · last: {tally.last_at.isoformat(sep=' ', timespec='seconds')}",
+    }
 
 
 def detail_text(detail) -> str:
@@ -105,7 +171,11 @@ def detail_text(detail) -> str:
     for key, value in detail.items():
         if value in (None, "", [], {}):
             continue
-        if isinstance(value, dict) and value and all(isinstance(v, list) and len(v) == 2 for v in value.values()):
+        if (
+            isinstance(value, dict)
+            and value
+            and all(isinstance(v, list) and len(v) == 2 for v in value.values())
+        ):
             value = "; ".join(f"{k}: {old or 'blank'} → {new or 'blank'}" for k, (old, new) in value.items())
         elif isinstance(value, dict):
             value = counts_text(value)
@@ -116,8 +186,13 @@ def detail_text(detail) -> str:
     return text if len(text) <= 1000 else text[:999] + "…"
 
 
-@callback(Output(ids.url, "search"), Input(ids.action, "value"), Input(ids.user, "value"),
-          State(ids.state, "data"), prevent_initial_call=True)
+@callback(
+    Output(ids.url, "search"),
+    Input(ids.action, "value"),
+    Input(ids.user, "value"),
+    State(ids.state, "data"),
+    prevent_initial_call=True,
+)
 def filter_events(action, user, current):
     """A filter changes the URL; the page is drawn again from it."""
     wanted = {"action": action or None, "user": user or None}

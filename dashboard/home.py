@@ -39,15 +39,28 @@ def layout(**_query):
     today = date.today()
     with read_session() as session:
         progs = programmes(session, visible_programme_codes(session))
-        cards = [dbc.Col(programme_card(session, prog, today), lg=6, xxl=4, className="mb-4") for prog in progs]
+        cards = [
+            dbc.Col(programme_card(session, prog, today), lg=6, xxl=4, className="mb-4") for prog in progs
+        ]
     if not cards:
-        cards = [dbc.Col(dbc.Alert(_("No programme is loaded yet. Run `ctmonitor init` to load the definitions."),
-                                   color="info"))]
-    return html.Div([
-        page_header(_("Portfolio"), _("IOM Rwanda's counter-trafficking programmes against their logframes"),
-                    actions=status_key()),
-        dbc.Row(cards, id="home-cards"),
-    ])
+        cards = [
+            dbc.Col(
+                dbc.Alert(
+                    _("No programme is loaded yet. Run `ctmonitor init` to load the definitions."),
+                    color="info",
+                )
+            )
+        ]
+    return html.Div(
+        [
+            page_header(
+                _("Portfolio"),
+                _("IOM Rwanda's counter-trafficking programmes against their logframes"),
+                actions=status_key(),
+            ),
+            dbc.Row(cards, id="home-cards"),
+        ]
+    )
 
 
 def programme_card(session, prog, today: date) -> dbc.Card:
@@ -55,77 +68,183 @@ def programme_card(session, prog, today: date) -> dbc.Card:
     quarter = default_quarter(prog, today)
     result = seen_figures(session, prog.code, quarter)
     with_data = last_quarter_with_data(session, prog)
-    as_of = min(with_data.end, prog.end_date) if with_data else min(max(today, prog.start_date), prog.end_date)
+    as_of = (
+        min(with_data.end, prog.end_date) if with_data else min(max(today, prog.start_date), prog.end_date)
+    )
     share = float(elapsed_share(LOP, as_of, prog.start_date, prog.end_date))
     upload = latest_upload(session, prog.id)
     phases = list(prog.phases)
-    return dbc.Card([
-        dbc.CardHeader(html.Div([
-            html.Span(prog.code, className="badge programme-code me-2"),
-            html.Span(prog.donor, className="text-muted small"),
-        ], className="d-flex align-items-center")),
-        dbc.CardBody([
-            html.H2(dcc.Link(prog.title, href=href("/programme", code=prog.code, period=quarter.code),
-                             className="text-reset text-decoration-none"), className="h5 card-title"),
-            html.Dl([
-                html.Dt(_("Period")), html.Dd(format_period(prog.start_date, prog.end_date)),
-                html.Dt(_("Elapsed")), html.Dd([
-                    elapsed_bar(share, prog.code),
-                    html.Span(_("{share} as of {day}").format(share=format_percent(share * 100), day=format_day(as_of, "d MMM y")),
-                              className="small text-muted"),
-                ]),
-                html.Dt(_("Partners")), html.Dd(", ".join(prog.partners or []) or "–"),
-                *_latest_upload(upload),
-            ], className="programme-facts mb-3"),
-            html.Div([
-                html.Div(_("Indicators · {quarter}").format(quarter=quarter.label()), className="small text-muted mb-1"),
-                status_summary([i.status for i in result.indicators], id=f"home-status-{prog.code}"),
-            ], className="mb-3"),
-            phase_table(phases, prog.currency) if phases else None,
-        ]),
-        dbc.CardFooter(html.Div([
-            dcc.Link(_("Logframe and IPTT →"), href=href("/programme", code=prog.code, period=quarter.code),
-                     className="me-3"),
-            dcc.Link(_("Report"), href=href("/reports", programme=prog.code, period=quarter.code)),
-        ], className="small")),
-    ], className="h-100 shadow-sm programme-card", id=f"home-card-{prog.code}")
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                html.Div(
+                    [
+                        html.Span(prog.code, className="badge programme-code me-2"),
+                        html.Span(prog.donor, className="text-muted small"),
+                    ],
+                    className="d-flex align-items-center",
+                )
+            ),
+            dbc.CardBody(
+                [
+                    html.H2(
+                        dcc.Link(
+                            prog.title,
+                            href=href("/programme", code=prog.code, period=quarter.code),
+                            className="text-reset text-decoration-none",
+                        ),
+                        className="h5 card-title",
+                    ),
+                    html.Dl(
+                        [
+                            html.Dt(_("Period")),
+                            html.Dd(format_period(prog.start_date, prog.end_date)),
+                            html.Dt(_("Elapsed")),
+                            html.Dd(
+                                [
+                                    elapsed_bar(share, prog.code),
+                                    html.Span(
+                                        _("{share} as of {day}").format(
+                                            share=format_percent(share * 100),
+                                            day=format_day(as_of, "d MMM y"),
+                                        ),
+                                        className="small text-muted",
+                                    ),
+                                ]
+                            ),
+                            html.Dt(_("Partners")),
+                            html.Dd(", ".join(prog.partners or []) or "–"),
+                            *_latest_upload(upload),
+                        ],
+                        className="programme-facts mb-3",
+                    ),
+                    html.Div(
+                        [
+                            html.Div(
+                                _("Indicators · {quarter}").format(quarter=quarter.label()),
+                                className="small text-muted mb-1",
+                            ),
+                            status_summary(
+                                [i.status for i in result.indicators], id=f"home-status-{prog.code}"
+                            ),
+                        ],
+                        className="mb-3",
+                    ),
+                    phase_table(phases, prog.currency) if phases else None,
+                ]
+            ),
+            dbc.CardFooter(
+                html.Div(
+                    [
+                        dcc.Link(
+                            _("Logframe and IPTT →"),
+                            href=href("/programme", code=prog.code, period=quarter.code),
+                            className="me-3",
+                        ),
+                        dcc.Link(
+                            _("Report"), href=href("/reports", programme=prog.code, period=quarter.code)
+                        ),
+                    ],
+                    className="small",
+                )
+            ),
+        ],
+        className="h-100 shadow-sm programme-card",
+        id=f"home-card-{prog.code}",
+    )
 
 
 def elapsed_bar(share: float, code: str) -> html.Div:
     """Bootstrap's progress bar, named for screen readers (dbc.Progress cannot carry a name)."""
     percent = round(share * 100)
-    return html.Div(html.Div(className="progress-bar bg-secondary", role="progressbar", style={"width": f"{percent}%"},
-                             **{"aria-valuenow": str(percent), "aria-valuemin": "0", "aria-valuemax": "100",
-                                "aria-label": _("Share of {code}'s period elapsed").format(code=code)}),
-                    className="progress elapsed-bar")
+    return html.Div(
+        html.Div(
+            className="progress-bar bg-secondary",
+            role="progressbar",
+            style={"width": f"{percent}%"},
+            **{
+                "aria-valuenow": str(percent),
+                "aria-valuemin": "0",
+                "aria-valuemax": "100",
+                "aria-label": _("Share of {code}'s period elapsed").format(code=code),
+            },
+        ),
+        className="progress elapsed-bar",
+    )
 
 
 def _latest_upload(upload) -> list:
     """Staff see which file came last; a donor officer when (file names are internal)."""
     if role() == "donor":
-        return [html.Dt(_("Data as of")), html.Dd(format_datetime(upload.uploaded_at) if upload else _("no data yet"))]
-    return [html.Dt(_("Latest upload")), html.Dd(
-        [upload.filename, html.Span(f" · {format_datetime(upload.uploaded_at)}", className="text-muted small")]
-        if upload else _("none yet"))]
+        return [
+            html.Dt(_("Data as of")),
+            html.Dd(format_datetime(upload.uploaded_at) if upload else _("no data yet")),
+        ]
+    return [
+        html.Dt(_("Latest upload")),
+        html.Dd(
+            [
+                upload.filename,
+                html.Span(f" · {format_datetime(upload.uploaded_at)}", className="text-muted small"),
+            ]
+            if upload
+            else _("none yet")
+        ),
+    ]
 
 
 def phase_table(phases, currency: str) -> html.Div:
     """Budget, pledges and the funding gap per phase."""
-    rows = [html.Tr([
-        html.Th([phase.name, html.Div(format_period(phase.start_date, phase.end_date), className="small text-muted")],
-                scope="row"),
-        html.Td(format_money(phase.budget, currency), className="num"),
-        html.Td(format_money(phase.pledged, currency), className="num"),
-        html.Td(format_money(phase.funding_gap, currency),
-                className="num fw-semibold" + (" text-danger" if phase.funding_gap > 0 else "")),
-    ]) for phase in phases]
+    rows = [
+        html.Tr(
+            [
+                html.Th(
+                    [
+                        phase.name,
+                        html.Div(
+                            format_period(phase.start_date, phase.end_date), className="small text-muted"
+                        ),
+                    ],
+                    scope="row",
+                ),
+                html.Td(format_money(phase.budget, currency), className="num"),
+                html.Td(format_money(phase.pledged, currency), className="num"),
+                html.Td(
+                    format_money(phase.funding_gap, currency),
+                    className="num fw-semibold" + (" text-danger" if phase.funding_gap > 0 else ""),
+                ),
+            ]
+        )
+        for phase in phases
+    ]
     total = [sum((p.budget for p in phases), 0), sum((p.pledged or 0 for p in phases), 0)]
-    rows.append(html.Tr([html.Th(_("Total"), scope="row"), html.Td(format_money(total[0], currency), className="num"),
-                         html.Td(format_money(total[1], currency), className="num"),
-                         html.Td(format_money(total[0] - total[1], currency), className="num fw-semibold")],
-                        className="table-light"))
-    return html.Div(html.Table([
-        html.Thead(html.Tr([html.Th(_("Phase")), html.Th(_("Budget"), className="num"),
-                            html.Th(_("Pledged"), className="num"), html.Th(_("Funding gap"), className="num")])),
-        html.Tbody(rows),
-    ], className="table table-sm mb-0 phases-table"), className="table-responsive")
+    rows.append(
+        html.Tr(
+            [
+                html.Th(_("Total"), scope="row"),
+                html.Td(format_money(total[0], currency), className="num"),
+                html.Td(format_money(total[1], currency), className="num"),
+                html.Td(format_money(total[0] - total[1], currency), className="num fw-semibold"),
+            ],
+            className="table-light",
+        )
+    )
+    return html.Div(
+        html.Table(
+            [
+                html.Thead(
+                    html.Tr(
+                        [
+                            html.Th(_("Phase")),
+                            html.Th(_("Budget"), className="num"),
+                            html.Th(_("Pledged"), className="num"),
+                            html.Th(_("Funding gap"), className="num"),
+                        ]
+                    )
+                ),
+                html.Tbody(rows),
+            ],
+            className="table table-sm mb-0 phases-table",
+        ),
+        className="table-responsive",
+    )

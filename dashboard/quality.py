@@ -32,12 +32,17 @@ from dashboard._components import (
 )
 from dashboard._queries import default_quarter, programmes
 from indicators.figures import duplicates, quality
-from indicators.figures import duplicates
-from indicators.figures import quality
 from indicators.i18n import N_, _
 
-dash.register_page(__name__, path="/quality", title=page_title(N_("Data quality")), name=N_("Data quality"), order=40,
-                   roles=STAFF, scope={"programme": "programme"})
+dash.register_page(
+    __name__,
+    path="/quality",
+    title=page_title(N_("Data quality")),
+    name=N_("Data quality"),
+    order=40,
+    roles=STAFF,
+    scope={"programme": "programme"},
+)
 
 URL = "quality-url"
 CALLBACK_COMPONENTS = _duplicates.CALLBACK_COMPONENTS
@@ -60,68 +65,176 @@ def layout(programme=None, merged=None, **_query):
         flagged_uploads = quality.problem_uploads(session, [p.code for p in progs])
         pairs = duplicates.pairs(session, [p.id for p in progs])
         banner = _duplicates.merged_banner(session, first(merged)) if merged else None
-    switcher = html.Div([
-        dbc.Button(_("All"), href="/quality", color="primary", outline=chosen in visible, size="sm", className="me-1")
-    ] + [dbc.Button(c, href=f"/quality?programme={c}", color="primary", outline=c != chosen, size="sm",
-                    className="me-1") for c in visible])
-    return html.Div([
-        dcc.Location(id=URL, refresh="callback-nav"),
-        page_header(_("Data quality"), _("What to check before the figures go to a donor"), actions=switcher),
-        banner,
-        _section(_("Quarters without data"), "quality-gaps", gaps,
-                 [N_("Programme"), N_("Indicator"), N_("Quarters without data"), N_("Which")],
-                 lambda r: [r.programme, _indicator_link(r.indicator, r.name),
-                            _("{count} of {elapsed}").format(count=len(r.empty), elapsed=r.elapsed),
-                            ", ".join(r.empty)],
-                 _("Every indicator has data in every quarter so far.")),
-        _section(_("Outliers"), "quality-outliers", outliers,
-                 [N_("Programme"), N_("Record"), N_("Quarter"), N_("Found"), N_("Why it stands out"), N_("Source")],
-                 lambda r: [r.programme, r.record, r.quarter, r.value, r.why, r.source],
-                 _("No record stands out."), more=more_outliers,
-                 more_text=_("more records break these rules; only the first of each kind are listed")),
-        _duplicates.section(pairs, _badge(len(pairs))),
-        _section(_("Uploads with warnings or refused"), "quality-uploads", flagged_uploads,
-                 [N_("When"), N_("File"), N_("By"), N_("Outcome"), N_("Errors"), N_("Warnings"), N_("First problem")],
-                 lambda r: [format_datetime(r.when), r.file, r.by, _(r.outcome), r.errors, r.warnings, r.first],
-                 _("Every upload went through without a warning.")),
-        _section(_("Disaggregation gaps"), "quality-unknowns", unknowns,
-                 [N_("Programme"), N_("Indicator"), N_("Disaggregation"), N_("Unknown, life of project"), N_("Share of total")],
-                 lambda r: [r.programme, _indicator_link(r.indicator, r.name), _(r.disaggregation), r.unknown,
-                            r.share],
-                 _("Every figure is fully disaggregated.")),
-    ])
+    switcher = html.Div(
+        [
+            dbc.Button(
+                _("All"),
+                href="/quality",
+                color="primary",
+                outline=chosen in visible,
+                size="sm",
+                className="me-1",
+            )
+        ]
+        + [
+            dbc.Button(
+                c,
+                href=f"/quality?programme={c}",
+                color="primary",
+                outline=c != chosen,
+                size="sm",
+                className="me-1",
+            )
+            for c in visible
+        ]
+    )
+    return html.Div(
+        [
+            dcc.Location(id=URL, refresh="callback-nav"),
+            page_header(
+                _("Data quality"), _("What to check before the figures go to a donor"), actions=switcher
+            ),
+            banner,
+            _section(
+                _("Quarters without data"),
+                "quality-gaps",
+                gaps,
+                [N_("Programme"), N_("Indicator"), N_("Quarters without data"), N_("Which")],
+                lambda r: [
+                    r.programme,
+                    _indicator_link(r.indicator, r.name),
+                    _("{count} of {elapsed}").format(count=len(r.empty), elapsed=r.elapsed),
+                    ", ".join(r.empty),
+                ],
+                _("Every indicator has data in every quarter so far."),
+            ),
+            _section(
+                _("Outliers"),
+                "quality-outliers",
+                outliers,
+                [
+                    N_("Programme"),
+                    N_("Record"),
+                    N_("Quarter"),
+                    N_("Found"),
+                    N_("Why it stands out"),
+                    N_("Source"),
+                ],
+                lambda r: [r.programme, r.record, r.quarter, r.value, r.why, r.source],
+                _("No record stands out."),
+                more=more_outliers,
+                more_text=_("more records break these rules; only the first of each kind are listed"),
+            ),
+            _duplicates.section(pairs, _badge(len(pairs))),
+            _section(
+                _("Uploads with warnings or refused"),
+                "quality-uploads",
+                flagged_uploads,
+                [
+                    N_("When"),
+                    N_("File"),
+                    N_("By"),
+                    N_("Outcome"),
+                    N_("Errors"),
+                    N_("Warnings"),
+                    N_("First problem"),
+                ],
+                lambda r: [
+                    format_datetime(r.when),
+                    r.file,
+                    r.by,
+                    _(r.outcome),
+                    r.errors,
+                    r.warnings,
+                    r.first,
+                ],
+                _("Every upload went through without a warning."),
+            ),
+            _section(
+                _("Disaggregation gaps"),
+                "quality-unknowns",
+                unknowns,
+                [
+                    N_("Programme"),
+                    N_("Indicator"),
+                    N_("Disaggregation"),
+                    N_("Unknown, life of project"),
+                    N_("Share of total"),
+                ],
+                lambda r: [
+                    r.programme,
+                    _indicator_link(r.indicator, r.name),
+                    _(r.disaggregation),
+                    r.unknown,
+                    r.share,
+                ],
+                _("Every figure is fully disaggregated."),
+            ),
+        ]
+    )
 
 
 def _indicator_link(code, name):
-    return html.Span([dcc.Link(code, href=href("/indicator", code=code), className="fw-semibold me-1"),
-                      html.Span(name, className="small text-muted")])
+    return html.Span(
+        [
+            dcc.Link(code, href=href("/indicator", code=code), className="fw-semibold me-1"),
+            html.Span(name, className="small text-muted"),
+        ]
+    )
 
 
 def _section(title, id, rows, headers, cells, empty, more=0, more_text="") -> dbc.Card:
     """A card listing ``rows``; ``more`` rows left out are counted under the table."""
     badge = _badge(len(rows) + more)
-    body = html.Div(html.Table([
-        html.Thead(html.Tr([html.Th(_(h)) for h in headers])),
-        html.Tbody([html.Tr([html.Td(c) for c in cells(r)]) for r in rows]),
-    ], className="table table-sm table-hover mb-0"), className="table-responsive quality-table") if rows else (
-        html.P(empty, className="text-success mb-0"))
+    body = (
+        html.Div(
+            html.Table(
+                [
+                    html.Thead(html.Tr([html.Th(_(h)) for h in headers])),
+                    html.Tbody([html.Tr([html.Td(c) for c in cells(r)]) for r in rows]),
+                ],
+                className="table table-sm table-hover mb-0",
+            ),
+            className="table-responsive quality-table",
+        )
+        if rows
+        else (html.P(empty, className="text-success mb-0"))
+    )
     if more:
-        body = html.Div([body, html.P(_("… and {count} {what}.").format(count=format_number(more), what=more_text),
-                                      className="small text-muted mt-2 mb-0")])
-    return dbc.Card([
-        dbc.CardHeader(html.H2([title, badge], className="h6 mb-0")),
-        dbc.CardBody(body),
-    ], className="shadow-sm mb-4", id=id)
+        body = html.Div(
+            [
+                body,
+                html.P(
+                    _("… and {count} {what}.").format(count=format_number(more), what=more_text),
+                    className="small text-muted mt-2 mb-0",
+                ),
+            ]
+        )
+    return dbc.Card(
+        [dbc.CardHeader(html.H2([title, badge], className="h6 mb-0")), dbc.CardBody(body)],
+        className="shadow-sm mb-4",
+        id=id,
+    )
 
 
 def _badge(count: int) -> dbc.Badge:
-    return dbc.Badge(f"{count:,}", color="warning" if count else "success", text_color="dark" if count else None,
-                     className="ms-2")
+    return dbc.Badge(
+        f"{count:,}",
+        color="warning" if count else "success",
+        text_color="dark" if count else None,
+        className="ms-2",
+    )
 
 
-@callback(Output(_duplicates.ids.result, "children"), Output(URL, "search"),
-          Input(_duplicates.ids.merge, "n_clicks"), State(_duplicates.ids.pair, "value"),
-          State(_duplicates.ids.reason, "value"), State(URL, "search"), prevent_initial_call=True)
+@callback(
+    Output(_duplicates.ids.result, "children"),
+    Output(URL, "search"),
+    Input(_duplicates.ids.merge, "n_clicks"),
+    State(_duplicates.ids.pair, "value"),
+    State(_duplicates.ids.reason, "value"),
+    State(URL, "search"),
+    prevent_initial_call=True,
+)
 def merge_cases(n_clicks, chosen, reason, search):
     """Fold the newer case of the chosen pair into the older (managers and administrators); the page is drawn
     again with what was merged, or says why nothing was."""
@@ -138,8 +251,14 @@ def merge_cases(n_clicks, chosen, reason, search):
             event = duplicates.merge(session, code, keep, drop, by=current_username(), reason=reason)
         except duplicates.MergeRefused as exc:
             session.rollback()
-            return dbc.Alert([html.Strong(_("Nothing merged: ")), f"{exc}."], color="danger", className="py-2 small mb-0",
-                             id="quality-merge-refused"), dash.no_update
+            return dbc.Alert(
+                [html.Strong(_("Nothing merged: ")), f"{exc}."],
+                color="danger",
+                className="py-2 small mb-0",
+                id="quality-merge-refused",
+            ), dash.no_update
     programme = first(parse_qs((search or "").lstrip("?")).get("programme"))
-    return (dbc.Alert(_("Merged."), color="success", className="py-2 small mb-0"),
-            query_string(programme=programme, merged=event.id))
+    return (
+        dbc.Alert(_("Merged."), color="success", className="py-2 small mb-0"),
+        query_string(programme=programme, merged=event.id),
+    )

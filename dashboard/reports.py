@@ -51,12 +51,18 @@ from dashboard._queries import default_quarter, first_programme, parse_quarter, 
 from exports.formats import FORMATS, short_name
 from indicators.access import audit
 from indicators.figures import signoff
-from indicators.reporting import changes
 from indicators.i18n import N_, _, ngettext
+from indicators.reporting import changes
 from indicators.status import AHEAD, BEHIND, ON_TRACK
 
-dash.register_page(__name__, path="/reports", title=page_title(N_("Reports")), name=N_("Reports"), order=30,
-                   scope={"programme": "programme"})
+dash.register_page(
+    __name__,
+    path="/reports",
+    title=page_title(N_("Reports")),
+    name=N_("Reports"),
+    order=30,
+    scope={"programme": "programme"},
+)
 
 
 class ids:
@@ -78,11 +84,17 @@ class ids:
 
 
 # Drawn only while the quarter shown can still be signed off: listed for Dash's callback check (see _access).
-CALLBACK_COMPONENTS = [dbc.Checkbox(id=ids.signoff_confirm), dbc.Checkbox(id=ids.signoff_acknowledge),
-                       dbc.Button(id=ids.signoff_button), html.Div(id=ids.signoff_result),
-                       dbc.Textarea(id=sent.ids.reopen_reason), dbc.Button(id=sent.ids.reopen_button),
-                       html.Div(id=sent.ids.reopen_result), html.Div(id=sent.ids.version_done),
-                       dbc.Button(id={"type": sent.ids.version, "version": 0})] + written.CALLBACK_COMPONENTS
+CALLBACK_COMPONENTS = [
+    dbc.Checkbox(id=ids.signoff_confirm),
+    dbc.Checkbox(id=ids.signoff_acknowledge),
+    dbc.Button(id=ids.signoff_button),
+    html.Div(id=ids.signoff_result),
+    dbc.Textarea(id=sent.ids.reopen_reason),
+    dbc.Button(id=sent.ids.reopen_button),
+    html.Div(id=sent.ids.reopen_result),
+    html.Div(id=sent.ids.version_done),
+    dbc.Button(id={"type": sent.ids.version, "version": 0}),
+] + written.CALLBACK_COMPONENTS
 
 
 def target_words(code: str, quarter, fmt: str | None = None) -> str:
@@ -101,71 +113,179 @@ def layout(programme=None, period=None, format=None, **_query):
         code = (first(programme) or first_programme(session, visible)).strip().upper()
         prog = _queries.programme(session, code)
         if prog is None or prog.code not in visible:
-            return not_found(_("There is no programme with the code “{code}”.").format(code=code) if code
-                             else _("No programme is loaded."))
+            return not_found(
+                _("There is no programme with the code “{code}”.").format(code=code)
+                if code
+                else _("No programme is loaded.")
+            )
         quarter = parse_quarter(prog, first(period)) or default_quarter(prog)
         fmt = first(format) if first(format) in FORMATS else prog.report_format
         result = seen_figures(session, prog.code, quarter)
         signed = signoff.signed_report(session, prog.code, quarter.code)
         closed = signoff.closures(session, prog.id, {quarter.code}).get(quarter.code)
         versions = signoff.versions(session, prog.code, quarter.code)
-        comparison = changes.compare(session, prog.code, quarter, pf=result, explain=can(STAFF)) if versions else None
-        sections_card = written.card(session, prog.code, quarter, target_words(prog.code, quarter)) \
-            if can(STAFF) else None
+        comparison = (
+            changes.compare(session, prog.code, quarter, pf=result, explain=can(STAFF)) if versions else None
+        )
+        sections_card = (
+            written.card(session, prog.code, quarter, target_words(prog.code, quarter))
+            if can(STAFF)
+            else None
+        )
     kept = signed is not None and signed.report_format == fmt
     filename = signed.report_filename if kept else FORMATS[fmt].filename(prog.code, quarter.code)
     flagged = [i for i in result.indicators if i.needs_narrative]
     counts = status_counts(i.status for i in result.indicators)
-    state = {"programme": prog.code, "period": quarter.code, "format": fmt,
-             "flagged": [i.indicator.code for i in flagged]}
-    return html.Div([
-        dcc.Location(id=ids.url, refresh="callback-nav"),
-        dcc.Store(id=ids.state, data=state),
-        dcc.Download(id=ids.file),
-        dcc.Download(id=sent.ids.version_file),
-        page_header(_("Quarterly reports"), "The donor's tables for one quarter, from the same figures as the screens."),
-        dbc.Row([
-            dbc.Col(dbc.Card([
-                dbc.CardHeader(html.H2(_("Report"), className="h6 mb-0")),
-                dbc.CardBody([
-                    _field(_("Programme"), ids.programme, dcc.Dropdown(
-                        id=ids.programme, clearable=False, value=prog.code,
-                        options=[{"label": c, "value": c} for c in visible])),
-                    _field(_("Quarter"), ids.quarter, dcc.Dropdown(
-                        id=ids.quarter, clearable=False, value=quarter.code, options=quarter_options(prog),
-                        searchable=False)),
-                    _field(_("Format"), ids.format, dbc.RadioItems(id=ids.format, value=fmt, options=[
-                        {"label": f.label[:1].upper() + f.label[1:]
-                         + (" · donor's default" if f.key == prog.report_format else ""), "value": f.key}
-                        for f in FORMATS.values()])),
-                    dbc.Button(f"Download {target_words(prog.code, quarter, fmt)}", id=ids.download,
-                               color="primary", className="w-100 mt-2", n_clicks=0),
-                    html.P([_("File: "), html.Span(filename, className="font-monospace")]
-                           + ([" · " + _("the report as signed off, kept byte for byte")] if kept else []),
-                           className="small text-muted mt-2 mb-0"),
-                    dcc.Loading(html.Div(id=ids.done, className="small mt-2", role="status"), type="dot"),
-                ]),
-            ], className="shadow-sm mb-4"), lg=5),
-            dbc.Col([
-                dbc.Card([
-                    dbc.CardHeader(html.H2(f"{prog.code} · {quarter.label()}", className="h6 mb-0", id=ids.heading)),
-                    dbc.CardBody([
-                        html.P([f"{prog.title} · {prog.donor}"]
-                               + ([html.Br(), _("Data as of {when}").format(when=format_datetime(result.data_as_of))]
-                                  if result.data_as_of else []), className="mb-2"),
-                        html.Div([html.Span([html.Strong(f"{counts[s]} "), status_badge(s, small=True)],
-                                            className="me-3") for s in (AHEAD, ON_TRACK, BEHIND)],
-                                 className="mb-0"),
-                    ]),
-                ], className="shadow-sm mb-4"),
-                _signoff_card(prog, quarter, signed, closed, flagged, comparison),
-                sent.changes_card(comparison),
-                sent.versions_card(versions),
-                _flagged_card(flagged, quarter),
-                sections_card,
-            ], lg=7),
-        ]),
-    ])
+    state = {
+        "programme": prog.code,
+        "period": quarter.code,
+        "format": fmt,
+        "flagged": [i.indicator.code for i in flagged],
+    }
+    return html.Div(
+        [
+            dcc.Location(id=ids.url, refresh="callback-nav"),
+            dcc.Store(id=ids.state, data=state),
+            dcc.Download(id=ids.file),
+            dcc.Download(id=sent.ids.version_file),
+            page_header(
+                _("Quarterly reports"),
+                "The donor's tables for one quarter, from the same figures as the screens.",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Card(
+                            [
+                                dbc.CardHeader(html.H2(_("Report"), className="h6 mb-0")),
+                                dbc.CardBody(
+                                    [
+                                        _field(
+                                            _("Programme"),
+                                            ids.programme,
+                                            dcc.Dropdown(
+                                                id=ids.programme,
+                                                clearable=False,
+                                                value=prog.code,
+                                                options=[{"label": c, "value": c} for c in visible],
+                                            ),
+                                        ),
+                                        _field(
+                                            _("Quarter"),
+                                            ids.quarter,
+                                            dcc.Dropdown(
+                                                id=ids.quarter,
+                                                clearable=False,
+                                                value=quarter.code,
+                                                options=quarter_options(prog),
+                                                searchable=False,
+                                            ),
+                                        ),
+                                        _field(
+                                            _("Format"),
+                                            ids.format,
+                                            dbc.RadioItems(
+                                                id=ids.format,
+                                                value=fmt,
+                                                options=[
+                                                    {
+                                                        "label": f.label[:1].upper()
+                                                        + f.label[1:]
+                                                        + (
+                                                            " · donor's default"
+                                                            if f.key == prog.report_format
+                                                            else ""
+                                                        ),
+                                                        "value": f.key,
+                                                    }
+                                                    for f in FORMATS.values()
+                                                ],
+                                            ),
+                                        ),
+                                        dbc.Button(
+                                            f"Download {target_words(prog.code, quarter, fmt)}",
+                                            id=ids.download,
+                                            color="primary",
+                                            className="w-100 mt-2",
+                                            n_clicks=0,
+                                        ),
+                                        html.P(
+                                            [_("File: "), html.Span(filename, className="font-monospace")]
+                                            + (
+                                                [" · " + _("the report as signed off, kept byte for byte")]
+                                                if kept
+                                                else []
+                                            ),
+                                            className="small text-muted mt-2 mb-0",
+                                        ),
+                                        dcc.Loading(
+                                            html.Div(id=ids.done, className="small mt-2", role="status"),
+                                            type="dot",
+                                        ),
+                                    ]
+                                ),
+                            ],
+                            className="shadow-sm mb-4",
+                        ),
+                        lg=5,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Card(
+                                [
+                                    dbc.CardHeader(
+                                        html.H2(
+                                            f"{prog.code} · {quarter.label()}",
+                                            className="h6 mb-0",
+                                            id=ids.heading,
+                                        )
+                                    ),
+                                    dbc.CardBody(
+                                        [
+                                            html.P(
+                                                [f"{prog.title} · {prog.donor}"]
+                                                + (
+                                                    [
+                                                        html.Br(),
+                                                        _("Data as of {when}").format(
+                                                            when=format_datetime(result.data_as_of)
+                                                        ),
+                                                    ]
+                                                    if result.data_as_of
+                                                    else []
+                                                ),
+                                                className="mb-2",
+                                            ),
+                                            html.Div(
+                                                [
+                                                    html.Span(
+                                                        [
+                                                            html.Strong(f"{counts[s]} "),
+                                                            status_badge(s, small=True),
+                                                        ],
+                                                        className="me-3",
+                                                    )
+                                                    for s in (AHEAD, ON_TRACK, BEHIND)
+                                                ],
+                                                className="mb-0",
+                                            ),
+                                        ]
+                                    ),
+                                ],
+                                className="shadow-sm mb-4",
+                            ),
+                            _signoff_card(prog, quarter, signed, closed, flagged, comparison),
+                            sent.changes_card(comparison),
+                            sent.versions_card(versions),
+                            _flagged_card(flagged, quarter),
+                            sections_card,
+                        ],
+                        lg=7,
+                    ),
+                ]
+            ),
+        ]
+    )
 
 
 def _signoff_card(prog, quarter, signed, closed, flagged, comparison) -> dbc.Card:
@@ -174,92 +294,209 @@ def _signoff_card(prog, quarter, signed, closed, flagged, comparison) -> dbc.Car
     what = target_words(prog.code, quarter)
     body = []
     if signed is not None:
-        body.append(dbc.Alert([
-            html.Strong(_("{what} was signed off by {who} on {when} UTC, version {version}.").format(
-                what=what, who=signed.signed_by, when=format_datetime(signed.signed_at), version=signed.version)),
-            html.Br(),
-            _("The {format} report sent then is kept ({file}, SHA-256 {digest}…); {quarter} and the quarters "
-              "before it can no longer change.").format(format=short_name(signed.report_format),
-                                                        file=signed.report_filename,
-                                                        digest=signed.report_sha256[:12], quarter=quarter.code),
-        ], color="success", className="py-2 mb-0 small", id="reports-signed"))
+        body.append(
+            dbc.Alert(
+                [
+                    html.Strong(
+                        _("{what} was signed off by {who} on {when} UTC, version {version}.").format(
+                            what=what,
+                            who=signed.signed_by,
+                            when=format_datetime(signed.signed_at),
+                            version=signed.version,
+                        )
+                    ),
+                    html.Br(),
+                    _(
+                        "The {format} report sent then is kept ({file}, SHA-256 {digest}…); {quarter} and the quarters "
+                        "before it can no longer change."
+                    ).format(
+                        format=short_name(signed.report_format),
+                        file=signed.report_filename,
+                        digest=signed.report_sha256[:12],
+                        quarter=quarter.code,
+                    ),
+                ],
+                color="success",
+                className="py-2 mb-0 small",
+                id="reports-signed",
+            )
+        )
         body += sent.reopen_form(what, prog.donor)
     else:
         if comparison is not None:
             body.append(sent.reopened_note(comparison, what))
         if closed is not None:
-            body.append(dbc.Alert(_("Closed: {period} was signed off by {who} on {when}, so {quarter}'s figures can "
-                                    "no longer change.").format(period=closed.signed_period, who=closed.signed_by,
-                                                                 when=closed.signed_at, quarter=quarter.code),
-                                  color="info", className="py-2 small"))
+            body.append(
+                dbc.Alert(
+                    _(
+                        "Closed: {period} was signed off by {who} on {when}, so {quarter}'s figures can "
+                        "no longer change."
+                    ).format(
+                        period=closed.signed_period,
+                        who=closed.signed_by,
+                        when=closed.signed_at,
+                        quarter=quarter.code,
+                    ),
+                    color="info",
+                    className="py-2 small",
+                )
+            )
         if can(SIGNERS):
             codes = [i.indicator.code for i in flagged]
             body += [
-                html.P(_("Once the report has been sent to {donor}, sign the quarter off: the {format} report is "
-                         "kept as sent, and no upload may change {quarter} or an earlier quarter any more.").format(
-                    donor=prog.donor, format=short_name(prog.report_format), quarter=quarter.code),
-                       className="small"),
-                dbc.Checkbox(id=ids.signoff_confirm, value=False, className="mb-2",
-                             label=_("The {what} report has been sent to {donor}").format(what=what, donor=prog.donor)),
-                html.Div([
-                    html.P([ngettext("{count} indicator is more than 15% off the target to date without a deviation "
-                                     "narrative:", "{count} indicators are more than 15% off the target to date "
-                                     "without a deviation narrative:", len(codes)).format(count=len(codes)) + " ",
-                            html.Strong(", ".join(codes)), "."], className="small mb-1"),
-                    dbc.Checkbox(id=ids.signoff_acknowledge, value=False, className="mb-2",
-                                 label=_("Sign off without narratives for {codes} (kept in the audit trail)").format(
-                                     codes=", ".join(codes))),
-                ], className="signoff-acknowledge") if codes else
-                dbc.Checkbox(id=ids.signoff_acknowledge, value=False, style={"display": "none"}),
-                dbc.Button(_("Sign off {what}").format(what=what), id=ids.signoff_button, color="success", outline=True,
-                           n_clicks=0, className="w-100"),
+                html.P(
+                    _(
+                        "Once the report has been sent to {donor}, sign the quarter off: the {format} report is "
+                        "kept as sent, and no upload may change {quarter} or an earlier quarter any more."
+                    ).format(donor=prog.donor, format=short_name(prog.report_format), quarter=quarter.code),
+                    className="small",
+                ),
+                dbc.Checkbox(
+                    id=ids.signoff_confirm,
+                    value=False,
+                    className="mb-2",
+                    label=_("The {what} report has been sent to {donor}").format(what=what, donor=prog.donor),
+                ),
+                html.Div(
+                    [
+                        html.P(
+                            [
+                                ngettext(
+                                    "{count} indicator is more than 15% off the target to date without a deviation "
+                                    "narrative:",
+                                    "{count} indicators are more than 15% off the target to date "
+                                    "without a deviation narrative:",
+                                    len(codes),
+                                ).format(count=len(codes))
+                                + " ",
+                                html.Strong(", ".join(codes)),
+                                ".",
+                            ],
+                            className="small mb-1",
+                        ),
+                        dbc.Checkbox(
+                            id=ids.signoff_acknowledge,
+                            value=False,
+                            className="mb-2",
+                            label=_(
+                                "Sign off without narratives for {codes} (kept in the audit trail)"
+                            ).format(codes=", ".join(codes)),
+                        ),
+                    ],
+                    className="signoff-acknowledge",
+                )
+                if codes
+                else dbc.Checkbox(id=ids.signoff_acknowledge, value=False, style={"display": "none"}),
+                dbc.Button(
+                    _("Sign off {what}").format(what=what),
+                    id=ids.signoff_button,
+                    color="success",
+                    outline=True,
+                    n_clicks=0,
+                    className="w-100",
+                ),
                 dcc.Loading(html.Div(id=ids.signoff_result, className="mt-2", role="status"), type="dot"),
             ]
         elif closed is None:
-            body.append(html.P(_("{quarter} has not been signed off yet.").format(quarter=quarter.code),
-                               className="small text-muted mb-0"))
-    return dbc.Card([
-        dbc.CardHeader(html.H2(_("Sign-off · {what}").format(what=what), className="h6 mb-0")),
-        dbc.CardBody(body, id=ids.signoff),
-    ], className="shadow-sm mb-4" + (" signoff-done" if signed is not None else ""))
+            body.append(
+                html.P(
+                    _("{quarter} has not been signed off yet.").format(quarter=quarter.code),
+                    className="small text-muted mb-0",
+                )
+            )
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2(_("Sign-off · {what}").format(what=what), className="h6 mb-0")),
+            dbc.CardBody(body, id=ids.signoff),
+        ],
+        className="shadow-sm mb-4" + (" signoff-done" if signed is not None else ""),
+    )
 
 
 def _field(label, id, control):
-    return html.Div([dbc.Label(label, html_for=id, className="small text-muted mb-1"), control], className="mb-3")
+    return html.Div(
+        [dbc.Label(label, html_for=id, className="small text-muted mb-1"), control], className="mb-3"
+    )
 
 
 def _flagged_card(flagged, quarter) -> dbc.Card:
     if not flagged:
-        return dbc.Card([
-            dbc.CardHeader(html.H2(_("Deviation narratives"), className="h6 mb-0")),
-            dbc.CardBody(dbc.Alert(_("Every indicator more than 15% off its target to date has a deviation narrative."),
-                                   color="success", className="mb-0 py-2"), id=ids.flagged),
-        ], className="shadow-sm mb-4")
-    body = html.Div([
-        html.P(ngettext("{count} indicator is more than 15% off the target to date without a deviation narrative. "
-                        "The report can be downloaded, but the donor will ask why.",
-                        "{count} indicators are more than 15% off the target to date without a deviation narrative. "
-                        "The report can be downloaded, but the donor will ask why.", len(flagged)).format(
-            count=len(flagged)),
-               className="small"),
-        html.Ul([html.Li([
-            dcc.Link(item.indicator.code, href=href("/indicator", code=item.indicator.code, period=quarter.code),
-                     className="fw-semibold me-2"),
-            item.indicator.name, " ", status_badge(item.status, small=True),
-            html.Span(" " + _("{percent} of the target to date").format(
-                percent=format_percent(item.judged.percent_of_target_to_date)),
-                      className="small text-muted"),
-        ], className="mb-1") for item in flagged], className="list-unstyled mb-0"),
-    ])
-    return dbc.Card([
-        dbc.CardHeader(html.H2(_("Before sending: narratives missing ({count})").format(count=len(flagged)),
-                               className="h6 mb-0")),
-        dbc.CardBody(body, id=ids.flagged),
-    ], className="shadow-sm mb-4 border-warning")
+        return dbc.Card(
+            [
+                dbc.CardHeader(html.H2(_("Deviation narratives"), className="h6 mb-0")),
+                dbc.CardBody(
+                    dbc.Alert(
+                        _("Every indicator more than 15% off its target to date has a deviation narrative."),
+                        color="success",
+                        className="mb-0 py-2",
+                    ),
+                    id=ids.flagged,
+                ),
+            ],
+            className="shadow-sm mb-4",
+        )
+    body = html.Div(
+        [
+            html.P(
+                ngettext(
+                    "{count} indicator is more than 15% off the target to date without a deviation narrative. "
+                    "The report can be downloaded, but the donor will ask why.",
+                    "{count} indicators are more than 15% off the target to date without a deviation narrative. "
+                    "The report can be downloaded, but the donor will ask why.",
+                    len(flagged),
+                ).format(count=len(flagged)),
+                className="small",
+            ),
+            html.Ul(
+                [
+                    html.Li(
+                        [
+                            dcc.Link(
+                                item.indicator.code,
+                                href=href("/indicator", code=item.indicator.code, period=quarter.code),
+                                className="fw-semibold me-2",
+                            ),
+                            item.indicator.name,
+                            " ",
+                            status_badge(item.status, small=True),
+                            html.Span(
+                                " "
+                                + _("{percent} of the target to date").format(
+                                    percent=format_percent(item.judged.percent_of_target_to_date)
+                                ),
+                                className="small text-muted",
+                            ),
+                        ],
+                        className="mb-1",
+                    )
+                    for item in flagged
+                ],
+                className="list-unstyled mb-0",
+            ),
+        ]
+    )
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                html.H2(
+                    _("Before sending: narratives missing ({count})").format(count=len(flagged)),
+                    className="h6 mb-0",
+                )
+            ),
+            dbc.CardBody(body, id=ids.flagged),
+        ],
+        className="shadow-sm mb-4 border-warning",
+    )
 
 
-@callback(Output(ids.url, "search"), Input(ids.programme, "value"), Input(ids.quarter, "value"),
-          Input(ids.format, "value"), State(ids.state, "data"), prevent_initial_call=True)
+@callback(
+    Output(ids.url, "search"),
+    Input(ids.programme, "value"),
+    Input(ids.quarter, "value"),
+    Input(ids.format, "value"),
+    State(ids.state, "data"),
+    prevent_initial_call=True,
+)
 def choose(programme, period, fmt, state):
     """Each choice changes the URL and the page follows; a new programme starts at its default quarter."""
     state = state or {}
@@ -291,9 +528,16 @@ def _moving(state, chosen: dict) -> str | None:
     return " · ".join(str(v) for v in moved.values()) or None
 
 
-@callback(Output(ids.file, "data"), Output(ids.done, "children"), Input(ids.download, "n_clicks"),
-          State(ids.state, "data"), State(ids.programme, "value"), State(ids.quarter, "value"),
-          State(ids.format, "value"), prevent_initial_call=True)
+@callback(
+    Output(ids.file, "data"),
+    Output(ids.done, "children"),
+    Input(ids.download, "n_clicks"),
+    State(ids.state, "data"),
+    State(ids.programme, "value"),
+    State(ids.quarter, "value"),
+    State(ids.format, "value"),
+    prevent_initial_call=True,
+)
 def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
     """The report file the page shows; for a signed-off quarter in the format signed off, the very file kept."""
     from indicators.reporting.reporting import report_file
@@ -302,8 +546,9 @@ def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
         raise dash.exceptions.PreventUpdate
     moving = _moving(state, {"programme": chosen_programme, "period": chosen_period, "format": chosen_format})
     if moving:
-        return dash.no_update, html.Span(f"Nothing downloaded: the page is changing to {moving}. Try again.",
-                                         className="text-danger")
+        return dash.no_update, html.Span(
+            f"Nothing downloaded: the page is changing to {moving}. Try again.", className="text-danger"
+        )
     with read_session() as session:
         code, quarter, fmt = _asked(session, state)
         signed = signoff.signed_report(session, code, quarter.code)
@@ -314,22 +559,47 @@ def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
             why = FORMATS[fmt or _queries.programme(session, code).report_format].unavailable()
             if why:
                 return dash.no_update, html.Span(f"Nothing downloaded: {why}.", className="text-danger")
-            data, fmt = report_file(session, code, quarter.code, FORMATS, fmt, small_cell=settings().small_cell,
-                                    donor=role() == "donor", prepared_by=current_username())
+            data, fmt = report_file(
+                session,
+                code,
+                quarter.code,
+                FORMATS,
+                fmt,
+                small_cell=settings().small_cell,
+                donor=role() == "donor",
+                prepared_by=current_username(),
+            )
             name = FORMATS[fmt].filename(code, quarter.code)
     with store().begin() as session:
-        audit.record(session, current_username(), "report-downloaded", f"{code} {quarter.code}", format=fmt,
-                     filename=name, bytes=len(data), signed_copy=kept)
+        audit.record(
+            session,
+            current_username(),
+            "report-downloaded",
+            f"{code} {quarter.code}",
+            format=fmt,
+            filename=name,
+            bytes=len(data),
+            signed_copy=kept,
+        )
     note = ", the copy kept at sign-off" if kept else ""
     return dcc.send_bytes(data, name, type=FORMATS[fmt].media_type if fmt in FORMATS else None), html.Span(
         f"Downloaded {target_words(code, quarter, fmt)}: {name} ({len(data):,} bytes{note}).",
-        className="text-success", id="reports-downloaded")
+        className="text-success",
+        id="reports-downloaded",
+    )
 
 
-@callback(Output(ids.signoff_result, "children"), Output(ids.signoff_button, "disabled"),
-          Input(ids.signoff_button, "n_clicks"), State(ids.signoff_confirm, "value"),
-          State(ids.signoff_acknowledge, "value"), State(ids.state, "data"), State(ids.programme, "value"),
-          State(ids.quarter, "value"), prevent_initial_call=True)
+@callback(
+    Output(ids.signoff_result, "children"),
+    Output(ids.signoff_button, "disabled"),
+    Input(ids.signoff_button, "n_clicks"),
+    State(ids.signoff_confirm, "value"),
+    State(ids.signoff_acknowledge, "value"),
+    State(ids.state, "data"),
+    State(ids.programme, "value"),
+    State(ids.quarter, "value"),
+    prevent_initial_call=True,
+)
 def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_period):
     """A manager signs off the quarter the page shows: the report in the donor's default format is made and
     kept with it (as the quarter's next version, with the figures it was made from). Indicators off target
@@ -341,41 +611,76 @@ def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_
     require_role(SIGNERS, "sign-off")
     moving = _moving(state, {"programme": chosen_programme, "period": chosen_period})
     if moving:
-        return _refusal(f"Nothing signed off: the page is changing to {moving}. Check it, then sign off."), False
+        return _refusal(
+            f"Nothing signed off: the page is changing to {moving}. Check it, then sign off."
+        ), False
     with store().begin() as session:
         code, quarter, _fmt = _asked(session, state)
         what = target_words(code, quarter)
         if not confirmed:
-            return _refusal(f"Tick the box once the {what} report has been sent, then sign off {what}."), False
+            return _refusal(
+                f"Tick the box once the {what} report has been sent, then sign off {what}."
+            ), False
         fmt = _queries.programme(session, code).report_format
         shown_flags = list((state or {}).get("flagged") or [])
         why = FORMATS[fmt].unavailable()
         if why:
             return _refusal(f"{what} was not signed off: {why}."), False
         try:
-            made = make_file(session, code, quarter.code, FORMATS, fmt, small_cell=settings().small_cell,
-                             signing_by=current_username())
+            made = make_file(
+                session,
+                code,
+                quarter.code,
+                FORMATS,
+                fmt,
+                small_cell=settings().small_cell,
+                signing_by=current_username(),
+            )
             fmt = made.format
-            record = signoff.sign_off(session, code, quarter.code, current_username(), made.data, fmt,
-                                      FORMATS[fmt].filename(code, quarter.code),
-                                      acknowledged=shown_flags if acknowledged else (), figures=made.figures,
-                                      changed=made.changed)
+            record = signoff.sign_off(
+                session,
+                code,
+                quarter.code,
+                current_username(),
+                made.data,
+                fmt,
+                FORMATS[fmt].filename(code, quarter.code),
+                acknowledged=shown_flags if acknowledged else (),
+                figures=made.figures,
+                changed=made.changed,
+            )
         except signoff.SignOffError as exc:
             return _refusal(f"{what} was not signed off: {exc}."), False
         when = format_datetime(record.signed_at)
-    without = (f" Signed off without narratives for {', '.join(shown_flags)}, as acknowledged."
-               if acknowledged and shown_flags else "")
-    replaces = (f" It replaces version {record.version - 1}; indicators changed since: "
-                f"{', '.join(made.changed) or 'none'}." if made.changed is not None else "")
-    return dbc.Alert(f"Signed off {what} by {record.signed_by} on {when} UTC. The {short_name(fmt)} report "
-                     f"{record.report_filename} is kept as sent, version {record.version}.{replaces}{without}",
-                     color="success",
-                     className="py-2 small mb-0", id="reports-signoff-done"), True
+    without = (
+        f" Signed off without narratives for {', '.join(shown_flags)}, as acknowledged."
+        if acknowledged and shown_flags
+        else ""
+    )
+    replaces = (
+        f" It replaces version {record.version - 1}; indicators changed since: "
+        f"{', '.join(made.changed) or 'none'}."
+        if made.changed is not None
+        else ""
+    )
+    return dbc.Alert(
+        f"Signed off {what} by {record.signed_by} on {when} UTC. The {short_name(fmt)} report "
+        f"{record.report_filename} is kept as sent, version {record.version}.{replaces}{without}",
+        color="success",
+        className="py-2 small mb-0",
+        id="reports-signoff-done",
+    ), True
 
 
-@callback(Output(written.ids.result, "children"), Input(written.ids.save, "n_clicks"),
-          *[State(written.text_id(key), "value") for key in written.SECTIONS], State(ids.state, "data"),
-          State(ids.programme, "value"), State(ids.quarter, "value"), prevent_initial_call=True)
+@callback(
+    Output(written.ids.result, "children"),
+    Input(written.ids.save, "n_clicks"),
+    *[State(written.text_id(key), "value") for key in written.SECTIONS],
+    State(ids.state, "data"),
+    State(ids.programme, "value"),
+    State(ids.quarter, "value"),
+    prevent_initial_call=True,
+)
 def save_sections(n_clicks, *values):
     """A manager or an administrator saves the quarter's report sections (``dashboard._quarter_sections``)."""
     if not n_clicks:
@@ -389,9 +694,16 @@ def _refusal(text: str) -> dbc.Alert:
     return dbc.Alert(text, color="warning", className="py-2 small mb-0")
 
 
-@callback(Output(sent.ids.reopen_result, "children"), Output(sent.ids.reopen_button, "disabled"),
-          Input(sent.ids.reopen_button, "n_clicks"), State(sent.ids.reopen_reason, "value"), State(ids.state, "data"),
-          State(ids.programme, "value"), State(ids.quarter, "value"), prevent_initial_call=True)
+@callback(
+    Output(sent.ids.reopen_result, "children"),
+    Output(sent.ids.reopen_button, "disabled"),
+    Input(sent.ids.reopen_button, "n_clicks"),
+    State(sent.ids.reopen_reason, "value"),
+    State(ids.state, "data"),
+    State(ids.programme, "value"),
+    State(ids.quarter, "value"),
+    prevent_initial_call=True,
+)
 def reopen(n_clicks, reason, state, chosen_programme, chosen_period):
     """A manager or an administrator reopens the quarter the page shows, with a reason; the report sent stays
     kept as its version."""
@@ -405,22 +717,36 @@ def reopen(n_clicks, reason, state, chosen_programme, chosen_period):
         code, quarter, _fmt = _asked(session, state)
         what = target_words(code, quarter)
         if not (reason or "").strip():
-            return _refusal(f"Write why {what} is reopened (the donor's request, the mistake), then reopen it."), False
+            return _refusal(
+                f"Write why {what} is reopened (the donor's request, the mistake), then reopen it."
+            ), False
         try:
             record = signoff.reopen(session, code, quarter.code, current_username(), reason)
         except signoff.SignOffError as exc:
             return _refusal(f"{what} was not reopened: {exc}."), False
         version, when = record.version, format_datetime(record.reopened_at)
     page = href("/reports", programme=code, period=quarter.code)
-    done = f"Reopened {what} on {when} UTC. Version {version} stays kept as sent; the quarter takes uploads and "
-    return dbc.Alert([done + "corrections again. ",
-                      html.A(_("Show the quarter as it is now"), href=page, className="alert-link")],
-                     color="success", className="py-2 small mb-0", id="reports-reopen-done"), True
+    done = (
+        f"Reopened {what} on {when} UTC. Version {version} stays kept as sent; the quarter takes uploads and "
+    )
+    return dbc.Alert(
+        [
+            done + "corrections again. ",
+            html.A(_("Show the quarter as it is now"), href=page, className="alert-link"),
+        ],
+        color="success",
+        className="py-2 small mb-0",
+        id="reports-reopen-done",
+    ), True
 
 
-@callback(Output(sent.ids.version_file, "data"), Output(sent.ids.version_done, "children"),
-          Input({"type": sent.ids.version, "version": ALL}, "n_clicks"), State(ids.state, "data"),
-          prevent_initial_call=True)
+@callback(
+    Output(sent.ids.version_file, "data"),
+    Output(sent.ids.version_done, "children"),
+    Input({"type": sent.ids.version, "version": ALL}, "n_clicks"),
+    State(ids.state, "data"),
+    prevent_initial_call=True,
+)
 def download_version(clicks, state):
     """One version of the quarter's report as it was sent, byte for byte."""
     if not ctx.triggered_id or not any(clicks or []):
@@ -430,13 +756,27 @@ def download_version(clicks, state):
         code, quarter, _fmt = _asked(session, state)
         kept = next((v for v in signoff.versions(session, code, quarter.code) if v.version == number), None)
         if kept is None:
-            return dash.no_update, html.Span(f"{code} {quarter.code} has no version {number}.", className="text-danger")
+            return dash.no_update, html.Span(
+                f"{code} {quarter.code} has no version {number}.", className="text-danger"
+            )
         data, fmt, sha = kept.report, kept.report_format, kept.report_sha256
         stem, dot, extension = kept.report_filename.rpartition(".")
         name = f"{stem}_v{number}{dot}{extension}" if dot else f"{kept.report_filename}_v{number}"
     with store().begin() as session:
-        audit.record(session, current_username(), "report-downloaded", f"{code} {quarter.code}", format=fmt,
-                     filename=name, bytes=len(data), signed_copy=True, version=number)
+        audit.record(
+            session,
+            current_username(),
+            "report-downloaded",
+            f"{code} {quarter.code}",
+            format=fmt,
+            filename=name,
+            bytes=len(data),
+            signed_copy=True,
+            version=number,
+        )
     return dcc.send_bytes(data, name, type=FORMATS[fmt].media_type if fmt in FORMATS else None), html.Span(
         f"Downloaded version {number} of {target_words(code, quarter)} as sent: {name} ({len(data):,} bytes, "
-        f"SHA-256 {sha[:12]}…).", className="text-success", id="reports-version-downloaded")
+        f"SHA-256 {sha[:12]}…).",
+        className="text-success",
+        id="reports-version-downloaded",
+    )

@@ -36,11 +36,18 @@ from dashboard._components import (
 )
 from dashboard._preview import sheets_understood
 from dashboard._queries import counts_text, uploads
-from indicators.store.kinds import KINDS
 from indicators.i18n import N_, _, format_decimal, ngettext, translated
+from indicators.store.kinds import KINDS
 
-dash.register_page(__name__, path="/upload", title=page_title(N_("Upload")), name=N_("Upload"), order=20, roles=STAFF,
-                   scope={"programme": "programme"})
+dash.register_page(
+    __name__,
+    path="/upload",
+    title=page_title(N_("Upload")),
+    name=N_("Upload"),
+    order=20,
+    roles=STAFF,
+    scope={"programme": "programme"},
+)
 
 
 class ids:
@@ -54,7 +61,9 @@ class ids:
     template = "upload-template"  # pattern: {"type": template, "kind": kind}
     template_download = "upload-template-download"
     checked = "upload-checked"
-    file_values = "upload-file-values"  # pattern {"type": file_values, "kind": "choice"}: rows taking the file's
+    file_values = (
+        "upload-file-values"  # pattern {"type": file_values, "kind": "choice"}: rows taking the file's
+    )
     counts = "upload-counts-box"
 
 
@@ -72,86 +81,212 @@ def layout(programme=None, **_query):
         visible = visible_programme_codes(session)
         history = history_rows(session)
     chosen = programme if programme in visible else None
-    return html.Div([
-        page_header(_("Upload activity sheets"),
-                    _("Check a workbook first: nothing is stored until the dry run is clean and you commit it.")),
-        dbc.Row([
-            dbc.Col([
-                dbc.Card([
-                    dbc.CardHeader(html.H2(_("1 · Choose the workbook"), className="h6 mb-0")),
-                    dbc.CardBody([
-                        dbc.Label(_("Programme"), html_for=ids.programme, className="small text-muted mb-1"),
-                        dropdown(id=ids.programme, options=[{"label": c, "value": c} for c in visible],
-                                     value=chosen, placeholder=_("From the file's Project column"),
-                                     className="mb-3", style={"maxWidth": "22rem"}),
-                        dcc.Upload(
-                            id=ids.file,
-                            children=html.Div([
-                                html.Div(_("Drag and drop a workbook here, or click to choose one"),
-                                         className="fw-semibold"),
-                                html.Div(_(".xlsx, .xlsm, .xls, .ods or .csv · up to {size} MB").format(
-                                    size=format_decimal(round(limit / 2 ** 20, 1), "#,##0.0")),
-                                         className="small text-muted"),
-                            ]),
-                            className="upload-drop", className_active="upload-drop active",
-                            accept=".xlsx,.xlsm,.xls,.ods,.csv", multiple=False, max_size=limit,
-                        ),
-                    ]),
-                ], className="shadow-sm mb-4"),
-                dbc.Card([
-                    dbc.CardHeader(html.H2(_("2 · Dry run"), className="h6 mb-0")),
-                    dbc.CardBody([
-                        html.Div(id=ids.status, className="small text-muted mb-2", role="status"),
-                        dcc.Loading(html.Div(empty_preview(), id=ids.preview), type="default",
-                                    overlay_style={"visibility": "visible", "opacity": .4},
-                                    custom_spinner=html.Div([dbc.Spinner(size="sm", color="primary"),
-                                                             html.Span(_(" Checking every sheet and row…"))],
-                                                            className="upload-progress")),
-                    ]),
-                ], className="shadow-sm mb-4"),
-                dbc.Card([
-                    dbc.CardHeader(html.H2(_("3 · Commit"), className="h6 mb-0")),
-                    dbc.CardBody([
-                        html.P(_("Stores the checked workbook: the import runs again for real, all or nothing."),
-                               className="small text-muted"),
-                        dbc.Button(commit_label(None, None), id=ids.commit, color="success", disabled=True,
-                                   n_clicks=0),
-                        dcc.Loading(html.Div(id=ids.result, className="mt-3"), type="dot"),
-                    ]),
-                ], className="shadow-sm mb-4"),
-                dcc.Store(id=ids.checked),
-            ], lg=8),
-            dbc.Col([
-                dbc.Card([
-                    dbc.CardHeader(html.H2(_("Templates"), className="h6 mb-0")),
-                    dbc.CardBody([
-                        html.P(_("One sheet per kind, with the expected headers."), className="small text-muted"),
-                        html.Div([
-                            dbc.Button(spec.template_label, id={"type": ids.template, "kind": spec.key},
-                                       color="secondary", outline=True, size="sm", className="me-2 mb-2")
-                            for spec in KINDS
-                        ]),
-                        dcc.Download(id=ids.template_download),
-                    ]),
-                ], className="shadow-sm mb-4"),
-                dbc.Card([
-                    dbc.CardHeader(html.H2(_("Rules"), className="h6 mb-0")),
-                    dbc.CardBody(html.Ul([
-                        html.Li(_("All or nothing: a workbook with any error stores nothing.")),
-                        html.Li(_("Warnings (ignored columns, a skipped Total row) do not block.")),
-                        html.Li(_("Re-uploading is safe: rows with a Reference are updated, identical rows skipped.")),
-                        html.Li(_("Cases never hold names, phone numbers or birth dates.")),
-                    ], className="small mb-0 ps-3")),
-                ], className="shadow-sm mb-4"),
-            ], lg=4),
-        ]),
-        dbc.Card([
-            dbc.CardHeader(html.H2(_("Upload history"), className="h6 mb-0")),
-            dbc.CardBody(data_grid(ids.history, history, HISTORY_COLUMNS, flexible=("kinds", "counts"),
-                                   text_width=220, page_size=20,
-                                   empty=_("No upload yet."), height="420px")),
-        ], className="shadow-sm mb-4"),
-    ])
+    return html.Div(
+        [
+            page_header(
+                _("Upload activity sheets"),
+                _("Check a workbook first: nothing is stored until the dry run is clean and you commit it."),
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Card(
+                                [
+                                    dbc.CardHeader(
+                                        html.H2(_("1 · Choose the workbook"), className="h6 mb-0")
+                                    ),
+                                    dbc.CardBody(
+                                        [
+                                            dbc.Label(
+                                                _("Programme"),
+                                                html_for=ids.programme,
+                                                className="small text-muted mb-1",
+                                            ),
+                                            dropdown(
+                                                id=ids.programme,
+                                                options=[{"label": c, "value": c} for c in visible],
+                                                value=chosen,
+                                                placeholder=_("From the file's Project column"),
+                                                className="mb-3",
+                                                style={"maxWidth": "22rem"},
+                                            ),
+                                            dcc.Upload(
+                                                id=ids.file,
+                                                children=html.Div(
+                                                    [
+                                                        html.Div(
+                                                            _(
+                                                                "Drag and drop a workbook here, or click to choose one"
+                                                            ),
+                                                            className="fw-semibold",
+                                                        ),
+                                                        html.Div(
+                                                            _(
+                                                                ".xlsx, .xlsm, .xls, .ods or .csv · up to {size} MB"
+                                                            ).format(
+                                                                size=format_decimal(
+                                                                    round(limit / 2**20, 1), "#,##0.0"
+                                                                )
+                                                            ),
+                                                            className="small text-muted",
+                                                        ),
+                                                    ]
+                                                ),
+                                                className="upload-drop",
+                                                className_active="upload-drop active",
+                                                accept=".xlsx,.xlsm,.xls,.ods,.csv",
+                                                multiple=False,
+                                                max_size=limit,
+                                            ),
+                                        ]
+                                    ),
+                                ],
+                                className="shadow-sm mb-4",
+                            ),
+                            dbc.Card(
+                                [
+                                    dbc.CardHeader(html.H2(_("2 · Dry run"), className="h6 mb-0")),
+                                    dbc.CardBody(
+                                        [
+                                            html.Div(
+                                                id=ids.status,
+                                                className="small text-muted mb-2",
+                                                role="status",
+                                            ),
+                                            dcc.Loading(
+                                                html.Div(empty_preview(), id=ids.preview),
+                                                type="default",
+                                                overlay_style={"visibility": "visible", "opacity": 0.4},
+                                                custom_spinner=html.Div(
+                                                    [
+                                                        dbc.Spinner(size="sm", color="primary"),
+                                                        html.Span(_(" Checking every sheet and row…")),
+                                                    ],
+                                                    className="upload-progress",
+                                                ),
+                                            ),
+                                        ]
+                                    ),
+                                ],
+                                className="shadow-sm mb-4",
+                            ),
+                            dbc.Card(
+                                [
+                                    dbc.CardHeader(html.H2(_("3 · Commit"), className="h6 mb-0")),
+                                    dbc.CardBody(
+                                        [
+                                            html.P(
+                                                _(
+                                                    "Stores the checked workbook: the import runs again for real, all or nothing."
+                                                ),
+                                                className="small text-muted",
+                                            ),
+                                            dbc.Button(
+                                                commit_label(None, None),
+                                                id=ids.commit,
+                                                color="success",
+                                                disabled=True,
+                                                n_clicks=0,
+                                            ),
+                                            dcc.Loading(
+                                                html.Div(id=ids.result, className="mt-3"), type="dot"
+                                            ),
+                                        ]
+                                    ),
+                                ],
+                                className="shadow-sm mb-4",
+                            ),
+                            dcc.Store(id=ids.checked),
+                        ],
+                        lg=8,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Card(
+                                [
+                                    dbc.CardHeader(html.H2(_("Templates"), className="h6 mb-0")),
+                                    dbc.CardBody(
+                                        [
+                                            html.P(
+                                                _("One sheet per kind, with the expected headers."),
+                                                className="small text-muted",
+                                            ),
+                                            html.Div(
+                                                [
+                                                    dbc.Button(
+                                                        spec.template_label,
+                                                        id={"type": ids.template, "kind": spec.key},
+                                                        color="secondary",
+                                                        outline=True,
+                                                        size="sm",
+                                                        className="me-2 mb-2",
+                                                    )
+                                                    for spec in KINDS
+                                                ]
+                                            ),
+                                            dcc.Download(id=ids.template_download),
+                                        ]
+                                    ),
+                                ],
+                                className="shadow-sm mb-4",
+                            ),
+                            dbc.Card(
+                                [
+                                    dbc.CardHeader(html.H2(_("Rules"), className="h6 mb-0")),
+                                    dbc.CardBody(
+                                        html.Ul(
+                                            [
+                                                html.Li(
+                                                    _(
+                                                        "All or nothing: a workbook with any error stores nothing."
+                                                    )
+                                                ),
+                                                html.Li(
+                                                    _(
+                                                        "Warnings (ignored columns, a skipped Total row) do not block."
+                                                    )
+                                                ),
+                                                html.Li(
+                                                    _(
+                                                        "Re-uploading is safe: rows with a Reference are updated, identical rows skipped."
+                                                    )
+                                                ),
+                                                html.Li(
+                                                    _("Cases never hold names, phone numbers or birth dates.")
+                                                ),
+                                            ],
+                                            className="small mb-0 ps-3",
+                                        )
+                                    ),
+                                ],
+                                className="shadow-sm mb-4",
+                            ),
+                        ],
+                        lg=4,
+                    ),
+                ]
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader(html.H2(_("Upload history"), className="h6 mb-0")),
+                    dbc.CardBody(
+                        data_grid(
+                            ids.history,
+                            history,
+                            HISTORY_COLUMNS,
+                            flexible=("kinds", "counts"),
+                            text_width=220,
+                            page_size=20,
+                            empty=_("No upload yet."),
+                            height="420px",
+                        )
+                    ),
+                ],
+                className="shadow-sm mb-4",
+            ),
+        ]
+    )
 
 
 def max_file_size(limit: int) -> int:
@@ -163,8 +298,13 @@ def max_file_size(limit: int) -> int:
 
 
 def empty_preview():
-    return html.P(_("Choose a workbook: the dry run shows what it would store, and every problem, before "
-                  "anything is saved."), className="text-muted mb-0")
+    return html.P(
+        _(
+            "Choose a workbook: the dry run shows what it would store, and every problem, before "
+            "anything is saved."
+        ),
+        className="text-muted mb-0",
+    )
 
 
 HISTORY_COLUMNS = [
@@ -172,8 +312,11 @@ HISTORY_COLUMNS = [
     {"field": "filename", "headerName": N_("File")},
     {"field": "uploaded_by", "headerName": N_("By")},
     {"field": "programme", "headerName": N_("Programme")},
-    {"field": "outcome", "headerName": N_("Outcome"),
-     "cellClassRules": {"text-danger fw-semibold": "params.value == 'refused'"}},
+    {
+        "field": "outcome",
+        "headerName": N_("Outcome"),
+        "cellClassRules": {"text-danger fw-semibold": "params.value == 'refused'"},
+    },
     {"field": "kinds", "headerName": N_("Kinds")},
     {"field": "counts", "headerName": N_("Rows")},
     {"field": "warnings", "headerName": N_("Warnings"), "type": "numericColumn"},
@@ -182,12 +325,20 @@ HISTORY_COLUMNS = [
 
 
 def history_rows(session) -> list[dict]:
-    return [{
-        "uploaded_at": u.uploaded_at.isoformat(sep=" ", timespec="minutes") if u.uploaded_at else None,
-        "filename": u.filename, "uploaded_by": u.uploaded_by, "programme": u.programme_code or "from file",
-        "outcome": u.outcome, "kinds": ", ".join(u.kinds or []), "counts": counts_text(u.counts),
-        "warnings": len(u.warnings or []), "errors": len(u.errors or []),
-    } for u in uploads(session)]
+    return [
+        {
+            "uploaded_at": u.uploaded_at.isoformat(sep=" ", timespec="minutes") if u.uploaded_at else None,
+            "filename": u.filename,
+            "uploaded_by": u.uploaded_by,
+            "programme": u.programme_code or "from file",
+            "outcome": u.outcome,
+            "kinds": ", ".join(u.kinds or []),
+            "counts": counts_text(u.counts),
+            "warnings": len(u.warnings or []),
+            "errors": len(u.errors or []),
+        }
+        for u in uploads(session)
+    ]
 
 
 # --- reports on screen ---------------------------------------------------------------------------
@@ -195,19 +346,50 @@ def history_rows(session) -> list[dict]:
 
 def _problem_table(problems, id) -> html.Div:
     shown = list(problems)[:SHOWN_PROBLEMS]
-    rows = [html.Tr([html.Td(_get(p, "sheet")), html.Td(_get(p, "cell"), className="text-nowrap"),
-                     html.Td(_text(_get(p, "value")), className="problem-value"), html.Td(translated(_get(p, "expected") or ""))])
-            for p in shown]
+    rows = [
+        html.Tr(
+            [
+                html.Td(_get(p, "sheet")),
+                html.Td(_get(p, "cell"), className="text-nowrap"),
+                html.Td(_text(_get(p, "value")), className="problem-value"),
+                html.Td(translated(_get(p, "expected") or "")),
+            ]
+        )
+        for p in shown
+    ]
     more = len(problems) - len(shown)
-    return html.Div([
-        html.Div(html.Table([
-            html.Thead(html.Tr([html.Th(_("Sheet")), html.Th(_("Cell")), html.Th(_("Value found")), html.Th(_("Expected"))])),
-            html.Tbody(rows),
-        ], className="table table-sm table-striped mb-0 problems", id=id), className="table-responsive problems-box",
-            tabIndex=0, role="region", **{"aria-label": (_("Errors (scrolls)") if "error" in id else _("Warnings (scrolls)"))}),
-        html.P(_("… and {count} more.").format(count=format_number(more)), className="small text-muted mt-1")
-        if more > 0 else None,
-    ])
+    return html.Div(
+        [
+            html.Div(
+                html.Table(
+                    [
+                        html.Thead(
+                            html.Tr(
+                                [
+                                    html.Th(_("Sheet")),
+                                    html.Th(_("Cell")),
+                                    html.Th(_("Value found")),
+                                    html.Th(_("Expected")),
+                                ]
+                            )
+                        ),
+                        html.Tbody(rows),
+                    ],
+                    className="table table-sm table-striped mb-0 problems",
+                    id=id,
+                ),
+                className="table-responsive problems-box",
+                tabIndex=0,
+                role="region",
+                **{"aria-label": (_("Errors (scrolls)") if "error" in id else _("Warnings (scrolls)"))},
+            ),
+            html.P(
+                _("… and {count} more.").format(count=format_number(more)), className="small text-muted mt-1"
+            )
+            if more > 0
+            else None,
+        ]
+    )
 
 
 def _get(problem, name):
@@ -230,21 +412,53 @@ def counts_table(counts: dict, read: dict | None = None, *, refused: bool = Fals
     """What the rows would become (new, updated, unchanged, skipped), or, for a file with errors, how many rows
     were read and how many have errors (nothing of it can be stored)."""
     if refused and read:
-        return html.Table([
-            html.Thead(html.Tr([html.Th(_("Kind")), html.Th(_("Rows read"), className="num"),
-                                html.Th(_("Rows with errors"), className="num")])),
-            html.Tbody([html.Tr([html.Td(kind), html.Td(f"{n.get('rows', 0):,}", className="num"),
-                                 html.Td(f"{n.get('with_errors', 0):,}", className="num")])
-                        for kind, n in read.items()]),
-        ], className="table table-sm mb-3 counts-table", id="upload-counts")
+        return html.Table(
+            [
+                html.Thead(
+                    html.Tr(
+                        [
+                            html.Th(_("Kind")),
+                            html.Th(_("Rows read"), className="num"),
+                            html.Th(_("Rows with errors"), className="num"),
+                        ]
+                    )
+                ),
+                html.Tbody(
+                    [
+                        html.Tr(
+                            [
+                                html.Td(kind),
+                                html.Td(f"{n.get('rows', 0):,}", className="num"),
+                                html.Td(f"{n.get('with_errors', 0):,}", className="num"),
+                            ]
+                        )
+                        for kind, n in read.items()
+                    ]
+                ),
+            ],
+            className="table table-sm mb-3 counts-table",
+            id="upload-counts",
+        )
     if not counts:
         return None
-    return html.Table([
-        html.Thead(html.Tr([html.Th(_("Kind"))] + [html.Th(k.capitalize(), className="num") for k in COUNT_KEYS])),
-        html.Tbody([html.Tr([html.Td(kind)] + [html.Td(f"{(numbers or {}).get(k, 0):,}", className="num")
-                                                for k in COUNT_KEYS])
-                    for kind, numbers in counts.items()]),
-    ], className="table table-sm mb-3 counts-table", id="upload-counts")
+    return html.Table(
+        [
+            html.Thead(
+                html.Tr([html.Th(_("Kind"))] + [html.Th(k.capitalize(), className="num") for k in COUNT_KEYS])
+            ),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [html.Td(kind)]
+                        + [html.Td(f"{(numbers or {}).get(k, 0):,}", className="num") for k in COUNT_KEYS]
+                    )
+                    for kind, numbers in counts.items()
+                ]
+            ),
+        ],
+        className="table table-sm mb-3 counts-table",
+        id="upload-counts",
+    )
 
 
 def render_report(report, *, committed: bool) -> html.Div:
@@ -258,30 +472,65 @@ def render_report(report, *, committed: bool) -> html.Div:
         text = report.outcome_text
     elif errors:
         read = report.read_text() if getattr(report, "read", None) else ""
-        colour, text = "danger", ngettext(
-            "{count} error in {file}{read}: nothing can be stored until they are fixed.",
-            "{count} errors in {file}{read}: nothing can be stored until they are fixed.", len(errors)).format(
-            count=format_number(len(errors)), file=report.filename, read=f" ({read})" if read else "")
+        colour, text = (
+            "danger",
+            ngettext(
+                "{count} error in {file}{read}: nothing can be stored until they are fixed.",
+                "{count} errors in {file}{read}: nothing can be stored until they are fixed.",
+                len(errors),
+            ).format(
+                count=format_number(len(errors)), file=report.filename, read=f" ({read})" if read else ""
+            ),
+        )
     elif not report.ok:
         colour, text = "danger", _("{file} cannot be stored.").format(file=report.filename)
     else:
-        again = (" " + _("This very file was stored before: committing it again stores only what differs.")
-                 if getattr(report, "stored_before", False) else "")
-        ready = (_("{file} is ready to store for {whom} ({kinds}). Nothing has been stored yet.") if whom else
-                 _("{file} is ready to store ({kinds}). Nothing has been stored yet."))
+        again = (
+            " " + _("This very file was stored before: committing it again stores only what differs.")
+            if getattr(report, "stored_before", False)
+            else ""
+        )
+        ready = (
+            _("{file} is ready to store for {whom} ({kinds}). Nothing has been stored yet.")
+            if whom
+            else _("{file} is ready to store ({kinds}). Nothing has been stored yet.")
+        )
         colour, text = "success", ready.format(file=report.filename, whom=whom, kinds=kinds) + again
-    return html.Div([
-        dbc.Alert(text, color=colour, className="py-2", id="upload-verdict"),
-        html.Div(counts_table(report.counts or {}, getattr(report, "read", None), refused=bool(errors)),
-                 id=ids.counts),
-        conflicts_section(list(getattr(report, "conflicts", None) or []), committed=committed),
-        None if committed else sheets_understood(report.sheets),
-        html.Div([html.H3(_("Errors ({count})").format(count=format_number(len(errors))), className="h6 text-danger"),
-                  _problem_table(errors, "upload-errors")], className="mb-3") if errors else None,
-        html.Div([html.H3(_("Warnings ({count})").format(count=format_number(len(warnings))),
-                          className="h6 text-warning-emphasis"),
-                  _problem_table(warnings, "upload-warnings")], className="mb-3") if warnings else None,
-    ])
+    return html.Div(
+        [
+            dbc.Alert(text, color=colour, className="py-2", id="upload-verdict"),
+            html.Div(
+                counts_table(report.counts or {}, getattr(report, "read", None), refused=bool(errors)),
+                id=ids.counts,
+            ),
+            conflicts_section(list(getattr(report, "conflicts", None) or []), committed=committed),
+            None if committed else sheets_understood(report.sheets),
+            html.Div(
+                [
+                    html.H3(
+                        _("Errors ({count})").format(count=format_number(len(errors))),
+                        className="h6 text-danger",
+                    ),
+                    _problem_table(errors, "upload-errors"),
+                ],
+                className="mb-3",
+            )
+            if errors
+            else None,
+            html.Div(
+                [
+                    html.H3(
+                        _("Warnings ({count})").format(count=format_number(len(warnings))),
+                        className="h6 text-warning-emphasis",
+                    ),
+                    _problem_table(warnings, "upload-warnings"),
+                ],
+                className="mb-3",
+            )
+            if warnings
+            else None,
+        ]
+    )
 
 
 def conflicts_section(conflicts, *, committed: bool) -> html.Div | None:
@@ -290,19 +539,36 @@ def conflicts_section(conflicts, *, committed: bool) -> html.Div | None:
     otherwise)."""
     if not conflicts:
         return None
-    title = html.H3(_("Corrected in the browser since ({count})").format(count=format_number(len(conflicts))),
-                    className="h6 text-warning-emphasis")
+    title = html.H3(
+        _("Corrected in the browser since ({count})").format(count=format_number(len(conflicts))),
+        className="h6 text-warning-emphasis",
+    )
     if committed:
-        return html.Div([title, html.Ul([html.Li(str(c)) for c in conflicts], className="small")],
-                        className="mb-3", id="upload-conflicts")
-    return html.Div([
-        title,
-        html.P(_("These rows were corrected (or voided) on the Activities page after they were uploaded. The "
-               "corrections are kept unless you tick a row to take the file's value instead."), className="small"),
-        dbc.Checklist(id={"type": ids.file_values, "kind": "choice"}, className="small",
-                      options=[{"label": str(c).rsplit("; ", 1)[0], "value": c.key}
-                               for c in conflicts], value=[]),
-    ], className="mb-3", id="upload-conflicts")
+        return html.Div(
+            [title, html.Ul([html.Li(str(c)) for c in conflicts], className="small")],
+            className="mb-3",
+            id="upload-conflicts",
+        )
+    return html.Div(
+        [
+            title,
+            html.P(
+                _(
+                    "These rows were corrected (or voided) on the Activities page after they were uploaded. The "
+                    "corrections are kept unless you tick a row to take the file's value instead."
+                ),
+                className="small",
+            ),
+            dbc.Checklist(
+                id={"type": ids.file_values, "kind": "choice"},
+                className="small",
+                options=[{"label": str(c).rsplit("; ", 1)[0], "value": c.key} for c in conflicts],
+                value=[],
+            ),
+        ],
+        className="mb-3",
+        id="upload-conflicts",
+    )
 
 
 def decode(contents: str) -> bytes:
@@ -325,8 +591,14 @@ def run_import(contents: str, filename: str, programme: str | None, *, dry_run: 
         with read_session() as session:
             programme = require_programme(session, programme)
     user = current_username()
-    common = dict(settings=settings(), programme=programme or None, uploaded_by=user, dry_run=dry_run,
-                  isolated=True, file_values=set(file_values))
+    common = dict(
+        settings=settings(),
+        programme=programme or None,
+        uploaded_by=user,
+        dry_run=dry_run,
+        isolated=True,
+        file_values=set(file_values),
+    )
     if dry_run:
         with store().Session() as session:
             try:
@@ -336,12 +608,21 @@ def run_import(contents: str, filename: str, programme: str | None, *, dry_run: 
     with store().begin() as session:
         report = import_file(session, data, filename, **common)
         stored = report.outcome in ("stored", "unchanged")
-        audit.record(session, user, "upload-stored" if stored else "upload-refused", report.filename[:200],
-                     outcome=report.outcome, sha256=report.sha256, programme=programme or None,
-                     kinds=list(report.kinds or []), counts=report.counts or {},
-                     corrections_kept=[str(c) for c in report.conflicts if c.kept][:100],
-                     file_values_chosen=[str(c) for c in report.conflicts if not c.kept][:100],
-                     errors=len(report.errors or []), first_error=_first_error(report))
+        audit.record(
+            session,
+            user,
+            "upload-stored" if stored else "upload-refused",
+            report.filename[:200],
+            outcome=report.outcome,
+            sha256=report.sha256,
+            programme=programme or None,
+            kinds=list(report.kinds or []),
+            counts=report.counts or {},
+            corrections_kept=[str(c) for c in report.conflicts if c.kept][:100],
+            file_values_chosen=[str(c) for c in report.conflicts if not c.kept][:100],
+            errors=len(report.errors or []),
+            first_error=_first_error(report),
+        )
         return report
 
 
@@ -358,18 +639,29 @@ def _first_error(report) -> str | None:
     if not errors:
         return None
     first = errors[0]
-    return f"{_get(first, 'sheet') or ''}!{_get(first, 'cell') or ''}: expected {_get(first, 'expected') or ''}"[:300]
+    return (
+        f"{_get(first, 'sheet') or ''}!{_get(first, 'cell') or ''}: expected {_get(first, 'expected') or ''}"[
+            :300
+        ]
+    )
 
 
 # --- callbacks -------------------------------------------------------------------------------------
 
 
-@callback(Output(ids.preview, "children"), Output(ids.commit, "disabled"), Output(ids.checked, "data"),
-          Output(ids.result, "children", allow_duplicate=True), Output(ids.status, "children"),
-          Output(ids.commit, "children"),
-          Input(ids.file, "contents"), Input(ids.programme, "value"), State(ids.file, "filename"),
-          running=[(Output(ids.commit, "disabled"), True, True)],
-          prevent_initial_call=True)
+@callback(
+    Output(ids.preview, "children"),
+    Output(ids.commit, "disabled"),
+    Output(ids.checked, "data"),
+    Output(ids.result, "children", allow_duplicate=True),
+    Output(ids.status, "children"),
+    Output(ids.commit, "children"),
+    Input(ids.file, "contents"),
+    Input(ids.programme, "value"),
+    State(ids.file, "filename"),
+    running=[(Output(ids.commit, "disabled"), True, True)],
+    prevent_initial_call=True,
+)
 def check_file(contents, programme, filename):
     """The dry run, as soon as a file is chosen (or the programme changes)."""
     if not contents:
@@ -380,16 +672,29 @@ def check_file(contents, programme, filename):
         return dbc.Alert(str(exc), color="danger"), True, None, None, "", commit_label(None, None)
     ready = bool(report.ok) and not report.errors
     checked = vouch(report.sha256, filename, programme, current_username()) if ready else None
-    status = (_("Checked {file} ({digest}…) for {programme}.") if programme else
-              _("Checked {file} ({digest}…) for the programmes it names.")).format(
-        file=filename, digest=report.sha256[:12], programme=programme)
-    return (render_report(report, committed=False), not ready, checked, None, status,
-            commit_label(report.filename, report))
+    status = (
+        _("Checked {file} ({digest}…) for {programme}.")
+        if programme
+        else _("Checked {file} ({digest}…) for the programmes it names.")
+    ).format(file=filename, digest=report.sha256[:12], programme=programme)
+    return (
+        render_report(report, committed=False),
+        not ready,
+        checked,
+        None,
+        status,
+        commit_label(report.filename, report),
+    )
 
 
-@callback(Output(ids.counts, "children"), Input({"type": ids.file_values, "kind": ALL}, "value"),
-          State(ids.file, "contents"), State(ids.file, "filename"), State(ids.programme, "value"),
-          prevent_initial_call=True)
+@callback(
+    Output(ids.counts, "children"),
+    Input({"type": ids.file_values, "kind": ALL}, "value"),
+    State(ids.file, "contents"),
+    State(ids.file, "filename"),
+    State(ids.programme, "value"),
+    prevent_initial_call=True,
+)
 def count_with_file_values(file_values, contents, filename, programme):
     """Ticking a row to take the file's value changes what the commit would do: the dry run again, with those
     rows, gives the counts the commit would."""
@@ -400,11 +705,18 @@ def count_with_file_values(file_values, contents, filename, programme):
     return counts_table(report.counts or {}, report.read, refused=bool(report.errors))
 
 
-@callback(Output(ids.result, "children"), Output(ids.commit, "disabled", allow_duplicate=True),
-          Output(ids.history, "rowData"),
-          Input(ids.commit, "n_clicks"), State(ids.file, "contents"), State(ids.file, "filename"),
-          State(ids.programme, "value"), State(ids.checked, "data"),
-          State({"type": ids.file_values, "kind": ALL}, "value"), prevent_initial_call=True)
+@callback(
+    Output(ids.result, "children"),
+    Output(ids.commit, "disabled", allow_duplicate=True),
+    Output(ids.history, "rowData"),
+    Input(ids.commit, "n_clicks"),
+    State(ids.file, "contents"),
+    State(ids.file, "filename"),
+    State(ids.programme, "value"),
+    State(ids.checked, "data"),
+    State({"type": ids.file_values, "kind": ALL}, "value"),
+    prevent_initial_call=True,
+)
 def commit_file(n_clicks, contents, filename, programme, checked, file_values):
     """Only what a clean dry run vouched for is imported (``_commit``); anything else is refused before the
     importer runs: nothing stored, no upload row, the refused request recorded."""
@@ -419,8 +731,9 @@ def commit_file(n_clicks, contents, filename, programme, checked, file_values):
         refused = str(exc)
     if refused:
         # the file was not read: it may hold case data, so it is named by its digest, not its name
-        record_refusal(f"upload sha256={_digest(contents)}",
-                       reason=f"commit without a matching dry run: {refused}")
+        record_refusal(
+            f"upload sha256={_digest(contents)}", reason=f"commit without a matching dry run: {refused}"
+        )
         return dbc.Alert(refused, color="danger", id="upload-commit-refused"), True, dash.no_update
     chosen = [key for values in file_values or [] for key in values or [] if isinstance(key, str)]
     report = run_import(contents, filename, programme, dry_run=False, file_values=chosen)
@@ -429,8 +742,11 @@ def commit_file(n_clicks, contents, filename, programme, checked, file_values):
     return render_report(report, committed=True), True, history
 
 
-@callback(Output(ids.template_download, "data"), Input({"type": ids.template, "kind": ALL}, "n_clicks"),
-          prevent_initial_call=True)
+@callback(
+    Output(ids.template_download, "data"),
+    Input({"type": ids.template, "kind": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
 def download_template(clicks):
     from importers.templates import template
 

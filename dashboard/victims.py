@@ -34,8 +34,6 @@ from dashboard._components import (
 from dashboard._map import victims_map_card
 from dashboard._queries import default_quarter, parse_quarter, quarter_options
 from indicators.figures import places, victims
-from indicators.figures import places
-from indicators.figures import victims
 from indicators.i18n import N_, _
 
 
@@ -58,8 +56,16 @@ def donor_may_see() -> bool:
         return victims.counts_victims(session, visible_programme_codes(session))
 
 
-dash.register_page(__name__, path="/victims", title=page_title(N_("Victims profile")), name=N_("Victims profile"), order=50,
-                   roles=ALL_ROLES, allowed=donor_may_see, scope={"programme": "programme"})
+dash.register_page(
+    __name__,
+    path="/victims",
+    title=page_title(N_("Victims profile")),
+    name=N_("Victims profile"),
+    order=50,
+    roles=ALL_ROLES,
+    allowed=donor_may_see,
+    scope={"programme": "programme"},
+)
 
 
 @safe_layout
@@ -75,87 +81,210 @@ def layout(programme=None, span=None, period=None, **_query):
         total, breakdowns = victims.profile(session, prog.id, plan) if prog else (0, [])
         span = first(span) if first(span) in places.SPANS and plan is None else "lop"
         quarter = (parse_quarter(prog, first(period)) or default_quarter(prog)) if prog else None
-        session_values = (places.victims_by_district(session, prog.code, None if span == "lop" else quarter, span)
-                          if prog else ({}, 0))
+        session_values = (
+            places.victims_by_district(session, prog.code, None if span == "lop" else quarter, span)
+            if prog
+            else ({}, 0)
+        )
     limit = settings().small_cell if plan is not None else 0
-    switcher = html.Div([
-        dbc.Button(c, href=f"/victims?programme={c}", color="primary", outline=c != code, size="sm", className="me-1")
-        for c in with_cases
-    ]) if len(with_cases) > 1 else None
+    switcher = (
+        html.Div(
+            [
+                dbc.Button(
+                    c,
+                    href=f"/victims?programme={c}",
+                    color="primary",
+                    outline=c != code,
+                    size="sm",
+                    className="me-1",
+                )
+                for c in with_cases
+            ]
+        )
+        if len(with_cases) > 1
+        else None
+    )
     if not prog or not total:
         body = dbc.Alert(_("No victim has been recorded yet."), color="info")
     else:
-        body = html.Div([
-            dbc.Row([
-                dbc.Col(html.Div([html.Div(_("Victims identified"), className="tile-label"),
-                                  html.Div(plan.cell(("profile", "total", "")).text if plan else f"{total:,}",
-                                           className="tile-value", id="victims-total"),
-                                  html.Div(_("possible and actual victims, to date"), className="tile-detail")],
-                                 className="tile h-100"), xs=12, sm=6, lg=3),
-                dbc.Col(html.P(
-                    _("Shares are of the victims whose value is known: unknown values are left out of the base. ")
-                    + (_("Counts under {limit} are shown as “<{limit}” and their shares withheld (a count marked * "
-                         "is withheld so that a small one cannot be worked out).").format(limit=limit) + " "
-                       if limit > 1 else _("Counts are exact: small counts are withheld from donor accounts.") + " ")
-                    + _("No case is shown on its own."),
-                    className="small text-muted mb-0"), className="d-flex align-items-center"),
-            ], className="g-3 mb-4"),
-            victims_map_card(session_values, plan, period=_map_period(prog, quarter, span, plan)),
-            dbc.Row([dbc.Col(_breakdown_card(b), lg=6, className="mb-4") for b in breakdowns]),
-        ])
-    return html.Div([
-        dcc.Location(id=ids.url, refresh="callback-nav"),
-        page_header(_("Victims profile"), f"{prog.code if prog else ''} · " + _("aggregates only, never individual cases"),
-                    actions=switcher),
-        body,
-    ])
+        body = html.Div(
+            [
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            html.Div(
+                                [
+                                    html.Div(_("Victims identified"), className="tile-label"),
+                                    html.Div(
+                                        plan.cell(("profile", "total", "")).text if plan else f"{total:,}",
+                                        className="tile-value",
+                                        id="victims-total",
+                                    ),
+                                    html.Div(
+                                        _("possible and actual victims, to date"), className="tile-detail"
+                                    ),
+                                ],
+                                className="tile h-100",
+                            ),
+                            xs=12,
+                            sm=6,
+                            lg=3,
+                        ),
+                        dbc.Col(
+                            html.P(
+                                _(
+                                    "Shares are of the victims whose value is known: unknown values are left out of the base. "
+                                )
+                                + (
+                                    _(
+                                        "Counts under {limit} are shown as “<{limit}” and their shares withheld (a count marked * "
+                                        "is withheld so that a small one cannot be worked out)."
+                                    ).format(limit=limit)
+                                    + " "
+                                    if limit > 1
+                                    else _("Counts are exact: small counts are withheld from donor accounts.")
+                                    + " "
+                                )
+                                + _("No case is shown on its own."),
+                                className="small text-muted mb-0",
+                            ),
+                            className="d-flex align-items-center",
+                        ),
+                    ],
+                    className="g-3 mb-4",
+                ),
+                victims_map_card(session_values, plan, period=_map_period(prog, quarter, span, plan)),
+                dbc.Row([dbc.Col(_breakdown_card(b), lg=6, className="mb-4") for b in breakdowns]),
+            ]
+        )
+    return html.Div(
+        [
+            dcc.Location(id=ids.url, refresh="callback-nav"),
+            page_header(
+                _("Victims profile"),
+                f"{prog.code if prog else ''} · " + _("aggregates only, never individual cases"),
+                actions=switcher,
+            ),
+            body,
+        ]
+    )
 
 
 def _breakdown_card(b: victims.Breakdown) -> dbc.Card:
-    table = html.Table([
-        html.Thead(html.Tr([html.Th(b.label), html.Th(_("Victims"), className="num"),
-                            html.Th(_("Share of known"), className="num")])),
-        html.Tbody([html.Tr([html.Td(short_category(r.category)), html.Td(r.shown_count, className="num"),
-                             html.Td("–" if r.share is None else f"{r.share:.1f}%", className="num")])
-                    for r in b.rows]),
-    ], className="table table-sm mb-2")
-    note = _("Known for {known} victims; unknown for {unknown}.").format(known=b.shown_known, unknown=b.shown_unknown)
+    table = html.Table(
+        [
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(b.label),
+                        html.Th(_("Victims"), className="num"),
+                        html.Th(_("Share of known"), className="num"),
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(short_category(r.category)),
+                            html.Td(r.shown_count, className="num"),
+                            html.Td("–" if r.share is None else f"{r.share:.1f}%", className="num"),
+                        ]
+                    )
+                    for r in b.rows
+                ]
+            ),
+        ],
+        className="table table-sm mb-2",
+    )
+    note = _("Known for {known} victims; unknown for {unknown}.").format(
+        known=b.shown_known, unknown=b.shown_unknown
+    )
     if b.multiple:
         note += " A victim may suffer several types of exploitation, so shares add up to more than 100%."
-    return dbc.Card([
-        dbc.CardHeader(html.H2(b.label, className="h6 mb-0")),
-        dbc.CardBody([
-            graph(f"victims-chart-{b.dimension}",
-                  share_chart([short_category(r.category) for r in b.rows], [r.share for r in b.rows]), small=True)
-            if any(r.share is not None for r in b.rows) else None,
-            html.Div(table, className="table-responsive"),
-            html.P(note, className="small text-muted mb-0"),
-        ]),
-    ], className="shadow-sm h-100", id=f"victims-{b.dimension}")
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2(b.label, className="h6 mb-0")),
+            dbc.CardBody(
+                [
+                    graph(
+                        f"victims-chart-{b.dimension}",
+                        share_chart([short_category(r.category) for r in b.rows], [r.share for r in b.rows]),
+                        small=True,
+                    )
+                    if any(r.share is not None for r in b.rows)
+                    else None,
+                    html.Div(table, className="table-responsive"),
+                    html.P(note, className="small text-muted mb-0"),
+                ]
+            ),
+        ],
+        className="shadow-sm h-100",
+        id=f"victims-{b.dimension}",
+    )
 
 
 def _map_period(prog, quarter, span: str, plan):
     """The map's period: for staff, the report quarter, its year to date or the life of project to date (the
     quarter chosen beside it); for a donor officer, to date only, and why."""
     if plan is not None:
-        return html.P(_("To date: victims are published by district for the whole project only, never for a "
-                      "single quarter or year."), className="small text-muted mb-2", id="victims-map-period")
+        return html.P(
+            _(
+                "To date: victims are published by district for the whole project only, never for a "
+                "single quarter or year."
+            ),
+            className="small text-muted mb-2",
+            id="victims-map-period",
+        )
     year = _("FY") if prog.calendar == "fiscal" else _("Year")
-    return dbc.Row([
-        dbc.Col([dbc.Label(_("Period"), html_for=ids.span, className="small text-muted mb-1"),
-                 dbc.RadioItems(id=ids.span, value=span, inline=True, options=[
-                     {"label": _("Report quarter"), "value": "quarter"},
-                     {"label": _("{year} to date").format(year=year), "value": "year"},
-                     {"label": _("To date"), "value": "lop"}])], md=7),
-        dbc.Col([dbc.Label(_("Report quarter"), html_for=ids.quarter, className="small text-muted mb-1"),
-                 dcc.Dropdown(id=ids.quarter, options=quarter_options(prog), value=quarter.code, clearable=False,
-                              searchable=False, disabled=span == "lop", className="quarter-dropdown")], md=5),
-        dcc.Store(id=ids.shown, data={"span": span, "period": quarter.code}),
-    ], className="g-2 mb-2", id="victims-map-period")
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(_("Period"), html_for=ids.span, className="small text-muted mb-1"),
+                    dbc.RadioItems(
+                        id=ids.span,
+                        value=span,
+                        inline=True,
+                        options=[
+                            {"label": _("Report quarter"), "value": "quarter"},
+                            {"label": _("{year} to date").format(year=year), "value": "year"},
+                            {"label": _("To date"), "value": "lop"},
+                        ],
+                    ),
+                ],
+                md=7,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(_("Report quarter"), html_for=ids.quarter, className="small text-muted mb-1"),
+                    dcc.Dropdown(
+                        id=ids.quarter,
+                        options=quarter_options(prog),
+                        value=quarter.code,
+                        clearable=False,
+                        searchable=False,
+                        disabled=span == "lop",
+                        className="quarter-dropdown",
+                    ),
+                ],
+                md=5,
+            ),
+            dcc.Store(id=ids.shown, data={"span": span, "period": quarter.code}),
+        ],
+        className="g-2 mb-2",
+        id="victims-map-period",
+    )
 
 
-@callback(Output(ids.url, "search"), Input(ids.span, "value"), Input(ids.quarter, "value"),
-          State(ids.shown, "data"), State(ids.url, "search"), prevent_initial_call=True)
+@callback(
+    Output(ids.url, "search"),
+    Input(ids.span, "value"),
+    Input(ids.quarter, "value"),
+    State(ids.shown, "data"),
+    State(ids.url, "search"),
+    prevent_initial_call=True,
+)
 def choose_period(span, period, shown, search):
     """Choosing the map's period or quarter changes the URL; the page follows."""
     from urllib.parse import parse_qs, urlencode

@@ -88,6 +88,7 @@ def header_and_footer(section, header_text: str, *, draft: bool) -> None:
 
 def field(paragraph, instruction: str, shown: str) -> None:
     """A Word field (``PAGE``) in its own runs, with the text shown until the reader's program updates it."""
+
     def char(kind: str):
         run = paragraph.add_run()
         mark = OxmlElement("w:fldChar")
@@ -117,8 +118,15 @@ def placeholder(document, text: str) -> None:
     run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
-def table(document, headings: list[str], rows: list[list[str]], *, widths: list[float] | None = None,
-          numeric_from: int = 1, size: float = 9):
+def table(
+    document,
+    headings: list[str],
+    rows: list[list[str]],
+    *,
+    widths: list[float] | None = None,
+    numeric_from: int = 1,
+    size: float = 9,
+):
     """A Table Grid table with a shaded heading row repeated on every page; columns from ``numeric_from`` on
     are right-aligned (figures). ``widths`` in inches."""
     grid = document.add_table(rows=1, cols=len(headings))
@@ -154,8 +162,15 @@ def fit(grid, widths: list[float]) -> None:
             cell.width = Inches(width)
 
 
-def write(cell, text: str | None, *, bold: bool = False, size: float = 9, colour: str | None = None,
-          right: bool = False) -> None:
+def write(
+    cell,
+    text: str | None,
+    *,
+    bold: bool = False,
+    size: float = 9,
+    colour: str | None = None,
+    right: bool = False,
+) -> None:
     paragraph = cell.paragraphs[0]
     run = paragraph.add_run(clean(text))
     run.bold, run.font.size = bold, Pt(size)
@@ -177,8 +192,13 @@ def status_cell(cell, status: str | None, size: float = 9) -> None:
     """A status as the screen draws it: its symbol and word in its colour on its fill (readable without
     colour too)."""
     shown = look(status)
-    write(cell, f"{shown.symbol} {status}" if status else "–", bold=status is not None, size=size,
-          colour=shown.colour)
+    write(
+        cell,
+        f"{shown.symbol} {status}" if status else "–",
+        bold=status is not None,
+        size=size,
+        colour=shown.colour,
+    )
     shade(cell, shown.fill)
 
 

@@ -22,8 +22,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from indicators.status import STATUSES, look
 from indicators.numbers import rounded
+from indicators.status import STATUSES, look
 
 COUNT = "#,##0"
 DECIMAL = "#,##0.0"
@@ -48,8 +48,10 @@ BAND_FILL = PatternFill("solid", fgColor="D9E1F2")
 RESULT_FILL = PatternFill("solid", fgColor="EDEDED")
 # The screen's own status colours (``indicators.status``), so a status looks the same on screen and on paper.
 STATUS_STYLES = {
-    status: (PatternFill("solid", fgColor=look(status).fill),
-             Font(name=FONT, size=10, bold=True, color=look(status).colour))
+    status: (
+        PatternFill("solid", fgColor=look(status).fill),
+        Font(name=FONT, size=10, bold=True, color=look(status).colour),
+    )
     for status in STATUSES
 }
 THIN = Side(style="thin", color="A6A6A6")

@@ -37,7 +37,9 @@ class _Format:
     # the award's confidential deliverable: exact victim figures whoever downloads it (its cover says so)
     award_deliverable: bool = False
     stem: str | None = None  # the file name's last part when it is not the key: KEC_FY2019Q3_report.pdf
-    requires: tuple[str, ...] = ()  # programs of which one must be installed to write it (LibreOffice: soffice)
+    requires: tuple[
+        str, ...
+    ] = ()  # programs of which one must be installed to write it (LibreOffice: soffice)
     scope: ClassVar[str] = "quarter"
 
     def filename(self, programme: str, period: str | None) -> str:
@@ -53,8 +55,10 @@ class _Format:
         when it can."""
         if not self.requires or any(shutil.which(program) for program in self.requires):
             return None
-        return (f"the {self.short} needs LibreOffice ({self.requires[0]}), which is not installed on this "
-                "machine: install it (Debian: apt-get install libreoffice-writer-nogui) or take the Word report")
+        return (
+            f"the {self.short} needs LibreOffice ({self.requires[0]}), which is not installed on this "
+            "machine: install it (Debian: apt-get install libreoffice-writer-nogui) or take the Word report"
+        )
 
     def protected_for(self, donor: bool) -> bool:
         """Whether this file's victim figures go through the disclosure plan: always for a public file, for a
@@ -147,24 +151,80 @@ def _report_pdf(report: Report, options: Options) -> bytes:
     return qpr_pdf.render(report, options)
 
 
-FORMATS: dict[str, Format | ProgrammeFormat] = {f.key: f for f in (
-    Format("iptt", "USAID Indicator Performance Tracking Table workbook (.xlsx)", "IPTT", "xlsx", XLSX,
-           render=_iptt, award_deliverable=True),
-    Format("ppr", "U.S. State Department SF-PPR-B workbook (.xlsx)", "SF-PPR-B", "xlsx", XLSX, render=_ppr,
-           award_deliverable=True),
-    Format("csv", "machine-readable results (.csv)", "CSV", "csv", "text/csv", render=_csv,
-           describer=_datapackage),
-    Format("iati", "IATI activity 2.03 XML (.xml)", "IATI XML", "xml", "application/xml", render=_iati,
-           public=True, history=True),
-    ProgrammeFormat("pirs", "Performance Indicator Reference Sheets workbook (.xlsx), one sheet per indicator (no "
-                    "quarter needed)", "PIRS", "xlsx", XLSX, render=_pirs),
-    Format("report", "Quarterly report (Word): the progress report drafted from the data, narratives and sections, "
-           "the IPTT annexed (.docx)", "Quarterly report (Word)", "docx", DOCX, render=_report,
-           award_deliverable=True, drafted=True),
-    Format("report-pdf", "Quarterly report (PDF): the same report printed by LibreOffice (.pdf)",
-           "Quarterly report (PDF)", "pdf", "application/pdf", render=_report_pdf, award_deliverable=True,
-           drafted=True, stem="report", requires=("soffice", "libreoffice")),
-)}
+FORMATS: dict[str, Format | ProgrammeFormat] = {
+    f.key: f
+    for f in (
+        Format(
+            "iptt",
+            "USAID Indicator Performance Tracking Table workbook (.xlsx)",
+            "IPTT",
+            "xlsx",
+            XLSX,
+            render=_iptt,
+            award_deliverable=True,
+        ),
+        Format(
+            "ppr",
+            "U.S. State Department SF-PPR-B workbook (.xlsx)",
+            "SF-PPR-B",
+            "xlsx",
+            XLSX,
+            render=_ppr,
+            award_deliverable=True,
+        ),
+        Format(
+            "csv",
+            "machine-readable results (.csv)",
+            "CSV",
+            "csv",
+            "text/csv",
+            render=_csv,
+            describer=_datapackage,
+        ),
+        Format(
+            "iati",
+            "IATI activity 2.03 XML (.xml)",
+            "IATI XML",
+            "xml",
+            "application/xml",
+            render=_iati,
+            public=True,
+            history=True,
+        ),
+        ProgrammeFormat(
+            "pirs",
+            "Performance Indicator Reference Sheets workbook (.xlsx), one sheet per indicator (no "
+            "quarter needed)",
+            "PIRS",
+            "xlsx",
+            XLSX,
+            render=_pirs,
+        ),
+        Format(
+            "report",
+            "Quarterly report (Word): the progress report drafted from the data, narratives and sections, "
+            "the IPTT annexed (.docx)",
+            "Quarterly report (Word)",
+            "docx",
+            DOCX,
+            render=_report,
+            award_deliverable=True,
+            drafted=True,
+        ),
+        Format(
+            "report-pdf",
+            "Quarterly report (PDF): the same report printed by LibreOffice (.pdf)",
+            "Quarterly report (PDF)",
+            "pdf",
+            "application/pdf",
+            render=_report_pdf,
+            award_deliverable=True,
+            drafted=True,
+            stem="report",
+            requires=("soffice", "libreoffice"),
+        ),
+    )
+}
 # what a sign-off keeps and a programme file may name as its report_format: the key fits the columns holding it
 KEY_LENGTH = 20
 

@@ -39,10 +39,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import date, datetime
 
-from indicators.numbers import plain
-from indicators.report import CategoryActual, IndicatorRow, PeriodTarget, Report, day_in_words
-from indicators.periods import parse
 from exports.options import DEFAULT, Options
+from indicators.numbers import plain
+from indicators.periods import parse
+from indicators.report import CategoryActual, IndicatorRow, PeriodTarget, Report, day_in_words
 
 IOM_REF = "XM-DAC-47066"
 IOM_NAME = "International Organization for Migration (IOM)"
@@ -85,7 +85,9 @@ def render(report: Report, options: Options = DEFAULT) -> bytes:
             _org(activity, partner, role="4", ref=refs.get(partner), type_=c.organisation_types.get(partner))
     if c.award_number:  # the donor's own number for the award
         other = ET.SubElement(activity, "other-identifier", {"ref": c.award_number, "type": "A9"})
-        _narrative(ET.SubElement(other, "owner-org", {"ref": refs[c.donor]} if c.donor in refs else {}), c.donor)
+        _narrative(
+            ET.SubElement(other, "owner-org", {"ref": refs[c.donor]} if c.donor in refs else {}), c.donor
+        )
 
     last_quarter = c.period_end >= c.programme_end
     ET.SubElement(activity, "activity-status", {"code": "3" if last_quarter else "2"})
@@ -119,8 +121,9 @@ def render(report: Report, options: Options = DEFAULT) -> bytes:
         if not group.indicators:
             continue
         countable = "1" if all(ind.unit != "percent" for ind in group.indicators) else "0"
-        result = ET.SubElement(activity, "result", {"type": RESULT_TYPES.get(group.level, "9"),
-                                                    "aggregation-status": countable})
+        result = ET.SubElement(
+            activity, "result", {"type": RESULT_TYPES.get(group.level, "9"), "aggregation-status": countable}
+        )
         _narrative(ET.SubElement(result, "title"), f"{group.code}. {group.statement}")
         if group.description:
             _narrative(ET.SubElement(result, "description"), group.description)
@@ -133,8 +136,15 @@ def render(report: Report, options: Options = DEFAULT) -> bytes:
 
 def _indicator(result: ET.Element, report: Report, ind: IndicatorRow) -> None:
     c = report.cover
-    element = ET.SubElement(result, "indicator", {"measure": MEASURES.get(ind.unit, "1"), "ascending": "1",
-                                                  "aggregation-status": "0" if ind.unit == "percent" else "1"})
+    element = ET.SubElement(
+        result,
+        "indicator",
+        {
+            "measure": MEASURES.get(ind.unit, "1"),
+            "ascending": "1",
+            "aggregation-status": "0" if ind.unit == "percent" else "1",
+        },
+    )
     _narrative(ET.SubElement(element, "title"), f"{ind.code} {ind.name}")
     if ind.definition:
         _narrative(ET.SubElement(element, "description"), ind.definition)
@@ -200,7 +210,9 @@ def _actual(
     for cat in categories:
         if cat.actual is None and not cat.withheld:
             continue
-        actual = ET.SubElement(period, "actual", {"value": plain(cat.actual)} if cat.actual is not None else {})
+        actual = ET.SubElement(
+            period, "actual", {"value": plain(cat.actual)} if cat.actual is not None else {}
+        )
         ET.SubElement(actual, "dimension", {"name": cat.disaggregation, "value": cat.category})
         notes = [comment] if comment and partial else []
         if cat.withheld:
@@ -211,8 +223,10 @@ def _actual(
 
 def _withheld_note(label: str) -> str:
     if label.startswith("<"):
-        return (f"Withheld: fewer than {label[1:]} people (small counts of victims are not published).")
-    return ("Withheld so that a small count of victims cannot be worked out from the figures published with it.")
+        return f"Withheld: fewer than {label[1:]} people (small counts of victims are not published)."
+    return (
+        "Withheld so that a small count of victims cannot be worked out from the figures published with it."
+    )
 
 
 def _period(indicator: ET.Element, start: date, end: date) -> ET.Element:
@@ -253,8 +267,10 @@ def _location(activity: ET.Element, programme: str, place) -> None:
     location = ET.SubElement(activity, "location", {"ref": f"{programme}-RW-{place.code}"})
     ET.SubElement(location, "location-reach", {"code": "1"})  # where the activity happens
     _narrative(ET.SubElement(location, "name"), f"{place.name} District")
-    _narrative(ET.SubElement(location, "description"),
-               f"District {place.code} of Rwanda's administrative boundaries (NISR code)")
+    _narrative(
+        ET.SubElement(location, "description"),
+        f"District {place.code} of Rwanda's administrative boundaries (NISR code)",
+    )
     point = ET.SubElement(location, "point", {"srsName": "http://www.opengis.net/def/crs/EPSG/0/4326"})
     _text(point, "pos", f"{place.latitude:.4f} {place.longitude:.4f}")
     ET.SubElement(location, "exactness", {"code": "2"})  # approximate: the district's centre

@@ -12,16 +12,19 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from exports import _xlsx as x
+from exports.options import DEFAULT, Options
 from indicators.report import Report, day_in_words
 from indicators.status import TARGET_TO_DATE
-from exports.options import DEFAULT, Options
 
 SHEETS = (
     ("Cover", "programme, donor, reporting period, data as of, status key"),
     ("Indicators", "the indicator performance tracking table, grouped by result"),
     ("Disaggregation", "each indicator by disaggregation category: quarter, year to date, life of project"),
     ("Activities", "the quarter's trainings, awareness events, meetings, policy and research steps"),
-    ("Sources", "the uploads the figures were computed from: when, which sheet kinds, how many rows, SHA-256"),
+    (
+        "Sources",
+        "the uploads the figures were computed from: when, which sheet kinds, how many rows, SHA-256",
+    ),
 )
 
 INDICATOR_WIDTHS = [10, 44, 12, 9, 9, 9, 9, 9, 9, 9, 10, 9, 9, 10, 9, 10, 10, 11, 44]
@@ -194,9 +197,11 @@ def revised_note(revision) -> str:
     else:
         changed = "no indicator's figures changed"
     reason = f" Reopened because: {revision.reason}" if revision.reason else ""
-    return (f"This report replaces version {revision.replaces}, signed off on "
-            f"{day_in_words(revision.replaces_signed_at.date())} (SHA-256 {revision.replaces_sha256[:16]}…); "
-            f"{changed}.{reason}")
+    return (
+        f"This report replaces version {revision.replaces}, signed off on "
+        f"{day_in_words(revision.replaces_signed_at.date())} (SHA-256 {revision.replaces_sha256[:16]}…); "
+        f"{changed}.{reason}"
+    )
 
 
 # --- Indicators ---------------------------------------------------------------------------------------------
@@ -237,8 +242,11 @@ def write_indicators(wb: Workbook, report: Report, title: str = "Indicators") ->
     _titles(ws, report, "Indicator Performance Tracking Table")
 
     band, lines = INDICATOR_HEADER_ROW - 1, 1
-    bands = ((6, 12, c.year_label), (13, 15, f"Life of project: {c.programme_span}"),
-             (16, 18, "Status, judged against the target to date"))
+    bands = (
+        (6, 12, c.year_label),
+        (13, 15, f"Life of project: {c.programme_span}"),
+        (16, 18, "Status, judged against the target to date"),
+    )
     for first, to, label in bands:
         ws.merge_cells(start_row=band, start_column=first, end_row=band, end_column=to)
         x.text(ws.cell(band, first), label, font=x.BOLD, alignment=x.WRAP_CENTER)
@@ -428,10 +436,14 @@ SUMMARY_WIDTHS = [16, 26, 30, 11, 10, 10, 11]
 def _activity_summary(ws, report: Report, header: int) -> int:
     """A quarter too large to list: its activities counted by kind, place and group. Returns the header row."""
     x.widths(ws, SUMMARY_WIDTHS)
-    x.text(ws.cell(header, 1),
-           f"{report.activity_count:,} activity records this quarter, more than a report lists one by one: "
-           "they are counted below by kind, place and group. The Activities page of ctmonitor lists and "
-           "exports every record with its source.", font=x.NOTE, alignment=Alignment(vertical="top", wrap_text=True))
+    x.text(
+        ws.cell(header, 1),
+        f"{report.activity_count:,} activity records this quarter, more than a report lists one by one: "
+        "they are counted below by kind, place and group. The Activities page of ctmonitor lists and "
+        "exports every record with its source.",
+        font=x.NOTE,
+        alignment=Alignment(vertical="top", wrap_text=True),
+    )
     ws.merge_cells(start_row=header, start_column=1, end_row=header, end_column=len(SUMMARY_HEADINGS))
     ws.row_dimensions[header].height = 32
     header += 1

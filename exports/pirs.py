@@ -27,8 +27,15 @@ NOT_RECORDED = "Not recorded"
 NOT_SET = "Not yet set"
 NOT_STANDARD = "Not a standard indicator"
 # Donors whose paper is U.S. Letter; every other donor prints on A4.
-US_DONORS = frozenset({"usaid", "united states agency for international development", "u.s. department of state",
-                       "us department of state", "united states department of state"})
+US_DONORS = frozenset(
+    {
+        "usaid",
+        "united states agency for international development",
+        "u.s. department of state",
+        "us department of state",
+        "united states department of state",
+    }
+)
 
 
 def render(sheets: ReferenceSheets, options: Options = DEFAULT) -> bytes:
@@ -50,34 +57,58 @@ def paper_size(donor: str) -> int:
 def write_contents(wb: Workbook, sheets: ReferenceSheets) -> None:
     ws = wb.create_sheet("Contents")
     x.widths(ws, [14, 80, 18])
-    x.text(ws.cell(1, 1), "Performance Indicator Reference Sheets", font=x.TITLE, alignment=Alignment(vertical="center"))
+    x.text(
+        ws.cell(1, 1),
+        "Performance Indicator Reference Sheets",
+        font=x.TITLE,
+        alignment=Alignment(vertical="center"),
+    )
     ws.row_dimensions[1].height = 24
-    x.text(ws.cell(2, 1), f"{sheets.programme_code} · {sheets.programme_title}", font=x.SUBTITLE,
-           alignment=Alignment(vertical="top"))
-    for row, (label, value) in enumerate([("Donor", sheets.donor), ("Award number", sheets.award_number or NOT_RECORDED),
-                                          ("Actuals through", sheets.data_through or "No data yet")], start=3):
+    x.text(
+        ws.cell(2, 1),
+        f"{sheets.programme_code} · {sheets.programme_title}",
+        font=x.SUBTITLE,
+        alignment=Alignment(vertical="top"),
+    )
+    for row, (label, value) in enumerate(
+        [
+            ("Donor", sheets.donor),
+            ("Award number", sheets.award_number or NOT_RECORDED),
+            ("Actuals through", sheets.data_through or "No data yet"),
+        ],
+        start=3,
+    ):
         x.text(ws.cell(row, 1), label, font=x.BOLD)
         x.text(ws.cell(row, 2), value)
     x.text(ws.cell(6, 1), "Prepared (UTC)", font=x.BOLD)
     x.when(ws.cell(6, 2), sheets.prepared)
     if sheets.small_cell:
-        x.text(ws.cell(7, 2), f"Counts of fewer than {sheets.small_cell} victims read <{sheets.small_cell}, and a "
-                              "figure that would give one away reads *.", font=x.NOTE)
+        x.text(
+            ws.cell(7, 2),
+            f"Counts of fewer than {sheets.small_cell} victims read <{sheets.small_cell}, and a "
+            "figure that would give one away reads *.",
+            font=x.NOTE,
+        )
     header = 8
     x.header_row(ws, header, ["Indicator", "Name", "Standard indicator"], height=18)
     row = header + 1
     for sheet in sheets.sheets:
         x.text(ws.cell(row, 1), sheet.code)
-        ws.cell(row, 1).hyperlink = Hyperlink(ref=ws.cell(row, 1).coordinate, location=f"'{sheet.code}'!A1",
-                                              display=sheet.code)
+        ws.cell(row, 1).hyperlink = Hyperlink(
+            ref=ws.cell(row, 1).coordinate, location=f"'{sheet.code}'!A1", display=sheet.code
+        )
         x.text(ws.cell(row, 2), sheet.name)
         x.text(ws.cell(row, 3), sheet.standard_indicator or "–")
         x.grid(ws, row, 1, 3)
         x.fit_row(ws, row, [14, 80, 18])
         row += 1
     ws.freeze_panes = f"A{header + 1}"
-    x.print_setup(ws, title_rows=f"{header}:{header}", footer=f"{sheets.programme_code} · PIRS · Contents",
-                  landscape=False)
+    x.print_setup(
+        ws,
+        title_rows=f"{header}:{header}",
+        footer=f"{sheets.programme_code} · PIRS · Contents",
+        landscape=False,
+    )
 
 
 def write_sheet(wb: Workbook, sheets: ReferenceSheets, s: ReferenceSheet) -> None:
@@ -90,31 +121,46 @@ def write_sheet(wb: Workbook, sheets: ReferenceSheets, s: ReferenceSheet) -> Non
     x.text(ws.cell(2, 1), f"{sheets.programme_code} · {s.result}", font=x.SUBTITLE, alignment=x.WRAP_TOP)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=LAST)
     x.fit_row(ws, 2, [sum(WIDTHS) * 0.9])
-    row = _section(ws, 4, "Description", [
-        ("Indicator type", s.indicator_type),
-        ("Standard indicator", s.standard_indicator or NOT_STANDARD),
-        ("PPR indicator", None if s.ppr_indicator is None else ("Yes" if s.ppr_indicator else "No")),
-        ("Precise definition", s.definition),
-        ("Unit of measure", s.unit),
-        ("Calculation", s.calculation),
-        ("Disaggregated by", s.disaggregation or "Not disaggregated"),
-        ("Direction of change", s.direction_of_change),
-        ("Rationale", s.rationale),
-    ])
-    row = _section(ws, row, "Plan for data collection", [
-        ("Data source", s.data_source),
-        ("Method of collection", s.collection_method),
-        ("Frequency and timing", s.frequency),
-        ("Responsible", s.responsible),
-        ("Data storage", s.data_storage),
-    ])
-    row = _section(ws, row, "Data quality", [
-        ("Last assessment", _day(s.last_assessment) or "Not yet assessed"),
-        ("Next assessment", _day(s.next_assessment)),
-        ("Reviewer", s.reviewer),
-        ("Known limitations", s.limitations),
-        ("Mitigation", s.mitigation),
-    ])
+    row = _section(
+        ws,
+        4,
+        "Description",
+        [
+            ("Indicator type", s.indicator_type),
+            ("Standard indicator", s.standard_indicator or NOT_STANDARD),
+            ("PPR indicator", None if s.ppr_indicator is None else ("Yes" if s.ppr_indicator else "No")),
+            ("Precise definition", s.definition),
+            ("Unit of measure", s.unit),
+            ("Calculation", s.calculation),
+            ("Disaggregated by", s.disaggregation or "Not disaggregated"),
+            ("Direction of change", s.direction_of_change),
+            ("Rationale", s.rationale),
+        ],
+    )
+    row = _section(
+        ws,
+        row,
+        "Plan for data collection",
+        [
+            ("Data source", s.data_source),
+            ("Method of collection", s.collection_method),
+            ("Frequency and timing", s.frequency),
+            ("Responsible", s.responsible),
+            ("Data storage", s.data_storage),
+        ],
+    )
+    row = _section(
+        ws,
+        row,
+        "Data quality",
+        [
+            ("Last assessment", _day(s.last_assessment) or "Not yet assessed"),
+            ("Next assessment", _day(s.next_assessment)),
+            ("Reviewer", s.reviewer),
+            ("Known limitations", s.limitations),
+            ("Mitigation", s.mitigation),
+        ],
+    )
     row = _values(ws, row, s, sheets.data_through)
     row = _changes(ws, row, s)
     _section(ws, row + 1, "Other notes", [("Notes", s.notes), ("Last updated", _day(s.last_updated))])
@@ -161,7 +207,11 @@ def _values(ws, row: int, s: ReferenceSheet, data_through: str | None) -> int:
     x.number(ws.cell(row, 3), s.baseline, s.unit_key)
     if s.baseline is None:
         x.text(ws.cell(row, 3), NOT_SET, alignment=x.NUMBER_ALIGN)
-    _notes(ws, row, [f"As of {_day(s.baseline_date)}" if s.baseline_date else f"Baseline date: {NOT_SET.lower()}"])
+    _notes(
+        ws,
+        row,
+        [f"As of {_day(s.baseline_date)}" if s.baseline_date else f"Baseline date: {NOT_SET.lower()}"],
+    )
     row += 1
     for value in s.values:
         x.text(ws.cell(row, 1), value.period, font=x.BOLD)
@@ -182,20 +232,28 @@ def _notes(ws, row: int, lines: list[str]) -> None:
     x.text(ws.cell(row, NOTES), "\n".join(lines) or None)
     ws.merge_cells(start_row=row, start_column=NOTES, end_row=row, end_column=LAST)
     x.grid(ws, row, 1, LAST)
-    x.fit_row(ws, row, [*WIDTHS[:NOTES - 1], sum(WIDTHS[NOTES - 1:])])
+    x.fit_row(ws, row, [*WIDTHS[: NOTES - 1], sum(WIDTHS[NOTES - 1 :])])
 
 
 def value_notes(value: Value, data_through: str | None) -> list[str]:
     """What the Notes column says of a year or the life of project: how far its actual reaches, why one is
     withheld or missing, then the period's deviation narratives."""
     if value.through is None:
-        return [f"Not yet reported: the data reach {data_through}." if data_through else "Not yet reported: no data yet."]
+        return [
+            f"Not yet reported: the data reach {data_through}."
+            if data_through
+            else "Not yet reported: no data yet."
+        ]
     lines = [] if value.complete else [f"To date, through {value.through}."]
     if value.withheld and value.withheld.startswith("<"):
-        lines.append(f"Withheld: fewer than {value.withheld[1:]} victims (small counts of victims are not published).")
+        lines.append(
+            f"Withheld: fewer than {value.withheld[1:]} victims (small counts of victims are not published)."
+        )
     elif value.withheld:
-        lines.append("Withheld so that a small count of victims cannot be worked out from the figures published "
-                     "with it.")
+        lines.append(
+            "Withheld so that a small count of victims cannot be worked out from the figures published "
+            "with it."
+        )
     elif value.actual is None:
         lines.append("No figure: nothing counted to compute it from.")
     return lines + list(value.narratives)
@@ -204,8 +262,12 @@ def value_notes(value: Value, data_through: str | None) -> list[str]:
 def _changes(ws, row: int, s: ReferenceSheet) -> int:
     row = _heading(ws, row, "Change log")
     if not s.changes:
-        x.text(ws.cell(row, 1), "No change since the indicator was defined.", font=x.NOTE,
-               alignment=Alignment(vertical="top"))
+        x.text(
+            ws.cell(row, 1),
+            "No change since the indicator was defined.",
+            font=x.NOTE,
+            alignment=Alignment(vertical="top"),
+        )
         return row + 1
     columns = [WIDTHS[0], WIDTHS[1] + WIDTHS[2] + WIDTHS[3], 0, 0, WIDTHS[4], WIDTHS[5] + WIDTHS[6], 0]
     for label, col in (("When (UTC) · who", 1), ("What changed", 2), ("Why", 5), ("Comment", 6)):

@@ -13,9 +13,9 @@ from openpyxl.styles import Alignment
 
 from exports import _xlsx as x
 from exports import iptt
-from indicators.report import IndicatorRow, Report, day_in_words
-from indicators.numbers import format_percent, format_value
 from exports.options import DEFAULT, Options
+from indicators.numbers import format_percent, format_value
+from indicators.report import IndicatorRow, Report, day_in_words
 
 SHEETS = (
     ("Cover", "programme, donor, reporting period, data as of, status key"),
@@ -120,11 +120,23 @@ def indicator_status(report: Report, ind: IndicatorRow) -> str:
     ]
     judged = ind.judged
     if judged is not None and judged.target_to_date is not None:
-        basis = "full target, a milestone" if ind.milestone else (
-            "full target, a percentage" if ind.unit == "percent" else "pro-rated to the end of the quarter")
-        lines.append(f"Target to date: {format_value(judged.target_to_date, ind.unit)} ({basis})"
-                     + (f"; {format_percent(judged.percent_of_target_to_date)} of it"
-                        if judged.percent_of_target_to_date is not None else ""))
+        basis = (
+            "full target, a milestone"
+            if ind.milestone
+            else (
+                "full target, a percentage"
+                if ind.unit == "percent"
+                else "pro-rated to the end of the quarter"
+            )
+        )
+        lines.append(
+            f"Target to date: {format_value(judged.target_to_date, ind.unit)} ({basis})"
+            + (
+                f"; {format_percent(judged.percent_of_target_to_date)} of it"
+                if judged.percent_of_target_to_date is not None
+                else ""
+            )
+        )
     return "\n".join(lines + [status])
 
 

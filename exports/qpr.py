@@ -26,16 +26,24 @@ from docx.shared import Pt
 from exports import _docx as d
 from exports import qpr_parts as parts
 from exports.iptt import CONFIDENTIAL_NOTE, revised_note
+from exports.options import DEFAULT, Options
 from exports.qpr_charts import judged, result_chart
 from indicators.numbers import format_percent, format_value
 from indicators.report import Report, day_in_words
 from indicators.status import AHEAD, BEHIND, ON_TRACK
-from exports.options import DEFAULT, Options
 
 TITLE = "Quarterly progress report"
 MOST = 3  # indicators named as most ahead and most behind
-RESULT_HEADINGS = ("Indicator", "Quarter", "{y} to date", "{y} target", "Target to date", "LOP to date",
-                   "LOP target", "Status")
+RESULT_HEADINGS = (
+    "Indicator",
+    "Quarter",
+    "{y} to date",
+    "{y} target",
+    "Target to date",
+    "LOP to date",
+    "LOP target",
+    "Status",
+)
 RESULT_WIDTHS = [1.7, 0.62, 0.62, 0.62, 0.62, 0.62, 0.62, 0.78]
 
 
@@ -88,11 +96,20 @@ def cover(document, report: Report) -> None:
         ("Programme period", c.programme_span),
         ("Prepared by", prepared_by),
         ("Date prepared", day_in_words(c.prepared.date())),
-        ("Data as of", day_in_words(c.data_as_of.date()) if c.data_as_of else "No activity data uploaded yet"),
+        (
+            "Data as of",
+            day_in_words(c.data_as_of.date()) if c.data_as_of else "No activity data uploaded yet",
+        ),
         ("Status", drafting.standing if drafting else "Draft"),
     ]
-    grid = d.table(document, ["", ""], [[label, value] for label, value in facts], widths=[1.8, 4.7],
-                   numeric_from=2, size=10)
+    grid = d.table(
+        document,
+        ["", ""],
+        [[label, value] for label, value in facts],
+        widths=[1.8, 4.7],
+        numeric_from=2,
+        size=10,
+    )
     first = d.private.row_element(grid.rows[0])
     first.getparent().remove(first)  # facts, not a table with headings
     for row in grid.rows:
@@ -102,9 +119,13 @@ def cover(document, report: Report) -> None:
     if any(row.counts_people for row in report.indicators):
         _note(document, "Confidential", CONFIDENTIAL_NOTE.replace("workbook", "report"))
     if c.missing_narratives:
-        _note(document, "Narratives missing", f"{', '.join(c.missing_narratives)} "
-              f"{'is' if len(c.missing_narratives) == 1 else 'are'} more than 15% off the target to date "
-              "without a deviation narrative.")
+        _note(
+            document,
+            "Narratives missing",
+            f"{', '.join(c.missing_narratives)} "
+            f"{'is' if len(c.missing_narratives) == 1 else 'are'} more than 15% off the target to date "
+            "without a deviation narrative.",
+        )
     document.add_page_break()
 
 
@@ -124,14 +145,20 @@ def summary(document, report: Report) -> None:
         f"Of the {len(rows)} indicators of {report.cover.programme_code}, at the end of "
         f"{report.cover.period_label.split(':')[0]}: {counts[AHEAD]} ahead, {counts[ON_TRACK]} on track and "
         f"{counts[BEHIND]} behind their target to date"
-        + (f"; {unjudged} without a status (no target or no data yet)." if unjudged else "."))
+        + (f"; {unjudged} without a status (no target or no data yet)." if unjudged else ".")
+    )
     for status, words, key in ((AHEAD, "Most ahead", lambda r: -judged(r)), (BEHIND, "Most behind", judged)):
         chosen = sorted((r for r in rows if r.status == status and judged(r) is not None), key=key)[:MOST]
         if chosen:
             paragraph = document.add_paragraph()
             paragraph.add_run(f"{words}: ").bold = True
-            paragraph.add_run("; ".join(f"{r.code} {d.clean(r.name)}: {format_percent(judged(r))} of the target "
-                                        "to date" for r in chosen) + ".")
+            paragraph.add_run(
+                "; ".join(
+                    f"{r.code} {d.clean(r.name)}: {format_percent(judged(r))} of the target to date"
+                    for r in chosen
+                )
+                + "."
+            )
     people = _people_by_sex(report)
     if people:
         document.add_paragraph("People reached this quarter, by sex:")
@@ -144,13 +171,22 @@ def _people_by_sex(report: Report) -> list[list[str]]:
     male and total, as the report has them."""
     out = []
     for row in report.indicators:
-        split = {c.category: c for c in report.disaggregations
-                 if c.indicator_code == row.code and c.disaggregation == "sex"}
+        split = {
+            c.category: c
+            for c in report.disaggregations
+            if c.indicator_code == row.code and c.disaggregation == "sex"
+        }
         if row.counts_people or row.unit != "number" or not split:
             continue
         female, male = split.get("Female"), split.get("Male")
-        out.append([f"{row.code} {d.clean(row.name)}", _category(female), _category(male),
-                    _actual(row.quarter, row.unit)])
+        out.append(
+            [
+                f"{row.code} {d.clean(row.name)}",
+                _category(female),
+                _category(male),
+                _actual(row.quarter, row.unit),
+            ]
+        )
     return out
 
 
@@ -172,21 +208,36 @@ def results(document, report: Report) -> None:
         rows = []
         for row in group.indicators:
             to_date = row.judged.target_to_date if row.judged is not None else None
-            rows.append([f"{row.code} {d.clean(row.name)}", _actual(row.quarter, row.unit),
-                         _actual(row.year, row.unit), format_value(row.year.target, row.unit),
-                         format_value(to_date, row.unit), _actual(row.lop, row.unit),
-                         format_value(row.lop.target, row.unit), ""])
-        grid = d.table(document, [h.format(y=year) for h in RESULT_HEADINGS], rows, widths=RESULT_WIDTHS,
-                       size=8.5)
+            rows.append(
+                [
+                    f"{row.code} {d.clean(row.name)}",
+                    _actual(row.quarter, row.unit),
+                    _actual(row.year, row.unit),
+                    format_value(row.year.target, row.unit),
+                    format_value(to_date, row.unit),
+                    _actual(row.lop, row.unit),
+                    format_value(row.lop.target, row.unit),
+                    "",
+                ]
+            )
+        grid = d.table(
+            document, [h.format(y=year) for h in RESULT_HEADINGS], rows, widths=RESULT_WIDTHS, size=8.5
+        )
         for table_row, row in zip(grid.rows[1:], group.indicators):
             d.status_cell(table_row.cells[-1], row.status, size=8.5)
-        d.caption(document, f"Table: result {group.code}, {report.cover.period_label.split(':')[0]}. The target "
-                            f"to date is the {year} target (or, without one, the LOP target) due by the quarter's "
-                            "end, pro-rated by days; a percentage or a milestone is judged against its full target.")
+        d.caption(
+            document,
+            f"Table: result {group.code}, {report.cover.period_label.split(':')[0]}. The target "
+            f"to date is the {year} target (or, without one, the LOP target) due by the quarter's "
+            "end, pro-rated by days; a percentage or a milestone is judged against its full target.",
+        )
         chart = result_chart(group)
         if chart is not None:
             d.picture(document, *chart)
-            d.caption(document, f"Figure: result {group.code}, each indicator's actual as a percentage of its "
-                                "target to date; the shaded band is on track.")
+            d.caption(
+                document,
+                f"Figure: result {group.code}, each indicator's actual as a percentage of its "
+                "target to date; the shaded band is on track.",
+            )
         for row in group.indicators:
             parts.indicator_detail(document, report, row)

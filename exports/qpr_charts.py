@@ -21,8 +21,15 @@ from indicators.report import IndicatorRow, ResultGroup
 from indicators.status import look
 
 # the screen's chart colours (dashboard._components.CHART_COLOURS)
-COLOURS = {"actual": "#0033a0", "target": "#9fb3d9", "cumulative": "#b35c00", "lop": "#6c757d",
-           "quarter": "#0033a0", "year": "#5b7fc7", "lop_cat": "#b8c7e6"}
+COLOURS = {
+    "actual": "#0033a0",
+    "target": "#9fb3d9",
+    "cumulative": "#b35c00",
+    "lop": "#6c757d",
+    "quarter": "#0033a0",
+    "year": "#5b7fc7",
+    "lop_cat": "#b8c7e6",
+}
 GRID = "#e9ecef"  # the screen's grid lines (dashboard._charts.base_layout)
 TEXT = "#212529"  # the screen's font colour
 BAND = "#e2f3ea"  # on track: the status's own fill (indicators.status)
@@ -51,14 +58,31 @@ def result_chart(group: ResultGroup) -> tuple[bytes, str] | None:
     axes = figure.add_subplot()
     top = max(130, *(v + 20 for v in values))
     axes.axvspan(85, 115, color=BAND, zorder=0, label="On track: within ±15%")
-    axes.axvline(100, color=COLOURS["lop"], linestyle=(0, (4, 3)), linewidth=1.2, zorder=1,
-                 label="Target to date (100%)")
-    bars = axes.barh(codes, values, color=COLOURS["actual"], height=0.55, zorder=2,
-                     label="Actual as % of the target to date")
+    axes.axvline(
+        100,
+        color=COLOURS["lop"],
+        linestyle=(0, (4, 3)),
+        linewidth=1.2,
+        zorder=1,
+        label="Target to date (100%)",
+    )
+    bars = axes.barh(
+        codes,
+        values,
+        color=COLOURS["actual"],
+        height=0.55,
+        zorder=2,
+        label="Actual as % of the target to date",
+    )
     for bar, (row, value) in zip(bars, drawn):
-        axes.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2,
-                  f"{format_percent(value)} · {row.status or 'no status'}", va="center", fontsize=8,
-                  color="#" + look(row.status).colour)
+        axes.text(
+            bar.get_width() + top * 0.01,
+            bar.get_y() + bar.get_height() / 2,
+            f"{format_percent(value)} · {row.status or 'no status'}",
+            va="center",
+            fontsize=8,
+            color="#" + look(row.status).colour,
+        )
     _style(axes, top)
     figure.legend(loc="lower left", ncols=3, fontsize=7, frameon=False, bbox_to_anchor=(0.01, 0.0))
     figure.subplots_adjust(left=0.12, right=0.98, top=1 - 0.08 / height, bottom=0.55 / height)
@@ -80,8 +104,12 @@ def _style(axes, top: float) -> None:
 
 def alt_text(group: ResultGroup, drawn: list[tuple[IndicatorRow, int]]) -> str:
     """Every bar in words, and the indicators not drawn with why."""
-    said = "; ".join(f"{row.code} {format_percent(value)} ({row.status or 'no status'})" for row, value in drawn)
+    said = "; ".join(
+        f"{row.code} {format_percent(value)} ({row.status or 'no status'})" for row, value in drawn
+    )
     left = [row.code for row in group.indicators if judged(row) is None]
     rest = f". Not drawn (no target to date or no data): {', '.join(left)}" if left else ""
-    return (f"Result {group.code}: each indicator's actual as a percentage of its target to date, with the "
-            f"on-track band from 85% to 115%: {said}{rest}.")
+    return (
+        f"Result {group.code}: each indicator's actual as a percentage of its target to date, with the "
+        f"on-track band from 85% to 115%: {said}{rest}."
+    )

@@ -12,13 +12,28 @@ from collections import defaultdict
 
 from exports import _docx as d
 from indicators.numbers import format_percent, format_value
-from indicators.report import IndicatorRow, Report, day_in_words
-from indicators.report import SECTIONS
+from indicators.report import SECTIONS, IndicatorRow, Report, day_in_words
 from indicators.status import ON_TRACK
 
-ANNEX_HEADINGS = ("No.", "Indicator", "Unit", "Baseline", "{y} target", "Q1", "Q2", "Q3", "Q4", "{y} actual to date",
-                  "% of {y} target", "LOP target", "LOP actual to date", "% of LOP target", "Target to date",
-                  "% of target to date", "Status")
+ANNEX_HEADINGS = (
+    "No.",
+    "Indicator",
+    "Unit",
+    "Baseline",
+    "{y} target",
+    "Q1",
+    "Q2",
+    "Q3",
+    "Q4",
+    "{y} actual to date",
+    "% of {y} target",
+    "LOP target",
+    "LOP actual to date",
+    "% of LOP target",
+    "Target to date",
+    "% of target to date",
+    "Status",
+)
 ANNEX_WIDTHS = [0.55, 1.5, 0.6] + [0.52] * 13 + [0.6]
 MEETING = "Meeting"
 
@@ -48,10 +63,16 @@ def indicator_detail(document, report: Report, row: IndicatorRow) -> None:
             by_split[category.label].append(category)
     for split, categories in by_split.items():
         spans = []
-        for attribute, words in (("quarter", "this quarter"), ("year_to_date", f"{year} to date"),
-                                 ("lop_to_date", "LOP to date")):
-            shown = [f"{d.clean(c.category)} {_shown(getattr(c, attribute), c.unit, c.withheld.get(attribute))}"
-                     for c in categories if c.withheld.get(attribute) != "n/p"]
+        for attribute, words in (
+            ("quarter", "this quarter"),
+            ("year_to_date", f"{year} to date"),
+            ("lop_to_date", "LOP to date"),
+        ):
+            shown = [
+                f"{d.clean(c.category)} {_shown(getattr(c, attribute), c.unit, c.withheld.get(attribute))}"
+                for c in categories
+                if c.withheld.get(attribute) != "n/p"
+            ]
             if shown:
                 spans.append(f"{words}: {', '.join(shown)}")
         paragraph = document.add_paragraph()
@@ -61,9 +82,12 @@ def indicator_detail(document, report: Report, row: IndicatorRow) -> None:
         document.add_paragraph().add_run("Deviation narrative:").bold = True
         d.paragraphs(document, row.narrative)
     elif row.needs_narrative:
-        d.placeholder(document, f"Deviation narrative to be written: {row.code} is {row.status.lower()}, more than "
-                                "15% off its target to date (the Indicator page, or ctmonitor narrative set "
-                                f"--indicator {row.code})")
+        d.placeholder(
+            document,
+            f"Deviation narrative to be written: {row.code} is {row.status.lower()}, more than "
+            "15% off its target to date (the Indicator page, or ctmonitor narrative set "
+            f"--indicator {row.code})",
+        )
     elif row.status == ON_TRACK:
         document.add_paragraph("On track: no deviation to explain.")
 
@@ -86,19 +110,33 @@ def activities(document, report: Report) -> None:
         document.add_paragraph(f"No activity was recorded for {quarter_words(report)}.")
         return
     count = sum(s[0] for s in totals.values())
-    document.add_paragraph(f"{count:,} activit{'y' if count == 1 else 'ies'} recorded for {quarter_words(report)}, "
-                           "by kind and place:")
-    rows = [[kind, place, f"{s[0]:,}", *(format_value(v) for v in s[1:])] for (kind, place), s in sorted(totals.items())]
-    d.table(document, ["Kind", "District or body", "Activities", "Female", "Male", "People"], rows,
-            widths=[1.4, 2.0, 0.9, 0.7, 0.7, 0.8], numeric_from=2)
+    document.add_paragraph(
+        f"{count:,} activit{'y' if count == 1 else 'ies'} recorded for {quarter_words(report)}, "
+        "by kind and place:"
+    )
+    rows = [
+        [kind, place, f"{s[0]:,}", *(format_value(v) for v in s[1:])]
+        for (kind, place), s in sorted(totals.items())
+    ]
+    d.table(
+        document,
+        ["Kind", "District or body", "Activities", "Female", "Male", "People"],
+        rows,
+        widths=[1.4, 2.0, 0.9, 0.7, 0.7, 0.8],
+        numeric_from=2,
+    )
     d.caption(document, f"Table: activities of {quarter_words(report)} by kind and place.")
     steps = [a for a in report.activities if a.stage]
     if steps:
         document.add_paragraph("Policy and research steps reached this quarter:")
         for step in steps:
-            what = d.clean(step.description or step.kind) + (f" ({d.clean(step.group)})" if step.group else "")
-            document.add_paragraph(f"{step.kind}: {what}, {d.clean(step.stage)} on {day_in_words(step.date)}.",
-                                   style="List Bullet")
+            what = d.clean(step.description or step.kind) + (
+                f" ({d.clean(step.group)})" if step.group else ""
+            )
+            document.add_paragraph(
+                f"{step.kind}: {what}, {d.clean(step.stage)} on {day_in_words(step.date)}.",
+                style="List Bullet",
+            )
 
 
 def _activity_lines(report: Report):
@@ -118,38 +156,59 @@ def victims(document, report: Report) -> None:
     document.add_heading("Victims identified and assisted", level=1)
     part = report.drafting.victims if report.drafting is not None else None
     if part is None:
-        document.add_paragraph(f"{report.cover.programme_code} measures no indicator from case records, so this "
-                               "report holds no figures on victims.")
+        document.add_paragraph(
+            f"{report.cover.programme_code} measures no indicator from case records, so this "
+            "report holds no figures on victims."
+        )
         return
     if part.threshold:
         document.add_paragraph(
             f"As {d.clean(report.cover.donor)}'s screens and files show them: a count under {part.threshold} reads "
             f"“<{part.threshold}”, and one marked * is withheld so that a small count cannot be worked out from "
             "the others; victims' categories are given for the life of project to date only. No case is shown on "
-            "its own.")
+            "its own."
+        )
     else:
-        document.add_paragraph("Counts are exact (this deployment withholds no small count). No case is shown on "
-                               "its own.")
+        document.add_paragraph(
+            "Counts are exact (this deployment withholds no small count). No case is shown on its own."
+        )
     year = report.cover.year_code
-    d.table(document, ["Indicator", "Quarter", f"{year} to date", "LOP to date"],
-            [[f"{v.code} {d.clean(v.name)}", v.quarter, v.year_to_date, v.lop_to_date] for v in part.indicators],
-            widths=[3.6, 0.9, 0.9, 0.9])
+    d.table(
+        document,
+        ["Indicator", "Quarter", f"{year} to date", "LOP to date"],
+        [[f"{v.code} {d.clean(v.name)}", v.quarter, v.year_to_date, v.lop_to_date] for v in part.indicators],
+        widths=[3.6, 0.9, 0.9, 0.9],
+    )
     d.caption(document, f"Table: victims identified and referred, {quarter_words(report)}.")
-    split = [[v.code, c.disaggregation, d.clean(c.category), c.shown] for v in part.indicators for c in v.categories]
+    split = [
+        [v.code, c.disaggregation, d.clean(c.category), c.shown]
+        for v in part.indicators
+        for c in v.categories
+    ]
     if split:
-        d.table(document, ["Indicator", "Disaggregation", "Category", "LOP to date"], split,
-                widths=[1.2, 1.6, 2.4, 1.0], numeric_from=3)
+        d.table(
+            document,
+            ["Indicator", "Disaggregation", "Category", "LOP to date"],
+            split,
+            widths=[1.2, 1.6, 2.4, 1.0],
+            numeric_from=3,
+        )
         d.caption(document, "Table: victims by category, life of project to date.")
-    document.add_paragraph(f"Victims identified to date (possible and actual victims, as recorded on "
-                           f"{day_in_words(report.cover.prepared.date())}): {part.total}. Shares are of the victims "
-                           "whose value is known.")
+    document.add_paragraph(
+        f"Victims identified to date (possible and actual victims, as recorded on "
+        f"{day_in_words(report.cover.prepared.date())}): {part.total}. Shares are of the victims "
+        "whose value is known."
+    )
     for b in part.breakdowns:
         if not b.rows:
             continue
         document.add_heading(f"Victims by {b.label.lower()}", level=3)
-        d.table(document, [b.label, "Victims", "Share of known"],
-                [[d.clean(r.category), r.shown, "–" if r.share is None else f"{r.share:.1f}%"] for r in b.rows],
-                widths=[3.0, 1.0, 1.2])
+        d.table(
+            document,
+            [b.label, "Victims", "Share of known"],
+            [[d.clean(r.category), r.shown, "–" if r.share is None else f"{r.share:.1f}%"] for r in b.rows],
+            widths=[3.0, 1.0, 1.2],
+        )
         note = f"Known for {b.known} victims; unknown for {b.unknown}."
         if b.multiple:
             note += " A victim may suffer several types of exploitation, so shares add up to more than 100%."
@@ -168,9 +227,12 @@ def manager_section(document, report: Report, key: str, *, level: int) -> None:
         d.paragraphs(document, found.text)
         return
     c = report.cover
-    d.placeholder(document, f"To be written: {heading.lower()} for {quarter_words(report)}. Write it on the Reports "
-                            f"page, or: ctmonitor narrative set --section {key} --programme {c.programme_code} "
-                            f"--period {c.period_code} --text …")
+    d.placeholder(
+        document,
+        f"To be written: {heading.lower()} for {quarter_words(report)}. Write it on the Reports "
+        f"page, or: ctmonitor narrative set --section {key} --programme {c.programme_code} "
+        f"--period {c.period_code} --text …",
+    )
 
 
 # --- annex: the IPTT ------------------------------------------------------------------------------------------
@@ -181,7 +243,9 @@ def annex(document, report: Report) -> None:
     d.landscape_section(document)
     c = report.cover
     document.add_heading("Annex: Indicator Performance Tracking Table", level=1)
-    document.add_paragraph(f"{c.programme_code} · {c.period_label}. Quarters after the report quarter are empty.")
+    document.add_paragraph(
+        f"{c.programme_code} · {c.period_label}. Quarters after the report quarter are empty."
+    )
     year = c.year_term
     headings = [h.format(y=year) for h in ANNEX_HEADINGS]
     quarter_cells = report.results[0].indicators[0].quarters if report.indicators else ()
@@ -206,12 +270,24 @@ def annex(document, report: Report) -> None:
 def _annex_values(row: IndicatorRow) -> list[str]:
     unit = row.unit
     judged = row.judged
-    quarters = [_shown(q.actual, unit, q.withheld) if (q.actual is not None or q.withheld) else ""
-                for q in row.quarters] + [""] * (4 - len(row.quarters))
+    quarters = [
+        _shown(q.actual, unit, q.withheld) if (q.actual is not None or q.withheld) else ""
+        for q in row.quarters
+    ] + [""] * (4 - len(row.quarters))
     name = d.clean(row.name) + (f" ({d.clean(row.standard_indicator)})" if row.standard_indicator else "")
-    return [row.code, name, "%" if unit == "percent" else "Number", format_value(row.baseline, unit),
-            format_value(row.year.target, unit), *quarters[:4], _shown(row.year.actual, unit, row.year.withheld),
-            format_percent(row.year.percent_of_target), format_value(row.lop.target, unit),
-            _shown(row.lop.actual, unit, row.lop.withheld), format_percent(row.lop.percent_of_target),
-            format_value(judged.target_to_date if judged else None, unit),
-            format_percent(judged.percent_of_target_to_date if judged else None), ""]
+    return [
+        row.code,
+        name,
+        "%" if unit == "percent" else "Number",
+        format_value(row.baseline, unit),
+        format_value(row.year.target, unit),
+        *quarters[:4],
+        _shown(row.year.actual, unit, row.year.withheld),
+        format_percent(row.year.percent_of_target),
+        format_value(row.lop.target, unit),
+        _shown(row.lop.actual, unit, row.lop.withheld),
+        format_percent(row.lop.percent_of_target),
+        format_value(judged.target_to_date if judged else None, unit),
+        format_percent(judged.percent_of_target_to_date if judged else None),
+        "",
+    ]

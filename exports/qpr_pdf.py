@@ -13,8 +13,8 @@ import tempfile
 from pathlib import Path
 
 from exports import qpr
-from indicators.report import Report
 from exports.options import DEFAULT, Options
+from indicators.report import Report
 
 TIMEOUT_S = 180
 
@@ -38,9 +38,22 @@ def to_pdf(docx: bytes) -> bytes:
         source.write_bytes(docx)
         try:
             done = subprocess.run(
-                [binary, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-                 "--convert-to", "pdf", "--outdir", str(work), str(source)],
-                capture_output=True, text=True, timeout=TIMEOUT_S, check=False)
+                [
+                    binary,
+                    f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                    "--headless",
+                    "--norestore",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(work),
+                    str(source),
+                ],
+                capture_output=True,
+                text=True,
+                timeout=TIMEOUT_S,
+                check=False,
+            )
         except subprocess.TimeoutExpired:
             raise PdfError(f"LibreOffice did not print the report within {TIMEOUT_S} s") from None
         produced = work / "report.pdf"

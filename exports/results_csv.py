@@ -24,14 +24,16 @@ import io
 import json
 
 from exports._csv import defused
-from indicators.periods import parse
-from indicators.report import Report
-from indicators.report import COLUMNS, figure_rows
 from exports.options import DEFAULT, Options
+from indicators.periods import parse
+from indicators.report import COLUMNS, Report, figure_rows
 
 MORE = ("period_start", "period_end", "unit", "indicator_title")
 HEADER = COLUMNS + MORE
-WITHHELD = ("<5", "*")  # what a withheld victim count reads in a donor's file (``indicators.protection.disclosure``)
+WITHHELD = (
+    "<5",
+    "*",
+)  # what a withheld victim count reads in a donor's file (``indicators.protection.disclosure``)
 
 
 def rows(report: Report) -> list[tuple[str, ...]]:
@@ -40,9 +42,11 @@ def rows(report: Report) -> list[tuple[str, ...]]:
     c = report.cover
     year = parse(c.year_code, c.calendar)
     until = min(c.period_end, c.programme_end)
-    spans = {c.period_code: (max(c.period_start, c.programme_start), until),
-             c.year_code: (max(year.start, c.programme_start), until),
-             "LOP": (c.programme_start, until)}
+    spans = {
+        c.period_code: (max(c.period_start, c.programme_start), until),
+        c.year_code: (max(year.start, c.programme_start), until),
+        "LOP": (c.programme_start, until),
+    }
     lines = {line.code: line for line in report.indicators}
     out = []
     for row in figure_rows(report):
@@ -61,8 +65,9 @@ def render(report: Report, options: Options = DEFAULT) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADER)
-    writer.writerows(tuple(cell if i in NUMBERS else defused(cell) for i, cell in enumerate(row))
-                     for row in rows(report))
+    writer.writerows(
+        tuple(cell if i in NUMBERS else defused(cell) for i, cell in enumerate(row)) for row in rows(report)
+    )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -74,19 +79,44 @@ def datapackage(report: Report, options: Options) -> bytes:
     fields = [
         {"name": "programme", "title": "Programme code", **text, "constraints": {"required": True}},
         {"name": "indicator", "title": "Indicator code", **text, "constraints": {"required": True}},
-        {"name": "period", "title": "The quarter, the year to date or the life of project (LOP) to date",
-         **text, "constraints": {"required": True, "pattern": r"(FY)?\d{4}(Q[1-4])?|LOP"}},
+        {
+            "name": "period",
+            "title": "The quarter, the year to date or the life of project (LOP) to date",
+            **text,
+            "constraints": {"required": True, "pattern": r"(FY)?\d{4}(Q[1-4])?|LOP"},
+        },
         {"name": "disaggregation", "title": "Disaggregation (empty for the total)", **text},
         {"name": "category", "title": "Category of the disaggregation (empty for the total)", **text},
-        {"name": "actual", "title": "Actual", "type": "number",
-         "description": "Empty for a ratio with nothing to divide by; '<5' (fewer than 5 victims) or '*' "
-                        "(withheld so that a small count cannot be worked out) in a file made for a donor."},
-        {"name": "target", "title": "Target of the period (none for a quarter or a category)", "type": "number"},
-        {"name": "period_start", "title": "First day the figure covers", "type": "date",
-         "constraints": {"required": True}},
-        {"name": "period_end", "title": "Last day the figure covers", "type": "date",
-         "constraints": {"required": True}},
-        {"name": "unit", "title": "Unit", **text, "constraints": {"required": True, "enum": ["number", "percent"]}},
+        {
+            "name": "actual",
+            "title": "Actual",
+            "type": "number",
+            "description": "Empty for a ratio with nothing to divide by; '<5' (fewer than 5 victims) or '*' "
+            "(withheld so that a small count cannot be worked out) in a file made for a donor.",
+        },
+        {
+            "name": "target",
+            "title": "Target of the period (none for a quarter or a category)",
+            "type": "number",
+        },
+        {
+            "name": "period_start",
+            "title": "First day the figure covers",
+            "type": "date",
+            "constraints": {"required": True},
+        },
+        {
+            "name": "period_end",
+            "title": "Last day the figure covers",
+            "type": "date",
+            "constraints": {"required": True},
+        },
+        {
+            "name": "unit",
+            "title": "Unit",
+            **text,
+            "constraints": {"required": True, "enum": ["number", "percent"]},
+        },
         {"name": "indicator_title", "title": "Indicator", **text, "constraints": {"required": True}},
     ]
     package = {
@@ -95,14 +125,16 @@ def datapackage(report: Report, options: Options) -> bytes:
         "title": f"{c.programme_title}: results, {c.period_label}",
         "created": c.prepared.replace(microsecond=0).isoformat() + "Z",
         "contributors": [{"title": c.implementer, "role": "publisher"}],
-        "resources": [{
-            "name": "results",
-            "path": filename,
-            "profile": "tabular-data-resource",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "schema": {"fields": fields, "missingValues": ["", *WITHHELD]},
-        }],
+        "resources": [
+            {
+                "name": "results",
+                "path": filename,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "schema": {"fields": fields, "missingValues": ["", *WITHHELD]},
+            }
+        ],
     }
     return (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -111,8 +111,10 @@ class Alike(Rule):
                 continue
             sex = sexes[i] if ok(sexes[i]) else ""
             citizenship = nationalities[i] if ok(nationalities[i]) else ""
-            alike[i] = frozenset(pseudonym(secret, words, Birth(written), sex, citizenship)
-                                 for written in writings(birth, dates[i]))
+            alike[i] = frozenset(
+                pseudonym(secret, words, Birth(written), sex, citizenship)
+                for written in writings(birth, dates[i])
+            )
         batch.columns[ALIKE] = alike
 
 
@@ -123,14 +125,25 @@ def find(session: Session, kind_plan: KindPlan) -> None:
         return
     programmes = sorted({part.columns["programme_id"][j] for part, j in new})
     stored = defaultdict(list)
-    for found in _stored(session, programmes, sorted({part.columns["date_identified"][j] for part, j in new})):
-        stored[(found.programme_id, found.sex, found.nationality, found.date_identified, found.location)].append(found)
+    for found in _stored(
+        session, programmes, sorted({part.columns["date_identified"][j] for part, j in new})
+    ):
+        stored[
+            (found.programme_id, found.sex, found.nationality, found.date_identified, found.location)
+        ].append(found)
     warned: dict[int, list] = defaultdict(list)
     for part, j in new:
         columns = part.columns
         pid = columns["programme_id"][j]
-        others = stored.get((pid, columns["sex"][j], columns["nationality"][j], columns["date_identified"][j],
-                             columns["location"][j]))
+        others = stored.get(
+            (
+                pid,
+                columns["sex"][j],
+                columns["nationality"][j],
+                columns["date_identified"][j],
+                columns["location"][j],
+            )
+        )
         if not others:
             continue
         column = part.batch.columns.get(ALIKE)
@@ -149,10 +162,22 @@ def _stored(session: Session, programmes: list[int], dates: list[date]) -> list:
     out = []
     for start in range(0, len(dates), _BATCH):
         out += session.execute(
-            select(Case.id, Case.programme_id, Case.reference, Case.sex, Case.nationality, Case.date_identified,
-                   Case.location, Case.age, Case.age_group, Case.source_sheet, Case.source_row, Upload.uploaded_at)
+            select(
+                Case.id,
+                Case.programme_id,
+                Case.reference,
+                Case.sex,
+                Case.nationality,
+                Case.date_identified,
+                Case.location,
+                Case.age,
+                Case.age_group,
+                Case.source_sheet,
+                Case.source_row,
+                Upload.uploaded_at,
+            )
             .outerjoin(Upload, Upload.id == Case.upload_id)
-            .where(Case.programme_id.in_(programmes), Case.date_identified.in_(dates[start:start + _BATCH]))
+            .where(Case.programme_id.in_(programmes), Case.date_identified.in_(dates[start : start + _BATCH]))
         ).all()
     return out
 
@@ -167,7 +192,9 @@ def _alike(mine: tuple, other) -> bool:
 
 
 def _where(other) -> str:
-    uploaded = f"uploaded {day(other.uploaded_at)}" if other.uploaded_at else "from an upload no longer on record"
+    uploaded = (
+        f"uploaded {day(other.uploaded_at)}" if other.uploaded_at else "from an upload no longer on record"
+    )
     return f"{other.source_sheet or '?'} row {other.source_row or '?'}, {uploaded}"
 
 
@@ -175,25 +202,38 @@ def _warn(rows: list) -> None:
     batch = rows[0][0].batch
     for part, j, matched in rows[:WARNED]:
         shown = "; ".join(_where(other) for other in matched[:3]) + ("; …" if len(matched) > 3 else "")
-        batch.warn(str(part.columns["source_row"][j]),
-                   f"possibly the person of the case{'s' if len(matched) > 1 else ''} stored from {shown}",
-                   "a new person: it is stored as a new case, but it agrees with the stored one on sex, citizenship, "
-                   "date and place identified, and nothing of its age disagrees; if it is the same person, a "
-                   "programme manager merges the two under Possible duplicates on the Data quality page")
+        batch.warn(
+            str(part.columns["source_row"][j]),
+            f"possibly the person of the case{'s' if len(matched) > 1 else ''} stored from {shown}",
+            "a new person: it is stored as a new case, but it agrees with the stored one on sex, citizenship, "
+            "date and place identified, and nothing of its age disagrees; if it is the same person, a "
+            "programme manager merges the two under Possible duplicates on the Data quality page",
+        )
     if len(rows) > WARNED:
         more = [str(part.columns["source_row"][j]) for part, j, _ in rows[WARNED:]]
-        batch.warn(more[0], f"{len(more)} more possible duplicates of stored cases (rows {', '.join(more[:12])}"
-                   f"{', …' if len(more) > 12 else ''})", "see Possible duplicates on the Data quality page")
+        batch.warn(
+            more[0],
+            f"{len(more)} more possible duplicates of stored cases (rows {', '.join(more[:12])}"
+            f"{', …' if len(more) > 12 else ''})",
+            "see Possible duplicates on the Data quality page",
+        )
 
 
 def store_pairs(session: Session, kind_plan: KindPlan, upload_id: int) -> None:
     """Keep the pairs ``find`` noted, now that the new cases have their ids (found by their upload and row)."""
     if not kind_plan.pairs:
         return
-    ids = {(sheet, row): case_id for case_id, sheet, row in session.execute(
-        select(Case.id, Case.source_sheet, Case.source_row).where(Case.upload_id == upload_id))}
-    rows = [{"programme_id": pid, "case_id": ids[(sheet, row)], "other_id": other}
-            for pid, sheet, row, other in kind_plan.pairs if (sheet, row) in ids]
+    ids = {
+        (sheet, row): case_id
+        for case_id, sheet, row in session.execute(
+            select(Case.id, Case.source_sheet, Case.source_row).where(Case.upload_id == upload_id)
+        )
+    }
+    rows = [
+        {"programme_id": pid, "case_id": ids[(sheet, row)], "other_id": other}
+        for pid, sheet, row, other in kind_plan.pairs
+        if (sheet, row) in ids
+    ]
     if rows:
         session.execute(insert(PossibleDuplicate), rows)
 
@@ -218,8 +258,11 @@ class Merged:
                 self.hashes.append((programme_id, row_hash))
                 if reference is not None:
                     self.keys[(programme_id, reference)] = cases[case_id]
-        self.own = {(pid, reference) for part in parts
-                    for pid, reference in zip(part.columns["programme_id"], part.columns["reference"])}
+        self.own = {
+            (pid, reference)
+            for part in parts
+            for pid, reference in zip(part.columns["programme_id"], part.columns["reference"])
+        }
 
     def __bool__(self) -> bool:
         return bool(self.keys)
@@ -229,7 +272,9 @@ class Merged:
         kept = self.keys.get((programme_id, reference))
         if kept is None:
             return None, False
-        if (kept.reference is not None and (programme_id, kept.reference) in self.own) or kept.id in self.claimed:
+        if (
+            kept.reference is not None and (programme_id, kept.reference) in self.own
+        ) or kept.id in self.claimed:
             return None, True
         self.claimed.add(kept.id)
         return kept, False

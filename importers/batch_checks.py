@@ -14,8 +14,8 @@ from importers import submissions
 from importers.rules import SumColumns
 from importers.table import Bad, Batch, Context, IndicatorRef, ProgrammeRef, ok
 from indicators.access import pseudonyms
-from indicators.programmes import providers
 from indicators.figures.measures import MeasureError, measure
+from indicators.programmes import providers
 from indicators.store.models import Indicator, Programme
 from indicators.store.settings import Settings
 

@@ -14,8 +14,8 @@ from importers.report import Problem
 from importers.rules import Rule
 from importers.table import Bad, Batch, Context, ok
 from importers.values import UNPLACED
-from indicators.programmes.providers import OTHER
 from indicators.access.pseudonyms import KeyProblem, code_pseudonym
+from indicators.programmes.providers import OTHER
 from indicators.vocabulary import age_group
 
 BAD = Bad("")
@@ -54,8 +54,12 @@ class CaseCodes(Rule):
                 continue
             looks = personal(code)
             if looks is not None:
-                batch.error("reference", i, code,
-                            f"a pseudonymous case code with digits, such as PVR-C-014, not {looks}")
+                batch.error(
+                    "reference",
+                    i,
+                    code,
+                    f"a pseudonymous case code with digits, such as PVR-C-014, not {looks}",
+                )
                 codes[i] = BAD
                 continue
             key = key or case_key(batch, ctx)
@@ -152,15 +156,19 @@ class AgeGroup(Rule):
         if births is not None:
             batch.columns[self.birth] = [None] * len(births)  # a birth date is never kept
         if unreadable:
-            batch.warn(batch.cell(self.birth, unreadable[0]),
-                       f"{_plural(len(unreadable), 'birth date')} not read ({_rows(batch, unreadable, self.birth)})",
-                       "a date, a year (2004, ~2005), an age in years or Unknown; the age group of these cases "
-                       "is Unknown")
+            batch.warn(
+                batch.cell(self.birth, unreadable[0]),
+                f"{_plural(len(unreadable), 'birth date')} not read ({_rows(batch, unreadable, self.birth)})",
+                "a date, a year (2004, ~2005), an age in years or Unknown; the age group of these cases "
+                "is Unknown",
+            )
         if impossible:
-            batch.warn(batch.cell(self.birth, impossible[0]),
-                       f"{_plural(len(impossible), 'birth date')} after the date identified "
-                       f"({_rows(batch, impossible, self.birth)})",
-                       "a birth date before the date identified; the age group of these cases is Unknown")
+            batch.warn(
+                batch.cell(self.birth, impossible[0]),
+                f"{_plural(len(impossible), 'birth date')} after the date identified "
+                f"({_rows(batch, impossible, self.birth)})",
+                "a birth date before the date identified; the age group of these cases is Unknown",
+            )
 
 
 class ReferredOrganisation(Rule):
@@ -179,12 +187,14 @@ class ReferredOrganisation(Rule):
             if values[i] == OTHER:
                 other.append(i)
         if other:
-            batch.warn(batch.cell("referred_to", other[0]),
-                       f"{_plural(len(other), 'referral')} to no known provider "
-                       f"({_rows(batch, other, 'referred_to')})",
-                       f"a known provider (Isange One Stop Centre, UNHCR, RIB…); these are kept as "
-                       f"'{OTHER}', not as typed, as they may name a person, and they still count; an "
-                       "administrator adds providers with `ctmonitor providers add`")
+            batch.warn(
+                batch.cell("referred_to", other[0]),
+                f"{_plural(len(other), 'referral')} to no known provider "
+                f"({_rows(batch, other, 'referred_to')})",
+                f"a known provider (Isange One Stop Centre, UNHCR, RIB…); these are kept as "
+                f"'{OTHER}', not as typed, as they may name a person, and they still count; an "
+                "administrator adds providers with `ctmonitor providers add`",
+            )
 
 
 class PlacedRegion(Rule):
@@ -196,11 +206,13 @@ class PlacedRegion(Rule):
         for i in unplaced:
             values[i] = "Unknown"
         if unplaced:
-            batch.warn(batch.letters.get("destination_region", ""),
-                       f"{_plural(len(unplaced), 'place')} not recognised "
-                       f"({_rows(batch, unplaced, 'destination_region')})",
-                       "a country or a city of the corridor (Riyadh, Muscat, Kampala…); these count as an "
-                       "Unknown destination region")
+            batch.warn(
+                batch.letters.get("destination_region", ""),
+                f"{_plural(len(unplaced), 'place')} not recognised "
+                f"({_rows(batch, unplaced, 'destination_region')})",
+                "a country or a city of the corridor (Riyadh, Muscat, Kampala…); these count as an "
+                "Unknown destination region",
+            )
 
 
 __all__ = ["AgeGroup", "CaseCodes", "PlacedRegion", "Pseudonym", "ReferredOrganisation", "case_key"]

@@ -22,9 +22,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from importers.kinds import BY_KIND, KINDS
 from importers.pipeline import import_path
 from indicators.access import audit
+from indicators.i18n import _
 from indicators.store.db import Store
 from indicators.store.settings import Settings
-from indicators.i18n import _
 
 
 def register(commands) -> None:
@@ -65,9 +65,12 @@ def register(commands) -> None:
     )
     tpl.add_argument("kind", choices=KINDS)
     tpl.add_argument("-o", "--output", required=True, type=Path, metavar="FILE")
-    tpl.add_argument("--lang", metavar="LANGUAGE",
-                     help="the language of the instructions sheet (fr, …; default: as LANGUAGE/LANG say); "
-                          "the column headers stay the importer's own")
+    tpl.add_argument(
+        "--lang",
+        metavar="LANGUAGE",
+        help="the language of the instructions sheet (fr, …; default: as LANGUAGE/LANG say); "
+        "the column headers stay the importer's own",
+    )
     tpl.set_defaults(handler=cmd_template)
 
     demo = commands.add_parser(
@@ -94,19 +97,27 @@ def _programme_codes(store: Store) -> list[str] | None:
 def cmd_import(args, settings: Settings) -> int:
     missing = [str(path) for path in args.files if not path.is_file()]
     if missing:
-        print("ctmonitor import: " + _("no such file: {files}").format(files=", ".join(missing)), file=sys.stderr)
+        print(
+            "ctmonitor import: " + _("no such file: {files}").format(files=", ".join(missing)),
+            file=sys.stderr,
+        )
         return 2
     store = Store(settings)
     try:
         codes = _programme_codes(store)
         if not codes:
-            print("ctmonitor import: " + _("no programme is loaded; run `ctmonitor init` first"), file=sys.stderr)
+            print(
+                "ctmonitor import: " + _("no programme is loaded; run `ctmonitor init` first"),
+                file=sys.stderr,
+            )
             return 2
         programme = args.programme.strip().upper() if args.programme else None
         if programme is not None and programme not in codes:
             print(
-                "ctmonitor import: " + _("unknown project code {code}; known: {codes}").format(
-                    code=repr(args.programme), codes=", ".join(codes)),
+                "ctmonitor import: "
+                + _("unknown project code {code}; known: {codes}").format(
+                    code=repr(args.programme), codes=", ".join(codes)
+                ),
                 file=sys.stderr,
             )
             return 2
@@ -134,12 +145,21 @@ def _import_one(store: Store, path: Path, settings: Settings, programme, user: s
                 isolated=True,
             )
             if not args.dry_run:
-                audit.record(session, user, "upload-stored" if report.ok else "upload-refused",
-                             report.filename, upload_id=report.upload_id, outcome=report.outcome,
-                             via="command line")
+                audit.record(
+                    session,
+                    user,
+                    "upload-stored" if report.ok else "upload-refused",
+                    report.filename,
+                    upload_id=report.upload_id,
+                    outcome=report.outcome,
+                    via="command line",
+                )
     except Exception as exc:  # noqa: BLE001 — one clear line, never a traceback (or a cell value)
-        print(_("{file}: refused, nothing stored: the import failed ({problem})").format(
-            file=path.name, problem=type(exc).__name__))
+        print(
+            _("{file}: refused, nothing stored: the import failed ({problem})").format(
+                file=path.name, problem=type(exc).__name__
+            )
+        )
         return True
     print(report.as_text())
     return not report.ok
@@ -167,8 +187,13 @@ def cmd_template(args, settings: Settings) -> int:
 
     language = i18n.known(args.lang) if args.lang else i18n.language()
     if language is None:
-        print("ctmonitor template: " + _("no catalogue for the language {language}; available: {languages}").format(
-            language=repr(args.lang), languages=", ".join(i18n.available())), file=sys.stderr)
+        print(
+            "ctmonitor template: "
+            + _("no catalogue for the language {language}; available: {languages}").format(
+                language=repr(args.lang), languages=", ".join(i18n.available())
+            ),
+            file=sys.stderr,
+        )
         return 2
     with i18n.speaking(language):
         data = template(args.kind, programmes=programmes, indicators=indicators)
@@ -176,12 +201,18 @@ def cmd_template(args, settings: Settings) -> int:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_bytes(data)
     except OSError as exc:
-        print("ctmonitor template: " + _("cannot write {file}: {problem}").format(file=args.output,
-                                                                              problem=exc.strerror), file=sys.stderr)
+        print(
+            "ctmonitor template: "
+            + _("cannot write {file}: {problem}").format(file=args.output, problem=exc.strerror),
+            file=sys.stderr,
+        )
         return 1
     with i18n.speaking(language):
-        print(_("Wrote {file} ({kind} template, {size} bytes)").format(file=args.output, kind=args.kind,
-                                                                        size=f"{len(data):,}"))
+        print(
+            _("Wrote {file} ({kind} template, {size} bytes)").format(
+                file=args.output, kind=args.kind, size=f"{len(data):,}"
+            )
+        )
     return 0
 
 

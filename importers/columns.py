@@ -130,8 +130,12 @@ class Layout:
         if not self.sensitive:
             return False
         column = self._fields.get(field_name)
-        return (column is None or column.identifying or column.role in (KEYED, IDENTIFIER)
-                or column.type.free_text)
+        return (
+            column is None
+            or column.identifying
+            or column.role in (KEYED, IDENTIFIER)
+            or column.type.free_text
+        )
 
 
 # Columns read but not model attributes.
@@ -167,4 +171,3 @@ ROW_NUMBER = Column(
     role=IGNORED,
 )
 DISTRICT = t.Choice(matching.DISTRICTS, "one of Rwanda's 30 districts")
-

@@ -34,9 +34,15 @@ class Corrections:
         self.by_hash: dict[tuple, list[int]] = defaultdict(list)
         if not programme_ids:
             return
-        for entry in session.scalars(select(RecordCorrection).where(
-                RecordCorrection.programme_id.in_(programme_ids), RecordCorrection.kind == layout.kind,
-                RecordCorrection.superseded_at.is_(None)).order_by(RecordCorrection.id)):
+        for entry in session.scalars(
+            select(RecordCorrection)
+            .where(
+                RecordCorrection.programme_id.in_(programme_ids),
+                RecordCorrection.kind == layout.kind,
+                RecordCorrection.superseded_at.is_(None),
+            )
+            .order_by(RecordCorrection.id)
+        ):
             pid = entry.programme_id
             if entry.field == RESTORE:  # the record is stored again as it was: nothing for a file row to undo
                 continue
@@ -58,7 +64,8 @@ class Corrections:
 
     def chosen(self, part: Part, j: int) -> bool:
         return self.file_values is True or f"{part.batch.sheet}!{part.batch.rows[part.indices[j]]}" in (
-            self.file_values or ())
+            self.file_values or ()
+        )
 
     def absorbing(self, pid: int, digest: str, stored_ids: set[int]) -> int | None:
         """A corrected record uploaded as this reference-less row (same hash), not yet matched."""
@@ -76,20 +83,28 @@ class Corrections:
         entries = self.fields.get(record_id)
         if not entries:
             return None
-        differ = [(name, entry) for name, entry in entries.items()
-                  if name in part.columns and shown(part.columns[name][j]) != entry.new_value]
+        differ = [
+            (name, entry)
+            for name, entry in entries.items()
+            if name in part.columns and shown(part.columns[name][j]) != entry.new_value
+        ]
         if not differ:
             return None
         take_file = self.chosen(part, j)
-        what = "; ".join(f"{self.layout.column_label(name)}: the file has {shown(part.columns[name][j]) or 'blank'}, "
-                         f"corrected to {entry.new_value or 'blank'}" for name, entry in differ)
+        what = "; ".join(
+            f"{self.layout.column_label(name)}: the file has {shown(part.columns[name][j]) or 'blank'}, "
+            f"corrected to {entry.new_value or 'blank'}"
+            for name, entry in differ
+        )
         last = max((entry for _, entry in differ), key=lambda e: e.id)
         self._conflict(kind_plan, part, j, what, last, kept=not take_file)
         if take_file:
             kind_plan.superseded.extend(entry.id for entry in entries.values())
         return take_file
 
-    def voided(self, kind_plan: KindPlan, part: Part, j: int, pid: int, reference, natural, digest) -> bool | None:
+    def voided(
+        self, kind_plan: KindPlan, part: Part, j: int, pid: int, reference, natural, digest
+    ) -> bool | None:
         """For a file row matching no stored record: None when it is no voided record; else whether it is
         stored again (the file's value chosen) or left out (the void is kept)."""
         entry = None
@@ -102,13 +117,30 @@ class Corrections:
         if entry is None:
             return None
         take_file = self.chosen(part, j)
-        self._conflict(kind_plan, part, j, f"the record was voided ({entry.old_value})", entry, kept=not take_file,
-                       voided=True)
+        self._conflict(
+            kind_plan,
+            part,
+            j,
+            f"the record was voided ({entry.old_value})",
+            entry,
+            kept=not take_file,
+            voided=True,
+        )
         if take_file:
             kind_plan.superseded.append(entry.id)
         return take_file
 
     def _conflict(self, kind_plan, part, j, what, entry, kept, voided=False):
-        kind_plan.conflicts.append(Conflict(part.batch.sheet, part.batch.rows[part.indices[j]],
-                                            part.columns["reference"][j], what, entry.corrected_by,
-                                            entry.corrected_at, entry.reason, kept, voided))
+        kind_plan.conflicts.append(
+            Conflict(
+                part.batch.sheet,
+                part.batch.rows[part.indices[j]],
+                part.columns["reference"][j],
+                what,
+                entry.corrected_by,
+                entry.corrected_at,
+                entry.reason,
+                kept,
+                voided,
+            )
+        )

@@ -30,8 +30,8 @@ from importers.report import ImportReport
 from importers.rules import shown as text
 from indicators.access import audit
 from indicators.figures import aggregates, signoff
-from indicators.store.models import VOID, Programme, RecordCorrection
 from indicators.periods import quarter_of
+from indicators.store.models import VOID, Programme, RecordCorrection
 from indicators.store.records import name_of
 from indicators.store.settings import Settings
 
@@ -60,22 +60,26 @@ class Outcome:
 def layout(kind: str) -> Layout:
     found = BY_KIND.get(kind)
     if found is None or found.sensitive or found.derived or found.date_field is None:
-        raise NotCorrectable("only activity records (trainings, awareness events, policy and research steps, "
-                             "meetings) are corrected here; direct results are corrected by entering them again")
+        raise NotCorrectable(
+            "only activity records (trainings, awareness events, policy and research steps, "
+            "meetings) are corrected here; direct results are corrected by entering them again"
+        )
     return found
 
 
 def editable(kind: str) -> tuple[Column, ...]:
     """The columns an officer may correct: every stored value of the kind (not its reference or project)."""
-    return tuple(c for c in layout(kind).columns
-                 if c.role == DATA and c.stored and c not in (REFERENCE, PROJECT))
+    return tuple(
+        c for c in layout(kind).columns if c.role == DATA and c.stored and c not in (REFERENCE, PROJECT)
+    )
 
 
 def load(session: Session, kind: str, record_id: int):
     record = session.get(layout(kind).model, record_id)
     if record is None:
-        raise NotCorrectable("the record is no longer stored (voided: \"Show voided\" lists it; or replaced by an "
-                             "upload)")
+        raise NotCorrectable(
+            'the record is no longer stored (voided: "Show voided" lists it; or replaced by an upload)'
+        )
     return record
 
 
@@ -83,8 +87,17 @@ def form_values(record, kind: str) -> dict[str, str | None]:
     return {column.field: text(getattr(record, column.field)) for column in editable(kind)}
 
 
-def correct(session: Session, kind: str, record_id: int, values: dict, *, by: str, reason: str | None,
-            comment: str | None, settings: Settings) -> Outcome:
+def correct(
+    session: Session,
+    kind: str,
+    record_id: int,
+    values: dict,
+    *,
+    by: str,
+    reason: str | None,
+    comment: str | None,
+    settings: Settings,
+) -> Outcome:
     """Check ``values`` (field -> text as typed; fields left out keep their value) as the importer would and,
     when nothing is wrong, change the record, log each change, refresh the sums and audit it."""
     found = layout(kind)
@@ -112,18 +125,28 @@ def correct(session: Session, kind: str, record_id: int, values: dict, *, by: st
         when = getattr(record, source)
         setattr(record, name, quarter_of(when, calendar).code if when else None)
     for column, old, new in changes:
-        session.add(_entry(record, kind, quarters[0], column.field, old, new, by=by, reason=reason,
-                           comment=comment))
+        session.add(
+            _entry(record, kind, quarters[0], column.field, old, new, by=by, reason=reason, comment=comment)
+        )
     session.flush()
     aggregates.refresh(session, record.programme_id, kind, quarters + _quarters(record, found))
-    event = audit.record(session, by, "record-corrected", name_of(found.spec, record), reason=reason,
-                         comment=comment.strip(), quarter=record.quarter, record=f"{kind}:{record.id}",
-                         changes={c.label: [old, new] for c, old, new in changes})
+    event = audit.record(
+        session,
+        by,
+        "record-corrected",
+        name_of(found.spec, record),
+        reason=reason,
+        comment=comment.strip(),
+        quarter=record.quarter,
+        record=f"{kind}:{record.id}",
+        changes={c.label: [old, new] for c, old, new in changes},
+    )
     return Outcome(True, changes=[(c.label, old, new) for c, old, new in changes], event=event.id)
 
 
-def void(session: Session, kind: str, record_id: int, *, by: str, reason: str | None,
-         comment: str | None) -> Outcome:
+def void(
+    session: Session, kind: str, record_id: int, *, by: str, reason: str | None, comment: str | None
+) -> Outcome:
     """Remove a record from every figure, keeping all it held in the log (``snapshot``) with who and why."""
     found = layout(kind)
     record = load(session, kind, record_id)
@@ -134,13 +157,34 @@ def void(session: Session, kind: str, record_id: int, *, by: str, reason: str | 
     snapshot = {c.field: text(getattr(record, c.field)) for c in editable(kind)}
     summary = found.spec.line(record).description or found.spec.label
     name = name_of(found.spec, record)
-    session.add(_entry(record, kind, quarters[0], VOID, summary, None, by=by, reason=reason, comment=comment,
-                       snapshot=snapshot))
+    session.add(
+        _entry(
+            record,
+            kind,
+            quarters[0],
+            VOID,
+            summary,
+            None,
+            by=by,
+            reason=reason,
+            comment=comment,
+            snapshot=snapshot,
+        )
+    )
     session.delete(record)
     session.flush()
     aggregates.refresh(session, record.programme_id, kind, quarters)
-    event = audit.record(session, by, "record-corrected", name, reason=reason, comment=comment.strip(),
-                         quarter=quarters[0], record=f"{kind}:{record_id}", voided=snapshot)
+    event = audit.record(
+        session,
+        by,
+        "record-corrected",
+        name,
+        reason=reason,
+        comment=comment.strip(),
+        quarter=quarters[0],
+        record=f"{kind}:{record_id}",
+        voided=snapshot,
+    )
     return Outcome(True, changes=[("Record", summary, "voided")], event=event.id)
 
 
@@ -159,13 +203,24 @@ def _why_not(session: Session, record, reason, comment) -> dict[str, str]:
 
 def _check(session: Session, found: Layout, record, columns, given: dict, settings: Settings):
     """The importer's verdict on the record with the given values, weighed against the store without it."""
-    batch, problems, _counts = verdict(session, found, record.programme_id, record.reference, columns, given,
-                                       settings, without=record)
+    batch, problems, _counts = verdict(
+        session, found, record.programme_id, record.reference, columns, given, settings, without=record
+    )
     return batch, problems
 
 
-def verdict(session: Session, found: Layout, programme_id: int, reference, columns, given: dict,
-            settings: Settings, *, without=None, file_values=()):
+def verdict(
+    session: Session,
+    found: Layout,
+    programme_id: int,
+    reference,
+    columns,
+    given: dict,
+    settings: Settings,
+    *,
+    without=None,
+    file_values=(),
+):
     """The importer's verdict on one row of the kind (``given``: field -> value, as typed or stored) of the
     programme: its typed batch, its problems per field (``GENERAL`` for the rest) and the counts a dry run of
     it gives (new, updated, ...), weighed against the store without the record ``without`` (inside a savepoint
@@ -182,8 +237,16 @@ def verdict(session: Session, found: Layout, programme_id: int, reference, colum
         if without is not None:
             session.delete(without)
             session.flush()
-        store_batches(session, report, ctx, [batch], settings=settings, uploaded_by="correction", dry_run=True,
-                      file_values=file_values)
+        store_batches(
+            session,
+            report,
+            ctx,
+            [batch],
+            settings=settings,
+            uploaded_by="correction",
+            dry_run=True,
+            file_values=file_values,
+        )
         savepoint.rollback()
     fields = {letter: name for name, letter in batch.letters.items()}
     problems: dict[str, str] = {}
@@ -192,8 +255,12 @@ def verdict(session: Session, found: Layout, programme_id: int, reference, colum
         if name is None:
             problems[GENERAL] = problems.get(GENERAL) or str(problem)
         else:
-            problems.setdefault(name, f"found '{problem.value}'; expected {problem.expected}"
-                                if problem.value else f"expected {problem.expected}")
+            problems.setdefault(
+                name,
+                f"found '{problem.value}'; expected {problem.expected}"
+                if problem.value
+                else f"expected {problem.expected}",
+            )
     return batch, problems, report.counts.get(found.kind, {})
 
 
@@ -202,8 +269,21 @@ def _quarters(record, found: Layout) -> list[str]:
 
 
 def _entry(record, kind: str, quarter: str, name: str, old, new, *, by, reason, comment, snapshot=None):
-    return RecordCorrection(programme_id=record.programme_id, kind=kind, record_id=record.id,
-                            reference=record.reference, original_hash=record.row_hash, upload_id=record.upload_id,
-                            source_sheet=record.source_sheet, source_row=record.source_row, quarter=quarter,
-                            field=name, old_value=old, new_value=new, snapshot=snapshot, reason=reason,
-                            comment=(comment or "").strip() or None, corrected_by=by or "unknown")
+    return RecordCorrection(
+        programme_id=record.programme_id,
+        kind=kind,
+        record_id=record.id,
+        reference=record.reference,
+        original_hash=record.row_hash,
+        upload_id=record.upload_id,
+        source_sheet=record.source_sheet,
+        source_row=record.source_row,
+        quarter=quarter,
+        field=name,
+        old_value=old,
+        new_value=new,
+        snapshot=snapshot,
+        reason=reason,
+        comment=(comment or "").strip() or None,
+        corrected_by=by or "unknown",
+    )

@@ -33,15 +33,38 @@ READABLE = {
 }
 LOCAL_FORMS = {
     "CD": (
-        "DRC", "DR Congo", "D.R. Congo", "RDC", "R.D.C.", "Congo DR", "Congo (DRC)", "Congo DRC",
-        "Democratic Republic of Congo", "Democratic Republic of the Congo", "DR of Congo", "Congo-Kinshasa",
-        "Congo Kinshasa", "Congo (Kinshasa)", "Zaire", "Congolese", "Congolese (DRC)", "RD Congo",
-        "République démocratique du Congo", "Rep. Dem. du Congo", "Congolais", "Congolaise",
-        "Umukongomani", "Abanyekongo",
+        "DRC",
+        "DR Congo",
+        "D.R. Congo",
+        "RDC",
+        "R.D.C.",
+        "Congo DR",
+        "Congo (DRC)",
+        "Congo DRC",
+        "Democratic Republic of Congo",
+        "Democratic Republic of the Congo",
+        "DR of Congo",
+        "Congo-Kinshasa",
+        "Congo Kinshasa",
+        "Congo (Kinshasa)",
+        "Zaire",
+        "Congolese",
+        "Congolese (DRC)",
+        "RD Congo",
+        "République démocratique du Congo",
+        "Rep. Dem. du Congo",
+        "Congolais",
+        "Congolaise",
+        "Umukongomani",
+        "Abanyekongo",
     ),
     "CG": (
-        "Congo-Brazzaville", "Congo Brazzaville", "Congo (Brazzaville)", "Republic of Congo",
-        "Republic of the Congo", "Congo Republic",
+        "Congo-Brazzaville",
+        "Congo Brazzaville",
+        "Congo (Brazzaville)",
+        "Republic of Congo",
+        "Republic of the Congo",
+        "Congo Republic",
     ),
     "TZ": ("Tanzania", "United Republic of Tanzania", "Tanzanian", "Tanzanie", "Tanzaniya", "Tanzanien"),
     "BI": ("Burundian", "Burundais", "Burundaise", "Umurundi", "Abarundi"),
@@ -66,8 +89,21 @@ LOCAL_FORMS = {
 }
 # What a sheet writes for "not known"; "NA" is Namibia's code, but in a sheet it means "not available".
 UNKNOWN_WORDS = frozenset(
-    key(w) for w in ("unknown", "not known", "n/a", "none", "-", "?", "unk", "stateless", "inconnu",
-                     "ntibizwi", "not recorded", "nonspecified")
+    key(w)
+    for w in (
+        "unknown",
+        "not known",
+        "n/a",
+        "none",
+        "-",
+        "?",
+        "unk",
+        "stateless",
+        "inconnu",
+        "ntibizwi",
+        "not recorded",
+        "nonspecified",
+    )
 )
 # Written forms that name two countries in the region's usage ("Kongo" is DR Congo in speech, the Republic of
 # the Congo in ISO's Kinyarwanda list): an error that shows the value, never a guess.

@@ -51,7 +51,9 @@ _server.set_forkserver_preload(["__main__", "importers.isolation", "python_calam
 def read(data: bytes, filename: str, settings, *, isolated: bool = False):
     """``(FileFormat, raw sheets)`` of a checked file; ``safety.Refused`` when it will not be read."""
     if not isolated:
-        fmt = safety.check(data, filename, upload_limit=settings.upload_limit, inflate_limit=settings.inflate_limit)
+        fmt = safety.check(
+            data, filename, upload_limit=settings.upload_limit, inflate_limit=settings.inflate_limit
+        )
         read_sheets = sheets.read(data, fmt, filename)
         return fmt, (_counted(read_sheets) if fmt.kind == "csv" else read_sheets)
     if not _slots.acquire(timeout=settings.read_timeout):
@@ -63,13 +65,17 @@ def read(data: bytes, filename: str, settings, *, isolated: bool = False):
 
 
 def needs_memory(filename: str, settings) -> str:
-    return (f"{filename} needs more memory to read than ctmonitor allows ({settings.read_memory_limit / 2**20:,.0f} "
-            "MB); split it into smaller workbooks and upload them one by one")
+    return (
+        f"{filename} needs more memory to read than ctmonitor allows ({settings.read_memory_limit / 2**20:,.0f} "
+        "MB); split it into smaller workbooks and upload them one by one"
+    )
 
 
 def took_too_long(filename: str, settings) -> str:
-    return (f"{filename} took longer than {settings.read_timeout:g} s to read; split it into smaller workbooks and "
-            "upload them one by one")
+    return (
+        f"{filename} took longer than {settings.read_timeout:g} s to read; split it into smaller workbooks and "
+        "upload them one by one"
+    )
 
 
 def _named(data: bytes) -> str:
@@ -82,8 +88,10 @@ def _counted(read_sheets: list) -> list:
     """A CSV file's values count against the same bound as a workbook's (a workbook's are counted before it is
     read; a CSV file's area is bounded while it is parsed, ``sheets``)."""
     if sum(len(row) - row.count("") for sheet in read_sheets for row in sheet.rows) > safety.MAX_VALUES:
-        raise safety.Refused(f"the file holds more than {safety.MAX_VALUES:,} cells with a value, more than ctmonitor "
-                             "reads at once; split it into smaller files")
+        raise safety.Refused(
+            f"the file holds more than {safety.MAX_VALUES:,} cells with a value, more than ctmonitor "
+            "reads at once; split it into smaller files"
+        )
     return read_sheets
 
 
@@ -132,8 +140,14 @@ def _in_children(data: bytes, filename: str, settings):
                 child.kill()
             child.join(5)
         peak = outcome[2] if outcome and outcome[0] == "ok" else 0
-        log.info("read %s in a child process: %.2f s, %.0f MB at most, exit %s (check: exit %s)", _named(data),
-                 time.monotonic() - started, peak / 2**20, reader.exitcode, checker.exitcode)
+        log.info(
+            "read %s in a child process: %.2f s, %.0f MB at most, exit %s (check: exit %s)",
+            _named(data),
+            time.monotonic() - started,
+            peak / 2**20,
+            reader.exitcode,
+            checker.exitcode,
+        )
     return _combined(verdict, outcome, read_sheets, filename, settings, _named(data))
 
 
@@ -142,8 +156,9 @@ def _combined(verdict: tuple, outcome: tuple, read_sheets: list, filename: str, 
     upload as the logs name it."""
     if verdict[0] != "ok":
         log.error("checking %s failed in the child process: %s", named, verdict[-1])
-        raise safety.Refused("the file could not be read: an unexpected problem occurred (reported to the "
-                             "administrator)")
+        raise safety.Refused(
+            "the file could not be read: an unexpected problem occurred (reported to the administrator)"
+        )
     if outcome[0] == "ok":
         return replace(outcome[1], formulas=verdict[1].formulas), read_sheets
     if outcome[0] == "refused":
@@ -151,7 +166,9 @@ def _combined(verdict: tuple, outcome: tuple, read_sheets: list, filename: str, 
     if outcome[0] in ("lost", "memory"):
         raise safety.Refused(needs_memory(filename, settings))
     log.error("reading %s failed in the child process: %s", named, outcome[-1])
-    raise safety.Refused("the file could not be read: an unexpected problem occurred (reported to the administrator)")
+    raise safety.Refused(
+        "the file could not be read: an unexpected problem occurred (reported to the administrator)"
+    )
 
 
 def _start(context, target, data: bytes, filename: str, limits: tuple):
@@ -164,8 +181,13 @@ def _start(context, target, data: bytes, filename: str, limits: tuple):
 
 def _check_child(sender, data, filename, upload_limit, inflate_limit, memory_limit) -> None:
     _confine(memory_limit)
-    _answer(sender, lambda send: ("ok", safety.check(data, filename, upload_limit=upload_limit,
-                                                       inflate_limit=inflate_limit)))
+    _answer(
+        sender,
+        lambda send: (
+            "ok",
+            safety.check(data, filename, upload_limit=upload_limit, inflate_limit=inflate_limit),
+        ),
+    )
 
 
 def _read_child(sender, data, filename, upload_limit, inflate_limit, memory_limit) -> None:
@@ -204,7 +226,7 @@ def _stream(data: bytes, fmt, filename: str, send) -> None:
         for sheet in _counted(sheets.read(data, fmt, filename)):
             send(("sheet", sheet.name, [], sheet.top, sheet.left, sheet.hidden, sheet.chart))
             for start in range(0, len(sheet.rows), ROWS_PER_MESSAGE):
-                send(("rows", sheet.rows[start:start + ROWS_PER_MESSAGE]))
+                send(("rows", sheet.rows[start : start + ROWS_PER_MESSAGE]))
         return
     import python_calamine as pc
 
@@ -232,7 +254,9 @@ def _stream(data: bytes, fmt, filename: str, send) -> None:
     except BaseException as exc:  # a panic inside the Rust reader
         if isinstance(exc, (KeyboardInterrupt, SystemExit, MemoryError)):
             raise
-        raise safety.Refused(f"the {fmt.extension} file cannot be read: it is damaged or not a spreadsheet") from None
+        raise safety.Refused(
+            f"the {fmt.extension} file cannot be read: it is damaged or not a spreadsheet"
+        ) from None
 
 
 def _send_rows(rows, top: int, send) -> None:
@@ -242,7 +266,9 @@ def _send_rows(rows, top: int, send) -> None:
     texts: dict = {}
     for number, row in enumerate(rows):
         if number >= top:
-            batch.append([texts.setdefault(value, value) if value.__class__ is str else value for value in row])
+            batch.append(
+                [texts.setdefault(value, value) if value.__class__ is str else value for value in row]
+            )
             if len(batch) == ROWS_PER_MESSAGE:
                 send(("rows", batch))
                 batch, texts = [], {}

@@ -24,13 +24,24 @@ from importers.columns import (
     Column,
     Layout,
 )
-from indicators.store.kinds import KEYS, kind
 from indicators.i18n import N_
+from indicators.store.kinds import KEYS, kind
 
 __all__ = [
-    "BY_KIND", "CASES", "DATA", "HTCDS_CASES", "IDENTIFIER", "IGNORED", "KEYED", "KINDS", "LAYOUTS", "TRANSIENT",
-    "Column", "Layout",
+    "BY_KIND",
+    "CASES",
+    "DATA",
+    "HTCDS_CASES",
+    "IDENTIFIER",
+    "IGNORED",
+    "KEYED",
+    "KINDS",
+    "LAYOUTS",
+    "TRANSIENT",
+    "Column",
+    "Layout",
 ]
+
 
 def _counts(what: str, female: tuple[str, ...], male: tuple[str, ...]) -> tuple[Column, Column]:
     return (
@@ -44,7 +55,13 @@ def _counts(what: str, female: tuple[str, ...], male: tuple[str, ...]) -> tuple[
             width=11,
         ),
         Column(
-            "male", f"Male {what}", male, t.Integer(), default=0, help=N_("whole number; blank means 0"), width=11
+            "male",
+            f"Male {what}",
+            male,
+            t.Integer(),
+            default=0,
+            help=N_("whole number; blank means 0"),
+            width=11,
         ),
     )
 
@@ -382,8 +399,10 @@ RESULTS = Layout(
             ("Actual", "Result", "Achieved", "Actual value", "Figure"),
             t.Number(),
             column_required=False,
-            help=N_("a number (percentages on a 0–100 scale); for a percentage, may be left blank when its "
-                    "Numerator and Denominator are given"),
+            help=N_(
+                "a number (percentages on a 0–100 scale); for a percentage, may be left blank when its "
+                "Numerator and Denominator are given"
+            ),
             width=10,
         ),
         Column(

@@ -53,7 +53,7 @@ class FormulaCell:
 
     @property
     def row(self) -> int:
-        digits = self.cell[len(self.column):]
+        digits = self.cell[len(self.column) :]
         return int(digits) if digits else 0
 
 
@@ -111,28 +111,60 @@ class Findings:
         for cell in self.reaching[:MAX_NAMED]:
             problems.append((cell.sheet, cell.cell, "=" + cell.formula[:200], self._expected(cell.formula)))
         for sheet, where, formula, place in self.rules[:MAX_NAMED]:  # a name or a table: where it is, alone
-            problems.append((sheet, where, "=" + formula[:200], self._expected_of(formula, place)) if sheet
-                            else (where, "", "=" + formula[:200], self._expected_of(formula, place)))
+            problems.append(
+                (sheet, where, "=" + formula[:200], self._expected_of(formula, place))
+                if sheet
+                else (where, "", "=" + formula[:200], self._expected_of(formula, place))
+            )
         more = max(len(self.reaching) - MAX_NAMED, 0) + max(len(self.rules) - MAX_NAMED, 0)
         if more:
             problems.append(("", "", "", f"… and {more:,} more formulas reaching outside the workbook"))
         for part, (kind, description) in self.link_parts.items():
             detail = f"{description}, in {part}" if description else f"in {part}"
-            problems.append(("", "", "", (f"the workbook holds {LINK_KINDS[kind]} ({detail}); break the link "
-                                          "(Data ▸ Edit Links ▸ Break Link, which keeps the values) and upload it "
-                                          "again")))
+            problems.append(
+                (
+                    "",
+                    "",
+                    "",
+                    (
+                        f"the workbook holds {LINK_KINDS[kind]} ({detail}); break the link "
+                        "(Data ▸ Edit Links ▸ Break Link, which keeps the values) and upload it "
+                        "again"
+                    ),
+                )
+            )
         if self.connections:
             named = ", ".join(f"{what}, in {part}" for part, what in self.connections[:5])
-            problems.append(("", "", "", (f"the workbook holds data connections to outside sources ({named}); "
-                                          "remove them (Data ▸ Queries & Connections) and upload it again")))
+            problems.append(
+                (
+                    "",
+                    "",
+                    "",
+                    (
+                        f"the workbook holds data connections to outside sources ({named}); "
+                        "remove them (Data ▸ Queries & Connections) and upload it again"
+                    ),
+                )
+            )
         for part, what, target in self.outside[:MAX_NAMED]:
-            problems.append(("", "", "", (f"the workbook holds {what} ({target[:200]}, in {part}), which reaches "
-                                          "outside the file; remove it and upload it again")))
+            problems.append(
+                (
+                    "",
+                    "",
+                    "",
+                    (
+                        f"the workbook holds {what} ({target[:200]}, in {part}), which reaches "
+                        "outside the file; remove it and upload it again"
+                    ),
+                )
+            )
         if problems:
             raise RefusedCells("the workbook reaches outside itself", problems)
         if len(self.unsaved) > MAX_UNSAVED:
-            raise Refused(f"the workbook has more than {MAX_UNSAVED:,} formulas without a saved result; open it in "
-                          "Excel or LibreOffice, save it, and upload it again")
+            raise Refused(
+                f"the workbook has more than {MAX_UNSAVED:,} formulas without a saved result; open it in "
+                "Excel or LibreOffice, save it, and upload it again"
+            )
 
     def _expected(self, formula: str) -> str:
         reach, detail = self.judge(formula)
@@ -140,14 +172,17 @@ class Findings:
             return "a value, not a DDE formula asking another program for data; paste the cells as values"
         if reach == "outside":
             return f"a value, not a formula fetching data from outside the workbook ({detail}); paste the cells as values"
-        return (f"a value, not a formula reading another workbook{f' ({detail})' if detail else ''}; paste the "
-                "cells as values, or break the link (Data ▸ Edit Links ▸ Break Link)")
+        return (
+            f"a value, not a formula reading another workbook{f' ({detail})' if detail else ''}; paste the "
+            "cells as values, or break the link (Data ▸ Edit Links ▸ Break Link)"
+        )
 
     def _expected_of(self, formula: str, place: str) -> str:
         reach, detail = self.judge(formula)
-        what = {"dde": "asking another program for data (DDE)",
-                "outside": f"fetching data from outside the workbook ({detail})"}.get(
-            reach, f"reading another workbook{f' ({detail})' if detail else ''}")
+        what = {
+            "dde": "asking another program for data (DDE)",
+            "outside": f"fetching data from outside the workbook ({detail})",
+        }.get(reach, f"reading another workbook{f' ({detail})' if detail else ''}")
         return f"a {place} that stays inside the workbook, not one {what}; remove it ({PLACES[place]}) and upload it again"
 
 
@@ -159,12 +194,16 @@ FETCHING = r"WEBSERVICE|FILTERXML|RTD|IMAGE|STOCKHISTORY|CALL|REGISTER\.ID|REGIS
 # Excel writes newer functions with a prefix (_xlfn.IMAGE, _xlfn._xlws.…).
 _FETCH = re.compile(r"(?<![A-Za-z0-9_.])(?:_xl[a-z]+\.)*(" + FETCHING + r")\s*\(", re.IGNORECASE)
 # OpenFormula prefixes functions it shares with Excel (COM.MICROSOFT.WEBSERVICE, ORG.OPENOFFICE.…).
-_ODS_FETCH = re.compile(r"(?<![A-Za-z0-9_.])(?:[A-Za-z_][A-Za-z0-9_]*\.)*(" + FETCHING + r")\s*\(", re.IGNORECASE)
+_ODS_FETCH = re.compile(
+    r"(?<![A-Za-z0-9_.])(?:[A-Za-z_][A-Za-z0-9_]*\.)*(" + FETCHING + r")\s*\(", re.IGNORECASE
+)
 # Another file in OpenFormula: 'file:///C:/rates.ods'#$Sheet1.A1
 _ODS_SOURCE = re.compile(r"'((?:[^']|'')*)'\s*#")
 
 
-def classify(formula: str, indexes: dict | None = None, link_parts: dict | None = None) -> tuple[str | None, str]:
+def classify(
+    formula: str, indexes: dict | None = None, link_parts: dict | None = None
+) -> tuple[str | None, str]:
     """How an Excel formula reaches outside the workbook (``workbook``, ``dde``, ``outside``) and what it
     names; None for a formula that stays inside."""
     code = _STRING.sub('""', formula)

@@ -78,11 +78,15 @@ def by_reference(m: Matching, part, row: Row, found: Decision | None) -> Decisio
     first = m.seen_references.get((row.pid, row.reference))
     if first is not None:
         other, position = first
-        part.error("reference", row.j, row.reference,
-                   f"one row per person (the same names, birth date, sex and citizenship are also on row "
-                   f"{other.batch.rows[other.indices[position]]} of {other.batch.sheet})"
-                   if is_pseudonym(row.reference)
-                   else f"a reference used once in the file and project (also {other.cell('reference', position)})")
+        part.error(
+            "reference",
+            row.j,
+            row.reference,
+            f"one row per person (the same names, birth date, sex and citizenship are also on row "
+            f"{other.batch.rows[other.indices[position]]} of {other.batch.sheet})"
+            if is_pseudonym(row.reference)
+            else f"a reference used once in the file and project (also {other.cell('reference', position)})",
+        )
         return REFUSED
     m.seen_references[(row.pid, row.reference)] = (part, row.j)
     target = m.by_reference.get((row.pid, row.reference))
@@ -126,8 +130,12 @@ def by_natural_key(m: Matching, part, row: Row, found: Decision | None) -> Decis
 
 
 def by_correction(m: Matching, part, row: Row, found: Decision | None) -> Decision | None:
-    if found is not None or row.reference is not None or not m.corrections.by_hash \
-            or m.hashes[(row.pid, row.digest)] <= 0:
+    if (
+        found is not None
+        or row.reference is not None
+        or not m.corrections.by_hash
+        or m.hashes[(row.pid, row.digest)] <= 0
+    ):
         return None
     record_id = m.corrections.absorbing(row.pid, row.digest, m.by_id.keys())
     return Decision(MATCH, m.by_id[record_id]) if record_id is not None else None

@@ -20,7 +20,13 @@ from __future__ import annotations
 from importers.links import Findings, is_outside
 from importers.sheet_scan import Bounds, XmlPart, column_letters, local
 
-VALUES = ("office:value", "office:string-value", "office:date-value", "office:time-value", "office:boolean-value")
+VALUES = (
+    "office:value",
+    "office:string-value",
+    "office:date-value",
+    "office:time-value",
+    "office:boolean-value",
+)
 _WATCHED = ("formula", "condition", "expression", "cell-range-address", "base-cell-address", "href")
 HYPERLINKS = frozenset(("a",))
 DDE = frozenset(("dde-source", "dde-link", "dde-connection-decl"))
@@ -78,7 +84,9 @@ class OdsPart(XmlPart):
     def _cell(self, attrs: dict) -> None:
         self._cell_done()
         repeats = _count(attrs.get("table:number-columns-repeated"))
-        content = "office:value-type" in attrs or "table:formula" in attrs or any(key in attrs for key in VALUES)
+        content = (
+            "office:value-type" in attrs or "table:formula" in attrs or any(key in attrs for key in VALUES)
+        )
         text = len(attrs.get("office:string-value", "").encode("utf-8", "surrogatepass"))
         self.cell = [self.column, repeats, text, content]  # first column, repeats, text bytes, content
         self.column += repeats
@@ -138,16 +146,26 @@ class OdsPart(XmlPart):
                     self.findings.outside.append((self.name, f"a linked {element}", value))
             elif what == "formula" and element in ("table-cell", "covered-table-cell"):
                 saved = any(key in attrs for key in VALUES)
-                cell = f"{column_letters(max(self.column - _count(attrs.get('table:number-columns-repeated')), 1))}" \
-                       f"{self.row + 1}"
+                cell = (
+                    f"{column_letters(max(self.column - _count(attrs.get('table:number-columns-repeated')), 1))}"
+                    f"{self.row + 1}"
+                )
                 self.findings.cell(self.sheet, cell, _formula(value), saved)
             elif what == "condition" and element in ("content-validation", "map"):
                 place = "validity rule" if element == "content-validation" else "conditional style"
-                where = _attr(attrs, "name") or _attr(attrs, "base-cell-address") or _attr(attrs, "apply-style-name")
+                where = (
+                    _attr(attrs, "name")
+                    or _attr(attrs, "base-cell-address")
+                    or _attr(attrs, "apply-style-name")
+                )
                 self.findings.rule(self.sheet, where[:100], _formula(value), place)
             elif what in ("expression", "cell-range-address", "base-cell-address") and element in (
-                    "named-expression", "named-range"):
-                self.findings.rule("", f"name {_attr(attrs, 'name')[:100]}", _formula(value), "named expression")
+                "named-expression",
+                "named-range",
+            ):
+                self.findings.rule(
+                    "", f"name {_attr(attrs, 'name')[:100]}", _formula(value), "named expression"
+                )
 
 
 def _formula(text: str) -> str:

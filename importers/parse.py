@@ -63,7 +63,9 @@ def _submissions(batch: Batch, header: Header, sheet: RawSheet, kept: list, numb
         ids = [found for offset, found in enumerate(ids) if offset not in replaced]
         batch.replaced = len(replaced)
     batch.columns[submissions.SUBMISSION] = ids
-    named = next(header.submission[r] for r in (*submissions.PREFERRED, "deprecated") if r in header.submission)
+    named = next(
+        header.submission[r] for r in (*submissions.PREFERRED, "deprecated") if r in header.submission
+    )
     batch.letters[submissions.SUBMISSION] = column_letters(sheet.left + named)
     return kept, numbers
 

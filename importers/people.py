@@ -71,11 +71,30 @@ class Birth:
 
 UNKNOWN_BIRTH = Birth()
 _UNKNOWN_WORDS = frozenset(
-    key(w) for w in ("unknown", "not known", "n/a", "na", "?", "-", "none", "inconnu", "inconnue", "ntibizwi",
-                     "sijui", "not recorded", "no data", "nk", "unk", "xx/xx/xxxx")
+    key(w)
+    for w in (
+        "unknown",
+        "not known",
+        "n/a",
+        "na",
+        "?",
+        "-",
+        "none",
+        "inconnu",
+        "inconnue",
+        "ntibizwi",
+        "sijui",
+        "not recorded",
+        "no data",
+        "nk",
+        "unk",
+        "xx/xx/xxxx",
+    )
 )
 _APPROX = r"(?:~|±|\+/-|c\.?|ca\.?|circa|about|around|approx\.?|approximately|env\.?|environ|vers|abt\.?)"
-_APPROX_YEAR = re.compile(rf"^{_APPROX}\s*(\d{{4}})$|^(\d{{4}})\s*(?:\?|\(approx\.?\)|approx\.?|est\.?|~)$", re.IGNORECASE)
+_APPROX_YEAR = re.compile(
+    rf"^{_APPROX}\s*(\d{{4}})$|^(\d{{4}})\s*(?:\?|\(approx\.?\)|approx\.?|est\.?|~)$", re.IGNORECASE
+)
 _YEAR = re.compile(r"^(\d{4})$")
 _DECADE = re.compile(r"^(\d{3})0'?s$", re.IGNORECASE)
 _MONTH_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{4})$|^(\d{4})[/.\-](\d{1,2})$")
@@ -85,8 +104,20 @@ _AGE = re.compile(
     rf"|^(?:imyaka|umwaka)\s*({_APPROX}\s*)?(\d{{1,3}})$",
     re.IGNORECASE,
 )
-_MONTHS_FR = {"janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
-              "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12}
+_MONTHS_FR = {
+    "janvier": 1,
+    "fevrier": 2,
+    "mars": 3,
+    "avril": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "aout": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "decembre": 12,
+}
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DATE = Date()
 
@@ -144,8 +175,11 @@ def read_birth(value) -> Birth:
         decade = int(match.group(1)) * 10
         return _year_span(decade, decade + 9, f"s:{decade}")
     if match := _MONTH_YEAR.match(text):
-        month, year = (int(match.group(1)), int(match.group(2))) if match.group(1) else (
-            int(match.group(4)), int(match.group(3)))
+        month, year = (
+            (int(match.group(1)), int(match.group(2)))
+            if match.group(1)
+            else (int(match.group(4)), int(match.group(3)))
+        )
         if 1 <= month <= 12:
             last = calendar.monthrange(year, month)[1]
             return Birth(f"m:{year}-{month:02d}", date(year, month, 1), date(year, month, last))
@@ -188,7 +222,9 @@ class AgeYears(ValueType):
 
 _BAND = re.compile(r"^(\d{1,3})\s*(?:-{1,2}|–|to|à|a)\s*(\d{1,3})(?:\s*(?:years?|yrs?|ans))?$", re.IGNORECASE)
 _OPEN_BAND = re.compile(r"^(\d{1,3})\s*(?:\+|and (?:over|above|older)|plus|or more|et plus)$", re.IGNORECASE)
-_UNDER = re.compile(r"^(?:under|below|less than|moins de|<)\s*(\d{1,3})(?:\s*(?:years?|yrs?|ans))?$", re.IGNORECASE)
+_UNDER = re.compile(
+    r"^(?:under|below|less than|moins de|<)\s*(\d{1,3})(?:\s*(?:years?|yrs?|ans))?$", re.IGNORECASE
+)
 
 
 class AgeGroupValue(Choice):
@@ -244,8 +280,9 @@ def recognisable(words: list[str], birth: Birth | None) -> bool:
     return len(words) >= 2 or (len(words) == 1 and birth is not None and birth.known)
 
 
-def pseudonym(secret_key: bytes, words: list[str], birth: Birth | None, sex: str, citizenship: str,
-              occurrence: int = 1) -> str:
+def pseudonym(
+    secret_key: bytes, words: list[str], birth: Birth | None, sex: str, citizenship: str, occurrence: int = 1
+) -> str:
     """The case's key; ``occurrence`` tells apart people of one sheet alike in everything hashed (the second
     such row of a sheet is the same second case on every upload of it)."""
     fields = (" ".join(words), birth.written if birth else "", sex or "", citizenship or "")

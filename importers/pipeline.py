@@ -124,8 +124,13 @@ def import_file(
     except Exception as exc:  # noqa: BLE001 — a file that trips the reader: one line, never a traceback
         # Only the exception's type and place are logged: its message could quote a cell of a case sheet.
         frame = traceback.extract_tb(exc.__traceback__)[-1]
-        log.error("import of %s failed: %s at %s:%s", report.filename, type(exc).__name__, frame.filename,
-                  frame.lineno)
+        log.error(
+            "import of %s failed: %s at %s:%s",
+            report.filename,
+            type(exc).__name__,
+            frame.filename,
+            frame.lineno,
+        )
         report.errors = [
             Problem(
                 "",
@@ -178,7 +183,12 @@ def store_batches(
 
 
 def _prepare(
-    session: Session, report: ImportReport, ctx: Context, batches: list[Batch], progress: Progress, file_values=()
+    session: Session,
+    report: ImportReport,
+    ctx: Context,
+    batches: list[Batch],
+    progress: Progress,
+    file_values=(),
 ) -> dict:
     """Rules, checks across the file and against the store, and the plan of writes; nothing written."""
     progress(0.45, "checking the rows")
@@ -243,8 +253,9 @@ def _silent(fraction: float, message: str) -> None:
     pass
 
 
-def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=(), csv: bool = False
-                 ) -> tuple[list[Batch], bool]:
+def _read_sheets(
+    raw_sheets, report: ImportReport, progress: Progress, unsaved=(), csv: bool = False
+) -> tuple[list[Batch], bool]:
     batches: list[Batch] = []
     sensitive, case_sheets = False, 0
     for number, raw in enumerate(raw_sheets, start=1):
@@ -284,18 +295,25 @@ def _read_sheets(raw_sheets, report: ImportReport, progress: Progress, unsaved=(
                 " never read"
             )
         if header.metadata:
-            notes.append(f"{header.metadata} KoboToolbox/ODK metadata column{'s' if header.metadata != 1 else ''}"
-                         " ignored")
+            notes.append(
+                f"{header.metadata} KoboToolbox/ODK metadata column{'s' if header.metadata != 1 else ''}"
+                " ignored"
+            )
         if batch.replaced:
             several = batch.replaced != 1
-            notes.append(f"{batch.replaced} submission{'s' if several else ''} left out: an edit later in the "
-                         f"export replaces {'them' if several else 'it'}")
+            notes.append(
+                f"{batch.replaced} submission{'s' if several else ''} left out: an edit later in the "
+                f"export replaces {'them' if several else 'it'}"
+            )
         if header.known_unused:
             notes.append(f"{header.known_unused} HTCDS fields not needed for monitoring left unread")
         if header.layout.sensitive and not csv:
             notes.append(f"sheet {number} of the workbook, its tab's name kept nowhere")
-        report.sheets.append(SheetNote(raw.name, header.layout.kind, "; ".join(notes), len(batch),
-                                       sheet_preview(raw, header, batch)))
+        report.sheets.append(
+            SheetNote(
+                raw.name, header.layout.kind, "; ".join(notes), len(batch), sheet_preview(raw, header, batch)
+            )
+        )
         batches.append(batch)
     if not batches:
         expected = "; ".join(f"{k}" for k in KINDS)
@@ -323,11 +341,17 @@ def _unsaved_formulas(raw, header, unsaved, sensitive: bool, named: str) -> list
     ``named``): calamine sees an empty cell there, which must never become a blank value silently."""
     columns = set(header.letters.values())
     header_row = raw.top + header.row + 1  # 1-based, as cells are named
-    problems = [Problem(raw.name, cell.cell, HIDDEN if sensitive else "=" + cell.formula[:200],
-                        "a value: the formula has no saved result (the workbook was written by a program that "
-                        "does not calculate); open it in Excel or LibreOffice, save it, and upload it again")
-                for cell in unsaved
-                if cell.sheet == named and cell.column in columns and cell.row > header_row]
+    problems = [
+        Problem(
+            raw.name,
+            cell.cell,
+            HIDDEN if sensitive else "=" + cell.formula[:200],
+            "a value: the formula has no saved result (the workbook was written by a program that "
+            "does not calculate); open it in Excel or LibreOffice, save it, and upload it again",
+        )
+        for cell in unsaved
+        if cell.sheet == named and cell.column in columns and cell.row > header_row
+    ]
     return sorted(problems, key=_position)
 
 
@@ -345,9 +369,13 @@ def _closed_quarters(session: Session, plans: dict) -> list[Problem]:
     for kind_plan in plans.values():
         for programme_id, quarters in kind_plan.touched.items():
             touched.setdefault(programme_id, set()).update(quarters)
-    messages = [m for pid, quarters in sorted(touched.items()) for m in signoff.check_rows(session, pid, quarters)]
-    return [Problem("", "", "", f"{message}; ask a manager to reopen it or upload the rows of open quarters")
-            for message in messages]
+    messages = [
+        m for pid, quarters in sorted(touched.items()) for m in signoff.check_rows(session, pid, quarters)
+    ]
+    return [
+        Problem("", "", "", f"{message}; ask a manager to reopen it or upload the rows of open quarters")
+        for message in messages
+    ]
 
 
 def _finish(
@@ -366,7 +394,9 @@ def _finish(
     report.kinds = [k for k in KINDS if any(b.layout.kind == k for b in batches)]
     report.counts = {k: dict(plans[k].counts) if k in plans else empty_counts() for k in report.kinds}
     report.read = _rows_read(batches)
-    report.programmes = sorted({p.code for b in batches for p in b.columns.get("programme", ()) if hasattr(p, "code")})
+    report.programmes = sorted(
+        {p.code for b in batches for p in b.columns.get("programme", ()) if hasattr(p, "code")}
+    )
     changed = sum(c["new"] + c["updated"] for c in report.counts.values())
     if report.errors:
         report.ok, report.outcome = False, "refused"
@@ -375,8 +405,15 @@ def _finish(
         report.ok, report.outcome = True, "dry-run"
     else:
         report.ok, report.outcome = True, "stored" if changed else "unchanged"
-    report.stored_before = bool(report.sha256) and session.scalar(select(Upload.id).where(
-        Upload.sha256 == report.sha256, Upload.outcome.in_(("stored", "unchanged"))).limit(1)) is not None
+    report.stored_before = (
+        bool(report.sha256)
+        and session.scalar(
+            select(Upload.id)
+            .where(Upload.sha256 == report.sha256, Upload.outcome.in_(("stored", "unchanged")))
+            .limit(1)
+        )
+        is not None
+    )
     if dry_run:
         progress(1.0, "dry run finished")
         _log(report)
@@ -391,8 +428,11 @@ def _finish(
         programme_code=ctx.programme or _single_programme(batches),
         kinds=report.kinds,
         # a refused file: how many rows were read and how many have errors (its counts would all be 0)
-        counts=report.counts if report.ok else {
-            kind: {"rows read": n["rows"], "with errors": n["with_errors"]} for kind, n in report.read.items()},
+        counts=report.counts
+        if report.ok
+        else {
+            kind: {"rows read": n["rows"], "with errors": n["with_errors"]} for kind, n in report.read.items()
+        },
         outcome=report.outcome,
         warnings=report.stored_problems(report.warnings),
         errors=report.stored_problems(report.errors),
@@ -413,7 +453,7 @@ def _rows_read(batches: list[Batch]) -> dict[str, dict[str, int]]:
     for batch in batches:
         counts = read.setdefault(batch.layout.kind, {"rows": 0, "with_errors": 0})
         counts["rows"] += len(batch)
-        rows = {p.cell[len(p.cell.rstrip("0123456789")):] for p in batch.problems}
+        rows = {p.cell[len(p.cell.rstrip("0123456789")) :] for p in batch.problems}
         counts["with_errors"] += len(rows - {""})
     return read
 

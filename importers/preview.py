@@ -25,8 +25,20 @@ from importers.values import _DMY, _YMD, UNPLACED, Text
 PREVIEW_ROWS = 20
 MAPPINGS_SHOWN = 40
 GROUPED = 3  # conversions of one kind said in one line from this many on
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass
@@ -102,7 +114,9 @@ def sheet_preview(raw: RawSheet, header: Header, batch: Batch) -> SheetPreview:
         position = header.columns[column.field]
         text = str(header_cells[position]).strip() if position < len(header_cells) else ""
         if text and key(text) != key(label(column)):
-            headers.append(f"'{text}' ({column_letters(raw.left + position)}{batch.header_row}) → {label(column)}")
+            headers.append(
+                f"'{text}' ({column_letters(raw.left + position)}{batch.header_row}) → {label(column)}"
+            )
     shown_rows = min(PREVIEW_ROWS, len(batch))
     first_rows = [[shown_value(batch.columns[c.field][i]) for c in columns] for i in range(shown_rows)]
     values, more = [], 0
@@ -112,8 +126,16 @@ def sheet_preview(raw: RawSheet, header: Header, batch: Batch) -> SheetPreview:
                 values.append(note)
             else:
                 more += 1
-    return SheetPreview(batch.header_row, len(batch), [label(c) for c in columns], first_rows,
-                        batch.rows[:shown_rows], headers, values, more)
+    return SheetPreview(
+        batch.header_row,
+        len(batch),
+        [label(c) for c in columns],
+        first_rows,
+        batch.rows[:shown_rows],
+        headers,
+        values,
+        more,
+    )
 
 
 def conversion_notes(label: str, pairs) -> list[str]:
@@ -128,10 +150,14 @@ def conversion_notes(label: str, pairs) -> list[str]:
             notes.extend(f"{label}: {typed} → {shown_value(understood)}" for typed, understood in found)
         elif how in ("day/month/year", "year-month-day", "words"):
             typed, understood = found[0]
-            notes.append(f"{label}: {len(found):,} dates read as {how} (e.g. {typed} → {shown_value(understood)})")
+            notes.append(
+                f"{label}: {len(found):,} dates read as {how} (e.g. {typed} → {shown_value(understood)})"
+            )
         else:
             spellings = ", ".join(typed for typed, _ in found[:3]) + (", …" if len(found) > 3 else "")
-            notes.append(f"{label}: {len(found):,} spellings read as {shown_value(found[0][1])} ({spellings})")
+            notes.append(
+                f"{label}: {len(found):,} spellings read as {shown_value(found[0][1])} ({spellings})"
+            )
     return notes
 
 
@@ -139,7 +165,9 @@ def _conversion(typed: str, understood) -> tuple:
     """What kind of conversion a value went through: a date format, or the value it was read as."""
     if isinstance(understood, (date, datetime)):
         text = typed.strip()
-        return ("day/month/year" if _DMY.match(text) else "year-month-day" if _YMD.match(text) else "words"), None
+        return (
+            "day/month/year" if _DMY.match(text) else "year-month-day" if _YMD.match(text) else "words"
+        ), None
     return "value", shown_value(understood)
 
 

@@ -109,8 +109,10 @@ class Conflict:
             choice = "it stays voided" if self.kept else "it is stored again from the file"
         else:
             choice = "the correction is kept" if self.kept else "the file's value is used"
-        return (f"{self.sheet} row {self.row}{reference}: {self.what} by {self.by} on {self.at:%Y-%m-%d} "
-                f"({self.reason}); {choice}")
+        return (
+            f"{self.sheet} row {self.row}{reference}: {self.what} by {self.by} on {self.at:%Y-%m-%d} "
+            f"({self.reason}); {choice}"
+        )
 
 
 @dataclass
@@ -145,21 +147,33 @@ class ImportReport:
         """What became of the file, in words (the Upload page's verdict after a commit)."""
         if self.outcome == "stored":
             return _("Stored {file}.").format(file=self.filename) + (
-                " " + _("Programme: {programmes}.").format(programmes=self.for_whom) if self.programmes else "")
+                " " + _("Programme: {programmes}.").format(programmes=self.for_whom)
+                if self.programmes
+                else ""
+            )
         if self.outcome == "unchanged" and self.stored_before:
             return _("{file} was already stored: nothing changed.").format(file=self.filename)
         if self.outcome == "unchanged":
-            return _("Nothing new in {file}: each of its rows matches a record stored from earlier uploads (or a "
-                     "correction kept), so nothing changed.").format(file=self.filename)
+            return _(
+                "Nothing new in {file}: each of its rows matches a record stored from earlier uploads (or a "
+                "correction kept), so nothing changed."
+            ).format(file=self.filename)
         return _("{file} was refused: nothing was stored.").format(file=self.filename)
 
     def read_text(self) -> str:
         """``trainings: 42 rows read, 3 with errors``, per kind."""
-        return "; ".join(f"{kind}: " + ngettext("{rows} row read, {errors} with errors",
-                                                "{rows} rows read, {errors} with errors", n["rows"]).format(
-            rows=f"{n['rows']:,}" if language() == SOURCE else format_decimal(n["rows"], "#,##0"),
-            errors=f"{n['with_errors']:,}" if language() == SOURCE else format_decimal(n["with_errors"], "#,##0"))
-            for kind, n in self.read.items())
+        return "; ".join(
+            f"{kind}: "
+            + ngettext(
+                "{rows} row read, {errors} with errors", "{rows} rows read, {errors} with errors", n["rows"]
+            ).format(
+                rows=f"{n['rows']:,}" if language() == SOURCE else format_decimal(n["rows"], "#,##0"),
+                errors=f"{n['with_errors']:,}"
+                if language() == SOURCE
+                else format_decimal(n["with_errors"], "#,##0"),
+            )
+            for kind, n in self.read.items()
+        )
 
     def as_text(self, limit: int = 200) -> str:
         """The report as the command line prints it, in the language of the moment: outcome, sheets, counts,
@@ -173,23 +187,34 @@ class ImportReport:
         ]
         for sheet in self.sheets:
             kind = f" → {sheet.kind}" if sheet.kind else ""
-            lines.append("  " + _("sheet {name}{kind}: {note}").format(name=repr(sheet.name), kind=kind,
-                                                                         note=translated(sheet.note)))
+            lines.append(
+                "  "
+                + _("sheet {name}{kind}: {note}").format(
+                    name=repr(sheet.name), kind=kind, note=translated(sheet.note)
+                )
+            )
         for kind, counts in self.counts.items() if self.outcome != "refused" else ():
-            lines.append(f"  {kind}: " + ", ".join(f"{counts.get(key, 0)} {_(COUNT_WORDS[key])}" for key in COUNT_KEYS))
+            lines.append(
+                f"  {kind}: " + ", ".join(f"{counts.get(key, 0)} {_(COUNT_WORDS[key])}" for key in COUNT_KEYS)
+            )
         if self.outcome == "refused" and self.read:
             lines.append(f"  {self.read_text()}")
         if self.conflicts:
             kept = sum(c.kept for c in self.conflicts)
-            lines.append(f"  {len(self.conflicts)} row{'s' if len(self.conflicts) != 1 else ''} corrected in the "
-                         f"browser since ({kept} correction{'s' if kept != 1 else ''} kept; --use-file-values "
-                         "takes the file's values instead):")
+            lines.append(
+                f"  {len(self.conflicts)} row{'s' if len(self.conflicts) != 1 else ''} corrected in the "
+                f"browser since ({kept} correction{'s' if kept != 1 else ''} kept; --use-file-values "
+                "takes the file's values instead):"
+            )
             lines.extend(f"    {conflict}" for conflict in self.conflicts[:limit])
         for title, problems in (("error", self.errors), ("warning", self.warnings)):
             if not problems:
                 continue
-            heading = (ngettext("{count} error:", "{count} errors:", len(problems)) if title == "error" else
-                       ngettext("{count} warning:", "{count} warnings:", len(problems)))
+            heading = (
+                ngettext("{count} error:", "{count} errors:", len(problems))
+                if title == "error"
+                else ngettext("{count} warning:", "{count} warnings:", len(problems))
+            )
             lines.append("  " + heading.format(count=len(problems)))
             lines.extend(f"    {problem.said()}" for problem in problems[:limit])
             if len(problems) > limit:
@@ -215,7 +240,12 @@ _OUTCOME_TEXT = {
     "refused": N_("refused, nothing stored"),
     "dry-run": N_("dry run, nothing stored"),
 }
-COUNT_WORDS = {"new": N_("new"), "updated": N_("updated"), "unchanged": N_("unchanged"), "skipped": N_("skipped")}
+COUNT_WORDS = {
+    "new": N_("new"),
+    "updated": N_("updated"),
+    "unchanged": N_("unchanged"),
+    "skipped": N_("skipped"),
+}
 
 
 def empty_counts() -> dict[str, int]:

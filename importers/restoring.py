@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from importers.corrections import GENERAL, NotCorrectable, Outcome, editable, layout, verdict
 from indicators.access import audit
 from indicators.figures import aggregates, signoff
-from indicators.store.models import RESTORE, VOID, Programme, RecordCorrection, utcnow
 from indicators.periods import quarter_of
+from indicators.store.models import RESTORE, VOID, Programme, RecordCorrection, utcnow
 from indicators.store.records import correction_name
 from indicators.store.settings import Settings
 
@@ -41,8 +41,9 @@ def void_entry(session: Session, entry_id) -> RecordCorrection:
     return entry
 
 
-def restore(session: Session, entry_id, *, by: str, reason: str | None, comment: str | None,
-            settings: Settings) -> Outcome:
+def restore(
+    session: Session, entry_id, *, by: str, reason: str | None, comment: str | None, settings: Settings
+) -> Outcome:
     """Store a voided record again as the void kept it, when the importer accepts it today; else the problems
     (per field of the kept values, ``reason``, ``comment``, ``GENERAL``) and nothing changes."""
     entry = void_entry(session, entry_id)
@@ -50,14 +51,27 @@ def restore(session: Session, entry_id, *, by: str, reason: str | None, comment:
     problems = _why_not(session, entry, reason, comment)
     columns = editable(entry.kind)
     kept = entry.snapshot or {}
-    batch, checked, counts = verdict(session, found, entry.programme_id, entry.reference, columns,
-                                     {c.field: kept.get(c.field) for c in columns}, settings, file_values=True)
+    batch, checked, counts = verdict(
+        session,
+        found,
+        entry.programme_id,
+        entry.reference,
+        columns,
+        {c.field: kept.get(c.field) for c in columns},
+        settings,
+        file_values=True,
+    )
     if checked:  # the values are not in the form: every problem is said at once, naming its field
-        said = [f"{found.column_label(name)}: {message}" if name else message for name, message in checked.items()]
+        said = [
+            f"{found.column_label(name)}: {message}" if name else message for name, message in checked.items()
+        ]
         problems[GENERAL] = "; ".join(filter(None, [problems.get(GENERAL), *said]))
     if not problems and counts.get("new") != 1:
-        problems[GENERAL] = ("a record stored since holds the same " + ("reference" if entry.reference else
-                             "values") + ": correct that one instead")
+        problems[GENERAL] = (
+            "a record stored since holds the same "
+            + ("reference" if entry.reference else "values")
+            + ": correct that one instead"
+        )
     if problems:
         return Outcome(False, problems)
     record = found.model(**{c.field: batch.columns[c.field][0] for c in columns})
@@ -65,25 +79,57 @@ def restore(session: Session, entry_id, *, by: str, reason: str | None, comment:
     session.add(record)
     session.flush()
     if record.id != entry.record_id:  # another record took its number meanwhile: its history follows it
-        session.execute(update(RecordCorrection).where(
-            RecordCorrection.kind == entry.kind, RecordCorrection.record_id == entry.record_id,
-            RecordCorrection.programme_id == entry.programme_id, RecordCorrection.id <= entry.id)
-            .values(record_id=record.id))
+        session.execute(
+            update(RecordCorrection)
+            .where(
+                RecordCorrection.kind == entry.kind,
+                RecordCorrection.record_id == entry.record_id,
+                RecordCorrection.programme_id == entry.programme_id,
+                RecordCorrection.id <= entry.id,
+            )
+            .values(record_id=record.id)
+        )
     now = utcnow()
     entry.superseded_at, entry.superseded_by = now, by
     name = correction_name(session, entry)
-    session.add(RecordCorrection(
-        programme_id=entry.programme_id, kind=entry.kind, record_id=record.id, reference=entry.reference,
-        original_hash=entry.original_hash, upload_id=entry.upload_id, source_sheet=entry.source_sheet,
-        source_row=entry.source_row, quarter=record.quarter, field=RESTORE, old_value="voided",
-        new_value=entry.old_value, reason=reason, comment=comment.strip(), corrected_by=by or "unknown",
-        corrected_at=now))
+    session.add(
+        RecordCorrection(
+            programme_id=entry.programme_id,
+            kind=entry.kind,
+            record_id=record.id,
+            reference=entry.reference,
+            original_hash=entry.original_hash,
+            upload_id=entry.upload_id,
+            source_sheet=entry.source_sheet,
+            source_row=entry.source_row,
+            quarter=record.quarter,
+            field=RESTORE,
+            old_value="voided",
+            new_value=entry.old_value,
+            reason=reason,
+            comment=comment.strip(),
+            corrected_by=by or "unknown",
+            corrected_at=now,
+        )
+    )
     session.flush()
-    quarters = sorted({entry.quarter, *(getattr(record, q) for q in found.spec.quarter_columns() if getattr(record, q))})
+    quarters = sorted(
+        {entry.quarter, *(getattr(record, q) for q in found.spec.quarter_columns() if getattr(record, q))}
+    )
     aggregates.refresh(session, record.programme_id, entry.kind, quarters)
-    event = audit.record(session, by, "record-restored", name, reason=reason, comment=comment.strip(),
-                         quarter=record.quarter, record=f"{entry.kind}:{record.id}", restored=kept,
-                         voided_by=entry.corrected_by, void_reason=entry.reason)
+    event = audit.record(
+        session,
+        by,
+        "record-restored",
+        name,
+        reason=reason,
+        comment=comment.strip(),
+        quarter=record.quarter,
+        record=f"{entry.kind}:{record.id}",
+        restored=kept,
+        voided_by=entry.corrected_by,
+        void_reason=entry.reason,
+    )
     return Outcome(True, changes=[("Record", "voided", "restored")], event=event.id)
 
 

@@ -293,32 +293,55 @@ class PercentParts(Rule):
     def check(self, batch, ctx):
         by_id = {ind.id: ind for ind in ctx.indicators.values()}
         values = batch.columns["value"]
-        for i, (value, top, base, indicator_id) in enumerate(zip(
-                values, batch.columns["numerator"], batch.columns["denominator"], batch.columns["indicator_id"])):
+        for i, (value, top, base, indicator_id) in enumerate(
+            zip(
+                values,
+                batch.columns["numerator"],
+                batch.columns["denominator"],
+                batch.columns["indicator_id"],
+            )
+        ):
             if Bad in (value.__class__, top.__class__, base.__class__):
                 continue
             indicator = by_id.get(indicator_id)
             if top is None and base is None:
                 if value is None:
-                    batch.error("value", i, value, "a number (for a percentage: a value, or its numerator and "
-                                                   "denominator)")
+                    batch.error(
+                        "value",
+                        i,
+                        value,
+                        "a number (for a percentage: a value, or its numerator and denominator)",
+                    )
                 continue
             if indicator is not None and indicator.unit != "percent":
-                batch.error("numerator" if top is not None else "denominator", i, top if top is not None else base,
-                            f"a blank cell: {indicator.code} is a number, entered as a value; numerator and "
-                            "denominator are for percentages")
+                batch.error(
+                    "numerator" if top is not None else "denominator",
+                    i,
+                    top if top is not None else base,
+                    f"a blank cell: {indicator.code} is a number, entered as a value; numerator and "
+                    "denominator are for percentages",
+                )
             elif top is None or base is None:
                 missing = "numerator" if top is None else "denominator"
-                batch.error(missing, i, None, f"the {missing} beside the "
-                                              f"{'denominator' if top is None else 'numerator'} (33 of 40: "
-                                              f"{'33' if top is None else '40'})")
+                batch.error(
+                    missing,
+                    i,
+                    None,
+                    f"the {missing} beside the "
+                    f"{'denominator' if top is None else 'numerator'} (33 of 40: "
+                    f"{'33' if top is None else '40'})",
+                )
             elif base <= 0:
                 batch.error("denominator", i, base, "a number above 0 (out of how many)")
             elif not 0 <= top <= base:
                 batch.error("numerator", i, top, f"a number from 0 to the denominator ({plain(base)})")
             elif value is not None and plain(value, "percent") != plain(top * 100 / base, "percent"):
-                batch.error("value", i, value, f"{plain(top * 100 / base, 'percent')} ({plain(top)} of "
-                                                f"{plain(base)}), or a blank cell")
+                batch.error(
+                    "value",
+                    i,
+                    value,
+                    f"{plain(top * 100 / base, 'percent')} ({plain(top)} of {plain(base)}), or a blank cell",
+                )
             else:
                 values[i] = top * 100 / base
 

@@ -64,8 +64,9 @@ def check(data: bytes, filename: str, *, upload_limit: int, inflate_limit: int) 
 Scan = Callable[[], tuple]
 
 
-def preflight(data: bytes, filename: str, *, upload_limit: int, inflate_limit: int
-              ) -> tuple[FileFormat, Scan | None]:
+def preflight(
+    data: bytes, filename: str, *, upload_limit: int, inflate_limit: int
+) -> tuple[FileFormat, Scan | None]:
     """The checks that read no more than the file's first bytes and its zip directory (type, size, damage,
     encryption, declared sizes and ratios), then the streaming scan of a zip's parts still to run: it returns
     the formula cells without a saved result, or raises ``Refused``. None for a file with nothing to stream."""
@@ -160,7 +161,9 @@ def _scan_parts(archive: zipfile.ZipFile, members: list, names: set, kind: str) 
             for member in members:
                 if member.filename.lower().endswith(".xml"):
                     root = member.filename == "content.xml"  # the part calamine reads the sheets from
-                    _stream(archive, member, OdsPart(member.filename, findings, bounds if root else None), root)
+                    _stream(
+                        archive, member, OdsPart(member.filename, findings, bounds if root else None), root
+                    )
     except Refused:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
@@ -171,7 +174,9 @@ def _scan_parts(archive: zipfile.ZipFile, members: list, names: set, kind: str) 
     return tuple(findings.unsaved)
 
 
-def _scan_xlsx(archive: zipfile.ZipFile, members: list, names: set, findings: links.Findings, bounds: Bounds) -> None:
+def _scan_xlsx(
+    archive: zipfile.ZipFile, members: list, names: set, findings: links.Findings, bounds: Bounds
+) -> None:
     """First what each part is (content types, relationships, the workbook), then the shared strings (their
     sizes), then the worksheets and the parts that may reach outside, each by what it is."""
     by_name = {member.filename: member for member in members}
@@ -181,9 +186,19 @@ def _scan_xlsx(archive: zipfile.ZipFile, members: list, names: set, findings: li
     relationships = [Relationships(m.filename) for m in members if m.filename.lower().endswith(".rels")]
     for rels in relationships:
         _stream(archive, by_name[rels.name], rels)
-    main = next((target for rels in relationships if rels.source == "" for _, kind, target, external in rels.found
-                 if kind == "officeDocument" and not external), "xl/workbook.xml")
-    workbooks = [Workbook(name, findings) for name in dict.fromkeys(("xl/workbook.xml", main)) if name in by_name]
+    main = next(
+        (
+            target
+            for rels in relationships
+            if rels.source == ""
+            for _, kind, target, external in rels.found
+            if kind == "officeDocument" and not external
+        ),
+        "xl/workbook.xml",
+    )
+    workbooks = [
+        Workbook(name, findings) for name in dict.fromkeys(("xl/workbook.xml", main)) if name in by_name
+    ]
     for workbook in workbooks:
         _stream(archive, by_name[workbook.name], workbook)
     package = Package(names, types, relationships, workbooks[0] if workbooks else None, findings)
@@ -194,8 +209,12 @@ def _scan_xlsx(archive: zipfile.ZipFile, members: list, names: set, findings: li
     for member in members:
         name = member.filename
         if package.role(name) == "worksheet":
-            _stream(archive, member, Worksheet(name, package.worksheets[name], bounds, strings.lengths, findings),
-                    sheet_xml=True)
+            _stream(
+                archive,
+                member,
+                Worksheet(name, package.worksheets[name], bounds, strings.lengths, findings),
+                sheet_xml=True,
+            )
         elif (scanner := package.scanner(name)) is not None:
             _stream(archive, member, scanner)
 
@@ -208,8 +227,10 @@ def _stream(archive: zipfile.ZipFile, member: zipfile.ZipInfo, scanner, sheet_xm
         while chunk := stream.read(CHUNK):
             inflated += len(chunk)
             if sheet_xml and inflated > MAX_SHEET_XML:
-                raise Refused(f"the workbook's sheets hold more than {_mb(MAX_SHEET_XML)} of cell data, more than "
-                              "ctmonitor reads at once; split it into smaller workbooks")
+                raise Refused(
+                    f"the workbook's sheets hold more than {_mb(MAX_SHEET_XML)} of cell data, more than "
+                    "ctmonitor reads at once; split it into smaller workbooks"
+                )
             scanner.feed(chunk)
     scanner.close()
 
@@ -218,8 +239,11 @@ def _is_sheet_xml(kind: str, name: str) -> bool:
     if kind == "ods":
         return name == "content.xml"
     lower = name.lower()
-    return lower.startswith("xl/") and lower.endswith(".xml") and ("/worksheets/" in lower or
-                                                                    lower.endswith("sharedstrings.xml"))
+    return (
+        lower.startswith("xl/")
+        and lower.endswith(".xml")
+        and ("/worksheets/" in lower or lower.endswith("sharedstrings.xml"))
+    )
 
 
 def _extension(filename: str) -> str:

@@ -39,21 +39,29 @@ class Bounds:
         self.values += values
         self.text += text
         if self.values > MAX_VALUES:
-            raise Refused(f"the workbook holds more than {MAX_VALUES:,} cells with a value, more than ctmonitor "
-                          "reads at once; split it into smaller workbooks")
+            raise Refused(
+                f"the workbook holds more than {MAX_VALUES:,} cells with a value, more than ctmonitor "
+                "reads at once; split it into smaller workbooks"
+            )
         if self.text > MAX_TEXT:
-            raise Refused(f"the workbook's cells hold more than {MAX_TEXT // 2**20} MB of text (a text repeated in "
-                          "many cells counts for each of them), more than ctmonitor reads at once; split it into "
-                          "smaller workbooks")
+            raise Refused(
+                f"the workbook's cells hold more than {MAX_TEXT // 2**20} MB of text (a text repeated in "
+                "many cells counts for each of them), more than ctmonitor reads at once; split it into "
+                "smaller workbooks"
+            )
 
     def area(self, sheet: str, rows: int, columns: int, finished: bool = False) -> None:
         """A sheet's area so far; ``finished`` adds it to the workbook's."""
         if rows * columns > MAX_CELLS:
-            raise Refused(f"sheet {sheet} spans {rows:,} rows × {columns:,} columns, more than the {MAX_CELLS:,} "
-                          "cells ctmonitor reads at once; split it into smaller workbooks")
+            raise Refused(
+                f"sheet {sheet} spans {rows:,} rows × {columns:,} columns, more than the {MAX_CELLS:,} "
+                "cells ctmonitor reads at once; split it into smaller workbooks"
+            )
         if self.cells + rows * columns > MAX_CELLS:
-            raise Refused(f"the workbook's sheets span more than {MAX_CELLS:,} cells together, more than "
-                          "ctmonitor reads at once; split it into smaller workbooks")
+            raise Refused(
+                f"the workbook's sheets span more than {MAX_CELLS:,} cells together, more than "
+                "ctmonitor reads at once; split it into smaller workbooks"
+            )
         if finished:
             self.cells += rows * columns
 
@@ -82,12 +90,14 @@ class XmlPart:
             raise Refused(f"the file is damaged or truncated (its part {self.name} ends early)") from None
 
     def _doctype(self, *args) -> None:
-        raise Refused(f"the file is damaged (its part {self.name} declares a document type, which no spreadsheet "
-                      "writes)")
+        raise Refused(
+            f"the file is damaged (its part {self.name} declares a document type, which no spreadsheet "
+            "writes)"
+        )
 
 
 def local(name: str) -> str:
-    return name[name.index(":") + 1:] if ":" in name else name
+    return name[name.index(":") + 1 :] if ":" in name else name
 
 
 class SharedStrings(XmlPart):
@@ -116,8 +126,10 @@ class SharedStrings(XmlPart):
             self.text = None
             self.bounds.add(text=size)
             if len(self.lengths) > MAX_VALUES:
-                raise Refused(f"the workbook's shared strings table holds more than {MAX_VALUES:,} texts, more than "
-                              "ctmonitor reads at once; split it into smaller workbooks")
+                raise Refused(
+                    f"the workbook's shared strings table holds more than {MAX_VALUES:,} texts, more than "
+                    "ctmonitor reads at once; split it into smaller workbooks"
+                )
 
     def close(self) -> None:
         super().close()
@@ -126,8 +138,11 @@ class SharedStrings(XmlPart):
 
 _REFERENCE = re.compile(r"([A-Za-z]*)([0-9]*)")
 _COLUMNS: dict[str, int] = {}  # column letters -> number, as met (A–XFD, either case)
-RULES = {"conditionalFormatting": "conditional formatting", "dataValidation": "data validation",
-         "sparklineGroup": "sparkline"}
+RULES = {
+    "conditionalFormatting": "conditional formatting",
+    "dataValidation": "data validation",
+    "sparklineGroup": "sparkline",
+}
 RULE_FORMULAS = frozenset(("formula", "formula1", "formula2"))
 
 
@@ -159,7 +174,12 @@ class Worksheet(XmlPart):
     def __init__(self, name: str, sheet: str, bounds: Bounds, strings: array, findings: Findings):
         super().__init__(name)
         self.sheet, self.bounds, self.strings, self.findings = sheet, bounds, strings, findings
-        self.row, self.column, self.suffix, self.cut = 0, 1, "0", -1  # the current row, the next cell's column
+        self.row, self.column, self.suffix, self.cut = (
+            0,
+            1,
+            "0",
+            -1,
+        )  # the current row, the next cell's column
         self.rows = self.columns = 0  # the largest row and column of a cell
         self.values = self.text = 0  # not yet added to bounds
         self.cell: dict = {}  # the current cell's attributes
@@ -182,7 +202,7 @@ class Worksheet(XmlPart):
         if self.capture is None:
             chars.clear()
         else:  # the text being collected goes on in the next chunk
-            chars[:] = chars[self.mark:]
+            chars[:] = chars[self.mark :]
             self.mark = 0
         rows = self.row if self.column > 1 and self.row > self.rows else self.rows  # with the row being read
         self.bounds.area(self.sheet, rows, self.columns)
@@ -209,7 +229,7 @@ class Worksheet(XmlPart):
                 if self.row == 0:  # a cell before any row: in the first row
                     self.rows = max(self.rows, 1)
             else:
-                column = _COLUMNS.get(r[:self.cut]) if r.endswith(self.suffix) else None
+                column = _COLUMNS.get(r[: self.cut]) if r.endswith(self.suffix) else None
                 if column is None:
                     column = self._reference(r)
             if column > self.columns:  # noqa: PLR1730 — max() costs a call, for every cell
@@ -255,7 +275,7 @@ class Worksheet(XmlPart):
         """The text collected since an element started: what it means for the cell or rule it belongs to."""
         what = self.capture
         self.capture = None
-        text = "".join(self.chars[self.mark:])
+        text = "".join(self.chars[self.mark :])
         if what == "v":
             if self.formula is not None and text.strip():
                 self.saved = True
@@ -269,8 +289,11 @@ class Worksheet(XmlPart):
             self.findings.rule(self.sheet, where, text, place)
         elif what == "f":
             if self.shared_index is not None:
-                text = self.shared.setdefault(self.shared_index, text) if text.strip() else \
-                    self.shared.get(self.shared_index, "")
+                text = (
+                    self.shared.setdefault(self.shared_index, text)
+                    if text.strip()
+                    else self.shared.get(self.shared_index, "")
+                )
             self.formula, self.saved = text, False
 
     def _cell_done(self) -> None:
@@ -310,7 +333,9 @@ class Worksheet(XmlPart):
         if column is None:
             column = column_number(letters) if len(letters) <= 3 else LAST_COLUMN + 1
             if column > LAST_COLUMN:
-                raise Refused(f"sheet {self.sheet} has a cell beyond the last column a spreadsheet can have ({r[:20]})")
+                raise Refused(
+                    f"sheet {self.sheet} has a cell beyond the last column a spreadsheet can have ({r[:20]})"
+                )
             _COLUMNS[letters] = column
         self.rows = max(self.rows, _row_number(digits, self.sheet, r))
         return column
@@ -328,8 +353,10 @@ class Worksheet(XmlPart):
             height = abs(int(last_row) - int(first_row)) + 1
             width = abs(column_number(last_col) - column_number(first_col)) + 1
         if height * width > MAX_CELLS:
-            raise Refused(f"sheet {self.sheet} declares {height:,} rows × {width:,} columns ({ref.strip()[:40]}), "
-                          f"more than the {MAX_CELLS:,} cells ctmonitor reads at once; split it into smaller workbooks")
+            raise Refused(
+                f"sheet {self.sheet} declares {height:,} rows × {width:,} columns ({ref.strip()[:40]}), "
+                f"more than the {MAX_CELLS:,} cells ctmonitor reads at once; split it into smaller workbooks"
+            )
 
 
 def _row_number(digits: str, sheet: str = "", r: str = "") -> int:

@@ -73,7 +73,9 @@ class Header:
     metadata: int = 0  # KoboToolbox/ODK metadata and select-multiple option columns, ignored
     names: int = 0  # name columns read only to make the pseudonym
     skip_rows: int = 0  # header-like rows below the header (HTCDS labels)
-    submission: dict[str, int] = field(default_factory=dict)  # KoboToolbox/ODK ids: role -> index into the row
+    submission: dict[str, int] = field(
+        default_factory=dict
+    )  # KoboToolbox/ODK ids: role -> index into the row
 
 
 def read(data: bytes, fmt: FileFormat, filename: str) -> list[RawSheet]:
@@ -118,8 +120,10 @@ def _first_line(text: str) -> str:
 
 
 def _csv_too_large(lines: int, width: int) -> str:
-    return (f"the CSV file spans {lines:,} lines × {width:,} columns, more than the {MAX_CELLS:,} cells "
-            "ctmonitor reads at once; split it into smaller files")
+    return (
+        f"the CSV file spans {lines:,} lines × {width:,} columns, more than the {MAX_CELLS:,} cells "
+        "ctmonitor reads at once; split it into smaller files"
+    )
 
 
 def _read_calamine(data: bytes, fmt: FileFormat) -> list[RawSheet]:
@@ -172,17 +176,56 @@ def ignored_reason(sheet: RawSheet) -> str | None:
 # KoboToolbox and ODK exports: their metadata columns are never data. Kobo's start with "_" (``_uuid``,
 # ``_submission_time``, ``_index``, ...); these others are metadata only in a sheet that is such an export.
 EXPORT_MARKERS = frozenset(
-    ("_uuid", "_submission_time", "_index", "_id", "_validation_status", "__version__", "meta/instanceID",
-     "meta-instanceID", "formhub/uuid", "SubmissionDate")
+    (
+        "_uuid",
+        "_submission_time",
+        "_index",
+        "_id",
+        "_validation_status",
+        "__version__",
+        "meta/instanceID",
+        "meta-instanceID",
+        "formhub/uuid",
+        "SubmissionDate",
+    )
 )
 EXPORT_ONLY_METADATA = frozenset(
-    ("start", "end", "today", "deviceid", "username", "simserial", "subscriberid", "phonenumber", "audit",
-     "SubmissionDate", "KEY", "SubmitterID", "SubmitterName", "AttachmentsPresent", "AttachmentsExpected",
-     "Status", "ReviewState", "DeviceID", "Edits", "FormVersion")
+    (
+        "start",
+        "end",
+        "today",
+        "deviceid",
+        "username",
+        "simserial",
+        "subscriberid",
+        "phonenumber",
+        "audit",
+        "SubmissionDate",
+        "KEY",
+        "SubmitterID",
+        "SubmitterName",
+        "AttachmentsPresent",
+        "AttachmentsExpected",
+        "Status",
+        "ReviewState",
+        "DeviceID",
+        "Edits",
+        "FormVersion",
+    )
 )
 METADATA_KEYS = frozenset(
-    key(h) for h in ("formhub/uuid", "meta/instanceID", "instanceID", "meta/deprecatedID", "meta/instanceName",
-                     "meta/rootUuid", "meta/audit", "deprecatedID", "instanceName")
+    key(h)
+    for h in (
+        "formhub/uuid",
+        "meta/instanceID",
+        "instanceID",
+        "meta/deprecatedID",
+        "meta/instanceName",
+        "meta/rootUuid",
+        "meta/audit",
+        "deprecatedID",
+        "instanceName",
+    )
 )
 COLUMN, KNOWN, METADATA, UNKNOWN = "column", "known", "metadata", "unknown"
 

@@ -56,7 +56,9 @@ class KindPlan:
     touched: dict[int, set] = field(default_factory=lambda: defaultdict(set))
     conflicts: list[Conflict] = field(default_factory=list)
     superseded: list[int] = field(default_factory=list)  # corrections the file's values replace
-    pairs: list[tuple] = field(default_factory=list)  # (programme id, sheet, row, stored case): possible duplicates
+    pairs: list[tuple] = field(
+        default_factory=list
+    )  # (programme id, sheet, row, stored case): possible duplicates
 
     @property
     def insert_count(self) -> int:
@@ -206,8 +208,13 @@ def _plan_kind(session, kind_plan: KindPlan, batches: list[Batch], corrections: 
     quarter_names = ["quarter"] + [name for name, _ in layout.extra_quarters]
     matching = _matching(session, kind_plan, parts, stored, corrections)
     for part in parts:
-        if len(parts) == 1 and not stored and not layout.natural_key and not corrections and \
-                _distinct_references(part):
+        if (
+            len(parts) == 1
+            and not stored
+            and not layout.natural_key
+            and not corrections
+            and _distinct_references(part)
+        ):
             # Nothing stored to compare with and no reference repeated: every row is new.
             positions = list(range(len(part.indices)))
         else:
@@ -224,26 +231,38 @@ def _stored(session, layout: Layout, parts: list[Part]) -> list:
     model = layout.model
     programme_ids = sorted({pid for part in parts for pid in set(part.columns["programme_id"])})
     extra = [getattr(model, f) for f in _stored_lookup_fields(layout)]
-    return session.execute(select(model.id, model.programme_id, model.reference, model.row_hash, *extra)
-                           .where(model.programme_id.in_(programme_ids))).all()
+    return session.execute(
+        select(model.id, model.programme_id, model.reference, model.row_hash, *extra).where(
+            model.programme_id.in_(programme_ids)
+        )
+    ).all()
 
 
-def _matching(session, kind_plan: KindPlan, parts: list[Part], stored: list, corrections: Corrections
-              ) -> matchers.Matching:
+def _matching(
+    session, kind_plan: KindPlan, parts: list[Part], stored: list, corrections: Corrections
+) -> matchers.Matching:
     layout = kind_plan.layout
     by_natural: dict = {}
     for s in stored if layout.natural_key else ():
-        by_natural.setdefault((s.programme_id, tuple(matchable(getattr(s, f)) for f in layout.natural_key)), s)
+        by_natural.setdefault(
+            (s.programme_id, tuple(matchable(getattr(s, f)) for f in layout.natural_key)), s
+        )
     hashes = Counter((s.programme_id, s.row_hash) for s in stored)
     programme_ids = sorted({pid for part in parts for pid in set(part.columns["programme_id"])})
     merged = alike.Merged(session, layout.kind, programme_ids, stored, parts)
     hashes.update(merged.hashes)
     return matchers.Matching(
         by_reference={(s.programme_id, s.reference): s for s in stored if s.reference is not None},
-        by_natural=by_natural, hashes=hashes, corrections=corrections, merged=merged, stored=stored,
+        by_natural=by_natural,
+        hashes=hashes,
+        corrections=corrections,
+        merged=merged,
+        stored=stored,
         natural_column=_natural_column(layout),
         duplicate_natural=lambda part, j, where: _duplicatenatural(layout, part, j, where),
-        by_id={s.id: s for s in stored} if corrections.by_hash else {}, kind_plan=kind_plan)
+        by_id={s.id: s for s in stored} if corrections.by_hash else {},
+        kind_plan=kind_plan,
+    )
 
 
 def _plan_part(m: matchers.Matching, kind_plan: KindPlan, part: Part, quarter_names: list[str]) -> list[int]:
@@ -253,8 +272,9 @@ def _plan_part(m: matchers.Matching, kind_plan: KindPlan, part: Part, quarter_na
     naturals = list(zip(*(map(matchable, columns[f]) for f in natural_key))) if natural_key else None
     positions = []
     counts = kind_plan.counts
-    for j, (pid, reference, digest) in enumerate(zip(columns["programme_id"], columns["reference"],
-                                                     columns["row_hash"])):
+    for j, (pid, reference, digest) in enumerate(
+        zip(columns["programme_id"], columns["reference"], columns["row_hash"])
+    ):
         row = matchers.Row(j, pid, reference, digest, naturals[j] if naturals is not None else None)
         decision = matchers.decide(m, part, row)
         if decision.outcome == matchers.REFUSE:
@@ -268,15 +288,22 @@ def _plan_part(m: matchers.Matching, kind_plan: KindPlan, part: Part, quarter_na
     return positions
 
 
-def _apply_match(m: matchers.Matching, kind_plan: KindPlan, part: Part, row: matchers.Row,
-                 decision: matchers.Decision, quarter_names: list[str]) -> None:
+def _apply_match(
+    m: matchers.Matching,
+    kind_plan: KindPlan,
+    part: Part,
+    row: matchers.Row,
+    decision: matchers.Decision,
+    quarter_names: list[str],
+) -> None:
     """A row matched a stored one: kept as corrected in the browser, unchanged, or an update."""
     target, j, counts = decision.target, row.j, kind_plan.counts
     disagree = m.corrections.disagree(kind_plan, part, j, target.id)
     part.targets[j] = target.id
     m.hashes[(row.pid, target.row_hash)] -= 1
-    same = target.row_hash == row.digest and (row.reference is None or decision.aliased
-                                              or target.reference == row.reference)
+    same = target.row_hash == row.digest and (
+        row.reference is None or decision.aliased or target.reference == row.reference
+    )
     if disagree is False or (same and not disagree):  # False: the browser's correction is kept as stored
         counts["unchanged" if row.reference is not None else "skipped"] += 1
         return
@@ -286,7 +313,9 @@ def _apply_match(m: matchers.Matching, kind_plan: KindPlan, part: Part, row: mat
     record["id"] = target.id
     kind_plan.updates.append(record)
     counts["updated"] += 1
-    kind_plan.touched[row.pid].update(q for name in quarter_names for q in (record[name], getattr(target, name)) if q)
+    kind_plan.touched[row.pid].update(
+        q for name in quarter_names for q in (record[name], getattr(target, name)) if q
+    )
 
 
 def _touch(kind_plan: KindPlan, part: Part, positions: list[int], quarter_names: list[str]) -> None:
@@ -358,7 +387,12 @@ def _check_sequence(layout: Layout, parts: list[Part], stored) -> None:
         group = (s.programme_id, matchable(getattr(s, seq.item)))
         if group in groups and s.id not in replaced:
             groups[group].append(
-                (rank.get(getattr(s, seq.stage), -1), getattr(s, seq.date), None, getattr(s, same) if same else None)
+                (
+                    rank.get(getattr(s, seq.stage), -1),
+                    getattr(s, seq.date),
+                    None,
+                    getattr(s, same) if same else None,
+                )
             )
     for steps in groups.values():
         steps.sort(key=lambda step: (step[0], step[1]))

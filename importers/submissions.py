@@ -47,7 +47,7 @@ def normalised(value) -> str | None:
     text = str(value).strip()
     if not text:
         return None
-    bare = text[len(PREFIX):].strip() if text.lower().startswith(PREFIX) else text
+    bare = text[len(PREFIX) :].strip() if text.lower().startswith(PREFIX) else text
     return PREFIX + bare[:70] if bare else None
 
 
@@ -61,8 +61,9 @@ def identify(positions: dict[str, int], rows: list[list]) -> tuple[list[str | No
             return [None] * len(rows)
         return [normalised(row[at]) if at < len(row) else None for row in rows]
 
-    roots, keys, instances, deprecated, uuids = (column(name) for name in
-                                                 ("root", "key", "instance", "deprecated", "uuid"))
+    roots, keys, instances, deprecated, uuids = (
+        column(name) for name in ("root", "key", "instance", "deprecated", "uuid")
+    )
     instances = [own or bare for own, bare in zip(instances, uuids)]
     replaced_ids = {d for d in deprecated if d}
     previous = {own: old for own, old in zip(instances, deprecated) if own and old}
@@ -71,7 +72,9 @@ def identify(positions: dict[str, int], rows: list[list]) -> tuple[list[str | No
         found = root or central
         if found is None and old:
             found, seen = old, {own}
-            while found in previous and found not in seen:  # an earlier edit of the chain is in the export too
+            while (
+                found in previous and found not in seen
+            ):  # an earlier edit of the chain is in the export too
                 seen.add(found)
                 found = previous[found]
         ids.append(found or own)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from importers.report import HIDDEN, Problem
 from importers.values import display
-from indicators.programmes.providers import SHIPPED_CATALOGUE, Catalogue
 from indicators.access.pseudonyms import KeyProblem
+from indicators.programmes.providers import SHIPPED_CATALOGUE, Catalogue
 
 if TYPE_CHECKING:
     from importers.kinds import Layout

@@ -134,22 +134,29 @@ def _instructions(sheet, layout: Layout, columns: list[Column], programmes: Sequ
         _("Keep the header row; columns may be moved, extra columns are ignored and reported."),
         _("Dates as dd/mm/yyyy (day first). Counts are whole numbers; a blank count means 0."),
         _("The whole sheet is refused if any row has a problem; the report names every cell to correct."),
-        _("Uploading the sheet again is safe: a row with a Reference updates its stored row, identical rows are "
-          "skipped."),
+        _(
+            "Uploading the sheet again is safe: a row with a Reference updates its stored row, identical rows are "
+            "skipped."
+        ),
         _("The column headers stay as they are written here, in English: they are what the importer reads."),
     ]
     for offset, note in enumerate(notes, start=3):
         sheet.cell(row=offset, column=1, value=note)
     top = 3 + len(notes) + 1
-    for index, title in enumerate((_("Column"), _("Required"), _("What to enter"), _("Allowed values")), start=1):
+    for index, title in enumerate(
+        (_("Column"), _("Required"), _("What to enter"), _("Allowed values")), start=1
+    ):
         cell = sheet.cell(row=top, column=index, value=title)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for offset, column in enumerate(columns, start=1):
         choices = _choices(column, programmes, ())
         required = _("yes") if column.required and column.field != "project" else _("no")
         values = ", ".join(choices) if choices else translated(column.type.expected)
-        synonyms = (" " + _("(also read under: {names})").format(names=", ".join(column.synonyms[:5]))
-                    if column.synonyms else "")
+        synonyms = (
+            " " + _("(also read under: {names})").format(names=", ".join(column.synonyms[:5]))
+            if column.synonyms
+            else ""
+        )
         row = (column.label, required, translated(column.help or column.type.expected) + synonyms, values)
         for index, value in enumerate(row, start=1):
             cell = sheet.cell(row=top + offset, column=index, value=value)

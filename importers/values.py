@@ -84,7 +84,8 @@ class Integer(ValueType):
     def __init__(self, maximum: int | None = None, expected: str | None = None):
         self.maximum = maximum
         self.expected = expected or (
-            N_("a whole number ≥ 0") if maximum is None
+            N_("a whole number ≥ 0")
+            if maximum is None
             else Message(N_("a whole number from 0 to {maximum}"), maximum=maximum)
         )
 
@@ -237,7 +238,11 @@ class Choice(ValueType):
 
     def _with_hint(self, text: str) -> str:
         hint = self.vocabulary.suggest(text) if self.suggest else None
-        return Message(N_("{expected} (did you mean {hint}?)"), expected=self.expected, hint=hint) if hint else self.expected
+        return (
+            Message(N_("{expected} (did you mean {hint}?)"), expected=self.expected, hint=hint)
+            if hint
+            else self.expected
+        )
 
     def listed(self, text: str) -> bool:
         return self.vocabulary.lookup(text) is not None
@@ -254,8 +259,10 @@ class Choices(Choice):
     _BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]\s*")
 
     def __init__(self, vocabulary_: matching.Vocabulary):
-        super().__init__(vocabulary_, Message(N_("one or several of {values}, separated by ';'"),
-                                              values=", ".join(vocabulary_.values)))
+        super().__init__(
+            vocabulary_,
+            Message(N_("one or several of {values}, separated by ';'"), values=", ".join(vocabulary_.values)),
+        )
 
     def parse(self, value):
         text = value if value.__class__ is str else display(value)
@@ -267,9 +274,14 @@ class Choices(Choice):
             if values is None:  # the part is not quoted: it may be anything typed into a case sheet
                 hint = self.vocabulary.suggest(part)
                 raise Invalid(
-                    Message(N_("{expected}; a part of the cell is not one (did you mean {hint}?)"),
-                            expected=self.expected, hint=hint) if hint else
-                    Message(N_("{expected}; a part of the cell is not one"), expected=self.expected))
+                    Message(
+                        N_("{expected}; a part of the cell is not one (did you mean {hint}?)"),
+                        expected=self.expected,
+                        hint=hint,
+                    )
+                    if hint
+                    else Message(N_("{expected}; a part of the cell is not one"), expected=self.expected)
+                )
             found.extend(v for v in values if v not in found)
         return found
 
@@ -312,10 +324,15 @@ class Nationality(ValueType):
         text = value if value.__class__ is str else display(value)
         found = countries.nationality_in(text) if self.first_of_several else countries.nationality(text)
         if found is None:
-            close = difflib.get_close_matches(matching.key(text), list(countries.COUNTRY_CODES), n=1, cutoff=0.8)
+            close = difflib.get_close_matches(
+                matching.key(text), list(countries.COUNTRY_CODES), n=1, cutoff=0.8
+            )
             hint = countries.READABLE_NAMES[countries.COUNTRY_CODES[close[0]]] if close else None
-            raise Invalid(Message(N_("{expected} (did you mean {hint}?)"), expected=self.expected, hint=hint)
-                          if hint else self.expected)
+            raise Invalid(
+                Message(N_("{expected} (did you mean {hint}?)"), expected=self.expected, hint=hint)
+                if hint
+                else self.expected
+            )
         return found
 
     def listed(self, text: str) -> bool:
@@ -341,8 +358,11 @@ class Region(ValueType):
         return found
 
     def listed(self, text: str) -> bool:
-        return matching.REGIONS.lookup(text) is not None or countries.country(text) is not None or \
-            matching.key(text) in countries.CITIES
+        return (
+            matching.REGIONS.lookup(text) is not None
+            or countries.country(text) is not None
+            or matching.key(text) in countries.CITIES
+        )
 
 
 def region(text: str) -> str | None:

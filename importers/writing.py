@@ -42,9 +42,13 @@ def write(session: Session, plans: dict[str, KindPlan], upload: Upload, progress
                 done += len(kind_plan.updates)
             _refresh_sums(session, kind_plan)
             if kind_plan.superseded:  # the file's values were chosen over these browser corrections
-                session.execute(update(RecordCorrection).where(RecordCorrection.id.in_(kind_plan.superseded))
-                                .values(superseded_at=now, superseded_by=upload.uploaded_by,
-                                        superseded_upload_id=upload.id))
+                session.execute(
+                    update(RecordCorrection)
+                    .where(RecordCorrection.id.in_(kind_plan.superseded))
+                    .values(
+                        superseded_at=now, superseded_by=upload.uploaded_by, superseded_upload_id=upload.id
+                    )
+                )
 
 
 @contextmanager
@@ -70,9 +74,7 @@ def _refresh_sums(session: Session, kind_plan: KindPlan) -> None:
             aggregates.refresh(session, programme_id, kind_plan.kind, quarters)
 
 
-def _insert(
-    session: Session, table, part: Part, positions: list[int], upload_id: int, now: datetime
-) -> None:
+def _insert(session: Session, table, part: Part, positions: list[int], upload_id: int, now: datetime) -> None:
     """Bulk insert of some of a part's rows. On SQLite the values go through the column types' own bind
     processors and straight to the driver's executemany (the ORM's per-row parameter handling costs more
     than SQLite's own insert); elsewhere a Core ``insert`` with a list of parameter sets."""
@@ -117,5 +119,3 @@ def _insert(
     for start in range(0, len(positions), 50_000):
         rows = list(zip(*(values[start : start + 50_000] for values in processed)))
         connection.exec_driver_sql(statement, rows)
-
-

@@ -20,16 +20,29 @@ from importers.links import Findings
 from importers.sheet_scan import XmlPart, local
 
 _ML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
-WORKSHEET_TYPES = {_ML + "worksheet+xml", "application/vnd.ms-excel.macrosheet+xml", _ML + "dialogsheet+xml",
-                   "application/vnd.ms-excel.intlmacrosheet+xml"}
+WORKSHEET_TYPES = {
+    _ML + "worksheet+xml",
+    "application/vnd.ms-excel.macrosheet+xml",
+    _ML + "dialogsheet+xml",
+    "application/vnd.ms-excel.intlmacrosheet+xml",
+}
 WORKSHEET_RELATIONSHIPS = frozenset(("worksheet", "xlMacrosheet", "xlIntlMacrosheet", "dialogsheet"))
-LINK_TYPE, CONNECTIONS_TYPE, QUERY_TYPE = _ML + "externalLink+xml", _ML + "connections+xml", _ML + "queryTable+xml"
+LINK_TYPE, CONNECTIONS_TYPE, QUERY_TYPE = (
+    _ML + "externalLink+xml",
+    _ML + "connections+xml",
+    _ML + "queryTable+xml",
+)
 TABLE_TYPE = _ML + "table+xml"
 HYPERLINK = "hyperlink"
 # What a relationship to outside the file is, by its type's last word (a hyperlink is not refused).
-OUTSIDE = {"image": "a picture linked from outside", "oleObject": "an object linked from outside",
-           "externalLinkPath": "a link to another workbook", "package": "a package linked from outside",
-           "frame": "a frame linked from outside", "attachedTemplate": "a template linked from outside"}
+OUTSIDE = {
+    "image": "a picture linked from outside",
+    "oleObject": "an object linked from outside",
+    "externalLinkPath": "a link to another workbook",
+    "package": "a package linked from outside",
+    "frame": "a frame linked from outside",
+    "attachedTemplate": "a template linked from outside",
+}
 
 
 class ContentTypes(XmlPart):
@@ -46,7 +59,9 @@ class ContentTypes(XmlPart):
         if name == "Default":
             self.defaults[attrs.get("Extension", "").lower()] = attrs.get("ContentType", "").strip()
         elif name == "Override":
-            self.overrides[attrs.get("PartName", "").lstrip("/").lower()] = attrs.get("ContentType", "").strip()
+            self.overrides[attrs.get("PartName", "").lstrip("/").lower()] = attrs.get(
+                "ContentType", ""
+            ).strip()
 
     def of(self, part: str) -> str:
         key = part.lower()
@@ -71,8 +86,9 @@ class Relationships(XmlPart):
         target = attrs.get("Target", "").strip()
         external = attrs.get("TargetMode", "").strip().lower() == "external"
         if not external:
-            target = posixpath.normpath(target.lstrip("/") if target.startswith("/")
-                                        else posixpath.join(self.base, target)).lstrip("/")
+            target = posixpath.normpath(
+                target.lstrip("/") if target.startswith("/") else posixpath.join(self.base, target)
+            ).lstrip("/")
         self.found.append((attrs.get("Id", ""), kind, target, external))
 
 
@@ -149,8 +165,9 @@ class Connections(XmlPart):
     def close(self) -> None:
         super().close()
         if not self.named:
-            self.findings.connections.append((self.name, "a query table" if "query" in self.name.lower()
-                                              else "unnamed"))
+            self.findings.connections.append(
+                (self.name, "a query table" if "query" in self.name.lower() else "unnamed")
+            )
 
 
 class TableFormulas(XmlPart):
@@ -184,8 +201,14 @@ class TableFormulas(XmlPart):
 class Package:
     """The roles of an archive's parts, from its content types, relationships and workbook (read first)."""
 
-    def __init__(self, names: set[str], types: ContentTypes, relationships: list[Relationships],
-                 workbook: Workbook | None, findings: Findings):
+    def __init__(
+        self,
+        names: set[str],
+        types: ContentTypes,
+        relationships: list[Relationships],
+        workbook: Workbook | None,
+        findings: Findings,
+    ):
         self.types, self.findings = types, findings
         self.lower = {name.lower(): name for name in names}
         self.targeted: dict[str, set[str]] = {}
@@ -195,13 +218,19 @@ class Package:
                     self.targeted.setdefault(self._part(target), set()).add(kind)
         self.worksheets: dict[str, str] = {}
         if workbook is not None:
-            ids = {r[0]: r[2] for rels in relationships if self._part(rels.source) == workbook.name
-                   for r in rels.found}
+            ids = {
+                r[0]: r[2]
+                for rels in relationships
+                if self._part(rels.source) == workbook.name
+                for r in rels.found
+            }
             for sheet, rel_id in workbook.sheets:
                 if rel_id in ids:
                     self.worksheets[self._part(ids[rel_id])] = sheet
-            findings.indexes = {str(n): self._part(ids.get(rel_id, ""))
-                                for n, rel_id in enumerate(workbook.references, start=1)}
+            findings.indexes = {
+                str(n): self._part(ids.get(rel_id, ""))
+                for n, rel_id in enumerate(workbook.references, start=1)
+            }
         for name in sorted(names):
             if self.role(name) == "worksheet":
                 self.worksheets.setdefault(name, posixpath.basename(name).rsplit(".", 1)[0])
@@ -215,8 +244,9 @@ class Package:
                     if kind in ("externalLinkPath", "xlPathMissing"):
                         findings.link_parts[source] = ("workbook", target[:200])
                 elif kind != HYPERLINK:
-                    findings.outside.append((rels.name, OUTSIDE.get(kind, f"a relationship of type {kind[:60]}"),
-                                             target))
+                    findings.outside.append(
+                        (rels.name, OUTSIDE.get(kind, f"a relationship of type {kind[:60]}"), target)
+                    )
 
     def _part(self, name: str) -> str:
         return self.lower.get(name.lower(), name)
@@ -224,14 +254,25 @@ class Package:
     def role(self, name: str) -> str | None:
         """worksheet | link | connections | table, or None for a part nothing reaches through."""
         kinds, content, lower = self.targeted.get(name, set()), self.types.of(name), name.lower()
-        if name in self.worksheets or content in WORKSHEET_TYPES or kinds & WORKSHEET_RELATIONSHIPS \
-                or (lower.startswith("xl/worksheets/") and lower.endswith(".xml")):
+        if (
+            name in self.worksheets
+            or content in WORKSHEET_TYPES
+            or kinds & WORKSHEET_RELATIONSHIPS
+            or (lower.startswith("xl/worksheets/") and lower.endswith(".xml"))
+        ):
             return "worksheet"
-        if content == LINK_TYPE or "externalLink" in kinds or lower.startswith("xl/externallinks/") \
-                and lower.endswith(".xml"):
+        if (
+            content == LINK_TYPE
+            or "externalLink" in kinds
+            or lower.startswith("xl/externallinks/")
+            and lower.endswith(".xml")
+        ):
             return "link"
-        if content in (CONNECTIONS_TYPE, QUERY_TYPE) or kinds & {"connections", "queryTable"} \
-                or posixpath.basename(lower) == "connections.xml":
+        if (
+            content in (CONNECTIONS_TYPE, QUERY_TYPE)
+            or kinds & {"connections", "queryTable"}
+            or posixpath.basename(lower) == "connections.xml"
+        ):
             return "connections"
         if content == TABLE_TYPE or "table" in kinds:
             return "table"

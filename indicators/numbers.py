@@ -22,7 +22,7 @@ from indicators import i18n
 
 PERCENT = "percent"
 ONE_DECIMAL = Decimal("0.1")
-WHOLE = Decimal("1")
+WHOLE = Decimal(1)
 
 
 def _decimal(value) -> Decimal:

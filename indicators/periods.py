@@ -17,8 +17,20 @@ from indicators.i18n import _, format_day
 FISCAL = "fiscal"
 CALENDAR = "calendar"
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 class PeriodError(ValueError):
@@ -65,11 +77,11 @@ class Period:
         return _add_months(self.start, months) - timedelta(days=1)
 
     @property
-    def fiscal_year(self) -> "Period":
+    def fiscal_year(self) -> Period:
         """The year this quarter belongs to (``FY2019`` for ``FY2019Q3``)."""
         return Period(self.calendar, self.year, None)
 
-    def quarters(self) -> list["Period"]:
+    def quarters(self) -> list[Period]:
         """The four quarters of a year; a quarter is its own only quarter."""
         if self.quarter:
             return [self]
@@ -81,7 +93,8 @@ class Period:
         start, end = self.start, self.end
         if self.quarter:
             prefix = (_("FY{year} Q{quarter}") if self.calendar == FISCAL else _("{year} Q{quarter}")).format(
-                year=self.year, quarter=self.quarter)
+                year=self.year, quarter=self.quarter
+            )
         elif self.year is not None and self.calendar == FISCAL:
             prefix = _("FY{year}").format(year=self.year)
         else:
@@ -115,13 +128,17 @@ def parse(text: str, calendar: str | None = None) -> Period:
         return Period(calendar or FISCAL, None, None)
     match = _QUARTER_RE.match(cleaned) or _YEAR_RE.match(cleaned)
     if not match:
-        raise PeriodError(f"{text!r} is not a period; expected a code such as FY2019Q3, FY2019, 2012Q1 or LOP")
+        raise PeriodError(
+            f"{text!r} is not a period; expected a code such as FY2019Q3, FY2019, 2012Q1 or LOP"
+        )
     fiscal_prefix, year_text = match.group(1), match.group(2)
     year = int(year_text) + 2000 if len(year_text) == 2 else int(year_text)
     quarter = int(match.group(3)) if match.re is _QUARTER_RE else None
     if fiscal_prefix and calendar == CALENDAR:
-        raise PeriodError(f"{text!r} is a fiscal-year period, but this programme reports on calendar quarters "
-                          f"(such as {year}Q1)")
+        raise PeriodError(
+            f"{text!r} is a fiscal-year period, but this programme reports on calendar quarters "
+            f"(such as {year}Q1)"
+        )
     cal = FISCAL if fiscal_prefix else (calendar or CALENDAR)
     return Period(cal, year, quarter)
 

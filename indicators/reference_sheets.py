@@ -24,7 +24,9 @@ class Value:
     target: float | None
     actual: float | None  # None: no figure (a ratio with nothing to divide by), withheld, or no data yet
     withheld: str | None  # what the actual reads instead for this reader: "<5" or "*"
-    through: str | None  # the last quarter the actual counts ("FY2020 Q3"); None: the data have not reached it
+    through: (
+        str | None
+    )  # the last quarter the actual counts ("FY2020 Q3"); None: the data have not reached it
     complete: bool  # the data reach the period's last quarter: the actual is the period's, not to date
     narratives: tuple[str, ...] = ()  # the period's deviation narratives, "FY2019 Q3: …", oldest first
 

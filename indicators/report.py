@@ -23,8 +23,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from indicators import periods
-from indicators.numbers import plain
 from indicators.i18n import format_day
+from indicators.numbers import plain
 from indicators.periods import Period
 from indicators.status import AHEAD, BEHIND, ON_TRACK, meaning
 from indicators.vocabulary import DISAGGREGATIONS
@@ -72,7 +72,9 @@ class Revision:
     replaces: int  # the version replaced
     replaces_signed_at: datetime  # when it was signed off (UTC)
     replaces_sha256: str  # of the file sent then
-    changed: tuple[str, ...] | None  # indicator codes whose figures differ; None if that version kept no figures
+    changed: (
+        tuple[str, ...] | None
+    )  # indicator codes whose figures differ; None if that version kept no figures
     reason: str | None = None  # why the quarter was reopened
 
 
@@ -216,7 +218,9 @@ class IndicatorRow:
     status: str | None
     narrative: str | None
     needs_narrative: bool
-    judged: Figure | None = None  # the figure the status is judged on: its target to date and percentage of it
+    judged: Figure | None = (
+        None  # the figure the status is judged on: its target to date and percentage of it
+    )
     milestone: bool = False  # judged against the full target (see indicators.figures.figures)
     # The periods the IATI writer publishes: the report quarter, its year and the life of project, and with
     # history every earlier quarter and year too.
@@ -360,19 +364,40 @@ def figure_rows(report: Report) -> list[tuple[str, ...]]:
     (``indicators.protection.disclosure``) gives a withheld victim count as what it reads instead (``<5``, ``*``) and
     leaves out the categories not published for a period."""
     c = report.cover
-    spans = (("quarter", "quarter", c.period_code), ("year", "year_to_date", c.year_code),
-             ("lop", "lop_to_date", "LOP"))
+    spans = (
+        ("quarter", "quarter", c.period_code),
+        ("year", "year_to_date", c.year_code),
+        ("lop", "lop_to_date", "LOP"),
+    )
     out = []
     for line in report.indicators:
         categories = [d for d in report.disaggregations if d.indicator_code == line.code]
         for total, attribute, period in spans:
             figure = getattr(line, total)
-            out.append((c.programme_code, line.code, period, "", "", figure.withheld or plain(figure.actual),
-                        plain(figure.target)))
+            out.append(
+                (
+                    c.programme_code,
+                    line.code,
+                    period,
+                    "",
+                    "",
+                    figure.withheld or plain(figure.actual),
+                    plain(figure.target),
+                )
+            )
             for category in categories:
                 label = category.withheld.get(attribute)
                 if label == NOT_PUBLISHED:
                     continue
-                out.append((c.programme_code, line.code, period, category.disaggregation, category.category,
-                            label or plain(getattr(category, attribute)), ""))
+                out.append(
+                    (
+                        c.programme_code,
+                        line.code,
+                        period,
+                        category.disaggregation,
+                        category.category,
+                        label or plain(getattr(category, attribute)),
+                        "",
+                    )
+                )
     return out

@@ -31,9 +31,11 @@ LOOKS = {
     None: Look("–", "5C636A", "EEF0F2", "none"),
 }
 
-TARGET_TO_DATE = N_("Target to date: the period's target pro-rated by days to the end of the report quarter; "
-                    "for a percentage, its full target; for a milestone (a study, law or procedure counted once "
-                    "when reached), its full target, and a milestone is not Behind before its period ends.")
+TARGET_TO_DATE = N_(
+    "Target to date: the period's target pro-rated by days to the end of the report quarter; "
+    "for a percentage, its full target; for a milestone (a study, law or procedure counted once "
+    "when reached), its full target, and a milestone is not Behind before its period ends."
+)
 
 MEANINGS = {
     ON_TRACK: N_("Within ±15% of the target to date."),

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from indicators.i18n import N_
 
-CATEGORIES = (N_("Research"), N_("Policy"), N_("Coordination"), N_("Capacity building"), N_("Awareness raising"), N_("Protection"))
+CATEGORIES = (
+    N_("Research"),
+    N_("Policy"),
+    N_("Coordination"),
+    N_("Capacity building"),
+    N_("Awareness raising"),
+    N_("Protection"),
+)
 LEVELS = ("goal", "outcome", "output")
 UNITS = ("number", "percent")
 
@@ -31,13 +38,26 @@ CAMPS = {
 }
 
 TARGET_GROUPS = (
-    N_("Law enforcement"), N_("Immigration officers"), N_("Prosecutors and judges"), N_("Local government officials"),
-    N_("Civil society organisations"), N_("School leaders and teachers"), N_("Refugee community leaders"),
-    N_("Humanitarian and camp staff"), N_("Social and health workers"), N_("Media"), N_("Other"),
+    N_("Law enforcement"),
+    N_("Immigration officers"),
+    N_("Prosecutors and judges"),
+    N_("Local government officials"),
+    N_("Civil society organisations"),
+    N_("School leaders and teachers"),
+    N_("Refugee community leaders"),
+    N_("Humanitarian and camp staff"),
+    N_("Social and health workers"),
+    N_("Media"),
+    N_("Other"),
 )
 SETTINGS = (N_("Community"), N_("Refugee camp"), N_("School"), N_("Border area"), N_("Media"), N_("Other"))
 INSTRUMENT_TYPES = (
-    N_("Law"), N_("Policy"), N_("National action plan"), N_("Standard operating procedures"), N_("Regulation"), N_("Guidelines"),
+    N_("Law"),
+    N_("Policy"),
+    N_("National action plan"),
+    N_("Standard operating procedures"),
+    N_("Regulation"),
+    N_("Guidelines"),
     N_("Agreement"),
 )
 # Stages in order: an instrument or a study only moves forward.
@@ -47,15 +67,39 @@ RESEARCH_STAGES = (N_("Inception"), N_("Data collection"), N_("Validated"), N_("
 SEXES = (N_("Female"), N_("Male"), N_("Unknown"))
 AGE_GROUPS = (N_("Child"), N_("Adult"), N_("Unknown"))
 TRAFFICKING_STATUSES = (N_("Possible victim"), N_("Actual victim"), N_("Not a victim"))
-DESTINATION_REGIONS = (N_("Middle East"), N_("East Africa"), N_("Southern Africa"), N_("West Asia"), N_("Europe"), N_("Other"), N_("Unknown"))
-ASSISTANCE = (N_("Shelter"), N_("Medical"), N_("Psychosocial"), N_("Legal"), N_("Return and reintegration"), N_("Livelihood"))
+DESTINATION_REGIONS = (
+    N_("Middle East"),
+    N_("East Africa"),
+    N_("Southern Africa"),
+    N_("West Asia"),
+    N_("Europe"),
+    N_("Other"),
+    N_("Unknown"),
+)
+ASSISTANCE = (
+    N_("Shelter"),
+    N_("Medical"),
+    N_("Psychosocial"),
+    N_("Legal"),
+    N_("Return and reintegration"),
+    N_("Livelihood"),
+)
 
 # IATI's OrganisationType code list, by the words programme files use for it.
 IATI_ORGANISATION_TYPES = {
-    "government": "10", "local government": "11", "other public sector": "15", "international NGO": "21",
-    "national NGO": "22", "regional NGO": "23", "partner country based NGO": "24",
-    "public private partnership": "30", "multilateral": "40", "foundation": "60", "private sector": "70",
-    "academic, training and research": "80", "other": "90",
+    "government": "10",
+    "local government": "11",
+    "other public sector": "15",
+    "international NGO": "21",
+    "national NGO": "22",
+    "regional NGO": "23",
+    "partner country based NGO": "24",
+    "public private partnership": "30",
+    "multilateral": "40",
+    "foundation": "60",
+    "private sector": "70",
+    "academic, training and research": "80",
+    "other": "90",
 }
 
 # Disaggregation names an indicator may use, and how each is shown.

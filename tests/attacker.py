@@ -83,8 +83,15 @@ class Attacker:
                         label = "<" if "fewer than" in comment else ("*" if "Withheld" in comment else None)
                         if label is None:
                             continue  # a ratio of nothing: no figure at all
-                    self.facts.append(Fact(code, self.quarters_in(start, last), key,
-                                           float(value) if value is not None else None, label))
+                    self.facts.append(
+                        Fact(
+                            code,
+                            self.quarters_in(start, last),
+                            key,
+                            float(value) if value is not None else None,
+                            label,
+                        )
+                    )
 
     def read_api(self, answer: bytes | str | dict, quarter: int, indicators: Iterable[str]) -> None:
         """The figures of one report quarter as the JSON API gives them (the quarter, the year to date, LOP to
@@ -96,12 +103,21 @@ class Attacker:
             if row["indicator"] not in wanted:
                 continue
             period = row["period"]
-            run = (quarter,) if re.fullmatch(r"(FY)?\d{4}Q\d", period) else (
-                tuple(range(year_start, quarter + 1)) if period != "LOP" else tuple(range(quarter + 1)))
+            run = (
+                (quarter,)
+                if re.fullmatch(r"(FY)?\d{4}Q\d", period)
+                else (tuple(range(year_start, quarter + 1)) if period != "LOP" else tuple(range(quarter + 1)))
+            )
             label = row.get("withheld")
-            self.facts.append(Fact(row["indicator"], run, (row["disaggregation"], row["category"]),
-                                   row["actual"] if label is None else None,
-                                   ("<" if label.startswith("<") else "*") if label else None))
+            self.facts.append(
+                Fact(
+                    row["indicator"],
+                    run,
+                    (row["disaggregation"], row["category"]),
+                    row["actual"] if label is None else None,
+                    ("<" if label.startswith("<") else "*") if label else None,
+                )
+            )
 
     def read_profile(self, total: str, breakdowns: Iterable, districts: dict[str, str]) -> None:
         """The Victims profile as drawn: the total tile, each breakdown's rows, known and unknown, and the map's
@@ -237,8 +253,9 @@ class _Model:
             objective[v] = c
         ends = []
         for sign in (1.0, -1.0):
-            result = linprog(sign * objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None),
-                             method="highs")
+            result = linprog(
+                sign * objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs"
+            )
             if result.status == 3:
                 ends.append(float("inf"))
                 continue
@@ -279,8 +296,20 @@ def _minus(one: dict, other: dict) -> dict:
     return _merge(one, {v: -c for v, c in other.items()})
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def _words_to_date(text: str) -> date:

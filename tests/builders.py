@@ -84,32 +84,77 @@ def refresh_sums(session: Session, *rows) -> None:
         aggregates.refresh(session, programme_id, key, quarters)
 
 
-def make_upload(session: Session, filename: str = "activities.xlsx", uploaded_at: datetime = datetime(2019, 7, 5, 9),
-                uploaded_by: str = "mande.officer", programme_code: str | None = None, **kw) -> Upload:
+def make_upload(
+    session: Session,
+    filename: str = "activities.xlsx",
+    uploaded_at: datetime = datetime(2019, 7, 5, 9),
+    uploaded_by: str = "mande.officer",
+    programme_code: str | None = None,
+    **kw,
+) -> Upload:
     number = next(_serial)
-    upload = Upload(filename=filename, sha256=f"{number:064x}", size=kw.pop("size", 4096), uploaded_by=uploaded_by,
-                    uploaded_at=uploaded_at, programme_code=programme_code, outcome=kw.pop("outcome", "stored"),
-                    **kw)
+    upload = Upload(
+        filename=filename,
+        sha256=f"{number:064x}",
+        size=kw.pop("size", 4096),
+        uploaded_by=uploaded_by,
+        uploaded_at=uploaded_at,
+        programme_code=programme_code,
+        outcome=kw.pop("outcome", "stored"),
+        **kw,
+    )
     session.add(upload)
     session.flush()
     return upload
 
 
-def make_training(session: Session, programme_code: str, *, start_date: date = date(2019, 4, 15), **kw) -> Training:
-    values = dict(start_date=start_date, district="Gasabo", target_group="Law enforcement",
-                  topic="Identifying victims of trafficking", female=10, male=10) | kw
+def make_training(
+    session: Session, programme_code: str, *, start_date: date = date(2019, 4, 15), **kw
+) -> Training:
+    values = (
+        dict(
+            start_date=start_date,
+            district="Gasabo",
+            target_group="Law enforcement",
+            topic="Identifying victims of trafficking",
+            female=10,
+            male=10,
+        )
+        | kw
+    )
     return _store(session, Training, programme_code, start_date, values)
 
 
-def make_awareness(session: Session, programme_code: str, *, date: date = date(2019, 4, 15), **kw) -> Awareness:
-    values = dict(date=date, district="Gasabo", setting="Community", activity="Community dialogue",
-                  female=50, male=50) | kw
+def make_awareness(
+    session: Session, programme_code: str, *, date: date = date(2019, 4, 15), **kw
+) -> Awareness:
+    values = (
+        dict(
+            date=date,
+            district="Gasabo",
+            setting="Community",
+            activity="Community dialogue",
+            female=50,
+            male=50,
+        )
+        | kw
+    )
     return _store(session, Awareness, programme_code, date, values)
 
 
-def make_policy_step(session: Session, programme_code: str, *, date: date = date(2019, 4, 15), **kw) -> PolicyStep:
-    values = dict(date=date, instrument="Law on the prevention of trafficking in persons", instrument_type="Law",
-                  stage="Adopted", lead_institution="MINIJUST") | kw
+def make_policy_step(
+    session: Session, programme_code: str, *, date: date = date(2019, 4, 15), **kw
+) -> PolicyStep:
+    values = (
+        dict(
+            date=date,
+            instrument="Law on the prevention of trafficking in persons",
+            instrument_type="Law",
+            stage="Adopted",
+            lead_institution="MINIJUST",
+        )
+        | kw
+    )
     return _store(session, PolicyStep, programme_code, date, values)
 
 
@@ -118,30 +163,62 @@ def make_meeting(session: Session, programme_code: str, *, date: date = date(201
     return _store(session, Meeting, programme_code, date, values)
 
 
-def make_research_step(session: Session, programme_code: str, *, date: date = date(2019, 4, 15), **kw
-                       ) -> ResearchStep:
-    values = dict(date=date, title="Trafficking in persons in Rwanda: a baseline study", stage="Published") | kw
+def make_research_step(
+    session: Session, programme_code: str, *, date: date = date(2019, 4, 15), **kw
+) -> ResearchStep:
+    values = (
+        dict(date=date, title="Trafficking in persons in Rwanda: a baseline study", stage="Published") | kw
+    )
     return _store(session, ResearchStep, programme_code, date, values)
 
 
-def make_case(session: Session, programme_code: str, *, date_identified: date = date(2019, 4, 15), **kw) -> Case:
-    values = dict(date_identified=date_identified, reference=f"CASE-{next(_serial):05d}", sex="Female",
-                  age_group="Adult", nationality="Burundi", location="Mahama", status="Possible victim",
-                  exploitation_types=["Forced labour"], destination_region="Middle East", assistance=[]) | kw
+def make_case(
+    session: Session, programme_code: str, *, date_identified: date = date(2019, 4, 15), **kw
+) -> Case:
+    values = (
+        dict(
+            date_identified=date_identified,
+            reference=f"CASE-{next(_serial):05d}",
+            sex="Female",
+            age_group="Adult",
+            nationality="Burundi",
+            location="Mahama",
+            status="Possible victim",
+            exploitation_types=["Forced labour"],
+            destination_region="Middle East",
+            assistance=[],
+        )
+        | kw
+    )
     referral = values.get("referral_date")
     if referral is not None and "referral_quarter" not in kw:
         values["referral_quarter"] = quarter(session, programme_code, referral)
     return _store(session, Case, programme_code, date_identified, values)
 
 
-def make_result_value(session: Session, indicator_code: str, period: str, value: float, disaggregation: str = "",
-                      category: str = "", **kw) -> ResultValue:
+def make_result_value(
+    session: Session,
+    indicator_code: str,
+    period: str,
+    value: float,
+    disaggregation: str = "",
+    category: str = "",
+    **kw,
+) -> ResultValue:
     indicator = session.scalar(select(Indicator).where(Indicator.code == indicator_code))
     number = next(_serial)
-    row = ResultValue(programme_id=indicator.programme_id, indicator_id=indicator.id, quarter=period, value=value,
-                      disaggregation=disaggregation, category=category, row_hash=f"test-{number:06d}",
-                      source_sheet=kw.pop("source_sheet", "Results"), source_row=kw.pop("source_row", number + 1),
-                      **kw)
+    row = ResultValue(
+        programme_id=indicator.programme_id,
+        indicator_id=indicator.id,
+        quarter=period,
+        value=value,
+        disaggregation=disaggregation,
+        category=category,
+        row_hash=f"test-{number:06d}",
+        source_sheet=kw.pop("source_sheet", "Results"),
+        source_row=kw.pop("source_row", number + 1),
+        **kw,
+    )
     session.add(row)
     session.flush()
     return row
@@ -154,35 +231,71 @@ TEST_PROGRAMME = {
     "start_date": "2018-10-01",
     "end_date": "2020-09-30",
     "calendar": "fiscal",
-    "results": [{
-        "code": "1", "level": "outcome", "category": "Protection",
-        "statement": "Victims are assisted.",
-        "indicators": [
-            {"code": "TST-1.1", "name": "Number of victims assisted by partners", "unit": "number",
-             "source": {"kind": "results"}, "measure": {"type": "sum", "columns": ["value"]},
-             "disaggregations": ["sex"], "targets": {"FY2019": 100, "FY2020": 100, "LOP": 200}},
-            {"code": "TST-1.2", "name": "Percentage of victims satisfied with services", "unit": "percent",
-             "source": {"kind": "results"}, "measure": {"type": "sum", "columns": ["value"]},
-             "targets": {"FY2019": 80, "FY2020": 80, "LOP": 80}},
-        ],
-    }, {
-        "code": "2", "level": "output", "category": "Capacity building",
-        "statement": "Officers pass the post-training test.",
-        "indicators": [
-            {"code": "TST-2.1", "name": "Percentage of tested participants who passed", "unit": "percent",
-             "source": {"kind": "trainings", "filter": {"passed_post_test": {"not_null": True}}},
-             "measure": {"type": "ratio", "numerator": ["passed_post_test"], "denominator": ["female", "male"]},
-             "disaggregations": ["target_group", "district"], "targets": {"FY2019": 75, "LOP": 75}},
-        ],
-    }, {
-        "code": "3", "level": "output", "category": "Policy",
-        "statement": "Procedures are validated.",
-        "indicators": [
-            {"code": "TST-3.1", "name": "Number of instruments validated", "unit": "number",
-             "source": {"kind": "policies"}, "measure": {"type": "stage", "field": "instrument", "stage": "Validated"},
-             "disaggregations": ["instrument_type"], "targets": {"LOP": 2}},
-        ],
-    }],
+    "results": [
+        {
+            "code": "1",
+            "level": "outcome",
+            "category": "Protection",
+            "statement": "Victims are assisted.",
+            "indicators": [
+                {
+                    "code": "TST-1.1",
+                    "name": "Number of victims assisted by partners",
+                    "unit": "number",
+                    "source": {"kind": "results"},
+                    "measure": {"type": "sum", "columns": ["value"]},
+                    "disaggregations": ["sex"],
+                    "targets": {"FY2019": 100, "FY2020": 100, "LOP": 200},
+                },
+                {
+                    "code": "TST-1.2",
+                    "name": "Percentage of victims satisfied with services",
+                    "unit": "percent",
+                    "source": {"kind": "results"},
+                    "measure": {"type": "sum", "columns": ["value"]},
+                    "targets": {"FY2019": 80, "FY2020": 80, "LOP": 80},
+                },
+            ],
+        },
+        {
+            "code": "2",
+            "level": "output",
+            "category": "Capacity building",
+            "statement": "Officers pass the post-training test.",
+            "indicators": [
+                {
+                    "code": "TST-2.1",
+                    "name": "Percentage of tested participants who passed",
+                    "unit": "percent",
+                    "source": {"kind": "trainings", "filter": {"passed_post_test": {"not_null": True}}},
+                    "measure": {
+                        "type": "ratio",
+                        "numerator": ["passed_post_test"],
+                        "denominator": ["female", "male"],
+                    },
+                    "disaggregations": ["target_group", "district"],
+                    "targets": {"FY2019": 75, "LOP": 75},
+                }
+            ],
+        },
+        {
+            "code": "3",
+            "level": "output",
+            "category": "Policy",
+            "statement": "Procedures are validated.",
+            "indicators": [
+                {
+                    "code": "TST-3.1",
+                    "name": "Number of instruments validated",
+                    "unit": "number",
+                    "source": {"kind": "policies"},
+                    "measure": {"type": "stage", "field": "instrument", "stage": "Validated"},
+                    "disaggregations": ["instrument_type"],
+                    "targets": {"LOP": 2},
+                }
+            ],
+        },
+    ],
 }
 
 

@@ -71,7 +71,10 @@ def test_guesses_racing_a_real_sign_in_keep_their_count(session, monkeypatch):
     for _ in range(3):  # the racing guesses turn out wrong
         throttle.failed(session, "name:olivier")
     fifth = authenticate(session, "olivier", "wrong-2", now=now)
-    assert fifth.user is None and fifth.message == "Too many failed sign-ins: this account is locked for 15 minutes."
+    assert (
+        fifth.user is None
+        and fifth.message == "Too many failed sign-ins: this account is locked for 15 minutes."
+    )
     later = [authenticate(session, "olivier", f"wrong-{n}", now=now) for n in range(3, 6)]
     assert all(r.user is None and "Too many failed sign-ins" in r.message for r in later)
     right = authenticate(session, "olivier", PASSWORD, now=now)
@@ -115,12 +118,10 @@ def test_unknown_names_are_throttled_the_same_way(session):
 
 def test_audit_trail_cannot_be_edited_or_deleted(session):
     event = audit.record(session, "claire", "narrative", "KEC-4.2 FY2019Q3", text="Fewer trainings")
-    with pytest.raises(DBAPIError, match="audit trail cannot be changed"):
-        with session.begin_nested():
-            session.execute(text("UPDATE audit_event SET username = 'mallory' WHERE id = :id"), {"id": event.id})
-    with pytest.raises(DBAPIError, match="audit trail cannot be changed"):
-        with session.begin_nested():
-            session.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": event.id})
+    with pytest.raises(DBAPIError, match="audit trail cannot be changed"), session.begin_nested():
+        session.execute(text("UPDATE audit_event SET username = 'mallory' WHERE id = :id"), {"id": event.id})
+    with pytest.raises(DBAPIError, match="audit trail cannot be changed"), session.begin_nested():
+        session.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": event.id})
     assert session.scalar(select(AuditEvent.username).where(AuditEvent.id == event.id)) == "claire"
 
 
@@ -129,8 +130,9 @@ def test_sign_off_closes_its_quarter_and_every_earlier_one(session):
     with pytest.raises(signoff.MissingNarratives, match="KEC-3.1, KEC-4.1"):  # nothing stored: all behind
         signoff.sign_off(session, "KEC", "fy19q3", "claire", b"report bytes", "iptt", "KEC FY2019Q3.xlsx")
     missing = signoff.missing_narratives(session, "KEC", "FY2019Q3")
-    record = signoff.sign_off(session, "KEC", "fy19q3", "claire", b"report bytes", "iptt", "KEC FY2019Q3.xlsx",
-                              acknowledged=missing)
+    record = signoff.sign_off(
+        session, "KEC", "fy19q3", "claire", b"report bytes", "iptt", "KEC FY2019Q3.xlsx", acknowledged=missing
+    )
     assert record.period == "FY2019Q3" and len(record.report_sha256) == 64
     closed = signoff.closures(session, kec.id, {"FY2019Q1", "FY2019Q3", "FY2019Q4", "FY2017Q2"})
     assert set(closed) == {"FY2019Q1", "FY2019Q3", "FY2017Q2"}
@@ -180,8 +182,7 @@ def test_an_address_is_locked_after_its_failures_across_names(session, monkeypat
     monkeypatch.setattr(accounts, "ADDRESS_LOCK_AFTER", 4)
     now = datetime(2026, 1, 5, 9, 0)
     accounts.add_user(session, "amina", PASSWORD, "officer")
-    results = [authenticate(session, f"guess-{n}", "x", now=now, address="203.0.113.9")
-               for n in range(5)]
+    results = [authenticate(session, f"guess-{n}", "x", now=now, address="203.0.113.9") for n in range(5)]
     assert [r.message for r in results[:4]] == ["Unknown user name or wrong password."] * 4
     assert results[4].message == "Too many failed sign-ins from this address: try again in 15 minutes."
     locked = authenticate(session, "amina", PASSWORD, now=now, address="203.0.113.9")

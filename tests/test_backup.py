@@ -22,16 +22,23 @@ from indicators.store.models import Base, SignOff
 from indicators.store.settings import Settings
 from tests.builders import PROGRAMMES, run_command
 
-KINDS = ["sqlite"] + (["postgresql"] if os.environ.get("CTMONITOR_TEST_DATABASE_URL", "").startswith("postgresql")
-                      else [])
+KINDS = ["sqlite"] + (
+    ["postgresql"] if os.environ.get("CTMONITOR_TEST_DATABASE_URL", "").startswith("postgresql") else []
+)
 
 
 @pytest.fixture(params=KINDS)
 def stores(request, tmp_path):
     """Settings of a store to back up (migrated, programmes loaded) and of a new, empty one to restore into."""
     if request.param == "sqlite":
-        yield (_loaded(Settings.for_tests(tmp_path / "a", database_url=f"sqlite:///{tmp_path / 'a' / 'live.sqlite'}")),
-               Settings.for_tests(tmp_path / "b", database_url=f"sqlite:///{tmp_path / 'b' / 'restored.sqlite'}"))
+        yield (
+            _loaded(
+                Settings.for_tests(tmp_path / "a", database_url=f"sqlite:///{tmp_path / 'a' / 'live.sqlite'}")
+            ),
+            Settings.for_tests(
+                tmp_path / "b", database_url=f"sqlite:///{tmp_path / 'b' / 'restored.sqlite'}"
+            ),
+        )
         return
     url = make_url(os.environ["CTMONITOR_TEST_DATABASE_URL"])
     names = [f"ctm_backup_{uuid.uuid4().hex[:8]}_{side}" for side in ("a", "b")]
@@ -41,8 +48,10 @@ def stores(request, tmp_path):
             connection.execute(text(f"CREATE DATABASE {name}"))
     urls = [url.set(database=name).render_as_string(hide_password=False) for name in names]
     try:
-        yield (_loaded(Settings.for_tests(tmp_path / "a", database_url=urls[0])),
-               Settings.for_tests(tmp_path / "b", database_url=urls[1]))
+        yield (
+            _loaded(Settings.for_tests(tmp_path / "a", database_url=urls[0])),
+            Settings.for_tests(tmp_path / "b", database_url=urls[1]),
+        )
     finally:
         with admin.connect() as connection:
             for name in names:
@@ -71,27 +80,41 @@ def _fill(settings: Settings) -> None:
         accounts.add_user(session, "dana", "correct horse battery staple", "donor", "USAID")
         tokens.create(session, "dana", by="test", name="MEL dashboard")
     store.dispose()
-    assert run_command(settings, "signoff", "--programme", "KEC", "--period", "FY2019Q3", "--user", "claire",
-                       "--without-narratives") == 0
+    assert (
+        run_command(
+            settings,
+            "signoff",
+            "--programme",
+            "KEC",
+            "--period",
+            "FY2019Q3",
+            "--user",
+            "claire",
+            "--without-narratives",
+        )
+        == 0
+    )
 
 
 def snapshot(settings: Settings) -> dict:
     """Every row of every table, and every quarter's figures of every programme as the CSV results."""
     from exports.formats import FORMATS
     from indicators.figures.figures import programme_quarters
-    from indicators.store.models import Programme
     from indicators.reporting.reporting import report_file
+    from indicators.store.models import Programme
 
     store = Store(settings)
     taken: dict = {}
     with store.Session() as session:
         for table in Base.metadata.sorted_tables:
-            taken[table.name] = [tuple(row) for row in session.execute(
-                select(table).order_by(*table.primary_key.columns))]
+            taken[table.name] = [
+                tuple(row) for row in session.execute(select(table).order_by(*table.primary_key.columns))
+            ]
         for programme in session.scalars(select(Programme).order_by(Programme.code)):
             for quarter in programme_quarters(programme):
                 taken[f"{programme.code} {quarter.code}"] = report_file(
-                    session, programme.code, quarter.code, FORMATS, "csv", small_cell=5)[0]
+                    session, programme.code, quarter.code, FORMATS, "csv", small_cell=5
+                )[0]
     store.dispose()
     return taken
 
@@ -120,8 +143,11 @@ def test_a_backup_restores_into_a_new_store_with_everything_byte_for_byte(stores
     store = Store(new)
     with store.Session() as session:
         signed = session.scalar(select(SignOff))
-        assert signed.period == "FY2019Q3" and signed.report == dict(zip(
-            [c.name for c in SignOff.__table__.columns], kept[0], strict=True))["report"]
+        assert (
+            signed.period == "FY2019Q3"
+            and signed.report
+            == dict(zip([c.name for c in SignOff.__table__.columns], kept[0], strict=True))["report"]
+        )
     # the triggers came back too
     with pytest.raises(DBAPIError, match="audit trail cannot be changed"), store.begin() as session:
         session.execute(text("DELETE FROM audit_event"))

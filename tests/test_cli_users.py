@@ -105,6 +105,10 @@ def test_every_change_is_in_the_audit_trail(store):
     with store.Session() as db:
         events = [(e.action, e.target, e.detail.get("via")) for e in reversed(audit.recent(db, 4))]
         change = audit.recent(db, 1, action="role-changed")[0].detail
-    assert events == [("user-disabled", "dana", "command line"), ("user-enabled", "dana", "command line"),
-                      ("password-reset", "dana", "command line"), ("role-changed", "dana", "command line")]
+    assert events == [
+        ("user-disabled", "dana", "command line"),
+        ("user-enabled", "dana", "command line"),
+        ("password-reset", "dana", "command line"),
+        ("role-changed", "dana", "command line"),
+    ]
     assert change["before"] == "donor (USAID)" and change["donor"] == "U.S. Department of State"

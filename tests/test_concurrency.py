@@ -19,10 +19,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select, text
 
 from importers.pipeline import import_file
+from indicators.figures.figures import figures
 from indicators.programmes import definitions
 from indicators.store import migrate
 from indicators.store.db import Store
-from indicators.figures.figures import figures
 from indicators.store.models import IndicatorSums, Training, Upload
 from indicators.store.settings import Settings
 
@@ -37,8 +37,18 @@ def trainings_workbook(prefix: str, rows: int) -> bytes:
     sheet.append(HEADERS)
     first = date(2017, 1, 2)
     for n in range(rows):
-        sheet.append([f"{prefix}-{n:06d}", "KEC", first + timedelta(days=n % 1200), "Huye", "Law enforcement",
-                      "Victim identification", 10, 5])
+        sheet.append(
+            [
+                f"{prefix}-{n:06d}",
+                "KEC",
+                first + timedelta(days=n % 1200),
+                "Huye",
+                "Law enforcement",
+                "Victim identification",
+                10,
+                5,
+            ]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -78,8 +88,9 @@ def _import_together(store, files: list[tuple[str, bytes]]):
         try:
             start.wait()
             with store.begin() as session:
-                reports[name] = import_file(session, data, name, settings=store.settings, programme="KEC",
-                                            uploaded_by=name)
+                reports[name] = import_file(
+                    session, data, name, settings=store.settings, programme="KEC", uploaded_by=name
+                )
         except Exception as exc:  # noqa: BLE001 — collected and asserted below
             failures.append(f"{name}: {type(exc).__name__}: {exc}")
 
@@ -93,8 +104,9 @@ def _import_together(store, files: list[tuple[str, bytes]]):
 
 
 def test_two_uploads_committed_at_once_both_land_complete(fresh):
-    reports = _import_together(fresh, [("north.xlsx", trainings_workbook("N", 1500)),
-                                       ("south.xlsx", trainings_workbook("S", 1500))])
+    reports = _import_together(
+        fresh, [("north.xlsx", trainings_workbook("N", 1500)), ("south.xlsx", trainings_workbook("S", 1500))]
+    )
     assert {r.outcome for r in reports.values()} == {"stored"}
     with fresh.Session() as session:
         assert session.scalar(select(func.count(Training.id))) == 3000
@@ -111,7 +123,9 @@ def test_the_same_file_twice_at_once_is_stored_once(fresh):
     assert sorted(r.outcome for r in reports.values()) == ["stored", "unchanged"]
     with fresh.Session() as session:
         assert session.scalar(select(func.count(Training.id))) == 800
-        held = next(i for i in figures(session, "KEC", "FY2020Q3").indicators if i.indicator.code == "KEC-4.1")
+        held = next(
+            i for i in figures(session, "KEC", "FY2020Q3").indicators if i.indicator.code == "KEC-4.1"
+        )
         assert held.lop_to_date.actual == 800
 
 
@@ -120,7 +134,9 @@ def _writing(store) -> bool:
     if store.engine.dialect.name == "sqlite":
         import sqlite3
 
-        probe = sqlite3.connect(store.settings.database_url.split("///", 1)[-1], timeout=0, isolation_level=None)
+        probe = sqlite3.connect(
+            store.settings.database_url.split("///", 1)[-1], timeout=0, isolation_level=None
+        )
         try:
             probe.execute("BEGIN IMMEDIATE")
             probe.execute("ROLLBACK")
@@ -130,25 +146,47 @@ def _writing(store) -> bool:
         finally:
             probe.close()
     with store.engine.connect() as connection:
-        return bool(connection.execute(text(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")).scalar())
+        return bool(
+            connection.execute(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+            ).scalar()
+        )
 
 
 def test_a_process_killed_in_the_middle_of_an_import_leaves_the_store_as_before(fresh, tmp_path):
     with fresh.begin() as session:
-        import_file(session, trainings_workbook("OLD", 50), "earlier.xlsx", settings=fresh.settings,
-                    programme="KEC")
+        import_file(
+            session, trainings_workbook("OLD", 50), "earlier.xlsx", settings=fresh.settings, programme="KEC"
+        )
     with fresh.Session() as session:
-        before = (session.scalar(select(func.count(Training.id))), session.scalar(select(func.count(Upload.id))),
-                  session.execute(select(IndicatorSums.indicator_id, IndicatorSums.quarter,
-                                         IndicatorSums.disaggregation, IndicatorSums.category,
-                                         IndicatorSums.numerator).order_by(IndicatorSums.id)).all())
+        before = (
+            session.scalar(select(func.count(Training.id))),
+            session.scalar(select(func.count(Upload.id))),
+            session.execute(
+                select(
+                    IndicatorSums.indicator_id,
+                    IndicatorSums.quarter,
+                    IndicatorSums.disaggregation,
+                    IndicatorSums.category,
+                    IndicatorSums.numerator,
+                ).order_by(IndicatorSums.id)
+            ).all(),
+        )
     big = tmp_path / "big.xlsx"
     big.write_bytes(trainings_workbook("BIG", 60_000))
-    env = dict(os.environ, CTMONITOR_DATABASE_URL=fresh.settings.database_url, CTMONITOR_DATA_DIR=str(tmp_path),
-               CTMONITOR_UPLOAD_LIMIT_MB="100")
-    process = subprocess.Popen([sys.executable, "-m", "app", "import", str(big), "--programme", "KEC"],
-                               cwd=str(REPO), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = dict(
+        os.environ,
+        CTMONITOR_DATABASE_URL=fresh.settings.database_url,
+        CTMONITOR_DATA_DIR=str(tmp_path),
+        CTMONITOR_UPLOAD_LIMIT_MB="100",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "import", str(big), "--programme", "KEC"],
+        cwd=str(REPO),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while not _writing(fresh) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -156,10 +194,19 @@ def test_a_process_killed_in_the_middle_of_an_import_leaves_the_store_as_before(
     assert process.wait(timeout=30) == -signal.SIGKILL, "the import finished before it could be killed"
     time.sleep(0.5)  # PostgreSQL notices the dropped connection and rolls back
     with fresh.Session() as session:
-        after = (session.scalar(select(func.count(Training.id))), session.scalar(select(func.count(Upload.id))),
-                 session.execute(select(IndicatorSums.indicator_id, IndicatorSums.quarter,
-                                        IndicatorSums.disaggregation, IndicatorSums.category,
-                                        IndicatorSums.numerator).order_by(IndicatorSums.id)).all())
+        after = (
+            session.scalar(select(func.count(Training.id))),
+            session.scalar(select(func.count(Upload.id))),
+            session.execute(
+                select(
+                    IndicatorSums.indicator_id,
+                    IndicatorSums.quarter,
+                    IndicatorSums.disaggregation,
+                    IndicatorSums.category,
+                    IndicatorSums.numerator,
+                ).order_by(IndicatorSums.id)
+            ).all(),
+        )
         if fresh.engine.dialect.name == "sqlite":
             assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     assert after == before

@@ -12,8 +12,12 @@ def test_demo_accounts_one_per_role_only_in_a_store_without_users(session, tmp_p
     session.execute(delete(User))
     made = demo_accounts.create(session, tmp_path)
     assert [(name, role) for name, role, _ in made] == [
-        ("demo.manager", "manager"), ("demo.officer", "officer"), ("demo.admin", "admin"),
-        ("demo.usaid", "donor, USAID"), ("demo.state", "donor, U.S. Department of State")]
+        ("demo.manager", "manager"),
+        ("demo.officer", "officer"),
+        ("demo.admin", "admin"),
+        ("demo.usaid", "donor, USAID"),
+        ("demo.state", "donor, U.S. Department of State"),
+    ]
     for name, _, password in made:
         assert accounts.authenticate(session, name, password, commit=session.flush).user.username == name
     kept = tmp_path / demo_accounts.FILENAME

@@ -39,7 +39,8 @@ def project_modules() -> dict[str, Path]:
 def _type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def imports(path: Path, name: str, modules) -> set[str]:
@@ -140,29 +141,41 @@ def test_no_import_cycle_between_the_projects_modules():
 
 
 def test_indicators_imports_nothing_from_importers_exports_or_dashboard():
-    wrong = {name: sorted(t for t in targets if t.split(".")[0] in ("importers", "exports", "dashboard"))
-             for name, targets in graph().items() if name.split(".")[0] == "indicators"}
+    wrong = {
+        name: sorted(t for t in targets if t.split(".")[0] in ("importers", "exports", "dashboard"))
+        for name, targets in graph().items()
+        if name.split(".")[0] == "indicators"
+    }
     assert {name: targets for name, targets in wrong.items() if targets} == {}
 
 
 def test_exports_never_import_sqlalchemy_nor_the_store():
-    wrong = {name: sorted(t for t in targets if t in ("~sqlalchemy", "indicators.store.db", "~alembic"))
-             for name, targets in graph().items() if name.split(".")[0] == "exports"}
+    wrong = {
+        name: sorted(t for t in targets if t in ("~sqlalchemy", "indicators.store.db", "~alembic"))
+        for name, targets in graph().items()
+        if name.split(".")[0] == "exports"
+    }
     assert {name: targets for name, targets in wrong.items() if targets} == {}
 
 
 def test_importers_and_exports_know_nothing_of_the_dashboard():
-    wrong = {name: sorted(t for t in targets if t.split(".")[0] == "dashboard" or t in ("~dash", "~plotly"))
-             for name, targets in graph().items() if name.split(".")[0] in ("importers", "exports", "indicators")}
+    wrong = {
+        name: sorted(t for t in targets if t.split(".")[0] == "dashboard" or t in ("~dash", "~plotly"))
+        for name, targets in graph().items()
+        if name.split(".")[0] in ("importers", "exports", "indicators")
+    }
     assert {name: targets for name, targets in wrong.items() if targets} == {}
 
 
 def test_no_module_is_over_500_lines():
     """Every Python file of the repository, tests and benchmarks too (Alembic's migrations aside)."""
     skipped = {".venv", "migrations", "build", ".cache", ".git"}
-    long = {str(path.relative_to(REPO)): n for path in REPO.rglob("*.py")
-            if not skipped & set(path.relative_to(REPO).parts)
-            and (n := len(path.read_text(encoding="utf-8").splitlines())) > 500}
+    long = {
+        str(path.relative_to(REPO)): n
+        for path in REPO.rglob("*.py")
+        if not skipped & set(path.relative_to(REPO).parts)
+        and (n := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
     assert long == {}
 
 
@@ -193,8 +206,11 @@ def test_each_room_imports_only_the_plain_modules_itself_and_the_rooms_before_it
         for target in targets:
             there = room(target)
             if here == PLAIN:
-                bad = there not in (None, PLAIN) or (target.startswith("~") and target[1:] not in
-                                                     sys.stdlib_module_names and target not in PLAIN_MAY_IMPORT)
+                bad = there not in (None, PLAIN) or (
+                    target.startswith("~")
+                    and target[1:] not in sys.stdlib_module_names
+                    and target not in PLAIN_MAY_IMPORT
+                )
             else:
                 bad = there not in (None, PLAIN) and order[there] > order[here]
             if bad:
@@ -216,8 +232,12 @@ def test_indicators_holds_named_rooms_and_at_most_twelve_modules_of_its_own():
     found = sorted(p.parent.name for p in (REPO / "indicators").glob("*/__init__.py"))
     assert found == sorted(ROOMS)
     for name in ROOMS:
-        doc = ast.get_docstring(ast.parse((REPO / "indicators" / name / "__init__.py").read_text(encoding="utf-8")))
-        assert doc and "import" in doc.lower(), f"indicators/{name}/__init__.py says what lives there and what it may import"
+        doc = ast.get_docstring(
+            ast.parse((REPO / "indicators" / name / "__init__.py").read_text(encoding="utf-8"))
+        )
+        assert doc and "import" in doc.lower(), (
+            f"indicators/{name}/__init__.py says what lives there and what it may import"
+        )
         lines = (REPO / "indicators" / name / "__init__.py").read_text(encoding="utf-8").strip().splitlines()
         assert lines[-1].endswith('"""'), f"indicators/{name}/__init__.py holds its docstring only"
 
@@ -251,8 +271,11 @@ def test_the_exports_load_no_sqlalchemy_in_a_fresh_interpreter():
         "        print(name, loaded[:3])\n"
         "        break\n"
         "else:\n"
-        "    print('plain')\n")
-    answer = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)
+        "    print('plain')\n"
+    )
+    answer = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert answer.returncode == 0, answer.stderr
     assert answer.stdout.strip() == "plain"
     assert len(names) > 10  # every writer, the registry and the shared helpers

@@ -8,11 +8,23 @@ from indicators import periods
 from indicators.periods import CALENDAR, FISCAL, Period, PeriodError
 
 
-@pytest.mark.parametrize("text, code", [
-    ("FY2019Q3", "FY2019Q3"), ("FY19Q3", "FY2019Q3"), ("fy2019 q3", "FY2019Q3"), ("FY2019-Q3", "FY2019Q3"),
-    (" fy 19 q 3 ", "FY2019Q3"), ("FY2019", "FY2019"), ("fy19", "FY2019"), ("LOP", "LOP"), ("lop", "LOP"),
-    ("2012Q1", "2012Q1"), ("2012 q1", "2012Q1"), ("2012", "2012"),
-])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("FY2019Q3", "FY2019Q3"),
+        ("FY19Q3", "FY2019Q3"),
+        ("fy2019 q3", "FY2019Q3"),
+        ("FY2019-Q3", "FY2019Q3"),
+        (" fy 19 q 3 ", "FY2019Q3"),
+        ("FY2019", "FY2019"),
+        ("fy19", "FY2019"),
+        ("LOP", "LOP"),
+        ("lop", "LOP"),
+        ("2012Q1", "2012Q1"),
+        ("2012 q1", "2012Q1"),
+        ("2012", "2012"),
+    ],
+)
 def test_parse_what_people_type(text, code):
     assert periods.parse(text).code == code
 
@@ -33,17 +45,20 @@ def test_fiscal_code_refused_for_calendar_programme():
         periods.parse("FY2012Q1", calendar=CALENDAR)
 
 
-@pytest.mark.parametrize("code, start, end", [
-    ("FY2019Q1", date(2018, 10, 1), date(2018, 12, 31)),
-    ("FY2019Q2", date(2019, 1, 1), date(2019, 3, 31)),
-    ("FY2019Q3", date(2019, 4, 1), date(2019, 6, 30)),
-    ("FY2019Q4", date(2019, 7, 1), date(2019, 9, 30)),
-    ("FY2019", date(2018, 10, 1), date(2019, 9, 30)),
-    ("FY2020Q2", date(2020, 1, 1), date(2020, 3, 31)),
-    ("2012Q1", date(2012, 1, 1), date(2012, 3, 31)),
-    ("2011Q4", date(2011, 10, 1), date(2011, 12, 31)),
-    ("2012", date(2012, 1, 1), date(2012, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "code, start, end",
+    [
+        ("FY2019Q1", date(2018, 10, 1), date(2018, 12, 31)),
+        ("FY2019Q2", date(2019, 1, 1), date(2019, 3, 31)),
+        ("FY2019Q3", date(2019, 4, 1), date(2019, 6, 30)),
+        ("FY2019Q4", date(2019, 7, 1), date(2019, 9, 30)),
+        ("FY2019", date(2018, 10, 1), date(2019, 9, 30)),
+        ("FY2020Q2", date(2020, 1, 1), date(2020, 3, 31)),
+        ("2012Q1", date(2012, 1, 1), date(2012, 3, 31)),
+        ("2011Q4", date(2011, 10, 1), date(2011, 12, 31)),
+        ("2012", date(2012, 1, 1), date(2012, 12, 31)),
+    ],
+)
 def test_bounds(code, start, end):
     period = periods.parse(code)
     assert (period.start, period.end) == (start, end)
@@ -58,25 +73,48 @@ def test_lop_bounds_come_from_the_programme():
 
 def test_first_quarter_is_clipped_to_programme_start():
     kec_first = periods.parse("FY2017Q2")
-    assert periods.bounds(kec_first, date(2017, 1, 1), date(2020, 6, 30)) == (date(2017, 1, 1), date(2017, 3, 31))
+    assert periods.bounds(kec_first, date(2017, 1, 1), date(2020, 6, 30)) == (
+        date(2017, 1, 1),
+        date(2017, 3, 31),
+    )
     pvr_first = periods.parse("FY2018Q2")
-    assert periods.bounds(pvr_first, date(2018, 2, 1), date(2020, 6, 30)) == (date(2018, 2, 1), date(2018, 3, 31))
+    assert periods.bounds(pvr_first, date(2018, 2, 1), date(2020, 6, 30)) == (
+        date(2018, 2, 1),
+        date(2018, 3, 31),
+    )
 
 
-@pytest.mark.parametrize("day, code", [
-    (date(2018, 9, 30), "FY2018Q4"), (date(2018, 10, 1), "FY2019Q1"), (date(2018, 12, 31), "FY2019Q1"),
-    (date(2019, 1, 1), "FY2019Q2"), (date(2019, 3, 31), "FY2019Q2"), (date(2019, 4, 1), "FY2019Q3"),
-    (date(2019, 6, 30), "FY2019Q3"), (date(2019, 7, 1), "FY2019Q4"), (date(2017, 1, 1), "FY2017Q2"),
-    (date(2020, 6, 30), "FY2020Q3"), (date(2018, 2, 1), "FY2018Q2"),
-])
+@pytest.mark.parametrize(
+    "day, code",
+    [
+        (date(2018, 9, 30), "FY2018Q4"),
+        (date(2018, 10, 1), "FY2019Q1"),
+        (date(2018, 12, 31), "FY2019Q1"),
+        (date(2019, 1, 1), "FY2019Q2"),
+        (date(2019, 3, 31), "FY2019Q2"),
+        (date(2019, 4, 1), "FY2019Q3"),
+        (date(2019, 6, 30), "FY2019Q3"),
+        (date(2019, 7, 1), "FY2019Q4"),
+        (date(2017, 1, 1), "FY2017Q2"),
+        (date(2020, 6, 30), "FY2020Q3"),
+        (date(2018, 2, 1), "FY2018Q2"),
+    ],
+)
 def test_quarter_of_fiscal(day, code):
     assert periods.quarter_of(day).code == code
 
 
-@pytest.mark.parametrize("day, code", [
-    (date(2011, 10, 1), "2011Q4"), (date(2011, 12, 31), "2011Q4"), (date(2012, 1, 1), "2012Q1"),
-    (date(2012, 3, 31), "2012Q1"), (date(2013, 3, 31), "2013Q1"), (date(2012, 9, 30), "2012Q3"),
-])
+@pytest.mark.parametrize(
+    "day, code",
+    [
+        (date(2011, 10, 1), "2011Q4"),
+        (date(2011, 12, 31), "2011Q4"),
+        (date(2012, 1, 1), "2012Q1"),
+        (date(2012, 3, 31), "2012Q1"),
+        (date(2013, 3, 31), "2013Q1"),
+        (date(2012, 9, 30), "2012Q3"),
+    ],
+)
 def test_quarter_of_calendar(day, code):
     assert periods.quarter_of(day, CALENDAR).code == code
 
@@ -101,9 +139,16 @@ def test_gift_calendar_quarters_over_both_phases():
 
 def test_years_between():
     assert [y.code for y in periods.years_between(date(2017, 1, 1), date(2020, 6, 30))] == [
-        "FY2017", "FY2018", "FY2019", "FY2020"]
+        "FY2017",
+        "FY2018",
+        "FY2019",
+        "FY2020",
+    ]
     assert [y.code for y in periods.years_between(date(2011, 10, 1), date(2013, 3, 31), CALENDAR)] == [
-        "2011", "2012", "2013"]
+        "2011",
+        "2012",
+        "2013",
+    ]
 
 
 def test_year_of_a_quarter_and_its_quarters():

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from indicators.store.db import Store
 from indicators.figures.figures import figures
+from indicators.store.db import Store
 from indicators.store.settings import Settings
 from tests.importers.htcds_filled import PLAIN, TEMPLATES, edited, fill, people
 
@@ -30,8 +30,15 @@ def cli(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     for name in ("CTMONITOR_DATABASE_URL", "CTMONITOR_SECRET_KEY", "CTMONITOR_PSEUDONYM_KEY"):
         if name not in env:
             environment.pop(name, None)
-    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True,
-                          env=environment, cwd=str(REPO), timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=str(REPO),
+        timeout=300,
+        check=False,
+    )
 
 
 def ok(done: subprocess.CompletedProcess) -> str:
@@ -74,8 +81,16 @@ def keyed(tmp_path_factory, sheets):
     folder = tmp_path_factory.mktemp("keyed")
     ok(cli(folder, "init", CTMONITOR_SECRET_KEY="the first session secret"))
     for name in ("cases.xlsx", "cases (edited).xlsx"):
-        ok(cli(folder, "import", str(sheets[0] / name), "--programme", "PVR",
-               CTMONITOR_SECRET_KEY="the first session secret"))
+        ok(
+            cli(
+                folder,
+                "import",
+                str(sheets[0] / name),
+                "--programme",
+                "PVR",
+                CTMONITOR_SECRET_KEY="the first session secret",
+            )
+        )
     return folder
 
 
@@ -93,10 +108,13 @@ def test_rotating_the_session_secret_changes_no_pseudonym(keyed, sheets):
     assert victims(folder) == wanted
 
 
-@pytest.mark.parametrize("change, says", [
-    ("remove", "the store holds cases but no pseudonym key is set"),
-    ("other", "is not the one this store's cases were made with"),
-])
+@pytest.mark.parametrize(
+    "change, says",
+    [
+        ("remove", "the store holds cases but no pseudonym key is set"),
+        ("other", "is not the one this store's cases were made with"),
+    ],
+)
 def test_init_refuses_a_missing_or_other_key_on_a_store_holding_cases(keyed, sheets, change, says):
     path = keyed / "pseudonym_key"
     kept = path.read_text()
@@ -131,10 +149,12 @@ def test_a_store_without_cases_takes_the_key_it_is_given(tmp_path):
     assert generated not in fingerprint and len(fingerprint) == 64
 
 
-CODES = ("Case code,Project,Date identified,Sex,Nationality,Trafficking status,Referred to,Referral date\n"
-         "PVR-C-001,PVR,02/03/2019,F,BI,Possible victim,Mahama Health Centre,05/03/2019\n"
-         "PVR-C-002,PVR,04/03/2019,M,CD,Actual victim,,\n"
-         "PVR-C-003,PVR,06/03/2019,F,RW,Possible victim,Isange One Stop Centre,07/03/2019\n")
+CODES = (
+    "Case code,Project,Date identified,Sex,Nationality,Trafficking status,Referred to,Referral date\n"
+    "PVR-C-001,PVR,02/03/2019,F,BI,Possible victim,Mahama Health Centre,05/03/2019\n"
+    "PVR-C-002,PVR,04/03/2019,M,CD,Actual victim,,\n"
+    "PVR-C-003,PVR,06/03/2019,F,RW,Possible victim,Isange One Stop Centre,07/03/2019\n"
+)
 # What an earlier ctmonitor kept of them: codes and referrals as typed, the file's name, values in problems
 TYPED_REFERRAL = "Mahama Health Centre Zawadi Nyirabahizi"
 FILE_NAME = "Zawadi Nyirabahizi cases.xlsx"
@@ -152,13 +172,20 @@ def _as_an_earlier_ctmonitor_left_it(folder: Path) -> None:
 
     with sqlite3.connect(folder / "ctmonitor.sqlite") as db:
         for row, code in ((2, "PVR-C-001"), (3, "PVR-C-002"), (4, "PVR-C-003")):
-            db.execute("update victim_case set reference = ? where reference like 'code:%' "
-                       "and source_row = ?", (code, row))
+            db.execute(
+                "update victim_case set reference = ? where reference like 'code:%' and source_row = ?",
+                (code, row),
+            )
         db.execute("update victim_case set referred_to = ? where reference = 'PVR-C-001'", (TYPED_REFERRAL,))
-        db.execute("update upload set filename = ?, errors = ?",
-                   (FILE_NAME, '["cases!A2: found \'Zawadi Nyirabahizi\'; expected a case code"]'))
-        db.execute("insert into audit_event (at, username, action, target, detail) values (datetime('now'), "
-                   "'officer', 'upload-stored', ?, '{\"upload_id\": 1}')", (FILE_NAME,))
+        db.execute(
+            "update upload set filename = ?, errors = ?",
+            (FILE_NAME, "[\"cases!A2: found 'Zawadi Nyirabahizi'; expected a case code\"]"),
+        )
+        db.execute(
+            "insert into audit_event (at, username, action, target, detail) values (datetime('now'), "
+            "'officer', 'upload-stored', ?, '{\"upload_id\": 1}')",
+            (FILE_NAME,),
+        )
     engine = create_engine(f"sqlite:///{folder / 'ctmonitor.sqlite'}")
     config = migrate.alembic_config(str(engine.url))
     scripts = ScriptDirectory.from_config(config)
@@ -190,7 +217,8 @@ def test_a_store_older_than_the_key_keeps_matching_its_cases_and_keeps_no_identi
     assert [typed for typed in LEFT_BEHIND if typed.encode() in store] == []
     with sqlite3.connect(tmp_path / "ctmonitor.sqlite") as db:
         assert {name for (name,) in db.execute("select filename from upload")} == {
-            f"case sheet, {day}" for (day,) in db.execute("select distinct date(uploaded_at) from upload")}
+            f"case sheet, {day}" for (day,) in db.execute("select distinct date(uploaded_at) from upload")
+        }
         assert db.execute("select target from audit_event where action = 'pseudonym-key-adopted'").fetchall()
 
     # the session secret is rotated; both sheets come again: no one is counted twice

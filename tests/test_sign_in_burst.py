@@ -57,9 +57,13 @@ def burst(base: str, attempts: list[tuple[str, str]]) -> list[tuple[int, str]]:
             cookie = page.cookies.get("session")
             token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
             start.wait(timeout=30)
-            answer = requests.post(f"{base}/login", data={"username": name, "password": password,
-                                                          "csrf_token": token, "next": "/"},
-                                   cookies={"session": cookie}, allow_redirects=False, timeout=60)
+            answer = requests.post(
+                f"{base}/login",
+                data={"username": name, "password": password, "csrf_token": token, "next": "/"},
+                cookies={"session": cookie},
+                allow_redirects=False,
+                timeout=60,
+            )
             answers[index] = (answer.status_code, answer.text)
         except Exception as exc:  # noqa: BLE001 — reported by the assertion below
             answers[index] = (0, repr(exc))
@@ -80,7 +84,9 @@ def test_twenty_guesses_at_once_get_five_checks_then_the_lock_holds(served, chec
     answers = burst(base, [("claire", f"guess-{n}") for n in range(20)])
     assert sorted({status for status, _ in answers}) == [401], answers
     assert len([1 for h, _ in checks if h == real_hash]) == 5
-    assert sum("Too many failed sign-ins" in text for _, text in answers) == 16  # the fifth locks; 15 never checked
+    assert (
+        sum("Too many failed sign-ins" in text for _, text in answers) == 16
+    )  # the fifth locks; 15 never checked
     right = burst(base, [("claire", PASSWORD)])
     assert right[0][0] == 401 and "Too many failed sign-ins: try again in 15 minutes." in right[0][1]
     assert len(checks) == 5

@@ -17,7 +17,9 @@ def test_migrations_produce_exactly_the_models(tmp_path):
     store = Store(Settings.for_tests(tmp_path))
     migrate.upgrade(store.engine)
     with store.engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
+        )
     store.dispose()
     assert diff == []
 
@@ -35,10 +37,17 @@ def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):
 
 def _cli(tmp_path, *args, env_extra=None):
     import os
+
     env = dict(os.environ, CTMONITOR_DATA_DIR=str(tmp_path), **(env_extra or {}))
     env.pop("CTMONITOR_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env,
-                          cwd=str(tmp_path), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=str(tmp_path),
+        timeout=120,
+    )
 
 
 def test_cli_init_twice_and_programmes(tmp_path):
@@ -62,12 +71,37 @@ def test_cli_usage_error_exits_2(tmp_path):
 
 def test_cli_users_add(tmp_path):
     assert _cli(tmp_path, "init").returncode == 0
-    added = _cli(tmp_path, "users", "add", "amina", "--role", "donor", "--donor", "USAID",
-                 env_extra={"CTMONITOR_PASSWORD": "correct horse battery"})
+    added = _cli(
+        tmp_path,
+        "users",
+        "add",
+        "amina",
+        "--role",
+        "donor",
+        "--donor",
+        "USAID",
+        env_extra={"CTMONITOR_PASSWORD": "correct horse battery"},
+    )
     assert added.returncode == 0, added.stderr
-    refused = _cli(tmp_path, "users", "add", "bob", "--role", "donor", "--donor", "Nobody",
-                   env_extra={"CTMONITOR_PASSWORD": "correct horse battery"})
+    refused = _cli(
+        tmp_path,
+        "users",
+        "add",
+        "bob",
+        "--role",
+        "donor",
+        "--donor",
+        "Nobody",
+        env_extra={"CTMONITOR_PASSWORD": "correct horse battery"},
+    )
     assert refused.returncode == 1 and "known donors" in refused.stderr
-    twice = _cli(tmp_path, "users", "add", "amina", "--role", "manager",
-                 env_extra={"CTMONITOR_PASSWORD": "correct horse battery"})
+    twice = _cli(
+        tmp_path,
+        "users",
+        "add",
+        "amina",
+        "--role",
+        "manager",
+        env_extra={"CTMONITOR_PASSWORD": "correct horse battery"},
+    )
     assert twice.returncode == 1 and "already exists" in twice.stderr

@@ -28,12 +28,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indicators.access import passwords, sessions, throttle, tokens
-from indicators.store.models import ROLES, Programme, User, utcnow
-from indicators.access import passwords
-from indicators.access import sessions
-from indicators.access import throttle
-from indicators.access import tokens
 from indicators.i18n import N_, Message
+from indicators.store.models import ROLES, Programme, User, utcnow
 
 STAFF_ROLES = ("admin", "manager", "officer")
 
@@ -47,7 +43,9 @@ ADDRESS_LOCK_AFTER = 30
 FORGET_AFTER = throttle.FORGET_AFTER
 # Verified for names that do not exist: made by this hasher's parameters (a test checks they still match),
 # from a random password nobody knows.
-DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$wt+xbYp5zG+KFjGxTVHnrw$xcmvlr4uHMUzPyhBwQ/Zn8z1pAAHDsCqWGS2Sys7h+8"
+DUMMY_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$wt+xbYp5zG+KFjGxTVHnrw$xcmvlr4uHMUzPyhBwQ/Zn8z1pAAHDsCqWGS2Sys7h+8"
+)
 WRONG = Message(N_("Unknown user name or wrong password."))
 
 
@@ -55,8 +53,15 @@ class AccountError(ValueError):
     """A user that cannot be created or changed as asked."""
 
 
-def add_user(session: Session, username: str, password: str, role: str, donor: str | None = None,
-             *, one_time: bool = False) -> User:
+def add_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    donor: str | None = None,
+    *,
+    one_time: bool = False,
+) -> User:
     username = username.strip()
     if not username:
         raise AccountError(Message(N_("a user name is needed")))
@@ -64,8 +69,13 @@ def add_user(session: Session, username: str, password: str, role: str, donor: s
     _check_password(password, username)
     if session.scalar(select(User).where(User.username == username)):
         raise AccountError(Message(N_("a user named {name!r} already exists"), name=username))
-    user = User(username=username, password_hash=_hasher.hash(password), role=role, donor=donor,
-                must_change_password=one_time)
+    user = User(
+        username=username,
+        password_hash=_hasher.hash(password),
+        role=role,
+        donor=donor,
+        must_change_password=one_time,
+    )
     session.add(user)
     session.flush()
     return user
@@ -73,16 +83,23 @@ def add_user(session: Session, username: str, password: str, role: str, donor: s
 
 def _check_role(session: Session, role: str, donor: str | None) -> None:
     if role not in ROLES:
-        raise AccountError(Message(N_("unknown role {role!r}; expected one of {roles}"), role=role,
-                                   roles=", ".join(ROLES)))
+        raise AccountError(
+            Message(N_("unknown role {role!r}; expected one of {roles}"), role=role, roles=", ".join(ROLES))
+        )
     if role == "donor":
         donors = set(session.scalars(select(Programme.donor)))
         if not donor:
-            raise AccountError(Message(N_("a donor user needs --donor (one of: {donors})"),
-                                       donors=", ".join(sorted(donors))))
+            raise AccountError(
+                Message(N_("a donor user needs --donor (one of: {donors})"), donors=", ".join(sorted(donors)))
+            )
         if donor not in donors:
-            raise AccountError(Message(N_("no programme has the donor {donor!r}; known donors: {donors}"),
-                                       donor=donor, donors=", ".join(sorted(donors))))
+            raise AccountError(
+                Message(
+                    N_("no programme has the donor {donor!r}; known donors: {donors}"),
+                    donor=donor,
+                    donors=", ".join(sorted(donors)),
+                )
+            )
     elif donor:
         raise AccountError(Message(N_("--donor is only for users with the donor role")))
 
@@ -112,13 +129,23 @@ class SignIn:
 
 
 def _limits(username: str, address: str | None) -> list[throttle.Limit]:
-    limits = [throttle.Limit(f"address:{address[:100]}", ADDRESS_LOCK_AFTER, N_("from this address"))] if address else []
+    limits = (
+        [throttle.Limit(f"address:{address[:100]}", ADDRESS_LOCK_AFTER, N_("from this address"))]
+        if address
+        else []
+    )
     return limits + [throttle.Limit("name:" + username.strip().lower()[:110], LOCK_AFTER)]
 
 
-def authenticate(session: Session, username: str, password: str, now: datetime | None = None,
-                 address: str | None = None, commit: Callable[[], None] | None = None,
-                 wait: Callable[[float], None] = time.sleep) -> SignIn:
+def authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    now: datetime | None = None,
+    address: str | None = None,
+    commit: Callable[[], None] | None = None,
+    wait: Callable[[float], None] = time.sleep,
+) -> SignIn:
     """Check a sign-in. The check is reserved and committed (``commit``, the session's own by default; a test
     inside one transaction passes ``flush``) before the password is checked; what follows (settling the
     count, the lock, the time of the sign-in) is left for the caller to commit."""
@@ -132,22 +159,43 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
             return True
         return False
 
-    outcome = throttle.guarded(session, _limits(username, address), check, wrong=WRONG, now=now,
-                               commit=commit or session.commit, slow_after=SLOW_AFTER, wait=wait)
+    outcome = throttle.guarded(
+        session,
+        _limits(username, address),
+        check,
+        wrong=WRONG,
+        now=now,
+        commit=commit or session.commit,
+        slow_after=SLOW_AFTER,
+        wait=wait,
+    )
     if not outcome.ok:
         return SignIn(None, outcome.message, outcome.delay)
     found[0].last_sign_in_at = now or utcnow()
     return SignIn(found[0], None, 0)
 
 
-def confirm_password(session: Session, user: User, password: str, address: str | None = None,
-                     commit: Callable[[], None] | None = None, now: datetime | None = None,
-                     wait: Callable[[float], None] = time.sleep) -> SignIn:
+def confirm_password(
+    session: Session,
+    user: User,
+    password: str,
+    address: str | None = None,
+    commit: Callable[[], None] | None = None,
+    now: datetime | None = None,
+    wait: Callable[[float], None] = time.sleep,
+) -> SignIn:
     """A signed-in user's password asked again (to change it, to mint a token, to set up two-step sign-in):
     throttled exactly as a sign-in, counted on the same name and address."""
-    outcome = throttle.guarded(session, _limits(user.username, address), lambda: verify_password(user, password),
-                               wrong=Message(N_("The current password is wrong.")), now=now, commit=commit or session.commit,
-                               slow_after=SLOW_AFTER, wait=wait)
+    outcome = throttle.guarded(
+        session,
+        _limits(user.username, address),
+        lambda: verify_password(user, password),
+        wrong=Message(N_("The current password is wrong.")),
+        now=now,
+        commit=commit or session.commit,
+        slow_after=SLOW_AFTER,
+        wait=wait,
+    )
     return SignIn(user if outcome.ok else None, outcome.message, outcome.delay)
 
 
@@ -187,24 +235,36 @@ def set_active(session: Session, username: str, active: bool, *, by: str | None 
     """Disable (every session and API token of the user ends at once) or enable a user."""
     user = get_user(session, username)
     if user.active == active:
-        raise AccountError(Message(N_("{name} is already enabled") if active else N_("{name} is already disabled"),
-                                   name=user.username))
+        raise AccountError(
+            Message(
+                N_("{name} is already enabled") if active else N_("{name} is already disabled"),
+                name=user.username,
+            )
+        )
     user.active = active
     if not active:
         _recovered(session, user, by, "user disabled")
     return user
 
 
-def set_role(session: Session, username: str, role: str, donor: str | None = None, *,
-             by: str | None = None) -> User:
+def set_role(
+    session: Session, username: str, role: str, donor: str | None = None, *, by: str | None = None
+) -> User:
     """A new role (and donor, for donor officers); the user's sessions and tokens end, so the new role holds
     at once and a token made for the old one reads nothing more."""
     user = get_user(session, username)
     _check_role(session, role, donor)
     if (user.role, user.donor) == (role, donor or None):
-        raise AccountError(Message(N_("{name} already has the role {role} for {donor}"), name=user.username, role=role,
-                                   donor=donor) if donor else
-                           Message(N_("{name} already has the role {role}"), name=user.username, role=role))
+        raise AccountError(
+            Message(
+                N_("{name} already has the role {role} for {donor}"),
+                name=user.username,
+                role=role,
+                donor=donor,
+            )
+            if donor
+            else Message(N_("{name} already has the role {role}"), name=user.username, role=role)
+        )
     user.role, user.donor = role, donor or None
     _recovered(session, user, by, "role changed")
     return user

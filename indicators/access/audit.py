@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from indicators.store.models import AuditEvent, AuditTally, utcnow
 from indicators.i18n import N_
+from indicators.store.models import AuditEvent, AuditTally, utcnow
 
 TALLY_WINDOW = timedelta(minutes=1)
 _SECRET_PARAMETER = re.compile(r"(?i)((?:^|[?&;])[\w.-]*(?:token|secret|password|passwd|api_?key)=)[^&;#\s]*")
@@ -84,8 +84,12 @@ def redact(value):
 
 
 def record(session: Session, username: str, action: str, target: str | None = None, **detail) -> AuditEvent:
-    event = AuditEvent(username=redact(username or "anonymous")[:80], action=action,
-                       target=redact(target)[:200] if target else target, detail=redact(detail))
+    event = AuditEvent(
+        username=redact(username or "anonymous")[:80],
+        action=action,
+        target=redact(target)[:200] if target else target,
+        detail=redact(detail),
+    )
     session.add(event)
     session.flush()
     return event
@@ -98,11 +102,15 @@ def tally(session: Session, action: str, key: str, now: datetime | None = None) 
     start = now.replace(second=0, microsecond=0)
     t = AuditTally.__table__
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(t).values(action=action, key=redact(key)[:120], window_start=start, count=1,
-                                 last_at=now).on_conflict_do_update(
-        index_elements=[t.c.action, t.c.key, t.c.window_start],
-        set_={"count": t.c.count + 1, "last_at": now},
-    ).returning(t.c.count)
+    statement = (
+        insert(t)
+        .values(action=action, key=redact(key)[:120], window_start=start, count=1, last_at=now)
+        .on_conflict_do_update(
+            index_elements=[t.c.action, t.c.key, t.c.window_start],
+            set_={"count": t.c.count + 1, "last_at": now},
+        )
+        .returning(t.c.count)
+    )
     left = (start + TALLY_WINDOW - now).total_seconds()
     return session.execute(statement).scalar_one(), max(1, int(left + 0.999))
 
@@ -114,8 +122,9 @@ def recent_tallies(session: Session, limit: int = 200, action: str | None = None
     return list(session.scalars(query))
 
 
-def recent(session: Session, limit: int = 500, action: str | None = None,
-           username: str | None = None) -> list[AuditEvent]:
+def recent(
+    session: Session, limit: int = 500, action: str | None = None, username: str | None = None
+) -> list[AuditEvent]:
     """The latest events first, optionally of one action and/or one user."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     if action:

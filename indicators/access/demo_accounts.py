@@ -34,7 +34,9 @@ def create(session: Session, data_dir: Path) -> list[tuple[str, str, str]]:
         made.append((name, role if donor is None else f"{role}, {donor}", password))
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / FILENAME
-    path.write_text("Demo accounts of this store (delete them before real use: they share this file)\n"
-                    + "".join(f"{name:<14} {password:<14} {role}\n" for name, role, password in made))
+    path.write_text(
+        "Demo accounts of this store (delete them before real use: they share this file)\n"
+        + "".join(f"{name:<14} {password:<14} {role}\n" for name, role, password in made)
+    )
     path.chmod(0o600)
     return made

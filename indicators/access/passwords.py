@@ -38,10 +38,16 @@ def problem(password: str, username: str = "") -> str | None:
     if len(password) < MIN_LENGTH:
         return Message(N_("the password must have at least {count} characters"), count=MIN_LENGTH)
     if len(set(password)) < MIN_DIFFERENT:
-        return Message(N_("the password must have at least {count} different characters"), count=MIN_DIFFERENT)
+        return Message(
+            N_("the password must have at least {count} different characters"), count=MIN_DIFFERENT
+        )
     if password.strip().lower() in common_passwords():
-        return Message(N_("the password is one of the most common passwords, which are guessed first; choose "
-                          "another (a few unrelated words make a strong one)"))
+        return Message(
+            N_(
+                "the password is one of the most common passwords, which are guessed first; choose "
+                "another (a few unrelated words make a strong one)"
+            )
+        )
     if username and _like_name(password, username):
         return Message(N_("the password must not contain or resemble the user name"))
     return None

@@ -144,13 +144,15 @@ def _missing(settings: Settings) -> KeyProblem:
     return KeyProblem(
         f"the store holds cases but no pseudonym key is set: restore {key_path(settings)} from the backups "
         "(or set CTMONITOR_PSEUDONYM_KEY to the key kept with them); without it a re-uploaded case is "
-        "counted again")
+        "counted again"
+    )
 
 
 def _differs(settings: Settings) -> KeyProblem:
     return KeyProblem(
         f"the pseudonym key ({_where(settings)}) is not the one this store's cases were made with: restore "
-        "the key kept with the backups; with another key a re-uploaded case is counted again")
+        "the key kept with the backups; with another key a re-uploaded case is counted again"
+    )
 
 
 def for_cases(session: Session, settings: Settings) -> bytes:
@@ -164,8 +166,10 @@ def for_cases(session: Session, settings: Settings) -> bytes:
         text = _new_key(settings)
     key = key_bytes(text)
     if known is None and holds_cases(session):
-        raise KeyProblem("this store's cases were stored before the pseudonym key had a file of its own: run "
-                         "`ctmonitor init` once, which adopts the key they were made with")
+        raise KeyProblem(
+            "this store's cases were stored before the pseudonym key had a file of its own: run "
+            "`ctmonitor init` once, which adopts the key they were made with"
+        )
     if known is not None and known != fingerprint(key) and holds_cases(session):
         raise _differs(settings)
     return key
@@ -208,8 +212,10 @@ def _adopt_old_store(session: Session, settings: Settings, text: str | None, use
     if text is None:
         _write_key_file(settings, derived.hex())
         key = derived
-        lines.append(f"Pseudonym key: the key this store's cases were made with (derived from the session "
-                     f"secret) is now kept in {key_path(settings)}; keep it with the backups")
+        lines.append(
+            f"Pseudonym key: the key this store's cases were made with (derived from the session "
+            f"secret) is now kept in {key_path(settings)}; keep it with the backups"
+        )
     else:
         key = key_bytes(text)
         made_by_name = session.scalar(select(Case.id).where(Case.reference.like("person:%")).limit(1))
@@ -218,7 +224,8 @@ def _adopt_old_store(session: Session, settings: Settings, text: str | None, use
                 f"this store's cases without a code were recognised with the key derived from the session "
                 f"secret, not with {_where(settings)}: unset CTMONITOR_PSEUDONYM_KEY and remove "
                 f"{key_path(settings)} if it is new, then run `ctmonitor init` again to keep the key they "
-                "were made with")
+                "were made with"
+            )
     rekeyed = _rekey_codes(session, key)
     _set_fingerprint(session, key)
     if rekeyed:

@@ -29,20 +29,31 @@ def start(db: Session, user: User, address: str | None = None, now: datetime | N
     """A new session for ``user``; returns the token for the cookie (never stored itself)."""
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    db.add(UserSession(token_hash=_digest(token), user_id=user.id, created_at=now, last_seen=now,
-                       address=(address or "")[:64] or None))
+    db.add(
+        UserSession(
+            token_hash=_digest(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen=now,
+            address=(address or "")[:64] or None,
+        )
+    )
     db.flush()
     return token
 
 
-def resolve(db: Session, token: str, *, idle_timeout: timedelta, lifetime: timedelta,
-            now: datetime | None = None) -> User | None:
+def resolve(
+    db: Session, token: str, *, idle_timeout: timedelta, lifetime: timedelta, now: datetime | None = None
+) -> User | None:
     """The active user of a live session, or None (ended, idle too long, too old, or the user disabled)."""
     if not token or not isinstance(token, str) or len(token) > 200:
         return None
     now = now or utcnow()
-    row = db.execute(select(UserSession, User).join(User, User.id == UserSession.user_id)
-                     .where(UserSession.token_hash == _digest(token))).first()
+    row = db.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == _digest(token))
+    ).first()
     if row is None:
         return None
     live, user = row
@@ -65,5 +76,8 @@ def end_all(db: Session, user_id: int) -> None:
 def purge(db: Session, *, idle_timeout: timedelta, lifetime: timedelta, now: datetime | None = None) -> None:
     """Drop sessions that can no longer be used (run now and then, at sign-in)."""
     now = now or utcnow()
-    db.execute(delete(UserSession).where(or_(UserSession.last_seen < now - idle_timeout,
-                                             UserSession.created_at < now - lifetime)))
+    db.execute(
+        delete(UserSession).where(
+            or_(UserSession.last_seen < now - idle_timeout, UserSession.created_at < now - lifetime)
+        )
+    )

@@ -25,8 +25,8 @@ from sqlalchemy import and_, case, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from indicators.store.models import LoginThrottle, utcnow
 from indicators.i18n import N_, Message
+from indicators.store.models import LoginThrottle, utcnow
 
 FORGET_AFTER = timedelta(hours=1)
 ABANDONED_AFTER = timedelta(minutes=2)
@@ -56,30 +56,45 @@ def reserve(db: Session, key: str, limit: int, now: datetime) -> Count:
     leave the key as it is and say why (locked, or full)."""
     t = _table
     insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stale = (t.c.locked_until.is_not(None) & (t.c.locked_until <= now)) | t.c.last_failure.is_(None) | (
-        t.c.last_failure < now - FORGET_AFTER)
+    stale = (
+        (t.c.locked_until.is_not(None) & (t.c.locked_until <= now))
+        | t.c.last_failure.is_(None)
+        | (t.c.last_failure < now - FORGET_AFTER)
+    )
     unlocked = t.c.locked_until.is_(None) | (t.c.locked_until <= now)
-    statement = insert(t).values(key=key, failures=1, pending=1, last_failure=now).on_conflict_do_update(
-        index_elements=[t.c.key],
-        set_={
-            "failures": case((stale, 1), else_=t.c.failures + 1),
-            "pending": case((stale, 1), else_=t.c.pending + 1),
-            "locked_until": None,
-            "last_failure": now,
-        },
-        where=and_(unlocked, stale | (t.c.failures < limit)),
-    ).returning(t.c.failures, t.c.pending, t.c.locked_until, t.c.last_failure)
+    statement = (
+        insert(t)
+        .values(key=key, failures=1, pending=1, last_failure=now)
+        .on_conflict_do_update(
+            index_elements=[t.c.key],
+            set_={
+                "failures": case((stale, 1), else_=t.c.failures + 1),
+                "pending": case((stale, 1), else_=t.c.pending + 1),
+                "locked_until": None,
+                "last_failure": now,
+            },
+            where=and_(unlocked, stale | (t.c.failures < limit)),
+        )
+        .returning(t.c.failures, t.c.pending, t.c.locked_until, t.c.last_failure)
+    )
     row = db.execute(statement).first()
     if row is not None:
         return Count(*row, reserved=True)
-    return Count(*db.execute(select(t.c.failures, t.c.pending, t.c.locked_until, t.c.last_failure)
-                             .where(t.c.key == key)).one())
+    return Count(
+        *db.execute(
+            select(t.c.failures, t.c.pending, t.c.locked_until, t.c.last_failure).where(t.c.key == key)
+        ).one()
+    )
 
 
 def take_back(db: Session, key: str) -> None:
     """A reserved check that will not be made after all (another key refused the attempt)."""
-    db.execute(update(_table).where(_table.c.key == key).where(_table.c.pending > 0)
-               .values(failures=_table.c.failures - 1, pending=_table.c.pending - 1))
+    db.execute(
+        update(_table)
+        .where(_table.c.key == key)
+        .where(_table.c.pending > 0)
+        .values(failures=_table.c.failures - 1, pending=_table.c.pending - 1)
+    )
 
 
 def succeeded(db: Session, key: str, forget: bool = False) -> None:
@@ -88,24 +103,34 @@ def succeeded(db: Session, key: str, forget: bool = False) -> None:
     keep counting towards the lock."""
     t = _table
     failures = case((t.c.pending <= 1, 0), else_=t.c.failures - 1) if forget else t.c.failures - 1
-    db.execute(update(t).where(t.c.key == key).where(t.c.pending > 0)
-               .values(failures=failures, pending=t.c.pending - 1))
+    db.execute(
+        update(t)
+        .where(t.c.key == key)
+        .where(t.c.pending > 0)
+        .values(failures=failures, pending=t.c.pending - 1)
+    )
 
 
 def failed(db: Session, key: str) -> Count:
     """The reserved check failed: it stays counted. Returns the key's count after it."""
     t = _table
-    row = db.execute(update(t).where(t.c.key == key).values(pending=case((t.c.pending > 0, t.c.pending - 1),
-                                                                          else_=0))
-                     .returning(t.c.failures, t.c.pending, t.c.locked_until, t.c.last_failure)).one()
+    row = db.execute(
+        update(t)
+        .where(t.c.key == key)
+        .values(pending=case((t.c.pending > 0, t.c.pending - 1), else_=0))
+        .returning(t.c.failures, t.c.pending, t.c.locked_until, t.c.last_failure)
+    ).one()
     return Count(*row)
 
 
 def lock(db: Session, key: str, until: datetime, now: datetime) -> None:
     """Lock ``key`` until ``until`` unless it is locked already (the first lock's end stands)."""
-    db.execute(update(_table).where(_table.c.key == key)
-               .where(_table.c.locked_until.is_(None) | (_table.c.locked_until <= now))
-               .values(locked_until=until))
+    db.execute(
+        update(_table)
+        .where(_table.c.key == key)
+        .where(_table.c.locked_until.is_(None) | (_table.c.locked_until <= now))
+        .values(locked_until=until)
+    )
 
 
 # --- a check guarded by keys --------------------------------------------------------------------------------
@@ -126,8 +151,17 @@ class Outcome:
     locked: bool = False
 
 
-def guarded(db: Session, limits: Sequence[Limit], check: Callable[[], bool], *, wrong: str, now: datetime | None,
-            commit: Callable[[], None], slow_after: int, wait: Callable[[float], None] = time.sleep) -> Outcome:
+def guarded(
+    db: Session,
+    limits: Sequence[Limit],
+    check: Callable[[], bool],
+    *,
+    wrong: str,
+    now: datetime | None,
+    commit: Callable[[], None],
+    slow_after: int,
+    wait: Callable[[float], None] = time.sleep,
+) -> Outcome:
     """Run ``check`` once every key of ``limits`` has reserved it (committed, so every worker sees it), then
     settle the keys. A refused attempt is never checked. What follows the check is left to the caller to
     commit (with its audit entry)."""
@@ -193,8 +227,11 @@ def locked_message(until: datetime, now: datetime, where: str = "") -> str:
     minutes = max(1, round((until - now).total_seconds() / 60))
     if where:
         if minutes > 1:
-            return Message(N_("Too many failed sign-ins {where}: try again in {minutes} minutes."),
-                           where=Message(where), minutes=minutes)
+            return Message(
+                N_("Too many failed sign-ins {where}: try again in {minutes} minutes."),
+                where=Message(where),
+                minutes=minutes,
+            )
         return Message(N_("Too many failed sign-ins {where}: try again in 1 minute."), where=Message(where))
     if minutes > 1:
         return Message(N_("Too many failed sign-ins: try again in {minutes} minutes."), minutes=minutes)

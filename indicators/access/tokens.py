@@ -26,8 +26,8 @@ from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from indicators.access import audit
-from indicators.store.models import ApiToken, User, utcnow
 from indicators.i18n import N_, Message
+from indicators.store.models import ApiToken, User, utcnow
 
 PREFIX = "ctm_"
 MAX_DAYS = 365
@@ -55,8 +55,16 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def create(session: Session, username: str, *, by: str, name: str | None = None, days: int | None = None,
-           now: datetime | None = None, max_days: int = MAX_DAYS) -> tuple[str, ApiToken]:
+def create(
+    session: Session,
+    username: str,
+    *,
+    by: str,
+    name: str | None = None,
+    days: int | None = None,
+    now: datetime | None = None,
+    max_days: int = MAX_DAYS,
+) -> tuple[str, ApiToken]:
     """A new token for an active user, lasting ``days`` (``max_days`` when not given): its text (shown once,
     never stored) and its row."""
     now = now or utcnow()
@@ -67,22 +75,41 @@ def create(session: Session, username: str, *, by: str, name: str | None = None,
     if days < 1:
         raise TokenError(Message(N_("a token lasts at least one day (--expires DAYS)")))
     if days > max_days:
-        raise TokenError(f"a token lasts at most {max_days} days (CTMONITOR_TOKEN_MAX_DAYS); "
-                         f"ask for --expires {max_days} or fewer")
+        raise TokenError(
+            f"a token lasts at most {max_days} days (CTMONITOR_TOKEN_MAX_DAYS); "
+            f"ask for --expires {max_days} or fewer"
+        )
     text = PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(token_hash=digest(text), prefix=text[:SHOWN], user_id=user.id, name=(name or "").strip()[:80] or None,
-                   created_by=by, created_at=now, expires_at=now + timedelta(days=days))
+    row = ApiToken(
+        token_hash=digest(text),
+        prefix=text[:SHOWN],
+        user_id=user.id,
+        name=(name or "").strip()[:80] or None,
+        created_by=by,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, by, "token-created", user.username, token=row.prefix, name=row.name,
-                 expires=row.expires_at.isoformat(timespec="minutes") if row.expires_at else None)
+    audit.record(
+        session,
+        by,
+        "token-created",
+        user.username,
+        token=row.prefix,
+        name=row.name,
+        expires=row.expires_at.isoformat(timespec="minutes") if row.expires_at else None,
+    )
     return text, row
 
 
 def listed(session: Session, username: str | None = None) -> list[tuple[ApiToken, str]]:
     """Tokens (newest first) with their user's name; one user's when ``username`` is given."""
-    query = (select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
-             .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
+    query = (
+        select(ApiToken, User.username)
+        .join(User, User.id == ApiToken.user_id)
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    )
     if username:
         query = query.where(User.username == username)
     return [(token, name) for token, name in session.execute(query).all()]
@@ -94,16 +121,22 @@ def state(token: ApiToken, now: datetime | None = None, max_days: int = MAX_DAYS
         return N_("revoked")
     if token.expires_at is not None and token.expires_at <= now:
         return N_("expired")
-    if token.created_at + timedelta(days=max_days) <= now:  # made before the limit, or the limit lowered since
+    if (
+        token.created_at + timedelta(days=max_days) <= now
+    ):  # made before the limit, or the limit lowered since
         return N_("expired")
     return N_("active")
 
 
-def revoke(session: Session, prefix: str, *, by: str, owner: str | None = None,
-           now: datetime | None = None) -> ApiToken:
+def revoke(
+    session: Session, prefix: str, *, by: str, owner: str | None = None, now: datetime | None = None
+) -> ApiToken:
     """Revoke the token whose shown characters are ``prefix`` (of ``owner``'s tokens when given)."""
-    query = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id).where(
-        ApiToken.prefix == (prefix or "").strip())
+    query = (
+        select(ApiToken, User.username)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.prefix == (prefix or "").strip())
+    )
     if owner is not None:
         query = query.where(User.username == owner)
     found = session.execute(query).first()
@@ -120,26 +153,40 @@ def revoke(session: Session, prefix: str, *, by: str, owner: str | None = None,
 def revoke_all(session: Session, user: User, *, by: str, reason: str, now: datetime | None = None) -> int:
     """Revoke every token of ``user`` still open (the account was recovered); audited with ``reason``."""
     now = now or utcnow()
-    open_ = list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
-                                 .where(ApiToken.revoked_at.is_(None))))
+    open_ = list(
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).where(ApiToken.revoked_at.is_(None))
+        )
+    )
     for token in open_:
         token.revoked_at = now
     if open_:
         session.flush()
-        audit.record(session, by, "tokens-revoked", user.username, reason=reason, count=len(open_),
-                     tokens=[token.prefix for token in open_])
+        audit.record(
+            session,
+            by,
+            "tokens-revoked",
+            user.username,
+            reason=reason,
+            count=len(open_),
+            tokens=[token.prefix for token in open_],
+        )
     return len(open_)
 
 
-def holder(session: Session, text: str | None, now: datetime | None = None,
-           max_days: int = MAX_DAYS) -> Holder | None:
+def holder(
+    session: Session, text: str | None, now: datetime | None = None, max_days: int = MAX_DAYS
+) -> Holder | None:
     """Who a token acts for, or None: missing, unknown, revoked, expired, past the longest lifetime, its user
     disabled or holding a one-time password."""
     if not text or not text.startswith(PREFIX) or len(text) > 200:
         return None
     now = now or utcnow()
-    found = session.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-                            .where(ApiToken.token_hash == digest(text))).first()
+    found = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == digest(text))
+    ).first()
     if found is None:
         return None
     token, user = found
@@ -148,17 +195,23 @@ def holder(session: Session, text: str | None, now: datetime | None = None,
     return Holder(token.id, token.prefix, user.id, user.username, user.role, user.donor)
 
 
-def count_request(session: Session, token_id: int, limit: int, now: datetime | None = None) -> tuple[bool, int]:
+def count_request(
+    session: Session, token_id: int, limit: int, now: datetime | None = None
+) -> tuple[bool, int]:
     """Count one request of a token: (allowed, seconds until its minute is over). Atomic: one statement."""
     now = now or utcnow()
     t = ApiToken.__table__
     fresh = (t.c.window_start.is_(None)) | (t.c.window_start <= now - WINDOW)
     row = session.execute(
-        update(t).where(t.c.id == token_id).values(
+        update(t)
+        .where(t.c.id == token_id)
+        .values(
             window_count=case((fresh, 1), else_=t.c.window_count + 1),
             window_start=case((fresh, now), else_=t.c.window_start),
             last_used_at=now,
-        ).returning(t.c.window_count, t.c.window_start)).one()
+        )
+        .returning(t.c.window_count, t.c.window_start)
+    ).one()
     count, start = row
     wait = max(1, int((start + WINDOW - now).total_seconds() + 0.999))
     return count <= limit, wait

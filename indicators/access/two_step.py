@@ -63,7 +63,7 @@ def qr_svg(uri: str) -> str:
 
 def grouped(secret: str) -> str:
     """The secret as people type it into an app: groups of four."""
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def confirm(user: User, code: str, now: datetime | None = None) -> list[str] | None:
@@ -79,8 +79,10 @@ def confirm(user: User, code: str, now: datetime | None = None) -> list[str] | N
 
 
 def new_recovery_codes(user: User) -> list[str]:
-    codes = ["-".join("".join(secrets.choice(_BASE32) for _ in range(4)) for _ in range(4))
-             for _ in range(RECOVERY_CODES)]
+    codes = [
+        "-".join("".join(secrets.choice(_BASE32) for _ in range(4)) for _ in range(4))
+        for _ in range(RECOVERY_CODES)
+    ]
     user.recovery_codes = [_digest(code) for code in codes]
     return codes
 
@@ -99,7 +101,7 @@ def verify(user: User, code: str, now: datetime | None = None) -> str | None:
     cleaned = re.sub(r"[\s-]+", "", text.lower())
     if len(cleaned) != 16:
         return None
-    digest = _digest("-".join(cleaned[i:i + 4] for i in range(0, 16, 4)))
+    digest = _digest("-".join(cleaned[i : i + 4] for i in range(0, 16, 4)))
     left = list(user.recovery_codes or [])
     if not any(hmac.compare_digest(digest, kept) for kept in left):
         return None
@@ -110,8 +112,12 @@ def verify(user: User, code: str, now: datetime | None = None) -> str | None:
 def check(session: Session, user_id: int, code: str, now: datetime | None = None) -> str | None:
     """``verify`` with the user's row held until the transaction ends (a write first: PostgreSQL locks the
     row, SQLite the store), so one code or recovery code sent twice at once is accepted once."""
-    session.execute(update(User).where(User.id == user_id).values(totp_last_step=User.totp_last_step)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(totp_last_step=User.totp_last_step)
+        .execution_options(synchronize_session=False)
+    )
     user = session.get(User, user_id, populate_existing=True)
     return verify(user, code, now) if user is not None else None
 

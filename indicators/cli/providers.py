@@ -10,18 +10,28 @@ from indicators.store.settings import Settings
 
 def register(commands) -> None:
     providers = commands.add_parser(
-        "providers", help="the service providers a case may be referred to",
+        "providers",
+        help="the service providers a case may be referred to",
         description="A case's referred organisation is kept only when it names a known provider (the Rwanda "
-                    "providers shipped, and those added here); any other text is kept as 'Other provider', "
-                    "never as typed, since it may name a person. The referral counts either way.")
+        "providers shipped, and those added here); any other text is kept as 'Other provider', "
+        "never as typed, since it may name a person. The referral counts either way.",
+    )
     sub = providers.add_subparsers(dest="providers_command", metavar="COMMAND", required=True)
-    add = sub.add_parser("add", help="add a provider, or other names of a known one",
-                         description="Add a provider (or other names a known provider is written with). "
-                                     "Each addition is kept in the audit trail. Referrals stored before stay "
-                                     "as they are until their sheet is uploaded again.")
+    add = sub.add_parser(
+        "add",
+        help="add a provider, or other names of a known one",
+        description="Add a provider (or other names a known provider is written with). "
+        "Each addition is kept in the audit trail. Referrals stored before stay "
+        "as they are until their sheet is uploaded again.",
+    )
     add.add_argument("name", metavar="NAME", help="the provider's name, as it will be stored")
-    add.add_argument("--alias", action="append", default=[], metavar="TEXT",
-                     help="another name it is written with (repeat for several)")
+    add.add_argument(
+        "--alias",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="another name it is written with (repeat for several)",
+    )
     add.add_argument("--user", metavar="NAME", help="recorded in the audit trail (default: your login)")
     add.set_defaults(handler=cmd_add)
     listing = sub.add_parser("list", help="every known provider with its other names")

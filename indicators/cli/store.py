@@ -25,24 +25,35 @@ def register(commands, formats, upkeep=()) -> None:
     """The store commands; ``formats`` (key -> format, as ``exports.formats.FORMATS``) for ``signoff``;
     ``upkeep``: what ``init`` runs on the store after its migrations, each ``step(session) -> lines to print``
     (a store an earlier ctmonitor wrote, tidied by the package that knows how)."""
-    init = commands.add_parser("init", help="create or migrate the store and load the programme definitions",
-                               description="Create or migrate the store, then load every programme definition "
-                                           "file (programmes/*.yaml). Safe to run again: it only applies changes. "
-                                           "Targets and definitions edited in the browser are kept where the file "
-                                           "differs from them (each difference is listed), unless --from-file.")
-    init.add_argument("--from-file", action="store_true",
-                      help="take every value from the programme files, even where it was edited in the browser")
+    init = commands.add_parser(
+        "init",
+        help="create or migrate the store and load the programme definitions",
+        description="Create or migrate the store, then load every programme definition "
+        "file (programmes/*.yaml). Safe to run again: it only applies changes. "
+        "Targets and definitions edited in the browser are kept where the file "
+        "differs from them (each difference is listed), unless --from-file.",
+    )
+    init.add_argument(
+        "--from-file",
+        action="store_true",
+        help="take every value from the programme files, even where it was edited in the browser",
+    )
     init.set_defaults(handler=cmd_init, formats=formats, upkeep=tuple(upkeep))
 
-    listing = commands.add_parser("programmes", help="list the programmes; `programmes export` writes one's file",
-                                  description="List the programmes with donor, period and indicators.")
+    listing = commands.add_parser(
+        "programmes",
+        help="list the programmes; `programmes export` writes one's file",
+        description="List the programmes with donor, period and indicators.",
+    )
     listing.set_defaults(handler=cmd_programmes)
     programme_commands = listing.add_subparsers(dest="programmes_command", metavar="COMMAND")
     export = programme_commands.add_parser(
-        "export", help="write a programme's current definition (browser edits included) as a programme file",
+        "export",
+        help="write a programme's current definition (browser edits included) as a programme file",
         description="Write a programme's definition as it is in the store now, targets and reference sheets edited "
-                    "in the browser included, as a programme file that `ctmonitor init` loads back to the same "
-                    "logframe.")
+        "in the browser included, as a programme file that `ctmonitor init` loads back to the same "
+        "logframe.",
+    )
     export.add_argument("code", metavar="CODE")
     export.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.yaml")
     export.set_defaults(handler=cmd_programmes_export)
@@ -50,82 +61,110 @@ def register(commands, formats, upkeep=()) -> None:
     users = commands.add_parser("users", help="manage who can sign in")
     user_commands = users.add_subparsers(dest="users_command", metavar="COMMAND", required=True)
     add = user_commands.add_parser(
-        "add", help="add a user", description="Add a user. The password comes from CTMONITOR_PASSWORD or a prompt: "
-                                              "at least 10 characters, not one of the 100,000 most common "
-                                              "passwords, not the user's name.")
+        "add",
+        help="add a user",
+        description="Add a user. The password comes from CTMONITOR_PASSWORD or a prompt: "
+        "at least 10 characters, not one of the 100,000 most common "
+        "passwords, not the user's name.",
+    )
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=["admin", "manager", "officer", "donor"])
     add.add_argument("--donor", help="for --role donor: the donor whose programmes the user may see")
     add.set_defaults(handler=cmd_users_add)
     listing = user_commands.add_parser("list", help="list the users with role, donor, state and last sign-in")
     listing.set_defaults(handler=cmd_users_list)
-    for name, text in (("disable", "stop a user signing in; every session of theirs ends at once"),
-                       ("enable", "let a disabled user sign in again")):
+    for name, text in (
+        ("disable", "stop a user signing in; every session of theirs ends at once"),
+        ("enable", "let a disabled user sign in again"),
+    ):
         change = user_commands.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         change.add_argument("name")
         change.set_defaults(handler=cmd_users_active, active=name == "enable")
     reset = user_commands.add_parser(
-        "reset-password", help="give a user a one-time password, printed once",
+        "reset-password",
+        help="give a user a one-time password, printed once",
         description="Set a random one-time password, print it once, and end the user's sessions; the user "
-                    "must choose their own password at the next sign-in.")
+        "must choose their own password at the next sign-in.",
+    )
     reset.add_argument("name")
     reset.set_defaults(handler=cmd_users_reset)
     role = user_commands.add_parser(
-        "set-role", help="change a user's role (and donor)",
+        "set-role",
+        help="change a user's role (and donor)",
         description="Change a user's role (and, for donor officers, their donor); their sessions end so the "
-                    "new role holds at once.")
+        "new role holds at once.",
+    )
     role.add_argument("name")
     role.add_argument("--role", required=True, choices=["admin", "manager", "officer", "donor"])
     role.add_argument("--donor", help="for --role donor: the donor whose programmes the user may see")
     role.set_defaults(handler=cmd_users_role)
     second = user_commands.add_parser(
-        "reset-two-step", help="turn a user's two-step sign-in off (a lost phone and recovery codes)",
+        "reset-two-step",
+        help="turn a user's two-step sign-in off (a lost phone and recovery codes)",
         description="Turn off a user's two-step sign-in and end their sessions, for someone who lost both their "
-                    "phone and their recovery codes; they set it up again at their next sign-in if their role "
-                    "requires it (CTMONITOR_REQUIRE_TOTP).")
+        "phone and their recovery codes; they set it up again at their next sign-in if their role "
+        "requires it (CTMONITOR_REQUIRE_TOTP).",
+    )
     second.add_argument("name")
     second.set_defaults(handler=cmd_users_reset_two_step)
 
-    narrative = commands.add_parser("narrative", help="write or show deviation narratives",
-                                    description="Deviation narratives per indicator and report quarter; they "
-                                                "appear beside the figures in the dashboard and the reports.")
+    narrative = commands.add_parser(
+        "narrative",
+        help="write or show deviation narratives",
+        description="Deviation narratives per indicator and report quarter; they "
+        "appear beside the figures in the dashboard and the reports.",
+    )
     narrative_commands = narrative.add_subparsers(dest="narrative_command", metavar="COMMAND", required=True)
     write = narrative_commands.add_parser(
-        "set", help="write one indicator's narrative, or one section of the quarterly report, for one quarter "
-                    "(empty text deletes it)",
+        "set",
+        help="write one indicator's narrative, or one section of the quarterly report, for one quarter "
+        "(empty text deletes it)",
         description="Write an indicator's deviation narrative (--indicator) or one of the quarter's own sections "
-                    "of the quarterly progress report (--section highlights, challenges or plans; every version "
-                    "is kept). A signed-off quarter refuses a section until it is reopened.")
+        "of the quarterly progress report (--section highlights, challenges or plans; every version "
+        "is kept). A signed-off quarter refuses a section until it is reopened.",
+    )
     write.add_argument("--programme", required=True, metavar="CODE")
     which = write.add_mutually_exclusive_group(required=True)
     which.add_argument("--indicator", metavar="CODE", help="e.g. KEC-4.2")
-    which.add_argument("--section", metavar="NAME", help="highlights, challenges (and lessons learned) or plans "
-                                                         "(for the next quarter)")
+    which.add_argument(
+        "--section",
+        metavar="NAME",
+        help="highlights, challenges (and lessons learned) or plans (for the next quarter)",
+    )
     write.add_argument("--period", required=True, metavar="PERIOD", help="the report quarter, e.g. FY2019Q3")
     write.add_argument("--text", required=True, help="the text; '' deletes it, '-' reads standard input")
     write.add_argument("--user", help="who writes it (default: the login name)")
     write.set_defaults(handler=cmd_narrative_set)
     show = narrative_commands.add_parser(
-        "show", help="list a quarter's indicators with their status and narrative")
+        "show", help="list a quarter's indicators with their status and narrative"
+    )
     show.add_argument("--programme", required=True, metavar="CODE")
     show.add_argument("--period", required=True, metavar="PERIOD", help="the report quarter, e.g. FY2019Q3")
     show.set_defaults(handler=cmd_narrative_show)
 
     sign = commands.add_parser(
-        "signoff", help="sign a programme's quarter off once its report was sent",
+        "signoff",
+        help="sign a programme's quarter off once its report was sent",
         description="Sign off one quarter of a programme once its report was sent to the donor: the report "
-                    "(by default in the donor's format) is made and kept with the sign-off, downloads of it "
-                    "serve that file byte for byte, and no upload may change the quarter or an earlier one "
-                    "any more. The user must be a programme manager.")
+        "(by default in the donor's format) is made and kept with the sign-off, downloads of it "
+        "serve that file byte for byte, and no upload may change the quarter or an earlier one "
+        "any more. The user must be a programme manager.",
+    )
     sign.add_argument("--programme", required=True, metavar="CODE")
     sign.add_argument("--period", required=True, metavar="PERIOD", help="the report quarter, e.g. FY2019Q3")
-    sign.add_argument("--format", choices=sorted(formats),
-                      help="default: the programme's own (report_format in its definition file)")
+    sign.add_argument(
+        "--format",
+        choices=sorted(formats),
+        help="default: the programme's own (report_format in its definition file)",
+    )
     sign.add_argument("--user", required=True, metavar="NAME", help="the programme manager signing off")
     sign.add_argument("--note", help="a remark kept with the sign-off")
-    sign.add_argument("--without-narratives", action="store_true",
-                      help="sign off although indicators more than 15%% off target have no deviation narrative "
-                           "(they are listed, and the acknowledgement is kept in the audit trail)")
+    sign.add_argument(
+        "--without-narratives",
+        action="store_true",
+        help="sign off although indicators more than 15%% off target have no deviation narrative "
+        "(they are listed, and the acknowledgement is kept in the audit trail)",
+    )
     sign.set_defaults(handler=cmd_signoff, formats=formats)
 
 
@@ -148,9 +187,14 @@ def cmd_init(args, settings: Settings) -> int:
             pseudonyms.compact(store.engine)
         with store.begin() as session:
             differences: list[str] = []
-            codes = definitions.load_directory(session, settings.programmes_dir, formats=set(args.formats),
-                                               user=audit.command_line_user(), from_file=args.from_file,
-                                               differences=differences)
+            codes = definitions.load_directory(
+                session,
+                settings.programmes_dir,
+                formats=set(args.formats),
+                user=audit.command_line_user(),
+                from_file=args.from_file,
+                differences=differences,
+            )
             recomputed = aggregates.sync_definitions(session)
     except definitions.DefinitionError as exc:
         print(f"ctmonitor init: {exc}", file=sys.stderr)
@@ -164,10 +208,14 @@ def cmd_init(args, settings: Settings) -> int:
     for line in tidied:
         print(line)
     if differences:
-        print(f"{len(differences)} value(s) in the programme files differ from what was edited in the browser:")
+        print(
+            f"{len(differences)} value(s) in the programme files differ from what was edited in the browser:"
+        )
         print("\n".join(f"  {line}" for line in differences))
     if recomputed:
-        print(f"Per-quarter sums recomputed for {len(recomputed)} indicator(s) whose definition is new or changed")
+        print(
+            f"Per-quarter sums recomputed for {len(recomputed)} indicator(s) whose definition is new or changed"
+        )
     return 0
 
 
@@ -181,13 +229,19 @@ def cmd_programmes_export(args, settings: Settings) -> int:
         programme = session.scalar(select(Programme).where(Programme.code == args.code.strip().upper()))
         if programme is None:
             known = ", ".join(session.scalars(select(Programme.code).order_by(Programme.code)))
-            print(f"ctmonitor programmes export: no programme {args.code!r}; known: {known or 'none'}",
-                  file=sys.stderr)
+            print(
+                f"ctmonitor programmes export: no programme {args.code!r}; known: {known or 'none'}",
+                file=sys.stderr,
+            )
             store.dispose()
             return 2
-        text = definitions.to_yaml(definitions.from_store(programme), note=(
-            f"{programme.code}: {programme.title}\nWritten by `ctmonitor programmes export` on "
-            f"{datetime.now():%Y-%m-%d %H:%M} from the store, browser edits included."))
+        text = definitions.to_yaml(
+            definitions.from_store(programme),
+            note=(
+                f"{programme.code}: {programme.title}\nWritten by `ctmonitor programmes export` on "
+                f"{datetime.now():%Y-%m-%d %H:%M} from the store, browser edits included."
+            ),
+        )
     store.dispose()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
@@ -201,14 +255,17 @@ def cmd_programmes(args, settings: Settings) -> int:
         rows = session.execute(
             select(Programme, func.count(Indicator.id))
             .outerjoin(Indicator, Indicator.programme_id == Programme.id)
-            .group_by(Programme.id).order_by(Programme.code)
+            .group_by(Programme.id)
+            .order_by(Programme.code)
         ).all()
     store.dispose()
     if not rows:
         print("No programme loaded; run `ctmonitor init`.")
     for programme, count in rows:
-        print(f"{programme.code:<6} {programme.title} | {programme.donor} | "
-              f"{programme.start_date:%Y-%m-%d} – {programme.end_date:%Y-%m-%d} | {count} indicators")
+        print(
+            f"{programme.code:<6} {programme.title} | {programme.donor} | "
+            f"{programme.start_date:%Y-%m-%d} – {programme.end_date:%Y-%m-%d} | {count} indicators"
+        )
     return 0
 
 
@@ -218,7 +275,10 @@ def cmd_users_add(args, settings: Settings) -> int:
     password = os.environ.get("CTMONITOR_PASSWORD")
     if password is None:
         if not sys.stdin.isatty():
-            print("ctmonitor users add: set CTMONITOR_PASSWORD or run in a terminal to be asked", file=sys.stderr)
+            print(
+                "ctmonitor users add: set CTMONITOR_PASSWORD or run in a terminal to be asked",
+                file=sys.stderr,
+            )
             return 2
         password = getpass.getpass(f"Password for {args.name}: ")
         if getpass.getpass("Again: ") != password:
@@ -228,8 +288,15 @@ def cmd_users_add(args, settings: Settings) -> int:
     try:
         with store.begin() as session:
             user = accounts.add_user(session, args.name, password, args.role, args.donor)
-            audit.record(session, _login_name(), "user-added", user.username, role=user.role, donor=user.donor,
-                         via="command line")
+            audit.record(
+                session,
+                _login_name(),
+                "user-added",
+                user.username,
+                role=user.role,
+                donor=user.donor,
+                via="command line",
+            )
             print(f"User {user.username} added ({user.role}{', ' + user.donor if user.donor else ''})")
     except accounts.AccountError as exc:
         print(f"ctmonitor users add: {exc}", file=sys.stderr)
@@ -282,8 +349,13 @@ def cmd_users_active(args, settings: Settings) -> int:
 
     def change(session):
         user = accounts.set_active(session, args.name, args.active, by=_login_name())
-        audit.record(session, _login_name(), "user-enabled" if args.active else "user-disabled", user.username,
-                     via="command line")
+        audit.record(
+            session,
+            _login_name(),
+            "user-enabled" if args.active else "user-disabled",
+            user.username,
+            via="command line",
+        )
         return f"User {user.username} {'enabled' if args.active else 'disabled; their sessions have ended'}"
 
     return _change_user(settings, "enable" if args.active else "disable", change)
@@ -295,8 +367,10 @@ def cmd_users_reset(args, settings: Settings) -> int:
     def change(session):
         user, password = accounts.reset_password(session, args.name, by=_login_name())
         audit.record(session, _login_name(), "password-reset", user.username, via="command line")
-        return (f"One-time password for {user.username}: {password}\n"
-                "Give it to them in person; they must choose their own at the next sign-in.")
+        return (
+            f"One-time password for {user.username}: {password}\n"
+            "Give it to them in person; they must choose their own at the next sign-in."
+        )
 
     return _change_user(settings, "reset-password", change)
 
@@ -308,8 +382,16 @@ def cmd_users_role(args, settings: Settings) -> int:
         before = accounts.get_user(session, args.name)
         old = before.role + (f" ({before.donor})" if before.donor else "")
         user = accounts.set_role(session, args.name, args.role, args.donor, by=_login_name())
-        audit.record(session, _login_name(), "role-changed", user.username, role=user.role, donor=user.donor,
-                     before=old, via="command line")
+        audit.record(
+            session,
+            _login_name(),
+            "role-changed",
+            user.username,
+            role=user.role,
+            donor=user.donor,
+            before=old,
+            via="command line",
+        )
         return f"User {user.username} is now {user.role}{' for ' + user.donor if user.donor else ''}"
 
     return _change_user(settings, "set-role", change)
@@ -343,8 +425,9 @@ def cmd_narrative_set(args, settings: Settings) -> int:
     store = Store(settings)
     try:
         with store.begin() as session:
-            row = set_narrative(session, args.indicator, args.period, text, user,
-                                programme_code=args.programme)
+            row = set_narrative(
+                session, args.indicator, args.period, text, user, programme_code=args.programme
+            )
             where = f"{args.indicator.strip().upper()} {row.period if row else args.period}"
     except FiguresError as exc:  # unknown programme, indicator or period
         print(f"ctmonitor narrative set: {exc}", file=sys.stderr)
@@ -389,16 +472,26 @@ def cmd_signoff(args, settings: Settings) -> int:
         with store.begin() as session:
             user = session.scalar(select(User).where(User.username == args.user.strip()))
             if user is None or not user.active or user.role != "manager":
-                print(f"ctmonitor signoff: {args.user!r} is not an active programme manager; only a manager "
-                      "signs a quarter off", file=sys.stderr)
+                print(
+                    f"ctmonitor signoff: {args.user!r} is not an active programme manager; only a manager "
+                    "signs a quarter off",
+                    file=sys.stderr,
+                )
                 return 1
             try:
                 why = unavailable(session, code, args.formats, args.format)
                 if why:
                     print(f"ctmonitor signoff: {why}", file=sys.stderr)
                     return 2
-                made = make_file(session, code, args.period, args.formats, args.format,
-                                 small_cell=settings.small_cell, signing_by=user.username)
+                made = make_file(
+                    session,
+                    code,
+                    args.period,
+                    args.formats,
+                    args.format,
+                    small_cell=settings.small_cell,
+                    signing_by=user.username,
+                )
             except FiguresError as exc:  # unknown programme or period
                 print(f"ctmonitor signoff: {exc}", file=sys.stderr)
                 return 2
@@ -406,14 +499,30 @@ def cmd_signoff(args, settings: Settings) -> int:
             programme = session.scalar(select(Programme).where(Programme.code == code))
             quarter = periods.parse(args.period, programme.calendar).code
             missing = signoff.missing_narratives(session, code, quarter) if args.without_narratives else []
-            record = signoff.sign_off(session, code, quarter, user.username, data, fmt,
-                                      args.formats[fmt].filename(code, quarter), note=args.note,
-                                      acknowledged=missing, figures=made.figures, changed=made.changed)
-            summary = (f"Signed off {code} {record.period} by {record.signed_by}: {record.report_filename} kept "
-                       f"as version {record.version} ({len(data):,} bytes, SHA-256 {record.report_sha256[:16]}…)"
-                       + (f"; indicators changed since version {record.version - 1}: "
-                          f"{', '.join(made.changed) or 'none'}" if made.changed is not None else "")
-                       + (f"; signed off without narratives for {', '.join(missing)}" if missing else ""))
+            record = signoff.sign_off(
+                session,
+                code,
+                quarter,
+                user.username,
+                data,
+                fmt,
+                args.formats[fmt].filename(code, quarter),
+                note=args.note,
+                acknowledged=missing,
+                figures=made.figures,
+                changed=made.changed,
+            )
+            summary = (
+                f"Signed off {code} {record.period} by {record.signed_by}: {record.report_filename} kept "
+                f"as version {record.version} ({len(data):,} bytes, SHA-256 {record.report_sha256[:16]}…)"
+                + (
+                    f"; indicators changed since version {record.version - 1}: "
+                    f"{', '.join(made.changed) or 'none'}"
+                    if made.changed is not None
+                    else ""
+                )
+                + (f"; signed off without narratives for {', '.join(missing)}" if missing else "")
+            )
     except signoff.MissingNarratives as exc:
         print(f"ctmonitor signoff: not signed off: {exc} (--without-narratives)", file=sys.stderr)
         return 1

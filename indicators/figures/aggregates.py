@@ -27,16 +27,26 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from indicators import periods
-from indicators.store import kinds
 from indicators.figures.measures import RESULTS, Key, Sums
 from indicators.figures.sums import Source, compute_kind_sums, compute_quarter_sums
+from indicators.store import kinds
 from indicators.store.models import CheckResult, Indicator, IndicatorSums, Programme
 
 
 def signature(indicator) -> str:
     """What the sums of an indicator depend on in its definition."""
-    text = json.dumps([indicator.source_kind, indicator.source_filter, indicator.measure, indicator.date_field,
-                       indicator.disaggregations, indicator.unit], sort_keys=True, default=str)
+    text = json.dumps(
+        [
+            indicator.source_kind,
+            indicator.source_filter,
+            indicator.measure,
+            indicator.date_field,
+            indicator.disaggregations,
+            indicator.unit,
+        ],
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -46,8 +56,11 @@ def refresh(session: Session, programme_id: int, kind: str, quarters: Iterable[s
     refresh_checks(session, programme_id, [kind])
     if kind == RESULTS:
         return
-    indicators = session.execute(select(Indicator.__table__).where(
-        Indicator.__table__.c.programme_id == programme_id, Indicator.__table__.c.source_kind == kind)).all()
+    indicators = session.execute(
+        select(Indicator.__table__).where(
+            Indicator.__table__.c.programme_id == programme_id, Indicator.__table__.c.source_kind == kind
+        )
+    ).all()
     if not indicators:
         return
     every = _programme_quarters(session, programme_id)
@@ -104,8 +117,11 @@ def sync_definitions(session: Session) -> list[str]:
 def _recompute_whole(session: Session, indicator) -> None:
     if indicator.source_kind != RESULTS:
         _store(session, Source.of(indicator), _programme_quarters(session, indicator.programme_id))
-    session.execute(update(Indicator.__table__).where(Indicator.__table__.c.id == indicator.id)
-                    .values(sums_signature=signature(indicator)))
+    session.execute(
+        update(Indicator.__table__)
+        .where(Indicator.__table__.c.id == indicator.id)
+        .values(sums_signature=signature(indicator))
+    )
 
 
 def _store(session: Session, source: Source, quarters: Sequence[str]) -> None:
@@ -118,15 +134,29 @@ def _write(session: Session, indicator_id: int, quarters: Sequence[str], sums: d
     if not quarters:
         return
     table = IndicatorSums.__table__
-    session.execute(delete(table).where(table.c.indicator_id == indicator_id, table.c.quarter.in_(list(quarters))))
-    rows = [dict(indicator_id=indicator_id, quarter=q, disaggregation=d, category=c,
-                 numerator=value.numerator, denominator=value.denominator)
-            for (q, d, c), value in sums.items() if q in quarters]
+    session.execute(
+        delete(table).where(table.c.indicator_id == indicator_id, table.c.quarter.in_(list(quarters)))
+    )
+    rows = [
+        dict(
+            indicator_id=indicator_id,
+            quarter=q,
+            disaggregation=d,
+            category=c,
+            numerator=value.numerator,
+            denominator=value.denominator,
+        )
+        for (q, d, c), value in sums.items()
+        if q in quarters
+    ]
     if rows:
         session.execute(insert(table), rows)
 
 
 def _programme_quarters(session: Session, programme_id: int) -> list[str]:
-    start, end, calendar = session.execute(select(Programme.start_date, Programme.end_date, Programme.calendar)
-                                           .where(Programme.id == programme_id)).one()
+    start, end, calendar = session.execute(
+        select(Programme.start_date, Programme.end_date, Programme.calendar).where(
+            Programme.id == programme_id
+        )
+    ).one()
     return [q.code for q in periods.quarters_between(start, end, calendar)]

@@ -11,8 +11,9 @@ from indicators.store.models import CheckResult
 
 def load(session: Session, programme_id: int, name: str):
     """The stored findings of check ``name`` over a programme; None when none were ever stored."""
-    return session.scalar(select(CheckResult.found).where(CheckResult.programme_id == programme_id,
-                                                          CheckResult.name == name))
+    return session.scalar(
+        select(CheckResult.found).where(CheckResult.programme_id == programme_id, CheckResult.name == name)
+    )
 
 
 def save(session: Session, programme_id: int, name: str, found) -> None:

@@ -24,18 +24,25 @@ from sqlalchemy.orm import Session, aliased
 
 from indicators.access import audit
 from indicators.figures import aggregates, signoff
+from indicators.periods import quarter_of
 from indicators.store.db import lock_for_writing
 from indicators.store.models import Case, CaseMerge, PossibleDuplicate, Programme, Upload
-from indicators.periods import quarter_of
 
 KNOWN_GROUPS = ("Child", "Adult")
 MERGERS = ("admin", "manager")
 _EMPTY = (None, "", "Unknown")
 _TAKEN = ("age", "age_group", "status", "destination_region", "referred_to", "referral_date")
 _JOINED = ("exploitation_types", "assistance")
-_LABELS = {"age": "age", "age_group": "age group", "status": "trafficking status",
-           "destination_region": "destination region", "referred_to": "referred to",
-           "referral_date": "referral date", "exploitation_types": "exploitation types", "assistance": "assistance"}
+_LABELS = {
+    "age": "age",
+    "age_group": "age group",
+    "status": "trafficking status",
+    "destination_region": "destination region",
+    "referred_to": "referred to",
+    "referral_date": "referral date",
+    "exploitation_types": "exploitation types",
+    "assistance": "assistance",
+}
 
 
 class MergeRefused(ValueError):
@@ -62,8 +69,11 @@ class Source:
     uploaded_by: str | None
 
     def text(self) -> str:
-        upload = f"{self.file}, uploaded {self.uploaded_at:%d/%m/%Y} by {self.uploaded_by}" if self.file else \
-            "an upload no longer on record"
+        upload = (
+            f"{self.file}, uploaded {self.uploaded_at:%d/%m/%Y} by {self.uploaded_by}"
+            if self.file
+            else "an upload no longer on record"
+        )
         return f"case #{self.case}: {self.sheet or '?'} row {self.row or '?'} of {upload}"
 
 
@@ -82,18 +92,39 @@ def pairs(session: Session, programme_ids: list[int]) -> list[Pair]:
     new, old = aliased(Case), aliased(Case)
     new_upload, old_upload = aliased(Upload), aliased(Upload)
     rows = session.execute(
-        select(PossibleDuplicate.id, Programme.code, new, old, new_upload.filename, new_upload.uploaded_at,
-               new_upload.uploaded_by, old_upload.filename, old_upload.uploaded_at, old_upload.uploaded_by)
+        select(
+            PossibleDuplicate.id,
+            Programme.code,
+            new,
+            old,
+            new_upload.filename,
+            new_upload.uploaded_at,
+            new_upload.uploaded_by,
+            old_upload.filename,
+            old_upload.uploaded_at,
+            old_upload.uploaded_by,
+        )
         .join(Programme, Programme.id == PossibleDuplicate.programme_id)
-        .join(new, new.id == PossibleDuplicate.case_id).join(old, old.id == PossibleDuplicate.other_id)
-        .outerjoin(new_upload, new_upload.id == new.upload_id).outerjoin(old_upload, old_upload.id == old.upload_id)
+        .join(new, new.id == PossibleDuplicate.case_id)
+        .join(old, old.id == PossibleDuplicate.other_id)
+        .outerjoin(new_upload, new_upload.id == new.upload_id)
+        .outerjoin(old_upload, old_upload.id == old.upload_id)
         .where(PossibleDuplicate.programme_id.in_(programme_ids))
-        .order_by(PossibleDuplicate.found_at.desc(), PossibleDuplicate.id.desc())).all()
+        .order_by(PossibleDuplicate.found_at.desc(), PossibleDuplicate.id.desc())
+    ).all()
     out = []
     for pair_id, code, newer, older, *uploads in rows:
         if still_alike(newer, older):
-            out.append(Pair(pair_id, code, _source(newer, *uploads[:3]), _source(older, *uploads[3:]),
-                            older.date_identified, older.location))
+            out.append(
+                Pair(
+                    pair_id,
+                    code,
+                    _source(newer, *uploads[:3]),
+                    _source(older, *uploads[3:]),
+                    older.date_identified,
+                    older.location,
+                )
+            )
     return out
 
 
@@ -102,15 +133,20 @@ def _source(case: Case, file, uploaded_at, uploaded_by) -> Source:
 
 
 def still_alike(case: Case, other: Case) -> bool:
-    same = all(getattr(case, name) == getattr(other, name)
-               for name in ("programme_id", "sex", "nationality", "date_identified", "location"))
+    same = all(
+        getattr(case, name) == getattr(other, name)
+        for name in ("programme_id", "sex", "nationality", "date_identified", "location")
+    )
     return same and not contradicts((case.age, case.age_group), (other.age, other.age_group))
 
 
 def merged_keys(session: Session, programme_ids: list[int]) -> list:
     """What merged-away cases are recognised by: (programme id, key, row hash, the case kept) rows."""
-    return session.execute(select(CaseMerge.programme_id, CaseMerge.reference, CaseMerge.row_hash, CaseMerge.case_id)
-                           .where(CaseMerge.programme_id.in_(programme_ids))).all()
+    return session.execute(
+        select(CaseMerge.programme_id, CaseMerge.reference, CaseMerge.row_hash, CaseMerge.case_id).where(
+            CaseMerge.programme_id.in_(programme_ids)
+        )
+    ).all()
 
 
 def merge(session: Session, programme_code: str, keep_id: int, drop_id: int, *, by: str, reason: str):
@@ -123,8 +159,11 @@ def merge(session: Session, programme_code: str, keep_id: int, drop_id: int, *, 
     values = _folded(keep, drop)
     referral = values.get("referral_date", keep.referral_date)
     referral_quarter = quarter_of(referral, programme.calendar).code if referral else None
-    quarters = {q for q in (keep.quarter, keep.referral_quarter, drop.quarter, drop.referral_quarter,
-                            referral_quarter) if q}
+    quarters = {
+        q
+        for q in (keep.quarter, keep.referral_quarter, drop.quarter, drop.referral_quarter, referral_quarter)
+        if q
+    }
     closed = signoff.check_rows(session, programme.id, quarters)
     if closed:
         raise MergeRefused(f"{closed[0]}: the merge would change its figures; ask a manager to reopen it")
@@ -133,13 +172,28 @@ def merge(session: Session, programme_code: str, keep_id: int, drop_id: int, *, 
         setattr(keep, name, value)
     keep.referral_quarter = referral_quarter
     session.execute(update(CaseMerge).where(CaseMerge.case_id == drop.id).values(case_id=keep.id))
-    session.add(CaseMerge(programme_id=programme.id, case_id=keep.id, reference=drop.reference,
-                          row_hash=drop.row_hash, merged_by=by))
+    session.add(
+        CaseMerge(
+            programme_id=programme.id,
+            case_id=keep.id,
+            reference=drop.reference,
+            row_hash=drop.row_hash,
+            merged_by=by,
+        )
+    )
     session.delete(drop)
     session.flush()
     aggregates.refresh(session, programme.id, "cases", sorted(quarters))
-    return audit.record(session, by, "cases-merged", f"{programme.code} case #{keep.id} ← case #{drop_id}",
-                        reason=reason.strip(), quarter=keep.quarter, taken=[_LABELS[n] for n in values], **rows)
+    return audit.record(
+        session,
+        by,
+        "cases-merged",
+        f"{programme.code} case #{keep.id} ← case #{drop_id}",
+        reason=reason.strip(),
+        quarter=keep.quarter,
+        taken=[_LABELS[n] for n in values],
+        **rows,
+    )
 
 
 def _pair(session: Session, code: str, keep_id: int, drop_id: int) -> tuple[Programme, Case, Case]:
@@ -150,13 +204,22 @@ def _pair(session: Session, code: str, keep_id: int, drop_id: int) -> tuple[Prog
     for number, case in ((keep_id, keep), (drop_id, drop)):
         if case is None or case.programme_id != programme.id:
             raise MergeRefused(f"case #{number} is not a stored case of {programme.code} (merged already?)")
-    listed = session.scalar(select(PossibleDuplicate.id).where(or_(
-        and_(PossibleDuplicate.case_id == drop.id, PossibleDuplicate.other_id == keep.id),
-        and_(PossibleDuplicate.case_id == keep.id, PossibleDuplicate.other_id == drop.id))))
+    listed = session.scalar(
+        select(PossibleDuplicate.id).where(
+            or_(
+                and_(PossibleDuplicate.case_id == drop.id, PossibleDuplicate.other_id == keep.id),
+                and_(PossibleDuplicate.case_id == keep.id, PossibleDuplicate.other_id == drop.id),
+            )
+        )
+    )
     if listed is None or not still_alike(keep, drop):
-        raise MergeRefused(f"cases #{keep_id} and #{drop_id} are not listed as possible duplicates of each other")
+        raise MergeRefused(
+            f"cases #{keep_id} and #{drop_id} are not listed as possible duplicates of each other"
+        )
     if (keep.created_at, keep.id) > (drop.created_at, drop.id):
-        raise MergeRefused(f"the older case is kept and the newer folded into it: keep #{drop_id}, drop #{keep_id}")
+        raise MergeRefused(
+            f"the older case is kept and the newer folded into it: keep #{drop_id}, drop #{keep_id}"
+        )
     return programme, keep, drop
 
 
@@ -177,5 +240,10 @@ def _folded(keep: Case, drop: Case) -> dict:
 
 def _provenance(session: Session, case: Case) -> dict:
     upload = session.get(Upload, case.upload_id) if case.upload_id else None
-    return {"case": case.id, "file": upload.filename if upload else None, "sheet": case.source_sheet,
-            "row": case.source_row, "uploaded": f"{upload.uploaded_at:%Y-%m-%d %H:%M}" if upload else None}
+    return {
+        "case": case.id,
+        "file": upload.filename if upload else None,
+        "sheet": case.source_sheet,
+        "row": case.source_row,
+        "uploaded": f"{upload.uploaded_at:%Y-%m-%d %H:%M}" if upload else None,
+    }

@@ -21,7 +21,9 @@ from indicators.figures.measures import TOTAL, UNKNOWN, Key, Sums, norm
 from indicators.store.models import ResultValue
 
 
-def sums(session: Session, source, quarters: Sequence[str], disaggregations: Sequence[str]) -> dict[Key, Sums]:
+def sums(
+    session: Session, source, quarters: Sequence[str], disaggregations: Sequence[str]
+) -> dict[Key, Sums]:
     """The entered values of ``source`` (an ``indicators.figures.sums.Source``) for ``quarters`` (quarter, year or
     LOP codes), keyed as every indicator's sums are."""
     as_entered = source.measure.percent
@@ -31,15 +33,37 @@ def sums(session: Session, source, quarters: Sequence[str], disaggregations: Seq
     if as_entered:
         # the latest entry per period and category, as entered
         latest = func.row_number().over(partition_by=(table.c.quarter, dis, cat), order_by=table.c.id.desc())
-        ranked = select(table.c.quarter, table.c.disaggregation.label("dis"), table.c.category.label("cat"),
-                        table.c.value, table.c.numerator, table.c.denominator, latest.label("nth")).where(*where)
+        ranked = select(
+            table.c.quarter,
+            table.c.disaggregation.label("dis"),
+            table.c.category.label("cat"),
+            table.c.value,
+            table.c.numerator,
+            table.c.denominator,
+            latest.label("nth"),
+        ).where(*where)
         ranked = ranked.subquery()
-        statement = (select(ranked.c.quarter, ranked.c.dis, ranked.c.cat, ranked.c.value, ranked.c.numerator,
-                            ranked.c.denominator).where(ranked.c.nth == 1))
+        statement = select(
+            ranked.c.quarter,
+            ranked.c.dis,
+            ranked.c.cat,
+            ranked.c.value,
+            ranked.c.numerator,
+            ranked.c.denominator,
+        ).where(ranked.c.nth == 1)
     else:
-        statement = (select(table.c.quarter, func.min(table.c.disaggregation), func.min(table.c.category),
-                            cast(func.sum(table.c.value), Float), null(), null()).where(*where)
-                     .group_by(table.c.quarter, dis, cat))
+        statement = (
+            select(
+                table.c.quarter,
+                func.min(table.c.disaggregation),
+                func.min(table.c.category),
+                cast(func.sum(table.c.value), Float),
+                null(),
+                null(),
+            )
+            .where(*where)
+            .group_by(table.c.quarter, dis, cat)
+        )
     totals: dict[str, float] = {}
     by_category: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     parts: dict[tuple[str, str, str], tuple[float, float]] = {}

@@ -55,13 +55,13 @@ from sqlalchemy.orm import Session, selectinload
 from indicators import periods
 from indicators.figures.categories import order_categories
 from indicators.figures.measures import MEASURES, TOTAL, MeasureError, PeriodActual, Sums, measure
-from indicators.store.models import Indicator, Narrative, Programme
+from indicators.figures.sums import Source, fixed_categories, quarter_sums
 from indicators.numbers import exact, whole
 from indicators.periods import LOP, Period, PeriodError
 from indicators.report import Figure
-from indicators.store.records import latest_upload
 from indicators.status import AHEAD, BEHIND, ON_TRACK
-from indicators.figures.sums import Source, fixed_categories, quarter_sums
+from indicators.store.models import Indicator, Narrative, Programme
+from indicators.store.records import latest_upload
 
 
 class FiguresError(ValueError):
@@ -180,8 +180,11 @@ def figures(session: Session, programme: str, period: str | Period) -> Programme
     for indicator in record.indicators:
         source = _source(indicator)
         sums = _sums(session, source, _codes(source, lop, report))
-        lines.append(_indicator_figures(record, indicator, source, by_category(sums), report,
-                                        notes.get((indicator.id, report.code))))
+        lines.append(
+            _indicator_figures(
+                record, indicator, source, by_category(sums), report, notes.get((indicator.id, report.code))
+            )
+        )
     return _programme_figures(session, record, report, lines)
 
 
@@ -201,9 +204,19 @@ def figures_by_quarter(session: Session, programme: str, period: str | Period) -
             # exactly the sums ``figures`` reads for this quarter: a quarter's sums never depend on later ones
             wanted = set(_codes(source, lop, quarter))
             sums = {key: value for key, value in every.items() if key[0] in wanted}
-            lines[quarter.code].append(_indicator_figures(record, indicator, source, by_category(sums), quarter,
-                                                          notes.get((indicator.id, quarter.code))))
-    out = {q.code: ProgrammeFigures(programme_info(record), q, q.fiscal_year, lines[q.code], None) for q in lop}
+            lines[quarter.code].append(
+                _indicator_figures(
+                    record,
+                    indicator,
+                    source,
+                    by_category(sums),
+                    quarter,
+                    notes.get((indicator.id, quarter.code)),
+                )
+            )
+    out = {
+        q.code: ProgrammeFigures(programme_info(record), q, q.fiscal_year, lines[q.code], None) for q in lop
+    }
     out[report.code] = _programme_figures(session, record, report, lines[report.code])
     return out
 
@@ -211,16 +224,22 @@ def figures_by_quarter(session: Session, programme: str, period: str | Period) -
 def _programme_figures(session: Session, record: Programme, report: Period, lines: list) -> ProgrammeFigures:
     lop = [q.code for q in programme_quarters(record) if q <= report]
     latest = latest_upload(session, record.id, lop)
-    return ProgrammeFigures(programme_info(record), report, report.fiscal_year, lines,
-                            latest.uploaded_at if latest else None)
+    return ProgrammeFigures(
+        programme_info(record), report, report.fiscal_year, lines, latest.uploaded_at if latest else None
+    )
 
 
 def _narratives(session: Session, record: Programme, quarters: list[str]) -> dict[tuple[int, str], str]:
     if not record.indicators:
         return {}
-    return {(indicator_id, period): text for indicator_id, period, text in session.execute(
-        select(Narrative.indicator_id, Narrative.period, Narrative.text)
-        .where(Narrative.indicator_id.in_([i.id for i in record.indicators]), Narrative.period.in_(quarters)))}
+    return {
+        (indicator_id, period): text
+        for indicator_id, period, text in session.execute(
+            select(Narrative.indicator_id, Narrative.period, Narrative.text).where(
+                Narrative.indicator_id.in_([i.id for i in record.indicators]), Narrative.period.in_(quarters)
+            )
+        )
+    }
 
 
 def _source(indicator: Indicator) -> Source:
@@ -251,14 +270,19 @@ def load_programme(session: Session, programme) -> Programme:
     """The programme with its indicators, results and targets loaded; ``FiguresError`` if unknown."""
     code = str(getattr(programme, "code", programme) or "").strip().upper()
     record = session.scalar(
-        select(Programme).where(Programme.code == code).options(
+        select(Programme)
+        .where(Programme.code == code)
+        .options(
             selectinload(Programme.indicators).selectinload(Indicator.targets),
             selectinload(Programme.indicators).joinedload(Indicator.result),
-        ))
+        )
+    )
     if record is None:
         known = session.scalars(select(Programme.code).order_by(Programme.code)).all()
-        raise FiguresError(f"unknown programme {code or programme!r}; known programmes: "
-                           f"{', '.join(known) or 'none (run ctmonitor init)'}")
+        raise FiguresError(
+            f"unknown programme {code or programme!r}; known programmes: "
+            f"{', '.join(known) or 'none (run ctmonitor init)'}"
+        )
     return record
 
 
@@ -280,36 +304,64 @@ def report_quarter(programme, period: str | Period) -> Period:
         except PeriodError as exc:
             raise FiguresError(f"{exc}; {programme.code} reports on quarters {span}") from None
     if parsed.kind == "lop":
-        raise FiguresError(f"LOP is the life of project, not a quarter: the report period must be a quarter "
-                           f"of {programme.code}, {span}")
+        raise FiguresError(
+            f"LOP is the life of project, not a quarter: the report period must be a quarter "
+            f"of {programme.code}, {span}"
+        )
     if parsed.calendar != programme.calendar:
-        raise FiguresError(f"{parsed.code} is not on {programme.code}'s {programme.calendar} calendar; "
-                           f"its quarters are {span}")
+        raise FiguresError(
+            f"{parsed.code} is not on {programme.code}'s {programme.calendar} calendar; "
+            f"its quarters are {span}"
+        )
     if parsed.kind == "year":
-        raise FiguresError(f"{parsed.code} is a year, not a quarter: the report period must be a quarter of "
-                           f"{programme.code}, {span} (for example {parsed.code}Q1)")
+        raise FiguresError(
+            f"{parsed.code} is a year, not a quarter: the report period must be a quarter of "
+            f"{programme.code}, {span} (for example {parsed.code}Q1)"
+        )
     if parsed not in quarters:
-        raise FiguresError(f"{parsed.code} is outside {programme.code}, which runs from {quarters[0].code} "
-                           f"to {quarters[-1].code}")
+        raise FiguresError(
+            f"{parsed.code} is outside {programme.code}, which runs from {quarters[0].code} "
+            f"to {quarters[-1].code}"
+        )
     return parsed
 
 
 def programme_info(record: Programme) -> ProgrammeInfo:
-    return ProgrammeInfo(record.code, record.title, record.short_title, record.donor, record.award_number,
-                         list(record.partners or []), record.government_lead, record.start_date,
-                         record.end_date, record.calendar)
+    return ProgrammeInfo(
+        record.code,
+        record.title,
+        record.short_title,
+        record.donor,
+        record.award_number,
+        list(record.partners or []),
+        record.government_lead,
+        record.start_date,
+        record.end_date,
+        record.calendar,
+    )
 
 
 def indicator_info(indicator: Indicator) -> IndicatorInfo:
     result = indicator.result
     return IndicatorInfo(
-        code=indicator.code, name=indicator.name, definition=indicator.definition, unit=indicator.unit,
-        category=indicator.category, result_code=result.code, result_statement=result.statement,
-        result_level=result.level, standard_indicator=indicator.standard_indicator,
-        baseline=indicator.baseline, measure=dict(indicator.measure or {}), source_kind=indicator.source_kind,
-        source_filter=dict(indicator.source_filter or {}), date_field=indicator.date_field,
-        disaggregations=list(indicator.disaggregations or []), data_source=indicator.data_source,
-        targets={t.period: t.value for t in indicator.targets}, result_description=result.description,
+        code=indicator.code,
+        name=indicator.name,
+        definition=indicator.definition,
+        unit=indicator.unit,
+        category=indicator.category,
+        result_code=result.code,
+        result_statement=result.statement,
+        result_level=result.level,
+        standard_indicator=indicator.standard_indicator,
+        baseline=indicator.baseline,
+        measure=dict(indicator.measure or {}),
+        source_kind=indicator.source_kind,
+        source_filter=dict(indicator.source_filter or {}),
+        date_field=indicator.date_field,
+        disaggregations=list(indicator.disaggregations or []),
+        data_source=indicator.data_source,
+        targets={t.period: t.value for t in indicator.targets},
+        result_description=result.description,
     )
 
 
@@ -329,8 +381,9 @@ def is_milestone(definition: dict | None) -> bool:
     return getattr(MEASURES.get((definition or {}).get("type")), "milestone", False)
 
 
-def target_to_date(target: float | None, share: Fraction | float = 1, *, milestone: bool = False
-                   ) -> Fraction | None:
+def target_to_date(
+    target: float | None, share: Fraction | float = 1, *, milestone: bool = False
+) -> Fraction | None:
     """The target a status is judged against: the target times the share elapsed (1 for percentages and
     milestones, which pass ``share=1`` or ``milestone=True``)."""
     if target is None:
@@ -338,15 +391,22 @@ def target_to_date(target: float | None, share: Fraction | float = 1, *, milesto
     return exact(target) * (1 if milestone else exact(share))
 
 
-def status(actual, target: float | None, share: Fraction | float = 1, *, milestone: bool = False,
-           period_over: bool = True) -> str | None:
+def status(
+    actual,
+    target: float | None,
+    share: Fraction | float = 1,
+    *,
+    milestone: bool = False,
+    period_over: bool = True,
+) -> str | None:
     """Ahead / On track / Behind of an actual against the target to date; None with no target or no actual.
     A milestone short of its target is On track until ``period_over``."""
     return _judge(actual, target_to_date(target, share, milestone=milestone), milestone, period_over)[1]
 
 
-def _judge(actual, expected: Fraction | None, milestone: bool, period_over: bool
-           ) -> tuple[int | None, str | None]:
+def _judge(
+    actual, expected: Fraction | None, milestone: bool, period_over: bool
+) -> tuple[int | None, str | None]:
     """(whole percentage of the target to date, status)."""
     if expected is None or actual is None:
         return None, None
@@ -362,9 +422,17 @@ def _judge(actual, expected: Fraction | None, milestone: bool, period_over: bool
     return percent, band
 
 
-def make_figure(actual, target: float | None = None, share: Fraction | float = 1,
-                numerator: float | None = None, denominator: float | None = None, *,
-                milestone: bool = False, period_over: bool = True, whole_things: bool = False) -> Figure:
+def make_figure(
+    actual,
+    target: float | None = None,
+    share: Fraction | float = 1,
+    numerator: float | None = None,
+    denominator: float | None = None,
+    *,
+    milestone: bool = False,
+    period_over: bool = True,
+    whole_things: bool = False,
+) -> Figure:
     """A ``Figure`` from an actual (exact or float) and the full target; ``share`` pro-rates the target to
     date (see the module's rules). ``whole_things``: the indicator counts trainings or people, so its target
     to date is a whole number (299, not 299.2 people), and the status is judged against it as shown."""
@@ -374,12 +442,21 @@ def make_figure(actual, target: float | None = None, share: Fraction | float = 1
         expected = Fraction(whole(expected))
     judged, band = _judge(actual, expected, milestone, period_over)
     shown = None if expected is None else (int(expected) if whole_things else float(expected))
-    return Figure(None if actual is None else float(actual), target, percent, band, numerator, denominator,
-                  shown, judged)
+    return Figure(
+        None if actual is None else float(actual),
+        target,
+        percent,
+        band,
+        numerator,
+        denominator,
+        shown,
+        judged,
+    )
 
 
-def quarter_target(year_target: float | None, quarter: Period, start: date, end: date, unit: str,
-                   measure: dict | None) -> float | None:
+def quarter_target(
+    year_target: float | None, quarter: Period, start: date, end: date, unit: str, measure: dict | None
+) -> float | None:
     """A quarter's own share of its year's target, by the same days as the status's pro-rating (the year
     clipped to the programme); a percentage's is the year's; a milestone has none of its own."""
     if year_target is None or is_milestone(measure):
@@ -392,8 +469,9 @@ def quarter_target(year_target: float | None, quarter: Period, start: date, end:
     return float(exact(year_target) * Fraction(days, (last - first).days + 1))
 
 
-def period_actual(source: Source, by_quarter: dict[str, Sums], quarters: Iterable[Period], code: str
-                  ) -> PeriodActual:
+def period_actual(
+    source: Source, by_quarter: dict[str, Sums], quarters: Iterable[Period], code: str
+) -> PeriodActual:
     """(actual, numerator, denominator) of one period from its quarters' sums, as the measure cumulates them:
     a count or sum adds up, a ratio is recomputed from the added sums (× 100), an entered percent is taken
     as entered."""
@@ -411,8 +489,14 @@ def by_category(sums: dict) -> dict[tuple[str, str], dict[str, Sums]]:
 # --- one indicator -----------------------------------------------------------------------------------------
 
 
-def _indicator_figures(record: Programme, indicator: Indicator, source: Source, series: dict, report: Period,
-                       narrative: str | None) -> IndicatorFigures:
+def _indicator_figures(
+    record: Programme,
+    indicator: Indicator,
+    source: Source,
+    series: dict,
+    report: Period,
+    narrative: str | None,
+) -> IndicatorFigures:
     """One indicator's figures for a report quarter from its sums regrouped by category (``by_category``)."""
     year = report.fiscal_year
     lop = [q for q in programme_quarters(record) if q <= report]
@@ -430,11 +514,27 @@ def _indicator_figures(record: Programme, indicator: Indicator, source: Source, 
         actual, num, den = period_actual(source, by_quarter, [report], report.code)
         quarter = make_figure(actual, numerator=num, denominator=den)
         actual, num, den = period_actual(source, by_quarter, ytd, year.code)
-        in_year = make_figure(actual, year_target if with_targets else None, year_share, num, den,
-                              milestone=milestone, period_over=year_over, whole_things=whole_things)
+        in_year = make_figure(
+            actual,
+            year_target if with_targets else None,
+            year_share,
+            num,
+            den,
+            milestone=milestone,
+            period_over=year_over,
+            whole_things=whole_things,
+        )
         actual, num, den = period_actual(source, by_quarter, lop, LOP.code)
-        to_date = make_figure(actual, lop_target if with_targets else None, lop_share, num, den,
-                              milestone=milestone, period_over=lop_over, whole_things=whole_things)
+        to_date = make_figure(
+            actual,
+            lop_target if with_targets else None,
+            lop_share,
+            num,
+            den,
+            milestone=milestone,
+            period_over=lop_over,
+            whole_things=whole_things,
+        )
         return quarter, in_year, to_date
 
     total = series.get((TOTAL, TOTAL), {})
@@ -448,7 +548,11 @@ def _indicator_figures(record: Programme, indicator: Indicator, source: Source, 
         present = {c for d, c in series if d == disaggregation}
         present |= set(fixed_categories(source, disaggregation))
         for category in order_categories(disaggregation, present):
-            categories.append(CategoryFigures(disaggregation, category,
-                                              *three(series.get((disaggregation, category), {}), False)))
-    return IndicatorFigures(indicator_info(indicator), quarter, in_year, to_date, year_quarters, categories,
-                            narrative)
+            categories.append(
+                CategoryFigures(
+                    disaggregation, category, *three(series.get((disaggregation, category), {}), False)
+                )
+            )
+    return IndicatorFigures(
+        indicator_info(indicator), quarter, in_year, to_date, year_quarters, categories, narrative
+    )

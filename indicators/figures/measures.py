@@ -64,9 +64,12 @@ class Sums:
     denominator: float | None = None
     parts: tuple[float, float] | None = None
 
-    def __add__(self, other: "Sums") -> "Sums":
-        den = None if self.denominator is None and other.denominator is None else \
-            (self.denominator or 0.0) + (other.denominator or 0.0)
+    def __add__(self, other: Sums) -> Sums:
+        den = (
+            None
+            if self.denominator is None and other.denominator is None
+            else (self.denominator or 0.0) + (other.denominator or 0.0)
+        )
         return Sums(self.numerator + other.numerator, den)
 
 
@@ -99,7 +102,7 @@ class Measure:
             raise ValueError(f"a {cls.name} measure needs {' and '.join(repr(k) for k in cls.needs)}")
 
     @classmethod
-    def of(cls, definition: dict) -> "Measure":
+    def of(cls, definition: dict) -> Measure:
         return cls()
 
     def describe(self) -> str:
@@ -202,7 +205,7 @@ class Sum(Measure):
     needs: ClassVar[tuple[str, ...]] = ("columns",)
 
     @classmethod
-    def of(cls, definition: dict) -> "Sum":
+    def of(cls, definition: dict) -> Sum:
         return cls(tuple(definition.get("columns") or ()))
 
     def describe(self) -> str:
@@ -246,31 +249,39 @@ class Ratio(Measure):
     ratio: ClassVar[bool] = True
 
     @classmethod
-    def of(cls, definition: dict) -> "Ratio":
+    def of(cls, definition: dict) -> Ratio:
         return cls(tuple(definition.get("numerator") or ()), tuple(definition.get("denominator") or ()))
 
     def describe(self) -> str:
-        return (f"Σ {' + '.join(self.numerator)} ÷ Σ {' + '.join(self.denominator)}, "
-                "recomputed for each period")
+        return (
+            f"Σ {' + '.join(self.numerator)} ÷ Σ {' + '.join(self.denominator)}, recomputed for each period"
+        )
 
     def calculation(self, sheet: KindSpec) -> str:
-        return (f"({_headers(sheet, self.numerator)}) ÷ ({_headers(sheet, self.denominator)}) × 100, each side "
-                f"added up over the period's rows of the {sheet.sheet} sheet; recomputed for every period from its "
-                "own sums, never averaged")
+        return (
+            f"({_headers(sheet, self.numerator)}) ÷ ({_headers(sheet, self.denominator)}) × 100, each side "
+            f"added up over the period's rows of the {sheet.sheet} sheet; recomputed for every period from its "
+            "own sums, never averaged"
+        )
 
     @property
     def columns(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.numerator + self.denominator))
 
     def aggregates(self, scan) -> tuple:
-        return (cast(func.sum(scan.added(self.numerator)), Float),
-                cast(func.sum(scan.added(self.denominator)), Float))
+        return (
+            cast(func.sum(scan.added(self.numerator)), Float),
+            cast(func.sum(scan.added(self.denominator)), Float),
+        )
 
     def from_totals(self, count: float, totals: dict[str, float]) -> Sums:
         return Sums(sum(totals[c] for c in self.numerator), sum(totals[c] for c in self.denominator))
 
     def contribution(self, scan) -> list:
-        return [scan.added(self.numerator).label("_numerator"), scan.added(self.denominator).label("_denominator")]
+        return [
+            scan.added(self.numerator).label("_numerator"),
+            scan.added(self.denominator).label("_denominator"),
+        ]
 
     def cumulate(self, by_quarter: dict[str, Sums], quarters: Iterable, code: str) -> PeriodActual:
         counted = [by_quarter[q.code] for q in quarters if q.code in by_quarter]
@@ -291,7 +302,7 @@ class Stage(Measure):
     from_history: ClassVar[bool] = True
 
     @classmethod
-    def of(cls, definition: dict) -> "Stage":
+    def of(cls, definition: dict) -> Stage:
         return cls(definition.get("field") or "", definition.get("stage", ""))
 
     def describe(self) -> str:
@@ -299,9 +310,11 @@ class Stage(Measure):
 
     def calculation(self, sheet: KindSpec) -> str:
         stage = sheet.header(sheet.stages.stage if sheet.stages else "stage")
-        return (f"Number of distinct {sheet.header(self.field)} values of the {sheet.sheet} sheet whose {stage} "
-                f"reaches {self.stage} or a later stage, each counted once, in the quarter it first does (names "
-                "compared ignoring case and spaces)")
+        return (
+            f"Number of distinct {sheet.header(self.field)} values of the {sheet.sheet} sheet whose {stage} "
+            f"reaches {self.stage} or a later stage, each counted once, in the quarter it first does (names "
+            "compared ignoring case and spaces)"
+        )
 
     def aggregates(self, scan) -> tuple:
         return cast(func.count(), Float), cast(null(), Float)
@@ -313,8 +326,10 @@ class Stage(Measure):
         wanted = str(self.stage).strip().lower()
         lowered = [s.lower() for s in stages or ()]
         if wanted not in lowered:
-            raise MeasureError(f"indicator {scan.code}: stage {self.stage!r} is not a stage of the "
-                               f"{scan.kind} sheet ({', '.join(stages or ())})")
+            raise MeasureError(
+                f"indicator {scan.code}: stage {self.stage!r} is not a stage of the "
+                f"{scan.kind} sheet ({', '.join(stages or ())})"
+            )
         key = func.lower(scan.column(self.field or "", "stage field"))
         for space in _SPACES:
             key = func.replace(key, space, "")
@@ -322,8 +337,9 @@ class Stage(Measure):
         day = table.c.get("date")
         order = (day, table.c.id) if day is not None else (table.c.quarter, table.c.id)
         numbered = func.row_number().over(partition_by=key, order_by=order)
-        return (select(scan.quarter().label("quarter"), *extra_columns, numbered.label("nth"))
-                .where(*scan.conditions(), norm(scan.column("stage", "column")).in_(lowered[lowered.index(wanted):])))
+        return select(scan.quarter().label("quarter"), *extra_columns, numbered.label("nth")).where(
+            *scan.conditions(), norm(scan.column("stage", "column")).in_(lowered[lowered.index(wanted) :])
+        )
 
     def counted(self, scan) -> list:
         first = self.first_reached(scan, [scan.table.c.id.label("row_id")]).subquery()
@@ -335,8 +351,11 @@ class Stage(Measure):
         first = self.first_reached(scan, labelled).cte("reached")
         columns = [first.c[n] for n in labels]
         quarter = first.c.quarter
-        return (select(quarter, *columns, *self.aggregates(scan))
-                .where(first.c.nth == 1, quarter.in_(list(quarters))).group_by(quarter, *columns))
+        return (
+            select(quarter, *columns, *self.aggregates(scan))
+            .where(first.c.nth == 1, quarter.in_(list(quarters)))
+            .group_by(quarter, *columns)
+        )
 
 
 @dataclass(frozen=True)
@@ -354,10 +373,14 @@ class Entered(Measure):
 
     def calculation(self, sheet: KindSpec) -> str:
         if self.percent:
-            return (f"The percentage entered in {sheet.header('value')} on the {sheet.sheet} sheet: the period's "
-                    "own entry, else the latest quarter's (never recomputed or averaged)")
-        return (f"{sheet.header('value')} entered on the {sheet.sheet} sheet for each quarter, added up over the "
-                "period's quarters")
+            return (
+                f"The percentage entered in {sheet.header('value')} on the {sheet.sheet} sheet: the period's "
+                "own entry, else the latest quarter's (never recomputed or averaged)"
+            )
+        return (
+            f"{sheet.header('value')} entered on the {sheet.sheet} sheet for each quarter, added up over the "
+            "period's quarters"
+        )
 
     @property
     def counted_columns(self) -> tuple[str, ...]:

@@ -19,12 +19,11 @@ from sqlalchemy.orm import Session
 
 from indicators import vocabulary
 from indicators.figures import victims
-from indicators.store import kinds
 from indicators.figures.figures import load_programme, programme_quarters, report_quarter
 from indicators.figures.sums import Source, compute_quarter_sums
-from indicators.store.models import Case, Indicator
 from indicators.periods import Period
-from indicators.figures.sums import Source, compute_quarter_sums
+from indicators.store import kinds
+from indicators.store.models import Case, Indicator
 
 MAPPED_MEASURES = ("count", "sum")
 SPANS = {"quarter": "Report quarter", "year": "Year to date", "lop": "Life of project to date"}
@@ -60,10 +59,13 @@ def span_quarters(programme, report: Period, span: str) -> list[Period]:
     return so_far
 
 
-def by_district(session: Session, indicator_code: str, report: str | Period, span: str = "quarter"
-                ) -> dict[str, Place]:
+def by_district(
+    session: Session, indicator_code: str, report: str | Period, span: str = "quarter"
+) -> dict[str, Place]:
     """An activity indicator's value per district over a span (districts with nothing are left out)."""
-    indicator = session.scalar(select(Indicator).where(Indicator.code == (indicator_code or "").strip().upper()))
+    indicator = session.scalar(
+        select(Indicator).where(Indicator.code == (indicator_code or "").strip().upper())
+    )
     if indicator is None or not mappable(indicator):
         return {}
     programme = load_programme(session, indicator.programme.code)
@@ -77,8 +79,9 @@ def by_district(session: Session, indicator_code: str, report: str | Period, spa
     return {d: Place(d, v) for d, v in totals.items() if v}
 
 
-def victims_by_district(session: Session, programme_code: str, report: str | Period | None = None,
-                        span: str = "lop") -> tuple[dict[str, Place], int]:
+def victims_by_district(
+    session: Session, programme_code: str, report: str | Period | None = None, span: str = "lop"
+) -> tuple[dict[str, Place], int]:
     """Possible and actual victims of a programme by the district (or the camp, in its district) where they
     were identified, to date (no ``report``), or over a ``span`` of a report quarter (the quarter, its year to
     date, the life of project to date); and how many were identified in no place that can be read."""
@@ -87,9 +90,15 @@ def victims_by_district(session: Session, programme_code: str, report: str | Per
         rows = victims.by_location(session, programme.id).items()  # stored, refreshed by every write of cases
     else:
         codes = [q.code for q in span_quarters(programme, report_quarter(programme, report), span)]
-        rows = session.execute(select(Case.location, func.count()).where(
-            Case.programme_id == programme.id, Case.status.in_(victims.VICTIM_STATUSES), Case.quarter.in_(codes))
-            .group_by(Case.location)).all()
+        rows = session.execute(
+            select(Case.location, func.count())
+            .where(
+                Case.programme_id == programme.id,
+                Case.status.in_(victims.VICTIM_STATUSES),
+                Case.quarter.in_(codes),
+            )
+            .group_by(Case.location)
+        ).all()
     return _placed(rows)
 
 

@@ -21,12 +21,12 @@ from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from indicators.figures import cached
-from indicators.store import kinds, records
 from indicators.figures.figures import ProgrammeFigures, figures
-from indicators.store.models import Awareness, Programme, Training, Upload
+from indicators.figures.queries import SeriesPoint, indicator_series
 from indicators.numbers import format_value
 from indicators.periods import Period
-from indicators.figures.queries import SeriesPoint, indicator_series
+from indicators.store import kinds, records
+from indicators.store.models import Awareness, Programme, Training, Upload
 
 MEDIAN_FACTOR = 3
 OUTLIER_LIMIT = 200  # rows listed per kind and programme; the rest are counted
@@ -87,16 +87,24 @@ def programme_checks(session: Session, programme: Programme, quarter: Period) ->
     result = figures(session, programme.code, quarter)
     series = quarterly_series(session, result, quarter)
     found, more = stored_outliers(session, programme)
-    return Checks(missing_quarters(programme, result, series), found + ratio_outliers(programme, result, series),
-                  more, unknown_categories(programme, result))
+    return Checks(
+        missing_quarters(programme, result, series),
+        found + ratio_outliers(programme, result, series),
+        more,
+        unknown_categories(programme, result),
+    )
 
 
-def quarterly_series(session: Session, result: ProgrammeFigures, quarter: Period) -> dict[str, list[SeriesPoint]]:
+def quarterly_series(
+    session: Session, result: ProgrammeFigures, quarter: Period
+) -> dict[str, list[SeriesPoint]]:
     """Indicator code -> its quarters so far, read once for the checks that need them: every indicator
     counted from records (not milestones) and every percentage."""
-    return {item.indicator.code: indicator_series(session, item.indicator.code, through=quarter)
-            for item in result.indicators
-            if not item.indicator.milestone or item.indicator.unit == "percent"}
+    return {
+        item.indicator.code: indicator_series(session, item.indicator.code, through=quarter)
+        for item in result.indicators
+        if not item.indicator.milestone or item.indicator.unit == "percent"
+    }
 
 
 def missing_quarters(programme: Programme, result: ProgrammeFigures, series_of: dict) -> list[Gap]:
@@ -145,7 +153,9 @@ def refresh_stored(session: Session, programme_id: int, kind: str) -> None:
     if rule is None:
         return
     found, more = rule(session, session.get(Programme, programme_id))
-    cached.save(session, programme_id, f"outliers:{kind}", {"found": [asdict(o) for o in found], "more": more})
+    cached.save(
+        session, programme_id, f"outliers:{kind}", {"found": [asdict(o) for o in found], "more": more}
+    )
 
 
 def _training_outliers(session: Session, programme: Programme) -> tuple[list[Outlier], int]:
@@ -154,32 +164,67 @@ def _training_outliers(session: Session, programme: Programme) -> tuple[list[Out
     over_passed = and_(Training.passed_post_test.is_not(None), Training.passed_post_test > size)
     histogram = session.execute(
         select(size, func.count(), func.sum(case((over_passed, 1), else_=0)))
-        .where(_programme_rows(Training, programme.id)).group_by(size).order_by(size)).all()
+        .where(_programme_rows(Training, programme.id))
+        .group_by(size)
+        .order_by(size)
+    ).all()
     median = median_of({value: n for value, n, _ in histogram})
     out, more = [], 0
     # the rows are read only when the histogram shows some break a rule
-    if any((median and value > MEDIAN_FACTOR * median) or value == 0 or passed for value, _, passed in histogram):
+    if any(
+        (median and value > MEDIAN_FACTOR * median) or value == 0 or passed for value, _, passed in histogram
+    ):
         too_big = size > MEDIAN_FACTOR * median if median else false()
         trainings, more = _offending(session, Training, programme.id, or_(too_big, size == 0, over_passed))
         for t, filename in trainings:
             n = t.female + t.male
             if median and n > MEDIAN_FACTOR * median:
-                out.append(_outlier(programme, "Training", t, filename, f"{n:,} participants",
-                                    f"more than {MEDIAN_FACTOR}× the median training ({median:,.0f})"))
+                out.append(
+                    _outlier(
+                        programme,
+                        "Training",
+                        t,
+                        filename,
+                        f"{n:,} participants",
+                        f"more than {MEDIAN_FACTOR}× the median training ({median:,.0f})",
+                    )
+                )
             elif n == 0:
-                out.append(_outlier(programme, "Training", t, filename, "0 participants", "a training with nobody"))
+                out.append(
+                    _outlier(programme, "Training", t, filename, "0 participants", "a training with nobody")
+                )
             if t.passed_post_test is not None and t.passed_post_test > n:
-                out.append(_outlier(programme, "Training", t, filename, f"{t.passed_post_test:,} passed of {n:,}",
-                                    "more passed the post-test than attended (over 100%)"))
+                out.append(
+                    _outlier(
+                        programme,
+                        "Training",
+                        t,
+                        filename,
+                        f"{t.passed_post_test:,} passed of {n:,}",
+                        "more passed the post-test than attended (over 100%)",
+                    )
+                )
     return out, more
 
 
 def _awareness_outliers(session: Session, programme: Programme) -> tuple[list[Outlier], int]:
     awareness, more = _offending(
-        session, Awareness, programme.id,
-        and_(Awareness.under_18.is_not(None), Awareness.under_18 > Awareness.female + Awareness.male))
-    return [_outlier(programme, "Awareness", a, filename, f"{a.under_18:,} under 18 of {a.female + a.male:,}",
-                     "more children than people reached") for a, filename in awareness], more
+        session,
+        Awareness,
+        programme.id,
+        and_(Awareness.under_18.is_not(None), Awareness.under_18 > Awareness.female + Awareness.male),
+    )
+    return [
+        _outlier(
+            programme,
+            "Awareness",
+            a,
+            filename,
+            f"{a.under_18:,} under 18 of {a.female + a.male:,}",
+            "more children than people reached",
+        )
+        for a, filename in awareness
+    ], more
 
 
 # The sheet kinds the outlier rules read, in the order their findings are listed.
@@ -215,8 +260,12 @@ def _offending(session: Session, model, programme_id: int, rule) -> tuple[list, 
     at most ``OUTLIER_LIMIT``), and how many more there are."""
     where = (_programme_rows(model, programme_id), rule)
     rows = session.execute(
-        select(model, Upload.filename).outerjoin(Upload, Upload.id == model.upload_id)
-        .where(*where).order_by(model.id).limit(OUTLIER_LIMIT)).all()
+        select(model, Upload.filename)
+        .outerjoin(Upload, Upload.id == model.upload_id)
+        .where(*where)
+        .order_by(model.id)
+        .limit(OUTLIER_LIMIT)
+    ).all()
     more = 0
     if len(rows) == OUTLIER_LIMIT:
         more = session.scalar(select(func.count()).select_from(model).where(*where)) - OUTLIER_LIMIT
@@ -231,23 +280,37 @@ def ratio_outliers(programme: Programme, result: ProgrammeFigures, series_of: di
             continue
         for point in series_of[info.code]:
             if (point.actual or 0) > 100:
-                out.append(Outlier(programme.code, f"{info.code} (indicator)", point.quarter,
-                                   format_value(point.actual, "percent"), "a percentage above 100%",
-                                   f"{point.numerator:,.0f} ÷ {point.denominator:,.0f}"
-                                   if point.numerator is not None and point.denominator else "entered as a value"))
+                out.append(
+                    Outlier(
+                        programme.code,
+                        f"{info.code} (indicator)",
+                        point.quarter,
+                        format_value(point.actual, "percent"),
+                        "a percentage above 100%",
+                        f"{point.numerator:,.0f} ÷ {point.denominator:,.0f}"
+                        if point.numerator is not None and point.denominator
+                        else "entered as a value",
+                    )
+                )
     return out
 
 
 def _outlier(programme: Programme, kind: str, record, filename: str | None, value: str, why: str) -> Outlier:
-    return Outlier(programme.code, records.name_of(kinds.by_table(record.__table__.name), record), record.quarter,
-                   value, why,
-                   f"{filename or '–'} · {record.source_sheet or '?'} row {record.source_row or '?'}")
+    return Outlier(
+        programme.code,
+        records.name_of(kinds.by_table(record.__table__.name), record),
+        record.quarter,
+        value,
+        why,
+        f"{filename or '–'} · {record.source_sheet or '?'} row {record.source_row or '?'}",
+    )
 
 
 def problem_uploads(session: Session, codes: list[str]) -> list[FlaggedUpload]:
     """The latest uploads (of these programmes, or of none in particular) refused or with warnings, newest first."""
-    rows = session.scalars(select(Upload).where(Upload.outcome != "dry-run")
-                           .order_by(Upload.uploaded_at.desc()).limit(500)).all()
+    rows = session.scalars(
+        select(Upload).where(Upload.outcome != "dry-run").order_by(Upload.uploaded_at.desc()).limit(500)
+    ).all()
     out = []
     for u in rows:
         if u.programme_code and u.programme_code not in codes:
@@ -255,8 +318,17 @@ def problem_uploads(session: Session, codes: list[str]) -> list[FlaggedUpload]:
         if u.outcome != "refused" and not u.warnings:
             continue
         problems = (u.errors or []) + (u.warnings or [])  # the importer keeps each problem's text
-        out.append(FlaggedUpload(u.uploaded_at, u.filename, u.uploaded_by, u.outcome, len(u.errors or []),
-                                 len(u.warnings or []), str(problems[0]) if problems else ""))
+        out.append(
+            FlaggedUpload(
+                u.uploaded_at,
+                u.filename,
+                u.uploaded_by,
+                u.outcome,
+                len(u.errors or []),
+                len(u.warnings or []),
+                str(problems[0]) if problems else "",
+            )
+        )
     return out
 
 
@@ -269,6 +341,14 @@ def unknown_categories(programme: Programme, result: ProgrammeFigures) -> list[U
             value = cat.lop_to_date.actual or 0
             if cat.category == "Unknown" and value:
                 share = f"{100 * value / total:.0f}%" if total and unit != "percent" else "–"
-                out.append(UnknownShare(programme.code, item.indicator.code, item.indicator.name,
-                                        cat.disaggregation.replace("_", " "), format_value(value, unit), share))
+                out.append(
+                    UnknownShare(
+                        programme.code,
+                        item.indicator.code,
+                        item.indicator.name,
+                        cat.disaggregation.replace("_", " "),
+                        format_value(value, unit),
+                        share,
+                    )
+                )
     return out

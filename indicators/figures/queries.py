@@ -22,10 +22,9 @@ from indicators.figures.figures import (
     report_quarter,
 )
 from indicators.figures.measures import TOTAL, MeasureError
-from indicators.store.models import Indicator, ResultValue, Upload
 from indicators.figures.sums import Scan, Source, quarter_sums
 from indicators.periods import LOP, Period
-from indicators.figures.sums import Scan, Source, quarter_sums
+from indicators.store.models import Indicator, ResultValue, Upload
 
 
 @dataclass(frozen=True)
@@ -51,15 +50,21 @@ class SeriesPoint:
 def load_indicator(session: Session, indicator_code: str) -> Indicator:
     """The indicator (with programme, result and targets), or ``FiguresError`` naming the code."""
     code = (indicator_code or "").strip().upper()
-    indicator = session.scalar(select(Indicator).where(Indicator.code == code).options(
-        joinedload(Indicator.programme), joinedload(Indicator.result), selectinload(Indicator.targets)))
+    indicator = session.scalar(
+        select(Indicator)
+        .where(Indicator.code == code)
+        .options(
+            joinedload(Indicator.programme), joinedload(Indicator.result), selectinload(Indicator.targets)
+        )
+    )
     if indicator is None:
         raise FiguresError(f"unknown indicator {indicator_code!r}")
     return indicator
 
 
-def indicator_series(session: Session, indicator_code: str, through: str | Period | None = None
-                     ) -> list[SeriesPoint]:
+def indicator_series(
+    session: Session, indicator_code: str, through: str | Period | None = None
+) -> list[SeriesPoint]:
     """Per-quarter rows over the whole programme (or through the quarter ``through``), from one query."""
     indicator = load_indicator(session, indicator_code)
     programme = indicator.programme
@@ -82,17 +87,34 @@ def indicator_series(session: Session, indicator_code: str, through: str | Perio
     for i, quarter in enumerate(quarters):
         so_far = quarters[: i + 1]
         actual, num, den = period_actual(source, total, [quarter], quarter.code)
-        in_year = period_actual(source, total, [q for q in so_far if q.fiscal_year == quarter.fiscal_year],
-                                quarter.fiscal_year.code)[0]
+        in_year = period_actual(
+            source,
+            total,
+            [q for q in so_far if q.fiscal_year == quarter.fiscal_year],
+            quarter.fiscal_year.code,
+        )[0]
         to_date, lop_num, lop_den = period_actual(source, total, so_far, LOP.code)
-        points.append(SeriesPoint(
-            quarter.code, quarter.fiscal_year.code, _float(actual), _float(in_year), _float(to_date),
-            indicator.target_for(quarter.fiscal_year.code), lop_target, num, den, lop_num, lop_den))
+        points.append(
+            SeriesPoint(
+                quarter.code,
+                quarter.fiscal_year.code,
+                _float(actual),
+                _float(in_year),
+                _float(to_date),
+                indicator.target_for(quarter.fiscal_year.code),
+                lop_target,
+                num,
+                den,
+                lop_num,
+                lop_den,
+            )
+        )
     return points
 
 
-def feeding_records(session: Session, indicator_code: str, quarter: str | Period | None = None,
-                    limit: int = 500) -> list[dict]:
+def feeding_records(
+    session: Session, indicator_code: str, quarter: str | Period | None = None, limit: int = 500
+) -> list[dict]:
     """The records an indicator counts, for one quarter of its programme or all of them: every column of
     the record plus ``counted_in`` (the quarter it counts in for this indicator), ``value`` (its
     contribution; ``numerator``/``denominator`` for a ratio) and its provenance (``upload_filename``,
@@ -146,10 +168,17 @@ def _feeding_rows(session: Session, source: Source, quarters: list[str] | None, 
     order = [subject.c.counted_in]
     if day and day in subject.c:
         order.append(subject.c[day])
-    statement = (select(subject, Upload.filename.label("upload_filename"),
-                        Upload.uploaded_at.label("uploaded_at"), Upload.uploaded_by.label("uploaded_by"))
-                 .outerjoin(Upload, Upload.id == subject.c.upload_id)
-                 .order_by(*order, subject.c.id).limit(limit))
+    statement = (
+        select(
+            subject,
+            Upload.filename.label("upload_filename"),
+            Upload.uploaded_at.label("uploaded_at"),
+            Upload.uploaded_by.label("uploaded_by"),
+        )
+        .outerjoin(Upload, Upload.id == subject.c.upload_id)
+        .order_by(*order, subject.c.id)
+        .limit(limit)
+    )
     out = []
     for row in session.execute(statement).mappings():
         record = {k: v for k, v in row.items() if k != "row_hash" and not k.startswith("_")}

@@ -24,6 +24,7 @@ from indicators.store.models import Programme, SignOff, utcnow
 REOPENERS = ("admin", "manager")  # who may reopen a signed-off quarter
 REASON_LIMIT = 2000
 
+
 class SignOffError(ValueError):
     """A sign-off that cannot be made as asked."""
 
@@ -37,15 +38,19 @@ class MissingNarratives(SignOffError):
         super().__init__(
             f"{', '.join(codes)} {'is' if len(codes) == 1 else 'are'} more than 15% off the target to date "
             f"with no deviation narrative for {programme} {quarter}: write {'it' if len(codes) == 1 else 'them'}, "
-            "or acknowledge signing off without")
+            "or acknowledge signing off without"
+        )
 
 
 def missing_narratives(session: Session, programme_code: str, period: str) -> list[str]:
     """The indicators of a programme's quarter that are off target by more than 15% without a narrative."""
     from indicators.figures.figures import figures
 
-    return [line.indicator.code for line in figures(session, programme_code, period).indicators
-            if line.needs_narrative]
+    return [
+        line.indicator.code
+        for line in figures(session, programme_code, period).indicators
+        if line.needs_narrative
+    ]
 
 
 @dataclass(frozen=True)
@@ -58,13 +63,25 @@ class Closure:
     signed_at: str
 
     def message(self) -> str:
-        return (f"{self.quarter} is closed: {self.signed_period} was signed off by {self.signed_by} on "
-                f"{self.signed_at}; a signed-off quarter and the quarters before it cannot change")
+        return (
+            f"{self.quarter} is closed: {self.signed_period} was signed off by {self.signed_by} on "
+            f"{self.signed_at}; a signed-off quarter and the quarters before it cannot change"
+        )
 
 
-def sign_off(session: Session, programme_code: str, period: str, username: str, report: bytes, report_format: str,
-             report_filename: str, note: str | None = None, acknowledged=(), figures: dict | None = None,
-             changed=None) -> SignOff:
+def sign_off(
+    session: Session,
+    programme_code: str,
+    period: str,
+    username: str,
+    report: bytes,
+    report_format: str,
+    report_filename: str,
+    note: str | None = None,
+    acknowledged=(),
+    figures: dict | None = None,
+    changed=None,
+) -> SignOff:
     """Close a programme's quarter, keeping the report as sent as its next version, with ``figures``, the
     quarter's results rows it was made from (``indicators.reporting.versions.kept_figures``), and ``changed``, the
     indicators whose figures differ from the version it replaces. Indicators off target without a narrative
@@ -73,24 +90,49 @@ def sign_off(session: Session, programme_code: str, period: str, username: str, 
     programme, quarter = _programme_quarter(session, programme_code, period)
     existing = in_force(session, programme.id, quarter.code)
     if existing is not None:
-        raise SignOffError(f"{programme.code} {quarter.code} was already signed off by {existing.signed_by} "
-                           f"on {existing.signed_at:%Y-%m-%d %H:%M} (version {existing.version}); reopen it first "
-                           "to sign off a corrected report")
+        raise SignOffError(
+            f"{programme.code} {quarter.code} was already signed off by {existing.signed_by} "
+            f"on {existing.signed_at:%Y-%m-%d %H:%M} (version {existing.version}); reopen it first "
+            "to sign off a corrected report"
+        )
     missing = missing_narratives(session, programme.code, quarter.code)
     unacknowledged = [code for code in missing if code not in set(acknowledged or ())]
     if unacknowledged:
         raise MissingNarratives(programme.code, quarter.code, unacknowledged)
-    version = (session.scalar(select(func.max(SignOff.version)).where(
-        SignOff.programme_id == programme.id, SignOff.period == quarter.code)) or 0) + 1
-    record = SignOff(programme_id=programme.id, period=quarter.code, version=version, signed_by=username,
-                     report=report, report_format=report_format, report_filename=report_filename,
-                     report_sha256=hashlib.sha256(report).hexdigest(), note=note, figures=figures,
-                     changed=list(changed) if changed is not None else None)
+    version = (
+        session.scalar(
+            select(func.max(SignOff.version)).where(
+                SignOff.programme_id == programme.id, SignOff.period == quarter.code
+            )
+        )
+        or 0
+    ) + 1
+    record = SignOff(
+        programme_id=programme.id,
+        period=quarter.code,
+        version=version,
+        signed_by=username,
+        report=report,
+        report_format=report_format,
+        report_filename=report_filename,
+        report_sha256=hashlib.sha256(report).hexdigest(),
+        note=note,
+        figures=figures,
+        changed=list(changed) if changed is not None else None,
+    )
     session.add(record)
     session.flush()
-    audit.record(session, username, "sign-off", f"{programme.code} {quarter.code}", format=report_format,
-                 sha256=record.report_sha256, version=version, changed=record.changed or None,
-                 signed_off_without_narratives=missing or None)
+    audit.record(
+        session,
+        username,
+        "sign-off",
+        f"{programme.code} {quarter.code}",
+        format=report_format,
+        sha256=record.report_sha256,
+        version=version,
+        changed=record.changed or None,
+        signed_off_without_narratives=missing or None,
+    )
     return record
 
 
@@ -109,20 +151,34 @@ def reopen(session: Session, programme_code: str, period: str, username: str, re
     record = in_force(session, programme.id, quarter.code)
     if record is None:
         kept = latest(session, programme.id, quarter.code)
-        already = (f" (version {kept.version} was reopened by {kept.reopened_by} on "
-                   f"{kept.reopened_at:%Y-%m-%d %H:%M})" if kept is not None else "")
+        already = (
+            f" (version {kept.version} was reopened by {kept.reopened_by} on "
+            f"{kept.reopened_at:%Y-%m-%d %H:%M})"
+            if kept is not None
+            else ""
+        )
         raise SignOffError(f"{programme.code} {quarter.code} is not signed off{already}")
-    later = [s for s in signed_in(session, programme.id)
-             if periods.parse(s.period, programme.calendar) > quarter]
+    later = [
+        s for s in signed_in(session, programme.id) if periods.parse(s.period, programme.calendar) > quarter
+    ]
     if later:
-        raise SignOffError(f"{programme.code} {quarter.code} would stay closed by {later[0].period}, signed off by "
-                           f"{later[0].signed_by} on {later[0].signed_at:%Y-%m-%d %H:%M}: reopen "
-                           f"{' then '.join(s.period for s in reversed(later))} first")
+        raise SignOffError(
+            f"{programme.code} {quarter.code} would stay closed by {later[0].period}, signed off by "
+            f"{later[0].signed_by} on {later[0].signed_at:%Y-%m-%d %H:%M}: reopen "
+            f"{' then '.join(s.period for s in reversed(later))} first"
+        )
     record.reopened_at, record.reopened_by, record.reopen_reason = utcnow(), username, reason
     session.flush()
-    audit.record(session, username, "sign-off-reopened", f"{programme.code} {quarter.code}",
-                 version=record.version, reason=reason, sha256=record.report_sha256,
-                 signed_by=record.signed_by)
+    audit.record(
+        session,
+        username,
+        "sign-off-reopened",
+        f"{programme.code} {quarter.code}",
+        version=record.version,
+        reason=reason,
+        sha256=record.report_sha256,
+        signed_by=record.signed_by,
+    )
     return record
 
 
@@ -134,44 +190,64 @@ def _programme_quarter(session: Session, programme_code: str, period: str):
     quarter = periods.parse(period, programme.calendar)
     if quarter.kind != "quarter":
         raise SignOffError(f"{period!r} is not a quarter; a sign-off is for one report quarter")
-    if quarter.code not in {q.code for q in periods.quarters_between(programme.start_date, programme.end_date,
-                                                                        programme.calendar)}:
+    if quarter.code not in {
+        q.code for q in periods.quarters_between(programme.start_date, programme.end_date, programme.calendar)
+    }:
         raise SignOffError(f"{quarter.code} is not a reporting quarter of {programme.code}")
     return programme, quarter
 
 
 def in_force(session: Session, programme_id: int, period: str) -> SignOff | None:
     """The sign-off of a programme's quarter that is in force (not reopened), if any."""
-    return session.scalar(select(SignOff).where(SignOff.programme_id == programme_id, SignOff.period == period,
-                                                SignOff.reopened_at.is_(None)))
+    return session.scalar(
+        select(SignOff).where(
+            SignOff.programme_id == programme_id, SignOff.period == period, SignOff.reopened_at.is_(None)
+        )
+    )
 
 
 def latest(session: Session, programme_id: int, period: str) -> SignOff | None:
     """The latest version kept of a programme's quarter (in force or reopened), if any (its file is read only
     when asked for: pages compare figures on every visit)."""
-    return session.scalar(select(SignOff).where(SignOff.programme_id == programme_id, SignOff.period == period)
-                          .options(defer(SignOff.report)).order_by(SignOff.version.desc()).limit(1))
+    return session.scalar(
+        select(SignOff)
+        .where(SignOff.programme_id == programme_id, SignOff.period == period)
+        .options(defer(SignOff.report))
+        .order_by(SignOff.version.desc())
+        .limit(1)
+    )
 
 
 def versions(session: Session, programme_code: str, period: str) -> list[SignOff]:
     """Every version kept of a programme's quarter, oldest first (each file read when asked for)."""
-    return list(session.scalars(select(SignOff).join(Programme).where(
-        Programme.code == programme_code, SignOff.period == period).options(defer(SignOff.report))
-        .order_by(SignOff.version)))
+    return list(
+        session.scalars(
+            select(SignOff)
+            .join(Programme)
+            .where(Programme.code == programme_code, SignOff.period == period)
+            .options(defer(SignOff.report))
+            .order_by(SignOff.version)
+        )
+    )
 
 
 def signed_in(session: Session, programme_id: int) -> list[SignOff]:
     """A programme's sign-offs in force, oldest quarter first."""
-    rows = session.execute(select(SignOff, Programme.calendar).join(Programme, Programme.id == SignOff.programme_id)
-                           .where(SignOff.programme_id == programme_id, SignOff.reopened_at.is_(None))).all()
+    rows = session.execute(
+        select(SignOff, Programme.calendar)
+        .join(Programme, Programme.id == SignOff.programme_id)
+        .where(SignOff.programme_id == programme_id, SignOff.reopened_at.is_(None))
+    ).all()
     return [record for record, _ in sorted(rows, key=lambda row: periods.parse(row[0].period, row[1]))]
 
 
 def signed_report(session: Session, programme_code: str, period: str) -> SignOff | None:
     """The sign-off in force of a programme's quarter (its report as sent), if any."""
-    return session.scalar(select(SignOff).join(Programme).where(Programme.code == programme_code,
-                                                                SignOff.period == period,
-                                                                SignOff.reopened_at.is_(None)))
+    return session.scalar(
+        select(SignOff)
+        .join(Programme)
+        .where(Programme.code == programme_code, SignOff.period == period, SignOff.reopened_at.is_(None))
+    )
 
 
 def closures(session: Session, programme_id: int, quarters) -> dict[str, Closure]:
@@ -180,10 +256,15 @@ def closures(session: Session, programme_id: int, quarters) -> dict[str, Closure
     A year is closed when its first quarter is, ``LOP`` as soon as anything is signed off; codes that are
     no period of the programme's calendar are left out."""
     wanted = {q for q in quarters if isinstance(q, str) and q.strip()}
-    rows = session.execute(
-        select(SignOff.period, SignOff.signed_by, SignOff.signed_at, Programme.calendar)
-        .join(Programme).where(SignOff.programme_id == programme_id, SignOff.reopened_at.is_(None))).all() \
-        if wanted else []
+    rows = (
+        session.execute(
+            select(SignOff.period, SignOff.signed_by, SignOff.signed_at, Programme.calendar)
+            .join(Programme)
+            .where(SignOff.programme_id == programme_id, SignOff.reopened_at.is_(None))
+        ).all()
+        if wanted
+        else []
+    )
     if not rows:
         return {}
     calendar = rows[0].calendar
@@ -195,7 +276,9 @@ def closures(session: Session, programme_id: int, quarters) -> dict[str, Closure
             continue
         closing = next((row for quarter, row in signed if start is _LOP or quarter >= start), None)
         if closing is not None:
-            out[code] = Closure(code, closing.period, closing.signed_by, f"{closing.signed_at:%Y-%m-%d %H:%M} UTC")
+            out[code] = Closure(
+                code, closing.period, closing.signed_by, f"{closing.signed_at:%Y-%m-%d %H:%M} UTC"
+            )
     return out
 
 
@@ -227,11 +310,14 @@ def check_rows(session: Session, programme_id: int, quarters) -> list[str]:
     closed = closures(session, programme_id, quarters)
     if not closed:
         return []
-    code, calendar = session.execute(select(Programme.code, Programme.calendar)
-                                     .where(Programme.id == programme_id)).one()
+    code, calendar = session.execute(
+        select(Programme.code, Programme.calendar).where(Programme.id == programme_id)
+    ).one()
 
     def order(closure: Closure):
         start = _first_quarter(closure.quarter, calendar)
-        return (0, 0, 0, closure.quarter) if start is _LOP else (1, start.year, start.quarter, closure.quarter)
+        return (
+            (0, 0, 0, closure.quarter) if start is _LOP else (1, start.year, start.quarter, closure.quarter)
+        )
 
     return [f"{code} {closure.message()}" for closure in sorted(closed.values(), key=order)]

@@ -23,9 +23,9 @@ from sqlalchemy import JSON, String, Text, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from indicators.figures import entered
-from indicators.store import kinds
 from indicators.figures.categories import canonical
 from indicators.figures.measures import TOTAL, Key, Measure, MeasureError, Sums, measure, norm
+from indicators.store import kinds
 from indicators.store.models import Indicator, IndicatorSums
 
 
@@ -44,12 +44,19 @@ class Source:
     unit: str
 
     @classmethod
-    def of(cls, indicator: Indicator) -> "Source":
+    def of(cls, indicator: Indicator) -> Source:
         """``MeasureError`` for a measure no one knows."""
-        return cls(indicator.id, indicator.code, indicator.programme_id, indicator.source_kind,
-                   dict(indicator.source_filter or {}),
-                   measure(indicator.measure, kind=indicator.source_kind, unit=indicator.unit, code=indicator.code),
-                   indicator.date_field, tuple(indicator.disaggregations or ()), indicator.unit)
+        return cls(
+            indicator.id,
+            indicator.code,
+            indicator.programme_id,
+            indicator.source_kind,
+            dict(indicator.source_filter or {}),
+            measure(indicator.measure, kind=indicator.source_kind, unit=indicator.unit, code=indicator.code),
+            indicator.date_field,
+            tuple(indicator.disaggregations or ()),
+            indicator.unit,
+        )
 
     @property
     def is_ratio(self) -> bool:
@@ -80,7 +87,9 @@ class Scan:
     def column(self, name: str, what: str):
         column = self.table.c.get(name)
         if column is None:
-            raise MeasureError(f"indicator {self.code}: {what} {name!r} is not a column of the {self.kind} sheet")
+            raise MeasureError(
+                f"indicator {self.code}: {what} {name!r} is not a column of the {self.kind} sheet"
+            )
         return column
 
     def added(self, names: Sequence[str]):
@@ -99,8 +108,9 @@ class Scan:
         name = field[:-5] + "_quarter" if field.endswith("_date") else field + "_quarter"
         column = self.table.c.get(name)
         if column is None:
-            raise MeasureError(f"indicator {self.code}: the {self.kind} sheet keeps no quarter for "
-                               f"date_field {field!r}")
+            raise MeasureError(
+                f"indicator {self.code}: the {self.kind} sheet keeps no quarter for date_field {field!r}"
+            )
         return column
 
     @property
@@ -117,17 +127,26 @@ class Scan:
             if isinstance(column.type, JSON):
                 # a list column: the value is one of the list's items
                 values = rule if isinstance(rule, list) else [rule]
-                conditions.append(or_(*[func.lower(cast(column, Text)).like(f'%"{str(v).strip().lower()}"%')
-                                        for v in values]))
+                conditions.append(
+                    or_(
+                        *[
+                            func.lower(cast(column, Text)).like(f'%"{str(v).strip().lower()}"%')
+                            for v in values
+                        ]
+                    )
+                )
             elif isinstance(rule, dict):
                 if set(rule) != {"not_null"}:
-                    raise MeasureError(f"indicator {self.code}: filter on {name!r} must be a value, a list "
-                                       f'or {{"not_null": true}}; found {rule!r}')
+                    raise MeasureError(
+                        f"indicator {self.code}: filter on {name!r} must be a value, a list "
+                        f'or {{"not_null": true}}; found {rule!r}'
+                    )
                 present = and_(column.isnot(None), func.trim(column) != "") if text else column.isnot(None)
                 conditions.append(present if rule["not_null"] else ~present)
             elif isinstance(rule, list):
-                conditions.append(norm(column).in_([str(v).strip().lower() for v in rule]) if text
-                                  else column.in_(rule))
+                conditions.append(
+                    norm(column).in_([str(v).strip().lower() for v in rule]) if text else column.in_(rule)
+                )
             else:
                 conditions.append(norm(column) == str(rule).strip().lower() if text else column == rule)
         return conditions
@@ -146,17 +165,18 @@ def fixed_categories(source: Source, disaggregation: str) -> list[str]:
 # --- per-quarter sums ---------------------------------------------------------------------------------
 
 
-def quarter_sums(session: Session, source: Source, quarters: Sequence[str], disaggregate: bool = True
-                 ) -> dict[Key, Sums]:
+def quarter_sums(
+    session: Session, source: Source, quarters: Sequence[str], disaggregate: bool = True
+) -> dict[Key, Sums]:
     """Sums per quarter and category for the given quarter codes, read from the per-quarter sums the store
     keeps up to date (``indicators.figures.aggregates``); direct entries are read as entered."""
     if source.measure.entered or not quarters:
         return compute_quarter_sums(session, source, quarters, disaggregate)
     check(source)
     table = IndicatorSums.__table__
-    statement = select(table.c.quarter, table.c.disaggregation, table.c.category, table.c.numerator,
-                       table.c.denominator).where(table.c.indicator_id == source.indicator_id,
-                                                  table.c.quarter.in_(list(quarters)))
+    statement = select(
+        table.c.quarter, table.c.disaggregation, table.c.category, table.c.numerator, table.c.denominator
+    ).where(table.c.indicator_id == source.indicator_id, table.c.quarter.in_(list(quarters)))
     if not disaggregate:
         statement = statement.where(table.c.disaggregation == TOTAL)
     return {(q, d, c): source.measure.stored(n, den) for q, d, c, n, den in session.execute(statement)}
@@ -179,8 +199,9 @@ def _grouped(source: Source, scan: Scan, quarters: Sequence[str], disaggregation
     return source.measure.statement(scan, grouped, split, quarters), grouped, split
 
 
-def compute_quarter_sums(session: Session, source: Source, quarters: Sequence[str], disaggregate: bool = True
-                         ) -> dict[Key, Sums]:
+def compute_quarter_sums(
+    session: Session, source: Source, quarters: Sequence[str], disaggregate: bool = True
+) -> dict[Key, Sums]:
     """Sums per quarter and category for the given quarter codes, in one statement over the records.
 
     Totals are keyed ``(quarter, "", "")``; categories ``(quarter, "sex", "Female")``. A quarter or
@@ -197,8 +218,8 @@ def compute_quarter_sums(session: Session, source: Source, quarters: Sequence[st
     # Each row is one quarter × combination of categories; totals and each disaggregation's categories
     # are its margins, so they add up to the same total by construction.
     for row in session.execute(statement):
-        quarter, raws = row[0], row[1:1 + len(grouped)]
-        numerator, denominator, *parts = row[1 + len(grouped):]
+        quarter, raws = row[0], row[1 : 1 + len(grouped)]
+        numerator, denominator, *parts = row[1 + len(grouped) :]
         value = Sums(float(numerator or 0), float(denominator or 0) if source.is_ratio else None)
         sums[(quarter, TOTAL, TOTAL)] += value
         shown = dict(zip(grouped, raws, strict=True))
@@ -211,8 +232,9 @@ def compute_quarter_sums(session: Session, source: Source, quarters: Sequence[st
     return dict(sums)
 
 
-def compute_kind_sums(session: Session, sources: Sequence[Source], quarters: Sequence[str]
-                      ) -> dict[int, dict[Key, Sums]]:
+def compute_kind_sums(
+    session: Session, sources: Sequence[Source], quarters: Sequence[str]
+) -> dict[int, dict[Key, Sums]]:
     """The per-quarter sums of several indicators measured row by row (not from history) fed by one sheet
     kind of one programme, from one scan per attribution date instead of one per indicator (what an import
     refreshes).
@@ -237,19 +259,29 @@ def compute_kind_sums(session: Session, sources: Sequence[Source], quarters: Seq
             if conditions:
                 flags[source.indicator_id] = len(keys)
                 keys.append(case((and_(*conditions), 1), else_=0))
-        splits = {s.indicator_id: s.measure.sex_split(scans[s.indicator_id]) if "sex" in s.disaggregations else None
-                  for s in group}
-        grouped = sorted({d for s in group for d in s.disaggregations
-                          if table.c.get(d) is not None and not (d == "sex" and splits[s.indicator_id])})
+        splits = {
+            s.indicator_id: s.measure.sex_split(scans[s.indicator_id]) if "sex" in s.disaggregations else None
+            for s in group
+        }
+        grouped = sorted(
+            {
+                d
+                for s in group
+                for d in s.disaggregations
+                if table.c.get(d) is not None and not (d == "sex" and splits[s.indicator_id])
+            }
+        )
         position = {d: len(keys) + i for i, d in enumerate(grouped)}
         keys += [table.c[d] for d in grouped]
         measured = sorted({c for s in group for c in s.measure.columns})
         for column in measured:
             scans[group[0].indicator_id].column(column, "measure column")
         first_sum = len(keys) + 1
-        statement = (select(*keys, func.count(), *[func.sum(func.coalesce(table.c[c], 0)) for c in measured])
-                     .where(table.c.programme_id == group[0].programme_id, quarter.in_(list(quarters)))
-                     .group_by(*keys))
+        statement = (
+            select(*keys, func.count(), *[func.sum(func.coalesce(table.c[c], 0)) for c in measured])
+            .where(table.c.programme_id == group[0].programme_id, quarter.in_(list(quarters)))
+            .group_by(*keys)
+        )
         for row in session.execute(statement):
             count = float(row[len(keys)])
             totals = {c: float(row[first_sum + i] or 0) for i, c in enumerate(measured)}
@@ -269,4 +301,3 @@ def compute_kind_sums(session: Session, sources: Sequence[Source], quarters: Seq
                         raw = row[position[disaggregation]] if disaggregation in position else None
                         sums[(row[0], disaggregation, canonical(disaggregation, raw))] += value
     return {indicator_id: dict(sums) for indicator_id, sums in out.items()}
-

@@ -57,7 +57,11 @@ def category_counts(victims: Counter, multiple: bool = False) -> tuple[Counter, 
     known = everyone = 0
     for value, n in victims.items():
         everyone += n
-        items = {v for v in (value or ()) if v not in UNKNOWN} if multiple else (set() if value in UNKNOWN else {value})
+        items = (
+            {v for v in (value or ()) if v not in UNKNOWN}
+            if multiple
+            else (set() if value in UNKNOWN else {value})
+        )
         if items:
             known += n
             for item in items:
@@ -82,10 +86,21 @@ def tally(dimension: str, label: str, victims: Counter, multiple: bool = False, 
     for category, n in ordered:
         shown = cell(category) if cell else None
         hidden = (shown is not None and shown.withheld) or (base is not None and base.withheld) or not known
-        rows.append(Share(category, n, shown.text if shown else f"{n:,}",
-                          None if hidden else round(100 * n / known, 1)))
-    return Breakdown(dimension, label, known, unknown, rows, multiple,
-                     base.text if base else f"{known:,}", cell("unknown").text if cell else f"{unknown:,}")
+        rows.append(
+            Share(
+                category, n, shown.text if shown else f"{n:,}", None if hidden else round(100 * n / known, 1)
+            )
+        )
+    return Breakdown(
+        dimension,
+        label,
+        known,
+        unknown,
+        rows,
+        multiple,
+        base.text if base else f"{known:,}",
+        cell("unknown").text if cell else f"{unknown:,}",
+    )
 
 
 def per_dimension(groups: list) -> dict[str, Counter]:
@@ -128,17 +143,28 @@ def count_victims(session: Session, programme_id: int) -> dict:
     hundred combinations), the exploitation types by their stored JSON list.
     ``{"cases": 812, "groups": [[nationality, sex, age group, [types], destination, place, victims], ...]}``"""
     # the JSON list grouped as its text: PostgreSQL's json type has no equality to group by
-    columns = (Case.nationality, Case.sex, Case.age_group, cast(Case.exploitation_types, Text),
-               Case.destination_region, Case.location)
+    columns = (
+        Case.nationality,
+        Case.sex,
+        Case.age_group,
+        cast(Case.exploitation_types, Text),
+        Case.destination_region,
+        Case.location,
+    )
     groups = session.execute(
         select(*columns, func.count())
         # the programme holds most cases: a scan beats a lookup per row through the programme index
         .where(Case.programme_id + 0 == programme_id, Case.status.in_(VICTIM_STATUSES))
-        .group_by(*columns)).all()
+        .group_by(*columns)
+    ).all()
     cases = session.scalar(select(func.count()).select_from(Case).where(Case.programme_id == programme_id))
-    return {"cases": cases,
-            "groups": [[nationality, sex, age, list(json.loads(types) or ()) if types else [], destination, place, n]
-                       for nationality, sex, age, types, destination, place, n in groups]}
+    return {
+        "cases": cases,
+        "groups": [
+            [nationality, sex, age, list(json.loads(types) or ()) if types else [], destination, place, n]
+            for nationality, sex, age, types, destination, place, n in groups
+        ],
+    }
 
 
 def refresh_stored(session: Session, programme_id: int, kind: str) -> None:
@@ -149,20 +175,30 @@ def refresh_stored(session: Session, programme_id: int, kind: str) -> None:
 
 def programmes_with_cases(session: Session, codes: list[str]) -> list[str]:
     """Which of these programmes have recorded cases, by code."""
-    found = session.execute(select(Programme.id, Programme.code).where(Programme.code.in_(codes))
-                            .order_by(Programme.code)).all()
+    found = session.execute(
+        select(Programme.id, Programme.code).where(Programme.code.in_(codes)).order_by(Programme.code)
+    ).all()
     return [code for programme_id, code in found if victim_counts(session, programme_id)["cases"]]
 
 
 def default_programme(session: Session, with_cases: list[str]) -> str:
     """The programme the profile opens on when the link names none: the one its file says
     (``victims_default``), else the first with cases; "" when none has any."""
-    chosen = session.scalar(select(Programme.code).where(Programme.code.in_(with_cases), Programme.victims_default)
-                            .order_by(Programme.code))
+    chosen = session.scalar(
+        select(Programme.code)
+        .where(Programme.code.in_(with_cases), Programme.victims_default)
+        .order_by(Programme.code)
+    )
     return chosen or (with_cases[0] if with_cases else "")
 
 
 def counts_victims(session: Session, codes: list[str]) -> bool:
     """Whether one of these programmes has an indicator read from case sheets."""
-    return session.scalar(select(func.count(Indicator.id)).join(Programme)
-                          .where(Programme.code.in_(codes), Indicator.source_kind == "cases")) > 0
+    return (
+        session.scalar(
+            select(func.count(Indicator.id))
+            .join(Programme)
+            .where(Programme.code.in_(codes), Indicator.source_kind == "cases")
+        )
+        > 0
+    )

@@ -18,12 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indicators import periods, vocabulary
-from indicators.programmes import history
-from indicators.store import kinds
 from indicators.figures.measures import MEASURES
+from indicators.programmes import history
 from indicators.programmes.publishing import IatiDef
-from indicators.store.models import Indicator, Phase, Programme, Result, Target
 from indicators.programmes.reference_sheet import ReferenceSheetDef
+from indicators.store import kinds
+from indicators.store.models import Indicator, Phase, Programme, Result, Target
 
 
 class _Loader(yaml.SafeLoader):
@@ -58,7 +58,7 @@ class MeasureDef(_Strict):
     denominator: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _complete(self) -> "MeasureDef":
+    def _complete(self) -> MeasureDef:
         MEASURES[self.type].check(self.model_dump())
         return self
 
@@ -98,7 +98,9 @@ class IndicatorDef(_Strict):
     def _known_disaggregations(cls, value: list[str]) -> list[str]:
         unknown = [d for d in value if d not in vocabulary.DISAGGREGATIONS]
         if unknown:
-            raise ValueError(f"unknown disaggregation {unknown[0]!r}; known: {', '.join(vocabulary.DISAGGREGATIONS)}")
+            raise ValueError(
+                f"unknown disaggregation {unknown[0]!r}; known: {', '.join(vocabulary.DISAGGREGATIONS)}"
+            )
         return value
 
 
@@ -142,7 +144,8 @@ class ProgrammeDef(_Strict):
     report_format: str = "iptt"
     # donor and partner name -> IATI organisation type (published in the IATI file)
     organisation_types: dict[str, Literal[tuple(vocabulary.IATI_ORGANISATION_TYPES)]] = Field(  # type: ignore[valid-type]
-        default_factory=dict)
+        default_factory=dict
+    )
     # the programme the Victims profile opens on when the link names none
     victims_default: bool = False
     iati: IatiDef = Field(default_factory=IatiDef)
@@ -150,7 +153,7 @@ class ProgrammeDef(_Strict):
     results: list[ResultDef]
 
     @model_validator(mode="after")
-    def _consistent(self) -> "ProgrammeDef":
+    def _consistent(self) -> ProgrammeDef:
         if self.end_date < self.start_date:
             raise ValueError("end_date is before start_date")
         named = {self.donor, *self.partners}
@@ -179,11 +182,13 @@ def read_file(path: Path, formats=None) -> ProgrammeDef:
     """Parse and validate one definition file, or raise ``DefinitionError`` naming file, key and problem.
     ``formats``, when given, are the report formats' keys ``report_format`` must be one of."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a safe loader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
-        raise DefinitionError(f"{path.name}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise DefinitionError(
+            f"{path.name}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
     except OSError as exc:
         raise DefinitionError(f"{path}: cannot be read ({exc.strerror})") from None
     if not isinstance(raw, dict):
@@ -193,12 +198,18 @@ def read_file(path: Path, formats=None) -> ProgrammeDef:
     except ValidationError as exc:
         first = exc.errors()[0]
         key = _key_path(raw, first["loc"])
-        value = f" (found {first['input']!r})" if "input" in first and not isinstance(first["input"], dict) else ""
+        value = (
+            f" (found {first['input']!r})"
+            if "input" in first and not isinstance(first["input"], dict)
+            else ""
+        )
         more = f"; and {exc.error_count() - 1} more problem(s)" if exc.error_count() > 1 else ""
         raise DefinitionError(f"{path.name}: {key or 'top level'}: {first['msg']}{value}{more}") from None
     if formats is not None and definition.report_format not in formats:
-        raise DefinitionError(f"{path.name}: report_format: {definition.report_format!r} is not a report format; "
-                              f"known: {', '.join(sorted(formats))}")
+        raise DefinitionError(
+            f"{path.name}: report_format: {definition.report_format!r} is not a report format; "
+            f"known: {', '.join(sorted(formats))}"
+        )
     return definition
 
 
@@ -208,7 +219,12 @@ def _key_path(raw: Any, loc: tuple) -> str:
     for step in loc:
         if isinstance(step, int):
             label = f"[{step}]"
-            if isinstance(node, list) and step < len(node) and isinstance(node[step], dict) and "code" in node[step]:
+            if (
+                isinstance(node, list)
+                and step < len(node)
+                and isinstance(node[step], dict)
+                and "code" in node[step]
+            ):
                 label = f"[{node[step]['code']}]"
             parts.append(label)
         else:
@@ -220,8 +236,14 @@ def _key_path(raw: Any, loc: tuple) -> str:
     return "".join(parts)
 
 
-def load_directory(session: Session, directory: Path, formats=None, user: str = "programme file",
-                   from_file: bool = False, differences: list[str] | None = None) -> list[str]:
+def load_directory(
+    session: Session,
+    directory: Path,
+    formats=None,
+    user: str = "programme file",
+    from_file: bool = False,
+    differences: list[str] | None = None,
+) -> list[str]:
     """Validate every ``*.yaml`` in the folder first (``report_format`` against ``formats``, when given), then
     upsert them all; returns the programme codes. Changes to existing indicators' targets and definitions go
     into their change log as ``user``'s; values edited in the browser are kept (and listed in
@@ -233,12 +255,27 @@ def load_directory(session: Session, directory: Path, formats=None, user: str = 
     codes = [d.code for _, d in definitions]
     if len(set(codes)) != len(codes):
         raise DefinitionError(f"{directory}: the same programme code appears in two files")
-    return [upsert(session, definition, source_file=path.name, user=user, from_file=from_file,
-                   differences=differences).code for path, definition in definitions]
+    return [
+        upsert(
+            session,
+            definition,
+            source_file=path.name,
+            user=user,
+            from_file=from_file,
+            differences=differences,
+        ).code
+        for path, definition in definitions
+    ]
 
 
-def upsert(session: Session, definition: ProgrammeDef, source_file: str | None = None,
-           user: str = "programme file", from_file: bool = False, differences: list[str] | None = None) -> Programme:
+def upsert(
+    session: Session,
+    definition: ProgrammeDef,
+    source_file: str | None = None,
+    user: str = "programme file",
+    from_file: bool = False,
+    differences: list[str] | None = None,
+) -> Programme:
     """Load one definition. A value edited in the browser since (the latest change of it in the indicator's
     change log is a browser edit, and the store still holds it) is kept and reported in ``differences``
     unless ``from_file``, which takes every value from the file."""
@@ -249,14 +286,21 @@ def upsert(session: Session, definition: ProgrammeDef, source_file: str | None =
     return programme
 
 
-def _upsert(session: Session, definition: ProgrammeDef, source_file: str | None, user: str, from_file: bool,
-            differences: list[str]) -> Programme:
+def _upsert(
+    session: Session,
+    definition: ProgrammeDef,
+    source_file: str | None,
+    user: str,
+    from_file: bool,
+    differences: list[str],
+) -> Programme:
     programme = session.scalar(select(Programme).where(Programme.code == definition.code))
     if programme is None:
         programme = Programme(code=definition.code)
         session.add(programme)
     fields = definition.model_dump(exclude={"phases", "results", "iati"}) | {
-        "iati": definition.iati.model_dump(mode="json", exclude_none=True)}
+        "iati": definition.iati.model_dump(mode="json", exclude_none=True)
+    }
     _assign(programme, fields)
     if programme.source_file != source_file:
         programme.source_file = source_file
@@ -279,33 +323,52 @@ def _upsert(session: Session, definition: ProgrammeDef, source_file: str | None,
         if result is None:
             result = Result(code=result_def.code)
             programme.results.append(result)
-        _assign(result, dict(level=result_def.level, category=result_def.category,
-                             statement=result_def.statement, description=result_def.description,
-                             sort_order=r_order))
+        _assign(
+            result,
+            dict(
+                level=result_def.level,
+                category=result_def.category,
+                statement=result_def.statement,
+                description=result_def.description,
+                sort_order=r_order,
+            ),
+        )
         for indicator_def in result_def.indicators:
             order += 1
             indicator = indicators.pop(indicator_def.code, None)
             if indicator is None:
                 indicator = session.scalar(select(Indicator).where(Indicator.code == indicator_def.code))
                 if indicator is not None and indicator.programme_id != programme.id:
-                    raise DefinitionError(f"indicator code {indicator_def.code} already belongs to another programme")
+                    raise DefinitionError(
+                        f"indicator code {indicator_def.code} already belongs to another programme"
+                    )
             if indicator is None:
                 indicator = Indicator(code=indicator_def.code)
                 programme.indicators.append(indicator)
             else:
                 indicator_def = _keep_browser_edits(session, indicator, indicator_def, from_file, differences)
                 _log_changes(session, indicator, indicator_def, user)
-            _assign(indicator, dict(
-                result=result, name=indicator_def.name, definition=indicator_def.definition,
-                unit=indicator_def.unit, category=result_def.category, source_kind=indicator_def.source.kind,
-                source_filter=indicator_def.source.filter,
-                measure=indicator_def.measure.model_dump(exclude_defaults=True, exclude_none=True) | {
-                    "type": indicator_def.measure.type},
-                date_field=indicator_def.date_field, disaggregations=indicator_def.disaggregations,
-                baseline=indicator_def.baseline, standard_indicator=indicator_def.standard_indicator,
-                data_source=indicator_def.data_source, sort_order=order,
-                reference_sheet=indicator_def.reference_sheet.model_dump(mode="json", exclude_none=True),
-            ))
+            _assign(
+                indicator,
+                dict(
+                    result=result,
+                    name=indicator_def.name,
+                    definition=indicator_def.definition,
+                    unit=indicator_def.unit,
+                    category=result_def.category,
+                    source_kind=indicator_def.source.kind,
+                    source_filter=indicator_def.source.filter,
+                    measure=indicator_def.measure.model_dump(exclude_defaults=True, exclude_none=True)
+                    | {"type": indicator_def.measure.type},
+                    date_field=indicator_def.date_field,
+                    disaggregations=indicator_def.disaggregations,
+                    baseline=indicator_def.baseline,
+                    standard_indicator=indicator_def.standard_indicator,
+                    data_source=indicator_def.data_source,
+                    sort_order=order,
+                    reference_sheet=indicator_def.reference_sheet.model_dump(mode="json", exclude_none=True),
+                ),
+            )
             _sync_targets(indicator, indicator_def.targets)
             history.restore(session, indicator, [c.model_dump() for c in indicator_def.change_log])
     # Indicators dropped from the file are removed with their targets; activity records stay.
@@ -317,8 +380,9 @@ def _upsert(session: Session, definition: ProgrammeDef, source_file: str | None,
 LOGGED_FIELDS = ("name", "definition", "baseline", "standard_indicator", "data_source")
 
 
-def _keep_browser_edits(session: Session, indicator: Indicator, definition: IndicatorDef, from_file: bool,
-                        differences: list[str]) -> IndicatorDef:
+def _keep_browser_edits(
+    session: Session, indicator: Indicator, definition: IndicatorDef, from_file: bool, differences: list[str]
+) -> IndicatorDef:
     """The file's definition of an indicator, but with the values edited in the browser (and still in the
     store) where the file differs from them, each difference written down; all of the file's with
     ``from_file``."""
@@ -331,21 +395,32 @@ def _keep_browser_edits(session: Session, indicator: Indicator, definition: Indi
     stored_sheet = dict(indicator.reference_sheet or {})
     for (field, period), change in edited.items():
         if field == "target":
-            ours, theirs = history.text(indicator.target_for(period)), history.text(definition.targets.get(period))
+            ours, theirs = (
+                history.text(indicator.target_for(period)),
+                history.text(definition.targets.get(period)),
+            )
         elif field.startswith("reference_sheet."):
             path = field.split(".")[1:]
             ours = history.text(_dig(stored_sheet, path))
             theirs = history.text(_dig(sheet, path))
         else:
-            ours, theirs = history.text(getattr(indicator, field)), history.text(getattr(definition, field, None))
+            ours, theirs = (
+                history.text(getattr(indicator, field)),
+                history.text(getattr(definition, field, None)),
+            )
         if ours == theirs:
             continue
         what = history.what(change)
-        verdict = "took the file's (--from-file)" if from_file else "kept the store's; `ctmonitor init --from-file` " \
-                                                                     "takes the file's"
-        differences.append(f"{indicator.code} {what}: the file says {theirs or '–'}, the store {ours or '–'} (edited "
-                           f"in the browser by {change.changed_by} on {change.changed_at:%Y-%m-%d}, "
-                           f"{change.reason}): {verdict}")
+        verdict = (
+            "took the file's (--from-file)"
+            if from_file
+            else "kept the store's; `ctmonitor init --from-file` takes the file's"
+        )
+        differences.append(
+            f"{indicator.code} {what}: the file says {theirs or '–'}, the store {ours or '–'} (edited "
+            f"in the browser by {change.changed_by} on {change.changed_at:%Y-%m-%d}, "
+            f"{change.reason}): {verdict}"
+        )
         if from_file:
             continue
         if field == "target":
@@ -357,8 +432,13 @@ def _keep_browser_edits(session: Session, indicator: Indicator, definition: Indi
             _place(sheet, field.split(".")[1:], _dig(stored_sheet, field.split(".")[1:]))
         else:
             plain_fields[field] = getattr(indicator, field)
-    return definition.model_copy(update={**plain_fields, "targets": targets,
-                                         "reference_sheet": ReferenceSheetDef.model_validate(sheet)})
+    return definition.model_copy(
+        update={
+            **plain_fields,
+            "targets": targets,
+            "reference_sheet": ReferenceSheetDef.model_validate(sheet),
+        }
+    )
 
 
 def _dig(tree: dict, path: list[str]):
@@ -379,22 +459,46 @@ def _place(tree: dict, path: list[str], value) -> None:
 def _log_changes(session: Session, indicator: Indicator, definition: IndicatorDef, user: str) -> None:
     """What a programme file changes in an indicator already stored, into its change log."""
     for field in LOGGED_FIELDS:
-        history.record(session, indicator, field, getattr(indicator, field), getattr(definition, field), by=user,
-                       reason=history.FROM_FILE)
+        history.record(
+            session,
+            indicator,
+            field,
+            getattr(indicator, field),
+            getattr(definition, field),
+            by=user,
+            reason=history.FROM_FILE,
+        )
     stored = {t.period: t.value for t in indicator.targets}
     for period in sorted(set(stored) | set(definition.targets), key=lambda p: (p == "LOP", p)):
-        history.record(session, indicator, "target", stored.get(period), definition.targets.get(period), by=user,
-                       reason=history.FROM_FILE, period=period)
+        history.record(
+            session,
+            indicator,
+            "target",
+            stored.get(period),
+            definition.targets.get(period),
+            by=user,
+            reason=history.FROM_FILE,
+            period=period,
+        )
     before = dict(indicator.reference_sheet or {})
     after = definition.reference_sheet.model_dump(mode="json", exclude_none=True)
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
         if isinstance(old, dict) or isinstance(new, dict):
             for sub in sorted(set(old or {}) | set(new or {})):
-                history.record(session, indicator, f"reference_sheet.{key}.{sub}", (old or {}).get(sub),
-                               (new or {}).get(sub), by=user, reason=history.FROM_FILE)
+                history.record(
+                    session,
+                    indicator,
+                    f"reference_sheet.{key}.{sub}",
+                    (old or {}).get(sub),
+                    (new or {}).get(sub),
+                    by=user,
+                    reason=history.FROM_FILE,
+                )
         else:
-            history.record(session, indicator, f"reference_sheet.{key}", old, new, by=user, reason=history.FROM_FILE)
+            history.record(
+                session, indicator, f"reference_sheet.{key}", old, new, by=user, reason=history.FROM_FILE
+            )
 
 
 def _sync_targets(indicator: Indicator, wanted: dict[str, float]) -> None:
@@ -425,30 +529,68 @@ def from_store(programme: Programme) -> ProgrammeDef:
         indicators = []
         for indicator in sorted(result.indicators, key=lambda i: i.sort_order):
             measure = dict(indicator.measure or {})
-            indicators.append(IndicatorDef(
-                code=indicator.code, name=indicator.name, definition=indicator.definition, unit=indicator.unit,
-                source=SourceDef(kind=indicator.source_kind, filter=dict(indicator.source_filter or {})),
-                measure=MeasureDef.model_validate(measure), date_field=indicator.date_field,
-                disaggregations=list(indicator.disaggregations or []), baseline=indicator.baseline,
-                standard_indicator=indicator.standard_indicator, data_source=indicator.data_source,
-                targets={t.period: t.value for t in sorted(indicator.targets,
-                                                           key=lambda t: (t.period == "LOP", t.period))},
-                reference_sheet=ReferenceSheetDef.model_validate(indicator.reference_sheet or {}),
-                change_log=[ChangeDef.model_validate(entry) for entry in history.entries(indicator)],
-            ))
-        results.append(ResultDef(code=result.code, level=result.level, category=result.category,
-                                 statement=result.statement, description=result.description,
-                                 indicators=indicators))
-    phases = [PhaseDef(name=p.name, start_date=p.start_date, end_date=p.end_date, budget=p.budget, pledged=p.pledged,
-                       pledged_by=p.pledged_by) for p in sorted(programme.phases, key=lambda p: p.start_date)]
+            indicators.append(
+                IndicatorDef(
+                    code=indicator.code,
+                    name=indicator.name,
+                    definition=indicator.definition,
+                    unit=indicator.unit,
+                    source=SourceDef(kind=indicator.source_kind, filter=dict(indicator.source_filter or {})),
+                    measure=MeasureDef.model_validate(measure),
+                    date_field=indicator.date_field,
+                    disaggregations=list(indicator.disaggregations or []),
+                    baseline=indicator.baseline,
+                    standard_indicator=indicator.standard_indicator,
+                    data_source=indicator.data_source,
+                    targets={
+                        t.period: t.value
+                        for t in sorted(indicator.targets, key=lambda t: (t.period == "LOP", t.period))
+                    },
+                    reference_sheet=ReferenceSheetDef.model_validate(indicator.reference_sheet or {}),
+                    change_log=[ChangeDef.model_validate(entry) for entry in history.entries(indicator)],
+                )
+            )
+        results.append(
+            ResultDef(
+                code=result.code,
+                level=result.level,
+                category=result.category,
+                statement=result.statement,
+                description=result.description,
+                indicators=indicators,
+            )
+        )
+    phases = [
+        PhaseDef(
+            name=p.name,
+            start_date=p.start_date,
+            end_date=p.end_date,
+            budget=p.budget,
+            pledged=p.pledged,
+            pledged_by=p.pledged_by,
+        )
+        for p in sorted(programme.phases, key=lambda p: p.start_date)
+    ]
     return ProgrammeDef(
-        code=programme.code, title=programme.title, short_title=programme.short_title, donor=programme.donor,
-        award_number=programme.award_number, partners=list(programme.partners or []),
-        government_lead=programme.government_lead, start_date=programme.start_date, end_date=programme.end_date,
-        calendar=programme.calendar, currency=programme.currency, description=programme.description,
-        report_format=programme.report_format, organisation_types=dict(programme.organisation_types or {}),
-        victims_default=bool(programme.victims_default), iati=IatiDef.model_validate(programme.iati or {}),
-        phases=phases, results=results)
+        code=programme.code,
+        title=programme.title,
+        short_title=programme.short_title,
+        donor=programme.donor,
+        award_number=programme.award_number,
+        partners=list(programme.partners or []),
+        government_lead=programme.government_lead,
+        start_date=programme.start_date,
+        end_date=programme.end_date,
+        calendar=programme.calendar,
+        currency=programme.currency,
+        description=programme.description,
+        report_format=programme.report_format,
+        organisation_types=dict(programme.organisation_types or {}),
+        victims_default=bool(programme.victims_default),
+        iati=IatiDef.model_validate(programme.iati or {}),
+        phases=phases,
+        results=results,
+    )
 
 
 def to_yaml(definition: ProgrammeDef, note: str | None = None) -> str:

@@ -8,14 +8,20 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from indicators.store.models import Indicator, IndicatorChange, utcnow
 from indicators.i18n import N_
 from indicators.numbers import plain
+from indicators.store.models import Indicator, IndicatorChange, utcnow
 
 FROM_FILE = "Programme file edited"
 REASONS = (N_("Donor-approved modification"), N_("Budget realignment"), N_("Data correction"), N_("Other"))
-FIELD_NAMES = {"target": "target", "baseline": "baseline", "definition": "definition", "name": "name",
-               "standard_indicator": "standard indicator", "data_source": "data source"}
+FIELD_NAMES = {
+    "target": "target",
+    "baseline": "baseline",
+    "definition": "definition",
+    "name": "name",
+    "standard_indicator": "standard indicator",
+    "data_source": "data source",
+}
 
 
 def text(value) -> str | None:
@@ -27,33 +33,58 @@ def text(value) -> str | None:
     return str(value)
 
 
-def record(session: Session, indicator: Indicator, field: str, old, new, *, by: str, reason: str,
-           comment: str | None = None, period: str | None = None) -> IndicatorChange | None:
+def record(
+    session: Session,
+    indicator: Indicator,
+    field: str,
+    old,
+    new,
+    *,
+    by: str,
+    reason: str,
+    comment: str | None = None,
+    period: str | None = None,
+) -> IndicatorChange | None:
     """Log one change (nothing when the value did not change)."""
     before, after = text(old), text(new)
     if before == after:
         return None
-    change = IndicatorChange(indicator=indicator, field=field, period=period, old_value=before, new_value=after,
-                             reason=reason, comment=(comment or "").strip() or None, changed_by=by or "unknown",
-                             changed_at=utcnow())
+    change = IndicatorChange(
+        indicator=indicator,
+        field=field,
+        period=period,
+        old_value=before,
+        new_value=after,
+        reason=reason,
+        comment=(comment or "").strip() or None,
+        changed_by=by or "unknown",
+        changed_at=utcnow(),
+    )
     session.add(change)
     return change
 
 
 def changes(session: Session, indicator_code: str) -> list[IndicatorChange]:
     """An indicator's changes, newest first."""
-    return list(session.scalars(
-        select(IndicatorChange).join(Indicator, Indicator.id == IndicatorChange.indicator_id)
-        .where(Indicator.code == indicator_code).order_by(IndicatorChange.changed_at.desc(),
-                                                          IndicatorChange.id.desc())))
+    return list(
+        session.scalars(
+            select(IndicatorChange)
+            .join(Indicator, Indicator.id == IndicatorChange.indicator_id)
+            .where(Indicator.code == indicator_code)
+            .order_by(IndicatorChange.changed_at.desc(), IndicatorChange.id.desc())
+        )
+    )
 
 
 def browser_edits(session: Session, indicator: Indicator) -> dict[tuple[str, str | None], IndicatorChange]:
     """The values of an indicator edited in the browser and still in force: (field, period) -> the change,
     for each field whose latest change is a browser edit (any reason but a programme file's)."""
     latest: dict[tuple[str, str | None], IndicatorChange] = {}
-    for change in session.scalars(select(IndicatorChange).where(IndicatorChange.indicator_id == indicator.id)
-                                  .order_by(IndicatorChange.changed_at, IndicatorChange.id)):
+    for change in session.scalars(
+        select(IndicatorChange)
+        .where(IndicatorChange.indicator_id == indicator.id)
+        .order_by(IndicatorChange.changed_at, IndicatorChange.id)
+    ):
         latest[(change.field, change.period)] = change
     return {key: change for key, change in latest.items() if change.reason != FROM_FILE}
 
@@ -77,10 +108,23 @@ def entries(indicator: Indicator) -> list[dict]:
     session = object_session(indicator)
     if session is None or indicator.id is None:
         return []
-    return [{"field": c.field, "period": c.period, "old": c.old_value, "new": c.new_value, "reason": c.reason,
-             "comment": c.comment, "by": c.changed_by, "at": c.changed_at}
-            for c in session.scalars(select(IndicatorChange).where(IndicatorChange.indicator_id == indicator.id)
-                                     .order_by(IndicatorChange.changed_at, IndicatorChange.id))]
+    return [
+        {
+            "field": c.field,
+            "period": c.period,
+            "old": c.old_value,
+            "new": c.new_value,
+            "reason": c.reason,
+            "comment": c.comment,
+            "by": c.changed_by,
+            "at": c.changed_at,
+        }
+        for c in session.scalars(
+            select(IndicatorChange)
+            .where(IndicatorChange.indicator_id == indicator.id)
+            .order_by(IndicatorChange.changed_at, IndicatorChange.id)
+        )
+    ]
 
 
 def restore(session: Session, indicator: Indicator, logged: list[dict]) -> int:
@@ -91,18 +135,38 @@ def restore(session: Session, indicator: Indicator, logged: list[dict]) -> int:
         return 0
     held = set()
     if indicator.id is not None:
-        held = {(c.field, c.period, c.old_value, c.new_value, c.changed_by, c.changed_at.replace(microsecond=0))
-                for c in session.scalars(select(IndicatorChange).where(IndicatorChange.indicator_id == indicator.id))}
+        held = {
+            (c.field, c.period, c.old_value, c.new_value, c.changed_by, c.changed_at.replace(microsecond=0))
+            for c in session.scalars(
+                select(IndicatorChange).where(IndicatorChange.indicator_id == indicator.id)
+            )
+        }
     added = 0
     for entry in logged:
         at = entry["at"].replace(tzinfo=None)
-        key = (entry["field"], entry.get("period"), entry.get("old"), entry.get("new"), entry["by"],
-               at.replace(microsecond=0))
+        key = (
+            entry["field"],
+            entry.get("period"),
+            entry.get("old"),
+            entry.get("new"),
+            entry["by"],
+            at.replace(microsecond=0),
+        )
         if key in held:
             continue
         held.add(key)
-        session.add(IndicatorChange(indicator=indicator, field=entry["field"], period=entry.get("period"),
-                                    old_value=entry.get("old"), new_value=entry.get("new"), reason=entry["reason"],
-                                    comment=entry.get("comment"), changed_by=entry["by"], changed_at=at))
+        session.add(
+            IndicatorChange(
+                indicator=indicator,
+                field=entry["field"],
+                period=entry.get("period"),
+                old_value=entry.get("old"),
+                new_value=entry.get("new"),
+                reason=entry["reason"],
+                comment=entry.get("comment"),
+                changed_by=entry["by"],
+                changed_at=at,
+            )
+        )
         added += 1
     return added

@@ -22,15 +22,32 @@ from indicators.programmes import history
 from indicators.store.models import Indicator, Target
 
 TEXT_FIELDS = {"name": 500, "definition": 4000, "standard_indicator": 30, "data_source": 2000}
-SHEET_FIELDS = {"rationale": 2000, "collection_method": 2000, "frequency": 500, "responsible": 500,
-                "target_rationale": 2000, "data_quality.limitations": 2000, "data_quality.mitigation": 2000}
+SHEET_FIELDS = {
+    "rationale": 2000,
+    "collection_method": 2000,
+    "frequency": 500,
+    "responsible": 500,
+    "target_rationale": 2000,
+    "data_quality.limitations": 2000,
+    "data_quality.mitigation": 2000,
+}
 SHEET_DATES = ("baseline_date", "data_quality.last_assessment")
-LABELS = {"name": "Name", "definition": "Definition", "standard_indicator": "Standard indicator",
-          "data_source": "Data source", "baseline": "Baseline", "rationale": "Rationale",
-          "collection_method": "Method of collection", "frequency": "Frequency", "responsible": "Responsible",
-          "target_rationale": "Target rationale", "baseline_date": "Baseline date",
-          "data_quality.last_assessment": "Last data quality assessment",
-          "data_quality.limitations": "Known limitations", "data_quality.mitigation": "Mitigation"}
+LABELS = {
+    "name": "Name",
+    "definition": "Definition",
+    "standard_indicator": "Standard indicator",
+    "data_source": "Data source",
+    "baseline": "Baseline",
+    "rationale": "Rationale",
+    "collection_method": "Method of collection",
+    "frequency": "Frequency",
+    "responsible": "Responsible",
+    "target_rationale": "Target rationale",
+    "baseline_date": "Baseline date",
+    "data_quality.last_assessment": "Last data quality assessment",
+    "data_quality.limitations": "Known limitations",
+    "data_quality.mitigation": "Mitigation",
+}
 
 
 @dataclass
@@ -40,7 +57,9 @@ class Edit:
     code: str
     changes: list[str] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
-    signed_off: list[str] = field(default_factory=list)  # sign-offs whose kept reports the change does not reach
+    signed_off: list[str] = field(
+        default_factory=list
+    )  # sign-offs whose kept reports the change does not reach
 
     @property
     def ok(self) -> bool:
@@ -50,17 +69,30 @@ class Edit:
 def years(indicator: Indicator) -> list[str]:
     """The target periods an indicator may have: its programme's years, then LOP."""
     programme = indicator.programme
-    return [y.code for y in periods.years_between(programme.start_date, programme.end_date, programme.calendar)] + [
-        "LOP"]
+    return [
+        y.code for y in periods.years_between(programme.start_date, programme.end_date, programme.calendar)
+    ] + ["LOP"]
 
 
 def load(session: Session, code: str) -> Indicator | None:
-    return session.scalar(select(Indicator).where(Indicator.code == (code or "").strip().upper())
-                          .options(selectinload(Indicator.targets), selectinload(Indicator.programme)))
+    return session.scalar(
+        select(Indicator)
+        .where(Indicator.code == (code or "").strip().upper())
+        .options(selectinload(Indicator.targets), selectinload(Indicator.programme))
+    )
 
 
-def edit(session: Session, code: str, *, by: str, reason: str, comment: str, targets: dict | None = None,
-         values: dict | None = None, sheet: dict | None = None) -> Edit:
+def edit(
+    session: Session,
+    code: str,
+    *,
+    by: str,
+    reason: str,
+    comment: str,
+    targets: dict | None = None,
+    values: dict | None = None,
+    sheet: dict | None = None,
+) -> Edit:
     """Check and apply an edit: ``targets`` period -> number or blank (no target), ``values`` of
     ``TEXT_FIELDS`` and ``baseline``, ``sheet`` of ``SHEET_FIELDS`` and ``SHEET_DATES``. Only what differs is
     changed; nothing is changed when any value is refused."""
@@ -72,7 +104,9 @@ def edit(session: Session, code: str, *, by: str, reason: str, comment: str, tar
     if reason not in history.REASONS:
         result.problems["reason"] = f"a reason: {', '.join(history.REASONS)}"
     if not (comment or "").strip():
-        result.problems["comment"] = "a comment saying what the change is (e.g. the donor's modification number)"
+        result.problems["comment"] = (
+            "a comment saying what the change is (e.g. the donor's modification number)"
+        )
     wanted_targets = _targets(indicator, targets or {}, result)
     wanted_values = _values(indicator, values or {}, result)
     wanted_sheet = _sheet(indicator, sheet or {}, result)
@@ -82,8 +116,20 @@ def edit(session: Session, code: str, *, by: str, reason: str, comment: str, tar
     changed_periods = []
     for period, value in wanted_targets.items():
         before = by_period[period].value if period in by_period else None
-        if history.record(session, indicator, "target", before, value, by=by, reason=reason, comment=comment,
-                          period=period) is None:
+        if (
+            history.record(
+                session,
+                indicator,
+                "target",
+                before,
+                value,
+                by=by,
+                reason=reason,
+                comment=comment,
+                period=period,
+            )
+            is None
+        ):
             continue
         if value is None:
             indicator.targets.remove(by_period[period])
@@ -92,27 +138,42 @@ def edit(session: Session, code: str, *, by: str, reason: str, comment: str, tar
         else:
             indicator.targets.append(Target(period=period, value=value))
         changed_periods.append(period)
-        result.changes.append(f"{period} target: {history.text(before) or '–'} → {history.text(value) or '–'}")
+        result.changes.append(
+            f"{period} target: {history.text(before) or '–'} → {history.text(value) or '–'}"
+        )
     for name, value in wanted_values.items():
         before = getattr(indicator, name)
         if history.record(session, indicator, name, before, value, by=by, reason=reason, comment=comment):
             setattr(indicator, name, value)
-            result.changes.append(f"{LABELS[name].lower()}: {history.text(before) or '–'} → {history.text(value) or '–'}")
+            result.changes.append(
+                f"{LABELS[name].lower()}: {history.text(before) or '–'} → {history.text(value) or '–'}"
+            )
     stored = _copy(indicator.reference_sheet or {})
     for key, value in wanted_sheet.items():
         path = key.split(".")
         before = _get(stored, path)
-        if history.record(session, indicator, f"reference_sheet.{key}", before, value, by=by, reason=reason,
-                          comment=comment):
+        if history.record(
+            session, indicator, f"reference_sheet.{key}", before, value, by=by, reason=reason, comment=comment
+        ):
             _set(stored, path, value)
-            result.changes.append(f"{LABELS[key].lower()}: {history.text(before) or '–'} → {history.text(value) or '–'}")
+            result.changes.append(
+                f"{LABELS[key].lower()}: {history.text(before) or '–'} → {history.text(value) or '–'}"
+            )
     if stored != (indicator.reference_sheet or {}):
         indicator.reference_sheet = stored
     if result.changes:
         session.flush()
         result.signed_off = _signed_off(session, indicator, changed_periods)
-        audit.record(session, by, "indicator-edited", indicator.code, reason=reason, comment=comment.strip(),
-                     changes=result.changes, signed_off=result.signed_off or None)
+        audit.record(
+            session,
+            by,
+            "indicator-edited",
+            indicator.code,
+            reason=reason,
+            comment=comment.strip(),
+            changes=result.changes,
+            signed_off=result.signed_off or None,
+        )
     return result
 
 
@@ -121,7 +182,9 @@ def _targets(indicator: Indicator, targets: dict, result: Edit) -> dict[str, flo
     out = {}
     for period, raw in targets.items():
         if period not in allowed:
-            result.problems[f"target:{period}"] = f"a year of {indicator.programme.code} ({', '.join(allowed)})"
+            result.problems[f"target:{period}"] = (
+                f"a year of {indicator.programme.code} ({', '.join(allowed)})"
+            )
             continue
         value = _number(raw)
         if value is _BAD:

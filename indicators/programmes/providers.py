@@ -24,8 +24,14 @@ from indicators.store.models import Provider
 
 OTHER = "Other provider"
 SHIPPED: dict[str, tuple[str, ...]] = {
-    "Isange One Stop Centre": ("Isange", "Isange OSC", "Isange One Stop Center", "IOSC", "One Stop Centre",
-                               "One Stop Center"),
+    "Isange One Stop Centre": (
+        "Isange",
+        "Isange OSC",
+        "Isange One Stop Center",
+        "IOSC",
+        "One Stop Centre",
+        "One Stop Center",
+    ),
     "UNHCR protection unit": ("UNHCR protection", "UNHCR protection office", "UNHCR PSN", "HCR protection"),
     "UNHCR": ("HCR", "United Nations High Commissioner for Refugees", "UN Refugee Agency"),
     "IOM": ("OIM", "International Organization for Migration", "International Organisation for Migration"),
@@ -80,8 +86,12 @@ class Catalogue:
     names: dict[str, tuple[str, ...]]
 
     def __post_init__(self):
-        pairs = [(words(name), canonical) for canonical, others in self.names.items()
-                 for name in (canonical, *others) if words(name)]
+        pairs = [
+            (words(name), canonical)
+            for canonical, others in self.names.items()
+            for name in (canonical, *others)
+            if words(name)
+        ]
         object.__setattr__(self, "_pairs", sorted(pairs, key=lambda pair: -len(pair[0])))  # longest first
 
     def provider(self, text) -> str | None:
@@ -89,7 +99,7 @@ class Catalogue:
         found = words(text)
         for lead in _LEADING:
             if found[: len(lead)] == lead and len(found) > len(lead):
-                found = found[len(lead):]
+                found = found[len(lead) :]
                 break
         for name, canonical in self._pairs:
             if found[: len(name)] == name:
@@ -125,8 +135,9 @@ def _checked(text: str, what: str) -> str:
     if len(text) > MAX_NAME:
         raise ProviderError(f"{what} is longer than {MAX_NAME} characters")
     if _CONTACT.search(text):
-        raise ProviderError(f"{what} looks like a phone number or an e-mail address: give the organisation's "
-                            "name")
+        raise ProviderError(
+            f"{what} looks like a phone number or an e-mail address: give the organisation's name"
+        )
     return text
 
 

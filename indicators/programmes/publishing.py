@@ -42,12 +42,15 @@ class IatiDef(Strict):
     def _identifier_shape(cls, value: dict[str, str]) -> dict[str, str]:
         for name, ref in value.items():
             if not re.fullmatch(r"[A-Z]{2}(-[A-Za-z0-9]+)+", ref or ""):
-                raise ValueError(f"{name}: {ref!r} is not an IATI organisation identifier (e.g. XM-DAC-41121)")
+                raise ValueError(
+                    f"{name}: {ref!r} is not an IATI organisation identifier (e.g. XM-DAC-41121)"
+                )
         return value
 
     @model_validator(mode="after")
-    def _sectors_add_up(self) -> "IatiDef":
+    def _sectors_add_up(self) -> IatiDef:
         if self.sectors and abs(sum(s.percentage for s in self.sectors) - 100) > 0.01:
-            raise ValueError(f"sectors: the percentages add up to {sum(s.percentage for s in self.sectors):g}, "
-                             "not 100")
+            raise ValueError(
+                f"sectors: the percentages add up to {sum(s.percentage for s in self.sectors):g}, not 100"
+            )
         return self

@@ -40,8 +40,10 @@ class DataQualityDef(_Strict):
     @model_validator(mode="after")
     def _in_order(self) -> DataQualityDef:
         if self.last_assessment and self.next_assessment and self.next_assessment <= self.last_assessment:
-            raise ValueError(f"next_assessment ({self.next_assessment}) must come after last_assessment "
-                             f"({self.last_assessment})")
+            raise ValueError(
+                f"next_assessment ({self.next_assessment}) must come after last_assessment "
+                f"({self.last_assessment})"
+            )
         return self
 
 

@@ -37,10 +37,9 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
-from indicators.protection import publication, suppression
 from indicators.figures.figures import IndicatorFigures, ProgrammeFigures
-from indicators.report import Figure
-from indicators.report import COMPLEMENTARY, NOT_PUBLISHED
+from indicators.protection import publication, suppression
+from indicators.report import COMPLEMENTARY, NOT_PUBLISHED, Figure
 
 DEFAULT_THRESHOLD = 5
 NOTE_COMPLEMENTARY = "withheld so that a small count cannot be worked out"
@@ -104,8 +103,10 @@ class Plan:
 
     def figures(self, pf: ProgrammeFigures) -> ProgrammeFigures:
         """The programme's figures for one report quarter with every case-based figure as planned."""
-        lines = [self._indicator(pf.period.code, line) if self.covers(line.indicator.code) else line
-                 for line in pf.indicators]
+        lines = [
+            self._indicator(pf.period.code, line) if self.covers(line.indicator.code) else line
+            for line in pf.indicators
+        ]
         return replace(pf, indicators=lines)
 
     def _indicator(self, quarter: str, line: IndicatorFigures) -> IndicatorFigures:
@@ -121,14 +122,27 @@ class Plan:
             quarters[period] = None if shown is not None and shown.withheld else actual
             if shown is not None and shown.withheld:
                 marks[period] = shown.text
-        categories = [replace(cat, **{span: self._figure(getattr(cat, span), key(short, quarter, cat.disaggregation,
-                                                                                   cat.category))
-                                      for span, short in SPANS})
-                      for cat in line.disaggregations]
-        return replace(line, quarter=self._figure(line.quarter, key("quarter")),
-                       year_to_date=self._figure(line.year_to_date, key("year")),
-                       lop_to_date=self._figure(line.lop_to_date, key("lop")),
-                       year_quarters=quarters, withheld_quarters=marks, disaggregations=categories)
+        categories = [
+            replace(
+                cat,
+                **{
+                    span: self._figure(
+                        getattr(cat, span), key(short, quarter, cat.disaggregation, cat.category)
+                    )
+                    for span, short in SPANS
+                },
+            )
+            for cat in line.disaggregations
+        ]
+        return replace(
+            line,
+            quarter=self._figure(line.quarter, key("quarter")),
+            year_to_date=self._figure(line.year_to_date, key("year")),
+            lop_to_date=self._figure(line.lop_to_date, key("lop")),
+            year_quarters=quarters,
+            withheld_quarters=marks,
+            disaggregations=categories,
+        )
 
     def _figure(self, figure: Figure, key: tuple) -> Figure:
         shown = self.cell(key)
@@ -146,9 +160,11 @@ class Plan:
         for point in points:
             marks = {}
             changes = {}
-            for field, span, parts in (("actual", "quarter", ("numerator", "denominator")),
-                                       ("year_to_date", "year", ()), ("lop_to_date", "lop", ("lop_numerator",
-                                                                                        "lop_denominator"))):
+            for field, span, parts in (
+                ("actual", "quarter", ("numerator", "denominator")),
+                ("year_to_date", "year", ()),
+                ("lop_to_date", "lop", ("lop_numerator", "lop_denominator")),
+            ):
                 shown = self.cell(("indicator", code, span, point.quarter, "", ""))
                 if shown.withheld:
                     marks[field] = shown.text
@@ -168,7 +184,9 @@ class Plan:
         if value is None:
             return
         if shown.withheld or shown.value is None or abs(float(value) - shown.value) > 1e-9:
-            raise DisclosureError(f"{self.programme}: {key} would be published as {value}, planned {shown.text}")
+            raise DisclosureError(
+                f"{self.programme}: {key} would be published as {value}, planned {shown.text}"
+            )
 
 
 SPANS = (("quarter", "quarter"), ("year_to_date", "year"), ("lop_to_date", "lop"))
@@ -177,9 +195,17 @@ SPANS = (("quarter", "quarter"), ("year_to_date", "year"), ("lop_to_date", "lop"
 def withhold(figure: Figure, label: str) -> Figure:
     """A figure whose actual is withheld: its targets stay (they are public), and so nothing derived from the
     actual (percentages, status, the sums of a ratio) is left."""
-    return Figure(actual=None, target=figure.target, percent_of_target=None, status=None, numerator=None,
-                  denominator=None, target_to_date=figure.target_to_date, percent_of_target_to_date=None,
-                  withheld=label)
+    return Figure(
+        actual=None,
+        target=figure.target,
+        percent_of_target=None,
+        status=None,
+        numerator=None,
+        denominator=None,
+        target_to_date=figure.target_to_date,
+        percent_of_target_to_date=None,
+        withheld=label,
+    )
 
 
 def plan(session: Session, programme_code: str, threshold: int) -> Plan | None:
@@ -196,8 +222,11 @@ def plan(session: Session, programme_code: str, threshold: int) -> Plan | None:
     if found:
         raise DisclosureError(f"{programme_code}: {len(found)} withheld counts could be narrowed down")
     small = small_label(threshold)
-    labels = {key: (small if cells[cell] == suppression.PRIMARY else COMPLEMENTARY)
-              for key, cell in world.keys.items() if cell in cells}
+    labels = {
+        key: (small if cells[cell] == suppression.PRIMARY else COMPLEMENTARY)
+        for key, cell in world.keys.items()
+        if cell in cells
+    }
     values = {key: world.tables.value(cell) for key, cell in world.keys.items()}
     codes = frozenset(key[1] for key in world.keys if key[0] == "indicator")
     return Plan(programme_code, threshold, labels, values, codes)

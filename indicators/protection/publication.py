@@ -31,10 +31,15 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from indicators.figures import places, victims
-from indicators.store import kinds
-from indicators.figures.figures import IndicatorFigures, figures_by_quarter, load_programme, programme_quarters
+from indicators.figures.figures import (
+    IndicatorFigures,
+    figures_by_quarter,
+    load_programme,
+    programme_quarters,
+)
 from indicators.figures.measures import UNKNOWN
 from indicators.protection.suppression import Tables
+from indicators.store import kinds
 
 SPANS = ("quarter", "year", "lop")
 TOTAL_WEIGHT = 10.0  # an indicator's own figure is what a donor reads first: withhold categories before it
@@ -64,7 +69,9 @@ class Universe:
 
 def case_indicators(programme) -> list:
     """The indicators of a programme counted from a sensitive sheet kind (cases): people, one row each."""
-    return [i for i in programme.indicators if kinds.known(i.source_kind) and kinds.kind(i.source_kind).sensitive]
+    return [
+        i for i in programme.indicators if kinds.known(i.source_kind) and kinds.kind(i.source_kind).sensitive
+    ]
 
 
 def universe(session: Session, programme_code: str, every_period: bool = False) -> Universe:
@@ -78,16 +85,21 @@ def universe(session: Session, programme_code: str, every_period: bool = False) 
     if counted:
         by_quarter = figures_by_quarter(session, programme.code, quarters[-1])
         for indicator in counted:
-            series = [next(f for f in by_quarter[q.code].indicators if f.indicator.code == indicator.code)
-                      for q in quarters]
-            by_indicator[indicator.code] = _indicator_tables(out, indicator.code, quarters, series, every_period)
+            series = [
+                next(f for f in by_quarter[q.code].indicators if f.indicator.code == indicator.code)
+                for q in quarters
+            ]
+            by_indicator[indicator.code] = _indicator_tables(
+                out, indicator.code, quarters, series, every_period
+            )
         _subsets(out, counted, by_indicator)
     _profile(out, session, programme, counted, by_indicator)
     return out
 
 
-def _indicator_tables(out: Universe, code: str, quarters, series: list[IndicatorFigures], every_period: bool
-                      ) -> dict:
+def _indicator_tables(
+    out: Universe, code: str, quarters, series: list[IndicatorFigures], every_period: bool
+) -> dict:
     """Variables per quarter for the total and each category, their relations, and the published sums: the
     totals of every span; the categories of every span with ``every_period``, else only the life of project
     to date from the last quarter with a figure on (the same sum each time: nothing to subtract)."""
@@ -118,9 +130,7 @@ def _indicator_tables(out: Universe, code: str, quarters, series: list[Indicator
                 key = ("indicator", code, span, quarter.code, disaggregation, category)
                 if disaggregation == "":
                     out.publish(key, [per_quarter[i] for i in chosen], TOTAL_WEIGHT)
-                elif every_period:
-                    out.publish(key, [per_quarter[i] for i in chosen])
-                elif span == "lop" and index >= latest:  # the life of project to date as it stands now
+                elif every_period or span == "lop" and index >= latest:
                     out.publish(key, [per_quarter[i] for i in chosen])
     return {"variables": variables, "categories": categories}
 
@@ -134,7 +144,8 @@ def _subsets(out: Universe, counted: list, by_indicator: dict) -> None:
                 continue
             small_filter, large_filter = dict(smaller.source_filter or {}), dict(larger.source_filter or {})
             if len(small_filter) <= len(large_filter) or any(
-                    small_filter.get(k) != v for k, v in large_filter.items()):
+                small_filter.get(k) != v for k, v in large_filter.items()
+            ):
                 continue
             small, large = by_indicator[smaller.code]["variables"], by_indicator[larger.code]["variables"]
             for key, variables in small.items():
@@ -148,8 +159,12 @@ def _population_of_victims(counted: list) -> str | None:
     for indicator in counted:
         condition = dict(indicator.source_filter or {})
         statuses = condition.get("status")
-        if (set(condition) == {"status"} and isinstance(statuses, list)
-                and set(statuses) == set(victims.VICTIM_STATUSES) and (indicator.measure or {}).get("type") == "count"):
+        if (
+            set(condition) == {"status"}
+            and isinstance(statuses, list)
+            and set(statuses) == set(victims.VICTIM_STATUSES)
+            and (indicator.measure or {}).get("type") == "count"
+        ):
             return indicator.code
     return None
 
@@ -185,8 +200,9 @@ def _profile(out: Universe, session: Session, programme, counted: list, by_indic
     t.add_up(parts, everyone)
 
 
-def _one_each(out: Universe, dimension: str, counts: Counter, unknown: int, everyone: list[int], lop: dict | None
-              ) -> None:
+def _one_each(
+    out: Universe, dimension: str, counts: Counter, unknown: int, everyone: list[int], lop: dict | None
+) -> None:
     """A breakdown where each victim has one value (or none known): its categories and unknown add up to the
     victims, and are the linked indicator's categories when they agree with them."""
     t = out.tables
@@ -196,8 +212,11 @@ def _one_each(out: Universe, dimension: str, counts: Counter, unknown: int, ever
     def count(category: str) -> int:
         return sum(t.values[v] for v in mine.get(category, []))
 
-    agree = bool(mine) and count(UNKNOWN) == unknown and all(
-        count(c) == named.get(c, 0) for c in (set(mine) | set(named)) - {UNKNOWN})
+    agree = (
+        bool(mine)
+        and count(UNKNOWN) == unknown
+        and all(count(c) == named.get(c, 0) for c in (set(mine) | set(named)) - {UNKNOWN})
+    )
     if agree:
         cells = {c: mine[c] for c in named}
         known_vars = [v for c, vs in mine.items() if c != UNKNOWN for v in vs]
@@ -213,8 +232,9 @@ def _one_each(out: Universe, dimension: str, counts: Counter, unknown: int, ever
     out.publish(("profile", dimension, "unknown"), unknown_vars)
 
 
-def _several(out: Universe, dimension: str, counts: Counter, known_count: int, unknown_count: int,
-             everyone: list[int]) -> None:
+def _several(
+    out: Universe, dimension: str, counts: Counter, known_count: int, unknown_count: int, everyone: list[int]
+) -> None:
     """A breakdown where a victim may have several values (exploitation types): each type counts at most the
     victims whose types are known, and together at least as many; known and unknown add up to the victims."""
     t = out.tables

@@ -146,8 +146,14 @@ def _targets(finding: Finding, value: int, threshold: int) -> list[list[float]]:
     """What another table must be able to give the cell, each a list of alternatives: for a small count, 1 and
     threshold − 1 (the ends of what "<5" says); for another, a value the threshold away, below or above."""
     if 0 < value < threshold:
-        return [[t] for t, reached in ((1.0, finding.low <= 1 + _TOLERANCE),
-                                       (threshold - 1.0, finding.high >= threshold - 1 - _TOLERANCE)) if not reached]
+        return [
+            [t]
+            for t, reached in (
+                (1.0, finding.low <= 1 + _TOLERANCE),
+                (threshold - 1.0, finding.high >= threshold - 1 - _TOLERANCE),
+            )
+            if not reached
+        ]
     below = [float(value - threshold)] if value >= threshold else []
     return [below + [float(value + threshold)]]
 
@@ -158,8 +164,9 @@ def _cost(tables: Tables, cell: int) -> float:
     return tables.weights[cell] * (max(tables.value(cell), 4) + 1)
 
 
-def _perturbation(tables: Tables, labels: Mapping[int, str], cell: int, target: float, threshold: int
-                  ) -> tuple[float, set[int]] | None:
+def _perturbation(
+    tables: Tables, labels: Mapping[int, str], cell: int, target: float, threshold: int
+) -> tuple[float, set[int]] | None:
     """The cells to withhold (shown ones, and "<5" labels in the way) so that some table consistent with the
     rest of what is published gives ``cell`` the value ``target``: the cheapest such change, by linear
     programming over the change ``y`` to each variable (a count stays at least 0; the relations hold; every
@@ -173,8 +180,13 @@ def _perturbation(tables: Tables, labels: Mapping[int, str], cell: int, target: 
         index = np.array([v for v, _ in relation.terms], dtype=np.int32)
         coefficients = np.array([c for _, c in relation.terms])
         slack = -float(coefficients @ x[index])  # what the change may add, for "at most"
-        model.addRow(0.0 if relation.kind == "eq" else -_INF, 0.0 if relation.kind == "eq" else slack,
-                     len(index), index, coefficients)
+        model.addRow(
+            0.0 if relation.kind == "eq" else -_INF,
+            0.0 if relation.kind == "eq" else slack,
+            len(index),
+            index,
+            coefficients,
+        )
     index = np.array(tables.cells[cell], dtype=np.int32)
     move = target - tables.value(cell)
     model.addRow(move, move, len(index), index, np.ones(len(index)))
@@ -189,23 +201,37 @@ def _perturbation(tables: Tables, labels: Mapping[int, str], cell: int, target: 
             model.changeColCost(column, _cost(tables, k))
             paid[column] = k
             for sign in (1.0, -1.0):
-                model.addRow(0.0, _INF, len(cols) + 1, np.append(cols, column),
-                             np.append(np.full(len(cols), sign), 1.0))
+                model.addRow(
+                    0.0,
+                    _INF,
+                    len(cols) + 1,
+                    np.append(cols, column),
+                    np.append(np.full(len(cols), sign), 1.0),
+                )
         else:  # a "<5": stays within 1 .. threshold − 1, or pays for its label becoming "*"
             value = tables.value(k)
             slack = model.getNumCol()
             model.addVars(2, np.zeros(2), np.full(2, _INF))
             # a "*" for a "<5" loses a label, not a figure, but says less than donors are owed where another
             # figure could be withheld instead: four times what withholding a shown cell like it costs
-            model.changeColsCost(2, np.array([slack, slack + 1], dtype=np.int32), np.full(2, 4 * _cost(tables, k)))
+            model.changeColsCost(
+                2, np.array([slack, slack + 1], dtype=np.int32), np.full(2, 4 * _cost(tables, k))
+            )
             paid[slack] = paid[slack + 1] = k
-            model.addRow(1.0 - value, threshold - 1.0 - value, len(cols) + 2, np.append(cols, [slack, slack + 1]),
-                         np.append(np.ones(len(cols)), [-1.0, 1.0]))
+            model.addRow(
+                1.0 - value,
+                threshold - 1.0 - value,
+                len(cols) + 2,
+                np.append(cols, [slack, slack + 1]),
+                np.append(np.ones(len(cols)), [-1.0, 1.0]),
+            )
     model.run()
     if model.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     values = np.asarray(model.getSolution().col_value)
-    return model.getInfo().objective_function_value, {k for column, k in paid.items() if values[column] > _TOLERANCE}
+    return model.getInfo().objective_function_value, {
+        k for column, k in paid.items() if values[column] > _TOLERANCE
+    }
 
 
 def _fallback(tables: Tables, labels: Mapping[int, str], shown: list[int], small: list[int]) -> int:
@@ -272,13 +298,17 @@ class _Attacker:
     def _aim(self, cell: int) -> None:
         variables = self.tables.cells[cell]
         if self.objective:
-            self.highs.changeColsCost(len(self.objective), np.array(self.objective, dtype=np.int32),
-                                      np.zeros(len(self.objective)))
-        self.highs.changeColsCost(len(variables), np.array(variables, dtype=np.int32), np.ones(len(variables)))
+            self.highs.changeColsCost(
+                len(self.objective), np.array(self.objective, dtype=np.int32), np.zeros(len(self.objective))
+            )
+        self.highs.changeColsCost(
+            len(variables), np.array(variables, dtype=np.int32), np.ones(len(variables))
+        )
         self.objective = variables
 
-    def interval(self, cell: int, labels: Mapping[int, str], want_bounds: bool = False
-                 ) -> tuple[Finding, list[int], list[int]]:
+    def interval(
+        self, cell: int, labels: Mapping[int, str], want_bounds: bool = False
+    ) -> tuple[Finding, list[int], list[int]]:
         """The cell's least and greatest provable value; with ``want_bounds``, the shown cells and the "<5"
         labels that bound it (rows whose dual value is not zero)."""
         self._label(labels)
@@ -288,14 +318,19 @@ class _Attacker:
             self.highs.changeObjectiveSense(sense)
             self.highs.run()
             status = self.highs.getModelStatus()
-            if status in (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            if status in (
+                highspy.HighsModelStatus.kUnbounded,
+                highspy.HighsModelStatus.kUnboundedOrInfeasible,
+            ):
                 ends.append(_INF)
                 continue
             if status != highspy.HighsModelStatus.kOptimal:
-                raise ValueError(f"the attacker's program for cell {cell} failed: {self.highs.modelStatusToString(status)}")
+                raise ValueError(
+                    f"the attacker's program for cell {cell} failed: {self.highs.modelStatusToString(status)}"
+                )
             ends.append(self.highs.getInfo().objective_function_value)
             if want_bounds:
-                duals = np.asarray(self.highs.getSolution().row_dual)[self.first_cell_row:]
+                duals = np.asarray(self.highs.getSolution().row_dual)[self.first_cell_row :]
                 bounding.update(int(k) for k in np.flatnonzero(np.abs(duals) > _TOLERANCE))
         bounding.discard(cell)
         shown = sorted(k for k in bounding if k not in labels)

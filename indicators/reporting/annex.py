@@ -13,11 +13,11 @@ from sqlalchemy import func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from indicators import periods
+from indicators.periods import Period
+from indicators.report import ActivityRow, ActivitySummary, CaseCounts, SourceRow, day_in_words
 from indicators.store import kinds
 from indicators.store.kinds import KindSpec, Summary
 from indicators.store.models import Case, Programme, Upload
-from indicators.periods import Period
-from indicators.report import ActivityRow, ActivitySummary, CaseCounts, SourceRow, day_in_words
 
 # A quarter with more activity records than this is summarised (by kind, place and group) rather than
 # listed: a donor reads an annex of a few hundred lines, and the dashboard lists and exports every record.
@@ -37,19 +37,36 @@ def activity_rows(session: Session, programme: Programme, period: Period) -> lis
     for spec in kinds.in_report():
         for record in session.execute(select(spec.table).where(*_in_quarter(spec, programme, period))):
             line = spec.line(record)
-            rows.append(ActivityRow(spec.report_label, record.reference, line.date, end_date=line.end_date,
-                                    location=line.location, description=line.description, group=line.group,
-                                    stage=line.stage, female=line.female, male=line.male, total=line.total,
-                                    notes=line.notes, source=_source(record, uploads)))
+            rows.append(
+                ActivityRow(
+                    spec.report_label,
+                    record.reference,
+                    line.date,
+                    end_date=line.end_date,
+                    location=line.location,
+                    description=line.description,
+                    group=line.group,
+                    stage=line.stage,
+                    female=line.female,
+                    male=line.male,
+                    total=line.total,
+                    notes=line.notes,
+                    source=_source(record, uploads),
+                )
+            )
     rows.sort(key=lambda r: (r.date, order[r.kind], r.reference or "", r.description or ""))
     return rows
 
 
 def activity_count(session: Session, programme: Programme, period: Period) -> int:
     """How many records of the annex's kinds the quarter holds."""
-    return sum(session.scalar(select(func.count()).select_from(spec.table)
-                              .where(*_in_quarter(spec, programme, period))) or 0
-               for spec in kinds.in_report())
+    return sum(
+        session.scalar(
+            select(func.count()).select_from(spec.table).where(*_in_quarter(spec, programme, period))
+        )
+        or 0
+        for spec in kinds.in_report()
+    )
 
 
 def activity_summary(session: Session, programme: Programme, period: Period) -> list[ActivitySummary]:
@@ -58,13 +75,16 @@ def activity_summary(session: Session, programme: Programme, period: Period) -> 
     for spec in kinds.in_report():
         summary, table = spec.summary or Summary(None, None), spec.table  # no summary: counted by kind alone
         keys = [table.c[name] for name in (summary.place, summary.group) if name is not None]
-        columns = [table.c[summary.place] if summary.place else literal(None),
-                   table.c[summary.group] if summary.group else literal(None), func.count()]
+        columns = [
+            table.c[summary.place] if summary.place else literal(None),
+            table.c[summary.group] if summary.group else literal(None),
+            func.count(),
+        ]
         if summary.people:
             columns += [func.sum(table.c.female), func.sum(table.c.male)]
         elif summary.attended is not None:
             columns += [func.sum(table.c[summary.attended])]
-        query = (select(*columns).where(*_in_quarter(spec, programme, period)).group_by(*keys).order_by(*keys))
+        query = select(*columns).where(*_in_quarter(spec, programme, period)).group_by(*keys).order_by(*keys)
         for row in session.execute(query):
             where, what, n = row[0], row[1], row[2]
             if summary.people:
@@ -81,30 +101,49 @@ def case_counts(session: Session, programme: Programme, period: Period) -> CaseC
     """Cases identified, and cases referred, in the quarter."""
 
     def count(*where):
-        return session.scalar(select(func.count()).select_from(Case).where(Case.programme_id == programme.id, *where))
+        return session.scalar(
+            select(func.count()).select_from(Case).where(Case.programme_id == programme.id, *where)
+        )
 
-    return CaseCounts(identified=count(Case.quarter == period.code) or 0,
-                      referred=count(Case.referral_quarter == period.code) or 0)
+    return CaseCounts(
+        identified=count(Case.quarter == period.code) or 0,
+        referred=count(Case.referral_quarter == period.code) or 0,
+    )
 
 
 def _upload_names(session: Session, programme: Programme, period: Period) -> dict[int, str]:
     ids: set[int] = set()
     for spec in kinds.in_report():
         table = spec.table
-        ids.update(session.scalars(select(table.c.upload_id).where(*_in_quarter(spec, programme, period),
-                                                                   table.c.upload_id.is_not(None))))
+        ids.update(
+            session.scalars(
+                select(table.c.upload_id).where(
+                    *_in_quarter(spec, programme, period), table.c.upload_id.is_not(None)
+                )
+            )
+        )
     if not ids:
         return {}
-    return {upload_id: f"upload of {day_in_words(when.date())}"
-            for upload_id, when in session.execute(select(Upload.id, Upload.uploaded_at).where(Upload.id.in_(ids)))}
+    return {
+        upload_id: f"upload of {day_in_words(when.date())}"
+        for upload_id, when in session.execute(
+            select(Upload.id, Upload.uploaded_at).where(Upload.id.in_(ids))
+        )
+    }
 
 
 def _source(record, uploads: dict[int, str]) -> str | None:
     name = uploads.get(record.upload_id)
     if name is None:
         return None
-    where = ", ".join(p for p in (record.source_sheet and f"sheet {record.source_sheet}",
-                                  record.source_row and f"row {record.source_row}") if p)
+    where = ", ".join(
+        p
+        for p in (
+            record.source_sheet and f"sheet {record.source_sheet}",
+            record.source_row and f"row {record.source_row}",
+        )
+        if p
+    )
     return f"{name} ({where})" if where else name
 
 
@@ -117,8 +156,17 @@ def activity_districts(session: Session, programme: Programme, period: Period) -
         table = spec.table
         if "district" not in table.c:
             continue
-        found.update(session.scalars(select(table.c.district).distinct().where(
-            table.c.programme_id == programme.id, table.c.quarter.in_(codes), table.c.district.is_not(None))))
+        found.update(
+            session.scalars(
+                select(table.c.district)
+                .distinct()
+                .where(
+                    table.c.programme_id == programme.id,
+                    table.c.quarter.in_(codes),
+                    table.c.district.is_not(None),
+                )
+            )
+        )
     return sorted(found)
 
 
@@ -136,8 +184,11 @@ def source_rows(session: Session, programme: Programme, period: Period) -> tuple
     for spec in kinds.KINDS:
         table = spec.table
         in_period = or_(*[table.c[name].in_(codes) for name in spec.quarter_columns()])
-        query = (select(table.c.upload_id, func.count()).where(table.c.programme_id == programme.id, in_period)
-                 .group_by(table.c.upload_id))
+        query = (
+            select(table.c.upload_id, func.count())
+            .where(table.c.programme_id == programme.id, in_period)
+            .group_by(table.c.upload_id)
+        )
         for upload_id, n in session.execute(query):
             if upload_id is None:
                 unsourced += n
@@ -146,9 +197,11 @@ def source_rows(session: Session, programme: Programme, period: Period) -> tuple
                 fed.setdefault(upload_id, set()).add(spec.key)
     if not counts:
         return [], unsourced
-    uploads = session.scalars(select(Upload).where(Upload.id.in_(counts)).order_by(Upload.uploaded_at, Upload.id))
-    rows = [SourceRow(u.sha256, u.uploaded_at, counts[u.id], tuple(k for k in kinds.KEYS if k in fed[u.id]))
-            for u in uploads]
+    uploads = session.scalars(
+        select(Upload).where(Upload.id.in_(counts)).order_by(Upload.uploaded_at, Upload.id)
+    )
+    rows = [
+        SourceRow(u.sha256, u.uploaded_at, counts[u.id], tuple(k for k in kinds.KEYS if k in fed[u.id]))
+        for u in uploads
+    ]
     return rows, unsourced
-
-

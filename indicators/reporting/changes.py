@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 
 from indicators import periods
 from indicators.figures import signoff
-from indicators.programmes import history
-from indicators.reporting import versions
-from indicators.store import kinds, records
 from indicators.figures.figures import FiguresError, ProgrammeFigures, figures
+from indicators.programmes import history
+from indicators.report import Report
+from indicators.reporting import versions
+from indicators.reporting.reporting import build_cover, disaggregation_rows, group_results
+from indicators.store import kinds, records
 from indicators.store.models import (
     RESTORE,
     VOID,
@@ -32,8 +34,6 @@ from indicators.store.models import (
     SignOff,
     Upload,
 )
-from indicators.report import Report
-from indicators.reporting.reporting import build_cover, disaggregation_rows, group_results
 
 
 @dataclass(frozen=True)
@@ -67,13 +67,19 @@ class Comparison:
 
 def current_rows(pf: ProgrammeFigures) -> list[tuple[str, ...]]:
     """The quarter's results rows now, from its figures (the rows a sign-off now would keep)."""
-    report = Report(build_cover(pf, prepared=datetime(2000, 1, 1)), group_results(pf, {pf.period.code: pf}),
-                    tuple(disaggregation_rows(pf)), (), ())
+    report = Report(
+        build_cover(pf, prepared=datetime(2000, 1, 1)),
+        group_results(pf, {pf.period.code: pf}),
+        tuple(disaggregation_rows(pf)),
+        (),
+        (),
+    )
     return versions.figure_rows(report)
 
 
-def compare(session: Session, programme_code: str, period, *, pf: ProgrammeFigures | None = None,
-            explain: bool = True) -> Comparison | None:
+def compare(
+    session: Session, programme_code: str, period, *, pf: ProgrammeFigures | None = None, explain: bool = True
+) -> Comparison | None:
     """The latest version kept of the quarter against its figures now (``pf`` if the caller has them), or None
     when no version is kept. ``FiguresError`` for an unknown programme or period."""
     code = str(programme_code or "").strip().upper()
@@ -86,13 +92,27 @@ def compare(session: Session, programme_code: str, period, *, pf: ProgrammeFigur
         return None
     differences: list[Explained] = []
     if record.figures:
-        pf = pf if pf is not None and pf.period.code == quarter.code else figures(session, programme.code, quarter)
+        pf = (
+            pf
+            if pf is not None and pf.period.code == quarter.code
+            else figures(session, programme.code, quarter)
+        )
         found = versions.compare(record.figures, current_rows(pf))
         cause = _Causes(session, programme, quarter, record) if explain else None
         differences = [Explained(d, cause.of(d) if cause else ()) for d in found]
-    return Comparison(programme.code, quarter.code, record.version, record.signed_by, record.signed_at,
-                      record.in_force, record.reopened_by, record.reopened_at, record.reopen_reason,
-                      bool(record.figures), tuple(differences))
+    return Comparison(
+        programme.code,
+        quarter.code,
+        record.version,
+        record.signed_by,
+        record.signed_at,
+        record.in_force,
+        record.reopened_by,
+        record.reopened_at,
+        record.reopen_reason,
+        bool(record.figures),
+        tuple(differences),
+    )
 
 
 class _Causes:
@@ -125,25 +145,43 @@ class _Causes:
         return [q.code for q in every if q.fiscal_year == self.quarter.fiscal_year]
 
     def _targets(self, indicator: Indicator, period: str) -> tuple[str, ...]:
-        found = self.session.scalars(select(IndicatorChange).where(
-            IndicatorChange.indicator_id == indicator.id, IndicatorChange.field == "target",
-            IndicatorChange.period == period, IndicatorChange.changed_at > self.since)
-            .order_by(IndicatorChange.changed_at.desc(), IndicatorChange.id.desc()))
-        return tuple(f"{history.describe(c)}, edited by {c.changed_by} on {c.changed_at:%Y-%m-%d %H:%M} UTC "
-                     f"({c.reason}{': ' + c.comment if c.comment else ''})" for c in found)
+        found = self.session.scalars(
+            select(IndicatorChange)
+            .where(
+                IndicatorChange.indicator_id == indicator.id,
+                IndicatorChange.field == "target",
+                IndicatorChange.period == period,
+                IndicatorChange.changed_at > self.since,
+            )
+            .order_by(IndicatorChange.changed_at.desc(), IndicatorChange.id.desc())
+        )
+        return tuple(
+            f"{history.describe(c)}, edited by {c.changed_by} on {c.changed_at:%Y-%m-%d %H:%M} UTC "
+            f"({c.reason}{': ' + c.comment if c.comment else ''})"
+            for c in found
+        )
 
     def _corrections(self, indicator: Indicator, quarters: list[str]) -> tuple[str, ...]:
-        found = self.session.scalars(select(RecordCorrection).where(
-            RecordCorrection.programme_id == self.programme.id, RecordCorrection.kind == indicator.source_kind,
-            RecordCorrection.quarter.in_(quarters), RecordCorrection.corrected_at > self.since)
-            .order_by(RecordCorrection.corrected_at.desc(), RecordCorrection.id.desc()))
+        found = self.session.scalars(
+            select(RecordCorrection)
+            .where(
+                RecordCorrection.programme_id == self.programme.id,
+                RecordCorrection.kind == indicator.source_kind,
+                RecordCorrection.quarter.in_(quarters),
+                RecordCorrection.corrected_at > self.since,
+            )
+            .order_by(RecordCorrection.corrected_at.desc(), RecordCorrection.id.desc())
+        )
         out = []
         for c in found:
             done = {VOID: "voided", RESTORE: "restored"}.get(c.field)
-            what = done or f"corrected ({c.field.replace('_', ' ')} {c.old_value or '–'} → " \
-                            f"{c.new_value or '–'})"
-            out.append(f"{records.correction_name(self.session, c)} {what} by {c.corrected_by} on "
-                       f"{c.corrected_at:%Y-%m-%d %H:%M} UTC ({c.reason}{': ' + c.comment if c.comment else ''})")
+            what = (
+                done or f"corrected ({c.field.replace('_', ' ')} {c.old_value or '–'} → {c.new_value or '–'})"
+            )
+            out.append(
+                f"{records.correction_name(self.session, c)} {what} by {c.corrected_by} on "
+                f"{c.corrected_at:%Y-%m-%d %H:%M} UTC ({c.reason}{': ' + c.comment if c.comment else ''})"
+            )
         return tuple(out)
 
     def _uploads(self, indicator: Indicator, quarters: list[str]) -> tuple[str, ...]:
@@ -157,8 +195,13 @@ class _Causes:
         where = [table.programme_id == self.programme.id, column.in_(quarters)]
         if table is ResultValue:
             where.append(ResultValue.indicator_id == indicator.id)
-        stored = (select(Upload).where(Upload.uploaded_at > self.since, Upload.id.in_(
-            select(table.upload_id).where(*where))).order_by(Upload.uploaded_at.desc(), Upload.id.desc()))
-        return tuple(f"upload {u.filename} by {u.uploaded_by} on {u.uploaded_at:%Y-%m-%d %H:%M} UTC "
-                     f"(SHA-256 {u.sha256[:12]}…)" for u in self.session.scalars(stored))
-
+        stored = (
+            select(Upload)
+            .where(Upload.uploaded_at > self.since, Upload.id.in_(select(table.upload_id).where(*where)))
+            .order_by(Upload.uploaded_at.desc(), Upload.id.desc())
+        )
+        return tuple(
+            f"upload {u.filename} by {u.uploaded_by} on {u.uploaded_at:%Y-%m-%d %H:%M} UTC "
+            f"(SHA-256 {u.sha256[:12]}…)"
+            for u in self.session.scalars(stored)
+        )

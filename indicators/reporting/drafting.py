@@ -22,14 +22,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from indicators.figures import signoff, victims
-from indicators.protection import disclosure
 from indicators.figures.figures import IndicatorFigures
-from indicators.report import Figure
 from indicators.figures.figures import figures as quarter_figures
-from indicators.store.models import Programme
 from indicators.numbers import format_value
-from indicators.report import NOT_PUBLISHED, Report, day_in_words, label
+from indicators.protection import disclosure
+from indicators.report import NOT_PUBLISHED, Figure, Report, day_in_words, label
 from indicators.reporting.sections import SectionText, sections_for
+from indicators.store.models import Programme
 
 
 @dataclass(frozen=True)
@@ -82,8 +81,14 @@ class Drafting:
     victims: VictimsPart | None  # None: the programme counts nobody from case sheets
 
 
-def build(session: Session, report: Report, *, small_cell: int, prepared_by: str | None = None,
-          signing_by: str | None = None) -> Drafting:
+def build(
+    session: Session,
+    report: Report,
+    *,
+    small_cell: int,
+    prepared_by: str | None = None,
+    signing_by: str | None = None,
+) -> Drafting:
     """The quarterly report's own parts for ``report``'s programme and quarter. ``signing_by``: the manager
     signing the quarter off with this very document; ``small_cell``: the donor channel's threshold."""
     c = report.cover
@@ -91,20 +96,31 @@ def build(session: Session, report: Report, *, small_cell: int, prepared_by: str
     final, standing = _standing(session, programme.id, c.period_code, signing_by, report.cover.prepared)
     sections = tuple(sections_for(session, c.programme_code, c.period_code))
     counted = any(ind.counts_people for ind in report.indicators)
-    return Drafting(sections, final, standing, prepared_by or signing_by,
-                    _victims(session, programme, c.period_code, small_cell) if counted else None)
+    return Drafting(
+        sections,
+        final,
+        standing,
+        prepared_by or signing_by,
+        _victims(session, programme, c.period_code, small_cell) if counted else None,
+    )
 
 
-def _standing(session: Session, programme_id: int, quarter: str, signing_by: str | None,
-              prepared: datetime) -> tuple[bool, str]:
+def _standing(
+    session: Session, programme_id: int, quarter: str, signing_by: str | None, prepared: datetime
+) -> tuple[bool, str]:
     if signing_by:  # the sign-off keeping this very file: the quarter's next version
         kept = signoff.latest(session, programme_id, quarter)
         version = (kept.version if kept is not None else 0) + 1
-        return True, f"Final: signed off by {signing_by} on {day_in_words(prepared.date())} (version {version})"
+        return (
+            True,
+            f"Final: signed off by {signing_by} on {day_in_words(prepared.date())} (version {version})",
+        )
     record = signoff.in_force(session, programme_id, quarter)
     if record is not None:
-        return True, (f"Final: signed off by {record.signed_by} on {day_in_words(record.signed_at.date())} "
-                      f"(version {record.version})")
+        return True, (
+            f"Final: signed off by {record.signed_by} on {day_in_words(record.signed_at.date())} "
+            f"(version {record.version})"
+        )
     return False, "Draft"
 
 
@@ -116,18 +132,34 @@ def _victims(session: Session, programme: Programme, quarter: str, small_cell: i
     lines = tuple(_indicator(f) for f in pf.indicators if f.indicator.source_kind == "cases")
     total, breakdowns = victims.profile(session, programme.id, plan)
     shown_total = plan.cell(("profile", "total", "")).text if plan is not None else f"{total:,}"
-    parts = tuple(VictimBreakdown(b.label, b.shown_known, b.shown_unknown,
-                                  tuple(VictimShare(r.category, r.shown_count, r.share) for r in b.rows), b.multiple)
-                  for b in breakdowns)
+    parts = tuple(
+        VictimBreakdown(
+            b.label,
+            b.shown_known,
+            b.shown_unknown,
+            tuple(VictimShare(r.category, r.shown_count, r.share) for r in b.rows),
+            b.multiple,
+        )
+        for b in breakdowns
+    )
     return VictimsPart(plan.threshold if plan is not None else None, lines, shown_total, parts)
 
 
 def _indicator(line: IndicatorFigures) -> VictimIndicator:
     unit = line.indicator.unit
-    categories = tuple(VictimCategory(label(cat.disaggregation), cat.category, _shown(cat.lop_to_date, unit))
-                       for cat in line.disaggregations if cat.lop_to_date.withheld != NOT_PUBLISHED)
-    return VictimIndicator(line.indicator.code, line.indicator.name, _shown(line.quarter, unit),
-                           _shown(line.year_to_date, unit), _shown(line.lop_to_date, unit), categories)
+    categories = tuple(
+        VictimCategory(label(cat.disaggregation), cat.category, _shown(cat.lop_to_date, unit))
+        for cat in line.disaggregations
+        if cat.lop_to_date.withheld != NOT_PUBLISHED
+    )
+    return VictimIndicator(
+        line.indicator.code,
+        line.indicator.name,
+        _shown(line.quarter, unit),
+        _shown(line.year_to_date, unit),
+        _shown(line.lop_to_date, unit),
+        categories,
+    )
 
 
 def _shown(figure: Figure, unit: str) -> str:

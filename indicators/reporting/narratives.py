@@ -13,16 +13,17 @@ from sqlalchemy.orm import Session
 
 from indicators.access import audit
 from indicators.figures.figures import FiguresError, load_programme, report_quarter
-from indicators.store.models import Indicator, Narrative, utcnow
 from indicators.periods import Period
+from indicators.store.models import Indicator, Narrative, utcnow
 
 
 class NarrativeError(FiguresError):
     """An unknown indicator or a period that is not a quarter of the indicator's programme."""
 
 
-def _indicator_and_period(session: Session, indicator_code: str, period: str | Period,
-                          programme_code: str | None = None) -> tuple[Indicator, Period]:
+def _indicator_and_period(
+    session: Session, indicator_code: str, period: str | Period, programme_code: str | None = None
+) -> tuple[Indicator, Period]:
     code = (indicator_code or "").strip().upper()
     indicator = session.scalar(select(Indicator).where(Indicator.code == code))
     if programme_code is not None:
@@ -32,8 +33,9 @@ def _indicator_and_period(session: Session, indicator_code: str, period: str | P
             raise NarrativeError(str(exc)) from None
         if indicator is None or indicator.programme_id != programme.id:
             known = ", ".join(i.code for i in programme.indicators)
-            raise NarrativeError(f"{programme.code} has no indicator {indicator_code!r}; "
-                                 f"its indicators: {known}")
+            raise NarrativeError(
+                f"{programme.code} has no indicator {indicator_code!r}; its indicators: {known}"
+            )
     if indicator is None:
         raise NarrativeError(f"unknown indicator {indicator_code!r}")
     try:
@@ -43,13 +45,20 @@ def _indicator_and_period(session: Session, indicator_code: str, period: str | P
     return indicator, quarter
 
 
-def set_narrative(session: Session, indicator_code: str, period: str | Period, text: str | None,
-                  user: str | None, programme_code: str | None = None) -> Narrative | None:
+def set_narrative(
+    session: Session,
+    indicator_code: str,
+    period: str | Period,
+    text: str | None,
+    user: str | None,
+    programme_code: str | None = None,
+) -> Narrative | None:
     """Write (or, with empty text, delete) the narrative of one indicator for one quarter of its programme.
     Returns the stored row, or None when deleted. ``programme_code``, when given, must own the indicator."""
     indicator, quarter = _indicator_and_period(session, indicator_code, period, programme_code)
-    row = session.scalar(select(Narrative).where(Narrative.indicator_id == indicator.id,
-                                                 Narrative.period == quarter.code))
+    row = session.scalar(
+        select(Narrative).where(Narrative.indicator_id == indicator.id, Narrative.period == quarter.code)
+    )
     cleaned = (text or "").strip()
     before = row.text if row is not None else None
     if not cleaned:
@@ -71,15 +80,23 @@ def set_narrative(session: Session, indicator_code: str, period: str | Period, t
 
 def _audit(session: Session, user: str | None, indicator: Indicator, quarter: Period, before, after) -> None:
     change = "added" if before is None else ("deleted" if after is None else "changed")
-    audit.record(session, user or "unknown", "narrative", f"{indicator.code} {quarter.code}", change=change,
-                 before=before, after=after)
+    audit.record(
+        session,
+        user or "unknown",
+        "narrative",
+        f"{indicator.code} {quarter.code}",
+        change=change,
+        before=before,
+        after=after,
+    )
 
 
 def get_narrative(session: Session, indicator_code: str, period: str | Period) -> str | None:
     """The narrative of one indicator for one quarter, or None."""
     indicator, quarter = _indicator_and_period(session, indicator_code, period)
-    return session.scalar(select(Narrative.text).where(Narrative.indicator_id == indicator.id,
-                                                       Narrative.period == quarter.code))
+    return session.scalar(
+        select(Narrative.text).where(Narrative.indicator_id == indicator.id, Narrative.period == quarter.code)
+    )
 
 
 def narratives_for(session: Session, programme_code: str, period: str | Period) -> dict[str, Narrative]:
@@ -87,6 +104,8 @@ def narratives_for(session: Session, programme_code: str, period: str | Period) 
     programme = load_programme(session, programme_code)
     quarter = report_quarter(programme, period)
     rows = session.execute(
-        select(Indicator.code, Narrative).join(Narrative, Narrative.indicator_id == Indicator.id)
-        .where(Indicator.programme_id == programme.id, Narrative.period == quarter.code)).all()
+        select(Indicator.code, Narrative)
+        .join(Narrative, Narrative.indicator_id == Indicator.id)
+        .where(Indicator.programme_id == programme.id, Narrative.period == quarter.code)
+    ).all()
     return {code: row for code, row in rows}

@@ -25,8 +25,6 @@ from sqlalchemy import JSON, select
 from sqlalchemy.orm import Session
 
 from indicators import periods, vocabulary
-from indicators.programmes import history
-from indicators.store import kinds
 from indicators.figures.figures import (
     FiguresError,
     IndicatorFigures,
@@ -35,9 +33,11 @@ from indicators.figures.figures import (
     programme_quarters,
 )
 from indicators.figures.measures import MeasureError, measure
-from indicators.store.models import Indicator, IndicatorChange, Programme
 from indicators.periods import Period
+from indicators.programmes import history
 from indicators.reference_sheets import Change, ReferenceSheet, ReferenceSheets, Value
+from indicators.store import kinds
+from indicators.store.models import Indicator, IndicatorChange, Programme
 
 if TYPE_CHECKING:  # a disclosure plan, applied as given (importing it would load the auditor's solver)
     from indicators.protection.disclosure import Plan
@@ -45,23 +45,35 @@ if TYPE_CHECKING:  # a disclosure plan, applied as given (importing it would loa
 LEVEL_TYPES = {"goal": "impact", "outcome": "outcome", "output": "output"}  # the default indicator type
 
 
-def build(session: Session, programme_code: str, prepared: datetime | None = None, *,
-          plan: Plan | None = None) -> ReferenceSheets:
+def build(
+    session: Session, programme_code: str, prepared: datetime | None = None, *, plan: Plan | None = None
+) -> ReferenceSheets:
     """Every indicator's reference sheet, in logframe order; with a disclosure ``plan``, victim figures as it
     lets the reader see them. ``FiguresError`` for an unknown programme."""
     record = load_programme(session, programme_code)
     logged: dict[int, list[IndicatorChange]] = {}
-    for change in session.scalars(select(IndicatorChange).where(
-            IndicatorChange.indicator_id.in_([i.id for i in record.indicators]))
-            .order_by(IndicatorChange.changed_at, IndicatorChange.id)):
+    for change in session.scalars(
+        select(IndicatorChange)
+        .where(IndicatorChange.indicator_id.in_([i.id for i in record.indicators]))
+        .order_by(IndicatorChange.changed_at, IndicatorChange.id)
+    ):
         logged.setdefault(change.indicator_id, []).append(change)
     latest = latest_quarter(session, record)
     values = _values(session, record, latest, plan)
-    sheets = [_sheet(indicator, logged.get(indicator.id, []), values[indicator.code])
-              for indicator in sorted(record.indicators, key=lambda i: i.sort_order)]
-    return ReferenceSheets(record.code, record.title, record.donor, record.award_number,
-                           prepared or datetime.now(UTC).replace(tzinfo=None, microsecond=0), tuple(sheets),
-                           latest.label(short=True) if latest else None, plan.threshold if plan else None)
+    sheets = [
+        _sheet(indicator, logged.get(indicator.id, []), values[indicator.code])
+        for indicator in sorted(record.indicators, key=lambda i: i.sort_order)
+    ]
+    return ReferenceSheets(
+        record.code,
+        record.title,
+        record.donor,
+        record.award_number,
+        prepared or datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+        tuple(sheets),
+        latest.label(short=True) if latest else None,
+        plan.threshold if plan else None,
+    )
 
 
 def _sheet(indicator: Indicator, changes: list[IndicatorChange], values: tuple[Value, ...]) -> ReferenceSheet:
@@ -77,22 +89,41 @@ def _sheet(indicator: Indicator, changes: list[IndicatorChange], values: tuple[V
     # sheet itself; its edits stay in the indicator's history, and count for the date it was last updated).
     shown = [c for c in changes if not c.field.startswith("reference_sheet.")]
     return ReferenceSheet(
-        code=indicator.code, name=indicator.name, result=f"{level} {result.code}: {result.statement}",
-        indicator_type=kind.title() if kind else None, standard_indicator=indicator.standard_indicator,
+        code=indicator.code,
+        name=indicator.name,
+        result=f"{level} {result.code}: {result.statement}",
+        indicator_type=kind.title() if kind else None,
+        standard_indicator=indicator.standard_indicator,
         ppr_indicator=None if ppr is None else bool(ppr),
-        definition=indicator.definition, unit="Percentage" if indicator.unit == "percent" else "Number",
+        definition=indicator.definition,
+        unit="Percentage" if indicator.unit == "percent" else "Number",
         calculation=calculation(indicator),
-        disaggregation=", ".join(vocabulary.DISAGGREGATIONS.get(d, d) for d in indicator.disaggregations or ())
-        or None, direction_of_change=sheet.get("direction_of_change"), rationale=sheet.get("rationale"),
-        data_source=indicator.data_source, collection_method=sheet.get("collection_method"),
-        frequency=sheet.get("frequency"), responsible=sheet.get("responsible"),
-        data_storage=sheet.get("data_storage"), last_assessment=_date(quality.get("last_assessment")),
-        next_assessment=_date(quality.get("next_assessment")), reviewer=quality.get("reviewer"),
-        limitations=quality.get("limitations"), mitigation=quality.get("mitigation"),
-        baseline=indicator.baseline, baseline_date=_date(sheet.get("baseline_date")), unit_key=indicator.unit,
-        target_rationale=sheet.get("target_rationale"), values=values,
-        changes=tuple(Change(c.changed_at, c.changed_by, history.describe(c), c.reason, c.comment) for c in shown),
-        notes=sheet.get("notes"), last_updated=_last_updated(_date(sheet.get("last_updated")), changes),
+        disaggregation=", ".join(
+            vocabulary.DISAGGREGATIONS.get(d, d) for d in indicator.disaggregations or ()
+        )
+        or None,
+        direction_of_change=sheet.get("direction_of_change"),
+        rationale=sheet.get("rationale"),
+        data_source=indicator.data_source,
+        collection_method=sheet.get("collection_method"),
+        frequency=sheet.get("frequency"),
+        responsible=sheet.get("responsible"),
+        data_storage=sheet.get("data_storage"),
+        last_assessment=_date(quality.get("last_assessment")),
+        next_assessment=_date(quality.get("next_assessment")),
+        reviewer=quality.get("reviewer"),
+        limitations=quality.get("limitations"),
+        mitigation=quality.get("mitigation"),
+        baseline=indicator.baseline,
+        baseline_date=_date(sheet.get("baseline_date")),
+        unit_key=indicator.unit,
+        target_rationale=sheet.get("target_rationale"),
+        values=values,
+        changes=tuple(
+            Change(c.changed_at, c.changed_by, history.describe(c), c.reason, c.comment) for c in shown
+        ),
+        notes=sheet.get("notes"),
+        last_updated=_last_updated(_date(sheet.get("last_updated")), changes),
     )
 
 
@@ -111,8 +142,9 @@ def calculation(indicator: Indicator) -> str:
     its source counts and the date that places a row in its quarter."""
     spec = kinds.kind(indicator.source_kind)
     try:
-        words = measure(indicator.measure, kind=indicator.source_kind, unit=indicator.unit,
-                        code=indicator.code).calculation(spec)
+        words = measure(
+            indicator.measure, kind=indicator.source_kind, unit=indicator.unit, code=indicator.code
+        ).calculation(spec)
     except MeasureError as exc:  # refused when the programme file is loaded; a store edited by hand only
         raise FiguresError(str(exc)) from None
     conditions = [_condition(spec, column, rule) for column, rule in (indicator.source_filter or {}).items()]
@@ -142,14 +174,18 @@ def latest_quarter(session: Session, record: Programme) -> Period | None:
     codes: set[str] = set()
     for spec in kinds.KINDS:
         for column in spec.quarter_columns():
-            codes.update(session.scalars(select(spec.table.c[column]).distinct()
-                                         .where(spec.table.c.programme_id == record.id)))
+            codes.update(
+                session.scalars(
+                    select(spec.table.c[column]).distinct().where(spec.table.c.programme_id == record.id)
+                )
+            )
     found = [q for q in quarters if q.code in codes]
     return found[-1] if found else None
 
 
-def _values(session: Session, record: Programme, latest: Period | None, plan: Plan | None
-            ) -> dict[str, tuple[Value, ...]]:
+def _values(
+    session: Session, record: Programme, latest: Period | None, plan: Plan | None
+) -> dict[str, tuple[Value, ...]]:
     """Each indicator's values table, from the figures of the quarters the years and LOP are counted through."""
     quarters = programme_quarters(record)
     seen = [q for q in quarters if latest is not None and q <= latest]
@@ -161,11 +197,15 @@ def _values(session: Session, record: Programme, latest: Period | None, plan: Pl
     spans.append(("LOP", seen, bool(seen) and seen[-1] == quarters[-1], "lop_to_date"))
     exact = figures_by_quarter(session, record.code, latest) if latest is not None else {}
     lines = {code: {f.indicator.code: f for f in pf.indicators} for code, pf in exact.items()}
-    shown: dict[str, dict[str, IndicatorFigures]] = {}  # as this reader may see them, per quarter counted through
+    shown: dict[
+        str, dict[str, IndicatorFigures]
+    ] = {}  # as this reader may see them, per quarter counted through
     for _code, reached, _complete, _span in spans:
         if reached and reached[-1].code not in shown:
             pf = exact[reached[-1].code]
-            shown[reached[-1].code] = {f.indicator.code: f for f in (plan.figures(pf) if plan else pf).indicators}
+            shown[reached[-1].code] = {
+                f.indicator.code: f for f in (plan.figures(pf) if plan else pf).indicators
+            }
     out = {}
     for indicator in record.indicators:
         rows = []
@@ -175,11 +215,26 @@ def _values(session: Session, record: Programme, latest: Period | None, plan: Pl
                 rows.append(Value(code, target, None, None, None, False))
                 continue
             figure = getattr(shown[reached[-1].code][indicator.code], span)
-            notes = () if code == "LOP" else tuple(
-                f"{q.label(short=True)}: {text}" for q in reached
-                if (text := (lines[q.code][indicator.code].narrative or "").strip()))
-            rows.append(Value(code, target, figure.actual, figure.withheld, reached[-1].label(short=True), complete,
-                              notes))
+            notes = (
+                ()
+                if code == "LOP"
+                else tuple(
+                    f"{q.label(short=True)}: {text}"
+                    for q in reached
+                    if (text := (lines[q.code][indicator.code].narrative or "").strip())
+                )
+            )
+            rows.append(
+                Value(
+                    code,
+                    target,
+                    figure.actual,
+                    figure.withheld,
+                    reached[-1].label(short=True),
+                    complete,
+                    notes,
+                )
+            )
         out[indicator.code] = tuple(rows)
     return out
 

@@ -18,18 +18,6 @@ from sqlalchemy.orm import Session
 
 from indicators import periods
 from indicators.figures import geography, signoff
-from indicators.protection import disclosure
-from indicators.reporting import drafting, versions
-from indicators.store import kinds
-from indicators.reporting.annex import (
-    LIST_LIMIT,
-    activity_count,
-    activity_districts,
-    activity_rows,
-    activity_summary,
-    case_counts,
-    source_rows,
-)
 from indicators.figures.figures import (
     Figure,
     FiguresError,
@@ -39,8 +27,8 @@ from indicators.figures.figures import (
     load_programme,
 )
 from indicators.figures.figures import figures as quarter_figures
-from indicators.store.models import Programme
 from indicators.i18n import SOURCE, speaking
+from indicators.protection import disclosure
 from indicators.report import (
     IMPLEMENTER,
     CategoryActual,
@@ -57,35 +45,73 @@ from indicators.report import (
     label,
     months,
 )
+from indicators.reporting import drafting, versions
+from indicators.reporting.annex import (
+    LIST_LIMIT,
+    activity_count,
+    activity_districts,
+    activity_rows,
+    activity_summary,
+    case_counts,
+    source_rows,
+)
+from indicators.store import kinds
+from indicators.store.models import Programme
 from indicators.vocabulary import IATI_ORGANISATION_TYPES
 
 Plan = disclosure.Plan
 
 
-def report_for(session: Session, programme: str, period, *, history: bool = False,
-               prepared: datetime | None = None, plan: Plan | None = None) -> Report:
+def report_for(
+    session: Session,
+    programme: str,
+    period,
+    *,
+    history: bool = False,
+    prepared: datetime | None = None,
+    plan: Plan | None = None,
+) -> Report:
     """The report of one programme's quarter; with ``history``, every earlier quarter's figures too; with a
     ``plan`` (``indicators.protection.disclosure``), victim figures as a donor or the public may see them.
     ``FiguresError`` for an unknown programme or period."""
     seen = plan.figures if plan is not None else (lambda pf: pf)
     if history:
         by_quarter = {code: seen(pf) for code, pf in figures_by_quarter(session, programme, period).items()}
-        return build_report(session, list(by_quarter.values())[-1], prepared=prepared, history=by_quarter,
-                            protected=plan is not None)
-    return build_report(session, seen(quarter_figures(session, programme, period)), prepared=prepared,
-                        protected=plan is not None)
+        return build_report(
+            session,
+            list(by_quarter.values())[-1],
+            prepared=prepared,
+            history=by_quarter,
+            protected=plan is not None,
+        )
+    return build_report(
+        session,
+        seen(quarter_figures(session, programme, period)),
+        prepared=prepared,
+        protected=plan is not None,
+    )
 
 
-def report_file(session: Session, programme: str, period, formats: Mapping, key: str | None = None, *,
-                small_cell: int, donor: bool = False, prepared_by: str | None = None) -> tuple[bytes, str]:
+def report_file(
+    session: Session,
+    programme: str,
+    period,
+    formats: Mapping,
+    key: str | None = None,
+    *,
+    small_cell: int,
+    donor: bool = False,
+    prepared_by: str | None = None,
+) -> tuple[bytes, str]:
     """The report file's bytes in the format ``key`` of ``formats`` (by default the programme's own,
     ``report_format`` in its definition file), and that key. A format answers ``history`` (does it need
     every earlier quarter), ``protected_for(donor)`` (do its victim figures go through the disclosure plan,
     under the threshold ``small_cell``) and ``write(report)``. ``FiguresError`` for an unknown programme or
     period. A quarter whose signed-off report was reopened gets a re-issue: its cover says what it replaces
     (``versions.revision``). ``prepared_by``: who asks for it, for a format that names who prepared it."""
-    made = make_file(session, programme, period, formats, key, small_cell=small_cell, donor=donor,
-                     prepared_by=prepared_by)
+    made = make_file(
+        session, programme, period, formats, key, small_cell=small_cell, donor=donor, prepared_by=prepared_by
+    )
     return made.data, made.format
 
 
@@ -100,9 +126,18 @@ class MadeFile:
     changed: tuple[str, ...] | None = None
 
 
-def make_file(session: Session, programme: str, period, formats: Mapping, key: str | None = None, *,
-              small_cell: int, donor: bool = False, prepared_by: str | None = None,
-              signing_by: str | None = None) -> MadeFile:
+def make_file(
+    session: Session,
+    programme: str,
+    period,
+    formats: Mapping,
+    key: str | None = None,
+    *,
+    small_cell: int,
+    donor: bool = False,
+    prepared_by: str | None = None,
+    signing_by: str | None = None,
+) -> MadeFile:
     """``report_file``'s file, with the exact figures it was made from (what a sign-off keeps to compare).
     A format that is ``drafted`` (the quarterly progress report) also gets the quarter's sections, its standing
     and the victims as the donor's channel shows them (``indicators.reporting.drafting``); ``signing_by`` names the
@@ -111,15 +146,36 @@ def make_file(session: Session, programme: str, period, formats: Mapping, key: s
     Donor files are in the donor's language (English, as the U.S. awards require), whatever the language of
     the reader who asks for one: the report is built and written speaking English."""
     with speaking(SOURCE):
-        return _make_file(session, programme, period, formats, key, small_cell=small_cell, donor=donor,
-                          prepared_by=prepared_by, signing_by=signing_by)
+        return _make_file(
+            session,
+            programme,
+            period,
+            formats,
+            key,
+            small_cell=small_cell,
+            donor=donor,
+            prepared_by=prepared_by,
+            signing_by=signing_by,
+        )
 
 
-def _make_file(session: Session, programme: str, period, formats: Mapping, key: str | None, *, small_cell: int,
-               donor: bool, prepared_by: str | None, signing_by: str | None) -> MadeFile:
+def _make_file(
+    session: Session,
+    programme: str,
+    period,
+    formats: Mapping,
+    key: str | None,
+    *,
+    small_cell: int,
+    donor: bool,
+    prepared_by: str | None,
+    signing_by: str | None,
+) -> MadeFile:
     key = key or load_programme(session, programme).report_format
     fmt = formats[key]
-    if getattr(fmt, "scope", "quarter") == "programme":  # the reference sheets: about the programme, no quarter
+    if (
+        getattr(fmt, "scope", "quarter") == "programme"
+    ):  # the reference sheets: about the programme, no quarter
         from indicators.reporting.pirs import build
 
         plan = disclosure.plan(session, programme, small_cell) if fmt.protected_for(donor) else None
@@ -132,15 +188,24 @@ def _make_file(session: Session, programme: str, period, formats: Mapping, key: 
     written = report
     if fmt.protected_for(donor):  # victim figures as the disclosure plan lets a donor or the public see them
         plan = disclosure.plan(session, programme, small_cell)
-        written = report_for(session, programme, period, history=fmt.history, plan=plan,
-                             prepared=report.cover.prepared)
+        written = report_for(
+            session, programme, period, history=fmt.history, plan=plan, prepared=report.cover.prepared
+        )
     if revision is not None:
         written = replace(written, cover=replace(written.cover, revision=revision))
     if getattr(fmt, "drafted", False):
-        written = replace(written, drafting=drafting.build(session, written, small_cell=small_cell,
-                                                            prepared_by=prepared_by, signing_by=signing_by))
-    return MadeFile(fmt.write(written), key, versions.kept_figures(report),
-                    revision.changed if revision is not None else None)
+        written = replace(
+            written,
+            drafting=drafting.build(
+                session, written, small_cell=small_cell, prepared_by=prepared_by, signing_by=signing_by
+            ),
+        )
+    return MadeFile(
+        fmt.write(written),
+        key,
+        versions.kept_figures(report),
+        revision.changed if revision is not None else None,
+    )
 
 
 def report_programme_id(session: Session, report: Report) -> int | None:
@@ -163,8 +228,12 @@ def build_report(
     pf = programme_figures
     programme = session.scalar(select(Programme).where(Programme.code == pf.programme.code))
     prepared = prepared or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    cover = build_cover(pf, prepared=prepared, programme=programme,
-                        districts=activity_districts(session, programme, pf.period) if programme else ())
+    cover = build_cover(
+        pf,
+        prepared=prepared,
+        programme=programme,
+        districts=activity_districts(session, programme, pf.period) if programme else (),
+    )
     results = group_results(pf, history=_history(pf, history))
     disaggregations = tuple(disaggregation_rows(pf))
     if programme is None:  # figures built by hand for a programme not in the store
@@ -186,8 +255,9 @@ def build_report(
     )
 
 
-def build_cover(pf: ProgrammeFigures, *, prepared: datetime, programme: Programme | None = None,
-                districts=()) -> Cover:
+def build_cover(
+    pf: ProgrammeFigures, *, prepared: datetime, programme: Programme | None = None, districts=()
+) -> Cover:
     info = pf.programme
     phases = ()
     if programme is not None:
@@ -228,14 +298,20 @@ def build_cover(pf: ProgrammeFigures, *, prepared: datetime, programme: Programm
         data_as_of=pf.data_as_of,
         phases=phases,
         missing_narratives=tuple(f.indicator.code for f in pf.indicators if f.needs_narrative),
-        organisation_types={name: IATI_ORGANISATION_TYPES[word] for name, word in words.items()
-                            if word in IATI_ORGANISATION_TYPES},
+        organisation_types={
+            name: IATI_ORGANISATION_TYPES[word]
+            for name, word in words.items()
+            if word in IATI_ORGANISATION_TYPES
+        },
         organisation_refs=dict(publishing.get("identifiers") or {}),
         sectors=tuple((s["code"], float(s.get("percentage", 100))) for s in publishing.get("sectors") or ()),
         humanitarian=bool(publishing.get("humanitarian")),
         contact=publishing.get("contact") or None,
-        locations=tuple(Location(d.name, d.code, d.latitude, d.longitude)
-                        for d in (geography.districts().get(name) for name in districts) if d is not None),
+        locations=tuple(
+            Location(d.name, d.code, d.latitude, d.longitude)
+            for d in (geography.districts().get(name) for name in districts)
+            if d is not None
+        ),
     )
 
 
@@ -245,10 +321,13 @@ def group_results(pf: ProgrammeFigures, history: dict[str, ProgrammeFigures]) ->
     for figures in pf.indicators:
         info = figures.indicator
         row = indicator_row(pf, figures, history)
-        groups.setdefault(info.result_code, (info.result_level, info.result_statement, info.result_description,
-                                             []))[3].append(row)
-    return tuple(ResultGroup(code, level, statement, tuple(rows), description)
-                 for code, (level, statement, description, rows) in groups.items())
+        groups.setdefault(
+            info.result_code, (info.result_level, info.result_statement, info.result_description, [])
+        )[3].append(row)
+    return tuple(
+        ResultGroup(code, level, statement, tuple(rows), description)
+        for code, (level, statement, description, rows) in groups.items()
+    )
 
 
 def indicator_row(
@@ -258,7 +337,10 @@ def indicator_row(
     info = figures.indicator
     quarters = tuple(
         QuarterCell(
-            code=q.code, heading=f"Q{q.quarter}", months=months(q), actual=figures.year_quarters.get(q.code),
+            code=q.code,
+            heading=f"Q{q.quarter}",
+            months=months(q),
+            actual=figures.year_quarters.get(q.code),
             withheld=figures.withheld_quarters.get(q.code),
         )
         for q in pf.year.quarters()
@@ -300,22 +382,29 @@ def disaggregation_rows(pf: ProgrammeFigures):
                 quarter=cat.quarter.actual,
                 year_to_date=cat.year_to_date.actual,
                 lop_to_date=cat.lop_to_date.actual,
-                withheld={span: getattr(cat, span).withheld for span in ("quarter", "year_to_date", "lop_to_date")
-                          if getattr(cat, span).withheld},
+                withheld={
+                    span: getattr(cat, span).withheld
+                    for span in ("quarter", "year_to_date", "lop_to_date")
+                    if getattr(cat, span).withheld
+                },
             )
 
 
 # --- periods (IATI) ---------------------------------------------------------------------------------
 
 
-def _history(pf: ProgrammeFigures, history: Mapping[str, ProgrammeFigures] | None) -> dict[str, ProgrammeFigures]:
+def _history(
+    pf: ProgrammeFigures, history: Mapping[str, ProgrammeFigures] | None
+) -> dict[str, ProgrammeFigures]:
     """The figures of every quarter from the programme's first to the report quarter, keyed by quarter code
     (the report quarter's own figures for it); without ``history``, the report quarter's alone."""
     if history is None:
         return {pf.period.code: pf}
     info = pf.programme
-    return {quarter.code: pf if quarter == pf.period else history[quarter.code]
-            for quarter in periods.quarters_between(info.start_date, pf.period.end, info.calendar)}
+    return {
+        quarter.code: pf if quarter == pf.period else history[quarter.code]
+        for quarter in periods.quarters_between(info.start_date, pf.period.end, info.calendar)
+    }
 
 
 def _with_periods(
@@ -407,5 +496,3 @@ def _categories(figures: IndicatorFigures, which: str) -> tuple[CategoryActual, 
             )
         )
     return tuple(out)
-
-

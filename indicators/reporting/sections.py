@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 from indicators.access import audit
 from indicators.figures import signoff
 from indicators.figures.figures import FiguresError, load_programme, report_quarter
-from indicators.store.models import QuarterSection
 from indicators.periods import Period
 from indicators.report import SECTIONS
+from indicators.store.models import QuarterSection
 
 TEXT_LIMIT = 20_000  # characters: a few pages of a report, far more than a section needs
 
@@ -74,8 +74,9 @@ def closed(session: Session, programme_code: str, period: str | Period) -> str |
     return messages[0] if messages else None
 
 
-def set_section(session: Session, programme_code: str, period: str | Period, section: str, text: str | None,
-                user: str) -> SectionText:
+def set_section(
+    session: Session, programme_code: str, period: str | Period, section: str, text: str | None, user: str
+) -> SectionText:
     """Write one section of a programme's quarter (empty text clears it); returns the section as it stands.
     ``SectionError`` for an unknown section, programme or quarter, a text over ``TEXT_LIMIT`` characters, or a
     quarter closed by a sign-off (nothing is written)."""
@@ -83,8 +84,9 @@ def set_section(session: Session, programme_code: str, period: str | Period, sec
     programme, quarter = _programme_quarter(session, programme_code, period)
     cleaned = (text or "").replace("\r\n", "\n").strip()
     if len(cleaned) > TEXT_LIMIT:
-        raise SectionError(f"the {SECTIONS[key].lower()} are at most {TEXT_LIMIT:,} characters "
-                           f"(found {len(cleaned):,})")
+        raise SectionError(
+            f"the {SECTIONS[key].lower()} are at most {TEXT_LIMIT:,} characters (found {len(cleaned):,})"
+        )
     shut = signoff.check_rows(session, programme.id, [quarter.code])
     if shut:
         raise SectionError(f"{shut[0]}; ask a manager to reopen it")
@@ -92,14 +94,28 @@ def set_section(session: Session, programme_code: str, period: str | Period, sec
     if (before.text if before is not None else "") == cleaned:
         return _shown(key, before)
     version = (before.version if before is not None else 0) + 1
-    row = QuarterSection(programme_id=programme.id, period=quarter.code, section=key, version=version,
-                         text=cleaned, written_by=user or "unknown")
+    row = QuarterSection(
+        programme_id=programme.id,
+        period=quarter.code,
+        section=key,
+        version=version,
+        text=cleaned,
+        written_by=user or "unknown",
+    )
     session.add(row)
     session.flush()
     old = before.text if before is not None and before.text else None
-    audit.record(session, user or "unknown", "quarter-section", f"{programme.code} {quarter.code}", section=key,
-                 version=version, change="added" if old is None else ("cleared" if not cleaned else "changed"),
-                 before=old, after=cleaned or None)
+    audit.record(
+        session,
+        user or "unknown",
+        "quarter-section",
+        f"{programme.code} {quarter.code}",
+        section=key,
+        version=version,
+        change="added" if old is None else ("cleared" if not cleaned else "changed"),
+        before=old,
+        after=cleaned or None,
+    )
     return _shown(key, row)
 
 
@@ -110,22 +126,43 @@ def sections_for(session: Session, programme_code: str, period: str | Period) ->
     return [_shown(key, row) for key, row in latest.items()]
 
 
-def history(session: Session, programme_code: str, period: str | Period, section: str) -> list[QuarterSection]:
+def history(
+    session: Session, programme_code: str, period: str | Period, section: str
+) -> list[QuarterSection]:
     """Every version of one section of a programme's quarter, newest first."""
     key = section_key(section)
     programme, quarter = _programme_quarter(session, programme_code, period)
-    return list(session.scalars(select(QuarterSection).where(
-        QuarterSection.programme_id == programme.id, QuarterSection.period == quarter.code,
-        QuarterSection.section == key).order_by(QuarterSection.version.desc())))
+    return list(
+        session.scalars(
+            select(QuarterSection)
+            .where(
+                QuarterSection.programme_id == programme.id,
+                QuarterSection.period == quarter.code,
+                QuarterSection.section == key,
+            )
+            .order_by(QuarterSection.version.desc())
+        )
+    )
 
 
 def _latest(session: Session, programme_id: int, quarter: str, key: str) -> QuarterSection | None:
-    newest = select(func.max(QuarterSection.version)).where(
-        QuarterSection.programme_id == programme_id, QuarterSection.period == quarter,
-        QuarterSection.section == key).scalar_subquery()
-    return session.scalar(select(QuarterSection).where(
-        QuarterSection.programme_id == programme_id, QuarterSection.period == quarter,
-        QuarterSection.section == key, QuarterSection.version == newest))
+    newest = (
+        select(func.max(QuarterSection.version))
+        .where(
+            QuarterSection.programme_id == programme_id,
+            QuarterSection.period == quarter,
+            QuarterSection.section == key,
+        )
+        .scalar_subquery()
+    )
+    return session.scalar(
+        select(QuarterSection).where(
+            QuarterSection.programme_id == programme_id,
+            QuarterSection.period == quarter,
+            QuarterSection.section == key,
+            QuarterSection.version == newest,
+        )
+    )
 
 
 def _shown(key: str, row: QuarterSection | None) -> SectionText:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators.store.models import SignOff
 from indicators.report import COLUMNS, Report, Revision, figure_rows, label
+from indicators.store.models import SignOff
 
 _INDICATOR, _PERIOD, _DISAGGREGATION, _CATEGORY, _ACTUAL, _TARGET = range(1, 7)
 
@@ -81,8 +81,11 @@ def compare(kept: dict | None, now: list) -> list[Difference]:
 
 
 def _differences(key: tuple, before: tuple, after: tuple) -> list[Difference]:
-    return [Difference(*key, field, old or None, new or None)
-            for field, old, new in zip(("actual", "target"), before, after) if (old or None) != (new or None)]
+    return [
+        Difference(*key, field, old or None, new or None)
+        for field, old, new in zip(("actual", "target"), before, after)
+        if (old or None) != (new or None)
+    ]
 
 
 def changed_indicators(differences: list[Difference]) -> tuple[str, ...]:
@@ -96,5 +99,10 @@ def revision(record: SignOff | None, report: Report) -> Revision | None:
     if record is None or record.in_force:
         return None
     changed = changed_indicators(compare(record.figures, figure_rows(report))) if record.figures else None
-    return Revision(replaces=record.version, replaces_signed_at=record.signed_at,
-                    replaces_sha256=record.report_sha256, changed=changed, reason=record.reopen_reason)
+    return Revision(
+        replaces=record.version,
+        replaces_signed_at=record.signed_at,
+        replaces_sha256=record.report_sha256,
+        changed=changed,
+        reason=record.reopen_reason,
+    )

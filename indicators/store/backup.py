@@ -30,10 +30,12 @@ from indicators.store.settings import Settings
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_DUMP_HEADER = b"PGDMP"
-KEYS = ("Keep with it, apart from it: the session secret (CTMONITOR_SECRET_KEY, or <data dir>/secret_key) and the "
-        "case pseudonym key (CTMONITOR_PSEUDONYM_KEY, or <data dir>/pseudonym_key), without which re-uploaded "
-        "case sheets are not recognised as the same people; and the kept uploads (CTMONITOR_UPLOAD_DIR, "
-        "<data dir>/uploads).")
+KEYS = (
+    "Keep with it, apart from it: the session secret (CTMONITOR_SECRET_KEY, or <data dir>/secret_key) and the "
+    "case pseudonym key (CTMONITOR_PSEUDONYM_KEY, or <data dir>/pseudonym_key), without which re-uploaded "
+    "case sheets are not recognised as the same people; and the kept uploads (CTMONITOR_UPLOAD_DIR, "
+    "<data dir>/uploads)."
+)
 
 
 class BackupError(RuntimeError):
@@ -51,8 +53,10 @@ class Contents:
         return bool(self.users or self.uploads or self.sign_offs)
 
     def describe(self) -> str:
-        return (f"{self.users} user(s), {self.uploads} upload(s), {self.sign_offs} sign-off(s), "
-                f"schema {self.revision or 'none'}")
+        return (
+            f"{self.users} user(s), {self.uploads} upload(s), {self.sign_offs} sign-off(s), "
+            f"schema {self.revision or 'none'}"
+        )
 
 
 def contents(store: Store) -> Contents | None:
@@ -93,19 +97,27 @@ def restore(settings: Settings, source: Path, force: bool = False) -> Contents:
         dialect = store.engine.dialect.name
         if (kind, dialect) not in (("sqlite", "sqlite"), ("pg", "postgresql")):
             made = "SQLite" if kind == "sqlite" else "PostgreSQL"
-            raise BackupError(f"{source} is a {made} backup, and this store is "
-                              f"{'SQLite' if dialect == 'sqlite' else 'PostgreSQL'}: restore it into a {made} store")
+            raise BackupError(
+                f"{source} is a {made} backup, and this store is "
+                f"{'SQLite' if dialect == 'sqlite' else 'PostgreSQL'}: restore it into a {made} store"
+            )
         held = contents(store)
         if held is not None and held.holds_data() and not force:
-            raise BackupError(f"the store is not empty ({held.describe()}); restore into a new store, or add "
-                              "--force to replace everything in it")
+            raise BackupError(
+                f"the store is not empty ({held.describe()}); restore into a new store, or add "
+                "--force to replace everything in it"
+            )
         store.dispose()
         if kind == "sqlite":
             _sqlite_restore(source, _sqlite_path(settings.database_url))
         else:
             _empty_pg(store)
-            _run_pg("pg_restore", settings.database_url, ["--no-owner", "--no-privileges", "--single-transaction",
-                                                          "--exit-on-error", str(source)], database_flag=True)
+            _run_pg(
+                "pg_restore",
+                settings.database_url,
+                ["--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", str(source)],
+                database_flag=True,
+            )
         migrate.upgrade(store.engine)
         return contents(store)
     finally:
@@ -168,7 +180,9 @@ def _kind(source: Path) -> str:
         return "sqlite"
     if head.startswith(PG_DUMP_HEADER):
         return "pg"
-    raise BackupError(f"{source} is not a ctmonitor backup (neither a SQLite store nor a pg_dump custom file)")
+    raise BackupError(
+        f"{source} is not a ctmonitor backup (neither a SQLite store nor a pg_dump custom file)"
+    )
 
 
 def _run_pg(tool: str, url: str, arguments: list[str], database_flag: bool = False) -> None:
@@ -178,8 +192,13 @@ def _run_pg(tool: str, url: str, arguments: list[str], database_flag: bool = Fal
         raise BackupError(f"{tool} is not installed (Debian: apt-get install postgresql-client)")
     parsed = make_url(url)
     env = dict(os.environ)
-    for name, value in (("PGHOST", parsed.host), ("PGPORT", parsed.port), ("PGUSER", parsed.username),
-                        ("PGPASSWORD", parsed.password), ("PGDATABASE", parsed.database)):
+    for name, value in (
+        ("PGHOST", parsed.host),
+        ("PGPORT", parsed.port),
+        ("PGUSER", parsed.username),
+        ("PGPASSWORD", parsed.password),
+        ("PGDATABASE", parsed.database),
+    ):
         if value:
             env[name] = str(value)
     if parsed.query.get("options"):

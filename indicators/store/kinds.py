@@ -10,7 +10,18 @@ from __future__ import annotations
 from indicators.store.models.activity import KINDS
 from indicators.store.models.kind import KindSpec, Line, Stages, Summary
 
-__all__ = ["KINDS", "KEYS", "KindSpec", "Line", "Stages", "Summary", "kind", "listed", "in_report", "by_table"]
+__all__ = [
+    "KEYS",
+    "KINDS",
+    "KindSpec",
+    "Line",
+    "Stages",
+    "Summary",
+    "by_table",
+    "in_report",
+    "kind",
+    "listed",
+]
 
 KEYS: tuple[str, ...] = tuple(spec.key for spec in KINDS)
 _BY_KEY = {spec.key: spec for spec in KINDS}

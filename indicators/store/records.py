@@ -20,10 +20,10 @@ from sqlalchemy import String, Text, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from indicators import periods
+from indicators.periods import Period
 from indicators.store import kinds
 from indicators.store.kinds import KindSpec, Line
 from indicators.store.models import RESTORE, VOID, Indicator, Programme, RecordCorrection, Upload
-from indicators.periods import Period
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,9 @@ class ListedRecord:
     sheet: str | None
     row: int | None
     corrected: bool = False
-    voided: RecordCorrection | None = None  # a voided record: the correction that voided it (``id`` is its id)
+    voided: RecordCorrection | None = (
+        None  # a voided record: the correction that voided it (``id`` is its id)
+    )
 
     @property
     def name(self) -> str:
@@ -52,7 +54,9 @@ class ListedRecord:
 # --- naming a record --------------------------------------------------------------------------------------
 
 
-def record_name(label: str, reference: str | None, day: date | None = None, district: str | None = None) -> str:
+def record_name(
+    label: str, reference: str | None, day: date | None = None, district: str | None = None
+) -> str:
     """``Training KEC-TR-021``; without a reference ``Training of 2 July 2019 in Huye``."""
     if reference:
         return f"{label} {reference}"
@@ -73,7 +77,9 @@ def correction_name(session: Session, entry: RecordCorrection) -> str:
     if entry.reference:
         return record_name(spec.label, entry.reference)
     if entry.snapshot:
-        return record_name(spec.label, None, _day(entry.snapshot.get(spec.date or "")), entry.snapshot.get("district"))
+        return record_name(
+            spec.label, None, _day(entry.snapshot.get(spec.date or "")), entry.snapshot.get("district")
+        )
     record = session.get(spec.model, entry.record_id)
     if record is not None and (record.upload_id, record.source_row) == (entry.upload_id, entry.source_row):
         return name_of(spec, record)
@@ -91,9 +97,16 @@ def _day(text) -> date | None:
 # --- the Activities page ----------------------------------------------------------------------------------
 
 
-def listing(session: Session, programme_codes: list[str], *, kind: str | None = None, quarter: str | None = None,
-            district: str | None = None, search: str | None = None, limit: int | None = 2000
-            ) -> tuple[list[ListedRecord], int]:
+def listing(
+    session: Session,
+    programme_codes: list[str],
+    *,
+    kind: str | None = None,
+    quarter: str | None = None,
+    district: str | None = None,
+    search: str | None = None,
+    limit: int | None = 2000,
+) -> tuple[list[ListedRecord], int]:
     """Records of the listed kinds (or of one) matching the filters, at most ``limit`` (None: all), and how many
     matched in all. A district filter leaves out kinds without a district; ``search`` keeps the records each of
     whose words is in one of its text fields (reference, district, topic, partner, ...; a direct entry's
@@ -101,16 +114,25 @@ def listing(session: Session, programme_codes: list[str], *, kind: str | None = 
     first and, within a quarter, the latest upload: with a limit they are read through the index on
     (programme, quarter, upload), a quarter at a time, so a million records are never sorted to show the
     newest thousand."""
-    programmes = session.execute(select(Programme.id, Programme.code, Programme.start_date, Programme.end_date,
-                                        Programme.calendar).where(Programme.code.in_(programme_codes))).all()
+    programmes = session.execute(
+        select(
+            Programme.id, Programme.code, Programme.start_date, Programme.end_date, Programme.calendar
+        ).where(Programme.code.in_(programme_codes))
+    ).all()
     progs = {p.id: p.code for p in programmes}
     if not progs:
         return [], 0
     if quarter:
         quarters = [quarter]
     else:
-        quarters = sorted({q.code for p in programmes
-                           for q in periods.quarters_between(p.start_date, p.end_date, p.calendar)}, reverse=True)
+        quarters = sorted(
+            {
+                q.code
+                for p in programmes
+                for q in periods.quarters_between(p.start_date, p.end_date, p.calendar)
+            },
+            reverse=True,
+        )
     shown = [s for s in kinds.listed() if kind is None or s.key == kind] or list(kinds.listed())
     out: list[ListedRecord] = []
     total = 0
@@ -129,22 +151,37 @@ def listing(session: Session, programme_codes: list[str], *, kind: str | None = 
         room = None if limit is None else limit - len(out)
         if room is not None and room <= 0:
             continue
-        query = (select(table, Upload.filename.label("upload_filename"), Upload.uploaded_at.label("uploaded_at"))
-                 .outerjoin(Upload, Upload.id == table.c.upload_id))
+        query = select(
+            table, Upload.filename.label("upload_filename"), Upload.uploaded_at.label("uploaded_at")
+        ).outerjoin(Upload, Upload.id == table.c.upload_id)
         if "indicator_id" in table.c:  # a direct entry is shown with its indicator's code
             query = query.add_columns(Indicator.code.label("indicator_code")).outerjoin(
-                Indicator, Indicator.id == table.c.indicator_id)
+                Indicator, Indicator.id == table.c.indicator_id
+            )
         corrected = corrected_ids(session, list(progs), spec.key)
         if room is None:
-            batches = [session.execute(query.where(*conditions).order_by(table.c.quarter.desc(), *_newest(table)))]
+            batches = [
+                session.execute(query.where(*conditions).order_by(table.c.quarter.desc(), *_newest(table)))
+            ]
         else:
             batches = _quarter_by_quarter(session, query, table, conditions, quarters, room)
         for batch in batches:
             for record in batch:
-                out.append(ListedRecord(spec, record.id, progs[record.programme_id], record.reference,
-                                        record.quarter, spec.line(record), record.upload_filename,
-                                        record.uploaded_at, record.source_sheet, record.source_row,
-                                        record.id in corrected))
+                out.append(
+                    ListedRecord(
+                        spec,
+                        record.id,
+                        progs[record.programme_id],
+                        record.reference,
+                        record.quarter,
+                        spec.line(record),
+                        record.upload_filename,
+                        record.uploaded_at,
+                        record.source_sheet,
+                        record.source_row,
+                        record.id in corrected,
+                    )
+                )
     return out, total
 
 
@@ -155,8 +192,11 @@ def _matches(table, search: str):
     for word in search.split()[:8]:
         found = [c.icontains(word, autoescape=True) for c in fields]
         if "indicator_id" in table.c:
-            found.append(table.c.indicator_id.in_(select(Indicator.id).where(Indicator.code.icontains(
-                word, autoescape=True))))
+            found.append(
+                table.c.indicator_id.in_(
+                    select(Indicator.id).where(Indicator.code.icontains(word, autoescape=True))
+                )
+            )
         words.append(or_(*found))
     return and_(*words)
 
@@ -183,23 +223,39 @@ def _quarter_by_quarter(session: Session, query, table, conditions: list, quarte
             return
 
 
-def voided_listing(session: Session, programme_codes: list[str], *, kind: str | None = None,
-                   quarter: str | None = None, district: str | None = None, search: str | None = None,
-                   limit: int | None = 2000) -> tuple[list[ListedRecord], int]:
+def voided_listing(
+    session: Session,
+    programme_codes: list[str],
+    *,
+    kind: str | None = None,
+    quarter: str | None = None,
+    district: str | None = None,
+    search: str | None = None,
+    limit: int | None = 2000,
+) -> tuple[list[ListedRecord], int]:
     """The voided records of the listed kinds (never cases), newest void first, as the Activities page lists
     them with "Show voided": each from the values the void kept, and the void itself (``voided``). The same
     filters as ``listing``; ``search`` over the reference and every value kept."""
-    progs = dict(session.execute(select(Programme.id, Programme.code).where(Programme.code.in_(programme_codes))).all())
+    progs = dict(
+        session.execute(select(Programme.id, Programme.code).where(Programme.code.in_(programme_codes))).all()
+    )
     shown = {s.key: s for s in kinds.listed() if kind is None or s.key == kind}
     if not progs or not shown:
         return [], 0
-    conditions = [RecordCorrection.programme_id.in_(progs), RecordCorrection.kind.in_(shown),
-                  RecordCorrection.field == VOID, RecordCorrection.superseded_at.is_(None)]
+    conditions = [
+        RecordCorrection.programme_id.in_(progs),
+        RecordCorrection.kind.in_(shown),
+        RecordCorrection.field == VOID,
+        RecordCorrection.superseded_at.is_(None),
+    ]
     if quarter:
         conditions.append(RecordCorrection.quarter == quarter)
-    query = (select(RecordCorrection, Upload.filename, Upload.uploaded_at)
-             .outerjoin(Upload, Upload.id == RecordCorrection.upload_id).where(*conditions)
-             .order_by(RecordCorrection.corrected_at.desc(), RecordCorrection.id.desc()))
+    query = (
+        select(RecordCorrection, Upload.filename, Upload.uploaded_at)
+        .outerjoin(Upload, Upload.id == RecordCorrection.upload_id)
+        .where(*conditions)
+        .order_by(RecordCorrection.corrected_at.desc(), RecordCorrection.id.desc())
+    )
     words = [w.lower() for w in (search or "").split()]
     out: list[ListedRecord] = []
     for entry, filename, uploaded_at in session.execute(query):
@@ -209,9 +265,21 @@ def voided_listing(session: Session, programme_codes: list[str], *, kind: str | 
         text = " ".join([entry.reference or "", *map(str, kept.values())]).lower()
         if not all(w in text for w in words):
             continue
-        out.append(ListedRecord(shown[entry.kind], entry.record_id, progs[entry.programme_id], entry.reference,
-                                entry.quarter, _voided_line(shown[entry.kind], entry, kept), filename, uploaded_at,
-                                entry.source_sheet, entry.source_row, voided=entry))
+        out.append(
+            ListedRecord(
+                shown[entry.kind],
+                entry.record_id,
+                progs[entry.programme_id],
+                entry.reference,
+                entry.quarter,
+                _voided_line(shown[entry.kind], entry, kept),
+                filename,
+                uploaded_at,
+                entry.source_sheet,
+                entry.source_row,
+                voided=entry,
+            )
+        )
     return (out if limit is None else out[:limit]), len(out)
 
 
@@ -219,9 +287,16 @@ def _voided_line(spec: KindSpec, entry: RecordCorrection, kept: dict) -> Line:
     female, male = (_whole(kept.get(k)) for k in ("female", "male"))
     total = None if female is None and male is None else (female or 0) + (male or 0)
     when = f"{entry.corrected_at.day} {entry.corrected_at:%b %Y}" if entry.corrected_at else ""
-    return Line(_day(kept.get(spec.date or "")), entry.old_value, district=kept.get("district"), female=female,
-                male=male, total=total, detail=f"Voided by {entry.corrected_by} on {when}: {entry.reason}"
-                                               + (f" — {entry.comment}" if entry.comment else ""))
+    return Line(
+        _day(kept.get(spec.date or "")),
+        entry.old_value,
+        district=kept.get("district"),
+        female=female,
+        male=male,
+        total=total,
+        detail=f"Voided by {entry.corrected_by} on {when}: {entry.reason}"
+        + (f" — {entry.comment}" if entry.comment else ""),
+    )
 
 
 def _whole(text) -> int | None:
@@ -236,15 +311,27 @@ def _whole(text) -> int | None:
 
 def corrected_ids(session: Session, programme_ids: list[int], kind: str) -> set[int]:
     """The records of a kind with a browser correction in force."""
-    return set(session.scalars(select(RecordCorrection.record_id).where(
-        RecordCorrection.programme_id.in_(programme_ids), RecordCorrection.kind == kind,
-        RecordCorrection.field.not_in((VOID, RESTORE)), RecordCorrection.superseded_at.is_(None))))
+    return set(
+        session.scalars(
+            select(RecordCorrection.record_id).where(
+                RecordCorrection.programme_id.in_(programme_ids),
+                RecordCorrection.kind == kind,
+                RecordCorrection.field.not_in((VOID, RESTORE)),
+                RecordCorrection.superseded_at.is_(None),
+            )
+        )
+    )
 
 
 def corrections_of(session: Session, kind: str, record_id: int) -> list[RecordCorrection]:
     """A record's corrections, oldest first (in force or superseded by a later upload's value)."""
-    return list(session.scalars(select(RecordCorrection).where(
-        RecordCorrection.kind == kind, RecordCorrection.record_id == record_id).order_by(RecordCorrection.id)))
+    return list(
+        session.scalars(
+            select(RecordCorrection)
+            .where(RecordCorrection.kind == kind, RecordCorrection.record_id == record_id)
+            .order_by(RecordCorrection.id)
+        )
+    )
 
 
 def latest_upload(session: Session, programme_id: int, quarters=None) -> Upload | None:
@@ -257,8 +344,9 @@ def latest_upload(session: Session, programme_id: int, quarters=None) -> Upload 
         if quarters is not None:
             conditions.append(table.c.quarter.in_(list(quarters)))
         feeds.append(exists().where(*conditions))
-    return session.scalars(select(Upload).where(or_(*feeds))
-                           .order_by(Upload.uploaded_at.desc(), Upload.id.desc()).limit(1)).first()
+    return session.scalars(
+        select(Upload).where(or_(*feeds)).order_by(Upload.uploaded_at.desc(), Upload.id.desc()).limit(1)
+    ).first()
 
 
 def last_quarter_with_data(session: Session, programme: Programme) -> Period | None:

@@ -53,7 +53,7 @@ class Settings:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, environ: os._Environ | dict | None = None) -> "Settings":
+    def from_env(cls, environ: os._Environ | dict | None = None) -> Settings:
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("CTMONITOR_DATA_DIR") or Path.cwd() / "data").resolve()
         database_url = env.get("CTMONITOR_DATABASE_URL") or f"sqlite:///{data_dir / 'ctmonitor.sqlite'}"
@@ -63,7 +63,12 @@ class Settings:
         limit = env.get("CTMONITOR_UPLOAD_LIMIT_MB")
         upload_limit = int(float(limit) * 1024 * 1024) if limit else DEFAULT_UPLOAD_LIMIT
         programmes_dir = Path(env.get("CTMONITOR_PROGRAMMES_DIR") or REPO_ROOT / "programmes")
-        secure_cookies = (env.get("CTMONITOR_SECURE_COOKIES") or "1").strip().lower() not in ("0", "false", "no", "off")
+        secure_cookies = (env.get("CTMONITOR_SECURE_COOKIES") or "1").strip().lower() not in (
+            "0",
+            "false",
+            "no",
+            "off",
+        )
         small_cell = _whole(env.get("CTMONITOR_SMALL_CELL"), "CTMONITOR_SMALL_CELL", default=5)
         optional = {}
         if env.get("CTMONITOR_SESSION_IDLE_HOURS"):
@@ -77,11 +82,13 @@ class Settings:
         if env.get("CTMONITOR_PROXIES"):
             optional["proxies"] = int(env["CTMONITOR_PROXIES"])
         if env.get("CTMONITOR_API_RATE_PER_MINUTE"):
-            optional["api_rate_limit"] = _whole(env["CTMONITOR_API_RATE_PER_MINUTE"], "CTMONITOR_API_RATE_PER_MINUTE",
-                                                default=120)
+            optional["api_rate_limit"] = _whole(
+                env["CTMONITOR_API_RATE_PER_MINUTE"], "CTMONITOR_API_RATE_PER_MINUTE", default=120
+            )
         if env.get("CTMONITOR_TOKEN_MAX_DAYS"):
-            optional["token_max_days"] = max(1, _whole(env["CTMONITOR_TOKEN_MAX_DAYS"], "CTMONITOR_TOKEN_MAX_DAYS",
-                                                       default=365))
+            optional["token_max_days"] = max(
+                1, _whole(env["CTMONITOR_TOKEN_MAX_DAYS"], "CTMONITOR_TOKEN_MAX_DAYS", default=365)
+            )
         if env.get("CTMONITOR_REQUIRE_TOTP"):
             optional["require_totp"] = _roles(env["CTMONITOR_REQUIRE_TOTP"], "CTMONITOR_REQUIRE_TOTP")
         return cls(
@@ -98,7 +105,7 @@ class Settings:
         )
 
     @classmethod
-    def for_tests(cls, tmp: Path, **overrides) -> "Settings":
+    def for_tests(cls, tmp: Path, **overrides) -> Settings:
         values = dict(
             database_url=f"sqlite:///{tmp / 'test.sqlite'}",
             secret_key="test-secret-key",
@@ -127,7 +134,9 @@ def _roles(text: str, name: str) -> tuple[str, ...]:
     roles = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
     unknown = [role for role in roles if role not in ROLES]
     if unknown:
-        raise SystemExit(f"ctmonitor: {name} names unknown roles {', '.join(unknown)}; roles are {', '.join(ROLES)}")
+        raise SystemExit(
+            f"ctmonitor: {name} names unknown roles {', '.join(unknown)}; roles are {', '.join(ROLES)}"
+        )
     return roles
 
 

@@ -60,8 +60,9 @@ def form_token(page: str) -> str:
 
 def sign_in(client, username: str, password: str = PASSWORD, next_url: str = "/"):
     token = form_token(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"username": username, "password": password, "csrf_token": token,
-                                       "next": next_url})
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token, "next": next_url}
+    )
 
 
 @pytest.fixture
@@ -89,7 +90,9 @@ def dash_post(client, output: str, inputs=(), state=(), *, csrf: str | None = "c
         "outputs": outputs if output.startswith("..") else outputs[0],
         "inputs": [_dependency(item) for item in inputs],
         "state": [_dependency(item) for item in state],
-        "changedPropIds": [_prop_id(*(item[0] if isinstance(item, list) else item)[:2]) for item in inputs[:1]],
+        "changedPropIds": [
+            _prop_id(*(item[0] if isinstance(item, list) else item)[:2]) for item in inputs[:1]
+        ],
     }
     headers = {}
     if csrf == "cookie":
@@ -133,6 +136,11 @@ def components(tree):
 def open_page(client, path: str):
     """The page router's callback for ``path`` (``/programme?code=KEC``), as the browser asks for a page."""
     pathname, _, search = path.partition("?")
-    return dash_post(client, ".._pages_content.children..._pages_store.data..",
-                     inputs=[("_pages_location", "pathname", pathname),
-                             ("_pages_location", "search", f"?{search}" if search else "")])
+    return dash_post(
+        client,
+        ".._pages_content.children..._pages_store.data..",
+        inputs=[
+            ("_pages_location", "pathname", pathname),
+            ("_pages_location", "search", f"?{search}" if search else ""),
+        ],
+    )

@@ -31,7 +31,9 @@ def test_failed_sign_ins_are_slowed_then_locked_even_for_the_right_password(demo
     fifth = sign_in(client, "guessed", "wrong-5")
     assert fifth.status_code == 401 and "locked for 15 minutes" in fifth.get_data(as_text=True)
     right = sign_in(client, "guessed", PASSWORD)
-    assert right.status_code == 401 and "Too many failed sign-ins: try again in 15 minutes" in right.get_data(as_text=True)
+    assert right.status_code == 401 and "Too many failed sign-ins: try again in 15 minutes" in right.get_data(
+        as_text=True
+    )
     assert client.get("/_dash-layout").status_code == 401
     with demo_store.Session() as session:
         refused = audit.recent(session, 10, action="sign-in-refused", username="guessed")
@@ -49,7 +51,9 @@ def test_the_lock_holds_for_any_spelling_of_the_name(demo_app, demo_store, delay
 def test_a_sign_in_needs_the_forms_own_token(demo_app, users):
     client = demo_app.server.test_client()
     client.get("/login")
-    response = client.post("/login", data={"username": users["manager"], "password": PASSWORD, "csrf_token": "x"})
+    response = client.post(
+        "/login", data={"username": users["manager"], "password": PASSWORD, "csrf_token": "x"}
+    )
     assert response.status_code == 400 and "The form expired" in response.get_data(as_text=True)
     assert client.get("/_dash-layout").status_code == 401
 
@@ -57,12 +61,21 @@ def test_a_sign_in_needs_the_forms_own_token(demo_app, users):
 @pytest.mark.parametrize("header", [None, "", "forged-token"])
 def test_callbacks_without_the_sessions_csrf_token_are_refused(client_as, header):
     client = client_as("manager")
-    response = dash_post(client, "programme-url.search", [("programme-quarter", "value", "FY2019Q2")],
-                         [("programme-url", "search", "?code=KEC&period=FY2019Q3")], csrf=header)
+    response = dash_post(
+        client,
+        "programme-url.search",
+        [("programme-quarter", "value", "FY2019Q2")],
+        [("programme-url", "search", "?code=KEC&period=FY2019Q3")],
+        csrf=header,
+    )
     assert response.status_code == 403
     assert response.get_json() == {"error": "The page is out of date: reload it and try again."}
-    good = dash_post(client, "programme-url.search", [("programme-quarter", "value", "FY2019Q2")],
-                     [("programme-url", "search", "?code=KEC&period=FY2019Q3")])
+    good = dash_post(
+        client,
+        "programme-url.search",
+        [("programme-quarter", "value", "FY2019Q2")],
+        [("programme-url", "search", "?code=KEC&period=FY2019Q3")],
+    )
     assert good.status_code == 200 and "FY2019Q2" in good.get_data(as_text=True)
 
 
@@ -78,11 +91,25 @@ def test_the_session_cookie_is_http_only_secure_and_same_site(demo_app, users):
     assert "HttpOnly" in header and "Secure" in header and "SameSite=Lax" in header
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.example/", "https://evil.example/", "http:evil.example", "/\\evil.example", "\\\\evil.example",
-    "/\t/evil.example", " //evil.example", "javascript:alert(1)", "evil.example", "/login", "/logout",
-    "///evil.example", "/%0a/evil.example\n", "",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "http:evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        " //evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+        "/login",
+        "/logout",
+        "///evil.example",
+        "/%0a/evil.example\n",
+        "",
+    ],
+)
 def test_the_way_back_after_signing_in_never_leaves_the_site(target):
     assert _auth.safe_next(target) == "/"
 
@@ -105,13 +132,18 @@ def test_a_request_over_the_limit_is_refused_at_the_door(client_as, demo_app, de
     from app import request_limit
 
     limit = demo_app.server.config["MAX_CONTENT_LENGTH"]
-    assert limit == request_limit(demo_settings.upload_limit) == int(demo_settings.upload_limit * 4 / 3) + 2 ** 20
+    assert (
+        limit == request_limit(demo_settings.upload_limit) == int(demo_settings.upload_limit * 4 / 3) + 2**20
+    )
     client = client_as("officer")
     monkeypatch.setitem(demo_app.server.config, "MAX_CONTENT_LENGTH", 64 * 1024)
     contents = "data:text/csv;base64," + "A" * (80 * 1024)
-    response = dash_post(client, callback_key(demo_app, "..upload-preview.children"),
-                         [("upload-file", "contents", contents), ("upload-programme", "value", None)],
-                         [("upload-file", "filename", "big.csv")])
+    response = dash_post(
+        client,
+        callback_key(demo_app, "..upload-preview.children"),
+        [("upload-file", "contents", contents), ("upload-programme", "value", None)],
+        [("upload-file", "filename", "big.csv")],
+    )
     assert response.status_code == 413
     assert "larger than ctmonitor accepts" in response.get_json()["error"]
 
@@ -128,14 +160,18 @@ def test_the_drop_zone_allows_the_whole_upload_limit(demo_app, demo_settings, re
 
 def test_a_failure_on_the_server_says_nothing_of_it(client_as, demo_app, monkeypatch):
     def broken():
-        raise RuntimeError("(sqlite3.OperationalError) SELECT password_hash FROM app_user; secret=test-secret-key")
+        raise RuntimeError(
+            "(sqlite3.OperationalError) SELECT password_hash FROM app_user; secret=test-secret-key"
+        )
 
     client = client_as("manager")
     monkeypatch.setitem(demo_app.server.view_functions, "/_dash-layout", broken)
     response = client.get("/_dash-layout")
     assert response.status_code == 500
     text = response.get_data(as_text=True)
-    assert response.get_json() == {"error": "Something went wrong on the server. It has been logged; try again later."}
+    assert response.get_json() == {
+        "error": "Something went wrong on the server. It has been logged; try again later."
+    }
     for secret in ("SELECT", "sqlite", "Traceback", "secret", "password"):
         assert secret not in text
 
@@ -147,9 +183,12 @@ def test_a_failing_callback_answers_with_a_toast_not_a_traceback(client_as, monk
         raise RuntimeError("SELECT * FROM app_user")
 
     monkeypatch.setattr(dashboard.indicator, "record_rows", broken)
-    response = dash_post(client_as("manager"), "..indicator-records.rowData...indicator-records-note.children..",
-                         [("indicator-records-scope", "value", "all")],
-                         [("indicator-context", "data", {"code": "KEC-4.2", "period": "FY2019Q3"})])
+    response = dash_post(
+        client_as("manager"),
+        "..indicator-records.rowData...indicator-records-note.children..",
+        [("indicator-records-scope", "value", "all")],
+        [("indicator-context", "data", {"code": "KEC-4.2", "period": "FY2019Q3"})],
+    )
     text = response.get_data(as_text=True)
     assert "That did not work" in text
     assert "SELECT" not in text and "Traceback" not in text
@@ -158,8 +197,15 @@ def test_a_failing_callback_answers_with_a_toast_not_a_traceback(client_as, monk
 def test_the_sign_in_page_escapes_what_was_typed(demo_app, delays):
     client = demo_app.server.test_client()
     page = client.get("/login").get_data(as_text=True)
-    response = client.post("/login", data={"username": '<script>alert(1)</script>', "password": "x",
-                                           "csrf_token": form_token(page), "next": '"><script>x</script>'})
+    response = client.post(
+        "/login",
+        data={
+            "username": "<script>alert(1)</script>",
+            "password": "x",
+            "csrf_token": form_token(page),
+            "next": '"><script>x</script>',
+        },
+    )
     text = response.get_data(as_text=True)
     assert "<script>" not in text and "&lt;script&gt;" in text
 
@@ -180,7 +226,9 @@ def test_signing_out_when_already_signed_out_is_harmless(demo_app):
     assert response.status_code == 302 and response.headers["Location"] == "/login"
 
 
-@pytest.mark.parametrize("value, secure", [(None, True), ("1", True), ("0", False), ("false", False), ("no", False)])
+@pytest.mark.parametrize(
+    "value, secure", [(None, True), ("1", True), ("0", False), ("false", False), ("no", False)]
+)
 def test_secure_cookies_are_the_default_and_can_be_turned_off(tmp_path, value, secure):
     from indicators.store.settings import Settings
 
@@ -204,8 +252,12 @@ def test_the_content_security_policy_allows_only_this_sites_scripts_and_dashs_ow
     assert directives["frame-ancestors"] == "'none'" and directives["object-src"] == "'none'"
     assert directives["default-src"] == "'self'" and directives["form-action"] == "'self'"
     # Every inline script of the page Dash serves is one the policy names by its hash: the browser runs them.
-    served = re.sub(r"<!--.*?-->", "", page.get_data(as_text=True), flags=re.S)  # Internet Explorer's comment
-    inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", served, re.S)
+    served = re.sub(
+        r"<!--.*?-->", "", page.get_data(as_text=True), flags=re.DOTALL
+    )  # Internet Explorer's comment
+    inline = re.findall(
+        r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", served, re.DOTALL
+    )
     assert inline
     for script in inline:
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()

@@ -14,13 +14,20 @@ DISABLE = "accounts-result.children"
 
 def key(demo_app, starts: str, button: str) -> str:
     """The callback key of the action whose input is ``button`` (outputs are shared, so keys carry a hash)."""
-    return next(k for k, spec in demo_app.callback_map.items()
-                if k.startswith(starts) and any(i["id"] == button for i in spec["inputs"]))
+    return next(
+        k
+        for k, spec in demo_app.callback_map.items()
+        if k.startswith(starts) and any(i["id"] == button for i in spec["inputs"])
+    )
 
 
 def act(demo_app, client, button: str, user: str | None, *extra):
-    return dash_post(client, key(demo_app, "..accounts-result.children", button), [(button, "n_clicks", 1)],
-                     [("accounts-user", "value", user), *extra])
+    return dash_post(
+        client,
+        key(demo_app, "..accounts-result.children", button),
+        [(button, "n_clicks", 1)],
+        [("accounts-user", "value", user), *extra],
+    )
 
 
 @pytest.fixture
@@ -70,8 +77,9 @@ def test_disabling_ends_the_users_sessions_and_is_audited(demo_app, client_as, u
     assert sign_in(demo_app.server.test_client(), name).status_code == 302
 
 
-def test_a_reset_shows_a_one_time_password_once_and_the_user_must_change_it(demo_app, client_as, person,
-                                                                            demo_store):
+def test_a_reset_shows_a_one_time_password_once_and_the_user_must_change_it(
+    demo_app, client_as, person, demo_store
+):
     name, browser = person
     response = act(demo_app, client_as("admin"), "accounts-reset", name).get_json()
     code = next(c for c in components(response) if c["props"].get("id") == "accounts-one-time")
@@ -87,8 +95,14 @@ def test_a_reset_shows_a_one_time_password_once_and_the_user_must_change_it(demo
 
 def test_a_role_change_holds_at_once(demo_app, client_as, person, demo_store):
     name, browser = person
-    response = act(demo_app, client_as("admin"), "accounts-set-role", name, ("accounts-role", "value", "donor"),
-                   ("accounts-donor", "value", "USAID"))
+    response = act(
+        demo_app,
+        client_as("admin"),
+        "accounts-set-role",
+        name,
+        ("accounts-role", "value", "donor"),
+        ("accounts-donor", "value", "USAID"),
+    )
     assert f"{name} is now donor for USAID" in response.get_data(as_text=True)
     assert browser.get("/_dash-layout").status_code == 401
     again = demo_app.server.test_client()
@@ -96,22 +110,38 @@ def test_a_role_change_holds_at_once(demo_app, client_as, person, demo_store):
     assert "Not available to your role" in open_page(again, "/upload").get_data(as_text=True)
     with demo_store.Session() as db:
         event = audit.recent(db, 1, action="role-changed")[0]
-    assert event.detail["before"] == "officer" and (event.detail["role"], event.detail["donor"]) == ("donor", "USAID")
+    assert event.detail["before"] == "officer" and (event.detail["role"], event.detail["donor"]) == (
+        "donor",
+        "USAID",
+    )
 
 
 def test_a_bad_role_change_says_why_and_changes_nothing(demo_app, client_as, person, demo_store):
     name, _browser = person
-    response = act(demo_app, client_as("admin"), "accounts-set-role", name, ("accounts-role", "value", "donor"),
-                   ("accounts-donor", "value", None))
+    response = act(
+        demo_app,
+        client_as("admin"),
+        "accounts-set-role",
+        name,
+        ("accounts-role", "value", "donor"),
+        ("accounts-donor", "value", None),
+    )
     assert "A donor user needs --donor" in response.get_data(as_text=True)
     with demo_store.Session() as db:
         assert accounts.get_user(db, name).role == "officer"
 
 
-@pytest.mark.parametrize("button, extra", [("accounts-disable", ()), ("accounts-reset", ()),
-                                           ("accounts-set-role", (("accounts-role", "value", "officer"),
-                                                                  ("accounts-donor", "value", None)))])
-def test_an_administrator_cannot_lock_themself_out_here(demo_app, client_as, users, demo_store, button, extra):
+@pytest.mark.parametrize(
+    "button, extra",
+    [
+        ("accounts-disable", ()),
+        ("accounts-reset", ()),
+        ("accounts-set-role", (("accounts-role", "value", "officer"), ("accounts-donor", "value", None))),
+    ],
+)
+def test_an_administrator_cannot_lock_themself_out_here(
+    demo_app, client_as, users, demo_store, button, extra
+):
     response = act(demo_app, client_as("admin"), button, users["admin"], *extra)
     assert "your own account here" in response.get_data(as_text=True)
     with demo_store.Session() as db:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from schemathesis.checks import ignored_auth, positive_data_acceptance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis.checks import ignored_auth, positive_data_acceptance
 
 from indicators.access import tokens
 
@@ -39,8 +39,10 @@ def test_every_answer_is_one_the_document_declares(operations):
             # whether a route answers a request without a token by refusing it is asked once per route: more
             # such requests from one address in a minute are throttled (429, as documented) by design
             asked = operation.path in calls
-            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance]
-                                   + ([ignored_auth] if asked else []))
+            case.call_and_validate(
+                headers=headers,
+                excluded_checks=[positive_data_acceptance] + ([ignored_auth] if asked else []),
+            )
             calls.append(operation.path)
 
     each()

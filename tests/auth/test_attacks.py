@@ -33,7 +33,9 @@ def checks(monkeypatch):
     """Every argon2 check made, as the password tried."""
     made: list[str] = []
     verify = accounts._verify
-    monkeypatch.setattr(accounts, "_verify", lambda hashed, password: made.append(password) or verify(hashed, password))
+    monkeypatch.setattr(
+        accounts, "_verify", lambda hashed, password: made.append(password) or verify(hashed, password)
+    )
     return made
 
 
@@ -47,8 +49,9 @@ def signed_in(demo_app, demo_store, name: str):
 
 def change(client, current: str, new: str = "a new and long passphrase"):
     page = client.get("/password").get_data(as_text=True)
-    return client.post("/password", data={"csrf_token": form_token(page), "current": current, "new": new,
-                                          "again": new})
+    return client.post(
+        "/password", data={"csrf_token": form_token(page), "current": current, "new": new, "again": new}
+    )
 
 
 def test_guessing_the_current_password_is_slowed_locked_and_audited(demo_app, demo_store, quiet, checks):
@@ -78,8 +81,10 @@ def test_a_flood_of_made_up_tokens_is_throttled_and_counted_once(demo_app, demo_
     client = client_from(demo_app, "203.0.113.77")
     with demo_store.Session() as db:
         events_before = db.scalar(select(func.count(AuditEvent.id)))
-    answers = [client.get("/api/v1/programmes", headers={"Authorization": f"Bearer ctm_{secrets.token_urlsafe(32)}"})
-               for _ in range(REFUSALS_PER_MINUTE + 30)]
+    answers = [
+        client.get("/api/v1/programmes", headers={"Authorization": f"Bearer ctm_{secrets.token_urlsafe(32)}"})
+        for _ in range(REFUSALS_PER_MINUTE + 30)
+    ]
     answers.append(client.get("/api/v1/programmes"))  # no token at all: the same count
     statuses = [a.status_code for a in answers]
     assert statuses == [401] * REFUSALS_PER_MINUTE + [429] * 31
@@ -91,7 +96,8 @@ def test_a_flood_of_made_up_tokens_is_throttled_and_counted_once(demo_app, demo_
         tallies = db.scalars(select(AuditTally).where(AuditTally.key == "203.0.113.77")).all()
     assert events_after == events_before  # not a row per request
     assert [(t.action, t.count, t.window_start) for t in tallies] == [
-        ("api-refused", REFUSALS_PER_MINUTE + 31, datetime(2027, 2, 10, 9, 41))]
+        ("api-refused", REFUSALS_PER_MINUTE + 31, datetime(2027, 2, 10, 9, 41))
+    ]
 
 
 def test_a_counted_entry_is_never_removed_or_counted_down(demo_store):
@@ -101,9 +107,11 @@ def test_a_counted_entry_is_never_removed_or_counted_down(demo_store):
     with demo_store.begin() as db:
         audit.tally(db, "api-refused", "192.0.2.50", now=datetime(2027, 2, 10, 10, 0, 5))
         audit.tally(db, "api-refused", "192.0.2.50", now=datetime(2027, 2, 10, 10, 0, 6))
-    for statement in ("DELETE FROM audit_tally WHERE key = '192.0.2.50'",
-                      "UPDATE audit_tally SET count = 1 WHERE key = '192.0.2.50'",
-                      "UPDATE audit_tally SET key = '10.0.0.1' WHERE key = '192.0.2.50'"):
+    for statement in (
+        "DELETE FROM audit_tally WHERE key = '192.0.2.50'",
+        "UPDATE audit_tally SET count = 1 WHERE key = '192.0.2.50'",
+        "UPDATE audit_tally SET key = '10.0.0.1' WHERE key = '192.0.2.50'",
+    ):
         with pytest.raises(DBAPIError, match="audit trail cannot be changed"), demo_store.begin() as db:
             db.execute(text(statement))
     with demo_store.Session() as db:
@@ -117,14 +125,22 @@ def test_the_audit_page_lists_the_counted_entries(client_as, demo_store):
         audit.tally(db, "api-refused", "192.0.2.99", now=datetime(2027, 2, 11, 8, 0, 1))
     page = open_page(client_as("manager"), "/audit?action=api-refused").get_json()
     rows = next(c for c in components(page) if c["props"].get("id") == "audit-grid")["props"]["rowData"]
-    assert {"at": "2027-02-11 08:00:00", "user": "anonymous", "action": "API request without a valid token",
-            "target": "192.0.2.99", "detail": "requests: 1 · last: 2027-02-11 08:00:01"} in rows
+    assert {
+        "at": "2027-02-11 08:00:00",
+        "user": "anonymous",
+        "action": "API request without a valid token",
+        "target": "192.0.2.99",
+        "detail": "requests: 1 · last: 2027-02-11 08:00:01",
+    } in rows
 
 
-@pytest.mark.parametrize("path, target, reason", [
-    ("/audit", "page /audit", "page not available to the role (page router)"),
-    ("/programme?code=PVR", "programme PVR", "programme not visible to the account (page router)"),
-])
+@pytest.mark.parametrize(
+    "path, target, reason",
+    [
+        ("/audit", "page /audit", "page not available to the role (page router)"),
+        ("/programme?code=PVR", "programme PVR", "programme not visible to the account (page router)"),
+    ],
+)
 def test_the_page_routers_refusals_are_audited(client_as, demo_store, path, target, reason):
     client = client_as("donor-usaid")
     with demo_store.Session() as db:
@@ -134,10 +150,13 @@ def test_the_page_routers_refusals_are_audited(client_as, demo_store, path, targ
     with demo_store.Session() as db:
         new = db.scalars(select(AuditEvent).where(AuditEvent.id > before)).all()
     assert [(e.username, e.action, e.target, e.detail["reason"]) for e in new] == [
-        ("dana", "access-refused", target, reason)]
+        ("dana", "access-refused", target, reason)
+    ]
 
 
-def test_weak_and_own_name_passwords_are_refused_on_every_path(demo_app, demo_store, tmp_path, monkeypatch, capsys):
+def test_weak_and_own_name_passwords_are_refused_on_every_path(
+    demo_app, demo_store, tmp_path, monkeypatch, capsys
+):
     from tests.builders import fresh_store, run_command
 
     with demo_store.begin() as db:  # the store itself (demo accounts, tests, scripts)
@@ -158,15 +177,19 @@ def test_weak_and_own_name_passwords_are_refused_on_every_path(demo_app, demo_st
     assert change(client, PASSWORD, "tea fields above nyungwe").status_code == 302
 
 
-@pytest.mark.parametrize("proxies, headers, base, hsts", [
-    (1, {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}, "http://localhost", True),
-    (0, {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}, "http://localhost", False),
-    (1, {"X-Forwarded-Proto": "http"}, "http://localhost", False),
-    (0, {}, "https://localhost", True),  # served over HTTPS directly
-    (0, {}, "http://localhost", False),
-])
-def test_hsts_only_over_https_as_seen_directly_or_by_a_trusted_proxy(demo_store, demo_settings, proxies, headers,
-                                                                     base, hsts):
+@pytest.mark.parametrize(
+    "proxies, headers, base, hsts",
+    [
+        (1, {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}, "http://localhost", True),
+        (0, {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}, "http://localhost", False),
+        (1, {"X-Forwarded-Proto": "http"}, "http://localhost", False),
+        (0, {}, "https://localhost", True),  # served over HTTPS directly
+        (0, {}, "http://localhost", False),
+    ],
+)
+def test_hsts_only_over_https_as_seen_directly_or_by_a_trusted_proxy(
+    demo_store, demo_settings, proxies, headers, base, hsts
+):
     from app import create_app
 
     app = create_app(dataclasses.replace(demo_settings, proxies=proxies), store=demo_store)

@@ -13,10 +13,16 @@ from tests.dashboard.case_pairs import possible_duplicate, victims
 
 
 def _merge(client, app, pair, reason="the same woman: birth year found"):
-    return dash_post(client, callback_key(app, "..quality-merge-result.children...quality-url.search"),
-                     inputs=[("quality-merge", "n_clicks", 1)],
-                     state=[("quality-merge-pair", "value", f"PVR:{pair.older.case}:{pair.newer.case}"),
-                            ("quality-merge-reason", "value", reason), ("quality-url", "search", "?programme=PVR")])
+    return dash_post(
+        client,
+        callback_key(app, "..quality-merge-result.children...quality-url.search"),
+        inputs=[("quality-merge", "n_clicks", 1)],
+        state=[
+            ("quality-merge-pair", "value", f"PVR:{pair.older.case}:{pair.newer.case}"),
+            ("quality-merge-reason", "value", reason),
+            ("quality-url", "search", "?programme=PVR"),
+        ],
+    )
 
 
 def test_an_officer_sees_possible_duplicates_but_cannot_merge_them(client_as, demo_store, demo_app):
@@ -25,7 +31,11 @@ def test_an_officer_sees_possible_duplicates_but_cannot_merge_them(client_as, de
 
     with possible_duplicate(demo_store) as pair:
         page = page_text(open_page(client_as("officer"), "/quality?programme=PVR"))
-        assert f"#{pair.older.case} and #{pair.newer.case}" in page and "14 November 2019" in page and "Mahama" in page
+        assert (
+            f"#{pair.older.case} and #{pair.newer.case}" in page
+            and "14 November 2019" in page
+            and "Mahama" in page
+        )
         assert "quality-merge-pair" not in page and "A programme manager or administrator merges" in page
         assert "Gloriose" not in page and "Nduwimana" not in page
         before = victims(demo_store)
@@ -45,7 +55,8 @@ def test_an_officer_sees_possible_duplicates_but_cannot_merge_them(client_as, de
         with demo_store.Session() as session:
             assert session.get(Case, pair.newer.case) is None
             assert session.scalar(select(Case.age_group).where(Case.id == pair.older.case)) == "Child"
-        page = json.dumps(json.loads(page_text(open_page(client_as("manager"), "/quality" + search))),
-                          ensure_ascii=False)
+        page = json.dumps(
+            json.loads(page_text(open_page(client_as("manager"), "/quality" + search))), ensure_ascii=False
+        )
         assert f"Merged by claire: PVR case #{pair.older.case} ← case #{pair.newer.case}" in page
         assert f"#{pair.older.case} and #{pair.newer.case}" not in page

@@ -25,22 +25,37 @@ def contents(text: str) -> str:
 
 
 def dry_run(demo_app, client, name: str, text: str, programme=None):
-    answer = dash_post(client, callback_key(demo_app, "..upload-preview.children"),
-                       [("upload-file", "contents", contents(text)), ("upload-programme", "value", programme)],
-                       [("upload-file", "filename", name)])
+    answer = dash_post(
+        client,
+        callback_key(demo_app, "..upload-preview.children"),
+        [("upload-file", "contents", contents(text)), ("upload-programme", "value", programme)],
+        [("upload-file", "filename", name)],
+    )
     return answer.get_json()["response"]["upload-checked"]["data"]
 
 
 def commit(demo_app, client, name: str, text: str, checked, programme=None):
-    return dash_post(client, callback_key(demo_app, "..upload-result.children"), [("upload-commit", "n_clicks", 1)],
-                     [("upload-file", "contents", contents(text)), ("upload-file", "filename", name),
-                      ("upload-programme", "value", programme), ("upload-checked", "data", checked), []])  # no row corrected since
+    return dash_post(
+        client,
+        callback_key(demo_app, "..upload-result.children"),
+        [("upload-commit", "n_clicks", 1)],
+        [
+            ("upload-file", "contents", contents(text)),
+            ("upload-file", "filename", name),
+            ("upload-programme", "value", programme),
+            ("upload-checked", "data", checked),
+            [],
+        ],
+    )  # no row corrected since
 
 
 def footprint(store) -> tuple[int, int, int]:
     with store.Session() as session:
-        return (session.scalar(select(func.count(Upload.id))), session.scalar(select(func.count(Training.id))),
-                len(audit.recent(session, 10_000, action="upload-refused")))
+        return (
+            session.scalar(select(func.count(Upload.id))),
+            session.scalar(select(func.count(Training.id))),
+            len(audit.recent(session, 10_000, action="upload-refused")),
+        )
 
 
 def refused_text(response) -> str:
@@ -51,8 +66,9 @@ def refused_text(response) -> str:
 
 
 @pytest.mark.parametrize("forged", [None, {}, {"sha256": "0" * 64}, {"filename": "x.csv", "token": ""}])
-def test_a_commit_without_any_dry_run_is_refused_and_leaves_no_trace_but_the_refusal(demo_app, client_as,
-                                                                                     demo_store, forged):
+def test_a_commit_without_any_dry_run_is_refused_and_leaves_no_trace_but_the_refusal(
+    demo_app, client_as, demo_store, forged
+):
     before = footprint(demo_store)
     text = refused_text(commit(demo_app, client_as("officer"), "forged.csv", BROKEN, forged))
     assert text == "Check the file first: only a file whose dry run found no error can be committed."
@@ -90,7 +106,9 @@ def test_a_tampered_token_is_refused(demo_app, client_as, demo_store):
     checked = dry_run(demo_app, client, "mine.csv", OTHER)
     checked["token"] = checked["token"][:-4] + ("AAAA" if not checked["token"].endswith("AAAA") else "BBBB")
     before = footprint(demo_store)
-    assert refused_text(commit(demo_app, client, "mine.csv", OTHER, checked)).startswith("The dry run is out of date")
+    assert refused_text(commit(demo_app, client, "mine.csv", OTHER, checked)).startswith(
+        "The dry run is out of date"
+    )
     assert footprint(demo_store) == before
 
 
@@ -98,7 +116,9 @@ def test_a_broken_files_dry_run_vouches_for_nothing(demo_app, client_as, demo_st
     client = client_as("officer")
     assert dry_run(demo_app, client, "broken.csv", BROKEN) is None
     before = footprint(demo_store)
-    assert refused_text(commit(demo_app, client, "broken.csv", BROKEN, None)).startswith("Check the file first")
+    assert refused_text(commit(demo_app, client, "broken.csv", BROKEN, None)).startswith(
+        "Check the file first"
+    )
     assert footprint(demo_store) == before
 
 

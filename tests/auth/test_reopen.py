@@ -13,8 +13,8 @@ from sqlalchemy import delete
 
 from exports.formats import FORMATS
 from indicators.figures import signoff
-from indicators.store.models import SignOff
 from indicators.reporting.reporting import make_file
+from indicators.store.models import SignOff
 from tests.auth.conftest import dash_post, open_page
 from tests.builders import fresh_store, make_training, run_command
 
@@ -27,16 +27,32 @@ def _sign(store, code: str, period: str):
     with store.begin() as session:
         made = make_file(session, code, period, FORMATS, small_cell=5)
         fmt = made.format
-        return signoff.sign_off(session, code, period, "claire", made.data, fmt, FORMATS[fmt].filename(code, period),
-                                acknowledged=signoff.missing_narratives(session, code, period), figures=made.figures,
-                                changed=made.changed).id
+        return signoff.sign_off(
+            session,
+            code,
+            period,
+            "claire",
+            made.data,
+            fmt,
+            FORMATS[fmt].filename(code, period),
+            acknowledged=signoff.missing_narratives(session, code, period),
+            figures=made.figures,
+            changed=made.changed,
+        ).id
 
 
 def _reopen(client, reason: str, period: str = QUARTER):
-    return dash_post(client, REOPEN, [("reports-reopen-button", "n_clicks", 1)],
-                     [("reports-reopen-reason", "value", reason),
-                      ("reports-state", "data", {"programme": "PVR", "period": period, "format": "ppr"}),
-                      ("reports-programme", "value", "PVR"), ("reports-quarter", "value", period)])
+    return dash_post(
+        client,
+        REOPEN,
+        [("reports-reopen-button", "n_clicks", 1)],
+        [
+            ("reports-reopen-reason", "value", reason),
+            ("reports-state", "data", {"programme": "PVR", "period": period, "format": "ppr"}),
+            ("reports-programme", "value", "PVR"),
+            ("reports-quarter", "value", period),
+        ],
+    )
 
 
 def _in_force(store, period: str = QUARTER):
@@ -63,7 +79,9 @@ def test_an_officer_or_a_donor_officer_cannot_reopen(client_as, demo_store, sign
     assert "reports-reopen-button" not in page and "was signed off by claire" in page
 
 
-def test_a_reopen_without_a_reason_is_refused_and_with_one_it_opens_the_quarter(client_as, demo_store, signed):
+def test_a_reopen_without_a_reason_is_refused_and_with_one_it_opens_the_quarter(
+    client_as, demo_store, signed
+):
     manager = client_as("manager")
     page = open_page(manager, f"/reports?programme=PVR&period={QUARTER}").get_data(as_text=True)
     assert "reports-reopen-button" in page and "version 1" in page
@@ -75,23 +93,38 @@ def test_a_reopen_without_a_reason_is_refused_and_with_one_it_opens_the_quarter(
     assert _in_force(demo_store) is None
     with demo_store.Session() as session:
         kept = signoff.versions(session, "PVR", QUARTER)[0]
-        assert (kept.reopened_by, kept.reopen_reason) == ("ada", "State asked for the refugee figures to be corrected")
+        assert (kept.reopened_by, kept.reopen_reason) == (
+            "ada",
+            "State asked for the refugee figures to be corrected",
+        )
         kept_bytes = kept.report
     for role in ("manager", "donor-state"):  # the version kept is listed and downloads as sent
         client = client_as(role)
         page = open_page(client, f"/reports?programme=PVR&period={QUARTER}").get_data(as_text=True)
         assert "Versions sent (1)" in page and hashlib.sha256(kept_bytes).hexdigest() in page
-        answer = dash_post(client, VERSION, [[({"type": "reports-version", "version": 1}, "n_clicks", 1)]],
-                           [("reports-state", "data", {"programme": "PVR", "period": QUARTER})]).get_json()
+        answer = dash_post(
+            client,
+            VERSION,
+            [[({"type": "reports-version", "version": 1}, "n_clicks", 1)]],
+            [("reports-state", "data", {"programme": "PVR", "period": QUARTER})],
+        ).get_json()
         sent = answer["response"]["reports-version-file"]["data"]
-        assert base64.b64decode(sent["content"]) == kept_bytes and sent["filename"] == f"PVR_{QUARTER}_ppr_v1.xlsx"
+        assert (
+            base64.b64decode(sent["content"]) == kept_bytes
+            and sent["filename"] == f"PVR_{QUARTER}_ppr_v1.xlsx"
+        )
     assert "State asked for the refugee figures" in open_page(
-        client_as("manager"), f"/programme?code=PVR&period={QUARTER}").get_data(as_text=True)
+        client_as("manager"), f"/programme?code=PVR&period={QUARTER}"
+    ).get_data(as_text=True)
 
 
 def test_a_donor_officer_cannot_download_another_donors_version(client_as, demo_store, signed):
-    answer = dash_post(client_as("donor-usaid"), VERSION, [[({"type": "reports-version", "version": 1}, "n_clicks", 1)]],
-                       [("reports-state", "data", {"programme": "PVR", "period": QUARTER})])
+    answer = dash_post(
+        client_as("donor-usaid"),
+        VERSION,
+        [[({"type": "reports-version", "version": 1}, "n_clicks", 1)]],
+        [("reports-state", "data", {"programme": "PVR", "period": QUARTER})],
+    )
     assert answer.status_code == 403 and b"PK" not in answer.get_data()
 
 
@@ -118,7 +151,16 @@ def cli_store(tmp_path_factory):
 def test_cli_reopen_changes_and_export_as_sent(cli_store, capsys, tmp_path):
     from indicators.store.db import Store
 
-    sign = ("signoff", "--programme", "KEC", "--period", "FY2019Q3", "--without-narratives", "--user", "claire")
+    sign = (
+        "signoff",
+        "--programme",
+        "KEC",
+        "--period",
+        "FY2019Q3",
+        "--without-narratives",
+        "--user",
+        "claire",
+    )
     assert run_command(cli_store, *sign) == 0
     reopen = ("reopen", "--programme", "kec", "--period", "fy19q3")
     for user in ("olivier", "dana", "nobody"):
@@ -127,7 +169,9 @@ def test_cli_reopen_changes_and_export_as_sent(cli_store, capsys, tmp_path):
     assert run_command(cli_store, *reopen, "--user", "claire", "--reason", " ") == 1
     assert "a reason is required" in capsys.readouterr().err
     assert run_command(cli_store, *reopen, "--user", "ada", "--reason", "USAID's letter of 3 March") == 0
-    assert capsys.readouterr().out.startswith("Reopened KEC FY2019Q3 by ada: version 1 (KEC_FY2019Q3_iptt.xlsx")
+    assert capsys.readouterr().out.startswith(
+        "Reopened KEC FY2019Q3 by ada: version 1 (KEC_FY2019Q3_iptt.xlsx"
+    )
     assert run_command(cli_store, *reopen, "--user", "ada", "--reason", "again") == 1
     assert "is not signed off (version 1 was reopened by ada" in capsys.readouterr().err
 
@@ -137,7 +181,10 @@ def test_cli_reopen_changes_and_export_as_sent(cli_store, capsys, tmp_path):
     store.dispose()
     assert run_command(cli_store, "changes", "--programme", "KEC", "--period", "FY2019Q3") == 0
     listed = capsys.readouterr().out.splitlines()
-    assert listed[0].startswith("KEC FY2019Q3: version 1, signed off by claire on") and "USAID's letter" in listed[0]
+    assert (
+        listed[0].startswith("KEC FY2019Q3: version 1, signed off by claire on")
+        and "USAID's letter" in listed[0]
+    )
     assert "  KEC-4.2 · FY2019Q3 · total: actual 35 → 42" in listed
     assert "  KEC-4.1 · FY2019Q3 · total: actual 1 → 2" in listed
     assert run_command(cli_store, *sign) == 0
@@ -158,8 +205,20 @@ def test_cli_reopen_changes_and_export_as_sent(cli_store, capsys, tmp_path):
     assert kept[1] != kept[2]
     assert run_command(cli_store, *export, "--version", "3", "-o", str(tmp_path / "x.xlsx")) == 1
     assert "KEC FY2019Q3 has no version 3; kept: 1 (" in capsys.readouterr().err
-    assert run_command(cli_store, "export", "--programme", "KEC", "--period", "FY2019Q2", "--as-sent",
-                       "-o", str(tmp_path / "x.xlsx")) == 1
+    assert (
+        run_command(
+            cli_store,
+            "export",
+            "--programme",
+            "KEC",
+            "--period",
+            "FY2019Q2",
+            "--as-sent",
+            "-o",
+            str(tmp_path / "x.xlsx"),
+        )
+        == 1
+    )
     assert "KEC FY2019Q2 has no report kept as sent: it was never signed off" in capsys.readouterr().err
     assert run_command(cli_store, "changes", "--programme", "KEC", "--period", "FY2019Q2") == 1
     assert "never signed off" in capsys.readouterr().err
@@ -172,18 +231,27 @@ def _page(client, path: str) -> str:
 
 
 def test_after_a_target_edit_the_logframe_and_indicator_pages_say_the_figures_differ_from_the_report_sent(
-        client_as, demo_store, signed):
+    client_as, demo_store, signed
+):
     from indicators.programmes import logframe
     from indicators.store.models import IndicatorChange
 
     with demo_store.Session() as session:
         before = logframe.load(session, "PVR-3.1").target_for("FY2019")
     with demo_store.begin() as session:
-        assert logframe.edit(session, "PVR-3.1", by="claire", reason="Donor-approved modification",
-                             comment="test: modification 5", targets={"FY2019": str(before + 10)}).ok
+        assert logframe.edit(
+            session,
+            "PVR-3.1",
+            by="claire",
+            reason="Donor-approved modification",
+            comment="test: modification 5",
+            targets={"FY2019": str(before + 10)},
+        ).ok
     try:
-        for path, notice in ((f"/programme?code=PVR&period={QUARTER}", "programme-signed"),
-                             (f"/indicator?code=PVR-3.1&period={QUARTER}", "indicator-signed")):
+        for path, notice in (
+            (f"/programme?code=PVR&period={QUARTER}", "programme-signed"),
+            (f"/indicator?code=PVR-3.1&period={QUARTER}", "indicator-signed"),
+        ):
             page = _page(client_as("manager"), path)
             assert notice in page and "Signed off by claire on" in page and "version 1" in page
             assert "differ from the report as sent for " in page and "PVR-3.1" in page
@@ -196,6 +264,12 @@ def test_after_a_target_edit_the_logframe_and_indicator_pages_say_the_figures_di
         assert "PVR-3.1" in donor_reports and "edited by claire" not in donor_reports
     finally:
         with demo_store.begin() as session:
-            assert logframe.edit(session, "PVR-3.1", by="claire", reason="Other", comment="test: undone",
-                                 targets={"FY2019": str(before)}).ok
+            assert logframe.edit(
+                session,
+                "PVR-3.1",
+                by="claire",
+                reason="Other",
+                comment="test: undone",
+                targets={"FY2019": str(before)},
+            ).ok
             session.execute(delete(IndicatorChange).where(IndicatorChange.comment.like("test: %")))

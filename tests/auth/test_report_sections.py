@@ -31,10 +31,17 @@ def clean(demo_store):
 
 def _save(client, texts: dict[str, str]):
     state = {"programme": "KEC", "period": QUARTER, "format": "report", "flagged": []}
-    return dash_post(client, SAVE, [("reports-sections-save", "n_clicks", 1)],
-                     [(f"reports-section-{key}", "value", texts.get(key, "")) for key in sections.SECTIONS]
-                     + [("reports-state", "data", state), ("reports-programme", "value", "KEC"),
-                        ("reports-quarter", "value", QUARTER)])
+    return dash_post(
+        client,
+        SAVE,
+        [("reports-sections-save", "n_clicks", 1)],
+        [(f"reports-section-{key}", "value", texts.get(key, "")) for key in sections.SECTIONS]
+        + [
+            ("reports-state", "data", state),
+            ("reports-programme", "value", "KEC"),
+            ("reports-quarter", "value", QUARTER),
+        ],
+    )
 
 
 def _said(response) -> str:
@@ -43,8 +50,11 @@ def _said(response) -> str:
 
 
 def _ids(client, path: str) -> set[str]:
-    return {c["props"].get("id") for c in components(open_page(client, path).get_json()) if
-            isinstance(c["props"].get("id"), str)}
+    return {
+        c["props"].get("id")
+        for c in components(open_page(client, path).get_json())
+        if isinstance(c["props"].get("id"), str)
+    }
 
 
 def test_an_officer_reads_the_sections_and_is_refused_the_save(client_as, demo_store, clean):
@@ -53,7 +63,10 @@ def test_an_officer_reads_the_sections_and_is_refused_the_save(client_as, demo_s
     officer = client_as("officer")
     drawn = _ids(officer, f"/reports?programme=KEC&period={QUARTER}")
     assert {"reports-sections", "reports-sections-readonly", "reports-section-read-plans"} <= drawn
-    assert not {f"reports-section-{key}" for key in sections.SECTIONS} & drawn and "reports-sections-save" not in drawn
+    assert (
+        not {f"reports-section-{key}" for key in sections.SECTIONS} & drawn
+        and "reports-sections-save" not in drawn
+    )
     assert _save(officer, {"plans": "Rewritten by an officer."}).status_code == 403
     with demo_store.Session() as session:
         assert sections.sections_for(session, "KEC", QUARTER)[2].text == "Close-out workshop in Kigali."
@@ -64,21 +77,35 @@ def test_an_officer_reads_the_sections_and_is_refused_the_save(client_as, demo_s
 def test_a_manager_saves_the_sections_and_a_closed_quarter_refuses_them(client_as, demo_store, clean):
     manager = client_as("manager")
     assert {f"reports-section-{key}" for key in sections.SECTIONS} <= _ids(
-        manager, f"/reports?programme=KEC&period={QUARTER}")
+        manager, f"/reports?programme=KEC&period={QUARTER}"
+    )
     said = _said(_save(manager, {"highlights": "Final evaluation done.", "challenges": "Staff turnover."}))
     assert said.startswith("Saved for KEC · FY2020 Q3 at ")
     assert said.endswith("highlights of the quarter (version 1), challenges and lessons learned (version 1).")
-    assert _said(_save(manager, {"highlights": "Final evaluation done.", "challenges": "Staff turnover."})) == (
-        "Nothing to save for KEC · FY2020 Q3: the sections are as kept.")
+    assert _said(
+        _save(manager, {"highlights": "Final evaluation done.", "challenges": "Staff turnover."})
+    ) == ("Nothing to save for KEC · FY2020 Q3: the sections are as kept.")
     with demo_store.begin() as session:
-        signoff.sign_off(session, "KEC", QUARTER, "claire", b"sent", "iptt", "KEC_FY2020Q3_iptt.xlsx",
-                         acknowledged=signoff.missing_narratives(session, "KEC", QUARTER))
+        signoff.sign_off(
+            session,
+            "KEC",
+            QUARTER,
+            "claire",
+            b"sent",
+            "iptt",
+            "KEC_FY2020Q3_iptt.xlsx",
+            acknowledged=signoff.missing_narratives(session, "KEC", QUARTER),
+        )
     said = _said(_save(manager, {"highlights": "Changed after sending."}))
-    assert said.startswith("Nothing saved for KEC · FY2020 Q3: KEC FY2020Q3 is closed: FY2020Q3 was signed off by "
-                           "claire on ") and said.endswith("ask a manager to reopen it.")
+    assert said.startswith(
+        "Nothing saved for KEC · FY2020 Q3: KEC FY2020Q3 is closed: FY2020Q3 was signed off by claire on "
+    ) and said.endswith("ask a manager to reopen it.")
     with demo_store.Session() as session:
         assert [s.text for s in sections.sections_for(session, "KEC", QUARTER)] == [
-            "Final evaluation done.", "Staff turnover.", None]
+            "Final evaluation done.",
+            "Staff turnover.",
+            None,
+        ]
     assert "reports-sections-readonly" in _ids(manager, f"/reports?programme=KEC&period={QUARTER}")
 
 
@@ -87,24 +114,49 @@ def test_the_quarterly_report_signed_off_is_served_as_kept_and_says_final(client
     from indicators.reporting.reporting import make_file
 
     manager = client_as("manager")
-    response = dash_post(manager, DOWNLOAD, [("reports-download", "n_clicks", 1)],
-                         [("reports-state", "data", {"programme": "KEC", "period": QUARTER, "format": "report"}),
-                          ("reports-programme", "value", "KEC"), ("reports-quarter", "value", QUARTER),
-                          ("reports-format", "value", "report")])
+    response = dash_post(
+        manager,
+        DOWNLOAD,
+        [("reports-download", "n_clicks", 1)],
+        [
+            ("reports-state", "data", {"programme": "KEC", "period": QUARTER, "format": "report"}),
+            ("reports-programme", "value", "KEC"),
+            ("reports-quarter", "value", QUARTER),
+            ("reports-format", "value", "report"),
+        ],
+    )
     draft = open_report(base64.b64decode(response.get_json()["response"]["reports-file"]["data"]["content"]))
     facts = dict(rows(draft.tables[0]))
     assert facts["Status"] == "Draft" and facts["Prepared by"].endswith("(claire)")
     with demo_store.begin() as session:
         made = make_file(session, "KEC", QUARTER, FORMATS, "report", small_cell=5, signing_by="claire")
-        signoff.sign_off(session, "KEC", QUARTER, "claire", made.data, "report", FORMATS["report"].filename(
-            "KEC", QUARTER), acknowledged=signoff.missing_narratives(session, "KEC", QUARTER), figures=made.figures)
+        signoff.sign_off(
+            session,
+            "KEC",
+            QUARTER,
+            "claire",
+            made.data,
+            "report",
+            FORMATS["report"].filename("KEC", QUARTER),
+            acknowledged=signoff.missing_narratives(session, "KEC", QUARTER),
+            figures=made.figures,
+        )
     for client in (manager, client_as("donor-usaid")):
-        answer = dash_post(client, DOWNLOAD, [("reports-download", "n_clicks", 1)],
-                           [("reports-state", "data", {"programme": "KEC", "period": QUARTER, "format": "report"}),
-                            ("reports-programme", "value", "KEC"), ("reports-quarter", "value", QUARTER),
-                            ("reports-format", "value", "report")]).get_json()["response"]
+        answer = dash_post(
+            client,
+            DOWNLOAD,
+            [("reports-download", "n_clicks", 1)],
+            [
+                ("reports-state", "data", {"programme": "KEC", "period": QUARTER, "format": "report"}),
+                ("reports-programme", "value", "KEC"),
+                ("reports-quarter", "value", QUARTER),
+                ("reports-format", "value", "report"),
+            ],
+        ).get_json()["response"]
         sent = answer["reports-file"]["data"]
-        assert base64.b64decode(sent["content"]) == made.data and sent["filename"] == "KEC_FY2020Q3_report.docx"
+        assert (
+            base64.b64decode(sent["content"]) == made.data and sent["filename"] == "KEC_FY2020Q3_report.docx"
+        )
         assert "the copy kept at sign-off" in str(answer["reports-done"])
     final = open_report(made.data)
     assert dict(rows(final.tables[0]))["Status"].startswith("Final: signed off by claire on ")

@@ -31,16 +31,38 @@ def navbar(client) -> tuple[set[str], set[str]]:
 # --- what each role sees -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role, pages, programmes", [
-    ("manager", {"/", "/activities", "/upload", "/results", "/reports", "/quality", "/victims", "/audit"},
-     {"KEC", "PVR", "GIFT"}),
-    ("admin", {"/", "/activities", "/upload", "/results", "/reports", "/quality", "/victims", "/audit", "/accounts"},
-     {"KEC", "PVR", "GIFT"}),
-    ("officer", {"/", "/activities", "/upload", "/results", "/reports", "/quality", "/victims"},
-     {"KEC", "PVR", "GIFT"}),
-    ("donor-usaid", {"/", "/reports"}, {"KEC"}),
-    ("donor-state", {"/", "/reports", "/victims"}, {"PVR"}),
-])
+@pytest.mark.parametrize(
+    "role, pages, programmes",
+    [
+        (
+            "manager",
+            {"/", "/activities", "/upload", "/results", "/reports", "/quality", "/victims", "/audit"},
+            {"KEC", "PVR", "GIFT"},
+        ),
+        (
+            "admin",
+            {
+                "/",
+                "/activities",
+                "/upload",
+                "/results",
+                "/reports",
+                "/quality",
+                "/victims",
+                "/audit",
+                "/accounts",
+            },
+            {"KEC", "PVR", "GIFT"},
+        ),
+        (
+            "officer",
+            {"/", "/activities", "/upload", "/results", "/reports", "/quality", "/victims"},
+            {"KEC", "PVR", "GIFT"},
+        ),
+        ("donor-usaid", {"/", "/reports"}, {"KEC"}),
+        ("donor-state", {"/", "/reports", "/victims"}, {"PVR"}),
+    ],
+)
 def test_the_navbar_offers_each_role_its_pages_and_programmes(client_as, role, pages, programmes):
     found_pages, found_programmes = navbar(client_as(role))
     assert "/account" in found_pages  # everyone's own password and API tokens
@@ -48,25 +70,50 @@ def test_the_navbar_offers_each_role_its_pages_and_programmes(client_as, role, p
     assert found_programmes == programmes
 
 
-@pytest.mark.parametrize("role, path", [
-    ("donor-usaid", "/upload"), ("donor-usaid", "/activities"), ("donor-usaid", "/quality"),
-    ("donor-usaid", "/audit"), ("donor-usaid", "/victims"), ("donor-state", "/upload"), ("officer", "/audit"),
-    ("manager", "/accounts"), ("officer", "/accounts"), ("donor-usaid", "/accounts"),
-])
+@pytest.mark.parametrize(
+    "role, path",
+    [
+        ("donor-usaid", "/upload"),
+        ("donor-usaid", "/activities"),
+        ("donor-usaid", "/quality"),
+        ("donor-usaid", "/audit"),
+        ("donor-usaid", "/victims"),
+        ("donor-state", "/upload"),
+        ("officer", "/audit"),
+        ("manager", "/accounts"),
+        ("officer", "/accounts"),
+        ("donor-usaid", "/accounts"),
+    ],
+)
 def test_pages_of_other_roles_are_a_refusal_card_and_nothing_else(client_as, role, path):
     text = page_text(open_page(client_as(role), path))
     assert "Not available to your role" in text and "access-refused" in text
-    for leak in ("upload-history", "activities-grid", "quality-", "audit-grid", "victims-", "rowData", "accounts-"):
+    for leak in (
+        "upload-history",
+        "activities-grid",
+        "quality-",
+        "audit-grid",
+        "victims-",
+        "rowData",
+        "accounts-",
+    ):
         assert leak not in text
 
 
-@pytest.mark.parametrize("role, path, marker", [
-    ("donor-usaid", "/", "home-card-KEC"), ("donor-usaid", "/programme?code=KEC&period=FY2019Q3", "programme-iptt"),
-    ("donor-usaid", "/indicator?code=KEC-4.2&period=FY2019Q3", "indicator-records"),
-    ("donor-usaid", "/reports?programme=KEC&period=FY2019Q3", "reports-download"),
-    ("donor-state", "/victims", "victims-nationality"), ("officer", "/upload", "upload-history"),
-    ("officer", "/activities", "activities-grid"), ("manager", "/audit", "audit-grid"), ("admin", "/audit", "audit-grid"),
-])
+@pytest.mark.parametrize(
+    "role, path, marker",
+    [
+        ("donor-usaid", "/", "home-card-KEC"),
+        ("donor-usaid", "/programme?code=KEC&period=FY2019Q3", "programme-iptt"),
+        ("donor-usaid", "/indicator?code=KEC-4.2&period=FY2019Q3", "indicator-records"),
+        ("donor-usaid", "/reports?programme=KEC&period=FY2019Q3", "reports-download"),
+        ("donor-state", "/victims", "victims-nationality"),
+        ("officer", "/upload", "upload-history"),
+        ("officer", "/activities", "activities-grid"),
+        ("manager", "/audit", "audit-grid"),
+        ("admin", "/audit", "audit-grid"),
+    ],
+)
 def test_pages_open_for_the_roles_they_are_for(client_as, role, path, marker):
     text = page_text(open_page(client_as(role), path))
     assert marker in text and "Not available to your role" not in text
@@ -78,19 +125,34 @@ def test_a_usaid_officer_sees_kec_and_nothing_of_pvr(client_as):
     assert "home-card-KEC" in portfolio and "PVR" not in portfolio and "GIFT" not in portfolio
     assert "Data as of" in portfolio and ".xlsx" not in portfolio  # internal file names are for staff
     assert ".xlsx" in page_text(open_page(client_as("manager"), "/"))
-    for path in ("/programme?code=PVR", "/programme?code=pvr&period=FY2019Q3", "/indicator?code=PVR-3.1",
-                 "/reports?programme=PVR&period=FY2019Q3&format=ppr", "/victims?programme=PVR",
-                 "/activities?programme=PVR"):
+    for path in (
+        "/programme?code=PVR",
+        "/programme?code=pvr&period=FY2019Q3",
+        "/indicator?code=PVR-3.1",
+        "/reports?programme=PVR&period=FY2019Q3&format=ppr",
+        "/victims?programme=PVR",
+        "/activities?programme=PVR",
+    ):
         text = page_text(open_page(client, path))
-        assert PVR_TITLE not in text and "PVR-1.1" not in text and "U.S. Department of State" not in text, path
+        assert PVR_TITLE not in text and "PVR-1.1" not in text and "U.S. Department of State" not in text, (
+            path
+        )
 
 
-@pytest.mark.parametrize("path, target", [
-    ("/programme?code=PVR", "programme PVR"), ("/programme?code=pvr&period=FY2019Q3", "programme PVR"),
-    ("/indicator?code=PVR-3.1", "indicator PVR-3.1"), ("/reports?programme=PVR&format=ppr", "programme PVR"),
-    ("/audit", "page /audit"), ("/victims", "page /victims"),  # pages not for the role, or no case to show
-])
-def test_a_page_request_out_of_the_accounts_scope_is_403_recorded_and_says_so(client_as, demo_store, path, target):
+@pytest.mark.parametrize(
+    "path, target",
+    [
+        ("/programme?code=PVR", "programme PVR"),
+        ("/programme?code=pvr&period=FY2019Q3", "programme PVR"),
+        ("/indicator?code=PVR-3.1", "indicator PVR-3.1"),
+        ("/reports?programme=PVR&format=ppr", "programme PVR"),
+        ("/audit", "page /audit"),
+        ("/victims", "page /victims"),  # pages not for the role, or no case to show
+    ],
+)
+def test_a_page_request_out_of_the_accounts_scope_is_403_recorded_and_says_so(
+    client_as, demo_store, path, target
+):
     from indicators.access import audit
 
     client = client_as("donor-usaid")
@@ -123,46 +185,93 @@ def test_a_code_that_names_nothing_is_not_found_not_refused(client_as):
 
 REFUSED_TO_THE_USAID_OFFICER = [
     # the Programme page's quarter choice, for another donor's programme
-    ("programme-url.search", [("programme-quarter", "value", "FY2019Q2")],
-     [("programme-url", "search", "?code=PVR&period=FY2019Q3")]),
+    (
+        "programme-url.search",
+        [("programme-quarter", "value", "FY2019Q2")],
+        [("programme-url", "search", "?code=PVR&period=FY2019Q3")],
+    ),
     # the Indicator page's records, for another donor's indicator
-    ("..indicator-records.rowData...indicator-records-note.children..", [("indicator-records-scope", "value", "all")],
-     [("indicator-context", "data", {"code": "PVR-3.1", "period": "FY2019Q3"})]),
-    ("indicator-url.search", [("indicator-quarter", "value", "FY2019Q2")],
-     [("indicator-context", "data", {"code": "PVR-3.1", "period": "FY2019Q3"})]),
+    (
+        "..indicator-records.rowData...indicator-records-note.children..",
+        [("indicator-records-scope", "value", "all")],
+        [("indicator-context", "data", {"code": "PVR-3.1", "period": "FY2019Q3"})],
+    ),
+    (
+        "indicator-url.search",
+        [("indicator-quarter", "value", "FY2019Q2")],
+        [("indicator-context", "data", {"code": "PVR-3.1", "period": "FY2019Q3"})],
+    ),
     # another donor's report
-    ("..reports-file.data...reports-done.children..", [("reports-download", "n_clicks", 1)],
-     [("reports-state", "data", {"programme": "PVR", "period": "FY2019Q3", "format": "ppr"}),
-      ("reports-programme", "value", "PVR"), ("reports-quarter", "value", "FY2019Q3"),
-      ("reports-format", "value", "ppr")]),
-    ("reports-url.search", [("reports-programme", "value", "PVR"), ("reports-quarter", "value", "FY2019Q3"),
-                            ("reports-format", "value", "ppr")], [("reports-state", "data", {})]),
+    (
+        "..reports-file.data...reports-done.children..",
+        [("reports-download", "n_clicks", 1)],
+        [
+            ("reports-state", "data", {"programme": "PVR", "period": "FY2019Q3", "format": "ppr"}),
+            ("reports-programme", "value", "PVR"),
+            ("reports-quarter", "value", "FY2019Q3"),
+            ("reports-format", "value", "ppr"),
+        ],
+    ),
+    (
+        "reports-url.search",
+        [
+            ("reports-programme", "value", "PVR"),
+            ("reports-quarter", "value", "FY2019Q3"),
+            ("reports-format", "value", "ppr"),
+        ],
+        [("reports-state", "data", {})],
+    ),
     # pages that are not for donors at all
-    ("activities-download.data", [("activities-csv", "n_clicks", 1)],
-     [("activities-grid", "virtualRowData", None), ("activities-grid", "rowData", []),
-      ("activities-state", "data", {"programme": "PVR"})]),
+    (
+        "activities-download.data",
+        [("activities-csv", "n_clicks", 1)],
+        [
+            ("activities-grid", "virtualRowData", None),
+            ("activities-grid", "rowData", []),
+            ("activities-state", "data", {"programme": "PVR"}),
+        ],
+    ),
     ("upload-template-download.data", [], []),
-    ("audit-url.search", [("audit-action", "value", "sign-in"), ("audit-user", "value", None)],
-     [("audit-state", "data", {})]),
+    (
+        "audit-url.search",
+        [("audit-action", "value", "sign-in"), ("audit-user", "value", None)],
+        [("audit-state", "data", {})],
+    ),
     # a narrative, and a sign-off, even of the donor's own programme
-    ("indicator-saved.children", [("indicator-save", "n_clicks", 1)],
-     [("indicator-narrative", "value", "Written by a donor"),
-      ("indicator-context", "data", {"code": "KEC-4.2", "period": "FY2019Q3"}),
-      ("indicator-quarter", "value", "FY2019Q3")]),
-    ("..reports-signoff-result.children...reports-signoff-button.disabled..",
-     [("reports-signoff-button", "n_clicks", 1)],
-     [("reports-signoff-confirm", "value", True), ("reports-signoff-acknowledge", "value", True),
-      ("reports-state", "data", {"programme": "KEC", "period": "FY2019Q3", "format": "iptt"}),
-      ("reports-programme", "value", "KEC"), ("reports-quarter", "value", "FY2019Q3")]),
+    (
+        "indicator-saved.children",
+        [("indicator-save", "n_clicks", 1)],
+        [
+            ("indicator-narrative", "value", "Written by a donor"),
+            ("indicator-context", "data", {"code": "KEC-4.2", "period": "FY2019Q3"}),
+            ("indicator-quarter", "value", "FY2019Q3"),
+        ],
+    ),
+    (
+        "..reports-signoff-result.children...reports-signoff-button.disabled..",
+        [("reports-signoff-button", "n_clicks", 1)],
+        [
+            ("reports-signoff-confirm", "value", True),
+            ("reports-signoff-acknowledge", "value", True),
+            ("reports-state", "data", {"programme": "KEC", "period": "FY2019Q3", "format": "iptt"}),
+            ("reports-programme", "value", "KEC"),
+            ("reports-quarter", "value", "FY2019Q3"),
+        ],
+    ),
     # not a callback of this app at all, or one that runs only in the browser
     ("nav-collapse.is_open", [("nav-toggler", "n_clicks", 1)], [("nav-collapse", "is_open", False)]),
     ("no-such-thing.children", [], []),
 ]
 
 
-@pytest.mark.parametrize("output, inputs, state", REFUSED_TO_THE_USAID_OFFICER,
-                         ids=[o.strip(".").split(".")[0] for o, _, _ in REFUSED_TO_THE_USAID_OFFICER])
-def test_callbacks_refuse_the_usaid_officer_with_403_and_no_data(client_as, demo_store, output, inputs, state):
+@pytest.mark.parametrize(
+    "output, inputs, state",
+    REFUSED_TO_THE_USAID_OFFICER,
+    ids=[o.strip(".").split(".")[0] for o, _, _ in REFUSED_TO_THE_USAID_OFFICER],
+)
+def test_callbacks_refuse_the_usaid_officer_with_403_and_no_data(
+    client_as, demo_store, output, inputs, state
+):
     from indicators.access import audit
 
     response = dash_post(client_as("donor-usaid"), output, inputs, state)
@@ -177,11 +286,17 @@ def test_callbacks_refuse_the_usaid_officer_with_403_and_no_data(client_as, demo
 def test_the_usaid_officer_downloads_the_kec_report(client_as, demo_store):
     from indicators.access import audit
 
-    response = dash_post(client_as("donor-usaid"), "..reports-file.data...reports-done.children..",
-                         [("reports-download", "n_clicks", 1)],
-                         [("reports-state", "data", {"programme": "KEC", "period": "FY2019Q3", "format": "csv"}),
-                          ("reports-programme", "value", "KEC"), ("reports-quarter", "value", "FY2019Q3"),
-                          ("reports-format", "value", "csv")])
+    response = dash_post(
+        client_as("donor-usaid"),
+        "..reports-file.data...reports-done.children..",
+        [("reports-download", "n_clicks", 1)],
+        [
+            ("reports-state", "data", {"programme": "KEC", "period": "FY2019Q3", "format": "csv"}),
+            ("reports-programme", "value", "KEC"),
+            ("reports-quarter", "value", "FY2019Q3"),
+            ("reports-format", "value", "csv"),
+        ],
+    )
     assert response.status_code == 200
     sent = response.get_json()["response"]["reports-file"]["data"]
     content = base64.b64decode(sent["content"]).decode()
@@ -195,10 +310,15 @@ def test_the_usaid_officer_downloads_the_kec_report(client_as, demo_store):
 def test_an_officer_cannot_save_a_narrative_but_a_manager_can(client_as, demo_store):
     from indicators.reporting.narratives import get_narrative, set_narrative
 
-    args = ("indicator-saved.children", [("indicator-save", "n_clicks", 1)],
-            [("indicator-narrative", "value", "Trainings moved to July."),
-             ("indicator-context", "data", {"code": "KEC-4.2", "period": "FY2019Q3"}),
-             ("indicator-quarter", "value", "FY2019Q3")])
+    args = (
+        "indicator-saved.children",
+        [("indicator-save", "n_clicks", 1)],
+        [
+            ("indicator-narrative", "value", "Trainings moved to July."),
+            ("indicator-context", "data", {"code": "KEC-4.2", "period": "FY2019Q3"}),
+            ("indicator-quarter", "value", "FY2019Q3"),
+        ],
+    )
     assert dash_post(client_as("officer"), *args).status_code == 403
     with demo_store.Session() as session:
         assert get_narrative(session, "KEC-4.2", "FY2019Q3") is None
@@ -219,12 +339,18 @@ def test_an_officer_cannot_save_a_narrative_but_a_manager_can(client_as, demo_st
 
 
 def test_a_template_download_is_for_staff(client_as):
-    body = ("upload-template-download.data", [[({"kind": "trainings", "type": "upload-template"}, "n_clicks", 1)]],
-            [])
+    body = (
+        "upload-template-download.data",
+        [[({"kind": "trainings", "type": "upload-template"}, "n_clicks", 1)]],
+        [],
+    )
     response = dash_post(client_as("officer"), *body)
     assert response.status_code == 200
     sent = response.get_json()["response"]["upload-template-download"]["data"]
-    assert sent["filename"] == "ctmonitor-template-trainings.xlsx" and base64.b64decode(sent["content"])[:2] == b"PK"
+    assert (
+        sent["filename"] == "ctmonitor-template-trainings.xlsx"
+        and base64.b64decode(sent["content"])[:2] == b"PK"
+    )
 
 
 def test_a_donor_officer_sees_figures_never_rows_nor_file_names(client_as):
@@ -233,17 +359,25 @@ def test_a_donor_officer_sees_figures_never_rows_nor_file_names(client_as):
     ids = {c["props"].get("id") for c in components(page.get_json()) if isinstance(c["props"].get("id"), str)}
     assert {"indicator-records-withheld", "indicator-tiles"} <= ids and "indicator-records" not in ids
     assert "rowData" not in page_text(page)
-    response = dash_post(client, "..indicator-records.rowData...indicator-records-note.children..",
-                         [("indicator-records-scope", "value", "all")],
-                         [("indicator-context", "data", {"code": "PVR-3.1", "period": "FY2019Q2"})])
+    response = dash_post(
+        client,
+        "..indicator-records.rowData...indicator-records-note.children..",
+        [("indicator-records-scope", "value", "all")],
+        [("indicator-context", "data", {"code": "PVR-3.1", "period": "FY2019Q2"})],
+    )
     assert response.status_code == 403 and "rowData" not in response.get_data(as_text=True)
     # nor the records of other indicators, nor the files they came from: the quarter's report lists them
     other = open_page(client, "/indicator?code=PVR-1.1&period=FY2019Q2")
-    assert "indicator-records\"" not in other.get_data(as_text=True) and ".xlsx" not in page_text(other)
+    assert 'indicator-records"' not in other.get_data(as_text=True) and ".xlsx" not in page_text(other)
     assert "PVR · FY2019 Q2 report" in json.dumps(other.get_json(), ensure_ascii=False)
-    response = dash_post(client, "..indicator-records.rowData...indicator-records-note.children..",
-                         [("indicator-records-scope", "value", "all")],
-                         [("indicator-context", "data", {"code": "PVR-1.1", "period": "FY2019Q2"})])
+    response = dash_post(
+        client,
+        "..indicator-records.rowData...indicator-records-note.children..",
+        [("indicator-records-scope", "value", "all")],
+        [("indicator-context", "data", {"code": "PVR-1.1", "period": "FY2019Q2"})],
+    )
     assert response.status_code == 403 and "rowData" not in response.get_data(as_text=True)
     staff = open_page(client_as("manager"), "/indicator?code=PVR-3.1&period=FY2019Q2").get_json()
-    assert "indicator-records" in {c["props"].get("id") for c in components(staff) if isinstance(c["props"].get("id"), str)}
+    assert "indicator-records" in {
+        c["props"].get("id") for c in components(staff) if isinstance(c["props"].get("id"), str)
+    }

@@ -17,8 +17,16 @@ from tests.builders import fresh_store, make_training, run_command
 
 def _close(session, period: str, user: str, report: bytes, name: str):
     """Sign off a KEC quarter, acknowledging the narratives missing (in this empty store everything is Behind)."""
-    return signoff.sign_off(session, "KEC", period, user, report, "iptt", name,
-                            acknowledged=signoff.missing_narratives(session, "KEC", period))
+    return signoff.sign_off(
+        session,
+        "KEC",
+        period,
+        user,
+        report,
+        "iptt",
+        name,
+        acknowledged=signoff.missing_narratives(session, "KEC", period),
+    )
 
 
 def _programme_id(session, code: str) -> int:
@@ -45,7 +53,9 @@ def test_check_rows_counts_the_quarter_a_record_leaves(session):
     _close(session, "FY2019Q3", "claire", b"report", "x.xlsx")
     kec = _programme_id(session, "KEC")
     old_and_new = {"FY2019Q2", "FY2020Q1"}
-    assert [m.split(" is closed")[0] for m in signoff.check_rows(session, kec, old_and_new)] == ["KEC FY2019Q2"]
+    assert [m.split(" is closed")[0] for m in signoff.check_rows(session, kec, old_and_new)] == [
+        "KEC FY2019Q2"
+    ]
 
 
 def test_check_rows_names_the_earliest_sign_off_that_closes_a_quarter(session):
@@ -59,8 +69,10 @@ def test_check_rows_names_the_earliest_sign_off_that_closes_a_quarter(session):
 def test_check_rows_reads_years_lop_and_loose_codes_and_ignores_what_is_no_period(session):
     _close(session, "FY2019Q1", "claire", b"q1", "q1.xlsx")
     kec = _programme_id(session, "KEC")
-    closed = [m.split(" is closed")[0] for m in signoff.check_rows(
-        session, kec, {"FY2019", "FY2020", "LOP", "fy19q1", "not a period"})]
+    closed = [
+        m.split(" is closed")[0]
+        for m in signoff.check_rows(session, kec, {"FY2019", "FY2020", "LOP", "fy19q1", "not a period"})
+    ]
     assert closed == ["KEC LOP", "KEC FY2019", "KEC fy19q1"]
 
 
@@ -80,19 +92,25 @@ def test_an_import_into_a_closed_quarter_is_refused_as_the_importer_will_ask(ses
     quarters = {periods.quarter_of(d, kec.calendar).code for d in dates}
     problems = signoff.check_rows(session, kec.id, quarters)
     assert problems and problems[0].startswith("KEC FY2019Q3 is closed: FY2019Q3 was signed off by claire")
-    assert signoff.check_rows(session, kec.id, {periods.quarter_of(date(2019, 10, 3), kec.calendar).code}) == []
+    assert (
+        signoff.check_rows(session, kec.id, {periods.quarter_of(date(2019, 10, 3), kec.calendar).code}) == []
+    )
 
 
 def test_the_importer_refuses_a_workbook_touching_a_signed_off_quarter(session, settings):
     from importers.pipeline import import_file
 
     _close(session, "FY2019Q3", "claire", b"report", "x.xlsx")
-    sheet = (b"Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"
-             b"SO-1,KEC,20/04/2019,Gasabo,Police,Identification,12,9\n")
+    sheet = (
+        b"Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"
+        b"SO-1,KEC,20/04/2019,Gasabo,Police,Identification,12,9\n"
+    )
     report = import_file(session, sheet, "late.csv", settings=settings, uploaded_by="olivier")
     assert not report.ok and report.outcome == "refused"
-    assert any("KEC FY2019Q3 is closed" in str(problem) and "signed off by claire" in str(problem)
-               for problem in report.errors)
+    assert any(
+        "KEC FY2019Q3 is closed" in str(problem) and "signed off by claire" in str(problem)
+        for problem in report.errors
+    )
     # a quarter after the sign-off is open
     later = sheet.replace(b"SO-1,KEC,20/04/2019", b"SO-2,KEC,20/07/2019")
     stored = import_file(session, later, "later.csv", settings=settings, uploaded_by="olivier")
@@ -110,19 +128,36 @@ def _sign(store, client, period: str, confirmed: bool = True, acknowledged: bool
     narrative in its state, as the page does."""
     with store.Session() as session:
         flagged = signoff.missing_narratives(session, "KEC", period)
-    return dash_post(client, SIGN, [("reports-signoff-button", "n_clicks", 1)],
-                     [("reports-signoff-confirm", "value", confirmed),
-                      ("reports-signoff-acknowledge", "value", acknowledged),
-                      ("reports-state", "data", {"programme": "KEC", "period": period, "format": "csv",
-                                                 "flagged": flagged}),
-                      ("reports-programme", "value", "KEC"), ("reports-quarter", "value", period)])
+    return dash_post(
+        client,
+        SIGN,
+        [("reports-signoff-button", "n_clicks", 1)],
+        [
+            ("reports-signoff-confirm", "value", confirmed),
+            ("reports-signoff-acknowledge", "value", acknowledged),
+            (
+                "reports-state",
+                "data",
+                {"programme": "KEC", "period": period, "format": "csv", "flagged": flagged},
+            ),
+            ("reports-programme", "value", "KEC"),
+            ("reports-quarter", "value", period),
+        ],
+    )
 
 
 def _download(client, period: str, fmt: str) -> tuple[bytes, str, str]:
-    response = dash_post(client, DOWNLOAD, [("reports-download", "n_clicks", 1)],
-                         [("reports-state", "data", {"programme": "KEC", "period": period, "format": fmt}),
-                          ("reports-programme", "value", "KEC"), ("reports-quarter", "value", period),
-                          ("reports-format", "value", fmt)])
+    response = dash_post(
+        client,
+        DOWNLOAD,
+        [("reports-download", "n_clicks", 1)],
+        [
+            ("reports-state", "data", {"programme": "KEC", "period": period, "format": fmt}),
+            ("reports-programme", "value", "KEC"),
+            ("reports-quarter", "value", period),
+            ("reports-format", "value", fmt),
+        ],
+    )
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     answer = response.get_json()["response"]
     sent = answer["reports-file"]["data"]
@@ -132,9 +167,9 @@ def _download(client, period: str, fmt: str) -> tuple[bytes, str, str]:
 
 def test_a_signed_off_report_downloads_byte_for_byte_after_more_data_arrive(client_as, demo_store):
     from exports.formats import FORMATS
-    from indicators.reporting.reporting import report_file
     from indicators.access import audit
     from indicators.reporting.narratives import set_narrative
+    from indicators.reporting.reporting import report_file
 
     manager = client_as("manager")
     assert "Tick the box" in _sign(demo_store, manager, "FY2019Q2", confirmed=False).get_data(as_text=True)
@@ -144,7 +179,10 @@ def test_a_signed_off_report_downloads_byte_for_byte_after_more_data_arrive(clie
     assert done.startswith("Signed off KEC · FY2019 Q2 by claire on") and "KEC_FY2019Q2_iptt.xlsx" in done
     with demo_store.Session() as session:
         kept = signoff.signed_report(session, "KEC", "FY2019Q2")
-        assert (kept.report_format, kept.report_filename) == ("iptt", "KEC_FY2019Q2_iptt.xlsx")  # USAID's format
+        assert (kept.report_format, kept.report_filename) == (
+            "iptt",
+            "KEC_FY2019Q2_iptt.xlsx",
+        )  # USAID's format
         kept_bytes = kept.report
 
     # more data arrive for a later quarter, and the quarter's narrative is rewritten
@@ -158,8 +196,10 @@ def test_a_signed_off_report_downloads_byte_for_byte_after_more_data_arrive(clie
     for client in (manager, client_as("donor-usaid")):  # ...but the one signed off is served as sent
         data, name, note = _download(client, "FY2019Q2", "iptt")
         assert data == kept_bytes and name == "KEC_FY2019Q2_iptt.xlsx"
-        assert note["props"]["children"] == (f"Downloaded KEC · FY2019 Q2 · IPTT: KEC_FY2019Q2_iptt.xlsx "
-                                             f"({len(kept_bytes):,} bytes, the copy kept at sign-off).")
+        assert note["props"]["children"] == (
+            f"Downloaded KEC · FY2019 Q2 · IPTT: KEC_FY2019Q2_iptt.xlsx "
+            f"({len(kept_bytes):,} bytes, the copy kept at sign-off)."
+        )
     csv, name, note = _download(manager, "FY2019Q2", "csv")  # other formats are made afresh
     assert name == "KEC_FY2019Q2_csv.csv" and "kept" not in str(note) and csv.startswith(b"programme,")
 
@@ -175,7 +215,9 @@ def test_the_reports_page_names_the_sign_off_and_the_quarter_cannot_be_signed_tw
     manager = client_as("manager")
     _sign(demo_store, manager, "FY2018Q4")
     for role in ("manager", "donor-usaid"):
-        text = open_page(client_as(role), "/reports?programme=KEC&period=FY2018Q4&format=iptt").get_data(as_text=True)
+        text = open_page(client_as(role), "/reports?programme=KEC&period=FY2018Q4&format=iptt").get_data(
+            as_text=True
+        )
         assert "was signed off by claire on" in text and "reports-signoff-button" not in text
         assert "the report as signed off, kept byte for byte" in text
     earlier = open_page(manager, "/reports?programme=KEC&period=FY2018Q3").get_data(as_text=True)
@@ -214,15 +256,29 @@ def test_cli_signoff_keeps_the_report_and_refuses_a_second_time(cli_store, capsy
     from indicators.store.db import Store
 
     # an empty store: every count is behind without a narrative (the milestones are not due until Q4)
-    assert run_command(cli_store, "signoff", "--programme", "kec", "--period", "fy19q3", "--user", "claire") == 1
+    assert (
+        run_command(cli_store, "signoff", "--programme", "kec", "--period", "fy19q3", "--user", "claire") == 1
+    )
     refused = capsys.readouterr().err
     assert "not signed off: KEC-3.1, KEC-4.1" in refused and "--without-narratives" in refused
     store = Store(cli_store)
     with store.Session() as session:
         assert signoff.signed_report(session, "KEC", "FY2019Q3") is None
     store.dispose()
-    assert run_command(cli_store, "signoff", "--programme", "kec", "--period", "fy19q3", "--user", "claire",
-                       "--without-narratives") == 0
+    assert (
+        run_command(
+            cli_store,
+            "signoff",
+            "--programme",
+            "kec",
+            "--period",
+            "fy19q3",
+            "--user",
+            "claire",
+            "--without-narratives",
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith("Signed off KEC FY2019Q3 by claire: KEC_FY2019Q3_iptt.xlsx kept as version 1 (")
     assert "signed off without narratives for KEC-3.1, KEC-4.1, KEC-4.2, KEC-5.1, KEC-5.2" in out
@@ -231,23 +287,53 @@ def test_cli_signoff_keeps_the_report_and_refuses_a_second_time(cli_store, capsy
         kept = signoff.signed_report(session, "KEC", "FY2019Q3")
         assert kept.report[:2] == b"PK" and kept.report_format == "iptt"
     store.dispose()
-    assert run_command(cli_store, "signoff", "--programme", "KEC", "--period", "FY2019Q3", "--user", "claire") == 1
+    assert (
+        run_command(cli_store, "signoff", "--programme", "KEC", "--period", "FY2019Q3", "--user", "claire")
+        == 1
+    )
     assert "already signed off by claire" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv, code, message", [
-    (("--programme", "PVR", "--period", "FY2019Q3", "--user", "olivier"), 1, "not an active programme manager"),
-    (("--programme", "PVR", "--period", "FY2019Q3", "--user", "nobody"), 1, "not an active programme manager"),
-    (("--programme", "PVR", "--period", "FY2030Q1", "--user", "claire"), 2, "FY2030Q1"),
-    (("--programme", "XYZ", "--period", "FY2019Q3", "--user", "claire"), 2, "XYZ"),
-    (("--programme", "PVR", "--period", "FY2019", "--user", "claire"), 2, "FY2019"),
-])
+@pytest.mark.parametrize(
+    "argv, code, message",
+    [
+        (
+            ("--programme", "PVR", "--period", "FY2019Q3", "--user", "olivier"),
+            1,
+            "not an active programme manager",
+        ),
+        (
+            ("--programme", "PVR", "--period", "FY2019Q3", "--user", "nobody"),
+            1,
+            "not an active programme manager",
+        ),
+        (("--programme", "PVR", "--period", "FY2030Q1", "--user", "claire"), 2, "FY2030Q1"),
+        (("--programme", "XYZ", "--period", "FY2019Q3", "--user", "claire"), 2, "XYZ"),
+        (("--programme", "PVR", "--period", "FY2019", "--user", "claire"), 2, "FY2019"),
+    ],
+)
 def test_cli_signoff_refusals(cli_store, capsys, argv, code, message):
     assert run_command(cli_store, "signoff", *argv) == code
     assert message in capsys.readouterr().err
 
 
 def test_cli_signoff_with_another_format(cli_store, capsys):
-    assert run_command(cli_store, "signoff", "--programme", "PVR", "--period", "FY2019Q2", "--format", "csv",
-                       "--user", "claire", "--note", "sent 3 July", "--without-narratives") == 0
+    assert (
+        run_command(
+            cli_store,
+            "signoff",
+            "--programme",
+            "PVR",
+            "--period",
+            "FY2019Q2",
+            "--format",
+            "csv",
+            "--user",
+            "claire",
+            "--note",
+            "sent 3 July",
+            "--without-narratives",
+        )
+        == 0
+    )
     assert "PVR_FY2019Q2_csv.csv kept" in capsys.readouterr().out

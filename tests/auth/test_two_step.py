@@ -57,7 +57,9 @@ def test_setting_up_needs_the_password_and_a_right_code(demo_app, demo_store):
     assert refused.status_code == 401 and "The current password is wrong." in refused.get_data(as_text=True)
     scan = post(client, SETUP, step="begin", password=PASSWORD).get_data(as_text=True)
     secret = re.search(r'id="two-step-secret">([A-Z2-7 ]+)<', scan).group(1).replace(" ", "")
-    wrong = post(client, SETUP, step="confirm", code="000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
+    wrong = post(
+        client, SETUP, step="confirm", code="000000" if pyotp.TOTP(secret).now() != "000000" else "111111"
+    )
     assert wrong.status_code == 401 and "That code is not right" in wrong.get_data(as_text=True)
     assert "<svg" in wrong.get_data(as_text=True)  # the same secret, to try again
     done = post(client, SETUP, step="confirm", code=pyotp.TOTP(secret).now())
@@ -66,7 +68,9 @@ def test_setting_up_needs_the_password_and_a_right_code(demo_app, demo_store):
     with demo_store.Session() as db:
         user = accounts.get_user(db, "tess.manager")
         actions = [e.action for e in audit.recent(db, 4, username="tess.manager")]
-    assert user.totp_secret == secret and user.totp_pending is None and two_step.recovery_codes_left(user) == 10
+    assert (
+        user.totp_secret == secret and user.totp_pending is None and two_step.recovery_codes_left(user) == 10
+    )
     assert actions == ["two-step-enabled", "two-step-refused", "password-refused", "sign-in"]
 
 
@@ -136,8 +140,15 @@ def test_a_role_that_must_use_it_sees_only_the_set_up_page(demo_store, demo_sett
     assert client.get("/_dash-layout").status_code == 200
     on = client.get(SETUP).get_data(as_text=True)
     assert "cannot be turned off" in on and 'id="two-step-off"' not in on
-    refused = client.post(SETUP, data={"csrf_token": client.get_cookie("_csrf_token").value, "step": "off",
-                                       "password": PASSWORD, "code": next_code(secret)})  # the form, forged
+    refused = client.post(
+        SETUP,
+        data={
+            "csrf_token": client.get_cookie("_csrf_token").value,
+            "step": "off",
+            "password": PASSWORD,
+            "code": next_code(secret),
+        },
+    )  # the form, forged
     assert refused.status_code == 200 and "cannot be turned off" in refused.get_data(as_text=True)
     with demo_store.Session() as db:
         assert two_step.enabled(accounts.get_user(db, "lea.admin"))

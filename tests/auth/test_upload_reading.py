@@ -16,14 +16,19 @@ from tests.importers import hostile
 
 def test_a_dimension_bomb_dropped_on_the_page_is_refused_in_seconds(demo_app, client_as, demo_store):
     client = client_as("officer")
-    contents = ("data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
-                + base64.b64encode(hostile.dimension_bomb(320_000, dimension=False)).decode())
+    contents = (
+        "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,"
+        + base64.b64encode(hostile.dimension_bomb(320_000, dimension=False)).decode()
+    )
     with demo_store.Session() as session:
         before = session.scalar(select(func.count(Upload.id)))
     started = time.perf_counter()
-    answer = dash_post(client, callback_key(demo_app, "..upload-preview.children"),
-                       [("upload-file", "contents", contents), ("upload-programme", "value", "KEC")],
-                       [("upload-file", "filename", "quarter.xlsx")])
+    answer = dash_post(
+        client,
+        callback_key(demo_app, "..upload-preview.children"),
+        [("upload-file", "contents", contents), ("upload-programme", "value", "KEC")],
+        [("upload-file", "filename", "quarter.xlsx")],
+    )
     # refused at its 3 millionth value, 6 million elements of XML into it: 3 s on a quiet machine, the fork
     # server's start included (its own reason, below, says the read's 60 s were not reached either)
     assert time.perf_counter() - started < 30

@@ -13,14 +13,18 @@ from tests.auth.conftest import components
 
 def dash_config(client) -> dict:
     page = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
-    return json.loads(re.search(r'id="_dash-config" type="application/json">(.*?)</script>', page, re.DOTALL).group(1))
+    return json.loads(
+        re.search(r'id="_dash-config" type="application/json">(.*?)</script>', page, re.DOTALL).group(1)
+    )
 
 
 def test_the_validation_layout_holds_ids_and_types_only(client_as, demo_app):
     config = dash_config(client_as("donor-usaid"))
     skeleton = config["validation_layout"]
     found = [c for c in components(skeleton)][1:]  # the wrapping Div first
-    assert found and all(set(c["props"]) <= {"id", "children"} and not c["props"].get("children") for c in found)
+    assert found and all(
+        set(c["props"]) <= {"id", "children"} and not c["props"].get("children") for c in found
+    )
     assert {c["props"]["id"] for c in found} == callback_ids(demo_app)
     text = json.dumps(config)
     for leak in ("PVR", "KEC", "Strengthening", "USAID", "rowData", "trainings_march.xlsx", "figure"):
@@ -40,7 +44,9 @@ def test_every_callback_belongs_to_a_page_by_its_prefix(demo_app):
     """Component ids are prefixed by their page, so an id says which page (and roles) it is for."""
     import dash
 
-    prefixes = {entry["module"]: entry["module"].split(".")[-1] + "-" for entry in dash.page_registry.values()}
+    prefixes = {
+        entry["module"]: entry["module"].split(".")[-1] + "-" for entry in dash.page_registry.values()
+    }
     for key, spec in demo_app.callback_map.items():
         module = getattr(spec.get("callback"), "__module__", None)
         if module in prefixes:
@@ -57,8 +63,14 @@ def test_components_a_page_draws_only_in_some_states_are_still_in_it(demo_app, c
     from dashboard import _access, reports
 
     client_as("manager")  # the app has served a request: its callbacks are all registered
-    signed = SimpleNamespace(signed_by="claire", signed_at=datetime(2026, 1, 5, 9), report_format="iptt",
-                             report_filename="x.xlsx", report_sha256="0" * 64, version=1)
+    signed = SimpleNamespace(
+        signed_by="claire",
+        signed_at=datetime(2026, 1, 5, 9),
+        report_format="iptt",
+        report_filename="x.xlsx",
+        report_sha256="0" * 64,
+        version=1,
+    )
     monkeypatch.setattr(reports.signoff, "signed_report", lambda *args: signed)
     skeleton = _access.validation_skeleton(demo_app).to_plotly_json()
     ids = {c.id for c in skeleton["props"]["children"]}

@@ -79,10 +79,13 @@ def accessibility_problems(browser) -> list[str]:
 
     import axe_playwright_python
 
-    browser.execute_script((Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8"))
+    browser.execute_script(
+        (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+    )
     browser.set_script_timeout(60)
     violations = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}}).then(r => done(r.violations));",
-        WCAG_AA)
+        WCAG_AA,
+    )
     return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:5]]}" for v in violations]

@@ -28,8 +28,11 @@ def site(browser, demo_server, demo_store):
 
 def choose(browser, dropdown_id: str, value: str) -> None:
     click(browser, browser.find_element(By.ID, dropdown_id))
-    option = WebDriverWait(browser, 10).until(EC.element_to_be_clickable(
-        (By.XPATH, f"//label[contains(@class, 'dash-dropdown-option')][.//input[@value='{value}']]")))
+    option = WebDriverWait(browser, 10).until(
+        EC.element_to_be_clickable(
+            (By.XPATH, f"//label[contains(@class, 'dash-dropdown-option')][.//input[@value='{value}']]")
+        )
+    )
     option.click()
 
 

@@ -21,8 +21,11 @@ pytestmark = pytest.mark.browser
 def site(browser, demo_server, demo_store):
     size = browser.get_window_size()
     browser.set_window_size(1366, 768)
-    for username, role, donor in (("dana", "donor", "USAID"), ("olivier", "officer", None),
-                                  ("claire", "manager", None)):
+    for username, role, donor in (
+        ("dana", "donor", "USAID"),
+        ("olivier", "officer", None),
+        ("claire", "manager", None),
+    ):
         ensure_user(demo_store, username, role, donor)
     yield demo_server
     browser.set_window_size(size["width"], size["height"])
@@ -42,7 +45,9 @@ def test_the_sign_in_form_refuses_a_wrong_password_and_keeps_where_one_was_going
     browser.find_element(By.ID, "login-username").send_keys("dana")
     browser.find_element(By.ID, "login-password").send_keys("not the password")
     browser.find_element(By.ID, "login-submit").click()
-    alert = WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#login-form .alert")))
+    alert = WebDriverWait(browser, 20).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, "#login-form .alert"))
+    )
     assert alert.text == "Unknown user name or wrong password."
     assert browser.find_element(By.ID, "login-username").get_attribute("value") == "dana"
     shoot(browser, "auth-sign-in-refused")
@@ -60,7 +65,9 @@ def test_a_usaid_donor_officer_sees_kec_and_nothing_of_pvr(browser, site):
     sign_in(browser, site, "dana")
     wait_for(browser, "home-card-KEC")
     settled(browser)
-    assert not browser.find_elements(By.ID, "home-card-PVR") and not browser.find_elements(By.ID, "home-card-GIFT")
+    assert not browser.find_elements(By.ID, "home-card-PVR") and not browser.find_elements(
+        By.ID, "home-card-GIFT"
+    )
     navbar = browser.find_element(By.CSS_SELECTOR, "nav.navbar")
     links = {a.get_attribute("href").removeprefix(site) for a in navbar.find_elements(By.TAG_NAME, "a")}
     assert "/programme?code=KEC" in links and not any("PVR" in link or "GIFT" in link for link in links)
@@ -83,15 +90,20 @@ def test_a_donor_officer_gets_the_refusal_card(browser, site, path):
     if path == "/upload":
         shoot(browser, "auth-donor-upload")
     # the page request itself is answered 403 (and audited), which the console reports; nothing else
-    assert [p for p in console_problems(browser) if f"{path} - Failed to load resource" not in p
-            or "status of 403" not in p] == []
+    assert [
+        p
+        for p in console_problems(browser)
+        if f"{path} - Failed to load resource" not in p or "status of 403" not in p
+    ] == []
 
 
 def test_a_donor_officer_typing_another_donors_programme_gets_nothing_of_it(browser, site):
     sign_in(browser, site, "dana")
     for path in ("/programme?code=PVR", "/indicator?code=PVR-3.1", "/reports?programme=PVR"):
         browser.get(site + path)
-        card = WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.ID, "access-not-available")))
+        card = WebDriverWait(browser, 20).until(
+            EC.presence_of_element_located((By.ID, "access-not-available"))
+        )
         settled(browser)
         assert "Not available to your account" in card.text
         assert "Strengthening" not in main_text(browser) and "PVR-3.1 ·" not in main_text(browser)
@@ -122,15 +134,25 @@ def test_a_manager_signs_a_quarter_off_and_it_shows(browser, site, demo_store):
     wait_for(browser, "reports-signoff-button")
     settled(browser)
     click(browser, browser.find_element(By.ID, "reports-signoff-button"))
-    WebDriverWait(browser, 20).until(lambda d: "Tick the box" in d.find_element(By.ID, "reports-signoff-result").text)
-    click(browser, browser.find_element(By.CSS_SELECTOR, "#reports-signoff-confirm, label[for='reports-signoff-confirm']"))
+    WebDriverWait(browser, 20).until(
+        lambda d: "Tick the box" in d.find_element(By.ID, "reports-signoff-result").text
+    )
+    click(
+        browser,
+        browser.find_element(
+            By.CSS_SELECTOR, "#reports-signoff-confirm, label[for='reports-signoff-confirm']"
+        ),
+    )
     with demo_store.Session() as session:
         missing = signoff.missing_narratives(session, "PVR", "FY2018Q3")
     if missing:  # the page lists them and asks for an acknowledgement
         click(browser, browser.find_element(By.CSS_SELECTOR, "label[for='reports-signoff-acknowledge']"))
     click(browser, browser.find_element(By.ID, "reports-signoff-button"))
     WebDriverWait(browser, 60).until(
-        lambda d: "Signed off PVR · FY2018 Q3 by claire" in d.find_element(By.ID, "reports-signoff-result").text)
+        lambda d: (
+            "Signed off PVR · FY2018 Q3 by claire" in d.find_element(By.ID, "reports-signoff-result").text
+        )
+    )
     with demo_store.Session() as session:
         kept = signoff.signed_report(session, "PVR", "FY2018Q3")
     assert kept.report_format == "ppr" and kept.report[:2] == b"PK"  # the State Department's format

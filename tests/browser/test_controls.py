@@ -26,8 +26,12 @@ pytestmark = pytest.mark.browser
 def site(browser, demo_server, demo_store):
     size = browser.get_window_size()
     browser.set_window_size(1366, 900)
-    for username, role, donor in (("claire", "manager", None), ("olivier", "officer", None),
-                                  ("dana", "donor", "USAID"), ("stella", "donor", "U.S. Department of State")):
+    for username, role, donor in (
+        ("claire", "manager", None),
+        ("olivier", "officer", None),
+        ("dana", "donor", "USAID"),
+        ("stella", "donor", "U.S. Department of State"),
+    ):
         ensure_user(demo_store, username, role, donor)
     sign_in(browser, demo_server, "claire")
     browser.get_log("browser")
@@ -38,8 +42,11 @@ def site(browser, demo_server, demo_store):
 def choose(browser, dropdown_id: str, value: str) -> None:
     """Pick an option of a Dash dropdown as a user does: open it, click the option."""
     click(browser, browser.find_element(By.ID, dropdown_id))
-    option = WebDriverWait(browser, 10).until(EC.element_to_be_clickable(
-        (By.XPATH, f"//label[contains(@class, 'dash-dropdown-option')][.//input[@value='{value}']]")))
+    option = WebDriverWait(browser, 10).until(
+        EC.element_to_be_clickable(
+            (By.XPATH, f"//label[contains(@class, 'dash-dropdown-option')][.//input[@value='{value}']]")
+        )
+    )
     option.click()
 
 
@@ -49,8 +56,9 @@ def text_of(browser, element_id: str) -> str:
 
 def wait(browser, condition, timeout: int = 20):
     """Wait for ``condition(browser)``; elements replaced while the page is redrawn are looked up again."""
-    return WebDriverWait(browser, timeout, ignored_exceptions=(StaleElementReferenceException,
-                                                               NoSuchElementException)).until(condition)
+    return WebDriverWait(
+        browser, timeout, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)
+    ).until(condition)
 
 
 def until_text(browser, element_id: str, expected: str, timeout: int = 20) -> None:
@@ -58,7 +66,9 @@ def until_text(browser, element_id: str, expected: str, timeout: int = 20) -> No
 
 
 def iptt_cell(browser, code: str, column: int) -> str:
-    return browser.find_elements(By.CSS_SELECTOR, f"#programme-row-{code.replace('.', chr(92) + '.')} td")[column].text
+    return browser.find_elements(By.CSS_SELECTOR, f"#programme-row-{code.replace('.', chr(92) + '.')} td")[
+        column
+    ].text
 
 
 def figure(store, programme: str, quarter: str, code: str):
@@ -80,16 +90,18 @@ def test_the_logframe_follows_its_quarter_back_and_forward(browser, site, demo_s
     settled(browser)
     assert "period=FY2018Q2" in browser.current_url and "code=KEC" in browser.current_url
     # the figures are the quarter's own: KEC-4.2's FY actual to date (column 11) as the figures give it
-    assert iptt_cell(browser, "KEC-4.2", 10) == format_value(figure(demo_store, "KEC", "FY2018Q2", "KEC-4.2")
-                                                            .year_to_date.actual)
+    assert iptt_cell(browser, "KEC-4.2", 10) == format_value(
+        figure(demo_store, "KEC", "FY2018Q2", "KEC-4.2").year_to_date.actual
+    )
     assert "period=FY2018Q2" in browser.find_element(By.ID, "programme-report-link").get_attribute("href")
     links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#programme-tree a")]
     assert links and all("period=FY2018Q2" in href for href in links)
 
     browser.back()
     until_text(browser, "programme-iptt-heading", "FY2019 Q3: 1 April – 30 June 2019")
-    assert iptt_cell(browser, "KEC-4.2", 10) == format_value(figure(demo_store, "KEC", "FY2019Q3", "KEC-4.2")
-                                                            .year_to_date.actual)
+    assert iptt_cell(browser, "KEC-4.2", 10) == format_value(
+        figure(demo_store, "KEC", "FY2019Q3", "KEC-4.2").year_to_date.actual
+    )
     browser.forward()
     until_text(browser, "programme-iptt-heading", "FY2018 Q2: 1 January – 31 March 2018")
     settled(browser)
@@ -111,7 +123,8 @@ def test_a_narrative_is_saved_for_the_quarter_the_page_shows(browser, site, demo
     settled(browser)
     assert "Quarter FY2019 Q3" in text_of(browser, "indicator-tiles").replace("QUARTER", "Quarter")
     chart_quarters = browser.execute_script(
-        "return document.getElementById('indicator-chart').querySelector('.js-plotly-plot').data[0].x")
+        "return document.getElementById('indicator-chart').querySelector('.js-plotly-plot').data[0].x"
+    )
     assert chart_quarters[-1] == "FY2019Q3"
     box = browser.find_element(By.ID, "indicator-narrative")
     box.clear()
@@ -120,7 +133,10 @@ def test_a_narrative_is_saved_for_the_quarter_the_page_shows(browser, site, demo
     until_text(browser, "indicator-saved", "Saved the narrative for KEC-5.2 · FY2019 Q3")
     try:
         with demo_store.Session() as session:
-            assert get_narrative(session, "KEC-5.2", "FY2019Q3") == "Events moved to July after the district elections."
+            assert (
+                get_narrative(session, "KEC-5.2", "FY2019Q3")
+                == "Events moved to July after the district elections."
+            )
             assert get_narrative(session, "KEC-5.2", "FY2019Q2") is None
     finally:
         with demo_store.begin() as session:
@@ -131,7 +147,9 @@ def test_a_narrative_is_saved_for_the_quarter_the_page_shows(browser, site, demo
 def test_the_report_downloaded_is_the_one_chosen(browser, site, tmp_path):
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
     browser.get(site + "/reports?programme=KEC&period=FY2019Q3")
     wait_for(browser, "reports-download")
     settled(browser)
@@ -156,8 +174,9 @@ def test_the_report_downloaded_is_the_one_chosen(browser, site, tmp_path):
     assert console_problems(browser) == []
 
 
-def test_the_quarter_signed_off_is_the_one_chosen_and_missing_narratives_are_acknowledged(browser, site,
-                                                                                         demo_store):
+def test_the_quarter_signed_off_is_the_one_chosen_and_missing_narratives_are_acknowledged(
+    browser, site, demo_store
+):
     from indicators.access import audit
     from indicators.figures import signoff
 
@@ -199,8 +218,9 @@ def test_activity_filters_filter_at_once(browser, site, demo_store):
     from indicators.store.models import Programme, Training
 
     with demo_store.Session() as session:
-        trainings = session.scalar(select(func.count()).select_from(Training).join(Programme)
-                                   .where(Programme.code == "KEC"))
+        trainings = session.scalar(
+            select(func.count()).select_from(Training).join(Programme).where(Programme.code == "KEC")
+        )
     browser.get(site + "/activities?programme=KEC")
     wait_for(browser, "activities-grid")
     settled(browser)
@@ -209,7 +229,10 @@ def test_activity_filters_filter_at_once(browser, site, demo_store):
     WebDriverWait(browser, 20).until(lambda d: "kind=trainings" in d.current_url)
     wait(browser, lambda d: _count(d) == trainings)
     settled(browser)
-    kinds = {cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#activities-grid .ag-row [col-id='kind']")}
+    kinds = {
+        cell.text
+        for cell in browser.find_elements(By.CSS_SELECTOR, "#activities-grid .ag-row [col-id='kind']")
+    }
     assert kinds == {"Training"} and everything > trainings
     browser.back()
     wait(browser, lambda d: _count(d) == everything)
@@ -228,23 +251,49 @@ def test_audit_filters_filter_at_once(browser, site, demo_store):
     WebDriverWait(browser, 20).until(lambda d: "action=sign-in" in d.current_url)
     wait(browser, lambda d: text_of(d, "audit-count").startswith(f"{sign_ins:,} entr"))
     settled(browser)
-    whats = {cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#audit-grid .ag-row [col-id='action']")}
+    whats = {
+        cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#audit-grid .ag-row [col-id='action']")
+    }
     assert whats == {audit.ACTIONS["sign-in"]}
     assert console_problems(browser) == []
 
 
-@pytest.mark.parametrize("username, pages", [
-    ("olivier", ["/", "/programme?code=PVR&period=FY2019Q3", "/indicator?code=PVR-2.1&period=FY2019Q3",
-                 "/activities?programme=PVR", "/upload", "/reports?programme=PVR", "/quality", "/victims"]),
-    ("stella", ["/", "/programme?code=PVR&period=FY2019Q3", "/indicator?code=PVR-3.1&period=FY2019Q3",
-                "/reports?programme=PVR", "/victims"]),
-])
+@pytest.mark.parametrize(
+    "username, pages",
+    [
+        (
+            "olivier",
+            [
+                "/",
+                "/programme?code=PVR&period=FY2019Q3",
+                "/indicator?code=PVR-2.1&period=FY2019Q3",
+                "/activities?programme=PVR",
+                "/upload",
+                "/reports?programme=PVR",
+                "/quality",
+                "/victims",
+            ],
+        ),
+        (
+            "stella",
+            [
+                "/",
+                "/programme?code=PVR&period=FY2019Q3",
+                "/indicator?code=PVR-3.1&period=FY2019Q3",
+                "/reports?programme=PVR",
+                "/victims",
+            ],
+        ),
+    ],
+)
 def test_officers_and_donors_pages_pass_wcag_aa(browser, site, username, pages):
     sign_in(browser, site, username)
     try:
         for path in pages:
             browser.get(site + path)
-            WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "main h1, main h2")))
+            WebDriverWait(browser, 20).until(
+                EC.presence_of_element_located((By.CSS_SELECTOR, "main h1, main h2"))
+            )
             settled(browser)
             assert accessibility_problems(browser) == [], path
             assert console_problems(browser) == [], path
@@ -300,7 +349,12 @@ def test_the_district_map_follows_its_selectors_and_fetches_nothing_from_outside
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#programme-map path.js-fill")) >= 30)
     settled(browser)
     assert "District boundaries © WASAC Ltd., CC BY 4.0" in text_of(browser, "programme-where")
-    click(browser, browser.find_element(By.CSS_SELECTOR, "label[for='_dbcprivate_radioitems_programme-map-span_input_lop']"))
+    click(
+        browser,
+        browser.find_element(
+            By.CSS_SELECTOR, "label[for='_dbcprivate_radioitems_programme-map-span_input_lop']"
+        ),
+    )
     wait(browser, lambda d: "span=lop" in d.current_url)
     with demo_store.Session() as session:
         lop = places.by_district(session, "KEC-4.1", "FY2019Q3", "lop")

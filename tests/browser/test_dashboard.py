@@ -58,8 +58,9 @@ def wait_for(browser, element_id, timeout=20):
 
 def settled(browser, timeout=20):
     """No Dash callback or loading spinner still running."""
-    WebDriverWait(browser, timeout).until(lambda d: d.execute_script(
-        "return !document.querySelector('[data-dash-is-loading=\"true\"]')"))
+    WebDriverWait(browser, timeout).until(
+        lambda d: d.execute_script("return !document.querySelector('[data-dash-is-loading=\"true\"]')")
+    )
     time.sleep(0.3)
 
 
@@ -114,7 +115,8 @@ def test_opening_an_indicator_from_the_iptt(browser, site):
     WebDriverWait(browser, 20).until(lambda d: "/indicator?code=KEC-4.2&period=FY2019Q3" in d.current_url)
     wait_for(browser, "indicator-chart")
     WebDriverWait(browser, 20).until(
-        EC.presence_of_element_located((By.CSS_SELECTOR, "#indicator-chart .main-svg")))
+        EC.presence_of_element_located((By.CSS_SELECTOR, "#indicator-chart .main-svg"))
+    )
     settled(browser)
     assert "Number of people trained" in browser.find_element(By.TAG_NAME, "h1").text
     assert browser.find_elements(By.CSS_SELECTOR, "#indicator-records .ag-row")
@@ -134,7 +136,10 @@ def test_writing_a_narrative(browser, site, demo_store):
     box.send_keys("Events postponed during the national census.")
     click(browser, browser.find_element(By.ID, "indicator-save"))
     WebDriverWait(browser, 20).until(
-        lambda d: "Saved the narrative for KEC-5.2 · FY2019 Q3" in d.find_element(By.ID, "indicator-saved").text)
+        lambda d: (
+            "Saved the narrative for KEC-5.2 · FY2019 Q3" in d.find_element(By.ID, "indicator-saved").text
+        )
+    )
     with demo_store.begin() as session:
         assert get_narrative(session, "KEC-5.2", "FY2019Q3") == "Events postponed during the national census."
         set_narrative(session, "KEC-5.2", "FY2019Q3", "", "test")
@@ -142,8 +147,11 @@ def test_writing_a_narrative(browser, site, demo_store):
 
 
 def _trainings_csv(path: Path, rows: list[str]) -> Path:
-    path.write_text("Reference,Project,Start date,District,Target group,Topic,Female participants,"
-                    "Male participants\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    path.write_text(
+        "Reference,Project,Start date,District,Target group,Topic,Female participants,"
+        "Male participants\n" + "\n".join(rows) + "\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -153,8 +161,10 @@ def _choose_file(browser, path: Path):
 
 
 def test_a_workbook_with_errors_is_shown_and_cannot_be_committed(browser, site, tmp_path):
-    bad = _trainings_csv(tmp_path / "trainings_bad.csv", [
-        "BR-T001,KEC,12/03/2019,Gasabo,Police,Identification of victims,twelve,9"])
+    bad = _trainings_csv(
+        tmp_path / "trainings_bad.csv",
+        ["BR-T001,KEC,12/03/2019,Gasabo,Police,Identification of victims,twelve,9"],
+    )
     browser.get(site + "/upload")
     wait_for(browser, "upload-file")
     settled(browser)
@@ -172,10 +182,13 @@ def test_a_workbook_with_errors_is_shown_and_cannot_be_committed(browser, site, 
 
 
 def test_dry_run_then_commit_an_upload(browser, site, tmp_path):
-    good = _trainings_csv(tmp_path / "trainings_browser.csv", [
-        "BR-T001,KEC,12/03/2019,Gasabo,Police,Identification of victims,12,9",
-        "BR-T002,KEC,2019-04-20,Musanze,Teachers,Referral of victims,14,6",
-    ])
+    good = _trainings_csv(
+        tmp_path / "trainings_browser.csv",
+        [
+            "BR-T001,KEC,12/03/2019,Gasabo,Police,Identification of victims,12,9",
+            "BR-T002,KEC,2019-04-20,Musanze,Teachers,Referral of victims,14,6",
+        ],
+    )
     browser.get(site + "/upload")
     wait_for(browser, "upload-file")
     settled(browser)
@@ -197,9 +210,13 @@ def test_dry_run_then_commit_an_upload(browser, site, tmp_path):
     commit = browser.find_element(By.ID, "upload-commit")
     assert commit.get_attribute("disabled") is None
     click(browser, commit)
-    WebDriverWait(browser, 60).until(lambda d: "Stored trainings_browser.csv" in d.find_element(By.ID, "upload-result").text)
+    WebDriverWait(browser, 60).until(
+        lambda d: "Stored trainings_browser.csv" in d.find_element(By.ID, "upload-result").text
+    )
     settled(browser)
-    WebDriverWait(browser, 20).until(lambda d: "trainings_browser.csv" in d.find_element(By.ID, "upload-history").text)
+    WebDriverWait(browser, 20).until(
+        lambda d: "trainings_browser.csv" in d.find_element(By.ID, "upload-history").text
+    )
     shoot(browser, "upload-committed")
     assert console_problems(browser) == []
 
@@ -207,23 +224,33 @@ def test_dry_run_then_commit_an_upload(browser, site, tmp_path):
 def test_downloading_a_report(browser, site, tmp_path):
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
     browser.get(site + "/reports?programme=KEC&period=FY2019Q3&format=csv")
     wait_for(browser, "reports-flagged")
     settled(browser)
     click(browser, browser.find_element(By.ID, "reports-download"))
     target = downloads / "KEC_FY2019Q3_csv.csv"
     WebDriverWait(browser, 30).until(lambda d: target.exists() and target.stat().st_size > 0)
-    assert target.read_text(encoding="utf-8").startswith("programme,indicator,period,disaggregation,category,actual,target")
+    assert target.read_text(encoding="utf-8").startswith(
+        "programme,indicator,period,disaggregation,category,actual,target"
+    )
     WebDriverWait(browser, 20).until(
-        lambda d: "Downloaded KEC · FY2019 Q3 · CSV: KEC_FY2019Q3_csv.csv" in d.find_element(By.ID, "reports-done").text)
+        lambda d: (
+            "Downloaded KEC · FY2019 Q3 · CSV: KEC_FY2019Q3_csv.csv"
+            in d.find_element(By.ID, "reports-done").text
+        )
+    )
     assert console_problems(browser) == []
 
 
 def test_activities_csv_download(browser, site, tmp_path):
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
     browser.get(site + "/activities?programme=KEC&kind=trainings")
     wait_for(browser, "activities-grid")
     settled(browser)

@@ -22,8 +22,11 @@ pytestmark = pytest.mark.browser
 
 def choose(browser, dropdown_id: str, value: str) -> None:
     click(browser, browser.find_element(By.ID, dropdown_id))
-    option = WebDriverWait(browser, 10).until(EC.element_to_be_clickable(
-        (By.XPATH, f"//label[contains(@class, 'dash-dropdown-option')][.//input[@value='{value}']]")))
+    option = WebDriverWait(browser, 10).until(
+        EC.element_to_be_clickable(
+            (By.XPATH, f"//label[contains(@class, 'dash-dropdown-option')][.//input[@value='{value}']]")
+        )
+    )
     option.click()
 
 
@@ -47,8 +50,11 @@ def test_a_narrative_left_by_changing_quarter_is_kept_and_put_back(browser, demo
         wait(browser, lambda d: any(v["values"] == [typed] for v in kept(d, "indicator-narrative").values()))
         choose(browser, "indicator-quarter", "FY2019Q2")
         wait(browser, lambda d: "period=FY2019Q2" in d.current_url)
-        until_text(browser, "indicator-narrative-draft", "Kept in this browser, not saved: narrative for KEC-4.1 · "
-                                                         "FY2019 Q3")
+        until_text(
+            browser,
+            "indicator-narrative-draft",
+            "Kept in this browser, not saved: narrative for KEC-4.1 · FY2019 Q3",
+        )
         settled(browser)
         assert browser.find_element(By.ID, "indicator-narrative").get_attribute("value") != typed
         assert accessibility_problems(browser) == []
@@ -58,7 +64,9 @@ def test_a_narrative_left_by_changing_quarter_is_kept_and_put_back(browser, demo
         wait(browser, lambda d: d.find_element(By.ID, "indicator-narrative").get_attribute("value") == typed)
         until_text(browser, "indicator-narrative-draft", "Unsaved draft put back")
         settled(browser)
-        card = browser.find_element(By.XPATH, "//*[@id='indicator-narrative']/ancestor::div[contains(@class, 'card')]")
+        card = browser.find_element(
+            By.XPATH, "//*[@id='indicator-narrative']/ancestor::div[contains(@class, 'card')]"
+        )
         card.screenshot("/tmp/shots/narrative-draft-put-back.png")
         assert accessibility_problems(browser) == []
         with demo_store.Session() as session:
@@ -118,14 +126,15 @@ def test_a_correction_left_for_another_page_comes_back_until_saved(browser, demo
     from indicators.store.models import Programme, RecordCorrection, Training
 
     with demo_store.Session() as session:
-        record = session.scalars(select(Training).join(Programme).where(Programme.code == "GIFT")
-                                 .order_by(Training.id)).first()
+        record = session.scalars(
+            select(Training).join(Programme).where(Programme.code == "GIFT").order_by(Training.id)
+        ).first()
         record_id, female, reference = record.id, record.female, record.reference
     ensure_user(demo_store, "amina", "officer")
     sign_in(browser, demo_server, "amina")
     browser.get_log("browser")
     opened = demo_server + f"/activities?programme=GIFT&record=trainings:{record_id}"
-    female_field = "[id='{\"field\":\"female\",\"type\":\"activities-correction-field\"}']"
+    female_field = '[id=\'{"field":"female","type":"activities-correction-field"}\']'
     try:
         browser.get(opened)
         wait_for(browser, "activities-correction-panel")
@@ -134,22 +143,32 @@ def test_a_correction_left_for_another_page_comes_back_until_saved(browser, demo
         field.clear()
         field.send_keys(str(female + 2))
         browser.find_element(By.ID, "activities-correction-comment").send_keys("register, page 4")
-        wait(browser, lambda d: any(k.endswith(f"trainings:{record_id}") for k in kept(d, "activities-correction")))
+        wait(
+            browser,
+            lambda d: any(k.endswith(f"trainings:{record_id}") for k in kept(d, "activities-correction")),
+        )
         click(browser, browser.find_element(By.LINK_TEXT, "Portfolio"))  # away through the navbar
         wait(browser, lambda d: d.current_url.rstrip("/") == demo_server)
         browser.get(opened)
         until_text(browser, "activities-correction-draft", f"correction of Training {reference}")
         settled(browser)
         assert browser.find_element(By.CSS_SELECTOR, female_field).get_attribute("value") == str(female + 2)
-        assert browser.find_element(By.ID, "activities-correction-comment").get_attribute("value") == \
-            "register, page 4"
+        assert (
+            browser.find_element(By.ID, "activities-correction-comment").get_attribute("value")
+            == "register, page 4"
+        )
         assert accessibility_problems(browser) == []
         from selenium.webdriver.support.ui import Select
 
-        Select(browser.find_element(By.ID, "activities-correction-reason")).select_by_visible_text("Typing error")
+        Select(browser.find_element(By.ID, "activities-correction-reason")).select_by_visible_text(
+            "Typing error"
+        )
         click(browser, browser.find_element(By.ID, "activities-correction-save"))
         wait(browser, lambda d: "saved=" in d.current_url)
-        wait(browser, lambda d: not any(k.endswith(f"trainings:{record_id}") for k in kept(d, "activities-correction")))
+        wait(
+            browser,
+            lambda d: not any(k.endswith(f"trainings:{record_id}") for k in kept(d, "activities-correction")),
+        )
         with demo_store.Session() as session:
             assert session.get(Training, record_id).female == female + 2
         assert console_problems(browser) == []
@@ -157,10 +176,21 @@ def test_a_correction_left_for_another_page_comes_back_until_saved(browser, demo
         browser.execute_script("localStorage.clear()")
         with demo_store.begin() as session:
             if session.get(Training, record_id).female != female:
-                assert corrections.correct(session, "trainings", record_id, {"female": str(female)}, by="test",
-                                           reason="Other", comment="test undone", settings=demo_store.settings).ok
-            session.execute(delete(RecordCorrection).where(RecordCorrection.record_id == record_id,
-                                                           RecordCorrection.kind == "trainings"))
+                assert corrections.correct(
+                    session,
+                    "trainings",
+                    record_id,
+                    {"female": str(female)},
+                    by="test",
+                    reason="Other",
+                    comment="test undone",
+                    settings=demo_store.settings,
+                ).ok
+            session.execute(
+                delete(RecordCorrection).where(
+                    RecordCorrection.record_id == record_id, RecordCorrection.kind == "trainings"
+                )
+            )
 
 
 def test_target_changes_typed_into_the_grid_survive_a_reload(browser, demo_server, demo_store):

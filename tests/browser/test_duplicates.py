@@ -39,7 +39,8 @@ def test_a_manager_merges_a_possible_duplicate_an_officer_only_sees(browser, dem
 
         _open(browser, demo_server, "claire", "manager", demo_store)
         Select(browser.find_element(By.ID, "quality-merge-pair")).select_by_value(
-            f"PVR:{pair.older.case}:{pair.newer.case}")
+            f"PVR:{pair.older.case}:{pair.newer.case}"
+        )
         click(browser, browser.find_element(By.ID, "quality-merge"))  # no reason yet: refused, nothing merged
         until_text(browser, "quality-merge-result", "Nothing merged: a reason for the merge")
         assert victims(demo_store) == before
@@ -47,7 +48,11 @@ def test_a_manager_merges_a_possible_duplicate_an_officer_only_sees(browser, dem
         reason.send_keys("the same woman: her birth year was found")
         click(browser, browser.find_element(By.ID, "quality-merge"))
         wait(browser, lambda d: "merged=" in d.current_url)
-        until_text(browser, "quality-merged", f"Merged by claire: PVR case #{pair.older.case} ← case #{pair.newer.case}")
+        until_text(
+            browser,
+            "quality-merged",
+            f"Merged by claire: PVR case #{pair.older.case} ← case #{pair.newer.case}",
+        )
         settled(browser)
         assert listed not in text_of(browser, "quality-duplicates")
         assert victims(demo_store) == before - 1

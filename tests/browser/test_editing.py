@@ -14,7 +14,7 @@ from tests.browser.test_dashboard import click, settled, wait_for
 from tests.conftest import console_problems
 
 pytestmark = pytest.mark.browser
-TARGET = "[id='{\"key\":\"target:FY2019\",\"type\":\"indicator-edit-target\"}']"
+TARGET = '[id=\'{"key":"target:FY2019","type":"indicator-edit-target"}\']'
 
 
 @pytest.fixture(scope="module")
@@ -35,13 +35,17 @@ def _type(browser, selector: str, text: str) -> None:
     field.send_keys(text)
 
 
-def test_a_revised_target_with_its_reason_recomputes_the_figures_and_shows_in_the_history(browser, site, demo_store):
-    from indicators.programmes import history, logframe
+def test_a_revised_target_with_its_reason_recomputes_the_figures_and_shows_in_the_history(
+    browser, site, demo_store
+):
     from indicators.figures.figures import figures
+    from indicators.programmes import history, logframe
 
     def kec42():
         with demo_store.Session() as session:
-            return next(i for i in figures(session, "KEC", "FY2019Q3").indicators if i.indicator.code == "KEC-4.2")
+            return next(
+                i for i in figures(session, "KEC", "FY2019Q3").indicators if i.indicator.code == "KEC-4.2"
+            )
 
     before = kec42()
     browser.get(site + "/indicator?code=KEC-4.2&period=FY2019Q3")
@@ -51,14 +55,18 @@ def test_a_revised_target_with_its_reason_recomputes_the_figures_and_shows_in_th
         _type(browser, TARGET, "-40")  # refused first: marked next to the field, nothing saved, nothing lost
         click(browser, browser.find_element(By.ID, "indicator-edit-save"))
         until_text(browser, "indicator-edit-result", "Nothing saved")
-        feedback = browser.find_element(By.CSS_SELECTOR, TARGET.replace("indicator-edit-target", "indicator-edit-feedback"))
+        feedback = browser.find_element(
+            By.CSS_SELECTOR, TARGET.replace("indicator-edit-target", "indicator-edit-feedback")
+        )
         assert feedback.is_displayed() and "a number of 0 or more" in feedback.text
         assert browser.find_element(By.CSS_SELECTOR, TARGET).get_attribute("value") == "-40"
         assert "is-invalid" in browser.find_element(By.ID, "indicator-edit-comment").get_attribute("class")
         assert kec42().year_to_date.target == before.year_to_date.target
 
         _type(browser, TARGET, "2000")
-        Select(browser.find_element(By.ID, "indicator-edit-reason")).select_by_visible_text("Donor-approved modification")
+        Select(browser.find_element(By.ID, "indicator-edit-reason")).select_by_visible_text(
+            "Donor-approved modification"
+        )
         _type(browser, "#indicator-edit-comment", "Award modification 3")
         click(browser, browser.find_element(By.ID, "indicator-edit-save"))
         wait(browser, lambda d: "saved=" in d.current_url)
@@ -67,18 +75,32 @@ def test_a_revised_target_with_its_reason_recomputes_the_figures_and_shows_in_th
         after = kec42()
         with demo_store.Session() as session:
             kept = history.changes(session, "KEC-4.2")[0]
-        assert (kept.changed_by, kept.reason, kept.comment) == ("claire", "Donor-approved modification", "Award modification 3")
+        assert (kept.changed_by, kept.reason, kept.comment) == (
+            "claire",
+            "Donor-approved modification",
+            "Award modification 3",
+        )
         assert after.year_to_date.target == 2000 and after.status == "Behind" != before.status
-        assert "target 2,000" in text_of(browser, "indicator-tiles") and "Behind" in text_of(browser, "indicator-tiles")
-        assert "claire · FY2019 target: 400 → 2000 · Donor-approved modification: Award modification 3" in \
-            text_of(browser, "indicator-changes")
+        assert "target 2,000" in text_of(browser, "indicator-tiles") and "Behind" in text_of(
+            browser, "indicator-tiles"
+        )
+        assert (
+            "claire · FY2019 target: 400 → 2000 · Donor-approved modification: Award modification 3"
+            in text_of(browser, "indicator-changes")
+        )
         assert accessibility_problems(browser) == []
         assert console_problems(browser) == []
     finally:  # put the demo target back for the other tests, whether or not the browser got as far as saving
         with demo_store.begin() as session:
             if logframe.load(session, "KEC-4.2").target_for("FY2019") != before.year_to_date.target:
-                logframe.edit(session, "KEC-4.2", by="test", reason="Data correction", comment="test undone",
-                              targets={"FY2019": str(before.year_to_date.target)})
+                logframe.edit(
+                    session,
+                    "KEC-4.2",
+                    by="test",
+                    reason="Data correction",
+                    comment="test undone",
+                    targets={"FY2019": str(before.year_to_date.target)},
+                )
 
 
 def test_the_targets_grid_saves_all_or_nothing(browser, site, demo_store):
@@ -91,8 +113,9 @@ def test_the_targets_grid_saves_all_or_nothing(browser, site, demo_store):
     settled(browser)
 
     def put(row: int, column: str, value: str):
-        cell = browser.find_element(By.CSS_SELECTOR,
-                                    f"#programme-targets-grid .ag-row[row-index='{row}'] [col-id='{column}']")
+        cell = browser.find_element(
+            By.CSS_SELECTOR, f"#programme-targets-grid .ag-row[row-index='{row}'] [col-id='{column}']"
+        )
         click(browser, cell)
         field = browser.switch_to.active_element
         field.send_keys(Keys.CONTROL, "a")
@@ -101,7 +124,9 @@ def test_the_targets_grid_saves_all_or_nothing(browser, site, demo_store):
     try:
         put(0, "FY2020", "130")
         put(1, "FY2020", "-5")  # one refused value: nothing is saved
-        Select(browser.find_element(By.ID, "programme-targets-reason")).select_by_visible_text("Budget realignment")
+        Select(browser.find_element(By.ID, "programme-targets-reason")).select_by_visible_text(
+            "Budget realignment"
+        )
         _type(browser, "#programme-targets-comment", "Budget revision 2")
         click(browser, browser.find_element(By.ID, "programme-targets-save"))
         until_text(browser, "programme-targets-result", "PVR-2.1 FY2020: a number of 0 or more")
@@ -117,10 +142,22 @@ def test_the_targets_grid_saves_all_or_nothing(browser, site, demo_store):
         assert console_problems(browser) == []
     finally:
         with demo_store.begin() as session:
-            logframe.edit(session, "PVR-1.1", by="test", reason="Data correction", comment="undone",
-                          targets={"FY2020": "100"})
-            logframe.edit(session, "PVR-2.1", by="test", reason="Data correction", comment="undone",
-                          targets={"FY2020": "3000"})
+            logframe.edit(
+                session,
+                "PVR-1.1",
+                by="test",
+                reason="Data correction",
+                comment="undone",
+                targets={"FY2020": "100"},
+            )
+            logframe.edit(
+                session,
+                "PVR-2.1",
+                by="test",
+                reason="Data correction",
+                comment="undone",
+                targets={"FY2020": "3000"},
+            )
 
 
 def test_a_result_entered_directly_is_stored_and_listed_with_who_entered_it(browser, site, demo_store):
@@ -150,7 +187,9 @@ def test_a_result_entered_directly_is_stored_and_listed_with_who_entered_it(brow
         assert "claire" in text_of(browser, "results-list") and "82.5%" in text_of(browser, "results-list")
         with demo_store.Session() as session:
             stored = session.scalars(select(ResultValue).join(Programme).where(Programme.code == "TST")).all()
-        assert [(r.quarter, r.value, r.comment) for r in stored] == [("FY2019Q3", 82.5, "Exit survey, 40 respondents")]
+        assert [(r.quarter, r.value, r.comment) for r in stored] == [
+            ("FY2019Q3", 82.5, "Exit survey, 40 respondents")
+        ]
         assert accessibility_problems(browser) == []
         assert console_problems(browser) == []
     finally:

@@ -20,9 +20,27 @@ from tests.conftest import chromium_options, console_problems
 
 pytestmark = pytest.mark.browser
 # The navigation's English words and the pages' English headings, none of which a French page may show.
-ENGLISH = ("Portfolio", "Logframes", "Activities", "Upload", "Direct results", "Reports", "Data quality",
-           "Victims profile", "Audit trail", "Accounts", "Account", "Sign out", "Something went wrong",
-           "Not found", "Back to the portfolio", "Status:", "On track", "Behind", "Ahead")
+ENGLISH = (
+    "Portfolio",
+    "Logframes",
+    "Activities",
+    "Upload",
+    "Direct results",
+    "Reports",
+    "Data quality",
+    "Victims profile",
+    "Audit trail",
+    "Accounts",
+    "Account",
+    "Sign out",
+    "Something went wrong",
+    "Not found",
+    "Back to the portfolio",
+    "Status:",
+    "On track",
+    "Behind",
+    "Ahead",
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +52,9 @@ def french_browser():
     options = chromium_options()
     options.add_argument("--lang=fr-FR")
     options.add_experimental_option("prefs", {"intl.accept_languages": "fr-FR,fr"})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
-                              options=options)
+    driver = webdriver.Chrome(
+        service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options
+    )
     yield driver
     driver.quit()
 
@@ -97,9 +116,11 @@ def test_the_status_words_and_numbers_are_french(french_browser, french_site):
 
 def test_the_upload_page_says_the_importer_problems_in_french(french_browser, french_site, tmp_path):
     bad = tmp_path / "formations.csv"
-    bad.write_text("Reference,Project,Start date,District,Target group,Topic,Female participants,"
-                   "Male participants\nFR-T001,KEC,12/03/2019,Gasabo,Police,Identification,douze,9\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "Reference,Project,Start date,District,Target group,Topic,Female participants,"
+        "Male participants\nFR-T001,KEC,12/03/2019,Gasabo,Police,Identification,douze,9\n",
+        encoding="utf-8",
+    )
     browser = french_browser
     browser.get(french_site + "/upload")
     wait_for(browser, "upload-file")

@@ -23,8 +23,16 @@ def test_home_lists_the_three_programmes(browser, live_server):
     browser.get(live_server + "/")
     WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.ID, "home-card-KEC")))
     text = browser.find_element(By.ID, "home-cards").text
-    for expected in ("KEC", "USAID", "PVR", "U.S. Department of State", "GIFT", "UN.GIFT", "Oct 2011 – Mar 2013",
-                     "none yet"):
+    for expected in (
+        "KEC",
+        "USAID",
+        "PVR",
+        "U.S. Department of State",
+        "GIFT",
+        "UN.GIFT",
+        "Oct 2011 – Mar 2013",
+        "none yet",
+    ):
         assert expected in text
     counts = browser.find_elements(By.CSS_SELECTOR, "#home-status-KEC .status-count-number")
     assert sum(int(c.text) for c in counts) <= 8  # KEC's eight indicators, those with a target
@@ -35,7 +43,8 @@ def test_every_asset_is_served_locally(browser, live_server):
     browser.get(live_server + "/")
     WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.ID, "home-card-KEC")))
     sources = browser.execute_script(
-        "return [...document.querySelectorAll('script[src], link[href]')].map(e => e.src || e.href)")
+        "return [...document.querySelectorAll('script[src], link[href]')].map(e => e.src || e.href)"
+    )
     assert sources and all(s.startswith(live_server) for s in sources), sources
     # Bootstrap's own styles are applied (the navbar is a flex container).
     navbar = browser.find_element(By.CSS_SELECTOR, "nav.navbar")

@@ -35,10 +35,13 @@ def test_the_first_tab_reaches_a_skip_link_to_the_main_content(browser, demo_ser
     assert console_problems(browser) == []
 
 
-def test_the_dry_run_with_errors_is_clean_under_axe_and_its_tables_are_reached(browser, demo_server, demo_store,
-                                                                              tmp_path):
-    rows = [f"KB-{n},KEC,{n + 1:02d}/03/2019,Gasabo,Police,Topic {n},{'twelve' if n == 24 else 12},9"
-            for n in range(25)]
+def test_the_dry_run_with_errors_is_clean_under_axe_and_its_tables_are_reached(
+    browser, demo_server, demo_store, tmp_path
+):
+    rows = [
+        f"KB-{n},KEC,{n + 1:02d}/03/2019,Gasabo,Police,Topic {n},{'twelve' if n == 24 else 12},9"
+        for n in range(25)
+    ]
     bad = _trainings_csv(tmp_path / "trainings_keyboard.csv", rows)
     ensure_user(demo_store, "amina", "officer")
     sign_in(browser, demo_server, "amina")
@@ -48,7 +51,11 @@ def test_the_dry_run_with_errors_is_clean_under_axe_and_its_tables_are_reached(b
     _choose_file(browser, bad)
     WebDriverWait(browser, 60).until(EC.presence_of_element_located((By.ID, "upload-errors")))
     settled(browser)
-    until_text(browser, "upload-verdict", "1 error in trainings_keyboard.csv (trainings: 25 rows read, 1 with errors)")
+    until_text(
+        browser,
+        "upload-verdict",
+        "1 error in trainings_keyboard.csv (trainings: 25 rows read, 1 with errors)",
+    )
     assert "Rows with errors" in browser.find_element(By.ID, "upload-counts").text
     for box in browser.find_elements(By.CSS_SELECTOR, ".preview-box, .problems-box"):
         assert box.get_attribute("tabindex") == "0" and box.get_attribute("aria-label")

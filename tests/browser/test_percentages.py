@@ -27,8 +27,8 @@ def test_33_of_40_and_10_of_20_give_the_year_43_of_60(browser, demo_server, demo
     from sqlalchemy import delete, select
 
     from indicators.figures.figures import figures
-    from indicators.store.models import Programme, ResultValue
     from indicators.numbers import format_value
+    from indicators.store.models import Programme, ResultValue
     from tests.builders import make_programme
 
     with demo_store.begin() as session:
@@ -51,11 +51,17 @@ def test_33_of_40_and_10_of_20_give_the_year_43_of_60(browser, demo_server, demo
             _type(browser, "results-denominator", base)
             _type(browser, "results-comment", "exit survey")
             click(browser, browser.find_element(By.ID, "results-enter"))
-            until_text(browser, "results-outcome", f"TST-1.2 · {quarter}: {shown} ({top} of {base}) entered by amina.")
+            until_text(
+                browser,
+                "results-outcome",
+                f"TST-1.2 · {quarter}: {shown} ({top} of {base}) entered by amina.",
+            )
             settled(browser)
         assert accessibility_problems(browser) == []
         with demo_store.Session() as session:
-            year = next(i for i in figures(session, "TST", "FY2019Q2").indicators if i.indicator.code == "TST-1.2")
+            year = next(
+                i for i in figures(session, "TST", "FY2019Q2").indicators if i.indicator.code == "TST-1.2"
+            )
         assert (year.year_to_date.numerator, year.year_to_date.denominator) == (43, 60)
         assert format_value(year.year_to_date.actual, "percent") == "71.7%"
 

@@ -18,7 +18,10 @@ pytestmark = pytest.mark.browser
 
 
 def _rows(browser) -> list[str]:
-    return [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#activities-grid .ag-row [col-id='reference']")]
+    return [
+        cell.text
+        for cell in browser.find_elements(By.CSS_SELECTOR, "#activities-grid .ag-row [col-id='reference']")
+    ]
 
 
 def _search(browser, text: str) -> None:
@@ -36,8 +39,12 @@ def test_a_record_is_found_by_its_reference(browser, demo_server, demo_store):
     ensure_user(demo_store, "amina", "officer")
     sign_in(browser, demo_server, "amina")
     with demo_store.Session() as session:
-        wanted = session.scalars(select(Awareness.reference).join(Programme).where(Programme.code == "PVR")
-                                 .order_by(Awareness.quarter, Awareness.id)).first()
+        wanted = session.scalars(
+            select(Awareness.reference)
+            .join(Programme)
+            .where(Programme.code == "PVR")
+            .order_by(Awareness.quarter, Awareness.id)
+        ).first()
     browser.get(demo_server + "/activities")
     wait_for(browser, "activities-grid")
     settled(browser)
@@ -50,7 +57,9 @@ def test_a_record_is_found_by_its_reference(browser, demo_server, demo_store):
     assert console_problems(browser) == []
 
 
-def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(browser, demo_server, demo_store):
+def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(
+    browser, demo_server, demo_store
+):
     from sqlalchemy import delete, select
 
     from importers import corrections
@@ -58,9 +67,18 @@ def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(b
     from indicators.store.models import AuditEvent, Programme, RecordCorrection, Training
 
     with demo_store.Session() as session:
-        record = session.scalars(select(Training).join(Programme).where(Programme.code == "KEC")
-                                 .order_by(Training.quarter.desc(), Training.id.desc())).first()
-        record_id, reference, quarter, people = record.id, record.reference, record.quarter, record.female + record.male
+        record = session.scalars(
+            select(Training)
+            .join(Programme)
+            .where(Programme.code == "KEC")
+            .order_by(Training.quarter.desc(), Training.id.desc())
+        ).first()
+        record_id, reference, quarter, people = (
+            record.id,
+            record.reference,
+            record.quarter,
+            record.female + record.male,
+        )
 
     def trained():
         with demo_store.Session() as session:
@@ -69,8 +87,14 @@ def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(b
 
     before = trained()
     with demo_store.begin() as session:
-        assert corrections.void(session, "trainings", record_id, by="amina", reason="Duplicate record",
-                                comment="entered twice, we thought").ok
+        assert corrections.void(
+            session,
+            "trainings",
+            record_id,
+            by="amina",
+            reason="Duplicate record",
+            comment="entered twice, we thought",
+        ).ok
     assert trained() == before - people
     ensure_user(demo_store, "amina", "officer")
     sign_in(browser, demo_server, "amina")
@@ -86,23 +110,34 @@ def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(b
         click(browser, browser.find_element(By.CSS_SELECTOR, "label[for='activities-voided']"))
         wait(browser, lambda d: "voided=1" in d.current_url and _rows(d) == [reference])
         settled(browser)
-        assert "Voided by amina" in browser.find_element(By.CSS_SELECTOR, "#activities-grid [col-id='detail']").text \
+        assert (
+            "Voided by amina"
+            in browser.find_element(By.CSS_SELECTOR, "#activities-grid [col-id='detail']").text
             or "Voided by amina" in browser.find_element(By.CSS_SELECTOR, "#activities-grid").text
+        )
         assert accessibility_problems(browser) == []
-        click(browser, browser.find_element(By.CSS_SELECTOR,
-                                            "#activities-grid .ag-row[row-index='0'] input[type=checkbox]"))
+        click(
+            browser,
+            browser.find_element(
+                By.CSS_SELECTOR, "#activities-grid .ag-row[row-index='0'] input[type=checkbox]"
+            ),
+        )
         click(browser, browser.find_element(By.ID, "activities-correct"))
         wait_for(browser, "activities-restore")
         settled(browser)
         assert browser.find_element(By.ID, "activities-restore").text == f"Restore Training {reference}"
         assert "Voided by amina" in text_of(browser, "activities-restore-why")
-        click(browser, browser.find_element(By.ID, "activities-restore"))  # no reason: refused, nothing stored
+        click(
+            browser, browser.find_element(By.ID, "activities-restore")
+        )  # no reason: refused, nothing stored
         until_text(browser, "activities-restore-result", "Not restored")
         assert "is-invalid" in browser.find_element(By.ID, "activities-restore-reason").get_attribute("class")
         assert trained() == before - people
         assert accessibility_problems(browser) == []
 
-        Select(browser.find_element(By.ID, "activities-restore-reason")).select_by_visible_text("Voided by mistake")
+        Select(browser.find_element(By.ID, "activities-restore-reason")).select_by_visible_text(
+            "Voided by mistake"
+        )
         browser.find_element(By.ID, "activities-restore-comment").send_keys("the attendance sheet was found")
         click(browser, browser.find_element(By.ID, "activities-restore"))
         wait(browser, lambda d: "saved=" in d.current_url and "voided=1" not in d.current_url)
@@ -113,10 +148,16 @@ def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(b
         assert trained() == before
         with demo_store.Session() as session:
             assert session.get(Training, record_id).reference == reference
-            event = session.scalars(select(AuditEvent).where(AuditEvent.action == "record-restored")
-                                    .order_by(AuditEvent.id.desc())).first()
+            event = session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action == "record-restored")
+                .order_by(AuditEvent.id.desc())
+            ).first()
         assert (event.username, event.target, event.detail["reason"]) == (
-            "amina", f"Training {reference}", "Voided by mistake")
+            "amina",
+            f"Training {reference}",
+            "Voided by mistake",
+        )
         assert accessibility_problems(browser) == []
         assert console_problems(browser) == []
     finally:
@@ -124,9 +165,21 @@ def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(b
             if session.get(Training, record_id) is None:
                 from importers import restoring
 
-                entry = session.scalars(select(RecordCorrection).where(RecordCorrection.record_id == record_id,
-                                                                       RecordCorrection.field == "void")).first()
-                assert restoring.restore(session, entry.id, by="test", reason="Other", comment="test undone",
-                                         settings=demo_store.settings).ok
-            session.execute(delete(RecordCorrection).where(RecordCorrection.record_id == record_id,
-                                                           RecordCorrection.kind == "trainings"))
+                entry = session.scalars(
+                    select(RecordCorrection).where(
+                        RecordCorrection.record_id == record_id, RecordCorrection.field == "void"
+                    )
+                ).first()
+                assert restoring.restore(
+                    session,
+                    entry.id,
+                    by="test",
+                    reason="Other",
+                    comment="test undone",
+                    settings=demo_store.settings,
+                ).ok
+            session.execute(
+                delete(RecordCorrection).where(
+                    RecordCorrection.record_id == record_id, RecordCorrection.kind == "trainings"
+                )
+            )

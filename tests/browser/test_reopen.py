@@ -30,8 +30,17 @@ def _sign_off_as_the_page_does(store, quarter: str):
 
     with store.begin() as session:
         made = make_file(session, "KEC", quarter, FORMATS, "iptt", small_cell=5)
-        signoff.sign_off(session, "KEC", quarter, "claire", made.data, "iptt", FORMATS["iptt"].filename("KEC", quarter),
-                         acknowledged=signoff.missing_narratives(session, "KEC", quarter), figures=made.figures)
+        signoff.sign_off(
+            session,
+            "KEC",
+            quarter,
+            "claire",
+            made.data,
+            "iptt",
+            FORMATS["iptt"].filename("KEC", quarter),
+            acknowledged=signoff.missing_narratives(session, "KEC", quarter),
+            figures=made.figures,
+        )
 
 
 def _sent(kept: dict, indicator: str, period: str) -> str:
@@ -57,10 +66,12 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
     from indicators.store.models import AuditEvent, Programme, RecordCorrection, SignOff, Training
 
     with demo_store.Session() as session:  # the Activities grid lists the newest training first
-        record = session.scalars(select(Training).join(Programme, Programme.id == Training.programme_id)
-                                 .where(Programme.code == "KEC")
-                                 .order_by(Training.quarter.desc(), Training.start_date.desc(), Training.id.desc())
-                                 ).first()
+        record = session.scalars(
+            select(Training)
+            .join(Programme, Programme.id == Training.programme_id)
+            .where(Programme.code == "KEC")
+            .order_by(Training.quarter.desc(), Training.start_date.desc(), Training.id.desc())
+        ).first()
         record_id, female, quarter, reference = record.id, record.female, record.quarter, record.reference
     label = f"{quarter[:6]} {quarter[6:]}"
     ensure_user(demo_store, "claire", "manager")
@@ -87,8 +98,11 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
             first = signoff.versions(session, "KEC", quarter)[0]
             kept_v1, kept_figures = first.report, first.figures
             assert (first.reopened_by, first.reopen_reason, first.in_force) == ("claire", reason, False)
-            event = session.scalars(select(AuditEvent).where(AuditEvent.action == "sign-off-reopened")
-                                    .order_by(AuditEvent.id.desc())).first()
+            event = session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action == "sign-off-reopened")
+                .order_by(AuditEvent.id.desc())
+            ).first()
         assert (event.username, event.target, event.detail["reason"]) == ("claire", f"KEC {quarter}", reason)
 
         sign_in(browser, demo_server, "amina")  # the officer corrects a training of the reopened quarter
@@ -96,8 +110,12 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
         wait_for(browser, "activities-correction-panel")
         settled(browser)
         _type(browser, field(browser, "female"), str(female + 7))
-        Select(browser.find_element(By.ID, "activities-correction-reason")).select_by_visible_text("Typing error")
-        _type(browser, browser.find_element(By.ID, "activities-correction-comment"), "attendance sheet, page 2")
+        Select(browser.find_element(By.ID, "activities-correction-reason")).select_by_visible_text(
+            "Typing error"
+        )
+        _type(
+            browser, browser.find_element(By.ID, "activities-correction-comment"), "attendance sheet, page 2"
+        )
         click(browser, browser.find_element(By.ID, "activities-correction-save"))
         wait(browser, lambda d: "saved=" in d.current_url)
         with demo_store.Session() as session:
@@ -114,8 +132,11 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
         settled(browser)
         assert browser.current_url.endswith("#reports-changes")
         sent = int(_sent(kept_figures, "KEC-4.2", quarter))
-        row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#reports-changes tr.change")
-                   if r.find_element(By.TAG_NAME, "th").text == "KEC-4.2")
+        row = next(
+            r
+            for r in browser.find_elements(By.CSS_SELECTOR, "#reports-changes tr.change")
+            if r.find_element(By.TAG_NAME, "th").text == "KEC-4.2"
+        )
         figures, why = (c.text for c in row.find_elements(By.TAG_NAME, "td"))
         assert f"{quarter} · total: actual {sent} → {sent + 7}" in figures.splitlines()
         assert f"Training {reference} corrected (female {female} → {female + 7}) by amina" in why
@@ -130,10 +151,15 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
         with demo_store.Session() as session:
             second = signoff.signed_report(session, "KEC", quarter)
             kept_v2, changed = second.report, second.changed
-        assert second.version == 2 and "KEC-4.2" in changed and _sent(second.figures, "KEC-4.2", quarter) == str(
-            sent + 7)
+        assert (
+            second.version == 2
+            and "KEC-4.2" in changed
+            and _sent(second.figures, "KEC-4.2", quarter) == str(sent + 7)
+        )
 
-        browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        browser.execute_cdp_cmd(
+            "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+        )
         browser.get(demo_server + f"/reports?programme=KEC&period={quarter}")
         wait_for(browser, "reports-versions")
         settled(browser)
@@ -144,14 +170,24 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
         facts = {cover.cell(r, 1).value: cover.cell(r, 2).value for r in range(1, cover.max_row + 1)}
         assert "replaces version 1" in facts["Revised"] and "KEC-4.2" in facts["Revised"]
         assert reason in facts["Revised"]
-        assert "Revised" not in {cover.cell(r, 1).value for r in range(1, 40)
-                                 for cover in [openpyxl.load_workbook(downloads / f"KEC_{quarter}_iptt_v1.xlsx")["Cover"]]}
+        assert "Revised" not in {
+            cover.cell(r, 1).value
+            for r in range(1, 40)
+            for cover in [openpyxl.load_workbook(downloads / f"KEC_{quarter}_iptt_v1.xlsx")["Cover"]]
+        }
         assert console_problems(browser) == []
     finally:
         with demo_store.begin() as session:
             session.execute(delete(SignOff).where(SignOff.period == quarter))
             if session.get(Training, record_id).female != female:
-                assert corrections.correct(session, "trainings", record_id, {"female": str(female)}, by="test",
-                                           reason="Other", comment="test undone",
-                                           settings=demo_store.settings).ok
+                assert corrections.correct(
+                    session,
+                    "trainings",
+                    record_id,
+                    {"female": str(female)},
+                    by="test",
+                    reason="Other",
+                    comment="test undone",
+                    settings=demo_store.settings,
+                ).ok
             session.execute(delete(RecordCorrection).where(RecordCorrection.record_id == record_id))

@@ -26,7 +26,9 @@ def _page(browser, base: str, fmt: str = "report") -> None:
     settled(browser)
 
 
-def test_a_manager_writes_the_sections_and_the_word_report_carries_them(browser, demo_server, demo_store, tmp_path):
+def test_a_manager_writes_the_sections_and_the_word_report_carries_them(
+    browser, demo_server, demo_store, tmp_path
+):
     from sqlalchemy import delete
 
     from indicators.reporting import sections
@@ -39,19 +41,29 @@ def test_a_manager_writes_the_sections_and_the_word_report_carries_them(browser,
         sign_in(browser, demo_server, "claire")
         browser.get_log("browser")
         _page(browser, demo_server)
-        _type(browser, browser.find_element(By.ID, "reports-section-highlights"),
-              "Refugee leaders in Mahama asked for more sessions.")
-        _type(browser, browser.find_element(By.ID, "reports-section-plans"), "Sessions in Kiziba and Nyabiheke.")
+        _type(
+            browser,
+            browser.find_element(By.ID, "reports-section-highlights"),
+            "Refugee leaders in Mahama asked for more sessions.",
+        )
+        _type(
+            browser, browser.find_element(By.ID, "reports-section-plans"), "Sessions in Kiziba and Nyabiheke."
+        )
         click(browser, browser.find_element(By.ID, "reports-sections-save"))
         until_text(browser, "reports-sections-result", "Saved for KEC · FY2020 Q2")
         assert "plans for the next quarter (version 1)" in text_of(browser, "reports-sections-result")
         with demo_store.Session() as session:
             shown = {s.key: s.text for s in sections.sections_for(session, "KEC", QUARTER)}
-        assert shown == {"highlights": "Refugee leaders in Mahama asked for more sessions.", "challenges": None,
-                         "plans": "Sessions in Kiziba and Nyabiheke."}
+        assert shown == {
+            "highlights": "Refugee leaders in Mahama asked for more sessions.",
+            "challenges": None,
+            "plans": "Sessions in Kiziba and Nyabiheke.",
+        }
         assert accessibility_problems(browser) == []
 
-        browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        browser.execute_cdp_cmd(
+            "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+        )
         _page(browser, demo_server)
         assert "Quarterly report (Word)" in text_of(browser, "reports-download")
         click(browser, browser.find_element(By.ID, "reports-download"))
@@ -79,13 +91,16 @@ def test_an_officer_reads_and_a_closed_quarter_refuses_the_sections(browser, dem
     ensure_user(demo_store, "claire", "manager")
     ensure_user(demo_store, "amina", "officer")
     with demo_store.begin() as session:
-        sections.set_section(session, "KEC", QUARTER, "challenges", "Fuel shortages delayed two trainings.", "claire")
+        sections.set_section(
+            session, "KEC", QUARTER, "challenges", "Fuel shortages delayed two trainings.", "claire"
+        )
     try:
         sign_in(browser, demo_server, "amina")
         browser.get_log("browser")
         _page(browser, demo_server, fmt="iptt")
         assert "Only programme managers and administrators write these sections" in text_of(
-            browser, "reports-sections-readonly")
+            browser, "reports-sections-readonly"
+        )
         assert "Fuel shortages delayed two trainings." in text_of(browser, "reports-section-read-challenges")
         assert not browser.find_elements(By.ID, "reports-sections-save")
         assert not browser.find_elements(By.TAG_NAME, "textarea")
@@ -95,13 +110,26 @@ def test_an_officer_reads_and_a_closed_quarter_refuses_the_sections(browser, dem
         browser.get_log("browser")
         _page(browser, demo_server, fmt="iptt")
         with demo_store.begin() as session:  # signed off while the manager's page is open
-            signoff.sign_off(session, "KEC", QUARTER, "claire", b"sent", "iptt", f"KEC_{QUARTER}_iptt.xlsx",
-                             acknowledged=signoff.missing_narratives(session, "KEC", QUARTER))
+            signoff.sign_off(
+                session,
+                "KEC",
+                QUARTER,
+                "claire",
+                b"sent",
+                "iptt",
+                f"KEC_{QUARTER}_iptt.xlsx",
+                acknowledged=signoff.missing_narratives(session, "KEC", QUARTER),
+            )
         _type(browser, browser.find_element(By.ID, "reports-section-challenges"), "Rewritten after sending.")
         click(browser, browser.find_element(By.ID, "reports-sections-save"))
-        until_text(browser, "reports-sections-result", f"Nothing saved for KEC · FY2020 Q2: KEC {QUARTER} is closed")
+        until_text(
+            browser, "reports-sections-result", f"Nothing saved for KEC · FY2020 Q2: KEC {QUARTER} is closed"
+        )
         with demo_store.Session() as session:
-            assert sections.sections_for(session, "KEC", QUARTER)[1].text == "Fuel shortages delayed two trainings."
+            assert (
+                sections.sections_for(session, "KEC", QUARTER)[1].text
+                == "Fuel shortages delayed two trainings."
+            )
         _page(browser, demo_server, fmt="iptt")  # drawn again: read-only, saying why
         assert f"KEC {QUARTER} is closed" in text_of(browser, "reports-sections-readonly")
         assert not browser.find_elements(By.ID, "reports-sections-save")

@@ -46,7 +46,9 @@ def password_step(browser, base: str, username: str) -> None:
     browser.find_element(By.ID, "login-submit").click()
 
 
-def test_an_administrator_sets_up_two_step_sign_in_then_signs_in_with_a_code(browser, strict_site, demo_store):
+def test_an_administrator_sets_up_two_step_sign_in_then_signs_in_with_a_code(
+    browser, strict_site, demo_store
+):
     ensure_user(demo_store, "tessa.admin", "admin")
     password_step(browser, strict_site, "tessa.admin")
     WebDriverWait(browser, 20).until(lambda d: d.current_url.endswith("/account/two-step"))
@@ -64,7 +66,9 @@ def test_an_administrator_sets_up_two_step_sign_in_then_signs_in_with_a_code(bro
     totp = pyotp.TOTP(secret)
     type_into(browser, "two-step-code", "000000" if totp.now() != "000000" else "111111")
     browser.find_element(By.ID, "two-step-confirm").click()
-    alert = WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#two-step-form .alert"))
+    alert = WebDriverWait(browser, 20).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#two-step-form .alert")
+    )
     assert "That code is not right" in alert[0].text
     assert [p for p in console_problems(browser) if "401" not in p] == []  # refusals are 401s, nothing else
     type_into(browser, "two-step-code", totp.now())

@@ -7,9 +7,13 @@ from contextlib import contextmanager
 
 from sqlalchemy import delete, select
 
-HEADER = "First name,Last name,Date of birth,Project,Date identified,Sex,Nationality,Location,Trafficking status\n"
-ROWS = ("Gloriose,Nduwimana,{born},PVR,14/11/2019,F,BI,Mahama,Possible victim\n"
-        "Clarisse,Kanyange,1996,PVR,14/11/2019,F,CD,Kiziba,Actual victim\n")
+HEADER = (
+    "First name,Last name,Date of birth,Project,Date identified,Sex,Nationality,Location,Trafficking status\n"
+)
+ROWS = (
+    "Gloriose,Nduwimana,{born},PVR,14/11/2019,F,BI,Mahama,Possible victim\n"
+    "Clarisse,Kanyange,1996,PVR,14/11/2019,F,CD,Kiziba,Actual victim\n"
+)
 QUARTER = "FY2020Q1"  # 14 November 2019
 
 
@@ -18,8 +22,9 @@ def victims(store, quarter: str = QUARTER) -> float:
     from indicators.figures.figures import figures
 
     with store.Session() as session:
-        return next(line for line in figures(session, "PVR", quarter).indicators
-                    if line.indicator.code == "PVR-3.1").quarter.actual
+        return next(
+            line for line in figures(session, "PVR", quarter).indicators if line.indicator.code == "PVR-3.1"
+        ).quarter.actual
 
 
 @contextmanager
@@ -32,8 +37,13 @@ def possible_duplicate(store):
     uploads = []
     with store.begin() as session:
         for born in ("Unknown", "2004"):
-            report = import_file(session, (HEADER + ROWS.format(born=born)).encode(), "cases-pvr.csv",
-                                 settings=store.settings, uploaded_by="amina")
+            report = import_file(
+                session,
+                (HEADER + ROWS.format(born=born)).encode(),
+                "cases-pvr.csv",
+                settings=store.settings,
+                uploaded_by="amina",
+            )
             assert report.ok, report.as_text()
             uploads.append(report.upload_id)
         pvr = session.scalar(select(Programme.id).where(Programme.code == "PVR"))

@@ -21,9 +21,16 @@ def test_a_failing_layout_becomes_a_friendly_card():
 
 
 PAGES = [
-    ("home", {}), ("programme", {"code": "KEC", "period": "FY2019Q3"}), ("indicator", {"code": "KEC-4.2"}),
-    ("indicator", {"code": "PVR-3.1"}), ("activities", {}), ("upload", {}), ("reports", {"programme": "PVR"}),
-    ("quality", {}), ("victims", {}), ("audit", {}),
+    ("home", {}),
+    ("programme", {"code": "KEC", "period": "FY2019Q3"}),
+    ("indicator", {"code": "KEC-4.2"}),
+    ("indicator", {"code": "PVR-3.1"}),
+    ("activities", {}),
+    ("upload", {}),
+    ("reports", {"programme": "PVR"}),
+    ("quality", {}),
+    ("victims", {}),
+    ("audit", {}),
 ]
 
 
@@ -72,8 +79,13 @@ def test_template_download_is_the_importers_template_for_the_kind_clicked(pages,
     from dash._utils import AttributeDict
 
     def click():
-        context_value.set(AttributeDict(triggered_inputs=[
-            {"prop_id": '{"kind":"awareness","type":"upload-template"}.n_clicks', "value": 1}]))
+        context_value.set(
+            AttributeDict(
+                triggered_inputs=[
+                    {"prop_id": '{"kind":"awareness","type":"upload-template"}.n_clicks', "value": 1}
+                ]
+            )
+        )
         return pages.upload.download_template([None, 1, None])
 
     with request_context():

@@ -15,12 +15,18 @@ from werkzeug.local import LocalProxy
 
 from dashboard import _dash_private
 
-PYPROJECT = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+PYPROJECT = tomllib.loads(
+    (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+)
 
 
 def _bound(package: str) -> tuple[str, str]:
-    spec = next(d for d in PYPROJECT["project"]["dependencies"] if re.match(rf"{package}\b", d, re.I))
-    low, high = re.fullmatch(rf"{package}>=([\d.]+),<([\d.]+)", spec.split(";")[0].strip(), re.I).groups()
+    spec = next(
+        d for d in PYPROJECT["project"]["dependencies"] if re.match(rf"{package}\b", d, re.IGNORECASE)
+    )
+    low, high = re.fullmatch(
+        rf"{package}>=([\d.]+),<([\d.]+)", spec.split(";")[0].strip(), re.IGNORECASE
+    ).groups()
     return low, high
 
 
@@ -29,6 +35,7 @@ def test_a_callback_is_taken_from_dashs_registry_and_given_to_an_app():
 
     before = _dash_private.take_registered_callbacks()  # whatever an earlier import left
     try:
+
         @dash.callback(dash.Output("private-test-out", "children"), dash.Input("private-test-in", "value"))
         def echo(value):
             return value

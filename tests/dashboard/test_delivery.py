@@ -92,22 +92,34 @@ def test_every_script_and_stylesheet_of_a_page_is_compressed_and_kept_for_a_year
         assert packed.headers["Content-Encoding"] == "br", path
         assert brotli.decompress(packed.get_data()) == plain.get_data(), path
         cache = packed.cache_control
-        assert (cache.max_age, cache.public, cache.immutable, cache.no_cache) == (31536000, True, True, None), path
+        assert (cache.max_age, cache.public, cache.immutable, cache.no_cache) == (
+            31536000,
+            True,
+            True,
+            None,
+        ), path
 
 
 def test_the_suites_are_compressed_once_and_served_from_the_cache(client, monkeypatch):
     """The second answer is the first one's bytes, without compressing again."""
-    path = next(f for f in scripts_and_styles(fetch(client, "/").get_data(as_text=True)) if "dash_renderer" in f)
+    path = next(
+        f for f in scripts_and_styles(fetch(client, "/").get_data(as_text=True)) if "dash_renderer" in f
+    )
     first = fetch(client, path, "br").get_data()
-    monkeypatch.setattr(flask_compress.flask_compress, "_compress_data", lambda *a: pytest.fail("compressed twice"))
+    monkeypatch.setattr(
+        flask_compress.flask_compress, "_compress_data", lambda *a: pytest.fail("compressed twice")
+    )
     assert fetch(client, path, "br").get_data() == first
 
 
-@pytest.mark.parametrize("path", [
-    "/_dash-component-suites/dash/dcc/async-graph.js",  # loaded on demand by Dash's Graph: no version in its name
-    "/assets/app.css",  # the sign-in page's stylesheet address
-    _delivery.PLOTLY_URL,
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_dash-component-suites/dash/dcc/async-graph.js",  # loaded on demand by Dash's Graph: no version in its name
+        "/assets/app.css",  # the sign-in page's stylesheet address
+        _delivery.PLOTLY_URL,
+    ],
+)
 def test_files_without_a_version_in_their_address_are_checked_each_time(client, path):
     first = fetch(client, path, "br")
     assert first.status_code == 200 and first.headers["Content-Encoding"] == "br"
@@ -123,7 +135,8 @@ def test_plotly_is_the_basic_bundle_of_the_plotly_package_own_version(client):
     version = re.search(rb"plotly\.js \(basic - minified\) v([\d.]+)", bundle[:300])
     assert version, "assets/vendor/plotly-basic.min.js is not plotly.js's basic bundle"
     assert version.group(1).decode() == get_plotlyjs_version(), (
-        "plotly was upgraded: put plotly.js-basic-dist-min of the matching version in dashboard/assets/vendor")
+        "plotly was upgraded: put plotly.js-basic-dist-min of the matching version in dashboard/assets/vendor"
+    )
     served = fetch(client, _delivery.PLOTLY_URL)
     assert served.status_code == 200 and served.get_data() == bundle
     assert served.mimetype == "application/javascript"
@@ -135,13 +148,18 @@ def test_every_chart_the_pages_draw_is_a_trace_type_of_the_basic_bundle():
 
     from dashboard import _charts, _map
 
-    rows = [{"quarter": "FY2019Q1", "target": 10, "actual": 8, "cumulative": 8, "lop_target_to_date": 9},
-            {"quarter": "FY2019Q2", "target": 10, "actual": 12, "cumulative": 20, "lop_target_to_date": 18}]
+    rows = [
+        {"quarter": "FY2019Q1", "target": 10, "actual": 8, "cumulative": 8, "lop_target_to_date": 9},
+        {"quarter": "FY2019Q2", "target": 10, "actual": 12, "cumulative": 20, "lop_target_to_date": 18},
+    ]
     figures = [
-        _charts.quarter_chart(rows, "number"), _charts.quarter_chart(rows, "percent"),
-        _charts.cumulative_chart(rows, "number", 100), _charts.cumulative_chart(rows, "percent", None),
-        _charts.category_chart(["Female", "Male"], [1, 2], [3, 4], [5, 6], "number", quarter_label="Q",
-                               year_label="FY"),
+        _charts.quarter_chart(rows, "number"),
+        _charts.quarter_chart(rows, "percent"),
+        _charts.cumulative_chart(rows, "number", 100),
+        _charts.cumulative_chart(rows, "percent", None),
+        _charts.category_chart(
+            ["Female", "Male"], [1, 2], [3, 4], [5, 6], "number", quarter_label="Q", year_label="FY"
+        ),
         _charts.share_chart(["Burundi", "Rwanda"], [60.0, None]),
         _map.district_map({"Huye": 12, "Kirehe": 3}, what="victims", withheld={"Kirehe": "<5 victims"}),
     ]

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pytest
 import dash
+import pytest
 from dash.exceptions import PreventUpdate
 
-
-
 # Page modules register themselves with Dash, which needs the app first: they are imported in ``pages``.
-PAGE_NAMES = ("home", "programme", "indicator", "activities", "upload", "reports", "quality", "victims", "audit")
+PAGE_NAMES = (
+    "home",
+    "programme",
+    "indicator",
+    "activities",
+    "upload",
+    "reports",
+    "quality",
+    "victims",
+    "audit",
+)
 
 
 @pytest.fixture(scope="module")
@@ -88,9 +96,22 @@ def test_portfolio_has_a_card_per_programme_with_status_and_gift_phases(pages, r
     found = ids(page)
     assert {"home-card-KEC", "home-card-PVR", "home-card-GIFT"} <= found
     text = texts(page)
-    for expected in ("USAID", "U.S. Department of State", "UN.GIFT", "Phase One", "Phase Two", "US$302,226",
-                     "US$460,000", "Funding gap", "Latest upload", "kec_activities_2019.xlsx", "Ahead", "On track",
-                     "Behind", "Elapsed"):
+    for expected in (
+        "USAID",
+        "U.S. Department of State",
+        "UN.GIFT",
+        "Phase One",
+        "Phase Two",
+        "US$302,226",
+        "US$460,000",
+        "Funding gap",
+        "Latest upload",
+        "kec_activities_2019.xlsx",
+        "Ahead",
+        "On track",
+        "Behind",
+        "Elapsed",
+    ):
         assert expected in text, expected
     assert "Something went wrong" not in text
 
@@ -111,8 +132,20 @@ def test_programme_shows_the_tree_and_the_iptt_for_the_quarter_asked(pages, requ
         page = pages.programme.layout(code="KEC", period="FY2019Q3")
     text = texts(page)
     assert "FY2019 Q3: 1 April – 30 June 2019" in text
-    for column in ("No.", "Standard indicator", "FY target", "Q1", "Q4", "FY actual to date", "% of FY target",
-                   "LOP target", "LOP actual to date", "% of LOP target", "Status", "Deviation narrative"):
+    for column in (
+        "No.",
+        "Standard indicator",
+        "FY target",
+        "Q1",
+        "Q4",
+        "FY actual to date",
+        "% of FY target",
+        "LOP target",
+        "LOP actual to date",
+        "% of LOP target",
+        "Status",
+        "Deviation narrative",
+    ):
         assert column in text
     found = ids(page)
     for code in ("KEC-1.1", "KEC-2.1", "KEC-3.1", "KEC-4.1", "KEC-4.2", "KEC-4.3", "KEC-5.1", "KEC-5.2"):
@@ -152,8 +185,10 @@ def test_calendar_programme_labels_the_year_columns_as_years(pages, request_cont
 
 def test_choosing_a_quarter_changes_the_url(pages, request_context):
     with request_context():
-        assert pages.programme.choose_quarter("FY2019Q2", "?code=KEC&period=FY2019Q3") == \
-            "?code=KEC&period=FY2019Q2"
+        assert (
+            pages.programme.choose_quarter("FY2019Q2", "?code=KEC&period=FY2019Q3")
+            == "?code=KEC&period=FY2019Q2"
+        )
         with pytest.raises(PreventUpdate):
             pages.programme.choose_quarter("FY2019Q3", "?code=KEC&period=FY2019Q3")
 
@@ -165,8 +200,15 @@ def test_indicator_page_has_reference_chart_disaggregations_records_and_narrativ
     with request_context():
         page = pages.indicator.layout(code="KEC-4.2", period="FY2019Q3")
     found = ids(page)
-    assert {"indicator-reference", "indicator-chart", "indicator-by-sex", "indicator-by-target_group",
-            "indicator-records", "indicator-narrative", "indicator-save"} <= found
+    assert {
+        "indicator-reference",
+        "indicator-chart",
+        "indicator-by-sex",
+        "indicator-by-target_group",
+        "indicator-records",
+        "indicator-narrative",
+        "indicator-save",
+    } <= found
     text = texts(page)
     for expected in ("Definition", "Baseline", "PS.5.3-15", "FY2019", "LOP", "1,120", "Sum of female + male"):
         assert expected in text, expected
@@ -176,7 +218,11 @@ def test_indicator_page_has_reference_chart_disaggregations_records_and_narrativ
     # FY2019 Q3's target is 400 × 91/365 days, the same days the status is pro-rated by
     assert chart["data"][1]["y"][-1] == pytest.approx(400 * 91 / 365)
     cumulative = find(page, "indicator-cumulative").figure
-    assert [t["name"] for t in cumulative["data"]] == ["LOP actual to date", "LOP target to date", "LOP target"]
+    assert [t["name"] for t in cumulative["data"]] == [
+        "LOP actual to date",
+        "LOP target to date",
+        "LOP target",
+    ]
     assert cumulative["data"][2]["y"][0] == 1120
     assert "LOP target 1,120" in cumulative["layout"]["annotations"][0]["text"]
     records = find(page, "indicator-records").rowData
@@ -215,13 +261,15 @@ def test_saving_a_narrative_shows_in_the_figures(pages, request_context, demo_st
     context = {"code": "KEC-5.1", "period": "FY2019Q3"}
     with request_context():
         try:
-            message = pages.indicator.save_narrative(1, "Campaign moved to Q4 after the rains.", context,
-                                                     "FY2019Q3")
+            message = pages.indicator.save_narrative(
+                1, "Campaign moved to Q4 after the rains.", context, "FY2019Q3"
+            )
             assert message.id == "indicator-saved-done"  # the browser then drops the text's draft
             assert texts(message) == "Saved the narrative for KEC-5.1 · FY2019 Q3 at " + texts(message)[-6:]
             with demo_store.Session() as session:
-                item = next(i for i in figures(session, "KEC", "FY2019Q3").indicators
-                            if i.indicator.code == "KEC-5.1")
+                item = next(
+                    i for i in figures(session, "KEC", "FY2019Q3").indicators if i.indicator.code == "KEC-5.1"
+                )
             assert item.narrative == "Campaign moved to Q4 after the rains." and not item.needs_narrative
         finally:
             pages.indicator.save_narrative(1, "", context, "FY2019Q3")
@@ -233,7 +281,11 @@ def test_a_narrative_is_not_saved_while_the_page_is_changing_quarter(pages, requ
     context = {"code": "KEC-5.1", "period": "FY2019Q3"}
     with request_context():
         message = pages.indicator.save_narrative(1, "Meant for another quarter.", context, "FY2019Q2")
-    assert "Nothing saved" in texts(message) and "FY2019Q2" in texts(message) and not getattr(message, "id", None)
+    assert (
+        "Nothing saved" in texts(message)
+        and "FY2019Q2" in texts(message)
+        and not getattr(message, "id", None)
+    )
     with demo_store.Session() as session:
         assert get_narrative(session, "KEC-5.1", "FY2019Q3") is None
         assert get_narrative(session, "KEC-5.1", "FY2019Q2") is None
@@ -241,8 +293,10 @@ def test_a_narrative_is_not_saved_while_the_page_is_changing_quarter(pages, requ
 
 def test_choosing_a_quarter_on_the_indicator_page(pages, request_context):
     with request_context():
-        assert pages.indicator.choose_quarter("FY2019Q1", {"code": "KEC-4.2", "period": "FY2019Q3"}) == \
-            "?code=KEC-4.2&period=FY2019Q1"
+        assert (
+            pages.indicator.choose_quarter("FY2019Q1", {"code": "KEC-4.2", "period": "FY2019Q3"})
+            == "?code=KEC-4.2&period=FY2019Q1"
+        )
 
 
 # --- activities ------------------------------------------------------------------------------------
@@ -261,20 +315,27 @@ def test_activities_filters_come_from_the_url(pages, request_context):
     with request_context():
         page = pages.activities.layout(programme="PVR", kind="trainings", quarter="FY2019Q3", district=None)
     rows = find(page, "activities-grid").rowData
-    assert rows and all(r["programme"] == "PVR" and r["kind"] == "Training" and r["quarter"] == "FY2019Q3"
-                        for r in rows)
+    assert rows and all(
+        r["programme"] == "PVR" and r["kind"] == "Training" and r["quarter"] == "FY2019Q3" for r in rows
+    )
     assert find(page, "activities-quarter").value == "FY2019Q3"
 
 
-def test_activities_filter_callback_writes_the_url_and_resets_the_quarter_with_the_programme(pages,
-                                                                                              request_context):
+def test_activities_filter_callback_writes_the_url_and_resets_the_quarter_with_the_programme(
+    pages, request_context
+):
     current = {"programme": "KEC", "kind": None, "quarter": "FY2019Q3", "district": None}
     with request_context(as_user="officer"):
-        assert pages.activities.filter_records("PVR", None, "FY2019Q3", None, "", 0, False, current) == \
-            "?programme=PVR"
-        assert pages.activities.filter_records("KEC", "trainings", "FY2019Q3", None, " KEC-TR ", 1, True,
-                                               current) == \
-            "?programme=KEC&kind=trainings&quarter=FY2019Q3&search=KEC-TR&voided=1"
+        assert (
+            pages.activities.filter_records("PVR", None, "FY2019Q3", None, "", 0, False, current)
+            == "?programme=PVR"
+        )
+        assert (
+            pages.activities.filter_records(
+                "KEC", "trainings", "FY2019Q3", None, " KEC-TR ", 1, True, current
+            )
+            == "?programme=KEC&kind=trainings&quarter=FY2019Q3&search=KEC-TR&voided=1"
+        )
 
 
 # --- upload ----------------------------------------------------------------------------------------
@@ -297,7 +358,9 @@ def test_a_dry_run_shows_each_sheet_as_understood(pages, request_context):
     data = (Path(__file__).resolve().parents[1] / "data" / "errors.xlsx").read_bytes()
     contents = "data:application/octet-stream;base64," + base64.b64encode(data).decode()
     with request_context(as_user="officer"):
-        preview, disabled, checked, _result, _status, label = pages.upload.check_file(contents, "KEC", "errors.xlsx")
+        preview, disabled, checked, _result, _status, label = pages.upload.check_file(
+            contents, "KEC", "errors.xlsx"
+        )
     text = texts(preview)
     assert disabled is True and checked is None  # errors: nothing to commit
     assert label == "Commit errors.xlsx for KEC"
@@ -314,13 +377,29 @@ def test_a_dry_run_shows_each_sheet_as_understood(pages, request_context):
 def test_a_dry_run_report_is_shown_as_tables(pages):
     from importers.report import ImportReport, Problem
 
-    report = ImportReport(ok=False, outcome="dry-run", filename="t.xlsx", sha256="a" * 64, size=100,
-                          kinds=["trainings"], errors=[Problem("Trainings", "H14", "twelve", "a whole number ≥ 0")],
-                          warnings=[Problem("Trainings", "A40", "Total", "a data row")],
-                          counts={"trainings": {"new": 3, "updated": 1, "unchanged": 0, "skipped": 2}})
+    report = ImportReport(
+        ok=False,
+        outcome="dry-run",
+        filename="t.xlsx",
+        sha256="a" * 64,
+        size=100,
+        kinds=["trainings"],
+        errors=[Problem("Trainings", "H14", "twelve", "a whole number ≥ 0")],
+        warnings=[Problem("Trainings", "A40", "Total", "a data row")],
+        counts={"trainings": {"new": 3, "updated": 1, "unchanged": 0, "skipped": 2}},
+    )
     text = texts(pages.upload.render_report(report, committed=False))
-    for expected in ("1 error in t.xlsx", "Trainings", "H14", "twelve", "a whole number ≥ 0", "Warnings (1)",
-                     "A40", "New", "Skipped"):
+    for expected in (
+        "1 error in t.xlsx",
+        "Trainings",
+        "H14",
+        "twelve",
+        "a whole number ≥ 0",
+        "Warnings (1)",
+        "A40",
+        "New",
+        "Skipped",
+    ):
         assert expected in text, expected
 
 
@@ -346,15 +425,19 @@ def test_reports_lists_indicators_needing_a_narrative_before_the_download(pages,
 def test_reports_choice_changes_the_url(pages, request_context):
     state = {"programme": "KEC", "period": "FY2019Q3", "format": "iptt"}
     with request_context():
-        assert pages.reports.choose("KEC", "FY2019Q3", "csv", state) == "?programme=KEC&period=FY2019Q3&format=csv"
+        assert (
+            pages.reports.choose("KEC", "FY2019Q3", "csv", state)
+            == "?programme=KEC&period=FY2019Q3&format=csv"
+        )
         assert pages.reports.choose("PVR", "FY2019Q3", "iptt", state) == "?programme=PVR"
 
 
 @pytest.mark.parametrize("fmt, start", [("iptt", b"PK"), ("csv", b"programme,indicator"), ("iati", b"<?xml")])
 def test_report_download_goes_through_the_exports(pages, request_context, fmt, start):
     with request_context():
-        sent, message = pages.reports.download(1, {"programme": "KEC", "period": "FY2019Q3", "format": fmt},
-                                               "KEC", "FY2019Q3", fmt)
+        sent, message = pages.reports.download(
+            1, {"programme": "KEC", "period": "FY2019Q3", "format": fmt}, "KEC", "FY2019Q3", fmt
+        )
     import base64
 
     data = base64.b64decode(sent["content"]) if sent.get("base64") else sent["content"].encode()
@@ -366,8 +449,9 @@ def test_report_download_goes_through_the_exports(pages, request_context, fmt, s
 
 def test_a_download_pressed_while_the_page_changes_quarter_sends_nothing(pages, request_context):
     with request_context():
-        sent, message = pages.reports.download(1, {"programme": "KEC", "period": "FY2019Q3", "format": "iptt"},
-                                               "KEC", "FY2019Q2", "iptt")
+        sent, message = pages.reports.download(
+            1, {"programme": "KEC", "period": "FY2019Q3", "format": "iptt"}, "KEC", "FY2019Q2", "iptt"
+        )
     assert sent is dash.no_update and "Nothing downloaded: the page is changing to FY2019Q2" in texts(message)
 
 
@@ -380,7 +464,9 @@ def test_quality_lists_gaps_outliers_uploads_and_unknowns(pages, request_context
     outliers = texts(find(page, "quality-outliers"))
     assert "500 participants" in outliers and "median" in outliers and "Trainings row 12" in outliers
     assert "trainings_march.xlsx" in texts(find(page, "quality-uploads"))
-    assert "Trainings!H14: found 'twelve'; expected a whole number ≥ 0" in texts(find(page, "quality-uploads"))
+    assert "Trainings!H14: found 'twelve'; expected a whole number ≥ 0" in texts(
+        find(page, "quality-uploads")
+    )
     assert "refused" in texts(find(page, "quality-uploads"))
     assert "PVR-3.1" in texts(find(page, "quality-unknowns"))
     assert "KEC-3.1" in texts(find(page, "quality-gaps"))
@@ -393,8 +479,13 @@ def test_victims_page_shows_aggregates_only(pages, request_context):
     with request_context():
         page = pages.victims.layout()
     text = texts(page)
-    for section in ("victims-nationality", "victims-sex", "victims-age_group", "victims-exploitation",
-                    "victims-destination"):
+    for section in (
+        "victims-nationality",
+        "victims-sex",
+        "victims-age_group",
+        "victims-exploitation",
+        "victims-destination",
+    ):
         assert section in ids(page)
     assert "Burundi" in text and "Share of known" in text
     assert "<5" not in text  # staff see exact figures

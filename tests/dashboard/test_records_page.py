@@ -20,8 +20,9 @@ def test_a_search_by_reference_lists_that_record(activities, request_context, de
     from indicators.store.models import Training
 
     with demo_store.Session() as session:
-        reference, district = session.execute(select(Training.reference, Training.district)
-                                              .where(Training.reference.is_not(None))).first()
+        reference, district = session.execute(
+            select(Training.reference, Training.district).where(Training.reference.is_not(None))
+        ).first()
     with request_context(as_user="officer"):
         page = activities.layout(search=reference.lower())
         by_district = activities.layout(search=f" {district.upper()} ", kind="trainings")
@@ -48,10 +49,21 @@ def test_no_case_is_listed_found_or_opened_one_by_one(activities, request_contex
             opened = activities.layout(record=f"cases:{case_id}")
             assert code not in texts(opened) and "cannot be corrected" in texts(opened)
     with demo_store.begin() as session:  # even a void of a case written behind the page's back stays unlisted
-        session.add(RecordCorrection(programme_id=programme, kind="cases", record_id=cases[0][0],
-                                     reference=cases[0][1], original_hash="x", quarter="FY2019Q3", field="void",
-                                     old_value="a person", snapshot={"location": cases[0][2]}, reason="Other",
-                                     corrected_by="someone"))
+        session.add(
+            RecordCorrection(
+                programme_id=programme,
+                kind="cases",
+                record_id=cases[0][0],
+                reference=cases[0][1],
+                original_hash="x",
+                quarter="FY2019Q3",
+                field="void",
+                old_value="a person",
+                snapshot={"location": cases[0][2]},
+                reason="Other",
+                corrected_by="someone",
+            )
+        )
     try:
         with demo_store.Session() as session:
             forged = session.scalar(select(RecordCorrection.id).where(RecordCorrection.kind == "cases"))

@@ -29,8 +29,16 @@ def fig(actual, target=None, status=None, numerator=None, denominator=None, to_d
     percent = round(actual / target * 100) if actual is not None and target else None
     to_date = target if to_date is None else to_date
     judged = whole(actual * 100 / to_date) if actual is not None and to_date else None
-    return Figure(actual, target, percent, status if target is not None else None, numerator, denominator,
-                  to_date, judged)
+    return Figure(
+        actual,
+        target,
+        percent,
+        status if target is not None else None,
+        numerator,
+        denominator,
+        to_date,
+        judged,
+    )
 
 
 def info(
@@ -342,5 +350,7 @@ def by_quarter(programme_figures, fetch) -> dict:
     from indicators.periods import quarters_between
 
     info = programme_figures.programme
-    return {quarter.code: programme_figures if quarter == programme_figures.period else fetch(quarter)
-            for quarter in quarters_between(info.start_date, programme_figures.period.end, info.calendar)}
+    return {
+        quarter.code: programme_figures if quarter == programme_figures.period else fetch(quarter)
+        for quarter in quarters_between(info.start_date, programme_figures.period.end, info.calendar)
+    }

@@ -87,5 +87,9 @@ def highlighted(paragraph: Paragraph) -> bool:
 
 def fields(part) -> list[str]:
     """The field instructions (``PAGE``) in a header or footer."""
-    return [re.sub(r"\s+", " ", node.text).strip() for node in part._element.iter(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}instrText")]
+    return [
+        re.sub(r"\s+", " ", node.text).strip()
+        for node in part._element.iter(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}instrText"
+        )
+    ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import struct
-import tomllib
 import zlib
 from importlib.metadata import version
 from io import BytesIO
@@ -17,14 +16,18 @@ from docx.oxml.ns import qn
 from exports import _docx_private as private
 
 
-
 def _png() -> bytes:
     """A one-pixel PNG."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_each_wrapped_name_gives_its_element():
@@ -37,7 +40,9 @@ def test_each_wrapped_name_gives_its_element():
     assert hasattr(private.row_element(table.rows[0]), "get_or_add_trPr")
     assert hasattr(private.cell_element(table.cell(0, 0)), "get_or_add_tcPr")
     merged = table.cell(0, 0).merge(table.cell(0, 1))
-    assert private.cell_element(table.rows[0].cells[0]) is private.cell_element(merged)  # merged cells share one
+    assert private.cell_element(table.rows[0].cells[0]) is private.cell_element(
+        merged
+    )  # merged cells share one
     shape = document.add_paragraph().add_run().add_picture(BytesIO(_png()))
     assert private.picture_element(shape).tag == qn("wp:inline")
     assert private.picture_element(shape).docPr is not None

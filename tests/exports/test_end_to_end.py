@@ -264,13 +264,22 @@ def test_a_quarter_too_large_to_list_is_summarised_by_kind_place_and_group(db, m
     import indicators.reporting.reporting
 
     store_kec(db)
-    monkeypatch.setattr(indicators.reporting.reporting, "LIST_LIMIT", 3)  # Q3 holds three trainings and a policy step
+    monkeypatch.setattr(
+        indicators.reporting.reporting, "LIST_LIMIT", 3
+    )  # Q3 holds three trainings and a policy step
     pf = figures(db, "KEC", "FY2019Q3")
     wb = openpyxl.load_workbook(BytesIO(iptt.render(build_report(db, pf))))
     ws = wb["Activities"]
     assert ws["A5"].value.startswith("4 activity records this quarter, more than a report lists one by one")
-    assert [c.value for c in ws[6]][:7] == ["Kind", "District or body", "Group or stage", "Activities", "Female",
-                                            "Male", "Total"]
+    assert [c.value for c in ws[6]][:7] == [
+        "Kind",
+        "District or body",
+        "Group or stage",
+        "Activities",
+        "Female",
+        "Male",
+        "Total",
+    ]
     assert [c.value for c in ws[7]][:7] == ["Training", "Musanze", "Law enforcement", 3, 30, 45, 75]
     assert [c.value for c in ws[8]][:4] == ["Policy step", "National action plan", "Adopted", 1]
     assert ws.freeze_panes == "A7"
@@ -278,7 +287,9 @@ def test_a_quarter_too_large_to_list_is_summarised_by_kind_place_and_group(db, m
     assert indicator_rows(wb["Indicators"])["KEC-4.2"][8] == 75
 
 
-def test_the_results_csv_says_what_each_row_covers_and_its_datapackage_validates(tmp_path, monkeypatch, capsys):
+def test_the_results_csv_says_what_each_row_covers_and_its_datapackage_validates(
+    tmp_path, monkeypatch, capsys
+):
     """``ctmonitor export --format csv --datapackage`` on the demo data: DOMAIN §8's columns first and unchanged,
     then each row's dates, unit and indicator title; the package beside it passes Frictionless's validation."""
     import csv
@@ -293,23 +304,67 @@ def test_the_results_csv_says_what_each_row_covers_and_its_datapackage_validates
     monkeypatch.delenv("CTMONITOR_DATABASE_URL", raising=False)
     assert main(["init"]) == 0 and main(["demo"]) == 0
     out = tmp_path / "out" / "kec_FY2019Q3.csv"
-    assert main(["export", "--programme", "KEC", "--period", "FY2019Q3", "--format", "csv", "--datapackage",
-                 "-o", str(out)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--programme",
+                "KEC",
+                "--period",
+                "FY2019Q3",
+                "--format",
+                "csv",
+                "--datapackage",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
     with out.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["programme", "indicator", "period", "disaggregation", "category", "actual", "target",
-                       "period_start", "period_end", "unit", "indicator_title"]
+    assert rows[0] == [
+        "programme",
+        "indicator",
+        "period",
+        "disaggregation",
+        "category",
+        "actual",
+        "target",
+        "period_start",
+        "period_end",
+        "unit",
+        "indicator_title",
+    ]
     by_period = {row[2]: row for row in rows[1:] if row[1] == "KEC-4.3" and not row[3]}
     assert [by_period[p][7:10] for p in ("FY2019Q3", "FY2019", "LOP")] == [
-        ["2019-04-01", "2019-06-30", "percent"], ["2018-10-01", "2019-06-30", "percent"],
-        ["2017-01-01", "2019-06-30", "percent"]]
+        ["2019-04-01", "2019-06-30", "percent"],
+        ["2018-10-01", "2019-06-30", "percent"],
+        ["2017-01-01", "2019-06-30", "percent"],
+    ]
     assert all(date.fromisoformat(r[7]) <= date.fromisoformat(r[8]) for r in rows[1:])
-    assert {r[10] for r in rows[1:] if r[1] == "KEC-4.2"} == {"Number of people trained in the prevention of "
-                                                                 "human trafficking"}
+    assert {r[10] for r in rows[1:] if r[1] == "KEC-4.2"} == {
+        "Number of people trained in the prevention of human trafficking"
+    }
     package = tmp_path / "out" / "datapackage.json"
     assert json.loads(package.read_text())["resources"][0]["path"] == "kec_FY2019Q3.csv"
     report = frictionless.validate(str(package))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-    assert main(["export", "--programme", "KEC", "--period", "FY2019Q3", "--format", "iptt", "--datapackage",
-                 "-o", str(tmp_path / "x.xlsx")]) == 2
+    assert (
+        main(
+            [
+                "export",
+                "--programme",
+                "KEC",
+                "--period",
+                "FY2019Q3",
+                "--format",
+                "iptt",
+                "--datapackage",
+                "-o",
+                str(tmp_path / "x.xlsx"),
+            ]
+        )
+        == 2
+    )
     assert "--datapackage describes a CSV file" in capsys.readouterr().err

@@ -16,8 +16,10 @@ from importers.pipeline import import_file
 from indicators.reporting.reporting import make_file, report_for
 from indicators.store.models import Programme, SignOff
 
-TRAININGS = (b"Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"
-             b"TR-F1,KEC,2019-05-14,Gasabo,Law enforcement,Victim identification,7,9\n")
+TRAININGS = (
+    b"Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"
+    b"TR-F1,KEC,2019-05-14,Gasabo,Law enforcement,Victim identification,7,9\n"
+)
 
 # what each kind of file starts with
 MAGIC = {"xlsx": b"PK\x03\x04", "docx": b"PK\x03\x04", "pdf": b"%PDF-", "xml": b"<?xml", "csv": b"programme,"}
@@ -32,7 +34,9 @@ def stored(db, settings):
 @pytest.mark.parametrize("key", sorted(FORMATS))
 def test_every_registered_format_renders_its_kind_of_file(stored, key):
     fmt = FORMATS[key]
-    made = make_file(stored, "KEC", None if fmt.scope == "programme" else "FY2019Q3", FORMATS, key, small_cell=5)
+    made = make_file(
+        stored, "KEC", None if fmt.scope == "programme" else "FY2019Q3", FORMATS, key, small_cell=5
+    )
     assert made.format == key
     assert made.data.startswith(MAGIC[fmt.extension]), made.data[:20]
     if fmt.extension in ("xlsx", "docx"):
@@ -48,8 +52,11 @@ def test_each_format_is_of_its_own_data_type_and_its_callables_are_callables(sto
     assert [k for k, f in FORMATS.items() if isinstance(f, ProgrammeFormat)] == ["pirs"]
     described = [f for f in FORMATS.values() if isinstance(f, Format) and f.describer is not None]
     assert [f.key for f in described] == ["csv"]
-    package = json.loads(described[0].describer(report_for(stored, "KEC", "FY2019Q3"),
-                                                Options(filename="KEC_FY2019Q3_csv.csv")))
+    package = json.loads(
+        described[0].describer(
+            report_for(stored, "KEC", "FY2019Q3"), Options(filename="KEC_FY2019Q3_csv.csv")
+        )
+    )
     assert package["resources"][0]["path"] == "KEC_FY2019Q3_csv.csv"
 
 

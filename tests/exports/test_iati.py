@@ -41,8 +41,9 @@ def history_for(quarter):
 
 def kec_xml(db, schema, narratives=None, history=history_for, figures=None):
     figures = figures or kec_figures(narratives)
-    report = build_report(db, figures, prepared=PREPARED,
-                          history=by_quarter(figures, history) if history else None)
+    report = build_report(
+        db, figures, prepared=PREPARED, history=by_quarter(figures, history) if history else None
+    )
     return valid(schema, iati.render(report))
 
 
@@ -76,13 +77,22 @@ def test_activity_header(db, schema):
     assert activity.find("recipient-country").get("code") == "RW"
     assert [s.attrib for s in activity.findall("sector")] == [
         {"vocabulary": "1", "code": "15190", "percentage": "60"},
-        {"vocabulary": "1", "code": "15130", "percentage": "40"}]
+        {"vocabulary": "1", "code": "15130", "percentage": "40"},
+    ]
     contact = activity.find("contact-info")
-    assert contact.get("type") == "1" and contact.findtext("organisation/narrative").startswith("International")
-    assert (contact.findtext("email"), contact.findtext("website")) == ("iomkigali@iom.int", "https://rwanda.iom.int")
+    assert contact.get("type") == "1" and contact.findtext("organisation/narrative").startswith(
+        "International"
+    )
+    assert (contact.findtext("email"), contact.findtext("website")) == (
+        "iomkigali@iom.int",
+        "https://rwanda.iom.int",
+    )
     other = activity.find("other-identifier")  # the donor's award number, owned by the donor
-    assert (other.get("ref"), other.get("type"), other.find("owner-org").get("ref")) == \
-        ("AID-696-A-17-00001", "A9", "US-GOV-1")
+    assert (other.get("ref"), other.get("type"), other.find("owner-org").get("ref")) == (
+        "AID-696-A-17-00001",
+        "A9",
+        "US-GOV-1",
+    )
     assert activity.get("humanitarian") is None
 
 
@@ -125,7 +135,9 @@ def test_the_award_locations_and_the_humanitarian_flag(db, schema):
 
     programme(db, "PVR").award_number = "SPRMCO18CA0042"
     make_training(db, "PVR", start_date=date(2019, 2, 11), district="Kirehe")
-    make_awareness(db, "PVR", date=date(2019, 5, 2), district="Karongi", setting="Refugee camp", camp="Kiziba")
+    make_awareness(
+        db, "PVR", date=date(2019, 5, 2), district="Karongi", setting="Refugee camp", camp="Kiziba"
+    )
     make_training(db, "PVR", start_date=date(2019, 8, 20), district="Gicumbi")  # after the report quarter
     make_case(db, "PVR", date_identified=date(2019, 3, 1), location="Nyarugenge")
     doc = valid(schema, report_file(db, "PVR", "FY2019Q3", FORMATS, "iati", small_cell=5)[0])
@@ -133,8 +145,10 @@ def test_the_award_locations_and_the_humanitarian_flag(db, schema):
     assert activity.get("humanitarian") == "1"
     other = activity.find("other-identifier")
     assert (other.get("ref"), other.get("type")) == ("SPRMCO18CA0042", "A9")
-    assert (other.find("owner-org").get("ref"), other.findtext("owner-org/narrative")) == \
-        ("US-GOV-11", "U.S. Department of State")
+    assert (other.find("owner-org").get("ref"), other.findtext("owner-org/narrative")) == (
+        "US-GOV-11",
+        "U.S. Department of State",
+    )
     places = {loc.findtext("name/narrative"): loc for loc in activity.findall("location")}
     assert set(places) == {"Kirehe District", "Karongi District"}
     kirehe = places["Kirehe District"]
@@ -297,11 +311,15 @@ def test_victim_figures_are_published_as_the_disclosure_plan_says(db, schema):
     published = [float(a.get("value")) for a in indicator.iter("actual") if a.get("value") is not None]
     assert published and not [n for n in published if 0 < n < 5]
     exact = valid(schema, report_file(db, "PVR", "FY2019Q3", FORMATS, "iati", small_cell=0)[0])
-    indicator = next(i for i in exact.iter("indicator") if i.findtext("title/narrative").startswith("PVR-3.1"))
+    indicator = next(
+        i for i in exact.iter("indicator") if i.findtext("title/narrative").startswith("PVR-3.1")
+    )
     periods = {p.find("period-start").get("iso-date"): p for p in indicator.iter("period")}
     assert periods["2019-04-01"].find("actual").get("value") == "2"
-    assert {k: v[0] for k, v in _dimensions(periods["2019-04-01"]).items() if k in ("Female", "Male")} == \
-        {"Female": "2", "Male": "0"}
+    assert {k: v[0] for k, v in _dimensions(periods["2019-04-01"]).items() if k in ("Female", "Male")} == {
+        "Female": "2",
+        "Male": "0",
+    }
 
 
 def test_counts_of_activities_are_never_withheld(db, schema):

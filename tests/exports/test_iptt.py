@@ -137,7 +137,23 @@ def test_indicator_table_values_types_and_formats(kec_workbook):
         "Number of anti-trafficking laws, policies or procedures adopted",
         "PS.5.2-23",
     ]
-    assert row_values(ws, 9)[4:] == [0, 1, 0, 0, 1, None, 1, 1.0, 3, 2, 0.67, 0.7, 1.43, "Ahead", INJECTIONS[1]]
+    assert row_values(ws, 9)[4:] == [
+        0,
+        1,
+        0,
+        0,
+        1,
+        None,
+        1,
+        1.0,
+        3,
+        2,
+        0.67,
+        0.7,
+        1.43,
+        "Ahead",
+        INJECTIONS[1],
+    ]
     assert row_values(ws, 10, 2) == [
         "Result 4",
         "Output: Front-line actors have the skills to prevent trafficking.",
@@ -200,7 +216,8 @@ def test_status_cells_are_filled_and_in_words(kec_workbook):
     # the screen's own colours (dashboard/assets/app.css), fill and text
     assert fills == {"Behind": "FDEBD3", "Ahead": "E3EFFA", "On track": "E2F3EA"}
     assert {ws[f"R{row}"].value: ws[f"R{row}"].font.color.rgb[-6:] for row in (7, 9, 11)} == {
-        s: LOOKS[s].colour for s in fills}
+        s: LOOKS[s].colour for s in fills
+    }
     assert all(ws[f"R{row}"].font.b for row in (7, 9, 11))
 
 
@@ -362,7 +379,11 @@ def test_sources_sheet(kec_workbook):
     ws = wb["Sources"]
     assert row_values(ws, 5) == ["Uploaded (UTC)", "Sheet kinds", "Rows used", "SHA-256 of the file"]
     assert row_values(ws, 6)[1:3] == ["trainings", 1] and len(ws["D6"].value) == 64
-    assert row_values(ws, 7)[:3] == [datetime(2019, 7, 8, 16, 30), "trainings, awareness, policies, meetings", 4]
+    assert row_values(ws, 7)[:3] == [
+        datetime(2019, 7, 8, 16, 30),
+        "trainings, awareness, policies, meetings",
+        4,
+    ]
     assert ws["A7"].number_format == "d mmmm yyyy hh:mm" and isinstance(ws["C7"].value, int)
     # the donor's workbook names no internal file and no staff account
     everything = " ".join(str(c.value) for sheet in wb for row in sheet.iter_rows() for c in row if c.value)

@@ -19,8 +19,8 @@ from exports import pirs
 from exports.formats import FORMATS
 from indicators import periods
 from indicators.figures.figures import figures, load_programme, programme_quarters
-from indicators.reporting.narratives import set_narrative
 from indicators.numbers import rounded
+from indicators.reporting.narratives import set_narrative
 from indicators.reporting.pirs import build
 from indicators.reporting.reporting import report_file
 from tests.attacker import TOTAL, Fact
@@ -29,26 +29,60 @@ from tests.indicators.test_disclosure import CASE_INDICATORS, THRESHOLD, attacke
 
 YEARS = [f"FY{y}" for y in range(2017, 2025)]
 LONG = {
-    "code": "LONG", "title": "Counter-trafficking capacity over eight fiscal years", "donor": "USAID",
-    "start_date": "2016-10-01", "end_date": "2024-09-30", "calendar": "fiscal",
+    "code": "LONG",
+    "title": "Counter-trafficking capacity over eight fiscal years",
+    "donor": "USAID",
+    "start_date": "2016-10-01",
+    "end_date": "2024-09-30",
+    "calendar": "fiscal",
     "results": [
-        {"code": "1", "level": "output", "category": "Capacity building", "statement": "Officers are trained.",
-         "indicators": [
-             {"code": "LONG-1.1", "name": "Number of people trained", "unit": "number",
-              "source": {"kind": "trainings"}, "measure": {"type": "sum", "columns": ["female", "male"]},
-              "disaggregations": ["sex"], "baseline": 0,
-              "targets": {**{year: 100 + 10 * i for i, year in enumerate(YEARS)}, "LOP": 1080},
-              "reference_sheet": {"baseline_date": "2016-10-01"}},
-             {"code": "LONG-1.2", "name": "Percentage of tested participants who passed", "unit": "percent",
-              "source": {"kind": "trainings", "filter": {"passed_post_test": {"not_null": True}}},
-              "measure": {"type": "ratio", "numerator": ["passed_post_test"], "denominator": ["female", "male"]},
-              "targets": {**dict.fromkeys(YEARS, 75), "LOP": 75}},
-         ]},
-        {"code": "2", "level": "output", "category": "Coordination", "statement": "Coordination works.",
-         "indicators": [
-             {"code": "LONG-2.1", "name": "Number of coordination meetings held", "unit": "number",
-              "source": {"kind": "meetings"}, "measure": {"type": "count"}, "targets": {"LOP": 40}},
-         ]},
+        {
+            "code": "1",
+            "level": "output",
+            "category": "Capacity building",
+            "statement": "Officers are trained.",
+            "indicators": [
+                {
+                    "code": "LONG-1.1",
+                    "name": "Number of people trained",
+                    "unit": "number",
+                    "source": {"kind": "trainings"},
+                    "measure": {"type": "sum", "columns": ["female", "male"]},
+                    "disaggregations": ["sex"],
+                    "baseline": 0,
+                    "targets": {**{year: 100 + 10 * i for i, year in enumerate(YEARS)}, "LOP": 1080},
+                    "reference_sheet": {"baseline_date": "2016-10-01"},
+                },
+                {
+                    "code": "LONG-1.2",
+                    "name": "Percentage of tested participants who passed",
+                    "unit": "percent",
+                    "source": {"kind": "trainings", "filter": {"passed_post_test": {"not_null": True}}},
+                    "measure": {
+                        "type": "ratio",
+                        "numerator": ["passed_post_test"],
+                        "denominator": ["female", "male"],
+                    },
+                    "targets": {**dict.fromkeys(YEARS, 75), "LOP": 75},
+                },
+            ],
+        },
+        {
+            "code": "2",
+            "level": "output",
+            "category": "Coordination",
+            "statement": "Coordination works.",
+            "indicators": [
+                {
+                    "code": "LONG-2.1",
+                    "name": "Number of coordination meetings held",
+                    "unit": "number",
+                    "source": {"kind": "meetings"},
+                    "measure": {"type": "count"},
+                    "targets": {"LOP": 40},
+                }
+            ],
+        },
     ],
 }
 LATEST = "FY2024Q2"  # the last quarter the seeded records reach: FY2024 is to date, every other year complete
@@ -65,8 +99,14 @@ def long_programme(db):
             day = quarter.start + timedelta(days=rng.randint(0, 80))
             female, male = rng.randint(3, 25), rng.randint(3, 25)
             tested = n == 0 or rng.random() < 0.5  # each quarter has a post-test: every year has a pass rate
-            make_training(db, "LONG", start_date=day, female=female, male=male,
-                          passed_post_test=rng.randint(0, female + male) if tested else None)
+            make_training(
+                db,
+                "LONG",
+                start_date=day,
+                female=female,
+                male=male,
+                passed_post_test=rng.randint(0, female + male) if tested else None,
+            )
         if rng.random() < 0.5:
             make_meeting(db, "LONG", date=quarter.start + timedelta(days=rng.randint(0, 80)))
     set_narrative(db, "LONG-1.1", "FY2019Q3", "Two trainings postponed by the national elections.", "claire")
@@ -76,8 +116,11 @@ def long_programme(db):
 
 def values_table(ws) -> dict[str, tuple]:
     """Period -> (target, actual, notes) from the sheet's values table, in order, the baseline row first."""
-    header = next(r for r in range(1, ws.max_row + 1)
-                  if (ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 3).value) == ("Period", "Target", "Actual"))
+    header = next(
+        r
+        for r in range(1, ws.max_row + 1)
+        if (ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 3).value) == ("Period", "Target", "Actual")
+    )
     rows = {}
     for r in range(header + 1, ws.max_row + 1):
         if ws.cell(r, 1).value == "Rationale for the targets":
@@ -104,13 +147,16 @@ def test_eight_fiscal_years_and_the_life_of_project_with_the_figures_actuals(lon
         for year in YEARS:
             last = [q for q in quarters if q.fiscal_year.code == year][-1]
             through = last if last.code <= LATEST else periods.parse(LATEST)
-            expected = next(f for f in figures(db, "LONG", through).indicators
-                            if f.indicator.code == indicator.code).year_to_date
+            expected = next(
+                f for f in figures(db, "LONG", through).indicators if f.indicator.code == indicator.code
+            ).year_to_date
             target, actual, notes = table[year]
             wanted = indicator.target_for(year)
             assert target == (None if wanted is None else written(wanted, indicator.unit))
             assert expected.actual is not None and actual == written(expected.actual, indicator.unit), (
-                indicator.code, year)
+                indicator.code,
+                year,
+            )
             assert ("To date, through FY2024 Q2." in notes) == (year == "FY2024")
         lop = next(f for f in figures(db, "LONG", LATEST).indicators if f.indicator.code == indicator.code)
         assert table["LOP"][1] == written(lop.lop_to_date.actual, indicator.unit)
@@ -118,11 +164,17 @@ def test_eight_fiscal_years_and_the_life_of_project_with_the_figures_actuals(lon
         assert table["LOP"][2] == "To date, through FY2024 Q2."
     people = values_table(wb["LONG-1.1"])
     assert people["Baseline"] == (None, 0, "As of 1 October 2016")
-    assert people["FY2019"][2] == ("FY2019 Q3: Two trainings postponed by the national elections.\n"
-                                   "FY2019 Q4: The postponed trainings were held.")
+    assert people["FY2019"][2] == (
+        "FY2019 Q3: Two trainings postponed by the national elections.\n"
+        "FY2019 Q4: The postponed trainings were held."
+    )
     assert people["FY2018"][2] == ""  # a complete year without narratives: nothing to note
-    assert people["LOP"][1] == sum(people[year][1] for year in YEARS)  # the years add up to the life of project
-    assert openpyxl.load_workbook(BytesIO(pirs.render(build(db, "LONG"))))["Contents"]["B5"].value == "FY2024 Q2"
+    assert people["LOP"][1] == sum(
+        people[year][1] for year in YEARS
+    )  # the years add up to the life of project
+    assert (
+        openpyxl.load_workbook(BytesIO(pirs.render(build(db, "LONG"))))["Contents"]["B5"].value == "FY2024 Q2"
+    )
 
 
 def test_a_year_the_data_have_not_reached_has_no_actual(db):
@@ -202,13 +254,16 @@ def read_sheets(attacker, db, wb) -> int:
         for period, (_target, actual, notes) in values_table(wb[code]).items():
             if period == "Baseline" or actual == "–":
                 continue
-            start, end = periods.bounds(periods.parse(period, record.calendar), record.start_date, record.end_date)
+            start, end = periods.bounds(
+                periods.parse(period, record.calendar), record.start_date, record.end_date
+            )
             through = re.search(r"through (FY\d{4}) Q(\d)", notes)
             if through:
                 end = periods.parse(f"{through.group(1)}Q{through.group(2)}").end
             label = {"<5": "<", "*": "*"}.get(actual)
-            attacker.facts.append(Fact(code, attacker.quarters_in(start, end), TOTAL,
-                                       None if label else float(actual), label))
+            attacker.facts.append(
+                Fact(code, attacker.quarters_in(start, end), TOTAL, None if label else float(actual), label)
+            )
             read += 1
     return read
 
@@ -218,7 +273,9 @@ def test_an_attacker_holding_every_donor_file_and_the_reference_sheets_recovers_
     attacker = attacker_for(db)
     everything_a_donor_gets(db, attacker, every_iati=False)
     assert read_sheets(attacker, db, pirs_of(db, donor=True)) == 4 * len(CASE_INDICATORS)
-    assert [f for f in attacker.facts if f.label == "<"], "small counts must be withheld for the attack to mean anything"
+    assert [f for f in attacker.facts if f.label == "<"], (
+        "small counts must be withheld for the attack to mean anything"
+    )
     assert attacker.pinned() == []
     # the same attacker given the staff's sheets (exact figures) pins withheld counts: the check can fail
     exposed = attacker_for(db)

@@ -10,9 +10,9 @@ from docx.shared import Inches
 from exports.formats import FORMATS
 from exports.qpr_charts import COLOURS
 from exports.results_csv import rows as csv_rows
-from indicators.reporting import sections
 from indicators.numbers import format_value
 from indicators.report import label
+from indicators.reporting import sections
 from indicators.reporting.reporting import make_file, report_for
 from tests.exports.builders import INJECTIONS
 from tests.exports.docx_reading import (
@@ -29,10 +29,18 @@ from tests.exports.docx_reading import (
 )
 from tests.exports.test_end_to_end import store_kec
 
-DONOR_ORDER = ["Executive summary", "Progress by result", "Activities of the quarter",
-               "Victims identified and assisted", "Challenges and lessons learned", "Plans for the next quarter",
-               "Annex: Indicator Performance Tracking Table"]
-HIGHLIGHTS = "The national action plan was adopted on 20 June.\n\nThree trainings reached the police in Musanze."
+DONOR_ORDER = [
+    "Executive summary",
+    "Progress by result",
+    "Activities of the quarter",
+    "Victims identified and assisted",
+    "Challenges and lessons learned",
+    "Plans for the next quarter",
+    "Annex: Indicator Performance Tracking Table",
+]
+HIGHLIGHTS = (
+    "The national action plan was adopted on 20 June.\n\nThree trainings reached the police in Musanze."
+)
 
 
 def kec_report(db, **extra):
@@ -71,8 +79,16 @@ def test_every_indicator_carries_the_csvs_figures_in_its_result_table_its_catego
     seen = set()
     for result in (p for p in parts(document) if p.heading.startswith("Result ")):
         head, *lines = rows(result.tables[0])
-        assert head == ["Indicator", "Quarter", "FY2019 to date", "FY2019 target", "Target to date", "LOP to date",
-                        "LOP target", "Status"]
+        assert head == [
+            "Indicator",
+            "Quarter",
+            "FY2019 to date",
+            "FY2019 target",
+            "Target to date",
+            "LOP to date",
+            "LOP target",
+            "Status",
+        ]
         for line in lines:
             code = line[0].split()[0]
             seen.add(code)
@@ -127,7 +143,10 @@ def test_narratives_and_sections_are_placed_and_missing_ones_are_visible_placeho
     for heading in ("Challenges and lessons learned", "Plans for the next quarter"):  # never written
         (gap,) = [p for p in part(document, heading).paragraphs if p.text]  # the annex's section break aside
         assert highlighted(gap) and gap.text.startswith("[To be written") and "--section" in gap.text
-    assert "KEC measures no indicator from case records" in part(document, "Victims identified and assisted").text
+    assert (
+        "KEC measures no indicator from case records"
+        in part(document, "Victims identified and assisted").text
+    )
 
 
 def test_each_result_has_a_chart_with_alt_text_in_the_screens_colours(db):
@@ -135,8 +154,11 @@ def test_each_result_has_a_chart_with_alt_text_in_the_screens_colours(db):
 
     document, report = kec_report(db)
     drawn = pictures(document)
-    charted = [g for g in report.results if any(r.judged and r.judged.percent_of_target_to_date is not None
-                                                for r in g.indicators)]
+    charted = [
+        g
+        for g in report.results
+        if any(r.judged and r.judged.percent_of_target_to_date is not None for r in g.indicators)
+    ]
     assert len(drawn) == len(charted) >= 4
     for picture, group in zip(drawn, charted):
         assert picture["descr"].startswith(f"Result {group.code}: each indicator's actual as a percentage")
@@ -151,8 +173,16 @@ def test_letter_paper_for_a_us_award_with_the_annex_alone_in_landscape(db):
     document, _report = kec_report(db)
     first, *middle, last = document.sections
     assert not middle
-    assert (first.page_width, first.page_height, first.orientation) == (Inches(8.5), Inches(11), WD_ORIENT.PORTRAIT)
-    assert (last.page_width, last.page_height, last.orientation) == (Inches(11), Inches(8.5), WD_ORIENT.LANDSCAPE)
+    assert (first.page_width, first.page_height, first.orientation) == (
+        Inches(8.5),
+        Inches(11),
+        WD_ORIENT.PORTRAIT,
+    )
+    assert (last.page_width, last.page_height, last.orientation) == (
+        Inches(11),
+        Inches(8.5),
+        WD_ORIENT.LANDSCAPE,
+    )
     assert parts(document)[-1].level == 1 or "Annex" in headings(document, 1)[-1]
     assert {t.style.name for t in document.tables} == {"Table Grid"}
     assert document.core_properties.title == "KEC FY2019Q3 Quarterly progress report"
@@ -161,7 +191,10 @@ def test_letter_paper_for_a_us_award_with_the_annex_alone_in_landscape(db):
 def test_a_calendar_programme_prints_on_a4_with_its_own_quarter_words(db):
     made = make_file(db, "GIFT", "2012Q1", FORMATS, "report", small_cell=5)
     document = open_report(made.data)
-    assert (round(document.sections[0].page_width.mm), round(document.sections[0].page_height.mm)) == (210, 297)
+    assert (round(document.sections[0].page_width.mm), round(document.sections[0].page_height.mm)) == (
+        210,
+        297,
+    )
     assert dict(rows(document.tables[0]))["Reporting period"] == "2012 Q1: 1 January – 31 March 2012"
     assert headings(document, 1) == DONOR_ORDER
 

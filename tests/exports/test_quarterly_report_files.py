@@ -37,15 +37,32 @@ def test_without_libreoffice_the_pdf_is_refused_in_one_line(tmp_path, monkeypatc
     why = FORMATS["report-pdf"].unavailable()
     assert why and "\n" not in why and "LibreOffice" in why
     out = tmp_path / "kec.pdf"
-    assert run_command(settings, "export", "--programme", "KEC", "--period", "FY2019Q3", "--format", "report-pdf",
-                       "-o", str(out)) == 2
+    assert (
+        run_command(
+            settings,
+            "export",
+            "--programme",
+            "KEC",
+            "--period",
+            "FY2019Q3",
+            "--format",
+            "report-pdf",
+            "-o",
+            str(out),
+        )
+        == 2
+    )
     error = capsys.readouterr().err
-    assert error.count("\n") == 1 and error.startswith("ctmonitor export: the Quarterly report (PDF) needs LibreOffice")
+    assert error.count("\n") == 1 and error.startswith(
+        "ctmonitor export: the Quarterly report (PDF) needs LibreOffice"
+    )
     assert not out.exists()
     assert FORMATS["report"].unavailable() is None  # the Word report needs nothing more
 
 
-def test_sections_written_on_the_command_line_appear_and_a_signed_off_quarter_is_final_and_closed(tmp_path, capsys):
+def test_sections_written_on_the_command_line_appear_and_a_signed_off_quarter_is_final_and_closed(
+    tmp_path, capsys
+):
     from indicators.access import accounts
     from indicators.store.db import Store
 
@@ -55,25 +72,62 @@ def test_sections_written_on_the_command_line_appear_and_a_signed_off_quarter_is
         accounts.add_user(session, "claire", "correct horse battery staple", "manager")
     store.dispose()
     section = ("narrative", "set", "--programme", "KEC", "--period", "fy19q3")
-    assert run_command(settings, *section, "--section", "Challenges", "--text", "Rains closed two roads.") == 0
-    assert capsys.readouterr().out.strip() == "Challenges and lessons learned saved as version 1: KEC FY2019Q3"
+    assert (
+        run_command(settings, *section, "--section", "Challenges", "--text", "Rains closed two roads.") == 0
+    )
+    assert (
+        capsys.readouterr().out.strip() == "Challenges and lessons learned saved as version 1: KEC FY2019Q3"
+    )
     assert run_command(settings, *section, "--section", "risks", "--text", "x") == 2
-    assert "unknown section 'risks'; the sections are highlights, challenges, plans" in capsys.readouterr().err
+    assert (
+        "unknown section 'risks'; the sections are highlights, challenges, plans" in capsys.readouterr().err
+    )
 
     draft = tmp_path / "draft.docx"
-    assert run_command(settings, "export", "--programme", "KEC", "--period", "FY2019Q3", "--format", "report",
-                       "-o", str(draft)) == 0
+    assert (
+        run_command(
+            settings,
+            "export",
+            "--programme",
+            "KEC",
+            "--period",
+            "FY2019Q3",
+            "--format",
+            "report",
+            "-o",
+            str(draft),
+        )
+        == 0
+    )
     document = open_report(draft.read_bytes())
     assert headings(document, 1) == DONOR_ORDER
     assert part(document, "Challenges and lessons learned").text == "Rains closed two roads."
     assert dict(rows(document.tables[0]))["Status"] == "Draft"
 
-    assert run_command(settings, "signoff", "--programme", "KEC", "--period", "FY2019Q3", "--format", "report",
-                       "--user", "claire", "--without-narratives") == 0
+    assert (
+        run_command(
+            settings,
+            "signoff",
+            "--programme",
+            "KEC",
+            "--period",
+            "FY2019Q3",
+            "--format",
+            "report",
+            "--user",
+            "claire",
+            "--without-narratives",
+        )
+        == 0
+    )
     assert "KEC_FY2019Q3_report.docx kept as version 1" in capsys.readouterr().out
     sent = tmp_path / "sent.docx"
-    assert run_command(settings, "export", "--programme", "KEC", "--period", "FY2019Q3", "--as-sent",
-                       "-o", str(sent)) == 0
+    assert (
+        run_command(
+            settings, "export", "--programme", "KEC", "--period", "FY2019Q3", "--as-sent", "-o", str(sent)
+        )
+        == 0
+    )
     store = Store(settings)
     with store.Session() as session:
         from indicators.figures import signoff
@@ -88,7 +142,9 @@ def test_sections_written_on_the_command_line_appear_and_a_signed_off_quarter_is
 
     assert run_command(settings, *section, "--section", "plans", "--text", "More trainings.") == 2
     refused = capsys.readouterr().err
-    assert refused.startswith("ctmonitor narrative set: KEC FY2019Q3 is closed: FY2019Q3 was signed off by claire")
+    assert refused.startswith(
+        "ctmonitor narrative set: KEC FY2019Q3 is closed: FY2019Q3 was signed off by claire"
+    )
     assert refused.rstrip().endswith("ask a manager to reopen it")
 
 

@@ -29,8 +29,19 @@ def catalogue(code: str):
 def extracted(tmp_path_factory) -> set:
     """The strings marked in the code today, extracted by pybabel into a temporary template."""
     pot = tmp_path_factory.mktemp("pot") / "ctmonitor.pot"
-    command = [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "N_",
-               "-o", str(pot), "."]
+    command = [
+        sys.executable,
+        "-m",
+        "babel.messages.frontend",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "N_",
+        "-o",
+        str(pot),
+        ".",
+    ]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     with pot.open("rb") as handle:
@@ -69,9 +80,13 @@ def test_the_catalogue_holds_every_string_the_code_marks(code, extracted):
 
 def test_french_spacing_before_double_punctuation():
     """French typography: a no-break space before : and inside « », a narrow one before ; ? !"""
-    wrong = [m.string for m in catalogue("fr") if isinstance(m.string, str)
-             and re.search(r"(\S[:;?!](\s|$))|(« \S)|(\S »)", m.string)
-             and not re.search(r"https?:|\d:\d", m.string)]
+    wrong = [
+        m.string
+        for m in catalogue("fr")
+        if isinstance(m.string, str)
+        and re.search(r"(\S[:;?!](\s|$))|(« \S)|(\S »)", m.string)
+        and not re.search(r"https?:|\d:\d", m.string)
+    ]
     assert wrong == []
 
 

@@ -19,8 +19,15 @@ def ctmonitor(folder: Path, *args: str, **environment) -> subprocess.CompletedPr
     env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
     env.update(CTMONITOR_DATA_DIR=str(folder), **environment)
     env.pop("CTMONITOR_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env,
-                          cwd=str(REPO), timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=str(REPO),
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +40,11 @@ def store_dir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def bad_sheet(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("sheets") / "trainings.csv"
-    path.write_text("Reference,Project,Start date,District,Target group,Topic,Female participants,"
-                    "Male participants\nCL-T001,KEC,12/03/2019,Gasabo,Police,Identification,douze,9\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Reference,Project,Start date,District,Target group,Topic,Female participants,"
+        "Male participants\nCL-T001,KEC,12/03/2019,Gasabo,Police,Identification,douze,9\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -44,17 +53,20 @@ def test_the_importer_speaks_french_under_a_french_locale(store_dir, bad_sheet):
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"trainings.csv{NBSP}: refusé, rien n’a été enregistré" in done.stdout
     assert f"1 erreur{NBSP}:" in done.stdout
-    said = (f"trainings!G2{NBSP}: «{NBSP}douze{NBSP}» trouvé{NNBSP}; "
-            f"valeur attendue{NBSP}: un nombre entier ≥ 0")
+    said = (
+        f"trainings!G2{NBSP}: «{NBSP}douze{NBSP}» trouvé{NNBSP}; valeur attendue{NBSP}: un nombre entier ≥ 0"
+    )
     assert said in done.stdout
 
 
 def test_language_wins_over_lang_and_c_is_english(store_dir, bad_sheet):
-    french = ctmonitor(store_dir, "import", str(bad_sheet), "--programme", "KEC", LANGUAGE="fr",
-                       LANG="en_GB.UTF-8")
+    french = ctmonitor(
+        store_dir, "import", str(bad_sheet), "--programme", "KEC", LANGUAGE="fr", LANG="en_GB.UTF-8"
+    )
     assert "refusé" in french.stdout
-    english = ctmonitor(store_dir, "import", str(bad_sheet), "--programme", "KEC", LC_ALL="C",
-                        LANG="fr_FR.UTF-8")
+    english = ctmonitor(
+        store_dir, "import", str(bad_sheet), "--programme", "KEC", LC_ALL="C", LANG="fr_FR.UTF-8"
+    )
     assert "trainings.csv: refused, nothing stored" in english.stdout
     assert "trainings!G2: found 'douze'; expected a whole number ≥ 0" in english.stdout
 

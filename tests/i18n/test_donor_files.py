@@ -11,8 +11,11 @@ from indicators import i18n
 from indicators.reporting.reporting import report_file
 from tests.exports.conftest import db  # noqa: F401  (the exports' store with KEC, PVR and GIFT)
 
-QUARTERLY = [key for key, fmt in FORMATS.items() if fmt.scope == "quarter" and not fmt.unavailable()
-             and key not in ("qpr", "qpr_pdf")]
+QUARTERLY = [
+    key
+    for key, fmt in FORMATS.items()
+    if fmt.scope == "quarter" and not fmt.unavailable() and key not in ("qpr", "qpr_pdf")
+]
 
 
 def _texts(data: bytes) -> str:

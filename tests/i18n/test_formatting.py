@@ -14,10 +14,13 @@ from indicators.report import day_in_words
 NNBSP, NBSP = "\u202f", "\u00a0"
 
 
-@pytest.mark.parametrize("code, number, percent, whole, half_up, nothing", [
-    ("en", "1,234.5", "81.3%", "92%", "266.7", "–"),
-    ("fr", f"1{NNBSP}234,5", f"81,3{NBSP}%", f"92{NBSP}%", "266,7", "–"),
-])
+@pytest.mark.parametrize(
+    "code, number, percent, whole, half_up, nothing",
+    [
+        ("en", "1,234.5", "81.3%", "92%", "266.7", "–"),
+        ("fr", f"1{NNBSP}234,5", f"81,3{NBSP}%", f"92{NBSP}%", "266,7", "–"),
+    ],
+)
 def test_numbers(code, number, percent, whole, half_up, nothing):
     with i18n.speaking(code):
         assert format_value(1234.5) == number
@@ -28,11 +31,23 @@ def test_numbers(code, number, percent, whole, half_up, nothing):
         assert format_value(1120) == ("1,120" if code == "en" else f"1{NNBSP}120")
 
 
-@pytest.mark.parametrize("code, day, quarter, year", [
-    ("en", "1 April 2019", "FY2019 Q3: 1 April – 30 June 2019", "FY2019: 1 October 2018 – 30 September 2019"),
-    ("fr", "1 avril 2019", f"AF2019 T3{NBSP}: 1 avril – 30 juin 2019",
-     f"AF2019{NBSP}: 1 octobre 2018 – 30 septembre 2019"),
-])
+@pytest.mark.parametrize(
+    "code, day, quarter, year",
+    [
+        (
+            "en",
+            "1 April 2019",
+            "FY2019 Q3: 1 April – 30 June 2019",
+            "FY2019: 1 October 2018 – 30 September 2019",
+        ),
+        (
+            "fr",
+            "1 avril 2019",
+            f"AF2019 T3{NBSP}: 1 avril – 30 juin 2019",
+            f"AF2019{NBSP}: 1 octobre 2018 – 30 septembre 2019",
+        ),
+    ],
+)
 def test_dates(code, day, quarter, year):
     with i18n.speaking(code):
         assert day_in_words(date(2019, 4, 1)) == day

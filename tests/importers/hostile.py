@@ -117,8 +117,10 @@ def sparse_sheet() -> bytes:
 def corners_undeclared() -> bytes:
     """Cells in A1 and XFD1048576 and no ``<dimension>`` to warn of them: the sheet's area shows only at its
     last cell, and calamine, asked to read it, aborts the process allocating 17 billion cells."""
-    return patch_workbook(sparse_sheet(), replace={"xl/worksheets/sheet1.xml": lambda xml: re.sub(
-        rb"<dimension [^>]*/>", b"", xml)})
+    return patch_workbook(
+        sparse_sheet(),
+        replace={"xl/worksheets/sheet1.xml": lambda xml: re.sub(rb"<dimension [^>]*/>", b"", xml)},
+    )
 
 
 def ods_repeated_cells() -> bytes:
@@ -226,20 +228,28 @@ def dimension_bomb(rows: int = 940_000, dimension: bool = True) -> bytes:
     noise = bytes(random.Random(7).choice(b"0123456789abcdef") for _ in range(120))
     chunk = row * 500 + b"<!--" + noise + b"-->"
     times = max(rows // 500, 1)
-    head = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-            b'spreadsheetml/2006/main">'
-            + (b'<dimension ref="A1:Z%d"/>' % (times * 500) if dimension else b"") + b"<sheetData>")
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main">'
+        + (b'<dimension ref="A1:Z%d"/>' % (times * 500) if dimension else b"")
+        + b"<sheetData>"
+    )
     tail = b"</sheetData></worksheet>"
     start = zlib.compressobj(9, zlib.DEFLATED, -15)
     body, _, size = deflate_repeated(chunk, times)
     end = zlib.compressobj(9, zlib.DEFLATED, -15)
-    stream = start.compress(head) + start.flush(zlib.Z_FULL_FLUSH) + body[:-2] + end.compress(tail) + end.flush()
+    stream = (
+        start.compress(head) + start.flush(zlib.Z_FULL_FLUSH) + body[:-2] + end.compress(tail) + end.flush()
+    )
     crc = zlib.crc32(head)
     for _ in range(times):
         crc = zlib.crc32(chunk, crc)
     crc = zlib.crc32(tail, crc)
-    parts = [(name, *deflated(data)) for name, data in _openpyxl_parts().items()
-             if name != "xl/worksheets/sheet1.xml"]
+    parts = [
+        (name, *deflated(data))
+        for name, data in _openpyxl_parts().items()
+        if name != "xl/worksheets/sheet1.xml"
+    ]
     return raw_zip(parts + [("xl/worksheets/sheet1.xml", stream, crc, len(head) + size + len(tail))])
 
 
@@ -253,11 +263,15 @@ def rows_jumping_far() -> bytes:
     sheet["A950000"] = "far below"
     buffer = io.BytesIO()
     book.save(buffer)
-    return patch_workbook(buffer.getvalue(), replace={"xl/worksheets/sheet1.xml": lambda xml: re.sub(
-        rb"<dimension [^>]*/>", b"", xml)})
+    return patch_workbook(
+        buffer.getvalue(),
+        replace={"xl/worksheets/sheet1.xml": lambda xml: re.sub(rb"<dimension [^>]*/>", b"", xml)},
+    )
 
 
-def patch_workbook(data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None) -> bytes:
+def patch_workbook(
+    data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None
+) -> bytes:
     """A copy of an .xlsx with parts replaced (``replace[name](old) -> new`` when callable) and parts added."""
     import zipfile
 
@@ -285,23 +299,39 @@ def with_cached_values(sheet_xml: bytes, values: dict[str, object]) -> bytes:
             return match.group(0)
         value = values[ref]
         kind = b' t="str"' if isinstance(value, str) else b""
-        return (b'<c r="' + match.group(1) + b'"' + kind + match.group(2) + b"><f>" + match.group(3) + b"</f><v>"
-                + escape(str(value)).encode() + b"</v>")
+        return (
+            b'<c r="'
+            + match.group(1)
+            + b'"'
+            + kind
+            + match.group(2)
+            + b"><f>"
+            + match.group(3)
+            + b"</f><v>"
+            + escape(str(value)).encode()
+            + b"</v>"
+        )
 
     return re.sub(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v></v>', cached, sheet_xml)
 
 
-EXTERNAL_LINK = (b'<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.openxmlformats.org/'
-                 b'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-                 b'relationships"><externalBook r:id="rId1"><sheetNames><sheetName val="Rates"/></sheetNames>'
-                 b'</externalBook></externalLink>')
-EXTERNAL_LINK_RELS = (b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
-                      b'.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats'
-                      b'.org/officeDocument/2006/relationships/externalLinkPath" Target="file:///C:/Budget/rates.xlsx"'
-                      b' TargetMode="External"/></Relationships>')
-DDE_LINK = (b'<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.openxmlformats.org/'
-            b'spreadsheetml/2006/main"><ddeLink ddeService="cmd" ddeTopic="/c calc"><ddeItems><ddeItem name="A0"'
-            b' advise="1"/></ddeItems></ddeLink></externalLink>')
+EXTERNAL_LINK = (
+    b'<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.openxmlformats.org/'
+    b'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'relationships"><externalBook r:id="rId1"><sheetNames><sheetName val="Rates"/></sheetNames>'
+    b"</externalBook></externalLink>"
+)
+EXTERNAL_LINK_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
+    b'.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats'
+    b'.org/officeDocument/2006/relationships/externalLinkPath" Target="file:///C:/Budget/rates.xlsx"'
+    b' TargetMode="External"/></Relationships>'
+)
+DDE_LINK = (
+    b'<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.openxmlformats.org/'
+    b'spreadsheetml/2006/main"><ddeLink ddeService="cmd" ddeTopic="/c calc"><ddeItems><ddeItem name="A0"'
+    b' advise="1"/></ddeItems></ddeLink></externalLink>'
+)
 
 
 def with_links(data: bytes) -> bytes:
@@ -311,28 +341,51 @@ def with_links(data: bytes) -> bytes:
     content = b"application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"
 
     def workbook(xml: bytes) -> bytes:
-        references = (b'<externalReferences><externalReference xmlns:r="http://schemas.openxmlformats.org/'
-                      b'officeDocument/2006/relationships" r:id="rId91"/><externalReference xmlns:r="http://'
-                      b'schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId92"/>'
-                      b'</externalReferences>')
-        return xml.replace(b"<definedNames", references + b"<definedNames", 1) if b"<definedNames" in xml \
+        references = (
+            b'<externalReferences><externalReference xmlns:r="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships" r:id="rId91"/><externalReference xmlns:r="http://'
+            b'schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId92"/>'
+            b"</externalReferences>"
+        )
+        return (
+            xml.replace(b"<definedNames", references + b"<definedNames", 1)
+            if b"<definedNames" in xml
             else xml.replace(b"</sheets>", b"</sheets>" + references, 1)
+        )
 
     def rels(xml: bytes) -> bytes:
-        return xml.replace(b"</Relationships>", b'<Relationship Type="' + rel + b'" Target="externalLinks/'
-                           b'externalLink1.xml" Id="rId91"/><Relationship Type="' + rel + b'" Target="externalLinks/'
-                           b'externalLink2.xml" Id="rId92"/></Relationships>')
+        return xml.replace(
+            b"</Relationships>",
+            b'<Relationship Type="' + rel + b'" Target="externalLinks/'
+            b'externalLink1.xml" Id="rId91"/><Relationship Type="' + rel + b'" Target="externalLinks/'
+            b'externalLink2.xml" Id="rId92"/></Relationships>',
+        )
 
     def types(xml: bytes) -> bytes:
-        return xml.replace(b"</Types>", b"".join(
-            b'<Override PartName="/xl/externalLinks/externalLink%d.xml" ContentType="' % n + content + b'"/>'
-            for n in (1, 2)) + b"</Types>")
+        return xml.replace(
+            b"</Types>",
+            b"".join(
+                b'<Override PartName="/xl/externalLinks/externalLink%d.xml" ContentType="' % n
+                + content
+                + b'"/>'
+                for n in (1, 2)
+            )
+            + b"</Types>",
+        )
 
-    return patch_workbook(data, replace={"xl/workbook.xml": workbook, "xl/_rels/workbook.xml.rels": rels,
-                                         "[Content_Types].xml": types},
-                          add={"xl/externalLinks/externalLink1.xml": EXTERNAL_LINK,
-                               "xl/externalLinks/_rels/externalLink1.xml.rels": EXTERNAL_LINK_RELS,
-                               "xl/externalLinks/externalLink2.xml": DDE_LINK})
+    return patch_workbook(
+        data,
+        replace={
+            "xl/workbook.xml": workbook,
+            "xl/_rels/workbook.xml.rels": rels,
+            "[Content_Types].xml": types,
+        },
+        add={
+            "xl/externalLinks/externalLink1.xml": EXTERNAL_LINK,
+            "xl/externalLinks/_rels/externalLink1.xml.rels": EXTERNAL_LINK_RELS,
+            "xl/externalLinks/externalLink2.xml": DDE_LINK,
+        },
+    )
 
 
 def ragged_rows(rows: int = 320) -> bytes:
@@ -340,10 +393,15 @@ def ragged_rows(rows: int = 320) -> bytes:
     then ``rows`` rows of one cell. Few values, but calamine would allocate rows × 16,384 cells."""
     wide = b"<row>" + b"<c><v>1</v></c>" * 16_384 + b"</row>"
     narrow = b"<row><c><v>1</v></c></row>" * rows
-    sheet = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-             b'spreadsheetml/2006/main"><sheetData>' + wide + narrow + b"</sheetData></worksheet>")
-    parts = [(name, *deflated(data)) for name, data in _openpyxl_parts().items()
-             if name != "xl/worksheets/sheet1.xml"]
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><sheetData>' + wide + narrow + b"</sheetData></worksheet>"
+    )
+    parts = [
+        (name, *deflated(data))
+        for name, data in _openpyxl_parts().items()
+        if name != "xl/worksheets/sheet1.xml"
+    ]
     return raw_zip(parts + [("xl/worksheets/sheet1.xml", *deflated(sheet))])
 
 
@@ -365,33 +423,53 @@ def workbook_of(sheet_xml: bytes | list, strings: list[str] | None = None, level
     if strings is not None:
         parts["xl/sharedStrings.xml"] = (
             b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-            b'2006/main" uniqueCount="%d">' % len(strings)
-            + b"".join(b"<si><t>" + escape(text).encode() + b"</t></si>" for text in strings) + b"</sst>")
-        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", (
-            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-            b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
-        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(b"</Relationships>", (
-            b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            b'sharedStrings" Target="sharedStrings.xml"/></Relationships>'))
+            b'2006/main" uniqueCount="%d">'
+            % len(strings)
+            + b"".join(b"<si><t>" + escape(text).encode() + b"</t></si>" for text in strings)
+            + b"</sst>"
+        )
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>",
+            (
+                b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+            ),
+        )
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>",
+            (
+                b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                b'sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+            ),
+        )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
         for name, content in parts.items():
             if name == "xl/worksheets/sheet1.xml":
                 with archive.open(name, "w", force_zip64=True) as stream:
-                    for piece in ([sheet_xml] if isinstance(sheet_xml, bytes) else sheet_xml):
+                    for piece in [sheet_xml] if isinstance(sheet_xml, bytes) else sheet_xml:
                         stream.write(piece)
             else:
                 archive.writestr(name, content)
     return out.getvalue()
 
 
-SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-              b'spreadsheetml/2006/main"><sheetData>')
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+    b'spreadsheetml/2006/main"><sheetData>'
+)
 SHEET_TAIL = b"</sheetData></worksheet>"
 
 
-def numbers(rows: int, columns: int, strings: int = 0, length: int = 30, inline: bool = False, far: int = 0,
-            level: int = 6) -> bytes:
+def numbers(
+    rows: int,
+    columns: int,
+    strings: int = 0,
+    length: int = 30,
+    inline: bool = False,
+    far: int = 0,
+    level: int = 6,
+) -> bytes:
     """``rows`` × ``columns`` cells as Excel writes them (``r`` on rows and cells), every cell a small number,
     or, in the first ``strings`` columns, one of a thousand shared texts of ``length`` letters (``inline``: a
     text of its own, written in the cell); with ``far``, each row's last cell is in that column."""
@@ -401,12 +479,20 @@ def numbers(rows: int, columns: int, strings: int = 0, length: int = 30, inline:
     for row in range(1, rows + 1):
         number = b"%d" % row
         if inline:
-            cells = [b'<c r="%s%s" t="inlineStr"><is><t>%s</t></is></c>' % (
-                letters[c], number, (b"TR-%07d-%02d " % (row, c)).ljust(length, b"x")) for c in range(strings)]
+            cells = [
+                b'<c r="%s%s" t="inlineStr"><is><t>%s</t></is></c>'
+                % (letters[c], number, (b"TR-%07d-%02d " % (row, c)).ljust(length, b"x"))
+                for c in range(strings)
+            ]
         else:
-            cells = [b'<c r="%s%s" t="s"><v>%d</v></c>' % (letters[c], number, (row * 7 + c) % 1000)
-                     for c in range(strings)]
-        cells += [b'<c r="%s%s"><v>%d</v></c>' % (letters[c], number, (row + c) % 10) for c in range(strings, columns)]
+            cells = [
+                b'<c r="%s%s" t="s"><v>%d</v></c>' % (letters[c], number, (row * 7 + c) % 1000)
+                for c in range(strings)
+            ]
+        cells += [
+            b'<c r="%s%s"><v>%d</v></c>' % (letters[c], number, (row + c) % 10)
+            for c in range(strings, columns)
+        ]
         if far:
             cells[-1] = b'<c r="%s%s"><v>1</v></c>' % (_column(far), number)
         pieces.append(b'<row r="%s">%s</row>' % (number, b"".join(cells)))
@@ -421,8 +507,10 @@ def shared_string_bomb(cells: int = 120_000, length: int = 32_000) -> bytes:
     pieces = [SHEET_HEAD]
     for row in range(1, cells // 20 + 1):
         number = b"%d" % row
-        pieces.append(b'<row r="%s">%s</row>' % (number, b"".join(
-            b'<c r="%s%s" t="s"><v>0</v></c>' % (letter, number) for letter in letters)))
+        pieces.append(
+            b'<row r="%s">%s</row>'
+            % (number, b"".join(b'<c r="%s%s" t="s"><v>0</v></c>' % (letter, number) for letter in letters))
+        )
     pieces.append(SHEET_TAIL)
     return workbook_of(pieces, ["Identification and referral of victims. " * (length // 40)], level=9)
 
@@ -432,22 +520,31 @@ def corners(quote: str = "'", spaces: bool = False, entity: bool = False) -> byt
     ``=`` or a character reference: as good XML as ``r="A1"``, and calamine reads them so."""
     equals = " = " if spaces else "="
     far = "&#88;FD1048576" if entity else "XFD1048576"
-    cells = (f'<row r{equals}{quote}1{quote}><c r{equals}{quote}A1{quote} t{equals}{quote}inlineStr{quote}><is><t>'
-             f'Reference</t></is></c></row><row r{equals}{quote}1048576{quote}><c r{equals}{quote}{far}{quote}>'
-             f'<v>1</v></c></row>')
+    cells = (
+        f"<row r{equals}{quote}1{quote}><c r{equals}{quote}A1{quote} t{equals}{quote}inlineStr{quote}><is><t>"
+        f"Reference</t></is></c></row><row r{equals}{quote}1048576{quote}><c r{equals}{quote}{far}{quote}>"
+        f"<v>1</v></c></row>"
+    )
     return workbook_of(SHEET_HEAD + cells.encode() + SHEET_TAIL)
 
 
-ODS_NAMESPACES = (b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-                  b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-                  b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
-                  b'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
-                  b'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
-                  b'xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2"')
+ODS_NAMESPACES = (
+    b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    b'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    b'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    b'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    b'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" '
+    b'xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2"'
+)
 
 
-def ods(rows: list[list[bytes | str | int]], before_table: bytes = b"", in_table: bytes = b"", after: bytes = b"",
-        styles: bytes | None = None) -> bytes:
+def ods(
+    rows: list[list[bytes | str | int]],
+    before_table: bytes = b"",
+    in_table: bytes = b"",
+    after: bytes = b"",
+    styles: bytes | None = None,
+) -> bytes:
     """An .ods of one sheet ("Trainings") as LibreOffice writes it: ``rows`` of texts and numbers (a bytes item
     is a cell's whole XML), with ``before_table`` (validations, DDE links), ``in_table`` and ``after`` (named
     expressions) placed where LibreOffice puts them, and a styles part when given."""
@@ -457,23 +554,50 @@ def ods(rows: list[list[bytes | str | int]], before_table: bytes = b"", in_table
         if isinstance(value, bytes):
             return value
         if isinstance(value, int):
-            return b'<table:table-cell office:value-type="float" office:value="%d"><text:p>%d</text:p>' \
-                   b"</table:table-cell>" % (value, value)
+            return (
+                b'<table:table-cell office:value-type="float" office:value="%d"><text:p>%d</text:p>'
+                b"</table:table-cell>" % (value, value)
+            )
         text = escape(value).encode()
-        return b'<table:table-cell office:value-type="string"><text:p>' + text + b"</text:p></table:table-cell>"
+        return (
+            b'<table:table-cell office:value-type="string"><text:p>' + text + b"</text:p></table:table-cell>"
+        )
 
     body = b"".join(b"<table:table-row>" + b"".join(map(cell, row)) + b"</table:table-row>" for row in rows)
-    content = (b'<?xml version="1.0" encoding="UTF-8"?><office:document-content ' + ODS_NAMESPACES
-               + b' office:version="1.3"><office:body><office:spreadsheet>' + before_table
-               + b'<table:table table:name="Trainings">' + in_table + body + b"</table:table>" + after
-               + b"</office:spreadsheet></office:body></office:document-content>")
-    manifest = (b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
-                b'opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" '
-                b'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
-                b'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
-    parts = [("mimetype", *deflated(b"application/vnd.oasis.opendocument.spreadsheet")),
-             ("content.xml", *deflated(content)), ("META-INF/manifest.xml", *deflated(manifest))]
+    content = (
+        b'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        + ODS_NAMESPACES
+        + b' office:version="1.3"><office:body><office:spreadsheet>'
+        + before_table
+        + b'<table:table table:name="Trainings">'
+        + in_table
+        + body
+        + b"</table:table>"
+        + after
+        + b"</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+        b'opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" '
+        b'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+        b'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    parts = [
+        ("mimetype", *deflated(b"application/vnd.oasis.opendocument.spreadsheet")),
+        ("content.xml", *deflated(content)),
+        ("META-INF/manifest.xml", *deflated(manifest)),
+    ]
     if styles is not None:
-        parts.append(("styles.xml", *deflated(b'<?xml version="1.0" encoding="UTF-8"?><office:document-styles '
-                                               + ODS_NAMESPACES + b">" + styles + b"</office:document-styles>")))
+        parts.append(
+            (
+                "styles.xml",
+                *deflated(
+                    b'<?xml version="1.0" encoding="UTF-8"?><office:document-styles '
+                    + ODS_NAMESPACES
+                    + b">"
+                    + styles
+                    + b"</office:document-styles>"
+                ),
+            )
+        )
     return raw_zip(parts)

@@ -17,27 +17,86 @@ WITH_VALIDATION = "HTCDS Excel Spreadsheet single select with validation v2.0.xl
 PLAIN = "HTCDS Excel Spreadsheet v2.0.xlsx"
 VARIANTS = (WITH_VALIDATION, PLAIN)
 
-FIRST = ("Aline", "Esperance", "Claudine", "Divine", "Josiane", "Immaculee", "Clarisse", "Vestine", "Francine",
-         "Jeannette", "Patrick", "Emmanuel", "Thierry", "Olivier", "Innocent", "Fabrice", "Gloriose", "Solange",
-         "Chantal", "Alphonsine")
-SECOND = ("Niyonsaba", "Hakizimana", "Mukeshimana", "Uwimana", "Ndayisaba", "Irakoze", "Nshimirimana",
-          "Mugisha", "Habimana", "Nyiramana", "Bizimana", "Kabila", "Mutoni", "Iradukunda", "Ntakirutimana",
-          "Nduwimana", "Kanyange", "Munezero")
+FIRST = (
+    "Aline",
+    "Esperance",
+    "Claudine",
+    "Divine",
+    "Josiane",
+    "Immaculee",
+    "Clarisse",
+    "Vestine",
+    "Francine",
+    "Jeannette",
+    "Patrick",
+    "Emmanuel",
+    "Thierry",
+    "Olivier",
+    "Innocent",
+    "Fabrice",
+    "Gloriose",
+    "Solange",
+    "Chantal",
+    "Alphonsine",
+)
+SECOND = (
+    "Niyonsaba",
+    "Hakizimana",
+    "Mukeshimana",
+    "Uwimana",
+    "Ndayisaba",
+    "Irakoze",
+    "Nshimirimana",
+    "Mugisha",
+    "Habimana",
+    "Nyiramana",
+    "Bizimana",
+    "Kabila",
+    "Mutoni",
+    "Iradukunda",
+    "Ntakirutimana",
+    "Nduwimana",
+    "Kanyange",
+    "Munezero",
+)
 MIDDLE = ("Marie", "Jean-Bosco", "Claire", "Pacifique")
 CASEWORKERS = ("Jeanne Mukamana", "Samuel Habiyaremye", "Odette Uwera")
 RECEIVERS = ("Mrs Immaculee N. 0788300411", "Mr Theogene K. +250 722 555 019", "Dr. Aimable Rutayisire")
 # (what the caseworker types, the region the importer must find; None: unknown to the importer)
-EXPLOITED_IN = (("Riyadh", "Middle East"), ("Muscat, Oman", "Middle East"), ("Kampala, Uganda", "East Africa"),
-                ("Nairobi", "East Africa"), ("Goma", "East Africa"), ("Dubai", "Middle East"),
-                ("Johannesburg", "Southern Africa"), ("Saudi Arabia", "Middle East"), ("", "Unknown"),
-                ("a farm near the lake", "Unknown"))
-CITIZENSHIP = (("Burundi", 60), ("Congo, Democratic Republic of the", 15), ("Rwanda", 14), ("Uganda", 4),
-               ("Tanzania, United Republic of", 3), ("Kenya", 2), ("South Sudan", 2))
-STATUSES = (("Possible victim of trafficking", 62), ("Actual victim of trafficking", 28),
-            ("Not a victim of trafficking", 10))
+EXPLOITED_IN = (
+    ("Riyadh", "Middle East"),
+    ("Muscat, Oman", "Middle East"),
+    ("Kampala, Uganda", "East Africa"),
+    ("Nairobi", "East Africa"),
+    ("Goma", "East Africa"),
+    ("Dubai", "Middle East"),
+    ("Johannesburg", "Southern Africa"),
+    ("Saudi Arabia", "Middle East"),
+    ("", "Unknown"),
+    ("a farm near the lake", "Unknown"),
+)
+CITIZENSHIP = (
+    ("Burundi", 60),
+    ("Congo, Democratic Republic of the", 15),
+    ("Rwanda", 14),
+    ("Uganda", 4),
+    ("Tanzania, United Republic of", 3),
+    ("Kenya", 2),
+    ("South Sudan", 2),
+)
+STATUSES = (
+    ("Possible victim of trafficking", 62),
+    ("Actual victim of trafficking", 28),
+    ("Not a victim of trafficking", 10),
+)
 EXPLOITATION = ("Forced labour", "Sexual exploitation", "Servitude", "Forced marriage", "Child labour")
-REFERRED = ("Isange OSC - {receiver}", "UNHCR protection unit", "Caritas Rwanda, contact {receiver}",
-            "{receiver}", "Isange One Stop Centre")
+REFERRED = (
+    "Isange OSC - {receiver}",
+    "UNHCR protection unit",
+    "Caritas Rwanda, contact {receiver}",
+    "{receiver}",
+    "Isange One Stop Centre",
+)
 
 
 @dataclass
@@ -64,8 +123,9 @@ class Person:
         return self.status != "Not a victim of trafficking"
 
 
-def people(n: int = 55, seed: int = 7, identified_from: date = date(2018, 10, 3), days: int = 340
-           ) -> list[Person]:
+def people(
+    n: int = 55, seed: int = 7, identified_from: date = date(2018, 10, 3), days: int = 340
+) -> list[Person]:
     """``n`` people identified in FY2019, each name pair used once."""
     rng = random.Random(seed)
     pairs = [(f, s) for f in FIRST for s in SECOND]
@@ -74,29 +134,41 @@ def people(n: int = 55, seed: int = 7, identified_from: date = date(2018, 10, 3)
     for i in range(n):
         first, second = pairs[i]
         identified = identified_from + timedelta(days=rng.randrange(days))
-        born = rng.choice((
-            date(1990 + rng.randrange(16), rng.randrange(1, 13), rng.randrange(1, 28)),
-            date(1998, 2, 14), str(1985 + rng.randrange(20)), 1985 + rng.randrange(20), "Unknown", "~2005",
-            str(14 + rng.randrange(10)), f"{rng.randrange(1, 28):02d}/{rng.randrange(1, 13):02d}/200{rng.randrange(8)}",
-        ))
+        born = rng.choice(
+            (
+                date(1990 + rng.randrange(16), rng.randrange(1, 13), rng.randrange(1, 28)),
+                date(1998, 2, 14),
+                str(1985 + rng.randrange(20)),
+                1985 + rng.randrange(20),
+                "Unknown",
+                "~2005",
+                str(14 + rng.randrange(10)),
+                f"{rng.randrange(1, 28):02d}/{rng.randrange(1, 13):02d}/200{rng.randrange(8)}",
+            )
+        )
         status = rng.choices([s for s, _ in STATUSES], [w for _, w in STATUSES])[0]
         referred = rng.random() < 0.7
         receiver = rng.choice(RECEIVERS)
-        out.append(Person(
-            first=first, second=second, middle=rng.choice(MIDDLE) if rng.random() < 0.2 else None, born=born,
-            gender=rng.choices(("Feminine", "Masculine", "NonSpecifiedUnknown"), (77, 21, 2))[0],
-            citizenship=rng.choices([c for c, _ in CITIZENSHIP], [w for _, w in CITIZENSHIP])[0],
-            email=f"{first.lower()}.{second.lower()}{i}@example.org",
-            phone=f"+2507{rng.randrange(10_000_000, 99_999_999)}",
-            street=f"KG {rng.randrange(1, 700)} St {rng.randrange(1, 90)}",
-            status=status,
-            exploitation=rng.choice(EXPLOITATION),
-            exploited_in=rng.choice(EXPLOITED_IN)[0],
-            identified=identified,
-            referred_to=rng.choice(REFERRED).format(receiver=receiver) if referred else "",
-            referral=identified + timedelta(days=rng.randrange(0, 20)) if referred else None,
-            details=f"Intercepted at Rusumo with {first} {second}'s cousin, call {rng.randrange(10**9, 10**10)}",
-        ))
+        out.append(
+            Person(
+                first=first,
+                second=second,
+                middle=rng.choice(MIDDLE) if rng.random() < 0.2 else None,
+                born=born,
+                gender=rng.choices(("Feminine", "Masculine", "NonSpecifiedUnknown"), (77, 21, 2))[0],
+                citizenship=rng.choices([c for c, _ in CITIZENSHIP], [w for _, w in CITIZENSHIP])[0],
+                email=f"{first.lower()}.{second.lower()}{i}@example.org",
+                phone=f"+2507{rng.randrange(10_000_000, 99_999_999)}",
+                street=f"KG {rng.randrange(1, 700)} St {rng.randrange(1, 90)}",
+                status=status,
+                exploitation=rng.choice(EXPLOITATION),
+                exploited_in=rng.choice(EXPLOITED_IN)[0],
+                identified=identified,
+                referred_to=rng.choice(REFERRED).format(receiver=receiver) if referred else "",
+                referral=identified + timedelta(days=rng.randrange(0, 20)) if referred else None,
+                details=f"Intercepted at Rusumo with {first} {second}'s cousin, call {rng.randrange(10**9, 10**10)}",
+            )
+        )
     return out
 
 
@@ -151,8 +223,11 @@ def country_labels() -> list[tuple[str, str]]:
     """(ISO alpha-2, label) of every country in the template's ``validation`` sheet."""
     book = load_workbook(TEMPLATES / WITH_VALIDATION, read_only=True)
     sheet = book["validation"]
-    rows = [(code, label) for code, label in sheet.iter_rows(min_col=4, max_col=5, values_only=True)
-            if code and label and len(code) == 2]
+    rows = [
+        (code, label)
+        for code, label in sheet.iter_rows(min_col=4, max_col=5, values_only=True)
+        if code and label and len(code) == 2
+    ]
     book.close()
     return rows
 
@@ -162,8 +237,15 @@ def identifiers(rows: list[Person]) -> list[str]:
     out = set(CASEWORKERS) | {r.split(" 0")[0].split(" +")[0] for r in RECEIVERS}
     out |= {"0788300411", "+250 722 555 019", "Immaculee", "Theogene", "Aimable Rutayisire"}
     for person in rows:
-        out |= {f"{person.first} {person.second}", person.email, person.phone, person.street, person.details,
-                person.second, person.details.rsplit(" ", 1)[-1]}
+        out |= {
+            f"{person.first} {person.second}",
+            person.email,
+            person.phone,
+            person.street,
+            person.details,
+            person.second,
+            person.details.rsplit(" ", 1)[-1],
+        }
         if person.middle:
             out.add(f"{person.first} {person.middle}")
         if isinstance(person.born, date):
@@ -186,9 +268,13 @@ def edited(rows: list[Person], seed: int = 11) -> tuple[list[Person], dict]:
     unreferred = [i for i, p in enumerate(out) if p.referral is None and p.victim and i not in changed]
     referred = rng.sample(unreferred, 2)
     for i in referred:
-        out[i] = replace(out[i], referral=out[i].identified + timedelta(days=3), referred_to="Isange One Stop Centre")
+        out[i] = replace(
+            out[i], referral=out[i].identified + timedelta(days=3), referred_to="Isange One Stop Centre"
+        )
     newcomers = people(2, seed=99, identified_from=date(2019, 5, 2), days=60)
-    newcomers = [replace(p, first=f"{p.first}-Grace", status="Possible victim of trafficking") for p in newcomers]
+    newcomers = [
+        replace(p, first=f"{p.first}-Grace", status="Possible victim of trafficking") for p in newcomers
+    ]
     out += newcomers
     out.sort(key=lambda p: (p.second, p.first))
     return out, {"changed": changed, "referred": referred, "new": newcomers}

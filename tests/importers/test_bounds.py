@@ -50,8 +50,10 @@ def test_a_dimension_bomb_under_the_ratio_check_is_refused_from_the_zip_director
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert line == ("the workbook's sheets hold 499.6 MB of cell data, more than the 256.0 MB ctmonitor reads at "
-                    "once; split it into smaller workbooks")
+    assert line == (
+        "the workbook's sheets hold 499.6 MB of cell data, more than the 256.0 MB ctmonitor reads at "
+        "once; split it into smaller workbooks"
+    )
     assert elapsed < 1 and peak < 16 * 2**20
 
 
@@ -85,10 +87,12 @@ def test_a_row_of_cells_without_references_counts_its_full_width(db, settings, n
     assert line == f"sheet Sheet spans 601 rows × 16,384 columns, {CELLS}"
 
 
-@pytest.mark.parametrize("quote, spaces, entity", [("'", False, False), ('"', True, False), ("'", True, False),
-                                                   ('"', False, True)])
-def test_a_far_cell_is_seen_whatever_its_quotes_spaces_or_character_references(db, settings, no_reading, quote,
-                                                                                spaces, entity):
+@pytest.mark.parametrize(
+    "quote, spaces, entity", [("'", False, False), ('"', True, False), ("'", True, False), ('"', False, True)]
+)
+def test_a_far_cell_is_seen_whatever_its_quotes_spaces_or_character_references(
+    db, settings, no_reading, quote, spaces, entity
+):
     """``<c r='XFD1048576'>`` and ``<c r = "XFD1048576">`` are the same XML as ``<c r="XFD1048576">``."""
     data = hostile.corners(quote, spaces=spaces, entity=entity)
     assert len(data) < 5_000
@@ -97,8 +101,14 @@ def test_a_far_cell_is_seen_whatever_its_quotes_spaces_or_character_references(d
 
 
 def test_a_dimension_in_single_quotes_is_read_as_one_in_double_quotes(db, settings, no_reading):
-    data = hostile.patch_workbook(hostile.sparse_sheet(), replace={"xl/worksheets/sheet1.xml": lambda xml: xml.replace(
-        b'<dimension ref="A1:XFD1048576"/>', b"<dimension ref = 'A1:XFD1048576' />")})
+    data = hostile.patch_workbook(
+        hostile.sparse_sheet(),
+        replace={
+            "xl/worksheets/sheet1.xml": lambda xml: xml.replace(
+                b'<dimension ref="A1:XFD1048576"/>', b"<dimension ref = 'A1:XFD1048576' />"
+            )
+        },
+    )
     line = refused_line(db, settings, data)
     assert line == f"sheet Sheet declares 1,048,576 rows × 16,384 columns (A1:XFD1048576), {CELLS}"
 
@@ -113,7 +123,9 @@ def test_a_shared_string_used_by_many_cells_is_refused_before_calamine_runs(db, 
     assert time.perf_counter() - started < 2
 
 
-def test_a_legal_looking_workbook_of_too_many_numbers_is_refused_before_calamine_runs(db, settings, no_reading):
+def test_a_legal_looking_workbook_of_too_many_numbers_is_refused_before_calamine_runs(
+    db, settings, no_reading
+):
     """290,000 rows × 20 small numbers: 5.8 million values in under 20 MB, which read would take 1.1 GB."""
     data = hostile.numbers(290_000, 20, level=3)
     assert len(data) < settings.upload_limit
@@ -132,8 +144,12 @@ def test_a_workbook_with_two_parts_of_one_name_is_refused(db, settings, no_readi
 
 
 def test_a_large_but_honest_sheet_is_still_read(db, settings):
-    fmt = safety.check(hostile.dimension_bomb(100_000, dimension=False), "big.xlsx",
-                       upload_limit=settings.upload_limit, inflate_limit=settings.inflate_limit)
+    fmt = safety.check(
+        hostile.dimension_bomb(100_000, dimension=False),
+        "big.xlsx",
+        upload_limit=settings.upload_limit,
+        inflate_limit=settings.inflate_limit,
+    )
     assert fmt.kind == "xlsx"
 
 
@@ -142,7 +158,11 @@ HOSTILE = {
     "declared area": (lambda: hostile.dimension_bomb(320_000), "x.xlsx", "sheet Sheet declares 320,000 rows"),
     "hidden area": (lambda: hostile.dimension_bomb(320_000, dimension=False), "x.xlsx", VALUES),
     "rows far below": (hostile.rows_jumping_far, "x.xlsx", "sheet Sheet spans 950,000 rows"),
-    "ragged rows": (lambda: hostile.ragged_rows(600), "x.xlsx", "sheet Sheet spans 601 rows × 16,384 columns"),
+    "ragged rows": (
+        lambda: hostile.ragged_rows(600),
+        "x.xlsx",
+        "sheet Sheet spans 601 rows × 16,384 columns",
+    ),
     "zip bomb": (lambda: hostile.bomb(1), "x.xlsx", "the workbook would inflate to 1,023.6 MB"),
     "sparse": (hostile.sparse_sheet, "x.xlsx", "sheet Sheet declares 1,048,576 rows × 16,384 columns"),
     "single quotes": (hostile.corners, "x.xlsx", "sheet Sheet spans 1,048,576 rows × 16,384 columns"),
@@ -169,17 +189,22 @@ def test_a_read_that_runs_out_of_memory_stops_its_child_not_the_server(settings)
     small = dataclasses.replace(settings, read_memory_limit=100 * 2**20)
     with pytest.raises(safety.Refused) as refused:
         isolation.read(hostile.dimension_bomb(100_000, dimension=False), "big.xlsx", small, isolated=True)
-    assert str(refused.value) == ("big.xlsx needs more memory to read than ctmonitor allows (100 MB); split it "
-                                  "into smaller workbooks and upload them one by one")
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024  # KiB: this process stayed small
+    assert str(refused.value) == (
+        "big.xlsx needs more memory to read than ctmonitor allows (100 MB); split it "
+        "into smaller workbooks and upload them one by one"
+    )
+    assert (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024
+    )  # KiB: this process stayed small
 
 
 def test_a_read_that_takes_too_long_is_stopped(settings):
     slow = dataclasses.replace(settings, read_timeout=0.2)
     with pytest.raises(safety.Refused) as refused:
         isolation.read(hostile.dimension_bomb(100_000, dimension=False), "big.xlsx", slow, isolated=True)
-    assert str(refused.value) == ("big.xlsx took longer than 0.2 s to read; split it into smaller workbooks and "
-                                  "upload them one by one")
+    assert str(refused.value) == (
+        "big.xlsx took longer than 0.2 s to read; split it into smaller workbooks and upload them one by one"
+    )
 
 
 def test_a_read_in_children_gives_what_a_read_in_this_process_gives(settings):
@@ -187,15 +212,18 @@ def test_a_read_in_children_gives_what_a_read_in_this_process_gives(settings):
     formulas; this process, reading itself, checks and then reads with ``sheets.read``."""
     from tests.importers.test_links import workbook
 
-    for data, name in ((hostile.dimension_bomb(5_000, dimension=False), "five-thousand.xlsx"),
-                       (workbook({"H5": "=SUM(H2:H4)", "I2": "=H2*2"}, cached={"I2": 24}), "totals.xlsx"),
-                       (_titled_sheet(), "titled.xlsx")):
+    for data, name in (
+        (hostile.dimension_bomb(5_000, dimension=False), "five-thousand.xlsx"),
+        (workbook({"H5": "=SUM(H2:H4)", "I2": "=H2*2"}, cached={"I2": 24}), "totals.xlsx"),
+        (_titled_sheet(), "titled.xlsx"),
+    ):
         fmt, raw = isolation.read(data, name, settings, isolated=True)
         same_fmt, same_raw = isolation.read(data, name, settings)
         assert fmt == same_fmt
         assert [(f.cell, f.formula) for f in fmt.formulas] == [(f.cell, f.formula) for f in same_fmt.formulas]
-        assert [(s.name, s.top, s.left, s.hidden, s.chart, s.rows) for s in raw] == \
-            [(s.name, s.top, s.left, s.hidden, s.chart, s.rows) for s in same_raw]
+        assert [(s.name, s.top, s.left, s.hidden, s.chart, s.rows) for s in raw] == [
+            (s.name, s.top, s.left, s.hidden, s.chart, s.rows) for s in same_raw
+        ]
         assert sum(len(s.rows) for s in raw) > 2
         if name == "totals.xlsx":
             assert [(f.cell, f.formula) for f in fmt.formulas] == [("H5", "SUM(H2:H4)")]  # I2 has its result
@@ -250,8 +278,9 @@ def test_a_csv_whose_padding_would_explode_is_refused_before_it_is_parsed(db, se
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert line.startswith(f"the CSV file spans 1,000,002 lines × 20,002 columns, more than the {safety.MAX_CELLS:,} "
-                           "cells")
+    assert line.startswith(
+        f"the CSV file spans 1,000,002 lines × 20,002 columns, more than the {safety.MAX_CELLS:,} cells"
+    )
     assert time.perf_counter() - started < 5 and peak < 64 * 2**20
 
 

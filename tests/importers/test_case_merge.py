@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from app import main
 from indicators.figures import duplicates, signoff, victims
-from indicators.store.db import Store
 from indicators.figures.figures import figures
-from indicators.store.models import AuditEvent, Case, CaseMerge, Programme
 from indicators.periods import quarter_of
+from indicators.store.db import Store
+from indicators.store.models import AuditEvent, Case, CaseMerge, Programme
 from indicators.store.settings import Settings
 from tests.importers.htcds_filled import PLAIN, fill
 from tests.importers.test_possible_duplicates import _pairs, _people, _upload, code
@@ -42,12 +42,18 @@ def test_the_newer_case_is_folded_into_the_older_and_counted_once(db, settings):
     pvr = db.scalar(select(Programme.id).where(Programme.code == "PVR"))
     before, cases_before = _victims(db), victims.victim_counts(db, pvr)["cases"]
     assert before == 6 and cases_before == 6
-    event = duplicates.merge(db, "PVR", pair.older.case, pair.newer.case, by="claire", reason="same girl, DOB found")
+    event = duplicates.merge(
+        db, "PVR", pair.older.case, pair.newer.case, by="claire", reason="same girl, DOB found"
+    )
     assert _victims(db) == before - 1 and victims.victim_counts(db, pvr)["cases"] == cases_before - 1
     assert _pairs(db) == [] and db.get(Case, pair.newer.case) is None
     kept = db.get(Case, pair.older.case)
     assert kept.age_group == "Child"  # the more complete value, from the newer case
-    assert (event.username, event.action, event.detail["reason"]) == ("claire", "cases-merged", "same girl, DOB found")
+    assert (event.username, event.action, event.detail["reason"]) == (
+        "claire",
+        "cases-merged",
+        "same girl, DOB found",
+    )
     assert event.target == f"PVR case #{pair.older.case} ← case #{pair.newer.case}"
     assert event.detail["kept"]["row"] == pair.older.row and event.detail["dropped"]["row"] == pair.newer.row
     assert event.detail["dropped"]["file"] == f"case sheet, {date.today().isoformat()}"  # never a file's name
@@ -63,8 +69,10 @@ def test_the_newer_case_is_folded_into_the_older_and_counted_once(db, settings):
 def test_a_workbook_holding_both_rows_counts_the_merged_person_once(db, settings):
     """Both rows stay in the officer's sheet (another case code for the same person): the merged-away row is
     skipped while the kept case's own row is in the upload."""
-    text = ("Case code,Project,Date identified,Sex,Age group,Nationality,Location,Trafficking status,Referral date\n"
-            "PVR-C-101,PVR,04/03/2019,F,,BI,Mahama,PVoT,\n")
+    text = (
+        "Case code,Project,Date identified,Sex,Age group,Nationality,Location,Trafficking status,Referral date\n"
+        "PVR-C-101,PVR,04/03/2019,F,,BI,Mahama,PVoT,\n"
+    )
     both = text + "PVR-C-207,PVR,04/03/2019,F,Child,BI,Mahama,VoT,06/03/2019\n"
     from importers.pipeline import import_file
 
@@ -74,7 +82,11 @@ def test_a_workbook_holding_both_rows_counts_the_merged_person_once(db, settings
     duplicates.merge(db, "PVR", pair.older.case, pair.newer.case, by="ada", reason="one girl, two codes")
     kept = db.get(Case, pair.older.case)
     assert (kept.reference, kept.age_group, kept.status, str(kept.referral_date)) == (
-        code(settings, "PVR-C-101"), "Child", "Actual victim", "2019-03-06")
+        code(settings, "PVR-C-101"),
+        "Child",
+        "Actual victim",
+        "2019-03-06",
+    )
     assert kept.referral_quarter == quarter_of(kept.referral_date).code
     report = import_file(db, both.encode(), "register.csv", settings=settings)
     assert report.counts["cases"]["new"] == 0 and report.counts["cases"]["skipped"] == 1
@@ -99,8 +111,16 @@ def test_a_merge_is_refused_when_not_listed_or_the_wrong_way_round(db, settings)
 def test_a_merge_in_a_signed_off_quarter_is_refused_naming_the_sign_off(db, settings):
     _later, pair = _found_again(db, settings)
     quarter = db.get(Case, pair.newer.case).quarter
-    signoff.sign_off(db, "PVR", quarter, "claire", b"sent", "ppr", "sent.xlsx",
-                     acknowledged=signoff.missing_narratives(db, "PVR", quarter))
+    signoff.sign_off(
+        db,
+        "PVR",
+        quarter,
+        "claire",
+        b"sent",
+        "ppr",
+        "sent.xlsx",
+        acknowledged=signoff.missing_narratives(db, "PVR", quarter),
+    )
     before = _victims(db)
     with pytest.raises(duplicates.MergeRefused) as refused:
         duplicates.merge(db, "PVR", pair.older.case, pair.newer.case, by="claire", reason="same girl")
@@ -111,8 +131,11 @@ def test_a_merge_in_a_signed_off_quarter_is_refused_naming_the_sign_off(db, sett
 
 def _lop_victims(path) -> float:
     with open(path, newline="") as stream:
-        return next(float(row["actual"]) for row in csv.DictReader(stream)
-                    if row["indicator"] == "PVR-3.1" and row["period"] == "LOP" and not row["disaggregation"])
+        return next(
+            float(row["actual"])
+            for row in csv.DictReader(stream)
+            if row["indicator"] == "PVR-3.1" and row["period"] == "LOP" and not row["disaggregation"]
+        )
 
 
 def test_the_command_line_merges_as_a_manager_only(tmp_path, monkeypatch, capfd):
@@ -135,11 +158,22 @@ def test_the_command_line_merges_as_a_manager_only(tmp_path, monkeypatch, capfd)
     store.dispose()
     assert main(["cases", "duplicates", "--programme", "pvr"]) == 0
     listed = capfd.readouterr().out
-    assert f"#{pair.older.case} and #{pair.newer.case}: identified" in listed and "1 possible duplicate" in listed
+    assert (
+        f"#{pair.older.case} and #{pair.newer.case}: identified" in listed
+        and "1 possible duplicate" in listed
+    )
     report = ["export", "--programme", "PVR", "--period", "FY2019Q4", "--format", "csv", "-o"]
     assert main([*report, str(tmp_path / "before.csv")]) == 0
-    merge = ["cases", "merge", "--programme", "PVR", str(pair.older.case), str(pair.newer.case), "--reason",
-             "same girl, birth year found"]
+    merge = [
+        "cases",
+        "merge",
+        "--programme",
+        "PVR",
+        str(pair.older.case),
+        str(pair.newer.case),
+        "--reason",
+        "same girl, birth year found",
+    ]
     assert main([*merge, "--user", "olivier"]) == 1
     assert "only they merge cases" in capfd.readouterr().err
     assert main([*merge, "--user", "claire"]) == 0

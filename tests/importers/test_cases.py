@@ -22,7 +22,9 @@ def test_own_case_layout_is_mapped_and_identifiers_are_not_read(load, db, settin
     report = load("cases_with_identifiers.xlsx")
     assert report.ok, report.as_text()
     note = report.sheets[0].note
-    assert "1 name column read only to recognise the case" in note and "3 identifying columns never read" in note
+    assert (
+        "1 name column read only to recognise the case" in note and "3 identifying columns never read" in note
+    )
     first, second, third = _cases(db)
     # the case code is kept only as its pseudonym under the store's key
     code = pseudonyms.code_pseudonym(pseudonyms.key_bytes(pseudonyms.configured(settings)), "PVR-C-001")
@@ -199,8 +201,10 @@ def _filled_htcds(template: str, identified: date, drop_field_names: bool = Fals
     from tests.data.case_workbooks import HTCDS_TEMPLATE
 
     if not HTCDS_TEMPLATE.exists():
-        pytest.fail(f"the HTCDS reference templates are missing: expected {HTCDS_TEMPLATE.parent} (../shared beside "
-                    "the clone)")
+        pytest.fail(
+            f"the HTCDS reference templates are missing: expected {HTCDS_TEMPLATE.parent} (../shared beside "
+            "the clone)"
+        )
     book = load_workbook(HTCDS_TEMPLATE.with_name(template))
     sheet = book.worksheets[0]
     fields = {cell.value: cell.column for cell in sheet[1] if cell.value}
@@ -246,6 +250,10 @@ def test_htcds_template_with_validation_sheets_and_without_its_field_name_row(lo
     # the same person in both (same names, birth date, sex and citizenship): one case, updated
     assert labels_only.counts["cases"] == {"new": 0, "updated": 1, "unchanged": 0, "skipped": 0}
     [case] = _cases(db)
-    assert (case.sex, case.nationality, case.age_group, case.status) == ("Female", "Burundi", "Child",
-                                                                         "Possible victim")
+    assert (case.sex, case.nationality, case.age_group, case.status) == (
+        "Female",
+        "Burundi",
+        "Child",
+        "Possible victim",
+    )
     assert case.date_identified == date(2019, 8, 1) and case.reference.startswith("person:")

@@ -16,7 +16,9 @@ from tests.importers.conftest import DATA
 REPO = Path(__file__).resolve().parents[2]
 
 
-def ctmonitor(folder: Path, *args: str, memory: int | None = None, **environ: str) -> subprocess.CompletedProcess:
+def ctmonitor(
+    folder: Path, *args: str, memory: int | None = None, **environ: str
+) -> subprocess.CompletedProcess:
     """The command in a process of its own; ``memory``: its address space limited to that many MB, as an
     administrator's ``ulimit -v`` would."""
     env = dict(os.environ, CTMONITOR_DATA_DIR=str(folder), **environ)
@@ -132,15 +134,27 @@ def test_a_hostile_file_is_one_line(store_dir, tmp_path):
 
 
 CELLS = "more than the 4,000,000 cells ctmonitor reads at once; split it into smaller workbooks"
-LAST_WORDS = ("Traceback", "panicked", "backtrace", "memory allocation", "Fatal Python error", "RUST_BACKTRACE")
+LAST_WORDS = (
+    "Traceback",
+    "panicked",
+    "backtrace",
+    "memory allocation",
+    "Fatal Python error",
+    "RUST_BACKTRACE",
+)
 
 
-@pytest.mark.parametrize("name, make, reason", [
-    ("corners.xlsx", "corners_undeclared", f"sheet Sheet spans 1,048,576 rows × 16,384 columns, {CELLS}"),
-    ("quoted.xlsx", "corners", f"sheet Sheet spans 1,048,576 rows × 16,384 columns, {CELLS}"),
-    ("far.xlsx", "rows_jumping_far", f"sheet Sheet spans 950,000 rows × 5 columns, {CELLS}"),
-])
-def test_a_file_that_takes_the_reader_down_is_refused_once_with_its_reason(store_dir, tmp_path, name, make, reason):
+@pytest.mark.parametrize(
+    "name, make, reason",
+    [
+        ("corners.xlsx", "corners_undeclared", f"sheet Sheet spans 1,048,576 rows × 16,384 columns, {CELLS}"),
+        ("quoted.xlsx", "corners", f"sheet Sheet spans 1,048,576 rows × 16,384 columns, {CELLS}"),
+        ("far.xlsx", "rows_jumping_far", f"sheet Sheet spans 950,000 rows × 5 columns, {CELLS}"),
+    ],
+)
+def test_a_file_that_takes_the_reader_down_is_refused_once_with_its_reason(
+    store_dir, tmp_path, name, make, reason
+):
     """Each file is checked while calamine reads it in a child; cells in A1 and XFD1048576 may make calamine
     abort that child first. The file is then read again, check first: one refusal, its reason, and none of
     the reader's last words."""
@@ -153,9 +167,16 @@ def test_a_file_that_takes_the_reader_down_is_refused_once_with_its_reason(store
     assert result.returncode == 1
     assert result.stdout.splitlines()[1:] == ["  1 error:", f"    {reason}"]
     assert not any(words in result.stderr for words in LAST_WORDS), result.stderr
-    assert query(store_dir, f"select filename, outcome from upload where id > {before}") == [(name, "refused")]
-    assert query(store_dir, "select count(*) from audit_event where action = 'upload-refused' "
-                 f"and target = '{name}'")[0][0] == 1
+    assert query(store_dir, f"select filename, outcome from upload where id > {before}") == [
+        (name, "refused")
+    ]
+    assert (
+        query(
+            store_dir,
+            f"select count(*) from audit_event where action = 'upload-refused' and target = '{name}'",
+        )[0][0]
+        == 1
+    )
 
 
 def test_bombs_under_a_memory_limit_are_refused_and_the_next_file_is_imported(store_dir, tmp_path):
@@ -168,15 +189,29 @@ def test_bombs_under_a_memory_limit_are_refused_and_the_next_file_is_imported(st
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
     good = tmp_path / "after.csv"
-    good.write_text("Reference,Date,Body,Participants\nMEM-1,05/03/2019,Technical Committee,14\n"
-                    "MEM-2,04/06/2019,Technical Committee,12\n")
+    good.write_text(
+        "Reference,Date,Body,Participants\nMEM-1,05/03/2019,Technical Committee,14\n"
+        "MEM-2,04/06/2019,Technical Committee,12\n"
+    )
     before = query(store_dir, "select count(*) from meeting")[0][0]
-    result = ctmonitor(store_dir, "import", *(str(tmp_path / name) for name in files), str(good),
-                       "--programme", "KEC", "--user", "olivier", memory=1536, CTMONITOR_READ_MEMORY_MB="256")
+    result = ctmonitor(
+        store_dir,
+        "import",
+        *(str(tmp_path / name) for name in files),
+        str(good),
+        "--programme",
+        "KEC",
+        "--user",
+        "olivier",
+        memory=1536,
+        CTMONITOR_READ_MEMORY_MB="256",
+    )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "strings.xlsx: refused, nothing stored" in result.stdout
-    assert "    the workbook's cells hold more than 64 MB of text (a text repeated in many cells counts for each " \
-           "of them)" in result.stdout
+    assert (
+        "    the workbook's cells hold more than 64 MB of text (a text repeated in many cells counts for each "
+        "of them)" in result.stdout
+    )
     assert "quoted.xlsx: refused, nothing stored (upload #" in result.stdout
     assert f"    sheet Sheet spans 1,048,576 rows × 16,384 columns, {CELLS}" in result.stdout
     assert "after.csv: stored" in result.stdout and "meetings: 2 new" in result.stdout
@@ -184,27 +219,49 @@ def test_bombs_under_a_memory_limit_are_refused_and_the_next_file_is_imported(st
     assert not any(words in result.stderr for words in LAST_WORDS), result.stderr
 
 
-def test_a_read_past_the_memory_or_time_limit_is_one_sentence_and_the_next_file_is_imported(store_dir, tmp_path):
+def test_a_read_past_the_memory_or_time_limit_is_one_sentence_and_the_next_file_is_imported(
+    store_dir, tmp_path
+):
     """A file that passes every check but needs more than ``CTMONITOR_READ_MEMORY_MB`` (or
     ``CTMONITOR_READ_TIMEOUT_S``) to read: one sentence naming the file and the limit, then the next file."""
     from tests.importers import hostile
 
     big = tmp_path / "big.xlsx"
-    big.write_bytes(hostile.dimension_bomb(100_000, dimension=False))  # 2.6 million numbers: about 190 MB to read
+    big.write_bytes(
+        hostile.dimension_bomb(100_000, dimension=False)
+    )  # 2.6 million numbers: about 190 MB to read
     uploads = query(store_dir, "select count(*) from upload")[0][0]
-    short = ctmonitor(store_dir, "import", str(big), str(DATA / "trainings_bom.csv"), "--dry-run",
-                      CTMONITOR_READ_MEMORY_MB="60")
+    short = ctmonitor(
+        store_dir,
+        "import",
+        str(big),
+        str(DATA / "trainings_bom.csv"),
+        "--dry-run",
+        CTMONITOR_READ_MEMORY_MB="60",
+    )
     assert short.returncode == 1, short.stdout + short.stderr
     assert short.stdout.splitlines()[:3] == [
-        "big.xlsx: refused, nothing stored", "  1 error:",
-        ("    big.xlsx needs more memory to read than ctmonitor allows (60 MB); split it into smaller workbooks and "
-         "upload them one by one")]
+        "big.xlsx: refused, nothing stored",
+        "  1 error:",
+        (
+            "    big.xlsx needs more memory to read than ctmonitor allows (60 MB); split it into smaller workbooks and "
+            "upload them one by one"
+        ),
+    ]
     assert "trainings_bom.csv: dry run, nothing stored" in short.stdout and "trainings: 3 new" in short.stdout
     assert not any(words in short.stderr for words in LAST_WORDS), short.stderr
-    slow = ctmonitor(store_dir, "import", str(big), str(DATA / "trainings_bom.csv"), "--dry-run",
-                     CTMONITOR_READ_TIMEOUT_S="0.3")
-    assert "    big.xlsx took longer than 0.3 s to read; split it into smaller workbooks and upload them one by one" \
+    slow = ctmonitor(
+        store_dir,
+        "import",
+        str(big),
+        str(DATA / "trainings_bom.csv"),
+        "--dry-run",
+        CTMONITOR_READ_TIMEOUT_S="0.3",
+    )
+    assert (
+        "    big.xlsx took longer than 0.3 s to read; split it into smaller workbooks and upload them one by one"
         in slow.stdout.splitlines()
+    )
     assert "trainings_bom.csv: dry run, nothing stored" in slow.stdout
     assert query(store_dir, "select count(*) from upload")[0][0] == uploads
 

@@ -7,8 +7,17 @@ from datetime import date
 from sqlalchemy import select
 
 from importers import demo
-from indicators.store.models import Awareness, Case, Meeting, PolicyStep, Programme, ResearchStep, Training, Upload
 from indicators.programmes.providers import SHIPPED
+from indicators.store.models import (
+    Awareness,
+    Case,
+    Meeting,
+    PolicyStep,
+    Programme,
+    ResearchStep,
+    Training,
+    Upload,
+)
 from indicators.vocabulary import CAMPS
 from tests.importers.conftest import uploads
 

@@ -30,10 +30,19 @@ def test_thirty_dates_read_day_first_are_one_note(load):
 
 def test_a_few_conversions_keep_a_line_each_and_spellings_of_one_value_are_grouped():
     pairs = [("02/07/2019", date(2019, 7, 2)), ("2019-07-03", date(2019, 7, 3))]
-    assert conversion_notes("Date", pairs) == ["Date: 02/07/2019 → 2 July 2019", "Date: 2019-07-03 → 3 July 2019"]
-    spellings = [("gasabo", "Gasabo"), ("GASABO ", "Gasabo"), ("Gasabo district", "Gasabo"), ("gasabo.", "Gasabo")]
+    assert conversion_notes("Date", pairs) == [
+        "Date: 02/07/2019 → 2 July 2019",
+        "Date: 2019-07-03 → 3 July 2019",
+    ]
+    spellings = [
+        ("gasabo", "Gasabo"),
+        ("GASABO ", "Gasabo"),
+        ("Gasabo district", "Gasabo"),
+        ("gasabo.", "Gasabo"),
+    ]
     assert conversion_notes("District", spellings) == [
-        "District: 4 spellings read as Gasabo (gasabo, GASABO , Gasabo district, …)"]
+        "District: 4 spellings read as Gasabo (gasabo, GASABO , Gasabo district, …)"
+    ]
 
 
 def test_a_refused_file_says_how_many_rows_were_read_and_how_many_have_errors(load, db):
@@ -53,10 +62,12 @@ def test_a_first_upload_whose_rows_are_stored_is_not_called_already_stored(load)
     first = load("trainings.csv", _rows(3))
     assert first.outcome == "stored" and first.outcome_text == "Stored trainings.csv. Programme: KEC."
     # the same rows in another file (a column more): a first upload of that file, nothing new in it
-    other = (_rows(3).decode().replace("\n", ",\n").replace("Male participants,", "Male participants,Notes", 1))
+    other = _rows(3).decode().replace("\n", ",\n").replace("Male participants,", "Male participants,Notes", 1)
     renamed = load("trainings_copy.csv", other.encode())
     assert renamed.outcome == "unchanged" and not renamed.stored_before
-    assert renamed.outcome_text.startswith("Nothing new in trainings_copy.csv: each of its rows matches a record")
+    assert renamed.outcome_text.startswith(
+        "Nothing new in trainings_copy.csv: each of its rows matches a record"
+    )
     assert "already stored" not in renamed.outcome_text and "already stored" not in renamed.as_text()
     again = load("trainings.csv", _rows(3))
     assert again.outcome == "unchanged" and again.stored_before

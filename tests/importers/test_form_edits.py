@@ -59,8 +59,12 @@ def test_a_case_form_re_exported_after_two_edits_counts_each_person_once(db, set
     # the caseworker edits two submissions: a status settled, a referral date added with another exploitation
     edited = list(subs)
     edited[1] = subs[1].edited(**{"case/vic_TraffickingStatus": "actual_victim_of_trafficking"})
-    edited[3] = subs[3].edited(**{"case/cas_OutgoingReferralDate": "2019-05-24",
-                                  "case/vic_TypeOfExploitation": "servitude forced_labour"})
+    edited[3] = subs[3].edited(
+        **{
+            "case/cas_OutgoingReferralDate": "2019-05-24",
+            "case/vic_TypeOfExploitation": "servitude forced_labour",
+        }
+    )
     data, name = _export(export, fx.CASE_FORM, edited)
     again = _import(db, settings, data, name, "PVR")
     assert again.counts["cases"] == {"new": 0, "updated": 2, "unchanged": 2, "skipped": 0}
@@ -68,7 +72,10 @@ def test_a_case_form_re_exported_after_two_edits_counts_each_person_once(db, set
     patrick = db.scalar(select(Case).where(Case.date_identified == date(2019, 4, 11)))
     divine = db.scalar(select(Case).where(Case.date_identified == date(2019, 5, 20)))
     assert patrick.status == "Actual victim"
-    assert (divine.referral_date, divine.exploitation_types) == (date(2019, 5, 24), ["Servitude", "Forced labour"])
+    assert (divine.referral_date, divine.exploitation_types) == (
+        date(2019, 5, 24),
+        ["Servitude", "Forced labour"],
+    )
     # the same export once more changes nothing
     data, name = _export(export, fx.CASE_FORM, edited)
     assert _import(db, settings, data, name, "PVR").counts["cases"]["unchanged"] == 4
@@ -97,17 +104,28 @@ def test_a_training_form_re_exported_after_two_edits_keeps_its_participants(db, 
 
 @pytest.mark.parametrize("export", ["kobo-xlsx", "kobo-csv", "odk-csv"])
 def test_awareness_and_meeting_forms_re_exported_after_an_edit_add_nothing(db, settings, export):
-    events, meetings = (fx.submissions(fx.AWARENESS, seed="events"), fx.submissions(fx.MEETINGS, seed="meetings"))
+    events, meetings = (
+        fx.submissions(fx.AWARENESS, seed="events"),
+        fx.submissions(fx.MEETINGS, seed="meetings"),
+    )
     for form, subs in ((fx.AWARENESS_FORM, events), (fx.MEETING_FORM, meetings)):
         _import(db, settings, *_export(export, form, subs), "KEC")
     reached = _actual(db, "KEC", "KEC-5.1").quarter.actual
     held = _actual(db, "KEC", "KEC-3.1").quarter.actual
     assert (reached, held) == (64 + 41 + 120 + 95, 2)
-    again = _import(db, settings, *_export(export, fx.AWARENESS_FORM, [events[0].edited(**{"event/female": 70}),
-                                                                       events[1]]), "KEC")
+    again = _import(
+        db,
+        settings,
+        *_export(export, fx.AWARENESS_FORM, [events[0].edited(**{"event/female": 70}), events[1]]),
+        "KEC",
+    )
     assert again.counts["awareness"] == {"new": 0, "updated": 1, "unchanged": 1, "skipped": 0}
-    again = _import(db, settings, *_export(export, fx.MEETING_FORM, [meetings[0], meetings[1].edited(
-        **{"meeting/participants": 16})]), "KEC")
+    again = _import(
+        db,
+        settings,
+        *_export(export, fx.MEETING_FORM, [meetings[0], meetings[1].edited(**{"meeting/participants": 16})]),
+        "KEC",
+    )
     assert again.counts["meetings"] == {"new": 0, "updated": 1, "unchanged": 1, "skipped": 0}
     assert (count(db, "awareness"), count(db, "meetings")) == (2, 2)
     assert _actual(db, "KEC", "KEC-5.1").quarter.actual == reached + 6
@@ -147,7 +165,9 @@ def test_an_export_holding_an_edit_and_what_it_replaced_counts_the_edit_once(db,
 
 def test_a_chain_of_edits_updates_the_submission_first_exported(db, settings):
     subs, data = _chain()
-    first = _import(db, settings, fx.odk_csv(fx.TRAINING_FORM, subs, deprecated_column=True), "odk.csv", "KEC")
+    first = _import(
+        db, settings, fx.odk_csv(fx.TRAINING_FORM, subs, deprecated_column=True), "odk.csv", "KEC"
+    )
     assert first.counts["trainings"]["new"] == 2
     report = _import(db, settings, data, "briefcase.csv", "KEC")
     assert report.counts["trainings"] == {"new": 0, "updated": 1, "unchanged": 1, "skipped": 0}
@@ -159,7 +179,8 @@ def test_trainings_stored_before_submissions_keyed_them_are_recognised(db, setti
     next export keys the same rows by their submissions instead of adding them again."""
     subs = fx.submissions(fx.TRAININGS, seed="before")
     unkeyed = fx.kobo_csv(fx.TRAINING_FORM, subs, instance_id=False, root_uuid=False).replace(
-        b'"_uuid"', b'"_uuid_unread"')
+        b'"_uuid"', b'"_uuid_unread"'
+    )
     first = _import(db, settings, unkeyed, "old.csv", "KEC")
     assert first.counts["trainings"]["new"] == 3
     assert {t.reference for t in db.scalars(select(Training))} == {None}

@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from importers import countries
 from importers.people import read_birth
-from indicators.store.db import Store
 from indicators.figures.figures import figures
-from indicators.store.models import Case
 from indicators.programmes.providers import OTHER
+from indicators.store.db import Store
+from indicators.store.models import Case
 from indicators.store.settings import Settings
 from tests.importers.htcds_filled import (
     EXPLOITED_IN,
@@ -122,8 +122,11 @@ def test_a_filled_template_and_its_edited_re_upload_count_each_person_once(tmp_p
         victims = [p for p in again if p.victim]
         assert line["PVR-3.1"].lop_to_date.actual == len(victims) == sum(p.victim for p in rows) - 1 + 2
         assert line["PVR-3.2"].lop_to_date.actual == sum(p.referral is not None for p in victims)
-        by_nationality = {c.category: c.lop_to_date.actual for c in line["PVR-3.1"].disaggregations
-                          if c.disaggregation == "nationality"}
+        by_nationality = {
+            c.category: c.lop_to_date.actual
+            for c in line["PVR-3.1"].disaggregations
+            if c.disaggregation == "nationality"
+        }
         wanted = Counter(countries.nationality(p.citizenship) for p in victims)
         assert {k: v for k, v in by_nationality.items() if v} == wanted
         assert wanted["DR Congo"] > 0 and "Congo" not in by_nationality  # not the Republic of the Congo
@@ -131,28 +134,58 @@ def test_a_filled_template_and_its_edited_re_upload_count_each_person_once(tmp_p
         assert len(cases) == len(again)
         # each person as the caseworker would read them back (rows are matched by content: unchanged cases
         # keep the provenance of the upload that first stored them)
-        stored = Counter((c.date_identified, c.nationality, c.status, c.destination_region, c.age_group, c.sex,
-                          c.referral_date) for c in cases)
+        stored = Counter(
+            (
+                c.date_identified,
+                c.nationality,
+                c.status,
+                c.destination_region,
+                c.age_group,
+                c.sex,
+                c.referral_date,
+            )
+            for c in cases
+        )
         wanted_cases = Counter(
-            (p.identified, countries.nationality(p.citizenship), p.status.removesuffix(" of trafficking"),
-             REGION[p.exploited_in], expected_age_group(p),
-             {"Feminine": "Female", "Masculine": "Male"}.get(p.gender, "Unknown"), p.referral)
+            (
+                p.identified,
+                countries.nationality(p.citizenship),
+                p.status.removesuffix(" of trafficking"),
+                REGION[p.exploited_in],
+                expected_age_group(p),
+                {"Feminine": "Female", "Masculine": "Male"}.get(p.gender, "Unknown"),
+                p.referral,
+            )
             for p in again
         )
         assert stored == wanted_cases
         assert {c.referred_to for c in cases} <= ORGANISATIONS and "Isange One Stop Centre" in {
-            c.referred_to for c in cases}
+            c.referred_to for c in cases
+        }
         assert all(c.reference.startswith("person:") and c.age is None for c in cases)
-        run("export", "--programme", "PVR", "--period", REPORT_QUARTER, "--format", "iati",
-            "-o", str(sheets / "pvr.xml"))
+        run(
+            "export",
+            "--programme",
+            "PVR",
+            "--period",
+            REPORT_QUARTER,
+            "--format",
+            "iati",
+            "-o",
+            str(sheets / "pvr.xml"),
+        )
         run("export", "--programme", "PVR", "--period", REPORT_QUARTER, "-o", str(sheets / "pvr.xlsx"))
     store.dispose()
 
     # the public file publishes no count of fewer than 5 victims; the donor's workbook says it holds them
     xml = etree.parse(str(sheets / "pvr.xml"))
-    published = [int(a.get("value")) for a in xml.iter("actual")
-                 if a.find("dimension") is not None and a.get("value") is not None
-                 and "PVR-3." in a.getparent().getparent().findtext("title/narrative")]
+    published = [
+        int(a.get("value"))
+        for a in xml.iter("actual")
+        if a.find("dimension") is not None
+        and a.get("value") is not None
+        and "PVR-3." in a.getparent().getparent().findtext("title/narrative")
+    ]
     withheld = [a for a in xml.iter("actual") if a.find("dimension") is not None and a.get("value") is None]
     assert published and withheld and not [n for n in published if 0 < n < 5]
     cover = load_workbook(sheets / "pvr.xlsx")["Cover"]
@@ -176,16 +209,32 @@ def test_every_country_of_the_template_is_read_as_itself(own_store, variant):
     labels = country_labels()
     assert len(labels) == 249
     base = people(1)[0]
-    rows = [Person(**{**base.__dict__, "first": f"Person{n:03d}", "second": "Sample", "citizenship": label,
-                      "status": "Possible victim of trafficking", "identified": date(2019, 3, 1),
-                      "referral": None, "referred_to": ""})
-            for n, (_, label) in enumerate(labels)]
+    rows = [
+        Person(
+            **{
+                **base.__dict__,
+                "first": f"Person{n:03d}",
+                "second": "Sample",
+                "citizenship": label,
+                "status": "Possible victim of trafficking",
+                "identified": date(2019, 3, 1),
+                "referral": None,
+                "referred_to": "",
+            }
+        )
+        for n, (_, label) in enumerate(labels)
+    ]
     with store.begin() as session:
-        report = import_file(session, fill(variant, rows), "countries.xlsx", settings=settings, programme="PVR")
+        report = import_file(
+            session, fill(variant, rows), "countries.xlsx", settings=settings, programme="PVR"
+        )
         assert report.ok and report.counts["cases"]["new"] == 249, report.as_text()
         stored = {c.source_row: c.nationality for c in session.scalars(select(Case))}
-    wrong = [(code, label, stored[row]) for row, (code, label) in enumerate(labels, start=3)
-             if countries.ALPHA2.get(stored[row]) != code]
+    wrong = [
+        (code, label, stored[row])
+        for row, (code, label) in enumerate(labels, start=3)
+        if countries.ALPHA2.get(stored[row]) != code
+    ]
     assert wrong == []
 
 
@@ -208,5 +257,7 @@ def test_birth_dates_as_caseworkers_write_them():
     }
     got = {text: read_birth(text).age_group(at) for text in cases}
     assert got == cases
-    assert read_birth(2001).age_group(at) == "Unknown" and read_birth(date(2001, 6, 1)).age_group(at) == "Adult"
+    assert (
+        read_birth(2001).age_group(at) == "Unknown" and read_birth(date(2001, 6, 1)).age_group(at) == "Adult"
+    )
     assert read_birth("the day after the war").unreadable

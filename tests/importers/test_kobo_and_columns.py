@@ -14,12 +14,31 @@ from indicators.store.models import Case, Training
 from tests.importers.conftest import count
 
 KOBO_CASE_HEADERS = [
-    "start", "end", "today", "deviceid", "case/prs_FirstName", "case/prs_SecondName", "case/prs_Gender",
-    "case/prs_Citizenship", "case/vic_TraffickingStatus", "case/vic_TypeOfExploitation",
-    "case/vic_TypeOfExploitation/forced_labour", "case/vic_TypeOfExploitation/sexual_exploitation",
-    "case/vic_LocationOfExploitation", "case/cas_IncomingReferralDate", "case/cas_OutgoingReferralDate", "_id",
-    "_uuid", "_submission_time", "_validation_status", "_notes", "_status", "_submitted_by", "__version__",
-    "_tags", "_index",
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "case/prs_FirstName",
+    "case/prs_SecondName",
+    "case/prs_Gender",
+    "case/prs_Citizenship",
+    "case/vic_TraffickingStatus",
+    "case/vic_TypeOfExploitation",
+    "case/vic_TypeOfExploitation/forced_labour",
+    "case/vic_TypeOfExploitation/sexual_exploitation",
+    "case/vic_LocationOfExploitation",
+    "case/cas_IncomingReferralDate",
+    "case/cas_OutgoingReferralDate",
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_validation_status",
+    "_notes",
+    "_status",
+    "_submitted_by",
+    "__version__",
+    "_tags",
+    "_index",
 ]
 
 
@@ -29,16 +48,78 @@ def _kobo_cases(status: str = "possible_victim_of_trafficking") -> bytes:
     sheet.title = "HTCDS case form"
     sheet.append(KOBO_CASE_HEADERS)
     rows = [
-        ("Aline", "Niyonsaba", "feminine", "CD", status, "forced_labour sexual_exploitation", 1, 1, "Riyadh",
-         "2019-03-04", "2019-03-06", "a3d2c1b0-0000-4e4e-8a8a-000000000001"),
-        ("Patrick", "Mugisha", "masculine", "bdi", "actual_victim_of_trafficking", "forced_labour", 1, 0,
-         "Kampala, Uganda", "2019-04-11", "", "a3d2c1b0-0000-4e4e-8a8a-000000000002"),
+        (
+            "Aline",
+            "Niyonsaba",
+            "feminine",
+            "CD",
+            status,
+            "forced_labour sexual_exploitation",
+            1,
+            1,
+            "Riyadh",
+            "2019-03-04",
+            "2019-03-06",
+            "a3d2c1b0-0000-4e4e-8a8a-000000000001",
+        ),
+        (
+            "Patrick",
+            "Mugisha",
+            "masculine",
+            "bdi",
+            "actual_victim_of_trafficking",
+            "forced_labour",
+            1,
+            0,
+            "Kampala, Uganda",
+            "2019-04-11",
+            "",
+            "a3d2c1b0-0000-4e4e-8a8a-000000000002",
+        ),
     ]
-    for n, (first, second, gender, country, state, types, labour, sexual, place, found, referred, uuid) in \
-            enumerate(rows, start=1):
-        sheet.append(["2019-03-04T09:00:00", "2019-03-04T09:20:00", "2019-03-04", "collect:abc", first, second,
-                      gender, country, state, types, labour, sexual, place, found, referred, 1000 + n, uuid,
-                      "2019-03-04T09:21:00", "", "", "submitted_via_web", "officer_kobo", "vXYZ", "", n])
+    for n, (
+        first,
+        second,
+        gender,
+        country,
+        state,
+        types,
+        labour,
+        sexual,
+        place,
+        found,
+        referred,
+        uuid,
+    ) in enumerate(rows, start=1):
+        sheet.append(
+            [
+                "2019-03-04T09:00:00",
+                "2019-03-04T09:20:00",
+                "2019-03-04",
+                "collect:abc",
+                first,
+                second,
+                gender,
+                country,
+                state,
+                types,
+                labour,
+                sexual,
+                place,
+                found,
+                referred,
+                1000 + n,
+                uuid,
+                "2019-03-04T09:21:00",
+                "",
+                "",
+                "submitted_via_web",
+                "officer_kobo",
+                "vXYZ",
+                "",
+                n,
+            ]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -51,14 +132,23 @@ def test_a_kobo_case_export_is_read_and_its_uuid_keys_the_case(db, settings):
     note = report.sheets[0].note
     assert "IOM HTCDS v2.0 layout" in note and "KoboToolbox/ODK metadata columns ignored" in note
     aline, patrick = db.scalars(select(Case).order_by(Case.date_identified)).all()
-    assert (aline.sex, aline.nationality, aline.status, aline.exploitation_types, aline.destination_region) == (
-        "Female", "DR Congo", "Possible victim", ["Forced labour", "Sexual exploitation"], "Middle East")
+    assert (
+        aline.sex,
+        aline.nationality,
+        aline.status,
+        aline.exploitation_types,
+        aline.destination_region,
+    ) == ("Female", "DR Congo", "Possible victim", ["Forced labour", "Sexual exploitation"], "Middle East")
     assert (aline.date_identified, aline.referral_date) == (date(2019, 3, 4), date(2019, 3, 6))
     assert aline.reference == "uuid:a3d2c1b0-0000-4e4e-8a8a-000000000001"
     assert (patrick.nationality, patrick.status, patrick.destination_region) == (
-        "Burundi", "Actual victim", "East Africa")
-    again = import_file(db, _kobo_cases("actual_victim_of_trafficking"), "kobo (2).xlsx", settings=settings,
-                        programme="PVR")
+        "Burundi",
+        "Actual victim",
+        "East Africa",
+    )
+    again = import_file(
+        db, _kobo_cases("actual_victim_of_trafficking"), "kobo (2).xlsx", settings=settings, programme="PVR"
+    )
     assert again.counts["cases"] == {"new": 0, "updated": 1, "unchanged": 1, "skipped": 0}
     assert count(db, "cases") == 2
 
@@ -93,7 +183,9 @@ def test_a_kobo_activity_export_with_semicolons(db, settings):
 
 
 def test_a_sheet_lacking_every_counted_column_is_refused_naming_them(db, settings):
-    text = "Ref,Project,Date,District,Target group,Topic,Ladies,Gents\nT-1,KEC,03/04/2019,Huye,Police,ID,5,7\n"
+    text = (
+        "Ref,Project,Date,District,Target group,Topic,Ladies,Gents\nT-1,KEC,03/04/2019,Huye,Police,ID,5,7\n"
+    )
     report = import_file(db, text.encode(), "trainings.csv", settings=settings)
     assert not report.ok and count(db, "trainings") == 0
     [error] = report.errors
@@ -111,8 +203,10 @@ def test_a_blank_cell_in_a_present_count_column_is_still_0(db, settings):
 
 
 def test_a_slash_or_dash_in_an_ordinary_header_is_not_a_group_path(db, settings):
-    text = "Ref,Project,Date,District,Target group,Female,Male,Participants M/F,Sub-total\n" \
-           "T-1,KEC,03/04/2019,Huye,Police,5,7,5/7,12\n"
+    text = (
+        "Ref,Project,Date,District,Target group,Female,Male,Participants M/F,Sub-total\n"
+        "T-1,KEC,03/04/2019,Huye,Police,5,7,5/7,12\n"
+    )
     report = import_file(db, text.encode(), "trainings.csv", settings=settings)
     assert report.ok, report.as_text()
     assert [w.value for w in report.warnings] == ["Participants M/F", "Sub-total"]  # ignored, said so

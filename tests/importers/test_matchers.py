@@ -13,8 +13,12 @@ from importers.matchers import MATCH, NEW, REFUSE, SKIP, Matching, Row, decide
 from importers.people import PSEUDONYM_PREFIX
 
 Stored = namedtuple("Stored", "id programme_id reference row_hash quarter")
-STORED = [Stored(1, 7, "TR-1", "h1", "FY2019Q3"), Stored(2, 7, None, "h2", "FY2019Q3"),
-          Stored(3, 7, None, "h3", "FY2019Q3"), Stored(4, 7, "ST-9", "h4", "FY2019Q3")]
+STORED = [
+    Stored(1, 7, "TR-1", "h1", "FY2019Q3"),
+    Stored(2, 7, None, "h2", "FY2019Q3"),
+    Stored(3, 7, None, "h3", "FY2019Q3"),
+    Stored(4, 7, "ST-9", "h4", "FY2019Q3"),
+]
 NATURAL = {(7, ("pre-test",)): STORED[2], (7, ("post-test",)): STORED[3]}
 PSEUDONYM = PSEUDONYM_PREFIX + "a" * 43  # a case's key, as importers.people writes it
 
@@ -70,11 +74,17 @@ def matching(corrections=None, merged=False, natural=False) -> Matching:
     def duplicate_natural(part, j, where):
         part.error("stage", j, "?", f"each stage once per instrument (also {where})")
 
-    return Matching(by_reference={(s.programme_id, s.reference): s for s in STORED if s.reference},
-                    by_natural=NATURAL if natural else {}, hashes=Counter((s.programme_id, s.row_hash) for s in STORED),
-                    corrections=corrections or NoCorrections(), merged=Merged() if merged else None, stored=STORED,
-                    natural_column="stage", duplicate_natural=duplicate_natural,
-                    by_id={s.id: s for s in STORED})
+    return Matching(
+        by_reference={(s.programme_id, s.reference): s for s in STORED if s.reference},
+        by_natural=NATURAL if natural else {},
+        hashes=Counter((s.programme_id, s.row_hash) for s in STORED),
+        corrections=corrections or NoCorrections(),
+        merged=Merged() if merged else None,
+        stored=STORED,
+        natural_column="stage",
+        duplicate_natural=duplicate_natural,
+        by_id={s.id: s for s in STORED},
+    )
 
 
 class NoCorrections:
@@ -89,44 +99,115 @@ CASES = [
     ("a new reference is new", [], Row(0, 7, "TR-2", "hx"), {}, (NEW, None, None)),
     ("a stored reference matches its row", [], Row(0, 7, "TR-1", "hx"), {}, (MATCH, 1, None)),
     ("a reference of another programme is new", [], Row(0, 8, "TR-1", "h1"), {}, (NEW, None, None)),
-    ("a reference used twice in the file is refused", [Row(0, 7, "TR-5", "ha")], Row(1, 7, "TR-5", "hb"), {},
-     (REFUSE, None, "a reference used once in the file and project (also Trainings!B2)")),
-    ("a pseudonym twice is one person twice", [Row(0, 7, PSEUDONYM, "ha")], Row(1, 7, PSEUDONYM, "hb"), {},
-     (REFUSE, None, "one row per person")),
-    ("a merged case's key names the case kept", [], Row(0, 7, "MERGED-1", "hx"), {"merged": True},
-     (MATCH, 1, None)),
-    ("a merged case's key is skipped beside its case's own row", [], Row(0, 7, "MERGED-2", "hx"), {"merged": True},
-     (SKIP, None, None)),
-    ("a submission key takes the identical row stored without a reference", [], Row(0, 7, "uuid:5f2c", "h3"), {},
-     (MATCH, 3, None)),
-    ("a submission key with no identical row is new", [], Row(0, 7, "uuid:5f2c", "hz"), {}, (NEW, None, None)),
-    ("a stored natural key matches its row", [], Row(0, 7, None, "hx", ("pre-test",)), {"natural": True},
-     (MATCH, 3, None)),
-    ("a natural key twice in the file is refused", [Row(0, 7, None, "ha", ("mid",))], Row(1, 7, None, "hb", ("mid",)),
-     {"natural": True}, (REFUSE, None, "also Trainings!B2")),
-    ("a natural key stored under another reference is refused", [], Row(0, 7, "ST-10", "hx", ("post-test",)),
-     {"natural": True}, (REFUSE, None, "already stored under reference ST-9")),
-    ("a reference match still refuses its natural key twice", [Row(0, 7, None, "ha", ("mid",))],
-     Row(1, 7, "TR-1", "hb", ("mid",)), {"natural": True}, (REFUSE, None, "also Trainings!B2")),
-    ("a row as a corrected record was uploaded is that record", [], Row(0, 7, None, "h2"),
-     {"corrections": Corrections()}, (MATCH, 2, None)),
+    (
+        "a reference used twice in the file is refused",
+        [Row(0, 7, "TR-5", "ha")],
+        Row(1, 7, "TR-5", "hb"),
+        {},
+        (REFUSE, None, "a reference used once in the file and project (also Trainings!B2)"),
+    ),
+    (
+        "a pseudonym twice is one person twice",
+        [Row(0, 7, PSEUDONYM, "ha")],
+        Row(1, 7, PSEUDONYM, "hb"),
+        {},
+        (REFUSE, None, "one row per person"),
+    ),
+    (
+        "a merged case's key names the case kept",
+        [],
+        Row(0, 7, "MERGED-1", "hx"),
+        {"merged": True},
+        (MATCH, 1, None),
+    ),
+    (
+        "a merged case's key is skipped beside its case's own row",
+        [],
+        Row(0, 7, "MERGED-2", "hx"),
+        {"merged": True},
+        (SKIP, None, None),
+    ),
+    (
+        "a submission key takes the identical row stored without a reference",
+        [],
+        Row(0, 7, "uuid:5f2c", "h3"),
+        {},
+        (MATCH, 3, None),
+    ),
+    (
+        "a submission key with no identical row is new",
+        [],
+        Row(0, 7, "uuid:5f2c", "hz"),
+        {},
+        (NEW, None, None),
+    ),
+    (
+        "a stored natural key matches its row",
+        [],
+        Row(0, 7, None, "hx", ("pre-test",)),
+        {"natural": True},
+        (MATCH, 3, None),
+    ),
+    (
+        "a natural key twice in the file is refused",
+        [Row(0, 7, None, "ha", ("mid",))],
+        Row(1, 7, None, "hb", ("mid",)),
+        {"natural": True},
+        (REFUSE, None, "also Trainings!B2"),
+    ),
+    (
+        "a natural key stored under another reference is refused",
+        [],
+        Row(0, 7, "ST-10", "hx", ("post-test",)),
+        {"natural": True},
+        (REFUSE, None, "already stored under reference ST-9"),
+    ),
+    (
+        "a reference match still refuses its natural key twice",
+        [Row(0, 7, None, "ha", ("mid",))],
+        Row(1, 7, "TR-1", "hb", ("mid",)),
+        {"natural": True},
+        (REFUSE, None, "also Trainings!B2"),
+    ),
+    (
+        "a row as a corrected record was uploaded is that record",
+        [],
+        Row(0, 7, None, "h2"),
+        {"corrections": Corrections()},
+        (MATCH, 2, None),
+    ),
     ("an identical row without a reference is skipped", [], Row(0, 7, None, "h3"), {}, (SKIP, None, None)),
     ("a row without reference like no stored row is new", [], Row(0, 7, None, "hz"), {}, (NEW, None, None)),
-    ("a voided record's reference is skipped", [], Row(0, 7, "VOID-1", "hz"), {"corrections": Corrections()},
-     (SKIP, None, None)),
-    ("a voided record's row is skipped", [], Row(0, 7, None, "hv"), {"corrections": Corrections()},
-     (SKIP, None, None)),
+    (
+        "a voided record's reference is skipped",
+        [],
+        Row(0, 7, "VOID-1", "hz"),
+        {"corrections": Corrections()},
+        (SKIP, None, None),
+    ),
+    (
+        "a voided record's row is skipped",
+        [],
+        Row(0, 7, None, "hv"),
+        {"corrections": Corrections()},
+        (SKIP, None, None),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("earlier", "row", "options", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("earlier", "row", "options", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_a_row_is_recognised_as_the_table_says(earlier, row, options, expected):
     m, part = matching(**options), Part()
     for before in earlier:
         assert decide(m, part, before).outcome in (NEW, MATCH)
     decision = decide(m, part, row)
     outcome, target, words = expected
-    assert (decision.outcome, decision.target.id if decision.target is not None else None) == (outcome, target)
+    assert (decision.outcome, decision.target.id if decision.target is not None else None) == (
+        outcome,
+        target,
+    )
     if words is None:
         assert part.errors == []
     else:
@@ -139,5 +220,12 @@ def test_each_stored_row_absorbs_one_identical_file_row():
 
 
 def test_every_strategy_has_its_matcher_in_order():
-    assert [f.__name__ for f in matchers.MATCHERS] == ["by_reference", "by_merged_case", "by_submission",
-                                                        "by_natural_key", "by_correction", "by_row_hash", "by_void"]
+    assert [f.__name__ for f in matchers.MATCHERS] == [
+        "by_reference",
+        "by_merged_case",
+        "by_submission",
+        "by_natural_key",
+        "by_correction",
+        "by_row_hash",
+        "by_void",
+    ]

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, text
 
-from indicators.store.db import Store
 from indicators.figures.figures import figures
+from indicators.store.db import Store
 from indicators.store.models import AuditEvent, Case, Upload
 from indicators.store.settings import Settings
 from tests.importers import planted

@@ -27,8 +27,9 @@ def _people():
 
 
 def _upload(db, settings, rows, name="cases.xlsx", **options):
-    report = import_file(db, fill(PLAIN, rows), name, settings=settings, programme="PVR", uploaded_by="officer",
-                         **options)
+    report = import_file(
+        db, fill(PLAIN, rows), name, settings=settings, programme="PVR", uploaded_by="officer", **options
+    )
     assert report.ok, report.as_text()
     return report
 
@@ -55,18 +56,25 @@ def test_a_birth_year_filled_in_later_is_stored_with_a_warning_naming_both_rows(
     assert report.counts["cases"] == {"new": 1, "updated": 0, "unchanged": 4, "skipped": 0}
     [warning] = [w for w in report.warnings if "possibly the person" in w.value]
     assert warning.where == f"{SHEET}!7"
-    assert warning.value == (f"possibly the person of the case stored from {SHEET} row 5, uploaded "
-                             f"{stored.uploaded_at:%d/%m/%Y}")
+    assert warning.value == (
+        f"possibly the person of the case stored from {SHEET} row 5, uploaded {stored.uploaded_at:%d/%m/%Y}"
+    )
     assert "Possible duplicates on the Data quality page" in warning.expected
     [pair] = _pairs(db)
     newer, older = db.get(Case, pair.newer.case), db.get(Case, pair.older.case)
-    assert (older.source_row, older.upload_id, newer.source_row, newer.upload_id) == (5, first.upload_id, 7,
-                                                                                      report.upload_id)
+    assert (older.source_row, older.upload_id, newer.source_row, newer.upload_id) == (
+        5,
+        first.upload_id,
+        7,
+        report.upload_id,
+    )
     assert (older.age_group, newer.age_group) == ("Unknown", "Child")
     assert (pair.date_identified, pair.location) == (rows[2].identified, None)
     uploaded = db.get(Upload, report.upload_id).uploaded_at
-    assert pair.newer.text() == (f"case #{newer.id}: {SHEET} row 7 of case sheet, {date.today().isoformat()}, "
-                                 f"uploaded {uploaded:%d/%m/%Y} by officer")
+    assert pair.newer.text() == (
+        f"case #{newer.id}: {SHEET} row 7 of case sheet, {date.today().isoformat()}, "
+        f"uploaded {uploaded:%d/%m/%Y} by officer"
+    )
     # the same upload again adds nothing and warns of nothing new
     again = _upload(db, settings, later, "cases (2).xlsx")
     assert again.counts["cases"]["new"] == 0 and not [w for w in again.warnings if "possibly" in w.value]
@@ -97,18 +105,25 @@ CODES = "Case code,Project,Date identified,Sex,Age group,Nationality,Location,Tr
 
 
 def test_cases_with_codes_alike_are_duplicates_unless_their_ages_disagree(db, settings):
-    stored = CODES + "PVR-C-101,PVR,04/03/2019,F,Child,BI,Mahama,PVoT\nPVR-C-102,PVR,04/03/2019,F,,CD,Mahama,PVoT\n"
+    stored = (
+        CODES
+        + "PVR-C-101,PVR,04/03/2019,F,Child,BI,Mahama,PVoT\nPVR-C-102,PVR,04/03/2019,F,,CD,Mahama,PVoT\n"
+    )
     assert import_file(db, stored.encode(), "register.csv", settings=settings).ok
-    later = stored + ("PVR-C-207,PVR,04/03/2019,F,Unknown,BI,Mahama,VoT\n"  # like 101: Unknown disagrees with nothing
-                      "PVR-C-208,PVR,04/03/2019,F,Adult,BI,Mahama,PVoT\n"  # not 101: Adult and Child disagree
-                      "PVR-C-209,PVR,04/03/2019,F,Adult,CD,Kirehe,PVoT\n"  # not 102: another place
-                      "PVR-C-210,PVR,05/03/2019,F,,CD,Mahama,PVoT\n")  # not 102: another day
+    later = stored + (
+        "PVR-C-207,PVR,04/03/2019,F,Unknown,BI,Mahama,VoT\n"  # like 101: Unknown disagrees with nothing
+        "PVR-C-208,PVR,04/03/2019,F,Adult,BI,Mahama,PVoT\n"  # not 101: Adult and Child disagree
+        "PVR-C-209,PVR,04/03/2019,F,Adult,CD,Kirehe,PVoT\n"  # not 102: another place
+        "PVR-C-210,PVR,05/03/2019,F,,CD,Mahama,PVoT\n"
+    )  # not 102: another day
     report = import_file(db, later.encode(), "register.csv", settings=settings)
     assert report.ok and report.counts["cases"]["new"] == 4
     assert [w.where for w in report.warnings if "possibly" in w.value] == ["cases!4"]
     [pair] = _pairs(db)
     assert (db.get(Case, pair.older.case).reference, db.get(Case, pair.newer.case).reference) == (
-        code(settings, "PVR-C-101"), code(settings, "PVR-C-207"))
+        code(settings, "PVR-C-101"),
+        code(settings, "PVR-C-207"),
+    )
     assert (pair.date_identified, pair.location) == (date(2019, 3, 4), "Mahama")
 
 

@@ -16,16 +16,32 @@ def test_a_messy_workbook_is_shown_as_understood(load):
     report = load("activities_messy.xlsx", dry_run=True)
     trainings = _sheet(report, "trainings").preview
     assert (trainings.header_row, trainings.rows) == (4, 4)
-    assert trainings.columns[:6] == ["Reference", "Project", "Start date", "End date", "District", "Target group"]
-    assert trainings.first_rows[0][:6] == ["KEC-T-101", "KEC", "3 April 2019", "4 April 2019", "Gasabo",
-                                           "Law enforcement"]
+    assert trainings.columns[:6] == [
+        "Reference",
+        "Project",
+        "Start date",
+        "End date",
+        "District",
+        "Target group",
+    ]
+    assert trainings.first_rows[0][:6] == [
+        "KEC-T-101",
+        "KEC",
+        "3 April 2019",
+        "4 April 2019",
+        "Gasabo",
+        "Law enforcement",
+    ]
     assert trainings.row_numbers[0] == 5
     assert "'Audience' (G4) → Target group" in trainings.headers
     assert "'Women' (I4) → Female participants" in trainings.headers
     assert "Target group: Police → Law enforcement" in trainings.values
     assert "Target group: NPPA → Prosecutors and judges" in trainings.values
     awareness = _sheet(report, "awareness").preview
-    assert "Setting: Camp → Refugee camp" in awareness.values and "Refugee camp: kiziba camp → Kiziba" in awareness.values
+    assert (
+        "Setting: Camp → Refugee camp" in awareness.values
+        and "Refugee camp: kiziba camp → Kiziba" in awareness.values
+    )
 
 
 def test_the_header_row_and_counts_are_shown_even_with_errors(load):
@@ -38,8 +54,10 @@ def test_the_header_row_and_counts_are_shown_even_with_errors(load):
 
 
 def test_dates_written_as_text_are_shown_in_words(load):
-    data = ("Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"
-            "CSV-1,KEC,08/07/2019,gasabo,Teachers,Referral,4,5\n").encode()
+    data = (
+        b"Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"
+        b"CSV-1,KEC,08/07/2019,gasabo,Teachers,Referral,4,5\n"
+    )
     report = load("trainings.csv", data=data, dry_run=True)
     preview = _sheet(report, "trainings").preview
     assert "Start date: 08/07/2019 → 8 July 2019" in preview.values

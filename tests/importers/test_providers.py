@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from importers.pipeline import import_file
 from indicators.access import audit
-from indicators.programmes import providers
 from indicators.figures.figures import figures
+from indicators.programmes import providers
 from indicators.store.models import Case, Provider
 from tests.importers.test_cli import ctmonitor
 
@@ -26,8 +26,10 @@ REFERRALS = (
 
 
 def _sheet() -> bytes:
-    rows = [f"PVR-C-0{n}1,PVR,0{n}/03/2019,F,BI,Possible victim,{typed},{f'{day:%d/%m/%Y}' if day else ''}"
-            for n, (typed, day) in enumerate(REFERRALS, start=1)]
+    rows = [
+        f"PVR-C-0{n}1,PVR,0{n}/03/2019,F,BI,Possible victim,{typed},{f'{day:%d/%m/%Y}' if day else ''}"
+        for n, (typed, day) in enumerate(REFERRALS, start=1)
+    ]
     return (HEADER + "\n".join(rows) + "\n").encode()
 
 
@@ -55,11 +57,16 @@ def test_a_provider_an_administrator_adds_is_kept_from_the_next_upload(db, setti
     assert providers.catalogue(db).referred("kws, received by Mrs Uwamahoro") == "Kirehe Women's Shelter"
     # other names of a shipped provider
     assert providers.add(db, "isange one stop centre", ["Isange Kirehe"], by="ada") == (
-        "Isange One Stop Centre", ("Isange Kirehe",))
+        "Isange One Stop Centre",
+        ("Isange Kirehe",),
+    )
     assert providers.catalogue(db).referred("Isange Kirehe, Dr Mugabo") == "Isange One Stop Centre"
     [event, _first] = audit.recent(db, 2, action="provider-added")
-    assert (event.username, event.target, event.detail) == ("ada", "Isange One Stop Centre",
-                                                           {"aliases": ["Isange Kirehe"], "shipped": True})
+    assert (event.username, event.target, event.detail) == (
+        "ada",
+        "Isange One Stop Centre",
+        {"aliases": ["Isange Kirehe"], "shipped": True},
+    )
     stored = db.scalars(select(Provider).order_by(Provider.id)).all()
     assert [(p.name, p.aliases) for p in stored][-2:] == [
         ("Kirehe Women's Shelter", ["KWS", "Kirehe shelter for women"]),
@@ -67,14 +74,17 @@ def test_a_provider_an_administrator_adds_is_kept_from_the_next_upload(db, setti
     ]
 
 
-@pytest.mark.parametrize("name, aliases, says", [
-    ("RIB", [], "'RIB' already names Rwanda Investigation Bureau"),
-    ("Kirehe Women's Shelter", ["Police"], "'Police' already names Rwanda National Police"),
-    ("Kirehe Women's Shelter", ["0788 614 209"], "looks like a phone number or an e-mail address"),
-    ("aline.u@example.org", [], "looks like a phone number or an e-mail address"),
-    ("UNHCR", [], "UNHCR is already known"),
-    ("--", [], "must hold letters or digits"),
-])
+@pytest.mark.parametrize(
+    "name, aliases, says",
+    [
+        ("RIB", [], "'RIB' already names Rwanda Investigation Bureau"),
+        ("Kirehe Women's Shelter", ["Police"], "'Police' already names Rwanda National Police"),
+        ("Kirehe Women's Shelter", ["0788 614 209"], "looks like a phone number or an e-mail address"),
+        ("aline.u@example.org", [], "looks like a phone number or an e-mail address"),
+        ("UNHCR", [], "UNHCR is already known"),
+        ("--", [], "must hold letters or digits"),
+    ],
+)
 def test_a_provider_that_would_mean_another_or_a_person_is_refused(db, name, aliases, says):
     with pytest.raises(providers.ProviderError, match=says):
         providers.add(db, name, aliases, by="ada")
@@ -83,8 +93,9 @@ def test_a_provider_that_would_mean_another_or_a_person_is_refused(db, name, ali
 
 def test_the_providers_command_adds_lists_and_refuses(tmp_path):
     assert ctmonitor(tmp_path, "init").returncode == 0
-    added = ctmonitor(tmp_path, "providers", "add", "Kirehe Women's Shelter", "--alias", "KWS",
-                      "--user", "ada")
+    added = ctmonitor(
+        tmp_path, "providers", "add", "Kirehe Women's Shelter", "--alias", "KWS", "--user", "ada"
+    )
     assert added.returncode == 0 and "Provider Kirehe Women's Shelter (other names: KWS)" in added.stdout
     listed = ctmonitor(tmp_path, "providers", "list").stdout
     assert "Kirehe Women's Shelter (also: KWS)  [added by ada]" in listed
@@ -92,4 +103,5 @@ def test_the_providers_command_adds_lists_and_refuses(tmp_path):
     assert "Any other referral is kept as 'Other provider'." in listed
     refused = ctmonitor(tmp_path, "providers", "add", "RIB")
     assert refused.returncode == 1 and refused.stderr.strip() == (
-        "ctmonitor providers add: 'RIB' already names Rwanda Investigation Bureau")
+        "ctmonitor providers add: 'RIB' already names Rwanda Investigation Bureau"
+    )

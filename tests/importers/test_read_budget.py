@@ -56,8 +56,10 @@ def largest_workbook() -> bytes:
 def largest_csv() -> bytes:
     """A CSV file of 3 million distinct short values and a million empty ones, within the upload limit."""
     lines = ["Reference,Project,Topic,Female,Male,District,Target group,Partner,Notes"]
-    lines += [",".join([f"{(row * 9 + column) % 99_991:x}" for column in range(7)] + ["", ""])
-              for row in range(428_000)]
+    lines += [
+        ",".join([f"{(row * 9 + column) % 99_991:x}" for column in range(7)] + ["", ""])
+        for row in range(428_000)
+    ]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -69,8 +71,15 @@ def test_the_largest_legal_file_reads_within_the_default_limit_and_the_worker_bu
     path = tmp_path / name
     path.write_bytes(data)
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    result = subprocess.run([sys.executable, "-c", READ, str(path)], capture_output=True, text=True, cwd=str(REPO),
-                            env=env, timeout=600, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", READ, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=str(REPO),
+        env=env,
+        timeout=600,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     read = json.loads(result.stdout)
     assert read["values"] > 0.95 * safety.MAX_VALUES  # as large as the bounds allow
@@ -82,5 +91,9 @@ def test_the_largest_legal_file_reads_within_the_default_limit_and_the_worker_bu
 def test_one_value_more_is_refused():
     """The largest workbook above is at the bound: a thousand more rows of it are refused, before being read."""
     with pytest.raises(safety.Refused, match=f"more than {safety.MAX_VALUES:,} cells with a value"):
-        safety.check(hostile.numbers(143_000, 21, strings=20, length=21, inline=True), "more.xlsx",
-                     upload_limit=20 * 2**20, inflate_limit=512 * 2**20)
+        safety.check(
+            hostile.numbers(143_000, 21, strings=20, length=21, inline=True),
+            "more.xlsx",
+            upload_limit=20 * 2**20,
+            inflate_limit=512 * 2**20,
+        )

@@ -8,7 +8,15 @@ from sqlalchemy import select
 
 from importers.kinds import KINDS
 from importers.pipeline import import_file
-from indicators.store.models import Awareness, Meeting, PolicyStep, ResearchStep, ResultValue, Training, Upload
+from indicators.store.models import (
+    Awareness,
+    Meeting,
+    PolicyStep,
+    ResearchStep,
+    ResultValue,
+    Training,
+    Upload,
+)
 from tests.importers.conftest import DATA, count
 
 

@@ -27,19 +27,30 @@ def stored(load, db):
 def void(db, record, reason="Duplicate record", comment="typed twice"):
     done = corrections.void(db, "trainings", record.id, by="amina", reason=reason, comment=comment)
     assert done.ok, done.problems
-    return db.scalars(select(RecordCorrection).where(RecordCorrection.field == "void")
-                      .order_by(RecordCorrection.id.desc())).first()
+    return db.scalars(
+        select(RecordCorrection).where(RecordCorrection.field == "void").order_by(RecordCorrection.id.desc())
+    ).first()
 
 
-def bring_back(db, settings, entry, reason="Voided by mistake", comment="the sign-in sheet shows it took place"):
+def bring_back(
+    db, settings, entry, reason="Voided by mistake", comment="the sign-in sheet shows it took place"
+):
     return restoring.restore(db, entry.id, by="claire", reason=reason, comment=comment, settings=settings)
 
 
 def test_a_restored_record_counts_again_with_its_upload_row_and_history(db, settings, stored):
     record = training(db, "Musanze")
     record_id, row, upload = record.id, record.source_row, record.upload_id
-    assert corrections.correct(db, "trainings", record_id, {"female": "12"}, by="amina", reason="Typing error",
-                               comment="sheet says 12", settings=settings).ok
+    assert corrections.correct(
+        db,
+        "trainings",
+        record_id,
+        {"female": "12"},
+        by="amina",
+        reason="Typing error",
+        comment="sheet says 12",
+        settings=settings,
+    ).ok
     with_it = trained(db, "FY2019Q4")
     entry = void(db, record)
     assert trained(db, "FY2019Q4") == with_it - 14 and count(db, "trainings") == 2
@@ -55,8 +66,11 @@ def test_a_restored_record_counts_again_with_its_upload_row_and_history(db, sett
     fields = [c.field for c in records.corrections_of(db, "trainings", record_id)]
     assert fields == ["female", "void", "restore"]
     event = db.get(AuditEvent, done.event)
-    assert (event.action, event.username, event.target) == ("record-restored", "claire",
-                                                           "Training of 3 July 2019 in Musanze")
+    assert (event.action, event.username, event.target) == (
+        "record-restored",
+        "claire",
+        "Training of 3 July 2019 in Musanze",
+    )
     assert event.detail["reason"] == "Voided by mistake" and event.detail["void_reason"] == "Duplicate record"
     with pytest.raises(corrections.NotCorrectable, match="no longer voided: it was restored by claire"):
         bring_back(db, settings, entry)
@@ -79,8 +93,16 @@ def test_a_reason_and_a_comment_are_required_and_nothing_changes_without_them(db
 
 def test_a_signed_off_quarter_refuses_the_restore_naming_the_sign_off(db, settings, stored):
     entry = void(db, training(db, "Huye"))
-    signoff.sign_off(db, "KEC", "FY2019Q4", "claire", b"kept", "iptt", "x.xlsx",
-                     acknowledged=signoff.missing_narratives(db, "KEC", "FY2019Q4"))
+    signoff.sign_off(
+        db,
+        "KEC",
+        "FY2019Q4",
+        "claire",
+        b"kept",
+        "iptt",
+        "x.xlsx",
+        acknowledged=signoff.missing_narratives(db, "KEC", "FY2019Q4"),
+    )
     refused = bring_back(db, settings, entry)
     assert not refused.ok and "signed off by claire" in refused.general
     assert count(db, "trainings") == 2
@@ -116,8 +138,16 @@ def test_records_are_named_by_reference_else_kind_date_and_district(db, stored):
 
 def test_the_audit_trail_names_a_correction_by_the_record(db, settings, stored):
     record = training(db, "Huye")
-    done = corrections.correct(db, "trainings", record.id, {"male": "7"}, by="amina", reason="Typing error",
-                               comment="sheet says 7", settings=settings)
+    done = corrections.correct(
+        db,
+        "trainings",
+        record.id,
+        {"male": "7"},
+        by="amina",
+        reason="Typing error",
+        comment="sheet says 7",
+        settings=settings,
+    )
     event = db.get(AuditEvent, done.event)
     assert event.target == "Training of 2 July 2019 in Huye"
     assert event.detail["changes"] == {"Male participants": ["5", "7"]}
@@ -125,8 +155,16 @@ def test_the_audit_trail_names_a_correction_by_the_record(db, settings, stored):
 
 def test_a_correction_names_its_record_as_the_changes_panel_says_it(db, settings, stored):
     record = training(db, "Huye")
-    assert corrections.correct(db, "trainings", record.id, {"male": "7"}, by="amina", reason="Typing error",
-                               comment="sheet says 7", settings=settings).ok
+    assert corrections.correct(
+        db,
+        "trainings",
+        record.id,
+        {"male": "7"},
+        by="amina",
+        reason="Typing error",
+        comment="sheet says 7",
+        settings=settings,
+    ).ok
     entry = db.scalars(select(RecordCorrection).where(RecordCorrection.record_id == record.id)).one()
     assert records.correction_name(db, entry) == "Training of 2 July 2019 in Huye"  # read from the record
     voided = void(db, record)

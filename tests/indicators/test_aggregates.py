@@ -8,8 +8,8 @@ from sqlalchemy import delete, func, insert, select, update
 from indicators import periods, vocabulary
 from indicators.figures import aggregates
 from indicators.figures.figures import figures
-from indicators.store.kinds import by_table as kind_of_table
 from indicators.figures.sums import Source, compute_quarter_sums, quarter_sums
+from indicators.store.kinds import by_table as kind_of_table
 from indicators.store.models import Indicator, IndicatorSums, Programme, Training
 from tests.builders import (
     clear_records,
@@ -31,8 +31,9 @@ def _assert_stored_equals_computed(session, code):
     quarters = [q.code for q in periods.quarters_between(owner.start_date, owner.end_date, owner.calendar)]
     for indicator in _indicators(session, code):
         source = Source.of(indicator)
-        assert quarter_sums(session, source, quarters) == compute_quarter_sums(session, source, quarters), \
+        assert quarter_sums(session, source, quarters) == compute_quarter_sums(session, source, quarters), (
             indicator.code
+        )
 
 
 def _random_records(session, rng, n=60):
@@ -42,26 +43,56 @@ def _random_records(session, rng, n=60):
         day = start + timedelta(days=rng.randrange(days))
         kind = rng.choice(["training", "awareness", "case", "policy"])
         if kind == "training":
-            rows.append(make_training(session, rng.choice(["KEC", "PVR"]), start_date=day,
-                                      target_group=rng.choice(vocabulary.TARGET_GROUPS), female=rng.randint(0, 30),
-                                      male=rng.randint(0, 30),
-                                      passed_post_test=rng.choice([None, rng.randint(0, 10)])))
+            rows.append(
+                make_training(
+                    session,
+                    rng.choice(["KEC", "PVR"]),
+                    start_date=day,
+                    target_group=rng.choice(vocabulary.TARGET_GROUPS),
+                    female=rng.randint(0, 30),
+                    male=rng.randint(0, 30),
+                    passed_post_test=rng.choice([None, rng.randint(0, 10)]),
+                )
+            )
         elif kind == "awareness":
             camp = rng.choice(list(vocabulary.CAMPS))
-            rows.append(make_awareness(session, rng.choice(["KEC", "PVR"]), date=day,
-                                       setting=rng.choice(["Refugee camp", "School"]), camp=camp,
-                                       district=vocabulary.CAMPS[camp], female=rng.randint(0, 90),
-                                       male=rng.randint(0, 90)))
+            rows.append(
+                make_awareness(
+                    session,
+                    rng.choice(["KEC", "PVR"]),
+                    date=day,
+                    setting=rng.choice(["Refugee camp", "School"]),
+                    camp=camp,
+                    district=vocabulary.CAMPS[camp],
+                    female=rng.randint(0, 90),
+                    male=rng.randint(0, 90),
+                )
+            )
         elif kind == "case":
             referral = day + timedelta(days=rng.randint(0, 60)) if rng.random() < 0.7 else None
-            rows.append(make_case(session, "PVR", date_identified=day, reference=f"C-{i}",
-                                  sex=rng.choice(vocabulary.SEXES), status=rng.choice(vocabulary.TRAFFICKING_STATUSES),
-                                  referral_date=referral,
-                                  referral_quarter=periods.quarter_of(referral).code if referral else None))
+            rows.append(
+                make_case(
+                    session,
+                    "PVR",
+                    date_identified=day,
+                    reference=f"C-{i}",
+                    sex=rng.choice(vocabulary.SEXES),
+                    status=rng.choice(vocabulary.TRAFFICKING_STATUSES),
+                    referral_date=referral,
+                    referral_quarter=periods.quarter_of(referral).code if referral else None,
+                )
+            )
         else:
-            rows.append(make_policy_step(session, "KEC", date=day, instrument=f"Instrument {rng.randint(1, 6)}",
-                                         stage=rng.choice(vocabulary.POLICY_STAGES),
-                                         instrument_type=rng.choice(vocabulary.INSTRUMENT_TYPES)))
+            rows.append(
+                make_policy_step(
+                    session,
+                    "KEC",
+                    date=day,
+                    instrument=f"Instrument {rng.randint(1, 6)}",
+                    stage=rng.choice(vocabulary.POLICY_STAGES),
+                    instrument_type=rng.choice(vocabulary.INSTRUMENT_TYPES),
+                )
+            )
     return rows
 
 
@@ -110,15 +141,31 @@ def test_nothing_refreshes_the_sums_behind_the_writers_back(session):
 def test_core_writes_are_refreshed_for_the_quarters_touched(session):
     clear_records(session)
     kec = programme(session, "KEC")
-    session.execute(insert(Training), [dict(
-        programme_id=kec.id, quarter="FY2019Q3", start_date=date(2019, 5, 1), district="Huye",
-        target_group="Media", female=10, male=5, row_hash=f"core-{n}") for n in range(3)])
+    session.execute(
+        insert(Training),
+        [
+            dict(
+                programme_id=kec.id,
+                quarter="FY2019Q3",
+                start_date=date(2019, 5, 1),
+                district="Huye",
+                target_group="Media",
+                female=10,
+                male=5,
+                row_hash=f"core-{n}",
+            )
+            for n in range(3)
+        ],
+    )
     aggregates.refresh(session, kec.id, "trainings", {"FY2019Q3"})
     line = next(i for i in figures(session, "KEC", "FY2019Q3").indicators if i.indicator.code == "KEC-4.2")
     assert line.quarter.actual == 45
     # a bulk correction moving the rows to FY2019Q4: both quarters are refreshed
-    session.execute(update(Training).where(Training.programme_id == kec.id)
-                    .values(quarter="FY2019Q4", start_date=date(2019, 8, 1)))
+    session.execute(
+        update(Training)
+        .where(Training.programme_id == kec.id)
+        .values(quarter="FY2019Q4", start_date=date(2019, 8, 1))
+    )
     aggregates.refresh(session, kec.id, "trainings", {"FY2019Q3", "FY2019Q4"})
     report = figures(session, "KEC", "FY2019Q4")
     line = next(i for i in report.indicators if i.indicator.code == "KEC-4.2")
@@ -129,7 +176,9 @@ def test_core_writes_are_refreshed_for_the_quarters_touched(session):
 def test_changed_definition_is_recomputed_by_sync(session):
     clear_records(session)
     make_training(session, "KEC", start_date=date(2019, 5, 2), target_group="Media", female=4, male=6)
-    make_training(session, "KEC", start_date=date(2019, 5, 3), target_group="Law enforcement", female=1, male=2)
+    make_training(
+        session, "KEC", start_date=date(2019, 5, 3), target_group="Law enforcement", female=1, male=2
+    )
     aggregates.sync_definitions(session)
     assert aggregates.sync_definitions(session) == []  # nothing changed since
     indicator = session.scalar(select(Indicator).where(Indicator.code == "KEC-4.2"))

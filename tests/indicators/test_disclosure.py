@@ -8,14 +8,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from exports.formats import FORMATS
 from exports.results_csv import rows as csv_rows
 from indicators.figures import places, victims
-from indicators.protection import disclosure
 from indicators.figures.figures import figures, load_programme, programme_quarters
+from indicators.protection import disclosure
 from indicators.reporting.reporting import report_file, report_for
 from tests.attacker import Attacker
 from tests.builders import clear_records, make_case, programme
@@ -54,8 +55,15 @@ def everything_a_donor_gets(session, attacker: Attacker, every_iati: bool = True
             xml, _ = report_file(session, "PVR", quarter.code, FORMATS, "iati", small_cell=THRESHOLD)
             attacker.read_iati(xml, CASE_INDICATORS)
         report = report_for(session, "PVR", quarter.code, plan=plan)
-        answer = {"figures": [dict(zip(("programme", "indicator", "period", "disaggregation", "category"), row),
-                                   **_api_values(row)) for row in csv_rows(report)]}
+        answer = {
+            "figures": [
+                dict(
+                    zip(("programme", "indicator", "period", "disaggregation", "category"), row),
+                    **_api_values(row),
+                )
+                for row in csv_rows(report)
+            ]
+        }
         attacker.read_api(answer, index, CASE_INDICATORS)
     total, breakdowns = victims.profile(session, programme(session, "PVR").id, plan)
     found, _unknown = places.victims_by_district(session, "PVR")
@@ -88,8 +96,16 @@ def test_the_same_attacker_recovers_counts_from_cell_by_cell_withholding(cases):
     attacker = attacker_for(cases)
     for index, quarter in enumerate(programme_quarters(load_programme(cases, "PVR"))):
         report = report_for(cases, "PVR", quarter.code)  # exact figures, withheld cell by cell below
-        answer = {"figures": _cell_by_cell([dict(zip(("programme", "indicator", "period", "disaggregation",
-                                                      "category", "actual"), row)) for row in csv_rows(report)])}
+        answer = {
+            "figures": _cell_by_cell(
+                [
+                    dict(
+                        zip(("programme", "indicator", "period", "disaggregation", "category", "actual"), row)
+                    )
+                    for row in csv_rows(report)
+                ]
+            )
+        }
         attacker.read_api(answer, index, CASE_INDICATORS)
     pinned = attacker.pinned()
     assert len(pinned) >= 5
@@ -108,7 +124,9 @@ def _cell_by_cell(rows: list[dict]) -> list[dict]:
         for r in small:
             r["withheld"] = "<5"
         if len(small) == 1:
-            others = sorted((r for r in group if r not in small), key=lambda r: (r["actual"] == 0, r["actual"]))
+            others = sorted(
+                (r for r in group if r not in small), key=lambda r: (r["actual"] == 0, r["actual"])
+            )
             if others:
                 others[0]["withheld"] = "*"
         for r in group:
@@ -138,8 +156,13 @@ def _numbers(data: bytes) -> list:
 
     from openpyxl import load_workbook
 
-    return [c.value for ws in load_workbook(io.BytesIO(data)) for row in ws.iter_rows() for c in row
-            if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)]
+    return [
+        c.value
+        for ws in load_workbook(io.BytesIO(data))
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
+    ]
 
 
 def test_a_withheld_figure_takes_its_percentage_and_status_with_it(session):
@@ -152,16 +175,26 @@ def test_a_withheld_figure_takes_its_percentage_and_status_with_it(session):
         make_case(session, "PVR", date_identified=date(2019, 1, 10 + n))
     plan = disclosure.plan(session, "PVR", THRESHOLD)
     exact = next(f for f in figures(session, "PVR", "FY2019Q3").indicators if f.indicator.code == "PVR-3.2")
-    seen = next(f for f in plan.figures(figures(session, "PVR", "FY2019Q3")).indicators
-                if f.indicator.code == "PVR-3.2")
+    seen = next(
+        f
+        for f in plan.figures(figures(session, "PVR", "FY2019Q3")).indicators
+        if f.indicator.code == "PVR-3.2"
+    )
     assert exact.quarter.actual == 3 and seen.quarter.actual is None and seen.quarter.withheld == "<5"
-    pairs = [(exact.quarter, seen.quarter), (exact.year_to_date, seen.year_to_date),
-             (exact.lop_to_date, seen.lop_to_date)]
+    pairs = [
+        (exact.quarter, seen.quarter),
+        (exact.year_to_date, seen.year_to_date),
+        (exact.lop_to_date, seen.lop_to_date),
+    ]
     assert exact.year_to_date.actual == 3 and seen.year_to_date.withheld  # 3 in the year so far: withheld too
     for before, after in pairs:
         if after.withheld:
-            assert (after.actual, after.status, after.percent_of_target, after.percent_of_target_to_date) == \
-                (None, None, None, None)
+            assert (after.actual, after.status, after.percent_of_target, after.percent_of_target_to_date) == (
+                None,
+                None,
+                None,
+                None,
+            )
             assert (after.target, after.target_to_date) == (before.target, before.target_to_date)  # public
         else:
             assert after == before
@@ -184,14 +217,31 @@ def test_a_threshold_of_zero_withholds_nothing(cases):
 # --- any store: hypothesis -------------------------------------------------------------------------------
 
 SEXES, AGES, NATIONS = ("Female", "Male"), ("Child", "Adult"), ("Burundi", "DR Congo", "Rwanda", "Uganda")
-DAYS = [date(2018, 3, 5), date(2018, 8, 1), date(2018, 11, 20), date(2019, 2, 14), date(2019, 5, 30),
-        date(2019, 9, 2), date(2020, 1, 15)]
-a_case = st.tuples(st.sampled_from(DAYS), st.sampled_from(SEXES), st.sampled_from(AGES), st.sampled_from(NATIONS),
-                   st.booleans(), st.sampled_from(("Kirehe", "Mahama", "Gasabo", "Rubavu", "nowhere")))
+DAYS = [
+    date(2018, 3, 5),
+    date(2018, 8, 1),
+    date(2018, 11, 20),
+    date(2019, 2, 14),
+    date(2019, 5, 30),
+    date(2019, 9, 2),
+    date(2020, 1, 15),
+]
+a_case = st.tuples(
+    st.sampled_from(DAYS),
+    st.sampled_from(SEXES),
+    st.sampled_from(AGES),
+    st.sampled_from(NATIONS),
+    st.booleans(),
+    st.sampled_from(("Kirehe", "Mahama", "Gasabo", "Rubavu", "nowhere")),
+)
 
 
-@hypothesis_settings(max_examples=15, deadline=None, derandomize=True,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@hypothesis_settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(st.lists(a_case, min_size=1, max_size=30))
 def test_for_any_store_no_withheld_count_can_be_narrowed_down(session, drawn):
     """Whatever cases a store holds, an attacker with every donor's answer and the profile pins nothing."""
@@ -199,8 +249,16 @@ def test_for_any_store_no_withheld_count_can_be_narrowed_down(session, drawn):
     try:
         clear_records(session)
         for day, sex, age, nation, referred, place in drawn:
-            make_case(session, "PVR", date_identified=day, sex=sex, age_group=age, nationality=nation,
-                      location=place, referral_date=day if referred else None)
+            make_case(
+                session,
+                "PVR",
+                date_identified=day,
+                sex=sex,
+                age_group=age,
+                nationality=nation,
+                location=place,
+                referral_date=day if referred else None,
+            )
         attacker = attacker_for(session)
         everything_a_donor_gets(session, attacker, every_iati=False)
         assert attacker.pinned() == []

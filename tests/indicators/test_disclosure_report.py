@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 from exports.formats import FORMATS
 from indicators.figures import victims
-from indicators.protection import disclosure
 from indicators.figures.figures import load_programme, programme_quarters
+from indicators.protection import disclosure
 from indicators.reporting.reporting import make_file
 from indicators.vocabulary import DISAGGREGATIONS
 from tests.exports.docx_reading import open_report, part, parts, rows
@@ -37,24 +37,37 @@ def read_victims(data: bytes, quarter: str, year: str) -> tuple[list[dict], str,
     for name, *shown in rows(totals)[1:]:
         for period, text in zip((quarter, year, "LOP"), shown):
             figures.append(_row(name.split()[0], period, "", "", text))
-    for code, split_label, category, text in (rows(split[0])[1:] if split else []):
+    for code, split_label, category, text in rows(split[0])[1:] if split else []:
         figures.append(_row(code, "LOP", SPLITS[split_label], category, text))
     total = re.search(r"as recorded on [^)]+\): ([^.]+)\.", section.text).group(1)
     breakdowns = []
     for by in (p for p in parts(document) if p.heading.startswith("Victims by ")):
-        known, unknown = re.search(r"Known for (\S+) victims; unknown for (\S+)\.",
-                                   " ".join(p.text for p in by.paragraphs)).groups()
+        known, unknown = re.search(
+            r"Known for (\S+) victims; unknown for (\S+)\.", " ".join(p.text for p in by.paragraphs)
+        ).groups()
         shares = [SimpleNamespace(category=c, shown_count=n) for c, n, _share in rows(by.tables[0])[1:]]
-        breakdowns.append(SimpleNamespace(dimension=DIMENSIONS[by.heading.removeprefix("Victims by ")], rows=shares,
-                                          shown_known=known, shown_unknown=unknown))
+        breakdowns.append(
+            SimpleNamespace(
+                dimension=DIMENSIONS[by.heading.removeprefix("Victims by ")],
+                rows=shares,
+                shown_known=known,
+                shown_unknown=unknown,
+            )
+        )
     return figures, total, breakdowns
 
 
 def _row(code, period, disaggregation, category, text) -> dict:
     withheld = text if text.startswith("<") or text == "*" else None
     actual = None if withheld or text == "–" else float(text.replace(",", ""))
-    return {"indicator": code, "period": period, "disaggregation": disaggregation, "category": category,
-            "actual": actual, "withheld": withheld}
+    return {
+        "indicator": code,
+        "period": period,
+        "disaggregation": disaggregation,
+        "category": category,
+        "actual": actual,
+        "withheld": withheld,
+    }
 
 
 def test_the_reports_victims_section_adds_nothing_an_attacker_can_use(cases):  # noqa: F811
@@ -76,7 +89,9 @@ def test_the_reports_victims_section_adds_nothing_an_attacker_can_use(cases):  #
     withheld = [f for f in attacker.facts if f.label]
     assert len(withheld) >= 10, "the cases must give small counts for the attack to mean anything"
     assert attacker.pinned() == []
-    assert not [f for f in attacker.facts if f.label is None and 0 < f.value < THRESHOLD]  # none shown as it is
+    assert not [
+        f for f in attacker.facts if f.label is None and 0 < f.value < THRESHOLD
+    ]  # none shown as it is
     # the profile in every quarter's report is the Victims profile a donor sees (which the attacker holds)
     total, page = victims.profile(cases, load_programme(cases, "PVR").id, plan)
     (said,) = profiles
@@ -85,8 +100,11 @@ def test_the_reports_victims_section_adds_nothing_an_attacker_can_use(cases):  #
 
 
 def _said(total: str, breakdowns) -> tuple:
-    return total, tuple((b.dimension, b.shown_known, b.shown_unknown,
-                         tuple((r.category, r.shown_count) for r in b.rows)) for b in breakdowns if b.rows)
+    return total, tuple(
+        (b.dimension, b.shown_known, b.shown_unknown, tuple((r.category, r.shown_count) for r in b.rows))
+        for b in breakdowns
+        if b.rows
+    )
 
 
 def test_the_rest_of_the_report_is_the_awards_exact_deliverable(cases):  # noqa: F811
@@ -95,10 +113,16 @@ def test_the_rest_of_the_report_is_the_awards_exact_deliverable(cases):  # noqa:
 
     report = report_for(cases, "PVR", "FY2019Q4")
     exact = {r.code: r.quarter.actual for r in report.indicators if r.code in CASE_INDICATORS}
-    document = open_report(make_file(cases, "PVR", "FY2019Q4", FORMATS, "report", small_cell=THRESHOLD,
-                                     donor=True).data)
-    table = next(t for p in parts(document) if p.heading.startswith("Result ") for t in p.tables
-                 if any(r[0].startswith(CASE_INDICATORS[0]) for r in rows(t)))
+    document = open_report(
+        make_file(cases, "PVR", "FY2019Q4", FORMATS, "report", small_cell=THRESHOLD, donor=True).data
+    )
+    table = next(
+        t
+        for p in parts(document)
+        if p.heading.startswith("Result ")
+        for t in p.tables
+        if any(r[0].startswith(CASE_INDICATORS[0]) for r in rows(t))
+    )
     shown = {r[0].split()[0]: r[1] for r in rows(table)[1:]}
     assert {code: shown[code] for code in exact} == {code: f"{v:,.0f}" for code, v in exact.items()}
     cover = " ".join(p.text for p in parts(document)[0].paragraphs)

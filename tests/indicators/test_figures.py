@@ -10,10 +10,10 @@ from sqlalchemy import event, select
 
 from indicators.figures.figures import FiguresError, elapsed_share, figures, status
 from indicators.numbers import format_value, whole
+from indicators.periods import parse
+from indicators.reporting.narratives import set_narrative
 from indicators.status import AHEAD, BEHIND, ON_TRACK
 from indicators.store.models import Indicator, Target
-from indicators.reporting.narratives import set_narrative
-from indicators.periods import parse
 from tests.builders import make_case, make_policy_step, make_research_step, make_training, make_upload
 
 
@@ -30,21 +30,32 @@ def test_typed_period_is_read_in_the_programme_calendar(db):
     assert figures(db, "KEC", "2019Q3").period.code == "FY2019Q3"
     assert figures(db, "KEC", parse("FY2019Q3")).period.code == "FY2019Q3"
     assert [f.indicator.code for f in report.indicators] == [
-        "KEC-1.1", "KEC-2.1", "KEC-3.1", "KEC-4.1", "KEC-4.2", "KEC-4.3", "KEC-5.1", "KEC-5.2"]
+        "KEC-1.1",
+        "KEC-2.1",
+        "KEC-3.1",
+        "KEC-4.1",
+        "KEC-4.2",
+        "KEC-4.3",
+        "KEC-5.1",
+        "KEC-5.2",
+    ]
 
 
-@pytest.mark.parametrize("programme, period, message", [
-    ("KEC", "FY2019", r"FY2019 is a year.*FY2017Q2 … FY2020Q3"),
-    ("KEC", "LOP", r"LOP is the life of project.*FY2017Q2 … FY2020Q3"),
-    ("KEC", "FY2017Q1", r"FY2017Q1 is outside KEC, which runs from FY2017Q2 to FY2020Q3"),
-    ("KEC", "FY2020Q4", r"FY2020Q4 is outside KEC, which runs from FY2017Q2 to FY2020Q3"),
-    ("PVR", "FY2018Q1", r"FY2018Q1 is outside PVR, which runs from FY2018Q2 to FY2020Q3"),
-    ("KEC", "next quarter", r"not a period.*FY2017Q2 … FY2020Q3"),
-    ("GIFT", "FY2012Q1", r"calendar quarters"),
-    ("GIFT", "2012", r"2012 is a year.*2011Q4 … 2013Q1"),
-    ("GIFT", "2013Q2", r"2013Q2 is outside GIFT, which runs from 2011Q4 to 2013Q1"),
-    ("XYZ", "FY2019Q3", r"unknown programme 'XYZ'; known programmes: GIFT, KEC, PVR"),
-])
+@pytest.mark.parametrize(
+    "programme, period, message",
+    [
+        ("KEC", "FY2019", r"FY2019 is a year.*FY2017Q2 … FY2020Q3"),
+        ("KEC", "LOP", r"LOP is the life of project.*FY2017Q2 … FY2020Q3"),
+        ("KEC", "FY2017Q1", r"FY2017Q1 is outside KEC, which runs from FY2017Q2 to FY2020Q3"),
+        ("KEC", "FY2020Q4", r"FY2020Q4 is outside KEC, which runs from FY2017Q2 to FY2020Q3"),
+        ("PVR", "FY2018Q1", r"FY2018Q1 is outside PVR, which runs from FY2018Q2 to FY2020Q3"),
+        ("KEC", "next quarter", r"not a period.*FY2017Q2 … FY2020Q3"),
+        ("GIFT", "FY2012Q1", r"calendar quarters"),
+        ("GIFT", "2012", r"2012 is a year.*2011Q4 … 2013Q1"),
+        ("GIFT", "2013Q2", r"2013Q2 is outside GIFT, which runs from 2011Q4 to 2013Q1"),
+        ("XYZ", "FY2019Q3", r"unknown programme 'XYZ'; known programmes: GIFT, KEC, PVR"),
+    ],
+)
 def test_refused_periods_name_the_programme_quarters(db, programme, period, message):
     with pytest.raises(FiguresError, match=message):
         figures(db, programme, period)
@@ -73,7 +84,9 @@ def test_kec_first_fiscal_year_starts_in_january_2017(db):
     assert (ytd.actual, ytd.target, ytd.percent_of_target) == (40, 120, 33)
     # FY2017 is 1 Jan – 30 Sep 2017 for KEC (273 days), 90 elapsed: 120 × 90/273 = 39.56 -> 101% On track
     # (over the whole fiscal year it would be 120 × 182/365 = 59.8 -> 67% Behind)
-    assert elapsed_share(parse("FY2017"), parse("FY2017Q2"), date(2017, 1, 1), date(2020, 6, 30)) == Fraction(90, 273)
+    assert elapsed_share(parse("FY2017"), parse("FY2017Q2"), date(2017, 1, 1), date(2020, 6, 30)) == Fraction(
+        90, 273
+    )
     assert ytd.status == ON_TRACK
     lop = kec42.lop_to_date
     # LOP 1 Jan 2017 – 30 Jun 2020 is 1277 days: 1120 × 90/1277 = 78.9 -> 40 is 51% Behind
@@ -99,7 +112,11 @@ def test_last_fiscal_year_ends_with_the_programme(db):
     kec41 = line(figures(db, "KEC", "FY2020Q2"), "KEC-4.1")
     # FY2020 is 1 Oct 2019 – 30 Jun 2020 (274 days), 183 elapsed: 6 × 183/274 = 4.007 -> 100% On track
     # (over the whole fiscal year it would be 3 -> 133% Ahead)
-    assert (kec41.year_to_date.actual, kec41.year_to_date.target, kec41.year_to_date.status) == (4, 6, ON_TRACK)
+    assert (kec41.year_to_date.actual, kec41.year_to_date.target, kec41.year_to_date.status) == (
+        4,
+        6,
+        ON_TRACK,
+    )
     last = line(figures(db, "KEC", "FY2020Q3"), "KEC-4.1")
     assert last.year_quarters == {"FY2020Q1": 2, "FY2020Q2": 2, "FY2020Q3": 0, "FY2020Q4": None}
     assert last.year_to_date.status == BEHIND  # 4 of 6 with the whole year elapsed: 67%
@@ -122,19 +139,22 @@ def test_lop_to_date_is_against_the_lop_target_not_the_sum_of_year_targets(db):
     assert (lop.actual, lop.target, lop.percent_of_target, lop.status) == (10, 20, 50, ON_TRACK)
 
 
-@pytest.mark.parametrize("actual, target, share, expected", [
-    (84.6, 100, 1, ON_TRACK),  # 84.6 -> 85: within 15
-    (84.4, 100, 1, BEHIND),  # 84.4 -> 84
-    (84.5, 100, 1, ON_TRACK),  # half up
-    (85.4, 100, 1, ON_TRACK),  # a 14.6% deviation is shown as 15% and banded as 15%
-    (115.4, 100, 1, ON_TRACK),
-    (115.5, 100, 1, AHEAD),
-    (423, 1000, Fraction(1, 2), ON_TRACK),  # 84.6% of the pro-rated 500
-    (0, 0, 1, ON_TRACK),
-    (1, 0, 1, AHEAD),
-    (5, None, 1, None),
-    (None, 80, 1, None),
-])
+@pytest.mark.parametrize(
+    "actual, target, share, expected",
+    [
+        (84.6, 100, 1, ON_TRACK),  # 84.6 -> 85: within 15
+        (84.4, 100, 1, BEHIND),  # 84.4 -> 84
+        (84.5, 100, 1, ON_TRACK),  # half up
+        (85.4, 100, 1, ON_TRACK),  # a 14.6% deviation is shown as 15% and banded as 15%
+        (115.4, 100, 1, ON_TRACK),
+        (115.5, 100, 1, AHEAD),
+        (423, 1000, Fraction(1, 2), ON_TRACK),  # 84.6% of the pro-rated 500
+        (0, 0, 1, ON_TRACK),
+        (1, 0, 1, AHEAD),
+        (5, None, 1, None),
+        (None, 80, 1, None),
+    ],
+)
 def test_status_rounds_once_then_bands(actual, target, share, expected):
     assert status(actual, target, share) == expected
 
@@ -155,7 +175,10 @@ def test_percent_indicator_is_not_pro_rated(db, passed, expected):
 def test_zero_target(db):
     kec11 = line(figures(db, "KEC", "FY2018Q2"), "KEC-1.1")
     assert (kec11.year_to_date.target, kec11.year_to_date.percent_of_target, kec11.year_to_date.status) == (
-        0, None, ON_TRACK)
+        0,
+        None,
+        ON_TRACK,
+    )
     make_research_step(db, "KEC", stage="Published", date=date(2018, 1, 10))
     kec11 = line(figures(db, "KEC", "FY2018Q2"), "KEC-1.1")
     assert (kec11.year_to_date.actual, kec11.year_to_date.percent_of_target, kec11.status) == (1, None, AHEAD)
@@ -190,7 +213,11 @@ def test_target_to_date_is_the_pro_rated_target_the_status_is_judged_against(db)
     # is 100% On track, though 75% of the full year's target
     ytd = kec42.year_to_date
     assert ytd.percent_of_target == 75
-    assert ytd.target_to_date == 299 and isinstance(ytd.target_to_date, int) and ytd.percent_of_target_to_date == 100
+    assert (
+        ytd.target_to_date == 299
+        and isinstance(ytd.target_to_date, int)
+        and ytd.percent_of_target_to_date == 100
+    )
     assert ytd.status == ON_TRACK
     assert format_value(ytd.target_to_date) == "299"
 
@@ -205,8 +232,14 @@ def test_a_quarter_target_is_the_year_target_by_the_same_days(db):
     assert quarter_target(120, parse("FY2017Q2"), *args) == pytest.approx(120 * 90 / 273)
     quarters = [parse(f"FY2019Q{n}") for n in range(1, 5)]
     assert sum(quarter_target(400, q, *args) for q in quarters) == pytest.approx(400)
-    assert quarter_target(80, parse("FY2019Q2"), kec.start_date, kec.end_date, "percent", {"type": "ratio"}) == 80
-    assert quarter_target(1, parse("FY2019Q2"), kec.start_date, kec.end_date, "number", {"type": "stage"}) is None
+    assert (
+        quarter_target(80, parse("FY2019Q2"), kec.start_date, kec.end_date, "percent", {"type": "ratio"})
+        == 80
+    )
+    assert (
+        quarter_target(1, parse("FY2019Q2"), kec.start_date, kec.end_date, "number", {"type": "stage"})
+        is None
+    )
 
 
 def test_quarters_and_categories_have_no_targets(db):
@@ -222,15 +255,27 @@ def test_quarters_and_categories_have_no_targets(db):
 
 
 def test_gift_calendar_quarters_and_lop_only_targets(db):
-    make_training(db, "GIFT", start_date=date(2011, 11, 5), female=3, male=5, target_group="Civil society organisations")
-    make_training(db, "GIFT", start_date=date(2012, 2, 10), female=10, male=15,
-                  target_group="Local government officials")
+    make_training(
+        db, "GIFT", start_date=date(2011, 11, 5), female=3, male=5, target_group="Civil society organisations"
+    )
+    make_training(
+        db,
+        "GIFT",
+        start_date=date(2012, 2, 10),
+        female=10,
+        male=15,
+        target_group="Local government officials",
+    )
     make_training(db, "GIFT", start_date=date(2012, 3, 1), female=2, male=8, target_group="Law enforcement")
     report = figures(db, "GIFT", "2012Q1")
     assert (report.period.code, report.year.code) == ("2012Q1", "2012")
     gift11 = line(report, "GIFT-1.1")
     assert gift11.year_quarters == {"2012Q1": 25, "2012Q2": None, "2012Q3": None, "2012Q4": None}
-    assert (gift11.year_to_date.actual, gift11.year_to_date.target, gift11.year_to_date.status) == (25, None, None)
+    assert (gift11.year_to_date.actual, gift11.year_to_date.target, gift11.year_to_date.status) == (
+        25,
+        None,
+        None,
+    )
     lop = gift11.lop_to_date
     # 33 of 200 = 16.5% -> 17; LOP 1 Oct 2011 – 31 Mar 2013 is 548 days, 183 elapsed: 200 × 183/548 = 66.8
     # -> 49% Behind
@@ -239,7 +284,10 @@ def test_gift_calendar_quarters_and_lop_only_targets(db):
     gift21 = line(report, "GIFT-2.1")
     assert gift21.lop_to_date.actual == 10
     assert [(c.disaggregation, c.category, c.lop_to_date.actual) for c in gift21.disaggregations] == [
-        ("sex", "Female", 2), ("sex", "Male", 8), ("target_group", "Law enforcement", 10)]
+        ("sex", "Female", 2),
+        ("sex", "Male", 8),
+        ("target_group", "Law enforcement", 10),
+    ]
     first = line(figures(db, "GIFT", "2011Q4"), "GIFT-1.1")
     assert first.year_quarters == {"2011Q1": None, "2011Q2": None, "2011Q3": None, "2011Q4": 8}
 
@@ -329,16 +377,31 @@ def test_figures_by_quarter_are_each_quarters_own_figures(db):
     rng = random.Random(42)
     for n in range(40):
         day = date(2018, 10, 1) + (date(2020, 9, 1) - date(2018, 10, 1)) * rng.random()
-        make_training(db, "TST", start_date=day, female=rng.randint(0, 20), male=rng.randint(0, 20),
-                      target_group=rng.choice(["Media", "Law enforcement"]), district=rng.choice(["Huye", "Gasabo"]),
-                      passed_post_test=rng.choice([None, rng.randint(0, 10)]))
+        make_training(
+            db,
+            "TST",
+            start_date=day,
+            female=rng.randint(0, 20),
+            male=rng.randint(0, 20),
+            target_group=rng.choice(["Media", "Law enforcement"]),
+            district=rng.choice(["Huye", "Gasabo"]),
+            passed_post_test=rng.choice([None, rng.randint(0, 10)]),
+        )
         make_training(db, "KEC", start_date=day, female=rng.randint(0, 20), male=rng.randint(0, 20))
         make_awareness(db, "KEC", date=day, setting=rng.choice(["Community", "School"]))
-        make_case(db, "PVR", date_identified=day, sex=rng.choice(["Female", "Male"]),
-                  referral_date=day if rng.random() < 0.6 else None)
-    make_policy_step(db, "TST", date=date(2019, 2, 1), instrument="SOP", stage="Drafted", instrument_type="Guidelines")
-    make_policy_step(db, "TST", date=date(2019, 8, 1), instrument="SOP", stage="Validated",
-                     instrument_type="Guidelines")
+        make_case(
+            db,
+            "PVR",
+            date_identified=day,
+            sex=rng.choice(["Female", "Male"]),
+            referral_date=day if rng.random() < 0.6 else None,
+        )
+    make_policy_step(
+        db, "TST", date=date(2019, 2, 1), instrument="SOP", stage="Drafted", instrument_type="Guidelines"
+    )
+    make_policy_step(
+        db, "TST", date=date(2019, 8, 1), instrument="SOP", stage="Validated", instrument_type="Guidelines"
+    )
     make_result_value(db, "TST-1.1", "FY2019Q2", 12, "sex", "Female")
     make_result_value(db, "TST-1.1", "FY2019Q4", 30)
     make_result_value(db, "TST-1.2", "FY2019Q3", 70.5)

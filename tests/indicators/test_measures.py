@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from indicators.figures.figures import FiguresError, figures
 from indicators.figures.categories import canonical, order_categories
+from indicators.figures.figures import FiguresError, figures
 from indicators.figures.measures import UNKNOWN
 from indicators.store.models import Training
 from tests.builders import (
@@ -15,11 +15,11 @@ from tests.builders import (
     make_meeting,
     make_policy_step,
     make_programme,
-    refresh_sums,
     make_research_step,
     make_result_value,
     make_training,
     make_upload,
+    refresh_sums,
 )
 
 
@@ -28,8 +28,11 @@ def line(report, code):
 
 
 def cats(figure_line, disaggregation, attribute="lop_to_date"):
-    return {c.category: getattr(c, attribute).actual for c in figure_line.disaggregations
-            if c.disaggregation == disaggregation}
+    return {
+        c.category: getattr(c, attribute).actual
+        for c in figure_line.disaggregations
+        if c.disaggregation == disaggregation
+    }
 
 
 def order(figure_line, disaggregation):
@@ -37,8 +40,15 @@ def order(figure_line, disaggregation):
 
 
 def test_count_per_quarter_year_and_lop(db):
-    for day in (date(2018, 8, 1), date(2018, 9, 30), date(2018, 11, 5), date(2019, 4, 1), date(2019, 5, 5),
-                date(2019, 6, 30), date(2019, 7, 1)):
+    for day in (
+        date(2018, 8, 1),
+        date(2018, 9, 30),
+        date(2018, 11, 5),
+        date(2019, 4, 1),
+        date(2019, 5, 5),
+        date(2019, 6, 30),
+        date(2019, 7, 1),
+    ):
         make_training(db, "KEC", start_date=day)
     kec41 = line(figures(db, "KEC", "FY2019Q3"), "KEC-4.1")
     assert kec41.quarter.actual == 3  # 1 Apr, 5 May, 30 Jun
@@ -57,13 +67,18 @@ def test_count_with_text_filter_trimmed_and_case_insensitive(db):
 def test_sum_split_by_sex_and_grouped_by_target_group(db):
     make_training(db, "KEC", start_date=date(2019, 4, 2), female=12, male=8, target_group="Law enforcement")
     make_training(db, "KEC", start_date=date(2019, 4, 9), female=1, male=4, target_group="law enforcement ")
-    make_training(db, "KEC", start_date=date(2019, 5, 2), female=5, male=15, target_group="Immigration officers")
+    make_training(
+        db, "KEC", start_date=date(2019, 5, 2), female=5, male=15, target_group="Immigration officers"
+    )
     make_training(db, "KEC", start_date=date(2019, 6, 2), female=3, male=2, target_group="  ")
     kec42 = line(figures(db, "KEC", "FY2019Q3"), "KEC-4.2")
     assert kec42.quarter.actual == 50
     assert cats(kec42, "sex", "quarter") == {"Female": 21, "Male": 29}
-    assert cats(kec42, "target_group", "quarter") == {"Law enforcement": 25, "Immigration officers": 20,
-                                                      UNKNOWN: 5}
+    assert cats(kec42, "target_group", "quarter") == {
+        "Law enforcement": 25,
+        "Immigration officers": 20,
+        UNKNOWN: 5,
+    }
     assert order(kec42, "target_group") == ["Law enforcement", "Immigration officers", UNKNOWN]
     for disaggregation in ("sex", "target_group"):
         for attribute in ("quarter", "year_to_date", "lop_to_date"):
@@ -73,14 +88,32 @@ def test_sum_split_by_sex_and_grouped_by_target_group(db):
 def test_sex_split_lists_female_and_male_even_without_data(db):
     kec51 = line(figures(db, "KEC", "FY2019Q3"), "KEC-5.1")
     assert [(c.disaggregation, c.category, c.lop_to_date.actual) for c in kec51.disaggregations] == [
-        ("sex", "Female", 0), ("sex", "Male", 0)]
+        ("sex", "Female", 0),
+        ("sex", "Male", 0),
+    ]
 
 
 def test_awareness_filter_and_camp_disaggregation(db):
-    make_awareness(db, "PVR", date=date(2019, 4, 3), setting="Refugee camp", camp="Mahama", district="Kirehe",
-                   female=30, male=20)
-    make_awareness(db, "PVR", date=date(2019, 4, 10), setting="refugee camp", camp="Kiziba", district="Karongi",
-                   female=10, male=10)
+    make_awareness(
+        db,
+        "PVR",
+        date=date(2019, 4, 3),
+        setting="Refugee camp",
+        camp="Mahama",
+        district="Kirehe",
+        female=30,
+        male=20,
+    )
+    make_awareness(
+        db,
+        "PVR",
+        date=date(2019, 4, 10),
+        setting="refugee camp",
+        camp="Kiziba",
+        district="Karongi",
+        female=10,
+        male=10,
+    )
     make_awareness(db, "PVR", date=date(2019, 4, 12), setting="Community", female=100, male=100)
     make_awareness(db, "PVR", date=date(2019, 4, 20), setting="Refugee camp", camp=None, female=5, male=5)
     pvr21 = line(figures(db, "PVR", "FY2019Q3"), "PVR-2.1")
@@ -91,9 +124,18 @@ def test_awareness_filter_and_camp_disaggregation(db):
 
 
 def test_cases_status_list_filter_and_column_disaggregations(db):
-    make_case(db, "PVR", date_identified=date(2019, 4, 5), sex="Female", age_group="Adult", nationality="Burundi")
-    make_case(db, "PVR", date_identified=date(2019, 4, 6), sex="Male", age_group="Child",
-              nationality="Congo, The Democratic Republic of the", status=" actual victim")
+    make_case(
+        db, "PVR", date_identified=date(2019, 4, 5), sex="Female", age_group="Adult", nationality="Burundi"
+    )
+    make_case(
+        db,
+        "PVR",
+        date_identified=date(2019, 4, 6),
+        sex="Male",
+        age_group="Child",
+        nationality="Congo, The Democratic Republic of the",
+        status=" actual victim",
+    )
     make_case(db, "PVR", date_identified=date(2019, 5, 6), sex="Unknown", age_group="Unknown", nationality="")
     make_case(db, "PVR", date_identified=date(2019, 5, 7), sex="Female", status="Not a victim")
     pvr31 = line(figures(db, "PVR", "FY2019Q3"), "PVR-3.1")
@@ -118,8 +160,12 @@ def test_referrals_count_in_the_quarter_of_the_referral_date(db):
 
 def test_only_possible_or_actual_victims_count_as_referred(db):
     make_case(db, "PVR", date_identified=date(2019, 4, 2), referral_date=date(2019, 4, 9))
-    make_case(db, "PVR", date_identified=date(2019, 4, 3), referral_date=date(2019, 4, 9), status="Actual victim")
-    make_case(db, "PVR", date_identified=date(2019, 4, 4), referral_date=date(2019, 4, 9), status="Not a victim")
+    make_case(
+        db, "PVR", date_identified=date(2019, 4, 3), referral_date=date(2019, 4, 9), status="Actual victim"
+    )
+    make_case(
+        db, "PVR", date_identified=date(2019, 4, 4), referral_date=date(2019, 4, 9), status="Not a victim"
+    )
     report = figures(db, "PVR", "FY2019Q3")
     assert line(report, "PVR-3.2").quarter.actual == 2  # the person found not to be a victim is not counted
     assert line(report, "PVR-3.1").quarter.actual == 2
@@ -131,15 +177,38 @@ def test_policy_counted_once_in_the_quarter_it_is_first_adopted(db):
     make_policy_step(db, "KEC", instrument=law, stage="Validated", date=date(2018, 8, 2))
     make_policy_step(db, "KEC", instrument=law, stage="Adopted", date=date(2018, 9, 20))  # FY2018Q4
     # re-stated later, spelt differently: not a second adoption
-    make_policy_step(db, "KEC", instrument="  LAW ON THE PREVENTION OF  TRAFFICKING in persons", stage="adopted",
-                     date=date(2019, 2, 1))
+    make_policy_step(
+        db,
+        "KEC",
+        instrument="  LAW ON THE PREVENTION OF  TRAFFICKING in persons",
+        stage="adopted",
+        date=date(2019, 2, 1),
+    )
     plan = "National action plan 2019-2024"
-    make_policy_step(db, "KEC", instrument=plan, instrument_type="National action plan", stage="Drafted",
-                     date=date(2018, 11, 5))
-    make_policy_step(db, "KEC", instrument=plan, instrument_type="National action plan", stage="Adopted",
-                     date=date(2019, 5, 15))
-    make_policy_step(db, "KEC", instrument="SOP on referral", instrument_type="Standard operating procedures",
-                     stage="Validated", date=date(2019, 6, 1))
+    make_policy_step(
+        db,
+        "KEC",
+        instrument=plan,
+        instrument_type="National action plan",
+        stage="Drafted",
+        date=date(2018, 11, 5),
+    )
+    make_policy_step(
+        db,
+        "KEC",
+        instrument=plan,
+        instrument_type="National action plan",
+        stage="Adopted",
+        date=date(2019, 5, 15),
+    )
+    make_policy_step(
+        db,
+        "KEC",
+        instrument="SOP on referral",
+        instrument_type="Standard operating procedures",
+        stage="Validated",
+        date=date(2019, 6, 1),
+    )
     fy18q4 = line(figures(db, "KEC", "FY2018Q4"), "KEC-2.1")
     assert (fy18q4.quarter.actual, fy18q4.year_to_date.actual, fy18q4.lop_to_date.actual) == (1, 1, 1)
     assert line(figures(db, "KEC", "FY2019Q2"), "KEC-2.1").quarter.actual == 0
@@ -152,12 +221,30 @@ def test_policy_counted_once_in_the_quarter_it_is_first_adopted(db):
 
 def test_stage_or_beyond_counts_a_skipped_stage(db):
     make_programme(db)
-    make_policy_step(db, "TST", instrument="Referral SOP", instrument_type="Standard operating procedures",
-                     stage="Adopted", date=date(2019, 2, 4))  # never recorded as Validated: counts in FY2019Q2
-    make_policy_step(db, "TST", instrument="Guidelines on shelters", instrument_type="Guidelines",
-                     stage="Validated", date=date(2018, 11, 4))
-    make_policy_step(db, "TST", instrument="Guidelines on shelters", instrument_type="Guidelines",
-                     stage="Adopted", date=date(2019, 5, 4))
+    make_policy_step(
+        db,
+        "TST",
+        instrument="Referral SOP",
+        instrument_type="Standard operating procedures",
+        stage="Adopted",
+        date=date(2019, 2, 4),
+    )  # never recorded as Validated: counts in FY2019Q2
+    make_policy_step(
+        db,
+        "TST",
+        instrument="Guidelines on shelters",
+        instrument_type="Guidelines",
+        stage="Validated",
+        date=date(2018, 11, 4),
+    )
+    make_policy_step(
+        db,
+        "TST",
+        instrument="Guidelines on shelters",
+        instrument_type="Guidelines",
+        stage="Adopted",
+        date=date(2019, 5, 4),
+    )
     tst = line(figures(db, "TST", "FY2019Q3"), "TST-3.1")
     assert tst.year_quarters == {"FY2019Q1": 1, "FY2019Q2": 1, "FY2019Q3": 0, "FY2019Q4": None}
     assert cats(tst, "instrument_type") == {"Standard operating procedures": 1, "Guidelines": 1}
@@ -190,23 +277,47 @@ def test_ratio_is_recomputed_from_sums_never_averaged(db):
 
 def test_ratio_categories_each_from_their_own_sums(db):
     make_programme(db)
-    make_training(db, "TST", start_date=date(2018, 11, 5), female=5, male=5, passed_post_test=9,
-                  target_group="Law enforcement")
-    make_training(db, "TST", start_date=date(2019, 2, 5), female=50, male=50, passed_post_test=40,
-                  target_group="Immigration officers")
-    make_training(db, "TST", start_date=date(2019, 2, 8), female=5, male=5, passed_post_test=3,
-                  target_group="Law enforcement")
+    make_training(
+        db,
+        "TST",
+        start_date=date(2018, 11, 5),
+        female=5,
+        male=5,
+        passed_post_test=9,
+        target_group="Law enforcement",
+    )
+    make_training(
+        db,
+        "TST",
+        start_date=date(2019, 2, 5),
+        female=50,
+        male=50,
+        passed_post_test=40,
+        target_group="Immigration officers",
+    )
+    make_training(
+        db,
+        "TST",
+        start_date=date(2019, 2, 8),
+        female=5,
+        male=5,
+        passed_post_test=3,
+        target_group="Law enforcement",
+    )
     tst = line(figures(db, "TST", "FY2019Q2"), "TST-2.1")
     assert tst.year_to_date.actual == pytest.approx(52 / 120 * 100)
     by_group = {c.category: c.year_to_date for c in tst.disaggregations if c.disaggregation == "target_group"}
     assert by_group["Law enforcement"].actual == 60  # 12/20
     assert (by_group["Law enforcement"].numerator, by_group["Law enforcement"].denominator) == (12, 20)
     assert by_group["Immigration officers"].actual == 40
-    quarter_groups = {c.category: c.quarter.actual for c in tst.disaggregations if c.disaggregation == "target_group"}
+    quarter_groups = {
+        c.category: c.quarter.actual for c in tst.disaggregations if c.disaggregation == "target_group"
+    }
     assert quarter_groups == {"Law enforcement": 30, "Immigration officers": 40}
     q1 = line(figures(db, "TST", "FY2019Q1"), "TST-2.1")
-    assert {c.category: c.quarter.actual for c in q1.disaggregations if c.disaggregation == "target_group"} == {
-        "Law enforcement": 90}
+    assert {
+        c.category: c.quarter.actual for c in q1.disaggregations if c.disaggregation == "target_group"
+    } == {"Law enforcement": 90}
     assert order(tst, "district") == ["Gasabo"]
 
 
@@ -219,8 +330,15 @@ def test_ratio_with_no_denominator_is_none(db):
 
 def test_corrected_reupload_changes_the_figure_instead_of_doubling_it(db):
     first = make_upload(db, filename="trainings-april.xlsx")
-    make_training(db, "KEC", reference="TR-2019-014", start_date=date(2019, 4, 10), female=10, male=10,
-                  upload_id=first.id)
+    make_training(
+        db,
+        "KEC",
+        reference="TR-2019-014",
+        start_date=date(2019, 4, 10),
+        female=10,
+        male=10,
+        upload_id=first.id,
+    )
     assert line(figures(db, "KEC", "FY2019Q3"), "KEC-4.2").quarter.actual == 20
     # the importer's update of the row with the same Reference
     corrected = make_upload(db, filename="trainings-april-corrected.xlsx")
@@ -261,10 +379,27 @@ def test_direct_entry_percent_taken_as_entered(db):
 
 
 def test_unknown_filter_column_is_a_clear_error(db):
-    make_programme(db, code="BAD", results=[{
-        "code": "1", "level": "output", "category": "Capacity building", "statement": "s",
-        "indicators": [{"code": "BAD-1", "name": "n", "unit": "number", "source": {"kind": "trainings",
-                        "filter": {"venue": "Kigali"}}, "measure": {"type": "count"}}]}])
+    make_programme(
+        db,
+        code="BAD",
+        results=[
+            {
+                "code": "1",
+                "level": "output",
+                "category": "Capacity building",
+                "statement": "s",
+                "indicators": [
+                    {
+                        "code": "BAD-1",
+                        "name": "n",
+                        "unit": "number",
+                        "source": {"kind": "trainings", "filter": {"venue": "Kigali"}},
+                        "measure": {"type": "count"},
+                    }
+                ],
+            }
+        ],
+    )
     with pytest.raises(FiguresError, match="BAD-1.*'venue'"):
         figures(db, "BAD", "FY2019Q1")
 
@@ -274,8 +409,16 @@ def test_canonical_and_order():
     assert canonical("sex", None) == canonical("sex", "  ") == canonical("nationality", "unknown") == UNKNOWN
     assert canonical("nationality", "Burundi ") == "Burundi"
     assert order_categories("setting", ["Unknown", "School", "Community", "Tent"]) == [
-        "Community", "School", "Tent", "Unknown"]
-    assert order_categories("nationality", ["Unknown", "Rwanda", "Burundi"]) == ["Burundi", "Rwanda", "Unknown"]
+        "Community",
+        "School",
+        "Tent",
+        "Unknown",
+    ]
+    assert order_categories("nationality", ["Unknown", "Rwanda", "Burundi"]) == [
+        "Burundi",
+        "Rwanda",
+        "Unknown",
+    ]
 
 
 # --- how each measure says its calculation --------------------------------------------------------------------
@@ -284,14 +427,19 @@ def test_canonical_and_order():
 def test_every_measure_writes_its_calculation_in_the_sheets_words():
     """A measure added to the registry must say how it is calculated itself: none falls back on its key, and
     the columns are named as the sheet heads them."""
-    from indicators.store import kinds
     from indicators.figures.measures import MEASURES, measure
+    from indicators.store import kinds
 
-    examples = {"count": ({}, "meetings", "Meetings sheet"),
-                "sum": ({"columns": ["female", "male"]}, "awareness", "Female reached + Male reached"),
-                "stage": ({"field": "title", "stage": "Published"}, "research", "distinct Title values"),
-                "ratio": ({"numerator": ["passed_post_test"], "denominator": ["female", "male"]}, "trainings",
-                          "(Passed post-test) ÷ (Female participants + Male participants) × 100")}
+    examples = {
+        "count": ({}, "meetings", "Meetings sheet"),
+        "sum": ({"columns": ["female", "male"]}, "awareness", "Female reached + Male reached"),
+        "stage": ({"field": "title", "stage": "Published"}, "research", "distinct Title values"),
+        "ratio": (
+            {"numerator": ["passed_post_test"], "denominator": ["female", "male"]},
+            "trainings",
+            "(Passed post-test) ÷ (Female participants + Male participants) × 100",
+        ),
+    }
     assert set(examples) == set(MEASURES)  # a new measure needs its example here
     for name, cls in MEASURES.items():
         assert "calculation" in vars(cls), f"the {name} measure does not say how it is calculated"
@@ -299,12 +447,14 @@ def test_every_measure_writes_its_calculation_in_the_sheets_words():
         text = measure({"type": name, **definition}, kind=kind).calculation(kinds.kind(kind))
         assert words in text and text.lower() != name and "_" not in text, (name, text)
     entered = measure({"type": "sum", "columns": ["value"]}, kind="results", unit="percent")
-    assert entered.calculation(kinds.kind("results")).startswith("The percentage entered in Value on the Results")
+    assert entered.calculation(kinds.kind("results")).startswith(
+        "The percentage entered in Value on the Results"
+    )
 
 
 def test_a_measure_without_words_is_refused_instead_of_showing_its_key():
-    from indicators.store import kinds
     from indicators.figures.measures import Measure
+    from indicators.store import kinds
 
     class Distinct(Measure):
         name = "distinct"

@@ -35,34 +35,65 @@ def gift(session):
 
 
 def _training(session, prog, n, female, male, passed=None):
-    session.add(Training(programme_id=prog.id, reference=f"T{n}", quarter="FY2012Q1", start_date=date(2011, 8, 1),
-                         district="Huye", target_group="Police", female=female, male=male, passed_post_test=passed,
-                         source_sheet="Trainings", source_row=n, row_hash=str(n)))
+    session.add(
+        Training(
+            programme_id=prog.id,
+            reference=f"T{n}",
+            quarter="FY2012Q1",
+            start_date=date(2011, 8, 1),
+            district="Huye",
+            target_group="Police",
+            female=female,
+            male=male,
+            passed_post_test=passed,
+            source_sheet="Trainings",
+            source_row=n,
+            row_hash=str(n),
+        )
+    )
 
 
 def _awareness(session, prog, n, female, male, under_18):
-    session.add(Awareness(programme_id=prog.id, reference=f"A{n}", quarter="FY2012Q1", date=date(2011, 8, 1),
-                          district="Huye", setting="School", female=female, male=male, under_18=under_18,
-                          source_sheet="Awareness", source_row=n, row_hash=f"a{n}"))
+    session.add(
+        Awareness(
+            programme_id=prog.id,
+            reference=f"A{n}",
+            quarter="FY2012Q1",
+            date=date(2011, 8, 1),
+            district="Huye",
+            setting="School",
+            female=female,
+            male=male,
+            under_18=under_18,
+            source_sheet="Awareness",
+            source_row=n,
+            row_hash=f"a{n}",
+        )
+    )
 
 
 def test_outlier_rules(session, gift):
     # sizes 10, 12, 14, 14, 40, 0: median 13, so more than 39 is too big
-    for n, (female, male, passed) in enumerate([(5, 5, None), (6, 6, 12), (7, 7, 15), (7, 7, None), (20, 20, 3),
-                                                (0, 0, None)], start=1):
+    for n, (female, male, passed) in enumerate(
+        [(5, 5, None), (6, 6, 12), (7, 7, 15), (7, 7, None), (20, 20, 3), (0, 0, None)], start=1
+    ):
         _training(session, gift, n, female, male, passed)
-    for n, (female, male, under_18) in enumerate([(10, 10, 21), (10, 10, 20), (10, 10, None), (0, 0, 1)], start=1):
+    for n, (female, male, under_18) in enumerate(
+        [(10, 10, 21), (10, 10, 20), (10, 10, None), (0, 0, 1)], start=1
+    ):
         _awareness(session, gift, n, female, male, under_18)
     session.flush()
     found, more = quality.record_outliers(session, gift)
     assert more == 0
-    assert sorted((r.record, r.value) for r in found) == sorted([
-        ("Training T3", "15 passed of 14"),
-        ("Training T5", "40 participants"),
-        ("Training T6", "0 participants"),
-        ("Awareness A1", "21 under 18 of 20"),
-        ("Awareness A4", "1 under 18 of 0"),
-    ])
+    assert sorted((r.record, r.value) for r in found) == sorted(
+        [
+            ("Training T3", "15 passed of 14"),
+            ("Training T5", "40 participants"),
+            ("Training T6", "0 participants"),
+            ("Awareness A1", "21 under 18 of 20"),
+            ("Awareness A4", "1 under 18 of 0"),
+        ]
+    )
     assert "median training (13)" in next(r.why for r in found if r.record == "Training T5")
     assert all(r.source.startswith("– · ") for r in found)  # no upload: the file is a dash
 
@@ -89,9 +120,11 @@ def test_median_from_a_histogram_is_statistics_median():
 
 def test_victims_profile_counted_in_sql_matches_the_rows(session):
     pvr = session.scalar(select(Programme).where(Programme.code == "PVR"))
-    rows = session.execute(select(Case.nationality, Case.sex, Case.age_group, Case.exploitation_types,
-                                  Case.destination_region)
-                           .where(Case.programme_id == pvr.id, Case.status.in_(victims.VICTIM_STATUSES))).all()
+    rows = session.execute(
+        select(
+            Case.nationality, Case.sex, Case.age_group, Case.exploitation_types, Case.destination_region
+        ).where(Case.programme_id == pvr.id, Case.status.in_(victims.VICTIM_STATUSES))
+    ).all()
     total, breakdowns = victims.profile(session, pvr.id)
     assert total == len(rows) > 0
     for i, (b, (key, label, multiple)) in enumerate(zip(breakdowns, victims.DIMENSIONS)):
@@ -105,7 +138,9 @@ def test_first_problem_of_an_upload_refused_by_the_importer(session, settings):
     from importers.pipeline import import_file
 
     data = (Path(__file__).resolve().parent.parent / "data" / "errors.xlsx").read_bytes()
-    report = import_file(session, data, "errors.xlsx", settings=settings, programme="KEC", uploaded_by="olivier")
+    report = import_file(
+        session, data, "errors.xlsx", settings=settings, programme="KEC", uploaded_by="olivier"
+    )
     assert report.outcome == "refused"
     row = next(r for r in quality.problem_uploads(session, ["KEC"]) if r.file == "errors.xlsx")
     assert row.outcome == "refused" and row.errors == len(report.errors)
@@ -144,7 +179,11 @@ def test_shares_are_over_known_values_and_follow_the_plan():
 
 
 def test_multi_valued_breakdown_counts_each_victim_once_per_type():
-    b = victims.breakdown("exploitation", "Exploitation type",
-                          [["Labour", "Sexual"]] * 6 + [["Labour"]] * 4 + [[]], multiple=True)
+    b = victims.breakdown(
+        "exploitation",
+        "Exploitation type",
+        [["Labour", "Sexual"]] * 6 + [["Labour"]] * 4 + [[]],
+        multiple=True,
+    )
     rows = {r.category: r for r in b.rows}
     assert b.known == 10 and rows["Labour"].share == 100.0 and rows["Sexual"].share == 60.0

@@ -12,17 +12,21 @@ from importers.pipeline import import_file
 from indicators.figures import aggregates, cached, places, quality, victims
 from indicators.store.models import Case, CheckResult, Programme, Training
 
-TRAININGS = ("Ref,Project,Start date,District,Target group,Topic,Female,Male,Passed post-test\n"
-             "T-1,KEC,02/07/2019,Huye,Teachers,Referral,9,4,\n"
-             "T-2,KEC,09/07/2019,Musanze,Media,Referral,3,5,8\n"
-             "T-3,KEC,16/07/2019,Nyagatare,Police,Referral,12,10,\n"
-             "T-4,KEC,18/07/2019,Nyagatare,Police,Referral,0,0,\n"
-             "T-5,KEC,19/07/2019,Huye,Police,Referral,60,70,\n")
-CASES = ("Case code,Project,Date identified,Sex,Nationality,Trafficking status,Exploitation type,Age group,"
-         "Destination\n"
-         "C-1,PVR,02/03/2019,F,BI,PVoT,Labour,18-24,Uganda\n"
-         "C-2,PVR,05/03/2019,M,CD,VoT,Labour; Sexual,0-17,Kenya\n"
-         "C-3,PVR,06/03/2019,F,BI,Not a victim,,25-35,\n")
+TRAININGS = (
+    "Ref,Project,Start date,District,Target group,Topic,Female,Male,Passed post-test\n"
+    "T-1,KEC,02/07/2019,Huye,Teachers,Referral,9,4,\n"
+    "T-2,KEC,09/07/2019,Musanze,Media,Referral,3,5,8\n"
+    "T-3,KEC,16/07/2019,Nyagatare,Police,Referral,12,10,\n"
+    "T-4,KEC,18/07/2019,Nyagatare,Police,Referral,0,0,\n"
+    "T-5,KEC,19/07/2019,Huye,Police,Referral,60,70,\n"
+)
+CASES = (
+    "Case code,Project,Date identified,Sex,Nationality,Trafficking status,Exploitation type,Age group,"
+    "Destination\n"
+    "C-1,PVR,02/03/2019,F,BI,PVoT,Labour,18-24,Uganda\n"
+    "C-2,PVR,05/03/2019,M,CD,VoT,Labour; Sexual,0-17,Kenya\n"
+    "C-3,PVR,06/03/2019,F,BI,Not a victim,,25-35,\n"
+)
 
 
 def _programme(session, code: str) -> Programme:
@@ -44,7 +48,9 @@ def assert_stored_equal_fresh(session, written: dict[str, tuple[str, ...]] | Non
             if kind in kinds:
                 found, more = rule(session, programme)
                 assert _stored(session, programme, f"outliers:{kind}") == {
-                    "found": [o.__dict__ for o in found], "more": more}
+                    "found": [o.__dict__ for o in found],
+                    "more": more,
+                }
         if "cases" in kinds:
             assert _stored(session, programme, victims.STORED) == victims.count_victims(session, programme.id)
         assert quality.stored_outliers(session, programme) == quality.record_outliers(session, programme)
@@ -68,12 +74,38 @@ def test_a_direct_write_is_seen_once_refreshed(db):
     kec, pvr = _programme(db, "KEC"), _programme(db, "PVR")
     aggregates.rebuild(db)
     assert quality.stored_outliers(db, kec) == ([], 0)
-    db.add(Training(programme_id=kec.id, reference="D-1", quarter="FY2019Q3", start_date=date(2019, 5, 2),
-                    district="Huye", target_group="Police", female=0, male=0, source_sheet="Trainings",
-                    source_row=2, row_hash="d1"))
-    db.add(Case(programme_id=pvr.id, reference="V-1", quarter="FY2019Q3", date_identified=date(2019, 5, 2),
-                sex="Female", age_group="18-24", nationality="Burundi", status="Actual victim", location="Mahama",
-                exploitation_types=["Labour"], source_sheet="Cases", source_row=2, row_hash="v1"))
+    db.add(
+        Training(
+            programme_id=kec.id,
+            reference="D-1",
+            quarter="FY2019Q3",
+            start_date=date(2019, 5, 2),
+            district="Huye",
+            target_group="Police",
+            female=0,
+            male=0,
+            source_sheet="Trainings",
+            source_row=2,
+            row_hash="d1",
+        )
+    )
+    db.add(
+        Case(
+            programme_id=pvr.id,
+            reference="V-1",
+            quarter="FY2019Q3",
+            date_identified=date(2019, 5, 2),
+            sex="Female",
+            age_group="18-24",
+            nationality="Burundi",
+            status="Actual victim",
+            location="Mahama",
+            exploitation_types=["Labour"],
+            source_sheet="Cases",
+            source_row=2,
+            row_hash="v1",
+        )
+    )
     db.flush()
     assert quality.stored_outliers(db, kec) == ([], 0)  # the page reads what the last refresh stored
     aggregates.refresh(db, kec.id, "trainings", {"FY2019Q3"})

@@ -4,8 +4,8 @@ CTMONITOR_SMALL_CELL."""
 
 import pytest
 
-from indicators.store.settings import Settings
 from indicators.protection.suppression import COMPLEMENTARY, PRIMARY, Tables, audit, failures, protect
+from indicators.store.settings import Settings
 
 
 def one_group(counts: dict[str, int]) -> tuple[Tables, dict[str, int], int]:
@@ -41,10 +41,19 @@ def test_cell_by_cell_withholding_is_found_out_by_the_auditor():
     female, male = t.variable(16), t.variable(4)
     child, adult = t.variable(2), t.variable(18)
     t.add_up([child, adult], [female, male])
-    cells = {"female": t.cell([female]), "male": t.cell([male]), "child": t.cell([child]),
-             "adult": t.cell([adult]), "total": t.cell([female, male])}
-    naive = {cells["male"]: PRIMARY, cells["female"]: COMPLEMENTARY, cells["child"]: PRIMARY,
-             cells["adult"]: COMPLEMENTARY}
+    cells = {
+        "female": t.cell([female]),
+        "male": t.cell([male]),
+        "child": t.cell([child]),
+        "adult": t.cell([adult]),
+        "total": t.cell([female, male]),
+    }
+    naive = {
+        cells["male"]: PRIMARY,
+        cells["female"]: COMPLEMENTARY,
+        cells["child"]: PRIMARY,
+        cells["adult"]: COMPLEMENTARY,
+    }
     pinned = failures(t, naive, 5)
     assert {f.cell for f in pinned} >= {cells["female"]}  # 20 − (1..4): known within 3, not 5
     assert failures(t, protect(t, 5), 5) == []
@@ -71,6 +80,9 @@ def test_other_thresholds():
 
 def test_the_threshold_comes_from_the_environment(tmp_path):
     assert Settings.from_env({"CTMONITOR_DATA_DIR": str(tmp_path)}).small_cell == 5
-    assert Settings.from_env({"CTMONITOR_DATA_DIR": str(tmp_path), "CTMONITOR_SMALL_CELL": "10"}).small_cell == 10
+    assert (
+        Settings.from_env({"CTMONITOR_DATA_DIR": str(tmp_path), "CTMONITOR_SMALL_CELL": "10"}).small_cell
+        == 10
+    )
     with pytest.raises(SystemExit, match="CTMONITOR_SMALL_CELL must be a whole number"):
         Settings.from_env({"CTMONITOR_DATA_DIR": str(tmp_path), "CTMONITOR_SMALL_CELL": "five"})

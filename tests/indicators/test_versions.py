@@ -14,22 +14,33 @@ from exports.formats import FORMATS
 from importers.pipeline import import_file
 from indicators.access import audit
 from indicators.figures import signoff
+from indicators.figures.figures import figures
 from indicators.programmes import logframe
 from indicators.reporting import changes, versions
-from indicators.figures.figures import figures
-from indicators.store.models import Programme
 from indicators.reporting.reporting import make_file, report_for
+from indicators.store.models import Programme
 from tests.builders import make_training
 
-TRAININGS = b"Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"
+TRAININGS = (
+    b"Reference,Project,Start date,District,Target group,Topic,Female participants,Male participants\n"
+)
 
 
 def _sign(db, period: str, user: str = "claire"):
     """Sign a KEC quarter off as the Reports page and ``ctmonitor signoff`` do: its IPTT, with its figures."""
     made = make_file(db, "KEC", period, FORMATS, "iptt", small_cell=5)
-    return signoff.sign_off(db, "KEC", period, user, made.data, made.format, FORMATS["iptt"].filename("KEC", period),
-                            acknowledged=signoff.missing_narratives(db, "KEC", period), figures=made.figures,
-                            changed=made.changed)
+    return signoff.sign_off(
+        db,
+        "KEC",
+        period,
+        user,
+        made.data,
+        made.format,
+        FORMATS["iptt"].filename("KEC", period),
+        acknowledged=signoff.missing_narratives(db, "KEC", period),
+        figures=made.figures,
+        changed=made.changed,
+    )
 
 
 def _kec(db) -> int:
@@ -103,23 +114,44 @@ def test_signing_off_again_keeps_a_new_version_and_what_changed_since_the_first(
     signoff.reopen(db, "KEC", "FY2019Q3", "claire", "USAID asked for the late training")
     sheet = TRAININGS + b"RO-2,KEC,20/05/2019,Huye,Teachers,Identification,12,9\n"
     assert import_file(db, sheet, "late-may.csv", settings=settings, uploaded_by="olivier").ok
-    assert logframe.edit(db, "KEC-4.2", by="amina", reason="Donor-approved modification", comment="mod 4",
-                         targets={"FY2019": "450"}).ok
+    assert logframe.edit(
+        db,
+        "KEC-4.2",
+        by="amina",
+        reason="Donor-approved modification",
+        comment="mod 4",
+        targets={"FY2019": "450"},
+    ).ok
     now = figures(db, "KEC", "FY2019Q3")
     comparison = changes.compare(db, "KEC", "FY2019Q3")
-    assert (comparison.version, comparison.in_force, comparison.indicators) == (1, False, ("KEC-4.1", "KEC-4.2"))
-    found = {(e.difference.indicator, e.difference.period, e.difference.split, e.difference.field): e
-             for e in comparison.differences}
+    assert (comparison.version, comparison.in_force, comparison.indicators) == (
+        1,
+        False,
+        ("KEC-4.1", "KEC-4.2"),
+    )
+    found = {
+        (e.difference.indicator, e.difference.period, e.difference.split, e.difference.field): e
+        for e in comparison.differences
+    }
     total = found[("KEC-4.2", "FY2019Q3", "total", "actual")]
     assert (total.difference.as_sent, total.difference.now) == (
-        f"{_total(before, 'KEC-4.2', 'quarter'):g}", f"{_total(now, 'KEC-4.2', 'quarter'):g}")
+        f"{_total(before, 'KEC-4.2', 'quarter'):g}",
+        f"{_total(now, 'KEC-4.2', 'quarter'):g}",
+    )
     assert int(total.difference.now) - int(total.difference.as_sent) == 21
-    assert len(total.explained_by) == 1 and total.explained_by[0].startswith("upload late-may.csv by olivier on")
+    assert len(total.explained_by) == 1 and total.explained_by[0].startswith(
+        "upload late-may.csv by olivier on"
+    )
     target = found[("KEC-4.2", "FY2019", "total", "target")]
     assert (target.difference.as_sent, target.difference.now) == ("400", "450")
     assert target.explained_by[0].startswith("FY2019 target: 400 → 450, edited by amina on")
     assert target.explained_by[0].endswith("(Donor-approved modification: mod 4)")
-    assert found[("KEC-4.2", "FY2019Q3", "Target group: School leaders and teachers", "actual")].difference.as_sent is None
+    assert (
+        found[
+            ("KEC-4.2", "FY2019Q3", "Target group: School leaders and teachers", "actual")
+        ].difference.as_sent
+        is None
+    )
 
     second = _sign(db, "FY2019Q3")
     assert (second.version, second.changed) == (2, ["KEC-4.1", "KEC-4.2"])
@@ -129,28 +161,43 @@ def test_signing_off_again_keeps_a_new_version_and_what_changed_since_the_first(
     assert changes.compare(db, "KEC", "FY2019Q3").differences == ()
     cover = openpyxl.load_workbook(BytesIO(second.report))["Cover"]
     facts = {cover.cell(r, 1).value: cover.cell(r, 2).value for r in range(1, cover.max_row + 1)}
-    assert facts["Revised"].startswith(f"This report replaces version 1, signed off on {first.signed_at.day} ")
+    assert facts["Revised"].startswith(
+        f"This report replaces version 1, signed off on {first.signed_at.day} "
+    )
     assert "indicators changed since: KEC-4.1, KEC-4.2." in facts["Revised"]
-    assert first.report_sha256[:16] in facts["Revised"] and "USAID asked for the late training" in facts["Revised"]
+    assert (
+        first.report_sha256[:16] in facts["Revised"]
+        and "USAID asked for the late training" in facts["Revised"]
+    )
     first_cover = openpyxl.load_workbook(BytesIO(first.report))["Cover"]
     assert "Revised" not in [first_cover.cell(r, 1).value for r in range(1, first_cover.max_row + 1)]
-    with pytest.raises(signoff.SignOffError, match=r"already signed off by claire .* \(version 2\); reopen it first"):
+    with pytest.raises(
+        signoff.SignOffError, match=r"already signed off by claire .* \(version 2\); reopen it first"
+    ):
         _sign(db, "FY2019Q3")
 
 
 def test_a_target_edit_after_the_sign_off_shows_as_a_difference_while_it_stays_in_force(db):
     _sign(db, "FY2019Q3")
-    assert logframe.edit(db, "KEC-5.1", by="claire", reason="Budget realignment", comment="realigned",
-                         targets={"LOP": "26000"}).ok
+    assert logframe.edit(
+        db, "KEC-5.1", by="claire", reason="Budget realignment", comment="realigned", targets={"LOP": "26000"}
+    ).ok
     comparison = changes.compare(db, "KEC", "FY2019Q3")
     assert comparison.in_force and comparison.indicators == ("KEC-5.1",)
-    assert [e.difference.text() for e in comparison.differences] == ["KEC-5.1 · LOP · total: target 25000 → 26000"]
+    assert [e.difference.text() for e in comparison.differences] == [
+        "KEC-5.1 · LOP · total: target 25000 → 26000"
+    ]
 
 
 def test_compare_names_figures_gone_and_new():
-    kept = {"columns": list(versions.COLUMNS), "rows": [["P", "X-1", "Q", "", "", "5", ""],
-                                                        ["P", "X-1", "Q", "sex", "Male", "5", ""]]}
+    kept = {
+        "columns": list(versions.COLUMNS),
+        "rows": [["P", "X-1", "Q", "", "", "5", ""], ["P", "X-1", "Q", "sex", "Male", "5", ""]],
+    }
     now = [("P", "X-1", "Q", "", "", "7", ""), ("P", "X-1", "Q", "sex", "Female", "2", "")]
     assert [d.text() for d in versions.compare(kept, now)] == [
-        "X-1 · Q · total: actual 5 → 7", "X-1 · Q · Sex: Female: actual – → 2", "X-1 · Q · Sex: Male: actual 5 → –"]
+        "X-1 · Q · total: actual 5 → 7",
+        "X-1 · Q · Sex: Female: actual – → 2",
+        "X-1 · Q · Sex: Male: actual 5 → –",
+    ]
     assert versions.compare(None, now) == []

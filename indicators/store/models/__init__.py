@@ -26,14 +26,53 @@ from indicators.store.models.base import Base, utcnow
 from indicators.store.models.checks import CheckResult
 from indicators.store.models.correction import RESTORE, VOID, RecordCorrection
 from indicators.store.models.duplicates import CaseMerge, PossibleDuplicate
-from indicators.store.models.programme import Indicator, IndicatorChange, Narrative, Phase, Programme, Result, Target
+from indicators.store.models.programme import (
+    Indicator,
+    IndicatorChange,
+    Narrative,
+    Phase,
+    Programme,
+    Result,
+    Target,
+)
 from indicators.store.models.protection import Provider, StoreFact
 from indicators.store.models.quarter import QuarterSection
 
 __all__ = [
-    "RESTORE", "ROLES", "ActivityRecord", "ApiToken", "AuditEvent", "AuditTally", "Awareness", "Base", "Case",
-    "CaseMerge", "CheckResult", "Indicator", "IndicatorChange", "IndicatorSums", "LoginThrottle", "Meeting",
-    "Narrative", "Phase", "PolicyStep", "PossibleDuplicate", "Programme", "Provider", "QuarterSection",
-    "RecordCorrection", "ResearchStep", "Result", "ResultValue", "SignOff", "StoreFact", "Target", "VOID",
-    "Training", "Upload", "User", "UserSession", "utcnow",
+    "RESTORE",
+    "ROLES",
+    "VOID",
+    "ActivityRecord",
+    "ApiToken",
+    "AuditEvent",
+    "AuditTally",
+    "Awareness",
+    "Base",
+    "Case",
+    "CaseMerge",
+    "CheckResult",
+    "Indicator",
+    "IndicatorChange",
+    "IndicatorSums",
+    "LoginThrottle",
+    "Meeting",
+    "Narrative",
+    "Phase",
+    "PolicyStep",
+    "PossibleDuplicate",
+    "Programme",
+    "Provider",
+    "QuarterSection",
+    "RecordCorrection",
+    "ResearchStep",
+    "Result",
+    "ResultValue",
+    "SignOff",
+    "StoreFact",
+    "Target",
+    "Training",
+    "Upload",
+    "User",
+    "UserSession",
+    "utcnow",
 ]

@@ -102,7 +102,9 @@ class LoginThrottle(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(120), unique=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)  # failed attempts and those still being checked
-    pending: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of which still being checked
+    pending: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0"
+    )  # of which still being checked
     last_failure: Mapped[datetime | None] = mapped_column(DateTime)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
 

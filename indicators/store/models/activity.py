@@ -17,9 +17,9 @@ from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from indicators import vocabulary
+from indicators.i18n import N_
 from indicators.store.models.base import Base, utcnow
 from indicators.store.models.kind import KindSpec, Line, Stages, Summary, join, people
-from indicators.i18n import N_
 
 
 class Upload(Base):
@@ -95,8 +95,13 @@ class Awareness(ActivityRecord, Base):
 
 
 # The data-quality check "more children than people reached" reads this index alone.
-Index("ix_awareness_programme_children", Awareness.programme_id, Awareness.under_18, Awareness.female,
-      Awareness.male)
+Index(
+    "ix_awareness_programme_children",
+    Awareness.programme_id,
+    Awareness.under_18,
+    Awareness.female,
+    Awareness.male,
+)
 
 
 class PolicyStep(ActivityRecord, Base):
@@ -177,31 +182,63 @@ class ResultValue(ActivityRecord, Base):
 def _training(r) -> Line:
     passed = r.passed_post_test
     female, male, total = people(r.female, r.male)
-    return Line(r.start_date, r.topic, end_date=r.end_date, district=r.district, location=r.district,
-                group=r.target_group, female=female, male=male, total=total,
-                detail=r.target_group + (f" · {passed} passed post-test" if passed is not None else ""),
-                notes=join([f"Passed post-test: {passed}" if passed is not None else None,
-                            r.partner and f"Organised with: {r.partner}"]))
+    return Line(
+        r.start_date,
+        r.topic,
+        end_date=r.end_date,
+        district=r.district,
+        location=r.district,
+        group=r.target_group,
+        female=female,
+        male=male,
+        total=total,
+        detail=r.target_group + (f" · {passed} passed post-test" if passed is not None else ""),
+        notes=join(
+            [
+                f"Passed post-test: {passed}" if passed is not None else None,
+                r.partner and f"Organised with: {r.partner}",
+            ]
+        ),
+    )
 
 
 def _awareness(r) -> Line:
     female, male, total = people(r.female, r.male)
-    return Line(r.date, r.activity, district=r.district,
-                location=f"{r.district} ({r.camp} camp)" if r.camp else r.district, group=r.setting,
-                female=female, male=male, total=total, detail=r.setting + (f" · {r.camp}" if r.camp else ""),
-                notes=f"Of whom under 18: {r.under_18}" if r.under_18 is not None else None)
+    return Line(
+        r.date,
+        r.activity,
+        district=r.district,
+        location=f"{r.district} ({r.camp} camp)" if r.camp else r.district,
+        group=r.setting,
+        female=female,
+        male=male,
+        total=total,
+        detail=r.setting + (f" · {r.camp}" if r.camp else ""),
+        notes=f"Of whom under 18: {r.under_18}" if r.under_18 is not None else None,
+    )
 
 
 def _policy_step(r) -> Line:
-    return Line(r.date, r.instrument, group=r.instrument_type, stage=r.stage,
-                detail=f"{r.instrument_type} · {r.stage}",
-                notes=r.lead_institution and f"Lead institution: {r.lead_institution}")
+    return Line(
+        r.date,
+        r.instrument,
+        group=r.instrument_type,
+        stage=r.stage,
+        detail=f"{r.instrument_type} · {r.stage}",
+        notes=r.lead_institution and f"Lead institution: {r.lead_institution}",
+    )
 
 
 def _meeting(r) -> Line:
-    return Line(r.date, r.body, total=r.participants,
-                detail=f"{r.participants} participants, {r.institutions} institutions",
-                notes=join([f"Institutions represented: {r.institutions}", r.decisions and f"Decisions: {r.decisions}"]))
+    return Line(
+        r.date,
+        r.body,
+        total=r.participants,
+        detail=f"{r.participants} participants, {r.institutions} institutions",
+        notes=join(
+            [f"Institutions represented: {r.institutions}", r.decisions and f"Decisions: {r.decisions}"]
+        ),
+    )
 
 
 def _research_step(r) -> Line:
@@ -211,8 +248,9 @@ def _research_step(r) -> Line:
 def _result_value(r) -> Line:
     split = f" · {r.disaggregation}={r.category}" if r.disaggregation else ""
     parts = f" · {r.numerator:g} of {r.denominator:g}" if r.denominator else ""
-    return Line(None, r.comment, total=r.value,
-                detail=f"{getattr(r, 'indicator_code', None) or '?'}{split}{parts}")
+    return Line(
+        None, r.comment, total=r.value, detail=f"{getattr(r, 'indicator_code', None) or '?'}{split}{parts}"
+    )
 
 
 def _headers(**columns: str) -> tuple[tuple[str, str], ...]:
@@ -220,44 +258,151 @@ def _headers(**columns: str) -> tuple[tuple[str, str], ...]:
 
 
 KINDS = (
-    KindSpec("trainings", Training, N_("Training"), N_("Training"), N_("training"), "start_date", _training,
-             report_label="Training", list_order=1,
-             summary=Summary("district", "target_group", people=True), sheet="Trainings",
-             headers=_headers(start_date="Start date", end_date="End date", district="District",
-                              target_group="Target group", topic="Topic", female="Female participants",
-                              male="Male participants", passed_post_test="Passed post-test",
-                              partner="Organised with")),
-    KindSpec("awareness", Awareness, N_("Awareness"), N_("Awareness"), N_("awareness event"), "date", _awareness,
-             report_label="Awareness event", list_order=2, summary=Summary("district", "setting", people=True),
-             sheet="Awareness",
-             headers=_headers(date="Date", district="District", setting="Setting", camp="Refugee camp",
-                              activity="Activity", female="Female reached", male="Male reached",
-                              under_18="Of whom under 18")),
-    KindSpec("policies", PolicyStep, N_("Policy step"), N_("Policy"), N_("stage reached by an instrument"), "date",
-             _policy_step, report_label="Policy step", list_order=4,
-             stages=Stages("instrument", vocabulary.POLICY_STAGES, same="instrument_type"),
-             summary=Summary("instrument_type", "stage"), sheet="Policies",
-             headers=_headers(instrument="Instrument", instrument_type="Type", stage="Stage", date="Date",
-                              lead_institution="Lead institution")),
-    KindSpec("meetings", Meeting, N_("Meeting"), N_("Meeting"), N_("meeting"), "date", _meeting, report_label="Meeting",
-             list_order=3, summary=Summary("body", None, attended="participants"), sheet="Meetings",
-             headers=_headers(date="Date", body="Body", participants="Participants",
-                              institutions="Institutions represented", decisions="Decisions")),
-    KindSpec("research", ResearchStep, N_("Research step"), N_("Research"), N_("stage reached by a study"), "date",
-             _research_step, report_label="Research step", list_order=5,
-             stages=Stages("title", vocabulary.RESEARCH_STAGES), summary=Summary(None, "stage"), sheet="Research",
-             headers=_headers(title="Title", stage="Stage", date="Date")),
-    KindSpec("cases", Case, N_("Case"), N_("Case"),
-             N_("person identified (pseudonymous: never a name, phone number, address or document number)"),
-             "date_identified", None, sensitive=True, extra_quarters=(("referral_quarter", "referral_date"),),
-             sheet="Cases",
-             headers=_headers(date_identified="Date identified", sex="Sex", nationality="Nationality",
-                              status="Trafficking status", exploitation_types="Exploitation type",
-                              destination_region="Destination region", referred_to="Referred to",
-                              referral_date="Referral date", age="Age", age_group="Age group",
-                              location="Location", assistance="Assistance")),
-    KindSpec("results", ResultValue, N_("Result entry"), N_("Results"), N_("indicator value"), None, _result_value,
-             list_order=6, sheet="Results",
-             headers=_headers(value="Value", numerator="Numerator", denominator="Denominator",
-                              disaggregation="Disaggregation", comment="Comment")),
+    KindSpec(
+        "trainings",
+        Training,
+        N_("Training"),
+        N_("Training"),
+        N_("training"),
+        "start_date",
+        _training,
+        report_label="Training",
+        list_order=1,
+        summary=Summary("district", "target_group", people=True),
+        sheet="Trainings",
+        headers=_headers(
+            start_date="Start date",
+            end_date="End date",
+            district="District",
+            target_group="Target group",
+            topic="Topic",
+            female="Female participants",
+            male="Male participants",
+            passed_post_test="Passed post-test",
+            partner="Organised with",
+        ),
+    ),
+    KindSpec(
+        "awareness",
+        Awareness,
+        N_("Awareness"),
+        N_("Awareness"),
+        N_("awareness event"),
+        "date",
+        _awareness,
+        report_label="Awareness event",
+        list_order=2,
+        summary=Summary("district", "setting", people=True),
+        sheet="Awareness",
+        headers=_headers(
+            date="Date",
+            district="District",
+            setting="Setting",
+            camp="Refugee camp",
+            activity="Activity",
+            female="Female reached",
+            male="Male reached",
+            under_18="Of whom under 18",
+        ),
+    ),
+    KindSpec(
+        "policies",
+        PolicyStep,
+        N_("Policy step"),
+        N_("Policy"),
+        N_("stage reached by an instrument"),
+        "date",
+        _policy_step,
+        report_label="Policy step",
+        list_order=4,
+        stages=Stages("instrument", vocabulary.POLICY_STAGES, same="instrument_type"),
+        summary=Summary("instrument_type", "stage"),
+        sheet="Policies",
+        headers=_headers(
+            instrument="Instrument",
+            instrument_type="Type",
+            stage="Stage",
+            date="Date",
+            lead_institution="Lead institution",
+        ),
+    ),
+    KindSpec(
+        "meetings",
+        Meeting,
+        N_("Meeting"),
+        N_("Meeting"),
+        N_("meeting"),
+        "date",
+        _meeting,
+        report_label="Meeting",
+        list_order=3,
+        summary=Summary("body", None, attended="participants"),
+        sheet="Meetings",
+        headers=_headers(
+            date="Date",
+            body="Body",
+            participants="Participants",
+            institutions="Institutions represented",
+            decisions="Decisions",
+        ),
+    ),
+    KindSpec(
+        "research",
+        ResearchStep,
+        N_("Research step"),
+        N_("Research"),
+        N_("stage reached by a study"),
+        "date",
+        _research_step,
+        report_label="Research step",
+        list_order=5,
+        stages=Stages("title", vocabulary.RESEARCH_STAGES),
+        summary=Summary(None, "stage"),
+        sheet="Research",
+        headers=_headers(title="Title", stage="Stage", date="Date"),
+    ),
+    KindSpec(
+        "cases",
+        Case,
+        N_("Case"),
+        N_("Case"),
+        N_("person identified (pseudonymous: never a name, phone number, address or document number)"),
+        "date_identified",
+        None,
+        sensitive=True,
+        extra_quarters=(("referral_quarter", "referral_date"),),
+        sheet="Cases",
+        headers=_headers(
+            date_identified="Date identified",
+            sex="Sex",
+            nationality="Nationality",
+            status="Trafficking status",
+            exploitation_types="Exploitation type",
+            destination_region="Destination region",
+            referred_to="Referred to",
+            referral_date="Referral date",
+            age="Age",
+            age_group="Age group",
+            location="Location",
+            assistance="Assistance",
+        ),
+    ),
+    KindSpec(
+        "results",
+        ResultValue,
+        N_("Result entry"),
+        N_("Results"),
+        N_("indicator value"),
+        None,
+        _result_value,
+        list_order=6,
+        sheet="Results",
+        headers=_headers(
+            value="Value",
+            numerator="Numerator",
+            denominator="Denominator",
+            disaggregation="Disaggregation",
+            comment="Comment",
+        ),
+    ),
 )

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from indicators.store.models.base import Base, utcnow
 
 VOID = "void"  # the field of a correction that voids the whole record
-RESTORE = "restore"  # the field of a correction that brings a voided record back (the void is then superseded)
+RESTORE = (
+    "restore"  # the field of a correction that brings a voided record back (the void is then superseded)
+)
 
 
 class RecordCorrection(Base):

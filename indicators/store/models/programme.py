@@ -58,13 +58,13 @@ class Programme(Base):
     # identifiers, DAC sectors, the humanitarian flag and the contact
     iati: Mapped[dict | None] = mapped_column(JSON)
 
-    phases: Mapped[list["Phase"]] = relationship(
+    phases: Mapped[list[Phase]] = relationship(
         back_populates="programme", cascade="all, delete-orphan", order_by="Phase.start_date"
     )
-    results: Mapped[list["Result"]] = relationship(
+    results: Mapped[list[Result]] = relationship(
         back_populates="programme", cascade="all, delete-orphan", order_by="Result.sort_order"
     )
-    indicators: Mapped[list["Indicator"]] = relationship(
+    indicators: Mapped[list[Indicator]] = relationship(
         back_populates="programme", cascade="all, delete-orphan", order_by="Indicator.sort_order"
     )
 
@@ -107,7 +107,7 @@ class Result(Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     programme: Mapped[Programme] = relationship(back_populates="results")
-    indicators: Mapped[list["Indicator"]] = relationship(
+    indicators: Mapped[list[Indicator]] = relationship(
         back_populates="result", order_by="Indicator.sort_order"
     )
 
@@ -147,7 +147,7 @@ class Indicator(Base):
 
     programme: Mapped[Programme] = relationship(back_populates="indicators")
     result: Mapped[Result] = relationship(back_populates="indicators")
-    targets: Mapped[list["Target"]] = relationship(
+    targets: Mapped[list[Target]] = relationship(
         back_populates="indicator", cascade="all, delete-orphan", order_by="Target.period"
     )
 
@@ -192,7 +192,9 @@ class IndicatorChange(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
-    field: Mapped[str] = mapped_column(String(60))  # target, baseline, definition, reference_sheet.rationale ...
+    field: Mapped[str] = mapped_column(
+        String(60)
+    )  # target, baseline, definition, reference_sheet.rationale ...
     period: Mapped[str | None] = mapped_column(String(12))  # a target's period: FY2019, 2012 or LOP
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)

@@ -15,18 +15,18 @@ this one change and put back); ``ctmonitor init`` then compacts the store so the
 Case codes kept as typed need the pseudonym key: ``ctmonitor init`` turns them into pseudonyms
 (``indicators.access.pseudonyms.adopt``).
 """
+
 import json
 import re
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-
-revision: str = '0018'
-down_revision: Union[str, None] = '0017'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+revision: str = "0018"
+down_revision: str | None = "0017"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 HIDDEN = "(not shown: case data)"
 _FOUND = re.compile(r"found '.*'(?=; expected |$)", re.DOTALL)
@@ -34,20 +34,22 @@ _PART = re.compile(r"; '.*' is not one")
 
 
 def upgrade() -> None:
-    op.create_table('provider',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('aliases', sa.JSON(), nullable=False),
-    sa.Column('added_by', sa.String(length=80), nullable=False),
-    sa.Column('added_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_provider')),
-    sa.UniqueConstraint('name', name=op.f('uq_provider_name'))
+    op.create_table(
+        "provider",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("aliases", sa.JSON(), nullable=False),
+        sa.Column("added_by", sa.String(length=80), nullable=False),
+        sa.Column("added_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_provider")),
+        sa.UniqueConstraint("name", name=op.f("uq_provider_name")),
     )
-    op.create_table('store_fact',
-    sa.Column('name', sa.String(length=60), nullable=False),
-    sa.Column('value', sa.String(length=200), nullable=False),
-    sa.Column('written_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('name', name=op.f('pk_store_fact'))
+    op.create_table(
+        "store_fact",
+        sa.Column("name", sa.String(length=60), nullable=False),
+        sa.Column("value", sa.String(length=200), nullable=False),
+        sa.Column("written_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_store_fact")),
     )
     _case_uploads_without_names()
 
@@ -62,40 +64,68 @@ def _scrubbed(text: str) -> str:
 
 def _case_uploads_without_names() -> None:
     bind = op.get_bind()
-    upload = sa.table('upload', sa.column('id', sa.Integer), sa.column('filename', sa.String),
-                      sa.column('sha256', sa.String), sa.column('uploaded_at', sa.DateTime),
-                      sa.column('kinds', sa.JSON), sa.column('errors', sa.JSON),
-                      sa.column('warnings', sa.JSON))
+    upload = sa.table(
+        "upload",
+        sa.column("id", sa.Integer),
+        sa.column("filename", sa.String),
+        sa.column("sha256", sa.String),
+        sa.column("uploaded_at", sa.DateTime),
+        sa.column("kinds", sa.JSON),
+        sa.column("errors", sa.JSON),
+        sa.column("warnings", sa.JSON),
+    )
     names, by_sha = {}, {}
     for row in bind.execute(sa.select(upload)).mappings():
-        if 'cases' not in _loaded(row['kinds']):
+        if "cases" not in _loaded(row["kinds"]):
             continue
         name = f"case sheet, {row['uploaded_at']:%Y-%m-%d}"
-        names[row['id']] = by_sha[row['sha256']] = name
-        bind.execute(upload.update().where(upload.c.id == row['id']).values(
-            filename=name, errors=[_scrubbed(t) for t in _loaded(row['errors'])],
-            warnings=[_scrubbed(t) for t in _loaded(row['warnings'])]))
-    event = sa.table('audit_event', sa.column('id', sa.Integer), sa.column('action', sa.String),
-                     sa.column('target', sa.String), sa.column('detail', sa.JSON))
+        names[row["id"]] = by_sha[row["sha256"]] = name
+        bind.execute(
+            upload.update()
+            .where(upload.c.id == row["id"])
+            .values(
+                filename=name,
+                errors=[_scrubbed(t) for t in _loaded(row["errors"])],
+                warnings=[_scrubbed(t) for t in _loaded(row["warnings"])],
+            )
+        )
+    event = sa.table(
+        "audit_event",
+        sa.column("id", sa.Integer),
+        sa.column("action", sa.String),
+        sa.column("target", sa.String),
+        sa.column("detail", sa.JSON),
+    )
     changes = []
-    for row in bind.execute(sa.select(event).where(event.c.action.in_(('upload-stored', 'upload-refused'))))\
-            .mappings():
-        detail = row['detail'] if isinstance(row['detail'], dict) else json.loads(row['detail'] or '{}')
-        name = names.get(detail.get('upload_id')) or by_sha.get(detail.get('sha256'))
-        if name is None and 'cases' in (detail.get('kinds') or []):
+    for row in bind.execute(
+        sa.select(event).where(event.c.action.in_(("upload-stored", "upload-refused")))
+    ).mappings():
+        detail = row["detail"] if isinstance(row["detail"], dict) else json.loads(row["detail"] or "{}")
+        name = names.get(detail.get("upload_id")) or by_sha.get(detail.get("sha256"))
+        if name is None and "cases" in (detail.get("kinds") or []):
             name = "case sheet"
         if name is not None:
-            detail = {**detail, 'first_error': None} if 'first_error' in detail else detail
-            changes.append((row['id'], name, detail))
+            detail = {**detail, "first_error": None} if "first_error" in detail else detail
+            changes.append((row["id"], name, detail))
     if changes:
-        _without_append_only_guard(lambda: [
-            bind.execute(event.update().where(event.c.id == id_).values(target=name, detail=detail))
-            for id_, name, detail in changes])
+        _without_append_only_guard(
+            lambda: [
+                bind.execute(event.update().where(event.c.id == id_).values(target=name, detail=detail))
+                for id_, name, detail in changes
+            ]
+        )
     if names or changes:  # ``ctmonitor init`` then compacts the store, so the old values leave its file too
-        fact = sa.table('store_fact', sa.column('name', sa.String), sa.column('value', sa.String),
-                        sa.column('written_at', sa.DateTime))
-        bind.execute(fact.insert().values(name='identifiers_redacted', value='case uploads',
-                                          written_at=sa.func.current_timestamp()))
+        fact = sa.table(
+            "store_fact",
+            sa.column("name", sa.String),
+            sa.column("value", sa.String),
+            sa.column("written_at", sa.DateTime),
+        )
+        bind.execute(
+            fact.insert().values(
+                name="identifiers_redacted", value="case uploads", written_at=sa.func.current_timestamp()
+            )
+        )
 
 
 def _without_append_only_guard(change) -> None:
@@ -115,5 +145,5 @@ def _without_append_only_guard(change) -> None:
 
 
 def downgrade() -> None:
-    op.drop_table('store_fact')
-    op.drop_table('provider')
+    op.drop_table("store_fact")
+    op.drop_table("provider")
