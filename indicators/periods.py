@@ -174,15 +174,23 @@ def years_between(start: date, end: date, calendar: str = FISCAL) -> list[Period
 
 
 def next_quarter(period: Period) -> Period:
-    if period.quarter == 4:
-        return Period(period.calendar, period.year + 1, 1)
-    return Period(period.calendar, period.year, period.quarter + 1)
+    year, quarter = _year_and_quarter(period)
+    if quarter == 4:
+        return Period(period.calendar, year + 1, 1)
+    return Period(period.calendar, year, quarter + 1)
 
 
 def previous_quarter(period: Period) -> Period:
-    if period.quarter == 1:
-        return Period(period.calendar, period.year - 1, 4)
-    return Period(period.calendar, period.year, period.quarter - 1)
+    year, quarter = _year_and_quarter(period)
+    if quarter == 1:
+        return Period(period.calendar, year - 1, 4)
+    return Period(period.calendar, year, quarter - 1)
+
+
+def _year_and_quarter(period: Period) -> tuple[int, int]:
+    if period.year is None or period.quarter is None:
+        raise PeriodError(f"{period.code} is not a quarter")
+    return period.year, period.quarter
 
 
 def bounds(period: Period, programme_start: date, programme_end: date) -> tuple[date, date]:

@@ -18,6 +18,7 @@ figures, so each quarter, year and life-of-project value in the XML is the one t
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -267,8 +268,8 @@ class DisaggregationRow:
 class ActivityRow:
     kind: str  # the kind's report label: Training, Awareness event, ...
     reference: str | None
-    date: date
-    end_date: date | None = None
+    date: dt.date
+    end_date: dt.date | None = None
     location: str | None = None
     description: str | None = None
     group: str | None = None  # target group, setting or instrument type
@@ -369,7 +370,7 @@ def figure_rows(report: Report) -> list[tuple[str, ...]]:
         ("year", "year_to_date", c.year_code),
         ("lop", "lop_to_date", "LOP"),
     )
-    out = []
+    out: list[tuple[str, ...]] = []
     for line in report.indicators:
         categories = [d for d in report.disaggregations if d.indicator_code == line.code]
         for total, attribute, period in spans:

@@ -243,7 +243,11 @@ def _rekey_codes(session: Session, key: bytes) -> int:
     count = 0
     for model in (Case, CaseMerge):
         rows = session.execute(select(model.id, model.reference).where(model.reference.is_not(None))).all()
-        typed = [(id_, reference) for id_, reference in rows if not reference.startswith(_OLD_KEYED)]
+        typed = [
+            (id_, reference)
+            for id_, reference in rows
+            if reference is not None and not reference.startswith(_OLD_KEYED)
+        ]
         for id_, reference in typed:
             keyed = code_pseudonym(key, reference)
             session.execute(update(model).where(model.id == id_).values(reference=keyed))

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, case, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -79,12 +80,18 @@ def reserve(db: Session, key: str, limit: int, now: datetime) -> Count:
     )
     row = db.execute(statement).first()
     if row is not None:
-        return Count(*row, reserved=True)
-    return Count(
-        *db.execute(
+        return _count(row, reserved=True)
+    return _count(
+        db.execute(
             select(t.c.failures, t.c.pending, t.c.locked_until, t.c.last_failure).where(t.c.key == key)
         ).one()
     )
+
+
+def _count(row: Sequence[Any], reserved: bool = False) -> Count:
+    """A row of (failures, pending, locked_until, last_failure) as a Count."""
+    failures, pending, locked_until, last_failure = row
+    return Count(failures, pending, locked_until, last_failure, reserved=reserved)
 
 
 def take_back(db: Session, key: str) -> None:
@@ -120,7 +127,7 @@ def failed(db: Session, key: str) -> Count:
         .values(pending=case((t.c.pending > 0, t.c.pending - 1), else_=0))
         .returning(t.c.failures, t.c.pending, t.c.locked_until, t.c.last_failure)
     ).one()
-    return Count(*row)
+    return _count(row)
 
 
 def lock(db: Session, key: str, until: datetime, now: datetime) -> None:
@@ -203,7 +210,7 @@ def _reserve_all(db: Session, limits: Sequence[Limit], now: datetime | None, com
         for key in reserved:
             take_back(db, key)
         limit, count = blocked
-        if count.locked(current):
+        if count.locked_until is not None and count.locked(current):
             commit()
             return locked_message(count.locked_until, current, limit.where)
         abandoned = count.last_attempt is not None and count.last_attempt < current - ABANDONED_AFTER

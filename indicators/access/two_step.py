@@ -89,11 +89,12 @@ def new_recovery_codes(user: User) -> list[str]:
 
 def verify(user: User, code: str, now: datetime | None = None) -> str | None:
     """Check a sign-in's second step: ``"code"`` or ``"recovery code"`` (then used up), or None."""
-    if not enabled(user):
+    secret = user.totp_secret
+    if secret is None:  # two-step sign-in is off (``enabled``)
         return None
     text = (code or "").strip()
     if re.fullmatch(r"\d{3} ?\d{3}", text):
-        step = _matching_step(user.totp_secret, text, now, after=user.totp_last_step)
+        step = _matching_step(secret, text, now, after=user.totp_last_step)
         if step is None:
             return None
         user.totp_last_step = step

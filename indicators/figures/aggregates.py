@@ -22,8 +22,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from indicators import periods
@@ -32,9 +33,11 @@ from indicators.figures.sums import Source, compute_kind_sums, compute_quarter_s
 from indicators.store import kinds
 from indicators.store.models import CheckResult, Indicator, IndicatorSums, Programme
 
+_INDICATOR = Indicator.__table__
 
-def signature(indicator) -> str:
-    """What the sums of an indicator depend on in its definition."""
+
+def signature(indicator: Any) -> str:
+    """What the sums of an indicator (an Indicator, or a row of its table) depend on in its definition."""
     text = json.dumps(
         [
             indicator.source_kind,
@@ -56,11 +59,9 @@ def refresh(session: Session, programme_id: int, kind: str, quarters: Iterable[s
     refresh_checks(session, programme_id, [kind])
     if kind == RESULTS:
         return
-    indicators = session.execute(
-        select(Indicator.__table__).where(
-            Indicator.__table__.c.programme_id == programme_id, Indicator.__table__.c.source_kind == kind
-        )
-    ).all()
+    indicators = _indicator_rows(
+        session, _INDICATOR.c.programme_id == programme_id, _INDICATOR.c.source_kind == kind
+    )
     if not indicators:
         return
     every = _programme_quarters(session, programme_id)
@@ -78,10 +79,8 @@ def refresh(session: Session, programme_id: int, kind: str, quarters: Iterable[s
 
 def rebuild(session: Session, programme_id: int | None = None) -> int:
     """Recompute every indicator's sums (of one programme, or all); returns how many indicators."""
-    query = select(Indicator.__table__)
-    if programme_id is not None:
-        query = query.where(Indicator.__table__.c.programme_id == programme_id)
-    indicators = session.execute(query).all()
+    where = [] if programme_id is None else [_INDICATOR.c.programme_id == programme_id]
+    indicators = _indicator_rows(session, *where)
     for indicator in indicators:
         _recompute_whole(session, indicator)
     every = session.scalars(select(Programme.id)).all() if programme_id is None else [programme_id]
@@ -102,7 +101,7 @@ def refresh_checks(session: Session, programme_id: int, kinds_written: Iterable[
 def sync_definitions(session: Session) -> list[str]:
     """Recompute the sums of indicators whose definition changed since their sums were made."""
     changed = []
-    for indicator in session.execute(select(Indicator.__table__)).all():
+    for indicator in _indicator_rows(session):
         if indicator.sums_signature != signature(indicator):
             _recompute_whole(session, indicator)
             changed.append(indicator.code)
@@ -114,13 +113,19 @@ def sync_definitions(session: Session) -> list[str]:
     return changed
 
 
-def _recompute_whole(session: Session, indicator) -> None:
+def _indicator_rows(session: Session, *where: ColumnElement[bool]) -> Sequence[Any]:
+    """Rows of the indicator table, not ORM objects: the sums signature is written back with a Core update,
+    which would leave a loaded object stale. A row has every attribute ``Source.of`` reads of an Indicator
+    (hence ``Any``: a Row of the table is typed column by column only as a tuple)."""
+    return session.execute(select(_INDICATOR).where(*where)).all()
+
+
+def _recompute_whole(session: Session, indicator: Any) -> None:
+    """``indicator``: a row of ``_indicator_rows``."""
     if indicator.source_kind != RESULTS:
         _store(session, Source.of(indicator), _programme_quarters(session, indicator.programme_id))
     session.execute(
-        update(Indicator.__table__)
-        .where(Indicator.__table__.c.id == indicator.id)
-        .values(sums_signature=signature(indicator))
+        update(_INDICATOR).where(_INDICATOR.c.id == indicator.id).values(sums_signature=signature(indicator))
     )
 
 
@@ -138,14 +143,14 @@ def _write(session: Session, indicator_id: int, quarters: Sequence[str], sums: d
         delete(table).where(table.c.indicator_id == indicator_id, table.c.quarter.in_(list(quarters)))
     )
     rows = [
-        dict(
-            indicator_id=indicator_id,
-            quarter=q,
-            disaggregation=d,
-            category=c,
-            numerator=value.numerator,
-            denominator=value.denominator,
-        )
+        {
+            "indicator_id": indicator_id,
+            "quarter": q,
+            "disaggregation": d,
+            "category": c,
+            "numerator": value.numerator,
+            "denominator": value.denominator,
+        }
         for (q, d, c), value in sums.items()
         if q in quarters
     ]

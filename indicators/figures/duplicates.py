@@ -16,10 +16,11 @@ page, and merging the two when a manager says they are one person.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Row, and_, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from indicators.access import audit
@@ -140,7 +141,7 @@ def still_alike(case: Case, other: Case) -> bool:
     return same and not contradicts((case.age, case.age_group), (other.age, other.age_group))
 
 
-def merged_keys(session: Session, programme_ids: list[int]) -> list:
+def merged_keys(session: Session, programme_ids: list[int]) -> Sequence[Row[int, str | None, str, int]]:
     """What merged-away cases are recognised by: (programme id, key, row hash, the case kept) rows."""
     return session.execute(
         select(CaseMerge.programme_id, CaseMerge.reference, CaseMerge.row_hash, CaseMerge.case_id).where(
@@ -200,10 +201,7 @@ def _pair(session: Session, code: str, keep_id: int, drop_id: int) -> tuple[Prog
     programme = session.scalar(select(Programme).where(Programme.code == (code or "").strip().upper()))
     if programme is None:
         raise MergeRefused(f"no programme {code!r}")
-    keep, drop = session.get(Case, keep_id), session.get(Case, drop_id)
-    for number, case in ((keep_id, keep), (drop_id, drop)):
-        if case is None or case.programme_id != programme.id:
-            raise MergeRefused(f"case #{number} is not a stored case of {programme.code} (merged already?)")
+    keep, drop = _stored_case(session, programme, keep_id), _stored_case(session, programme, drop_id)
     listed = session.scalar(
         select(PossibleDuplicate.id).where(
             or_(
@@ -221,6 +219,13 @@ def _pair(session: Session, code: str, keep_id: int, drop_id: int) -> tuple[Prog
             f"the older case is kept and the newer folded into it: keep #{drop_id}, drop #{keep_id}"
         )
     return programme, keep, drop
+
+
+def _stored_case(session: Session, programme: Programme, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None or case.programme_id != programme.id:
+        raise MergeRefused(f"case #{case_id} is not a stored case of {programme.code} (merged already?)")
+    return case
 
 
 def _folded(keep: Case, drop: Case) -> dict:

@@ -14,10 +14,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from indicators.figures import cached
@@ -152,7 +154,7 @@ def refresh_stored(session: Session, programme_id: int, kind: str) -> None:
     rule = _RULES.get(kind)
     if rule is None:
         return
-    found, more = rule(session, session.get(Programme, programme_id))
+    found, more = rule(session, session.get_one(Programme, programme_id))
     cached.save(
         session, programme_id, f"outliers:{kind}", {"found": [asdict(o) for o in found], "more": more}
     )
@@ -246,7 +248,10 @@ def median_of(histogram: dict[int, int]) -> float:
     return found[0] if found[0] == found[1] else (found[0] + found[1]) / 2
 
 
-def _programme_rows(model, programme_id: int):
+_Checked = TypeVar("_Checked", Training, Awareness)  # the kinds whose rows the outlier checks read
+
+
+def _programme_rows(model: type[Training | Awareness], programme_id: int) -> ColumnElement[bool]:
     """The programme's rows, read by scanning the table: a programme holds a large share of it, and going
     through the programme index costs a lookup per row (SQLite's planner would take the index; an expression
     on the column keeps it from doing so). Awareness has an index covering its check, read alone instead."""
@@ -255,7 +260,9 @@ def _programme_rows(model, programme_id: int):
     return model.programme_id + 0 == programme_id
 
 
-def _offending(session: Session, model, programme_id: int, rule) -> tuple[list, int]:
+def _offending(
+    session: Session, model: type[_Checked], programme_id: int, rule: ColumnElement[bool]
+) -> tuple[Sequence[Row[_Checked, str]], int]:
     """The programme's rows of ``model`` breaking ``rule`` with their upload's file name (in stored order,
     at most ``OUTLIER_LIMIT``), and how many more there are."""
     where = (_programme_rows(model, programme_id), rule)
@@ -268,7 +275,7 @@ def _offending(session: Session, model, programme_id: int, rule) -> tuple[list, 
     ).all()
     more = 0
     if len(rows) == OUTLIER_LIMIT:
-        more = session.scalar(select(func.count()).select_from(model).where(*where)) - OUTLIER_LIMIT
+        more = (session.scalar(select(func.count()).select_from(model).where(*where)) or 0) - OUTLIER_LIMIT
     return rows, more
 
 
@@ -295,10 +302,13 @@ def ratio_outliers(programme: Programme, result: ProgrammeFigures, series_of: di
     return out
 
 
-def _outlier(programme: Programme, kind: str, record, filename: str | None, value: str, why: str) -> Outlier:
+def _outlier(
+    programme: Programme, kind: str, record: Training | Awareness, filename: str | None, value: str, why: str
+) -> Outlier:
+    spec = kinds.by_table(record.__table__.name)
     return Outlier(
         programme.code,
-        records.name_of(kinds.by_table(record.__table__.name), record),
+        records.name_of(spec, record) if spec is not None else f"{kind} #{record.id}",
         record.quarter,
         value,
         why,

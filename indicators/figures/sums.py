@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import JSON, String, Text, and_, case, cast, func, or_, select
+from sqlalchemy import JSON, ColumnElement, String, Text, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from indicators.figures import entered
@@ -253,7 +254,7 @@ def compute_kind_sums(
     for name, group in by_date.items():
         quarter = table.c[name]
         flags = {}
-        keys = [quarter]
+        keys: list[ColumnElement[Any]] = [quarter]
         for source in group:
             conditions = scans[source.indicator_id].conditions()[1:]  # the first is the programme
             if conditions:

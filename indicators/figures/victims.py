@@ -105,7 +105,7 @@ def tally(dimension: str, label: str, victims: Counter, multiple: bool = False, 
 
 def per_dimension(groups: list) -> dict[str, Counter]:
     """From ``victim_counts``' groups, how many victims have each value of each dimension."""
-    out = {key: Counter() for key, _, _ in DIMENSIONS}
+    out: dict[str, Counter] = {key: Counter() for key, _, _ in DIMENSIONS}
     for *values, _location, n in groups:
         values[3] = tuple(values[3])
         for (key, _, _), value in zip(DIMENSIONS, values):
@@ -194,11 +194,9 @@ def default_programme(session: Session, with_cases: list[str]) -> str:
 
 def counts_victims(session: Session, codes: list[str]) -> bool:
     """Whether one of these programmes has an indicator read from case sheets."""
-    return (
-        session.scalar(
-            select(func.count(Indicator.id))
-            .join(Programme)
-            .where(Programme.code.in_(codes), Indicator.source_kind == "cases")
-        )
-        > 0
+    found = session.scalar(
+        select(func.count(Indicator.id))
+        .join(Programme)
+        .where(Programme.code.in_(codes), Indicator.source_kind == "cases")
     )
+    return bool(found)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -72,7 +72,7 @@ _CONTACT = re.compile(r"@|\d{5,}|\d[\d\s().\-/]{7,}\d")
 MAX_NAME = 200
 
 
-def words(text: str) -> tuple[str, ...]:
+def words(text: object) -> tuple[str, ...]:
     """The words of a text, lower case and without accents: what names are matched by."""
     decomposed = unicodedata.normalize("NFKD", str(text))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
@@ -84,8 +84,10 @@ class Catalogue:
     """The providers known to one store: canonical name -> other names."""
 
     names: dict[str, tuple[str, ...]]
+    # (words of a name, its canonical name), longest first: set from ``names``
+    _pairs: list[tuple[tuple[str, ...], str]] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         pairs = [
             (words(name), canonical)
             for canonical, others in self.names.items()
@@ -94,7 +96,7 @@ class Catalogue:
         ]
         object.__setattr__(self, "_pairs", sorted(pairs, key=lambda pair: -len(pair[0])))  # longest first
 
-    def provider(self, text) -> str | None:
+    def provider(self, text: object) -> str | None:
         """The provider a referral's text starts with, or None."""
         found = words(text)
         for lead in _LEADING:
@@ -106,7 +108,7 @@ class Catalogue:
                 return canonical
         return None
 
-    def referred(self, text) -> str | None:
+    def referred(self, text: object) -> str | None:
         """What is stored for a referral's text: its provider, ``OTHER``, or None for a blank cell."""
         if text is None or not str(text).strip():
             return None
@@ -175,8 +177,11 @@ def listing(session: Session) -> list[tuple[str, tuple[str, ...], str]]:
     out = []
     for name, others in sorted(catalogue(session).names.items(), key=lambda item: item[0].lower()):
         row = stored.get(name)
-        origin = "shipped" if name in SHIPPED else f"added by {row.added_by}"
-        if name in SHIPPED and row is not None:
-            origin += f", other names added by {row.added_by}"
+        if row is None:  # a shipped provider no administrator gave other names
+            origin = "shipped"
+        elif name in SHIPPED:
+            origin = f"shipped, other names added by {row.added_by}"
+        else:
+            origin = f"added by {row.added_by}"
         out.append((name, others, origin))
     return out

@@ -32,13 +32,14 @@ figure that would leave other than as planned.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
 from indicators.figures.figures import IndicatorFigures, ProgrammeFigures
 from indicators.protection import publication, suppression
+from indicators.protection.publication import Key
 from indicators.report import COMPLEMENTARY, NOT_PUBLISHED, Figure
 
 DEFAULT_THRESHOLD = 5
@@ -83,11 +84,11 @@ class Plan:
 
     programme: str
     threshold: int
-    labels: Mapping[Hashable, str]  # withheld key -> "<5" or "*"
-    values: Mapping[Hashable, int]  # every published key -> its exact count
+    labels: Mapping[Key, str]  # withheld key -> "<5" or "*"
+    values: Mapping[Key, int]  # every published key -> its exact count
     indicators: frozenset[str]  # the indicators counted from case sheets
 
-    def cell(self, key: Hashable) -> Shown:
+    def cell(self, key: Key) -> Shown:
         """How the figure ``key`` (``indicators.protection.publication``'s keys) may be shown."""
         if key not in self.values:
             return Shown(None, NOT_PUBLISHED, withheld=True)
@@ -112,7 +113,7 @@ class Plan:
     def _indicator(self, quarter: str, line: IndicatorFigures) -> IndicatorFigures:
         code = line.indicator.code
 
-        def key(span: str, period: str = quarter, disaggregation: str = "", category: str = "") -> tuple:
+        def key(span: str, period: str = quarter, disaggregation: str = "", category: str = "") -> Key:
             return ("indicator", code, span, period, disaggregation, category)
 
         quarters, marks = {}, {}
@@ -125,12 +126,13 @@ class Plan:
         categories = [
             replace(
                 cat,
-                **{
-                    span: self._figure(
-                        getattr(cat, span), key(short, quarter, cat.disaggregation, cat.category)
-                    )
-                    for span, short in SPANS
-                },
+                quarter=self._figure(cat.quarter, key("quarter", quarter, cat.disaggregation, cat.category)),
+                year_to_date=self._figure(
+                    cat.year_to_date, key("year", quarter, cat.disaggregation, cat.category)
+                ),
+                lop_to_date=self._figure(
+                    cat.lop_to_date, key("lop", quarter, cat.disaggregation, cat.category)
+                ),
             )
             for cat in line.disaggregations
         ]
@@ -144,7 +146,7 @@ class Plan:
             disaggregations=categories,
         )
 
-    def _figure(self, figure: Figure, key: tuple) -> Figure:
+    def _figure(self, figure: Figure, key: Key) -> Figure:
         shown = self.cell(key)
         if not shown.withheld:
             self.check(key, figure.actual)
@@ -158,8 +160,8 @@ class Plan:
             return list(points)
         out = []
         for point in points:
-            marks = {}
-            changes = {}
+            marks: dict[str, str] = {}
+            changes: dict[str, float | None] = {}
             for field, span, parts in (
                 ("actual", "quarter", ("numerator", "denominator")),
                 ("year_to_date", "year", ()),
@@ -177,7 +179,7 @@ class Plan:
 
     # --- the last word before anything leaves ---------------------------------------------------------
 
-    def check(self, key: Hashable, value: float | None) -> None:
+    def check(self, key: Key, value: float | None) -> None:
         """Refuse a figure that would leave other than as planned: a withheld or unpublished one with a value,
         or a shown one whose value is not the count the plan was audited with."""
         shown = self.cell(key)
@@ -187,9 +189,6 @@ class Plan:
             raise DisclosureError(
                 f"{self.programme}: {key} would be published as {value}, planned {shown.text}"
             )
-
-
-SPANS = (("quarter", "quarter"), ("year_to_date", "year"), ("lop_to_date", "lop"))
 
 
 def withhold(figure: Figure, label: str) -> Figure:

@@ -25,7 +25,7 @@ least one exploitation type each when it is known; an indicator whose filter add
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -44,6 +44,9 @@ from indicators.store import kinds
 SPANS = ("quarter", "year", "lop")
 TOTAL_WEIGHT = 10.0  # an indicator's own figure is what a donor reads first: withhold categories before it
 TOTAL = ("", "")
+# What names a published figure: ("indicator", code, span, period, disaggregation, category),
+# ("profile", dimension, category) or ("district", name).
+Key = tuple[str, ...]
 
 
 @dataclass
@@ -51,10 +54,10 @@ class Universe:
     """The tables (``indicators.protection.suppression``) and which published figure each key names."""
 
     tables: Tables = field(default_factory=Tables)
-    keys: dict[Hashable, int] = field(default_factory=dict)  # key -> cell
+    keys: dict[Key, int] = field(default_factory=dict)  # key -> cell
     _cells: dict[tuple[int, ...], int] = field(default_factory=dict)  # variables -> cell (one cell per sum)
 
-    def publish(self, key: Hashable, variables, weight: float = 1.0) -> None:
+    def publish(self, key: Key, variables: Iterable[int], weight: float = 1.0) -> None:
         """Publish the sum of ``variables`` under ``key``; ``weight``: how much its loss costs the reader."""
         variables = tuple(sorted(set(variables)))
         if variables not in self._cells:
@@ -63,7 +66,7 @@ class Universe:
         self.tables.weights[cell] = max(self.tables.weights[cell], weight)
         self.keys[key] = cell
 
-    def value(self, key: Hashable) -> int:
+    def value(self, key: Key) -> int:
         return self.tables.value(self.keys[key])
 
 

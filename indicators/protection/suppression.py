@@ -60,7 +60,8 @@ class Tables:
     # how much withholding a cell costs the reader, per person it counts (a total more than a category)
     weights: list[float] = field(default_factory=list)
 
-    def variable(self, value: int) -> int:
+    def variable(self, value: float) -> int:
+        """A new variable holding ``value``, a count (a whole number of people, however it was summed)."""
         self.values.append(int(value))
         return len(self.values) - 1
 
@@ -127,8 +128,8 @@ def protect(tables: Tables, threshold: int) -> dict[int, str]:
         changed: set[int] = set()
         for targets in _targets(finding, tables.value(cell), threshold):
             # each way of widening it (lower, higher): the cheapest set of changes among the ends tried
-            found = [_perturbation(tables, labels, cell, t, threshold) for t in targets]
-            found = [f for f in found if f is not None]
+            tried = (_perturbation(tables, labels, cell, t, threshold) for t in targets)
+            found = [f for f in tried if f is not None]
             if found:
                 changed |= min(found, key=lambda f: f[0])[1]
         changed -= {k for k, label in labels.items() if label == COMPLEMENTARY}
@@ -313,7 +314,8 @@ class _Attacker:
         labels that bound it (rows whose dual value is not zero)."""
         self._label(labels)
         self._aim(cell)
-        ends, bounding = [], set()
+        ends: list[float] = []
+        bounding: set[int] = set()
         for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
             self.highs.changeObjectiveSense(sense)
             self.highs.run()

@@ -9,7 +9,9 @@ belongs to the quarter it is attributed to; a case also to its referral quarter)
 
 from __future__ import annotations
 
-from sqlalchemy import func, literal, or_, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from indicators import periods
@@ -24,22 +26,29 @@ from indicators.store.models import Case, Programme, Upload
 LIST_LIMIT = 1000
 
 
-def _in_quarter(spec: KindSpec, programme: Programme, period: Period) -> list:
+def _in_quarter(spec: KindSpec, programme: Programme, period: Period) -> list[ColumnElement[bool]]:
     table = spec.table
     return [table.c.programme_id == programme.id, table.c.quarter == period.code]
+
+
+def _labelled() -> list[tuple[str, KindSpec]]:
+    """The annex's kinds, each with the label it gives their records (Training, Awareness event, ...)."""
+    return [(spec.report_label, spec) for spec in kinds.in_report() if spec.report_label is not None]
 
 
 def activity_rows(session: Session, programme: Programme, period: Period) -> list[ActivityRow]:
     """The report quarter's activities (the kinds the annex lists), by date."""
     uploads = _upload_names(session, programme, period)
     rows: list[ActivityRow] = []
-    order = {spec.report_label: n for n, spec in enumerate(kinds.in_report())}
-    for spec in kinds.in_report():
+    order = {report_label: n for n, (report_label, _) in enumerate(_labelled())}
+    for report_label, spec in _labelled():
         for record in session.execute(select(spec.table).where(*_in_quarter(spec, programme, period))):
-            line = spec.line(record)
+            line = spec.line_of(record)
+            if line.date is None:  # each kind the annex lists dates its records in a NOT NULL column
+                raise ValueError(f"{spec.key} record {record.id} has no date")
             rows.append(
                 ActivityRow(
-                    spec.report_label,
+                    report_label,
                     record.reference,
                     line.date,
                     end_date=line.end_date,
@@ -49,7 +58,7 @@ def activity_rows(session: Session, programme: Programme, period: Period) -> lis
                     stage=line.stage,
                     female=line.female,
                     male=line.male,
-                    total=line.total,
+                    total=None if line.total is None else int(line.total),  # people, never a fraction
                     notes=line.notes,
                     source=_source(record, uploads),
                 )
@@ -72,10 +81,10 @@ def activity_count(session: Session, programme: Programme, period: Period) -> in
 def activity_summary(session: Session, programme: Programme, period: Period) -> list[ActivitySummary]:
     """The quarter's activities counted by kind, place and group, with the people they reached."""
     out: list[ActivitySummary] = []
-    for spec in kinds.in_report():
+    for report_label, spec in _labelled():
         summary, table = spec.summary or Summary(None, None), spec.table  # no summary: counted by kind alone
         keys = [table.c[name] for name in (summary.place, summary.group) if name is not None]
-        columns = [
+        columns: list[ColumnElement[Any]] = [
             table.c[summary.place] if summary.place else literal(None),
             table.c[summary.group] if summary.group else literal(None),
             func.count(),
@@ -89,18 +98,18 @@ def activity_summary(session: Session, programme: Programme, period: Period) -> 
             where, what, n = row[0], row[1], row[2]
             if summary.people:
                 female, male = int(row[3] or 0), int(row[4] or 0)
-                out.append(ActivitySummary(spec.report_label, where, what, n, female, male, female + male))
+                out.append(ActivitySummary(report_label, where, what, n, female, male, female + male))
             elif summary.attended is not None:
-                out.append(ActivitySummary(spec.report_label, where, what, n, total=int(row[3] or 0)))
+                out.append(ActivitySummary(report_label, where, what, n, total=int(row[3] or 0)))
             else:
-                out.append(ActivitySummary(spec.report_label, where, what, n))
+                out.append(ActivitySummary(report_label, where, what, n))
     return out
 
 
 def case_counts(session: Session, programme: Programme, period: Period) -> CaseCounts:
     """Cases identified, and cases referred, in the quarter."""
 
-    def count(*where):
+    def count(*where: ColumnElement[bool]) -> int | None:
         return session.scalar(
             select(func.count()).select_from(Case).where(Case.programme_id == programme.id, *where)
         )
@@ -132,7 +141,7 @@ def _upload_names(session: Session, programme: Programme, period: Period) -> dic
     }
 
 
-def _source(record, uploads: dict[int, str]) -> str | None:
+def _source(record: Any, uploads: dict[int, str]) -> str | None:
     name = uploads.get(record.upload_id)
     if name is None:
         return None

@@ -188,16 +188,17 @@ class _Causes:
         if not kinds.known(indicator.source_kind):
             return ()
         spec = kinds.kind(indicator.source_kind)
-        table, column = spec.model, spec.model.quarter
+        table = spec.table
+        column = table.c.quarter
         for name, date_field in spec.extra_quarters:  # cases counted by referral date: their referral quarter
             if indicator.date_field == date_field:
-                column = getattr(table, name)
-        where = [table.programme_id == self.programme.id, column.in_(quarters)]
-        if table is ResultValue:
-            where.append(ResultValue.indicator_id == indicator.id)
+                column = table.c[name]
+        where = [table.c.programme_id == self.programme.id, column.in_(quarters)]
+        if spec.model is ResultValue:
+            where.append(table.c.indicator_id == indicator.id)
         stored = (
             select(Upload)
-            .where(Upload.uploaded_at > self.since, Upload.id.in_(select(table.upload_id).where(*where)))
+            .where(Upload.uploaded_at > self.since, Upload.id.in_(select(table.c.upload_id).where(*where)))
             .order_by(Upload.uploaded_at.desc(), Upload.id.desc())
         )
         return tuple(

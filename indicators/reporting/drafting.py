@@ -92,7 +92,7 @@ def build(
     """The quarterly report's own parts for ``report``'s programme and quarter. ``signing_by``: the manager
     signing the quarter off with this very document; ``small_cell``: the donor channel's threshold."""
     c = report.cover
-    programme = session.scalar(select(Programme).where(Programme.code == c.programme_code))
+    programme = session.scalars(select(Programme).where(Programme.code == c.programme_code)).one()
     final, standing = _standing(session, programme.id, c.period_code, signing_by, report.cover.prepared)
     sections = tuple(sections_for(session, c.programme_code, c.period_code))
     counted = any(ind.counts_people for ind in report.indicators)

@@ -208,8 +208,8 @@ def _make_file(
     )
 
 
-def report_programme_id(session: Session, report: Report) -> int | None:
-    return session.scalar(select(Programme.id).where(Programme.code == report.cover.programme_code))
+def report_programme_id(session: Session, report: Report) -> int:
+    return session.scalars(select(Programme.id).where(Programme.code == report.cover.programme_code)).one()
 
 
 def build_report(
@@ -259,7 +259,7 @@ def build_cover(
     pf: ProgrammeFigures, *, prepared: datetime, programme: Programme | None = None, districts=()
 ) -> Cover:
     info = pf.programme
-    phases = ()
+    phases: tuple[PhaseFunding, ...] = ()
     if programme is not None:
         phases = tuple(
             PhaseFunding(
@@ -437,10 +437,12 @@ def _with_periods(
         reported = [
             q for q in all_quarters if q.fiscal_year == year and q <= pf.period and q.code in by_quarter
         ]
-        if not reported or by_quarter[reported[-1].code] is None:
+        if not reported:
             continue
         last = reported[-1]
         figures = by_quarter[last.code]
+        if figures is None:
+            continue
         y_start, y_end = periods.bounds(year, start, end)
         complete = last == [q for q in all_quarters if q.fiscal_year == year][-1]
         years.append(

@@ -10,7 +10,9 @@ is no longer as sent: never by reading a workbook back. The CSV export writes th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from indicators.report import COLUMNS, Report, Revision, figure_rows, label
 from indicators.store.models import SignOff
@@ -55,19 +57,29 @@ class Difference:
         return f"{self.where}: {self.change}"
 
 
-def compare(kept: dict | None, now: list) -> list[Difference]:
+# a figure's indicator, period, disaggregation and category; its actual and target as text
+_FigureKey = tuple[str, str, str, str]
+_Values = tuple[str | None, str | None]
+
+
+def compare(kept: dict[str, Any] | None, now: Sequence[Sequence[str]]) -> list[Difference]:
     """Every figure whose actual or target differs between ``kept`` (``kept_figures``) and the rows ``now``
     (``figure_rows``), in the order of the report now (figures gone since at the end of their indicator)."""
     if not kept:
         return []
     columns = list(kept.get("columns") or COLUMNS)
     at = {name: columns.index(name) for name in COLUMNS if name in columns}
-    sent = {}
+    sent: dict[_FigureKey, _Values] = {}
     for row in kept.get("rows") or []:
-        key = tuple(row[at[name]] for name in ("indicator", "period", "disaggregation", "category"))
+        key: _FigureKey = (
+            row[at["indicator"]],
+            row[at["period"]],
+            row[at["disaggregation"]],
+            row[at["category"]],
+        )
         sent[key] = (row[at["actual"]], row[at["target"]])
     out: list[Difference] = []
-    seen = set()
+    seen: set[_FigureKey] = set()
     for row in now:
         key = (row[_INDICATOR], row[_PERIOD], row[_DISAGGREGATION], row[_CATEGORY])
         seen.add(key)
@@ -80,7 +92,7 @@ def compare(kept: dict | None, now: list) -> list[Difference]:
     return sorted(out, key=lambda d: order[d.indicator])
 
 
-def _differences(key: tuple, before: tuple, after: tuple) -> list[Difference]:
+def _differences(key: _FigureKey, before: _Values, after: _Values) -> list[Difference]:
     return [
         Difference(*key, field, old or None, new or None)
         for field, old, new in zip(("actual", "target"), before, after)

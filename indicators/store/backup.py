@@ -64,9 +64,11 @@ def contents(store: Store) -> Contents | None:
     if not inspect(store.engine).has_table("alembic_version"):
         return None
     with store.Session() as session:
-        count = [session.scalar(select(func.count()).select_from(model)) for model in (User, Upload, SignOff)]
+        users, uploads, sign_offs = (
+            session.scalar(select(func.count()).select_from(model)) or 0 for model in (User, Upload, SignOff)
+        )
         revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    return Contents(*count, revision)
+    return Contents(users, uploads, sign_offs, revision)
 
 
 def backup(settings: Settings, output: Path) -> Contents:
@@ -119,7 +121,10 @@ def restore(settings: Settings, source: Path, force: bool = False) -> Contents:
                 database_flag=True,
             )
         migrate.upgrade(store.engine)
-        return contents(store)
+        restored = contents(store)
+        if restored is None:  # the migrations write alembic_version: only a failed upgrade leaves none
+            raise BackupError(f"{source} restored no ctmonitor schema")
+        return restored
     finally:
         store.dispose()
 
@@ -214,6 +219,8 @@ def _empty_pg(store: Store) -> None:
     """Drop everything in the store's schema (the restore brings it all back)."""
     with store.engine.begin() as connection:
         schema = connection.execute(text("SELECT current_schema()")).scalar()
+        if schema is None:  # an empty search_path: nothing to drop that the restore would bring back
+            raise BackupError("the store has no current schema (its search_path is empty)")
         quoted = connection.dialect.identifier_preparer.quote(schema)
         connection.execute(text(f"DROP SCHEMA {quoted} CASCADE"))
         connection.execute(text(f"CREATE SCHEMA {quoted}"))

@@ -50,6 +50,10 @@ def lock_for_writing(session: Session) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK_KEY})
     elif connection.dialect.name == "sqlite":
         raw = connection.connection.dbapi_connection
+        if (
+            raw is None
+        ):  # only a connection invalidated by a failure has none, and this one was just checked out
+            raise RuntimeError("the store's connection was lost before its write lock was taken")
         if not raw.in_transaction:  # pysqlite begins lazily, at the first write; begin now, for writing
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 

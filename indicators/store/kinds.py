@@ -36,7 +36,7 @@ def kind(key: str) -> KindSpec:
         raise KeyError(f"unknown sheet kind {key!r}; one of {', '.join(KEYS)}") from None
 
 
-def known(key) -> bool:
+def known(key: object) -> bool:
     return key in _BY_KEY
 
 
@@ -46,7 +46,8 @@ def by_table(name: str) -> KindSpec | None:
 
 def listed() -> tuple[KindSpec, ...]:
     """The kinds the Activities page lists, in its order (never cases: people are shown as aggregates)."""
-    return tuple(sorted((s for s in KINDS if s.listed), key=lambda s: s.list_order))
+    ordered = sorted((order, n) for n, spec in enumerate(KINDS) if (order := spec.list_order) is not None)
+    return tuple(KINDS[n] for _, n in ordered)
 
 
 def in_report() -> tuple[KindSpec, ...]:

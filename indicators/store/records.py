@@ -13,10 +13,12 @@ all say it so (``record_name``), never by the store's row number.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import String, Text, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, String, Table, Text, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from indicators import periods
@@ -24,6 +26,7 @@ from indicators.periods import Period
 from indicators.store import kinds
 from indicators.store.kinds import KindSpec, Line
 from indicators.store.models import RESTORE, VOID, Indicator, Programme, RecordCorrection, Upload
+from indicators.store.models.activity import ActivityRecord
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,9 @@ def record_name(
     return " ".join(p for p in parts if p)
 
 
-def name_of(spec: KindSpec, record) -> str:
+def name_of(spec: KindSpec, record: Any) -> str:
     """How a stored record is named (see ``record_name``)."""
-    line = spec.line(record)
+    line = spec.line_of(record)
     return record_name(spec.label, record.reference, line.date, line.district)
 
 
@@ -81,12 +84,13 @@ def correction_name(session: Session, entry: RecordCorrection) -> str:
             spec.label, None, _day(entry.snapshot.get(spec.date or "")), entry.snapshot.get("district")
         )
     record = session.get(spec.model, entry.record_id)
-    if record is not None and (record.upload_id, record.source_row) == (entry.upload_id, entry.source_row):
+    as_uploaded = (entry.upload_id, entry.source_row)
+    if isinstance(record, ActivityRecord) and (record.upload_id, record.source_row) == as_uploaded:
         return name_of(spec, record)
     return f"{spec.label} #{entry.record_id}"
 
 
-def _day(text) -> date | None:
+def _day(text: object) -> date | None:
     """A date as a correction's log keeps it (dd/mm/yyyy)."""
     try:
         return datetime.strptime(str(text), "%d/%m/%Y").date()
@@ -138,54 +142,71 @@ def listing(
     total = 0
     for spec in shown:
         table = spec.table
-        conditions = [table.c.programme_id.in_(progs)]
-        if quarter:
-            conditions.append(table.c.quarter == quarter)
-        if district:
-            if "district" not in table.c:
-                continue
-            conditions.append(table.c.district == district)
-        if search and search.strip():
-            conditions.append(_matches(table, search))
+        if district and "district" not in table.c:
+            continue
+        conditions = _filters(table, progs, quarter, district, search)
         total += session.scalar(select(func.count()).select_from(table).where(*conditions)) or 0
         room = None if limit is None else limit - len(out)
         if room is not None and room <= 0:
             continue
-        query = select(
-            table, Upload.filename.label("upload_filename"), Upload.uploaded_at.label("uploaded_at")
-        ).outerjoin(Upload, Upload.id == table.c.upload_id)
-        if "indicator_id" in table.c:  # a direct entry is shown with its indicator's code
-            query = query.add_columns(Indicator.code.label("indicator_code")).outerjoin(
-                Indicator, Indicator.id == table.c.indicator_id
-            )
         corrected = corrected_ids(session, list(progs), spec.key)
-        if room is None:
-            batches = [
-                session.execute(query.where(*conditions).order_by(table.c.quarter.desc(), *_newest(table)))
-            ]
-        else:
-            batches = _quarter_by_quarter(session, query, table, conditions, quarters, room)
-        for batch in batches:
-            for record in batch:
-                out.append(
-                    ListedRecord(
-                        spec,
-                        record.id,
-                        progs[record.programme_id],
-                        record.reference,
-                        record.quarter,
-                        spec.line(record),
-                        record.upload_filename,
-                        record.uploaded_at,
-                        record.source_sheet,
-                        record.source_row,
-                        record.id in corrected,
-                    )
-                )
+        for batch in _batches(session, table, conditions, quarters, room):
+            out.extend(_listed(spec, record, progs, corrected) for record in batch)
     return out, total
 
 
-def _matches(table, search: str):
+def _filters(
+    table: Table, progs: Mapping[int, str], quarter: str | None, district: str | None, search: str | None
+) -> list[ColumnElement[bool]]:
+    """The conditions of the listing's filters on one kind's table."""
+    conditions: list[ColumnElement[bool]] = [table.c.programme_id.in_(progs)]
+    if quarter:
+        conditions.append(table.c.quarter == quarter)
+    if district:
+        conditions.append(table.c.district == district)
+    if search and search.strip():
+        conditions.append(_matches(table, search))
+    return conditions
+
+
+def _batches(
+    session: Session,
+    table: Table,
+    conditions: list[ColumnElement[bool]],
+    quarters: list[str],
+    room: int | None,
+) -> Iterable[Iterable[Row[Any]]]:
+    """The matching records with their upload (and a direct entry's indicator code), newest first: all at once
+    without a limit, else quarter by quarter until ``room`` are read."""
+    query = select(
+        table, Upload.filename.label("upload_filename"), Upload.uploaded_at.label("uploaded_at")
+    ).outerjoin(Upload, Upload.id == table.c.upload_id)
+    if "indicator_id" in table.c:  # a direct entry is shown with its indicator's code
+        query = query.add_columns(Indicator.code.label("indicator_code")).outerjoin(
+            Indicator, Indicator.id == table.c.indicator_id
+        )
+    if room is None:
+        return [session.execute(query.where(*conditions).order_by(table.c.quarter.desc(), *_newest(table)))]
+    return _quarter_by_quarter(session, query, table, conditions, quarters, room)
+
+
+def _listed(spec: KindSpec, record: Row[Any], progs: Mapping[int, str], corrected: set[int]) -> ListedRecord:
+    return ListedRecord(
+        spec,
+        record.id,
+        progs[record.programme_id],
+        record.reference,
+        record.quarter,
+        spec.line_of(record),
+        record.upload_filename,
+        record.uploaded_at,
+        record.source_sheet,
+        record.source_row,
+        record.id in corrected,
+    )
+
+
+def _matches(table: Table, search: str) -> ColumnElement[bool]:
     """Every word of ``search`` in some text field of the record (``%`` and ``_`` taken literally)."""
     fields = [c for c in table.c if isinstance(c.type, (String, Text)) and c.name not in _NOT_SEARCHED]
     words = []
@@ -204,12 +225,19 @@ def _matches(table, search: str):
 _NOT_SEARCHED = {"row_hash", "quarter", "referral_quarter", "source_sheet"}
 
 
-def _newest(table) -> tuple:
+def _newest(table: Table) -> tuple[ColumnElement[Any], ...]:
     """Within a quarter: the latest upload first, and within an upload the last row stored first."""
     return table.c.upload_id.desc(), table.c.id.desc()
 
 
-def _quarter_by_quarter(session: Session, query, table, conditions: list, quarters: list[str], room: int):
+def _quarter_by_quarter(
+    session: Session,
+    query: Select[Any],
+    table: Table,
+    conditions: list[ColumnElement[bool]],
+    quarters: list[str],
+    room: int,
+) -> Iterator[Sequence[Row[Any]]]:
     """The query's rows, latest quarter first and, within a quarter, latest upload first, until ``room`` rows
     are read. Each quarter's ids come from the (programme, quarter, upload) index alone, in its own order; only
     the rows shown are then read from the table (sorting a quarter's rows by date read all of them)."""
@@ -283,7 +311,7 @@ def voided_listing(
     return (out if limit is None else out[:limit]), len(out)
 
 
-def _voided_line(spec: KindSpec, entry: RecordCorrection, kept: dict) -> Line:
+def _voided_line(spec: KindSpec, entry: RecordCorrection, kept: Mapping[str, Any]) -> Line:
     female, male = (_whole(kept.get(k)) for k in ("female", "male"))
     total = None if female is None and male is None else (female or 0) + (male or 0)
     when = f"{entry.corrected_at.day} {entry.corrected_at:%b %Y}" if entry.corrected_at else ""
@@ -299,7 +327,7 @@ def _voided_line(spec: KindSpec, entry: RecordCorrection, kept: dict) -> Line:
     )
 
 
-def _whole(text) -> int | None:
+def _whole(text: object) -> int | None:
     try:
         return int(str(text).replace(",", ""))
     except ValueError:
@@ -334,7 +362,9 @@ def corrections_of(session: Session, kind: str, record_id: int) -> list[RecordCo
     )
 
 
-def latest_upload(session: Session, programme_id: int, quarters=None) -> Upload | None:
+def latest_upload(
+    session: Session, programme_id: int, quarters: Iterable[str] | None = None
+) -> Upload | None:
     """The latest upload that still feeds one of the programme's records; with ``quarters`` (codes), only
     records of those quarters count (a report's data are as of the latest upload it used)."""
     feeds = []

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, TypedDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_UPLOAD_LIMIT = 20 * 1024 * 1024
@@ -50,10 +52,10 @@ class Settings:
     # The key of case pseudonyms (CTMONITOR_PSEUDONYM_KEY); None: the one kept in <data dir>/pseudonym_key,
     # made on first use (``indicators.access.pseudonyms``). Never derived from ``secret_key``.
     pseudonym_key: str | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, environ: os._Environ | dict | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("CTMONITOR_DATA_DIR") or Path.cwd() / "data").resolve()
         database_url = env.get("CTMONITOR_DATABASE_URL") or f"sqlite:///{data_dir / 'ctmonitor.sqlite'}"
@@ -70,7 +72,7 @@ class Settings:
             "off",
         )
         small_cell = _whole(env.get("CTMONITOR_SMALL_CELL"), "CTMONITOR_SMALL_CELL", default=5)
-        optional = {}
+        optional: _Optional = {}
         if env.get("CTMONITOR_SESSION_IDLE_HOURS"):
             optional["session_idle_timeout"] = timedelta(hours=float(env["CTMONITOR_SESSION_IDLE_HOURS"]))
         if env.get("CTMONITOR_SESSION_LIFETIME_DAYS"):
@@ -105,15 +107,27 @@ class Settings:
         )
 
     @classmethod
-    def for_tests(cls, tmp: Path, **overrides) -> Settings:
-        values = dict(
+    def for_tests(cls, tmp: Path, **overrides: Any) -> Settings:
+        settings = cls(
             database_url=f"sqlite:///{tmp / 'test.sqlite'}",
             secret_key="test-secret-key",
             data_dir=tmp,
             upload_dir=tmp / "uploads",
         )
-        values.update(overrides)
-        return cls(**values)
+        return replace(settings, **overrides)
+
+
+class _Optional(TypedDict, total=False):
+    """The settings ``from_env`` sets only when their variable is given (the class's defaults otherwise)."""
+
+    session_idle_timeout: timedelta
+    session_lifetime: timedelta
+    read_memory_limit: int
+    read_timeout: float
+    proxies: int
+    api_rate_limit: int
+    token_max_days: int
+    require_totp: tuple[str, ...]
 
 
 def _whole(text: str | None, name: str, default: int) -> int:

@@ -8,10 +8,15 @@ Activities annex lay out. The importer's column layout (``importers.kinds``) is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+
+    from indicators.store.models.base import Base
 
 
 @dataclass(frozen=True)
@@ -19,9 +24,9 @@ class Line:
     """One record as a line of a listing: the Activities grid shows some of these fields, the report's
     Activities annex others (``detail`` is the grid's one-line text, ``notes`` the annex's)."""
 
-    date: date | None
+    date: dt.date | None
     description: str | None = None
-    end_date: date | None = None
+    end_date: dt.date | None = None
     district: str | None = None  # the grid's District column
     location: str | None = None  # the annex's Location (a camp named beside its district)
     group: str | None = None  # target group, setting, instrument type
@@ -59,7 +64,7 @@ class Summary:
 @dataclass(frozen=True)
 class KindSpec:
     key: str  # trainings: the sheet kind, as programme files and commands name it
-    model: type
+    model: type[Base]  # an ActivityRecord too
     label: str  # a record on the Activities page and in upload counts: "Training"
     template_label: str  # the Upload page's template button: "Training"
     one_row_per: str  # the template's instructions: "One row per training."
@@ -81,8 +86,14 @@ class KindSpec:
         return self.list_order is not None
 
     @property
-    def table(self):
+    def table(self) -> Table:
         return self.model.__table__
+
+    def line_of(self, record: Any) -> Line:
+        """A record (a row with the table's columns) as a line of a listing; a sensitive kind has no line."""
+        if self.line is None:
+            raise ValueError(f"{self.key} records are never listed")
+        return self.line(record)
 
     def header(self, column: str) -> str:
         """A column as its sheet's users know it: ``female`` of trainings is "Female participants"."""
@@ -93,12 +104,12 @@ class KindSpec:
         return ("quarter", *(name for name, _ in self.extra_quarters))
 
 
-def join(parts, separator: str = "; ") -> str | None:
+def join(parts: Iterable[str | None], separator: str = "; ") -> str | None:
     """The parts that are there, joined; None when none is."""
     return separator.join(p for p in parts if p) or None
 
 
-def people(female, male) -> tuple[int | None, int | None, int | None]:
+def people(female: int | None, male: int | None) -> tuple[int | None, int | None, int | None]:
     """(female, male, total) of a record that counts people; all None when neither is recorded."""
     if female is None and male is None:
         return None, None, None

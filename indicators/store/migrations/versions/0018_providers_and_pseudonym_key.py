@@ -74,7 +74,8 @@ def _case_uploads_without_names() -> None:
         sa.column("errors", sa.JSON),
         sa.column("warnings", sa.JSON),
     )
-    names, by_sha = {}, {}
+    names: dict[object, str] = {}  # upload id -> its new name
+    by_sha: dict[object, str] = {}  # its SHA-256 -> the same
     for row in bind.execute(sa.select(upload)).mappings():
         if "cases" not in _loaded(row["kinds"]):
             continue
@@ -101,12 +102,12 @@ def _case_uploads_without_names() -> None:
         sa.select(event).where(event.c.action.in_(("upload-stored", "upload-refused")))
     ).mappings():
         detail = row["detail"] if isinstance(row["detail"], dict) else json.loads(row["detail"] or "{}")
-        name = names.get(detail.get("upload_id")) or by_sha.get(detail.get("sha256"))
-        if name is None and "cases" in (detail.get("kinds") or []):
-            name = "case sheet"
-        if name is not None:
+        sheet = names.get(detail.get("upload_id")) or by_sha.get(detail.get("sha256"))
+        if sheet is None and "cases" in (detail.get("kinds") or []):
+            sheet = "case sheet"
+        if sheet is not None:
             detail = {**detail, "first_error": None} if "first_error" in detail else detail
-            changes.append((row["id"], name, detail))
+            changes.append((row["id"], sheet, detail))
     if changes:
         _without_append_only_guard(
             lambda: [
