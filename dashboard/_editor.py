@@ -58,25 +58,8 @@ def dom_id(pattern_id: dict) -> str:
 
 
 def indicator_form(ind, signed_years: set[str]) -> dbc.Card:
-    """The editor of one indicator, filled with what the store holds."""
-    sheet = ind.reference_sheet or {}
-    quality = sheet.get("data_quality") or {}
-    unit = "%" if ind.unit == "percent" else ""
-    targets = {t.period: t.value for t in ind.targets}
-    target_inputs = [
-        dbc.Col(
-            _input(
-                f"target:{period}",
-                f"{period} target{' (%)' if unit else ''}",
-                rounded(targets.get(period), ind.unit),
-                pattern=TARGET,
-                help="signed off: kept reports stay as they are" if period in signed_years else None,
-            ),
-            xs=6,
-            md=3,
-        )
-        for period in logframe.years(ind)
-    ]
+    """The editor of one indicator, filled with what the store holds. Its body ends with the Save button and
+    the answer under it (``dashboard.indicator`` puts the draft's note just above them)."""
     return dbc.Card(
         [
             dbc.CardHeader(html.H2(f"Edit {ind.code}", className="h6 mb-0")),
@@ -90,127 +73,12 @@ def indicator_form(ind, signed_years: set[str]) -> dbc.Card:
                         className="small",
                     ),
                     html.H3(_("Targets"), className="h6"),
-                    dbc.Row(target_inputs, className="g-2"),
+                    _target_fields(ind, signed_years),
                     html.H3(_("Definition"), className="h6 mt-2"),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                _input(
-                                    "baseline",
-                                    f"Baseline{' (%)' if unit else ''}",
-                                    rounded(ind.baseline, ind.unit),
-                                ),
-                                md=3,
-                            ),
-                            dbc.Col(
-                                _input("standard_indicator", "Standard indicator", ind.standard_indicator),
-                                md=3,
-                            ),
-                            dbc.Col(_input("data_source", "Data source", ind.data_source), md=6),
-                        ],
-                        className="g-2",
-                    ),
-                    _input("name", "Name", ind.name),
-                    _input("definition", "Precise definition", ind.definition),
-                    html.Details(
-                        [
-                            html.Summary(_("Reference sheet (PIRS)"), className="small fw-semibold mb-2"),
-                            _input("sheet:rationale", "Rationale", sheet.get("rationale")),
-                            _input(
-                                "sheet:collection_method",
-                                "Method of collection",
-                                sheet.get("collection_method"),
-                            ),
-                            dbc.Row(
-                                [
-                                    dbc.Col(
-                                        _input("sheet:frequency", "Frequency", sheet.get("frequency")), md=6
-                                    ),
-                                    dbc.Col(
-                                        _input("sheet:responsible", "Responsible", sheet.get("responsible")),
-                                        md=6,
-                                    ),
-                                    dbc.Col(
-                                        _input(
-                                            "sheet:baseline_date",
-                                            "Baseline date (yyyy-mm-dd)",
-                                            sheet.get("baseline_date"),
-                                        ),
-                                        md=6,
-                                    ),
-                                    dbc.Col(
-                                        _input(
-                                            "sheet:data_quality.last_assessment",
-                                            "Last data quality assessment (yyyy-mm-dd)",
-                                            quality.get("last_assessment"),
-                                        ),
-                                        md=6,
-                                    ),
-                                ],
-                                className="g-2",
-                            ),
-                            _input(
-                                "sheet:target_rationale",
-                                "Rationale for the targets",
-                                sheet.get("target_rationale"),
-                            ),
-                            _input(
-                                "sheet:data_quality.limitations",
-                                "Known limitations",
-                                quality.get("limitations"),
-                            ),
-                            _input("sheet:data_quality.mitigation", "Mitigation", quality.get("mitigation")),
-                        ],
-                        className="mb-2",
-                        id="indicator-edit-sheet",
-                    ),
+                    *_definition_fields(ind),
+                    _sheet_fields(ind.reference_sheet or {}),
                     html.H3(_("Why"), className="h6 mt-2"),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                html.Div(
-                                    [
-                                        dbc.Label(
-                                            _("Reason"),
-                                            html_for="indicator-edit-reason",
-                                            className="small mb-1",
-                                        ),
-                                        dbc.Select(
-                                            id="indicator-edit-reason",
-                                            options=reason_options(),
-                                            placeholder=_("Choose a reason"),
-                                        ),
-                                        dbc.FormFeedback(
-                                            id={"type": FEEDBACK, "key": "reason"}, type="invalid"
-                                        ),
-                                    ],
-                                    className="mb-2",
-                                ),
-                                md=4,
-                            ),
-                            dbc.Col(
-                                html.Div(
-                                    [
-                                        dbc.Label(
-                                            _("Comment"),
-                                            html_for="indicator-edit-comment",
-                                            className="small mb-1",
-                                        ),
-                                        dbc.Input(
-                                            id="indicator-edit-comment",
-                                            placeholder=_("e.g. award modification 3, 12 June 2019"),
-                                        ),
-                                        dbc.FormFeedback(
-                                            id={"type": FEEDBACK, "key": "comment"}, type="invalid"
-                                        ),
-                                    ],
-                                    className="mb-2",
-                                ),
-                                md=8,
-                            ),
-                        ],
-                        className="g-2",
-                    ),
+                    _why_fields(),
                     dbc.Button(
                         f"Save changes to {ind.code}", id="indicator-edit-save", color="primary", n_clicks=0
                     ),
@@ -220,6 +88,125 @@ def indicator_form(ind, signed_years: set[str]) -> dbc.Card:
         ],
         className="shadow-sm mb-4",
         id="indicator-editor",
+    )
+
+
+def _target_fields(ind, signed_years: set[str]) -> dbc.Row:
+    """One field per year's target; a year holding a signed-off quarter says its kept reports stay."""
+    unit = "%" if ind.unit == "percent" else ""
+    targets = {t.period: t.value for t in ind.targets}
+    return dbc.Row(
+        [
+            dbc.Col(
+                _input(
+                    f"target:{period}",
+                    f"{period} target{' (%)' if unit else ''}",
+                    rounded(targets.get(period), ind.unit),
+                    pattern=TARGET,
+                    help="signed off: kept reports stay as they are" if period in signed_years else None,
+                ),
+                xs=6,
+                md=3,
+            )
+            for period in logframe.years(ind)
+        ],
+        className="g-2",
+    )
+
+
+def _definition_fields(ind) -> list:
+    """The baseline, the standard indicator, the data source, the name and the precise definition."""
+    unit = "%" if ind.unit == "percent" else ""
+    return [
+        dbc.Row(
+            [
+                dbc.Col(
+                    _input("baseline", f"Baseline{' (%)' if unit else ''}", rounded(ind.baseline, ind.unit)),
+                    md=3,
+                ),
+                dbc.Col(_input("standard_indicator", "Standard indicator", ind.standard_indicator), md=3),
+                dbc.Col(_input("data_source", "Data source", ind.data_source), md=6),
+            ],
+            className="g-2",
+        ),
+        _input("name", "Name", ind.name),
+        _input("definition", "Precise definition", ind.definition),
+    ]
+
+
+def _sheet_fields(sheet: dict) -> html.Details:
+    """The rest of the reference sheet (PIRS), folded; opened by the save when one of its values is refused."""
+    quality = sheet.get("data_quality") or {}
+    return html.Details(
+        [
+            html.Summary(_("Reference sheet (PIRS)"), className="small fw-semibold mb-2"),
+            _input("sheet:rationale", "Rationale", sheet.get("rationale")),
+            _input("sheet:collection_method", "Method of collection", sheet.get("collection_method")),
+            dbc.Row(
+                [
+                    dbc.Col(_input("sheet:frequency", "Frequency", sheet.get("frequency")), md=6),
+                    dbc.Col(_input("sheet:responsible", "Responsible", sheet.get("responsible")), md=6),
+                    dbc.Col(
+                        _input(
+                            "sheet:baseline_date", "Baseline date (yyyy-mm-dd)", sheet.get("baseline_date")
+                        ),
+                        md=6,
+                    ),
+                    dbc.Col(
+                        _input(
+                            "sheet:data_quality.last_assessment",
+                            "Last data quality assessment (yyyy-mm-dd)",
+                            quality.get("last_assessment"),
+                        ),
+                        md=6,
+                    ),
+                ],
+                className="g-2",
+            ),
+            _input("sheet:target_rationale", "Rationale for the targets", sheet.get("target_rationale")),
+            _input("sheet:data_quality.limitations", "Known limitations", quality.get("limitations")),
+            _input("sheet:data_quality.mitigation", "Mitigation", quality.get("mitigation")),
+        ],
+        className="mb-2",
+        id="indicator-edit-sheet",
+    )
+
+
+def _why_fields() -> dbc.Row:
+    """The reason for the change (one of ``history.REASONS``) and its comment, each with its message."""
+    return dbc.Row(
+        [
+            dbc.Col(
+                html.Div(
+                    [
+                        dbc.Label(_("Reason"), html_for="indicator-edit-reason", className="small mb-1"),
+                        dbc.Select(
+                            id="indicator-edit-reason",
+                            options=reason_options(),
+                            placeholder=_("Choose a reason"),
+                        ),
+                        dbc.FormFeedback(id={"type": FEEDBACK, "key": "reason"}, type="invalid"),
+                    ],
+                    className="mb-2",
+                ),
+                md=4,
+            ),
+            dbc.Col(
+                html.Div(
+                    [
+                        dbc.Label(_("Comment"), html_for="indicator-edit-comment", className="small mb-1"),
+                        dbc.Input(
+                            id="indicator-edit-comment",
+                            placeholder=_("e.g. award modification 3, 12 June 2019"),
+                        ),
+                        dbc.FormFeedback(id={"type": FEEDBACK, "key": "comment"}, type="invalid"),
+                    ],
+                    className="mb-2",
+                ),
+                md=8,
+            ),
+        ],
+        className="g-2",
     )
 
 

@@ -61,24 +61,16 @@ def district_map(
     total = whole if whole is not None or withheld else sum(values.values())
     shown = [v for d, v in values.items() if d not in withheld and v]
     classes = _classes(max(shown)) if shown else []
-    data = []
     drawn = []
     for name, rings in districts().items():
         value = values.get(name)
         if name in withheld:
             colour, group, label = WITHHELD, withheld_label, f"{name}: {withheld[name]}"
         elif not value:
-            colour, group, label = (
-                NOTHING,
-                _(NOTHING_LABEL),
-                _("{district}: nothing recorded").format(district=name),
-            )
+            colour, group = NOTHING, _(NOTHING_LABEL)
+            label = _("{district}: nothing recorded").format(district=name)
         else:
-            index = next(
-                i for i, (_low, high) in enumerate(classes) if value <= high or i == len(classes) - 1
-            )
-            low, high = classes[index]
-            colour, group = CLASSES[index], f"{format_number(low)}–{format_number(high)}"
+            colour, group = _class_of(value, classes)
             share = (
                 " · " + _("{share} of the total").format(share=format_number(100 * value / total, "percent"))
                 if total
@@ -95,59 +87,78 @@ def district_map(
     ]
     legend += [(_(NOTHING_LABEL), NOTHING), (withheld_label, WITHHELD)]
     used = {group for *_, group, _label in drawn}
-    for group, colour in legend:
-        if group in used:
-            data.append(
-                dict(
-                    type="scatter",
-                    x=[None],
-                    y=[None],
-                    mode="markers",
-                    name=group,
-                    legendgroup=group,
-                    hoverinfo="skip",
-                    marker=dict(symbol="square", size=14, color=colour, line=dict(color=EDGE, width=1)),
-                )
-            )
+    data = [_legend_entry(group, colour) for group, colour in legend if group in used]
     for name, rings, colour, group, label in drawn:
-        for ring in rings:
-            xs, ys = zip(*ring)
-            data.append(
-                dict(
-                    type="scatter",
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    fill="toself",
-                    fillcolor=colour,
-                    line=dict(color=EDGE, width=0.8),
-                    name=name,
-                    legendgroup=group,
-                    showlegend=False,
-                    hoveron="fills",
-                    text=label,
-                    hoverinfo="text",
-                    **(
-                        {"fillpattern": dict(shape="/", fgcolor=EDGE, bgcolor=WITHHELD)}
-                        if group == withheld_label
-                        else {}
-                    ),
-                )
-            )
-    layout = dict(
-        template=template(),
-        font=FONT,
-        height=height,
-        margin=dict(l=4, r=4, t=8, b=4),
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        hoverlabel=dict(font=FONT),
-        legend=dict(title=dict(text=what), orientation="v", x=1.0, xanchor="left", y=1, traceorder="normal"),
-        xaxis=dict(visible=False, fixedrange=True),
-        yaxis=dict(visible=False, scaleanchor="x", fixedrange=True),
-        dragmode=False,
-    )
-    return dict(data=data, layout=layout)
+        data += [_district_shape(name, ring, colour, group, label, group == withheld_label) for ring in rings]
+    return {"data": data, "layout": _layout(what, height)}
+
+
+def _class_of(value: float, classes: list[tuple[float, float]]) -> tuple[str, str]:
+    """The colour and legend group of the class ``value`` falls in (the last takes anything above it)."""
+    index = next(i for i, (_low, high) in enumerate(classes) if value <= high or i == len(classes) - 1)
+    low, high = classes[index]
+    return CLASSES[index], f"{format_number(low)}–{format_number(high)}"
+
+
+def _legend_entry(group: str, colour: str) -> dict:
+    """A legend entry: an invisible point, so that the legend shows the class once whatever its districts."""
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "name": group,
+        "legendgroup": group,
+        "hoverinfo": "skip",
+        "marker": {"symbol": "square", "size": 14, "color": colour, "line": {"color": EDGE, "width": 1}},
+    }
+
+
+def _district_shape(name: str, ring, colour: str, group: str, label: str, hatched: bool) -> dict:
+    """One ring of a district, filled with its class's colour (hatched grey when withheld)."""
+    xs, ys = zip(*ring)
+    shape: dict[str, object] = {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "mode": "lines",
+        "fill": "toself",
+        "fillcolor": colour,
+        "line": {"color": EDGE, "width": 0.8},
+        "name": name,
+        "legendgroup": group,
+        "showlegend": False,
+        "hoveron": "fills",
+        "text": label,
+        "hoverinfo": "text",
+    }
+    if hatched:
+        shape["fillpattern"] = {"shape": "/", "fgcolor": EDGE, "bgcolor": WITHHELD}
+    return shape
+
+
+def _layout(what: str, height: int) -> dict:
+    """Plain axes, fixed (a map is not zoomed), the legend to the right titled with what is counted."""
+    return {
+        "template": template(),
+        "font": FONT,
+        "height": height,
+        "margin": {"l": 4, "r": 4, "t": 8, "b": 4},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "hoverlabel": {"font": FONT},
+        "legend": {
+            "title": {"text": what},
+            "orientation": "v",
+            "x": 1.0,
+            "xanchor": "left",
+            "y": 1,
+            "traceorder": "normal",
+        },
+        "xaxis": {"visible": False, "fixedrange": True},
+        "yaxis": {"visible": False, "scaleanchor": "x", "fixedrange": True},
+        "dragmode": False,
+    }
 
 
 def attribution() -> html.P:
@@ -168,67 +179,21 @@ def victims_map_card(found, plan=None, period=None):
         return None
     counts = {d: p.value for d, p in places.items()}
     limit = plan.threshold if plan is not None else 0
-    withheld, total = {}, sum(counts.values()) + unknown
+    withheld = {}
+    total = sum(counts.values()) + unknown
+    details = {} if plan is not None else _camps(places)
     if plan is not None:
-        for district in counts:
-            cell = plan.cell(("district", district))
-            if cell.withheld:
-                withheld[district] = (
-                    _("<{limit} victims (withheld)").format(limit=limit)
-                    if not cell.complementary
-                    else _("withheld, so that a smaller count cannot be worked out")
-                )
-        whole = plan.cell(("profile", "total", ""))
-        total = whole.value  # shares are of every victim, or none when that total is withheld
+        withheld = _withheld_districts(plan, counts, limit)
+        total = plan.cell(("profile", "total", "")).value  # shares are of every victim, or none when withheld
         unknown_cell = plan.cell(("district", ""))
         unknown = unknown_cell.value if not unknown_cell.withheld else None
-    details = (
-        {}
-        if plan is not None
-        else {
-            d: _("of whom {camps}").format(
-                camps=", ".join(
-                    _("{camp} camp {count}").format(camp=camp, count=format_number(n)) for camp, n in p.detail
-                )
-            )
-            for d, p in places.items()
-            if p.detail
-        }
-    )
-    note = (
-        _(
-            "Districts with fewer than {limit} victims, or withheld so that one cannot be worked out, are hatched "
-            "grey and not coloured by their count."
-        ).format(limit=limit)
-        if withheld
-        else ""
-    )
     return dbc.Card(
         [
             dbc.CardHeader(html.H2(_("Where victims were identified"), className="h6 mb-0")),
             dbc.CardBody(
                 [
                     period,
-                    html.P(
-                        " ".join(
-                            filter(
-                                None,
-                                [
-                                    _(
-                                        "Possible and actual victims by the district where they were identified; a refugee camp counts "
-                                        "in its district."
-                                    ),
-                                    note,
-                                    _(
-                                        "{count} identified in a place that cannot be read are left out."
-                                    ).format(count=format_number(unknown))
-                                    if unknown
-                                    else "",
-                                ],
-                            )
-                        ),
-                        className="small text-muted mb-1",
-                    ),
+                    html.P(_victims_note(limit, bool(withheld), unknown), className="small text-muted mb-1"),
                     graph(
                         "victims-map",
                         district_map(
@@ -247,4 +212,60 @@ def victims_map_card(found, plan=None, period=None):
         ],
         className="shadow-sm mb-4",
         id="victims-where",
+    )
+
+
+def _withheld_districts(plan, counts: dict, limit: int) -> dict[str, str]:
+    """The districts a donor officer's plan withholds, each with what it reads instead."""
+    withheld = {}
+    for district in counts:
+        cell = plan.cell(("district", district))
+        if cell.withheld:
+            withheld[district] = (
+                _("<{limit} victims (withheld)").format(limit=limit)
+                if not cell.complementary
+                else _("withheld, so that a smaller count cannot be worked out")
+            )
+    return withheld
+
+
+def _camps(places: dict) -> dict[str, str]:
+    """For staff, the refugee camps counted in each district, as a line of its hover."""
+    return {
+        d: _("of whom {camps}").format(
+            camps=", ".join(
+                _("{camp} camp {count}").format(camp=camp, count=format_number(n)) for camp, n in p.detail
+            )
+        )
+        for d, p in places.items()
+        if p.detail
+    }
+
+
+def _victims_note(limit: int, withheld: bool, unknown) -> str:
+    """What the map counts, how small counts read, and the victims whose place cannot be read."""
+    note = (
+        _(
+            "Districts with fewer than {limit} victims, or withheld so that one cannot be worked out, are hatched "
+            "grey and not coloured by their count."
+        ).format(limit=limit)
+        if withheld
+        else ""
+    )
+    return " ".join(
+        filter(
+            None,
+            [
+                _(
+                    "Possible and actual victims by the district where they were identified; a refugee camp counts "
+                    "in its district."
+                ),
+                note,
+                _("{count} identified in a place that cannot be read are left out.").format(
+                    count=format_number(unknown)
+                )
+                if unknown
+                else "",
+            ],
+        )
     )

@@ -4,6 +4,7 @@ Behind in the latest complete quarter, its latest upload, and for phased program
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
@@ -67,12 +68,6 @@ def programme_card(session, prog, today: date) -> dbc.Card:
     """One programme at a glance; its figures are those of the latest complete quarter."""
     quarter = default_quarter(prog, today)
     result = seen_figures(session, prog.code, quarter)
-    with_data = last_quarter_with_data(session, prog)
-    as_of = (
-        min(with_data.end, prog.end_date) if with_data else min(max(today, prog.start_date), prog.end_date)
-    )
-    share = float(elapsed_share(LOP, as_of, prog.start_date, prog.end_date))
-    upload = latest_upload(session, prog.id)
     phases = list(prog.phases)
     return dbc.Card(
         [
@@ -95,29 +90,7 @@ def programme_card(session, prog, today: date) -> dbc.Card:
                         ),
                         className="h5 card-title",
                     ),
-                    html.Dl(
-                        [
-                            html.Dt(_("Period")),
-                            html.Dd(format_period(prog.start_date, prog.end_date)),
-                            html.Dt(_("Elapsed")),
-                            html.Dd(
-                                [
-                                    elapsed_bar(share, prog.code),
-                                    html.Span(
-                                        _("{share} as of {day}").format(
-                                            share=format_percent(share * 100),
-                                            day=format_day(as_of, "d MMM y"),
-                                        ),
-                                        className="small text-muted",
-                                    ),
-                                ]
-                            ),
-                            html.Dt(_("Partners")),
-                            html.Dd(", ".join(prog.partners or []) or "–"),
-                            *_latest_upload(upload),
-                        ],
-                        className="programme-facts mb-3",
-                    ),
+                    _facts(session, prog, today),
                     html.Div(
                         [
                             html.Div(
@@ -154,20 +127,51 @@ def programme_card(session, prog, today: date) -> dbc.Card:
     )
 
 
+def _facts(session, prog, today: date) -> html.Dl:
+    """The programme's period and the share of it elapsed (as of its last quarter with data), its partners and
+    its latest upload."""
+    with_data = last_quarter_with_data(session, prog)
+    as_of = (
+        min(with_data.end, prog.end_date) if with_data else min(max(today, prog.start_date), prog.end_date)
+    )
+    share = float(elapsed_share(LOP, as_of, prog.start_date, prog.end_date))
+    return html.Dl(
+        [
+            html.Dt(_("Period")),
+            html.Dd(format_period(prog.start_date, prog.end_date)),
+            html.Dt(_("Elapsed")),
+            html.Dd(
+                [
+                    elapsed_bar(share, prog.code),
+                    html.Span(
+                        _("{share} as of {day}").format(
+                            share=format_percent(share * 100), day=format_day(as_of, "d MMM y")
+                        ),
+                        className="small text-muted",
+                    ),
+                ]
+            ),
+            html.Dt(_("Partners")),
+            html.Dd(", ".join(prog.partners or []) or "–"),
+            *_latest_upload(latest_upload(session, prog.id)),
+        ],
+        className="programme-facts mb-3",
+    )
+
+
 def elapsed_bar(share: float, code: str) -> html.Div:
     """Bootstrap's progress bar, named for screen readers (dbc.Progress cannot carry a name)."""
     percent = round(share * 100)
+    # Dash takes aria-* attributes as keyword arguments only, which its signatures cannot name
+    aria: dict[str, Any] = {
+        "aria-valuenow": str(percent),
+        "aria-valuemin": "0",
+        "aria-valuemax": "100",
+        "aria-label": _("Share of {code}'s period elapsed").format(code=code),
+    }
     return html.Div(
         html.Div(
-            className="progress-bar bg-secondary",
-            role="progressbar",
-            style={"width": f"{percent}%"},
-            **{
-                "aria-valuenow": str(percent),
-                "aria-valuemin": "0",
-                "aria-valuemax": "100",
-                "aria-label": _("Share of {code}'s period elapsed").format(code=code),
-            },
+            className="progress-bar bg-secondary", role="progressbar", style={"width": f"{percent}%"}, **aria
         ),
         className="progress elapsed-bar",
     )

@@ -1,5 +1,9 @@
 """Indicator: reference sheet, quarterly actual vs target with the cumulative line, disaggregations, the
-records that feed it and the quarter's deviation narrative. ``/indicator?code=KEC-4.2&period=FY2019Q3``."""
+records that feed it and the quarter's deviation narrative. ``/indicator?code=KEC-4.2&period=FY2019Q3``.
+
+The page gathers the figures and lays out its sections; the cards are drawn by ``dashboard._indicator_cards``
+(reference sheet, tiles, charts), ``dashboard._indicator_narrative``, ``dashboard._indicator_disaggregations``,
+``dashboard._indicator_records`` and ``dashboard._editor`` (the logframe editor). Its callbacks are here."""
 
 from __future__ import annotations
 
@@ -9,16 +13,13 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from sqlalchemy import select
 
 from dashboard import _drafts, _signed
+from dashboard import _indicator_cards as cards
+from dashboard import _indicator_narrative as deviation
 from dashboard._access import EDITORS, can, refuse, require_indicator, require_role, role
-from dashboard._charts import category_chart, cumulative_chart, graph, quarter_chart
 from dashboard._components import (
     current_username,
     dropdown,
-    empty_state,
     first,
-    format_actual,
-    format_number,
-    format_percent,
     href,
     not_found,
     page_header,
@@ -26,15 +27,12 @@ from dashboard._components import (
     query_string,
     read_session,
     safe_layout,
-    settings,
-    short_category,
-    status_badge,
-    status_help,
     store,
     viewer_plan,
     visible_programme_codes,
 )
 from dashboard._editor import FEEDBACK, FIELD, TARGET, indicator_form, problem_key, saved_banner, split
+from dashboard._indicator_disaggregations import cards as disaggregation_cards
 from dashboard._indicator_records import RECORD_LIMIT, records_card, records_note
 from dashboard._indicator_records import records as record_rows
 from dashboard._queries import (
@@ -45,12 +43,9 @@ from dashboard._queries import (
     programme,
     quarter_options,
 )
-from indicators import vocabulary
 from indicators.figures.figures import figures
-from indicators.i18n import N_, _, format_day, format_list, ngettext
+from indicators.i18n import N_, _, ngettext
 from indicators.programmes import history
-from indicators.status import TARGET_TO_DATE
-from indicators.store import kinds
 from indicators.store.models import AuditEvent
 
 dash.register_page(
@@ -66,18 +61,18 @@ class ids:
     url = "indicator-url"
     quarter = "indicator-quarter"
     context = "indicator-context"
-    chart = "indicator-chart"
-    cumulative = "indicator-cumulative"
+    chart = cards.ids.chart
+    cumulative = cards.ids.cumulative
     records = "indicator-records"
     records_scope = "indicator-records-scope"
     records_note = "indicator-records-note"
-    narrative = "indicator-narrative"
-    save = "indicator-save"
-    saved = "indicator-saved"
+    narrative = deviation.ids.narrative
+    save = deviation.ids.save
+    saved = deviation.ids.saved
 
 
 CHANGES_SHOWN = 10
-NARRATIVE, EDIT = "indicator-narrative", "indicator-edit"  # the page's two forms whose drafts are kept
+NARRATIVE, EDIT = deviation.FORM, "indicator-edit"  # the page's two forms whose drafts are kept
 
 
 @safe_layout
@@ -106,117 +101,91 @@ def layout(code=None, period=None, saved=None, **_query):
         series = _series(session, ind, prog, quarter, plan)
         records = None if _records_withheld() else record_rows(session, ind, quarter.code)
         targets = {t.period: t.value for t in ind.targets}
-        # a donor officer reads the change and its reason, not who in the programme typed it
-        changes = [
-            (
-                c.changed_at,
-                None if role() == "donor" else c.changed_by,
-                history.describe(c),
-                c.reason,
-                c.comment,
-            )
-            for c in history.changes(session, ind.code)[:CHANGES_SHOWN]
-        ]
+        changes = _changes(session, ind.code)
         banner = saved_banner(session, first(saved), {ind.code}) if can(EDITORS) else None
         editing = can(EDITORS)
         editor = _with_draft(indicator_form(ind, _signed_years(session, prog)), ind.code) if editing else None
     info = item.indicator
     unit = info.unit
     year_word = _("FY") if prog.calendar == "fiscal" else _("Year")
-    notice = None
-    if asked and asked != quarter.code:
-        notice = dbc.Alert(
-            _("“{asked}” is not a quarter of {code}; showing {quarter}.").format(
-                asked=asked, code=prog.code, quarter=quarter.label()
-            ),
-            color="info",
-            dismissable=True,
-            className="py-2",
-        )
     return html.Div(
         [
             dcc.Location(id=ids.url, refresh="callback-nav"),
             dcc.Store(id=ids.context, data={"code": ind.code, "period": quarter.code}),
-            page_header(
-                f"{ind.code} · {ind.name}",
-                f"{prog.code} · "
-                + _("{level} {code}:").format(level=_(info.result_level.title()), code=info.result_code)
-                + f" {info.result_statement}",
-                actions=html.Div(
-                    [
-                        dbc.Label(_("Quarter"), html_for=ids.quarter, className="small text-muted mb-1"),
-                        dropdown(
-                            id=ids.quarter,
-                            options=quarter_options(prog),
-                            value=quarter.code,
-                            clearable=False,
-                            searchable=False,
-                            className="quarter-dropdown",
-                        ),
-                    ]
-                ),
-                crumbs=[
-                    (_("Portfolio"), "/"),
-                    (prog.code, href("/programme", code=prog.code, period=quarter.code)),
-                    (ind.code, None),
-                ],
-            ),
-            notice,
+            _header(ind, info, prog, quarter),
+            _not_a_quarter(asked, prog, quarter),
             banner,
             _signed.notice(signed, id="indicator-signed"),
             dbc.Row(
                 [
-                    dbc.Col(_reference_sheet(ind, info, targets, changes), lg=4, className="mb-4"),
+                    dbc.Col(cards.reference_sheet(ind, info, targets, changes), lg=4, className="mb-4"),
                     dbc.Col(
                         [
-                            _tiles(item, unit, quarter, year_word),
-                            dbc.Card(
-                                [
-                                    dbc.CardHeader(
-                                        html.H2(
-                                            _("Each quarter against its target, through {quarter}").format(
-                                                quarter=quarter.label(short=True)
-                                            ),
-                                            className="h6 mb-0",
-                                        )
-                                    ),
-                                    dbc.CardBody(
-                                        graph(ids.chart, quarter_chart(series, unit))
-                                        if series
-                                        else empty_state(_("No quarters yet."))
-                                    ),
-                                ],
-                                className="shadow-sm mb-4",
-                            ),
-                            dbc.Card(
-                                [
-                                    dbc.CardHeader(
-                                        html.H2(
-                                            _("Life of project to date against the LOP target"),
-                                            className="h6 mb-0",
-                                        )
-                                    ),
-                                    dbc.CardBody(
-                                        graph(
-                                            ids.cumulative, cumulative_chart(series, unit, targets.get("LOP"))
-                                        )
-                                        if series
-                                        else empty_state(_("No quarters yet."))
-                                    ),
-                                ],
-                                className="shadow-sm mb-4",
-                            ),
-                            _narrative_card(item, quarter),
+                            cards.tiles(item, unit, quarter, year_word),
+                            cards.quarters_card(series, unit, quarter),
+                            cards.cumulative_card(series, unit, targets.get("LOP")),
+                            deviation.card(item, quarter),
                             editor,
                         ],
                         lg=8,
                     ),
                 ]
             ),
-            _disaggregation_cards(item, unit, quarter, year_word, prog.code),
+            disaggregation_cards(item, unit, quarter, year_word, prog.code),
             records_card(records, info, quarter, prog.code),
         ]
     )
+
+
+def _header(ind, info, prog, quarter):
+    """The indicator's name and result, the quarter picker, and the way back to its programme."""
+    return page_header(
+        f"{ind.code} · {ind.name}",
+        f"{prog.code} · "
+        + _("{level} {code}:").format(level=_(info.result_level.title()), code=info.result_code)
+        + f" {info.result_statement}",
+        actions=html.Div(
+            [
+                dbc.Label(_("Quarter"), html_for=ids.quarter, className="small text-muted mb-1"),
+                dropdown(
+                    id=ids.quarter,
+                    options=quarter_options(prog),
+                    value=quarter.code,
+                    clearable=False,
+                    searchable=False,
+                    className="quarter-dropdown",
+                ),
+            ]
+        ),
+        crumbs=[
+            (_("Portfolio"), "/"),
+            (prog.code, href("/programme", code=prog.code, period=quarter.code)),
+            (ind.code, None),
+        ],
+    )
+
+
+def _not_a_quarter(asked: str | None, prog, quarter) -> dbc.Alert | None:
+    """When the link named a period the programme does not have: which quarter is shown instead."""
+    if not asked or asked == quarter.code:
+        return None
+    return dbc.Alert(
+        _("“{asked}” is not a quarter of {code}; showing {quarter}.").format(
+            asked=asked, code=prog.code, quarter=quarter.label()
+        ),
+        color="info",
+        dismissable=True,
+        className="py-2",
+    )
+
+
+def _changes(session, code: str) -> list[tuple]:
+    """The latest changes to the indicator: when, who, what, why, comment. A donor officer reads the change
+    and its reason, not who in the programme typed it."""
+    return [
+        (c.changed_at, None if role() == "donor" else c.changed_by, history.describe(c), c.reason, c.comment)
+        for c in history.changes(session, code)[:CHANGES_SHOWN]
+    ]
 
 
 def _with_draft(form: dbc.Card, code: str) -> dbc.Card:
@@ -235,11 +204,6 @@ def _with_draft(form: dbc.Card, code: str) -> dbc.Card:
     return form
 
 
-def _people(kind: str) -> bool:
-    """Whether a sheet kind's records are people (cases): shown as totals, never one by one."""
-    return kinds.known(kind) and kinds.kind(kind).sensitive
-
-
 def _signed_years(session, prog) -> set[str]:
     """The years holding a signed-off quarter (their kept reports do not change with a target)."""
     from indicators import periods
@@ -254,9 +218,6 @@ def _records_withheld() -> bool:
     """A donor officer sees figures, never records row by row (nor the internal files they came from): the
     activities of a quarter reach them in that quarter's report."""
     return role() == "donor"
-
-
-# --- data ------------------------------------------------------------------------------------------
 
 
 def _series(session, ind, prog, quarter, plan=None) -> list[dict]:
@@ -294,379 +255,6 @@ def _series(session, ind, prog, quarter, plan=None) -> list[dict]:
             }
         )
     return rows
-
-
-def _reference_sheet(ind, info, targets: dict, changes: list) -> dbc.Card:
-    unit = info.unit
-    source = info.source_kind + (
-        " ("
-        + "; ".join(
-            f"{k} = {', '.join(v) if isinstance(v, list) else v}" for k, v in info.source_filter.items()
-        )
-        + ")"
-        if info.source_filter
-        else ""
-    )
-    facts = [
-        (_("Definition"), info.definition or "–"),
-        (_("Unit"), _("Percentage") if unit == "percent" else _("Number")),
-        (_("Category"), _(info.category)),
-        (_("Data source"), info.data_source or "–"),
-        (_("Source sheet"), source),
-        (_("Measure"), info.measure_words),
-        (
-            _("Disaggregated by"),
-            format_list(_(vocabulary.DISAGGREGATIONS.get(d, d)) for d in info.disaggregations) or "–",
-        ),
-        (_("Baseline"), format_number(info.baseline, unit)),
-        (_("Standard indicator"), info.standard_indicator or "–"),
-    ]
-    target_rows = [
-        html.Tr([html.Th(period, scope="row"), html.Td(format_number(value, unit), className="num")])
-        for period, value in sorted(targets.items(), key=lambda kv: (kv[0] == "LOP", kv[0]))
-    ]
-    return dbc.Card(
-        [
-            dbc.CardHeader(html.H2(_("Reference sheet"), className="h6 mb-0")),
-            dbc.CardBody(
-                [
-                    html.Dl(
-                        [x for label, value in facts for x in (html.Dt(label), html.Dd(value))],
-                        className="facts mb-3",
-                    ),
-                    html.H3(_("Targets"), className="h6"),
-                    html.Table(html.Tbody(target_rows), className="table table-sm mb-3 targets-table"),
-                    _more_of_the_sheet(ind.reference_sheet or {}),
-                    html.H3(_("Changes"), className="h6 mt-3"),
-                    html.Ul(
-                        [
-                            html.Li(
-                                [
-                                    html.Span(format_day(when, "d MMM y"), className="text-muted"),
-                                    f" · {who} · {what}" if who else f" · {what}",
-                                    html.Span(
-                                        f" · {_(reason)}" + (f": {comment}" if comment else ""),
-                                        className="text-muted",
-                                    ),
-                                ],
-                                className="small",
-                            )
-                            for when, who, what, reason, comment in changes
-                        ],
-                        className="list-unstyled mb-0",
-                        id="indicator-changes",
-                    )
-                    if changes
-                    else html.P(
-                        _("No change since the indicator was defined."),
-                        className="small text-muted mb-0",
-                        id="indicator-changes",
-                    ),
-                ]
-            ),
-        ],
-        className="shadow-sm h-100",
-        id="indicator-reference",
-    )
-
-
-def _more_of_the_sheet(sheet: dict) -> html.Details:
-    """The rest of the Performance Indicator Reference Sheet, folded (the PIRS export prints it whole)."""
-    quality = sheet.get("data_quality") or {}
-    facts = [
-        (N_("Rationale"), sheet.get("rationale")),
-        (N_("Method of collection"), sheet.get("collection_method")),
-        (N_("Frequency"), sheet.get("frequency")),
-        (N_("Responsible"), sheet.get("responsible")),
-        (N_("Baseline date"), sheet.get("baseline_date")),
-        (N_("Target rationale"), sheet.get("target_rationale")),
-        (N_("Last data quality assessment"), quality.get("last_assessment") or _("not yet assessed")),
-        (N_("Known limitations"), quality.get("limitations")),
-        (N_("Mitigation"), quality.get("mitigation")),
-    ]
-    return html.Details(
-        [
-            html.Summary(_("The rest of the reference sheet (PIRS)"), className="small fw-semibold"),
-            html.Dl(
-                [x for label, value in facts for x in (html.Dt(_(label)), html.Dd(value or "–"))],
-                className="facts mt-2 mb-0",
-            ),
-        ],
-        id="indicator-pirs",
-    )
-
-
-def _tile(label, value, detail=None, extra=None):
-    return dbc.Col(
-        html.Div(
-            [
-                html.Div(label, className="tile-label"),
-                html.Div(value, className="tile-value"),
-                html.Div(detail, className="tile-detail") if detail else None,
-                extra,
-            ],
-            className="tile h-100",
-        ),
-        xs=12,
-        sm=4,
-    )
-
-
-def _tiles(item, unit, quarter, year_word) -> dbc.Row:
-    ytd, lop = item.year_to_date, item.lop_to_date
-    return dbc.Row(
-        [
-            _tile(
-                _("Quarter {quarter}").format(quarter=quarter.label(short=True)),
-                format_actual(item.quarter, unit),
-            ),
-            _tile(
-                _("{year} to date").format(year=year_word),
-                format_actual(ytd, unit),
-                *_against(ytd, unit, _("no target this year")),
-            ),
-            _tile(
-                _("Life of project to date"),
-                format_actual(lop, unit),
-                *_against(lop, unit, _("no LOP target")),
-            ),
-        ],
-        className="g-3 mb-4",
-        id="indicator-tiles",
-    )
-
-
-def _against(figure, unit, none: str) -> tuple:
-    """A tile's detail: the full target and the share of it, then the target to date the status is judged
-    against and the share of that, beside the status itself."""
-    if figure.target is None:
-        return none, None
-    detail = html.Div(
-        [
-            html.Div(
-                _("target {target} · {percent}").format(
-                    target=format_number(figure.target, unit),
-                    percent=format_percent(figure.percent_of_target),
-                )
-            ),
-            html.Div(
-                [
-                    _("target to date {target} · {percent}").format(
-                        target=format_number(figure.target_to_date, unit),
-                        percent=format_percent(figure.percent_of_target_to_date),
-                    )
-                ],
-                title=_(TARGET_TO_DATE),
-            ),
-        ]
-    )
-    return detail, status_badge(figure.status, small=True)
-
-
-def _narrative_card(item, quarter) -> dbc.Card:
-    """Managers and administrators write the narrative; everyone else reads it. The button names the
-    indicator and quarter it saves for: the ones the page shows."""
-    status = item.status
-    target = f"{item.indicator.code} · {quarter.label(short=True)}"
-    header = dbc.CardHeader(
-        html.Div(
-            [
-                html.H2(_("Deviation narrative · {what}").format(what=target), className="h6 mb-0"),
-                status_badge(status, small=True),
-            ],
-            className="d-flex justify-content-between align-items-center",
-        )
-    )
-    if not can(EDITORS):
-        text = (item.narrative or "").strip()
-        return dbc.Card(
-            [
-                header,
-                dbc.CardBody(
-                    html.P(text, className="mb-0 narrative-text", id="indicator-narrative-text")
-                    if text
-                    else empty_state(_("No narrative for this quarter."))
-                ),
-            ],
-            className="shadow-sm mb-4",
-        )
-    prompt = (
-        f"{status_help(status)} " + _("Explain the deviation for the donor.")
-        if status in ("Ahead", "Behind")
-        else _("Optional: context for this quarter's figures.")
-    )
-    return dbc.Card(
-        [
-            header,
-            dbc.CardBody(
-                [
-                    dbc.Alert(
-                        _("More than 15% off the target to date and no narrative yet: the report needs one."),
-                        color="warning",
-                        className="py-2 small",
-                    )
-                    if item.needs_narrative
-                    else None,
-                    dbc.Label(prompt, html_for=ids.narrative, className="small text-muted"),
-                    dbc.Textarea(
-                        id=ids.narrative,
-                        value=item.narrative or "",
-                        rows=4,
-                        maxLength=4000,
-                        placeholder=_(
-                            "What explains the difference from the target, and what is being done."
-                        ),
-                    ),
-                    _drafts.parts(
-                        NARRATIVE,
-                        user=current_username(),
-                        key=f"narrative|{item.indicator.code}|{quarter.code}",
-                        label=f"narrative for {target}",
-                        group=f"narrative|{item.indicator.code}",
-                        href=href("/indicator", code=item.indicator.code, period=quarter.code),
-                    ),
-                    html.Div(
-                        [
-                            dbc.Button(
-                                _("Save narrative for {what}").format(what=target),
-                                id=ids.save,
-                                color="primary",
-                                size="sm",
-                                n_clicks=0,
-                            ),
-                            html.Span(id=ids.saved, className="small ms-2", role="status"),
-                        ],
-                        className="mt-2 d-flex align-items-center flex-wrap gap-1",
-                    ),
-                ]
-            ),
-        ],
-        className="shadow-sm mb-4",
-    )
-
-
-def _disaggregation_cards(item, unit, quarter, year_word, programme_code: str = "") -> dbc.Row | None:
-    """One card per disaggregation. Figures withheld from this reader (victims, for a donor officer:
-    ``indicators.protection.disclosure``) read as their label, in the chart's hover and in a table under it."""
-    if not item.disaggregations:
-        return None
-    grouped: dict[str, list] = {}
-    for cat in item.disaggregations:
-        grouped.setdefault(cat.disaggregation, []).append(cat)
-    withheld = any(
-        getattr(c, span).withheld
-        for c in item.disaggregations
-        for span in ("quarter", "year_to_date", "lop_to_date")
-    )
-    cols = []
-    for name, cats in grouped.items():
-        labels = [short_category(c.category) for c in cats]
-        spans = ("quarter", "year_to_date", "lop_to_date")
-        values = [[getattr(c, p).actual for c in cats] for p in spans]
-        marks = [[getattr(c, p).withheld for c in cats] for p in spans]
-        fig = category_chart(
-            labels,
-            *values,
-            unit,
-            quarter_label=quarter.code,
-            year_label=_("{year} to date").format(year=year_word),
-            withheld=marks,
-        )
-        table = (
-            html.Table(
-                [
-                    html.Thead(
-                        html.Tr(
-                            [
-                                html.Th(_(vocabulary.DISAGGREGATIONS.get(name, name))),
-                                *(
-                                    html.Th(h, className="num")
-                                    for h in (
-                                        quarter.code,
-                                        _("{year} to date").format(year=year_word),
-                                        _("LOP to date"),
-                                    )
-                                ),
-                            ]
-                        )
-                    ),
-                    html.Tbody(
-                        [
-                            html.Tr(
-                                [
-                                    html.Td(label),
-                                    *(
-                                        html.Td(format_actual(getattr(c, p), unit), className="num")
-                                        for p in spans
-                                    ),
-                                ]
-                            )
-                            for label, c in zip(labels, cats)
-                        ]
-                    ),
-                ],
-                className="table table-sm mb-0",
-                id=f"indicator-table-{name}",
-            )
-            if withheld
-            else None
-        )
-        what = _(vocabulary.DISAGGREGATIONS.get(name, name)).lower()
-        drawn = (
-            graph(f"indicator-by-{name}", fig, small=True)
-            if any(v is not None for row in values for v in row)
-            else _nothing_to_draw(what, programme_code)
-        )
-        cols.append(
-            dbc.Col(
-                dbc.Card(
-                    [
-                        dbc.CardHeader(
-                            html.H2(_("By {disaggregation}").format(disaggregation=what), className="h6 mb-0")
-                        ),
-                        dbc.CardBody(
-                            [
-                                drawn,
-                                table,
-                                html.P(withheld_note(), className="small text-muted mb-0")
-                                if withheld
-                                else None,
-                            ]
-                        ),
-                    ],
-                    className="shadow-sm h-100",
-                ),
-                md=6,
-                className="mb-4",
-            )
-        )
-    return dbc.Row(cols)
-
-
-def _nothing_to_draw(what: str, programme_code: str) -> html.P:
-    """In place of a chart with no bar: every figure of the card withheld from this reader."""
-    return html.P(
-        [
-            _(
-                "Victims by {disaggregation} are published for the life of project to date only, as they "
-                "stand now (on this page for the latest quarter with a figure); the"
-            ).format(disaggregation=what),
-            " ",
-            dcc.Link(_("Victims profile"), href=href("/victims", programme=programme_code)),
-            " ",
-            _("shows them too."),
-        ],
-        className="small mb-2 indicator-not-published",
-    )
-
-
-def withheld_note() -> str:
-    limit = settings().small_cell
-    return _(
-        "Victims are counted by category for the life of project to date only (n/p: not published for a "
-        "single quarter or year); “<{limit}” is fewer than {limit} people, and * is withheld so that such a "
-        "count cannot be worked out from the other figures."
-    ).format(limit=limit)
 
 
 # --- callbacks -------------------------------------------------------------------------------------
@@ -789,16 +377,7 @@ def save_edit(n_clicks, target_values, field_values, reason, comment, context, d
         )
         if not done.ok:
             session.rollback()
-        event = (
-            session.scalar(
-                select(AuditEvent.id)
-                .where(AuditEvent.action == "indicator-edited", AuditEvent.target == code)
-                .order_by(AuditEvent.id.desc())
-                .limit(1)
-            )
-            if done.changes
-            else None
-        )
+        event = _latest_edit(session, code) if done.changes else None
     problems = {problem_key(k): v for k, v in done.problems.items()}
     marks = (
         [bool(problems.get(i["key"])) for i in target_ids],
@@ -807,27 +386,8 @@ def save_edit(n_clicks, target_values, field_values, reason, comment, context, d
         "reason" in problems,
         "comment" in problems,
     )
-    sheet_open = any(key.startswith("sheet:") for key in problems) or dash.no_update
     if problems:
-        return (
-            dbc.Alert(
-                ngettext(
-                    "Nothing saved: {count} value to correct (marked below each field).",
-                    "Nothing saved: {count} values to correct (marked below each field).",
-                    len(problems),
-                ).format(count=len(problems)),
-                color="danger",
-                className="py-2 small mb-0",
-            ),
-            marks[0],
-            marks[1],
-            marks[2],
-            dash.no_update,
-            marks[3],
-            marks[4],
-            sheet_open,
-            dash.no_update,
-        )
+        return _edit_refused(problems, marks)
     if not done.changes:
         return (
             dbc.Alert(
@@ -848,6 +408,41 @@ def save_edit(n_clicks, target_values, field_values, reason, comment, context, d
         False,
         dash.no_update,
         _drafts.cleared(drafts, draft),
+    )
+
+
+def _latest_edit(session, code: str) -> int | None:
+    """The audit entry of the edit just made to ``code`` (the banner after the redraw starts from it)."""
+    return session.scalar(
+        select(AuditEvent.id)
+        .where(AuditEvent.action == "indicator-edited", AuditEvent.target == code)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
+def _edit_refused(problems: dict, marks: tuple) -> tuple:
+    """``save_edit``'s answer when a value is refused: each field marked, the reference sheet opened when one
+    of its fields is, and nothing else changed."""
+    sheet_open = any(key.startswith("sheet:") for key in problems) or dash.no_update
+    return (
+        dbc.Alert(
+            ngettext(
+                "Nothing saved: {count} value to correct (marked below each field).",
+                "Nothing saved: {count} values to correct (marked below each field).",
+                len(problems),
+            ).format(count=len(problems)),
+            color="danger",
+            className="py-2 small mb-0",
+        ),
+        marks[0],
+        marks[1],
+        marks[2],
+        dash.no_update,
+        marks[3],
+        marks[4],
+        sheet_open,
+        dash.no_update,
     )
 
 

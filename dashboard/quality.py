@@ -65,7 +65,27 @@ def layout(programme=None, merged=None, **_query):
         flagged_uploads = quality.problem_uploads(session, [p.code for p in progs])
         pairs = duplicates.pairs(session, [p.id for p in progs])
         banner = _duplicates.merged_banner(session, first(merged)) if merged else None
-    switcher = html.Div(
+    return html.Div(
+        [
+            dcc.Location(id=URL, refresh="callback-nav"),
+            page_header(
+                _("Data quality"),
+                _("What to check before the figures go to a donor"),
+                actions=_switcher(visible, chosen),
+            ),
+            banner,
+            _gaps(gaps),
+            _outliers(outliers, more_outliers),
+            _duplicates.section(pairs, _badge(len(pairs))),
+            _uploads(flagged_uploads),
+            _unknowns(unknowns),
+        ]
+    )
+
+
+def _switcher(visible: list[str], chosen: str) -> html.Div:
+    """Every programme the user may see together, or one of them."""
+    return html.Div(
         [
             dbc.Button(
                 _("All"),
@@ -88,89 +108,68 @@ def layout(programme=None, merged=None, **_query):
             for c in visible
         ]
     )
-    return html.Div(
+
+
+def _gaps(gaps: list) -> dbc.Card:
+    return _section(
+        _("Quarters without data"),
+        "quality-gaps",
+        gaps,
+        [N_("Programme"), N_("Indicator"), N_("Quarters without data"), N_("Which")],
+        lambda r: [
+            r.programme,
+            _indicator_link(r.indicator, r.name),
+            _("{count} of {elapsed}").format(count=len(r.empty), elapsed=r.elapsed),
+            ", ".join(r.empty),
+        ],
+        _("Every indicator has data in every quarter so far."),
+    )
+
+
+def _outliers(outliers: list, more: int) -> dbc.Card:
+    return _section(
+        _("Outliers"),
+        "quality-outliers",
+        outliers,
+        [N_("Programme"), N_("Record"), N_("Quarter"), N_("Found"), N_("Why it stands out"), N_("Source")],
+        lambda r: [r.programme, r.record, r.quarter, r.value, r.why, r.source],
+        _("No record stands out."),
+        more=more,
+        more_text=_("more records break these rules; only the first of each kind are listed"),
+    )
+
+
+def _uploads(uploads: list) -> dbc.Card:
+    return _section(
+        _("Uploads with warnings or refused"),
+        "quality-uploads",
+        uploads,
+        [N_("When"), N_("File"), N_("By"), N_("Outcome"), N_("Errors"), N_("Warnings"), N_("First problem")],
+        lambda r: [format_datetime(r.when), r.file, r.by, _(r.outcome), r.errors, r.warnings, r.first],
+        _("Every upload went through without a warning."),
+    )
+
+
+def _unknowns(unknowns: list) -> dbc.Card:
+    return _section(
+        _("Disaggregation gaps"),
+        "quality-unknowns",
+        unknowns,
         [
-            dcc.Location(id=URL, refresh="callback-nav"),
-            page_header(
-                _("Data quality"), _("What to check before the figures go to a donor"), actions=switcher
-            ),
-            banner,
-            _section(
-                _("Quarters without data"),
-                "quality-gaps",
-                gaps,
-                [N_("Programme"), N_("Indicator"), N_("Quarters without data"), N_("Which")],
-                lambda r: [
-                    r.programme,
-                    _indicator_link(r.indicator, r.name),
-                    _("{count} of {elapsed}").format(count=len(r.empty), elapsed=r.elapsed),
-                    ", ".join(r.empty),
-                ],
-                _("Every indicator has data in every quarter so far."),
-            ),
-            _section(
-                _("Outliers"),
-                "quality-outliers",
-                outliers,
-                [
-                    N_("Programme"),
-                    N_("Record"),
-                    N_("Quarter"),
-                    N_("Found"),
-                    N_("Why it stands out"),
-                    N_("Source"),
-                ],
-                lambda r: [r.programme, r.record, r.quarter, r.value, r.why, r.source],
-                _("No record stands out."),
-                more=more_outliers,
-                more_text=_("more records break these rules; only the first of each kind are listed"),
-            ),
-            _duplicates.section(pairs, _badge(len(pairs))),
-            _section(
-                _("Uploads with warnings or refused"),
-                "quality-uploads",
-                flagged_uploads,
-                [
-                    N_("When"),
-                    N_("File"),
-                    N_("By"),
-                    N_("Outcome"),
-                    N_("Errors"),
-                    N_("Warnings"),
-                    N_("First problem"),
-                ],
-                lambda r: [
-                    format_datetime(r.when),
-                    r.file,
-                    r.by,
-                    _(r.outcome),
-                    r.errors,
-                    r.warnings,
-                    r.first,
-                ],
-                _("Every upload went through without a warning."),
-            ),
-            _section(
-                _("Disaggregation gaps"),
-                "quality-unknowns",
-                unknowns,
-                [
-                    N_("Programme"),
-                    N_("Indicator"),
-                    N_("Disaggregation"),
-                    N_("Unknown, life of project"),
-                    N_("Share of total"),
-                ],
-                lambda r: [
-                    r.programme,
-                    _indicator_link(r.indicator, r.name),
-                    _(r.disaggregation),
-                    r.unknown,
-                    r.share,
-                ],
-                _("Every figure is fully disaggregated."),
-            ),
-        ]
+            N_("Programme"),
+            N_("Indicator"),
+            N_("Disaggregation"),
+            N_("Unknown, life of project"),
+            N_("Share of total"),
+        ],
+        lambda r: [
+            r.programme,
+            _indicator_link(r.indicator, r.name),
+            _(r.disaggregation),
+            r.unknown,
+            r.share,
+        ],
+        _("Every figure is fully disaggregated."),
     )
 
 

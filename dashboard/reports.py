@@ -16,7 +16,11 @@ audited.
 A manager or an administrator may reopen a signed-off quarter with a reason; the report sent stays kept as its
 version, listed with every other version (each downloadable byte for byte), and signing off again keeps the
 next. "What changed since it was sent" lists every figure that differs from the latest version
-(``dashboard._report_versions``); the Logframe and Indicator pages link to it (``#reports-changes``)."""
+(``dashboard._report_versions``); the Logframe and Indicator pages link to it (``#reports-changes``).
+
+The page lays out its cards from ``dashboard._reports_choice`` (programme, quarter, format, download),
+``dashboard._reports_quarter`` (the quarter's statuses, the narratives missing), ``dashboard._reports_signoff``,
+``dashboard._report_versions`` and ``dashboard._quarter_sections``; its callbacks are here."""
 
 from __future__ import annotations
 
@@ -27,12 +31,14 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dashboard import _quarter_sections as written
 from dashboard import _queries
 from dashboard import _report_versions as sent
+from dashboard import _reports_choice as choice
+from dashboard import _reports_quarter as shown
+from dashboard import _reports_signoff as signing
 from dashboard._access import EDITORS, SIGNERS, STAFF, can, require_programme, require_role, role
 from dashboard._components import (
     current_username,
     first,
     format_datetime,
-    format_percent,
     href,
     not_found,
     page_header,
@@ -42,18 +48,16 @@ from dashboard._components import (
     safe_layout,
     seen_figures,
     settings,
-    status_badge,
-    status_counts,
     store,
     visible_programme_codes,
 )
-from dashboard._queries import default_quarter, first_programme, parse_quarter, quarter_options
+from dashboard._queries import default_quarter, first_programme, parse_quarter
 from exports.formats import FORMATS, short_name
 from indicators.access import audit
 from indicators.figures import signoff
-from indicators.i18n import N_, _, ngettext
+from indicators.i18n import N_, _
+from indicators.periods import Period
 from indicators.reporting import changes
-from indicators.status import AHEAD, BEHIND, ON_TRACK
 
 dash.register_page(
     __name__,
@@ -67,20 +71,20 @@ dash.register_page(
 
 class ids:
     url = "reports-url"
-    programme = "reports-programme"
-    quarter = "reports-quarter"
-    format = "reports-format"
-    download = "reports-download"
+    programme = choice.ids.programme
+    quarter = choice.ids.quarter
+    format = choice.ids.format
+    download = choice.ids.download
     file = "reports-file"
-    flagged = "reports-flagged"
+    flagged = shown.ids.flagged
     state = "reports-state"
-    done = "reports-done"
-    heading = "reports-heading"
-    signoff = "reports-signoff"
-    signoff_confirm = "reports-signoff-confirm"
-    signoff_acknowledge = "reports-signoff-acknowledge"
-    signoff_button = "reports-signoff-button"
-    signoff_result = "reports-signoff-result"
+    done = choice.ids.done
+    heading = shown.ids.heading
+    signoff = signing.ids.signoff
+    signoff_confirm = signing.ids.signoff_confirm
+    signoff_acknowledge = signing.ids.signoff_acknowledge
+    signoff_button = signing.ids.signoff_button
+    signoff_result = signing.ids.signoff_result
 
 
 # Drawn only while the quarter shown can still be signed off: listed for Dash's callback check (see _access).
@@ -135,13 +139,13 @@ def layout(programme=None, period=None, format=None, **_query):
     kept = signed is not None and signed.report_format == fmt
     filename = signed.report_filename if kept else FORMATS[fmt].filename(prog.code, quarter.code)
     flagged = [i for i in result.indicators if i.needs_narrative]
-    counts = status_counts(i.status for i in result.indicators)
     state = {
         "programme": prog.code,
         "period": quarter.code,
         "format": fmt,
         "flagged": [i.indicator.code for i in flagged],
     }
+    what = target_words(prog.code, quarter)
     return html.Div(
         [
             dcc.Location(id=ids.url, refresh="callback-nav"),
@@ -155,129 +159,18 @@ def layout(programme=None, period=None, format=None, **_query):
             dbc.Row(
                 [
                     dbc.Col(
-                        dbc.Card(
-                            [
-                                dbc.CardHeader(html.H2(_("Report"), className="h6 mb-0")),
-                                dbc.CardBody(
-                                    [
-                                        _field(
-                                            _("Programme"),
-                                            ids.programme,
-                                            dcc.Dropdown(
-                                                id=ids.programme,
-                                                clearable=False,
-                                                value=prog.code,
-                                                options=[{"label": c, "value": c} for c in visible],
-                                            ),
-                                        ),
-                                        _field(
-                                            _("Quarter"),
-                                            ids.quarter,
-                                            dcc.Dropdown(
-                                                id=ids.quarter,
-                                                clearable=False,
-                                                value=quarter.code,
-                                                options=quarter_options(prog),
-                                                searchable=False,
-                                            ),
-                                        ),
-                                        _field(
-                                            _("Format"),
-                                            ids.format,
-                                            dbc.RadioItems(
-                                                id=ids.format,
-                                                value=fmt,
-                                                options=[
-                                                    {
-                                                        "label": f.label[:1].upper()
-                                                        + f.label[1:]
-                                                        + (
-                                                            " · donor's default"
-                                                            if f.key == prog.report_format
-                                                            else ""
-                                                        ),
-                                                        "value": f.key,
-                                                    }
-                                                    for f in FORMATS.values()
-                                                ],
-                                            ),
-                                        ),
-                                        dbc.Button(
-                                            f"Download {target_words(prog.code, quarter, fmt)}",
-                                            id=ids.download,
-                                            color="primary",
-                                            className="w-100 mt-2",
-                                            n_clicks=0,
-                                        ),
-                                        html.P(
-                                            [_("File: "), html.Span(filename, className="font-monospace")]
-                                            + (
-                                                [" · " + _("the report as signed off, kept byte for byte")]
-                                                if kept
-                                                else []
-                                            ),
-                                            className="small text-muted mt-2 mb-0",
-                                        ),
-                                        dcc.Loading(
-                                            html.Div(id=ids.done, className="small mt-2", role="status"),
-                                            type="dot",
-                                        ),
-                                    ]
-                                ),
-                            ],
-                            className="shadow-sm mb-4",
+                        choice.card(
+                            prog, quarter, fmt, visible, target_words(prog.code, quarter, fmt), filename, kept
                         ),
                         lg=5,
                     ),
                     dbc.Col(
                         [
-                            dbc.Card(
-                                [
-                                    dbc.CardHeader(
-                                        html.H2(
-                                            f"{prog.code} · {quarter.label()}",
-                                            className="h6 mb-0",
-                                            id=ids.heading,
-                                        )
-                                    ),
-                                    dbc.CardBody(
-                                        [
-                                            html.P(
-                                                [f"{prog.title} · {prog.donor}"]
-                                                + (
-                                                    [
-                                                        html.Br(),
-                                                        _("Data as of {when}").format(
-                                                            when=format_datetime(result.data_as_of)
-                                                        ),
-                                                    ]
-                                                    if result.data_as_of
-                                                    else []
-                                                ),
-                                                className="mb-2",
-                                            ),
-                                            html.Div(
-                                                [
-                                                    html.Span(
-                                                        [
-                                                            html.Strong(f"{counts[s]} "),
-                                                            status_badge(s, small=True),
-                                                        ],
-                                                        className="me-3",
-                                                    )
-                                                    for s in (AHEAD, ON_TRACK, BEHIND)
-                                                ],
-                                                className="mb-0",
-                                            ),
-                                        ]
-                                    ),
-                                ],
-                                className="shadow-sm mb-4",
-                            ),
-                            _signoff_card(prog, quarter, signed, closed, flagged, comparison),
+                            shown.summary_card(prog, quarter, result),
+                            signing.card(prog, quarter, what, signed, closed, flagged, comparison),
                             sent.changes_card(comparison),
                             sent.versions_card(versions),
-                            _flagged_card(flagged, quarter),
+                            shown.flagged_card(flagged, quarter),
                             sections_card,
                         ],
                         lg=7,
@@ -285,207 +178,6 @@ def layout(programme=None, period=None, format=None, **_query):
                 ]
             ),
         ]
-    )
-
-
-def _signoff_card(prog, quarter, signed, closed, flagged, comparison) -> dbc.Card:
-    """The quarter's sign-off: who and when once it is done, and for a manager or an administrator the way to
-    reopen it; for a manager until then (or after a reopen), the way to do it."""
-    what = target_words(prog.code, quarter)
-    body = []
-    if signed is not None:
-        body.append(
-            dbc.Alert(
-                [
-                    html.Strong(
-                        _("{what} was signed off by {who} on {when} UTC, version {version}.").format(
-                            what=what,
-                            who=signed.signed_by,
-                            when=format_datetime(signed.signed_at),
-                            version=signed.version,
-                        )
-                    ),
-                    html.Br(),
-                    _(
-                        "The {format} report sent then is kept ({file}, SHA-256 {digest}…); {quarter} and the quarters "
-                        "before it can no longer change."
-                    ).format(
-                        format=short_name(signed.report_format),
-                        file=signed.report_filename,
-                        digest=signed.report_sha256[:12],
-                        quarter=quarter.code,
-                    ),
-                ],
-                color="success",
-                className="py-2 mb-0 small",
-                id="reports-signed",
-            )
-        )
-        body += sent.reopen_form(what, prog.donor)
-    else:
-        if comparison is not None:
-            body.append(sent.reopened_note(comparison, what))
-        if closed is not None:
-            body.append(
-                dbc.Alert(
-                    _(
-                        "Closed: {period} was signed off by {who} on {when}, so {quarter}'s figures can "
-                        "no longer change."
-                    ).format(
-                        period=closed.signed_period,
-                        who=closed.signed_by,
-                        when=closed.signed_at,
-                        quarter=quarter.code,
-                    ),
-                    color="info",
-                    className="py-2 small",
-                )
-            )
-        if can(SIGNERS):
-            codes = [i.indicator.code for i in flagged]
-            body += [
-                html.P(
-                    _(
-                        "Once the report has been sent to {donor}, sign the quarter off: the {format} report is "
-                        "kept as sent, and no upload may change {quarter} or an earlier quarter any more."
-                    ).format(donor=prog.donor, format=short_name(prog.report_format), quarter=quarter.code),
-                    className="small",
-                ),
-                dbc.Checkbox(
-                    id=ids.signoff_confirm,
-                    value=False,
-                    className="mb-2",
-                    label=_("The {what} report has been sent to {donor}").format(what=what, donor=prog.donor),
-                ),
-                html.Div(
-                    [
-                        html.P(
-                            [
-                                ngettext(
-                                    "{count} indicator is more than 15% off the target to date without a deviation "
-                                    "narrative:",
-                                    "{count} indicators are more than 15% off the target to date "
-                                    "without a deviation narrative:",
-                                    len(codes),
-                                ).format(count=len(codes))
-                                + " ",
-                                html.Strong(", ".join(codes)),
-                                ".",
-                            ],
-                            className="small mb-1",
-                        ),
-                        dbc.Checkbox(
-                            id=ids.signoff_acknowledge,
-                            value=False,
-                            className="mb-2",
-                            label=_(
-                                "Sign off without narratives for {codes} (kept in the audit trail)"
-                            ).format(codes=", ".join(codes)),
-                        ),
-                    ],
-                    className="signoff-acknowledge",
-                )
-                if codes
-                else dbc.Checkbox(id=ids.signoff_acknowledge, value=False, style={"display": "none"}),
-                dbc.Button(
-                    _("Sign off {what}").format(what=what),
-                    id=ids.signoff_button,
-                    color="success",
-                    outline=True,
-                    n_clicks=0,
-                    className="w-100",
-                ),
-                dcc.Loading(html.Div(id=ids.signoff_result, className="mt-2", role="status"), type="dot"),
-            ]
-        elif closed is None:
-            body.append(
-                html.P(
-                    _("{quarter} has not been signed off yet.").format(quarter=quarter.code),
-                    className="small text-muted mb-0",
-                )
-            )
-    return dbc.Card(
-        [
-            dbc.CardHeader(html.H2(_("Sign-off · {what}").format(what=what), className="h6 mb-0")),
-            dbc.CardBody(body, id=ids.signoff),
-        ],
-        className="shadow-sm mb-4" + (" signoff-done" if signed is not None else ""),
-    )
-
-
-def _field(label, id, control):
-    return html.Div(
-        [dbc.Label(label, html_for=id, className="small text-muted mb-1"), control], className="mb-3"
-    )
-
-
-def _flagged_card(flagged, quarter) -> dbc.Card:
-    if not flagged:
-        return dbc.Card(
-            [
-                dbc.CardHeader(html.H2(_("Deviation narratives"), className="h6 mb-0")),
-                dbc.CardBody(
-                    dbc.Alert(
-                        _("Every indicator more than 15% off its target to date has a deviation narrative."),
-                        color="success",
-                        className="mb-0 py-2",
-                    ),
-                    id=ids.flagged,
-                ),
-            ],
-            className="shadow-sm mb-4",
-        )
-    body = html.Div(
-        [
-            html.P(
-                ngettext(
-                    "{count} indicator is more than 15% off the target to date without a deviation narrative. "
-                    "The report can be downloaded, but the donor will ask why.",
-                    "{count} indicators are more than 15% off the target to date without a deviation narrative. "
-                    "The report can be downloaded, but the donor will ask why.",
-                    len(flagged),
-                ).format(count=len(flagged)),
-                className="small",
-            ),
-            html.Ul(
-                [
-                    html.Li(
-                        [
-                            dcc.Link(
-                                item.indicator.code,
-                                href=href("/indicator", code=item.indicator.code, period=quarter.code),
-                                className="fw-semibold me-2",
-                            ),
-                            item.indicator.name,
-                            " ",
-                            status_badge(item.status, small=True),
-                            html.Span(
-                                " "
-                                + _("{percent} of the target to date").format(
-                                    percent=format_percent(item.judged.percent_of_target_to_date)
-                                ),
-                                className="small text-muted",
-                            ),
-                        ],
-                        className="mb-1",
-                    )
-                    for item in flagged
-                ],
-                className="list-unstyled mb-0",
-            ),
-        ]
-    )
-    return dbc.Card(
-        [
-            dbc.CardHeader(
-                html.H2(
-                    _("Before sending: narratives missing ({count})").format(count=len(flagged)),
-                    className="h6 mb-0",
-                )
-            ),
-            dbc.CardBody(body, id=ids.flagged),
-        ],
-        className="shadow-sm mb-4 border-warning",
     )
 
 
@@ -510,11 +202,12 @@ def choose(programme, period, fmt, state):
     return query_string(**wanted)
 
 
-def _asked(session, state) -> tuple[str, object, str | None]:
+def _asked(session, state) -> tuple[str, Period, str | None]:
     """The programme (one the user may see), quarter and format the page shows, normalised."""
     state = state if isinstance(state, dict) else {}
     code = require_programme(session, state.get("programme"))
-    quarter = parse_quarter(_queries.programme(session, code), state.get("period"))
+    prog = _queries.programme(session, code)
+    quarter = parse_quarter(prog, state.get("period")) if prog is not None else None
     if quarter is None:
         raise dash.exceptions.PreventUpdate
     fmt = state.get("format") if state.get("format") in FORMATS else None

@@ -86,73 +86,12 @@ def layout(programme=None, span=None, period=None, **_query):
             if prog
             else ({}, 0)
         )
-    limit = settings().small_cell if plan is not None else 0
-    switcher = (
-        html.Div(
-            [
-                dbc.Button(
-                    c,
-                    href=f"/victims?programme={c}",
-                    color="primary",
-                    outline=c != code,
-                    size="sm",
-                    className="me-1",
-                )
-                for c in with_cases
-            ]
-        )
-        if len(with_cases) > 1
-        else None
-    )
     if not prog or not total:
         body = dbc.Alert(_("No victim has been recorded yet."), color="info")
     else:
         body = html.Div(
             [
-                dbc.Row(
-                    [
-                        dbc.Col(
-                            html.Div(
-                                [
-                                    html.Div(_("Victims identified"), className="tile-label"),
-                                    html.Div(
-                                        plan.cell(("profile", "total", "")).text if plan else f"{total:,}",
-                                        className="tile-value",
-                                        id="victims-total",
-                                    ),
-                                    html.Div(
-                                        _("possible and actual victims, to date"), className="tile-detail"
-                                    ),
-                                ],
-                                className="tile h-100",
-                            ),
-                            xs=12,
-                            sm=6,
-                            lg=3,
-                        ),
-                        dbc.Col(
-                            html.P(
-                                _(
-                                    "Shares are of the victims whose value is known: unknown values are left out of the base. "
-                                )
-                                + (
-                                    _(
-                                        "Counts under {limit} are shown as “<{limit}” and their shares withheld (a count marked * "
-                                        "is withheld so that a small one cannot be worked out)."
-                                    ).format(limit=limit)
-                                    + " "
-                                    if limit > 1
-                                    else _("Counts are exact: small counts are withheld from donor accounts.")
-                                    + " "
-                                )
-                                + _("No case is shown on its own."),
-                                className="small text-muted mb-0",
-                            ),
-                            className="d-flex align-items-center",
-                        ),
-                    ],
-                    className="g-3 mb-4",
-                ),
+                _totals(total, plan),
                 victims_map_card(session_values, plan, period=_map_period(prog, quarter, span, plan)),
                 dbc.Row([dbc.Col(_breakdown_card(b), lg=6, className="mb-4") for b in breakdowns]),
             ]
@@ -163,10 +102,75 @@ def layout(programme=None, span=None, period=None, **_query):
             page_header(
                 _("Victims profile"),
                 f"{prog.code if prog else ''} · " + _("aggregates only, never individual cases"),
-                actions=switcher,
+                actions=_switcher(with_cases, code),
             ),
             body,
         ]
+    )
+
+
+def _switcher(with_cases: list[str], code: str) -> html.Div | None:
+    """A button per programme counting victims, when there is more than one."""
+    if len(with_cases) <= 1:
+        return None
+    return html.Div(
+        [
+            dbc.Button(
+                c,
+                href=f"/victims?programme={c}",
+                color="primary",
+                outline=c != code,
+                size="sm",
+                className="me-1",
+            )
+            for c in with_cases
+        ]
+    )
+
+
+def _totals(total: int, plan) -> dbc.Row:
+    """The victims identified to date (as the plan lets this reader see them), and how to read the shares."""
+    limit = settings().small_cell if plan is not None else 0
+    return dbc.Row(
+        [
+            dbc.Col(
+                html.Div(
+                    [
+                        html.Div(_("Victims identified"), className="tile-label"),
+                        html.Div(
+                            plan.cell(("profile", "total", "")).text if plan else f"{total:,}",
+                            className="tile-value",
+                            id="victims-total",
+                        ),
+                        html.Div(_("possible and actual victims, to date"), className="tile-detail"),
+                    ],
+                    className="tile h-100",
+                ),
+                xs=12,
+                sm=6,
+                lg=3,
+            ),
+            dbc.Col(
+                html.P(
+                    _(
+                        "Shares are of the victims whose value is known: unknown values are left out of the base. "
+                    )
+                    + (
+                        _(
+                            "Counts under {limit} are shown as “<{limit}” and their shares withheld (a count marked * "
+                            "is withheld so that a small one cannot be worked out)."
+                        ).format(limit=limit)
+                        + " "
+                        if limit > 1
+                        else _("Counts are exact: small counts are withheld from donor accounts.") + " "
+                    )
+                    + _("No case is shown on its own."),
+                    className="small text-muted mb-0",
+                ),
+                className="d-flex align-items-center",
+            ),
+        ],
+        className="g-3 mb-4",
     )
 
 
