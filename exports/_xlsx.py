@@ -13,6 +13,7 @@ Rules every cell follows:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date, datetime
 from io import BytesIO
 
@@ -84,15 +85,18 @@ def number(cell: Cell, value: float | None, unit: str = "number", font: Font = B
     if value is None or (isinstance(value, float) and math.isnan(value)):
         cell.value = None
         return cell
-    value = rounded(value, unit)  # the one rounding rule: what the cell holds is what the screen shows
+    shown = rounded(value, unit)  # the one rounding rule: what the cell holds is what the screen shows
+    if shown is None:  # a NaN that came in as a Decimal
+        cell.value = None
+        return cell
     if unit == "percent":
-        cell.value = round(value / 100, 10)
+        cell.value = round(shown / 100, 10)
         cell.number_format = PERCENT_VALUE
-    elif isinstance(value, int):
-        cell.value = value
+    elif isinstance(shown, int):
+        cell.value = shown
         cell.number_format = COUNT
     else:
-        cell.value = value
+        cell.value = shown
         cell.number_format = DECIMAL
     return cell
 
@@ -118,7 +122,7 @@ def when(cell: Cell, value: date | datetime | None, font: Font = BASE) -> Cell:
 
 def status(cell: Cell, value: str | None) -> Cell:
     """The status in words, on its band's fill."""
-    fill, font = STATUS_STYLES.get(value, (None, BASE))
+    fill, font = STATUS_STYLES.get(value or "", (None, BASE))
     text(cell, value, font=font, alignment=WRAP_CENTER)
     if fill is not None:
         cell.fill = fill
@@ -155,12 +159,12 @@ def end_table(ws: Worksheet, header: int, row: int, width: int, empty_note: str)
     return row + 1
 
 
-def widths(ws: Worksheet, columns: list[float]) -> None:
+def widths(ws: Worksheet, columns: Sequence[float]) -> None:
     for col, width in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
-def fit_row(ws: Worksheet, row: int, columns: list[float], minimum: int = 1) -> None:
+def fit_row(ws: Worksheet, row: int, columns: Sequence[float], minimum: int = 1) -> None:
     """Set a row tall enough for its wrapped text: Excel does not grow rows of generated files on opening."""
     lines = minimum
     for col, width in enumerate(columns, start=1):

@@ -7,13 +7,16 @@ The sheet writers here are reused by the State Department workbook (``exports.pp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from exports import _xlsx as x
 from exports.options import DEFAULT, Options
-from indicators.report import Report, day_in_words
+from indicators.report import Cover, IndicatorRow, Report, Revision, day_in_words
 from indicators.status import TARGET_TO_DATE
 
 SHEETS = (
@@ -29,6 +32,7 @@ SHEETS = (
 
 INDICATOR_WIDTHS = [10, 44, 12, 9, 9, 9, 9, 9, 9, 9, 10, 9, 9, 10, 9, 10, 10, 11, 44]
 INDICATOR_HEADER_ROW = 5
+TOP = Alignment(vertical="top")
 
 
 def render(report: Report, options: Options = DEFAULT) -> bytes:
@@ -45,21 +49,16 @@ def footer(report: Report, what: str) -> str:
     return f"{report.cover.programme_code} · {what} · {report.cover.period_code}"
 
 
-def _titles(ws, report: Report, title: str) -> None:
+def _titles(ws: Worksheet, report: Report, title: str) -> None:
     c = report.cover
     x.text(ws.cell(1, 1), title, font=x.TITLE, alignment=Alignment(vertical="center"))
-    x.text(
-        ws.cell(2, 1),
-        f"{c.programme_code} · {c.programme_title}",
-        font=x.SUBTITLE,
-        alignment=Alignment(vertical="top"),
-    )
+    x.text(ws.cell(2, 1), f"{c.programme_code} · {c.programme_title}", font=x.SUBTITLE, alignment=TOP)
     data_as_of = f"{c.data_as_of:%d %B %Y %H:%M} UTC" if c.data_as_of else "no data uploaded"
     x.text(
         ws.cell(3, 1),
         f"Reporting period {c.period_label} · {c.donor} · data as of {data_as_of}",
         font=x.NOTE,
-        alignment=Alignment(vertical="top"),
+        alignment=TOP,
     )
     ws.row_dimensions[1].height = 22
 
@@ -73,17 +72,28 @@ CONFIDENTIAL_NOTE = (
 )
 
 
-def write_cover(wb: Workbook, report: Report, *, title: str, sheets) -> None:
-    c = report.cover
+COVER_WIDTHS = [28, 62, 15, 15, 15]
+WARNING = Font(name=x.FONT, size=10, bold=True, color="9C0006")
+
+
+def write_cover(wb: Workbook, report: Report, *, title: str, sheets: Sequence[tuple[str, str]]) -> None:
+    """The cover, top to bottom: title, the programme's facts, warnings (revised, confidential), funding,
+    status key, narratives still to write, contents. Each part returns the next free row."""
     ws = wb.create_sheet("Cover")
-    columns = [28, 62, 15, 15, 15]
-    x.widths(ws, columns)
+    x.widths(ws, COVER_WIDTHS)
     x.text(ws.cell(1, 1), title, font=x.TITLE, alignment=Alignment(vertical="center"))
     ws.row_dimensions[1].height = 24
-    x.text(
-        ws.cell(2, 1), "Quarterly performance report", font=x.SUBTITLE, alignment=Alignment(vertical="top")
-    )
+    x.text(ws.cell(2, 1), "Quarterly performance report", font=x.SUBTITLE, alignment=TOP)
+    row = _cover_facts(ws, report.cover, 4)
+    row = _cover_warnings(ws, report, row)
+    row = _cover_funding(ws, report.cover, row)
+    row = _cover_status_key(ws, report, row)
+    row = _cover_missing_narratives(ws, report.cover, row)
+    _cover_contents(ws, sheets, row)
+    x.print_setup(ws, title_rows=None, footer=footer(report, "Cover"), landscape=False)
 
+
+def _cover_facts(ws: Worksheet, c: Cover, row: int) -> int:
     facts = [
         ("Programme", f"{c.programme_code} · {c.programme_title}"),
         ("Donor", c.donor),
@@ -95,11 +105,10 @@ def write_cover(wb: Workbook, report: Report, *, title: str, sheets) -> None:
         ("Reporting period", c.period_label),
         ("Reporting year", c.year_label),
     ]
-    row = 4
     for label, value in facts:
         x.text(ws.cell(row, 1), label, font=x.BOLD)
         x.text(ws.cell(row, 2), value)
-        x.fit_row(ws, row, columns)
+        x.fit_row(ws, row, COVER_WIDTHS)
         row += 1
     x.text(ws.cell(row, 1), "Date prepared (UTC)", font=x.BOLD)
     x.when(ws.cell(row, 2), c.prepared)
@@ -109,48 +118,46 @@ def write_cover(wb: Workbook, report: Report, *, title: str, sheets) -> None:
         x.when(ws.cell(row, 2), c.data_as_of)  # the latest upload feeding the figures
     else:
         x.text(ws.cell(row, 2), "No activity data uploaded yet")
-    row += 2
+    return row + 2
 
-    if c.revision is not None:
-        x.text(ws.cell(row, 1), "Revised", font=Font(name=x.FONT, size=10, bold=True, color="9C0006"))
-        x.text(ws.cell(row, 2), revised_note(c.revision))
-        x.fit_row(ws, row, columns)
-        row += 2
 
+def _cover_warnings(ws: Worksheet, report: Report, row: int) -> int:
+    """A re-issue says what it replaces; exact counts of people say they are confidential."""
+    warnings = []
+    if report.cover.revision is not None:
+        warnings.append(("Revised", revised_note(report.cover.revision)))
     if any(ind.counts_people for ind in report.indicators):
         # The award requires exact figures; the cover says they are confidential (DOMAIN §4, small counts).
-        x.text(ws.cell(row, 1), "Confidential", font=Font(name=x.FONT, size=10, bold=True, color="9C0006"))
-        x.text(ws.cell(row, 2), CONFIDENTIAL_NOTE)
-        x.fit_row(ws, row, columns)
+        warnings.append(("Confidential", CONFIDENTIAL_NOTE))
+    for label, note in warnings:
+        x.text(ws.cell(row, 1), label, font=WARNING)
+        x.text(ws.cell(row, 2), note)
+        x.fit_row(ws, row, COVER_WIDTHS)
         row += 2
+    return row
 
-    if c.phases:
-        x.text(ws.cell(row, 1), "Funding", font=x.BOLD)
-        row += 1
-        x.header_row(
-            ws,
-            row,
-            [
-                "Phase",
-                "Period",
-                f"Budget ({c.currency})",
-                f"Pledged ({c.currency})",
-                f"Funding gap ({c.currency})",
-            ],
-            height=30,
-        )
-        row += 1
-        for phase in c.phases:
-            x.text(ws.cell(row, 1), phase.name)
-            pledged_by = f" (pledged by {phase.pledged_by})" if phase.pledged_by else ""
-            x.text(ws.cell(row, 2), f"{day_in_words(phase.start)} – {day_in_words(phase.end)}{pledged_by}")
-            for col, value in ((3, phase.budget), (4, phase.pledged), (5, phase.gap)):
-                x.number(ws.cell(row, col), value)
-            x.grid(ws, row, 1, 5)
-            x.fit_row(ws, row, columns)
-            row += 1
-        row += 1
 
+def _cover_funding(ws: Worksheet, c: Cover, row: int) -> int:
+    if not c.phases:
+        return row
+    x.text(ws.cell(row, 1), "Funding", font=x.BOLD)
+    row += 1
+    amounts = [f"{what} ({c.currency})" for what in ("Budget", "Pledged", "Funding gap")]
+    x.header_row(ws, row, ["Phase", "Period", *amounts], height=30)
+    row += 1
+    for phase in c.phases:
+        x.text(ws.cell(row, 1), phase.name)
+        pledged_by = f" (pledged by {phase.pledged_by})" if phase.pledged_by else ""
+        x.text(ws.cell(row, 2), f"{day_in_words(phase.start)} – {day_in_words(phase.end)}{pledged_by}")
+        for col, amount in ((3, phase.budget), (4, phase.pledged), (5, phase.gap)):
+            x.number(ws.cell(row, col), amount)
+        x.grid(ws, row, 1, 5)
+        x.fit_row(ws, row, COVER_WIDTHS)
+        row += 1
+    return row + 1
+
+
+def _cover_status_key(ws: Worksheet, report: Report, row: int) -> int:
     x.text(ws.cell(row, 1), "Status key", font=x.BOLD)
     row += 1
     for status, meaning in report.status_key:
@@ -160,34 +167,34 @@ def write_cover(wb: Workbook, report: Report, *, title: str, sheets) -> None:
             x.status(ws.cell(row, 1), status)
         x.text(ws.cell(row, 2), meaning)
         x.grid(ws, row, 1, 2)
-        x.fit_row(ws, row, columns)
+        x.fit_row(ws, row, COVER_WIDTHS)
         row += 1
-    row += 1
+    return row + 1
 
-    if c.missing_narratives:
-        x.text(
-            ws.cell(row, 1),
-            "Narratives still to write",
-            font=Font(name=x.FONT, size=10, bold=True, color="9C0006"),
-        )
-        x.text(
-            ws.cell(row, 2),
-            f"{', '.join(c.missing_narratives)}: more than 15% off the pro-rated target "
-            "without a deviation narrative.",
-        )
-        x.fit_row(ws, row, columns)
-        row += 2
 
+def _cover_missing_narratives(ws: Worksheet, c: Cover, row: int) -> int:
+    if not c.missing_narratives:
+        return row
+    x.text(ws.cell(row, 1), "Narratives still to write", font=WARNING)
+    x.text(
+        ws.cell(row, 2),
+        f"{', '.join(c.missing_narratives)}: more than 15% off the pro-rated target "
+        "without a deviation narrative.",
+    )
+    x.fit_row(ws, row, COVER_WIDTHS)
+    return row + 2
+
+
+def _cover_contents(ws: Worksheet, sheets: Sequence[tuple[str, str]], row: int) -> None:
     x.text(ws.cell(row, 1), "Contents", font=x.BOLD)
     row += 1
     for name, what in sheets:
         x.text(ws.cell(row, 1), name)
         x.text(ws.cell(row, 2), what)
         row += 1
-    x.print_setup(ws, title_rows=None, footer=footer(report, "Cover"), landscape=False)
 
 
-def revised_note(revision) -> str:
+def revised_note(revision: Revision) -> str:
     """The cover's "Revised" line: the version replaced, when it was signed off, its file's SHA-256, the
     indicators whose figures changed since and why the quarter was reopened."""
     if revision.changed is None:
@@ -270,12 +277,7 @@ def write_indicators(wb: Workbook, report: Report, title: str = "Indicators") ->
             x.fit_row(ws, row, columns)
             row += 1
     if not report.results:
-        x.text(
-            ws.cell(row, 1),
-            "This programme has no indicators.",
-            font=x.NOTE,
-            alignment=Alignment(vertical="top"),
-        )
+        x.text(ws.cell(row, 1), "This programme has no indicators.", font=x.NOTE, alignment=TOP)
         row += 1
 
     year = "fiscal-year" if c.year_term == "FY" else "year"
@@ -291,14 +293,14 @@ def write_indicators(wb: Workbook, report: Report, title: str = "Indicators") ->
     ]
     row += 1
     for note in notes:
-        x.text(ws.cell(row, 1), note, font=x.NOTE, alignment=Alignment(vertical="top"))
+        x.text(ws.cell(row, 1), note, font=x.NOTE, alignment=TOP)
         row += 1
 
     ws.freeze_panes = f"C{INDICATOR_HEADER_ROW + 1}"
     x.print_setup(ws, title_rows=f"{band}:{INDICATOR_HEADER_ROW}", footer=footer(report, "Indicators"))
 
 
-def write_indicator_row(ws, row: int, ind) -> None:
+def write_indicator_row(ws: Worksheet, row: int, ind: IndicatorRow) -> None:
     unit = ind.unit
     x.text(ws.cell(row, 1), ind.code)
     x.text(ws.cell(row, 2), ind.name)
@@ -330,20 +332,8 @@ def write_disaggregation(wb: Workbook, report: Report) -> None:
     x.widths(ws, columns)
     _titles(ws, report, "Disaggregation")
     header = 5
-    x.header_row(
-        ws,
-        header,
-        [
-            "No.",
-            "Indicator",
-            "Disaggregation",
-            "Category",
-            f"Quarter\n{c.period_code}",
-            f"{c.year_code}\nto date",
-            "LOP\nto date",
-        ],
-        height=30,
-    )
+    headings = ["No.", "Indicator", "Disaggregation", "Category", f"Quarter\n{c.period_code}"]
+    x.header_row(ws, header, [*headings, f"{c.year_code}\nto date", "LOP\nto date"], height=30)
     row = header + 1
     for d in report.disaggregations:
         x.text(ws.cell(row, 1), d.indicator_code)
@@ -394,7 +384,7 @@ def write_activities(wb: Workbook, report: Report) -> None:
             f"Cases: {cc.identified:,} identified and {cc.referred:,} referred this quarter. "
             "Individual case records are confidential and never exported.",
             font=x.NOTE,
-            alignment=Alignment(vertical="top"),
+            alignment=TOP,
         )
     header = 5
     if report.activity_summary:
@@ -405,7 +395,7 @@ def write_activities(wb: Workbook, report: Report) -> None:
     x.print_setup(ws, title_rows=f"{header}:{header}", footer=footer(report, "Activities"))
 
 
-def _activity_list(ws, report: Report, header: int) -> None:
+def _activity_list(ws: Worksheet, report: Report, header: int) -> None:
     columns = ACTIVITY_WIDTHS
     x.header_row(ws, header, ACTIVITY_HEADINGS, height=30)
     row = header + 1
@@ -433,7 +423,7 @@ SUMMARY_HEADINGS = ["Kind", "District or body", "Group or stage", "Activities", 
 SUMMARY_WIDTHS = [16, 26, 30, 11, 10, 10, 11]
 
 
-def _activity_summary(ws, report: Report, header: int) -> int:
+def _activity_summary(ws: Worksheet, report: Report, header: int) -> int:
     """A quarter too large to list: its activities counted by kind, place and group. Returns the header row."""
     x.widths(ws, SUMMARY_WIDTHS)
     x.text(
@@ -490,7 +480,7 @@ def write_sources(wb: Workbook, report: Report) -> None:
             f"{report.unsourced_rows:,} stored rows feeding the figures have no upload on "
             "record (entered directly or loaded as demonstration data).",
             font=x.NOTE,
-            alignment=Alignment(vertical="top"),
+            alignment=TOP,
         )
     ws.freeze_panes = f"A{header + 1}"
     x.print_setup(ws, title_rows=f"{header}:{header}", footer=footer(report, "Sources"))

@@ -147,15 +147,17 @@ def summary(document, report: Report) -> None:
         f"{counts[BEHIND]} behind their target to date"
         + (f"; {unjudged} without a status (no target or no data yet)." if unjudged else ".")
     )
-    for status, words, key in ((AHEAD, "Most ahead", lambda r: -judged(r)), (BEHIND, "Most behind", judged)):
-        chosen = sorted((r for r in rows if r.status == status and judged(r) is not None), key=key)[:MOST]
+    percents = [(r, percent) for r in rows if (percent := judged(r)) is not None]
+    for status, words, highest_first in ((AHEAD, "Most ahead", True), (BEHIND, "Most behind", False)):
+        candidates = [(r, p) for r, p in percents if r.status == status]
+        chosen = sorted(candidates, key=lambda rp: rp[1], reverse=highest_first)[:MOST]
         if chosen:
             paragraph = document.add_paragraph()
             paragraph.add_run(f"{words}: ").bold = True
             paragraph.add_run(
                 "; ".join(
-                    f"{r.code} {d.clean(r.name)}: {format_percent(judged(r))} of the target to date"
-                    for r in chosen
+                    f"{r.code} {d.clean(r.name)}: {format_percent(p)} of the target to date"
+                    for r, p in chosen
                 )
                 + "."
             )

@@ -43,7 +43,7 @@ def judged(row: IndicatorRow) -> int | None:
 
 def result_chart(group: ResultGroup) -> tuple[bytes, str] | None:
     """The result's chart as a PNG and its alt text; None when no indicator of it has a percentage to draw."""
-    drawn = [(row, judged(row)) for row in group.indicators if judged(row) is not None]
+    drawn = [(row, value) for row in group.indicators if (value := judged(row)) is not None]
     if not drawn:
         return None
     import matplotlib

@@ -81,7 +81,7 @@ def indicator_detail(document, report: Report, row: IndicatorRow) -> None:
     if row.narrative:
         document.add_paragraph().add_run("Deviation narrative:").bold = True
         d.paragraphs(document, row.narrative)
-    elif row.needs_narrative:
+    elif row.needs_narrative and row.status is not None:  # needs one only when ahead or behind
         d.placeholder(
             document,
             f"Deviation narrative to be written: {row.code} is {row.status.lower()}, more than "

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -53,9 +53,9 @@ def _age(born: date, at: date) -> int:
 
 def _span(birth: Birth | None, at: date) -> tuple[date, date]:
     """The days the person may have been born on."""
-    if birth is not None and birth.earliest is not None:
+    if birth is not None and birth.earliest is not None and birth.latest is not None:
         return birth.earliest, birth.latest
-    if birth is not None and birth.youngest is not None:
+    if birth is not None and birth.youngest is not None and birth.oldest is not None:
         return _years_before(at, birth.oldest + 1) + timedelta(days=1), _years_before(at, birth.youngest)
     return _years_before(at, OLDEST), at
 
@@ -159,7 +159,7 @@ def find(session: Session, kind_plan: KindPlan) -> None:
 
 
 def _stored(session: Session, programmes: list[int], dates: list[date]) -> list:
-    out = []
+    out: list = []
     for start in range(0, len(dates), _BATCH):
         out += session.execute(
             select(
@@ -238,13 +238,23 @@ def store_pairs(session: Session, kind_plan: KindPlan, upload_id: int) -> None:
         session.execute(insert(PossibleDuplicate), rows)
 
 
+class StoredKey(Protocol):
+    """A stored row as ``importers.storing`` reads it, as far as a merged-away key needs it."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def reference(self) -> str | None: ...
+
+
 class Merged:
     """What cases merged into others are recognised by, for a re-upload (``indicators.figures.duplicates``): a row with
     a merged-away key updates the case it was folded into, unless that case's own row is in the same upload
     (then the row is skipped); a row without a key identical to a merged-away row is skipped."""
 
     def __init__(self, session: Session, kind: str, programme_ids: list[int], stored, parts):
-        self.keys: dict[tuple, object] = {}
+        self.keys: dict[tuple[int, str | None], StoredKey] = {}
         self.hashes: list[tuple[int, str]] = []
         self.claimed: set[int] = set()
         if kind != "cases":
@@ -267,7 +277,7 @@ class Merged:
     def __bool__(self) -> bool:
         return bool(self.keys)
 
-    def target(self, programme_id: int, reference):
+    def target(self, programme_id: int, reference: str | None) -> tuple[StoredKey | None, bool]:
         """(the stored case a merged-away key names, whether the row is to be skipped)."""
         kept = self.keys.get((programme_id, reference))
         if kept is None:

@@ -34,7 +34,7 @@ def resolve_programmes(batch: Batch, ctx: Context) -> None:
             refs.append(code)
             continue
         if code is None:
-            programme = named or (fallback(batch, i, ctx) if fallback else None)
+            programme: ProgrammeRef | Bad | None = named or (fallback(batch, i, ctx) if fallback else None)
             if programme is None:
                 if present:
                     batch.error("project", i, None, f"a project code ({known})")
@@ -55,6 +55,7 @@ def resolve_programmes(batch: Batch, ctx: Context) -> None:
         except KeyError:
             pass
         programme = ctx.programmes.get(code)
+        result: ProgrammeRef | Bad
         if programme is None:
             result = Bad(f"a project code ({known})")
         elif named is not None and programme is not named:

@@ -77,7 +77,8 @@ class Pseudonym(Rule):
         names = [batch.columns[f] for f in present]
         births = batch.columns.get("birth_date") or [None] * len(batch)
         sexes, nationalities = batch.columns["sex"], batch.columns["nationality"]
-        unmatched, keyed, seen, repeated = [], 0, Counter(), []
+        unmatched, keyed, repeated = [], 0, []
+        seen: Counter[str] = Counter()  # pseudonyms met so far in the sheet
         for i, code in enumerate(codes):
             if code is not None:
                 continue

@@ -14,6 +14,7 @@ refused in one sentence naming it and the limit, and the command goes on with th
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import select
@@ -168,7 +169,8 @@ def _import_one(store: Store, path: Path, settings: Settings, programme, user: s
 def cmd_template(args, settings: Settings) -> int:
     from importers.templates import template  # openpyxl: for this command alone
 
-    programmes, indicators = (), ()
+    programmes: Sequence[str] = ()
+    indicators: Sequence[str] = ()
     store = Store(settings)
     try:
         codes = _programme_codes(store)

@@ -12,13 +12,15 @@ list (a nationality, a status, a date) are, unless they look like a phone number
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from importers import matching
 from importers import values as t
 from importers.matching import key
 from indicators.store.kinds import KindSpec, Stages
+from indicators.store.models import ActivityRecord
 
 if TYPE_CHECKING:
     from importers import rules as r
@@ -31,7 +33,7 @@ class Column:
     field: str
     label: str
     synonyms: tuple[str, ...] = ()
-    type: t.ValueType = field(default_factory=t.Text)
+    type: t.ValueType = dataclasses.field(default_factory=t.Text)
     required: bool = False  # every row needs a value
     column_required: bool | None = None  # the sheet needs the column (default: as ``required``)
     default: Any = None  # the value of a blank cell
@@ -63,8 +65,13 @@ class Layout:
     known: tuple[str, ...] = ()  # further headers recognised and ignored (HTCDS fields not used)
     variant: str = ""  # a second layout of the same kind (HTCDS)
     derived: tuple[str, ...] = ()  # model columns its rules fill from what was read (a result's indicator id)
+    # Lookups made from the columns once, in __post_init__: header key -> column, field -> column, and the
+    # further known headers that are not also a column's.
+    _index: dict[str, Column] = dataclasses.field(init=False, repr=False, compare=False)
+    _fields: dict[str, Column] = dataclasses.field(init=False, repr=False, compare=False)
+    _known: frozenset[str] = dataclasses.field(init=False, repr=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         index: dict[str, Column] = {}
         for column in self.columns:
             for header in column.headers:
@@ -80,7 +87,7 @@ class Layout:
         return self.spec.key
 
     @property
-    def model(self) -> type:
+    def model(self) -> type[ActivityRecord]:
         return self.spec.model
 
     @property
@@ -129,7 +136,7 @@ class Layout:
         unknown fields."""
         if not self.sensitive:
             return False
-        column = self._fields.get(field_name)
+        column = self._fields.get(field_name) if field_name is not None else None
         return (
             column is None
             or column.identifying

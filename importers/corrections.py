@@ -119,7 +119,10 @@ def correct(
             changes.append((column, text(before[column.field]), text(new)))
     if not changes:
         return Outcome(False, {GENERAL: "nothing to save: every value is as stored"})
-    calendar = session.scalar(select(Programme.calendar).where(Programme.id == record.programme_id))
+    calendar = session.execute(
+        select(Programme.calendar).where(Programme.id == record.programme_id)
+    ).scalar_one()
+    assert found.date_field is not None  # layout() refuses a kind without one
     record.quarter = quarter_of(getattr(record, found.date_field), calendar).code
     for name, source in found.extra_quarters:
         when = getattr(record, source)
@@ -136,7 +139,7 @@ def correct(
         "record-corrected",
         name_of(found.spec, record),
         reason=reason,
-        comment=comment.strip(),
+        comment=(comment or "").strip(),  # _why_not required one
         quarter=record.quarter,
         record=f"{kind}:{record.id}",
         changes={c.label: [old, new] for c, old, new in changes},
@@ -155,7 +158,8 @@ def void(
         return Outcome(False, problems)
     quarters = _quarters(record, found)
     snapshot = {c.field: text(getattr(record, c.field)) for c in editable(kind)}
-    summary = found.spec.line(record).description or found.spec.label
+    line = found.spec.line
+    summary = (line(record).description if line is not None else None) or found.spec.label
     name = name_of(found.spec, record)
     session.add(
         _entry(
@@ -180,7 +184,7 @@ def void(
         "record-corrected",
         name,
         reason=reason,
-        comment=comment.strip(),
+        comment=(comment or "").strip(),  # _why_not required one
         quarter=quarters[0],
         record=f"{kind}:{record_id}",
         voided=snapshot,
@@ -225,11 +229,15 @@ def verdict(
     programme: its typed batch, its problems per field (``GENERAL`` for the rest) and the counts a dry run of
     it gives (new, updated, ...), weighed against the store without the record ``without`` (inside a savepoint
     that is rolled back)."""
-    programme = session.get(Programme, programme_id).code
+    stored = session.get(Programme, programme_id)
+    if stored is None:
+        raise NotCorrectable("the record's programme is no longer stored")
+    programme = stored.code
     header = [REFERENCE.label, PROJECT.label] + [c.label for c in columns]
     row = [reference, programme] + [None if v == "" else v for v in given.values()]
     raw = sheets.RawSheet(found.title, [header, row])
     parsed = sheets.find_header(raw, (found,))
+    assert parsed is not None  # the header row is the layout's own labels
     batch = to_batch(raw, parsed)
     report = ImportReport(ok=False, outcome="dry-run", filename="correction", sha256="", size=0)
     ctx = batch_checks.programmes_context(session, programme, settings=settings)

@@ -363,7 +363,7 @@ def _policies() -> list[dict]:
             ),
         ),
     ]
-    rows = []
+    rows: list[dict] = []
     for code, name, kind, lead, steps in instruments:
         for stage, when in steps:
             rows.append(
@@ -380,10 +380,35 @@ def _policies() -> list[dict]:
     return rows
 
 
-def _cases(rng, programme) -> list[dict]:
-    rows = []
-    names, weights = zip(*NATIONALITIES)
-    regions, region_weights = zip(*DESTINATIONS)
+def _case_location(rng: random.Random, nationality: str) -> str:
+    """Where a case is identified: refugees in and near their camps, Rwandans in Kigali and at the borders."""
+    if nationality == "Burundi":
+        return rng.choice(("Mahama", "Mahama", "Mahama", "Kirehe", "Nyagatare"))
+    if nationality == "DR Congo":
+        return rng.choice(("Kiziba", "Kigeme", "Gihembe", "Nyabiheke", "Mugombwa", "Rubavu", "Rusizi"))
+    return rng.choice(KIGALI + ("Rubavu", "Nyagatare", "Burera"))
+
+
+def _case_exploitation(rng: random.Random, destination: str, child: bool) -> list[str]:
+    """The forms of exploitation, as they differ between the Middle East and the region."""
+    if destination == "Middle East":
+        return rng.choice(
+            (["Servitude"], ["Forced labour"], ["Sexual exploitation"], ["Servitude", "Sexual exploitation"])
+        )
+    return rng.choice(
+        (
+            ["Forced labour"],
+            ["Sexual exploitation"],
+            ["Forced marriage"],
+            ["Child labour"] if child else ["Forced labour", "Servitude"],
+        )
+    )
+
+
+def _cases(rng: random.Random, programme) -> list[dict]:
+    rows: list[dict] = []
+    names, weights = [name for name, _ in NATIONALITIES], [weight for _, weight in NATIONALITIES]
+    regions, region_weights = [region for region, _ in DESTINATIONS], [weight for _, weight in DESTINATIONS]
     for year, count in PVR_CASES.items():
         quarters = _year_quarters(programme, year)
         for n in range(count):
@@ -395,33 +420,8 @@ def _cases(rng, programme) -> list[dict]:
             age = rng.randint(13, 17) if child else rng.randint(18, 36)
             status = rng.choices(("Possible victim", "Actual victim", "Not a victim"), (65, 28, 7))[0]
             destination = rng.choices(regions, region_weights)[0]
-            if nationality == "Burundi":
-                location = rng.choice(("Mahama", "Mahama", "Mahama", "Kirehe", "Nyagatare"))
-            elif nationality == "DR Congo":
-                location = rng.choice(
-                    ("Kiziba", "Kigeme", "Gihembe", "Nyabiheke", "Mugombwa", "Rubavu", "Rusizi")
-                )
-            else:
-                location = rng.choice(KIGALI + ("Rubavu", "Nyagatare", "Burera"))
-            exploitation = (
-                rng.choice(
-                    (
-                        ["Servitude"],
-                        ["Forced labour"],
-                        ["Sexual exploitation"],
-                        ["Servitude", "Sexual exploitation"],
-                    )
-                )
-                if destination == "Middle East"
-                else rng.choice(
-                    (
-                        ["Forced labour"],
-                        ["Sexual exploitation"],
-                        ["Forced marriage"],
-                        ["Child labour"] if child else ["Forced labour", "Servitude"],
-                    )
-                )
-            )
+            location = _case_location(rng, nationality)
+            exploitation = _case_exploitation(rng, destination, child)
             referred = status != "Not a victim" and rng.random() < 0.86
             referral = (
                 min(identified + timedelta(days=rng.randint(0, 21)), programme.end_date) if referred else None

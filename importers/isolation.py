@@ -35,6 +35,8 @@ import resource
 import threading
 import time
 from dataclasses import replace
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 
 from importers import safety, sheets
 
@@ -109,7 +111,8 @@ def _in_children(data: bytes, filename: str, settings):
     checker, check_pipe = _start(context, _check_child, data, filename, limits)
     reader, read_pipe = _start(context, _read_child, data, filename, limits)
     read_sheets: list = []
-    verdict = outcome = None
+    verdict: tuple | None = None
+    outcome: tuple | None = None
     try:
         while verdict is None or outcome is None:
             waiting = [pipe for pipe, done in ((check_pipe, verdict), (read_pipe, outcome)) if done is None]
@@ -118,8 +121,9 @@ def _in_children(data: bytes, filename: str, settings):
                 log.warning("reading %s took over %.0f s: stopped", _named(data), settings.read_timeout)
                 raise safety.Refused(took_too_long(filename, settings))
             for pipe in ready:
+                assert isinstance(pipe, Connection)  # wait() hands back the pipes it was given
                 try:
-                    message = pipe.recv()
+                    message: tuple = pipe.recv()
                 except (EOFError, OSError):  # the child died: an allocation past the memory limit aborts it
                     message = ("lost",)
                 if pipe is check_pipe:
@@ -171,7 +175,7 @@ def _combined(verdict: tuple, outcome: tuple, read_sheets: list, filename: str, 
     )
 
 
-def _start(context, target, data: bytes, filename: str, limits: tuple):
+def _start(context, target, data: bytes, filename: str, limits: tuple) -> tuple[BaseProcess, Connection]:
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=target, daemon=True, args=(sender, data, filename, *limits))
     child.start()

@@ -182,7 +182,7 @@ class Findings:
         what = {
             "dde": "asking another program for data (DDE)",
             "outside": f"fetching data from outside the workbook ({detail})",
-        }.get(reach, f"reading another workbook{f' ({detail})' if detail else ''}")
+        }.get(reach or "", f"reading another workbook{f' ({detail})' if detail else ''}")
         return f"a {place} that stays inside the workbook, not one {what}; remove it ({PLACES[place]}) and upload it again"
 
 

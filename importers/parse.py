@@ -170,7 +170,7 @@ def _convert(batch: Batch, column, raw) -> list:
         # Free text unique per row (references, topics): stripped in C, looked at closer only when some
         # cell is blank, too long or holds a NUL.
         limit = column.type.max_length
-        out = list(map(str.strip, raw))
+        out: list = list(map(str.strip, raw))  # then a Bad or a default where a cell is not plain text
         if out and (min(map(len, out)) == 0 or max(map(len, out)) > limit or "\x00" in "".join(out)):
             for index, value in enumerate(out):
                 if not value or len(value) > limit or "\x00" in value:

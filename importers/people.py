@@ -52,9 +52,9 @@ class Birth:
 
     def age_group(self, at: date) -> str:
         """Child, Adult, or Unknown when the span straddles the 18th birthday (or nothing is known)."""
-        if self.youngest is not None:
+        if self.youngest is not None and self.oldest is not None:  # set together, as are the dates
             low, high = self.youngest, self.oldest
-        elif self.earliest is not None:
+        elif self.earliest is not None and self.latest is not None:
             low, high = _age(self.latest, at), _age(self.earliest, at)
         else:
             return "Unknown"
@@ -183,10 +183,10 @@ def read_birth(value) -> Birth:
         if 1 <= month <= 12:
             last = calendar.monthrange(year, month)[1]
             return Birth(f"m:{year}-{month:02d}", date(year, month, 1), date(year, month, last))
-    if (match := _MONTH_NAME_YEAR.match(text)) and (month := _month(match.group(1))):
+    if (match := _MONTH_NAME_YEAR.match(text)) and (named := _month(match.group(1))):
         year = int(match.group(2))
-        last = calendar.monthrange(year, month)[1]
-        return Birth(f"m:{year}-{month:02d}", date(year, month, 1), date(year, month, last))
+        last = calendar.monthrange(year, named)[1]
+        return Birth(f"m:{year}-{named:02d}", date(year, named, 1), date(year, named, last))
     if match := _AGE.match(text):
         approximate = match.group(1) or match.group(3)
         years = int(match.group(2) or match.group(4))

@@ -119,7 +119,8 @@ def sheet_preview(raw: RawSheet, header: Header, batch: Batch) -> SheetPreview:
             )
     shown_rows = min(PREVIEW_ROWS, len(batch))
     first_rows = [[shown_value(batch.columns[c.field][i]) for c in columns] for i in range(shown_rows)]
-    values, more = [], 0
+    values: list[str] = []
+    more = 0
     for column in columns:
         for note in conversion_notes(label(column), batch.understood.get(column.field, ())):
             if len(values) < MAPPINGS_SHOWN:
@@ -144,7 +145,7 @@ def conversion_notes(label: str, pairs) -> list[str]:
     groups: dict[tuple, list] = defaultdict(list)
     for typed, understood in pairs:
         groups[_conversion(typed, understood)].append((typed, understood))
-    notes = []
+    notes: list[str] = []
     for (how, _), found in groups.items():
         if len(found) < GROUPED:
             notes.extend(f"{label}: {typed} → {shown_value(understood)}" for typed, understood in found)

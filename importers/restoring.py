@@ -12,14 +12,17 @@ transaction, and the audit trail records it ("Record restored"). Cases are never
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from importers.columns import Layout
 from importers.corrections import GENERAL, NotCorrectable, Outcome, editable, layout, verdict
 from indicators.access import audit
 from indicators.figures import aggregates, signoff
 from indicators.periods import quarter_of
-from indicators.store.models import RESTORE, VOID, Programme, RecordCorrection, utcnow
+from indicators.store.models import RESTORE, VOID, ActivityRecord, Programme, RecordCorrection, utcnow
 from indicators.store.records import correction_name
 from indicators.store.settings import Settings
 
@@ -79,39 +82,12 @@ def restore(
     session.add(record)
     session.flush()
     if record.id != entry.record_id:  # another record took its number meanwhile: its history follows it
-        session.execute(
-            update(RecordCorrection)
-            .where(
-                RecordCorrection.kind == entry.kind,
-                RecordCorrection.record_id == entry.record_id,
-                RecordCorrection.programme_id == entry.programme_id,
-                RecordCorrection.id <= entry.id,
-            )
-            .values(record_id=record.id)
-        )
+        _follow_history(session, entry, record.id)
     now = utcnow()
     entry.superseded_at, entry.superseded_by = now, by
     name = correction_name(session, entry)
-    session.add(
-        RecordCorrection(
-            programme_id=entry.programme_id,
-            kind=entry.kind,
-            record_id=record.id,
-            reference=entry.reference,
-            original_hash=entry.original_hash,
-            upload_id=entry.upload_id,
-            source_sheet=entry.source_sheet,
-            source_row=entry.source_row,
-            quarter=record.quarter,
-            field=RESTORE,
-            old_value="voided",
-            new_value=entry.old_value,
-            reason=reason,
-            comment=comment.strip(),
-            corrected_by=by or "unknown",
-            corrected_at=now,
-        )
-    )
+    comment = (comment or "").strip()  # _why_not required one
+    session.add(_restore_entry(entry, record, by=by, reason=reason, comment=comment, now=now))
     session.flush()
     quarters = sorted(
         {entry.quarter, *(getattr(record, q) for q in found.spec.quarter_columns() if getattr(record, q))}
@@ -123,7 +99,7 @@ def restore(
         "record-restored",
         name,
         reason=reason,
-        comment=comment.strip(),
+        comment=comment,
         quarter=record.quarter,
         record=f"{entry.kind}:{record.id}",
         restored=kept,
@@ -131,6 +107,50 @@ def restore(
         void_reason=entry.reason,
     )
     return Outcome(True, changes=[("Record", "voided", "restored")], event=event.id)
+
+
+def _follow_history(session: Session, entry: RecordCorrection, record_id: int) -> None:
+    """The corrections of the voided record, up to its void, move to the number it is stored under now."""
+    session.execute(
+        update(RecordCorrection)
+        .where(
+            RecordCorrection.kind == entry.kind,
+            RecordCorrection.record_id == entry.record_id,
+            RecordCorrection.programme_id == entry.programme_id,
+            RecordCorrection.id <= entry.id,
+        )
+        .values(record_id=record_id)
+    )
+
+
+def _restore_entry(
+    entry: RecordCorrection,
+    record: ActivityRecord,
+    *,
+    by: str,
+    reason: str | None,
+    comment: str,
+    now: datetime,
+) -> RecordCorrection:
+    """The ``restore`` line of the record's corrections: the void's provenance, who, when and why."""
+    return RecordCorrection(
+        programme_id=entry.programme_id,
+        kind=entry.kind,
+        record_id=record.id,
+        reference=entry.reference,
+        original_hash=entry.original_hash,
+        upload_id=entry.upload_id,
+        source_sheet=entry.source_sheet,
+        source_row=entry.source_row,
+        quarter=record.quarter,
+        field=RESTORE,
+        old_value="voided",
+        new_value=entry.old_value,
+        reason=reason,
+        comment=comment,
+        corrected_by=by or "unknown",
+        corrected_at=now,
+    )
 
 
 def _why_not(session: Session, entry: RecordCorrection, reason, comment) -> dict[str, str]:
@@ -145,9 +165,12 @@ def _why_not(session: Session, entry: RecordCorrection, reason, comment) -> dict
     return problems
 
 
-def _place(session: Session, record, entry: RecordCorrection, found) -> None:
+def _place(session: Session, record: ActivityRecord, entry: RecordCorrection, found: Layout) -> None:
     """The record's key, quarters and provenance as they were before the void (its former id when free)."""
-    calendar = session.scalar(select(Programme.calendar).where(Programme.id == entry.programme_id))
+    calendar = session.execute(
+        select(Programme.calendar).where(Programme.id == entry.programme_id)
+    ).scalar_one()
+    assert found.date_field is not None  # layout() refuses a kind without one
     record.programme_id, record.reference = entry.programme_id, entry.reference
     record.row_hash, record.upload_id = entry.original_hash, entry.upload_id
     record.source_sheet, record.source_row = entry.source_sheet, entry.source_row

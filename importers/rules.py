@@ -170,7 +170,7 @@ class SumColumns(Rule):
     (female and male participants, say) is refused, naming the columns: stored, its rows would count 0.
     A blank cell in a present column is still 0."""
 
-    def check(self, batch, ctx):
+    def check(self, batch: Batch, ctx: Context) -> None:
         programmes = {p.code for p in batch.columns.get("programme", ()) if ok(p)} or set(ctx.programmes)
         needed: dict[tuple[str, ...], list[str]] = {}
         for indicator in ctx.indicators.values():

@@ -229,9 +229,8 @@ class Worksheet(XmlPart):
                 if self.row == 0:  # a cell before any row: in the first row
                     self.rows = max(self.rows, 1)
             else:
-                column = _COLUMNS.get(r[: self.cut]) if r.endswith(self.suffix) else None
-                if column is None:
-                    column = self._reference(r)
+                known = _COLUMNS.get(r[: self.cut]) if r.endswith(self.suffix) else None
+                column = known if known is not None else self._reference(r)
             if column > self.columns:  # noqa: PLR1730 — max() costs a call, for every cell
                 self.columns = column
             self.column = column + 1  # a cell of this row: the row counts (at its end, ``_row``)
@@ -344,9 +343,10 @@ class Worksheet(XmlPart):
         """The area the sheet says it spans (``<dimension ref="A1:Z940000"/>``): refused before its cells are
         read when it is more than may be read."""
         corners = [_REFERENCE.fullmatch(part) for part in ref.strip().split(":")]
-        if not 1 <= len(corners) <= 2 or not all(c and c.group(1) and c.group(2) for c in corners):
+        read = [c for c in corners if c and c.group(1) and c.group(2)]
+        if not 1 <= len(corners) <= 2 or len(read) != len(corners):
             return
-        (first_col, first_row), (last_col, last_row) = corners[0].groups(), corners[-1].groups()
+        (first_col, first_row), (last_col, last_row) = read[0].groups(), read[-1].groups()
         if len(last_col) > 3 or len(first_col) > 3 or len(last_row) > 7 or len(first_row) > 7:
             height, width = LAST_ROW + 1, LAST_COLUMN + 1
         else:

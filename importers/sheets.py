@@ -264,7 +264,8 @@ def resolve(layout: Layout, cell, export: bool = False) -> tuple[str, Column | N
     # Kobo writes a select-multiple answer once more as one 0/1 column per option: "case/exploitation/begging"
     for start in range(len(parts) - 1):
         found = _lookup(layout, key("".join(parts[start:-1])))
-        if found is not None and found[0] == COLUMN and found[1].type.__class__.__name__ == "Choices":
+        column = found[1] if found is not None else None  # a column only when found[0] is COLUMN
+        if column is not None and column.type.__class__.__name__ == "Choices":
             return METADATA, None
     return UNKNOWN, None
 
@@ -314,10 +315,10 @@ def find_header(sheet: RawSheet, layouts: tuple[Layout, ...] = LAYOUTS) -> Heade
 def _score(layout: Layout, resolved: list[tuple[str, Column | None]]) -> tuple[bool, int]:
     """How many of the layout's columns the row names (recognised-but-unused HTCDS fields count too), and
     whether every column the layout requires is there."""
-    seen = set()
+    seen: set[str] = set()
     known = 0
     for what, column in resolved:
-        if what == COLUMN and column.role != IGNORED:
+        if column is not None and column.role != IGNORED:  # a column only when ``what`` is COLUMN
             seen.add(column.field)
         elif what == KNOWN:
             known += 1
@@ -343,7 +344,7 @@ def _map(layout: Layout, index: int, resolved: list[tuple[str, Column | None]], 
         if what == KNOWN:
             header.known_unused += 1
             continue
-        if what == UNKNOWN:
+        if what == UNKNOWN or column is None:  # only COLUMN is left, with its column
             header.unknown.append((position, str(text).strip()))
             continue
         if column.role == IDENTIFIER:

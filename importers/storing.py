@@ -371,6 +371,8 @@ def _duplicatenatural(layout: Layout, part: Part, j: int, where: str) -> None:
 def _check_sequence(layout: Layout, parts: list[Part], stored) -> None:
     """Stages of one item reached in order: the stage order and the date order must agree."""
     seq = layout.sequence
+    if seq is None:  # only the kinds with stages are called here
+        return
     rank = {stage: n for n, stage in enumerate(seq.order)}
     replaced = {target for part in parts for target in part.targets.values()}
     same = seq.same  # a column every step of an item should share (an instrument's type)
@@ -427,14 +429,14 @@ def _check_sequence(layout: Layout, parts: list[Part], stored) -> None:
                 f"a date on or {side} the {seq.order[other[0]]} stage ({day(other[1])}, {where}): "
                 "stages only move forward",
             )
-        types = {step[3] for step in steps if step[3]}
-        if len(types) > 1:
+        found = {step[3] for step in steps if step[3]}
+        if same and len(found) > 1:
             part, j = next(step[2] for step in steps if step[2] is not None)
             part.batch.warn(
                 part.batch.cell(same, part.indices[j]),
                 part.columns[same][j],
                 f"the same {layout.column_label(same).lower()} on every stage of {_a(seq.item)} "
-                f"(found {', '.join(sorted(types))})",
+                f"(found {', '.join(sorted(found))})",
             )
 
 

@@ -105,7 +105,7 @@ class Unkeyed:
     """Stored rows without a reference by (programme, row hash), each taken once: a row keyed by its submission
     that was stored before submissions keyed rows is its identical stored row, which it then keys."""
 
-    def __init__(self, stored):
+    def __init__(self, stored) -> None:
         self.rows: dict[tuple, list] = defaultdict(list)
         for row in stored:
             if row.reference is None:

@@ -264,7 +264,7 @@ class Choices(Choice):
             Message(N_("one or several of {values}, separated by ';'"), values=", ".join(vocabulary_.values)),
         )
 
-    def parse(self, value):
+    def parse(self, value) -> list[str]:
         text = value if value.__class__ is str else display(value)
         found: list[str] = []
         for part in self.SEPARATORS.split(text.strip()):
@@ -295,13 +295,13 @@ class Choices(Choice):
         if whole is not None:
             return [whole]
         bare = self._BRACKETS.sub(" ", part).strip()
-        if bare and bare != part and lookup(bare) is not None:
-            return [lookup(bare)]
+        if bare and bare != part and (found := lookup(bare)) is not None:
+            return [found]
         for separator in ("/", " "):  # two values joined by a slash; Kobo's space-separated codes
             pieces = [piece for piece in bare.split(separator) if piece.strip()]
             if len(pieces) > 1:
-                values = [lookup(piece) for piece in pieces]
-                if all(values):
+                values = [value for piece in pieces if (value := lookup(piece))]
+                if len(values) == len(pieces):
                     return values
         return None
 

@@ -26,7 +26,7 @@ def write(session: Session, plans: dict[str, KindPlan], upload: Upload, progress
     done = 0
     with _large_page_cache(session, total):
         for kind_plan in plans.values():
-            table = kind_plan.layout.model.__table__
+            table = kind_plan.layout.spec.table
             for part, positions in kind_plan.inserts:
                 if not positions:
                     continue
@@ -59,7 +59,7 @@ def _large_page_cache(session: Session, rows: int):
     if rows < 20_000 or connection.dialect.name != "sqlite":
         yield
         return
-    previous = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
+    previous = int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
     connection.exec_driver_sql("PRAGMA cache_size=-65536")
     try:
         yield

@@ -175,7 +175,8 @@ class TableFormulas(XmlPart):
 
     def __init__(self, name: str, findings: Findings):
         super().__init__(name)
-        self.findings, self.text, self.table = findings, None, ""
+        self.findings, self.table = findings, ""
+        self.text: list[str] | None = None  # a table column's formula, while it is read
         self.parser.StartElementHandler = self._start
 
     def _start(self, name: str, attrs: dict) -> None:
