@@ -74,8 +74,12 @@ def render(report: Report, options: Options = DEFAULT) -> bytes:
     )
     _text(activity, "iati-identifier", f"{IOM_REF}-{c.programme_code}")
     _narrative(ET.SubElement(activity, "reporting-org", {"ref": IOM_REF, "type": MULTILATERAL}), IOM_NAME)
-    _narrative(ET.SubElement(activity, "title"), c.programme_title)
-    _narrative(ET.SubElement(activity, "description", {"type": "1"}), c.description or c.programme_title)
+    _narrative(ET.SubElement(activity, "title"), c.programme_title, _translated(c.translations, "title"))
+    _narrative(
+        ET.SubElement(activity, "description", {"type": "1"}),
+        c.description or c.programme_title,
+        _translated(c.translations, "description") or _translated(c.translations, "title"),
+    )
 
     refs = c.organisation_refs
     _org(activity, c.donor, role="1", ref=refs.get(c.donor), type_=c.organisation_types.get(c.donor))
@@ -282,10 +286,18 @@ def _date(activity: ET.Element, type_: str, day: date) -> None:
     ET.SubElement(activity, "activity-date", {"type": type_, "iso-date": day.isoformat()})
 
 
-def _narrative(parent: ET.Element, text: str) -> ET.Element:
+def _narrative(parent: ET.Element, text: str, translations: dict[str, str] | None = None) -> ET.Element:
+    """The English narrative (the activity's default language), then one per other language given."""
     element = ET.SubElement(parent, "narrative")
     element.text = _clean(text)
+    for language, translated in sorted((translations or {}).items()):
+        ET.SubElement(parent, "narrative", {XML_LANG: language}).text = _clean(translated)
     return parent
+
+
+def _translated(translations: dict[str, dict[str, str]], key: str) -> dict[str, str]:
+    """Language code -> the programme's ``key`` text in that language, for the languages that give one."""
+    return {language: texts[key] for language, texts in translations.items() if texts.get(key)}
 
 
 def _text(parent: ET.Element, tag: str, text: str, attrs: dict | None = None) -> ET.Element:

@@ -121,6 +121,8 @@ class Cover:
     sectors: tuple[tuple[str, float], ...] = ()
     humanitarian: bool = False
     contact: dict | None = None
+    # language code -> {"title": …, "description": …}: the programme's texts in other languages, for IATI
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
     # the districts where the programme's activities took place up to the report quarter
     locations: tuple[Location, ...] = ()
     revision: Revision | None = None  # a re-issue: the version it replaces and what changed since

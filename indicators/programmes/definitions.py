@@ -610,7 +610,7 @@ def to_yaml(definition: ProgrammeDef, note: str | None = None) -> str:
         if not result.get("indicators"):
             result.pop("indicators", None)
     iati = data.get("iati") or {}
-    for key in ("identifiers", "sectors"):
+    for key in ("identifiers", "sectors", "translations"):
         if not iati.get(key):
             iati.pop(key, None)
     if not iati.get("humanitarian"):

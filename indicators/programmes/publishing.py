@@ -1,6 +1,7 @@
 """What a programme's IATI record publishes beyond its logframe, from the programme file's ``iati:`` key: each
 donor's and partner's IATI organisation identifier (as the IATI Registry lists it), the DAC sectors with their
-shares, whether the work is humanitarian (refugee camps) and whom to contact.
+shares, whether the work is humanitarian (refugee camps), whom to contact, and the activity's title and
+description in other languages (French for the Great Lakes' partners).
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ class ContactDef(Strict):
     mailing_address: str | None = None
 
 
+class TranslationDef(Strict):
+    """The activity's title and description in another language, as the programme file gives them."""
+
+    title: str | None = None
+    description: str | None = None
+
+
 class IatiDef(Strict):
     """What the IATI file publishes beyond the logframe."""
 
@@ -36,6 +44,19 @@ class IatiDef(Strict):
     sectors: list[SectorDef] = Field(default_factory=list)  # their percentages add up to 100
     humanitarian: bool = False  # the activity is (partly) humanitarian, e.g. in refugee camps
     contact: ContactDef | None = None
+    # language code (ISO 639-1, e.g. fr) -> the title and description in that language, published as
+    # narratives beside the English (the IATI Standard's xml:lang); any number of languages
+    translations: dict[str, TranslationDef] = Field(default_factory=dict)
+
+    @field_validator("translations")
+    @classmethod
+    def _language_codes(cls, value: dict[str, TranslationDef]) -> dict[str, TranslationDef]:
+        for code in value:
+            if not re.fullmatch(r"[a-z]{2}", code) or code == "en":
+                raise ValueError(
+                    f"translations: {code!r} is not a language code other than English (e.g. fr, rw, sw)"
+                )
+        return value
 
     @field_validator("identifiers")
     @classmethod

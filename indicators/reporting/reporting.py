@@ -296,6 +296,10 @@ def build_cover(
         year_label=pf.year.label(),
         prepared=prepared,
         data_as_of=pf.data_as_of,
+        translations={
+            code: {key: text for key, text in texts.items() if text}
+            for code, texts in (publishing.get("translations") or {}).items()
+        },
         phases=phases,
         missing_narratives=tuple(f.indicator.code for f in pf.indicators if f.needs_narrative),
         organisation_types={

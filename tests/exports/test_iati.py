@@ -326,3 +326,73 @@ def test_counts_of_activities_are_never_withheld(db, schema):
     doc = kec_xml(db, schema)
     values = [a.get("value") for a in doc.iter("actual") if a.find("dimension") is not None]
     assert values and None not in values
+
+
+FRENCH_TITLE = "Améliorer les connaissances, l'application de la loi et la coordination contre la traite"
+FRENCH_DESCRIPTION = (
+    "Renforce la réponse du Rwanda à la traite des personnes par la recherche et la formation."
+)
+
+
+def _programme_file_with(db, tmp_path, iati_texts: dict) -> Path:
+    """KEC's programme file as `programmes export` writes it, with ``iati.translations`` set as an officer
+    would type it into the file."""
+    import yaml
+
+    from indicators.programmes import definitions
+    from indicators.store.models import Programme
+
+    programme = db.query(Programme).filter_by(code="KEC").one()
+    data = yaml.safe_load(definitions.to_yaml(definitions.from_store(programme)))
+    data.setdefault("iati", {})["translations"] = iati_texts
+    path = tmp_path / "kec.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_french_title_and_description_published_beside_the_english(db, schema, tmp_path):
+    from indicators.programmes import definitions
+
+    path = _programme_file_with(
+        db, tmp_path, {"fr": {"title": FRENCH_TITLE, "description": FRENCH_DESCRIPTION}}
+    )
+    definitions.load_directory(db, tmp_path)
+    activity = kec_xml(db, schema).find("iati-activity")
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    for element, english, french in (
+        ("title", "Improving knowledge, enforcement", FRENCH_TITLE),
+        ("description", "Strengthens the Government of Rwanda", FRENCH_DESCRIPTION),
+    ):
+        narratives = activity.find(element).findall("narrative")
+        assert [n.get(lang) for n in narratives] == [None, "fr"]  # English is the activity's own language
+        assert narratives[0].text.startswith(english) and narratives[1].text == french
+    # the file written back from the store keeps the translations, so `programmes export` loses nothing
+    from indicators.store.models import Programme
+
+    again = definitions.to_yaml(definitions.from_store(db.query(Programme).filter_by(code="KEC").one()))
+    assert FRENCH_TITLE in again and path.exists()
+
+
+def test_a_language_given_only_a_title_gets_its_title_and_no_empty_description(db, schema, tmp_path):
+    from indicators.programmes import definitions
+
+    _programme_file_with(db, tmp_path, {"fr": {"title": FRENCH_TITLE}})
+    definitions.load_directory(db, tmp_path)
+    activity = kec_xml(db, schema).find("iati-activity")
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    titles = {n.get(lang): n.text for n in activity.find("title").findall("narrative")}
+    assert titles[None].startswith("Improving knowledge") and titles["fr"] == FRENCH_TITLE
+    # no French description was given: the description carries the French title rather than nothing
+    descriptions = {n.get(lang): n.text for n in activity.find("description").findall("narrative")}
+    assert descriptions["fr"] == FRENCH_TITLE and "" not in descriptions.values()
+
+
+@pytest.mark.parametrize("code", ["en", "French", "FR", "fra-x"])
+def test_a_translation_under_something_not_a_language_code_is_refused_with_the_key(db, tmp_path, code):
+    from indicators.programmes import definitions
+
+    path = _programme_file_with(db, tmp_path, {code: {"title": FRENCH_TITLE}})
+    with pytest.raises(definitions.DefinitionError) as refused:
+        definitions.read_file(path)
+    message = str(refused.value)
+    assert message.startswith("kec.yaml: iati.translations") and repr(code) in message
