@@ -135,7 +135,37 @@ def test_edited_target_is_updated_and_activity_records_are_kept(session, tmp_pat
                 "measure: {type: count}\n        disaggregations: [target_group]",
                 "measure: {type: sum}\n        disaggregations: [target_group]",
             ),
-            "a sum measure needs 'columns'",
+            "kec.yaml: results[4].indicators[KEC-4.1].measure.columns: Field required",
+        ),
+        (
+            (
+                "measure: {type: count}\n        disaggregations: [target_group]",
+                "measure: {type: count, columns: [female]}\n        disaggregations: [target_group]",
+            ),
+            "kec.yaml: results[4].indicators[KEC-4.1].measure.columns: Extra inputs are not permitted (found "
+            "['female'])",
+        ),
+        (
+            (
+                "measure: {type: count}\n        disaggregations: [target_group]",
+                "measure: {type: sum, columns: []}\n        disaggregations: [target_group]",
+            ),
+            "kec.yaml: results[4].indicators[KEC-4.1].measure.columns: List should have at least 1 item",
+        ),
+        (
+            (
+                "measure: {type: count}\n        disaggregations: [target_group]",
+                "measure: {type: ratio, numerator: [passed_post_test], denominators: [female]}\n"
+                "        disaggregations: [target_group]",
+            ),
+            "kec.yaml: results[4].indicators[KEC-4.1].measure.denominator: Field required; and 1 more problem(s)",
+        ),
+        (
+            (
+                "measure: {type: count}\n        disaggregations: [target_group]",
+                "measure: {columns: [female]}\n        disaggregations: [target_group]",
+            ),
+            "kec.yaml: results[4].indicators[KEC-4.1].measure.type: Field required",
         ),
         (
             (
