@@ -73,11 +73,12 @@ Columns = Annotated[list[str], Field(min_length=1)]
 
 
 class Measure:
-    """What every measure answers; the four kinds below fill it in."""
+    """What every measure answers; each measure (``indicators.figures.measures``, or a module of its own) fills
+    it in and is ``register``-ed."""
 
     name: ClassVar[str] = ""
     schema: ClassVar[type[MeasureDefinition]] = MeasureDefinition  # its definition in a programme file
-    example: ClassVar[dict[str, Any]] = {}  # a definition of it, on ``example_kind``'s sheet
+    example: ClassVar[dict[str, Any]] = {}  # a valid definition of it, on ``example_kind``'s sheet (tested)
     example_kind: ClassVar[str] = ""
     ratio: ClassVar[bool] = False  # keeps a denominator; each period's actual is recomputed from sums
     milestone: ClassVar[bool] = False  # counted once when reached: judged against its full target
