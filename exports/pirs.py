@@ -20,7 +20,7 @@ from exports.options import DEFAULT, Options
 if TYPE_CHECKING:  # the sheets' dataclasses, for the annotations only: this module takes plain data
     from indicators.reference_sheets import ReferenceSheet, ReferenceSheets, Value
 
-WIDTHS = [30, 16, 16, 16, 16, 16, 16]
+WIDTHS: list[float] = [30, 16, 16, 16, 16, 16, 16]
 LAST = len(WIDTHS)
 NOTES = 4  # the values table's Notes: columns D to G
 NOT_RECORDED = "Not recorded"
@@ -269,7 +269,15 @@ def _changes(ws, row: int, s: ReferenceSheet) -> int:
             alignment=Alignment(vertical="top"),
         )
         return row + 1
-    columns = [WIDTHS[0], WIDTHS[1] + WIDTHS[2] + WIDTHS[3], 0, 0, WIDTHS[4], WIDTHS[5] + WIDTHS[6], 0]
+    columns: list[float] = [
+        WIDTHS[0],
+        WIDTHS[1] + WIDTHS[2] + WIDTHS[3],
+        0,
+        0,
+        WIDTHS[4],
+        WIDTHS[5] + WIDTHS[6],
+        0,
+    ]
     for label, col in (("When (UTC) · who", 1), ("What changed", 2), ("Why", 5), ("Comment", 6)):
         x.text(ws.cell(row, col), label, font=x.BOLD)
     ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)

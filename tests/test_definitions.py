@@ -135,15 +135,51 @@ def test_edited_target_is_updated_and_activity_records_are_kept(session, tmp_pat
                 "measure: {type: count}\n        disaggregations: [target_group]",
                 "measure: {type: sum}\n        disaggregations: [target_group]",
             ),
-            "a sum measure needs 'columns'",
+            "kec.yaml: results[4].indicators[KEC-4.1].measure.columns: Field required",
+        ),
+        (
+            (
+                "measure: {type: count}\n        disaggregations: [target_group]",
+                "measure: {type: count, columns: [female]}\n        disaggregations: [target_group]",
+            ),
+            (
+                "kec.yaml: results[4].indicators[KEC-4.1].measure.columns: Extra inputs are not permitted (found "
+                "['female'])"
+            ),
+        ),
+        (
+            (
+                "measure: {type: count}\n        disaggregations: [target_group]",
+                "measure: {type: sum, columns: []}\n        disaggregations: [target_group]",
+            ),
+            "kec.yaml: results[4].indicators[KEC-4.1].measure.columns: List should have at least 1 item",
+        ),
+        (
+            (
+                "measure: {type: count}\n        disaggregations: [target_group]",
+                (
+                    "measure: {type: ratio, numerator: [passed_post_test], denominators: [female]}\n"
+                    "        disaggregations: [target_group]"
+                ),
+            ),
+            "kec.yaml: results[4].indicators[KEC-4.1].measure.denominator: Field required; and 1 more problem(s)",
+        ),
+        (
+            (
+                "measure: {type: count}\n        disaggregations: [target_group]",
+                "measure: {columns: [female]}\n        disaggregations: [target_group]",
+            ),
+            "kec.yaml: results[4].indicators[KEC-4.1].measure.type: Field required",
         ),
         (
             (
                 "measure: {type: count}\n        disaggregations: [target_group]",
                 "measure: {type: median}\n        disaggregations: [target_group]",
             ),
-            "kec.yaml: results[4].indicators[KEC-4.1].measure.type: Input should be 'count', 'sum', 'stage' or 'ratio'"
-            " (found 'median')",
+            (
+                "kec.yaml: results[4].indicators[KEC-4.1].measure.type: Input should be 'count', 'sum', 'stage' or 'ratio'"
+                " (found 'median')"
+            ),
         ),
         (("disaggregations: [setting]", "disaggregations: [colour]"), "unknown disaggregation 'colour'"),
         (("start_date: 2017-01-01", "start_date: 2017-13-01"), "kec.yaml: start_date"),
@@ -163,16 +199,20 @@ def test_edited_target_is_updated_and_activity_records_are_kept(session, tmp_pat
         (("    UNICEF: XM-DAC-41122", "    WFP: XM-DAC-41140"), "'WFP' is neither the donor nor a partner"),
         (
             ("direction_of_change: Higher is better", "direction_of_change: Up"),
-            "kec.yaml: results[1].indicators[KEC-1.1].reference_sheet.direction_of_change: Input should be 'Higher is "
-            "better' or 'Lower is better' (found 'Up')",
+            (
+                "kec.yaml: results[1].indicators[KEC-1.1].reference_sheet.direction_of_change: Input should be 'Higher is "
+                "better' or 'Lower is better' (found 'Up')"
+            ),
         ),
         (
             (
                 "direction_of_change: Higher is better\n",
                 "direction_of_change: Higher is better\n          indicator_type: activity\n",
             ),
-            "reference_sheet.indicator_type: Input should be 'output', 'outcome' or 'impact' (found "
-            "'activity')",
+            (
+                "reference_sheet.indicator_type: Input should be 'output', 'outcome' or 'impact' (found "
+                "'activity')"
+            ),
         ),
         (
             ("ppr_indicator: false", "ppr_indicator: perhaps"),
@@ -183,8 +223,10 @@ def test_edited_target_is_updated_and_activity_records_are_kept(session, tmp_pat
                 "last_assessment:\n            next_assessment:",
                 "last_assessment: 2019-06-01\n            next_assessment: 2019-01-15",
             ),
-            "results[1].indicators[KEC-1.1].reference_sheet.data_quality: Value error, next_assessment (2019-01-15) "
-            "must come after last_assessment (2019-06-01)",
+            (
+                "results[1].indicators[KEC-1.1].reference_sheet.data_quality: Value error, next_assessment (2019-01-15) "
+                "must come after last_assessment (2019-06-01)"
+            ),
         ),
         (
             (

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import Float, cast, func, null, select
+from sqlalchemy import Select, func, null, select
 from sqlalchemy.orm import Session
 
 from indicators.figures.categories import canonical, disaggregation_name
-from indicators.figures.measures import TOTAL, UNKNOWN, Key, Sums, norm
+from indicators.figures.measure_sql import first, first_occurrence, norm, summed
+from indicators.figures.measures import TOTAL, UNKNOWN, Key, Sums
 from indicators.store.models import ResultValue
 
 
@@ -30,34 +32,37 @@ def sums(
     table = ResultValue.__table__
     where = [table.c.indicator_id == source.indicator_id, table.c.quarter.in_(list(quarters))]
     dis, cat = norm(table.c.disaggregation), norm(table.c.category)
+    statement: Select[Any, Any, Any, Any, Any, Any]  # quarter, dis, cat, value, numerator, denominator
     if as_entered:
-        # the latest entry per period and category, as entered
-        latest = func.row_number().over(partition_by=(table.c.quarter, dis, cat), order_by=table.c.id.desc())
-        ranked = select(
-            table.c.quarter,
-            table.c.disaggregation.label("dis"),
-            table.c.category.label("cat"),
-            table.c.value,
-            table.c.numerator,
-            table.c.denominator,
-            latest.label("nth"),
-        ).where(*where)
-        ranked = ranked.subquery()
+        # the latest entry per period and category, as entered: the first occurrence, newest first
+        latest = first_occurrence(
+            [
+                table.c.quarter,
+                table.c.disaggregation.label("dis"),
+                table.c.category.label("cat"),
+                table.c.value,
+                table.c.numerator,
+                table.c.denominator,
+            ],
+            partition_by=(table.c.quarter, dis, cat),
+            order_by=(table.c.id.desc(),),
+            where=where,
+        ).subquery()
         statement = select(
-            ranked.c.quarter,
-            ranked.c.dis,
-            ranked.c.cat,
-            ranked.c.value,
-            ranked.c.numerator,
-            ranked.c.denominator,
-        ).where(ranked.c.nth == 1)
+            latest.c.quarter,
+            latest.c.dis,
+            latest.c.cat,
+            latest.c.value,
+            latest.c.numerator,
+            latest.c.denominator,
+        ).where(first(latest))
     else:
         statement = (
             select(
                 table.c.quarter,
                 func.min(table.c.disaggregation),
                 func.min(table.c.category),
-                cast(func.sum(table.c.value), Float),
+                summed(table.c.value),
                 null(),
                 null(),
             )
@@ -81,9 +86,9 @@ def sums(
             by_category[(quarter, name)][canonical(name, category)] += float(value or 0)
     out: dict[Key, Sums] = {}
     for quarter in {q for q, _ in by_category} - set(totals):
-        first = next((d for d in disaggregations if (quarter, d) in by_category), None)
-        if first is not None and not as_entered:
-            totals[quarter] = sum(by_category[(quarter, first)].values())
+        leading = next((d for d in disaggregations if (quarter, d) in by_category), None)
+        if leading is not None and not as_entered:
+            totals[quarter] = sum(by_category[(quarter, leading)].values())
     for quarter, total in totals.items():
         out[(quarter, TOTAL, TOTAL)] = Sums(total, parts=parts.get((quarter, TOTAL, TOTAL)))
     for (quarter, name), categories in by_category.items():

@@ -47,21 +47,57 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from indicators import periods
 from indicators.figures.categories import order_categories
-from indicators.figures.measures import MEASURES, TOTAL, MeasureError, PeriodActual, Sums, measure
+from indicators.figures.measure_targets import (
+    elapsed_share,
+    is_milestone,
+    make_figure,
+    quarter_target,
+    status,
+    target_to_date,
+)
+from indicators.figures.measures import TOTAL, MeasureError, PeriodActual, Sums, measure
 from indicators.figures.sums import Source, fixed_categories, quarter_sums
-from indicators.numbers import exact, whole
 from indicators.periods import LOP, Period, PeriodError
 from indicators.report import Figure
 from indicators.status import AHEAD, BEHIND, ON_TRACK
 from indicators.store.models import Indicator, Narrative, Programme
 from indicators.store.records import latest_upload
+
+# Judging a figure against its target lives in ``measure_targets``; it stays importable from here, with the
+# status words, for the screens and workbooks that read every figure from this module.
+__all__ = [
+    "AHEAD",
+    "BEHIND",
+    "ON_TRACK",
+    "CategoryFigures",
+    "Figure",
+    "FiguresError",
+    "IndicatorFigures",
+    "IndicatorInfo",
+    "ProgrammeFigures",
+    "ProgrammeInfo",
+    "by_category",
+    "elapsed_share",
+    "figures",
+    "figures_by_quarter",
+    "indicator_info",
+    "is_milestone",
+    "load_programme",
+    "make_figure",
+    "period_actual",
+    "programme_info",
+    "programme_quarters",
+    "quarter_target",
+    "report_quarter",
+    "status",
+    "target_to_date",
+]
 
 
 class FiguresError(ValueError):
@@ -107,11 +143,12 @@ class IndicatorInfo:
 
     @property
     def measure_words(self) -> str:
-        """How the indicator is measured, in words."""
+        """How the indicator is measured, in the measure's own words; "–" for a measure no one knows (a store
+        edited by hand: programme files refuse it), never its key."""
         try:
             return measure(self.measure, kind=self.source_kind, unit=self.unit, code=self.code).describe()
         except MeasureError:
-            return self.measure.get("type") or "–"
+            return "–"
 
 
 @dataclass(frozen=True)
@@ -365,108 +402,7 @@ def indicator_info(indicator: Indicator) -> IndicatorInfo:
     )
 
 
-def elapsed_share(period: Period, report: Period | date, start: date, end: date) -> Fraction:
-    """Share of a year or LOP (clipped to the programme's [start, end]) elapsed at the end of the report
-    quarter (or of a day), by days; 0 before the period starts."""
-    first, last = periods.bounds(period, start, end)
-    through = min(report.end if isinstance(report, Period) else report, last)
-    return Fraction(max((through - first).days + 1, 0), (last - first).days + 1)
-
-
-# --- arithmetic -------------------------------------------------------------------------------------------
-
-
-def is_milestone(definition: dict | None) -> bool:
-    """Whether a measure (as a programme file writes it) counts a milestone: once, when reached."""
-    return getattr(MEASURES.get((definition or {}).get("type")), "milestone", False)
-
-
-def target_to_date(
-    target: float | None, share: Fraction | float = 1, *, milestone: bool = False
-) -> Fraction | None:
-    """The target a status is judged against: the target times the share elapsed (1 for percentages and
-    milestones, which pass ``share=1`` or ``milestone=True``)."""
-    if target is None:
-        return None
-    return exact(target) * (1 if milestone else exact(share))
-
-
-def status(
-    actual,
-    target: float | None,
-    share: Fraction | float = 1,
-    *,
-    milestone: bool = False,
-    period_over: bool = True,
-) -> str | None:
-    """Ahead / On track / Behind of an actual against the target to date; None with no target or no actual.
-    A milestone short of its target is On track until ``period_over``."""
-    return _judge(actual, target_to_date(target, share, milestone=milestone), milestone, period_over)[1]
-
-
-def _judge(
-    actual, expected: Fraction | None, milestone: bool, period_over: bool
-) -> tuple[int | None, str | None]:
-    """(whole percentage of the target to date, status)."""
-    if expected is None or actual is None:
-        return None, None
-    if expected == 0:
-        return None, (AHEAD if actual > 0 else ON_TRACK)
-    percent = whole(exact(actual) * 100 / expected)
-    if abs(percent - 100) <= 15:
-        band = ON_TRACK
-    else:
-        band = AHEAD if percent > 100 else BEHIND
-    if band == BEHIND and milestone and not period_over:
-        band = ON_TRACK
-    return percent, band
-
-
-def make_figure(
-    actual,
-    target: float | None = None,
-    share: Fraction | float = 1,
-    numerator: float | None = None,
-    denominator: float | None = None,
-    *,
-    milestone: bool = False,
-    period_over: bool = True,
-    whole_things: bool = False,
-) -> Figure:
-    """A ``Figure`` from an actual (exact or float) and the full target; ``share`` pro-rates the target to
-    date (see the module's rules). ``whole_things``: the indicator counts trainings or people, so its target
-    to date is a whole number (299, not 299.2 people), and the status is judged against it as shown."""
-    percent = None if actual is None or not target else whole(exact(actual) * 100 / exact(target))
-    expected = target_to_date(target, share, milestone=milestone)
-    if expected is not None and whole_things:
-        expected = Fraction(whole(expected))
-    judged, band = _judge(actual, expected, milestone, period_over)
-    shown = None if expected is None else (int(expected) if whole_things else float(expected))
-    return Figure(
-        None if actual is None else float(actual),
-        target,
-        percent,
-        band,
-        numerator,
-        denominator,
-        shown,
-        judged,
-    )
-
-
-def quarter_target(
-    year_target: float | None, quarter: Period, start: date, end: date, unit: str, measure: dict | None
-) -> float | None:
-    """A quarter's own share of its year's target, by the same days as the status's pro-rating (the year
-    clipped to the programme); a percentage's is the year's; a milestone has none of its own."""
-    if year_target is None or is_milestone(measure):
-        return None
-    if unit == "percent":
-        return float(year_target)
-    first, last = periods.bounds(quarter.fiscal_year, start, end)
-    q_first, q_last = max(quarter.start, first), min(quarter.end, last)
-    days = max((q_last - q_first).days + 1, 0)
-    return float(exact(year_target) * Fraction(days, (last - first).days + 1))
+# --- cumulating --------------------------------------------------------------------------------------------
 
 
 def period_actual(

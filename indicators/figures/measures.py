@@ -22,167 +22,100 @@ The SQL runs on a *scan* (``indicators.figures.sums.Scan``): the indicator's tab
 quarter and the column lookups that name the indicator in an error. A measure unknown to ``MEASURES`` is
 refused when the programme file is loaded (``indicators.programmes.definitions``).
 
-Each measure also says how it is calculated, in words (``calculation``, for the reference sheets): the columns
-named as the sheet's users know them (``KindSpec.header``: "Female participants", not ``female``).
+Each measure owns everything about it: its definition in a programme file (``schema``, a pydantic model with
+exactly its fields, ``type`` telling them apart; ``definition_schema`` is the union of every registered
+measure's), how it is calculated in words (``describe`` in short, ``calculation`` naming the columns as the
+sheet's users know them, ``KindSpec.header``: "Female participants", not ``female``), whether it can be mapped
+by district (``mappable``: it adds up rows, so a district's share is its rows' share) and whether it is a
+milestone. A new measure is one class, ``@register``-ed: programme files, reference sheets, the report and the
+maps follow it. The SQL pieces measures share are in ``indicators.figures.measure_sql``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from sqlalchemy import Float, cast, func, literal, null, select
+from pydantic import Field, ValidationError
+from sqlalchemy import select
 
+from indicators.figures.measure_base import (
+    MEASURES,
+    RESULTS,
+    SEX_COLUMNS,
+    TOTAL,
+    UNKNOWN,
+    Columns,
+    Key,
+    Measure,
+    MeasureDefinition,
+    MeasureError,
+    MeasureField,
+    PeriodActual,
+    Sums,
+    definition_schema,
+    measure_type,
+    parse_definition,
+    register,
+)
+from indicators.figures.measure_sql import (
+    first,
+    first_occurrence,
+    no_denominator,
+    norm,
+    row_count,
+    squeezed,
+    summed,
+)
 from indicators.numbers import exact
 
 if TYPE_CHECKING:  # the sheet kind a calculation names its columns by
     from indicators.store.models.kind import KindSpec
 
-TOTAL = ""  # the disaggregation and category of a total
-UNKNOWN = "Unknown"
-RESULTS = "results"  # the kind of directly entered figures
-# Female/male count columns split by sex instead of grouping a sex column.
-SEX_COLUMNS = {"female": "Female", "male": "Male"}
-_SPACES = (" ", "\t", "\n", "\r", "\u00a0")
+# the base and the registry are importable from here too: this module is where a reader looks for a measure
+__all__ = [
+    "MEASURES",
+    "RESULTS",
+    "SEX_COLUMNS",
+    "TOTAL",
+    "UNKNOWN",
+    "Columns",
+    "Count",
+    "Entered",
+    "Key",
+    "Measure",
+    "MeasureDefinition",
+    "MeasureError",
+    "MeasureField",
+    "PeriodActual",
+    "Ratio",
+    "Stage",
+    "Sum",
+    "Sums",
+    "definition_schema",
+    "measure",
+    "measure_type",
+    "norm",
+    "parse_definition",
+    "register",
+]
 
 
-class MeasureError(ValueError):
-    """An indicator definition that names a column, stage or attribution date its sheet does not have, or a
-    measure no one knows."""
-
-
-@dataclass(frozen=True)
-class Sums:
-    """What one quarter and category add: the count or sum, and for a ratio its denominator. A percentage
-    entered directly keeps its value as ``numerator`` and, when it was entered with them, its ``parts``
-    (numerator, denominator: 33 of 40)."""
-
-    numerator: float
-    denominator: float | None = None
-    parts: tuple[float, float] | None = None
-
-    def __add__(self, other: Sums) -> Sums:
-        den = (
-            None
-            if self.denominator is None and other.denominator is None
-            else (self.denominator or 0.0) + (other.denominator or 0.0)
-        )
-        return Sums(self.numerator + other.numerator, den)
-
-
-# (quarter code, disaggregation or TOTAL, category or TOTAL) -> Sums
-Key = tuple[str, str, str]
-# (actual, numerator, denominator) of one period: exact actual; sums only for a ratio
-PeriodActual = tuple[Fraction | None, float | None, float | None]
-
-
-def norm(column):
-    """A text column compared trimmed and case-insensitively."""
-    return func.lower(func.trim(column))
-
-
-class Measure:
-    """What every measure answers; the four kinds below fill it in."""
-
-    name: ClassVar[str] = ""
-    needs: ClassVar[tuple[str, ...]] = ()  # the definition's keys it cannot do without
-    ratio: ClassVar[bool] = False  # keeps a denominator; each period's actual is recomputed from sums
-    milestone: ClassVar[bool] = False  # counted once when reached: judged against its full target
-    from_history: ClassVar[bool] = False  # a quarter's sums depend on earlier quarters' rows
-    entered: ClassVar[bool] = False  # figures entered directly (results), not counted from records
-    whole: ClassVar[bool] = False  # counts whole things (trainings, people): a target to date is shown whole
-
-    @classmethod
-    def check(cls, definition: dict) -> None:
-        """Raise ``ValueError`` saying what a definition of this measure lacks (for the programme file)."""
-        if not all(definition.get(key) for key in cls.needs):
-            raise ValueError(f"a {cls.name} measure needs {' and '.join(repr(k) for k in cls.needs)}")
-
-    @classmethod
-    def of(cls, definition: dict) -> Measure:
-        return cls()
-
-    def describe(self) -> str:
-        raise NotImplementedError
-
-    def calculation(self, sheet: KindSpec) -> str:
-        """How the period's figure is calculated, in words, naming the columns as ``sheet`` (the indicator's
-        sheet kind) heads them. Every measure writes its own: a new one cannot fall back on its key."""
-        raise NotImplementedError(f"the {self.name} measure does not say how it is calculated")
-
-    # --- sums ---------------------------------------------------------------------------------------------
-
-    def empty(self) -> Sums:
-        return Sums(0.0, 0.0 if self.ratio else None)
-
-    def stored(self, numerator: float, denominator: float | None) -> Sums:
-        return Sums(numerator, denominator if self.ratio else None)
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        """The record columns it adds up."""
-        return ()
-
-    @property
-    def counted_columns(self) -> tuple[str, ...]:
-        """Columns whose absence from a sheet would silently count 0 (the importer refuses such a sheet)."""
-        return ()
-
-    def aggregates(self, scan) -> tuple:
-        """(numerator, denominator) aggregate expressions over the scan's grouped rows."""
-        raise NotImplementedError
-
-    def from_totals(self, count: float, totals: dict[str, float]) -> Sums:
-        """Its sums from a group's row count and column sums (one scan serving several indicators)."""
-        raise NotImplementedError
-
-    def contribution(self, scan) -> list:
-        """Labelled columns saying what one record adds (``_value``; ``_numerator``/``_denominator``)."""
-        return [literal(1).label("_value")]
-
-    def counted(self, scan) -> list:
-        """Conditions on the scan's table selecting the records it counts."""
-        return scan.conditions()
-
-    def statement(self, scan, grouped: Sequence[str], split: dict | None, quarters: Sequence[str]):
-        """One SELECT grouped by quarter and the ``grouped`` disaggregation columns: (quarter, one value per
-        grouped column, numerator, denominator, one sum per sex-split category)."""
-        table = scan.table
-        columns = [table.c[d] for d in grouped]
-        quarter = scan.quarter()
-        values = list(self.aggregates(scan))
-        values += [cast(func.sum(scan.added(names)), Float) for names in (split or {}).values()]
-        where = [*scan.conditions(), quarter.in_(list(quarters))]
-        return select(quarter, *columns, *values).where(*where).group_by(quarter, *columns)
-
-    # --- categories -----------------------------------------------------------------------------------------
-
-    def sex_split(self, scan) -> dict[str, list[str]] | None:
-        """For ``sex``: category -> the columns whose sum it is, when the columns split by sex; else None."""
-        return None
-
-    def fixed_categories(self, scan, disaggregation: str) -> list[str]:
-        """Categories listed even without rows: Female and Male for a female/male sum split by sex."""
-        if disaggregation != "sex":
-            return []
-        split = self.sex_split(scan)
-        return [c for c in split if c != UNKNOWN] if split else []
-
-    # --- periods --------------------------------------------------------------------------------------------
-
-    def cumulate(self, by_quarter: dict[str, Sums], quarters: Iterable, code: str) -> PeriodActual:
-        """(actual, numerator, denominator) of one period (code ``code``) from its quarters' sums: they add up."""
-        counted = [by_quarter[q.code] for q in quarters if q.code in by_quarter]
-        return sum((exact(s.numerator) for s in counted), Fraction(0)), None, None
+class CountDefinition(MeasureDefinition):
+    type: Literal["count"]
 
 
 @dataclass(frozen=True)
 class Count(Measure):
     name: ClassVar[str] = "count"
+    schema: ClassVar[type[MeasureDefinition]] = CountDefinition
+    example: ClassVar[dict[str, Any]] = {"type": "count"}
+    example_kind: ClassVar[str] = "meetings"
     whole: ClassVar[bool] = True
+    mappable: ClassVar[bool] = True
 
     def describe(self) -> str:
         return "Number of records"
@@ -191,22 +124,31 @@ class Count(Measure):
         return f"Number of rows of the {sheet.sheet} sheet in the period, one per {_row(sheet)}"
 
     def aggregates(self, scan) -> tuple:
-        return cast(func.count(), Float), cast(null(), Float)
+        return row_count(), no_denominator()
 
     def from_totals(self, count: float, totals: dict[str, float]) -> Sums:
         return Sums(count)
+
+
+class SumDefinition(MeasureDefinition):
+    type: Literal["sum"]
+    columns: Columns  # the count columns added up
 
 
 @dataclass(frozen=True)
 class Sum(Measure):
     added: tuple[str, ...] = ()
     name: ClassVar[str] = "sum"
+    schema: ClassVar[type[MeasureDefinition]] = SumDefinition
+    example: ClassVar[dict[str, Any]] = {"type": "sum", "columns": ["female", "male"]}
+    example_kind: ClassVar[str] = "awareness"
     whole: ClassVar[bool] = True
-    needs: ClassVar[tuple[str, ...]] = ("columns",)
+    mappable: ClassVar[bool] = True
 
     @classmethod
-    def of(cls, definition: dict) -> Sum:
-        return cls(tuple(definition.get("columns") or ()))
+    def of(cls, definition: MeasureDefinition) -> Sum:
+        assert isinstance(definition, SumDefinition)
+        return cls(tuple(definition.columns))
 
     def describe(self) -> str:
         return "Sum of " + " + ".join(self.added)
@@ -223,7 +165,7 @@ class Sum(Measure):
         return self.added
 
     def aggregates(self, scan) -> tuple:
-        return cast(func.sum(scan.added(self.added)), Float), cast(null(), Float)
+        return summed(scan.added(self.added)), no_denominator()
 
     def from_totals(self, count: float, totals: dict[str, float]) -> Sums:
         return Sums(sum(totals[c] for c in self.added))
@@ -240,17 +182,30 @@ class Sum(Measure):
         return dict(split)
 
 
+class RatioDefinition(MeasureDefinition):
+    type: Literal["ratio"]
+    numerator: Columns
+    denominator: Columns
+
+
 @dataclass(frozen=True)
 class Ratio(Measure):
     numerator: tuple[str, ...] = ()
     denominator: tuple[str, ...] = ()
     name: ClassVar[str] = "ratio"
-    needs: ClassVar[tuple[str, ...]] = ("numerator", "denominator")
+    schema: ClassVar[type[MeasureDefinition]] = RatioDefinition
+    example: ClassVar[dict[str, Any]] = {
+        "type": "ratio",
+        "numerator": ["passed_post_test"],
+        "denominator": ["female", "male"],
+    }
+    example_kind: ClassVar[str] = "trainings"
     ratio: ClassVar[bool] = True
 
     @classmethod
-    def of(cls, definition: dict) -> Ratio:
-        return cls(tuple(definition.get("numerator") or ()), tuple(definition.get("denominator") or ()))
+    def of(cls, definition: MeasureDefinition) -> Ratio:
+        assert isinstance(definition, RatioDefinition)
+        return cls(tuple(definition.numerator), tuple(definition.denominator))
 
     def describe(self) -> str:
         return (
@@ -269,10 +224,7 @@ class Ratio(Measure):
         return tuple(dict.fromkeys(self.numerator + self.denominator))
 
     def aggregates(self, scan) -> tuple:
-        return (
-            cast(func.sum(scan.added(self.numerator)), Float),
-            cast(func.sum(scan.added(self.denominator)), Float),
-        )
+        return summed(scan.added(self.numerator)), summed(scan.added(self.denominator))
 
     def from_totals(self, count: float, totals: dict[str, float]) -> Sums:
         return Sums(sum(totals[c] for c in self.numerator), sum(totals[c] for c in self.denominator))
@@ -291,19 +243,28 @@ class Ratio(Measure):
         return actual, float(numerator), float(denominator)
 
 
+class StageDefinition(MeasureDefinition):
+    type: Literal["stage"]
+    field: str = Field(min_length=1)  # the column naming the item: instrument, title
+    stage: str = Field(min_length=1)
+
+
 @dataclass(frozen=True)
 class Stage(Measure):
     field: str = ""  # the column naming the item: instrument, title
     stage: str = ""
     name: ClassVar[str] = "stage"
-    needs: ClassVar[tuple[str, ...]] = ("field", "stage")
+    schema: ClassVar[type[MeasureDefinition]] = StageDefinition
+    example: ClassVar[dict[str, Any]] = {"type": "stage", "field": "title", "stage": "Published"}
+    example_kind: ClassVar[str] = "research"
     milestone: ClassVar[bool] = True
     whole: ClassVar[bool] = True
     from_history: ClassVar[bool] = True
 
     @classmethod
-    def of(cls, definition: dict) -> Stage:
-        return cls(definition.get("field") or "", definition.get("stage", ""))
+    def of(cls, definition: MeasureDefinition) -> Stage:
+        assert isinstance(definition, StageDefinition)
+        return cls(definition.field, definition.stage)
 
     def describe(self) -> str:
         return f"Distinct {self.field or 'items'}s reaching {self.stage}, counted once"
@@ -317,7 +278,7 @@ class Stage(Measure):
         )
 
     def aggregates(self, scan) -> tuple:
-        return cast(func.count(), Float), cast(null(), Float)
+        return row_count(), no_denominator()
 
     def first_reached(self, scan, extra_columns: Sequence = ()):
         """Rows at the stage or beyond, numbered per item by date: row 1 is where it first reached the stage.
@@ -330,30 +291,31 @@ class Stage(Measure):
                 f"indicator {scan.code}: stage {self.stage!r} is not a stage of the "
                 f"{scan.kind} sheet ({', '.join(stages or ())})"
             )
-        key = func.lower(scan.column(self.field or "", "stage field"))
-        for space in _SPACES:
-            key = func.replace(key, space, "")
         table = scan.table
         day = table.c.get("date")
-        order = (day, table.c.id) if day is not None else (table.c.quarter, table.c.id)
-        numbered = func.row_number().over(partition_by=key, order_by=order)
-        return select(scan.quarter().label("quarter"), *extra_columns, numbered.label("nth")).where(
-            *scan.conditions(), norm(scan.column("stage", "column")).in_(lowered[lowered.index(wanted) :])
+        return first_occurrence(
+            [scan.quarter().label("quarter"), *extra_columns],
+            partition_by=[squeezed(scan.column(self.field, "stage field"))],
+            order_by=(day, table.c.id) if day is not None else (table.c.quarter, table.c.id),
+            where=[
+                *scan.conditions(),
+                norm(scan.column("stage", "column")).in_(lowered[lowered.index(wanted) :]),
+            ],
         )
 
     def counted(self, scan) -> list:
-        first = self.first_reached(scan, [scan.table.c.id.label("row_id")]).subquery()
-        return [scan.table.c.id.in_(select(first.c.row_id).where(first.c.nth == 1))]
+        reached = self.first_reached(scan, [scan.table.c.id.label("row_id")]).subquery()
+        return [scan.table.c.id.in_(select(reached.c.row_id).where(first(reached)))]
 
     def statement(self, scan, grouped: Sequence[str], split: dict | None, quarters: Sequence[str]):
         labels = [f"d{i}" for i in range(len(grouped))]
         labelled = [scan.table.c[d].label(n) for d, n in zip(grouped, labels, strict=True)]
-        first = self.first_reached(scan, labelled).cte("reached")
-        columns = [first.c[n] for n in labels]
-        quarter = first.c.quarter
+        reached = self.first_reached(scan, labelled).cte("reached")
+        columns = [reached.c[n] for n in labels]
+        quarter = reached.c.quarter
         return (
             select(quarter, *columns, *self.aggregates(scan))
-            .where(first.c.nth == 1, quarter.in_(list(quarters)))
+            .where(first(reached), quarter.in_(list(quarters)))
             .group_by(quarter, *columns)
         )
 
@@ -399,10 +361,11 @@ class Entered(Measure):
 
 def _entered_percent(counted: list[Sums]) -> PeriodActual:
     """Entered percentages: recomputed from their summed parts when each has them, else the last one's value."""
-    if not all(s.parts for s in counted):
+    parts = [s.parts for s in counted if s.parts]
+    if len(parts) < len(counted):
         return exact(counted[-1].numerator), None, None
-    numerator = sum((exact(s.parts[0]) for s in counted), Fraction(0))
-    denominator = sum((exact(s.parts[1]) for s in counted), Fraction(0))
+    numerator = sum((exact(top) for top, _ in parts), Fraction(0))
+    denominator = sum((exact(base) for _, base in parts), Fraction(0))
     actual = None if denominator == 0 else numerator * 100 / denominator
     return actual, float(numerator), float(denominator)
 
@@ -416,18 +379,32 @@ def _row(sheet: KindSpec) -> str:
     return sheet.one_row_per.split(" (")[0]
 
 
-MEASURES: dict[str, type[Measure]] = {"count": Count, "sum": Sum, "stage": Stage, "ratio": Ratio}
+for _builtin in (Count, Sum, Stage, Ratio):
+    register(_builtin)
 
 
-def measure(definition: dict | None, *, kind: str = "", unit: str = "number", code: str = "") -> Measure:
+def measure(
+    definition: Mapping[str, Any] | MeasureDefinition | None,
+    *,
+    kind: str = "",
+    unit: str = "number",
+    code: str = "",
+) -> Measure:
     """The measure an indicator's definition names (``{"type": "sum", "columns": [...]}``); a directly
     entered source (``results``) is measured as entered whatever it declares. ``MeasureError`` for a measure
-    no one knows."""
-    definition = dict(definition or {})
-    name = definition.get("type")
-    if name not in MEASURES:
+    no one knows or a definition its schema refuses."""
+    cls = measure_type(definition)
+    if cls is None:
+        name = (
+            definition.type if isinstance(definition, MeasureDefinition) else (definition or {}).get("type")
+        )
         raise MeasureError(f"indicator {code}: unknown measure {name!r}; known: {', '.join(MEASURES)}")
-    built = MEASURES[name].of(definition)
+    try:
+        built = cls.of(cls.schema.model_validate(definition))
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(step) for step in problem["loc"])
+        raise MeasureError(f"indicator {code}: {cls.name} measure: {where}: {problem['msg']}") from None
     if kind == RESULTS:
         return Entered(built, unit == "percent")
     return built

@@ -1,8 +1,9 @@
 """Where the work happened: an indicator's value per district, and victims per district of identification, for
 the maps. Same sums as the figures (``indicators.figures.sums``), grouped by the sheet's district.
 
-- An indicator is mapped when it adds up activity rows that name a district (a count or a sum of trainings or
-  awareness events); percentages, stages and direct entries are not mapped (a district has no share of them).
+- An indicator is mapped when its measure says it can be (``Measure.mappable``: it adds up rows, as a count or
+  a sum of trainings or awareness events do) and its sheet names a district; percentages, stages and direct
+  entries are not mapped (a district has no share of them).
 - A span is the report quarter, the year to date or the life of project to date, as in the figures.
 - Victims (possible or actual) are placed where they were identified: a district, or a refugee camp, which
   counts in its district and is named in the district's detail. A place no one can read is left out of the
@@ -11,7 +12,8 @@ the maps. Same sums as the figures (``indicators.figures.sums``), grouped by the
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
@@ -20,12 +22,12 @@ from sqlalchemy.orm import Session
 from indicators import vocabulary
 from indicators.figures import victims
 from indicators.figures.figures import load_programme, programme_quarters, report_quarter
+from indicators.figures.measures import Measure, measure_type
 from indicators.figures.sums import Source, compute_quarter_sums
 from indicators.periods import Period
 from indicators.store import kinds
 from indicators.store.models import Case, Indicator
 
-MAPPED_MEASURES = ("count", "sum")
 SPANS = {"quarter": "Report quarter", "year": "Year to date", "lop": "Life of project to date"}
 _DISTRICTS = {d.casefold(): d for d in vocabulary.DISTRICTS}
 _CAMPS = {c.casefold(): c for c in vocabulary.CAMPS}
@@ -41,12 +43,14 @@ class Place:
 
 
 def mappable(indicator) -> bool:
-    """Whether an indicator's value can be split by district (an ``Indicator`` row or ``IndicatorInfo``)."""
+    """Whether an indicator's value can be split by district (an ``Indicator`` row or ``IndicatorInfo``): its
+    measure says so, its sheet names a district, and it is not a percentage."""
     kind = getattr(indicator, "source_kind", None)
-    measure = getattr(indicator, "measure", None) or {}
-    measure = measure.get("type") if isinstance(measure, dict) else getattr(measure, "name", None)
-    has_district = kinds.known(kind) and "district" in kinds.kind(kind).table.c
-    return has_district and measure in MAPPED_MEASURES and getattr(indicator, "unit", "") != "percent"
+    measure = getattr(indicator, "measure", None)
+    measured = type(measure) if isinstance(measure, Measure) else measure_type(measure)
+    if not isinstance(kind, str) or not kinds.known(kind) or measured is None or not measured.mappable:
+        return False
+    return "district" in kinds.kind(kind).table.c and getattr(indicator, "unit", "") != "percent"
 
 
 def span_quarters(programme, report: Period, span: str) -> list[Period]:
@@ -72,7 +76,7 @@ def by_district(
     quarter = report_quarter(programme, report)
     source = replace(Source.of(indicator), disaggregations=("district",))
     codes = [q.code for q in span_quarters(programme, quarter, span)]
-    totals: Counter = Counter()
+    totals: defaultdict[str, float] = defaultdict(float)
     for (_quarter, disaggregation, district), sums in compute_quarter_sums(session, source, codes).items():
         if disaggregation == "district" and district in vocabulary.DISTRICTS:
             totals[district] += sums.numerator
@@ -86,6 +90,7 @@ def victims_by_district(
     were identified, to date (no ``report``), or over a ``span`` of a report quarter (the quarter, its year to
     date, the life of project to date); and how many were identified in no place that can be read."""
     programme = load_programme(session, programme_code)
+    rows: Iterable[tuple[str | None, int]]
     if report is None:
         rows = victims.by_location(session, programme.id).items()  # stored, refreshed by every write of cases
     else:

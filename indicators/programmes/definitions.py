@@ -1,239 +1,53 @@
-"""Programme definition files (``programmes/*.yaml``): validation and idempotent loading into the store.
+"""Loading programme definitions (``programmes/*.yaml``, read by ``indicators.programmes.definition_models``)
+into the store, idempotently, and writing the store's back as a file.
 
-A file describes one programme: its phases, logframe results, indicators, baselines and targets. Loading
-upserts by code, so running it twice changes nothing and an edited target is updated in place; activity
-records are never touched. A malformed file is refused with the file, the key and the problem.
+Loading upserts by code, so running it twice changes nothing and an edited target is updated in place;
+activity records are never touched. A value edited in the browser since is kept unless the file is to win.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indicators import periods, vocabulary
-from indicators.figures.measures import MEASURES
+from indicators.figures.measures import parse_definition
 from indicators.programmes import history
+from indicators.programmes.definition_models import (
+    ChangeDef,
+    DefinitionError,
+    IndicatorDef,
+    MeasureDef,
+    PhaseDef,
+    ProgrammeDef,
+    ResultDef,
+    SourceDef,
+    read_file,
+)
 from indicators.programmes.publishing import IatiDef
 from indicators.programmes.reference_sheet import ReferenceSheetDef
-from indicators.store import kinds
 from indicators.store.models import Indicator, Phase, Programme, Result, Target
 
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so a bad date is reported with its key by validation."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-class DefinitionError(ValueError):
-    """A definition file that cannot be loaded; the message names the file, the key and the problem."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class SourceDef(_Strict):
-    kind: Literal[kinds.KEYS]  # type: ignore[valid-type]
-    filter: dict[str, Any] = Field(default_factory=dict)
-
-
-class MeasureDef(_Strict):
-    type: Literal[tuple(MEASURES)]  # type: ignore[valid-type]
-    columns: list[str] = Field(default_factory=list)
-    field: str | None = None
-    stage: str | None = None
-    numerator: list[str] = Field(default_factory=list)
-    denominator: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _complete(self) -> MeasureDef:
-        MEASURES[self.type].check(self.model_dump())
-        return self
-
-
-class ChangeDef(_Strict):
-    """One entry of an indicator's change log (``indicators.programmes.history``), as a programme file carries it."""
-
-    field: str
-    period: str | None = None
-    old: str | None = None
-    new: str | None = None
-    reason: str
-    comment: str | None = None
-    by: str
-    at: datetime
-
-
-class IndicatorDef(_Strict):
-    code: str
-    name: str
-    definition: str | None = None
-    unit: Literal[vocabulary.UNITS]  # type: ignore[valid-type]
-    source: SourceDef
-    measure: MeasureDef
-    date_field: str | None = None
-    disaggregations: list[str] = Field(default_factory=list)
-    baseline: float | None = None
-    standard_indicator: str | None = None
-    data_source: str | None = None
-    targets: dict[str, float] = Field(default_factory=dict)
-    reference_sheet: ReferenceSheetDef = Field(default_factory=ReferenceSheetDef)
-    # the change log written by `programmes export`, restored by `init` (entries already stored are skipped)
-    change_log: list[ChangeDef] = Field(default_factory=list)
-
-    @field_validator("disaggregations")
-    @classmethod
-    def _known_disaggregations(cls, value: list[str]) -> list[str]:
-        unknown = [d for d in value if d not in vocabulary.DISAGGREGATIONS]
-        if unknown:
-            raise ValueError(
-                f"unknown disaggregation {unknown[0]!r}; known: {', '.join(vocabulary.DISAGGREGATIONS)}"
-            )
-        return value
-
-
-class ResultDef(_Strict):
-    code: str
-    level: Literal[vocabulary.LEVELS]  # type: ignore[valid-type]
-    category: Literal[vocabulary.CATEGORIES] | None = None  # type: ignore[valid-type]
-    statement: str
-    description: str | None = None  # what the result covers, in a few sentences (IATI's result description)
-    indicators: list[IndicatorDef] = Field(default_factory=list)
-
-    @field_validator("code", mode="before")
-    @classmethod
-    def _code_text(cls, value: Any) -> str:
-        return str(value)
-
-
-class PhaseDef(_Strict):
-    name: str
-    start_date: date
-    end_date: date
-    budget: Decimal
-    pledged: Decimal = Decimal(0)
-    pledged_by: str | None = None
-
-
-class ProgrammeDef(_Strict):
-    code: str = Field(pattern=r"^[A-Z][A-Z0-9]{1,19}$")
-    title: str
-    short_title: str | None = None
-    donor: str
-    award_number: str | None = None
-    partners: list[str] = Field(default_factory=list)
-    government_lead: str | None = None
-    start_date: date
-    end_date: date
-    calendar: Literal["fiscal", "calendar"]
-    currency: str = "USD"
-    description: str | None = None
-    # the report format the donor is sent by default (a format's key; checked by ``ctmonitor init``)
-    report_format: str = "iptt"
-    # donor and partner name -> IATI organisation type (published in the IATI file)
-    organisation_types: dict[str, Literal[tuple(vocabulary.IATI_ORGANISATION_TYPES)]] = Field(  # type: ignore[valid-type]
-        default_factory=dict
-    )
-    # the programme the Victims profile opens on when the link names none
-    victims_default: bool = False
-    iati: IatiDef = Field(default_factory=IatiDef)
-    phases: list[PhaseDef] = Field(default_factory=list)
-    results: list[ResultDef]
-
-    @model_validator(mode="after")
-    def _consistent(self) -> ProgrammeDef:
-        if self.end_date < self.start_date:
-            raise ValueError("end_date is before start_date")
-        named = {self.donor, *self.partners}
-        unknown = [name for name in self.iati.identifiers if name not in named]
-        if unknown:
-            raise ValueError(f"iati.identifiers: {unknown[0]!r} is neither the donor nor a partner")
-        years = {p.code for p in periods.years_between(self.start_date, self.end_date, self.calendar)}
-        codes = set()
-        for result in self.results:
-            for indicator in result.indicators:
-                if indicator.code in codes:
-                    raise ValueError(f"indicator code {indicator.code} appears twice")
-                codes.add(indicator.code)
-                if result.category is None:
-                    raise ValueError(f"result {result.code} holds indicators but has no category")
-                for key in indicator.targets:
-                    if key != "LOP" and key not in years:
-                        raise ValueError(
-                            f"indicator {indicator.code}: target period {key!r} is not a reporting year of "
-                            f"the programme ({', '.join(sorted(years))} or LOP)"
-                        )
-        return self
-
-
-def read_file(path: Path, formats=None) -> ProgrammeDef:
-    """Parse and validate one definition file, or raise ``DefinitionError`` naming file, key and problem.
-    ``formats``, when given, are the report formats' keys ``report_format`` must be one of."""
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise DefinitionError(
-            f"{path.name}{where}: not valid YAML ({getattr(exc, 'problem', exc)})"
-        ) from None
-    except OSError as exc:
-        raise DefinitionError(f"{path}: cannot be read ({exc.strerror})") from None
-    if not isinstance(raw, dict):
-        raise DefinitionError(f"{path.name}: expected a mapping of programme keys at the top level")
-    try:
-        definition = ProgrammeDef.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = _key_path(raw, first["loc"])
-        value = (
-            f" (found {first['input']!r})"
-            if "input" in first and not isinstance(first["input"], dict)
-            else ""
-        )
-        more = f"; and {exc.error_count() - 1} more problem(s)" if exc.error_count() > 1 else ""
-        raise DefinitionError(f"{path.name}: {key or 'top level'}: {first['msg']}{value}{more}") from None
-    if formats is not None and definition.report_format not in formats:
-        raise DefinitionError(
-            f"{path.name}: report_format: {definition.report_format!r} is not a report format; "
-            f"known: {', '.join(sorted(formats))}"
-        )
-    return definition
-
-
-def _key_path(raw: Any, loc: tuple) -> str:
-    """``results[2].indicators[0].targets.FY2019`` written with indicator codes where they help."""
-    parts, node = [], raw
-    for step in loc:
-        if isinstance(step, int):
-            label = f"[{step}]"
-            if (
-                isinstance(node, list)
-                and step < len(node)
-                and isinstance(node[step], dict)
-                and "code" in node[step]
-            ):
-                label = f"[{node[step]['code']}]"
-            parts.append(label)
-        else:
-            parts.append(f".{step}" if parts else str(step))
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            node = None
-    return "".join(parts)
+# the models and the reader are importable from here too, where loading's callers look for them
+__all__ = [
+    "ChangeDef",
+    "DefinitionError",
+    "IatiDef",
+    "IndicatorDef",
+    "MeasureDef",
+    "PhaseDef",
+    "ProgrammeDef",
+    "ResultDef",
+    "SourceDef",
+    "from_store",
+    "load_directory",
+    "read_file",
+    "to_yaml",
+    "upsert",
+]
 
 
 def load_directory(
@@ -304,17 +118,7 @@ def _upsert(
     _assign(programme, fields)
     if programme.source_file != source_file:
         programme.source_file = source_file
-
-    phases = {p.name: p for p in programme.phases}
-    for phase_def in definition.phases:
-        phase = phases.pop(phase_def.name, None)
-        if phase is None:
-            phase = Phase(name=phase_def.name)
-            programme.phases.append(phase)
-        _assign(phase, phase_def.model_dump())
-    for stale in phases.values():
-        programme.phases.remove(stale)
-
+    _sync_phases(programme, definition.phases)
     results = {r.code: r for r in programme.results}
     indicators = {i.code: i for i in programme.indicators}
     order = 0
@@ -325,56 +129,92 @@ def _upsert(
             programme.results.append(result)
         _assign(
             result,
-            dict(
-                level=result_def.level,
-                category=result_def.category,
-                statement=result_def.statement,
-                description=result_def.description,
-                sort_order=r_order,
-            ),
+            {
+                "level": result_def.level,
+                "category": result_def.category,
+                "statement": result_def.statement,
+                "description": result_def.description,
+                "sort_order": r_order,
+            },
         )
         for indicator_def in result_def.indicators:
             order += 1
-            indicator = indicators.pop(indicator_def.code, None)
-            if indicator is None:
-                indicator = session.scalar(select(Indicator).where(Indicator.code == indicator_def.code))
-                if indicator is not None and indicator.programme_id != programme.id:
-                    raise DefinitionError(
-                        f"indicator code {indicator_def.code} already belongs to another programme"
-                    )
-            if indicator is None:
-                indicator = Indicator(code=indicator_def.code)
-                programme.indicators.append(indicator)
-            else:
-                indicator_def = _keep_browser_edits(session, indicator, indicator_def, from_file, differences)
-                _log_changes(session, indicator, indicator_def, user)
-            _assign(
-                indicator,
-                dict(
-                    result=result,
-                    name=indicator_def.name,
-                    definition=indicator_def.definition,
-                    unit=indicator_def.unit,
-                    category=result_def.category,
-                    source_kind=indicator_def.source.kind,
-                    source_filter=indicator_def.source.filter,
-                    measure=indicator_def.measure.model_dump(exclude_defaults=True, exclude_none=True)
-                    | {"type": indicator_def.measure.type},
-                    date_field=indicator_def.date_field,
-                    disaggregations=indicator_def.disaggregations,
-                    baseline=indicator_def.baseline,
-                    standard_indicator=indicator_def.standard_indicator,
-                    data_source=indicator_def.data_source,
-                    sort_order=order,
-                    reference_sheet=indicator_def.reference_sheet.model_dump(mode="json", exclude_none=True),
-                ),
-            )
-            _sync_targets(indicator, indicator_def.targets)
-            history.restore(session, indicator, [c.model_dump() for c in indicator_def.change_log])
+            loaded = _Loaded(session, programme, result, result_def, user, from_file, differences)
+            loaded.indicator(indicators.pop(indicator_def.code, None), indicator_def, order)
     # Indicators dropped from the file are removed with their targets; activity records stay.
     for stale in indicators.values():
         session.delete(stale)
     return programme
+
+
+def _sync_phases(programme: Programme, wanted: list[PhaseDef]) -> None:
+    phases = {p.name: p for p in programme.phases}
+    for phase_def in wanted:
+        phase = phases.pop(phase_def.name, None)
+        if phase is None:
+            phase = Phase(name=phase_def.name)
+            programme.phases.append(phase)
+        _assign(phase, phase_def.model_dump())
+    for stale in phases.values():
+        programme.phases.remove(stale)
+
+
+class _Loaded:
+    """One result's indicators being loaded into a programme."""
+
+    def __init__(
+        self,
+        session: Session,
+        programme: Programme,
+        result: Result,
+        result_def: ResultDef,
+        user: str,
+        from_file: bool,
+        differences: list[str],
+    ):
+        self.session, self.programme, self.result, self.result_def = session, programme, result, result_def
+        self.user, self.from_file, self.differences = user, from_file, differences
+
+    def indicator(self, indicator: Indicator | None, indicator_def: IndicatorDef, order: int) -> None:
+        """Create or update one indicator (its stored row, when it has one, is ``indicator``)."""
+        session = self.session
+        if indicator is None:
+            indicator = session.scalar(select(Indicator).where(Indicator.code == indicator_def.code))
+            if indicator is not None and indicator.programme_id != self.programme.id:
+                raise DefinitionError(
+                    f"indicator code {indicator_def.code} already belongs to another programme"
+                )
+        if indicator is None:
+            indicator = Indicator(code=indicator_def.code)
+            self.programme.indicators.append(indicator)
+        else:
+            indicator_def = _keep_browser_edits(
+                session, indicator, indicator_def, self.from_file, self.differences
+            )
+            _log_changes(session, indicator, indicator_def, self.user)
+        _assign(
+            indicator,
+            {
+                "result": self.result,
+                "name": indicator_def.name,
+                "definition": indicator_def.definition,
+                "unit": indicator_def.unit,
+                "category": self.result_def.category,
+                "source_kind": indicator_def.source.kind,
+                "source_filter": indicator_def.source.filter,
+                "measure": indicator_def.measure.model_dump(exclude_defaults=True, exclude_none=True)
+                | {"type": indicator_def.measure.type},
+                "date_field": indicator_def.date_field,
+                "disaggregations": indicator_def.disaggregations,
+                "baseline": indicator_def.baseline,
+                "standard_indicator": indicator_def.standard_indicator,
+                "data_source": indicator_def.data_source,
+                "sort_order": order,
+                "reference_sheet": indicator_def.reference_sheet.model_dump(mode="json", exclude_none=True),
+            },
+        )
+        _sync_targets(indicator, indicator_def.targets)
+        history.restore(session, indicator, [c.model_dump() for c in indicator_def.change_log])
 
 
 LOGGED_FIELDS = ("name", "definition", "baseline", "standard_indicator", "data_source")
@@ -394,10 +234,11 @@ def _keep_browser_edits(
     sheet = definition.reference_sheet.model_dump(mode="json", exclude_none=True)
     stored_sheet = dict(indicator.reference_sheet or {})
     for (field, period), change in edited.items():
+        when = period or ""  # a target's period (a target change always has one)
         if field == "target":
             ours, theirs = (
-                history.text(indicator.target_for(period)),
-                history.text(definition.targets.get(period)),
+                history.text(indicator.target_for(when)),
+                history.text(definition.targets.get(when)),
             )
         elif field.startswith("reference_sheet."):
             path = field.split(".")[1:]
@@ -424,10 +265,11 @@ def _keep_browser_edits(
         if from_file:
             continue
         if field == "target":
-            if ours is None:
-                targets.pop(period, None)
+            stored = indicator.target_for(when)
+            if stored is None:
+                targets.pop(when, None)
             else:
-                targets[period] = indicator.target_for(period)
+                targets[when] = stored
         elif field.startswith("reference_sheet."):
             _place(sheet, field.split(".")[1:], _dig(stored_sheet, field.split(".")[1:]))
         else:
@@ -441,7 +283,7 @@ def _keep_browser_edits(
     )
 
 
-def _dig(tree: dict, path: list[str]):
+def _dig(tree: Any, path: list[str]) -> Any:
     for key in path:
         tree = (tree or {}).get(key) if isinstance(tree, dict) else None
     return tree
@@ -528,7 +370,7 @@ def from_store(programme: Programme) -> ProgrammeDef:
     for result in sorted(programme.results, key=lambda r: r.sort_order):
         indicators = []
         for indicator in sorted(result.indicators, key=lambda i: i.sort_order):
-            measure = dict(indicator.measure or {})
+            measure = parse_definition(dict(indicator.measure or {}))
             indicators.append(
                 IndicatorDef(
                     code=indicator.code,
@@ -536,7 +378,7 @@ def from_store(programme: Programme) -> ProgrammeDef:
                     definition=indicator.definition,
                     unit=indicator.unit,
                     source=SourceDef(kind=indicator.source_kind, filter=dict(indicator.source_filter or {})),
-                    measure=MeasureDef.model_validate(measure),
+                    measure=measure,
                     date_field=indicator.date_field,
                     disaggregations=list(indicator.disaggregations or []),
                     baseline=indicator.baseline,
@@ -581,7 +423,7 @@ def from_store(programme: Programme) -> ProgrammeDef:
         government_lead=programme.government_lead,
         start_date=programme.start_date,
         end_date=programme.end_date,
-        calendar=programme.calendar,
+        calendar=_calendar(programme),
         currency=programme.currency,
         description=programme.description,
         report_format=programme.report_format,
@@ -591,6 +433,14 @@ def from_store(programme: Programme) -> ProgrammeDef:
         phases=phases,
         results=results,
     )
+
+
+def _calendar(programme: Programme) -> Literal["fiscal", "calendar"]:
+    if programme.calendar == "fiscal":
+        return "fiscal"
+    if programme.calendar == "calendar":
+        return "calendar"
+    raise DefinitionError(f"{programme.code}: the store holds an unknown calendar {programme.calendar!r}")
 
 
 def to_yaml(definition: ProgrammeDef, note: str | None = None) -> str:

@@ -9,8 +9,10 @@ A target of a year with a signed-off quarter may be changed: the reports kept at
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -112,55 +114,16 @@ def edit(
     wanted_sheet = _sheet(indicator, sheet or {}, result)
     if not result.ok:
         return result
-    by_period = {t.period: t for t in indicator.targets}
-    changed_periods = []
-    for period, value in wanted_targets.items():
-        before = by_period[period].value if period in by_period else None
-        if (
-            history.record(
-                session,
-                indicator,
-                "target",
-                before,
-                value,
-                by=by,
-                reason=reason,
-                comment=comment,
-                period=period,
-            )
-            is None
-        ):
-            continue
-        if value is None:
-            indicator.targets.remove(by_period[period])
-        elif period in by_period:
-            by_period[period].value = value
-        else:
-            indicator.targets.append(Target(period=period, value=value))
-        changed_periods.append(period)
-        result.changes.append(
-            f"{period} target: {history.text(before) or '–'} → {history.text(value) or '–'}"
-        )
+    said = {"by": by, "reason": reason, "comment": comment}
+    changed_periods = _apply_targets(session, indicator, wanted_targets, said, result)
     for name, value in wanted_values.items():
         before = getattr(indicator, name)
-        if history.record(session, indicator, name, before, value, by=by, reason=reason, comment=comment):
+        if history.record(session, indicator, name, before, value, **said):
             setattr(indicator, name, value)
             result.changes.append(
                 f"{LABELS[name].lower()}: {history.text(before) or '–'} → {history.text(value) or '–'}"
             )
-    stored = _copy(indicator.reference_sheet or {})
-    for key, value in wanted_sheet.items():
-        path = key.split(".")
-        before = _get(stored, path)
-        if history.record(
-            session, indicator, f"reference_sheet.{key}", before, value, by=by, reason=reason, comment=comment
-        ):
-            _set(stored, path, value)
-            result.changes.append(
-                f"{LABELS[key].lower()}: {history.text(before) or '–'} → {history.text(value) or '–'}"
-            )
-    if stored != (indicator.reference_sheet or {}):
-        indicator.reference_sheet = stored
+    _apply_sheet(session, indicator, wanted_sheet, said, result)
     if result.changes:
         session.flush()
         result.signed_off = _signed_off(session, indicator, changed_periods)
@@ -175,6 +138,51 @@ def edit(
             signed_off=result.signed_off or None,
         )
     return result
+
+
+def _apply_targets(
+    session: Session,
+    indicator: Indicator,
+    wanted: dict[str, float | None],
+    said: dict[str, str],
+    result: Edit,
+) -> list[str]:
+    """Set the checked targets that differ, each logged with ``said`` (by, reason, comment); the periods
+    changed."""
+    by_period = {t.period: t for t in indicator.targets}
+    changed = []
+    for period, value in wanted.items():
+        before = by_period[period].value if period in by_period else None
+        if history.record(session, indicator, "target", before, value, period=period, **said) is None:
+            continue
+        if value is None:
+            indicator.targets.remove(by_period[period])
+        elif period in by_period:
+            by_period[period].value = value
+        else:
+            indicator.targets.append(Target(period=period, value=value))
+        changed.append(period)
+        result.changes.append(
+            f"{period} target: {history.text(before) or '–'} → {history.text(value) or '–'}"
+        )
+    return changed
+
+
+def _apply_sheet(
+    session: Session, indicator: Indicator, wanted: dict[str, Any], said: dict[str, str], result: Edit
+) -> None:
+    """Set the checked reference-sheet fields that differ, each logged with ``said``."""
+    stored = _copy(indicator.reference_sheet or {})
+    for key, value in wanted.items():
+        path = key.split(".")
+        before = _get(stored, path)
+        if history.record(session, indicator, f"reference_sheet.{key}", before, value, **said):
+            _set(stored, path, value)
+            result.changes.append(
+                f"{LABELS[key].lower()}: {history.text(before) or '–'} → {history.text(value) or '–'}"
+            )
+    if stored != (indicator.reference_sheet or {}):
+        indicator.reference_sheet = stored
 
 
 def _targets(indicator: Indicator, targets: dict, result: Edit) -> dict[str, float | None]:
@@ -246,7 +254,7 @@ def _number(raw):
         value = float(str(raw).replace(",", "").strip())
     except ValueError:
         return _BAD
-    return _BAD if value < 0 or value != value else value
+    return _BAD if value < 0 or math.isnan(value) else value
 
 
 def _signed_off(session: Session, indicator: Indicator, changed: list[str]) -> list[str]:
@@ -265,7 +273,7 @@ def _copy(tree: dict) -> dict:
     return {k: (_copy(v) if isinstance(v, dict) else v) for k, v in tree.items()}
 
 
-def _get(tree: dict, path: list[str]):
+def _get(tree: Any, path: list[str]) -> Any:
     for key in path:
         tree = tree.get(key) if isinstance(tree, dict) else None
     return tree

@@ -421,48 +421,6 @@ def test_canonical_and_order():
     ]
 
 
-# --- how each measure says its calculation --------------------------------------------------------------------
-
-
-def test_every_measure_writes_its_calculation_in_the_sheets_words():
-    """A measure added to the registry must say how it is calculated itself: none falls back on its key, and
-    the columns are named as the sheet heads them."""
-    from indicators.figures.measures import MEASURES, measure
-    from indicators.store import kinds
-
-    examples = {
-        "count": ({}, "meetings", "Meetings sheet"),
-        "sum": ({"columns": ["female", "male"]}, "awareness", "Female reached + Male reached"),
-        "stage": ({"field": "title", "stage": "Published"}, "research", "distinct Title values"),
-        "ratio": (
-            {"numerator": ["passed_post_test"], "denominator": ["female", "male"]},
-            "trainings",
-            "(Passed post-test) ÷ (Female participants + Male participants) × 100",
-        ),
-    }
-    assert set(examples) == set(MEASURES)  # a new measure needs its example here
-    for name, cls in MEASURES.items():
-        assert "calculation" in vars(cls), f"the {name} measure does not say how it is calculated"
-        definition, kind, words = examples[name]
-        text = measure({"type": name, **definition}, kind=kind).calculation(kinds.kind(kind))
-        assert words in text and text.lower() != name and "_" not in text, (name, text)
-    entered = measure({"type": "sum", "columns": ["value"]}, kind="results", unit="percent")
-    assert entered.calculation(kinds.kind("results")).startswith(
-        "The percentage entered in Value on the Results"
-    )
-
-
-def test_a_measure_without_words_is_refused_instead_of_showing_its_key():
-    from indicators.figures.measures import Measure
-    from indicators.store import kinds
-
-    class Distinct(Measure):
-        name = "distinct"
-
-    with pytest.raises(NotImplementedError, match="distinct measure does not say how it is calculated"):
-        Distinct().calculation(kinds.kind("trainings"))
-
-
 def test_the_column_headers_the_measures_name_are_the_importers_own():
     """``KindSpec.headers`` (the indicator side) says what the importer's layouts head each column."""
     from importers.kinds import LAYOUTS
