@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard._access import STAFF, can
-from dashboard._components import format_datetime
+from dashboard._components import aria, format_datetime
 from dashboard._signed import CHANGES_ANCHOR, VERSIONS_ANCHOR, sign_off_words
 from exports.formats import short_name
 from indicators.figures.signoff import REASON_LIMIT, REOPENERS
@@ -143,7 +143,7 @@ def versions_card(versions: list) -> dbc.Card | None:
                         table,
                         className="table-responsive",
                         tabIndex="0",
-                        **{"aria-label": "Versions sent (scrolls sideways)"},
+                        **aria(label="Versions sent (scrolls sideways)"),
                     ),
                     html.Div(id=ids.version_done, className="small", role="status"),
                 ]
@@ -211,7 +211,7 @@ def changes_card(comparison) -> dbc.Card | None:
             ],
             className="table-responsive",
             tabIndex="0",
-            **{"aria-label": "Figures changed (scrolls sideways)"},
+            **aria(label="Figures changed (scrolls sideways)"),
         )
     return dbc.Card(
         [dbc.CardHeader(html.H2(title, className="h6 mb-0")), dbc.CardBody(body)],

@@ -127,9 +127,14 @@ def layout(
         )
         banner = _correction.saved_banner(session, first(saved)) if saved else None
         opened = _correction.panel(session, first(record), visible) if record else None
-    filters = dict(
-        programme=chosen, kind=kind, quarter=quarter, district=district, search=search, voided=voided
-    )
+    filters = {
+        "programme": chosen,
+        "kind": kind,
+        "quarter": quarter,
+        "district": district,
+        "search": search,
+        "voided": voided,
+    }
     return html.Div(
         [
             dcc.Location(id=ids.url, refresh="callback-nav"),
@@ -361,14 +366,14 @@ def filter_records(programme, kind, quarter, district, search, _go, voided, curr
             programme = require_programme(session, programme)
     if programme != (current or {}).get("programme"):
         quarter = None  # quarters belong to one programme
-    wanted = dict(
-        programme=programme,
-        kind=kind,
-        quarter=quarter,
-        district=district,
-        search=(search or "").strip()[:100] or None,
-        voided=1 if voided else None,
-    )
+    wanted = {
+        "programme": programme,
+        "kind": kind,
+        "quarter": quarter,
+        "district": district,
+        "search": (search or "").strip()[:100] or None,
+        "voided": 1 if voided else None,
+    }
     if wanted == {k: (current or {}).get(k) for k in wanted}:
         raise dash.exceptions.PreventUpdate
     return query_string(**wanted)
