@@ -9,6 +9,7 @@ the template each time, which cost a page tens of milliseconds per chart. The te
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from dash import dcc
 
@@ -50,7 +51,7 @@ def template() -> dict:
 def base_layout(*, height: float = 320, showlegend: bool = True, **extra) -> dict:
     """Legend below the plot, so the mode bar (top right, on hover) never covers it. ``extra`` is added to it
     (an axis given is merged into the axis's defaults)."""
-    layout = {
+    layout: dict[str, Any] = {
         "template": template(),
         "font": FONT,
         "height": height,
@@ -91,7 +92,7 @@ def quarter_chart(rows: list[dict], unit: str) -> dict:
     quarters = [r["quarter"] for r in rows]
     percent = unit == "percent"
     actual = [r["actual"] for r in rows]
-    data = [
+    data: list[dict[str, Any]] = [
         {
             "type": "bar",
             "x": quarters,

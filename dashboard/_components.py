@@ -47,13 +47,13 @@ CHART_COLOURS = {
     "year": "#5b7fc7",
     "lop_cat": "#b8c7e6",
 }
-GRAPH_CONFIG = {
+GRAPH_CONFIG: dcc.Graph.Config = {
     "displaylogo": False,
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
-SMALL_GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
+SMALL_GRAPH_CONFIG: dcc.Graph.Config = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 
 
 # --- store, settings, user -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import html
+from dash.development.base_component import Component
 
 from dashboard._access import STAFF, can
 from dashboard._components import aria, format_datetime
@@ -161,7 +162,7 @@ def changes_card(comparison) -> dbc.Card | None:
     c = comparison
     title = f"What changed since version {c.version} was sent"
     if not c.figures_kept:
-        body = html.P(
+        body: Component = html.P(
             f"Version {c.version} was signed off before the figures were kept with it: nothing to compare "
             "it with.",
             className="small text-muted mb-0",

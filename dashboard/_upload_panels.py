@@ -4,6 +4,8 @@ the templates, the rules and the history of uploads. The callbacks that fill the
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -47,7 +49,7 @@ def empty_preview():
     )
 
 
-HISTORY_COLUMNS = [
+HISTORY_COLUMNS: list[dict[str, Any]] = [
     {"field": "uploaded_at", "headerName": N_("When"), "sort": "desc"},
     {"field": "filename", "headerName": N_("File")},
     {"field": "uploaded_by", "headerName": N_("By")},

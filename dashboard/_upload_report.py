@@ -241,8 +241,5 @@ def first_error(report) -> str | None:
     if not errors:
         return None
     first = errors[0]
-    return (
-        f"{_get(first, 'sheet') or ''}!{_get(first, 'cell') or ''}: expected {_get(first, 'expected') or ''}"[
-            :300
-        ]
-    )
+    where = f"{_get(first, 'sheet') or ''}!{_get(first, 'cell') or ''}"
+    return f"{where}: expected {_get(first, 'expected') or ''}"[:300]

@@ -8,6 +8,8 @@ once, on this page only; its holder must choose their own at the next sign-in.
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -48,7 +50,7 @@ class ids:
     result = "accounts-result"
 
 
-COLUMNS = [
+COLUMNS: list[dict[str, Any]] = [
     {"field": "username", "headerName": N_("User"), "width": 160},
     {"field": "role", "headerName": N_("Role"), "width": 120},
     {"field": "donor", "headerName": N_("Donor"), "width": 200},
