@@ -119,8 +119,10 @@ def layout(
             dcc.Download(id=ids.download),
             page_header(
                 _("Activities"),
-                "Every record stored from the uploaded sheets, with the file, sheet and row it "
-                "came from. Victims' cases are shown as aggregates only, on the Victims profile.",
+                _(
+                    "Every record stored from the uploaded sheets, with the file, sheet and row it "
+                    "came from. Victims' cases are shown as aggregates only, on the Victims profile."
+                ),
                 actions=dbc.Button(_("Download CSV"), id=ids.csv, color="primary", outline=True, size="sm"),
             ),
             filters_card(visible, chosen, kind, quarters, quarter, prog, district, search, voided),
