@@ -83,14 +83,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     server.extensions["ctmonitor.settings"] = settings
     app = _app_class()(
         __name__,
-        server=server,
+        server=server,  # type: ignore[arg-type]  # Dash takes a Flask instance (its docs); its hint says callable
         use_pages=True,
         pages_folder="",
         assets_folder=str(DASHBOARD / "assets"),
         assets_path_ignore=["vendor"],  # plotly.js: served when a chart asks for it (dashboard._delivery)
         serve_locally=True,
         title="ctmonitor",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # None keeps the tab title (Dash's docs); its hint says str
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         on_error=_on_callback_error,
     )
@@ -153,6 +153,33 @@ def _shell():
     import dash
     import dash_bootstrap_components as dbc
     from dash import html
+
+    from indicators.i18n import _
+
+    return html.Div(
+        [
+            # the first thing the keyboard reaches: past the navbar, to the page itself (WCAG 2.4.1)
+            html.A("Skip to the main content", href="#main-content", className="skip-link", id="skip-link"),
+            _navbar(_nav_items()),
+            html.Main(dash.page_container, className="container-xxl", id="main-content", tabIndex="-1"),
+            dbc.Toast(
+                id="app-error",
+                header=_("Something went wrong"),
+                icon="danger",
+                is_open=False,
+                dismissable=True,
+                duration=12000,
+                className="app-error-toast",
+            ),
+        ]
+    )
+
+
+def _nav_items() -> list:
+    """The portfolio, the logframes of the programmes one may see, the pages one may open (in their order),
+    and who is signed in."""
+    import dash
+    import dash_bootstrap_components as dbc
     from sqlalchemy import select
 
     from dashboard._access import page_allowed
@@ -172,7 +199,7 @@ def _shell():
             for p in dash.page_registry.values()
             if p.get("order") is not None and p["path"] != "/" and page_allowed(p)
         ]
-    nav = [dbc.NavItem(dbc.NavLink(_("Portfolio"), href="/", active="exact"))]
+    nav: list = [dbc.NavItem(dbc.NavLink(_("Portfolio"), href="/", active="exact"))]
     if programmes:
         nav.append(
             dbc.DropdownMenu(
@@ -191,46 +218,40 @@ def _shell():
         for p in sorted(pages, key=lambda p: p["order"])
     ]
     nav.append(_user_item())
-    return html.Div(
-        [
-            # the first thing the keyboard reaches: past the navbar, to the page itself (WCAG 2.4.1)
-            html.A("Skip to the main content", href="#main-content", className="skip-link", id="skip-link"),
-            dbc.Navbar(
-                dbc.Container(
+    return nav
+
+
+def _navbar(nav: list):
+    """The IOM-blue bar: the brand, and the items, folded behind a toggler on narrow screens."""
+    import dash_bootstrap_components as dbc
+    from dash import html
+
+    from indicators.i18n import _
+
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(
                     [
-                        dbc.NavbarBrand(
-                            [
-                                html.Span("ctmonitor", className="brand-name"),
-                                html.Span(_("IOM Rwanda · counter trafficking"), className="brand-sub"),
-                            ],
-                            href="/",
-                        ),
-                        dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
-                        dbc.Collapse(
-                            dbc.Nav(nav, navbar=True, className="ms-auto"),
-                            id="nav-collapse",
-                            navbar=True,
-                            is_open=False,
-                        ),
+                        html.Span("ctmonitor", className="brand-name"),
+                        html.Span(_("IOM Rwanda · counter trafficking"), className="brand-sub"),
                     ],
-                    fluid="xxl",
+                    href="/",
                 ),
-                color="#0033a0",
-                dark=True,
-                className="mb-0 navbar-iom",
-                expand="lg",
-            ),
-            html.Main(dash.page_container, className="container-xxl", id="main-content", tabIndex="-1"),
-            dbc.Toast(
-                id="app-error",
-                header=_("Something went wrong"),
-                icon="danger",
-                is_open=False,
-                dismissable=True,
-                duration=12000,
-                className="app-error-toast",
-            ),
-        ]
+                dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
+                dbc.Collapse(
+                    dbc.Nav(nav, navbar=True, className="ms-auto"),
+                    id="nav-collapse",
+                    navbar=True,
+                    is_open=False,
+                ),
+            ],
+            fluid="xxl",
+        ),
+        color="#0033a0",
+        dark=True,
+        className="mb-0 navbar-iom",
+        expand="lg",
     )
 
 

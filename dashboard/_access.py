@@ -346,11 +346,12 @@ def output_ids(output: str) -> list[str]:
 
 def callback_ids(app: dash.Dash) -> set[str]:
     """Every plain (not pattern-matching) component id some callback of the app names."""
-    found = set(PAGE_CONTAINER_IDS)
+    found: set[object] = set(PAGE_CONTAINER_IDS)
     for output, spec in app.callback_map.items():
         found.update(output_ids(output))
         for dep in list(spec.get("inputs", [])) + list(spec.get("state", [])):
-            found.add(dep.get("id") if isinstance(dep, dict) else None)
+            if isinstance(dep, dict):
+                found.add(dep.get("id"))
     return {i for i in found if isinstance(i, str) and not i.startswith("{")}
 
 

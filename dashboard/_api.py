@@ -26,7 +26,7 @@ guessed tokens neither fills the audit trail nor gets a guess checked for free.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import date
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
@@ -40,13 +40,12 @@ from dashboard._api_models import (
     FigureRow,
     Figures,
     Index,
-    IndicatorDefinition,
     ProgrammeDetail,
     ProgrammeList,
     ProgrammeSummary,
     ResultDefinition,
-    Target,
 )
+from dashboard._api_rows import indicator_definition, json_number, json_value
 from dashboard._openapi import PERIOD_PATTERN, Endpoint, Parameter, document
 
 PREFIX = "/api/v1"
@@ -116,7 +115,9 @@ def programme(code: str):
                 level=r.level,
                 category=r.category,
                 statement=r.statement,
-                indicators=[_indicator(i) for i in sorted(r.indicators, key=lambda i: i.sort_order)],
+                indicators=[
+                    indicator_definition(i) for i in sorted(r.indicators, key=lambda i: i.sort_order)
+                ],
             )
             for r in sorted(prog.results, key=lambda r: r.sort_order)
         ]
@@ -164,11 +165,11 @@ def figures(code: str):
                 period=pe,
                 disaggregation=d,
                 category=c,
-                actual=_number(a),
-                target=_number(t),
-                withheld=None if _number(a) is not None or a == "" else a,
-                period_start=start,
-                period_end=end,
+                actual=json_number(a),
+                target=json_number(t),
+                withheld=None if json_number(a) is not None or a == "" else a,
+                period_start=date.fromisoformat(start),
+                period_end=date.fromisoformat(end),
                 unit=unit,
                 indicator_title=title,
             )
@@ -208,7 +209,9 @@ def activities(code: str):
             session, programme_codes=[prog.code], quarter=quarter.code, limit=ACTIVITY_LIMIT
         )
         records = [
-            ActivityRecord(**{k: _iso(k, v) for k, v in row.items() if k in ActivityRecord.model_fields})
+            ActivityRecord(
+                **{k: json_value(k, v) for k, v in row.items() if k in ActivityRecord.model_fields}
+            )
             for row in found
         ]
         return _answer(Activities(programme=prog.code, quarter=quarter.code, total=total, activities=records))
@@ -466,43 +469,6 @@ def _summary(prog) -> ProgrammeSummary:
     )
 
 
-def _indicator(ind) -> IndicatorDefinition:
-    return IndicatorDefinition(
-        code=ind.code,
-        name=ind.name,
-        definition=ind.definition,
-        unit=ind.unit,
-        category=ind.category,
-        standard_indicator=ind.standard_indicator,
-        baseline=ind.baseline,
-        source=ind.source_kind,
-        measure=(ind.measure or {}).get("type", ""),
-        disaggregations=list(ind.disaggregations or []),
-        targets=[
-            Target(period=t.period, value=t.value)
-            for t in sorted(ind.targets, key=lambda t: (t.period == "LOP", t.period))
-        ],
-    )
-
-
-def _iso(key: str, value):
-    """A record's field as JSON wants it: dates ISO 8601, the upload's time with its offset (stored in UTC)."""
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-    if key == "uploaded_at" and isinstance(value, str) and value:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    return value.isoformat() if isinstance(value, date) else value
-
-
 def _for_donor() -> bool:
     """A donor's token: victim figures as ``indicators.protection.disclosure`` plans them for donors."""
     return g.api_holder.role not in ("admin", "manager", "officer")
-
-
-def _number(text: str) -> int | float | None:
-    """A CSV cell as a JSON number: ``81.3`` and ``1120`` as they are, empty or a withheld label as null."""
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return int(value) if value.is_integer() else value

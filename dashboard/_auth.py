@@ -125,7 +125,10 @@ def init_app(server: Flask, store, secure_cookies: bool = True) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         # The client's address (counted by sign-in throttling) and scheme, as the trusted proxies saw them.
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxies, x_proto=settings.proxies)
+        # Flask's documented way to wrap its WSGI app; its stubs declare wsgi_app a method
+        server.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            server.wsgi_app, x_for=settings.proxies, x_proto=settings.proxies
+        )
     manager = LoginManager()
     manager.init_app(server)
     manager.user_loader(load_user)

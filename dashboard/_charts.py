@@ -9,6 +9,7 @@ the template each time, which cost a page tens of milliseconds per chart. The te
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 from dash import dcc
 
@@ -16,11 +17,11 @@ from dashboard._components import CHART_COLOURS, GRAPH_CONFIG, SMALL_GRAPH_CONFI
 from indicators.i18n import _
 from indicators.report import NOT_PUBLISHED
 
-FONT = dict(
-    family="system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
-    size=12,
-    color="#212529",
-)
+FONT = {
+    "family": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+    "size": 12,
+    "color": "#212529",
+}
 
 
 def graph(id: str, figure, *, small: bool = False) -> dcc.Graph:
@@ -50,20 +51,20 @@ def template() -> dict:
 def base_layout(*, height: float = 320, showlegend: bool = True, **extra) -> dict:
     """Legend below the plot, so the mode bar (top right, on hover) never covers it. ``extra`` is added to it
     (an axis given is merged into the axis's defaults)."""
-    layout = dict(
-        template=template(),
-        font=FONT,
-        height=height,
-        margin=dict(l=8, r=8, t=24, b=8),
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        showlegend=showlegend,
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
-        hoverlabel=dict(font=FONT),
-        separators=".,",
-        xaxis=dict(automargin=True),
-        yaxis=dict(automargin=True, rangemode="tozero", gridcolor="#e9ecef"),
-    )
+    layout: dict[str, Any] = {
+        "template": template(),
+        "font": FONT,
+        "height": height,
+        "margin": {"l": 8, "r": 8, "t": 24, "b": 8},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "showlegend": showlegend,
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
+        "hoverlabel": {"font": FONT},
+        "separators": ".,",
+        "xaxis": {"automargin": True},
+        "yaxis": {"automargin": True, "rangemode": "tozero", "gridcolor": "#e9ecef"},
+    }
     for key, value in extra.items():
         layout[key] = {**layout[key], **value} if key in ("xaxis", "yaxis", "legend") else value
     return layout
@@ -78,10 +79,10 @@ def _texts(values, unit: str, withheld: list | None = None) -> list[str]:
 
 def _x_axis(count: int) -> dict:
     """The quarters' axis and the legend under it: labels slanted when there are many."""
-    return dict(
-        xaxis=dict(type="category", tickangle=-45 if count > 8 else 0),
-        legend=dict(y=-0.25 if count > 8 else -0.12),
-    )
+    return {
+        "xaxis": {"type": "category", "tickangle": -45 if count > 8 else 0},
+        "legend": {"y": -0.25 if count > 8 else -0.12},
+    }
 
 
 def quarter_chart(rows: list[dict], unit: str) -> dict:
@@ -91,39 +92,39 @@ def quarter_chart(rows: list[dict], unit: str) -> dict:
     quarters = [r["quarter"] for r in rows]
     percent = unit == "percent"
     actual = [r["actual"] for r in rows]
-    data = [
-        dict(
-            type="bar",
-            x=quarters,
-            y=actual,
-            name=_("Quarter actual"),
-            marker=dict(color=CHART_COLOURS["actual"]),
-            hovertext=_texts(actual, unit, [r.get("withheld", {}).get("actual") for r in rows]),
-            hovertemplate="%{x}<br>" + _("actual") + " %{hovertext}<extra></extra>",
-        )
+    data: list[dict[str, Any]] = [
+        {
+            "type": "bar",
+            "x": quarters,
+            "y": actual,
+            "name": _("Quarter actual"),
+            "marker": {"color": CHART_COLOURS["actual"]},
+            "hovertext": _texts(actual, unit, [r.get("withheld", {}).get("actual") for r in rows]),
+            "hovertemplate": "%{x}<br>" + _("actual") + " %{hovertext}<extra></extra>",
+        }
     ]
     targets = [r["target"] for r in rows]
     if any(t is not None for t in targets):
         data.append(
-            dict(
-                type="scatter",
-                x=quarters,
-                y=targets,
-                name=_("Year's target") if percent else _("Quarter target"),
-                mode="lines+markers",
-                line=dict(color=CHART_COLOURS["target"], width=2, shape="hv"),
-                marker=dict(symbol="line-ew-open", size=14),
-                connectgaps=False,
-                hovertext=_texts(targets, unit),
-                hovertemplate="%{x}<br>" + _("target") + " %{hovertext}<extra></extra>",
-            )
+            {
+                "type": "scatter",
+                "x": quarters,
+                "y": targets,
+                "name": _("Year's target") if percent else _("Quarter target"),
+                "mode": "lines+markers",
+                "line": {"color": CHART_COLOURS["target"], "width": 2, "shape": "hv"},
+                "marker": {"symbol": "line-ew-open", "size": 14},
+                "connectgaps": False,
+                "hovertext": _texts(targets, unit),
+                "hovertemplate": "%{x}<br>" + _("target") + " %{hovertext}<extra></extra>",
+            }
         )
     axes = _x_axis(len(rows))
-    axes["yaxis"] = dict(
-        title=dict(text=_("% per quarter") if percent else _("per quarter")),
-        ticksuffix="%" if percent else "",
-    )
-    return dict(data=data, layout=base_layout(height=320, bargap=0.35, **axes))
+    axes["yaxis"] = {
+        "title": {"text": _("% per quarter") if percent else _("per quarter")},
+        "ticksuffix": "%" if percent else "",
+    }
+    return {"data": data, "layout": base_layout(height=320, bargap=0.35, **axes)}
 
 
 def cumulative_chart(rows: list[dict], unit: str, lop_target: float | None) -> dict:
@@ -133,61 +134,61 @@ def cumulative_chart(rows: list[dict], unit: str, lop_target: float | None) -> d
     percent = unit == "percent"
     cumulative = [r["cumulative"] for r in rows]
     data = [
-        dict(
-            type="scatter",
-            x=quarters,
-            y=cumulative,
-            name=_("LOP actual to date"),
-            mode="lines+markers",
-            line=dict(color=CHART_COLOURS["cumulative"], width=3),
-            hovertext=_texts(cumulative, unit, [r.get("withheld", {}).get("cumulative") for r in rows]),
-            hovertemplate="%{x}<br>" + _("LOP to date") + " %{hovertext}<extra></extra>",
-        )
+        {
+            "type": "scatter",
+            "x": quarters,
+            "y": cumulative,
+            "name": _("LOP actual to date"),
+            "mode": "lines+markers",
+            "line": {"color": CHART_COLOURS["cumulative"], "width": 3},
+            "hovertext": _texts(cumulative, unit, [r.get("withheld", {}).get("cumulative") for r in rows]),
+            "hovertemplate": "%{x}<br>" + _("LOP to date") + " %{hovertext}<extra></extra>",
+        }
     ]
     due = [r.get("lop_target_to_date") for r in rows]
     if not percent and any(d is not None for d in due):
         data.append(
-            dict(
-                type="scatter",
-                x=quarters,
-                y=due,
-                name=_("LOP target to date"),
-                mode="lines",
-                line=dict(color=CHART_COLOURS["lop"], dash="dot", width=2),
-                hovertext=_texts(due, unit),
-                hovertemplate="%{x}<br>" + _("LOP target to date") + " %{hovertext}<extra></extra>",
-            )
+            {
+                "type": "scatter",
+                "x": quarters,
+                "y": due,
+                "name": _("LOP target to date"),
+                "mode": "lines",
+                "line": {"color": CHART_COLOURS["lop"], "dash": "dot", "width": 2},
+                "hovertext": _texts(due, unit),
+                "hovertemplate": "%{x}<br>" + _("LOP target to date") + " %{hovertext}<extra></extra>",
+            }
         )
     extra = _x_axis(len(rows))
-    extra["yaxis"] = dict(
-        title=dict(text=_("% to date") if percent else _("life of project to date")),
-        ticksuffix="%" if percent else "",
-    )
+    extra["yaxis"] = {
+        "title": {"text": _("% to date") if percent else _("life of project to date")},
+        "ticksuffix": "%" if percent else "",
+    }
     if lop_target is not None and quarters:
         data.append(
-            dict(
-                type="scatter",
-                x=[quarters[0], quarters[-1]],
-                y=[lop_target, lop_target],
-                name=_("LOP target"),
-                mode="lines",
-                line=dict(color=CHART_COLOURS["lop"], dash="dash", width=2),
-                hovertext=_texts([lop_target] * 2, unit),
-                hovertemplate=_("LOP target") + " %{hovertext}<extra></extra>",
-            )
+            {
+                "type": "scatter",
+                "x": [quarters[0], quarters[-1]],
+                "y": [lop_target, lop_target],
+                "name": _("LOP target"),
+                "mode": "lines",
+                "line": {"color": CHART_COLOURS["lop"], "dash": "dash", "width": 2},
+                "hovertext": _texts([lop_target] * 2, unit),
+                "hovertemplate": _("LOP target") + " %{hovertext}<extra></extra>",
+            }
         )
         extra["annotations"] = [
-            dict(
-                x=quarters[-1],
-                y=lop_target,
-                text=_("LOP target {value}").format(value=format_number(lop_target, unit)),
-                showarrow=False,
-                xanchor="right",
-                yanchor="bottom",
-                font=dict(size=11, color="#495057"),
-            )
+            {
+                "x": quarters[-1],
+                "y": lop_target,
+                "text": _("LOP target {value}").format(value=format_number(lop_target, unit)),
+                "showarrow": False,
+                "xanchor": "right",
+                "yanchor": "bottom",
+                "font": {"size": 11, "color": "#495057"},
+            }
         ]
-    return dict(data=data, layout=base_layout(height=300, **extra))
+    return {"data": data, "layout": base_layout(height=300, **extra)}
 
 
 def category_chart(
@@ -211,16 +212,16 @@ def category_chart(
         (_("LOP to date"), lop, CHART_COLOURS["lop_cat"]),
     )
     data = [
-        dict(
-            type="bar",
-            y=categories,
-            x=values,
-            name=name,
-            orientation="h",
-            marker=dict(color=colour),
-            hovertext=_texts(values, unit, labels),
-            hovertemplate="%{y}: %{hovertext}<extra>" + name + "</extra>",
-        )
+        {
+            "type": "bar",
+            "y": categories,
+            "x": values,
+            "name": name,
+            "orientation": "h",
+            "marker": {"color": colour},
+            "hovertext": _texts(values, unit, labels),
+            "hovertemplate": "%{y}: %{hovertext}<extra>" + name + "</extra>",
+        }
         for (name, values, colour), labels in zip(series, withheld)
         if not labels or any(label != NOT_PUBLISHED for label in labels)
     ]
@@ -228,32 +229,32 @@ def category_chart(
         height=max(220, 110 + 26 * len(categories) * 1.6),
         barmode="group",
         bargap=0.2,
-        xaxis=dict(rangemode="tozero", gridcolor="#e9ecef"),
+        xaxis={"rangemode": "tozero", "gridcolor": "#e9ecef"},
     )
-    layout["yaxis"] = dict(automargin=True, autorange="reversed")  # categories read top down, no grid
-    return dict(data=data, layout=layout)
+    layout["yaxis"] = {"automargin": True, "autorange": "reversed"}  # categories read top down, no grid
+    return {"data": data, "layout": layout}
 
 
 def share_chart(labels: list[str], shares: list[float | None]) -> dict:
     """Shares of the known values, as horizontal bars; suppressed shares are left out of the chart."""
     shown = [(label, share) for label, share in zip(labels, shares, strict=True) if share is not None]
     data = [
-        dict(
-            type="bar",
-            y=[label for label, _ in shown],
-            x=[share for _, share in shown],
-            orientation="h",
-            marker=dict(color=CHART_COLOURS["actual"]),
-            text=[format_number(share, "percent") for _, share in shown],
-            textposition="auto",
-            hovertemplate="%{y}: %{text}<extra></extra>",
-        )
+        {
+            "type": "bar",
+            "y": [label for label, _ in shown],
+            "x": [share for _, share in shown],
+            "orientation": "h",
+            "marker": {"color": CHART_COLOURS["actual"]},
+            "text": [format_number(share, "percent") for _, share in shown],
+            "textposition": "auto",
+            "hovertemplate": "%{y}: %{text}<extra></extra>",
+        }
     ]
     layout = base_layout(
         height=max(150, 60 + 34 * len(shown)),
         showlegend=False,
         bargap=0.35,
-        xaxis=dict(range=[0, 100], ticksuffix="%"),
+        xaxis={"range": [0, 100], "ticksuffix": "%"},
     )
-    layout["yaxis"] = dict(automargin=True, autorange="reversed")  # labels read top down, no grid
-    return dict(data=data, layout=layout)
+    layout["yaxis"] = {"automargin": True, "autorange": "reversed"}  # labels read top down, no grid
+    return {"data": data, "layout": layout}

@@ -12,6 +12,8 @@ changed, the record's provenance (the upload it came from) and every correction 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -102,36 +104,13 @@ def panel(session, key, codes: list[str]):
                         className="small",
                     ),
                     dbc.Row(fields, className="g-2"),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                [
-                                    dbc.Label(_("Reason"), html_for=ids.reason, className="small mb-1"),
-                                    dbc.Select(
-                                        id=ids.reason,
-                                        options=[{"label": r, "value": r} for r in corrections.REASONS],
-                                        placeholder=_("Choose a reason"),
-                                    ),
-                                    dbc.FormFeedback(_("Choose a reason."), type="invalid"),
-                                ],
-                                md=4,
-                            ),
-                            dbc.Col(
-                                [
-                                    dbc.Label(_("Comment"), html_for=ids.comment, className="small mb-1"),
-                                    dbc.Input(
-                                        id=ids.comment,
-                                        placeholder=_("What was wrong, and the source of the right value"),
-                                    ),
-                                    dbc.FormFeedback(
-                                        _("Say what was wrong: the comment is kept with the correction."),
-                                        type="invalid",
-                                    ),
-                                ],
-                                md=8,
-                            ),
-                        ],
-                        className="g-2 mt-1",
+                    why_row(
+                        ids.reason,
+                        ids.comment,
+                        corrections.REASONS,
+                        placeholder=_("What was wrong, and the source of the right value"),
+                        missing=_("Say what was wrong: the comment is kept with the correction."),
+                        class_name="g-2 mt-1",
                     ),
                     _drafts.parts(
                         DRAFT,
@@ -159,6 +138,44 @@ def panel(session, key, codes: list[str]):
         ],
         className="shadow-sm mb-3",
         id=ids.panel,
+    )
+
+
+def why_row(
+    reason_id: str,
+    comment_id: str,
+    reasons: Iterable[str],
+    *,
+    placeholder: str,
+    missing: str,
+    class_name: str,
+) -> dbc.Row:
+    """The reason (chosen from a list) and the comment that a correction, a void or a restore must give, each
+    marked with what is missing when refused."""
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(_("Reason"), html_for=reason_id, className="small mb-1"),
+                    dbc.Select(
+                        id=reason_id,
+                        options=[{"label": r, "value": r} for r in reasons],
+                        placeholder=_("Choose a reason"),
+                    ),
+                    dbc.FormFeedback(_("Choose a reason."), type="invalid"),
+                ],
+                md=4,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(_("Comment"), html_for=comment_id, className="small mb-1"),
+                    dbc.Input(id=comment_id, placeholder=placeholder),
+                    dbc.FormFeedback(missing, type="invalid"),
+                ],
+                md=8,
+            ),
+        ],
+        className=class_name,
     )
 
 
@@ -317,39 +334,13 @@ def restore_panel(session, void_id, codes: list[str]):
                         "today; it counts again in the figures, and the restore is kept with who, when and why.",
                         className="small",
                     ),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                [
-                                    dbc.Label(
-                                        _("Reason"), html_for=ids.restore_reason, className="small mb-1"
-                                    ),
-                                    dbc.Select(
-                                        id=ids.restore_reason,
-                                        placeholder=_("Choose a reason"),
-                                        options=[{"label": r, "value": r} for r in restoring.REASONS],
-                                    ),
-                                    dbc.FormFeedback(_("Choose a reason."), type="invalid"),
-                                ],
-                                md=4,
-                            ),
-                            dbc.Col(
-                                [
-                                    dbc.Label(
-                                        _("Comment"), html_for=ids.restore_comment, className="small mb-1"
-                                    ),
-                                    dbc.Input(
-                                        id=ids.restore_comment,
-                                        placeholder=_("Why it counts after all, and the source"),
-                                    ),
-                                    dbc.FormFeedback(
-                                        _("Say why: the comment is kept with the record."), type="invalid"
-                                    ),
-                                ],
-                                md=8,
-                            ),
-                        ],
-                        className="g-2",
+                    why_row(
+                        ids.restore_reason,
+                        ids.restore_comment,
+                        restoring.REASONS,
+                        placeholder=_("Why it counts after all, and the source"),
+                        missing=_("Say why: the comment is kept with the record."),
+                        class_name="g-2",
                     ),
                     dbc.Button(f"Restore {name}", id=ids.restore, color="primary", className="mt-3"),
                     dcc.Loading(html.Div(id=ids.restore_result, className="mt-2", role="status"), type="dot"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard._access import can
 from dashboard._components import current_username, format_date
@@ -52,7 +53,7 @@ def section(pairs: list[Pair], badge) -> dbc.Card:
         for p in pairs
     ]
     if pairs:
-        body = [
+        body: Component | list[Component] = [
             html.P(
                 _(
                     "New cases that agree with a stored case of the same programme on sex, citizenship, date "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard._components import data_grid, href
 from indicators.i18n import _
@@ -29,7 +30,7 @@ def records_card(records, info, quarter, programme_code: str) -> dbc.Card:
     """The records an indicator counts, each with its upload, sheet and row (``None``: withheld)."""
     if records is None:
         if _people(info.source_kind):
-            text = [
+            text: list[str | Component] = [
                 "Case records are one row per person: they are shown to IOM staff only. The figures above",
                 " show them as totals.",
             ]

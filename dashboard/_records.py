@@ -74,26 +74,28 @@ def activity_rows(
 def _plain(record: records.ListedRecord) -> dict:
     """JSON-friendly values for the grid: ISO dates (the upload's time to the minute), in ``COLUMNS`` order."""
     line = record.line
-    return dict(
-        kind=_(record.kind.label),
-        programme=record.programme,
-        reference=record.reference,
-        quarter=record.quarter,
-        date=line.date.isoformat() if line.date else None,
-        district=line.district,
-        description=line.description,
-        detail=line.detail,
-        female=line.female,
-        male=line.male,
-        total=line.total,
-        upload=record.upload,
-        uploaded_at=record.uploaded_at.isoformat(sep=" ", timespec="minutes") if record.uploaded_at else None,
-        sheet=record.sheet,
-        row=record.row,
-        corrected=_state(record),
+    return {
+        "kind": _(record.kind.label),
+        "programme": record.programme,
+        "reference": record.reference,
+        "quarter": record.quarter,
+        "date": line.date.isoformat() if line.date else None,
+        "district": line.district,
+        "description": line.description,
+        "detail": line.detail,
+        "female": line.female,
+        "male": line.male,
+        "total": line.total,
+        "upload": record.upload,
+        "uploaded_at": record.uploaded_at.isoformat(sep=" ", timespec="minutes")
+        if record.uploaded_at
+        else None,
+        "sheet": record.sheet,
+        "row": record.row,
+        "corrected": _state(record),
         # the grid's row id: what a correction (a record) or a restore (a void) opens
-        record=f"void:{record.voided.id}" if record.voided else f"{record.kind.key}:{record.id}",
-    )
+        "record": f"void:{record.voided.id}" if record.voided else f"{record.kind.key}:{record.id}",
+    }
 
 
 def _state(record: records.ListedRecord) -> str:

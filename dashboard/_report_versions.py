@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import html
+from dash.development.base_component import Component
 
 from dashboard._access import STAFF, can
-from dashboard._components import format_datetime
+from dashboard._components import aria, format_datetime
 from dashboard._signed import CHANGES_ANCHOR, VERSIONS_ANCHOR, sign_off_words
 from exports.formats import short_name
 from indicators.figures.signoff import REASON_LIMIT, REOPENERS
@@ -143,7 +144,7 @@ def versions_card(versions: list) -> dbc.Card | None:
                         table,
                         className="table-responsive",
                         tabIndex="0",
-                        **{"aria-label": "Versions sent (scrolls sideways)"},
+                        **aria(label="Versions sent (scrolls sideways)"),
                     ),
                     html.Div(id=ids.version_done, className="small", role="status"),
                 ]
@@ -161,7 +162,7 @@ def changes_card(comparison) -> dbc.Card | None:
     c = comparison
     title = f"What changed since version {c.version} was sent"
     if not c.figures_kept:
-        body = html.P(
+        body: Component = html.P(
             f"Version {c.version} was signed off before the figures were kept with it: nothing to compare "
             "it with.",
             className="small text-muted mb-0",
@@ -211,7 +212,7 @@ def changes_card(comparison) -> dbc.Card | None:
             ],
             className="table-responsive",
             tabIndex="0",
-            **{"aria-label": "Figures changed (scrolls sideways)"},
+            **aria(label="Figures changed (scrolls sideways)"),
         )
     return dbc.Card(
         [dbc.CardHeader(html.H2(title, className="h6 mb-0")), dbc.CardBody(body)],

@@ -19,6 +19,7 @@ import secrets
 import time
 
 from flask import current_app, redirect, request, session
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from dashboard import _auth, _forms
@@ -70,7 +71,7 @@ def _pending() -> dict | None:
     return note
 
 
-def _code():
+def _code() -> ResponseReturnValue:
     note = _pending()
     if note is None:
         session.pop(_auth.SECOND_STEP_KEY, None)
@@ -150,6 +151,8 @@ def _state_page(token: str, user: User, required: bool, message: str | None = No
 
 def _scan_page(token: str, user: User, required: bool, message: str | None = None, status: int = 200):
     secret = user.totp_pending
+    if not secret:  # ended meanwhile (in another tab): the state as it is now
+        return _state_page(token, user, required, message, status)
     uri = two_step.provisioning_uri(user, secret)
     return _forms.two_step_scan_page(
         token, user.username, two_step.qr_svg(uri), two_step.grouped(secret), required, message, status

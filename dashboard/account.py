@@ -104,137 +104,109 @@ def layout(**_query):
                 + f" · {role_name(user.role)}"
                 + (f" · {user.donor}" if user.donor else ""),
             ),
-            dbc.Row(
+            dbc.Row([dbc.Col([password_card(), second], lg=4), dbc.Col(tokens_card(table, max_days), lg=8)]),
+        ]
+    )
+
+
+def password_card() -> dbc.Card:
+    """The way to a new password, and what changing it ends."""
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2(_("Password"), className="h6 mb-0")),
+            dbc.CardBody(
                 [
-                    dbc.Col(
-                        [
-                            dbc.Card(
-                                [
-                                    dbc.CardHeader(html.H2(_("Password"), className="h6 mb-0")),
-                                    dbc.CardBody(
-                                        [
-                                            html.P(
-                                                _(
-                                                    "Choose a new password at least 10 characters long, not a common one and not your "
-                                                    "name. Signing in again is needed on your other browsers, and your API tokens stop "
-                                                    "working."
-                                                ),
-                                                className="small",
-                                            ),
-                                            html.A(
-                                                _("Change your password"),
-                                                href="/password",
-                                                className="btn btn-outline-primary btn-sm",
-                                                id="account-password",
-                                            ),
-                                        ]
-                                    ),
-                                ],
-                                className="shadow-sm mb-4",
-                            ),
-                            second,
-                        ],
-                        lg=4,
-                    ),
-                    dbc.Col(
-                        dbc.Card(
-                            [
-                                dbc.CardHeader(html.H2(_("API tokens"), className="h6 mb-0")),
-                                dbc.CardBody(
-                                    [
-                                        html.P(
-                                            [
-                                                _("A token lets a script read ctmonitor's JSON API"),
-                                                " (",
-                                                html.A(_("its description"), href="/api/v1/openapi.json"),
-                                                ") ",
-                                                _(
-                                                    "as you: the programmes and figures you may see, nothing more. Send it as"
-                                                ),
-                                                " ",
-                                                html.Code("Authorization: Bearer <token>"),
-                                                ". ",
-                                                _(
-                                                    "It is shown once; revoke it when it is no longer needed. Changing your password "
-                                                    "ends every token."
-                                                ),
-                                            ],
-                                            className="small",
-                                        ),
-                                        dbc.Row(
-                                            [
-                                                dbc.Col(
-                                                    [
-                                                        dbc.Label(
-                                                            _("What it is for"),
-                                                            html_for=ids.name,
-                                                            className="small mb-1",
-                                                        ),
-                                                        dbc.Input(
-                                                            id=ids.name,
-                                                            maxLength=80,
-                                                            placeholder=_("e.g. MEL dashboard"),
-                                                        ),
-                                                    ],
-                                                    md=4,
-                                                ),
-                                                dbc.Col(
-                                                    [
-                                                        dbc.Label(
-                                                            _("Stops working after"),
-                                                            html_for=ids.days,
-                                                            className="small mb-1",
-                                                        ),
-                                                        dbc.Select(
-                                                            id=ids.days,
-                                                            options=lifetimes(max_days),
-                                                            value=min(90, max_days),
-                                                        ),
-                                                    ],
-                                                    md=2,
-                                                ),
-                                                dbc.Col(
-                                                    [
-                                                        dbc.Label(
-                                                            _("Your password"),
-                                                            html_for=ids.password,
-                                                            className="small mb-1",
-                                                        ),
-                                                        dbc.Input(
-                                                            id=ids.password,
-                                                            type="password",
-                                                            autoComplete="current-password",
-                                                            maxLength=1000,
-                                                        ),
-                                                    ],
-                                                    md=3,
-                                                ),
-                                                dbc.Col(
-                                                    dbc.Button(
-                                                        _("Create a token"),
-                                                        id=ids.create,
-                                                        color="primary",
-                                                        n_clicks=0,
-                                                        className="w-100",
-                                                    ),
-                                                    md=3,
-                                                    className="d-flex align-items-end",
-                                                ),
-                                            ],
-                                            className="g-2 mb-3",
-                                        ),
-                                        html.Div(id=ids.made, role="status"),
-                                        html.Div(table, id=ids.tokens),
-                                    ]
-                                ),
-                            ],
-                            className="shadow-sm mb-4",
+                    html.P(
+                        _(
+                            "Choose a new password at least 10 characters long, not a common one and not your "
+                            "name. Signing in again is needed on your other browsers, and your API tokens stop "
+                            "working."
                         ),
-                        lg=8,
+                        className="small",
+                    ),
+                    html.A(
+                        _("Change your password"),
+                        href="/password",
+                        className="btn btn-outline-primary btn-sm",
+                        id="account-password",
                     ),
                 ]
             ),
-        ]
+        ],
+        className="shadow-sm mb-4",
+    )
+
+
+def tokens_card(table, max_days: int) -> dbc.Card:
+    """The signed-in user's API tokens: what one is, the form that makes one, and those made so far."""
+    return dbc.Card(
+        [
+            dbc.CardHeader(html.H2(_("API tokens"), className="h6 mb-0")),
+            dbc.CardBody(
+                [
+                    html.P(
+                        [
+                            _("A token lets a script read ctmonitor's JSON API"),
+                            " (",
+                            html.A(_("its description"), href="/api/v1/openapi.json"),
+                            ") ",
+                            _("as you: the programmes and figures you may see, nothing more. Send it as"),
+                            " ",
+                            html.Code("Authorization: Bearer <token>"),
+                            ". ",
+                            _(
+                                "It is shown once; revoke it when it is no longer needed. Changing your password "
+                                "ends every token."
+                            ),
+                        ],
+                        className="small",
+                    ),
+                    _token_form(max_days),
+                    html.Div(id=ids.made, role="status"),
+                    html.Div(table, id=ids.tokens),
+                ]
+            ),
+        ],
+        className="shadow-sm mb-4",
+    )
+
+
+def _token_form(max_days: int) -> dbc.Row:
+    """What the token is for, how long it lasts, and the current password that confirms it is you."""
+    return dbc.Row(
+        [
+            dbc.Col(
+                [
+                    dbc.Label(_("What it is for"), html_for=ids.name, className="small mb-1"),
+                    dbc.Input(id=ids.name, maxLength=80, placeholder=_("e.g. MEL dashboard")),
+                ],
+                md=4,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(_("Stops working after"), html_for=ids.days, className="small mb-1"),
+                    dbc.Select(id=ids.days, options=lifetimes(max_days), value=min(90, max_days)),
+                ],
+                md=2,
+            ),
+            dbc.Col(
+                [
+                    dbc.Label(_("Your password"), html_for=ids.password, className="small mb-1"),
+                    dbc.Input(
+                        id=ids.password, type="password", autoComplete="current-password", maxLength=1000
+                    ),
+                ],
+                md=3,
+            ),
+            dbc.Col(
+                dbc.Button(
+                    _("Create a token"), id=ids.create, color="primary", n_clicks=0, className="w-100"
+                ),
+                md=3,
+                className="d-flex align-items-end",
+            ),
+        ],
+        className="g-2 mb-3",
     )
 
 

@@ -8,6 +8,8 @@ once, on this page only; its holder must choose their own at the next sign-in.
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -48,7 +50,7 @@ class ids:
     result = "accounts-result"
 
 
-COLUMNS = [
+COLUMNS: list[dict[str, Any]] = [
     {"field": "username", "headerName": N_("User"), "width": 160},
     {"field": "role", "headerName": N_("Role"), "width": 120},
     {"field": "donor", "headerName": N_("Donor"), "width": 200},
@@ -73,121 +75,110 @@ def layout(**_query):
                     "at once and is written to the audit trail."
                 ),
             ),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        dbc.Card(
-                            [
-                                dbc.CardHeader(html.H2(_("Users"), className="h6 mb-0")),
-                                dbc.CardBody(
-                                    dag.AgGrid(
-                                        id=ids.grid,
-                                        rowData=rows,
-                                        columnDefs=[{**c, "headerName": _(c["headerName"])} for c in COLUMNS],
-                                        defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                                        dashGridOptions={
-                                            "localeText": {
-                                                **grid_locale_text(),
-                                                "noRowsToShow": _("No user yet."),
-                                            }
-                                        },
-                                        className="ct-grid",
-                                        style={"height": "420px"},
-                                    )
-                                ),
-                            ],
-                            className="shadow-sm mb-4",
-                        ),
-                        lg=8,
-                    ),
-                    dbc.Col(
-                        dbc.Card(
-                            [
-                                dbc.CardHeader(html.H2(_("Change a user"), className="h6 mb-0")),
-                                dbc.CardBody(
-                                    [
-                                        dbc.Label(
-                                            _("User"), html_for=ids.user, className="small text-muted mb-1"
-                                        ),
-                                        dropdown(
-                                            id=ids.user,
-                                            options=names,
-                                            placeholder=_("Choose a user"),
-                                            className="mb-3",
-                                        ),
-                                        html.Div(
-                                            [
-                                                dbc.Button(
-                                                    _("Disable"),
-                                                    id=ids.disable,
-                                                    color="danger",
-                                                    outline=True,
-                                                    size="sm",
-                                                    n_clicks=0,
-                                                    className="me-2 mb-2",
-                                                ),
-                                                dbc.Button(
-                                                    _("Enable"),
-                                                    id=ids.enable,
-                                                    color="secondary",
-                                                    outline=True,
-                                                    size="sm",
-                                                    n_clicks=0,
-                                                    className="me-2 mb-2",
-                                                ),
-                                                # dark, not warning: amber text on white fails WCAG AA contrast
-                                                dbc.Button(
-                                                    _("Reset password"),
-                                                    id=ids.reset,
-                                                    color="dark",
-                                                    outline=True,
-                                                    size="sm",
-                                                    n_clicks=0,
-                                                    className="mb-2",
-                                                ),
-                                            ]
-                                        ),
-                                        html.Hr(),
-                                        dbc.Label(
-                                            _("New role"),
-                                            html_for=ids.role,
-                                            className="small text-muted mb-1",
-                                        ),
-                                        dropdown(
-                                            id=ids.role,
-                                            options=[{"label": role_name(r), "value": r} for r in ROLES],
-                                            placeholder=_("Role"),
-                                            className="mb-2",
-                                        ),
-                                        dbc.Label(
-                                            _("Donor (for donor officers)"),
-                                            html_for=ids.donor,
-                                            className="small text-muted mb-1",
-                                        ),
-                                        dropdown(
-                                            id=ids.donor,
-                                            options=[{"label": d, "value": d} for d in donors],
-                                            placeholder=_("Donor"),
-                                            className="mb-2",
-                                        ),
-                                        dbc.Button(
-                                            _("Change the role"),
-                                            id=ids.set_role,
-                                            color="primary",
-                                            size="sm",
-                                            n_clicks=0,
-                                        ),
-                                        html.Div(id=ids.result, className="mt-3", role="status"),
-                                    ]
-                                ),
-                            ],
-                            className="shadow-sm mb-4",
-                        ),
-                        lg=4,
-                    ),
-                ]
-            ),
+            dbc.Row([_users_card(rows), _change_card(names, donors)]),
         ]
+    )
+
+
+def _users_card(rows: list[dict]) -> dbc.Col:
+    """Everyone who may sign in, with role and state."""
+    return dbc.Col(
+        dbc.Card(
+            [
+                dbc.CardHeader(html.H2(_("Users"), className="h6 mb-0")),
+                dbc.CardBody(
+                    dag.AgGrid(
+                        id=ids.grid,
+                        rowData=rows,
+                        columnDefs=[{**c, "headerName": _(c["headerName"])} for c in COLUMNS],
+                        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                        dashGridOptions={
+                            "localeText": {**grid_locale_text(), "noRowsToShow": _("No user yet.")}
+                        },
+                        className="ct-grid",
+                        style={"height": "420px"},
+                    )
+                ),
+            ],
+            className="shadow-sm mb-4",
+        ),
+        lg=8,
+    )
+
+
+def _change_card(names: list[dict], donors: list[str]) -> dbc.Col:
+    """The form that changes the user chosen: disable, enable, reset the password, set the role (and donor)."""
+    return dbc.Col(
+        dbc.Card(
+            [
+                dbc.CardHeader(html.H2(_("Change a user"), className="h6 mb-0")),
+                dbc.CardBody(
+                    [
+                        dbc.Label(_("User"), html_for=ids.user, className="small text-muted mb-1"),
+                        dropdown(
+                            id=ids.user, options=names, placeholder=_("Choose a user"), className="mb-3"
+                        ),
+                        html.Div(
+                            [
+                                dbc.Button(
+                                    _("Disable"),
+                                    id=ids.disable,
+                                    color="danger",
+                                    outline=True,
+                                    size="sm",
+                                    n_clicks=0,
+                                    className="me-2 mb-2",
+                                ),
+                                dbc.Button(
+                                    _("Enable"),
+                                    id=ids.enable,
+                                    color="secondary",
+                                    outline=True,
+                                    size="sm",
+                                    n_clicks=0,
+                                    className="me-2 mb-2",
+                                ),
+                                # dark, not warning: amber text on white fails WCAG AA contrast
+                                dbc.Button(
+                                    _("Reset password"),
+                                    id=ids.reset,
+                                    color="dark",
+                                    outline=True,
+                                    size="sm",
+                                    n_clicks=0,
+                                    className="mb-2",
+                                ),
+                            ]
+                        ),
+                        html.Hr(),
+                        dbc.Label(_("New role"), html_for=ids.role, className="small text-muted mb-1"),
+                        dropdown(
+                            id=ids.role,
+                            options=[{"label": role_name(r), "value": r} for r in ROLES],
+                            placeholder=_("Role"),
+                            className="mb-2",
+                        ),
+                        dbc.Label(
+                            _("Donor (for donor officers)"),
+                            html_for=ids.donor,
+                            className="small text-muted mb-1",
+                        ),
+                        dropdown(
+                            id=ids.donor,
+                            options=[{"label": d, "value": d} for d in donors],
+                            placeholder=_("Donor"),
+                            className="mb-2",
+                        ),
+                        dbc.Button(
+                            _("Change the role"), id=ids.set_role, color="primary", size="sm", n_clicks=0
+                        ),
+                        html.Div(id=ids.result, className="mt-3", role="status"),
+                    ]
+                ),
+            ],
+            className="shadow-sm mb-4",
+        ),
+        lg=4,
     )
 
 

@@ -7,21 +7,18 @@ opens in a panel that restores it, with a reason. Victims' cases are never liste
 
 from __future__ import annotations
 
-import csv
-import io
-
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import _correction, _drafts, _queries
 from dashboard._access import STAFF, require_programme, require_role
+from dashboard._activities_csv import csv_filename, to_csv
+from dashboard._activities_view import column_defs, empty_text, filters_card, ids, toolbar
 from dashboard._components import (
     current_username,
     data_grid,
-    dropdown,
     first,
-    format_number,
     page_header,
     page_title,
     query_string,
@@ -32,8 +29,7 @@ from dashboard._components import (
     visible_programme_codes,
 )
 from dashboard._queries import quarter_options
-from dashboard._records import COLUMNS, HEADERS, activity_rows, district_options
-from exports._csv import defused
+from dashboard._records import activity_rows
 from indicators.i18n import N_, _, ngettext
 from indicators.store import kinds
 
@@ -46,23 +42,6 @@ dash.register_page(
     roles=STAFF,
     scope={"programme": "programme"},
 )
-
-
-class ids:
-    url = "activities-url"
-    programme = "activities-programme"
-    kind = "activities-kind"
-    quarter = "activities-quarter"
-    district = "activities-district"
-    grid = "activities-grid"
-    count = "activities-count"
-    csv = "activities-csv"
-    download = "activities-download"
-    filters = "activities-filters"
-    state = "activities-state"
-    search = "activities-search"
-    search_go = "activities-search-go"
-    voided = "activities-voided"
 
 
 # Drawn only while a record is open: listed for Dash's callback check (see _access).
@@ -86,7 +65,6 @@ CALLBACK_COMPONENTS = [
 
 
 LIMIT = 1000  # newest records drawn in the grid (20 pages of 50); the filters narrow to the rest
-NUMERIC = {"female", "male", "total", "row"}
 
 
 @safe_layout
@@ -127,217 +105,41 @@ def layout(
         )
         banner = _correction.saved_banner(session, first(saved)) if saved else None
         opened = _correction.panel(session, first(record), visible) if record else None
-    filters = dict(
-        programme=chosen, kind=kind, quarter=quarter, district=district, search=search, voided=voided
-    )
+    filters = {
+        "programme": chosen,
+        "kind": kind,
+        "quarter": quarter,
+        "district": district,
+        "search": search,
+        "voided": voided,
+    }
     return html.Div(
         [
             dcc.Location(id=ids.url, refresh="callback-nav"),
             dcc.Download(id=ids.download),
             page_header(
                 _("Activities"),
-                "Every record stored from the uploaded sheets, with the file, sheet and row it "
-                "came from. Victims' cases are shown as aggregates only, on the Victims profile.",
+                _(
+                    "Every record stored from the uploaded sheets, with the file, sheet and row it "
+                    "came from. Victims' cases are shown as aggregates only, on the Victims profile."
+                ),
                 actions=dbc.Button(_("Download CSV"), id=ids.csv, color="primary", outline=True, size="sm"),
             ),
-            _filters(visible, chosen, kind, quarters, quarter, prog, district, search, voided),
+            filters_card(visible, chosen, kind, quarters, quarter, prog, district, search, voided),
             banner,
             opened,
-            html.Div(
-                [
-                    html.P(
-                        _count_text(len(rows), total, filters),
-                        id=ids.count,
-                        className="small text-muted mb-0 me-auto",
-                    ),
-                    dbc.Button(
-                        _("Restore the selected record") if voided else _("Correct the selected record"),
-                        id=_correction.ids.open,
-                        color="secondary",
-                        outline=True,
-                        size="sm",
-                        disabled=True,
-                        title=_(
-                            "Select a row (its box, or Space on the keyboard), then open it to restore it"
-                        )
-                        if voided
-                        else _(
-                            "Select a row (its box, or Space on the keyboard), then open it to correct or void it"
-                        ),
-                    ),
-                ],
-                className="d-flex align-items-center mb-2",
-            ),
+            toolbar(len(rows), total, filters),
             data_grid(
                 ids.grid,
                 rows,
                 column_defs(voided),
                 flexible=("description", "detail"),
-                empty=_empty_text(filters),
+                empty=empty_text(filters),
                 row_id="record",
                 rowSelection={"mode": "singleRow", "checkboxes": True, "enableClickSelection": True},
             ),
             dcc.Store(id=ids.state, data=filters),
         ]
-    )
-
-
-def _filters(visible, chosen, kind, quarters, quarter, prog, district, search, voided) -> dbc.Card:
-    return dbc.Card(
-        dbc.CardBody(
-            [
-                dbc.Row(
-                    [
-                        _filter(
-                            _("Programme"),
-                            ids.programme,
-                            [{"label": c, "value": c} for c in visible],
-                            chosen,
-                            "All programmes",
-                        ),
-                        _filter(
-                            _("Kind"),
-                            ids.kind,
-                            [{"label": s.label, "value": s.key} for s in kinds.listed()],
-                            kind,
-                            "All kinds",
-                        ),
-                        _filter(
-                            _("Quarter"),
-                            ids.quarter,
-                            quarters,
-                            quarter,
-                            "All quarters" if prog else "Choose a programme first",
-                            disabled=not prog,
-                        ),
-                        _filter(
-                            _("District"),
-                            ids.district,
-                            [{"label": d, "value": d} for d in district_options()],
-                            district,
-                            "All districts",
-                        ),
-                    ],
-                    className="g-2",
-                ),
-                dbc.Row(
-                    [
-                        dbc.Col(
-                            [
-                                dbc.Label(
-                                    _("Find a record"), html_for=ids.search, className="small text-muted mb-1"
-                                ),
-                                dbc.InputGroup(
-                                    [
-                                        dbc.Input(
-                                            id=ids.search,
-                                            value=search or "",
-                                            type="search",
-                                            debounce=True,
-                                            placeholder=_(
-                                                "Its reference (KEC-TR-021) or words of its fields (Huye, radio)"
-                                            ),
-                                        ),
-                                        dbc.Button(
-                                            _("Find"),
-                                            id=ids.search_go,
-                                            color="secondary",
-                                            outline=True,
-                                            n_clicks=0,
-                                        ),
-                                    ],
-                                    size="sm",
-                                ),
-                            ],
-                            xs=12,
-                            lg=6,
-                        ),
-                        dbc.Col(
-                            dbc.Switch(
-                                id=ids.voided,
-                                value=bool(voided),
-                                label=_("Show voided records"),
-                                className="small mb-1",
-                            ),
-                            xs=12,
-                            lg=3,
-                            className="d-flex align-items-end",
-                        ),
-                    ],
-                    className="g-2 mt-1",
-                ),
-            ]
-        ),
-        className="shadow-sm mb-3",
-        id=ids.filters,
-    )
-
-
-def _filter(label, id, options, value, placeholder, disabled=False):
-    return dbc.Col(
-        [
-            dbc.Label(label, html_for=id, className="small text-muted mb-1"),
-            dropdown(
-                id=id,
-                options=options,
-                value=value,
-                placeholder=placeholder,
-                disabled=disabled,
-                clearable=True,
-            ),
-        ],
-        xs=12,
-        sm=6,
-        lg=3,
-    )
-
-
-def column_defs(voided=False) -> list[dict]:
-    defs = []
-    shown = list(COLUMNS)  # the CSV keeps "Corrected" last; the grid shows it beside the reference
-    shown.insert(shown.index("reference") + 1, shown.pop(shown.index("corrected")))
-    for key in shown:
-        col = {"field": key, "headerName": N_("Voided") if voided and key == "corrected" else HEADERS[key]}
-        if key in NUMERIC:
-            col.update(type="numericColumn", filter="agNumberColumnFilter")
-        if key == "kind":
-            col["pinned"] = "left"
-        defs.append(col)
-    return defs
-
-
-def _count_text(shown: int, total: int, filters: dict) -> str:
-    voided = filters.get("voided")
-    found = " " + _("matching “{search}”").format(search=filters["search"]) if filters.get("search") else ""
-    if total > shown:
-        return (
-            _(
-                "Showing {shown} of {total} voided records{found}, the latest quarter and the latest upload "
-                "first; narrow the filters to see the rest (the grid sorts what it shows by any column)."
-            )
-            if voided
-            else _(
-                "Showing {shown} of {total} records{found}, the latest quarter and the latest upload first; "
-                "narrow the filters to see the rest (the grid sorts what it shows by any column)."
-            )
-        ).format(shown=format_number(shown), total=format_number(total), found=found)
-    text = (
-        ngettext("{count} voided record{found}.", "{count} voided records{found}.", total)
-        if voided
-        else ngettext("{count} record{found}.", "{count} records{found}.", total)
-    ).format(count=format_number(total), found=found)
-    if voided:
-        text += " " + _("They count in no figure until restored: select one and restore it, with a reason.")
-    return text
-
-
-def _empty_text(filters: dict) -> str:
-    if filters.get("voided"):
-        return _("No voided record matches these filters.")
-    return (
-        _("No record matches these filters and this search.")
-        if filters.get("search")
-        else _("No record matches these filters.")
     )
 
 
@@ -361,14 +163,14 @@ def filter_records(programme, kind, quarter, district, search, _go, voided, curr
             programme = require_programme(session, programme)
     if programme != (current or {}).get("programme"):
         quarter = None  # quarters belong to one programme
-    wanted = dict(
-        programme=programme,
-        kind=kind,
-        quarter=quarter,
-        district=district,
-        search=(search or "").strip()[:100] or None,
-        voided=1 if voided else None,
-    )
+    wanted = {
+        "programme": programme,
+        "kind": kind,
+        "quarter": quarter,
+        "district": district,
+        "search": (search or "").strip()[:100] or None,
+        "voided": 1 if voided else None,
+    }
     if wanted == {k: (current or {}).get(k) for k in wanted}:
         raise dash.exceptions.PreventUpdate
     return query_string(**wanted)
@@ -388,39 +190,6 @@ def download_csv(n_clicks, shown_rows, all_rows, filters):
         raise dash.exceptions.PreventUpdate
     rows = shown_rows if shown_rows is not None else (all_rows or [])
     return dcc.send_string(to_csv(rows), csv_filename(filters or {}))
-
-
-NUMERIC = frozenset(("female", "male", "total", "row"))  # written as numbers, unquoted
-
-
-def to_csv(rows: list[dict]) -> str:
-    """The rows as CSV that no spreadsheet runs as formulas, whichever separator it splits on: every text is
-    quoted, and an apostrophe goes before a =, +, -, @ that starts it or follows a comma, semicolon, tab or line
-    break, so that any cell a reader cuts out of it starts with the apostrophe (``Training;=1+1;x`` is written
-    ``"Training;'=1+1;x"``, ``-2 days`` ``"'-2 days"``). Counts stay numbers."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
-    writer.writerow([_(HEADERS[k]) for k in COLUMNS])
-    for row in rows:
-        writer.writerow([_cell(row.get(k), k in NUMERIC) for k in COLUMNS])
-    return out.getvalue()
-
-
-def _cell(value, numeric: bool = False):
-    """A CSV cell: a number as a number (in a count column), anything else as text defused."""
-    if value is None:
-        return ""
-    if numeric and value.__class__ in (int, float):
-        return value
-    return defused(str(value))
-
-
-def csv_filename(filters: dict) -> str:
-    parts = ["activities"] + [
-        str(filters[k]) for k in ("programme", "kind", "quarter", "district") if filters.get(k)
-    ]
-    parts += ["voided"] if filters.get("voided") else []
-    return "_".join(parts).replace(" ", "-") + ".csv"
 
 
 # --- correcting one record (the panel is dashboard._correction's) --------------------------------------

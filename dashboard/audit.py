@@ -74,51 +74,7 @@ def layout(action=None, user=None, **_query):
                 _("Audit trail"),
                 _("Who did what, and when. Entries are only ever added: nobody can change or remove one."),
             ),
-            dbc.Card(
-                dbc.CardBody(
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                [
-                                    dbc.Label(
-                                        _("What"), html_for=ids.action, className="small text-muted mb-1"
-                                    ),
-                                    dropdown(
-                                        id=ids.action,
-                                        value=action,
-                                        placeholder=_("Everything"),
-                                        options=[
-                                            {"label": _(label), "value": key}
-                                            for key, label in trail.ACTIONS.items()
-                                        ],
-                                    ),
-                                ],
-                                xs=12,
-                                sm=6,
-                                lg=3,
-                            ),
-                            dbc.Col(
-                                [
-                                    dbc.Label(
-                                        _("User"), html_for=ids.user, className="small text-muted mb-1"
-                                    ),
-                                    dropdown(
-                                        id=ids.user,
-                                        value=user,
-                                        placeholder=_("Everyone"),
-                                        options=[{"label": u, "value": u} for u in users],
-                                    ),
-                                ],
-                                xs=12,
-                                sm=6,
-                                lg=3,
-                            ),
-                        ],
-                        className="g-2",
-                    )
-                ),
-                className="shadow-sm mb-3",
-            ),
+            _filters(action, user, users),
             html.P(
                 _("The newest {count} entries; narrow the filters to see older ones.").format(
                     count=format_number(LIMIT)
@@ -139,6 +95,50 @@ def layout(action=None, user=None, **_query):
                 tooltipShowDelay=300,
             ),
         ]
+    )
+
+
+def _filters(action: str | None, user: str | None, users: list[str]) -> dbc.Card:
+    """The two filters: what was done, and by whom."""
+    return dbc.Card(
+        dbc.CardBody(
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label(_("What"), html_for=ids.action, className="small text-muted mb-1"),
+                            dropdown(
+                                id=ids.action,
+                                value=action,
+                                placeholder=_("Everything"),
+                                options=[
+                                    {"label": _(label), "value": key} for key, label in trail.ACTIONS.items()
+                                ],
+                            ),
+                        ],
+                        xs=12,
+                        sm=6,
+                        lg=3,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label(_("User"), html_for=ids.user, className="small text-muted mb-1"),
+                            dropdown(
+                                id=ids.user,
+                                value=user,
+                                placeholder=_("Everyone"),
+                                options=[{"label": u, "value": u} for u in users],
+                            ),
+                        ],
+                        xs=12,
+                        sm=6,
+                        lg=3,
+                    ),
+                ],
+                className="g-2",
+            )
+        ),
+        className="shadow-sm mb-3",
     )
 
 

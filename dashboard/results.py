@@ -22,8 +22,6 @@ from sqlalchemy import select
 from dashboard._access import STAFF, require_programme, require_role
 from dashboard._components import (
     current_username,
-    data_grid,
-    empty_state,
     first,
     format_datetime,
     format_number,
@@ -34,6 +32,19 @@ from dashboard._components import (
     settings,
     store,
     visible_programme_codes,
+)
+from dashboard._results_form import (
+    FIELDS,
+    enter_label,
+    entries_card,
+    entries_grid,
+    feedback_id,
+    figure_row,
+    ids,
+    note_row,
+    parts_row,
+    parts_style,
+    programme_switch,
 )
 from indicators.access import audit
 from indicators.figures.figures import programme_quarters
@@ -50,38 +61,10 @@ dash.register_page(
     scope={"programme": "programme"},
 )
 
-FIELDS = ("indicator", "period", "value", "numerator", "denominator", "disaggregation", "comment")
 # The one-row sheet an entry becomes: its columns, as the results layout reads them, and their letters.
 COLUMNS = ("Indicator", "Period", "Value", "Numerator", "Denominator", "Disaggregation", "Comment")
 LETTERS = dict(zip("ABCDEFG", FIELDS))
-RECOMPUTED = (
-    "A percentage may be entered as its numerator and denominator (33 of 40 respondents) instead of a "
-    "value: the year to date and the life of project are then recomputed from the summed parts (33 of "
-    "40 and 10 of 20 give 43 of 60, 71.7%), never averaged. A percentage entered as a value alone is "
-    "taken as entered: a year or the life of project shows its own entry, else, unless every quarter "
-    "has its parts, the latest quarter's."
-)
 ENTRY_FILE = "entered in the browser"
-
-
-class ids:
-    programme = "results-programme"
-    indicator = "results-indicator"
-    period = "results-period"
-    value = "results-value"
-    numerator = "results-numerator"
-    denominator = "results-denominator"
-    disaggregation = "results-disaggregation"
-    comment = "results-comment"
-    enter = "results-enter"
-    outcome = "results-outcome"
-    entries = "results-entries"
-    state = "results-state"
-    parts = "results-parts"
-
-
-def feedback_id(name: str) -> str:
-    return f"results-{name}-feedback"
 
 
 # Drawn only when some indicator is measured by direct entry: listed for Dash's callback check (see _access).
@@ -96,19 +79,6 @@ CALLBACK_COMPONENTS = (
     + [dbc.Input(id=f"results-{name}") for name in FIELDS]
     + [dbc.FormFeedback(id=feedback_id(name)) for name in FIELDS]
 )
-
-
-ENTRY_COLUMNS = [
-    {"field": "indicator", "headerName": N_("Indicator")},
-    {"field": "period", "headerName": N_("Quarter")},
-    {"field": "category", "headerName": N_("Disaggregation")},
-    {"field": "value", "headerName": N_("Value")},
-    {"field": "parts", "headerName": N_("Of")},
-    {"field": "comment", "headerName": N_("Comment")},
-    {"field": "by", "headerName": N_("Entered by")},
-    {"field": "at", "headerName": N_("When (UTC)"), "sort": "desc"},
-    {"field": "source", "headerName": N_("From")},
-]
 
 
 @safe_layout
@@ -156,115 +126,10 @@ def layout(programme=None, **_query):
                     ),
                     dbc.CardBody(
                         [
-                            html.Div(
-                                [
-                                    dbc.Button(
-                                        c,
-                                        href=f"/results?programme={c}",
-                                        color="primary",
-                                        outline=c != chosen,
-                                        size="sm",
-                                        className="me-1",
-                                    )
-                                    for c in codes
-                                ],
-                                className="mb-3",
-                            )
-                            if len(codes) > 1
-                            else None,
-                            dbc.Row(
-                                [
-                                    _field(
-                                        _("Indicator"),
-                                        ids.indicator,
-                                        dbc.Select(
-                                            id=ids.indicator, options=options, value=indicators[0].code
-                                        ),
-                                        md=6,
-                                    ),
-                                    _field(
-                                        _("Quarter"),
-                                        ids.period,
-                                        dbc.Select(
-                                            id=ids.period,
-                                            value=None,
-                                            placeholder=_("Choose a quarter"),
-                                            options=[
-                                                {"label": q.label(), "value": q.code}
-                                                for q in reversed(quarters)
-                                            ],
-                                        ),
-                                        md=3,
-                                    ),
-                                    _field(
-                                        _("Value"),
-                                        ids.value,
-                                        dbc.Input(
-                                            id=ids.value,
-                                            type="text",
-                                            inputMode="decimal",
-                                            placeholder=_("a number (percentages 0–100)"),
-                                        ),
-                                        md=3,
-                                    ),
-                                ],
-                                className="g-2",
-                            ),
-                            dbc.Row(
-                                [
-                                    _field(
-                                        _("Numerator"),
-                                        ids.numerator,
-                                        dbc.Input(
-                                            id=ids.numerator,
-                                            type="text",
-                                            inputMode="decimal",
-                                            placeholder="e.g. 33",
-                                        ),
-                                        md=3,
-                                        help="how many met the criterion",
-                                    ),
-                                    _field(
-                                        _("Denominator"),
-                                        ids.denominator,
-                                        dbc.Input(
-                                            id=ids.denominator,
-                                            type="text",
-                                            inputMode="decimal",
-                                            placeholder="e.g. 40",
-                                        ),
-                                        md=3,
-                                        help="out of how many",
-                                    ),
-                                    dbc.Col(html.P(RECOMPUTED, className="small text-muted mb-2"), md=6),
-                                ],
-                                className="g-2",
-                                id=ids.parts,
-                                style=_parts_style(options[0]["value"], units),
-                            ),
-                            dbc.Row(
-                                [
-                                    _field(
-                                        _("Disaggregation"),
-                                        ids.disaggregation,
-                                        dbc.Input(
-                                            id=ids.disaggregation,
-                                            placeholder=_("blank for the total, or e.g. sex=Female"),
-                                        ),
-                                        md=4,
-                                        help="blank for the total, or a category of the indicator's disaggregation: sex=Female",
-                                    ),
-                                    _field(
-                                        _("Comment"),
-                                        ids.comment,
-                                        dbc.Input(
-                                            id=ids.comment, placeholder=_("where the figure comes from")
-                                        ),
-                                        md=8,
-                                    ),
-                                ],
-                                className="g-2",
-                            ),
+                            programme_switch(codes, chosen),
+                            figure_row(options, indicators, quarters),
+                            parts_row(options[0]["value"], units),
+                            note_row(),
                             dbc.Button(
                                 enter_label(options[0]["value"], None),
                                 id=ids.enter,
@@ -277,56 +142,8 @@ def layout(programme=None, **_query):
                 ],
                 className="shadow-sm mb-4",
             ),
-            dbc.Card(
-                [
-                    dbc.CardHeader(
-                        html.H2(_("Results entered for {code}").format(code=chosen), className="h6 mb-0")
-                    ),
-                    dbc.CardBody(
-                        data_grid(
-                            ids.entries,
-                            rows,
-                            ENTRY_COLUMNS,
-                            flexible=("comment",),
-                            page_size=20,
-                            empty=_("No result entered yet."),
-                            height=None,
-                        )
-                        if rows
-                        else empty_state(_("No result entered yet.")),
-                        id="results-list",
-                    ),
-                ],
-                className="shadow-sm mb-4",
-            ),
+            entries_card(chosen, rows),
         ]
-    )
-
-
-def _parts_style(code, units: dict) -> dict:
-    """Numerator and denominator are for percentages: hidden while a number indicator is chosen."""
-    return {} if units.get(code) == "percent" else {"display": "none"}
-
-
-def enter_label(indicator, period) -> str:
-    """The button names what it enters: ``Enter the result for KEC-6.1 · FY2019Q3``."""
-    if not indicator:
-        return "Enter the result"
-    return (
-        _("Enter the result for {indicator} · {period}") if period else _("Enter the result for {indicator}")
-    ).format(indicator=indicator, period=period)
-
-
-def _field(label, id, control, md, help=None):
-    return dbc.Col(
-        [
-            dbc.Label(label, html_for=id, className="small mb-1"),
-            control,
-            dbc.FormFeedback(id=feedback_id(id.removeprefix("results-")), type="invalid"),
-            dbc.FormText(help) if help else None,
-        ],
-        md=md,
-        className="mb-2",
     )
 
 
@@ -397,7 +214,7 @@ def as_sheet(values: dict) -> bytes:
 def name_the_entry(indicator, period, state):
     """The button says which indicator and quarter it enters for; the parts show for a percentage only (and
     are emptied for a number, so that nothing hidden is sent)."""
-    style = _parts_style(indicator, (state or {}).get("units") or {})
+    style = parts_style(indicator, (state or {}).get("units") or {})
     empty = "" if style else dash.no_update
     return enter_label(indicator, period), style, empty, empty
 
@@ -416,8 +233,6 @@ def enter(n_clicks, *values_and_state):
     """Run the entry through the importer: a dry run first, so that a refused entry stores nothing (no upload
     row either), with each problem under its field; then, when clean, the import itself. The form keeps what
     was typed either way."""
-    from importers.pipeline import import_file
-
     if not n_clicks:
         raise dash.exceptions.PreventUpdate
     require_role(STAFF, "result entry")
@@ -425,39 +240,9 @@ def enter(n_clicks, *values_and_state):
     user = current_username()
     values = dict(zip(FIELDS, typed))
     target = f"{values['indicator']} · {values['period']}" if values["period"] else values["indicator"]
-    sheet = as_sheet(values)
     with store().Session() as session:
         code = require_programme(session, (state or {}).get("programme"))
-        report = import_file(
-            session,
-            sheet,
-            f"{ENTRY_FILE}.csv",
-            settings=settings(),
-            programme=code,
-            uploaded_by=user,
-            dry_run=True,
-        )
-        session.rollback()
-    if not report.errors:
-        with store().begin() as session:
-            report = import_file(
-                session, sheet, f"{ENTRY_FILE}.csv", settings=settings(), programme=code, uploaded_by=user
-            )
-            if report.outcome in ("stored", "unchanged"):
-                audit.record(
-                    session,
-                    user,
-                    "result-entered",
-                    target,
-                    value=values["value"] or None,
-                    numerator=values["numerator"] or None,
-                    denominator=values["denominator"] or None,
-                    disaggregation=values["disaggregation"] or None,
-                    comment=values["comment"] or None,
-                    outcome=report.counts.get("results"),
-                )
-            else:
-                session.rollback()
+    report = _import_entry(values, code, user, target)
     problems = {LETTERS.get(p.cell.rstrip("0123456789")): p.expected for p in report.errors if p.cell}
     general = [
         str(p) for p in report.errors if not p.cell or LETTERS.get(p.cell.rstrip("0123456789")) is None
@@ -485,15 +270,6 @@ def enter(n_clicks, *values_and_state):
     with read_session() as session:
         rows = entry_rows(session, [code])
         entry = _latest_entry(session, code, values)
-    listing = data_grid(
-        ids.entries,
-        rows,
-        ENTRY_COLUMNS,
-        flexible=("comment",),
-        page_size=20,
-        empty=_("No result entered yet."),
-        height=None,
-    )
     return (
         dbc.Alert(
             f"{target}: {entry} {verb} by {user}.",
@@ -501,10 +277,51 @@ def enter(n_clicks, *values_and_state):
             className="py-2 small",
             id="results-entered",
         ),
-        listing,
+        entries_grid(rows),
         *marks,
         *messages,
     )
+
+
+def _import_entry(values: dict, code: str, user: str, target: str):
+    """The entry as a one-row results sheet through the importer: a dry run, rolled back; then, when clean, the
+    import itself, audited with what was entered. Returns the last import's report."""
+    from importers.pipeline import import_file
+
+    sheet = as_sheet(values)
+    with store().Session() as session:
+        report = import_file(
+            session,
+            sheet,
+            f"{ENTRY_FILE}.csv",
+            settings=settings(),
+            programme=code,
+            uploaded_by=user,
+            dry_run=True,
+        )
+        session.rollback()
+    if report.errors:
+        return report
+    with store().begin() as session:
+        report = import_file(
+            session, sheet, f"{ENTRY_FILE}.csv", settings=settings(), programme=code, uploaded_by=user
+        )
+        if report.outcome in ("stored", "unchanged"):
+            audit.record(
+                session,
+                user,
+                "result-entered",
+                target,
+                value=values["value"] or None,
+                numerator=values["numerator"] or None,
+                denominator=values["denominator"] or None,
+                disaggregation=values["disaggregation"] or None,
+                comment=values["comment"] or None,
+                outcome=report.counts.get("results"),
+            )
+        else:
+            session.rollback()
+    return report
 
 
 def _latest_entry(session, programme: str, values: dict) -> str:
