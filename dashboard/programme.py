@@ -74,6 +74,15 @@ class ids:
     targets_result = target_edits.ids.targets_result
 
 
+# the map's choices are drawn only for a programme with a mapped indicator; the validation layout still needs
+# them whichever programme it draws first (e.g. one holding only directly entered results)
+CALLBACK_COMPONENTS = [
+    dcc.Dropdown(id=ids.map_indicator),
+    dbc.RadioItems(id=ids.map_span),
+    dcc.Store(id=ids.map_state),
+]
+
+
 @safe_layout
 def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
     with read_session() as session:
