@@ -69,16 +69,24 @@ def plot(results: dict[int, dict[str, float]], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     sizes = sorted(results)
-    figure, axes = plt.subplots(figsize=(9, 6))
-    for name in results[sizes[0]]:
-        axes.plot(sizes, [results[s][name] * 1000 for s in sizes], marker="o", label=name)
+    figure, axes = plt.subplots(figsize=(9, 7))
+    colours = plt.get_cmap("tab20").colors
+    for number, name in enumerate(results[sizes[0]]):
+        axes.plot(
+            sizes,
+            [results[s][name] * 1000 for s in sizes],
+            marker="o",
+            label=name,
+            color=colours[(2 * number) % 20 + (number >= 10)],
+            linestyle="-" if name.startswith("page") else "--",
+        )
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xlabel("activity records in the store")
     axes.set_ylabel("median time (ms)")
     axes.set_title("ctmonitor: time against the size of the store")
     axes.grid(True, which="both", alpha=0.3)
-    axes.legend(fontsize=7, loc="upper left")
+    axes.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110)
