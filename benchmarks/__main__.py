@@ -3,6 +3,7 @@ each beside its bound and the machine's core count and load; exit 1 when any is 
 
     python -m benchmarks            all of them
     python -m benchmarks import     only those whose name contains "import"
+    python -m benchmarks growth --5m   bench g with its 5,000,000-record store too (options go to each benchmark)
 """
 
 from __future__ import annotations
@@ -11,12 +12,22 @@ import subprocess
 import sys
 import time
 
-BENCHMARKS = ("bench_import", "bench_figures", "bench_pages", "bench_export", "bench_serve", "bench_load")
+BENCHMARKS = (
+    "bench_import",
+    "bench_figures",
+    "bench_pages",
+    "bench_export",
+    "bench_serve",
+    "bench_load",
+    "bench_growth",
+)
 ON_BIG_STORE = ("bench_figures", "bench_pages", "bench_export", "bench_serve")
 
 
 def main(argv: list[str]) -> int:
-    wanted = [b for b in BENCHMARKS if not argv or any(a in b for a in argv)]
+    options = [a for a in argv if a.startswith("--")]
+    names = [a for a in argv if not a.startswith("--")]
+    wanted = [b for b in BENCHMARKS if not names or any(a in b for a in names)]
     from benchmarks._bigstore import big_store
     from benchmarks._report import machine
 
@@ -31,7 +42,7 @@ def main(argv: list[str]) -> int:
     failed = []
     for name in wanted:
         settle()
-        result = subprocess.run([sys.executable, "-m", f"benchmarks.{name}"])
+        result = subprocess.run([sys.executable, "-m", f"benchmarks.{name}", *options], check=False)
         if result.returncode != 0:
             failed.append(name)
     if failed:

@@ -51,9 +51,10 @@ def _fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def big_store(refresh: bool = False) -> Settings:
-    """Settings for the cached million-record store, building it first when missing or stale."""
-    folder = CACHE / f"bigstore-{_fingerprint()}"
+def big_store(refresh: bool = False, total: int = 1_000_000) -> Settings:
+    """Settings for the cached store of ``total`` records (a million unless said: bench g grows it, each kind
+    in its share), building it first when missing or stale."""
+    folder = CACHE / (f"bigstore-{_fingerprint()}" + ("" if total == 1_000_000 else f"-{total}"))
     settings = Settings.for_tests(folder, database_url=f"sqlite:///{folder / 'big.sqlite'}")
     done = folder / "complete"
     if done.exists() and not refresh:
@@ -65,7 +66,7 @@ def big_store(refresh: bool = False) -> Settings:
     migrate.upgrade(store.engine)
     with store.begin() as session:
         definitions.load_directory(session, REPO / "programmes")
-    _fill(store)
+    _fill(store, total)
     _after_fill(store)
     store.dispose()
     done.write_text("ok")
@@ -80,7 +81,7 @@ def _after_fill(store: Store) -> None:
         aggregates.rebuild(session)
 
 
-def _fill(store: Store) -> None:
+def _fill(store: Store, total_records: int = 1_000_000) -> None:
     rng = random.Random(42)
     with store.begin() as session:
         programmes = list(
@@ -116,8 +117,9 @@ def _fill(store: Store) -> None:
         "research": (ResearchStep, _research),
     }
     serial = 0
-    for kind, total in SHARES.items():
+    for kind, share in SHARES.items():
         model, make = makers[kind]
+        total = share * total_records // 1_000_000
         for start in range(0, total, BATCH):
             rows = []
             for _ in range(min(BATCH, total - start)):

@@ -2,7 +2,9 @@
 is drawn, cold (empty cache) and warm (the page visited before), on localhost and over an emulated field link
 (2 Mbit/s down, 1 Mbit/s up, 150 ms latency: Chromium's own network emulation).
 
-Bounds: cold ≤ 2 MB (goal 1.5 MB), warm ≤ 200 kB; over the field link drawn ≤ 8 s cold and ≤ 2 s warm. On
+Bounds: cold ≤ 1.25 MB (goal 0.8 MB), warm ≤ 200 kB; over the field link drawn ≤ 8 s cold (goal 4 s) and
+≤ 2 s warm. A page without a chart or a grid is some 350 kB cold, a chart adds 0.33 MB (plotly.js's basic
+bundle) and a grid 0.5 MB (AG Grid's library and its chunk), so the pages drawing both cannot meet the goal. On
 localhost the time is compared with the sign-in page's (a plain form, drawn the same way): a slower or busier
 machine slows both. Bytes are what Chromium received (compressed bodies and headers: CDP's encodedDataLength);
 "drawn" is when the page's content is in place (its marker elements, every chart drawn, no callback running),
@@ -43,8 +45,8 @@ FIELD = {
     "downloadThroughput": 2_000_000 / 8,
     "uploadThroughput": 1_000_000 / 8,
 }
-COLD_BYTES, COLD_GOAL, WARM_BYTES = 2_000_000, 1_500_000, 200_000
-FIELD_COLD, FIELD_WARM = 8.0, 2.0
+COLD_BYTES, COLD_GOAL, WARM_BYTES = 1_250_000, 800_000, 200_000
+FIELD_COLD, FIELD_COLD_GOAL, FIELD_WARM = 8.0, 4.0, 2.0
 # A page on localhost as a multiple of the sign-in page's time (80-170 ms here). A Dash page boots an
 # application the form does not (the renderer, then its layout, the page, the page's data: three round
 # trips at least) and the chart pages run plotly.js on top: 3-16x here, quiet or busy. With the full
@@ -214,15 +216,27 @@ def report(path: str, figures: dict, sign_in: dict) -> bool:
         ratio = local / sign_in["local", state][0]
         limit, field_limit = (COLD_BYTES, FIELD_COLD) if state == "cold" else (WARM_BYTES, FIELD_WARM)
         goal = f", goal {COLD_GOAL / 1000:,.0f}" if state == "cold" else ""
+        field_goal = f", goal {FIELD_COLD_GOAL:.0f}" if state == "cold" else ""
         bounded = path != SIGN_IN
         ok &= line(
             f"f) {state} {path}",
             f"{received / 1000:,.0f} kB (≤ {limit / 1000:,.0f}{goal}); drawn at 2 Mbit/s {field:.1f} s "
-            f"(≤ {field_limit:.0f}); localhost {local:.2f} s = {ratio:.1f}× sign-in"
+            f"(≤ {field_limit:.0f}{field_goal}); localhost {local:.2f} s = {ratio:.1f}× sign-in"
             + (f" (≤ {LOCAL_RATIO:.0f}×)" if bounded else ""),
             received <= limit and field <= field_limit and (not bounded or ratio <= LOCAL_RATIO),
         )
     return ok
+
+
+def warm_up(browser: Browser) -> None:
+    """Visit every page once and let the server finish compressing the files of installed packages tightly,
+    as a server does once per installation (it keeps them in its data folder): a first visitor after an
+    upgrade receives them compressed quickly instead, some 12% larger."""
+    from dashboard import _delivery
+
+    for path in PAGES:
+        browser.load(path, cold=True)
+    _delivery.settle()
 
 
 def main() -> int:
@@ -246,6 +260,7 @@ def main() -> int:
         sign_in = measure(browser, SIGN_IN)
         ok &= report(SIGN_IN, sign_in, sign_in)
         browser.sign_in()
+        warm_up(browser)
         for path in PAGES:
             ok &= report(path, measure(browser, path), sign_in)
     finally:

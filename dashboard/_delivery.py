@@ -1,9 +1,13 @@
 """How the app reaches a browser over a field office's link: compressed answers, versioned files cached for a
-year, and plotly.js's basic bundle (bar, pie, scatter) instead of the full one, for the pages that draw charts.
+year, plotly.js's basic bundle (bar, pie, scatter) instead of the full one for the pages that draw charts, and
+AG Grid's library for the pages that draw grids only.
 
 - Compression (Flask-Compress, brotli or gzip as the browser accepts): HTML, Dash's JSON (layout, dependencies,
-  callback answers) and the JavaScript and CSS. The component suites are files of installed packages that do
-  not change while the server runs, so each is compressed once per worker, not once per request.
+  callback answers) and the JavaScript and CSS. The files of installed packages (Dash's component suites and
+  plotly.js) do not change while the server runs: the first answer for one is compressed quickly (brotli 5,
+  gzip 6) while a thread compresses it as tightly as the formats go (brotli 11, gzip 9: some 12% smaller, at
+  seconds a megabyte); from then on every answer is that, kept in memory and in ``<data dir>/compressed``, so
+  the next start and the other workers of the server have it at once (``PackedCache``).
 - Caching: Dash names its component suites with their version (``dash_renderer.v4_4_1m1796191347.min.js``)
   and the assets with their modification time (``app.css?m=1796191264.3``): a new version is a new address,
   so those are kept for a year. Files asked for without a version (the chunks Dash's components load on
@@ -13,33 +17,49 @@ year, and plotly.js's basic bundle (bar, pie, scatter) instead of the full one, 
   module answers there with ``assets/vendor/plotly-basic.min.js`` (1.2 MB instead of 4.8 MB, the same
   plotly.js version as the plotly package's). Every chart ctmonitor draws must be one of ``PLOTLY_TRACES``;
   maps are drawn as filled scatter polygons on plain axes, which the basic bundle draws.
+- AG Grid: dash-ag-grid's library (``GRID_BUNDLE``, 1.3 MB, 0.28 MB compressed) is one of the scripts Dash
+  writes into every page. Here its tag gets ``type="text/plain"``, which a browser does not fetch, and
+  ``assets/lazy-grid.js`` stands in for the library: the first grid a page draws fetches it from the tag's
+  address (versioned, so kept for a year), then draws the real grid. Pages without a grid never fetch it.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
+import os
+import sys
+import tempfile
+import threading
 from pathlib import Path
 
-from flask import Flask, Response, request
+import brotli
+from flask import Flask, Request, Response, request
 from flask_compress import Compress
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 PLOTLY_BUNDLE = ASSETS / "vendor" / "plotly-basic.min.js"
 PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"  # what Dash's Graph asks for
 PLOTLY_TRACES = ("bar", "pie", "scatter")  # the trace types of plotly.js's basic bundle
+GRID_LIBRARY, GRID_BUNDLE = "dash_ag_grid", "dash_ag_grid.min.js"
+LAZY_ATTRIBUTE = "data-ctmonitor-lazy"  # assets/lazy-grid.js finds the library's tag by it
 SUITES = "/_dash-component-suites/"
 VERSIONED_QUERY = ("m", "v")  # assets?m=<modification time>, _favicon.ico?v=<Dash version>
 YEAR = 365 * 24 * 3600
+FAST = {"br": 5, "gzip": 6}  # 7% larger than brotli 11 per answer, but 1.5 ms per 100 kB of JSON
+TIGHT = {"br": 11, "gzip": 9}  # for the files of installed packages, compressed once
 
 
 def init_app(server: Flask) -> None:
+    settings = server.extensions.get("ctmonitor.settings")
+    folder = Path(settings.data_dir) / "compressed" if settings is not None else None
     server.config.update(
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_ALGORITHM_STREAMING=["br", "deflate"],  # assets are streamed from their files
-        COMPRESS_BR_LEVEL=5,  # 7% smaller than level 4 on the bundles, at about 1.5 ms per 100 kB of JSON
-        COMPRESS_LEVEL=6,
-        COMPRESS_CACHE_BACKEND=SuitesCache,
+        COMPRESS_BR_LEVEL=FAST["br"],
+        COMPRESS_LEVEL=FAST["gzip"],
+        COMPRESS_CACHE_BACKEND=lambda: PackedCache(folder),
         COMPRESS_CACHE_KEY=_cache_key,
         # Answer "not modified" for an asset checked again (its ETag gets the encoding appended).
         COMPRESS_STREAMING_ENDPOINT_CONDITIONAL=["static", "_dash_assets.static"],
@@ -51,25 +71,125 @@ def init_app(server: Flask) -> None:
     server.after_request_funcs.setdefault(None, []).insert(0, compress.after_request)
     server.add_url_rule(PLOTLY_URL, "plotly_basic", _plotly)
     server.after_request(_cache_headers)
+    defer_grid_library()
 
 
-class SuitesCache:
-    """Flask-Compress's cache of compressed answers, holding the component suites only (``_cache_key`` names
-    nothing else): any other answer is compressed afresh, as it may differ per user and per request."""
+def defer_grid_library() -> None:
+    """Write dash-ag-grid's library into every page as a tag the browser does not run (see the module's
+    docstring). dash-ag-grid lists its scripts in its module's ``_js_dist``, the list Dash reads for every
+    component library; should that entry move, the app refuses to start rather than send the grid to every
+    page again (tests/dashboard/test_delivery.py checks the page's tags)."""
+    import dash_ag_grid
 
-    def __init__(self):
-        self._compressed: dict[str, bytes] = {}
+    for resource in dash_ag_grid._js_dist:
+        if resource.get("relative_package_path") == GRID_BUNDLE:
+            resource["attributes"] = {"type": "text/plain", LAZY_ATTRIBUTE: GRID_LIBRARY}
+            return
+    raise RuntimeError(f"dash_ag_grid no longer lists {GRID_BUNDLE}: see dashboard/_delivery.py")
+
+
+# Tightly compressed files, by identity (see _cache_key), for every app of the process: they are files of
+# installed packages, the same for every user; the lock guards the set of files being compressed.
+_PACKED: dict[str, bytes] = {}
+_PACKING: dict[str, threading.Thread] = {}
+_LOCK = threading.Lock()
+
+
+class PackedCache:
+    """Flask-Compress's cache of compressed answers, holding the files of installed packages only
+    (``_cache_key`` names nothing else): any other answer is compressed afresh, as it may differ per user
+    and per request. Flask-Compress stores its quick compression here; a thread then replaces it with the
+    tight one, read from ``folder`` if an earlier run left it there, else made and left there."""
+
+    def __init__(self, folder: Path | None):
+        self._folder = folder
 
     def get(self, key: str) -> bytes | None:
-        return self._compressed.get(key)
+        if key.endswith(";"):  # "<encoding>;" + an empty key: not a file of a package
+            return None
+        packed = _PACKED.get(key)
+        if packed is None and self._folder is not None:
+            try:
+                packed = (self._folder / _file_name(key)).read_bytes()
+            except OSError:
+                return None
+            _PACKED[key] = packed
+        return packed
 
     def set(self, key: str, value: bytes) -> None:
-        if not key.endswith(";"):  # "<encoding>;" + an empty key: not a component suite
-            self._compressed[key] = value
+        if key.endswith(";"):
+            return
+        with _LOCK:
+            if key in _PACKED:
+                return
+            _PACKED[key] = value  # until the tight one is ready
+            thread = threading.Thread(target=self._tighten, args=(key, value), daemon=True)
+            _PACKING[key] = thread
+        thread.start()
+
+    def _tighten(self, key: str, quick: bytes) -> None:
+        try:
+            encoding = key.split(";", 1)[0]
+            raw = brotli.decompress(quick) if encoding == "br" else gzip.decompress(quick)
+            if encoding == "br":
+                packed = brotli.compress(raw, quality=TIGHT["br"])
+            else:
+                packed = gzip.compress(raw, TIGHT["gzip"], mtime=0)
+            if self._folder is not None:
+                _write_atomically(self._folder / _file_name(key), packed)
+            _PACKED[key] = packed
+        finally:
+            with _LOCK:
+                _PACKING.pop(key, None)
 
 
-def _cache_key(req) -> str:
-    return req.path if req.path.startswith(SUITES) else ""
+def settle(timeout: float = 60.0) -> None:
+    """Wait for the files being compressed tightly (a benchmark's warm-up; a test)."""
+    with _LOCK:
+        threads = list(_PACKING.values())
+    for thread in threads:
+        thread.join(timeout)
+
+
+def _file_name(key: str) -> str:
+    encoding, identity = key.split(";", 1)
+    return f"{hashlib.sha256(identity.encode()).hexdigest()[:40]}.{encoding}"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".packing-")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)  # another worker writing the same file writes the same bytes
+    except OSError:
+        pass  # a read-only data folder: each worker keeps its own in memory
+
+
+def _cache_key(req: Request) -> str:
+    """What identifies a package file's content: its address, the size and modification time of the file
+    behind it (a package upgraded in place is a new key, even where the address carries no version)."""
+    return _package_file(req.path) if req.path.startswith(SUITES) else ""
+
+
+@functools.lru_cache(maxsize=256)
+def _package_file(path: str) -> str:
+    from dash.fingerprint import check_fingerprint
+
+    if path == PLOTLY_URL:
+        file = PLOTLY_BUNDLE
+    else:
+        package, _, rest = path[len(SUITES) :].partition("/")
+        module = sys.modules.get(package)
+        if module is None or module.__file__ is None:
+            return ""
+        file = Path(module.__file__).parent / check_fingerprint(rest)[0]
+    try:
+        stat = file.stat()
+    except OSError:
+        return ""
+    return f"{path}@{stat.st_size}:{stat.st_mtime_ns}"
 
 
 @functools.cache
@@ -82,7 +202,8 @@ def _plotly() -> Response:
     data, etag = _plotly_bundle()
     response = Response(data, mimetype="application/javascript")
     response.set_etag(etag)
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place: a 304 without a body when the browser has it
+    return response
 
 
 def _cache_headers(response: Response) -> Response:

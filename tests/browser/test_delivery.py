@@ -1,8 +1,10 @@
 """In Chromium: plotly.js is fetched only by the pages that draw charts, it is the basic bundle the app serves,
 and that bundle draws what the pages need (bars, lines, and filled polygons on plain axes, as a district map
-is drawn)."""
+is drawn); AG Grid's library is fetched only by the pages that draw grids, which draw them with it."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -20,6 +22,14 @@ PAGES = [  # page, an element present once drawn, whether it draws charts
     ("/reports?programme=KEC&period=FY2019Q3", "reports-flagged", False),
     ("/indicator?code=KEC-4.2&period=FY2019Q3", "indicator-chart", True),
     ("/victims", "victims-nationality", True),
+]
+GRID_PAGES = [  # page, an element present once drawn, whether it draws a grid
+    ("/", "#home-card-GIFT", False),
+    ("/victims", "#victims-nationality .main-svg", False),
+    ("/activities?programme=KEC&quarter=FY2019Q3", "#activities-grid", True),
+    ("/indicator?code=KEC-4.2&period=FY2019Q3", "#indicator-records", True),
+    ("/upload", "#upload-history", True),
+    ("/audit", "#audit-grid", True),
 ]
 
 
@@ -78,4 +88,27 @@ def test_the_served_plotly_is_the_basic_bundle_and_draws_filled_polygons(browser
           .then(() => div.querySelectorAll('.scatterlayer .js-fill').length);
     """)
     assert filled == 1
+    assert console_problems(browser) == []
+
+
+@pytest.mark.parametrize("path, marker, grid", GRID_PAGES, ids=[p[0] for p in GRID_PAGES])
+def test_the_grid_library_is_fetched_only_by_pages_that_draw_grids(browser, site, path, marker, grid):
+    """And a grid page draws its rows with it: the demo data set has rows on every grid page."""
+    browser.get(site + "/login")  # a fresh document: nothing of the page before is kept
+    browser.get(site + path)
+    shown = f"{marker} .ag-cell" if grid else marker
+    WebDriverWait(browser, 30).until(
+        lambda d: (
+            d.find_elements(By.CSS_SELECTOR, shown)
+            and not d.find_elements(By.CSS_SELECTOR, '[data-dash-is-loading="true"]')
+        )
+    )
+    library = [url for url in fetched(browser) if "/dash_ag_grid/" in url]
+    if grid:
+        assert any(re.search(r"/dash_ag_grid\.v\w+m\d+\.min\.js$", url) for url in library), library
+        assert all(cell.text for cell in browser.find_elements(By.CSS_SELECTOR, f"{marker} .ag-cell")[:3])
+    else:
+        assert (
+            library == [] and browser.execute_script("return !!document.querySelector('.ag-root')") is False
+        )
     assert console_problems(browser) == []

@@ -100,16 +100,44 @@ def test_every_script_and_stylesheet_of_a_page_is_compressed_and_kept_for_a_year
         ), path
 
 
-def test_the_suites_are_compressed_once_and_served_from_the_cache(client, monkeypatch):
-    """The second answer is the first one's bytes, without compressing again."""
+def test_the_suites_are_compressed_once_then_as_tightly_as_brotli_goes_and_kept(
+    client, demo_app, monkeypatch
+):
+    """The first answer is compressed quickly; a thread then compresses the file as tightly as brotli goes,
+    every later answer is that one, without compressing again, and it is kept in the data folder, where a
+    worker starting afresh finds it."""
     path = next(
         f for f in scripts_and_styles(fetch(client, "/").get_data(as_text=True)) if "dash_renderer" in f
     )
-    first = fetch(client, path, "br").get_data()
+    plain = fetch(client, path).get_data()
+    fetch(client, path, "br")
+    _delivery.settle()
     monkeypatch.setattr(
         flask_compress.flask_compress, "_compress_data", lambda *a: pytest.fail("compressed twice")
     )
-    assert fetch(client, path, "br").get_data() == first
+    tight = fetch(client, path, "br").get_data()
+    assert tight == fetch(client, path, "br").get_data()
+    assert brotli.decompress(tight) == plain
+    assert len(tight) < len(brotli.compress(plain, quality=_delivery.FAST["br"]))
+
+    folder = demo_app.server.extensions["ctmonitor.settings"].data_dir / "compressed"
+    key = f"br;{_delivery._package_file(path)}"
+    monkeypatch.setattr(_delivery, "_PACKED", {})  # a worker starting afresh
+    assert _delivery.PackedCache(folder).get(key) == tight
+    assert _delivery.PackedCache(None).get("br;") is None  # an answer that is not a package's file
+
+
+def test_the_grid_library_is_written_into_pages_as_a_tag_the_browser_does_not_run(client):
+    """AG Grid's library is fetched by the pages that draw a grid (assets/lazy-grid.js), from its tag's
+    versioned address; no page runs it from its own tag."""
+    page = fetch(client, "/").get_data(as_text=True)
+    tags = [t for t in re.findall(r"<script[^>]*>", page) if "dash_ag_grid" in t]
+    assert len(tags) == 1, tags
+    assert 'type="text/plain"' in tags[0] and f'{_delivery.LAZY_ATTRIBUTE}="dash_ag_grid"' in tags[0]
+    address = re.search(r'src="([^"]+)"', tags[0]).group(1)
+    assert re.search(r"/dash_ag_grid\.v[\w]+m\d+\.min\.js$", address)
+    assert fetch(client, address).cache_control.max_age == 31536000
+    assert any(f.startswith("/assets/lazy-grid.js?m=") for f in scripts_and_styles(page))
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,92 @@
+/* AG Grid's library for the pages that draw a grid only (see dashboard/_delivery.py).
+
+   Every page carries the library's script tag with type="text/plain", which the browser does not fetch.
+   Until a grid is drawn, window.dash_ag_grid is this stand-in: the first grid fetches the library from the
+   tag's (versioned, cached for a year) address, and every grid then draws the real one inside the
+   stand-in, so Dash's renderer keeps one component type per grid. Dash waits for the library before it
+   runs a callback reading or writing a grid (the component's _dashprivate_isLazyComponentReady, as Dash's
+   own lazily loaded components do). */
+(function () {
+  'use strict';
+  var tag = document.querySelector('script[data-ctmonitor-lazy="dash_ag_grid"]');
+  if (!tag || window.dash_ag_grid || !window.React) {
+    return;
+  }
+  var React = window.React;
+  var library = null;
+  var loading = null;
+
+  function load() {
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement('script');
+        script.src = tag.getAttribute('src');
+        script.onload = resolve;
+        script.onerror = function () {
+          loading = null;  // a later grid tries again
+          reject(new Error('AG Grid could not be loaded from ' + script.src));
+        };
+        document.head.appendChild(script);
+      }).then(function () {
+        library = window.dash_ag_grid;
+        window.dash_ag_grid = stand_in;
+        // What Dash reads of a component class (propTypes, defaultProps, dashPersistence, ...).
+        Object.getOwnPropertyNames(library.AgGrid).forEach(function (name) {
+          if (['length', 'name', 'prototype', 'caller', 'arguments'].indexOf(name) < 0) {
+            Object.defineProperty(AgGrid, name, Object.getOwnPropertyDescriptor(library.AgGrid, name));
+          }
+        });
+        return true;
+      });
+    }
+    return loading;
+  }
+
+  function AgGrid(props) {
+    var state = React.useState(library !== null);
+    var loaded = state[0];
+    var setLoaded = state[1];
+    React.useEffect(function () {
+      var live = true;
+      if (!loaded) {
+        load().then(function () {
+          if (live) {
+            setLoaded(true);
+          }
+        });
+      }
+      return function () {
+        live = false;
+      };
+    }, [loaded]);
+    return loaded ? React.createElement(library.AgGrid, props) : null;
+  }
+
+  Object.defineProperty(AgGrid, '_dashprivate_isLazyComponentReady', {
+    configurable: true,
+    get: function () {
+      return library !== null ? true : load();
+    }
+  });
+
+  function later(name) {
+    return function () {
+      var args = arguments;
+      return load().then(function () {
+        return library[name].apply(library, args);
+      });
+    };
+  }
+
+  var stand_in = {
+    AgGrid: AgGrid,
+    getApi: function (id) {
+      if (library === null) {
+        throw new Error('AG Grid is not loaded yet: use dash_ag_grid.getApiAsync');
+      }
+      return library.getApi(id);
+    },
+    getApiAsync: later('getApiAsync')
+  };
+  window.dash_ag_grid = stand_in;
+})();
