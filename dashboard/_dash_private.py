@@ -4,7 +4,9 @@ Dash keeps what ``dash.callback`` registers in module-level lists (``dash._callb
 first app that sets up; ctmonitor builds several apps in one process (tests build one per store), so it takes
 them once and gives them to every app (``app.create_app``), which writes them into the app's own private lists.
 Flask-Login's ``current_user`` is a Werkzeug ``LocalProxy``; the user object behind it is read with the proxy's
-``_get_current_object``. ``pyproject.toml`` pins Dash and Werkzeug below their next minor release, and
+``_get_current_object``. A component library lists its scripts in its module's ``_js_dist`` (Dash reads it for
+every page; ``dashboard._delivery`` rewrites dash-ag-grid's entry so pages without a grid skip it).
+``pyproject.toml`` pins Dash, dash-ag-grid and Werkzeug below their next minor release, and
 ``tests/dashboard/test_dash_private.py`` fails when any of these moves or changes shape.
 """
 
@@ -34,6 +36,13 @@ def give_callbacks(app: Any, callbacks: dict, callback_list: list, inline_script
     app.callback_map.update(callbacks)
     app._callback_list.extend(callback_list)
     app._inline_scripts.extend(inline_scripts)
+
+
+def component_scripts(library: Any) -> list[dict[str, Any]]:
+    """The script entries a Dash component library (its imported module) gives Dash to write into every page;
+    changing an entry's ``attributes`` changes the page's tag for it."""
+    scripts: list[dict[str, Any]] = library._js_dist
+    return scripts
 
 
 def proxied(proxy: Any) -> Any:

@@ -81,7 +81,9 @@ def defer_grid_library() -> None:
     page again (tests/dashboard/test_delivery.py checks the page's tags)."""
     import dash_ag_grid
 
-    for resource in dash_ag_grid._js_dist:
+    from dashboard._dash_private import component_scripts
+
+    for resource in component_scripts(dash_ag_grid):
         if resource.get("relative_package_path") == GRID_BUNDLE:
             resource["attributes"] = {"type": "text/plain", LAZY_ATTRIBUTE: GRID_LIBRARY}
             return

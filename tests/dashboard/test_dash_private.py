@@ -64,8 +64,18 @@ def test_a_local_proxy_gives_the_object_it_stands_for():
 
 
 def test_dash_and_werkzeug_are_pinned_below_their_next_minor_release_and_installed_within():
-    for package in ("dash", "Werkzeug"):
+    for package in ("dash", "dash-ag-grid", "Werkzeug"):
         low, high = _bound(package)
         installed = tuple(int(p) for p in version(package).split(".")[:2])
         assert tuple(int(p) for p in low.split(".")[:2]) <= installed < tuple(int(p) for p in high.split("."))
         assert int(high.split(".")[1]) == int(low.split(".")[1]) + 1, f"{package}: one minor release"
+
+
+def test_a_component_library_lists_its_scripts_as_dash_reads_them():
+    import dash_ag_grid
+
+    scripts = _dash_private.component_scripts(dash_ag_grid)
+    packages = [s.get("relative_package_path") for s in scripts]
+    assert "dash_ag_grid.min.js" in packages  # the library dashboard._delivery defers
+    assert all(isinstance(s, dict) and s.get("namespace") == "dash_ag_grid" for s in scripts)
+    assert scripts is dash_ag_grid._js_dist  # the very list Dash reads, not a copy: changes reach the page
