@@ -151,17 +151,17 @@ def _fill(store: Store, total_records: int = 1_000_000) -> None:
 
 def _training(rng, day, serial):
     female, male = rng.randint(5, 30), rng.randint(5, 30)
-    return dict(
-        start_date=day,
-        end_date=day + timedelta(days=rng.randint(0, 3)),
-        district=rng.choice(vocabulary.DISTRICTS),
-        target_group=rng.choice(vocabulary.TARGET_GROUPS),
-        topic="Identification of victims",
-        female=female,
-        male=male,
-        passed_post_test=rng.randint(0, female + male) if rng.random() < 0.6 else None,
-        partner="MINIJUST",
-    )
+    return {
+        "start_date": day,
+        "end_date": day + timedelta(days=rng.randint(0, 3)),
+        "district": rng.choice(vocabulary.DISTRICTS),
+        "target_group": rng.choice(vocabulary.TARGET_GROUPS),
+        "topic": "Identification of victims",
+        "female": female,
+        "male": male,
+        "passed_post_test": rng.randint(0, female + male) if rng.random() < 0.6 else None,
+        "partner": "MINIJUST",
+    }
 
 
 def _awareness(rng, day, serial):
@@ -169,58 +169,58 @@ def _awareness(rng, day, serial):
     camp = rng.choice(list(vocabulary.CAMPS)) if setting == "Refugee camp" else None
     district = vocabulary.CAMPS[camp] if camp else rng.choice(vocabulary.DISTRICTS)
     female, male = rng.randint(10, 200), rng.randint(10, 200)
-    return dict(
-        date=day,
-        district=district,
-        setting=setting,
-        camp=camp,
-        activity="Community dialogue",
-        female=female,
-        male=male,
-        under_18=rng.randint(0, 10),
-    )
+    return {
+        "date": day,
+        "district": district,
+        "setting": setting,
+        "camp": camp,
+        "activity": "Community dialogue",
+        "female": female,
+        "male": male,
+        "under_18": rng.randint(0, 10),
+    }
 
 
 def _meeting(rng, day, serial):
-    return dict(
-        date=day,
-        body=rng.choice(["Technical Committee", "District working group"]),
-        participants=rng.randint(8, 30),
-        institutions=rng.randint(4, 15),
-        decisions="Work plan reviewed",
-    )
+    return {
+        "date": day,
+        "body": rng.choice(["Technical Committee", "District working group"]),
+        "participants": rng.randint(8, 30),
+        "institutions": rng.randint(4, 15),
+        "decisions": "Work plan reviewed",
+    }
 
 
 def _case(rng, day, serial):
     referred = rng.random() < 0.8
     age = rng.randint(8, 45)
-    return dict(
-        date_identified=day,
-        sex=rng.choices(["Female", "Male", "Unknown"], [77, 22, 1])[0],
-        age=age,
-        age_group=vocabulary.age_group(age),
-        nationality=rng.choices(["Burundi", "DR Congo", "Rwanda", "Uganda", "Tanzania"], [63, 15, 14, 5, 3])[
-            0
-        ],
-        location="Mahama",
-        status=rng.choice(["Possible victim", "Actual victim", "Not a victim"]),
-        exploitation_types=["Labour"],
-        destination_region=rng.choice(vocabulary.DESTINATION_REGIONS),
-        referred_to="Isange One Stop Centre" if referred else None,
-        referral_date=day + timedelta(days=rng.randint(0, 20)) if referred else None,
-        assistance=["Medical"],
-    )
+    return {
+        "date_identified": day,
+        "sex": rng.choices(["Female", "Male", "Unknown"], [77, 22, 1])[0],
+        "age": age,
+        "age_group": vocabulary.age_group(age),
+        "nationality": rng.choices(
+            ["Burundi", "DR Congo", "Rwanda", "Uganda", "Tanzania"], [63, 15, 14, 5, 3]
+        )[0],
+        "location": "Mahama",
+        "status": rng.choice(["Possible victim", "Actual victim", "Not a victim"]),
+        "exploitation_types": ["Labour"],
+        "destination_region": rng.choice(vocabulary.DESTINATION_REGIONS),
+        "referred_to": "Isange One Stop Centre" if referred else None,
+        "referral_date": day + timedelta(days=rng.randint(0, 20)) if referred else None,
+        "assistance": ["Medical"],
+    }
 
 
 def _policy(rng, day, serial):
-    return dict(
-        instrument=f"Instrument {serial // 3}",
-        instrument_type=rng.choice(vocabulary.INSTRUMENT_TYPES),
-        stage=vocabulary.POLICY_STAGES[serial % 3],
-        date=day,
-        lead_institution="MINIJUST",
-    )
+    return {
+        "instrument": f"Instrument {serial // 3}",
+        "instrument_type": rng.choice(vocabulary.INSTRUMENT_TYPES),
+        "stage": vocabulary.POLICY_STAGES[serial % 3],
+        "date": day,
+        "lead_institution": "MINIJUST",
+    }
 
 
 def _research(rng, day, serial):
-    return dict(title=f"Study {serial // 4}", stage=vocabulary.RESEARCH_STAGES[serial % 4], date=day)
+    return {"title": f"Study {serial // 4}", "stage": vocabulary.RESEARCH_STAGES[serial % 4], "date": day}

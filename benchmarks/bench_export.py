@@ -21,7 +21,7 @@ def main() -> int:
         size = len(render(session)[0])
         values = timings(lambda: render(session), repeat=10, warmup=1)
     store.dispose()
-    median, p95 = median_p95(values)
+    median, _p95 = median_p95(values)
     ok = line(
         "d) IPTT export KEC FY2019Q3 on 1,000,000 records",
         f"median {median * 1000:.0f} ms, slowest {max(values) * 1000:.0f} ms (≤ 1000); {size:,} bytes",

@@ -17,7 +17,7 @@ def main() -> int:
     ok = True
     for programme, quarter in (("KEC", "FY2019Q3"), ("PVR", "FY2020Q2")):
         with store.Session() as session:
-            values = timings(lambda: figures(session, programme, quarter), repeat=30)
+            values = timings(lambda s=session, p=programme, q=quarter: figures(s, p, q), repeat=30)
         median, p95 = median_p95(values)
         ok &= line(
             f"b) figures {programme} {quarter} on 1,000,000 records",

@@ -166,14 +166,14 @@ def store_batches(
     uploaded_by: str,
     dry_run: bool = False,
     sensitive: bool = False,
-    progress: Progress = None,
+    progress: Progress | None = None,
     content: tuple[bytes, str] | None = None,
     file_values=(),
 ) -> ImportReport:
     """Check typed batches (rules, the file as a whole, the store) and store them all or nothing.
 
     Both the file importer and the demo data come through here."""
-    progress = progress or _silent
+    progress = _silent if progress is None else progress
     if not dry_run:
         lock_for_writing(session)
     plans = _prepare(session, report, ctx, batches, progress, file_values)
@@ -271,7 +271,7 @@ def _read_sheets(
         if sensitive and not report.case_data:
             _holds_case_data(report)
         if header is None:
-            report.sheets.append(SheetNote(raw.name, None, reason))
+            report.sheets.append(SheetNote(raw.name, None, reason or "ignored"))
             continue
         named = raw.name
         if header.layout.sensitive:

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import JSON, ColumnElement, String, Text, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
-from indicators.figures import entered
+from indicators.figures import entered, measures
 from indicators.figures.categories import canonical
 from indicators.figures.measures import TOTAL, Key, Measure, MeasureError, Sums, measure, norm
 from indicators.store import kinds
@@ -66,7 +66,7 @@ class Source:
     @property
     def as_entered(self) -> bool:
         """A directly entered percentage: taken as entered, never added up."""
-        return self.measure.entered and self.measure.percent
+        return isinstance(self.measure, measures.Entered) and self.measure.percent
 
 
 class Scan:
@@ -95,7 +95,7 @@ class Scan:
 
     def added(self, names: Sequence[str]):
         columns = [func.coalesce(self.column(n, "measure column"), 0) for n in names]
-        expression = columns[0]
+        expression: ColumnElement[Any] = columns[0]
         for column in columns[1:]:
             expression = expression + column
         return expression
