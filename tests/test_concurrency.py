@@ -20,11 +20,9 @@ from sqlalchemy import func, select, text
 
 from importers.pipeline import import_file
 from indicators.figures.figures import figures
-from indicators.programmes import definitions
-from indicators.store import migrate
 from indicators.store.db import Store
 from indicators.store.models import IndicatorSums, Training, Upload
-from indicators.store.settings import Settings
+from tests.stores import make_store, settings_for
 
 REPO = Path(__file__).resolve().parent.parent
 HEADERS = ["Ref", "Project", "Start date", "District", "Target group", "Topic", "Female", "Male"]
@@ -61,20 +59,17 @@ def fresh(tmp_path):
     schema = None
     if url and url.startswith("postgresql"):
         schema = f"ctm_{uuid.uuid4().hex[:10]}"
-        admin = Store(Settings.for_tests(tmp_path, database_url=url))
+        admin = Store(settings_for(tmp_path, database_url=url))
         with admin.engine.begin() as connection:
             connection.execute(text(f"CREATE SCHEMA {schema}"))
         admin.dispose()
         url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    settings = Settings.for_tests(tmp_path, database_url=url or f"sqlite:///{tmp_path / 'fresh.sqlite'}")
-    store = Store(settings)
-    migrate.upgrade(store.engine)
-    with store.begin() as session:
-        definitions.load_directory(session, REPO / "programmes")
+    settings = settings_for(tmp_path, database_url=url or f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    store = make_store(settings)
     yield store
     store.dispose()
     if schema:
-        admin = Store(Settings.for_tests(tmp_path, database_url=os.environ["CTMONITOR_TEST_DATABASE_URL"]))
+        admin = Store(settings_for(tmp_path, database_url=os.environ["CTMONITOR_TEST_DATABASE_URL"]))
         with admin.engine.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
