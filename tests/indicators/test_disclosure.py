@@ -65,7 +65,7 @@ def everything_a_donor_gets(session, attacker: Attacker, every_iati: bool = True
             ]
         }
         attacker.read_api(answer, index, CASE_INDICATORS)
-    total, breakdowns = victims.profile(session, programme(session, "PVR").id, plan)
+    _total, breakdowns = victims.profile(session, programme(session, "PVR").id, plan)
     found, _unknown = places.victims_by_district(session, "PVR")
     districts = {d: plan.cell(("district", d)).text for d in found} | {"": plan.cell(("district", "")).text}
     attacker.read_profile(plan.cell(("profile", "total", "")).text, breakdowns, districts)
