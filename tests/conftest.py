@@ -8,6 +8,7 @@
   it, and code run as inside one signed-in request;
 - ``shipped_settings``, ``shipped_store``, ``shipped_app``: the product as shipped, the programmes/ files with
   ``ctmonitor demo``'s data, for the browser tests that drive it;
+- ``fresh``: a store of its own per test, committed to for real (SQLite, or a schema of the test PostgreSQL);
 - ``browser``: headless Chromium.
 """
 
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from indicators.store.db import Store
 from indicators.store.settings import Settings
@@ -72,6 +75,29 @@ def session(store):
     session.close()
     transaction.rollback()
     connection.close()
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    """A store of its own, committed to for real: a SQLite file, or a new schema on the test PostgreSQL."""
+    url = os.environ.get("CTMONITOR_TEST_DATABASE_URL")
+    schema = None
+    if url and url.startswith("postgresql"):
+        schema = f"ctm_{uuid.uuid4().hex[:10]}"
+        admin = Store(settings_for(tmp_path, database_url=url))
+        with admin.engine.begin() as connection:
+            connection.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
+        admin.dispose()
+        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    settings = settings_for(tmp_path, database_url=url or f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    store = make_store(settings)
+    yield store
+    store.dispose()
+    if schema:
+        admin = Store(settings_for(tmp_path, database_url=os.environ["CTMONITOR_TEST_DATABASE_URL"]))
+        with admin.engine.begin() as connection:
+            connection.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
