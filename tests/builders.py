@@ -19,8 +19,6 @@ from sqlalchemy.orm import Session
 from indicators import periods
 from indicators.figures import aggregates
 from indicators.programmes import definitions
-from indicators.store import migrate
-from indicators.store.db import Store
 from indicators.store.kinds import KINDS
 from indicators.store.kinds import by_table as kind_of_table
 from indicators.store.models import (
@@ -39,9 +37,9 @@ from indicators.store.models import (
     Upload,
 )
 from indicators.store.settings import Settings
+from tests.stores import make_store, settings_for
 
 _serial = itertools.count(1)
-PROGRAMMES = Path(__file__).resolve().parent.parent / "programmes"
 
 
 def programme(session: Session, code: str) -> Programme:
@@ -111,85 +109,75 @@ def make_upload(
 def make_training(
     session: Session, programme_code: str, *, start_date: date = date(2019, 4, 15), **kw
 ) -> Training:
-    values = (
-        dict(
-            start_date=start_date,
-            district="Gasabo",
-            target_group="Law enforcement",
-            topic="Identifying victims of trafficking",
-            female=10,
-            male=10,
-        )
-        | kw
-    )
+    values = {
+        "start_date": start_date,
+        "district": "Gasabo",
+        "target_group": "Law enforcement",
+        "topic": "Identifying victims of trafficking",
+        "female": 10,
+        "male": 10,
+    } | kw
     return _store(session, Training, programme_code, start_date, values)
 
 
 def make_awareness(
     session: Session, programme_code: str, *, date: date = date(2019, 4, 15), **kw
 ) -> Awareness:
-    values = (
-        dict(
-            date=date,
-            district="Gasabo",
-            setting="Community",
-            activity="Community dialogue",
-            female=50,
-            male=50,
-        )
-        | kw
-    )
+    values = {
+        "date": date,
+        "district": "Gasabo",
+        "setting": "Community",
+        "activity": "Community dialogue",
+        "female": 50,
+        "male": 50,
+    } | kw
     return _store(session, Awareness, programme_code, date, values)
 
 
 def make_policy_step(
     session: Session, programme_code: str, *, date: date = date(2019, 4, 15), **kw
 ) -> PolicyStep:
-    values = (
-        dict(
-            date=date,
-            instrument="Law on the prevention of trafficking in persons",
-            instrument_type="Law",
-            stage="Adopted",
-            lead_institution="MINIJUST",
-        )
-        | kw
-    )
+    values = {
+        "date": date,
+        "instrument": "Law on the prevention of trafficking in persons",
+        "instrument_type": "Law",
+        "stage": "Adopted",
+        "lead_institution": "MINIJUST",
+    } | kw
     return _store(session, PolicyStep, programme_code, date, values)
 
 
 def make_meeting(session: Session, programme_code: str, *, date: date = date(2019, 4, 15), **kw) -> Meeting:
-    values = dict(date=date, body="Technical Committee", participants=14, institutions=9) | kw
+    values = {"date": date, "body": "Technical Committee", "participants": 14, "institutions": 9} | kw
     return _store(session, Meeting, programme_code, date, values)
 
 
 def make_research_step(
     session: Session, programme_code: str, *, date: date = date(2019, 4, 15), **kw
 ) -> ResearchStep:
-    values = (
-        dict(date=date, title="Trafficking in persons in Rwanda: a baseline study", stage="Published") | kw
-    )
+    values = {
+        "date": date,
+        "title": "Trafficking in persons in Rwanda: a baseline study",
+        "stage": "Published",
+    } | kw
     return _store(session, ResearchStep, programme_code, date, values)
 
 
 def make_case(
     session: Session, programme_code: str, *, date_identified: date = date(2019, 4, 15), **kw
 ) -> Case:
-    values = (
-        dict(
-            date_identified=date_identified,
-            reference=f"CASE-{next(_serial):05d}",
-            sex="Female",
-            age_group="Adult",
-            nationality="Burundi",
-            location="Mahama",
-            status="Possible victim",
-            exploitation_types=["Forced labour"],
-            destination_region="Middle East",
-            assistance=[],
-        )
-        | kw
-    )
+    values = {
+        "date_identified": date_identified,
+        "reference": f"CASE-{next(_serial):05d}",
+        "sex": "Female",
+        "age_group": "Adult",
+        "nationality": "Burundi",
+        "location": "Mahama",
+        "status": "Possible victim",
+        "exploitation_types": ["Forced labour"],
+        "destination_region": "Middle East",
+        "assistance": [],
+    } | kw
     referral = values.get("referral_date")
     if referral is not None and "referral_quarter" not in kw:
         values["referral_quarter"] = quarter(session, programme_code, referral)
@@ -315,14 +303,10 @@ def make_programme(session: Session, **overrides) -> Programme:
 
 
 def fresh_store(directory: Path) -> Settings:
-    """Settings of a new SQLite store in ``directory``, migrated, with the shipped programmes loaded: for
+    """Settings of a new SQLite store in ``directory``, migrated, with the suite's programmes loaded: for
     commands that open their own connection and so cannot see a test session's uncommitted rows."""
-    settings = Settings.for_tests(directory, database_url=f"sqlite:///{directory / 'cli.sqlite'}")
-    store = Store(settings)
-    migrate.upgrade(store.engine)
-    with store.begin() as session:
-        definitions.load_directory(session, PROGRAMMES)
-    store.dispose()
+    settings = settings_for(directory, database_url=f"sqlite:///{directory / 'cli.sqlite'}")
+    make_store(settings).dispose()
     return settings
 
 

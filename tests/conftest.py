@@ -1,52 +1,66 @@
-"""Shared fixtures: settings and a migrated store per test session, a rolled-back session per test, the
-session's Dash app built on them (other suites build apps of their own with ``create_app(settings, store)``),
-and headless Chromium."""
+"""Shared fixtures, each defined once, every store loaded from the suite's own programme files
+(tests/data/programmes, see tests/stores.py):
+
+- ``settings``, ``store``, ``session``, ``dash_app``: a migrated store with the programmes and no records, a
+  rolled-back session per test, and the session's Dash app built on them;
+- ``demo_settings``, ``demo_store``, ``demo_app``, ``request_context``: a store of its own filled with the
+  deterministic records of tests/dashboard/seed.py (so tests can name the figures they expect), an app built on
+  it, and code run as inside one signed-in request;
+- ``shipped_settings``, ``shipped_store``, ``shipped_app``: the product as shipped, the programmes/ files with
+  ``ctmonitor demo``'s data, for the browser tests that drive it;
+- ``fresh``: a store of its own per test, committed to for real (SQLite, or a schema of the test PostgreSQL);
+- ``browser``: headless Chromium.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
-from indicators.programmes import definitions
-from indicators.store import migrate
 from indicators.store.db import Store
 from indicators.store.settings import Settings
+from tests.stores import PROGRAMMES, SHIPPED_PROGRAMMES, USERS, make_store, settings_for
 
-DATA = Path(__file__).resolve().parent / "data"
-PROGRAMMES = Path(__file__).resolve().parent.parent / "programmes"
+
+def pytest_configure(config) -> None:
+    """Commands the tests run (in-process or as the installed ``ctmonitor``) read the programme files from the
+    environment, as a deployment does: there too they are the suite's own."""
+    os.environ["CTMONITOR_PROGRAMMES_DIR"] = str(PROGRAMMES)
 
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory) -> Settings:
     tmp = tmp_path_factory.mktemp("store")
     url = os.environ.get("CTMONITOR_TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite'}"
-    return Settings.for_tests(tmp, database_url=url)
+    return settings_for(tmp, database_url=url)
 
 
 @pytest.fixture(scope="session")
-def store(settings) -> Store:
-    """A store migrated to head with the shipped programme definitions loaded."""
-    store = Store(settings)
-    if store.engine.dialect.name == "postgresql":
-        _fresh_schema(store.engine)
-    migrate.upgrade(store.engine)
-    with store.begin() as session:
-        definitions.load_directory(session, PROGRAMMES)
+def store(settings) -> Iterator[Store]:
+    """A store migrated to head with the suite's programme definitions loaded."""
+    if settings.database_url.startswith("postgresql"):
+        _fresh_schema(settings)
+    store = make_store(settings)
     yield store
     store.dispose()
 
 
-def _fresh_schema(engine) -> None:
+def _fresh_schema(settings: Settings) -> None:
     """A PostgreSQL test database starts each run empty, as a new SQLite file does."""
     from sqlalchemy import text
 
-    with engine.begin() as connection:
+    store = Store(settings)
+    with store.engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
+    store.dispose()
 
 
 @pytest.fixture
@@ -63,11 +77,105 @@ def session(store):
     connection.close()
 
 
+@pytest.fixture
+def fresh(tmp_path):
+    """A store of its own, committed to for real: a SQLite file, or a new schema on the test PostgreSQL."""
+    url = os.environ.get("CTMONITOR_TEST_DATABASE_URL")
+    schema = None
+    if url and url.startswith("postgresql"):
+        schema = f"ctm_{uuid.uuid4().hex[:10]}"
+        admin = Store(settings_for(tmp_path, database_url=url))
+        with admin.engine.begin() as connection:
+            connection.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
+        admin.dispose()
+        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    settings = settings_for(tmp_path, database_url=url or f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    store = make_store(settings)
+    yield store
+    store.dispose()
+    if schema:
+        admin = Store(settings_for(tmp_path, database_url=os.environ["CTMONITOR_TEST_DATABASE_URL"]))
+        with admin.engine.begin() as connection:
+            connection.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def dash_app(store, settings):
     from app import create_app
 
     return create_app(settings, store=store)
+
+
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory) -> Settings:
+    return settings_for(tmp_path_factory.mktemp("demo-store"))
+
+
+@pytest.fixture(scope="session")
+def demo_store(demo_settings) -> Iterator[Store]:
+    """The suite's programmes with the records of tests/dashboard/seed.py, their case codes pseudonymised as the
+    importer keeps them. Shared by the whole session: a test that commits to it puts back what it changed."""
+    from tests.dashboard.seed import seed
+
+    store = make_store(demo_settings, seed)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_app(demo_store, demo_settings):
+    """A Dash app of its own, built on the demo store and its settings."""
+    from app import create_app
+
+    return create_app(demo_settings, store=demo_store)
+
+
+@pytest.fixture
+def request_context(demo_app):
+    """Run code as inside one request to the demo app by a signed-in user of ``USERS`` (a manager unless told
+    otherwise), as callbacks and layouts always are."""
+    from flask_login import login_user
+
+    from dashboard._auth import SignedInUser
+
+    @contextmanager
+    def context(path: str = "/", as_user: str = "manager"):
+        username, role, donor = USERS[as_user]
+        with demo_app.server.test_request_context(path):
+            login_user(SignedInUser(0, username, role, donor))
+            yield
+
+    return context
+
+
+def _demo_data(session, settings: Settings) -> None:
+    """The demo data set, stored through the importer as ``ctmonitor demo`` does."""
+    from importers import demo
+
+    report = demo.load(session, settings)
+    assert report.ok, report.as_text()
+
+
+@pytest.fixture(scope="session")
+def shipped_settings(tmp_path_factory) -> Settings:
+    return Settings.for_tests(tmp_path_factory.mktemp("shipped-store"), programmes_dir=SHIPPED_PROGRAMMES)
+
+
+@pytest.fixture(scope="session")
+def shipped_store(shipped_settings) -> Iterator[Store]:
+    """What ``ctmonitor init`` and ``ctmonitor demo`` make: the shipped programme files and the demo data."""
+    store = make_store(shipped_settings, _demo_data)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(scope="session")
+def shipped_app(shipped_store, shipped_settings):
+    """A Dash app of its own, built on the shipped store."""
+    from app import create_app
+
+    return create_app(shipped_settings, store=shipped_store)
 
 
 def chromium_options():

@@ -204,7 +204,7 @@ def test_changes_by_an_administrator_end_the_users_sessions(session):
     from indicators.store.models import UserSession
 
     user = accounts.add_user(session, "dana", PASSWORD, "donor", donor="USAID")
-    limits = dict(idle_timeout=timedelta(hours=8), lifetime=timedelta(days=7))
+    limits = {"idle_timeout": timedelta(hours=8), "lifetime": timedelta(days=7)}
 
     def live() -> str:
         token = sessions.start(session, user)

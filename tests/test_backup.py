@@ -15,12 +15,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from indicators.access import accounts, tokens
-from indicators.programmes import definitions
-from indicators.store import migrate
 from indicators.store.db import Store
 from indicators.store.models import Base, SignOff
 from indicators.store.settings import Settings
-from tests.builders import PROGRAMMES, run_command
+from tests.builders import run_command
+from tests.stores import make_store, settings_for
 
 KINDS = ["sqlite"] + (
     ["postgresql"] if os.environ.get("CTMONITOR_TEST_DATABASE_URL", "").startswith("postgresql") else []
@@ -32,12 +31,8 @@ def stores(request, tmp_path):
     """Settings of a store to back up (migrated, programmes loaded) and of a new, empty one to restore into."""
     if request.param == "sqlite":
         yield (
-            _loaded(
-                Settings.for_tests(tmp_path / "a", database_url=f"sqlite:///{tmp_path / 'a' / 'live.sqlite'}")
-            ),
-            Settings.for_tests(
-                tmp_path / "b", database_url=f"sqlite:///{tmp_path / 'b' / 'restored.sqlite'}"
-            ),
+            _loaded(settings_for(tmp_path / "a", database_url=f"sqlite:///{tmp_path / 'a' / 'live.sqlite'}")),
+            settings_for(tmp_path / "b", database_url=f"sqlite:///{tmp_path / 'b' / 'restored.sqlite'}"),
         )
         return
     url = make_url(os.environ["CTMONITOR_TEST_DATABASE_URL"])
@@ -49,8 +44,8 @@ def stores(request, tmp_path):
     urls = [url.set(database=name).render_as_string(hide_password=False) for name in names]
     try:
         yield (
-            _loaded(Settings.for_tests(tmp_path / "a", database_url=urls[0])),
-            Settings.for_tests(tmp_path / "b", database_url=urls[1]),
+            _loaded(settings_for(tmp_path / "a", database_url=urls[0])),
+            settings_for(tmp_path / "b", database_url=urls[1]),
         )
     finally:
         with admin.connect() as connection:
@@ -60,11 +55,7 @@ def stores(request, tmp_path):
 
 
 def _loaded(settings: Settings) -> Settings:
-    store = Store(settings)
-    migrate.upgrade(store.engine)
-    with store.begin() as session:
-        definitions.load_directory(session, PROGRAMMES)
-    store.dispose()
+    make_store(settings).dispose()
     return settings
 
 

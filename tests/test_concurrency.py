@@ -10,21 +10,15 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select, text
 
 from importers.pipeline import import_file
 from indicators.figures.figures import figures
-from indicators.programmes import definitions
-from indicators.store import migrate
-from indicators.store.db import Store
 from indicators.store.models import IndicatorSums, Training, Upload
-from indicators.store.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 HEADERS = ["Ref", "Project", "Start date", "District", "Target group", "Topic", "Female", "Male"]
@@ -52,32 +46,6 @@ def trainings_workbook(prefix: str, rows: int) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-@pytest.fixture
-def fresh(tmp_path):
-    """A store of its own, committed to for real: a SQLite file, or a new schema on the test PostgreSQL."""
-    url = os.environ.get("CTMONITOR_TEST_DATABASE_URL")
-    schema = None
-    if url and url.startswith("postgresql"):
-        schema = f"ctm_{uuid.uuid4().hex[:10]}"
-        admin = Store(Settings.for_tests(tmp_path, database_url=url))
-        with admin.engine.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-        admin.dispose()
-        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
-    settings = Settings.for_tests(tmp_path, database_url=url or f"sqlite:///{tmp_path / 'fresh.sqlite'}")
-    store = Store(settings)
-    migrate.upgrade(store.engine)
-    with store.begin() as session:
-        definitions.load_directory(session, REPO / "programmes")
-    yield store
-    store.dispose()
-    if schema:
-        admin = Store(Settings.for_tests(tmp_path, database_url=os.environ["CTMONITOR_TEST_DATABASE_URL"]))
-        with admin.engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 def _import_together(store, files: list[tuple[str, bytes]]):

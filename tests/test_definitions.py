@@ -1,7 +1,8 @@
-"""Programme definitions: the shipped logframes, idempotent loading, updates, and malformed files."""
+"""Programme definition files through the loader, on the suite's own copies (tests/data/programmes): what is
+stored of them, idempotent loading, updates, and malformed files. The shipped files are
+tests/test_shipped_programmes.py's."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -9,8 +10,7 @@ from sqlalchemy import func, select
 from indicators.programmes import definitions
 from indicators.programmes.definitions import DefinitionError
 from indicators.store.models import Indicator, Phase, Programme, Target, Training
-
-PROGRAMMES = Path(__file__).resolve().parent.parent / "programmes"
+from tests.stores import PROGRAMMES
 
 
 def _targets(session, code):
@@ -18,7 +18,7 @@ def _targets(session, code):
     return {t.period: t.value for t in indicator.targets}
 
 
-def test_shipped_programmes_match_the_domain(session):
+def test_the_programme_files_are_stored_as_written(session):
     programmes = {p.code: p for p in session.scalars(select(Programme))}
     assert set(programmes) == {"KEC", "PVR", "GIFT"}
     kec, pvr, gift = programmes["KEC"], programmes["PVR"], programmes["GIFT"]

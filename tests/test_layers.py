@@ -250,9 +250,11 @@ def test_no_function_is_over_80_lines():
         if skipped & set(path.relative_to(REPO).parts):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                if (n := node.end_lineno - node.lineno + 1) > 80:
-                    long[f"{path.relative_to(REPO)}:{node.name}"] = n
+            if (
+                isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and (n := node.end_lineno - node.lineno + 1) > 80
+            ):
+                long[f"{path.relative_to(REPO)}:{node.name}"] = n
     assert long == {}
 
 
@@ -274,7 +276,7 @@ def test_the_exports_load_no_sqlalchemy_in_a_fresh_interpreter():
         "    print('plain')\n"
     )
     answer = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script], check=False, cwd=REPO, capture_output=True, text=True, timeout=120
     )
     assert answer.returncode == 0, answer.stderr
     assert answer.stdout.strip() == "plain"

@@ -14,13 +14,12 @@ from sqlalchemy import func, select
 
 from indicators.access import accounts
 from indicators.store.models import AuditEvent, UserSession
-from tests.test_concurrency import fresh  # noqa: F401  (a store of its own, committed to for real)
 
 PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def served(fresh):  # noqa: F811
+def served(fresh):
     """An app built on the fresh store and its settings, served over real HTTP."""
     from app import create_app
     from tests.conftest import serve

@@ -10,11 +10,11 @@ from sqlalchemy import text
 from indicators.store import migrate
 from indicators.store.db import Store
 from indicators.store.models import Base
-from indicators.store.settings import Settings
+from tests.stores import settings_for
 
 
 def test_migrations_produce_exactly_the_models(tmp_path):
-    store = Store(Settings.for_tests(tmp_path))
+    store = Store(settings_for(tmp_path))
     migrate.upgrade(store.engine)
     with store.engine.connect() as connection:
         diff = compare_metadata(
@@ -26,7 +26,7 @@ def test_migrations_produce_exactly_the_models(tmp_path):
 
 def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path):
     # a SQLite store of its own, whatever database the rest of the suite runs on
-    store = Store(Settings.for_tests(tmp_path, database_url=f"sqlite:///{tmp_path / 'pragmas.sqlite'}"))
+    store = Store(settings_for(tmp_path, database_url=f"sqlite:///{tmp_path / 'pragmas.sqlite'}"))
     try:
         with store.engine.connect() as connection:
             assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
@@ -42,6 +42,7 @@ def _cli(tmp_path, *args, env_extra=None):
     env.pop("CTMONITOR_DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "-m", "app", *args],
+        check=False,  # the return code is asserted
         capture_output=True,
         text=True,
         env=env,

@@ -1,6 +1,6 @@
-"""Sign-in and roles over HTTP: the process's one Dash app on a seeded store of its own (sign-offs and users
-made here stay here), Flask test clients signed in through the real form, and Dash callbacks POSTed as the
-browser POSTs them (with the CSRF header)."""
+"""Sign-in and roles over HTTP: the session's demo app on the seeded demo store (tests/conftest.py), Flask
+test clients signed in through the real form, and Dash callbacks POSTed as the browser POSTs them (with the
+CSRF header)."""
 
 from __future__ import annotations
 
@@ -10,30 +10,23 @@ import re
 
 import pytest
 
-from tests.dashboard.fixtures import USERS, demo_app, make_store, request_context  # noqa: F401
-from tests.dashboard.seed import seed
+from tests.stores import USERS, put_back
 
 PASSWORD = "correct horse battery staple"
 CALLBACK = "/_dash-update-component"
 
 
-@pytest.fixture(scope="session")
-def demo_settings(tmp_path_factory):
-    from indicators.store.settings import Settings
-
-    return Settings.for_tests(tmp_path_factory.mktemp("auth-store"))
-
-
-@pytest.fixture(scope="session")
-def demo_store(demo_settings):
-    store = make_store(demo_settings, seed)
-    yield store
-    store.dispose()
+@pytest.fixture(scope="package", autouse=True)
+def demo_store_as_seeded_after(demo_store):
+    """The users, sign-offs, uploads and tokens these tests commit stay in tests/auth: the suites after them
+    find the demo store as seeded."""
+    with put_back(demo_store):
+        yield
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def users(demo_store):
-    """One user per role (names as in tests/dashboard/fixtures.USERS), each with ``PASSWORD``."""
+    """One user per role (names as in tests/stores.USERS), each with ``PASSWORD``."""
     from indicators.access import accounts
 
     with demo_store.begin() as session:
@@ -66,7 +59,7 @@ def sign_in(client, username: str, password: str = PASSWORD, next_url: str = "/"
 
 
 @pytest.fixture
-def client_as(demo_app, users):  # noqa: F811  (the fixture imported above)
+def client_as(demo_app, users):
     """``client_as("donor-usaid")``: a test client signed in as that role's user."""
 
     def make(key: str | None = None):

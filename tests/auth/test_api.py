@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from indicators.access import audit, tokens
+from indicators.store.models import utcnow  # naive UTC, as the store keeps its times
 
 API = "/api/v1"
 MINT = "..account-token-made.children...account-tokens.children...account-token-password.value.."
@@ -136,9 +137,7 @@ def test_activities_are_for_staff_tokens(demo_app, minted, demo_store):
 def test_revoked_and_expired_tokens_open_nothing(demo_app, demo_store, users):
     with demo_store.begin() as session:
         live, row = tokens.create(session, users["officer"], by="test")
-        old, _ = tokens.create(
-            session, users["officer"], by="test", days=1, now=datetime.utcnow() - timedelta(days=2)
-        )
+        old, _ = tokens.create(session, users["officer"], by="test", days=1, now=utcnow() - timedelta(days=2))
     assert get(demo_app, "/programmes", live).status_code == 200
     assert get(demo_app, "/programmes", old).status_code == 401
     with demo_store.begin() as session:

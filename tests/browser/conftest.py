@@ -1,36 +1,23 @@
-"""Browser fixtures: a store filled with ``ctmonitor demo``'s data set, an app built on it and served
-(``demo_server``), and signing in through the real form (the users live in whichever store the app serves)."""
+"""Browser fixtures: the shipped product (``shipped_store``, tests/conftest.py: the programmes/ files with
+``ctmonitor demo``'s data) served on a free port (``shipped_server``), and signing in through the real form
+(the users live in whichever store the app serves).
+
+The browser tests drive what a programme manager sees after ``ctmonitor demo``, so they run on the shipped
+programme files: together with tests/test_shipped_programmes.py they are what checks those files."""
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.dashboard.fixtures import demo_app, demo_settings, make_store, request_context  # noqa: F401
+from tests.conftest import serve
 
 PASSWORD = "correct horse battery staple"
 
 
-def _demo(session, settings):
-    """The demo data set, stored through the importer as ``ctmonitor demo`` does."""
-    from importers import demo
-
-    report = demo.load(session, settings)
-    assert report.ok, report.as_text()
-
-
 @pytest.fixture(scope="session")
-def demo_store(demo_settings):  # noqa: F811  (the fixture of that name, from fixtures.py)
-    store = make_store(demo_settings, _demo)
-    yield store
-    store.dispose()
-
-
-@pytest.fixture(scope="session")
-def demo_server(demo_app):  # noqa: F811  (the fixture of that name, from fixtures.py)
-    """The demo app served on a free loopback port: its base URL."""
-    from tests.conftest import serve
-
-    with serve(demo_app) as base:
+def shipped_server(shipped_app):
+    """The shipped app served on a free loopback port: its base URL."""
+    with serve(shipped_app) as base:
         yield base
 
 
@@ -60,12 +47,12 @@ def sign_in(browser, base: str, username: str, password: str = PASSWORD) -> None
 
 
 @pytest.fixture
-def as_user(browser, demo_server):
+def as_user(browser, shipped_server):
     """``as_user(store, name, role, donor=None)``: that user exists in ``store`` and the browser is signed in."""
 
     def sign(store, username, role, donor=None):
         ensure_user(store, username, role, donor)
-        sign_in(browser, demo_server, username)
+        sign_in(browser, shipped_server, username)
 
     return sign
 

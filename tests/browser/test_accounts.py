@@ -17,12 +17,12 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(browser, demo_server, demo_store):
+def site(browser, shipped_server, shipped_store):
     size = browser.get_window_size()
     browser.set_window_size(1366, 768)
-    ensure_user(demo_store, "ada", "admin")
-    ensure_user(demo_store, "newcomer", "officer")
-    yield demo_server
+    ensure_user(shipped_store, "ada", "admin")
+    ensure_user(shipped_store, "newcomer", "officer")
+    yield shipped_server
     browser.set_window_size(size["width"], size["height"])
 
 

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(browser, demo_server, demo_store):
+def site(browser, shipped_server, shipped_store):
     size = browser.get_window_size()
     browser.set_window_size(1366, 768)
     for username, role, donor in (
@@ -26,8 +26,8 @@ def site(browser, demo_server, demo_store):
         ("olivier", "officer", None),
         ("claire", "manager", None),
     ):
-        ensure_user(demo_store, username, role, donor)
-    yield demo_server
+        ensure_user(shipped_store, username, role, donor)
+    yield shipped_server
     browser.set_window_size(size["width"], size["height"])
 
 
@@ -126,7 +126,7 @@ def test_a_donor_and_an_officer_read_the_narrative_but_cannot_write_it(browser, 
         assert console_problems(browser) == []
 
 
-def test_a_manager_signs_a_quarter_off_and_it_shows(browser, site, demo_store):
+def test_a_manager_signs_a_quarter_off_and_it_shows(browser, site, shipped_store):
     from indicators.figures import signoff
 
     sign_in(browser, site, "claire")
@@ -143,7 +143,7 @@ def test_a_manager_signs_a_quarter_off_and_it_shows(browser, site, demo_store):
             By.CSS_SELECTOR, "#reports-signoff-confirm, label[for='reports-signoff-confirm']"
         ),
     )
-    with demo_store.Session() as session:
+    with shipped_store.Session() as session:
         missing = signoff.missing_narratives(session, "PVR", "FY2018Q3")
     if missing:  # the page lists them and asks for an acknowledgement
         click(browser, browser.find_element(By.CSS_SELECTOR, "label[for='reports-signoff-acknowledge']"))
@@ -153,7 +153,7 @@ def test_a_manager_signs_a_quarter_off_and_it_shows(browser, site, demo_store):
             "Signed off PVR · FY2018 Q3 by claire" in d.find_element(By.ID, "reports-signoff-result").text
         )
     )
-    with demo_store.Session() as session:
+    with shipped_store.Session() as session:
         kept = signoff.signed_report(session, "PVR", "FY2018Q3")
     assert kept.report_format == "ppr" and kept.report[:2] == b"PK"  # the State Department's format
     browser.get(site + "/reports?programme=PVR&period=FY2018Q3&format=ppr")

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(browser, demo_server, demo_store):
+def site(browser, shipped_server, shipped_store):
     size = browser.get_window_size()
     browser.set_window_size(1366, 900)
     for username, role, donor in (
@@ -32,10 +32,10 @@ def site(browser, demo_server, demo_store):
         ("dana", "donor", "USAID"),
         ("stella", "donor", "U.S. Department of State"),
     ):
-        ensure_user(demo_store, username, role, donor)
-    sign_in(browser, demo_server, "claire")
+        ensure_user(shipped_store, username, role, donor)
+    sign_in(browser, shipped_server, "claire")
     browser.get_log("browser")
-    yield demo_server
+    yield shipped_server
     browser.set_window_size(size["width"], size["height"])
 
 
@@ -78,7 +78,7 @@ def figure(store, programme: str, quarter: str, code: str):
         return next(i for i in figures(session, programme, quarter).indicators if i.indicator.code == code)
 
 
-def test_the_logframe_follows_its_quarter_back_and_forward(browser, site, demo_store):
+def test_the_logframe_follows_its_quarter_back_and_forward(browser, site, shipped_store):
     from indicators.numbers import format_value
 
     browser.get(site + "/programme?code=KEC&period=FY2019Q3")
@@ -91,7 +91,7 @@ def test_the_logframe_follows_its_quarter_back_and_forward(browser, site, demo_s
     assert "period=FY2018Q2" in browser.current_url and "code=KEC" in browser.current_url
     # the figures are the quarter's own: KEC-4.2's FY actual to date (column 11) as the figures give it
     assert iptt_cell(browser, "KEC-4.2", 10) == format_value(
-        figure(demo_store, "KEC", "FY2018Q2", "KEC-4.2").year_to_date.actual
+        figure(shipped_store, "KEC", "FY2018Q2", "KEC-4.2").year_to_date.actual
     )
     assert "period=FY2018Q2" in browser.find_element(By.ID, "programme-report-link").get_attribute("href")
     links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#programme-tree a")]
@@ -100,7 +100,7 @@ def test_the_logframe_follows_its_quarter_back_and_forward(browser, site, demo_s
     browser.back()
     until_text(browser, "programme-iptt-heading", "FY2019 Q3: 1 April – 30 June 2019")
     assert iptt_cell(browser, "KEC-4.2", 10) == format_value(
-        figure(demo_store, "KEC", "FY2019Q3", "KEC-4.2").year_to_date.actual
+        figure(shipped_store, "KEC", "FY2019Q3", "KEC-4.2").year_to_date.actual
     )
     browser.forward()
     until_text(browser, "programme-iptt-heading", "FY2018 Q2: 1 January – 31 March 2018")
@@ -112,7 +112,7 @@ def test_the_logframe_follows_its_quarter_back_and_forward(browser, site, demo_s
     assert console_problems(browser) == []
 
 
-def test_a_narrative_is_saved_for_the_quarter_the_page_shows(browser, site, demo_store):
+def test_a_narrative_is_saved_for_the_quarter_the_page_shows(browser, site, shipped_store):
     from indicators.reporting.narratives import get_narrative, set_narrative
 
     browser.get(site + "/indicator?code=KEC-5.2&period=FY2019Q2")
@@ -132,14 +132,14 @@ def test_a_narrative_is_saved_for_the_quarter_the_page_shows(browser, site, demo
     click(browser, browser.find_element(By.ID, "indicator-save"))
     until_text(browser, "indicator-saved", "Saved the narrative for KEC-5.2 · FY2019 Q3")
     try:
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             assert (
                 get_narrative(session, "KEC-5.2", "FY2019Q3")
                 == "Events moved to July after the district elections."
             )
             assert get_narrative(session, "KEC-5.2", "FY2019Q2") is None
     finally:
-        with demo_store.begin() as session:
+        with shipped_store.begin() as session:
             set_narrative(session, "KEC-5.2", "FY2019Q3", "", "test")
     assert console_problems(browser) == []
 
@@ -175,7 +175,7 @@ def test_the_report_downloaded_is_the_one_chosen(browser, site, tmp_path):
 
 
 def test_the_quarter_signed_off_is_the_one_chosen_and_missing_narratives_are_acknowledged(
-    browser, site, demo_store
+    browser, site, shipped_store
 ):
     from indicators.access import audit
     from indicators.figures import signoff
@@ -186,20 +186,20 @@ def test_the_quarter_signed_off_is_the_one_chosen_and_missing_narratives_are_ack
     choose(browser, "reports-quarter", "FY2017Q4")
     until_text(browser, "reports-signoff-button", "Sign off KEC · FY2017 Q4")
     settled(browser)
-    with demo_store.Session() as session:
+    with shipped_store.Session() as session:
         missing = signoff.missing_narratives(session, "KEC", "FY2017Q4")
     assert missing, "the demo data should leave an indicator of FY2017 Q4 without a narrative"
     assert ", ".join(missing) in text_of(browser, "reports-signoff")
     click(browser, browser.find_element(By.CSS_SELECTOR, "label[for='reports-signoff-confirm']"))
     click(browser, browser.find_element(By.ID, "reports-signoff-button"))
     until_text(browser, "reports-signoff-result", "not signed off")  # the narratives were not acknowledged
-    with demo_store.Session() as session:
+    with shipped_store.Session() as session:
         assert signoff.signed_report(session, "KEC", "FY2017Q4") is None
     click(browser, browser.find_element(By.CSS_SELECTOR, "label[for='reports-signoff-acknowledge']"))
     click(browser, browser.find_element(By.ID, "reports-signoff-button"))
     until_text(browser, "reports-signoff-result", "Signed off KEC · FY2017 Q4 by claire", timeout=60)
     assert f"without narratives for {', '.join(missing)}" in text_of(browser, "reports-signoff-result")
-    with demo_store.Session() as session:
+    with shipped_store.Session() as session:
         assert signoff.signed_report(session, "KEC", "FY2017Q4") is not None
         assert signoff.signed_report(session, "KEC", "FY2017Q3") is None
         event = audit.recent(session, 1, action="sign-off", username="claire")[0]
@@ -212,12 +212,12 @@ def _count(browser) -> int:
     return int(words[-2].replace(",", "")) if "of" in words else int(words[0].replace(",", ""))
 
 
-def test_activity_filters_filter_at_once(browser, site, demo_store):
+def test_activity_filters_filter_at_once(browser, site, shipped_store):
     from sqlalchemy import func, select
 
     from indicators.store.models import Programme, Training
 
-    with demo_store.Session() as session:
+    with shipped_store.Session() as session:
         trainings = session.scalar(
             select(func.count()).select_from(Training).join(Programme).where(Programme.code == "KEC")
         )
@@ -239,10 +239,10 @@ def test_activity_filters_filter_at_once(browser, site, demo_store):
     assert console_problems(browser) == []
 
 
-def test_audit_filters_filter_at_once(browser, site, demo_store):
+def test_audit_filters_filter_at_once(browser, site, shipped_store):
     from indicators.access import audit
 
-    with demo_store.Session() as session:
+    with shipped_store.Session() as session:
         sign_ins = len(audit.recent(session, 2000, action="sign-in"))
     browser.get(site + "/audit")
     wait_for(browser, "audit-grid")
@@ -339,7 +339,9 @@ def test_a_dropdown_is_reached_and_used_with_the_keyboard(browser, site):
     assert console_problems(browser) == []
 
 
-def test_the_district_map_follows_its_selectors_and_fetches_nothing_from_outside(browser, site, demo_store):
+def test_the_district_map_follows_its_selectors_and_fetches_nothing_from_outside(
+    browser, site, shipped_store
+):
     from indicators.figures import places
     from indicators.numbers import format_value
     from tests.browser.test_dashboard import local_only
@@ -356,7 +358,7 @@ def test_the_district_map_follows_its_selectors_and_fetches_nothing_from_outside
         ),
     )
     wait(browser, lambda d: "span=lop" in d.current_url)
-    with demo_store.Session() as session:
+    with shipped_store.Session() as session:
         lop = places.by_district(session, "KEC-4.1", "FY2019Q3", "lop")
     expected = f"{format_value(sum(p.value for p in lop.values()))} counter-trafficking trainings held in {len(lop)} of"
     until_text(browser, "programme-map-summary", expected)

@@ -29,7 +29,9 @@ def _type(browser, element, text: str) -> None:
     element.send_keys(text)
 
 
-def test_an_officer_corrects_a_count_and_a_signed_off_quarter_refuses_it(browser, demo_server, demo_store):
+def test_an_officer_corrects_a_count_and_a_signed_off_quarter_refuses_it(
+    browser, shipped_server, shipped_store
+):
     from sqlalchemy import delete, select
 
     from importers import corrections
@@ -37,10 +39,10 @@ def test_an_officer_corrects_a_count_and_a_signed_off_quarter_refuses_it(browser
     from indicators.figures.figures import figures
     from indicators.store.models import AuditEvent, Programme, RecordCorrection, SignOff, Training
 
-    ensure_user(demo_store, "amina", "officer")
-    sign_in(browser, demo_server, "amina")
+    ensure_user(shipped_store, "amina", "officer")
+    sign_in(browser, shipped_server, "amina")
     browser.get_log("browser")
-    with demo_store.Session() as session:  # the grid lists the newest training first
+    with shipped_store.Session() as session:  # the grid lists the newest training first
         record = session.scalars(
             select(Training)
             .join(Programme, Programme.id == Training.programme_id)
@@ -51,12 +53,12 @@ def test_an_officer_corrects_a_count_and_a_signed_off_quarter_refuses_it(browser
         reference = record.reference
 
     def trained():
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             found = figures(session, "KEC", quarter).indicators
             return next(i for i in found if i.indicator.code == "KEC-4.2").quarter.actual
 
     before = trained()
-    browser.get(demo_server + "/activities?programme=KEC&kind=trainings")
+    browser.get(shipped_server + "/activities?programme=KEC&kind=trainings")
     wait_for(browser, "activities-grid")
     settled(browser)
     click(
@@ -78,7 +80,7 @@ def test_an_officer_corrects_a_count_and_a_signed_off_quarter_refuses_it(browser
             e.text for e in browser.find_elements(By.CSS_SELECTOR, ".invalid-feedback") if e.is_displayed()
         ]
         assert "found 'three'; expected a whole number ≥ 0" in shown
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             assert session.get(Training, record_id).female == female
 
         _type(browser, field(browser, "female"), str(female + 7))
@@ -93,7 +95,7 @@ def test_an_officer_corrects_a_count_and_a_signed_off_quarter_refuses_it(browser
         until_text(browser, "activities-correction-saved", f"Female participants: {female} → {female + 7}")
         settled(browser)
         assert "amina" in text_of(browser, "activities-correction-history")
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             assert session.get(Training, record_id).female == female + 7
             event = session.scalars(
                 select(AuditEvent)
@@ -113,7 +115,7 @@ def test_an_officer_corrects_a_count_and_a_signed_off_quarter_refuses_it(browser
         assert accessibility_problems(browser) == []
         assert console_problems(browser) == []
 
-        with demo_store.begin() as session:  # the quarter is signed off: the record refuses any correction
+        with shipped_store.begin() as session:  # the quarter is signed off: the record refuses any correction
             signoff.sign_off(
                 session,
                 "KEC",
@@ -124,7 +126,7 @@ def test_an_officer_corrects_a_count_and_a_signed_off_quarter_refuses_it(browser
                 "kept.xlsx",
                 acknowledged=signoff.missing_narratives(session, "KEC", quarter),
             )
-        browser.get(demo_server + f"/activities?programme=KEC&kind=trainings&record=trainings:{record_id}")
+        browser.get(shipped_server + f"/activities?programme=KEC&kind=trainings&record=trainings:{record_id}")
         wait_for(browser, "activities-correction-panel")
         settled(browser)
         _type(browser, field(browser, "female"), str(female))
@@ -135,11 +137,11 @@ def test_an_officer_corrects_a_count_and_a_signed_off_quarter_refuses_it(browser
         click(browser, browser.find_element(By.ID, "activities-correction-save"))
         until_text(browser, "activities-correction-result", f"KEC {quarter} is closed")
         assert "signed off by claire" in text_of(browser, "activities-correction-result")
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             assert session.get(Training, record_id).female == female + 7
         assert trained() == before + 7
     finally:
-        with demo_store.begin() as session:
+        with shipped_store.begin() as session:
             session.execute(delete(SignOff).where(SignOff.period == quarter))
             if session.get(Training, record_id).female != female:
                 assert corrections.correct(
@@ -150,13 +152,13 @@ def test_an_officer_corrects_a_count_and_a_signed_off_quarter_refuses_it(browser
                     by="test",
                     reason="Other",
                     comment="test undone",
-                    settings=demo_store.settings,
+                    settings=shipped_store.settings,
                 ).ok
             session.execute(delete(RecordCorrection).where(RecordCorrection.record_id == record_id))
 
 
 def test_re_uploading_keeps_a_correction_and_brings_back_only_the_ticked_row(
-    browser, demo_server, demo_store, tmp_path
+    browser, shipped_server, shipped_store, tmp_path
 ):
     from sqlalchemy import delete, func, select
 
@@ -172,9 +174,11 @@ def test_re_uploading_keeps_a_correction_and_brings_back_only_the_ticked_row(
             "RU-2,GIFT,14/03/2012,Huye,Media,Reporting on trafficking,4,6",
         ],
     )
-    with demo_store.begin() as session:  # stored as an upload, then one count corrected and one record voided
+    with (
+        shipped_store.begin() as session
+    ):  # stored as an upload, then one count corrected and one record voided
         assert import_file(
-            session, sheet.read_bytes(), sheet.name, settings=demo_store.settings, uploaded_by="amina"
+            session, sheet.read_bytes(), sheet.name, settings=shipped_store.settings, uploaded_by="amina"
         ).ok
         first, second = (
             session.scalar(select(Training.id).where(Training.reference == r)) for r in ("RU-1", "RU-2")
@@ -187,16 +191,16 @@ def test_re_uploading_keeps_a_correction_and_brings_back_only_the_ticked_row(
             by="amina",
             reason="Typing error",
             comment="register",
-            settings=demo_store.settings,
+            settings=shipped_store.settings,
         ).ok
         assert corrections.void(
             session, "trainings", second, by="amina", reason="Did not take place", comment="cancelled"
         ).ok
-    ensure_user(demo_store, "amina", "officer")
-    sign_in(browser, demo_server, "amina")
+    ensure_user(shipped_store, "amina", "officer")
+    sign_in(browser, shipped_server, "amina")
     browser.get_log("browser")
     try:
-        browser.get(demo_server + "/upload")
+        browser.get(shipped_server + "/upload")
         wait_for(browser, "upload-file")
         settled(browser)
         _choose_file(browser, sheet)
@@ -215,7 +219,7 @@ def test_re_uploading_keeps_a_correction_and_brings_back_only_the_ticked_row(
         result = text_of(browser, "upload-result")
         assert "(RU-1)" in result and "the correction is kept" in result
         assert "(RU-2)" in result and "it is stored again from the file" in result
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             stored = dict(
                 session.execute(
                     select(Training.reference, Training.female).where(
@@ -231,6 +235,6 @@ def test_re_uploading_keeps_a_correction_and_brings_back_only_the_ticked_row(
         assert stored == {"RU-1": 21, "RU-2": 4} and in_force == 1
         assert console_problems(browser) == []
     finally:
-        with demo_store.begin() as session:
+        with shipped_store.begin() as session:
             session.execute(delete(RecordCorrection).where(RecordCorrection.reference.in_(["RU-1", "RU-2"])))
             session.execute(delete(Training).where(Training.reference.in_(["RU-1", "RU-2"])))

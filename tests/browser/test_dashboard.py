@@ -40,15 +40,15 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def site(browser, demo_server, demo_store):
+def site(browser, shipped_server, shipped_store):
     """The served app on the seeded store, signed in as a programme manager through the sign-in form, in a
     1366×768 window (put back as it was afterwards)."""
     size = browser.get_window_size()
     browser.set_window_size(1366, 768)
-    ensure_user(demo_store, "claire", "manager")
-    sign_in(browser, demo_server, "claire")
+    ensure_user(shipped_store, "claire", "manager")
+    sign_in(browser, shipped_server, "claire")
     browser.get_log("browser")  # start with an empty console
-    yield demo_server
+    yield shipped_server
     browser.set_window_size(size["width"], size["height"])
 
 
@@ -126,7 +126,7 @@ def test_opening_an_indicator_from_the_iptt(browser, site):
     assert console_problems(browser) == []
 
 
-def test_writing_a_narrative(browser, site, demo_store):
+def test_writing_a_narrative(browser, site, shipped_store):
     from indicators.reporting.narratives import get_narrative, set_narrative
 
     browser.get(site + "/indicator?code=KEC-5.2&period=FY2019Q3")
@@ -140,7 +140,7 @@ def test_writing_a_narrative(browser, site, demo_store):
             "Saved the narrative for KEC-5.2 · FY2019 Q3" in d.find_element(By.ID, "indicator-saved").text
         )
     )
-    with demo_store.begin() as session:
+    with shipped_store.begin() as session:
         assert get_narrative(session, "KEC-5.2", "FY2019Q3") == "Events postponed during the national census."
         set_narrative(session, "KEC-5.2", "FY2019Q3", "", "test")
     assert console_problems(browser) == []

@@ -34,11 +34,11 @@ GRID_PAGES = [  # page, an element present once drawn, whether it draws a grid
 
 
 @pytest.fixture(scope="module")
-def site(browser, demo_server, demo_store):
-    ensure_user(demo_store, "claire", "manager")
-    sign_in(browser, demo_server, "claire")
+def site(browser, shipped_server, shipped_store):
+    ensure_user(shipped_store, "claire", "manager")
+    sign_in(browser, shipped_server, "claire")
     browser.get_log("browser")
-    return demo_server
+    return shipped_server
 
 
 def fetched(browser) -> list[str]:

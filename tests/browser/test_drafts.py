@@ -34,15 +34,15 @@ def kept(browser, page: str) -> dict:
     return json.loads(browser.execute_script(f"return localStorage.getItem('{page}-drafts')") or "null") or {}
 
 
-def test_a_narrative_left_by_changing_quarter_is_kept_and_put_back(browser, demo_server, demo_store):
+def test_a_narrative_left_by_changing_quarter_is_kept_and_put_back(browser, shipped_server, shipped_store):
     from indicators.reporting.narratives import get_narrative, set_narrative
 
-    ensure_user(demo_store, "mary", "manager")
-    sign_in(browser, demo_server, "mary")
+    ensure_user(shipped_store, "mary", "manager")
+    sign_in(browser, shipped_server, "mary")
     browser.get_log("browser")
     typed = "Two trainings moved to July: the trainers were at the border post."
     try:
-        browser.get(demo_server + "/indicator?code=KEC-4.1&period=FY2019Q3")
+        browser.get(shipped_server + "/indicator?code=KEC-4.1&period=FY2019Q3")
         box = wait_for(browser, "indicator-narrative")
         settled(browser)
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
@@ -69,7 +69,7 @@ def test_a_narrative_left_by_changing_quarter_is_kept_and_put_back(browser, demo
         )
         card.screenshot("/tmp/shots/narrative-draft-put-back.png")
         assert accessibility_problems(browser) == []
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             assert get_narrative(session, "KEC-4.1", "FY2019Q3") is None  # kept in the browser only
 
         click(browser, browser.find_element(By.ID, "indicator-save"))
@@ -79,21 +79,23 @@ def test_a_narrative_left_by_changing_quarter_is_kept_and_put_back(browser, demo
         wait(browser, lambda d: d.find_element(By.ID, "indicator-narrative").get_attribute("value") == typed)
         settled(browser)
         assert text_of(browser, "indicator-narrative-draft") == ""
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             assert get_narrative(session, "KEC-4.1", "FY2019Q3") == typed
         assert console_problems(browser) == []
     finally:
         browser.execute_script("localStorage.clear()")
-        with demo_store.begin() as session:
+        with shipped_store.begin() as session:
             set_narrative(session, "KEC-4.1", "FY2019Q3", "", "test")
 
 
-def test_a_draft_is_discarded_on_request_and_never_shown_to_another_user(browser, demo_server, demo_store):
-    ensure_user(demo_store, "mary", "manager")
-    ensure_user(demo_store, "ivan", "manager")
-    sign_in(browser, demo_server, "mary")
+def test_a_draft_is_discarded_on_request_and_never_shown_to_another_user(
+    browser, shipped_server, shipped_store
+):
+    ensure_user(shipped_store, "mary", "manager")
+    ensure_user(shipped_store, "ivan", "manager")
+    sign_in(browser, shipped_server, "mary")
     try:
-        browser.get(demo_server + "/indicator?code=KEC-4.2&period=FY2019Q3")
+        browser.get(shipped_server + "/indicator?code=KEC-4.2&period=FY2019Q3")
         box = wait_for(browser, "indicator-narrative")
         settled(browser)
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
@@ -108,8 +110,10 @@ def test_a_draft_is_discarded_on_request_and_never_shown_to_another_user(browser
         box = browser.find_element(By.ID, "indicator-narrative")
         box.send_keys("mary's second thoughts")
         wait(browser, lambda d: kept(d, "indicator-narrative"))
-        sign_in(browser, demo_server, "ivan")  # the same browser, another user: mary's draft is not put back
-        browser.get(demo_server + "/indicator?code=KEC-4.2&period=FY2019Q3")
+        sign_in(
+            browser, shipped_server, "ivan"
+        )  # the same browser, another user: mary's draft is not put back
+        browser.get(shipped_server + "/indicator?code=KEC-4.2&period=FY2019Q3")
         wait_for(browser, "indicator-narrative")
         settled(browser)
         assert browser.find_element(By.ID, "indicator-narrative").get_attribute("value") == ""
@@ -119,21 +123,21 @@ def test_a_draft_is_discarded_on_request_and_never_shown_to_another_user(browser
         browser.execute_script("localStorage.clear()")
 
 
-def test_a_correction_left_for_another_page_comes_back_until_saved(browser, demo_server, demo_store):
+def test_a_correction_left_for_another_page_comes_back_until_saved(browser, shipped_server, shipped_store):
     from sqlalchemy import delete, select
 
     from importers import corrections
     from indicators.store.models import Programme, RecordCorrection, Training
 
-    with demo_store.Session() as session:
+    with shipped_store.Session() as session:
         record = session.scalars(
             select(Training).join(Programme).where(Programme.code == "GIFT").order_by(Training.id)
         ).first()
         record_id, female, reference = record.id, record.female, record.reference
-    ensure_user(demo_store, "amina", "officer")
-    sign_in(browser, demo_server, "amina")
+    ensure_user(shipped_store, "amina", "officer")
+    sign_in(browser, shipped_server, "amina")
     browser.get_log("browser")
-    opened = demo_server + f"/activities?programme=GIFT&record=trainings:{record_id}"
+    opened = shipped_server + f"/activities?programme=GIFT&record=trainings:{record_id}"
     female_field = '[id=\'{"field":"female","type":"activities-correction-field"}\']'
     try:
         browser.get(opened)
@@ -148,7 +152,7 @@ def test_a_correction_left_for_another_page_comes_back_until_saved(browser, demo
             lambda d: any(k.endswith(f"trainings:{record_id}") for k in kept(d, "activities-correction")),
         )
         click(browser, browser.find_element(By.LINK_TEXT, "Portfolio"))  # away through the navbar
-        wait(browser, lambda d: d.current_url.rstrip("/") == demo_server)
+        wait(browser, lambda d: d.current_url.rstrip("/") == shipped_server)
         browser.get(opened)
         until_text(browser, "activities-correction-draft", f"correction of Training {reference}")
         settled(browser)
@@ -169,12 +173,12 @@ def test_a_correction_left_for_another_page_comes_back_until_saved(browser, demo
             browser,
             lambda d: not any(k.endswith(f"trainings:{record_id}") for k in kept(d, "activities-correction")),
         )
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             assert session.get(Training, record_id).female == female + 2
         assert console_problems(browser) == []
     finally:
         browser.execute_script("localStorage.clear()")
-        with demo_store.begin() as session:
+        with shipped_store.begin() as session:
             if session.get(Training, record_id).female != female:
                 assert corrections.correct(
                     session,
@@ -184,7 +188,7 @@ def test_a_correction_left_for_another_page_comes_back_until_saved(browser, demo
                     by="test",
                     reason="Other",
                     comment="test undone",
-                    settings=demo_store.settings,
+                    settings=shipped_store.settings,
                 ).ok
             session.execute(
                 delete(RecordCorrection).where(
@@ -193,15 +197,15 @@ def test_a_correction_left_for_another_page_comes_back_until_saved(browser, demo
             )
 
 
-def test_target_changes_typed_into_the_grid_survive_a_reload(browser, demo_server, demo_store):
+def test_target_changes_typed_into_the_grid_survive_a_reload(browser, shipped_server, shipped_store):
     from selenium.webdriver.common.keys import Keys
 
-    ensure_user(demo_store, "mary", "manager")
-    sign_in(browser, demo_server, "mary")
+    ensure_user(shipped_store, "mary", "manager")
+    sign_in(browser, shipped_server, "mary")
     browser.get_log("browser")
     cell = "#programme-targets-grid .ag-row[row-index='0'] [col-id='FY2020']"
     try:
-        browser.get(demo_server + "/programme?code=PVR&period=FY2019Q3")
+        browser.get(shipped_server + "/programme?code=PVR&period=FY2019Q3")
         wait_for(browser, "programme-targets-grid")
         settled(browser)
         before = browser.find_element(By.CSS_SELECTOR, cell).text

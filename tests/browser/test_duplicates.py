@@ -26,24 +26,24 @@ def _open(browser, base: str, username: str, role: str, store) -> None:
     settled(browser)
 
 
-def test_a_manager_merges_a_possible_duplicate_an_officer_only_sees(browser, demo_server, demo_store):
-    with possible_duplicate(demo_store) as pair:
+def test_a_manager_merges_a_possible_duplicate_an_officer_only_sees(browser, shipped_server, shipped_store):
+    with possible_duplicate(shipped_store) as pair:
         listed = f"#{pair.older.case} and #{pair.newer.case}"
-        before = victims(demo_store)
-        _open(browser, demo_server, "amina", "officer", demo_store)
+        before = victims(shipped_store)
+        _open(browser, shipped_server, "amina", "officer", shipped_store)
         shown = text_of(browser, "quality-duplicates")
         assert listed in shown and "14 November 2019" in shown and "Mahama" in shown
         assert "A programme manager or administrator merges" in shown and "Gloriose" not in shown
         assert browser.find_elements(By.ID, "quality-merge") == []
         assert console_problems(browser) == []
 
-        _open(browser, demo_server, "claire", "manager", demo_store)
+        _open(browser, shipped_server, "claire", "manager", shipped_store)
         Select(browser.find_element(By.ID, "quality-merge-pair")).select_by_value(
             f"PVR:{pair.older.case}:{pair.newer.case}"
         )
         click(browser, browser.find_element(By.ID, "quality-merge"))  # no reason yet: refused, nothing merged
         until_text(browser, "quality-merge-result", "Nothing merged: a reason for the merge")
-        assert victims(demo_store) == before
+        assert victims(shipped_store) == before
         reason = browser.find_element(By.ID, "quality-merge-reason")
         reason.send_keys("the same woman: her birth year was found")
         click(browser, browser.find_element(By.ID, "quality-merge"))
@@ -55,6 +55,6 @@ def test_a_manager_merges_a_possible_duplicate_an_officer_only_sees(browser, dem
         )
         settled(browser)
         assert listed not in text_of(browser, "quality-duplicates")
-        assert victims(demo_store) == before - 1
+        assert victims(shipped_store) == before - 1
         assert accessibility_problems(browser) == []
         assert console_problems(browser) == []

@@ -18,13 +18,13 @@ TARGET = '[id=\'{"key":"target:FY2019","type":"indicator-edit-target"}\']'
 
 
 @pytest.fixture(scope="module")
-def site(browser, demo_server, demo_store):
+def site(browser, shipped_server, shipped_store):
     size = browser.get_window_size()
     browser.set_window_size(1366, 1400)  # long forms: fewer scrolls under the driver's clicks
-    ensure_user(demo_store, "claire", "manager")
-    sign_in(browser, demo_server, "claire")
+    ensure_user(shipped_store, "claire", "manager")
+    sign_in(browser, shipped_server, "claire")
     browser.get_log("browser")
-    yield demo_server
+    yield shipped_server
     browser.set_window_size(size["width"], size["height"])
 
 
@@ -36,13 +36,13 @@ def _type(browser, selector: str, text: str) -> None:
 
 
 def test_a_revised_target_with_its_reason_recomputes_the_figures_and_shows_in_the_history(
-    browser, site, demo_store
+    browser, site, shipped_store
 ):
     from indicators.figures.figures import figures
     from indicators.programmes import history, logframe
 
     def kec42():
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             return next(
                 i for i in figures(session, "KEC", "FY2019Q3").indicators if i.indicator.code == "KEC-4.2"
             )
@@ -73,7 +73,7 @@ def test_a_revised_target_with_its_reason_recomputes_the_figures_and_shows_in_th
         until_text(browser, "edit-saved", "KEC-4.2: FY2019 target: 400 → 2000")
         settled(browser)
         after = kec42()
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             kept = history.changes(session, "KEC-4.2")[0]
         assert (kept.changed_by, kept.reason, kept.comment) == (
             "claire",
@@ -91,7 +91,7 @@ def test_a_revised_target_with_its_reason_recomputes_the_figures_and_shows_in_th
         assert accessibility_problems(browser) == []
         assert console_problems(browser) == []
     finally:  # put the demo target back for the other tests, whether or not the browser got as far as saving
-        with demo_store.begin() as session:
+        with shipped_store.begin() as session:
             if logframe.load(session, "KEC-4.2").target_for("FY2019") != before.year_to_date.target:
                 logframe.edit(
                     session,
@@ -103,7 +103,7 @@ def test_a_revised_target_with_its_reason_recomputes_the_figures_and_shows_in_th
                 )
 
 
-def test_the_targets_grid_saves_all_or_nothing(browser, site, demo_store):
+def test_the_targets_grid_saves_all_or_nothing(browser, site, shipped_store):
     from selenium.webdriver.common.keys import Keys
 
     from indicators.programmes import logframe
@@ -130,18 +130,18 @@ def test_the_targets_grid_saves_all_or_nothing(browser, site, demo_store):
         _type(browser, "#programme-targets-comment", "Budget revision 2")
         click(browser, browser.find_element(By.ID, "programme-targets-save"))
         until_text(browser, "programme-targets-result", "PVR-2.1 FY2020: a number of 0 or more")
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             assert logframe.load(session, "PVR-1.1").target_for("FY2020") == 100
         put(1, "FY2020", "3500")
         click(browser, browser.find_element(By.ID, "programme-targets-save"))
         wait(browser, lambda d: "saved=" in d.current_url)
         until_text(browser, "edit-saved", "PVR-1.1: FY2020 target: 100 → 130")
         assert "PVR-2.1: FY2020 target: 3000 → 3500" in text_of(browser, "edit-saved")
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             assert logframe.load(session, "PVR-2.1").target_for("FY2020") == 3500
         assert console_problems(browser) == []
     finally:
-        with demo_store.begin() as session:
+        with shipped_store.begin() as session:
             logframe.edit(
                 session,
                 "PVR-1.1",
@@ -160,13 +160,13 @@ def test_the_targets_grid_saves_all_or_nothing(browser, site, demo_store):
             )
 
 
-def test_a_result_entered_directly_is_stored_and_listed_with_who_entered_it(browser, site, demo_store):
+def test_a_result_entered_directly_is_stored_and_listed_with_who_entered_it(browser, site, shipped_store):
     from sqlalchemy import delete, select
 
     from indicators.store.models import Programme, ResultValue
     from tests.builders import make_programme
 
-    with demo_store.begin() as session:
+    with shipped_store.begin() as session:
         make_programme(session)
     try:
         browser.get(site + "/results?programme=TST")
@@ -185,7 +185,7 @@ def test_a_result_entered_directly_is_stored_and_listed_with_who_entered_it(brow
         until_text(browser, "results-outcome", "TST-1.2 · FY2019Q3: 82.5% entered by claire.")
         wait(browser, lambda d: "Exit survey, 40 respondents" in text_of(d, "results-list"))
         assert "claire" in text_of(browser, "results-list") and "82.5%" in text_of(browser, "results-list")
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             stored = session.scalars(select(ResultValue).join(Programme).where(Programme.code == "TST")).all()
         assert [(r.quarter, r.value, r.comment) for r in stored] == [
             ("FY2019Q3", 82.5, "Exit survey, 40 respondents")
@@ -193,7 +193,7 @@ def test_a_result_entered_directly_is_stored_and_listed_with_who_entered_it(brow
         assert accessibility_problems(browser) == []
         assert console_problems(browser) == []
     finally:
-        with demo_store.begin() as session:
+        with shipped_store.begin() as session:
             programme = session.scalar(select(Programme).where(Programme.code == "TST"))
             session.execute(delete(ResultValue).where(ResultValue.programme_id == programme.id))
             session.delete(programme)

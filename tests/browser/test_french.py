@@ -60,10 +60,10 @@ def french_browser():
 
 
 @pytest.fixture(scope="module")
-def french_site(french_browser, demo_server, demo_store):
-    ensure_user(demo_store, "aline", "manager")
+def french_site(french_browser, shipped_server, shipped_store):
+    ensure_user(shipped_store, "aline", "manager")
     browser = french_browser
-    browser.get(demo_server + "/login")
+    browser.get(shipped_server + "/login")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"  # Accept-Language
     assert browser.find_element(By.ID, "login-submit").text == "Se connecter"
     browser.find_element(By.ID, "login-username").send_keys("aline")
@@ -71,7 +71,7 @@ def french_site(french_browser, demo_server, demo_store):
     browser.find_element(By.ID, "login-submit").click()
     WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "nav-user"))
     browser.get_log("browser")
-    return demo_server
+    return shipped_server
 
 
 def page_language(driver) -> str:
@@ -135,7 +135,7 @@ def test_the_upload_page_says_the_importer_problems_in_french(french_browser, fr
     assert console_problems(browser) == []
 
 
-def test_a_user_chooses_english_in_the_navbar_and_keeps_it(french_browser, french_site, demo_store):
+def test_a_user_chooses_english_in_the_navbar_and_keeps_it(french_browser, french_site, shipped_store):
     from sqlalchemy import select
 
     from indicators.store.models import User
@@ -148,7 +148,7 @@ def test_a_user_chooses_english_in_the_navbar_and_keeps_it(french_browser, frenc
     WebDriverWait(browser, 20).until(lambda d: page_language(d) == "en")
     wait_for(browser, "home-cards")
     assert "Portfolio" in browser.find_element(By.CSS_SELECTOR, ".navbar-iom").text
-    with demo_store.Session() as session:
+    with shipped_store.Session() as session:
         assert session.scalar(select(User.language).where(User.username == "aline")) == "en"
     # back to French for the other tests of this module (the browser still asks for French)
     browser.find_element(By.ID, "nav-language").find_element(By.TAG_NAME, "a").click()

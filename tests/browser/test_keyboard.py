@@ -20,10 +20,10 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("path", ["/", "/programme?code=KEC&period=FY2019Q3", "/activities", "/upload"])
-def test_the_first_tab_reaches_a_skip_link_to_the_main_content(browser, demo_server, demo_store, path):
-    ensure_user(demo_store, "amina", "officer")
-    sign_in(browser, demo_server, "amina")
-    browser.get(demo_server + path)
+def test_the_first_tab_reaches_a_skip_link_to_the_main_content(browser, shipped_server, shipped_store, path):
+    ensure_user(shipped_store, "amina", "officer")
+    sign_in(browser, shipped_server, "amina")
+    browser.get(shipped_server + path)
     WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "main h1")))
     settled(browser)
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
@@ -36,16 +36,16 @@ def test_the_first_tab_reaches_a_skip_link_to_the_main_content(browser, demo_ser
 
 
 def test_the_dry_run_with_errors_is_clean_under_axe_and_its_tables_are_reached(
-    browser, demo_server, demo_store, tmp_path
+    browser, shipped_server, shipped_store, tmp_path
 ):
     rows = [
         f"KB-{n},KEC,{n + 1:02d}/03/2019,Gasabo,Police,Topic {n},{'twelve' if n == 24 else 12},9"
         for n in range(25)
     ]
     bad = _trainings_csv(tmp_path / "trainings_keyboard.csv", rows)
-    ensure_user(demo_store, "amina", "officer")
-    sign_in(browser, demo_server, "amina")
-    browser.get(demo_server + "/upload")
+    ensure_user(shipped_store, "amina", "officer")
+    sign_in(browser, shipped_server, "amina")
+    browser.get(shipped_server + "/upload")
     wait_for(browser, "upload-file")
     settled(browser)
     _choose_file(browser, bad)
@@ -63,13 +63,13 @@ def test_the_dry_run_with_errors_is_clean_under_axe_and_its_tables_are_reached(
     assert console_problems(browser) == []
 
 
-def test_the_accounts_buttons_name_the_user_and_pass_contrast(browser, demo_server, demo_store):
+def test_the_accounts_buttons_name_the_user_and_pass_contrast(browser, shipped_server, shipped_store):
     from tests.browser.test_accounts import choose
 
-    ensure_user(demo_store, "ada", "admin")
-    ensure_user(demo_store, "keyboard.user", "officer")
-    sign_in(browser, demo_server, "ada")
-    browser.get(demo_server + "/accounts")
+    ensure_user(shipped_store, "ada", "admin")
+    ensure_user(shipped_store, "keyboard.user", "officer")
+    sign_in(browser, shipped_server, "ada")
+    browser.get(shipped_server + "/accounts")
     wait_for(browser, "accounts-grid")
     settled(browser)
     choose(browser, "accounts-user", "keyboard.user")

@@ -23,7 +23,7 @@ def _type(browser, element_id: str, text: str) -> None:
     field.send_keys(text)
 
 
-def test_33_of_40_and_10_of_20_give_the_year_43_of_60(browser, demo_server, demo_store):
+def test_33_of_40_and_10_of_20_give_the_year_43_of_60(browser, shipped_server, shipped_store):
     from sqlalchemy import delete, select
 
     from indicators.figures.figures import figures
@@ -31,13 +31,13 @@ def test_33_of_40_and_10_of_20_give_the_year_43_of_60(browser, demo_server, demo
     from indicators.store.models import Programme, ResultValue
     from tests.builders import make_programme
 
-    with demo_store.begin() as session:
+    with shipped_store.begin() as session:
         make_programme(session)
-    ensure_user(demo_store, "amina", "officer")
-    sign_in(browser, demo_server, "amina")
+    ensure_user(shipped_store, "amina", "officer")
+    sign_in(browser, shipped_server, "amina")
     browser.get_log("browser")
     try:
-        browser.get(demo_server + "/results?programme=TST")
+        browser.get(shipped_server + "/results?programme=TST")
         wait_for(browser, "results-enter")
         settled(browser)
         assert not browser.find_element(By.ID, "results-numerator").is_displayed()  # TST-1.1 is a number
@@ -58,21 +58,21 @@ def test_33_of_40_and_10_of_20_give_the_year_43_of_60(browser, demo_server, demo
             )
             settled(browser)
         assert accessibility_problems(browser) == []
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             year = next(
                 i for i in figures(session, "TST", "FY2019Q2").indicators if i.indicator.code == "TST-1.2"
             )
         assert (year.year_to_date.numerator, year.year_to_date.denominator) == (43, 60)
         assert format_value(year.year_to_date.actual, "percent") == "71.7%"
 
-        browser.get(demo_server + "/indicator?code=TST-1.2&period=FY2019Q2")
+        browser.get(shipped_server + "/indicator?code=TST-1.2&period=FY2019Q2")
         wait_for(browser, "indicator-tiles")
         settled(browser)
         tiles = text_of(browser, "indicator-tiles")
         assert "FY TO DATE\n71.7%" in tiles.upper() and "LIFE OF PROJECT TO DATE\n71.7%" in tiles.upper()
         assert console_problems(browser) == []
     finally:
-        with demo_store.begin() as session:
+        with shipped_store.begin() as session:
             programme = session.scalar(select(Programme).where(Programme.code == "TST"))
             session.execute(delete(ResultValue).where(ResultValue.programme_id == programme.id))
             session.delete(programme)

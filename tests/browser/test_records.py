@@ -31,21 +31,21 @@ def _search(browser, text: str) -> None:
     box.send_keys(text, Keys.ENTER)
 
 
-def test_a_record_is_found_by_its_reference(browser, demo_server, demo_store):
+def test_a_record_is_found_by_its_reference(browser, shipped_server, shipped_store):
     from sqlalchemy import select
 
     from indicators.store.models import Awareness, Programme
 
-    ensure_user(demo_store, "amina", "officer")
-    sign_in(browser, demo_server, "amina")
-    with demo_store.Session() as session:
+    ensure_user(shipped_store, "amina", "officer")
+    sign_in(browser, shipped_server, "amina")
+    with shipped_store.Session() as session:
         wanted = session.scalars(
             select(Awareness.reference)
             .join(Programme)
             .where(Programme.code == "PVR")
             .order_by(Awareness.quarter, Awareness.id)
         ).first()
-    browser.get(demo_server + "/activities")
+    browser.get(shipped_server + "/activities")
     wait_for(browser, "activities-grid")
     settled(browser)
     _search(browser, wanted.lower())
@@ -58,7 +58,7 @@ def test_a_record_is_found_by_its_reference(browser, demo_server, demo_store):
 
 
 def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(
-    browser, demo_server, demo_store
+    browser, shipped_server, shipped_store
 ):
     from sqlalchemy import delete, select
 
@@ -66,7 +66,7 @@ def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(
     from indicators.figures.figures import figures
     from indicators.store.models import AuditEvent, Programme, RecordCorrection, Training
 
-    with demo_store.Session() as session:
+    with shipped_store.Session() as session:
         record = session.scalars(
             select(Training)
             .join(Programme)
@@ -81,12 +81,12 @@ def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(
         )
 
     def trained():
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             found = figures(session, "KEC", quarter).indicators
             return next(i for i in found if i.indicator.code == "KEC-4.2").quarter.actual
 
     before = trained()
-    with demo_store.begin() as session:
+    with shipped_store.begin() as session:
         assert corrections.void(
             session,
             "trainings",
@@ -96,11 +96,11 @@ def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(
             comment="entered twice, we thought",
         ).ok
     assert trained() == before - people
-    ensure_user(demo_store, "amina", "officer")
-    sign_in(browser, demo_server, "amina")
+    ensure_user(shipped_store, "amina", "officer")
+    sign_in(browser, shipped_server, "amina")
     browser.get_log("browser")
     try:
-        browser.get(demo_server + "/activities?programme=KEC")
+        browser.get(shipped_server + "/activities?programme=KEC")
         wait_for(browser, "activities-grid")
         settled(browser)
         _search(browser, reference)
@@ -146,7 +146,7 @@ def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(
         shoot(browser, "activities-restored")
         assert _rows(browser) == [reference]
         assert trained() == before
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             assert session.get(Training, record_id).reference == reference
             event = session.scalars(
                 select(AuditEvent)
@@ -161,7 +161,7 @@ def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(
         assert accessibility_problems(browser) == []
         assert console_problems(browser) == []
     finally:
-        with demo_store.begin() as session:
+        with shipped_store.begin() as session:
             if session.get(Training, record_id) is None:
                 from importers import restoring
 
@@ -176,7 +176,7 @@ def test_a_voided_record_is_listed_and_restored_with_a_reason_and_counts_again(
                     by="test",
                     reason="Other",
                     comment="test undone",
-                    settings=demo_store.settings,
+                    settings=shipped_store.settings,
                 ).ok
             session.execute(
                 delete(RecordCorrection).where(

@@ -58,14 +58,16 @@ def _downloaded(browser, downloads, version: int, name: str) -> bytes:
     return target.read_bytes()
 
 
-def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_server, demo_store, tmp_path):
+def test_reopen_correct_sign_off_again_and_download_both_versions(
+    browser, shipped_server, shipped_store, tmp_path
+):
     from sqlalchemy import delete, select
 
     from importers import corrections
     from indicators.figures import signoff
     from indicators.store.models import AuditEvent, Programme, RecordCorrection, SignOff, Training
 
-    with demo_store.Session() as session:  # the Activities grid lists the newest training first
+    with shipped_store.Session() as session:  # the Activities grid lists the newest training first
         record = session.scalars(
             select(Training)
             .join(Programme, Programme.id == Training.programme_id)
@@ -74,27 +76,27 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
         ).first()
         record_id, female, quarter, reference = record.id, record.female, record.quarter, record.reference
     label = f"{quarter[:6]} {quarter[6:]}"
-    ensure_user(demo_store, "claire", "manager")
-    ensure_user(demo_store, "amina", "officer")
+    ensure_user(shipped_store, "claire", "manager")
+    ensure_user(shipped_store, "amina", "officer")
     downloads = tmp_path / "downloads"
     downloads.mkdir()
-    _sign_off_as_the_page_does(demo_store, quarter)
+    _sign_off_as_the_page_does(shipped_store, quarter)
     try:
-        sign_in(browser, demo_server, "claire")
+        sign_in(browser, shipped_server, "claire")
         browser.get_log("browser")
-        browser.get(demo_server + f"/reports?programme=KEC&period={quarter}")
+        browser.get(shipped_server + f"/reports?programme=KEC&period={quarter}")
         wait_for(browser, "reports-reopen-button")
         settled(browser)
         assert "version 1" in text_of(browser, "reports-signed")
         click(browser, browser.find_element(By.ID, "reports-reopen-button"))  # no reason: refused
         until_text(browser, "reports-reopen-result", f"Write why KEC · {label} is reopened")
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             assert signoff.signed_report(session, "KEC", quarter).version == 1
         reason = "USAID asked on 3 March for the trainings of the quarter to be corrected"
         _type(browser, browser.find_element(By.ID, "reports-reopen-reason"), reason)
         click(browser, browser.find_element(By.ID, "reports-reopen-button"))
         until_text(browser, "reports-reopen-result", f"Reopened KEC · {label}")
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             first = signoff.versions(session, "KEC", quarter)[0]
             kept_v1, kept_figures = first.report, first.figures
             assert (first.reopened_by, first.reopen_reason, first.in_force) == ("claire", reason, False)
@@ -105,8 +107,8 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
             ).first()
         assert (event.username, event.target, event.detail["reason"]) == ("claire", f"KEC {quarter}", reason)
 
-        sign_in(browser, demo_server, "amina")  # the officer corrects a training of the reopened quarter
-        browser.get(demo_server + f"/activities?programme=KEC&kind=trainings&record=trainings:{record_id}")
+        sign_in(browser, shipped_server, "amina")  # the officer corrects a training of the reopened quarter
+        browser.get(shipped_server + f"/activities?programme=KEC&kind=trainings&record=trainings:{record_id}")
         wait_for(browser, "activities-correction-panel")
         settled(browser)
         _type(browser, field(browser, "female"), str(female + 7))
@@ -118,11 +120,11 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
         )
         click(browser, browser.find_element(By.ID, "activities-correction-save"))
         wait(browser, lambda d: "saved=" in d.current_url)
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             assert session.get(Training, record_id).female == female + 7
 
-        sign_in(browser, demo_server, "claire")
-        browser.get(demo_server + f"/programme?code=KEC&period={quarter}")
+        sign_in(browser, shipped_server, "claire")
+        browser.get(shipped_server + f"/programme?code=KEC&period={quarter}")
         wait_for(browser, "programme-signed")
         settled(browser)
         notice = text_of(browser, "programme-signed")
@@ -148,7 +150,7 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
         click(browser, browser.find_element(By.ID, "reports-signoff-button"))
         until_text(browser, "reports-signoff-result", "version 2", timeout=60)
         assert "KEC-4.2" in text_of(browser, "reports-signoff-result")
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             second = signoff.signed_report(session, "KEC", quarter)
             kept_v2, changed = second.report, second.changed
         assert (
@@ -160,7 +162,7 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
         browser.execute_cdp_cmd(
             "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
         )
-        browser.get(demo_server + f"/reports?programme=KEC&period={quarter}")
+        browser.get(shipped_server + f"/reports?programme=KEC&period={quarter}")
         wait_for(browser, "reports-versions")
         settled(browser)
         got_v1 = _downloaded(browser, downloads, 1, f"KEC_{quarter}_iptt_v1.xlsx")
@@ -177,7 +179,7 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
         }
         assert console_problems(browser) == []
     finally:
-        with demo_store.begin() as session:
+        with shipped_store.begin() as session:
             session.execute(delete(SignOff).where(SignOff.period == quarter))
             if session.get(Training, record_id).female != female:
                 assert corrections.correct(
@@ -188,6 +190,6 @@ def test_reopen_correct_sign_off_again_and_download_both_versions(browser, demo_
                     by="test",
                     reason="Other",
                     comment="test undone",
-                    settings=demo_store.settings,
+                    settings=shipped_store.settings,
                 ).ok
             session.execute(delete(RecordCorrection).where(RecordCorrection.record_id == record_id))

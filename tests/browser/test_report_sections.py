@@ -27,20 +27,20 @@ def _page(browser, base: str, fmt: str = "report") -> None:
 
 
 def test_a_manager_writes_the_sections_and_the_word_report_carries_them(
-    browser, demo_server, demo_store, tmp_path
+    browser, shipped_server, shipped_store, tmp_path
 ):
     from sqlalchemy import delete
 
     from indicators.reporting import sections
     from indicators.store.models import QuarterSection
 
-    ensure_user(demo_store, "claire", "manager")
+    ensure_user(shipped_store, "claire", "manager")
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     try:
-        sign_in(browser, demo_server, "claire")
+        sign_in(browser, shipped_server, "claire")
         browser.get_log("browser")
-        _page(browser, demo_server)
+        _page(browser, shipped_server)
         _type(
             browser,
             browser.find_element(By.ID, "reports-section-highlights"),
@@ -52,7 +52,7 @@ def test_a_manager_writes_the_sections_and_the_word_report_carries_them(
         click(browser, browser.find_element(By.ID, "reports-sections-save"))
         until_text(browser, "reports-sections-result", "Saved for KEC · FY2020 Q2")
         assert "plans for the next quarter (version 1)" in text_of(browser, "reports-sections-result")
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             shown = {s.key: s.text for s in sections.sections_for(session, "KEC", QUARTER)}
         assert shown == {
             "highlights": "Refugee leaders in Mahama asked for more sessions.",
@@ -64,7 +64,7 @@ def test_a_manager_writes_the_sections_and_the_word_report_carries_them(
         browser.execute_cdp_cmd(
             "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
         )
-        _page(browser, demo_server)
+        _page(browser, shipped_server)
         assert "Quarterly report (Word)" in text_of(browser, "reports-download")
         click(browser, browser.find_element(By.ID, "reports-download"))
         target = downloads / f"KEC_{QUARTER}_report.docx"
@@ -77,27 +77,27 @@ def test_a_manager_writes_the_sections_and_the_word_report_carries_them(
         assert highlighted(gap) and gap.text.startswith("[To be written")
         assert console_problems(browser) == []
     finally:
-        with demo_store.begin() as session:
+        with shipped_store.begin() as session:
             session.execute(delete(QuarterSection))
 
 
-def test_an_officer_reads_and_a_closed_quarter_refuses_the_sections(browser, demo_server, demo_store):
+def test_an_officer_reads_and_a_closed_quarter_refuses_the_sections(browser, shipped_server, shipped_store):
     from sqlalchemy import delete
 
     from indicators.figures import signoff
     from indicators.reporting import sections
     from indicators.store.models import QuarterSection, SignOff
 
-    ensure_user(demo_store, "claire", "manager")
-    ensure_user(demo_store, "amina", "officer")
-    with demo_store.begin() as session:
+    ensure_user(shipped_store, "claire", "manager")
+    ensure_user(shipped_store, "amina", "officer")
+    with shipped_store.begin() as session:
         sections.set_section(
             session, "KEC", QUARTER, "challenges", "Fuel shortages delayed two trainings.", "claire"
         )
     try:
-        sign_in(browser, demo_server, "amina")
+        sign_in(browser, shipped_server, "amina")
         browser.get_log("browser")
-        _page(browser, demo_server, fmt="iptt")
+        _page(browser, shipped_server, fmt="iptt")
         assert "Only programme managers and administrators write these sections" in text_of(
             browser, "reports-sections-readonly"
         )
@@ -106,10 +106,10 @@ def test_an_officer_reads_and_a_closed_quarter_refuses_the_sections(browser, dem
         assert not browser.find_elements(By.TAG_NAME, "textarea")
         assert console_problems(browser) == []
 
-        sign_in(browser, demo_server, "claire")
+        sign_in(browser, shipped_server, "claire")
         browser.get_log("browser")
-        _page(browser, demo_server, fmt="iptt")
-        with demo_store.begin() as session:  # signed off while the manager's page is open
+        _page(browser, shipped_server, fmt="iptt")
+        with shipped_store.begin() as session:  # signed off while the manager's page is open
             signoff.sign_off(
                 session,
                 "KEC",
@@ -125,16 +125,16 @@ def test_an_officer_reads_and_a_closed_quarter_refuses_the_sections(browser, dem
         until_text(
             browser, "reports-sections-result", f"Nothing saved for KEC · FY2020 Q2: KEC {QUARTER} is closed"
         )
-        with demo_store.Session() as session:
+        with shipped_store.Session() as session:
             assert (
                 sections.sections_for(session, "KEC", QUARTER)[1].text
                 == "Fuel shortages delayed two trainings."
             )
-        _page(browser, demo_server, fmt="iptt")  # drawn again: read-only, saying why
+        _page(browser, shipped_server, fmt="iptt")  # drawn again: read-only, saying why
         assert f"KEC {QUARTER} is closed" in text_of(browser, "reports-sections-readonly")
         assert not browser.find_elements(By.ID, "reports-sections-save")
         assert console_problems(browser) == []
     finally:
-        with demo_store.begin() as session:
+        with shipped_store.begin() as session:
             session.execute(delete(QuarterSection))
             session.execute(delete(SignOff).where(SignOff.period == QUARTER))

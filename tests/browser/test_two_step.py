@@ -22,11 +22,13 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def strict_site(demo_store, demo_settings):
+def strict_site(shipped_store, shipped_settings):
     """The demo data served by an app whose administrators and managers must sign in in two steps."""
     from app import create_app
 
-    app = create_app(dataclasses.replace(demo_settings, require_totp=("admin", "manager")), store=demo_store)
+    app = create_app(
+        dataclasses.replace(shipped_settings, require_totp=("admin", "manager")), store=shipped_store
+    )
     with serve(app) as base:
         yield base
 
@@ -47,9 +49,9 @@ def password_step(browser, base: str, username: str) -> None:
 
 
 def test_an_administrator_sets_up_two_step_sign_in_then_signs_in_with_a_code(
-    browser, strict_site, demo_store
+    browser, strict_site, shipped_store
 ):
-    ensure_user(demo_store, "tessa.admin", "admin")
+    ensure_user(shipped_store, "tessa.admin", "admin")
     password_step(browser, strict_site, "tessa.admin")
     WebDriverWait(browser, 20).until(lambda d: d.current_url.endswith("/account/two-step"))
     assert "Your role signs in in two steps" in browser.find_element(By.TAG_NAME, "main").text

@@ -3,8 +3,7 @@ separator it splits on."""
 
 from __future__ import annotations
 
-from indicators.store.settings import Settings
-from tests.dashboard.test_pages import pages  # noqa: F401  (the fixture)
+from tests.stores import make_store, settings_for
 
 
 def test_activities_csv_is_the_grid_view_and_defuses_formulas(pages):
@@ -37,7 +36,6 @@ def test_the_activities_csv_runs_no_formula_in_a_comma_or_a_semicolon_spreadshee
 
     from dashboard._records import activity_rows
     from importers.pipeline import import_file
-    from tests.dashboard.fixtures import make_store
 
     lines = ["Reference,Project,Start date,District,Target group,Topic,Female,Male,Organised with"]
     written = io.StringIO()
@@ -45,7 +43,7 @@ def test_the_activities_csv_runs_no_formula_in_a_comma_or_a_semicolon_spreadshee
     for n, text in enumerate(HOSTILE_TEXTS, start=1):
         writer.writerow([f"INJ-{n}", "KEC", "02/07/2019", "Huye", "Media", text, n, 3, HOSTILE_TEXTS[-n]])
     data = (lines[0] + "\n" + written.getvalue()).encode()
-    settings = Settings.for_tests(tmp_path)
+    settings = settings_for(tmp_path)
 
     def fill(session, settings):
         report = import_file(session, data, "injection.csv", settings=settings, uploaded_by="olivier")

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from dashboard._components import problem_card, safe_layout
-from tests.dashboard.test_pages import PAGE_NAMES, pages, texts  # noqa: F401  (pages: the fixture)
+from tests.dashboard.test_pages import PAGE_NAMES, texts
 
 
 def test_a_failing_layout_becomes_a_friendly_card():

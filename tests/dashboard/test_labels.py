@@ -5,21 +5,14 @@ ticking a row to take the file's value recounts what the commit would do."""
 from __future__ import annotations
 
 import base64
-import importlib
 
-import pytest
 from sqlalchemy import delete, select
 
 from tests.dashboard.test_pages import find, texts
 
 
-@pytest.fixture(scope="module")
-def pages(demo_app):
-    return {name: importlib.import_module(f"dashboard.{name}") for name in ("accounts", "upload", "results")}
-
-
 def test_the_accounts_buttons_name_the_user_chosen(pages):
-    accounts = pages["accounts"]
+    accounts = pages.accounts
     assert accounts.name_the_user(None) == ("Disable", "Enable", "Reset password")
     assert accounts.name_the_user("dana") == ("Disable dana", "Enable dana", "Reset the password of dana")
 
@@ -27,7 +20,7 @@ def test_the_accounts_buttons_name_the_user_chosen(pages):
 def test_the_commit_and_the_entry_name_their_target(pages):
     from importers.report import ImportReport
 
-    upload, results = pages["upload"], pages["results"]
+    upload, results = pages.upload, pages.results
     report = ImportReport(
         ok=True, outcome="dry-run", filename="t.xlsx", sha256="a" * 64, size=1, programmes=["KEC", "PVR"]
     )
@@ -65,8 +58,8 @@ def test_ticking_the_files_value_recounts_the_commit(pages, request_context, dem
     contents = "data:text/csv;base64," + base64.b64encode(sheet).decode()
     try:
         with request_context(as_user="officer"):
-            drawn, *_ = pages["upload"].check_file(contents, "KEC", "tick.csv")
-            counted = pages["upload"].count_with_file_values([["tick!2"]], contents, "tick.csv", "KEC")
+            drawn, *_ = pages.upload.check_file(contents, "KEC", "tick.csv")
+            counted = pages.upload.count_with_file_values([["tick!2"]], contents, "tick.csv", "KEC")
         assert "This very file was stored before" in texts(find(drawn, "upload-verdict"))
         before = [td.children for td in find(drawn, "upload-counts").children[1].children[0].children[1:]]
         after = [td.children for td in counted.children[1].children[0].children[1:]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dashboard.test_pages import find, ids, pages, texts  # noqa: F401  (pages: the fixture)
+from tests.dashboard.test_pages import find, ids, texts
 
 # --- maps ------------------------------------------------------------------------------------------
 

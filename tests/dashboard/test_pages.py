@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import dash
 import pytest
 from dash.exceptions import PreventUpdate
@@ -20,13 +18,6 @@ PAGE_NAMES = (
     "victims",
     "audit",
 )
-
-
-@pytest.fixture(scope="module")
-def pages(demo_app):
-    import importlib
-
-    return SimpleNamespace(**{name: importlib.import_module(f"dashboard.{name}") for name in PAGE_NAMES})
 
 
 def texts(component) -> str:

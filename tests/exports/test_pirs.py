@@ -19,7 +19,7 @@ from indicators.programmes import definitions, logframe
 from indicators.reporting.pirs import build
 from indicators.store.models import Indicator, Programme
 from tests.builders import make_programme
-from tests.conftest import PROGRAMMES
+from tests.stores import PROGRAMMES
 
 NEW_FIELDS = (
     "Indicator type",

@@ -7,15 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, select
 
-from indicators.programmes import definitions
-from indicators.store import migrate
-from indicators.store.db import Store
 from indicators.store.kinds import KINDS, kind
 from indicators.store.models import Upload
-from indicators.store.settings import Settings
+from tests.stores import make_store, settings_for
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-PROGRAMMES = Path(__file__).resolve().parents[2] / "programmes"
 
 
 @pytest.fixture
@@ -50,10 +46,7 @@ def uploads(session) -> list[Upload]:
 @pytest.fixture
 def own_store(tmp_path):
     """A store of its own in tmp_path (for tests that commit, read the database file or run the CLI)."""
-    settings = Settings.for_tests(tmp_path)
-    store = Store(settings)
-    migrate.upgrade(store.engine)
-    with store.begin() as session:
-        definitions.load_directory(session, PROGRAMMES)
+    settings = settings_for(tmp_path)
+    store = make_store(settings)
     yield settings, store
     store.dispose()

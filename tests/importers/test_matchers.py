@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, namedtuple
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import pytest
 
@@ -88,7 +89,7 @@ def matching(corrections=None, merged=False, natural=False) -> Matching:
 
 
 class NoCorrections:
-    by_hash: dict = {}
+    by_hash: ClassVar[dict] = {}
 
     def __bool__(self):
         return False

@@ -144,16 +144,16 @@ def test_core_writes_are_refreshed_for_the_quarters_touched(session):
     session.execute(
         insert(Training),
         [
-            dict(
-                programme_id=kec.id,
-                quarter="FY2019Q3",
-                start_date=date(2019, 5, 1),
-                district="Huye",
-                target_group="Media",
-                female=10,
-                male=5,
-                row_hash=f"core-{n}",
-            )
+            {
+                "programme_id": kec.id,
+                "quarter": "FY2019Q3",
+                "start_date": date(2019, 5, 1),
+                "district": "Huye",
+                "target_group": "Media",
+                "female": 10,
+                "male": 5,
+                "row_hash": f"core-{n}",
+            }
             for n in range(3)
         ],
     )

@@ -20,24 +20,9 @@ from indicators.protection import disclosure
 from indicators.reporting.reporting import report_file, report_for
 from tests.attacker import Attacker
 from tests.builders import clear_records, make_case, programme
-from tests.importers.htcds_filled import WITH_VALIDATION, edited, fill, people
 
 CASE_INDICATORS = ("PVR-3.1", "PVR-3.2")
 THRESHOLD = 5
-
-
-@pytest.fixture
-def cases(session, settings):
-    """The official HTCDS sheet filled as caseworkers fill it, then its edited copy, imported for PVR."""
-    from importers.pipeline import import_file
-
-    clear_records(session)
-    rows = people()
-    again, _ = edited(rows)
-    for name, sheet in (("cases.xlsx", rows), ("cases (corrected).xlsx", again)):
-        report = import_file(session, fill(WITH_VALIDATION, sheet), name, settings=settings, programme="PVR")
-        assert report.ok, report.errors
-    return session
 
 
 def attacker_for(session) -> Attacker:
@@ -65,7 +50,7 @@ def everything_a_donor_gets(session, attacker: Attacker, every_iati: bool = True
             ]
         }
         attacker.read_api(answer, index, CASE_INDICATORS)
-    total, breakdowns = victims.profile(session, programme(session, "PVR").id, plan)
+    _total, breakdowns = victims.profile(session, programme(session, "PVR").id, plan)
     found, _unknown = places.victims_by_district(session, "PVR")
     districts = {d: plan.cell(("district", d)).text for d in found} | {"": plan.cell(("district", "")).text}
     attacker.read_profile(plan.cell(("profile", "total", "")).text, breakdowns, districts)

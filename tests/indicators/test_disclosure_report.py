@@ -15,13 +15,7 @@ from indicators.protection import disclosure
 from indicators.reporting.reporting import make_file
 from indicators.vocabulary import DISAGGREGATIONS
 from tests.exports.docx_reading import open_report, part, parts, rows
-from tests.indicators.test_disclosure import (  # noqa: F401  (cases: the fixture of that name)
-    CASE_INDICATORS,
-    THRESHOLD,
-    attacker_for,
-    cases,
-    everything_a_donor_gets,
-)
+from tests.indicators.test_disclosure import CASE_INDICATORS, THRESHOLD, attacker_for, everything_a_donor_gets
 
 DIMENSIONS = {label.lower(): key for key, label, _multiple in victims.DIMENSIONS}
 SPLITS = {label: key for key, label in DISAGGREGATIONS.items()}
@@ -70,7 +64,7 @@ def _row(code, period, disaggregation, category, text) -> dict:
     }
 
 
-def test_the_reports_victims_section_adds_nothing_an_attacker_can_use(cases):  # noqa: F811
+def test_the_reports_victims_section_adds_nothing_an_attacker_can_use(cases):
     attacker = attacker_for(cases)
     everything_a_donor_gets(cases, attacker, every_iati=False)
     plan = disclosure.plan(cases, "PVR", THRESHOLD)
@@ -107,7 +101,7 @@ def _said(total: str, breakdowns) -> tuple:
     )
 
 
-def test_the_rest_of_the_report_is_the_awards_exact_deliverable(cases):  # noqa: F811
+def test_the_rest_of_the_report_is_the_awards_exact_deliverable(cases):
     """The result tables keep exact small counts (the award requires them) and the cover says so."""
     from indicators.reporting.reporting import report_for
 

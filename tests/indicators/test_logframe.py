@@ -14,7 +14,7 @@ from indicators.figures.figures import figures
 from indicators.programmes import definitions, history, logframe
 from indicators.store.models import Indicator
 from tests.builders import make_training
-from tests.conftest import PROGRAMMES
+from tests.stores import PROGRAMMES
 
 
 def target(db, code, period):
@@ -112,9 +112,11 @@ def test_init_keeps_a_browser_edit_unless_told_to_take_the_file(db):
     definitions.load_directory(db, PROGRAMMES, user="root", differences=differences)
     assert target(db, "KEC-4.2", "FY2019") == 600
     assert differences == [
-        "KEC-4.2 FY2019 target: the file says 400, the store 600 (edited in the browser by amina "
-        f"on {date.today():%Y-%m-%d}, Donor-approved modification): kept the store's; "
-        "`ctmonitor init --from-file` takes the file's"
+        (
+            "KEC-4.2 FY2019 target: the file says 400, the store 600 (edited in the browser by amina "
+            f"on {date.today():%Y-%m-%d}, Donor-approved modification): kept the store's; "
+            "`ctmonitor init --from-file` takes the file's"
+        )
     ]
     definitions.load_directory(db, PROGRAMMES, user="root", from_file=True, differences=[])
     assert target(db, "KEC-4.2", "FY2019") == 400

@@ -153,6 +153,7 @@ def test_ctmonitor_narrative_command(cli_settings):
             "--text",
             "No quorum in May.",
         ],
+        check=False,  # the return code is asserted
         capture_output=True,
         text=True,
         env=env,
@@ -175,6 +176,7 @@ def test_ctmonitor_narrative_command(cli_settings):
             "--text",
             "x",
         ],
+        check=False,  # the return code is asserted
         capture_output=True,
         text=True,
         env=env,

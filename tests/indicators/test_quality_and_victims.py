@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import statistics
 from datetime import date
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import delete, select, update
@@ -14,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from indicators.figures import quality, victims
 from indicators.store.models import Awareness, Case, Programme, Training
-from tests.dashboard.fixtures import demo_settings, demo_store  # noqa: F401  (the seeded store they read)
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_shares_are_over_known_values_and_follow_the_plan():
     assert rows["Rwanda"].shown_count == "2" and rows["Rwanda"].share == 10.0  # staff: exact
 
     class Plan:  # what indicators.protection.disclosure decided for this breakdown
-        cells = {"Rwanda": "<5", "DRC": "*"}
+        cells: ClassVar[dict[str, str]] = {"Rwanda": "<5", "DRC": "*"}
 
         def cell(self, key):
             from indicators.protection.disclosure import Shown

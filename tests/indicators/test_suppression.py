@@ -30,7 +30,7 @@ def test_a_lone_small_cell_takes_another_with_it_and_the_attacker_learns_nothing
 
 
 def test_shown_as_they_are_without_a_small_count_and_zeros_are_shown():
-    t, cells, _ = one_group({"Female": 12, "Male": 30, "Unknown": 0})
+    t, _cells, _ = one_group({"Female": 12, "Male": 30, "Unknown": 0})
     assert protect(t, 5) == {}
 
 
