@@ -21,7 +21,8 @@ from indicators.figures.figures import FiguresError, ProgrammeFigures, figures
 from indicators.programmes import history
 from indicators.report import Report
 from indicators.reporting import versions
-from indicators.reporting.reporting import build_cover, disaggregation_rows, group_results
+from indicators.reporting.cover import build_cover
+from indicators.reporting.reporting import disaggregation_rows, group_results
 from indicators.store import kinds, records
 from indicators.store.models import (
     RESTORE,

@@ -15,7 +15,7 @@ import pytest
 
 from importers import isolation, safety, sheets
 from importers.pipeline import import_file
-from tests.importers import hostile
+from tests.importers import hostile, hostile_xml
 from tests.importers.conftest import count, uploads
 
 CELLS = f"more than the {safety.MAX_CELLS:,} cells ctmonitor reads at once; split it into smaller workbooks"
@@ -83,7 +83,7 @@ def test_rows_jumping_far_below_are_refused(db, settings, no_reading):
 
 
 def test_a_row_of_cells_without_references_counts_its_full_width(db, settings, no_reading):
-    line = refused_line(db, settings, hostile.ragged_rows(600))
+    line = refused_line(db, settings, hostile_xml.ragged_rows(600))
     assert line == f"sheet Sheet spans 601 rows × 16,384 columns, {CELLS}"
 
 
@@ -94,7 +94,7 @@ def test_a_far_cell_is_seen_whatever_its_quotes_spaces_or_character_references(
     db, settings, no_reading, quote, spaces, entity
 ):
     """``<c r='XFD1048576'>`` and ``<c r = "XFD1048576">`` are the same XML as ``<c r="XFD1048576">``."""
-    data = hostile.corners(quote, spaces=spaces, entity=entity)
+    data = hostile_xml.corners(quote, spaces=spaces, entity=entity)
     assert len(data) < 5_000
     line = refused_line(db, settings, data)
     assert line == f"sheet Sheet spans 1,048,576 rows × 16,384 columns, {CELLS}"
@@ -115,7 +115,7 @@ def test_a_dimension_in_single_quotes_is_read_as_one_in_double_quotes(db, settin
 
 def test_a_shared_string_used_by_many_cells_is_refused_before_calamine_runs(db, settings, no_reading):
     """316 KB: one 32,000-character string used by 120,000 cells, which calamine would copy into each (3.8 GB)."""
-    data = hostile.shared_string_bomb()
+    data = hostile_xml.shared_string_bomb()
     assert len(data) < 400_000
     started = time.perf_counter()
     line = refused_line(db, settings, data)
@@ -127,7 +127,7 @@ def test_a_legal_looking_workbook_of_too_many_numbers_is_refused_before_calamine
     db, settings, no_reading
 ):
     """290,000 rows × 20 small numbers: 5.8 million values in under 20 MB, which read would take 1.1 GB."""
-    data = hostile.numbers(290_000, 20, level=3)
+    data = hostile_xml.numbers(290_000, 20, level=3)
     assert len(data) < settings.upload_limit
     assert refused_line(db, settings, data).startswith(VALUES)
 
@@ -159,14 +159,14 @@ HOSTILE = {
     "hidden area": (lambda: hostile.dimension_bomb(320_000, dimension=False), "x.xlsx", VALUES),
     "rows far below": (hostile.rows_jumping_far, "x.xlsx", "sheet Sheet spans 950,000 rows"),
     "ragged rows": (
-        lambda: hostile.ragged_rows(600),
+        lambda: hostile_xml.ragged_rows(600),
         "x.xlsx",
         "sheet Sheet spans 601 rows × 16,384 columns",
     ),
     "zip bomb": (lambda: hostile.bomb(1), "x.xlsx", "the workbook would inflate to 1,023.6 MB"),
     "sparse": (hostile.sparse_sheet, "x.xlsx", "sheet Sheet declares 1,048,576 rows × 16,384 columns"),
-    "single quotes": (hostile.corners, "x.xlsx", "sheet Sheet spans 1,048,576 rows × 16,384 columns"),
-    "shared string": (hostile.shared_string_bomb, "x.xlsx", TEXT),
+    "single quotes": (hostile_xml.corners, "x.xlsx", "sheet Sheet spans 1,048,576 rows × 16,384 columns"),
+    "shared string": (hostile_xml.shared_string_bomb, "x.xlsx", TEXT),
     "ods repeats": (hostile.ods_repeated_cells, "x.ods", "sheet S spans 1,000,000 rows × 16,000 columns"),
     "lying sizes": (hostile.lying_sizes, "x.xlsx", "the file is damaged or truncated"),
 }
@@ -254,7 +254,7 @@ def test_the_checks_refusal_does_not_wait_for_the_reader(settings):
     roomy = dataclasses.replace(settings, read_memory_limit=4 * 2**30)
     started = time.perf_counter()
     with pytest.raises(safety.Refused) as refused:
-        isolation.read(hostile.shared_string_bomb(), "strings.xlsx", roomy, isolated=True)
+        isolation.read(hostile_xml.shared_string_bomb(), "strings.xlsx", roomy, isolated=True)
     assert str(refused.value).startswith(TEXT)
     assert time.perf_counter() - started < 3
 

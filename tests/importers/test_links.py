@@ -12,7 +12,7 @@ import pytest
 
 from importers.links import classify
 from importers.pipeline import import_file
-from tests.importers import hostile
+from tests.importers import hostile, hostile_xml
 from tests.importers.conftest import count, uploads
 
 HEADERS = [
@@ -409,7 +409,7 @@ def test_an_ods_dde_formula_in_single_quotes_is_refused_not_read_as_its_saved_te
         b'<table:table-cell table:formula=\'of:=DDE("cmd";"/c calc";"A0")\' office:value-type=\'string\' '
         b"office:string-value='Training'><text:p>Training</text:p></table:table-cell>"
     )
-    report = _ods_refused(db, settings, hostile.ods(_ods_trainings(cell)))
+    report = _ods_refused(db, settings, hostile_xml.ods(_ods_trainings(cell)))
     assert [(p.where, p.value) for p in report.errors] == [("Trainings!F2", '=DDE("cmd";"/c calc";"A0")')]
 
 
@@ -458,7 +458,7 @@ def test_an_ods_reaching_out_from_anywhere_is_refused(db, settings, where):
             )
         },
     }[where]
-    report = _ods_refused(db, settings, hostile.ods(_ods_trainings("Victim identification"), **parts))
+    report = _ods_refused(db, settings, hostile_xml.ods(_ods_trainings("Victim identification"), **parts))
     text = " ".join(str(p) for p in report.errors)
     assert {
         "validity": "validity rule that stays inside",
@@ -473,7 +473,7 @@ def test_an_ods_reaching_out_from_anywhere_is_refused(db, settings, where):
 def test_an_ods_without_links_is_read(db, settings):
     report = import_file(
         db,
-        hostile.ods(_ods_trainings("Victim identification")),
+        hostile_xml.ods(_ods_trainings("Victim identification")),
         "plain.ods",
         settings=settings,
         programme="KEC",

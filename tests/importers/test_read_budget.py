@@ -19,7 +19,7 @@ import pytest
 
 from importers import safety
 from indicators.store.settings import Settings
-from tests.importers import hostile
+from tests.importers import hostile_xml
 
 REPO = Path(__file__).resolve().parents[2]
 BUDGET_MB = 300  # README, "Size": what a worker may grow by while it receives the largest file's rows
@@ -50,7 +50,7 @@ if __name__ == "__main__":
 def largest_workbook() -> bytes:
     """3 million short texts of their own, written in the cells, in a sheet spanning 28 columns: the most
     costly workbook under every bound (measured: about 430 MB for the reading child)."""
-    return hostile.numbers(142_000, 21, strings=20, length=21, inline=True, far=28)
+    return hostile_xml.numbers(142_000, 21, strings=20, length=21, inline=True, far=28)
 
 
 def largest_csv() -> bytes:
@@ -92,7 +92,7 @@ def test_one_value_more_is_refused():
     """The largest workbook above is at the bound: a thousand more rows of it are refused, before being read."""
     with pytest.raises(safety.Refused, match=f"more than {safety.MAX_VALUES:,} cells with a value"):
         safety.check(
-            hostile.numbers(143_000, 21, strings=20, length=21, inline=True),
+            hostile_xml.numbers(143_000, 21, strings=20, length=21, inline=True),
             "more.xlsx",
             upload_limit=20 * 2**20,
             inflate_limit=512 * 2**20,
