@@ -37,9 +37,8 @@ class _Format:
     # the award's confidential deliverable: exact victim figures whoever downloads it (its cover says so)
     award_deliverable: bool = False
     stem: str | None = None  # the file name's last part when it is not the key: KEC_FY2019Q3_report.pdf
-    requires: tuple[
-        str, ...
-    ] = ()  # programs of which one must be installed to write it (LibreOffice: soffice)
+    # programs of which one must be installed to write it (LibreOffice: soffice)
+    requires: tuple[str, ...] = ()
     scope: ClassVar[str] = "quarter"
 
     def filename(self, programme: str, period: str | None) -> str:

@@ -197,9 +197,8 @@ def _values(
     spans.append(("LOP", seen, bool(seen) and seen[-1] == quarters[-1], "lop_to_date"))
     exact = figures_by_quarter(session, record.code, latest) if latest is not None else {}
     lines = {code: {f.indicator.code: f for f in pf.indicators} for code, pf in exact.items()}
-    shown: dict[
-        str, dict[str, IndicatorFigures]
-    ] = {}  # as this reader may see them, per quarter counted through
+    # as this reader may see them, per quarter counted through
+    shown: dict[str, dict[str, IndicatorFigures]] = {}
     for _code, reached, _complete, _span in spans:
         if reached and reached[-1].code not in shown:
             pf = exact[reached[-1].code]
