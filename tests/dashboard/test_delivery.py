@@ -106,6 +106,8 @@ def test_the_suites_are_compressed_once_then_as_tightly_as_brotli_goes_and_kept(
     """The first answer is compressed quickly; a thread then compresses the file as tightly as brotli goes,
     every later answer is that one, without compressing again, and it is kept in the data folder, where a
     worker starting afresh finds it."""
+    # this worker's first answer for the file: no earlier app of the test process has compressed it
+    monkeypatch.setattr(_delivery, "_PACKED", {})
     path = next(
         f for f in scripts_and_styles(fetch(client, "/").get_data(as_text=True)) if "dash_renderer" in f
     )
