@@ -380,3 +380,18 @@ dash.clientside_callback(
     dash.State("nav-collapse", "is_open"),
     prevent_initial_call=True,
 )
+
+
+def not_a_quarter(asked: str | None, prog, quarter) -> dbc.Alert | None:
+    """When the link named a period the programme does not have: which quarter is shown instead (the
+    Programme and Indicator pages)."""
+    if not asked or asked == quarter.code:
+        return None
+    return dbc.Alert(
+        _("“{asked}” is not a quarter of {code}; showing {quarter}.").format(
+            asked=asked, code=prog.code, quarter=quarter.label()
+        ),
+        color="info",
+        dismissable=True,
+        className="py-2",
+    )

@@ -21,6 +21,7 @@ from dashboard._components import (
     dropdown,
     first,
     href,
+    not_a_quarter,
     not_found,
     page_header,
     page_title,
@@ -113,7 +114,7 @@ def layout(code=None, period=None, saved=None, **_query):
             dcc.Location(id=ids.url, refresh="callback-nav"),
             dcc.Store(id=ids.context, data={"code": ind.code, "period": quarter.code}),
             _header(ind, info, prog, quarter),
-            _not_a_quarter(asked, prog, quarter),
+            not_a_quarter(asked, prog, quarter),
             banner,
             _signed.notice(signed, id="indicator-signed"),
             dbc.Row(
@@ -162,20 +163,6 @@ def _header(ind, info, prog, quarter):
             (prog.code, href("/programme", code=prog.code, period=quarter.code)),
             (ind.code, None),
         ],
-    )
-
-
-def _not_a_quarter(asked: str | None, prog, quarter) -> dbc.Alert | None:
-    """When the link named a period the programme does not have: which quarter is shown instead."""
-    if not asked or asked == quarter.code:
-        return None
-    return dbc.Alert(
-        _("“{asked}” is not a quarter of {code}; showing {quarter}.").format(
-            asked=asked, code=prog.code, quarter=quarter.label()
-        ),
-        color="info",
-        dismissable=True,
-        className="py-2",
     )
 
 

@@ -26,6 +26,7 @@ from dashboard._components import (
     format_date,
     format_datetime,
     href,
+    not_a_quarter,
     not_found,
     page_header,
     page_title,
@@ -111,7 +112,7 @@ def layout(code=None, period=None, map=None, span=None, saved=None, **_query):
         [
             dcc.Location(id=ids.url, refresh="callback-nav"),
             _header(prog, quarter, result),
-            _not_a_quarter(asked, prog, quarter),
+            not_a_quarter(asked, prog, quarter),
             banner,
             _signed.notice(signed, id="programme-signed"),
             _at_a_glance(prog, quarter, result),
@@ -153,20 +154,6 @@ def _header(prog, quarter, result):
             ]
         ),
         crumbs=[(_("Portfolio"), "/"), (prog.code, None)],
-    )
-
-
-def _not_a_quarter(asked: str | None, prog, quarter) -> dbc.Alert | None:
-    """When the link named a period the programme does not have: which quarter is shown instead."""
-    if not asked or asked == quarter.code:
-        return None
-    return dbc.Alert(
-        _("“{asked}” is not a quarter of {code}; showing {quarter}.").format(
-            asked=asked, code=prog.code, quarter=quarter.label()
-        ),
-        color="info",
-        dismissable=True,
-        className="py-2",
     )
 
 

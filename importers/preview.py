@@ -21,24 +21,11 @@ from importers.matching import key
 from importers.sheets import Header, RawSheet
 from importers.table import Bad, Batch, column_letters
 from importers.values import _DMY, _YMD, UNPLACED, Text
+from indicators.periods import MONTHS
 
 PREVIEW_ROWS = 20
 MAPPINGS_SHOWN = 40
 GROUPED = 3  # conversions of one kind said in one line from this many on
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass
