@@ -3,8 +3,11 @@ is drawn, cold (empty cache) and warm (the page visited before), on localhost an
 (2 Mbit/s down, 1 Mbit/s up, 150 ms latency: Chromium's own network emulation).
 
 Bounds: cold ≤ 1.25 MB (goal 0.8 MB), warm ≤ 200 kB; over the field link drawn ≤ 8 s cold (goal 4 s) and
-≤ 2 s warm. A page without a chart or a grid is some 350 kB cold, a chart adds 0.33 MB (plotly.js's basic
-bundle) and a grid 0.5 MB (AG Grid's library and its chunk), so the pages drawing both cannot meet the goal. On
+≤ 2 s warm. A page without a chart or a grid is some 300 kB cold, a chart adds 0.33 MB (plotly.js's basic
+bundle) and a grid 0.5 MB (AG Grid's library and its chunk), fetched once a grid comes near the screen: a
+page's cold visit is its first screen, as a user opening it sees it. The pages whose grid is further down
+(``BELOW``) are then scrolled to it, and what the whole page cost is reported too (not bounded: the user
+asked for it by scrolling). On
 localhost the time is compared with the sign-in page's (a plain form, drawn the same way): a slower or busier
 machine slows both. Bytes are what Chromium received (compressed bodies and headers: CDP's encodedDataLength);
 "drawn" is when the page's content is in place (its marker elements, every chart drawn, no callback running),
@@ -30,13 +33,18 @@ SIGN_IN = "/login"
 PAGES = {
     "/": ["#home-card-GIFT"],
     "/programme?code=KEC&period=FY2019Q3": ["#programme-iptt"],
-    "/indicator?code=KEC-4.2&period=FY2019Q3": ["#indicator-chart .main-svg", "#indicator-records .ag-cell"],
+    "/indicator?code=KEC-4.2&period=FY2019Q3": ["#indicator-chart .main-svg"],
     "/activities?programme=KEC&quarter=FY2019Q3": ["#activities-grid .ag-cell"],
     "/upload": ["#upload-history .ag-cell"],
     "/reports?programme=KEC&period=FY2019Q3": ["#reports-flagged"],
     "/quality?programme=KEC": ["#quality-outliers"],
     "/victims": ["#victims-nationality .main-svg"],
     "/audit": ["#audit-grid .ag-cell"],
+}
+# page -> its grid further down the page, drawn once the user scrolls to it
+BELOW = {
+    "/programme?code=KEC&period=FY2019Q3": "#programme-targets-grid .ag-cell",
+    "/indicator?code=KEC-4.2&period=FY2019Q3": "#indicator-records .ag-cell",
 }
 LOCAL = None
 FIELD = {
@@ -173,6 +181,24 @@ class Browser:
             time.sleep(0.1)
         raise TimeoutError(f"requests of {url} still pending")
 
+    def received_since(self, deadline: float, quiet: float = 0.5) -> int:
+        """Bytes of the requests started since the last look at the log, once all of them have ended and none
+        has started or ended for a while."""
+        started, done, last = set(), {}, time.monotonic()
+        while time.monotonic() < deadline:
+            events = self._events()
+            for method, params in events:
+                if method == "Network.requestWillBeSent":
+                    started.add(params["requestId"])
+                elif method in ("Network.loadingFinished", "Network.loadingFailed"):
+                    done[params["requestId"]] = params.get("encodedDataLength", 0)
+            if events:
+                last = time.monotonic()
+            elif time.monotonic() - last >= quiet and started <= done.keys():
+                return sum(done[r] for r in started)
+            time.sleep(0.1)
+        raise TimeoutError("requests still pending after the scroll")
+
     def _events(self) -> list[tuple[str, dict]]:
         out = []
         for entry in self.driver.get_log("performance"):
@@ -204,8 +230,24 @@ def measure(browser: Browser, path: str) -> dict:
         for state in ("cold", "warm"):  # after a cold visit, the cache holds what a warm one needs
             visits = [browser.load(path, cold=state == "cold") for _ in range(runs)]
             out[link, state] = (statistics.median(v[0] for v in visits), max(v[1] for v in visits))
+        if path in BELOW:
+            out[link, "whole"] = scrolled(browser, path, BELOW[path])
     browser.link(LOCAL)
     return out
+
+
+def scrolled(browser: Browser, path: str, grid: str, timeout: float = 60) -> tuple[float, int]:
+    """(seconds from the scroll until the grid is drawn, bytes of the whole visit) for a cold visit of
+    ``path`` scrolled to the end once its first screen is drawn."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _, first = browser.load(path, cold=True)
+    started = time.monotonic()
+    browser.driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+    WebDriverWait(browser.driver, timeout).until(lambda d: d.find_elements(By.CSS_SELECTOR, grid))
+    took = time.monotonic() - started
+    return took, first + browser.received_since(time.monotonic() + timeout)
 
 
 def report(path: str, figures: dict, sign_in: dict) -> bool:
@@ -224,6 +266,14 @@ def report(path: str, figures: dict, sign_in: dict) -> bool:
             f"(≤ {field_limit:.0f}{field_goal}); localhost {local:.2f} s = {ratio:.1f}× sign-in"
             + (f" (≤ {LOCAL_RATIO:.0f}×)" if bounded else ""),
             received <= limit and field <= field_limit and (not bounded or ratio <= LOCAL_RATIO),
+        )
+    if ("field", "whole") in figures:
+        took, received = figures["field", "whole"]
+        line(
+            f"f) cold {path}, scrolled to its grid",
+            f"{received / 1000:,.0f} kB for the whole page; the grid drawn {took:.1f} s after the scroll at "
+            "2 Mbit/s",
+            True,
         )
     return ok
 

@@ -19,7 +19,7 @@
   slowed, then locked (``indicators.access.accounts``).
 - Roles and donors: ``_access`` decides what a user may see; the guard asks it about every callback request
   before Dash runs it (403 and an audit entry when refused).
-- Headers: a Content-Security-Policy (``_csp``) and the usual hardening headers on every answer;
+- Headers: a Content-Security-Policy (``_csp``) on every answer but scripts and stylesheets (``UNGOVERNED``), and the usual hardening headers on every answer;
   ``Strict-Transport-Security`` on every answer served over HTTPS (directly, or as a trusted proxy says with
   ``X-Forwarded-Proto``: ``CTMONITOR_PROXIES``), so that a browser never again asks over plain HTTP.
 - Errors: a request too large (the upload limit, enforced here as well as in the importer) and a failure on
@@ -72,6 +72,9 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+# A script or a stylesheet is never a document, and a Content-Security-Policy governs documents only: these go
+# without its 400 bytes, some 10 kB on a page's first visit over a field office's link.
+UNGOVERNED = ("text/javascript", "application/javascript", "text/css")
 CALLBACK_PATH = "/_dash-update-component"
 STORE_KEY = "ctmonitor.store"
 SETTINGS_KEY = "ctmonitor.settings"
@@ -256,7 +259,9 @@ def _after(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if request.is_secure:  # HTTPS, directly or as a trusted proxy reports it (CTMONITOR_PROXIES)
         response.headers.setdefault("Strict-Transport-Security", HSTS)
-    response.headers.setdefault("Content-Security-Policy", _csp.policy(current_app.extensions.get(DASH_KEY)))
+    if response.mimetype not in UNGOVERNED:
+        policy = _csp.policy(current_app.extensions.get(DASH_KEY))
+        response.headers.setdefault("Content-Security-Policy", policy)
     if not request.path.startswith(CACHEABLE_PREFIXES):
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -5,7 +5,9 @@ first app that sets up; ctmonitor builds several apps in one process (tests buil
 them once and gives them to every app (``app.create_app``), which writes them into the app's own private lists.
 Flask-Login's ``current_user`` is a Werkzeug ``LocalProxy``; the user object behind it is read with the proxy's
 ``_get_current_object``. A component library lists its scripts in its module's ``_js_dist`` (Dash reads it for
-every page; ``dashboard._delivery`` rewrites dash-ag-grid's entry so pages without a grid skip it).
+every page; ``dashboard._delivery`` rewrites dash-ag-grid's entry so pages without a grid skip it, and
+DataTable's, which no page draws), and Dash lists the renderer's own dependencies (its polyfill among them,
+which ``dashboard._delivery`` leaves out) in ``dash._dash_renderer._js_dist_dependencies``.
 ``pyproject.toml`` pins Dash, dash-ag-grid and Werkzeug below their next minor release, and
 ``tests/dashboard/test_dash_private.py`` fails when any of these moves or changes shape.
 """
@@ -42,6 +44,16 @@ def component_scripts(library: Any) -> list[dict[str, Any]]:
     """The script entries a Dash component library (its imported module) gives Dash to write into every page;
     changing an entry's ``attributes`` changes the page's tag for it."""
     scripts: list[dict[str, Any]] = library._js_dist
+    return scripts
+
+
+def renderer_dependencies() -> list[dict[str, Any]]:
+    """The scripts Dash writes into every page before any component library (its polyfill, React, ReactDOM,
+    PropTypes), as entries like a library's ``_js_dist``: ``relative_package_path`` and ``external_url`` each
+    hold a list per bundle (``prod``, ``dev``)."""
+    import dash._dash_renderer as renderer
+
+    scripts: list[dict[str, Any]] = renderer._js_dist_dependencies
     return scripts
 
 

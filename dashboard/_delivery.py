@@ -1,13 +1,14 @@
 """How the app reaches a browser over a field office's link: compressed answers, versioned files cached for a
-year, plotly.js's basic bundle (bar, pie, scatter) instead of the full one for the pages that draw charts, and
-AG Grid's library for the pages that draw grids only.
+year, plotly.js's basic bundle (bar, pie, scatter) instead of the full one for the pages that draw charts,
+AG Grid's library only once a grid is about to be seen, and none of the scripts no page needs.
 
 - Compression (Flask-Compress, brotli or gzip as the browser accepts): HTML, Dash's JSON (layout, dependencies,
   callback answers) and the JavaScript and CSS. The files of installed packages (Dash's component suites and
-  plotly.js) do not change while the server runs: the first answer for one is compressed quickly (brotli 5,
-  gzip 6) while a thread compresses it as tightly as the formats go (brotli 11, gzip 9: some 12% smaller, at
-  seconds a megabyte); from then on every answer is that, kept in memory and in ``<data dir>/compressed``, so
-  the next start and the other workers of the server have it at once (``PackedCache``).
+  plotly.js) and the app's assets do not change while the server runs: the first answer for one is
+  compressed quickly (brotli 5, gzip 6) while a thread compresses it as tightly as the formats go (brotli 11,
+  gzip 9: some 12% smaller, at seconds a megabyte); from then on every answer is that, kept in memory and in
+  ``<data dir>/compressed``, so the next start and the other workers of the server have it at once
+  (``PackedCache``).
 - Caching: Dash names its component suites with their version (``dash_renderer.v4_4_1m1796191347.min.js``)
   and the assets with their modification time (``app.css?m=1796191264.3``): a new version is a new address,
   so those are kept for a year. Files asked for without a version (the chunks Dash's components load on
@@ -17,10 +18,16 @@ AG Grid's library for the pages that draw grids only.
   module answers there with ``assets/vendor/plotly-basic.min.js`` (1.2 MB instead of 4.8 MB, the same
   plotly.js version as the plotly package's). Every chart ctmonitor draws must be one of ``PLOTLY_TRACES``;
   maps are drawn as filled scatter polygons on plain axes, which the basic bundle draws.
-- AG Grid: dash-ag-grid's library (``GRID_BUNDLE``, 1.3 MB, 0.28 MB compressed) is one of the scripts Dash
-  writes into every page. Here its tag gets ``type="text/plain"``, which a browser does not fetch, and
-  ``assets/lazy-grid.js`` stands in for the library: the first grid a page draws fetches it from the tag's
-  address (versioned, so kept for a year), then draws the real grid. Pages without a grid never fetch it.
+- AG Grid: dash-ag-grid's library (``GRID_BUNDLE``, 1.3 MB, 0.28 MB compressed, and a 0.2 MB chunk it loads)
+  is one of the scripts Dash writes into every page. Here its tag gets ``type="text/plain"``, which a
+  browser does not fetch, and ``assets/lazy-grid.js`` stands in for the library: a grid holds its place
+  until it comes near the screen, then the library is fetched from the tag's address (versioned, so kept for
+  a year) and the real grid drawn. Pages without a grid never fetch it, and a page whose grid is further
+  down (the Programme page's targets, the Indicator page's records) draws its first screen without it.
+- Left out (``leave_out_unused_scripts``): Babel's polyfill, for browsers older than any the app supports,
+  replaced by the one part of it Dash calls (``assets/regenerator-runtime.min.js``); DataTable's library,
+  which no page draws. Bootstrap's stylesheet is built with only the components the pages draw
+  (``assets/vendor/bootstrap.scss``).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
+import importlib
 import os
 import sys
 import tempfile
@@ -43,8 +51,10 @@ PLOTLY_BUNDLE = ASSETS / "vendor" / "plotly-basic.min.js"
 PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"  # what Dash's Graph asks for
 PLOTLY_TRACES = ("bar", "pie", "scatter")  # the trace types of plotly.js's basic bundle
 GRID_LIBRARY, GRID_BUNDLE = "dash_ag_grid", "dash_ag_grid.min.js"
+UNUSED_LIBRARIES = ("dash.dash_table",)  # written into every page by Dash, drawn by none (see below)
 LAZY_ATTRIBUTE = "data-ctmonitor-lazy"  # assets/lazy-grid.js finds the library's tag by it
 SUITES = "/_dash-component-suites/"
+ASSETS_URL = "/assets/"
 VERSIONED_QUERY = ("m", "v")  # assets?m=<modification time>, _favicon.ico?v=<Dash version>
 YEAR = 365 * 24 * 3600
 FAST = {"br": 5, "gzip": 6}  # 7% larger than brotli 11 per answer, but 1.5 ms per 100 kB of JSON
@@ -71,7 +81,30 @@ def init_app(server: Flask) -> None:
     server.after_request_funcs.setdefault(None, []).insert(0, compress.after_request)
     server.add_url_rule(PLOTLY_URL, "plotly_basic", _plotly)
     server.after_request(_cache_headers)
+    server.after_request(_whole_asset)
     defer_grid_library()
+    leave_out_unused_scripts()
+
+
+def leave_out_unused_scripts() -> None:
+    """Leave out of every page two scripts Dash writes into all of them: Babel's polyfill (30 kB compressed),
+    which supplies modern JavaScript to browsers older than any the app supports (a browser of 2020 or later
+    has it all) and ``regeneratorRuntime``, the one part Dash's renderer and components call
+    (``assets/regenerator-runtime.min.js`` supplies it, 2.5 kB); and DataTable's library (9 kB), which no
+    page draws (``UNUSED_LIBRARIES``; a page drawing one again would fail in every browser test's console
+    check)."""
+    from dashboard._dash_private import component_scripts, renderer_dependencies
+
+    for entry in renderer_dependencies():
+        for bundles in (entry.get("relative_package_path"), entry.get("external_url")):
+            for bundle, files in (bundles or {}).items():
+                bundles[bundle] = [
+                    f for f in files if "/polyfill" not in f and not f.startswith("deps/polyfill")
+                ]
+    for name in UNUSED_LIBRARIES:
+        for resource in component_scripts(importlib.import_module(name)):
+            if not resource.get("async") and not resource.get("dynamic"):
+                resource["attributes"] = {"type": "text/plain"}
 
 
 def defer_grid_library() -> None:
@@ -170,9 +203,19 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def _cache_key(req: Request) -> str:
-    """What identifies a package file's content: its address, the size and modification time of the file
-    behind it (a package upgraded in place is a new key, even where the address carries no version)."""
-    return _package_file(req.path) if req.path.startswith(SUITES) else ""
+    """What identifies a package file's or an asset's content: its address, the size and modification time of
+    the file behind it (a package upgraded in place is a new key, even where the address carries no version)."""
+    return _package_file(req.path) if req.path.startswith((SUITES, ASSETS_URL)) else ""
+
+
+def _whole_asset(response: Response) -> Response:
+    """An asset read whole rather than streamed from its file, so that it is compressed once, tightly, and kept
+    (``PackedCache``) like the packages' files: Flask-Compress compresses a streamed answer afresh, quickly,
+    every time (Bootstrap's stylesheet: 28 kB at brotli 5, 18 kB at 11). Assets are small files."""
+    if request.path.startswith(ASSETS_URL) and response.status_code == 200 and response.is_streamed:
+        response.direct_passthrough = False
+        response.get_data()  # reads the file into the answer: no longer streamed
+    return response
 
 
 @functools.lru_cache(maxsize=256)
@@ -181,6 +224,10 @@ def _package_file(path: str) -> str:
 
     if path == PLOTLY_URL:
         file = PLOTLY_BUNDLE
+    elif path.startswith(ASSETS_URL):
+        file = (ASSETS / path[len(ASSETS_URL) :]).resolve()
+        if not file.is_relative_to(ASSETS):
+            return ""
     else:
         package, _, rest = path[len(SUITES) :].partition("/")
         module = sys.modules.get(package)

@@ -1,11 +1,15 @@
-/* AG Grid's library for the pages that draw a grid only (see dashboard/_delivery.py).
+/* AG Grid's library for the pages that draw a grid only, and only once a grid is about to be seen (see
+   dashboard/_delivery.py).
 
    Every page carries the library's script tag with type="text/plain", which the browser does not fetch.
-   Until a grid is drawn, window.dash_ag_grid is this stand-in: the first grid fetches the library from the
-   tag's (versioned, cached for a year) address, and every grid then draws the real one inside the
-   stand-in, so Dash's renderer keeps one component type per grid. Dash waits for the library before it
-   runs a callback reading or writing a grid (the component's _dashprivate_isLazyComponentReady, as Dash's
-   own lazily loaded components do). */
+   Until then, window.dash_ag_grid is this stand-in: a grid holds its place (its id, classes and size, marked
+   aria-busy) until it comes within NEAR of the screen; the first grid to do so fetches the library from the
+   tag's (versioned, cached for a year) address, and every grid then draws the real one inside the stand-in,
+   so Dash's renderer keeps one component type per grid. A grid lower down the page (the Programme page's
+   targets, the Indicator page's records) is fetched as the user scrolls towards it, so the first screen
+   arrives without the library's half megabyte over a field office's link. Dash waits for the library before
+   it runs a callback reading or writing a grid (the component's _dashprivate_isLazyComponentReady, as
+   Dash's own lazily loaded components do). */
 (function () {
   'use strict';
   var tag = document.querySelector('script[data-ctmonitor-lazy="dash_ag_grid"]');
@@ -42,24 +46,56 @@
     return loading;
   }
 
+  var NEAR = '600px';  // about two thirds of a screen: fetched while the user scrolls towards the grid
+
+  // Calls ``seen`` once ``element`` comes within NEAR of the screen (at once where the browser cannot tell).
+  function whenNear(element, seen) {
+    if (!element || !window.IntersectionObserver) {
+      seen();
+      return function () {};
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        observer.disconnect();
+        seen();
+      }
+    }, {rootMargin: NEAR});
+    observer.observe(element);
+    return function () { observer.disconnect(); };
+  }
+
   function AgGrid(props) {
     var state = React.useState(library !== null);
     var loaded = state[0];
     var setLoaded = state[1];
+    var place = React.useRef(null);
     React.useEffect(function () {
+      if (loaded) {
+        return undefined;
+      }
       var live = true;
-      if (!loaded) {
+      var forget = whenNear(place.current, function () {
         load().then(function () {
           if (live) {
             setLoaded(true);
           }
         });
-      }
+      });
       return function () {
         live = false;
+        forget();
       };
     }, [loaded]);
-    return loaded ? React.createElement(library.AgGrid, props) : null;
+    if (loaded) {
+      return React.createElement(library.AgGrid, props);
+    }
+    return React.createElement('div', {
+      ref: place,
+      id: props.id,
+      className: ((props.className || '') + ' ct-grid-waiting').trim(),
+      style: props.style,
+      'aria-busy': 'true'
+    });
   }
 
   Object.defineProperty(AgGrid, '_dashprivate_isLazyComponentReady', {

@@ -64,6 +64,21 @@ def settled(browser, timeout=20):
     time.sleep(0.3)
 
 
+def grids_drawn(browser, timeout=30):
+    """Scroll to every grid still holding its place (AG Grid's library is fetched once a grid nears the
+    screen: dashboard/assets/lazy-grid.js), as a user reading down the page does, until each is drawn."""
+    deadline = time.monotonic() + timeout
+    scroll = (
+        "const w = document.querySelector('.ct-grid-waiting');"
+        "w && w.scrollIntoView({block: 'center'}); return w && w.id"
+    )
+    while (waiting := browser.execute_script(scroll)) is not None:  # in one step: a grid may arrive meanwhile
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"a grid was not drawn: {waiting}")
+        time.sleep(0.2)
+    settled(browser)
+
+
 def shoot(browser, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SHOTS / f"{name}.png"))
@@ -99,6 +114,8 @@ def test_every_page_renders_with_a_clean_console(browser, site, name, path, mark
     else:
         WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".not-found")))
     settled(browser)
+    grids_drawn(browser)  # the whole page is checked, its grids further down too
+    browser.execute_script("window.scrollTo(0, 0)")
     shoot(browser, name)
     text = browser.find_element(By.TAG_NAME, "main").text
     assert "Something went wrong" not in text and "Traceback" not in text
@@ -119,6 +136,7 @@ def test_opening_an_indicator_from_the_iptt(browser, site):
     )
     settled(browser)
     assert "Number of people trained" in browser.find_element(By.TAG_NAME, "h1").text
+    grids_drawn(browser)
     assert browser.find_elements(By.CSS_SELECTOR, "#indicator-records .ag-row")
     # plotly draws with no logo and no request outside the app
     assert not browser.find_elements(By.CSS_SELECTOR, "#indicator-chart .modebar-btn--logo")

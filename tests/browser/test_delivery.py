@@ -1,6 +1,7 @@
 """In Chromium: plotly.js is fetched only by the pages that draw charts, it is the basic bundle the app serves,
 and that bundle draws what the pages need (bars, lines, and filled polygons on plain axes, as a district map
-is drawn); AG Grid's library is fetched only by the pages that draw grids, which draw them with it."""
+is drawn); AG Grid's library is fetched only by the pages that draw grids, once a grid nears the screen, and
+the grids are drawn with it; no page fetches Babel's polyfill or DataTable's library."""
 
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ GRID_PAGES = [  # page, an element present once drawn, whether it draws a grid
     ("/", "#home-card-GIFT", False),
     ("/victims", "#victims-nationality .main-svg", False),
     ("/activities?programme=KEC&quarter=FY2019Q3", "#activities-grid", True),
-    ("/indicator?code=KEC-4.2&period=FY2019Q3", "#indicator-records", True),
     ("/upload", "#upload-history", True),
     ("/audit", "#audit-grid", True),
 ]
@@ -67,6 +67,7 @@ def test_plotly_is_fetched_only_by_pages_that_draw_charts(browser, site, path, m
     else:
         assert plotly == [] and browser.execute_script("return !!window.Plotly") is False
     assert console_problems(browser) == []
+    assert [u for u in fetched(browser) if "polyfill" in u or "/dash_table/" in u] == []
 
 
 def test_the_served_plotly_is_the_basic_bundle_and_draws_filled_polygons(browser, site):
@@ -111,4 +112,32 @@ def test_the_grid_library_is_fetched_only_by_pages_that_draw_grids(browser, site
         assert (
             library == [] and browser.execute_script("return !!document.querySelector('.ag-root')") is False
         )
+    assert console_problems(browser) == []
+
+
+@pytest.mark.parametrize(
+    "path, grid",
+    [
+        ("/indicator?code=KEC-4.2&period=FY2019Q3", "indicator-records"),
+        ("/programme?code=KEC&period=FY2019Q3", "programme-targets-grid"),
+    ],
+)
+def test_a_grid_further_down_is_fetched_when_the_user_scrolls_to_it(browser, site, path, grid):
+    """The first screen (the chart, the IPTT) arrives without AG Grid's half megabyte; the grid holds its
+    place, and scrolling to it fetches the library and draws its rows."""
+    browser.get(site + "/login")
+    browser.get(site + path)
+    browser.execute_script("window.scrollTo(0, 0)")
+    drawn(browser, grid, charts=True)
+    WebDriverWait(browser, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    place = browser.find_element(By.ID, grid)
+    assert "ct-grid-waiting" in place.get_attribute("class") and place.get_attribute("aria-busy") == "true"
+    assert place.size["height"] > 0  # the page does not jump when the grid arrives
+    assert [url for url in fetched(browser) if "/dash_ag_grid/" in url] == []
+    assert browser.execute_script("return typeof regeneratorRuntime") == "object"  # for Dash's lazy parts
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", place)
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, f"#{grid} .ag-cell"))
+    assert any(re.search(r"/dash_ag_grid\.v\w+m\d+\.min\.js$", u) for u in fetched(browser))
+    assert all(cell.text for cell in browser.find_elements(By.CSS_SELECTOR, f"#{grid} .ag-cell")[:3])
+    assert not browser.find_elements(By.CSS_SELECTOR, ".ct-grid-waiting")
     assert console_problems(browser) == []

@@ -14,7 +14,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import accessibility_problems, ensure_user, sign_in
 from tests.browser.test_controls import text_of, until_text, wait
-from tests.browser.test_dashboard import click, settled, wait_for
+from tests.browser.test_dashboard import click, grids_drawn, settled, wait_for
 from tests.conftest import console_problems
 
 pytestmark = pytest.mark.browser
@@ -208,6 +208,7 @@ def test_target_changes_typed_into_the_grid_survive_a_reload(browser, shipped_se
         browser.get(shipped_server + "/programme?code=PVR&period=FY2019Q3")
         wait_for(browser, "programme-targets-grid")
         settled(browser)
+        grids_drawn(browser)
         before = browser.find_element(By.CSS_SELECTOR, cell).text
         click(browser, browser.find_element(By.CSS_SELECTOR, cell))
         field = browser.switch_to.active_element
@@ -215,6 +216,8 @@ def test_target_changes_typed_into_the_grid_survive_a_reload(browser, shipped_se
         field.send_keys("140", Keys.ENTER)
         wait(browser, lambda d: kept(d, "programme-targets"))
         browser.refresh()
+        wait_for(browser, "programme-targets-grid")
+        grids_drawn(browser)  # the page opens at its top again: the user scrolls down to the targets
         wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, cell).text == "140")
         until_text(browser, "programme-targets-draft", "target changes to PVR")
         settled(browser)

@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import Select
 
 from tests.browser.conftest import accessibility_problems, ensure_user, sign_in
 from tests.browser.test_controls import text_of, until_text, wait
-from tests.browser.test_dashboard import click, settled, wait_for
+from tests.browser.test_dashboard import click, grids_drawn, settled, wait_for
 from tests.conftest import console_problems
 
 pytestmark = pytest.mark.browser
@@ -111,6 +111,7 @@ def test_the_targets_grid_saves_all_or_nothing(browser, site, shipped_store):
     browser.get(site + "/programme?code=PVR&period=FY2019Q3")
     wait_for(browser, "programme-targets-grid")
     settled(browser)
+    grids_drawn(browser)
 
     def put(row: int, column: str, value: str):
         cell = browser.find_element(
@@ -183,6 +184,7 @@ def test_a_result_entered_directly_is_stored_and_listed_with_who_entered_it(brow
         _type(browser, "#results-comment", "Exit survey, 40 respondents")
         click(browser, browser.find_element(By.ID, "results-enter"))
         until_text(browser, "results-outcome", "TST-1.2 · FY2019Q3: 82.5% entered by claire.")
+        grids_drawn(browser)
         wait(browser, lambda d: "Exit survey, 40 respondents" in text_of(d, "results-list"))
         assert "claire" in text_of(browser, "results-list") and "82.5%" in text_of(browser, "results-list")
         with shipped_store.Session() as session:

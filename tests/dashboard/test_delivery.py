@@ -100,17 +100,16 @@ def test_every_script_and_stylesheet_of_a_page_is_compressed_and_kept_for_a_year
         ), path
 
 
-def test_the_suites_are_compressed_once_then_as_tightly_as_brotli_goes_and_kept(
-    client, demo_app, monkeypatch
+@pytest.mark.parametrize("name", ["dash_renderer", "00-bootstrap.min.css", "lazy-grid.js"])
+def test_the_suites_and_assets_are_compressed_once_then_as_tightly_as_brotli_goes_and_kept(
+    client, demo_app, monkeypatch, name
 ):
     """The first answer is compressed quickly; a thread then compresses the file as tightly as brotli goes,
     every later answer is that one, without compressing again, and it is kept in the data folder, where a
-    worker starting afresh finds it."""
+    worker starting afresh finds it. So for a package's script and for the app's own assets."""
     # this worker's first answer for the file: no earlier app of the test process has compressed it
     monkeypatch.setattr(_delivery, "_PACKED", {})
-    path = next(
-        f for f in scripts_and_styles(fetch(client, "/").get_data(as_text=True)) if "dash_renderer" in f
-    )
+    path = next(f for f in scripts_and_styles(fetch(client, "/").get_data(as_text=True)) if name in f)
     plain = fetch(client, path).get_data()
     fetch(client, path, "br")
     _delivery.settle()
@@ -121,9 +120,10 @@ def test_the_suites_are_compressed_once_then_as_tightly_as_brotli_goes_and_kept(
     assert tight == fetch(client, path, "br").get_data()
     assert brotli.decompress(tight) == plain
     assert len(tight) < len(brotli.compress(plain, quality=_delivery.FAST["br"]))
+    assert tight == brotli.compress(plain, quality=_delivery.TIGHT["br"])
 
     folder = demo_app.server.extensions["ctmonitor.settings"].data_dir / "compressed"
-    key = f"br;{_delivery._package_file(path)}"
+    key = f"br;{_delivery._package_file(path.partition('?')[0])}"  # the address, as Flask gives it
     monkeypatch.setattr(_delivery, "_PACKED", {})  # a worker starting afresh
     assert _delivery.PackedCache(folder).get(key) == tight
     assert _delivery.PackedCache(None).get("br;") is None  # an answer that is not a package's file
@@ -224,3 +224,63 @@ def test_compression_comes_after_every_other_hook_so_they_see_bodies_as_written(
     assert seen == [(None, b"<!DOCTYPE html>")]
     assert packed.headers["Content-Encoding"] == "br"
     assert brotli.decompress(packed.get_data()).startswith(b"<!DOCTYPE html>")
+
+
+def test_no_page_carries_babels_polyfill_or_datatables_library(client):
+    """Left out of every page (browsers the app supports have what the polyfill adds); the one part of it Dash
+    calls, regeneratorRuntime, is an asset of the app's own, and it comes before Dash's renderer runs."""
+    page = fetch(client, "/").get_data(as_text=True)
+    tags = re.findall(r"<script[^>]*>", page)
+    running = [re.search(r'src="([^"]+)"', t).group(1) for t in tags if "src=" in t and "text/plain" not in t]
+    assert not [f for f in running if "polyfill" in f or "/dash_table/" in f]
+    runtime = next(i for i, f in enumerate(running) if f.startswith("/assets/regenerator-runtime.min.js"))
+    assert runtime < next(i for i, f in enumerate(running) if "dash_renderer" in f)
+    table_tags = [t for t in re.findall(r"<script[^>]*>", page) if "/dash_table/" in t]
+    assert table_tags and all('type="text/plain"' in t for t in table_tags)
+
+
+def test_scripts_and_stylesheets_go_without_the_content_security_policy_which_governs_documents(client):
+    files = scripts_and_styles(fetch(client, "/").get_data(as_text=True))
+    for path in files:
+        answer = fetch(client, path, "br")
+        assert "Content-Security-Policy" not in answer.headers, path
+        assert answer.headers["X-Content-Type-Options"] == "nosniff", path
+    for path in ("/", "/_dash-layout", "/login", "/assets/favicon.ico"):
+        assert "frame-ancestors 'none'" in fetch(client, path).headers["Content-Security-Policy"], path
+
+
+# Bootstrap's components that assets/vendor/bootstrap.scss leaves out, with the dbc components drawing them
+LEFT_OUT = {
+    "accordion": "Accordion",
+    "btn-group": "ButtonGroup",
+    "pagination": "Pagination",
+    "list-group": "ListGroup",
+    "toast": "Toast",
+    "modal": "Modal",
+    "tooltip": "Tooltip",
+    "popover": "Popover",
+    "carousel": "Carousel",
+    "offcanvas": "Offcanvas",
+    "placeholder": "Placeholder",
+}
+
+
+def test_the_pages_draw_none_of_the_bootstrap_components_its_stylesheet_leaves_out():
+    """Were a page to start drawing one, it would come out unstyled: add its import back to
+    assets/vendor/bootstrap.scss and rebuild the stylesheet (README)."""
+    from pathlib import Path
+
+    folder = Path(_delivery.__file__).parent
+    css = (folder / "assets" / "00-bootstrap.min.css").read_text(encoding="utf-8")
+    for kept in ("card", "alert", "btn", "table", "navbar", "dropdown-menu", "breadcrumb", "badge"):
+        assert f".{kept}{{" in css, kept
+    for kept in ("progress", "spinner-border", "form-control", "form-select", "form-check", "input-group"):
+        assert f".{kept}" in css, kept
+    sources = {p.name: p.read_text(encoding="utf-8") for p in folder.rglob("*.py")}
+    for prefix, component in LEFT_OUT.items():
+        assert not re.search(rf"(?:^|\}})\.{prefix}[{{:-]", css), prefix  # no rule of its own
+        for name, source in sources.items():
+            assert not re.search(rf"\bdbc\.{component}\b", source), (name, component)
+            named = re.findall(r"className\s*=\s*f?[\"']([^\"']*)", source)
+            classes = {c for text in named for c in text.split()}
+            assert not [c for c in classes if c == prefix or c.startswith(prefix + "-")], (name, prefix)
