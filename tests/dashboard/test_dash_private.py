@@ -79,3 +79,17 @@ def test_a_component_library_lists_its_scripts_as_dash_reads_them():
     assert "dash_ag_grid.min.js" in packages  # the library dashboard._delivery defers
     assert all(isinstance(s, dict) and s.get("namespace") == "dash_ag_grid" for s in scripts)
     assert scripts is dash_ag_grid._js_dist  # the very list Dash reads, not a copy: changes reach the page
+
+
+def test_the_renderers_dependencies_are_listed_per_bundle_as_dash_reads_them():
+    import dash._dash_renderer
+
+    entries = _dash_private.renderer_dependencies()
+    assert entries is dash._dash_renderer._js_dist_dependencies  # the very list Dash reads
+    files = [f for e in entries for f in e["relative_package_path"]["prod"]]
+    assert any(f.startswith("deps/react@") for f in files) and any(
+        f.startswith("deps/react-dom@") for f in files
+    )
+    # dashboard._delivery edits both bundles' lists of files, and the addresses beside them
+    assert all({"prod", "dev"} <= set(e["relative_package_path"]) for e in entries)
+    assert all(isinstance(e["external_url"]["prod"], list) for e in entries)
