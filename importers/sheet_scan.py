@@ -275,12 +275,8 @@ class Worksheet(PortionedPart):
     ):
         super().__init__(name, fast)
         self.sheet, self.bounds, self.strings, self.findings = sheet, bounds, strings, findings
-        self.row, self.column, self.suffix, self.cut = (
-            0,
-            1,
-            "0",
-            -1,
-        )  # the current row, the next cell's column
+        # the current row, the next cell's column, the row's number as text and where it starts in a reference
+        self.row, self.column, self.suffix, self.cut = 0, 1, "0", -1
         self.rows = self.columns = 0  # the largest row and column of a cell
         self.values = self.text = 0  # not yet added to bounds
         self.cell: dict = {}  # the current cell's attributes
