@@ -136,11 +136,11 @@ def test_the_written_sheets_reach_the_fast_path():
     """The comparison above is not vacuous: the plainer of the sheets it writes are judged on the fast path."""
     judged = Judged()
 
-    @settings(max_examples=60, deadline=None, database=None)
+    @settings(max_examples=60, deadline=None, database=None, derandomize=True)  # the same sheets every run
     @given(sheet=worksheet(), strings=shared_strings())
     def run(sheet, strings):
         with judged:
             scan(sheet, strings, 250, fast=True)
 
     run()
-    assert judged.portions > 10
+    assert judged.portions > 20
