@@ -1,5 +1,6 @@
 """a) Import a 200,000-row trainings workbook end to end (read, check, store, commit) beside python-calamine's
 own read time of the same file, each in a process of its own. Goal ≤ 2×, bound ≤ 3×; peak memory ≤ 1 GiB.
+And the file's check alone (``importers.safety.check``), which runs beside the read: bound ≤ 1.75×.
 And the start of ``ctmonitor`` itself, which imports neither Dash nor plotly: ≤ 1.5 s."""
 
 from __future__ import annotations
@@ -90,6 +91,16 @@ for name in book.sheet_names:
     book.get_sheet_by_name(name).to_python()
 print(time.perf_counter() - started)
 """
+CHECK = """
+import sys, time
+from importers import safety
+
+data = open(sys.argv[1], "rb").read()
+started = time.perf_counter()
+safety.check(data, "trainings.xlsx", upload_limit=1 << 30, inflate_limit=1 << 31)
+print(time.perf_counter() - started)
+"""
+CHECK_BOUND = 1.75  # the check alone against the read: what it cost with a Python handler for every element
 IMPORT = """
 import json, sys
 from benchmarks.bench_import import import_once
@@ -175,9 +186,10 @@ def main() -> int:
     path = str(workbook())
     # Reads and imports taken in turn, each in a process of its own, and compared median to median: a busy
     # spell of the machine then slows one run of each, not the figure.
-    reads, imports, peaks = [], [], []
+    reads, imports, peaks, checks = [], [], [], []
     for _ in range(RUNS):
         reads.append(float(child(READ, path)[1]))
+        checks.append(float(child(CHECK, path)[1]))  # the file's check alone, as the checking child runs it
         peak, printed = child(
             IMPORT, path
         )  # the importing process's own peak; its reading child is bounded apart
@@ -195,6 +207,13 @@ def main() -> int:
         f"median {seconds:.2f} s of {len(imports)} vs calamine read {read:.2f} s = {ratio:.2f}× "
         f"(goal ≤ 2×, bound ≤ 3×); peak {peak:,.0f} MiB (≤ 1024)",
         result["ok"] and result["stored"] == ROWS and ratio <= 3 and peak <= 1024,
+    )
+    check = statistics.median(checks) / read
+    ok &= line(
+        "a) the file's check alone (importers.safety)",
+        f"median {statistics.median(checks):.2f} s = {check:.2f}× the read (runs beside it; bound ≤ "
+        f"{CHECK_BOUND}×, its cost with a Python handler for every element)",
+        check <= CHECK_BOUND,
     )
     start = command_start()
     ok &= line(

@@ -21,12 +21,16 @@ import re
 from array import array
 from xml.parsers import expat
 
+from importers import _scan_fast
+from importers._scan_fast import LAST_COLUMN, LAST_ROW, SheetState
 from importers.links import Findings, Refused
 
 MAX_CELLS = 4_000_000  # cells the sheets of a workbook may span, one sheet alone or all together
 MAX_VALUES = 3_000_000  # cells holding a value, across the workbook
 MAX_TEXT = 64 * 1024 * 1024  # bytes of the cells' text (numbers' digits too), a shared string's once per cell
-LAST_ROW, LAST_COLUMN = 1_048_576, 16_384
+FAST = (
+    True  # whether portions of plain rows and strings are judged on the fast path (``importers._scan_fast``)
+)
 
 
 class Bounds:
@@ -77,8 +81,11 @@ class XmlPart:
         self.parser.StartDoctypeDeclHandler = self._doctype
 
     def feed(self, chunk: bytes) -> None:
+        self._parse(chunk)
+
+    def _parse(self, data: bytes) -> None:
         try:
-            self.parser.Parse(chunk, False)
+            self.parser.Parse(data, False)
         except expat.ExpatError:
             raise Refused(f"the file is damaged (its part {self.name} is not well-formed XML)") from None
 
@@ -96,19 +103,98 @@ class XmlPart:
         )
 
 
+class PortionedPart(XmlPart):
+    """A part fed in portions that end just before an element starting with ``boundary`` (a row, a shared
+    string), so that each portion may be judged on the fast path (``importers._scan_fast``) when it starts
+    where expat has read everything before it (no comment, tag or CDATA section left open). A portion the
+    fast path cannot judge, or one that ends elsewhere, goes through the handler. ``fast=False`` reads every
+    portion through the handler (the tests compare both)."""
+
+    boundary = b"<"
+
+    def __init__(self, name: str, fast: bool | None = None):
+        super().__init__(name)
+        self.fast = FAST if fast is None else fast
+        self.carry, self.fed, self.cdata = b"", 0, False
+        self.parser.StartCdataSectionHandler = self._cdata_starts
+        self.parser.EndCdataSectionHandler = self._cdata_ends
+
+    def feed(self, chunk: bytes) -> None:
+        data = self.carry + chunk if self.carry else chunk
+        cut = data.rfind(self.boundary) if chunk else 0
+        ends = cut > 0
+        if not ends:  # no element to end before: up to the last tag's end, or all of it
+            cut = (data.rfind(b">") + 1 if chunk else 0) or len(data)
+        portion, self.carry = data[:cut], data[cut:]
+        clean = ends and self.fast and not self.cdata and self.parser.CurrentByteIndex == self.fed
+        if not (clean and self._fast(portion)):
+            self._parse(portion)
+        self.fed += len(portion)
+        self._portion_read()
+
+    def _fast(self, portion: bytes) -> bool:
+        """Judge the portion on the fast path and parse it with no handler for elements; False (nothing
+        parsed, nothing counted) when it cannot be judged there."""
+        return False
+
+    def _portion_read(self) -> None:
+        """What is checked once a portion is read."""
+
+    def _cdata_starts(self) -> None:
+        self.cdata = True
+
+    def _cdata_ends(self) -> None:
+        self.cdata = False
+
+
 def local(name: str) -> str:
     return name[name.index(":") + 1 :] if ":" in name else name
 
 
-class SharedStrings(XmlPart):
-    """The size in bytes (UTF-8) of each string of the shared strings table, in order (``lengths``)."""
+class SharedStrings(PortionedPart):
+    """The size in bytes (UTF-8) of each string of the shared strings table, in order (``lengths``).
 
-    def __init__(self, name: str, bounds: Bounds):
-        super().__init__(name)
+    A string's text is what expat reports from its first ``<t>`` to the next ``<si>``; on the fast path, the
+    bytes between them less the tags, in a UTF-8 part with no entity or carriage return."""
+
+    boundary = b"<si>"
+
+    def __init__(self, name: str, bounds: Bounds, fast: bool | None = None):
+        super().__init__(name, fast)
         self.bounds = bounds
         self.lengths = array("Q")
         self.text: list[str] | None = None
+        self.utf8 = True  # as the part declares (no declaration: UTF-8, or UTF-16 where no <si> is found)
         self.parser.StartElementHandler = self._start
+        self.parser.XmlDeclHandler = self._declaration
+
+    def _declaration(self, version: str, encoding: str | None, standalone: int) -> None:
+        self.utf8 = encoding is None or encoding.lower() == "utf-8"
+
+    def _fast(self, portion: bytes) -> bool:
+        collecting = self.parser.CharacterDataHandler is not None
+        if not self.utf8 or (self.text is not None and not collecting):
+            return False
+        pieces = _scan_fast.string_pieces(portion)
+        if pieces is None:
+            return False
+        sizes = [] if self.text is None or len(pieces) == 1 else [_size(self.text) + len(pieces[0])]
+        sizes.extend(map(len, pieces[1:-1]))
+        if len(self.lengths) + len(sizes) > MAX_VALUES or self.bounds.text + sum(sizes) > MAX_TEXT:
+            return False  # refused: by the handler, at the string that passes the bound
+        self.parser.StartElementHandler = self.parser.CharacterDataHandler = None
+        try:
+            self._parse(portion)
+        finally:
+            self.parser.StartElementHandler = self._start
+        self.lengths.extend(sizes)
+        self.bounds.add(text=sum(sizes))
+        if len(pieces) > 1:
+            self.text = [pieces[-1].decode("utf-8")]
+        elif self.text is not None:
+            self.text.append(pieces[0].decode("utf-8"))
+        self.parser.CharacterDataHandler = None if self.text is None else self.text.append
+        return True
 
     def _start(self, name: str, attrs: dict) -> None:
         name = local(name)
@@ -121,7 +207,7 @@ class SharedStrings(XmlPart):
     def _string_done(self) -> None:
         if self.text is not None:
             self.parser.CharacterDataHandler = None
-            size = len("".join(self.text).encode("utf-8", "surrogatepass"))
+            size = _size(self.text)
             self.lengths.append(size)
             self.text = None
             self.bounds.add(text=size)
@@ -134,6 +220,10 @@ class SharedStrings(XmlPart):
     def close(self) -> None:
         super().close()
         self._string_done()
+
+
+def _size(text: list[str]) -> int:
+    return len("".join(text).encode("utf-8", "surrogatepass"))
 
 
 _REFERENCE = re.compile(r"([A-Za-z]*)([0-9]*)")
@@ -161,25 +251,32 @@ def column_letters(number: int) -> str:
     return letters
 
 
-class Worksheet(XmlPart):
+class Worksheet(PortionedPart):
     """A worksheet part: the area its cells span and the values and text they hold (into ``bounds``), and
     its formulas (into ``findings``): cells', conditional formats', data validations' and sparklines'.
 
     One handler for element starts carries it all, since expat calls it for every element. Cells without
     ``r`` follow one another along their row and rows without ``r`` follow one another, as in calamine. A
     cell's reference is read on a fast path when it ends with its row's number; its text (a shared string's
-    index, a formula, an inline string) is collected until the next element starts.
+    index, a formula, an inline string) is collected until the next element starts. A portion of rows of
+    plain cells is judged without the handler (``importers._scan_fast``); its text is still expat's.
     """
 
-    def __init__(self, name: str, sheet: str, bounds: Bounds, strings: array, findings: Findings):
-        super().__init__(name)
+    boundary = b"<row "
+
+    def __init__(
+        self,
+        name: str,
+        sheet: str,
+        bounds: Bounds,
+        strings: array,
+        findings: Findings,
+        fast: bool | None = None,
+    ):
+        super().__init__(name, fast)
         self.sheet, self.bounds, self.strings, self.findings = sheet, bounds, strings, findings
-        self.row, self.column, self.suffix, self.cut = (
-            0,
-            1,
-            "0",
-            -1,
-        )  # the current row, the next cell's column
+        # the current row, the next cell's column, the row's number as text and where it starts in a reference
+        self.row, self.column, self.suffix, self.cut = 0, 1, "0", -1
         self.rows = self.columns = 0  # the largest row and column of a cell
         self.values = self.text = 0  # not yet added to bounds
         self.cell: dict = {}  # the current cell's attributes
@@ -194,8 +291,41 @@ class Worksheet(XmlPart):
         self.parser.StartElementHandler = self._start
         self.parser.CharacterDataHandler = self.chars.append  # a C call: cheaper than turning it on and off
 
-    def feed(self, chunk: bytes) -> None:
-        super().feed(chunk)
+    def _fast(self, portion: bytes) -> bool:
+        settles = self.capture == "v" and portion.startswith(b"<row ")  # a string's index, as the row starts
+        if (self.capture is not None and not settles) or self.formula is not None:
+            return False
+        state = SheetState(self.row, self.column, self.rows, self.cell.get("t") == "s")
+        figures = _scan_fast.sheet_figures(portion, state, self.strings)
+        if figures is None:
+            return False
+        if settles:
+            self._settle()
+        pending = _scan_fast.pending_index(portion)
+        self.parser.StartElementHandler = None
+        try:
+            self._parse(portion)
+        finally:
+            self.parser.StartElementHandler = self._start
+        if pending is not None:  # left for the next row's start to settle, as the handler leaves it
+            text = "".join(self.chars)
+            self.chars[:] = [text[: len(text) - len(pending)], pending]
+            self.capture, self.mark = "v", 1
+            self.text -= self.strings[int(pending)]
+        self.values += figures.values
+        self.text += figures.shared_text
+        self.rows, self.columns = max(self.rows, figures.rows), max(self.columns, figures.columns)
+        if figures.row is not None:  # as ``_row`` leaves it
+            self.row, self.column, self.place = figures.row, 1, None
+            self.suffix = str(self.row)
+            self.cut = -len(self.suffix)
+        if figures.column is not None:
+            self.column = figures.column
+        if figures.cell is not None:
+            self.cell = figures.cell
+        return True
+
+    def _portion_read(self) -> None:
         chars = self.chars
         text = "".join(chars)
         self.text += len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
