@@ -73,10 +73,11 @@ def _tally_query(spec: KindSpec, programme_id: int, codes: list[str] | None) -> 
         "district",
     ]
     sum_names = ["female", "male", summary.attended if summary else None]
-    present = [name is not None and name in table.c for name in key_names]
-    keys = [table.c[n] if ok else cast(null(), String) for n, ok in zip(key_names, present, strict=True)]
+    present = [name if name is not None and name in table.c else None for name in key_names]
+    keys = [cast(null(), String) if name is None else table.c[name] for name in present]
     sums = [
-        func.sum(table.c[n]) if n is not None and n in table.c else cast(null(), Integer) for n in sum_names
+        func.sum(table.c[name]) if name is not None and name in table.c else cast(null(), Integer)
+        for name in sum_names
     ]
     where = [table.c.programme_id == programme_id]
     if codes is not None:
@@ -84,5 +85,5 @@ def _tally_query(spec: KindSpec, programme_id: int, codes: list[str] | None) -> 
     return (
         select(literal(programme_id), literal(spec.key), *keys, func.count(), *sums)
         .where(*where)
-        .group_by(*(key for key, ok in zip(keys, present, strict=True) if ok))
+        .group_by(*(table.c[name] for name in present if name is not None))
     )
