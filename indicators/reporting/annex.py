@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from indicators import periods
+from indicators.figures import tallies
 from indicators.periods import Period
 from indicators.report import ActivityRow, ActivitySummary, CaseCounts, SourceRow, day_in_words
 from indicators.store import kinds
@@ -185,12 +186,13 @@ def activity_districts(session: Session, programme: Programme, period: Period) -
 def source_rows(session: Session, programme: Programme, period: Period) -> tuple[list[SourceRow], int]:
     """Every upload with stored rows of this programme attributed to a quarter up to the report quarter
     (a case also by its referral quarter), oldest first, with how many of its rows feed the figures; plus
-    the count of such rows with no upload (from the quarters' tallies, each of which keeps both quarters)."""
+    the count of such rows with no upload. From the quarters' tallies (each keeps both a case's quarters), and
+    the few results entered by hand from their own table."""
     codes = [q.code for q in periods.quarters_between(programme.start_date, period.end, programme.calendar)]
     counts: dict[int, int] = {}
     fed: dict[int, set[str]] = {}
     unsourced = 0
-    query = (
+    tallied = (
         select(TALLY.c.upload_id, TALLY.c.kind, func.sum(TALLY.c.records))
         .where(
             TALLY.c.programme_id == programme.id,
@@ -198,7 +200,19 @@ def source_rows(session: Session, programme: Programme, period: Period) -> tuple
         )
         .group_by(TALLY.c.upload_id, TALLY.c.kind)
     )
-    for upload_id, kind, n in session.execute(query):
+    found = [tuple(row) for row in session.execute(tallied)]
+    for spec in kinds.KINDS:
+        if spec.key in tallies.TALLIED:
+            continue
+        table = spec.table
+        in_period = or_(*[table.c[name].in_(codes) for name in spec.quarter_columns()])
+        query = (
+            select(table.c.upload_id, func.count())
+            .where(table.c.programme_id == programme.id, in_period)
+            .group_by(table.c.upload_id)
+        )
+        found += [(upload_id, spec.key, n) for upload_id, n in session.execute(query)]
+    for upload_id, kind, n in found:
         if upload_id is None:
             unsourced += n
         else:

@@ -4,16 +4,18 @@ say."""
 
 import random
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import delete, select
 
-from indicators import periods
-from indicators.figures import aggregates, tallies
+from indicators import periods, vocabulary
+from indicators.figures import aggregates, places, tallies
+from indicators.figures.sums import Source
 from indicators.reporting import annex
 from indicators.store import kinds
 from indicators.store.kinds import by_table as kind_of_table
-from indicators.store.models import Case, QuarterTally, Training
+from indicators.store.models import Case, Indicator, QuarterTally, Training
 from tests.builders import make_meeting, make_research_step, make_upload, programme, refresh_sums
 from tests.indicators.test_aggregates import _random_records
 
@@ -23,6 +25,8 @@ def _tally_of_records(session) -> Counter:
     place, group, district) and what is counted."""
     out: Counter = Counter()
     for spec in kinds.KINDS:
+        if spec.key not in tallies.TALLIED:
+            continue
         summary = spec.summary
         for record in session.scalars(select(spec.model)):
             key = (
@@ -144,3 +148,29 @@ def _uploads(session, counts: Counter) -> dict:
     from indicators.store.models import Upload
 
     return {session.get(Upload, upload_id): n for upload_id, n in counts.items()}
+
+
+def test_the_maps_values_from_the_tallies_are_the_records(db):
+    """Every mappable indicator, each span: the tallies give each district the value its records give (and
+    an indicator the tallies cannot answer, a filtered one or a ratio, is computed from its records)."""
+    rng = random.Random(5)
+    _records_with_uploads(db, rng)
+    answered = 0
+    for indicator in db.scalars(select(Indicator).order_by(Indicator.code)):
+        if not places.mappable(indicator):
+            continue
+        owner = indicator.programme
+        source = replace(Source.of(indicator), disaggregations=("district",))
+        for period in periods.quarters_between(owner.start_date, owner.end_date, owner.calendar)[::2]:
+            for span in ("quarter", "year", "lop"):
+                codes = [q.code for q in places.span_quarters(owner, period, span)]
+                tallied = tallies.by_district(db, source, codes)
+                computed = places.computed_by_district(db, source, codes)
+                if tallied is not None:
+                    answered += 1
+                    assert {d: v for d, v in tallied.items() if v} == {d: v for d, v in computed.items() if v}
+                shown = places.by_district(db, indicator.code, period, span)
+                assert {d: p.value for d, p in shown.items()} == {
+                    d: v for d, v in computed.items() if v and d in vocabulary.DISTRICTS
+                }
+    assert answered  # the suite's programmes have unfiltered counts and sums of people to map

@@ -1,4 +1,4 @@
-"""quarter tallies: each quarter's records counted per upload, place, group and district
+"""quarter tallies: each quarter's records counted per upload, place, group and district; records by day
 
 Revision ID: 0022
 Revises: 0021
@@ -6,7 +6,9 @@ Create Date: 2027-04-02 09:00:00.000000
 
 The report of one quarter read the records themselves for its annex's summary, its districts and its
 sources, which grew with the store; it now reads these tallies, kept with the indicator sums. The existing
-records are tallied here, with the kinds' summary columns as they are at this revision.
+records are tallied here, with the kinds' summary columns as they are at this revision. An index per kind
+on programme, quarter and date lets the Indicator page list a large quarter's first records without sorting
+the whole quarter.
 """
 
 from collections.abc import Sequence
@@ -19,6 +21,15 @@ down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# table: the date its records are listed by
+DAYS = {
+    "training": "start_date",
+    "awareness": "date",
+    "policy_step": "date",
+    "meeting": "date",
+    "research_step": "date",
+    "victim_case": "date_identified",
+}
 # kind: (table, other quarter, place, group, district, female, male, attended), as the kinds were here
 KINDS = {
     "trainings": ("training", None, "district", "target_group", "district", "female", "male", None),
@@ -27,7 +38,6 @@ KINDS = {
     "meetings": ("meeting", None, "body", None, None, None, None, "participants"),
     "research": ("research_step", None, None, "stage", None, None, None, None),
     "cases": ("victim_case", "referral_quarter", None, None, None, None, None, None),
-    "results": ("result_value", None, None, None, None, None, None, None),
 }
 
 
@@ -62,6 +72,11 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_quarter_tally_programme_kind_quarter", ["programme_id", "kind", "quarter"], unique=False
         )
+    for table, day in DAYS.items():
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(
+                f"ix_{table}_programme_quarter_day", ["programme_id", "quarter", day, "id"], unique=False
+            )
     for kind, (table, other, place, group, district, female, male, attended) in KINDS.items():
         keys = ["quarter", other, "upload_id", place, group, district]
         chosen = [name or "CAST(NULL AS VARCHAR(10))" for name in keys]
@@ -76,6 +91,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in DAYS:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(f"ix_{table}_programme_quarter_day")
     with op.batch_alter_table("quarter_tally", schema=None) as batch_op:
         batch_op.drop_index("ix_quarter_tally_programme_kind_quarter")
     op.drop_table("quarter_tally")
