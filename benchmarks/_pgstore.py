@@ -113,7 +113,7 @@ def copy_url(url: str, suffix: str) -> str:
 def _copy(path: Path, engine: Engine) -> None:
     """Every table's rows from the SQLite file into the migrated PostgreSQL database, with COPY, and each id
     sequence moved past the copied ids."""
-    tables = [t for t in Base.metadata.sorted_tables]
+    tables = list(Base.metadata.sorted_tables)
     source = sqlite3.connect(path)
     raw = engine.raw_connection()
     try:
