@@ -46,7 +46,7 @@ BATCH = 20_000
 
 def _fingerprint() -> str:
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for path in sorted((REPO / "indicators" / "migrations" / "versions").glob("*.py")):
+    for path in sorted((REPO / "indicators" / "store" / "migrations" / "versions").glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -1,7 +1,7 @@
 """g) How the times grow with the store: one programme-quarter's figures, each page's server time (as Chromium
 opens it) and the IPTT export, on stores of 100,000 and 1,000,000 records (and 5,000,000 with ``--5m``: that
-store took seven minutes to build on two cores under a load of 6, and takes 1.5 GB of disk). Writes
-benchmarks/out/growth.png and prints a table for the README.
+store took seven minutes to build on two cores under a load of 6, 26 under a load of 10–18, and takes 1.7 GB
+of disk). Writes benchmarks/out/growth.png and prints a table for the README.
 
 Bound, from each size to the next: n times the records may take at most n times as long (no figure grows
 faster than the store); a figure of at most 50 ms at the larger size is mostly fixed costs and passes.

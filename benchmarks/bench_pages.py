@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 
-from benchmarks._bigstore import big_store
+from benchmarks._pgstore import bench_store, database_name
 from benchmarks._report import line
 from benchmarks._serving import BENCH_PASSWORD, BENCH_USER, ensure_user
 
@@ -132,14 +132,14 @@ class Site:
 
 
 def main() -> int:
-    site = Site(big_store())
+    site = Site(bench_store())
     ok = True
     try:
         for page in PAGES:
             times = site.server_times(page)
             median = statistics.median(times)
             ok &= line(
-                f"c) page {page} on 1,000,000 records",
+                f"c) page {page} on 1,000,000 records ({database_name()})",
                 f"server time median {median * 1000:.0f} ms, slowest {max(times) * 1000:.0f} ms (≤ 300)",
                 median <= 0.300,
             )

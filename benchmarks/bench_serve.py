@@ -23,7 +23,10 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks._bigstore import CACHE, big_store
+from sqlalchemy.engine import make_url
+
+from benchmarks._bigstore import CACHE
+from benchmarks._pgstore import bench_store, copy_url, database_name, drop, recreate
 from benchmarks._report import line, median_p95
 from benchmarks._serving import BENCH_PASSWORD, BENCH_USER, ensure_user
 
@@ -234,9 +237,16 @@ def load(settings, seconds: float, during: Import | None = None) -> tuple[list, 
 
 
 def copy_of(settings, folder: Path):
-    """Settings of a copy of the store in ``folder`` (SQLite's backup: a consistent copy), to import into."""
+    """Settings of a copy of the store in ``folder`` (SQLite's backup: a consistent copy; in PostgreSQL a
+    database made from the store's as its template), to import into."""
+    from dataclasses import replace
+
     from indicators.store.settings import Settings
 
+    if settings.database_url.startswith("postgresql"):
+        url = copy_url(settings.database_url, "import")
+        recreate(url, template=make_url(settings.database_url).database)
+        return replace(settings, database_url=url, data_dir=folder, upload_dir=folder / "uploads")
     target = folder / "big.sqlite"
     source = sqlite3.connect(settings.database_url.split("///", 1)[-1])
     copy = sqlite3.connect(target)
@@ -265,12 +275,14 @@ def main() -> int:
     from benchmarks.bench_import import workbook
     from indicators.store.db import Store
 
-    settings = big_store()
+    settings = bench_store()
     store = Store(settings)
     ensure_user(store)
     store.dispose()
     latencies, errors = load(settings, SECONDS)
-    ok = report(f"e) {USERS} users × {SECONDS} s, serve --workers {WORKERS}", latencies, errors)
+    ok = report(
+        f"e) {USERS} users × {SECONDS} s, serve --workers {WORKERS} ({database_name()})", latencies, errors
+    )
 
     path = workbook(IMPORT_ROWS)
     folder = Path(tempfile.mkdtemp(prefix="ctm-bench-serve-", dir=CACHE))
@@ -280,6 +292,8 @@ def main() -> int:
         latencies, errors = load(copy, SECONDS, importing)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        if settings.database_url.startswith("postgresql"):
+            drop(copy_url(settings.database_url, "import"))
     if importing.returncode != 0:
         errors.append(f"the import failed ({importing.returncode}): {importing.output}")
     took = (importing.ended or 0) - (importing.started or 0)
@@ -288,7 +302,7 @@ def main() -> int:
     ]
     during = median_p95([e for _, e in while_importing])[1] if while_importing else float("inf")
     ok &= report(
-        f"e) the same while importing {IMPORT_ROWS:,} trainings",
+        f"e) the same while importing {IMPORT_ROWS:,} trainings ({database_name()})",
         latencies,
         errors,
         f"; import {took:.1f} s, {len(while_importing):,} requests during it, p95 {during * 1000:.0f} ms "

@@ -31,6 +31,7 @@ from indicators.store.models import (
     Narrative,
     PolicyStep,
     Programme,
+    QuarterTally,
     ResearchStep,
     ResultValue,
     Training,
@@ -291,7 +292,7 @@ def clear_records(session: Session) -> None:
     """Start a test from an empty set of records and narratives, and what was stored of them (rolled back with
     the test's session), so hand-computed figures hold whatever other suites left committed in the shared
     store."""
-    for model in [*(spec.model for spec in KINDS), Narrative, IndicatorSums, CheckResult]:
+    for model in [*(spec.model for spec in KINDS), Narrative, IndicatorSums, QuarterTally, CheckResult]:
         session.execute(delete(model))
     session.flush()
 

@@ -11,7 +11,8 @@ listens to sessions behind its back.
 
 The Data quality outliers and the Victims counts (``indicators.figures.quality``, ``indicators.figures.victims``) are stored
 per programme the same way: ``refresh`` and ``rebuild`` store them anew for the kinds written, so every
-writer keeps them exact without knowing about them.
+writer keeps them exact without knowing about them; so are the per-quarter tallies of records the report reads
+(``indicators.figures.tallies``).
 
 A measure that depends on history (a stage: an instrument counts where it first reaches the stage) has its
 sums recomputed over all the programme's quarters; they come from small tables.
@@ -28,6 +29,7 @@ from sqlalchemy import ColumnElement, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from indicators import periods
+from indicators.figures import tallies
 from indicators.figures.measures import RESULTS, Key, Sums
 from indicators.figures.sums import Source, compute_kind_sums, compute_quarter_sums
 from indicators.store import kinds
@@ -57,6 +59,7 @@ def refresh(session: Session, programme_id: int, kind: str, quarters: Iterable[s
     """Recompute the sums of the programme's indicators fed by ``kind`` for ``quarters`` (all when None), and
     the stored checks that read ``kind`` (over all the programme's records: a median moves with every row)."""
     refresh_checks(session, programme_id, [kind])
+    tallies.refresh(session, programme_id, kind, quarters)
     if kind == RESULTS:
         return
     indicators = _indicator_rows(
@@ -86,6 +89,7 @@ def rebuild(session: Session, programme_id: int | None = None) -> int:
     every = session.scalars(select(Programme.id)).all() if programme_id is None else [programme_id]
     for each in every:
         refresh_checks(session, each, kinds.KEYS)
+        tallies.rebuild(session, each)
     return len(indicators)
 
 

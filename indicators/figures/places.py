@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from indicators import vocabulary
-from indicators.figures import victims
+from indicators.figures import tallies, victims
 from indicators.figures.figures import load_programme, programme_quarters, report_quarter
 from indicators.figures.measures import Measure, measure_type
 from indicators.figures.sums import Source, compute_quarter_sums
@@ -76,11 +76,18 @@ def by_district(
     quarter = report_quarter(programme, report)
     source = replace(Source.of(indicator), disaggregations=("district",))
     codes = [q.code for q in span_quarters(programme, quarter, span)]
+    found = tallies.by_district(session, source, codes)
+    totals = computed_by_district(session, source, codes) if found is None else found
+    return {d: Place(d, v) for d, v in totals.items() if v and d in vocabulary.DISTRICTS}
+
+
+def computed_by_district(session: Session, source: Source, codes: list[str]) -> dict[str, float]:
+    """An indicator's value per district over the quarters ``codes``, from its records (any measure)."""
     totals: defaultdict[str, float] = defaultdict(float)
     for (_quarter, disaggregation, district), sums in compute_quarter_sums(session, source, codes).items():
-        if disaggregation == "district" and district in vocabulary.DISTRICTS:
+        if disaggregation == "district":
             totals[district] += sums.numerator
-    return {d: Place(d, v) for d, v in totals.items() if v}
+    return dict(totals)
 
 
 def victims_by_district(

@@ -15,15 +15,17 @@ from sqlalchemy import ColumnElement, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from indicators import periods
+from indicators.figures import tallies
 from indicators.periods import Period
 from indicators.report import ActivityRow, ActivitySummary, CaseCounts, SourceRow, day_in_words
 from indicators.store import kinds
 from indicators.store.kinds import KindSpec, Summary
-from indicators.store.models import Case, Programme, Upload
+from indicators.store.models import Case, Programme, QuarterTally, Upload
 
 # A quarter with more activity records than this is summarised (by kind, place and group) rather than
 # listed: a donor reads an annex of a few hundred lines, and the dashboard lists and exports every record.
 LIST_LIMIT = 1000
+TALLY = QuarterTally.__table__
 
 
 def _in_quarter(spec: KindSpec, programme: Programme, period: Period) -> list[ColumnElement[bool]]:
@@ -68,42 +70,51 @@ def activity_rows(session: Session, programme: Programme, period: Period) -> lis
 
 
 def activity_count(session: Session, programme: Programme, period: Period) -> int:
-    """How many records of the annex's kinds the quarter holds."""
-    return sum(
+    """How many records of the annex's kinds the quarter holds (from the quarter's tallies)."""
+    return int(
         session.scalar(
-            select(func.count()).select_from(spec.table).where(*_in_quarter(spec, programme, period))
+            select(func.coalesce(func.sum(TALLY.c.records), 0)).where(
+                *_tallied(programme, [period.code]), TALLY.c.kind.in_([s.key for s in kinds.in_report()])
+            )
         )
         or 0
-        for spec in kinds.in_report()
     )
 
 
 def activity_summary(session: Session, programme: Programme, period: Period) -> list[ActivitySummary]:
-    """The quarter's activities counted by kind, place and group, with the people they reached."""
+    """The quarter's activities counted by kind, place and group, with the people they reached (from the
+    quarter's tallies: one row per upload, place, group and district, summed here)."""
     out: list[ActivitySummary] = []
     for report_label, spec in _labelled():
-        summary, table = spec.summary or Summary(None, None), spec.table  # no summary: counted by kind alone
-        keys = [table.c[name] for name in (summary.place, summary.group) if name is not None]
+        summary = spec.summary or Summary(None, None)  # no summary: counted by kind alone
+        keys = [TALLY.c[name] for name, used in (("place", summary.place), ("grp", summary.group)) if used]
         columns: list[ColumnElement[Any]] = [
-            table.c[summary.place] if summary.place else literal(None),
-            table.c[summary.group] if summary.group else literal(None),
-            func.count(),
+            TALLY.c.place if summary.place else literal(None),
+            TALLY.c.grp if summary.group else literal(None),
+            func.coalesce(func.sum(TALLY.c.records), 0),
+            func.sum(TALLY.c.female),
+            func.sum(TALLY.c.male),
+            func.sum(TALLY.c.attended),
         ]
-        if summary.people:
-            columns += [func.sum(table.c.female), func.sum(table.c.male)]
-        elif summary.attended is not None:
-            columns += [func.sum(table.c[summary.attended])]
-        query = select(*columns).where(*_in_quarter(spec, programme, period)).group_by(*keys).order_by(*keys)
-        for row in session.execute(query):
-            where, what, n = row[0], row[1], row[2]
+        query = (
+            select(*columns)
+            .where(*_tallied(programme, [period.code]), TALLY.c.kind == spec.key)
+            .group_by(*keys)
+            .order_by(*keys)
+        )
+        for where, what, n, female, male, attended in session.execute(query):
             if summary.people:
-                female, male = int(row[3] or 0), int(row[4] or 0)
+                female, male = int(female or 0), int(male or 0)
                 out.append(ActivitySummary(report_label, where, what, n, female, male, female + male))
             elif summary.attended is not None:
-                out.append(ActivitySummary(report_label, where, what, n, total=int(row[3] or 0)))
+                out.append(ActivitySummary(report_label, where, what, n, total=int(attended or 0)))
             else:
                 out.append(ActivitySummary(report_label, where, what, n))
     return out
+
+
+def _tallied(programme: Programme, codes: list[str]) -> list[ColumnElement[bool]]:
+    return [TALLY.c.programme_id == programme.id, TALLY.c.quarter.in_(codes)]
 
 
 def case_counts(session: Session, programme: Programme, period: Period) -> CaseCounts:
@@ -160,23 +171,13 @@ def activity_districts(session: Session, programme: Programme, period: Period) -
     """The districts where the annex's kinds of activities took place, from the programme's start through the
     report quarter (cases are not activities: where victims were found is never published this way)."""
     codes = [q.code for q in periods.quarters_between(programme.start_date, period.end, programme.calendar)]
-    found: set[str] = set()
-    for spec in kinds.in_report():
-        table = spec.table
-        if "district" not in table.c:
-            continue
-        found.update(
-            session.scalars(
-                select(table.c.district)
-                .distinct()
-                .where(
-                    table.c.programme_id == programme.id,
-                    table.c.quarter.in_(codes),
-                    table.c.district.is_not(None),
-                )
-            )
-        )
-    return sorted(found)
+    with_district = [spec.key for spec in kinds.in_report() if "district" in spec.table.c]
+    query = (
+        select(TALLY.c.district)
+        .distinct()
+        .where(*_tallied(programme, codes), TALLY.c.kind.in_(with_district), TALLY.c.district.is_not(None))
+    )
+    return sorted(session.scalars(query))
 
 
 # --- provenance -------------------------------------------------------------------------------------------
@@ -185,12 +186,24 @@ def activity_districts(session: Session, programme: Programme, period: Period) -
 def source_rows(session: Session, programme: Programme, period: Period) -> tuple[list[SourceRow], int]:
     """Every upload with stored rows of this programme attributed to a quarter up to the report quarter
     (a case also by its referral quarter), oldest first, with how many of its rows feed the figures; plus
-    the count of such rows with no upload."""
+    the count of such rows with no upload. From the quarters' tallies (each keeps both a case's quarters), and
+    the few results entered by hand from their own table."""
     codes = [q.code for q in periods.quarters_between(programme.start_date, period.end, programme.calendar)]
     counts: dict[int, int] = {}
     fed: dict[int, set[str]] = {}
     unsourced = 0
+    tallied = (
+        select(TALLY.c.upload_id, TALLY.c.kind, func.sum(TALLY.c.records))
+        .where(
+            TALLY.c.programme_id == programme.id,
+            or_(TALLY.c.quarter.in_(codes), TALLY.c.other_quarter.in_(codes)),
+        )
+        .group_by(TALLY.c.upload_id, TALLY.c.kind)
+    )
+    found = [tuple(row) for row in session.execute(tallied)]
     for spec in kinds.KINDS:
+        if spec.key in tallies.TALLIED:
+            continue
         table = spec.table
         in_period = or_(*[table.c[name].in_(codes) for name in spec.quarter_columns()])
         query = (
@@ -198,12 +211,13 @@ def source_rows(session: Session, programme: Programme, period: Period) -> tuple
             .where(table.c.programme_id == programme.id, in_period)
             .group_by(table.c.upload_id)
         )
-        for upload_id, n in session.execute(query):
-            if upload_id is None:
-                unsourced += n
-            else:
-                counts[upload_id] = counts.get(upload_id, 0) + n
-                fed.setdefault(upload_id, set()).add(spec.key)
+        found += [(upload_id, spec.key, n) for upload_id, n in session.execute(query)]
+    for upload_id, kind, n in found:
+        if upload_id is None:
+            unsourced += n
+        else:
+            counts[upload_id] = counts.get(upload_id, 0) + n
+            fed.setdefault(upload_id, set()).add(kind)
     if not counts:
         return [], unsourced
     uploads = session.scalars(

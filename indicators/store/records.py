@@ -25,7 +25,15 @@ from indicators import periods
 from indicators.periods import Period
 from indicators.store import kinds
 from indicators.store.kinds import KindSpec, Line
-from indicators.store.models import RESTORE, VOID, Indicator, Programme, RecordCorrection, Upload
+from indicators.store.models import (
+    RESTORE,
+    VOID,
+    Indicator,
+    Programme,
+    QuarterTally,
+    RecordCorrection,
+    Upload,
+)
 from indicators.store.models.activity import ActivityRecord
 
 
@@ -145,7 +153,7 @@ def listing(
         if district and "district" not in table.c:
             continue
         conditions = _filters(table, progs, quarter, district, search)
-        total += session.scalar(select(func.count()).select_from(table).where(*conditions)) or 0
+        total += _count(session, spec, conditions, progs, quarter, district, search)
         room = None if limit is None else limit - len(out)
         if room is not None and room <= 0:
             continue
@@ -153,6 +161,26 @@ def listing(
         for batch in _batches(session, table, conditions, quarters, room):
             out.extend(_listed(spec, record, progs, corrected) for record in batch)
     return out, total
+
+
+def _count(
+    session: Session,
+    spec: KindSpec,
+    conditions: list[ColumnElement[bool]],
+    progs: Mapping[int, str],
+    quarter: str | None,
+    district: str | None,
+    search: str | None,
+) -> int:
+    """How many records match: from the per-quarter tallies (``QuarterTally``) unless a search needs the
+    records' text, so a count does not read a million records."""
+    if (search and search.strip()) or "indicator_id" in spec.table.c:  # direct entries are not tallied
+        return session.scalar(select(func.count()).select_from(spec.table).where(*conditions)) or 0
+    tally = QuarterTally.__table__
+    where = [tally.c.programme_id.in_(progs), tally.c.kind == spec.key]
+    where += [tally.c.quarter == quarter] if quarter else []
+    where += [tally.c.district == district] if district else []
+    return int(session.scalar(select(func.coalesce(func.sum(tally.c.records), 0)).where(*where)) or 0)
 
 
 def _filters(

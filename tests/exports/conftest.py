@@ -5,12 +5,12 @@ import pytest
 from sqlalchemy import delete
 
 from indicators.store.kinds import KINDS
-from indicators.store.models import IndicatorSums, Narrative
+from indicators.store.models import IndicatorSums, Narrative, QuarterTally
 
 
 @pytest.fixture
 def db(session):
-    for model in [*(spec.model for spec in KINDS), Narrative, IndicatorSums]:
+    for model in [*(spec.model for spec in KINDS), Narrative, IndicatorSums, QuarterTally]:
         session.execute(delete(model))
     session.flush()
     return session

@@ -21,7 +21,7 @@ from indicators.store.models.activity import (
     Training,
     Upload,
 )
-from indicators.store.models.aggregates import IndicatorSums
+from indicators.store.models.aggregates import IndicatorSums, QuarterTally
 from indicators.store.models.base import Base, utcnow
 from indicators.store.models.checks import CheckResult
 from indicators.store.models.correction import RESTORE, VOID, RecordCorrection
@@ -63,6 +63,7 @@ __all__ = [
     "Programme",
     "Provider",
     "QuarterSection",
+    "QuarterTally",
     "RecordCorrection",
     "ResearchStep",
     "Result",

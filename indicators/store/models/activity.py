@@ -60,10 +60,18 @@ class ActivityRecord:
     @declared_attr.directive
     def __table_args__(cls):
         name = cls.__tablename__
+        day = next((c for c in ("start_date", "date", "date_identified") if hasattr(cls, c)), None)
         return (
             UniqueConstraint("programme_id", "reference", name=f"uq_{name}_programme_reference"),
             # upload_id last: counting a report's source rows per upload reads the index alone
             Index(f"ix_{name}_programme_quarter_upload", "programme_id", "quarter", "upload_id"),
+            # a quarter's records in date order read from the index: a page listing the first few hundred
+            # of a large quarter reads those, not the whole quarter
+            *(
+                [Index(f"ix_{name}_programme_quarter_day", "programme_id", "quarter", day, "id")]
+                if day
+                else []
+            ),
         )
 
 
