@@ -96,11 +96,10 @@ def leave_out_unused_scripts() -> None:
     from dashboard._dash_private import component_scripts, renderer_dependencies
 
     for entry in renderer_dependencies():
-        for bundles in (entry.get("relative_package_path"), entry.get("external_url")):
-            for bundle, files in (bundles or {}).items():
-                bundles[bundle] = [
-                    f for f in files if "/polyfill" not in f and not f.startswith("deps/polyfill")
-                ]
+        for field in ("relative_package_path", "external_url"):
+            bundles: dict[str, list[str]] = entry.get(field) or {}
+            for bundle, files in bundles.items():
+                bundles[bundle] = [f for f in files if "polyfill" not in f]
     for name in UNUSED_LIBRARIES:
         for resource in component_scripts(importlib.import_module(name)):
             if not resource.get("async") and not resource.get("dynamic"):
