@@ -35,6 +35,16 @@ def pytest_configure(config) -> None:
     os.environ["CTMONITOR_PROGRAMMES_DIR"] = str(PROGRAMMES)
 
 
+def pytest_report_header(config) -> str:
+    """Where IOM's reference material is looked for (tests/shared.py), said before a single test runs."""
+    from tests.shared import shared_dir, where
+
+    found = shared_dir().joinpath("reference").is_dir()
+    return f"shared reference material: {where()}" + (
+        "" if found else ", MISSING: the tests reading it will fail"
+    )
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory) -> Settings:
     tmp = tmp_path_factory.mktemp("store")
