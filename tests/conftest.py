@@ -35,6 +35,17 @@ def pytest_configure(config) -> None:
     os.environ["CTMONITOR_PROGRAMMES_DIR"] = str(PROGRAMMES)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Run in parallel (``make test``: pytest-xdist, ``--dist loadgroup``), each test file goes whole to one
+    worker, so its module fixtures are built once; tests naming an ``xdist_group`` of their own go to that
+    group's one worker instead: ``timing``, the tests that time work or race requests, never run beside each
+    other."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 def pytest_report_header(config) -> str:
     """Where IOM's reference material is looked for (tests/shared.py), said before a single test runs."""
     from tests.shared import shared_dir, where
@@ -48,29 +59,36 @@ def pytest_report_header(config) -> str:
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory) -> Settings:
     tmp = tmp_path_factory.mktemp("store")
-    url = os.environ.get("CTMONITOR_TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite'}"
-    return settings_for(tmp, database_url=url)
+    url = os.environ.get("CTMONITOR_TEST_DATABASE_URL")
+    if url and url.startswith("postgresql"):
+        url = _session_schema(tmp, url)
+    return settings_for(tmp, database_url=url or f"sqlite:///{tmp / 'test.sqlite'}")
 
 
 @pytest.fixture(scope="session")
 def store(settings) -> Iterator[Store]:
     """A store migrated to head with the suite's programme definitions loaded."""
-    if settings.database_url.startswith("postgresql"):
-        _fresh_schema(settings)
     store = make_store(settings)
     yield store
     store.dispose()
 
 
-def _fresh_schema(settings: Settings) -> None:
-    """A PostgreSQL test database starts each run empty, as a new SQLite file does."""
-    from sqlalchemy import text
+def _session_schema(tmp: Path, url: str) -> str:
+    """The session's store on the test PostgreSQL, emptied first as a new SQLite file starts empty: the public
+    schema, or a schema of its own for each pytest-xdist worker (``make test`` runs one per core)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    schema = f"ctm_session_{worker}" if worker else "public"
+    admin = Store(settings_for(tmp, database_url=url))
+    with admin.engine.begin() as connection:
+        connection.execute(sqlalchemy.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
+    admin.dispose()
+    return _in_schema(url, schema) if worker else url
 
-    store = Store(settings)
-    with store.engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    store.dispose()
+
+def _in_schema(url: str, schema: str) -> str:
+    """``url`` with ``schema`` first on its search path: tables are made and found there."""
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
 
 
 @pytest.fixture
@@ -98,7 +116,7 @@ def fresh(tmp_path):
         with admin.engine.begin() as connection:
             connection.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
         admin.dispose()
-        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+        url = _in_schema(url, schema)
     settings = settings_for(tmp_path, database_url=url or f"sqlite:///{tmp_path / 'fresh.sqlite'}")
     store = make_store(settings)
     yield store
