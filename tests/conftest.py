@@ -35,15 +35,31 @@ def pytest_configure(config) -> None:
     os.environ["CTMONITOR_PROGRAMMES_DIR"] = str(PROGRAMMES)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items) -> None:
-    """Run in parallel (``make test``: pytest-xdist, ``--dist loadgroup``), each test file goes whole to one
-    worker, so its module fixtures are built once; tests naming an ``xdist_group`` of their own go to that
-    group's one worker instead: ``timing``, the tests that time work or race requests, never run beside each
-    other."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+# Tests that time work on the wall clock or race requests at a served app: under pytest-xdist they all run on one
+# worker, one file after another, never beside each other (see pytest_xdist_make_scheduler).
+TIMING = (
+    "tests/test_accounts.py",
+    "tests/test_sign_in_burst.py",
+    "tests/importers/test_bounds.py",
+    "tests/auth/test_upload_reading.py",
+)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Run in parallel (``make test``: pytest-xdist, ``--dist loadfile``), each test file goes whole to one worker,
+    so its module fixtures are built once and its tests keep their order; the ``TIMING`` files go together to one.
+    (xdist's own ``xdist_group`` marks do nothing with this pytest: they rename node ids through an attribute
+    pytest no longer reads.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FilesAndTiming(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "timing" if path in TIMING else path
+
+    return FilesAndTiming(config, log)
 
 
 def pytest_report_header(config) -> str:

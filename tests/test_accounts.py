@@ -155,7 +155,6 @@ def _timed(session, name: str, password: str, address: str) -> float:
     return time.perf_counter() - started
 
 
-@pytest.mark.xdist_group("timing")  # timed: never beside the other timed tests (tests/conftest.py)
 def test_a_wrong_password_costs_the_same_for_known_unknown_and_disabled_names(session):
     accounts.add_user(session, "known.user", PASSWORD, "officer")
     accounts.add_user(session, "gone.user", PASSWORD, "officer")

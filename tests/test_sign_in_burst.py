@@ -17,9 +17,6 @@ from indicators.store.models import AuditEvent, UserSession
 
 PASSWORD = "correct horse battery staple"
 
-# many requests raced at once: never beside the other timed tests (tests/conftest.py)
-pytestmark = pytest.mark.xdist_group("timing")
-
 
 @pytest.fixture
 def served(fresh):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import time
 
-import pytest
 from sqlalchemy import func, select
 
 from importers import safety
@@ -15,7 +14,6 @@ from tests.auth.conftest import callback_key, dash_post
 from tests.importers import hostile
 
 
-@pytest.mark.xdist_group("timing")  # timed: never beside the other timed tests (tests/conftest.py)
 def test_a_dimension_bomb_dropped_on_the_page_is_refused_in_seconds(demo_app, client_as, demo_store):
     client = client_as("officer")
     contents = (

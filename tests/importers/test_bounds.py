@@ -22,9 +22,6 @@ CELLS = f"more than the {safety.MAX_CELLS:,} cells ctmonitor reads at once; spli
 VALUES = f"the workbook holds more than {safety.MAX_VALUES:,} cells with a value"
 TEXT = f"the workbook's cells hold more than {safety.MAX_TEXT // 2**20} MB of text"
 
-# refusals timed and reads stopped at their time limits: never beside the other timed tests (tests/conftest.py)
-pytestmark = pytest.mark.xdist_group("timing")
-
 
 @pytest.fixture
 def no_reading(monkeypatch):
