@@ -45,6 +45,7 @@ TIMING = (
 )
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
 def pytest_xdist_make_scheduler(config, log):
     """Run in parallel (``make test``: pytest-xdist, ``--dist loadfile``), each test file goes whole to one worker,
     so its module fixtures are built once and its tests keep their order; the ``TIMING`` files go together to one.
