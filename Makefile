@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8050
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
+# `make test` runs the suite on every core (pytest-xdist); JOBS=0 runs it in this one process
+JOBS ?= auto
 
 .PHONY: install run test lint bench clean translations
 
@@ -22,7 +24,7 @@ run: install
 	$(BIN)/ctmonitor serve --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 # The guards CI runs before the suite: lint, format and types (settings in pyproject.toml).
 lint: install

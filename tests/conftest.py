@@ -35,32 +35,77 @@ def pytest_configure(config) -> None:
     os.environ["CTMONITOR_PROGRAMMES_DIR"] = str(PROGRAMMES)
 
 
+# Tests that time work on the wall clock or race requests at a served app: under pytest-xdist they all run on one
+# worker, one file after another, never beside each other (see pytest_xdist_make_scheduler).
+TIMING = (
+    "tests/test_accounts.py",
+    "tests/test_sign_in_burst.py",
+    "tests/importers/test_bounds.py",
+    "tests/auth/test_upload_reading.py",
+)
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
+def pytest_xdist_make_scheduler(config, log):
+    """Run in parallel (``make test``: pytest-xdist, ``--dist loadfile``), each test file goes whole to one worker,
+    so its module fixtures are built once and its tests keep their order; the ``TIMING`` files go together to one.
+    (xdist's own ``xdist_group`` marks do nothing with this pytest: they rename node ids through an attribute
+    pytest no longer reads.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FilesAndTiming(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "timing" if path in TIMING else path
+
+    return FilesAndTiming(config, log)
+
+
+def pytest_report_header(config) -> str:
+    """Where IOM's reference material is looked for (tests/shared.py), said before a single test runs."""
+    from tests.shared import shared_dir, where
+
+    found = shared_dir().joinpath("reference").is_dir()
+    return f"shared reference material: {where()}" + (
+        "" if found else ", MISSING: the tests reading it will fail"
+    )
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory) -> Settings:
     tmp = tmp_path_factory.mktemp("store")
-    url = os.environ.get("CTMONITOR_TEST_DATABASE_URL") or f"sqlite:///{tmp / 'test.sqlite'}"
-    return settings_for(tmp, database_url=url)
+    url = os.environ.get("CTMONITOR_TEST_DATABASE_URL")
+    if url and url.startswith("postgresql"):
+        url = _session_schema(tmp, url)
+    return settings_for(tmp, database_url=url or f"sqlite:///{tmp / 'test.sqlite'}")
 
 
 @pytest.fixture(scope="session")
 def store(settings) -> Iterator[Store]:
     """A store migrated to head with the suite's programme definitions loaded."""
-    if settings.database_url.startswith("postgresql"):
-        _fresh_schema(settings)
     store = make_store(settings)
     yield store
     store.dispose()
 
 
-def _fresh_schema(settings: Settings) -> None:
-    """A PostgreSQL test database starts each run empty, as a new SQLite file does."""
-    from sqlalchemy import text
+def _session_schema(tmp: Path, url: str) -> str:
+    """The session's store on the test PostgreSQL, emptied first as a new SQLite file starts empty: the public
+    schema, or a schema of its own for each pytest-xdist worker (``make test`` runs one per core)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    schema = f"ctm_session_{worker}" if worker else "public"
+    admin = Store(settings_for(tmp, database_url=url))
+    with admin.engine.begin() as connection:
+        connection.execute(sqlalchemy.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
+    admin.dispose()
+    return _in_schema(url, schema) if worker else url
 
-    store = Store(settings)
-    with store.engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    store.dispose()
+
+def _in_schema(url: str, schema: str) -> str:
+    """``url`` with ``schema`` first on its search path: tables are made and found there."""
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
 
 
 @pytest.fixture
@@ -88,7 +133,7 @@ def fresh(tmp_path):
         with admin.engine.begin() as connection:
             connection.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
         admin.dispose()
-        url = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+        url = _in_schema(url, schema)
     settings = settings_for(tmp_path, database_url=url or f"sqlite:///{tmp_path / 'fresh.sqlite'}")
     store = make_store(settings)
     yield store

@@ -19,7 +19,7 @@ import pytest
 from indicators.figures.figures import figures
 from indicators.store.db import Store
 from indicators.store.settings import Settings
-from tests.importers.htcds_filled import PLAIN, TEMPLATES, edited, fill, people
+from tests.importers.htcds_filled import PLAIN, edited, fill, people
 
 REPO = Path(__file__).resolve().parent.parent
 QUARTER = "FY2019Q4"
@@ -57,12 +57,6 @@ def victims(folder: Path) -> float:
 def old_key(secret: str) -> bytes:
     """How stores before the pseudonym key had a file of its own made it: from the session secret."""
     return hmac.new(secret.encode(), b"ctmonitor case pseudonym v1", hashlib.sha256).digest()
-
-
-@pytest.fixture(autouse=True)
-def templates():
-    if not (TEMPLATES / PLAIN).exists():
-        pytest.fail(f"IOM's HTCDS templates are missing: expected them in {TEMPLATES.resolve()}")
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-HTCDS_TEMPLATE = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
-    / "reference"
-    / "htcds-2.0"
-    / "HTCDS Excel Spreadsheet v2.0.xlsx"
-)
+from tests.shared import HTCDS_PLAIN, htcds_template
 
 CASES = [
     "Case code",
@@ -201,7 +195,7 @@ HTCDS_PEOPLE = [
 
 def htcds(path: Path) -> None:
     """IOM's HTCDS v2.0 template (the real file, hidden field-name row kept), filled for four people."""
-    book = load_workbook(HTCDS_TEMPLATE)
+    book = load_workbook(htcds_template(HTCDS_PLAIN))
     sheet = book.active
     fields = {cell.value: cell.column for cell in sheet[1] if cell.value}
     for offset, person in enumerate(HTCDS_PEOPLE):

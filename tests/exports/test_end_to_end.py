@@ -16,7 +16,7 @@ from indicators.figures.figures import figures
 from indicators.reporting.reporting import build_report, report_file, report_for
 from indicators.store.models import Awareness, Case, Indicator, Narrative, PolicyStep, Training
 from tests.exports.builders import INJECTIONS, add_row, add_upload
-from tests.exports.test_iati import SCHEMA
+from tests.shared import iati_schema
 
 
 def indicator_rows(ws) -> dict[str, list]:
@@ -116,7 +116,7 @@ def test_kec_iati_through_the_figures_of_every_quarter(db):
     store_kec(db)
     data = iati.render(report_for(db, "KEC", "FY2019Q3", history=True))
     doc = etree.fromstring(data)
-    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    schema = etree.XMLSchema(etree.parse(str(iati_schema())))
     assert schema.validate(doc), schema.error_log
     k41 = next(i for i in doc.iter("indicator") if i.findtext("title/narrative").startswith("KEC-4.1 "))
     periods = {
@@ -232,7 +232,7 @@ def test_gift_through_the_figures_on_calendar_quarters(db):
     # no year target: judged on the LOP's target to date, 200 × 183/548 days = 66.8: 67 people; 50 is 75% of it
     assert g11[5:18] == [None, 30, None, None, None, 30, None, 200, 50, 0.25, 67, 0.75, "Behind"]
     xml = etree.fromstring(iati.render(report_for(db, "GIFT", "2012Q1", history=True)))
-    assert etree.XMLSchema(etree.parse(str(SCHEMA))).validate(xml)
+    assert etree.XMLSchema(etree.parse(str(iati_schema()))).validate(xml)
     g11_xml = next(i for i in xml.iter("indicator") if i.findtext("title/narrative").startswith("GIFT-1.1 "))
     assert [
         (p.find("period-start").get("iso-date"), p.find("actual").get("value"))
@@ -252,7 +252,9 @@ def test_export_command_writes_every_donor_format(tmp_path, monkeypatch, capsys)
         assert main([*args, "-o", str(tmp_path / f"kec.{fmt}.{suffix}")]) == 0
     assert openpyxl.load_workbook(tmp_path / "kec.iptt.xlsx").sheetnames[1] == "Indicators"
     assert openpyxl.load_workbook(tmp_path / "kec.ppr.xlsx").sheetnames[1] == "Program Indicators"
-    assert etree.XMLSchema(etree.parse(str(SCHEMA))).validate(etree.parse(str(tmp_path / "kec.iati.xml")))
+    assert etree.XMLSchema(etree.parse(str(iati_schema()))).validate(
+        etree.parse(str(tmp_path / "kec.iati.xml"))
+    )
     assert (
         main(["export", "--programme", "GIFT", "--period", "2012Q1", "-o", str(tmp_path / "gift.xlsx")]) == 0
     )

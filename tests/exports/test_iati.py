@@ -12,18 +12,12 @@ from exports import iati
 from indicators.reporting.reporting import build_report
 from tests.exports.builders import INJECTIONS, by_quarter, gift_figures, kec_figures
 from tests.exports.test_report import PREPARED
-
-REPO = Path(__file__).resolve().parents[2]
-SCHEMA = REPO / ".." / "shared" / "reference" / "iati-2.03" / "iati-activities-schema.xsd"
+from tests.shared import iati_schema
 
 
 @pytest.fixture(scope="module")
 def schema():
-    if not SCHEMA.exists():
-        pytest.fail(
-            f"the IATI 2.03 schema is missing: expected {SCHEMA.resolve()} (../shared beside the clone)"
-        )
-    return etree.XMLSchema(etree.parse(str(SCHEMA)))
+    return etree.XMLSchema(etree.parse(str(iati_schema())))
 
 
 def valid(schema, data: bytes):

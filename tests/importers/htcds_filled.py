@@ -8,13 +8,13 @@ import io
 import random
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from pathlib import Path
 
 from openpyxl import load_workbook
 
-TEMPLATES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "htcds-2.0"
-WITH_VALIDATION = "HTCDS Excel Spreadsheet single select with validation v2.0.xlsx"
-PLAIN = "HTCDS Excel Spreadsheet v2.0.xlsx"
+from tests.shared import HTCDS_PLAIN as PLAIN
+from tests.shared import HTCDS_WITH_VALIDATION as WITH_VALIDATION
+from tests.shared import htcds_template
+
 VARIANTS = (WITH_VALIDATION, PLAIN)
 
 FIRST = (
@@ -174,7 +174,7 @@ def people(
 
 def fill(variant: str, rows: list[Person], *, drop_fields_row: bool = False) -> bytes:
     """The official template with one row per person from row 3, the way a caseworker types it."""
-    book = load_workbook(TEMPLATES / variant)
+    book = load_workbook(htcds_template(variant))
     sheet = book.worksheets[0]
     fields = {cell.value: cell.column for cell in sheet[1] if cell.value}
     for offset, person in enumerate(rows):
@@ -221,7 +221,7 @@ def fill(variant: str, rows: list[Person], *, drop_fields_row: bool = False) -> 
 
 def country_labels() -> list[tuple[str, str]]:
     """(ISO alpha-2, label) of every country in the template's ``validation`` sheet."""
-    book = load_workbook(TEMPLATES / WITH_VALIDATION, read_only=True)
+    book = load_workbook(htcds_template(WITH_VALIDATION), read_only=True)
     sheet = book["validation"]
     rows = [
         (code, label)

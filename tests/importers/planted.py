@@ -16,7 +16,7 @@ from datetime import date
 
 from openpyxl import load_workbook
 
-from tests.importers.htcds_filled import PLAIN, TEMPLATES
+from tests.shared import HTCDS_PLAIN, htcds_template
 
 # People and caseworkers (first name, surname)
 VICTIMS = (
@@ -148,7 +148,7 @@ def _text(sheet, row: int, column: int, value) -> None:
 def fill(people: list[Row], wrong: tuple = ()) -> bytes:
     """The template (field-name row kept) with one row per person, free text planted in every text column;
     then ``wrong`` (field, value) pairs written over its rows, one per row, in turn."""
-    book = load_workbook(TEMPLATES / PLAIN)
+    book = load_workbook(htcds_template(HTCDS_PLAIN))
     sheet, fields = _sheet(book)
     sheet.title = f"{_full(VICTIMS[5])}"[:31]  # one tab per person, as some caseworkers keep them
     for offset, row in enumerate(people):

@@ -43,10 +43,10 @@ def refused_line(db, settings, data: bytes, filename: str = "hostile.xlsx") -> s
 def test_a_dimension_bomb_under_the_ratio_check_is_refused_from_the_zip_directory(db, settings, no_reading):
     data = hostile.dimension_bomb()  # 2.7 MB declaring 500 MB of sheet XML, compressed about 190:1
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()  # this process's own time: a busy machine does not count
     try:
         line = refused_line(db, settings, data)
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -58,10 +58,10 @@ def test_a_dimension_bomb_under_the_ratio_check_is_refused_from_the_zip_director
 
 
 def test_a_sheet_declaring_too_large_an_area_is_refused_before_its_cells_are_read(db, settings, no_reading):
-    started = time.perf_counter()
+    started = time.process_time()  # this process's own time: a busy machine does not count
     line = refused_line(db, settings, hostile.dimension_bomb(320_000))
     assert line == f"sheet Sheet declares 320,000 rows × 26 columns (A1:Z320000), {CELLS}"
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_a_sheet_hiding_its_size_is_refused_as_soon_as_its_values_pass_the_bound(db, settings, no_reading):
@@ -117,10 +117,10 @@ def test_a_shared_string_used_by_many_cells_is_refused_before_calamine_runs(db, 
     """316 KB: one 32,000-character string used by 120,000 cells, which calamine would copy into each (3.8 GB)."""
     data = hostile_xml.shared_string_bomb()
     assert len(data) < 400_000
-    started = time.perf_counter()
+    started = time.process_time()  # this process's own time: a busy machine does not count
     line = refused_line(db, settings, data)
     assert line.startswith(TEXT) and "(a text repeated in many cells counts for each of them)" in line
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_a_legal_looking_workbook_of_too_many_numbers_is_refused_before_calamine_runs(
@@ -272,7 +272,7 @@ def test_a_file_whose_reader_aborts_its_child_is_refused_with_the_reason(setting
 def test_a_csv_whose_padding_would_explode_is_refused_before_it_is_parsed(db, settings):
     data = ("Reference," + "," * 20_000 + "\n").encode() + b"\n" * 1_000_000  # 1 MB, 20 billion padded cells
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()  # this process's own time: a busy machine does not count
     try:
         line = refused_line(db, settings, data, "padded.csv")
         _, peak = tracemalloc.get_traced_memory()
@@ -281,7 +281,7 @@ def test_a_csv_whose_padding_would_explode_is_refused_before_it_is_parsed(db, se
     assert line.startswith(
         f"the CSV file spans 1,000,002 lines × 20,002 columns, more than the {safety.MAX_CELLS:,} cells"
     )
-    assert time.perf_counter() - started < 5 and peak < 64 * 2**20
+    assert time.process_time() - started < 5 and peak < 64 * 2**20
 
 
 def test_a_csv_growing_wide_below_its_first_line_is_refused_while_parsed(db, settings):

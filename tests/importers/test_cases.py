@@ -198,14 +198,9 @@ def _filled_htcds(template: str, identified: date, drop_field_names: bool = Fals
 
     from openpyxl import load_workbook
 
-    from tests.data.case_workbooks import HTCDS_TEMPLATE
+    from tests.shared import htcds_template
 
-    if not HTCDS_TEMPLATE.exists():
-        pytest.fail(
-            f"the HTCDS reference templates are missing: expected {HTCDS_TEMPLATE.parent} (../shared beside "
-            "the clone)"
-        )
-    book = load_workbook(HTCDS_TEMPLATE.with_name(template))
+    book = load_workbook(htcds_template(template))
     sheet = book.worksheets[0]
     fields = {cell.value: cell.column for cell in sheet[1] if cell.value}
     first, second, born, gender, *_ = HTCDS_PEOPLE[1]

@@ -66,10 +66,10 @@ def test_a_file_on_disk_over_the_limit_is_never_read_whole(db, settings, tmp_pat
 def test_a_decompression_bomb_is_refused_quickly_in_bounded_memory(db, settings, no_reading):
     data = hostile.bomb(gibibytes=1)  # 2.6 MB that would inflate to 1 GiB
     tracemalloc.start()
-    started = time.perf_counter()
+    started = time.process_time()  # this process's own time: a busy machine does not count
     try:
         line = _refused(db, settings, data, "bomb.xlsx")
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -23,10 +23,7 @@ from indicators.store.models import Case
 from indicators.store.settings import Settings
 from tests.importers.htcds_filled import (
     EXPLOITED_IN,
-    PLAIN,
-    TEMPLATES,
     VARIANTS,
-    WITH_VALIDATION,
     Person,
     country_labels,
     edited,
@@ -39,12 +36,6 @@ from tests.importers.test_cli import ctmonitor
 REPORT_QUARTER = "FY2019Q4"
 REGION = dict(EXPLOITED_IN)
 ORGANISATIONS = {"Isange One Stop Centre", "UNHCR protection unit", "Caritas Rwanda", OTHER, None}
-
-
-@pytest.fixture(autouse=True)
-def templates():
-    if not (TEMPLATES / WITH_VALIDATION).exists() or not (TEMPLATES / PLAIN).exists():
-        pytest.fail(f"IOM's HTCDS templates are missing: expected them in {TEMPLATES.resolve()}")
 
 
 def expected_age_group(person: Person) -> str:
