@@ -44,10 +44,16 @@ def _app_class() -> type[Dash]:
         _validation_skeleton = None
 
         def interpolate_index(self, **kwargs):
-            """The page in the language of the request: ``<html lang>`` for screen readers (WCAG 3.1.1)."""
+            """The page in the language of the request: ``<html lang>`` for screen readers (WCAG 3.1.1); AG
+            Grid's library asked for from the head of a page whose first screen is a grid."""
+            import dash
+            from flask import request
+
+            from dashboard._delivery import grid_first
             from indicators.i18n import language
 
-            return super().interpolate_index(**kwargs).replace("<html>", f'<html lang="{language()}">', 1)
+            page = super().interpolate_index(**kwargs).replace("<html>", f'<html lang="{language()}">', 1)
+            return grid_first(page, request.path, dash.page_registry.values())
 
         @property
         def validation_layout(self):

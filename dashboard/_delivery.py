@@ -37,9 +37,11 @@ import gzip
 import hashlib
 import importlib
 import os
+import re
 import sys
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 import brotli
@@ -51,6 +53,7 @@ PLOTLY_BUNDLE = ASSETS / "vendor" / "plotly-basic.min.js"
 PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"  # what Dash's Graph asks for
 PLOTLY_TRACES = ("bar", "pie", "scatter")  # the trace types of plotly.js's basic bundle
 GRID_LIBRARY, GRID_BUNDLE = "dash_ag_grid", "dash_ag_grid.min.js"
+GRID_CHUNK = "async-community.js"  # the chunk the library loads to draw a grid (AG Grid's community edition)
 UNUSED_LIBRARIES = ("dash.dash_table",)  # written into every page by Dash, drawn by none (see below)
 LAZY_ATTRIBUTE = "data-ctmonitor-lazy"  # assets/lazy-grid.js finds the library's tag by it
 SUITES = "/_dash-component-suites/"
@@ -84,6 +87,25 @@ def init_app(server: Flask) -> None:
     server.after_request(_whole_asset)
     defer_grid_library()
     leave_out_unused_scripts()
+
+
+def grid_first(page_html: str, path: str, pages: Iterable[dict]) -> str:
+    """The page with its grid library asked for from its head, beside the other scripts, when the page at
+    ``path`` declares ``grid_first=True`` in ``register_page`` (its first screen is a grid): otherwise the
+    library is only asked for once Dash has drawn the page and the grid, round trips later over a slow link.
+    A preload only fetches: ``assets/lazy-grid.js`` still runs the library, from the same address."""
+    if not any(page.get("grid_first") and page.get("path") == path for page in pages):
+        return page_html
+    tag = re.search(rf'<script[^>]*{LAZY_ATTRIBUTE}="{GRID_LIBRARY}"[^>]*>', page_html)
+    source = re.search(r'src="([^"]+)"', tag.group(0)) if tag else None
+    if source is None:
+        return page_html
+    library = source.group(1)
+    links = "".join(
+        f'<link rel="preload" as="script" href="{address}">'
+        for address in (library, library.rsplit("/", 1)[0] + "/" + GRID_CHUNK)
+    )
+    return page_html.replace("</head>", links + "</head>", 1)
 
 
 def leave_out_unused_scripts() -> None:

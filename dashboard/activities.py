@@ -36,6 +36,7 @@ from indicators.store import kinds
 dash.register_page(
     __name__,
     path="/activities",
+    grid_first=True,  # its first screen is a grid: AG Grid comes with the page (dashboard._delivery)
     title=page_title(N_("Activities")),
     name=N_("Activities"),
     order=10,

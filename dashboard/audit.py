@@ -28,6 +28,7 @@ from indicators.i18n import N_, _, ngettext
 dash.register_page(
     __name__,
     path="/audit",
+    grid_first=True,  # its first screen is a grid: AG Grid comes with the page (dashboard._delivery)
     title=page_title(N_("Audit trail")),
     name=N_("Audit trail"),
     order=60,

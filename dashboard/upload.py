@@ -50,6 +50,7 @@ from indicators.i18n import N_, _
 dash.register_page(
     __name__,
     path="/upload",
+    grid_first=True,  # its first screen is a grid: AG Grid comes with the page (dashboard._delivery)
     title=page_title(N_("Upload")),
     name=N_("Upload"),
     order=20,

@@ -18,12 +18,15 @@
   }
   var React = window.React;
   var library = null;
-  var CHUNK = 'async-community.js';  // dash-ag-grid's chunk of AG Grid's community edition
+  var CHUNK = 'async-community.js';  // dash-ag-grid's chunk of AG Grid's community edition (GRID_CHUNK)
   var loading = null;
 
   // The chunk the library loads once it draws a grid (AG Grid itself), asked for beside the library rather
   // than after it: over a slow link the two arrive without a round trip and the library's start between them.
   function preloadChunk(library) {
+    if (document.querySelector('link[rel="preload"][href$="/' + CHUNK + '"]')) {
+      return;  // the page's head asked for it already (a page whose first screen is a grid)
+    }
     var link = document.createElement('link');
     link.rel = 'preload';
     link.as = 'script';

@@ -107,6 +107,7 @@ def test_the_grid_library_is_fetched_only_by_pages_that_draw_grids(browser, site
     library = [url for url in fetched(browser) if "/dash_ag_grid/" in url]
     if grid:
         assert any(re.search(r"/dash_ag_grid\.v\w+m\d+\.min\.js$", url) for url in library), library
+        assert len(library) == len(set(library)), library  # asked for from the head or on the way: once
         assert all(cell.text for cell in browser.find_elements(By.CSS_SELECTOR, f"{marker} .ag-cell")[:3])
     else:
         assert (
