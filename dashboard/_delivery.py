@@ -23,7 +23,8 @@ AG Grid's library only once a grid is about to be seen, and none of the scripts 
   browser does not fetch, and ``assets/lazy-grid.js`` stands in for the library: a grid holds its place
   until it comes near the screen, then the library is fetched from the tag's address (versioned, so kept for
   a year) and the real grid drawn. Pages without a grid never fetch it, and a page whose grid is further
-  down (the Programme page's targets, the Indicator page's records) draws its first screen without it.
+  down (the Programme page's targets, the Indicator page's records) draws its first screen without it; a
+  page whose first screen is a grid (``grid_first``) asks for it from its head, with the page's scripts.
 - Left out (``leave_out_unused_scripts``): Babel's polyfill, for browsers older than any the app supports,
   replaced by the one part of it Dash calls (``assets/regenerator-runtime.min.js``); DataTable's library,
   which no page draws. Bootstrap's stylesheet is built with only the components the pages draw
