@@ -144,7 +144,7 @@ class Browser:
         drawn = self._drawn(deadline)
         if drawn is None:
             raise TimeoutError(f"{path} was not drawn within {timeout:.0f} s")
-        return drawn, self._received_when_quiet(self.base + path, deadline)
+        return drawn, self._received_when_quiet(deadline, self.base + path)
 
     def _drawn(self, deadline: float) -> float | None:
         """Seconds from the start of the navigation until the page noted its content drawn."""
@@ -155,17 +155,19 @@ class Browser:
             time.sleep(0.05)
         return None
 
-    def _received_when_quiet(self, url: str, deadline: float, quiet: float = 0.5) -> int:
-        """Bytes of every request of the visit (those of the document loaded from ``url``), once none of them
-        is pending and no request has started or ended for a while. A request the page before left
-        unfinished is not the visit's."""
+    def _received_when_quiet(self, deadline: float, url: str | None = None, quiet: float = 0.5) -> int:
+        """Bytes of the requests the log shows from now on, once none of them is pending and no request has
+        started or ended for a while: with ``url``, those of the visit (the document loaded from ``url``; a
+        request the page before left unfinished is not the visit's); without, every one (what a scroll
+        asked for)."""
         loader, owner, done, last = None, {}, {}, time.monotonic()
         while time.monotonic() < deadline:
             events = self._events()
             for method, params in events:
                 if method == "Network.requestWillBeSent":
                     if (
-                        loader is None
+                        url
+                        and loader is None
                         and params.get("type") == "Document"
                         and params["request"]["url"] == url
                     ):
@@ -173,31 +175,15 @@ class Browser:
                     owner[params["requestId"]] = params.get("loaderId")
                 elif method in ("Network.loadingFinished", "Network.loadingFailed"):
                     done[params["requestId"]] = params.get("encodedDataLength", 0)
-            ours = [request for request, by in owner.items() if by == loader]
+            ours = [request for request, by in owner.items() if url is None or by == loader]
             if events:
                 last = time.monotonic()
-            elif loader and time.monotonic() - last >= quiet and all(r in done for r in ours):
+            elif (
+                (url is None or loader) and time.monotonic() - last >= quiet and all(r in done for r in ours)
+            ):
                 return sum(done[r] for r in ours)
             time.sleep(0.1)
-        raise TimeoutError(f"requests of {url} still pending")
-
-    def received_since(self, deadline: float, quiet: float = 0.5) -> int:
-        """Bytes of the requests started since the last look at the log, once all of them have ended and none
-        has started or ended for a while."""
-        started, done, last = set(), {}, time.monotonic()
-        while time.monotonic() < deadline:
-            events = self._events()
-            for method, params in events:
-                if method == "Network.requestWillBeSent":
-                    started.add(params["requestId"])
-                elif method in ("Network.loadingFinished", "Network.loadingFailed"):
-                    done[params["requestId"]] = params.get("encodedDataLength", 0)
-            if events:
-                last = time.monotonic()
-            elif time.monotonic() - last >= quiet and started <= done.keys():
-                return sum(done[r] for r in started)
-            time.sleep(0.1)
-        raise TimeoutError("requests still pending after the scroll")
+        raise TimeoutError(f"requests of {url or 'the scroll'} still pending")
 
     def _events(self) -> list[tuple[str, dict]]:
         out = []
@@ -247,7 +233,7 @@ def scrolled(browser: Browser, path: str, grid: str, timeout: float = 60) -> tup
     browser.driver.execute_script("window.scrollTo(0, document.body.scrollHeight)")
     WebDriverWait(browser.driver, timeout).until(lambda d: d.find_elements(By.CSS_SELECTOR, grid))
     took = time.monotonic() - started
-    return took, first + browser.received_since(time.monotonic() + timeout)
+    return took, first + browser._received_when_quiet(time.monotonic() + timeout)
 
 
 def report(path: str, figures: dict, sign_in: dict) -> bool:
