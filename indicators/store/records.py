@@ -32,6 +32,7 @@ from indicators.store.models import (
     Programme,
     QuarterTally,
     RecordCorrection,
+    ResultValue,
     Upload,
 )
 from indicators.store.models.activity import ActivityRecord
@@ -394,16 +395,24 @@ def latest_upload(
     session: Session, programme_id: int, quarters: Iterable[str] | None = None
 ) -> Upload | None:
     """The latest upload that still feeds one of the programme's records; with ``quarters`` (codes), only
-    records of those quarters count (a report's data are as of the latest upload it used)."""
-    feeds = []
-    for spec in kinds.KINDS:
-        table = spec.table
-        conditions = [table.c.upload_id == Upload.id, table.c.programme_id == programme_id]
-        if quarters is not None:
-            conditions.append(table.c.quarter.in_(list(quarters)))
-        feeds.append(exists().where(*conditions))
+    records of those quarters count (a report's data are as of the latest upload it used).
+
+    Read from the quarter tallies, which count every kind's records per upload but the results entered by
+    hand (read from their own small table): asking the records whether a large upload feeds a programme
+    read all that upload's records when it fed only another programme."""
+    tally = QuarterTally.__table__
+    results = ResultValue.__table__
+    tallied = select(tally.c.upload_id).where(tally.c.programme_id == programme_id, tally.c.records > 0)
+    entered = select(results.c.upload_id).where(results.c.programme_id == programme_id)
+    if quarters is not None:
+        codes = list(quarters)
+        tallied = tallied.where(tally.c.quarter.in_(codes))
+        entered = entered.where(results.c.quarter.in_(codes))
     return session.scalars(
-        select(Upload).where(or_(*feeds)).order_by(Upload.uploaded_at.desc(), Upload.id.desc()).limit(1)
+        select(Upload)
+        .where(or_(Upload.id.in_(tallied), Upload.id.in_(entered)))
+        .order_by(Upload.uploaded_at.desc(), Upload.id.desc())
+        .limit(1)
     ).first()
 
 
