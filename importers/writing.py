@@ -117,7 +117,10 @@ def _insert(session: Session, table, part: Part, positions: list[int], upload_id
                 values = [None if v is None else processor(v) for v in values]
         processed.append(values)
     if dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()  # in the session's own transaction
+        driver = connection.connection.driver_connection
+        if driver is None:  # only a connection invalidated by a failure has none, and this one is in use
+            raise RuntimeError("the store's connection was lost while writing an import")
+        cursor = driver.cursor()  # in the session's own transaction
         with cursor, cursor.copy(f"COPY {table.name} ({', '.join(names)}) FROM STDIN") as copy:
             for row in zip(*processed):
                 copy.write_row(row)
