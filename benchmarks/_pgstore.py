@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 
 from benchmarks._bigstore import CACHE, big_store
 from indicators.store import migrate
@@ -94,14 +96,27 @@ def _maintenance(url: str) -> Iterator[tuple[Engine, URL]]:
 def recreate(url: str, template: str | None = None) -> None:
     """Drop the URL's database and create it anew (empty, or a copy of the database ``template``)."""
     with _maintenance(url) as (engine, target), engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        _patiently(connection, f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
         copying = f' TEMPLATE "{template}"' if template else ""
-        connection.execute(text(f'CREATE DATABASE "{target.database}"{copying}'))
+        _patiently(connection, f'CREATE DATABASE "{target.database}"{copying}')
 
 
 def drop(url: str) -> None:
     with _maintenance(url) as (engine, target), engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        _patiently(connection, f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+
+
+def _patiently(connection, statement: str, seconds: int = 60) -> None:
+    """Run a statement PostgreSQL refuses while its autovacuum works in the database (this role may not stop
+    it, and a template being vacuumed cannot be copied), again each second until it passes."""
+    for waited in range(seconds + 1):
+        try:
+            connection.execute(text(statement))
+            return
+        except DBAPIError:
+            if waited == seconds:
+                raise
+            time.sleep(1)
 
 
 def copy_url(url: str, suffix: str) -> str:
