@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from importers import alike
 from importers.storing import KindPlan, Part
-from indicators.figures import aggregates
+from indicators.figures import aggregates, tallies
 from indicators.store.models import RecordCorrection, Upload, utcnow
 
 
@@ -40,7 +40,7 @@ def write(session: Session, plans: dict[str, KindPlan], upload: Upload, progress
                     record.update(upload_id=upload.id, updated_at=now)
                 session.execute(update(kind_plan.layout.model), kind_plan.updates)
                 done += len(kind_plan.updates)
-            _refresh_sums(session, kind_plan)
+            _refresh_sums(session, kind_plan, upload.id)
             if kind_plan.superseded:  # the file's values were chosen over these browser corrections
                 session.execute(
                     update(RecordCorrection)
@@ -67,11 +67,25 @@ def _large_page_cache(session: Session, rows: int):
         connection.exec_driver_sql(f"PRAGMA cache_size={previous}")
 
 
-def _refresh_sums(session: Session, kind_plan: KindPlan) -> None:
-    """Keep the store's per-quarter indicator sums exact for the quarters these writes touched."""
+def _refresh_sums(session: Session, kind_plan: KindPlan, upload_id: int) -> None:
+    """Keep the store's per-quarter indicator sums and tallies exact for the quarters these writes touched.
+    Rows only inserted are tallied from the values written (no record stored before changed, so their
+    tallies stand); with updates, the touched quarters are tallied again from the records."""
+    inserted_only = not kind_plan.updates
+    if inserted_only:
+        written = [
+            part.columns if len(positions) == len(part.indices) else _taken(part.columns, positions)
+            for part, positions in kind_plan.inserts
+            if positions
+        ]
+        tallies.add_inserted(session, kind_plan.kind, written, upload_id)
     for programme_id, quarters in kind_plan.touched.items():
         if quarters:
-            aggregates.refresh(session, programme_id, kind_plan.kind, quarters)
+            aggregates.refresh(session, programme_id, kind_plan.kind, quarters, tallied=inserted_only)
+
+
+def _taken(columns: dict[str, list], positions: list[int]) -> dict[str, list]:
+    return {name: [values[j] for j in positions] for name, values in columns.items()}
 
 
 def _insert(session: Session, table, part: Part, positions: list[int], upload_id: int, now: datetime) -> None:

@@ -55,11 +55,19 @@ def signature(indicator: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def refresh(session: Session, programme_id: int, kind: str, quarters: Iterable[str] | None = None) -> None:
+def refresh(
+    session: Session,
+    programme_id: int,
+    kind: str,
+    quarters: Iterable[str] | None = None,
+    tallied: bool = False,
+) -> None:
     """Recompute the sums of the programme's indicators fed by ``kind`` for ``quarters`` (all when None), and
-    the stored checks that read ``kind`` (over all the programme's records: a median moves with every row)."""
+    the stored checks that read ``kind`` (over all the programme's records: a median moves with every row).
+    ``tallied``: the writer has tallied its records itself (``tallies.add_inserted``)."""
     refresh_checks(session, programme_id, [kind])
-    tallies.refresh(session, programme_id, kind, quarters)
+    if not tallied:
+        tallies.refresh(session, programme_id, kind, quarters)
     if kind == RESULTS:
         return
     indicators = _indicator_rows(

@@ -10,8 +10,8 @@ They are kept exact by the same calls that keep the indicator sums
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Integer, String, cast, delete, func, insert, literal, null, select
@@ -40,6 +40,76 @@ def refresh(session: Session, programme_id: int, kind: str, quarters: Iterable[s
         where.append(TALLY.c.quarter.in_(codes))
     session.execute(delete(TALLY).where(*where))
     session.execute(insert(TALLY).from_select(_COLUMNS, _tally_query(spec, programme_id, codes)))
+
+
+def add_inserted(
+    session: Session, kind: str, columns: Sequence[Mapping[str, Sequence[Any]]], upload_id: int
+) -> None:
+    """Tally records that one upload has just inserted, from their values as the writer holds them (``columns``:
+    a dict of equal-length value lists per part, with their ``programme_id``). Their tally rows are new rows,
+    since a tally row's key holds its upload, so the records stored before keep theirs: for a writer that
+    inserted and changed nothing else, this is what ``refresh`` would give, without grouping the records again
+    in the database. What ``refresh`` writes from SQL's ``GROUP BY`` and ``SUM`` is written here alike: rows
+    equal value for value are one group, and a sum of only blanks is blank."""
+    if not kinds.known(kind) or kind == RESULTS:
+        return
+    keys, sums = _names(kinds.kind(kind))
+    records: Counter[tuple] = Counter()
+    totals: list[dict[tuple, Any]] = [{}, {}, {}]  # female, male, attended per group; absent: only blanks
+    for part in columns:
+        # a column the writer did not write is blank in the table, as here
+        blanks = [None] * len(part["programme_id"])
+        grouped = list(zip(part["programme_id"], *(part.get(name or "", blanks) for name in keys)))
+        records.update(grouped)
+        for name, total in zip(sums, totals):
+            if name is not None and name in part:
+                for group, value in zip(grouped, part[name]):
+                    if value is not None:
+                        total[group] = total.get(group, 0) + value
+    rows = [
+        dict(
+            zip(
+                _COLUMNS,
+                (
+                    programme_id,
+                    kind,
+                    quarter,
+                    other,
+                    upload_id,
+                    place,
+                    grp,
+                    district,
+                    count,
+                    *(None if group not in total else int(total[group]) for total in totals),
+                ),
+                strict=True,
+            )
+        )
+        for group, count in records.items()
+        for programme_id, quarter, other, place, grp, district in [group]
+    ]
+    if rows:
+        session.execute(insert(TALLY), rows)
+
+
+def _names(spec: KindSpec) -> tuple[list[str | None], list[str | None]]:
+    """The record columns behind a tally row's keys (quarter, other quarter, place, group, district) and sums
+    (female, male, attended): None where the kind has no such column."""
+    table = spec.table
+    summary = spec.summary
+    others = [name for name in spec.quarter_columns() if name != "quarter"]
+    if len(others) > 1:  # a tally row keeps one more quarter; a kind with two more needs another column
+        raise ValueError(f"kind {spec.key} is attributed to more than two quarters")
+    keys = [
+        "quarter",
+        others[0] if others else None,
+        summary.place if summary else None,
+        summary.group if summary else None,
+        "district",
+    ]
+    sums = ["female", "male", summary.attended if summary else None]
+    present = [name if name is not None and name in table.c else None for name in keys]
+    return present, [name if name is not None and name in table.c else None for name in sums]
 
 
 def by_district(session: Session, source: Source, codes: Sequence[str]) -> dict[str, float] | None:
@@ -98,25 +168,10 @@ _COLUMNS = [
 def _tally_query(spec: KindSpec, programme_id: int, codes: list[str] | None) -> Any:
     """The records' tally rows, grouped in the database: one statement, no record leaves it."""
     table = spec.table
-    summary = spec.summary
-    others = [name for name in spec.quarter_columns() if name != "quarter"]
-    if len(others) > 1:  # a tally row keeps one more quarter; a kind with two more needs another column
-        raise ValueError(f"kind {spec.key} is attributed to more than two quarters")
-    key_names = [
-        "quarter",
-        others[0] if others else None,
-        "upload_id",
-        summary.place if summary else None,
-        summary.group if summary else None,
-        "district",
-    ]
-    sum_names = ["female", "male", summary.attended if summary else None]
-    present = [name if name is not None and name in table.c else None for name in key_names]
+    (quarter, other, place, group, district), sum_names = _names(spec)
+    present = [quarter, other, "upload_id", place, group, district]
     keys = [cast(null(), String) if name is None else table.c[name] for name in present]
-    sums = [
-        func.sum(table.c[name]) if name is not None and name in table.c else cast(null(), Integer)
-        for name in sum_names
-    ]
+    sums = [cast(null(), Integer) if name is None else func.sum(table.c[name]) for name in sum_names]
     where = [table.c.programme_id == programme_id]
     if codes is not None:
         where.append(table.c.quarter.in_(codes))

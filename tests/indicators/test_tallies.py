@@ -5,10 +5,12 @@ say."""
 import random
 from collections import Counter
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import delete, select
 
+from importers.pipeline import import_file
 from indicators import periods, vocabulary
 from indicators.figures import aggregates, places, tallies
 from indicators.figures.sums import Source
@@ -18,6 +20,8 @@ from indicators.store.kinds import by_table as kind_of_table
 from indicators.store.models import Case, Indicator, QuarterTally, Training
 from tests.builders import make_meeting, make_research_step, make_upload, programme, refresh_sums
 from tests.indicators.test_aggregates import _random_records
+
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def _tally_of_records(session) -> Counter:
@@ -174,3 +178,60 @@ def test_the_maps_values_from_the_tallies_are_the_records(db):
                     d: v for d, v in computed.items() if v and d in vocabulary.DISTRICTS
                 }
     assert answered  # the suite's programmes have unfiltered counts and sums of people to map
+
+
+def _imported(session, settings, path, programme_code=None):
+    report = import_file(
+        session, (DATA / path).read_bytes(), path, settings=settings, programme=programme_code
+    )
+    assert report.ok, report.errors
+    return report
+
+
+def _register(rng, n: int) -> bytes:
+    """A trainings register as an M&E officer keeps it: n rows over four quarters of FY2019, two districts
+    and two groups, a post-test result given for some."""
+    lines = ["Ref,Project,Start date,District,Target group,Topic,Female,Male,Passed post-test"]
+    for number in range(n):
+        day = date(2018, 10, 1) + timedelta(days=rng.randrange(360))
+        female, male = rng.randint(0, 25), rng.randint(0, 25)
+        passed = str(rng.randint(0, female + male)) if rng.random() < 0.4 else ""
+        district, group = rng.choice(["Gasabo", "Rubavu"]), rng.choice(["Law enforcement", "Teachers"])
+        lines.append(
+            f"REG-{number:04d},KEC,{day:%d/%m/%Y},{district},{group},Identifying victims,{female},{male},{passed}"
+        )
+    return "\n".join(lines).encode()
+
+
+def test_an_import_tallies_what_it_inserts_as_the_records_would(db, settings):
+    rng = random.Random(11)
+    _records_with_uploads(db, rng)  # stored before, in the same quarters as the files' rows
+    # rows only inserted: the importer tallies them from the values it wrote
+    for path, code in (
+        ("activities_messy.xlsx", None),
+        ("awareness.ods", None),
+        ("meetings.xls", "KEC"),
+        ("trainings_bom.csv", None),
+    ):
+        report = _imported(db, settings, path, code)
+        assert not any(c["updated"] for c in report.counts.values()), path
+        assert _stored_tallies(db) == +_tally_of_records(db), path
+    # a register of many trainings per district, group and quarter, some of them with blank counts
+    report = import_file(
+        db, _register(rng, 240), "trainings-register.csv", settings=settings, programme="KEC"
+    )
+    assert report.ok and report.counts["trainings"]["new"] == 240, report.errors
+    assert max(row.records for row in db.scalars(select(QuarterTally))) >= 10
+    assert _stored_tallies(db) == +_tally_of_records(db)
+    before = _stored_tallies(db)
+    db.execute(delete(QuarterTally))
+    for code in ("KEC", "PVR"):
+        tallies.rebuild(db, programme(db, code).id)
+    assert _stored_tallies(db) == before  # what grouping the records in the database gives
+
+
+def test_cases_imported_then_edited_keep_the_tallies_exact(cases):
+    # the filled HTCDS sheet was inserted (tallied from the values written), then its edited copy updated
+    # some of its cases (the touched quarters tallied again from the records), referral quarters included
+    assert any(row.other_quarter for row in cases.scalars(select(QuarterTally)))
+    assert _stored_tallies(cases) == +_tally_of_records(cases)
