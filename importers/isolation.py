@@ -50,8 +50,12 @@ _server = multiprocessing.get_context("forkserver")
 _server.set_forkserver_preload(["__main__", "importers.isolation", "python_calamine"])
 
 
-def read(data: bytes, filename: str, settings, *, isolated: bool = False):
-    """``(FileFormat, raw sheets)`` of a checked file; ``safety.Refused`` when it will not be read."""
+def read(data: bytes, filename: str, settings, *, isolated: bool = False, meanwhile=None):
+    """``(FileFormat, raw sheets)`` of a checked file; ``safety.Refused`` when it will not be read.
+
+    ``meanwhile(fmt, raw sheets)``: work on the sheets read while the check is still running (isolated reading
+    only; the check often takes longer than the read). Its exception is raised once the check has let the
+    file through; when the check refuses the file, the refusal is raised and what it did must be dropped."""
     if not isolated:
         fmt = safety.check(
             data, filename, upload_limit=settings.upload_limit, inflate_limit=settings.inflate_limit
@@ -61,7 +65,7 @@ def read(data: bytes, filename: str, settings, *, isolated: bool = False):
     if not _slots.acquire(timeout=settings.read_timeout):
         raise safety.Refused("the server is busy reading other uploads; try again in a minute")
     try:
-        return _in_children(data, filename, settings)
+        return _in_children(data, filename, settings, meanwhile)
     finally:
         _slots.release()
 
@@ -102,7 +106,7 @@ def _context():
     return multiprocessing.get_context("fork") if threading.active_count() == 1 else _server
 
 
-def _in_children(data: bytes, filename: str, settings):
+def _in_children(data: bytes, filename: str, settings, meanwhile=None):
     """The checking and the reading child, side by side; their verdicts combined (see the module's doc)."""
     context = _context()
     started = time.monotonic()
@@ -113,6 +117,7 @@ def _in_children(data: bytes, filename: str, settings):
     read_sheets: list = []
     verdict: tuple | None = None
     outcome: tuple | None = None
+    early: BaseException | None = None  # what ``meanwhile`` raised
     try:
         while verdict is None or outcome is None:
             waiting = [pipe for pipe, done in ((check_pipe, verdict), (read_pipe, outcome)) if done is None]
@@ -136,6 +141,8 @@ def _in_children(data: bytes, filename: str, settings):
                     read_sheets[-1].rows.extend(message[1])
                 else:
                     outcome = message
+                    if verdict is None and meanwhile is not None and outcome[0] == "ok":
+                        early = _meanwhile(meanwhile, outcome[1], read_sheets)
     finally:
         for child, pipe in ((checker, check_pipe), (reader, read_pipe)):
             pipe.close()
@@ -152,7 +159,19 @@ def _in_children(data: bytes, filename: str, settings):
             reader.exitcode,
             checker.exitcode,
         )
-    return _combined(verdict, outcome, read_sheets, filename, settings, _named(data))
+    combined = _combined(verdict, outcome, read_sheets, filename, settings, _named(data))
+    if early is not None:
+        raise early
+    return combined
+
+
+def _meanwhile(work, fmt, read_sheets: list) -> BaseException | None:
+    """Run ``work`` on the sheets read; what it raised, to be raised once the check has let the file through."""
+    try:
+        work(fmt, read_sheets)
+    except Exception as exc:  # noqa: BLE001 — raised as it is, after the check's verdict
+        return exc
+    return None
 
 
 def _combined(verdict: tuple, outcome: tuple, read_sheets: list, filename: str, settings, named: str):

@@ -2,7 +2,7 @@
 
 Steps: safety checks on the bytes (size, type, damage, encryption, archive bombs, what reading the sheets
 will cost, what reaches outside the workbook) → calamine or csv (both in a child process with a memory and
-time limit for web uploads and the command line: ``importers.isolation``) → each sheet's kind and header (a formula without a saved result in a column read
+time limit for web uploads and the command line: ``importers.isolation``; read by ``importers.reading``) → each sheet's kind and header (a formula without a saved result in a column read
 is an error) → typed batches → per-row rules → checks across the file and against the store
 → one ``Upload`` row and the bulk writes. The caller owns the transaction. A refused file adds only its
 ``Upload`` row (outcome ``refused``, with its problems); a dry run adds nothing. The file itself is kept
@@ -21,18 +21,14 @@ import tempfile
 import threading
 import traceback
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from importers import batch_checks, isolation, safety, sheets, storing, writing
-from importers.kinds import CASES, HTCDS_CASES, IDENTIFIER, KEYED, KINDS
-from importers.matching import key
-from importers.parse import to_batch
-from importers.preview import sheet_preview
-from importers.report import HIDDEN, ImportReport, Problem, SheetNote, empty_counts
+from importers import batch_checks, reading, safety, storing, writing
+from importers.kinds import KINDS
+from importers.report import ImportReport, Problem, empty_counts
 from importers.table import Batch, Context
 from indicators.access import pseudonyms
 from indicators.figures import signoff
@@ -42,14 +38,6 @@ from indicators.store.settings import Settings
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
-
-_CASE_HEADER_KEYS = frozenset(
-    key(header)
-    for layout in (CASES, HTCDS_CASES)
-    for column in layout.columns
-    if column.role in (IDENTIFIER, KEYED) or column.field in ("birth_date",)
-    for header in column.headers
-)
 
 
 def _collector_paused(function):
@@ -111,9 +99,7 @@ def import_file(
         if code is not None and code not in ctx.programmes:
             raise safety.Refused(f"unknown project code {code!r}; known: {', '.join(sorted(ctx.programmes))}")
         progress(0.02, "checking the file")
-        fmt, raw_sheets = isolation.read(data, name, settings, isolated=isolated)
-        progress(0.1, "reading the workbook")
-        batches, sensitive = _read_sheets(raw_sheets, report, progress, fmt.formulas, csv=fmt.kind == "csv")
+        fmt, batches, sensitive = reading.checked_and_read(data, name, settings, isolated, report, progress)
         if not dry_run:
             lock_for_writing(session)  # the file is read: from here on, one import at a time
         plans = _prepare(session, report, ctx, batches, progress, file_values)
@@ -198,20 +184,12 @@ def _prepare(
     plans = storing.plan(session, batches, file_values)
     report.conflicts = [conflict for kind_plan in plans.values() for conflict in kind_plan.conflicts]
     for batch in batches:
-        report.errors.extend(sorted(batch.problems, key=_position))
-        report.warnings.extend(sorted(batch.warnings, key=_position))
+        report.errors.extend(sorted(batch.problems, key=reading.position))
+        report.warnings.extend(sorted(batch.warnings, key=reading.position))
     report.errors.extend(_closed_quarters(session, plans))
     if batches and not any(len(b) for b in batches) and not report.errors:
         report.errors.append(Problem("", "", "", "no activity rows found under the headers"))
     return plans
-
-
-def _position(problem: Problem) -> tuple[int, int, str]:
-    """Problems in reading order: by row, then by column."""
-    cell = problem.cell
-    letters = cell.rstrip("0123456789")
-    digits = cell[len(letters) :]
-    return (int(digits) if digits else 0, len(letters), letters)
 
 
 def import_path(session: Session, path: Path, *, settings: Settings, **options) -> ImportReport:
@@ -251,116 +229,6 @@ def import_path(session: Session, path: Path, *, settings: Settings, **options) 
 
 def _silent(fraction: float, message: str) -> None:
     pass
-
-
-def _read_sheets(
-    raw_sheets, report: ImportReport, progress: Progress, unsaved=(), csv: bool = False
-) -> tuple[list[Batch], bool]:
-    batches: list[Batch] = []
-    sensitive, case_sheets = False, 0
-    for number, raw in enumerate(raw_sheets, start=1):
-        progress(0.1 + 0.3 * number / max(len(raw_sheets), 1), f"reading sheet {raw.name}")
-        reason = sheets.ignored_reason(raw)
-        if reason is None:
-            header = sheets.find_header(raw)
-            if header is None:
-                reason = "ignored: no header row of a known sheet kind in its first 10 rows"
-                sensitive = sensitive or _mentions_case_data(raw)
-        else:
-            header = None
-        if sensitive and not report.case_data:
-            _holds_case_data(report)
-        if header is None:
-            report.sheets.append(SheetNote(raw.name, None, reason or "ignored"))
-            continue
-        named = raw.name
-        if header.layout.sensitive:
-            sensitive = True
-            _holds_case_data(report)
-            case_sheets += 1
-            raw.name = _case_sheet_name(case_sheets)
-        batch = to_batch(raw, header)
-        report.errors.extend(_unsaved_formulas(raw, header, unsaved, sensitive, named))
-        notes = [f"{len(batch)} row{'s' if len(batch) != 1 else ''}, header in row {batch.header_row}"]
-        if header.layout.variant == "htcds":
-            notes.append("IOM HTCDS v2.0 layout")
-        if header.names:
-            notes.append(
-                f"{header.names} name column{'s' if header.names != 1 else ''} read only to recognise the case"
-                " (kept as a keyed pseudonym, never stored)"
-            )
-        if header.identifiers:
-            notes.append(
-                f"{len(header.identifiers)} identifying column{'s' if len(header.identifiers) != 1 else ''}"
-                " never read"
-            )
-        if header.metadata:
-            notes.append(
-                f"{header.metadata} KoboToolbox/ODK metadata column{'s' if header.metadata != 1 else ''}"
-                " ignored"
-            )
-        if batch.replaced:
-            several = batch.replaced != 1
-            notes.append(
-                f"{batch.replaced} submission{'s' if several else ''} left out: an edit later in the "
-                f"export replaces {'them' if several else 'it'}"
-            )
-        if header.known_unused:
-            notes.append(f"{header.known_unused} HTCDS fields not needed for monitoring left unread")
-        if header.layout.sensitive and not csv:
-            notes.append(f"sheet {number} of the workbook, its tab's name kept nowhere")
-        report.sheets.append(
-            SheetNote(
-                raw.name, header.layout.kind, "; ".join(notes), len(batch), sheet_preview(raw, header, batch)
-            )
-        )
-        batches.append(batch)
-    if not batches:
-        expected = "; ".join(f"{k}" for k in KINDS)
-        raise safety.Refused(
-            f"no sheet of a known kind was found (sheets with headers for: {expected}); "
-            "the header row must be within the first 10 rows"
-        )
-    return batches, sensitive
-
-
-def _case_sheet_name(count: int) -> str:
-    """What a case sheet is called in problems, provenance and notes: never its tab's name (a tab may be named
-    after a person), nor a CSV file's name."""
-    return "cases" if count == 1 else f"cases {count}"
-
-
-def _holds_case_data(report: ImportReport) -> None:
-    """From here on the upload is "case sheet, <date>" in its report, the store, the logs, the audit trail."""
-    report.case_data = True
-    report.filename = pseudonyms.case_upload_name(date.today())
-
-
-def _unsaved_formulas(raw, header, unsaved, sensitive: bool, named: str) -> list[Problem]:
-    """Formulas without a saved result in the columns read below the header (of the workbook's sheet
-    ``named``): calamine sees an empty cell there, which must never become a blank value silently."""
-    columns = set(header.letters.values())
-    header_row = raw.top + header.row + 1  # 1-based, as cells are named
-    problems = [
-        Problem(
-            raw.name,
-            cell.cell,
-            HIDDEN if sensitive else "=" + cell.formula[:200],
-            "a value: the formula has no saved result (the workbook was written by a program that "
-            "does not calculate); open it in Excel or LibreOffice, save it, and upload it again",
-        )
-        for cell in unsaved
-        if cell.sheet == named and cell.column in columns and cell.row > header_row
-    ]
-    return sorted(problems, key=_position)
-
-
-def _mentions_case_data(raw) -> bool:
-    for row in raw.rows[: sheets.HEADER_SEARCH_ROWS]:
-        for cell in row:
-            if isinstance(cell, str) and key(cell) in _CASE_HEADER_KEYS:
-                return True
-    return False
 
 
 def _closed_quarters(session: Session, plans: dict) -> list[Problem]:

@@ -204,16 +204,23 @@ def test_a_hostile_file_stores_no_activity(db, settings):
     assert [u.outcome for u in uploads(db)] == ["refused", "refused"]
 
 
-def test_an_unexpected_failure_while_reading_is_one_line_without_values(db, settings, monkeypatch, caplog):
+@pytest.mark.parametrize("isolated", [False, True], ids=["in-process", "in-children"])
+def test_an_unexpected_failure_while_reading_is_one_line_without_values(
+    db, settings, monkeypatch, caplog, isolated
+):
     from importers import parse
 
     def broken(sheet, header):
         raise ValueError("invalid literal: 'Uwase Claudine'")
 
     monkeypatch.setattr(parse, "to_batch", broken)
-    monkeypatch.setattr("importers.pipeline.to_batch", broken)
-    line = _refused(db, settings, (DATA / "cases_with_identifiers.xlsx").read_bytes(), "cases.xlsx")
+    monkeypatch.setattr("importers.reading.to_batch", broken)
+    data = (DATA / "cases_with_identifiers.xlsx").read_bytes()
+    line = _refused(db, settings, data, "Uwase Claudine.xlsx", isolated=isolated)
     assert (
         line == "the file could not be read: an unexpected problem occurred (reported to the administrator)"
     )
     assert "ValueError" in caplog.text and "Uwase" not in caplog.text
+    # the sheet was known for a case sheet before the failure: the file is named as one, never by its name
+    [upload] = uploads(db)
+    assert upload.filename.startswith("case sheet") and "Uwase" not in upload.filename
