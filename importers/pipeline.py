@@ -20,7 +20,6 @@ import os
 import tempfile
 import threading
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
@@ -37,7 +36,7 @@ from indicators.store.models import Upload
 from indicators.store.settings import Settings
 
 log = logging.getLogger(__name__)
-Progress = Callable[[float, str], None]
+Progress = reading.Progress
 
 
 def _collector_paused(function):
