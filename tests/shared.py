@@ -6,6 +6,7 @@ a reference that is not there must never let a test pass unseen."""
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,16 +16,30 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def shared_dir() -> Path:
-    """The shared directory, whether or not it exists."""
+    """The shared directory, whether or not it exists: a clone made elsewhere from a local repository finds
+    the one beside that repository (as ``.ci/run`` does)."""
     configured = os.environ.get(VARIABLE)
-    return Path(configured).expanduser().resolve() if configured else REPO.parent / "shared"
+    if configured:
+        return Path(configured).expanduser().resolve()
+    beside = REPO.parent / "shared"
+    if not beside.exists():
+        origin = subprocess.run(
+            ["git", "config", "--get", "remote.origin.url"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        if origin and (Path(origin).parent / "shared" / "reference").is_dir():
+            return (Path(origin).parent / "shared").resolve()
+    return beside
 
 
 def where() -> str:
     """Where the shared directory was looked for, and why there."""
     if os.environ.get(VARIABLE):
         return f"{shared_dir()} (from {VARIABLE})"
-    return f"{shared_dir()} (beside the clone; {VARIABLE} is not set)"
+    return f"{shared_dir()} (beside the clone or the repository it was cloned from; {VARIABLE} is not set)"
 
 
 def missing(path: Path) -> str:
