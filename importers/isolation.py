@@ -5,7 +5,9 @@ down only a child, never the worker serving everyone else, nor the command with 
 - Two children start side by side: one checks the file (``safety.check``: it parses every part as XML, which
   is slower than calamine reads it), the other reads it with calamine and hands the rows back as they are
   converted, a few thousand at a time. On two cores the check costs little more time than the read. The
-  check's verdict wins: a file it refuses is refused with its reason, and its reader stopped (or found
+  importing process types the rows and plans its writes while the check still runs (``meanwhile``), and the
+  checking child runs at a lower priority (``CHECK_NICENESS``): the reader, the importing process and the
+  pages being served go first, and the check takes the time they leave. The check's verdict wins: a file it refuses is refused with its reason, and its reader stopped (or found
   already stopped: a sheet spanning A1:XFD1048576 makes calamine abort). A file the check lets through whose
   reader still dies is refused with one sentence naming it and the memory limit.
 - Each child may use ``CTMONITOR_READ_MEMORY_MB`` of address space beyond what it held when it started
@@ -43,6 +45,7 @@ from importers import safety, sheets
 log = logging.getLogger(__name__)
 SLOTS = 2
 ROWS_PER_MESSAGE = 2_000
+CHECK_NICENESS = 10  # the checking child's (``nice``): a tenth of the weight of the processes beside it
 _slots = threading.BoundedSemaphore(SLOTS)
 _server = multiprocessing.get_context("forkserver")
 # The server imports the reader once; "__main__" (the ``ctmonitor`` script) too, or every child would import it
@@ -204,6 +207,9 @@ def _start(context, target, data: bytes, filename: str, limits: tuple) -> tuple[
 
 def _check_child(sender, data, filename, upload_limit, inflate_limit, memory_limit) -> None:
     _confine(memory_limit)
+    # Its verdict is awaited only once the rows are typed and the writes planned: it yields its core to the
+    # reader, the importing process and the pages being served, and takes what they leave.
+    os.nice(CHECK_NICENESS)
     _answer(
         sender,
         lambda send: (

@@ -98,10 +98,16 @@ def import_file(
         if code is not None and code not in ctx.programmes:
             raise safety.Refused(f"unknown project code {code!r}; known: {', '.join(sorted(ctx.programmes))}")
         progress(0.02, "checking the file")
-        fmt, batches, sensitive = reading.checked_and_read(data, name, settings, isolated, report, progress)
-        if not dry_run:
-            lock_for_writing(session)  # the file is read: from here on, one import at a time
-        plans = _prepare(session, report, ctx, batches, progress, file_values)
+
+        def planned(batches: list[Batch]) -> dict:
+            if not dry_run:
+                lock_for_writing(session)  # the file is read: from here on, one import at a time
+            return _checked_and_planned(session, ctx, batches, progress, file_values)
+
+        fmt, batches, sensitive, plans = reading.checked_and_read(
+            data, name, settings, isolated, report, progress, planned
+        )
+        _prepare(session, report, batches, plans)
     except safety.Refused as exc:
         problems = getattr(exc, "problems", None) or [("", "", "", str(exc))]
         report.errors.extend(Problem(*problem) for problem in problems)
@@ -161,26 +167,28 @@ def store_batches(
     progress = _silent if progress is None else progress
     if not dry_run:
         lock_for_writing(session)
-    plans = _prepare(session, report, ctx, batches, progress, file_values)
+    plans = _checked_and_planned(session, ctx, batches, progress, file_values)
+    _prepare(session, report, batches, plans)
     return _finish(
         session, report, ctx, batches, plans, settings, uploaded_by, dry_run, sensitive, progress, content
     )
 
 
-def _prepare(
-    session: Session,
-    report: ImportReport,
-    ctx: Context,
-    batches: list[Batch],
-    progress: Progress,
-    file_values=(),
+def _checked_and_planned(
+    session: Session, ctx: Context, batches: list[Batch], progress: Progress, file_values=()
 ) -> dict:
-    """Rules, checks across the file and against the store, and the plan of writes; nothing written."""
+    """Rules, checks across the file and against the store, and the plan of writes; nothing written, and
+    nothing said in the report yet (``_prepare``): the importer runs this while the file's check may still
+    refuse it."""
     progress(0.45, "checking the rows")
     for batch in batches:
         batch_checks.check_batch(batch, ctx)
     progress(0.6, "comparing with what is stored")
-    plans = storing.plan(session, batches, file_values)
+    return storing.plan(session, batches, file_values)
+
+
+def _prepare(session: Session, report: ImportReport, batches: list[Batch], plans: dict) -> None:
+    """What the rules, the checks and the plan found, into the report."""
     report.conflicts = [conflict for kind_plan in plans.values() for conflict in kind_plan.conflicts]
     for batch in batches:
         report.errors.extend(sorted(batch.problems, key=reading.position))
@@ -188,7 +196,6 @@ def _prepare(
     report.errors.extend(_closed_quarters(session, plans))
     if batches and not any(len(b) for b in batches) and not report.errors:
         report.errors.append(Problem("", "", "", "no activity rows found under the headers"))
-    return plans
 
 
 def import_path(session: Session, path: Path, *, settings: Settings, **options) -> ImportReport:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from typing import TypeVar
 
 from importers import isolation, safety, sheets
 from importers.kinds import CASES, HTCDS_CASES, IDENTIFIER, KEYED, KINDS
@@ -21,6 +22,7 @@ from indicators.access import pseudonyms
 from indicators.store.settings import Settings
 
 Progress = Callable[[float, str], None]
+T = TypeVar("T")
 
 _CASE_HEADER_KEYS = frozenset(
     key(header)
@@ -32,11 +34,19 @@ _CASE_HEADER_KEYS = frozenset(
 
 
 def checked_and_read(
-    data: bytes, name: str, settings: Settings, isolated: bool, report: ImportReport, progress: Progress
-) -> tuple[FileFormat, list[Batch], bool]:
-    """The file checked and read, its sheets typed into batches. The typing starts while the check, which
-    takes longer than the read, is still running, on a copy of the report: it counts only once the check
-    has let the file through (a refused file's report stays as the refusal left it)."""
+    data: bytes,
+    name: str,
+    settings: Settings,
+    isolated: bool,
+    report: ImportReport,
+    progress: Progress,
+    then: Callable[[list[Batch]], T],
+) -> tuple[FileFormat, list[Batch], bool, T]:
+    """The file checked and read, its sheets typed into batches, and what ``then`` makes of the batches (it
+    must write nothing: the importer checks the rows and plans the writes there). The typing and ``then``
+    start while the check, which takes longer than the read, is still running, on a copy of the report:
+    it counts only once the check has let the file through (a refused file's report stays as the refusal
+    left it, and what ``then`` made is dropped)."""
     early: dict = {}
 
     def meanwhile(fmt, raw_sheets) -> None:
@@ -44,6 +54,7 @@ def checked_and_read(
         early["report"] = scratch
         try:
             early["read"] = _read_sheets(raw_sheets, scratch, progress, csv=fmt.kind == "csv")
+            early["then"] = then(early["read"][0])
         except Exception as exc:
             early["raised"] = exc
             raise
@@ -55,14 +66,16 @@ def checked_and_read(
             _take(report, early["report"])
         raise
     progress(0.1, "reading the workbook")
-    if "read" in early:
+    if "then" in early:
         _take(report, early["report"])
         batches, sensitive, places = early["read"]
+        made = early["then"]
     else:
         batches, sensitive, places = _read_sheets(raw_sheets, report, progress, csv=fmt.kind == "csv")
+        made = then(batches)
     for raw, header, sensitive_then, named in places:
         report.errors.extend(_unsaved_formulas(raw, header, fmt.formulas, sensitive_then, named))
-    return fmt, batches, sensitive
+    return fmt, batches, sensitive, made
 
 
 def _take(report: ImportReport, scratch: ImportReport) -> None:
