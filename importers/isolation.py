@@ -7,9 +7,10 @@ down only a child, never the worker serving everyone else, nor the command with 
   converted, a few thousand at a time. On two cores the check costs little more time than the read. The
   importing process types the rows and plans its writes while the check still runs (``meanwhile``), and the
   checking child runs at a lower priority (``CHECK_NICENESS``): the reader, the importing process and the
-  pages being served go first, and the check takes the time they leave. The check's verdict wins: a file it refuses is refused with its reason, and its reader stopped (or found
-  already stopped: a sheet spanning A1:XFD1048576 makes calamine abort). A file the check lets through whose
-  reader still dies is refused with one sentence naming it and the memory limit.
+  pages being served go first, and the check takes the time they leave. The check's verdict wins: a file it
+  refuses is refused with its reason, and its reader stopped (or found already stopped: a sheet spanning
+  A1:XFD1048576 makes calamine abort). A file the check lets through whose reader still dies is refused with
+  one sentence naming it and the memory limit.
 - Each child may use ``CTMONITOR_READ_MEMORY_MB`` of address space beyond what it held when it started
   (``RLIMIT_AS``); both together have ``CTMONITOR_READ_TIMEOUT_S``. Their error output goes nowhere (a reader
   stopped by the limit prints its last words there); what they say comes back through pipes.

@@ -62,7 +62,8 @@ def checked_and_read(
     try:
         fmt, raw_sheets = isolation.read(data, name, settings, isolated=isolated, meanwhile=meanwhile)
     except Exception as exc:
-        if exc is early.get("raised"):  # the typing's own failure, raised once the check let the file through
+        # the typing's or the plan's own failure, raised once the check let the file through
+        if exc is early.get("raised"):
             _take(report, early["report"])
         raise
     progress(0.1, "reading the workbook")

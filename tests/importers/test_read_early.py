@@ -21,7 +21,7 @@ HELD = 1.0  # seconds the check waits before it starts: far longer than reading 
 @pytest.fixture
 def slow_check(monkeypatch):
     """The check held back in its child (forked from this process, so it runs the patched function), and a
-    record of each time the sheets were typed while it ran."""
+    record in order of the sheets typed while it ran, the writes planned and the verdict taken."""
     check = safety.check
     early = []
 
