@@ -22,6 +22,7 @@ FONT = {
     "size": 12,
     "color": "#212529",
 }
+SMALL_COUNT = 5  # a count axis up to this is ticked at whole numbers (``_whole_ticks``)
 
 
 def graph(id: str, figure, *, small: bool = False) -> dcc.Graph:
@@ -85,6 +86,15 @@ def _x_axis(count: int) -> dict:
     }
 
 
+def _whole_ticks(unit: str, *series: list) -> dict:
+    """A count's value axis ticked at whole numbers when its values are small: left to itself, Plotly ticks an
+    axis from 0 to 1 at 0.2, 0.4, … (a fifth of a study). Empty for a percentage and for larger counts."""
+    values = [v for values in series for v in values if v is not None]
+    if unit == "percent" or not values or max(values) > SMALL_COUNT:
+        return {}
+    return {"tick0": 0, "dtick": 1}
+
+
 def quarter_chart(rows: list[dict], unit: str) -> dict:
     """Each quarter's actual (bars) against the quarter's target (a labelled line), on one value axis. The
     quarter's target is the year's target by the quarter's days (``indicators.figures.figures.quarter_target``);
@@ -123,6 +133,7 @@ def quarter_chart(rows: list[dict], unit: str) -> dict:
     axes["yaxis"] = {
         "title": {"text": _("% per quarter") if percent else _("per quarter")},
         "ticksuffix": "%" if percent else "",
+        **_whole_ticks(unit, actual, targets),
     }
     return {"data": data, "layout": base_layout(height=320, bargap=0.35, **axes)}
 
@@ -163,6 +174,7 @@ def cumulative_chart(rows: list[dict], unit: str, lop_target: float | None) -> d
     extra["yaxis"] = {
         "title": {"text": _("% to date") if percent else _("life of project to date")},
         "ticksuffix": "%" if percent else "",
+        **_whole_ticks(unit, cumulative, due, [lop_target]),
     }
     if lop_target is not None and quarters:
         data.append(
@@ -229,7 +241,7 @@ def category_chart(
         height=max(220, 110 + 26 * len(categories) * 1.6),
         barmode="group",
         bargap=0.2,
-        xaxis={"rangemode": "tozero", "gridcolor": "#e9ecef"},
+        xaxis={"rangemode": "tozero", "gridcolor": "#e9ecef", **_whole_ticks(unit, quarter, year, lop)},
     )
     layout["yaxis"] = {"automargin": True, "autorange": "reversed"}  # categories read top down, no grid
     return {"data": data, "layout": layout}

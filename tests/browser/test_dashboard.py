@@ -296,3 +296,19 @@ def test_phone_width_menu_opens(browser, site):
         assert console_problems(browser) == []
     finally:
         browser.set_window_size(1366, 768)
+
+
+def test_a_count_of_a_few_is_ticked_at_whole_numbers(browser, site):
+    """KEC-1.1 counts studies published, one in the demo data: its quarter chart reads 0 and 1 on its value
+    axis, never a fraction of a study."""
+    browser.get(site + "/indicator?code=KEC-1.1&period=FY2020Q3")
+    WebDriverWait(browser, 20).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, "#indicator-chart .main-svg"))
+    )
+    settled(browser)
+    ticks = [
+        t.get_attribute("textContent")
+        for t in browser.find_elements(By.CSS_SELECTOR, "#indicator-chart .ytick text")
+    ]
+    assert "1" in ticks and all(tick.isdigit() for tick in ticks), ticks
+    assert console_problems(browser) == []
