@@ -170,7 +170,7 @@ def layout(programme=None, period=None, format=None, **_query):
                             signing.card(prog, quarter, what, signed, closed, flagged, comparison),
                             sent.changes_card(comparison),
                             sent.versions_card(versions),
-                            shown.flagged_card(flagged, quarter),
+                            shown.flagged_card(flagged, quarter) if can(STAFF) else None,
                             sections_card,
                         ],
                         lg=7,

@@ -56,7 +56,7 @@ def test_the_sign_in_form_refuses_a_wrong_password_and_keeps_where_one_was_going
     browser.find_element(By.ID, "login-password").send_keys(PASSWORD)
     browser.find_element(By.ID, "login-submit").click()
     WebDriverWait(browser, 20).until(lambda d: "/reports?programme=KEC&period=FY2019Q3" in d.current_url)
-    wait_for(browser, "reports-flagged")
+    wait_for(browser, "reports-heading")
     settled(browser)
     assert console_problems(browser) == []
 

@@ -131,6 +131,16 @@ def test_reports_lists_indicators_needing_a_narrative_before_the_download(pages,
     assert "KEC_FY2019Q3_iptt.xlsx" in texts(page)
 
 
+def test_a_donor_is_not_shown_the_narratives_to_write_before_sending(pages, request_context):
+    """The missing narratives are a note to IOM's staff before the report goes out; the donor reading the
+    same quarter sees its figures and its sign-off, not the note."""
+    with request_context(as_user="donor-usaid"):
+        page = pages.reports.layout(programme="KEC", period="FY2019Q3")
+    assert find(page, "reports-heading") is not None
+    assert find(page, "reports-flagged") is None
+    assert "without a deviation narrative" not in texts(page) and "donor will ask" not in texts(page)
+
+
 def test_reports_choice_changes_the_url(pages, request_context):
     state = {"programme": "KEC", "period": "FY2019Q3", "format": "iptt"}
     with request_context():
