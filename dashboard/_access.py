@@ -325,11 +325,13 @@ DASH_DRAWS_FOR_VALIDATION = "ctmonitor_dash_validation_draw"
 
 
 def before_dash_setup() -> None:
-    """Run before Dash's own request hooks: until the validation layout exists, the request that makes Dash
-    draw every page for it gets empty pages (Dash's drawing is replaced by ``validation_skeleton``, so drawing
-    the real pages first would only double the first request's time)."""
-    if current_app.extensions["ctmonitor.dash"].validation_layout is None:
-        g.setdefault(DASH_DRAWS_FOR_VALIDATION, True)
+    """Run before Dash's own request hooks: a page drawn from here until the guard (``after_dash_setup``) is
+    Dash drawing every page for its validation layout, on the first request the app serves, and gets an empty
+    page. ``validation_skeleton`` replaces that drawing, so the real pages would only double the first
+    request's time, and record a refusal of every page its visitor may not see (the sign-in form's visitor:
+    all of them). Whether the validation layout exists yet cannot tell: Dash makes one as soon as the app's
+    layout, a function, is set."""
+    g.setdefault(DASH_DRAWS_FOR_VALIDATION, True)
 
 
 def after_dash_setup() -> None:

@@ -76,3 +76,31 @@ def test_components_a_page_draws_only_in_some_states_are_still_in_it(demo_app, c
     ids = {c.id for c in skeleton["props"]["children"]}
     assert {"reports-signoff-button", "reports-signoff-confirm", "reports-signoff-result"} <= ids
     assert ids == callback_ids(demo_app)
+
+
+def test_the_first_request_after_a_start_records_no_refused_page(demo_store, demo_settings, users):
+    """Dash draws every page once, on the first request a newly started app serves, to make its validation
+    layout (``validation_skeleton`` takes its place): those drawings are nobody's visit. A donor signing in
+    on a server just started, the sign-in form its first request, is recorded as signing in, not as refused
+    the staff's pages and the anonymous visitor before as refused every page."""
+    from sqlalchemy import func, select
+
+    from app import create_app
+    from indicators.store.models import AuditEvent
+    from tests.auth.conftest import client_from, sign_in
+
+    def refusals() -> int:
+        with demo_store.Session() as session:
+            return session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "access-refused")
+            )
+
+    before = refusals()
+    started = create_app(demo_settings, store=demo_store)
+    client = client_from(started)
+    assert sign_in(client, users["donor-usaid"]).status_code == 302  # its GET of the form: the first request
+    assert client.get("/", headers={"Accept": "text/html"}).status_code == 200
+    assert refusals() == before
+    # what the app does draw stays guarded: the Audit trail asked for by the donor is refused and recorded
+    client.get("/audit", headers={"Accept": "text/html"})
+    assert refusals() == before + 1
