@@ -18,7 +18,7 @@ from dash import html
 from dashboard._access import EDITORS, ROLE_NAMES, can, require_programme
 from dashboard._components import current_username, empty_state, format_datetime, store
 from dashboard._queries import parse_quarter, programme
-from indicators.i18n import _
+from indicators.i18n import _, translated
 from indicators.reporting import sections
 from indicators.reporting.sections import SECTIONS  # noqa: F401  (the page's callback names one field per section)
 
@@ -51,7 +51,7 @@ def card(session, code: str, quarter, what: str) -> dbc.Card:
         [
             _("Written here, they appear in the "),
             html.Strong(_("Quarterly report (Word)")),
-            " in the donor's order; a section left empty shows there as a placeholder to fill.",
+            " " + _("in the donor's order; a section left empty shows there as a placeholder to fill."),
         ],
         className="small",
     )
@@ -60,20 +60,31 @@ def card(session, code: str, quarter, what: str) -> dbc.Card:
             [intro]
             + [_field(s) for s in shown]
             + [
-                dbc.Button(f"Save sections for {what}", id=ids.save, color="primary", size="sm", n_clicks=0),
+                dbc.Button(
+                    _("Save sections for {what}").format(what=what),
+                    id=ids.save,
+                    color="primary",
+                    size="sm",
+                    n_clicks=0,
+                ),
                 html.Div(id=ids.result, className="small mt-2", role="status"),
             ]
         )
     else:
         why = (
-            f"{shut}; reopen it to change them."
+            _("{reason}; reopen it to change them.").format(reason=translated(shut))
             if shut is not None
-            else f"Only {ROLE_NAMES['manager']} and {ROLE_NAMES['admin']} write these sections."
+            else _("Only {managers} and {admins} write these sections.").format(
+                managers=_(ROLE_NAMES["manager"]), admins=_(ROLE_NAMES["admin"])
+            )
         )
         body = [dbc.Alert(why, color="info", className="py-2 small", id="reports-sections-readonly")]
         body += [_reading(s) for s in shown]
     return dbc.Card(
-        [dbc.CardHeader(html.H2(f"Report sections · {what}", className="h6 mb-0")), dbc.CardBody(body)],
+        [
+            dbc.CardHeader(html.H2(_("Report sections · {what}").format(what=what), className="h6 mb-0")),
+            dbc.CardBody(body),
+        ],
         className="shadow-sm mb-4",
         id=ids.card,
     )
@@ -81,14 +92,18 @@ def card(session, code: str, quarter, what: str) -> dbc.Card:
 
 def _field(section) -> html.Div:
     written = (
-        f"Version {section.version}, {section.written_by}, {format_datetime(section.written_at)} UTC"
+        _("Version {version}, {who}, {when} UTC").format(
+            version=section.version, who=section.written_by, when=format_datetime(section.written_at)
+        )
         if section.version
-        else "Not written yet"
+        else _("Not written yet")
     )
     return html.Div(
         [
             html.Label(
-                section.heading, htmlFor=text_id(section.key), className="form-label small fw-semibold mb-1"
+                _(section.heading),
+                htmlFor=text_id(section.key),
+                className="form-label small fw-semibold mb-1",
             ),
             dbc.Textarea(
                 id=text_id(section.key), value=section.text or "", rows=4, maxLength=sections.TEXT_LIMIT
@@ -102,7 +117,7 @@ def _field(section) -> html.Div:
 def _reading(section) -> html.Div:
     return html.Div(
         [
-            html.H3(section.heading, className="h6 mb-1"),
+            html.H3(_(section.heading), className="h6 mb-1"),
             html.P(section.text, className="mb-0 section-text", style={"whiteSpace": "pre-wrap"})
             if section.text
             else empty_state(_("Not written yet.")),
@@ -136,16 +151,26 @@ def save(texts, state, chosen_programme, chosen_period):
         except sections.SectionError as exc:
             session.rollback()
             return html.Span(
-                f"Nothing saved for {what}: {exc}.", className="text-danger", id="reports-sections-refused"
+                _("Nothing saved for {what}: {reason}.").format(what=what, reason=translated(exc.args[0])),
+                className="text-danger",
+                id="reports-sections-refused",
             )
     changed = [s for s in after if s.version != before[s.key]]
     if not changed:
-        return html.Span(f"Nothing to save for {what}: the sections are as kept.", className="text-muted")
+        return html.Span(
+            _("Nothing to save for {what}: the sections are as kept.").format(what=what),
+            className="text-muted",
+        )
     words = ", ".join(
-        f"{s.heading.lower()} ({'version ' + str(s.version) if s.text else 'cleared'})" for s in changed
+        (_("{section} (version {version})") if s.text else _("{section} (cleared)")).format(
+            section=_(s.heading).lower(), version=s.version
+        )
+        for s in changed
     )
     return html.Span(
-        f"Saved for {what} at {datetime.now():%H:%M}: {words}.",
+        _("Saved for {what} at {time}: {sections}.").format(
+            what=what, time=f"{datetime.now():%H:%M}", sections=words
+        ),
         className="text-success",
         id="reports-sections-saved",
     )

@@ -14,7 +14,7 @@ from dashboard._components import aria, format_datetime
 from dashboard._signed import CHANGES_ANCHOR, VERSIONS_ANCHOR, sign_off_words
 from exports.formats import short_name
 from indicators.figures.signoff import REASON_LIMIT, REOPENERS
-from indicators.i18n import _
+from indicators.i18n import _, ngettext, translated
 
 
 class ids:
@@ -35,9 +35,11 @@ def reopen_form(what: str, donor: str) -> list:
     return [
         html.Hr(className="my-2"),
         html.P(
-            f"If {donor} asks for a corrected report, or the quarter was signed off by mistake, reopen it: "
-            "the report sent stays kept as its version, the quarter takes uploads and corrections again, and "
-            "signing off again keeps a new version.",
+            _(
+                "If {donor} asks for a corrected report, or the quarter was signed off by mistake, reopen it: "
+                "the report sent stays kept as its version, the quarter takes uploads and corrections again, "
+                "and signing off again keeps a new version."
+            ).format(donor=donor),
             className="small mb-2",
         ),
         dbc.Label(
@@ -54,7 +56,7 @@ def reopen_form(what: str, donor: str) -> list:
             placeholder=_("e.g. USAID asked on 3 March for the trainings of April to be corrected"),
         ),
         dbc.Button(
-            f"Reopen {what}",
+            _("Reopen {what}").format(what=what),
             id=ids.reopen_button,
             color="danger",
             outline=True,
@@ -67,15 +69,33 @@ def reopen_form(what: str, donor: str) -> list:
 
 def reopened_note(comparison, what: str) -> dbc.Alert:
     """A quarter reopened and not signed off again: by whom, when, why, and what stays kept."""
-    next_time = (
-        f"Sign it off again once the corrected report is sent: it is kept as version "
-        f"{comparison.version + 1}, and its cover says it replaces version {comparison.version}."
-    )
+    next_time = _(
+        "Sign it off again once the corrected report is sent: it is kept as version {next}, and its cover "
+        "says it replaces version {version}."
+    ).format(next=comparison.version + 1, version=comparison.version)
     return dbc.Alert(
-        [html.Strong(f"{what}: {sign_off_words(comparison)}"), html.Br(), next_time],
+        [
+            html.Strong(_("{what}: {status}").format(what=what, status=sign_off_words(comparison))),
+            html.Br(),
+            next_time,
+        ],
         color="warning",
         className="py-2 small",
         id="reports-reopened",
+    )
+
+
+def reopened(what: str, when: str, version: int, page: str) -> dbc.Alert:
+    """What a reopen did, with a link to the quarter as it is now (``page``)."""
+    done = _(
+        "Reopened {what} on {when} UTC. Version {version} stays kept as sent; the quarter takes uploads and "
+        "corrections again."
+    ).format(what=what, when=when, version=version)
+    return dbc.Alert(
+        [done + " ", html.A(_("Show the quarter as it is now"), href=page, className="alert-link")],
+        color="success",
+        className="py-2 small mb-0",
+        id="reports-reopen-done",
     )
 
 
@@ -83,68 +103,26 @@ def versions_card(versions: list) -> dbc.Card | None:
     """Every version kept of the quarter's report, each downloadable as sent."""
     if not versions:
         return None
-    rows = []
-    for v in reversed(versions):
-        reopened = (
-            f"Reopened by {v.reopened_by} on {format_datetime(v.reopened_at)} UTC: {v.reopen_reason}"
-            if v.reopened_at
-            else "In force"
-        )
-        rows.append(
-            html.Tr(
-                [
-                    html.Th(f"{v.version}", scope="row"),
-                    html.Td(
-                        [
-                            v.signed_by,
-                            html.Br(),
-                            html.Span(f"{format_datetime(v.signed_at)} UTC", className="text-muted"),
-                        ]
-                    ),
-                    html.Td(short_name(v.report_format)),
-                    html.Td(reopened, className="small"),
-                    html.Td(
-                        html.Code(v.report_sha256, className="sha small text-break"), className="version-sha"
-                    ),
-                    html.Td(
-                        dbc.Button(
-                            f"Download version {v.version}",
-                            id={"type": ids.version, "version": v.version},
-                            size="sm",
-                            color="primary",
-                            outline=True,
-                            n_clicks=0,
-                            title=v.report_filename,
-                        )
-                    ),
-                ],
-                id=f"reports-version-{v.version}",
-            )
-        )
+    headers = (_("Version"), _("Signed off"), _("Format"), _("Reopened"), "SHA-256", _("File as sent"))
     table = html.Table(
         [
-            html.Thead(
-                html.Tr(
-                    [
-                        html.Th(h, scope="col")
-                        for h in ("Version", "Signed off", "Format", "Reopened", "SHA-256", "File as sent")
-                    ]
-                )
-            ),
-            html.Tbody(rows),
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+            html.Tbody([_version_row(v) for v in reversed(versions)]),
         ],
         className="table table-sm align-middle mb-2 versions-table",
     )
     return dbc.Card(
         [
-            dbc.CardHeader(html.H2(f"Versions sent ({len(versions)})", className="h6 mb-0")),
+            dbc.CardHeader(
+                html.H2(_("Versions sent ({count})").format(count=len(versions)), className="h6 mb-0")
+            ),
             dbc.CardBody(
                 [
                     html.Div(
                         table,
                         className="table-responsive",
                         tabIndex="0",
-                        **aria(label="Versions sent (scrolls sideways)"),
+                        **aria(label=_("Versions sent (scrolls sideways)")),
                     ),
                     html.Div(id=ids.version_done, className="small", role="status"),
                 ]
@@ -155,51 +133,78 @@ def versions_card(versions: list) -> dbc.Card | None:
     )
 
 
+def _version_row(v) -> html.Tr:
+    """One version kept: who signed it off and when, its format, whether and why it was reopened, its SHA-256
+    and the button downloading it as sent."""
+    reopened = (
+        _("Reopened by {who} on {when} UTC: {reason}").format(
+            who=v.reopened_by, when=format_datetime(v.reopened_at), reason=v.reopen_reason
+        )
+        if v.reopened_at
+        else _("In force")
+    )
+    return html.Tr(
+        [
+            html.Th(f"{v.version}", scope="row"),
+            html.Td(
+                [
+                    v.signed_by,
+                    html.Br(),
+                    html.Span(f"{format_datetime(v.signed_at)} UTC", className="text-muted"),
+                ]
+            ),
+            html.Td(translated(short_name(v.report_format))),
+            html.Td(reopened, className="small"),
+            html.Td(html.Code(v.report_sha256, className="sha small text-break"), className="version-sha"),
+            html.Td(
+                dbc.Button(
+                    _("Download version {version}").format(version=v.version),
+                    id={"type": ids.version, "version": v.version},
+                    size="sm",
+                    color="primary",
+                    outline=True,
+                    n_clicks=0,
+                    title=v.report_filename,
+                )
+            ),
+        ],
+        id=f"reports-version-{v.version}",
+    )
+
+
 def changes_card(comparison) -> dbc.Card | None:
     """What differs now from the latest version sent. Donor officers see which indicators, not the records."""
     if comparison is None:
         return None
     c = comparison
-    title = f"What changed since version {c.version} was sent"
+    title = _("What changed since version {version} was sent").format(version=c.version)
     if not c.figures_kept:
         body: Component = html.P(
-            f"Version {c.version} was signed off before the figures were kept with it: nothing to compare "
-            "it with.",
+            _(
+                "Version {version} was signed off before the figures were kept with it: nothing to compare "
+                "it with."
+            ).format(version=c.version),
             className="small text-muted mb-0",
         )
     elif not c.differences:
         body = dbc.Alert(
-            f"No figure differs from version {c.version} as sent.",
+            _("No figure differs from version {version} as sent.").format(version=c.version),
             color="success",
             className="py-2 small mb-0",
         )
     elif not can(STAFF):
-        body = html.P(
-            [
-                f"{len(c.differences)} figure(s) differ from version {c.version} as sent, for ",
-                html.Strong(", ".join(c.indicators)),
-                ". IOM will send a revised report.",
-            ],
-            className="small mb-0",
-        )
+        body = html.P([*_differ(c), ". " + _("IOM will send a revised report.")], className="small mb-0")
     else:
         body = html.Div(
             [
-                html.P(
-                    [
-                        f"{len(c.differences)} figure(s) differ from version {c.version} as sent, for ",
-                        html.Strong(", ".join(c.indicators)),
-                        ".",
-                    ],
-                    className="small",
-                ),
+                html.P([*_differ(c), "."], className="small"),
                 html.Table(
                     [
                         html.Thead(
                             html.Tr(
                                 [
                                     html.Th(h, scope="col")
-                                    for h in ("Indicator", "As sent → now", "Since the sign-off")
+                                    for h in (_("Indicator"), _("As sent → now"), _("Since the sign-off"))
                                 ]
                             )
                         ),
@@ -212,13 +217,28 @@ def changes_card(comparison) -> dbc.Card | None:
             ],
             className="table-responsive",
             tabIndex="0",
-            **aria(label="Figures changed (scrolls sideways)"),
+            **aria(label=_("Figures changed (scrolls sideways)")),
         )
     return dbc.Card(
         [dbc.CardHeader(html.H2(title, className="h6 mb-0")), dbc.CardBody(body)],
         className="shadow-sm mb-4" + (" border-warning" if c.differences else ""),
         id=ids.changes,
     )
+
+
+def _differ(c) -> list[str | Component]:
+    """How many figures differ from the version sent, and for which indicators (the sentence's end is the
+    caller's)."""
+    count = len(c.differences)
+    return [
+        ngettext(
+            "{count} figure differs from version {version} as sent, for",
+            "{count} figures differ from version {version} as sent, for",
+            count,
+        ).format(count=count, version=c.version)
+        + " ",
+        html.Strong(", ".join(c.indicators)),
+    ]
 
 
 def _groups(differences) -> list[tuple[str, list, tuple[str, ...]]]:

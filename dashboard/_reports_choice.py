@@ -55,7 +55,7 @@ def card(prog, quarter, fmt: str, visible: list[str], what: str, filename: str, 
                         dbc.RadioItems(id=ids.format, value=fmt, options=_formats(prog)),
                     ),
                     dbc.Button(
-                        f"Download {what}",
+                        _("Download {what}").format(what=what),
                         id=ids.download,
                         color="primary",
                         className="w-100 mt-2",
@@ -79,16 +79,14 @@ def _file_note(filename: str, kept: bool) -> list[str | Component]:
 
 
 def _formats(prog) -> list[dict]:
-    """Every format, the donor's default named as such."""
-    return [
-        {
-            "label": f.label[:1].upper()
-            + f.label[1:]
-            + (" · donor's default" if f.key == prog.report_format else ""),
-            "value": f.key,
-        }
-        for f in FORMATS.values()
-    ]
+    """Every format, in the reader's language, the donor's default named as such."""
+    options = []
+    for f in FORMATS.values():
+        label = _(f.label)
+        if f.key == prog.report_format:
+            label += " · " + _("donor's default")
+        options.append({"label": label[:1].upper() + label[1:], "value": f.key})
+    return options
 
 
 def _field(label, id, control):

@@ -11,7 +11,7 @@ from dashboard import _report_versions as sent
 from dashboard._access import SIGNERS, can
 from dashboard._components import format_datetime
 from exports.formats import short_name
-from indicators.i18n import _, ngettext
+from indicators.i18n import _, ngettext, translated
 
 
 class ids:
@@ -70,7 +70,7 @@ def _signed(signed, quarter, what: str) -> dbc.Alert:
                 "The {format} report sent then is kept ({file}, SHA-256 {digest}…); {quarter} and the quarters "
                 "before it can no longer change."
             ).format(
-                format=short_name(signed.report_format),
+                format=translated(short_name(signed.report_format)),
                 file=signed.report_filename,
                 digest=signed.report_sha256[:12],
                 quarter=quarter.code,
@@ -103,7 +103,9 @@ def _form(prog, quarter, what: str, codes: list[str]) -> list:
             _(
                 "Once the report has been sent to {donor}, sign the quarter off: the {format} report is "
                 "kept as sent, and no upload may change {quarter} or an earlier quarter any more."
-            ).format(donor=prog.donor, format=short_name(prog.report_format), quarter=quarter.code),
+            ).format(
+                donor=prog.donor, format=translated(short_name(prog.report_format)), quarter=quarter.code
+            ),
             className="small",
         ),
         dbc.Checkbox(
@@ -157,3 +159,35 @@ def _acknowledge(codes: list[str]) -> html.Div:
         ],
         className="signoff-acknowledge",
     )
+
+
+def done(record, what: str, when: str, changed, acknowledged: list[str]) -> dbc.Alert:
+    """What a sign-off did (``record``: the sign-off kept; ``changed``: the indicators whose figures differ from
+    the version it replaces, None for a first sign-off; ``acknowledged``: the narratives missing signed off
+    without)."""
+    said = [
+        _(
+            "Signed off {what} by {who} on {when} UTC. The {format} report {file} is kept as sent, version "
+            "{version}."
+        ).format(
+            what=what,
+            who=record.signed_by,
+            when=when,
+            format=translated(short_name(record.report_format)),
+            file=record.report_filename,
+            version=record.version,
+        )
+    ]
+    if changed is not None:
+        said.append(
+            _("It replaces version {version}; indicators changed since: {codes}.").format(
+                version=record.version - 1, codes=", ".join(changed) or _("none")
+            )
+        )
+    if acknowledged:
+        said.append(
+            _("Signed off without narratives for {codes}, as acknowledged.").format(
+                codes=", ".join(acknowledged)
+            )
+        )
+    return dbc.Alert(" ".join(said), color="success", className="py-2 small mb-0", id="reports-signoff-done")

@@ -10,7 +10,7 @@ from dash import dcc, html
 
 from dashboard._access import STAFF, can
 from dashboard._components import format_datetime, href
-from indicators.i18n import _
+from indicators.i18n import _, ngettext
 
 CHANGES_ANCHOR = "reports-changes"
 VERSIONS_ANCHOR = "reports-versions"
@@ -33,12 +33,20 @@ def compared(session, programme: str, quarter, pf=None):
 def sign_off_words(comparison) -> str:
     """``Signed off by claire on 7 Mar 2027, 09:12 UTC, version 2`` (or reopened, with who, when and why)."""
     c = comparison
-    signed = f"by {c.signed_by} on {format_datetime(c.signed_at)} UTC"
     if c.in_force:
-        return f"Signed off {signed}, version {c.version}."
-    return (
-        f"Reopened by {c.reopened_by} on {format_datetime(c.reopened_at)} UTC ({c.reopen_reason}); "
-        f"version {c.version}, signed off {signed}, stays kept as sent."
+        return _("Signed off by {who} on {when} UTC, version {version}.").format(
+            who=c.signed_by, when=format_datetime(c.signed_at), version=c.version
+        )
+    return _(
+        "Reopened by {who} on {when} UTC ({reason}); version {version}, signed off by {signer} on "
+        "{signed_at} UTC, stays kept as sent."
+    ).format(
+        who=c.reopened_by,
+        when=format_datetime(c.reopened_at),
+        reason=c.reopen_reason,
+        version=c.version,
+        signer=c.signed_by,
+        signed_at=format_datetime(c.signed_at),
     )
 
 
@@ -50,10 +58,11 @@ def notice(comparison, *, id: str, link: bool = True) -> dbc.Alert | None:
     body: list = [html.Strong(sign_off_words(c))]
     if c.differences:
         codes = c.indicators
+        count = len(c.differences)
         body += [
-            " Today's figures differ from the report as sent for ",
+            " " + _("Today's figures differ from the report as sent for") + " ",
             html.Strong(", ".join(codes)),
-            f" ({len(c.differences)} figure{'s' if len(c.differences) != 1 else ''}).",
+            " " + ngettext("({count} figure).", "({count} figures).", count).format(count=count),
         ]
         if link:
             body += [
@@ -66,6 +75,6 @@ def notice(comparison, *, id: str, link: bool = True) -> dbc.Alert | None:
                 ),
             ]
     elif c.figures_kept:
-        body.append(" Today's figures are those of the report as sent.")
+        body.append(" " + _("Today's figures are those of the report as sent."))
     colour = "warning" if c.differences or not c.in_force else "success"
     return dbc.Alert(body, color=colour, className="py-2 small", id=id)

@@ -20,7 +20,9 @@ next. "What changed since it was sent" lists every figure that differs from the 
 
 The page lays out its cards from ``dashboard._reports_choice`` (programme, quarter, format, download),
 ``dashboard._reports_quarter`` (the quarter's statuses, the narratives missing), ``dashboard._reports_signoff``,
-``dashboard._report_versions`` and ``dashboard._quarter_sections``; its callbacks are here."""
+``dashboard._report_versions`` and ``dashboard._quarter_sections``; its callbacks are here (the sign-off's and
+the reopen's answers are drawn by their cards' modules). Every sentence is marked whole for translation
+(``indicators.i18n``), values put in by name."""
 
 from __future__ import annotations
 
@@ -55,7 +57,7 @@ from dashboard._queries import default_quarter, first_programme, parse_quarter
 from exports.formats import FORMATS, short_name
 from indicators.access import audit
 from indicators.figures import signoff
-from indicators.i18n import N_, _
+from indicators.i18n import N_, _, format_decimal, translated
 from indicators.periods import Period
 from indicators.reporting import changes
 
@@ -105,9 +107,9 @@ def target_words(code: str, quarter, fmt: str | None = None) -> str:
     """What a button acts on, as it and its confirmation say it: ``KEC · FY2019 Q3 · IPTT`` (``KEC · PIRS``
     for a format about the programme, not one quarter)."""
     if fmt in FORMATS and FORMATS[fmt].scope == "programme":
-        return f"{code} · {short_name(fmt)}"
+        return f"{code} · {translated(short_name(fmt))}"
     words = f"{code} · {quarter.label(short=True)}"
-    return words + (f" · {short_name(fmt)}" if fmt else "")
+    return words + (f" · {translated(short_name(fmt))}" if fmt else "")
 
 
 @safe_layout
@@ -154,7 +156,7 @@ def layout(programme=None, period=None, format=None, **_query):
             dcc.Download(id=sent.ids.version_file),
             page_header(
                 _("Quarterly reports"),
-                "The donor's tables for one quarter, from the same figures as the screens.",
+                _("The donor's tables for one quarter, from the same figures as the screens."),
             ),
             dbc.Row(
                 [
@@ -240,7 +242,8 @@ def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
     moving = _moving(state, {"programme": chosen_programme, "period": chosen_period, "format": chosen_format})
     if moving:
         return dash.no_update, html.Span(
-            f"Nothing downloaded: the page is changing to {moving}. Try again.", className="text-danger"
+            _("Nothing downloaded: the page is changing to {target}. Try again.").format(target=moving),
+            className="text-danger",
         )
     with read_session() as session:
         code, quarter, fmt = _asked(session, state)
@@ -251,7 +254,9 @@ def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
         else:
             why = FORMATS[fmt or _queries.programme(session, code).report_format].unavailable()
             if why:
-                return dash.no_update, html.Span(f"Nothing downloaded: {why}.", className="text-danger")
+                return dash.no_update, html.Span(
+                    _("Nothing downloaded: {reason}.").format(reason=translated(why)), className="text-danger"
+                )
             data, fmt = report_file(
                 session,
                 code,
@@ -274,9 +279,13 @@ def download(n_clicks, state, chosen_programme, chosen_period, chosen_format):
             bytes=len(data),
             signed_copy=kept,
         )
-    note = ", the copy kept at sign-off" if kept else ""
+    said = (
+        _("Downloaded {what}: {file} ({size} bytes, the copy kept at sign-off).")
+        if kept
+        else _("Downloaded {what}: {file} ({size} bytes).")
+    )
     return dcc.send_bytes(data, name, type=FORMATS[fmt].media_type if fmt in FORMATS else None), html.Span(
-        f"Downloaded {target_words(code, quarter, fmt)}: {name} ({len(data):,} bytes{note}).",
+        said.format(what=target_words(code, quarter, fmt), file=name, size=_bytes(data)),
         className="text-success",
         id="reports-downloaded",
     )
@@ -305,20 +314,26 @@ def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_
     moving = _moving(state, {"programme": chosen_programme, "period": chosen_period})
     if moving:
         return _refusal(
-            f"Nothing signed off: the page is changing to {moving}. Check it, then sign off."
+            _("Nothing signed off: the page is changing to {target}. Check it, then sign off.").format(
+                target=moving
+            )
         ), False
     with store().begin() as session:
         code, quarter, _fmt = _asked(session, state)
         what = target_words(code, quarter)
         if not confirmed:
             return _refusal(
-                f"Tick the box once the {what} report has been sent, then sign off {what}."
+                _("Tick the box once the {what} report has been sent, then sign off {what}.").format(
+                    what=what
+                )
             ), False
         fmt = _queries.programme(session, code).report_format
         shown_flags = list((state or {}).get("flagged") or [])
         why = FORMATS[fmt].unavailable()
         if why:
-            return _refusal(f"{what} was not signed off: {why}."), False
+            return _refusal(
+                _("{what} was not signed off: {reason}.").format(what=what, reason=translated(why))
+            ), False
         try:
             made = make_file(
                 session,
@@ -343,26 +358,11 @@ def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_
                 changed=made.changed,
             )
         except signoff.SignOffError as exc:
-            return _refusal(f"{what} was not signed off: {exc}."), False
+            return _refusal(
+                _("{what} was not signed off: {reason}.").format(what=what, reason=_said(exc))
+            ), False
         when = format_datetime(record.signed_at)
-    without = (
-        f" Signed off without narratives for {', '.join(shown_flags)}, as acknowledged."
-        if acknowledged and shown_flags
-        else ""
-    )
-    replaces = (
-        f" It replaces version {record.version - 1}; indicators changed since: "
-        f"{', '.join(made.changed) or 'none'}."
-        if made.changed is not None
-        else ""
-    )
-    return dbc.Alert(
-        f"Signed off {what} by {record.signed_by} on {when} UTC. The {short_name(fmt)} report "
-        f"{record.report_filename} is kept as sent, version {record.version}.{replaces}{without}",
-        color="success",
-        className="py-2 small mb-0",
-        id="reports-signoff-done",
-    ), True
+    return signing.done(record, what, when, made.changed, shown_flags if acknowledged else []), True
 
 
 @callback(
@@ -387,6 +387,16 @@ def _refusal(text: str) -> dbc.Alert:
     return dbc.Alert(text, color="warning", className="py-2 small mb-0")
 
 
+def _said(exc: Exception) -> str:
+    """Why the store refused, in the reader's language where the refusal is a marked message."""
+    return translated(exc.args[0]) if exc.args else str(exc)
+
+
+def _bytes(data: bytes) -> str:
+    """A file's size in bytes, grouped the reader's way: 12,345 / 12 345."""
+    return format_decimal(len(data), "#,##0")
+
+
 @callback(
     Output(sent.ids.reopen_result, "children"),
     Output(sent.ids.reopen_button, "disabled"),
@@ -405,32 +415,28 @@ def reopen(n_clicks, reason, state, chosen_programme, chosen_period):
     require_role(signoff.REOPENERS, "reopen")
     moving = _moving(state, {"programme": chosen_programme, "period": chosen_period})
     if moving:
-        return _refusal(f"Nothing reopened: the page is changing to {moving}. Check it, then reopen."), False
+        return _refusal(
+            _("Nothing reopened: the page is changing to {target}. Check it, then reopen.").format(
+                target=moving
+            )
+        ), False
     with store().begin() as session:
         code, quarter, _fmt = _asked(session, state)
         what = target_words(code, quarter)
         if not (reason or "").strip():
             return _refusal(
-                f"Write why {what} is reopened (the donor's request, the mistake), then reopen it."
+                _("Write why {what} is reopened (the donor's request, the mistake), then reopen it.").format(
+                    what=what
+                )
             ), False
         try:
             record = signoff.reopen(session, code, quarter.code, current_username(), reason)
         except signoff.SignOffError as exc:
-            return _refusal(f"{what} was not reopened: {exc}."), False
+            return _refusal(
+                _("{what} was not reopened: {reason}.").format(what=what, reason=_said(exc))
+            ), False
         version, when = record.version, format_datetime(record.reopened_at)
-    page = href("/reports", programme=code, period=quarter.code)
-    done = (
-        f"Reopened {what} on {when} UTC. Version {version} stays kept as sent; the quarter takes uploads and "
-    )
-    return dbc.Alert(
-        [
-            done + "corrections again. ",
-            html.A(_("Show the quarter as it is now"), href=page, className="alert-link"),
-        ],
-        color="success",
-        className="py-2 small mb-0",
-        id="reports-reopen-done",
-    ), True
+    return sent.reopened(what, when, version, href("/reports", programme=code, period=quarter.code)), True
 
 
 @callback(
@@ -450,7 +456,10 @@ def download_version(clicks, state):
         kept = next((v for v in signoff.versions(session, code, quarter.code) if v.version == number), None)
         if kept is None:
             return dash.no_update, html.Span(
-                f"{code} {quarter.code} has no version {number}.", className="text-danger"
+                _("{programme} {quarter} has no version {version}.").format(
+                    programme=code, quarter=quarter.code, version=number
+                ),
+                className="text-danger",
             )
         data, fmt, sha = kept.report, kept.report_format, kept.report_sha256
         stem, dot, extension = kept.report_filename.rpartition(".")
@@ -468,8 +477,9 @@ def download_version(clicks, state):
             version=number,
         )
     return dcc.send_bytes(data, name, type=FORMATS[fmt].media_type if fmt in FORMATS else None), html.Span(
-        f"Downloaded version {number} of {target_words(code, quarter)} as sent: {name} ({len(data):,} bytes, "
-        f"SHA-256 {sha[:12]}…).",
+        _("Downloaded version {version} of {what} as sent: {file} ({size} bytes, SHA-256 {digest}…).").format(
+            version=number, what=target_words(code, quarter), file=name, size=_bytes(data), digest=sha[:12]
+        ),
         className="text-success",
         id="reports-version-downloaded",
     )

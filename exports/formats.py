@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from exports.options import DEFAULT, Options
+from indicators.i18n import N_, Message
 
 if TYPE_CHECKING:  # the report's dataclasses, for the annotations only: naming formats stays light
     from indicators.reference_sheets import ReferenceSheets
@@ -29,8 +30,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @dataclass(frozen=True)
 class _Format:
     key: str  # iptt: as ``--format`` and programme files name it
-    label: str  # what it is, in words
-    short: str  # how buttons and messages name it: "Download KEC · FY2019 Q3 · IPTT"
+    label: str  # what it is, in words (marked: the Reports page shows it in the reader's language)
+    # how buttons and messages name it: "Download KEC · FY2019 Q3 · IPTT" (marked where it is words)
+    short: str
     extension: str  # xlsx
     media_type: str
     public: bool = False  # published for anyone: victim figures as ``indicators.protection.disclosure`` plans (DOMAIN §4)
@@ -49,14 +51,19 @@ class _Format:
             return f"{programme}_{stem}.{self.extension}"
         return f"{programme}_{period}_{stem}.{self.extension}"
 
-    def unavailable(self) -> str | None:
+    def unavailable(self) -> Message | None:
         """Why this machine cannot write the format (a program it needs is not installed), in one line; None
-        when it can."""
+        when it can. English as text (the command line), in the reader's language where the Reports page
+        shows it (``translated``)."""
         if not self.requires or any(shutil.which(program) for program in self.requires):
             return None
-        return (
-            f"the {self.short} needs LibreOffice ({self.requires[0]}), which is not installed on this "
-            "machine: install it (Debian: apt-get install libreoffice-writer-nogui) or take the Word report"
+        return Message(
+            N_(
+                "the {format} needs LibreOffice ({program}), which is not installed on this machine: install "
+                "it (Debian: apt-get install libreoffice-writer-nogui) or take the Word report"
+            ),
+            format=Message(self.short),
+            program=self.requires[0],
         )
 
     def protected_for(self, donor: bool) -> bool:
@@ -155,7 +162,7 @@ FORMATS: dict[str, Format | ProgrammeFormat] = {
     for f in (
         Format(
             "iptt",
-            "USAID Indicator Performance Tracking Table workbook (.xlsx)",
+            N_("USAID Indicator Performance Tracking Table workbook (.xlsx)"),
             "IPTT",
             "xlsx",
             XLSX,
@@ -164,7 +171,7 @@ FORMATS: dict[str, Format | ProgrammeFormat] = {
         ),
         Format(
             "ppr",
-            "U.S. State Department SF-PPR-B workbook (.xlsx)",
+            N_("U.S. State Department SF-PPR-B workbook (.xlsx)"),
             "SF-PPR-B",
             "xlsx",
             XLSX,
@@ -173,7 +180,7 @@ FORMATS: dict[str, Format | ProgrammeFormat] = {
         ),
         Format(
             "csv",
-            "machine-readable results (.csv)",
+            N_("machine-readable results (.csv)"),
             "CSV",
             "csv",
             "text/csv",
@@ -182,7 +189,7 @@ FORMATS: dict[str, Format | ProgrammeFormat] = {
         ),
         Format(
             "iati",
-            "IATI activity 2.03 XML (.xml)",
+            N_("IATI activity 2.03 XML (.xml)"),
             "IATI XML",
             "xml",
             "application/xml",
@@ -192,8 +199,10 @@ FORMATS: dict[str, Format | ProgrammeFormat] = {
         ),
         ProgrammeFormat(
             "pirs",
-            "Performance Indicator Reference Sheets workbook (.xlsx), one sheet per indicator (no "
-            "quarter needed)",
+            N_(
+                "Performance Indicator Reference Sheets workbook (.xlsx), one sheet per indicator (no "
+                "quarter needed)"
+            ),
             "PIRS",
             "xlsx",
             XLSX,
@@ -201,9 +210,11 @@ FORMATS: dict[str, Format | ProgrammeFormat] = {
         ),
         Format(
             "report",
-            "Quarterly report (Word): the progress report drafted from the data, narratives and sections, "
-            "the IPTT annexed (.docx)",
-            "Quarterly report (Word)",
+            N_(
+                "Quarterly report (Word): the progress report drafted from the data, narratives and sections, "
+                "the IPTT annexed (.docx)"
+            ),
+            N_("Quarterly report (Word)"),
             "docx",
             DOCX,
             render=_report,
@@ -212,8 +223,8 @@ FORMATS: dict[str, Format | ProgrammeFormat] = {
         ),
         Format(
             "report-pdf",
-            "Quarterly report (PDF): the same report printed by LibreOffice (.pdf)",
-            "Quarterly report (PDF)",
+            N_("Quarterly report (PDF): the same report printed by LibreOffice (.pdf)"),
+            N_("Quarterly report (PDF)"),
             "pdf",
             "application/pdf",
             render=_report_pdf,

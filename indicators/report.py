@@ -24,7 +24,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from indicators import periods
-from indicators.i18n import format_day
+from indicators.i18n import N_, format_day
 from indicators.numbers import plain
 from indicators.periods import Period
 from indicators.status import AHEAD, BEHIND, ON_TRACK, meaning
@@ -44,11 +44,11 @@ STATUS_KEY = tuple((status, meaning(status)) for status in (ON_TRACK, AHEAD, BEH
 NOT_PUBLISHED = "n/p"
 COMPLEMENTARY = "*"
 
-# key -> heading, in the report's order
+# key -> heading, in the report's order (English in the Word report; the Reports page shows it translated)
 SECTIONS = {
-    "highlights": "Highlights of the quarter",
-    "challenges": "Challenges and lessons learned",
-    "plans": "Plans for the next quarter",
+    "highlights": N_("Highlights of the quarter"),
+    "challenges": N_("Challenges and lessons learned"),
+    "plans": N_("Plans for the next quarter"),
 }
 
 SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
