@@ -20,7 +20,7 @@ from dash import dcc, html
 from dashboard import _drafts
 from dashboard._components import current_username, format_datetime, href
 from dashboard._editor import dom_id
-from indicators.i18n import _
+from indicators.i18n import _, translated
 
 FIELD = "activities-correction-field"  # pattern: {"type": FIELD, "field": "female"}
 FEEDBACK = "activities-correction-feedback"  # pattern: {"type": FEEDBACK, "field": "female"}
@@ -76,7 +76,7 @@ def panel(session, key, codes: list[str]):
         columns = corrections.editable(kind)
         record = corrections.load(session, kind, record_id)
     except corrections.NotCorrectable as exc:
-        return dbc.Alert(f"This record cannot be corrected: {exc}.", color="warning", id=ids.panel)
+        return _cannot(_("This record cannot be corrected: {why}."), exc)
     programme = session.get(Programme, record.programme_id).code
     if programme not in codes:
         return None
@@ -87,7 +87,12 @@ def panel(session, key, codes: list[str]):
     fields = [dbc.Col(_field(column, values.get(column.field)), xs=12, sm=6, lg=3) for column in columns]
     return dbc.Card(
         [
-            dbc.CardHeader(html.H2(f"Correct {programme} · {name}", className="h6 mb-0")),
+            dbc.CardHeader(
+                html.H2(
+                    _("Correct {programme} · {record}").format(programme=programme, record=name),
+                    className="h6 mb-0",
+                )
+            ),
             dbc.CardBody(
                 [
                     html.P(
@@ -116,18 +121,10 @@ def panel(session, key, codes: list[str]):
                         DRAFT,
                         user=current_username(),
                         key=f"correction|{kind}:{record.id}",
-                        label=f"correction of {name}",
+                        label=_("correction of {record}").format(record=name),
                         href=href("/activities", record=f"{kind}:{record.id}"),
                     ),
-                    html.Div(
-                        [
-                            dbc.Button(
-                                f"Save correction for {name}", id=ids.save, color="primary", className="me-2"
-                            ),
-                            dbc.Button(f"Void {name}", id=ids.void, color="danger", outline=True),
-                        ],
-                        className="mt-3",
-                    ),
+                    _actions(name),
                     dcc.Loading(html.Div(id=ids.result, className="mt-2", role="status"), type="dot"),
                     _history(
                         records.corrections_of(session, kind, record.id), {c.field: c.label for c in columns}
@@ -138,6 +135,29 @@ def panel(session, key, codes: list[str]):
         ],
         className="shadow-sm mb-3",
         id=ids.panel,
+    )
+
+
+def _cannot(sentence: str, exc: Exception) -> dbc.Alert:
+    """Why this record opens no form: the sentence, with the importer's reason in it."""
+    return dbc.Alert(
+        sentence.format(why=translated(exc.args[0] if exc.args else "")), color="warning", id=ids.panel
+    )
+
+
+def _actions(name: str) -> html.Div:
+    """The two buttons of a correction, each naming the record it acts on."""
+    return html.Div(
+        [
+            dbc.Button(
+                _("Save correction for {record}").format(record=name),
+                id=ids.save,
+                color="primary",
+                className="me-2",
+            ),
+            dbc.Button(_("Void {record}").format(record=name), id=ids.void, color="danger", outline=True),
+        ],
+        className="mt-3",
     )
 
 
@@ -159,7 +179,7 @@ def why_row(
                     dbc.Label(_("Reason"), html_for=reason_id, className="small mb-1"),
                     dbc.Select(
                         id=reason_id,
-                        options=[{"label": r, "value": r} for r in reasons],
+                        options=[{"label": _(r), "value": r} for r in reasons],
                         placeholder=_("Choose a reason"),
                     ),
                     dbc.FormFeedback(_("Choose a reason."), type="invalid"),
@@ -190,11 +210,11 @@ def _field(column, value):
         control = dbc.Select(
             id=control_id,
             value=value or "",
-            options=[{"label": "(blank)", "value": ""}] * (not column.required)
+            options=[{"label": _("(blank)"), "value": ""}] * (not column.required)
             + [{"label": c, "value": c} for c in choices],
         )
     else:
-        placeholder = "dd/mm/yyyy" if isinstance(column.type, t.Date) else None
+        placeholder = _("dd/mm/yyyy") if isinstance(column.type, t.Date) else None
         control = dbc.Input(
             id=control_id,
             value=value or "",
@@ -213,38 +233,57 @@ def _field(column, value):
 
 
 def _provenance(record, upload) -> str:
-    where = f"sheet {record.source_sheet}, row {record.source_row}" if record.source_sheet else "no sheet"
+    """Where the record came from: the file, sheet and row, who uploaded it and when."""
+    where = {"sheet": record.source_sheet, "row": record.source_row}
     if upload is None:
-        return f"Stored from {where} (the upload is no longer on record)."
+        return (
+            _("Stored from sheet {sheet}, row {row} (the upload is no longer on record).")
+            if record.source_sheet
+            else _("Stored from no sheet (the upload is no longer on record).")
+        ).format(**where)
     return (
-        f"From {upload.filename}, {where}, uploaded by {upload.uploaded_by} on "
-        f"{format_datetime(upload.uploaded_at)} UTC."
-    )
+        _("From {file}, sheet {sheet}, row {row}, uploaded by {user} on {when} UTC.")
+        if record.source_sheet
+        else _("From {file}, no sheet, uploaded by {user} on {when} UTC.")
+    ).format(file=upload.filename, user=upload.uploaded_by, when=format_datetime(upload.uploaded_at), **where)
 
 
 def _history(entries, labels: dict[str, str]) -> html.Div | None:
     if not entries:
         return None
-    items = []
-    for entry in reversed(entries):
-        change = {"void": f"voided ({entry.old_value})", "restore": "restored"}.get(entry.field) or (
-            f"{labels.get(entry.field, entry.field)}: {entry.old_value or 'blank'} → {entry.new_value or 'blank'}"
-        )
-        later = ""
-        if entry.superseded_at and entry.field == "void" and entry.superseded_upload_id is None:
-            later = f" — restored by {entry.superseded_by} on {format_datetime(entry.superseded_at)}"
-        elif entry.superseded_at:
-            later = f" — the file's value was chosen on a later upload by {entry.superseded_by}"
-        items.append(
-            html.Li(
-                f"{format_datetime(entry.corrected_at)} · {entry.corrected_by} · {change} · "
-                f"{entry.reason}: {entry.comment or ''}{later}"
-            )
-        )
+    items = [html.Li(_history_line(entry, labels)) for entry in reversed(entries)]
     return html.Div(
         [html.H3(_("Corrections"), className="h6 mt-3"), html.Ul(items, className="small mb-0")],
         id="activities-correction-history",
     )
+
+
+def _change(field: str, before, after) -> str:
+    """``Female participants: 23 → 25``, a blank value said so."""
+    return _("{field}: {before} → {after}").format(
+        field=field, before=before or _("blank"), after=after or _("blank")
+    )
+
+
+def _history_line(entry, labels: dict[str, str]) -> str:
+    """One correction of the record: when, who, what changed, why, and what became of it since."""
+    if entry.field == "void":
+        change = _("voided ({why})").format(why=entry.old_value)
+    elif entry.field == "restore":
+        change = _("restored")
+    else:
+        change = _change(labels.get(entry.field, entry.field), entry.old_value, entry.new_value)
+    why = _("{reason}: {comment}").format(reason=translated(entry.reason), comment=entry.comment or "")
+    line = f"{format_datetime(entry.corrected_at)} · {entry.corrected_by} · {change} · {why}"
+    if entry.superseded_at and entry.field == "void" and entry.superseded_upload_id is None:
+        line += " — " + _("restored by {user} on {when}").format(
+            user=entry.superseded_by, when=format_datetime(entry.superseded_at)
+        )
+    elif entry.superseded_at:
+        line += " — " + _("the file's value was chosen on a later upload by {user}").format(
+            user=entry.superseded_by
+        )
+    return line
 
 
 def saved_banner(session, event_id) -> dbc.Alert | None:
@@ -258,31 +297,47 @@ def saved_banner(session, event_id) -> dbc.Alert | None:
     if event is None or event.action not in ("record-corrected", "record-restored"):
         return None
     detail = event.detail or {}
-    verb = "Restored" if event.action == "record-restored" else "Corrected"
-    if event.action == "record-restored":
+    restored = event.action == "record-restored"
+    if restored:
         what = [
             html.Li(
-                f"{event.target} restored: it counts again in the figures of {detail.get('quarter')} "
-                f"(voided by {detail.get('voided_by')}: {detail.get('void_reason')})."
+                _(
+                    "{record} restored: it counts again in the figures of {quarter} (voided by {user}: {reason})."
+                ).format(
+                    record=event.target,
+                    quarter=detail.get("quarter"),
+                    user=detail.get("voided_by"),
+                    reason=translated(detail.get("void_reason")),
+                )
             )
         ]
     elif "voided" in detail:
         what = [
             html.Li(
-                f"{event.target} voided: it no longer counts in any figure. “Show voided” lists it, to "
-                "restore it."
+                _(
+                    "{record} voided: it no longer counts in any figure. “Show voided” lists it, to restore it."
+                ).format(record=event.target)
             )
         ]
     else:
         what = [
-            html.Li(f"{label}: {old or 'blank'} → {new or 'blank'}")
-            for label, (old, new) in (detail.get("changes") or {}).items()
+            html.Li(_change(label, old, new)) for label, (old, new) in (detail.get("changes") or {}).items()
         ]
+    heading = (
+        _("{record} · restored by {user} ({quarter}): {reason} — {comment}")
+        if restored
+        else _("{record} · corrected by {user} ({quarter}): {reason} — {comment}")
+    )
     return dbc.Alert(
         [
             html.Strong(
-                f"{event.target} · {verb.lower()} by {event.username} ({detail.get('quarter')}): "
-                f"{detail.get('reason')} — {detail.get('comment')}"
+                heading.format(
+                    record=event.target,
+                    user=event.username,
+                    quarter=detail.get("quarter"),
+                    reason=translated(detail.get("reason")),
+                    comment=detail.get("comment"),
+                )
             ),
             html.Ul(what, className="mb-0 small"),
         ],
@@ -303,7 +358,7 @@ def restore_panel(session, void_id, codes: list[str]):
     try:
         entry = restoring.void_entry(session, void_id)
     except corrections.NotCorrectable as exc:
-        return dbc.Alert(f"This record cannot be restored: {exc}.", color="warning", id=ids.panel)
+        return _cannot(_("This record cannot be restored: {why}."), exc)
     programme = session.get(Programme, entry.programme_id).code
     if programme not in codes:
         return None
@@ -314,15 +369,23 @@ def restore_panel(session, void_id, codes: list[str]):
     upload = session.get(Upload, entry.upload_id) if entry.upload_id else None
     return dbc.Card(
         [
-            dbc.CardHeader(html.H2(f"Restore {programme} · {name}", className="h6 mb-0")),
+            dbc.CardHeader(
+                html.H2(
+                    _("Restore {programme} · {record}").format(programme=programme, record=name),
+                    className="h6 mb-0",
+                )
+            ),
             dbc.CardBody(
                 [
                     html.P(
                         [
                             html.Strong(
-                                f"Voided by {entry.corrected_by} on {format_datetime(entry.corrected_at)} UTC: "
+                                _("Voided by {user} on {when} UTC:").format(
+                                    user=entry.corrected_by, when=format_datetime(entry.corrected_at)
+                                )
+                                + " "
                             ),
-                            f"{entry.reason}" + (f" — {entry.comment}" if entry.comment else ""),
+                            f"{translated(entry.reason)}" + (f" — {entry.comment}" if entry.comment else ""),
                         ],
                         className="small",
                         id="activities-restore-why",
@@ -330,8 +393,10 @@ def restore_panel(session, void_id, codes: list[str]):
                     html.P(_provenance(entry, upload), className="small text-muted"),
                     html.Dl(kept, className="facts small mb-2", id="activities-restore-values"),
                     html.P(
-                        f"Restoring stores this {spec.label.lower()} again as it was, checked as an upload of it would be "
-                        "today; it counts again in the figures, and the restore is kept with who, when and why.",
+                        _(
+                            "Restoring stores this {kind} again as it was, checked as an upload of it would be today; "
+                            "it counts again in the figures, and the restore is kept with who, when and why."
+                        ).format(kind=_(spec.label).lower()),
                         className="small",
                     ),
                     why_row(
@@ -342,7 +407,12 @@ def restore_panel(session, void_id, codes: list[str]):
                         missing=_("Say why: the comment is kept with the record."),
                         class_name="g-2",
                     ),
-                    dbc.Button(f"Restore {name}", id=ids.restore, color="primary", className="mt-3"),
+                    dbc.Button(
+                        _("Restore {record}").format(record=name),
+                        id=ids.restore,
+                        color="primary",
+                        className="mt-3",
+                    ),
                     dcc.Loading(html.Div(id=ids.restore_result, className="mt-2", role="status"), type="dot"),
                 ]
             ),

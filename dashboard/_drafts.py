@@ -19,6 +19,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, State, dcc, html
 
+from indicators import i18n
+from indicators.i18n import _
+
 
 def store_id(form: str) -> str:
     return f"{form}-drafts"
@@ -45,6 +48,7 @@ def parts(form: str, *, user: str, key: str, label: str, href: str, group: str |
         "href": href,
         "group": f"{user}|{group}" if group else None,
         "user": user,
+        "words": words(),
     }
     return html.Div(
         [
@@ -55,7 +59,7 @@ def parts(form: str, *, user: str, key: str, label: str, href: str, group: str |
                 [
                     html.Div(id=note_id(form), className="draft-note small", role="status"),
                     dbc.Button(
-                        f"Discard the draft of the {label}",
+                        _("Discard the draft of the {label}").format(label=label),
                         id=discard_id(form),
                         color="secondary",
                         outline=True,
@@ -69,6 +73,21 @@ def parts(form: str, *, user: str, key: str, label: str, href: str, group: str |
             ),
         ]
     )
+
+
+def words() -> dict[str, str]:
+    """The note's sentences, in the language of the request, for ``assets/drafts.js`` to fill in (``{label}``:
+    what the draft is of, ``{when}``: when it was left); ``lang`` names the month there."""
+    return {
+        "lang": i18n.language(),
+        "put_back": _("Unsaved draft put back:") + " ",
+        "as_left": _(
+            "the {label} as you left it on {when}, kept in this browser. It is not saved until you save it."
+        )
+        + " ",
+        "also": _("Also kept, not saved:") + " ",
+        "kept": _("Kept in this browser, not saved:") + " ",
+    }
 
 
 def register(

@@ -12,8 +12,8 @@ from dash.development.base_component import Component
 
 from dashboard._access import can
 from dashboard._components import current_username, format_date
-from indicators.figures.duplicates import MERGERS, Pair
-from indicators.i18n import _
+from indicators.figures.duplicates import MERGERS, Pair, Source
+from indicators.i18n import N_, _
 
 
 class ids:
@@ -38,14 +38,34 @@ def parse_choice(value) -> tuple[str, int, int] | None:
         return None
 
 
+HEADINGS = (
+    N_("Programme"),
+    N_("Cases"),
+    N_("Older"),
+    N_("Newer"),
+    N_("Date identified"),
+    N_("Place identified"),
+)
+
+
+def source_text(source: Source) -> str:
+    """Where a case came from, as ``Source.text`` says it, in the language of the request."""
+    where = {"case": source.case, "sheet": source.sheet or "?", "row": source.row or "?"}
+    if not source.file:
+        return _("case #{case}: {sheet} row {row} of an upload no longer on record").format(**where)
+    return _("case #{case}: {sheet} row {row} of {file}, uploaded {day} by {user}").format(
+        file=source.file, day=f"{source.uploaded_at:%d/%m/%Y}", user=source.uploaded_by, **where
+    )
+
+
 def section(pairs: list[Pair], badge) -> dbc.Card:
     rows = [
         html.Tr(
             [
                 html.Td(p.programme),
-                html.Td(f"#{p.older.case} and #{p.newer.case}"),
-                html.Td(p.older.text()),
-                html.Td(p.newer.text()),
+                html.Td(_("#{older} and #{newer}").format(older=p.older.case, newer=p.newer.case)),
+                html.Td(source_text(p.older)),
+                html.Td(source_text(p.newer)),
                 html.Td(format_date(p.date_identified)),
                 html.Td(p.location or "–"),
             ]
@@ -64,24 +84,7 @@ def section(pairs: list[Pair], badge) -> dbc.Card:
             ),
             html.Div(
                 html.Table(
-                    [
-                        html.Thead(
-                            html.Tr(
-                                [
-                                    html.Th(h)
-                                    for h in (
-                                        "Programme",
-                                        "Cases",
-                                        "Older",
-                                        "Newer",
-                                        "Date identified",
-                                        "Place identified",
-                                    )
-                                ]
-                            )
-                        ),
-                        html.Tbody(rows),
-                    ],
+                    [html.Thead(html.Tr([html.Th(_(h)) for h in HEADINGS])), html.Tbody(rows)],
                     className="table table-sm table-hover mb-0",
                 ),
                 className="table-responsive quality-table",
@@ -104,14 +107,7 @@ def _merge_form(pairs: list[Pair]):
             className="small text-muted mt-3 mb-0",
             id="quality-merge-note",
         )
-    options = [
-        {
-            "label": f"{p.programme}: fold #{p.newer.case} into #{p.older.case} "
-            f"({format_date(p.date_identified)}, {p.location or 'no place'})",
-            "value": choice(p),
-        }
-        for p in pairs
-    ]
+    options = [{"label": _fold_label(p), "value": choice(p)} for p in pairs]
     return html.Div(
         [
             html.H3(_("Merge two cases that are one person"), className="h6"),
@@ -156,6 +152,21 @@ def _merge_form(pairs: list[Pair]):
     )
 
 
+def _fold_label(pair: Pair) -> str:
+    """``PVR: fold #12 into #7 (2 July 2019, Huye)``."""
+    return (
+        _("{programme}: fold #{newer} into #{older} ({day}, {place})")
+        if pair.location
+        else _("{programme}: fold #{newer} into #{older} ({day}, no place)")
+    ).format(
+        programme=pair.programme,
+        newer=pair.newer.case,
+        older=pair.older.case,
+        day=format_date(pair.date_identified),
+        place=pair.location,
+    )
+
+
 # Drawn only for managers and administrators while pairs are listed: for Dash's callback check (see _access).
 CALLBACK_COMPONENTS = [
     dbc.Select(id=ids.pair),
@@ -178,12 +189,17 @@ def merged_banner(session, event_id) -> dbc.Alert | None:
         return None
     detail = event.detail or {}
     taken = detail.get("taken") or []
+    said = [
+        f"{detail.get('reason')}.",
+        _("Taken from the newer case: {values}.").format(values=", ".join(taken)) if taken else None,
+        _("The figures count one person."),
+    ]
     return dbc.Alert(
         [
-            html.Strong(f"Merged by {event.username}: {event.target}. "),
-            f"{detail.get('reason')}. "
-            + (f"Taken from the newer case: {', '.join(taken)}. " if taken else "")
-            + "The figures count one person.",
+            html.Strong(
+                _("Merged by {user}: {cases}.").format(user=event.username, cases=event.target) + " "
+            ),
+            " ".join(filter(None, said)),
         ],
         color="success",
         dismissable=True,

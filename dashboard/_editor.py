@@ -11,7 +11,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from indicators.i18n import _
+from indicators.i18n import _, translated
 from indicators.numbers import rounded
 from indicators.programmes import history, logframe
 
@@ -62,7 +62,7 @@ def indicator_form(ind, signed_years: set[str]) -> dbc.Card:
     the answer under it (``dashboard.indicator`` puts the draft's note just above them)."""
     return dbc.Card(
         [
-            dbc.CardHeader(html.H2(f"Edit {ind.code}", className="h6 mb-0")),
+            dbc.CardHeader(html.H2(_("Edit {code}").format(code=ind.code), className="h6 mb-0")),
             dbc.CardBody(
                 [
                     html.P(
@@ -80,7 +80,10 @@ def indicator_form(ind, signed_years: set[str]) -> dbc.Card:
                     html.H3(_("Why"), className="h6 mt-2"),
                     _why_fields(),
                     dbc.Button(
-                        f"Save changes to {ind.code}", id="indicator-edit-save", color="primary", n_clicks=0
+                        _("Save changes to {code}").format(code=ind.code),
+                        id="indicator-edit-save",
+                        color="primary",
+                        n_clicks=0,
                     ),
                     html.Div(id="indicator-edit-result", className="mt-2", role="status"),
                 ]
@@ -100,10 +103,10 @@ def _target_fields(ind, signed_years: set[str]) -> dbc.Row:
             dbc.Col(
                 _input(
                     f"target:{period}",
-                    f"{period} target{' (%)' if unit else ''}",
+                    (_("{period} target (%)") if unit else _("{period} target")).format(period=period),
                     rounded(targets.get(period), ind.unit),
                     pattern=TARGET,
-                    help="signed off: kept reports stay as they are" if period in signed_years else None,
+                    help=_("signed off: kept reports stay as they are") if period in signed_years else None,
                 ),
                 xs=6,
                 md=3,
@@ -121,16 +124,20 @@ def _definition_fields(ind) -> list:
         dbc.Row(
             [
                 dbc.Col(
-                    _input("baseline", f"Baseline{' (%)' if unit else ''}", rounded(ind.baseline, ind.unit)),
+                    _input(
+                        "baseline",
+                        _("Baseline (%)") if unit else _("Baseline"),
+                        rounded(ind.baseline, ind.unit),
+                    ),
                     md=3,
                 ),
-                dbc.Col(_input("standard_indicator", "Standard indicator", ind.standard_indicator), md=3),
-                dbc.Col(_input("data_source", "Data source", ind.data_source), md=6),
+                dbc.Col(_input("standard_indicator", _("Standard indicator"), ind.standard_indicator), md=3),
+                dbc.Col(_input("data_source", _("Data source"), ind.data_source), md=6),
             ],
             className="g-2",
         ),
-        _input("name", "Name", ind.name),
-        _input("definition", "Precise definition", ind.definition),
+        _input("name", _("Name"), ind.name),
+        _input("definition", _("Precise definition"), ind.definition),
     ]
 
 
@@ -140,22 +147,22 @@ def _sheet_fields(sheet: dict) -> html.Details:
     return html.Details(
         [
             html.Summary(_("Reference sheet (PIRS)"), className="small fw-semibold mb-2"),
-            _input("sheet:rationale", "Rationale", sheet.get("rationale")),
-            _input("sheet:collection_method", "Method of collection", sheet.get("collection_method")),
+            _input("sheet:rationale", _("Rationale"), sheet.get("rationale")),
+            _input("sheet:collection_method", _("Method of collection"), sheet.get("collection_method")),
             dbc.Row(
                 [
-                    dbc.Col(_input("sheet:frequency", "Frequency", sheet.get("frequency")), md=6),
-                    dbc.Col(_input("sheet:responsible", "Responsible", sheet.get("responsible")), md=6),
+                    dbc.Col(_input("sheet:frequency", _("Frequency"), sheet.get("frequency")), md=6),
+                    dbc.Col(_input("sheet:responsible", _("Responsible"), sheet.get("responsible")), md=6),
                     dbc.Col(
                         _input(
-                            "sheet:baseline_date", "Baseline date (yyyy-mm-dd)", sheet.get("baseline_date")
+                            "sheet:baseline_date", _("Baseline date (yyyy-mm-dd)"), sheet.get("baseline_date")
                         ),
                         md=6,
                     ),
                     dbc.Col(
                         _input(
                             "sheet:data_quality.last_assessment",
-                            "Last data quality assessment (yyyy-mm-dd)",
+                            _("Last data quality assessment (yyyy-mm-dd)"),
                             quality.get("last_assessment"),
                         ),
                         md=6,
@@ -163,9 +170,9 @@ def _sheet_fields(sheet: dict) -> html.Details:
                 ],
                 className="g-2",
             ),
-            _input("sheet:target_rationale", "Rationale for the targets", sheet.get("target_rationale")),
-            _input("sheet:data_quality.limitations", "Known limitations", quality.get("limitations")),
-            _input("sheet:data_quality.mitigation", "Mitigation", quality.get("mitigation")),
+            _input("sheet:target_rationale", _("Rationale for the targets"), sheet.get("target_rationale")),
+            _input("sheet:data_quality.limitations", _("Known limitations"), quality.get("limitations")),
+            _input("sheet:data_quality.mitigation", _("Mitigation"), quality.get("mitigation")),
         ],
         className="mb-2",
         id="indicator-edit-sheet",
@@ -258,10 +265,18 @@ def saved_banner(session, event_id, codes: set[str]) -> dbc.Alert | None:
     detail = events[0].detail
     return dbc.Alert(
         [
-            html.Strong(f"Saved by {events[0].username}: {detail.get('reason')} — {detail.get('comment')}"),
+            html.Strong(
+                _("Saved by {user}: {reason} — {comment}").format(
+                    user=events[0].username,
+                    reason=translated(detail.get("reason")),
+                    comment=detail.get("comment"),
+                )
+            ),
             html.Ul(lines, className="mb-1 small"),
             html.P(
-                f"Signed off before this change: {', '.join(signed)}. The reports kept at sign-off are unaffected.",
+                _(
+                    "Signed off before this change: {quarters}. The reports kept at sign-off are unaffected."
+                ).format(quarters=", ".join(signed)),
                 className="small mb-0",
             )
             if signed

@@ -47,7 +47,7 @@ def _sheet(sheet) -> html.Div | html.P:
     return html.Div(
         [
             html.H4(title, className="h6 mb-1 upload-sheet-title"),
-            html.P(sheet.note, className="small text-muted mb-2"),
+            html.P(translated(sheet.note), className="small text-muted mb-2"),
             _synonyms(notes, preview.more_values) if notes else None,
             _rows_table(preview, caption, sheet.name)
             if preview.first_rows

@@ -145,7 +145,7 @@ def iptt_table(result, year_label: str = "FY") -> html.Div:
                     html.Td(dcc.Link(info.code, href=link), className="text-nowrap"),
                     html.Td(dcc.Link(info.name, href=link, className="text-reset"), className="iptt-name"),
                     html.Td(info.standard_indicator or "–", className="text-nowrap"),
-                    html.Td("%" if unit == "percent" else "Number"),
+                    html.Td("%" if unit == "percent" else _("Number")),
                     html.Td(format_number(info.baseline, unit), className="num"),
                     html.Td(format_number(item.year_to_date.target, unit), className="num"),
                     *[html.Td(q, className="num") for q in quarters],
@@ -181,8 +181,8 @@ def _target_to_date(item) -> list:
     judged = item.judged
     if judged.target_to_date is None:
         return ["–"]
-    whose = "LOP" if judged is item.lop_to_date else ""
-    kind = "milestone" if item.indicator.milestone else ""
+    whose = _("LOP") if judged is item.lop_to_date else ""
+    kind = _("milestone") if item.indicator.milestone else ""
     note = " · ".join(w for w in (whose, kind) if w)
     return [format_number(judged.target_to_date, item.indicator.unit)] + (
         [html.Div(note, className="small text-muted")] if note else []

@@ -12,7 +12,7 @@ from dash import html
 from dashboard import _drafts
 from dashboard._components import current_username, href
 from dashboard._editor import reason_options
-from indicators.i18n import N_, _
+from indicators.i18n import _
 from indicators.numbers import rounded
 
 FORM = "programme-targets"  # the targets grid, whose draft is kept in the browser (dashboard._drafts)
@@ -47,7 +47,7 @@ def card(prog) -> dbc.Card:
                         FORM,
                         user=current_username(),
                         key=f"targets|{prog.code}",
-                        label=f"target changes to {prog.code}",
+                        label=_("target changes to {code}").format(code=prog.code),
                         href=href("/programme", code=prog.code),
                     ),
                     dbc.Button(
@@ -75,22 +75,22 @@ def _grid(prog) -> dag.AgGrid:
         {
             "code": i.code,
             "name": i.name,
-            "unit": "%" if i.unit == "percent" else "number",
+            "unit": "%" if i.unit == "percent" else _("number"),
             **{p: rounded(i.target_for(p), i.unit) for p in periods},
         }
         for i in indicators
     ]
     columns = [
-        {"field": "code", "headerName": N_("Indicator"), "pinned": "left", "editable": False},
+        {"field": "code", "headerName": _("Indicator"), "pinned": "left", "editable": False},
         {
             "field": "name",
-            "headerName": N_("Name"),
+            "headerName": _("Name"),
             "editable": False,
             "wrapText": True,
             "autoHeight": True,
             "width": 320,
         },
-        {"field": "unit", "headerName": N_("Unit"), "editable": False},
+        {"field": "unit", "headerName": _("Unit"), "editable": False},
     ] + [
         {
             "field": p,

@@ -49,21 +49,27 @@ def empty_preview():
     )
 
 
-HISTORY_COLUMNS: list[dict[str, Any]] = [
-    {"field": "uploaded_at", "headerName": N_("When"), "sort": "desc"},
-    {"field": "filename", "headerName": N_("File")},
-    {"field": "uploaded_by", "headerName": N_("By")},
-    {"field": "programme", "headerName": N_("Programme")},
-    {
-        "field": "outcome",
-        "headerName": N_("Outcome"),
-        "cellClassRules": {"text-danger fw-semibold": "params.value == 'refused'"},
-    },
-    {"field": "kinds", "headerName": N_("Kinds")},
-    {"field": "counts", "headerName": N_("Rows")},
-    {"field": "warnings", "headerName": N_("Warnings"), "type": "numericColumn"},
-    {"field": "errors", "headerName": N_("Errors"), "type": "numericColumn"},
-]
+OUTCOMES = {"stored": N_("stored"), "unchanged": N_("unchanged"), "refused": N_("refused")}
+
+
+def history_columns() -> list[dict[str, Any]]:
+    """The history's columns; a refused upload's outcome in red, as the request's language writes it."""
+    refused = _(OUTCOMES["refused"]).replace("\\", "\\\\").replace("'", "\\'")  # in a JS string literal
+    return [
+        {"field": "uploaded_at", "headerName": N_("When"), "sort": "desc"},
+        {"field": "filename", "headerName": N_("File")},
+        {"field": "uploaded_by", "headerName": N_("By")},
+        {"field": "programme", "headerName": N_("Programme")},
+        {
+            "field": "outcome",
+            "headerName": N_("Outcome"),
+            "cellClassRules": {"text-danger fw-semibold": f"params.value == '{refused}'"},
+        },
+        {"field": "kinds", "headerName": N_("Kinds")},
+        {"field": "counts", "headerName": N_("Rows")},
+        {"field": "warnings", "headerName": N_("Warnings"), "type": "numericColumn"},
+        {"field": "errors", "headerName": N_("Errors"), "type": "numericColumn"},
+    ]
 
 
 def history_rows(session) -> list[dict]:
@@ -72,8 +78,8 @@ def history_rows(session) -> list[dict]:
             "uploaded_at": u.uploaded_at.isoformat(sep=" ", timespec="minutes") if u.uploaded_at else None,
             "filename": u.filename,
             "uploaded_by": u.uploaded_by,
-            "programme": u.programme_code or "from file",
-            "outcome": u.outcome,
+            "programme": u.programme_code or _("from file"),
+            "outcome": _(OUTCOMES[u.outcome]) if u.outcome in OUTCOMES else u.outcome,
             "kinds": ", ".join(u.kinds or []),
             "counts": counts_text(u.counts),
             "warnings": len(u.warnings or []),
@@ -86,9 +92,9 @@ def history_rows(session) -> list[dict]:
 def commit_label(filename: str | None, report) -> str:
     """The commit button names what it stores: the file and the programmes its rows belong to."""
     if not filename:
-        return "Commit the upload"
-    whom = getattr(report, "for_whom", "") or "the programmes it names"
-    return f"Commit {filename} for {whom}"
+        return _("Commit the upload")
+    whom = getattr(report, "for_whom", "") or _("the programmes it names")
+    return _("Commit {file} for {whom}").format(file=filename, whom=whom)
 
 
 def choose_card(visible: list[str], chosen: str | None, limit: int) -> dbc.Card:
@@ -196,7 +202,7 @@ def templates_card() -> dbc.Card:
                     html.Div(
                         [
                             dbc.Button(
-                                spec.template_label,
+                                _(spec.template_label),
                                 id={"type": ids.template, "kind": spec.key},
                                 color="secondary",
                                 outline=True,
@@ -248,7 +254,7 @@ def history_card(history: list[dict]) -> dbc.Card:
                 data_grid(
                     ids.history,
                     history,
-                    HISTORY_COLUMNS,
+                    history_columns(),
                     flexible=("kinds", "counts"),
                     text_width=220,
                     page_size=20,

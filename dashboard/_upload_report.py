@@ -10,6 +10,7 @@ from dash import html
 from dashboard._components import aria, format_number
 from dashboard._preview import sheets_understood
 from dashboard._upload_panels import ids
+from importers.report import COUNT_WORDS
 from indicators.i18n import _, ngettext, translated
 
 SHOWN_PROBLEMS = 500  # errors or warnings listed; the rest are counted
@@ -92,8 +93,8 @@ def counts_table(counts: dict, read: dict | None = None, *, refused: bool = Fals
                         html.Tr(
                             [
                                 html.Td(kind),
-                                html.Td(f"{n.get('rows', 0):,}", className="num"),
-                                html.Td(f"{n.get('with_errors', 0):,}", className="num"),
+                                html.Td(format_number(n.get("rows", 0)), className="num"),
+                                html.Td(format_number(n.get("with_errors", 0)), className="num"),
                             ]
                         )
                         for kind, n in read.items()
@@ -108,13 +109,19 @@ def counts_table(counts: dict, read: dict | None = None, *, refused: bool = Fals
     return html.Table(
         [
             html.Thead(
-                html.Tr([html.Th(_("Kind"))] + [html.Th(k.capitalize(), className="num") for k in COUNT_KEYS])
+                html.Tr(
+                    [html.Th(_("Kind"))]
+                    + [html.Th(_(COUNT_WORDS[k]).capitalize(), className="num") for k in COUNT_KEYS]
+                )
             ),
             html.Tbody(
                 [
                     html.Tr(
                         [html.Td(kind)]
-                        + [html.Td(f"{(numbers or {}).get(k, 0):,}", className="num") for k in COUNT_KEYS]
+                        + [
+                            html.Td(format_number((numbers or {}).get(k, 0)), className="num")
+                            for k in COUNT_KEYS
+                        ]
                     )
                     for kind, numbers in counts.items()
                 ]

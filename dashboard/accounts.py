@@ -367,5 +367,9 @@ def set_role(n_clicks, username, role, donor):
 def name_the_user(username):
     """Each button names whom it acts on, as its answer does (``dana is disabled``)."""
     if not username:
-        return "Disable", "Enable", "Reset password"
-    return f"Disable {username}", f"Enable {username}", f"Reset the password of {username}"
+        return _("Disable"), _("Enable"), _("Reset password")
+    return (
+        _("Disable {name}").format(name=username),
+        _("Enable {name}").format(name=username),
+        _("Reset the password of {name}").format(name=username),
+    )

@@ -354,7 +354,7 @@ def restore_record(n_clicks, reason, comment, voided, filters):
             query_string(**shown, saved=done.event),
         )
     problems = done.problems
-    text = done.general or "a reason and a comment, marked below."
+    text = done.general or _("a reason and a comment, marked below.")
     return (
         dbc.Alert(
             [html.Strong(_("Not restored: ")), text + ("" if text.endswith(".") else ".")],

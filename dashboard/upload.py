@@ -45,7 +45,7 @@ from dashboard._upload_panels import (
     templates_card,
 )
 from dashboard._upload_report import counts_table, first_error, render_report
-from indicators.i18n import N_, _
+from indicators.i18n import N_, Message, _, translated
 
 dash.register_page(
     __name__,
@@ -100,7 +100,7 @@ def decode(contents: str) -> bytes:
     try:
         return base64.b64decode(contents.split(",", 1)[1], validate=False)
     except (IndexError, binascii.Error, AttributeError) as exc:
-        raise ValueError("the file could not be read from the browser") from exc
+        raise ValueError(Message(N_("the file could not be read from the browser"))) from exc
 
 
 def run_import(contents: str, filename: str, programme: str | None, *, dry_run: bool, file_values=()):
@@ -150,6 +150,12 @@ def run_import(contents: str, filename: str, programme: str | None, *, dry_run: 
         return report
 
 
+def _said(exc: ValueError) -> str:
+    """What a refusal says: its ``Message`` as raised (English in the audit trail, translated where shown)."""
+    said = exc.args[0] if exc.args else None
+    return said if isinstance(said, str) else str(exc)
+
+
 def _digest(contents: str) -> str:
     try:
         return hashlib.sha256(decode(contents)).hexdigest()[:12]
@@ -180,7 +186,14 @@ def check_file(contents, programme, filename):
     try:
         report = run_import(contents, filename, programme, dry_run=True)
     except ValueError as exc:
-        return dbc.Alert(str(exc), color="danger"), True, None, None, "", commit_label(None, None)
+        return (
+            dbc.Alert(translated(_said(exc)), color="danger"),
+            True,
+            None,
+            None,
+            "",
+            commit_label(None, None),
+        )
     ready = bool(report.ok) and not report.errors
     checked = vouch(report.sha256, filename, programme, current_username()) if ready else None
     status = (
@@ -239,13 +252,17 @@ def commit_file(n_clicks, contents, filename, programme, checked, file_values):
     try:
         refused = commit_refusal(checked, decode(contents), filename, programme or None, current_username())
     except ValueError as exc:
-        refused = str(exc)
+        refused = _said(exc)
     if refused:
         # the file was not read: it may hold case data, so it is named by its digest, not its name
         record_refusal(
             f"upload sha256={_digest(contents)}", reason=f"commit without a matching dry run: {refused}"
         )
-        return dbc.Alert(refused, color="danger", id="upload-commit-refused"), True, dash.no_update
+        return (
+            dbc.Alert(translated(refused), color="danger", id="upload-commit-refused"),
+            True,
+            dash.no_update,
+        )
     chosen = [key for values in file_values or [] for key in values or [] if isinstance(key, str)]
     report = run_import(contents, filename, programme, dry_run=False, file_values=chosen)
     with read_session() as session:

@@ -30,12 +30,20 @@ from importers.report import ImportReport
 from importers.rules import shown as text
 from indicators.access import audit
 from indicators.figures import aggregates, signoff
+from indicators.i18n import N_
 from indicators.periods import quarter_of
 from indicators.store.models import VOID, Programme, RecordCorrection
 from indicators.store.records import name_of
 from indicators.store.settings import Settings
 
-REASONS = ("Typing error", "Wrong date, place or group", "Duplicate record", "Did not take place", "Other")
+# stored as they are; the page shows them translated
+REASONS = (
+    N_("Typing error"),
+    N_("Wrong date, place or group"),
+    N_("Duplicate record"),
+    N_("Did not take place"),
+    N_("Other"),
+)
 GENERAL = ""  # the key of problems that concern no single field
 
 

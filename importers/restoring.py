@@ -21,12 +21,14 @@ from importers.columns import Layout
 from importers.corrections import GENERAL, NotCorrectable, Outcome, editable, layout, verdict
 from indicators.access import audit
 from indicators.figures import aggregates, signoff
+from indicators.i18n import N_
 from indicators.periods import quarter_of
 from indicators.store.models import RESTORE, VOID, ActivityRecord, Programme, RecordCorrection, utcnow
 from indicators.store.records import correction_name
 from indicators.store.settings import Settings
 
-REASONS = ("Voided by mistake", "It did take place", "Not a duplicate", "Other")
+# stored as they are; the page shows them translated
+REASONS = (N_("Voided by mistake"), N_("It did take place"), N_("Not a duplicate"), N_("Other"))
 
 
 def void_entry(session: Session, entry_id) -> RecordCorrection:

@@ -35,11 +35,11 @@
     return out;
   }
   function el(type, props) { return {type: type, namespace: 'dash_html_components', props: props}; }
-  function time(at) {
+  function time(at, lang) {
     var d = new Date(at);
     var pad = function (n) { return (n < 10 ? '0' : '') + n; };
-    return d.getDate() + ' ' + d.toLocaleString('en-GB', {month: 'short'}) + ' ' + pad(d.getHours()) + ':' +
-      pad(d.getMinutes());
+    var month = d.toLocaleString(lang && lang !== 'en' ? lang : 'en-GB', {month: 'short'});
+    return d.getDate() + ' ' + month + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes());
   }
   function others(drafts, info) {  // drafts of the same thing elsewhere (another quarter's narrative)
     return Object.keys(drafts || {}).filter(function (key) {
@@ -48,14 +48,21 @@
     }).map(function (key) { return drafts[key]; });
   }
   function note(restored, info, elsewhere) {
+    // the page's words (dashboard._drafts.words), in the language it was drawn in
+    var words = Object.assign({put_back: 'Unsaved draft put back: ',
+                               as_left: 'the {label} as you left it on {when}, kept in this browser. It is ' +
+                                        'not saved until you save it. ',
+                               also: 'Also kept, not saved: ', kept: 'Kept in this browser, not saved: '},
+                              info.words || {});
     var parts = [];
     if (restored) {
-      parts.push(el('Strong', {children: 'Unsaved draft put back: '}));
-      parts.push('the ' + info.label + ' as you left it on ' + time(restored.at) + ', kept in this browser. It is ' +
-                 'not saved until you save it. ');
+      parts.push(el('Strong', {children: words.put_back}));
+      var when = time(restored.at, words.lang);  // replaced by functions: a label's $ is no pattern
+      parts.push(words.as_left.replace('{label}', function () { return info.label; })
+                              .replace('{when}', function () { return when; }));
     }
     if (elsewhere.length) {
-      parts.push((restored ? 'Also kept, not saved: ' : 'Kept in this browser, not saved: '));
+      parts.push(restored ? words.also : words.kept);
       elsewhere.forEach(function (draft, i) {
         if (i) parts.push(', ');
         parts.push(el('A', {href: draft.href, children: draft.label, className: 'alert-link'}));
