@@ -158,7 +158,7 @@ def breadcrumbs(items: list[tuple[str, str | None]]) -> html.Nav:
             ],
             className="breadcrumb small mb-1",
         ),
-        **aria(label="breadcrumb"),
+        **aria(label=_("breadcrumb")),
     )
 
 

@@ -78,7 +78,7 @@ def _form(item, quarter, target: str) -> list:
             FORM,
             user=current_username(),
             key=f"narrative|{item.indicator.code}|{quarter.code}",
-            label=f"narrative for {target}",
+            label=_("narrative for {what}").format(what=target),
             group=f"narrative|{item.indicator.code}",
             href=href("/indicator", code=item.indicator.code, period=quarter.code),
         ),

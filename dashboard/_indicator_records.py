@@ -8,8 +8,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from dash.development.base_component import Component
 
-from dashboard._components import data_grid, href
-from indicators.i18n import _
+from dashboard._components import category_name, data_grid, href
+from dashboard._results_form import upload_name
+from indicators.i18n import N_, _, ngettext
 from indicators.store import kinds
 
 RECORD_LIMIT = 500
@@ -31,17 +32,23 @@ def records_card(records, info, quarter, programme_code: str) -> dbc.Card:
     if records is None:
         if _people(info.source_kind):
             text: list[str | Component] = [
-                "Case records are one row per person: they are shown to IOM staff only. The figures above",
-                " show them as totals.",
+                _(
+                    "Case records are one row per person: they are shown to IOM staff only. The figures above "
+                    "show them as totals."
+                )
             ]
         else:
             text = [
-                "The quarter's activities behind these figures are listed in the ",
+                _("The quarter's activities behind these figures are listed in the"),
+                " ",
                 dcc.Link(
-                    f"{programme_code} · {quarter.label(short=True)} report",
+                    _("{programme} · {quarter} report").format(
+                        programme=programme_code, quarter=quarter.label(short=True)
+                    ),
                     href=href("/reports", programme=programme_code, period=quarter.code),
                 ),
-                " (its Activities sheet).",
+                " ",
+                _("(its Activities sheet)."),
             ]
         return dbc.Card(
             [
@@ -62,7 +69,7 @@ def records_card(records, info, quarter, programme_code: str) -> dbc.Card:
                             id=ids.records_scope,
                             options=[
                                 {"label": quarter.label(short=True), "value": "quarter"},
-                                {"label": "All quarters", "value": "all"},
+                                {"label": _("All quarters"), "value": "all"},
                             ],
                             value="quarter",
                             inline=True,
@@ -132,7 +139,17 @@ def records(session, ind, quarter_code: str | None) -> list[dict]:
             k for k in rows[0] if k not in RECORD_HIDDEN and k not in RECORD_FIRST and k not in RECORD_LAST
         ]
         keys = [k for k in RECORD_FIRST if k in rows[0]] + middle + [k for k in RECORD_LAST if k in rows[0]]
-    return [{k: _plain(row.get(k)) for k in keys} for row in rows]
+    return [{k: _shown(k, row.get(k)) for k in keys} for row in rows]
+
+
+def _shown(column: str, value):
+    """A record's value as the grid shows it: a vocabulary word and the name of a figure entered in the
+    browser in the reader's language, the rest as stored."""
+    if column in CATEGORY_COLUMNS and isinstance(value, str):
+        return category_name(value)
+    if column == "upload_filename" and isinstance(value, str):
+        return upload_name(value)
+    return _plain(value)
 
 
 def _plain(value):
@@ -147,22 +164,60 @@ def _plain(value):
 
 def records_note(records: list[dict]) -> str:
     if len(records) > RECORD_LIMIT:
-        return f"The first {RECORD_LIMIT} records; the Activities page lists them all."
-    return f"{len(records)} record{'s' if len(records) != 1 else ''}; each with the upload, sheet and row it came from."
+        return _("The first {limit} records; the Activities page lists them all.").format(limit=RECORD_LIMIT)
+    return ngettext(
+        "{count} record; each with the upload, sheet and row it came from.",
+        "{count} records; each with the upload, sheet and row it came from.",
+        len(records),
+    ).format(count=len(records))
 
 
+# A column's heading as it always read in English (its name, capitalised), shown in the reader's language
+# (``data_grid`` translates each heading); a column not named here reads as its name.
 RECORD_HEADERS = {
-    "counted_in": "Counted in",
-    "upload_filename": "Upload file",
-    "uploaded_at": "Uploaded",
-    "uploaded_by": "By",
-    "source_sheet": "Sheet",
-    "source_row": "Row",
-    "value": "Counts",
-    "passed_post_test": "Passed post-test",
-    "instrument_type": "Type",
-    "under_18": "Under 18",
+    "counted_in": N_("Counted in"),
+    "upload_filename": N_("Upload file"),
+    "uploaded_at": N_("Uploaded"),
+    "uploaded_by": N_("By"),
+    "source_sheet": N_("Sheet"),
+    "source_row": N_("Row"),
+    "value": N_("Counts"),
+    "passed_post_test": N_("Passed post-test"),
+    "instrument_type": N_("Type"),
+    "under_18": N_("Under 18"),
+    "reference": N_("Reference"),
+    "numerator": N_("Numerator"),
+    "denominator": N_("Denominator"),
+    "start_date": N_("Start date"),
+    "end_date": N_("End date"),
+    "date": N_("Date"),
+    "district": N_("District"),
+    "target_group": N_("Target group"),
+    "topic": N_("Topic"),
+    "female": N_("Female"),
+    "male": N_("Male"),
+    "partner": N_("Partner"),
+    "setting": N_("Setting"),
+    "camp": N_("Camp"),
+    "activity": N_("Activity"),
+    "instrument": N_("Instrument"),
+    "stage": N_("Stage"),
+    "lead_institution": N_("Lead institution"),
+    "body": N_("Body"),
+    "participants": N_("Participants"),
+    "institutions": N_("Institutions"),
+    "decisions": N_("Decisions"),
+    "title": N_("Title"),
+    "disaggregation": N_("Disaggregation"),
+    "category": N_("Category"),
+    "comment": N_("Comment"),
+    "sex": N_("Sex"),
+    "age_group": N_("Age group"),
+    "status": N_("Status"),
 }
+# Columns holding a word of the programme's vocabulary (a sex, a target group, a stage): shown in the reader's
+# language where the catalogue knows it.
+CATEGORY_COLUMNS = ("sex", "age_group", "status", "target_group", "setting", "instrument_type", "stage")
 
 
 def records_grid(records: list[dict], kind: str) -> dag.AgGrid:
@@ -170,7 +225,7 @@ def records_grid(records: list[dict], kind: str) -> dag.AgGrid:
     columns = [
         {
             "field": k,
-            "headerName": RECORD_HEADERS.get(k, k.replace("_", " ").capitalize()),
+            "headerName": RECORD_HEADERS.get(k) or k.replace("_", " ").capitalize(),
             **(
                 {"type": "numericColumn"}
                 if k in ("value", "numerator", "denominator", "female", "male", "source_row")

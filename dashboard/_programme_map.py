@@ -42,11 +42,16 @@ def where(session, prog, quarter, result, chosen: str | None, span: str | None) 
                 [
                     _choices(prog, quarter, info, mapped, span),
                     html.P(
-                        _("{total} {what} in {count} of Rwanda's 30 districts").format(
+                        (
+                            _(
+                                "{total} {what} in {count} of Rwanda's 30 districts (districts left grey "
+                                "recorded nothing)."
+                            )
+                            if len(values) < 30
+                            else _("{total} {what} in {count} of Rwanda's 30 districts.")
+                        ).format(
                             total=format_number(sum(values.values()), info.unit), what=what, count=len(values)
-                        )
-                        + (" " + _("(districts left grey recorded nothing)") if len(values) < 30 else "")
-                        + ".",
+                        ),
                         className="small mb-1",
                         id="programme-map-summary",
                     ),

@@ -11,7 +11,10 @@ from dashboard._components import data_grid, empty_state
 from indicators.i18n import N_, _
 
 FIELDS = ("indicator", "period", "value", "numerator", "denominator", "disaggregation", "comment")
-RECOMPUTED = (
+# The upload an entry is stored as is named so (``{ENTRY_FILE}.csv``) in English, whatever the language of the
+# one who entered it; pages show the name in the reader's language (``upload_name``).
+ENTRY_FILE = N_("entered in the browser")
+RECOMPUTED = N_(
     "A percentage may be entered as its numerator and denominator (33 of 40 respondents) instead of a "
     "value: the year to date and the life of project are then recomputed from the summed parts (33 of "
     "40 and 10 of 20 give 43 of 60, 71.7%), never averaged. A percentage entered as a value alone is "
@@ -34,6 +37,11 @@ class ids:
     entries = "results-entries"
     state = "results-state"
     parts = "results-parts"
+
+
+def upload_name(filename: str) -> str:
+    """An upload's file name as shown: a figure entered on this page reads as such in the reader's language."""
+    return f"{_(ENTRY_FILE)}.csv" if filename == f"{ENTRY_FILE}.csv" else filename
 
 
 def feedback_id(name: str) -> str:
@@ -61,7 +69,7 @@ def parts_style(code, units: dict) -> dict:
 def enter_label(indicator, period) -> str:
     """The button names what it enters: ``Enter the result for KEC-6.1 · FY2019Q3``."""
     if not indicator:
-        return "Enter the result"
+        return _("Enter the result")
     return (
         _("Enter the result for {indicator} · {period}") if period else _("Enter the result for {indicator}")
     ).format(indicator=indicator, period=period)
@@ -146,18 +154,18 @@ def parts_row(code: str, units: dict) -> dbc.Row:
             _field(
                 _("Numerator"),
                 ids.numerator,
-                dbc.Input(id=ids.numerator, type="text", inputMode="decimal", placeholder="e.g. 33"),
+                dbc.Input(id=ids.numerator, type="text", inputMode="decimal", placeholder=_("e.g. 33")),
                 md=3,
-                help="how many met the criterion",
+                help=_("how many met the criterion"),
             ),
             _field(
                 _("Denominator"),
                 ids.denominator,
-                dbc.Input(id=ids.denominator, type="text", inputMode="decimal", placeholder="e.g. 40"),
+                dbc.Input(id=ids.denominator, type="text", inputMode="decimal", placeholder=_("e.g. 40")),
                 md=3,
-                help="out of how many",
+                help=_("out of how many"),
             ),
-            dbc.Col(html.P(RECOMPUTED, className="small text-muted mb-2"), md=6),
+            dbc.Col(html.P(_(RECOMPUTED), className="small text-muted mb-2"), md=6),
         ],
         className="g-2",
         id=ids.parts,
@@ -174,7 +182,7 @@ def note_row() -> dbc.Row:
                 ids.disaggregation,
                 dbc.Input(id=ids.disaggregation, placeholder=_("blank for the total, or e.g. sex=Female")),
                 md=4,
-                help="blank for the total, or a category of the indicator's disaggregation: sex=Female",
+                help=_("blank for the total, or a category of the indicator's disaggregation: sex=Female"),
             ),
             _field(
                 _("Comment"),

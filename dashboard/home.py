@@ -27,6 +27,7 @@ from dashboard._components import (
     visible_programme_codes,
 )
 from dashboard._queries import default_quarter, programmes
+from dashboard._results_form import upload_name
 from indicators.figures.figures import elapsed_share
 from indicators.i18n import N_, _, format_day
 from indicators.periods import LOP
@@ -188,7 +189,7 @@ def _latest_upload(upload) -> list:
         html.Dt(_("Latest upload")),
         html.Dd(
             [
-                upload.filename,
+                upload_name(upload.filename),
                 html.Span(f" · {format_datetime(upload.uploaded_at)}", className="text-muted small"),
             ]
             if upload

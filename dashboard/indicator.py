@@ -184,7 +184,7 @@ def _with_draft(form: dbc.Card, code: str) -> dbc.Card:
             EDIT,
             user=current_username(),
             key=f"edit|{code}",
-            label=f"edit of {code}",
+            label=_("edit of {code}").format(code=code),
             href=href("/indicator", code=code),
         ),
     )

@@ -31,8 +31,9 @@ from dashboard._components import (
     visible_programme_codes,
 )
 from dashboard._queries import default_quarter, programmes
+from indicators import vocabulary
 from indicators.figures import duplicates, quality
-from indicators.i18n import N_, _
+from indicators.i18n import N_, _, ngettext
 
 dash.register_page(
     __name__,
@@ -46,6 +47,8 @@ dash.register_page(
 
 URL = "quality-url"
 CALLBACK_COMPONENTS = _duplicates.CALLBACK_COMPONENTS
+# An upload's outcome as stored, in words the reader's language has.
+OUTCOMES = {"stored": N_("stored"), "unchanged": N_("unchanged"), "refused": N_("refused")}
 
 
 @safe_layout
@@ -135,7 +138,11 @@ def _outliers(outliers: list, more: int) -> dbc.Card:
         lambda r: [r.programme, r.record, r.quarter, r.value, r.why, r.source],
         _("No record stands out."),
         more=more,
-        more_text=_("more records break these rules; only the first of each kind are listed"),
+        more_text=ngettext(
+            "… and {count} more record breaks these rules; only the first of each kind are listed.",
+            "… and {count} more records break these rules; only the first of each kind are listed.",
+            more,
+        ).format(count=format_number(more)),
     )
 
 
@@ -145,7 +152,15 @@ def _uploads(uploads: list) -> dbc.Card:
         "quality-uploads",
         uploads,
         [N_("When"), N_("File"), N_("By"), N_("Outcome"), N_("Errors"), N_("Warnings"), N_("First problem")],
-        lambda r: [format_datetime(r.when), r.file, r.by, _(r.outcome), r.errors, r.warnings, r.first],
+        lambda r: [
+            format_datetime(r.when),
+            r.file,
+            r.by,
+            _(OUTCOMES.get(r.outcome, r.outcome)),
+            r.errors,
+            r.warnings,
+            r.first,
+        ],
         _("Every upload went through without a warning."),
     )
 
@@ -165,12 +180,18 @@ def _unknowns(unknowns: list) -> dbc.Card:
         lambda r: [
             r.programme,
             _indicator_link(r.indicator, r.name),
-            _(r.disaggregation),
+            _disaggregation(r.disaggregation),
             r.unknown,
             r.share,
         ],
         _("Every figure is fully disaggregated."),
     )
+
+
+def _disaggregation(words: str) -> str:
+    """A disaggregation as the checks name it ("age group"), in the reader's language."""
+    label = vocabulary.DISAGGREGATIONS.get(words.replace(" ", "_"))
+    return _(label).lower() if label and label.lower() == words else _(words)
 
 
 def _indicator_link(code, name):
@@ -183,7 +204,7 @@ def _indicator_link(code, name):
 
 
 def _section(title, id, rows, headers, cells, empty, more=0, more_text="") -> dbc.Card:
-    """A card listing ``rows``; ``more`` rows left out are counted under the table."""
+    """A card listing ``rows``; ``more`` rows left out are counted under the table (``more_text`` says so)."""
     badge = _badge(len(rows) + more)
     body = (
         html.Div(
@@ -200,15 +221,7 @@ def _section(title, id, rows, headers, cells, empty, more=0, more_text="") -> db
         else (html.P(empty, className="text-success mb-0"))
     )
     if more:
-        body = html.Div(
-            [
-                body,
-                html.P(
-                    _("… and {count} {what}.").format(count=format_number(more), what=more_text),
-                    className="small text-muted mt-2 mb-0",
-                ),
-            ]
-        )
+        body = html.Div([body, html.P(more_text, className="small text-muted mt-2 mb-0")])
     return dbc.Card(
         [dbc.CardHeader(html.H2([title, badge], className="h6 mb-0")), dbc.CardBody(body)],
         className="shadow-sm mb-4",
@@ -218,7 +231,7 @@ def _section(title, id, rows, headers, cells, empty, more=0, more_text="") -> db
 
 def _badge(count: int) -> dbc.Badge:
     return dbc.Badge(
-        f"{count:,}",
+        format_number(count),
         color="warning" if count else "success",
         text_color="dark" if count else None,
         className="ms-2",

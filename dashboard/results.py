@@ -34,6 +34,7 @@ from dashboard._components import (
     visible_programme_codes,
 )
 from dashboard._results_form import (
+    ENTRY_FILE,
     FIELDS,
     enter_label,
     entries_card,
@@ -64,7 +65,6 @@ dash.register_page(
 # The one-row sheet an entry becomes: its columns, as the results layout reads them, and their letters.
 COLUMNS = ("Indicator", "Period", "Value", "Numerator", "Denominator", "Disaggregation", "Comment")
 LETTERS = dict(zip("ABCDEFG", FIELDS))
-ENTRY_FILE = "entered in the browser"
 
 
 # Drawn only when some indicator is measured by direct entry: listed for Dash's callback check (see _access).
@@ -179,18 +179,23 @@ def entry_rows(session, codes: list[str]) -> list[dict]:
         {
             "indicator": code,
             "period": row.quarter,
-            "category": f"{row.disaggregation}={row.category}" if row.disaggregation else "total",
+            "category": f"{row.disaggregation}={row.category}" if row.disaggregation else _("total"),
             "value": format_number(row.value, unit),
             "comment": row.comment,
             "by": by or "–",
-            "parts": f"{format_number(row.numerator)} of {format_number(row.denominator)}"
-            if row.denominator
-            else "",
+            "parts": _parts(row) if row.denominator else "",
             "at": format_datetime(at) if at else "–",
-            "source": "browser" if name == f"{ENTRY_FILE}.csv" else name,
+            "source": _("browser") if name == f"{ENTRY_FILE}.csv" else name,
         }
         for row, code, unit, by, at, name in session.execute(query)
     ]
+
+
+def _parts(entry) -> str:
+    """A percentage's parts, as entered: ``33 of 40``."""
+    return _("{numerator} of {denominator}").format(
+        numerator=format_number(entry.numerator), denominator=format_number(entry.denominator)
+    )
 
 
 def as_sheet(values: dict) -> bytes:
@@ -262,17 +267,21 @@ def enter(n_clicks, *values_and_state):
         )
         return note, dash.no_update, *marks, *messages
     counts = report.counts.get("results", {})
-    verb = (
-        "corrected"
+    done = (
+        _("{target}: {entry} corrected by {user}.")
         if counts.get("updated")
-        else ("already entered, unchanged" if counts.get("unchanged") else "entered")
+        else (
+            _("{target}: {entry} already entered, unchanged by {user}.")
+            if counts.get("unchanged")
+            else _("{target}: {entry} entered by {user}.")
+        )
     )
     with read_session() as session:
         rows = entry_rows(session, [code])
         entry = _latest_entry(session, code, values)
     return (
         dbc.Alert(
-            f"{target}: {entry} {verb} by {user}.",
+            done.format(target=target, entry=entry, user=user),
             color="success",
             className="py-2 small",
             id="results-entered",
@@ -338,8 +347,4 @@ def _latest_entry(session, programme: str, values: dict) -> str:
         return values["value"] or ""
     entry, unit = row
     shown = format_number(entry.value, unit)
-    return (
-        f"{shown} ({format_number(entry.numerator)} of {format_number(entry.denominator)})"
-        if entry.denominator
-        else shown
-    )
+    return f"{shown} ({_parts(entry)})" if entry.denominator else shown

@@ -21,6 +21,7 @@ from dashboard._access import ALL_ROLES, role
 from dashboard._charts import graph, share_chart
 from dashboard._components import (
     first,
+    format_number,
     not_found,
     page_header,
     page_title,
@@ -34,7 +35,7 @@ from dashboard._components import (
 from dashboard._map import victims_map_card
 from dashboard._queries import default_quarter, parse_quarter, quarter_options
 from indicators.figures import places, victims
-from indicators.i18n import N_, _
+from indicators.i18n import N_, _, format_percent
 
 
 class ids:
@@ -138,7 +139,7 @@ def _totals(total: int, plan) -> dbc.Row:
                     [
                         html.Div(_("Victims identified"), className="tile-label"),
                         html.Div(
-                            plan.cell(("profile", "total", "")).text if plan else f"{total:,}",
+                            plan.cell(("profile", "total", "")).text if plan else format_number(total),
                             className="tile-value",
                             id="victims-total",
                         ),
@@ -180,7 +181,7 @@ def _breakdown_card(b: victims.Breakdown) -> dbc.Card:
             html.Thead(
                 html.Tr(
                     [
-                        html.Th(b.label),
+                        html.Th(_(b.label)),
                         html.Th(_("Victims"), className="num"),
                         html.Th(_("Share of known"), className="num"),
                     ]
@@ -192,7 +193,7 @@ def _breakdown_card(b: victims.Breakdown) -> dbc.Card:
                         [
                             html.Td(short_category(r.category)),
                             html.Td(r.shown_count, className="num"),
-                            html.Td("–" if r.share is None else f"{r.share:.1f}%", className="num"),
+                            html.Td("–" if r.share is None else _share(r.share), className="num"),
                         ]
                     )
                     for r in b.rows
@@ -205,10 +206,12 @@ def _breakdown_card(b: victims.Breakdown) -> dbc.Card:
         known=b.shown_known, unknown=b.shown_unknown
     )
     if b.multiple:
-        note += " A victim may suffer several types of exploitation, so shares add up to more than 100%."
+        note += " " + _(
+            "A victim may suffer several types of exploitation, so shares add up to more than 100%."
+        )
     return dbc.Card(
         [
-            dbc.CardHeader(html.H2(b.label, className="h6 mb-0")),
+            dbc.CardHeader(html.H2(_(b.label), className="h6 mb-0")),
             dbc.CardBody(
                 [
                     graph(
@@ -226,6 +229,11 @@ def _breakdown_card(b: victims.Breakdown) -> dbc.Card:
         className="shadow-sm h-100",
         id=f"victims-{b.dimension}",
     )
+
+
+def _share(share: float) -> str:
+    """A share of the victims whose value is known, to one decimal: ``12.5%`` (``12,5 %`` in French)."""
+    return format_percent(round(share, 1), "#,##0.0")
 
 
 def _map_period(prog, quarter, span: str, plan):

@@ -24,8 +24,9 @@ refused when the programme file is loaded (``indicators.programmes.definitions``
 
 Each measure owns everything about it: its definition in a programme file (``schema``, a pydantic model with
 exactly its fields, ``type`` telling them apart; ``definition_schema`` is the union of every registered
-measure's), how it is calculated in words (``describe`` in short, ``calculation`` naming the columns as the
-sheet's users know them, ``KindSpec.header``: "Female participants", not ``female``), whether it can be mapped
+measure's), how it is calculated in words (``describe`` in short, for the Indicator page, in the reader's
+language; ``calculation`` for the PIRS, in English, naming the columns as the sheet's users know them,
+``KindSpec.header``: "Female participants", not ``female``), whether it can be mapped
 by district (``mappable``: it adds up rows, so a district's share is its rows' share) and whether it is a
 milestone. A new measure is one class, ``@register``-ed: programme files, reference sheets, the report and the
 maps follow it. The SQL pieces measures share are in ``indicators.figures.measure_sql``.
@@ -70,6 +71,7 @@ from indicators.figures.measure_sql import (
     squeezed,
     summed,
 )
+from indicators.i18n import _
 from indicators.numbers import exact
 
 if TYPE_CHECKING:  # the sheet kind a calculation names its columns by
@@ -118,7 +120,7 @@ class Count(Measure):
     mappable: ClassVar[bool] = True
 
     def describe(self) -> str:
-        return "Number of records"
+        return _("Number of records")
 
     def calculation(self, sheet: KindSpec) -> str:
         return f"Number of rows of the {sheet.sheet} sheet in the period, one per {_row(sheet)}"
@@ -151,7 +153,7 @@ class Sum(Measure):
         return cls(tuple(definition.columns))
 
     def describe(self) -> str:
-        return "Sum of " + " + ".join(self.added)
+        return _("Sum of {columns}").format(columns=" + ".join(self.added))
 
     def calculation(self, sheet: KindSpec) -> str:
         return f"{_headers(sheet, self.added)}, added up over the period's rows of the {sheet.sheet} sheet"
@@ -208,8 +210,8 @@ class Ratio(Measure):
         return cls(tuple(definition.numerator), tuple(definition.denominator))
 
     def describe(self) -> str:
-        return (
-            f"Σ {' + '.join(self.numerator)} ÷ Σ {' + '.join(self.denominator)}, recomputed for each period"
+        return _("Σ {numerator} ÷ Σ {denominator}, recomputed for each period").format(
+            numerator=" + ".join(self.numerator), denominator=" + ".join(self.denominator)
         )
 
     def calculation(self, sheet: KindSpec) -> str:
@@ -267,7 +269,9 @@ class Stage(Measure):
         return cls(definition.field, definition.stage)
 
     def describe(self) -> str:
-        return f"Distinct {self.field or 'items'}s reaching {self.stage}, counted once"
+        return _("Distinct {field}s reaching {stage}, counted once").format(
+            field=self.field or "item", stage=self.stage
+        )
 
     def calculation(self, sheet: KindSpec) -> str:
         stage = sheet.header(sheet.stages.stage if sheet.stages else "stage")

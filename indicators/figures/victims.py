@@ -15,17 +15,22 @@ from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from indicators.figures import cached
+from indicators.i18n import N_
 from indicators.store.models import Case, Indicator, Programme
 
 VICTIM_STATUSES = ("Possible victim", "Actual victim")
 UNKNOWN = {None, "", "Unknown", "unknown"}
 STORED = "victims"  # the name of their counts in the store
-DIMENSIONS = (
-    ("nationality", "Nationality", False),
-    ("sex", "Sex", False),
-    ("age_group", "Age group", False),
-    ("exploitation", "Exploitation type", True),  # several per victim: shares may add up to more than 100%
-    ("destination", "Destination region", False),
+DIMENSIONS = (  # labels in English (the report's too); the Victims profile shows them in the reader's language
+    ("nationality", N_("Nationality"), False),
+    ("sex", N_("Sex"), False),
+    ("age_group", N_("Age group"), False),
+    (
+        "exploitation",
+        N_("Exploitation type"),
+        True,
+    ),  # several per victim: shares may add up to more than 100%
+    ("destination", N_("Destination region"), False),
 )
 
 
