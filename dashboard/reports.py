@@ -130,8 +130,14 @@ def layout(programme=None, period=None, format=None, **_query):
         signed = signoff.signed_report(session, prog.code, quarter.code)
         closed = signoff.closures(session, prog.id, {quarter.code}).get(quarter.code)
         versions = signoff.versions(session, prog.code, quarter.code)
+        # The version sent keeps exact figures: compared with what a donor reads (small counts withheld),
+        # every withheld cell would "differ". A donor is told how many figures differ, never their values.
         comparison = (
-            changes.compare(session, prog.code, quarter, pf=result, explain=can(STAFF)) if versions else None
+            changes.compare(
+                session, prog.code, quarter, pf=result if can(STAFF) else None, explain=can(STAFF)
+            )
+            if versions
+            else None
         )
         sections_card = (
             written.card(session, prog.code, quarter, target_words(prog.code, quarter))

@@ -273,3 +273,13 @@ def test_after_a_target_edit_the_logframe_and_indicator_pages_say_the_figures_di
                 targets={"FY2019": str(before)},
             ).ok
             session.execute(delete(IndicatorChange).where(IndicatorChange.comment.like("test: %")))
+
+
+def test_right_after_the_sign_off_a_donor_officer_is_told_nothing_differs(client_as, signed):
+    """The donor reads small victim counts withheld ("<5"); the version sent keeps them exact. Compared as the
+    donor reads them, every withheld cell "differed": the donor was told IOM would send a revised report
+    of a quarter nobody had touched. Both sides are compared exact; the donor still sees no value."""
+    for role in ("manager", "donor-state"):
+        page = _page(client_as(role), f"/reports?programme=PVR&period={QUARTER}")
+        assert "No figure differs from version 1 as sent." in page, role
+        assert "IOM will send a revised report" not in page, role
