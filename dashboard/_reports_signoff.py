@@ -104,7 +104,9 @@ def _form(prog, quarter, what: str, codes: list[str]) -> list:
                 "Once the report has been sent to {donor}, sign the quarter off: the {format} report is "
                 "kept as sent, and no upload may change {quarter} or an earlier quarter any more."
             ).format(
-                donor=prog.donor, format=translated(short_name(prog.report_format)), quarter=quarter.code
+                donor=prog.donor,
+                format=translated(short_name(prog.report_format)),
+                quarter=quarter.label(short=True),
             ),
             className="small",
         ),
