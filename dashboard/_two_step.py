@@ -48,7 +48,7 @@ def code_check(db, user: User, code: str, verify) -> throttle.Outcome:
     """``verify()`` (a code check) once the name's code count and the address have reserved it."""
     address = request.remote_addr or ""
     limits = (
-        [throttle.Limit(f"address:{address[:100]}", accounts.ADDRESS_LOCK_AFTER, "from this address")]
+        [throttle.Limit(f"address:{address[:100]}", accounts.ADDRESS_LOCK_AFTER, N_("from this address"))]
         if address
         else []
     )
