@@ -259,7 +259,11 @@ def _change_row(code: str, group: list, why: tuple[str, ...]) -> html.Tr:
                 html.Ul(
                     [
                         html.Li(
-                            [f"{d.period} · {d.split}: ", html.Span(d.change, className="fw-semibold")],
+                            [
+                                _("{period} · {split}:").format(period=d.period, split=translated(d.split))
+                                + " ",
+                                html.Span(translated(d.change), className="fw-semibold"),
+                            ],
                             className="change-figure",
                         )
                         for d in group
@@ -268,7 +272,7 @@ def _change_row(code: str, group: list, why: tuple[str, ...]) -> html.Tr:
                 )
             ),
             html.Td(
-                html.Ul([html.Li(reason) for reason in why], className="list-unstyled small mb-0")
+                html.Ul([html.Li(translated(reason)) for reason in why], className="list-unstyled small mb-0")
                 if why
                 else html.Span(_("nothing recorded since explains it"), className="small text-muted")
             ),

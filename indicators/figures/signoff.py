@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, defer
 
 from indicators import periods
 from indicators.access import audit
+from indicators.i18n import N_, Message, format_decimal
 from indicators.store.models import Programme, SignOff, utcnow
 
 REOPENERS = ("admin", "manager")  # who may reopen a signed-off quarter
@@ -26,7 +27,31 @@ REASON_LIMIT = 2000
 
 
 class SignOffError(ValueError):
-    """A sign-off that cannot be made as asked."""
+    """A sign-off that cannot be made as asked. Its message is a ``Message``: English where it is kept (the
+    command line, logs), in the reader's language where a page shows it."""
+
+
+class Count(Message):
+    """A number inside a ``Message``: grouped the English way where the message is kept (2,000), the reader's
+    way where it is shown (2 000 in French)."""
+
+    value: int
+
+    def __new__(cls, value: int):
+        text = Message.__new__(cls, f"{value:,}")
+        text.value = value
+        return text
+
+    def __reduce__(self):
+        return (Count, (self.value,))
+
+    def translated(self) -> str:
+        return format_decimal(self.value, "#,##0")
+
+
+def _when(moment) -> str:
+    """A moment as refusals name it (UTC): ``2026-01-05 09:00``."""
+    return f"{moment:%Y-%m-%d %H:%M}"
 
 
 class MissingNarratives(SignOffError):
@@ -35,11 +60,18 @@ class MissingNarratives(SignOffError):
 
     def __init__(self, programme: str, quarter: str, codes: list[str]):
         self.codes = codes
-        super().__init__(
-            f"{', '.join(codes)} {'is' if len(codes) == 1 else 'are'} more than 15% off the target to date "
-            f"with no deviation narrative for {programme} {quarter}: write {'it' if len(codes) == 1 else 'them'}, "
-            "or acknowledge signing off without"
+        template = (
+            N_(
+                "{codes} is more than 15% off the target to date with no deviation narrative for {programme} "
+                "{quarter}: write it, or acknowledge signing off without"
+            )
+            if len(codes) == 1
+            else N_(
+                "{codes} are more than 15% off the target to date with no deviation narrative for {programme} "
+                "{quarter}: write them, or acknowledge signing off without"
+            )
         )
+        super().__init__(Message(template, codes=", ".join(codes), programme=programme, quarter=quarter))
 
 
 def missing_narratives(session: Session, programme_code: str, period: str) -> list[str]:
@@ -62,10 +94,17 @@ class Closure:
     signed_by: str
     signed_at: str
 
-    def message(self) -> str:
-        return (
-            f"{self.quarter} is closed: {self.signed_period} was signed off by {self.signed_by} on "
-            f"{self.signed_at}; a signed-off quarter and the quarters before it cannot change"
+    def message(self, programme: str | None = None) -> Message:
+        """``FY2019Q1 is closed: FY2019Q3 was signed off by …`` (``KEC FY2019Q1 …`` given the programme)."""
+        return Message(
+            N_(
+                "{quarter} is closed: {period} was signed off by {who} on {when}; a signed-off quarter and the "
+                "quarters before it cannot change"
+            ),
+            quarter=f"{programme} {self.quarter}" if programme else self.quarter,
+            period=self.signed_period,
+            who=self.signed_by,
+            when=self.signed_at,
         )
 
 
@@ -91,9 +130,17 @@ def sign_off(
     existing = in_force(session, programme.id, quarter.code)
     if existing is not None:
         raise SignOffError(
-            f"{programme.code} {quarter.code} was already signed off by {existing.signed_by} "
-            f"on {existing.signed_at:%Y-%m-%d %H:%M} (version {existing.version}); reopen it first "
-            "to sign off a corrected report"
+            Message(
+                N_(
+                    "{programme} {quarter} was already signed off by {who} on {when} (version {version}); "
+                    "reopen it first to sign off a corrected report"
+                ),
+                programme=programme.code,
+                quarter=quarter.code,
+                who=existing.signed_by,
+                when=_when(existing.signed_at),
+                version=existing.version,
+            )
         )
     missing = missing_narratives(session, programme.code, quarter.code)
     unacknowledged = [code for code in missing if code not in set(acknowledged or ())]
@@ -145,28 +192,26 @@ def reopen(session: Session, programme_code: str, period: str, username: str, re
     programme, quarter = _programme_quarter(session, programme_code, period)
     reason = (reason or "").strip()
     if not reason:
-        raise SignOffError("a reason is required to reopen a signed-off quarter (e.g. the donor's request)")
+        raise SignOffError(
+            Message(N_("a reason is required to reopen a signed-off quarter (e.g. the donor's request)"))
+        )
     if len(reason) > REASON_LIMIT:
-        raise SignOffError(f"the reason is at most {REASON_LIMIT:,} characters (found {len(reason):,})")
+        raise SignOffError(
+            Message(
+                N_("the reason is at most {limit} characters (found {count})"),
+                limit=Count(REASON_LIMIT),
+                count=Count(len(reason)),
+            )
+        )
     record = in_force(session, programme.id, quarter.code)
     if record is None:
         kept = latest(session, programme.id, quarter.code)
-        already = (
-            f" (version {kept.version} was reopened by {kept.reopened_by} on "
-            f"{kept.reopened_at:%Y-%m-%d %H:%M})"
-            if kept is not None
-            else ""
-        )
-        raise SignOffError(f"{programme.code} {quarter.code} is not signed off{already}")
+        raise SignOffError(_not_signed_off(programme.code, quarter.code, kept))
     later = [
         s for s in signed_in(session, programme.id) if periods.parse(s.period, programme.calendar) > quarter
     ]
     if later:
-        raise SignOffError(
-            f"{programme.code} {quarter.code} would stay closed by {later[0].period}, signed off by "
-            f"{later[0].signed_by} on {later[0].signed_at:%Y-%m-%d %H:%M}: reopen "
-            f"{' then '.join(s.period for s in reversed(later))} first"
-        )
+        raise SignOffError(_still_closed(programme.code, quarter.code, later))
     record.reopened_at, record.reopened_by, record.reopen_reason = utcnow(), username, reason
     session.flush()
     audit.record(
@@ -182,18 +227,60 @@ def reopen(session: Session, programme_code: str, period: str, username: str, re
     return record
 
 
+def _not_signed_off(programme: str, quarter: str, kept: SignOff | None) -> Message:
+    """Why a quarter cannot be reopened when no sign-off of it is in force (naming the last reopen, if any)."""
+    if kept is None:
+        return Message(N_("{programme} {quarter} is not signed off"), programme=programme, quarter=quarter)
+    return Message(
+        N_("{programme} {quarter} is not signed off (version {version} was reopened by {who} on {when})"),
+        programme=programme,
+        quarter=quarter,
+        version=kept.version,
+        who=kept.reopened_by,
+        when=_when(kept.reopened_at),
+    )
+
+
+def _still_closed(programme: str, quarter: str, later: list[SignOff]) -> Message:
+    """A quarter a later sign-off keeps closed: reopen the later ones first, latest first."""
+    order = [s.period for s in reversed(later)]
+    listed: str = order[0]
+    for period in order[1:]:
+        listed = Message(N_("{first} then {next}"), first=listed, next=period)
+    return Message(
+        N_(
+            "{programme} {quarter} would stay closed by {period}, signed off by {who} on {when}: reopen "
+            "{periods} first"
+        ),
+        programme=programme,
+        quarter=quarter,
+        period=later[0].period,
+        who=later[0].signed_by,
+        when=_when(later[0].signed_at),
+        periods=listed,
+    )
+
+
 def _programme_quarter(session: Session, programme_code: str, period: str):
     code = (programme_code or "").strip().upper()
     programme = session.scalar(select(Programme).where(Programme.code == code))
     if programme is None:
-        raise SignOffError(f"no programme {programme_code!r}")
+        raise SignOffError(Message(N_("no programme {code!r}"), code=programme_code))
     quarter = periods.parse(period, programme.calendar)
     if quarter.kind != "quarter":
-        raise SignOffError(f"{period!r} is not a quarter; a sign-off is for one report quarter")
+        raise SignOffError(
+            Message(N_("{period!r} is not a quarter; a sign-off is for one report quarter"), period=period)
+        )
     if quarter.code not in {
         q.code for q in periods.quarters_between(programme.start_date, programme.end_date, programme.calendar)
     }:
-        raise SignOffError(f"{quarter.code} is not a reporting quarter of {programme.code}")
+        raise SignOffError(
+            Message(
+                N_("{quarter} is not a reporting quarter of {programme}"),
+                quarter=quarter.code,
+                programme=programme.code,
+            )
+        )
     return programme, quarter
 
 
@@ -296,7 +383,7 @@ def _first_quarter(code: str, calendar: str):
     return period.quarters()[0]
 
 
-def check_rows(session: Session, programme_id: int, quarters) -> list[str]:
+def check_rows(session: Session, programme_id: int, quarters) -> list[Message]:
     """Why an import may not write records of ``programme_id`` in ``quarters``: one message per closed quarter.
 
     ``quarters`` holds every quarter code the import would touch for that programme: the quarter of each new
@@ -304,7 +391,8 @@ def check_rows(session: Session, programme_id: int, quarters) -> list[str]:
     changes that quarter too). ``None`` and blank codes are ignored. A quarter is closed when it is at or
     before a signed-off quarter of the programme. The answer is ``[]`` when the import may go ahead, else
     the messages in quarter order, each naming the programme, the quarter and the sign-off (who, when):
-    ``KEC FY2019Q1 is closed: FY2019Q3 was signed off by claire on 2026-01-05 09:00 UTC; ...``.
+    ``KEC FY2019Q1 is closed: FY2019Q3 was signed off by claire on 2026-01-05 09:00 UTC; ...`` (each a
+    ``Message``: English as text, in the reader's language where a page shows it).
     It only reads (two small queries); the importer refuses the whole workbook when the list is not empty.
     """
     closed = closures(session, programme_id, quarters)
@@ -320,4 +408,4 @@ def check_rows(session: Session, programme_id: int, quarters) -> list[str]:
             (0, 0, 0, closure.quarter) if start is _LOP else (1, start.year, start.quarter, closure.quarter)
         )
 
-    return [f"{code} {closure.message()}" for closure in sorted(closed.values(), key=order)]
+    return [closure.message(code) for closure in sorted(closed.values(), key=order)]

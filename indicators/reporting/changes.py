@@ -4,7 +4,8 @@
 A figure's explanation is what was written after that version was signed off and touches its indicator and
 the quarters it covers (the report quarter; the year to date: the year's quarters through it; the life of
 project to date: every quarter through it): uploads storing records of the indicator's sheet kind in those
-quarters, corrections of such records, and, for a target, the edits of that target. Read only.
+quarters, corrections of such records, and, for a target, the edits of that target. Each explanation is a
+``Message``: English as text (``ctmonitor changes``), in the reader's language on the Reports page. Read only.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from indicators import periods
 from indicators.figures import signoff
 from indicators.figures.figures import FiguresError, ProgrammeFigures, figures
-from indicators.programmes import history
+from indicators.i18n import N_, Message
 from indicators.report import Report
 from indicators.reporting import versions
 from indicators.reporting.cover import build_cover
@@ -42,7 +43,7 @@ class Explained:
     """A difference and what explains it, newest first."""
 
     difference: versions.Difference
-    explained_by: tuple[str, ...] = ()
+    explained_by: tuple[Message, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,20 +117,38 @@ def compare(
     )
 
 
+# what a correction did, by the field it changed (any other field: a value corrected)
+_DONE = {
+    VOID: N_("{record} voided by {who} on {when} UTC ({why})"),
+    RESTORE: N_("{record} restored by {who} on {when} UTC ({why})"),
+}
+
+
+def _why(reason: str, comment: str | None) -> Message:
+    """A change's reason (one of a marked list, said in the reader's language) and its comment, if any."""
+    if comment:
+        return Message(N_("{reason}: {comment}"), reason=Message(reason), comment=comment)
+    return Message(reason)
+
+
+def _when(moment) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
 class _Causes:
     """What was written since a sign-off, per indicator and span of quarters (each looked up once)."""
 
     def __init__(self, session: Session, programme: Programme, quarter, record: SignOff):
         self.session, self.programme, self.quarter, self.since = session, programme, quarter, record.signed_at
         self.indicators = {i.code: i for i in programme.indicators}
-        self.found: dict[tuple, tuple[str, ...]] = {}
+        self.found: dict[tuple, tuple[Message, ...]] = {}
 
-    def of(self, difference: versions.Difference) -> tuple[str, ...]:
+    def of(self, difference: versions.Difference) -> tuple[Message, ...]:
         key = (difference.indicator, difference.period, difference.field)
         if key not in self.found:
             indicator = self.indicators.get(difference.indicator)
             if indicator is None:
-                self.found[key] = ("the indicator is no longer in the logframe",)
+                self.found[key] = (Message(N_("the indicator is no longer in the logframe")),)
             elif difference.field == "target":
                 self.found[key] = self._targets(indicator, difference.period)
             else:
@@ -145,7 +164,7 @@ class _Causes:
             return [period]
         return [q.code for q in every if q.fiscal_year == self.quarter.fiscal_year]
 
-    def _targets(self, indicator: Indicator, period: str) -> tuple[str, ...]:
+    def _targets(self, indicator: Indicator, period: str) -> tuple[Message, ...]:
         found = self.session.scalars(
             select(IndicatorChange)
             .where(
@@ -156,13 +175,20 @@ class _Causes:
             )
             .order_by(IndicatorChange.changed_at.desc(), IndicatorChange.id.desc())
         )
-        return tuple(
-            f"{history.describe(c)}, edited by {c.changed_by} on {c.changed_at:%Y-%m-%d %H:%M} UTC "
-            f"({c.reason}{': ' + c.comment if c.comment else ''})"
+        return tuple(  # the edit as ``history.describe`` says it, then who, when and why
+            Message(
+                N_("{period} target: {before} → {after}, edited by {who} on {when} UTC ({why})"),
+                period=c.period,
+                before=c.old_value or "–",
+                after=c.new_value or "–",
+                who=c.changed_by,
+                when=_when(c.changed_at),
+                why=_why(c.reason, c.comment),
+            )
             for c in found
         )
 
-    def _corrections(self, indicator: Indicator, quarters: list[str]) -> tuple[str, ...]:
+    def _corrections(self, indicator: Indicator, quarters: list[str]) -> tuple[Message, ...]:
         found = self.session.scalars(
             select(RecordCorrection)
             .where(
@@ -175,17 +201,30 @@ class _Causes:
         )
         out = []
         for c in found:
-            done = {VOID: "voided", RESTORE: "restored"}.get(c.field)
-            what = (
-                done or f"corrected ({c.field.replace('_', ' ')} {c.old_value or '–'} → {c.new_value or '–'})"
-            )
-            out.append(
-                f"{records.correction_name(self.session, c)} {what} by {c.corrected_by} on "
-                f"{c.corrected_at:%Y-%m-%d %H:%M} UTC ({c.reason}{': ' + c.comment if c.comment else ''})"
-            )
+            said = {
+                "record": self._record(c),
+                "who": c.corrected_by,
+                "when": _when(c.corrected_at),
+                "why": _why(c.reason, c.comment),
+            }
+            if c.field in _DONE:
+                out.append(Message(_DONE[c.field], **said))
+                continue
+            template = N_("{record} corrected ({field} {before} → {after}) by {who} on {when} UTC ({why})")
+            field, before, after = c.field.replace("_", " "), c.old_value or "–", c.new_value or "–"
+            out.append(Message(template, field=field, before=before, after=after, **said))
         return tuple(out)
 
-    def _uploads(self, indicator: Indicator, quarters: list[str]) -> tuple[str, ...]:
+    def _record(self, c: RecordCorrection) -> str:
+        """The record a correction concerns, as ``records.correction_name`` names it (``Training KEC-TR-021``),
+        its kind said in the reader's language where a reference names it."""
+        if c.reference and kinds.known(c.kind):
+            return Message(
+                "{kind} {reference}", kind=Message(kinds.kind(c.kind).label), reference=c.reference
+            )
+        return records.correction_name(self.session, c)
+
+    def _uploads(self, indicator: Indicator, quarters: list[str]) -> tuple[Message, ...]:
         if not kinds.known(indicator.source_kind):
             return ()
         spec = kinds.kind(indicator.source_kind)
@@ -203,7 +242,12 @@ class _Causes:
             .order_by(Upload.uploaded_at.desc(), Upload.id.desc())
         )
         return tuple(
-            f"upload {u.filename} by {u.uploaded_by} on {u.uploaded_at:%Y-%m-%d %H:%M} UTC "
-            f"(SHA-256 {u.sha256[:12]}…)"
+            Message(
+                N_("upload {file} by {who} on {when} UTC (SHA-256 {digest}…)"),
+                file=u.filename,
+                who=u.uploaded_by,
+                when=_when(u.uploaded_at),
+                digest=u.sha256[:12],
+            )
             for u in self.session.scalars(stored)
         )

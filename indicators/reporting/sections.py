@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from indicators.access import audit
 from indicators.figures import signoff
 from indicators.figures.figures import FiguresError, load_programme, report_quarter
+from indicators.i18n import N_, Message, gettext
 from indicators.periods import Period
 from indicators.report import SECTIONS
 from indicators.store.models import QuarterSection
@@ -29,7 +30,24 @@ TEXT_LIMIT = 20_000  # characters: a few pages of a report, far more than a sect
 
 
 class SectionError(FiguresError):
-    """An unknown section, programme or quarter, a text too long, or a closed quarter."""
+    """An unknown section, programme or quarter, a text too long, or a closed quarter. Its own refusals are
+    ``Message``s: English on the command line and in logs, in the reader's language on the Reports page."""
+
+
+class _InSentence(Message):
+    """A section's heading inside a sentence, in lower case: ``the highlights of the quarter are …``, in
+    English as text and in the reader's language where a page shows it."""
+
+    def __new__(cls, heading: str):
+        text = str.__new__(cls, heading.lower())
+        text.template, text.params = heading, {}
+        return text
+
+    def __reduce__(self):
+        return (_InSentence, (self.template,))
+
+    def translated(self) -> str:
+        return gettext(self.template).lower()
 
 
 @dataclass(frozen=True)
@@ -48,7 +66,13 @@ def section_key(name: str) -> str:
     """The section's key from what a person types (``Highlights``, ``plans``); ``SectionError`` otherwise."""
     key = (name or "").strip().lower()
     if key not in SECTIONS:
-        raise SectionError(f"unknown section {name!r}; the sections are {', '.join(SECTIONS)}")
+        raise SectionError(
+            Message(
+                N_("unknown section {name!r}; the sections are {sections}"),
+                name=name,
+                sections=", ".join(SECTIONS),
+            )
+        )
     return key
 
 
@@ -59,7 +83,7 @@ def _programme_quarter(session: Session, programme_code: str, period: str | Peri
     except SectionError:
         raise
     except FiguresError as exc:
-        raise SectionError(str(exc)) from None
+        raise SectionError(*exc.args) from None
 
 
 def report_quarter_code(session: Session, programme_code: str, period: str | Period) -> str:
@@ -67,8 +91,8 @@ def report_quarter_code(session: Session, programme_code: str, period: str | Per
     return _programme_quarter(session, programme_code, period)[1].code
 
 
-def closed(session: Session, programme_code: str, period: str | Period) -> str | None:
-    """Why the quarter's sections cannot change (the sign-off that closes it), or None."""
+def closed(session: Session, programme_code: str, period: str | Period) -> Message | None:
+    """Why the quarter's sections cannot change (the sign-off that closes it, a ``Message``), or None."""
     programme, quarter = _programme_quarter(session, programme_code, period)
     messages = signoff.check_rows(session, programme.id, [quarter.code])
     return messages[0] if messages else None
@@ -85,11 +109,16 @@ def set_section(
     cleaned = (text or "").replace("\r\n", "\n").strip()
     if len(cleaned) > TEXT_LIMIT:
         raise SectionError(
-            f"the {SECTIONS[key].lower()} are at most {TEXT_LIMIT:,} characters (found {len(cleaned):,})"
+            Message(
+                N_("the {section} are at most {limit} characters (found {count})"),
+                section=_InSentence(SECTIONS[key]),
+                limit=signoff.Count(TEXT_LIMIT),
+                count=signoff.Count(len(cleaned)),
+            )
         )
     shut = signoff.check_rows(session, programme.id, [quarter.code])
     if shut:
-        raise SectionError(f"{shut[0]}; ask a manager to reopen it")
+        raise SectionError(Message(N_("{closed}; ask a manager to reopen it"), closed=shut[0]))
     before = _latest(session, programme.id, quarter.code, key)
     if (before.text if before is not None else "") == cleaned:
         return _shown(key, before)

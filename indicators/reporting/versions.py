@@ -14,10 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from indicators.i18n import N_, Message
 from indicators.report import COLUMNS, Report, Revision, figure_rows, label
 from indicators.store.models import SignOff
 
 _INDICATOR, _PERIOD, _DISAGGREGATION, _CATEGORY, _ACTUAL, _TARGET = range(1, 7)
+# a figure as sent → now, by field (``Difference.change``)
+_CHANGES = {"actual": N_("actual {before} → {after}"), "target": N_("target {before} → {after}")}
 
 
 def kept_figures(report: Report) -> dict:
@@ -38,9 +41,15 @@ class Difference:
     now: str | None
 
     @property
-    def split(self) -> str:
-        """``Sex: Female``, or ``total``."""
-        return f"{label(self.disaggregation)}: {self.category}" if self.disaggregation else "total"
+    def split(self) -> Message:
+        """``Sex: Female``, or ``total`` (a ``Message``: in the reader's language where a page shows it)."""
+        if not self.disaggregation:
+            return Message(N_("total"))
+        return Message(
+            N_("{disaggregation}: {category}"),
+            disaggregation=Message(label(self.disaggregation)),
+            category=Message(self.category),  # a sex, a target group… in the reader's language where known
+        )
 
     @property
     def where(self) -> str:
@@ -48,9 +57,9 @@ class Difference:
         return f"{self.indicator} · {self.period} · {self.split}"
 
     @property
-    def change(self) -> str:
-        """``actual 45 → 52`` (``–`` for a figure not in one of the two)."""
-        return f"{self.field} {self.as_sent or '–'} → {self.now or '–'}"
+    def change(self) -> Message:
+        """``actual 45 → 52`` (``–`` for a figure not in one of the two; a ``Message``, as ``split``)."""
+        return Message(_CHANGES[self.field], before=self.as_sent or "–", after=self.now or "–")
 
     def text(self) -> str:
         """``KEC-4.2 · FY2019 · total: target 400 → 450``."""
