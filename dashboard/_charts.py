@@ -14,6 +14,7 @@ from typing import Any
 from dash import dcc
 
 from dashboard._components import CHART_COLOURS, GRAPH_CONFIG, SMALL_GRAPH_CONFIG, format_number
+from indicators import i18n
 from indicators.i18n import _
 from indicators.report import NOT_PUBLISHED
 
@@ -69,6 +70,12 @@ def base_layout(*, height: float = 320, showlegend: bool = True, **extra) -> dic
     for key, value in extra.items():
         layout[key] = {**layout[key], **value} if key in ("xaxis", "yaxis", "legend") else value
     return layout
+
+
+def percent_suffix() -> str:
+    """What follows a percentage on a value axis, as the pages write shares (``i18n.format_percent``): "20%"
+    in English, "20 %" (a no-break space) in French."""
+    return i18n.babel_locale(i18n.language()).percent_formats[None].suffix[0]
 
 
 def _texts(values, unit: str, withheld: list | None = None) -> list[str]:
@@ -132,7 +139,7 @@ def quarter_chart(rows: list[dict], unit: str) -> dict:
     axes = _x_axis(len(rows))
     axes["yaxis"] = {
         "title": {"text": _("% per quarter") if percent else _("per quarter")},
-        "ticksuffix": "%" if percent else "",
+        "ticksuffix": percent_suffix() if percent else "",
         **_whole_ticks(unit, actual, targets),
     }
     return {"data": data, "layout": base_layout(height=320, bargap=0.35, **axes)}
@@ -173,7 +180,7 @@ def cumulative_chart(rows: list[dict], unit: str, lop_target: float | None) -> d
     extra = _x_axis(len(rows))
     extra["yaxis"] = {
         "title": {"text": _("% to date") if percent else _("life of project to date")},
-        "ticksuffix": "%" if percent else "",
+        "ticksuffix": percent_suffix() if percent else "",
         **_whole_ticks(unit, cumulative, due, [lop_target]),
     }
     if lop_target is not None and quarters:
@@ -266,7 +273,7 @@ def share_chart(labels: list[str], shares: list[float | None]) -> dict:
         height=max(150, 60 + 34 * len(shown)),
         showlegend=False,
         bargap=0.35,
-        xaxis={"range": [0, 100], "ticksuffix": "%"},
+        xaxis={"range": [0, 100], "ticksuffix": percent_suffix()},
     )
     layout["yaxis"] = {"automargin": True, "autorange": "reversed"}  # labels read top down, no grid
     return {"data": data, "layout": layout}

@@ -19,6 +19,7 @@ from dash import dcc, html
 from flask import current_app
 from sqlalchemy.orm import Session
 
+from dashboard._country_names import SHORT_NAMES, country_name
 from dashboard._grids import (  # noqa: F401  (the pages' grids and dropdowns, where they always were)
     DROPDOWN_TEXT,
     GRID_TEXT,
@@ -29,7 +30,7 @@ from dashboard._grids import (  # noqa: F401  (the pages' grids and dropdowns, w
     grid_locale_text,
 )
 from indicators import i18n
-from indicators.i18n import N_, _
+from indicators.i18n import _
 from indicators.numbers import format_percent, format_value  # noqa: F401  (format_percent: for the pages)
 from indicators.status import AHEAD, BEHIND, ON_TRACK, TARGET_TO_DATE, look, meaning
 from indicators.store.db import Store
@@ -347,22 +348,18 @@ def format_actual(figure, unit: str = "number") -> str:
     return figure.withheld or format_value(figure.actual, unit)
 
 
-# ISO 3166 names as stored, shortened for labels the way people say them in Rwanda.
-SHORT_NAMES = {
-    "Congo, The Democratic Republic of the": N_("DR Congo"),
-    "Tanzania, United Republic of": N_("Tanzania"),
-    "Congo": N_("Congo-Brazzaville"),
-}
-
-
 def short_category(name: str) -> str:
+    """``category_name``, a country shortened the way people say it in Rwanda ("DR Congo"), for labels."""
     return _(SHORT_NAMES[name]) if name in SHORT_NAMES else category_name(name)
 
 
 def category_name(name: str) -> str:
-    """A stored category (a sex, a target group, a stage, a country) in the language of the request, where
-    the catalogue knows it; else as stored (a district's or a body's own name)."""
-    return _(name) if name else name
+    """A stored category (a sex, a target group, a stage, an exploitation type, a country) in the language of
+    the request, where the catalogue knows it (a country's name: pycountry's, ``dashboard._country_names``);
+    else as stored (a district's or a body's own name)."""
+    if not name:
+        return name
+    return country_name(name) or _(name)
 
 
 def format_money(value, currency: str = "USD") -> str:

@@ -361,18 +361,18 @@ ASSISTANCE = Vocabulary(
 )
 EXPLOITATION_TYPES = Vocabulary(
     "exploitation type",
-    (
-        "Forced labour",
-        "Sexual exploitation",
-        "Child labour",
-        "Forced marriage",
-        "Servitude",
-        "Forced military (by non-state actors)",
-        "Organ removal",
-        "Forced begging",
-        "Forced adoption",
-        "Surrogacy",
-        "Other",
+    (  # stored in English; the screens show them in the reader's language
+        N_("Forced labour"),
+        N_("Sexual exploitation"),
+        N_("Child labour"),
+        N_("Forced marriage"),
+        N_("Servitude"),
+        N_("Forced military (by non-state actors)"),
+        N_("Organ removal"),
+        N_("Forced begging"),
+        N_("Forced adoption"),
+        N_("Surrogacy"),
+        N_("Other"),
     ),
     {
         "Forced labour": (

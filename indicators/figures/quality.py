@@ -17,17 +17,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Row, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from indicators.figures import cached
+from indicators.figures import outlier_words as words
 from indicators.figures.figures import ProgrammeFigures, figures
 from indicators.figures.queries import SeriesPoint, indicator_series
+from indicators.i18n import format_percent
 from indicators.numbers import format_value
 from indicators.periods import Period
-from indicators.store import kinds, records
+from indicators.store import kinds
 from indicators.store.models import Awareness, Programme, Training, Upload
 
 MEDIAN_FACTOR = 3
@@ -45,12 +47,34 @@ class Gap:
 
 @dataclass(frozen=True)
 class Outlier:
+    """A record, or an indicator's quarter, breaking an outlier rule: which rule (``outlier_words.WHY``) and
+    what was found, as plain values (the store keeps them so); said in the language of the moment by
+    ``record``, ``value``, ``why`` and ``source``."""
+
     programme: str
-    record: str  # "Training T-12", or "KEC-4.3 (indicator)"
     quarter: str
-    value: str  # what was found, in words
-    why: str
-    source: str  # file · sheet row, or the sums a percentage came from
+    rule: str
+    facts: dict[str, Any]
+
+    @property
+    def record(self) -> str:
+        """The record as its listing names it: "Training T-12", "Training of 2 July 2019 in Huye", or an
+        indicator's quarter: "KEC-4.3 (indicator)"."""
+        return words.record(self.facts)
+
+    @property
+    def value(self) -> str:
+        """What was found, in words: "500 participants"."""
+        return words.value(self.rule, self.facts)
+
+    @property
+    def why(self) -> str:
+        return words.why(self.rule, self.facts)
+
+    @property
+    def source(self) -> str:
+        """File · sheet row, or the sums a percentage came from."""
+        return words.source(self.facts)
 
 
 @dataclass(frozen=True)
@@ -140,7 +164,7 @@ def stored_outliers(session: Session, programme: Programme) -> tuple[list[Outlie
     out, more = [], 0
     for kind, rule in _RULES.items():
         stored = cached.load(session, programme.id, f"outliers:{kind}")
-        if stored is None:
+        if stored is None or not all("facts" in o for o in stored["found"]):  # none, or kept as words before
             found, left_out = rule(session, programme)
         else:
             found, left_out = [Outlier(**o) for o in stored["found"]], stored["more"]
@@ -181,31 +205,14 @@ def _training_outliers(session: Session, programme: Programme) -> tuple[list[Out
         for t, filename in trainings:
             n = t.female + t.male
             if median and n > MEDIAN_FACTOR * median:
-                out.append(
-                    _outlier(
-                        programme,
-                        "Training",
-                        t,
-                        filename,
-                        f"{n:,} participants",
-                        f"more than {MEDIAN_FACTOR}× the median training ({median:,.0f})",
-                    )
-                )
+                # the median as the page says it, whole: 12.5 is 12, as "{:.0f}" rounds it
+                crowded = {"participants": n, "factor": MEDIAN_FACTOR, "median": round(median)}
+                out.append(_outlier(programme, "crowded", t, filename, crowded))
             elif n == 0:
-                out.append(
-                    _outlier(programme, "Training", t, filename, "0 participants", "a training with nobody")
-                )
+                out.append(_outlier(programme, "empty", t, filename, {"participants": 0}))
             if t.passed_post_test is not None and t.passed_post_test > n:
-                out.append(
-                    _outlier(
-                        programme,
-                        "Training",
-                        t,
-                        filename,
-                        f"{t.passed_post_test:,} passed of {n:,}",
-                        "more passed the post-test than attended (over 100%)",
-                    )
-                )
+                passed = {"passed": t.passed_post_test, "participants": n}
+                out.append(_outlier(programme, "passed", t, filename, passed))
     return out, more
 
 
@@ -217,14 +224,7 @@ def _awareness_outliers(session: Session, programme: Programme) -> tuple[list[Ou
         and_(Awareness.under_18.is_not(None), Awareness.under_18 > Awareness.female + Awareness.male),
     )
     return [
-        _outlier(
-            programme,
-            "Awareness",
-            a,
-            filename,
-            f"{a.under_18:,} under 18 of {a.female + a.male:,}",
-            "more children than people reached",
-        )
+        _outlier(programme, "children", a, filename, {"children": a.under_18, "reached": a.female + a.male})
         for a, filename in awareness
     ], more
 
@@ -287,33 +287,33 @@ def ratio_outliers(programme: Programme, result: ProgrammeFigures, series_of: di
             continue
         for point in series_of[info.code]:
             if (point.actual or 0) > 100:
-                out.append(
-                    Outlier(
-                        programme.code,
-                        f"{info.code} (indicator)",
-                        point.quarter,
-                        format_value(point.actual, "percent"),
-                        "a percentage above 100%",
-                        f"{point.numerator:,.0f} ÷ {point.denominator:,.0f}"
-                        if point.numerator is not None and point.denominator
-                        else "entered as a value",
-                    )
-                )
+                parts = point.numerator is not None and point.denominator
+                facts = {
+                    "indicator": info.code,
+                    "actual": point.actual,
+                    # the sums as the page says them, whole ("{:,.0f}"); none for a value entered alone
+                    "numerator": round(point.numerator) if parts else None,
+                    "denominator": round(point.denominator) if parts else None,
+                }
+                out.append(Outlier(programme.code, point.quarter, "percentage", facts))
     return out
 
 
 def _outlier(
-    programme: Programme, kind: str, record: Training | Awareness, filename: str | None, value: str, why: str
+    programme: Programme, rule: str, record: Training | Awareness, filename: str | None, found: dict[str, Any]
 ) -> Outlier:
+    """An outlier of a stored record: ``found`` (what breaks the rule), the record as its listing names it
+    (``indicators.store.records.name_of``: its kind and reference, else its day and district) and its source."""
     spec = kinds.by_table(record.__table__.name)
-    return Outlier(
-        programme.code,
-        records.name_of(spec, record) if spec is not None else f"{kind} #{record.id}",
-        record.quarter,
-        value,
-        why,
-        f"{filename or '–'} · {record.source_sheet or '?'} row {record.source_row or '?'}",
-    )
+    line = spec.line_of(record) if spec is not None else None
+    named = {
+        "kind": spec.label if spec is not None else type(record).__name__,
+        "reference": record.reference if spec is not None else f"#{record.id}",
+        "day": line.date.isoformat() if line is not None and line.date else None,
+        "district": line.district if line is not None else None,
+    }
+    source = {"file": filename, "sheet": record.source_sheet, "row": record.source_row}
+    return Outlier(programme.code, record.quarter, rule, found | named | source)
 
 
 def problem_uploads(session: Session, codes: list[str]) -> list[FlaggedUpload]:
@@ -350,7 +350,11 @@ def unknown_categories(programme: Programme, result: ProgrammeFigures) -> list[U
         for cat in item.disaggregations:
             value = cat.lop_to_date.actual or 0
             if cat.category == "Unknown" and value:
-                share = f"{100 * value / total:.0f}%" if total and unit != "percent" else "–"
+                share = (
+                    format_percent(round(100 * value / total), "#,##0")
+                    if total and unit != "percent"
+                    else "–"
+                )
                 out.append(
                     UnknownShare(
                         programme.code,
