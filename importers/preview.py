@@ -21,11 +21,16 @@ from importers.matching import key
 from importers.sheets import Header, RawSheet
 from importers.table import Bad, Batch, column_letters
 from importers.values import _DMY, _YMD, UNPLACED, Text
-from indicators.periods import MONTHS
+from indicators.i18n import N_, _, format_day, format_decimal
 
 PREVIEW_ROWS = 20
 MAPPINGS_SHOWN = 40
 GROUPED = 3  # conversions of one kind said in one line from this many on
+DATE_FORMATS = {
+    "day/month/year": N_("day/month/year"),
+    "year-month-day": N_("year-month-day"),
+    "words": N_("words"),
+}
 
 
 @dataclass
@@ -45,23 +50,23 @@ def shown_value(value) -> str:
     if value is None:
         return ""
     if value.__class__ is Bad:
-        return "✗ not understood"
+        return _("✗ not understood")
     if isinstance(value, str) and value == UNPLACED:
-        return "Unknown (not recognised)"
+        return _("Unknown (not recognised)")
     if hasattr(value, "code") and not isinstance(value, str):  # a programme
         return value.code
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
-        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+        return format_day(value)
     if isinstance(value, list):
         return "; ".join(shown_value(v) for v in value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, float) and value.is_integer():
-        return f"{int(value):,}"
+        return format_decimal(int(value), "#,##0")
     if isinstance(value, int):
-        return f"{value:,}"
+        return format_decimal(value, "#,##0")
     return str(value)
 
 
@@ -133,18 +138,34 @@ def conversion_notes(label: str, pairs) -> list[str]:
     for typed, understood in pairs:
         groups[_conversion(typed, understood)].append((typed, understood))
     notes: list[str] = []
-    for (how, _), found in groups.items():
+    for (how, _value), found in groups.items():
         if len(found) < GROUPED:
-            notes.extend(f"{label}: {typed} → {shown_value(understood)}" for typed, understood in found)
-        elif how in ("day/month/year", "year-month-day", "words"):
+            notes.extend(
+                _("{label}: {typed} → {understood}").format(
+                    label=label, typed=typed, understood=shown_value(read)
+                )
+                for typed, read in found
+            )
+        elif how in DATE_FORMATS:
             typed, understood = found[0]
             notes.append(
-                f"{label}: {len(found):,} dates read as {how} (e.g. {typed} → {shown_value(understood)})"
+                _("{label}: {count} dates read as {how} (e.g. {typed} → {understood})").format(
+                    label=label,
+                    count=format_decimal(len(found), "#,##0"),
+                    how=_(DATE_FORMATS[how]),
+                    typed=typed,
+                    understood=shown_value(understood),
+                )
             )
         else:
-            spellings = ", ".join(typed for typed, _ in found[:3]) + (", …" if len(found) > 3 else "")
+            spellings = ", ".join(typed for typed, _read in found[:3]) + (", …" if len(found) > 3 else "")
             notes.append(
-                f"{label}: {len(found):,} spellings read as {shown_value(found[0][1])} ({spellings})"
+                _("{label}: {count} spellings read as {value} ({spellings})").format(
+                    label=label,
+                    count=format_decimal(len(found), "#,##0"),
+                    value=shown_value(found[0][1]),
+                    spellings=spellings,
+                )
             )
     return notes
 

@@ -19,6 +19,7 @@ from importers.report import HIDDEN, ImportReport, Problem, SheetNote
 from importers.safety import FileFormat
 from importers.table import Batch
 from indicators.access import pseudonyms
+from indicators.i18n import N_, Message
 from indicators.store.settings import Settings
 
 Progress = Callable[[float, str], None]
@@ -99,14 +100,14 @@ def _read_sheets(
         if reason is None:
             header = sheets.find_header(raw)
             if header is None:
-                reason = "ignored: no header row of a known sheet kind in its first 10 rows"
+                reason = N_("ignored: no header row of a known sheet kind in its first 10 rows")
                 sensitive = sensitive or _mentions_case_data(raw)
         else:
             header = None
         if sensitive and not report.case_data:
             _holds_case_data(report)
         if header is None:
-            report.sheets.append(SheetNote(raw.name, None, reason or "ignored"))
+            report.sheets.append(SheetNote(raw.name, None, reason or N_("ignored")))
             continue
         named = raw.name
         if header.layout.sensitive:
@@ -116,38 +117,9 @@ def _read_sheets(
             raw.name = _case_sheet_name(case_sheets)
         batch = to_batch(raw, header)
         places.append((raw, header, sensitive, named))
-        notes = [f"{len(batch)} row{'s' if len(batch) != 1 else ''}, header in row {batch.header_row}"]
-        if header.layout.variant == "htcds":
-            notes.append("IOM HTCDS v2.0 layout")
-        if header.names:
-            notes.append(
-                f"{header.names} name column{'s' if header.names != 1 else ''} read only to recognise the case"
-                " (kept as a keyed pseudonym, never stored)"
-            )
-        if header.identifiers:
-            notes.append(
-                f"{len(header.identifiers)} identifying column{'s' if len(header.identifiers) != 1 else ''}"
-                " never read"
-            )
-        if header.metadata:
-            notes.append(
-                f"{header.metadata} KoboToolbox/ODK metadata column{'s' if header.metadata != 1 else ''}"
-                " ignored"
-            )
-        if batch.replaced:
-            several = batch.replaced != 1
-            notes.append(
-                f"{batch.replaced} submission{'s' if several else ''} left out: an edit later in the "
-                f"export replaces {'them' if several else 'it'}"
-            )
-        if header.known_unused:
-            notes.append(f"{header.known_unused} HTCDS fields not needed for monitoring left unread")
-        if header.layout.sensitive and not csv:
-            notes.append(f"sheet {number} of the workbook, its tab's name kept nowhere")
+        notes = _sheet_notes(batch, header, number, csv)
         report.sheets.append(
-            SheetNote(
-                raw.name, header.layout.kind, "; ".join(notes), len(batch), sheet_preview(raw, header, batch)
-            )
+            SheetNote(raw.name, header.layout.kind, notes, len(batch), sheet_preview(raw, header, batch))
         )
         batches.append(batch)
     if not batches:
@@ -157,6 +129,76 @@ def _read_sheets(
             "the header row must be within the first 10 rows"
         )
     return batches, sensitive, places
+
+
+def _counted(count: int, one: str, many: str, **values) -> Message:
+    """A note with a count: English's singular for one, its plural otherwise (both marked)."""
+    return Message(one if count == 1 else many, count=count, **values)
+
+
+def _sheet_notes(batch: Batch, header, number: int, csv: bool) -> Message:
+    """What the dry run says of a sheet read: its rows and header, the columns read only to recognise a case
+    or never read, the submissions an edit replaced; one ``Message``, said in the reader's language."""
+    notes = [
+        _counted(
+            len(batch),
+            N_("{count} row, header in row {row}"),
+            N_("{count} rows, header in row {row}"),
+            row=batch.header_row,
+        )
+    ]
+    if header.layout.variant == "htcds":
+        notes.append(Message(N_("IOM HTCDS v2.0 layout")))
+    if header.names:
+        notes.append(
+            _counted(
+                header.names,
+                N_(
+                    "{count} name column read only to recognise the case (kept as a keyed pseudonym, never stored)"
+                ),
+                N_(
+                    "{count} name columns read only to recognise the case (kept as a keyed pseudonym, never stored)"
+                ),
+            )
+        )
+    if header.identifiers:
+        notes.append(
+            _counted(
+                len(header.identifiers),
+                N_("{count} identifying column never read"),
+                N_("{count} identifying columns never read"),
+            )
+        )
+    if header.metadata:
+        notes.append(
+            _counted(
+                header.metadata,
+                N_("{count} KoboToolbox/ODK metadata column ignored"),
+                N_("{count} KoboToolbox/ODK metadata columns ignored"),
+            )
+        )
+    if batch.replaced:
+        notes.append(
+            _counted(
+                batch.replaced,
+                N_("{count} submission left out: an edit later in the export replaces it"),
+                N_("{count} submissions left out: an edit later in the export replaces them"),
+            )
+        )
+    if header.known_unused:
+        notes.append(
+            Message(
+                N_("{count} HTCDS fields not needed for monitoring left unread"), count=header.known_unused
+            )
+        )
+    if header.layout.sensitive and not csv:
+        notes.append(
+            Message(N_("sheet {number} of the workbook, its tab's name kept nowhere"), number=number)
+        )
+    joined = notes[-1]
+    for note in reversed(notes[:-1]):
+        joined = Message(N_("{first}; {rest}"), first=note, rest=joined)
+    return joined
 
 
 def _case_sheet_name(count: int) -> str:

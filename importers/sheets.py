@@ -20,6 +20,7 @@ from importers import submissions
 from importers.kinds import DATA, IDENTIFIER, IGNORED, KEYED, LAYOUTS, TRANSIENT, Column, Layout
 from importers.matching import key
 from importers.safety import MAX_CELLS, FileFormat, Refused
+from indicators.i18n import N_
 
 log = logging.getLogger(__name__)
 HEADER_SEARCH_ROWS = 10
@@ -163,13 +164,13 @@ def ignored_reason(sheet: RawSheet) -> str | None:
     """Why a sheet is passed over before its headers are read, or None."""
     name = key(sheet.name)
     if sheet.chart:
-        return "ignored: a chart sheet"
+        return N_("ignored: a chart sheet")
     if any(name == word or name.startswith(word) for word in IGNORED_SHEET_NAMES):
-        return "ignored: instructions or lists"
+        return N_("ignored: instructions or lists")
     if sheet.hidden:
-        return "ignored: a hidden sheet"
+        return N_("ignored: a hidden sheet")
     if not sheet.rows:
-        return "ignored: empty"
+        return N_("ignored: empty")
     return None
 
 

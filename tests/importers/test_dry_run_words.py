@@ -73,3 +73,27 @@ def test_a_first_upload_whose_rows_are_stored_is_not_called_already_stored(load)
     assert again.outcome == "unchanged" and again.stored_before
     assert again.outcome_text == "trainings.csv was already stored: nothing changed."
     assert "this file was already stored" in again.as_text()
+
+
+def test_the_dry_run_speaks_the_readers_language():
+    """The sheet's note, the conversions and the first rows as understood are said in French to a French
+    reader; the same report is English as text (the command line under ``C``, the logs)."""
+    from indicators import i18n
+
+    with i18n.speaking("fr"):
+        notes = conversion_notes("Date", [(f"0{n}/07/2019", date(2019, 7, n)) for n in range(2, 6)])
+        assert notes == ["Date\u00a0: 4 dates lues en jour/mois/année (p. ex. 02/07/2019 → 2 juillet 2019)"]
+
+
+def test_a_french_dry_run_of_a_file_with_a_bad_count(load):
+    from indicators import i18n
+    from indicators.i18n import translated
+
+    with i18n.speaking("fr"):
+        report = load("trainings.csv", _rows(5, bad_from=3), dry_run=True)
+        sheet = next(s for s in report.sheets if s.kind == "trainings")
+        assert translated(sheet.note) == "5 lignes, en-tête à la ligne 1"
+        shown = [value for row in sheet.preview.first_rows for value in row]
+        assert "✗ non compris" in shown and "1 juillet 2019" in shown
+        assert "Target group\u00a0: Teachers → School leaders and teachers" in sheet.preview.values
+    assert str(sheet.note) == "5 rows, header in row 1"  # kept and logged in English
