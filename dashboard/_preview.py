@@ -26,7 +26,11 @@ def _sheet(sheet) -> html.Div | html.P:
     preview = sheet.preview
     if sheet.kind is None or preview is None:
         return html.P(
-            [html.Strong(_("Sheet ‘{name}’").format(name=sheet.name)), f": {translated(sheet.note)}."],
+            [
+                html.Strong(_("Sheet ‘{name}’").format(name=sheet.name)),
+                # what follows the sheet's name (French puts a space before its colon)
+                _(": {note}.").format(note=translated(sheet.note)),
+            ],
             className="small text-muted mb-2",
         )
     kind = BY_KIND[sheet.kind].title if sheet.kind in BY_KIND else sheet.kind
