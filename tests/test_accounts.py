@@ -234,3 +234,28 @@ def test_changes_by_an_administrator_end_the_users_sessions(session):
     accounts.change_password(session, user, one_time, "chosen by herself at last")
     assert sessions.resolve(session, token, **limits) is None and not user.must_change_password
     assert session.scalar(select(UserSession.id).where(UserSession.user_id == user.id)) is None
+
+
+def test_guesses_that_filled_every_place_beside_a_sign_in_are_not_forgotten(session, monkeypatch):
+    """The attacker's race, settled in the order that used to open it: four wrong guesses and the real
+    password take the five places together, the guesses fail first, then the sign-in succeeds. Forgetting the
+    four failures then let the guesses waiting for a place through to five more checks; one more is checked,
+    and it locks the name."""
+    from indicators.access import throttle
+
+    accounts.add_user(session, "olivier", PASSWORD, "officer")
+    now = datetime(2026, 1, 5, 9, 0)
+    key, limit = "name:olivier", accounts.LOCK_AFTER
+    assert all(throttle.reserve(session, key, limit, now).reserved for _ in range(limit))
+    for _ in range(limit - 1):
+        throttle.failed(session, key)
+    throttle.succeeded(session, key, forget=True, limit=limit)
+    checked: list[str] = []
+    verify = accounts._verify
+    monkeypatch.setattr(
+        accounts, "_verify", lambda hashed, password: checked.append(password) or verify(hashed, password)
+    )
+    for n in range(20):  # the guesses that were waiting for a place
+        authenticate(session, "olivier", f"guess-{n}", now=now)
+    assert checked == ["guess-0"]
+    assert authenticate(session, "olivier", PASSWORD, now=now).user is None  # locked, even to the right one

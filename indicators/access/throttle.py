@@ -104,12 +104,14 @@ def take_back(db: Session, key: str) -> None:
     )
 
 
-def succeeded(db: Session, key: str, forget: bool = False) -> None:
+def succeeded(db: Session, key: str, forget: bool = False, limit: int | None = None) -> None:
     """The reserved check succeeded: it gives its place back. With ``forget`` (a name that signed in) the
-    key's failures are forgotten too, unless other checks are still running: guesses racing a real sign-in
-    keep counting towards the lock."""
+    key's failures are forgotten too, unless guesses are racing the sign-in: other checks still running, or
+    every place of the key taken (``limit``: the sign-in took the last place, so attempts may be waiting for
+    one; forgetting then would let them through to as many checks again)."""
     t = _table
-    failures = case((t.c.pending <= 1, 0), else_=t.c.failures - 1) if forget else t.c.failures - 1
+    clear = t.c.pending <= 1 if limit is None else and_(t.c.pending <= 1, t.c.failures < limit)
+    failures = case((clear, 0), else_=t.c.failures - 1) if forget else t.c.failures - 1
     db.execute(
         update(t)
         .where(t.c.key == key)
@@ -178,7 +180,8 @@ def guarded(
     current = now or utcnow()
     if check():
         for index, limit in enumerate(limits):
-            succeeded(db, limit.key, forget=index == len(limits) - 1)  # the last key is the name's
+            # the last key is the name's
+            succeeded(db, limit.key, forget=index == len(limits) - 1, limit=limit.limit)
         return Outcome(True, None, 0)
     for limit in limits[:-1]:  # an address: the next attempt finds it full of failures, and locks it
         failed(db, limit.key)
