@@ -44,21 +44,18 @@ def texts(component) -> str:
     return " ".join(found)
 
 
+def components(node):
+    """Every Dash component of a layout, depth first."""
+    if isinstance(node, (list, tuple)):
+        for child in node:
+            yield from components(child)
+    elif hasattr(node, "to_plotly_json"):
+        yield node
+        yield from components(getattr(node, "children", None))
+
+
 def ids(component) -> set[str]:
-    found = set()
-
-    def walk(node):
-        if isinstance(node, (list, tuple)):
-            for child in node:
-                walk(child)
-        elif hasattr(node, "to_plotly_json"):
-            node_id = getattr(node, "id", None)
-            if isinstance(node_id, str):
-                found.add(node_id)
-            walk(getattr(node, "children", None))
-
-    walk(component)
-    return found
+    return {c.id for c in components(component) if isinstance(getattr(c, "id", None), str)}
 
 
 def find(component, node_id):

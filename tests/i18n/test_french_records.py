@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from indicators import i18n
-from tests.dashboard.test_pages import find, texts
+from tests.dashboard.test_pages import components, find, texts
 from tests.stores import put_back
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -179,19 +179,9 @@ def _form(panel) -> tuple[list, list[dict], list]:
     """The correction form's fields, as Dash passes them to the save (``ctx.states_list``), and their values."""
     from dashboard._correction import FIELD
 
-    found = []
-
-    def walk(node):
-        if isinstance(node, (list, tuple)):
-            for child in node:
-                walk(child)
-        elif hasattr(node, "to_plotly_json"):
-            node_id = getattr(node, "id", None)
-            if isinstance(node_id, dict) and node_id.get("type") == FIELD:
-                found.append(node)
-            walk(getattr(node, "children", None))
-
-    walk(panel)
+    found = [
+        c for c in components(panel) if isinstance(getattr(c, "id", None), dict) and c.id.get("type") == FIELD
+    ]
     states = [{"id": c.id, "property": "value", "value": c.value} for c in found]
     return found, states, [c.value for c in found]
 

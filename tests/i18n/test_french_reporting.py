@@ -63,19 +63,6 @@ def pages(demo_app):
 
 
 @pytest.fixture
-def french(request_context):
-    """``with french("manager"):`` code run inside a request of that user, speaking French."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def speaking(as_user: str = "manager"):
-        with request_context("/reports", as_user=as_user), i18n.speaking("fr"):
-            yield
-
-    return speaking
-
-
-@pytest.fixture
 def put_back_after(demo_store):
     with put_back(demo_store):
         yield

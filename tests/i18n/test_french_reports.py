@@ -128,19 +128,6 @@ def pages(demo_app):
     )
 
 
-@pytest.fixture
-def french(request_context):
-    """``with french("manager"):`` code run inside a request of that user, speaking French."""
-    from contextlib import contextmanager
-
-    @contextmanager
-    def speaking(as_user: str = "manager"):
-        with request_context("/reports", as_user=as_user), i18n.speaking("fr"):
-            yield
-
-    return speaking
-
-
 def _layout(pages, **query):
     return pages.reports.layout(programme="PVR", period=QUARTER, **query)
 
