@@ -283,3 +283,32 @@ def test_right_after_the_sign_off_a_donor_officer_is_told_nothing_differs(client
         page = _page(client_as(role), f"/reports?programme=PVR&period={QUARTER}")
         assert "No figure differs from version 1 as sent." in page, role
         assert "IOM will send a revised report" not in page, role
+
+
+def test_a_donor_officer_learns_no_withheld_count_from_what_changed_since_the_sign_off(
+    client_as, demo_store, signed
+):
+    """The attacker is the donor officer: after the quarter is reopened and one victim from a country of few
+    is added, their Reports page must say that figures differ and for which indicator, and nothing a withheld
+    count could be read back from (the category, the values as sent and now). Staff see all of it."""
+    from sqlalchemy import select
+
+    from indicators.store.models import Case
+    from tests.builders import make_case, refresh_sums
+
+    assert "Reopened" in str(_reopen(client_as("manager"), "A case reported late").get_json())
+    with demo_store.begin() as session:
+        added = make_case(session, "PVR", date_identified=date(2018, 11, 20), nationality="Kenya")
+        added_id = added.id
+    try:
+        staff = _page(client_as("manager"), f"/reports?programme=PVR&period={QUARTER}")
+        assert "Kenya" in staff and "→" in staff  # the change as staff read it
+        donor = _page(client_as("donor-state"), f"/reports?programme=PVR&period={QUARTER}")
+        assert "differ from version 1 as sent" in donor and "PVR-3.1" in donor
+        assert "Kenya" not in donor and "→" not in donor and "nationality" not in donor.lower()
+    finally:
+        with demo_store.begin() as session:
+            case = session.scalar(select(Case).where(Case.id == added_id))
+            session.delete(case)
+            session.flush()
+            refresh_sums(session, case)
