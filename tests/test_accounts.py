@@ -238,24 +238,42 @@ def test_changes_by_an_administrator_end_the_users_sessions(session):
 
 def test_guesses_that_filled_every_place_beside_a_sign_in_are_not_forgotten(session, monkeypatch):
     """The attacker's race, settled in the order that used to open it: four wrong guesses and the real
-    password take the five places together, the guesses fail first, then the sign-in succeeds. Forgetting the
-    four failures then let the guesses waiting for a place through to five more checks; one more is checked,
-    and it locks the name."""
+    password take the five places together, more guesses wait for a place, the four fail first, then the
+    sign-in succeeds. Forgetting the four failures then let the waiting guesses through to five more checks;
+    one more is checked, and it locks the name."""
+    from datetime import timedelta
+
     from indicators.access import throttle
 
     accounts.add_user(session, "olivier", PASSWORD, "officer")
     now = datetime(2026, 1, 5, 9, 0)
     key, limit = "name:olivier", accounts.LOCK_AFTER
     assert all(throttle.reserve(session, key, limit, now).reserved for _ in range(limit))
+    throttle.waiting(session, key, now + timedelta(milliseconds=50))  # a guess waiting for a place
     for _ in range(limit - 1):
         throttle.failed(session, key)
-    throttle.succeeded(session, key, forget=True, limit=limit)
+    throttle.succeeded(session, key, forget=True, since=now)
     checked: list[str] = []
     verify = accounts._verify
     monkeypatch.setattr(
         accounts, "_verify", lambda hashed, password: checked.append(password) or verify(hashed, password)
     )
+    later = now + timedelta(seconds=1)
     for n in range(20):  # the guesses that were waiting for a place
-        authenticate(session, "olivier", f"guess-{n}", now=now)
+        authenticate(session, "olivier", f"guess-{n}", now=later)
     assert checked == ["guess-0"]
-    assert authenticate(session, "olivier", PASSWORD, now=now).user is None  # locked, even to the right one
+    assert authenticate(session, "olivier", PASSWORD, now=later).user is None  # locked, even to the right one
+
+
+def test_four_typos_then_the_right_password_are_forgotten(session):
+    """A person, not a race: four mistypes one after the other, then the right password. The failures are
+    forgotten, so one more typo later is only a wrong password, and the right one still signs in."""
+    from datetime import timedelta
+
+    accounts.add_user(session, "olivier", PASSWORD, "officer")
+    now = datetime(2026, 1, 5, 9, 0)
+    for n in range(4):
+        authenticate(session, "olivier", "wrong", now=now + timedelta(seconds=n))
+    assert authenticate(session, "olivier", PASSWORD, now=now + timedelta(seconds=5)).user is not None
+    assert authenticate(session, "olivier", "wrong", now=now + timedelta(seconds=6)).user is None
+    assert authenticate(session, "olivier", PASSWORD, now=now + timedelta(seconds=7)).user is not None

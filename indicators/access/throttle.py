@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, select, update
+from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -104,19 +104,30 @@ def take_back(db: Session, key: str) -> None:
     )
 
 
-def succeeded(db: Session, key: str, forget: bool = False, limit: int | None = None) -> None:
+def succeeded(db: Session, key: str, forget: bool = False, since: datetime | None = None) -> None:
     """The reserved check succeeded: it gives its place back. With ``forget`` (a name that signed in) the
     key's failures are forgotten too, unless guesses are racing the sign-in: other checks still running, or
-    every place of the key taken (``limit``: the sign-in took the last place, so attempts may be waiting for
-    one; forgetting then would let them through to as many checks again)."""
+    an attempt made since the sign-in reserved its check (``since``), checked or waiting for a place
+    (``waiting``); forgetting then would let the waiting guesses through to as many checks again."""
     t = _table
-    clear = t.c.pending <= 1 if limit is None else and_(t.c.pending <= 1, t.c.failures < limit)
+    clear = t.c.pending <= 1 if since is None else and_(t.c.pending <= 1, t.c.last_failure <= since)
     failures = case((clear, 0), else_=t.c.failures - 1) if forget else t.c.failures - 1
     db.execute(
         update(t)
         .where(t.c.key == key)
         .where(t.c.pending > 0)
         .values(failures=failures, pending=t.c.pending - 1)
+    )
+
+
+def waiting(db: Session, key: str, at: datetime) -> None:
+    """An attempt waits for a place of ``key`` (every one taken by a running check): noted as its latest
+    attempt, so that a sign-in racing it does not forget the failures it would then be let through by."""
+    t = _table
+    db.execute(
+        update(t)
+        .where(t.c.key == key, or_(t.c.last_failure.is_(None), t.c.last_failure < at))
+        .values(last_failure=at)
     )
 
 
@@ -174,14 +185,14 @@ def guarded(
     """Run ``check`` once every key of ``limits`` has reserved it (committed, so every worker sees it), then
     settle the keys. A refused attempt is never checked. What follows the check is left to the caller to
     commit (with its audit entry)."""
-    refused = _reserve_all(db, limits, now, commit, wait)
+    refused, reserved_at = _reserve_all(db, limits, now, commit, wait)
     if refused is not None:
         return Outcome(False, refused, 0, locked=True)
     current = now or utcnow()
     if check():
         for index, limit in enumerate(limits):
             # the last key is the name's
-            succeeded(db, limit.key, forget=index == len(limits) - 1, limit=limit.limit)
+            succeeded(db, limit.key, forget=index == len(limits) - 1, since=reserved_at)
         return Outcome(True, None, 0)
     for limit in limits[:-1]:  # an address: the next attempt finds it full of failures, and locks it
         failed(db, limit.key)
@@ -193,8 +204,11 @@ def guarded(
     return Outcome(False, wrong, delay)
 
 
-def _reserve_all(db: Session, limits: Sequence[Limit], now: datetime | None, commit, wait) -> str | None:
-    """Reserve a check on every key, waiting while checks ahead fill a key's places; the refusal, or None."""
+def _reserve_all(
+    db: Session, limits: Sequence[Limit], now: datetime | None, commit, wait
+) -> tuple[str | None, datetime]:
+    """Reserve a check on every key, waiting while checks ahead fill a key's places; the refusal, or None,
+    and when the check was reserved."""
     deadline = time.monotonic() + WAIT_FOR_CHECKS
     while True:
         current = now or utcnow()
@@ -209,21 +223,22 @@ def _reserve_all(db: Session, limits: Sequence[Limit], now: datetime | None, com
             break
         if blocked is None:
             commit()  # every worker now sees these checks counted, before any is made
-            return None
+            return None, current
         for key in reserved:
             take_back(db, key)
         limit, count = blocked
         if count.locked_until is not None and count.locked(current):
             commit()
-            return locked_message(count.locked_until, current, limit.where)
+            return locked_message(count.locked_until, current, limit.where), current
         abandoned = count.last_attempt is not None and count.last_attempt < current - ABANDONED_AFTER
         if count.pending == 0 or abandoned:  # the places are taken by failures: this is the lock
             lock(db, limit.key, current + LOCK_FOR, current)
             commit()
-            return locked_message(current + LOCK_FOR, current, limit.where)
+            return locked_message(current + LOCK_FOR, current, limit.where), current
+        waiting(db, limit.key, current)
         commit()
         if time.monotonic() > deadline:
-            return Message(N_("Too many attempts at once: try again in a minute."))
+            return Message(N_("Too many attempts at once: try again in a minute.")), current
         wait(0.05)
 
 
