@@ -21,7 +21,7 @@ from importers.matching import key
 from importers.sheets import Header, RawSheet
 from importers.table import Bad, Batch, column_letters
 from importers.values import _DMY, _YMD, UNPLACED, Text
-from indicators.i18n import N_, _, format_day, format_decimal
+from indicators.i18n import N_, SOURCE, _, format_day, format_decimal, speaking
 
 PREVIEW_ROWS = 20
 MAPPINGS_SHOWN = 40
@@ -197,6 +197,8 @@ def understood_values(table: dict, type_, sensitive: bool = False) -> list[tuple
             continue
         if sensitive and not type_.listed(typed):
             continue
-        if key(typed) != key(shown_value(parsed)):  # a date typed as text is always noted: day first
+        with speaking(SOURCE):  # whether a value was converted does not depend on the reader's language
+            plain = shown_value(parsed)
+        if key(typed) != key(plain):  # a date typed as text is always noted: day first
             out.append((typed, parsed))
     return sorted(out, key=lambda pair: pair[0].lower())

@@ -97,3 +97,15 @@ def test_a_french_dry_run_of_a_file_with_a_bad_count(load):
         assert "✗ non compris" in shown and "1 juillet 2019" in shown
         assert "Target group\u00a0: Teachers → School leaders and teachers" in sheet.preview.values
     assert str(sheet.note) == "5 rows, header in row 1"  # kept and logged in English
+
+
+def test_which_values_were_converted_does_not_depend_on_the_readers_language(load):
+    """A French reader is told of the same conversions as an English one: "yes" or a date already written in
+    full is no conversion because the page would write it in French."""
+    from indicators import i18n
+
+    data = _rows(2).replace(b"01/07/2019", b"1 July 2019").replace(b"02/07/2019", b"2 July 2019")
+    english = next(s for s in load("trainings.csv", data, dry_run=True).sheets if s.kind == "trainings")
+    with i18n.speaking("fr"):
+        french = next(s for s in load("trainings.csv", data, dry_run=True).sheets if s.kind == "trainings")
+    assert len(french.preview.values) == len(english.preview.values)
