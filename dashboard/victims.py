@@ -34,6 +34,7 @@ from dashboard._components import (
 )
 from dashboard._map import victims_map_card
 from dashboard._queries import default_quarter, parse_quarter, quarter_options
+from indicators import numbers
 from indicators.figures import places, victims
 from indicators.i18n import N_, _, format_percent
 
@@ -233,7 +234,7 @@ def _breakdown_card(b: victims.Breakdown) -> dbc.Card:
 
 def _share(share: float) -> str:
     """A share of the victims whose value is known, to one decimal: ``12.5%`` (``12,5 %`` in French)."""
-    return format_percent(round(share, 1), "#,##0.0")
+    return format_percent(numbers.rounded(share, "percent"), "#,##0.0")  # half up, as every output rounds
 
 
 def _map_period(prog, quarter, span: str, plan):

@@ -22,11 +22,11 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Row, and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from indicators import numbers
 from indicators.figures import cached
 from indicators.figures import outlier_words as words
 from indicators.figures.figures import ProgrammeFigures, figures
 from indicators.figures.queries import SeriesPoint, indicator_series
-from indicators.i18n import format_percent
 from indicators.numbers import format_value
 from indicators.periods import Period
 from indicators.store import kinds
@@ -351,7 +351,7 @@ def unknown_categories(programme: Programme, result: ProgrammeFigures) -> list[U
             value = cat.lop_to_date.actual or 0
             if cat.category == "Unknown" and value:
                 share = (
-                    format_percent(round(100 * value / total), "#,##0")
+                    numbers.format_percent(100 * value / total)  # half up, as every output rounds
                     if total and unit != "percent"
                     else "–"
                 )

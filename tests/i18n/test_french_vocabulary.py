@@ -302,3 +302,10 @@ def test_outliers_kept_as_words_before_are_found_again(session):
     assert quality.stored_outliers(session, kec) == (fresh, more)
     with i18n.speaking("fr"):
         assert "Formation KEC-T008" in {o.record for o in quality.stored_outliers(session, kec)[0]}
+
+
+def test_a_share_is_rounded_half_up_as_every_output_rounds(pages):
+    """12.25% is 12.3% in the table as in the chart's hover (Python's round gives 12.2)."""
+    assert pages.victims._share(12.25) == "12.3%"
+    with i18n.speaking("fr"):
+        assert pages.victims._share(12.25) == f"12,3{NBSP}%"
