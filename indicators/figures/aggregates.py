@@ -137,10 +137,13 @@ def sync_definitions(session: Session) -> list[str]:
         if indicator.sums_signature != signature(indicator):
             _recompute_whole(session, indicator)
             changed.append(indicator.code)
-    # a store from before the checks were stored, or a programme loaded since: store them now
+    from indicators.figures import quality
+
+    # a store from before the checks were stored (or their outliers kept as words), or a programme loaded
+    # since: store them now
     stored = set(session.scalars(select(CheckResult.programme_id).distinct()))
     for programme_id in session.scalars(select(Programme.id)).all():
-        if programme_id not in stored:
+        if programme_id not in stored or quality.kept_as_words(session, programme_id):
             refresh_checks(session, programme_id, kinds.KEYS)
     return changed
 

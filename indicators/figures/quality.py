@@ -173,6 +173,16 @@ def stored_outliers(session: Session, programme: Programme) -> tuple[list[Outlie
     return out, more
 
 
+def kept_as_words(session: Session, programme_id: int) -> bool:
+    """Whether the programme's stored outliers are in the form kept before they said themselves in the
+    reader's language (words, no facts): ``ctmonitor init`` stores them anew, so pages never recount them."""
+    for kind in _RULES:
+        stored = cached.load(session, programme_id, f"outliers:{kind}")
+        if stored is not None and not all("facts" in o for o in stored["found"]):
+            return True
+    return False
+
+
 def refresh_stored(session: Session, programme_id: int, kind: str) -> None:
     """Store the outliers of a programme's rows of ``kind`` anew, after a write of them (in its transaction)."""
     rule = _RULES.get(kind)
