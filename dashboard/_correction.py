@@ -20,7 +20,7 @@ from dash import dcc, html
 from dashboard import _drafts
 from dashboard._components import current_username, format_datetime, href
 from dashboard._editor import dom_id
-from indicators.i18n import _, translated
+from indicators.i18n import _, said, translated
 
 FIELD = "activities-correction-field"  # pattern: {"type": FIELD, "field": "female"}
 FEEDBACK = "activities-correction-feedback"  # pattern: {"type": FEEDBACK, "field": "female"}
@@ -140,9 +140,7 @@ def panel(session, key, codes: list[str]):
 
 def _cannot(sentence: str, exc: Exception) -> dbc.Alert:
     """Why this record opens no form: the sentence, with the importer's reason in it."""
-    return dbc.Alert(
-        sentence.format(why=translated(exc.args[0] if exc.args else "")), color="warning", id=ids.panel
-    )
+    return dbc.Alert(sentence.format(why=said(exc)), color="warning", id=ids.panel)
 
 
 def _actions(name: str) -> html.Div:

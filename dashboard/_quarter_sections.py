@@ -18,7 +18,7 @@ from dash import html
 from dashboard._access import EDITORS, ROLE_NAMES, can, require_programme
 from dashboard._components import current_username, empty_state, format_datetime, store
 from dashboard._queries import parse_quarter, programme
-from indicators.i18n import _, translated
+from indicators.i18n import _, said, translated
 from indicators.reporting import sections
 from indicators.reporting.sections import SECTIONS  # noqa: F401  (the page's callback names one field per section)
 
@@ -151,7 +151,7 @@ def save(texts, state, chosen_programme, chosen_period):
         except sections.SectionError as exc:
             session.rollback()
             return html.Span(
-                _("Nothing saved for {what}: {reason}.").format(what=what, reason=translated(exc.args[0])),
+                _("Nothing saved for {what}: {reason}.").format(what=what, reason=said(exc)),
                 className="text-danger",
                 id="reports-sections-refused",
             )

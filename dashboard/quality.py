@@ -31,6 +31,7 @@ from dashboard._components import (
     visible_programme_codes,
 )
 from dashboard._queries import default_quarter, programmes
+from dashboard._upload_panels import OUTCOMES
 from indicators import vocabulary
 from indicators.figures import duplicates, quality
 from indicators.i18n import N_, _, ngettext
@@ -47,10 +48,9 @@ dash.register_page(
 
 URL = "quality-url"
 CALLBACK_COMPONENTS = _duplicates.CALLBACK_COMPONENTS
+
+
 # An upload's outcome as stored, in words the reader's language has.
-OUTCOMES = {"stored": N_("stored"), "unchanged": N_("unchanged"), "refused": N_("refused")}
-
-
 @safe_layout
 def layout(programme=None, merged=None, **_query):
     with read_session() as session:

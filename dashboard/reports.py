@@ -57,7 +57,7 @@ from dashboard._queries import default_quarter, first_programme, parse_quarter
 from exports.formats import FORMATS, short_name
 from indicators.access import audit
 from indicators.figures import signoff
-from indicators.i18n import N_, _, format_decimal, translated
+from indicators.i18n import N_, _, format_decimal, said, translated
 from indicators.periods import Period
 from indicators.reporting import changes
 
@@ -365,7 +365,7 @@ def sign_off(n_clicks, confirmed, acknowledged, state, chosen_programme, chosen_
             )
         except signoff.SignOffError as exc:
             return _refusal(
-                _("{what} was not signed off: {reason}.").format(what=what, reason=_said(exc))
+                _("{what} was not signed off: {reason}.").format(what=what, reason=said(exc))
             ), False
         when = format_datetime(record.signed_at)
     return signing.done(record, what, when, made.changed, shown_flags if acknowledged else []), True
@@ -391,11 +391,6 @@ def save_sections(n_clicks, *values):
 
 def _refusal(text: str) -> dbc.Alert:
     return dbc.Alert(text, color="warning", className="py-2 small mb-0")
-
-
-def _said(exc: Exception) -> str:
-    """Why the store refused, in the reader's language where the refusal is a marked message."""
-    return translated(exc.args[0]) if exc.args else str(exc)
 
 
 def _bytes(data: bytes) -> str:
@@ -439,7 +434,7 @@ def reopen(n_clicks, reason, state, chosen_programme, chosen_period):
             record = signoff.reopen(session, code, quarter.code, current_username(), reason)
         except signoff.SignOffError as exc:
             return _refusal(
-                _("{what} was not reopened: {reason}.").format(what=what, reason=_said(exc))
+                _("{what} was not reopened: {reason}.").format(what=what, reason=said(exc))
             ), False
         version, when = record.version, format_datetime(record.reopened_at)
     return sent.reopened(what, when, version, href("/reports", programme=code, period=quarter.code)), True

@@ -210,6 +210,12 @@ def translated(text) -> str:
     return _(text) if isinstance(text, str) else text
 
 
+def said(exc: BaseException) -> str:
+    """What an exception says, in the language of the moment where its message is a ``Message`` (a refusal
+    raised below the pages); its text otherwise."""
+    return translated(exc.args[0]) if exc.args and isinstance(exc.args[0], str) else str(exc)
+
+
 # --- numbers and dates -------------------------------------------------------------------------------------
 
 

@@ -49,7 +49,7 @@ class Count(Message):
         return format_decimal(self.value, "#,##0")
 
 
-def _when(moment) -> str:
+def moment_text(moment) -> str:
     """A moment as refusals name it (UTC): ``2026-01-05 09:00``."""
     return f"{moment:%Y-%m-%d %H:%M}"
 
@@ -138,7 +138,7 @@ def sign_off(
                 programme=programme.code,
                 quarter=quarter.code,
                 who=existing.signed_by,
-                when=_when(existing.signed_at),
+                when=moment_text(existing.signed_at),
                 version=existing.version,
             )
         )
@@ -237,7 +237,7 @@ def _not_signed_off(programme: str, quarter: str, kept: SignOff | None) -> Messa
         quarter=quarter,
         version=kept.version,
         who=kept.reopened_by,
-        when=_when(kept.reopened_at),
+        when=moment_text(kept.reopened_at),
     )
 
 
@@ -256,7 +256,7 @@ def _still_closed(programme: str, quarter: str, later: list[SignOff]) -> Message
         quarter=quarter,
         period=later[0].period,
         who=later[0].signed_by,
-        when=_when(later[0].signed_at),
+        when=moment_text(later[0].signed_at),
         periods=listed,
     )
 

@@ -131,10 +131,6 @@ def _why(reason: str, comment: str | None) -> Message:
     return Message(reason)
 
 
-def _when(moment) -> str:
-    return f"{moment:%Y-%m-%d %H:%M}"
-
-
 class _Causes:
     """What was written since a sign-off, per indicator and span of quarters (each looked up once)."""
 
@@ -182,7 +178,7 @@ class _Causes:
                 before=c.old_value or "–",
                 after=c.new_value or "–",
                 who=c.changed_by,
-                when=_when(c.changed_at),
+                when=signoff.moment_text(c.changed_at),
                 why=_why(c.reason, c.comment),
             )
             for c in found
@@ -204,7 +200,7 @@ class _Causes:
             said = {
                 "record": self._record(c),
                 "who": c.corrected_by,
-                "when": _when(c.corrected_at),
+                "when": signoff.moment_text(c.corrected_at),
                 "why": _why(c.reason, c.comment),
             }
             if c.field in _DONE:
@@ -246,7 +242,7 @@ class _Causes:
                 N_("upload {file} by {who} on {when} UTC (SHA-256 {digest}…)"),
                 file=u.filename,
                 who=u.uploaded_by,
-                when=_when(u.uploaded_at),
+                when=signoff.moment_text(u.uploaded_at),
                 digest=u.sha256[:12],
             )
             for u in self.session.scalars(stored)
